@@ -1,0 +1,61 @@
+"""kam activity log|list"""
+
+from __future__ import annotations
+
+import typer
+
+from kam.cli.common import AsOfOpt, FormatOpt, LimitOpt, QuietOpt, emit, emit_created, open_ws
+
+app = typer.Typer(rich_markup_mode=None, no_args_is_help=True)
+
+COLUMNS = ["id", "date", "type", "opportunity_id", "customer_id", "owner", "outcome",
+           "next_step", "next_due"]
+VOCAB = {"type": "activity_type", "outcome": "outcome"}
+
+
+@app.command("log")
+def log(
+    ctx: typer.Context,
+    record_id: str = typer.Argument(..., metavar="RECORD",
+                                    help="An opportunity, lead or customer id."),
+    type_: str = typer.Option(..., "--type", help="visit, call, meeting, demo, proposal, bid, "
+                              "negotiation, service, other."),
+    date: str = typer.Option(None, "--date"),
+    contact: list[str] = typer.Option([], "--contact", help="Contact met (repeatable)."),
+    outcome: str = typer.Option(None, "--outcome",
+                                help="order, advance, continuance, no_sale."),
+    note: str = typer.Option(None, "--note"),
+    next_step: str = typer.Option(None, "--next"),
+    next_due: str = typer.Option(None, "--next-due"),
+    owner: str = typer.Option(None, "--owner"),
+    as_of: str = AsOfOpt,
+    fmt: str = FormatOpt,
+    quiet: bool = QuietOpt,
+) -> None:
+    """Log a visit or call and what it won."""
+    from kam.services import activities
+
+    ws = open_ws(ctx, as_of)
+    record = activities.log(ws, record_id, type=type_, date=date, contacts=contact,
+                            outcome=outcome, note=note, next_step=next_step,
+                            next_due=next_due, owner=owner)
+    emit_created(ctx, record, fmt, quiet, vocab_of=VOCAB)
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    opp: str = typer.Option(None, "--opp"),
+    customer: str = typer.Option(None, "--customer"),
+    owner: str = typer.Option(None, "--owner"),
+    since: str = typer.Option(None, "--since"),
+    limit: int = LimitOpt,
+    fmt: str = FormatOpt,
+) -> None:
+    """List activities, oldest first."""
+    from kam.services import activities
+
+    ws = open_ws(ctx)
+    rows = activities.list_(ws, opp=opp, owner=owner, since=since, customer=customer,
+                            limit=limit)
+    emit(ctx, rows, fmt, COLUMNS, VOCAB)

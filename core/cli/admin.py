@@ -1,0 +1,89 @@
+"""kam init | demo | config | plugins | history — the workspace itself."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from kam.cli.common import FormatOpt, emit, open_ws, state
+
+
+def _workspace_path(ctx: typer.Context) -> Path:
+    from kam.workspace import default_path
+
+    st = state(ctx)
+    return Path(st.workspace).expanduser() if st.workspace else default_path()
+
+
+def register(app: typer.Typer) -> None:
+    config_app = typer.Typer(rich_markup_mode=None, no_args_is_help=True,
+                             help="Read and change kam.toml.")
+    plugins_app = typer.Typer(rich_markup_mode=None, no_args_is_help=True,
+                              help="Installed plugins.")
+    app.add_typer(config_app, name="config")
+    app.add_typer(plugins_app, name="plugins")
+
+    @app.command("init")
+    def init(
+        ctx: typer.Context,
+        backend: str = typer.Option(None, "--backend", help="sqlite (default), csv, or a "
+                                    "plugin's backend."),
+        currency: str = typer.Option(None, "--currency", help="Default currency (CNY)."),
+        lang: str = typer.Option(None, "--lang", help="zh or en."),
+        pipeline: str = typer.Option(None, "--pipeline", help="Stage model (six_stage)."),
+        fmt: str = FormatOpt,
+    ) -> None:
+        """Create a workspace: kam.toml and the data."""
+        from kam.services import admin
+
+        st = state(ctx)
+        result = admin.init(_workspace_path(ctx), st.plugins, backend=backend,
+                            currency=currency, lang=lang or st.lang, pipeline=pipeline)
+        emit(ctx, result, fmt)
+
+    @app.command("demo")
+    def demo(
+        ctx: typer.Context,
+        path: str = typer.Option("kam-demo", "--path", help="Where to build it."),
+        backend: str = typer.Option(None, "--backend"),
+    ) -> None:
+        """Build a realistic sample workspace and show its pipeline."""
+        from kam.demo import build_demo
+
+        st = state(ctx)
+        typer.echo(build_demo(Path(path), st.plugins, backend=backend, lang=st.lang))
+
+    @app.command("history")
+    def history(ctx: typer.Context, record_id: str, fmt: str = FormatOpt) -> None:
+        """The events of any record: what changed, when, by whom."""
+        from kam.services.history import history as load
+
+        ws = open_ws(ctx)
+        emit(ctx, load(ws, record_id), fmt, ["id", "at", "actor", "kind", "record_id",
+                                             "payload"])
+
+    @config_app.command("get")
+    def config_get(ctx: typer.Context, key: str) -> None:
+        """Print one setting (dotted keys: rules.margin_floor)."""
+        from kam.output import cell
+        from kam.services import admin
+
+        open_ws(ctx)
+        typer.echo(cell(admin.config_get(_workspace_path(ctx), key)))
+
+    @config_app.command("set")
+    def config_set(ctx: typer.Context, key: str, value: str) -> None:
+        """Change one setting."""
+        from kam.services import admin
+
+        open_ws(ctx)
+        typer.echo(f"{key} = {admin.config_set(_workspace_path(ctx), key, value)}")
+
+    @plugins_app.command("list")
+    def plugins_list(ctx: typer.Context, fmt: str = FormatOpt) -> None:
+        """Name, version, source (built-in / package / file) and hooks of each plugin."""
+        from kam.services import admin
+
+        emit(ctx, admin.plugin_rows(state(ctx).plugins), fmt,
+             ["name", "version", "source", "hooks", "status"])

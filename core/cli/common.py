@@ -1,0 +1,101 @@
+"""What every command shares: the CLI state, opening the workspace, printing results."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import typer
+
+FormatOpt = typer.Option("table", "--format", "-f", help="table, json or csv.")
+AsOfOpt = typer.Option(None, "--as-of", help="Fix 'today' (YYYY-MM-DD).")
+QuietOpt = typer.Option(False, "--quiet", "-q", help="Print only the new id.")
+LimitOpt = typer.Option(None, "--limit", "-n", min=0, help="At most this many rows.")
+
+
+@dataclass
+class State:
+    plugins: Any
+    workspace: str | None = None
+    as_of: str | None = None
+    lang: str | None = None
+    debug: bool = False
+    ws: Any = None
+
+
+def state(ctx: typer.Context) -> State:
+    root = ctx.find_root()
+    if root.obj is None:
+        from kam.plugin_manager import Plugins
+
+        root.obj = State(plugins=Plugins())
+    return root.obj
+
+
+def open_ws(ctx: typer.Context, as_of: str | None = None) -> Any:
+    """The workspace for this invocation (opened once, closed by the app)."""
+    from pathlib import Path
+
+    from kam.workspace import Workspace
+
+    st = state(ctx)
+    if st.ws is None:
+        st.ws = Workspace.open(
+            Path(st.workspace).expanduser() if st.workspace else None,
+            plugins=st.plugins, as_of=as_of or st.as_of, lang=st.lang,
+        )
+    elif as_of:
+        from kam.workspace import resolve_today
+
+        st.ws.today = resolve_today(as_of)
+    return st.ws
+
+
+def check_format(fmt: str, extra: tuple[str, ...] = ()) -> str:
+    from kam.errors import InputError
+    from kam.output import FORMATS
+
+    if fmt not in FORMATS + extra:
+        raise InputError(f"--format: {fmt!r} is not one of {', '.join(FORMATS + extra)}")
+    return fmt
+
+
+def labeler(ws: Any, vocab_of: dict[str, str]) -> Any:
+    """Show enum keys as zh labels in tables when the language is zh."""
+    if ws.lang != "zh":
+        return None
+    from kam import vocab
+
+    def label(column: str, value: Any) -> Any:
+        if column == "stage" and isinstance(value, str):
+            try:
+                return ws.pipeline().stage(value).zh
+            except Exception:
+                return value
+        name = vocab_of.get(column)
+        if name is None or value is None:
+            return value
+        if isinstance(value, list):
+            return [vocab.label(name, v, "zh") for v in value]
+        return vocab.label(name, value, "zh")
+
+    return label
+
+
+def emit(ctx: typer.Context, data: Any, fmt: str, columns: list[str] | None = None,
+         vocab_of: dict[str, str] | None = None) -> None:
+    from kam.output import render
+
+    check_format(fmt)
+    ws = state(ctx).ws
+    lab = labeler(ws, vocab_of or {}) if ws is not None and fmt == "table" else None
+    typer.echo(render(data, fmt, columns if fmt != "json" else None, lab))
+
+
+def emit_created(ctx: typer.Context, record: dict, fmt: str, quiet: bool,
+                 columns: list[str] | None = None, vocab_of: dict[str, str] | None = None
+                 ) -> None:
+    if quiet:
+        typer.echo(record["id"])
+    else:
+        emit(ctx, record, fmt, columns, vocab_of)

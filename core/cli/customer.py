@@ -1,0 +1,119 @@
+"""kam customer add|list|show|edit|flag"""
+
+from __future__ import annotations
+
+import typer
+
+from kam.cli.common import AsOfOpt, FormatOpt, LimitOpt, QuietOpt, emit, emit_created, open_ws
+
+app = typer.Typer(rich_markup_mode=None, no_args_is_help=True)
+
+COLUMNS = ["id", "name", "grade", "matrix", "relationship", "industry", "region", "owner"]
+VOCAB = {"grade": "grade", "matrix": "matrix", "purchase_type": "purchase_type",
+         "relationship": "relationship"}
+
+
+def _attrs(grade: str | None, matrix: str | None, purchase_type: str | None,
+           relationship: str | None, industry: str | None, region: str | None,
+           potential: str | None, owner: str | None, scope: str | None = None,
+           currency: str | None = None) -> dict:
+    return {"grade": grade, "matrix": matrix, "purchase_type": purchase_type,
+            "relationship": relationship, "industry": industry, "region": region,
+            "potential": potential, "owner": owner, "scope": scope, "currency": currency}
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    name: str,
+    grade: str = typer.Option(None, "--grade", help="A, B, C or D."),
+    matrix: str = typer.Option(None, "--matrix", help="core, growth, traction, problem."),
+    purchase_type: str = typer.Option(None, "--purchase-type", help="continuous/occasional."),
+    relationship: str = typer.Option(None, "--relationship",
+                                     help="acquainted, dating, trust, alliance."),
+    industry: str = typer.Option(None, "--industry"),
+    region: str = typer.Option(None, "--region"),
+    scope: str = typer.Option(None, "--scope", help="Business scope."),
+    potential: str = typer.Option(None, "--potential", help="Purchase potential per year."),
+    currency: str = typer.Option(None, "--currency"),
+    owner: str = typer.Option(None, "--owner"),
+    field: list[str] = typer.Option([], "--field", help="Custom field key=value."),
+    fmt: str = FormatOpt,
+    quiet: bool = QuietOpt,
+) -> None:
+    """Add a customer (客户)."""
+    from kam.services import customers
+
+    ws = open_ws(ctx)
+    record = customers.add(ws, name, fields=field, **_attrs(
+        grade, matrix, purchase_type, relationship, industry, region, potential, owner,
+        scope, currency))
+    emit_created(ctx, record, fmt, quiet, vocab_of=VOCAB)
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    grade: str = typer.Option(None, "--grade"),
+    matrix: str = typer.Option(None, "--matrix"),
+    owner: str = typer.Option(None, "--owner"),
+    limit: int = LimitOpt,
+    fmt: str = FormatOpt,
+) -> None:
+    """List customers."""
+    from kam.services import customers
+
+    ws = open_ws(ctx)
+    emit(ctx, customers.list_(ws, grade=grade, matrix=matrix, owner=owner, limit=limit), fmt,
+         COLUMNS, VOCAB)
+
+
+@app.command("show")
+def show(ctx: typer.Context, customer_id: str, fmt: str = FormatOpt) -> None:
+    """Show one customer."""
+    ws = open_ws(ctx)
+    emit(ctx, ws.get("customer", customer_id), fmt, vocab_of=VOCAB)
+
+
+@app.command("edit")
+def edit(
+    ctx: typer.Context,
+    customer_id: str,
+    name: str = typer.Option(None, "--name"),
+    grade: str = typer.Option(None, "--grade"),
+    matrix: str = typer.Option(None, "--matrix"),
+    purchase_type: str = typer.Option(None, "--purchase-type"),
+    relationship: str = typer.Option(None, "--relationship"),
+    industry: str = typer.Option(None, "--industry"),
+    region: str = typer.Option(None, "--region"),
+    scope: str = typer.Option(None, "--scope"),
+    potential: str = typer.Option(None, "--potential"),
+    currency: str = typer.Option(None, "--currency"),
+    owner: str = typer.Option(None, "--owner"),
+    field: list[str] = typer.Option([], "--field", help="Custom field key=value."),
+    fmt: str = FormatOpt,
+) -> None:
+    """Change a customer's fields."""
+    from kam.services import customers
+
+    ws = open_ws(ctx)
+    attrs = _attrs(grade, matrix, purchase_type, relationship, industry, region, potential,
+                   owner, scope, currency) | {"name": name}
+    emit(ctx, customers.edit(ws, customer_id, fields=field, **attrs), fmt, vocab_of=VOCAB)
+
+
+@app.command("flag")
+def flag(
+    ctx: typer.Context,
+    customer_id: str,
+    type_: str = typer.Option(..., "--type",
+                              help="spend_anomaly, behaviour_change, low_credit, churn_risk."),
+    note: str = typer.Option(None, "--note"),
+    as_of: str = AsOfOpt,
+    fmt: str = FormatOpt,
+) -> None:
+    """Flag an anomaly (异常客户信息): who collected it and when is recorded."""
+    from kam.services import customers
+
+    ws = open_ws(ctx, as_of)
+    emit(ctx, customers.flag(ws, customer_id, type_, note), fmt, vocab_of=VOCAB)

@@ -1,0 +1,259 @@
+"""kam opp add|list|show|edit|advance|check|uncheck|approve|bid|lose|abandon"""
+
+from __future__ import annotations
+
+import typer
+
+from kam.cli.common import AsOfOpt, FormatOpt, LimitOpt, QuietOpt, emit, emit_created, open_ws
+
+app = typer.Typer(rich_markup_mode=None, no_args_is_help=True)
+
+COLUMNS = ["id", "customer_id", "title", "stage", "status", "amount", "currency",
+           "probability", "importance", "owner", "close_date"]
+VOCAB = {"status": "opp_status", "importance": "importance",
+         "forecast_category": "forecast_category"}
+
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    customer_id: str,
+    title: str,
+    amount: str = typer.Option(..., "--amount", help="Expected contract amount."),
+    currency: str = typer.Option(None, "--currency"),
+    margin: str = typer.Option(None, "--margin", help="Estimated gross margin %."),
+    expense_budget: str = typer.Option(None, "--expense-budget"),
+    category: str = typer.Option(None, "--category"),
+    close_date: str = typer.Option(None, "--close-date", help="Expected signing date."),
+    importance: str = typer.Option(None, "--importance", help="N, I, VI or NI."),
+    owner: str = typer.Option(None, "--owner"),
+    number: str = typer.Option(None, "--number", help="Project number."),
+    pipeline: str = typer.Option(None, "--pipeline", help="Stage model (default from config)."),
+    field: list[str] = typer.Option([], "--field"),
+    as_of: str = AsOfOpt,
+    fmt: str = FormatOpt,
+    quiet: bool = QuietOpt,
+) -> None:
+    """Add an opportunity (商机) in the first stage."""
+    from kam.services import opportunities
+
+    ws = open_ws(ctx, as_of)
+    record = opportunities.add(
+        ws, customer_id, title, fields=field, amount=amount, currency=currency, margin=margin,
+        expense_budget=expense_budget, category=category, close_date=close_date,
+        importance=importance, owner=owner, number=number, pipeline=pipeline)
+    emit_created(ctx, record, fmt, quiet, vocab_of=VOCAB)
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    stage: str = typer.Option(None, "--stage"),
+    status: str = typer.Option(None, "--status", help="open, won, lost, abandoned."),
+    owner: str = typer.Option(None, "--owner"),
+    customer: str = typer.Option(None, "--customer"),
+    limit: int = LimitOpt,
+    fmt: str = FormatOpt,
+) -> None:
+    """List opportunities."""
+    from kam.services import opportunities
+
+    ws = open_ws(ctx)
+    rows = opportunities.list_(ws, stage=stage, status=status, owner=owner,
+                               customer=customer, limit=limit)
+    emit(ctx, rows, fmt, COLUMNS, VOCAB)
+
+
+@app.command("show")
+def show(ctx: typer.Context, opp_id: str, as_of: str = AsOfOpt, fmt: str = FormatOpt) -> None:
+    """Fields, stage, checklist, and what the next gate still needs."""
+    from kam.services import opportunities
+
+    ws = open_ws(ctx, as_of)
+    card = opportunities.card(ws, opp_id)
+    if fmt != "table":
+        data = card["opportunity"] | {k: v for k, v in card.items() if k != "opportunity"}
+        emit(ctx, data, fmt)
+        return
+    opp = card["opportunity"]
+    emit(ctx, opp, fmt, [k for k in opp if k not in ("checklist", "stage_history", "fields")],
+         VOCAB)
+    typer.echo(f"\nstage: {card['stage_label']} — key node: {card['key_node']}")
+    if card["customer_step"]:
+        typer.echo(f"customer's step: {card['customer_step']}")
+    typer.echo("checklist:")
+    for item in card["checklist"]:
+        mark = "x" if item["done"] else " "
+        req = " (required)" if item["required"] else ""
+        typer.echo(f"  [{mark}] {item['task']}  {item['label']}{req}")
+    if card["gate"]:
+        typer.echo(f"to leave {opp['stage']} the gate still needs:")
+        for f in card["gate"]:
+            typer.echo(f"  - {f['message']}")
+    elif card["next_stage"]:
+        typer.echo(f"gate open: ready to advance to {card['next_stage']}")
+
+
+@app.command("edit")
+def edit(
+    ctx: typer.Context,
+    opp_id: str,
+    title: str = typer.Option(None, "--title"),
+    amount: str = typer.Option(None, "--amount"),
+    currency: str = typer.Option(None, "--currency"),
+    margin: str = typer.Option(None, "--margin"),
+    expense_budget: str = typer.Option(None, "--expense-budget"),
+    category: str = typer.Option(None, "--category"),
+    close_date: str = typer.Option(None, "--close-date"),
+    importance: str = typer.Option(None, "--importance"),
+    owner: str = typer.Option(None, "--owner"),
+    number: str = typer.Option(None, "--number"),
+    customer_owner: str = typer.Option(None, "--customer-owner",
+                                       help="The customer-side owner of the project."),
+    probability: int = typer.Option(None, "--probability", min=0, max=100),
+    forecast_category: str = typer.Option(None, "--forecast",
+                                          help="pipeline, best_case, commit, closed, omitted."),
+    budget_confirmed: bool = typer.Option(None, "--budget-confirmed/--no-budget-confirmed"),
+    budget_amount: str = typer.Option(None, "--budget-amount"),
+    authority: str = typer.Option(None, "--authority"),
+    need: str = typer.Option(None, "--need"),
+    timeline: str = typer.Option(None, "--timeline"),
+    competition: str = typer.Option(None, "--competition"),
+    decision_process: str = typer.Option(None, "--decision-process"),
+    field: list[str] = typer.Option([], "--field"),
+    fmt: str = FormatOpt,
+) -> None:
+    """Change an opportunity's fields (initiation report, BANT, evaluation elements)."""
+    from kam.services import opportunities
+
+    ws = open_ws(ctx)
+    record = opportunities.edit(
+        ws, opp_id, fields=field, title=title, amount=amount, currency=currency, margin=margin,
+        expense_budget=expense_budget, category=category, close_date=close_date,
+        importance=importance, owner=owner, number=number, customer_owner=customer_owner,
+        probability=probability, forecast_category=forecast_category,
+        budget_confirmed=budget_confirmed, budget_amount=budget_amount,
+        authority_contact_id=authority, need=need, timeline=timeline,
+        competition=competition, decision_process=decision_process)
+    emit(ctx, record, fmt, vocab_of=VOCAB)
+
+
+@app.command("advance")
+def advance(
+    ctx: typer.Context,
+    opp_id: str,
+    to: str = typer.Option(None, "--to", help="Target stage (default: the next one)."),
+    force: bool = typer.Option(False, "--force", help="Pass a gate that does not hold."),
+    reason: str = typer.Option(None, "--reason", help="Why (required with --force)."),
+    as_of: str = AsOfOpt,
+    fmt: str = FormatOpt,
+) -> None:
+    """Move to the next stage; refused (exit 1) with what is missing unless the gate holds."""
+    from kam.services import opportunities
+
+    ws = open_ws(ctx, as_of)
+    result = opportunities.advance(ws, opp_id, to, force=force, reason=reason)
+    if fmt == "json":
+        emit(ctx, result, fmt)
+        return
+    opp = result["opportunity"]
+    forced = " (forced)" if result["forced"] else ""
+    typer.echo(f"{opp['id']}: {result['from']} → {result['to']}{forced}, "
+               f"probability {opp['probability']}%, status {opp['status']}")
+    for f in result["findings"]:
+        typer.echo(f"  {f.severity}: {f.message}")
+
+
+def _checklist(ctx: typer.Context, opp_id: str, tasks: list[str], done: bool,
+               fmt: str) -> None:
+    from kam.services import opportunities
+
+    ws = open_ws(ctx)
+    record = opportunities.set_checklist(ws, opp_id, tasks, done)
+    if fmt == "json":
+        emit(ctx, {"id": record["id"], "checklist": record["checklist"]}, fmt)
+    else:
+        typer.echo(f"{record['id']} checklist: " + (", ".join(record["checklist"]) or "-"))
+
+
+@app.command("check")
+def check(ctx: typer.Context, opp_id: str, tasks: list[str], fmt: str = FormatOpt) -> None:
+    """Tick checklist items (stage.task, task key or label)."""
+    _checklist(ctx, opp_id, tasks, True, fmt)
+
+
+@app.command("uncheck")
+def uncheck(ctx: typer.Context, opp_id: str, tasks: list[str], fmt: str = FormatOpt) -> None:
+    """Untick checklist items."""
+    _checklist(ctx, opp_id, tasks, False, fmt)
+
+
+@app.command("approve")
+def approve(
+    ctx: typer.Context,
+    opp_id: str,
+    by: str = typer.Option(..., "--by", help="The approving manager."),
+    comment: str = typer.Option(None, "--comment"),
+    reject: bool = typer.Option(False, "--reject", help="Record a rejection instead."),
+    as_of: str = AsOfOpt,
+    fmt: str = FormatOpt,
+) -> None:
+    """Record management approval of an I/VI deal (留痕)."""
+    from kam.services import opportunities
+
+    ws = open_ws(ctx, as_of)
+    record = opportunities.approve(ws, opp_id, by, comment, reject)
+    emit(ctx, {"id": record["id"], "approvals": record["approvals"]}, fmt)
+
+
+@app.command("bid")
+def bid(
+    ctx: typer.Context,
+    opp_id: str,
+    price: str = typer.Option(..., "--price"),
+    date: str = typer.Option(None, "--date"),
+    result: str = typer.Option("pending", "--result", help="pending, won or lost."),
+    as_of: str = AsOfOpt,
+    fmt: str = FormatOpt,
+) -> None:
+    """Record a bid (投标/议标) and its result."""
+    from kam.services import opportunities
+
+    ws = open_ws(ctx, as_of)
+    record = opportunities.bid(ws, opp_id, price, date, result)
+    emit(ctx, {"id": record["id"], "bids": record["bids"]}, fmt)
+
+
+def _close(ctx: typer.Context, opp_id: str, status: str, reason: str, summary: str | None,
+           as_of: str | None, fmt: str) -> None:
+    from kam.services import opportunities
+
+    ws = open_ws(ctx, as_of)
+    emit(ctx, opportunities.close(ws, opp_id, status, reason, summary), fmt, COLUMNS, VOCAB)
+
+
+@app.command("lose")
+def lose(
+    ctx: typer.Context,
+    opp_id: str,
+    reason: str = typer.Option(..., "--reason"),
+    summary: str = typer.Option(None, "--summary"),
+    as_of: str = AsOfOpt,
+    fmt: str = FormatOpt,
+) -> None:
+    """Close as lost (丢单), with the reason and a summary."""
+    _close(ctx, opp_id, "lost", reason, summary, as_of, fmt)
+
+
+@app.command("abandon")
+def abandon(
+    ctx: typer.Context,
+    opp_id: str,
+    reason: str = typer.Option(..., "--reason"),
+    summary: str = typer.Option(None, "--summary"),
+    as_of: str = AsOfOpt,
+    fmt: str = FormatOpt,
+) -> None:
+    """Close the project (结项): cost too high, withdrawal criteria met."""
+    _close(ctx, opp_id, "abandoned", reason, summary, as_of, fmt)

@@ -1,0 +1,115 @@
+"""The workspace's ``kam.toml``: read with tomllib, written by a small writer.
+
+Only what kam writes needs writing: strings, numbers, booleans, lists of those,
+and tables. ``get``/``set`` take dotted keys (``rules.margin_floor``).
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from kam.errors import InputError
+
+FILE = "kam.toml"
+
+DEFAULTS: dict[str, Any] = {
+    "backend": "sqlite",
+    "currency": "CNY",
+    "language": "zh",
+    "pipeline": "six_stage",
+    "user": "",
+    "plugins_dir": "",
+    "rules": {
+        # gross margin below this percentage fails the bidding gate (quit and write the summary)
+        "margin_floor": 10,
+        # a forced advance multiplies the stage's default probability by (100 - this) %
+        "force_penalty": 50,
+    },
+}
+
+
+def merged(data: dict[str, Any]) -> dict[str, Any]:
+    out = copy.deepcopy(DEFAULTS)
+    for key, value in data.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key].update(value)
+        else:
+            out[key] = value
+    return out
+
+
+def load(folder: Path) -> dict[str, Any]:
+    path = folder / FILE
+    try:
+        with path.open("rb") as fh:
+            return merged(tomllib.load(fh))
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"{path}: {exc}") from None
+
+
+def get(config: dict[str, Any], key: str) -> Any:
+    node: Any = config
+    for part in key.split("."):
+        if not isinstance(node, dict) or part not in node:
+            raise InputError(f"no config key {key!r}")
+        node = node[part]
+    return node
+
+
+def set_value(config: dict[str, Any], key: str, value: Any) -> None:
+    parts = key.split(".")
+    if not all(p.replace("_", "").replace("-", "").isalnum() for p in parts):
+        raise InputError(f"config key {key!r}: use letters, digits, '_' and '.'")
+    node = config
+    for part in parts[:-1]:
+        node = node.setdefault(part, {})
+        if not isinstance(node, dict):
+            raise InputError(f"config key {key!r}: {part} is not a table")
+    node[parts[-1]] = value
+
+
+def coerce(text: str) -> Any:
+    """Turn ``config set`` text into a TOML value: ints, booleans, else the string."""
+    if text.lower() in ("true", "false"):
+        return text.lower() == "true"
+    if text.lstrip("-").isdigit():
+        return int(text)
+    return text
+
+
+def _scalar(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_scalar(v) for v in value) + "]"
+    text = str(value)
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    return f'"{escaped}"'
+
+
+def dumps(config: dict[str, Any], prefix: str = "") -> str:
+    lines = [f"{k} = {_scalar(v)}" for k, v in config.items() if not isinstance(v, dict)]
+    for k, v in config.items():
+        if isinstance(v, dict):
+            name = f"{prefix}{k}"
+            lines.append(f"\n[{name}]")
+            lines.append(dumps(v, prefix=f"{name}.").rstrip("\n"))
+    return "\n".join(line for line in lines if line != "") + "\n"
+
+
+def save(folder: Path, config: dict[str, Any]) -> None:
+    """Write atomically, owner-only."""
+    path = folder / FILE
+    tmp = path.with_suffix(".toml.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(dumps(config))
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)

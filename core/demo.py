@@ -1,0 +1,211 @@
+"""``kam demo``: a realistic sample workspace, built through the services (so every
+record has its events), then the pipeline printed and how to explore it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+from kam.errors import InputError
+
+MARKER = ".kam-demo"
+
+CUSTOMERS = [
+    # name, grade, matrix, purchase type, relationship, industry, region, potential
+    ("华东电力集团", "A", "core", "occasional", "trust", "电力", "上海", "12000000"),
+    ("深圳智造科技有限公司", "A", "growth", "continuous", "dating", "制造", "深圳", "6000000"),
+    ("北京城市轨道交通公司", "B", "traction", "occasional", "acquainted", "交通", "北京",
+     "8000000"),
+    ("Northwind Logistics Ltd", "B", "growth", "continuous", "trust", "logistics", "Singapore",
+     "2500000"),
+    ("成都川味食品股份", "C", "problem", "continuous", "acquainted", "食品", "成都", "900000"),
+    ("Contoso Pharma GmbH", "A", "core", "occasional", "alliance", "pharma", "Frankfurt",
+     "5000000"),
+    ("杭州云栖数据服务", "B", "growth", "occasional", "dating", "软件", "杭州", "3000000"),
+    ("广州南方医疗器械", "C", "traction", "continuous", "acquainted", "医疗", "广州",
+     "1500000"),
+]
+
+CONTACTS = {
+    0: [("王建国", "总经理", ["decision_maker"], "none", "supporter", "executive"),
+        ("李静", "信息中心主任", ["selector", "evaluator"], "intervene", "supporter",
+         "management"),
+        ("赵强", "采购部经理", ["purchaser"], "intel", "neutral", "management"),
+        ("孙悦", "项目验收组长", ["acceptor", "user"], "none", "neutral", "operational")],
+    1: [("陈晓东", "CTO", ["decision_maker", "selector"], "advise", "supporter", "executive"),
+        ("刘芳", "采购专员", ["purchaser"], "none", "neutral", "operational")],
+    2: [("周海", "副总工程师", ["selector"], "intel", "neutral", "management"),
+        ("吴刚", "总经理", ["decision_maker"], "none", "opponent", "executive")],
+    3: [("Alice Tan", "COO", ["decision_maker"], "advise", "supporter", "executive"),
+        ("Ben Ong", "IT lead", ["selector", "user"], "intel", "supporter", "operational")],
+    4: [("郑丽", "财务总监", ["decision_maker", "purchaser"], "none", "neutral", "executive")],
+    5: [("Dr. Klaus Weber", "Head of Operations", ["decision_maker"], "intervene",
+         "supporter", "executive"),
+        ("Anna Schmidt", "Procurement", ["purchaser", "evaluator"], "none", "neutral",
+         "management")],
+    6: [("马云飞", "CIO", ["decision_maker"], "advise", "supporter", "executive")],
+    7: [("黄敏", "设备科长", ["selector", "acceptor"], "intel", "neutral", "operational"),
+        ("林志明", "院长", ["decision_maker"], "none", "neutral", "executive")],
+}
+
+# customer index, title, amount, currency, target stage, importance, owner, margin
+DEALS = [
+    (0, "智能变电站监控平台", "3200000", "CNY", "implementation", "VI", "张伟", "32"),
+    (0, "配网自动化二期", "1800000", "CNY", "negotiation", "I", "张伟", "28"),
+    (1, "MES 系统升级", "950000", "CNY", "bidding", "N", "李娜", "35"),
+    (1, "工业质检视觉方案", "620000", "CNY", "proposal", "N", "李娜", "40"),
+    (2, "地铁 5 号线通信系统", "4500000", "CNY", "initiation", "VI", "王磊", "22"),
+    (2, "站务管理软件", "380000", "CNY", "development", "N", "王磊", "30"),
+    (3, "Warehouse tracking rollout", "420000", "USD", "proposal", "I", "Emily Chen", "31"),
+    (3, "Fleet telematics pilot", "85000", "USD", "development", "NI", "Emily Chen", "25"),
+    (4, "冷链仓储改造", "560000", "CNY", "initiation", "N", "李娜", "18"),
+    (5, "GMP data integrity suite", "1250000", "EUR", "negotiation", "VI", "Emily Chen", "38"),
+    (5, "Lab automation study", "90000", "EUR", "bidding", "N", "Emily Chen", "12"),
+    (6, "数据中台建设", "2100000", "CNY", "proposal", "I", "张伟", "27"),
+    (6, "运维外包服务", "300000", "CNY", "development", "N", "张伟", "20"),
+    (7, "影像设备联网", "450000", "CNY", "bidding", "N", "王磊", "26"),
+    (4, "ERP 替换", "700000", "CNY", "lost", "N", "李娜", "15"),
+    (7, "耗材集中采购", "150000", "CNY", "abandoned", "NI", "王磊", "8"),
+]
+
+OUTCOMES = ["advance", "advance", "continuance", "order", "no_sale", "advance"]
+TYPES = ["visit", "call", "meeting", "demo", "proposal", "call"]
+
+
+def _check_target(path: Path) -> None:
+    if path.exists() and any(path.iterdir()) and not (path / MARKER).exists():
+        raise InputError(f"{path} exists and is not an earlier kam demo; choose another --path")
+
+
+def build_demo(path: Path, plugins: Any, *, backend: str | None = None,
+               lang: str | None = None) -> str:
+    from kam.services import admin
+
+    path = Path(path).expanduser().resolve()
+    _check_target(path)
+    if path.exists():
+        shutil.rmtree(path)
+    admin.init(path, plugins, backend=backend, lang=lang)
+    fd = os.open(path / MARKER, os.O_WRONLY | os.O_CREAT, 0o600)
+    os.close(fd)
+    _populate(path, plugins)
+    return _summary(path, plugins, lang)
+
+
+def _populate(path: Path, plugins: Any) -> None:
+    from kam.services import contacts, customers, leads, opportunities
+    from kam.workspace import Workspace
+
+    today = dt.date.today()
+    start = today - dt.timedelta(days=120)
+    ws = Workspace.open(path, plugins=plugins, as_of=start)
+    ws.actor = "demo"
+    try:
+        cust_ids, contact_ids = [], {}
+        for i, (name, grade, matrix, ptype, rel, industry, region, potential) in enumerate(
+            CUSTOMERS
+        ):
+            c = customers.add(ws, name, grade=grade, matrix=matrix, purchase_type=ptype,
+                              relationship=rel, industry=industry, region=region,
+                              potential=potential, currency="CNY")
+            cust_ids.append(c["id"])
+            contact_ids[i] = [
+                contacts.add(ws, c["id"], n, title=t, roles=r, coach=coach, stance=stance,
+                             level=level)["id"]
+                for n, t, r, coach, stance, level in CONTACTS[i]
+            ]
+        for n, (ci, title, amount, cur, target, imp, owner, margin) in enumerate(DEALS):
+            ws.today = start + dt.timedelta(days=n * 3)
+            ws.actor = owner
+            cid = cust_ids[ci]
+            decision_maker = next(
+                cid_ for cid_, spec in zip(contact_ids[ci], CONTACTS[ci], strict=True)
+                if "decision_maker" in spec[2])
+            lead = leads.add(ws, cid, title, source="展会" if n % 2 else "老客户介绍",
+                             scenario=CUSTOMERS[ci][3], owner=owner)
+            q = leads.qualify(ws, lead["id"], budget_confirmed=True, budget_amount=amount,
+                              authority_contact_id=decision_maker,
+                              need=f"{title}：提升效率、降低成本",
+                              timeline=(today + dt.timedelta(days=60 + n * 7)).isoformat())
+            opp = q["opportunity"]
+            opportunities.edit(
+                ws, opp["id"], amount=amount, currency=cur, margin=margin,
+                expense_budget=str(int(int(amount) * 0.03)), category="解决方案",
+                importance=imp, number=f"PRJ-{today.year}-{n + 1:03d}",
+                customer_owner=CUSTOMERS[ci][0][:4] + "项目组", competition="两家同行竞争",
+                decision_process="信息中心选型 → 总经理办公会决策",
+                close_date=(today + dt.timedelta(days=30 + n * 9)).isoformat())
+            _walk(ws, opp["id"], target, imp, contact_ids[ci], n)
+        ws.today = today
+    finally:
+        ws.close()
+
+
+def _walk(ws: Any, opp_id: str, target: str, importance: str, contacts: list[str],
+          n: int) -> None:
+    from kam.services import activities, opportunities
+
+    def log(kind: str, outcome: str, days: int) -> None:
+        ws.today = ws.today + dt.timedelta(days=days)
+        activities.log(ws, opp_id, type=kind, outcome=outcome, contacts=contacts[:1],
+                       note="与客户沟通需求和方案", next_step="准备下一次拜访",
+                       next_due=(ws.today + dt.timedelta(days=7)).isoformat())
+
+    log("visit", "advance", 1)
+    if target in ("lost", "abandoned"):
+        log("call", "continuance", 5)
+        log("call", "continuance", 5)
+        log("call", "continuance", 5)
+        status = "lost" if target == "lost" else "abandoned"
+        opportunities.close(ws, opp_id, status,
+                            "价格高于竞争对手" if status == "lost" else "毛利低于公司底线",
+                            summary="复盘：决策链覆盖不足")
+        return
+    order = ["development", "initiation", "proposal", "bidding", "negotiation",
+             "implementation"]
+    for stage in order[1: order.index(target) + 1]:
+        if stage == "proposal" and importance in ("I", "VI"):
+            opportunities.approve(ws, opp_id, by="销售总监 刘洋", comment="战略客户，同意立项")
+        if stage == "bidding":
+            log("demo", "advance", 4)
+            opportunities.set_checklist(ws, opp_id, ["proposal.influence_criteria"], True)
+        if stage == "negotiation":
+            opp = ws.get("opportunity", opp_id)
+            opportunities.bid(ws, opp_id, str(opp["amount"]), result="won")
+        log(TYPES[n % len(TYPES)], OUTCOMES[n % len(OUTCOMES)], 3)
+        if stage == "implementation":
+            opportunities.advance(ws, opp_id, force=True,
+                                  reason="合同已线下签署，系统待录入")
+        else:
+            opportunities.advance(ws, opp_id)
+
+
+def _summary(path: Path, plugins: Any, lang: str | None) -> str:
+    from kam.output import render
+    from kam.reports import pipeline
+    from kam.workspace import Workspace
+
+    ws = Workspace.open(path, plugins=plugins, lang=lang)
+    try:
+        report = pipeline.build(ws)
+        table = report.tables[0]
+        text = render(table.rows + table.totals, "table", table.columns)
+        opps = ws.storage.count("opportunity")
+        acts = ws.storage.count("activity")
+        custs = ws.storage.count("customer")
+    finally:
+        ws.close()
+    return (
+        f"kam demo workspace built at {path}\n"
+        f"{custs} customers, {opps} opportunities, {acts} activities\n\n"
+        f"{report.title} — {report.as_of}\n{text}\n\n"
+        "Explore it:\n"
+        f"  kam --workspace {path} opp list\n"
+        f"  kam --workspace {path} opp show OP3\n"
+        f"  kam --workspace {path} opp advance OP3\n"
+        f"  kam --workspace {path} history OP1\n"
+        f"  export KAM_HOME={path}   # then plain `kam opp list`\n"
+    )

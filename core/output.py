@@ -1,0 +1,119 @@
+"""Render results as ``table`` (tabulate + wcwidth, so Chinese text aligns), ``json``
+or ``csv``. One place, so every command prints the same way.
+
+JSON keys are the stable snake_case English keys; money is a decimal string and
+dates are ISO 8601. CSV cells that a spreadsheet would run as a formula are
+neutralised. Labels (zh/en) apply to ``table`` only; JSON and CSV keep the keys.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+FORMATS = ("table", "json", "csv")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+Labeler = Callable[[str, Any], Any]
+
+
+def jsonable(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [jsonable(v) for v in value]
+    if hasattr(value, "to_dict"):
+        return jsonable(value.to_dict())
+    return value
+
+
+def to_json(data: Any) -> str:
+    return json.dumps(jsonable(data), ensure_ascii=False, indent=2, sort_keys=False)
+
+
+def neutralise(text: str) -> str:
+    """Defuse spreadsheet formula injection: prefix a quote to risky leading characters."""
+    if text and text.startswith(FORMULA_START):
+        try:
+            Decimal(text)
+            return text  # a plain negative number is data, not a formula
+        except Exception:
+            return "'" + text
+    return text
+
+
+def cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | dict):
+        plain = jsonable(value)
+        if isinstance(plain, list) and all(isinstance(v, str) for v in plain):
+            return ",".join(plain)
+        return json.dumps(plain, ensure_ascii=False, sort_keys=True)
+    return str(jsonable(value))
+
+
+def to_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> str:
+    import csv
+    import io
+
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([neutralise(cell(row.get(c))) for c in columns])
+    return buf.getvalue()
+
+
+def to_table(rows: Iterable[Mapping[str, Any]], columns: Sequence[str],
+             headers: Sequence[str] | None = None, labeler: Labeler | None = None) -> str:
+    import tabulate as tab
+
+    tab.WIDE_CHARS_MODE = True  # wcwidth: a CJK character takes two columns
+    body = []
+    for row in rows:
+        body.append([
+            cell(labeler(c, row.get(c)) if labeler else row.get(c)) for c in columns
+        ])
+    if not body:
+        return "(none)"
+    return tab.tabulate(body, headers=list(headers or columns), tablefmt="simple",
+                        disable_numparse=True)
+
+
+def to_pairs(record: Mapping[str, Any], fields: Sequence[str] | None = None,
+             labeler: Labeler | None = None) -> str:
+    import tabulate as tab
+
+    tab.WIDE_CHARS_MODE = True
+    keys = fields or list(record)
+    body = [[k, cell(labeler(k, record.get(k)) if labeler else record.get(k))] for k in keys]
+    return tab.tabulate(body, tablefmt="plain", disable_numparse=True)
+
+
+def render(data: Any, fmt: str, columns: Sequence[str] | None = None,
+           labeler: Labeler | None = None, headers: Sequence[str] | None = None) -> str:
+    """A list renders as rows, a mapping as one record."""
+    if fmt == "json":
+        if not isinstance(data, Mapping):
+            data = list(data)
+        return to_json(data)
+    if isinstance(data, Mapping):
+        if fmt == "csv":
+            cols = list(columns or data.keys())
+            return to_csv([data], cols).rstrip("\n")
+        return to_pairs(data, columns, labeler)
+    rows = list(data)
+    cols = list(columns or (rows[0].keys() if rows else []))
+    if fmt == "csv":
+        return to_csv(rows, cols).rstrip("\n")
+    return to_table(rows, cols, headers, labeler)

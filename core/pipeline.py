@@ -1,0 +1,82 @@
+"""Stage models (阶段模型) as data: stages, default probabilities, checklists.
+
+A pipeline is registered by a plugin (``kam_register_pipelines``); its key-node
+rules are ``kam_stage_exit`` implementations that look at ``pipeline.key``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kam.errors import InputError
+
+
+@dataclass(frozen=True)
+class Task:
+    """A checklist item of a stage (标准任务); ``required`` ones gate the stage exit."""
+
+    key: str
+    zh: str
+    en: str
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class Stage:
+    key: str
+    zh: str
+    en: str
+    probability: int
+    key_node_zh: str = ""
+    key_node_en: str = ""
+    tasks: tuple[Task, ...] = ()
+    customer_step_zh: str = ""
+    customer_step_en: str = ""
+
+    def label(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.key
+
+
+@dataclass(frozen=True)
+class Pipeline:
+    key: str
+    zh: str
+    en: str
+    stages: tuple[Stage, ...] = field(default_factory=tuple)
+    #: stage whose exit means the contract is signed (the opportunity is won on leaving it)
+    won_after: str | None = None
+
+    def stage(self, key: str) -> Stage:
+        for s in self.stages:
+            if s.key == key:
+                return s
+        raise InputError(f"unknown stage {key!r} in pipeline {self.key}")
+
+    def index(self, key: str) -> int:
+        return [s.key for s in self.stages].index(self.stage(key).key)
+
+    def parse_stage(self, text: str) -> str:
+        """A stage key from its key or either label (``提案`` → ``proposal``)."""
+        folded = text.strip().casefold()
+        for s in self.stages:
+            if folded in (s.key.casefold(), s.zh.casefold(), s.en.casefold()):
+                return s.key
+        raise InputError(
+            f"unknown stage {text!r}; {self.key} stages are: "
+            + ", ".join(s.key for s in self.stages)
+        )
+
+    def next_stage(self, key: str) -> str | None:
+        i = self.index(key)
+        return self.stages[i + 1].key if i + 1 < len(self.stages) else None
+
+    def task(self, text: str) -> tuple[Stage, Task]:
+        """Find a checklist task by ``stage.task`` key, bare task key or label."""
+        folded = text.strip().casefold()
+        for s in self.stages:
+            for t in s.tasks:
+                names = (f"{s.key}.{t.key}".casefold(), t.key.casefold(), t.zh.casefold(),
+                         t.en.casefold())
+                if folded in names:
+                    return s, t
+        raise InputError(f"unknown checklist task {text!r} in pipeline {self.key}")

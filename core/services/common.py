@@ -1,0 +1,75 @@
+"""Helpers every service uses: validation, custom fields, record stamps."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from kam.errors import InputError, NotFoundError, RefusedError
+from kam.findings import Finding, blocking
+from kam.workspace import Workspace
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def validate(model: type[M], data: dict[str, Any]) -> M:
+    """Build a model; a validation error becomes one line naming the field (exit 2)."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"]) or model.__name__.lower()
+        msg = err["msg"].removeprefix("Value error, ")
+        raise InputError(f"{where}: {msg}") from None
+
+
+def dump(model: BaseModel) -> dict[str, Any]:
+    return model.model_dump()
+
+
+def parse_fields(ws: Workspace, kind: str, pairs: Iterable[str]) -> dict[str, Any]:
+    """``--field key=value`` pairs, validated by the plugin that declared the field.
+
+    Undeclared keys are kept as text, so a team can start before writing a plugin.
+    """
+    declared = ws.plugins.fields().items
+    out: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, text = pair.partition("=")
+        key = key.strip()
+        if not sep or not key or not key.replace("_", "").replace("-", "").isalnum():
+            raise InputError(f"--field: {pair!r} must look like key=value")
+        spec = declared.get(f"{kind}.{key}")
+        if spec is None:
+            out[key] = text
+            continue
+        parse = spec[0] if isinstance(spec, tuple) else spec
+        try:
+            out[key] = parse(text)
+        except (ValueError, TypeError) as exc:
+            raise InputError(f"--field {key}: {exc}") from None
+    return out
+
+
+def require(ws: Workspace, kind: str, record_id: str) -> dict[str, Any]:
+    return ws.get(kind, record_id)
+
+
+def refuse_if_blocked(findings: list[Finding], what: str) -> None:
+    blocks = blocking(findings)
+    if blocks:
+        raise RefusedError(f"{what}: " + "; ".join(f.message for f in blocks), findings)
+
+
+def find_one(ws: Workspace, kind: str, record_id: str) -> dict[str, Any]:
+    record = ws.storage.get(kind, record_id.strip().upper())
+    if record is None:
+        raise NotFoundError(f"{kind} {record_id} not found")
+    return record
+
+
+def clean_changes(changes: dict[str, Any]) -> dict[str, Any]:
+    """Drop options the user did not give (None), keep explicit empties."""
+    return {k: v for k, v in changes.items() if v is not None}

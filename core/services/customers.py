@@ -1,0 +1,68 @@
+"""Customers (客户) and their anomaly flags (异常客户信息)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from kam import vocab
+from kam.models import Customer
+from kam.services.common import clean_changes, dump, parse_fields, validate
+from kam.workspace import Workspace
+
+
+def add(ws: Workspace, name: str, *, fields: list[str] = (), **attrs: Any) -> dict[str, Any]:
+    custom = parse_fields(ws, "customer", fields)
+    attrs = clean_changes(attrs)
+    attrs.setdefault("currency", ws.config.get("currency", "CNY"))
+    attrs.setdefault("owner", ws.actor)
+    now = ws.now()
+    draft = validate(Customer, {"id": "CU0", "name": name, "fields": custom, **attrs})
+    with ws.mutation("customer.added") as m:
+        record = dump(draft) | {"id": ws.storage.next_id("customer"), "created_at": now,
+                                "updated_at": now}
+        ws.storage.insert("customer", record)
+        m.record_id = record["id"]
+        m.payload = {"name": record["name"]}
+    return record
+
+
+def edit(ws: Workspace, customer_id: str, *, fields: list[str] = (), **attrs: Any) -> dict:
+    current = ws.get("customer", customer_id)
+    changes = clean_changes(attrs)
+    custom = parse_fields(ws, "customer", fields)
+    if custom:
+        changes["fields"] = {**(current.get("fields") or {}), **custom}
+    merged = dump(validate(Customer, {**current, **changes}))
+    diff = {k: v for k, v in merged.items() if current.get(k) != v and k != "updated_at"}
+    if not diff:
+        return current
+    diff["updated_at"] = ws.now()
+    with ws.mutation("customer.edited", current["id"], {"changes": sorted(diff)}):
+        ws.storage.update("customer", current["id"], diff)
+    return {**current, **diff}
+
+
+def flag(ws: Workspace, customer_id: str, flag_type: str, note: str | None = None,
+         review: str | None = None) -> dict:
+    """Record an anomaly flag with who collected it and when (异常客户信息表)."""
+    current = ws.get("customer", customer_id)
+    key = vocab.parse("flag_type", flag_type)
+    entry = {"type": key, "note": note or "", "collected_by": ws.actor,
+             "collected_at": ws.today.isoformat(), "reviewed_by": None, "decision": review}
+    flags = list(current.get("flags") or []) + [entry]
+    with ws.mutation("customer.flagged", current["id"], {"type": key, "note": note or ""}):
+        ws.storage.update("customer", current["id"], {"flags": flags, "updated_at": ws.now()})
+    return {**current, "flags": flags}
+
+
+def list_(ws: Workspace, *, grade: str | None = None, owner: str | None = None,
+          matrix: str | None = None, limit: int | None = None) -> Iterator[dict]:
+    where: dict[str, Any] = {}
+    if grade:
+        where["grade"] = vocab.parse("grade", grade)
+    if matrix:
+        where["matrix"] = vocab.parse("matrix", matrix)
+    if owner:
+        where["owner"] = owner
+    return ws.storage.find("customer", where, limit=limit)

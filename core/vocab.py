@@ -1,0 +1,137 @@
+"""The domain's enumerations: stable English keys with Chinese and English labels.
+
+Keys are what the CLI, JSON, CSV, the database and plugins use; labels are shown
+when the language is ``zh``/``en``. Input accepts a key or either label.
+"""
+
+from __future__ import annotations
+
+from kam.errors import InputError
+
+Labels = dict[str, tuple[str, str]]  # key -> (zh, en)
+
+VOCAB: dict[str, Labels] = {
+    "grade": {"A": ("A级", "A"), "B": ("B级", "B"), "C": ("C级", "C"), "D": ("D级", "D")},
+    "matrix": {
+        "core": ("核心客户", "core"),
+        "growth": ("成长客户", "growth"),
+        "traction": ("牵引客户", "traction"),
+        "problem": ("问题客户", "problem"),
+    },
+    "purchase_type": {
+        "continuous": ("持续购买", "continuous"),
+        "occasional": ("偶发购买", "occasional"),
+    },
+    "relationship": {
+        "acquainted": ("认识", "acquainted"),
+        "dating": ("约会", "dating"),
+        "trust": ("信任", "trust"),
+        "alliance": ("联盟", "alliance"),
+    },
+    "flag_type": {
+        "spend_anomaly": ("过高/过低消费", "spend anomaly"),
+        "behaviour_change": ("行为变化异常", "behaviour change"),
+        "low_credit": ("信用度很低", "low credit"),
+        "churn_risk": ("客户流失", "churn risk"),
+    },
+    "role": {
+        "decision_maker": ("决策者", "decision maker"),
+        "selector": ("选型者", "selector"),
+        "purchaser": ("采购者", "purchaser"),
+        "user": ("使用者", "user"),
+        "evaluator": ("评估者", "evaluator"),
+        "acceptor": ("验收者", "acceptor"),
+    },
+    "coach": {
+        "none": ("无", "none"),
+        "intel": ("提供信息", "intel"),
+        "advise": ("提供建议", "advise"),
+        "intervene": ("影响决策", "intervene"),
+    },
+    "stance": {
+        "supporter": ("支持", "supporter"),
+        "neutral": ("中立", "neutral"),
+        "opponent": ("反对", "opponent"),
+    },
+    "style": {
+        "controller": ("控制型", "controller"),
+        "analyzer": ("分析型", "analyzer"),
+        "promoter": ("创议型", "promoter"),
+        "supporter_style": ("平和型", "supporter"),
+    },
+    "level": {
+        "operational": ("操作层", "operational"),
+        "management": ("管理层", "management"),
+        "executive": ("决策层", "executive"),
+    },
+    "lead_status": {
+        "open": ("跟进中", "open"),
+        "converted": ("已转商机", "converted"),
+        "dropped": ("已放弃", "dropped"),
+    },
+    "importance": {
+        "N": ("一般", "normal"),
+        "I": ("重要", "important"),
+        "VI": ("非常重要", "very important"),
+        "NI": ("不重要", "not important"),
+    },
+    "forecast_category": {
+        "pipeline": ("管道", "pipeline"),
+        "best_case": ("最佳情况", "best case"),
+        "commit": ("承诺", "commit"),
+        "closed": ("已成交", "closed"),
+        "omitted": ("忽略", "omitted"),
+    },
+    "opp_status": {
+        "open": ("进行中", "open"),
+        "won": ("赢单", "won"),
+        "lost": ("丢单", "lost"),
+        "abandoned": ("结项", "abandoned"),
+    },
+    "bid_result": {
+        "pending": ("待定", "pending"),
+        "won": ("中标", "won"),
+        "lost": ("未中标", "lost"),
+    },
+    "activity_type": {
+        "visit": ("拜访", "visit"),
+        "call": ("电话", "call"),
+        "meeting": ("会议", "meeting"),
+        "demo": ("演示", "demo"),
+        "proposal": ("建议书", "proposal"),
+        "bid": ("投标", "bid"),
+        "negotiation": ("谈判", "negotiation"),
+        "service": ("服务", "service"),
+        "other": ("其他", "other"),
+    },
+    "outcome": {
+        "order": ("订单", "order"),
+        "advance": ("有进展", "advance"),
+        "continuance": ("暂时中断", "continuance"),
+        "no_sale": ("无订单", "no sale"),
+    },
+    "severity": {"block": ("阻止", "block"), "warn": ("警告", "warn"), "info": ("提示", "info")},
+}
+
+
+def parse(vocab: str, value: str) -> str:
+    """Return the key for a key or label of ``vocab``; unknown values are bad input (exit 2)."""
+    labels = VOCAB[vocab]
+    text = str(value).strip()
+    if text in labels:
+        return text
+    folded = text.casefold()
+    for key, (zh, en) in labels.items():
+        if folded in (key.casefold(), zh.casefold(), en.casefold()):
+            return key
+    allowed = ", ".join(labels)
+    raise InputError(f"unknown {vocab} {value!r}; use one of: {allowed}")
+
+
+def label(vocab: str, key: str | None, lang: str = "en") -> str:
+    if key is None:
+        return ""
+    zh_en = VOCAB.get(vocab, {}).get(key)
+    if zh_en is None:
+        return key
+    return zh_en[0] if lang == "zh" else key

@@ -1,0 +1,209 @@
+"""The Workspace: the one context passed to services, reports and hooks.
+
+It holds the folder, its config, the plugin manager, the clock ("today" is
+injectable: ``--as-of``/``KAM_TODAY``), the actor (``KAM_USER``) and the language,
+and opens the configured storage backend lazily, only when a command needs data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kam import config as kam_config
+from kam import values
+from kam.errors import InputError, StorageError
+
+if TYPE_CHECKING:
+    from kam.pipeline import Pipeline
+    from kam.plugin_manager import Plugins
+    from kam.storage import Record, Storage
+
+
+def default_path() -> Path:
+    """``KAM_HOME``, else the platform's user data dir."""
+    if os.environ.get("KAM_HOME"):
+        return Path(os.environ["KAM_HOME"]).expanduser()
+    if sys.platform == "win32":
+        base = Path(os.environ.get("APPDATA", Path.home() / "AppData" / "Roaming"))
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Application Support"
+    else:
+        base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return base / "kam"
+
+
+def resolve_today(as_of: str | dt.date | None = None) -> dt.date:
+    if as_of:
+        return values.date(as_of, "--as-of")
+    env = os.environ.get("KAM_TODAY")
+    if env:
+        return values.date(env, "KAM_TODAY")
+    return dt.date.today()
+
+
+def resolve_actor(config: dict[str, Any]) -> str:
+    actor = os.environ.get("KAM_USER") or config.get("user") or ""
+    if not actor:
+        try:
+            actor = getpass.getuser()
+        except Exception:
+            actor = "unknown"
+    return actor
+
+
+@dataclass
+class Mutation:
+    """One change in flight: its writes share one transaction with one event."""
+
+    kind: str
+    record_id: str
+    payload: dict[str, Any]
+    refs: list[str]
+    after: list[Callable[[dict[str, Any]], None]] = field(default_factory=list)
+    event: dict[str, Any] | None = None
+
+
+@dataclass
+class Workspace:
+    path: Path
+    config: dict[str, Any]
+    plugins: Plugins
+    today: dt.date
+    actor: str
+    lang: str
+    _storage: Storage | None = None
+    warnings: list[str] = field(default_factory=list)
+    _today_fixed: bool = False
+
+    @classmethod
+    def open(
+        cls,
+        path: Path | None = None,
+        *,
+        plugins: Plugins | None = None,
+        as_of: str | dt.date | None = None,
+        lang: str | None = None,
+    ) -> Workspace:
+        folder = Path(path) if path else default_path()
+        if not (folder / kam_config.FILE).is_file():
+            raise StorageError(f"no kam workspace at {folder} (run `kam init` first)")
+        cfg = kam_config.load(folder)
+        if plugins is None:
+            from kam.plugin_manager import Plugins
+
+            disabled = set(cfg.get("plugins", {}).get("disabled", []) or [])
+            plugins = Plugins(disabled=disabled, plugins_dir=cfg.get("plugins_dir") or None)
+        language = lang or os.environ.get("KAM_LANG") or cfg.get("language") or "zh"
+        if language not in ("zh", "en"):
+            raise InputError(f"--lang: {language!r} must be zh or en")
+        fixed = bool(as_of or os.environ.get("KAM_TODAY"))
+        return cls(
+            path=folder,
+            config=cfg,
+            plugins=plugins,
+            today=resolve_today(as_of),
+            actor=resolve_actor(cfg),
+            lang=language,
+            _today_fixed=fixed,
+        )
+
+    # --- storage ------------------------------------------------------------------
+
+    @property
+    def storage(self) -> Storage:
+        if self._storage is None:
+            name = self.config.get("backend", "sqlite")
+            backends = self.plugins.storages()
+            factory = backends.items.get(name)
+            if factory is None:
+                known = ", ".join(sorted(backends.items)) or "none"
+                failed = "; ".join(self.plugins.failures)
+                hint = f" ({failed})" if failed else ""
+                raise StorageError(
+                    f"storage backend {name!r} is not available{hint}; installed: {known}"
+                )
+            self._storage = factory(self.path, self.config)
+        return self._storage
+
+    def close(self) -> None:
+        if self._storage is not None:
+            self._storage.close()
+            self._storage = None
+
+    # --- time -----------------------------------------------------------------------
+
+    def now(self) -> str:
+        """Event timestamp: real time of day, on the fixed date when "today" is fixed."""
+        now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+        if self._today_fixed:
+            now = now.replace(year=self.today.year, month=self.today.month, day=self.today.day)
+        return now.isoformat()
+
+    # --- pipelines ------------------------------------------------------------------
+
+    def pipeline(self, key: str | None = None) -> Pipeline:
+        key = key or self.config.get("pipeline") or "six_stage"
+        found = self.plugins.pipelines().items.get(key)
+        if found is None:
+            known = ", ".join(sorted(self.plugins.pipelines().items)) or "none"
+            raise InputError(f"unknown pipeline {key!r}; registered: {known}")
+        return found
+
+    # --- mutations ------------------------------------------------------------------
+
+    @contextmanager
+    def mutation(
+        self,
+        kind: str,
+        record_id: str = "",
+        payload: dict[str, Any] | None = None,
+        refs: list[str] | None = None,
+    ) -> Iterator[Mutation]:
+        """Writes inside the block and their one event commit together, or not at all.
+
+        Event hooks run after the commit; a failing one is reported, never undoes it.
+        """
+        m = Mutation(kind, record_id, dict(payload or {}), list(refs or []))
+        storage = self.storage
+        with storage.transaction():
+            yield m
+            m.event = storage.append_event(
+                {
+                    "at": self.now(),
+                    "actor": self.actor,
+                    "kind": m.kind,
+                    "record_id": m.record_id,
+                    "payload": m.payload,
+                    "refs": sorted({r for r in m.refs if r and r != m.record_id}),
+                }
+            )
+        event = m.event
+        self.warnings.extend(self.plugins.event("kam_event_committed", ws=self, event=event))
+        for fn in m.after:
+            try:
+                fn(event)
+            except Exception as exc:  # an event hook must never undo a committed change
+                self.warnings.append(f"after-commit step failed: {exc}")
+
+    def fire(self, hook: str, **kwargs: Any) -> None:
+        """Fire an event hook; failures become warnings the CLI prints."""
+        self.warnings.extend(self.plugins.event(hook, ws=self, **kwargs))
+
+    def get(self, kind: str, record_id: str) -> Record:
+        from kam.errors import NotFoundError
+        from kam.kinds import kind_of_id
+
+        found = self.storage.get(kind, record_id.upper()) if record_id else None
+        if found is None:
+            k = kind_of_id(record_id or "")
+            hint = f" (that id is a {k.name})" if k is not None and k.name != kind else ""
+            raise NotFoundError(f"{kind} {record_id} not found{hint}")
+        return found

@@ -1,0 +1,1 @@
+"""kam's built-in plugins: registered through the ``kam`` entry-point group like any other."""

@@ -1,0 +1,34 @@
+"""The methodology as ordinary plugin hooks: BANT, stage key nodes (关键节点), the
+``six_stage`` and ``dragon_six`` models. Marked ``trylast`` so a company plugin
+runs first; switch it off with ``KAM_DISABLE_PLUGINS=rules_standard``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kam import hookimpl
+
+__version__ = "0.1.0"
+
+
+@hookimpl(trylast=True)
+def kam_register_pipelines(register: Any) -> None:
+    from kam.plugins.rules_standard.pipelines import DRAGON_SIX, SIX_STAGE
+
+    register(SIX_STAGE.key, SIX_STAGE)
+    register(DRAGON_SIX.key, DRAGON_SIX)
+
+
+@hookimpl(trylast=True)
+def kam_qualify_lead(ws: Any, lead: dict, customer: dict) -> list:
+    from kam.plugins.rules_standard.bant import qualify
+
+    return qualify(ws, lead, customer)
+
+
+@hookimpl(trylast=True)
+def kam_stage_exit(ws: Any, opportunity: dict, pipeline: Any, stage: str, target: str) -> list:
+    from kam.plugins.rules_standard.gates import stage_exit
+
+    return stage_exit(ws, opportunity, pipeline, stage, target)

@@ -1,0 +1,179 @@
+"""Stage-exit key nodes (关键节点) of the built-in stage models.
+
+Each function returns the blocking findings — one per missing item — for leaving
+a stage. Data the core does not track yet (e.g. contracts before that capability
+exists) counts as missing, so the gate can only be passed with ``--force``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from kam.findings import Finding, block
+from kam.kinds import KINDS
+from kam.plugins.rules_standard.bant import bant_missing
+
+Gate = Callable[[Any, dict, Any], list[Finding]]
+
+
+def _required_tasks(opp: dict, pipeline: Any, stage: str) -> list[Finding]:
+    done = set(opp.get("checklist") or [])
+    return [
+        block(f"task_{t.key}", f"checklist: {t.en} ({t.zh}) not done — kam opp check "
+              f"{opp['id']} {stage}.{t.key}")
+        for t in pipeline.stage(stage).tasks
+        if t.required and f"{stage}.{t.key}" not in done
+    ]
+
+
+def _contacts(ws: Any, opp: dict) -> list[dict]:
+    return list(ws.storage.find("contact", {"customer_id": opp["customer_id"]}))
+
+
+def _has_activity(ws: Any, opp: dict, types: tuple[str, ...]) -> bool:
+    return ws.storage.count("activity", {"opportunity_id": opp["id"], "type__in": types}) > 0
+
+
+def _contracts(ws: Any, opp: dict) -> list[dict]:
+    if "contract" not in KINDS:
+        return []
+    return list(ws.storage.find("contract", {"opportunity_id": opp["id"]}))
+
+
+def development(ws: Any, opp: dict, pipeline: Any) -> list[Finding]:
+    out = bant_missing(opp, ws)
+    customer = ws.storage.get("customer", opp["customer_id"]) or {}
+    if not customer.get("grade"):
+        out.append(block("customer_grade", f"customer {opp['customer_id']} not graded (A–D)"))
+    if not (opp.get("competition") or "").strip():
+        out.append(block("competition", "competition not recorded (--competition)"))
+    if not (opp.get("decision_process") or "").strip():
+        out.append(block("decision_process", "decision process not recorded (--decision-process)"))
+    return out
+
+
+_REPORT_FIELDS = (
+    ("number", "project number (--number)"),
+    ("customer_owner", "customer-side owner (--customer-owner)"),
+    ("amount", "expected amount (--amount)"),
+    ("margin", "gross-margin estimate (--margin)"),
+    ("expense_budget", "sales expense budget (--expense-budget)"),
+    ("category", "category (--category)"),
+    ("close_date", "expected signing date (--close-date)"),
+    ("importance", "importance grade (--importance)"),
+)
+
+
+def initiation(ws: Any, opp: dict, pipeline: Any) -> list[Finding]:
+    out = [
+        block(f"report_{name}", f"initiation report: {what} missing")
+        for name, what in _REPORT_FIELDS
+        if opp.get(name) in (None, "")
+    ]
+    if opp.get("amount") is not None and opp["amount"] <= 0:
+        out.append(block("report_amount", "initiation report: expected amount must be above 0"))
+    if opp.get("importance") in ("I", "VI"):
+        approved = [a for a in opp.get("approvals") or [] if a.get("decision") == "approved"]
+        if not approved:
+            out.append(
+                block("approval", f"importance {opp['importance']} needs management approval "
+                      f"(kam opp approve {opp['id']} --by NAME)")
+            )
+    return out
+
+
+def proposal(ws: Any, opp: dict, pipeline: Any) -> list[Finding]:
+    contacts = _contacts(ws, opp)
+    out: list[Finding] = []
+    if not any("decision_maker" in (c.get("roles") or []) for c in contacts):
+        out.append(block("decision_maker", "no decision maker (决策者) in the decision chain"))
+    if not any((c.get("coach") or "none") != "none" for c in contacts):
+        out.append(block("coach", "no coach (向导) in the decision chain"))
+    done = set(opp.get("checklist") or [])
+    delivered = _has_activity(ws, opp, ("demo", "proposal")) or {
+        "proposal.demo", "proposal.written_proposal"} & done
+    if not delivered:
+        out.append(block("proposal_delivered", "no proposal or demo delivered (log a demo/"
+                         "proposal activity or check proposal.written_proposal)"))
+    return out + _required_tasks(opp, pipeline, "proposal")
+
+
+def bidding(ws: Any, opp: dict, pipeline: Any) -> list[Finding]:
+    out: list[Finding] = []
+    if not any(b.get("result") == "won" for b in opp.get("bids") or []):
+        out.append(block("bid_won", f"no winning bid (kam opp bid {opp['id']} --price N "
+                         "--result won)"))
+    floor = Decimal(str(ws.config.get("rules", {}).get("margin_floor", 10)))
+    margin = opp.get("margin")
+    if margin is None:
+        out.append(block("margin", "gross margin unknown: margin check not possible"))
+    elif Decimal(margin) < floor:
+        out.append(block("margin", f"gross margin {margin}% is below the floor {floor}%: "
+                         "quit and write the summary (kam opp abandon)"))
+    return out
+
+
+def negotiation(ws: Any, opp: dict, pipeline: Any) -> list[Finding]:
+    signed = [c for c in _contracts(ws, opp)
+              if c.get("status") in ("signed", "executing", "closed")]
+    if not signed:
+        return [block("contract_signed", "no approved and signed contract (合同审批和合同签订)")]
+    return []
+
+
+def implementation(ws: Any, opp: dict, pipeline: Any) -> list[Finding]:
+    contracts = _contracts(ws, opp)
+    accepted = [c for c in contracts if c.get("final_accepted_on") or c.get("status") == "closed"]
+    if not accepted:
+        return [block("acceptance", "final acceptance not recorded (工程验收)")]
+    return []
+
+
+SIX_STAGE_GATES: dict[str, Gate] = {
+    "development": development,
+    "initiation": initiation,
+    "proposal": proposal,
+    "bidding": bidding,
+    "negotiation": negotiation,
+    "implementation": implementation,
+}
+
+
+def _dragon_gates() -> dict[str, Gate]:
+    def analysis(ws: Any, opp: dict, p: Any) -> list[Finding]:
+        return [block("need", "no clear opportunity: need not stated")] if not opp.get(
+            "need") else []
+
+    def trust(ws: Any, opp: dict, p: Any) -> list[Finding]:
+        if not any(c.get("stance") == "supporter" for c in _contacts(ws, opp)):
+            return [block("supporter", "no supporter in the decision chain")]
+        return []
+
+    def needs(ws: Any, opp: dict, p: Any) -> list[Finding]:
+        return bant_missing(opp, ws)
+
+    def value(ws: Any, opp: dict, p: Any) -> list[Finding]:
+        if not _has_activity(ws, opp, ("demo", "proposal")):
+            return [block("proposal_delivered", "no proposal or demo delivered")]
+        return []
+
+    return {
+        "customer_analysis": analysis,
+        "build_trust": trust,
+        "dig_needs": needs,
+        "present_value": value,
+        "win_commitment": negotiation,
+        "follow_up_service": implementation,
+    }
+
+
+GATES: dict[str, dict[str, Gate]] = {"six_stage": SIX_STAGE_GATES, "dragon_six": _dragon_gates()}
+
+
+def stage_exit(ws: Any, opp: dict, pipeline: Any, stage: str, target: str) -> list[Finding]:
+    gate = GATES.get(pipeline.key, {}).get(stage)
+    if gate is None:
+        return _required_tasks(opp, pipeline, stage)
+    return gate(ws, opp, pipeline)

@@ -1,0 +1,26 @@
+"""The embedded default backend: one SQLite file (``kam.db``) in the workspace.
+
+This module stays light: the backend (and sqlite-utils) load only when a command
+opens the workspace's data.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from kam import hookimpl
+
+__version__ = "0.1.0"
+
+
+def open_sqlite(path: Path, config: dict[str, Any]) -> Any:
+    from kam.plugins.storage_sqlite.backend import SQLiteStorage
+
+    timeout_ms = int(config.get("storage", {}).get("busy_timeout_ms", 15000))
+    return SQLiteStorage(path / "kam.db", busy_timeout_ms=timeout_ms)
+
+
+@hookimpl
+def kam_register_storage(register: Any) -> None:
+    register("sqlite", open_sqlite)

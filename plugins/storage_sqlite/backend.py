@@ -1,0 +1,339 @@
+"""SQLite storage: WAL, busy timeout, foreign keys, one IMMEDIATE transaction per mutation.
+
+Reads use the standard ``sqlite3`` module (fast start-up); sqlite-utils is used
+for schema work. Money is stored as integer cents, dates as ISO text, json as text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from kam.errors import StorageError
+from kam.kinds import Kind
+from kam.plugins.storage_sqlite import schema
+from kam.storage import ConflictError, Record, Where, id_number, kind, split_filter, split_order
+
+_SQL_OPS = {"eq": "=", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}
+
+
+def _to_db(ftype: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if ftype == "money":
+        return int((Decimal(value) * 100).to_integral_value())
+    if ftype == "bool":
+        return 1 if value else 0
+    if ftype == "json":
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    if ftype in ("date", "datetime"):
+        return value.isoformat() if hasattr(value, "isoformat") else str(value)
+    if ftype == "decimal":
+        return str(value)
+    return value
+
+
+def _from_db(ftype: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if ftype == "money":
+        return (Decimal(value) / 100).quantize(Decimal("0.01"))
+    if ftype == "bool":
+        return bool(value)
+    if ftype == "json":
+        return json.loads(value)
+    if ftype == "date":
+        return dt.date.fromisoformat(value)
+    if ftype == "decimal":
+        return Decimal(value)
+    return value
+
+
+def _translate(exc: sqlite3.Error) -> StorageError:
+    text = str(exc)
+    if "locked" in text or "busy" in text:
+        return StorageError(f"the workspace database is locked by another kam process: {text}")
+    if isinstance(exc, sqlite3.IntegrityError):
+        return ConflictError(f"storage conflict: {text}")
+    if "malformed" in text or "not a database" in text:
+        return StorageError(f"the workspace database is corrupt: {text}")
+    return StorageError(f"storage error: {text}")
+
+
+class SQLiteStorage:
+    name = "sqlite"
+
+    def __init__(self, path: Path, busy_timeout_ms: int = 15000) -> None:
+        self.path = Path(path)
+        new = not self.path.exists()
+        try:
+            if new:
+                fd = os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600)
+                os.close(fd)
+            self.conn = sqlite3.connect(
+                self.path, timeout=busy_timeout_ms / 1000, isolation_level=None,
+                check_same_thread=False,
+            )
+            self.conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            if self.conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                self.conn.execute("PRAGMA journal_mode = WAL")
+            self.conn.execute("PRAGMA synchronous = NORMAL")
+            self._ensure_schema()
+        except sqlite3.Error as exc:
+            raise _translate(exc) from None
+        self._depth = 0
+
+    def _ensure_schema(self) -> None:
+        if self.conn.execute("PRAGMA user_version").fetchone()[0] >= schema.SCHEMA_VERSION:
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            if self.conn.execute("PRAGMA user_version").fetchone()[0] < schema.SCHEMA_VERSION:
+                schema.migrate(self.conn)
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+
+    # --- rows -------------------------------------------------------------------
+
+    @staticmethod
+    def _row_to_record(k: Kind, cursor: sqlite3.Cursor, row: tuple) -> Record:
+        types = {f.name: f.type for f in k.fields}
+        out: Record = {}
+        for (name, *_), value in zip(cursor.description, row, strict=True):
+            if name in types:
+                out[name] = _from_db(types[name], value)
+        return out
+
+    def _where(self, k: Kind, where: Where | None) -> tuple[str, list[Any]]:
+        if not where:
+            return "", []
+        clauses: list[str] = []
+        params: list[Any] = []
+        for key, value in where.items():
+            field, op = split_filter(k, key)
+            ftype = k.field(field).type  # type: ignore[union-attr]
+            col = f'"{field}"'
+            if op == "isnull":
+                clauses.append(f"{col} IS NULL" if value else f"{col} IS NOT NULL")
+            elif op == "in":
+                items = list(value)
+                if not items:
+                    clauses.append("0")
+                else:
+                    clauses.append(f"{col} IN ({', '.join('?' * len(items))})")
+                    params.extend(_to_db(ftype, v) for v in items)
+            elif value is None and op in ("eq", "ne"):
+                clauses.append(f"{col} IS NULL" if op == "eq" else f"{col} IS NOT NULL")
+            else:
+                clauses.append(f"{col} {_SQL_OPS[op]} ?")
+                params.append(_to_db(ftype, value))
+        return " WHERE " + " AND ".join(clauses), params
+
+    # --- protocol -----------------------------------------------------------------
+
+    def get(self, kind_name: str, record_id: str) -> Record | None:
+        k = kind(kind_name)
+        try:
+            cur = self.conn.execute(f'SELECT * FROM "{k.name}" WHERE id = ?', (record_id,))
+            row = cur.fetchone()
+        except sqlite3.Error as exc:
+            raise _translate(exc) from None
+        return None if row is None else self._row_to_record(k, cur, row)
+
+    def find(
+        self,
+        kind_name: str,
+        where: Where | None = None,
+        order_by: Sequence[str] = ("id",),
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> Iterator[Record]:
+        k = kind(kind_name)
+        sql_where, params = self._where(k, where)
+        orders = []
+        for key in order_by or ():
+            field, desc = split_order(k, key)
+            col = "rowid" if field == "id" else f'"{field}"'
+            orders.append(f"{col} {'DESC' if desc else 'ASC'}")
+        sql = f'SELECT * FROM "{k.name}"{sql_where}'
+        if orders:
+            sql += " ORDER BY " + ", ".join(orders)
+        if limit is not None or offset:
+            sql += " LIMIT ? OFFSET ?"
+            params += [-1 if limit is None else int(limit), int(offset)]
+        try:
+            cur = self.conn.execute(sql, params)
+            while True:
+                rows = cur.fetchmany(500)
+                if not rows:
+                    break
+                for row in rows:
+                    yield self._row_to_record(k, cur, row)
+        except sqlite3.Error as exc:
+            raise _translate(exc) from None
+
+    def count(self, kind_name: str, where: Where | None = None) -> int:
+        k = kind(kind_name)
+        sql_where, params = self._where(k, where)
+        try:
+            return self.conn.execute(f'SELECT count(*) FROM "{k.name}"{sql_where}', params).fetchone()[0]
+        except sqlite3.Error as exc:
+            raise _translate(exc) from None
+
+    def _write(self, sql: str, params: Sequence[Any]) -> sqlite3.Cursor:
+        if self._depth == 0:
+            raise StorageError("writes must happen inside storage.transaction()")
+        try:
+            return self.conn.execute(sql, params)
+        except sqlite3.Error as exc:
+            raise _translate(exc) from None
+
+    def insert(self, kind_name: str, record: Record) -> None:
+        k = kind(kind_name)
+        names = [f.name for f in k.fields if f.name in record]
+        if "id" not in names:
+            raise StorageError(f"{k.name} record has no id")
+        types = {f.name: f.type for f in k.fields}
+        extra = set(record) - set(types)
+        if extra:
+            raise StorageError(f"{k.name} has no field(s) {', '.join(sorted(extra))}")
+        cols = ", ".join(f'"{n}"' for n in names)
+        marks = ", ".join("?" * len(names))
+        self._write(
+            f'INSERT INTO "{k.name}" ({cols}) VALUES ({marks})',
+            [_to_db(types[n], record[n]) for n in names],
+        )
+
+    def update(self, kind_name: str, record_id: str, changes: Record) -> None:
+        k = kind(kind_name)
+        types = {f.name: f.type for f in k.fields}
+        bad = set(changes) - set(types) | ({"id"} & set(changes))
+        if bad:
+            raise StorageError(f"cannot update {k.name} field(s) {', '.join(sorted(bad))}")
+        if not changes:
+            return
+        sets = ", ".join(f'"{n}" = ?' for n in changes)
+        cur = self._write(
+            f'UPDATE "{k.name}" SET {sets} WHERE id = ?',
+            [_to_db(types[n], v) for n, v in changes.items()] + [record_id],
+        )
+        if cur.rowcount != 1:
+            raise ConflictError(f"{k.name} {record_id} does not exist")
+
+    def next_id(self, kind_name: str) -> str:
+        k = kind(kind_name)
+        cur = self._write(
+            "INSERT INTO kam_sequence (kind, value) VALUES (?, 1)"
+            " ON CONFLICT(kind) DO UPDATE SET value = value + 1 RETURNING value",
+            (k.name,),
+        )
+        return f"{k.prefix}{cur.fetchone()[0]}"
+
+    def append_event(self, event: Record) -> Record:
+        record = dict(event)
+        record["id"] = self.next_id("event")
+        self.insert("event", record)
+        for ref in {record.get("record_id"), *record.get("refs", [])}:
+            if ref:
+                self._write(
+                    "INSERT OR IGNORE INTO event_ref (event_id, ref) VALUES (?, ?)",
+                    (record["id"], ref),
+                )
+        return record
+
+    def events(
+        self,
+        record_id: str | None = None,
+        kinds: Sequence[str] | None = None,
+        after_id: str | None = None,
+        limit: int | None = None,
+    ) -> Iterator[Record]:
+        k = kind("event")
+        clauses, params = [], []
+        if record_id:
+            clauses.append("id IN (SELECT event_id FROM event_ref WHERE ref = ?)")
+            params.append(record_id)
+        if kinds:
+            clauses.append(f"kind IN ({', '.join('?' * len(kinds))})")
+            params.extend(kinds)
+        if after_id:
+            clauses.append("rowid > (SELECT rowid FROM event WHERE id = ?)")
+            params.append(after_id)
+        sql = "SELECT * FROM event"
+        if clauses:
+            sql += " WHERE " + " AND ".join(clauses)
+        sql += " ORDER BY rowid"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(int(limit))
+        try:
+            cur = self.conn.execute(sql, params)
+            for row in cur:
+                yield self._row_to_record(k, cur, row)
+        except sqlite3.Error as exc:
+            raise _translate(exc) from None
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        if self._depth:
+            name = f"kam_sp{self._depth}"
+            self.conn.execute(f"SAVEPOINT {name}")
+            self._depth += 1
+            try:
+                yield
+            except BaseException:
+                self.conn.execute(f"ROLLBACK TO {name}")
+                self.conn.execute(f"RELEASE {name}")
+                raise
+            else:
+                self.conn.execute(f"RELEASE {name}")
+            finally:
+                self._depth -= 1
+            return
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise _translate(exc) from None
+        self._depth = 1
+        try:
+            yield
+        except BaseException:
+            self._depth = 0
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+        self._depth = 0
+        try:
+            self.conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise _translate(exc) from None
+
+    def sort_key(self, record_id: str) -> int:
+        return id_number(record_id)
+
+    def integrity_problems(self) -> list[str]:
+        """Optional: SQLite's own integrity and foreign-key checks (used by ``kam doctor``)."""
+        problems = [r[0] for r in self.conn.execute("PRAGMA integrity_check") if r[0] != "ok"]
+        problems += [
+            f"{table} row {rowid} references a missing {parent}"
+            for table, rowid, parent, _ in self.conn.execute("PRAGMA foreign_key_check")
+        ]
+        return problems
+
+    def close(self) -> None:
+        try:
+            self.conn.close()
+        except sqlite3.Error:
+            pass
