@@ -95,7 +95,8 @@ KINDS: dict[str, Kind] = {
             "activity",
             "AC",
             _f(
-                "id opportunity_id:text:index:>opportunity customer_id:text:index:>customer lead_id type"
+                "id opportunity_id:text:index:>opportunity customer_id:text:index:>customer"
+                " lead_id type"
                 " date:date:index owner:text:index contact_ids:json outcome note"
                 " next_step next_due:date created_at:datetime"
             ),

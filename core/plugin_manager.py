@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import pluggy
-
 from kam import hookspecs
 from kam.errors import KamError, RefusedError
 from kam.findings import Finding

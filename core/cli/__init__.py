@@ -11,13 +11,53 @@ import sys
 from typing import Any
 
 import typer
+from kam.errors import KamError
 from typer.core import TyperGroup
 
-from kam.errors import KamError
+#: Sub-apps by command name: (module with a module-level ``app``, one-line help).
+#: They are imported only when used, so ``kam --help`` stays fast.
+SUBAPPS: dict[str, tuple[str, str]] = {
+    "customer": ("kam.cli.customer", "Customers (客户)."),
+    "contact": ("kam.cli.contact", "Contacts and the decision chain (决策链)."),
+    "lead": ("kam.cli.lead", "Leads and BANT qualification (线索)."),
+    "opp": ("kam.cli.opp", "Opportunities and stage gates (商机)."),
+    "activity": ("kam.cli.activity", "Visits, calls, meetings (拜访)."),
+}
 
 
 class KamGroup(TyperGroup):
-    """Turns domain errors into one line on stderr and the exit code of cli.md."""
+    """Turns domain errors into one line on stderr and the exit code of cli.md,
+    and loads the noun sub-apps lazily."""
+
+    lazy: dict[str, tuple[str, str]] = {}
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(self.lazy))
+
+    def get_command(self, ctx: Any, name: str) -> Any:
+        if name in self.lazy and name not in self.commands:
+            import importlib
+
+            module_name, help_text = self.lazy[name]
+            sub = importlib.import_module(module_name).app
+            command = typer.main.get_command(sub)
+            command.name = name
+            command.help = command.help or help_text
+            self.commands[name] = command
+        return super().get_command(ctx, name)
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        rows = []
+        for name in self.list_commands(ctx):
+            if name in self.lazy and name not in self.commands:
+                rows.append((name, self.lazy[name][1]))
+                continue
+            cmd = self.get_command(ctx, name)
+            if cmd is not None and not cmd.hidden:
+                rows.append((name, cmd.get_short_help_str(formatter.width - 6 - len(name))))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -70,13 +110,14 @@ def _close(ctx: Any) -> None:
 
 def make_app(plugins: Any = None) -> typer.Typer:
     """Build a fresh app: sub-apps, global options, and the plugins' commands."""
-    from kam.cli import activity, admin, contact, customer, lead, opp
+    from kam.cli import admin
     from kam.cli.common import State
     from kam.plugin_manager import Plugins
 
     pm = plugins if plugins is not None else Plugins()
+    group = type("KamApp", (KamGroup,), {"lazy": dict(SUBAPPS)})
     app = typer.Typer(
-        cls=KamGroup,
+        cls=group,
         rich_markup_mode=None,
         pretty_exceptions_enable=False,
         add_completion=False,
@@ -105,13 +146,7 @@ def make_app(plugins: Any = None) -> typer.Typer:
         for failure in pm.failures:
             typer.echo(f"kam: warning: {failure}", err=True)
 
-    for module in (admin,):
-        module.register(app)
-    app.add_typer(customer.app, name="customer", help="Customers (客户).")
-    app.add_typer(contact.app, name="contact", help="Contacts and the decision chain (决策链).")
-    app.add_typer(lead.app, name="lead", help="Leads and BANT qualification (线索).")
-    app.add_typer(opp.app, name="opp", help="Opportunities and stage gates (商机).")
-    app.add_typer(activity.app, name="activity", help="Visits, calls, meetings (拜访).")
+    admin.register(app)
     pm.register_commands(app)
     return app
 

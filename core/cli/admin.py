@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-
 from kam.cli.common import FormatOpt, emit, open_ws, state
 
 

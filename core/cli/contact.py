@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import typer
-
 from kam.cli.common import FormatOpt, LimitOpt, QuietOpt, emit, emit_created, open_ws
 
 app = typer.Typer(rich_markup_mode=None, no_args_is_help=True)

@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
-
 from kam.models.types import (
     ActivityType,
     Coach,
@@ -18,8 +16,8 @@ from kam.models.types import (
     Level,
     Matrix,
     Money,
-    Outcome,
     OppStatus,
+    Outcome,
     Percent,
     PurchaseType,
     Relationship,
@@ -28,6 +26,7 @@ from kam.models.types import (
     Style,
     Text,
 )
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class Record(BaseModel):

@@ -6,10 +6,9 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator
-
 from kam import values, vocab
 from kam.errors import KamError
+from pydantic import BeforeValidator
 
 
 def _enum(name: str) -> BeforeValidator:

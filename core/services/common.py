@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
-
 from kam.errors import InputError, NotFoundError, RefusedError
 from kam.findings import Finding, blocking
 from kam.workspace import Workspace
+from pydantic import BaseModel, ValidationError
 
 M = TypeVar("M", bound=BaseModel)
 

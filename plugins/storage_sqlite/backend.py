@@ -186,7 +186,8 @@ class SQLiteStorage:
         k = kind(kind_name)
         sql_where, params = self._where(k, where)
         try:
-            return self.conn.execute(f'SELECT count(*) FROM "{k.name}"{sql_where}', params).fetchone()[0]
+            sql = f'SELECT count(*) FROM "{k.name}"{sql_where}'
+            return int(self.conn.execute(sql, params).fetchone()[0])
         except sqlite3.Error as exc:
             raise _translate(exc) from None
 

@@ -1,0 +1,91 @@
+"""Shared fixtures: a real workspace in a tmp dir, and a CLI runner bound to it."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from kam.cli import make_app
+from kam.plugin_manager import Plugins
+from kam.workspace import Workspace
+from typer.testing import CliRunner
+
+TODAY = "2026-03-02"
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for var in ("KAM_HOME", "KAM_TODAY", "KAM_USER", "KAM_LANG", "KAM_PLUGINS_DIR",
+                "KAM_DISABLE_PLUGINS", "KAM_DEBUG", "KAM_STRICT_PLUGINS"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("KAM_USER", "tester")
+
+
+@dataclass
+class Result:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    def json(self) -> Any:
+        return json.loads(self.stdout)
+
+
+class Kam:
+    """Runs ``kam`` commands in-process against one workspace (real files, real SQLite)."""
+
+    def __init__(self, path: Path, backend: str = "sqlite") -> None:
+        self.path = path
+        self.backend = backend
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str, env: dict[str, str] | None = None,
+                 input: str | None = None) -> Result:
+        app = make_app(Plugins())
+        r = self.runner.invoke(app, ["--workspace", str(self.path), *args], env=env,
+                               input=input, catch_exceptions=True)
+        if r.exception is not None and not isinstance(r.exception, SystemExit):
+            import traceback
+
+            raise AssertionError(
+                f"kam {' '.join(args)} raised:\n"
+                + "".join(traceback.format_exception(r.exception))
+            )
+        return Result(r.exit_code, r.stdout, r.stderr)
+
+    def ok(self, *args: str, **kw: Any) -> Result:
+        r = self(*args, **kw)
+        assert r.exit_code == 0, f"kam {' '.join(args)} → {r.exit_code}\n{r.stdout}\n{r.stderr}"
+        return r
+
+    def json(self, *args: str, **kw: Any) -> Any:
+        return self.ok(*args, "--format", "json", **kw).json()
+
+    def id(self, *args: str, **kw: Any) -> str:
+        return self.ok(*args, "-q", **kw).stdout.strip()
+
+    def workspace(self, as_of: str | None = TODAY) -> Workspace:
+        return Workspace.open(self.path, as_of=as_of)
+
+
+@pytest.fixture(params=["sqlite"])
+def backend(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture
+def kam(tmp_path: Path, backend: str) -> Iterator[Kam]:
+    k = Kam(tmp_path / "ws", backend)
+    k.ok("init", "--backend", backend, "--lang", "en")
+    yield k
+
+
+@pytest.fixture
+def ws(kam: Kam) -> Iterator[Workspace]:
+    w = kam.workspace()
+    yield w
+    w.close()
