@@ -72,7 +72,9 @@ def show(ctx: typer.Context, opp_id: str, as_of: str = AsOfOpt, fmt: str = Forma
     ws = open_ws(ctx, as_of)
     card = opportunities.card(ws, opp_id)
     if fmt != "table":
-        data = card["opportunity"] | {k: v for k, v in card.items() if k != "opportunity"}
+        extra = {("stage_checklist" if k == "checklist" else k): v
+                 for k, v in card.items() if k != "opportunity"}
+        data = card["opportunity"] | extra
         emit(ctx, data, fmt)
         return
     opp = card["opportunity"]
