@@ -135,6 +135,23 @@ class Plugins:
                 continue
             self._add(name, module, str(getattr(module, "__version__", "-")), "file")
 
+    def apply_config(self, config: dict[str, Any], base: Path) -> None:
+        """Honour a workspace's ``plugins_dir`` and ``[plugins] disabled`` settings."""
+        changed = False
+        for name in config.get("plugins", {}).get("disabled", []) or []:
+            if name in self.infos:
+                self.pm.unregister(name=name)
+                del self.infos[name]
+                self.disabled.add(name)
+                changed = True
+        folder = config.get("plugins_dir") or ""
+        if folder and not self.plugins_dir:
+            self.plugins_dir = str((base / folder).expanduser())
+            self._load_dir(Path(self.plugins_dir))
+            changed = True
+        if changed:
+            self._registries.clear()
+
     def register(self, module: Any, name: str, source: str = "package") -> None:
         """Register an object as a plugin (tests and embedding applications)."""
         self._add(name, module, str(getattr(module, "__version__", "-")), source)

@@ -99,8 +99,8 @@ class Workspace:
         if plugins is None:
             from kam.plugin_manager import Plugins
 
-            disabled = set(cfg.get("plugins", {}).get("disabled", []) or [])
-            plugins = Plugins(disabled=disabled, plugins_dir=cfg.get("plugins_dir") or None)
+            plugins = Plugins()
+        plugins.apply_config(cfg, folder)
         language = lang or os.environ.get("KAM_LANG") or cfg.get("language") or "zh"
         if language not in ("zh", "en"):
             raise InputError(f"--lang: {language!r} must be zh or en")

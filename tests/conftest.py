@@ -45,9 +45,20 @@ class Kam:
 
     def __call__(self, *args: str, env: dict[str, str] | None = None,
                  input: str | None = None) -> Result:
-        app = make_app(Plugins())
-        r = self.runner.invoke(app, ["--workspace", str(self.path), *args], env=env,
-                               input=input, catch_exceptions=True)
+        import os
+
+        saved = {k: os.environ.get(k) for k in env or {}}
+        os.environ.update(env or {})
+        try:
+            app = make_app(Plugins())  # plugins are discovered with the command's environment
+            r = self.runner.invoke(app, ["--workspace", str(self.path), *args], env=env,
+                                   input=input, catch_exceptions=True)
+        finally:
+            for k, v in saved.items():
+                if v is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = v
         if r.exception is not None and not isinstance(r.exception, SystemExit):
             import traceback
 
