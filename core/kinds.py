@@ -101,6 +101,11 @@ KINDS: dict[str, Kind] = {
                 " next_step next_due:date created_at:datetime"
             ),
         ),
+        Kind(
+            "target",
+            "TG",
+            _f("id owner:text:index period:text:index amount:money currency note" + _STAMPS),
+        ),
     )
 }
 

@@ -24,7 +24,7 @@ COLUMN_TYPES: dict[str, type] = {
     "json": str,
 }
 
-MIGRATION_NAMES = ("0001_foundation",)
+MIGRATION_NAMES = ("0001_foundation", "0002_contracts", "0003_targets")
 SCHEMA_VERSION = len(MIGRATION_NAMES)
 
 
@@ -65,6 +65,14 @@ def migrate(conn: Any) -> None:
 
     @migrations(name="0001_foundation")
     def foundation(db: Any) -> None:
+        sync_kinds(db)
+
+    @migrations(name="0002_contracts")
+    def contracts(db: Any) -> None:
+        sync_kinds(db)
+
+    @migrations(name="0003_targets")
+    def targets(db: Any) -> None:
         sync_kinds(db)
 
     migrations.apply(db)
