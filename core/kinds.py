@@ -101,6 +101,61 @@ KINDS: dict[str, Kind] = {
                 " next_step next_due:date created_at:datetime"
             ),
         ),
+        # 合同: plan = payment-plan spec [{kind, share, offset}]; terms = delivery and
+        # legal clauses; approvals/amendments/handover/review are the audit trail.
+        Kind(
+            "contract",
+            "CO",
+            _f(
+                "id opportunity_id:text:index:>opportunity customer_id:text:index:>customer"
+                " number:text:index title owner:text:index amount:money currency"
+                " tax_rate:decimal discount:decimal lines:json gifts status:text:index"
+                " plan:json warranty_months:int acceptance_criteria change_cost"
+                " service_end:date:index terms:json version:int approvals:json review:json"
+                " amendments:json pending_amendment:json handover:json"
+                " signed_on:date:index delivered_on:date initial_accepted_on:date"
+                " final_accepted_on:date closed_on:date terminated_on:date reason"
+                " fields:json" + _STAMPS
+            ),
+        ),
+        # 回款节点: one payment milestone; state and days overdue are computed for
+        # "today" (kam.services.receivables.receivable_view), never stored.
+        Kind(
+            "receivable",
+            "RC",
+            _f(
+                "id contract_id:text:index:>contract customer_id:text:index:>customer"
+                " seq:int kind share due_offset amount:money currency trigger_on:date"
+                " due_date:date:index paid:money paid_on:date written_off:money"
+                " written_off_on:date written_off_by write_off_reason" + _STAMPS
+            ),
+        ),
+        Kind(
+            "payment",
+            "PY",
+            _f(
+                "id contract_id:text:index:>contract customer_id:text:index:>customer"
+                " amount:money currency date:date:index ref allocations:json note"
+                " created_at:datetime"
+            ),
+        ),
+        Kind(
+            "invoice",
+            "IV",
+            _f(
+                "id contract_id:text:index:>contract customer_id:text:index:>customer"
+                " receivable_id:text:index:>receivable number:text:index amount:money"
+                " currency date:date:index created_at:datetime"
+            ),
+        ),
+        Kind(
+            "attachment",
+            "AT",
+            _f(
+                "id contract_id:text:index:>contract kind name path sha256 size:int"
+                " attached_on:date created_at:datetime"
+            ),
+        ),
         Kind(
             "target",
             "TG",

@@ -111,6 +111,40 @@ VOCAB: dict[str, Labels] = {
         "no_sale": ("无订单", "no sale"),
     },
     "severity": {"block": ("阻止", "block"), "warn": ("警告", "warn"), "info": ("提示", "info")},
+    "contract_status": {
+        "draft": ("草稿", "draft"),
+        "in_review": ("评审中", "in review"),
+        "approved": ("已审批", "approved"),
+        "signed": ("已签订", "signed"),
+        "executing": ("执行中", "executing"),
+        "closed": ("已结项", "closed"),
+        "terminated": ("已终止", "terminated"),
+    },
+    "milestone_kind": {
+        "down_payment": ("首付款", "down payment"),
+        "on_delivery": ("到货款", "on delivery"),
+        "on_acceptance": ("验收款", "on acceptance"),
+        "warranty": ("质保金", "warranty"),
+        "fixed_date": ("固定日期", "fixed date"),
+    },
+    "receivable_state": {
+        "scheduled": ("未到期", "scheduled"),
+        "due": ("应收", "due"),
+        "overdue": ("逾期", "overdue"),
+        "partially_paid": ("部分回款", "partially paid"),
+        "paid": ("已回款", "paid"),
+        "written_off": ("已核销", "written off"),
+    },
+    "attachment_kind": {
+        "contract": ("合同原件", "signed contract"),
+        "configuration": ("最终配置清单", "final configuration list"),
+        "bid": ("投标文件", "bid documents"),
+        "delivery_note": ("到货签收单", "delivery note"),
+        "acceptance": ("验收证书", "acceptance certificate"),
+        "other": ("其他", "other"),
+    },
+    "acceptance_stage": {"initial": ("初验", "initial"), "final": ("终验", "final")},
+    "approval_decision": {"approved": ("同意", "approved"), "rejected": ("驳回", "rejected")},
 }
 
 

@@ -1,0 +1,164 @@
+"""The records of the collect half (回款): contracts, payment milestones, payments,
+invoices and evidence attachments.
+
+Stored fields are exactly those of ``kam.kinds`` (so every backend round-trips
+them); a receivable's state and days overdue are computed for "today" by
+:func:`kam.services.receivables.receivable_view`, never stored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Any
+
+from kam.models.records import Record, _currency
+from kam.models.types import Date, Money, Percent, Text, _enum
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+ContractStatus = Annotated[str, _enum("contract_status")]
+MilestoneKind = Annotated[str, _enum("milestone_kind")]
+AttachmentKind = Annotated[str, _enum("attachment_kind")]
+
+#: lifecycle: draft → in_review → approved → signed → executing → closed (or terminated)
+STATUSES = ("draft", "in_review", "approved", "signed", "executing", "closed", "terminated")
+UNSIGNED = ("draft", "in_review", "approved")
+SIGNED = ("signed", "executing", "closed")
+ENDED = ("closed", "terminated")
+
+
+class PlanItem(BaseModel):
+    """One milestone of the payment plan spec (``KIND:SHARE:OFFSET``).
+
+    ``share`` is ``"30%"`` or an amount (``"100000.00"``); ``offset`` is ``+10d``,
+    ``+12m``, an ISO date (``fixed_date``) or empty (warranty: the warranty months).
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: MilestoneKind
+    share: str
+    offset: str = ""
+
+
+class Contract(Record):
+    """合同: what was signed, how it is paid, delivered, accepted and amended."""
+
+    opportunity_id: str
+    customer_id: str
+    number: str = Field(min_length=1, max_length=100)
+    title: Text = None
+    owner: Text = None
+    amount: Money
+    currency: str = "CNY"
+    tax_rate: Percent = None
+    discount: Percent = None
+    lines: list[dict[str, Any]] = Field(default_factory=list)
+    gifts: Text = None
+    status: ContractStatus = "draft"
+    plan: list[dict[str, Any]] = Field(default_factory=list)
+    warranty_months: int | None = Field(default=None, ge=0, le=240)
+    acceptance_criteria: Text = None
+    change_cost: Text = None
+    service_end: Date = None
+    terms: dict[str, Any] = Field(default_factory=dict)
+    version: int = 0
+    approvals: list[dict[str, Any]] = Field(default_factory=list)
+    review: dict[str, Any] = Field(default_factory=dict)
+    amendments: list[dict[str, Any]] = Field(default_factory=list)
+    pending_amendment: dict[str, Any] | None = None
+    handover: dict[str, Any] = Field(default_factory=dict)
+    signed_on: dt.date | None = None
+    delivered_on: dt.date | None = None
+    initial_accepted_on: dt.date | None = None
+    final_accepted_on: dt.date | None = None
+    closed_on: dt.date | None = None
+    terminated_on: dt.date | None = None
+    reason: Text = None
+    fields: dict[str, Any] = Field(default_factory=dict)
+
+    _currency = field_validator("currency", mode="before")(_currency)
+
+    @field_validator("amount")
+    @classmethod
+    def _positive(cls, v: Decimal | None) -> Decimal:
+        if v is None or v <= 0:
+            raise ValueError("the contract amount must be above 0")
+        return v
+
+    @field_validator("plan", mode="before")
+    @classmethod
+    def _plan(cls, v: Any) -> list[dict[str, Any]]:
+        return [PlanItem.model_validate(p).model_dump() for p in v or []]
+
+
+class Receivable(Record):
+    """回款节点: one payment milestone of a signed contract."""
+
+    contract_id: str
+    customer_id: str
+    seq: int = Field(ge=1)
+    kind: MilestoneKind
+    share: Text = None
+    due_offset: Text = None
+    amount: Money
+    currency: str = "CNY"
+    trigger_on: dt.date | None = None
+    due_date: dt.date | None = None
+    paid: Money = Decimal("0.00")
+    paid_on: dt.date | None = None
+    written_off: Money = None
+    written_off_on: dt.date | None = None
+    written_off_by: Text = None
+    write_off_reason: Text = None
+
+    _currency = field_validator("currency", mode="before")(_currency)
+
+
+class Payment(BaseModel):
+    """回款: cash received against a contract, allocated to its milestones."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    contract_id: str
+    customer_id: str
+    amount: Money
+    currency: str
+    date: dt.date
+    ref: Text = None
+    allocations: list[dict[str, str]] = Field(default_factory=list)
+    note: Text = None
+    created_at: str | None = None
+
+
+class Invoice(BaseModel):
+    """开票: an invoice issued against a contract, optionally for one milestone."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    contract_id: str
+    customer_id: str
+    receivable_id: Text = None
+    number: str = Field(min_length=1, max_length=100)
+    amount: Money
+    currency: str
+    date: dt.date
+    created_at: str | None = None
+
+
+class Attachment(BaseModel):
+    """证据链: a document kept by path and SHA-256, so later changes can be shown."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    contract_id: str
+    kind: AttachmentKind = "other"
+    name: str
+    path: str
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    size: int = Field(ge=0)
+    attached_on: dt.date
+    created_at: str | None = None
