@@ -100,6 +100,40 @@ def to_pairs(record: Mapping[str, Any], fields: Sequence[str] | None = None,
     return tab.tabulate(body, tablefmt="plain", disable_numparse=True)
 
 
+def stream(data: Iterable[Mapping[str, Any]], fmt: str, columns: Sequence[str],
+           write: Callable[[str], Any]) -> None:
+    """Write rows as they come (json/csv), so a long list never sits in memory."""
+    if fmt == "json":
+        first = True
+        for row in data:
+            write(("[\n" if first else ",\n") + _indent(to_json(row)))
+            first = False
+        write("[]\n" if first else "\n]\n")
+        return
+    import csv
+    import io
+    import itertools
+
+    rows = iter(data)
+    first_row = next(rows, None)
+    if not columns:
+        columns = list(first_row or [])
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(columns)
+    for n, row in enumerate(itertools.chain([first_row] if first_row else [], rows)):
+        writer.writerow([neutralise(cell(row.get(c))) for c in columns])
+        if n % 500 == 499:
+            write(buf.getvalue())
+            buf.seek(0)
+            buf.truncate()
+    write(buf.getvalue())
+
+
+def _indent(text: str) -> str:
+    return "\n".join("  " + line for line in text.splitlines())
+
+
 def render(data: Any, fmt: str, columns: Sequence[str] | None = None,
            labeler: Labeler | None = None, headers: Sequence[str] | None = None) -> str:
     """A list renders as rows, a mapping as one record."""

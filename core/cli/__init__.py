@@ -70,6 +70,11 @@ class KamGroup(TyperGroup):
             typer.echo(f"kam: {exc}", err=True)
             _close(ctx)
             raise typer.Exit(exc.exit_code) from None
+        except BrokenPipeError:
+            # the reader (e.g. `| head`) has gone: stop quietly
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            raise typer.Exit(0) from None
         except (typer.Exit, typer.Abort, SystemExit):
             _close(ctx)
             raise

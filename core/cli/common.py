@@ -84,9 +84,16 @@ def labeler(ws: Any, vocab_of: dict[str, str]) -> Any:
 
 def emit(ctx: typer.Context, data: Any, fmt: str, columns: list[str] | None = None,
          vocab_of: dict[str, str] | None = None) -> None:
-    from kam.output import render
+    from collections.abc import Mapping
+
+    from kam.output import render, stream
 
     check_format(fmt)
+    if fmt in ("json", "csv") and not isinstance(data, Mapping | list):
+        import sys
+
+        stream(data, fmt, [], sys.stdout.write)  # every field: scripts want them all
+        return
     ws = state(ctx).ws
     lab = labeler(ws, vocab_of or {}) if ws is not None and fmt == "table" else None
     typer.echo(render(data, fmt, columns if fmt != "json" else None, lab))
