@@ -73,7 +73,17 @@ def set_value(config: dict[str, Any], key: str, value: Any) -> None:
 
 
 def coerce(text: str) -> Any:
-    """Turn ``config set`` text into a TOML value: ints, booleans, else the string."""
+    """Turn ``config set`` text into a TOML value: a JSON list, ints, booleans, else text."""
+    if text.startswith("["):
+        import json
+
+        try:
+            value = json.loads(text)
+        except ValueError:
+            raise InputError(f"{text!r} is not a list like [\"a\", \"b\"]") from None
+        if not isinstance(value, list) or not all(isinstance(v, str | int) for v in value):
+            raise InputError(f"{text!r}: a list of strings or integers")
+        return value
     if text.lower() in ("true", "false"):
         return text.lower() == "true"
     if text.lstrip("-").isdigit():

@@ -170,3 +170,17 @@ def test_lead_drop_and_checklist_uncheck(kam: Kam) -> None:
     kam.ok("opp", "uncheck", opp, "development.find_leads")
     assert kam.json("opp", "show", opp)["checklist"] == ["development.evaluate"]
     assert kam("opp", "check", opp, "no_such_task").exit_code == 2
+
+
+def test_company_can_require_checklist_items(kam: Kam) -> None:
+    ids = _setup(kam)
+    kam.ok("config", "set", "rules.required_tasks", '["development.grade_customer"]')
+    kam.ok("customer", "edit", ids["cu"], "--grade", "B")
+    opp = kam.id("lead", "qualify", ids["lead"], "--budget-confirmed", "--authority", ids["dm"],
+                 "--need", "n", "--timeline", "2026-09-30")
+    kam.ok("opp", "edit", opp, "--competition", "c", "--decision-process", "d")
+    r = kam("opp", "advance", opp)
+    assert r.exit_code == 1 and "development.grade_customer" in r.stderr
+    kam.ok("opp", "check", opp, "grade_customer")
+    kam.ok("opp", "advance", opp)
+    assert kam("config", "set", "rules.required_tasks", "[oops").exit_code == 2

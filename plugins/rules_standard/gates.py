@@ -18,13 +18,15 @@ from kam.plugins.rules_standard.bant import bant_missing
 Gate = Callable[[Any, dict, Any], list[Finding]]
 
 
-def _required_tasks(opp: dict, pipeline: Any, stage: str) -> list[Finding]:
+def _required_tasks(ws: Any, opp: dict, pipeline: Any, stage: str) -> list[Finding]:
+    """Checklist items the stage model marks required, plus ``rules.required_tasks``."""
     done = set(opp.get("checklist") or [])
+    configured = set(ws.config.get("rules", {}).get("required_tasks", []) or [])
     return [
         block(f"task_{t.key}", f"checklist: {t.en} ({t.zh}) not done — kam opp check "
               f"{opp['id']} {stage}.{t.key}")
         for t in pipeline.stage(stage).tasks
-        if t.required and f"{stage}.{t.key}" not in done
+        if (t.required or f"{stage}.{t.key}" in configured) and f"{stage}.{t.key}" not in done
     ]
 
 
@@ -97,7 +99,7 @@ def proposal(ws: Any, opp: dict, pipeline: Any) -> list[Finding]:
     if not delivered:
         out.append(block("proposal_delivered", "no proposal or demo delivered (log a demo/"
                          "proposal activity or check proposal.written_proposal)"))
-    return out + _required_tasks(opp, pipeline, "proposal")
+    return out
 
 
 def bidding(ws: Any, opp: dict, pipeline: Any) -> list[Finding]:
@@ -174,6 +176,9 @@ GATES: dict[str, dict[str, Gate]] = {"six_stage": SIX_STAGE_GATES, "dragon_six":
 
 def stage_exit(ws: Any, opp: dict, pipeline: Any, stage: str, target: str) -> list[Finding]:
     gate = GATES.get(pipeline.key, {}).get(stage)
+    tasks = _required_tasks(ws, opp, pipeline, stage)
     if gate is None:
-        return _required_tasks(opp, pipeline, stage)
-    return gate(ws, opp, pipeline)
+        return tasks
+    found = gate(ws, opp, pipeline)
+    codes = {f.code for f in found}
+    return found + [f for f in tasks if f.code not in codes]
