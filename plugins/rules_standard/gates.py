@@ -176,9 +176,5 @@ GATES: dict[str, dict[str, Gate]] = {"six_stage": SIX_STAGE_GATES, "dragon_six":
 
 def stage_exit(ws: Any, opp: dict, pipeline: Any, stage: str, target: str) -> list[Finding]:
     gate = GATES.get(pipeline.key, {}).get(stage)
-    tasks = _required_tasks(ws, opp, pipeline, stage)
-    if gate is None:
-        return tasks
-    found = gate(ws, opp, pipeline)
-    codes = {f.code for f in found}
-    return found + [f for f in tasks if f.code not in codes]
+    found = gate(ws, opp, pipeline) if gate is not None else []
+    return found + _required_tasks(ws, opp, pipeline, stage)
