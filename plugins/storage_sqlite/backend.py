@@ -56,6 +56,11 @@ def _from_db(ftype: str, value: Any) -> Any:
     return value
 
 
+def _num(sql: str, ftype: str) -> str:
+    """Decimals are stored as text; compare and order them as numbers."""
+    return f"CAST({sql} AS REAL)" if ftype == "decimal" else sql
+
+
 def _translate(exc: sqlite3.Error) -> StorageError:
     text = str(exc)
     if "locked" in text or "busy" in text:
@@ -134,8 +139,11 @@ class SQLiteStorage:
                     params.extend(_to_db(ftype, v) for v in items)
             elif value is None and op in ("eq", "ne"):
                 clauses.append(f"{col} IS NULL" if op == "eq" else f"{col} IS NOT NULL")
+            elif op == "ne":  # a record without a value is "not equal" too
+                clauses.append(f"{_num(col, ftype)} IS NOT {_num('?', ftype)}")
+                params.append(_to_db(ftype, value))
             else:
-                clauses.append(f"{col} {_SQL_OPS[op]} ?")
+                clauses.append(f"{_num(col, ftype)} {_SQL_OPS[op]} {_num('?', ftype)}")
                 params.append(_to_db(ftype, value))
         return " WHERE " + " AND ".join(clauses), params
 
@@ -163,7 +171,7 @@ class SQLiteStorage:
         orders = []
         for key in order_by or ():
             field, desc = split_order(k, key)
-            col = "rowid" if field == "id" else f'"{field}"'
+            col = "rowid" if field == "id" else _num(f'"{field}"', k.field(field).type)
             orders.append(f"{col} {'DESC' if desc else 'ASC'}")
         sql = f'SELECT * FROM "{k.name}"{sql_where}'
         if orders:

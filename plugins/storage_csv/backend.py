@@ -1,0 +1,904 @@
+"""CSV storage: one UTF-8 CSV file per record kind plus an append-only event file.
+
+Layout of the data folder (``<workspace>/data``)::
+
+    customer.csv contact.csv ...   one file per kind, columns in the kind's field order,
+                                   rows ordered by numeric id
+    events.csv                     the event log, append-only
+    sequence.json                  the last id handed out per kind
+    kam.lock                       writers hold an exclusive flock on it
+    journal.json                   present only while a commit is being applied
+
+Writers take the lock, buffer their changes in memory, and commit by writing every
+changed file to a temp file (fsynced), then a small journal naming the renames and
+the event bytes to append. Renaming the journal into place is the commit point;
+applying it (renames, event append) is idempotent, so a writer killed at any moment
+leaves either the old state (no journal: temp files are swept away) or a journal
+that the next process replays. Readers never see half a file: kind files only ever
+change by rename, and a reader ignores an event line that is not complete yet.
+
+Values: money ``"300000.00"``, dates ISO, booleans ``true``/``false``, json fields as
+JSON text in a cell; an empty cell is ``None`` (so an empty text reads back as None).
+A hand-edited file with a bad value is an InputError naming file, row and column.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import fcntl
+import io
+import json
+import os
+import re
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from kam.errors import InputError, StorageError
+from kam.kinds import EVENT, KINDS, Kind
+from kam.storage import ConflictError, Record, Where, id_number, kind, split_filter, split_order
+
+EVENTS_FILE = "events.csv"
+SEQUENCE_FILE = "sequence.json"
+JOURNAL_FILE = "journal.json"
+JOURNAL_TMP = ".journal.json.tmp"
+LOCK_FILE = "kam.lock"
+CENT = Decimal("0.01")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+csv.field_size_limit(2**31 - 1)
+
+Row = dict[str, Any]  # a stored row: money as int cents, bools 0/1, dates ISO text, json text
+
+
+# --- values ---------------------------------------------------------------------------
+
+
+def to_stored(ftype: str, value: Any) -> Any:
+    """A record value → its stored form (the same normalisation SQLite applies)."""
+    if value is None:
+        return None
+    if ftype == "money":
+        return int((Decimal(value) * 100).to_integral_value())
+    if ftype == "bool":
+        return 1 if value else 0
+    if ftype == "json":
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    if ftype in ("date", "datetime"):
+        text = value.isoformat() if hasattr(value, "isoformat") else str(value)
+        return text or None
+    if ftype == "decimal":
+        return Decimal(str(value))
+    if ftype == "int":
+        return int(value)
+    text = value if isinstance(value, str) else str(value)
+    return text or None
+
+
+def from_stored(ftype: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if ftype == "money":
+        return (Decimal(value) / 100).quantize(CENT)
+    if ftype == "bool":
+        return bool(value)
+    if ftype == "json":
+        return json.loads(value)
+    if ftype == "date":
+        return dt.date.fromisoformat(value)
+    return value
+
+
+def cents_text(cents: int) -> str:
+    sign = "-" if cents < 0 else ""
+    cents = abs(cents)
+    return f"{sign}{cents // 100}.{cents % 100:02d}"
+
+
+def to_cell(ftype: str, value: Any) -> str:
+    if value is None:
+        return ""
+    if ftype == "money":
+        return cents_text(value)
+    if ftype == "bool":
+        return "true" if value else "false"
+    return str(value)
+
+
+def _parse_money(text: str) -> int:
+    try:
+        d = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(f"{text!r} is not an amount") from None
+    if not d.is_finite() or d != d.quantize(CENT):
+        raise ValueError(f"{text!r} is not an amount with at most two decimals")
+    return int(d * 100)
+
+
+def _parse_decimal(text: str) -> Decimal:
+    try:
+        d = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(f"{text!r} is not a number") from None
+    if not d.is_finite():
+        raise ValueError(f"{text!r} is not a number")
+    return d
+
+
+def _parse_int(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a whole number") from None
+
+
+def _parse_bool(text: str) -> int:
+    low = text.strip().lower()
+    if low in ("true", "1"):
+        return 1
+    if low in ("false", "0"):
+        return 0
+    raise ValueError(f"{text!r} is not true or false")
+
+
+def _parse_date(text: str) -> str:
+    try:
+        if _ISO_DATE.match(text):
+            dt.date.fromisoformat(text)
+            return text
+    except ValueError:
+        pass
+    raise ValueError(f"{text!r} is not an ISO date (YYYY-MM-DD)")
+
+
+def _parse_datetime(text: str) -> str:
+    try:
+        dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not an ISO date-time") from None
+    return text
+
+
+def _parse_json(text: str) -> str:
+    try:
+        json.loads(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not valid JSON") from None
+    return text
+
+
+_PARSERS: dict[str, Callable[[str], Any] | None] = {
+    "text": None,
+    "int": _parse_int,
+    "bool": _parse_bool,
+    "money": _parse_money,
+    "decimal": _parse_decimal,
+    "date": _parse_date,
+    "datetime": _parse_datetime,
+    "json": _parse_json,
+}
+
+
+def _id_key(record_id: str) -> tuple[int, str]:
+    return id_number(record_id), record_id
+
+
+# --- files ----------------------------------------------------------------------------
+
+
+def parse_rows(k: Kind, text: str, where: str, first_row: int = 2,
+               header: list[str] | None = None) -> tuple[list[str], list[Row]]:
+    """Parse CSV text into stored rows, naming file, row and column on any bad value.
+
+    Row numbers are spreadsheet rows: the header is row 1.
+    """
+    reader = csv.reader(io.StringIO(text))
+    n = first_row - 1
+    try:
+        if header is None:
+            header = next(reader, None)
+            if header is None:
+                return [], []
+            n = 1
+        known = set(k.names)
+        unknown = [c for c in header if c not in known]
+        if unknown:
+            raise InputError(f"{where} row 1: unknown column {unknown[0]!r} for {k.name}")
+        if len(set(header)) != len(header):
+            raise InputError(f"{where} row 1: a column appears twice")
+        if "id" not in header:
+            raise InputError(f"{where} row 1: no id column")
+        convs = [(i, name, _PARSERS[k.field(name).type]) for i, name in enumerate(header)]
+        width = len(header)
+        rows: list[Row] = []
+        blank = dict.fromkeys(k.names)
+        for cells in reader:
+            n += 1
+            if not cells:
+                continue
+            if len(cells) != width:
+                raise InputError(f"{where} row {n}: {len(cells)} cells, the header has {width}")
+            row = dict(blank)
+            for i, name, parse in convs:
+                text_ = cells[i]
+                if not text_:
+                    continue
+                if parse is None:
+                    row[name] = text_
+                    continue
+                try:
+                    row[name] = parse(text_)
+                except ValueError as exc:
+                    raise InputError(f"{where} row {n}, column {name}: {exc}") from None
+            if not row["id"]:
+                raise InputError(f"{where} row {n}, column id: empty")
+            rows.append(row)
+    except csv.Error as exc:
+        raise InputError(f"{where} row {n + 1}: {exc}") from None
+    return header, rows
+
+
+def render_rows(k: Kind, rows: Sequence[Row], header: bool = True) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    if header:
+        writer.writerow(k.names)
+    types = [(f.name, f.type) for f in k.fields]
+    writer.writerows([to_cell(t, r.get(n)) for n, t in types] for r in rows)
+    return buf.getvalue()
+
+
+def _refs_of(row: Row) -> frozenset[str]:
+    refs = set(json.loads(row["refs"])) if row.get("refs") else set()
+    if row.get("record_id"):
+        refs.add(row["record_id"])
+    return frozenset(r for r in refs if r)
+
+
+@dataclass
+class _Table:
+    rows: dict[str, Row]
+    stamp: tuple[int, int, int] | None
+    ordered: bool = True
+
+
+@dataclass
+class _Events:
+    rows: list[Row]
+    refs: list[frozenset[str]]
+    stamp: tuple[int, int] | None  # (inode, bytes parsed)
+    next_row: int = 2
+    header: list[str] | None = None
+
+
+@dataclass
+class _Tx:
+    tables: dict[str, dict[str, Row]] = field(default_factory=dict)
+    unordered: set[str] = field(default_factory=set)
+    events: list[Row] = field(default_factory=list)
+    seq: dict[str, int] | None = None
+    seq_changed: bool = False
+
+
+class CSVStorage:
+    name = "csv"
+
+    def __init__(self, folder: Path, lock_timeout: float = 15.0) -> None:
+        self.folder = Path(folder)
+        self.lock_timeout = lock_timeout
+        self._tables: dict[str, _Table] = {}
+        self._events: _Events | None = None
+        self._tx: _Tx | None = None
+        self._lock_fd: int | None = None
+        self._token = 0
+        try:
+            self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StorageError(f"cannot create {self.folder}: {exc}") from None
+        if not (self.folder / SEQUENCE_FILE).exists() or self._needs_recovery():
+            with self._locked():
+                self._recover()
+                self._create_missing()
+
+    # --- locking and recovery ------------------------------------------------------
+
+    def _acquire(self) -> None:
+        try:
+            fd = os.open(self.folder / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as exc:
+            raise StorageError(f"cannot open the lock file in {self.folder}: {exc}") from None
+        deadline = time.monotonic() + self.lock_timeout
+        delay = 0.002
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    os.close(fd)
+                    raise StorageError(
+                        f"the workspace data in {self.folder} is locked by another kam process "
+                        f"(waited {self.lock_timeout:g}s)"
+                    ) from None
+                time.sleep(delay)
+                delay = min(delay * 2, 0.05)
+        self._lock_fd = fd
+
+    def _release(self) -> None:
+        if self._lock_fd is not None:
+            fd, self._lock_fd = self._lock_fd, None
+            try:
+                fcntl.flock(fd, fcntl.LOCK_UN)
+            finally:
+                os.close(fd)
+
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        self._acquire()
+        try:
+            yield
+        finally:
+            self._release()
+
+    def _needs_recovery(self) -> bool:
+        return (self.folder / JOURNAL_FILE).exists()
+
+    def _fsync_dir(self) -> None:
+        fd = os.open(self.folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+    def _write_file(self, name: str, text: str) -> None:
+        fd = os.open(self.folder / name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+
+    def _recover(self) -> None:
+        """Under the lock: replay a committed journal, sweep an uncommitted one's files."""
+        journal = self.folder / JOURNAL_FILE
+        if journal.exists():
+            try:
+                plan = json.loads(journal.read_text(encoding="utf-8"))
+                self._apply(plan)
+            except (ValueError, OSError, KeyError, TypeError) as exc:
+                raise StorageError(f"{journal}: cannot replay the commit journal ({exc})") from None
+            self._tables.clear()
+            self._events = None
+        for leftover in self.folder.glob(".*.tmp"):
+            leftover.unlink(missing_ok=True)
+
+    def _apply(self, plan: dict[str, Any]) -> None:
+        for tmp, final in plan["renames"]:
+            try:
+                os.replace(self.folder / tmp, self.folder / final)
+            except FileNotFoundError:
+                pass  # renamed before the previous writer stopped
+        if plan.get("events"):
+            data = plan["events"].encode("utf-8")
+            fd = os.open(self.folder / EVENTS_FILE, os.O_RDWR | os.O_CREAT, 0o600)
+            try:
+                os.ftruncate(fd, int(plan["events_size"]))
+                os.lseek(fd, int(plan["events_size"]), os.SEEK_SET)
+                while data:
+                    data = data[os.write(fd, data):]
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        self._fsync_dir()
+        (self.folder / JOURNAL_FILE).unlink(missing_ok=True)
+        self._fsync_dir()
+
+    def _create_missing(self) -> None:
+        for k in KINDS.values():
+            path = self.folder / f"{k.name}.csv"
+            if not path.exists():
+                self._write_file(path.name, render_rows(k, []))
+        if not (self.folder / EVENTS_FILE).exists():
+            self._write_file(EVENTS_FILE, render_rows(EVENT, []))
+        if not (self.folder / SEQUENCE_FILE).exists():
+            self._write_file(SEQUENCE_FILE, "{}\n")
+        self._fsync_dir()
+
+    # --- reading files ---------------------------------------------------------------
+
+    def _check_journal(self) -> None:
+        if self._tx is None and self._lock_fd is None and self._needs_recovery():
+            with self._locked():
+                self._recover()
+
+    def _table(self, k: Kind) -> _Table:
+        """The committed rows of a kind, reloaded when its file changed."""
+        path = self.folder / f"{k.name}.csv"
+        cached = self._tables.get(k.name)
+        try:
+            st = os.stat(path)
+        except FileNotFoundError:
+            if cached is None or cached.stamp is not None:
+                cached = self._tables[k.name] = _Table({}, None)
+            return cached
+        stamp = (st.st_ino, st.st_mtime_ns, st.st_size)
+        if cached is not None and cached.stamp == stamp:
+            return cached
+        try:
+            with open(path, encoding="utf-8", newline="") as fh:
+                st = os.fstat(fh.fileno())
+                text = fh.read()
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+        except OSError as exc:
+            raise StorageError(f"cannot read {path}: {exc}") from None
+        _, rows = parse_rows(k, text, str(path))
+        by_id: dict[str, Row] = {}
+        ordered = True
+        last: tuple[int, str] | None = None
+        for n, row in enumerate(rows, start=2):
+            rid = row["id"]
+            if rid in by_id:
+                raise InputError(f"{path} row {n}, column id: duplicate id {rid}")
+            key = _id_key(rid)
+            if last is not None and key < last:
+                ordered = False
+            last = key
+            by_id[rid] = row
+        if not ordered:
+            by_id = dict(sorted(by_id.items(), key=lambda kv: _id_key(kv[0])))
+        table = _Table(by_id, (st.st_ino, st.st_mtime_ns, st.st_size))
+        self._tables[k.name] = table
+        return table
+
+    def _committed_events(self) -> _Events:
+        path = self.folder / EVENTS_FILE
+        cached = self._events
+        try:
+            fh = open(path, "rb")
+        except FileNotFoundError:
+            self._events = _Events([], [], None)
+            return self._events
+        with fh:
+            st = os.fstat(fh.fileno())
+            if cached is not None and cached.stamp is not None and cached.stamp[0] == st.st_ino \
+                    and cached.stamp[1] <= st.st_size:
+                if cached.stamp[1] == st.st_size:
+                    return cached
+                start = cached.stamp[1]
+            else:
+                cached = _Events([], [], (st.st_ino, 0))
+                start = 0
+            fh.seek(start)
+            data = fh.read()
+        cut = data.rfind(b"\n") + 1  # a line still being appended is not there yet
+        data = data[:cut]
+        if not data:
+            self._events = cached
+            return cached
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{path}: not UTF-8 text ({exc.reason})") from None
+        header = None if start == 0 else cached.header
+        header, rows = parse_rows(EVENT, text, str(path), first_row=cached.next_row,
+                                  header=header)
+        cached.header = header or None
+        cached.rows.extend(rows)
+        cached.refs.extend(_refs_of(r) for r in rows)
+        cached.next_row += len(rows)
+        cached.stamp = (st.st_ino, start + cut)
+        self._events = cached
+        return cached
+
+    def _sequence(self) -> dict[str, int]:
+        path = self.folder / SEQUENCE_FILE
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return {}
+        except ValueError as exc:
+            raise InputError(f"{path}: not valid JSON ({exc})") from None
+        if not isinstance(data, dict) or not all(isinstance(v, int) for v in data.values()):
+            raise InputError(f"{path}: must map each kind to its last id number")
+        return data
+
+    # --- the view a caller sees (committed + own transaction) ------------------------
+
+    def _rows(self, k: Kind) -> dict[str, Row]:
+        if self._tx is not None and k.name in self._tx.tables:
+            return self._tx.tables[k.name]
+        self._check_journal()
+        return self._table(k).rows
+
+    def _ordered(self, k: Kind) -> bool:
+        if self._tx is not None and k.name in self._tx.tables:
+            return k.name not in self._tx.unordered
+        return True
+
+    def _writable(self, k: Kind) -> dict[str, Row]:
+        if self._tx is None:
+            raise StorageError("writes must happen inside storage.transaction()")
+        rows = self._tx.tables.get(k.name)
+        if rows is None:
+            rows = self._tx.tables[k.name] = dict(self._table(k).rows)
+        return rows
+
+    @staticmethod
+    def _out(k: Kind, row: Row) -> Record:
+        return {f.name: from_stored(f.type, row.get(f.name)) for f in k.fields}
+
+    # --- protocol ----------------------------------------------------------------------
+
+    def get(self, kind_name: str, record_id: str) -> Record | None:
+        k = kind(kind_name)
+        if k is EVENT:
+            return next((self._out(k, r) for r in self._all_events() if r["id"] == record_id),
+                        None)
+        row = self._rows(k).get(record_id)
+        return None if row is None else self._out(k, row)
+
+    def _predicate(self, k: Kind, key: str, want: Any) -> Callable[[Row], bool]:
+        name, op = split_filter(k, key)
+        ftype = k.field(name).type  # type: ignore[union-attr]
+
+        def norm(value: Any) -> Any:
+            try:
+                return to_stored(ftype, value)
+            except (ValueError, TypeError, ArithmeticError):
+                raise InputError(f"{k.name}.{name}: {value!r} is not a {ftype}") from None
+
+        if op == "isnull":
+            if want:
+                return lambda r: r[name] is None
+            return lambda r: r[name] is not None
+        if op == "in":
+            items = [norm(v) for v in want if v is not None]
+            return lambda r: r[name] is not None and r[name] in items
+        if want is None and op in ("eq", "ne"):
+            if op == "eq":
+                return lambda r: r[name] is None
+            return lambda r: r[name] is not None
+        w = norm(want)
+        if op == "eq":
+            return lambda r: r[name] == w
+        if op == "ne":
+            return lambda r: r[name] != w
+        if op == "lt":
+            return lambda r: r[name] is not None and r[name] < w
+        if op == "le":
+            return lambda r: r[name] is not None and r[name] <= w
+        if op == "gt":
+            return lambda r: r[name] is not None and r[name] > w
+        return lambda r: r[name] is not None and r[name] >= w
+
+    def _select(self, k: Kind, where: Where | None) -> list[Row]:
+        rows = self._rows(k)
+        preds = [self._predicate(k, key, want) for key, want in (where or {}).items()]
+        if not preds:
+            return list(rows.values())
+        if len(preds) == 1:
+            p = preds[0]
+            return [r for r in rows.values() if p(r)]
+        return [r for r in rows.values() if all(p(r) for p in preds)]
+
+    def find(
+        self,
+        kind_name: str,
+        where: Where | None = None,
+        order_by: Sequence[str] = ("id",),
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> Iterator[Record]:
+        k = kind(kind_name)
+        orders = [split_order(k, key) for key in order_by or ()]
+        selected = self._select(k, where)
+        if orders and not (orders == [("id", False)] and self._ordered(k)):
+            for name, desc in reversed(orders):
+                if name == "id":
+                    selected.sort(key=lambda r: _id_key(r["id"]), reverse=desc)
+                else:
+                    selected.sort(key=lambda r, n=name: (r[n] is not None, r[n]), reverse=desc)
+        end = None if limit is None else offset + int(limit)
+        if offset or end is not None:
+            selected = selected[int(offset):end]
+        return (self._out(k, r) for r in selected)
+
+    def count(self, kind_name: str, where: Where | None = None) -> int:
+        k = kind(kind_name)
+        if k is EVENT:
+            rows = self._all_events()
+            preds = [self._predicate(k, key, want) for key, want in (where or {}).items()]
+            return sum(1 for r in rows if all(p(r) for p in preds))
+        if not where:
+            return len(self._rows(k))
+        return len(self._select(k, where))
+
+    def _stored(self, k: Kind, record: Record) -> Row:
+        types = {f.name: f.type for f in k.fields}
+        extra = set(record) - set(types)
+        if extra:
+            raise StorageError(f"{k.name} has no field(s) {', '.join(sorted(extra))}")
+        row = dict.fromkeys(k.names)
+        for name, value in record.items():
+            row[name] = to_stored(types[name], value)
+        return row
+
+    def _check_refs(self, k: Kind, row: Row, names: Sequence[str]) -> None:
+        for f in k.fields:
+            if f.ref and f.name in names and row.get(f.name) is not None and f.ref in KINDS:
+                if row[f.name] not in self._rows(KINDS[f.ref]):
+                    raise ConflictError(
+                        f"storage conflict: {k.name}.{f.name} names a missing {f.ref} "
+                        f"{row[f.name]}"
+                    )
+
+    def insert(self, kind_name: str, record: Record) -> None:
+        k = kind(kind_name)
+        if not record.get("id"):
+            raise StorageError(f"{k.name} record has no id")
+        row = self._stored(k, record)
+        if k is EVENT:
+            if self._tx is None:
+                raise StorageError("writes must happen inside storage.transaction()")
+            self._tx.events.append(row)
+            return
+        rows = self._writable(k)
+        rid = row["id"]
+        if rid in rows:
+            raise ConflictError(f"storage conflict: {k.name} {rid} exists already")
+        self._check_refs(k, row, list(record))
+        if rows and self._tx is not None:
+            last = next(reversed(rows))
+            if _id_key(rid) < _id_key(last):
+                self._tx.unordered.add(k.name)
+        rows[rid] = row
+
+    def insert_many(self, kind_name: str, records: Sequence[Record]) -> None:
+        """Optional fast path used by ``kam import``."""
+        for record in records:
+            self.insert(kind_name, record)
+
+    def update(self, kind_name: str, record_id: str, changes: Record) -> None:
+        k = kind(kind_name)
+        if k is EVENT:
+            raise StorageError("events are append-only")
+        types = {f.name: f.type for f in k.fields}
+        bad = set(changes) - set(types) | ({"id"} & set(changes))
+        if bad:
+            raise StorageError(f"cannot update {k.name} field(s) {', '.join(sorted(bad))}")
+        if not changes:
+            return
+        rows = self._writable(k)
+        current = rows.get(record_id)
+        if current is None:
+            raise ConflictError(f"{k.name} {record_id} does not exist")
+        row = dict(current)
+        for name, value in changes.items():
+            row[name] = to_stored(types[name], value)
+        self._check_refs(k, row, list(changes))
+        rows[record_id] = row
+
+    def next_id(self, kind_name: str) -> str:
+        k = kind(kind_name)
+        tx = self._tx
+        if tx is None:
+            raise StorageError("writes must happen inside storage.transaction()")
+        if tx.seq is None:
+            tx.seq = self._sequence()
+        value = tx.seq.get(k.name, 0) + 1
+        tx.seq[k.name] = value
+        tx.seq_changed = True
+        return f"{k.prefix}{value}"
+
+    def advance_sequence(self, kind_name: str, value: int) -> None:
+        """Optional: make the next id of a kind follow ``value`` (used by ``kam import``)."""
+        k = kind(kind_name)
+        if self._tx is None:
+            raise StorageError("writes must happen inside storage.transaction()")
+        if self._tx.seq is None:
+            self._tx.seq = self._sequence()
+        if self._tx.seq.get(k.name, 0) < value:
+            self._tx.seq[k.name] = value
+            self._tx.seq_changed = True
+
+    def append_event(self, event: Record) -> Record:
+        record = dict(event)
+        record["id"] = self.next_id("event")
+        self.insert("event", record)
+        return record
+
+    def _all_events(self) -> list[Row]:
+        if self._tx is None:
+            self._check_journal()
+        rows = self._committed_events().rows
+        if self._tx is not None and self._tx.events:
+            return rows + self._tx.events
+        return rows
+
+    def events(
+        self,
+        record_id: str | None = None,
+        kinds: Sequence[str] | None = None,
+        after_id: str | None = None,
+        limit: int | None = None,
+    ) -> Iterator[Record]:
+        if self._tx is None:
+            self._check_journal()
+        committed = self._committed_events()
+        rows = committed.rows
+        refs = committed.refs
+        if self._tx is not None and self._tx.events:
+            rows = rows + self._tx.events
+            refs = refs + [_refs_of(r) for r in self._tx.events]
+        start = 0
+        if after_id:
+            start = next((i + 1 for i, r in enumerate(rows) if r["id"] == after_id), None)
+            if start is None:
+                return iter(())
+        wanted = set(kinds) if kinds else None
+        out: list[Record] = []
+        for i in range(start, len(rows)):
+            r = rows[i]
+            if record_id and record_id not in refs[i]:
+                continue
+            if wanted is not None and r["kind"] not in wanted:
+                continue
+            out.append(self._out(EVENT, r))
+            if limit is not None and len(out) >= limit:
+                break
+        return iter(out)
+
+    # --- transactions ------------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        tx = self._tx
+        if tx is not None:  # nested: a savepoint
+            saved = ({n: dict(r) for n, r in tx.tables.items()}, set(tx.unordered),
+                     len(tx.events), dict(tx.seq) if tx.seq is not None else None,
+                     tx.seq_changed)
+            try:
+                yield
+            except BaseException:
+                tx.tables, tx.unordered, n_events, tx.seq, tx.seq_changed = saved
+                del tx.events[n_events:]
+                raise
+            return
+        self._acquire()
+        try:
+            self._recover()
+            self._tx = _Tx()
+            try:
+                yield
+            except BaseException:
+                self._tx = None
+                raise
+            done, self._tx = self._tx, None
+            self._commit(done)
+        finally:
+            self._tx = None
+            self._release()
+
+    def _commit(self, tx: _Tx) -> None:
+        if not tx.tables and not tx.events and not tx.seq_changed:
+            return
+        self._token += 1
+        token = f"{os.getpid()}-{time.time_ns()}-{self._token}"
+        renames: list[list[str]] = []
+        new_tables: dict[str, dict[str, Row]] = {}
+        try:
+            for name, rows in tx.tables.items():
+                k = kind(name)
+                if name in tx.unordered:
+                    rows = dict(sorted(rows.items(), key=lambda kv: _id_key(kv[0])))
+                tmp = f".{name}.csv.{token}.tmp"
+                self._write_file(tmp, render_rows(k, list(rows.values())))
+                renames.append([tmp, f"{name}.csv"])
+                new_tables[name] = rows
+            if tx.seq_changed and tx.seq is not None:
+                tmp = f".{SEQUENCE_FILE}.{token}.tmp"
+                self._write_file(tmp, json.dumps(tx.seq, sort_keys=True, indent=1) + "\n")
+                renames.append([tmp, SEQUENCE_FILE])
+            events_path = self.folder / EVENTS_FILE
+            try:
+                size = os.stat(events_path).st_size
+            except FileNotFoundError:
+                size = 0
+            events_text = render_rows(EVENT, tx.events, header=size == 0) if tx.events else ""
+            plan = {"version": 1, "renames": renames, "events_size": size,
+                    "events": events_text}
+            self._write_file(JOURNAL_TMP, json.dumps(plan, ensure_ascii=False))
+            os.replace(self.folder / JOURNAL_TMP, self.folder / JOURNAL_FILE)  # commit point
+            self._fsync_dir()
+        except OSError as exc:
+            for tmp, _ in renames:
+                (self.folder / tmp).unlink(missing_ok=True)
+            (self.folder / JOURNAL_TMP).unlink(missing_ok=True)
+            raise StorageError(f"cannot write to {self.folder}: {exc}") from None
+        try:
+            self._apply(plan)
+        except OSError as exc:
+            self._tables.clear()
+            self._events = None
+            raise StorageError(
+                f"commit to {self.folder} is incomplete ({exc}); it will be completed when "
+                "the workspace is next opened"
+            ) from None
+        for name, rows in new_tables.items():
+            st = os.stat(self.folder / f"{name}.csv")
+            self._tables[name] = _Table(rows, (st.st_ino, st.st_mtime_ns, st.st_size))
+        cached = self._events
+        if tx.events and cached is not None and cached.stamp is not None \
+                and cached.stamp[1] == size:
+            cached.rows.extend(tx.events)
+            cached.refs.extend(_refs_of(r) for r in tx.events)
+            cached.next_row += len(tx.events)
+            cached.stamp = (cached.stamp[0], size + len(events_text.encode("utf-8")))
+        elif tx.events:
+            self._events = None
+
+    # --- optional extras ---------------------------------------------------------------
+
+    def sort_key(self, record_id: str) -> int:
+        return id_number(record_id)
+
+    def integrity_problems(self) -> list[str]:
+        """Optional (``kam doctor``): parse every file strictly; check ids and sequences."""
+        problems: list[str] = []
+        if self._needs_recovery():
+            with self._locked():
+                self._recover()
+        self._tables.clear()
+        self._events = None
+        try:
+            seq = self._sequence()
+        except InputError as exc:
+            problems.append(str(exc))
+            seq = {}
+        for k in KINDS.values():
+            try:
+                rows = self._table(k).rows
+            except InputError as exc:
+                problems.append(str(exc))
+                continue
+            top = max((id_number(r) for r in rows), default=0)
+            if top > seq.get(k.name, 0):
+                problems.append(f"{self.folder / SEQUENCE_FILE}: {k.name} is at "
+                                f"{seq.get(k.name, 0)} but {k.prefix}{top} exists")
+            wrong = [r for r in rows if not r.startswith(k.prefix)
+                     or not r[len(k.prefix):].isdigit()]
+            if wrong:
+                problems.append(f"{self.folder / f'{k.name}.csv'}: id {wrong[0]} is not a "
+                                f"{k.name} id")
+        try:
+            events = self._committed_events()
+            if self._events is not None:
+                path = self.folder / EVENTS_FILE
+                if path.exists() and os.stat(path).st_size != events.stamp[1]:  # type: ignore[index]
+                    problems.append(f"{path}: the last line is incomplete")
+                seen: set[str] = set()
+                for n, r in enumerate(events.rows, start=2):
+                    if r["id"] in seen:
+                        problems.append(f"{path} row {n}, column id: duplicate id {r['id']}")
+                    seen.add(r["id"])
+                top = max((id_number(r["id"]) for r in events.rows), default=0)
+                if top > seq.get("event", 0):
+                    problems.append(f"{self.folder / SEQUENCE_FILE}: event is at "
+                                    f"{seq.get('event', 0)} but EV{top} exists")
+        except InputError as exc:
+            problems.append(str(exc))
+        known = {f"{k.name}.csv" for k in KINDS.values()} | {EVENTS_FILE}
+        for path in sorted(self.folder.glob("*.csv")):
+            if path.name not in known:
+                problems.append(f"{path}: not a file of any known record kind")
+        return problems
+
+    def close(self) -> None:
+        self._release()
+        self._tables.clear()
+        self._events = None
