@@ -1,0 +1,3 @@
+"""Acme Industrial's kam rules."""
+
+__version__ = "1.0.0"

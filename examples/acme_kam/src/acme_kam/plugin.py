@@ -1,0 +1,129 @@
+"""Acme's hooks. Only ``kam`` public API is used: hookimpl, findings, the pipeline and
+report dataclasses, and the workspace passed in."""
+
+from __future__ import annotations
+
+import json
+import re
+from decimal import Decimal
+from typing import Any
+
+from kam import hookimpl
+from kam.findings import block, warn
+from kam.pipeline import Pipeline, Stage, Task
+
+__version__ = "1.0.0"
+
+ACME_FIVE = Pipeline(
+    key="acme_five",
+    zh="制造业大客户五阶段",
+    en="Acme five phases",
+    won_after="close",
+    stages=(
+        Stage("target", "选择目标客户", "choose the target", 10,
+              key_node_zh="潜在需求已确认", key_node_en="latent need confirmed",
+              tasks=(Task("latent_need", "潜在需求", "latent need", required=True),)),
+        Stage("samples", "样品与信息", "samples and information", 25,
+              key_node_zh="内线已发展、样品已送、需求明确",
+              key_node_en="inside contact, samples sent, need clear",
+              tasks=(Task("inside_contact", "发展内线", "inside contact", required=True),
+                     Task("samples_sent", "送样", "samples sent", required=True))),
+        Stage("value", "价值评估", "value assessment", 45,
+              tasks=(Task("obstacles", "成交障碍与预期费用", "obstacles and expected cost"),)),
+        Stage("relationship", "关系建立", "relationship building", 70,
+              tasks=(Task("key_decider", "接触关键决策人", "meet the key decision maker",
+                          required=True),)),
+        Stage("close", "成交", "close", 90,
+              tasks=(Task("factory_audit", "考察/验厂", "factory audit", required=True),)),
+    ),
+)
+
+SAP_NO = re.compile(r"^P\d{8}$")
+
+
+def _settings(ws: Any) -> dict[str, Any]:
+    return ws.config.get("acme", {})
+
+
+@hookimpl
+def kam_register_pipelines(register: Any) -> None:
+    register(ACME_FIVE.key, ACME_FIVE)
+
+
+@hookimpl
+def kam_register_fields(register: Any) -> None:
+    def credit_days(text: str) -> int:
+        value = int(text)
+        if not 0 <= value <= 365:
+            raise ValueError("credit days must be between 0 and 365")
+        return value
+
+    def sap_project_no(text: str) -> str:
+        if not SAP_NO.match(text.strip()):
+            raise ValueError("an SAP project number is P followed by 8 digits")
+        return text.strip()
+
+    register("customer", "credit_days", credit_days, "账期天数")
+    register("opportunity", "sap_project_no", sap_project_no, "SAP 项目号")
+
+
+@hookimpl(tryfirst=True)
+def kam_stage_exit(ws: Any, opportunity: dict, pipeline: Any, stage: str,
+                   target: str) -> list:
+    if pipeline.key != "six_stage":
+        return []
+    found = []
+    if stage == "initiation" and not (opportunity.get("fields") or {}).get("sap_project_no"):
+        found.append(block("acme_sap", "Acme: no SAP project number "
+                           "(--field sap_project_no=P12345678)"))
+    if stage == "bidding":
+        floor = Decimal(str(_settings(ws).get("margin_floor", 15)))
+        margin = opportunity.get("margin")
+        if margin is not None and Decimal(margin) < floor:
+            found.append(block("acme_margin", f"Acme: margin {margin}% is below {floor}%"))
+    return found
+
+
+@hookimpl(tryfirst=True)
+def kam_qualify_lead(ws: Any, lead: dict, customer: dict) -> list:
+    open_flags = [f for f in customer.get("flags") or []
+                  if f.get("type") == "low_credit" and not f.get("decision")]
+    if open_flags:
+        return [block("acme_credit", "Acme: customer flagged low_credit; finance must review")]
+    if not lead.get("budget_amount"):
+        return [warn("acme_budget", "Acme: no budget amount recorded")]
+    return []
+
+
+@hookimpl
+def kam_required_approvals(ws: Any, contract: dict) -> list:
+    limit = Decimal(str(_settings(ws).get("legal_review_above", 5_000_000)))
+    return ["legal"] if (contract.get("amount") or 0) > limit else []
+
+
+@hookimpl
+def kam_register_reports(register: Any) -> None:
+    register("acme-big-deals", big_deals, "Acme: open deals of at least 1,000,000")
+
+
+def big_deals(ws: Any, **_: Any) -> Any:
+    from kam.reports import Report, Table
+
+    rows = [
+        {"id": o["id"], "title": o["title"], "stage": o["stage"], "owner": o["owner"],
+         "amount": o["amount"], "currency": o["currency"]}
+        for o in ws.storage.find("opportunity", {"status": "open",
+                                                 "amount__ge": Decimal("1000000")})
+    ]
+    table = Table("big_deals", ["id", "title", "stage", "owner", "amount", "currency"], rows)
+    return Report("acme-big-deals", "Acme big deals", ws.today.isoformat(), [table])
+
+
+@hookimpl
+def kam_contract_event(ws: Any, contract: dict, action: str, event: dict) -> None:
+    if action != "signed":
+        return
+    line = {"event": event["id"], "contract": contract["id"], "number": contract.get("number"),
+            "amount": str(contract.get("amount")), "currency": contract.get("currency")}
+    with open(ws.path / "erp-outbox.jsonl", "a", encoding="utf-8") as fh:
+        fh.write(json.dumps(line, ensure_ascii=False) + "\n")
