@@ -22,6 +22,8 @@ SUBAPPS: dict[str, tuple[str, str]] = {
     "lead": ("kam.cli.lead", "Leads and BANT qualification (线索)."),
     "opp": ("kam.cli.opp", "Opportunities and stage gates (商机)."),
     "activity": ("kam.cli.activity", "Visits, calls, meetings (拜访)."),
+    "report": ("kam.cli.report", "Reports: pipeline, funnel, forecast, aging, battle map (报表)."),
+    "target": ("kam.cli.target", "Sales targets per owner and period (目标)."),
 }
 
 

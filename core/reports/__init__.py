@@ -1,4 +1,11 @@
-"""Reports: pure functions from stored data to report data. They never format."""
+"""Reports: pure functions from stored data to report data. They never format.
+
+A report is a list of tables (rows of plain values: ``Decimal`` money, ISO dates,
+English enum keys) plus optional charts and notes. Renderers (the core's
+table/json/csv, plugins' ``md`` and others) turn it into text. ``display`` maps
+let a builder say how an enum key reads in the workspace's language without
+changing the data that JSON and CSV carry.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +22,31 @@ class Table:
     rows: list[dict[str, Any]]
     totals: list[dict[str, Any]] = field(default_factory=list)
     title: str = ""
+    #: column key → header text (else the shared labels of ``kam.reports.labels``)
+    headers: dict[str, str] = field(default_factory=dict)
+    #: column key → {stored value → shown value} for human formats (md, table)
+    display: dict[str, dict[str, str]] = field(default_factory=dict)
+    note: str = ""
+
+
+@dataclass
+class Series:
+    name: str
+    values: list[Any]
+    #: ``bar`` or ``line``
+    kind: str = "bar"
+
+
+@dataclass
+class Chart:
+    """A picture of some numbers (rendered as Mermaid by report_md)."""
+
+    title: str
+    x: list[str]
+    series: list[Series]
+    #: ``bar`` (xychart), ``hbar`` (horizontal xychart, e.g. a funnel) or ``pie``
+    kind: str = "bar"
+    y_label: str = ""
 
 
 @dataclass
@@ -24,3 +56,16 @@ class Report:
     as_of: str
     tables: list[Table]
     meta: dict[str, Any] = field(default_factory=dict)
+    charts: list[Chart] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    lang: str = "en"
+
+    def table(self, name: str) -> Table:
+        for t in self.tables:
+            if t.name == name:
+                return t
+        raise KeyError(name)
+
+    @property
+    def workspace(self) -> str:
+        return str(self.meta.get("workspace", ""))

@@ -1,6 +1,8 @@
 """Pipeline by stage (管道): open opportunities — count, amount, weighted amount.
 
-Streams opportunities from storage; never sums different currencies together.
+Weighted amount is Σ amount × probability, each deal to the cent. Streams
+opportunities from storage; never sums different currencies together. Deals
+moved past a gate by force are counted and listed (forcing lowers the odds).
 """
 
 from __future__ import annotations
@@ -8,46 +10,85 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from kam.reports import Report, Table
+from kam.reports import Chart, Report, Series, Table
+from kam.reports.common import ZERO, new_report, stage_display, tr, weighted
 
 
 def build(ws: Any, owner: str | None = None, currency: str | None = None,
-          **_: Any) -> Report:
-    pipeline = ws.pipeline()
-    where: dict[str, Any] = {"status": "open", "pipeline": pipeline.key}
+          customer: str | None = None, pipeline: str | None = None, **_: Any) -> Report:
+    model = ws.pipeline(pipeline)
+    where: dict[str, Any] = {"status": "open", "pipeline": model.key}
     if owner:
         where["owner"] = owner
     if currency:
-        where["currency"] = currency.upper()
+        where["currency"] = currency.strip().upper()
+    if customer:
+        where["customer_id"] = customer.strip().upper()
     cells: dict[tuple[str, str], dict[str, Any]] = {}
-    for opp in ws.storage.find("opportunity", where, order_by=()):
+    forced_rows: list[dict[str, Any]] = []
+    for opp in ws.storage.find("opportunity", where, order_by=("id",)):
+        if opp.get("completed_at"):
+            continue
         key = (opp["stage"], opp["currency"])
-        c = cells.setdefault(key, {"count": 0, "amount": Decimal("0.00"),
-                                   "weighted": Decimal("0.00"), "forced": 0})
-        amount = opp.get("amount") or Decimal("0.00")
+        c = cells.setdefault(key, {"count": 0, "amount": ZERO, "weighted": ZERO, "forced": 0})
+        amount = opp.get("amount") or ZERO
         c["count"] += 1
         c["amount"] += amount
-        c["weighted"] += (amount * opp["probability"] / 100).quantize(Decimal("0.01"))
-        c["forced"] += 1 if opp.get("forced") else 0
-    rows = []
+        c["weighted"] += weighted(amount, opp.get("probability"))
+        if opp.get("forced"):
+            c["forced"] += 1
+            forced_rows.append({"id": opp["id"], "title": opp["title"], "owner": opp.get("owner"),
+                                "stage": opp["stage"], "amount": amount,
+                                "currency": opp["currency"],
+                                "probability": opp.get("probability")})
     currencies = sorted({cur for _, cur in cells})
-    for stage in pipeline.stages:
+    rows = []
+    for stage in model.stages:
         for cur in currencies:
             c = cells.get((stage.key, cur))
-            if c is None:
-                continue
-            rows.append({"stage": stage.key, "stage_label": stage.label(ws.lang),
-                         "probability": stage.probability, "currency": cur, **c})
+            if c is not None:
+                rows.append({"stage": stage.key, "probability": stage.probability,
+                             "currency": cur, **c})
     totals = []
     for cur in currencies:
         mine = [r for r in rows if r["currency"] == cur]
-        totals.append({"stage": "total", "stage_label": "合计" if ws.lang == "zh" else "total",
-                       "currency": cur, "count": sum(r["count"] for r in mine),
-                       "amount": sum((r["amount"] for r in mine), Decimal("0.00")),
-                       "weighted": sum((r["weighted"] for r in mine), Decimal("0.00")),
+        totals.append({"stage": "total", "currency": cur,
+                       "count": sum(r["count"] for r in mine),
+                       "amount": sum((r["amount"] for r in mine), ZERO),
+                       "weighted": sum((r["weighted"] for r in mine), ZERO),
                        "forced": sum(r["forced"] for r in mine)})
-    table = Table("by_stage", ["stage_label", "currency", "count", "amount", "weighted",
-                               "forced"], rows, totals)
-    title = "管道（按阶段）" if ws.lang == "zh" else "Pipeline by stage"
-    return Report("pipeline", title, ws.today.isoformat(), [table],
-                  {"workspace": str(ws.path), "pipeline": pipeline.key})
+    report = new_report(ws, "pipeline", "管道（按阶段）", "Pipeline by stage", pipeline=model.key,
+                        filters=_filters(owner=owner, currency=currency, customer=customer))
+    stages = stage_display(ws, model)
+    report.tables.append(Table(
+        "by_stage", ["stage", "currency", "count", "amount", "weighted", "forced"], rows, totals,
+        title=tr(ws, "在途商机（按阶段）", "Open opportunities by stage"),
+        display={"stage": stages}))
+    if forced_rows:
+        report.tables.append(Table(
+            "forced", ["id", "title", "owner", "stage", "probability", "amount", "currency"],
+            forced_rows, title=tr(ws, "强制推进的商机（赢率已调低）",
+                                  "Forced advances (odds lowered)"),
+            display={"stage": stages}))
+    for cur in currencies:
+        present = [s for s in model.stages if (s.key, cur) in cells]
+        report.charts.append(Chart(
+            tr(ws, f"各阶段金额与加权金额（{cur}）", f"Amount and weighted by stage ({cur})"),
+            [s.label(ws.lang) for s in present],
+            [Series(tr(ws, "金额", "amount"), [cells[(s.key, cur)]["amount"] for s in present]),
+             Series(tr(ws, "加权金额", "weighted"),
+                    [cells[(s.key, cur)]["weighted"] for s in present])],
+            y_label=cur))
+    return report
+
+
+def _filters(**given: Any) -> dict[str, Any]:
+    return {k: v for k, v in given.items() if v}
+
+
+def weighted_total(report: Report, currency: str) -> Decimal:
+    """The weighted total of one currency (for callers that want one number)."""
+    for t in report.table("by_stage").totals:
+        if t["currency"] == currency:
+            return t["weighted"]
+    return ZERO

@@ -1,0 +1,67 @@
+"""kam report NAME [ID] — the reports, in any registered format, to stdout or a file."""
+
+from __future__ import annotations
+
+import typer
+from kam.cli.common import AsOfOpt, open_ws
+
+app = typer.Typer(rich_markup_mode=None)
+
+
+@app.command("report")
+def report(
+    ctx: typer.Context,
+    name: str = typer.Argument(None, help="pipeline, funnel, forecast, aging, battle-map, "
+                               "win-loss, activity, opportunity, account, handover, renewals, "
+                               "targets, or a plugin's report. Omit to list them."),
+    record_id: str = typer.Argument(None, metavar="[ID]",
+                                    help="The record of opportunity, account, handover."),
+    fmt: str = typer.Option(None, "--format", "-f",
+                            help="md, table, json, csv or a plugin's format (default: from "
+                            "the --output extension, else table)."),
+    output: str = typer.Option(None, "--output", "-o",
+                               help="Write to this file atomically (owner-only); {date} and "
+                               "{name} are replaced."),
+    as_of: str = AsOfOpt,
+    owner: str = typer.Option(None, "--owner"),
+    customer: str = typer.Option(None, "--customer"),
+    currency: str = typer.Option(None, "--currency"),
+    by: str = typer.Option(None, "--by", help="forecast: month, quarter (default) or year."),
+    since: str = typer.Option(None, "--since", help="Only from this date."),
+    until: str = typer.Option(None, "--until", help="Only up to this date."),
+    period: str = typer.Option(None, "--period", help="targets: 2026, 2026-Q1 or 2026-03."),
+    weeks: int = typer.Option(None, "--weeks", help="activity: weeks shown (8)."),
+    days: int = typer.Option(None, "--days",
+                             help="activity: days without a call that make a deal stalled "
+                             "(30); renewals: days ahead (90)."),
+    run: int = typer.Option(None, "--run", help="activity: continuances in a row (3)."),
+    buckets: str = typer.Option(None, "--buckets",
+                                help="aging: bucket ends in days, e.g. 30,60,90,180."),
+    pipeline: str = typer.Option(None, "--pipeline", help="Stage model (default from config)."),
+    table: str = typer.Option(None, "--table", help="Only this table of the report."),
+    option: list[str] = typer.Option([], "--option", help="KEY=VALUE for a plugin's report."),
+) -> None:
+    """A report (报表): pipeline, funnel, forecast, aging, battle map and more."""
+    from kam.errors import InputError
+    from kam.services import reports
+
+    ws = open_ws(ctx, as_of)
+    if not name:
+        from kam.output import render
+
+        typer.echo(render(reports.catalogue(ws), "table", ["name", "description", "plugin"]))
+        return
+    extra = {}
+    for pair in option:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip().isidentifier():
+            raise InputError(f"--option: {pair!r} must look like key=value")
+        extra[key.strip()] = value
+    text, path = reports.run(
+        ws, name, record_id, fmt=fmt, output=output, table=table, owner=owner,
+        customer=customer, currency=currency, by=by, since=since, until=until, period=period,
+        weeks=weeks, days=days, run=run, buckets=buckets, pipeline=pipeline, **extra)
+    if path is not None:
+        typer.echo(str(path))
+    else:
+        typer.echo(text, nl=False)

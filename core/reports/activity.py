@@ -1,0 +1,117 @@
+"""Activity (拜访统计): calls per owner per week with the four outcomes of a sales call,
+and stalled deals — a run of ``continuance`` (暂时中断) outcomes, or no activity
+for N days. Every call should win some commitment.
+
+One pass over the activities, oldest first, keeping per open deal only its last
+call date and its current run of continuances.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from kam.errors import InputError
+from kam.reports import Report, Table
+from kam.reports.common import day, new_report, stage_display, tr, week_of
+
+OUTCOMES = ("order", "advance", "continuance", "no_sale")
+
+
+def build(ws: Any, owner: str | None = None, customer: str | None = None,
+          weeks: Any = None, since: Any = None, days: Any = None, run: Any = None,
+          **_: Any) -> Report:
+    from kam.values import date
+
+    cfg = ws.config.get("reports", {})
+    weeks_n = _positive(weeks if weeks is not None else 8, "--weeks")
+    silent_days = _positive(days if days is not None else cfg.get("stalled_days", 30), "--days")
+    run_n = _positive(run if run is not None else cfg.get("continuance_run", 3), "--run")
+    today = ws.today
+    start = (date(since, "--since") if since else
+             today - dt.timedelta(days=today.weekday()) - dt.timedelta(weeks=weeks_n - 1))
+    opp_where: dict[str, Any] = {"status": "open"}
+    if owner:
+        opp_where["owner"] = owner
+    if customer:
+        opp_where["customer_id"] = customer.strip().upper()
+    # open deals: id → [last activity date, continuance run, record summary]
+    deals: dict[str, list[Any]] = {}
+    for opp in ws.storage.find("opportunity", opp_where, order_by=("id",)):
+        if opp.get("completed_at"):
+            continue
+        deals[opp["id"]] = [None, 0, {k: opp.get(k) for k in (
+            "id", "title", "owner", "stage", "pipeline", "stage_entered_at", "created_at")}]
+    weekly: dict[tuple[str, str], dict[str, int]] = {}
+    act_where: dict[str, Any] = {"date__le": today}
+    if customer:
+        act_where["customer_id"] = customer.strip().upper()
+    for act in ws.storage.find("activity", act_where, order_by=("date", "id")):
+        d = act["date"]
+        if d >= start and (not owner or act.get("owner") == owner):
+            key = (act.get("owner") or "", week_of(d))
+            w = weekly.setdefault(key, {"calls": 0, **{o: 0 for o in OUTCOMES},
+                                        "no_outcome": 0})
+            w["calls"] += 1
+            w[act.get("outcome") if act.get("outcome") in OUTCOMES else "no_outcome"] += 1
+        deal = deals.get(act.get("opportunity_id") or "")
+        if deal is not None:
+            deal[0] = d
+            deal[1] = deal[1] + 1 if act.get("outcome") == "continuance" else 0
+    rows = [{"owner": o, "week": w, **counts} for (o, w), counts in sorted(weekly.items())]
+    totals = []
+    for o in sorted({r["owner"] for r in rows}):
+        mine = [r for r in rows if r["owner"] == o]
+        totals.append({"owner": o, "week": "total",
+                       **{k: sum(r[k] for r in mine) for k in ("calls", *OUTCOMES,
+                                                              "no_outcome")}})
+    stalled = []
+    for last, cont, opp in deals.values():
+        touched = last or opp.get("stage_entered_at") or day(opp.get("created_at")) or today
+        silent = (today - touched).days
+        why = []
+        if cont >= run_n:
+            why.append("continuance")
+        if silent >= silent_days:
+            why.append("silent")
+        if why:
+            stalled.append({"id": opp["id"], "title": opp["title"], "owner": opp.get("owner"),
+                            "stage": opp["stage"], "last_activity": last, "days_silent": silent,
+                            "continuance_run": cont, "why": why})
+    stalled.sort(key=lambda r: (-r["days_silent"], -r["continuance_run"], r["id"]))
+    report = new_report(ws, "activity", "拜访与跟进", "Activity", since=start.isoformat(),
+                        stalled_days=silent_days, continuance_run=run_n)
+    report.tables.append(Table(
+        "by_week", ["owner", "week", "calls", *OUTCOMES, "no_outcome"], rows, totals,
+        title=tr(ws, f"每周拜访（{start.isoformat()} 起）",
+                 f"Calls per owner per week (since {start.isoformat()})"),
+        display={"week": {"total": tr(ws, "合计", "total")}}))
+    why_shown = {"continuance": tr(ws, f"连续{run_n}次以上暂时中断",
+                                   f"{run_n}+ continuances in a row"),
+                 "silent": tr(ws, f"{silent_days}天以上无跟进",
+                              f"no activity for {silent_days}+ days")}
+    stages: dict[str, str] = {}
+    try:
+        stages = stage_display(ws, ws.pipeline())
+    except Exception:
+        pass
+    for r in stalled:
+        r["why"] = ",".join(r["why"])
+    report.tables.append(Table(
+        "stalled", ["id", "title", "owner", "stage", "last_activity", "days_silent",
+                    "continuance_run", "why"], stalled,
+        title=tr(ws, "停滞的商机", "Stalled deals"),
+        display={"stage": stages, "why": {**why_shown, "continuance,silent": tr(
+            ws, f"{why_shown['continuance']}；{why_shown['silent']}",
+            f"{why_shown['continuance']}; {why_shown['silent']}")}}))
+    return report
+
+
+def _positive(value: Any, name: str) -> int:
+    try:
+        n = int(str(value))
+    except ValueError:
+        raise InputError(f"{name}: {value!r} is not a whole number") from None
+    if n < 1:
+        raise InputError(f"{name}: must be at least 1")
+    return n

@@ -1,0 +1,204 @@
+"""Cards: the project card of one opportunity (项目卡片) and the account plan of one
+customer (客户计划). Read-only views of one record and what hangs off it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kam.errors import InputError
+from kam.reports import Report, Table
+from kam.reports.common import ZERO, new_report, pairs_table, stage_display, tr, vocab_display
+
+OPP_FIELDS: dict[str, tuple[str, str]] = {
+    "number": ("项目编号", "Project number"),
+    "title": ("项目名称", "Project name"),
+    "customer": ("客户", "Customer"),
+    "customer_owner": ("客户方负责人", "Customer-side owner"),
+    "owner": ("销售负责人", "Sales owner"),
+    "amount": ("预计合同金额", "Expected amount"),
+    "margin": ("预计毛利率%", "Est. gross margin %"),
+    "expense_budget": ("销售费用预算", "Sales expense budget"),
+    "category": ("类别", "Category"),
+    "close_date": ("预计签约日期", "Expected signing date"),
+    "importance": ("重要性", "Importance"),
+    "approvals": ("管理层审批", "Management approval"),
+    "stage": ("阶段", "Stage"),
+    "probability": ("赢率%", "Probability %"),
+    "forecast_category": ("预测类别", "Forecast category"),
+    "status": ("状态", "Status"),
+    "forced": ("强制推进", "Forced"),
+    "need": ("需求", "Need"),
+    "competition": ("竞争", "Competition"),
+    "decision_process": ("决策流程", "Decision process"),
+    "reason": ("原因", "Reason"),
+    "summary": ("总结", "Summary"),
+}
+
+ACCOUNT_FIELDS: dict[str, tuple[str, str]] = {
+    "name": ("客户名称", "Name"),
+    "grade": ("客户级别", "Grade"),
+    "matrix": ("客户矩阵", "Matrix"),
+    "purchase_type": ("购买类型", "Purchase type"),
+    "relationship": ("关系", "Relationship"),
+    "industry": ("行业", "Industry"),
+    "region": ("地区", "Region"),
+    "scope": ("经营范围", "Business scope"),
+    "potential": ("年采购潜力", "Potential per year"),
+    "owner": ("负责人", "Owner"),
+    "flags": ("异常信息", "Anomaly flags"),
+}
+
+LEVEL_ORDER = {"executive": 0, "management": 1, "operational": 2, None: 3}
+
+
+def _label(ws: Any, vocab: str, key: Any) -> Any:
+    from kam.vocab import label
+
+    return label(vocab, key, ws.lang) if key else key
+
+
+def opportunity(ws: Any, record_id: str | None = None, **_: Any) -> Report:
+    if not record_id:
+        raise InputError("report opportunity needs an opportunity ID (kam report opportunity OP1)")
+    opp = ws.get("opportunity", record_id)
+    customer = ws.storage.get("customer", opp["customer_id"]) or {}
+    model = ws.pipeline(opp.get("pipeline"))
+    stages = stage_display(ws, model)
+    report = new_report(ws, "opportunity", f"项目卡片 {opp['id']}", f"Project card {opp['id']}",
+                        record_id=opp["id"])
+    approvals = "; ".join(f"{a.get('decision')} {a.get('by')} {a.get('on')}"
+                          for a in opp.get("approvals") or [])
+    amount = opp.get("amount")
+    items = [
+        ("number", opp.get("number")), ("title", opp["title"]),
+        ("customer", f"{customer.get('name', '')} ({opp['customer_id']})"),
+        ("customer_owner", opp.get("customer_owner")), ("owner", opp.get("owner")),
+        ("amount", f"{amount:.2f} {opp['currency']}" if amount is not None else None),
+        ("margin", opp.get("margin")), ("expense_budget", opp.get("expense_budget")),
+        ("category", opp.get("category")), ("close_date", opp.get("close_date")),
+        ("importance", _label(ws, "importance", opp.get("importance"))),
+        ("approvals", approvals or None),
+        ("stage", stages.get(opp["stage"], opp["stage"])),
+        ("probability", opp.get("probability")),
+        ("forecast_category", _label(ws, "forecast_category", opp.get("forecast_category"))),
+        ("status", _label(ws, "opp_status", opp["status"])), ("forced", opp.get("forced")),
+        ("need", opp.get("need")), ("competition", opp.get("competition")),
+        ("decision_process", opp.get("decision_process")),
+    ]
+    if opp["status"] in ("lost", "abandoned"):
+        items += [("reason", opp.get("reason")), ("summary", opp.get("summary"))]
+    report.tables.append(pairs_table(ws, "initiation", tr(ws, "立项信息", "Initiation report"),
+                                     items, OPP_FIELDS))
+    report.tables.append(_contacts(ws, opp["customer_id"], "decision_chain",
+                                   tr(ws, "决策链", "Decision chain")))
+    done = set(opp.get("checklist") or [])
+    checklist = []
+    for s in model.stages[: model.index(opp["stage"]) + 1]:
+        for t in s.tasks:
+            checklist.append({"stage": s.key, "task": t.zh if ws.lang == "zh" else t.en,
+                              "required": t.required, "done": f"{s.key}.{t.key}" in done})
+    report.tables.append(Table("checklist", ["stage", "task", "required", "done"], checklist,
+                               title=tr(ws, "阶段任务清单", "Checklist"),
+                               display={"stage": stages, **_yes_no(ws, "required", "done")}))
+    gate: list[dict[str, Any]] = []
+    if opp["status"] == "open" and not opp.get("completed_at"):
+        nxt = model.next_stage(opp["stage"]) or "completed"
+        for f in ws.plugins.rule("kam_stage_exit", ws=ws, opportunity=opp, pipeline=model,
+                                 stage=opp["stage"], target=nxt):
+            gate.append({"severity": f.severity, "message": f.message})
+    report.tables.append(Table(
+        "gate", ["severity", "message"], gate,
+        title=tr(ws, "关键节点：离开本阶段还需", "Key node: what leaving this stage still needs"),
+        display={"severity": vocab_display(ws, "severity")}))
+    history = [{"stage": h.get("stage"), "on": h.get("on"), "forced": bool(h.get("forced")),
+                "reason": h.get("reason")} for h in opp.get("stage_history") or []]
+    report.tables.append(Table("history", ["stage", "on", "forced", "reason"], history,
+                               title=tr(ws, "阶段历史", "Stage history"),
+                               display={"stage": stages, **_yes_no(ws, "forced")}))
+    bids = [{"date": b.get("date"), "price": b.get("price"), "result": b.get("result"),
+             "by": b.get("by")} for b in opp.get("bids") or []]
+    report.tables.append(Table("bids", ["date", "price", "result", "by"], bids,
+                               title=tr(ws, "投标记录", "Bids"),
+                               display={"result": vocab_display(ws, "bid_result")}))
+    acts = list(ws.storage.find("activity", {"opportunity_id": opp["id"], "date__le": ws.today},
+                                order_by=("-date", "-id"), limit=10))
+    report.tables.append(Table(
+        "activities", ["date", "type", "owner", "outcome", "next_step"],
+        [{k: a.get(k) for k in ("date", "type", "owner", "outcome", "next_step")}
+         for a in acts],
+        title=tr(ws, "最近拜访", "Recent activities"),
+        display={"type": vocab_display(ws, "activity_type"),
+                 "outcome": vocab_display(ws, "outcome")}))
+    return report
+
+
+def _yes_no(ws: Any, *columns: str) -> dict[str, dict[str, str]]:
+    shown = {"true": tr(ws, "是", "yes"), "false": tr(ws, "否", "no")}
+    return {c: shown for c in columns}
+
+
+def _contacts(ws: Any, customer_id: str, name: str, title: str) -> Table:
+    rows = []
+    for c in ws.storage.find("contact", {"customer_id": customer_id}, order_by=("id",)):
+        rows.append({"id": c["id"], "name": c["name"], "title": c.get("title"),
+                     "level": c.get("level"), "roles": list(c.get("roles") or []),
+                     "coach": c.get("coach"), "stance": c.get("stance")})
+    rows.sort(key=lambda r: (LEVEL_ORDER.get(r["level"], 3), _num(r["id"])))
+    return Table(name, ["level", "name", "title", "roles", "coach", "stance"], rows,
+                 title=title, display={"level": vocab_display(ws, "level"),
+                                       "roles": vocab_display(ws, "role"),
+                                       "coach": vocab_display(ws, "coach"),
+                                       "stance": vocab_display(ws, "stance")},
+                 headers={"title": tr(ws, "职务", "Job title")})
+
+
+def _num(record_id: str) -> int:
+    digits = record_id.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    return int(digits) if digits.isdigit() else 0
+
+
+def account(ws: Any, record_id: str | None = None, **_: Any) -> Report:
+    if not record_id:
+        raise InputError("report account needs a customer ID (kam report account CU1)")
+    cu = ws.get("customer", record_id)
+    report = new_report(ws, "account", f"客户计划 {cu['name']}", f"Account plan {cu['name']}",
+                        record_id=cu["id"])
+    flags = ", ".join(_label(ws, "flag_type", f.get("type")) for f in cu.get("flags") or [])
+    potential = cu.get("potential")
+    items = [
+        ("name", cu["name"]), ("grade", cu.get("grade")),
+        ("matrix", _label(ws, "matrix", cu.get("matrix"))),
+        ("purchase_type", _label(ws, "purchase_type", cu.get("purchase_type"))),
+        ("relationship", _label(ws, "relationship", cu.get("relationship"))),
+        ("industry", cu.get("industry")), ("region", cu.get("region")),
+        ("scope", cu.get("scope")),
+        ("potential", f"{potential:.2f} {cu.get('currency') or ''}".strip()
+         if potential is not None else None),
+        ("owner", cu.get("owner")), ("flags", flags or None),
+    ]
+    report.tables.append(pairs_table(ws, "account", tr(ws, "客户概况", "Account"), items,
+                                     ACCOUNT_FIELDS))
+    report.tables.append(_contacts(ws, cu["id"], "contacts",
+                                   tr(ws, "联系人（按层级与角色）", "Contacts by level and role")))
+    deals, totals = [], {}
+    try:
+        stages = stage_display(ws, ws.pipeline())
+    except Exception:
+        stages = {}
+    for opp in ws.storage.find("opportunity", {"customer_id": cu["id"], "status": "open"},
+                               order_by=("id",)):
+        if opp.get("completed_at"):
+            continue
+        deals.append({k: opp.get(k) for k in ("id", "title", "stage", "amount", "currency",
+                                              "probability", "close_date", "owner")})
+        totals[opp["currency"]] = totals.get(opp["currency"], ZERO) + (opp.get("amount") or ZERO)
+    report.tables.append(Table(
+        "open_deals", ["id", "title", "stage", "probability", "amount", "currency",
+                       "close_date", "owner"], deals,
+        [{"id": "total", "currency": c, "amount": a} for c, a in sorted(totals.items())],
+        title=tr(ws, "在途商机", "Open deals"),
+        display={"stage": stages, "id": {"total": tr(ws, "合计", "total")}}))
+    from kam.reports import contracts
+
+    report.tables.extend(contracts.account_tables(ws, cu["id"]))
+    return report

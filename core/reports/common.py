@@ -1,0 +1,130 @@
+"""What every report builder shares: the report shell, exact arithmetic, periods,
+and the display maps that show enum keys in the workspace's language."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from kam.reports import Report, Table
+
+ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
+
+
+def new_report(ws: Any, name: str, zh: str, en: str, **meta: Any) -> Report:
+    """An empty report titled in the workspace's language, dated ``ws.today``."""
+    return Report(name, zh if ws.lang == "zh" else en, ws.today.isoformat(), [],
+                  {"workspace": workspace_name(ws), **meta}, lang=ws.lang)
+
+
+def workspace_name(ws: Any) -> str:
+    """The workspace's name (config ``name``, else its folder's name): no absolute
+    paths in reports, so output is the same wherever the workspace lives."""
+    return str(ws.config.get("name") or ws.path.name)
+
+
+def tr(ws: Any, zh: str, en: str) -> str:
+    return zh if ws.lang == "zh" else en
+
+
+def cents(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def weighted(amount: Decimal | None, probability: int | None) -> Decimal:
+    """One deal's weighted amount (amount × probability), to the cent."""
+    return cents((amount or ZERO) * Decimal(probability or 0) / 100)
+
+
+def percent(part: int | Decimal, whole: int | Decimal) -> Decimal | None:
+    """``part / whole`` as a percentage with two places; None when ``whole`` is 0."""
+    if not whole:
+        return None
+    return cents(Decimal(part) * 100 / Decimal(whole))
+
+
+def ratio(part: Decimal, whole: Decimal) -> Decimal | None:
+    if not whole or whole <= 0:
+        return None
+    return cents(Decimal(part) / Decimal(whole))
+
+
+def median(values: list[int]) -> Decimal | None:
+    """The median of whole days: exact (``2.5``, never a float)."""
+    if not values:
+        return None
+    s = sorted(values)
+    mid = len(s) // 2
+    if len(s) % 2:
+        return Decimal(s[mid])
+    m = Decimal(s[mid - 1] + s[mid]) / 2
+    return m.to_integral_value() if m == m.to_integral_value() else m
+
+
+def day(value: Any) -> dt.date | None:
+    """A date from a stored date or an ISO datetime text (events' ``at``)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def month_of(d: dt.date) -> str:
+    return f"{d.year:04d}-{d.month:02d}"
+
+
+def quarter_of(d: dt.date) -> str:
+    return f"{d.year:04d}-Q{(d.month - 1) // 3 + 1}"
+
+
+def week_of(d: dt.date) -> str:
+    year, week, _ = d.isocalendar()
+    return f"{year:04d}-W{week:02d}"
+
+
+def months_of(period: str) -> list[str]:
+    """The months a target period covers (``2026-Q1`` → 2026-01, 2026-02, 2026-03)."""
+    year, _, part = period.partition("-")
+    if not part:
+        return [f"{year}-{m:02d}" for m in range(1, 13)]
+    if part.startswith("Q"):
+        q = int(part[1])
+        return [f"{year}-{m:02d}" for m in range(3 * q - 2, 3 * q + 1)]
+    return [period]
+
+
+def stage_display(ws: Any, pipeline: Any) -> dict[str, str]:
+    shown = {s.key: s.label(ws.lang) for s in pipeline.stages}
+    shown["completed"] = tr(ws, "已结项", "completed")
+    shown["total"] = tr(ws, "合计", "total")
+    return shown
+
+
+def vocab_display(ws: Any, name: str) -> dict[str, str]:
+    from kam.vocab import VOCAB
+
+    return {k: (zh if ws.lang == "zh" else k) for k, (zh, _en) in VOCAB.get(name, {}).items()}
+
+
+def total_label(ws: Any) -> str:
+    return tr(ws, "合计", "total")
+
+
+def sum_money(rows: Iterable[dict[str, Any]], key: str) -> Decimal:
+    return sum((r.get(key) or ZERO for r in rows), ZERO)
+
+
+def pairs_table(ws: Any, name: str, title: str, items: list[tuple[str, Any]],
+                labels: dict[str, tuple[str, str]]) -> Table:
+    """A card section: one row per field (``field``/``value``), labelled in the language."""
+    rows = [{"field": key, "value": value} for key, value in items]
+    shown = {k: (zh if ws.lang == "zh" else en) for k, (zh, en) in labels.items()}
+    return Table(name, ["field", "value"], rows, title=title,
+                 headers={"field": tr(ws, "项目", "Field"), "value": tr(ws, "内容", "Value")},
+                 display={"field": shown})

@@ -1,0 +1,89 @@
+"""Win-loss (赢单/丢单分析): closed deals by reason, stage reached, importance and owner.
+
+Win rate = won ÷ (won + lost + abandoned). Amounts are kept per currency.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from kam.reports import Report, Table
+from kam.reports.common import ZERO, new_report, percent, stage_display, tr, vocab_display
+
+STATUSES = ("won", "lost", "abandoned")
+
+
+def build(ws: Any, owner: str | None = None, customer: str | None = None,
+          since: Any = None, until: Any = None, **_: Any) -> Report:
+    from kam.values import date
+
+    where: dict[str, Any] = {"status__in": list(STATUSES)}
+    if owner:
+        where["owner"] = owner
+    if customer:
+        where["customer_id"] = customer.strip().upper()
+    if since:
+        where["closed_at__ge"] = date(since, "--since")
+    if until:
+        where["closed_at__le"] = date(until, "--until")
+    reasons: Counter[tuple[str, str]] = Counter()
+    stages: Counter[tuple[str, str]] = Counter()
+    by_owner: dict[str, Counter[str]] = {}
+    by_importance: dict[str, Counter[str]] = {}
+    amounts: dict[tuple[str, str], list[Any]] = {}
+    for opp in ws.storage.find("opportunity", where, order_by=("id",)):
+        status = opp["status"]
+        if status != "won":
+            reasons[(status, opp.get("reason") or "")] += 1
+        stages[(opp["stage"], status)] += 1
+        by_owner.setdefault(opp.get("owner") or "", Counter())[status] += 1
+        by_importance.setdefault(opp.get("importance") or "", Counter())[status] += 1
+        a = amounts.setdefault((status, opp["currency"]), [0, ZERO])
+        a[0] += 1
+        a[1] += opp.get("amount") or ZERO
+    report = new_report(ws, "win-loss", "赢单与丢单分析", "Win-loss")
+    status_shown = vocab_display(ws, "opp_status")
+    report.tables.append(Table(
+        "by_status", ["status", "currency", "count", "amount"],
+        [{"status": s, "currency": c, "count": v[0], "amount": v[1]}
+         for (s, c), v in sorted(amounts.items(), key=lambda kv: (
+             STATUSES.index(kv[0][0]), kv[0][1]))],
+        title=tr(ws, "结果与金额", "Outcome and amount"), display={"status": status_shown}))
+    report.tables.append(Table(
+        "by_owner", ["owner", "won", "lost", "abandoned", "win_rate"],
+        [_rates({"owner": o}, c) for o, c in sorted(by_owner.items())],
+        title=tr(ws, "按负责人", "By owner")))
+    order = {"VI": 0, "I": 1, "N": 2, "NI": 3, "": 4}
+    report.tables.append(Table(
+        "by_importance", ["importance", "won", "lost", "abandoned", "win_rate"],
+        [_rates({"importance": i}, c) for i, c in sorted(
+            by_importance.items(), key=lambda kv: (order.get(kv[0], 5), kv[0]))],
+        title=tr(ws, "按重要性", "By importance"),
+        display={"importance": vocab_display(ws, "importance")}))
+    try:
+        model = ws.pipeline()
+        stage_order = {s.key: i for i, s in enumerate(model.stages)}
+        shown = stage_display(ws, model)
+    except Exception:
+        stage_order, shown = {}, {}
+    report.tables.append(Table(
+        "by_stage", ["stage", "status", "count"],
+        [{"stage": s, "status": st, "count": n} for (s, st), n in sorted(
+            stages.items(), key=lambda kv: (stage_order.get(kv[0][0], 99), kv[0][0],
+                                            STATUSES.index(kv[0][1])))],
+        title=tr(ws, "关闭时所在阶段", "Stage reached"),
+        display={"stage": shown, "status": status_shown}))
+    report.tables.append(Table(
+        "reasons", ["status", "reason", "count"],
+        [{"status": s, "reason": r, "count": n} for (s, r), n in sorted(
+            reasons.items(), key=lambda kv: (STATUSES.index(kv[0][0]), -kv[1], kv[0][1]))],
+        title=tr(ws, "丢单与结项原因", "Lost and abandoned reasons"),
+        display={"status": status_shown}))
+    return report
+
+
+def _rates(row: dict[str, Any], c: Counter[str]) -> dict[str, Any]:
+    closed = c["won"] + c["lost"] + c["abandoned"]
+    return row | {"won": c["won"], "lost": c["lost"], "abandoned": c["abandoned"],
+                  "win_rate": percent(c["won"], closed)}

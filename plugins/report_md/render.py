@@ -1,0 +1,103 @@
+"""Render a :class:`kam.reports.Report` as Markdown: a title with the workspace and the
+as-of date, one section per table (cells escaped), Mermaid charts, notes.
+
+The output depends only on the report: the same data and as-of date give the same
+bytes (no clock, no absolute paths, stable order).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from kam.output import neutralise
+from kam.reports import Chart, Report, Table
+from kam.reports.labels import column_header, is_numeric, shown
+
+
+def escape(text: str) -> str:
+    """A Markdown table cell: no ``|`` breaks the row, no newline breaks the table, and a
+    cell a spreadsheet would run as a formula is neutralised."""
+    text = neutralise(text)
+    text = text.replace("\\", "\\\\").replace("|", "\\|")
+    return text.replace("\r\n", "<br>").replace("\n", "<br>").replace("\r", "<br>")
+
+
+def _words(lang: str) -> dict[str, str]:
+    if lang == "zh":
+        return {"as_of": "截至", "none": "（无）", "charts": "图表", "filters": "筛选",
+                "total": "合计"}
+    return {"as_of": "as of", "none": "(none)", "charts": "Charts", "filters": "Filters",
+            "total": "total"}
+
+
+def render_markdown(report: Report, ws: Any = None) -> str:
+    w = _words(report.lang)
+    out = [f"# {report.title} · {report.workspace} · {w['as_of']} {report.as_of}", ""]
+    filters = report.meta.get("filters") or {}
+    if filters:
+        given = ", ".join(f"{k}={v}" for k, v in sorted(filters.items()))
+        out += [f"{w['filters']}: {escape(given)}", ""]
+    for t in report.tables:
+        out.append(f"## {t.title or t.name}")
+        out.append("")
+        out.extend(table_lines(t, report.lang, w))
+        out.append("")
+        if t.note:
+            out += [t.note, ""]
+    if report.charts:
+        out += [f"## {w['charts']}", ""]
+        for chart in report.charts:
+            out += ["```mermaid", *mermaid(chart), "```", ""]
+    for note in report.notes:
+        out += [note, ""]
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def table_lines(t: Table, lang: str, w: dict[str, str]) -> list[str]:
+    if not t.rows and not t.totals:
+        return [w["none"]]
+    headers = [escape(column_header(t, c, lang)) for c in t.columns]
+    rules = ["---:" if is_numeric(t, c) else "---" for c in t.columns]
+    lines = ["| " + " | ".join(headers) + " |", "| " + " | ".join(rules) + " |"]
+    for r in t.rows:
+        lines.append("| " + " | ".join(escape(shown(t, c, r.get(c), lang))
+                                       for c in t.columns) + " |")
+    for r in t.totals:
+        cells = []
+        for c in t.columns:
+            text = escape(shown(t, c, r.get(c), lang))
+            cells.append(f"**{text}**" if text else "")
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
+def _quote(text: str) -> str:
+    return '"' + str(text).replace('"', "'").replace("\n", " ") + '"'
+
+
+def _number(value: Any) -> str:
+    if value is None:
+        return "0"
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value)
+
+
+def mermaid(chart: Chart) -> list[str]:
+    if chart.kind == "pie":
+        lines = [f"pie title {_quote(chart.title)[1:-1]}"]
+        values = chart.series[0].values if chart.series else []
+        for label, value in zip(chart.x, values, strict=False):
+            if value:
+                lines.append(f"    {_quote(label)} : {_number(value)}")
+        return lines
+    head = "xychart-beta horizontal" if chart.kind == "hbar" else "xychart-beta"
+    lines = [head, f"    title {_quote(chart.title)}",
+             "    x-axis [" + ", ".join(_quote(x) for x in chart.x) + "]"]
+    if chart.y_label:
+        lines.append(f"    y-axis {_quote(chart.y_label)}")
+    for s in chart.series:
+        kind = "line" if s.kind == "line" else "bar"
+        lines.append(f"    {kind} [" + ", ".join(_number(v) for v in s.values) + "]")
+    return lines
