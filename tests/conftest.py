@@ -83,7 +83,7 @@ class Kam:
         return Workspace.open(self.path, as_of=as_of)
 
 
-@pytest.fixture(params=["sqlite"])
+@pytest.fixture(params=["sqlite", "csv"])
 def backend(request: pytest.FixtureRequest) -> str:
     return request.param
 
