@@ -22,6 +22,10 @@ SUBAPPS: dict[str, tuple[str, str]] = {
     "lead": ("kam.cli.lead", "Leads and BANT qualification (线索)."),
     "opp": ("kam.cli.opp", "Opportunities and stage gates (商机)."),
     "activity": ("kam.cli.activity", "Visits, calls, meetings (拜访)."),
+    "contract": ("kam.cli.contract", "Contracts: review, approval, signing (合同)."),
+    "pay": ("kam.cli.pay", "Payments received (回款)."),
+    "receivable": ("kam.cli.receivable", "Payment milestones and write-offs (应收)."),
+    "invoice": ("kam.cli.invoice", "Invoices (开票)."),
     "report": ("kam.cli.report", "Reports: pipeline, funnel, forecast, aging, battle map (报表)."),
     "target": ("kam.cli.target", "Sales targets per owner and period (目标)."),
 }
@@ -154,6 +158,9 @@ def make_app(plugins: Any = None) -> typer.Typer:
             typer.echo(f"kam: warning: {failure}", err=True)
 
     admin.register(app)
+    from kam.cli import check
+
+    check.register(app)
     pm.register_commands(app)
     return app
 

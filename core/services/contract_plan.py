@@ -62,7 +62,7 @@ def _share(text: str, part: str) -> str:
         pct = values.percent(text, f"--plan {part}")
         if pct <= 0:
             raise InputError(f"--plan {part}: a share must be above 0")
-        return f"{pct}%"
+        return f"{pct:f}%"
     amount = values.money(text, f"--plan {part}")
     if amount <= 0:
         raise InputError(f"--plan {part}: a share must be above 0")

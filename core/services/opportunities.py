@@ -180,6 +180,62 @@ def _move(ws: Workspace, opp: dict, pipeline: Pipeline, target: int, forced: boo
             "forced": forced, "findings": findings}
 
 
+def tick_in_mutation(ws: Workspace, opp: dict, tasks: Sequence[str]) -> dict:
+    """Tick ``stage.task`` keys from inside another service's mutation (no event of its
+    own; the caller's event records why). Unknown keys for the pipeline are skipped."""
+    pipeline = ws.pipeline(opp["pipeline"])
+    known = {f"{s.key}.{t.key}" for s in pipeline.stages for t in s.tasks}
+    current = list(opp.get("checklist") or [])
+    checklist = current + [k for k in dict.fromkeys(tasks) if k in known and k not in current]
+    if checklist == current:
+        return opp
+    ws.storage.update("opportunity", opp["id"], {"checklist": checklist, "updated_at": ws.now()})
+    return {**opp, "checklist": checklist}
+
+
+def win_in_mutation(ws: Workspace, opp: dict, contract_id: str, tasks: Sequence[str] = ()
+                    ) -> tuple[dict, Any]:
+    """A signed contract wins the deal: called inside the contract-signing mutation.
+
+    Marks an open opportunity ``won`` and moves it from the stage whose exit means
+    "signed" (``pipeline.won_after``) to the next one, with its stage history; ticks
+    ``tasks`` (the 签约成交 checklist items the signing proves). Writes only; returns
+    the updated record and ``notify(event)`` for the caller to run after commit.
+    """
+    pipeline = ws.pipeline(opp["pipeline"])
+    changes: dict[str, Any] = {}
+    moved_from = None
+    if opp["status"] == "open":
+        changes |= {"status": "won", "closed_at": ws.today, "forecast_category": "closed"}
+        if pipeline.won_after and not opp.get("completed_at"):
+            target = pipeline.index(pipeline.won_after) + 1
+            if pipeline.index(opp["stage"]) < target < len(pipeline.stages):
+                stage = pipeline.stages[target]
+                probability = stage.probability
+                if opp.get("forced"):
+                    probability = forced_probability(ws, probability)
+                history = list(opp.get("stage_history") or []) + [{
+                    "stage": stage.key, "on": ws.today.isoformat(), "forced": False,
+                    "reason": f"contract {contract_id} signed"}]
+                changes |= {"stage": stage.key, "probability": probability,
+                            "stage_entered_at": ws.today, "stage_history": history}
+                moved_from = opp["stage"]
+    if changes:
+        changes["updated_at"] = ws.now()
+        ws.storage.update("opportunity", opp["id"], changes)
+    updated = tick_in_mutation(ws, {**opp, **changes}, tasks)
+    newly_won = opp["status"] == "open"
+
+    def notify(event: dict) -> None:
+        if moved_from is not None:
+            ws.fire("kam_stage_advanced", opportunity=updated, from_stage=moved_from,
+                    to_stage=updated["stage"], forced=False, event=event)
+        if newly_won:
+            ws.fire("kam_opportunity_closed", opportunity=updated, status="won", event=event)
+
+    return updated, notify
+
+
 def set_checklist(ws: Workspace, opp_id: str, tasks: Sequence[str], done: bool) -> dict:
     """Tick (or untick) checklist items: ``stage.task``, a bare task key or its label."""
     opp = ws.get("opportunity", opp_id)

@@ -107,7 +107,10 @@ def list_(ws: Workspace, *, overdue: bool = False, customer: str | None = None,
         from kam import vocab
 
         state = vocab.parse("receivable_state", state)
-    for record in ws.storage.find("receivable", where, order_by=("due_date", "id")):
+    records = sorted(ws.storage.find("receivable", where),
+                     key=lambda r: (r["due_date"] is None, r["due_date"] or ws.today,
+                                    r["contract_id"], r["seq"]))
+    for record in records:
         view = receivable_view(record, ws.today)
         if overdue and view["days_overdue"] == 0:
             continue

@@ -32,3 +32,17 @@ def kam_stage_exit(ws: Any, opportunity: dict, pipeline: Any, stage: str, target
     from kam.plugins.rules_standard.gates import stage_exit
 
     return stage_exit(ws, opportunity, pipeline, stage, target)
+
+
+@hookimpl(trylast=True)
+def kam_review_contract(ws: Any, contract: dict, milestones: list) -> list:
+    from kam.plugins.rules_standard.contracts import review
+
+    return review(ws, contract, milestones)
+
+
+@hookimpl(trylast=True)
+def kam_required_approvals(ws: Any, contract: dict) -> list:
+    from kam.plugins.rules_standard.contracts import required_approvals
+
+    return required_approvals(ws, contract)

@@ -1,0 +1,33 @@
+"""kam check — the daily collection run for cron."""
+
+from __future__ import annotations
+
+import typer
+from kam.cli.common import AsOfOpt, FormatOpt, emit, open_ws
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("check")
+    def check(ctx: typer.Context, as_of: str = AsOfOpt, fmt: str = FormatOpt) -> None:
+        """Fire due/overdue events once per level; print what is new; exit 1 if anything
+        is overdue."""
+        from kam.services import check as service
+
+        ws = open_ws(ctx, as_of)
+        r = service.run(ws)
+        if fmt != "table":
+            emit(ctx, r, fmt)
+        else:
+            for n in r["new"]:
+                what = "due" if n["action"] == "due" else f"overdue {n['level']}d"
+                typer.echo(f"{what:<12} {n['receivable_id']:<7} {n['contract_id']:<7} "
+                           f"{n['customer_id']:<7} {n['kind']:<14} due {n['due_date']}  "
+                           f"outstanding {n['outstanding']} {n['currency']}  "
+                           f"({n['days_overdue']} days overdue)")
+            if not r["new"]:
+                typer.echo(f"nothing new as of {r['as_of']}")
+            totals = ", ".join(f"{v} {c}" for c, v in r["overdue_outstanding"].items())
+            typer.echo(f"{len(r['overdue'])} milestone(s) overdue" +
+                       (f": {totals}" if totals else ""))
+        if r["overdue"]:
+            raise typer.Exit(1)

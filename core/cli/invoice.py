@@ -1,0 +1,40 @@
+"""kam invoice issue|list"""
+
+from __future__ import annotations
+
+import typer
+from kam.cli.common import AsOfOpt, FormatOpt, QuietOpt, emit, emit_created, open_ws
+
+app = typer.Typer(rich_markup_mode=None, no_args_is_help=True, help="Invoices (开票).")
+
+COLUMNS = ["id", "number", "contract_id", "receivable_id", "amount", "currency", "date"]
+
+
+@app.command("issue")
+def issue(
+    ctx: typer.Context,
+    contract_id: str = typer.Argument(..., metavar="CONTRACT"),
+    amount: str = typer.Option(..., "--amount"),
+    number: str = typer.Option(..., "--number", help="The invoice number."),
+    milestone: str = typer.Option(None, "--milestone", help="The milestone (RC id) invoiced."),
+    date: str = typer.Option(None, "--date"),
+    as_of: str = AsOfOpt,
+    fmt: str = FormatOpt,
+    quiet: bool = QuietOpt,
+) -> None:
+    """Record an invoice issued for a contract or one of its milestones."""
+    from kam.services import invoices
+
+    ws = open_ws(ctx, as_of)
+    record = invoices.issue(ws, contract_id, amount, number, milestone=milestone, date=date)
+    emit_created(ctx, record, fmt, quiet, COLUMNS)
+
+
+@app.command("list")
+def list_(ctx: typer.Context, contract: str = typer.Option(None, "--contract"),
+          fmt: str = FormatOpt) -> None:
+    """Invoices."""
+    from kam.services.invoices import list_ as load
+
+    ws = open_ws(ctx)
+    emit(ctx, load(ws, contract), fmt, COLUMNS)

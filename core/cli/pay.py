@@ -1,0 +1,54 @@
+"""kam pay record|list"""
+
+from __future__ import annotations
+
+import typer
+from kam.cli.common import AsOfOpt, FormatOpt, QuietOpt, emit, open_ws
+
+app = typer.Typer(rich_markup_mode=None, no_args_is_help=True,
+                  help="Payments received (回款), allocated to milestones.")
+
+COLUMNS = ["id", "contract_id", "customer_id", "date", "amount", "currency", "ref",
+           "allocations"]
+
+
+@app.command("record")
+def record(
+    ctx: typer.Context,
+    contract_id: str = typer.Argument(..., metavar="CONTRACT"),
+    amount: str = typer.Argument(..., metavar="AMOUNT"),
+    date: str = typer.Option(None, "--date", help="Date received (default today)."),
+    milestone: str = typer.Option(None, "--milestone", help="Pay this milestone (RC id); "
+                                  "default: the oldest due first."),
+    ref: str = typer.Option(None, "--ref", help="Bank reference."),
+    note: str = typer.Option(None, "--note"),
+    as_of: str = AsOfOpt,
+    fmt: str = FormatOpt,
+    quiet: bool = QuietOpt,
+) -> None:
+    """Record a payment; over-payment is refused (exit 1)."""
+    from kam.output import render
+    from kam.services import payments
+
+    ws = open_ws(ctx, as_of)
+    p = payments.record(ws, contract_id, amount, date=date, milestone=milestone, ref=ref,
+                        note=note)
+    if quiet:
+        typer.echo(p["id"])
+    elif fmt == "table":
+        typer.echo(f"{p['id']}: {p['amount']} {p['currency']} on {p['date']} for "
+                   f"{p['contract_id']}")
+        typer.echo(render(p["milestones"], "table",
+                          ["id", "kind", "amount", "paid", "outstanding", "state"]))
+    else:
+        emit(ctx, p, fmt)
+
+
+@app.command("list")
+def list_(ctx: typer.Context, contract: str = typer.Option(None, "--contract"),
+          fmt: str = FormatOpt) -> None:
+    """Payments, oldest first."""
+    from kam.services import payments
+
+    ws = open_ws(ctx)
+    emit(ctx, payments.list_(ws, contract), fmt, COLUMNS)

@@ -1,0 +1,49 @@
+"""kam receivable list|write-off"""
+
+from __future__ import annotations
+
+import typer
+from kam.cli.common import AsOfOpt, FormatOpt, emit, open_ws
+
+app = typer.Typer(rich_markup_mode=None, no_args_is_help=True,
+                  help="Receivables: payment milestones (回款节点).")
+
+COLUMNS = ["id", "contract_id", "customer_id", "kind", "amount", "currency", "due_date",
+           "paid", "outstanding", "state", "days_overdue"]
+VOCAB = {"kind": "milestone_kind", "state": "receivable_state"}
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    overdue: bool = typer.Option(False, "--overdue", help="Only those past their due date."),
+    customer: str = typer.Option(None, "--customer"),
+    owner: str = typer.Option(None, "--owner", help="The contract owner."),
+    contract: str = typer.Option(None, "--contract"),
+    state: str = typer.Option(None, "--state"),
+    as_of: str = AsOfOpt,
+    fmt: str = FormatOpt,
+) -> None:
+    """Milestones with their state and days overdue as of today (or --as-of)."""
+    from kam.services import receivables
+
+    ws = open_ws(ctx, as_of)
+    rows = receivables.list_(ws, overdue=overdue, customer=customer, owner=owner,
+                             contract=contract, state=state)
+    emit(ctx, rows, fmt, COLUMNS, VOCAB)
+
+
+@app.command("write-off")
+def write_off(
+    ctx: typer.Context,
+    receivable_id: str = typer.Argument(..., metavar="ID"),
+    by: str = typer.Option(..., "--by", help="Who approves the write-off."),
+    reason: str = typer.Option(..., "--reason"),
+    as_of: str = AsOfOpt,
+    fmt: str = FormatOpt,
+) -> None:
+    """Write off what is outstanding as bad debt (坏账核销), approved and recorded."""
+    from kam.services import receivables
+
+    ws = open_ws(ctx, as_of)
+    emit(ctx, receivables.write_off(ws, receivable_id, by, reason), fmt, COLUMNS, VOCAB)

@@ -1,0 +1,166 @@
+"""After signing: delivery (到货), acceptance (初验/终验), the handover form
+(售前与工程实施交接单), closing (结项) and termination. Delivery and final acceptance
+are the triggers that give their milestones a due date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from kam import values, vocab
+from kam.errors import InputError, RefusedError
+from kam.models.contracts import ENDED, SIGNED
+from kam.services import contract_plan as plans
+from kam.services.receivables import of_contract
+from kam.workspace import Workspace
+
+HANDOVER_FIELDS = ("date", "sales_manager", "engineer", "pm", "product_scope",
+                   "standard_quote", "implementation_fee", "start", "end", "training",
+                   "scope", "commitments", "remarks")
+
+
+def _signed(ws: Workspace, contract_id: str, what: str) -> dict[str, Any]:
+    contract = ws.get("contract", contract_id)
+    if contract["status"] not in SIGNED or contract["status"] in ENDED:
+        raise RefusedError(f"contract {contract['id']} is {contract['status']}: only a signed "
+                           f"contract can be {what}")
+    return contract
+
+
+def _day(ws: Workspace, date: str | None, after: dt.date | None, what: str) -> dt.date:
+    on = values.date(date, "--date") if date else ws.today
+    if on > ws.today:
+        raise InputError(f"--date: {on} is in the future (today is {ws.today})")
+    if after and on < after:
+        raise InputError(f"--date: {on} is before {what} ({after})")
+    return on
+
+
+def _trigger(ws: Workspace, contract: dict[str, Any], trigger: str, on: dt.date
+             ) -> list[dict[str, Any]]:
+    """Due dates for the milestones started by ``trigger`` (writes; inside a mutation)."""
+    done = []
+    for r in of_contract(ws, contract["id"]):
+        if plans.TRIGGERS[r["kind"]] != trigger or r.get("trigger_on"):
+            continue
+        due = plans.due_date(r["kind"], r.get("due_offset") or "", on,
+                             contract.get("warranty_months"))
+        changes = {"trigger_on": on, "due_date": due, "updated_at": ws.now()}
+        ws.storage.update("receivable", r["id"], changes)
+        done.append({**r, **changes})
+    return done
+
+
+def _step(ws: Workspace, contract: dict[str, Any], kind: str, action: str,
+          changes: dict[str, Any], trigger: str | None, on: dt.date,
+          extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    changes = {**changes, "updated_at": ws.now()}
+    payload = {"on": on.isoformat(), **(extra or {})}
+    with ws.mutation(kind, contract["id"], payload,
+                     refs=[contract["opportunity_id"], contract["customer_id"]]) as m:
+        started = _trigger(ws, contract, trigger, on) if trigger else []
+        m.refs += [r["id"] for r in started]
+        m.payload["due"] = {r["id"]: r["due_date"].isoformat() for r in started}
+        ws.storage.update("contract", contract["id"], changes)
+    updated = {**contract, **changes}
+    ws.fire("kam_contract_event", contract=updated, action=action, event=m.event)
+    return {"contract": updated, "due": started}
+
+
+def deliver(ws: Workspace, contract_id: str, date: str | None = None) -> dict[str, Any]:
+    """Delivery done (到货): on-delivery milestones fall due after their offset."""
+    contract = _signed(ws, contract_id, "delivered")
+    if contract.get("delivered_on"):
+        raise RefusedError(f"contract {contract['id']} was delivered on "
+                           f"{contract['delivered_on']}")
+    on = _day(ws, date, contract["signed_on"], "the signing")
+    return _step(ws, contract, "contract.delivered", "delivered",
+                 {"delivered_on": on, "status": "executing"}, "delivered", on)
+
+
+def accept(ws: Workspace, contract_id: str, date: str | None = None,
+           stage: str = "final") -> dict[str, Any]:
+    """Acceptance (验收): ``initial`` (初验) or ``final`` (终验); final acceptance starts
+    the acceptance and warranty milestones."""
+    contract = _signed(ws, contract_id, "accepted")
+    stage = vocab.parse("acceptance_stage", stage)
+    if not contract.get("delivered_on"):
+        raise RefusedError(f"contract {contract['id']} is not delivered yet "
+                           f"(kam contract deliver {contract['id']})")
+    if contract.get("final_accepted_on"):
+        raise RefusedError(f"contract {contract['id']} passed final acceptance on "
+                           f"{contract['final_accepted_on']}")
+    if stage == "initial":
+        if contract.get("initial_accepted_on"):
+            raise RefusedError(f"contract {contract['id']} passed initial acceptance on "
+                               f"{contract['initial_accepted_on']}")
+        on = _day(ws, date, contract["delivered_on"], "the delivery")
+        return _step(ws, contract, "contract.accepted", "accepted",
+                     {"initial_accepted_on": on, "status": "executing"}, None, on,
+                     {"stage": "initial"})
+    on = _day(ws, date, contract.get("initial_accepted_on") or contract["delivered_on"],
+              "the earlier acceptance")
+    return _step(ws, contract, "contract.accepted", "accepted",
+                 {"final_accepted_on": on, "status": "executing"}, "final_accepted", on,
+                 {"stage": "final"})
+
+
+def close(ws: Workspace, contract_id: str, date: str | None = None) -> dict[str, Any]:
+    """Close the project (结项) after final acceptance; open milestones stay collectable."""
+    contract = _signed(ws, contract_id, "closed")
+    if not contract.get("final_accepted_on"):
+        raise RefusedError(f"contract {contract['id']} has no final acceptance yet "
+                           f"(kam contract accept {contract['id']} --stage final)")
+    on = _day(ws, date, contract["final_accepted_on"], "the final acceptance")
+    return _step(ws, contract, "contract.closed", "closed",
+                 {"closed_on": on, "status": "closed"}, None, on)
+
+
+def terminate(ws: Workspace, contract_id: str, reason: str,
+              date: str | None = None) -> dict[str, Any]:
+    """End a contract early (终止), with the reason; open milestones stay for write-off."""
+    contract = ws.get("contract", contract_id)
+    if contract["status"] in ENDED:
+        raise RefusedError(f"contract {contract['id']} is already {contract['status']}")
+    if not (reason or "").strip():
+        raise InputError("--reason: a termination needs a reason")
+    on = _day(ws, date, None, "")
+    return _step(ws, contract, "contract.terminated", "terminated",
+                 {"terminated_on": on, "status": "terminated", "reason": reason.strip()},
+                 None, on, {"reason": reason.strip()})
+
+
+def handover(ws: Workspace, contract_id: str, **form: Any) -> dict[str, Any]:
+    """The presales-to-implementation handover form (售前与工程实施交接单).
+
+    Contract and customer numbers and the project are filled in; the rest merges
+    into what was recorded before. Ticks the opportunity's handover task.
+    """
+    contract = _signed(ws, contract_id, "handed over")
+    given = {k: v for k, v in form.items() if v not in (None, "")}
+    unknown = set(given) - set(HANDOVER_FIELDS)
+    if unknown:
+        raise InputError(f"unknown handover field(s): {', '.join(sorted(unknown))}")
+    for key in ("date", "start", "end"):
+        if key in given:
+            given[key] = values.date(given[key], f"--{key}").isoformat()
+    for key in ("standard_quote", "implementation_fee"):
+        if key in given:
+            given[key] = values.fmt_money(values.money(given[key], f"--{key.replace('_', '-')}"))
+    if given.get("start") and given.get("end") and given["end"] < given["start"]:
+        raise InputError("--end: the implementation ends before it starts")
+    opp = ws.get("opportunity", contract["opportunity_id"])
+    customer = ws.get("customer", contract["customer_id"])
+    form_out = {**(contract.get("handover") or {}), **given}
+    form_out.setdefault("date", ws.today.isoformat())
+    form_out |= {"contract_number": contract["number"], "customer_id": customer["id"],
+                 "customer": customer["name"], "project": opp.get("title"),
+                 "project_number": opp.get("number")}
+    changes = {"handover": form_out, "updated_at": ws.now()}
+    with ws.mutation("contract.handover", contract["id"], {"fields": sorted(given)},
+                     refs=[opp["id"], customer["id"]]):
+        ws.storage.update("contract", contract["id"], changes)
+        from kam.services.opportunities import tick_in_mutation
+
+        tick_in_mutation(ws, opp, ["implementation.handover"])
+    return {**contract, **changes}

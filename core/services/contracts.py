@@ -1,0 +1,524 @@
+"""Contracts (合同): create from a won deal, review (合同评审), approve (合同审批),
+sign, amend (合同变更). Delivery, acceptance and closing are in
+``contract_lifecycle``; evidence (证据链) in ``contract_evidence``.
+
+Lifecycle: draft → in_review → approved → signed → executing → closed (or
+terminated). Signing wins the opportunity and schedules the receivables.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from decimal import Decimal
+from typing import Any
+
+from kam import values, vocab
+from kam.errors import InputError, RefusedError
+from kam.findings import Finding, blocking
+from kam.models.contracts import ENDED, SIGNED, UNSIGNED, Contract
+from kam.services import contract_plan as plans
+from kam.services.common import clean_changes, dump, parse_fields, validate
+from kam.services.receivables import receivable_view
+from kam.workspace import Workspace
+
+#: the 签约成交 checklist items (negotiation stage) a signing proves done
+SIGNING_TASKS = ("negotiation.contract_review", "negotiation.contract_approval",
+                 "negotiation.sign")
+TERM_KEYS = ("delivery_place", "delivery_deadline", "delivery_method", "acceptance_method",
+             "breach", "force_majeure", "dispute", "termination", "retention_cap")
+
+
+# --- reading --------------------------------------------------------------------------
+
+
+def get(ws: Workspace, contract_id: str) -> dict[str, Any]:
+    return ws.get("contract", contract_id)
+
+
+def milestones(ws: Workspace, contract: dict[str, Any]) -> list[dict[str, Any]]:
+    """The stored milestones once signed; before that, the plan split (not stored)."""
+    if contract.get("signed_on") or contract["status"] in SIGNED:
+        from kam.services.receivables import of_contract
+
+        return of_contract(ws, contract["id"])
+    return planned(contract)
+
+
+def planned(contract: dict[str, Any]) -> list[dict[str, Any]]:
+    plan = contract.get("plan") or []
+    amounts = plans.split(plan, contract["amount"]) if plan else []
+    return [{"seq": i + 1, "kind": p["kind"], "share": p["share"], "due_offset": p["offset"],
+             "amount": a, "currency": contract["currency"], "paid": Decimal("0.00"),
+             "due_date": None}
+            for i, (p, a) in enumerate(zip(plan, amounts, strict=True))]
+
+
+def list_(ws: Workspace, *, status: str | None = None, customer: str | None = None,
+          owner: str | None = None, opp: str | None = None,
+          limit: int | None = None) -> Iterator[dict[str, Any]]:
+    where: dict[str, Any] = {}
+    if status:
+        where["status"] = vocab.parse("contract_status", status)
+    if customer:
+        where["customer_id"] = customer.strip().upper()
+    if owner:
+        where["owner"] = owner
+    if opp:
+        where["opportunity_id"] = opp.strip().upper()
+    return ws.storage.find("contract", where, limit=limit)
+
+
+def required_roles(ws: Workspace, contract: dict[str, Any]) -> list[str]:
+    """Who must approve (合同审批), from the required-approvals rule hooks."""
+    roles = ws.plugins.collect("kam_required_approvals", ws=ws, contract=contract)
+    out = []
+    for role in roles:
+        if not isinstance(role, str) or not role.strip():
+            raise RefusedError(f"a required-approvals rule returned {role!r}, not a role name")
+        out.append(role.strip())
+    return list(dict.fromkeys(out))
+
+
+def approved_roles(contract: dict[str, Any], version: int) -> set[str]:
+    """Roles whose latest decision for ``version`` is ``approved``."""
+    latest: dict[str, str] = {}
+    for a in contract.get("approvals") or []:
+        if a.get("version") == version:
+            latest[a["role"]] = a["decision"]
+    return {role for role, decision in latest.items() if decision == "approved"}
+
+
+def missing_roles(ws: Workspace, contract: dict[str, Any], version: int | None = None,
+                  probe: dict[str, Any] | None = None) -> list[str]:
+    version = contract.get("version") or 0 if version is None else version
+    have = approved_roles(contract, version)
+    return [r for r in required_roles(ws, probe or contract) if r not in have]
+
+
+def review_findings(ws: Workspace, contract: dict[str, Any]) -> list[Finding]:
+    return ws.plugins.rule("kam_review_contract", ws=ws, contract=contract,
+                           milestones=milestones(ws, contract))
+
+
+def signing_checklist(ws: Workspace, opp: dict[str, Any]) -> list[dict[str, Any]]:
+    """The negotiation stage's checklist (签约成交) with what is done."""
+    pipeline = ws.pipeline(opp["pipeline"])
+    if not pipeline.won_after:
+        return []
+    stage = pipeline.stage(pipeline.won_after)
+    done = set(opp.get("checklist") or [])
+    return [{"task": f"{stage.key}.{t.key}", "label": t.zh if ws.lang == "zh" else t.en,
+             "done": f"{stage.key}.{t.key}" in done} for t in stage.tasks]
+
+
+def card(ws: Workspace, contract_id: str) -> dict[str, Any]:
+    """The contract with its milestones as of today, approvals still needed, evidence."""
+    contract = get(ws, contract_id)
+    ms = milestones(ws, contract)
+    rows = ([receivable_view(r, ws.today) for r in ms] if contract.get("signed_on")
+            else ms)
+    pending = contract.get("pending_amendment")
+    needs: list[str] = []
+    if contract["status"] in UNSIGNED:
+        needs = missing_roles(ws, contract)
+    elif pending:
+        needs = [r for r in pending.get("roles", [])
+                 if r not in approved_roles(contract, pending["version"])]
+    opp = ws.storage.get("opportunity", contract["opportunity_id"]) or {}
+    return {
+        "contract": contract,
+        "milestones": rows,
+        "approvals_needed": needs,
+        "attachments": list(ws.storage.find("attachment", {"contract_id": contract["id"]})),
+        "invoices": list(ws.storage.find("invoice", {"contract_id": contract["id"]})),
+        "signing_checklist": signing_checklist(ws, opp) if opp else [],
+    }
+
+
+# --- create and edit ------------------------------------------------------------------
+
+
+def _terms(pairs: Sequence[str]) -> dict[str, str]:
+    out = {}
+    for pair in pairs:
+        key, sep, text = pair.partition("=")
+        key = key.strip().replace("-", "_")
+        if not sep or key not in TERM_KEYS:
+            raise InputError(f"--term: {pair!r} must be KEY=TEXT with KEY one of "
+                             + ", ".join(TERM_KEYS))
+        out[key] = text.strip()
+    return out
+
+
+def _lines(specs: Sequence[str]) -> list[dict[str, str]]:
+    """``item|spec|quantity|unit price`` (标的物)."""
+    out = []
+    for spec in specs:
+        bits = [b.strip() for b in spec.split("|")]
+        if len(bits) != 4 or not bits[0]:
+            raise InputError(f"--line: {spec!r} must be ITEM|SPEC|QUANTITY|UNIT_PRICE")
+        try:
+            qty = Decimal(bits[2])
+        except Exception:
+            raise InputError(f"--line {spec!r}: quantity {bits[2]!r} is not a number") from None
+        if not qty.is_finite() or qty <= 0:
+            raise InputError(f"--line {spec!r}: quantity must be above 0")
+        price = values.money(bits[3], f"--line {spec}")
+        out.append({"item": bits[0], "spec": bits[1], "quantity": f"{qty:f}",
+                    "unit_price": values.fmt_money(price),
+                    "total": values.fmt_money((qty * price).quantize(values.CENT))})
+    return out
+
+
+def _attrs(ws: Workspace, attrs: dict[str, Any]) -> dict[str, Any]:
+    out = clean_changes(attrs)
+    if "plan" in out:
+        out["plan"] = plans.parse_plan(out["plan"])
+    if "lines" in out:
+        out["lines"] = _lines(out["lines"]) if out["lines"] else None
+        if out["lines"] is None:
+            del out["lines"]
+    if "terms" in out:
+        out["terms"] = _terms(out["terms"]) if out["terms"] else None
+        if out["terms"] is None:
+            del out["terms"]
+    return out
+
+
+def create(ws: Workspace, opp_id: str, *, fields: Sequence[str] = (),
+           **attrs: Any) -> dict[str, Any]:
+    """A draft contract for an opportunity; amount and currency default to the deal's."""
+    opp = ws.get("opportunity", opp_id)
+    if opp["status"] in ("lost", "abandoned"):
+        raise RefusedError(f"opportunity {opp['id']} is {opp['status']}: no contract for it")
+    data = _attrs(ws, attrs)
+    data.setdefault("amount", opp.get("amount"))
+    data.setdefault("currency", opp.get("currency") or ws.config.get("currency", "CNY"))
+    data.setdefault("owner", opp.get("owner") or ws.actor)
+    data.setdefault("title", opp.get("title"))
+    data.setdefault("warranty_months", int(_cfg(ws).get("warranty_months", 12)))
+    data.setdefault("plan", plans.parse_plan(_cfg(ws).get("default_plan", plans.DEFAULT_PLAN)))
+    if data.get("amount") is None:
+        raise InputError(f"--amount: opportunity {opp['id']} has no amount; give one")
+    number = data.get("number")
+    if number:
+        _unique_number(ws, number)
+    now = ws.now()
+    draft = dump(validate(Contract, {
+        "id": "CO0", "opportunity_id": opp["id"], "customer_id": opp["customer_id"],
+        "number": number or "pending", "fields": parse_fields(ws, "contract", fields),
+        **data}))
+    plans.split(draft["plan"], draft["amount"])  # refuses plans beyond the amount
+    with ws.mutation("contract.created", refs=[opp["id"], opp["customer_id"]]) as m:
+        record = draft | {"id": ws.storage.next_id("contract"), "created_at": now,
+                          "updated_at": now}
+        if not number:
+            record["number"] = f"HT-{ws.today.year}-{record['id'][2:].zfill(4)}"
+        ws.storage.insert("contract", record)
+        m.record_id = record["id"]
+        m.payload = {"number": record["number"], "amount": values.fmt_money(record["amount"]),
+                     "currency": record["currency"], "plan": plans.format_plan(record["plan"])}
+    return record
+
+
+def _cfg(ws: Workspace) -> dict[str, Any]:
+    return ws.config.get("contracts", {}) or {}
+
+
+def _unique_number(ws: Workspace, number: str, own_id: str | None = None) -> None:
+    for other in ws.storage.find("contract", {"number": number.strip()}):
+        if other["id"] != own_id:
+            raise InputError(f"--number: {number} is already contract {other['id']}")
+
+
+def edit(ws: Workspace, contract_id: str, *, fields: Sequence[str] = (),
+         **attrs: Any) -> dict[str, Any]:
+    """Change an unsigned contract; it goes back to draft (review and approve again)."""
+    contract = get(ws, contract_id)
+    if contract["status"] not in UNSIGNED:
+        raise RefusedError(f"contract {contract['id']} is {contract['status']}: change it "
+                           f"with an amendment (kam contract amend {contract['id']})")
+    changes = _attrs(ws, attrs)
+    if changes.get("number"):
+        _unique_number(ws, changes["number"], contract["id"])
+    custom = parse_fields(ws, "contract", fields)
+    if custom:
+        changes["fields"] = {**(contract.get("fields") or {}), **custom}
+    merged = dump(validate(Contract, {**contract, **changes}))
+    plans.split(merged["plan"], merged["amount"])
+    diff = {k: v for k, v in merged.items() if contract.get(k) != v and k != "updated_at"}
+    if not diff:
+        return contract
+    diff |= {"version": (contract.get("version") or 0) + 1, "status": "draft",
+             "updated_at": ws.now()}
+    payload = {"changes": sorted(k for k in diff if k not in ("updated_at", "version")),
+               "version": diff["version"]}
+    with ws.mutation("contract.edited", contract["id"], payload,
+                     refs=[contract["opportunity_id"], contract["customer_id"]]):
+        ws.storage.update("contract", contract["id"], diff)
+    return {**contract, **diff}
+
+
+# --- review and approval --------------------------------------------------------------
+
+
+def review(ws: Workspace, contract_id: str) -> dict[str, Any]:
+    """Run the contract review (合同评审) and record it; a clean draft goes to review.
+
+    Returns ``{"contract", "findings", "blocked"}``; the CLI exits 1 when blocked.
+    """
+    contract = get(ws, contract_id)
+    findings = review_findings(ws, contract)
+    blocked = bool(blocking(findings))
+    version = contract.get("version") or 0
+    entry = {"on": ws.today.isoformat(), "by": ws.actor, "version": version,
+             "blocked": blocked, "findings": [f.to_dict() for f in findings]}
+    changes: dict[str, Any] = {"review": entry, "updated_at": ws.now()}
+    if contract["status"] in UNSIGNED:
+        if blocked:
+            changes["status"] = "draft"
+        elif not missing_roles(ws, contract):
+            changes["status"] = "approved"
+        else:
+            changes["status"] = "in_review"
+    with ws.mutation("contract.reviewed", contract["id"],
+                     {"blocked": blocked, "version": version,
+                      "codes": [f"{f.severity}:{f.code}" for f in findings],
+                      "status": changes.get("status", contract["status"])},
+                     refs=[contract["opportunity_id"], contract["customer_id"]]):
+        ws.storage.update("contract", contract["id"], changes)
+    return {"contract": {**contract, **changes}, "findings": findings, "blocked": blocked}
+
+
+def approve(ws: Workspace, contract_id: str, by: str, *, role: str | None = None,
+            comment: str | None = None, reject: bool = False) -> dict[str, Any]:
+    """Record an approval or rejection (审批留痕: approver, role, time, decision, comment).
+
+    Approves the contract before signing, or a pending amendment after it. When the
+    last required role approves, the contract becomes ``approved`` (or the
+    amendment is applied); a rejection sends it back to draft (or drops the amendment).
+    """
+    contract = get(ws, contract_id)
+    if not (by or "").strip():
+        raise InputError("--by: the approver's name is required")
+    pending = contract.get("pending_amendment")
+    if contract["status"] in ENDED:
+        raise RefusedError(f"contract {contract['id']} is {contract['status']}")
+    if contract["status"] in SIGNED and not pending:
+        raise RefusedError(f"contract {contract['id']} is {contract['status']} and has no "
+                           "pending amendment to approve")
+    if contract["status"] == "draft":
+        raise RefusedError(f"contract {contract['id']} is a draft: review it first "
+                           f"(kam contract review {contract['id']})")
+    if pending:
+        version, needed = pending["version"], list(pending.get("roles") or [])
+    else:
+        version, needed = contract.get("version") or 0, required_roles(ws, contract)
+    outstanding = [r for r in needed if r not in approved_roles(contract, version)]
+    role = _pick_role(role, outstanding, needed)
+    entry = {"role": role, "by": by.strip(), "at": ws.now(), "on": ws.today.isoformat(),
+             "decision": "rejected" if reject else "approved",
+             "comment": (comment or "").strip(), "version": version}
+    approvals = list(contract.get("approvals") or []) + [entry]
+    changes: dict[str, Any] = {"approvals": approvals, "updated_at": ws.now()}
+    kind = "contract.rejected" if reject else "contract.approved"
+    after = {**contract, **changes}
+    apply_amendment = False
+    if reject:
+        if pending:
+            changes["pending_amendment"] = None
+        else:
+            changes["status"] = "draft"
+    elif not [r for r in needed if r not in approved_roles(after, version)]:
+        if pending:
+            apply_amendment = True
+            kind = "contract.amended"
+        else:
+            changes["status"] = "approved"
+    refs = [contract["opportunity_id"], contract["customer_id"]]
+    payload = dict(entry)
+    if apply_amendment:
+        changes |= _amendment_changes(ws, after, pending)
+        payload["amendment"] = changes["amendments"][-1]
+        refs += [r["id"] for r in milestones(ws, contract)]
+    with ws.mutation(kind, contract["id"], payload, refs=refs) as m:
+        if apply_amendment:
+            _write_rebalance(ws, changes.pop("_receivables"))
+        ws.storage.update("contract", contract["id"], changes)
+    updated = {**contract, **changes}
+    if apply_amendment:
+        ws.fire("kam_contract_event", contract=updated, action="amended", event=m.event)
+    return updated
+
+
+def _pick_role(role: str | None, outstanding: list[str], needed: list[str]) -> str:
+    if role and role.strip():
+        return role.strip()
+    if len(outstanding) == 1:
+        return outstanding[0]
+    if not outstanding and len(needed) == 1:
+        return needed[0]
+    if outstanding:
+        raise InputError("--role: which role is approving? still needed: "
+                         + ", ".join(outstanding))
+    raise InputError("--role: name the approver's role (no approval is required)")
+
+
+# --- signing --------------------------------------------------------------------------
+
+
+def sign(ws: Workspace, contract_id: str, date: str | None = None) -> dict[str, Any]:
+    """Sign (签订合同): wins the opportunity, creates and schedules the milestones.
+
+    Refused unless approved by every required role and free of blocking findings.
+    """
+    contract = get(ws, contract_id)
+    on = values.date(date, "--date") if date else ws.today
+    if on > ws.today:
+        raise InputError(f"--date: {on} is in the future (today is {ws.today})")
+    if contract["status"] not in UNSIGNED:
+        raise RefusedError(f"contract {contract['id']} is already {contract['status']}")
+    opp = ws.get("opportunity", contract["opportunity_id"])
+    if opp["status"] in ("lost", "abandoned"):
+        raise RefusedError(f"opportunity {opp['id']} is {opp['status']}: the contract cannot "
+                           "be signed")
+    findings = review_findings(ws, contract)
+    blocks = blocking(findings)
+    if blocks:
+        raise RefusedError(f"contract {contract['id']} has blocking review findings: "
+                           + "; ".join(f.message for f in blocks), findings)
+    missing = missing_roles(ws, contract)
+    if missing or contract["status"] != "approved":
+        if not missing:
+            hint = f"review it first (kam contract review {contract['id']})"
+        else:
+            hint = "approval missing from " + ", ".join(missing) + \
+                f" (kam contract approve {contract['id']} --by NAME --role ROLE)"
+        raise RefusedError(f"contract {contract['id']} is {contract['status']}, not "
+                           f"approved: {hint}")
+    rows = _schedule(contract, on)
+    changes = {"status": "signed", "signed_on": on, "updated_at": ws.now()}
+    payload = {"signed_on": on.isoformat(), "amount": values.fmt_money(contract["amount"]),
+               "currency": contract["currency"], "milestones": len(rows)}
+    with ws.mutation("contract.signed", contract["id"], payload,
+                     refs=[opp["id"], contract["customer_id"]]) as m:
+        for row in rows:
+            row["id"] = ws.storage.next_id("receivable")
+            ws.storage.insert("receivable", row)
+            m.refs.append(row["id"])
+        ws.storage.update("contract", contract["id"], changes)
+        opp_after, notify = _win(ws, opp, contract["id"])
+    updated = {**contract, **changes}
+    ws.fire("kam_contract_event", contract=updated, action="signed", event=m.event)
+    notify(m.event or {})
+    return {"contract": updated, "milestones": [receivable_view(r, ws.today) for r in rows],
+            "opportunity": opp_after, "signing_checklist": signing_checklist(ws, opp_after),
+            "findings": findings}
+
+
+def _win(ws: Workspace, opp: dict[str, Any], contract_id: str) -> tuple[dict, Any]:
+    from kam.services.opportunities import win_in_mutation
+
+    return win_in_mutation(ws, opp, contract_id, SIGNING_TASKS)
+
+
+def _schedule(contract: dict[str, Any], on: dt.date) -> list[dict[str, Any]]:
+    """Milestone records at signing: down payment and fixed dates get their due dates."""
+    now = contract.get("updated_at")
+    rows = []
+    for m in planned(contract):
+        trigger = on if plans.TRIGGERS[m["kind"]] == "signed" else None
+        due = (plans.due_date(m["kind"], m["due_offset"], on, contract.get("warranty_months"))
+               if trigger else None)
+        rows.append({"contract_id": contract["id"], "customer_id": contract["customer_id"],
+                     "seq": m["seq"], "kind": m["kind"], "share": m["share"],
+                     "due_offset": m["due_offset"], "amount": m["amount"],
+                     "currency": contract["currency"], "trigger_on": trigger, "due_date": due,
+                     "paid": Decimal("0.00"), "created_at": now, "updated_at": now})
+    return rows
+
+
+# --- amendments -----------------------------------------------------------------------
+
+
+def amend(ws: Workspace, contract_id: str, delta: str, reason: str) -> dict[str, Any]:
+    """Change the amount (合同变更) by ``delta`` with a reason; never silently.
+
+    Unsigned: the amount changes and the contract goes back to draft. Signed: the
+    open milestones are re-balanced (paid ones keep their amounts); when the rule
+    requires approval the amendment waits, pending, for ``contract approve``.
+    Returns ``{"contract", "pending", "roles"}``.
+    """
+    contract = get(ws, contract_id)
+    if contract["status"] in ENDED:
+        raise RefusedError(f"contract {contract['id']} is {contract['status']}: it cannot be "
+                           "amended")
+    if not (reason or "").strip():
+        raise InputError("--reason: an amendment needs a reason")
+    change = values.money(delta, "--delta", allow_negative=True)
+    if change == 0:
+        raise InputError("--delta: must not be 0")
+    new_amount = contract["amount"] + change
+    if new_amount <= 0:
+        raise InputError(f"--delta: the amount would become {values.fmt_money(new_amount)}")
+    if contract.get("pending_amendment"):
+        raise RefusedError(f"contract {contract['id']} already has an amendment waiting for "
+                           "approval")
+    version = (contract.get("version") or 0) + 1
+    request = {"version": version, "delta": values.fmt_money(change),
+               "amount_before": values.fmt_money(contract["amount"]),
+               "amount_after": values.fmt_money(new_amount), "reason": reason.strip(),
+               "by": ws.actor, "on": ws.today.isoformat()}
+    refs = [contract["opportunity_id"], contract["customer_id"]]
+    if contract["status"] in UNSIGNED:
+        plans.split(contract["plan"], new_amount)
+        changes = {"amount": new_amount, "version": version, "status": "draft",
+                   "amendments": list(contract.get("amendments") or []) + [request],
+                   "updated_at": ws.now()}
+        with ws.mutation("contract.amended", contract["id"], request, refs=refs) as m:
+            ws.storage.update("contract", contract["id"], changes)
+        updated = {**contract, **changes}
+        ws.fire("kam_contract_event", contract=updated, action="amended", event=m.event)
+        return {"contract": updated, "pending": False, "roles": []}
+    probe = {**contract, "amount": new_amount, "version": version,
+             "pending_amendment": request}
+    changes = _amendment_changes(ws, probe, request)  # validates the re-balance first
+    roles = required_roles(ws, probe)
+    if roles:
+        pending = request | {"roles": roles}
+        changes = {"pending_amendment": pending, "updated_at": ws.now()}
+        with ws.mutation("contract.amendment_requested", contract["id"], pending, refs=refs):
+            ws.storage.update("contract", contract["id"], changes)
+        return {"contract": {**contract, **changes}, "pending": True, "roles": roles}
+    refs += [r["id"] for r in changes["_receivables"]]
+    with ws.mutation("contract.amended", contract["id"], request, refs=refs) as m:
+        _write_rebalance(ws, changes.pop("_receivables"))
+        ws.storage.update("contract", contract["id"], changes)
+    updated = {**contract, **changes}
+    ws.fire("kam_contract_event", contract=updated, action="amended", event=m.event)
+    return {"contract": updated, "pending": False, "roles": []}
+
+
+def _amendment_changes(ws: Workspace, contract: dict[str, Any], request: dict[str, Any]
+                       ) -> dict[str, Any]:
+    """Contract changes and re-balanced milestones for applying ``request``."""
+    rows = milestones(ws, contract)
+    amounts = [r["amount"] for r in rows]
+    locked = [(r.get("paid") or 0) > 0 or bool(r.get("written_off_on")) for r in rows]
+    new = plans.rebalance(amounts, locked, Decimal(request["delta"]))
+    applied = {k: v for k, v in request.items() if k != "roles"}
+    applied["milestones"] = {r["id"]: [values.fmt_money(a), values.fmt_money(b)]
+                             for r, a, b in zip(rows, amounts, new, strict=True) if a != b}
+    return {
+        "amount": Decimal(request["amount_after"]), "version": request["version"],
+        "pending_amendment": None, "updated_at": ws.now(),
+        "amendments": list(contract.get("amendments") or []) + [applied],
+        "_receivables": [{"id": r["id"], "amount": b, "updated_at": ws.now()}
+                         for r, a, b in zip(rows, amounts, new, strict=True) if a != b],
+    }
+
+
+def _write_rebalance(ws: Workspace, rows: list[dict[str, Any]]) -> None:
+    for row in rows:
+        ws.storage.update("receivable", row["id"], {k: v for k, v in row.items() if k != "id"})
