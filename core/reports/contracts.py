@@ -1,12 +1,419 @@
-"""Contract-side sections shared by several reports (filled once contracts exist)."""
+"""The collect and renew reports: aging (账龄), battle map (作战地图), the handover form
+(售前与工程实施交接单), renewals (续约), and the account plan's contract sections.
+
+A milestone's state, outstanding amount and days overdue come from one place,
+:func:`kam.services.receivables.receivable_view`; these reports only group them.
+Receivables stream grouped by contract; amounts are summed per currency only.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
-from kam.reports import Table
+from kam.errors import InputError
+from kam.reports import Chart, Report, Series, Table
+from kam.reports.common import (
+    ZERO,
+    new_report,
+    pairs_table,
+    percent,
+    stage_display,
+    tr,
+    vocab_display,
+)
+
+DEFAULT_BUCKETS = (30, 60, 90, 180)
+IN_COLLECTION = ("signed", "executing")
+
+
+def _view(record: dict[str, Any], today: dt.date) -> dict[str, Any]:
+    from kam.services.receivables import receivable_view
+
+    return receivable_view(record, today)
+
+
+# --- aging --------------------------------------------------------------------------------
+
+
+def bucket_names(ends: tuple[int, ...]) -> list[str]:
+    names, start = ["not_due"], 1
+    for end in ends:
+        names.append(f"{start}-{end}")
+        start = end + 1
+    names.append(f"{ends[-1]}+")
+    return names
+
+
+def parse_buckets(text: Any) -> tuple[int, ...]:
+    if text is None or text == "":
+        return DEFAULT_BUCKETS
+    items = text if isinstance(text, list | tuple) else str(text).split(",")
+    try:
+        ends = tuple(int(str(x).strip()) for x in items if str(x).strip())
+    except ValueError:
+        raise InputError(f"--buckets: {text!r} must be whole days like 30,60,90,180") from None
+    if not ends or ends[0] < 1 or any(b <= a for a, b in zip(ends, ends[1:], strict=False)):
+        raise InputError(f"--buckets: {text!r} must be increasing whole days ≥ 1")
+    return ends
+
+
+def bucket_of(days_overdue: int, ends: tuple[int, ...], names: list[str]) -> str:
+    if days_overdue <= 0:
+        return names[0]
+    for end, name in zip(ends, names[1:], strict=False):
+        if days_overdue <= end:
+            return name
+    return names[-1]
+
+
+def aging(ws: Any, owner: str | None = None, customer: str | None = None,
+          currency: str | None = None, buckets: Any = None, **_: Any) -> Report:
+    ends = parse_buckets(buckets if buckets is not None else
+                         ws.config.get("reports", {}).get("aging_buckets"))
+    names = bucket_names(ends)
+    today = ws.today
+    owners = _contract_owners(ws, owner)
+    where: dict[str, Any] = {}
+    if customer:
+        where["customer_id"] = customer.strip().upper()
+    if currency:
+        where["currency"] = currency.strip().upper()
+    by_customer: dict[tuple[str, str], dict[str, Decimal]] = {}
+    by_owner: dict[tuple[str, str], dict[str, Decimal]] = {}
+    by_currency: dict[str, dict[str, Decimal]] = {}
+    for rec in ws.storage.find("receivable", where, order_by=("id",)):
+        if rec["contract_id"] not in owners:
+            continue
+        view = _view(rec, today)
+        if view["outstanding"] <= 0:
+            continue
+        name = bucket_of(view["days_overdue"], ends, names)
+        cur = view["currency"] or ""
+        for table, key in ((by_customer, (rec["customer_id"], cur)),
+                           (by_owner, (owners[rec["contract_id"]], cur)),
+                           (by_currency, cur)):
+            cell = table.setdefault(key, {n: ZERO for n in [*names, "total"]})
+            cell[name] += view["outstanding"]
+            cell["total"] += view["outstanding"]
+    customers = _names(ws, {c for c, _ in by_customer})
+    report = new_report(ws, "aging", "应收账龄", "Receivables aging", buckets=list(ends))
+    columns = [*names, "total"]
+    headers = {"not_due": tr(ws, "未到期", "not due"), "total": tr(ws, "合计", "total")}
+    summary = [{"currency": c, **v} for c, v in sorted(by_currency.items())]
+    report.tables.append(Table("by_currency", ["currency", *columns], summary,
+                               title=tr(ws, "账龄汇总（按币种）", "Aging by currency"),
+                               headers=headers))
+    rows = [{"customer_id": cid, "customer": customers.get(cid, ""), "currency": cur, **v}
+            for (cid, cur), v in sorted(by_customer.items(),
+                                        key=lambda kv: (kv[0][1], -kv[1]["total"], kv[0][0]))]
+    report.tables.append(Table("by_customer", ["customer_id", "customer", "currency", *columns],
+                               rows, title=tr(ws, "按客户", "By customer"), headers=headers))
+    rows = [{"owner": o, "currency": cur, **v}
+            for (o, cur), v in sorted(by_owner.items())]
+    report.tables.append(Table("by_owner", ["owner", "currency", *columns], rows,
+                               title=tr(ws, "按负责人", "By owner"), headers=headers))
+    for cur, v in sorted(by_currency.items()):
+        report.charts.append(Chart(
+            tr(ws, f"应收账龄（{cur}）", f"Outstanding by aging bucket ({cur})"),
+            [headers.get(n, n) for n in names], [Series(cur, [v[n] for n in names])],
+            y_label=cur))
+    return report
+
+
+def _contract_owners(ws: Any, owner: str | None) -> dict[str, str]:
+    where = {"owner": owner} if owner else {}
+    return {c["id"]: c.get("owner") or "" for c in ws.storage.find("contract", where,
+                                                                    order_by=("id",))}
+
+
+def _names(ws: Any, ids: set[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for cid in sorted(ids):
+        rec = ws.storage.get("customer", cid)
+        out[cid] = rec["name"] if rec else ""
+    return out
+
+
+# --- battle map ---------------------------------------------------------------------------
+
+
+def _grouped(ws: Any, where: dict[str, Any]) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+    """Receivables grouped by contract (one contract's milestones at a time)."""
+    current, group = None, []
+    for rec in ws.storage.find("receivable", where, order_by=("contract_id", "seq")):
+        if rec["contract_id"] != current and group:
+            yield current, group
+            group = []
+        current = rec["contract_id"]
+        group.append(rec)
+    if group:
+        yield current, group
+
+
+def battle_map(ws: Any, owner: str | None = None, customer: str | None = None,
+               currency: str | None = None, **_: Any) -> Report:
+    today = ws.today
+    days = int(ws.config.get("reports", {}).get("relationship_days", 30))
+    where: dict[str, Any] = {"status__in": list(IN_COLLECTION)}
+    if owner:
+        where["owner"] = owner
+    if customer:
+        where["customer_id"] = customer.strip().upper()
+    if currency:
+        where["currency"] = currency.strip().upper()
+    contracts = {c["id"]: {k: c.get(k) for k in (
+        "id", "number", "customer_id", "owner", "amount", "currency", "delivered_on",
+        "final_accepted_on", "signed_on", "status")}
+        for c in ws.storage.find("contract", where, order_by=("id",))}
+    evidence: dict[str, set[str]] = {}
+    for a in ws.storage.find("attachment", {}, order_by=("id",)):
+        if a["contract_id"] in contracts:
+            evidence.setdefault(a["contract_id"], set()).add(a.get("kind") or "")
+    recent: dict[str, dt.date] = {}
+    for act in ws.storage.find("activity", {"date__ge": today - dt.timedelta(days=days),
+                                            "date__le": today}, order_by=("date", "id")):
+        recent[act["customer_id"]] = act["date"]
+    kinds = vocab_display(ws, "milestone_kind")
+    states = vocab_display(ws, "receivable_state")
+    rows = []
+    for cid, group in _grouped(ws, {}):
+        c = contracts.get(cid)
+        if c is None:
+            continue
+        views = [_view(r, today) for r in group]
+        outstanding = sum((v["outstanding"] for v in views), ZERO)
+        if outstanding <= 0:
+            continue
+        collected = sum((v["paid"] for v in views), ZERO)
+        lines = []
+        for v in views:
+            due = v["due_date"].isoformat() if v["due_date"] else "—"
+            late = (tr(ws, f"（逾期{v['days_overdue']}天）", f" ({v['days_overdue']} days late)")
+                    if v["days_overdue"] else "")
+            lines.append(f"{kinds.get(v['kind'], v['kind'])} {v['amount']:,} {due} "
+                         f"{states.get(v['state'], v['state'])}{late}")
+        have = evidence.get(cid, set())
+        needed = {"contract"} | ({"delivery_note"} if c["delivered_on"] else set()) | (
+            {"acceptance"} if c["final_accepted_on"] else set())
+        rows.append({
+            "contract_id": cid, "number": c["number"], "customer_id": c["customer_id"],
+            "owner": c["owner"], "amount": c["amount"], "currency": c["currency"],
+            "terms": "/".join(_share(v) for v in views), "milestones": "\n".join(lines),
+            "collected": collected, "collected_pct": percent(collected, c["amount"] or ZERO),
+            "outstanding": outstanding, "next_action": _next_action(ws, c, views),
+            "qing": c["customer_id"] in recent, "li": bool(c["delivered_on"]),
+            "fa": needed <= have,
+        })
+    names = _names(ws, {r["customer_id"] for r in rows})
+    for r in rows:
+        r["customer"] = names.get(r["customer_id"], "")
+    rows.sort(key=lambda r: (r["currency"], -r["outstanding"], r["contract_id"]))
+    totals = []
+    for cur in sorted({r["currency"] for r in rows}):
+        mine = [r for r in rows if r["currency"] == cur]
+        amount = sum((r["amount"] or ZERO for r in mine), ZERO)
+        collected = sum((r["collected"] for r in mine), ZERO)
+        totals.append({"number": tr(ws, "合计", "total"), "currency": cur, "amount": amount,
+                       "collected": collected, "collected_pct": percent(collected, amount),
+                       "outstanding": sum((r["outstanding"] for r in mine), ZERO)})
+    report = new_report(ws, "battle-map", "回款作战地图", "Collection battle map",
+                        relationship_days=days)
+    check = {"true": "✓", "false": "✗"}
+    report.tables.append(Table(
+        "contracts", ["customer", "number", "owner", "amount", "currency", "terms",
+                      "milestones", "collected", "collected_pct", "outstanding", "next_action",
+                      "qing", "li", "fa"], rows, totals,
+        title=tr(ws, "在收款合同", "Contracts in collection"),
+        display={"qing": check, "li": check, "fa": check},
+        headers={"qing": tr(ws, "情", "情 relationship"), "li": tr(ws, "理", "理 performed"),
+                 "fa": tr(ws, "法", "法 evidence")}))
+    report.notes.append(tr(
+        ws, f"情：近{days}天内拜访过客户；理：我方已交付；"
+        "法：合同原件、到货签收单、验收证书按进度归档。",
+        f"情 relationship kept: the customer was visited in the last {days} days; "
+        "理 contract performed: delivered; 法 evidence chain kept: signed contract, delivery "
+        "note and acceptance certificate attached as far as the contract has gone."))
+    return report
+
+
+def _share(view: dict[str, Any]) -> str:
+    share = str(view.get("share") or "")
+    return share if share else f"{view['amount']}"
+
+
+def _next_action(ws: Any, contract: dict[str, Any], views: list[dict[str, Any]]) -> str:
+    kinds = vocab_display(ws, "milestone_kind")
+    late = [v for v in views if v["days_overdue"] > 0]
+    if late:
+        v = max(late, key=lambda x: (x["days_overdue"], x["outstanding"]))
+        return tr(ws, f"催收{kinds.get(v['kind'], v['kind'])} {v['outstanding']:,}"
+                      f"（逾期{v['days_overdue']}天）",
+                  f"collect {kinds.get(v['kind'], v['kind'])} {v['outstanding']:,} "
+                  f"({v['days_overdue']} days overdue)")
+    due = sorted((v for v in views if v["due_date"] and v["outstanding"] > 0),
+                 key=lambda x: (x["due_date"], x.get("seq") or 0))
+    if due:
+        v = due[0]
+        return tr(ws, f"{v['due_date'].isoformat()} 前收{kinds.get(v['kind'], v['kind'])}",
+                  f"collect {kinds.get(v['kind'], v['kind'])} by {v['due_date'].isoformat()}")
+    waiting = [v["kind"] for v in views if v["outstanding"] > 0]
+    if "on_delivery" in waiting and not contract.get("delivered_on"):
+        return tr(ws, "完成到货，触发到货款", "deliver, to start the on-delivery payment")
+    if "on_acceptance" in waiting and not contract.get("final_accepted_on"):
+        return tr(ws, "推动终验，触发验收款", "drive final acceptance, to start that payment")
+    return tr(ws, "质保期满后收质保金", "collect the retention when the warranty ends")
+
+
+# --- handover -----------------------------------------------------------------------------
+
+HANDOVER_LABELS: dict[str, tuple[str, str]] = {
+    "contract_number": ("合同编号", "Contract number"),
+    "customer_id": ("客户编号", "Customer number"),
+    "customer": ("客户名称", "Customer"),
+    "project": ("项目名称", "Project"),
+    "project_number": ("项目编号", "Project number"),
+    "amount": ("合同金额", "Contract amount"),
+    "date": ("交接日期", "Handover date"),
+    "product_scope": ("产品及功能范围", "Product and functional scope"),
+    "standard_quote": ("标准报价", "Standard quote"),
+    "implementation_fee": ("实施费用", "Implementation fee"),
+    "start": ("实施开始", "Implementation start"),
+    "end": ("实施结束", "Implementation end"),
+    "training": ("培训", "Training"),
+    "scope": ("实施范围与目标", "Scope and goals"),
+    "commitments": ("对客户的关键承诺", "Key customer commitments"),
+    "remarks": ("备注", "Remarks"),
+    "sales_manager": ("销售经理", "Sales manager"),
+    "engineer": ("售前工程师", "Engineer"),
+    "pm": ("项目经理", "Project manager"),
+}
+
+
+def handover(ws: Any, record_id: str | None = None, **_: Any) -> Report:
+    if not record_id:
+        raise InputError("report handover needs a contract ID (kam report handover CO1)")
+    c = ws.get("contract", record_id)
+    form = dict(c.get("handover") or {})
+    opp = ws.storage.get("opportunity", c.get("opportunity_id") or "") or {}
+    cu = ws.storage.get("customer", c["customer_id"]) or {}
+    form.setdefault("contract_number", c.get("number"))
+    form.setdefault("customer_id", c["customer_id"])
+    form.setdefault("customer", cu.get("name"))
+    form.setdefault("project", opp.get("title"))
+    form.setdefault("project_number", opp.get("number"))
+    form["amount"] = f"{c['amount']:,} {c['currency']}" if c.get("amount") is not None else None
+    report = new_report(ws, "handover", "售前与工程实施交接单",
+                        "Presales-to-implementation handover", record_id=c["id"])
+    order = [k for k in HANDOVER_LABELS if k not in ("sales_manager", "engineer", "pm")]
+    report.tables.append(pairs_table(ws, "form", tr(ws, f"交接单 {c['id']}",
+                                                    f"Handover {c['id']}"),
+                                     [(k, form.get(k)) for k in order], HANDOVER_LABELS))
+    sign = []
+    for key in ("sales_manager", "engineer", "pm"):
+        sign.append({"role": key, "name": form.get(key), "signature": "", "date": ""})
+    report.tables.append(Table(
+        "signatures", ["role", "name", "signature", "date"], sign,
+        title=tr(ws, "签字", "Signatures"),
+        display={"role": {k: (v[0] if ws.lang == "zh" else v[1])
+                          for k, v in HANDOVER_LABELS.items()}},
+        headers={"role": tr(ws, "角色", "Role"), "name": tr(ws, "姓名", "Name"),
+                 "signature": tr(ws, "签字", "Signature"), "date": tr(ws, "日期", "Date")}))
+    return report
+
+
+# --- renewals -----------------------------------------------------------------------------
+
+
+def renewals(ws: Any, owner: str | None = None, customer: str | None = None,
+             days: Any = None, **_: Any) -> Report:
+    ahead = int(days if days is not None else ws.config.get("reports", {}).get(
+        "renewal_days", 90))
+    if ahead < 0:
+        raise InputError("--days: must not be negative")
+    today = ws.today
+    where: dict[str, Any] = {"service_end__ge": today,
+                             "service_end__le": today + dt.timedelta(days=ahead),
+                             "status__in": ["signed", "executing", "closed"]}
+    if owner:
+        where["owner"] = owner
+    if customer:
+        where["customer_id"] = customer.strip().upper()
+    ending = list(ws.storage.find("contract", where, order_by=("service_end", "id")))
+    deals: dict[str, list[dict[str, Any]]] = {}
+    for opp in ws.storage.find("opportunity", {"renews_contract_id__isnull": False},
+                               order_by=("id",)):
+        deals.setdefault(opp["renews_contract_id"], []).append(opp)
+    names = _names(ws, {c["customer_id"] for c in ending})
+    rows = []
+    for c in ending:
+        mine = [o for o in deals.get(c["id"], []) if o["status"] in ("open", "won")]
+        rows.append({"contract_id": c["id"], "number": c.get("number"),
+                     "customer": names.get(c["customer_id"], ""), "owner": c.get("owner"),
+                     "amount": c.get("amount"), "currency": c.get("currency"),
+                     "service_end": c["service_end"],
+                     "days_left": (c["service_end"] - today).days,
+                     "renewal": ", ".join(o["id"] for o in mine) or None})
+    try:
+        stages = stage_display(ws, ws.pipeline())
+    except Exception:
+        stages = {}
+    renewal_rows = []
+    for cid, opps in sorted(deals.items()):
+        for o in opps:
+            if o["status"] != "open" or (owner and o.get("owner") != owner) or (
+                    customer and o["customer_id"] != customer.strip().upper()):
+                continue
+            renewal_rows.append({"id": o["id"], "title": o["title"], "contract_id": cid,
+                                 "stage": o["stage"], "amount": o.get("amount"),
+                                 "currency": o["currency"], "close_date": o.get("close_date"),
+                                 "owner": o.get("owner")})
+    report = new_report(ws, "renewals", "续约提醒", "Renewals", days=ahead)
+    report.tables.append(Table(
+        "ending", ["contract_id", "number", "customer", "owner", "amount", "currency",
+                   "service_end", "days_left", "renewal"], rows,
+        title=tr(ws, f"{ahead}天内服务到期的合同", f"Service ending within {ahead} days")))
+    report.tables.append(Table(
+        "renewal_deals", ["id", "title", "contract_id", "stage", "amount", "currency",
+                          "close_date", "owner"], renewal_rows,
+        title=tr(ws, "在途续约商机", "Open renewal deals"), display={"stage": stages}))
+    return report
+
+
+# --- account plan sections ----------------------------------------------------------------
 
 
 def account_tables(ws: Any, customer_id: str) -> list[Table]:
-    """The account plan's contracts and receivables (none until contracts are stored)."""
-    return []
+    """The account plan's contracts (with collected and outstanding) and open milestones."""
+    today = ws.today
+    by_contract: dict[str, list[dict[str, Any]]] = {}
+    for cid, group in _grouped(ws, {"customer_id": customer_id}):
+        by_contract[cid] = [_view(r, today) for r in group]
+    contracts, open_ms = [], []
+    for c in ws.storage.find("contract", {"customer_id": customer_id}, order_by=("id",)):
+        views = by_contract.get(c["id"], [])
+        contracts.append({"id": c["id"], "number": c.get("number"), "status": c["status"],
+                          "amount": c.get("amount"), "currency": c.get("currency"),
+                          "signed_on": c.get("signed_on"), "service_end": c.get("service_end"),
+                          "collected": sum((v["paid"] for v in views), ZERO),
+                          "outstanding": sum((v["outstanding"] for v in views), ZERO)})
+        for v in views:
+            if v["outstanding"] > 0:
+                open_ms.append({"id": v["id"], "contract_id": c["id"], "kind": v["kind"],
+                                "due_date": v["due_date"], "state": v["state"],
+                                "outstanding": v["outstanding"], "currency": v["currency"],
+                                "days_overdue": v["days_overdue"]})
+    return [
+        Table("contracts", ["id", "number", "status", "amount", "currency", "signed_on",
+                            "service_end", "collected", "outstanding"], contracts,
+              title=tr(ws, "合同", "Contracts"),
+              display={"status": vocab_display(ws, "contract_status")},
+              headers={"signed_on": tr(ws, "签订日期", "Signed on")}),
+        Table("receivables", ["id", "contract_id", "kind", "due_date", "state", "outstanding",
+                              "currency", "days_overdue"], open_ms,
+              title=tr(ws, "未结回款节点", "Open receivables"),
+              display={"kind": vocab_display(ws, "milestone_kind"),
+                       "state": vocab_display(ws, "receivable_state")}),
+    ]
