@@ -141,17 +141,20 @@ def title_line(report: Report) -> str:
 
 def render_table(report: Report) -> str:
     """Aligned text tables (wcwidth: a CJK character takes two columns)."""
-    from kam.output import to_table
-    from kam.reports.labels import column_header, shown
+    import tabulate as tab
+    from kam.reports.labels import column_header, is_numeric, shown
 
+    tab.WIDE_CHARS_MODE = True  # wcwidth: a CJK character takes two columns
     out = [title_line(report), ""]
     for t in report.tables:
         if t.title:
             out.append(t.title)
-        rows = [{c: shown(t, c, r.get(c), report.lang) for c in t.columns}
+        body = [[shown(t, c, r.get(c), report.lang) for c in t.columns]
                 for r in (*t.rows, *t.totals)]
         headers = [column_header(t, c, report.lang) for c in t.columns]
-        text = to_table(rows, t.columns, headers) if rows else (
+        align = ["right" if is_numeric(t, c) else "left" for c in t.columns]
+        text = tab.tabulate(body, headers=headers, tablefmt="simple", disable_numparse=True,
+                            colalign=align) if body else (
             "（无）" if report.lang == "zh" else "(none)")
         out.append(text)
         if t.note:

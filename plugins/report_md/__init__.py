@@ -14,7 +14,7 @@ __version__ = "0.1.0"
 
 
 def render(report: Any, ws: Any) -> str:
-    from kam.plugins.report_md.render import render_markdown
+    from kam.plugins.report_md.markdown import render_markdown
 
     return render_markdown(report, ws)
 
