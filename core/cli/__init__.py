@@ -158,6 +158,7 @@ def make_app(plugins: Any = None) -> typer.Typer:
             typer.echo(f"kam: warning: {failure}", err=True)
 
     admin.register(app)
+    __import__("kam.cli.data", fromlist=["register"]).register(app)
     from kam.cli import check
 
     check.register(app)

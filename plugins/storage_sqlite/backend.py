@@ -223,6 +223,36 @@ class SQLiteStorage:
             [_to_db(types[n], record[n]) for n in names],
         )
 
+    def insert_many(self, kind_name: str, records: Sequence[Record]) -> None:
+        """Optional fast path (``kam import``): one prepared INSERT for a batch."""
+        k = kind(kind_name)
+        types = {f.name: f.type for f in k.fields}
+        names = [f.name for f in k.fields]
+        for record in records:
+            extra = set(record) - set(types)
+            if extra:
+                raise StorageError(f"{k.name} has no field(s) {', '.join(sorted(extra))}")
+            if not record.get("id"):
+                raise StorageError(f"{k.name} record has no id")
+        if self._depth == 0:
+            raise StorageError("writes must happen inside storage.transaction()")
+        cols = ", ".join(f'"{n}"' for n in names)
+        marks = ", ".join("?" * len(names))
+        rows = [[_to_db(types[n], r.get(n)) for n in names] for r in records]
+        try:
+            self.conn.executemany(f'INSERT INTO "{k.name}" ({cols}) VALUES ({marks})', rows)
+        except sqlite3.Error as exc:
+            raise _translate(exc) from None
+
+    def advance_sequence(self, kind_name: str, value: int) -> None:
+        """Optional (``kam import``): the next id of a kind follows ``value``."""
+        k = kind(kind_name)
+        self._write(
+            "INSERT INTO kam_sequence (kind, value) VALUES (?, ?)"
+            " ON CONFLICT(kind) DO UPDATE SET value = max(value, excluded.value)",
+            (k.name, int(value)),
+        )
+
     def update(self, kind_name: str, record_id: str, changes: Record) -> None:
         k = kind(kind_name)
         types = {f.name: f.type for f in k.fields}

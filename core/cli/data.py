@@ -1,0 +1,73 @@
+"""kam export | import | doctor — the workspace's data as a whole."""
+
+from __future__ import annotations
+
+import typer
+from kam.cli.common import FormatOpt, emit, open_ws
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("export")
+    def export(
+        ctx: typer.Context,
+        folder: str = typer.Argument(..., help="Folder to write (new, or an earlier export)."),
+        redact: bool = typer.Option(False, "--redact", help="Drop contacts' personal fields "
+                                    "(phone, email, note)."),
+        fmt: str = FormatOpt,
+    ) -> None:
+        """Write every record and event as CSV files plus a manifest (backend-neutral)."""
+        from pathlib import Path
+
+        from kam.services import exchange
+
+        ws = open_ws(ctx)
+        result = exchange.export(ws, Path(folder), redact=redact)
+        emit(ctx, _flat(result), fmt)
+
+    @app.command("import")
+    def import_(
+        ctx: typer.Context,
+        folder: str = typer.Argument(..., help="A folder written by kam export."),
+        fmt: str = FormatOpt,
+    ) -> None:
+        """Load an export into this empty workspace, in one transaction (all or nothing)."""
+        import sys
+        from pathlib import Path
+
+        from kam.services import exchange
+
+        ws = open_ws(ctx)
+        if sys.stderr.isatty():
+            total = exchange.total_rows(Path(folder))
+            with typer.progressbar(length=total, label="importing", file=sys.stderr) as bar:
+                result = exchange.import_(ws, Path(folder), progress=bar.update)
+        else:
+            result = exchange.import_(ws, Path(folder))
+        emit(ctx, _flat(result), fmt)
+
+    @app.command("doctor")
+    def doctor(ctx: typer.Context, fmt: str = FormatOpt) -> None:
+        """Check integrity, references, money invariants, event coverage and attachment
+        hashes; exit 1 on any problem."""
+        from kam.services.doctor import diagnose
+
+        ws = open_ws(ctx)
+        result = diagnose(ws)
+        if fmt == "json":
+            emit(ctx, result, fmt)
+        elif result["problems"] or fmt != "table":
+            emit(ctx, result["problems"], fmt, ["check", "problem"])
+        else:
+            typer.echo(f"ok: {result['records']} records and {result['events']} events "
+                       f"checked ({', '.join(result['checks'])})")
+        if result["problems"]:
+            typer.echo(f"kam: doctor found {len(result['problems'])} problem(s)", err=True)
+            raise typer.Exit(1)
+
+
+def _flat(result: dict) -> dict:
+    """Summary with per-kind row counts as top-level keys (one table row per key)."""
+    out = {k: v for k, v in result.items() if k != "rows"}
+    for name, n in result.get("rows", {}).items():
+        out[name] = n
+    return out

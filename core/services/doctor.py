@@ -1,0 +1,174 @@
+"""``kam doctor``: is the workspace sound? Storage integrity, references, money
+invariants, event coverage (every record has its audit trail), attachment hashes.
+
+Each check is a function ``(ws, seen) -> problems`` in :data:`CHECKS`; a module that
+adds an invariant (say, milestones summing to the contract amount) calls
+:func:`add_check`. A check that cannot run is itself reported as a problem.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from kam.errors import KamError
+from kam.kinds import KINDS, Kind
+from kam.workspace import Workspace
+
+
+class Seen:
+    """What the checks share, read once: the ids of each kind, the ids events name."""
+
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+        self._ids: dict[str, set[str]] = {}
+        self._named: set[str] | None = None
+        self.events = 0
+
+    def ids(self, kind: str) -> set[str]:
+        if kind not in self._ids:
+            self._ids[kind] = {r["id"] for r in self.ws.storage.find(kind, order_by=())}
+        return self._ids[kind]
+
+    def named_by_events(self) -> set[str]:
+        if self._named is None:
+            named: set[str] = set()
+            for event in self.ws.storage.events():
+                self.events += 1
+                if event.get("record_id"):
+                    named.add(event["record_id"])
+                named.update(r for r in event.get("refs") or () if r)
+            self._named = named
+        return self._named
+
+
+Check = Callable[[Workspace, Seen], Iterable[str]]
+
+
+def integrity(ws: Workspace, seen: Seen) -> Iterable[str]:
+    """The backend's own check (SQLite integrity_check and foreign keys; CSV parse)."""
+    own = getattr(ws.storage, "integrity_problems", None)
+    return own() if own is not None else []
+
+
+def _reference_fields(k: Kind) -> list[tuple[str, str, bool]]:
+    """(field, kind it names, is a list) for ``ref`` fields, ``*_id`` and ``*_ids``."""
+    out = []
+    for f in k.fields:
+        if f.name == "id":
+            continue
+        if f.ref in KINDS:
+            out.append((f.name, f.ref, False))
+        elif f.name.endswith("_id") and f.name[:-3] in KINDS:
+            out.append((f.name, f.name[:-3], False))
+        elif f.name.endswith("_ids") and f.name[:-4] in KINDS and f.type == "json":
+            out.append((f.name, f.name[:-4], True))
+    return out
+
+
+def references(ws: Workspace, seen: Seen) -> Iterable[str]:
+    """Every reference names a record that exists."""
+    for k in KINDS.values():
+        fields = _reference_fields(k)
+        if not fields:
+            continue
+        for record in ws.storage.find(k.name):
+            for name, target, many in fields:
+                value = record.get(name)
+                values = (value or []) if many else [value]
+                for v in values:
+                    if v is not None and v != "" and v not in seen.ids(target):
+                        yield f"{k.name} {record['id']}: {name} names {target} {v}, which " \
+                              "does not exist"
+
+
+def money(ws: Workspace, seen: Seen) -> Iterable[str]:
+    """Amounts are never negative (a change amount, ``*delta*``, may be)."""
+    zero = Decimal(0)
+    for k in KINDS.values():
+        fields = [f.name for f in k.fields if f.type == "money" and "delta" not in f.name]
+        if not fields:
+            continue
+        for record in ws.storage.find(k.name):
+            for name in fields:
+                value = record.get(name)
+                if value is not None and value < zero:
+                    yield f"{k.name} {record['id']}: {name} is negative ({value})"
+
+
+def event_coverage(ws: Workspace, seen: Seen) -> Iterable[str]:
+    """Every record has at least one event naming it: no change without its audit trail."""
+    named = seen.named_by_events()
+    for k in KINDS.values():
+        for rid in sorted(seen.ids(k.name), key=_id_key):
+            if rid not in named:
+                yield f"{k.name} {rid}: no event names it (a change without its audit trail)"
+
+
+def attachments(ws: Workspace, seen: Seen) -> Iterable[str]:
+    """Attached evidence files still exist and still have their recorded SHA-256."""
+    k = KINDS.get("attachment")
+    if k is None or k.field("path") is None or k.field("sha256") is None:
+        return
+    for record in ws.storage.find("attachment"):
+        if not record.get("path"):
+            continue
+        path = Path(record["path"]).expanduser()
+        if not path.is_absolute():
+            path = ws.path / path
+        try:
+            digest = _sha256(path)
+        except OSError as exc:
+            yield f"attachment {record['id']}: {path} cannot be read ({exc.strerror or exc})"
+            continue
+        if record.get("sha256") and digest != str(record["sha256"]).lower():
+            yield f"attachment {record['id']}: {path} changed (SHA-256 differs from the record)"
+
+
+def _sha256(path: Path) -> str:
+    sha = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            sha.update(block)
+    return sha.hexdigest()
+
+
+def _id_key(record_id: str) -> tuple[int, str]:
+    from kam.storage import id_number
+
+    return id_number(record_id), record_id
+
+
+CHECKS: list[tuple[str, Check]] = [
+    ("integrity", integrity),
+    ("references", references),
+    ("money", money),
+    ("events", event_coverage),
+    ("attachments", attachments),
+]
+
+
+def add_check(name: str, check: Check) -> None:
+    """Add an invariant (once per name), e.g. from the module that owns the data."""
+    if all(existing != name for existing, _ in CHECKS):
+        CHECKS.append((name, check))
+
+
+def diagnose(ws: Workspace) -> dict[str, Any]:
+    """Run every check; ``ok`` is false when any problem was found."""
+    seen = Seen(ws)
+    problems: list[dict[str, str]] = []
+    for name, check in list(CHECKS):
+        try:
+            found = list(check(ws, seen))
+        except KamError as exc:
+            found = [f"could not check: {exc}"]
+        problems += [{"check": name, "problem": text} for text in found]
+        if name == "integrity" and found:
+            break  # the data cannot be read reliably; later checks would only repeat it
+    records = sum(len(ids) for ids in seen._ids.values())
+    return {"ok": not problems, "checks": [n for n, _ in CHECKS], "records": records,
+            "events": seen.events, "problems": problems}

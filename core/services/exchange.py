@@ -1,0 +1,411 @@
+"""``kam export`` / ``kam import``: a backend-neutral, versioned folder of CSV files.
+
+The folder holds one CSV per record kind (columns in the kind's field order, rows
+by id), ``events.csv`` (the event log in order) and ``manifest.json`` (format
+version, kam version, and per file its columns, row count and SHA-256). The
+output is stable: the same data gives the same bytes from any backend, so
+SQLite → export → import into a CSV workspace → export is byte-identical.
+
+Cells: money ``"300000.00"``, dates ISO, booleans ``true``/``false``, json as
+JSON text, empty = none. Text cells are neutralised against spreadsheet formula
+injection (a leading ``'`` before ``= + - @``, tab or CR); a text that itself
+starts with ``'`` gets one more, so import removes exactly one leading quote and
+every value round-trips exactly (the manifest says ``"neutralised": "leading-quote"``).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+import os
+import re
+from collections.abc import Callable, Iterable, Iterator
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from kam import __version__
+from kam.errors import InputError
+from kam.kinds import EVENT, KINDS, Kind
+from kam.output import neutralise
+from kam.storage import id_number
+from kam.workspace import Workspace
+
+FORMAT = "kam-export"
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+EVENTS_FILE = "events.csv"
+NEUTRALISED = "leading-quote"
+#: personal data (PII) that ``--redact`` drops, per kind
+PERSONAL: dict[str, tuple[str, ...]] = {"contact": ("phone", "email", "note")}
+BATCH = 2000
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+csv.field_size_limit(2**31 - 1)
+
+Progress = Callable[[int], None]
+
+
+# --- cells ------------------------------------------------------------------------------
+
+
+def protect(text: str) -> str:
+    """Neutralise a formula, reversibly: exactly one leading quote is added or none."""
+    if text.startswith("'"):
+        return "'" + text
+    return neutralise(text)
+
+
+def encode(ftype: str, value: Any) -> str:
+    if value is None:
+        return ""
+    if ftype == "money":
+        return f"{Decimal(value):.2f}"
+    if ftype == "bool":
+        return "true" if value else "false"
+    if ftype == "json":
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    if ftype in ("date", "datetime"):
+        return value.isoformat() if hasattr(value, "isoformat") else str(value)
+    if ftype == "text":
+        return protect(str(value))
+    return str(value)
+
+
+def decode(ftype: str, text: str, neutralised: bool) -> Any:
+    """Cell text → record value; ``ValueError`` says what is wrong with it."""
+    if text == "":
+        return None
+    if ftype == "text":
+        return text[1:] if neutralised and text.startswith("'") else text
+    if ftype == "datetime":
+        dt.datetime.fromisoformat(text)
+        return text
+    if ftype == "date":
+        if not _ISO_DATE.match(text):
+            raise ValueError(f"{text!r} is not an ISO date (YYYY-MM-DD)")
+        return dt.date.fromisoformat(text)
+    if ftype in ("money", "decimal"):
+        try:
+            d = Decimal(text)
+        except InvalidOperation:
+            raise ValueError(f"{text!r} is not a number") from None
+        if not d.is_finite():
+            raise ValueError(f"{text!r} is not a number")
+        if ftype == "money" and d != d.quantize(Decimal("0.01")):
+            raise ValueError(f"{text!r} has more than two decimals")
+        return d.quantize(Decimal("0.01")) if ftype == "money" else d
+    if ftype == "int":
+        try:
+            return int(text)
+        except ValueError:
+            raise ValueError(f"{text!r} is not a whole number") from None
+    if ftype == "bool":
+        if text in ("true", "false"):
+            return text == "true"
+        raise ValueError(f"{text!r} is not true or false")
+    if ftype == "json":
+        try:
+            return json.loads(text)
+        except ValueError:
+            raise ValueError(f"{text!r} is not valid JSON") from None
+    raise ValueError(f"unknown field type {ftype}")
+
+
+# --- export -----------------------------------------------------------------------------
+
+
+def _redact_event(event: dict[str, Any]) -> dict[str, Any]:
+    kind = next((k for k in PERSONAL if event.get("kind", "").startswith(f"{k}.")), None)
+    payload = event.get("payload")
+    if kind is None or not isinstance(payload, dict):
+        return event
+    return {**event, "payload": {k: v for k, v in payload.items() if k not in PERSONAL[kind]}}
+
+
+class _HashingWriter:
+    """Write a CSV file (owner-only) while counting rows and hashing its bytes."""
+
+    def __init__(self, path: Path, columns: list[str]) -> None:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        self.fh = os.fdopen(fd, "wb")
+        self.sha = hashlib.sha256()
+        self.rows = 0
+        self.buf = io.StringIO()
+        self.csv = csv.writer(self.buf, lineterminator="\n")
+        self.csv.writerow(columns)
+
+    def row(self, cells: list[str]) -> None:
+        self.csv.writerow(cells)
+        self.rows += 1
+        if self.rows % BATCH == 0:
+            self.flush()
+
+    def flush(self) -> None:
+        data = self.buf.getvalue().encode("utf-8")
+        self.buf.seek(0)
+        self.buf.truncate()
+        self.sha.update(data)
+        self.fh.write(data)
+
+    def close(self) -> str:
+        self.flush()
+        self.fh.flush()
+        os.fsync(self.fh.fileno())
+        self.fh.close()
+        return self.sha.hexdigest()
+
+
+def _write_kind(path: Path, k: Kind, records: Iterable[dict[str, Any]],
+                blank: tuple[str, ...] = ()) -> dict[str, Any]:
+    columns = list(k.names)
+    types = [(f.name, f.type) for f in k.fields]
+    out = _HashingWriter(path, columns)
+    for record in records:
+        out.row(["" if name in blank else encode(ftype, record.get(name))
+                 for name, ftype in types])
+    digest = out.close()
+    return {"file": path.name, "rows": out.rows, "sha256": digest, "columns": columns}
+
+
+def _prepare_folder(folder: Path) -> None:
+    """Create the folder, or reuse an earlier export's; refuse anything else."""
+    if folder.exists() and not folder.is_dir():
+        raise InputError(f"{folder} is not a folder")
+    if folder.is_dir() and any(folder.iterdir()):
+        if not (folder / MANIFEST).is_file():
+            raise InputError(f"{folder} is not empty and not an earlier kam export")
+        (folder / MANIFEST).unlink()  # an interrupted export must not look complete
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+
+
+def export(ws: Workspace, folder: Path, *, redact: bool = False) -> dict[str, Any]:
+    """Write the whole workspace to ``folder``; the manifest is written last."""
+    folder = Path(folder).expanduser()
+    _prepare_folder(folder)
+    storage = ws.storage
+    files: dict[str, Any] = {}
+    for k in KINDS.values():
+        blank = PERSONAL.get(k.name, ()) if redact else ()
+        files[k.name] = _write_kind(folder / f"{k.name}.csv", k,
+                                    storage.find(k.name, order_by=("id",)), blank)
+    events: Iterator[dict[str, Any]] = iter(storage.events())
+    if redact:
+        events = (_redact_event(e) for e in events)
+    files["event"] = _write_kind(folder / EVENTS_FILE, EVENT, events)
+    manifest = {
+        "format": FORMAT,
+        "version": FORMAT_VERSION,
+        "kam_version": __version__,
+        "neutralised": NEUTRALISED,
+        "redacted": redact,
+        "files": files,
+    }
+    tmp = folder / f".{MANIFEST}.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, folder / MANIFEST)
+    return {"folder": str(folder), "redacted": redact,
+            "rows": {name: f["rows"] for name, f in files.items()}}
+
+
+# --- import -----------------------------------------------------------------------------
+
+
+def read_manifest(folder: Path) -> dict[str, Any]:
+    path = folder / MANIFEST
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"{path}: missing (not a kam export folder)") from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: not valid JSON ({exc})") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise InputError(f"{path}: not a kam export manifest")
+    version = manifest.get("version")
+    if version != FORMAT_VERSION:
+        raise InputError(f"{path}: export format version {version!r}; this kam reads "
+                         f"version {FORMAT_VERSION} (made by kam {manifest.get('kam_version')})")
+    files = manifest.get("files")
+    if not isinstance(files, dict) or "event" not in files:
+        raise InputError(f"{path}: no file list")
+    for name, entry in files.items():
+        if name != "event" and name not in KINDS:
+            raise InputError(f"{path}: record kind {name!r} is unknown to this kam "
+                             f"(kam {__version__}); importing would lose it")
+        if not isinstance(entry, dict) or not {"file", "rows", "sha256"} <= set(entry):
+            raise InputError(f"{path}: entry for {name!r} needs file, rows and sha256")
+        if Path(str(entry["file"])).name != entry["file"]:
+            raise InputError(f"{path}: file name {entry['file']!r} must not contain a path")
+    return manifest
+
+
+def _checked_text(folder: Path, name: str, entry: dict[str, Any]) -> str:
+    path = folder / entry["file"]
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{path}: missing (listed in the manifest for {name})") from None
+    if hashlib.sha256(data).hexdigest() != entry["sha256"]:
+        raise InputError(f"{path}: SHA-256 does not match the manifest (changed or damaged)")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 text ({exc.reason})") from None
+
+
+def _records(path: Path, k: Kind, text: str, rows: int,
+             neutralised: bool) -> Iterator[dict[str, Any]]:
+    """Decode one file's rows, naming file, row and column on any bad cell."""
+    reader = csv.reader(io.StringIO(text))
+    n = 1
+    try:
+        header = next(reader, None)
+        if header is None:
+            raise InputError(f"{path}: empty file (no header row)")
+        unknown = [c for c in header if k.field(c) is None]
+        if unknown:
+            raise InputError(f"{path} row 1: unknown column {unknown[0]!r} for {k.name}")
+        if len(set(header)) != len(header) or "id" not in header:
+            raise InputError(f"{path} row 1: needs an id column and no column twice")
+        types = [(name, k.field(name).type) for name in header]  # type: ignore[union-attr]
+        count = 0
+        for cells in reader:
+            n += 1
+            if not cells:
+                continue
+            if len(cells) != len(header):
+                raise InputError(f"{path} row {n}: {len(cells)} cells, the header has "
+                                 f"{len(header)}")
+            record: dict[str, Any] = {}
+            for (name, ftype), text_ in zip(types, cells, strict=True):
+                try:
+                    record[name] = decode(ftype, text_, neutralised)
+                except ValueError as exc:
+                    raise InputError(f"{path} row {n}, column {name}: {exc}") from None
+            rid = record.get("id")
+            if not rid or not rid.startswith(k.prefix) or not rid[len(k.prefix):].isdigit():
+                raise InputError(f"{path} row {n}, column id: {rid!r} is not a {k.name} id")
+            count += 1
+            yield record
+    except csv.Error as exc:
+        raise InputError(f"{path} row {n + 1}: {exc}") from None
+    if count != rows:
+        raise InputError(f"{path}: {count} rows, the manifest says {rows}")
+
+
+def _kind_order() -> list[Kind]:
+    """Kinds with the ones they reference first, so references always resolve."""
+    done: list[Kind] = []
+    seen: set[str] = set()
+
+    def visit(k: Kind, path: tuple[str, ...]) -> None:
+        if k.name in seen or k.name in path:
+            return
+        for f in k.fields:
+            if f.ref and f.ref in KINDS and f.ref != k.name:
+                visit(KINDS[f.ref], (*path, k.name))
+        seen.add(k.name)
+        done.append(k)
+
+    for k in KINDS.values():
+        visit(k, ())
+    return done
+
+
+def _batches(items: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+    batch: list[dict[str, Any]] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _is_empty(ws: Workspace) -> bool:
+    storage = ws.storage
+    if any(storage.count(k.name) for k in KINDS.values()):
+        return False
+    return next(iter(storage.events(limit=1)), None) is None
+
+
+def import_(ws: Workspace, folder: Path, progress: Progress | None = None) -> dict[str, Any]:
+    """Load an export into this (empty) workspace in one transaction, or refuse it whole."""
+    folder = Path(folder).expanduser()
+    if not folder.is_dir():
+        raise InputError(f"{folder}: no such folder")
+    manifest = read_manifest(folder)
+    neutralised = manifest.get("neutralised") == NEUTRALISED
+    files = manifest["files"]
+    texts = {name: _checked_text(folder, name, entry) for name, entry in files.items()}
+    if not _is_empty(ws):
+        raise InputError(f"{ws.path} is not empty: import needs a new workspace (kam init)")
+    storage = ws.storage
+    insert_many = getattr(storage, "insert_many", None)
+    advance = getattr(storage, "advance_sequence", None)
+    seen: dict[str, set[str]] = {}
+    done = 0
+    with storage.transaction():
+        for k in _kind_order():
+            ids: set[str] = set()
+            seen[k.name] = ids
+            if k.name not in files:
+                continue
+            entry = files[k.name]
+            path = folder / entry["file"]
+            refs = [f for f in k.fields if f.ref in KINDS]
+            top = 0
+            for batch in _batches(_records(path, k, texts[k.name], entry["rows"], neutralised),
+                                  BATCH):
+                for record in batch:
+                    rid = record["id"]
+                    if rid in ids:
+                        raise InputError(f"{path}: id {rid} appears twice")
+                    ids.add(rid)
+                    top = max(top, id_number(rid))
+                    for f in refs:
+                        value = record.get(f.name)
+                        if value is not None and value not in seen.get(f.ref, ()):  # type: ignore[arg-type]
+                            raise InputError(f"{path}: {rid} {f.name} names {value}, which is "
+                                             f"not in the export")
+                if insert_many is not None:
+                    insert_many(k.name, batch)
+                else:
+                    for record in batch:
+                        storage.insert(k.name, record)
+                done += len(batch)
+                if progress is not None:
+                    progress(len(batch))
+            if top:
+                if advance is not None:
+                    advance(k.name, top)
+                else:
+                    while id_number(storage.next_id(k.name)) < top:
+                        pass
+        entry = files["event"]
+        path = folder / entry["file"]
+        for n, event in enumerate(_records(path, EVENT, texts["event"], entry["rows"],
+                                           neutralised), start=2):
+            stored = storage.append_event({k: v for k, v in event.items() if k != "id"})
+            if stored["id"] != event["id"]:
+                raise InputError(f"{path} row {n}: event {event['id']} would become "
+                                 f"{stored['id']}; events must run EV1, EV2, … without gaps")
+            if progress is not None:
+                progress(1)
+        done += entry["rows"]
+    return {"folder": str(folder), "imported": done,
+            "rows": {name: entry["rows"] for name, entry in files.items()}}
+
+
+def total_rows(folder: Path) -> int:
+    """How many rows an import will write (for a progress bar)."""
+    manifest = read_manifest(Path(folder).expanduser())
+    return sum(int(entry["rows"]) for entry in manifest["files"].values())

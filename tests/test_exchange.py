@@ -1,0 +1,233 @@
+"""kam export / kam import: backend-neutral, versioned, checked, byte-stable round trips."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from pathlib import Path
+
+import pytest
+from conftest import Kam
+
+OTHER = {"sqlite": "csv", "csv": "sqlite"}
+
+
+def _scenario(kam: Kam) -> dict[str, str]:
+    """A little of everything: tricky text, personal data, a lead that became a deal."""
+    cu = kam.id("customer", "add", "华东电力集团", "--grade", "A", "--industry", "电力",
+                "--potential", "1,200,000.5")
+    evil = kam.id("customer", "add", "=HYPERLINK(\"http://x\",\"点我\")", "--region", "'华南")
+    kam.id("customer", "add", "Acme, \"Ltd\"\nsecond line", "--region", "-5")
+    dm = kam.id("contact", "add", cu, "王建国", "--role", "decision_maker", "--phone",
+                "+86 138 0000 0000", "--email", "wang@example.cn", "--note", "喜欢打羽毛球")
+    kam.id("contact", "add", evil, "Li", "--title", "@CTO")
+    lead = kam.id("lead", "add", cu, "智能变电站监控平台", "--source", "展会")
+    opp = kam.id("lead", "qualify", lead, "--budget-confirmed", "--budget-amount", "3200000",
+                 "--authority", dm, "--need", "升级", "--timeline", "2026-09-30")
+    kam.ok("activity", "log", opp, "--type", "visit", "--date", "2026-02-01", "--contact", dm,
+           "--outcome", "advance", "--note", "+谈了预算")
+    return {"cu": cu, "evil": evil, "dm": dm, "lead": lead, "opp": opp}
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def _fresh(tmp_path: Path, name: str, backend: str) -> Kam:
+    k = Kam(tmp_path / name, backend)
+    k.ok("init", "--backend", backend, "--lang", "en")
+    return k
+
+
+def _rows(path: Path) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+
+
+def _rewrite(folder: Path, name: str, text: str, *, fix_checksum: bool = True) -> None:
+    """Replace an export file, keeping the manifest's checksum in step (or not)."""
+    (folder / name).write_text(text, encoding="utf-8")
+    if fix_checksum:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        for entry in manifest["files"].values():
+            if entry["file"] == name:
+                entry["sha256"] = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+
+
+def test_round_trip_is_byte_identical_across_backends(kam: Kam, tmp_path: Path) -> None:
+    ids = _scenario(kam)
+    first = tmp_path / "first"
+    kam.ok("export", str(first))
+    other = _fresh(tmp_path, "other", OTHER[kam.backend])
+    other.ok("import", str(first))
+    second = tmp_path / "second"
+    other.ok("export", str(second))
+    assert _files(first) == _files(second)
+    back = _fresh(tmp_path, "back", kam.backend)
+    back.ok("import", str(second))
+    third = tmp_path / "third"
+    back.ok("export", str(third))
+    assert _files(third) == _files(first)
+    # and the same answers from both workspaces
+    for args in (("customer", "list"), ("contact", "list"), ("opp", "show", ids["opp"]),
+                 ("history", ids["opp"]), ("lead", "show", ids["lead"])):
+        assert other.json(*args) == kam.json(*args), args
+    # ids continue after the imported ones
+    n_events = json.loads((first / "manifest.json").read_text())["files"]["event"]["rows"]
+    assert other.id("customer", "add", "新客户") == "CU4"
+    assert [e["id"] for e in other.json("history", "CU4")] == [f"EV{n_events + 1}"]
+
+
+def test_manifest_lists_counts_checksums_and_columns(kam: Kam, tmp_path: Path) -> None:
+    _scenario(kam)
+    out = tmp_path / "out"
+    summary = kam.json("export", str(out))
+    assert (summary["customer"], summary["contact"], summary["lead"]) == (3, 2, 1)
+    assert (summary["opportunity"], summary["activity"]) == (1, 1)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["format"] == "kam-export" and manifest["version"] == 1
+    assert manifest["neutralised"] == "leading-quote" and manifest["redacted"] is False
+    cust = manifest["files"]["customer"]
+    assert cust["file"] == "customer.csv" and cust["rows"] == 3
+    assert cust["sha256"] == hashlib.sha256((out / "customer.csv").read_bytes()).hexdigest()
+    assert cust["columns"][:3] == ["id", "name", "grade"]
+    # 3 customers + 2 contacts + lead added + qualified + opp + activity
+    events = manifest["files"]["event"]
+    assert events["file"] == "events.csv" and events["rows"] == len(_rows(out / "events.csv")) - 1
+    rows = _rows(out / "customer.csv")
+    assert rows[0] == cust["columns"]
+    assert [r[0] for r in rows[1:]] == ["CU1", "CU2", "CU3"]
+    assert rows[1][cust["columns"].index("potential")] == "1200000.50"
+
+
+def test_formula_cells_are_neutralised_and_round_trip_exactly(kam: Kam, tmp_path: Path) -> None:
+    ids = _scenario(kam)
+    out = tmp_path / "out"
+    kam.ok("export", str(out))
+    rows = _rows(out / "customer.csv")
+    header = rows[0]
+    evil = rows[2]
+    assert evil[header.index("name")] == "'=HYPERLINK(\"http://x\",\"点我\")"
+    assert evil[header.index("region")] == "''华南"  # an own leading quote gets one more
+    assert rows[3][header.index("region")] == "-5"  # a plain number is data
+    contact = _rows(out / "contact.csv")
+    assert contact[2][contact[0].index("title")] == "'@CTO"
+    activity = _rows(out / "activity.csv")
+    assert activity[1][activity[0].index("note")] == "'+谈了预算"
+    target = _fresh(tmp_path, "t", OTHER[kam.backend])
+    target.ok("import", str(out))
+    got = target.json("customer", "show", ids["evil"])
+    assert got["name"] == "=HYPERLINK(\"http://x\",\"点我\")"
+    assert got["region"] == "'华南"
+    assert target.json("customer", "show", "CU3")["name"] == "Acme, \"Ltd\"\nsecond line"
+
+
+def test_redact_drops_contacts_personal_fields(kam: Kam, tmp_path: Path) -> None:
+    ids = _scenario(kam)
+    out = tmp_path / "out"
+    kam.ok("export", str(out), "--redact")
+    text = (out / "contact.csv").read_text(encoding="utf-8")
+    for secret in ("138 0000", "wang@example.cn", "羽毛球"):
+        assert secret not in text
+        for p in out.iterdir():
+            assert secret not in p.read_text(encoding="utf-8")
+    rows = _rows(out / "contact.csv")
+    wang = dict(zip(rows[0], rows[1], strict=True))
+    assert (wang["phone"], wang["email"], wang["note"]) == ("", "", "")
+    assert wang["name"] == "王建国" and wang["customer_id"] == ids["cu"]
+    assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["redacted"] is True
+    target = _fresh(tmp_path, "t", kam.backend)
+    target.ok("import", str(out))
+    got = target.json("contact", "show", ids["dm"])
+    assert (got["phone"], got["email"], got["note"], got["name"]) == (None, None, None, "王建国")
+
+
+@pytest.fixture
+def exported(kam: Kam, tmp_path: Path) -> Path:
+    _scenario(kam)
+    out = tmp_path / "out"
+    kam.ok("export", str(out))
+    return out
+
+
+def _refused(target: Kam, folder: Path, *words: str) -> None:
+    r = target("import", str(folder))
+    assert r.exit_code == 2, (r.stdout, r.stderr)
+    assert "Traceback" not in r.stderr
+    for word in words:
+        assert word in r.stderr, (word, r.stderr)
+    assert target.json("customer", "list") == []  # nothing was written
+
+
+@pytest.mark.parametrize("case", ["checksum", "count", "column", "cell", "kind", "version",
+                                  "manifest", "reference"])
+def test_import_refuses_bad_exports_whole(exported: Path, tmp_path: Path, kam: Kam,
+                                          case: str) -> None:
+    target = _fresh(tmp_path, "t", OTHER[kam.backend])
+    cust = (exported / "customer.csv").read_text(encoding="utf-8")
+    manifest_path = exported / "manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    if case == "checksum":
+        _rewrite(exported, "customer.csv", cust.replace("华东电力集团", "华东电力集圑"),
+                 fix_checksum=False)
+        _refused(target, exported, "customer.csv", "SHA-256")
+    elif case == "count":
+        lines = cust.splitlines(keepends=True)
+        _rewrite(exported, "customer.csv", "".join(lines[:2]) + lines[2].replace("CU2", "CU9"))
+        _refused(target, exported, "customer.csv", "2 rows, the manifest says 3")
+    elif case == "column":
+        _rewrite(exported, "customer.csv", cust.replace("grade", "rating", 1))
+        _refused(target, exported, "customer.csv", "unknown column 'rating'")
+    elif case == "cell":
+        _rewrite(exported, "customer.csv", cust.replace("1200000.50", "12O0000.50"))
+        _refused(target, exported, "customer.csv row 2, column potential")
+    elif case == "kind":
+        manifest["files"]["spaceship"] = {"file": "spaceship.csv", "rows": 0, "sha256": "x"}
+        manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+        _refused(target, exported, "spaceship")
+    elif case == "version":
+        manifest["version"] = 99
+        manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+        _refused(target, exported, "version 99")
+    elif case == "manifest":
+        manifest_path.unlink()
+        _refused(target, exported, "manifest.json", "missing")
+    elif case == "reference":
+        opp = (exported / "opportunity.csv").read_text(encoding="utf-8")
+        _rewrite(exported, "opportunity.csv", opp.replace(",CU1,", ",CU7,", 1))
+        _refused(target, exported, "opportunity.csv", "CU7")
+
+
+def test_import_needs_an_empty_workspace(exported: Path, kam: Kam) -> None:
+    r = kam("import", str(exported))
+    assert r.exit_code == 2 and "not empty" in r.stderr
+
+
+def test_a_failing_row_late_in_the_import_leaves_nothing(exported: Path, tmp_path: Path,
+                                                         kam: Kam) -> None:
+    events = (exported / "events.csv").read_text(encoding="utf-8")
+    lines = events.splitlines(keepends=True)
+    lines[-1] = lines[-1].replace("2026-", "2026/", 1)  # a bad time stamp in the last event
+    _rewrite(exported, "events.csv", "".join(lines))
+    target = _fresh(tmp_path, "t", OTHER[kam.backend])
+    _refused(target, exported, "events.csv", f"row {len(lines)}, column at")
+    ws = target.workspace()
+    try:
+        assert list(ws.storage.events()) == []
+    finally:
+        ws.close()
+
+
+def test_export_refuses_a_folder_that_is_not_an_export(kam: Kam, tmp_path: Path) -> None:
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "thesis.docx").write_text("keep me")
+    r = kam("export", str(folder))
+    assert r.exit_code == 2 and "not empty" in r.stderr
+    assert (folder / "thesis.docx").read_text() == "keep me"
+    out = tmp_path / "out"
+    kam.ok("export", str(out))
+    kam.ok("export", str(out))  # an earlier export may be replaced
+    assert (out / "manifest.json").stat().st_mode & 0o077 == 0
