@@ -1,0 +1,127 @@
+"""``kam check``: due and overdue events fire once per level, idempotent across runs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from kam import hookimpl
+from kam.plugin_manager import Plugins
+from kam.services import check, contracts, customers, opportunities, payments
+from kam.workspace import Workspace
+
+PLAN = "down_payment:30%:+10d,on_delivery:30%:+30d,on_acceptance:30%:+30d,warranty:10%:+12m"
+
+
+@pytest.fixture(autouse=True)
+def _today(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KAM_TODAY", "2026-03-02")
+
+
+def signed(kam: Any) -> str:
+    """A 1000000 contract signed on 2026-03-02: the 300000 down payment is due 03-12."""
+    cu = kam.id("customer", "add", "深圳智造", "--grade", "A")
+    opp = kam.id("opp", "add", cu, "MES 升级", "--amount", "1000000")
+    co = kam.id("contract", "create", opp, "--plan", PLAN)
+    kam.ok("contract", "review", co)
+    kam.ok("contract", "approve", co, "--by", "李经理")
+    kam.ok("contract", "sign", co)
+    return co
+
+
+def run(kam: Any, as_of: str) -> tuple[int, dict]:
+    r = kam("check", "--as-of", as_of, "--format", "json")
+    assert r.exit_code in (0, 1), r.stderr
+    return r.exit_code, r.json()
+
+
+def fired(data: dict) -> list[tuple[str, int | None]]:
+    return [(n["action"], n["level"]) for n in data["new"]]
+
+
+def test_check_fires_each_level_once(kam: Any) -> None:
+    signed(kam)
+    code, data = run(kam, "2026-03-11")
+    assert (code, fired(data)) == (0, [])
+    code, data = run(kam, "2026-03-12")
+    assert (code, fired(data)) == (0, [("due", None)])
+    code, data = run(kam, "2026-03-12")
+    assert (code, fired(data)) == (0, [])
+    code, data = run(kam, "2026-03-13")  # 1 day overdue
+    assert (code, fired(data)) == (1, [("overdue", 1)])
+    assert data["new"][0]["days_overdue"] == 1 and data["new"][0]["outstanding"] == "300000.00"
+    code, data = run(kam, "2026-03-13")  # the same day again: nothing new, still overdue
+    assert (code, fired(data)) == (1, [])
+    assert data["overdue_outstanding"] == {"CNY": "300000.00"}
+    code, data = run(kam, "2026-04-10")  # 29 days
+    assert (code, fired(data)) == (1, [])
+    code, data = run(kam, "2026-04-11")  # 30 days: exactly that level
+    assert (code, fired(data)) == (1, [("overdue", 30)])
+    code, data = run(kam, "2026-07-20")  # 130 days: 60 and 90 at once, each once
+    assert fired(data) == [("overdue", 60), ("overdue", 90)]
+    code, data = run(kam, "2026-07-21")
+    assert (code, fired(data)) == (1, [])
+    events = kam.json("history", data["overdue"][0]["id"])
+    levels = [e["payload"]["level"] for e in events if e["kind"] == "receivable.overdue"]
+    assert levels == [1, 30, 60, 90]
+
+
+def test_check_table_output_and_paid_stops_it(kam: Any) -> None:
+    co = signed(kam)
+    r = kam("check", "--as-of", "2026-03-14")
+    assert r.exit_code == 1
+    assert "overdue 1d" in r.stdout and "300000.00 CNY" in r.stdout
+    kam.ok("pay", "record", co, "300000", "--as-of", "2026-03-14")
+    r = kam("check", "--as-of", "2026-05-01")
+    assert r.exit_code == 0
+    assert "nothing new" in r.stdout and "0 milestone(s) overdue" in r.stdout
+
+
+def test_levels_from_config(kam: Any) -> None:
+    with (kam.path / "kam.toml").open("a", encoding="utf-8") as fh:
+        fh.write("\n[receivables]\noverdue_levels = [1, 15]\n")
+    signed(kam)
+    assert fired(run(kam, "2026-03-26")[1]) == [("due", None), ("overdue", 1)]  # 14 days
+    assert fired(run(kam, "2026-03-27")[1]) == [("overdue", 15)]  # 15 days
+    assert fired(run(kam, "2026-06-30")[1]) == []
+
+
+def test_bad_levels_are_bad_input(kam: Any) -> None:
+    with (kam.path / "kam.toml").open("a", encoding="utf-8") as fh:
+        fh.write("\n[receivables]\noverdue_levels = [0]\n")
+    r = kam("check")
+    assert r.exit_code == 2 and "overdue_levels" in r.stderr
+
+
+class Hooks:
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, str, int | None, str]] = []
+
+    @hookimpl
+    def kam_receivable_event(self, ws: Any, receivable: dict, action: str, level: int | None,
+                             event: dict) -> None:
+        self.calls.append((receivable["id"], action, level, event["kind"]))
+
+
+def test_receivable_event_hook_fires_after_commit(kam: Any) -> None:
+    plugins = Plugins()
+    hooks = Hooks()
+    plugins.register(hooks, "dunning")
+    ws = Workspace.open(kam.path, plugins=plugins, as_of="2026-03-02")
+    try:
+        cu = customers.add(ws, "成都川味", grade="C")
+        opp = opportunities.add(ws, cu["id"], "冷链", amount="200000")
+        co = contracts.create(ws, opp["id"], plan=PLAN)["id"]
+        contracts.review(ws, co)
+        contracts.approve(ws, co, "李经理")
+        contracts.sign(ws, co)
+        ws.today = ws.today.replace(month=3, day=13)
+        check.run(ws)
+        check.run(ws)
+        rc = list(ws.storage.find("receivable", {"contract_id": co}, order_by=("seq",)))[0]
+        assert hooks.calls == [(rc["id"], "due", None, "receivable.due"),
+                               (rc["id"], "overdue", 1, "receivable.overdue")]
+        payments.record(ws, co, "60000")
+        assert hooks.calls[-1] == (rc["id"], "paid", None, "payment.recorded")
+    finally:
+        ws.close()
