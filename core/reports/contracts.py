@@ -191,7 +191,7 @@ def battle_map(ws: Any, owner: str | None = None, customer: str | None = None,
         lines = []
         for v in views:
             due = v["due_date"].isoformat() if v["due_date"] else "—"
-            late = (tr(ws, f"（逾期{v['days_overdue']}天）", f" ({v['days_overdue']} days late)")
+            late = (tr(ws, f"（{v['days_overdue']}天）", f" ({v['days_overdue']} days)")
                     if v["days_overdue"] else "")
             lines.append(f"{kinds.get(v['kind'], v['kind'])} {v['amount']:,} {due} "
                          f"{states.get(v['state'], v['state'])}{late}")
