@@ -300,7 +300,8 @@ class CSVStorage:
             self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         except OSError as exc:
             raise StorageError(f"cannot create {self.folder}: {exc}") from None
-        if not (self.folder / SEQUENCE_FILE).exists() or self._needs_recovery():
+        if not (self.folder / SEQUENCE_FILE).exists() or self._needs_recovery() \
+                or self._has_leftovers():
             with self._locked():
                 self._recover()
                 self._create_missing()
@@ -347,6 +348,9 @@ class CSVStorage:
 
     def _needs_recovery(self) -> bool:
         return (self.folder / JOURNAL_FILE).exists()
+
+    def _has_leftovers(self) -> bool:
+        return next(iter(self.folder.glob(".*.tmp")), None) is not None
 
     def _fsync_dir(self) -> None:
         fd = os.open(self.folder, os.O_RDONLY)

@@ -1,0 +1,32 @@
+"""A stream of mutations on one workspace (run as a separate process by the tests).
+
+Usage: python writer.py WORKSPACE TAG COUNT   (COUNT < 0: until killed)
+Each round is three transactions that touch several files: a customer, a contact
+of it, and an edit of the customer.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from kam.services import contacts, customers
+from kam.workspace import Workspace
+
+
+def main() -> None:
+    path, tag, count = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+    ws = Workspace.open(path, as_of="2026-03-02")
+    ws.storage  # noqa: B018 - open the data before saying ready
+    print("ready", flush=True)
+    i = 0
+    while count < 0 or i < count:
+        cu = customers.add(ws, f"{tag}-{i}")
+        contacts.add(ws, cu["id"], f"{tag}-contact-{i}")
+        customers.edit(ws, cu["id"], grade="A")
+        i += 1
+    ws.close()
+
+
+if __name__ == "__main__":
+    main()
