@@ -69,6 +69,9 @@ DEALS = [
     (7, "影像设备联网", "450000", "CNY", "bidding", "N", "王磊", "26"),
     (4, "ERP 替换", "700000", "CNY", "lost", "N", "李娜", "15"),
     (7, "耗材集中采购", "150000", "CNY", "abandoned", "NI", "王磊", "8"),
+    (3, "Warehouse scanners phase 1", "260000", "USD", "implementation", "N", "Emily Chen",
+     "30"),
+    (6, "数据治理咨询", "480000", "CNY", "implementation", "N", "张伟", "33"),
 ]
 
 OUTCOMES = ["advance", "advance", "continuance", "order", "no_sale", "advance"]
@@ -104,7 +107,7 @@ def _populate(path: Path, plugins: Any) -> None:
     ws = Workspace.open(path, plugins=plugins, as_of=start)
     ws.actor = "demo"
     try:
-        cust_ids, contact_ids = [], {}
+        cust_ids, contact_ids, opp_ids = [], {}, []
         for i, (name, grade, matrix, ptype, rel, industry, region, potential) in enumerate(
             CUSTOMERS
         ):
@@ -139,6 +142,8 @@ def _populate(path: Path, plugins: Any) -> None:
                 decision_process="信息中心选型 → 总经理办公会决策",
                 close_date=(today + dt.timedelta(days=30 + n * 9)).isoformat())
             _walk(ws, opp["id"], target, imp, contact_ids[ci], n)
+            opp_ids.append(opp["id"])
+        _contracts(ws, today, opp_ids)
         ws.today = today
     finally:
         ws.close()
@@ -177,10 +182,70 @@ def _walk(ws: Any, opp_id: str, target: str, importance: str, contacts: list[str
             opportunities.bid(ws, opp_id, str(opp["amount"]), result="won")
         log(TYPES[n % len(TYPES)], OUTCOMES[n % len(OUTCOMES)], 3)
         if stage == "implementation":
-            opportunities.advance(ws, opp_id, force=True,
-                                  reason="合同已线下签署，系统待录入")
+            _contract(ws, opp_id, "signed")  # signing wins the deal and moves it on
         else:
             opportunities.advance(ws, opp_id)
+
+
+def _contract(ws: Any, opp_id: str, until: str) -> str:
+    """A contract for the deal, reviewed, approved and signed as far as ``until``."""
+    from kam.services import contracts
+
+    c = contracts.create(ws, opp_id, acceptance_criteria="按技术协议逐项验收，出具验收证书",
+                         change_cost="需求变更按 2000 元/人天计费",
+                         service_end=(ws.today + dt.timedelta(days=3 * 365)).isoformat(),
+                         terms=["delivery_place=客户现场", "dispute=提交上海仲裁委员会仲裁"])
+    if until == "draft":
+        return c["id"]
+    contracts.review(ws, c["id"])
+    approvers = {"sales_manager": "销售经理 陈静", "sales_director": "销售总监 刘洋",
+                 "general_manager": "总经理 王建华", "finance": "财务总监 周敏"}
+    needed = contracts.missing_roles(ws, ws.get("contract", c["id"]))
+    for role in needed[: 1 if until == "in_review" else None]:
+        contracts.approve(ws, c["id"], approvers.get(role, role), role=role, comment="同意")
+    if until == "signed":
+        contracts.sign(ws, c["id"])
+    return c["id"]
+
+
+def _contracts(ws: Any, today: dt.date, opp_ids: list[str]) -> None:
+    """After signing: deliveries, acceptances, payments (some late), a closed and a
+    terminated contract, a write-off; contracts waiting in draft, review and approval."""
+    from kam.services import contract_lifecycle as life
+    from kam.services import contracts, payments, receivables
+
+    def on(days_ago: int) -> str:
+        ws.today = today - dt.timedelta(days=days_ago)
+        return ws.today.isoformat()
+
+    def signed(n: int) -> tuple[str, list[dict]]:
+        c = next(iter(contracts.list_(ws, opp=opp_ids[n], status="signed")))
+        return c["id"], receivables.of_contract(ws, c["id"])
+
+    co, ms = signed(0)  # 智能变电站: down payment on time, delivery payment half and late
+    on(85)
+    payments.record(ws, co, str(ms[0]["amount"]), ref="招行回单 0001")
+    life.deliver(ws, co, on(70))
+    life.accept(ws, co, on(30), "initial")
+    payments.record(ws, co, str(ms[1]["amount"] / 2), ref="招行回单 0002")
+    co, ms = signed(16)  # Warehouse scanners: paid through acceptance, closed
+    on(40)
+    payments.record(ws, co, str(ms[0]["amount"]), ref="DBS 7781")
+    life.deliver(ws, co, on(38))
+    payments.record(ws, co, str(ms[1]["amount"]), ref="DBS 7790")
+    life.accept(ws, co, on(25), "final")
+    payments.record(ws, co, str(ms[2]["amount"]), ref="DBS 7802")
+    life.close(ws, co, on(5))
+    co, ms = signed(17)  # 数据治理咨询: a third of the advance, then terminated
+    on(30)
+    payments.record(ws, co, str((ms[0]["amount"] / 3).quantize(ms[0]["amount"])))
+    life.terminate(ws, co, "客户组织架构调整，项目取消", on(12))
+    for m in ms[1:]:
+        receivables.write_off(ws, m["id"], by="财务总监 周敏", reason="合同终止，不再收取")
+    on(0)
+    _contract(ws, opp_ids[1], "approved")  # 配网自动化二期
+    _contract(ws, opp_ids[9], "in_review")  # GMP data integrity suite
+    _contract(ws, opp_ids[0], "draft")  # a follow-on service contract in draft
 
 
 def _summary(path: Path, plugins: Any, lang: str | None) -> str:
