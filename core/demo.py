@@ -187,14 +187,15 @@ def _walk(ws: Any, opp_id: str, target: str, importance: str, contacts: list[str
             opportunities.advance(ws, opp_id)
 
 
-def _contract(ws: Any, opp_id: str, until: str) -> str:
+def _contract(ws: Any, opp_id: str, until: str, **attrs: Any) -> str:
     """A contract for the deal, reviewed, approved and signed as far as ``until``."""
     from kam.services import contracts
 
-    c = contracts.create(ws, opp_id, acceptance_criteria="按技术协议逐项验收，出具验收证书",
-                         change_cost="需求变更按 2000 元/人天计费",
-                         service_end=(ws.today + dt.timedelta(days=3 * 365)).isoformat(),
-                         terms=["delivery_place=客户现场", "dispute=提交上海仲裁委员会仲裁"])
+    attrs = {"acceptance_criteria": "按技术协议逐项验收，出具验收证书",
+             "change_cost": "需求变更按 2000 元/人天计费",
+             "service_end": (ws.today + dt.timedelta(days=3 * 365)).isoformat(),
+             "terms": ["delivery_place=客户现场", "dispute=提交上海仲裁委员会仲裁"]} | attrs
+    c = contracts.create(ws, opp_id, **attrs)
     if until == "draft":
         return c["id"]
     contracts.review(ws, c["id"])
@@ -245,7 +246,11 @@ def _contracts(ws: Any, today: dt.date, opp_ids: list[str]) -> None:
     on(0)
     _contract(ws, opp_ids[1], "approved")  # 配网自动化二期
     _contract(ws, opp_ids[9], "in_review")  # GMP data integrity suite
-    _contract(ws, opp_ids[0], "draft")  # a follow-on service contract in draft
+    _contract(ws, opp_ids[9], "draft", title="Service level agreement", amount="60000",
+              plan="fixed_date:50%:" + (today + dt.timedelta(days=90)).isoformat()
+              + ",fixed_date:50%:" + (today + dt.timedelta(days=270)).isoformat())
+    _contract(ws, opp_ids[0], "signed", title="运维服务（首年）", amount="300000",
+              plan="down_payment:50%:+10d,on_acceptance:50%:+30d")
 
 
 def _summary(path: Path, plugins: Any, lang: str | None) -> str:
