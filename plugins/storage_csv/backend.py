@@ -184,6 +184,19 @@ _PARSERS: dict[str, Callable[[str], Any] | None] = {
 }
 
 
+_PASSTHROUGH = {"text", "int", "decimal", "datetime"}
+_CONVERTED: dict[Kind, list[tuple[str, str]]] = {}
+
+
+def _converted(k: Kind) -> list[tuple[str, str]]:
+    """The fields of a kind whose stored form differs from the record value."""
+    found = _CONVERTED.get(k)
+    if found is None:
+        found = _CONVERTED[k] = [(f.name, f.type) for f in k.fields
+                                 if f.type not in _PASSTHROUGH]
+    return found
+
+
 def _id_key(record_id: str) -> tuple[int, str]:
     return id_number(record_id), record_id
 
@@ -534,7 +547,12 @@ class CSVStorage:
 
     @staticmethod
     def _out(k: Kind, row: Row) -> Record:
-        return {f.name: from_stored(f.type, row.get(f.name)) for f in k.fields}
+        out = dict(row)
+        for name, ftype in _converted(k):
+            value = out.get(name)
+            if value is not None:
+                out[name] = from_stored(ftype, value)
+        return out
 
     # --- protocol ----------------------------------------------------------------------
 
