@@ -137,3 +137,28 @@ def test_csv_file_damage_is_reported_with_file_row_and_column(tmp_path: Path) ->
     problems = _problems(kam)
     assert problems == [{"check": "integrity", "problem": f"{path} row 2, column potential: "
                          "'5O0000' is not an amount"}]
+
+
+def test_contract_money_invariants(kam: Kam) -> None:
+    ids = _setup(kam)
+    opp = kam.id("opp", "add", ids["cu"], "监控平台", "--amount", "1000")
+    co = kam.id("contract", "create", opp, "--number", "HT-1", "--plan",
+                "down_payment:30%:+10d,on_delivery:70%:+30d", "--acceptance-criteria", "验收",
+                "--change-cost", "按人天", "--service-end", "2027-12-31")
+    kam.ok("contract", "review", co)
+    kam.ok("contract", "approve", co, "--by", "经理")
+    kam.ok("contract", "sign", co, "--date", "2026-03-01")
+    kam.ok("pay", "record", co, "300")
+    assert _problems(kam) == []
+    ws = kam.workspace()
+    try:
+        rc = next(ws.storage.find("receivable", {"contract_id": co}))
+        with ws.mutation("test.tampered", rc["id"]):
+            ws.storage.update("receivable", rc["id"], {"amount": Decimal("200.00")})
+    finally:
+        ws.close()
+    found = {p["problem"] for p in _problems(kam) if p["check"] == "contract_money"}
+    assert found == {
+        f"receivable {rc['id']}: paid and written off 300.00 exceed its amount 200.00",
+        f"contract {co}: milestones sum to 900.00, not the contract amount 1000.00",
+    }

@@ -8,10 +8,8 @@ adds an invariant (say, milestones summing to the contract amount) calls
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterable
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from kam.errors import KamError
@@ -110,30 +108,36 @@ def event_coverage(ws: Workspace, seen: Seen) -> Iterable[str]:
 
 def attachments(ws: Workspace, seen: Seen) -> Iterable[str]:
     """Attached evidence files still exist and still have their recorded SHA-256."""
-    k = KINDS.get("attachment")
-    if k is None or k.field("path") is None or k.field("sha256") is None:
-        return
+    from kam.services.contract_evidence import check_file
+
     for record in ws.storage.find("attachment"):
-        if not record.get("path"):
-            continue
-        path = Path(record["path"]).expanduser()
-        if not path.is_absolute():
-            path = ws.path / path
-        try:
-            digest = _sha256(path)
-        except OSError as exc:
-            yield f"attachment {record['id']}: {path} cannot be read ({exc.strerror or exc})"
-            continue
-        if record.get("sha256") and digest != str(record["sha256"]).lower():
-            yield f"attachment {record['id']}: {path} changed (SHA-256 differs from the record)"
+        result = check_file(record)
+        if result["status"] == "missing":
+            yield f"attachment {record['id']}: {record['path']} cannot be read (missing?)"
+        elif result["status"] == "changed":
+            yield f"attachment {record['id']}: {record['path']} changed (SHA-256 differs " \
+                  "from the record)"
 
 
-def _sha256(path: Path) -> str:
-    sha = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            sha.update(block)
-    return sha.hexdigest()
+def contract_money(ws: Workspace, seen: Seen) -> Iterable[str]:
+    """A signed contract's milestones sum to its amount exactly; nothing is over-collected;
+    each payment's allocations add up to the payment (回款 invariants)."""
+    zero = Decimal("0.00")
+    sums: dict[str, Decimal] = {}
+    for r in ws.storage.find("receivable", order_by=()):
+        sums[r["contract_id"]] = sums.get(r["contract_id"], zero) + r["amount"]
+        taken = (r.get("paid") or zero) + (r.get("written_off") or zero)
+        if taken > r["amount"]:
+            yield f"receivable {r['id']}: paid and written off {taken} exceed its amount " \
+                  f"{r['amount']}"
+    for c in ws.storage.find("contract", order_by=()):
+        if c["id"] in sums and sums[c["id"]] != c["amount"]:
+            yield f"contract {c['id']}: milestones sum to {sums[c['id']]}, not the contract " \
+                  f"amount {c['amount']}"
+    for p in ws.storage.find("payment", order_by=()):
+        allocated = sum((Decimal(a["amount"]) for a in p.get("allocations") or []), zero)
+        if allocated != p["amount"]:
+            yield f"payment {p['id']}: allocations sum to {allocated}, not {p['amount']}"
 
 
 def _id_key(record_id: str) -> tuple[int, str]:
@@ -148,6 +152,7 @@ CHECKS: list[tuple[str, Check]] = [
     ("money", money),
     ("events", event_coverage),
     ("attachments", attachments),
+    ("contract_money", contract_money),
 ]
 
 
