@@ -254,28 +254,30 @@ def _contracts(ws: Any, today: dt.date, opp_ids: list[str]) -> None:
 
 
 def _summary(path: Path, plugins: Any, lang: str | None) -> str:
-    from kam.output import render
-    from kam.reports import pipeline
+    """The pipeline and aging reports of the new workspace, and where to go next."""
+    from kam.services import reports
     from kam.workspace import Workspace
 
     ws = Workspace.open(path, plugins=plugins, lang=lang)
     try:
-        report = pipeline.build(ws)
-        table = report.tables[0]
-        text = render(table.rows + table.totals, "table", table.columns)
-        opps = ws.storage.count("opportunity")
-        acts = ws.storage.count("activity")
-        custs = ws.storage.count("customer")
+        shown = [reports.render(ws, reports.build(ws, name), "table").rstrip("\n")
+                 for name in ("pipeline", "aging")]
+        counts = {plural: ws.storage.count(kind) for kind, plural in (
+            ("customer", "customers"), ("opportunity", "opportunities"),
+            ("activity", "activities"), ("contract", "contracts"),
+            ("receivable", "payment milestones"), ("payment", "payments"))}
     finally:
         ws.close()
+    totals = ", ".join(f"{n} {plural}" for plural, n in counts.items())
     return (
-        f"kam demo workspace built at {path}\n"
-        f"{custs} customers, {opps} opportunities, {acts} activities\n\n"
-        f"{report.title} — {report.as_of}\n{text}\n\n"
-        "Explore it:\n"
+        f"kam demo workspace built at {path}\n{totals}\n\n"
+        + "\n\n".join(shown)
+        + "\n\nExplore it:\n"
         f"  kam --workspace {path} opp list\n"
-        f"  kam --workspace {path} opp show OP3\n"
-        f"  kam --workspace {path} opp advance OP3\n"
+        f"  kam --workspace {path} opp show OP3          # what its next gate still needs\n"
+        f"  kam --workspace {path} receivable list --overdue\n"
+        f"  kam --workspace {path} report battle-map --format md\n"
+        f"  kam --workspace {path} check                 # due/overdue, as cron would run it\n"
         f"  kam --workspace {path} history OP1\n"
         f"  export KAM_HOME={path}   # then plain `kam opp list`\n"
     )
