@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from conftest import Kam
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from conftest import Kam
 
 
 def _events(kam: Kam) -> int:

@@ -8,7 +8,6 @@ import textwrap
 from pathlib import Path
 
 from conftest import Kam
-
 from kam import hookspecs
 
 ROOT = Path(__file__).resolve().parents[1]

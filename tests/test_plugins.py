@@ -6,7 +6,6 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
 from conftest import Kam
 
 MIN_AMOUNT_RULE = '''

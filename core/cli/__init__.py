@@ -121,7 +121,7 @@ def _close(ctx: Any) -> None:
 
 def make_app(plugins: Any = None) -> typer.Typer:
     """Build a fresh app: sub-apps, global options, and the plugins' commands."""
-    from kam.cli import admin
+    from kam.cli import admin, check, data, today
     from kam.cli.common import State
     from kam.plugin_manager import Plugins
 
@@ -157,11 +157,8 @@ def make_app(plugins: Any = None) -> typer.Typer:
         for failure in pm.failures:
             typer.echo(f"kam: warning: {failure}", err=True)
 
-    admin.register(app)
-    __import__("kam.cli.data", fromlist=["register"]).register(app)
-    from kam.cli import check
-
-    check.register(app)
+    for module in (admin, check, data, today):
+        module.register(app)
     pm.register_commands(app)
     return app
 

@@ -1,0 +1,25 @@
+"""kam today — the morning list."""
+
+from __future__ import annotations
+
+import typer
+from kam.cli.common import AsOfOpt, open_ws
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("today")
+    def today(
+        ctx: typer.Context,
+        owner: str = typer.Option(None, "--owner", help="Only this owner's work."),
+        days: int = typer.Option(7, "--days", min=0, help="Look this many days ahead."),
+        as_of: str = AsOfOpt,
+        fmt: str = typer.Option("table", "--format", "-f", help="table, json, csv, md, ..."),
+    ) -> None:
+        """Next steps due, receivables due/overdue, stalled deals, renewals."""
+        from kam.reports import today as report
+        from kam.services import reports
+
+        ws = open_ws(ctx, as_of)
+        chosen = reports.resolve_format(ws, fmt, None)
+        typer.echo(reports.render(ws, report.build(ws, owner=owner, days=days), chosen),
+                   nl=False)

@@ -1,0 +1,83 @@
+"""``kam today`` (今日待办): what a key-account manager acts on this morning —
+next steps falling due, milestones due or overdue, stalled deals, renewals ahead.
+
+It composes the standard reports' own tables (stalled deals from the activity report,
+contracts ending from the renewals report, receivable states from
+``receivable_view``) rather than computing any of them again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from kam.errors import InputError
+from kam.reports import Report, Table
+from kam.reports.common import new_report, tr, vocab_display
+
+
+def build(ws: Any, owner: str | None = None, days: Any = None, **_: Any) -> Report:
+    from kam.reports import activity, contracts
+
+    ahead = int(days) if days is not None else 7
+    if ahead < 0:
+        raise InputError("--days: must not be negative")
+    horizon = ws.today + dt.timedelta(days=ahead)
+    report = new_report(ws, "today", "今日待办", "Today", days=ahead)
+    report.tables.append(_next_steps(ws, owner, horizon))
+    report.tables.append(_receivables(ws, owner, horizon))
+    report.tables.append(activity.build(ws, owner=owner).table("stalled"))
+    report.tables.append(contracts.renewals(ws, owner=owner).table("ending"))
+    return report
+
+
+def _next_steps(ws: Any, owner: str | None, horizon: dt.date) -> Table:
+    """The latest call on each live deal (or customer) whose next step is due by ``horizon``:
+    a later call supersedes an earlier one's next step."""
+    # deals still being worked: open ones, and won ones still in implementation
+    open_deals = {o["id"] for o in ws.storage.find(
+        "opportunity", {"status__in": ["open", "won"], "completed_at__isnull": True},
+        order_by=())}
+    latest: dict[str, dict[str, Any]] = {}
+    where: dict[str, Any] = {"date__le": ws.today}
+    if owner:
+        where["owner"] = owner
+    for act in ws.storage.find("activity", where, order_by=("date", "id")):
+        opp = act.get("opportunity_id")
+        if opp and opp not in open_deals:
+            continue
+        latest[opp or act["customer_id"]] = act
+    rows = [
+        {"next_due": a["next_due"], "next_step": a.get("next_step"), "record_id": key,
+         "customer_id": a["customer_id"], "owner": a.get("owner"), "activity_id": a["id"],
+         "days_late": max((ws.today - a["next_due"]).days, 0)}
+        for key, a in latest.items()
+        if a.get("next_due") is not None and a["next_due"] <= horizon
+    ]
+    rows.sort(key=lambda r: (r["next_due"], r["record_id"]))
+    headers = {"next_due": tr(ws, "下一步到期", "Next due"),
+               "days_late": tr(ws, "已过天数", "Days late"),
+               "record_id": tr(ws, "商机/客户", "Deal or customer"),
+               "next_step": tr(ws, "下一步", "Next step"),
+               "activity_id": tr(ws, "拜访编号", "Activity")}
+    return Table("next_steps", ["next_due", "days_late", "record_id", "customer_id", "owner",
+                                "next_step", "activity_id"], rows,
+                 title=tr(ws, "到期的下一步", "Next steps due"), headers=headers)
+
+
+def _receivables(ws: Any, owner: str | None, horizon: dt.date) -> Table:
+    from kam.services import receivables
+
+    rows = [
+        {k: v[k] for k in ("id", "contract_id", "customer_id", "kind", "due_date", "state",
+                           "days_overdue", "outstanding", "currency")}
+        for v in receivables.list_(ws, owner=owner)
+        if v["state"] in receivables.OPEN_STATES and v["due_date"] is not None
+        and v["due_date"] <= horizon
+    ]
+    rows.sort(key=lambda r: (-r["days_overdue"], r["due_date"], r["id"]))
+    return Table("receivables", ["id", "contract_id", "customer_id", "kind", "due_date",
+                                 "state", "days_overdue", "outstanding", "currency"], rows,
+                 title=tr(ws, "到期和逾期的回款", "Payment milestones due or overdue"),
+                 display={"kind": vocab_display(ws, "milestone_kind"),
+                          "state": vocab_display(ws, "receivable_state")})
