@@ -82,6 +82,8 @@ class Workspace:
     _storage: Storage | None = None
     warnings: list[str] = field(default_factory=list)
     _today_fixed: bool = False
+    _depth: int = 0
+    _deferred: list[Callable[[], None]] = field(default_factory=list)
 
     @classmethod
     def open(
@@ -160,6 +162,29 @@ class Workspace:
     # --- mutations ------------------------------------------------------------------
 
     @contextmanager
+    def writing(self) -> Iterator[None]:
+        """Hold the write transaction around a whole service call: what it reads, checks
+        and writes happens under the writer's lock, so no concurrent change is lost.
+
+        Event hooks fired inside run after the outermost commit; on error, never.
+        """
+        outer = self._depth == 0
+        self._depth += 1
+        try:
+            with self.storage.transaction():
+                yield
+        except BaseException:
+            if outer:
+                self._deferred.clear()
+            raise
+        finally:
+            self._depth -= 1
+        if outer:
+            deferred, self._deferred = self._deferred, []
+            for run in deferred:
+                run()
+
+    @contextmanager
     def mutation(
         self,
         kind: str,
@@ -172,10 +197,9 @@ class Workspace:
         Event hooks run after the commit; a failing one is reported, never undoes it.
         """
         m = Mutation(kind, record_id, dict(payload or {}), list(refs or []))
-        storage = self.storage
-        with storage.transaction():
+        with self.writing():
             yield m
-            m.event = storage.append_event(
+            m.event = self.storage.append_event(
                 {
                     "at": self.now(),
                     "actor": self.actor,
@@ -185,7 +209,10 @@ class Workspace:
                     "refs": sorted({r for r in m.refs if r and r != m.record_id}),
                 }
             )
-        event = m.event
+            self._deferred.append(lambda: self._committed(m))
+
+    def _committed(self, m: Mutation) -> None:
+        event = m.event or {}
         self.warnings.extend(self.plugins.event("kam_event_committed", ws=self, event=event))
         for fn in m.after:
             try:
@@ -194,7 +221,10 @@ class Workspace:
                 self.warnings.append(f"after-commit step failed: {exc}")
 
     def fire(self, hook: str, **kwargs: Any) -> None:
-        """Fire an event hook; failures become warnings the CLI prints."""
+        """Fire an event hook after the commit; failures become warnings the CLI prints."""
+        if self._depth:
+            self._deferred.append(lambda: self.fire(hook, **kwargs))
+            return
         self.warnings.extend(self.plugins.event(hook, ws=self, **kwargs))
 
     def get(self, kind: str, record_id: str) -> Record:

@@ -9,13 +9,14 @@ from kam import values
 from kam.errors import InputError
 from kam.kinds import kind_of_id
 from kam.models import Activity
-from kam.services.common import clean_changes, dump, validate
+from kam.services.common import atomic, clean_changes, dump, validate
 from kam.workspace import Workspace
 
 #: this many ``continuance`` outcomes in a row on one deal is a warning
 CONTINUANCE_RUN = 3
 
 
+@atomic
 def log(ws: Workspace, record_id: str, *, type: str, date: str | None = None,
         contacts: Sequence[str] = (), outcome: str | None = None, note: str | None = None,
         next_step: str | None = None, next_due: str | None = None,

@@ -16,6 +16,7 @@ from typing import Any
 
 from kam import values
 from kam.errors import InputError
+from kam.services.common import atomic
 from kam.services.receivables import receivable_view
 from kam.workspace import Workspace
 
@@ -56,6 +57,7 @@ def fired(ws: Workspace) -> tuple[set[str], set[tuple[str, int]]]:
     return due, overdue
 
 
+@atomic
 def run(ws: Workspace) -> dict[str, Any]:
     """Fire what is new today; report it and everything overdue (the exit code's basis)."""
     today = ws.today

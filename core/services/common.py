@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import functools
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from kam.errors import InputError, NotFoundError, RefusedError
@@ -11,6 +12,7 @@ from kam.workspace import Workspace
 from pydantic import BaseModel, ValidationError
 
 M = TypeVar("M", bound=BaseModel)
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def validate(model: type[M], data: dict[str, Any]) -> M:
@@ -72,3 +74,16 @@ def find_one(ws: Workspace, kind: str, record_id: str) -> dict[str, Any]:
 def clean_changes(changes: dict[str, Any]) -> dict[str, Any]:
     """Drop options the user did not give (None), keep explicit empties."""
     return {k: v for k, v in changes.items() if v is not None}
+
+
+def atomic(fn: F) -> F:
+    """Run a mutating service under one write transaction (see ``Workspace.writing``):
+    its reads, rule checks and writes see no concurrent change, and a refusal anywhere
+    leaves nothing behind."""
+
+    @functools.wraps(fn)
+    def wrapper(ws: Workspace, *args: Any, **kwargs: Any) -> Any:
+        with ws.writing():
+            return fn(ws, *args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]

@@ -6,10 +6,11 @@ from collections.abc import Iterator
 from typing import Any
 
 from kam.models import Contact
-from kam.services.common import clean_changes, dump, parse_fields, validate
+from kam.services.common import atomic, clean_changes, dump, parse_fields, validate
 from kam.workspace import Workspace
 
 
+@atomic
 def add(ws: Workspace, customer_id: str, name: str, *, fields: list[str] = (),
         **attrs: Any) -> dict[str, Any]:
     customer = ws.get("customer", customer_id)
@@ -26,6 +27,7 @@ def add(ws: Workspace, customer_id: str, name: str, *, fields: list[str] = (),
     return record
 
 
+@atomic
 def edit(ws: Workspace, contact_id: str, *, fields: list[str] = (), **attrs: Any) -> dict:
     current = ws.get("contact", contact_id)
     changes = clean_changes(attrs)

@@ -11,7 +11,7 @@ from typing import Any
 from kam import vocab
 from kam.errors import InputError
 from kam.models.contracts import Attachment
-from kam.services.common import dump, validate
+from kam.services.common import atomic, dump, validate
 from kam.workspace import Workspace
 
 
@@ -23,6 +23,7 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
+@atomic
 def attach(ws: Workspace, contract_id: str, file: str, kind: str = "other") -> dict[str, Any]:
     """Record a document by its absolute path, size and SHA-256 (the file stays where it is)."""
     contract = ws.get("contract", contract_id)

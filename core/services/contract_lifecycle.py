@@ -11,6 +11,7 @@ from kam import values, vocab
 from kam.errors import InputError, RefusedError
 from kam.models.contracts import ENDED, SIGNED
 from kam.services import contract_plan as plans
+from kam.services.common import atomic
 from kam.services.receivables import of_contract
 from kam.workspace import Workspace
 
@@ -67,6 +68,7 @@ def _step(ws: Workspace, contract: dict[str, Any], kind: str, action: str,
     return {"contract": updated, "due": started}
 
 
+@atomic
 def deliver(ws: Workspace, contract_id: str, date: str | None = None) -> dict[str, Any]:
     """Delivery done (到货): on-delivery milestones fall due after their offset."""
     contract = _signed(ws, contract_id, "delivered")
@@ -78,6 +80,7 @@ def deliver(ws: Workspace, contract_id: str, date: str | None = None) -> dict[st
                  {"delivered_on": on, "status": "executing"}, "delivered", on)
 
 
+@atomic
 def accept(ws: Workspace, contract_id: str, date: str | None = None,
            stage: str = "final") -> dict[str, Any]:
     """Acceptance (验收): ``initial`` (初验) or ``final`` (终验); final acceptance starts
@@ -105,6 +108,7 @@ def accept(ws: Workspace, contract_id: str, date: str | None = None,
                  {"stage": "final"})
 
 
+@atomic
 def close(ws: Workspace, contract_id: str, date: str | None = None) -> dict[str, Any]:
     """Close the project (结项) after final acceptance; open milestones stay collectable."""
     contract = _signed(ws, contract_id, "closed")
@@ -116,6 +120,7 @@ def close(ws: Workspace, contract_id: str, date: str | None = None) -> dict[str,
                  {"closed_on": on, "status": "closed"}, None, on)
 
 
+@atomic
 def terminate(ws: Workspace, contract_id: str, reason: str,
               date: str | None = None) -> dict[str, Any]:
     """End a contract early (终止), with the reason; open milestones stay for write-off."""
@@ -130,6 +135,7 @@ def terminate(ws: Workspace, contract_id: str, reason: str,
                  None, on, {"reason": reason.strip()})
 
 
+@atomic
 def handover(ws: Workspace, contract_id: str, **form: Any) -> dict[str, Any]:
     """The presales-to-implementation handover form (售前与工程实施交接单).
 

@@ -18,7 +18,7 @@ from kam.errors import InputError, RefusedError
 from kam.findings import Finding, blocking
 from kam.models.contracts import ENDED, SIGNED, UNSIGNED, Contract
 from kam.services import contract_plan as plans
-from kam.services.common import clean_changes, dump, parse_fields, validate
+from kam.services.common import atomic, clean_changes, dump, parse_fields, validate
 from kam.services.receivables import receivable_view
 from kam.workspace import Workspace
 
@@ -186,6 +186,7 @@ def _attrs(ws: Workspace, attrs: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+@atomic
 def create(ws: Workspace, opp_id: str, *, fields: Sequence[str] = (),
            **attrs: Any) -> dict[str, Any]:
     """A draft contract for an opportunity; amount and currency default to the deal's."""
@@ -232,6 +233,7 @@ def _unique_number(ws: Workspace, number: str, own_id: str | None = None) -> Non
             raise InputError(f"--number: {number} is already contract {other['id']}")
 
 
+@atomic
 def edit(ws: Workspace, contract_id: str, *, fields: Sequence[str] = (),
          **attrs: Any) -> dict[str, Any]:
     """Change an unsigned contract; it goes back to draft (review and approve again)."""
@@ -263,6 +265,7 @@ def edit(ws: Workspace, contract_id: str, *, fields: Sequence[str] = (),
 # --- review and approval --------------------------------------------------------------
 
 
+@atomic
 def review(ws: Workspace, contract_id: str) -> dict[str, Any]:
     """Run the contract review (合同评审) and record it; a clean draft goes to review.
 
@@ -291,6 +294,7 @@ def review(ws: Workspace, contract_id: str) -> dict[str, Any]:
     return {"contract": {**contract, **changes}, "findings": findings, "blocked": blocked}
 
 
+@atomic
 def approve(ws: Workspace, contract_id: str, by: str, *, role: str | None = None,
             comment: str | None = None, reject: bool = False) -> dict[str, Any]:
     """Record an approval or rejection (审批留痕: approver, role, time, decision, comment).
@@ -368,6 +372,7 @@ def _pick_role(role: str | None, outstanding: list[str], needed: list[str]) -> s
 # --- signing --------------------------------------------------------------------------
 
 
+@atomic
 def sign(ws: Workspace, contract_id: str, date: str | None = None) -> dict[str, Any]:
     """Sign (签订合同): wins the opportunity, creates and schedules the milestones.
 
@@ -442,6 +447,7 @@ def _schedule(contract: dict[str, Any], on: dt.date) -> list[dict[str, Any]]:
 # --- amendments -----------------------------------------------------------------------
 
 
+@atomic
 def amend(ws: Workspace, contract_id: str, delta: str, reason: str) -> dict[str, Any]:
     """Change the amount (合同变更) by ``delta`` with a reason; never silently.
 

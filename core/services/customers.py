@@ -7,10 +7,11 @@ from typing import Any
 
 from kam import vocab
 from kam.models import Customer
-from kam.services.common import clean_changes, dump, parse_fields, validate
+from kam.services.common import atomic, clean_changes, dump, parse_fields, validate
 from kam.workspace import Workspace
 
 
+@atomic
 def add(ws: Workspace, name: str, *, fields: list[str] = (), **attrs: Any) -> dict[str, Any]:
     custom = parse_fields(ws, "customer", fields)
     attrs = clean_changes(attrs)
@@ -27,6 +28,7 @@ def add(ws: Workspace, name: str, *, fields: list[str] = (), **attrs: Any) -> di
     return record
 
 
+@atomic
 def edit(ws: Workspace, customer_id: str, *, fields: list[str] = (), **attrs: Any) -> dict:
     current = ws.get("customer", customer_id)
     changes = clean_changes(attrs)
@@ -43,6 +45,7 @@ def edit(ws: Workspace, customer_id: str, *, fields: list[str] = (), **attrs: An
     return {**current, **diff}
 
 
+@atomic
 def flag(ws: Workspace, customer_id: str, flag_type: str, note: str | None = None,
          review: str | None = None) -> dict:
     """Record an anomaly flag with who collected it and when (异常客户信息表)."""

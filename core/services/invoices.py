@@ -9,12 +9,13 @@ from typing import Any
 from kam import values
 from kam.errors import InputError, RefusedError
 from kam.models.contracts import Invoice
-from kam.services.common import dump, validate
+from kam.services.common import atomic, dump, validate
 from kam.workspace import Workspace
 
 ZERO = Decimal("0.00")
 
 
+@atomic
 def issue(ws: Workspace, contract_id: str, amount: str, number: str, *,
           milestone: str | None = None, date: str | None = None) -> dict[str, Any]:
     contract = ws.get("contract", contract_id)

@@ -10,12 +10,13 @@ from kam.errors import InputError, RefusedError
 from kam.findings import blocking
 from kam.models import Lead
 from kam.services import opportunities
-from kam.services.common import clean_changes, dump, parse_fields, validate
+from kam.services.common import atomic, clean_changes, dump, parse_fields, validate
 from kam.workspace import Workspace
 
 BANT_FIELDS = ("budget_confirmed", "budget_amount", "authority_contact_id", "need", "timeline")
 
 
+@atomic
 def add(ws: Workspace, customer_id: str, title: str, *, fields: list[str] = (),
         **attrs: Any) -> dict[str, Any]:
     customer = ws.get("customer", customer_id)
@@ -45,6 +46,7 @@ def _with_authority(ws: Workspace, lead: dict, changes: dict[str, Any]) -> dict[
     return changes
 
 
+@atomic
 def edit(ws: Workspace, lead_id: str, **attrs: Any) -> dict[str, Any]:
     """Record BANT, SPIN and other facts without qualifying yet."""
     lead = ws.get("lead", lead_id)
@@ -62,6 +64,7 @@ def edit(ws: Workspace, lead_id: str, **attrs: Any) -> dict[str, Any]:
     return {**lead, **diff}
 
 
+@atomic
 def qualify(ws: Workspace, lead_id: str, **bant: Any) -> dict[str, Any]:
     """Run the qualification rules; a qualified lead becomes an opportunity.
 
@@ -99,6 +102,7 @@ def qualify(ws: Workspace, lead_id: str, **bant: Any) -> dict[str, Any]:
             "findings": findings}
 
 
+@atomic
 def drop(ws: Workspace, lead_id: str, reason: str) -> dict[str, Any]:
     lead = ws.get("lead", lead_id)
     if lead["status"] != "open":

@@ -11,7 +11,7 @@ from kam.errors import InputError, RefusedError
 from kam.findings import Finding, blocking
 from kam.models import Opportunity
 from kam.pipeline import Pipeline
-from kam.services.common import clean_changes, dump, parse_fields, validate
+from kam.services.common import atomic, clean_changes, dump, parse_fields, validate
 from kam.workspace import Workspace
 
 CLOSED = ("lost", "abandoned")
@@ -34,6 +34,7 @@ def new_record(ws: Workspace, data: dict[str, Any]) -> dict[str, Any]:
     return dump(draft) | {"created_at": now, "updated_at": now}
 
 
+@atomic
 def add(ws: Workspace, customer_id: str, title: str, *, fields: Sequence[str] = (),
         **attrs: Any) -> dict[str, Any]:
     customer = ws.get("customer", customer_id)
@@ -54,6 +55,7 @@ def _open(opp: dict[str, Any]) -> None:
         raise RefusedError(f"opportunity {opp['id']} is {opp['status']}; it cannot change stage")
 
 
+@atomic
 def edit(ws: Workspace, opp_id: str, *, fields: Sequence[str] = (), **attrs: Any) -> dict:
     current = ws.get("opportunity", opp_id)
     changes = clean_changes(attrs)
@@ -92,6 +94,7 @@ def forced_probability(ws: Workspace, probability: int) -> int:
     return int((Decimal(probability) * (100 - penalty) / 100).to_integral_value())
 
 
+@atomic
 def advance(ws: Workspace, opp_id: str, to: str | None = None, *, force: bool = False,
             reason: str | None = None) -> dict[str, Any]:
     """Move to the next stage (or ``to``), checking the key node of every stage left.
@@ -236,6 +239,7 @@ def win_in_mutation(ws: Workspace, opp: dict, contract_id: str, tasks: Sequence[
     return updated, notify
 
 
+@atomic
 def set_checklist(ws: Workspace, opp_id: str, tasks: Sequence[str], done: bool) -> dict:
     """Tick (or untick) checklist items: ``stage.task``, a bare task key or its label."""
     opp = ws.get("opportunity", opp_id)
@@ -258,6 +262,7 @@ def set_checklist(ws: Workspace, opp_id: str, tasks: Sequence[str], done: bool) 
     return {**opp, "checklist": checklist}
 
 
+@atomic
 def approve(ws: Workspace, opp_id: str, by: str, comment: str | None = None,
             reject: bool = False) -> dict:
     """Management approval of an important deal (I/VI), with who, when and why (留痕)."""
@@ -275,6 +280,7 @@ def approve(ws: Workspace, opp_id: str, by: str, comment: str | None = None,
     return {**opp, "approvals": approvals}
 
 
+@atomic
 def bid(ws: Workspace, opp_id: str, price: str, date: str | None = None,
         result: str = "pending") -> dict:
     """Record a bid round (投标/议标) and its result."""
@@ -292,6 +298,7 @@ def bid(ws: Workspace, opp_id: str, price: str, date: str | None = None,
     return {**opp, "bids": bids}
 
 
+@atomic
 def close(ws: Workspace, opp_id: str, status: str, reason: str,
           summary: str | None = None) -> dict:
     """Leave the pipeline as ``lost`` or ``abandoned`` (结项), with reason and summary."""

@@ -11,6 +11,7 @@ from typing import Any
 from kam import values
 from kam.errors import InputError, RefusedError
 from kam.models.contracts import SIGNED
+from kam.services.common import atomic
 from kam.services.receivables import of_contract, receivable_view
 from kam.workspace import Workspace
 
@@ -46,6 +47,7 @@ def allocate(rows: list[dict[str, Any]], amount: Decimal, today: dt.date,
     return out
 
 
+@atomic
 def record(ws: Workspace, contract_id: str, amount: str, *, date: str | None = None,
            milestone: str | None = None, ref: str | None = None,
            note: str | None = None) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from typing import Any
 
 from kam import values
 from kam.errors import InputError, RefusedError
+from kam.services.common import atomic
 from kam.workspace import Workspace
 
 ZERO = Decimal("0.00")
@@ -119,6 +120,7 @@ def list_(ws: Workspace, *, overdue: bool = False, customer: str | None = None,
         yield view
 
 
+@atomic
 def write_off(ws: Workspace, receivable_id: str, by: str, reason: str) -> dict[str, Any]:
     """Write off what is still outstanding (坏账核销), approved by ``by``, with the reason."""
     if not (by or "").strip():

@@ -13,6 +13,7 @@ from typing import Any
 
 from kam import values
 from kam.errors import InputError
+from kam.services.common import atomic
 from kam.workspace import Workspace
 
 _PERIOD = re.compile(r"^(\d{4})(?:-(Q[1-4]|0[1-9]|1[0-2]))?$")
@@ -29,6 +30,7 @@ def parse_period(text: str) -> str:
     return cleaned
 
 
+@atomic
 def set_target(ws: Workspace, owner: str, period: str, amount: str,
                currency: str | None = None, note: str | None = None) -> dict[str, Any]:
     who = (owner or "").strip()
