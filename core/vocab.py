@@ -128,7 +128,7 @@ VOCAB: dict[str, Labels] = {
         "fixed_date": ("固定日期", "fixed date"),
     },
     "receivable_state": {
-        "scheduled": ("未到期", "scheduled"),
+        "scheduled": ("待触发", "scheduled"),
         "due": ("应收", "due"),
         "overdue": ("逾期", "overdue"),
         "partially_paid": ("部分回款", "partially paid"),
