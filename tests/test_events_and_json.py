@@ -96,3 +96,15 @@ def test_table_output_aligns_chinese(kam: Kam) -> None:
     region_cols = {wcswidth(line[: line.index(r)]) for line, r in zip(lines[2:], ("上海", "SG"),
                                                                        strict=True)}
     assert len(region_cols) == 1, lines
+
+
+def test_every_stored_key_is_documented() -> None:
+    from pathlib import Path
+
+    from kam.kinds import EVENT, KINDS
+
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "json.md").read_text("utf-8")
+    for k in [*KINDS.values(), EVENT]:
+        section = docs.split(f"## {k.name} (")[1].split("\n## ")[0]
+        missing = [f.name for f in k.fields if f"| `{f.name}` |" not in section]
+        assert not missing, f"docs/json.md lacks {k.name} keys {missing}"
