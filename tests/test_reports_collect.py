@@ -10,8 +10,7 @@ from typing import Any
 import pytest
 from kam.services import reports
 from kam.workspace import Workspace
-
-from tests.test_reports import customer, opp, seed_insert
+from test_reports import customer, opp, seed_insert
 
 D = Decimal
 day = dt.date.fromisoformat
@@ -110,7 +109,7 @@ def test_renewals_and_handover(collect_ws: Workspace) -> None:
     assert [(r["number"], r["days_left"], r["renewal"]) for r in ending] == [
         ("HT-001", 30, "OP3")]  # 2026-03-02 → 2026-04-01; NW-1 ends in December
     assert [r["id"] for r in report.table("renewal_deals").rows] == ["OP3"]
-    from tests.test_reports import seed_update
+    from test_reports import seed_update
 
     seed_update(collect_ws, "contract", "CO1", {"handover": {
         "pm": "赵工", "scope": "变电站监控\n二期扩容", "implementation_fee": "20000.00"}})

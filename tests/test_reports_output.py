@@ -9,16 +9,15 @@ import stat
 from pathlib import Path
 
 import pytest
+from conftest import Kam
 from kam.workspace import Workspace
-from wcwidth import wcswidth
-
-from tests.conftest import Kam
-from tests.test_reports import (
+from test_reports import (
     customer,
     opp,
     pipeline_ws,  # noqa: F401 - fixture
 )
-from tests.test_reports_collect import collect_ws  # noqa: F401 - fixture
+from test_reports_collect import collect_ws  # noqa: F401 - fixture
+from wcwidth import wcswidth
 
 GOLDEN = Path(__file__).parent / "golden"
 AS_OF = "2026-03-02"
