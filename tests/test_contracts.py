@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from kam.plugin_manager import Plugins
-from kam.services import contract_lifecycle, contracts, payments
+from kam.services import contract_amendments, contract_lifecycle, contracts, payments
 from kam.workspace import Workspace
 
 
@@ -261,7 +261,7 @@ def test_amendment_sum_invariant_through_services(kam: Any) -> None:
         contracts.sign(ws, co)
         payments.record(ws, co, "123.45")
         for delta in ("0.01", "-333333.33", "1000.07", "-0.05", "77777.77"):
-            contracts.amend(ws, co, delta, "price change")
+            contract_amendments.amend(ws, co, delta, "price change")
             c = ws.get("contract", co)
             rows = list(ws.storage.find("receivable", {"contract_id": co}))
             assert sum(r["amount"] for r in rows) == c["amount"]

@@ -248,10 +248,10 @@ def amend(ctx: typer.Context, contract_id: str = typer.Argument(..., metavar="ID
           reason: str = typer.Option(..., "--reason"),
           as_of: str = AsOfOpt, fmt: str = FormatOpt) -> None:
     """Amend the amount (合同变更); unpaid milestones are re-balanced."""
-    from kam.services import contracts
+    from kam.services import contract_amendments
 
     ws = open_ws(ctx, as_of)
-    r = contracts.amend(ws, contract_id, delta, reason)
+    r = contract_amendments.amend(ws, contract_id, delta, reason)
     c = r["contract"]
     if r["pending"]:
         text = (f"{c['id']}: amendment {c['pending_amendment']['delta']} waits for approval "
