@@ -54,6 +54,72 @@ class Registry:
         return register
 
 
+def entry_points(group: str) -> list[tuple[str, str, str]]:
+    """(name, value, distribution version) of a group's entry points, read straight from
+    the installed distributions' ``entry_points.txt``: the same answer as
+    ``importlib.metadata.entry_points(group=...)`` (first distribution of a name on
+    ``sys.path`` wins) without importing it, which costs tens of ms at every start."""
+    found: list[tuple[str, str, str]] = []
+    seen: set[str] = set()
+    for entry in sys.path:
+        try:
+            names = sorted(os.listdir(entry or "."))
+        except OSError:
+            continue
+        for meta in names:
+            if not meta.endswith((".dist-info", ".egg-info")):
+                continue
+            stem = meta.rsplit(".", 1)[0]
+            dist, _, version = stem.partition("-")
+            key = dist.lower().replace("-", "_").replace(".", "_")
+            if key in seen:
+                continue
+            folder = os.path.join(entry or ".", meta)
+            if not os.path.isdir(folder):
+                continue
+            seen.add(key)
+            try:
+                with open(os.path.join(folder, "entry_points.txt"), encoding="utf-8") as fh:
+                    text = fh.read()
+            except OSError:
+                continue
+            version = version or _version_of(folder)
+            section = ""
+            for line in text.splitlines():
+                line = line.strip()
+                if not line or line[0] in "#;":
+                    continue
+                if line.startswith("[") and line.endswith("]"):
+                    section = line[1:-1].strip()
+                elif section == group and "=" in line:
+                    name, _, value = line.partition("=")
+                    found.append((name.strip(), value.strip(), version or "?"))
+    return found
+
+
+def _version_of(folder: str) -> str:
+    for file in ("METADATA", "PKG-INFO"):
+        try:
+            with open(os.path.join(folder, file), encoding="utf-8") as fh:
+                for line in fh:
+                    if line.startswith("Version:"):
+                        return line.split(":", 1)[1].strip()
+                    if not line.strip():
+                        break
+        except OSError:
+            continue
+    return ""
+
+
+def _load(value: str) -> Any:
+    """``module`` or ``module:attr.attr`` (extras in brackets ignored), as EntryPoint.load."""
+    module_name, _, attrs = value.partition(":")
+    module = importlib.import_module(module_name.strip())
+    for attr in attrs.split("[")[0].strip().split(".") if attrs else []:
+        module = getattr(module, attr)
+    return module
+
+
 class Plugins:
     def __init__(
         self,
@@ -101,19 +167,16 @@ class Plugins:
         self.infos[name] = PluginInfo(name, version, source, hooks)
 
     def _load_entry_points(self) -> None:
-        from importlib.metadata import entry_points
-
-        for ep in entry_points(group="kam"):
-            if ep.name in self.disabled or ep.name in self.infos:
+        for name, value, version in entry_points("kam"):
+            if name in self.disabled or name in self.infos:
                 continue
             try:
-                module = ep.load()
+                module = _load(value)
             except Exception as exc:
-                self._fail(ep.name, exc)
+                self._fail(name, exc)
                 continue
-            version = ep.dist.version if ep.dist is not None else "?"
-            source = "built-in" if ep.value.startswith("kam.plugins.") else "package"
-            self._add(ep.name, module, version, source)
+            source = "built-in" if value.startswith("kam.plugins.") else "package"
+            self._add(name, module, version, source)
 
     def _load_dir(self, folder: Path) -> None:
         if not folder.is_dir():

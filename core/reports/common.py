@@ -128,3 +128,14 @@ def pairs_table(ws: Any, name: str, title: str, items: list[tuple[str, Any]],
     return Table(name, ["field", "value"], rows, title=title,
                  headers={"field": tr(ws, "项目", "Field"), "value": tr(ws, "内容", "Value")},
                  display={"field": shown})
+
+
+def scan(ws: Any, kind: str, fields: Iterable[str], where: dict[str, Any] | None = None,
+         order_by: tuple[str, ...] = ("id",)) -> Iterable[dict[str, Any]]:
+    """Stream records of a kind with (at least) ``fields``: through the backend's
+    optional ``select`` fast path (reads only those columns) when it has one, else
+    through the protocol's ``find``. Reports that scan a whole kind use this."""
+    select = getattr(ws.storage, "select", None)
+    if select is not None:
+        return select(kind, list(fields), where, order_by)
+    return ws.storage.find(kind, where, order_by=order_by)

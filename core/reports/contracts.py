@@ -20,19 +20,28 @@ from kam.reports.common import (
     new_report,
     pairs_table,
     percent,
+    scan,
     stage_display,
     tr,
     vocab_display,
 )
 
 DEFAULT_BUCKETS = (30, 60, 90, 180)
+#: what receivable_view reads: reports scan only these columns where the backend can
+RECEIVABLE_FIELDS = ("id", "contract_id", "customer_id", "seq", "kind", "share", "amount",
+                     "currency", "trigger_on", "due_date", "paid", "paid_on", "written_off",
+                     "written_off_on")
+_receivable_view: Any = None
 IN_COLLECTION = ("signed", "executing")
 
 
 def _view(record: dict[str, Any], today: dt.date) -> dict[str, Any]:
-    from kam.services.receivables import receivable_view
+    global _receivable_view
+    if _receivable_view is None:
+        from kam.services.receivables import receivable_view
 
-    return receivable_view(record, today)
+        _receivable_view = receivable_view
+    return _receivable_view(record, today)
 
 
 # --- aging --------------------------------------------------------------------------------
@@ -84,7 +93,7 @@ def aging(ws: Any, owner: str | None = None, customer: str | None = None,
     by_customer: dict[tuple[str, str], dict[str, Decimal]] = {}
     by_owner: dict[tuple[str, str], dict[str, Decimal]] = {}
     by_currency: dict[str, dict[str, Decimal]] = {}
-    for rec in ws.storage.find("receivable", where, order_by=("id",)):
+    for rec in scan(ws, "receivable", RECEIVABLE_FIELDS, where, order_by=("id",)):
         if rec["contract_id"] not in owners:
             continue
         view = _view(rec, today)
@@ -125,15 +134,18 @@ def aging(ws: Any, owner: str | None = None, customer: str | None = None,
 
 def _contract_owners(ws: Any, owner: str | None) -> dict[str, str]:
     where = {"owner": owner} if owner else {}
-    return {c["id"]: c.get("owner") or "" for c in ws.storage.find("contract", where,
-                                                                    order_by=("id",))}
+    return {c["id"]: c.get("owner") or "" for c in scan(ws, "contract", ("id", "owner"), where,
+                                                         order_by=("id",))}
 
 
 def _names(ws: Any, ids: set[str]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for cid in sorted(ids):
-        rec = ws.storage.get("customer", cid)
-        out[cid] = rec["name"] if rec else ""
+    """Customer names by id, read in batches (one query per 500, not one per customer)."""
+    out: dict[str, str] = dict.fromkeys(ids, "")
+    wanted = sorted(ids)
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start:start + 500]
+        for rec in ws.storage.find("customer", {"id__in": chunk}, order_by=()):
+            out[rec["id"]] = rec["name"]
     return out
 
 
@@ -143,7 +155,7 @@ def _names(ws: Any, ids: set[str]) -> dict[str, str]:
 def _grouped(ws: Any, where: dict[str, Any]) -> Iterator[tuple[str, list[dict[str, Any]]]]:
     """Receivables grouped by contract (one contract's milestones at a time)."""
     current, group = None, []
-    for rec in ws.storage.find("receivable", where, order_by=("contract_id", "seq")):
+    for rec in scan(ws, "receivable", RECEIVABLE_FIELDS, where, order_by=("contract_id", "seq")):
         if rec["contract_id"] != current and group:
             yield current, group
             group = []
@@ -164,17 +176,18 @@ def battle_map(ws: Any, owner: str | None = None, customer: str | None = None,
         where["customer_id"] = customer.strip().upper()
     if currency:
         where["currency"] = currency.strip().upper()
-    contracts = {c["id"]: {k: c.get(k) for k in (
-        "id", "number", "customer_id", "owner", "amount", "currency", "delivered_on",
-        "final_accepted_on", "signed_on", "status")}
-        for c in ws.storage.find("contract", where, order_by=("id",))}
+    keys = ("id", "number", "customer_id", "owner", "amount", "currency", "delivered_on",
+            "final_accepted_on", "signed_on", "status")
+    contracts = {c["id"]: {k: c.get(k) for k in keys}
+                 for c in scan(ws, "contract", keys, where, order_by=("id",))}
     evidence: dict[str, set[str]] = {}
-    for a in ws.storage.find("attachment", {}, order_by=("id",)):
+    for a in scan(ws, "attachment", ("id", "contract_id", "kind"), {}, order_by=("id",)):
         if a["contract_id"] in contracts:
             evidence.setdefault(a["contract_id"], set()).add(a.get("kind") or "")
     recent: dict[str, dt.date] = {}
-    for act in ws.storage.find("activity", {"date__ge": today - dt.timedelta(days=days),
-                                            "date__le": today}, order_by=("date", "id")):
+    for act in scan(ws, "activity", ("id", "customer_id", "date"),
+                    {"date__ge": today - dt.timedelta(days=days), "date__le": today},
+                    order_by=("date", "id")):
         recent[act["customer_id"]] = act["date"]
     kinds = vocab_display(ws, "milestone_kind")
     states = vocab_display(ws, "receivable_state")

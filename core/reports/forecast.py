@@ -16,11 +16,22 @@ from typing import Any
 
 from kam.errors import InputError
 from kam.reports import Chart, Report, Series, Table
-from kam.reports.common import ZERO, month_of, new_report, quarter_of, ratio, tr, weighted
+from kam.reports.common import (
+    ZERO,
+    month_of,
+    new_report,
+    quarter_of,
+    ratio,
+    scan,
+    tr,
+    weighted,
+)
 
 CATEGORIES = ("pipeline", "best_case", "commit")
 UNSCHEDULED = "unscheduled"
 UNIT_ZH = {"month": "月", "quarter": "季度", "year": "年"}
+FIELDS = ("id", "status", "amount", "currency", "closed_at", "close_date", "forecast_category",
+          "probability")
 
 
 def period_key(by: str, d: Any) -> str:
@@ -67,7 +78,7 @@ def build(ws: Any, owner: str | None = None, currency: str | None = None,
             "pipeline": ZERO, "best_case": ZERO, "commit": ZERO, "closed": ZERO,
             "weighted": ZERO, "open_amount": ZERO, "target": None})
 
-    for opp in ws.storage.find("opportunity", where, order_by=("id",)):
+    for opp in scan(ws, "opportunity", FIELDS, where, order_by=("id",)):
         amount = opp.get("amount") or ZERO
         if opp["status"] == "won":
             c = cell(period_key(by, opp.get("closed_at") or opp.get("close_date")),

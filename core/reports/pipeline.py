@@ -11,7 +11,10 @@ from decimal import Decimal
 from typing import Any
 
 from kam.reports import Chart, Report, Series, Table
-from kam.reports.common import ZERO, new_report, stage_display, tr, weighted
+from kam.reports.common import ZERO, new_report, scan, stage_display, tr, weighted
+
+FIELDS = ("id", "title", "owner", "stage", "currency", "amount", "probability", "forced",
+          "completed_at")
 
 
 def build(ws: Any, owner: str | None = None, currency: str | None = None,
@@ -26,7 +29,7 @@ def build(ws: Any, owner: str | None = None, currency: str | None = None,
         where["customer_id"] = customer.strip().upper()
     cells: dict[tuple[str, str], dict[str, Any]] = {}
     forced_rows: list[dict[str, Any]] = []
-    for opp in ws.storage.find("opportunity", where, order_by=("id",)):
+    for opp in scan(ws, "opportunity", FIELDS, where, order_by=("id",)):
         if opp.get("completed_at"):
             continue
         key = (opp["stage"], opp["currency"])

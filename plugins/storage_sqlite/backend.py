@@ -56,6 +56,51 @@ def _from_db(ftype: str, value: Any) -> Any:
     return value
 
 
+def _money(value: int) -> Decimal:
+    return Decimal(value).scaleb(-2)  # exact: integer cents → two places
+
+
+def _json(value: str) -> Any:
+    if value == "[]":
+        return []
+    if value == "{}":
+        return {}
+    return json.loads(value)
+
+
+#: stored value (not None) → record value, per field type; absent = as stored
+_DECODE: dict[str, Any] = {"money": _money, "bool": bool, "json": _json,
+                           "date": dt.date.fromisoformat, "decimal": Decimal}
+_DECODERS: dict[tuple[str, tuple[str, ...]], Any] = {}
+
+
+def _decoder(k: Kind, description: Any) -> Any:
+    """A function from a row of ``SELECT *`` to a record, built once per kind and columns:
+    reads stream thousands of rows, so the per-row work is kept to the fields that
+    need converting."""
+    names = tuple(d[0] for d in description)
+    key = (k.name, names)
+    found = _DECODERS.get(key)
+    if found is not None:
+        return found
+    types = {f.name: f.type for f in k.fields}
+    convert = [(n, _DECODE[types[n]]) for n in names if n in types and types[n] in _DECODE]
+    extra = [n for n in names if n not in types]
+
+    def decode(row: tuple) -> Record:
+        out = dict(zip(names, row, strict=True))
+        for name, fn in convert:
+            value = out[name]
+            if value is not None:
+                out[name] = fn(value)
+        for name in extra:
+            del out[name]
+        return out
+
+    _DECODERS[key] = decode
+    return decode
+
+
 def _num(sql: str, ftype: str) -> str:
     """Decimals are stored as text; compare and order them as numbers."""
     return f"CAST({sql} AS REAL)" if ftype == "decimal" else sql
@@ -112,12 +157,7 @@ class SQLiteStorage:
 
     @staticmethod
     def _row_to_record(k: Kind, cursor: sqlite3.Cursor, row: tuple) -> Record:
-        types = {f.name: f.type for f in k.fields}
-        out: Record = {}
-        for (name, *_), value in zip(cursor.description, row, strict=True):
-            if name in types:
-                out[name] = _from_db(types[name], value)
-        return out
+        return _decoder(k, cursor.description)(row)
 
     def _where(self, k: Kind, where: Where | None) -> tuple[str, list[Any]]:
         if not where:
@@ -181,12 +221,52 @@ class SQLiteStorage:
             params += [-1 if limit is None else int(limit), int(offset)]
         try:
             cur = self.conn.execute(sql, params)
+            decode = _decoder(k, cur.description)
             while True:
                 rows = cur.fetchmany(500)
                 if not rows:
                     break
                 for row in rows:
-                    yield self._row_to_record(k, cur, row)
+                    yield decode(row)
+        except sqlite3.Error as exc:
+            raise _translate(exc) from None
+
+    def select(
+        self,
+        kind_name: str,
+        fields: Sequence[str],
+        where: Where | None = None,
+        order_by: Sequence[str] = ("id",),
+    ) -> Iterator[Record]:
+        """Optional fast path (reports): like :meth:`find`, but reads only ``fields``.
+
+        Reports that scan a whole kind need a few columns of each row; skipping the
+        wide json columns keeps them fast. Same filters and ordering as ``find``.
+        """
+        k = kind(kind_name)
+        cols = []
+        for name in fields:
+            if k.field(name) is None:
+                raise StorageError(f"{k.name} has no field {name!r}")
+            cols.append(f'"{name}"')
+        sql_where, params = self._where(k, where)
+        orders = []
+        for key in order_by or ():
+            field, desc = split_order(k, key)
+            col = "rowid" if field == "id" else _num(f'"{field}"', k.field(field).type)
+            orders.append(f"{col} {'DESC' if desc else 'ASC'}")
+        sql = f'SELECT {", ".join(cols)} FROM "{k.name}"{sql_where}'
+        if orders:
+            sql += " ORDER BY " + ", ".join(orders)
+        try:
+            cur = self.conn.execute(sql, params)
+            decode = _decoder(k, cur.description)
+            while True:
+                rows = cur.fetchmany(500)
+                if not rows:
+                    break
+                for row in rows:
+                    yield decode(row)
         except sqlite3.Error as exc:
             raise _translate(exc) from None
 
@@ -289,6 +369,46 @@ class SQLiteStorage:
                     (record["id"], ref),
                 )
         return record
+
+    def append_events(self, events: Sequence[Record]) -> list[Record]:
+        """Optional fast path (bulk loads): append many events, ids in order, in one go.
+
+        The same result as calling :meth:`append_event` for each, in order.
+        """
+        if self._depth == 0:
+            raise StorageError("writes must happen inside storage.transaction()")
+        if not events:
+            return []
+        k = kind("event")
+        try:
+            top = self.conn.execute(
+                "INSERT INTO kam_sequence (kind, value) VALUES ('event', ?)"
+                " ON CONFLICT(kind) DO UPDATE SET value = value + excluded.value"
+                " RETURNING value", (len(events),)).fetchone()[0]
+        except sqlite3.Error as exc:
+            raise _translate(exc) from None
+        first = top - len(events) + 1
+        names = [f.name for f in k.fields]
+        types = [f.type for f in k.fields]
+        out, rows, refs = [], [], []
+        for n, event in enumerate(events):
+            record = dict(event)
+            record["id"] = f"{k.prefix}{first + n}"
+            out.append(record)
+            rows.append([_to_db(t, record.get(name)) for name, t in zip(names, types,
+                                                                         strict=True)])
+            for ref in {record.get("record_id"), *record.get("refs", [])}:
+                if ref:
+                    refs.append((record["id"], ref))
+        cols = ", ".join(f'"{n}"' for n in names)
+        marks = ", ".join("?" * len(names))
+        try:
+            self.conn.executemany(f"INSERT INTO event ({cols}) VALUES ({marks})", rows)
+            self.conn.executemany(
+                "INSERT OR IGNORE INTO event_ref (event_id, ref) VALUES (?, ?)", refs)
+        except sqlite3.Error as exc:
+            raise _translate(exc) from None
+        return out
 
     def events(
         self,

@@ -24,7 +24,7 @@ COLUMN_TYPES: dict[str, type] = {
     "json": str,
 }
 
-MIGRATION_NAMES = ("0001_foundation", "0002_contracts", "0003_targets")
+MIGRATION_NAMES = ("0001_foundation", "0002_contracts", "0003_targets", "0004_read_indexes")
 SCHEMA_VERSION = len(MIGRATION_NAMES)
 
 
@@ -74,6 +74,15 @@ def migrate(conn: Any) -> None:
     @migrations(name="0003_targets")
     def targets(db: Any) -> None:
         sync_kinds(db)
+
+    @migrations(name="0004_read_indexes")
+    def read_indexes(db: Any) -> None:
+        # renewals look deals up by the contract they renew; the battle map and the
+        # account plan read milestones in plan order per contract
+        db.execute("CREATE INDEX IF NOT EXISTS idx_opportunity_renews_contract_id"
+                   " ON opportunity (renews_contract_id)")
+        db.execute("CREATE INDEX IF NOT EXISTS idx_receivable_contract_id_seq"
+                   " ON receivable (contract_id, seq)")
 
     migrations.apply(db)
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")

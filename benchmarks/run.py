@@ -1,0 +1,601 @@
+"""Measure kam against the speed and memory bars of quality.md; write BENCHMARKS.md.
+
+    python benchmarks/run.py                     # medium and large, all bars
+    python benchmarks/run.py --quick             # fewer runs, no import bar
+    python benchmarks/run.py --sizes medium      # only what medium can show
+    python benchmarks/run.py --output -          # print instead of writing BENCHMARKS.md
+
+Every number is a whole process (``kam …`` as a user runs it), the median of several
+runs; ratios compare things measured side by side in the same run, so a slower or
+busier machine moves both sides. Peak memory is the child's own ``ru_maxrss`` (from
+``os.wait4``). Generated workspaces are cached under ``--root`` (default
+/tmp/kam-bench) by backend, size and seed; mutations run on a copy.
+
+The floor for a report is one hand-written SQL query run by Python's ``sqlite3`` in
+its own process, printing the same numbers; its totals are checked against kam's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import generate  # noqa: E402
+
+REPORTS = ("pipeline", "forecast", "aging", "battle-map")
+ALL_REPORTS = ("pipeline", "funnel", "forecast", "win-loss", "activity", "targets", "aging",
+               "battle-map", "renewals")
+TODAY = generate.TODAY.isoformat()
+
+# --- the floor: one hand-written SQL query per report --------------------------------------
+
+FLOOR_SQL: dict[str, str] = {
+    "pipeline": """
+        SELECT stage, currency, count(*), sum(amount), sum((amount * probability + 50) / 100)
+        FROM opportunity
+        WHERE status = 'open' AND pipeline = 'six_stage' AND completed_at IS NULL
+        GROUP BY stage, currency ORDER BY stage, currency""",
+    "forecast": """
+        WITH d AS (
+          SELECT currency, amount, status, forecast_category AS cat, probability,
+                 CASE WHEN status = 'won' THEN coalesce(closed_at, close_date)
+                      ELSE close_date END AS day
+          FROM opportunity WHERE status = 'won' OR (status = 'open'
+            AND coalesce(forecast_category, 'pipeline') IN ('pipeline', 'best_case', 'commit')))
+        SELECT CASE WHEN day IS NULL THEN 'unscheduled' ELSE substr(day, 1, 4) || '-Q' ||
+                    ((CAST(substr(day, 6, 2) AS INTEGER) + 2) / 3) END AS period, currency,
+               sum(CASE WHEN status = 'open' AND coalesce(cat, 'pipeline') = 'pipeline'
+                        THEN amount ELSE 0 END),
+               sum(CASE WHEN status = 'open' AND cat = 'best_case' THEN amount ELSE 0 END),
+               sum(CASE WHEN status = 'open' AND cat = 'commit' THEN amount ELSE 0 END),
+               sum(CASE WHEN status = 'won' THEN amount ELSE 0 END),
+               sum(CASE WHEN status = 'open' AND coalesce(cat, 'pipeline') IN
+                        ('pipeline', 'best_case', 'commit')
+                        THEN (amount * probability + 50) / 100 ELSE 0 END)
+        FROM d GROUP BY period, currency ORDER BY period, currency""",
+    "aging": """
+        WITH r AS (
+          SELECT r.customer_id, r.currency, c.owner,
+                 r.amount - coalesce(r.paid, 0) - coalesce(r.written_off, 0) AS open_,
+                 CASE WHEN r.due_date < :today
+                      THEN CAST(julianday(:today) - julianday(r.due_date) AS INTEGER)
+                      ELSE 0 END AS days
+          FROM receivable r JOIN contract c ON c.id = r.contract_id
+          WHERE r.written_off_on IS NULL),
+        b AS (
+          SELECT customer_id, currency, owner, open_,
+                 CASE WHEN days <= 0 THEN 0 WHEN days <= 30 THEN 1 WHEN days <= 60 THEN 2
+                      WHEN days <= 90 THEN 3 WHEN days <= 180 THEN 4 ELSE 5 END AS bucket
+          FROM r WHERE open_ > 0)
+        SELECT 'currency', currency, '', bucket, sum(open_) FROM b
+          GROUP BY currency, bucket
+        UNION ALL
+        SELECT 'customer', b.customer_id || ' ' || cu.name, b.currency, bucket, sum(open_)
+          FROM b JOIN customer cu ON cu.id = b.customer_id
+          GROUP BY b.customer_id, b.currency, bucket
+        UNION ALL
+        SELECT 'owner', owner, currency, bucket, sum(open_) FROM b
+          GROUP BY owner, currency, bucket""",
+    "battle-map": """
+        WITH ms AS (
+          SELECT contract_id, amount, coalesce(paid, 0) AS paid, kind, due_date,
+                 CASE WHEN written_off_on IS NOT NULL THEN 0 ELSE max(0,
+                      amount - coalesce(paid, 0) - coalesce(written_off, 0)) END AS open_
+          FROM receivable),
+        per AS (
+          SELECT contract_id, sum(paid) AS collected, sum(open_) AS open_,
+                 group_concat(kind || ' ' || amount || ' ' || coalesce(due_date, '-'), ' | ')
+                   AS milestones
+          FROM ms GROUP BY contract_id)
+        SELECT c.id, cu.name, c.number, c.owner, c.amount, c.currency, per.collected,
+               per.open_, per.milestones,
+               EXISTS (SELECT 1 FROM activity a WHERE a.customer_id = c.customer_id
+                       AND a.date >= date(:today, '-30 days') AND a.date <= :today),
+               c.delivered_on IS NOT NULL,
+               (SELECT count(*) FROM attachment t WHERE t.contract_id = c.id)
+        FROM contract c JOIN per ON per.contract_id = c.id
+        JOIN customer cu ON cu.id = c.customer_id
+        WHERE c.status IN ('signed', 'executing') AND per.open_ > 0
+        ORDER BY c.currency, per.open_ DESC, c.id""",
+}
+
+FLOOR_SCRIPT = """
+import json, sqlite3, sys
+conn = sqlite3.connect(sys.argv[1])
+rows = conn.execute(sys.argv[2], {"today": sys.argv[3]}).fetchall()
+for row in rows:
+    print("\\t".join("" if v is None else str(v) for v in row))
+"""
+
+
+# --- running processes ------------------------------------------------------------------------
+
+
+@dataclass
+class Sample:
+    seconds: list[float] = field(default_factory=list)
+    rss_kb: list[int] = field(default_factory=list)
+    exit_codes: list[int] = field(default_factory=list)
+    out: str = ""
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds) if self.seconds else float("nan")
+
+    @property
+    def peak_mb(self) -> float:
+        return max(self.rss_kb) / 1024 if self.rss_kb else float("nan")
+
+
+def child_env(workspace: Path | None, root: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # an installed kam has its .pyc files
+    env["PYTHONPYCACHEPREFIX"] = str(root / "pycache")
+    env["KAM_TODAY"] = TODAY
+    env["KAM_LANG"] = "en"
+    env["KAM_USER"] = "bench"
+    for name in ("KAM_PLUGINS_DIR", "KAM_DISABLE_PLUGINS", "KAM_DEBUG"):
+        env.pop(name, None)
+    if workspace is not None:
+        env["KAM_HOME"] = str(workspace)
+    return env
+
+
+def run_once(cmd: list[str], env: dict[str, str], keep: bool = False,
+             stdin: str | None = None) -> tuple[float, int, int, str]:
+    """(seconds, exit code, peak RSS in KB, stdout if ``keep``) of one whole process."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE if keep else
+                            subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    out = ""
+    if keep:
+        out = proc.stdout.read()  # type: ignore[union-attr]
+    err = proc.stderr.read()  # type: ignore[union-attr]
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode not in (0,) and err.strip():
+        print(f"    [{' '.join(cmd[:4])}… exit {proc.returncode}] {err.strip()[:300]}",
+              file=sys.stderr)
+    return seconds, proc.returncode, usage.ru_maxrss, out
+
+
+def measure(cmds: dict[str, list[str]], env: dict[str, str], runs: int,
+            keep: bool = False) -> dict[str, Sample]:
+    """Run each command ``runs`` times, interleaved (side by side), after one warm-up."""
+    samples = {name: Sample() for name in cmds}
+    for name, cmd in cmds.items():
+        _s, _c, _r, out = run_once(cmd, env, keep=keep)
+        samples[name].out = out
+    for _ in range(runs):
+        for name, cmd in cmds.items():
+            seconds, code, rss, _out = run_once(cmd, env)
+            samples[name].seconds.append(seconds)
+            samples[name].rss_kb.append(rss)
+            samples[name].exit_codes.append(code)
+    return samples
+
+
+def kam(*args: str) -> list[str]:
+    return [sys.executable, "-m", "kam", *args] if not shutil.which("kam") else \
+        [shutil.which("kam") or "kam", *args]
+
+
+def floor_cmd(db: Path, report: str) -> list[str]:
+    return [sys.executable, "-c", FLOOR_SCRIPT, str(db), FLOOR_SQL[report], TODAY]
+
+
+# --- checks: kam's numbers equal the floor's ---------------------------------------------------
+
+
+def _cents(value: Any) -> int:
+    return int(Decimal(str(value)) * 100)
+
+
+def check_numbers(report: str, kam_json: str, floor_out: str) -> str:
+    """'' when kam's totals agree with the floor's, else what differs."""
+    data = json.loads(kam_json)
+    rows = [line.split("\t") for line in floor_out.splitlines() if line]
+    if report == "pipeline":
+        t = data["tables"]["by_stage"]["rows"]
+        mine = {(r["stage"], r["currency"]): (r["count"], _cents(r["amount"]),
+                                              _cents(r["weighted"])) for r in t}
+        floor = {(s, c): (int(n), int(a), int(w)) for s, c, n, a, w in rows}
+    elif report == "forecast":
+        t = data["tables"]["by_period"]["rows"]
+        keys = ("pipeline", "best_case", "commit", "closed", "weighted")
+        mine = {(r["period"], r["currency"]): tuple(_cents(r[k]) for k in keys) for r in t}
+        floor = {(p, c): tuple(int(x) for x in rest) for p, c, *rest in rows}
+        mine = {k: v for k, v in mine.items() if any(v)}
+        floor = {k: v for k, v in floor.items() if any(v)}
+    elif report == "aging":
+        names = ["not_due", "1-30", "31-60", "61-90", "91-180", "180+"]
+        mine = {}
+        for r in data["tables"]["by_currency"]["rows"]:
+            for i, n in enumerate(names):
+                if _cents(r[n]):
+                    mine[("currency", r["currency"], i)] = _cents(r[n])
+        for r in data["tables"]["by_owner"]["rows"]:
+            for i, n in enumerate(names):
+                if _cents(r[n]):
+                    mine[("owner", r["owner"], r["currency"], i)] = _cents(r[n])
+        floor = {}
+        for what, key, cur, bucket, total in rows:
+            if what == "currency":
+                floor[("currency", key, int(bucket))] = int(total)
+            elif what == "owner":
+                floor[("owner", key, cur, int(bucket))] = int(total)
+    else:  # battle-map
+        t = data["tables"]["contracts"]["rows"]
+        mine = {r["number"]: (_cents(r["collected"]), _cents(r["outstanding"])) for r in t}
+        floor = {r[2]: (int(r[6]), int(r[7])) for r in rows}
+    if mine == floor:
+        return ""
+    diff = [k for k in set(mine) | set(floor) if mine.get(k) != floor.get(k)]
+    return f"{len(diff)} of {len(floor)} cells differ, e.g. {sorted(map(str, diff))[:3]}"
+
+
+# --- the benchmark -------------------------------------------------------------------------------
+
+
+def machine() -> dict[str, str]:
+    mem = ""
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                mem = f"{int(line.split()[1]) / 1024 / 1024:.1f} GB"
+    except OSError:
+        pass
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    sqlite_utils = subprocess.run(["sqlite-utils", "--version"], capture_output=True,
+                                  text=True).stdout.strip() if shutil.which("sqlite-utils") \
+        else "not installed"
+    return {"cpu": cpu, "cores": str(os.cpu_count()), "memory": mem,
+            "python": platform.python_version(), "sqlite": sqlite3.sqlite_version,
+            "platform": platform.platform(), "sqlite-utils": sqlite_utils,
+            "date": dt.datetime.now().strftime("%Y-%m-%d %H:%M")}
+
+
+@dataclass
+class Bar:
+    what: str
+    target: str
+    measured: str
+    ok: bool | None  # None: not measured
+    note: str = ""
+
+
+class Bench:
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.root = Path(args.root)
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.bars: list[Bar] = []
+        self.tables: list[tuple[str, list[str], list[list[str]]]] = []
+        self.notes: list[str] = []
+        self.report_times: dict[str, dict[str, float]] = {}
+        self.startup_ratio = 1.0
+
+    def say(self, text: str) -> None:
+        print(text, file=sys.stderr, flush=True)
+
+    def workspace(self, size: str, backend: str = "sqlite") -> Path:
+        self.say(f"workspace {backend}/{size} (generated once, then cached)…")
+        return generate.cached(self.root, size, self.args.seed, backend,
+                               progress=lambda m: self.say(f"  generating {m}…"))
+
+    def runs(self, fast: bool) -> int:
+        if self.args.runs:
+            return self.args.runs
+        if self.args.quick:
+            return 3 if fast else 1
+        return 9 if fast else 3
+
+    # --- start-up ----------------------------------------------------------------------
+
+    def startup(self) -> None:
+        self.say("start-up…")
+        env = child_env(None, self.root)
+        cmds = {"python -c pass": [sys.executable, "-c", "pass"], "kam --help": kam("--help")}
+        if shutil.which("sqlite-utils"):
+            cmds["sqlite-utils --help"] = ["sqlite-utils", "--help"]
+        s = measure(cmds, env, self.runs(True))
+        base = s["python -c pass"].median
+        self.startup_ratio = base / 0.015
+        rows = [[name, ms(x.median), f"{x.median / base:.1f}×"] for name, x in s.items()]
+        self.tables.append(("Start-up (whole process)", ["command", "median",
+                                                           "× python -c pass"], rows))
+        k = s["kam --help"].median
+        su = s.get("sqlite-utils --help")
+        scaled = 0.100 * self.startup_ratio
+        note = (f"here `python -c pass` takes {ms(base)} vs ~15 ms where the bars were set "
+                f"({self.startup_ratio:.1f}× slower): 100 ms there ≈ {ms(scaled)} here")
+        if su is not None:
+            note += f"; kam/sqlite-utils = {k / su.median:.2f} (there: 100/140 = 0.71)"
+        self.bars.append(Bar("`kam --help` cold start", "≤ 100 ms", ms(k), k <= 0.100,
+                             note))
+        self.bars.append(Bar("`kam --help`, scaled to this machine",
+                             f"≤ {ms(scaled)}", ms(k), k <= scaled,
+                             "100 ms × (python here / python there)"))
+
+    # --- everyday commands and mutations on large ---------------------------------------
+
+    def everyday(self, size: str, ws: Path) -> None:
+        self.say(f"everyday commands on {size}…")
+        env = child_env(ws, self.root)
+        db = ws / "kam.db"
+        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        n = conn.execute("SELECT count(*) FROM opportunity").fetchone()[0]
+        conn.close()
+        mid = f"OP{n // 2}"
+        s = measure({"kam opp list --limit 50": kam("opp", "list", "--limit", "50"),
+                     f"kam opp show {mid}": kam("opp", "show", mid)}, env, self.runs(True))
+        rows = []
+        for name, x in s.items():
+            rows.append([name, ms(x.median), f"{x.peak_mb:.0f} MB"])
+            self.bars.append(Bar(f"`{name}` on {size}", "≤ 150 ms", ms(x.median),
+                                 x.median <= 0.150 * max(1.0, self.startup_ratio) if
+                                 self.args.scaled else x.median <= 0.150,
+                                 f"scaled to this machine: ≤ {ms(0.150 * self.startup_ratio)}"))
+        self.tables.append((f"Everyday commands on {size}", ["command", "median", "peak RSS"],
+                            rows))
+        self.mutations(size, ws)
+
+    def mutations(self, size: str, ws: Path) -> None:
+        copy = self.root / f"mutate-{size}"
+        self.say(f"mutations on a copy of {size}…")
+        shutil.rmtree(copy, ignore_errors=True)
+        shutil.copytree(ws, copy)
+        env = child_env(copy, self.root)
+        conn = sqlite3.connect(copy / "kam.db")
+        runs = self.runs(True)
+        contracts = [r[0] for r in conn.execute(
+            "SELECT r.contract_id FROM receivable r JOIN contract c ON c.id = r.contract_id"
+            " WHERE c.status IN ('signed', 'executing') AND r.written_off_on IS NULL"
+            " AND r.amount - coalesce(r.paid, 0) > 10000 GROUP BY r.contract_id"
+            " ORDER BY r.contract_id LIMIT ?", (runs + 1,))]
+        opps = [r[0] for r in conn.execute(
+            "SELECT id FROM opportunity WHERE status = 'open' AND stage = 'development'"
+            " ORDER BY rowid LIMIT ?", (runs + 1,))]
+        conn.close()
+        pay, adv = Sample(), Sample()
+        for i in range(runs + 1):
+            for sample, cmd in (
+                    (pay, kam("pay", "record", contracts[i], "100.00", "--ref", f"bench {i}")),
+                    (adv, kam("opp", "advance", opps[i], "--force", "--reason", "benchmark"))):
+                seconds, code, rss, _ = run_once(cmd, env)
+                if i:  # the first is the warm-up
+                    sample.seconds.append(seconds)
+                    sample.rss_kb.append(rss)
+                    sample.exit_codes.append(code)
+        rows = []
+        for name, x in (("kam pay record", pay), ("kam opp advance --force", adv)):
+            bad = [c for c in x.exit_codes if c != 0]
+            rows.append([name, ms(x.median), f"{x.peak_mb:.0f} MB",
+                         "ok" if not bad else f"exit {bad[0]}"])
+            self.bars.append(Bar(f"`{name}` on {size}", "≤ 200 ms", ms(x.median),
+                                 x.median <= 0.200 and not bad,
+                                 f"scaled to this machine: ≤ {ms(0.200 * self.startup_ratio)}"))
+        self.tables.append((f"One mutation on {size} (a copy)", ["command", "median",
+                                                                  "peak RSS", "exit"], rows))
+        shutil.rmtree(copy, ignore_errors=True)
+
+    # --- reports against the floor ------------------------------------------------------
+
+    def reports(self, size: str, ws: Path) -> None:
+        self.say(f"reports on {size}…")
+        env = child_env(ws, self.root)
+        runs = self.runs(False)
+        rows = []
+        times: dict[str, float] = {}
+        for report in REPORTS:
+            cmds = {"kam": kam("report", report, "-f", "json"),
+                    "floor": floor_cmd(ws / "kam.db", report)}
+            s = measure(cmds, env, runs, keep=True)
+            mine, floor = s["kam"], s["floor"]
+            times[report] = mine.median
+            ratio = mine.median / floor.median
+            differs = check_numbers(report, mine.out, floor.out) if mine.out else "no output"
+            rows.append([report, ms(mine.median), ms(floor.median), f"{ratio:.1f}×",
+                         f"{mine.peak_mb:.0f} MB", "same" if not differs else differs])
+            if size == "large":
+                self.bars.append(Bar(f"report {report} on large", "≤ 1 s", ms(mine.median),
+                                     mine.median <= 1.0,
+                                     f"scaled to this machine: ≤ "
+                                     f"{ms(1.0 * self.startup_ratio)}"))
+                self.bars.append(Bar(f"report {report} on large vs SQL floor", "≤ 3×",
+                                     f"{ratio:.1f}×", ratio <= 3.0,
+                                     "floor = one SQL query in its own python process"))
+                self.bars.append(Bar(f"peak RSS of report {report} on large", "≤ 150 MB",
+                                     f"{mine.peak_mb:.0f} MB", mine.peak_mb <= 150))
+            if differs:
+                self.notes.append(f"{report} on {size}: kam and the SQL floor differ: {differs}")
+        self.report_times[size] = times
+        self.tables.append((f"Reports on {size} (sqlite)", [
+            "report", "kam (median)", "SQL floor", "ratio", "kam peak RSS", "numbers"], rows))
+
+    def growth(self) -> None:
+        if not {"medium", "large"} <= set(self.report_times):
+            return
+        rows = []
+        for report in REPORTS:
+            m, la = self.report_times["medium"][report], self.report_times["large"][report]
+            rows.append([report, ms(m), ms(la), f"{la / m:.1f}×"])
+            self.bars.append(Bar(f"growth of report {report}, medium → large", "≤ 12×",
+                                 f"{la / m:.1f}×", la / m <= 12))
+        self.tables.append(("Growth medium → large (10× the data)", [
+            "report", "medium", "large", "growth"], rows))
+
+    # --- csv backend -------------------------------------------------------------------------
+
+    def csv_backend(self) -> None:
+        ws = self.workspace("medium", "csv")
+        self.say("reports on the csv backend, medium…")
+        env = child_env(ws, self.root)
+        cmds = {r: kam("report", r, "-f", "json") for r in ALL_REPORTS}
+        cmds["account"] = kam("report", "account", "CU1", "-f", "json")
+        cmds["opportunity"] = kam("report", "opportunity", "OP1", "-f", "json")
+        s = measure(cmds, env, self.runs(False))
+        rows = []
+        worst = max(s.values(), key=lambda x: x.median)
+        for name, x in s.items():
+            bad = [c for c in x.exit_codes if c != 0]
+            rows.append([name, ms(x.median), f"{x.peak_mb:.0f} MB",
+                         "ok" if not bad else f"exit {bad[0]}"])
+        self.bars.append(Bar("csv backend on medium: every report", "≤ 2 s",
+                             f"slowest {ms(worst.median)}", worst.median <= 2.0,
+                             f"scaled to this machine: ≤ {ms(2.0 * self.startup_ratio)}"))
+        self.tables.append(("Reports on the csv backend, medium", [
+            "report", "median", "peak RSS", "exit"], rows))
+
+    # --- import --------------------------------------------------------------------------------
+
+    def import_bar(self, size: str, ws: Path) -> None:
+        folder = self.root / f"export-{size}-seed{self.args.seed}-v{generate.VERSION}"
+        env = child_env(ws, self.root)
+        if not (folder / "manifest.json").is_file():
+            self.say(f"exporting {size} (once)…")
+            shutil.rmtree(folder, ignore_errors=True)
+            run_once(kam("export", str(folder)), env)
+        manifest = json.loads((folder / "manifest.json").read_text())
+        rows_total = sum(int(f["rows"]) for f in manifest["files"].values())
+        kam_s, su_s = [], []
+        for i in range(max(1, self.runs(False) - 2)):
+            self.say(f"  import run {i + 1}…")
+            target = self.root / f"import-{size}"
+            shutil.rmtree(target, ignore_errors=True)
+            tenv = child_env(target, self.root)
+            run_once(kam("init", "--lang", "en"), tenv)
+            seconds, code, _rss, _ = run_once(kam("import", str(folder)), tenv)
+            if code:
+                self.notes.append(f"kam import exited {code}")
+            kam_s.append(seconds)
+            shutil.rmtree(target, ignore_errors=True)
+            if shutil.which("sqlite-utils"):
+                db = self.root / f"sqlite-utils-{size}.db"
+                db.unlink(missing_ok=True)
+                started = time.perf_counter()
+                for name, entry in manifest["files"].items():
+                    subprocess.run(["sqlite-utils", "insert", str(db), name,
+                                    str(folder / entry["file"]), "--csv"], check=True,
+                                   env=child_env(None, self.root))
+                su_s.append(time.perf_counter() - started)
+                db.unlink(missing_ok=True)
+        k = statistics.median(kam_s)
+        rows = [["kam import", f"{k:.1f} s", f"{rows_total / k:,.0f}"]]
+        if su_s:
+            su = statistics.median(su_s)
+            rows.append(["sqlite-utils insert --csv (per file)", f"{su:.1f} s",
+                         f"{rows_total / su:,.0f}"])
+            ratio = su / k
+            self.bars.append(Bar(f"`kam import` of {size} vs sqlite-utils", "≥ 0.7× rows/s",
+                                 f"{ratio:.2f}×", ratio >= 0.7,
+                                 "kam also checks SHA-256, types, ids and references and "
+                                 "writes the event index"))
+        self.tables.append((f"Import of {size} ({rows_total:,} rows incl. events)", [
+            "what", "median", "rows/s"], rows))
+
+    # --- output ----------------------------------------------------------------------------------
+
+    def markdown(self) -> str:
+        m = machine()
+        out = ["# kam benchmarks", "",
+               "Written by `python benchmarks/run.py` "
+               f"({'quick' if self.args.quick else 'full'} run, sizes "
+               f"{', '.join(self.args.sizes)}, seed {self.args.seed}); the bars are those of "
+               "the project's quality spec. Whole processes, medians; ratios measured side "
+               "by side in the same run. Data: `benchmarks/generate.py` (as of "
+               f"{TODAY}).", "", "## Machine", ""]
+        out += [f"- {k}: {v}" for k, v in m.items()]
+        out += ["", "## Bars", "", "| what | target | measured | result | note |",
+                "|---|---|---|---|---|"]
+        for b in self.bars:
+            result = "—" if b.ok is None else ("pass" if b.ok else "**miss**")
+            out.append(f"| {b.what} | {b.target} | {b.measured} | {result} | {b.note} |")
+        for title, columns, rows in self.tables:
+            out += ["", f"## {title}", "", "| " + " | ".join(columns) + " |",
+                    "|" + "---|" * len(columns)]
+            out += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+        if self.notes:
+            out += ["", "## Notes", ""] + [f"- {n}" for n in self.notes]
+        if self.args.notes and Path(self.args.notes).is_file():
+            out += ["", Path(self.args.notes).read_text(encoding="utf-8").strip()]
+        return "\n".join(out) + "\n"
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms" if seconds < 10 else f"{seconds:.1f} s"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="medium,large",
+                        help="comma-separated: tiny, medium, large")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--root", default=os.environ.get("KAM_BENCH_ROOT", "/tmp/kam-bench"),
+                        help="where generated workspaces are cached")
+    parser.add_argument("--quick", action="store_true", help="fewer runs; skip the import bar")
+    parser.add_argument("--runs", type=int, default=0, help="runs per measurement")
+    parser.add_argument("--skip", default="", help="comma-separated: startup, everyday, "
+                        "reports, import, csv")
+    parser.add_argument("--scaled", action="store_true",
+                        help="judge time bars scaled by this machine's python start-up")
+    parser.add_argument("--notes", default=str(HERE / "NOTES.md"),
+                        help="a Markdown file appended to the output (findings, fixes)")
+    parser.add_argument("--output", default=str(HERE.parent / "BENCHMARKS.md"),
+                        help="file to write, or - for stdout")
+    args = parser.parse_args(argv)
+    args.sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
+    skip = {s.strip() for s in args.skip.split(",") if s.strip()}
+    if args.quick:
+        skip.add("import")
+    bench = Bench(args)
+    if "startup" not in skip:
+        bench.startup()
+    for size in args.sizes:
+        ws = bench.workspace(size)
+        if "everyday" not in skip and size == "large":
+            bench.everyday(size, ws)
+        if "reports" not in skip:
+            bench.reports(size, ws)
+        if "import" not in skip and size == "large":
+            bench.import_bar(size, ws)
+    if "everyday" not in skip and "large" not in args.sizes and args.sizes:
+        bench.everyday(args.sizes[-1], bench.workspace(args.sizes[-1]))
+    bench.growth()
+    if "csv" not in skip and "medium" in args.sizes:
+        bench.csv_backend()
+    text = bench.markdown()
+    if args.output == "-":
+        print(text)
+    else:
+        Path(args.output).write_text(text, encoding="utf-8")
+        bench.say(f"wrote {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
