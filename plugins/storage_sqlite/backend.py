@@ -72,6 +72,16 @@ def _json(value: str) -> Any:
 _DECODE: dict[str, Any] = {"money": _money, "bool": bool, "json": _json,
                            "date": dt.date.fromisoformat, "decimal": Decimal}
 _DECODERS: dict[tuple[str, tuple[str, ...]], Any] = {}
+_INSERTS: dict[tuple[str, tuple[str, ...]], str] = {}
+_TYPES: dict[str, tuple[Kind, dict[str, str]]] = {}
+
+
+def _types(k: Kind) -> dict[str, str]:
+    """Field name → type, in field order (cached per kind)."""
+    found = _TYPES.get(k.name)
+    if found is None or found[0] is not k:
+        found = _TYPES[k.name] = (k, {f.name: f.type for f in k.fields})
+    return found[1]
 
 
 def _decoder(k: Kind, description: Any) -> Any:
@@ -81,7 +91,7 @@ def _decoder(k: Kind, description: Any) -> Any:
     names = tuple(d[0] for d in description)
     key = (k.name, names)
     found = _DECODERS.get(key)
-    if found is not None:
+    if found is not None and found.kind is k:
         return found
     types = {f.name: f.type for f in k.fields}
     convert = [(n, _DECODE[types[n]]) for n in names if n in types and types[n] in _DECODE]
@@ -97,6 +107,7 @@ def _decoder(k: Kind, description: Any) -> Any:
             del out[name]
         return out
 
+    decode.kind = k  # type: ignore[attr-defined]
     _DECODERS[key] = decode
     return decode
 
@@ -289,19 +300,19 @@ class SQLiteStorage:
 
     def insert(self, kind_name: str, record: Record) -> None:
         k = kind(kind_name)
-        names = [f.name for f in k.fields if f.name in record]
+        types = _types(k)
+        names = tuple(n for n in types if n in record)
         if "id" not in names:
             raise StorageError(f"{k.name} record has no id")
-        types = {f.name: f.type for f in k.fields}
-        extra = set(record) - set(types)
-        if extra:
+        if len(names) != len(record):
+            extra = set(record) - set(types)
             raise StorageError(f"{k.name} has no field(s) {', '.join(sorted(extra))}")
-        cols = ", ".join(f'"{n}"' for n in names)
-        marks = ", ".join("?" * len(names))
-        self._write(
-            f'INSERT INTO "{k.name}" ({cols}) VALUES ({marks})',
-            [_to_db(types[n], record[n]) for n in names],
-        )
+        sql = _INSERTS.get((k.name, names))
+        if sql is None:
+            cols = ", ".join(f'"{n}"' for n in names)
+            marks = ", ".join("?" * len(names))
+            sql = _INSERTS[(k.name, names)] = f'INSERT INTO "{k.name}" ({cols}) VALUES ({marks})'
+        self._write(sql, [_to_db(types[n], record[n]) for n in names])
 
     def insert_many(self, kind_name: str, records: Sequence[Record]) -> None:
         """Optional fast path (``kam import``): one prepared INSERT for a batch."""
