@@ -139,3 +139,11 @@ def scan(ws: Any, kind: str, fields: Iterable[str], where: dict[str, Any] | None
     if select is not None:
         return select(kind, list(fields), where, order_by)
     return ws.storage.find(kind, where, order_by=order_by)
+
+
+def distinct(ws: Any, kind: str, field: str, where: dict[str, Any] | None = None) -> set[Any]:
+    """The distinct values of one field among the records ``where`` selects."""
+    select = getattr(ws.storage, "select", None)
+    if select is not None:
+        return {r[field] for r in select(kind, [field], where, (), distinct=True)}
+    return {r[field] for r in ws.storage.find(kind, where, order_by=())}

@@ -17,6 +17,7 @@ from kam.errors import InputError
 from kam.reports import Chart, Report, Series, Table
 from kam.reports.common import (
     ZERO,
+    distinct,
     new_report,
     pairs_table,
     percent,
@@ -85,7 +86,7 @@ def aging(ws: Any, owner: str | None = None, customer: str | None = None,
     names = bucket_names(ends)
     today = ws.today
     owners = _contract_owners(ws, owner)
-    where: dict[str, Any] = {}
+    where: dict[str, Any] = {"written_off_on__isnull": True}  # written off: nothing owed
     if customer:
         where["customer_id"] = customer.strip().upper()
     if currency:
@@ -184,11 +185,8 @@ def battle_map(ws: Any, owner: str | None = None, customer: str | None = None,
     for a in scan(ws, "attachment", ("id", "contract_id", "kind"), {}, order_by=("id",)):
         if a["contract_id"] in contracts:
             evidence.setdefault(a["contract_id"], set()).add(a.get("kind") or "")
-    recent: dict[str, dt.date] = {}
-    for act in scan(ws, "activity", ("id", "customer_id", "date"),
-                    {"date__ge": today - dt.timedelta(days=days), "date__le": today},
-                    order_by=("date", "id")):
-        recent[act["customer_id"]] = act["date"]
+    recent = distinct(ws, "activity", "customer_id",
+                      {"date__ge": today - dt.timedelta(days=days), "date__le": today})
     kinds = vocab_display(ws, "milestone_kind")
     states = vocab_display(ws, "receivable_state")
     rows = []

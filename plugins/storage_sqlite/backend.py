@@ -248,8 +248,10 @@ class SQLiteStorage:
         fields: Sequence[str],
         where: Where | None = None,
         order_by: Sequence[str] = ("id",),
+        distinct: bool = False,
     ) -> Iterator[Record]:
-        """Optional fast path (reports): like :meth:`find`, but reads only ``fields``.
+        """Optional fast path (reports): like :meth:`find`, but reads only ``fields``
+        (each combination once with ``distinct``).
 
         Reports that scan a whole kind need a few columns of each row; skipping the
         wide json columns keeps them fast. Same filters and ordering as ``find``.
@@ -266,7 +268,8 @@ class SQLiteStorage:
             field, desc = split_order(k, key)
             col = "rowid" if field == "id" else _num(f'"{field}"', k.field(field).type)
             orders.append(f"{col} {'DESC' if desc else 'ASC'}")
-        sql = f'SELECT {", ".join(cols)} FROM "{k.name}"{sql_where}'
+        head = "SELECT DISTINCT" if distinct else "SELECT"
+        sql = f'{head} {", ".join(cols)} FROM "{k.name}"{sql_where}'
         if orders:
             sql += " ORDER BY " + ", ".join(orders)
         try:
