@@ -91,3 +91,22 @@ def test_demo_builds_and_refuses_foreign_folder(tmp_path: Path) -> None:
     (foreign / "notes.txt").write_text("keep me")
     r = k("demo", "--path", str(foreign))
     assert r.exit_code == 2 and (foreign / "notes.txt").exists()
+
+
+def test_read_commands_do_not_import_pydantic(tmp_path: Path) -> None:
+    """Everyday reads stay fast: models (pydantic) load only when something is written."""
+    k = Kam(tmp_path / "ws")
+    k.ok("init")
+    cu = k.id("customer", "add", "华东")
+    k.ok("opp", "add", cu, "x", "--amount", "1")
+    code = (
+        "import sys\n"
+        f"sys.argv = ['kam', '--workspace', {str(tmp_path / 'ws')!r}, 'opp', 'list', "
+        "'--format', 'json']\n"
+        "from kam.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('PYDANTIC', any(m.split('.')[0] == 'pydantic' for m in sys.modules))\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert '"id": "OP1"' in r.stdout
+    assert "PYDANTIC False" in r.stdout, r.stderr[-500:]

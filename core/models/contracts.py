@@ -13,18 +13,13 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from kam.models.records import Record, _currency
+from kam.models.states import ENDED, SIGNED, STATUSES, UNSIGNED  # noqa: F401 - re-exported
 from kam.models.types import Date, Money, Percent, Text, _enum
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 ContractStatus = Annotated[str, _enum("contract_status")]
 MilestoneKind = Annotated[str, _enum("milestone_kind")]
 AttachmentKind = Annotated[str, _enum("attachment_kind")]
-
-#: lifecycle: draft → in_review → approved → signed → executing → closed (or terminated)
-STATUSES = ("draft", "in_review", "approved", "signed", "executing", "closed", "terminated")
-UNSIGNED = ("draft", "in_review", "approved")
-SIGNED = ("signed", "executing", "closed")
-ENDED = ("closed", "terminated")
 
 
 class PlanItem(BaseModel):

@@ -8,7 +8,6 @@ from typing import Any
 from kam import values
 from kam.errors import InputError
 from kam.kinds import kind_of_id
-from kam.models import Activity
 from kam.services.common import atomic, clean_changes, dump, validate
 from kam.workspace import Workspace
 
@@ -22,6 +21,8 @@ def log(ws: Workspace, record_id: str, *, type: str, date: str | None = None,
         next_step: str | None = None, next_due: str | None = None,
         owner: str | None = None) -> dict[str, Any]:
     """Log a call against an opportunity, a lead or a customer."""
+    from kam.models import Activity
+
     k = kind_of_id(record_id.strip())
     if k is None or k.name not in ("opportunity", "lead", "customer"):
         raise InputError(f"{record_id}: activities are logged on an opportunity (OP…), "

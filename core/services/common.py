@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from kam.errors import InputError, NotFoundError, RefusedError
 from kam.findings import Finding, blocking
 from kam.workspace import Workspace
-from pydantic import BaseModel, ValidationError
 
-M = TypeVar("M", bound=BaseModel)
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+M = TypeVar("M", bound="BaseModel")
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 def validate(model: type[M], data: dict[str, Any]) -> M:
     """Build a model; a validation error becomes one line naming the field (exit 2)."""
+    from pydantic import ValidationError
+
     try:
         return model.model_validate(data)
     except ValidationError as exc:

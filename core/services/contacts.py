@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from kam.models import Contact
 from kam.services.common import atomic, clean_changes, dump, parse_fields, validate
 from kam.workspace import Workspace
 
@@ -13,6 +12,8 @@ from kam.workspace import Workspace
 @atomic
 def add(ws: Workspace, customer_id: str, name: str, *, fields: list[str] = (),
         **attrs: Any) -> dict[str, Any]:
+    from kam.models import Contact
+
     customer = ws.get("customer", customer_id)
     custom = parse_fields(ws, "contact", fields)
     now = ws.now()
@@ -29,6 +30,8 @@ def add(ws: Workspace, customer_id: str, name: str, *, fields: list[str] = (),
 
 @atomic
 def edit(ws: Workspace, contact_id: str, *, fields: list[str] = (), **attrs: Any) -> dict:
+    from kam.models import Contact
+
     current = ws.get("contact", contact_id)
     changes = clean_changes(attrs)
     if changes.get("roles") == []:

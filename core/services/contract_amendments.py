@@ -8,7 +8,7 @@ from typing import Any
 
 from kam import values
 from kam.errors import InputError, RefusedError
-from kam.models.contracts import ENDED, UNSIGNED
+from kam.models.states import ENDED, UNSIGNED
 from kam.services import contract_plan as plans
 from kam.services.common import atomic
 from kam.services.contracts import get, milestones, required_roles

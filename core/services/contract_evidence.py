@@ -10,7 +10,6 @@ from typing import Any
 
 from kam import vocab
 from kam.errors import InputError
-from kam.models.contracts import Attachment
 from kam.services.common import atomic, dump, validate
 from kam.workspace import Workspace
 
@@ -26,6 +25,8 @@ def sha256_of(path: Path) -> str:
 @atomic
 def attach(ws: Workspace, contract_id: str, file: str, kind: str = "other") -> dict[str, Any]:
     """Record a document by its absolute path, size and SHA-256 (the file stays where it is)."""
+    from kam.models.contracts import Attachment
+
     contract = ws.get("contract", contract_id)
     kind = vocab.parse("attachment_kind", kind or "other")
     path = Path(file).expanduser()

@@ -9,7 +9,7 @@ from typing import Any
 
 from kam import values, vocab
 from kam.errors import InputError, RefusedError
-from kam.models.contracts import ENDED, SIGNED
+from kam.models.states import ENDED, SIGNED
 from kam.services import contract_plan as plans
 from kam.services.common import atomic
 from kam.services.receivables import of_contract

@@ -16,7 +16,7 @@ from typing import Any
 from kam import values, vocab
 from kam.errors import InputError, RefusedError
 from kam.findings import Finding, blocking
-from kam.models.contracts import ENDED, SIGNED, UNSIGNED, Contract
+from kam.models.states import ENDED, SIGNED, UNSIGNED
 from kam.services import contract_plan as plans
 from kam.services.common import atomic, clean_changes, dump, parse_fields, validate
 from kam.services.receivables import receivable_view
@@ -190,6 +190,8 @@ def _attrs(ws: Workspace, attrs: dict[str, Any]) -> dict[str, Any]:
 def create(ws: Workspace, opp_id: str, *, fields: Sequence[str] = (),
            **attrs: Any) -> dict[str, Any]:
     """A draft contract for an opportunity; amount and currency default to the deal's."""
+    from kam.models.contracts import Contract
+
     opp = ws.get("opportunity", opp_id)
     if opp["status"] in ("lost", "abandoned"):
         raise RefusedError(f"opportunity {opp['id']} is {opp['status']}: no contract for it")
@@ -237,6 +239,8 @@ def _unique_number(ws: Workspace, number: str, own_id: str | None = None) -> Non
 def edit(ws: Workspace, contract_id: str, *, fields: Sequence[str] = (),
          **attrs: Any) -> dict[str, Any]:
     """Change an unsigned contract; it goes back to draft (review and approve again)."""
+    from kam.models.contracts import Contract
+
     contract = get(ws, contract_id)
     if contract["status"] not in UNSIGNED:
         raise RefusedError(f"contract {contract['id']} is {contract['status']}: change it "

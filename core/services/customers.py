@@ -6,13 +6,14 @@ from collections.abc import Iterator
 from typing import Any
 
 from kam import vocab
-from kam.models import Customer
 from kam.services.common import atomic, clean_changes, dump, parse_fields, validate
 from kam.workspace import Workspace
 
 
 @atomic
 def add(ws: Workspace, name: str, *, fields: list[str] = (), **attrs: Any) -> dict[str, Any]:
+    from kam.models import Customer
+
     custom = parse_fields(ws, "customer", fields)
     attrs = clean_changes(attrs)
     attrs.setdefault("currency", ws.config.get("currency", "CNY"))
@@ -30,6 +31,8 @@ def add(ws: Workspace, name: str, *, fields: list[str] = (), **attrs: Any) -> di
 
 @atomic
 def edit(ws: Workspace, customer_id: str, *, fields: list[str] = (), **attrs: Any) -> dict:
+    from kam.models import Customer
+
     current = ws.get("customer", customer_id)
     changes = clean_changes(attrs)
     custom = parse_fields(ws, "customer", fields)

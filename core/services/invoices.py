@@ -8,7 +8,6 @@ from typing import Any
 
 from kam import values
 from kam.errors import InputError, RefusedError
-from kam.models.contracts import Invoice
 from kam.services.common import atomic, dump, validate
 from kam.workspace import Workspace
 
@@ -18,6 +17,8 @@ ZERO = Decimal("0.00")
 @atomic
 def issue(ws: Workspace, contract_id: str, amount: str, number: str, *,
           milestone: str | None = None, date: str | None = None) -> dict[str, Any]:
+    from kam.models.contracts import Invoice
+
     contract = ws.get("contract", contract_id)
     if not contract.get("signed_on"):
         raise RefusedError(f"contract {contract['id']} is not signed: nothing to invoice yet")

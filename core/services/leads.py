@@ -8,7 +8,6 @@ from typing import Any
 from kam import vocab
 from kam.errors import InputError, RefusedError
 from kam.findings import blocking
-from kam.models import Lead
 from kam.services import opportunities
 from kam.services.common import atomic, clean_changes, dump, parse_fields, validate
 from kam.workspace import Workspace
@@ -19,6 +18,8 @@ BANT_FIELDS = ("budget_confirmed", "budget_amount", "authority_contact_id", "nee
 @atomic
 def add(ws: Workspace, customer_id: str, title: str, *, fields: list[str] = (),
         **attrs: Any) -> dict[str, Any]:
+    from kam.models import Lead
+
     customer = ws.get("customer", customer_id)
     custom = parse_fields(ws, "lead", fields)
     attrs = clean_changes(attrs)
@@ -49,6 +50,8 @@ def _with_authority(ws: Workspace, lead: dict, changes: dict[str, Any]) -> dict[
 @atomic
 def edit(ws: Workspace, lead_id: str, **attrs: Any) -> dict[str, Any]:
     """Record BANT, SPIN and other facts without qualifying yet."""
+    from kam.models import Lead
+
     lead = ws.get("lead", lead_id)
     if lead["status"] != "open":
         raise RefusedError(f"lead {lead['id']} is {lead['status']}")
@@ -71,6 +74,8 @@ def qualify(ws: Workspace, lead_id: str, **bant: Any) -> dict[str, Any]:
     Returns ``{"verdict", "lead", "opportunity", "findings"}``. Not qualified →
     :class:`RefusedError` listing what is missing; nothing is written.
     """
+    from kam.models import Lead
+
     lead = ws.get("lead", lead_id)
     if lead["status"] != "open":
         extra = f" to {lead['opportunity_id']}" if lead.get("opportunity_id") else ""

@@ -9,7 +9,6 @@ from typing import Any
 from kam import values, vocab
 from kam.errors import InputError, RefusedError
 from kam.findings import Finding, blocking
-from kam.models import Opportunity
 from kam.pipeline import Pipeline
 from kam.services.common import atomic, clean_changes, dump, parse_fields, validate
 from kam.workspace import Workspace
@@ -19,6 +18,8 @@ CLOSED = ("lost", "abandoned")
 
 def new_record(ws: Workspace, data: dict[str, Any]) -> dict[str, Any]:
     """A validated opportunity in the first stage of its pipeline (not yet stored)."""
+    from kam.models import Opportunity
+
     pipeline = ws.pipeline(data.get("pipeline"))
     first = pipeline.stages[0]
     data = clean_changes(data)
@@ -57,6 +58,8 @@ def _open(opp: dict[str, Any]) -> None:
 
 @atomic
 def edit(ws: Workspace, opp_id: str, *, fields: Sequence[str] = (), **attrs: Any) -> dict:
+    from kam.models import Opportunity
+
     current = ws.get("opportunity", opp_id)
     changes = clean_changes(attrs)
     if "authority_contact_id" in changes:

@@ -10,7 +10,7 @@ from typing import Any
 
 from kam import values
 from kam.errors import InputError, RefusedError
-from kam.models.contracts import SIGNED
+from kam.models.states import SIGNED
 from kam.services.common import atomic
 from kam.services.receivables import of_contract, receivable_view
 from kam.workspace import Workspace
