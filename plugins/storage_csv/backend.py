@@ -24,246 +24,33 @@ A hand-edited file with a bad value is an InputError naming file, row and column
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
 import fcntl
-import io
 import json
 import os
-import re
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
 
 from kam.errors import InputError, StorageError
 from kam.kinds import EVENT, KINDS, Kind
-from kam.storage import ConflictError, Record, Where, id_number, kind, split_filter, split_order
+from kam.plugins.storage_csv import journal
+from kam.plugins.storage_csv.cells import (
+    Row,
+    _converted,
+    _id_key,
+    from_stored,
+    parse_rows,
+    predicate,
+    render_rows,
+    to_stored,
+)
+from kam.plugins.storage_csv.journal import EVENTS_FILE
+from kam.storage import ConflictError, Record, Where, id_number, kind, split_order
 
-EVENTS_FILE = "events.csv"
 SEQUENCE_FILE = "sequence.json"
-JOURNAL_FILE = "journal.json"
-JOURNAL_TMP = ".journal.json.tmp"
 LOCK_FILE = "kam.lock"
-CENT = Decimal("0.01")
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-csv.field_size_limit(2**31 - 1)
-
-Row = dict[str, Any]  # a stored row: money as int cents, bools 0/1, dates ISO text, json text
-
-
-# --- values ---------------------------------------------------------------------------
-
-
-def to_stored(ftype: str, value: Any) -> Any:
-    """A record value → its stored form (the same normalisation SQLite applies)."""
-    if value is None:
-        return None
-    if ftype == "money":
-        return int((Decimal(value) * 100).to_integral_value())
-    if ftype == "bool":
-        return 1 if value else 0
-    if ftype == "json":
-        return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
-    if ftype in ("date", "datetime"):
-        text = value.isoformat() if hasattr(value, "isoformat") else str(value)
-        return text or None
-    if ftype == "decimal":
-        return Decimal(str(value))
-    if ftype == "int":
-        return int(value)
-    text = value if isinstance(value, str) else str(value)
-    return text or None
-
-
-def from_stored(ftype: str, value: Any) -> Any:
-    if value is None:
-        return None
-    if ftype == "money":
-        return (Decimal(value) / 100).quantize(CENT)
-    if ftype == "bool":
-        return bool(value)
-    if ftype == "json":
-        return json.loads(value)
-    if ftype == "date":
-        return dt.date.fromisoformat(value)
-    return value
-
-
-def cents_text(cents: int) -> str:
-    sign = "-" if cents < 0 else ""
-    cents = abs(cents)
-    return f"{sign}{cents // 100}.{cents % 100:02d}"
-
-
-def to_cell(ftype: str, value: Any) -> str:
-    if value is None:
-        return ""
-    if ftype == "money":
-        return cents_text(value)
-    if ftype == "bool":
-        return "true" if value else "false"
-    return str(value)
-
-
-def _parse_money(text: str) -> int:
-    try:
-        d = Decimal(text)
-    except InvalidOperation:
-        raise ValueError(f"{text!r} is not an amount") from None
-    if not d.is_finite() or d != d.quantize(CENT):
-        raise ValueError(f"{text!r} is not an amount with at most two decimals")
-    return int(d * 100)
-
-
-def _parse_decimal(text: str) -> Decimal:
-    try:
-        d = Decimal(text)
-    except InvalidOperation:
-        raise ValueError(f"{text!r} is not a number") from None
-    if not d.is_finite():
-        raise ValueError(f"{text!r} is not a number")
-    return d
-
-
-def _parse_int(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise ValueError(f"{text!r} is not a whole number") from None
-
-
-def _parse_bool(text: str) -> int:
-    low = text.strip().lower()
-    if low in ("true", "1"):
-        return 1
-    if low in ("false", "0"):
-        return 0
-    raise ValueError(f"{text!r} is not true or false")
-
-
-def _parse_date(text: str) -> str:
-    try:
-        if _ISO_DATE.match(text):
-            dt.date.fromisoformat(text)
-            return text
-    except ValueError:
-        pass
-    raise ValueError(f"{text!r} is not an ISO date (YYYY-MM-DD)")
-
-
-def _parse_datetime(text: str) -> str:
-    try:
-        dt.datetime.fromisoformat(text)
-    except ValueError:
-        raise ValueError(f"{text!r} is not an ISO date-time") from None
-    return text
-
-
-def _parse_json(text: str) -> str:
-    try:
-        json.loads(text)
-    except ValueError:
-        raise ValueError(f"{text!r} is not valid JSON") from None
-    return text
-
-
-_PARSERS: dict[str, Callable[[str], Any] | None] = {
-    "text": None,
-    "int": _parse_int,
-    "bool": _parse_bool,
-    "money": _parse_money,
-    "decimal": _parse_decimal,
-    "date": _parse_date,
-    "datetime": _parse_datetime,
-    "json": _parse_json,
-}
-
-
-_PASSTHROUGH = {"text", "int", "decimal", "datetime"}
-_CONVERTED: dict[Kind, list[tuple[str, str]]] = {}
-
-
-def _converted(k: Kind) -> list[tuple[str, str]]:
-    """The fields of a kind whose stored form differs from the record value."""
-    found = _CONVERTED.get(k)
-    if found is None:
-        found = _CONVERTED[k] = [(f.name, f.type) for f in k.fields
-                                 if f.type not in _PASSTHROUGH]
-    return found
-
-
-def _id_key(record_id: str) -> tuple[int, str]:
-    return id_number(record_id), record_id
-
-
-# --- files ----------------------------------------------------------------------------
-
-
-def parse_rows(k: Kind, text: str, where: str, first_row: int = 2,
-               header: list[str] | None = None) -> tuple[list[str], list[Row]]:
-    """Parse CSV text into stored rows, naming file, row and column on any bad value.
-
-    Row numbers are spreadsheet rows: the header is row 1.
-    """
-    reader = csv.reader(io.StringIO(text))
-    n = first_row - 1
-    try:
-        if header is None:
-            header = next(reader, None)
-            if header is None:
-                return [], []
-            n = 1
-        known = set(k.names)
-        unknown = [c for c in header if c not in known]
-        if unknown:
-            raise InputError(f"{where} row 1: unknown column {unknown[0]!r} for {k.name}")
-        if len(set(header)) != len(header):
-            raise InputError(f"{where} row 1: a column appears twice")
-        if "id" not in header:
-            raise InputError(f"{where} row 1: no id column")
-        convs = [(i, name, _PARSERS[k.field(name).type]) for i, name in enumerate(header)]
-        width = len(header)
-        rows: list[Row] = []
-        blank = dict.fromkeys(k.names)
-        for cells in reader:
-            n += 1
-            if not cells:
-                continue
-            if len(cells) != width:
-                raise InputError(f"{where} row {n}: {len(cells)} cells, the header has {width}")
-            row = dict(blank)
-            for i, name, parse in convs:
-                text_ = cells[i]
-                if not text_:
-                    continue
-                if parse is None:
-                    row[name] = text_
-                    continue
-                try:
-                    row[name] = parse(text_)
-                except ValueError as exc:
-                    raise InputError(f"{where} row {n}, column {name}: {exc}") from None
-            if not row["id"]:
-                raise InputError(f"{where} row {n}, column id: empty")
-            rows.append(row)
-    except csv.Error as exc:
-        raise InputError(f"{where} row {n + 1}: {exc}") from None
-    return header, rows
-
-
-def render_rows(k: Kind, rows: Sequence[Row], header: bool = True) -> str:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    if header:
-        writer.writerow(k.names)
-    types = [(f.name, f.type) for f in k.fields]
-    writer.writerows([to_cell(t, r.get(n)) for n, t in types] for r in rows)
-    return buf.getvalue()
 
 
 def _refs_of(row: Row) -> frozenset[str]:
@@ -313,8 +100,8 @@ class CSVStorage:
             self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         except OSError as exc:
             raise StorageError(f"cannot create {self.folder}: {exc}") from None
-        if not (self.folder / SEQUENCE_FILE).exists() or self._needs_recovery() \
-                or self._has_leftovers():
+        if not (self.folder / SEQUENCE_FILE).exists() or journal.pending(self.folder) \
+                or journal.leftovers(self.folder):
             with self._locked():
                 self._recover()
                 self._create_missing()
@@ -359,60 +146,14 @@ class CSVStorage:
         finally:
             self._release()
 
-    def _needs_recovery(self) -> bool:
-        return (self.folder / JOURNAL_FILE).exists()
-
-    def _has_leftovers(self) -> bool:
-        return next(iter(self.folder.glob(".*.tmp")), None) is not None
-
-    def _fsync_dir(self) -> None:
-        fd = os.open(self.folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-    def _write_file(self, name: str, text: str) -> None:
-        fd = os.open(self.folder / name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-
     def _recover(self) -> None:
         """Under the lock: replay a committed journal, sweep an uncommitted one's files."""
-        journal = self.folder / JOURNAL_FILE
-        if journal.exists():
-            try:
-                plan = json.loads(journal.read_text(encoding="utf-8"))
-                self._apply(plan)
-            except (ValueError, OSError, KeyError, TypeError) as exc:
-                raise StorageError(f"{journal}: cannot replay the commit journal ({exc})") from None
+        if journal.recover(self.folder):
             self._tables.clear()
             self._events = None
-        for leftover in self.folder.glob(".*.tmp"):
-            leftover.unlink(missing_ok=True)
 
-    def _apply(self, plan: dict[str, Any]) -> None:
-        for tmp, final in plan["renames"]:
-            try:
-                os.replace(self.folder / tmp, self.folder / final)
-            except FileNotFoundError:
-                pass  # renamed before the previous writer stopped
-        if plan.get("events"):
-            data = plan["events"].encode("utf-8")
-            fd = os.open(self.folder / EVENTS_FILE, os.O_RDWR | os.O_CREAT, 0o600)
-            try:
-                os.ftruncate(fd, int(plan["events_size"]))
-                os.lseek(fd, int(plan["events_size"]), os.SEEK_SET)
-                while data:
-                    data = data[os.write(fd, data):]
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-        self._fsync_dir()
-        (self.folder / JOURNAL_FILE).unlink(missing_ok=True)
-        self._fsync_dir()
+    def _write_file(self, name: str, text: str) -> None:
+        journal.write_file(self.folder, name, text)
 
     def _create_missing(self) -> None:
         for k in KINDS.values():
@@ -423,12 +164,12 @@ class CSVStorage:
             self._write_file(EVENTS_FILE, render_rows(EVENT, []))
         if not (self.folder / SEQUENCE_FILE).exists():
             self._write_file(SEQUENCE_FILE, "{}\n")
-        self._fsync_dir()
+        journal.fsync_dir(self.folder)
 
     # --- reading files ---------------------------------------------------------------
 
     def _check_journal(self) -> None:
-        if self._tx is None and self._lock_fd is None and self._needs_recovery():
+        if self._tx is None and self._lock_fd is None and journal.pending(self.folder):
             with self._locked():
                 self._recover()
 
@@ -564,43 +305,9 @@ class CSVStorage:
         row = self._rows(k).get(record_id)
         return None if row is None else self._out(k, row)
 
-    def _predicate(self, k: Kind, key: str, want: Any) -> Callable[[Row], bool]:
-        name, op = split_filter(k, key)
-        ftype = k.field(name).type  # type: ignore[union-attr]
-
-        def norm(value: Any) -> Any:
-            try:
-                return to_stored(ftype, value)
-            except (ValueError, TypeError, ArithmeticError):
-                raise InputError(f"{k.name}.{name}: {value!r} is not a {ftype}") from None
-
-        if op == "isnull":
-            if want:
-                return lambda r: r[name] is None
-            return lambda r: r[name] is not None
-        if op == "in":
-            items = [norm(v) for v in want if v is not None]
-            return lambda r: r[name] is not None and r[name] in items
-        if want is None and op in ("eq", "ne"):
-            if op == "eq":
-                return lambda r: r[name] is None
-            return lambda r: r[name] is not None
-        w = norm(want)
-        if op == "eq":
-            return lambda r: r[name] == w
-        if op == "ne":
-            return lambda r: r[name] != w
-        if op == "lt":
-            return lambda r: r[name] is not None and r[name] < w
-        if op == "le":
-            return lambda r: r[name] is not None and r[name] <= w
-        if op == "gt":
-            return lambda r: r[name] is not None and r[name] > w
-        return lambda r: r[name] is not None and r[name] >= w
-
     def _select(self, k: Kind, where: Where | None) -> list[Row]:
         rows = self._rows(k)
-        preds = [self._predicate(k, key, want) for key, want in (where or {}).items()]
+        preds = [predicate(k, key, want) for key, want in (where or {}).items()]
         if not preds:
             return list(rows.values())
         if len(preds) == 1:
@@ -634,7 +341,7 @@ class CSVStorage:
         k = kind(kind_name)
         if k is EVENT:
             rows = self._all_events()
-            preds = [self._predicate(k, key, want) for key, want in (where or {}).items()]
+            preds = [predicate(k, key, want) for key, want in (where or {}).items()]
             return sum(1 for r in rows if all(p(r) for p in preds))
         if not where:
             return len(self._rows(k))
@@ -811,39 +518,24 @@ class CSVStorage:
             return
         self._token += 1
         token = f"{os.getpid()}-{time.time_ns()}-{self._token}"
-        renames: list[list[str]] = []
         new_tables: dict[str, dict[str, Row]] = {}
+        files: list[tuple[str, str]] = []
+        for name, rows in tx.tables.items():
+            k = kind(name)
+            if name in tx.unordered:
+                rows = dict(sorted(rows.items(), key=lambda kv: _id_key(kv[0])))
+            files.append((f"{name}.csv", render_rows(k, list(rows.values()))))
+            new_tables[name] = rows
+        if tx.seq_changed and tx.seq is not None:
+            files.append((SEQUENCE_FILE, json.dumps(tx.seq, sort_keys=True, indent=1) + "\n"))
         try:
-            for name, rows in tx.tables.items():
-                k = kind(name)
-                if name in tx.unordered:
-                    rows = dict(sorted(rows.items(), key=lambda kv: _id_key(kv[0])))
-                tmp = f".{name}.csv.{token}.tmp"
-                self._write_file(tmp, render_rows(k, list(rows.values())))
-                renames.append([tmp, f"{name}.csv"])
-                new_tables[name] = rows
-            if tx.seq_changed and tx.seq is not None:
-                tmp = f".{SEQUENCE_FILE}.{token}.tmp"
-                self._write_file(tmp, json.dumps(tx.seq, sort_keys=True, indent=1) + "\n")
-                renames.append([tmp, SEQUENCE_FILE])
-            events_path = self.folder / EVENTS_FILE
-            try:
-                size = os.stat(events_path).st_size
-            except FileNotFoundError:
-                size = 0
-            events_text = render_rows(EVENT, tx.events, header=size == 0) if tx.events else ""
-            plan = {"version": 1, "renames": renames, "events_size": size,
-                    "events": events_text}
-            self._write_file(JOURNAL_TMP, json.dumps(plan, ensure_ascii=False))
-            os.replace(self.folder / JOURNAL_TMP, self.folder / JOURNAL_FILE)  # commit point
-            self._fsync_dir()
-        except OSError as exc:
-            for tmp, _ in renames:
-                (self.folder / tmp).unlink(missing_ok=True)
-            (self.folder / JOURNAL_TMP).unlink(missing_ok=True)
-            raise StorageError(f"cannot write to {self.folder}: {exc}") from None
+            size = os.stat(self.folder / EVENTS_FILE).st_size
+        except FileNotFoundError:
+            size = 0
+        events_text = render_rows(EVENT, tx.events, header=size == 0) if tx.events else ""
+        plan = journal.commit(self.folder, files, events_text, size, token)
         try:
-            self._apply(plan)
+            journal.apply(self.folder, plan)
         except OSError as exc:
             self._tables.clear()
             self._events = None
@@ -872,7 +564,7 @@ class CSVStorage:
     def integrity_problems(self) -> list[str]:
         """Optional (``kam doctor``): parse every file strictly; check ids and sequences."""
         problems: list[str] = []
-        if self._needs_recovery():
+        if journal.pending(self.folder):
             with self._locked():
                 self._recover()
         self._tables.clear()

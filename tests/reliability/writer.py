@@ -18,6 +18,7 @@ def main() -> None:
     path, tag, count = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
     ws = Workspace.open(path, as_of="2026-03-02")
     ws.storage  # noqa: B018 - open the data before saying ready
+    import kam.models.records  # noqa: F401 - the models load on first write: load them now
     print("ready", flush=True)
     i = 0
     while count < 0 or i < count:
