@@ -217,30 +217,7 @@ class SQLiteStorage:
         limit: int | None = None,
         offset: int = 0,
     ) -> Iterator[Record]:
-        k = kind(kind_name)
-        sql_where, params = self._where(k, where)
-        orders = []
-        for key in order_by or ():
-            field, desc = split_order(k, key)
-            col = "rowid" if field == "id" else _num(f'"{field}"', k.field(field).type)
-            orders.append(f"{col} {'DESC' if desc else 'ASC'}")
-        sql = f'SELECT * FROM "{k.name}"{sql_where}'
-        if orders:
-            sql += " ORDER BY " + ", ".join(orders)
-        if limit is not None or offset:
-            sql += " LIMIT ? OFFSET ?"
-            params += [-1 if limit is None else int(limit), int(offset)]
-        try:
-            cur = self.conn.execute(sql, params)
-            decode = _decoder(k, cur.description)
-            while True:
-                rows = cur.fetchmany(500)
-                if not rows:
-                    break
-                for row in rows:
-                    yield decode(row)
-        except sqlite3.Error as exc:
-            raise _translate(exc) from None
+        return self._query(kind(kind_name), "*", where, order_by, limit, offset)
 
     def select(
         self,
@@ -257,21 +234,28 @@ class SQLiteStorage:
         wide json columns keeps them fast. Same filters and ordering as ``find``.
         """
         k = kind(kind_name)
-        cols = []
         for name in fields:
             if k.field(name) is None:
                 raise StorageError(f"{k.name} has no field {name!r}")
-            cols.append(f'"{name}"')
+        cols = ", ".join(f'"{name}"' for name in fields)
+        return self._query(k, f"DISTINCT {cols}" if distinct else cols, where, order_by)
+
+    def _query(self, k: Kind, columns: str, where: Where | None, order_by: Sequence[str],
+               limit: int | None = None, offset: int = 0) -> Iterator[Record]:
+        """Stream rows (decoded once per column set); ``columns`` is built from checked
+        field names only, never from user text."""
         sql_where, params = self._where(k, where)
         orders = []
         for key in order_by or ():
             field, desc = split_order(k, key)
             col = "rowid" if field == "id" else _num(f'"{field}"', k.field(field).type)
             orders.append(f"{col} {'DESC' if desc else 'ASC'}")
-        head = "SELECT DISTINCT" if distinct else "SELECT"
-        sql = f'{head} {", ".join(cols)} FROM "{k.name}"{sql_where}'
+        sql = f'SELECT {columns} FROM "{k.name}"{sql_where}'
         if orders:
             sql += " ORDER BY " + ", ".join(orders)
+        if limit is not None or offset:
+            sql += " LIMIT ? OFFSET ?"
+            params += [-1 if limit is None else int(limit), int(offset)]
         try:
             cur = self.conn.execute(sql, params)
             decode = _decoder(k, cur.description)
