@@ -10,10 +10,10 @@ import datetime as dt
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from kam.errors import InputError
+
 CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("1000000000000000")  # 10^15: beyond any contract, inside int64 cents
-
-from kam.errors import InputError  # noqa: E402
 
 
 def money(value: object, field: str = "amount", *, allow_negative: bool = False) -> Decimal:
@@ -36,7 +36,8 @@ def money(value: object, field: str = "amount", *, allow_negative: bool = False)
         raise InputError(f"{field}: must not be negative ({value})")
     if abs(d) >= MAX_AMOUNT:
         raise InputError(f"{field}: {value} is too large")
-    return d.quantize(CENT, rounding=ROUND_HALF_UP)
+    d = d.quantize(CENT, rounding=ROUND_HALF_UP)
+    return d if d else abs(d)  # never "-0.00"
 
 
 def percent(value: object, field: str = "percent", *, lo: int = 0, hi: int = 100) -> Decimal:
@@ -48,7 +49,8 @@ def percent(value: object, field: str = "percent", *, lo: int = 0, hi: int = 100
         raise InputError(f"{field}: {value!r} is not a percentage") from None
     if not d.is_finite() or d < lo or d > hi:
         raise InputError(f"{field}: {value!r} must be between {lo} and {hi}")
-    return d.normalize() if d == d.to_integral() else d
+    d = d.normalize()  # "12.50" → 12.5; keep integers plain: 10, never 1E+1
+    return d.quantize(Decimal(1)) if d == d.to_integral_value() else d
 
 
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
