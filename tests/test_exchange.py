@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 from conftest import Kam
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 OTHER = {"sqlite": "csv", "csv": "sqlite"}
 
@@ -231,3 +233,43 @@ def test_export_refuses_a_folder_that_is_not_an_export(kam: Kam, tmp_path: Path)
     kam.ok("export", str(out))
     kam.ok("export", str(out))  # an earlier export may be replaced
     assert (out / "manifest.json").stat().st_mode & 0o077 == 0
+
+
+NASTY = ["", "=1+1", "'; DROP TABLE customer; --", "-1", "1e999", "NaN", "2026-02-30",
+         "CU999", "[1,2", '{"a":', "true", "９９", "\u202e", "$(rm -rf /)", "../../etc/passwd",
+         "999999999999999999999", "x" * 500, "0.001", "2026-13-01T00:00:00+00:00"]
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_fuzzed_import_files_are_taken_whole_or_refused_whole(
+        exported: Path, tmp_path_factory: pytest.TempPathFactory, kam: Kam,
+        data: st.DataObject) -> None:
+    """quality.md: any single bad cell in any export file is refused (exit 2, nothing
+    written) or, when it is a valid value, imported into a sound workspace."""
+    files = sorted(p.name for p in exported.glob("*.csv"))
+    name = data.draw(st.sampled_from(files))
+    rows = _rows(exported / name)
+    if len(rows) < 2:
+        return
+    r = data.draw(st.integers(1, len(rows) - 1))
+    c = data.draw(st.integers(0, len(rows[0]) - 1))
+    value = data.draw(st.one_of(st.sampled_from(NASTY), st.text(max_size=20)))
+    folder = tmp_path_factory.mktemp("fuzz")
+    for p in exported.iterdir():
+        (folder / p.name).write_bytes(p.read_bytes())
+    mutated = [list(row) for row in rows]
+    mutated[r][c] = value
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(mutated)
+    _rewrite(folder, name, buf.getvalue())
+    target = _fresh(tmp_path_factory.mktemp("t"), "t", OTHER[kam.backend])
+    result = target("import", str(folder))
+    assert result.exit_code in (0, 2), (name, r, c, value, result.stderr)
+    assert "Traceback" not in result.stderr
+    if result.exit_code == 2:
+        assert target.json("customer", "list") == []
+    else:
+        doctor = target("doctor")
+        assert doctor.exit_code in (0, 1) and "Traceback" not in doctor.stderr
