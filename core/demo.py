@@ -213,7 +213,7 @@ def _contracts(ws: Any, today: dt.date, opp_ids: list[str]) -> None:
     """After signing: deliveries, acceptances, payments (some late), a closed and a
     terminated contract, a write-off; contracts waiting in draft, review and approval."""
     from kam.services import contract_lifecycle as life
-    from kam.services import contracts, payments, receivables
+    from kam.services import contracts, opportunities, payments, receivables
 
     def on(days_ago: int) -> str:
         ws.today = today - dt.timedelta(days=days_ago)
@@ -251,6 +251,15 @@ def _contracts(ws: Any, today: dt.date, opp_ids: list[str]) -> None:
               + ",fixed_date:50%:" + (today + dt.timedelta(days=270)).isoformat())
     _contract(ws, opp_ids[0], "signed", title="运维服务（首年）", amount="300000",
               plan="down_payment:50%:+10d,on_acceptance:50%:+30d")
+    # a framework agreement billed on fixed dates, nothing paid: overdue in every bucket
+    dates = [(today - dt.timedelta(days=d)).isoformat() for d in (250, 120, 75, 10, -40)]
+    on(300)
+    framework = opportunities.add(ws, ws.get("opportunity", opp_ids[0])["customer_id"],
+                                  "备品备件框架协议", amount="500000", owner="张伟",
+                                  importance="N", margin="25")
+    _contract(ws, framework["id"], "signed", amount="500000",
+              plan=",".join(f"fixed_date:20%:{d}" for d in dates))
+    on(0)
 
 
 def _summary(path: Path, plugins: Any, lang: str | None) -> str:
