@@ -108,3 +108,16 @@ def test_every_stored_key_is_documented() -> None:
         section = docs.split(f"## {k.name} (")[1].split("\n## ")[0]
         missing = [f.name for f in k.fields if f"| `{f.name}` |" not in section]
         assert not missing, f"docs/json.md lacks {k.name} keys {missing}"
+
+
+def test_tables_speak_chinese_when_asked(kam: Kam) -> None:
+    cu = kam.id("customer", "add", "华东电力", "--grade", "A", "--matrix", "core")
+    kam.ok("contact", "add", cu, "王建国", "--title", "总经理", "--role", "decision_maker")
+    lines = kam.ok("--lang", "zh", "customer", "list").stdout.splitlines()
+    assert lines[0].split() == ["编号", "客户名称", "级别", "客户矩阵", "关系", "行业", "区域",
+                                "负责人"]
+    assert "核心客户" in lines[2] and "A级" in lines[2]
+    header = kam.ok("--lang", "zh", "contact", "list").stdout.splitlines()[0].split()
+    assert header[2:5] == ["姓名", "职务", "角色"]
+    data = kam.json("--lang", "zh", "customer", "list")  # JSON keeps the keys and values
+    assert (data[0]["matrix"], data[0]["grade"]) == ("core", "A")

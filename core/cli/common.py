@@ -83,7 +83,8 @@ def labeler(ws: Any, vocab_of: dict[str, str]) -> Any:
 
 
 def emit(ctx: typer.Context, data: Any, fmt: str, columns: list[str] | None = None,
-         vocab_of: dict[str, str] | None = None) -> None:
+         vocab_of: dict[str, str] | None = None,
+         headers_zh: dict[str, str] | None = None) -> None:
     from collections.abc import Mapping
 
     from kam.output import render, stream
@@ -96,7 +97,12 @@ def emit(ctx: typer.Context, data: Any, fmt: str, columns: list[str] | None = No
         return
     ws = state(ctx).ws
     lab = labeler(ws, vocab_of or {}) if ws is not None and fmt == "table" else None
-    typer.echo(render(data, fmt, columns if fmt != "json" else None, lab))
+    headers = None
+    if lab is not None and columns and not isinstance(data, Mapping):
+        from kam.reports.labels import header
+
+        headers = [(headers_zh or {}).get(c) or header(c, "zh") for c in columns]
+    typer.echo(render(data, fmt, columns if fmt != "json" else None, lab, headers))
 
 
 def emit_created(ctx: typer.Context, record: dict, fmt: str, quiet: bool,

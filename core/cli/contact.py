@@ -55,7 +55,7 @@ def list_(
 
     ws = open_ws(ctx)
     emit(ctx, contacts.list_(ws, customer=customer, role=role, limit=limit), fmt, COLUMNS,
-         VOCAB)
+         VOCAB, {"title": "职务"})
 
 
 @app.command("show")

@@ -64,7 +64,7 @@ def list_(
 
     ws = open_ws(ctx)
     emit(ctx, customers.list_(ws, grade=grade, matrix=matrix, owner=owner, limit=limit), fmt,
-         COLUMNS, VOCAB)
+         COLUMNS, VOCAB, {"name": "客户名称"})
 
 
 @app.command("show")
