@@ -94,6 +94,20 @@ def split_order(k: Kind, key: str) -> tuple[str, bool]:
     return field, desc
 
 
+def scope(owner: str | None = None, customer: str | None = None,
+          currency: str | None = None) -> dict[str, Any]:
+    """The everyday filters (``--owner``, ``--customer``, ``--currency``) as a ``where``,
+    normalised: customer ids and currency codes upper-case; options not given are left out."""
+    where: dict[str, Any] = {}
+    if owner:
+        where["owner"] = owner
+    if customer:
+        where["customer_id"] = customer.strip().upper()
+    if currency:
+        where["currency"] = currency.strip().upper()
+    return where
+
+
 def id_number(record_id: str) -> int:
     digits = record_id.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
     return int(digits) if digits.isdigit() else 0

@@ -14,6 +14,7 @@ from typing import Any
 from kam.errors import InputError
 from kam.reports import Report, Table
 from kam.reports.common import day, new_report, stage_display, tr, week_of
+from kam.storage import scope
 
 OUTCOMES = ("order", "advance", "continuance", "no_sale")
 
@@ -31,10 +32,7 @@ def build(ws: Any, owner: str | None = None, customer: str | None = None,
     start = (date(since, "--since") if since else
              today - dt.timedelta(days=today.weekday()) - dt.timedelta(weeks=weeks_n - 1))
     opp_where: dict[str, Any] = {"status": "open"}
-    if owner:
-        opp_where["owner"] = owner
-    if customer:
-        opp_where["customer_id"] = customer.strip().upper()
+    opp_where.update(scope(owner=owner, customer=customer))
     # open deals: id → [last activity date, continuance run, record summary]
     deals: dict[str, list[Any]] = {}
     for opp in ws.storage.find("opportunity", opp_where, order_by=("id",)):

@@ -26,6 +26,7 @@ from kam.reports.common import (
     tr,
     vocab_display,
 )
+from kam.storage import scope
 
 DEFAULT_BUCKETS = (30, 60, 90, 180)
 #: what receivable_view reads: reports scan only these columns where the backend can
@@ -87,10 +88,7 @@ def aging(ws: Any, owner: str | None = None, customer: str | None = None,
     today = ws.today
     owners = _contract_owners(ws, owner)
     where: dict[str, Any] = {"written_off_on__isnull": True}  # written off: nothing owed
-    if customer:
-        where["customer_id"] = customer.strip().upper()
-    if currency:
-        where["currency"] = currency.strip().upper()
+    where.update(scope(customer=customer, currency=currency))
     by_customer: dict[tuple[str, str], dict[str, Decimal]] = {}
     by_owner: dict[tuple[str, str], dict[str, Decimal]] = {}
     by_currency: dict[str, dict[str, Decimal]] = {}
@@ -171,12 +169,7 @@ def battle_map(ws: Any, owner: str | None = None, customer: str | None = None,
     today = ws.today
     days = int(ws.config.get("reports", {}).get("relationship_days", 30))
     where: dict[str, Any] = {"status__in": list(IN_COLLECTION)}
-    if owner:
-        where["owner"] = owner
-    if customer:
-        where["customer_id"] = customer.strip().upper()
-    if currency:
-        where["currency"] = currency.strip().upper()
+    where.update(scope(owner=owner, customer=customer, currency=currency))
     keys = ("id", "number", "customer_id", "owner", "amount", "currency", "delivered_on",
             "final_accepted_on", "signed_on", "status")
     contracts = {c["id"]: {k: c.get(k) for k in keys}
@@ -348,10 +341,7 @@ def renewals(ws: Any, owner: str | None = None, customer: str | None = None,
     where: dict[str, Any] = {"service_end__ge": today,
                              "service_end__le": today + dt.timedelta(days=ahead),
                              "status__in": ["signed", "executing", "closed"]}
-    if owner:
-        where["owner"] = owner
-    if customer:
-        where["customer_id"] = customer.strip().upper()
+    where.update(scope(owner=owner, customer=customer))
     ending = list(ws.storage.find("contract", where, order_by=("service_end", "id")))
     deals: dict[str, list[dict[str, Any]]] = {}
     for opp in ws.storage.find("opportunity", {"renews_contract_id__isnull": False},

@@ -26,6 +26,7 @@ from kam.reports.common import (
     tr,
     weighted,
 )
+from kam.storage import scope
 
 CATEGORIES = ("pipeline", "best_case", "commit")
 UNSCHEDULED = "unscheduled"
@@ -65,12 +66,7 @@ def build(ws: Any, owner: str | None = None, currency: str | None = None,
         raise InputError(f"--by: {by!r} must be month, quarter or year")
     threshold = Decimal(str(ws.config.get("reports", {}).get("coverage", 3)))
     where: dict[str, Any] = {"status__in": ["open", "won"]}
-    if owner:
-        where["owner"] = owner
-    if currency:
-        where["currency"] = currency.strip().upper()
-    if customer:
-        where["customer_id"] = customer.strip().upper()
+    where.update(scope(owner=owner, currency=currency, customer=customer))
     cells: dict[tuple[str, str], dict[str, Any]] = {}
 
     def cell(period: str, cur: str) -> dict[str, Any]:
@@ -92,11 +88,7 @@ def build(ws: Any, owner: str | None = None, currency: str | None = None,
         c[category] += amount
         c["open_amount"] += amount
         c["weighted"] += weighted(amount, opp.get("probability"))
-    target_where: dict[str, Any] = {}
-    if owner:
-        target_where["owner"] = owner
-    if currency:
-        target_where["currency"] = currency.strip().upper()
+    target_where = scope(owner=owner, currency=currency)
     has_targets = False
     if not customer:  # targets are per owner, not per customer
         for t in ws.storage.find("target", target_where, order_by=("id",)):

@@ -22,6 +22,7 @@ from kam.reports.common import (
     tr,
     vocab_display,
 )
+from kam.storage import scope
 
 EVENT_KINDS = ("opportunity.advanced", "opportunity.lost", "opportunity.abandoned")
 
@@ -33,10 +34,7 @@ def build(ws: Any, owner: str | None = None, customer: str | None = None,
     index = {k: i for i, k in enumerate(order)}
     index["completed"] = len(order)
     where: dict[str, Any] = {"pipeline": model.key}
-    if owner:
-        where["owner"] = owner
-    if customer:
-        where["customer_id"] = customer.strip().upper()
+    where.update(scope(owner=owner, customer=customer))
     if since:
         from kam.values import date
 

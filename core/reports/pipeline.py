@@ -12,6 +12,7 @@ from typing import Any
 
 from kam.reports import Chart, Report, Series, Table
 from kam.reports.common import ZERO, new_report, scan, stage_display, tr, weighted
+from kam.storage import scope
 
 FIELDS = ("id", "title", "owner", "stage", "currency", "amount", "probability", "forced",
           "completed_at")
@@ -21,12 +22,7 @@ def build(ws: Any, owner: str | None = None, currency: str | None = None,
           customer: str | None = None, pipeline: str | None = None, **_: Any) -> Report:
     model = ws.pipeline(pipeline)
     where: dict[str, Any] = {"status": "open", "pipeline": model.key}
-    if owner:
-        where["owner"] = owner
-    if currency:
-        where["currency"] = currency.strip().upper()
-    if customer:
-        where["customer_id"] = customer.strip().upper()
+    where.update(scope(owner=owner, currency=currency, customer=customer))
     cells: dict[tuple[str, str], dict[str, Any]] = {}
     forced_rows: list[dict[str, Any]] = []
     for opp in scan(ws, "opportunity", FIELDS, where, order_by=("id",)):

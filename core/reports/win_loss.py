@@ -10,6 +10,7 @@ from typing import Any
 
 from kam.reports import Report, Table
 from kam.reports.common import ZERO, new_report, percent, stage_display, tr, vocab_display
+from kam.storage import scope
 
 STATUSES = ("won", "lost", "abandoned")
 
@@ -19,10 +20,7 @@ def build(ws: Any, owner: str | None = None, customer: str | None = None,
     from kam.values import date
 
     where: dict[str, Any] = {"status__in": list(STATUSES)}
-    if owner:
-        where["owner"] = owner
-    if customer:
-        where["customer_id"] = customer.strip().upper()
+    where.update(scope(owner=owner, customer=customer))
     if since:
         where["closed_at__ge"] = date(since, "--since")
     if until:

@@ -9,6 +9,7 @@ from kam import values
 from kam.errors import InputError
 from kam.kinds import kind_of_id
 from kam.services.common import atomic, clean_changes, dump, validate
+from kam.storage import scope
 from kam.workspace import Workspace
 
 #: this many ``continuance`` outcomes in a row on one deal is a warning
@@ -72,10 +73,7 @@ def list_(ws: Workspace, *, opp: str | None = None, owner: str | None = None,
     where: dict[str, Any] = {}
     if opp:
         where["opportunity_id"] = opp.strip().upper()
-    if customer:
-        where["customer_id"] = customer.strip().upper()
-    if owner:
-        where["owner"] = owner
+    where.update(scope(customer=customer, owner=owner))
     if since:
         where["date__ge"] = values.date(since, "--since")
     return ws.storage.find("activity", where, order_by=("date", "id"), limit=limit)

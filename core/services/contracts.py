@@ -20,6 +20,7 @@ from kam.models.states import ENDED, SIGNED, UNSIGNED
 from kam.services import contract_plan as plans
 from kam.services.common import atomic, clean_changes, dump, parse_fields, validate
 from kam.services.receivables import receivable_view
+from kam.storage import scope
 from kam.workspace import Workspace
 
 #: the 签约成交 checklist items (negotiation stage) a signing proves done
@@ -60,10 +61,7 @@ def list_(ws: Workspace, *, status: str | None = None, customer: str | None = No
     where: dict[str, Any] = {}
     if status:
         where["status"] = vocab.parse("contract_status", status)
-    if customer:
-        where["customer_id"] = customer.strip().upper()
-    if owner:
-        where["owner"] = owner
+    where.update(scope(customer=customer, owner=owner))
     if opp:
         where["opportunity_id"] = opp.strip().upper()
     return ws.storage.find("contract", where, limit=limit)

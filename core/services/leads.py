@@ -10,6 +10,7 @@ from kam.errors import InputError, RefusedError
 from kam.findings import blocking
 from kam.services import opportunities
 from kam.services.common import atomic, clean_changes, dump, parse_fields, validate
+from kam.storage import scope
 from kam.workspace import Workspace
 
 BANT_FIELDS = ("budget_confirmed", "budget_amount", "authority_contact_id", "need", "timeline")
@@ -126,8 +127,5 @@ def list_(ws: Workspace, *, status: str | None = None, customer: str | None = No
     where: dict[str, Any] = {}
     if status:
         where["status"] = vocab.parse("lead_status", status)
-    if customer:
-        where["customer_id"] = customer.strip().upper()
-    if owner:
-        where["owner"] = owner
+    where.update(scope(customer=customer, owner=owner))
     return ws.storage.find("lead", where, limit=limit)

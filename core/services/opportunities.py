@@ -11,6 +11,7 @@ from kam.errors import InputError, RefusedError
 from kam.findings import Finding, blocking
 from kam.pipeline import Pipeline
 from kam.services.common import atomic, clean_changes, dump, parse_fields, validate
+from kam.storage import scope
 from kam.workspace import Workspace
 
 CLOSED = ("lost", "abandoned")
@@ -330,10 +331,7 @@ def list_(ws: Workspace, *, stage: str | None = None, status: str | None = None,
         where["stage"] = ws.pipeline().parse_stage(stage) if stage else None
     if status:
         where["status"] = vocab.parse("opp_status", status)
-    if owner:
-        where["owner"] = owner
-    if customer:
-        where["customer_id"] = customer.strip().upper()
+    where.update(scope(owner=owner, customer=customer))
     return ws.storage.find("opportunity", where, limit=limit)
 
 
