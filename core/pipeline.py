@@ -6,6 +6,7 @@ rules are ``kam_stage_exit`` implementations that look at ``pipeline.key``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from kam.errors import InputError
@@ -34,7 +35,8 @@ class Stage:
     customer_step_en: str = ""
 
     def label(self, lang: str) -> str:
-        return self.zh if lang == "zh" else self.key
+        """How the stage reads in ``lang``: the Chinese label in zh, else the English one."""
+        return self.zh if lang == "zh" else (self.en or self.key)
 
 
 @dataclass(frozen=True)
@@ -80,3 +82,15 @@ class Pipeline:
                 if folded in names:
                     return s, t
         raise InputError(f"unknown checklist task {text!r} in pipeline {self.key}")
+
+
+def stage_label(pipelines: Iterable[Pipeline], key: str, lang: str) -> str:
+    """A stage key's label in ``lang``, looked up in the given stage models in order (the
+    workspace's first, so its label wins when two models share a key); the key itself
+    when no model knows it. A ``dragon_six`` deal in a ``six_stage`` workspace reads
+    ``赢取承诺``, not ``win_commitment``."""
+    for pipeline in pipelines:
+        for s in pipeline.stages:
+            if s.key == key:
+                return s.label(lang)
+    return key

@@ -119,6 +119,15 @@ def _close(ctx: Any) -> None:
         state.ws = None
 
 
+def _print_version(value: bool) -> None:
+    """``kam --version``: eager, so it answers before a command is required."""
+    if value:
+        from kam import __version__
+
+        typer.echo(f"kam {__version__}")
+        raise typer.Exit(0)
+
+
 def make_app(plugins: Any = None) -> typer.Typer:
     """Build a fresh app: sub-apps, global options, and the plugins' commands."""
     from kam.cli import admin, check, data, today
@@ -145,13 +154,10 @@ def make_app(plugins: Any = None) -> typer.Typer:
         as_of: str = typer.Option(None, "--as-of", help="Fix 'today' (YYYY-MM-DD)."),
         lang: str = typer.Option(None, "--lang", help="Labels: zh or en (KAM_LANG)."),
         debug: bool = typer.Option(False, "--debug", help="Show tracebacks."),
-        version: bool = typer.Option(False, "--version", help="Print the version."),
+        version: bool = typer.Option(False, "--version", is_eager=True,
+                                     callback=_print_version, expose_value=True,
+                                     help="Print the version."),
     ) -> None:
-        if version:
-            from kam import __version__
-
-            typer.echo(f"kam {__version__}")
-            raise typer.Exit(0)
         ctx.obj = State(plugins=pm, workspace=workspace, as_of=as_of, lang=lang,
                         debug=debug or os.environ.get("KAM_DEBUG") == "1")
         for failure in pm.failures:

@@ -68,10 +68,14 @@ def labeler(ws: Any, vocab_of: dict[str, str]) -> Any:
 
     def label(column: str, value: Any) -> Any:
         if column == "stage" and isinstance(value, str):
+            # the workspace's stage model first, then every other (a dragon_six deal)
+            from kam.pipeline import stage_label
+
             try:
-                return ws.pipeline().stage(value).zh
+                models = [ws.pipeline(), *ws.plugins.pipelines().items.values()]
             except Exception:
                 return value
+            return stage_label(models, value, "zh")
         name = vocab_of.get(column)
         if name is None or value is None:
             return value

@@ -10,25 +10,33 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from kam.errors import KamError
 from kam.reports import Chart, Report, Series, Table
 from kam.reports.common import ZERO, new_report, scan, stage_display, tr, weighted
 from kam.storage import scope
 
-FIELDS = ("id", "title", "owner", "stage", "currency", "amount", "probability", "forced",
-          "completed_at")
+FIELDS = ("id", "title", "owner", "pipeline", "stage", "currency", "amount", "probability",
+          "forced", "completed_at")
 
 
 def build(ws: Any, owner: str | None = None, currency: str | None = None,
           customer: str | None = None, pipeline: str | None = None, **_: Any) -> Report:
+    """Every open deal counts. Without ``--pipeline`` the deals of other stage models
+    (a ``dragon_six`` deal in a ``six_stage`` workspace) are grouped by their own stages
+    after the workspace's, and included in the totals, so the totals reconcile with
+    ``kam opp list --status open``; ``--pipeline KEY`` keeps only that model's deals."""
     model = ws.pipeline(pipeline)
-    where: dict[str, Any] = {"status": "open", "pipeline": model.key}
+    where: dict[str, Any] = {"status": "open"}
+    if pipeline:
+        where["pipeline"] = model.key
     where.update(scope(owner=owner, currency=currency, customer=customer))
-    cells: dict[tuple[str, str], dict[str, Any]] = {}
+    cells: dict[tuple[str, str, str], dict[str, Any]] = {}
     forced_rows: list[dict[str, Any]] = []
     for opp in scan(ws, "opportunity", FIELDS, where, order_by=("id",)):
         if opp.get("completed_at"):
             continue
-        key = (opp["stage"], opp["currency"])
+        pipe = opp.get("pipeline") or model.key
+        key = (pipe, opp["stage"], opp["currency"])
         c = cells.setdefault(key, {"count": 0, "amount": ZERO, "weighted": ZERO, "forced": 0})
         amount = opp.get("amount") or ZERO
         c["count"] += 1
@@ -40,14 +48,22 @@ def build(ws: Any, owner: str | None = None, currency: str | None = None,
                                 "stage": opp["stage"], "amount": amount,
                                 "currency": opp["currency"],
                                 "probability": opp.get("probability")})
-    currencies = sorted({cur for _, cur in cells})
+    currencies = sorted({cur for _, _, cur in cells})
+    others = sorted({pipe for pipe, _, _ in cells} - {model.key})
+    # (pipeline key, its stages in order as (key, probability, label)) — the workspace's first
+    groups = [(model.key, _stages(ws, model.key, cells))]
+    groups += [(pipe, _stages(ws, pipe, cells)) for pipe in others]
     rows = []
-    for stage in model.stages:
-        for cur in currencies:
-            c = cells.get((stage.key, cur))
-            if c is not None:
-                rows.append({"stage": stage.key, "probability": stage.probability,
-                             "currency": cur, **c})
+    for pipe, stages in groups:
+        for stage_key, probability, _label in stages:
+            for cur in currencies:
+                c = cells.get((pipe, stage_key, cur))
+                if c is None:
+                    continue
+                row = {"stage": stage_key, "probability": probability, "currency": cur, **c}
+                if others:
+                    row = {"pipeline": pipe, **row}
+                rows.append(row)
     totals = []
     for cur in currencies:
         mine = [r for r in rows if r["currency"] == cur]
@@ -56,13 +72,28 @@ def build(ws: Any, owner: str | None = None, currency: str | None = None,
                        "amount": sum((r["amount"] for r in mine), ZERO),
                        "weighted": sum((r["weighted"] for r in mine), ZERO),
                        "forced": sum(r["forced"] for r in mine)})
-    report = new_report(ws, "pipeline", "管道（按阶段）", "Pipeline by stage", pipeline=model.key,
+    meta: dict[str, Any] = {"pipeline": model.key}
+    if others:
+        meta["other_pipelines"] = {
+            pipe: sum(c["count"] for (p, _, _), c in cells.items() if p == pipe)
+            for pipe in others}
+    report = new_report(ws, "pipeline", "管道（按阶段）", "Pipeline by stage", **meta,
                         filters=_filters(owner=owner, currency=currency, customer=customer))
     stages = stage_display(ws, model)
+    for _pipe, group in groups[1:]:
+        for stage_key, _probability, label in group:
+            stages.setdefault(stage_key, label)
+    columns = ["stage", "currency", "count", "amount", "weighted", "forced"]
+    if others:
+        columns = ["pipeline", *columns]
+        for pipe in others:
+            report.notes.append(_note(ws, model.key, pipe, meta["other_pipelines"][pipe]))
     report.tables.append(Table(
-        "by_stage", ["stage", "currency", "count", "amount", "weighted", "forced"], rows, totals,
+        "by_stage", columns, rows, totals,
         title=tr(ws, "在途商机（按阶段）", "Open opportunities by stage"),
-        display={"stage": stages}))
+        headers={"pipeline": tr(ws, "阶段模型", "Stage model")} if others else {},
+        display={"stage": stages,
+                 "pipeline": {p: _pipeline_label(ws, p) for p in [model.key, *others]}}))
     if forced_rows:
         report.tables.append(Table(
             "forced", ["id", "title", "owner", "stage", "probability", "amount", "currency"],
@@ -70,15 +101,47 @@ def build(ws: Any, owner: str | None = None, currency: str | None = None,
                                   "Forced advances (odds lowered)"),
             display={"stage": stages}))
     for cur in currencies:
-        present = [s for s in model.stages if (s.key, cur) in cells]
+        present = [(pipe, key, label) for pipe, group in groups for key, _p, label in group
+                   if (pipe, key, cur) in cells]
         report.charts.append(Chart(
             tr(ws, f"各阶段金额与加权金额（{cur}）", f"Amount and weighted by stage ({cur})"),
-            [s.label(ws.lang) for s in present],
-            [Series(tr(ws, "金额", "amount"), [cells[(s.key, cur)]["amount"] for s in present]),
+            [label for _pipe, _key, label in present],
+            [Series(tr(ws, "金额", "amount"),
+                    [cells[(pipe, key, cur)]["amount"] for pipe, key, _l in present]),
              Series(tr(ws, "加权金额", "weighted"),
-                    [cells[(s.key, cur)]["weighted"] for s in present])],
+                    [cells[(pipe, key, cur)]["weighted"] for pipe, key, _l in present])],
             y_label=cur))
     return report
+
+
+def _stages(ws: Any, pipe: str, cells: dict[tuple[str, str, str], Any]
+            ) -> list[tuple[str, int | None, str]]:
+    """A stage model's stages as (key, probability, label), in the model's order; stages
+    the model does not know (a plugin switched off, a renamed stage) follow by key."""
+    try:
+        known = [(s.key, s.probability, s.label(ws.lang)) for s in ws.pipeline(pipe).stages]
+    except KamError:
+        known = []
+    keys = {k for k, _, _ in known}
+    extra = sorted({stage for p, stage, _ in cells if p == pipe and stage not in keys})
+    return known + [(stage, None, stage) for stage in extra]
+
+
+def _pipeline_label(ws: Any, pipe: str) -> str:
+    try:
+        model = ws.pipeline(pipe)
+    except KamError:
+        return pipe
+    return model.zh if ws.lang == "zh" else model.en
+
+
+def _note(ws: Any, main: str, other: str, count: int) -> str:
+    return tr(
+        ws,
+        f"{count} 个在途商机使用阶段模型 {_pipeline_label(ws, other)}（{other}），"
+        f"按其自身阶段列在 {_pipeline_label(ws, main)} 各阶段之后，并计入合计",
+        f"{count} open deal(s) follow the {other} stage model: listed by their own stages "
+        f"after the {main} stages, and included in the totals")
 
 
 def _filters(**given: Any) -> dict[str, Any]:

@@ -1,0 +1,115 @@
+"""Numbers a director can trust: small fixes, each checked through the CLI on both
+backends (or through the services) with the answer worked out by hand."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from kam.cli import make_app
+from kam.plugin_manager import Plugins
+from typer.testing import CliRunner
+
+D = Decimal
+
+
+@pytest.fixture(autouse=True)
+def _today(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KAM_TODAY", "2026-03-02")
+
+
+PLAN = "down_payment:30%:+10d,on_delivery:30%:+30d,on_acceptance:30%:+30d,warranty:10%:+12m"
+
+
+def signed(kam: Any, amount: str = "1000000", date: str = "2026-02-01") -> str:
+    cu = kam.id("customer", "add", "华东电力集团", "--grade", "A")
+    opp = kam.id("opp", "add", cu, "智能变电站监控平台", "--amount", amount, "--owner", "张伟")
+    co = kam.id("contract", "create", opp, "--plan", PLAN, "--acceptance-criteria", "终验合格",
+                "--change-cost", "按人天计费", "--service-end", "2028-12-31")
+    kam.ok("contract", "review", co)
+    kam.ok("contract", "approve", co, "--by", "李经理")
+    kam.ok("contract", "sign", co, "--date", date)
+    return co
+
+
+# --- 1. kam --version ----------------------------------------------------------------------
+
+
+def test_version_alone_prints_the_version_and_exits_0() -> None:
+    from kam import __version__
+
+    r = CliRunner().invoke(make_app(Plugins()), ["--version"])
+    assert r.exit_code == 0, r.output
+    assert r.stdout.strip() == f"kam {__version__}"
+
+
+def test_version_with_a_workspace_option(kam: Any) -> None:
+    r = kam.ok("--version")
+    assert r.stdout.startswith("kam ")
+
+
+# --- 2. the invoice list's number column is the invoice number (发票号) ---------------------
+
+
+def test_invoice_list_heads_the_number_column_invoice_number_in_zh(kam: Any) -> None:
+    co = signed(kam)
+    kam.ok("invoice", "issue", co, "--amount", "300000", "--number", "No.0001")
+    table = kam.ok("--lang", "zh", "invoice", "list").stdout
+    header = table.splitlines()[0]
+    assert "发票号" in header and "合同号" not in header
+    # a contract's number stays 合同号
+    assert "合同号" in kam.ok("--lang", "zh", "contract", "list").stdout.splitlines()[0]
+    # JSON keeps the key
+    assert kam.json("invoice", "list")[0]["number"] == "No.0001"
+
+
+# --- 3. dragon_six stages read in the language; the pipeline report counts every deal -------
+
+
+def test_dragon_six_stages_show_chinese_labels_in_tables(kam: Any) -> None:
+    cu = kam.id("customer", "add", "深圳智造科技")
+    kam.ok("opp", "add", cu, "MES", "--amount", "100", "--pipeline", "dragon_six")
+    table = kam.ok("--lang", "zh", "opp", "list").stdout
+    assert "客户分析" in table and "customer_analysis" not in table
+
+
+def test_every_dragon_six_stage_and_task_has_labels_and_en_label_is_english() -> None:
+    from kam.pipeline import stage_label
+    from kam.plugins.rules_standard.pipelines import DRAGON_SIX, SIX_STAGE
+
+    assert [s.zh for s in DRAGON_SIX.stages] == [
+        "客户分析", "建立信任", "挖掘需求", "呈现价值", "赢取承诺", "跟进服务"]
+    for s in DRAGON_SIX.stages:
+        assert s.tasks and all(t.zh and t.en and t.zh != t.key for t in s.tasks)
+    win = DRAGON_SIX.stage("win_commitment")
+    assert (win.label("zh"), win.label("en")) == ("赢取承诺", "win commitment")
+    models = [SIX_STAGE, DRAGON_SIX]
+    assert stage_label(models, "win_commitment", "zh") == "赢取承诺"
+    assert stage_label(models, "proposal", "zh") == "提案"
+    assert stage_label(models, "nowhere", "zh") == "nowhere"
+
+
+def test_pipeline_report_counts_deals_of_another_stage_model(kam: Any) -> None:
+    cu = kam.id("customer", "add", "深圳智造科技")
+    kam.ok("opp", "add", cu, "A", "--amount", "200.00")                           # six_stage 10%
+    kam.ok("opp", "add", cu, "B", "--amount", "100.00", "--pipeline", "dragon_six")  # 10%
+    kam.ok("opp", "add", cu, "C", "--amount", "50.50", "--pipeline", "dragon_six")
+    report = kam.json("report", "pipeline")
+    t = report["tables"]["by_stage"]
+    assert [(r["pipeline"], r["stage"], r["count"], r["amount"]) for r in t["rows"]] == [
+        ("six_stage", "development", 1, "200.00"),
+        ("dragon_six", "customer_analysis", 2, "150.50")]
+    # the totals reconcile with opp list: 200.00 + 100.00 + 50.50 = 350.50 over 3 deals
+    listed = kam.json("opp", "list", "--status", "open")
+    assert sum(D(o["amount"]) for o in listed) == D("350.50")
+    assert (t["totals"][0]["count"], t["totals"][0]["amount"]) == (3, "350.50")
+    # weighted: 20.00 + 10.00 + 5.05
+    assert t["totals"][0]["weighted"] == "35.05"
+    assert report["meta"]["other_pipelines"] == {"dragon_six": 2}
+    assert report["notes"] and "dragon_six" in report["notes"][0]
+    zh = kam.ok("--lang", "zh", "report", "pipeline").stdout
+    assert "客户分析" in zh and "摧龙六式" in zh
+    # --pipeline keeps one stage model only
+    only = kam.json("report", "pipeline", "--pipeline", "dragon_six")["tables"]["by_stage"]
+    assert only["totals"][0]["amount"] == "150.50"
