@@ -6,6 +6,7 @@ Layout of the data folder (``<workspace>/data``)::
                                    rows ordered by numeric id
     events.csv                     the event log, append-only
     sequence.json                  the last id handed out per kind
+    manifest.json                  the format and schema version (versions.py)
     kam.lock                       writers hold an exclusive flock on it
     journal.json                   present only while a commit is being applied
 
@@ -35,7 +36,7 @@ from pathlib import Path
 
 from kam.errors import InputError, StorageError
 from kam.kinds import EVENT, KINDS, Kind
-from kam.plugins.storage_csv import journal
+from kam.plugins.storage_csv import journal, versions
 from kam.plugins.storage_csv.cells import (
     Row,
     _converted,
@@ -100,10 +101,14 @@ class CSVStorage:
             self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         except OSError as exc:
             raise StorageError(f"cannot create {self.folder}: {exc}") from None
-        if not (self.folder / SEQUENCE_FILE).exists() or journal.pending(self.folder) \
-                or journal.leftovers(self.folder):
+        version = versions.read_version(self.folder)
+        if version is not None and version > versions.SCHEMA_VERSION:
+            raise versions.too_new(version, self.folder)
+        if version != versions.SCHEMA_VERSION or not (self.folder / SEQUENCE_FILE).exists() \
+                or journal.pending(self.folder) or journal.leftovers(self.folder):
             with self._locked():
                 self._recover()
+                self._upgrade()
                 self._create_missing()
 
     # --- locking and recovery ------------------------------------------------------
@@ -151,6 +156,32 @@ class CSVStorage:
         if journal.recover(self.folder):
             self._tables.clear()
             self._events = None
+
+    def _upgrade(self) -> None:
+        """Under the lock: bring the files to this kam's schema version.
+
+        A new folder gets the manifest first (then its files); a folder without one was
+        written by kam 0.1.0. The pending steps' files and the new manifest are
+        committed through the journal together: the upgrade lands whole or not at all.
+        """
+        version = versions.read_version(self.folder)
+        if version == versions.SCHEMA_VERSION:
+            return
+        if version is None:
+            new = not (self.folder / SEQUENCE_FILE).exists() \
+                and next(iter(self.folder.glob("*.csv")), None) is None
+            version = versions.SCHEMA_VERSION if new else versions.V0_1_0
+        changed = versions.pending_files(self.folder, version)
+        self._token += 1
+        token = f"{os.getpid()}-{time.time_ns()}-{self._token}"
+        plan = journal.commit(self.folder, sorted(changed.items()), "", 0, token)
+        try:
+            journal.apply(self.folder, plan)
+        except OSError as exc:
+            raise StorageError(f"upgrade of {self.folder} is incomplete ({exc}); it will be "
+                               "completed when the workspace is next opened") from None
+        self._tables.clear()
+        self._events = None
 
     def _write_file(self, name: str, text: str) -> None:
         journal.write_file(self.folder, name, text)
@@ -569,6 +600,13 @@ class CSVStorage:
                 self._recover()
         self._tables.clear()
         self._events = None
+        try:
+            version = versions.read_version(self.folder)
+            if version != versions.SCHEMA_VERSION:
+                problems.append(f"{self.folder / versions.MANIFEST_FILE}: schema version "
+                                f"{version}, this kam writes {versions.SCHEMA_VERSION}")
+        except (InputError, StorageError) as exc:
+            problems.append(str(exc))
         try:
             seq = self._sequence()
         except InputError as exc:

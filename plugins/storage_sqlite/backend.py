@@ -149,16 +149,40 @@ class SQLiteStorage:
             self.conn.execute("PRAGMA synchronous = NORMAL")
             self._ensure_schema()
         except sqlite3.Error as exc:
+            self._close_quietly()
             raise _translate(exc) from None
+        except BaseException:
+            self._close_quietly()
+            raise
         self._depth = 0
 
+    def _close_quietly(self) -> None:
+        conn = getattr(self, "conn", None)
+        if conn is not None:
+            try:
+                conn.close()
+            except sqlite3.Error:
+                pass
+
     def _ensure_schema(self) -> None:
-        if self.conn.execute("PRAGMA user_version").fetchone()[0] >= schema.SCHEMA_VERSION:
+        """Bring the database to this kam's schema version (``schema.MIGRATIONS``).
+
+        The fast path reads ``PRAGMA user_version`` only. Otherwise the missing steps
+        run under an IMMEDIATE transaction (one writer migrates; others wait on the busy
+        timeout, then find the work done). A database from a newer kam is refused.
+        """
+        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        if version == schema.SCHEMA_VERSION:
             return
+        if version > schema.SCHEMA_VERSION:
+            raise schema.too_new(version, self.path)
         self.conn.execute("BEGIN IMMEDIATE")
         try:
-            if self.conn.execute("PRAGMA user_version").fetchone()[0] < schema.SCHEMA_VERSION:
-                schema.migrate(self.conn)
+            version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+            if version > schema.SCHEMA_VERSION:
+                raise schema.too_new(version, self.path)
+            if version < schema.SCHEMA_VERSION:
+                schema.migrate(self.conn, where=self.path)
             self.conn.execute("COMMIT")
         except BaseException:
             self.conn.execute("ROLLBACK")

@@ -1,88 +1,233 @@
-"""Tables for the record kinds, and the ordered migrations (sqlite-utils Migrations).
+"""The SQLite schema as an ordered list of frozen migrations (sqlite-utils Migrations).
 
-Each migration and its record of being applied run in one transaction. The
-kind-sync step is additive and idempotent (create missing tables, columns and
-indexes), so a later migration that adds kinds or fields only calls it again.
-``PRAGMA user_version`` mirrors the number of applied migrations, so opening an
-up-to-date database needs neither sqlite-utils nor a query of the migrations table.
+Each migration is a step that never changes once released: a tuple of SQL statements
+(or a function of the sqlite-utils ``Database``). A fresh database runs them all in
+order; an older one runs only the steps it has not recorded in ``_sqlite_migrations``.
+The schema version is the number of steps, ``len(MIGRATIONS)``; ``PRAGMA user_version``
+mirrors it, so opening an up-to-date database reads one pragma and needs neither
+sqlite-utils nor a query of the migrations table.
+
+The first four steps are the schema of kam 0.1.0, as it left a fresh database (0.1.0
+recorded these names, so its databases count them as applied). They are frozen copies:
+editing ``kam/kinds.py`` does not change what they create. A field or kind added to
+``kam/kinds.py`` later needs a new step at the end of ``MIGRATIONS``;
+tests/test_migrations.py compares the replayed schema with ``kam/kinds.py`` and names
+what is missing (docs/storage.md, "Adding a field").
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from kam.kinds import EVENT, KINDS, Kind
+from kam.errors import StorageError
 
-COLUMN_TYPES: dict[str, type] = {
-    "text": str,
-    "int": int,
-    "bool": int,
-    "money": int,  # cents: exact, and summable in SQL
-    "decimal": str,
-    "date": str,
-    "datetime": str,
-    "json": str,
+#: one step: SQL statements run in order, or a function of the sqlite-utils Database
+Step = tuple[str, ...] | Callable[[Any], None]
+
+#: the SQL column type of each field type (money as integer cents: exact, summable)
+COLUMN_TYPES: dict[str, str] = {
+    "text": "TEXT",
+    "int": "INTEGER",
+    "bool": "INTEGER",
+    "money": "INTEGER",
+    "decimal": "TEXT",
+    "date": "TEXT",
+    "datetime": "TEXT",
+    "json": "TEXT",
 }
 
-MIGRATION_NAMES = ("0001_foundation", "0002_contracts", "0003_targets", "0004_read_indexes")
-SCHEMA_VERSION = len(MIGRATION_NAMES)
+# --- kam 0.1.0 (frozen) -------------------------------------------------------------
+
+# customers, contacts, leads, opportunities, activities; the event log, its index by
+# record and the id sequences
+_FOUNDATION: tuple[str, ...] = (
+    ('CREATE TABLE "customer" ('
+     '"id" TEXT PRIMARY KEY, "name" TEXT, "grade" TEXT, "matrix" TEXT, '
+     '"purchase_type" TEXT, "relationship" TEXT, "industry" TEXT, "region" TEXT, '
+     '"scope" TEXT, "intel" TEXT, "potential" INTEGER, "potential_drivers" TEXT, '
+     '"currency" TEXT, "owner" TEXT, "flags" TEXT, "fields" TEXT, '
+     '"created_at" TEXT, "updated_at" TEXT)'),
+    'CREATE INDEX "idx_customer_name" ON "customer" ("name")',
+    'CREATE INDEX "idx_customer_owner" ON "customer" ("owner")',
+    ('CREATE TABLE "contact" ('
+     '"id" TEXT PRIMARY KEY, "customer_id" TEXT REFERENCES "customer"("id"), '
+     '"name" TEXT, "title" TEXT, "roles" TEXT, "coach" TEXT, "stance" TEXT, '
+     '"style" TEXT, "level" TEXT, "phone" TEXT, "email" TEXT, "note" TEXT, '
+     '"fields" TEXT, "created_at" TEXT, "updated_at" TEXT)'),
+    'CREATE INDEX "idx_contact_customer_id" ON "contact" ("customer_id")',
+    ('CREATE TABLE "lead" ('
+     '"id" TEXT PRIMARY KEY, "customer_id" TEXT REFERENCES "customer"("id"), '
+     '"title" TEXT, "source" TEXT, "scenario" TEXT, "status" TEXT, '
+     '"budget_confirmed" INTEGER, "budget_amount" INTEGER, "currency" TEXT, '
+     '"authority_contact_id" TEXT, "need" TEXT, "timeline" TEXT, "spin" TEXT, '
+     '"follow_ups" TEXT, "opportunity_id" TEXT, "drop_reason" TEXT, "owner" TEXT, '
+     '"fields" TEXT, "created_at" TEXT, "updated_at" TEXT)'),
+    'CREATE INDEX "idx_lead_customer_id" ON "lead" ("customer_id")',
+    'CREATE INDEX "idx_lead_status" ON "lead" ("status")',
+    'CREATE INDEX "idx_lead_owner" ON "lead" ("owner")',
+    ('CREATE TABLE "opportunity" ('
+     '"id" TEXT PRIMARY KEY, "customer_id" TEXT REFERENCES "customer"("id"), '
+     '"lead_id" TEXT, "number" TEXT, "title" TEXT, "owner" TEXT, "amount" INTEGER, '
+     '"currency" TEXT, "margin" TEXT, "expense_budget" INTEGER, "category" TEXT, '
+     '"close_date" TEXT, "importance" TEXT, "probability" INTEGER, '
+     '"forecast_category" TEXT, "pipeline" TEXT, "stage" TEXT, "status" TEXT, '
+     '"forced" INTEGER, "customer_owner" TEXT, "budget_confirmed" INTEGER, '
+     '"budget_amount" INTEGER, "authority_contact_id" TEXT, "need" TEXT, '
+     '"timeline" TEXT, "competition" TEXT, "decision_process" TEXT, '
+     '"checklist" TEXT, "approvals" TEXT, "bids" TEXT, "stage_history" TEXT, '
+     '"stage_entered_at" TEXT, "reason" TEXT, "summary" TEXT, "closed_at" TEXT, '
+     '"completed_at" TEXT, "renews_contract_id" TEXT, "fields" TEXT, '
+     '"created_at" TEXT, "updated_at" TEXT)'),
+    'CREATE INDEX "idx_opportunity_customer_id" ON "opportunity" ("customer_id")',
+    'CREATE INDEX "idx_opportunity_owner" ON "opportunity" ("owner")',
+    'CREATE INDEX "idx_opportunity_stage" ON "opportunity" ("stage")',
+    'CREATE INDEX "idx_opportunity_status" ON "opportunity" ("status")',
+    ('CREATE TABLE "activity" ('
+     '"id" TEXT PRIMARY KEY, "opportunity_id" TEXT REFERENCES "opportunity"("id"), '
+     '"customer_id" TEXT REFERENCES "customer"("id"), "lead_id" TEXT, "type" TEXT, '
+     '"date" TEXT, "owner" TEXT, "contact_ids" TEXT, "outcome" TEXT, "note" TEXT, '
+     '"next_step" TEXT, "next_due" TEXT, "created_at" TEXT)'),
+    'CREATE INDEX "idx_activity_opportunity_id" ON "activity" ("opportunity_id")',
+    'CREATE INDEX "idx_activity_customer_id" ON "activity" ("customer_id")',
+    'CREATE INDEX "idx_activity_date" ON "activity" ("date")',
+    'CREATE INDEX "idx_activity_owner" ON "activity" ("owner")',
+    ('CREATE TABLE "event" ('
+     '"id" TEXT PRIMARY KEY, "at" TEXT, "actor" TEXT, "kind" TEXT, '
+     '"record_id" TEXT, "payload" TEXT, "refs" TEXT)'),
+    'CREATE INDEX "idx_event_kind" ON "event" ("kind")',
+    'CREATE INDEX "idx_event_record_id" ON "event" ("record_id")',
+    'CREATE TABLE kam_sequence (kind TEXT PRIMARY KEY, value INTEGER NOT NULL)',
+    ("CREATE TABLE event_ref (event_id TEXT NOT NULL, ref TEXT NOT NULL,"
+     " PRIMARY KEY (ref, event_id)) WITHOUT ROWID"),
+)
+
+# contracts and what hangs on them: payment milestones, payments, invoices, attachments
+_CONTRACTS: tuple[str, ...] = (
+    ('CREATE TABLE "contract" ('
+     '"id" TEXT PRIMARY KEY, "opportunity_id" TEXT REFERENCES "opportunity"("id"), '
+     '"customer_id" TEXT REFERENCES "customer"("id"), "number" TEXT, "title" TEXT, '
+     '"owner" TEXT, "amount" INTEGER, "currency" TEXT, "tax_rate" TEXT, '
+     '"discount" TEXT, "lines" TEXT, "gifts" TEXT, "status" TEXT, "plan" TEXT, '
+     '"warranty_months" INTEGER, "acceptance_criteria" TEXT, "change_cost" TEXT, '
+     '"service_end" TEXT, "terms" TEXT, "version" INTEGER, "approvals" TEXT, '
+     '"review" TEXT, "amendments" TEXT, "pending_amendment" TEXT, "handover" TEXT, '
+     '"signed_on" TEXT, "delivered_on" TEXT, "initial_accepted_on" TEXT, '
+     '"final_accepted_on" TEXT, "closed_on" TEXT, "terminated_on" TEXT, '
+     '"reason" TEXT, "fields" TEXT, "created_at" TEXT, "updated_at" TEXT)'),
+    'CREATE INDEX "idx_contract_opportunity_id" ON "contract" ("opportunity_id")',
+    'CREATE INDEX "idx_contract_customer_id" ON "contract" ("customer_id")',
+    'CREATE INDEX "idx_contract_number" ON "contract" ("number")',
+    'CREATE INDEX "idx_contract_owner" ON "contract" ("owner")',
+    'CREATE INDEX "idx_contract_status" ON "contract" ("status")',
+    'CREATE INDEX "idx_contract_service_end" ON "contract" ("service_end")',
+    'CREATE INDEX "idx_contract_signed_on" ON "contract" ("signed_on")',
+    ('CREATE TABLE "receivable" ('
+     '"id" TEXT PRIMARY KEY, "contract_id" TEXT REFERENCES "contract"("id"), '
+     '"customer_id" TEXT REFERENCES "customer"("id"), "seq" INTEGER, "kind" TEXT, '
+     '"share" TEXT, "due_offset" TEXT, "amount" INTEGER, "currency" TEXT, '
+     '"trigger_on" TEXT, "due_date" TEXT, "paid" INTEGER, "paid_on" TEXT, '
+     '"written_off" INTEGER, "written_off_on" TEXT, "written_off_by" TEXT, '
+     '"write_off_reason" TEXT, "created_at" TEXT, "updated_at" TEXT)'),
+    'CREATE INDEX "idx_receivable_contract_id" ON "receivable" ("contract_id")',
+    'CREATE INDEX "idx_receivable_customer_id" ON "receivable" ("customer_id")',
+    'CREATE INDEX "idx_receivable_due_date" ON "receivable" ("due_date")',
+    ('CREATE TABLE "payment" ('
+     '"id" TEXT PRIMARY KEY, "contract_id" TEXT REFERENCES "contract"("id"), '
+     '"customer_id" TEXT REFERENCES "customer"("id"), "amount" INTEGER, '
+     '"currency" TEXT, "date" TEXT, "ref" TEXT, "allocations" TEXT, "note" TEXT, '
+     '"created_at" TEXT)'),
+    'CREATE INDEX "idx_payment_contract_id" ON "payment" ("contract_id")',
+    'CREATE INDEX "idx_payment_customer_id" ON "payment" ("customer_id")',
+    'CREATE INDEX "idx_payment_date" ON "payment" ("date")',
+    ('CREATE TABLE "invoice" ('
+     '"id" TEXT PRIMARY KEY, "contract_id" TEXT REFERENCES "contract"("id"), '
+     '"customer_id" TEXT REFERENCES "customer"("id"), '
+     '"receivable_id" TEXT REFERENCES "receivable"("id"), "number" TEXT, '
+     '"amount" INTEGER, "currency" TEXT, "date" TEXT, "created_at" TEXT)'),
+    'CREATE INDEX "idx_invoice_contract_id" ON "invoice" ("contract_id")',
+    'CREATE INDEX "idx_invoice_customer_id" ON "invoice" ("customer_id")',
+    'CREATE INDEX "idx_invoice_receivable_id" ON "invoice" ("receivable_id")',
+    'CREATE INDEX "idx_invoice_number" ON "invoice" ("number")',
+    'CREATE INDEX "idx_invoice_date" ON "invoice" ("date")',
+    ('CREATE TABLE "attachment" ('
+     '"id" TEXT PRIMARY KEY, "contract_id" TEXT REFERENCES "contract"("id"), '
+     '"kind" TEXT, "name" TEXT, "path" TEXT, "sha256" TEXT, "size" INTEGER, '
+     '"attached_on" TEXT, "created_at" TEXT)'),
+    'CREATE INDEX "idx_attachment_contract_id" ON "attachment" ("contract_id")',
+)
+
+# sales targets
+_TARGETS: tuple[str, ...] = (
+    ('CREATE TABLE "target" ('
+     '"id" TEXT PRIMARY KEY, "owner" TEXT, "period" TEXT, "amount" INTEGER, '
+     '"currency" TEXT, "note" TEXT, "created_at" TEXT, "updated_at" TEXT)'),
+    'CREATE INDEX "idx_target_owner" ON "target" ("owner")',
+    'CREATE INDEX "idx_target_period" ON "target" ("period")',
+)
+
+# renewals look deals up by the contract they renew; the battle map and the account
+# plan read milestones in plan order per contract
+_READ_INDEXES: tuple[str, ...] = (
+    "CREATE INDEX IF NOT EXISTS idx_opportunity_renews_contract_id"
+    " ON opportunity (renews_contract_id)",
+    "CREATE INDEX IF NOT EXISTS idx_receivable_contract_id_seq ON receivable (contract_id, seq)",
+)
+
+# --- the migrations, in order: append only ------------------------------------------
+
+MIGRATIONS: tuple[tuple[str, Step], ...] = (
+    ("0001_foundation", _FOUNDATION),
+    ("0002_contracts", _CONTRACTS),
+    ("0003_targets", _TARGETS),
+    ("0004_read_indexes", _READ_INDEXES),
+)
+
+#: the schema version this kam writes: derived from the list, never kept by hand
+SCHEMA_VERSION = len(MIGRATIONS)
+
+#: the schema version of kam 0.1.0's databases
+V0_1_0 = 4
 
 
-def _sync_kind(db: Any, k: Kind) -> None:
-    table = db[k.name]
-    columns = {f.name: COLUMN_TYPES[f.type] for f in k.fields}
-    if not table.exists():
-        fks = [(f.name, f.ref, "id") for f in k.fields if f.ref]
-        table.create(columns, pk="id", foreign_keys=fks or None)
-    else:
-        table.add_missing_columns([columns])
-    existing = {tuple(ix.columns) for ix in table.indexes}
-    for f in k.fields:
-        if f.index and f.name != "id" and (f.name,) not in existing:
-            table.create_index([f.name], find_unique_name=True)
-
-
-def sync_kinds(db: Any) -> None:
-    for k in KINDS.values():
-        _sync_kind(db, k)
-    _sync_kind(db, EVENT)
-    db.execute(
-        "CREATE TABLE IF NOT EXISTS kam_sequence (kind TEXT PRIMARY KEY, value INTEGER NOT NULL)"
+def too_new(found: int, where: object, latest: int = SCHEMA_VERSION) -> StorageError:
+    return StorageError(
+        f"{where} was written by a newer kam (schema version {found}; this kam knows "
+        f"up to {latest}): upgrade kam to open it"
     )
-    db.execute(
-        "CREATE TABLE IF NOT EXISTS event_ref (event_id TEXT NOT NULL, ref TEXT NOT NULL,"
-        " PRIMARY KEY (ref, event_id)) WITHOUT ROWID"
-    )
 
 
-def migrate(conn: Any) -> None:
-    """Apply pending migrations with sqlite-utils (imported only when needed)."""
+def _run(step: Step) -> Callable[[Any], None]:
+    if callable(step):
+        return step
+
+    def run_sql(db: Any) -> None:
+        for statement in step:
+            db.execute(statement)
+
+    return run_sql
+
+
+def migrate(conn: Any, migrations: tuple[tuple[str, Step], ...] = MIGRATIONS,
+            where: object = "the workspace database") -> list[str]:
+    """Apply the pending steps with sqlite-utils (imported only here); return their names.
+
+    The caller holds the write transaction. A database that recorded a step this kam
+    does not know was written by a newer kam and is refused (nothing is changed).
+    """
     from sqlite_utils import Database
     from sqlite_utils.migrations import Migrations
 
     db = Database(conn)
-    migrations = Migrations("kam")
-
-    @migrations(name="0001_foundation")
-    def foundation(db: Any) -> None:
-        sync_kinds(db)
-
-    @migrations(name="0002_contracts")
-    def contracts(db: Any) -> None:
-        sync_kinds(db)
-
-    @migrations(name="0003_targets")
-    def targets(db: Any) -> None:
-        sync_kinds(db)
-
-    @migrations(name="0004_read_indexes")
-    def read_indexes(db: Any) -> None:
-        # renewals look deals up by the contract they renew; the battle map and the
-        # account plan read milestones in plan order per contract
-        db.execute("CREATE INDEX IF NOT EXISTS idx_opportunity_renews_contract_id"
-                   " ON opportunity (renews_contract_id)")
-        db.execute("CREATE INDEX IF NOT EXISTS idx_receivable_contract_id_seq"
-                   " ON receivable (contract_id, seq)")
-
-    migrations.apply(db)
-    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    steps = Migrations("kam")
+    for name, step in migrations:
+        steps(name=name)(_run(step))
+    known = {name for name, _ in migrations}
+    applied = [m.name for m in steps.applied(db)]
+    unknown = [name for name in applied if name not in known]
+    if unknown:
+        raise too_new(len(applied), where, len(migrations))
+    pending = [m.name for m in steps.pending(db)]
+    steps.apply(db)
+    conn.execute(f"PRAGMA user_version = {len(migrations)}")
+    return pending
