@@ -56,11 +56,14 @@ def register(app: typer.Typer) -> None:
     @app.command("history")
     def history(ctx: typer.Context, record_id: str, fmt: str = FormatOpt) -> None:
         """The events of any record: what changed, when, by whom."""
+        from kam.services.history import for_table
         from kam.services.history import history as load
 
         ws = open_ws(ctx)
-        emit(ctx, load(ws, record_id), fmt, ["id", "at", "actor", "kind", "record_id",
-                                             "payload"])
+        events = load(ws, record_id)
+        if fmt == "table":  # edits read old → new; json and csv keep the payload
+            events = for_table(events)
+        emit(ctx, events, fmt, ["id", "at", "actor", "kind", "record_id", "payload"])
 
     @config_app.command("get")
     def config_get(ctx: typer.Context, key: str) -> None:

@@ -80,6 +80,20 @@ def clean_changes(changes: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in changes.items() if v is not None}
 
 
+def edit_payload(before: dict[str, Any], diff: dict[str, Any],
+                 quiet: Iterable[str] = ("updated_at",)) -> dict[str, Any]:
+    """The payload of an ``*.edited`` event: ``changes``, the sorted names of the fields
+    that changed (scripts rely on it), and ``diff``, each field's ``{"old", "new"}``,
+    JSON-safe (money as decimal strings, dates ISO). Bookkeeping fields (``quiet``:
+    ``updated_at``, a contract's ``version``) are left out of both."""
+    from kam.output import jsonable
+
+    names = sorted(k for k in diff if k not in set(quiet))
+    return {"changes": names,
+            "diff": {k: {"old": jsonable(before.get(k)), "new": jsonable(diff[k])}
+                     for k in names}}
+
+
 def atomic(fn: F) -> F:
     """Run a mutating service under one write transaction (see ``Workspace.writing``):
     its reads, rule checks and writes see no concurrent change, and a refusal anywhere

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from kam.services.common import atomic, clean_changes, dump, parse_fields, validate
+from kam.services.common import atomic, clean_changes, dump, edit_payload, parse_fields, validate
 from kam.workspace import Workspace
 
 
@@ -44,7 +44,7 @@ def edit(ws: Workspace, contact_id: str, *, fields: list[str] = (), **attrs: Any
     if not diff:
         return current
     diff["updated_at"] = ws.now()
-    with ws.mutation("contact.edited", current["id"], {"changes": sorted(diff)},
+    with ws.mutation("contact.edited", current["id"], edit_payload(current, diff),
                      refs=[current["customer_id"]]):
         ws.storage.update("contact", current["id"], diff)
     return {**current, **diff}

@@ -18,7 +18,7 @@ from kam.errors import InputError, RefusedError
 from kam.findings import Finding, blocking
 from kam.models.states import ENDED, SIGNED, UNSIGNED
 from kam.services import contract_plan as plans
-from kam.services.common import atomic, clean_changes, dump, parse_fields, validate
+from kam.services.common import atomic, clean_changes, dump, edit_payload, parse_fields, validate
 from kam.services.receivables import receivable_view
 from kam.storage import scope
 from kam.workspace import Workspace
@@ -256,7 +256,7 @@ def edit(ws: Workspace, contract_id: str, *, fields: Sequence[str] = (),
         return contract
     diff |= {"version": (contract.get("version") or 0) + 1, "status": "draft",
              "updated_at": ws.now()}
-    payload = {"changes": sorted(k for k in diff if k not in ("updated_at", "version")),
+    payload = {**edit_payload(contract, diff, quiet=("updated_at", "version")),
                "version": diff["version"]}
     with ws.mutation("contract.edited", contract["id"], payload,
                      refs=[contract["opportunity_id"], contract["customer_id"]]):

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from kam import vocab
-from kam.services.common import atomic, clean_changes, dump, parse_fields, validate
+from kam.services.common import atomic, clean_changes, dump, edit_payload, parse_fields, validate
 from kam.workspace import Workspace
 
 
@@ -43,7 +43,7 @@ def edit(ws: Workspace, customer_id: str, *, fields: list[str] = (), **attrs: An
     if not diff:
         return current
     diff["updated_at"] = ws.now()
-    with ws.mutation("customer.edited", current["id"], {"changes": sorted(diff)}):
+    with ws.mutation("customer.edited", current["id"], edit_payload(current, diff)):
         ws.storage.update("customer", current["id"], diff)
     return {**current, **diff}
 

@@ -123,7 +123,10 @@ def _redact_event(event: dict[str, Any]) -> dict[str, Any]:
     payload = event.get("payload")
     if kind is None or not isinstance(payload, dict):
         return event
-    return {**event, "payload": {k: v for k, v in payload.items() if k not in PERSONAL[kind]}}
+    kept = {k: v for k, v in payload.items() if k not in PERSONAL[kind]}
+    if isinstance(kept.get("diff"), dict):  # an edit's old → new values of those fields too
+        kept["diff"] = {k: v for k, v in kept["diff"].items() if k not in PERSONAL[kind]}
+    return {**event, "payload": kept}
 
 
 class _HashingWriter:

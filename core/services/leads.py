@@ -9,7 +9,7 @@ from kam import vocab
 from kam.errors import InputError, RefusedError
 from kam.findings import blocking
 from kam.services import opportunities
-from kam.services.common import atomic, clean_changes, dump, parse_fields, validate
+from kam.services.common import atomic, clean_changes, dump, edit_payload, parse_fields, validate
 from kam.storage import scope
 from kam.workspace import Workspace
 
@@ -62,7 +62,7 @@ def edit(ws: Workspace, lead_id: str, **attrs: Any) -> dict[str, Any]:
     if not diff:
         return lead
     diff["updated_at"] = ws.now()
-    with ws.mutation("lead.edited", lead["id"], {"changes": sorted(diff)},
+    with ws.mutation("lead.edited", lead["id"], edit_payload(lead, diff),
                      refs=[lead["customer_id"]]):
         ws.storage.update("lead", lead["id"], diff)
     return {**lead, **diff}

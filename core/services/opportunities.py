@@ -10,7 +10,7 @@ from kam import values, vocab
 from kam.errors import InputError, RefusedError
 from kam.findings import Finding, blocking
 from kam.pipeline import Pipeline
-from kam.services.common import atomic, clean_changes, dump, parse_fields, validate
+from kam.services.common import atomic, clean_changes, dump, edit_payload, parse_fields, validate
 from kam.storage import scope
 from kam.workspace import Workspace
 
@@ -77,7 +77,7 @@ def edit(ws: Workspace, opp_id: str, *, fields: Sequence[str] = (), **attrs: Any
     if not diff:
         return current
     diff["updated_at"] = ws.now()
-    payload = {"changes": sorted(k for k in diff if k != "updated_at")}
+    payload = edit_payload(current, diff)
     with ws.mutation("opportunity.edited", current["id"], payload,
                      refs=[current["customer_id"]]):
         ws.storage.update("opportunity", current["id"], diff)
