@@ -97,9 +97,12 @@ SCHEMA_VERSION = len(MIGRATIONS)
 V0_1_0 = 1
 
 
-def manifest_text(version: int = SCHEMA_VERSION,
-                  migrations: tuple[tuple[str, Step], ...] = MIGRATIONS) -> str:
-    names = [name for name, _ in migrations[:version]]
+def manifest_text(migrations: tuple[tuple[str, Step], ...] | None = None) -> str:
+    """The manifest of a folder at the end of ``migrations`` (default: this kam's)."""
+    if migrations is None:
+        migrations = MIGRATIONS
+    version = len(migrations)
+    names = [name for name, _ in migrations]
     return json.dumps({"format": FORMAT, "version": version, "migrations": names},
                       indent=1) + "\n"
 
@@ -133,13 +136,16 @@ def too_new(found: int, folder: Path, latest: int = SCHEMA_VERSION) -> StorageEr
 
 
 def pending_files(folder: Path, version: int,
-                  migrations: tuple[tuple[str, Step], ...] = MIGRATIONS) -> dict[str, str]:
-    """Run the steps after ``version``; return every file they change plus the new
-    manifest (name → full text), for one journal commit. Nothing is written here."""
+                  migrations: tuple[tuple[str, Step], ...] | None = None) -> dict[str, str]:
+    """Run the steps after ``version`` (default: this kam's); return every file they
+    change plus the new manifest (name → full text), for one journal commit. Nothing
+    is written here."""
+    if migrations is None:
+        migrations = MIGRATIONS
     if version > len(migrations):
         raise too_new(version, folder, len(migrations))
     files = Files(folder)
     for _, step in migrations[version:]:
         step(files)
-    files.write(MANIFEST_FILE, manifest_text(len(migrations), migrations))
+    files.write(MANIFEST_FILE, manifest_text(migrations))
     return files.changed

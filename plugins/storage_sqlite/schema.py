@@ -208,9 +208,10 @@ def _run(step: Step) -> Callable[[Any], None]:
     return run_sql
 
 
-def migrate(conn: Any, migrations: tuple[tuple[str, Step], ...] = MIGRATIONS,
+def migrate(conn: Any, migrations: tuple[tuple[str, Step], ...] | None = None,
             where: object = "the workspace database") -> list[str]:
-    """Apply the pending steps with sqlite-utils (imported only here); return their names.
+    """Apply the pending steps (default :data:`MIGRATIONS`) with sqlite-utils (imported
+    only here); return their names.
 
     The caller holds the write transaction. A database that recorded a step this kam
     does not know was written by a newer kam and is refused (nothing is changed).
@@ -218,6 +219,8 @@ def migrate(conn: Any, migrations: tuple[tuple[str, Step], ...] = MIGRATIONS,
     from sqlite_utils import Database
     from sqlite_utils.migrations import Migrations
 
+    if migrations is None:
+        migrations = MIGRATIONS
     db = Database(conn)
     steps = Migrations("kam")
     for name, step in migrations:
