@@ -23,12 +23,17 @@ PLAN = "down_payment:30%:+10d,on_delivery:30%:+30d,on_acceptance:30%:+30d,warran
 
 
 def signed(kam: Any, amount: str = "1000000", date: str = "2026-02-01") -> str:
-    cu = kam.id("customer", "add", "华东电力集团", "--grade", "A")
-    opp = kam.id("opp", "add", cu, "智能变电站监控平台", "--amount", amount, "--owner", "张伟")
+    """A contract signed on ``date``, its deal walked through the gates where kam asks."""
+    if hasattr(kam, "ready_deal"):
+        opp = kam.ready_deal(amount)
+    else:
+        cu = kam.id("customer", "add", "华东电力集团", "--grade", "A")
+        opp = kam.id("opp", "add", cu, "智能变电站监控平台", "--amount", amount, "--owner",
+                     "张伟")
     co = kam.id("contract", "create", opp, "--plan", PLAN, "--acceptance-criteria", "终验合格",
                 "--change-cost", "按人天计费", "--service-end", "2028-12-31")
     kam.ok("contract", "review", co)
-    kam.ok("contract", "approve", co, "--by", "李经理")
+    kam.ok("contract", "approve", co, "--by", "李经理", env={"KAM_USER": "李经理"})
     kam.ok("contract", "sign", co, "--date", date)
     return co
 
@@ -113,3 +118,72 @@ def test_pipeline_report_counts_deals_of_another_stage_model(kam: Any) -> None:
     # --pipeline keeps one stage model only
     only = kam.json("report", "pipeline", "--pipeline", "dragon_six")["tables"]["by_stage"]
     assert only["totals"][0]["amount"] == "150.50"
+
+
+# --- 4. overlapping targets roll up, never summed twice ------------------------------------
+
+
+def _won(kam: Any, cu: str, amount: str, owner: str, date: str) -> None:
+    """A deal won on ``date`` (its stored closed_at), through the services."""
+    import datetime as dt
+
+    op = kam.id("opp", "add", cu, f"deal {amount}", "--amount", amount, "--owner", owner)
+    ws = kam.workspace()
+    try:
+        with ws.mutation("test.seeded", op, {"fields": ["status", "closed_at"]}):
+            ws.storage.update("opportunity", op, {"status": "won",
+                                                  "closed_at": dt.date.fromisoformat(date)})
+    finally:
+        ws.close()
+
+
+def test_month_target_rolls_up_into_its_quarter_and_counts_once(kam: Any) -> None:
+    cu = kam.id("customer", "add", "华东电力集团")
+    kam.ok("target", "set", "张伟", "2026-Q4", "300000")
+    kam.ok("target", "set", "张伟", "2026-11", "120000")
+    kam.ok("target", "set", "李娜", "2026-11", "50000")
+    _won(kam, cu, "100000", "张伟", "2026-11-20")
+    _won(kam, cu, "30000", "张伟", "2026-12-05")
+    report = kam.json("report", "targets", "--as-of", "2026-12-15")
+    t = report["tables"]["targets"]
+    rows = {(r["owner"], r["period"]): r for r in t["rows"]}
+    # each target against its own period: November 100000 of 120000; Q4 130000 of 300000
+    assert (rows[("张伟", "2026-11")]["won"], rows[("张伟", "2026-11")]["part_of"]) == (
+        "100000.00", "2026-Q4")
+    assert rows[("张伟", "2026-Q4")]["won"] == "130000.00"
+    assert rows[("张伟", "2026-Q4")]["attainment"] == "43.33"   # 130000 / 300000
+    assert rows[("李娜", "2026-11")]["part_of"] is None
+    # the total adds the outermost targets: 300000 (Q4) + 50000, never the November part
+    total = t["totals"][0]
+    assert (total["target"], total["won"], total["remaining"]) == (
+        "350000.00", "130000.00", "220000.00")   # remaining 170000 + 50000
+    # the forecast counts 张伟's Q4 once too: 300000 + 50000
+    q4 = next(r for r in kam.json("report", "forecast", "--as-of", "2026-12-15")
+              ["tables"]["by_period"]["rows"] if r["period"] == "2026-Q4")
+    assert q4["target"] == "350000.00"
+
+
+def test_parts_must_fit_the_target_they_roll_up_into(kam: Any) -> None:
+    kam.ok("target", "set", "张伟", "2026-Q4", "300000")
+    kam.ok("target", "set", "张伟", "2026-11", "120000")
+    r = kam("target", "set", "张伟", "2026-10", "200000")       # 320000 > 300000
+    assert r.exit_code == 1 and "2026-Q4" in r.stderr and "320000.00" in r.stderr
+    r = kam("target", "set", "张伟", "2026-Q4", "100000")       # below its November part
+    assert r.exit_code == 1 and "120000.00" in r.stderr
+    kam.ok("target", "set", "张伟", "2026-10", "180000")         # 300000: fits exactly
+    kam.ok("target", "set", "张伟", "2026", "1000000")           # the year holds the quarter
+    assert len(kam.json("target", "list")) == 4
+    # another owner or currency does not roll up into 张伟's CNY quarter
+    kam.ok("target", "set", "李娜", "2026-10", "900000")
+    kam.ok("target", "set", "张伟", "2026-12", "500000", "--currency", "USD")
+
+
+def test_same_owner_and_period_replaces_the_target_with_an_event(kam: Any) -> None:
+    tg = kam.id("target", "set", "张伟", "2026-Q4", "300000")
+    again = kam.json("target", "set", "张伟", "2026q4", "320000")
+    assert (again["id"], again["amount"]) == (tg, "320000.00")
+    assert len(kam.json("target", "list")) == 1
+    event = kam.json("history", tg)[-1]
+    assert event["kind"] == "target.changed"
+    assert event["payload"]["was"] == "300000.00"
+    assert event["payload"]["diff"]["amount"] == {"old": "300000.00", "new": "320000.00"}

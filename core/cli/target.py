@@ -21,7 +21,9 @@ def set_(
     fmt: str = FormatOpt,
     quiet: bool = QuietOpt,
 ) -> None:
-    """Set (or change) an owner's target for a period."""
+    """Set an owner's target for a period; the same owner, period and currency again
+    replaces it. A month inside the owner's quarter (or year) target is a part of it:
+    refused (exit 1) if the parts would add up to more than the target."""
     from kam.services import targets
 
     ws = open_ws(ctx)

@@ -91,10 +91,14 @@ def build(ws: Any, owner: str | None = None, currency: str | None = None,
     target_where = scope(owner=owner, currency=currency)
     has_targets = False
     if not customer:  # targets are per owner, not per customer
-        for t in ws.storage.find("target", target_where, order_by=("id",)):
+        from kam.services.targets import parents
+
+        listed = list(ws.storage.find("target", target_where, order_by=("id",)))
+        up, by_id = parents(listed), {t["id"]: t for t in listed}
+        for t in listed:
             period = target_period(by, t["period"])
-            if period is None:
-                continue
+            if period is None or _rolls_up(t["id"], up, by_id, by):
+                continue  # a month inside its owner's quarter target counts once, there
             has_targets = True
             c = cell(period, t["currency"])
             c["target"] = (c["target"] or ZERO) + (t.get("amount") or ZERO)
@@ -140,6 +144,17 @@ def build(ws: Any, owner: str | None = None, currency: str | None = None,
         report.charts.append(Chart(tr(ws, f"预测与目标（{cur}）", f"Forecast vs target ({cur})"),
                                    [r["period"] for r in mine], series, y_label=cur))
     return report
+
+
+def _rolls_up(target_id: str, up: dict[str, str | None], by_id: dict[str, Any],
+              by: str) -> bool:
+    """A target inside a coarser target of the same owner that this report also counts."""
+    parent = up.get(target_id)
+    while parent is not None:
+        if target_period(by, by_id[parent]["period"]) is not None:
+            return True
+        parent = up.get(parent)
+    return False
 
 
 def _coverage(c: dict[str, Any], threshold: Decimal) -> dict[str, Any]:
