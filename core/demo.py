@@ -74,6 +74,12 @@ DEALS = [
     (6, "数据治理咨询", "480000", "CNY", "implementation", "N", "张伟", "33"),
 ]
 
+#: who approves in the demo (kam.toml [roles]): never a deal's owner
+APPROVERS = {"sales_manager": "陈静", "sales_director": "刘洋", "general_manager": "王建华",
+             "finance": "周敏", "management": "刘洋"}
+ROLES = {"陈静": ["sales_manager"], "刘洋": ["sales_director", "management"],
+         "王建华": ["general_manager"], "周敏": ["finance"]}
+
 OUTCOMES = ["advance", "advance", "continuance", "order", "no_sale", "advance"]
 TYPES = ["visit", "call", "meeting", "demo", "proposal", "call"]
 
@@ -91,7 +97,7 @@ def build_demo(path: Path, plugins: Any, *, backend: str | None = None,
     _check_target(path)
     if path.exists():
         shutil.rmtree(path)
-    admin.init(path, plugins, backend=backend, lang=lang)
+    admin.init(path, plugins, backend=backend, lang=lang, extra={"roles": ROLES})
     fd = os.open(path / MARKER, os.O_WRONLY | os.O_CREAT, 0o600)
     os.close(fd)
     _populate(path, plugins)
@@ -173,7 +179,8 @@ def _walk(ws: Any, opp_id: str, target: str, importance: str, contacts: list[str
              "implementation"]
     for stage in order[1: order.index(target) + 1]:
         if stage == "proposal" and importance in ("I", "VI"):
-            opportunities.approve(ws, opp_id, by="销售总监 刘洋", comment="战略客户，同意立项")
+            _as(ws, APPROVERS["management"], opportunities.approve, ws, opp_id,
+                comment="战略客户，同意立项")
         if stage == "bidding":
             log("demo", "advance", 4)
             opportunities.set_checklist(ws, opp_id, ["proposal.influence_criteria"], True)
@@ -187,7 +194,17 @@ def _walk(ws: Any, opp_id: str, target: str, importance: str, contacts: list[str
             opportunities.advance(ws, opp_id)
 
 
-def _contract(ws: Any, opp_id: str, until: str, **attrs: Any) -> str:
+def _as(ws: Any, user: str, fn: Any, *args: Any, **kwargs: Any) -> Any:
+    """Run ``fn`` as ``user`` (an approver is the acting user, never the owner)."""
+    actor, ws.actor = ws.actor, user
+    try:
+        return fn(*args, **kwargs)
+    finally:
+        ws.actor = actor
+
+
+def _contract(ws: Any, opp_id: str, until: str, *, force: bool = False,
+              reason: str | None = None, **attrs: Any) -> str:
     """A contract for the deal, reviewed, approved and signed as far as ``until``."""
     from kam.services import contracts
 
@@ -199,13 +216,12 @@ def _contract(ws: Any, opp_id: str, until: str, **attrs: Any) -> str:
     if until == "draft":
         return c["id"]
     contracts.review(ws, c["id"])
-    approvers = {"sales_manager": "销售经理 陈静", "sales_director": "销售总监 刘洋",
-                 "general_manager": "总经理 王建华", "finance": "财务总监 周敏"}
     needed = contracts.missing_roles(ws, ws.get("contract", c["id"]))
     for role in needed[: 1 if until == "in_review" else None]:
-        contracts.approve(ws, c["id"], approvers.get(role, role), role=role, comment="同意")
+        _as(ws, APPROVERS.get(role, role), contracts.approve, ws, c["id"], role=role,
+            comment="同意")
     if until == "signed":
-        contracts.sign(ws, c["id"])
+        contracts.sign(ws, c["id"], force=force, reason=reason)
     return c["id"]
 
 
@@ -258,7 +274,8 @@ def _contracts(ws: Any, today: dt.date, opp_ids: list[str]) -> None:
                                   "备品备件框架协议", amount="500000", owner="张伟",
                                   importance="N", margin="25")
     _contract(ws, framework["id"], "signed", amount="500000",
-              plan=",".join(f"fixed_date:20%:{d}" for d in dates))
+              plan=",".join(f"fixed_date:20%:{d}" for d in dates),
+              force=True, reason="框架协议按采购目录直接签约，未走招投标")
     on(0)
 
 

@@ -81,7 +81,6 @@ class Workspace:
     lang: str
     _storage: Storage | None = None
     warnings: list[str] = field(default_factory=list)
-    _today_fixed: bool = False
     _depth: int = 0
     _deferred: list[Callable[[], None]] = field(default_factory=list)
 
@@ -106,7 +105,6 @@ class Workspace:
         language = lang or os.environ.get("KAM_LANG") or cfg.get("language") or "zh"
         if language not in ("zh", "en"):
             raise InputError(f"--lang: {language!r} must be zh or en")
-        fixed = bool(as_of or os.environ.get("KAM_TODAY"))
         return cls(
             path=folder,
             config=cfg,
@@ -114,7 +112,6 @@ class Workspace:
             today=resolve_today(as_of),
             actor=resolve_actor(cfg),
             lang=language,
-            _today_fixed=fixed,
         )
 
     # --- storage ------------------------------------------------------------------
@@ -143,11 +140,15 @@ class Workspace:
     # --- time -----------------------------------------------------------------------
 
     def now(self) -> str:
-        """Event timestamp: real time of day, on the fixed date when "today" is fixed."""
-        now = dt.datetime.now(dt.UTC).replace(microsecond=0)
-        if self._today_fixed:
-            now = now.replace(year=self.today.year, month=self.today.month, day=self.today.day)
-        return now.isoformat()
+        """When a change is recorded: the wall clock, never ``--as-of`` (two clocks: the
+        business date of a fact is ``today`` or the command's ``--date``)."""
+        return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+
+    @property
+    def previewing(self) -> bool:
+        """``--as-of`` beyond the real date: a preview, which must record nothing that a
+        later real run depends on (``kam check``)."""
+        return self.today > dt.date.today()
 
     # --- pipelines ------------------------------------------------------------------
 

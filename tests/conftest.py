@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -78,6 +79,29 @@ class Kam:
 
     def id(self, *args: str, **kw: Any) -> str:
         return self.ok(*args, "-q", **kw).stdout.strip()
+
+    def ready_deal(self, amount: str = "1000000", *, owner: str = "张伟",
+                   customer: str | None = None, title: str = "智能变电站监控平台",
+                   currency: str = "CNY") -> str:
+        """A deal walked through every gate of six_stage up to 商务谈判 (negotiation),
+        so a contract for it can be signed; returns its id."""
+        cu = customer or self.id("customer", "add", "华东电力集团", "--grade", "A")
+        dm = self.id("contact", "add", cu, "王建国", "--role", "decision_maker",
+                     "--coach", "intervene")
+        opp = self.id("opp", "add", cu, title, "--amount", amount, "--currency", currency,
+                      "--owner", owner, "--margin", "30", "--expense-budget", "30000",
+                      "--category", "解决方案", "--close-date", "2026-12-31",
+                      "--importance", "N", "--number", f"PRJ-{title[:4]}")
+        self.ok("opp", "edit", opp, "--budget-confirmed", "--budget-amount", amount,
+                "--authority", dm, "--need", "平台升级", "--timeline", "2026-12-31",
+                "--competition", "两家同行", "--decision-process", "总经理办公会",
+                "--customer-owner", "信息中心")
+        self.ok("activity", "log", opp, "--type", "demo", "--outcome", "advance")
+        self.ok("opp", "check", opp, "proposal.influence_criteria")
+        self.ok("opp", "bid", opp, "--price", amount, "--cost", str(Decimal(amount) * 7 / 10),
+                "--result", "won")
+        self.ok("opp", "advance", opp, "--to", "negotiation")
+        return opp
 
     def workspace(self, as_of: str | None = TODAY) -> Workspace:
         return Workspace.open(self.path, as_of=as_of)

@@ -19,12 +19,12 @@ def _today(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KAM_TODAY", "2026-03-02")
 
 
+LI = {"KAM_USER": "李经理"}  # the approver acts as themselves, not as the deal's owner
 PLAN = "down_payment:30%:+10d,on_delivery:30%:+30d,on_acceptance:30%:+30d,warranty:10%:+12m"
 
 
 def deal(kam: Any, amount: str = "1000000") -> str:
-    cu = kam.id("customer", "add", "华东电力集团", "--grade", "A")
-    return kam.id("opp", "add", cu, "智能变电站监控平台", "--amount", amount, "--owner", "张伟")
+    return kam.ready_deal(amount)
 
 
 def contract(kam: Any, opp: str, *extra: str) -> str:
@@ -62,7 +62,7 @@ def test_full_scenario(kam: Any) -> None:
     assert kam.json("receivable", "list") == []
     assert kam.json("opp", "show", opp)["status"] == "open"
 
-    kam.ok("contract", "approve", co, "--by", "李经理", "--comment", "条款已核")
+    kam.ok("contract", "approve", co, "--by", "李经理", "--comment", "条款已核", env=LI)
     r = kam.ok("contract", "sign", co, "--as-of", "2026-03-02")
     assert "signed on 2026-03-02" in r.stdout
     assert "[x] negotiation.sign" in r.stdout and "[ ] negotiation.collect_advance" in r.stdout
@@ -91,7 +91,11 @@ def test_full_scenario(kam: Any) -> None:
     assert (dp["paid"], dp["outstanding"], dp["state"], dp["days_overdue"]) == (
         "100000.00", "200000.00", "partially_paid", 8)
 
-    kam.ok("contract", "deliver", co, "--date", "2026-04-01", "--as-of", "2026-04-02")
+    # the down payment is overdue (款到发货): delivering anyway needs a recorded reason
+    assert kam("contract", "deliver", co, "--date", "2026-04-01", "--as-of", "2026-04-02"
+               ).exit_code == 1
+    kam.ok("contract", "deliver", co, "--date", "2026-04-01", "--as-of", "2026-04-02",
+           "--force", "--reason", "客户书面承诺付款")
     kam.ok("contract", "accept", co, "--stage", "initial", "--date", "2026-04-15",
            "--as-of", "2026-04-15")
     ms = rc(kam, "2026-04-15")
@@ -146,7 +150,7 @@ def test_receivable_json_keys(kam: Any) -> None:
     opp = deal(kam)
     co = contract(kam, opp)
     kam.ok("contract", "review", co)
-    kam.ok("contract", "approve", co, "--by", "李经理")
+    kam.ok("contract", "approve", co, "--by", "李经理", env=LI)
     kam.ok("contract", "sign", co)
     row = kam.json("receivable", "list")[0]
     assert {"id", "contract_id", "customer_id", "kind", "amount", "due_date", "paid",
@@ -162,7 +166,7 @@ def test_sign_refused_with_blocking_findings(kam: Any) -> None:
     assert r.exit_code == 1
     assert "payment plan adds up to 900000.00 (90.00%), not the contract amount" in r.stdout
     assert kam.json("contract", "show", co)["contract"]["status"] == "draft"
-    r = kam("contract", "approve", co, "--by", "李经理")
+    r = kam("contract", "approve", co, "--by", "李经理", env=LI)
     assert r.exit_code == 1 and "review it first" in r.stderr
     r = kam("contract", "sign", co)
     assert r.exit_code == 1 and "blocking review findings" in r.stderr
@@ -196,9 +200,10 @@ def test_approval_thresholds_from_config(kam: Any) -> None:
     kam.ok("contract", "review", co)
     assert kam.json("contract", "show", co)["approvals_needed"] == [
         "sales_director", "general_manager", "finance"]
-    kam.ok("contract", "approve", co, "--by", "刘洋", "--role", "sales_director")
+    kam.ok("contract", "approve", co, "--by", "刘洋", "--role", "sales_director",
+           env={"KAM_USER": "刘洋"})
     kam.ok("contract", "approve", co, "--by", "王总", "--role", "general_manager",
-           "--reject", "--comment", "价格太低")
+           "--reject", "--comment", "价格太低", env={"KAM_USER": "王总"})
     c = kam.json("contract", "show", co)["contract"]
     assert c["status"] == "draft"
     last = c["approvals"][-1]
@@ -208,7 +213,7 @@ def test_approval_thresholds_from_config(kam: Any) -> None:
     assert last["at"].startswith("2026-03-02T")
     kam.ok("contract", "review", co)
     for by, role in (("王总", "general_manager"), ("钱会计", "finance")):
-        kam.ok("contract", "approve", co, "--by", by, "--role", role)
+        kam.ok("contract", "approve", co, "--by", by, "--role", role, env={"KAM_USER": by})
     assert kam.json("contract", "show", co)["contract"]["status"] == "approved"
     # small contract with no rule: approved by review alone, signable
     opp2 = deal(kam, "100000")
@@ -222,7 +227,7 @@ def signed(kam: Any, amount: str = "1000000") -> tuple[str, str]:
     opp = deal(kam, amount)
     co = contract(kam, opp)
     kam.ok("contract", "review", co)
-    kam.ok("contract", "approve", co, "--by", "李经理")
+    kam.ok("contract", "approve", co, "--by", "李经理", env=LI)
     kam.ok("contract", "sign", co)
     return opp, co
 
@@ -235,9 +240,9 @@ def test_amendment_rebalances_unpaid_with_approval(kam: Any) -> None:
     assert "waits for approval by sales_manager, sales_director" in r.stdout
     amounts = [m["amount"] for m in kam.json("receivable", "list")]
     assert amounts == ["300000.00", "300000.00", "300000.00", "100000.00"]  # not yet
-    kam.ok("contract", "approve", co, "--by", "李经理", "--role", "sales_manager")
+    kam.ok("contract", "approve", co, "--by", "李经理", "--role", "sales_manager", env=LI)
     assert kam.json("contract", "show", co)["contract"]["amount"] == "1000000.00"
-    kam.ok("contract", "approve", co, "--by", "刘洋")
+    kam.ok("contract", "approve", co, "--by", "刘洋", env={"KAM_USER": "刘洋"})
     c = kam.json("contract", "show", co)
     assert c["contract"]["amount"] == "1070000.00" and c["contract"]["version"] == 1
     # +70000 over 300000:300000:100000 → 30000, 30000, 10000
@@ -391,8 +396,11 @@ def test_contract_events_and_company_rules(kam: Any, rec_ws: Any) -> None:
     c = contracts.edit(ws, c["id"], amount="400000")
     contracts.review(ws, c["id"])
     assert contracts.card(ws, c["id"])["approvals_needed"] == ["legal", "sales_manager"]
+    ws.actor = "李经理"  # approvers are the acting users, never the owner (tester)
     contracts.approve(ws, c["id"], "李经理", role="sales_manager")
+    ws.actor = "Mr Law"
     contracts.approve(ws, c["id"], "Mr Law", role="legal")
+    ws.actor = "tester"
     contracts.sign(ws, c["id"])
     contract_lifecycle.deliver(ws, c["id"])
     contract_lifecycle.accept(ws, c["id"], stage="final")

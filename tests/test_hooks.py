@@ -88,7 +88,9 @@ def test_event_hooks_fire_after_commit(kam: Kam, tmp_path: Path) -> None:
     cu = kam.id("customer", "add", "华东", env=env)
     opp = kam.id("opp", "add", cu, "x", "--amount", "1", "--pipeline", "acme_three", env=env)
     kam.ok("opp", "advance", opp, env=env)
-    kam.ok("opp", "advance", opp, env=env)  # leaving "sign" wins it
+    r = kam("opp", "advance", opp, env=env)  # leaving "sign" needs a signed contract
+    assert r.exit_code == 1 and "signed contract" in r.stderr
+    kam.ok("opp", "advance", opp, "--force", "--reason", "线下已签", env=env)  # wins it
     opp2 = kam.id("opp", "add", cu, "y", "--amount", "1", env=env)
     kam.ok("opp", "lose", opp2, "--reason", "price", env=env)
     lines = _lines(log)

@@ -26,6 +26,9 @@ def register(app: typer.Typer) -> None:
                            f"({n['days_overdue']} days overdue)")
             if not r["new"]:
                 typer.echo(f"nothing new as of {r['as_of']}")
+            if r["preview"]:
+                typer.echo(f"preview: {r['as_of']} is after today; nothing was recorded and "
+                           "no notification was sent")
             totals = ", ".join(f"{v} {c}" for c, v in r["overdue_outstanding"].items())
             typer.echo(f"{len(r['overdue'])} milestone(s) overdue" +
                        (f": {totals}" if totals else ""))

@@ -200,15 +200,20 @@ def review(ctx: typer.Context, contract_id: str = typer.Argument(..., metavar="I
 def approve(
     ctx: typer.Context,
     contract_id: str = typer.Argument(..., metavar="ID"),
-    by: str = typer.Option(..., "--by", help="The approver's name."),
-    role: str = typer.Option(None, "--role", help="The role approving (sales_manager, "
-                             "sales_director, general_manager, finance, ...)."),
+    by: str = typer.Option(None, "--by", help="The approver: the acting user (KAM_USER); "
+                           "another name is refused."),
+    role: str = typer.Option(None, "--role", help="The required role approving "
+                             "(sales_manager, sales_director, general_manager, finance, ...)."),
     comment: str = typer.Option(None, "--comment"),
-    reject: bool = typer.Option(False, "--reject", help="Record a rejection instead."),
+    reject: bool = typer.Option(False, "--reject", help="Record a rejection instead "
+                                "(it revokes an earlier approval)."),
     as_of: str = AsOfOpt,
     fmt: str = FormatOpt,
 ) -> None:
-    """Approve (or --reject) a contract or its pending amendment (合同审批, recorded)."""
+    """Approve (or --reject) a contract or its pending amendment (合同审批, recorded).
+
+    By the acting user, never the owner, for a required role only; with kam.toml
+    [roles], only for a role the approver holds."""
     from kam.services import contracts
 
     ws = open_ws(ctx, as_of)
@@ -222,13 +227,16 @@ def approve(
 @app.command("sign")
 def sign(ctx: typer.Context, contract_id: str = typer.Argument(..., metavar="ID"),
          date: str = typer.Option(None, "--date", help="Signing date (default today)."),
+         force: bool = typer.Option(False, "--force", help="Pass the deal's failing gates "
+                                    "(recorded, odds lowered)."),
+         reason: str = typer.Option(None, "--reason", help="Why the gates are forced."),
          as_of: str = AsOfOpt, fmt: str = FormatOpt) -> None:
-    """Sign (签订合同): wins the opportunity and schedules the milestones."""
+    """Sign (签订合同): through the deal's gates; wins it and schedules the milestones."""
     from kam.output import render
     from kam.services import contracts
 
     ws = open_ws(ctx, as_of)
-    r = contracts.sign(ws, contract_id, date)
+    r = contracts.sign(ws, contract_id, date, force=force, reason=reason)
     if fmt != "table":
         emit(ctx, r, fmt)
         return
@@ -266,19 +274,29 @@ def _lifecycle_out(ctx: typer.Context, r: dict, fmt: str, what: str) -> None:
     c = r["contract"]
     lines = [f"{c['id']}: {what} (status {c['status']})"]
     lines += [f"  {x['id']} {x['kind']} due {x['due_date']}" for x in r["due"]]
-    _text(ctx, "\n".join(lines), fmt, {"contract": c, "due": r["due"]})
+    data = {"contract": c, "due": r["due"]}
+    if "warnings" in r:
+        data["warnings"] = r["warnings"]
+    _text(ctx, "\n".join(lines), fmt, data)
 
 
 @app.command("deliver")
 def deliver(ctx: typer.Context, contract_id: str = typer.Argument(..., metavar="ID"),
-            date: str = typer.Option(None, "--date"), as_of: str = AsOfOpt,
-            fmt: str = FormatOpt) -> None:
-    """Record delivery (到货): on-delivery milestones get their due dates."""
+            date: str = typer.Option(None, "--date"),
+            force: bool = typer.Option(False, "--force", help="Deliver although the down "
+                                       "payment is overdue (款到发货 held)."),
+            reason: str = typer.Option(None, "--reason", help="Why (required with --force)."),
+            as_of: str = AsOfOpt, fmt: str = FormatOpt) -> None:
+    """Record delivery (到货): on-delivery milestones get their due dates.
+
+    Refused while a down payment is overdue, unless --force --reason T
+    ([rules] hold_delivery_until_advance = false: a warning only)."""
     from kam.services import contract_lifecycle
 
     ws = open_ws(ctx, as_of)
-    r = contract_lifecycle.deliver(ws, contract_id, date)
-    _lifecycle_out(ctx, r, fmt, f"delivered on {r['contract']['delivered_on']}")
+    r = contract_lifecycle.deliver(ws, contract_id, date, force=force, reason=reason)
+    forced = " (forced)" if force and r["warnings"] else ""
+    _lifecycle_out(ctx, r, fmt, f"delivered on {r['contract']['delivered_on']}{forced}")
 
 
 @app.command("accept")

@@ -194,13 +194,17 @@ def uncheck(ctx: typer.Context, opp_id: str, tasks: list[str], fmt: str = Format
 def approve(
     ctx: typer.Context,
     opp_id: str,
-    by: str = typer.Option(..., "--by", help="The approving manager."),
+    by: str = typer.Option(None, "--by", help="The approving manager: the acting user "
+                           "(KAM_USER); another name is refused."),
     comment: str = typer.Option(None, "--comment"),
-    reject: bool = typer.Option(False, "--reject", help="Record a rejection instead."),
+    reject: bool = typer.Option(False, "--reject", help="Record a rejection instead "
+                                "(it revokes an earlier approval)."),
     as_of: str = AsOfOpt,
     fmt: str = FormatOpt,
 ) -> None:
-    """Record management approval of an I/VI deal (留痕)."""
+    """Record management approval of an I/VI deal (留痕), by the acting user.
+
+    Not by the deal's owner; with kam.toml [roles], only by a holder of management."""
     from kam.services import opportunities
 
     ws = open_ws(ctx, as_of)
@@ -215,14 +219,23 @@ def bid(
     price: str = typer.Option(..., "--price"),
     date: str = typer.Option(None, "--date"),
     result: str = typer.Option("pending", "--result", help="pending, won or lost."),
+    cost: str = typer.Option(None, "--cost", help="Our cost of this bid (gives its margin)."),
+    margin: str = typer.Option(None, "--margin", help="The bid's gross margin % "
+                               "(default: from --cost, else the deal's estimate)."),
+    competitor: list[str] = typer.Option([], "--competitor", help="NAME=PRICE, repeatable."),
+    approved_by: str = typer.Option(None, "--approved-by", help="Who approved a price "
+                                    "under the margin floor."),
+    reason: str = typer.Option(None, "--reason", help="Why it was lost (with --result lost)."),
     as_of: str = AsOfOpt,
     fmt: str = FormatOpt,
 ) -> None:
-    """Record a bid (投标/议标) and its result."""
+    """Record a bid (投标/议标) after its margin check; a lost bid closes the deal."""
     from kam.services import opportunities
 
     ws = open_ws(ctx, as_of)
-    record = opportunities.bid(ws, opp_id, price, date, result)
+    record = opportunities.bid(ws, opp_id, price, date, result, cost=cost, margin=margin,
+                               competitors=competitor, approved_by=approved_by,
+                               reason=reason)
     emit(ctx, {"id": record["id"], "bids": record["bids"]}, fmt)
 
 

@@ -53,7 +53,7 @@ def build(ws: Any, owner: str | None = None, customer: str | None = None,
         if st is None:
             continue
         payload = ev.get("payload") or {}
-        when = day(ev["at"])
+        when = day(payload.get("on")) or day(ev["at"])  # the business date, if recorded
         left = payload.get("from") or payload.get("stage") or st[1]
         if left in days and st[2] is not None and when is not None:
             days[left].append((when - st[2]).days)

@@ -59,8 +59,13 @@ def fired(ws: Workspace) -> tuple[set[str], set[tuple[str, int]]]:
 
 @atomic
 def run(ws: Workspace) -> dict[str, Any]:
-    """Fire what is new today; report it and everything overdue (the exit code's basis)."""
+    """Fire what is new today; report it and everything overdue (the exit code's basis).
+
+    An ``--as-of`` beyond the real date is a preview: it lists what would fire on that
+    day and records nothing, so the real daily runs still fire every level.
+    """
     today = ws.today
+    preview = ws.previewing
     lv = levels(ws)
     horizon = today + dt.timedelta(days=_reminder_days(ws))
     due_done, overdue_done = fired(ws)
@@ -74,31 +79,34 @@ def run(ws: Workspace) -> dict[str, Any]:
         if view["days_overdue"] > 0:
             overdue.append(view)
         if record["id"] not in due_done:
-            new.append(_fire(ws, record, view, "due", None))
+            new.append(_fire(ws, record, view, "due", None, preview))
         for level in lv:
             if view["days_overdue"] >= level and (record["id"], level) not in overdue_done:
-                new.append(_fire(ws, record, view, "overdue", level))
+                new.append(_fire(ws, record, view, "overdue", level, preview))
     totals: dict[str, Decimal] = {}
     for v in overdue:
         totals[v["currency"]] = totals.get(v["currency"], Decimal("0.00")) + v["outstanding"]
-    return {"as_of": today, "levels": lv, "new": new, "overdue": overdue,
+    return {"as_of": today, "preview": preview, "levels": lv, "new": new, "overdue": overdue,
             "overdue_outstanding": {c: values.fmt_money(t) for c, t in sorted(totals.items())}}
 
 
 def _fire(ws: Workspace, record: dict[str, Any], view: dict[str, Any], action: str,
-          level: int | None) -> dict[str, Any]:
+          level: int | None, preview: bool = False) -> dict[str, Any]:
     payload = {"due_date": view["due_date"].isoformat(), "days_overdue": view["days_overdue"],
                "outstanding": values.fmt_money(view["outstanding"]),
                "currency": view["currency"], "as_of": ws.today.isoformat()}
     if level is not None:
         payload["level"] = level
-    with ws.mutation(f"receivable.{action}", record["id"], payload,
-                     refs=[record["contract_id"], record["customer_id"]]) as m:
-        pass
-    ws.fire("kam_receivable_event", receivable=view, action=action, level=level,
-            event=m.event)
+    event: dict[str, Any] | None = None
+    if not preview:
+        with ws.mutation(f"receivable.{action}", record["id"], payload,
+                         refs=[record["contract_id"], record["customer_id"]]) as m:
+            pass
+        event = m.event
+        ws.fire("kam_receivable_event", receivable=view, action=action, level=level,
+                event=event)
     return {"action": action, "level": level, "receivable_id": record["id"],
             "contract_id": record["contract_id"], "customer_id": record["customer_id"],
             "kind": record["kind"], "due_date": view["due_date"],
             "days_overdue": view["days_overdue"], "outstanding": view["outstanding"],
-            "currency": view["currency"], "event_id": (m.event or {}).get("id")}
+            "currency": view["currency"], "event_id": (event or {}).get("id")}

@@ -68,7 +68,10 @@ def list_(ws: Workspace, *, status: str | None = None, customer: str | None = No
 
 
 def required_roles(ws: Workspace, contract: dict[str, Any]) -> list[str]:
-    """Who must approve (合同审批), from the required-approvals rule hooks."""
+    """Who must approve (合同审批), from the required-approvals rule hooks, now.
+
+    Approval and signing use :func:`needed_roles`: the list stored at review.
+    """
     roles = ws.plugins.collect("kam_required_approvals", ws=ws, contract=contract)
     out = []
     for role in roles:
@@ -76,6 +79,18 @@ def required_roles(ws: Workspace, contract: dict[str, Any]) -> list[str]:
             raise RefusedError(f"a required-approvals rule returned {role!r}, not a role name")
         out.append(role.strip())
     return list(dict.fromkeys(out))
+
+
+def needed_roles(ws: Workspace, contract: dict[str, Any]) -> list[str]:
+    """The roles that must approve the current version: those computed and stored when
+    its review passed (``review["required_roles"]``), so a later change of thresholds
+    does not change who must approve a reviewed contract; a re-review recomputes.
+    Computed now only for a contract reviewed before kam stored them."""
+    entry = contract.get("review") or {}
+    stored = entry.get("required_roles")
+    if isinstance(stored, list) and entry.get("version") == (contract.get("version") or 0):
+        return [str(r) for r in stored]
+    return required_roles(ws, contract)
 
 
 def approved_roles(contract: dict[str, Any], version: int) -> set[str]:
@@ -89,9 +104,12 @@ def approved_roles(contract: dict[str, Any], version: int) -> set[str]:
 
 def missing_roles(ws: Workspace, contract: dict[str, Any], version: int | None = None,
                   probe: dict[str, Any] | None = None) -> list[str]:
+    """Required roles without an approval (their latest decision) for ``version``:
+    the stored list of the contract, or the rules' list for a ``probe``."""
     version = contract.get("version") or 0 if version is None else version
     have = approved_roles(contract, version)
-    return [r for r in required_roles(ws, probe or contract) if r not in have]
+    needed = required_roles(ws, probe) if probe else needed_roles(ws, contract)
+    return [r for r in needed if r not in have]
 
 
 def review_findings(ws: Workspace, contract: dict[str, Any]) -> list[Finding]:
@@ -271,25 +289,31 @@ def edit(ws: Workspace, contract_id: str, *, fields: Sequence[str] = (),
 def review(ws: Workspace, contract_id: str) -> dict[str, Any]:
     """Run the contract review (合同评审) and record it; a clean draft goes to review.
 
+    The roles that must approve are computed now and stored with the review
+    (``review["required_roles"]``): approval and signing go by that list.
+
     Returns ``{"contract", "findings", "blocked"}``; the CLI exits 1 when blocked.
     """
     contract = get(ws, contract_id)
     findings = review_findings(ws, contract)
     blocked = bool(blocking(findings))
     version = contract.get("version") or 0
+    roles = required_roles(ws, contract)
     entry = {"on": ws.today.isoformat(), "by": ws.actor, "version": version,
-             "blocked": blocked, "findings": [f.to_dict() for f in findings]}
+             "blocked": blocked, "findings": [f.to_dict() for f in findings],
+             "required_roles": roles}
     changes: dict[str, Any] = {"review": entry, "updated_at": ws.now()}
     if contract["status"] in UNSIGNED:
         if blocked:
             changes["status"] = "draft"
-        elif not missing_roles(ws, contract):
+        elif not missing_roles(ws, {**contract, "review": entry}):
             changes["status"] = "approved"
         else:
             changes["status"] = "in_review"
     with ws.mutation("contract.reviewed", contract["id"],
                      {"blocked": blocked, "version": version,
                       "codes": [f"{f.severity}:{f.code}" for f in findings],
+                      "required_roles": roles,
                       "status": changes.get("status", contract["status"])},
                      refs=[contract["opportunity_id"], contract["customer_id"]]):
         ws.storage.update("contract", contract["id"], changes)
@@ -297,17 +321,23 @@ def review(ws: Workspace, contract_id: str) -> dict[str, Any]:
 
 
 @atomic
-def approve(ws: Workspace, contract_id: str, by: str, *, role: str | None = None,
-            comment: str | None = None, reject: bool = False) -> dict[str, Any]:
+def approve(ws: Workspace, contract_id: str, by: str | None = None, *,
+            role: str | None = None, comment: str | None = None,
+            reject: bool = False) -> dict[str, Any]:
     """Record an approval or rejection (审批留痕: approver, role, time, decision, comment).
 
     Approves the contract before signing, or a pending amendment after it. When the
     last required role approves, the contract becomes ``approved`` (or the
     amendment is applied); a rejection sends it back to draft (or drops the amendment).
+    The approver is the acting user (``by``, when given, must name them); the owner of
+    the contract or of its deal is refused, so is a role that is not required (the
+    list stored at review, or the amendment's) and, with kam.toml ``[roles]``, a
+    role the approver does not hold (see :mod:`kam.services.approvals`).
     """
+    from kam.services import approvals as who_may
+
     contract = get(ws, contract_id)
-    if not (by or "").strip():
-        raise InputError("--by: the approver's name is required")
+    approver = who_may.approver(ws, by)
     pending = contract.get("pending_amendment")
     if contract["status"] in ENDED:
         raise RefusedError(f"contract {contract['id']} is {contract['status']}")
@@ -320,10 +350,15 @@ def approve(ws: Workspace, contract_id: str, by: str, *, role: str | None = None
     if pending:
         version, needed = pending["version"], list(pending.get("roles") or [])
     else:
-        version, needed = contract.get("version") or 0, required_roles(ws, contract)
+        version, needed = contract.get("version") or 0, needed_roles(ws, contract)
     outstanding = [r for r in needed if r not in approved_roles(contract, version)]
-    role = _pick_role(role, outstanding, needed)
-    entry = {"role": role, "by": by.strip(), "at": ws.now(), "on": ws.today.isoformat(),
+    what = f"contract {contract['id']}" + (" (its pending amendment)" if pending else "")
+    role = _pick_role(role, outstanding, needed, what=what,
+                      held=who_may.roles_of(ws, approver))
+    opp = ws.storage.get("opportunity", contract["opportunity_id"]) or {}
+    who_may.check(ws, approver, role, owners=[contract.get("owner"), opp.get("owner")],
+                  what=what)
+    entry = {"role": role, "by": approver, "at": ws.now(), "on": ws.today.isoformat(),
              "decision": "rejected" if reject else "approved",
              "comment": (comment or "").strip(), "version": version}
     approvals = list(contract.get("approvals") or []) + [entry]
@@ -360,32 +395,54 @@ def approve(ws: Workspace, contract_id: str, by: str, *, role: str | None = None
     return updated
 
 
-def _pick_role(role: str | None, outstanding: list[str], needed: list[str]) -> str:
+def _pick_role(role: str | None, outstanding: list[str], needed: list[str], *,
+               what: str = "the contract", held: set[str] | None = None) -> str:
+    """The required role deciding: ``role`` (refused unless required, exit 1), or the one
+    still needed (of those the approver holds, with ``[roles]``)."""
+    from kam.services.approvals import match_role
+
+    if not needed:
+        raise RefusedError(f"{what} needs no approval: no role is required")
     if role and role.strip():
-        return role.strip()
+        found = match_role(role, needed)
+        if found is None:
+            raise RefusedError(f"{what} needs no approval as {role.strip()}: nobody "
+                               f"required that role (required: {', '.join(needed)})")
+        return found
     if len(outstanding) == 1:
         return outstanding[0]
     if not outstanding and len(needed) == 1:
         return needed[0]
+    if held is not None:
+        mine = [r for r in (outstanding or needed) if match_role(r, held)]
+        if len(mine) == 1:
+            return mine[0]
     if outstanding:
         raise InputError("--role: which role is approving? still needed: "
                          + ", ".join(outstanding))
-    raise InputError("--role: name the approver's role (no approval is required)")
+    raise InputError("--role: which role is deciding? required: " + ", ".join(needed))
 
 
 # --- signing --------------------------------------------------------------------------
 
 
 @atomic
-def sign(ws: Workspace, contract_id: str, date: str | None = None) -> dict[str, Any]:
-    """Sign (签订合同): wins the opportunity, creates and schedules the milestones.
+def sign(ws: Workspace, contract_id: str, date: str | None = None, *, force: bool = False,
+         reason: str | None = None) -> dict[str, Any]:
+    """Sign (签订合同): creates and schedules the milestones and wins the deal.
 
-    Refused unless approved by every required role and free of blocking findings.
+    Refused unless approved by every required role and free of blocking findings,
+    and unless the deal passes its gates up to the signing stage (``won_after``):
+    ``force`` with a ``reason`` records a forced advance, as ``kam opp advance``.
     """
+    from kam.services.opportunities import win_by_signing
+
     contract = get(ws, contract_id)
     on = values.date(date, "--date") if date else ws.today
     if on > ws.today:
         raise InputError(f"--date: {on} is in the future (today is {ws.today})")
+    if force and not (reason or "").strip():
+        raise InputError("--force needs --reason: a forced signing is recorded with its reason")
     if contract["status"] not in UNSIGNED:
         raise RefusedError(f"contract {contract['id']} is already {contract['status']}")
     opp = ws.get("opportunity", contract["opportunity_id"])
@@ -417,19 +474,14 @@ def sign(ws: Workspace, contract_id: str, date: str | None = None) -> dict[str, 
             ws.storage.insert("receivable", row)
             m.refs.append(row["id"])
         ws.storage.update("contract", contract["id"], changes)
-        opp_after, notify = _win(ws, opp, contract["id"])
     updated = {**contract, **changes}
     ws.fire("kam_contract_event", contract=updated, action="signed", event=m.event)
-    notify(m.event or {})
+    # the deal's gates, in the same transaction: a refusal here undoes the signing
+    opp_after, gate_findings = win_by_signing(ws, opp, contract["id"], on, SIGNING_TASKS,
+                                              force=force, reason=reason)
     return {"contract": updated, "milestones": [receivable_view(r, ws.today) for r in rows],
             "opportunity": opp_after, "signing_checklist": signing_checklist(ws, opp_after),
-            "findings": findings}
-
-
-def _win(ws: Workspace, opp: dict[str, Any], contract_id: str) -> tuple[dict, Any]:
-    from kam.services.opportunities import win_in_mutation
-
-    return win_in_mutation(ws, opp, contract_id, SIGNING_TASKS)
+            "findings": findings + gate_findings}
 
 
 def _schedule(contract: dict[str, Any], on: dt.date) -> list[dict[str, Any]]:

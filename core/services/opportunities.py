@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from typing import Any
@@ -98,6 +99,37 @@ def forced_probability(ws: Workspace, probability: int) -> int:
     return int((Decimal(probability) * (100 - penalty) / 100).to_integral_value())
 
 
+def exits(ws: Workspace, opp: dict[str, Any], pipeline: Pipeline, start: int,
+          target: int) -> list[tuple[str, str, list[Finding]]]:
+    """Every stage exit between ``start`` and ``target``: (stage left, stage entered,
+    findings of its key node). ``target == start`` on the last stage means completing."""
+    last = len(pipeline.stages) - 1
+    out = []
+    for i in range(start, max(target, start + 1)):
+        stage = pipeline.stages[i].key
+        nxt = pipeline.stages[i + 1].key if i + 1 <= last else "completed"
+        probe = opp | {"stage": stage}
+        found = ws.plugins.rule("kam_stage_exit", ws=ws, opportunity=probe,
+                                pipeline=pipeline, stage=stage, target=nxt)
+        out.append((stage, nxt, found + _signing_needed(ws, probe, pipeline, stage)))
+    return out
+
+
+def _signing_needed(ws: Workspace, opp: dict[str, Any], pipeline: Pipeline,
+                    stage: str) -> list[Finding]:
+    """Core key node of every pipeline: leaving ``won_after`` means a signed contract."""
+    if stage != pipeline.won_after or opp["status"] == "won":
+        return []
+    from kam.models.states import SIGNED
+
+    if any(c.get("status") in SIGNED
+           for c in ws.storage.find("contract", {"opportunity_id": opp["id"]})):
+        return []
+    return [Finding("block", "contract_signed",
+                    "no approved and signed contract (合同审批和合同签订): sign it with "
+                    "kam contract sign", "kam")]
+
+
 @atomic
 def advance(ws: Workspace, opp_id: str, to: str | None = None, *, force: bool = False,
             reason: str | None = None) -> dict[str, Any]:
@@ -123,68 +155,75 @@ def advance(ws: Workspace, opp_id: str, to: str | None = None, *, force: bool = 
                              "advance moves forward only")
     else:
         target = start + 1 if start < last else start  # leaving the last stage completes it
-    findings: list[Finding] = []
-    for i in range(start, max(target, start + 1)):
-        stage = pipeline.stages[i].key
-        nxt = pipeline.stages[i + 1].key if i + 1 <= last else "completed"
-        probe = opp | {"stage": stage}
-        findings += ws.plugins.rule("kam_stage_exit", ws=ws, opportunity=probe,
-                                    pipeline=pipeline, stage=stage, target=nxt)
+    passages = exits(ws, opp, pipeline, start, target)
+    findings = [f for _, _, found in passages for f in found]
     blocks = blocking(findings)
     if blocks and not force:
         raise RefusedError(
             f"opportunity {opp['id']} cannot leave {opp['stage']}: "
             + "; ".join(f.message for f in blocks), findings)
-    forced = bool(blocks)
-    return _move(ws, opp, pipeline, target, forced, reason if forced else None, findings)
+    result = move(ws, opp, pipeline, passages, reason, ws.today)
+    return result | {"findings": findings}
 
 
-def _move(ws: Workspace, opp: dict, pipeline: Pipeline, target: int, forced: bool,
-          reason: str | None, findings: list[Finding]) -> dict[str, Any]:
-    start = pipeline.index(opp["stage"])
-    completing = target == start
-    to_stage = pipeline.stages[target]
-    changes: dict[str, Any] = {"updated_at": ws.now()}
+def move(ws: Workspace, opp: dict[str, Any], pipeline: Pipeline,
+         passages: list[tuple[str, str, list[Finding]]], reason: str | None,
+         on: dt.date, note: str | None = None) -> dict[str, Any]:
+    """Write the stage exits that passed (or were forced): one ``opportunity.advanced``
+    event per stage left, dated ``on`` (the business date), in the caller's transaction.
+
+    A passage with blocking findings is forced: recorded with ``reason`` and the
+    overridden findings, the deal marked forced and its odds lowered. Leaving the
+    pipeline's ``won_after`` stage wins the deal (100 %, closed on ``on``).
+    """
     history = list(opp.get("stage_history") or [])
-    if completing:
-        changes["completed_at"] = ws.today
-        history.append({"stage": "completed", "on": ws.today.isoformat(), "forced": forced,
-                        "reason": reason})
-    else:
-        probability = to_stage.probability
-        if forced or opp.get("forced"):
-            probability = forced_probability(ws, probability)
-        changes |= {"stage": to_stage.key, "probability": probability,
-                    "stage_entered_at": ws.today}
-        history.append({"stage": to_stage.key, "on": ws.today.isoformat(), "forced": forced,
-                        "reason": reason})
-    if forced:
-        changes["forced"] = True
-    changes["stage_history"] = history
     won_index = pipeline.index(pipeline.won_after) if pipeline.won_after else None
-    newly_won = (won_index is not None and opp["status"] == "open"
-                 and (target > won_index or (completing and start >= won_index)))
-    if newly_won:
-        changes |= {"status": "won", "closed_at": ws.today, "forecast_category": "closed"}
-    payload = {
-        "from": opp["stage"], "to": "completed" if completing else to_stage.key,
-        "forced": forced, "reason": reason,
-        "overridden": [f.to_dict() for f in blocking(findings)] if forced else [],
-    }
-    with ws.mutation("opportunity.advanced", opp["id"], payload,
-                     refs=[opp["customer_id"]]) as m:
-        ws.storage.update("opportunity", opp["id"], changes)
+    changes: dict[str, Any] = {}
+    payloads: list[dict[str, Any]] = []
+    ever_forced = bool(opp.get("forced"))
+    newly_won = False
+    for stage, nxt, found in passages:
+        blocks = blocking(found)
+        forced = bool(blocks)
+        ever_forced = ever_forced or forced
+        why = reason if forced else note
+        history.append({"stage": nxt, "on": on.isoformat(), "forced": forced, "reason": why})
+        if nxt == "completed":
+            changes["completed_at"] = on
+        else:
+            probability = pipeline.stage(nxt).probability
+            changes |= {"stage": nxt, "stage_entered_at": on,
+                        "probability": forced_probability(ws, probability) if ever_forced
+                        else probability}
+        if (won_index is not None and opp["status"] == "open" and not newly_won
+                and pipeline.index(stage) >= won_index):
+            newly_won = True
+            changes |= {"status": "won", "closed_at": on, "forecast_category": "closed"}
+        payloads.append({"from": stage, "to": nxt, "on": on.isoformat(), "forced": forced,
+                         "reason": why, "overridden": [f.to_dict() for f in blocks]})
+    if newly_won or opp["status"] == "won":
+        changes["probability"] = 100  # a won deal is won, forced or not
+    if ever_forced:
+        changes["forced"] = True
+    changes |= {"stage_history": history, "updated_at": ws.now()}
+    events: list[dict[str, Any]] = []
+    with ws.writing():
+        for i, payload in enumerate(payloads):
+            with ws.mutation("opportunity.advanced", opp["id"], payload,
+                             refs=[opp["customer_id"]]) as m:
+                if i == len(payloads) - 1:
+                    ws.storage.update("opportunity", opp["id"], changes)
+            events.append(m.event or {})
     updated = {**opp, **changes}
-
-    def notify(event: dict) -> None:
-        ws.fire("kam_stage_advanced", opportunity=updated, from_stage=opp["stage"],
-                to_stage=payload["to"], forced=forced, event=event)
-        if newly_won:
-            ws.fire("kam_opportunity_closed", opportunity=updated, status="won", event=event)
-
-    notify(m.event or {})
-    return {"opportunity": updated, "from": opp["stage"], "to": payload["to"],
-            "forced": forced, "findings": findings}
+    for payload, event in zip(payloads, events, strict=True):
+        ws.fire("kam_stage_advanced", opportunity=updated, from_stage=payload["from"],
+                to_stage=payload["to"], forced=payload["forced"], event=event)
+    if newly_won:
+        ws.fire("kam_opportunity_closed", opportunity=updated, status="won", event=events[-1])
+    first = payloads[0] if payloads else {"from": opp["stage"], "to": opp["stage"]}
+    return {"opportunity": updated, "from": first["from"],
+            "to": payloads[-1]["to"] if payloads else opp["stage"],
+            "forced": any(p["forced"] for p in payloads)}
 
 
 def tick_in_mutation(ws: Workspace, opp: dict, tasks: Sequence[str]) -> dict:
@@ -200,47 +239,48 @@ def tick_in_mutation(ws: Workspace, opp: dict, tasks: Sequence[str]) -> dict:
     return {**opp, "checklist": checklist}
 
 
-def win_in_mutation(ws: Workspace, opp: dict, contract_id: str, tasks: Sequence[str] = ()
-                    ) -> tuple[dict, Any]:
-    """A signed contract wins the deal: called inside the contract-signing mutation.
+def win_by_signing(ws: Workspace, opp: dict[str, Any], contract_id: str, on: dt.date,
+                   tasks: Sequence[str] = (), *, force: bool = False,
+                   reason: str | None = None) -> tuple[dict[str, Any], list[Finding]]:
+    """A signed contract wins the deal, through the same gates as ``kam opp advance``.
 
-    Marks an open opportunity ``won`` and moves it from the stage whose exit means
-    "signed" (``pipeline.won_after``) to the next one, with its stage history; ticks
-    ``tasks`` (the 签约成交 checklist items the signing proves). Writes only; returns
-    the updated record and ``notify(event)`` for the caller to run after commit.
+    Called inside the signing transaction after the contract is written as signed,
+    so the key node "contract signed" holds. Ticks ``tasks`` (the 签约成交 items the
+    signing proves), then passes every stage exit from the deal's stage through
+    ``pipeline.won_after``: refused with the missing items unless ``force`` (then
+    recorded as a forced advance with ``reason``). Each stage left is an
+    ``opportunity.advanced`` event dated ``on``. Returns the deal and the findings.
     """
+    if opp["status"] != "open":
+        return tick_in_mutation(ws, opp, tasks), []
     pipeline = ws.pipeline(opp["pipeline"])
-    changes: dict[str, Any] = {}
-    moved_from = None
-    if opp["status"] == "open":
-        changes |= {"status": "won", "closed_at": ws.today, "forecast_category": "closed"}
-        if pipeline.won_after and not opp.get("completed_at"):
-            target = pipeline.index(pipeline.won_after) + 1
-            if pipeline.index(opp["stage"]) < target < len(pipeline.stages):
-                stage = pipeline.stages[target]
-                probability = stage.probability
-                if opp.get("forced"):
-                    probability = forced_probability(ws, probability)
-                history = list(opp.get("stage_history") or []) + [{
-                    "stage": stage.key, "on": ws.today.isoformat(), "forced": False,
-                    "reason": f"contract {contract_id} signed"}]
-                changes |= {"stage": stage.key, "probability": probability,
-                            "stage_entered_at": ws.today, "stage_history": history}
-                moved_from = opp["stage"]
-    if changes:
-        changes["updated_at"] = ws.now()
-        ws.storage.update("opportunity", opp["id"], changes)
-    updated = tick_in_mutation(ws, {**opp, **changes}, tasks)
-    newly_won = opp["status"] == "open"
-
-    def notify(event: dict) -> None:
-        if moved_from is not None:
-            ws.fire("kam_stage_advanced", opportunity=updated, from_stage=moved_from,
-                    to_stage=updated["stage"], forced=False, event=event)
-        if newly_won:
-            ws.fire("kam_opportunity_closed", opportunity=updated, status="won", event=event)
-
-    return updated, notify
+    opp = tick_in_mutation(ws, opp, tasks)
+    if not pipeline.won_after:  # a stage model without a signing stage: won where it is
+        changes = {"status": "won", "closed_at": on, "forecast_category": "closed",
+                   "probability": 100, "updated_at": ws.now()}
+        with ws.mutation("opportunity.won", opp["id"],
+                         {"on": on.isoformat(), "contract_id": contract_id},
+                         refs=[opp["customer_id"], contract_id]) as m:
+            ws.storage.update("opportunity", opp["id"], changes)
+        updated = {**opp, **changes}
+        ws.fire("kam_opportunity_closed", opportunity=updated, status="won", event=m.event)
+        return updated, []
+    start = pipeline.index(opp["stage"])
+    target = pipeline.index(pipeline.won_after) + 1  # past the last stage: completes it
+    passages = exits(ws, opp, pipeline, start, target)
+    findings = [f for _, _, found in passages for f in found]
+    blocks = blocking(findings)
+    if blocks and not force:
+        stage = pipeline.stage(opp["stage"]).label(ws.lang)
+        raise RefusedError(
+            f"opportunity {opp['id']} is in {stage} and its gates do not pass: "
+            + "; ".join(f.message for f in blocks)
+            + " (advance it first, or sign with --force --reason)", findings)
+    if blocks and not (reason or "").strip():
+        raise InputError("--force needs --reason: a forced signing is recorded with its reason")
+    result = move(ws, opp, pipeline, passages, reason, on,
+                  note=f"contract {contract_id} signed")
+    return result["opportunity"], findings
 
 
 @atomic
@@ -267,15 +307,28 @@ def set_checklist(ws: Workspace, opp_id: str, tasks: Sequence[str], done: bool) 
 
 
 @atomic
-def approve(ws: Workspace, opp_id: str, by: str, comment: str | None = None,
+def approve(ws: Workspace, opp_id: str, by: str | None = None, comment: str | None = None,
             reject: bool = False) -> dict:
-    """Management approval of an important deal (I/VI), with who, when and why (留痕)."""
+    """Management approval of an important deal (I/VI), with who, when and why (留痕).
+
+    The approver is the acting user (``by``, when given, must name them), never the
+    deal's owner; with kam.toml ``[roles]`` they must hold ``management``. Only I/VI
+    deals need it. The latest decision counts: a rejection revokes an approval.
+    """
+    from kam.services import approvals as who_may
+
     opp = ws.get("opportunity", opp_id)
     _open(opp)
-    if not (by or "").strip():
-        raise InputError("--by: the approver's name is required")
-    entry = {"by": by.strip(), "on": ws.today.isoformat(), "at": ws.now(),
-             "decision": "rejected" if reject else "approved", "comment": comment or ""}
+    approver = who_may.approver(ws, by)
+    if opp.get("importance") not in who_may.IMPORTANT:
+        raise RefusedError(f"opportunity {opp['id']} has importance "
+                           f"{opp.get('importance') or 'unset'}: nobody required a "
+                           f"{who_may.MANAGEMENT} approval (only I and VI deals need one)")
+    who_may.check(ws, approver, who_may.MANAGEMENT, owners=[opp.get("owner")],
+                  what=f"opportunity {opp['id']}")
+    entry = {"by": approver, "role": who_may.MANAGEMENT, "on": ws.today.isoformat(),
+             "at": ws.now(), "decision": "rejected" if reject else "approved",
+             "comment": comment or ""}
     approvals = list(opp.get("approvals") or []) + [entry]
     with ws.mutation("opportunity.approved" if not reject else "opportunity.rejected",
                      opp["id"], entry, refs=[opp["customer_id"]]):
@@ -284,27 +337,85 @@ def approve(ws: Workspace, opp_id: str, by: str, comment: str | None = None,
     return {**opp, "approvals": approvals}
 
 
+def _margin_floor(ws: Workspace) -> Decimal:
+    return Decimal(str(ws.config.get("rules", {}).get("margin_floor", 10)))
+
+
+def _competitors(pairs: Sequence[str]) -> list[dict[str, str]]:
+    out = []
+    for pair in pairs:
+        name, sep, price = pair.rpartition("=")
+        if not sep or not name.strip():
+            raise InputError(f"--competitor: {pair!r} must be NAME=PRICE")
+        out.append({"name": name.strip(),
+                    "price": values.fmt_money(values.money(price, f"--competitor {name}"))})
+    return out
+
+
 @atomic
 def bid(ws: Workspace, opp_id: str, price: str, date: str | None = None,
-        result: str = "pending") -> dict:
-    """Record a bid round (投标/议标) and its result."""
+        result: str = "pending", *, cost: str | None = None, margin: str | None = None,
+        competitors: Sequence[str] = (), approved_by: str | None = None,
+        reason: str | None = None) -> dict:
+    """Record a bid round (投标/议标) after its cost and margin check, and its result.
+
+    The margin is the bid's own (from ``cost``, or ``margin``), else the deal's
+    estimate. A bid under ``rules.margin_floor`` is refused unless someone other
+    than the deal's owner approved that price (``approved_by``); a lost bid closes
+    the deal as lost (投标失败, 项目结项) with its reason.
+    """
     opp = ws.get("opportunity", opp_id)
     _open(opp)
-    entry = {
-        "price": values.fmt_money(values.money(price, "--price")),
-        "date": values.date(date, "--date").isoformat() if date else ws.today.isoformat(),
-        "result": vocab.parse("bid_result", result),
-        "by": ws.actor,
+    if opp["status"] != "open":
+        raise RefusedError(f"opportunity {opp['id']} is {opp['status']}: no more bids")
+    amount = values.money(price, "--price")
+    if amount <= 0:
+        raise InputError(f"--price: {price} must be above 0")
+    outcome = vocab.parse("bid_result", result)
+    on = values.date(date, "--date") if date else ws.today
+    if on > ws.today:
+        raise InputError(f"--date: {on} is in the future (today is {ws.today})")
+    if cost is not None:
+        spent = values.money(cost, "--cost")
+        pct = ((amount - spent) * 100 / amount).quantize(Decimal("0.1"))
+    elif margin is not None:
+        pct = values.percent(margin, "--margin", lo=-100)
+    elif opp.get("margin") is not None:
+        pct = Decimal(str(opp["margin"]))
+    else:
+        raise RefusedError(f"opportunity {opp['id']}: gross margin unknown — the cost and "
+                           "margin check comes before the bid (--cost N or --margin PCT)")
+    floor = _margin_floor(ws)
+    approver = (approved_by or "").strip()
+    if approver and approver.casefold() == str(opp.get("owner") or "").casefold():
+        raise RefusedError(f"--approved-by: {approver} owns {opp['id']} and cannot approve "
+                           "its own bid price")
+    if pct < floor and not approver:
+        raise RefusedError(
+            f"bid on {opp['id']} at {values.fmt_money(amount)} has a gross margin of "
+            f"{pct.normalize():f}%, below "
+            f"the floor {floor}%: bid only with a manager's approval (--approved-by NAME), "
+            f"or quit and write the summary (kam opp abandon {opp['id']})")
+    entry: dict[str, Any] = {
+        "price": values.fmt_money(amount),
+        "cost": values.fmt_money(values.money(cost, "--cost")) if cost is not None else None,
+        "margin": f"{pct.normalize():f}", "floor": f"{floor.normalize():f}",
+        "competitors": _competitors(competitors), "approved_by": approver or None,
+        "date": on.isoformat(), "result": outcome, "by": ws.actor,
     }
     bids = list(opp.get("bids") or []) + [entry]
     with ws.mutation("opportunity.bid", opp["id"], entry, refs=[opp["customer_id"]]):
         ws.storage.update("opportunity", opp["id"], {"bids": bids, "updated_at": ws.now()})
-    return {**opp, "bids": bids}
+    updated = {**opp, "bids": bids}
+    if outcome == "lost":
+        updated = close(ws, opp["id"], "lost", (reason or "").strip() or "投标失败 (bid lost)",
+                        on=on)
+    return updated
 
 
 @atomic
 def close(ws: Workspace, opp_id: str, status: str, reason: str,
-          summary: str | None = None) -> dict:
+          summary: str | None = None, on: dt.date | None = None) -> dict:
     """Leave the pipeline as ``lost`` or ``abandoned`` (结项), with reason and summary."""
     opp = ws.get("opportunity", opp_id)
     if opp["status"] != "open":
@@ -312,9 +423,10 @@ def close(ws: Workspace, opp_id: str, status: str, reason: str,
     if not (reason or "").strip():
         raise InputError("--reason is required")
     changes = {"status": status, "reason": reason.strip(), "summary": (summary or "").strip()
-               or None, "closed_at": ws.today, "forecast_category": "omitted",
+               or None, "closed_at": on or ws.today, "forecast_category": "omitted",
                "updated_at": ws.now()}
-    payload = {"status": status, "reason": changes["reason"], "stage": opp["stage"]}
+    payload = {"status": status, "reason": changes["reason"], "stage": opp["stage"],
+               "on": (on or ws.today).isoformat()}
     with ws.mutation(f"opportunity.{status}", opp["id"], payload,
                      refs=[opp["customer_id"]]) as m:
         ws.storage.update("opportunity", opp["id"], changes)

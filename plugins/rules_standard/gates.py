@@ -14,6 +14,7 @@ from typing import Any
 from kam.findings import Finding, block
 from kam.kinds import KINDS
 from kam.plugins.rules_standard.bant import bant_missing
+from kam.services.approvals import IMPORTANT, MANAGEMENT, latest_decision
 
 Gate = Callable[[Any, dict, Any], list[Finding]]
 
@@ -76,12 +77,19 @@ def initiation(ws: Any, opp: dict, pipeline: Any) -> list[Finding]:
     ]
     if opp.get("amount") is not None and opp["amount"] <= 0:
         out.append(block("report_amount", "initiation report: expected amount must be above 0"))
-    if opp.get("importance") in ("I", "VI"):
-        approved = [a for a in opp.get("approvals") or [] if a.get("decision") == "approved"]
-        if not approved:
+    if opp.get("importance") in IMPORTANT:
+        # the latest decision counts: a rejection after an approval revokes it
+        latest = latest_decision(opp.get("approvals") or [], MANAGEMENT)
+        if latest is None:
             out.append(
                 block("approval", f"importance {opp['importance']} needs management approval "
-                      f"(kam opp approve {opp['id']} --by NAME)")
+                      f"(kam opp approve {opp['id']}, by a manager other than the owner)")
+            )
+        elif latest.get("decision") != "approved":
+            out.append(
+                block("approval", f"importance {opp['importance']} needs management approval: "
+                      f"{latest.get('by')} rejected it on {latest.get('on')} (kam opp "
+                      f"approve {opp['id']} once it is approved)")
             )
     return out
 
@@ -104,24 +112,28 @@ def proposal(ws: Any, opp: dict, pipeline: Any) -> list[Finding]:
 
 def bidding(ws: Any, opp: dict, pipeline: Any) -> list[Finding]:
     out: list[Finding] = []
-    if not any(b.get("result") == "won" for b in opp.get("bids") or []):
+    won = [b for b in opp.get("bids") or [] if b.get("result") == "won"]
+    if not won:
         out.append(block("bid_won", f"no winning bid (kam opp bid {opp['id']} --price N "
                          "--result won)"))
     floor = Decimal(str(ws.config.get("rules", {}).get("margin_floor", 10)))
-    margin = opp.get("margin")
+    winning = won[-1] if won else {}
+    margin = winning.get("margin") if winning.get("margin") is not None else opp.get("margin")
     if margin is None:
         out.append(block("margin", "gross margin unknown: margin check not possible"))
-    elif Decimal(margin) < floor:
-        out.append(block("margin", f"gross margin {margin}% is below the floor {floor}%: "
-                         "quit and write the summary (kam opp abandon)"))
+    elif Decimal(str(margin)) < floor and not winning.get("approved_by"):
+        if winning:
+            out.append(block("margin", f"the winning bid's gross margin {margin}% is below "
+                             f"the floor {floor}% and its price was not approved"))
+        else:
+            out.append(block("margin", f"gross margin {margin}% is below the floor {floor}%: "
+                             "quit and write the summary (kam opp abandon)"))
     return out
 
 
 def negotiation(ws: Any, opp: dict, pipeline: Any) -> list[Finding]:
-    signed = [c for c in _contracts(ws, opp)
-              if c.get("status") in ("signed", "executing", "closed")]
-    if not signed:
-        return [block("contract_signed", "no approved and signed contract (合同审批和合同签订)")]
+    """Nothing beyond the core: leaving the signing stage (``won_after``) of any stage
+    model needs a signed contract, and the core checks that for every pipeline."""
     return []
 
 
