@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import os
+import re
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,19 @@ DEFAULTS: dict[str, Any] = {
         "force_penalty": 50,
     },
 }
+
+
+#: written into kam.toml while it has no [roles] table (kam init, kam config set)
+ROLES_EXAMPLE = """
+# Who holds which approval role (审批权限). Without a [roles] table any user but the
+# owner may approve; with one, only a holder of the role. Names as in KAM_USER.
+# [roles]
+# "张伟" = ["sales_manager"]
+# "刘洋" = ["sales_director", "management"]   # management approves I/VI deals (立项)
+# "王建华" = ["general_manager"]
+"""
+
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 
 
 def merged(data: dict[str, Any]) -> dict[str, Any]:
@@ -91,6 +105,11 @@ def coerce(text: str) -> Any:
     return text
 
 
+def _key(key: str) -> str:
+    """A TOML key: bare when it can be, else quoted (user names: ``"张伟"``)."""
+    return key if _BARE_KEY.fullmatch(key) else _scalar(str(key))
+
+
 def _scalar(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -104,22 +123,25 @@ def _scalar(value: Any) -> str:
 
 
 def dumps(config: dict[str, Any], prefix: str = "") -> str:
-    lines = [f"{k} = {_scalar(v)}" for k, v in config.items() if not isinstance(v, dict)]
+    lines = [f"{_key(k)} = {_scalar(v)}" for k, v in config.items()
+             if not isinstance(v, dict)]
     for k, v in config.items():
         if isinstance(v, dict):
-            name = f"{prefix}{k}"
+            name = f"{prefix}{_key(k)}"
             lines.append(f"\n[{name}]")
             lines.append(dumps(v, prefix=f"{name}.").rstrip("\n"))
     return "\n".join(line for line in lines if line != "") + "\n"
 
 
 def save(folder: Path, config: dict[str, Any]) -> None:
-    """Write atomically, owner-only."""
+    """Write atomically, owner-only (with the commented [roles] example, until there is
+    a [roles] table)."""
     path = folder / FILE
+    text = dumps(config) + ("" if "roles" in config else ROLES_EXAMPLE)
     tmp = path.with_suffix(".toml.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(dumps(config))
+        fh.write(text)
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(tmp, path)

@@ -58,14 +58,65 @@ def config_get(path: Path, key: str) -> Any:
     return kam_config.get(kam_config.load(path), key)
 
 
-def config_set(path: Path, key: str, value: str) -> Any:
+#: keys that decide where the data is: changeable even while the storage cannot be
+#: opened (to repair it), then without an event
+STORAGE_KEYS = ("backend", "plugins_dir", "storage")
+
+
+def config_set(path: Path, key: str, value: str, *, ws: Any = None) -> Any:
+    """Change one setting of kam.toml. Every change (thresholds, rules, [roles], ...) is
+    an audited ``config.changed`` event (key, old and new value, by the acting user),
+    written in the same transaction as the file: no event, no change.
+
+    Two exceptions write the file alone: a workspace with no data yet (no record, no
+    event: nothing was decided under the old value, and ``kam import`` needs an empty
+    event log), and a setting that decides the storage while it cannot be opened."""
+    from kam.errors import StorageError
+    from kam.workspace import Workspace
+
+    path = Path(path).expanduser()
     raw = kam_config.load(path)
     typed = kam_config.coerce(value)
     if key == "language" and typed not in ("zh", "en"):
         raise InputError("language must be zh or en")
+    try:
+        old = kam_config.get(raw, key)
+    except InputError:
+        old = None
     kam_config.set_value(raw, key, typed)
-    kam_config.save(path, raw)
+    if old == typed and type(old) is type(typed):
+        return typed  # nothing changes: nothing to record
+    own = ws is None
+    if own:
+        ws = Workspace.open(path)
+    try:
+        try:
+            ws.storage  # noqa: B018 - opens (or, on a new workspace, creates) the data
+        except StorageError:
+            if key.split(".")[0] not in STORAGE_KEYS:
+                raise
+            kam_config.save(path, raw)  # repairing the storage setting: no log to write to
+            return typed
+        with ws.writing():
+            if _no_data(ws):
+                kam_config.save(path, raw)
+                return typed
+            with ws.mutation("config.changed", "config",
+                             {"key": key, "old": old, "new": typed, "by": ws.actor}):
+                kam_config.save(path, raw)
+    finally:
+        if own:
+            ws.close()
     return typed
+
+
+def _no_data(ws: Any) -> bool:
+    from kam.kinds import KINDS
+
+    storage = ws.storage
+    if any(storage.count(k.name) for k in KINDS.values()):
+        return False
+    return next(iter(storage.events(limit=1)), None) is None
 
 
 def plugin_rows(plugins: Plugins) -> list[dict[str, Any]]:
