@@ -68,16 +68,69 @@ def _step(ws: Workspace, contract: dict[str, Any], kind: str, action: str,
     return {"contract": updated, "due": started}
 
 
+def overdue_advance(ws: Workspace, contract: dict[str, Any], on: dt.date
+                    ) -> list[dict[str, Any]]:
+    """The contract's down payments (首付款) overdue on ``on``, as receivable views."""
+    from kam.services.receivables import receivable_view
+
+    views = [receivable_view(r, on) for r in of_contract(ws, contract["id"])
+             if r["kind"] == "down_payment"]
+    return [v for v in views if v["days_overdue"] > 0]
+
+
+def _describe(contract: dict[str, Any], late: list[dict[str, Any]]) -> str:
+    cur = contract["currency"]
+    return "; ".join(f"down payment {v['id']} ({values.fmt_money(v['amount'])} {cur}, "
+                     f"{values.fmt_money(v['outstanding'])} outstanding) is "
+                     f"{v['days_overdue']} days overdue" for v in late)
+
+
+def hold_delivery(ws: Workspace) -> bool:
+    """kam.toml ``[rules] hold_delivery_until_advance`` (default true): 款到才发货."""
+    value = (ws.config.get("rules", {}) or {}).get("hold_delivery_until_advance", True)
+    if isinstance(value, str):
+        return value.strip().lower() not in ("false", "no", "0", "off", "")
+    return bool(value)
+
+
 @atomic
-def deliver(ws: Workspace, contract_id: str, date: str | None = None) -> dict[str, Any]:
-    """Delivery done (到货): on-delivery milestones fall due after their offset."""
+def deliver(ws: Workspace, contract_id: str, date: str | None = None, *,
+            force: bool = False, reason: str | None = None) -> dict[str, Any]:
+    """Delivery done (到货): on-delivery milestones fall due after their offset.
+
+    While a down payment is overdue on the delivery date (款到才发货) the delivery is
+    refused unless ``force`` with a ``reason``, which the event records with
+    ``forced: true``; with ``[rules] hold_delivery_until_advance = false`` it goes
+    ahead with a warning. The result's ``warnings`` lists what was let through.
+    """
     contract = _signed(ws, contract_id, "delivered")
     if contract.get("delivered_on"):
         raise RefusedError(f"contract {contract['id']} was delivered on "
                            f"{contract['delivered_on']}")
+    reason = (reason or "").strip()
+    if force and not reason:
+        raise InputError("--reason: a forced delivery needs a reason")
     on = _day(ws, date, contract["signed_on"], "the signing")
-    return _step(ws, contract, "contract.delivered", "delivered",
-                 {"delivered_on": on, "status": "executing"}, "delivered", on)
+    late = overdue_advance(ws, contract, on)
+    extra: dict[str, Any] = {}
+    warnings: list[str] = []
+    if late:
+        what = _describe(contract, late)
+        if force:
+            extra = {"forced": True, "reason": reason,
+                     "overdue": {v["id"]: v["days_overdue"] for v in late}}
+            warnings.append(f"contract {contract['id']} delivered although {what} "
+                            f"(forced: {reason})")
+        elif hold_delivery(ws):
+            raise RefusedError(f"contract {contract['id']}: {what}; delivery waits for the "
+                               "advance (款到发货) — collect it, or pass --force --reason T")
+        else:
+            extra = {"overdue": {v["id"]: v["days_overdue"] for v in late}}
+            warnings.append(f"contract {contract['id']} delivered although {what}")
+    result = _step(ws, contract, "contract.delivered", "delivered",
+                   {"delivered_on": on, "status": "executing"}, "delivered", on, extra)
+    ws.warnings.extend(warnings)
+    return {**result, "warnings": warnings}
 
 
 @atomic
@@ -98,14 +151,26 @@ def accept(ws: Workspace, contract_id: str, date: str | None = None,
             raise RefusedError(f"contract {contract['id']} passed initial acceptance on "
                                f"{contract['initial_accepted_on']}")
         on = _day(ws, date, contract["delivered_on"], "the delivery")
-        return _step(ws, contract, "contract.accepted", "accepted",
-                     {"initial_accepted_on": on, "status": "executing"}, None, on,
-                     {"stage": "initial"})
+        return _accepted(ws, contract, on, {"initial_accepted_on": on, "status": "executing"},
+                         None, "initial")
     on = _day(ws, date, contract.get("initial_accepted_on") or contract["delivered_on"],
               "the earlier acceptance")
-    return _step(ws, contract, "contract.accepted", "accepted",
-                 {"final_accepted_on": on, "status": "executing"}, "final_accepted", on,
-                 {"stage": "final"})
+    return _accepted(ws, contract, on, {"final_accepted_on": on, "status": "executing"},
+                     "final_accepted", "final")
+
+
+def _accepted(ws: Workspace, contract: dict[str, Any], on: dt.date, changes: dict[str, Any],
+              trigger: str | None, stage: str) -> dict[str, Any]:
+    """Record an acceptance; a down payment overdue on that day is a warning, not a stop."""
+    late = overdue_advance(ws, contract, on)
+    warnings = [f"contract {contract['id']} accepted ({stage}) although "
+                f"{_describe(contract, late)}"] if late else []
+    extra: dict[str, Any] = {"stage": stage}
+    if late:
+        extra["overdue"] = {v["id"]: v["days_overdue"] for v in late}
+    result = _step(ws, contract, "contract.accepted", "accepted", changes, trigger, on, extra)
+    ws.warnings.extend(warnings)
+    return {**result, "warnings": warnings}
 
 
 @atomic
