@@ -34,7 +34,6 @@ RECEIVABLE_FIELDS = ("id", "contract_id", "customer_id", "seq", "kind", "share",
                      "currency", "trigger_on", "due_date", "paid", "paid_on", "written_off",
                      "written_off_on")
 _receivable_view: Any = None
-IN_COLLECTION = ("signed", "executing")
 
 
 def _view(record: dict[str, Any], today: dt.date) -> dict[str, Any]:
@@ -166,10 +165,12 @@ def _grouped(ws: Any, where: dict[str, Any]) -> Iterator[tuple[str, list[dict[st
 
 def battle_map(ws: Any, owner: str | None = None, customer: str | None = None,
                currency: str | None = None, **_: Any) -> Report:
+    """One row per contract with money outstanding, whatever its status: a closed
+    contract still owes its warranty retention, a terminated one what was not written
+    off. Its totals per currency are the aging report's and ``kam receivable list``'s."""
     today = ws.today
     days = int(ws.config.get("reports", {}).get("relationship_days", 30))
-    where: dict[str, Any] = {"status__in": list(IN_COLLECTION)}
-    where.update(scope(owner=owner, customer=customer, currency=currency))
+    where: dict[str, Any] = scope(owner=owner, customer=customer, currency=currency)
     keys = ("id", "number", "customer_id", "owner", "amount", "currency", "delivered_on",
             "final_accepted_on", "signed_on", "status")
     contracts = {c["id"]: {k: c.get(k) for k in keys}
@@ -203,8 +204,9 @@ def battle_map(ws: Any, owner: str | None = None, customer: str | None = None,
         needed = {"contract"} | ({"delivery_note"} if c["delivered_on"] else set()) | (
             {"acceptance"} if c["final_accepted_on"] else set())
         rows.append({
-            "contract_id": cid, "number": c["number"], "customer_id": c["customer_id"],
-            "owner": c["owner"], "amount": c["amount"], "currency": c["currency"],
+            "contract_id": cid, "number": c["number"], "status": c["status"],
+            "customer_id": c["customer_id"], "owner": c["owner"], "amount": c["amount"],
+            "currency": c["currency"],
             "terms": "/".join(_share(v) for v in views), "milestones": "\n".join(lines),
             "collected": collected, "collected_pct": percent(collected, c["amount"] or ZERO),
             "outstanding": outstanding, "next_action": _next_action(ws, c, views),
@@ -227,11 +229,12 @@ def battle_map(ws: Any, owner: str | None = None, customer: str | None = None,
                         relationship_days=days)
     check = {"true": "✓", "false": "✗"}
     report.tables.append(Table(
-        "contracts", ["customer", "number", "owner", "amount", "currency", "terms",
+        "contracts", ["customer", "number", "status", "owner", "amount", "currency", "terms",
                       "milestones", "collected", "collected_pct", "outstanding", "next_action",
                       "qing", "li", "fa"], rows, totals,
         title=tr(ws, "在收款合同", "Contracts in collection"),
-        display={"qing": check, "li": check, "fa": check},
+        display={"qing": check, "li": check, "fa": check,
+                 "status": vocab_display(ws, "contract_status")},
         headers={"qing": tr(ws, "情", "情 relationship"), "li": tr(ws, "理", "理 performed"),
                  "fa": tr(ws, "法", "法 evidence")}))
     report.notes.append(tr(
@@ -263,6 +266,9 @@ def _next_action(ws: Any, contract: dict[str, Any], views: list[dict[str, Any]])
         v = due[0]
         return tr(ws, f"{v['due_date'].isoformat()} 前收{kinds.get(v['kind'], v['kind'])}",
                   f"collect {kinds.get(v['kind'], v['kind'])} by {v['due_date'].isoformat()}")
+    if contract.get("status") == "terminated":
+        return tr(ws, "合同已终止：收回或核销未收款", "terminated: collect or write off what is "
+                  "outstanding")
     waiting = [v["kind"] for v in views if v["outstanding"] > 0]
     if "on_delivery" in waiting and not contract.get("delivered_on"):
         return tr(ws, "完成到货，触发到货款", "deliver, to start the on-delivery payment")
