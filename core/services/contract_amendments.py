@@ -81,6 +81,7 @@ def amendment_changes(ws: Workspace, contract: dict[str, Any], request: dict[str
     amounts = [r["amount"] for r in rows]
     locked = [(r.get("paid") or 0) > 0 or bool(r.get("written_off_on")) for r in rows]
     new = plans.rebalance(amounts, locked, Decimal(request["delta"]))
+    _refuse_below_taken(ws, contract, rows, new, Decimal(request["amount_after"]))
     applied = {k: v for k, v in request.items() if k != "roles"}
     applied["milestones"] = {r["id"]: [values.fmt_money(a), values.fmt_money(b)]
                              for r, a, b in zip(rows, amounts, new, strict=True) if a != b}
@@ -91,6 +92,34 @@ def amendment_changes(ws: Workspace, contract: dict[str, Any], request: dict[str
         "_receivables": [{"id": r["id"], "amount": b, "updated_at": ws.now()}
                          for r, a, b in zip(rows, amounts, new, strict=True) if a != b],
     }
+
+
+def _refuse_below_taken(ws: Workspace, contract: dict[str, Any], rows: list[dict[str, Any]],
+                        new: list[Decimal], new_amount: Decimal) -> None:
+    """Refuse a re-balance that leaves a milestone below what was invoiced or paid on it
+    (or the contract below what was invoiced on it): 开出的发票、收到的钱不能超过节点金额."""
+    zero = Decimal("0.00")
+    invoiced: dict[str | None, Decimal] = {}
+    for i in ws.storage.find("invoice", {"contract_id": contract["id"]}, order_by=()):
+        key = i.get("receivable_id") or None
+        invoiced[key] = invoiced.get(key, zero) + i["amount"]
+    for r, amount in zip(rows, new, strict=True):
+        label = f"milestone {r['id']} ({r['kind']})"
+        paid = (r.get("paid") or zero) + (r.get("written_off") or zero)
+        if paid > amount:
+            raise RefusedError(f"{label}: the amendment would leave it at "
+                               f"{values.fmt_money(amount)}, below the "
+                               f"{values.fmt_money(paid)} paid or written off on it")
+        billed = invoiced.get(r["id"], zero)
+        if billed > amount:
+            raise RefusedError(f"{label}: the amendment would leave it at "
+                               f"{values.fmt_money(amount)}, below the "
+                               f"{values.fmt_money(billed)} invoiced on it")
+    total = sum(invoiced.values(), zero)
+    if total > new_amount:
+        raise RefusedError(f"contract {contract['id']}: the amendment would leave the amount "
+                           f"at {values.fmt_money(new_amount)}, below the "
+                           f"{values.fmt_money(total)} invoiced on it")
 
 
 def write_rebalance(ws: Workspace, rows: list[dict[str, Any]]) -> None:

@@ -120,9 +120,15 @@ def attachments(ws: Workspace, seen: Seen) -> Iterable[str]:
 
 
 def contract_money(ws: Workspace, seen: Seen) -> Iterable[str]:
-    """A signed contract's milestones sum to its amount exactly; nothing is over-collected;
+    """A signed contract's milestones sum to its amount exactly; nothing is over-collected
+    or over-invoiced (paid ≤ amount and invoiced ≤ amount, per milestone and per contract);
     each payment's allocations add up to the payment (回款 invariants)."""
     zero = Decimal("0.00")
+    billed: dict[str, Decimal] = {}  # invoiced per milestone id and per contract id
+    for i in ws.storage.find("invoice", order_by=()):
+        for key in (i.get("receivable_id"), i.get("contract_id")):
+            if key:
+                billed[key] = billed.get(key, zero) + i["amount"]
     sums: dict[str, Decimal] = {}
     for r in ws.storage.find("receivable", order_by=()):
         sums[r["contract_id"]] = sums.get(r["contract_id"], zero) + r["amount"]
@@ -130,9 +136,15 @@ def contract_money(ws: Workspace, seen: Seen) -> Iterable[str]:
         if taken > r["amount"]:
             yield f"receivable {r['id']}: paid and written off {taken} exceed its amount " \
                   f"{r['amount']}"
+        if billed.get(r["id"], zero) > r["amount"]:
+            yield f"receivable {r['id']}: invoiced {billed[r['id']]} exceeds its amount " \
+                  f"{r['amount']}"
     for c in ws.storage.find("contract", order_by=()):
         if c["id"] in sums and sums[c["id"]] != c["amount"]:
             yield f"contract {c['id']}: milestones sum to {sums[c['id']]}, not the contract " \
+                  f"amount {c['amount']}"
+        if billed.get(c["id"], zero) > c["amount"]:
+            yield f"contract {c['id']}: invoiced {billed[c['id']]} exceeds the contract " \
                   f"amount {c['amount']}"
     for p in ws.storage.find("payment", order_by=()):
         allocated = sum((Decimal(a["amount"]) for a in p.get("allocations") or []), zero)
