@@ -49,8 +49,16 @@ def _pct(part: Decimal, whole: Decimal) -> Decimal:
     return (part * HUNDRED / whole).quantize(Decimal("0.01")) if whole else Decimal(0)
 
 
+def _money(value: Decimal) -> str:
+    return values.fmt_money(value.quantize(Decimal("0.01")))
+
+
 def review(ws: Any, contract: dict, milestones: list) -> list[Finding]:
-    from kam.services.contract_plan import planned_total
+    """The standard findings. Every share and amount they show comes from one split of
+    the plan (:func:`kam.services.contract_plan.split`: what signing would create), or
+    from the stored milestones once signed, so the findings never contradict each other."""
+    from kam.errors import InputError
+    from kam.services.contract_plan import planned_total, split
 
     cfg = ws.config.get("contracts", {}) or {}
     amount: Decimal = contract["amount"]
@@ -59,12 +67,21 @@ def review(ws: Any, contract: dict, milestones: list) -> list[Finding]:
     if not plan and not milestones:
         return [block("plan_missing", "no payment plan (--plan)")]
     if not contract.get("signed_on") and plan:
+        try:
+            amounts = split(plan, amount)
+        except InputError as exc:
+            return [block("plan_sum", str(exc).removeprefix("--plan: "))]
+        milestones = [{"kind": p["kind"], "share": p["share"], "amount": a}
+                      for p, a in zip(plan, amounts, strict=True)]
         total = planned_total(plan, amount)
         if total != amount:
+            last, share = milestones[-1], plan[-1]["share"]
             out.append(block(
-                "plan_sum", f"payment plan adds up to {values.fmt_money(total)} "
-                f"({_pct(total, amount)}%), not the contract amount "
-                f"{values.fmt_money(amount)}"))
+                "plan_sum", f"payment plan adds up to {_money(total)} "
+                f"({_pct(total, amount)}%), not the contract amount {_money(amount)}: "
+                f"the last milestone ({last['kind']} {share}) would take the "
+                f"{'rest' if total < amount else 'cut'} and come to "
+                f"{_money(last['amount'])} ({_pct(last['amount'], amount)}%)"))
     held = sum((m["amount"] for m in milestones), Decimal("0.00"))
     if milestones and held != amount:
         out.append(block("milestones_sum", f"milestones add up to {values.fmt_money(held)}, "
@@ -74,8 +91,8 @@ def review(ws: Any, contract: dict, milestones: list) -> list[Finding]:
     if down == 0:
         out.append(warn("no_down_payment", "no down payment (首付款) in the payment plan"))
     elif _pct(down, amount) < floor:
-        out.append(warn("low_down_payment", f"down payment {_pct(down, amount)}% is below "
-                        f"{floor}%"))
+        out.append(warn("low_down_payment", f"down payment {_money(down)} "
+                        f"({_pct(down, amount)}%) is below {floor}%"))
     if not (contract.get("acceptance_criteria") or "").strip():
         out.append(warn("no_acceptance_criteria",
                         "no acceptance criteria (--acceptance-criteria)"))
@@ -88,7 +105,8 @@ def review(ws: Any, contract: dict, milestones: list) -> list[Finding]:
     cap = _number(cfg.get("warranty_cap", 10), "contracts.warranty_cap")
     if retention and cap is not None and _pct(retention, amount) > cap:
         out.append(warn("retention_cap", f"warranty retention (质保金) "
-                        f"{_pct(retention, amount)}% is above the {cap}% cap"))
+                        f"{_money(retention)} ({_pct(retention, amount)}%) is above "
+                        f"the {cap}% cap"))
     lines = contract.get("lines") or []
     if lines:
         subject = sum((Decimal(x["total"]) for x in lines), Decimal("0.00"))
