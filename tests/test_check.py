@@ -24,7 +24,7 @@ def signed(kam: Any) -> str:
     opp = kam.id("opp", "add", cu, "MES 升级", "--amount", "1000000")
     co = kam.id("contract", "create", opp, "--plan", PLAN)
     kam.ok("contract", "review", co)
-    kam.ok("contract", "approve", co, "--by", "李经理")
+    kam.ok("contract", "approve", co, "--by", "李经理", env={"KAM_USER": "李经理"})
     kam.ok("contract", "sign", co)
     return co
 
@@ -113,6 +113,7 @@ def test_receivable_event_hook_fires_after_commit(kam: Any) -> None:
         opp = opportunities.add(ws, cu["id"], "冷链", amount="200000")
         co = contracts.create(ws, opp["id"], plan=PLAN)["id"]
         contracts.review(ws, co)
+        ws.actor = "李经理"  # the approver, not the owner
         contracts.approve(ws, co, "李经理")
         contracts.sign(ws, co)
         ws.today = ws.today.replace(month=3, day=13)

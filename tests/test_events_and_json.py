@@ -37,12 +37,13 @@ def test_each_mutation_writes_exactly_one_event(kam: Kam) -> None:
         kam.ok(*args)
         assert _event_count(kam) == before + 1, args
     opp = kam.json("opp", "list", "--customer", cu)[0]["id"]
-    for args in [("opp", "edit", opp, "--margin", "30"), ("opp", "check", opp, "find_leads"),
+    for args in [("opp", "edit", opp, "--margin", "30", "--importance", "I"),
+                 ("opp", "check", opp, "find_leads"),
                  ("opp", "uncheck", opp, "find_leads"), ("opp", "approve", opp, "--by", "GM"),
                  ("opp", "bid", opp, "--price", "88000"),
                  ("opp", "abandon", opp, "--reason", "margin")]:
         before = _event_count(kam)
-        kam.ok(*args)
+        kam.ok(*args, env={"KAM_USER": "GM"} if "approve" in args else None)  # not the owner
         assert _event_count(kam) == before + 1, args
 
 

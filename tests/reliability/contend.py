@@ -22,6 +22,7 @@ def main() -> None:
         for i in range(rounds):
             payments.record(ws, contract, "1.00", ref=f"{tag}-{i}")
             activities.log(ws, opp, type="call", outcome="advance", note=f"{tag}-{i}")
+            ws.actor = f"{tag}-{i}"  # each approval by its own (acting) approver
             opportunities.approve(ws, opp, by=f"{tag}-{i}")
     finally:
         ws.close()

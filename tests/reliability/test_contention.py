@@ -26,11 +26,12 @@ def _world(path: Path, backend: str) -> tuple[str, str]:
     ws = Workspace.open(path, as_of="2026-03-01")
     try:
         cu = customers.add(ws, "华东电力")["id"]
-        opp = opportunities.add(ws, cu, "监控平台", amount="100000")["id"]
+        opp = opportunities.add(ws, cu, "监控平台", amount="100000", importance="I")["id"]
         co = contracts.create(ws, opp, number="HT-1", plan="down_payment:100%:+10d",
                               acceptance_criteria="验收", change_cost="按人天",
                               service_end="2027-12-31")["id"]
         contracts.review(ws, co)
+        ws.actor = "经理"  # the approver, not the owner
         contracts.approve(ws, co, "经理")
         contracts.sign(ws, co, "2026-03-01")
     finally:
