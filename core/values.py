@@ -17,7 +17,10 @@ MAX_AMOUNT = Decimal("1000000000000000")  # 10^15: beyond any contract, inside i
 
 
 def money(value: object, field: str = "amount", *, allow_negative: bool = False) -> Decimal:
-    """A money amount with two places (``"1,200.5"`` → ``Decimal("1200.50")``)."""
+    """A money amount with two places (``"1,200.5"`` → ``Decimal("1200.50")``).
+
+    More than two decimal places that matter (``100.005``) is refused, never rounded;
+    ``100.500`` is 100.50."""
     if isinstance(value, float):
         raise InputError(f"{field}: money must not be a float")
     if isinstance(value, Decimal):
@@ -36,6 +39,9 @@ def money(value: object, field: str = "amount", *, allow_negative: bool = False)
         raise InputError(f"{field}: must not be negative ({value})")
     if abs(d) >= MAX_AMOUNT:
         raise InputError(f"{field}: {value} is too large")
+    if d != d.quantize(CENT, rounding=ROUND_HALF_UP):
+        # never round what a user typed: 100.005 is neither 100.00 nor 100.01
+        raise InputError(f"{field}: {value} has more than two decimal places")
     d = d.quantize(CENT, rounding=ROUND_HALF_UP)
     return d if d else abs(d)  # never "-0.00"
 

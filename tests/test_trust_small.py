@@ -187,3 +187,51 @@ def test_same_owner_and_period_replaces_the_target_with_an_event(kam: Any) -> No
     assert event["kind"] == "target.changed"
     assert event["payload"]["was"] == "300000.00"
     assert event["payload"]["diff"]["amount"] == {"old": "300000.00", "new": "320000.00"}
+
+
+# --- 5. a payment's date: not before the signing, not in the future ------------------------
+
+
+def test_payment_before_the_signing_date_is_refused_naming_both_dates(kam: Any) -> None:
+    co = signed(kam, date="2026-02-01")
+    r = kam("pay", "record", co, "1000", "--date", "2026-01-31")
+    assert r.exit_code == 2, r.stderr
+    assert "2026-01-31" in r.stderr and "2026-02-01" in r.stderr and co in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
+    assert kam.json("pay", "list") == []                       # nothing was written
+    r = kam("pay", "record", co, "1000", "--date", "2026-03-03")  # today is 2026-03-02
+    assert r.exit_code == 2 and "future" in r.stderr
+    kam.ok("pay", "record", co, "1000", "--date", "2026-02-01")  # the signing day is fine
+
+
+# --- 6. money with more than two decimal places is refused, not rounded --------------------
+
+
+def test_money_with_three_decimals_is_refused_through_the_cli(kam: Any) -> None:
+    co = signed(kam)
+    r = kam("invoice", "issue", co, "--amount", "100.005", "--number", "No.1")
+    assert r.exit_code == 2
+    assert r.stderr.strip() == "kam: --amount: 100.005 has more than two decimal places"
+    r = kam("pay", "record", co, "100.005")
+    assert r.exit_code == 2 and "more than two decimal places" in r.stderr
+    cu = kam.id("customer", "add", "深圳智造科技")
+    r = kam("opp", "add", cu, "MES", "--amount", "100.005")
+    assert r.exit_code == 2 and "more than two decimal places" in r.stderr
+    assert kam.json("pay", "list") == [] and kam.json("invoice", "list") == []
+    assert kam.json("pay", "record", co, "100.500")["amount"] == "100.50"
+
+
+# --- 7. a negative amount reaches the service and is refused there -------------------------
+
+
+def test_negative_payment_is_refused_by_the_service_not_the_parser(kam: Any) -> None:
+    co = signed(kam)
+    for amount in ("-5", "-5.50", "0"):
+        r = kam("pay", "record", co, amount)
+        assert r.exit_code == 2, (amount, r.stderr)
+        assert "amount must be above 0" in r.stderr and "No such option" not in r.stderr
+    r = kam("pay", "record", co, "-5", "--date", "2026-02-10")  # options after it still work
+    assert r.exit_code == 2 and "amount must be above 0" in r.stderr
+    assert kam.json("pay", "list") == []
+    # an unknown option is still an error, never taken as the amount
+    assert kam("pay", "record", co, "100", "--bogus").exit_code == 2

@@ -12,7 +12,7 @@ COLUMNS = ["id", "contract_id", "customer_id", "date", "amount", "currency", "re
            "allocations"]
 
 
-@app.command("record")
+@app.command("record", context_settings={"ignore_unknown_options": True})
 def record(
     ctx: typer.Context,
     contract_id: str = typer.Argument(..., metavar="CONTRACT"),

@@ -56,12 +56,16 @@ def record(ws: Workspace, contract_id: str, amount: str, *, date: str | None = N
     if contract["status"] not in (*SIGNED, "terminated") or not contract.get("signed_on"):
         raise RefusedError(f"contract {contract['id']} is {contract['status']}: payments are "
                            "recorded against signed contracts")
-    money = values.money(amount, "AMOUNT")
+    money = values.money(amount, "AMOUNT", allow_negative=True)
     if money <= 0:
-        raise InputError("AMOUNT: must be above 0")
+        raise InputError(f"AMOUNT: the amount must be above 0 ({amount} was given)")
     on = values.date(date, "--date") if date else ws.today
     if on > ws.today:
         raise InputError(f"--date: {on} is in the future (today is {ws.today})")
+    signed_on = values.date(contract["signed_on"], "signed_on")
+    if on < signed_on:
+        raise InputError(f"--date: {on} is before contract {contract['id']} was signed "
+                         f"on {signed_on}")
     stored = {r["id"]: r for r in of_contract(ws, contract["id"])}
     views = [receivable_view(r, ws.today) for r in stored.values()]
     parts = allocate(views, money, ws.today, milestone)
