@@ -111,7 +111,7 @@ FLOOR_SQL: dict[str, str] = {
                (SELECT count(*) FROM attachment t WHERE t.contract_id = c.id)
         FROM contract c JOIN per ON per.contract_id = c.id
         JOIN customer cu ON cu.id = c.customer_id
-        WHERE c.status IN ('signed', 'executing') AND per.open_ > 0
+        WHERE per.open_ > 0  -- any status: closed and terminated contracts may owe too
         ORDER BY c.currency, per.open_ DESC, c.id""",
 }
 
