@@ -108,7 +108,8 @@ class Kam:
                 "--customer-owner", "信息中心")
         self.ok("activity", "log", opp, "--type", "demo", "--outcome", "advance")
         self.ok("opp", "check", opp, "proposal.influence_criteria")
-        self.ok("opp", "bid", opp, "--price", amount, "--cost", str(Decimal(amount) * 7 / 10),
+        self.ok("opp", "bid", opp, "--price", amount, "--cost",
+                str((Decimal(amount) * 7 / 10).quantize(Decimal("0.01"))),
                 "--result", "won")
         self.ok("opp", "advance", opp, "--to", "negotiation")
         return opp
