@@ -1,31 +1,107 @@
 """The hook specifications: the public API for plugin authors (see docs/hooks.md).
 
-Three families:
-- registration (called once per process, results cached): a ``register``
-  callback is passed in so the core validates names and knows who supplied what;
-- rules (return a list of :class:`kam.findings.Finding`; any ``block`` refuses the
-  change; an exception in a rule refuses it too — fail closed);
-- events (called after the change is committed; a failure is reported, never
-  rolls anything back).
+Plugins import what they need from :mod:`kam.api`; these annotations are what mypy
+checks a plugin against. Three families:
 
-``ws`` is always the :class:`kam.workspace.Workspace`; records are plain dicts
-with the JSON keys of cli.md (money as ``Decimal``, dates as ``datetime.date``).
+- registration (called once per process, results cached): a ``register`` callback
+  is passed in so the core validates names and knows who supplied what; the return
+  value is ignored (``None``);
+- rules (return ``list[Finding]``; ``None`` means no findings, like ``[]``; any
+  ``block`` refuses the change; an exception or any other result refuses it too,
+  naming the plugin — fail closed);
+- events (called after the change is committed; return ``None``, the value is
+  ignored; a failure is reported naming the plugin and never rolls anything back).
+
+Every hook is called through pluggy, so ``tryfirst``, ``trylast`` and
+``wrapper=True`` behave as pluggy documents. ``ws`` is always the
+:class:`kam.api.Workspace`; records are plain dicts with the JSON keys of the CLI
+(money as ``Decimal``, dates as ``datetime.date``): see :data:`kam.api.Record`.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pluggy import HookspecMarker
 
+if TYPE_CHECKING:
+    import typer
+    from kam.findings import Finding
+    from kam.pipeline import Pipeline
+    from kam.reports import Report
+    from kam.storage import Storage
+    from kam.workspace import Workspace
+
 hookspec = HookspecMarker("kam")
+
+#: A record: a plain dict with the JSON keys of the CLI (see docs/json.md).
+Record = dict[str, Any]
+
+
+# --- the register callbacks ---------------------------------------------------------
+
+
+class StorageFactory(Protocol):
+    """Opens (creating if needed) a backend's data inside the workspace folder."""
+
+    def __call__(self, path: Path, config: dict[str, Any], /) -> Storage: ...
+
+
+class RegisterStorage(Protocol):
+    """``register(name, factory)`` of :func:`kam_register_storage`."""
+
+    def __call__(self, name: str, factory: StorageFactory, /) -> None: ...
+
+
+class RenderFormat(Protocol):
+    """Renders a report as text in one output format."""
+
+    def __call__(self, report: Report, ws: Workspace, /) -> str: ...
+
+
+class RegisterFormat(Protocol):
+    """``register(name, render)`` of :func:`kam_register_formats`."""
+
+    def __call__(self, name: str, render: RenderFormat, /) -> None: ...
+
+
+class BuildReport(Protocol):
+    """Builds a report from the workspace and the report command's filters."""
+
+    def __call__(self, ws: Workspace, /, **options: Any) -> Report: ...
+
+
+class RegisterReport(Protocol):
+    """``register(name, build, description)`` of :func:`kam_register_reports`."""
+
+    def __call__(self, name: str, build: BuildReport, description: str = "", /) -> None: ...
+
+
+class RegisterPipeline(Protocol):
+    """``register(key, pipeline)`` of :func:`kam_register_pipelines`."""
+
+    def __call__(self, key: str, pipeline: Pipeline, /) -> None: ...
+
+
+class ParseField(Protocol):
+    """Validates a ``--field name=value`` text; returns the stored (JSON) value or raises
+    ``ValueError``."""
+
+    def __call__(self, text: str, /) -> Any: ...
+
+
+class RegisterField(Protocol):
+    """``register(kind, name, parse, label="")`` of :func:`kam_register_fields`."""
+
+    def __call__(self, kind: str, name: str, parse: ParseField, label: str = "", /) -> None: ...
 
 
 # --- registration -------------------------------------------------------------
 
 
 @hookspec
-def kam_register_storage(register: Any) -> None:
+def kam_register_storage(register: RegisterStorage) -> None:
     """Register storage backends: ``register(name, factory)``.
 
     ``factory(path: pathlib.Path, config: dict) -> Storage`` opens (creating if
@@ -35,29 +111,29 @@ def kam_register_storage(register: Any) -> None:
 
 
 @hookspec
-def kam_register_formats(register: Any) -> None:
+def kam_register_formats(register: RegisterFormat) -> None:
     """Register report output formats: ``register(name, render)``.
 
-    ``render(report: kam.reports.Report, ws) -> str``.
+    ``render(report: kam.api.Report, ws) -> str``.
     """
 
 
 @hookspec
-def kam_register_reports(register: Any) -> None:
+def kam_register_reports(register: RegisterReport) -> None:
     """Register reports: ``register(name, build, description)``.
 
-    ``build(ws, **options) -> kam.reports.Report``; options are the report
+    ``build(ws, **options) -> kam.api.Report``; options are the report
     command's filters (``record_id``, ``owner``, ``customer``, ``currency``, …).
     """
 
 
 @hookspec
-def kam_register_pipelines(register: Any) -> None:
-    """Register stage models: ``register(pipeline: kam.pipeline.Pipeline)``."""
+def kam_register_pipelines(register: RegisterPipeline) -> None:
+    """Register stage models: ``register(key, pipeline: kam.api.Pipeline)``."""
 
 
 @hookspec
-def kam_register_fields(register: Any) -> None:
+def kam_register_fields(register: RegisterField) -> None:
     """Declare custom fields: ``register(kind, name, parse, label="")``.
 
     ``parse(text: str) -> value`` validates a ``--field name=value`` input and
@@ -66,70 +142,84 @@ def kam_register_fields(register: Any) -> None:
 
 
 @hookspec
-def kam_register_commands(app: Any) -> None:
-    """Add CLI commands: ``app`` is the root ``typer.Typer``; add a group or a command."""
+def kam_register_commands(app: typer.Typer) -> None:
+    """Add CLI commands: ``app`` is a ``typer.Typer``; add a group or a command.
+
+    Called after the workspace's kam.toml plugin settings are read, before the
+    command line is parsed.
+    """
 
 
 # --- rules ----------------------------------------------------------------------
 
 
 @hookspec
-def kam_qualify_lead(ws: Any, lead: dict, customer: dict) -> list:
-    """Lead qualification (BANT by default). Return findings; ``block`` = not qualified."""
+def kam_qualify_lead(ws: Workspace, lead: Record, customer: Record) -> list[Finding] | None:
+    """Lead qualification (BANT by default). Return findings (``None``: none);
+    ``block`` = not qualified."""
+    return None
 
 
 @hookspec
 def kam_stage_exit(
-    ws: Any, opportunity: dict, pipeline: Any, stage: str, target: str
-) -> list:
+    ws: Workspace, opportunity: Record, pipeline: Pipeline, stage: str, target: str
+) -> list[Finding] | None:
     """Key-node check (关键节点) when ``opportunity`` leaves ``stage`` for ``target``.
 
-    Return findings; each ``block`` is one missing item shown to the user.
+    Return findings (``None``: none); each ``block`` is one missing item shown to the user.
     """
+    return None
 
 
 @hookspec
-def kam_review_contract(ws: Any, contract: dict, milestones: list) -> list:
-    """Contract review (合同评审): return findings; a ``block`` stops signing."""
+def kam_review_contract(
+    ws: Workspace, contract: Record, milestones: list[Record]
+) -> list[Finding] | None:
+    """Contract review (合同评审): return findings (``None``: none); a ``block`` stops
+    signing."""
+    return None
 
 
 @hookspec
-def kam_required_approvals(ws: Any, contract: dict) -> list:
-    """Who must approve a contract (合同审批): return a list of role names.
+def kam_required_approvals(ws: Workspace, contract: Record) -> list[str] | None:
+    """Who must approve a contract (合同审批): return a list of role names (``None``: none).
 
     Signing is refused until each returned role has an ``approved`` decision.
     """
+    return None
 
 
 # --- events (after commit) --------------------------------------------------------
 
 
 @hookspec
-def kam_event_committed(ws: Any, event: dict) -> None:
+def kam_event_committed(ws: Workspace, event: Record) -> None:
     """Every committed event (id, at, actor, kind, record_id, payload): audit, sync."""
 
 
 @hookspec
 def kam_stage_advanced(
-    ws: Any, opportunity: dict, from_stage: str, to_stage: str, forced: bool, event: dict
+    ws: Workspace, opportunity: Record, from_stage: str, to_stage: str, forced: bool,
+    event: Record,
 ) -> None:
     """An opportunity moved to another stage (``forced`` when its gate was overridden)."""
 
 
 @hookspec
-def kam_opportunity_closed(ws: Any, opportunity: dict, status: str, event: dict) -> None:
+def kam_opportunity_closed(ws: Workspace, opportunity: Record, status: str,
+                           event: Record) -> None:
     """An opportunity left the pipeline: ``status`` is ``won``, ``lost`` or ``abandoned``."""
 
 
 @hookspec
-def kam_contract_event(ws: Any, contract: dict, action: str, event: dict) -> None:
+def kam_contract_event(ws: Workspace, contract: Record, action: str, event: Record) -> None:
     """A contract changed: ``action`` is signed, amended, delivered, accepted, closed
     or terminated."""
 
 
 @hookspec
 def kam_receivable_event(
-    ws: Any, receivable: dict, action: str, level: int | None, event: dict
+    ws: Workspace, receivable: Record, action: str, level: int | None, event: Record
 ) -> None:
     """A payment milestone changed: ``action`` is due, overdue (with ``level`` in days,
     fired once per level), paid or written_off."""

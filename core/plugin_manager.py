@@ -1,17 +1,34 @@
 """Plugin discovery and hook calling.
 
 Built-in and third-party plugins load the same way: the ``kam`` entry-point group,
-plus single-file plugins from ``KAM_PLUGINS_DIR``. ``KAM_DISABLE_PLUGINS`` switches
-plugins off by name. A plugin that fails to load is reported by name and skipped
-(``KAM_STRICT_PLUGINS=1`` makes it fatal, for plugin development).
+plus single-file plugins from ``KAM_PLUGINS_DIR`` (or ``plugins_dir`` in kam.toml).
+``KAM_DISABLE_PLUGINS`` (or ``[plugins] disabled``) switches plugins off by name. A
+plugin that fails to load is reported by name and skipped (``KAM_STRICT_PLUGINS=1``
+makes it fatal, for plugin development).
+
+Every hook is called through pluggy (``pm.hook.<name>(...)``), so ``tryfirst``,
+``trylast``, ``wrapper=True`` and pluggy's tracing behave as pluggy users expect. To
+name the plugin that failed, each hookimpl is registered through a small guard made
+at registration (:meth:`Plugins._guard`), which also validates what it returns — the
+one place results are checked:
+
+- rules and approvals (:data:`RULE_HOOKS`, :data:`LIST_HOOKS`): an exception or a
+  wrong result becomes :class:`PluginError` naming the plugin; it propagates through
+  pluggy (wrappers see it) and the change is refused (fail closed);
+- registration and events (:data:`ISOLATED_HOOKS`): an exception is recorded against
+  the plugin and that implementation alone is skipped; the others still run.
 """
 
 from __future__ import annotations
 
+import functools
 import importlib.util
+import inspect
 import os
 import sys
-from collections.abc import Callable
+import types
+from collections.abc import Callable, Generator, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +37,40 @@ import pluggy
 from kam import hookspecs
 from kam.errors import KamError, RefusedError
 from kam.findings import Finding
+
+RULE_HOOKS = frozenset({"kam_qualify_lead", "kam_stage_exit", "kam_review_contract"})
+"""Hooks returning ``list[Finding] | None`` per implementation."""
+
+LIST_HOOKS = frozenset({"kam_required_approvals"})
+"""Hooks returning ``list[str] | None`` (role names) per implementation."""
+
+EVENT_HOOKS = frozenset({
+    "kam_event_committed", "kam_stage_advanced", "kam_opportunity_closed",
+    "kam_contract_event", "kam_receivable_event",
+})
+REGISTRATION_HOOKS = frozenset({
+    "kam_register_storage", "kam_register_formats", "kam_register_reports",
+    "kam_register_pipelines", "kam_register_fields", "kam_register_commands",
+})
+ISOLATED_HOOKS = EVENT_HOOKS | REGISTRATION_HOOKS
+"""A failing implementation of these is recorded and skipped; the others still run."""
+
+
+class PluginError(RefusedError):
+    """A plugin's hook raised, or returned something its hook does not allow.
+
+    Exit code 1 (refused): a rule or approval hook that fails refuses the change.
+    """
+
+    def __init__(self, plugin: str, hook: str, error: BaseException | str) -> None:
+        super().__init__(f"plugin {plugin!r} failed in {hook}: {error}")
+        self.plugin = plugin
+        self.hook = hook
+        self.error = error
+
+    def finding(self) -> Finding:
+        """The ``block`` finding that shows this failure with the other rule results."""
+        return Finding("block", "plugin_error", str(self), self.plugin)
 
 
 @dataclass
@@ -39,19 +90,68 @@ class Registry:
     owners: dict[str, str] = field(default_factory=dict)
     conflicts: list[str] = field(default_factory=list)
 
+    def add(self, plugin: str, name: str, item: Any, *extra: Any, **kw: Any) -> None:
+        if not isinstance(name, str) or not name:
+            raise ValueError(f"{self.what} name must be a non-empty string")
+        if name in self.items:
+            self.conflicts.append(
+                f"{self.what} {name!r} from {plugin} ignored: already from {self.owners[name]}"
+            )
+            return
+        self.items[name] = (item, *extra, kw) if (extra or kw) else item
+        self.owners[name] = plugin
+
     def register_from(self, plugin: str) -> Callable[..., None]:
+        """A ``register`` callback that records ``plugin`` as the owner."""
+
         def register(name: str, item: Any, *extra: Any, **kw: Any) -> None:
-            if not isinstance(name, str) or not name:
-                raise ValueError(f"{plugin}: {self.what} name must be a non-empty string")
-            if name in self.items:
-                self.conflicts.append(
-                    f"{self.what} {name!r} from {plugin} ignored: already from {self.owners[name]}"
-                )
-                return
-            self.items[name] = (item, *extra, kw) if (extra or kw) else item
-            self.owners[name] = plugin
+            self.add(plugin, name, item, *extra, **kw)
 
         return register
+
+
+def _describe(value: object) -> str:
+    return "None" if value is None else type(value).__name__
+
+
+def check_result(hook: str, value: object) -> object:
+    """What one implementation of ``hook`` returned, checked: the one place results are
+    validated. Returns the value to hand on; raises ``TypeError`` naming what was wrong.
+
+    - rules: ``None`` (no findings) or a list of :class:`Finding`;
+    - approvals: ``None`` (no roles) or a list of non-empty role names;
+    - registration and events: the result is ignored (``None`` is handed on).
+    """
+    if hook in RULE_HOOKS:
+        if value is None:
+            return None
+        if not isinstance(value, list):
+            raise TypeError(f"returned {_describe(value)}, not a list of Findings")
+        for item in value:
+            if not isinstance(item, Finding):
+                raise TypeError(f"returned a list holding {_describe(item)}, not a Finding")
+        return value
+    if hook in LIST_HOOKS:
+        if value is None:
+            return None
+        if not isinstance(value, list):
+            raise TypeError(f"returned {_describe(value)}, not a list of role names")
+        for item in value:
+            if not isinstance(item, str) or not item.strip():
+                raise TypeError(f"returned a list holding {item!r}, not a role name")
+        return value
+    return None
+
+
+def _owned(value: object, plugin: str) -> object:
+    """Findings without a plugin are credited to ``plugin``."""
+    if isinstance(value, list):
+        return [
+            Finding(f.severity, f.code, f.message, plugin)
+            if isinstance(f, Finding) and not f.plugin else f
+            for f in value
+        ]
+    return value
 
 
 def entry_points(group: str) -> list[tuple[str, str, str]]:
@@ -120,7 +220,40 @@ def _load(value: str) -> Any:
     return module
 
 
+def _workspace_from_argv(argv: list[str]) -> str | None:
+    """``--workspace``/``-w`` among the root options of a ``kam`` command line, if given."""
+    takes_value = {"--workspace", "-w", "--as-of", "--lang"}
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--":
+            return None
+        if not arg.startswith("-"):
+            return None  # the command: root options come before it
+        if arg in ("--workspace", "-w"):
+            return argv[i + 1] if i + 1 < len(argv) else None
+        if arg.startswith("--workspace="):
+            return arg.split("=", 1)[1]
+        if arg.startswith("-w") and not arg.startswith("--"):
+            return arg[2:]
+        i += 2 if arg in takes_value else 1
+    return None
+
+
+def workspace_folder(argv: list[str]) -> Path:
+    """The workspace a ``kam`` command line will open: ``--workspace``, else
+    ``KAM_HOME``, else the user data dir (as :meth:`kam.workspace.Workspace.open`)."""
+    given = _workspace_from_argv(argv) or os.environ.get("KAM_HOME")
+    if given:
+        return Path(given).expanduser()
+    from kam.workspace import default_path
+
+    return default_path()
+
+
 class Plugins:
+    """The plugin manager of one process: discovery, registries, and hook calls."""
+
     def __init__(
         self,
         *,
@@ -136,9 +269,13 @@ class Plugins:
         self.pm = pluggy.PluginManager("kam")
         self.pm.add_hookspecs(hookspecs)
         self.infos: dict[str, PluginInfo] = {}
+        self.modules: dict[str, object] = {}
         self.failures: list[str] = []
         self.warnings: list[str] = []
         self._registries: dict[str, Registry] = {}
+        self._acting_plugin = ""
+        self._isolated: list[str] = []
+        self._configured: set[Path] = set()
         if entry_points:
             self._load_entry_points()
         if self.plugins_dir:
@@ -152,19 +289,21 @@ class Plugins:
             raise KamError(message)
         self.failures.append(message)
 
-    def _add(self, name: str, module: Any, version: str, source: str) -> None:
+    def _add(self, name: str, module: object, version: str, source: str) -> None:
+        proxy = self._guarded(name, module)
         try:
-            self.pm.register(module, name=name)
+            self.pm.register(proxy, name=name)
             self.pm.check_pending()
         except Exception as exc:  # pluggy validation: misspelled hook, bad signature
-            if self.pm.is_registered(module):
-                self.pm.unregister(module)
+            if self.pm.is_registered(proxy):
+                self.pm.unregister(proxy)
             self._fail(name, exc)
             return
         hooks = sorted(
-            h.name for h in self.pm.get_hookcallers(module) or [] if h.name.startswith("kam_")
+            h.name for h in self.pm.get_hookcallers(proxy) or [] if h.name.startswith("kam_")
         )
         self.infos[name] = PluginInfo(name, version, source, hooks)
+        self.modules[name] = module
 
     def _load_entry_points(self) -> None:
         for name, value, version in entry_points("kam"):
@@ -199,13 +338,21 @@ class Plugins:
             self._add(name, module, str(getattr(module, "__version__", "-")), "file")
 
     def apply_config(self, config: dict[str, Any], base: Path) -> None:
-        """Honour a workspace's ``plugins_dir`` and ``[plugins] disabled`` settings."""
+        """Honour a workspace's ``plugins_dir`` and ``[plugins] disabled`` settings.
+
+        The CLI calls :meth:`configure` before it builds its commands, so a plugin
+        from ``plugins_dir`` adds its commands and a disabled one adds none;
+        :meth:`kam.workspace.Workspace.open` calls this again (a no-op by then).
+        """
         changed = False
-        for name in config.get("plugins", {}).get("disabled", []) or []:
+        plugins_table = config.get("plugins") or {}
+        disabled = plugins_table.get("disabled", []) if isinstance(plugins_table, dict) else []
+        for name in disabled or []:
+            self.disabled.add(str(name))
             if name in self.infos:
                 self.pm.unregister(name=name)
                 del self.infos[name]
-                self.disabled.add(name)
+                self.modules.pop(name, None)
                 changed = True
         folder = config.get("plugins_dir") or ""
         if folder and not self.plugins_dir:
@@ -215,24 +362,160 @@ class Plugins:
         if changed:
             self._registries.clear()
 
-    def register(self, module: Any, name: str, source: str = "package") -> None:
+    def configure(self, folder: Path) -> None:
+        """Read the plugin settings of the workspace at ``folder`` (its kam.toml), cheaply:
+        the file is parsed only when it mentions plugins. Unreadable or malformed files
+        are left for :meth:`kam.workspace.Workspace.open` to report."""
+        folder = Path(folder)
+        if folder in self._configured:
+            return
+        self._configured.add(folder)
+        try:
+            text = (folder / "kam.toml").read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return
+        if "plugins" not in text:
+            return
+        import tomllib
+
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError:
+            return
+        self.apply_config(data, folder)
+
+    def register(self, module: object, name: str, source: str = "package") -> None:
         """Register an object as a plugin (tests and embedding applications)."""
         self._add(name, module, str(getattr(module, "__version__", "-")), source)
         self._registries.clear()
 
+    # --- guarding each hookimpl -------------------------------------------------------
+
+    def _guarded(self, plugin: str, module: object) -> object:
+        """What pluggy registers for ``module``: its hookimpls, each through a guard."""
+        proxy = types.SimpleNamespace(__name__=plugin)
+        for attr in dir(module):
+            opts = self.pm.parse_hookimpl_opts(module, attr)
+            if opts is None:
+                continue
+            hook = opts.get("specname") or attr
+            setattr(proxy, attr, self._guard(plugin, hook, getattr(module, attr)))
+        return proxy
+
+    @contextmanager
+    def _acting(self, plugin: str) -> Iterator[None]:
+        saved, self._acting_plugin = self._acting_plugin, plugin
+        try:
+            yield
+        finally:
+            self._acting_plugin = saved
+
+    def _failed(self, plugin: str, hook: str, exc: BaseException) -> None:
+        """Record the failure of an isolated hook (registration or event)."""
+        self._isolated.append(str(PluginError(plugin, hook, exc)))
+
+    def _guard(self, plugin: str, hook: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+        """Wrap one hookimpl: name ``plugin`` in any failure, validate its result."""
+        isolated = hook in ISOLATED_HOOKS
+
+        if inspect.isgeneratorfunction(fn):
+            return self._guard_wrapper(plugin, hook, fn, isolated)
+
+        @functools.wraps(fn)
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            with self._acting(plugin):
+                try:
+                    value = fn(*args, **kwargs)
+                except Exception as exc:
+                    if isolated:
+                        self._failed(plugin, hook, exc)
+                        return None
+                    if isinstance(exc, KamError):
+                        raise  # a rule refusing on purpose, or a failure already named
+                    raise PluginError(plugin, hook, exc) from exc
+            try:
+                return _owned(check_result(hook, value), plugin)
+            except TypeError as exc:
+                raise PluginError(plugin, hook, exc) from None
+
+        return guarded
+
+    def _guard_wrapper(self, plugin: str, hook: str, fn: Callable[..., Any],
+                       isolated: bool) -> Callable[..., Any]:
+        """The guard of a ``wrapper=True`` (or old-style ``hookwrapper=True``) hookimpl:
+        a generator that steps the plugin's generator, passing on what pluggy sends and
+        throws, so the wrapper sees and may change the result as in pluggy."""
+        new_style = not getattr(fn, "kam_impl", {}).get("hookwrapper", False)
+
+        @functools.wraps(fn)
+        def guarded(*args: Any, **kwargs: Any) -> Generator[Any, Any, Any]:
+            gen = fn(*args, **kwargs)
+            sent: Any = None
+            thrown: BaseException | None = None
+            started = False
+            while True:
+                with self._acting(plugin):
+                    try:
+                        step = gen.throw(thrown) if thrown is not None else gen.send(sent)
+                    except StopIteration as stop:
+                        value = stop.value
+                        break
+                    except Exception as exc:
+                        if not isolated:
+                            if isinstance(exc, KamError):
+                                raise
+                            raise PluginError(plugin, hook, exc) from exc
+                        self._failed(plugin, hook, exc)
+                        if not started:  # failed before its yield: step aside
+                            return (yield)
+                        if thrown is not None:
+                            raise thrown from None
+                        return sent
+                started = True
+                try:
+                    sent, thrown = (yield step), None
+                except GeneratorExit:
+                    gen.close()
+                    raise
+                except BaseException as exc:
+                    sent, thrown = None, exc
+            if not new_style or isolated:
+                return value
+            return self._check_all(plugin, hook, value)
+
+        return guarded
+
+    def _check_all(self, plugin: str, hook: str, value: object) -> object:
+        """A wrapper's result for the whole call: a list of per-implementation results."""
+        if not isinstance(value, list):
+            raise PluginError(plugin, hook, f"returned {_describe(value)}, not a list of "
+                              "results (one per implementation)")
+        try:
+            return [_owned(check_result(hook, part), plugin) for part in value]
+        except TypeError as exc:
+            raise PluginError(plugin, hook, exc) from None
+
     # --- registries ---------------------------------------------------------------
 
+    def _isolated_call(self, hook: str, **kwargs: Any) -> list[str]:
+        """Call an isolated hook through pluggy; one message per failing plugin."""
+        mark = len(self._isolated)
+        getattr(self.pm.hook, hook)(**kwargs)
+        errors = self._isolated[mark:]
+        del self._isolated[mark:]
+        return errors
+
     def registry(self, hook: str, what: str) -> Registry:
-        """Run a registration hook once, per plugin, and cache the result."""
+        """Run a registration hook once and cache the result; ``register`` credits each
+        item to the plugin whose implementation is running."""
         if hook in self._registries:
             return self._registries[hook]
         reg = Registry(what)
-        caller = getattr(self.pm.hook, hook)
-        for impl in reversed(caller.get_hookimpls()):
-            try:
-                impl.function(reg.register_from(impl.plugin_name))
-            except Exception as exc:
-                self.failures.append(f"plugin {impl.plugin_name!r} failed in {hook}: {exc}")
+
+        def register(name: str, item: Any, *extra: Any, **kw: Any) -> None:
+            reg.add(self._acting_plugin, name, item, *extra, **kw)
+
+        self.failures.extend(self._isolated_call(hook, register=register))
         self.warnings.extend(reg.conflicts)
         self._registries[hook] = reg
         return reg
@@ -254,80 +537,51 @@ class Plugins:
         hook = "kam_register_fields"
         if hook not in self._registries:
             reg = Registry("custom field")
-            for impl in reversed(self.pm.hook.kam_register_fields.get_hookimpls()):
-                add = reg.register_from(impl.plugin_name)
 
-                def register(kind: str, name: str, parse: Any, label: str = "") -> None:
-                    add(f"{kind}.{name}", (parse, label))  # noqa: B023 - called right away
+            def register(kind: str, name: str, parse: Any, label: str = "") -> None:
+                reg.add(self._acting_plugin, f"{kind}.{name}", (parse, label))
 
-                try:
-                    impl.function(register)
-                except Exception as exc:
-                    self.failures.append(f"plugin {impl.plugin_name!r} failed in {hook}: {exc}")
+            self.failures.extend(self._isolated_call(hook, register=register))
+            self.warnings.extend(reg.conflicts)
             self._registries[hook] = reg
         return self._registries[hook]
 
     def register_commands(self, app: Any) -> None:
-        for impl in reversed(self.pm.hook.kam_register_commands.get_hookimpls()):
-            try:
-                impl.function(app)
-            except Exception as exc:
-                self.failures.append(
-                    f"plugin {impl.plugin_name!r} failed in kam_register_commands: {exc}"
-                )
+        """Let plugins add their commands to ``app`` (a ``typer.Typer``)."""
+        self.failures.extend(self._isolated_call("kam_register_commands", app=app))
 
     # --- rules and events ---------------------------------------------------------
 
     def rule(self, hook: str, **kwargs: Any) -> list[Finding]:
-        """Call every implementation of a rule hook; collect findings, naming the plugin.
+        """Call a rule hook through pluggy; every finding names its plugin.
 
-        A rule that raises or returns garbage blocks the change (fail closed).
+        A rule that raises, or returns something other than a list of Findings,
+        refuses the change (fail closed): one ``block`` finding naming the plugin.
         """
-        findings: list[Finding] = []
-        caller = getattr(self.pm.hook, hook)
-        for impl in reversed(caller.get_hookimpls()):
-            args = {k: kwargs[k] for k in impl.argnames}
-            try:
-                result = impl.function(**args) or []
-                for f in result:
-                    if not isinstance(f, Finding):
-                        raise TypeError(f"returned {type(f).__name__}, not a Finding")
-                    findings.append(
-                        f if f.plugin else Finding(f.severity, f.code, f.message, impl.plugin_name)
-                    )
-            except KamError:
-                raise
-            except Exception as exc:
-                findings.append(
-                    Finding(
-                        "block",
-                        "plugin_error",
-                        f"plugin {impl.plugin_name!r} failed in {hook}: {exc}",
-                        impl.plugin_name,
-                    )
-                )
-        return findings
+        try:
+            results = getattr(self.pm.hook, hook)(**kwargs)
+        except PluginError as exc:
+            return [exc.finding()]
+        try:
+            parts = self._check_all("a hook wrapper", hook, results)
+        except PluginError as exc:
+            return [exc.finding()]
+        assert isinstance(parts, list)
+        return [f for part in parts if part for f in part]
 
     def collect(self, hook: str, **kwargs: Any) -> list[Any]:
-        """Call a hook that returns lists (e.g. required approvals); flatten. Fails closed."""
-        out: list[Any] = []
-        caller = getattr(self.pm.hook, hook)
-        for impl in reversed(caller.get_hookimpls()):
-            args = {k: kwargs[k] for k in impl.argnames}
-            try:
-                out.extend(impl.function(**args) or [])
-            except Exception as exc:
-                raise RefusedError(f"plugin {impl.plugin_name!r} failed in {hook}: {exc}") from exc
-        return out
+        """Call a hook that returns lists (required approvals) through pluggy; flatten.
+
+        Fails closed: a failing implementation raises :class:`PluginError` (refused).
+        """
+        results = getattr(self.pm.hook, hook)(**kwargs)
+        parts = self._check_all("a hook wrapper", hook, results)
+        assert isinstance(parts, list)
+        return [item for part in parts if part for item in part]
 
     def event(self, hook: str, **kwargs: Any) -> list[str]:
-        """Call an event hook after commit; return one message per failing plugin."""
-        errors: list[str] = []
-        caller = getattr(self.pm.hook, hook)
-        for impl in reversed(caller.get_hookimpls()):
-            args = {k: kwargs[k] for k in impl.argnames}
-            try:
-                impl.function(**args)
-            except Exception as exc:
-                errors.append(f"plugin {impl.plugin_name!r} failed in {hook}: {exc}")
-        return errors
+        """Call an event hook through pluggy after commit; one message per failing plugin.
+
+        A failing implementation never stops the others, nor undoes the change.
+        """
+        return self._isolated_call(hook, **kwargs)
