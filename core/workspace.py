@@ -228,7 +228,28 @@ class Workspace:
             return
         self.warnings.extend(self.plugins.event(hook, ws=self, **kwargs))
 
+    def plugin_config(self, name: str) -> dict[str, Any]:
+        """A plugin's own settings: the ``[name]`` table of kam.toml (``{}`` when absent).
+
+        A plugin keeps its settings in a table named after it, e.g. ``[acme]``.
+        """
+        section = self.config.get(name)
+        return dict(section) if isinstance(section, dict) else {}
+
+    def find(
+        self,
+        kind: str,
+        where: dict[str, Any] | None = None,
+        order_by: tuple[str, ...] | list[str] = ("id",),
+        limit: int | None = None,
+    ) -> list[Record]:
+        """Records of ``kind`` matching ``where`` (``{"field": value}`` or
+        ``{"field__op": value}``, ops ``eq ne lt le gt ge in isnull``), in ``order_by``
+        (``-field`` descending), at most ``limit``."""
+        return list(self.storage.find(kind, where, order_by, limit))
+
     def get(self, kind: str, record_id: str) -> Record:
+        """The record of ``kind`` with ``record_id``; ``NotFoundError`` (exit 3) if none."""
         from kam.errors import NotFoundError
         from kam.kinds import kind_of_id
 
