@@ -1,0 +1,198 @@
+"""kam's public API: the one module plugin authors import from.
+
+Everything a plugin needs is named here; every other ``kam`` module is private and
+may change between releases (storage backends may also use the storage contract,
+``kam.storage`` and ``kam.kinds``, and test themselves with ``kam.testing``; see
+docs/hooks.md). Importing this module is light: names that need typer or the report
+building blocks load on first use.
+
+- ``hookimpl``: mark hook implementations (``@hookimpl``, ``@hookimpl(tryfirst=True)``,
+  ``@hookimpl(wrapper=True)``).
+- :class:`Workspace`: ``ws.get(kind, id)``, ``ws.find(kind, where)``,
+  ``ws.plugin_config(name)``, ``ws.config``, ``ws.today``, ``ws.actor``, ``ws.lang``,
+  ``ws.path``, ``ws.pipeline()``, ``ws.storage`` (the storage protocol).
+- Records are plain dicts (:data:`Record` and the per-kind aliases).
+- Rules return :class:`Finding` lists made with :func:`block`, :func:`warn`,
+  :func:`info`; stage models are :class:`Pipeline`/:class:`Stage`/:class:`Task`.
+- Commands: :func:`open_workspace`, :func:`emit`, :data:`FormatOpt`, :data:`AsOfOpt`.
+- Reports and formats: :class:`Report`, :class:`Table`, :class:`Chart`,
+  :class:`Series`, :func:`column_header`, :func:`cell_text`, :func:`is_numeric`,
+  :func:`neutralise`.
+- Rule helpers: :func:`fmt_money`, :func:`latest_decision`, :data:`MANAGEMENT`,
+  :data:`IMPORTANT`, :data:`KINDS`, :func:`plan_amounts`, :func:`planned_total`.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from kam import __version__, hookimpl
+from kam.errors import InputError, KamError, NotFoundError, RefusedError, StorageError
+from kam.findings import Finding, block, info, warn
+from kam.hookspecs import (
+    BuildReport,
+    ParseField,
+    Record,
+    RegisterField,
+    RegisterFormat,
+    RegisterPipeline,
+    RegisterReport,
+    RegisterStorage,
+    RenderFormat,
+    StorageFactory,
+)
+from kam.pipeline import Pipeline, Stage, Task
+from kam.plugin_manager import PluginError
+from kam.workspace import Workspace
+
+if TYPE_CHECKING:
+    import typer
+    from kam.cli.common import AsOfOpt, FormatOpt
+    from kam.kinds import KINDS
+    from kam.output import neutralise
+    from kam.reports import Chart, Report, Series, Table
+    from kam.reports.labels import column_header, is_numeric
+    from kam.reports.labels import shown as cell_text
+    from kam.services.approvals import IMPORTANT, MANAGEMENT, latest_decision
+    from kam.services.contract_plan import planned_total
+    from kam.services.contract_plan import split as plan_amounts
+    from kam.values import fmt_money
+
+# Records: plain dicts at run time, with the JSON keys of the CLI (docs/json.md);
+# money is ``decimal.Decimal``, dates are ``datetime.date``.
+Customer = Record
+Contact = Record
+Lead = Record
+Opportunity = Record
+Activity = Record
+Contract = Record
+Receivable = Record
+Payment = Record
+Invoice = Record
+Event = Record
+
+#: public name → (private module, attribute): loaded on first use, keeping import light
+_LAZY: dict[str, tuple[str, str]] = {
+    "FormatOpt": ("kam.cli.common", "FormatOpt"),
+    "AsOfOpt": ("kam.cli.common", "AsOfOpt"),
+    "Report": ("kam.reports", "Report"),
+    "Table": ("kam.reports", "Table"),
+    "Chart": ("kam.reports", "Chart"),
+    "Series": ("kam.reports", "Series"),
+    "column_header": ("kam.reports.labels", "column_header"),
+    "cell_text": ("kam.reports.labels", "shown"),
+    "is_numeric": ("kam.reports.labels", "is_numeric"),
+    "neutralise": ("kam.output", "neutralise"),
+    "fmt_money": ("kam.values", "fmt_money"),
+    "latest_decision": ("kam.services.approvals", "latest_decision"),
+    "MANAGEMENT": ("kam.services.approvals", "MANAGEMENT"),
+    "IMPORTANT": ("kam.services.approvals", "IMPORTANT"),
+    "KINDS": ("kam.kinds", "KINDS"),
+    "plan_amounts": ("kam.services.contract_plan", "split"),
+    "planned_total": ("kam.services.contract_plan", "planned_total"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        module, attr = _LAZY[name]
+        value = getattr(importlib.import_module(module), attr)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'kam.api' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
+
+def open_workspace(ctx: typer.Context, as_of: str | None = None) -> Workspace:
+    """The workspace of a plugin command, honouring the global ``--workspace``,
+    ``--as-of`` and ``--lang`` (and ``KAM_HOME``, ``KAM_TODAY``, ``KAM_LANG``).
+
+    Opened once per command and closed by kam (which also prints ``ws.warnings``);
+    pass the command's own ``--as-of`` (:data:`AsOfOpt`) as ``as_of``.
+    """
+    from kam.cli.common import open_ws
+
+    ws: Workspace = open_ws(ctx, as_of)
+    return ws
+
+
+def emit(ctx: typer.Context, data: Any, fmt: str = "table",
+         columns: list[str] | None = None) -> None:
+    """Print ``data`` (a record, a list of records or a mapping) as kam prints its own
+    results: ``fmt`` is ``table``, ``json`` or ``csv`` (:data:`FormatOpt`); ``columns``
+    picks and orders the table/CSV columns (JSON always has every key). A bad
+    ``fmt`` is an :class:`InputError` (exit 2)."""
+    from kam.cli.common import emit as _emit
+
+    _emit(ctx, data, fmt, columns)
+
+
+__all__ = [
+    # plugins
+    "hookimpl",
+    "__version__",
+    "PluginError",
+    # the workspace and records
+    "Workspace",
+    "Record",
+    "Customer",
+    "Contact",
+    "Lead",
+    "Opportunity",
+    "Activity",
+    "Contract",
+    "Receivable",
+    "Payment",
+    "Invoice",
+    "Event",
+    "KINDS",
+    # rules
+    "Finding",
+    "block",
+    "warn",
+    "info",
+    "fmt_money",
+    "latest_decision",
+    "MANAGEMENT",
+    "IMPORTANT",
+    "plan_amounts",
+    "planned_total",
+    # stage models
+    "Pipeline",
+    "Stage",
+    "Task",
+    # errors a plugin may raise or catch
+    "KamError",
+    "RefusedError",
+    "InputError",
+    "NotFoundError",
+    "StorageError",
+    # register callbacks (for type annotations)
+    "RegisterStorage",
+    "StorageFactory",
+    "RegisterFormat",
+    "RenderFormat",
+    "RegisterReport",
+    "BuildReport",
+    "RegisterPipeline",
+    "RegisterField",
+    "ParseField",
+    # commands
+    "open_workspace",
+    "emit",
+    "FormatOpt",
+    "AsOfOpt",
+    # reports and formats
+    "Report",
+    "Table",
+    "Chart",
+    "Series",
+    "column_header",
+    "cell_text",
+    "is_numeric",
+    "neutralise",
+]
