@@ -42,15 +42,14 @@ from kam.hookspecs import (
     RenderFormat,
     StorageFactory,
 )
-from kam.pipeline import Pipeline, Stage, Task
 from kam.plugin_manager import PluginError
-from kam.workspace import Workspace
 
 if TYPE_CHECKING:
     import typer
     from kam.cli.common import AsOfOpt, FormatOpt
     from kam.kinds import KINDS
     from kam.output import neutralise
+    from kam.pipeline import Pipeline, Stage, Task
     from kam.reports import Chart, Report, Series, Table
     from kam.reports.labels import column_header, is_numeric
     from kam.reports.labels import shown as cell_text
@@ -58,6 +57,7 @@ if TYPE_CHECKING:
     from kam.services.contract_plan import planned_total
     from kam.services.contract_plan import split as plan_amounts
     from kam.values import fmt_money
+    from kam.workspace import Workspace
 
 # Records: plain dicts at run time, with the JSON keys of the CLI (docs/json.md);
 # money is ``decimal.Decimal``, dates are ``datetime.date``.
@@ -74,6 +74,10 @@ Event = Record
 
 #: public name → (private module, attribute): loaded on first use, keeping import light
 _LAZY: dict[str, tuple[str, str]] = {
+    "Workspace": ("kam.workspace", "Workspace"),
+    "Pipeline": ("kam.pipeline", "Pipeline"),
+    "Stage": ("kam.pipeline", "Stage"),
+    "Task": ("kam.pipeline", "Task"),
     "FormatOpt": ("kam.cli.common", "FormatOpt"),
     "AsOfOpt": ("kam.cli.common", "AsOfOpt"),
     "Report": ("kam.reports", "Report"),

@@ -246,9 +246,22 @@ def workspace_folder(argv: list[str]) -> Path:
     given = _workspace_from_argv(argv) or os.environ.get("KAM_HOME")
     if given:
         return Path(given).expanduser()
-    from kam.workspace import default_path
-
     return default_path()
+
+
+def default_path() -> Path:
+    """``KAM_HOME``, else the platform's user data dir: the same answer as
+    :func:`kam.workspace.default_path` (a test holds them equal), here so that start-up
+    does not import the workspace module."""
+    if os.environ.get("KAM_HOME"):
+        return Path(os.environ["KAM_HOME"]).expanduser()
+    if sys.platform == "win32":
+        base = Path(os.environ.get("APPDATA", Path.home() / "AppData" / "Roaming"))
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Application Support"
+    else:
+        base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return base / "kam"
 
 
 class Plugins:

@@ -36,6 +36,43 @@ class KamGroup(TyperGroup):
     and loads the noun sub-apps lazily."""
 
     lazy: dict[str, tuple[str, str]] = {}
+    plugins: Any = None
+
+    def main(self, args: Any = None, *rest: Any, **kwargs: Any) -> Any:
+        """Before the command line is parsed: read the workspace's plugin settings
+        (kam.toml ``plugins_dir``, ``[plugins] disabled``), then let the plugins add
+        their commands, so a plugin from ``plugins_dir`` has its commands and a
+        disabled one has none."""
+        argv = list(sys.argv[1:] if args is None else args)
+        self._add_plugin_commands(argv)
+        return super().main(args, *rest, **kwargs)
+
+    def _add_plugin_commands(self, argv: list[str]) -> None:
+        pm = self.plugins
+        if pm is None or getattr(self, "_plugin_commands", False):
+            return
+        self._plugin_commands = True
+        from kam.plugin_manager import workspace_folder
+
+        try:
+            pm.configure(workspace_folder(argv))
+        except Exception:  # noqa: S110 - Workspace.open reports a broken workspace
+            pass
+        scratch = typer.Typer(rich_markup_mode=None, add_completion=False)
+        pm.register_commands(scratch)
+        if not (scratch.registered_commands or scratch.registered_groups):
+            return
+
+        @scratch.callback()
+        def _plugins() -> None:  # makes the scratch app a group, even with one command
+            pass
+
+        group = typer.main.get_command(scratch)
+        for name, command in getattr(group, "commands", {}).items():
+            if name in self.commands or name in self.lazy:
+                pm.failures.append(f"plugin command {name!r} ignored: kam has its own")
+                continue
+            self.add_command(command, name)
 
     def list_commands(self, ctx: Any) -> list[str]:
         return sorted(set(super().list_commands(ctx)) | set(self.lazy))
@@ -129,13 +166,14 @@ def _print_version(value: bool) -> None:
 
 
 def make_app(plugins: Any = None) -> typer.Typer:
-    """Build a fresh app: sub-apps, global options, and the plugins' commands."""
+    """Build a fresh app: sub-apps and global options; the plugins' commands join when
+    it runs (after the workspace's kam.toml plugin settings are read)."""
     from kam.cli import admin, check, data, today
     from kam.cli.common import State
     from kam.plugin_manager import Plugins
 
     pm = plugins if plugins is not None else Plugins()
-    group = type("KamApp", (KamGroup,), {"lazy": dict(SUBAPPS)})
+    group = type("KamApp", (KamGroup,), {"lazy": dict(SUBAPPS), "plugins": pm})
     app = typer.Typer(
         cls=group,
         rich_markup_mode=None,
@@ -165,7 +203,8 @@ def make_app(plugins: Any = None) -> typer.Typer:
 
     for module in (admin, check, data, today):
         module.register(app)
-    pm.register_commands(app)
+    # the plugins' commands are added by KamGroup.main, once the workspace's plugin
+    # settings are known
     return app
 
 
