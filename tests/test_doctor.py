@@ -147,7 +147,7 @@ def test_contract_money_invariants(kam: Kam) -> None:
                 "--change-cost", "按人天", "--service-end", "2027-12-31")
     kam.ok("contract", "review", co)
     kam.ok("contract", "approve", co, "--by", "经理", env={"KAM_USER": "经理"})
-    kam.ok("contract", "sign", co, "--date", "2026-03-01")
+    kam.ok("contract", "sign", co, "--date", "2026-03-01", "--force", "--reason", "框架协议")
     kam.ok("pay", "record", co, "300")
     assert _problems(kam) == []
     ws = kam.workspace()

@@ -22,7 +22,8 @@ def test_today_lists_next_steps_receivables_and_stalled(kam: Kam) -> None:
                 "--change-cost", "按人天", "--service-end", "2027-01-31")
     kam.ok("contract", "review", co)
     kam.ok("contract", "approve", co, "--by", "经理", env={"KAM_USER": "经理"})
-    kam.ok("contract", "sign", co, "--date", "2026-02-20")  # down payment due 2026-02-25
+    kam.ok("contract", "sign", co, "--date", "2026-02-20", "--force", "--reason", "框架协议")
+    # down payment due 2026-02-25
 
     data = kam.json("today", "--as-of", "2026-03-02")
     tables = data["tables"]

@@ -49,7 +49,14 @@ def test_kam_home_and_as_of_env(tmp_path: Path) -> None:
     r = subprocess.run([*run, "customer", "add", "Acme", "--format", "json"], env=env,
                        capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
-    assert json.loads(r.stdout)["created_at"].startswith("2026-01-15T")
+    # two clocks: KAM_TODAY is the business date, the record time is the wall clock's
+    import datetime as dt
+
+    created = dt.date.fromisoformat(json.loads(r.stdout)["created_at"][:10])
+    assert abs((created - dt.datetime.now(dt.UTC).date()).days) <= 1
+    r = subprocess.run([*run, "opp", "add", "CU1", "x", "--amount", "1", "--format", "json"],
+                       env=env, capture_output=True, text=True)
+    assert json.loads(r.stdout)["stage_entered_at"] == "2026-01-15"
 
 
 def test_help_imports_no_storage_tabulate_reports_or_models(tmp_path: Path) -> None:

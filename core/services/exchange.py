@@ -292,6 +292,8 @@ def _records(path: Path, k: Kind, text: str, rows: int,
                     record[name] = decode(ftype, text_, neutralised)
                 except ValueError as exc:
                     raise InputError(f"{path} row {n}, column {name}: {exc}") from None
+            if k.name == "event":
+                _check_event_cells(path, n, record)
             rid = record.get("id")
             if not rid or not rid.startswith(k.prefix) or not rid[len(k.prefix):].isdigit():
                 raise InputError(f"{path} row {n}, column id: {rid!r} is not a {k.name} id")
@@ -301,6 +303,17 @@ def _records(path: Path, k: Kind, text: str, rows: int,
         raise InputError(f"{path} row {n + 1}: {exc}") from None
     if count != rows:
         raise InputError(f"{path}: {count} rows, the manifest says {rows}")
+
+
+def _check_event_cells(path: Path, n: int, record: dict[str, Any]) -> None:
+    """The event log's json cells have one shape each: refs a list of ids, payload an
+    object; anything else would break history, doctor and export later."""
+    refs, payload = record.get("refs"), record.get("payload")
+    if refs is not None and not (isinstance(refs, list)
+                                 and all(isinstance(r, str) for r in refs)):
+        raise InputError(f"{path} row {n}, column refs: {refs!r} is not a list of ids")
+    if payload is not None and not isinstance(payload, dict):
+        raise InputError(f"{path} row {n}, column payload: {payload!r} is not an object")
 
 
 def _kind_order() -> list[Kind]:

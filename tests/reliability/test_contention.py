@@ -33,7 +33,7 @@ def _world(path: Path, backend: str) -> tuple[str, str]:
         contracts.review(ws, co)
         ws.actor = "经理"  # the approver, not the owner
         contracts.approve(ws, co, "经理")
-        contracts.sign(ws, co, "2026-03-01")
+        contracts.sign(ws, co, "2026-03-01", force=True, reason="框架协议")
     finally:
         ws.close()
     return co, opp
