@@ -69,7 +69,7 @@ class RegisterFormat(Protocol):
 class BuildReport(Protocol):
     """Builds a report from the workspace and the report command's filters."""
 
-    def __call__(self, ws: Workspace, /, **options: Any) -> Report: ...
+    def __call__(self, ws: Workspace, **options: Any) -> Report: ...
 
 
 class RegisterReport(Protocol):

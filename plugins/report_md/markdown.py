@@ -10,9 +10,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from kam.output import neutralise
-from kam.reports import Chart, Report, Table
-from kam.reports.labels import column_header, is_numeric, shown
+from kam.api import Chart, Report, Table, column_header, is_numeric, neutralise
+from kam.api import cell_text as shown
 
 
 def escape(text: str) -> str:

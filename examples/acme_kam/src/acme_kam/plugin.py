@@ -1,16 +1,29 @@
-"""Acme's hooks. Only ``kam`` public API is used: hookimpl, findings, the pipeline and
-report dataclasses, and the workspace passed in."""
+"""Acme's hooks. Only kam's public API, ``kam.api``, is used: hookimpl, findings, the
+pipeline and report dataclasses, and the workspace passed in."""
 
 from __future__ import annotations
 
 import json
 import re
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kam import hookimpl
-from kam.findings import block, warn
-from kam.pipeline import Pipeline, Stage, Task
+from kam.api import Pipeline, Stage, Task, block, hookimpl, warn
+
+if TYPE_CHECKING:  # names only for annotations: they load nothing at run time
+    from kam.api import (
+        Contract,
+        Customer,
+        Event,
+        Finding,
+        Lead,
+        Opportunity,
+        RegisterField,
+        RegisterPipeline,
+        RegisterReport,
+        Report,
+        Workspace,
+    )
 
 __version__ = "1.0.0"
 
@@ -41,17 +54,17 @@ ACME_FIVE = Pipeline(
 SAP_NO = re.compile(r"^P\d{8}$")
 
 
-def _settings(ws: Any) -> dict[str, Any]:
-    return ws.config.get("acme", {})
+def _settings(ws: Workspace) -> dict[str, Any]:
+    return ws.plugin_config("acme")
 
 
 @hookimpl
-def kam_register_pipelines(register: Any) -> None:
+def kam_register_pipelines(register: RegisterPipeline) -> None:
     register(ACME_FIVE.key, ACME_FIVE)
 
 
 @hookimpl
-def kam_register_fields(register: Any) -> None:
+def kam_register_fields(register: RegisterField) -> None:
     def credit_days(text: str) -> int:
         value = int(text)
         if not 0 <= value <= 365:
@@ -68,11 +81,11 @@ def kam_register_fields(register: Any) -> None:
 
 
 @hookimpl(tryfirst=True)
-def kam_stage_exit(ws: Any, opportunity: dict, pipeline: Any, stage: str,
-                   target: str) -> list:
+def kam_stage_exit(ws: Workspace, opportunity: Opportunity, pipeline: Pipeline,
+                   stage: str, target: str) -> list[Finding]:
     if pipeline.key != "six_stage":
         return []
-    found = []
+    found: list[Finding] = []
     if stage == "initiation" and not (opportunity.get("fields") or {}).get("sap_project_no"):
         found.append(block("acme_sap", "Acme: no SAP project number "
                            "(--field sap_project_no=P12345678)"))
@@ -85,7 +98,7 @@ def kam_stage_exit(ws: Any, opportunity: dict, pipeline: Any, stage: str,
 
 
 @hookimpl(tryfirst=True)
-def kam_qualify_lead(ws: Any, lead: dict, customer: dict) -> list:
+def kam_qualify_lead(ws: Workspace, lead: Lead, customer: Customer) -> list[Finding]:
     open_flags = [f for f in customer.get("flags") or []
                   if f.get("type") == "low_credit" and not f.get("decision")]
     if open_flags:
@@ -96,18 +109,18 @@ def kam_qualify_lead(ws: Any, lead: dict, customer: dict) -> list:
 
 
 @hookimpl
-def kam_required_approvals(ws: Any, contract: dict) -> list:
+def kam_required_approvals(ws: Workspace, contract: Contract) -> list[str]:
     limit = Decimal(str(_settings(ws).get("legal_review_above", 5_000_000)))
     return ["legal"] if (contract.get("amount") or 0) > limit else []
 
 
 @hookimpl
-def kam_register_reports(register: Any) -> None:
+def kam_register_reports(register: RegisterReport) -> None:
     register("acme-big-deals", big_deals, "Acme: open deals of at least 1,000,000")
 
 
-def big_deals(ws: Any, **_: Any) -> Any:
-    from kam.reports import Report, Table
+def big_deals(ws: Workspace, **_: Any) -> Report:
+    from kam.api import Table
 
     rows = [
         {"id": o["id"], "title": o["title"], "stage": o["stage"], "owner": o["owner"],
@@ -120,7 +133,7 @@ def big_deals(ws: Any, **_: Any) -> Any:
 
 
 @hookimpl
-def kam_contract_event(ws: Any, contract: dict, action: str, event: dict) -> None:
+def kam_contract_event(ws: Workspace, contract: Contract, action: str, event: Event) -> None:
     if action != "signed":
         return
     line = {"event": event["id"], "contract": contract["id"], "number": contract.get("number"),
