@@ -120,7 +120,7 @@ def kam_register_reports(register: RegisterReport) -> None:
 
 
 def big_deals(ws: Workspace, **_: Any) -> Report:
-    from kam.api import Table
+    from kam.api import Report, Table
 
     rows = [
         {"id": o["id"], "title": o["title"], "stage": o["stage"], "owner": o["owner"],
