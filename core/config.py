@@ -29,6 +29,8 @@ DEFAULTS: dict[str, Any] = {
         "margin_floor": 10,
         # a forced advance multiplies the stage's default probability by (100 - this) %
         "force_penalty": 50,
+        # delivery waits while a down payment is overdue (款到发货), unless --force --reason
+        "hold_delivery_until_advance": True,
     },
 }
 

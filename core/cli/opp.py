@@ -89,7 +89,7 @@ def show(ctx: typer.Context, opp_id: str, as_of: str = AsOfOpt, fmt: str = Forma
         req = " (required)" if item["required"] else ""
         typer.echo(f"  [{mark}] {item['task']}  {item['label']}{req}")
     if card["gate"]:
-        typer.echo(f"to leave {opp['stage']} the gate still needs:")
+        typer.echo(f"to leave {card['stage_label']} the gate still needs:")
         for f in card["gate"]:
             typer.echo(f"  - {f['message']}")
     elif card["next_stage"]:
