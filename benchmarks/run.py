@@ -341,6 +341,44 @@ class Bench:
                              f"≤ {ms(scaled)}", ms(k), k <= scaled,
                              "100 ms × (python here / python there)"))
 
+    # --- against an earlier revision ---------------------------------------------------
+
+    def baseline(self, rev: str, size: str) -> None:
+        """`kam --help` and `kam opp list --limit 50` of this tree beside ``rev``'s, run
+        alternately in the same way (``python -m kam`` over a tree with the installed
+        layout), so a start-up regression shows as a ratio, not as machine noise."""
+        self.say(f"start-up against {rev}…")
+        repo = HERE.parent
+        trees = {"this tree": _layout(repo, self.root / "layout-current")}
+        source = self.root / f"source-{rev.replace('/', '_')}"
+        if source.exists():
+            shutil.rmtree(source)
+        source.mkdir(parents=True)
+        archive = subprocess.run(["git", "-C", str(repo), "archive", rev, "core", "plugins"],
+                                 capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(source)], input=archive, check=True)
+        trees[rev] = _layout(source, self.root / f"layout-{rev.replace('/', '_')}")
+        ws = self.workspace(size)
+        rows = []
+        for label, args in (("kam --help", ["--help"]),
+                            (f"kam opp list --limit 50 ({size})",
+                             ["opp", "list", "--limit", "50"])):
+            cmds = {name: [sys.executable, "-m", "kam", *args] for name in trees}
+            samples: dict[str, Sample] = {name: Sample() for name in trees}
+            for _ in range(self.runs(True) * 2):  # interleaved: this tree, rev, this tree…
+                for name, cmd in cmds.items():
+                    env = child_env(ws, self.root) | {"PYTHONPATH": str(trees[name])}
+                    seconds, _code, rss, _out = run_once(cmd, env)
+                    samples[name].seconds.append(seconds)
+                    samples[name].rss_kb.append(rss)
+            now, then = samples["this tree"].median, samples[rev].median
+            ratio = now / then
+            rows.append([label, ms(now), ms(then), f"{ratio:.3f}"])
+            self.bars.append(Bar(f"{label} against {rev}", "≤ 1.05×", f"{ratio:.3f}×",
+                                 ratio <= 1.05, "medians of interleaved runs"))
+        self.tables.append((f"Start-up against {rev}", ["command", "this tree", rev,
+                                                        "ratio"], rows))
+
     # --- everyday commands and mutations on large ---------------------------------------
 
     def everyday(self, size: str, ws: Path) -> None:
@@ -546,6 +584,18 @@ class Bench:
         return "\n".join(out) + "\n"
 
 
+def _layout(source: Path, target: Path) -> Path:
+    """A folder where ``kam`` is ``source``'s core/ and ``kam.plugins`` its plugins/ (as
+    installed), built of symlinks; put it first on PYTHONPATH to run that tree."""
+    if target.exists():
+        shutil.rmtree(target)
+    (target / "kam").mkdir(parents=True)
+    for entry in (source / "core").iterdir():
+        (target / "kam" / entry.name).symlink_to(entry)
+    (target / "kam" / "plugins").symlink_to(source / "plugins")
+    return target
+
+
 def ms(seconds: float) -> str:
     return f"{seconds * 1000:.0f} ms" if seconds < 10 else f"{seconds:.1f} s"
 
@@ -565,6 +615,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="judge time bars scaled by this machine's python start-up")
     parser.add_argument("--notes", default=str(HERE / "NOTES.md"),
                         help="a Markdown file appended to the output (findings, fixes)")
+    parser.add_argument("--baseline", default="",
+                        help="a git revision: measure start-up and a 50-row list against it "
+                        "side by side (e.g. --baseline v0.1.0 --sizes tiny --skip all)")
     parser.add_argument("--output", default=str(HERE.parent / "BENCHMARKS.md"),
                         help="file to write, or - for stdout")
     args = parser.parse_args(argv)
@@ -573,6 +626,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.quick:
         skip.add("import")
     bench = Bench(args)
+    if args.baseline:
+        bench.baseline(args.baseline, args.sizes[0] if args.sizes else "tiny")
+    if "all" in skip:
+        skip |= {"startup", "everyday", "reports", "import", "csv"}
+        args.sizes = []
     if "startup" not in skip:
         bench.startup()
     for size in args.sizes:
