@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kam import hookimpl
+from kam.api import hookimpl
 
 __version__ = "0.1.0"
 

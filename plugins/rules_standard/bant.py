@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kam.findings import Finding, block
+from kam.api import Finding, block
 
 
 def bant_missing(record: dict, ws: Any) -> list[Finding]:

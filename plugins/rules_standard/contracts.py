@@ -24,8 +24,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from kam import values
-from kam.findings import Finding, block, info, warn
+from kam.api import Finding, block, fmt_money, info, warn
 
 HUNDRED = Decimal(100)
 APPROVAL_DEFAULTS: dict[str, Any] = {
@@ -50,15 +49,15 @@ def _pct(part: Decimal, whole: Decimal) -> Decimal:
 
 
 def _money(value: Decimal) -> str:
-    return values.fmt_money(value.quantize(Decimal("0.01")))
+    return fmt_money(value.quantize(Decimal("0.01")))
 
 
 def review(ws: Any, contract: dict, milestones: list) -> list[Finding]:
     """The standard findings. Every share and amount they show comes from one split of
     the plan (:func:`kam.services.contract_plan.split`: what signing would create), or
     from the stored milestones once signed, so the findings never contradict each other."""
-    from kam.errors import InputError
-    from kam.services.contract_plan import planned_total, split
+    from kam.api import InputError, planned_total
+    from kam.api import plan_amounts as split
 
     cfg = ws.config.get("contracts", {}) or {}
     amount: Decimal = contract["amount"]
@@ -84,8 +83,8 @@ def review(ws: Any, contract: dict, milestones: list) -> list[Finding]:
                 f"{_money(last['amount'])} ({_pct(last['amount'], amount)}%)"))
     held = sum((m["amount"] for m in milestones), Decimal("0.00"))
     if milestones and held != amount:
-        out.append(block("milestones_sum", f"milestones add up to {values.fmt_money(held)}, "
-                         f"not the contract amount {values.fmt_money(amount)}"))
+        out.append(block("milestones_sum", f"milestones add up to {fmt_money(held)}, "
+                         f"not the contract amount {fmt_money(amount)}"))
     down = sum((m["amount"] for m in milestones if m["kind"] == "down_payment"), Decimal(0))
     floor = _number(cfg.get("min_down_payment", 20), "contracts.min_down_payment") or 0
     if down == 0:
@@ -112,8 +111,8 @@ def review(ws: Any, contract: dict, milestones: list) -> list[Finding]:
         subject = sum((Decimal(x["total"]) for x in lines), Decimal("0.00"))
         if subject != amount:
             out.append(info("lines_total", f"subject lines add up to "
-                            f"{values.fmt_money(subject)}, the contract amount is "
-                            f"{values.fmt_money(amount)}"))
+                            f"{fmt_money(subject)}, the contract amount is "
+                            f"{fmt_money(amount)}"))
     return out
 
 

@@ -11,10 +11,8 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from kam.findings import Finding, block
-from kam.kinds import KINDS
+from kam.api import IMPORTANT, KINDS, MANAGEMENT, Finding, block, latest_decision
 from kam.plugins.rules_standard.bant import bant_missing
-from kam.services.approvals import IMPORTANT, MANAGEMENT, latest_decision
 
 Gate = Callable[[Any, dict, Any], list[Finding]]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kam.pipeline import Pipeline, Stage, Task
+from kam.api import Pipeline, Stage, Task
 
 SIX_STAGE = Pipeline(
     key="six_stage",
