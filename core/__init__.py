@@ -1,6 +1,7 @@
 """kam — key-account (大客户) B2B sales from the first lead to the last payment.
 
-Plugins write ``from kam import hookimpl``.
+Plugins import from :mod:`kam.api`, the one public module (``from kam.api import
+hookimpl``); ``kam.hookimpl`` is the same marker.
 """
 
 from pluggy import HookimplMarker

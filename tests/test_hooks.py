@@ -14,8 +14,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 RECORDER = '''
 import json
-from kam import hookimpl
-from kam.pipeline import Pipeline, Stage
+from kam.api import hookimpl
+from kam.api import Pipeline, Stage
 
 LOG = []
 
@@ -37,7 +37,7 @@ def kam_event_committed(ws, event):
 
 @hookimpl(tryfirst=True)
 def kam_qualify_lead(ws, lead, customer):
-    from kam.findings import block, warn
+    from kam.api import block, warn
     if customer.get("grade") == "D":
         return [block("grade_d", "D-grade customers are not qualified")]
     return [warn("note", "checked by acme")]

@@ -9,8 +9,8 @@ import pytest
 from conftest import Kam
 
 MIN_AMOUNT_RULE = '''
-from kam import hookimpl
-from kam.findings import block
+from kam.api import hookimpl
+from kam.api import block
 
 __version__ = "1.2"
 
@@ -24,7 +24,7 @@ def kam_stage_exit(ws, opportunity, pipeline, stage, target):
 RAISES_ON_IMPORT = "raise RuntimeError('boom at import')\n"
 
 RULE_RAISES = '''
-from kam import hookimpl
+from kam.api import hookimpl
 
 @hookimpl
 def kam_stage_exit(ws, opportunity, pipeline, stage, target):
@@ -32,7 +32,7 @@ def kam_stage_exit(ws, opportunity, pipeline, stage, target):
 '''
 
 EVENT_RAISES = '''
-from kam import hookimpl
+from kam.api import hookimpl
 
 @hookimpl
 def kam_event_committed(ws, event):
@@ -40,7 +40,7 @@ def kam_event_committed(ws, event):
 '''
 
 MISSPELLED = '''
-from kam import hookimpl
+from kam.api import hookimpl
 
 @hookimpl
 def kam_stage_exitt(ws, opportunity):
@@ -131,7 +131,7 @@ def test_strict_mode_makes_a_broken_plugin_fatal(kam: Kam, tmp_path: Path) -> No
 
 def test_registered_custom_field_validates(kam: Kam, tmp_path: Path) -> None:
     folder = _plugin_dir(tmp_path, fields='''
-from kam import hookimpl
+from kam.api import hookimpl
 
 def credit_days(text):
     value = int(text)

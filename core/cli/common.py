@@ -8,7 +8,9 @@ from typing import Any
 import typer
 
 FormatOpt = typer.Option("table", "--format", "-f", help="table, json or csv.")
+"""``--format``/``-f`` of a command (public as ``kam.api.FormatOpt``): pass it to emit."""
 AsOfOpt = typer.Option(None, "--as-of", help="Fix 'today' (YYYY-MM-DD).")
+"""A command's own ``--as-of`` (public as ``kam.api.AsOfOpt``): pass it to open_ws."""
 QuietOpt = typer.Option(False, "--quiet", "-q", help="Print only the new id.")
 LimitOpt = typer.Option(None, "--limit", "-n", min=0, help="At most this many rows.")
 
