@@ -28,6 +28,13 @@ class Kind:
     def field(self, name: str) -> Field | None:
         return next((f for f in self.fields if f.name == name), None)
 
+    def type_of(self, name: str) -> str:
+        """The type of a field known to exist (``KeyError`` names one that does not)."""
+        found = self.field(name)
+        if found is None:
+            raise KeyError(f"{self.name} has no field {name!r}")
+        return found.type
+
     @property
     def names(self) -> tuple[str, ...]:
         return tuple(f.name for f in self.fields)

@@ -56,7 +56,8 @@ def build(ws: Any, owner: str | None = None, customer: str | None = None,
         if deal is not None:
             deal[0] = d
             deal[1] = deal[1] + 1 if act.get("outcome") == "continuance" else 0
-    rows = [{"owner": o, "week": w, **counts} for (o, w), counts in sorted(weekly.items())]
+    rows: list[dict[str, Any]] = [{"owner": o, "week": w, **counts}
+                                  for (o, w), counts in sorted(weekly.items())]
     totals = []
     for o in sorted({r["owner"] for r in rows}):
         mine = [r for r in rows if r["owner"] == o]

@@ -3,6 +3,7 @@ customer (客户计划). Read-only views of one record and what hangs off it."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from kam.errors import InputError
@@ -180,7 +181,8 @@ def account(ws: Any, record_id: str | None = None, **_: Any) -> Report:
                                      ACCOUNT_FIELDS))
     report.tables.append(_contacts(ws, cu["id"], "contacts",
                                    tr(ws, "联系人（按层级与角色）", "Contacts by level and role")))
-    deals, totals = [], {}
+    deals: list[dict[str, Any]] = []
+    totals: dict[str, Decimal] = {}
     try:
         stages = stage_display(ws, ws.pipeline())
     except Exception:

@@ -99,10 +99,9 @@ def aging(ws: Any, owner: str | None = None, customer: str | None = None,
             continue
         name = bucket_of(view["days_overdue"], ends, names)
         cur = view["currency"] or ""
-        for table, key in ((by_customer, (rec["customer_id"], cur)),
-                           (by_owner, (owners[rec["contract_id"]], cur)),
-                           (by_currency, cur)):
-            cell = table.setdefault(key, {n: ZERO for n in [*names, "total"]})
+        for cell in (by_customer.setdefault((rec["customer_id"], cur), _zeros(names)),
+                     by_owner.setdefault((owners[rec["contract_id"]], cur), _zeros(names)),
+                     by_currency.setdefault(cur, _zeros(names))):
             cell[name] += view["outstanding"]
             cell["total"] += view["outstanding"]
     customers = _names(ws, {c for c, _ in by_customer})
@@ -130,6 +129,10 @@ def aging(ws: Any, owner: str | None = None, customer: str | None = None,
     return report
 
 
+def _zeros(names: list[str]) -> dict[str, Decimal]:
+    return {n: ZERO for n in [*names, "total"]}
+
+
 def _contract_owners(ws: Any, owner: str | None) -> dict[str, str]:
     where = {"owner": owner} if owner else {}
     return {c["id"]: c.get("owner") or "" for c in scan(ws, "contract", ("id", "owner"), where,
@@ -152,7 +155,8 @@ def _names(ws: Any, ids: set[str]) -> dict[str, str]:
 
 def _grouped(ws: Any, where: dict[str, Any]) -> Iterator[tuple[str, list[dict[str, Any]]]]:
     """Receivables grouped by contract (one contract's milestones at a time)."""
-    current, group = None, []
+    current = ""
+    group: list[dict[str, Any]] = []
     for rec in scan(ws, "receivable", RECEIVABLE_FIELDS, where, order_by=("contract_id", "seq")):
         if rec["contract_id"] != current and group:
             yield current, group
@@ -183,7 +187,7 @@ def battle_map(ws: Any, owner: str | None = None, customer: str | None = None,
                       {"date__ge": today - dt.timedelta(days=days), "date__le": today})
     kinds = vocab_display(ws, "milestone_kind")
     states = vocab_display(ws, "receivable_state")
-    rows = []
+    rows: list[dict[str, Any]] = []
     for cid, group in _grouped(ws, {}):
         c = contracts.get(cid)
         if c is None:

@@ -109,12 +109,12 @@ def build(ws: Any, owner: str | None = None, currency: str | None = None,
     totals = []
     for cur in sorted({r["currency"] for r in rows}):
         mine = [r for r in rows if r["currency"] == cur]
-        t: dict[str, Any] = {"period": "total", "currency": cur}
+        total: dict[str, Any] = {"period": "total", "currency": cur}
         for key in (*CATEGORIES, "closed", "weighted", "open_amount"):
-            t[key] = sum((r[key] for r in mine), ZERO)
+            total[key] = sum((r[key] for r in mine), ZERO)
         targets = [r["target"] for r in mine if r["target"] is not None]
-        t["target"] = sum(targets, ZERO) if targets else None
-        totals.append(t | _coverage(t, threshold))
+        total["target"] = sum(targets, ZERO) if targets else None
+        totals.append(total | _coverage(total, threshold))
     report = new_report(ws, "forecast", "销售预测", "Forecast", by=by,
                         coverage_threshold=threshold)
     columns = ["period", "currency", "pipeline", "best_case", "commit", "closed", "weighted"]

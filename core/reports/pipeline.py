@@ -57,10 +57,11 @@ def build(ws: Any, owner: str | None = None, currency: str | None = None,
     for pipe, stages in groups:
         for stage_key, probability, _label in stages:
             for cur in currencies:
-                c = cells.get((pipe, stage_key, cur))
-                if c is None:
+                found = cells.get((pipe, stage_key, cur))
+                if found is None:
                     continue
-                row = {"stage": stage_key, "probability": probability, "currency": cur, **c}
+                row = {"stage": stage_key, "probability": probability, "currency": cur,
+                       **found}
                 if others:
                     row = {"pipeline": pipe, **row}
                 rows.append(row)
@@ -79,10 +80,10 @@ def build(ws: Any, owner: str | None = None, currency: str | None = None,
             for pipe in others}
     report = new_report(ws, "pipeline", "管道（按阶段）", "Pipeline by stage", **meta,
                         filters=_filters(owner=owner, currency=currency, customer=customer))
-    stages = stage_display(ws, model)
+    stage_labels = stage_display(ws, model)
     for _pipe, group in groups[1:]:
         for stage_key, _probability, label in group:
-            stages.setdefault(stage_key, label)
+            stage_labels.setdefault(stage_key, label)
     columns = ["stage", "currency", "count", "amount", "weighted", "forced"]
     if others:
         columns = ["pipeline", *columns]
@@ -92,14 +93,14 @@ def build(ws: Any, owner: str | None = None, currency: str | None = None,
         "by_stage", columns, rows, totals,
         title=tr(ws, "在途商机（按阶段）", "Open opportunities by stage"),
         headers={"pipeline": tr(ws, "阶段模型", "Stage model")} if others else {},
-        display={"stage": stages,
+        display={"stage": stage_labels,
                  "pipeline": {p: _pipeline_label(ws, p) for p in [model.key, *others]}}))
     if forced_rows:
         report.tables.append(Table(
             "forced", ["id", "title", "owner", "stage", "probability", "amount", "currency"],
             forced_rows, title=tr(ws, "强制推进的商机（赢率已调低）",
                                   "Forced advances (odds lowered)"),
-            display={"stage": stages}))
+            display={"stage": stage_labels}))
     for cur in currencies:
         present = [(pipe, key, label) for pipe, group in groups for key, _p, label in group
                    if (pipe, key, cur) in cells]

@@ -69,7 +69,7 @@ def log(ws: Workspace, record_id: str, *, type: str, date: str | None = None,
 
 def list_(ws: Workspace, *, opp: str | None = None, owner: str | None = None,
           since: str | None = None, customer: str | None = None,
-          limit: int | None = None) -> Iterator[dict]:
+          limit: int | None = None) -> Iterator[dict[str, Any]]:
     where: dict[str, Any] = {}
     if opp:
         where["opportunity_id"] = opp.strip().upper()

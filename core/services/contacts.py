@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from kam.services.common import atomic, clean_changes, dump, edit_payload, parse_fields, validate
@@ -10,7 +10,7 @@ from kam.workspace import Workspace
 
 
 @atomic
-def add(ws: Workspace, customer_id: str, name: str, *, fields: list[str] = (),
+def add(ws: Workspace, customer_id: str, name: str, *, fields: Sequence[str] = (),
         **attrs: Any) -> dict[str, Any]:
     from kam.models import Contact
 
@@ -29,7 +29,8 @@ def add(ws: Workspace, customer_id: str, name: str, *, fields: list[str] = (),
 
 
 @atomic
-def edit(ws: Workspace, contact_id: str, *, fields: list[str] = (), **attrs: Any) -> dict:
+def edit(ws: Workspace, contact_id: str, *, fields: Sequence[str] = (),
+         **attrs: Any) -> dict[str, Any]:
     from kam.models import Contact
 
     current = ws.get("contact", contact_id)
@@ -51,7 +52,7 @@ def edit(ws: Workspace, contact_id: str, *, fields: list[str] = (), **attrs: Any
 
 
 def list_(ws: Workspace, *, customer: str | None = None, role: str | None = None,
-          limit: int | None = None) -> Iterator[dict]:
+          limit: int | None = None) -> Iterator[dict[str, Any]]:
     where = {"customer_id": customer.upper()} if customer else {}
     rows = ws.storage.find("contact", where, limit=None if role else limit)
     if role:

@@ -379,7 +379,7 @@ def approve(ws: Workspace, contract_id: str, by: str | None = None, *,
             changes["status"] = "approved"
     refs = [contract["opportunity_id"], contract["customer_id"]]
     payload = dict(entry)
-    if apply_amendment:
+    if apply_amendment and pending:
         from kam.services.contract_amendments import amendment_changes, write_rebalance
 
         changes |= amendment_changes(ws, after, pending)

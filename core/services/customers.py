@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from kam import vocab
@@ -11,7 +11,7 @@ from kam.workspace import Workspace
 
 
 @atomic
-def add(ws: Workspace, name: str, *, fields: list[str] = (), **attrs: Any) -> dict[str, Any]:
+def add(ws: Workspace, name: str, *, fields: Sequence[str] = (), **attrs: Any) -> dict[str, Any]:
     from kam.models import Customer
 
     custom = parse_fields(ws, "customer", fields)
@@ -30,7 +30,8 @@ def add(ws: Workspace, name: str, *, fields: list[str] = (), **attrs: Any) -> di
 
 
 @atomic
-def edit(ws: Workspace, customer_id: str, *, fields: list[str] = (), **attrs: Any) -> dict:
+def edit(ws: Workspace, customer_id: str, *, fields: Sequence[str] = (),
+         **attrs: Any) -> dict[str, Any]:
     from kam.models import Customer
 
     current = ws.get("customer", customer_id)
@@ -50,7 +51,7 @@ def edit(ws: Workspace, customer_id: str, *, fields: list[str] = (), **attrs: An
 
 @atomic
 def flag(ws: Workspace, customer_id: str, flag_type: str, note: str | None = None,
-         review: str | None = None) -> dict:
+         review: str | None = None) -> dict[str, Any]:
     """Record an anomaly flag with who collected it and when (异常客户信息表)."""
     current = ws.get("customer", customer_id)
     key = vocab.parse("flag_type", flag_type)
@@ -63,7 +64,7 @@ def flag(ws: Workspace, customer_id: str, flag_type: str, note: str | None = Non
 
 
 def list_(ws: Workspace, *, grade: str | None = None, owner: str | None = None,
-          matrix: str | None = None, limit: int | None = None) -> Iterator[dict]:
+          matrix: str | None = None, limit: int | None = None) -> Iterator[dict[str, Any]]:
     where: dict[str, Any] = {}
     if grade:
         where["grade"] = vocab.parse("grade", grade)

@@ -250,7 +250,7 @@ def read_manifest(folder: Path) -> dict[str, Any]:
 
 
 def _checked_text(folder: Path, name: str, entry: dict[str, Any]) -> str:
-    path = folder / entry["file"]
+    path = folder / str(entry["file"])
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -277,7 +277,7 @@ def _records(path: Path, k: Kind, text: str, rows: int,
             raise InputError(f"{path} row 1: unknown column {unknown[0]!r} for {k.name}")
         if len(set(header)) != len(header) or "id" not in header:
             raise InputError(f"{path} row 1: needs an id column and no column twice")
-        types = [(name, k.field(name).type) for name in header]  # type: ignore[union-attr]
+        types = [(name, k.type_of(name)) for name in header]
         count = 0
         for cells in reader:
             n += 1

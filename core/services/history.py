@@ -9,7 +9,7 @@ from kam.kinds import kind_of_id
 from kam.workspace import Workspace
 
 
-def history(ws: Workspace, record_id: str) -> list[dict]:
+def history(ws: Workspace, record_id: str) -> list[dict[str, Any]]:
     rid = record_id.strip().upper()
     k = kind_of_id(rid)
     if k is None:
@@ -39,6 +39,6 @@ def _shown(value: Any) -> str:
     return "—" if value is None or value == "" else cell(value)
 
 
-def for_table(events: list[dict]) -> list[dict]:
+def for_table(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Events for the table format: the payload column summarised by :func:`summary`."""
     return [{**e, "payload": summary(e.get("payload"))} for e in events]

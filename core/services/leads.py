@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from kam import vocab
@@ -17,7 +17,7 @@ BANT_FIELDS = ("budget_confirmed", "budget_amount", "authority_contact_id", "nee
 
 
 @atomic
-def add(ws: Workspace, customer_id: str, title: str, *, fields: list[str] = (),
+def add(ws: Workspace, customer_id: str, title: str, *, fields: Sequence[str] = (),
         **attrs: Any) -> dict[str, Any]:
     from kam.models import Lead
 
@@ -38,7 +38,7 @@ def add(ws: Workspace, customer_id: str, title: str, *, fields: list[str] = (),
     return record
 
 
-def _with_authority(ws: Workspace, lead: dict, changes: dict[str, Any]) -> dict[str, Any]:
+def _with_authority(ws: Workspace, lead: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
     if changes.get("authority_contact_id"):
         contact = ws.get("contact", changes["authority_contact_id"])
         if contact["customer_id"] != lead["customer_id"]:
@@ -123,7 +123,7 @@ def drop(ws: Workspace, lead_id: str, reason: str) -> dict[str, Any]:
 
 
 def list_(ws: Workspace, *, status: str | None = None, customer: str | None = None,
-          owner: str | None = None, limit: int | None = None) -> Iterator[dict]:
+          owner: str | None = None, limit: int | None = None) -> Iterator[dict[str, Any]]:
     where: dict[str, Any] = {}
     if status:
         where["status"] = vocab.parse("lead_status", status)

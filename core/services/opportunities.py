@@ -59,7 +59,7 @@ def _open(opp: dict[str, Any]) -> None:
 
 
 @atomic
-def edit(ws: Workspace, opp_id: str, *, fields: Sequence[str] = (), **attrs: Any) -> dict:
+def edit(ws: Workspace, opp_id: str, *, fields: Sequence[str] = (), **attrs: Any) -> dict[str, Any]:
     from kam.models import Opportunity
 
     current = ws.get("opportunity", opp_id)
@@ -226,7 +226,7 @@ def move(ws: Workspace, opp: dict[str, Any], pipeline: Pipeline,
             "forced": any(p["forced"] for p in payloads)}
 
 
-def tick_in_mutation(ws: Workspace, opp: dict, tasks: Sequence[str]) -> dict:
+def tick_in_mutation(ws: Workspace, opp: dict[str, Any], tasks: Sequence[str]) -> dict[str, Any]:
     """Tick ``stage.task`` keys from inside another service's mutation (no event of its
     own; the caller's event records why). Unknown keys for the pipeline are skipped."""
     pipeline = ws.pipeline(opp["pipeline"])
@@ -284,7 +284,7 @@ def win_by_signing(ws: Workspace, opp: dict[str, Any], contract_id: str, on: dt.
 
 
 @atomic
-def set_checklist(ws: Workspace, opp_id: str, tasks: Sequence[str], done: bool) -> dict:
+def set_checklist(ws: Workspace, opp_id: str, tasks: Sequence[str], done: bool) -> dict[str, Any]:
     """Tick (or untick) checklist items: ``stage.task``, a bare task key or its label."""
     opp = ws.get("opportunity", opp_id)
     pipeline = ws.pipeline(opp["pipeline"])
@@ -308,7 +308,7 @@ def set_checklist(ws: Workspace, opp_id: str, tasks: Sequence[str], done: bool) 
 
 @atomic
 def approve(ws: Workspace, opp_id: str, by: str | None = None, comment: str | None = None,
-            reject: bool = False) -> dict:
+            reject: bool = False) -> dict[str, Any]:
     """Management approval of an important deal (I/VI), with who, when and why (留痕).
 
     The approver is the acting user (``by``, when given, must name them), never the
@@ -356,7 +356,7 @@ def _competitors(pairs: Sequence[str]) -> list[dict[str, str]]:
 def bid(ws: Workspace, opp_id: str, price: str, date: str | None = None,
         result: str = "pending", *, cost: str | None = None, margin: str | None = None,
         competitors: Sequence[str] = (), approved_by: str | None = None,
-        reason: str | None = None) -> dict:
+        reason: str | None = None) -> dict[str, Any]:
     """Record a bid round (投标/议标) after its cost and margin check, and its result.
 
     The margin is the bid's own (from ``cost``, or ``margin``), else the deal's
@@ -415,7 +415,7 @@ def bid(ws: Workspace, opp_id: str, price: str, date: str | None = None,
 
 @atomic
 def close(ws: Workspace, opp_id: str, status: str, reason: str,
-          summary: str | None = None, on: dt.date | None = None) -> dict:
+          summary: str | None = None, on: dt.date | None = None) -> dict[str, Any]:
     """Leave the pipeline as ``lost`` or ``abandoned`` (结项), with reason and summary."""
     opp = ws.get("opportunity", opp_id)
     if opp["status"] != "open":
@@ -437,7 +437,7 @@ def close(ws: Workspace, opp_id: str, status: str, reason: str,
 
 def list_(ws: Workspace, *, stage: str | None = None, status: str | None = None,
           owner: str | None = None, customer: str | None = None,
-          limit: int | None = None) -> Iterator[dict]:
+          limit: int | None = None) -> Iterator[dict[str, Any]]:
     where: dict[str, Any] = {}
     if stage:
         where["stage"] = ws.pipeline().parse_stage(stage) if stage else None

@@ -104,7 +104,7 @@ def render(ws: Workspace, report: Report, fmt: str, table: str | None = None) ->
     render_fn = ws.plugins.formats().items[fmt]
     if isinstance(render_fn, tuple):
         render_fn = render_fn[0]
-    text = render_fn(report, ws)
+    text: str = render_fn(report, ws)
     return text if text.endswith("\n") else text + "\n"
 
 

@@ -110,8 +110,8 @@ def set_target(ws: Workspace, owner: str, period: str, amount: str,
         with ws.mutation("target.changed", existing["id"], payload):
             ws.storage.update("target", existing["id"], changes)
         return {**existing, **changes}
-    record = {"owner": who, "period": per, "amount": money, "currency": cur, "note": note,
-              "created_at": now, "updated_at": now}
+    record: dict[str, Any] = {"owner": who, "period": per, "amount": money, "currency": cur,
+                              "note": note, "created_at": now, "updated_at": now}
     with ws.mutation("target.set") as m:
         record["id"] = ws.storage.next_id("target")
         ws.storage.insert("target", record)

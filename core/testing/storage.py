@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 from kam.errors import InputError, StorageError
-from kam.storage import ConflictError, Storage
+from kam.storage import ConflictError, Record, Storage
 
 TRICKY_TEXT = [
     "华东电力集团有限公司",
@@ -46,6 +46,13 @@ AMOUNTS = [
 
 class _Peeked(Exception):
     pass
+
+
+def stored(storage: Storage, kind: str, record_id: str) -> Record:
+    """The record ``storage.get`` returns, failing the test when there is none."""
+    found = storage.get(kind, record_id)
+    assert found is not None, f"{kind} {record_id} is not stored"
+    return found
 
 
 def _writer(open_storage: Any, path: Path, tag: str, n: int) -> None:
@@ -160,7 +167,7 @@ class StorageConformance:
         assert opp["checklist"] == ["a", "b"]
         assert opp["created_at"] == "2026-03-02T09:30:00+00:00"
         assert opp["stage"] is None and opp["bids"] is None
-        cust = storage.get("customer", "CU1")
+        cust = stored(storage, "customer", "CU1")
         assert cust["intel"] == {"n": 3, "竞品": ["X", "Y"]}
         assert cust["potential_drivers"] == [{"driver": "users", "volume": 5}]
         assert cust["potential"] == Decimal("1234567.89")
@@ -174,7 +181,7 @@ class StorageConformance:
         s.close()
         s = self.open_storage(storage_path)  # from what was written, not from a cache
         try:
-            got = s.get("customer", "CU1")
+            got = stored(s, "customer", "CU1")
             assert got["name"] == text
             assert got["intel"] == {"note": text}
             assert self.ids(s, "customer", {"name": text}) == ["CU1"]
@@ -196,7 +203,7 @@ class StorageConformance:
             assert [str(a) for a in got] == ["0.00", "0.01", "300000.00", "1234567.89",
                                              "999999999999.99"]
             assert all(isinstance(a, Decimal) for a in got)
-            assert s.get("opportunity", "OP1")["margin"] == Decimal("33.3333")
+            assert stored(s, "opportunity", "OP1")["margin"] == Decimal("33.3333")
         finally:
             s.close()
 
@@ -210,7 +217,7 @@ class StorageConformance:
             storage.insert("customer", {"id": "CU1", "name": "first"})
         with pytest.raises(ConflictError), storage.transaction():
             storage.insert("customer", {"id": "CU1", "name": "second"})
-        assert storage.get("customer", "CU1")["name"] == "first"
+        assert stored(storage, "customer", "CU1")["name"] == "first"
 
     def test_insert_unknown_field_is_refused(self, storage: Storage) -> None:
         with pytest.raises(StorageError), storage.transaction():
@@ -226,11 +233,11 @@ class StorageConformance:
         with people.transaction():
             people.update("customer", "CU2", {"grade": "A", "potential": Decimal("42.10"),
                                               "owner": None, "flags": [{"type": "low_credit"}]})
-        got = people.get("customer", "CU2")
+        got = stored(people, "customer", "CU2")
         assert got["grade"] == "A" and got["potential"] == Decimal("42.10")
         assert got["owner"] is None and got["flags"] == [{"type": "low_credit"}]
         assert got["name"] == "乙 Beta"
-        assert people.get("customer", "CU1")["grade"] == "A"
+        assert stored(people, "customer", "CU1")["grade"] == "A"
 
     def test_update_missing_record_or_id_is_refused(self, people: Storage) -> None:
         with pytest.raises(ConflictError), people.transaction():
@@ -239,7 +246,7 @@ class StorageConformance:
             people.update("customer", "CU1", {"id": "CU77"})
         with pytest.raises(StorageError), people.transaction():
             people.update("customer", "CU1", {"no_such_field": "x"})
-        assert people.get("customer", "CU1")["name"] == "甲 Alpha"
+        assert stored(people, "customer", "CU1")["name"] == "甲 Alpha"
 
     # --- find: filters ----------------------------------------------------------------
 
@@ -361,7 +368,7 @@ class StorageConformance:
         assert got[0] == {"id": "EV1", "at": "2026-03-02T10:00:00+00:00", "actor": "测试员",
                           "kind": "customer.added", "record_id": "CU1",
                           "payload": {"name": "华东", "amount": "300000.00"}, "refs": []}
-        assert storage.get("event", "EV2")["record_id"] == "OP1"
+        assert stored(storage, "event", "EV2")["record_id"] == "OP1"
 
     def test_events_by_record_include_references(self, storage: Storage) -> None:
         with storage.transaction():
@@ -393,7 +400,7 @@ class StorageConformance:
         s.close()
         s = self.open_storage(storage_path)
         try:
-            assert s.get("customer", "CU1")["name"] == "x"
+            assert stored(s, "customer", "CU1")["name"] == "x"
             assert [e["id"] for e in s.events(record_id="CU1")] == ["EV1"]
             with s.transaction():
                 assert s.next_id("customer") == "CU2"
@@ -416,7 +423,7 @@ class StorageConformance:
             raise RuntimeError("boom")
         for store in (s, self.open_storage(storage_path)):
             assert self.ids(store, "customer") == ["CU1"]
-            assert store.get("customer", "CU1")["name"] == "kept"
+            assert stored(store, "customer", "CU1")["name"] == "kept"
             assert [e["id"] for e in store.events()] == ["EV1"]
             assert self.peek_ids(store) == ("CU2", "EV2")  # no id was used up
             store.close()
@@ -424,7 +431,7 @@ class StorageConformance:
     def test_writes_are_visible_inside_their_transaction(self, storage: Storage) -> None:
         with storage.transaction():
             storage.insert("customer", {"id": "CU1", "name": "new"})
-            assert storage.get("customer", "CU1")["name"] == "new"
+            assert stored(storage, "customer", "CU1")["name"] == "new"
             assert storage.count("customer") == 1
             storage.update("customer", "CU1", {"grade": "B"})
             assert self.ids(storage, "customer", {"grade": "B"}) == ["CU1"]
@@ -440,7 +447,7 @@ class StorageConformance:
                 raise ValueError("inner fails")
             storage.insert("customer", {"id": "CU3", "name": "after"})
         assert self.ids(storage, "customer") == ["CU1", "CU3"]
-        assert storage.get("customer", "CU1")["grade"] is None
+        assert stored(storage, "customer", "CU1")["grade"] is None
 
     # --- concurrency --------------------------------------------------------------------
 
@@ -465,7 +472,7 @@ class StorageConformance:
             assert [e["id"] for e in events] == [f"EV{i}" for i in range(1, 2 * n + 1)]
             assert {e["record_id"] for e in events} == set(ids)
             for e in events:  # each event names the record its own transaction wrote
-                rec = s.get("customer", e["record_id"])
+                rec = stored(s, "customer", e["record_id"])
                 assert rec["name"] == f"{e['actor']}-{e['payload']['n']}"
         finally:
             s.close()

@@ -29,10 +29,11 @@ import fcntl
 import json
 import os
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from kam.errors import InputError, StorageError
 from kam.kinds import EVENT, KINDS, Kind
@@ -52,6 +53,11 @@ from kam.storage import ConflictError, Record, Where, id_number, kind, split_ord
 
 SEQUENCE_FILE = "sequence.json"
 LOCK_FILE = "kam.lock"
+
+
+def _nulls_first(name: str) -> Callable[[Record], tuple[bool, Any]]:
+    """A sort key on one field: records without a value sort first."""
+    return lambda r: (r[name] is not None, r[name])
 
 
 def _refs_of(row: Row) -> frozenset[str]:
@@ -362,7 +368,7 @@ class CSVStorage:
                 if name == "id":
                     selected.sort(key=lambda r: _id_key(r["id"]), reverse=desc)
                 else:
-                    selected.sort(key=lambda r, n=name: (r[n] is not None, r[n]), reverse=desc)
+                    selected.sort(key=_nulls_first(name), reverse=desc)
         end = None if limit is None else offset + int(limit)
         if offset or end is not None:
             selected = selected[int(offset):end]
@@ -497,9 +503,10 @@ class CSVStorage:
             refs = refs + [_refs_of(r) for r in self._tx.events]
         start = 0
         if after_id:
-            start = next((i + 1 for i, r in enumerate(rows) if r["id"] == after_id), None)
-            if start is None:
+            found = next((i + 1 for i, r in enumerate(rows) if r["id"] == after_id), None)
+            if found is None:
                 return iter(())
+            start = found
         wanted = set(kinds) if kinds else None
         out: list[Record] = []
         for i in range(start, len(rows)):
@@ -631,7 +638,7 @@ class CSVStorage:
             events = self._committed_events()
             if self._events is not None:
                 path = self.folder / EVENTS_FILE
-                if path.exists() and os.stat(path).st_size != events.stamp[1]:  # type: ignore[index]
+                if path.exists() and os.stat(path).st_size != events.stamp[1]:
                     problems.append(f"{path}: the last line is incomplete")
                 seen: set[str] = set()
                 for n, r in enumerate(events.rows, start=2):

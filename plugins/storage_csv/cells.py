@@ -195,7 +195,7 @@ def parse_rows(k: Kind, text: str, where: str, first_row: int = 2,
             raise InputError(f"{where} row 1: a column appears twice")
         if "id" not in header:
             raise InputError(f"{where} row 1: no id column")
-        convs = [(i, name, _PARSERS[k.field(name).type]) for i, name in enumerate(header)]
+        convs = [(i, name, _PARSERS[k.type_of(name)]) for i, name in enumerate(header)]
         width = len(header)
         rows: list[Row] = []
         blank = dict.fromkeys(k.names)
@@ -238,7 +238,7 @@ def render_rows(k: Kind, rows: Sequence[Row], header: bool = True) -> str:
 def predicate(k: Kind, key: str, want: Any) -> Callable[[Row], bool]:
     """A filter (``field`` or ``field__op``) as a test of one stored row."""
     name, op = split_filter(k, key)
-    ftype = k.field(name).type  # type: ignore[union-attr]
+    ftype = k.type_of(name)
 
     def norm(value: Any) -> Any:
         try:

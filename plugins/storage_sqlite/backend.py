@@ -10,7 +10,7 @@ import datetime as dt
 import json
 import os
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
@@ -71,7 +71,9 @@ def _json(value: str) -> Any:
 #: stored value (not None) → record value, per field type; absent = as stored
 _DECODE: dict[str, Any] = {"money": _money, "bool": bool, "json": _json,
                            "date": dt.date.fromisoformat, "decimal": Decimal}
-_DECODERS: dict[tuple[str, tuple[str, ...]], Any] = {}
+Decoder = Callable[[tuple[Any, ...]], Record]
+#: (kind name, column names) → (that kind, its row decoder)
+_DECODERS: dict[tuple[str, tuple[str, ...]], tuple[Kind, Decoder]] = {}
 _INSERTS: dict[tuple[str, tuple[str, ...]], str] = {}
 _TYPES: dict[str, tuple[Kind, dict[str, str]]] = {}
 
@@ -84,20 +86,20 @@ def _types(k: Kind) -> dict[str, str]:
     return found[1]
 
 
-def _decoder(k: Kind, description: Any) -> Any:
+def _decoder(k: Kind, description: Any) -> Decoder:
     """A function from a row of ``SELECT *`` to a record, built once per kind and columns:
     reads stream thousands of rows, so the per-row work is kept to the fields that
     need converting."""
     names = tuple(d[0] for d in description)
     key = (k.name, names)
     found = _DECODERS.get(key)
-    if found is not None and found.kind is k:
-        return found
+    if found is not None and found[0] is k:
+        return found[1]
     types = {f.name: f.type for f in k.fields}
     convert = [(n, _DECODE[types[n]]) for n in names if n in types and types[n] in _DECODE]
     extra = [n for n in names if n not in types]
 
-    def decode(row: tuple) -> Record:
+    def decode(row: tuple[Any, ...]) -> Record:
         out = dict(zip(names, row, strict=True))
         for name, fn in convert:
             value = out[name]
@@ -107,8 +109,7 @@ def _decoder(k: Kind, description: Any) -> Any:
             del out[name]
         return out
 
-    decode.kind = k  # type: ignore[attr-defined]
-    _DECODERS[key] = decode
+    _DECODERS[key] = (k, decode)
     return decode
 
 
@@ -191,7 +192,7 @@ class SQLiteStorage:
     # --- rows -------------------------------------------------------------------
 
     @staticmethod
-    def _row_to_record(k: Kind, cursor: sqlite3.Cursor, row: tuple) -> Record:
+    def _row_to_record(k: Kind, cursor: sqlite3.Cursor, row: tuple[Any, ...]) -> Record:
         return _decoder(k, cursor.description)(row)
 
     def _where(self, k: Kind, where: Where | None) -> tuple[str, list[Any]]:
@@ -201,7 +202,7 @@ class SQLiteStorage:
         params: list[Any] = []
         for key, value in where.items():
             field, op = split_filter(k, key)
-            ftype = k.field(field).type  # type: ignore[union-attr]
+            ftype = k.type_of(field)
             col = f'"{field}"'
             if op == "isnull":
                 clauses.append(f"{col} IS NULL" if value else f"{col} IS NOT NULL")
@@ -272,7 +273,7 @@ class SQLiteStorage:
         orders = []
         for key in order_by or ():
             field, desc = split_order(k, key)
-            col = "rowid" if field == "id" else _num(f'"{field}"', k.field(field).type)
+            col = "rowid" if field == "id" else _num(f'"{field}"', k.type_of(field))
             orders.append(f"{col} {'DESC' if desc else 'ASC'}")
         sql = f'SELECT {columns} FROM "{k.name}"{sql_where}'
         if orders:
@@ -440,7 +441,8 @@ class SQLiteStorage:
         limit: int | None = None,
     ) -> Iterator[Record]:
         k = kind("event")
-        clauses, params = [], []
+        clauses: list[str] = []
+        params: list[Any] = []
         if record_id:
             clauses.append("id IN (SELECT event_id FROM event_ref WHERE ref = ?)")
             params.append(record_id)
