@@ -126,7 +126,7 @@ KINDS: dict[str, Kind] = {
             ),
         ),
         # 回款节点: one payment milestone; state and days overdue are computed for
-        # "today" (kam.services.receivables.receivable_view), never stored.
+        # "today" (kam.models.receivable_state.receivable_view), never stored.
         Kind(
             "receivable",
             "RC",

@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from kam.services.receivables import receivable_view
+from kam.models.receivable_state import receivable_view
 
 D = Decimal
 DAY = dt.date(2026, 5, 1)

@@ -3,7 +3,7 @@ invoices and evidence attachments.
 
 Stored fields are exactly those of ``kam.kinds`` (so every backend round-trips
 them); a receivable's state and days overdue are computed for "today" by
-:func:`kam.services.receivables.receivable_view`, never stored.
+:func:`kam.models.receivable_state.receivable_view`, never stored.
 """
 
 from __future__ import annotations

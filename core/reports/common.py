@@ -88,17 +88,6 @@ def week_of(d: dt.date) -> str:
     return f"{year:04d}-W{week:02d}"
 
 
-def months_of(period: str) -> list[str]:
-    """The months a target period covers (``2026-Q1`` → 2026-01, 2026-02, 2026-03)."""
-    year, _, part = period.partition("-")
-    if not part:
-        return [f"{year}-{m:02d}" for m in range(1, 13)]
-    if part.startswith("Q"):
-        q = int(part[1])
-        return [f"{year}-{m:02d}" for m in range(3 * q - 2, 3 * q + 1)]
-    return [period]
-
-
 def stage_display(ws: Any, pipeline: Any) -> dict[str, str]:
     shown = {s.key: s.label(ws.lang) for s in pipeline.stages}
     shown["completed"] = tr(ws, "已结项", "completed")

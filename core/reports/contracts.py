@@ -2,7 +2,7 @@
 (售前与工程实施交接单), renewals (续约), and the account plan's contract sections.
 
 A milestone's state, outstanding amount and days overdue come from one place,
-:func:`kam.services.receivables.receivable_view`; these reports only group them.
+:func:`kam.models.receivable_state.receivable_view`; these reports only group them.
 Receivables stream grouped by contract; amounts are summed per currency only.
 """
 
@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from kam.errors import InputError
+from kam.models.receivable_state import receivable_view
 from kam.reports import Chart, Report, Series, Table
 from kam.reports.common import (
     ZERO,
@@ -33,16 +34,6 @@ DEFAULT_BUCKETS = (30, 60, 90, 180)
 RECEIVABLE_FIELDS = ("id", "contract_id", "customer_id", "seq", "kind", "share", "amount",
                      "currency", "trigger_on", "due_date", "paid", "paid_on", "written_off",
                      "written_off_on")
-_receivable_view: Any = None
-
-
-def _view(record: dict[str, Any], today: dt.date) -> dict[str, Any]:
-    global _receivable_view
-    if _receivable_view is None:
-        from kam.services.receivables import receivable_view
-
-        _receivable_view = receivable_view
-    return _receivable_view(record, today)
 
 
 # --- aging --------------------------------------------------------------------------------
@@ -94,7 +85,7 @@ def aging(ws: Any, owner: str | None = None, customer: str | None = None,
     for rec in scan(ws, "receivable", RECEIVABLE_FIELDS, where, order_by=("id",)):
         if rec["contract_id"] not in owners:
             continue
-        view = _view(rec, today)
+        view = receivable_view(rec, today)
         if view["outstanding"] <= 0:
             continue
         name = bucket_of(view["days_overdue"], ends, names)
@@ -192,7 +183,7 @@ def battle_map(ws: Any, owner: str | None = None, customer: str | None = None,
         c = contracts.get(cid)
         if c is None:
             continue
-        views = [_view(r, today) for r in group]
+        views = [receivable_view(r, today) for r in group]
         outstanding = sum((v["outstanding"] for v in views), ZERO)
         if outstanding <= 0:
             continue
@@ -401,7 +392,7 @@ def account_tables(ws: Any, customer_id: str) -> list[Table]:
     today = ws.today
     by_contract: dict[str, list[dict[str, Any]]] = {}
     for cid, group in _grouped(ws, {"customer_id": customer_id}):
-        by_contract[cid] = [_view(r, today) for r in group]
+        by_contract[cid] = [receivable_view(r, today) for r in group]
     contracts, open_ms = [], []
     for c in ws.storage.find("contract", {"customer_id": customer_id}, order_by=("id",)):
         views = by_contract.get(c["id"], [])

@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from kam.errors import InputError
+from kam.periods import parents
 from kam.reports import Chart, Report, Series, Table
 from kam.reports.common import (
     ZERO,
@@ -91,8 +92,6 @@ def build(ws: Any, owner: str | None = None, currency: str | None = None,
     target_where = scope(owner=owner, currency=currency)
     has_targets = False
     if not customer:  # targets are per owner, not per customer
-        from kam.services.targets import parents
-
         listed = list(ws.storage.find("target", target_where, order_by=("id",)))
         up, by_id = parents(listed), {t["id"]: t for t in listed}
         for t in listed:

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from kam.periods import months_of, parents, parse_period
 from kam.reports import Report, Table
-from kam.reports.common import ZERO, month_of, months_of, new_report, percent, tr
+from kam.reports.common import ZERO, month_of, new_report, percent, tr
 
 
 def build(ws: Any, owner: str | None = None, period: str | None = None,
@@ -23,15 +24,11 @@ def build(ws: Any, owner: str | None = None, period: str | None = None,
     if owner:
         where["owner"] = owner
     if period:
-        from kam.services.targets import parse_period
-
         where["period"] = parse_period(period)
     if currency:
         where["currency"] = currency.strip().upper()
     targets = list(ws.storage.find("target", where, order_by=("period", "owner", "currency")))
     # what each target rolls up into, among all of its owner's targets (not only those shown)
-    from kam.services.targets import parents
-
     owners = {t["owner"] for t in targets}
     family = list(ws.storage.find("target", {"owner__in": sorted(owners)})) if owners else []
     parent_of = parents(family)

@@ -12,6 +12,7 @@ import datetime as dt
 from typing import Any
 
 from kam.errors import InputError
+from kam.models.receivable_state import OPEN_STATES, receivable_view
 from kam.reports import Report, Table
 from kam.reports.common import new_report, tr, vocab_display
 
@@ -66,14 +67,16 @@ def _next_steps(ws: Any, owner: str | None, horizon: dt.date) -> Table:
 
 
 def _receivables(ws: Any, owner: str | None, horizon: dt.date) -> Table:
-    from kam.services import receivables
-
+    where: dict[str, Any] = {}
+    if owner:
+        where["contract_id__in"] = [c["id"] for c in ws.storage.find("contract",
+                                                                      {"owner": owner})]
+    views = (receivable_view(r, ws.today) for r in ws.storage.find("receivable", where))
     rows = [
         {k: v[k] for k in ("id", "contract_id", "customer_id", "kind", "due_date", "state",
                            "days_overdue", "outstanding", "currency")}
-        for v in receivables.list_(ws, owner=owner)
-        if v["state"] in receivables.OPEN_STATES and v["due_date"] is not None
-        and v["due_date"] <= horizon
+        for v in views
+        if v["state"] in OPEN_STATES and v["due_date"] is not None and v["due_date"] <= horizon
     ]
     rows.sort(key=lambda r: (-r["days_overdue"], r["due_date"], r["id"]))
     return Table("receivables", ["id", "contract_id", "customer_id", "kind", "due_date",

@@ -16,8 +16,8 @@ from typing import Any
 
 from kam import values
 from kam.errors import InputError
+from kam.models.receivable_state import receivable_view
 from kam.services.common import atomic
-from kam.services.receivables import receivable_view
 from kam.workspace import Workspace
 
 DEFAULT_LEVELS = (1, 30, 60, 90)

@@ -71,7 +71,7 @@ def _step(ws: Workspace, contract: dict[str, Any], kind: str, action: str,
 def overdue_advance(ws: Workspace, contract: dict[str, Any], on: dt.date
                     ) -> list[dict[str, Any]]:
     """The contract's down payments (首付款) overdue on ``on``, as receivable views."""
-    from kam.services.receivables import receivable_view
+    from kam.models.receivable_state import receivable_view
 
     views = [receivable_view(r, on) for r in of_contract(ws, contract["id"])
              if r["kind"] == "down_payment"]

@@ -16,10 +16,10 @@ from typing import Any
 from kam import values, vocab
 from kam.errors import InputError, RefusedError
 from kam.findings import Finding, blocking
+from kam.models.receivable_state import receivable_view
 from kam.models.states import ENDED, SIGNED, UNSIGNED
 from kam.services import contract_plan as plans
 from kam.services.common import atomic, clean_changes, dump, edit_payload, parse_fields, validate
-from kam.services.receivables import receivable_view
 from kam.storage import scope
 from kam.workspace import Workspace
 

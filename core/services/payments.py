@@ -10,9 +10,10 @@ from typing import Any
 
 from kam import values
 from kam.errors import InputError, RefusedError
+from kam.models.receivable_state import receivable_view
 from kam.models.states import SIGNED
 from kam.services.common import atomic
-from kam.services.receivables import of_contract, receivable_view
+from kam.services.receivables import of_contract
 from kam.workspace import Workspace
 
 ZERO = Decimal("0.00")

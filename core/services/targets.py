@@ -14,53 +14,15 @@ target they roll up into.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
 from kam import values
 from kam.errors import InputError, RefusedError
+from kam.periods import contains, parse_period
 from kam.services.common import atomic, edit_payload
 from kam.workspace import Workspace
-
-_PERIOD = re.compile(r"^(\d{4})(?:-(Q[1-4]|0[1-9]|1[0-2]))?$")
-
-
-def parse_period(text: str) -> str:
-    """``2026``, ``2026-Q1`` (or ``2026q1``) or ``2026-03``; anything else is bad input."""
-    cleaned = str(text).strip().upper().replace("/", "-")
-    if re.match(r"^\d{4}Q[1-4]$", cleaned):
-        cleaned = f"{cleaned[:4]}-{cleaned[4:]}"
-    if not _PERIOD.match(cleaned):
-        raise InputError(f"PERIOD: {text!r} must be a year (2026), a quarter (2026-Q1) "
-                         "or a month (2026-03)")
-    return cleaned
-
-
-def months(period: str) -> frozenset[str]:
-    """The months a (parsed) period covers: ``2026-Q4`` → 2026-10, 2026-11, 2026-12."""
-    from kam.reports.common import months_of
-
-    return frozenset(months_of(period))
-
-
-def contains(outer: str, inner: str) -> bool:
-    """``inner`` is a finer period inside ``outer`` (``2026-Q4`` contains ``2026-11``)."""
-    return outer != inner and months(inner) <= months(outer)
-
-
-def parents(targets: list[dict[str, Any]]) -> dict[str, str | None]:
-    """Each target's id → the id of the smallest target of the same owner and currency
-    whose period contains it (the target it rolls up into), or None at the top."""
-    out: dict[str, str | None] = {}
-    for t in targets:
-        outer = [o for o in targets
-                 if o["owner"] == t["owner"] and o["currency"] == t["currency"]
-                 and contains(o["period"], t["period"])]
-        outer.sort(key=lambda o: len(months(o["period"])))
-        out[t["id"]] = outer[0]["id"] if outer else None
-    return out
 
 
 def _check_roll_up(plan: dict[str, Any], period: str, who: str, cur: str) -> None:

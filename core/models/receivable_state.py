@@ -1,0 +1,77 @@
+"""A payment milestone's state on a given day (回款节点状态): the one place that decides
+it, for the receivables and contracts services and for the reports (aging 账龄, battle
+map 作战地图, today). Pure: no storage, no clock; states are never stored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+ZERO = Decimal("0.00")
+STATES = ("scheduled", "due", "overdue", "partially_paid", "paid", "written_off")
+OPEN_STATES = ("scheduled", "due", "overdue", "partially_paid")
+
+
+def receivable_view(record: dict[str, Any], today: dt.date) -> dict[str, Any]:
+    """A stored receivable as of ``today``: the receivable JSON of cli.md.
+
+    Pure (no storage, no clock). Returns a new dict with the stored fields plus:
+
+    - ``outstanding`` = amount − paid − written_off (0 once written off);
+    - ``days_overdue`` = days from ``due_date`` to ``today`` while something is
+      outstanding and the due date has passed, else 0;
+    - ``state``, the first that applies:
+      ``written_off`` (written off 坏账), ``paid`` (nothing outstanding),
+      ``partially_paid`` (some paid, some outstanding — overdue or not: see
+      ``days_overdue``), ``overdue`` (due date passed), ``due`` (due date known,
+      today or later), ``scheduled`` (trigger not happened yet: no due date).
+
+    Aging buckets use ``outstanding`` and ``days_overdue``: ``not_due`` when
+    ``days_overdue == 0``, else 1-30, 31-60, 61-90, 91-180, 180+.
+    """
+    amount = record.get("amount") or ZERO
+    paid = record.get("paid") or ZERO
+    written_off = record.get("written_off") or ZERO
+    outstanding = amount - paid - written_off
+    if outstanding < 0:
+        outstanding = ZERO
+    due = record.get("due_date")
+    if record.get("written_off_on"):
+        state, outstanding = "written_off", ZERO
+    elif outstanding == 0:
+        state = "paid"
+    elif paid > 0:
+        state = "partially_paid"
+    elif due is None:
+        state = "scheduled"
+    elif due < today:
+        state = "overdue"
+    else:
+        state = "due"
+    days = (today - due).days if due is not None and outstanding > 0 and due < today else 0
+    return {
+        "id": record["id"],
+        "contract_id": record["contract_id"],
+        "customer_id": record["customer_id"],
+        "kind": record["kind"],
+        "amount": amount,
+        "currency": record.get("currency"),
+        "due_date": due,
+        "paid": paid,
+        "outstanding": outstanding,
+        "state": state,
+        "days_overdue": days,
+        "seq": record.get("seq"),
+        "share": record.get("share"),
+        "trigger_on": record.get("trigger_on"),
+        "paid_on": record.get("paid_on"),
+        "written_off": record.get("written_off"),
+        "written_off_on": record.get("written_off_on"),
+        "written_off_by": record.get("written_off_by"),
+        "write_off_reason": record.get("write_off_reason"),
+        "due_offset": record.get("due_offset"),
+        "created_at": record.get("created_at"),
+        "updated_at": record.get("updated_at"),
+    }
