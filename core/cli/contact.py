@@ -61,8 +61,10 @@ def list_(
 @app.command("show")
 def show(ctx: typer.Context, contact_id: str, fmt: str = FormatOpt) -> None:
     """Show one contact."""
+    from kam.services import contacts
+
     ws = open_ws(ctx)
-    emit(ctx, ws.get("contact", contact_id), fmt, vocab_of=VOCAB)
+    emit(ctx, contacts.get(ws, contact_id), fmt, vocab_of=VOCAB)
 
 
 @app.command("edit")

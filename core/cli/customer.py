@@ -70,8 +70,10 @@ def list_(
 @app.command("show")
 def show(ctx: typer.Context, customer_id: str, fmt: str = FormatOpt) -> None:
     """Show one customer."""
+    from kam.services import customers
+
     ws = open_ws(ctx)
-    emit(ctx, ws.get("customer", customer_id), fmt, vocab_of=VOCAB)
+    emit(ctx, customers.get(ws, customer_id), fmt, vocab_of=VOCAB)
 
 
 @app.command("edit")

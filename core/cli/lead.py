@@ -118,8 +118,10 @@ def list_(
 @app.command("show")
 def show(ctx: typer.Context, lead_id: str, fmt: str = FormatOpt) -> None:
     """Show one lead."""
+    from kam.services import leads
+
     ws = open_ws(ctx)
-    emit(ctx, ws.get("lead", lead_id), fmt, vocab_of=VOCAB)
+    emit(ctx, leads.get(ws, lead_id), fmt, vocab_of=VOCAB)
 
 
 @app.command("drop")

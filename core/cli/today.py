@@ -16,10 +16,7 @@ def register(app: typer.Typer) -> None:
         fmt: str = typer.Option("table", "--format", "-f", help="table, json, csv, md, ..."),
     ) -> None:
         """Next steps due, receivables due/overdue, stalled deals, renewals."""
-        from kam.reports import today as report
         from kam.services import reports
 
         ws = open_ws(ctx, as_of)
-        chosen = reports.resolve_format(ws, fmt, None)
-        typer.echo(reports.render(ws, report.build(ws, owner=owner, days=days), chosen),
-                   nl=False)
+        typer.echo(reports.today(ws, owner=owner, days=days, fmt=fmt), nl=False)

@@ -51,6 +51,11 @@ def edit(ws: Workspace, contact_id: str, *, fields: Sequence[str] = (),
     return {**current, **diff}
 
 
+def get(ws: Workspace, contact_id: str) -> dict[str, Any]:
+    """One contact (``NotFoundError``, exit 3, when there is none)."""
+    return ws.get("contact", contact_id)
+
+
 def list_(ws: Workspace, *, customer: str | None = None, role: str | None = None,
           limit: int | None = None) -> Iterator[dict[str, Any]]:
     where = {"customer_id": customer.upper()} if customer else {}

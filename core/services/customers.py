@@ -63,6 +63,11 @@ def flag(ws: Workspace, customer_id: str, flag_type: str, note: str | None = Non
     return {**current, "flags": flags}
 
 
+def get(ws: Workspace, customer_id: str) -> dict[str, Any]:
+    """One customer (``NotFoundError``, exit 3, when there is none)."""
+    return ws.get("customer", customer_id)
+
+
 def list_(ws: Workspace, *, grade: str | None = None, owner: str | None = None,
           matrix: str | None = None, limit: int | None = None) -> Iterator[dict[str, Any]]:
     where: dict[str, Any] = {}

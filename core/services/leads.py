@@ -122,6 +122,11 @@ def drop(ws: Workspace, lead_id: str, reason: str) -> dict[str, Any]:
     return {**lead, **changes}
 
 
+def get(ws: Workspace, lead_id: str) -> dict[str, Any]:
+    """One lead (``NotFoundError``, exit 3, when there is none)."""
+    return ws.get("lead", lead_id)
+
+
 def list_(ws: Workspace, *, status: str | None = None, customer: str | None = None,
           owner: str | None = None, limit: int | None = None) -> Iterator[dict[str, Any]]:
     where: dict[str, Any] = {}

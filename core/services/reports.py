@@ -164,6 +164,14 @@ def render_table(report: Report) -> str:
     return "\n".join(out).rstrip("\n") + "\n"
 
 
+def today(ws: Workspace, owner: str | None = None, days: int | None = None,
+          fmt: str | None = None) -> str:
+    """``kam today``, the morning list, rendered in ``fmt`` (default table)."""
+    from kam.reports import today as morning
+
+    return render(ws, morning.build(ws, owner=owner, days=days), resolve_format(ws, fmt, None))
+
+
 # --- writing ---------------------------------------------------------------------------
 
 
