@@ -11,7 +11,7 @@ from kam.errors import InputError, RefusedError
 from kam.models.states import ENDED, UNSIGNED
 from kam.services import contract_plan as plans
 from kam.services.common import atomic
-from kam.services.contracts import get, milestones, required_roles
+from kam.services.contract_reading import get, milestones, required_roles
 from kam.workspace import Workspace
 
 

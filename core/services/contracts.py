@@ -1,6 +1,7 @@
 """Contracts (合同): create from a won deal, review (合同评审), approve (合同审批),
 sign, amend (合同变更). Delivery, acceptance and closing are in
-``contract_lifecycle``; evidence (证据链) in ``contract_evidence``.
+``contract_lifecycle``; evidence (证据链) in ``contract_evidence``; the record, its
+milestones and the roles required to approve it are read through ``contract_reading``.
 
 Lifecycle: draft → in_review → approved → signed → executing → closed (or
 terminated). Signing wins the opportunity and schedules the receivables.
@@ -20,6 +21,8 @@ from kam.models.receivable_state import receivable_view
 from kam.models.states import ENDED, SIGNED, UNSIGNED
 from kam.services import contract_plan as plans
 from kam.services.common import atomic, clean_changes, dump, edit_payload, parse_fields, validate
+from kam.services.contract_amendments import amendment_changes, write_rebalance
+from kam.services.contract_reading import get, milestones, planned, required_roles
 from kam.storage import scope
 from kam.workspace import Workspace
 
@@ -33,28 +36,6 @@ TERM_KEYS = ("delivery_place", "delivery_deadline", "delivery_method", "acceptan
 # --- reading --------------------------------------------------------------------------
 
 
-def get(ws: Workspace, contract_id: str) -> dict[str, Any]:
-    return ws.get("contract", contract_id)
-
-
-def milestones(ws: Workspace, contract: dict[str, Any]) -> list[dict[str, Any]]:
-    """The stored milestones once signed; before that, the plan split (not stored)."""
-    if contract.get("signed_on") or contract["status"] in SIGNED:
-        from kam.services.receivables import of_contract
-
-        return of_contract(ws, contract["id"])
-    return planned(contract)
-
-
-def planned(contract: dict[str, Any]) -> list[dict[str, Any]]:
-    plan = contract.get("plan") or []
-    amounts = plans.split(plan, contract["amount"]) if plan else []
-    return [{"seq": i + 1, "kind": p["kind"], "share": p["share"], "due_offset": p["offset"],
-             "amount": a, "currency": contract["currency"], "paid": Decimal("0.00"),
-             "due_date": None}
-            for i, (p, a) in enumerate(zip(plan, amounts, strict=True))]
-
-
 def list_(ws: Workspace, *, status: str | None = None, customer: str | None = None,
           owner: str | None = None, opp: str | None = None,
           limit: int | None = None) -> Iterator[dict[str, Any]]:
@@ -65,20 +46,6 @@ def list_(ws: Workspace, *, status: str | None = None, customer: str | None = No
     if opp:
         where["opportunity_id"] = opp.strip().upper()
     return ws.storage.find("contract", where, limit=limit)
-
-
-def required_roles(ws: Workspace, contract: dict[str, Any]) -> list[str]:
-    """Who must approve (合同审批), from the required-approvals rule hooks, now.
-
-    Approval and signing use :func:`needed_roles`: the list stored at review.
-    """
-    roles = ws.plugins.collect("kam_required_approvals", ws=ws, contract=contract)
-    out = []
-    for role in roles:
-        if not isinstance(role, str) or not role.strip():
-            raise RefusedError(f"a required-approvals rule returned {role!r}, not a role name")
-        out.append(role.strip())
-    return list(dict.fromkeys(out))
 
 
 def needed_roles(ws: Workspace, contract: dict[str, Any]) -> list[str]:
@@ -380,8 +347,6 @@ def approve(ws: Workspace, contract_id: str, by: str | None = None, *,
     refs = [contract["opportunity_id"], contract["customer_id"]]
     payload = dict(entry)
     if apply_amendment and pending:
-        from kam.services.contract_amendments import amendment_changes, write_rebalance
-
         changes |= amendment_changes(ws, after, pending)
         payload["amendment"] = changes["amendments"][-1]
         refs += [r["id"] for r in milestones(ws, contract)]
