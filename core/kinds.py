@@ -184,11 +184,3 @@ def kind_of_id(record_id: str) -> Kind | None:
     """The kind a record id belongs to, by its prefix (``OP12`` → opportunity)."""
     prefix = record_id.rstrip("0123456789").upper()
     return _BY_PREFIX.get(prefix)
-
-
-def register_kind(kind: Kind) -> None:
-    """Add a record kind (used by the core's later modules; prefixes must be unique)."""
-    if kind.prefix in _BY_PREFIX and _BY_PREFIX[kind.prefix].name != kind.name:
-        raise ValueError(f"id prefix {kind.prefix} already used by {_BY_PREFIX[kind.prefix].name}")
-    KINDS[kind.name] = kind
-    _BY_PREFIX[kind.prefix] = kind

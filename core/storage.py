@@ -111,38 +111,3 @@ def scope(owner: str | None = None, customer: str | None = None,
 def id_number(record_id: str) -> int:
     digits = record_id.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
     return int(digits) if digits.isdigit() else 0
-
-
-def matches(record: Record, where: Where | None, k: Kind) -> bool:
-    """Reference semantics of a filter, for backends that filter in Python."""
-    if not where:
-        return True
-    for key, want in where.items():
-        field, op = split_filter(k, key)
-        have = record.get(field)
-        if op == "isnull":
-            if (have is None) != bool(want):
-                return False
-            continue
-        if op == "in":
-            if have not in want:
-                return False
-            continue
-        if op == "eq":
-            if have != want:
-                return False
-            continue
-        if op == "ne":
-            if have == want:
-                return False
-            continue
-        if have is None:
-            return False
-        if (
-            (op == "lt" and not have < want)
-            or (op == "le" and not have <= want)
-            or (op == "gt" and not have > want)
-            or (op == "ge" and not have >= want)
-        ):
-            return False
-    return True

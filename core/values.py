@@ -77,11 +77,5 @@ def date(value: object, field: str = "date") -> dt.date:
         raise InputError(f"{field}: {value!r} is not a valid date") from None
 
 
-def optional_date(value: object, field: str = "date") -> dt.date | None:
-    if value is None or value == "":
-        return None
-    return date(value, field)
-
-
 def fmt_money(d: Decimal | None) -> str:
     return "" if d is None else f"{d:.2f}"

@@ -10,9 +10,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from kam.models.records import Activity, Contact, Customer, Event, Lead, Opportunity
+    from kam.models.records import Activity, Contact, Customer, Lead, Opportunity
 
-__all__ = ["Activity", "Contact", "Customer", "Event", "Lead", "Opportunity"]
+__all__ = ["Activity", "Contact", "Customer", "Lead", "Opportunity"]
 
 
 def __getattr__(name: str) -> Any:

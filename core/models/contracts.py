@@ -1,5 +1,5 @@
-"""The records of the collect half (回款): contracts, payment milestones, payments,
-invoices and evidence attachments.
+"""The records of the collect half (回款) that users hand in: contracts (with their
+payment plan), invoices and evidence attachments.
 
 Stored fields are exactly those of ``kam.kinds`` (so every backend round-trips
 them); a receivable's state and days overdue are computed for "today" by
@@ -85,46 +85,6 @@ class Contract(Record):
     @classmethod
     def _plan(cls, v: Any) -> list[dict[str, Any]]:
         return [PlanItem.model_validate(p).model_dump() for p in v or []]
-
-
-class Receivable(Record):
-    """回款节点: one payment milestone of a signed contract."""
-
-    contract_id: str
-    customer_id: str
-    seq: int = Field(ge=1)
-    kind: MilestoneKind
-    share: Text = None
-    due_offset: Text = None
-    amount: Money
-    currency: str = "CNY"
-    trigger_on: dt.date | None = None
-    due_date: dt.date | None = None
-    paid: Money = Decimal("0.00")
-    paid_on: dt.date | None = None
-    written_off: Money = None
-    written_off_on: dt.date | None = None
-    written_off_by: Text = None
-    write_off_reason: Text = None
-
-    _currency = field_validator("currency", mode="before")(_currency)
-
-
-class Payment(BaseModel):
-    """回款: cash received against a contract, allocated to its milestones."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    id: str
-    contract_id: str
-    customer_id: str
-    amount: Money
-    currency: str
-    date: dt.date
-    ref: Text = None
-    allocations: list[dict[str, str]] = Field(default_factory=list)
-    note: Text = None
-    created_at: str | None = None
 
 
 class Invoice(BaseModel):

@@ -10,7 +10,6 @@ from decimal import Decimal
 from typing import Any
 
 ZERO = Decimal("0.00")
-STATES = ("scheduled", "due", "overdue", "partially_paid", "paid", "written_off")
 OPEN_STATES = ("scheduled", "due", "overdue", "partially_paid")
 
 

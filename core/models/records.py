@@ -179,17 +179,3 @@ class Activity(BaseModel):
     next_step: Text = None
     next_due: Date = None
     created_at: str | None = None
-
-
-class Event(BaseModel):
-    """An audit event: one per mutation (审批留痕)."""
-
-    id: str
-    at: str
-    actor: str
-    kind: str
-    record_id: str
-    payload: dict[str, Any] = Field(default_factory=dict)
-    refs: list[str] = Field(default_factory=list)
-
-

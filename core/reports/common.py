@@ -101,14 +101,6 @@ def vocab_display(ws: Any, name: str) -> dict[str, str]:
     return {k: (zh if ws.lang == "zh" else k) for k, (zh, _en) in VOCAB.get(name, {}).items()}
 
 
-def total_label(ws: Any) -> str:
-    return tr(ws, "合计", "total")
-
-
-def sum_money(rows: Iterable[dict[str, Any]], key: str) -> Decimal:
-    return sum((r.get(key) or ZERO for r in rows), ZERO)
-
-
 def pairs_table(ws: Any, name: str, title: str, items: list[tuple[str, Any]],
                 labels: dict[str, tuple[str, str]]) -> Table:
     """A card section: one row per field (``field``/``value``), labelled in the language."""

@@ -7,7 +7,6 @@ moved past a gate by force are counted and listed (forcing lowers the odds).
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from kam.errors import KamError
@@ -147,11 +146,3 @@ def _note(ws: Any, main: str, other: str, count: int) -> str:
 
 def _filters(**given: Any) -> dict[str, Any]:
     return {k: v for k, v in given.items() if v}
-
-
-def weighted_total(report: Report, currency: str) -> Decimal:
-    """The weighted total of one currency (for callers that want one number)."""
-    for t in report.table("by_stage").totals:
-        if t["currency"] == currency:
-            return t["weighted"]
-    return ZERO

@@ -6,8 +6,7 @@ import functools
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from kam.errors import InputError, NotFoundError, RefusedError
-from kam.findings import Finding, blocking
+from kam.errors import InputError
 from kam.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -56,23 +55,6 @@ def parse_fields(ws: Workspace, kind: str, pairs: Iterable[str]) -> dict[str, An
         except (ValueError, TypeError) as exc:
             raise InputError(f"--field {key}: {exc}") from None
     return out
-
-
-def require(ws: Workspace, kind: str, record_id: str) -> dict[str, Any]:
-    return ws.get(kind, record_id)
-
-
-def refuse_if_blocked(findings: list[Finding], what: str) -> None:
-    blocks = blocking(findings)
-    if blocks:
-        raise RefusedError(f"{what}: " + "; ".join(f.message for f in blocks), findings)
-
-
-def find_one(ws: Workspace, kind: str, record_id: str) -> dict[str, Any]:
-    record = ws.storage.get(kind, record_id.strip().upper())
-    if record is None:
-        raise NotFoundError(f"{kind} {record_id} not found")
-    return record
 
 
 def clean_changes(changes: dict[str, Any]) -> dict[str, Any]:

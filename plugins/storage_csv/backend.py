@@ -596,9 +596,6 @@ class CSVStorage:
 
     # --- optional extras ---------------------------------------------------------------
 
-    def sort_key(self, record_id: str) -> int:
-        return id_number(record_id)
-
     def integrity_problems(self) -> list[str]:
         """Optional (``kam doctor``): parse every file strictly; check ids and sequences."""
         problems: list[str] = []

@@ -19,7 +19,7 @@ from typing import Any
 from kam.errors import StorageError
 from kam.kinds import Kind
 from kam.plugins.storage_sqlite import schema
-from kam.storage import ConflictError, Record, Where, id_number, kind, split_filter, split_order
+from kam.storage import ConflictError, Record, Where, kind, split_filter, split_order
 
 _SQL_OPS = {"eq": "=", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}
 
@@ -37,22 +37,6 @@ def _to_db(ftype: str, value: Any) -> Any:
         return value.isoformat() if hasattr(value, "isoformat") else str(value)
     if ftype == "decimal":
         return str(value)
-    return value
-
-
-def _from_db(ftype: str, value: Any) -> Any:
-    if value is None:
-        return None
-    if ftype == "money":
-        return (Decimal(value) / 100).quantize(Decimal("0.01"))
-    if ftype == "bool":
-        return bool(value)
-    if ftype == "json":
-        return json.loads(value)
-    if ftype == "date":
-        return dt.date.fromisoformat(value)
-    if ftype == "decimal":
-        return Decimal(value)
     return value
 
 
@@ -502,9 +486,6 @@ class SQLiteStorage:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
             raise _translate(exc) from None
-
-    def sort_key(self, record_id: str) -> int:
-        return id_number(record_id)
 
     def integrity_problems(self) -> list[str]:
         """Optional: SQLite's own integrity and foreign-key checks (used by ``kam doctor``)."""
