@@ -1,4 +1,4 @@
-"""Errors users can cause, each tied to an exit code of cli.md.
+"""Errors users can cause, each tied to one of kam's exit codes (README.md, "Exit codes").
 
 The CLI prints ``str(error)`` on one line and exits with ``error.exit_code``.
 """

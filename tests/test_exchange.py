@@ -246,7 +246,7 @@ NASTY = ["", "=1+1", "'; DROP TABLE customer; --", "-1", "1e999", "NaN", "2026-0
 def test_fuzzed_import_files_are_taken_whole_or_refused_whole(
         exported: Path, tmp_path_factory: pytest.TempPathFactory, kam: Kam,
         data: st.DataObject) -> None:
-    """quality.md: any single bad cell in any export file is refused (exit 2, nothing
+    """Any single bad cell in any export file is refused (exit 2, nothing
     written) or, when it is a valid value, imported into a sound workspace."""
     files = sorted(p.name for p in exported.glob("*.csv"))
     name = data.draw(st.sampled_from(files))

@@ -1,4 +1,4 @@
-"""Schema versions: SQLite migrations replay to what kam/kinds.py declares, released
+"""Schema versions: SQLite migrations replay to what core/kinds.py declares, released
 steps never change, old databases and CSV folders run only their missing steps (whole or
 not at all), and data from a newer kam is refused."""
 
@@ -99,7 +99,7 @@ def test_released_steps_never_change() -> None:
 
 
 def test_replayed_schema_matches_kinds(tmp_path: Path) -> None:
-    """What a developer who adds a field to kam/kinds.py without a migration sees fail."""
+    """What a developer who adds a field to core/kinds.py without a migration sees fail."""
     shape = _shape(_replayed(tmp_path))
     problems: list[str] = []
     for k in [*KINDS.values(), EVENT]:
@@ -125,16 +125,16 @@ def test_replayed_schema_matches_kinds(tmp_path: Path) -> None:
                                 f'"idx_{k.name}_{f.name}" ON "{k.name}" ("{f.name}")')
         for name in cols:
             if k.field(name) is None:
-                problems.append(f"{k.name}.{name}: a column that kam/kinds.py no longer "
+                problems.append(f"{k.name}.{name}: a column that core/kinds.py no longer "
                                 f'declares; e.g. ALTER TABLE "{k.name}" DROP COLUMN "{name}"')
         if cols.get("id", ("", 0))[1] != 1:
             problems.append(f"{k.name}.id is not the primary key")
     own = {"kam_sequence", "event_ref", "_sqlite_migrations"}
     for table in shape:
         if table not in own and table not in KINDS and table != EVENT.name:
-            problems.append(f"table {table}: no kind of that name in kam/kinds.py")
+            problems.append(f"table {table}: no kind of that name in core/kinds.py")
     assert not problems, (
-        "the schema the migrations build differs from kam/kinds.py — " + HOW_TO + ":\n  "
+        "the schema the migrations build differs from core/kinds.py — " + HOW_TO + ":\n  "
         + "\n  ".join(problems))
 
 

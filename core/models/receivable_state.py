@@ -14,7 +14,7 @@ OPEN_STATES = ("scheduled", "due", "overdue", "partially_paid")
 
 
 def receivable_view(record: dict[str, Any], today: dt.date) -> dict[str, Any]:
-    """A stored receivable as of ``today``: the receivable JSON of cli.md.
+    """A stored receivable as of ``today``: the receivable JSON of docs/json.md.
 
     Pure (no storage, no clock). Returns a new dict with the stored fields plus:
 

@@ -1,8 +1,9 @@
 """Standard contract review (合同评审) and approval thresholds (合同审批).
 
-Review findings (domain.md §7): the payment plan not adding up to the contract
-amount blocks; no or a low down payment, no acceptance criteria, no cost for
-changes, unlimited service obligations and a warranty retention above the cap warn.
+Review findings (docs/contracts.md, "Standard rules"): the payment plan not adding up
+to the contract amount blocks; no or a low down payment, no acceptance criteria, no
+cost for changes, unlimited service obligations and a warranty retention above the cap
+warn.
 
 Settings in kam.toml (defaults shown)::
 

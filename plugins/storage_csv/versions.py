@@ -11,7 +11,7 @@ and commits their files together with the new manifest through the journal, so a
 upgrade lands whole or not at all. A folder from a newer kam is refused (exit 4).
 
 A step is a frozen function of :class:`Files` (read a file's text, write a new text);
-released steps never change. Adding a field to ``kam/kinds.py`` needs no CSV step when
+released steps never change. Adding a field to ``core/kinds.py`` needs no CSV step when
 an empty cell is the right value for old rows (a missing column reads as no value and
 the next write adds it); a step is needed to give old rows another value
 (:func:`add_column`), or to rename or remove a column (docs/storage.md).

@@ -9,9 +9,9 @@ sqlite-utils nor a query of the migrations table.
 
 The first four steps are the schema of kam 0.1.0, as it left a fresh database (0.1.0
 recorded these names, so its databases count them as applied). They are frozen copies:
-editing ``kam/kinds.py`` does not change what they create. A field or kind added to
-``kam/kinds.py`` later needs a new step at the end of ``MIGRATIONS``;
-tests/test_migrations.py compares the replayed schema with ``kam/kinds.py`` and names
+editing ``core/kinds.py`` does not change what they create. A field or kind added to
+``core/kinds.py`` later needs a new step at the end of ``MIGRATIONS``;
+tests/test_migrations.py compares the replayed schema with ``core/kinds.py`` and names
 what is missing (docs/storage.md, "Adding a field").
 """
 

@@ -1,4 +1,4 @@
-"""quality.md: N processes writing the same records at once lose nothing, and lock waits
+"""N processes writing the same records at once lose nothing, and lock waits
 never leak as errors. CI runs 8 writers × a few rounds (``KAM_CONTENTION_ROUNDS`` for the
 full 8 × 100 run)."""
 

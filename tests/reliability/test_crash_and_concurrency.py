@@ -1,7 +1,7 @@
 """Fault tests (bounded for CI): SIGKILL a writer mid-stream and mid-import; two writers
 at once. Afterwards every file parses, ``kam doctor`` passes, no change is partial and
 every stored change has its event. ``KAM_RELIABILITY_KILLS`` raises the kill count
-(quality.md asks for ≥ 50 per backend in the full run)."""
+(the full run asks for ≥ 50 per backend)."""
 
 from __future__ import annotations
 
