@@ -111,7 +111,7 @@ def _differences(new: Any, old: Any, path: str = "") -> list[str]:
             if key not in new:
                 out.append(f"{path}/{key}: gone")
             elif key not in old:
-                out.append(f"{path}/{key}: new")
+                continue  # more keys are welcome (cli.md); none may go or change
             else:
                 out += _differences(new[key], old[key], f"{path}/{key}")
         return out
