@@ -68,9 +68,9 @@ def receivable_view(record: dict[str, Any], today: dt.date) -> dict[str, Any]:
         "paid_on": record.get("paid_on"),
         "written_off": record.get("written_off"),
         "written_off_on": record.get("written_off_on"),
-        "written_off_by": record.get("written_off_by"),
-        "write_off_reason": record.get("write_off_reason"),
-        "due_offset": record.get("due_offset"),
+        "written_off_by": record.get("written_off_by") or None,
+        "write_off_reason": record.get("write_off_reason") or None,
+        "due_offset": record.get("due_offset") or None,  # "" and None alike on every backend
         "created_at": record.get("created_at"),
         "updated_at": record.get("updated_at"),
     }
