@@ -184,7 +184,8 @@ def kam_review_contract(
 def kam_required_approvals(ws: Workspace, contract: Record) -> list[str] | None:
     """Who must approve a contract (合同审批): return a list of role names (``None``: none).
 
-    Signing is refused until each returned role has an ``approved`` decision.
+    Asked when the review passes; the roles are stored with the review, and signing is
+    refused until each has an ``approved`` decision by someone other than the owner.
     """
     return None
 
