@@ -273,3 +273,17 @@ def test_fuzzed_import_files_are_taken_whole_or_refused_whole(
     else:
         doctor = target("doctor")
         assert doctor.exit_code in (0, 1) and "Traceback" not in doctor.stderr
+
+
+@pytest.mark.parametrize("column, value", [("refs", "-1"), ("refs", "5"),
+                                           ("refs", "[1, 2]"), ("payload", "[]")])
+def test_event_json_cells_of_the_wrong_shape_are_refused(
+        exported: Path, tmp_path: Path, kam: Kam, column: str, value: str) -> None:
+    """Found by the fuzzer above (events.csv refs = -1 was exit 70): kept as examples."""
+    rows = _rows(exported / "events.csv")
+    rows[1][rows[0].index(column)] = value
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(rows)
+    _rewrite(exported, "events.csv", buf.getvalue())
+    target = _fresh(tmp_path, "t", OTHER[kam.backend])
+    _refused(target, exported, "events.csv", f"row 2, column {column}")
