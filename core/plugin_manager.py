@@ -250,9 +250,9 @@ def workspace_folder(argv: list[str]) -> Path:
 
 
 def default_path() -> Path:
-    """``KAM_HOME``, else the platform's user data dir: the same answer as
-    :func:`kam.workspace.default_path` (a test holds them equal), here so that start-up
-    does not import the workspace module."""
+    """``KAM_HOME``, else the platform's user data dir; here, not in the workspace
+    module, so that start-up does not import that (``kam.workspace.default_path`` calls
+    this)."""
     if os.environ.get("KAM_HOME"):
         return Path(os.environ["KAM_HOME"]).expanduser()
     if sys.platform == "win32":

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import os
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -28,16 +27,11 @@ if TYPE_CHECKING:
 
 
 def default_path() -> Path:
-    """``KAM_HOME``, else the platform's user data dir."""
-    if os.environ.get("KAM_HOME"):
-        return Path(os.environ["KAM_HOME"]).expanduser()
-    if sys.platform == "win32":
-        base = Path(os.environ.get("APPDATA", Path.home() / "AppData" / "Roaming"))
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Application Support"
-    else:
-        base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
-    return base / "kam"
+    """``KAM_HOME``, else the platform's user data dir (defined with the plugin manager,
+    which start-up loads anyway, so the two can never disagree)."""
+    from kam.plugin_manager import default_path as where
+
+    return where()
 
 
 def resolve_today(as_of: str | dt.date | None = None) -> dt.date:
