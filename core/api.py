@@ -30,23 +30,23 @@ from typing import TYPE_CHECKING, Any
 from kam import __version__, hookimpl
 from kam.errors import InputError, KamError, NotFoundError, RefusedError, StorageError
 from kam.findings import Finding, block, info, warn
-from kam.hookspecs import (
-    BuildReport,
-    ParseField,
-    Record,
-    RegisterField,
-    RegisterFormat,
-    RegisterPipeline,
-    RegisterReport,
-    RegisterStorage,
-    RenderFormat,
-    StorageFactory,
-)
+from kam.hookspecs import Record
 from kam.plugin_manager import PluginError
 
 if TYPE_CHECKING:
     import typer
     from kam.cli.common import AsOfOpt, FormatOpt
+    from kam.hook_types import (
+        BuildReport,
+        ParseField,
+        RegisterField,
+        RegisterFormat,
+        RegisterPipeline,
+        RegisterReport,
+        RegisterStorage,
+        RenderFormat,
+        StorageFactory,
+    )
     from kam.kinds import KINDS
     from kam.output import neutralise
     from kam.pipeline import Pipeline, Stage, Task
@@ -78,6 +78,9 @@ _LAZY: dict[str, tuple[str, str]] = {
     "Pipeline": ("kam.pipeline", "Pipeline"),
     "Stage": ("kam.pipeline", "Stage"),
     "Task": ("kam.pipeline", "Task"),
+    **{name: ("kam.hook_types", name) for name in (
+        "BuildReport", "ParseField", "RegisterField", "RegisterFormat", "RegisterPipeline",
+        "RegisterReport", "RegisterStorage", "RenderFormat", "StorageFactory")},
     "FormatOpt": ("kam.cli.common", "FormatOpt"),
     "AsOfOpt": ("kam.cli.common", "AsOfOpt"),
     "Report": ("kam.reports", "Report"),

@@ -20,81 +20,27 @@ Every hook is called through pluggy, so ``tryfirst``, ``trylast`` and
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from pluggy import HookspecMarker
 
 if TYPE_CHECKING:
     import typer
     from kam.findings import Finding
+    from kam.hook_types import (
+        RegisterField,
+        RegisterFormat,
+        RegisterPipeline,
+        RegisterReport,
+        RegisterStorage,
+    )
     from kam.pipeline import Pipeline
-    from kam.reports import Report
-    from kam.storage import Storage
     from kam.workspace import Workspace
 
 hookspec = HookspecMarker("kam")
 
 #: A record: a plain dict with the JSON keys of the CLI (see docs/json.md).
 Record = dict[str, Any]
-
-
-# --- the register callbacks ---------------------------------------------------------
-
-
-class StorageFactory(Protocol):
-    """Opens (creating if needed) a backend's data inside the workspace folder."""
-
-    def __call__(self, path: Path, config: dict[str, Any], /) -> Storage: ...
-
-
-class RegisterStorage(Protocol):
-    """``register(name, factory)`` of :func:`kam_register_storage`."""
-
-    def __call__(self, name: str, factory: StorageFactory, /) -> None: ...
-
-
-class RenderFormat(Protocol):
-    """Renders a report as text in one output format."""
-
-    def __call__(self, report: Report, ws: Workspace, /) -> str: ...
-
-
-class RegisterFormat(Protocol):
-    """``register(name, render)`` of :func:`kam_register_formats`."""
-
-    def __call__(self, name: str, render: RenderFormat, /) -> None: ...
-
-
-class BuildReport(Protocol):
-    """Builds a report from the workspace and the report command's filters."""
-
-    def __call__(self, ws: Workspace, **options: Any) -> Report: ...
-
-
-class RegisterReport(Protocol):
-    """``register(name, build, description)`` of :func:`kam_register_reports`."""
-
-    def __call__(self, name: str, build: BuildReport, description: str = "", /) -> None: ...
-
-
-class RegisterPipeline(Protocol):
-    """``register(key, pipeline)`` of :func:`kam_register_pipelines`."""
-
-    def __call__(self, key: str, pipeline: Pipeline, /) -> None: ...
-
-
-class ParseField(Protocol):
-    """Validates a ``--field name=value`` text; returns the stored (JSON) value or raises
-    ``ValueError``."""
-
-    def __call__(self, text: str, /) -> Any: ...
-
-
-class RegisterField(Protocol):
-    """``register(kind, name, parse, label="")`` of :func:`kam_register_fields`."""
-
-    def __call__(self, kind: str, name: str, parse: ParseField, label: str = "", /) -> None: ...
 
 
 # --- registration -------------------------------------------------------------

@@ -249,6 +249,19 @@ def workspace_folder(argv: list[str]) -> Path:
     return default_path()
 
 
+def _mentions_plugins(text: str) -> bool:
+    """Whether kam.toml has plugin settings worth parsing it for: a ``[plugins]`` table
+    or a ``plugins_dir`` that is not empty (every kam.toml has ``plugins_dir = ""``)."""
+    for line in text.splitlines():
+        bare = line.strip()
+        if bare.startswith("[") and bare.lstrip("[ ").startswith("plugins"):
+            return True
+        key, sep, value = bare.partition("=")
+        if sep and key.strip() == "plugins_dir" and value.strip() not in ('""', "''", ""):
+            return True
+    return False
+
+
 def default_path() -> Path:
     """``KAM_HOME``, else the platform's user data dir; here, not in the workspace
     module, so that start-up does not import that (``kam.workspace.default_path`` calls
@@ -387,7 +400,7 @@ class Plugins:
             text = (folder / "kam.toml").read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             return
-        if "plugins" not in text:
+        if not _mentions_plugins(text):
             return
         import tomllib
 

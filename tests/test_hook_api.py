@@ -398,3 +398,11 @@ def test_hooks_md_examples_import_only_kam_api() -> None:
     imports = [line for b in blocks for line in b.splitlines()
                if re.match(r"\s*(from|import) kam\b", line)]
     assert imports and all(re.match(r"\s*from kam\.api import ", i) for i in imports), imports
+
+
+def test_start_up_parses_kam_toml_only_for_plugin_settings() -> None:
+    from kam.plugin_manager import _mentions_plugins
+
+    assert not _mentions_plugins('backend = "sqlite"\nplugins_dir = ""\n')
+    assert _mentions_plugins('plugins_dir = "plugins"\n')
+    assert _mentions_plugins('[plugins]\ndisabled = ["acme"]\n')
