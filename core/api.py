@@ -15,6 +15,7 @@ building blocks load on first use.
 - Rules return :class:`Finding` lists made with :func:`block`, :func:`warn`,
   :func:`info`; stage models are :class:`Pipeline`/:class:`Stage`/:class:`Task`.
 - Commands: :func:`open_workspace`, :func:`emit`, :data:`FormatOpt`, :data:`AsOfOpt`.
+- A plugin's own tests: :func:`cli_app`; a backend's: :class:`StorageConformance`.
 - Reports and formats: :class:`Report`, :class:`Table`, :class:`Chart`,
   :class:`Series`, :func:`column_header`, :func:`cell_text`, :func:`is_numeric`,
   :func:`neutralise`.
@@ -56,6 +57,7 @@ if TYPE_CHECKING:
     from kam.services.approvals import IMPORTANT, MANAGEMENT, latest_decision
     from kam.services.contract_plan import planned_total
     from kam.services.contract_plan import split as plan_amounts
+    from kam.testing import StorageConformance
     from kam.values import fmt_money
     from kam.workspace import Workspace
 
@@ -96,6 +98,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     "MANAGEMENT": ("kam.services.approvals", "MANAGEMENT"),
     "IMPORTANT": ("kam.services.approvals", "IMPORTANT"),
     "KINDS": ("kam.kinds", "KINDS"),
+    "StorageConformance": ("kam.testing", "StorageConformance"),
     "plan_amounts": ("kam.services.contract_plan", "split"),
     "planned_total": ("kam.services.contract_plan", "planned_total"),
 }
@@ -136,6 +139,19 @@ def emit(ctx: typer.Context, data: Any, fmt: str = "table",
     from kam.cli.common import emit as _emit
 
     _emit(ctx, data, fmt, columns)
+
+
+def cli_app(*plugins: tuple[str, object]) -> typer.Typer:
+    """kam's command line with ``plugins`` (``(name, module)`` pairs) registered in-process
+    beside the installed ones: for a plugin's own tests, run with
+    ``typer.testing.CliRunner().invoke(cli_app(("acme", plugin)), [...])``."""
+    from kam.cli import make_app
+    from kam.plugin_manager import Plugins
+
+    manager = Plugins()
+    for name, module in plugins:
+        manager.register(module, name)
+    return make_app(manager)
 
 
 __all__ = [
@@ -202,4 +218,7 @@ __all__ = [
     "cell_text",
     "is_numeric",
     "neutralise",
+    # a plugin's own tests
+    "cli_app",
+    "StorageConformance",
 ]

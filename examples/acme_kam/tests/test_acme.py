@@ -12,8 +12,7 @@ from typer.testing import CliRunner
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from acme_kam import plugin  # noqa: E402
-from kam.cli import make_app  # noqa: E402
-from kam.plugin_manager import Plugins  # noqa: E402
+from kam.api import cli_app  # noqa: E402
 
 
 class Kam:
@@ -22,9 +21,7 @@ class Kam:
         self.runner = CliRunner()
 
     def __call__(self, *args: str) -> tuple[int, str, str]:
-        plugins = Plugins()
-        plugins.register(plugin, "acme")
-        r = self.runner.invoke(make_app(plugins), ["--workspace", str(self.path), *args])
+        r = self.runner.invoke(cli_app(("acme", plugin)), ["--workspace", str(self.path), *args])
         return r.exit_code, r.stdout, r.stderr
 
     def ok(self, *args: str) -> str:
