@@ -32,7 +32,7 @@ from kam import __version__, hookimpl
 from kam.errors import InputError, KamError, NotFoundError, RefusedError, StorageError
 from kam.findings import Finding, block, info, warn
 from kam.hookspecs import Record
-from kam.plugin_manager import PluginError
+from kam.plugin_results import PluginError
 
 if TYPE_CHECKING:
     import typer

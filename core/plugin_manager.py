@@ -35,43 +35,27 @@ from typing import Any
 
 import pluggy
 from kam import hookspecs
-from kam.errors import KamError, RefusedError
+from kam.errors import KamError
 from kam.findings import Finding
+from kam.plugin_discovery import (
+    default_path,
+    entry_points,
+    load_entry_point,
+    mentions_plugins,
+    workspace_folder,
+)
+from kam.plugin_results import (
+    ISOLATED_HOOKS,
+    LIST_HOOKS,
+    RULE_HOOKS,
+    PluginError,
+    check_result,
+    describe,
+    owned,
+)
 
-RULE_HOOKS = frozenset({"kam_qualify_lead", "kam_stage_exit", "kam_review_contract"})
-"""Hooks returning ``list[Finding] | None`` per implementation."""
-
-LIST_HOOKS = frozenset({"kam_required_approvals"})
-"""Hooks returning ``list[str] | None`` (role names) per implementation."""
-
-EVENT_HOOKS = frozenset({
-    "kam_event_committed", "kam_stage_advanced", "kam_opportunity_closed",
-    "kam_contract_event", "kam_receivable_event",
-})
-REGISTRATION_HOOKS = frozenset({
-    "kam_register_storage", "kam_register_formats", "kam_register_reports",
-    "kam_register_pipelines", "kam_register_fields", "kam_register_commands",
-})
-ISOLATED_HOOKS = EVENT_HOOKS | REGISTRATION_HOOKS
-"""A failing implementation of these is recorded and skipped; the others still run."""
-
-
-class PluginError(RefusedError):
-    """A plugin's hook raised, or returned something its hook does not allow.
-
-    Exit code 1 (refused): a rule or approval hook that fails refuses the change.
-    """
-
-    def __init__(self, plugin: str, hook: str, error: BaseException | str) -> None:
-        super().__init__(f"plugin {plugin!r} failed in {hook}: {error}")
-        self.plugin = plugin
-        self.hook = hook
-        self.error = error
-
-    def finding(self) -> Finding:
-        """The ``block`` finding that shows this failure with the other rule results."""
-        return Finding("block", "plugin_error", str(self), self.plugin)
-
+__all__ = ["ISOLATED_HOOKS", "LIST_HOOKS", "RULE_HOOKS", "PluginError", "PluginInfo",
+           "Plugins", "Registry", "default_path", "workspace_folder"]
 
 @dataclass
 class PluginInfo:
@@ -108,173 +92,6 @@ class Registry:
             self.add(plugin, name, item, *extra, **kw)
 
         return register
-
-
-def _describe(value: object) -> str:
-    return "None" if value is None else type(value).__name__
-
-
-def check_result(hook: str, value: object) -> object:
-    """What one implementation of ``hook`` returned, checked: the one place results are
-    validated. Returns the value to hand on; raises ``TypeError`` naming what was wrong.
-
-    - rules: ``None`` (no findings) or a list of :class:`Finding`;
-    - approvals: ``None`` (no roles) or a list of non-empty role names;
-    - registration and events: the result is ignored (``None`` is handed on).
-    """
-    if hook in RULE_HOOKS:
-        if value is None:
-            return None
-        if not isinstance(value, list):
-            raise TypeError(f"returned {_describe(value)}, not a list of Findings")
-        for item in value:
-            if not isinstance(item, Finding):
-                raise TypeError(f"returned a list holding {_describe(item)}, not a Finding")
-        return value
-    if hook in LIST_HOOKS:
-        if value is None:
-            return None
-        if not isinstance(value, list):
-            raise TypeError(f"returned {_describe(value)}, not a list of role names")
-        for item in value:
-            if not isinstance(item, str) or not item.strip():
-                raise TypeError(f"returned a list holding {item!r}, not a role name")
-        return value
-    return None
-
-
-def _owned(value: object, plugin: str) -> object:
-    """Findings without a plugin are credited to ``plugin``."""
-    if isinstance(value, list):
-        return [
-            Finding(f.severity, f.code, f.message, plugin)
-            if isinstance(f, Finding) and not f.plugin else f
-            for f in value
-        ]
-    return value
-
-
-def entry_points(group: str) -> list[tuple[str, str, str]]:
-    """(name, value, distribution version) of a group's entry points, read straight from
-    the installed distributions' ``entry_points.txt``: the same answer as
-    ``importlib.metadata.entry_points(group=...)`` (first distribution of a name on
-    ``sys.path`` wins) without importing it, which costs tens of ms at every start."""
-    found: list[tuple[str, str, str]] = []
-    seen: set[str] = set()
-    for entry in sys.path:
-        try:
-            names = sorted(os.listdir(entry or "."))
-        except OSError:
-            continue
-        for meta in names:
-            if not meta.endswith((".dist-info", ".egg-info")):
-                continue
-            stem = meta.rsplit(".", 1)[0]
-            dist, _, version = stem.partition("-")
-            key = dist.lower().replace("-", "_").replace(".", "_")
-            if key in seen:
-                continue
-            folder = os.path.join(entry or ".", meta)
-            if not os.path.isdir(folder):
-                continue
-            seen.add(key)
-            try:
-                with open(os.path.join(folder, "entry_points.txt"), encoding="utf-8") as fh:
-                    text = fh.read()
-            except OSError:
-                continue
-            version = version or _version_of(folder)
-            section = ""
-            for line in text.splitlines():
-                line = line.strip()
-                if not line or line[0] in "#;":
-                    continue
-                if line.startswith("[") and line.endswith("]"):
-                    section = line[1:-1].strip()
-                elif section == group and "=" in line:
-                    name, _, value = line.partition("=")
-                    found.append((name.strip(), value.strip(), version or "?"))
-    return found
-
-
-def _version_of(folder: str) -> str:
-    for file in ("METADATA", "PKG-INFO"):
-        try:
-            with open(os.path.join(folder, file), encoding="utf-8") as fh:
-                for line in fh:
-                    if line.startswith("Version:"):
-                        return line.split(":", 1)[1].strip()
-                    if not line.strip():
-                        break
-        except OSError:
-            continue
-    return ""
-
-
-def _load(value: str) -> Any:
-    """``module`` or ``module:attr.attr`` (extras in brackets ignored), as EntryPoint.load."""
-    module_name, _, attrs = value.partition(":")
-    module = importlib.import_module(module_name.strip())
-    for attr in attrs.split("[")[0].strip().split(".") if attrs else []:
-        module = getattr(module, attr)
-    return module
-
-
-def _workspace_from_argv(argv: list[str]) -> str | None:
-    """``--workspace``/``-w`` among the root options of a ``kam`` command line, if given."""
-    takes_value = {"--workspace", "-w", "--as-of", "--lang"}
-    i = 0
-    while i < len(argv):
-        arg = argv[i]
-        if arg == "--":
-            return None
-        if not arg.startswith("-"):
-            return None  # the command: root options come before it
-        if arg in ("--workspace", "-w"):
-            return argv[i + 1] if i + 1 < len(argv) else None
-        if arg.startswith("--workspace="):
-            return arg.split("=", 1)[1]
-        if arg.startswith("-w") and not arg.startswith("--"):
-            return arg[2:]
-        i += 2 if arg in takes_value else 1
-    return None
-
-
-def workspace_folder(argv: list[str]) -> Path:
-    """The workspace a ``kam`` command line will open: ``--workspace``, else
-    ``KAM_HOME``, else the user data dir (as :meth:`kam.workspace.Workspace.open`)."""
-    given = _workspace_from_argv(argv) or os.environ.get("KAM_HOME")
-    if given:
-        return Path(given).expanduser()
-    return default_path()
-
-
-def _mentions_plugins(text: str) -> bool:
-    """Whether kam.toml has plugin settings worth parsing it for: a ``[plugins]`` table
-    or a ``plugins_dir`` that is not empty (every kam.toml has ``plugins_dir = ""``)."""
-    for line in text.splitlines():
-        bare = line.strip()
-        if bare.startswith("[") and bare.lstrip("[ ").startswith("plugins"):
-            return True
-        key, sep, value = bare.partition("=")
-        if sep and key.strip() == "plugins_dir" and value.strip() not in ('""', "''", ""):
-            return True
-    return False
-
-
-def default_path() -> Path:
-    """``KAM_HOME``, else the platform's user data dir; here, not in the workspace
-    module, so that start-up does not import that (``kam.workspace.default_path`` calls
-    this)."""
-    if os.environ.get("KAM_HOME"):
-        return Path(os.environ["KAM_HOME"]).expanduser()
-    if sys.platform == "win32":
-        base = Path(os.environ.get("APPDATA", Path.home() / "AppData" / "Roaming"))
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Application Support"
-    else:
-        base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
-    return base / "kam"
 
 
 class Plugins:
@@ -336,7 +153,7 @@ class Plugins:
             if name in self.disabled or name in self.infos:
                 continue
             try:
-                module = _load(value)
+                module = load_entry_point(value)
             except Exception as exc:
                 self._fail(name, exc)
                 continue
@@ -400,7 +217,7 @@ class Plugins:
             text = (folder / "kam.toml").read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             return
-        if not _mentions_plugins(text):
+        if not mentions_plugins(text):
             return
         import tomllib
 
@@ -460,7 +277,7 @@ class Plugins:
                         raise  # a rule refusing on purpose, or a failure already named
                     raise PluginError(plugin, hook, exc) from exc
             try:
-                return _owned(check_result(hook, value), plugin)
+                return owned(check_result(hook, value), plugin)
             except TypeError as exc:
                 raise PluginError(plugin, hook, exc) from None
 
@@ -514,10 +331,10 @@ class Plugins:
     def _check_all(self, plugin: str, hook: str, value: object) -> object:
         """A wrapper's result for the whole call: a list of per-implementation results."""
         if not isinstance(value, list):
-            raise PluginError(plugin, hook, f"returned {_describe(value)}, not a list of "
+            raise PluginError(plugin, hook, f"returned {describe(value)}, not a list of "
                               "results (one per implementation)")
         try:
-            return [_owned(check_result(hook, part), plugin) for part in value]
+            return [owned(check_result(hook, part), plugin) for part in value]
         except TypeError as exc:
             raise PluginError(plugin, hook, exc) from None
 

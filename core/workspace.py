@@ -27,9 +27,9 @@ if TYPE_CHECKING:
 
 
 def default_path() -> Path:
-    """``KAM_HOME``, else the platform's user data dir (defined with the plugin manager,
+    """``KAM_HOME``, else the platform's user data dir (defined in kam.plugin_discovery,
     which start-up loads anyway, so the two can never disagree)."""
-    from kam.plugin_manager import default_path as where
+    from kam.plugin_discovery import default_path as where
 
     return where()
 

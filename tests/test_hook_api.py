@@ -401,7 +401,7 @@ def test_hooks_md_examples_import_only_kam_api() -> None:
 
 
 def test_start_up_parses_kam_toml_only_for_plugin_settings() -> None:
-    from kam.plugin_manager import _mentions_plugins
+    from kam.plugin_discovery import mentions_plugins as _mentions_plugins
 
     assert not _mentions_plugins('backend = "sqlite"\nplugins_dir = ""\n')
     assert _mentions_plugins('plugins_dir = "plugins"\n')

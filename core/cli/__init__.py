@@ -52,7 +52,7 @@ class KamGroup(TyperGroup):
         if pm is None or getattr(self, "_plugin_commands", False):
             return
         self._plugin_commands = True
-        from kam.plugin_manager import workspace_folder
+        from kam.plugin_discovery import workspace_folder
 
         try:
             pm.configure(workspace_folder(argv))
