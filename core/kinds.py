@@ -1,13 +1,22 @@
-"""Record kinds: their id prefixes and stored fields (the storage contract's schema).
+"""Record kinds: the one declaration of every stored field (the storage contract's schema).
 
 Every backend stores exactly these fields per kind, so data round-trips between
-backends. Field types: text, int, bool, money (Decimal, two places), decimal,
-date, datetime, json (lists/dicts). ``fields`` holds plugin-declared custom fields.
+backends. Everything else about a field is declared here too and derived from here:
+its zh/en label (table headers, cards, docs/json.md), whether it is required, the
+enumeration (``kam.vocab``) its values come from, and which fields a kind's ``list``
+table shows. The pydantic models that validate input are checked against this by
+tests/test_schema_once.py; docs/json.md's key tables are generated from it
+(``python -m kam.schema_doc --write``).
+
+Field types: text, int, bool, money (Decimal, two places), decimal, date, datetime,
+json (lists/dicts). ``fields`` holds plugin-declared custom fields.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+Label = tuple[str, str]  # (zh, en)
 
 
 @dataclass(frozen=True)
@@ -17,6 +26,14 @@ class Field:
     index: bool = False
     #: kind this field references by id (a foreign key where the backend has them)
     ref: str | None = None
+    #: a record of the kind cannot exist without it
+    required: bool = False
+    #: the enumeration (a ``kam.vocab.VOCAB`` name) its values are keys of
+    vocab: str | None = None
+    label: Label = ("", "")
+
+    def label_in(self, lang: str) -> str:
+        return self.label[0] if lang == "zh" else self.label[1]
 
 
 @dataclass(frozen=True)
@@ -24,13 +41,19 @@ class Kind:
     name: str
     prefix: str
     fields: tuple[Field, ...]
+    #: the columns of the kind's ``list`` table (stored fields or ``views``)
+    columns: tuple[str, ...] = ()
+    #: keys the CLI computes for "today" and shows beside the stored ones (never stored)
+    views: tuple[Field, ...] = ()
+    #: what the kind is called (zh, en)
+    label: Label = ("", "")
 
     def field(self, name: str) -> Field | None:
-        return next((f for f in self.fields if f.name == name), None)
+        return next((f for f in (*self.fields, *self.views) if f.name == name), None)
 
     def type_of(self, name: str) -> str:
-        """The type of a field known to exist (``KeyError`` names one that does not)."""
-        found = self.field(name)
+        """The type of a stored field known to exist (``KeyError`` names one that does not)."""
+        found = next((f for f in self.fields if f.name == name), None)
         if found is None:
             raise KeyError(f"{self.name} has no field {name!r}")
         return found.type
@@ -39,15 +62,173 @@ class Kind:
     def names(self) -> tuple[str, ...]:
         return tuple(f.name for f in self.fields)
 
+    @property
+    def required(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields if f.required)
 
-def _f(spec: str) -> tuple[Field, ...]:
-    """Parse ``"name:type:index:>kind name2 ..."`` (type defaults to text, ``>kind`` = ref)."""
+    def vocab_of(self) -> dict[str, str]:
+        """Field name → enumeration, for showing keys as labels."""
+        return {f.name: f.vocab for f in (*self.fields, *self.views) if f.vocab}
+
+    def header(self, name: str, lang: str) -> str:
+        """A column's header: the field's label, or the name itself for anything else."""
+        found = self.field(name)
+        if found is None:
+            return LABELS.get(name, (name, name))[0 if lang == "zh" else 1]
+        return found.label_in(lang)
+
+
+#: Labels of field names, shared by every kind that has the field; a kind whose field
+#: means something else names its own in ``_f(..., labels=...)``.
+LABELS: dict[str, Label] = {
+    "id": ("编号", "ID"),
+    "name": ("名称", "Name"),
+    "title": ("名称", "Title"),
+    "customer_id": ("客户编号", "Customer ID"),
+    "opportunity_id": ("商机编号", "Opportunity"),
+    "contract_id": ("合同编号", "Contract ID"),
+    "receivable_id": ("回款节点", "Milestone"),
+    "lead_id": ("线索编号", "Lead"),
+    "owner": ("负责人", "Owner"),
+    "amount": ("金额", "Amount"),
+    "currency": ("币种", "Currency"),
+    "status": ("状态", "Status"),
+    "number": ("合同号", "Number"),
+    "date": ("日期", "Date"),
+    "note": ("备注", "Note"),
+    "reason": ("原因", "Reason"),
+    "kind": ("类型", "Kind"),
+    "type": ("类型", "Type"),
+    "fields": ("自定义字段", "Custom fields"),
+    "created_at": ("创建时间", "Created at"),
+    "updated_at": ("更新时间", "Updated at"),
+    # customer
+    "grade": ("客户级别", "Grade"),
+    "matrix": ("客户矩阵", "Matrix"),
+    "purchase_type": ("购买类型", "Purchase type"),
+    "relationship": ("关系", "Relationship"),
+    "industry": ("行业", "Industry"),
+    "region": ("区域", "Region"),
+    "scope": ("经营范围", "Business scope"),
+    "intel": ("客户情报", "Intelligence"),
+    "potential": ("年采购潜力", "Potential per year"),
+    "potential_drivers": ("驱动因素", "Potential drivers"),
+    "flags": ("异常信息", "Anomaly flags"),
+    # contact
+    "roles": ("角色", "Roles"),
+    "coach": ("向导", "Coach"),
+    "stance": ("态度", "Stance"),
+    "style": ("性格类型", "Style"),
+    "level": ("层级", "Level"),
+    "phone": ("电话", "Phone"),
+    "email": ("邮箱", "Email"),
+    # lead and opportunity (BANT)
+    "source": ("来源", "Source"),
+    "scenario": ("购买类型", "Scenario"),
+    "budget_confirmed": ("预算已确认", "Budget confirmed"),
+    "budget_amount": ("预算金额", "Budget amount"),
+    "authority_contact_id": ("决策人", "Authority"),
+    "need": ("需求", "Need"),
+    "timeline": ("采购时间", "Timeline"),
+    "spin": ("SPIN 提问", "SPIN notes"),
+    "follow_ups": ("跟进记录", "Follow-ups"),
+    "drop_reason": ("放弃原因", "Drop reason"),
+    "margin": ("预计毛利率%", "Est. gross margin %"),
+    "expense_budget": ("销售费用预算", "Sales expense budget"),
+    "category": ("类别", "Category"),
+    "close_date": ("预计签约日期", "Expected signing date"),
+    "importance": ("重要性", "Importance"),
+    "probability": ("赢率%", "Probability %"),
+    "forecast_category": ("预测类别", "Forecast category"),
+    "pipeline": ("阶段模型", "Stage model"),
+    "stage": ("阶段", "Stage"),
+    "forced": ("强制推进", "Forced"),
+    "customer_owner": ("客户方负责人", "Customer-side owner"),
+    "competition": ("竞争", "Competition"),
+    "decision_process": ("决策流程", "Decision process"),
+    "checklist": ("已完成任务", "Checklist done"),
+    "approvals": ("审批", "Approvals"),
+    "bids": ("投标", "Bids"),
+    "stage_history": ("阶段历史", "Stage history"),
+    "stage_entered_at": ("进入阶段日期", "Stage entered on"),
+    "summary": ("总结", "Summary"),
+    "closed_at": ("关闭日期", "Closed on"),
+    "completed_at": ("完成日期", "Completed on"),
+    "renews_contract_id": ("续签合同", "Renews contract"),
+    # activity
+    "contact_ids": ("联系人", "Contacts"),
+    "outcome": ("结果", "Outcome"),
+    "next_step": ("下一步", "Next step"),
+    "next_due": ("下一步到期", "Next due"),
+    # contract
+    "tax_rate": ("税率%", "Tax rate %"),
+    "discount": ("折扣%", "Discount %"),
+    "lines": ("产品明细", "Lines"),
+    "gifts": ("赠品", "Gifts"),
+    "plan": ("付款计划", "Payment plan"),
+    "warranty_months": ("质保月数", "Warranty months"),
+    "acceptance_criteria": ("验收标准", "Acceptance criteria"),
+    "change_cost": ("变更费用", "Change cost"),
+    "service_end": ("服务到期", "Service ends"),
+    "terms": ("合同条款", "Terms"),
+    "version": ("版本", "Version"),
+    "review": ("合同评审", "Review"),
+    "amendments": ("合同变更", "Amendments"),
+    "pending_amendment": ("待审变更", "Pending amendment"),
+    "handover": ("交接", "Handover"),
+    "signed_on": ("签订日期", "Signed on"),
+    "delivered_on": ("到货日期", "Delivered on"),
+    "initial_accepted_on": ("初验日期", "Initial acceptance"),
+    "final_accepted_on": ("终验日期", "Final acceptance"),
+    "closed_on": ("结项日期", "Closed on"),
+    "terminated_on": ("终止日期", "Terminated on"),
+    # receivable, payment, invoice, attachment
+    "seq": ("序号", "Seq"),
+    "share": ("比例", "Share"),
+    "due_offset": ("账期", "Due offset"),
+    "trigger_on": ("触发日期", "Triggered on"),
+    "due_date": ("到期日", "Due date"),
+    "paid": ("已回款", "Paid"),
+    "paid_on": ("回款日期", "Paid on"),
+    "written_off": ("核销金额", "Written off"),
+    "written_off_on": ("核销日期", "Written off on"),
+    "written_off_by": ("核销人", "Written off by"),
+    "write_off_reason": ("核销原因", "Write-off reason"),
+    "ref": ("凭证号", "Reference"),
+    "allocations": ("分配", "Allocations"),
+    "path": ("路径", "Path"),
+    "sha256": ("SHA-256", "SHA-256"),
+    "size": ("大小", "Size"),
+    "attached_on": ("附加日期", "Attached on"),
+    # target
+    "period": ("期间", "Period"),
+    # event
+    "at": ("记录时间", "Recorded at"),
+    "actor": ("操作人", "Actor"),
+    "record_id": ("记录编号", "Record"),
+    "payload": ("内容", "Payload"),
+    "refs": ("关联记录", "References"),
+    # computed for "today" (views)
+    "outstanding": ("未回款", "Outstanding"),
+    "state": ("状态", "State"),
+    "days_overdue": ("逾期天数", "Days overdue"),
+}
+
+
+def _f(spec: str, labels: dict[str, Label] | None = None) -> tuple[Field, ...]:
+    """Parse ``"name:type:index:>kind:=vocab:! ..."``: type defaults to text, ``index``
+    indexes it, ``>kind`` references a kind by id, ``=vocab`` names its enumeration,
+    ``!`` makes it required. A label comes from ``labels`` or from ``LABELS``."""
     out = []
     for item in spec.split():
         parts = item.split(":")
+        name, flags = parts[0], parts[2:]
         ftype = parts[1] if len(parts) > 1 and parts[1] else "text"
-        ref = next((p[1:] for p in parts[2:] if p.startswith(">")), None)
-        out.append(Field(parts[0], ftype, "index" in parts or ref is not None, ref))
+        ref = next((p[1:] for p in flags if p.startswith(">")), None)
+        vocab = next((p[1:] for p in flags if p.startswith("=")), None)
+        label = (labels or {}).get(name) or LABELS[name]
+        out.append(Field(name, ftype, "index" in flags or ref is not None, ref,
+                         "!" in flags, vocab, label))
     return tuple(out)
 
 
@@ -60,53 +241,75 @@ KINDS: dict[str, Kind] = {
             "customer",
             "CU",
             _f(
-                "id name:text:index grade matrix purchase_type relationship industry region"
-                " scope intel:json potential:money potential_drivers:json currency"
-                " owner:text:index flags:json fields:json" + _STAMPS
+                "id name:text:index:! grade:text::=grade matrix:text::=matrix"
+                " purchase_type:text::=purchase_type relationship:text::=relationship"
+                " industry region scope intel:json potential:money potential_drivers:json"
+                " currency owner:text:index flags:json fields:json" + _STAMPS,
+                {"name": ("客户名称", "Name")},
             ),
+            ("id", "name", "grade", "matrix", "relationship", "industry", "region", "owner"),
+            label=("客户", "customer"),
         ),
         Kind(
             "contact",
             "CT",
             _f(
-                "id customer_id:text:index:>customer name title roles:json coach stance style level"
-                " phone email note fields:json" + _STAMPS
+                "id customer_id:text:index:>customer:! name:text::! title roles:json::=role"
+                " coach:text::=coach stance:text::=stance style:text::=style"
+                " level:text::=level phone email note fields:json" + _STAMPS,
+                {"name": ("姓名", "Name"), "title": ("职务", "Job title")},
             ),
+            ("id", "customer_id", "name", "title", "roles", "coach", "stance", "level"),
+            label=("联系人", "contact"),
         ),
         Kind(
             "lead",
             "LD",
             _f(
-                "id customer_id:text:index:>customer title source scenario status:text:index"
+                "id customer_id:text:index:>customer:! title:text::! source"
+                " scenario:text::=purchase_type status:text:index:=lead_status"
                 " budget_confirmed:bool budget_amount:money currency authority_contact_id"
                 " need timeline:date spin:json follow_ups:json opportunity_id drop_reason"
-                " owner:text:index fields:json" + _STAMPS
+                " owner:text:index fields:json" + _STAMPS,
             ),
+            ("id", "customer_id", "title", "status", "source", "scenario", "opportunity_id",
+             "owner"),
+            label=("线索", "lead"),
         ),
         Kind(
             "opportunity",
             "OP",
             _f(
-                "id customer_id:text:index:>customer lead_id number title owner:text:index"
-                " amount:money currency margin:decimal expense_budget:money category"
-                " close_date:date importance probability:int forecast_category"
-                " pipeline stage:text:index status:text:index forced:bool"
+                "id customer_id:text:index:>customer:! lead_id number title:text::!"
+                " owner:text:index amount:money currency margin:decimal expense_budget:money"
+                " category close_date:date importance:text::=importance probability:int"
+                " forecast_category:text::=forecast_category pipeline stage:text:index:!"
+                " status:text:index:=opp_status forced:bool"
                 " customer_owner budget_confirmed:bool budget_amount:money"
                 " authority_contact_id need timeline:date competition decision_process"
                 " checklist:json approvals:json bids:json stage_history:json"
                 " stage_entered_at:date reason summary closed_at:date"
-                " completed_at:date renews_contract_id fields:json" + _STAMPS
+                " completed_at:date renews_contract_id fields:json" + _STAMPS,
+                {"number": ("项目编号", "Project number"), "title": ("项目名称", "Project name"),
+                 "owner": ("销售负责人", "Sales owner"),
+                 "amount": ("预计合同金额", "Expected amount")},
             ),
+            ("id", "customer_id", "title", "stage", "status", "amount", "currency",
+             "probability", "importance", "owner", "close_date"),
+            label=("商机", "opportunity"),
         ),
         Kind(
             "activity",
             "AC",
             _f(
-                "id opportunity_id:text:index:>opportunity customer_id:text:index:>customer"
-                " lead_id type"
-                " date:date:index owner:text:index contact_ids:json outcome note"
-                " next_step next_due:date created_at:datetime"
+                "id opportunity_id:text:index:>opportunity customer_id:text:index:>customer:!"
+                " lead_id type:text::=activity_type:!"
+                " date:date:index:! owner:text:index contact_ids:json"
+                " outcome:text::=outcome note next_step next_due:date created_at:datetime",
             ),
+            ("id", "date", "type", "opportunity_id", "customer_id", "owner", "outcome",
+             "next_step", "next_due"),
+            label=("拜访", "activity"),
         ),
         # 合同: plan = payment-plan spec [{kind, share, offset}]; terms = delivery and
         # legal clauses; approvals/amendments/handover/review are the audit trail.
@@ -114,16 +317,20 @@ KINDS: dict[str, Kind] = {
             "contract",
             "CO",
             _f(
-                "id opportunity_id:text:index:>opportunity customer_id:text:index:>customer"
-                " number:text:index title owner:text:index amount:money currency"
-                " tax_rate:decimal discount:decimal lines:json gifts status:text:index"
+                "id opportunity_id:text:index:>opportunity:! customer_id:text:index:>customer:!"
+                " number:text:index:! title owner:text:index amount:money:! currency"
+                " tax_rate:decimal discount:decimal lines:json gifts"
+                " status:text:index:=contract_status"
                 " plan:json warranty_months:int acceptance_criteria change_cost"
                 " service_end:date:index terms:json version:int approvals:json review:json"
                 " amendments:json pending_amendment:json handover:json"
                 " signed_on:date:index delivered_on:date initial_accepted_on:date"
                 " final_accepted_on:date closed_on:date terminated_on:date reason"
-                " fields:json" + _STAMPS
+                " fields:json" + _STAMPS,
             ),
+            ("id", "number", "opportunity_id", "customer_id", "amount", "currency", "status",
+             "owner", "signed_on"),
+            label=("合同", "contract"),
         ),
         # 回款节点: one payment milestone; state and days overdue are computed for
         # "today" (kam.models.receivable_state.receivable_view), never stored.
@@ -131,42 +338,58 @@ KINDS: dict[str, Kind] = {
             "receivable",
             "RC",
             _f(
-                "id contract_id:text:index:>contract customer_id:text:index:>customer"
-                " seq:int kind share due_offset amount:money currency trigger_on:date"
+                "id contract_id:text:index:>contract:! customer_id:text:index:>customer:!"
+                " seq:int:! kind:text::=milestone_kind:! share due_offset amount:money:!"
+                " currency trigger_on:date"
                 " due_date:date:index paid:money paid_on:date written_off:money"
-                " written_off_on:date written_off_by write_off_reason" + _STAMPS
+                " written_off_on:date written_off_by write_off_reason" + _STAMPS,
             ),
+            ("id", "contract_id", "customer_id", "kind", "amount", "currency", "due_date",
+             "paid", "outstanding", "state", "days_overdue"),
+            views=_f("outstanding:money state:text::=receivable_state days_overdue:int"),
+            label=("回款节点", "payment milestone"),
         ),
         Kind(
             "payment",
             "PY",
             _f(
-                "id contract_id:text:index:>contract customer_id:text:index:>customer"
-                " amount:money currency date:date:index ref allocations:json note"
-                " created_at:datetime"
+                "id contract_id:text:index:>contract:! customer_id:text:index:>customer:!"
+                " amount:money:! currency date:date:index:! ref allocations:json note"
+                " created_at:datetime",
             ),
+            ("id", "contract_id", "customer_id", "date", "amount", "currency", "ref",
+             "allocations"),
+            label=("回款", "payment"),
         ),
         Kind(
             "invoice",
             "IV",
             _f(
-                "id contract_id:text:index:>contract customer_id:text:index:>customer"
-                " receivable_id:text:index:>receivable number:text:index amount:money"
-                " currency date:date:index created_at:datetime"
+                "id contract_id:text:index:>contract:! customer_id:text:index:>customer:!"
+                " receivable_id:text:index:>receivable number:text:index:! amount:money:!"
+                " currency:text::! date:date:index:! created_at:datetime",
+                {"number": ("发票号", "Invoice number")},
             ),
+            ("id", "number", "contract_id", "receivable_id", "amount", "currency", "date"),
+            label=("发票", "invoice"),
         ),
         Kind(
             "attachment",
             "AT",
             _f(
-                "id contract_id:text:index:>contract kind name path sha256 size:int"
-                " attached_on:date created_at:datetime"
+                "id contract_id:text:index:>contract:! kind:text::=attachment_kind name:text::!"
+                " path:text::! sha256:text::! size:int:! attached_on:date:! created_at:datetime",
             ),
+            ("id", "kind", "name", "sha256"),
+            label=("附件", "attachment"),
         ),
         Kind(
             "target",
             "TG",
-            _f("id owner:text:index period:text:index amount:money currency note" + _STAMPS),
+            _f("id owner:text:index:! period:text:index:! amount:money:! currency note"
+               + _STAMPS),
+            ("id", "owner", "period", "amount", "currency", "note"),
+            label=("目标", "target"),
         ),
     )
 }
@@ -174,7 +397,10 @@ KINDS: dict[str, Kind] = {
 EVENT = Kind(
     "event",
     "EV",
-    _f("id at:datetime actor kind:text:index record_id:text:index payload:json refs:json"),
+    _f("id at:datetime:! actor kind:text:index:! record_id:text:index:! payload:json"
+       " refs:json", {"kind": ("事件", "Event")}),
+    ("id", "at", "actor", "kind", "record_id", "payload"),
+    label=("事件", "event"),
 )
 
 _BY_PREFIX = {k.prefix: k for k in KINDS.values()} | {EVENT.prefix: EVENT}

@@ -115,7 +115,7 @@ def test_tables_speak_chinese_when_asked(kam: Kam) -> None:
     cu = kam.id("customer", "add", "华东电力", "--grade", "A", "--matrix", "core")
     kam.ok("contact", "add", cu, "王建国", "--title", "总经理", "--role", "decision_maker")
     lines = kam.ok("--lang", "zh", "customer", "list").stdout.splitlines()
-    assert lines[0].split() == ["编号", "客户名称", "级别", "客户矩阵", "关系", "行业", "区域",
+    assert lines[0].split() == ["编号", "客户名称", "客户级别", "客户矩阵", "关系", "行业", "区域",
                                 "负责人"]
     assert "核心客户" in lines[2] and "A级" in lines[2]
     header = kam.ok("--lang", "zh", "contact", "list").stdout.splitlines()[0].split()

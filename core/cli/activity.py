@@ -7,9 +7,6 @@ from kam.cli.common import AsOfOpt, FormatOpt, LimitOpt, QuietOpt, emit, emit_cr
 
 app = typer.Typer(rich_markup_mode=None, no_args_is_help=True)
 
-COLUMNS = ["id", "date", "type", "opportunity_id", "customer_id", "owner", "outcome",
-           "next_step", "next_due"]
-VOCAB = {"type": "activity_type", "outcome": "outcome"}
 
 
 @app.command("log")
@@ -38,7 +35,7 @@ def log(
     record = activities.log(ws, record_id, type=type_, date=date, contacts=contact,
                             outcome=outcome, note=note, next_step=next_step,
                             next_due=next_due, owner=owner)
-    emit_created(ctx, record, fmt, quiet, vocab_of=VOCAB)
+    emit_created(ctx, record, fmt, quiet, kind="activity")
 
 
 @app.command("list")
@@ -57,4 +54,4 @@ def list_(
     ws = open_ws(ctx)
     rows = activities.list_(ws, opp=opp, owner=owner, since=since, customer=customer,
                             limit=limit)
-    emit(ctx, rows, fmt, COLUMNS, VOCAB)
+    emit(ctx, rows, fmt, kind="activity")

@@ -89,8 +89,9 @@ def labeler(ws: Any, vocab_of: dict[str, str]) -> Any:
 
 
 def emit(ctx: typer.Context, data: Any, fmt: str, columns: list[str] | None = None,
-         vocab_of: dict[str, str] | None = None,
-         headers_zh: dict[str, str] | None = None) -> None:
+         vocab_of: dict[str, str] | None = None, *, kind: str | None = None) -> None:
+    """Print ``data``; ``kind`` names the record kind its rows are, whose declaration
+    (kam.kinds) gives the default columns, the enumerations and the zh headers."""
     from collections.abc import Mapping
 
     from kam.output import render, stream
@@ -101,20 +102,38 @@ def emit(ctx: typer.Context, data: Any, fmt: str, columns: list[str] | None = No
 
         stream(data, fmt, [], sys.stdout.write)  # every field: scripts want them all
         return
+    declared = _kind(kind)
+    if declared is not None:
+        if columns is None and not isinstance(data, Mapping):
+            columns = list(declared.columns)
+        vocab_of = {**declared.vocab_of(), **(vocab_of or {})}
     ws = state(ctx).ws
     lab = labeler(ws, vocab_of or {}) if ws is not None and fmt == "table" else None
     headers = None
     if lab is not None and columns and not isinstance(data, Mapping):
-        from kam.reports.labels import header
-
-        headers = [(headers_zh or {}).get(c) or header(c, "zh") for c in columns]
+        headers = [_header(declared, c) for c in columns]
     typer.echo(render(data, fmt, columns if fmt != "json" else None, lab, headers))
 
 
-def emit_created(ctx: typer.Context, record: dict, fmt: str, quiet: bool,
-                 columns: list[str] | None = None, vocab_of: dict[str, str] | None = None
-                 ) -> None:
+def _kind(name: str | None) -> Any:
+    if name is None:
+        return None
+    from kam.kinds import EVENT, KINDS
+
+    return EVENT if name == "event" else KINDS[name]
+
+
+def _header(declared: Any, column: str) -> str:
+    from kam.reports.labels import header
+
+    if declared is not None and declared.field(column) is not None:
+        return str(declared.header(column, "zh"))
+    return header(column, "zh")
+
+
+def emit_created(ctx: typer.Context, record: dict, fmt: str, quiet: bool, *,
+                 kind: str | None = None) -> None:
     if quiet:
         typer.echo(record["id"])
     else:
-        emit(ctx, record, fmt, columns, vocab_of)
+        emit(ctx, record, fmt, kind=kind)

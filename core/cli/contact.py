@@ -7,9 +7,6 @@ from kam.cli.common import FormatOpt, LimitOpt, QuietOpt, emit, emit_created, op
 
 app = typer.Typer(rich_markup_mode=None, no_args_is_help=True)
 
-COLUMNS = ["id", "customer_id", "name", "title", "roles", "coach", "stance", "level"]
-VOCAB = {"roles": "role", "coach": "coach", "stance": "stance", "style": "style",
-         "level": "level"}
 
 
 
@@ -39,7 +36,7 @@ def add(
     record = contacts.add(ws, customer_id, name, fields=field, title=title, roles=role or None,
                           coach=coach, stance=stance, style=style, level=level, phone=phone,
                           email=email, note=note)
-    emit_created(ctx, record, fmt, quiet, vocab_of=VOCAB)
+    emit_created(ctx, record, fmt, quiet, kind="contact")
 
 
 @app.command("list")
@@ -54,8 +51,7 @@ def list_(
     from kam.services import contacts
 
     ws = open_ws(ctx)
-    emit(ctx, contacts.list_(ws, customer=customer, role=role, limit=limit), fmt, COLUMNS,
-         VOCAB, {"title": "职务"})
+    emit(ctx, contacts.list_(ws, customer=customer, role=role, limit=limit), fmt, kind="contact")
 
 
 @app.command("show")
@@ -64,7 +60,7 @@ def show(ctx: typer.Context, contact_id: str, fmt: str = FormatOpt) -> None:
     from kam.services import contacts
 
     ws = open_ws(ctx)
-    emit(ctx, contacts.get(ws, contact_id), fmt, vocab_of=VOCAB)
+    emit(ctx, contacts.get(ws, contact_id), fmt, kind="contact")
 
 
 @app.command("edit")
@@ -91,4 +87,4 @@ def edit(
     record = contacts.edit(ws, contact_id, fields=field, name=name, title=title,
                            roles=role or None, coach=coach, stance=stance, style=style,
                            level=level, phone=phone, email=email, note=note)
-    emit(ctx, record, fmt, vocab_of=VOCAB)
+    emit(ctx, record, fmt, kind="contact")

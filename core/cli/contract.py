@@ -11,10 +11,7 @@ from kam.cli.common import AsOfOpt, FormatOpt, LimitOpt, QuietOpt, emit, emit_cr
 app = typer.Typer(rich_markup_mode=None, no_args_is_help=True,
                   help="Contracts (合同): review, approval, signing, delivery, acceptance.")
 
-COLUMNS = ["id", "number", "opportunity_id", "customer_id", "amount", "currency", "status",
-           "owner", "signed_on"]
-VOCAB = {"status": "contract_status", "kind": "milestone_kind", "state": "receivable_state",
-         "severity": "severity"}
+#: a contract's milestones, shown inside it (kam.kinds' receivable has the labels)
 MILESTONE_COLUMNS = ["id", "seq", "kind", "share", "amount", "due_date", "paid", "outstanding",
                      "state", "days_overdue"]
 
@@ -77,7 +74,7 @@ def create(
         tax_rate=tax_rate, discount=discount, plan=plan, warranty_months=warranty_months,
         acceptance_criteria=acceptance_criteria, change_cost=change_cost,
         service_end=service_end, title=title, gifts=gifts, lines=line, terms=term, owner=owner)
-    emit_created(ctx, record, fmt, quiet, vocab_of=VOCAB)
+    emit_created(ctx, record, fmt, quiet, kind="contract")
 
 
 @app.command("edit")
@@ -113,7 +110,7 @@ def edit(
         acceptance_criteria=acceptance_criteria, change_cost=change_cost,
         service_end=service_end, title=title, gifts=gifts, lines=line or None,
         terms=term or None, owner=owner)
-    emit(ctx, record, fmt, vocab_of=VOCAB)
+    emit(ctx, record, fmt, kind="contract")
 
 
 @app.command("list")
@@ -132,7 +129,7 @@ def list_(
     ws = open_ws(ctx)
     rows = contracts.list_(ws, status=status, customer=customer, owner=owner, opp=opp,
                            limit=limit)
-    emit(ctx, rows, fmt, COLUMNS, VOCAB)
+    emit(ctx, rows, fmt, kind="contract")
 
 
 @app.command("show")
@@ -152,9 +149,9 @@ def show(ctx: typer.Context, contract_id: str = typer.Argument(..., metavar="ID"
             "currency", "tax_rate", "discount", "status", "version", "warranty_months",
             "acceptance_criteria", "change_cost", "service_end", "signed_on", "delivered_on",
             "initial_accepted_on", "final_accepted_on", "closed_on", "terminated_on"]
-    emit(ctx, c, fmt, keys, VOCAB)
+    emit(ctx, c, fmt, keys, kind="contract")
     typer.echo("\nmilestones:")
-    typer.echo(render(card["milestones"], "table", MILESTONE_COLUMNS))
+    emit(ctx, card["milestones"], "table", MILESTONE_COLUMNS, kind="receivable")
     if card["approvals_needed"]:
         typer.echo("\napprovals needed: " + ", ".join(card["approvals_needed"]))
     if c.get("approvals"):
@@ -232,7 +229,6 @@ def sign(ctx: typer.Context, contract_id: str = typer.Argument(..., metavar="ID"
          reason: str = typer.Option(None, "--reason", help="Why the gates are forced."),
          as_of: str = AsOfOpt, fmt: str = FormatOpt) -> None:
     """Sign (签订合同): through the deal's gates; wins it and schedules the milestones."""
-    from kam.output import render
     from kam.services import contracts
 
     ws = open_ws(ctx, as_of)
@@ -243,7 +239,7 @@ def sign(ctx: typer.Context, contract_id: str = typer.Argument(..., metavar="ID"
     c, o = r["contract"], r["opportunity"]
     typer.echo(f"contract {c['id']} ({c['number']}) signed on {c['signed_on']}; "
                f"opportunity {o['id']} {o['status']}, stage {o['stage']}")
-    typer.echo(render(r["milestones"], "table", MILESTONE_COLUMNS))
+    emit(ctx, r["milestones"], "table", MILESTONE_COLUMNS, kind="receivable")
     if r["signing_checklist"]:
         typer.echo("\nsigning checklist (签约成交):")
         typer.echo(_checklist(r["signing_checklist"]))

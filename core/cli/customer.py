@@ -7,9 +7,6 @@ from kam.cli.common import AsOfOpt, FormatOpt, LimitOpt, QuietOpt, emit, emit_cr
 
 app = typer.Typer(rich_markup_mode=None, no_args_is_help=True)
 
-COLUMNS = ["id", "name", "grade", "matrix", "relationship", "industry", "region", "owner"]
-VOCAB = {"grade": "grade", "matrix": "matrix", "purchase_type": "purchase_type",
-         "relationship": "relationship"}
 
 
 def _attrs(grade: str | None, matrix: str | None, purchase_type: str | None,
@@ -47,7 +44,7 @@ def add(
     record = customers.add(ws, name, fields=field, **_attrs(
         grade, matrix, purchase_type, relationship, industry, region, potential, owner,
         scope, currency))
-    emit_created(ctx, record, fmt, quiet, vocab_of=VOCAB)
+    emit_created(ctx, record, fmt, quiet, kind="customer")
 
 
 @app.command("list")
@@ -64,7 +61,7 @@ def list_(
 
     ws = open_ws(ctx)
     emit(ctx, customers.list_(ws, grade=grade, matrix=matrix, owner=owner, limit=limit), fmt,
-         COLUMNS, VOCAB, {"name": "客户名称"})
+         kind="customer")
 
 
 @app.command("show")
@@ -73,7 +70,7 @@ def show(ctx: typer.Context, customer_id: str, fmt: str = FormatOpt) -> None:
     from kam.services import customers
 
     ws = open_ws(ctx)
-    emit(ctx, customers.get(ws, customer_id), fmt, vocab_of=VOCAB)
+    emit(ctx, customers.get(ws, customer_id), fmt, kind="customer")
 
 
 @app.command("edit")
@@ -100,7 +97,7 @@ def edit(
     ws = open_ws(ctx)
     attrs = _attrs(grade, matrix, purchase_type, relationship, industry, region, potential,
                    owner, scope, currency) | {"name": name}
-    emit(ctx, customers.edit(ws, customer_id, fields=field, **attrs), fmt, vocab_of=VOCAB)
+    emit(ctx, customers.edit(ws, customer_id, fields=field, **attrs), fmt, kind="customer")
 
 
 @app.command("flag")
@@ -117,4 +114,4 @@ def flag(
     from kam.services import customers
 
     ws = open_ws(ctx, as_of)
-    emit(ctx, customers.flag(ws, customer_id, type_, note), fmt, vocab_of=VOCAB)
+    emit(ctx, customers.flag(ws, customer_id, type_, note), fmt, kind="customer")

@@ -7,9 +7,6 @@ from kam.cli.common import AsOfOpt, FormatOpt, QuietOpt, emit, emit_created, ope
 
 app = typer.Typer(rich_markup_mode=None, no_args_is_help=True, help="Invoices (开票).")
 
-COLUMNS = ["id", "number", "contract_id", "receivable_id", "amount", "currency", "date"]
-#: zh headers that differ from the shared ones: an invoice's number is 发票号, not 合同号.
-HEADERS_ZH = {"number": "发票号"}
 
 
 @app.command("issue")
@@ -29,7 +26,7 @@ def issue(
 
     ws = open_ws(ctx, as_of)
     record = invoices.issue(ws, contract_id, amount, number, milestone=milestone, date=date)
-    emit_created(ctx, record, fmt, quiet, COLUMNS)
+    emit_created(ctx, record, fmt, quiet, kind="invoice")
 
 
 @app.command("list")
@@ -39,4 +36,4 @@ def list_(ctx: typer.Context, contract: str = typer.Option(None, "--contract"),
     from kam.services.invoices import list_ as load
 
     ws = open_ws(ctx)
-    emit(ctx, load(ws, contract), fmt, COLUMNS, headers_zh=HEADERS_ZH)
+    emit(ctx, load(ws, contract), fmt, kind="invoice")

@@ -7,9 +7,6 @@ from kam.cli.common import FormatOpt, LimitOpt, QuietOpt, emit, emit_created, op
 
 app = typer.Typer(rich_markup_mode=None, no_args_is_help=True)
 
-COLUMNS = ["id", "customer_id", "title", "status", "source", "scenario", "opportunity_id",
-           "owner"]
-VOCAB = {"status": "lead_status", "scenario": "purchase_type"}
 
 
 def _bant(budget_confirmed: bool | None, budget_amount: str | None, authority: str | None,
@@ -42,7 +39,7 @@ def add(
 
     ws = open_ws(ctx)
     record = leads.add(ws, customer_id, title, source=source, scenario=scenario, owner=owner)
-    emit_created(ctx, record, fmt, quiet, vocab_of=VOCAB)
+    emit_created(ctx, record, fmt, quiet, kind="lead")
 
 
 @app.command("edit")
@@ -64,7 +61,7 @@ def edit(
     ws = open_ws(ctx)
     record = leads.edit(ws, lead_id, source=source, title=title,
                         **_bant(budget_confirmed, budget_amount, authority, need, timeline))
-    emit(ctx, record, fmt, vocab_of=VOCAB)
+    emit(ctx, record, fmt, kind="lead")
 
 
 @app.command("qualify")
@@ -112,7 +109,7 @@ def list_(
 
     ws = open_ws(ctx)
     emit(ctx, leads.list_(ws, status=status, customer=customer, owner=owner, limit=limit),
-         fmt, COLUMNS, VOCAB)
+         fmt, kind="lead")
 
 
 @app.command("show")
@@ -121,7 +118,7 @@ def show(ctx: typer.Context, lead_id: str, fmt: str = FormatOpt) -> None:
     from kam.services import leads
 
     ws = open_ws(ctx)
-    emit(ctx, leads.get(ws, lead_id), fmt, vocab_of=VOCAB)
+    emit(ctx, leads.get(ws, lead_id), fmt, kind="lead")
 
 
 @app.command("drop")
@@ -135,4 +132,4 @@ def drop(
     from kam.services import leads
 
     ws = open_ws(ctx)
-    emit(ctx, leads.drop(ws, lead_id, reason), fmt, vocab_of=VOCAB)
+    emit(ctx, leads.drop(ws, lead_id, reason), fmt, kind="lead")

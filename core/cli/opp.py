@@ -7,10 +7,6 @@ from kam.cli.common import AsOfOpt, FormatOpt, LimitOpt, QuietOpt, emit, emit_cr
 
 app = typer.Typer(rich_markup_mode=None, no_args_is_help=True)
 
-COLUMNS = ["id", "customer_id", "title", "stage", "status", "amount", "currency",
-           "probability", "importance", "owner", "close_date"]
-VOCAB = {"status": "opp_status", "importance": "importance",
-         "forecast_category": "forecast_category"}
 
 
 
@@ -42,7 +38,7 @@ def add(
         ws, customer_id, title, fields=field, amount=amount, currency=currency, margin=margin,
         expense_budget=expense_budget, category=category, close_date=close_date,
         importance=importance, owner=owner, number=number, pipeline=pipeline)
-    emit_created(ctx, record, fmt, quiet, vocab_of=VOCAB)
+    emit_created(ctx, record, fmt, quiet, kind="opportunity")
 
 
 @app.command("list")
@@ -61,7 +57,7 @@ def list_(
     ws = open_ws(ctx)
     rows = opportunities.list_(ws, stage=stage, status=status, owner=owner,
                                customer=customer, limit=limit)
-    emit(ctx, rows, fmt, COLUMNS, VOCAB)
+    emit(ctx, rows, fmt, kind="opportunity")
 
 
 @app.command("show")
@@ -79,7 +75,7 @@ def show(ctx: typer.Context, opp_id: str, as_of: str = AsOfOpt, fmt: str = Forma
         return
     opp = card["opportunity"]
     emit(ctx, opp, fmt, [k for k in opp if k not in ("checklist", "stage_history", "fields")],
-         VOCAB)
+         kind="opportunity")
     typer.echo(f"\nstage: {card['stage_label']} — key node: {card['key_node']}")
     if card["customer_step"]:
         typer.echo(f"customer's step: {card['customer_step']}")
@@ -137,7 +133,7 @@ def edit(
         budget_confirmed=budget_confirmed, budget_amount=budget_amount,
         authority_contact_id=authority, need=need, timeline=timeline,
         competition=competition, decision_process=decision_process)
-    emit(ctx, record, fmt, vocab_of=VOCAB)
+    emit(ctx, record, fmt, kind="opportunity")
 
 
 @app.command("advance")
@@ -244,7 +240,7 @@ def _close(ctx: typer.Context, opp_id: str, status: str, reason: str, summary: s
     from kam.services import opportunities
 
     ws = open_ws(ctx, as_of)
-    emit(ctx, opportunities.close(ws, opp_id, status, reason, summary), fmt, COLUMNS, VOCAB)
+    emit(ctx, opportunities.close(ws, opp_id, status, reason, summary), fmt, kind="opportunity")
 
 
 @app.command("lose")

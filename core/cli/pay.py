@@ -8,8 +8,6 @@ from kam.cli.common import AsOfOpt, FormatOpt, QuietOpt, emit, open_ws
 app = typer.Typer(rich_markup_mode=None, no_args_is_help=True,
                   help="Payments received (回款), allocated to milestones.")
 
-COLUMNS = ["id", "contract_id", "customer_id", "date", "amount", "currency", "ref",
-           "allocations"]
 
 
 @app.command("record", context_settings={"ignore_unknown_options": True})
@@ -51,4 +49,4 @@ def list_(ctx: typer.Context, contract: str = typer.Option(None, "--contract"),
     from kam.services import payments
 
     ws = open_ws(ctx)
-    emit(ctx, payments.list_(ws, contract), fmt, COLUMNS)
+    emit(ctx, payments.list_(ws, contract), fmt, kind="payment")

@@ -8,9 +8,6 @@ from kam.cli.common import AsOfOpt, FormatOpt, emit, open_ws
 app = typer.Typer(rich_markup_mode=None, no_args_is_help=True,
                   help="Receivables: payment milestones (回款节点).")
 
-COLUMNS = ["id", "contract_id", "customer_id", "kind", "amount", "currency", "due_date",
-           "paid", "outstanding", "state", "days_overdue"]
-VOCAB = {"kind": "milestone_kind", "state": "receivable_state"}
 
 
 @app.command("list")
@@ -30,7 +27,7 @@ def list_(
     ws = open_ws(ctx, as_of)
     rows = receivables.list_(ws, overdue=overdue, customer=customer, owner=owner,
                              contract=contract, state=state)
-    emit(ctx, rows, fmt, COLUMNS, VOCAB)
+    emit(ctx, rows, fmt, kind="receivable")
 
 
 @app.command("write-off")
@@ -46,4 +43,4 @@ def write_off(
     from kam.services import receivables
 
     ws = open_ws(ctx, as_of)
-    emit(ctx, receivables.write_off(ws, receivable_id, by, reason), fmt, COLUMNS, VOCAB)
+    emit(ctx, receivables.write_off(ws, receivable_id, by, reason), fmt, kind="receivable")

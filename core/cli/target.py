@@ -7,7 +7,6 @@ from kam.cli.common import FormatOpt, QuietOpt, emit, emit_created, open_ws
 
 app = typer.Typer(rich_markup_mode=None, no_args_is_help=True)
 
-COLUMNS = ["id", "owner", "period", "amount", "currency", "note"]
 
 
 @app.command("set")
@@ -28,7 +27,7 @@ def set_(
 
     ws = open_ws(ctx)
     record = targets.set_target(ws, owner, period, amount, currency, note)
-    emit_created(ctx, record, fmt, quiet, COLUMNS)
+    emit_created(ctx, record, fmt, quiet, kind="target")
 
 
 @app.command("list")
@@ -42,4 +41,4 @@ def list_(
     from kam.services import targets
 
     ws = open_ws(ctx)
-    emit(ctx, targets.list_targets(ws, owner, period), fmt, COLUMNS)
+    emit(ctx, targets.list_targets(ws, owner, period), fmt, kind="target")
