@@ -10,45 +10,6 @@ from kam.errors import InputError
 from kam.reports import Report, Table
 from kam.reports.common import ZERO, new_report, pairs_table, stage_display, tr, vocab_display
 
-OPP_FIELDS: dict[str, tuple[str, str]] = {
-    "number": ("项目编号", "Project number"),
-    "title": ("项目名称", "Project name"),
-    "customer": ("客户", "Customer"),
-    "customer_owner": ("客户方负责人", "Customer-side owner"),
-    "owner": ("销售负责人", "Sales owner"),
-    "amount": ("预计合同金额", "Expected amount"),
-    "margin": ("预计毛利率%", "Est. gross margin %"),
-    "expense_budget": ("销售费用预算", "Sales expense budget"),
-    "category": ("类别", "Category"),
-    "close_date": ("预计签约日期", "Expected signing date"),
-    "importance": ("重要性", "Importance"),
-    "approvals": ("管理层审批", "Management approval"),
-    "stage": ("阶段", "Stage"),
-    "probability": ("赢率%", "Probability %"),
-    "forecast_category": ("预测类别", "Forecast category"),
-    "status": ("状态", "Status"),
-    "forced": ("强制推进", "Forced"),
-    "need": ("需求", "Need"),
-    "competition": ("竞争", "Competition"),
-    "decision_process": ("决策流程", "Decision process"),
-    "reason": ("原因", "Reason"),
-    "summary": ("总结", "Summary"),
-}
-
-ACCOUNT_FIELDS: dict[str, tuple[str, str]] = {
-    "name": ("客户名称", "Name"),
-    "grade": ("客户级别", "Grade"),
-    "matrix": ("客户矩阵", "Matrix"),
-    "purchase_type": ("购买类型", "Purchase type"),
-    "relationship": ("关系", "Relationship"),
-    "industry": ("行业", "Industry"),
-    "region": ("地区", "Region"),
-    "scope": ("经营范围", "Business scope"),
-    "potential": ("年采购潜力", "Potential per year"),
-    "owner": ("负责人", "Owner"),
-    "flags": ("异常信息", "Anomaly flags"),
-}
-
 LEVEL_ORDER = {"executive": 0, "management": 1, "operational": 2, None: 3}
 
 
@@ -89,7 +50,7 @@ def opportunity(ws: Any, record_id: str | None = None, **_: Any) -> Report:
     if opp["status"] in ("lost", "abandoned"):
         items += [("reason", opp.get("reason")), ("summary", opp.get("summary"))]
     report.tables.append(pairs_table(ws, "initiation", tr(ws, "立项信息", "Initiation report"),
-                                     items, OPP_FIELDS))
+                                     items, "opportunity"))
     report.tables.append(_contacts(ws, opp["customer_id"], "decision_chain",
                                    tr(ws, "决策链", "Decision chain")))
     done = set(opp.get("checklist") or [])
@@ -178,7 +139,7 @@ def account(ws: Any, record_id: str | None = None, **_: Any) -> Report:
         ("owner", cu.get("owner")), ("flags", flags or None),
     ]
     report.tables.append(pairs_table(ws, "account", tr(ws, "客户概况", "Account"), items,
-                                     ACCOUNT_FIELDS))
+                                     "customer"))
     report.tables.append(_contacts(ws, cu["id"], "contacts",
                                    tr(ws, "联系人（按层级与角色）", "Contacts by level and role")))
     deals: list[dict[str, Any]] = []

@@ -102,10 +102,20 @@ def vocab_display(ws: Any, name: str) -> dict[str, str]:
 
 
 def pairs_table(ws: Any, name: str, title: str, items: list[tuple[str, Any]],
-                labels: dict[str, tuple[str, str]]) -> Table:
-    """A card section: one row per field (``field``/``value``), labelled in the language."""
+                labels: str | dict[str, tuple[str, str]]) -> Table:
+    """A card section: one row per field (``field``/``value``), labelled in the language:
+    by the declaration of the record kind ``labels`` names (kam.kinds), or by a form's own
+    ``labels`` (zh, en) for keys that are no record's fields."""
+    from kam.kinds import KINDS
+    from kam.reports.labels import header
+
     rows = [{"field": key, "value": value} for key, value in items]
-    shown = {k: (zh if ws.lang == "zh" else en) for k, (zh, en) in labels.items()}
+    if isinstance(labels, str):
+        declared = KINDS[labels]
+        shown = {k: declared.header(k, ws.lang) if declared.field(k) else header(k, ws.lang)
+                 for k, _ in items}
+    else:
+        shown = {k: (zh if ws.lang == "zh" else en) for k, (zh, en) in labels.items()}
     return Table(name, ["field", "value"], rows, title=title,
                  headers={"field": tr(ws, "项目", "Field"), "value": tr(ws, "内容", "Value")},
                  display={"field": shown})

@@ -1,6 +1,10 @@
 """Column headers of the built-in reports in Chinese and English.
 
-A report's own ``Table.headers`` win; unknown keys read as the key with spaces.
+A report's own ``Table.headers`` win. A column named like a record field takes the
+field's label from kam.kinds (declared there once); ``HEADERS`` holds the columns that
+are no field, and the few ``FIELD_NAMES_MEANING_ELSE`` (a report's ``pipeline`` column is
+the forecast category 管道, not a deal's stage model). Unknown keys read as the key with
+spaces.
 """
 
 from __future__ import annotations
@@ -8,36 +12,15 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+#: report columns named like a record field that mean something else in reports
+FIELD_NAMES_MEANING_ELSE = frozenset({"pipeline", "terms", "name"})
+
 HEADERS: dict[str, tuple[str, str]] = {
-    "id": ("编号", "ID"),
-    "industry": ("行业", "Industry"),
-    "region": ("区域", "Region"),
-    "matrix": ("客户矩阵", "Matrix"),
-    "relationship": ("关系", "Relationship"),
-    "source": ("来源", "Source"),
-    "scenario": ("购买类型", "Scenario"),
-    "opportunity_id": ("商机编号", "Opportunity"),
-    "next_due": ("下一步到期", "Next due"),
-    "paid": ("已回款", "Paid"),
-    "receivable_id": ("回款节点", "Milestone"),
-    "ref": ("凭证号", "Reference"),
-    "signed_on": ("签订日期", "Signed on"),
-    "allocations": ("分配", "Allocations"),
-    "stage": ("阶段", "Stage"),
     "from_stage": ("从阶段", "From"),
     "to_stage": ("到阶段", "To"),
-    "currency": ("币种", "Currency"),
     "count": ("数量", "Count"),
-    "amount": ("金额", "Amount"),
     "weighted": ("加权金额", "Weighted"),
-    "forced": ("强制推进", "Forced"),
-    "probability": ("赢率%", "Prob. %"),
-    "title": ("名称", "Title"),
-    "owner": ("负责人", "Owner"),
     "customer": ("客户", "Customer"),
-    "customer_id": ("客户编号", "Customer ID"),
-    "reason": ("原因", "Reason"),
-    "status": ("状态", "Status"),
     "reached": ("进入数", "Reached"),
     "advanced": ("推进数", "Advanced"),
     "conversion": ("转化率%", "Conversion %"),
@@ -46,7 +29,6 @@ HEADERS: dict[str, tuple[str, str]] = {
     "abandoned": ("结项", "Abandoned"),
     "won": ("赢单", "Won"),
     "win_rate": ("赢单率%", "Win rate %"),
-    "period": ("期间", "Period"),
     "pipeline": ("管道", "Pipeline"),
     "best_case": ("最佳情况", "Best case"),
     "commit": ("承诺", "Commit"),
@@ -68,38 +50,23 @@ HEADERS: dict[str, tuple[str, str]] = {
     "days_silent": ("未跟进天数", "Days silent"),
     "continuance_run": ("连续中断", "Continuance run"),
     "why": ("停滞原因", "Why stalled"),
-    "importance": ("重要性", "Importance"),
-    "close_date": ("预计签约", "Close date"),
-    "closed_at": ("关闭日期", "Closed on"),
     "name": ("姓名", "Name"),
-    "roles": ("角色", "Roles"),
-    "coach": ("向导", "Coach"),
-    "stance": ("态度", "Stance"),
-    "level": ("层级", "Level"),
     "task": ("任务", "Task"),
     "required": ("必需", "Required"),
     "done": ("完成", "Done"),
     "severity": ("级别", "Severity"),
     "message": ("说明", "Message"),
     "on": ("日期", "Date"),
-    "date": ("日期", "Date"),
     "price": ("报价", "Price"),
     "result": ("结果", "Result"),
-    "type": ("类型", "Type"),
-    "outcome": ("结果", "Outcome"),
-    "note": ("备注", "Note"),
-    "next_step": ("下一步", "Next step"),
     "by": ("经办人", "By"),
     "decision": ("决定", "Decision"),
     "comment": ("意见", "Comment"),
     "contract": ("合同", "Contract"),
-    "contract_id": ("合同编号", "Contract ID"),
-    "number": ("合同号", "Number"),
     "terms": ("付款条件", "Terms"),
     "milestones": ("回款节点", "Milestones"),
     "collected": ("已回款", "Collected"),
     "collected_pct": ("回款率%", "Collected %"),
-    "outstanding": ("未回款", "Outstanding"),
     "next_action": ("下一步行动", "Next action"),
     "qing": ("情", "Relationship"),
     "li": ("理", "Performed"),
@@ -112,20 +79,16 @@ HEADERS: dict[str, tuple[str, str]] = {
     "91-180": ("91-180天", "91-180"),
     "180+": ("180天以上", "180+"),
     "total": ("合计", "Total"),
-    "service_end": ("服务到期", "Service ends"),
     "days_left": ("剩余天数", "Days left"),
     "renewal": ("续约商机", "Renewal deal"),
     "renewal_stage": ("续约阶段", "Renewal stage"),
-    "due_date": ("到期日", "Due date"),
-    "state": ("状态", "State"),
-    "days_overdue": ("逾期天数", "Days overdue"),
-    "kind": ("类型", "Kind"),
-    "grade": ("级别", "Grade"),
 }
 
 
 def header(column: str, lang: str) -> str:
-    zh_en = HEADERS.get(column)
+    from kam.kinds import LABELS
+
+    zh_en = HEADERS.get(column) or LABELS.get(column)
     if zh_en is None:
         return column.replace("_", " ")
     return zh_en[0] if lang == "zh" else zh_en[1]
