@@ -228,7 +228,7 @@ def _f(spec: str, labels: dict[str, Label] | None = None) -> tuple[Field, ...]:
         vocab = next((p[1:] for p in flags if p.startswith("=")), None)
         label = (labels or {}).get(name) or LABELS[name]
         out.append(Field(name, ftype, "index" in flags or ref is not None, ref,
-                         "!" in flags, vocab, label))
+                         "!" in flags or name == "id", vocab, label))
     return tuple(out)
 
 

@@ -20,6 +20,7 @@ def _enum(name: str) -> BeforeValidator:
         except KamError as exc:
             raise ValueError(str(exc)) from None
 
+    parse.vocab = name  # type: ignore[attr-defined]  # checked against kam.kinds by a test
     return BeforeValidator(parse)
 
 
