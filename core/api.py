@@ -11,7 +11,8 @@ building blocks load on first use.
 - :class:`Workspace`: ``ws.get(kind, id)``, ``ws.find(kind, where)``,
   ``ws.plugin_config(name)``, ``ws.config``, ``ws.today``, ``ws.actor``, ``ws.lang``,
   ``ws.path``, ``ws.pipeline()``, ``ws.storage`` (the storage protocol).
-- Records are plain dicts (:data:`Record` and the per-kind aliases).
+- Records are plain dicts at run time, typed per kind: :class:`Customer`,
+  :class:`Opportunity`, :class:`Contract`, ... (TypedDicts; :data:`Record` for any).
 - Rules return :class:`Finding` lists made with :func:`block`, :func:`warn`,
   :func:`info`; stage models are :class:`Pipeline`/:class:`Stage`/:class:`Task`.
 - Commands: :func:`open_workspace`, :func:`emit`, :data:`FormatOpt`, :data:`AsOfOpt`.
@@ -33,6 +34,20 @@ from kam.errors import InputError, KamError, NotFoundError, RefusedError, Storag
 from kam.findings import Finding, block, info, warn
 from kam.hookspecs import Record
 from kam.plugin_results import PluginError
+from kam.records import (  # typed per kind, generated from kam.kinds (docs/json.md)
+    Activity,
+    Attachment,
+    Contact,
+    Contract,
+    Customer,
+    Event,
+    Invoice,
+    Lead,
+    Opportunity,
+    Payment,
+    Receivable,
+    Target,
+)
 
 if TYPE_CHECKING:
     import typer
@@ -61,18 +76,6 @@ if TYPE_CHECKING:
     from kam.values import fmt_money
     from kam.workspace import Workspace
 
-# Records: plain dicts at run time, with the JSON keys of the CLI (docs/json.md);
-# money is ``decimal.Decimal``, dates are ``datetime.date``.
-Customer = Record
-Contact = Record
-Lead = Record
-Opportunity = Record
-Activity = Record
-Contract = Record
-Receivable = Record
-Payment = Record
-Invoice = Record
-Event = Record
 
 #: public name → (private module, attribute): loaded on first use, keeping import light
 _LAZY: dict[str, tuple[str, str]] = {
@@ -172,6 +175,8 @@ __all__ = [
     "Payment",
     "Invoice",
     "Event",
+    "Attachment",
+    "Target",
     "KINDS",
     # rules
     "Finding",

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
         RegisterStorage,
     )
     from kam.pipeline import Pipeline
+    from kam.records import Contract, Customer, Event, Lead, Opportunity, Receivable
     from kam.workspace import Workspace
 
 hookspec = HookspecMarker("kam")
@@ -100,7 +101,7 @@ def kam_register_commands(app: typer.Typer) -> None:
 
 
 @hookspec
-def kam_qualify_lead(ws: Workspace, lead: Record, customer: Record) -> list[Finding] | None:
+def kam_qualify_lead(ws: Workspace, lead: Lead, customer: Customer) -> list[Finding] | None:
     """Lead qualification (BANT by default). Return findings (``None``: none);
     ``block`` = not qualified."""
     return None
@@ -108,7 +109,7 @@ def kam_qualify_lead(ws: Workspace, lead: Record, customer: Record) -> list[Find
 
 @hookspec
 def kam_stage_exit(
-    ws: Workspace, opportunity: Record, pipeline: Pipeline, stage: str, target: str
+    ws: Workspace, opportunity: Opportunity, pipeline: Pipeline, stage: str, target: str
 ) -> list[Finding] | None:
     """Key-node check (关键节点) when ``opportunity`` leaves ``stage`` for ``target``.
 
@@ -119,7 +120,7 @@ def kam_stage_exit(
 
 @hookspec
 def kam_review_contract(
-    ws: Workspace, contract: Record, milestones: list[Record]
+    ws: Workspace, contract: Contract, milestones: list[Receivable]
 ) -> list[Finding] | None:
     """Contract review (合同评审): return findings (``None``: none); a ``block`` stops
     signing."""
@@ -127,7 +128,7 @@ def kam_review_contract(
 
 
 @hookspec
-def kam_required_approvals(ws: Workspace, contract: Record) -> list[str] | None:
+def kam_required_approvals(ws: Workspace, contract: Contract) -> list[str] | None:
     """Who must approve a contract (合同审批): return a list of role names (``None``: none).
 
     Asked when the review passes; the roles are stored with the review, and signing is
@@ -140,33 +141,33 @@ def kam_required_approvals(ws: Workspace, contract: Record) -> list[str] | None:
 
 
 @hookspec
-def kam_event_committed(ws: Workspace, event: Record) -> None:
+def kam_event_committed(ws: Workspace, event: Event) -> None:
     """Every committed event (id, at, actor, kind, record_id, payload): audit, sync."""
 
 
 @hookspec
 def kam_stage_advanced(
-    ws: Workspace, opportunity: Record, from_stage: str, to_stage: str, forced: bool,
-    event: Record,
+    ws: Workspace, opportunity: Opportunity, from_stage: str, to_stage: str, forced: bool,
+    event: Event,
 ) -> None:
     """An opportunity moved to another stage (``forced`` when its gate was overridden)."""
 
 
 @hookspec
-def kam_opportunity_closed(ws: Workspace, opportunity: Record, status: str,
-                           event: Record) -> None:
+def kam_opportunity_closed(ws: Workspace, opportunity: Opportunity, status: str,
+                           event: Event) -> None:
     """An opportunity left the pipeline: ``status`` is ``won``, ``lost`` or ``abandoned``."""
 
 
 @hookspec
-def kam_contract_event(ws: Workspace, contract: Record, action: str, event: Record) -> None:
+def kam_contract_event(ws: Workspace, contract: Contract, action: str, event: Event) -> None:
     """A contract changed: ``action`` is signed, amended, delivered, accepted, closed
     or terminated."""
 
 
 @hookspec
 def kam_receivable_event(
-    ws: Workspace, receivable: Record, action: str, level: int | None, event: Record
+    ws: Workspace, receivable: Receivable, action: str, level: int | None, event: Event
 ) -> None:
     """A payment milestone changed: ``action`` is due, overdue (with ``level`` in days,
     fired once per level), paid or written_off."""

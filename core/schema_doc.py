@@ -1,8 +1,10 @@
-"""docs/json.md's key tables, generated from kam.kinds (the one declaration).
+"""What is generated from kam.kinds (the one declaration): docs/json.md's key tables
+and the typed records of kam.records.
 
-``python -m kam.schema_doc --write docs/json.md`` rewrites the part between the
-``kinds:begin``/``kinds:end`` markers; ``--check`` (and tests/test_schema_once.py) fails
-when that part is not what the declaration makes.
+``python -m kam.schema_doc --write docs/json.md core/records.py`` rewrites the part of
+docs/json.md between the ``kinds:begin``/``kinds:end`` markers and the whole of
+core/records.py; without ``--write`` it fails when either is not what the declaration
+makes (tests/test_schema_once.py checks the same).
 """
 
 from __future__ import annotations
@@ -70,21 +72,52 @@ def splice(text: str) -> str:
     return head + render() + tail
 
 
+PY_TYPES = {"text": "str", "int": "int", "bool": "bool", "money": "Decimal",
+            "decimal": "Decimal", "date": "dt.date", "datetime": "str", "json": "Any"}
+
+
+def _class_name(kind: Kind) -> str:
+    return "".join(part.title() for part in kind.name.split("_"))
+
+
+def records_source() -> str:
+    """kam.records: one TypedDict per kind, every stored key present (``None`` when unset)."""
+    lines = ['"""Typed records: what ``ws.get``/``ws.find`` and the hooks hand a plugin, one',
+             "TypedDict per record kind (plain dicts at run time, every stored key present,",
+             "``None`` when unset). Generated from kam.kinds by ``python -m kam.schema_doc",
+             '--write docs/json.md core/records.py``; do not edit."""', "",
+             "from __future__ import annotations", "", "import datetime as dt",
+             "from decimal import Decimal", "from typing import Any, TypedDict"]
+    for kind in [*KINDS.values(), EVENT]:
+        lines += ["", "", f"class {_class_name(kind)}(TypedDict):",
+                  f'    """{kind.label[0]}: a {kind.label[1]} (``{kind.prefix}…``)."""', ""]
+        for f in kind.fields:
+            py = PY_TYPES[f.type]
+            optional = not f.required and py not in ("Any", "bool")
+            lines.append(f"    {f.name}: {py}{' | None' if optional else ''}")
+    lines += ["", "", "__all__ = ["]
+    lines += [f'    "{_class_name(k)}",' for k in [*KINDS.values(), EVENT]]
+    lines += ["]", ""]
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m kam.schema_doc")
-    parser.add_argument("path", type=Path)
-    parser.add_argument("--write", action="store_true", help="rewrite the generated part")
+    parser.add_argument("json_md", type=Path, help="docs/json.md")
+    parser.add_argument("records_py", type=Path, help="core/records.py")
+    parser.add_argument("--write", action="store_true", help="rewrite what is generated")
     args = parser.parse_args(argv)
-    text = args.path.read_text(encoding="utf-8")
-    made = splice(text)
-    if args.write:
-        args.path.write_text(made, encoding="utf-8")
-        return 0
-    if made != text:
-        print(f"{args.path}: key tables differ from kam.kinds; run "
-              f"python -m kam.schema_doc --write {args.path}", file=sys.stderr)
-        return 1
-    return 0
+    stale = 0
+    for path, make in ((args.json_md, splice), (args.records_py, lambda _: records_source())):
+        text = path.read_text(encoding="utf-8") if path.exists() else ""
+        made = make(text)
+        if args.write:
+            path.write_text(made, encoding="utf-8")
+        elif made != text:
+            print(f"{path}: differs from kam.kinds; run python -m kam.schema_doc --write "
+                  f"{args.json_md} {args.records_py}", file=sys.stderr)
+            stale = 1
+    return stale
 
 
 if __name__ == "__main__":

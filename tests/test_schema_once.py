@@ -130,10 +130,28 @@ def test_docs_json_md_key_tables_are_made_from_the_declaration() -> None:
 
     path = ROOT / "docs" / "json.md"
     text = path.read_text(encoding="utf-8")
-    assert splice(text) == text, "run: python -m kam.schema_doc --write docs/json.md"
+    assert splice(text) == text, (
+        "run: python -m kam.schema_doc --write docs/json.md core/records.py")
 
 
 def test_tables_in_chinese_use_the_declared_labels(kam: Any) -> None:
     kam.ok("target", "set", "张伟", "2026", "1000000")
     header = kam.ok("--lang", "zh", "target", "list").stdout.splitlines()[0].split()
     assert header == [KINDS["target"].header(c, "zh") for c in KINDS["target"].columns]
+
+
+def test_typed_records_are_made_from_the_declaration() -> None:
+    from kam.schema_doc import records_source
+
+    path = ROOT / "core" / "records.py"
+    assert records_source() == path.read_text(encoding="utf-8"), (
+        "run: python -m kam.schema_doc --write docs/json.md core/records.py")
+
+
+def test_a_stored_record_has_every_key_of_its_typed_record(ws: Any) -> None:
+    import kam.api
+    from kam.services import customers
+
+    record = customers.add(ws, "华东电力", grade="A")
+    assert set(record) == set(kam.api.Customer.__annotations__)
+    assert set(ws.get("customer", record["id"])) == set(kam.api.Customer.__required_keys__)
