@@ -180,6 +180,19 @@ class Workspace:
                 run()
 
     @contextmanager
+    def attempt(self) -> Iterator[None]:
+        """One step of a larger change (a row of ``kam load``), inside ``writing``: on
+        error it is undone alone, with the event hooks it queued, and the caller decides
+        whether the whole commits."""
+        queued = len(self._deferred)
+        try:
+            with self.writing():
+                yield
+        except BaseException:
+            del self._deferred[queued:]
+            raise
+
+    @contextmanager
     def mutation(
         self,
         kind: str,

@@ -28,6 +28,7 @@ SUBAPPS: dict[str, tuple[str, str]] = {
     "invoice": ("kam.cli.invoice", "Invoices (开票)."),
     "report": ("kam.cli.report", "Reports: pipeline, funnel, forecast, aging, battle map (报表)."),
     "target": ("kam.cli.target", "Sales targets per owner and period (目标)."),
+    "load": ("kam.cli.load", "Load records from Excel, CSV or another CRM (导入)."),
 }
 
 
