@@ -286,7 +286,7 @@ def _summary(path: Path, plugins: Any, lang: str | None) -> str:
 
     ws = Workspace.open(path, plugins=plugins, lang=lang)
     try:
-        shown = [reports.render(ws, reports.build(ws, name), "table").rstrip("\n")
+        shown = [reports.render_table(reports.build(ws, name)).rstrip("\n")
                  for name in ("pipeline", "aging")]
         counts = {plural: ws.storage.count(kind) for kind, plural in (
             ("customer", "customers"), ("opportunity", "opportunities"),

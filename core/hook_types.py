@@ -26,9 +26,10 @@ class RegisterStorage(Protocol):
 
 
 class RenderFormat(Protocol):
-    """Renders a report as text in one output format."""
+    """Renders a report in one output format: text, or bytes for a binary format (such as
+    xlsx), which kam writes only to ``--output``."""
 
-    def __call__(self, report: Report, ws: Workspace, /) -> str: ...
+    def __call__(self, report: Report, ws: Workspace, /) -> str | bytes: ...
 
 
 class RegisterFormat(Protocol):

@@ -233,3 +233,25 @@ def test_load_reports_unknown_kinds_files_and_sheets_in_one_line(kam: Kam,
     assert r.exit_code == 2 and "no such file" in r.stderr
     r = kam("load", "customers", _write(tmp_path, "a.csv", "客户名称\nX\n"), "--sheet", "1")
     assert r.exit_code == 2 and "--sheet" in r.stderr
+
+
+def test_kams_own_template_loads_back_in_either_language(kam: Kam, tmp_path: Path) -> None:
+    import openpyxl
+
+    english = Kam(tmp_path / "en-ws", kam.backend)
+    english.ok("init", "--backend", kam.backend, "--lang", "en")
+    for lang, ws in (("zh", kam), ("en", english)):
+        book = tmp_path / f"template-{lang}.xlsx"
+        ws.ok("--lang", lang, "template", "xlsx", str(book))
+        sheets = openpyxl.load_workbook(book).sheetnames
+        assert len(sheets) == 5
+        for kind, sheet in zip(("customers", "contacts", "opportunities", "activities",
+                                "targets"), sheets, strict=True):
+            r = ws("--lang", lang, "load", kind, str(book), "--sheet", sheet, "--preset",
+                    "kam", "-f", "json")
+            assert r.exit_code == 0, (lang, kind, r.stderr)
+            out = json.loads(r.stdout)
+            assert out["counts"]["refuse"] == 0 and out["written"], (lang, kind)
+        opp = ws.json("opp", "list")[0]
+        assert (opp["stage"], opp["importance"], opp["amount"]) == ("proposal", "I",
+                                                                    "1200000.00")

@@ -29,6 +29,7 @@ SUBAPPS: dict[str, tuple[str, str]] = {
     "report": ("kam.cli.report", "Reports: pipeline, funnel, forecast, aging, battle map (报表)."),
     "target": ("kam.cli.target", "Sales targets per owner and period (目标)."),
     "load": ("kam.cli.load", "Load records from Excel, CSV or another CRM (导入)."),
+    "template": ("kam.cli.template", "Write kam's Excel template for kam load."),
 }
 
 

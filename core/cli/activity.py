@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 import typer
-from kam.cli.common import AsOfOpt, FormatOpt, LimitOpt, QuietOpt, emit, emit_created, open_ws
+from kam.cli.common import (
+    AsOfOpt,
+    FormatOpt,
+    LimitOpt,
+    OutputOpt,
+    QuietOpt,
+    emit,
+    emit_created,
+    open_ws,
+)
 
 app = typer.Typer(rich_markup_mode=None, no_args_is_help=True)
 
@@ -47,6 +56,7 @@ def list_(
     since: str = typer.Option(None, "--since"),
     limit: int = LimitOpt,
     fmt: str = FormatOpt,
+    output: str = OutputOpt,
 ) -> None:
     """List activities, oldest first."""
     from kam.services import activities
@@ -54,4 +64,4 @@ def list_(
     ws = open_ws(ctx)
     rows = activities.list_(ws, opp=opp, owner=owner, since=since, customer=customer,
                             limit=limit)
-    emit(ctx, rows, fmt, kind="activity")
+    emit(ctx, rows, fmt, kind="activity", output=output)

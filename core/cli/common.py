@@ -13,6 +13,9 @@ AsOfOpt = typer.Option(None, "--as-of", help="Fix 'today' (YYYY-MM-DD).")
 """A command's own ``--as-of`` (public as ``kam.api.AsOfOpt``): pass it to open_ws."""
 QuietOpt = typer.Option(False, "--quiet", "-q", help="Print only the new id.")
 LimitOpt = typer.Option(None, "--limit", "-n", min=0, help="At most this many rows.")
+OutputOpt = typer.Option(None, "--output", "-o", help="Write to this file (owner-only) in "
+                         "--format or the format its extension names: .xlsx, .md, .csv, "
+                         ".json.")
 
 
 @dataclass
@@ -89,13 +92,19 @@ def labeler(ws: Any, vocab_of: dict[str, str]) -> Any:
 
 
 def emit(ctx: typer.Context, data: Any, fmt: str, columns: list[str] | None = None,
-         vocab_of: dict[str, str] | None = None, *, kind: str | None = None) -> None:
+         vocab_of: dict[str, str] | None = None, *, kind: str | None = None,
+         output: str | None = None) -> None:
     """Print ``data``; ``kind`` names the record kind its rows are, whose declaration
-    (kam.kinds) gives the default columns, the enumerations and the zh headers."""
+    (kam.kinds) gives the default columns, the enumerations and the zh headers. With
+    ``output`` (a list of records of ``kind``), write it to that file instead, in any
+    report format."""
     from collections.abc import Mapping
 
     from kam.output import render, stream
 
+    if output is not None and kind is not None:
+        _write_list(ctx, data, fmt, columns, kind, output)
+        return
     check_format(fmt)
     if fmt in ("json", "csv") and not isinstance(data, Mapping | list):
         import sys
@@ -113,6 +122,19 @@ def emit(ctx: typer.Context, data: Any, fmt: str, columns: list[str] | None = No
     if lab is not None and columns and not isinstance(data, Mapping):
         headers = [_header(declared, c) for c in columns]
     typer.echo(render(data, fmt, columns if fmt != "json" else None, lab, headers))
+
+
+def _write_list(ctx: typer.Context, rows: Any, fmt: str, columns: list[str] | None,
+                kind: str, output: str) -> None:
+    from pathlib import Path
+
+    from kam.reports import listing
+    from kam.services import reports
+
+    ws = state(ctx).ws
+    chosen = reports.resolve_format(ws, None if fmt == "table" else fmt, output)
+    data = reports.render(ws, listing.build(ws, kind, list(rows), columns), chosen)
+    typer.echo(str(reports.write_atomic(Path(output).expanduser(), data)))
 
 
 def _kind(name: str | None) -> Any:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import typer
-from kam.cli.common import FormatOpt, LimitOpt, QuietOpt, emit, emit_created, open_ws
+from kam.cli.common import FormatOpt, LimitOpt, OutputOpt, QuietOpt, emit, emit_created, open_ws
 
 app = typer.Typer(rich_markup_mode=None, no_args_is_help=True)
 
@@ -46,12 +46,14 @@ def list_(
     role: str = typer.Option(None, "--role"),
     limit: int = LimitOpt,
     fmt: str = FormatOpt,
+    output: str = OutputOpt,
 ) -> None:
     """List contacts (the decision chain of --customer)."""
     from kam.services import contacts
 
     ws = open_ws(ctx)
-    emit(ctx, contacts.list_(ws, customer=customer, role=role, limit=limit), fmt, kind="contact")
+    emit(ctx, contacts.list_(ws, customer=customer, role=role, limit=limit), fmt,
+         kind="contact", output=output)
 
 
 @app.command("show")

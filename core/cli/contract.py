@@ -6,7 +6,16 @@ from __future__ import annotations
 from typing import Any
 
 import typer
-from kam.cli.common import AsOfOpt, FormatOpt, LimitOpt, QuietOpt, emit, emit_created, open_ws
+from kam.cli.common import (
+    AsOfOpt,
+    FormatOpt,
+    LimitOpt,
+    OutputOpt,
+    QuietOpt,
+    emit,
+    emit_created,
+    open_ws,
+)
 
 app = typer.Typer(rich_markup_mode=None, no_args_is_help=True,
                   help="Contracts (合同): review, approval, signing, delivery, acceptance.")
@@ -122,6 +131,7 @@ def list_(
     opp: str = typer.Option(None, "--opp"),
     limit: int = LimitOpt,
     fmt: str = FormatOpt,
+    output: str = OutputOpt,
 ) -> None:
     """List contracts."""
     from kam.services import contracts
@@ -129,7 +139,7 @@ def list_(
     ws = open_ws(ctx)
     rows = contracts.list_(ws, status=status, customer=customer, owner=owner, opp=opp,
                            limit=limit)
-    emit(ctx, rows, fmt, kind="contract")
+    emit(ctx, rows, fmt, kind="contract", output=output)
 
 
 @app.command("show")

@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 import typer
-from kam.cli.common import AsOfOpt, FormatOpt, LimitOpt, QuietOpt, emit, emit_created, open_ws
+from kam.cli.common import (
+    AsOfOpt,
+    FormatOpt,
+    LimitOpt,
+    OutputOpt,
+    QuietOpt,
+    emit,
+    emit_created,
+    open_ws,
+)
 
 app = typer.Typer(rich_markup_mode=None, no_args_is_help=True)
 
@@ -55,13 +64,14 @@ def list_(
     owner: str = typer.Option(None, "--owner"),
     limit: int = LimitOpt,
     fmt: str = FormatOpt,
+    output: str = OutputOpt,
 ) -> None:
     """List customers."""
     from kam.services import customers
 
     ws = open_ws(ctx)
     emit(ctx, customers.list_(ws, grade=grade, matrix=matrix, owner=owner, limit=limit), fmt,
-         kind="customer")
+         kind="customer", output=output)
 
 
 @app.command("show")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import typer
-from kam.cli.common import AsOfOpt, FormatOpt, QuietOpt, emit, emit_created, open_ws
+from kam.cli.common import AsOfOpt, FormatOpt, OutputOpt, QuietOpt, emit, emit_created, open_ws
 
 app = typer.Typer(rich_markup_mode=None, no_args_is_help=True, help="Invoices (开票).")
 
@@ -31,9 +31,9 @@ def issue(
 
 @app.command("list")
 def list_(ctx: typer.Context, contract: str = typer.Option(None, "--contract"),
-          fmt: str = FormatOpt) -> None:
+          fmt: str = FormatOpt, output: str = OutputOpt) -> None:
     """Invoices."""
     from kam.services.invoices import list_ as load
 
     ws = open_ws(ctx)
-    emit(ctx, load(ws, contract), fmt, kind="invoice")
+    emit(ctx, load(ws, contract), fmt, kind="invoice", output=output)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import typer
-from kam.cli.common import FormatOpt, LimitOpt, QuietOpt, emit, emit_created, open_ws
+from kam.cli.common import FormatOpt, LimitOpt, OutputOpt, QuietOpt, emit, emit_created, open_ws
 
 app = typer.Typer(rich_markup_mode=None, no_args_is_help=True)
 
@@ -103,13 +103,14 @@ def list_(
     owner: str = typer.Option(None, "--owner"),
     limit: int = LimitOpt,
     fmt: str = FormatOpt,
+    output: str = OutputOpt,
 ) -> None:
     """List leads."""
     from kam.services import leads
 
     ws = open_ws(ctx)
     emit(ctx, leads.list_(ws, status=status, customer=customer, owner=owner, limit=limit),
-         fmt, kind="lead")
+         fmt, kind="lead", output=output)
 
 
 @app.command("show")

@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 import typer
-from kam.cli.common import AsOfOpt, FormatOpt, LimitOpt, QuietOpt, emit, emit_created, open_ws
+from kam.cli.common import (
+    AsOfOpt,
+    FormatOpt,
+    LimitOpt,
+    OutputOpt,
+    QuietOpt,
+    emit,
+    emit_created,
+    open_ws,
+)
 
 app = typer.Typer(rich_markup_mode=None, no_args_is_help=True)
 
@@ -50,6 +59,7 @@ def list_(
     customer: str = typer.Option(None, "--customer"),
     limit: int = LimitOpt,
     fmt: str = FormatOpt,
+    output: str = OutputOpt,
 ) -> None:
     """List opportunities."""
     from kam.services import opportunities
@@ -57,7 +67,7 @@ def list_(
     ws = open_ws(ctx)
     rows = opportunities.list_(ws, stage=stage, status=status, owner=owner,
                                customer=customer, limit=limit)
-    emit(ctx, rows, fmt, kind="opportunity")
+    emit(ctx, rows, fmt, kind="opportunity", output=output)
 
 
 @app.command("show")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import typer
-from kam.cli.common import AsOfOpt, FormatOpt, QuietOpt, emit, open_ws
+from kam.cli.common import AsOfOpt, FormatOpt, OutputOpt, QuietOpt, emit, open_ws
 
 app = typer.Typer(rich_markup_mode=None, no_args_is_help=True,
                   help="Payments received (回款), allocated to milestones.")
@@ -44,9 +44,9 @@ def record(
 
 @app.command("list")
 def list_(ctx: typer.Context, contract: str = typer.Option(None, "--contract"),
-          fmt: str = FormatOpt) -> None:
+          fmt: str = FormatOpt, output: str = OutputOpt) -> None:
     """Payments, oldest first."""
     from kam.services import payments
 
     ws = open_ws(ctx)
-    emit(ctx, payments.list_(ws, contract), fmt, kind="payment")
+    emit(ctx, payments.list_(ws, contract), fmt, kind="payment", output=output)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import typer
-from kam.cli.common import AsOfOpt, FormatOpt, emit, open_ws
+from kam.cli.common import AsOfOpt, FormatOpt, OutputOpt, emit, open_ws
 
 app = typer.Typer(rich_markup_mode=None, no_args_is_help=True,
                   help="Receivables: payment milestones (回款节点).")
@@ -20,6 +20,7 @@ def list_(
     state: str = typer.Option(None, "--state"),
     as_of: str = AsOfOpt,
     fmt: str = FormatOpt,
+    output: str = OutputOpt,
 ) -> None:
     """Milestones with their state and days overdue as of today (or --as-of)."""
     from kam.services import receivables
@@ -27,7 +28,7 @@ def list_(
     ws = open_ws(ctx, as_of)
     rows = receivables.list_(ws, overdue=overdue, customer=customer, owner=owner,
                              contract=contract, state=state)
-    emit(ctx, rows, fmt, kind="receivable")
+    emit(ctx, rows, fmt, kind="receivable", output=output)
 
 
 @app.command("write-off")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import typer
-from kam.cli.common import FormatOpt, QuietOpt, emit, emit_created, open_ws
+from kam.cli.common import FormatOpt, OutputOpt, QuietOpt, emit, emit_created, open_ws
 
 app = typer.Typer(rich_markup_mode=None, no_args_is_help=True)
 
@@ -36,9 +36,10 @@ def list_(
     owner: str = typer.Option(None, "--owner"),
     period: str = typer.Option(None, "--period"),
     fmt: str = FormatOpt,
+    output: str = OutputOpt,
 ) -> None:
     """List targets."""
     from kam.services import targets
 
     ws = open_ws(ctx)
-    emit(ctx, targets.list_targets(ws, owner, period), fmt, kind="target")
+    emit(ctx, targets.list_targets(ws, owner, period), fmt, kind="target", output=output)

@@ -18,7 +18,7 @@ from kam.reports import Report, Table
 from kam.workspace import Workspace
 
 CORE_FORMATS = ("table", "json", "csv")
-EXTENSIONS = {".md": "md", ".markdown": "md", ".json": "json", ".csv": "csv",
+EXTENSIONS = {".xlsx": "xlsx", ".md": "md", ".markdown": "md", ".json": "json", ".csv": "csv",
               ".txt": "table"}
 
 
@@ -83,7 +83,9 @@ def resolve_format(ws: Workspace, fmt: str | None, output: str | None) -> str:
     return chosen
 
 
-def render(ws: Workspace, report: Report, fmt: str, table: str | None = None) -> str:
+def render(ws: Workspace, report: Report, fmt: str, table: str | None = None) -> str | bytes:
+    """The report in ``fmt``: text, or bytes for a binary format (xlsx) that only a file
+    can hold."""
     if table:
         try:
             picked = report.table(table)
@@ -104,8 +106,10 @@ def render(ws: Workspace, report: Report, fmt: str, table: str | None = None) ->
     render_fn = ws.plugins.formats().items[fmt]
     if isinstance(render_fn, tuple):
         render_fn = render_fn[0]
-    text: str = render_fn(report, ws)
-    return text if text.endswith("\n") else text + "\n"
+    out: str | bytes = render_fn(report, ws)
+    if isinstance(out, bytes):
+        return out
+    return out if out.endswith("\n") else out + "\n"
 
 
 def as_dict(report: Report) -> dict[str, Any]:
@@ -169,7 +173,11 @@ def today(ws: Workspace, owner: str | None = None, days: int | None = None,
     """``kam today``, the morning list, rendered in ``fmt`` (default table)."""
     from kam.reports import today as morning
 
-    return render(ws, morning.build(ws, owner=owner, days=days), resolve_format(ws, fmt, None))
+    chosen = resolve_format(ws, fmt, None)
+    text = render(ws, morning.build(ws, owner=owner, days=days), chosen)
+    if isinstance(text, bytes):
+        raise InputError(f"--format {chosen} writes a file: use kam report today --output FILE")
+    return text
 
 
 # --- writing ---------------------------------------------------------------------------
@@ -184,7 +192,7 @@ def output_path(template: str, report: Report) -> Path:
     return Path(text).expanduser()
 
 
-def write_atomic(path: Path, text: str) -> Path:
+def write_atomic(path: Path, text: str | bytes) -> Path:
     """Write owner-only (0600) through a temp file in the same folder, fsync, rename:
     a reader (or a crash) never sees half a report."""
     folder = path.parent if str(path.parent) else Path(".")
@@ -195,8 +203,9 @@ def write_atomic(path: Path, text: str) -> Path:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
         try:
             os.fchmod(fd, 0o600)
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-                fh.write(text)
+            data = text.encode("utf-8") if isinstance(text, str) else text
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
                 fh.flush()
                 os.fsync(fh.fileno())
             os.replace(tmp, path)
@@ -211,12 +220,16 @@ def write_atomic(path: Path, text: str) -> Path:
 def run(ws: Workspace, name: str, record_id: str | None = None, *, fmt: str | None = None,
         output: str | None = None, table: str | None = None,
         **options: Any) -> tuple[str, Path | None]:
-    """Build, render, and write when ``output`` is given. Returns (text, path)."""
+    """Build, render, and write when ``output`` is given. Returns (text, path); a binary
+    format's text is empty, and it needs ``output``."""
     chosen = resolve_format(ws, fmt, output)
     report = build(ws, name, record_id, **options)
     text = render(ws, report, chosen, table)
     if output:
-        return text, write_atomic(output_path(output, report), text)
+        return ("" if isinstance(text, bytes) else text,
+                write_atomic(output_path(output, report), text))
+    if isinstance(text, bytes):
+        raise InputError(f"--format {chosen} writes a file: add --output FILE")
     return text, None
 
 
