@@ -5,6 +5,7 @@ column names and stage names."""
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 
 from conftest import Kam
@@ -255,3 +256,44 @@ def test_kams_own_template_loads_back_in_either_language(kam: Kam, tmp_path: Pat
         opp = ws.json("opp", "list")[0]
         assert (opp["stage"], opp["importance"], opp["amount"]) == ("proposal", "I",
                                                                     "1200000.00")
+
+
+CONTRACTS = """\
+合同编号,客户名称,合同名称,合同金额,签订日期,付款方式,已回款,回款日期,到货日期
+HT-2025-031,华东电力集团,配网自动化一期,"1,000,000",2025-09-01,"down_payment:30%:+10d,on_delivery:60%:+30d,warranty:10%:+12m",900000,2026-03-15,2026-01-10
+HT-2026-007,Acme Robotics,Robot cell spares,200000,2026-10-20,,,,
+"""
+
+
+def test_signed_contracts_load_with_what_was_collected(kam: Kam, tmp_path: Path) -> None:
+    _accounts(kam, tmp_path)
+    path = _write(tmp_path, "contracts.csv", CONTRACTS)
+    kam.ok("load", "contracts", path, "--key", "合同编号")
+    contracts = {c["number"]: c for c in kam.json("contract", "list")}
+    old, new = contracts["HT-2025-031"], contracts["HT-2026-007"]
+    assert (old["status"], old["signed_on"], old["amount"]) == ("executing", "2025-09-01",
+                                                                "1000000.00")
+    assert new["status"] == "signed"
+    milestones = kam.json("receivable", "list", "--contract", old["id"])
+    assert [(m["kind"], m["paid"], m["state"]) for m in milestones] == [
+        ("down_payment", "300000.00", "paid"), ("on_delivery", "600000.00", "paid"),
+        ("warranty", "0.00", "scheduled")]
+    deals = {o["id"]: o for o in kam.json("opp", "list")}
+    assert deals[old["opportunity_id"]]["status"] == "won"
+    events = _events(kam, tmp_path)
+    assert "contract.carried_over" in events and "loaded from contracts.csv" in events
+    assert kam("doctor").exit_code == 0
+    outstanding = sum(Decimal(m["outstanding"]) for m in kam.json("receivable", "list"))
+    aging = kam.json("report", "aging")["tables"]["by_currency"]["rows"][0]
+    assert Decimal(aging["total"]) == outstanding == Decimal("300000.00")
+    again = kam.json("load", "contracts", path, "--key", "合同编号", "-f", "json")
+    assert again["counts"] == {"create": 0, "update": 0, "unchanged": 2, "skip": 0,
+                               "refuse": 0}
+
+
+def test_a_payment_without_its_date_is_refused(kam: Kam, tmp_path: Path) -> None:
+    _accounts(kam, tmp_path)
+    text = CONTRACTS.replace("900000,2026-03-15", "900000,")
+    r = kam("load", "contracts", _write(tmp_path, "c.csv", text))
+    assert r.exit_code == 2 and "row 2: paid" in r.stderr and "回款日期" in r.stderr
+    assert kam.json("contract", "list") == []

@@ -132,6 +132,11 @@ def _needs(kind: str, columns: list[Column]) -> None:
         need.discard("stage")  # a deal without one starts in the first stage
     if kind == "activity" and "opportunity_id" in have:
         need.discard("customer_id")
+    if kind == "contract":
+        need |= {"signed_on"}  # kam loads contracts already signed (存量合同)
+        need.discard("opportunity_id")  # a contract without its deal gets one
+        if "opportunity_id" in have:
+            need.discard("customer_id")
     missing = sorted(need - have)
     if missing:
         labels = ", ".join(f"{m} ({KINDS[kind].header(m, 'zh')})" for m in missing)
@@ -360,13 +365,70 @@ class _Loader:
                                                                        text.upper()):
                 return text.upper()
             found = [str(o["id"]) for o in self.ws.storage.find("opportunity",
-                                                                {"title": text})]
+                                                                {"title": text})] or \
+                [str(o["id"]) for o in self.ws.storage.find("opportunity", {"number": text})]
             if len(found) == 1:
                 return found[0]
             if found:
                 raise InputError(f"opportunity {text!r} is ambiguous: {', '.join(found)}")
             raise InputError(f"opportunity {text!r}: no such deal")
         return self._customer_ref(row.get("customer_id"))
+
+    def _contract(self, row: dict[str, Any], existing: dict[str, Any] | None,
+                  source_key: str | None) -> tuple[str, str | None, str | None]:
+        """A contract signed before kam (存量合同): its deal (found, or made for it), the
+        contract, its carried-over signing, what was collected, delivery and final
+        acceptance, each through its service."""
+        from kam.services import contract_lifecycle, contracts, payments
+        from kam.services.contract_carry_over import carry_over
+
+        if existing is not None:
+            return "unchanged", existing["id"], None  # later changes are kam's own events
+        attrs = self._attrs(row, ("number", "title", "owner", "amount", "currency", "tax_rate",
+                                  "discount", "warranty_months", "acceptance_criteria",
+                                  "change_cost", "service_end"))
+        number = attrs.get("number")
+        if number and list(self.ws.storage.find("contract", {"number": number})):
+            raise InputError(f"number {number!r}: a contract with that number exists")
+        signed_on = self.value("signed_on", row.get("signed_on"))
+        if signed_on is None:
+            raise InputError("signed_on (签订日期): empty")
+        paid = _convert(KINDS["receivable"].field("paid") or Field("paid", "money"),
+                        row.get("paid"), "paid (已回款)") if _text(row.get("paid")) else None
+        paid_on = _date(row.get("paid_on"), "paid_on (回款日期)")
+        if paid and paid_on is None:
+            raise InputError("paid (已回款) needs paid_on (回款日期): a payment has a date")
+        why = f"loaded from {self.file}"
+        opp_id = self._deal(row, attrs)
+        plan = _text(row.get("plan"))
+        record = contracts.create(self.ws, opp_id, fields=self._custom(source_key),
+                                  **attrs, **({"plan": plan} if plan else {}))
+        carry_over(self.ws, record["id"], signed_on, why)
+        if paid:
+            payments.record(self.ws, record["id"], str(paid), date=paid_on.isoformat()
+                            if paid_on else None, note=why)
+        delivered = self.value("delivered_on", row.get("delivered_on"))
+        if delivered is not None:
+            contract_lifecycle.deliver(self.ws, record["id"], delivered.isoformat())
+        accepted = self.value("final_accepted_on", row.get("final_accepted_on"))
+        if accepted is not None:
+            contract_lifecycle.accept(self.ws, record["id"], accepted.isoformat(), "final")
+        return "create", record["id"], None
+
+    def _deal(self, row: dict[str, Any], attrs: dict[str, Any]) -> str:
+        """The contract's deal: named in the file (id, number or title), else a new one
+        made for it, at the contract's amount."""
+        from kam.services import opportunities
+
+        text = _text(row.get("opportunity_id"))
+        if text:
+            return self._activity_target({"opportunity_id": text})
+        customer = self._customer_ref(row.get("customer_id"))
+        title = attrs.get("title") or attrs.get("number") or "contract"
+        deal = opportunities.add(self.ws, customer, str(title),
+                                 **{k: attrs[k] for k in ("amount", "currency", "owner")
+                                    if k in attrs})
+        return str(deal["id"])
 
     def _target(self, row: dict[str, Any], existing: dict[str, Any] | None,
                 source_key: str | None) -> tuple[str, str | None, str | None]:

@@ -24,11 +24,12 @@ KIND_WORDS = {
     "opps": "opportunity", "deals": "opportunity", "商机": "opportunity",
     "activity": "activity", "activities": "activity", "拜访": "activity",
     "target": "target", "targets": "target", "目标": "target",
+    "contract": "contract", "contracts": "contract", "合同": "contract",
 }
 
 #: columns that are no stored field but name one: a contact's first and last names,
 #: an activity's deal; ``-`` ignores a column
-PSEUDO = {"first_name", "last_name", "-"}
+PSEUDO = {"first_name", "last_name", "paid", "paid_on", "-"}
 
 #: what other tools and spreadsheets call a field, per kind (normalised, see ``norm``)
 SYNONYMS: dict[str, dict[str, str]] = {
@@ -74,6 +75,19 @@ SYNONYMS: dict[str, dict[str, str]] = {
         "accountname": "customer_id", "customer": "customer_id", "商机": "opportunity_id",
         "项目": "opportunity_id", "opportunity": "opportunity_id", "内容": "note",
         "拜访内容": "note", "subject": "note", "description": "note", "下一步计划": "next_step",
+    },
+    "contract": {
+        "合同编号": "number", "合同号": "number", "contractnumber": "number",
+        "合同名称": "title", "contractname": "title", "客户": "customer_id",
+        "客户名称": "customer_id", "customer": "customer_id", "account": "customer_id",
+        "accountname": "customer_id", "商机": "opportunity_id", "项目": "opportunity_id",
+        "opportunity": "opportunity_id", "合同金额": "amount", "金额": "amount",
+        "签约日期": "signed_on", "签订日期": "signed_on", "signeddate": "signed_on",
+        "付款方式": "plan", "付款计划": "plan", "已回款": "paid", "回款金额": "paid",
+        "已回款金额": "paid", "amountpaid": "paid", "paid": "paid", "回款日期": "paid_on",
+        "最近回款日期": "paid_on", "paidon": "paid_on", "到货日期": "delivered_on",
+        "验收日期": "final_accepted_on", "终验日期": "final_accepted_on",
+        "服务到期日": "service_end", "销售": "owner",
     },
     "target": {
         "销售": "owner", "目标": "amount", "目标金额": "amount", "target": "amount",
@@ -139,7 +153,7 @@ def kind_of(word: str) -> str:
     found = KIND_WORDS.get(word.strip().casefold())
     if found is None:
         raise InputError(f"KIND: {word!r} is not loadable; use one of: customers, "
-                         "contacts, leads, opportunities, activities, targets")
+                         "contacts, leads, opportunities, activities, targets, contracts")
     return found
 
 
