@@ -297,3 +297,18 @@ def test_a_payment_without_its_date_is_refused(kam: Kam, tmp_path: Path) -> None
     r = kam("load", "contracts", _write(tmp_path, "c.csv", text))
     assert r.exit_code == 2 and "row 2: paid" in r.stderr and "回款日期" in r.stderr
     assert kam.json("contract", "list") == []
+
+
+def test_payments_load_against_contracts_by_number(kam: Kam, tmp_path: Path) -> None:
+    _accounts(kam, tmp_path)
+    kam.ok("load", "contracts", _write(tmp_path, "contracts.csv", CONTRACTS))
+    text = "合同编号,回款金额,回款日期,银行流水号\nHT-2026-007,60000,2026-11-05,BK-1\n" \
+           "HT-2026-007,5000,2026-11-20,BK-2\n"
+    kam.ok("load", "payments", _write(tmp_path, "pay.csv", text))
+    co = {c["number"]: c["id"] for c in kam.json("contract", "list")}["HT-2026-007"]
+    paid = [(p["amount"], p["date"], p["ref"]) for p in kam.json("pay", "list", "--contract",
+                                                                co)]
+    assert paid == [("60000.00", "2026-11-05", "BK-1"), ("5000.00", "2026-11-20", "BK-2")]
+    over = "合同编号,回款金额,回款日期\nHT-2026-007,999999,2026-11-21\n"
+    r = kam("load", "payments", _write(tmp_path, "over.csv", over))
+    assert r.exit_code == 2 and "row 2: over-payment" in r.stderr

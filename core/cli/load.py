@@ -12,8 +12,8 @@ app = typer.Typer(rich_markup_mode=None, no_args_is_help=True)
 def load(
     ctx: typer.Context,
     kind: str = typer.Argument(..., help="customers, contacts, leads, opportunities, "
-                               "activities, targets, or contracts (signed before kam, "
-                               "with what was collected)."),
+                               "activities, targets, contracts (signed before kam, "
+                               "with what was collected) or payments."),
     file: str = typer.Argument(..., help=".csv (UTF-8 or GBK), .xlsx or .jsonl"),
     sheet: str = typer.Option(None, "--sheet", help="An .xlsx sheet by name or number."),
     encoding: str = typer.Option(None, "--encoding", help="The CSV's encoding (default: "

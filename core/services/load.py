@@ -75,10 +75,10 @@ def load(ws: Workspace, kind_word: str, path: Path, *, sheet: str | None = None,
          preset: str | None = None, dry_run: bool = False,
          progress: Callable[[int, int], None] | None = None) -> LoadResult:
     kind = kind_of(kind_word)
-    if key is not None and kind in ("activity", "target"):
+    if key is not None and kind in ("activity", "target", "payment"):
         raise InputError(f"--key: {kind} records are not keyed by a column"
                          + ("; a target is already one per owner and period"
-                            if kind == "target" else "; load each file of calls once"))
+                            if kind == "target" else "; load each file once"))
     chosen = None
     if preset is not None:
         chosen = PRESETS.get(preset.strip().casefold())
@@ -132,6 +132,8 @@ def _needs(kind: str, columns: list[Column]) -> None:
         need.discard("stage")  # a deal without one starts in the first stage
     if kind == "activity" and "opportunity_id" in have:
         need.discard("customer_id")
+    if kind == "payment":
+        need.discard("customer_id")  # the contract's
     if kind == "contract":
         need |= {"signed_on"}  # kam loads contracts already signed (存量合同)
         need.discard("opportunity_id")  # a contract without its deal gets one
@@ -413,6 +415,30 @@ class _Loader:
         accepted = self.value("final_accepted_on", row.get("final_accepted_on"))
         if accepted is not None:
             contract_lifecycle.accept(self.ws, record["id"], accepted.isoformat(), "final")
+        return "create", record["id"], None
+
+    def _payment(self, row: dict[str, Any], existing: dict[str, Any] | None,
+                 source_key: str | None) -> tuple[str, str | None, str | None]:
+        """Cash received against a contract (named by id or number), allocated as
+        ``kam pay record`` allocates it."""
+        from kam.services import payments
+
+        text = _text(row.get("contract_id"))
+        if text is None:
+            raise InputError("contract_id (合同编号): empty")
+        found = self.ws.storage.get("contract", text.upper()) if re.fullmatch(
+            r"(?i)CO\d+", text) else None
+        ids = [found["id"]] if found else [
+            str(c["id"]) for c in self.ws.storage.find("contract", {"number": text})]
+        if len(ids) != 1:
+            raise InputError(f"contract {text!r}: " + ("no such contract" if not ids else
+                                                        "ambiguous: " + ", ".join(ids)))
+        amount = self.value("amount", row.get("amount"))
+        on = self.value("date", row.get("date"))
+        if amount is None or on is None:
+            raise InputError("a payment needs amount (金额) and date (日期)")
+        record = payments.record(self.ws, ids[0], str(amount), date=on.isoformat(),
+                                 ref=_text(row.get("ref")), note=_text(row.get("note")))
         return "create", record["id"], None
 
     def _deal(self, row: dict[str, Any], attrs: dict[str, Any]) -> str:

@@ -25,6 +25,7 @@ KIND_WORDS = {
     "activity": "activity", "activities": "activity", "拜访": "activity",
     "target": "target", "targets": "target", "目标": "target",
     "contract": "contract", "contracts": "contract", "合同": "contract",
+    "payment": "payment", "payments": "payment", "回款": "payment",
 }
 
 #: columns that are no stored field but name one: a contact's first and last names,
@@ -88,6 +89,13 @@ SYNONYMS: dict[str, dict[str, str]] = {
         "最近回款日期": "paid_on", "paidon": "paid_on", "到货日期": "delivered_on",
         "验收日期": "final_accepted_on", "终验日期": "final_accepted_on",
         "服务到期日": "service_end", "销售": "owner",
+    },
+    "payment": {
+        "合同编号": "contract_id", "合同号": "contract_id", "合同": "contract_id",
+        "contract": "contract_id", "contractnumber": "contract_id", "回款金额": "amount",
+        "金额": "amount", "收款金额": "amount", "回款日期": "date", "收款日期": "date",
+        "到账日期": "date", "凭证号": "ref", "流水号": "ref", "银行流水号": "ref",
+        "reference": "ref", "备注": "note",
     },
     "target": {
         "销售": "owner", "目标": "amount", "目标金额": "amount", "target": "amount",
@@ -153,7 +161,8 @@ def kind_of(word: str) -> str:
     found = KIND_WORDS.get(word.strip().casefold())
     if found is None:
         raise InputError(f"KIND: {word!r} is not loadable; use one of: customers, "
-                         "contacts, leads, opportunities, activities, targets, contracts")
+                         "contacts, leads, opportunities, activities, targets, contracts, "
+                         "payments")
     return found
 
 
