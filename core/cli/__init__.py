@@ -44,6 +44,10 @@ class KamGroup(TyperGroup):
         their commands, so a plugin from ``plugins_dir`` has its commands and a
         disabled one has none."""
         argv = list(sys.argv[1:] if args is None else args)
+        bad = _control_characters(argv)
+        if bad:
+            typer.echo(f"kam: {bad}", err=True)
+            raise SystemExit(2)
         self._add_plugin_commands(argv)
         return super().main(args, *rest, **kwargs)
 
@@ -110,7 +114,9 @@ class KamGroup(TyperGroup):
             if getattr(state, "debug", False):
                 raise
             _print_findings(exc)
-            typer.echo(f"kam: {exc}", err=True)
+            from kam.text import visible
+
+            typer.echo(f"kam: {visible(str(exc))}", err=True)
             _close(ctx)
             raise typer.Exit(exc.exit_code) from None
         except BrokenPipeError:
@@ -135,6 +141,20 @@ class KamGroup(TyperGroup):
             raise typer.Exit(70) from None
         finally:
             _close(ctx)
+
+
+def _control_characters(argv: list[str]) -> str | None:
+    """Every argument is text that may be stored: refuse control characters (CR, NUL,
+    ESC, …; TAB and LF are fine) before anything runs (kam.text says why)."""
+    from kam.text import FORBIDDEN, describe
+
+    for arg in argv:
+        found = FORBIDDEN.search(str(arg))
+        if found is not None:
+            shown = str(arg).encode("unicode_escape").decode("ascii")
+            return (f"argument '{shown}' contains the control character "
+                    f"{describe(found.group())}; text may hold tabs and line breaks only")
+    return None
 
 
 def _print_findings(exc: KamError) -> None:
@@ -196,6 +216,9 @@ def make_app(plugins: Any = None) -> typer.Typer:
                                      callback=_print_version, expose_value=True,
                                      help="Print the version."),
     ) -> None:
+        if lang is not None and lang not in ("zh", "en"):
+            typer.echo(f"kam: --lang: {lang!r} must be zh or en", err=True)
+            raise typer.Exit(2)
         ctx.obj = State(plugins=pm, workspace=workspace, as_of=as_of, lang=lang,
                         debug=debug or os.environ.get("KAM_DEBUG") == "1")
         for failure in pm.failures:

@@ -10,7 +10,7 @@ app = typer.Typer(rich_markup_mode=None, no_args_is_help=True)
 COLUMNS = ["id", "owner", "period", "amount", "currency", "note"]
 
 
-@app.command("set")
+@app.command("set", context_settings={"ignore_unknown_options": True})
 def set_(
     ctx: typer.Context,
     owner: str,

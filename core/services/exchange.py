@@ -16,18 +16,16 @@ every value round-trips exactly (the manifest says ``"neutralised": "leading-quo
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import hashlib
 import io
 import json
 import os
-import re
 from collections.abc import Callable, Iterable, Iterator
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from kam import __version__
+from kam import __version__, cell_check
 from kam.errors import InputError
 from kam.kinds import EVENT, KINDS, Kind
 from kam.output import neutralise
@@ -42,7 +40,6 @@ NEUTRALISED = "leading-quote"
 #: personal data (PII) that ``--redact`` drops, per kind
 PERSONAL: dict[str, tuple[str, ...]] = {"contact": ("phone", "email", "note")}
 BATCH = 2000
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 csv.field_size_limit(2**31 - 1)
 
@@ -75,44 +72,14 @@ def encode(ftype: str, value: Any) -> str:
     return str(value)
 
 
-def decode(ftype: str, text: str, neutralised: bool) -> Any:
-    """Cell text → record value; ``ValueError`` says what is wrong with it."""
-    if text == "":
-        return None
-    if ftype == "text":
-        return text[1:] if neutralised and text.startswith("'") else text
-    if ftype == "datetime":
-        dt.datetime.fromisoformat(text)
-        return text
-    if ftype == "date":
-        if not _ISO_DATE.match(text):
-            raise ValueError(f"{text!r} is not an ISO date (YYYY-MM-DD)")
-        return dt.date.fromisoformat(text)
-    if ftype in ("money", "decimal"):
-        try:
-            d = Decimal(text)
-        except InvalidOperation:
-            raise ValueError(f"{text!r} is not a number") from None
-        if not d.is_finite():
-            raise ValueError(f"{text!r} is not a number")
-        if ftype == "money" and d != d.quantize(Decimal("0.01")):
-            raise ValueError(f"{text!r} has more than two decimals")
-        return d.quantize(Decimal("0.01")) if ftype == "money" else d
-    if ftype == "int":
-        try:
-            return int(text)
-        except ValueError:
-            raise ValueError(f"{text!r} is not a whole number") from None
-    if ftype == "bool":
-        if text in ("true", "false"):
-            return text == "true"
-        raise ValueError(f"{text!r} is not true or false")
-    if ftype == "json":
-        try:
-            return json.loads(text)
-        except ValueError:
-            raise ValueError(f"{text!r} is not valid JSON") from None
-    raise ValueError(f"unknown field type {ftype}")
+def decode(ftype: str, text: str, neutralised: bool, name: str = "value") -> Any:
+    """Cell text → record value by kam's one grammar (kam.cell_check); ``ValueError``
+    says what is wrong with it."""
+    if ftype == "text" and neutralised and text.startswith("'"):
+        text = text[1:]
+        if text == "":
+            return ""
+    return cell_check.decode(name, ftype, text)
 
 
 # --- export -----------------------------------------------------------------------------
@@ -289,14 +256,16 @@ def _records(path: Path, k: Kind, text: str, rows: int,
             record: dict[str, Any] = {}
             for (name, ftype), text_ in zip(types, cells, strict=True):
                 try:
-                    record[name] = decode(ftype, text_, neutralised)
+                    record[name] = decode(ftype, text_, neutralised, name)
                 except ValueError as exc:
                     raise InputError(f"{path} row {n}, column {name}: {exc}") from None
             if k.name == "event":
                 _check_event_cells(path, n, record)
             rid = record.get("id")
-            if not rid or not rid.startswith(k.prefix) or not rid[len(k.prefix):].isdigit():
-                raise InputError(f"{path} row {n}, column id: {rid!r} is not a {k.name} id")
+            try:
+                cell_check.record_id(rid or "", k.prefix, k.name)
+            except ValueError as exc:
+                raise InputError(f"{path} row {n}, column id: {exc}") from None
             count += 1
             yield record
     except csv.Error as exc:
