@@ -20,6 +20,7 @@ import hashlib
 import io
 import json
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -211,8 +212,16 @@ def read_manifest(folder: Path) -> dict[str, Any]:
                              f"(kam {__version__}); importing would lose it")
         if not isinstance(entry, dict) or not {"file", "rows", "sha256"} <= set(entry):
             raise InputError(f"{path}: entry for {name!r} needs file, rows and sha256")
-        if Path(str(entry["file"])).name != entry["file"]:
-            raise InputError(f"{path}: file name {entry['file']!r} must not contain a path")
+        if not (isinstance(entry["file"], str)
+                and re.fullmatch(r"[A-Za-z0-9_-][A-Za-z0-9_.-]*\.csv", entry["file"])):
+            raise InputError(f"{path}: file name {entry['file']!r} must be a plain NAME.csv "
+                             "in the export folder")
+        rows = entry["rows"]
+        if isinstance(rows, bool) or not isinstance(rows, int) or not 0 <= rows < 10**12:
+            raise InputError(f"{path}: rows for {name!r} must be a whole number")
+        if not (isinstance(entry["sha256"], str)
+                and re.fullmatch(r"[0-9a-f]{64}", entry["sha256"])):
+            raise InputError(f"{path}: sha256 for {name!r} must be 64 hex digits")
     return manifest
 
 
