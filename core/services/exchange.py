@@ -39,7 +39,8 @@ MANIFEST = "manifest.json"
 EVENTS_FILE = "events.csv"
 NEUTRALISED = "leading-quote"
 #: personal data (PII) that ``--redact`` drops, per kind
-PERSONAL: dict[str, tuple[str, ...]] = {"contact": ("phone", "email", "note")}
+PERSONAL: dict[str, tuple[str, ...]] = {"contact": ("phone", "email", "note", "fields"),
+                                         "activity": ("note", "next_step")}
 BATCH = 2000
 
 csv.field_size_limit(2**31 - 1)
@@ -101,7 +102,7 @@ class _HashingWriter:
     """Write a CSV file (owner-only) while counting rows and hashing its bytes."""
 
     def __init__(self, path: Path, columns: list[str]) -> None:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
         self.fh = os.fdopen(fd, "wb")
         self.sha = hashlib.sha256()
         self.rows = 0
@@ -143,14 +144,29 @@ def _write_kind(path: Path, k: Kind, records: Iterable[dict[str, Any]],
 
 
 def _prepare_folder(folder: Path) -> None:
-    """Create the folder, or reuse an earlier export's; refuse anything else."""
-    if folder.exists() and not folder.is_dir():
+    """Create the folder (owner-only), or reuse an empty one or an earlier export's
+    (made owner-only too); refuse anything else, a foreign manifest.json included."""
+    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
         raise InputError(f"{folder} is not a folder")
     if folder.is_dir() and any(folder.iterdir()):
-        if not (folder / MANIFEST).is_file():
+        manifest = folder / MANIFEST
+        if manifest.is_symlink() or not manifest.is_file() or not _ours(manifest):
             raise InputError(f"{folder} is not empty and not an earlier kam export")
-        (folder / MANIFEST).unlink()  # an interrupted export must not look complete
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        manifest.unlink()  # an interrupted export must not look complete
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.chmod(folder, 0o700)  # an existing folder may have been made 0777
+    except OSError as exc:
+        raise InputError(f"{folder}: cannot be written ({exc.strerror})") from None
+
+
+def _ours(manifest: Path) -> bool:
+    """Whether a manifest.json was written by kam export (and may be replaced)."""
+    try:
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, ValueError, UnicodeDecodeError):
+        return False
+    return isinstance(data, dict) and data.get("format") == FORMAT
 
 
 def export(ws: Workspace, folder: Path, *, redact: bool = False) -> dict[str, Any]:
@@ -176,7 +192,7 @@ def export(ws: Workspace, folder: Path, *, redact: bool = False) -> dict[str, An
         "files": files,
     }
     tmp = folder / f".{MANIFEST}.tmp"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
         fh.flush()
