@@ -53,6 +53,19 @@ def resolve_actor(config: dict[str, Any]) -> str:
     return actor
 
 
+def _load_write_path() -> None:
+    """Import what a mutation builds (pydantic, the record models, the vocabularies,
+    the rule plugins' modules) before the write lock is taken, not under it: with many
+    writers, ~150 ms of imports inside each transaction made lock waits of 10 s and
+    more (issue #14); under the lock only the reads, checks and writes remain."""
+    import csv  # noqa: F401 - the CSV backend and exports
+    import hashlib  # noqa: F401
+
+    import kam.models.contracts  # noqa: F401
+    import kam.models.records  # noqa: F401
+    import kam.vocab  # noqa: F401
+
+
 @dataclass
 class Mutation:
     """One change in flight: its writes share one transaction with one event."""
@@ -164,9 +177,12 @@ class Workspace:
         Event hooks fired inside run after the outermost commit; on error, never.
         """
         outer = self._depth == 0
+        if outer:
+            storage = self.storage  # opened (and migrated) before the lock is taken
+            _load_write_path()
         self._depth += 1
         try:
-            with self.storage.transaction():
+            with storage.transaction() if outer else self.storage.transaction():
                 yield
         except BaseException:
             if outer:
