@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import Kam
+from conftest import Kam, examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -240,7 +240,7 @@ NASTY = ["", "=1+1", "'; DROP TABLE customer; --", "-1", "1e999", "NaN", "2026-0
          "999999999999999999999", "x" * 500, "0.001", "2026-13-01T00:00:00+00:00"]
 
 
-@settings(max_examples=25, deadline=None,
+@settings(max_examples=examples(25), deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_fuzzed_import_files_are_taken_whole_or_refused_whole(
