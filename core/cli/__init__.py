@@ -6,6 +6,7 @@ Start-up stays light: only typer, pluggy and the plugins' light modules load for
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from typing import Any
@@ -127,6 +128,20 @@ class KamGroup(TyperGroup):
         except (typer.Exit, typer.Abort, SystemExit):
             _close(ctx)
             raise
+        except OSError as exc:
+            # a path the user gave (too long, a folder for a file, …) or the machine (no
+            # space, no permission): their problem, not a kam bug; one line either way
+            if getattr(ctx.obj, "debug", False) or os.environ.get("KAM_DEBUG") == "1":
+                raise
+            code = 2 if exc.errno in _BAD_PATH else 4
+            from kam.text import visible
+
+            name = str(exc.filename or "")
+            name = name if len(name) <= 80 else f"{name[:60]}…({len(name)} characters)"
+            where = f"{name}: " if name else ""
+            typer.echo(f"kam: {visible(where + str(exc.strerror or exc))}", err=True)
+            _close(ctx)
+            raise typer.Exit(code) from None
         except Exception as exc:
             if getattr(ctx.obj, "debug", False) or os.environ.get("KAM_DEBUG") == "1":
                 raise
@@ -141,6 +156,11 @@ class KamGroup(TyperGroup):
             raise typer.Exit(70) from None
         finally:
             _close(ctx)
+
+
+#: OSError numbers that mean "a bad path was given" (exit 2); any other is exit 4
+_BAD_PATH = {errno.ENAMETOOLONG, errno.ENOENT, errno.ENOTDIR, errno.EISDIR, errno.EINVAL,
+             errno.ELOOP, errno.EEXIST}
 
 
 def _control_characters(argv: list[str]) -> str | None:

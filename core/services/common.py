@@ -21,6 +21,7 @@ def validate(model: type[M], data: dict[str, Any]) -> M:
     """Build a model; a validation error becomes one line naming the field (exit 2)."""
     from pydantic import ValidationError
 
+    _no_control_characters(data, "")
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -28,6 +29,19 @@ def validate(model: type[M], data: dict[str, Any]) -> M:
         where = ".".join(str(p) for p in err["loc"]) or model.__name__.lower()
         msg = err["msg"].removeprefix("Value error, ")
         raise InputError(f"{where}: {msg}") from None
+
+
+def _no_control_characters(value: Any, where: str) -> None:
+    """Text reaching a model (from the CLI, a plugin or a service) holds no control
+    characters but TAB and LF (kam.text); refused naming the field (exit 2)."""
+    if isinstance(value, str):
+        check_text(value, where or "text")
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            _no_control_characters(v, f"{where}.{k}" if where else str(k))
+    elif isinstance(value, list | tuple):
+        for v in value:
+            _no_control_characters(v, where)
 
 
 def dump(model: BaseModel) -> dict[str, Any]:
