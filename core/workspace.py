@@ -44,7 +44,9 @@ def resolve_today(as_of: str | dt.date | None = None) -> dt.date:
 
 
 def resolve_actor(config: dict[str, Any]) -> str:
-    actor = os.environ.get("KAM_USER") or config.get("user") or ""
+    from kam.text import check
+
+    actor = check(os.environ.get("KAM_USER") or config.get("user") or "", "KAM_USER")
     if not actor:
         try:
             actor = getpass.getuser()

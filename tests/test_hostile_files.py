@@ -162,3 +162,9 @@ def test_a_manifest_naming_dotdot_is_refused(kam: Kam, tmp_path: Path) -> None:
     (tmp_path / "e" / "manifest.json").write_text(json.dumps(manifest))
     r = kam("import", str(tmp_path / "e"))
     assert r.exit_code == 2 and "NAME.csv" in r.stderr
+
+
+def test_an_actor_with_control_characters_is_refused(kam: Kam) -> None:
+    r = kam("customer", "add", "华东", env={"KAM_USER": "a\x1b[2Jb"})
+    assert r.exit_code == 2 and "KAM_USER" in r.stderr
+    assert kam.json("customer", "list") == []
