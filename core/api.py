@@ -20,6 +20,8 @@ building blocks load on first use.
 - Reports and formats: :class:`Report`, :class:`Table`, :class:`Chart`,
   :class:`Series`, :func:`column_header`, :func:`cell_text`, :func:`is_numeric`,
   :func:`neutralise`.
+- Values by kam's one grammar (custom fields' parsers use them): :func:`parse_money`,
+  :func:`parse_number`, :func:`parse_integer`, :func:`parse_date`, :func:`check_text`.
 - Rule helpers: :func:`fmt_money`, :func:`latest_decision`, :data:`MANAGEMENT`,
   :data:`IMPORTANT`, :data:`KINDS`, :func:`plan_amounts`, :func:`planned_total`.
 """
@@ -73,7 +75,12 @@ if TYPE_CHECKING:
     from kam.services.contract_plan import planned_total
     from kam.services.contract_plan import split as plan_amounts
     from kam.testing import StorageConformance
+    from kam.text import check as check_text
+    from kam.values import date as parse_date
     from kam.values import fmt_money
+    from kam.values import integer as parse_integer
+    from kam.values import money as parse_money
+    from kam.values import number as parse_number
     from kam.workspace import Workspace
 
 
@@ -97,6 +104,11 @@ _LAZY: dict[str, tuple[str, str]] = {
     "is_numeric": ("kam.reports.labels", "is_numeric"),
     "neutralise": ("kam.output", "neutralise"),
     "fmt_money": ("kam.values", "fmt_money"),
+    "parse_money": ("kam.values", "money"),
+    "parse_number": ("kam.values", "number"),
+    "parse_integer": ("kam.values", "integer"),
+    "parse_date": ("kam.values", "date"),
+    "check_text": ("kam.text", "check"),
     "latest_decision": ("kam.services.approvals", "latest_decision"),
     "MANAGEMENT": ("kam.services.approvals", "MANAGEMENT"),
     "IMPORTANT": ("kam.services.approvals", "IMPORTANT"),
@@ -184,6 +196,12 @@ __all__ = [
     "warn",
     "info",
     "fmt_money",
+    # kam's one grammar for values a plugin reads (docs/guide.md, "Numbers, dates and text")
+    "parse_money",
+    "parse_number",
+    "parse_integer",
+    "parse_date",
+    "check_text",
     "latest_decision",
     "MANAGEMENT",
     "IMPORTANT",

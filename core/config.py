@@ -52,19 +52,29 @@ def merged(data: dict[str, Any]) -> dict[str, Any]:
     out = copy.deepcopy(DEFAULTS)
     for key, value in data.items():
         if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key].update(value)
+            out[key] = {**out[key], **value}
         else:
             out[key] = value
     return out
 
 
-def load(folder: Path) -> dict[str, Any]:
+def load(folder: Path, *, checked: bool = True) -> dict[str, Any]:
+    """kam.toml merged over the defaults, checked against kam.config_schema (a bad value
+    is one line naming the key, exit 2); ``checked=False`` for ``config set``, which
+    must be able to repair a bad value."""
     path = folder / FILE
     try:
         with path.open("rb") as fh:
-            return merged(tomllib.load(fh))
+            config = merged(tomllib.load(fh))
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"{path}: {exc}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot be read ({exc})") from None
+    if checked:
+        from kam.config_schema import check
+
+        check(config, str(path))
+    return config
 
 
 def get(config: dict[str, Any], key: str) -> Any:

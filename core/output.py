@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
@@ -35,7 +36,13 @@ def jsonable(value: Any) -> Any:
 
 
 def to_json(data: Any) -> str:
-    return json.dumps(jsonable(data), ensure_ascii=False, indent=2, sort_keys=False)
+    """JSON text; DEL and C1 controls (which json.dumps leaves raw) become ``\\u00XX``
+    escapes, so printing it never drives the terminal."""
+    text = json.dumps(jsonable(data), ensure_ascii=False, indent=2, sort_keys=False)
+    return _C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+_C1 = re.compile(r"[\x7f-\x9f]")
 
 
 def neutralise(text: str) -> str:
@@ -50,6 +57,13 @@ def neutralise(text: str) -> str:
 
 
 def cell(value: Any) -> str:
+    """One value as printed text; control characters are shown as escapes (kam.text)."""
+    from kam.text import visible
+
+    return visible(_cell(value))
+
+
+def _cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):

@@ -44,13 +44,28 @@ def resolve_today(as_of: str | dt.date | None = None) -> dt.date:
 
 
 def resolve_actor(config: dict[str, Any]) -> str:
-    actor = os.environ.get("KAM_USER") or config.get("user") or ""
+    from kam.text import check
+
+    actor = check(os.environ.get("KAM_USER") or config.get("user") or "", "KAM_USER")
     if not actor:
         try:
             actor = getpass.getuser()
         except Exception:
             actor = "unknown"
     return actor
+
+
+def _load_write_path() -> None:
+    """Import what a mutation builds (pydantic, the record models, the vocabularies,
+    the rule plugins' modules) before the write lock is taken, not under it: with many
+    writers, ~150 ms of imports inside each transaction made lock waits of 10 s and
+    more (issue #14); under the lock only the reads, checks and writes remain."""
+    import csv  # noqa: F401 - the CSV backend and exports
+    import hashlib  # noqa: F401
+
+    import kam.models.contracts  # noqa: F401
+    import kam.models.records  # noqa: F401
+    import kam.vocab  # noqa: F401
 
 
 @dataclass
@@ -164,9 +179,12 @@ class Workspace:
         Event hooks fired inside run after the outermost commit; on error, never.
         """
         outer = self._depth == 0
+        if outer:
+            storage = self.storage  # opened (and migrated) before the lock is taken
+            _load_write_path()
         self._depth += 1
         try:
-            with self.storage.transaction():
+            with storage.transaction() if outer else self.storage.transaction():
                 yield
         except BaseException:
             if outer:

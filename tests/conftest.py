@@ -28,6 +28,12 @@ settings.register_profile("random", max_examples=300, print_blob=True)
 settings.load_profile(os.environ.get("KAM_HYPOTHESIS", "ci"))
 
 
+def examples(ci: int) -> int:
+    """``max_examples`` of a property test: ``ci`` in CI; the reliability script's long
+    random run multiplies it (``KAM_FUZZ_SCALE``)."""
+    return ci * int(os.environ.get("KAM_FUZZ_SCALE", "1"))
+
+
 @pytest.fixture(autouse=True)
 def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
     for var in ("KAM_HOME", "KAM_TODAY", "KAM_USER", "KAM_LANG", "KAM_PLUGINS_DIR",

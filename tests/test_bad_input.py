@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import Kam
+from conftest import Kam, examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -84,7 +84,7 @@ nasty = st.one_of(
 )
 
 
-@settings(max_examples=40, deadline=None,
+@settings(max_examples=examples(40), deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(amount=nasty, date=nasty, stage=nasty, name=nasty)
 def test_fuzzed_arguments_never_crash(kam: Kam, world: dict[str, str], amount: str, date: str,

@@ -9,9 +9,10 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import Kam
-from hypothesis import HealthCheck, given, settings
+from conftest import Kam, examples
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from kam.kinds import KINDS
 
 OTHER = {"sqlite": "csv", "csv": "sqlite"}
 
@@ -240,26 +241,36 @@ NASTY = ["", "=1+1", "'; DROP TABLE customer; --", "-1", "1e999", "NaN", "2026-0
          "999999999999999999999", "x" * 500, "0.001", "2026-13-01T00:00:00+00:00"]
 
 
-@settings(max_examples=25, deadline=None,
+FILES = sorted([f"{name}.csv" for name in KINDS] + ["events.csv"])
+
+
+@settings(max_examples=examples(25), deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(data=st.data())
+@given(name=st.sampled_from(FILES), row=st.integers(1, 10_000), col=st.integers(0, 100),
+       value=st.one_of(st.sampled_from(NASTY), st.text(max_size=20)))
+# found by random seeds before the import checked every cell by kam's grammar, kept for
+# good: seed 6, activity.csv contact_ids = -1 (exit 70: not a list); seed 8,
+# lead.csv budget_amount = 10^21 (exit 70: too large for SQLite's integer cents)
+@example(name="activity.csv", row=1, col=7, value="-1")
+@example(name="lead.csv", row=1, col=7, value="999999999999999999999")
+@example(name="events.csv", row=1, col=6, value="5")
+@example(name="customer.csv", row=1, col=15, value="-1")
+@example(name="opportunity.csv", row=1, col=0, value="OP999999999999999999999")
 def test_fuzzed_import_files_are_taken_whole_or_refused_whole(
         exported: Path, tmp_path_factory: pytest.TempPathFactory, kam: Kam,
-        data: st.DataObject) -> None:
+        name: str, row: int, col: int, value: str) -> None:
     """Any single bad cell in any export file is refused (exit 2, nothing
-    written) or, when it is a valid value, imported into a sound workspace."""
-    files = sorted(p.name for p in exported.glob("*.csv"))
-    name = data.draw(st.sampled_from(files))
+    written) or, when it is a valid value, imported into a sound workspace. Row and
+    column wrap around the file's size, so a found case is a plain @example."""
     rows = _rows(exported / name)
     if len(rows) < 2:
         return
-    r = data.draw(st.integers(1, len(rows) - 1))
-    c = data.draw(st.integers(0, len(rows[0]) - 1))
-    value = data.draw(st.one_of(st.sampled_from(NASTY), st.text(max_size=20)))
+    r = 1 + (row - 1) % (len(rows) - 1)
+    c = col % len(rows[0])
     folder = tmp_path_factory.mktemp("fuzz")
     for p in exported.iterdir():
         (folder / p.name).write_bytes(p.read_bytes())
-    mutated = [list(row) for row in rows]
+    mutated = [list(line) for line in rows]
     mutated[r][c] = value
     buf = io.StringIO()
     csv.writer(buf, lineterminator="\n").writerows(mutated)

@@ -46,3 +46,35 @@ def test_money_with_more_than_two_decimal_places_is_refused_not_rounded() -> Non
 def test_percent_round_trips_its_value(d: Decimal) -> None:
     parsed = values.percent(str(d))
     assert parsed == d and "E" not in str(parsed)
+
+
+@pytest.mark.parametrize(("text", "why"), [
+    ("1,5", "comma"), ("12,34", "comma"), ("1,2345", "comma"), ("0.005", "decimal places"),
+    ("１２", "ASCII"), ("١٢", "ASCII"), ("1e999", "too large"), ("1e30", "too large"),
+    ("1000000000000000", "too large"), ("1_000", "not an amount"), ("--5", "not an amount"),
+    ("1E+99999", "not an amount"), (" ", "not an amount"),
+])
+def test_money_grammar_refuses_what_it_would_have_to_guess(text: str, why: str) -> None:
+    with pytest.raises(InputError, match=why):
+        values.money(text)
+
+
+@pytest.mark.parametrize(("text", "shown"), [
+    ("1,234,567.89", "1234567.89"), ("999,999", "999999.00"), ("¥ 5", "5.00"),
+    ("999999999999999.99", "999999999999999.99"),
+])
+def test_money_grammar_accepts_unambiguous_text(text: str, shown: str) -> None:
+    assert str(values.money(text)) == shown
+
+
+def test_dates_and_whole_numbers_are_bounded() -> None:
+    with pytest.raises(InputError, match="1900"):
+        values.date("9999-12-31")
+    with pytest.raises(InputError, match="ISO"):
+        values.date("２０２６-01-01")
+    assert values.integer("42", "--n", lo=1, hi=50) == 42
+    for bad in ("٣", "1.5", "99999999999999999999", ""):
+        with pytest.raises(InputError):
+            values.integer(bad, "--n")
+    with pytest.raises(InputError, match="between"):
+        values.integer("0", "--weeks", lo=1, hi=10)

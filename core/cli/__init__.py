@@ -6,6 +6,7 @@ Start-up stays light: only typer, pluggy and the plugins' light modules load for
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from typing import Any
@@ -46,6 +47,10 @@ class KamGroup(TyperGroup):
         their commands, so a plugin from ``plugins_dir`` has its commands and a
         disabled one has none."""
         argv = list(sys.argv[1:] if args is None else args)
+        bad = _control_characters(argv)
+        if bad:
+            typer.echo(f"kam: {bad}", err=True)
+            raise SystemExit(2)
         self._add_plugin_commands(argv)
         return super().main(args, *rest, **kwargs)
 
@@ -112,7 +117,9 @@ class KamGroup(TyperGroup):
             if getattr(state, "debug", False):
                 raise
             _print_findings(exc)
-            typer.echo(f"kam: {exc}", err=True)
+            from kam.text import visible
+
+            typer.echo(f"kam: {visible(str(exc))}", err=True)
             _close(ctx)
             raise typer.Exit(exc.exit_code) from None
         except BrokenPipeError:
@@ -123,6 +130,20 @@ class KamGroup(TyperGroup):
         except (typer.Exit, typer.Abort, SystemExit):
             _close(ctx)
             raise
+        except OSError as exc:
+            # a path the user gave (too long, a folder for a file, …) or the machine (no
+            # space, no permission): their problem, not a kam bug; one line either way
+            if getattr(ctx.obj, "debug", False) or os.environ.get("KAM_DEBUG") == "1":
+                raise
+            code = 2 if exc.errno in _BAD_PATH else 4
+            from kam.text import visible
+
+            name = str(exc.filename or "")
+            name = name if len(name) <= 80 else f"{name[:60]}…({len(name)} characters)"
+            where = f"{name}: " if name else ""
+            typer.echo(f"kam: {visible(where + str(exc.strerror or exc))}", err=True)
+            _close(ctx)
+            raise typer.Exit(code) from None
         except Exception as exc:
             if getattr(ctx.obj, "debug", False) or os.environ.get("KAM_DEBUG") == "1":
                 raise
@@ -137,6 +158,25 @@ class KamGroup(TyperGroup):
             raise typer.Exit(70) from None
         finally:
             _close(ctx)
+
+
+#: OSError numbers that mean "a bad path was given" (exit 2); any other is exit 4
+_BAD_PATH = {errno.ENAMETOOLONG, errno.ENOENT, errno.ENOTDIR, errno.EISDIR, errno.EINVAL,
+             errno.ELOOP, errno.EEXIST}
+
+
+def _control_characters(argv: list[str]) -> str | None:
+    """Every argument is text that may be stored: refuse control characters (CR, NUL,
+    ESC, …; TAB and LF are fine) before anything runs (kam.text says why)."""
+    from kam.text import FORBIDDEN, describe
+
+    for arg in argv:
+        found = FORBIDDEN.search(str(arg))
+        if found is not None:
+            shown = str(arg).encode("unicode_escape").decode("ascii")
+            return (f"argument '{shown}' contains the control character "
+                    f"{describe(found.group())}; text may hold tabs and line breaks only")
+    return None
 
 
 def _print_findings(exc: KamError) -> None:
@@ -198,6 +238,9 @@ def make_app(plugins: Any = None) -> typer.Typer:
                                      callback=_print_version, expose_value=True,
                                      help="Print the version."),
     ) -> None:
+        if lang is not None and lang not in ("zh", "en"):
+            typer.echo(f"kam: --lang: {lang!r} must be zh or en", err=True)
+            raise typer.Exit(2)
         ctx.obj = State(plugins=pm, workspace=workspace, as_of=as_of, lang=lang,
                         debug=debug or os.environ.get("KAM_DEBUG") == "1")
         for failure in pm.failures:

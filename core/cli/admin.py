@@ -77,9 +77,17 @@ def register(app: typer.Typer) -> None:
     @config_app.command("set")
     def config_set(ctx: typer.Context, key: str, value: str) -> None:
         """Change one setting."""
+        from kam import config as kam_config
+        from kam.config_schema import problems
+        from kam.errors import InputError
         from kam.services import admin
 
-        open_ws(ctx)
+        try:
+            open_ws(ctx)
+        except InputError:
+            # a kam.toml with a bad value opens nowhere: config set is how it is repaired
+            if not problems(kam_config.load(_workspace_path(ctx), checked=False)):
+                raise
         typer.echo(f"{key} = {admin.config_set(_workspace_path(ctx), key, value)}")
 
     @plugins_app.command("list")

@@ -7,7 +7,17 @@ from typing import Any
 
 import typer
 
-FormatOpt = typer.Option("table", "--format", "-f", help="table, json or csv.")
+
+def _format_given(value: str | None) -> str | None:
+    """Checked while the command line is parsed, so a bad ``--format`` on a mutating
+    command is refused (exit 2) before anything is stored."""
+    if value is not None:
+        check_format(value)
+    return value
+
+
+FormatOpt = typer.Option("table", "--format", "-f", help="table, json or csv.",
+                         callback=_format_given)
 """``--format``/``-f`` of a command (public as ``kam.api.FormatOpt``): pass it to emit."""
 AsOfOpt = typer.Option(None, "--as-of", help="Fix 'today' (YYYY-MM-DD).")
 """A command's own ``--as-of`` (public as ``kam.api.AsOfOpt``): pass it to open_ws."""

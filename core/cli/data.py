@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 from kam.cli.common import FormatOpt, emit, open_ws
 
@@ -11,8 +13,8 @@ def register(app: typer.Typer) -> None:
     def export(
         ctx: typer.Context,
         folder: str = typer.Argument(..., help="Folder to write (new, or an earlier export)."),
-        redact: bool = typer.Option(False, "--redact", help="Drop contacts' personal fields "
-                                    "(phone, email, note)."),
+        redact: bool = typer.Option(False, "--redact", help="Drop contacts' personal and "
+                                    "custom fields and activities' notes."),
         fmt: str = FormatOpt,
     ) -> None:
         """Write every record and event as CSV files plus a manifest (backend-neutral)."""
@@ -49,10 +51,19 @@ def register(app: typer.Typer) -> None:
     def doctor(ctx: typer.Context, fmt: str = FormatOpt) -> None:
         """Check integrity, references, money invariants, event coverage and attachment
         hashes; exit 1 on any problem."""
+        from kam.errors import InputError
         from kam.services.doctor import diagnose
+        from kam.services.doctor_config import unloadable
 
-        ws = open_ws(ctx)
-        result = diagnose(ws)
+        try:
+            ws = open_ws(ctx)
+        except InputError:
+            broken = unloadable(_workspace_folder(ctx))
+            if broken is None:
+                raise
+            result = broken
+        else:
+            result = diagnose(ws)
         if fmt == "json":
             emit(ctx, result, fmt)
         elif result["problems"] or fmt != "table":
@@ -63,6 +74,14 @@ def register(app: typer.Typer) -> None:
         if result["problems"]:
             typer.echo(f"kam: doctor found {len(result['problems'])} problem(s)", err=True)
             raise typer.Exit(1)
+
+
+def _workspace_folder(ctx: typer.Context) -> Path:
+    from kam.cli.common import state
+    from kam.workspace import default_path
+
+    given = state(ctx).workspace
+    return Path(given).expanduser() if given else default_path()
 
 
 def _flat(result: dict) -> dict:

@@ -9,7 +9,7 @@ app = typer.Typer(rich_markup_mode=None, no_args_is_help=True)
 
 
 
-@app.command("set")
+@app.command("set", context_settings={"ignore_unknown_options": True})
 def set_(
     ctx: typer.Context,
     owner: str,

@@ -54,9 +54,12 @@ def _date(v: Any) -> Any:
 def _text(v: Any) -> Any:
     if v is None:
         return None
+    from kam.text import FORBIDDEN, describe
+
     text = str(v).strip()
-    if "\x00" in text:
-        raise ValueError("must not contain NUL characters")
+    found = FORBIDDEN.search(text)
+    if found is not None:
+        raise ValueError(f"contains the control character {describe(found.group())}")
     return text or None
 
 

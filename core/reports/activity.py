@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from kam.errors import InputError
 from kam.reports import Report, Table
 from kam.reports.common import day, new_report, stage_display, tr, week_of
 from kam.storage import scope
@@ -107,10 +106,7 @@ def build(ws: Any, owner: str | None = None, customer: str | None = None,
 
 
 def _positive(value: Any, name: str) -> int:
-    try:
-        n = int(str(value))
-    except ValueError:
-        raise InputError(f"{name}: {value!r} is not a whole number") from None
-    if n < 1:
-        raise InputError(f"{name}: must be at least 1")
-    return n
+    """1 up to 36500 (a century of days or weeks would already reach past year 1900)."""
+    from kam.values import integer
+
+    return integer(value, name, lo=1, hi=36500)

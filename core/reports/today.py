@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from kam.errors import InputError
 from kam.models.receivable_state import OPEN_STATES, receivable_view
 from kam.reports import Report, Table
 from kam.reports.common import new_report, tr, vocab_display
@@ -19,10 +18,9 @@ from kam.reports.common import new_report, tr, vocab_display
 
 def build(ws: Any, owner: str | None = None, days: Any = None, **_: Any) -> Report:
     from kam.reports import activity, contracts
+    from kam.values import integer
 
-    ahead = int(days) if days is not None else 7
-    if ahead < 0:
-        raise InputError("--days: must not be negative")
+    ahead = integer(days if days is not None else 7, "--days", lo=0, hi=36500)
     horizon = ws.today + dt.timedelta(days=ahead)
     report = new_report(ws, "today", "今日待办", "Today", days=ahead)
     report.tables.append(_next_steps(ws, owner, horizon))

@@ -75,7 +75,10 @@ def config_set(path: Path, key: str, value: str, *, ws: Any = None) -> Any:
     from kam.workspace import Workspace
 
     path = Path(path).expanduser()
-    raw = kam_config.load(path)
+    from kam.config_schema import problems
+
+    raw = kam_config.load(path, checked=False)
+    before = set(problems(raw))
     typed = kam_config.coerce(value)
     if key == "language" and typed not in ("zh", "en"):
         raise InputError("language must be zh or en")
@@ -84,8 +87,16 @@ def config_set(path: Path, key: str, value: str, *, ws: Any = None) -> Any:
     except InputError:
         old = None
     kam_config.set_value(raw, key, typed)
+    # refuse what this change breaks; an older problem elsewhere may be repaired next
+    new = [p for p in problems(raw) if p not in before or p[0] == key]
+    if new:
+        raise InputError(f"{path / kam_config.FILE}: {new[0][0]} {new[0][1]}")
     if old == typed and type(old) is type(typed):
         return typed  # nothing changes: nothing to record
+    if before:
+        # repairing a kam.toml no command can open: no workspace to record it in
+        kam_config.save(path, raw)
+        return typed
     own = ws is None
     if own:
         ws = Workspace.open(path)

@@ -6,7 +6,8 @@ import functools
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from kam.errors import InputError
+from kam.errors import InputError, KamError
+from kam.text import check as check_text
 from kam.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -20,6 +21,7 @@ def validate(model: type[M], data: dict[str, Any]) -> M:
     """Build a model; a validation error becomes one line naming the field (exit 2)."""
     from pydantic import ValidationError
 
+    _no_control_characters(data, "")
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -27,6 +29,19 @@ def validate(model: type[M], data: dict[str, Any]) -> M:
         where = ".".join(str(p) for p in err["loc"]) or model.__name__.lower()
         msg = err["msg"].removeprefix("Value error, ")
         raise InputError(f"{where}: {msg}") from None
+
+
+def _no_control_characters(value: Any, where: str) -> None:
+    """Text reaching a model (from the CLI, a plugin or a service) holds no control
+    characters but TAB and LF (kam.text); refused naming the field (exit 2)."""
+    if isinstance(value, str):
+        check_text(value, where or "text")
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            _no_control_characters(v, f"{where}.{k}" if where else str(k))
+    elif isinstance(value, list | tuple):
+        for v in value:
+            _no_control_characters(v, where)
 
 
 def dump(model: BaseModel) -> dict[str, Any]:
@@ -47,14 +62,35 @@ def parse_fields(ws: Workspace, kind: str, pairs: Iterable[str]) -> dict[str, An
             raise InputError(f"--field: {pair!r} must look like key=value")
         spec = declared.get(f"{kind}.{key}")
         if spec is None:
-            out[key] = text
+            out[key] = check_text(text, f"--field {key}")
             continue
         parse = spec[0] if isinstance(spec, tuple) else spec
         try:
             out[key] = parse(text)
-        except (ValueError, TypeError) as exc:
+        except KamError as exc:  # kam.api's parsers (parse_money, …) name their field
+            raise InputError(f"--field {key}: {str(exc).split(': ', 1)[-1]}") from None
+        except (ValueError, TypeError, ArithmeticError) as exc:
             raise InputError(f"--field {key}: {exc}") from None
+        _check_field_value(key, out[key])
     return out
+
+
+def _check_field_value(key: str, value: Any) -> None:
+    """What a plugin's parser returns is stored as JSON: no NaN, no control characters."""
+    import math
+    from decimal import Decimal
+
+    if isinstance(value, str):
+        check_text(value, f"--field {key}")
+    elif isinstance(value, float | Decimal) and not math.isfinite(value):
+        raise InputError(f"--field {key}: {value} is not a number")
+    elif isinstance(value, list | tuple):
+        for v in value:
+            _check_field_value(key, v)
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            _check_field_value(key, k)
+            _check_field_value(key, v)
 
 
 def clean_changes(changes: dict[str, Any]) -> dict[str, Any]:

@@ -30,9 +30,9 @@ def attach(ws: Workspace, contract_id: str, file: str, kind: str = "other") -> d
     contract = ws.get("contract", contract_id)
     kind = vocab.parse("attachment_kind", kind or "other")
     path = Path(file).expanduser()
-    if not path.is_file():
-        raise InputError(f"FILE: {file} is not a readable file")
     try:
+        if not path.is_file():
+            raise InputError(f"FILE: {file} is not a readable file")
         path = path.resolve()
         digest, size = sha256_of(path), path.stat().st_size
     except OSError as exc:

@@ -141,16 +141,15 @@ def _lines(specs: Sequence[str]) -> list[dict[str, str]]:
         bits = [b.strip() for b in spec.split("|")]
         if len(bits) != 4 or not bits[0]:
             raise InputError(f"--line: {spec!r} must be ITEM|SPEC|QUANTITY|UNIT_PRICE")
-        try:
-            qty = Decimal(bits[2])
-        except Exception:
-            raise InputError(f"--line {spec!r}: quantity {bits[2]!r} is not a number") from None
-        if not qty.is_finite() or qty <= 0:
+        qty = values.number(bits[2], f"--line {spec!r}: quantity")
+        if qty <= 0:
             raise InputError(f"--line {spec!r}: quantity must be above 0")
         price = values.money(bits[3], f"--line {spec}")
+        if qty * price >= values.MAX_AMOUNT:
+            raise InputError(f"--line {spec!r}: the line total is too large")
+        total = (qty * price).quantize(values.CENT)
         out.append({"item": bits[0], "spec": bits[1], "quantity": f"{qty:f}",
-                    "unit_price": values.fmt_money(price),
-                    "total": values.fmt_money((qty * price).quantize(values.CENT))})
+                    "unit_price": values.fmt_money(price), "total": values.fmt_money(total)})
     return out
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from kam.errors import KamError
 from kam.kinds import KINDS, Kind
+from kam.services import doctor_config
 from kam.workspace import Workspace
 
 
@@ -165,6 +166,7 @@ CHECKS: list[tuple[str, Check]] = [
     ("events", event_coverage),
     ("attachments", attachments),
     ("contract_money", contract_money),
+    ("config", doctor_config.check),
 ]
 
 

@@ -16,18 +16,17 @@ every value round-trips exactly (the manifest says ``"neutralised": "leading-quo
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import hashlib
 import io
 import json
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from kam import __version__
+from kam import __version__, cell_check
 from kam.errors import InputError
 from kam.kinds import EVENT, KINDS, Kind
 from kam.output import neutralise
@@ -40,9 +39,9 @@ MANIFEST = "manifest.json"
 EVENTS_FILE = "events.csv"
 NEUTRALISED = "leading-quote"
 #: personal data (PII) that ``--redact`` drops, per kind
-PERSONAL: dict[str, tuple[str, ...]] = {"contact": ("phone", "email", "note")}
+PERSONAL: dict[str, tuple[str, ...]] = {"contact": ("phone", "email", "note", "fields"),
+                                         "activity": ("note", "next_step")}
 BATCH = 2000
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 csv.field_size_limit(2**31 - 1)
 
@@ -75,44 +74,14 @@ def encode(ftype: str, value: Any) -> str:
     return str(value)
 
 
-def decode(ftype: str, text: str, neutralised: bool) -> Any:
-    """Cell text → record value; ``ValueError`` says what is wrong with it."""
-    if text == "":
-        return None
-    if ftype == "text":
-        return text[1:] if neutralised and text.startswith("'") else text
-    if ftype == "datetime":
-        dt.datetime.fromisoformat(text)
-        return text
-    if ftype == "date":
-        if not _ISO_DATE.match(text):
-            raise ValueError(f"{text!r} is not an ISO date (YYYY-MM-DD)")
-        return dt.date.fromisoformat(text)
-    if ftype in ("money", "decimal"):
-        try:
-            d = Decimal(text)
-        except InvalidOperation:
-            raise ValueError(f"{text!r} is not a number") from None
-        if not d.is_finite():
-            raise ValueError(f"{text!r} is not a number")
-        if ftype == "money" and d != d.quantize(Decimal("0.01")):
-            raise ValueError(f"{text!r} has more than two decimals")
-        return d.quantize(Decimal("0.01")) if ftype == "money" else d
-    if ftype == "int":
-        try:
-            return int(text)
-        except ValueError:
-            raise ValueError(f"{text!r} is not a whole number") from None
-    if ftype == "bool":
-        if text in ("true", "false"):
-            return text == "true"
-        raise ValueError(f"{text!r} is not true or false")
-    if ftype == "json":
-        try:
-            return json.loads(text)
-        except ValueError:
-            raise ValueError(f"{text!r} is not valid JSON") from None
-    raise ValueError(f"unknown field type {ftype}")
+def decode(ftype: str, text: str, neutralised: bool, name: str = "value") -> Any:
+    """Cell text → record value by kam's one grammar (kam.cell_check); ``ValueError``
+    says what is wrong with it."""
+    if ftype == "text" and neutralised and text.startswith("'"):
+        text = text[1:]
+        if text == "":
+            return ""
+    return cell_check.decode(name, ftype, text)
 
 
 # --- export -----------------------------------------------------------------------------
@@ -133,7 +102,7 @@ class _HashingWriter:
     """Write a CSV file (owner-only) while counting rows and hashing its bytes."""
 
     def __init__(self, path: Path, columns: list[str]) -> None:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
         self.fh = os.fdopen(fd, "wb")
         self.sha = hashlib.sha256()
         self.rows = 0
@@ -175,14 +144,29 @@ def _write_kind(path: Path, k: Kind, records: Iterable[dict[str, Any]],
 
 
 def _prepare_folder(folder: Path) -> None:
-    """Create the folder, or reuse an earlier export's; refuse anything else."""
-    if folder.exists() and not folder.is_dir():
+    """Create the folder (owner-only), or reuse an empty one or an earlier export's
+    (made owner-only too); refuse anything else, a foreign manifest.json included."""
+    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
         raise InputError(f"{folder} is not a folder")
     if folder.is_dir() and any(folder.iterdir()):
-        if not (folder / MANIFEST).is_file():
+        manifest = folder / MANIFEST
+        if manifest.is_symlink() or not manifest.is_file() or not _ours(manifest):
             raise InputError(f"{folder} is not empty and not an earlier kam export")
-        (folder / MANIFEST).unlink()  # an interrupted export must not look complete
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        manifest.unlink()  # an interrupted export must not look complete
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.chmod(folder, 0o700)  # an existing folder may have been made 0777
+    except OSError as exc:
+        raise InputError(f"{folder}: cannot be written ({exc.strerror})") from None
+
+
+def _ours(manifest: Path) -> bool:
+    """Whether a manifest.json was written by kam export (and may be replaced)."""
+    try:
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, ValueError, UnicodeDecodeError):
+        return False
+    return isinstance(data, dict) and data.get("format") == FORMAT
 
 
 def export(ws: Workspace, folder: Path, *, redact: bool = False) -> dict[str, Any]:
@@ -208,7 +192,7 @@ def export(ws: Workspace, folder: Path, *, redact: bool = False) -> dict[str, An
         "files": files,
     }
     tmp = folder / f".{MANIFEST}.tmp"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
         fh.flush()
@@ -244,8 +228,16 @@ def read_manifest(folder: Path) -> dict[str, Any]:
                              f"(kam {__version__}); importing would lose it")
         if not isinstance(entry, dict) or not {"file", "rows", "sha256"} <= set(entry):
             raise InputError(f"{path}: entry for {name!r} needs file, rows and sha256")
-        if Path(str(entry["file"])).name != entry["file"]:
-            raise InputError(f"{path}: file name {entry['file']!r} must not contain a path")
+        if not (isinstance(entry["file"], str)
+                and re.fullmatch(r"[A-Za-z0-9_-][A-Za-z0-9_.-]*\.csv", entry["file"])):
+            raise InputError(f"{path}: file name {entry['file']!r} must be a plain NAME.csv "
+                             "in the export folder")
+        rows = entry["rows"]
+        if isinstance(rows, bool) or not isinstance(rows, int) or not 0 <= rows < 10**12:
+            raise InputError(f"{path}: rows for {name!r} must be a whole number")
+        if not (isinstance(entry["sha256"], str)
+                and re.fullmatch(r"[0-9a-f]{64}", entry["sha256"])):
+            raise InputError(f"{path}: sha256 for {name!r} must be 64 hex digits")
     return manifest
 
 
@@ -289,14 +281,16 @@ def _records(path: Path, k: Kind, text: str, rows: int,
             record: dict[str, Any] = {}
             for (name, ftype), text_ in zip(types, cells, strict=True):
                 try:
-                    record[name] = decode(ftype, text_, neutralised)
+                    record[name] = decode(ftype, text_, neutralised, name)
                 except ValueError as exc:
                     raise InputError(f"{path} row {n}, column {name}: {exc}") from None
             if k.name == "event":
                 _check_event_cells(path, n, record)
             rid = record.get("id")
-            if not rid or not rid.startswith(k.prefix) or not rid[len(k.prefix):].isdigit():
-                raise InputError(f"{path} row {n}, column id: {rid!r} is not a {k.name} id")
+            try:
+                cell_check.record_id(rid or "", k.prefix, k.name)
+            except ValueError as exc:
+                raise InputError(f"{path} row {n}, column id: {exc}") from None
             count += 1
             yield record
     except csv.Error as exc:

@@ -652,6 +652,22 @@ class CSVStorage:
         for path in sorted(self.folder.glob("*.csv")):
             if path.name not in known:
                 problems.append(f"{path}: not a file of any known record kind")
+        return problems + self._file_problems(known)
+
+    def _file_problems(self, data_files: set[str]) -> list[str]:
+        """Every kind's file is there, each is a plain file inside this folder (not a
+        link to elsewhere), and nothing else lives here but kam's own bookkeeping."""
+        problems = [f"{self.folder / name}: missing (its records are gone)"
+                    for name in sorted(data_files) if not (self.folder / name).exists()]
+        own = data_files | {SEQUENCE_FILE, LOCK_FILE, versions.MANIFEST_FILE}
+        for path in sorted(self.folder.iterdir()):
+            if path.is_symlink() or (path.name in own and not path.is_file()):
+                problems.append(f"{path}: not a plain file in {self.folder} (a link or a "
+                                "folder); kam's data must live inside data/")
+            elif path.name == journal.JOURNAL_FILE:
+                problems.append(f"{path}: a commit journal that could not be applied")
+            elif path.name not in own and not path.name.endswith(".csv"):
+                problems.append(f"{path}: not a kam file (stray or left over)")
         return problems
 
     def close(self) -> None:

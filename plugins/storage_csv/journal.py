@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -65,9 +66,37 @@ def recover(folder: Path) -> bool:
     return replayed
 
 
+#: a rename's target: a plain file name in the data folder (no path, no hidden file)
+_FINAL = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]*\.(csv|json)")
+#: a rename's source: one of this module's hidden temp files
+_TMP = re.compile(r"\.[A-Za-z0-9_.-]+\.tmp")
+
+
+def check_plan(plan: Any) -> list[tuple[str, str]]:
+    """The renames of a journal, refused unless each moves one of our temp files onto a
+    plain file of the data folder: a crafted journal must not move files from
+    elsewhere (``../../x``) or over anything outside ``data/``."""
+    if not isinstance(plan, dict) or not isinstance(plan.get("renames"), list):
+        raise ValueError("not a commit journal")
+    out = []
+    for pair in plan["renames"]:
+        if not (isinstance(pair, list) and len(pair) == 2
+                and all(isinstance(x, str) for x in pair)
+                and _TMP.fullmatch(pair[0]) and _FINAL.fullmatch(pair[1])
+                and pair[1] != JOURNAL_FILE):
+            raise ValueError(f"rename {pair!r} leaves the data folder or is not ours")
+        out.append((pair[0], pair[1]))
+    size = plan.get("events_size", 0)
+    if isinstance(size, bool) or not isinstance(size, int) or size < 0:
+        raise ValueError(f"events_size {size!r} is not a file size")
+    if not isinstance(plan.get("events", ""), str):
+        raise ValueError("events is not text")
+    return out
+
+
 def apply(folder: Path, plan: dict[str, Any]) -> None:
     """Carry out a committed journal: the renames, then the event append."""
-    for tmp, final in plan["renames"]:
+    for tmp, final in check_plan(plan):
         try:
             os.replace(folder / tmp, folder / final)
         except FileNotFoundError:

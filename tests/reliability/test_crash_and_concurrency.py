@@ -21,6 +21,7 @@ from kam.workspace import Workspace
 
 WRITER = Path(__file__).with_name("writer.py")
 KILLS = int(os.environ.get("KAM_RELIABILITY_KILLS", "5"))
+IMPORT_KILLS = int(os.environ.get("KAM_IMPORT_KILLS", str(max(2, KILLS // 2))))
 
 
 def _init(path: Path, backend: str) -> Path:
@@ -67,7 +68,8 @@ def test_kill_9_during_a_stream_of_mutations(tmp_path: Path, backend: str) -> No
     assert counts["customers"] > 0  # the writers did get work done between kills
 
 
-def test_kill_9_during_import_is_all_or_nothing(tmp_path: Path) -> None:
+@pytest.mark.parametrize("backend", ["csv", "sqlite"])
+def test_kill_9_during_import_is_all_or_nothing(tmp_path: Path, backend: str) -> None:
     source = _init(tmp_path / "source", "sqlite")
     done = subprocess.run([sys.executable, str(WRITER), str(source), "s", "150"],
                           capture_output=True, text=True, timeout=300)
@@ -79,8 +81,8 @@ def test_kill_9_during_import_is_all_or_nothing(tmp_path: Path) -> None:
     finally:
         ws.close()
     rng = random.Random(7)
-    for n in range(max(2, KILLS // 2)):
-        target = _init(tmp_path / f"t{n}", "csv")
+    for n in range(IMPORT_KILLS):
+        target = _init(tmp_path / f"t{n}", backend)
         proc = _start(["-m", "kam", "--workspace", str(target), "import", str(export)])
         time.sleep(rng.uniform(0.2, 0.8))
         proc.send_signal(signal.SIGKILL)
