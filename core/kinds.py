@@ -168,6 +168,16 @@ KINDS: dict[str, Kind] = {
             "TG",
             _f("id owner:text:index period:text:index amount:money currency note" + _STAMPS),
         ),
+        # 投递: one event-hook delivery to one plugin (the outbox, kam.outbox): written
+        # with the change, kept until delivered; retried, then dead after max tries.
+        Kind(
+            "delivery",
+            "DL",
+            _f(
+                "id hook plugin:text:index event_id:text:index args:json status:text:index"
+                " tries:int error next_at:datetime" + _STAMPS
+            ),
+        ),
     )
 }
 

@@ -3,8 +3,10 @@
 Built-in and third-party plugins load the same way: the ``kam`` entry-point group,
 plus single-file plugins from ``KAM_PLUGINS_DIR`` (or ``plugins_dir`` in kam.toml).
 ``KAM_DISABLE_PLUGINS`` (or ``[plugins] disabled``) switches plugins off by name. A
-plugin that fails to load is reported by name and skipped (``KAM_STRICT_PLUGINS=1``
-makes it fatal, for plugin development).
+plugin that fails to load is reported by name and skipped; a plugin the workspace
+requires (``[plugins] required``) that is not loaded makes kam refuse every change
+(:meth:`Plugins.required_problem`); ``KAM_STRICT_PLUGINS=1`` makes any load failure
+stop every command with one line (the CLI checks :attr:`Plugins.strict`).
 
 Every hook is called through pluggy (``pm.hook.<name>(...)``), so ``tryfirst``,
 ``trylast``, ``wrapper=True`` and pluggy's tracing behave as pluggy users expect. To
@@ -26,7 +28,6 @@ import importlib.util
 import inspect
 import os
 import sys
-import types
 from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -44,6 +45,7 @@ from kam.plugin_discovery import (
     mentions_plugins,
     workspace_folder,
 )
+from kam.plugin_required import LoadError, load_error, required_list, why_missing
 from kam.plugin_results import (
     ISOLATED_HOOKS,
     LIST_HOOKS,
@@ -94,6 +96,13 @@ class Registry:
         return register
 
 
+class _Proxy:
+    """What pluggy registers for a plugin: its guarded hookimpls as attributes
+    (hashable by identity, so pluggy can subset callers by plugin)."""
+
+    __name__: str
+
+
 class Plugins:
     """The plugin manager of one process: discovery, registries, and hook calls."""
 
@@ -114,6 +123,8 @@ class Plugins:
         self.infos: dict[str, PluginInfo] = {}
         self.modules: dict[str, object] = {}
         self.failures: list[str] = []
+        self.load_errors: dict[str, LoadError] = {}
+        self.required: list[str] = []
         self.warnings: list[str] = []
         self._registries: dict[str, Registry] = {}
         self._acting_plugin = ""
@@ -126,11 +137,47 @@ class Plugins:
 
     # --- loading ------------------------------------------------------------------
 
-    def _fail(self, name: str, error: BaseException | str) -> None:
-        message = f"plugin {name!r} failed to load: {error}"
-        if self.strict:
-            raise KamError(message)
-        self.failures.append(message)
+    def _fail(self, name: str, error: BaseException | str, version: str = "",
+              source: str = "") -> None:
+        """Record a load failure: one line for warnings and tables, the traceback for
+        ``--debug`` (strict mode is enforced by the CLI, so ``kam --help`` still works)."""
+        failure = load_error(name, error, version, source)
+        self.load_errors.setdefault(name, failure)
+        self.failures.append(f"plugin {name!r} failed to load: {failure.error}")
+
+    def strict_problem(self) -> str | None:
+        """With ``KAM_STRICT_PLUGINS=1``: the first load failure, as one line."""
+        if not self.strict or not self.load_errors:
+            return None
+        first = next(iter(self.load_errors.values()))
+        return (f"plugin {first.name!r} failed to load: {first.error} "
+                "(KAM_STRICT_PLUGINS=1 stops every command)")
+
+    def check_strict(self) -> None:
+        """Raise the strict-mode failure as a :class:`KamError` (exit 4)."""
+        problem = self.strict_problem()
+        if problem:
+            from kam.errors import StorageError
+
+            raise StorageError(problem)
+
+    def missing_required(self) -> list[tuple[str, str]]:
+        """(name, why) of each required plugin that is not loaded."""
+        out = []
+        for name in self.required:
+            why = why_missing(name, set(self.infos), self.load_errors, self.disabled)
+            if why is not None:
+                out.append((name, why))
+        return out
+
+    def required_problem(self) -> str | None:
+        """One line naming the first required plugin that is not loaded, or None."""
+        missing = self.missing_required()
+        if not missing:
+            return None
+        name, why = missing[0]
+        more = f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""
+        return f"required plugin {name!r} {why}{more}"
 
     def _add(self, name: str, module: object, version: str, source: str) -> None:
         proxy = self._guarded(name, module)
@@ -140,7 +187,7 @@ class Plugins:
         except Exception as exc:  # pluggy validation: misspelled hook, bad signature
             if self.pm.is_registered(proxy):
                 self.pm.unregister(proxy)
-            self._fail(name, exc)
+            self._fail(name, exc, version, source)
             return
         hooks = sorted(
             h.name for h in self.pm.get_hookcallers(proxy) or [] if h.name.startswith("kam_")
@@ -152,12 +199,12 @@ class Plugins:
         for name, value, version in entry_points("kam"):
             if name in self.disabled or name in self.infos:
                 continue
+            source = "built-in" if value.startswith("kam.plugins.") else "package"
             try:
                 module = load_entry_point(value)
             except Exception as exc:
-                self._fail(name, exc)
+                self._fail(name, exc, version, source)
                 continue
-            source = "built-in" if value.startswith("kam.plugins.") else "package"
             self._add(name, module, version, source)
 
     def _load_dir(self, folder: Path) -> None:
@@ -176,7 +223,7 @@ class Plugins:
                 spec.loader.exec_module(module)
             except Exception as exc:
                 sys.modules.pop(f"kam_local_plugins.{name}", None)
-                self._fail(name, exc)
+                self._fail(name, exc, "", "file")
                 continue
             self._add(name, module, str(getattr(module, "__version__", "-")), "file")
 
@@ -189,7 +236,10 @@ class Plugins:
         """
         changed = False
         plugins_table = config.get("plugins") or {}
-        disabled = plugins_table.get("disabled", []) if isinstance(plugins_table, dict) else []
+        if not isinstance(plugins_table, dict):
+            plugins_table = {}
+        self.required = required_list(plugins_table.get("required", []))
+        disabled = plugins_table.get("disabled", [])
         for name in disabled or []:
             self.disabled.add(str(name))
             if name in self.infos:
@@ -228,7 +278,17 @@ class Plugins:
         self.apply_config(data, folder)
 
     def register(self, module: object, name: str, source: str = "package") -> None:
-        """Register an object as a plugin (tests and embedding applications)."""
+        """Register an object as a plugin (tests and embedding applications).
+
+        A plugin of that name already loaded (say, the same package pip-installed) is
+        replaced, never registered twice: the module given here is the one that runs."""
+        if self.modules.get(name) is module:
+            return
+        if name in self.infos:
+            self.pm.unregister(name=name)
+            del self.infos[name]
+            self.modules.pop(name, None)
+        self.load_errors.pop(name, None)
         self._add(name, module, str(getattr(module, "__version__", "-")), source)
         self._registries.clear()
 
@@ -236,7 +296,8 @@ class Plugins:
 
     def _guarded(self, plugin: str, module: object) -> object:
         """What pluggy registers for ``module``: its hookimpls, each through a guard."""
-        proxy = types.SimpleNamespace(__name__=plugin)
+        proxy = _Proxy()
+        proxy.__name__ = plugin
         for attr in dir(module):
             opts = self.pm.parse_hookimpl_opts(module, attr)
             if opts is None:
@@ -421,6 +482,24 @@ class Plugins:
         parts = self._check_all("a hook wrapper", hook, results)
         assert isinstance(parts, list)
         return [item for part in parts if part for item in part]
+
+    def implementers(self, hook: str) -> list[str]:
+        """The plugins implementing ``hook``, in pluggy's call order."""
+        caller = getattr(self.pm.hook, hook)
+        return [impl.plugin_name for impl in reversed(caller.get_hookimpls())]
+
+    def deliver(self, hook: str, plugin: str, **kwargs: Any) -> str | None:
+        """Call one plugin's implementation of an event hook (through pluggy, so its
+        wrappers still apply); the failure message, or None when it was delivered."""
+        if plugin not in self.infos:
+            return f"plugin {plugin!r} is not loaded"
+        others = [p for name, p in self.pm.list_name_plugin() if name != plugin]
+        caller = self.pm.subset_hook_caller(hook, remove_plugins=others)
+        mark = len(self._isolated)
+        caller(**kwargs)
+        errors = self._isolated[mark:]
+        del self._isolated[mark:]
+        return "; ".join(errors) or None
 
     def event(self, hook: str, **kwargs: Any) -> list[str]:
         """Call an event hook through pluggy after commit; one message per failing plugin.

@@ -122,11 +122,11 @@ def test_disable_standard_rules(kam: Kam) -> None:
 
 def test_strict_mode_makes_a_broken_plugin_fatal(kam: Kam, tmp_path: Path) -> None:
     folder = _plugin_dir(tmp_path, broken=RAISES_ON_IMPORT)
-    from kam.errors import KamError
+    from kam.errors import StorageError
     from kam.plugin_manager import Plugins
 
-    with pytest.raises(KamError, match="broken"):
-        Plugins(plugins_dir=str(folder), strict=True)
+    with pytest.raises(StorageError, match="broken"):
+        Plugins(plugins_dir=str(folder), strict=True).check_strict()
 
 
 def test_registered_custom_field_validates(kam: Kam, tmp_path: Path) -> None:

@@ -355,6 +355,7 @@ def _is_empty(ws: Workspace) -> bool:
 
 def import_(ws: Workspace, folder: Path, progress: Progress | None = None) -> dict[str, Any]:
     """Load an export into this (empty) workspace in one transaction, or refuse it whole."""
+    ws.check_required()
     folder = Path(folder).expanduser()
     if not folder.is_dir():
         raise InputError(f"{folder}: no such folder")
