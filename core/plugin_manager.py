@@ -207,13 +207,34 @@ class Plugins:
                 continue
             self._add(name, module, version, source)
 
-    def _load_dir(self, folder: Path) -> None:
+    def _refuse(self, message: str) -> None:
+        """A plugin source kam will not run: told once, as a warning line."""
+        self.failures.append(f"{message}: not loaded")
+
+    def _load_dir(self, folder: Path, workspace: Path | None = None) -> None:
+        """Load the ``.py`` plugins of ``folder``: only when it is safe (owner, not
+        writable by others) and, for a workspace's ``plugins_dir``, only when the user
+        trusts that workspace (:mod:`kam.plugin_trust`)."""
+        from kam import plugin_trust
+
         if not folder.is_dir():
             self.warnings.append(f"plugins folder {folder} does not exist")
+            return
+        if workspace is not None and not plugin_trust.is_trusted(workspace):
+            self._refuse(f"plugins_dir {folder} of workspace {workspace} is not trusted "
+                         f"(kam plugins trust {workspace})")
+            return
+        why = plugin_trust.unsafe(folder)
+        if why:
+            self._refuse(f"plugins folder {folder} {why}")
             return
         for path in sorted(folder.glob("*.py")):
             name = path.stem
             if name.startswith("_") or name in self.disabled or name in self.infos:
+                continue
+            why = plugin_trust.unsafe(path)
+            if why:
+                self._refuse(f"plugin file {path} {why}")
                 continue
             try:
                 spec = importlib.util.spec_from_file_location(f"kam_local_plugins.{name}", path)
@@ -250,7 +271,7 @@ class Plugins:
         folder = config.get("plugins_dir") or ""
         if folder and not self.plugins_dir:
             self.plugins_dir = str((base / folder).expanduser())
-            self._load_dir(Path(self.plugins_dir))
+            self._load_dir(Path(self.plugins_dir), workspace=base)
             changed = True
         if changed:
             self._registries.clear()

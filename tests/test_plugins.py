@@ -82,6 +82,7 @@ def test_dropped_in_rule_refuses_advance(kam: Kam, tmp_path: Path) -> None:
 def test_plugins_dir_from_config(kam: Kam, tmp_path: Path) -> None:
     folder = _plugin_dir(tmp_path, min_amount=MIN_AMOUNT_RULE)
     kam.ok("config", "set", "plugins_dir", str(folder))
+    kam.ok("plugins", "trust")  # a workspace's plugins_dir runs once the user trusts it
     opp = _ready_opp(kam, "300000")
     assert kam("opp", "advance", opp).exit_code == 1
 

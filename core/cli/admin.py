@@ -104,6 +104,20 @@ def register(app: typer.Typer) -> None:
              ["name", "version", "source", "hooks", "required", "status", "pending", "dead",
               "error"])
 
+    @plugins_app.command("trust")
+    def plugins_trust(
+        ctx: typer.Context,
+        path: str = typer.Argument(None, help="The workspace folder (default: this one)."),
+        remove: bool = typer.Option(False, "--remove", help="Withdraw the trust."),
+    ) -> None:
+        """Trust a workspace: its kam.toml plugins_dir runs from now on (recorded in
+        your config dir, outside the workspace)."""
+        from kam import plugin_trust
+
+        folder = Path(path).expanduser() if path else _workspace_path(ctx)
+        key = plugin_trust.trust(folder, remove=remove)
+        typer.echo(f"{'no longer trusted' if remove else 'trusted'}: {key}")
+
     @plugins_app.command("require")
     def plugins_require(
         ctx: typer.Context,
