@@ -125,6 +125,8 @@ class Plugins:
         self.failures: list[str] = []
         self.load_errors: dict[str, LoadError] = {}
         self.required: list[str] = []
+        #: the workspace's kam.toml as far as known; registration hooks may read it
+        self.config: dict[str, Any] = {}
         self.warnings: list[str] = []
         self._registries: dict[str, Registry] = {}
         self._acting_plugin = ""
@@ -256,6 +258,9 @@ class Plugins:
         :meth:`kam.workspace.Workspace.open` calls this again (a no-op by then).
         """
         changed = False
+        if config != self.config:
+            self.config = config
+            changed = bool(self._registries)
         plugins_table = config.get("plugins") or {}
         if not isinstance(plugins_table, dict):
             plugins_table = {}
@@ -440,7 +445,8 @@ class Plugins:
         def register(name: str, item: Any, *extra: Any, **kw: Any) -> None:
             reg.add(self._acting_plugin, name, item, *extra, **kw)
 
-        self.failures.extend(self._isolated_call(hook, register=register))
+        self.failures.extend(self._isolated_call(hook, register=register,
+                                                 config=self.config))
         self.warnings.extend(reg.conflicts)
         self._registries[hook] = reg
         return reg
@@ -458,22 +464,34 @@ class Plugins:
         return self.registry("kam_register_reports", "report")
 
     def fields(self) -> Registry:
-        """Custom fields, keyed ``kind.name`` → ``(parse, label)``."""
+        """Custom fields, keyed ``kind.name`` → :class:`kam.custom_fields.FieldSpec`."""
         hook = "kam_register_fields"
         if hook not in self._registries:
+            from kam.custom_fields import FieldSpec
+
             reg = Registry("custom field")
 
-            def register(kind: str, name: str, parse: Any, label: str = "") -> None:
-                reg.add(self._acting_plugin, f"{kind}.{name}", (parse, label))
+            def register(kind: str, name: str, parse: Any, label: str = "", *,
+                         label_en: str = "", required_from: str | None = None) -> None:
+                if not callable(parse):
+                    raise TypeError(f"field {kind}.{name}: parse must be callable")
+                reg.add(self._acting_plugin, f"{kind}.{name}",
+                        FieldSpec(parse, label, label_en, required_from, self._acting_plugin))
 
-            self.failures.extend(self._isolated_call(hook, register=register))
+            self.failures.extend(self._isolated_call(hook, register=register,
+                                                     config=self.config))
             self.warnings.extend(reg.conflicts)
             self._registries[hook] = reg
         return self._registries[hook]
 
+    def config_schemas(self) -> Registry:
+        """Plugin settings schemas: ``[name]`` table → pydantic model or function."""
+        return self.registry("kam_register_config", "config schema")
+
     def register_commands(self, app: Any) -> None:
         """Let plugins add their commands to ``app`` (a ``typer.Typer``)."""
-        self.failures.extend(self._isolated_call("kam_register_commands", app=app))
+        self.failures.extend(self._isolated_call("kam_register_commands", app=app,
+                                                 config=self.config))
 
     # --- rules and events ---------------------------------------------------------
 

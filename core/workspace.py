@@ -251,12 +251,20 @@ class Workspace:
         self.warnings.extend(outbox.deliver(self, rows, kwargs))
 
     def plugin_config(self, name: str) -> dict[str, Any]:
-        """A plugin's own settings: the ``[name]`` table of kam.toml (``{}`` when absent).
+        """A plugin's own settings: the ``[name]`` table of kam.toml (``{}`` when absent),
+        validated by the schema the plugin declared (``kam_register_config``), defaults
+        filled in; a bad value is an ``InputError`` naming the key (exit 2).
 
         A plugin keeps its settings in a table named after it, e.g. ``[acme]``.
         """
         section = self.config.get(name)
-        return dict(section) if isinstance(section, dict) else {}
+        table = dict(section) if isinstance(section, dict) else {}
+        schema = self.plugins.config_schemas().items.get(name)
+        if schema is None:
+            return table
+        from kam.plugin_config import validated
+
+        return validated(name, schema, table)
 
     def find(
         self,

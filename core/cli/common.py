@@ -102,6 +102,8 @@ def emit(ctx: typer.Context, data: Any, fmt: str, columns: list[str] | None = No
         stream(data, fmt, [], sys.stdout.write)  # every field: scripts want them all
         return
     ws = state(ctx).ws
+    if fmt == "table" and ws is not None and isinstance(data, Mapping):
+        data, columns = _custom_field_rows(ws, data, columns)
     lab = labeler(ws, vocab_of or {}) if ws is not None and fmt == "table" else None
     headers = None
     if lab is not None and columns and not isinstance(data, Mapping):
@@ -109,6 +111,27 @@ def emit(ctx: typer.Context, data: Any, fmt: str, columns: list[str] | None = No
 
         headers = [(headers_zh or {}).get(c) or header(c, "zh") for c in columns]
     typer.echo(render(data, fmt, columns if fmt != "json" else None, lab, headers))
+
+
+def _custom_field_rows(ws: Any, record: Any, columns: list[str] | None
+                       ) -> tuple[Any, list[str] | None]:
+    """One table row per custom field of a shown record, named by its declared label
+    (zh or en), in place of the raw ``fields`` object."""
+    fields = record.get("fields")
+    if not isinstance(fields, dict) or not fields or not isinstance(record.get("id"), str):
+        return record, columns
+    from kam.custom_fields import labelled
+    from kam.kinds import kind_of_id
+
+    kind = kind_of_id(record["id"])
+    if kind is None:
+        return record, columns
+    shown = labelled(ws, kind.name, fields)
+    out = {k: v for k, v in record.items() if k != "fields"}
+    out.update(shown)
+    if columns is not None:
+        columns = [c for c in columns if c != "fields"] + list(shown)
+    return out, columns
 
 
 def emit_created(ctx: typer.Context, record: dict, fmt: str, quiet: bool,

@@ -34,27 +34,18 @@ def dump(model: BaseModel) -> dict[str, Any]:
 
 
 def parse_fields(ws: Workspace, kind: str, pairs: Iterable[str]) -> dict[str, Any]:
-    """``--field key=value`` pairs, validated by the plugin that declared the field.
+    """``--field key=value`` pairs, validated by the plugin that declared the field
+    (:func:`kam.custom_fields.parse`); ``key=`` clears one."""
+    from kam.custom_fields import parse
 
-    Undeclared keys are kept as text, so a team can start before writing a plugin.
-    """
-    declared = ws.plugins.fields().items
-    out: dict[str, Any] = {}
-    for pair in pairs:
-        key, sep, text = pair.partition("=")
-        key = key.strip()
-        if not sep or not key or not key.replace("_", "").replace("-", "").isalnum():
-            raise InputError(f"--field: {pair!r} must look like key=value")
-        spec = declared.get(f"{kind}.{key}")
-        if spec is None:
-            out[key] = text
-            continue
-        parse = spec[0] if isinstance(spec, tuple) else spec
-        try:
-            out[key] = parse(text)
-        except (ValueError, TypeError) as exc:
-            raise InputError(f"--field {key}: {exc}") from None
-    return out
+    return parse(ws, kind, pairs)
+
+
+def merge_fields(current: dict[str, Any] | None, given: dict[str, Any]) -> dict[str, Any]:
+    """A record's custom fields after an edit: given values replace, cleared ones go."""
+    from kam.custom_fields import merge
+
+    return merge(current, given)
 
 
 def clean_changes(changes: dict[str, Any]) -> dict[str, Any]:
