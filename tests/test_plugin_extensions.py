@@ -111,3 +111,12 @@ def test_registration_hooks_read_kam_toml(kam: Kam, tmp_path: Path) -> None:
     kam.ok("config", "set", "company.short_model", "true")
     kam.ok("opp", "add", cu, "x", "--amount", "1", "--pipeline", "company_two",
             env=env)
+
+
+def test_the_standard_signing_checklist_has_the_step_8_work_items(kam: Kam) -> None:
+    opp = kam.ready_deal()
+    tasks = [t["task"] for t in kam.json("opp", "show", opp)["stage_checklist"]]
+    assert tasks[-4:] == ["negotiation.signing_ceremony", "negotiation.supervise_execution",
+                          "negotiation.early_order", "negotiation.delivery_done"]
+    zh = kam.json("--lang", "zh", "opp", "show", opp)["stage_checklist"]
+    assert [t["label"] for t in zh[-4:]] == ["签约仪式", "监督执行", "确认是否提前订货", "交货完成"]

@@ -489,6 +489,7 @@ def card(ws: Workspace, opp_id: str) -> dict[str, Any]:
         "stage_label": stage.label(ws.lang),
         "key_node": stage.key_node_zh if ws.lang == "zh" else stage.key_node_en,
         "customer_step": stage.customer_step_zh if ws.lang == "zh" else stage.customer_step_en,
+        "start_condition": stage.start_zh if ws.lang == "zh" else stage.start_en,
         "next_stage": nxt,
         "checklist": checklist,
         "gate": [f.to_dict() for f in needs],

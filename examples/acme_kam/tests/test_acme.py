@@ -112,3 +112,26 @@ def test_a_missing_acme_refuses_every_change(kam_cli: Any, monkeypatch: Any) -> 
     kam_cli.plugins = {}
     r = kam_cli("customer", "add", "宁波精密机械")
     assert r.exit_code == 4 and "required plugin 'acme'" in r.stderr
+
+
+def test_the_eight_step_process_ends_with_signing(kam_cli: Any, assert_refused: Any) -> None:
+    kam = kam_cli
+    cu = kam.id("customer", "add", "宁波精密机械")
+    opp = kam.id("opp", "add", cu, "冲压线", "--amount", "800000", "--pipeline", "acme_eight")
+    required = ["lead.log_lead", "visit.first_visit", "survey.survey_report",
+                "solution.solution", "demo.reference_visit", "quote.cost_check",
+                "negotiate.terms"]
+    for task in required:
+        kam.ok("opp", "check", opp, task)
+        kam.ok("opp", "advance", opp)
+    card = kam.json("opp", "show", opp)
+    assert card["stage"] == "sign"
+    assert card["start_condition"] == "terms agreed, time and place of signing set"
+    assert card["key_node"] == "contract signed, deal won"
+    assert [t["task"] for t in card["stage_checklist"]] == [
+        "sign.signing_ceremony", "sign.supervise_execution", "sign.early_order",
+        "sign.delivery_done"]
+    zh = kam.json("--lang", "zh", "opp", "show", opp)
+    assert [t["label"] for t in zh["stage_checklist"]] == ["签约仪式", "监督执行",
+                                                         "确认是否提前订货", "交货完成"]
+    assert_refused(kam("opp", "advance", opp), "signed contract")
