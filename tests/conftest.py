@@ -43,17 +43,20 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None
     os.umask(saved)
 
 
-@pytest.fixture(autouse=True)
-def _built_in_plugins_only(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture(autouse=True, scope="session")
+def _built_in_plugins_only() -> Iterator[None]:
     """kam's own tests run with kam's own plugins, even where a company plugin (CI
-    installs examples/acme_kam) is installed in the same environment."""
+    installs examples/acme_kam) is installed in the same environment (session-wide, so
+    module-scoped fixtures such as a demo workspace see the same)."""
     import kam.plugin_manager
     from kam.plugin_discovery import entry_points
 
     def built_in(group: str) -> list[tuple[str, str, str]]:
         return [e for e in entry_points(group) if e[1].startswith("kam.plugins.")]
 
-    monkeypatch.setattr(kam.plugin_manager, "entry_points", built_in)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(kam.plugin_manager, "entry_points", built_in)
+        yield
 
 
 @dataclass

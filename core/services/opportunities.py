@@ -98,7 +98,8 @@ def gate(ws: Workspace, opp: dict[str, Any], target: str | None = None) -> list[
     pipeline = ws.pipeline(opp["pipeline"])
     nxt = target or pipeline.next_stage(opp["stage"]) or "completed"
     return ws.plugins.rule("kam_stage_exit", ws=ws, opportunity=opp, pipeline=pipeline,
-                           stage=opp["stage"], target=nxt)
+                           stage=opp["stage"], target=nxt) + _fields_needed(ws, opp,
+                                                                            pipeline, nxt)
 
 
 def forced_probability(ws: Workspace, probability: int) -> int:
