@@ -171,8 +171,8 @@ KINDS: dict[str, Kind] = {
         # 投递: one event-hook delivery to one plugin (the outbox, kam.outbox): written
         # with the change, kept until delivered; retried, then dead after max tries.
         Kind(
-            "delivery",
-            "DL",
+            "outbox",
+            "OB",
             _f(
                 "id hook plugin:text:index event_id:text:index args:json status:text:index"
                 " tries:int error next_at:datetime" + _STAMPS

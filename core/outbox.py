@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from kam.storage import Record
     from kam.workspace import Workspace
 
-KIND = "delivery"
+KIND = "outbox"
 PENDING, DELIVERED, DEAD = "pending", "delivered", "dead"
 DEFAULT_MAX_TRIES = 5
 DEFAULT_RETRY_AFTER_S = 60

@@ -7,7 +7,6 @@ A load failure keeps the plugin's own traceback for ``--debug`` and one line for
 
 from __future__ import annotations
 
-import traceback as tb
 from dataclasses import dataclass
 
 
@@ -36,7 +35,9 @@ def load_error(name: str, error: BaseException | str, version: str = "",
                source: str = "") -> LoadError:
     trace = ""
     if isinstance(error, BaseException):
-        trace = "".join(tb.format_exception(error))
+        import traceback  # only when a plugin fails: start-up stays light
+
+        trace = "".join(traceback.format_exception(error))
     return LoadError(name, one_line(error), trace, version, source)
 
 

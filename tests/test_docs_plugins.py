@@ -48,7 +48,7 @@ def test_the_tutorial_runs_as_written(tmp_path: Path) -> None:
     assert "credit days" in out and "60" in out                       # shown by label
     assert "SAP project number (sap_no) is required from initiation on" in out
     assert "Acme: margin 12% is below 15%" in out and "refused, exit 1" in out
-    assert "chat server unreachable" in out and "kept as DL" in out
+    assert "chat server unreachable" in out and "kept as OB" in out
     assert "required plugin 'acme_rules' not installed" in out and "refused, exit 4" in out
     assert "3 passed" in out                                          # the package's tests
     chat = (tmp_path / "chat.log").read_text(encoding="utf-8").splitlines()

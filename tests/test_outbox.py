@@ -51,7 +51,7 @@ def test_failing_twice_then_succeeding_delivers_exactly_once_more(kam: Kam,
                                                                   tmp_path: Path) -> None:
     env = _env(tmp_path, fails=2)
     r = kam("customer", "add", "华东电力", "-q", env=env)
-    assert r.exit_code == 0 and "webhook down" in r.stderr and "kept as DL1" in r.stderr
+    assert r.exit_code == 0 and "webhook down" in r.stderr and "kept as OB1" in r.stderr
     pending = kam.json("events", "list", env=env)
     assert [(d["plugin"], d["status"], d["tries"], d["event_id"]) for d in pending] == [
         ("webhook", "pending", 1, "EV1")]
@@ -75,7 +75,7 @@ def test_kam_check_retries_what_is_due(kam: Kam, tmp_path: Path) -> None:
     kam.ok("customer", "add", "华东电力", env=env)
     ws = kam.workspace()
     with ws.storage.transaction():
-        ws.storage.update("delivery", "DL1", {"next_at": "2000-01-01T00:00:00+00:00"})
+        ws.storage.update("outbox", "OB1", {"next_at": "2000-01-01T00:00:00+00:00"})
     ws.close()
     result = kam.json("check", env=env)
     assert result["deliveries"] == {"tried": 1, "failed": 0, "delivered": 1, "pending": 0,
@@ -92,7 +92,7 @@ def test_a_delivery_that_keeps_failing_goes_dead(kam: Kam, tmp_path: Path) -> No
     rows = kam.json("plugins", "list", env=env)
     assert next(p for p in rows if p["name"] == "webhook")["dead"] == 1
     r = kam("doctor", env=env)
-    assert r.exit_code == 1 and "delivery DL1" in r.stdout and "dead after 2 tries" in r.stdout
+    assert r.exit_code == 1 and "outbox OB1" in r.stdout and "dead after 2 tries" in r.stdout
     kam.ok("events", "retry", env=env)                  # pending ones only: nothing to do
     assert kam("events", "retry", "--dead", env=env).exit_code == 1  # fails (3 left)
     (tmp_path / "state").write_text("0", encoding="utf-8")

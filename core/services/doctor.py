@@ -98,7 +98,7 @@ def money(ws: Workspace, seen: Seen) -> Iterable[str]:
 
 
 #: bookkeeping kinds, written without events (the outbox of event-hook deliveries)
-UNAUDITED = frozenset({"delivery"})
+UNAUDITED = frozenset({"outbox"})
 
 
 def event_coverage(ws: Workspace, seen: Seen) -> Iterable[str]:
@@ -160,8 +160,8 @@ def contract_money(ws: Workspace, seen: Seen) -> Iterable[str]:
 
 def dead_deliveries(ws: Workspace, seen: Seen) -> Iterable[str]:
     """Event-hook deliveries that gave up (dead-letter): a plugin never got the event."""
-    for d in ws.storage.find("delivery", {"status": "dead"}):
-        yield f"delivery {d['id']}: {d['hook']} to plugin {d['plugin']} is dead after " \
+    for d in ws.storage.find("outbox", {"status": "dead"}):
+        yield f"outbox {d['id']}: {d['hook']} to plugin {d['plugin']} is dead after " \
               f"{d['tries']} tries ({d['error']}); kam events retry --dead"
 
 

@@ -175,14 +175,14 @@ _READ_INDEXES: tuple[str, ...] = (
 )
 
 # the outbox of event-hook deliveries (kam.outbox)
-_DELIVERIES: tuple[str, ...] = (
-    ('CREATE TABLE "delivery" ('
+_OUTBOX: tuple[str, ...] = (
+    ('CREATE TABLE "outbox" ('
      '"id" TEXT PRIMARY KEY, "hook" TEXT, "plugin" TEXT, "event_id" TEXT, "args" TEXT, '
      '"status" TEXT, "tries" INTEGER, "error" TEXT, "next_at" TEXT, '
      '"created_at" TEXT, "updated_at" TEXT)'),
-    'CREATE INDEX "idx_delivery_plugin" ON "delivery" ("plugin")',
-    'CREATE INDEX "idx_delivery_event_id" ON "delivery" ("event_id")',
-    'CREATE INDEX "idx_delivery_status" ON "delivery" ("status")',
+    'CREATE INDEX "idx_outbox_plugin" ON "outbox" ("plugin")',
+    'CREATE INDEX "idx_outbox_event_id" ON "outbox" ("event_id")',
+    'CREATE INDEX "idx_outbox_status" ON "outbox" ("status")',
 )
 
 # --- the migrations, in order: append only ------------------------------------------
@@ -192,7 +192,7 @@ MIGRATIONS: tuple[tuple[str, Step], ...] = (
     ("0002_contracts", _CONTRACTS),
     ("0003_targets", _TARGETS),
     ("0004_read_indexes", _READ_INDEXES),
-    ("0005_deliveries", _DELIVERIES),
+    ("0005_outbox", _OUTBOX),
 )
 
 #: the schema version this kam writes: derived from the list, never kept by hand
