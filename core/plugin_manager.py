@@ -125,6 +125,8 @@ class Plugins:
         self.failures: list[str] = []
         self.load_errors: dict[str, LoadError] = {}
         self.required: list[str] = []
+        #: ``--debug``: a failing rule's own traceback is printed (set by the CLI)
+        self.debug = False
         #: the workspace's kam.toml as far as known; registration hooks may read it
         self.config: dict[str, Any] = {}
         self.warnings: list[str] = []
@@ -504,6 +506,7 @@ class Plugins:
         try:
             results = getattr(self.pm.hook, hook)(**kwargs)
         except PluginError as exc:
+            self._show_traceback(exc)
             return [exc.finding()]
         try:
             parts = self._check_all("a hook wrapper", hook, results)
@@ -511,6 +514,17 @@ class Plugins:
             return [exc.finding()]
         assert isinstance(parts, list)
         return [f for part in parts if part for f in part]
+
+    def _show_traceback(self, exc: PluginError) -> None:
+        """With ``--debug`` (or ``KAM_DEBUG=1``): the failing rule's own traceback on
+        stderr, since its failure becomes a finding rather than an exception."""
+        if not (self.debug or os.environ.get("KAM_DEBUG") == "1"):
+            return
+        cause = exc.__cause__ or exc.error
+        if isinstance(cause, BaseException):
+            import traceback
+
+            sys.stderr.write(f"kam: {exc}:\n" + "".join(traceback.format_exception(cause)))
 
     def collect(self, hook: str, **kwargs: Any) -> list[Any]:
         """Call a hook that returns lists (required approvals) through pluggy; flatten.

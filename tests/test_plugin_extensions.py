@@ -120,3 +120,34 @@ def test_the_standard_signing_checklist_has_the_step_8_work_items(kam: Kam) -> N
                           "negotiation.early_order", "negotiation.delivery_done"]
     zh = kam.json("--lang", "zh", "opp", "show", opp)["stage_checklist"]
     assert [t["label"] for t in zh[-4:]] == ["签约仪式", "监督执行", "确认是否提前订货", "交货完成"]
+
+
+def test_debug_shows_a_failing_rules_own_traceback(kam: Kam, tmp_path: Path) -> None:
+    folder = tmp_path / "plugins"
+    folder.mkdir()
+    (folder / "exploding.py").write_text(textwrap.dedent('''
+        from kam.api import hookimpl
+
+        @hookimpl
+        def kam_qualify_lead(ws, lead, customer):
+            raise ValueError("rule exploded on purpose")
+    '''), encoding="utf-8")
+    env = {"KAM_PLUGINS_DIR": str(folder)}
+    cu = kam.id("customer", "add", "华东")
+    lead = kam.id("lead", "add", cu, "t")
+    r = kam("lead", "qualify", lead, env=env)
+    assert r.exit_code == 1 and "Traceback" not in r.stderr
+    # --debug re-raises kam's own error too (a traceback): run it outside the fixture
+    import os
+
+    from kam.cli import make_app
+    from kam.plugin_manager import Plugins
+    from typer.testing import CliRunner
+
+    os.environ.update(env)
+    try:
+        done = CliRunner().invoke(make_app(Plugins()), ["--workspace", str(kam.path),
+                                                        "--debug", "lead", "qualify", lead])
+    finally:
+        del os.environ["KAM_PLUGINS_DIR"]
+    assert 'raise ValueError("rule exploded on purpose")' in done.stderr

@@ -178,6 +178,7 @@ def _report_plugin_failures(ctx: Any, pm: Any) -> None:
     """Load failures as warnings (``--debug``: with each plugin's own traceback); in
     strict mode, one line and exit 4. A required plugin's failure is left to the
     workspace, which refuses changes naming it and warns on reads."""
+    pm.debug = ctx.obj.debug
     if ctx.obj.debug:
         for error in pm.load_errors.values():
             if error.traceback:

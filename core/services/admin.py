@@ -172,7 +172,11 @@ def plugin_rows(plugins: Plugins, outbox: dict[str, dict[str, int]] | None = Non
                 "required": name in required, "status": status, "error": error,
                 "pending": counts.get("pending", 0), "dead": counts.get("dead", 0)}
 
-    rows = [row(p.name, p.version, p.source, p.hooks, "loaded", "")
+    hook_errors: dict[str, str] = {}
+    for message in plugins.failures:  # a loaded plugin whose registration hook failed
+        if message.startswith("plugin '") and " failed in " in message:
+            hook_errors.setdefault(message.split("'")[1], " ".join(message.split()))
+    rows = [row(p.name, p.version, p.source, p.hooks, "loaded", hook_errors.get(p.name, ""))
             for p in plugins.infos.values()]
     for e in plugins.load_errors.values():
         if e.name not in plugins.infos:
