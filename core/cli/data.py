@@ -47,8 +47,8 @@ def register(app: typer.Typer) -> None:
 
     @app.command("doctor")
     def doctor(ctx: typer.Context, fmt: str = FormatOpt) -> None:
-        """Check integrity, references, money invariants, event coverage and attachment
-        hashes; exit 1 on any problem."""
+        """Check integrity, references, money invariants, event coverage, attachment
+        hashes and dead event deliveries to plugins; exit 1 on any problem."""
         from kam.services.doctor import diagnose
 
         ws = open_ws(ctx)

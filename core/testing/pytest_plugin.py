@@ -44,7 +44,8 @@ def kam_backend() -> str:
 
 @pytest.fixture
 def kam_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
-    """A clean kam environment: none of the developer's KAM_* settings, the acting user
+    """A clean kam environment: none of the developer's KAM_* settings (but
+    ``KAM_DISABLE_PLUGINS``, kept so a run can hide an installed copy), the acting user
     ``tester``, and kam's user config (trusted folders) inside the test's tmp dir."""
     for var in KAM_ENV:
         monkeypatch.delenv(var, raising=False)
