@@ -126,3 +126,17 @@ def test_stored_arguments_keep_their_types() -> None:
                            "tags": ["a"], "n": 3, "ok": True, "none": None},
             "level": 30}
     assert outbox.decode(outbox.encode(args)) == args
+
+
+def test_a_redacted_export_drops_the_stored_arguments(kam: Kam, tmp_path: Path) -> None:
+    import csv
+
+    env = _env(tmp_path, fails=1)
+    kam.ok("customer", "add", "华东电力", "--region", "上海", env=env)
+    kam.ok("export", str(tmp_path / "full"))
+    kam.ok("export", str(tmp_path / "redacted"), "--redact")
+    full = list(csv.DictReader((tmp_path / "full" / "outbox.csv").open(encoding="utf-8")))
+    redacted = list(csv.DictReader((tmp_path / "redacted" / "outbox.csv").open(
+        encoding="utf-8")))
+    assert "华东电力" in full[0]["args"] and "webhook down" in full[0]["error"]
+    assert (redacted[0]["args"], redacted[0]["error"]) == ("", "")

@@ -40,7 +40,9 @@ MANIFEST = "manifest.json"
 EVENTS_FILE = "events.csv"
 NEUTRALISED = "leading-quote"
 #: personal data (PII) that ``--redact`` drops, per kind
-PERSONAL: dict[str, tuple[str, ...]] = {"contact": ("phone", "email", "note")}
+PERSONAL: dict[str, tuple[str, ...]] = {"contact": ("phone", "email", "note"),
+                                         # copies of records handed to event hooks
+                                         "outbox": ("args", "error")}
 BATCH = 2000
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
