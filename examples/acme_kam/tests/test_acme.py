@@ -135,3 +135,10 @@ def test_the_eight_step_process_ends_with_signing(kam_cli: Any, assert_refused: 
     assert [t["label"] for t in zh["stage_checklist"]] == ["签约仪式", "监督执行",
                                                          "确认是否提前订货", "交货完成"]
     assert_refused(kam("opp", "advance", opp), "signed contract")
+
+
+def test_acme_settings_are_validated(kam_cli: Any) -> None:
+    _, opp = _deal(kam_cli)
+    kam_cli.ok("config", "set", "acme.margin_floor", "150")
+    r = kam_cli("opp", "advance", opp, "--to", "proposal")
+    assert r.exit_code == 2 and "kam.toml [acme] acme.margin_floor" in r.stderr

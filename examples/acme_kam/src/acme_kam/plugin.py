@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # names only for annotations: they load nothing at run time
         Finding,
         Lead,
         Opportunity,
+        RegisterConfig,
         RegisterField,
         RegisterPipeline,
         RegisterReport,
@@ -121,7 +122,19 @@ SAP_NO = re.compile(r"^P\d{8}$")
 
 
 def _settings(ws: Workspace) -> dict[str, Any]:
+    """The ``[acme]`` table of kam.toml, validated by :func:`kam_register_config`."""
     return ws.plugin_config("acme")
+
+
+@hookimpl
+def kam_register_config(register: RegisterConfig) -> None:
+    from pydantic import BaseModel, Field  # here, not at import: kam --help stays fast
+
+    class AcmeSettings(BaseModel):
+        margin_floor: Decimal = Field(Decimal(15), ge=0, le=100)
+        legal_review_above: Decimal = Field(Decimal(5_000_000), ge=0)
+
+    register("acme", AcmeSettings)
 
 
 @hookimpl
@@ -152,12 +165,13 @@ def kam_stage_exit(ws: Workspace, opportunity: Opportunity, pipeline: Pipeline,
                    stage: str, target: str) -> list[Finding]:
     if pipeline.key != "six_stage":
         return []
+    settings = _settings(ws)  # read first: a bad [acme] table refuses, never skips a rule
     found: list[Finding] = []
     if stage == "initiation" and not (opportunity.get("fields") or {}).get("sap_project_no"):
         found.append(block("acme_sap", "Acme: no SAP project number "
                            "(--field sap_project_no=P12345678)"))
     if stage == "bidding":
-        floor = Decimal(str(_settings(ws).get("margin_floor", 15)))
+        floor = settings["margin_floor"]
         margin = opportunity.get("margin")
         if margin is not None and Decimal(margin) < floor:
             found.append(block("acme_margin", f"Acme: margin {margin}% is below {floor}%"))
@@ -177,7 +191,7 @@ def kam_qualify_lead(ws: Workspace, lead: Lead, customer: Customer) -> list[Find
 
 @hookimpl
 def kam_required_approvals(ws: Workspace, contract: Contract) -> list[str]:
-    limit = Decimal(str(_settings(ws).get("legal_review_above", 5_000_000)))
+    limit = _settings(ws)["legal_review_above"]
     return ["legal"] if (contract.get("amount") or 0) > limit else []
 
 
