@@ -17,7 +17,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from kam.errors import InputError
+from kam.errors import InputError, KamError
 
 if TYPE_CHECKING:
     from kam.storage import Record
@@ -148,9 +148,13 @@ def deliver(ws: Workspace, rows: list[Record], kwargs: dict[str, Any] | None = N
                 else f"kept as {row['id']}, retried by kam check or kam events retry")
         warnings.append(f"{error} ({then})")
     if changes:
-        with ws.storage.transaction():
-            for record_id, change in changes:
-                ws.storage.update(KIND, record_id, change)
+        try:
+            with ws.storage.transaction():
+                for record_id, change in changes:
+                    ws.storage.update(KIND, record_id, change)
+        except KamError as exc:  # the change itself is committed: never fail it now
+            warnings.append(f"event deliveries could not be recorded ({exc}); they stay "
+                            "pending and may be delivered again")
     return warnings
 
 
