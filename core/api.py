@@ -57,6 +57,7 @@ if TYPE_CHECKING:
     from kam.hook_types import (
         BuildReport,
         ParseField,
+        RegisterConfig,
         RegisterField,
         RegisterFormat,
         RegisterPipeline,
@@ -91,7 +92,8 @@ _LAZY: dict[str, tuple[str, str]] = {
     "Stage": ("kam.pipeline", "Stage"),
     "Task": ("kam.pipeline", "Task"),
     **{name: ("kam.hook_types", name) for name in (
-        "BuildReport", "ParseField", "RegisterField", "RegisterFormat", "RegisterPipeline",
+        "BuildReport", "ParseField", "RegisterConfig", "RegisterField", "RegisterFormat",
+        "RegisterPipeline",
         "RegisterReport", "RegisterStorage", "RenderFormat", "StorageFactory")},
     "FormatOpt": ("kam.cli.common", "FormatOpt"),
     "AsOfOpt": ("kam.cli.common", "AsOfOpt"),
@@ -227,6 +229,7 @@ __all__ = [
     "RegisterPipeline",
     "RegisterField",
     "ParseField",
+    "RegisterConfig",
     # commands
     "open_workspace",
     "emit",

@@ -25,7 +25,7 @@ JSON_SHAPES: dict[str, str] = {
     "amendments": "[{}]", "allocations": "[{}]",
     "roles": "[str]", "checklist": "[str]", "contact_ids": "[str]", "refs": "[str]",
     "intel": "{}", "fields": "{}", "terms": "{}", "review": "{}", "handover": "{}",
-    "pending_amendment": "{}", "payload": "{}", "spin": "{str}",
+    "pending_amendment": "{}", "payload": "{}", "spin": "{str}", "args": "{}",
 }
 _ID = re.compile(r"[A-Z]{2}[0-9]{1,15}")
 

@@ -64,6 +64,15 @@ class ParseField(Protocol):
 
 
 class RegisterField(Protocol):
-    """``register(kind, name, parse, label="")`` of :func:`kam_register_fields`."""
+    """``register(kind, name, parse, label="", *, label_en="", required_from=None)`` of
+    :func:`kam_register_fields`."""
 
-    def __call__(self, kind: str, name: str, parse: ParseField, label: str = "", /) -> None: ...
+    def __call__(self, kind: str, name: str, parse: ParseField, label: str = "", /, *,
+                 label_en: str = "", required_from: str | None = None) -> None: ...
+
+
+class RegisterConfig(Protocol):
+    """``register(name, schema)`` of :func:`kam_register_config`: ``schema`` is a pydantic
+    model class or a function ``dict -> dict``."""
+
+    def __call__(self, name: str, schema: Any, /) -> None: ...

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     import typer
     from kam.findings import Finding
     from kam.hook_types import (
+        RegisterConfig,
         RegisterField,
         RegisterFormat,
         RegisterPipeline,
@@ -45,10 +46,13 @@ Record = dict[str, Any]
 
 
 # --- registration -------------------------------------------------------------
+# Every registration hook also gets ``config``: the workspace's parsed kam.toml as far
+# as it is known when the hook runs (``{}`` before a workspace is opened, e.g. for
+# ``kam init``); accept it only if you need it (pluggy passes what you name).
 
 
 @hookspec
-def kam_register_storage(register: RegisterStorage) -> None:
+def kam_register_storage(register: RegisterStorage, config: dict[str, Any]) -> None:
     """Register storage backends: ``register(name, factory)``.
 
     ``factory(path: pathlib.Path, config: dict) -> Storage`` opens (creating if
@@ -58,7 +62,7 @@ def kam_register_storage(register: RegisterStorage) -> None:
 
 
 @hookspec
-def kam_register_formats(register: RegisterFormat) -> None:
+def kam_register_formats(register: RegisterFormat, config: dict[str, Any]) -> None:
     """Register report output formats: ``register(name, render)``.
 
     ``render(report: kam.api.Report, ws) -> str``.
@@ -66,7 +70,7 @@ def kam_register_formats(register: RegisterFormat) -> None:
 
 
 @hookspec
-def kam_register_reports(register: RegisterReport) -> None:
+def kam_register_reports(register: RegisterReport, config: dict[str, Any]) -> None:
     """Register reports: ``register(name, build, description)``.
 
     ``build(ws, **options) -> kam.api.Report``; options are the report
@@ -75,12 +79,12 @@ def kam_register_reports(register: RegisterReport) -> None:
 
 
 @hookspec
-def kam_register_pipelines(register: RegisterPipeline) -> None:
+def kam_register_pipelines(register: RegisterPipeline, config: dict[str, Any]) -> None:
     """Register stage models: ``register(key, pipeline: kam.api.Pipeline)``."""
 
 
 @hookspec
-def kam_register_fields(register: RegisterField) -> None:
+def kam_register_fields(register: RegisterField, config: dict[str, Any]) -> None:
     """Declare custom fields: ``register(kind, name, parse, label="")``.
 
     ``parse(text: str) -> value`` validates a ``--field name=value`` input and
@@ -89,7 +93,15 @@ def kam_register_fields(register: RegisterField) -> None:
 
 
 @hookspec
-def kam_register_commands(app: typer.Typer) -> None:
+def kam_register_config(register: RegisterConfig, config: dict[str, Any]) -> None:
+    """Declare the schema of your ``[name]`` table in kam.toml: ``register(name, schema)``,
+    ``schema`` a pydantic model class (or a function ``dict -> dict`` raising
+    ``ValueError``). ``ws.plugin_config(name)`` then returns the validated table, with
+    defaults filled in; a bad value is one line naming the key (exit 2)."""
+
+
+@hookspec
+def kam_register_commands(app: typer.Typer, config: dict[str, Any]) -> None:
     """Add CLI commands: ``app`` is a ``typer.Typer``; add a group or a command.
 
     Called after the workspace's kam.toml plugin settings are read, before the
@@ -134,6 +146,14 @@ def kam_required_approvals(ws: Workspace, contract: Contract) -> list[str] | Non
     Asked when the review passes; the roles are stored with the review, and signing is
     refused until each has an ``approved`` decision by someone other than the owner.
     """
+    return None
+
+
+@hookspec
+def kam_record_bid(ws: Workspace, opportunity: Record, bid: Record) -> list[Finding] | None:
+    """A bid or quote (投标/报价) is about to be recorded on ``opportunity``: ``bid`` has
+    price, cost, margin, floor, competitors, approved_by, date, result and by (money
+    as decimal strings). Return findings (``None``: none); a ``block`` refuses it."""
     return None
 
 

@@ -202,6 +202,14 @@ LABELS: dict[str, Label] = {
     "attached_on": ("附加日期", "Attached on"),
     # target
     "period": ("期间", "Period"),
+    # outbox (event deliveries to plugins)
+    "hook": ("钩子", "Hook"),
+    "plugin": ("插件", "Plugin"),
+    "event_id": ("事件编号", "Event"),
+    "args": ("调用参数", "Arguments"),
+    "tries": ("尝试次数", "Tries"),
+    "error": ("错误", "Error"),
+    "next_at": ("下次重试", "Next try"),
     # event
     "at": ("记录时间", "Recorded at"),
     "actor": ("操作人", "Actor"),
@@ -391,6 +399,19 @@ KINDS: dict[str, Kind] = {
                + _STAMPS),
             ("id", "owner", "period", "amount", "currency", "note"),
             label=("目标", "target"),
+        ),
+        # 投递: one event-hook delivery to one plugin (the outbox, kam.outbox): written
+        # with the change, kept until delivered; retried, then dead after max tries.
+        Kind(
+            "outbox",
+            "OB",
+            _f(
+                "id hook:text:! plugin:text:index:! event_id:text:index args:json"
+                " status:text:index tries:int error next_at:datetime" + _STAMPS,
+                {"status": ("投递状态", "Delivery status")},
+            ),
+            ("id", "hook", "plugin", "event_id", "status", "tries", "next_at", "error"),
+            label=("投递", "event delivery"),
         ),
     )
 }

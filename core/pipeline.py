@@ -24,6 +24,10 @@ class Task:
 
 @dataclass(frozen=True)
 class Stage:
+    """One step: labels, default probability, its key node (the milestone and completion
+    standard, 关键节点/完成标准), checklist, the customer's mirror purchase step and the
+    start condition (开始条件) a company's process may name."""
+
     key: str
     zh: str
     en: str
@@ -33,6 +37,8 @@ class Stage:
     tasks: tuple[Task, ...] = ()
     customer_step_zh: str = ""
     customer_step_en: str = ""
+    start_zh: str = ""
+    start_en: str = ""
 
     def label(self, lang: str) -> str:
         """How the stage reads in ``lang``: the Chinese label in zh, else the English one."""

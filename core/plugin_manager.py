@@ -3,8 +3,10 @@
 Built-in and third-party plugins load the same way: the ``kam`` entry-point group,
 plus single-file plugins from ``KAM_PLUGINS_DIR`` (or ``plugins_dir`` in kam.toml).
 ``KAM_DISABLE_PLUGINS`` (or ``[plugins] disabled``) switches plugins off by name. A
-plugin that fails to load is reported by name and skipped (``KAM_STRICT_PLUGINS=1``
-makes it fatal, for plugin development).
+plugin that fails to load is reported by name and skipped; a plugin the workspace
+requires (``[plugins] required``) that is not loaded makes kam refuse every change
+(:meth:`Plugins.required_problem`); ``KAM_STRICT_PLUGINS=1`` makes any load failure
+stop every command with one line (the CLI checks :attr:`Plugins.strict`).
 
 Every hook is called through pluggy (``pm.hook.<name>(...)``), so ``tryfirst``,
 ``trylast``, ``wrapper=True`` and pluggy's tracing behave as pluggy users expect. To
@@ -26,7 +28,6 @@ import importlib.util
 import inspect
 import os
 import sys
-import types
 from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -44,6 +45,7 @@ from kam.plugin_discovery import (
     mentions_plugins,
     workspace_folder,
 )
+from kam.plugin_required import LoadError, load_error, required_list, why_missing
 from kam.plugin_results import (
     ISOLATED_HOOKS,
     LIST_HOOKS,
@@ -94,6 +96,13 @@ class Registry:
         return register
 
 
+class _Proxy:
+    """What pluggy registers for a plugin: its guarded hookimpls as attributes
+    (hashable by identity, so pluggy can subset callers by plugin)."""
+
+    __name__: str
+
+
 class Plugins:
     """The plugin manager of one process: discovery, registries, and hook calls."""
 
@@ -114,6 +123,12 @@ class Plugins:
         self.infos: dict[str, PluginInfo] = {}
         self.modules: dict[str, object] = {}
         self.failures: list[str] = []
+        self.load_errors: dict[str, LoadError] = {}
+        self.required: list[str] = []
+        #: ``--debug``: a failing rule's own traceback is printed (set by the CLI)
+        self.debug = False
+        #: the workspace's kam.toml as far as known; registration hooks may read it
+        self.config: dict[str, Any] = {}
         self.warnings: list[str] = []
         self._registries: dict[str, Registry] = {}
         self._acting_plugin = ""
@@ -126,11 +141,47 @@ class Plugins:
 
     # --- loading ------------------------------------------------------------------
 
-    def _fail(self, name: str, error: BaseException | str) -> None:
-        message = f"plugin {name!r} failed to load: {error}"
-        if self.strict:
-            raise KamError(message)
-        self.failures.append(message)
+    def _fail(self, name: str, error: BaseException | str, version: str = "",
+              source: str = "") -> None:
+        """Record a load failure: one line for warnings and tables, the traceback for
+        ``--debug`` (strict mode is enforced by the CLI, so ``kam --help`` still works)."""
+        failure = load_error(name, error, version, source)
+        self.load_errors.setdefault(name, failure)
+        self.failures.append(f"plugin {name!r} failed to load: {failure.error}")
+
+    def strict_problem(self) -> str | None:
+        """With ``KAM_STRICT_PLUGINS=1``: the first load failure, as one line."""
+        if not self.strict or not self.load_errors:
+            return None
+        first = next(iter(self.load_errors.values()))
+        return (f"plugin {first.name!r} failed to load: {first.error} "
+                "(KAM_STRICT_PLUGINS=1 stops every command)")
+
+    def check_strict(self) -> None:
+        """Raise the strict-mode failure as a :class:`KamError` (exit 4)."""
+        problem = self.strict_problem()
+        if problem:
+            from kam.errors import StorageError
+
+            raise StorageError(problem)
+
+    def missing_required(self) -> list[tuple[str, str]]:
+        """(name, why) of each required plugin that is not loaded."""
+        out = []
+        for name in self.required:
+            why = why_missing(name, set(self.infos), self.load_errors, self.disabled)
+            if why is not None:
+                out.append((name, why))
+        return out
+
+    def required_problem(self) -> str | None:
+        """One line naming the first required plugin that is not loaded, or None."""
+        missing = self.missing_required()
+        if not missing:
+            return None
+        name, why = missing[0]
+        more = f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""
+        return f"required plugin {name!r} {why}{more}"
 
     def _add(self, name: str, module: object, version: str, source: str) -> None:
         proxy = self._guarded(name, module)
@@ -140,7 +191,7 @@ class Plugins:
         except Exception as exc:  # pluggy validation: misspelled hook, bad signature
             if self.pm.is_registered(proxy):
                 self.pm.unregister(proxy)
-            self._fail(name, exc)
+            self._fail(name, exc, version, source)
             return
         hooks = sorted(
             h.name for h in self.pm.get_hookcallers(proxy) or [] if h.name.startswith("kam_")
@@ -152,21 +203,42 @@ class Plugins:
         for name, value, version in entry_points("kam"):
             if name in self.disabled or name in self.infos:
                 continue
+            source = "built-in" if value.startswith("kam.plugins.") else "package"
             try:
                 module = load_entry_point(value)
             except Exception as exc:
-                self._fail(name, exc)
+                self._fail(name, exc, version, source)
                 continue
-            source = "built-in" if value.startswith("kam.plugins.") else "package"
             self._add(name, module, version, source)
 
-    def _load_dir(self, folder: Path) -> None:
+    def _refuse(self, message: str) -> None:
+        """A plugin source kam will not run: told once, as a warning line."""
+        self.failures.append(f"{message}: not loaded")
+
+    def _load_dir(self, folder: Path, workspace: Path | None = None) -> None:
+        """Load the ``.py`` plugins of ``folder``: only when it is safe (owner, not
+        writable by others) and, for a workspace's ``plugins_dir``, only when the user
+        trusts that workspace (:mod:`kam.plugin_trust`)."""
+        from kam import plugin_trust
+
         if not folder.is_dir():
             self.warnings.append(f"plugins folder {folder} does not exist")
+            return
+        if workspace is not None and not plugin_trust.is_trusted(workspace):
+            self._refuse(f"plugins_dir {folder} of workspace {workspace} is not trusted "
+                         f"(kam plugins trust {workspace})")
+            return
+        why = plugin_trust.unsafe(folder)
+        if why:
+            self._refuse(f"plugins folder {folder} {why}")
             return
         for path in sorted(folder.glob("*.py")):
             name = path.stem
             if name.startswith("_") or name in self.disabled or name in self.infos:
+                continue
+            why = plugin_trust.unsafe(path)
+            if why:
+                self._refuse(f"plugin file {path} {why}")
                 continue
             try:
                 spec = importlib.util.spec_from_file_location(f"kam_local_plugins.{name}", path)
@@ -176,7 +248,7 @@ class Plugins:
                 spec.loader.exec_module(module)
             except Exception as exc:
                 sys.modules.pop(f"kam_local_plugins.{name}", None)
-                self._fail(name, exc)
+                self._fail(name, exc, "", "file")
                 continue
             self._add(name, module, str(getattr(module, "__version__", "-")), "file")
 
@@ -188,8 +260,14 @@ class Plugins:
         :meth:`kam.workspace.Workspace.open` calls this again (a no-op by then).
         """
         changed = False
+        if config != self.config:
+            self.config = config
+            changed = bool(self._registries)
         plugins_table = config.get("plugins") or {}
-        disabled = plugins_table.get("disabled", []) if isinstance(plugins_table, dict) else []
+        if not isinstance(plugins_table, dict):
+            plugins_table = {}
+        self.required = required_list(plugins_table.get("required", []))
+        disabled = plugins_table.get("disabled", [])
         for name in disabled or []:
             self.disabled.add(str(name))
             if name in self.infos:
@@ -200,7 +278,7 @@ class Plugins:
         folder = config.get("plugins_dir") or ""
         if folder and not self.plugins_dir:
             self.plugins_dir = str((base / folder).expanduser())
-            self._load_dir(Path(self.plugins_dir))
+            self._load_dir(Path(self.plugins_dir), workspace=base)
             changed = True
         if changed:
             self._registries.clear()
@@ -228,7 +306,17 @@ class Plugins:
         self.apply_config(data, folder)
 
     def register(self, module: object, name: str, source: str = "package") -> None:
-        """Register an object as a plugin (tests and embedding applications)."""
+        """Register an object as a plugin (tests and embedding applications).
+
+        A plugin of that name already loaded (say, the same package pip-installed) is
+        replaced, never registered twice: the module given here is the one that runs."""
+        if self.modules.get(name) is module:
+            return
+        if name in self.infos:
+            self.pm.unregister(name=name)
+            del self.infos[name]
+            self.modules.pop(name, None)
+        self.load_errors.pop(name, None)
         self._add(name, module, str(getattr(module, "__version__", "-")), source)
         self._registries.clear()
 
@@ -236,7 +324,8 @@ class Plugins:
 
     def _guarded(self, plugin: str, module: object) -> object:
         """What pluggy registers for ``module``: its hookimpls, each through a guard."""
-        proxy = types.SimpleNamespace(__name__=plugin)
+        proxy = _Proxy()
+        proxy.__name__ = plugin
         for attr in dir(module):
             opts = self.pm.parse_hookimpl_opts(module, attr)
             if opts is None:
@@ -358,7 +447,8 @@ class Plugins:
         def register(name: str, item: Any, *extra: Any, **kw: Any) -> None:
             reg.add(self._acting_plugin, name, item, *extra, **kw)
 
-        self.failures.extend(self._isolated_call(hook, register=register))
+        self.failures.extend(self._isolated_call(hook, register=register,
+                                                 config=self.config))
         self.warnings.extend(reg.conflicts)
         self._registries[hook] = reg
         return reg
@@ -376,22 +466,34 @@ class Plugins:
         return self.registry("kam_register_reports", "report")
 
     def fields(self) -> Registry:
-        """Custom fields, keyed ``kind.name`` → ``(parse, label)``."""
+        """Custom fields, keyed ``kind.name`` → :class:`kam.custom_fields.FieldSpec`."""
         hook = "kam_register_fields"
         if hook not in self._registries:
+            from kam.custom_fields import FieldSpec
+
             reg = Registry("custom field")
 
-            def register(kind: str, name: str, parse: Any, label: str = "") -> None:
-                reg.add(self._acting_plugin, f"{kind}.{name}", (parse, label))
+            def register(kind: str, name: str, parse: Any, label: str = "", *,
+                         label_en: str = "", required_from: str | None = None) -> None:
+                if not callable(parse):
+                    raise TypeError(f"field {kind}.{name}: parse must be callable")
+                reg.add(self._acting_plugin, f"{kind}.{name}",
+                        FieldSpec(parse, label, label_en, required_from, self._acting_plugin))
 
-            self.failures.extend(self._isolated_call(hook, register=register))
+            self.failures.extend(self._isolated_call(hook, register=register,
+                                                     config=self.config))
             self.warnings.extend(reg.conflicts)
             self._registries[hook] = reg
         return self._registries[hook]
 
+    def config_schemas(self) -> Registry:
+        """Plugin settings schemas: ``[name]`` table → pydantic model or function."""
+        return self.registry("kam_register_config", "config schema")
+
     def register_commands(self, app: Any) -> None:
         """Let plugins add their commands to ``app`` (a ``typer.Typer``)."""
-        self.failures.extend(self._isolated_call("kam_register_commands", app=app))
+        self.failures.extend(self._isolated_call("kam_register_commands", app=app,
+                                                 config=self.config))
 
     # --- rules and events ---------------------------------------------------------
 
@@ -404,6 +506,7 @@ class Plugins:
         try:
             results = getattr(self.pm.hook, hook)(**kwargs)
         except PluginError as exc:
+            self._show_traceback(exc)
             return [exc.finding()]
         try:
             parts = self._check_all("a hook wrapper", hook, results)
@@ -411,6 +514,17 @@ class Plugins:
             return [exc.finding()]
         assert isinstance(parts, list)
         return [f for part in parts if part for f in part]
+
+    def _show_traceback(self, exc: PluginError) -> None:
+        """With ``--debug`` (or ``KAM_DEBUG=1``): the failing rule's own traceback on
+        stderr, since its failure becomes a finding rather than an exception."""
+        if not (self.debug or os.environ.get("KAM_DEBUG") == "1"):
+            return
+        cause = exc.__cause__ or exc.error
+        if isinstance(cause, BaseException):
+            import traceback
+
+            sys.stderr.write(f"kam: {exc}:\n" + "".join(traceback.format_exception(cause)))
 
     def collect(self, hook: str, **kwargs: Any) -> list[Any]:
         """Call a hook that returns lists (required approvals) through pluggy; flatten.
@@ -421,6 +535,24 @@ class Plugins:
         parts = self._check_all("a hook wrapper", hook, results)
         assert isinstance(parts, list)
         return [item for part in parts if part for item in part]
+
+    def implementers(self, hook: str) -> list[str]:
+        """The plugins implementing ``hook``, in pluggy's call order."""
+        caller = getattr(self.pm.hook, hook)
+        return [impl.plugin_name for impl in reversed(caller.get_hookimpls())]
+
+    def deliver(self, hook: str, plugin: str, **kwargs: Any) -> str | None:
+        """Call one plugin's implementation of an event hook (through pluggy, so its
+        wrappers still apply); the failure message, or None when it was delivered."""
+        if plugin not in self.infos:
+            return f"plugin {plugin!r} is not loaded"
+        others = [p for name, p in self.pm.list_name_plugin() if name != plugin]
+        caller = self.pm.subset_hook_caller(hook, remove_plugins=others)
+        mark = len(self._isolated)
+        caller(**kwargs)
+        errors = self._isolated[mark:]
+        del self._isolated[mark:]
+        return "; ".join(errors) or None
 
     def event(self, hook: str, **kwargs: Any) -> list[str]:
         """Call an event hook through pluggy after commit; one message per failing plugin.

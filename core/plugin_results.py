@@ -11,7 +11,8 @@ from __future__ import annotations
 from kam.errors import RefusedError
 from kam.findings import Finding
 
-RULE_HOOKS = frozenset({"kam_qualify_lead", "kam_stage_exit", "kam_review_contract"})
+RULE_HOOKS = frozenset({"kam_qualify_lead", "kam_stage_exit", "kam_review_contract",
+                        "kam_record_bid"})
 """Hooks returning ``list[Finding] | None`` per implementation."""
 
 LIST_HOOKS = frozenset({"kam_required_approvals"})
@@ -24,6 +25,7 @@ EVENT_HOOKS = frozenset({
 REGISTRATION_HOOKS = frozenset({
     "kam_register_storage", "kam_register_formats", "kam_register_reports",
     "kam_register_pipelines", "kam_register_fields", "kam_register_commands",
+    "kam_register_config",
 })
 ISOLATED_HOOKS = EVENT_HOOKS | REGISTRATION_HOOKS
 """A failing implementation of these is recorded and skipped; the others still run."""

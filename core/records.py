@@ -261,6 +261,22 @@ class Target(TypedDict):
     updated_at: str | None
 
 
+class Outbox(TypedDict):
+    """投递: a event delivery (``OB…``)."""
+
+    id: str
+    hook: str
+    plugin: str
+    event_id: str | None
+    args: Any
+    status: str | None
+    tries: int | None
+    error: str | None
+    next_at: str | None
+    created_at: str | None
+    updated_at: str | None
+
+
 class Event(TypedDict):
     """事件: a event (``EV…``)."""
 
@@ -285,5 +301,6 @@ __all__ = [
     "Invoice",
     "Attachment",
     "Target",
+    "Outbox",
     "Event",
 ]

@@ -111,6 +111,7 @@ class Workspace:
 
             plugins = Plugins()
         plugins.apply_config(cfg, folder)
+        missing = plugins.required_problem()
         language = lang or os.environ.get("KAM_LANG") or cfg.get("language") or "zh"
         if language not in ("zh", "en"):
             raise InputError(f"--lang: {language!r} must be zh or en")
@@ -121,6 +122,7 @@ class Workspace:
             today=resolve_today(as_of),
             actor=resolve_actor(cfg),
             lang=language,
+            warnings=[f"{missing}: changes are refused until it loads"] if missing else [],
         )
 
     # --- storage ------------------------------------------------------------------
@@ -171,15 +173,28 @@ class Workspace:
 
     # --- mutations ------------------------------------------------------------------
 
+    def check_required(self) -> None:
+        """Refuse a change while a plugin the workspace requires is not loaded (fail
+        closed: its rules would be skipped). Exit 4, one line naming the plugin."""
+        problem = self.plugins.required_problem()
+        if problem:
+            self.warnings[:] = [w for w in self.warnings if not w.startswith(problem)]
+            raise StorageError(f"{problem}: changes are refused until it loads "
+                               "(kam plugins list)")
+
     @contextmanager
-    def writing(self) -> Iterator[None]:
+    def writing(self, *, required: bool = True) -> Iterator[None]:
         """Hold the write transaction around a whole service call: what it reads, checks
         and writes happens under the writer's lock, so no concurrent change is lost.
 
+        Refused before anything is written while a required plugin is missing
+        (``required=False`` only for the change that lifts the requirement).
         Event hooks fired inside run after the outermost commit; on error, never.
         """
         outer = self._depth == 0
         if outer:
+            if required:
+                self.check_required()
             storage = self.storage  # opened (and migrated) before the lock is taken
             _load_write_path()
         self._depth += 1
@@ -235,11 +250,16 @@ class Workspace:
                     "refs": sorted({r for r in m.refs if r and r != m.record_id}),
                 }
             )
-            self._deferred.append(lambda: self._committed(m))
+            from kam import outbox
 
-    def _committed(self, m: Mutation) -> None:
+            rows = outbox.enqueue(self, "kam_event_committed", {"event": m.event})
+            self._deferred.append(lambda: self._committed(m, rows))
+
+    def _committed(self, m: Mutation, rows: list[dict[str, Any]]) -> None:
+        from kam import outbox
+
         event = m.event or {}
-        self.warnings.extend(self.plugins.event("kam_event_committed", ws=self, event=event))
+        self.warnings.extend(outbox.deliver(self, rows, {"event": event}))
         for fn in m.after:
             try:
                 fn(event)
@@ -247,19 +267,35 @@ class Workspace:
                 self.warnings.append(f"after-commit step failed: {exc}")
 
     def fire(self, hook: str, **kwargs: Any) -> None:
-        """Fire an event hook after the commit; failures become warnings the CLI prints."""
+        """Fire an event hook after the commit, at least once per plugin: the deliveries
+        are written with the change (kam.outbox); failures become warnings the CLI
+        prints and are retried later."""
+        from kam import outbox
+
         if self._depth:
-            self._deferred.append(lambda: self.fire(hook, **kwargs))
+            rows = outbox.enqueue(self, hook, kwargs)
+            self._deferred.append(lambda: self.warnings.extend(
+                outbox.deliver(self, rows, kwargs)))
             return
-        self.warnings.extend(self.plugins.event(hook, ws=self, **kwargs))
+        with self.storage.transaction():
+            rows = outbox.enqueue(self, hook, kwargs)
+        self.warnings.extend(outbox.deliver(self, rows, kwargs))
 
     def plugin_config(self, name: str) -> dict[str, Any]:
-        """A plugin's own settings: the ``[name]`` table of kam.toml (``{}`` when absent).
+        """A plugin's own settings: the ``[name]`` table of kam.toml (``{}`` when absent),
+        validated by the schema the plugin declared (``kam_register_config``), defaults
+        filled in; a bad value is an ``InputError`` naming the key (exit 2).
 
         A plugin keeps its settings in a table named after it, e.g. ``[acme]``.
         """
         section = self.config.get(name)
-        return dict(section) if isinstance(section, dict) else {}
+        table = dict(section) if isinstance(section, dict) else {}
+        schema = self.plugins.config_schemas().items.get(name)
+        if schema is None:
+            return table
+        from kam.plugin_config import validated
+
+        return validated(name, schema, table)
 
     def find(
         self,

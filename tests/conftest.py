@@ -35,11 +35,34 @@ def examples(ci: int) -> int:
 
 
 @pytest.fixture(autouse=True)
-def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
     for var in ("KAM_HOME", "KAM_TODAY", "KAM_USER", "KAM_LANG", "KAM_PLUGINS_DIR",
                 "KAM_DISABLE_PLUGINS", "KAM_DEBUG", "KAM_STRICT_PLUGINS"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("KAM_USER", "tester")
+    # trusted workspaces are recorded per test, never in the developer's ~/.config
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    # plugin folders the tests create are the user's alone whatever the CI's umask
+    # (kam refuses plugin files that group or others can write)
+    saved = os.umask(0o022)
+    yield
+    os.umask(saved)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _built_in_plugins_only() -> Iterator[None]:
+    """kam's own tests run with kam's own plugins, even where a company plugin (CI
+    installs examples/acme_kam) is installed in the same environment (session-wide, so
+    module-scoped fixtures such as a demo workspace see the same)."""
+    import kam.plugin_manager
+    from kam.plugin_discovery import entry_points
+
+    def built_in(group: str) -> list[tuple[str, str, str]]:
+        return [e for e in entry_points(group) if e[1].startswith("kam.plugins.")]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(kam.plugin_manager, "entry_points", built_in)
+        yield
 
 
 @dataclass

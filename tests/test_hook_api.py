@@ -309,6 +309,7 @@ def test_plugin_settings_from_kam_toml_shape_the_commands(kam: Kam, tmp_path: Pa
     (folder / "acme.py").write_text(textwrap.dedent(COMMAND_PLUGIN), encoding="utf-8")
     assert kam("acme", "hello", "x").exit_code == 2  # no such command yet
     kam.ok("config", "set", "plugins_dir", str(folder))
+    kam.ok("plugins", "trust")  # a workspace's plugins_dir runs once the user trusts it
     assert kam.ok("acme", "hello", "世界").stdout.strip() == "你好, 世界"
     assert "acme" in kam.ok("--help").stdout
     toml = kam.path / "kam.toml"

@@ -305,14 +305,15 @@ def test_an_old_csv_workspace_runs_only_the_missing_steps(csv_0_1_0: Path,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     # as if 0.1.0 had no customer.flags: a later step adds it with a default for old rows
     _drop_column(csv_0_1_0 / "customer.csv", "flags")
-    CSVStorage(csv_0_1_0).close()  # → version 1 (manifest written)
+    CSVStorage(csv_0_1_0).close()  # → this kam's version (manifest written)
     _with_flags_step(monkeypatch)
     store = CSVStorage(csv_0_1_0)
     customers = list(store.find("customer"))
     assert customers and all(c["flags"] == [] for c in customers)
     store.close()
     manifest = json.loads((csv_0_1_0 / "manifest.json").read_text())
-    assert manifest["version"] == 2 and manifest["migrations"][-1] == "0002_customer_flags"
+    assert manifest["version"] == versions.SCHEMA_VERSION
+    assert manifest["migrations"][-1] == "0002_customer_flags"
     header = (csv_0_1_0 / "customer.csv").read_text().splitlines()[0]
     assert header.endswith(",flags")
     assert CSVStorage(csv_0_1_0).integrity_problems() == []
@@ -347,7 +348,7 @@ def test_a_csv_upgrade_interrupted_after_its_commit_point_completes_later(
     assert journal.pending(csv_0_1_0) and not (csv_0_1_0 / "manifest.json").exists()
     store = CSVStorage(csv_0_1_0)  # the journal is replayed: the upgrade lands whole
     assert all(c["flags"] == [] for c in store.find("customer"))
-    assert versions.read_version(csv_0_1_0) == 2
+    assert versions.read_version(csv_0_1_0) == versions.SCHEMA_VERSION
 
 
 def test_a_csv_workspace_from_a_newer_kam_is_refused(tmp_path: Path) -> None:

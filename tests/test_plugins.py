@@ -82,6 +82,7 @@ def test_dropped_in_rule_refuses_advance(kam: Kam, tmp_path: Path) -> None:
 def test_plugins_dir_from_config(kam: Kam, tmp_path: Path) -> None:
     folder = _plugin_dir(tmp_path, min_amount=MIN_AMOUNT_RULE)
     kam.ok("config", "set", "plugins_dir", str(folder))
+    kam.ok("plugins", "trust")  # a workspace's plugins_dir runs once the user trusts it
     opp = _ready_opp(kam, "300000")
     assert kam("opp", "advance", opp).exit_code == 1
 
@@ -122,11 +123,11 @@ def test_disable_standard_rules(kam: Kam) -> None:
 
 def test_strict_mode_makes_a_broken_plugin_fatal(kam: Kam, tmp_path: Path) -> None:
     folder = _plugin_dir(tmp_path, broken=RAISES_ON_IMPORT)
-    from kam.errors import KamError
+    from kam.errors import StorageError
     from kam.plugin_manager import Plugins
 
-    with pytest.raises(KamError, match="broken"):
-        Plugins(plugins_dir=str(folder), strict=True)
+    with pytest.raises(StorageError, match="broken"):
+        Plugins(plugins_dir=str(folder), strict=True).check_strict()
 
 
 def test_registered_custom_field_validates(kam: Kam, tmp_path: Path) -> None:

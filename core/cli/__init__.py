@@ -31,6 +31,7 @@ SUBAPPS: dict[str, tuple[str, str]] = {
     "target": ("kam.cli.target", "Sales targets per owner and period (目标)."),
     "load": ("kam.cli.load", "Load records from Excel, CSV or another CRM (导入)."),
     "template": ("kam.cli.template", "Write kam's Excel template for kam load."),
+    "events": ("kam.cli.events", "Event deliveries to plugins: outbox and retries."),
 }
 
 
@@ -95,6 +96,23 @@ class KamGroup(TyperGroup):
             command.help = command.help or help_text
             self.commands[name] = command
         return super().get_command(ctx, name)
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        """An unknown command that a plugin which failed to load may provide says so."""
+        name = args[0] if args else ""
+        pm = self.plugins
+        if (pm is not None and pm.load_errors and name and not name.startswith("-")
+                and self.get_command(ctx, name) is None):
+            error = pm.load_errors.get(name)
+            if error is not None:
+                from kam.errors import StorageError
+
+                raise StorageError(f"{name!r} comes from plugin {name!r}, which failed to "
+                                   f"load: {error.error}")
+            failed = ", ".join(sorted(pm.load_errors))
+            ctx.fail(f"No such command {name!r} (plugins that failed to load may provide "
+                     f"it: {failed}; see kam plugins list)")
+        return super().resolve_command(ctx, args)
 
     def format_commands(self, ctx: Any, formatter: Any) -> None:
         rows = []
@@ -198,6 +216,27 @@ def _close(ctx: Any) -> None:
         state.ws = None
 
 
+def _report_plugin_failures(ctx: Any, pm: Any) -> None:
+    """Load failures as warnings (``--debug``: with each plugin's own traceback); in
+    strict mode, one line and exit 4. A required plugin's failure is left to the
+    workspace, which refuses changes naming it and warns on reads."""
+    pm.debug = ctx.obj.debug
+    if ctx.obj.debug:
+        for error in pm.load_errors.values():
+            if error.traceback:
+                typer.echo(f"kam: plugin {error.name!r} failed to load:\n{error.traceback}",
+                           err=True, nl=False)
+    problem = pm.strict_problem()
+    if problem:
+        typer.echo(f"kam: {problem}", err=True)
+        raise typer.Exit(4)
+    for failure in pm.failures:
+        name = failure.split("'")[1] if failure.startswith("plugin '") else ""
+        if name in pm.required and name in pm.load_errors:
+            continue
+        typer.echo(f"kam: warning: {failure}", err=True)
+
+
 def _print_version(value: bool) -> None:
     """``kam --version``: eager, so it answers before a command is required."""
     if value:
@@ -243,8 +282,7 @@ def make_app(plugins: Any = None) -> typer.Typer:
             raise typer.Exit(2)
         ctx.obj = State(plugins=pm, workspace=workspace, as_of=as_of, lang=lang,
                         debug=debug or os.environ.get("KAM_DEBUG") == "1")
-        for failure in pm.failures:
-            typer.echo(f"kam: warning: {failure}", err=True)
+        _report_plugin_failures(ctx, pm)
 
     for module in (admin, check, data, today):
         module.register(app)

@@ -15,6 +15,18 @@ def _workspace_path(ctx: typer.Context) -> Path:
     return Path(st.workspace).expanduser() if st.workspace else default_path()
 
 
+def _outbox_counts(ctx: typer.Context) -> dict[str, dict[str, int]] | None:
+    """Pending and dead deliveries per plugin, when the workspace can be read (the
+    list must work without one)."""
+    from kam import outbox
+    from kam.errors import KamError
+
+    try:
+        return outbox.counts(open_ws(ctx))
+    except KamError:
+        return None
+
+
 def register(app: typer.Typer) -> None:
     config_app = typer.Typer(rich_markup_mode=None, no_args_is_help=True,
                              help="Read and change kam.toml.")
@@ -82,18 +94,50 @@ def register(app: typer.Typer) -> None:
         from kam.errors import InputError
         from kam.services import admin
 
+        ws = None
         try:
-            open_ws(ctx)
+            ws = open_ws(ctx)
         except InputError:
             # a kam.toml with a bad value opens nowhere: config set is how it is repaired
             if not problems(kam_config.load(_workspace_path(ctx), checked=False)):
                 raise
-        typer.echo(f"{key} = {admin.config_set(_workspace_path(ctx), key, value)}")
+        typer.echo(f"{key} = {admin.config_set(_workspace_path(ctx), key, value, ws=ws)}")
 
     @plugins_app.command("list")
     def plugins_list(ctx: typer.Context, fmt: str = FormatOpt) -> None:
-        """Name, version, source (built-in / package / file) and hooks of each plugin."""
+        """Each plugin: version, source (built-in / package / file), hooks, whether the
+        workspace requires it, status, error, and its pending/dead event deliveries."""
         from kam.services import admin
 
-        emit(ctx, admin.plugin_rows(state(ctx).plugins), fmt,
-             ["name", "version", "source", "hooks", "status"])
+        emit(ctx, admin.plugin_rows(state(ctx).plugins, _outbox_counts(ctx)), fmt,
+             ["name", "version", "source", "hooks", "required", "status", "pending", "dead",
+              "error"])
+
+    @plugins_app.command("trust")
+    def plugins_trust(
+        ctx: typer.Context,
+        path: str = typer.Argument(None, help="The workspace folder (default: this one)."),
+        remove: bool = typer.Option(False, "--remove", help="Withdraw the trust."),
+    ) -> None:
+        """Trust a workspace: its kam.toml plugins_dir runs from now on (recorded in
+        your config dir, outside the workspace)."""
+        from kam import plugin_trust
+
+        folder = Path(path).expanduser() if path else _workspace_path(ctx)
+        key = plugin_trust.trust(folder, remove=remove)
+        typer.echo(f"{'no longer trusted' if remove else 'trusted'}: {key}")
+
+    @plugins_app.command("require")
+    def plugins_require(
+        ctx: typer.Context,
+        name: str,
+        remove: bool = typer.Option(False, "--remove", help="Stop requiring it."),
+    ) -> None:
+        """Require a plugin: while it is missing or fails to load, every change is
+        refused (exit 4). kam init requires the rule plugins it was set up with."""
+        from kam.services import admin
+
+        ws = open_ws(ctx)
+        wanted = admin.require_plugin(_workspace_path(ctx), state(ctx).plugins, name,
+                                      remove=remove, ws=ws)
+        typer.echo(f"plugins.required = {wanted}")

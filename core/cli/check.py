@@ -14,7 +14,7 @@ def register(app: typer.Typer) -> None:
         from kam.services import check as service
 
         ws = open_ws(ctx, as_of)
-        r = service.run(ws)
+        r = service.run_with_retries(ws)
         if fmt != "table":
             emit(ctx, r, fmt)
         else:
@@ -32,5 +32,9 @@ def register(app: typer.Typer) -> None:
             totals = ", ".join(f"{v} {c}" for c, v in r["overdue_outstanding"].items())
             typer.echo(f"{len(r['overdue'])} milestone(s) overdue" +
                        (f": {totals}" if totals else ""))
+            d = r.get("deliveries") or {}
+            if d.get("tried") or d.get("pending") or d.get("dead"):
+                typer.echo(f"event deliveries: {d['delivered']} delivered, {d['pending']} "
+                           f"pending, {d['dead']} dead")
         if r["overdue"]:
             raise typer.Exit(1)

@@ -127,6 +127,8 @@ def emit(ctx: typer.Context, data: Any, fmt: str, columns: list[str] | None = No
             columns = list(declared.columns)
         vocab_of = {**declared.vocab_of(), **(vocab_of or {})}
     ws = state(ctx).ws
+    if fmt == "table" and ws is not None and isinstance(data, Mapping):
+        data, columns = _custom_field_rows(ws, data, columns)
     lab = labeler(ws, vocab_of or {}) if ws is not None and fmt == "table" else None
     headers = None
     if lab is not None and columns and not isinstance(data, Mapping):
@@ -161,6 +163,27 @@ def _header(declared: Any, column: str) -> str:
     if declared is not None and declared.field(column) is not None:
         return str(declared.header(column, "zh"))
     return header(column, "zh")
+
+
+def _custom_field_rows(ws: Any, record: Any, columns: list[str] | None
+                       ) -> tuple[Any, list[str] | None]:
+    """One table row per custom field of a shown record, named by its declared label
+    (zh or en), in place of the raw ``fields`` object."""
+    fields = record.get("fields")
+    if not isinstance(fields, dict) or not fields or not isinstance(record.get("id"), str):
+        return record, columns
+    from kam.custom_fields import labelled
+    from kam.kinds import kind_of_id
+
+    kind = kind_of_id(record["id"])
+    if kind is None:
+        return record, columns
+    shown = labelled(ws, kind.name, fields)
+    out = {k: v for k, v in record.items() if k != "fields"}
+    out.update(shown)
+    if columns is not None:
+        columns = [c for c in columns if c != "fields"] + list(shown)
+    return out, columns
 
 
 def emit_created(ctx: typer.Context, record: dict, fmt: str, quiet: bool, *,

@@ -49,8 +49,8 @@ def register(app: typer.Typer) -> None:
 
     @app.command("doctor")
     def doctor(ctx: typer.Context, fmt: str = FormatOpt) -> None:
-        """Check integrity, references, money invariants, event coverage and attachment
-        hashes; exit 1 on any problem."""
+        """Check integrity, references, money invariants, event coverage, attachment
+        hashes, kam.toml and dead event deliveries to plugins; exit 1 on any problem."""
         from kam.errors import InputError
         from kam.services.doctor import diagnose
         from kam.services.doctor_config import unloadable

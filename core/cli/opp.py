@@ -89,6 +89,8 @@ def show(ctx: typer.Context, opp_id: str, as_of: str = AsOfOpt, fmt: str = Forma
     typer.echo(f"\nstage: {card['stage_label']} — key node: {card['key_node']}")
     if card["customer_step"]:
         typer.echo(f"customer's step: {card['customer_step']}")
+    if card["start_condition"]:
+        typer.echo(f"start condition: {card['start_condition']}")
     typer.echo("checklist:")
     for item in card["checklist"]:
         mark = "x" if item["done"] else " "

@@ -9,6 +9,7 @@ from typing import Any
 from kam import config as kam_config
 from kam.errors import InputError
 from kam.plugin_manager import Plugins
+from kam.plugin_results import LIST_HOOKS, RULE_HOOKS
 
 
 def init(path: Path, plugins: Plugins, *, backend: str | None = None,
@@ -37,6 +38,9 @@ def init(path: Path, plugins: Plugins, *, backend: str | None = None,
             known = ", ".join(sorted(plugins.pipelines().items))
             raise InputError(f"--pipeline: unknown pipeline {pipeline!r}; registered: {known}")
         cfg["pipeline"] = pipeline
+    required = rule_plugins(plugins)
+    if required:
+        cfg.setdefault("plugins", {})["required"] = required
     if cfg["backend"] not in plugins.storages().items:
         known = ", ".join(sorted(plugins.storages().items))
         raise InputError(f"--backend: unknown backend {cfg['backend']!r}; installed: {known}")
@@ -108,7 +112,8 @@ def config_set(path: Path, key: str, value: str, *, ws: Any = None) -> Any:
                 raise
             kam_config.save(path, raw)  # repairing the storage setting: no log to write to
             return typed
-        with ws.writing():
+        # lifting a plugin requirement must work while that plugin is missing
+        with ws.writing(required=key != "plugins.required"):
             if _no_data(ws):
                 kam_config.save(path, raw)
                 return typed
@@ -130,12 +135,65 @@ def _no_data(ws: Any) -> bool:
     return next(iter(storage.events(limit=1)), None) is None
 
 
-def plugin_rows(plugins: Plugins) -> list[dict[str, Any]]:
-    rows = [
-        {"name": p.name, "version": p.version, "source": p.source, "hooks": p.hooks,
-         "status": "loaded"}
-        for p in plugins.infos.values()
-    ]
-    rows += [{"name": msg.split("'")[1] if "'" in msg else msg, "version": "", "source": "",
-              "hooks": [], "status": msg} for msg in plugins.failures]
+#: hooks whose absence would let a change through that the plugin would refuse
+FAIL_CLOSED_HOOKS = RULE_HOOKS | LIST_HOOKS | {"kam_register_fields"}
+
+
+def rule_plugins(plugins: Plugins) -> list[str]:
+    """The plugins a new workspace requires: those not shipped with kam whose rules,
+    approvals or field validation it is set up with (built-ins cannot go missing)."""
+    return sorted(p.name for p in plugins.infos.values()
+                  if p.source != "built-in" and FAIL_CLOSED_HOOKS & set(p.hooks))
+
+
+def require_plugin(path: Path, plugins: Plugins, name: str, *, remove: bool = False,
+                   ws: Any = None) -> list[str]:
+    """Add ``name`` to (or remove it from) ``[plugins] required``; an audited config
+    change. Requiring a plugin that is not loaded here is refused (every change would be)."""
+    import json
+
+    name = name.strip()
+    current = list(kam_config.load(Path(path).expanduser()).get("plugins", {}).get(
+        "required", []) or [])
+    if remove:
+        if name not in current:
+            raise InputError(f"plugin {name!r} is not required")
+        wanted = [n for n in current if n != name]
+    else:
+        if name not in plugins.infos:
+            raise InputError(f"plugin {name!r} is not loaded here (kam plugins list); "
+                             "requiring it would refuse every change")
+        wanted = current if name in current else sorted([*current, name])
+    config_set(path, "plugins.required", json.dumps(wanted), ws=ws)
+    return wanted
+
+
+def plugin_rows(plugins: Plugins, outbox: dict[str, dict[str, int]] | None = None
+                ) -> list[dict[str, Any]]:
+    """One row per plugin, loaded or not: name, version, source, hooks, required,
+    status (loaded, failed, missing or disabled), error (one line) and the plugin's
+    pending and dead event deliveries (``outbox``: plugin → counts, when known)."""
+    outbox = outbox or {}
+    required = set(plugins.required)
+
+    def row(name: str, version: str, source: str, hooks: list[str], status: str,
+            error: str) -> dict[str, Any]:
+        counts = outbox.get(name, {})
+        return {"name": name, "version": version, "source": source, "hooks": hooks,
+                "required": name in required, "status": status, "error": error,
+                "pending": counts.get("pending", 0), "dead": counts.get("dead", 0)}
+
+    hook_errors: dict[str, str] = {}
+    for message in plugins.failures:  # a loaded plugin whose registration hook failed
+        if message.startswith("plugin '") and " failed in " in message:
+            hook_errors.setdefault(message.split("'")[1], " ".join(message.split()))
+    rows = [row(p.name, p.version, p.source, p.hooks, "loaded", hook_errors.get(p.name, ""))
+            for p in plugins.infos.values()]
+    for e in plugins.load_errors.values():
+        if e.name not in plugins.infos:
+            rows.append(row(e.name, e.version, e.source, [], "failed", e.error))
+    for name, why in plugins.missing_required():
+        if name not in plugins.load_errors:
+            status = "disabled" if name in plugins.disabled else "missing"
+            rows.append(row(name, "", "", [], status, why))
     return rows

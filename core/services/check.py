@@ -90,6 +90,21 @@ def run(ws: Workspace) -> dict[str, Any]:
             "overdue_outstanding": {c: values.fmt_money(t) for c, t in sorted(totals.items())}}
 
 
+def run_with_retries(ws: Workspace) -> dict[str, Any]:
+    """:func:`run`, then the event deliveries whose back-off has passed (not in a
+    preview): a daily cron run also catches up on notifications that failed."""
+    result = run(ws)
+    if not result["preview"]:
+        from kam import outbox
+        from kam.errors import KamError
+
+        try:
+            result["deliveries"] = outbox.retry(ws, due_only=True)
+        except KamError as exc:  # the run is recorded: a busy outbox waits for the next
+            ws.warnings.append(f"event deliveries not retried: {exc}")
+    return result
+
+
 def _fire(ws: Workspace, record: dict[str, Any], view: dict[str, Any], action: str,
           level: int | None, preview: bool = False) -> dict[str, Any]:
     payload = {"due_date": view["due_date"].isoformat(), "days_overdue": view["days_overdue"],

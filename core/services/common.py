@@ -6,7 +6,7 @@ import functools
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from kam.errors import InputError, KamError
+from kam.errors import InputError
 from kam.text import check as check_text
 from kam.workspace import Workspace
 
@@ -49,48 +49,18 @@ def dump(model: BaseModel) -> dict[str, Any]:
 
 
 def parse_fields(ws: Workspace, kind: str, pairs: Iterable[str]) -> dict[str, Any]:
-    """``--field key=value`` pairs, validated by the plugin that declared the field.
+    """``--field key=value`` pairs, validated by the plugin that declared the field
+    (:func:`kam.custom_fields.parse`); ``key=`` clears one."""
+    from kam.custom_fields import parse
 
-    Undeclared keys are kept as text, so a team can start before writing a plugin.
-    """
-    declared = ws.plugins.fields().items
-    out: dict[str, Any] = {}
-    for pair in pairs:
-        key, sep, text = pair.partition("=")
-        key = key.strip()
-        if not sep or not key or not key.replace("_", "").replace("-", "").isalnum():
-            raise InputError(f"--field: {pair!r} must look like key=value")
-        spec = declared.get(f"{kind}.{key}")
-        if spec is None:
-            out[key] = check_text(text, f"--field {key}")
-            continue
-        parse = spec[0] if isinstance(spec, tuple) else spec
-        try:
-            out[key] = parse(text)
-        except KamError as exc:  # kam.api's parsers (parse_money, …) name their field
-            raise InputError(f"--field {key}: {str(exc).split(': ', 1)[-1]}") from None
-        except (ValueError, TypeError, ArithmeticError) as exc:
-            raise InputError(f"--field {key}: {exc}") from None
-        _check_field_value(key, out[key])
-    return out
+    return parse(ws, kind, pairs)
 
 
-def _check_field_value(key: str, value: Any) -> None:
-    """What a plugin's parser returns is stored as JSON: no NaN, no control characters."""
-    import math
-    from decimal import Decimal
+def merge_fields(current: dict[str, Any] | None, given: dict[str, Any]) -> dict[str, Any]:
+    """A record's custom fields after an edit: given values replace, cleared ones go."""
+    from kam.custom_fields import merge
 
-    if isinstance(value, str):
-        check_text(value, f"--field {key}")
-    elif isinstance(value, float | Decimal) and not math.isfinite(value):
-        raise InputError(f"--field {key}: {value} is not a number")
-    elif isinstance(value, list | tuple):
-        for v in value:
-            _check_field_value(key, v)
-    elif isinstance(value, dict):
-        for k, v in value.items():
-            _check_field_value(key, k)
-            _check_field_value(key, v)
+    return merge(current, given)
 
 
 def clean_changes(changes: dict[str, Any]) -> dict[str, Any]:

@@ -5,7 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from kam.services.common import atomic, clean_changes, dump, edit_payload, parse_fields, validate
+from kam.services.common import (
+    atomic,
+    clean_changes,
+    dump,
+    edit_payload,
+    merge_fields,
+    parse_fields,
+    validate,
+)
 from kam.workspace import Workspace
 
 
@@ -39,7 +47,7 @@ def edit(ws: Workspace, contact_id: str, *, fields: Sequence[str] = (),
         changes.pop("roles")
     custom = parse_fields(ws, "contact", fields)
     if custom:
-        changes["fields"] = {**(current.get("fields") or {}), **custom}
+        changes["fields"] = merge_fields(current.get("fields"), custom)
     merged = dump(validate(Contact, {**current, **changes}))
     diff = {k: v for k, v in merged.items() if current.get(k) != v and k != "updated_at"}
     if not diff:

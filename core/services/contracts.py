@@ -20,7 +20,15 @@ from kam.findings import Finding, blocking
 from kam.models.receivable_state import receivable_view
 from kam.models.states import ENDED, SIGNED, UNSIGNED
 from kam.services import contract_plan as plans
-from kam.services.common import atomic, clean_changes, dump, edit_payload, parse_fields, validate
+from kam.services.common import (
+    atomic,
+    clean_changes,
+    dump,
+    edit_payload,
+    merge_fields,
+    parse_fields,
+    validate,
+)
 from kam.services.contract_amendments import amendment_changes, write_rebalance
 from kam.services.contract_reading import get, milestones, planned, required_roles
 from kam.storage import scope
@@ -232,7 +240,7 @@ def edit(ws: Workspace, contract_id: str, *, fields: Sequence[str] = (),
         _unique_number(ws, changes["number"], contract["id"])
     custom = parse_fields(ws, "contract", fields)
     if custom:
-        changes["fields"] = {**(contract.get("fields") or {}), **custom}
+        changes["fields"] = merge_fields(contract.get("fields"), custom)
     merged = dump(validate(Contract, {**contract, **changes}))
     plans.split(merged["plan"], merged["amount"])
     diff = {k: v for k, v in merged.items() if contract.get(k) != v and k != "updated_at"}

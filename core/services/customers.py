@@ -6,7 +6,15 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from kam import vocab
-from kam.services.common import atomic, clean_changes, dump, edit_payload, parse_fields, validate
+from kam.services.common import (
+    atomic,
+    clean_changes,
+    dump,
+    edit_payload,
+    merge_fields,
+    parse_fields,
+    validate,
+)
 from kam.workspace import Workspace
 
 
@@ -38,7 +46,7 @@ def edit(ws: Workspace, customer_id: str, *, fields: Sequence[str] = (),
     changes = clean_changes(attrs)
     custom = parse_fields(ws, "customer", fields)
     if custom:
-        changes["fields"] = {**(current.get("fields") or {}), **custom}
+        changes["fields"] = merge_fields(current.get("fields"), custom)
     merged = dump(validate(Customer, {**current, **changes}))
     diff = {k: v for k, v in merged.items() if current.get(k) != v and k != "updated_at"}
     if not diff:

@@ -40,7 +40,9 @@ EVENTS_FILE = "events.csv"
 NEUTRALISED = "leading-quote"
 #: personal data (PII) that ``--redact`` drops, per kind
 PERSONAL: dict[str, tuple[str, ...]] = {"contact": ("phone", "email", "note", "fields"),
-                                         "activity": ("note", "next_step")}
+                                         "activity": ("note", "next_step"),
+                                         # copies of records handed to event hooks
+                                         "outbox": ("args", "error")}
 BATCH = 2000
 
 csv.field_size_limit(2**31 - 1)
@@ -349,6 +351,7 @@ def _is_empty(ws: Workspace) -> bool:
 
 def import_(ws: Workspace, folder: Path, progress: Progress | None = None) -> dict[str, Any]:
     """Load an export into this (empty) workspace in one transaction, or refuse it whole."""
+    ws.check_required()
     folder = Path(folder).expanduser()
     if not folder.is_dir():
         raise InputError(f"{folder}: no such folder")

@@ -11,7 +11,15 @@ from kam import values, vocab
 from kam.errors import InputError, RefusedError
 from kam.findings import Finding, blocking
 from kam.pipeline import Pipeline
-from kam.services.common import atomic, clean_changes, dump, edit_payload, parse_fields, validate
+from kam.services.common import (
+    atomic,
+    clean_changes,
+    dump,
+    edit_payload,
+    merge_fields,
+    parse_fields,
+    validate,
+)
 from kam.storage import scope
 from kam.workspace import Workspace
 
@@ -72,7 +80,7 @@ def edit(ws: Workspace, opp_id: str, *, fields: Sequence[str] = (), **attrs: Any
         changes["authority_contact_id"] = contact["id"]
     custom = parse_fields(ws, "opportunity", fields)
     if custom:
-        changes["fields"] = {**(current.get("fields") or {}), **custom}
+        changes["fields"] = merge_fields(current.get("fields"), custom)
     merged = dump(validate(Opportunity, {**current, **changes}))
     diff = {k: v for k, v in merged.items() if current.get(k) != v and k != "updated_at"}
     if not diff:
@@ -90,7 +98,8 @@ def gate(ws: Workspace, opp: dict[str, Any], target: str | None = None) -> list[
     pipeline = ws.pipeline(opp["pipeline"])
     nxt = target or pipeline.next_stage(opp["stage"]) or "completed"
     return ws.plugins.rule("kam_stage_exit", ws=ws, opportunity=opp, pipeline=pipeline,
-                           stage=opp["stage"], target=nxt)
+                           stage=opp["stage"], target=nxt) + _fields_needed(ws, opp,
+                                                                            pipeline, nxt)
 
 
 def forced_probability(ws: Workspace, probability: int) -> int:
@@ -111,8 +120,18 @@ def exits(ws: Workspace, opp: dict[str, Any], pipeline: Pipeline, start: int,
         probe = opp | {"stage": stage}
         found = ws.plugins.rule("kam_stage_exit", ws=ws, opportunity=probe,
                                 pipeline=pipeline, stage=stage, target=nxt)
-        out.append((stage, nxt, found + _signing_needed(ws, probe, pipeline, stage)))
+        out.append((stage, nxt, found + _signing_needed(ws, probe, pipeline, stage)
+                    + _fields_needed(ws, probe, pipeline, nxt)))
     return out
+
+
+def _fields_needed(ws: Workspace, opp: dict[str, Any], pipeline: Pipeline,
+                   target: str) -> list[Finding]:
+    """Custom fields declared ``required_from`` a stage this deal is about to reach (or
+    pass): each missing one blocks, credited to the plugin that declared it."""
+    from kam.custom_fields import required_missing
+
+    return required_missing(ws, "opportunity", opp, pipeline, target)
 
 
 def _signing_needed(ws: Workspace, opp: dict[str, Any], pipeline: Pipeline,
@@ -403,6 +422,12 @@ def bid(ws: Workspace, opp_id: str, price: str, date: str | None = None,
         "competitors": _competitors(competitors), "approved_by": approver or None,
         "date": on.isoformat(), "result": outcome, "by": ws.actor,
     }
+    found = ws.plugins.rule("kam_record_bid", ws=ws, opportunity=opp, bid=dict(entry))
+    blocks = blocking(found)
+    if blocks:
+        raise RefusedError(f"bid on {opp['id']} refused: "
+                           + "; ".join(f.message for f in blocks), found)
+    ws.warnings.extend(f"{f.severity}: {f.message} [{f.plugin}]" for f in found)
     bids = list(opp.get("bids") or []) + [entry]
     with ws.mutation("opportunity.bid", opp["id"], entry, refs=[opp["customer_id"]]):
         ws.storage.update("opportunity", opp["id"], {"bids": bids, "updated_at": ws.now()})
@@ -465,6 +490,7 @@ def card(ws: Workspace, opp_id: str) -> dict[str, Any]:
         "stage_label": stage.label(ws.lang),
         "key_node": stage.key_node_zh if ws.lang == "zh" else stage.key_node_en,
         "customer_step": stage.customer_step_zh if ws.lang == "zh" else stage.customer_step_en,
+        "start_condition": stage.start_zh if ws.lang == "zh" else stage.start_en,
         "next_stage": nxt,
         "checklist": checklist,
         "gate": [f.to_dict() for f in needs],

@@ -85,6 +85,11 @@ SIX_STAGE = Pipeline(
                 Task("project_review", "项目总结与回顾", "project review"),
                 Task("hand_documents", "文件移交销管中心",
                      "hand documents to sales administration"),
+                # the work items of the eight-step process's step 8 (签约成交)
+                Task("signing_ceremony", "签约仪式", "signing ceremony"),
+                Task("supervise_execution", "监督执行", "supervise execution"),
+                Task("early_order", "确认是否提前订货", "confirm whether to order in advance"),
+                Task("delivery_done", "交货完成", "delivery completed"),
             ),
         ),
         Stage(

@@ -84,10 +84,18 @@ def _layout_of_0_1_0(files: Files) -> None:
     """The files as kam 0.1.0 writes them (it had no manifest): nothing to change."""
 
 
+def _outbox(files: Files) -> None:
+    """The outbox of event-hook deliveries: an empty ``outbox.csv``."""
+    if files.read("outbox.csv") is None:
+        files.write("outbox.csv", "id,hook,plugin,event_id,args,status,tries,error,"
+                    "next_at,created_at,updated_at\n")
+
+
 # --- the migrations, in order: append only ---------------------------------------------
 
 MIGRATIONS: tuple[tuple[str, Step], ...] = (
     ("0001_kam_0_1_0", _layout_of_0_1_0),
+    ("0002_outbox", _outbox),
 )
 
 #: the CSV schema version this kam writes: derived from the list, never kept by hand

@@ -174,6 +174,17 @@ _READ_INDEXES: tuple[str, ...] = (
     "CREATE INDEX IF NOT EXISTS idx_receivable_contract_id_seq ON receivable (contract_id, seq)",
 )
 
+# the outbox of event-hook deliveries (kam.outbox)
+_OUTBOX: tuple[str, ...] = (
+    ('CREATE TABLE "outbox" ('
+     '"id" TEXT PRIMARY KEY, "hook" TEXT, "plugin" TEXT, "event_id" TEXT, "args" TEXT, '
+     '"status" TEXT, "tries" INTEGER, "error" TEXT, "next_at" TEXT, '
+     '"created_at" TEXT, "updated_at" TEXT)'),
+    'CREATE INDEX "idx_outbox_plugin" ON "outbox" ("plugin")',
+    'CREATE INDEX "idx_outbox_event_id" ON "outbox" ("event_id")',
+    'CREATE INDEX "idx_outbox_status" ON "outbox" ("status")',
+)
+
 # --- the migrations, in order: append only ------------------------------------------
 
 MIGRATIONS: tuple[tuple[str, Step], ...] = (
@@ -181,6 +192,7 @@ MIGRATIONS: tuple[tuple[str, Step], ...] = (
     ("0002_contracts", _CONTRACTS),
     ("0003_targets", _TARGETS),
     ("0004_read_indexes", _READ_INDEXES),
+    ("0005_outbox", _OUTBOX),
 )
 
 #: the schema version this kam writes: derived from the list, never kept by hand
