@@ -13,10 +13,12 @@ from kam.reports.common import ZERO, new_report, pairs_table, stage_display, tr,
 LEVEL_ORDER = {"executive": 0, "management": 1, "operational": 2, None: 3}
 
 
-def _label(ws: Any, vocab: str, key: Any) -> Any:
-    from kam.vocab import label
-
-    return label(vocab, key, ws.lang) if key else key
+def _values(ws: Any, *vocabs: str) -> dict[str, str]:
+    """How a card's enumerated values read: their labels in the workspace's language."""
+    out: dict[str, str] = {}
+    for name in vocabs:
+        out |= vocab_display(ws, name)
+    return out
 
 
 def opportunity(ws: Any, record_id: str | None = None, **_: Any) -> Report:
@@ -28,29 +30,30 @@ def opportunity(ws: Any, record_id: str | None = None, **_: Any) -> Report:
     stages = stage_display(ws, model)
     report = new_report(ws, "opportunity", f"项目卡片 {opp['id']}", f"Project card {opp['id']}",
                         record_id=opp["id"])
-    approvals = "; ".join(f"{a.get('decision')} {a.get('by')} {a.get('on')}"
-                          for a in opp.get("approvals") or [])
-    amount = opp.get("amount")
+    approvals = [{"decision": a.get("decision"), "by": a.get("by"), "on": a.get("on")}
+                 for a in opp.get("approvals") or []]
     items = [
         ("number", opp.get("number")), ("title", opp["title"]),
-        ("customer", f"{customer.get('name', '')} ({opp['customer_id']})"),
+        ("customer", customer.get("name")), ("customer_id", opp["customer_id"]),
         ("customer_owner", opp.get("customer_owner")), ("owner", opp.get("owner")),
-        ("amount", f"{amount:.2f} {opp['currency']}" if amount is not None else None),
+        ("amount", opp.get("amount")), ("currency", opp.get("currency")),
         ("margin", opp.get("margin")), ("expense_budget", opp.get("expense_budget")),
         ("category", opp.get("category")), ("close_date", opp.get("close_date")),
-        ("importance", _label(ws, "importance", opp.get("importance"))),
+        ("importance", opp.get("importance")),
         ("approvals", approvals or None),
-        ("stage", stages.get(opp["stage"], opp["stage"])),
+        ("stage", opp["stage"]),
         ("probability", opp.get("probability")),
-        ("forecast_category", _label(ws, "forecast_category", opp.get("forecast_category"))),
-        ("status", _label(ws, "opp_status", opp["status"])), ("forced", opp.get("forced")),
+        ("forecast_category", opp.get("forecast_category")),
+        ("status", opp["status"]), ("forced", opp.get("forced")),
         ("need", opp.get("need")), ("competition", opp.get("competition")),
         ("decision_process", opp.get("decision_process")),
     ]
     if opp["status"] in ("lost", "abandoned"):
         items += [("reason", opp.get("reason")), ("summary", opp.get("summary"))]
     report.tables.append(pairs_table(ws, "initiation", tr(ws, "立项信息", "Initiation report"),
-                                     items, "opportunity"))
+                                     items, "opportunity",
+                                     stages | _values(ws, "importance", "forecast_category",
+                                                      "opp_status", "approval_decision")))
     report.tables.append(_contacts(ws, opp["customer_id"], "decision_chain",
                                    tr(ws, "决策链", "Decision chain")))
     done = set(opp.get("checklist") or [])
@@ -125,21 +128,18 @@ def account(ws: Any, record_id: str | None = None, **_: Any) -> Report:
     cu = ws.get("customer", record_id)
     report = new_report(ws, "account", f"客户计划 {cu['name']}", f"Account plan {cu['name']}",
                         record_id=cu["id"])
-    flags = ", ".join(_label(ws, "flag_type", f.get("type")) for f in cu.get("flags") or [])
-    potential = cu.get("potential")
     items = [
-        ("name", cu["name"]), ("grade", cu.get("grade")),
-        ("matrix", _label(ws, "matrix", cu.get("matrix"))),
-        ("purchase_type", _label(ws, "purchase_type", cu.get("purchase_type"))),
-        ("relationship", _label(ws, "relationship", cu.get("relationship"))),
+        ("name", cu["name"]), ("grade", cu.get("grade")), ("matrix", cu.get("matrix")),
+        ("purchase_type", cu.get("purchase_type")), ("relationship", cu.get("relationship")),
         ("industry", cu.get("industry")), ("region", cu.get("region")),
-        ("scope", cu.get("scope")),
-        ("potential", f"{potential:.2f} {cu.get('currency') or ''}".strip()
-         if potential is not None else None),
-        ("owner", cu.get("owner")), ("flags", flags or None),
+        ("scope", cu.get("scope")), ("potential", cu.get("potential")),
+        ("currency", cu.get("currency")), ("owner", cu.get("owner")),
+        ("flags", [f.get("type") for f in cu.get("flags") or []] or None),
     ]
     report.tables.append(pairs_table(ws, "account", tr(ws, "客户概况", "Account"), items,
-                                     "customer"))
+                                     "customer",
+                                     _values(ws, "grade", "matrix", "purchase_type",
+                                             "relationship", "flag_type")))
     report.tables.append(_contacts(ws, cu["id"], "contacts",
                                    tr(ws, "联系人（按层级与角色）", "Contacts by level and role")))
     deals: list[dict[str, Any]] = []

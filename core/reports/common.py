@@ -102,7 +102,8 @@ def vocab_display(ws: Any, name: str) -> dict[str, str]:
 
 
 def pairs_table(ws: Any, name: str, title: str, items: list[tuple[str, Any]],
-                labels: str | dict[str, tuple[str, str]]) -> Table:
+                labels: str | dict[str, tuple[str, str]],
+                values: dict[str, str] | None = None) -> Table:
     """A card section: one row per field (``field``/``value``), labelled in the language:
     by the declaration of the record kind ``labels`` names (kam.kinds), or by a form's own
     ``labels`` (zh, en) for keys that are no record's fields."""
@@ -118,7 +119,7 @@ def pairs_table(ws: Any, name: str, title: str, items: list[tuple[str, Any]],
         shown = {k: (zh if ws.lang == "zh" else en) for k, (zh, en) in labels.items()}
     return Table(name, ["field", "value"], rows, title=title,
                  headers={"field": tr(ws, "项目", "Field"), "value": tr(ws, "内容", "Value")},
-                 display={"field": shown})
+                 display={"field": shown, "value": values or {}})
 
 
 def scan(ws: Any, kind: str, fields: Iterable[str], where: dict[str, Any] | None = None,

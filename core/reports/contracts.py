@@ -188,13 +188,9 @@ def battle_map(ws: Any, owner: str | None = None, customer: str | None = None,
         if outstanding <= 0:
             continue
         collected = sum((v["paid"] for v in views), ZERO)
-        lines = []
-        for v in views:
-            due = v["due_date"].isoformat() if v["due_date"] else "—"
-            late = (tr(ws, f"（{v['days_overdue']}天）", f" ({v['days_overdue']} days)")
-                    if v["days_overdue"] else "")
-            lines.append(f"{kinds.get(v['kind'], v['kind'])} {v['amount']:,} {due} "
-                         f"{states.get(v['state'], v['state'])}{late}")
+        milestones = [{"kind": v["kind"], "amount": v["amount"], "due_date": v["due_date"],
+                       "state": v["state"], "days_overdue": v["days_overdue"] or None}
+                      for v in views]
         have = evidence.get(cid, set())
         needed = {"contract"} | ({"delivery_note"} if c["delivered_on"] else set()) | (
             {"acceptance"} if c["final_accepted_on"] else set())
@@ -202,7 +198,7 @@ def battle_map(ws: Any, owner: str | None = None, customer: str | None = None,
             "contract_id": cid, "number": c["number"], "status": c["status"],
             "customer_id": c["customer_id"], "owner": c["owner"], "amount": c["amount"],
             "currency": c["currency"],
-            "terms": "/".join(_share(v) for v in views), "milestones": "\n".join(lines),
+            "terms": "/".join(_share(v) for v in views), "milestones": milestones,
             "collected": collected, "collected_pct": percent(collected, c["amount"] or ZERO),
             "outstanding": outstanding, "next_action": _next_action(ws, c, views),
             "qing": c["customer_id"] in recent, "li": bool(c["delivered_on"]),
@@ -229,7 +225,8 @@ def battle_map(ws: Any, owner: str | None = None, customer: str | None = None,
                       "qing", "li", "fa"], rows, totals,
         title=tr(ws, "在收款合同", "Contracts in collection"),
         display={"qing": check, "li": check, "fa": check,
-                 "status": vocab_display(ws, "contract_status")},
+                 "status": vocab_display(ws, "contract_status"),
+                 "milestones": kinds | states},
         headers={"qing": tr(ws, "情", "情 relationship"), "li": tr(ws, "理", "理 performed"),
                  "fa": tr(ws, "法", "法 evidence")}))
     report.notes.append(tr(
@@ -281,6 +278,7 @@ HANDOVER_LABELS: dict[str, tuple[str, str]] = {
     "project": ("项目名称", "Project"),
     "project_number": ("项目编号", "Project number"),
     "amount": ("合同金额", "Contract amount"),
+    "currency": ("币种", "Currency"),
     "date": ("交接日期", "Handover date"),
     "product_scope": ("产品及功能范围", "Product and functional scope"),
     "standard_quote": ("标准报价", "Standard quote"),
@@ -309,7 +307,7 @@ def handover(ws: Any, record_id: str | None = None, **_: Any) -> Report:
     form.setdefault("customer", cu.get("name"))
     form.setdefault("project", opp.get("title"))
     form.setdefault("project_number", opp.get("number"))
-    form["amount"] = f"{c['amount']:,} {c['currency']}" if c.get("amount") is not None else None
+    form["amount"], form["currency"] = c.get("amount"), c.get("currency")
     report = new_report(ws, "handover", "售前与工程实施交接单",
                         "Presales-to-implementation handover", record_id=c["id"])
     order = [k for k in HANDOVER_LABELS if k not in ("sales_manager", "engineer", "pm")]
@@ -357,7 +355,7 @@ def renewals(ws: Any, owner: str | None = None, customer: str | None = None,
                      "amount": c.get("amount"), "currency": c.get("currency"),
                      "service_end": c["service_end"],
                      "days_left": (c["service_end"] - today).days,
-                     "renewal": ", ".join(o["id"] for o in mine) or None})
+                     "renewal": [o["id"] for o in mine] or None})
     try:
         stages = stage_display(ws, ws.pipeline())
     except Exception:

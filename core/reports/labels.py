@@ -95,12 +95,19 @@ def header(column: str, lang: str) -> str:
 
 
 def shown(table: Any, column: str, value: Any, lang: str) -> str:
-    """A cell as a person reads it (md, table): enum keys through the table's display
-    map, money with thousands separators, yes/no, lists joined. JSON/CSV keep the data."""
+    """A cell as a person reads it (md, table, xlsx): enum keys through the table's
+    display map, money with thousands separators, yes/no, lists joined, a list of records
+    (a contract's milestones) one per line with each value shown. JSON/CSV keep the data:
+    reports put data in their rows, never text made for reading."""
     from kam.output import cell
 
     disp = table.display.get(column) if table is not None else None
+    if isinstance(value, dict):
+        return " ".join(shown(table, column, v, lang) for v in value.values()
+                        if v is not None and v != "")
     if isinstance(value, list | tuple):
+        if value and all(isinstance(v, dict) for v in value):
+            return "\n".join(shown(table, column, v, lang) for v in value)
         items = [disp.get(v, v) if disp and isinstance(v, str) else v for v in value]
         return ", ".join(cell(v) for v in items)
     if disp:

@@ -10,7 +10,7 @@ import io
 from decimal import Decimal
 from typing import Any
 
-from kam.api import Report, Table, column_header
+from kam.api import Report, Table, cell_text, column_header
 
 MONEY_FORMAT = "#,##0.00"
 DATE_FORMAT = "yyyy-mm-dd"
@@ -35,17 +35,14 @@ def _width(value: Any) -> int:
     return max((wcswidth(line) for line in text.splitlines() or [""]), default=0)
 
 
-def _cell(sheet: Any, value: Any, display: dict[str, str] | None = None) -> Any:
+def _cell(sheet: Any, value: Any, table: Table | None = None, column: str = "",
+          lang: str = "en") -> Any:
     from openpyxl.cell import WriteOnlyCell
 
-    if display and isinstance(value, str):
-        value = display.get(value, value)  # an enum key or stage as the reader says it
-    if isinstance(value, list | tuple):
-        value = ", ".join(str((display or {}).get(v, v)) for v in value)
-    elif isinstance(value, dict):
-        import json
-
-        value = json.dumps(value, ensure_ascii=False, default=str)
+    if table is not None and isinstance(value, list | tuple | dict):
+        value = cell_text(table, column, value, lang)  # as md and table show it
+    elif table is not None and isinstance(value, str):
+        value = table.display.get(column, {}).get(value, value)  # a key as a reader says it
     cell = WriteOnlyCell(sheet, value=float(value) if isinstance(value, Decimal) else value)
     if isinstance(value, Decimal):
         cell.number_format = MONEY_FORMAT
@@ -67,10 +64,12 @@ def _table(book: Any, table: Table, report: Report, used: set[str]) -> None:
     for row in rows:
         for i, c in enumerate(table.columns):
             value = row.get(c)
+            if isinstance(value, list | tuple | dict):
+                value = cell_text(table, c, value, report.lang)
+            elif isinstance(value, str):
+                value = table.display.get(c, {}).get(value, value)
             if value is not None:
-                shown = table.display.get(c, {}).get(value, value) if isinstance(value, str) \
-                    else value
-                widths[i] = max(widths[i], _width(shown))
+                widths[i] = max(widths[i], _width(value))
     for i, w in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(i)].width = min(w + 2, MAX_WIDTH)
     sheet.freeze_panes = "A2"
@@ -81,7 +80,7 @@ def _table(book: Any, table: Table, report: Report, used: set[str]) -> None:
         header_cells.append(cell)
     sheet.append(header_cells)
     for row in rows:
-        sheet.append([_cell(sheet, row.get(c), table.display.get(c)) for c in table.columns])
+        sheet.append([_cell(sheet, row.get(c), table, c, report.lang) for c in table.columns])
 
 
 def render_workbook(report: Report, ws: Any) -> bytes:
