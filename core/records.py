@@ -289,6 +289,248 @@ class Event(TypedDict):
     refs: Any
 
 
+class CustomerChanges(TypedDict, total=False):
+    """What a service that adds or edits a customer takes: any stored
+    field kam does not set itself, as the user gave it (checked there)."""
+
+    name: str | None
+    grade: str | None
+    matrix: str | None
+    purchase_type: str | None
+    relationship: str | None
+    industry: str | None
+    region: str | None
+    scope: str | None
+    intel: Any
+    potential: Decimal | int | str | None
+    potential_drivers: Any
+    currency: str | None
+    owner: str | None
+    flags: Any
+
+
+class ContactChanges(TypedDict, total=False):
+    """What a service that adds or edits a contact takes: any stored
+    field kam does not set itself, as the user gave it (checked there)."""
+
+    customer_id: str | None
+    name: str | None
+    title: str | None
+    roles: Any
+    coach: str | None
+    stance: str | None
+    style: str | None
+    level: str | None
+    phone: str | None
+    email: str | None
+    note: str | None
+
+
+class LeadChanges(TypedDict, total=False):
+    """What a service that adds or edits a lead takes: any stored
+    field kam does not set itself, as the user gave it (checked there)."""
+
+    customer_id: str | None
+    title: str | None
+    source: str | None
+    scenario: str | None
+    status: str | None
+    budget_confirmed: bool | None
+    budget_amount: Decimal | int | str | None
+    currency: str | None
+    authority_contact_id: str | None
+    need: str | None
+    timeline: dt.date | str | None
+    spin: Any
+    follow_ups: Any
+    opportunity_id: str | None
+    drop_reason: str | None
+    owner: str | None
+
+
+class OpportunityChanges(TypedDict, total=False):
+    """What a service that adds or edits a opportunity takes: any stored
+    field kam does not set itself, as the user gave it (checked there)."""
+
+    customer_id: str | None
+    lead_id: str | None
+    number: str | None
+    title: str | None
+    owner: str | None
+    amount: Decimal | int | str | None
+    currency: str | None
+    margin: Decimal | int | str | None
+    expense_budget: Decimal | int | str | None
+    category: str | None
+    close_date: dt.date | str | None
+    importance: str | None
+    probability: int | str | None
+    forecast_category: str | None
+    pipeline: str | None
+    stage: str | None
+    status: str | None
+    forced: bool | None
+    customer_owner: str | None
+    budget_confirmed: bool | None
+    budget_amount: Decimal | int | str | None
+    authority_contact_id: str | None
+    need: str | None
+    timeline: dt.date | str | None
+    competition: str | None
+    decision_process: str | None
+    checklist: Any
+    approvals: Any
+    bids: Any
+    stage_history: Any
+    stage_entered_at: dt.date | str | None
+    reason: str | None
+    summary: str | None
+    closed_at: dt.date | str | None
+    completed_at: dt.date | str | None
+    renews_contract_id: str | None
+
+
+class ActivityChanges(TypedDict, total=False):
+    """What a service that adds or edits a activity takes: any stored
+    field kam does not set itself, as the user gave it (checked there)."""
+
+    opportunity_id: str | None
+    customer_id: str | None
+    lead_id: str | None
+    type: str | None
+    date: dt.date | str | None
+    owner: str | None
+    contact_ids: Any
+    outcome: str | None
+    note: str | None
+    next_step: str | None
+    next_due: dt.date | str | None
+
+
+class ContractChanges(TypedDict, total=False):
+    """What a service that adds or edits a contract takes: any stored
+    field kam does not set itself, as the user gave it (checked there)."""
+
+    opportunity_id: str | None
+    customer_id: str | None
+    number: str | None
+    title: str | None
+    owner: str | None
+    amount: Decimal | int | str | None
+    currency: str | None
+    tax_rate: Decimal | int | str | None
+    discount: Decimal | int | str | None
+    lines: Any
+    gifts: str | None
+    status: str | None
+    plan: Any
+    warranty_months: int | str | None
+    acceptance_criteria: str | None
+    change_cost: str | None
+    service_end: dt.date | str | None
+    terms: Any
+    version: int | str | None
+    approvals: Any
+    review: Any
+    amendments: Any
+    pending_amendment: Any
+    handover: Any
+    signed_on: dt.date | str | None
+    delivered_on: dt.date | str | None
+    initial_accepted_on: dt.date | str | None
+    final_accepted_on: dt.date | str | None
+    closed_on: dt.date | str | None
+    terminated_on: dt.date | str | None
+    reason: str | None
+
+
+class ReceivableChanges(TypedDict, total=False):
+    """What a service that adds or edits a payment milestone takes: any stored
+    field kam does not set itself, as the user gave it (checked there)."""
+
+    contract_id: str | None
+    customer_id: str | None
+    seq: int | str | None
+    kind: str | None
+    share: str | None
+    due_offset: str | None
+    amount: Decimal | int | str | None
+    currency: str | None
+    trigger_on: dt.date | str | None
+    due_date: dt.date | str | None
+    paid: Decimal | int | str | None
+    paid_on: dt.date | str | None
+    written_off: Decimal | int | str | None
+    written_off_on: dt.date | str | None
+    written_off_by: str | None
+    write_off_reason: str | None
+
+
+class PaymentChanges(TypedDict, total=False):
+    """What a service that adds or edits a payment takes: any stored
+    field kam does not set itself, as the user gave it (checked there)."""
+
+    contract_id: str | None
+    customer_id: str | None
+    amount: Decimal | int | str | None
+    currency: str | None
+    date: dt.date | str | None
+    ref: str | None
+    allocations: Any
+    note: str | None
+
+
+class InvoiceChanges(TypedDict, total=False):
+    """What a service that adds or edits a invoice takes: any stored
+    field kam does not set itself, as the user gave it (checked there)."""
+
+    contract_id: str | None
+    customer_id: str | None
+    receivable_id: str | None
+    number: str | None
+    amount: Decimal | int | str | None
+    currency: str | None
+    date: dt.date | str | None
+
+
+class AttachmentChanges(TypedDict, total=False):
+    """What a service that adds or edits a attachment takes: any stored
+    field kam does not set itself, as the user gave it (checked there)."""
+
+    contract_id: str | None
+    kind: str | None
+    name: str | None
+    path: str | None
+    sha256: str | None
+    size: int | str | None
+    attached_on: dt.date | str | None
+
+
+class TargetChanges(TypedDict, total=False):
+    """What a service that adds or edits a target takes: any stored
+    field kam does not set itself, as the user gave it (checked there)."""
+
+    owner: str | None
+    period: str | None
+    amount: Decimal | int | str | None
+    currency: str | None
+    note: str | None
+
+
+class OutboxChanges(TypedDict, total=False):
+    """What a service that adds or edits a event delivery takes: any stored
+    field kam does not set itself, as the user gave it (checked there)."""
+
+    hook: str | None
+    plugin: str | None
+    event_id: str | None
+    args: Any
+    status: str | None
+    tries: int | str | None
+    error: str | None
+    next_at: str | None
+
+
 __all__ = [
     "Customer",
     "Contact",
@@ -303,4 +545,16 @@ __all__ = [
     "Target",
     "Outbox",
     "Event",
+    "CustomerChanges",
+    "ContactChanges",
+    "LeadChanges",
+    "OpportunityChanges",
+    "ActivityChanges",
+    "ContractChanges",
+    "ReceivableChanges",
+    "PaymentChanges",
+    "InvoiceChanges",
+    "AttachmentChanges",
+    "TargetChanges",
+    "OutboxChanges",
 ]

@@ -76,6 +76,14 @@ PY_TYPES = {"text": "str", "int": "int", "bool": "bool", "money": "Decimal",
             "decimal": "Decimal", "date": "dt.date", "datetime": "str", "json": "Any"}
 
 
+#: what a user or a file may hand a service for each stored type (validated there)
+INPUT_TYPES = {"text": "str | None", "int": "int | str | None", "bool": "bool | None",
+               "money": "Decimal | int | str | None", "decimal": "Decimal | int | str | None",
+               "date": "dt.date | str | None", "datetime": "str | None", "json": "Any"}
+#: fields no caller sets: kam's id, stamps and the custom fields (``fields=``)
+SET_BY_KAM = {"id", "created_at", "updated_at", "fields"}
+
+
 def _class_name(kind: Kind) -> str:
     return "".join(part.title() for part in kind.name.split("_"))
 
@@ -95,8 +103,18 @@ def records_source() -> str:
             py = PY_TYPES[f.type]
             optional = not f.required and py not in ("Any", "bool")
             lines.append(f"    {f.name}: {py}{' | None' if optional else ''}")
+    for kind in KINDS.values():
+        lines += ["", "", f"class {_class_name(kind)}Changes(TypedDict, total=False):",
+                  f'    """What a service that adds or edits a {kind.label[1]} takes: any stored',
+                  '    field kam does not set itself, as the user gave it (checked there)."""',
+                  ""]
+        for f in kind.fields:
+            if f.name in SET_BY_KAM:
+                continue
+            lines.append(f"    {f.name}: {INPUT_TYPES[f.type]}")
     lines += ["", "", "__all__ = ["]
     lines += [f'    "{_class_name(k)}",' for k in [*KINDS.values(), EVENT]]
+    lines += [f'    "{_class_name(k)}Changes",' for k in KINDS.values()]
     lines += ["]", ""]
     return "\n".join(lines)
 

@@ -3,6 +3,7 @@ attach|verify|close|terminate"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import typer
@@ -276,7 +277,7 @@ def amend(ctx: typer.Context, contract_id: str = typer.Argument(..., metavar="ID
     _text(ctx, text, fmt, {"contract": c, "pending": r["pending"], "roles": r["roles"]})
 
 
-def _lifecycle_out(ctx: typer.Context, r: dict, fmt: str, what: str) -> None:
+def _lifecycle_out(ctx: typer.Context, r: Mapping[str, Any], fmt: str, what: str) -> None:
     c = r["contract"]
     lines = [f"{c['id']}: {what} (status {c['status']})"]
     lines += [f"  {x['id']} {x['kind']} due {x['due_date']}" for x in r["due"]]

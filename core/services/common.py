@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from kam.errors import InputError
@@ -63,7 +63,7 @@ def merge_fields(current: dict[str, Any] | None, given: dict[str, Any]) -> dict[
     return merge(current, given)
 
 
-def clean_changes(changes: dict[str, Any]) -> dict[str, Any]:
+def clean_changes(changes: Mapping[str, Any]) -> dict[str, Any]:
     """Drop options the user did not give (None), keep explicit empties."""
     return {k: v for k, v in changes.items() if v is not None}
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import Any, Unpack
 
+from kam.records import ContactChanges
 from kam.services.common import (
     atomic,
     clean_changes,
@@ -18,8 +19,8 @@ from kam.workspace import Workspace
 
 
 @atomic
-def add(ws: Workspace, customer_id: str, name: str, *, fields: Sequence[str] = (),
-        **attrs: Any) -> dict[str, Any]:
+def add(ws: Workspace, customer_id: str, name: str, /, *, fields: Sequence[str] = (),
+        **attrs: Unpack[ContactChanges]) -> dict[str, Any]:
     from kam.models import Contact
 
     customer = ws.get("customer", customer_id)
@@ -38,7 +39,7 @@ def add(ws: Workspace, customer_id: str, name: str, *, fields: Sequence[str] = (
 
 @atomic
 def edit(ws: Workspace, contact_id: str, *, fields: Sequence[str] = (),
-         **attrs: Any) -> dict[str, Any]:
+         **attrs: Unpack[ContactChanges]) -> dict[str, Any]:
     from kam.models import Contact
 
     current = ws.get("contact", contact_id)

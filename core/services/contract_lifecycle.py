@@ -13,6 +13,7 @@ from kam.models.states import ENDED, SIGNED
 from kam.services import contract_plan as plans
 from kam.services.common import atomic
 from kam.services.receivables import of_contract
+from kam.services.results import Delivered, Stepped
 from kam.workspace import Workspace
 
 HANDOVER_FIELDS = ("date", "sales_manager", "engineer", "pm", "product_scope",
@@ -54,7 +55,7 @@ def _trigger(ws: Workspace, contract: dict[str, Any], trigger: str, on: dt.date
 
 def _step(ws: Workspace, contract: dict[str, Any], kind: str, action: str,
           changes: dict[str, Any], trigger: str | None, on: dt.date,
-          extra: dict[str, Any] | None = None) -> dict[str, Any]:
+          extra: dict[str, Any] | None = None) -> Stepped:
     changes = {**changes, "updated_at": ws.now()}
     payload = {"on": on.isoformat(), **(extra or {})}
     with ws.mutation(kind, contract["id"], payload,
@@ -95,7 +96,7 @@ def hold_delivery(ws: Workspace) -> bool:
 
 @atomic
 def deliver(ws: Workspace, contract_id: str, date: str | None = None, *,
-            force: bool = False, reason: str | None = None) -> dict[str, Any]:
+            force: bool = False, reason: str | None = None) -> Delivered:
     """Delivery done (到货): on-delivery milestones fall due after their offset.
 
     While a down payment is overdue on the delivery date (款到才发货) the delivery is
@@ -135,7 +136,7 @@ def deliver(ws: Workspace, contract_id: str, date: str | None = None, *,
 
 @atomic
 def accept(ws: Workspace, contract_id: str, date: str | None = None,
-           stage: str = "final") -> dict[str, Any]:
+           stage: str = "final") -> Delivered:
     """Acceptance (验收): ``initial`` (初验) or ``final`` (终验); final acceptance starts
     the acceptance and warranty milestones."""
     contract = _signed(ws, contract_id, "accepted")
@@ -160,7 +161,7 @@ def accept(ws: Workspace, contract_id: str, date: str | None = None,
 
 
 def _accepted(ws: Workspace, contract: dict[str, Any], on: dt.date, changes: dict[str, Any],
-              trigger: str | None, stage: str) -> dict[str, Any]:
+              trigger: str | None, stage: str) -> Delivered:
     """Record an acceptance; a down payment overdue on that day is a warning, not a stop."""
     late = overdue_advance(ws, contract, on)
     warnings = [f"contract {contract['id']} accepted ({stage}) although "
@@ -174,7 +175,7 @@ def _accepted(ws: Workspace, contract: dict[str, Any], on: dt.date, changes: dic
 
 
 @atomic
-def close(ws: Workspace, contract_id: str, date: str | None = None) -> dict[str, Any]:
+def close(ws: Workspace, contract_id: str, date: str | None = None) -> Stepped:
     """Close the project (结项) after final acceptance; open milestones stay collectable."""
     contract = _signed(ws, contract_id, "closed")
     if not contract.get("final_accepted_on"):
@@ -187,7 +188,7 @@ def close(ws: Workspace, contract_id: str, date: str | None = None) -> dict[str,
 
 @atomic
 def terminate(ws: Workspace, contract_id: str, reason: str,
-              date: str | None = None) -> dict[str, Any]:
+              date: str | None = None) -> Stepped:
     """End a contract early (终止), with the reason; open milestones stay for write-off."""
     contract = ws.get("contract", contract_id)
     if contract["status"] in ENDED:

@@ -10,15 +10,16 @@ terminated). Signing wins the opportunity and schedules the receivables.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, Unpack
 
 from kam import values, vocab
 from kam.errors import InputError, RefusedError
 from kam.findings import Finding, blocking
 from kam.models.receivable_state import receivable_view
 from kam.models.states import ENDED, SIGNED, UNSIGNED
+from kam.records import ContractChanges
 from kam.services import contract_plan as plans
 from kam.services.common import (
     atomic,
@@ -31,6 +32,7 @@ from kam.services.common import (
 )
 from kam.services.contract_amendments import amendment_changes, write_rebalance
 from kam.services.contract_reading import get, milestones, planned, required_roles
+from kam.services.results import Reviewed, Signed
 from kam.storage import scope
 from kam.workspace import Workspace
 
@@ -161,7 +163,7 @@ def _lines(specs: Sequence[str]) -> list[dict[str, str]]:
     return out
 
 
-def _attrs(ws: Workspace, attrs: dict[str, Any]) -> dict[str, Any]:
+def _attrs(ws: Workspace, attrs: Mapping[str, Any]) -> dict[str, Any]:
     out = clean_changes(attrs)
     if "plan" in out:
         out["plan"] = plans.parse_plan(out["plan"])
@@ -178,7 +180,7 @@ def _attrs(ws: Workspace, attrs: dict[str, Any]) -> dict[str, Any]:
 
 @atomic
 def create(ws: Workspace, opp_id: str, *, fields: Sequence[str] = (),
-           **attrs: Any) -> dict[str, Any]:
+           **attrs: Unpack[ContractChanges]) -> dict[str, Any]:
     """A draft contract for an opportunity; amount and currency default to the deal's."""
     from kam.models.contracts import Contract
 
@@ -227,7 +229,7 @@ def _unique_number(ws: Workspace, number: str, own_id: str | None = None) -> Non
 
 @atomic
 def edit(ws: Workspace, contract_id: str, *, fields: Sequence[str] = (),
-         **attrs: Any) -> dict[str, Any]:
+         **attrs: Unpack[ContractChanges]) -> dict[str, Any]:
     """Change an unsigned contract; it goes back to draft (review and approve again)."""
     from kam.models.contracts import Contract
 
@@ -260,7 +262,7 @@ def edit(ws: Workspace, contract_id: str, *, fields: Sequence[str] = (),
 
 
 @atomic
-def review(ws: Workspace, contract_id: str) -> dict[str, Any]:
+def review(ws: Workspace, contract_id: str) -> Reviewed:
     """Run the contract review (合同评审) and record it; a clean draft goes to review.
 
     The roles that must approve are computed now and stored with the review
@@ -400,7 +402,7 @@ def _pick_role(role: str | None, outstanding: list[str], needed: list[str], *,
 
 @atomic
 def sign(ws: Workspace, contract_id: str, date: str | None = None, *, force: bool = False,
-         reason: str | None = None) -> dict[str, Any]:
+         reason: str | None = None) -> Signed:
     """Sign (签订合同): creates and schedules the milestones and wins the deal.
 
     Refused unless approved by every required role and free of blocking findings,

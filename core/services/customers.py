@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import Any, Unpack
 
 from kam import vocab
+from kam.records import CustomerChanges
 from kam.services.common import (
     atomic,
     clean_changes,
@@ -19,15 +20,16 @@ from kam.workspace import Workspace
 
 
 @atomic
-def add(ws: Workspace, name: str, *, fields: Sequence[str] = (), **attrs: Any) -> dict[str, Any]:
+def add(ws: Workspace, name: str, /, *, fields: Sequence[str] = (),
+        **attrs: Unpack[CustomerChanges]) -> dict[str, Any]:
     from kam.models import Customer
 
     custom = parse_fields(ws, "customer", fields)
-    attrs = clean_changes(attrs)
-    attrs.setdefault("currency", ws.config.get("currency", "CNY"))
-    attrs.setdefault("owner", ws.actor)
+    given = clean_changes(attrs)
+    given.setdefault("currency", ws.config.get("currency", "CNY"))
+    given.setdefault("owner", ws.actor)
     now = ws.now()
-    draft = validate(Customer, {"id": "CU0", "name": name, "fields": custom, **attrs})
+    draft = validate(Customer, {"id": "CU0", "name": name, "fields": custom, **given})
     with ws.mutation("customer.added") as m:
         record = dump(draft) | {"id": ws.storage.next_id("customer"), "created_at": now,
                                 "updated_at": now}
@@ -39,7 +41,7 @@ def add(ws: Workspace, name: str, *, fields: Sequence[str] = (), **attrs: Any) -
 
 @atomic
 def edit(ws: Workspace, customer_id: str, *, fields: Sequence[str] = (),
-         **attrs: Any) -> dict[str, Any]:
+         **attrs: Unpack[CustomerChanges]) -> dict[str, Any]:
     from kam.models import Customer
 
     current = ws.get("customer", customer_id)

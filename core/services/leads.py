@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import Any, Unpack
 
 from kam import vocab
 from kam.errors import InputError, RefusedError
 from kam.findings import blocking
+from kam.records import LeadChanges
 from kam.services import opportunities
 from kam.services.common import atomic, clean_changes, dump, edit_payload, parse_fields, validate
+from kam.services.results import Qualified
 from kam.storage import scope
 from kam.workspace import Workspace
 
@@ -17,18 +19,18 @@ BANT_FIELDS = ("budget_confirmed", "budget_amount", "authority_contact_id", "nee
 
 
 @atomic
-def add(ws: Workspace, customer_id: str, title: str, *, fields: Sequence[str] = (),
-        **attrs: Any) -> dict[str, Any]:
+def add(ws: Workspace, customer_id: str, title: str, /, *, fields: Sequence[str] = (),
+        **attrs: Unpack[LeadChanges]) -> dict[str, Any]:
     from kam.models import Lead
 
     customer = ws.get("customer", customer_id)
     custom = parse_fields(ws, "lead", fields)
-    attrs = clean_changes(attrs)
-    attrs.setdefault("currency", ws.config.get("currency", "CNY"))
-    attrs.setdefault("owner", ws.actor)
+    given = clean_changes(attrs)
+    given.setdefault("currency", ws.config.get("currency", "CNY"))
+    given.setdefault("owner", ws.actor)
     now = ws.now()
     draft = validate(Lead, {"id": "LD0", "customer_id": customer["id"], "title": title,
-                            "fields": custom, **attrs})
+                            "fields": custom, **given})
     with ws.mutation("lead.added", refs=[customer["id"]]) as m:
         record = dump(draft) | {"id": ws.storage.next_id("lead"), "created_at": now,
                                 "updated_at": now}
@@ -49,7 +51,7 @@ def _with_authority(ws: Workspace, lead: dict[str, Any], changes: dict[str, Any]
 
 
 @atomic
-def edit(ws: Workspace, lead_id: str, **attrs: Any) -> dict[str, Any]:
+def edit(ws: Workspace, lead_id: str, **attrs: Unpack[LeadChanges]) -> dict[str, Any]:
     """Record BANT, SPIN and other facts without qualifying yet."""
     from kam.models import Lead
 
@@ -69,7 +71,7 @@ def edit(ws: Workspace, lead_id: str, **attrs: Any) -> dict[str, Any]:
 
 
 @atomic
-def qualify(ws: Workspace, lead_id: str, **bant: Any) -> dict[str, Any]:
+def qualify(ws: Workspace, lead_id: str, **bant: Any) -> Qualified:
     """Run the qualification rules; a qualified lead becomes an opportunity.
 
     Returns ``{"verdict", "lead", "opportunity", "findings"}``. Not qualified →

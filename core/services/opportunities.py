@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, Unpack
 
 from kam import values, vocab
 from kam.errors import InputError, RefusedError
 from kam.findings import Finding, blocking
 from kam.pipeline import Pipeline
+from kam.records import OpportunityChanges
 from kam.services.common import (
     atomic,
     clean_changes,
@@ -20,6 +21,7 @@ from kam.services.common import (
     parse_fields,
     validate,
 )
+from kam.services.results import Advanced, Moved
 from kam.storage import scope
 from kam.workspace import Workspace
 
@@ -46,8 +48,8 @@ def new_record(ws: Workspace, data: dict[str, Any]) -> dict[str, Any]:
 
 
 @atomic
-def add(ws: Workspace, customer_id: str, title: str, *, fields: Sequence[str] = (),
-        **attrs: Any) -> dict[str, Any]:
+def add(ws: Workspace, customer_id: str, title: str, /, *, fields: Sequence[str] = (),
+        **attrs: Unpack[OpportunityChanges]) -> dict[str, Any]:
     customer = ws.get("customer", customer_id)
     custom = parse_fields(ws, "opportunity", fields)
     record = new_record(ws, {"customer_id": customer["id"], "title": title, "fields": custom,
@@ -67,7 +69,8 @@ def _open(opp: dict[str, Any]) -> None:
 
 
 @atomic
-def edit(ws: Workspace, opp_id: str, *, fields: Sequence[str] = (), **attrs: Any) -> dict[str, Any]:
+def edit(ws: Workspace, opp_id: str, *, fields: Sequence[str] = (),
+         **attrs: Unpack[OpportunityChanges]) -> dict[str, Any]:
     from kam.models import Opportunity
 
     current = ws.get("opportunity", opp_id)
@@ -151,7 +154,7 @@ def _signing_needed(ws: Workspace, opp: dict[str, Any], pipeline: Pipeline,
 
 @atomic
 def advance(ws: Workspace, opp_id: str, to: str | None = None, *, force: bool = False,
-            reason: str | None = None) -> dict[str, Any]:
+            reason: str | None = None) -> Advanced:
     """Move to the next stage (or ``to``), checking the key node of every stage left.
 
     Returns ``{"opportunity", "from", "to", "forced", "findings"}``. A refused advance
@@ -182,12 +185,13 @@ def advance(ws: Workspace, opp_id: str, to: str | None = None, *, force: bool = 
             f"opportunity {opp['id']} cannot leave {opp['stage']}: "
             + "; ".join(f.message for f in blocks), findings)
     result = move(ws, opp, pipeline, passages, reason, ws.today)
-    return result | {"findings": findings}
+    return {"opportunity": result["opportunity"], "from": result["from"], "to": result["to"],
+            "forced": result["forced"], "findings": findings}
 
 
 def move(ws: Workspace, opp: dict[str, Any], pipeline: Pipeline,
          passages: list[tuple[str, str, list[Finding]]], reason: str | None,
-         on: dt.date, note: str | None = None) -> dict[str, Any]:
+         on: dt.date, note: str | None = None) -> Moved:
     """Write the stage exits that passed (or were forced): one ``opportunity.advanced``
     event per stage left, dated ``on`` (the business date), in the caller's transaction.
 
