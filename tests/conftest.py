@@ -28,10 +28,25 @@ settings.register_profile("random", max_examples=300, print_blob=True)
 settings.load_profile(os.environ.get("KAM_HYPOTHESIS", "ci"))
 
 
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[Any]:
+    """A PostgreSQL server for the session (tests/pg_server.py): skipped without one,
+    failed without one under CI=true."""
+    from pg_server import session_server
+
+    yield from session_server()
+
+
+@pytest.fixture
+def pg_dsn(pg_server: Any) -> str:
+    """A fresh, migrated, empty PostgreSQL database for this test."""
+    return str(pg_server.fresh())
+
+
 @pytest.fixture(autouse=True)
 def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
     for var in ("KAM_HOME", "KAM_TODAY", "KAM_USER", "KAM_LANG", "KAM_PLUGINS_DIR",
-                "KAM_DISABLE_PLUGINS", "KAM_DEBUG", "KAM_STRICT_PLUGINS"):
+                "KAM_DISABLE_PLUGINS", "KAM_DEBUG", "KAM_STRICT_PLUGINS", "KAM_DSN"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("KAM_USER", "tester")
 

@@ -31,14 +31,27 @@ def register(app: typer.Typer) -> None:
         currency: str = typer.Option(None, "--currency", help="Default currency (CNY)."),
         lang: str = typer.Option(None, "--lang", help="zh or en."),
         pipeline: str = typer.Option(None, "--pipeline", help="Stage model (six_stage)."),
+        dsn: str = typer.Option(None, "--dsn", help="postgres: the database (libpq DSN or "
+                                "URI; else KAM_DSN or libpq's PG* variables and service "
+                                "file). A password is never written to kam.toml."),
         fmt: str = FormatOpt,
     ) -> None:
         """Create a workspace: kam.toml and the data."""
         from kam.services import admin
 
         st = state(ctx)
+        extra = None
+        if dsn:
+            import os
+
+            from kam.config import without_password
+
+            extra = {"storage": {"dsn": without_password(dsn)}}
+            if extra["storage"]["dsn"] != dsn:  # this command connects with the password
+                os.environ.setdefault("KAM_DSN", dsn)
         result = admin.init(_workspace_path(ctx), st.plugins, backend=backend,
-                            currency=currency, lang=lang or st.lang, pipeline=pipeline)
+                            currency=currency, lang=lang or st.lang, pipeline=pipeline,
+                            extra=extra)
         emit(ctx, result, fmt)
 
     @app.command("demo")

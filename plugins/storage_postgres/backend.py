@@ -1,0 +1,474 @@
+"""PostgreSQL storage: one connection, READ COMMITTED, writers queued on one row lock.
+
+Reads run outside transactions (autocommit, a fresh snapshot per statement). A write
+transaction first locks the ``kam_writer`` row, so a service's reads, checks and writes
+see no concurrent change (the same promise as SQLite's IMMEDIATE transactions), and
+inside it a contract or a deal read by id is locked too (``FOR NO KEY UPDATE``): the
+payments against one contract and the advances of one deal queue on that row even
+for a writer that does not take the writer lock. Ids come from ``kam_sequence`` rows
+(transactional: a rolled-back id is not used up, no gaps). Serialization failures and
+deadlocks become :class:`kam.storage.RetryableError`, which ``atomic`` retries.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from decimal import Decimal
+from typing import Any
+
+import psycopg
+from kam.errors import StorageError
+from kam.kinds import Kind
+from kam.plugins.storage_postgres import schema
+from kam.plugins.storage_postgres.errors import translate
+from kam.storage import ConflictError, Record, Where, kind, split_filter, split_order
+
+log = logging.getLogger("kam.storage.postgres")
+
+_SQL_OPS = {"eq": "=", "ne": "IS DISTINCT FROM", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}
+_CENT = Decimal("0.01")
+
+#: kinds whose rows a write transaction locks when it reads them by id
+LOCKED_KINDS = frozenset({"contract", "opportunity"})
+
+
+def _to_db(ftype: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if ftype == "money":
+        return Decimal(value).quantize(_CENT)  # as SQLite's integer cents: half-even
+    if ftype == "bool":
+        return bool(value)
+    if ftype == "json":
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    if ftype == "datetime":
+        return value.isoformat() if hasattr(value, "isoformat") else str(value)
+    if ftype == "decimal":
+        return Decimal(str(value))
+    if ftype == "int":
+        return int(value)
+    return value
+
+
+def _json(value: str) -> Any:
+    if value == "[]":
+        return []
+    if value == "{}":
+        return {}
+    return json.loads(value)
+
+
+Decoder = Callable[[tuple[Any, ...]], Record]
+_DECODERS: dict[tuple[str, tuple[str, ...]], tuple[Kind, Decoder]] = {}
+
+
+def _decoder(k: Kind, names: tuple[str, ...]) -> Decoder:
+    """Row → record, built once per kind and column set: only json needs converting
+    (psycopg already gives Decimal, date, bool and int)."""
+    key = (k.name, names)
+    found = _DECODERS.get(key)
+    if found is not None and found[0] is k:
+        return found[1]
+    jsons = [n for n in names if k.field(n) is not None and k.type_of(n) == "json"]
+
+    def decode(row: tuple[Any, ...]) -> Record:
+        out = dict(zip(names, row, strict=True))
+        for name in jsons:
+            value = out[name]
+            if value is not None:
+                out[name] = _json(value)
+        return out
+
+    _DECODERS[key] = (k, decode)
+    return decode
+
+
+def _order(k: Kind, key: str) -> str:
+    """SQLite's order: ids by number (``CU2`` before ``CU10``), missing values first
+    ascending and last descending."""
+    field, desc = split_order(k, key)
+    direction = "DESC NULLS LAST" if desc else "ASC NULLS FIRST"
+    if field == "id":
+        return f"length(id) {direction}, id {direction}"
+    return f'"{field}" {direction}'
+
+
+class PostgresStorage:
+    name = "postgres"
+
+    def __init__(self, dsn: str, lock_timeout_ms: int = 15000) -> None:
+        self.dsn = dsn
+        self._depth = 0
+        try:
+            self.conn = psycopg.connect(dsn, autocommit=True, connect_timeout=10,
+                                        application_name="kam")
+        except psycopg.Error as exc:
+            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            raise StorageError(f"cannot connect to the database: {first}") from None
+        try:
+            self.conn.execute(f"SET lock_timeout = {int(lock_timeout_ms)}")
+            self._ensure_schema()
+        except BaseException as exc:
+            self.close()
+            if isinstance(exc, psycopg.Error):
+                raise translate(exc) from None
+            raise
+
+    # --- schema -----------------------------------------------------------------------
+
+    def _where_am_i(self) -> str:
+        info = self.conn.info
+        return f"database {info.dbname} on {info.host}:{info.port}"
+
+    def _ensure_schema(self) -> None:
+        """Bring the database to this kam's schema version: one query when it is there
+        already; otherwise the pending steps in one transaction (all or nothing)."""
+        try:
+            count = self.conn.execute("SELECT count(*) FROM kam_migrations").fetchone()
+            version = int(count[0]) if count else 0
+        except psycopg.errors.UndefinedTable:
+            version = 0
+        if version == schema.SCHEMA_VERSION:
+            return
+        if version > schema.SCHEMA_VERSION:
+            raise schema.too_new(version, self._where_am_i())
+        for attempt in range(3):  # two first-time migrators may race on CREATE TABLE
+            try:
+                with self.conn.transaction():
+                    schema.migrate(self.conn, self._where_am_i())
+                return
+            except (psycopg.errors.UniqueViolation, psycopg.errors.DuplicateTable):
+                if attempt == 2:
+                    raise
+
+    # --- reads ------------------------------------------------------------------------
+
+    def _where(self, k: Kind, where: Where | None) -> tuple[str, list[Any]]:
+        if not where:
+            return "", []
+        clauses: list[str] = []
+        params: list[Any] = []
+        for key, value in where.items():
+            field, op = split_filter(k, key)
+            ftype = k.type_of(field)
+            col = f'"{field}"'
+            if op == "isnull":
+                clauses.append(f"{col} IS NULL" if value else f"{col} IS NOT NULL")
+            elif op == "in":
+                items = [_to_db(ftype, v) for v in value]
+                if not items:
+                    clauses.append("FALSE")
+                else:
+                    clauses.append(f"{col} IN ({', '.join(['%s'] * len(items))})")
+                    params.extend(items)
+            elif value is None and op in ("eq", "ne"):
+                clauses.append(f"{col} IS NULL" if op == "eq" else f"{col} IS NOT NULL")
+            else:
+                clauses.append(f"{col} {_SQL_OPS[op]} %s")
+                params.append(_to_db(ftype, value))
+        return " WHERE " + " AND ".join(clauses), params
+
+    def _rows(self, k: Kind, sql: str, params: Sequence[Any]) -> Iterator[Record]:
+        try:
+            cur = self.conn.execute(sql.encode(), params)
+            names = tuple(d.name for d in cur.description or ())
+            rows = cur.fetchall()
+        except psycopg.Error as exc:
+            raise translate(exc) from None
+        decode = _decoder(k, names)
+        for row in rows:
+            yield decode(row)
+
+    def get(self, kind_name: str, record_id: str) -> Record | None:
+        k = kind(kind_name)
+        lock = " FOR NO KEY UPDATE" if self._depth and k.name in LOCKED_KINDS else ""
+        rows = self._rows(k, f'SELECT * FROM "{k.name}" WHERE id = %s{lock}', (record_id,))
+        return next(rows, None)
+
+    def find(
+        self,
+        kind_name: str,
+        where: Where | None = None,
+        order_by: Sequence[str] = ("id",),
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> Iterator[Record]:
+        return self._query(kind(kind_name), "*", where, order_by, limit, offset)
+
+    def select(
+        self,
+        kind_name: str,
+        fields: Sequence[str],
+        where: Where | None = None,
+        order_by: Sequence[str] = ("id",),
+        distinct: bool = False,
+    ) -> Iterator[Record]:
+        """Optional fast path (reports): like :meth:`find`, reading only ``fields``."""
+        k = kind(kind_name)
+        for name in fields:
+            if k.field(name) is None:
+                raise StorageError(f"{k.name} has no field {name!r}")
+        cols = ", ".join(f'"{name}"' for name in fields)
+        if distinct:
+            # DISTINCT needs its ORDER BY among the columns: de-duplicate, then order
+            sql_where, params = self._where(k, where)
+            orders = [_order(k, key) for key in order_by or ()]
+            inner = f'SELECT DISTINCT {cols} FROM "{k.name}"{sql_where}'
+            if orders and all(split_order(k, key)[0] in fields for key in order_by):
+                inner += " ORDER BY " + ", ".join(orders)
+            return self._rows(k, inner, params)
+        return self._query(k, cols, where, order_by)
+
+    def _query(self, k: Kind, columns: str, where: Where | None, order_by: Sequence[str],
+               limit: int | None = None, offset: int = 0) -> Iterator[Record]:
+        sql_where, params = self._where(k, where)
+        sql = f'SELECT {columns} FROM "{k.name}"{sql_where}'
+        orders = [_order(k, key) for key in order_by or ()]
+        if orders:
+            sql += " ORDER BY " + ", ".join(orders)
+        if limit is not None:
+            sql += " LIMIT %s"
+            params.append(int(limit))
+        if offset:
+            sql += " OFFSET %s"
+            params.append(int(offset))
+        return self._rows(k, sql, params)
+
+    def count(self, kind_name: str, where: Where | None = None) -> int:
+        k = kind(kind_name)
+        sql_where, params = self._where(k, where)
+        found = self._one(f'SELECT count(*) FROM "{k.name}"{sql_where}', params)
+        return int(found[0])
+
+    def _one(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...]:
+        try:
+            row = self.conn.execute(sql.encode(), params).fetchone()
+        except psycopg.Error as exc:
+            raise translate(exc) from None
+        if row is None:
+            raise StorageError(f"storage error: no row from {sql.split()[0]}")
+        return tuple(row)
+
+    # --- writes -------------------------------------------------------------------------
+
+    def _write(self, sql: str, params: Sequence[Any]) -> psycopg.Cursor[Any]:
+        if self._depth == 0:
+            raise StorageError("writes must happen inside storage.transaction()")
+        try:
+            return self.conn.execute(sql.encode(), params)
+        except psycopg.Error as exc:
+            raise translate(exc) from None
+
+    @staticmethod
+    def _checked(k: Kind, record: Record) -> list[str]:
+        names = [f.name for f in k.fields if f.name in record]
+        if len(names) != len(record):
+            extra = set(record) - set(k.names)
+            raise StorageError(f"{k.name} has no field(s) {', '.join(sorted(extra))}")
+        if not record.get("id"):
+            raise StorageError(f"{k.name} record has no id")
+        return names
+
+    def insert(self, kind_name: str, record: Record) -> None:
+        k = kind(kind_name)
+        names = self._checked(k, record)
+        cols = ", ".join(f'"{n}"' for n in names)
+        marks = ", ".join(["%s"] * len(names))
+        self._write(f'INSERT INTO "{k.name}" ({cols}) VALUES ({marks})',
+                    [_to_db(k.type_of(n), record[n]) for n in names])
+
+    def insert_many(self, kind_name: str, records: Sequence[Record]) -> None:
+        """Optional fast path (``kam import``): one COPY for a batch."""
+        k = kind(kind_name)
+        for record in records:
+            self._checked(k, record)
+        if self._depth == 0:
+            raise StorageError("writes must happen inside storage.transaction()")
+        names = list(k.names)
+        types = [k.type_of(n) for n in names]
+        cols = ", ".join(f'"{n}"' for n in names)
+        try:
+            with self.conn.cursor() as cur, cur.copy(
+                    f'COPY "{k.name}" ({cols}) FROM STDIN'.encode()) as copy:
+                for r in records:
+                    copy.write_row([_to_db(t, r.get(n)) for n, t in zip(names, types,
+                                                                         strict=True)])
+        except psycopg.Error as exc:
+            raise translate(exc) from None
+
+    def advance_sequence(self, kind_name: str, value: int) -> None:
+        """Optional (``kam import``): the next id of a kind follows ``value``."""
+        k = kind(kind_name)
+        self._write("INSERT INTO kam_sequence (kind, value) VALUES (%s, %s) ON CONFLICT (kind)"
+                    " DO UPDATE SET value = greatest(kam_sequence.value, excluded.value)",
+                    (k.name, int(value)))
+
+    def update(self, kind_name: str, record_id: str, changes: Record) -> None:
+        k = kind(kind_name)
+        bad = set(changes) - set(k.names) | ({"id"} & set(changes))
+        if bad:
+            raise StorageError(f"cannot update {k.name} field(s) {', '.join(sorted(bad))}")
+        if not changes:
+            return
+        sets = ", ".join(f'"{n}" = %s' for n in changes)
+        cur = self._write(f'UPDATE "{k.name}" SET {sets} WHERE id = %s',
+                          [_to_db(k.type_of(n), v) for n, v in changes.items()] + [record_id])
+        if cur.rowcount != 1:
+            raise ConflictError(f"{k.name} {record_id} does not exist")
+
+    def _bump(self, kind_name: str, by: int) -> int:
+        cur = self._write(
+            "INSERT INTO kam_sequence (kind, value) VALUES (%s, %s) ON CONFLICT (kind)"
+            " DO UPDATE SET value = kam_sequence.value + excluded.value RETURNING value",
+            (kind_name, by))
+        row = cur.fetchone()
+        assert row is not None
+        return int(row[0])
+
+    def next_id(self, kind_name: str) -> str:
+        k = kind(kind_name)
+        return f"{k.prefix}{self._bump(k.name, 1)}"
+
+    def append_event(self, event: Record) -> Record:
+        return self.append_events([event])[0]
+
+    def append_events(self, events: Sequence[Record]) -> list[Record]:
+        """Append events, ids in order, in one go (optional fast path for bulk loads;
+        :meth:`append_event` is one of these)."""
+        if self._depth == 0:
+            raise StorageError("writes must happen inside storage.transaction()")
+        if not events:
+            return []
+        k = kind("event")
+        first = self._bump("event", len(events)) - len(events) + 1
+        names = list(k.names)
+        out: list[Record] = []
+        rows: list[list[Any]] = []
+        refs: list[tuple[str, str]] = []
+        for n, event in enumerate(events):
+            record = dict(event)
+            record["id"] = f"{k.prefix}{first + n}"
+            self._checked(k, record)
+            out.append(record)
+            rows.append([_to_db(k.type_of(name), record.get(name)) for name in names])
+            for ref in sorted({record.get("record_id"), *record.get("refs", [])} - {None, ""}):
+                refs.append((record["id"], ref))
+        cols = ", ".join(f'"{n}"' for n in names)
+        marks = ", ".join(["%s"] * len(names))
+        try:
+            with self.conn.cursor() as cur:
+                cur.executemany(f"INSERT INTO event ({cols}) VALUES ({marks})".encode(),
+                                rows)
+                if refs:
+                    cur.executemany(b"INSERT INTO event_ref (event_id, ref) VALUES (%s, %s)"
+                                    b" ON CONFLICT DO NOTHING", refs)
+        except psycopg.Error as exc:
+            raise translate(exc) from None
+        return out
+
+    def events(
+        self,
+        record_id: str | None = None,
+        kinds: Sequence[str] | None = None,
+        after_id: str | None = None,
+        limit: int | None = None,
+    ) -> Iterator[Record]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        if record_id:
+            clauses.append("id IN (SELECT event_id FROM event_ref WHERE ref = %s)")
+            params.append(record_id)
+        if kinds:
+            clauses.append(f"kind IN ({', '.join(['%s'] * len(kinds))})")
+            params.extend(kinds)
+        if after_id:
+            clauses.append("(length(id), id) > (length(%s), %s)")
+            params += [after_id, after_id]
+        sql = "SELECT * FROM event"
+        if clauses:
+            sql += " WHERE " + " AND ".join(clauses)
+        sql += " ORDER BY length(id), id"
+        if limit is not None:
+            sql += " LIMIT %s"
+            params.append(int(limit))
+        return self._rows(kind("event"), sql, params)
+
+    # --- transactions -------------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        if self._depth:
+            yield from self._savepoint()
+            return
+        try:
+            self.conn.execute(b"BEGIN ISOLATION LEVEL READ COMMITTED")
+            self.conn.execute(b"SELECT id FROM kam_writer WHERE id = 1 FOR UPDATE")
+        except psycopg.Error as exc:
+            self._rollback()
+            raise translate(exc) from None
+        self._depth = 1
+        try:
+            yield
+        except BaseException:
+            self._depth = 0
+            self._rollback()
+            raise
+        self._depth = 0
+        try:
+            self.conn.execute(b"COMMIT")
+        except psycopg.Error as exc:
+            self._rollback()
+            raise translate(exc, committing=True) from None
+
+    def _savepoint(self) -> Iterator[None]:
+        name = f"kam_sp{self._depth}"
+        self._depth += 1
+        try:
+            self.conn.execute(f"SAVEPOINT {name}".encode())
+            yield
+        except BaseException:
+            try:
+                self.conn.execute(f"ROLLBACK TO SAVEPOINT {name}".encode())
+                self.conn.execute(f"RELEASE SAVEPOINT {name}".encode())
+            except psycopg.Error as exc:
+                log.debug("rollback to %s failed: %s", name, exc)
+            raise
+        else:
+            try:
+                self.conn.execute(f"RELEASE SAVEPOINT {name}".encode())
+            except psycopg.Error as exc:
+                raise translate(exc) from None
+        finally:
+            self._depth -= 1
+
+    def _rollback(self) -> None:
+        if self.conn.closed:
+            return
+        try:
+            self.conn.execute(b"ROLLBACK")
+        except psycopg.Error as exc:  # the connection went away: the server rolls back
+            log.debug("rollback failed: %s", exc)
+
+    # --- checks and closing -----------------------------------------------------------
+
+    def integrity_problems(self) -> list[str]:
+        """Optional (``kam doctor``): the database is reachable and at this kam's schema."""
+        try:
+            count = self._one("SELECT count(*) FROM kam_migrations")[0]
+        except StorageError as exc:
+            return [str(exc)]
+        if int(count) != schema.SCHEMA_VERSION:
+            return [f"schema version {count}, this kam writes {schema.SCHEMA_VERSION}"]
+        return []
+
+    def close(self) -> None:
+        conn = getattr(self, "conn", None)
+        if conn is None:
+            return
+        try:
+            conn.close()
+        except psycopg.Error as exc:
+            log.debug("close failed: %s", exc)
