@@ -28,13 +28,21 @@ settings.register_profile("random", max_examples=300, print_blob=True)
 settings.load_profile(os.environ.get("KAM_HYPOTHESIS", "ci"))
 
 
+#: the session's PostgreSQL server, once a test has asked for it (see pg_server)
+PG: Any = None
+
+
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[Any]:
     """A PostgreSQL server for the session (tests/pg_server.py): skipped without one,
     failed without one under CI=true."""
+    global PG
     from pg_server import session_server
 
-    yield from session_server()
+    for server in session_server():
+        PG = server
+        yield server
+        PG = None
 
 
 @pytest.fixture
@@ -49,6 +57,28 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
                 "KAM_DISABLE_PLUGINS", "KAM_DEBUG", "KAM_STRICT_PLUGINS", "KAM_DSN"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("KAM_USER", "tester")
+
+
+def storage_toml(backend: str) -> str:
+    """What a hand-written kam.toml needs to name its data: nothing for the file backends,
+    a fresh database's DSN for postgres (a table: append it after the top-level keys)."""
+    if backend != "postgres":
+        return ""
+    assert PG is not None, "a postgres test needs the pg_server fixture"
+    return f'[storage]\ndsn = "{PG.fresh()}"\n'
+
+
+def pg_execute(path: Path, sql: str) -> None:
+    """Run ``sql`` on a postgres workspace's database as its owner, with foreign keys and
+    triggers off (``session_replication_role = replica``): tests damage data this way."""
+    import tomllib
+
+    import psycopg
+
+    dsn = tomllib.loads((path / "kam.toml").read_text(encoding="utf-8"))["storage"]["dsn"]
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute("SET session_replication_role = replica")
+        conn.execute(sql.encode())
 
 
 @dataclass
@@ -73,6 +103,9 @@ class Kam:
                  input: str | None = None) -> Result:
         import os
 
+        if args[:1] == ("init",) and self.backend == "postgres" and "--dsn" not in args:
+            assert PG is not None, "a postgres test needs the pg_server fixture"
+            args = (*args, "--dsn", PG.fresh())  # each workspace its own database
         saved = {k: os.environ.get(k) for k in env or {}}
         os.environ.update(env or {})
         try:
@@ -133,9 +166,11 @@ class Kam:
         return Workspace.open(self.path, as_of=as_of)
 
 
-@pytest.fixture(params=["sqlite", "csv"])
+@pytest.fixture(params=["sqlite", "csv", "postgres"])
 def backend(request: pytest.FixtureRequest) -> str:
-    return request.param
+    if request.param == "postgres":
+        request.getfixturevalue("pg_server")  # skipped (failed under CI=true) without one
+    return str(request.param)
 
 
 @pytest.fixture

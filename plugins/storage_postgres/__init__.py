@@ -37,5 +37,12 @@ def open_postgres(path: Path, config: dict[str, Any]) -> Any:
 
 
 @hookimpl
+def kam_register_commands(app: Any) -> None:
+    from kam.plugins.storage_postgres.team_cli import register
+
+    register(app)
+
+
+@hookimpl
 def kam_register_storage(register: Any) -> None:
     register("postgres", open_postgres)

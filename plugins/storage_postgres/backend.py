@@ -21,7 +21,7 @@ from typing import Any
 
 import psycopg
 from kam.errors import StorageError
-from kam.kinds import Kind
+from kam.kinds import KINDS, Kind
 from kam.plugins.storage_postgres import schema
 from kam.plugins.storage_postgres.errors import translate
 from kam.storage import ConflictError, Record, Where, kind, split_filter, split_order
@@ -111,11 +111,18 @@ class PostgresStorage:
         try:
             self.conn.execute(f"SET lock_timeout = {int(lock_timeout_ms)}")
             self._ensure_schema()
+            me = self._one("SELECT session_user::text,"
+                           " (SELECT role FROM kam_team WHERE name = session_user::text)")
         except BaseException as exc:
             self.close()
             if isinstance(exc, psycopg.Error):
                 raise translate(exc) from None
             raise
+        #: the connected team member's role (``kam_team``), None for the workspace owner
+        self.team_role: str | None = me[1]
+        #: who acts: a team member is the database user (the workspace takes it over
+        #: KAM_USER, and the database stamps it on every event); None otherwise
+        self.actor: str | None = me[0] if me[1] else None
 
     # --- schema -----------------------------------------------------------------------
 
@@ -452,17 +459,52 @@ class PostgresStorage:
         except psycopg.Error as exc:  # the connection went away: the server rolls back
             log.debug("rollback failed: %s", exc)
 
+    # --- the team (``kam team``) -------------------------------------------------------
+
+    def team_add(self, name: str, role: str, manager: str | None) -> None:
+        """Create (or change) a team member: a LOGIN role in the group of ``role``; the
+        database refuses anyone but an admin or the workspace owner."""
+        self._write("SELECT kam_team_add(%s, %s, %s)", (name, role, manager))
+
+    def team(self) -> list[Record]:
+        try:
+            rows = self.conn.execute(b"SELECT name, role, manager FROM kam_team"
+                                     b" ORDER BY name").fetchall()
+        except psycopg.Error as exc:
+            raise translate(exc) from None
+        return [{"name": n, "role": r, "manager": m} for n, r, m in rows]
+
     # --- checks and closing -----------------------------------------------------------
 
     def integrity_problems(self) -> list[str]:
-        """Optional (``kam doctor``): the database is reachable and at this kam's schema."""
+        """Optional (``kam doctor``): the schema version, and every foreign key (rows
+        loaded with the checks off, e.g. by a restore, can break them)."""
         try:
             count = self._one("SELECT count(*) FROM kam_migrations")[0]
         except StorageError as exc:
             return [str(exc)]
         if int(count) != schema.SCHEMA_VERSION:
             return [f"schema version {count}, this kam writes {schema.SCHEMA_VERSION}"]
-        return []
+        sql = """SELECT child.relname, a.attname, parent.relname
+                 FROM pg_constraint c
+                 JOIN pg_class child ON child.oid = c.conrelid
+                 JOIN pg_class parent ON parent.oid = c.confrelid
+                 JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
+                 WHERE c.contype = 'f' AND child.relnamespace = current_schema()::regnamespace
+                   AND child.relname = ANY(%s) ORDER BY 1, 2"""
+        problems: list[str] = []
+        try:
+            keys = self.conn.execute(sql.encode(), (sorted(KINDS),)).fetchall()
+            for table, column, parent in keys:
+                rows = self.conn.execute(
+                    f'SELECT t.id, t."{column}" FROM "{table}" t WHERE t."{column}" IS NOT NULL'
+                    f' AND NOT EXISTS (SELECT 1 FROM "{parent}" p WHERE p.id = t."{column}")'
+                    " ORDER BY length(t.id), t.id".encode()).fetchall()
+                problems += [f"{table} {rid} references a missing {parent} ({column} = {ref})"
+                             for rid, ref in rows]
+        except psycopg.Error as exc:
+            raise translate(exc) from None
+        return problems
 
     def close(self) -> None:
         conn = getattr(self, "conn", None)

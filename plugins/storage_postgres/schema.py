@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from kam.errors import StorageError
+from kam.plugins.storage_postgres.team_schema import TEAM_RLS
 
 # --- kam 0.1.0's schema, as the SQLite steps 0001-0004 (frozen) ----------------------
 
@@ -182,6 +183,7 @@ MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("0003_targets", _TARGETS),
     ("0004_read_indexes", _READ_INDEXES),
     ("0005_pg_writer_lock", _WRITER_LOCK),
+    ("0006_pg_team_rls", TEAM_RLS),
 )
 
 #: the schema version this kam writes: derived from the list, never kept by hand
