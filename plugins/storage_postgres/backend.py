@@ -340,7 +340,29 @@ class PostgresStorage:
         return f"{k.prefix}{self._bump(k.name, 1)}"
 
     def append_event(self, event: Record) -> Record:
-        return self.append_events([event])[0]
+        """One statement (one round trip): the id from the sequence row, the event, its
+        index rows; the stored actor comes back (the database stamps a team member's)."""
+        k = kind("event")
+        record = dict(event)
+        record["id"] = "EV0"  # checked here, numbered by the database
+        self._checked(k, record)
+        names = [n for n in k.names if n != "id"]
+        refs = sorted({record.get("record_id"), *record.get("refs", [])} - {None, ""})
+        cols = ", ".join(f'"{n}"' for n in names)
+        marks = ", ".join(["%s"] * len(names))
+        cur = self._write(
+            "WITH s AS (INSERT INTO kam_sequence (kind, value) VALUES ('event', 1)"
+            " ON CONFLICT (kind) DO UPDATE SET value = kam_sequence.value + 1 RETURNING value),"
+            f" e AS (INSERT INTO event (id, {cols}) SELECT %s || s.value, {marks} FROM s"
+            " RETURNING id, actor),"
+            " r AS (INSERT INTO event_ref (event_id, ref) SELECT e.id, x FROM e,"
+            " unnest(%s::text[]) AS x ON CONFLICT DO NOTHING)"
+            " SELECT id, actor FROM e",
+            [k.prefix, *(_to_db(k.type_of(n), record.get(n)) for n in names), refs])
+        row = cur.fetchone()
+        assert row is not None
+        record["id"], record["actor"] = row
+        return record
 
     def append_events(self, events: Sequence[Record]) -> list[Record]:
         """Append events, ids in order, in one go (optional fast path for bulk loads;

@@ -81,9 +81,10 @@ def _run(cmd: list[str]) -> None:
         raise NoServer(f"{' '.join(cmd[-3:])} failed: {done.stderr.strip() or done.stdout}")
 
 
-def start(bindir: Path | None = None) -> Cluster:
-    """Start a cluster (fsync off: throwaway data) and return it; :class:`NoServer` when
-    the server is not installed or does not start."""
+def start(bindir: Path | None = None, durable: bool = False) -> Cluster:
+    """Start a cluster and return it; :class:`NoServer` when the server is not installed
+    or does not start. Tests run it with fsync off (throwaway data); ``durable`` keeps
+    PostgreSQL's defaults (benchmarks)."""
     bindir = bindir or server_bindir()
     if bindir is None:
         raise NoServer("PostgreSQL server binaries (initdb, pg_ctl) not found")
@@ -101,9 +102,10 @@ def start(bindir: Path | None = None) -> Cluster:
     try:
         _run([*as_user, str(bindir / "initdb"), "-D", str(cluster.data), "-U", "postgres",
               "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"])
-        options = (f"-c listen_addresses=127.0.0.1 -p {port} -k {root} -c fsync=off "
-                   "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
-                   " -c shared_buffers=64MB")
+        options = (f"-c listen_addresses=127.0.0.1 -p {port} -k {root} "
+                   "-c max_connections=200 -c shared_buffers=128MB")
+        if not durable:
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         _run([*as_user, str(bindir / "pg_ctl"), "-D", str(cluster.data), "-o", options,
               "-l", str(root / "server.log"), "-w", "-t", "60", "start"])
     except BaseException:
