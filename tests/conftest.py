@@ -45,6 +45,14 @@ def pg_server() -> Iterator[Any]:
         PG = None
 
 
+@pytest.fixture(autouse=True)
+def _pg_release() -> Iterator[None]:
+    """A test's PostgreSQL databases go back to the pool when it ends."""
+    yield
+    if PG is not None:
+        PG.release()
+
+
 @pytest.fixture
 def pg_dsn(pg_server: Any) -> str:
     """A fresh, migrated, empty PostgreSQL database for this test."""

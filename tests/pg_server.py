@@ -1,9 +1,11 @@
 """The PostgreSQL server the tests use: a throwaway cluster started once per session.
 
-``KAM_TEST_PG_DSN`` names an existing server instead (a superuser DSN). Each test gets
-a fresh database cloned from a migrated template (``CREATE DATABASE ... TEMPLATE``:
-~0.2 s). Without a server the postgres tests are skipped, except under ``CI=true``,
-where a missing server fails them: CI never passes by skipping a backend.
+``KAM_TEST_PG_DSN`` names an existing server instead (a superuser DSN). Each workspace a
+test makes gets a database of its own: one cloned from a migrated template
+(``CREATE DATABASE ... TEMPLATE``, ~0.2 s), or one an earlier test used, emptied (a few
+ms; the databases of a finished test go back to the pool unless their schema changed).
+Without a server the postgres tests are skipped, except under ``CI=true``, where a
+missing server fails them: CI never passes by skipping a backend.
 """
 
 from __future__ import annotations
@@ -17,6 +19,13 @@ import pytest
 
 TEMPLATE = "kam_template"
 
+#: every kam table emptied (foreign keys off for this session: order does not matter)
+_EMPTY = ("SET session_replication_role = replica; "
+          + " ".join(f"DELETE FROM {t};" for t in (
+              "customer", "contact", "lead", "opportunity", "activity", "contract",
+              "receivable", "payment", "invoice", "attachment", "target", "event",
+              "event_ref", "kam_sequence", "kam_team")))
+
 
 class PgServer:
     def __init__(self, admin_dsn: str, stop: Any = None) -> None:
@@ -29,6 +38,8 @@ class PgServer:
         self._stop = stop
         self._numbers = itertools.count(1)
         self.prefix = f"kam_t{os.getpid()}_"
+        self._free: list[str] = []
+        self._used: list[str] = []
         with psycopg.connect(admin_dsn, autocommit=True) as conn:
             conn.execute(f"DROP DATABASE IF EXISTS {TEMPLATE}")
             conn.execute(f"CREATE DATABASE {TEMPLATE}")
@@ -40,13 +51,50 @@ class PgServer:
         return str(self._make("", **{**self._params, "dbname": dbname}))
 
     def fresh(self) -> str:
-        """A new, migrated, empty database; its DSN."""
+        """A migrated, empty database; its DSN."""
         import psycopg
 
+        while self._free:
+            name = self._free.pop()
+            try:
+                with psycopg.connect(self.dsn(name), autocommit=True) as conn:
+                    conn.execute("SET lock_timeout = '5s'")
+                    conn.execute(_EMPTY)
+            except psycopg.Error:
+                self._drop(name)
+                continue
+            self._used.append(name)
+            return self.dsn(name)
         name = f"{self.prefix}{next(self._numbers)}"
         with psycopg.connect(self.admin_dsn, autocommit=True) as conn:
-            conn.execute(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE}")
+            conn.execute(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE}".encode())
+        self._used.append(name)
         return self.dsn(name)
+
+    def release(self) -> None:
+        """After a test: its databases back to the pool, if their schema is as migrated."""
+        import psycopg
+        from kam.plugins.storage_postgres.schema import MIGRATIONS
+
+        used, self._used = self._used, []
+        for name in used:
+            try:
+                with psycopg.connect(self.dsn(name), autocommit=True) as conn:
+                    row = conn.execute("SELECT array_agg(name ORDER BY name) FROM "
+                                       "kam_migrations").fetchone()
+                intact = row is not None and row[0] == sorted(n for n, _ in MIGRATIONS)
+            except psycopg.Error:
+                intact = False
+            if intact:
+                self._free.append(name)
+            else:
+                self._drop(name)
+
+    def _drop(self, name: str) -> None:
+        import psycopg
+
+        with psycopg.connect(self.admin_dsn, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)".encode())
 
     def stop(self) -> None:
         if self._stop is not None:

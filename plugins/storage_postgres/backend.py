@@ -24,7 +24,15 @@ from kam.errors import StorageError
 from kam.kinds import KINDS, Kind
 from kam.plugins.storage_postgres import schema
 from kam.plugins.storage_postgres.errors import translate
-from kam.storage import ConflictError, Record, Where, kind, split_filter, split_order
+from kam.storage import (
+    ConflictError,
+    Record,
+    RetryableError,
+    Where,
+    kind,
+    split_filter,
+    split_order,
+)
 
 log = logging.getLogger("kam.storage.postgres")
 
@@ -104,15 +112,13 @@ class PostgresStorage:
         self._depth = 0
         try:
             self.conn = psycopg.connect(dsn, autocommit=True, connect_timeout=10,
-                                        application_name="kam")
+                                        application_name="kam",
+                                        options=f"-c lock_timeout={int(lock_timeout_ms)}")
         except psycopg.Error as exc:
             first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
             raise StorageError(f"cannot connect to the database: {first}") from None
         try:
-            self.conn.execute(f"SET lock_timeout = {int(lock_timeout_ms)}")
-            self._ensure_schema()
-            me = self._one("SELECT session_user::text,"
-                           " (SELECT role FROM kam_team WHERE name = session_user::text)")
+            me = self._ensure_schema()
         except BaseException as exc:
             self.close()
             if isinstance(exc, psycopg.Error):
@@ -130,26 +136,34 @@ class PostgresStorage:
         info = self.conn.info
         return f"database {info.dbname} on {info.host}:{info.port}"
 
-    def _ensure_schema(self) -> None:
-        """Bring the database to this kam's schema version: one query when it is there
-        already; otherwise the pending steps in one transaction (all or nothing)."""
+    _WHO = ("SELECT (SELECT count(*) FROM kam_migrations), session_user::text,"
+            " (SELECT role FROM kam_team WHERE name = session_user::text)")
+
+    def _ensure_schema(self) -> tuple[str, str | None]:
+        """Bring the database to this kam's schema version, and say who is connected
+        (user, team role): one query when the schema is there already; otherwise the
+        pending steps in one transaction (all or nothing)."""
         try:
-            count = self.conn.execute("SELECT count(*) FROM kam_migrations").fetchone()
-            version = int(count[0]) if count else 0
-        except psycopg.errors.UndefinedTable:
+            found = self._one(self._WHO)
+            if int(found[0]) == schema.SCHEMA_VERSION:
+                return found[1], found[2]
+            version = int(found[0])
+        except RetryableError:
+            raise
+        except StorageError:  # no ledger or no team table yet: an older or new database
             version = 0
-        if version == schema.SCHEMA_VERSION:
-            return
         if version > schema.SCHEMA_VERSION:
             raise schema.too_new(version, self._where_am_i())
         for attempt in range(3):  # two first-time migrators may race on CREATE TABLE
             try:
                 with self.conn.transaction():
                     schema.migrate(self.conn, self._where_am_i())
-                return
+                break
             except (psycopg.errors.UniqueViolation, psycopg.errors.DuplicateTable):
                 if attempt == 2:
                     raise
+        found = self._one(self._WHO)
+        return found[1], found[2]
 
     # --- reads ------------------------------------------------------------------------
 

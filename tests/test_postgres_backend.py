@@ -1,0 +1,131 @@
+"""What the postgres backend adds beyond the conformance suite: the DSN and passwords,
+schema versions, lost connections, and retried transactions."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import psycopg
+import pytest
+from conftest import Kam
+from kam.errors import StorageError
+from kam.plugins.storage_postgres import schema
+from kam.plugins.storage_postgres.backend import PostgresStorage
+from kam.plugins.storage_postgres.errors import translate
+from kam.services import common
+from kam.storage import RetryableError
+from kam.workspace import Workspace
+
+
+def test_init_never_writes_a_password(tmp_path: Path, pg_dsn: str) -> None:
+    k = Kam(tmp_path / "ws", "postgres")
+    k.ok("init", "--backend", "postgres", "--dsn", f"{pg_dsn} password='s3cret pw'")
+    text = (k.path / "kam.toml").read_text(encoding="utf-8")
+    assert "s3cret" not in text and "password" not in text
+    assert tomllib.loads(text)["storage"]["dsn"] == pg_dsn
+    k.ok("customer", "add", "ACME")
+    assert [c["name"] for c in k.json("customer", "list")] == ["ACME"]
+
+
+def test_kam_dsn_wins_over_kam_toml(tmp_path: Path, pg_server: object, pg_dsn: str) -> None:
+    import conftest
+
+    k = Kam(tmp_path / "ws", "postgres")
+    k.ok("init", "--backend", "postgres", "--dsn", pg_dsn)
+    other = conftest.PG.fresh()
+    k.ok("customer", "add", "in the other database", env={"KAM_DSN": other})
+    assert k.json("customer", "list") == []
+    assert len(k.json("customer", "list", env={"KAM_DSN": other})) == 1
+
+
+def test_an_unreachable_server_is_exit_4_in_one_line(tmp_path: Path, pg_dsn: str) -> None:
+    k = Kam(tmp_path / "ws", "postgres")
+    k.ok("init", "--backend", "postgres", "--dsn", pg_dsn)
+    r = k("customer", "list", env={"KAM_DSN": "host=127.0.0.1 port=1 dbname=x"})
+    assert r.exit_code == 4
+    assert r.stderr.startswith("kam: cannot connect to the database") and \
+        r.stderr.count("\n") == 1
+
+
+def test_a_lost_connection_writes_nothing(pg_dsn: str) -> None:
+    s = PostgresStorage(pg_dsn)
+    pid = s.conn.info.backend_pid
+    with pytest.raises(StorageError, match="lost the connection.*nothing of this change"):
+        with s.transaction():
+            s.insert("customer", {"id": s.next_id("customer"), "name": "half"})
+            with psycopg.connect(pg_dsn, autocommit=True) as admin:
+                admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+            s.insert("customer", {"id": s.next_id("customer"), "name": "other half"})
+    s.close()
+    again = PostgresStorage(pg_dsn)
+    try:
+        assert again.count("customer") == 0
+        with again.transaction():
+            assert again.next_id("customer") == "CU1"  # no id was used up
+    finally:
+        again.close()
+
+
+def test_a_database_from_a_newer_kam_is_refused(tmp_path: Path, pg_dsn: str) -> None:
+    with psycopg.connect(pg_dsn, autocommit=True) as conn:
+        conn.execute("INSERT INTO kam_migrations (name) VALUES ('9999_from_the_future')")
+    with pytest.raises(StorageError, match="newer kam .schema version "
+                       f"{schema.SCHEMA_VERSION + 1}"):
+        PostgresStorage(pg_dsn)
+
+
+def test_an_unrecorded_schema_is_refused_with_nothing_half_applied(pg_server: object) -> None:
+    import conftest
+
+    dsn = conftest.PG.fresh()
+    with psycopg.connect(dsn, autocommit=True) as conn:  # tables kam did not record
+        conn.execute("DROP TABLE kam_migrations")
+    with pytest.raises(StorageError):  # the tables are there but unrecorded: refused whole
+        PostgresStorage(dsn)
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        names = [r[0] for r in conn.execute(
+            "SELECT to_regclass('kam_migrations')::text")]
+    assert names == [None]  # nothing half-applied
+
+
+def test_serialization_failures_and_deadlocks_are_retryable(pg_dsn: str) -> None:
+    with psycopg.connect(pg_dsn, autocommit=True) as conn:
+        for state in ("40001", "40P01"):
+            with pytest.raises(psycopg.Error) as caught:
+                conn.execute(f"DO $$ BEGIN RAISE EXCEPTION 'x' USING ERRCODE = '{state}'; "
+                             "END $$")
+            assert isinstance(translate(caught.value), RetryableError)
+
+
+def test_atomic_runs_a_service_again_when_the_database_gave_it_up(kam: Kam) -> None:
+    calls: list[int] = []
+
+    @common.atomic
+    def flaky(ws: Workspace) -> str:
+        from kam.services import customers
+
+        calls.append(1)
+        added = customers.add(ws, f"try {len(calls)}")
+        if len(calls) < 3:
+            raise RetryableError("a concurrent change got in the way")
+        return str(added["id"])
+
+    ws = kam.workspace()
+    try:
+        assert flaky(ws) == "CU1"  # the failed attempts left nothing, not even ids
+        assert [c["name"] for c in ws.storage.find("customer")] == ["try 3"]
+    finally:
+        ws.close()
+    assert len(calls) == 3
+
+    @common.atomic
+    def hopeless(ws: Workspace) -> None:
+        raise RetryableError("always")
+
+    ws = kam.workspace()
+    try:
+        with pytest.raises(RetryableError):
+            hopeless(ws)
+    finally:
+        ws.close()
