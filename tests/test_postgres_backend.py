@@ -129,3 +129,38 @@ def test_atomic_runs_a_service_again_when_the_database_gave_it_up(kam: Kam) -> N
             hopeless(ws)
     finally:
         ws.close()
+
+
+PG_TYPES = {"text": "text", "datetime": "text", "json": "text", "int": "bigint",
+            "bool": "boolean", "money": "numeric", "decimal": "numeric", "date": "date"}
+
+
+def test_the_migrated_database_matches_the_kinds(pg_dsn: str) -> None:
+    """Every field of core/kinds.py is a column of its type, every ref a foreign key and
+    every indexed field indexed, as the replayed SQLite schema is checked."""
+    from kam.kinds import EVENT, KINDS
+
+    with psycopg.connect(pg_dsn) as conn:
+        columns = {(t, c): d for t, c, d in conn.execute(
+            "SELECT table_name, column_name, data_type FROM information_schema.columns"
+            " WHERE table_schema = current_schema()")}
+        keys = {(t, c, p) for t, c, p in conn.execute(
+            "SELECT child.relname, a.attname, parent.relname FROM pg_constraint k"
+            " JOIN pg_class child ON child.oid = k.conrelid"
+            " JOIN pg_class parent ON parent.oid = k.confrelid"
+            " JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = k.conkey[1]"
+            " WHERE k.contype = 'f'")}
+        indexed = {(t, c) for t, c in conn.execute(
+            "SELECT t.relname, a.attname FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid"
+            " JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = i.indkey[0]")}
+    missing = []
+    for k in (*KINDS.values(), EVENT):
+        for f in k.fields:
+            found = columns.get((k.name, f.name))
+            if found != PG_TYPES[f.type]:
+                missing.append(f"{k.name}.{f.name}: {found} is not {PG_TYPES[f.type]}")
+            if f.ref and (k.name, f.name, f.ref) not in keys:
+                missing.append(f"{k.name}.{f.name}: no foreign key to {f.ref}")
+            if f.index and (k.name, f.name) not in indexed:
+                missing.append(f"{k.name}.{f.name}: not indexed")
+    assert missing == []
