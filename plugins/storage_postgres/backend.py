@@ -12,11 +12,9 @@ deadlocks become :class:`kam.storage.RetryableError`, which ``atomic`` retries.
 
 from __future__ import annotations
 
-import json
 import logging
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from decimal import Decimal
 from typing import Any
 
 import psycopg
@@ -24,84 +22,13 @@ from kam.errors import StorageError
 from kam.kinds import KINDS, Kind
 from kam.plugins.storage_postgres import schema
 from kam.plugins.storage_postgres.errors import translate
-from kam.storage import (
-    ConflictError,
-    Record,
-    RetryableError,
-    Where,
-    kind,
-    split_filter,
-    split_order,
-)
+from kam.plugins.storage_postgres.sql import decoder, order_sql, to_db, where_sql
+from kam.storage import ConflictError, Record, RetryableError, Where, kind, split_order
 
 log = logging.getLogger("kam.storage.postgres")
 
-_SQL_OPS = {"eq": "=", "ne": "IS DISTINCT FROM", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}
-_CENT = Decimal("0.01")
-
 #: kinds whose rows a write transaction locks when it reads them by id
 LOCKED_KINDS = frozenset({"contract", "opportunity"})
-
-
-def _to_db(ftype: str, value: Any) -> Any:
-    if value is None:
-        return None
-    if ftype == "money":
-        return Decimal(value).quantize(_CENT)  # as SQLite's integer cents: half-even
-    if ftype == "bool":
-        return bool(value)
-    if ftype == "json":
-        return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
-    if ftype == "datetime":
-        return value.isoformat() if hasattr(value, "isoformat") else str(value)
-    if ftype == "decimal":
-        return Decimal(str(value))
-    if ftype == "int":
-        return int(value)
-    return value
-
-
-def _json(value: str) -> Any:
-    if value == "[]":
-        return []
-    if value == "{}":
-        return {}
-    return json.loads(value)
-
-
-Decoder = Callable[[tuple[Any, ...]], Record]
-_DECODERS: dict[tuple[str, tuple[str, ...]], tuple[Kind, Decoder]] = {}
-
-
-def _decoder(k: Kind, names: tuple[str, ...]) -> Decoder:
-    """Row → record, built once per kind and column set: only json needs converting
-    (psycopg already gives Decimal, date, bool and int)."""
-    key = (k.name, names)
-    found = _DECODERS.get(key)
-    if found is not None and found[0] is k:
-        return found[1]
-    jsons = [n for n in names if k.field(n) is not None and k.type_of(n) == "json"]
-
-    def decode(row: tuple[Any, ...]) -> Record:
-        out = dict(zip(names, row, strict=True))
-        for name in jsons:
-            value = out[name]
-            if value is not None:
-                out[name] = _json(value)
-        return out
-
-    _DECODERS[key] = (k, decode)
-    return decode
-
-
-def _order(k: Kind, key: str) -> str:
-    """SQLite's order: ids by number (``CU2`` before ``CU10``), missing values first
-    ascending and last descending."""
-    field, desc = split_order(k, key)
-    direction = "DESC NULLS LAST" if desc else "ASC NULLS FIRST"
-    if field == "id":
-        return f"length(id) {direction}, id {direction}"
-    return f'"{field}" {direction}'
 
 
 class PostgresStorage:
@@ -167,31 +94,6 @@ class PostgresStorage:
 
     # --- reads ------------------------------------------------------------------------
 
-    def _where(self, k: Kind, where: Where | None) -> tuple[str, list[Any]]:
-        if not where:
-            return "", []
-        clauses: list[str] = []
-        params: list[Any] = []
-        for key, value in where.items():
-            field, op = split_filter(k, key)
-            ftype = k.type_of(field)
-            col = f'"{field}"'
-            if op == "isnull":
-                clauses.append(f"{col} IS NULL" if value else f"{col} IS NOT NULL")
-            elif op == "in":
-                items = [_to_db(ftype, v) for v in value]
-                if not items:
-                    clauses.append("FALSE")
-                else:
-                    clauses.append(f"{col} IN ({', '.join(['%s'] * len(items))})")
-                    params.extend(items)
-            elif value is None and op in ("eq", "ne"):
-                clauses.append(f"{col} IS NULL" if op == "eq" else f"{col} IS NOT NULL")
-            else:
-                clauses.append(f"{col} {_SQL_OPS[op]} %s")
-                params.append(_to_db(ftype, value))
-        return " WHERE " + " AND ".join(clauses), params
-
     def _rows(self, k: Kind, sql: str, params: Sequence[Any]) -> Iterator[Record]:
         try:
             cur = self.conn.execute(sql.encode(), params)
@@ -199,7 +101,7 @@ class PostgresStorage:
             rows = cur.fetchall()
         except psycopg.Error as exc:
             raise translate(exc) from None
-        decode = _decoder(k, names)
+        decode = decoder(k, names)
         for row in rows:
             yield decode(row)
 
@@ -235,8 +137,8 @@ class PostgresStorage:
         cols = ", ".join(f'"{name}"' for name in fields)
         if distinct:
             # DISTINCT needs its ORDER BY among the columns: de-duplicate, then order
-            sql_where, params = self._where(k, where)
-            orders = [_order(k, key) for key in order_by or ()]
+            sql_where, params = where_sql(k, where)
+            orders = [order_sql(k, key) for key in order_by or ()]
             inner = f'SELECT DISTINCT {cols} FROM "{k.name}"{sql_where}'
             if orders and all(split_order(k, key)[0] in fields for key in order_by):
                 inner += " ORDER BY " + ", ".join(orders)
@@ -245,9 +147,9 @@ class PostgresStorage:
 
     def _query(self, k: Kind, columns: str, where: Where | None, order_by: Sequence[str],
                limit: int | None = None, offset: int = 0) -> Iterator[Record]:
-        sql_where, params = self._where(k, where)
+        sql_where, params = where_sql(k, where)
         sql = f'SELECT {columns} FROM "{k.name}"{sql_where}'
-        orders = [_order(k, key) for key in order_by or ()]
+        orders = [order_sql(k, key) for key in order_by or ()]
         if orders:
             sql += " ORDER BY " + ", ".join(orders)
         if limit is not None:
@@ -260,7 +162,7 @@ class PostgresStorage:
 
     def count(self, kind_name: str, where: Where | None = None) -> int:
         k = kind(kind_name)
-        sql_where, params = self._where(k, where)
+        sql_where, params = where_sql(k, where)
         found = self._one(f'SELECT count(*) FROM "{k.name}"{sql_where}', params)
         return int(found[0])
 
@@ -299,7 +201,7 @@ class PostgresStorage:
         cols = ", ".join(f'"{n}"' for n in names)
         marks = ", ".join(["%s"] * len(names))
         self._write(f'INSERT INTO "{k.name}" ({cols}) VALUES ({marks})',
-                    [_to_db(k.type_of(n), record[n]) for n in names])
+                    [to_db(k.type_of(n), record[n]) for n in names])
 
     def insert_many(self, kind_name: str, records: Sequence[Record]) -> None:
         """Optional fast path (``kam import``): one COPY for a batch."""
@@ -315,7 +217,7 @@ class PostgresStorage:
             with self.conn.cursor() as cur, cur.copy(
                     f'COPY "{k.name}" ({cols}) FROM STDIN'.encode()) as copy:
                 for r in records:
-                    copy.write_row([_to_db(t, r.get(n)) for n, t in zip(names, types,
+                    copy.write_row([to_db(t, r.get(n)) for n, t in zip(names, types,
                                                                          strict=True)])
         except psycopg.Error as exc:
             raise translate(exc) from None
@@ -336,7 +238,7 @@ class PostgresStorage:
             return
         sets = ", ".join(f'"{n}" = %s' for n in changes)
         cur = self._write(f'UPDATE "{k.name}" SET {sets} WHERE id = %s',
-                          [_to_db(k.type_of(n), v) for n, v in changes.items()] + [record_id])
+                          [to_db(k.type_of(n), v) for n, v in changes.items()] + [record_id])
         if cur.rowcount != 1:
             raise ConflictError(f"{k.name} {record_id} does not exist")
 
@@ -372,7 +274,7 @@ class PostgresStorage:
             " r AS (INSERT INTO event_ref (event_id, ref) SELECT e.id, x FROM e,"
             " unnest(%s::text[]) AS x ON CONFLICT DO NOTHING)"
             " SELECT id, actor FROM e",
-            [k.prefix, *(_to_db(k.type_of(n), record.get(n)) for n in names), refs])
+            [k.prefix, *(to_db(k.type_of(n), record.get(n)) for n in names), refs])
         row = cur.fetchone()
         assert row is not None
         record["id"], record["actor"] = row
@@ -396,7 +298,7 @@ class PostgresStorage:
             record["id"] = f"{k.prefix}{first + n}"
             self._checked(k, record)
             out.append(record)
-            rows.append([_to_db(k.type_of(name), record.get(name)) for name in names])
+            rows.append([to_db(k.type_of(name), record.get(name)) for name in names])
             for ref in sorted({record.get("record_id"), *record.get("refs", [])} - {None, ""}):
                 refs.append((record["id"], ref))
         cols = ", ".join(f'"{n}"' for n in names)
