@@ -176,3 +176,20 @@ def test_approvals_by_someone_without_the_role_are_refused_by_the_database(
     finally:
         storage.close()
     _approve_directly(team, "boss", co, "sales_director")  # the director holds it
+
+
+def test_the_audit_trail_cannot_be_rewritten_by_a_team_member(
+        team: Team, two_accounts: dict[str, str]) -> None:
+    storage = _storage(team, "boss")
+    try:
+        first = next(storage.events(record_id=two_accounts["li"]))
+        with pytest.raises(RefusedError), storage.transaction():
+            storage.update("event", first["id"], {"actor": "nobody"})
+        with storage.transaction():  # an event appended in someone else's name is stamped
+            stored = storage.append_event({"at": "2026-03-02T09:00:00+00:00",
+                                           "actor": team.names["li"], "kind": "note.added",
+                                           "record_id": two_accounts["li"], "payload": {},
+                                           "refs": []})
+        assert stored["actor"] == team.names["boss"]
+    finally:
+        storage.close()

@@ -1,7 +1,8 @@
 """Migration 0006: a team on one database, with access enforced by PostgreSQL itself.
 
 - Group roles ``kam_sales kam_manager kam_director kam_finance kam_admin`` (all members
-  of ``kam_member``, which holds the table privileges: no DELETE anywhere). A person is
+  of ``kam_member``, which holds the table privileges: no DELETE anywhere, and the
+  event log is append-only). A person is
   a LOGIN role in one group and a row of ``kam_team`` (name, role, manager), made by
   ``kam_team_add`` (``kam team add``; admins and the workspace owner only).
 - Row-level security on every record table. Owned records (customers, leads, deals,
@@ -23,7 +24,9 @@ OWNED = ("customer", "lead", "opportunity", "activity", "contract", "target")
 BY_CONTRACT = ("receivable", "attachment")
 FINANCE_ONLY = ("payment", "invoice")
 TABLES = ("customer", "contact", "lead", "opportunity", "activity", "contract", "receivable",
-          "payment", "invoice", "attachment", "target", "event", "event_ref", "kam_sequence")
+          "payment", "invoice", "attachment", "target", "kam_sequence")
+#: the audit trail: appended and read, never changed
+APPEND_ONLY = ("event", "event_ref")
 GROUPS = ("kam_sales", "kam_manager", "kam_director", "kam_finance", "kam_admin")
 
 _ROLES = """DO $$ DECLARE r text; BEGIN
@@ -150,6 +153,7 @@ def _grants() -> tuple[str, ...]:
         "DO $$ BEGIN EXECUTE format('GRANT USAGE ON SCHEMA %I TO kam_member', "
         "current_schema()); END $$",
         f"GRANT SELECT, INSERT, UPDATE ON {', '.join(TABLES)} TO kam_member",
+        f"GRANT SELECT, INSERT ON {', '.join(APPEND_ONLY)} TO kam_member",
         "GRANT SELECT, UPDATE ON kam_writer TO kam_member",
         "GRANT SELECT ON kam_migrations, kam_team, kam_approval_role TO kam_member",
         "REVOKE EXECUTE ON FUNCTION kam_team_add(text, text, text) FROM PUBLIC",
