@@ -24,11 +24,13 @@ class NoServer(RuntimeError):
 
 
 def server_bindir() -> Path | None:
-    """Where ``initdb`` and ``pg_ctl`` live: ``KAM_PG_BINDIR``, ``pg_config --bindir``,
+    """Where ``initdb`` and ``pg_ctl`` live: ``KAM_PG_BINDIR`` (only there, when set),
+    else ``pg_config --bindir``,
     PATH, then Debian's /usr/lib/postgresql/<version>/bin (newest first)."""
     candidates: list[str] = []
-    if os.environ.get("KAM_PG_BINDIR"):
-        candidates.append(os.environ["KAM_PG_BINDIR"])
+    if os.environ.get("KAM_PG_BINDIR"):  # when set, only there
+        folder = Path(os.environ["KAM_PG_BINDIR"])
+        return folder if (folder / "initdb").is_file() else None
     pg_config = shutil.which("pg_config")
     if pg_config:
         with contextlib.suppress(OSError, subprocess.SubprocessError):
