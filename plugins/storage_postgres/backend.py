@@ -37,6 +37,11 @@ class PostgresStorage:
     def __init__(self, dsn: str, lock_timeout_ms: int = 15000) -> None:
         self.dsn = dsn
         self._depth = 0
+        #: the last id per kind handed out in this transaction (its row is locked);
+        #: written back once, before COMMIT (one row updated thousands of times in one
+        #: transaction grows a version chain that every update walks)
+        self._ids: dict[str, int] = {}
+        self._ids_read: dict[str, int] = {}
         try:
             self.conn = psycopg.connect(dsn, autocommit=True, connect_timeout=10,
                                         application_name="kam",
@@ -225,9 +230,7 @@ class PostgresStorage:
     def advance_sequence(self, kind_name: str, value: int) -> None:
         """Optional (``kam import``): the next id of a kind follows ``value``."""
         k = kind(kind_name)
-        self._write("INSERT INTO kam_sequence (kind, value) VALUES (%s, %s) ON CONFLICT (kind)"
-                    " DO UPDATE SET value = greatest(kam_sequence.value, excluded.value)",
-                    (k.name, int(value)))
+        self._ids[k.name] = max(self._last(k.name), int(value))
 
     def update(self, kind_name: str, record_id: str, changes: Record) -> None:
         k = kind(kind_name)
@@ -242,39 +245,53 @@ class PostgresStorage:
         if cur.rowcount != 1:
             raise ConflictError(f"{k.name} {record_id} does not exist")
 
+    def _last(self, kind_name: str) -> int:
+        """The last id of a kind, its sequence row locked until the transaction ends."""
+        if self._depth == 0:
+            raise StorageError("writes must happen inside storage.transaction()")
+        found = self._ids.get(kind_name)
+        if found is None:
+            cur = self._write(
+                "INSERT INTO kam_sequence (kind, value) VALUES (%s, 0) ON CONFLICT (kind)"
+                " DO UPDATE SET value = kam_sequence.value RETURNING value", (kind_name,))
+            row = cur.fetchone()
+            assert row is not None
+            found = self._ids[kind_name] = self._ids_read[kind_name] = int(row[0])
+        return found
+
     def _bump(self, kind_name: str, by: int) -> int:
-        cur = self._write(
-            "INSERT INTO kam_sequence (kind, value) VALUES (%s, %s) ON CONFLICT (kind)"
-            " DO UPDATE SET value = kam_sequence.value + excluded.value RETURNING value",
-            (kind_name, by))
-        row = cur.fetchone()
-        assert row is not None
-        return int(row[0])
+        value = self._last(kind_name) + by
+        self._ids[kind_name] = value
+        return value
+
+    def _save_ids(self) -> None:
+        changed = [(v, k) for k, v in self._ids.items() if v != self._ids_read.get(k)]
+        if changed:
+            with self.conn.cursor() as cur:
+                cur.executemany(b"UPDATE kam_sequence SET value = %s WHERE kind = %s", changed)
 
     def next_id(self, kind_name: str) -> str:
         k = kind(kind_name)
         return f"{k.prefix}{self._bump(k.name, 1)}"
 
     def append_event(self, event: Record) -> Record:
-        """One statement (one round trip): the id from the sequence row, the event, its
-        index rows; the stored actor comes back (the database stamps a team member's)."""
+        """One statement (one round trip): the event and its index rows; the stored actor
+        comes back (the database stamps a team member's)."""
         k = kind("event")
         record = dict(event)
-        record["id"] = "EV0"  # checked here, numbered by the database
+        record["id"] = "EV0"  # checked first: a refused event uses up no id
         self._checked(k, record)
-        names = [n for n in k.names if n != "id"]
+        record["id"] = f"{k.prefix}{self._bump('event', 1)}"
+        names = list(k.names)
         refs = sorted({record.get("record_id"), *record.get("refs", [])} - {None, ""})
         cols = ", ".join(f'"{n}"' for n in names)
         marks = ", ".join(["%s"] * len(names))
         cur = self._write(
-            "WITH s AS (INSERT INTO kam_sequence (kind, value) VALUES ('event', 1)"
-            " ON CONFLICT (kind) DO UPDATE SET value = kam_sequence.value + 1 RETURNING value),"
-            f" e AS (INSERT INTO event (id, {cols}) SELECT %s || s.value, {marks} FROM s"
-            " RETURNING id, actor),"
+            f"WITH e AS (INSERT INTO event ({cols}) VALUES ({marks}) RETURNING id, actor),"
             " r AS (INSERT INTO event_ref (event_id, ref) SELECT e.id, x FROM e,"
             " unnest(%s::text[]) AS x ON CONFLICT DO NOTHING)"
             " SELECT id, actor FROM e",
-            [k.prefix, *(to_db(k.type_of(n), record.get(n)) for n in names), refs])
+            [*(to_db(k.type_of(n), record.get(n)) for n in names), refs])
         row = cur.fetchone()
         assert row is not None
         record["id"], record["actor"] = row
@@ -357,11 +374,16 @@ class PostgresStorage:
         self._depth = 1
         try:
             yield
-        except BaseException:
+            self._save_ids()
+        except BaseException as exc:
             self._depth = 0
+            self._ids, self._ids_read = {}, {}
             self._rollback()
+            if isinstance(exc, psycopg.Error):
+                raise translate(exc) from None
             raise
         self._depth = 0
+        self._ids, self._ids_read = {}, {}
         try:
             self.conn.execute(b"COMMIT")
         except psycopg.Error as exc:
@@ -370,11 +392,13 @@ class PostgresStorage:
 
     def _savepoint(self) -> Iterator[None]:
         name = f"kam_sp{self._depth}"
+        ids, ids_read = dict(self._ids), dict(self._ids_read)
         self._depth += 1
         try:
             self.conn.execute(f"SAVEPOINT {name}".encode())
             yield
         except BaseException:
+            self._ids, self._ids_read = ids, ids_read  # ids it handed out are free again
             try:
                 self.conn.execute(f"ROLLBACK TO SAVEPOINT {name}".encode())
                 self.conn.execute(f"RELEASE SAVEPOINT {name}".encode())

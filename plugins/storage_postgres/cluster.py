@@ -29,8 +29,8 @@ def server_bindir() -> Path | None:
     PATH, then Debian's /usr/lib/postgresql/<version>/bin (newest first)."""
     candidates: list[str] = []
     if os.environ.get("KAM_PG_BINDIR"):  # when set, only there
-        folder = Path(os.environ["KAM_PG_BINDIR"])
-        return folder if (folder / "initdb").is_file() else None
+        only = Path(os.environ["KAM_PG_BINDIR"])
+        return only if (only / "initdb").is_file() else None
     pg_config = shutil.which("pg_config")
     if pg_config:
         with contextlib.suppress(OSError, subprocess.SubprocessError):
