@@ -39,6 +39,20 @@ def test_kam_dsn_wins_over_kam_toml(tmp_path: Path, pg_server: object, pg_dsn: s
     assert len(k.json("customer", "list", env={"KAM_DSN": other})) == 1
 
 
+def test_init_with_a_dsn_is_postgres_and_uses_that_database(tmp_path: Path,
+                                                            pg_server: object) -> None:
+    import conftest
+
+    mine, elsewhere = conftest.PG.fresh(), conftest.PG.fresh()
+    k = Kam(tmp_path / "ws", "postgres")
+    k.ok("init", "--dsn", mine, env={"KAM_DSN": elsewhere})  # --dsn beats KAM_DSN here
+    config = tomllib.loads((k.path / "kam.toml").read_text(encoding="utf-8"))
+    assert config["backend"] == "postgres"
+    k.ok("customer", "add", "ACME")
+    with psycopg.connect(mine) as conn:
+        assert conn.execute("SELECT name FROM customer").fetchall() == [("ACME",)]
+
+
 def test_an_unreachable_server_is_exit_4_in_one_line(tmp_path: Path, pg_dsn: str) -> None:
     k = Kam(tmp_path / "ws", "postgres")
     k.ok("init", "--backend", "postgres", "--dsn", pg_dsn)

@@ -40,18 +40,26 @@ def register(app: typer.Typer) -> None:
         from kam.services import admin
 
         st = state(ctx)
-        extra = None
-        if dsn:
+        extra, saved = None, None
+        if dsn:  # this command connects with it (password included); kam.toml keeps the rest
             import os
 
             from kam.config import without_password
 
+            backend = backend or "postgres"  # a DSN names a database: the postgres backend
             extra = {"storage": {"dsn": without_password(dsn)}}
-            if extra["storage"]["dsn"] != dsn:  # this command connects with the password
-                os.environ.setdefault("KAM_DSN", dsn)
-        result = admin.init(_workspace_path(ctx), st.plugins, backend=backend,
-                            currency=currency, lang=lang or st.lang, pipeline=pipeline,
-                            extra=extra)
+            saved = os.environ.get("KAM_DSN")
+            os.environ["KAM_DSN"] = dsn
+        try:
+            result = admin.init(_workspace_path(ctx), st.plugins, backend=backend,
+                                currency=currency, lang=lang or st.lang, pipeline=pipeline,
+                                extra=extra)
+        finally:
+            if dsn:
+                if saved is None:
+                    os.environ.pop("KAM_DSN", None)
+                else:
+                    os.environ["KAM_DSN"] = saved
         emit(ctx, result, fmt)
 
     @app.command("demo")
