@@ -1,6 +1,7 @@
 """One team member's stream of mutations on a postgres workspace (run as a process).
 
 Usage: python team_worker.py DSN WORKSPACE ACTION CONTRACT OPP TAG ROUNDS
+(ROUNDS < 0: until killed; prints "ready" once the workspace is open)
 ACTION: pay (1.00 against CONTRACT), call (an activity on OPP), customer (a new one),
 approve (a management approval of OPP: a read-modify-write of its stored list).
 """
@@ -20,8 +21,12 @@ def main() -> None:
     rounds = int(sys.argv[7])
     os.environ["KAM_DSN"] = dsn
     ws = Workspace.open(Path(path), as_of="2026-03-02")
+    ws.storage  # noqa: B018 - connect before saying ready
+    print("ready", flush=True)
     try:
-        for i in range(rounds):
+        i = -1
+        while rounds < 0 or i + 1 < rounds:
+            i += 1
             if action == "pay":
                 payments.record(ws, contract, "1.00", ref=f"{tag}-{i}")
             elif action == "call":

@@ -1,14 +1,18 @@
 """Many team members writing one postgres workspace at once, as four database users
 (finance paying against one contract, an account manager logging calls on one deal,
 their manager adding customers, the director approving the deal): everything is kept,
-no allocation is lost, no error leaks. CI runs 4 processes × 20 rounds;
-``KAM_PG_LOAD=16x100`` is the full run (16 processes, 4 per user, × 100)."""
+no allocation is lost, no error leaks; and clients killed with SIGKILL in the middle of
+their transactions leave nothing half-written. CI runs 4 processes × 20 rounds and 3
+kills; ``KAM_PG_LOAD=16x100`` is the full run (16 processes, 4 per user, × 100)."""
 
 from __future__ import annotations
 
 import os
+import random
+import signal
 import subprocess
 import sys
+import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -20,9 +24,11 @@ from test_postgres_team import Team, _signed
 WORKER = Path(__file__).with_name("team_worker.py")
 PROCS, ROUNDS = (int(n) for n in os.environ.get("KAM_PG_LOAD", "4x20").split("x"))
 ACTIONS = {"cash": "pay", "li": "call", "mgr": "customer", "boss": "approve"}
+KILLS = int(os.environ.get("KAM_RELIABILITY_KILLS", "3"))
 
 
-def test_four_users_writing_at_once_lose_nothing(tmp_path: Path, pg_dsn: str) -> None:
+def _world(tmp_path: Path, pg_dsn: str) -> tuple[Team, str, str]:
+    """li's signed contract (approved by their manager) and a second, important deal."""
     from psycopg.conninfo import conninfo_to_dict
 
     admin = Kam(tmp_path / "ws", "postgres")
@@ -37,15 +43,61 @@ def test_four_users_writing_at_once_lose_nothing(tmp_path: Path, pg_dsn: str) ->
     co = _signed(team, "li", "李氏电力", "LOAD", "mgr")
     cu = team.json("li", "contract", "show", co)["contract"]["customer_id"]
     opp = team.id("li", "opp", "add", cu, "二期", "--amount", "500000", "--importance", "I")
+    return team, co, opp
 
+
+def _worker(team: Team, who: str, co: str, opp: str, tag: str,
+            rounds: int) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, str(WORKER), team.dsn_of(who), str(team.admin.path), ACTIONS[who],
+         co, opp, tag, str(rounds)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True)
+
+
+def _sound(team: Team, co: str, opp: str) -> dict[str, int]:
+    """Every change has its event and every payment its allocation; doctor passes."""
+    ws = Workspace.open(team.admin.path, as_of="2026-03-02")  # the owner: every row
+    try:
+        storage = ws.storage
+        assert diagnose(ws)["problems"] == []
+        pays = list(storage.find("payment", {"contract_id": co}))
+        paid = sum((r["paid"] or Decimal(0)) for r in storage.find("receivable",
+                                                                    {"contract_id": co}))
+        assert paid == sum(p["amount"] for p in pays)
+        assert len(list(storage.events(kinds=["payment.recorded"]))) == len(pays)
+        calls = storage.count("activity", {"opportunity_id": opp})
+        assert len(list(storage.events(kinds=["activity.logged"]))) == calls
+        approvals = (storage.get("opportunity", opp) or {}).get("approvals") or []
+        assert len(list(storage.events(kinds=["opportunity.approved"]))) == len(approvals)
+        return {"payments": len(pays), "calls": calls, "approvals": len(approvals)}
+    finally:
+        ws.close()
+
+
+def test_team_clients_killed_mid_transaction_lose_nothing(tmp_path: Path,
+                                                          pg_dsn: str) -> None:
+    team, co, opp = _world(tmp_path, pg_dsn)
+    before = _sound(team, co, opp)
+    rng = random.Random(13)
+    for n in range(KILLS):
+        procs = [_worker(team, who, co, opp, f"{who}k{n}", -1) for who in ACTIONS]
+        for proc in procs:
+            assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
+        time.sleep(rng.uniform(0.1, 0.6))
+        for proc in procs:
+            proc.send_signal(signal.SIGKILL)
+            proc.wait()
+        _sound(team, co, opp)
+    after = _sound(team, co, opp)
+    assert after["payments"] > before["payments"]  # work got done between the kills
+
+
+def test_four_users_writing_at_once_lose_nothing(tmp_path: Path, pg_dsn: str) -> None:
+    team, co, opp = _world(tmp_path, pg_dsn)
+    names, admin = team.names, team.admin
     users = list(ACTIONS)
-    procs = []
-    for n in range(PROCS):
-        who = users[n % len(users)]
-        procs.append(subprocess.Popen(
-            [sys.executable, str(WORKER), team.dsn_of(who), str(admin.path), ACTIONS[who], co,
-             opp, f"{who}{n}", str(ROUNDS)],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
+    procs = [_worker(team, users[n % len(users)], co, opp, f"{users[n % len(users)]}{n}",
+                     ROUNDS) for n in range(PROCS)]
     for proc in procs:
         _, err = proc.communicate(timeout=1200)
         assert proc.returncode == 0, err
