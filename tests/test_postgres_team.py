@@ -193,3 +193,22 @@ def test_the_audit_trail_cannot_be_rewritten_by_a_team_member(
         assert stored["actor"] == team.names["boss"]
     finally:
         storage.close()
+
+
+def test_kams_own_checks_pass_but_the_database_refuses_a_role_not_held(
+        team: Team, two_accounts: dict[str, str]) -> None:
+    """Without a [roles] table kam lets anyone but the owner approve; the database still
+    wants the role: finance cannot give the sales manager's approval, nor a manager the
+    management approval of an important deal; the director can."""
+    opp = _deal(team, "li", "李氏二期", "BIGDEAL")
+    team.ok("li", "opp", "edit", opp, "--importance", "I")
+    co = team.id("li", "contract", "create", opp, "--plan", PLAN, "--acceptance-criteria",
+                 "验收", "--change-cost", "按人天", "--service-end", "2027-12-31")
+    team.ok("li", "contract", "review", co)
+    refused = team.as_("cash")("contract", "approve", co)
+    assert refused.exit_code == 1 and "does not hold the approval role" in refused.stderr
+    refused = team.as_("mgr")("opp", "approve", opp)
+    assert refused.exit_code == 1 and "does not hold the approval role" in refused.stderr
+    team.ok("boss", "opp", "approve", opp)
+    team.ok("mgr", "contract", "approve", co)
+    assert team.json("li", "contract", "show", co)["contract"]["status"] == "approved"
