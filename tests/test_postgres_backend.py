@@ -178,3 +178,10 @@ def test_the_migrated_database_matches_the_kinds(pg_dsn: str) -> None:
             if f.index and (k.name, f.name) not in indexed:
                 missing.append(f"{k.name}.{f.name}: not indexed")
     assert missing == []
+
+
+def test_kam_team_needs_a_postgres_workspace(tmp_path: Path) -> None:
+    k = Kam(tmp_path / "ws", "sqlite")
+    k.ok("init", "--lang", "en")
+    r = k("team", "list")
+    assert r.exit_code == 2 and "needs a postgres workspace" in r.stderr
