@@ -56,14 +56,6 @@ _FUNCTIONS = (
     """CREATE FUNCTION kam_role() RETURNS text LANGUAGE sql STABLE SECURITY DEFINER
        SET search_path FROM CURRENT
        AS $$ SELECT role FROM kam_team WHERE name = session_user::text $$""",
-    """CREATE FUNCTION kam_sees(owner text) RETURNS boolean LANGUAGE sql STABLE
-       SECURITY DEFINER SET search_path FROM CURRENT AS $$
-       SELECT CASE (SELECT role FROM kam_team WHERE name = session_user::text)
-         WHEN 'director' THEN true WHEN 'finance' THEN true WHEN 'admin' THEN true
-         WHEN 'manager' THEN owner = session_user::text
-           OR owner IN (SELECT name FROM kam_team WHERE manager = session_user::text)
-         WHEN 'sales' THEN owner = session_user::text
-         ELSE false END $$""",
     """CREATE FUNCTION kam_stamp_actor() RETURNS trigger LANGUAGE plpgsql
        SECURITY DEFINER SET search_path FROM CURRENT AS $$
        BEGIN
@@ -161,14 +153,24 @@ def _grants() -> tuple[str, ...]:
     )
 
 
+def _sees(column: str) -> str:
+    """Who may see a row owned by ``column``: its owner, the owner's manager, and the
+    director, finance and admin. ``(SELECT kam_role())`` is evaluated once per query,
+    not per row (a function call per row made a 200k-row scan 40× slower)."""
+    return (f"({column} = session_user::text"
+            " OR (SELECT kam_role()) IN ('director', 'finance', 'admin')"
+            " OR ((SELECT kam_role()) = 'manager' AND "
+            f"{column} IN (SELECT name FROM kam_team WHERE manager = session_user::text)))")
+
+
 def _policies() -> tuple[str, ...]:
     visible_contract = "contract_id IN (SELECT id FROM contract)"
     out: list[str] = []
     for table in (*OWNED, "contact", *BY_CONTRACT, *FINANCE_ONLY, "event"):
         out.append(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
     for table in OWNED:
-        out.append(f"CREATE POLICY kam_owner ON {table} USING (kam_sees(owner))"
-                   " WITH CHECK (kam_sees(owner))")
+        out.append(f"CREATE POLICY kam_owner ON {table} USING {_sees('owner')}"
+                   f" WITH CHECK {_sees('owner')}")
     out.append("CREATE POLICY kam_customer ON contact USING (customer_id IN "
                "(SELECT id FROM customer)) WITH CHECK (customer_id IN (SELECT id FROM customer))")
     for table in BY_CONTRACT:
@@ -178,12 +180,12 @@ def _policies() -> tuple[str, ...]:
         out += [
             f"CREATE POLICY kam_read ON {table} FOR SELECT USING ({visible_contract})",
             f"CREATE POLICY kam_finance ON {table} FOR INSERT WITH CHECK "
-            f"(kam_role() = 'finance' AND {visible_contract})",
+            f"((SELECT kam_role()) = 'finance' AND {visible_contract})",
             f"CREATE POLICY kam_finance_change ON {table} FOR UPDATE USING "
-            f"(kam_role() = 'finance')",
+            "((SELECT kam_role()) = 'finance')",
         ]
     out += [
-        "CREATE POLICY kam_read ON event FOR SELECT USING (kam_sees(actor) OR record_id IN ("
+        f"CREATE POLICY kam_read ON event FOR SELECT USING ({_sees('actor')} OR record_id IN ("
         "SELECT id FROM customer UNION ALL SELECT id FROM opportunity UNION ALL "
         "SELECT id FROM contract UNION ALL SELECT id FROM lead))",
         "CREATE POLICY kam_append ON event FOR INSERT WITH CHECK (actor = session_user::text)",
