@@ -1,9 +1,10 @@
 """One team member's stream of mutations on a postgres workspace (run as a process).
 
-Usage: python team_worker.py DSN WORKSPACE ACTION CONTRACT OPP TAG ROUNDS
+Usage: python team_worker.py DSN WORKSPACE ACTIONS CONTRACT OPP TAG ROUNDS
 (ROUNDS < 0: until killed; prints "ready" once the workspace is open)
-ACTION: pay (1.00 against CONTRACT), call (an activity on OPP), customer (a new one),
-approve (a management approval of OPP: a read-modify-write of its stored list).
+ACTIONS, comma-separated, taken in turn round by round: pay (1.00 against CONTRACT),
+call (an activity on OPP), customer (a new one), approve (a management approval of
+OPP: a read-modify-write of its stored list).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from kam.workspace import Workspace
 
 
 def main() -> None:
-    dsn, path, action, contract, opp, tag = sys.argv[1:7]
+    dsn, path, actions, contract, opp, tag = sys.argv[1:7]
     rounds = int(sys.argv[7])
     os.environ["KAM_DSN"] = dsn
     ws = Workspace.open(Path(path), as_of="2026-03-02")
@@ -27,6 +28,7 @@ def main() -> None:
         i = -1
         while rounds < 0 or i + 1 < rounds:
             i += 1
+            action = actions.split(",")[i % len(actions.split(","))]
             if action == "pay":
                 payments.record(ws, contract, "1.00", ref=f"{tag}-{i}")
             elif action == "call":

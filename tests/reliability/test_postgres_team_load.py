@@ -1,6 +1,7 @@
-"""Many team members writing one postgres workspace at once, as four database users
-(finance paying against one contract, an account manager logging calls on one deal,
-their manager adding customers, the director approving the deal): everything is kept,
+"""Many team members writing one postgres workspace at once, as four database users,
+each mixing mutations (finance paying against one contract, an account manager and
+their manager logging calls on one deal and adding customers, the director approving
+the deal; everyone but the account manager's colleagues sees the deal): everything is kept,
 no allocation is lost, no error leaks; and clients killed with SIGKILL in the middle of
 their transactions leave nothing half-written. CI runs 4 processes × 20 rounds and 3
 kills; ``KAM_PG_LOAD=16x100`` is the full run (16 processes, 4 per user, × 100)."""
@@ -23,7 +24,9 @@ from test_postgres_team import Team, _signed
 
 WORKER = Path(__file__).with_name("team_worker.py")
 PROCS, ROUNDS = (int(n) for n in os.environ.get("KAM_PG_LOAD", "4x20").split("x"))
-ACTIONS = {"cash": "pay", "li": "call", "mgr": "customer", "boss": "approve"}
+#: each user's mutations, taken in turn
+ACTIONS = {"cash": ("pay", "call"), "li": ("call", "customer"), "mgr": ("customer", "call"),
+           "boss": ("approve", "call")}
 KILLS = int(os.environ.get("KAM_RELIABILITY_KILLS", "3"))
 
 
@@ -49,7 +52,8 @@ def _world(tmp_path: Path, pg_dsn: str) -> tuple[Team, str, str]:
 def _worker(team: Team, who: str, co: str, opp: str, tag: str,
             rounds: int) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, str(WORKER), team.dsn_of(who), str(team.admin.path), ACTIONS[who],
+        [sys.executable, str(WORKER), team.dsn_of(who), str(team.admin.path),
+         ",".join(ACTIONS[who]),
          co, opp, tag, str(rounds)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         text=True)
 
@@ -102,7 +106,17 @@ def test_four_users_writing_at_once_lose_nothing(tmp_path: Path, pg_dsn: str) ->
         _, err = proc.communicate(timeout=1200)
         assert proc.returncode == 0, err
         assert "Traceback" not in err
-    per_user = {who: ROUNDS * len(range(i, PROCS, len(users))) for i, who in enumerate(users)}
+    done = {action: 0 for action in ("pay", "call", "approve")}  # what the workers did
+    customers = {who: 0 for who in users}
+    for n in range(PROCS):
+        who = users[n % len(users)]
+        for i in range(ROUNDS):
+            action = ACTIONS[who][i % len(ACTIONS[who])]
+            if action == "customer":
+                customers[who] += 1
+            else:
+                done[action] += 1
+    customers["li"] += 1  # the customer of the contract, added before the race
 
     ws = Workspace.open(admin.path, as_of="2026-03-02")  # the owner: sees every row
     try:
@@ -111,16 +125,18 @@ def test_four_users_writing_at_once_lose_nothing(tmp_path: Path, pg_dsn: str) ->
         paid = sum((r["paid"] or Decimal(0)) for r in storage.find("receivable",
                                                                     {"contract_id": co}))
         calls = storage.count("activity", {"opportunity_id": opp})
-        added = storage.count("customer", {"owner": names["mgr"]})
+        added = {who: storage.count("customer", {"owner": names[who]}) for who in users}
         approvals = (storage.get("opportunity", opp) or {}).get("approvals") or []
         recorded = list(storage.events(kinds=["payment.recorded"]))
         assert diagnose(ws)["problems"] == []
     finally:
         ws.close()
-    assert len(pays) == per_user["cash"]
-    assert paid == Decimal(per_user["cash"])  # every 1.00 allocated, none overwritten
-    assert calls == per_user["li"]
-    assert added == per_user["mgr"]
-    assert len(approvals) == per_user["boss"]
+    assert len(pays) == done["pay"]
+    assert paid == Decimal(done["pay"])  # every 1.00 allocated, none overwritten
+    assert calls == done["call"]
+    assert added == customers
+    assert len(approvals) == done["approve"]
+    kept = len(pays) + calls + len(approvals) + sum(added.values()) - 1
+    assert kept == PROCS * ROUNDS  # all of them
     assert {a["by"] for a in approvals} == ({names["boss"]} if approvals else set())
     assert len(recorded) == len(pays) and {e["actor"] for e in recorded} == {names["cash"]}
