@@ -1,7 +1,7 @@
 """Many team members writing one postgres workspace at once, as four database users,
 each mixing mutations (finance paying against one contract, an account manager and
 their manager logging calls on one deal and adding customers, the director approving
-the deal; everyone but the account manager's colleagues sees the deal): everything is kept,
+the deal; all four may see it): everything is kept,
 no allocation is lost, no error leaks; and clients killed with SIGKILL in the middle of
 their transactions leave nothing half-written. CI runs 4 processes × 20 rounds and 3
 kills; ``KAM_PG_LOAD=16x100`` is the full run (16 processes, 4 per user, × 100)."""
