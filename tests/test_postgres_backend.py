@@ -185,3 +185,21 @@ def test_kam_team_needs_a_postgres_workspace(tmp_path: Path) -> None:
     k.ok("init", "--lang", "en")
     r = k("team", "list")
     assert r.exit_code == 2 and "needs a postgres workspace" in r.stderr
+
+
+def test_a_writer_waits_for_another_then_gives_up_with_exit_4(pg_dsn: str) -> None:
+    first, second = PostgresStorage(pg_dsn), PostgresStorage(pg_dsn, lock_timeout_ms=200)
+    try:
+        with first.transaction():
+            first.insert("customer", {"id": first.next_id("customer"), "name": "slow"})
+            with pytest.raises(StorageError, match="locked by another kam process") as caught:
+                with second.transaction():
+                    pass
+            assert caught.value.exit_code == 4
+        assert second.count("customer") == 1  # readers never wait
+        with second.transaction():  # and once the first is done, the second writes
+            second.insert("customer", {"id": second.next_id("customer"), "name": "next"})
+        assert [r["id"] for r in first.find("customer")] == ["CU1", "CU2"]
+    finally:
+        first.close()
+        second.close()
