@@ -42,6 +42,9 @@ class PostgresStorage:
         #: transaction grows a version chain that every update walks)
         self._ids: dict[str, int] = {}
         self._ids_read: dict[str, int] = {}
+        #: events appended in this transaction, not yet sent: they go in one batch before
+        #: the next statement or the commit (an import appends hundreds of thousands)
+        self._pending: list[Record] = []
         try:
             self.conn = psycopg.connect(dsn, autocommit=True, connect_timeout=10,
                                         application_name="kam",
@@ -100,6 +103,7 @@ class PostgresStorage:
     # --- reads ------------------------------------------------------------------------
 
     def _rows(self, k: Kind, sql: str, params: Sequence[Any]) -> Iterator[Record]:
+        self._flush()
         try:
             cur = self.conn.execute(sql.encode(), params)
             names = tuple(d.name for d in cur.description or ())
@@ -172,6 +176,7 @@ class PostgresStorage:
         return int(found[0])
 
     def _one(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...]:
+        self._flush()
         try:
             row = self.conn.execute(sql.encode(), params).fetchone()
         except psycopg.Error as exc:
@@ -185,6 +190,7 @@ class PostgresStorage:
     def _write(self, sql: str, params: Sequence[Any]) -> psycopg.Cursor[Any]:
         if self._depth == 0:
             raise StorageError("writes must happen inside storage.transaction()")
+        self._flush()
         try:
             return self.conn.execute(sql.encode(), params)
         except psycopg.Error as exc:
@@ -218,6 +224,7 @@ class PostgresStorage:
         names = list(k.names)
         types = [k.type_of(n) for n in names]
         cols = ", ".join(f'"{n}"' for n in names)
+        self._flush()
         try:
             with self.conn.cursor() as cur, cur.copy(
                     f'COPY "{k.name}" ({cols}) FROM STDIN'.encode()) as copy:
@@ -275,61 +282,51 @@ class PostgresStorage:
         return f"{k.prefix}{self._bump(k.name, 1)}"
 
     def append_event(self, event: Record) -> Record:
-        """One statement (one round trip): the event and its index rows; the stored actor
-        comes back (the database stamps a team member's)."""
-        k = kind("event")
-        record = dict(event)
-        record["id"] = "EV0"  # checked first: a refused event uses up no id
-        self._checked(k, record)
-        record["id"] = f"{k.prefix}{self._bump('event', 1)}"
-        names = list(k.names)
-        refs = sorted({record.get("record_id"), *record.get("refs", [])} - {None, ""})
-        cols = ", ".join(f'"{n}"' for n in names)
-        marks = ", ".join(["%s"] * len(names))
-        cur = self._write(
-            f"WITH e AS (INSERT INTO event ({cols}) VALUES ({marks}) RETURNING id, actor),"
-            " r AS (INSERT INTO event_ref (event_id, ref) SELECT e.id, x FROM e,"
-            " unnest(%s::text[]) AS x ON CONFLICT DO NOTHING)"
-            " SELECT id, actor FROM e",
-            [*(to_db(k.type_of(n), record.get(n)) for n in names), refs])
-        row = cur.fetchone()
-        assert row is not None
-        record["id"], record["actor"] = row
-        return record
+        return self.append_events([event])[0]
 
     def append_events(self, events: Sequence[Record]) -> list[Record]:
-        """Append events, ids in order, in one go (optional fast path for bulk loads;
-        :meth:`append_event` is one of these)."""
+        """Append events, ids in order (also an optional fast path for bulk loads).
+
+        They are sent in one batch before the transaction's next statement or its
+        commit; what is returned is what will be stored (a team member's events carry
+        their database user as the actor: the database stamps it)."""
         if self._depth == 0:
             raise StorageError("writes must happen inside storage.transaction()")
-        if not events:
-            return []
         k = kind("event")
-        first = self._bump("event", len(events)) - len(events) + 1
-        names = list(k.names)
         out: list[Record] = []
-        rows: list[list[Any]] = []
-        refs: list[tuple[str, str]] = []
-        for n, event in enumerate(events):
+        for event in events:
             record = dict(event)
-            record["id"] = f"{k.prefix}{first + n}"
+            record["id"] = "EV0"  # checked first: a refused event uses up no id
             self._checked(k, record)
+            record["id"] = f"{k.prefix}{self._bump('event', 1)}"
+            if self.actor:
+                record["actor"] = self.actor
             out.append(record)
-            rows.append([to_db(k.type_of(name), record.get(name)) for name in names])
-            for ref in sorted({record.get("record_id"), *record.get("refs", [])} - {None, ""}):
-                refs.append((record["id"], ref))
+        self._pending.extend(out)
+        if len(self._pending) >= 2000:
+            self._flush()
+        return [dict(r) for r in out]
+
+    def _flush(self) -> None:
+        """Send the pending events and their index rows (two batched statements)."""
+        if not self._pending:
+            return
+        pending, self._pending = self._pending, []
+        k = kind("event")
+        names = list(k.names)
+        rows = [[to_db(k.type_of(n), r.get(n)) for n in names] for r in pending]
+        refs = [(r["id"], ref) for r in pending
+                for ref in sorted({r.get("record_id"), *r.get("refs", [])} - {None, ""})]
         cols = ", ".join(f'"{n}"' for n in names)
         marks = ", ".join(["%s"] * len(names))
         try:
             with self.conn.cursor() as cur:
-                cur.executemany(f"INSERT INTO event ({cols}) VALUES ({marks})".encode(),
-                                rows)
+                cur.executemany(f"INSERT INTO event ({cols}) VALUES ({marks})".encode(), rows)
                 if refs:
                     cur.executemany(b"INSERT INTO event_ref (event_id, ref) VALUES (%s, %s)"
                                     b" ON CONFLICT DO NOTHING", refs)
         except psycopg.Error as exc:
             raise translate(exc) from None
-        return out
 
     def events(
         self,
@@ -374,10 +371,11 @@ class PostgresStorage:
         self._depth = 1
         try:
             yield
+            self._flush()
             self._save_ids()
         except BaseException as exc:
             self._depth = 0
-            self._ids, self._ids_read = {}, {}
+            self._ids, self._ids_read, self._pending = {}, {}, []
             self._rollback()
             if isinstance(exc, psycopg.Error):
                 raise translate(exc) from None
@@ -392,13 +390,16 @@ class PostgresStorage:
 
     def _savepoint(self) -> Iterator[None]:
         name = f"kam_sp{self._depth}"
+        self._flush()
         ids, ids_read = dict(self._ids), dict(self._ids_read)
         self._depth += 1
         try:
             self.conn.execute(f"SAVEPOINT {name}".encode())
             yield
+            self._flush()
         except BaseException:
             self._ids, self._ids_read = ids, ids_read  # ids it handed out are free again
+            self._pending = []  # events appended inside it
             try:
                 self.conn.execute(f"ROLLBACK TO SAVEPOINT {name}".encode())
                 self.conn.execute(f"RELEASE SAVEPOINT {name}".encode())
