@@ -6,8 +6,10 @@ see no concurrent change (the same promise as SQLite's IMMEDIATE transactions), 
 inside it a contract or a deal read by id is locked too (``FOR NO KEY UPDATE``): the
 payments against one contract and the advances of one deal queue on that row even
 for a writer that does not take the writer lock. Ids come from ``kam_sequence`` rows
-(transactional: a rolled-back id is not used up, no gaps). Serialization failures and
-deadlocks become :class:`kam.storage.RetryableError`, which ``atomic`` retries.
+(transactional: a rolled-back id is not used up, no gaps), each row read and locked
+once per transaction and written back before the commit; events are sent in batches.
+Serialization failures and deadlocks become :class:`kam.storage.RetryableError`, which
+``atomic`` retries.
 """
 
 from __future__ import annotations
