@@ -17,8 +17,6 @@ from typing import Any
 
 import pytest
 
-TEMPLATE = "kam_template"
-
 #: every kam table emptied (foreign keys off for this session: order does not matter)
 _EMPTY = ("SET session_replication_role = replica; "
           + " ".join(f"DELETE FROM {t};" for t in (
@@ -38,14 +36,15 @@ class PgServer:
         self._stop = stop
         self._numbers = itertools.count(1)
         self.prefix = f"kam_t{os.getpid()}_"
+        self.template = f"{self.prefix}template"  # one per session: a shared server is fine
         self._free: list[str] = []
         self._used: list[str] = []
         with psycopg.connect(admin_dsn, autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {TEMPLATE}")
-            conn.execute(f"CREATE DATABASE {TEMPLATE}")
+            conn.execute(f"DROP DATABASE IF EXISTS {self.template}".encode())
+            conn.execute(f"CREATE DATABASE {self.template}".encode())
         from kam.plugins.storage_postgres.backend import PostgresStorage
 
-        PostgresStorage(self.dsn(TEMPLATE)).close()  # migrated once, cloned per test
+        PostgresStorage(self.dsn(self.template)).close()  # migrated once, cloned per test
 
     def dsn(self, dbname: str) -> str:
         return str(self._make("", **{**self._params, "dbname": dbname}))
@@ -67,7 +66,7 @@ class PgServer:
             return self.dsn(name)
         name = f"{self.prefix}{next(self._numbers)}"
         with psycopg.connect(self.admin_dsn, autocommit=True) as conn:
-            conn.execute(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE}".encode())
+            conn.execute(f"CREATE DATABASE {name} TEMPLATE {self.template}".encode())
         self._used.append(name)
         return self.dsn(name)
 
@@ -98,7 +97,10 @@ class PgServer:
 
     def stop(self) -> None:
         if self._stop is not None:
-            self._stop()
+            self._stop()  # a throwaway cluster goes whole
+            return
+        for name in {*self._free, *self._used, self.template}:  # on a shared server
+            self._drop(name)
 
 
 def start() -> PgServer:
