@@ -610,7 +610,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="fewer runs; skip the import bar")
     parser.add_argument("--runs", type=int, default=0, help="runs per measurement")
     parser.add_argument("--skip", default="", help="comma-separated: startup, everyday, "
-                        "reports, import, csv")
+                        "reports, import, csv, postgres")
     parser.add_argument("--scaled", action="store_true",
                         help="judge time bars scaled by this machine's python start-up")
     parser.add_argument("--notes", default=str(HERE / "NOTES.md"),
@@ -629,7 +629,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.baseline:
         bench.baseline(args.baseline, args.sizes[0] if args.sizes else "tiny")
     if "all" in skip:
-        skip |= {"startup", "everyday", "reports", "import", "csv"}
+        skip |= {"startup", "everyday", "reports", "import", "csv", "postgres"}
         args.sizes = []
     if "startup" not in skip:
         bench.startup()
@@ -646,6 +646,11 @@ def main(argv: list[str] | None = None) -> int:
     bench.growth()
     if "csv" not in skip and "medium" in args.sizes:
         bench.csv_backend()
+    if "postgres" not in skip:
+        import postgres
+
+        for size in args.sizes:
+            postgres.side_by_side(sys.modules[__name__], bench, size, bench.workspace(size))
     text = bench.markdown()
     if args.output == "-":
         print(text)

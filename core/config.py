@@ -48,6 +48,23 @@ ROLES_EXAMPLE = """
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 
 
+def without_password(dsn: str) -> str:
+    """A libpq connection string or URI without its password: kam.toml never holds one
+    (it comes from ``KAM_DSN``, ``PGPASSWORD``, ``~/.pgpass`` or a service file)."""
+    if "://" not in dsn:
+        return re.sub(r"\s*\bpassword\s*=\s*('(?:[^'\\]|\\.)*'|\S+)", "", dsn).strip()
+    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+    parts = urlsplit(dsn)
+    netloc = parts.netloc
+    if "@" in netloc:
+        userinfo, hosts = netloc.rsplit("@", 1)
+        netloc = f"{userinfo.split(':', 1)[0]}@{hosts}"
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+                       if k != "password"])
+    return urlunsplit(parts._replace(netloc=netloc, query=query))
+
+
 def merged(data: dict[str, Any]) -> dict[str, Any]:
     out = copy.deepcopy(DEFAULTS)
     for key, value in data.items():

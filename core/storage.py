@@ -26,6 +26,11 @@ class ConflictError(StorageError):
     """A record with this id exists already, or the row changed under us."""
 
 
+class RetryableError(StorageError):
+    """The database gave up the transaction (a serialization failure or a deadlock):
+    nothing of it was written, and running it again may succeed (``atomic`` does)."""
+
+
 @runtime_checkable
 class Storage(Protocol):
     """What the core needs from a backend. Keep it small; see docs/hooks.md."""

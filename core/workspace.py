@@ -141,6 +141,9 @@ class Workspace:
                     f"storage backend {name!r} is not available{hint}; installed: {known}"
                 )
             self._storage = factory(self.path, self.config)
+            connected = getattr(self._storage, "actor", None)
+            if connected:  # the backend knows who is connected (a postgres team member)
+                self.actor = str(connected)
         return self._storage
 
     def close(self) -> None:

@@ -32,12 +32,49 @@ def examples(ci: int) -> int:
     """``max_examples`` of a property test: ``ci`` in CI; the reliability script's long
     random run multiplies it (``KAM_FUZZ_SCALE``)."""
     return ci * int(os.environ.get("KAM_FUZZ_SCALE", "1"))
+#: the session's PostgreSQL server, once a test has asked for it (see pg_server)
+PG: Any = None
+
+try:
+    import psycopg  # noqa: F401 - the postgres extra
+except ImportError:  # without it, the modules that import it are skipped (failed in CI)
+    if os.environ.get("CI") == "true":
+        raise
+    collect_ignore = ["test_postgres_backend.py", "test_postgres_team.py",
+                      "reliability/test_postgres_team_load.py"]
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[Any]:
+    """A PostgreSQL server for the session (tests/pg_server.py): skipped without one,
+    failed without one under CI=true."""
+    global PG
+    from pg_server import session_server
+
+    for server in session_server():
+        PG = server
+        yield server
+        PG = None
+
+
+@pytest.fixture(autouse=True)
+def _pg_release() -> Iterator[None]:
+    """A test's PostgreSQL databases go back to the pool when it ends."""
+    yield
+    if PG is not None:
+        PG.release()
+
+
+@pytest.fixture
+def pg_dsn(pg_server: Any) -> str:
+    """A fresh, migrated, empty PostgreSQL database for this test."""
+    return str(pg_server.fresh())
 
 
 @pytest.fixture(autouse=True)
 def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
     for var in ("KAM_HOME", "KAM_TODAY", "KAM_USER", "KAM_LANG", "KAM_PLUGINS_DIR",
-                "KAM_DISABLE_PLUGINS", "KAM_DEBUG", "KAM_STRICT_PLUGINS"):
+                "KAM_DISABLE_PLUGINS", "KAM_DEBUG", "KAM_STRICT_PLUGINS", "KAM_DSN"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("KAM_USER", "tester")
     # trusted workspaces are recorded per test, never in the developer's ~/.config
@@ -65,6 +102,28 @@ def _built_in_plugins_only() -> Iterator[None]:
         yield
 
 
+def storage_toml(backend: str) -> str:
+    """What a hand-written kam.toml needs to name its data: nothing for the file backends,
+    a fresh database's DSN for postgres (a table: append it after the top-level keys)."""
+    if backend != "postgres":
+        return ""
+    assert PG is not None, "a postgres test needs the pg_server fixture"
+    return f'[storage]\ndsn = "{PG.fresh()}"\n'
+
+
+def pg_execute(path: Path, sql: str) -> None:
+    """Run ``sql`` on a postgres workspace's database as its owner, with foreign keys and
+    triggers off (``session_replication_role = replica``): tests damage data this way."""
+    import tomllib
+
+    import psycopg
+
+    dsn = tomllib.loads((path / "kam.toml").read_text(encoding="utf-8"))["storage"]["dsn"]
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute("SET session_replication_role = replica")
+        conn.execute(sql.encode())
+
+
 @dataclass
 class Result:
     exit_code: int
@@ -87,6 +146,9 @@ class Kam:
                  input: str | None = None) -> Result:
         import os
 
+        if args[:1] == ("init",) and self.backend == "postgres" and "--dsn" not in args:
+            assert PG is not None, "a postgres test needs the pg_server fixture"
+            args = (*args, "--dsn", PG.fresh())  # each workspace its own database
         saved = {k: os.environ.get(k) for k in env or {}}
         os.environ.update(env or {})
         try:
@@ -147,9 +209,11 @@ class Kam:
         return Workspace.open(self.path, as_of=as_of)
 
 
-@pytest.fixture(params=["sqlite", "csv"])
+@pytest.fixture(params=["sqlite", "csv", "postgres"])
 def backend(request: pytest.FixtureRequest) -> str:
-    return request.param
+    if request.param == "postgres":
+        request.getfixturevalue("pg_server")  # skipped (failed under CI=true) without one
+    return str(request.param)
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Kam
+from conftest import Kam, storage_toml
 from kam.errors import InputError, RefusedError
 from kam.services import admin, contracts, opportunities
 
@@ -306,7 +306,8 @@ def test_config_set_on_a_workspace_without_data(kam: Kam, tmp_path: Path) -> Non
     # a kam.toml without its data yet (copied in by hand): the data is created
     bare = tmp_path / "bare"
     bare.mkdir()
-    (bare / "kam.toml").write_text(f'backend = "{kam.backend}"\nlanguage = "en"\n')
+    (bare / "kam.toml").write_text(f'backend = "{kam.backend}"\nlanguage = "en"\n'
+                                   + storage_toml(kam.backend))
     fresh = Kam(bare, kam.backend)
     fresh.ok("config", "set", "rules.margin_floor", "12")
     assert fresh.json("doctor")["ok"]

@@ -8,7 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import Kam
+from conftest import Kam, pg_execute
 from kam.kinds import KINDS
 from kam.services import doctor
 
@@ -67,6 +67,11 @@ def test_dangling_references_are_found(kam: Kam) -> None:
                         encoding="utf-8")
         assert _problems(kam) == [{"check": "references", "problem": f"contact {ids['ct']}: "
                                    "customer_id names customer CU77, which does not exist"}]
+    elif kam.backend == "postgres":  # the database refuses it: only a superuser can
+        pg_execute(kam.path, "UPDATE contact SET customer_id = 'CU77'")
+        problems = _problems(kam)
+        assert problems[0]["check"] == "integrity"
+        assert "contact" in problems[0]["problem"] and "customer" in problems[0]["problem"]
     else:
         conn = sqlite3.connect(kam.path / "kam.db")
         conn.execute("UPDATE contact SET customer_id = 'CU77'")

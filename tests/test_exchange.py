@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from kam.kinds import KINDS
 
-OTHER = {"sqlite": "csv", "csv": "sqlite"}
+OTHER = {"sqlite": "csv", "csv": "sqlite", "postgres": "sqlite"}
 
 
 def _scenario(kam: Kam) -> dict[str, str]:
@@ -103,6 +103,26 @@ def test_manifest_lists_counts_checksums_and_columns(kam: Kam, tmp_path: Path) -
     assert rows[0] == cust["columns"]
     assert [r[0] for r in rows[1:]] == ["CU1", "CU2", "CU3"]
     assert rows[1][cust["columns"].index("potential")] == "1200000.50"
+
+
+def test_a_team_moves_from_sqlite_to_postgres_and_back_byte_identical(
+        tmp_path: Path, pg_server: object) -> None:
+    """Moving a team: SQLite → export → import into PostgreSQL → export → import into
+    SQLite → export; all three exports are the same bytes."""
+    src = _fresh(tmp_path, "src", "sqlite")
+    _scenario(src)
+    src.ok("opp", "edit", "OP1", "--amount", "3200000.10", "--margin", "12.5")
+    exports = [tmp_path / f"export{n}" for n in range(3)]
+    src.ok("export", str(exports[0]))
+    team = _fresh(tmp_path, "team", "postgres")
+    team.ok("import", str(exports[0]))
+    team.ok("export", str(exports[1]))
+    back = _fresh(tmp_path, "back", "sqlite")
+    back.ok("import", str(exports[1]))
+    back.ok("export", str(exports[2]))
+    assert _files(exports[0]) == _files(exports[1]) == _files(exports[2])
+    assert team.json("doctor")["ok"]
+    assert team.ok("opp", "list").stdout == src.ok("opp", "list").stdout
 
 
 def test_formula_cells_are_neutralised_and_round_trip_exactly(kam: Kam, tmp_path: Path) -> None:

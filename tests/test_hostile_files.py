@@ -16,10 +16,16 @@ from conftest import Kam
 
 
 def _prepend(kam: Kam, line: str) -> None:
-    """A top-level key goes first (replacing kam's); a table goes last."""
+    """A top-level key goes first (replacing kam's); a table goes last, or its key into
+    the table kam already wrote (a postgres workspace has [storage])."""
     path = kam.path / "kam.toml"
     if line.startswith("["):
-        path.write_text(path.read_text() + "\n" + line + "\n")
+        header, _, body = line.partition("\n")
+        text = path.read_text()
+        if f"\n{header}\n" in text:
+            path.write_text(text.replace(f"\n{header}\n", f"\n{header}\n{body}\n", 1))
+        else:
+            path.write_text(text + "\n" + line + "\n")
         return
     key = line.split("=")[0].strip()
     kept = [x for x in path.read_text().splitlines() if not x.startswith(f"{key} =")]

@@ -43,14 +43,35 @@ def register(app: typer.Typer) -> None:
         currency: str = typer.Option(None, "--currency", help="Default currency (CNY)."),
         lang: str = typer.Option(None, "--lang", help="zh or en."),
         pipeline: str = typer.Option(None, "--pipeline", help="Stage model (six_stage)."),
+        dsn: str = typer.Option(None, "--dsn", help="postgres: the database (libpq DSN or "
+                                "URI; else KAM_DSN or libpq's PG* variables and service "
+                                "file). A password is never written to kam.toml."),
         fmt: str = FormatOpt,
     ) -> None:
         """Create a workspace: kam.toml and the data."""
         from kam.services import admin
 
         st = state(ctx)
-        result = admin.init(_workspace_path(ctx), st.plugins, backend=backend,
-                            currency=currency, lang=lang or st.lang, pipeline=pipeline)
+        extra, saved = None, None
+        if dsn:  # this command connects with it (password included); kam.toml keeps the rest
+            import os
+
+            from kam.config import without_password
+
+            backend = backend or "postgres"  # a DSN names a database: the postgres backend
+            extra = {"storage": {"dsn": without_password(dsn)}}
+            saved = os.environ.get("KAM_DSN")
+            os.environ["KAM_DSN"] = dsn
+        try:
+            result = admin.init(_workspace_path(ctx), st.plugins, backend=backend,
+                                currency=currency, lang=lang or st.lang, pipeline=pipeline,
+                                extra=extra)
+        finally:
+            if dsn:
+                if saved is None:
+                    os.environ.pop("KAM_DSN", None)
+                else:
+                    os.environ["KAM_DSN"] = saved
         emit(ctx, result, fmt)
 
     @app.command("demo")

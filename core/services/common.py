@@ -82,14 +82,35 @@ def edit_payload(before: dict[str, Any], diff: dict[str, Any],
                      for k in names}}
 
 
+#: how often ``atomic`` runs a service whose transaction the database gave up
+ATTEMPTS = 5
+
+
 def atomic(fn: F) -> F:
     """Run a mutating service under one write transaction (see ``Workspace.writing``):
     its reads, rule checks and writes see no concurrent change, and a refusal anywhere
-    leaves nothing behind."""
+    leaves nothing behind. A transaction the database gave up (``RetryableError``: a
+    serialization failure or deadlock, nothing written) runs again from the start, up to
+    ``ATTEMPTS`` times, each retry logged; an inner service leaves that to the outer."""
 
     @functools.wraps(fn)
     def wrapper(ws: Workspace, *args: Any, **kwargs: Any) -> Any:
-        with ws.writing():
-            return fn(ws, *args, **kwargs)
+        from kam.storage import RetryableError
+
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                with ws.writing():
+                    return fn(ws, *args, **kwargs)
+            except RetryableError as exc:
+                if ws._depth or attempt == ATTEMPTS:
+                    raise
+                import logging
+                import random
+                import time
+
+                logging.getLogger("kam").warning("kam: retrying %s (%d/%d): %s", fn.__name__,
+                                                 attempt, ATTEMPTS - 1, exc)
+                time.sleep(random.uniform(0, 0.05 * attempt))
+        raise AssertionError("unreachable")
 
     return wrapper  # type: ignore[return-value]

@@ -1,0 +1,483 @@
+"""PostgreSQL storage: one connection, READ COMMITTED, writers queued on one row lock.
+
+Reads run outside transactions (autocommit, a fresh snapshot per statement). A write
+transaction first locks the ``kam_writer`` row, so a service's reads, checks and writes
+see no concurrent change (the same promise as SQLite's IMMEDIATE transactions), and
+inside it a contract or a deal read by id is locked too (``FOR NO KEY UPDATE``): the
+payments against one contract and the advances of one deal queue on that row even
+for a writer that does not take the writer lock. Ids come from ``kam_sequence`` rows
+(transactional: a rolled-back id is not used up, no gaps), each row read and locked
+once per transaction and written back before the commit; events are sent in batches.
+Serialization failures and deadlocks become :class:`kam.storage.RetryableError`, which
+``atomic`` retries.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import psycopg
+from kam.errors import StorageError
+from kam.kinds import KINDS, Kind
+from kam.plugins.storage_postgres import schema
+from kam.plugins.storage_postgres.errors import translate
+from kam.plugins.storage_postgres.sql import decoder, order_sql, to_db, where_sql
+from kam.storage import ConflictError, Record, RetryableError, Where, kind, split_order
+
+log = logging.getLogger("kam.storage.postgres")
+
+#: kinds whose rows a write transaction locks when it reads them by id
+LOCKED_KINDS = frozenset({"contract", "opportunity"})
+
+
+class PostgresStorage:
+    name = "postgres"
+
+    def __init__(self, dsn: str, lock_timeout_ms: int = 15000) -> None:
+        self.dsn = dsn
+        self._depth = 0
+        #: the last id per kind handed out in this transaction (its row is locked);
+        #: written back once, before COMMIT (one row updated thousands of times in one
+        #: transaction grows a version chain that every update walks)
+        self._ids: dict[str, int] = {}
+        self._ids_read: dict[str, int] = {}
+        #: events appended in this transaction, not yet sent: they go in one batch before
+        #: the next statement or the commit (an import appends hundreds of thousands)
+        self._pending: list[Record] = []
+        try:
+            self.conn = psycopg.connect(dsn, autocommit=True, connect_timeout=10,
+                                        application_name="kam",
+                                        options=f"-c lock_timeout={int(lock_timeout_ms)}")
+        except psycopg.Error as exc:
+            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            raise StorageError(f"cannot connect to the database: {first}") from None
+        try:
+            me = self._ensure_schema()
+        except BaseException as exc:
+            self.close()
+            if isinstance(exc, psycopg.Error):
+                raise translate(exc) from None
+            raise
+        #: the connected team member's role (``kam_team``), None for the workspace owner
+        self.team_role: str | None = me[1]
+        #: who acts: a team member is the database user (the workspace takes it over
+        #: KAM_USER, and the database stamps it on every event); None otherwise
+        self.actor: str | None = me[0] if me[1] else None
+
+    # --- schema -----------------------------------------------------------------------
+
+    def _where_am_i(self) -> str:
+        info = self.conn.info
+        return f"database {info.dbname} on {info.host}:{info.port}"
+
+    _WHO = ("SELECT (SELECT count(*) FROM kam_migrations), session_user::text,"
+            " (SELECT role FROM kam_team WHERE name = session_user::text)")
+
+    def _ensure_schema(self) -> tuple[str, str | None]:
+        """Bring the database to this kam's schema version, and say who is connected
+        (user, team role): one query when the schema is there already; otherwise the
+        pending steps in one transaction (all or nothing)."""
+        try:
+            found = self._one(self._WHO)
+            if int(found[0]) == schema.SCHEMA_VERSION:
+                return found[1], found[2]
+            version = int(found[0])
+        except RetryableError:
+            raise
+        except StorageError:  # no ledger or no team table yet: an older or new database
+            version = 0
+        if version > schema.SCHEMA_VERSION:
+            raise schema.too_new(version, self._where_am_i())
+        for attempt in range(3):  # two first-time migrators may race on CREATE TABLE
+            try:
+                with self.conn.transaction():
+                    schema.migrate(self.conn, self._where_am_i())
+                break
+            except (psycopg.errors.UniqueViolation, psycopg.errors.DuplicateTable):
+                if attempt == 2:
+                    raise
+        found = self._one(self._WHO)
+        return found[1], found[2]
+
+    # --- reads ------------------------------------------------------------------------
+
+    def _rows(self, k: Kind, sql: str, params: Sequence[Any]) -> Iterator[Record]:
+        self._flush()
+        try:
+            cur = self.conn.execute(sql.encode(), params)
+            names = tuple(d.name for d in cur.description or ())
+            rows = cur.fetchall()
+        except psycopg.Error as exc:
+            raise translate(exc) from None
+        decode = decoder(k, names)
+        for row in rows:
+            yield decode(row)
+
+    def get(self, kind_name: str, record_id: str) -> Record | None:
+        k = kind(kind_name)
+        lock = " FOR NO KEY UPDATE" if self._depth and k.name in LOCKED_KINDS else ""
+        rows = self._rows(k, f'SELECT * FROM "{k.name}" WHERE id = %s{lock}', (record_id,))
+        return next(rows, None)
+
+    def find(
+        self,
+        kind_name: str,
+        where: Where | None = None,
+        order_by: Sequence[str] = ("id",),
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> Iterator[Record]:
+        return self._query(kind(kind_name), "*", where, order_by, limit, offset)
+
+    def select(
+        self,
+        kind_name: str,
+        fields: Sequence[str],
+        where: Where | None = None,
+        order_by: Sequence[str] = ("id",),
+        distinct: bool = False,
+    ) -> Iterator[Record]:
+        """Optional fast path (reports): like :meth:`find`, reading only ``fields``."""
+        k = kind(kind_name)
+        for name in fields:
+            if k.field(name) is None:
+                raise StorageError(f"{k.name} has no field {name!r}")
+        cols = ", ".join(f'"{name}"' for name in fields)
+        if distinct:
+            # DISTINCT needs its ORDER BY among the columns: de-duplicate, then order
+            sql_where, params = where_sql(k, where)
+            orders = [order_sql(k, key) for key in order_by or ()]
+            inner = f'SELECT DISTINCT {cols} FROM "{k.name}"{sql_where}'
+            if orders and all(split_order(k, key)[0] in fields for key in order_by):
+                inner += " ORDER BY " + ", ".join(orders)
+            return self._rows(k, inner, params)
+        return self._query(k, cols, where, order_by)
+
+    def _query(self, k: Kind, columns: str, where: Where | None, order_by: Sequence[str],
+               limit: int | None = None, offset: int = 0) -> Iterator[Record]:
+        sql_where, params = where_sql(k, where)
+        sql = f'SELECT {columns} FROM "{k.name}"{sql_where}'
+        orders = [order_sql(k, key) for key in order_by or ()]
+        if orders:
+            sql += " ORDER BY " + ", ".join(orders)
+        if limit is not None:
+            sql += " LIMIT %s"
+            params.append(int(limit))
+        if offset:
+            sql += " OFFSET %s"
+            params.append(int(offset))
+        return self._rows(k, sql, params)
+
+    def count(self, kind_name: str, where: Where | None = None) -> int:
+        k = kind(kind_name)
+        sql_where, params = where_sql(k, where)
+        found = self._one(f'SELECT count(*) FROM "{k.name}"{sql_where}', params)
+        return int(found[0])
+
+    def _one(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...]:
+        self._flush()
+        try:
+            row = self.conn.execute(sql.encode(), params).fetchone()
+        except psycopg.Error as exc:
+            raise translate(exc) from None
+        if row is None:
+            raise StorageError(f"storage error: no row from {sql.split()[0]}")
+        return tuple(row)
+
+    # --- writes -------------------------------------------------------------------------
+
+    def _write(self, sql: str, params: Sequence[Any]) -> psycopg.Cursor[Any]:
+        if self._depth == 0:
+            raise StorageError("writes must happen inside storage.transaction()")
+        self._flush()
+        try:
+            return self.conn.execute(sql.encode(), params)
+        except psycopg.Error as exc:
+            raise translate(exc) from None
+
+    @staticmethod
+    def _checked(k: Kind, record: Record) -> list[str]:
+        names = [f.name for f in k.fields if f.name in record]
+        if len(names) != len(record):
+            extra = set(record) - set(k.names)
+            raise StorageError(f"{k.name} has no field(s) {', '.join(sorted(extra))}")
+        if not record.get("id"):
+            raise StorageError(f"{k.name} record has no id")
+        return names
+
+    def insert(self, kind_name: str, record: Record) -> None:
+        k = kind(kind_name)
+        names = self._checked(k, record)
+        cols = ", ".join(f'"{n}"' for n in names)
+        marks = ", ".join(["%s"] * len(names))
+        self._write(f'INSERT INTO "{k.name}" ({cols}) VALUES ({marks})',
+                    [to_db(k.type_of(n), record[n]) for n in names])
+
+    def insert_many(self, kind_name: str, records: Sequence[Record]) -> None:
+        """Optional fast path (``kam import``): one COPY for a batch."""
+        k = kind(kind_name)
+        for record in records:
+            self._checked(k, record)
+        if self._depth == 0:
+            raise StorageError("writes must happen inside storage.transaction()")
+        names = list(k.names)
+        types = [k.type_of(n) for n in names]
+        cols = ", ".join(f'"{n}"' for n in names)
+        self._flush()
+        try:
+            with self.conn.cursor() as cur, cur.copy(
+                    f'COPY "{k.name}" ({cols}) FROM STDIN'.encode()) as copy:
+                for r in records:
+                    copy.write_row([to_db(t, r.get(n)) for n, t in zip(names, types,
+                                                                         strict=True)])
+        except psycopg.Error as exc:
+            raise translate(exc) from None
+
+    def advance_sequence(self, kind_name: str, value: int) -> None:
+        """Optional (``kam import``): the next id of a kind follows ``value``."""
+        k = kind(kind_name)
+        self._ids[k.name] = max(self._last(k.name), int(value))
+
+    def update(self, kind_name: str, record_id: str, changes: Record) -> None:
+        k = kind(kind_name)
+        bad = set(changes) - set(k.names) | ({"id"} & set(changes))
+        if bad:
+            raise StorageError(f"cannot update {k.name} field(s) {', '.join(sorted(bad))}")
+        if not changes:
+            return
+        sets = ", ".join(f'"{n}" = %s' for n in changes)
+        cur = self._write(f'UPDATE "{k.name}" SET {sets} WHERE id = %s',
+                          [to_db(k.type_of(n), v) for n, v in changes.items()] + [record_id])
+        if cur.rowcount != 1:
+            raise ConflictError(f"{k.name} {record_id} does not exist")
+
+    def _last(self, kind_name: str) -> int:
+        """The last id of a kind, its sequence row locked until the transaction ends."""
+        if self._depth == 0:
+            raise StorageError("writes must happen inside storage.transaction()")
+        found = self._ids.get(kind_name)
+        if found is None:
+            cur = self._write(
+                "INSERT INTO kam_sequence (kind, value) VALUES (%s, 0) ON CONFLICT (kind)"
+                " DO UPDATE SET value = kam_sequence.value RETURNING value", (kind_name,))
+            row = cur.fetchone()
+            assert row is not None
+            found = self._ids[kind_name] = self._ids_read[kind_name] = int(row[0])
+        return found
+
+    def _bump(self, kind_name: str, by: int) -> int:
+        value = self._last(kind_name) + by
+        self._ids[kind_name] = value
+        return value
+
+    def _save_ids(self) -> None:
+        changed = [(v, k) for k, v in self._ids.items() if v != self._ids_read.get(k)]
+        if changed:
+            with self.conn.cursor() as cur:
+                cur.executemany(b"UPDATE kam_sequence SET value = %s WHERE kind = %s", changed)
+
+    def next_id(self, kind_name: str) -> str:
+        k = kind(kind_name)
+        return f"{k.prefix}{self._bump(k.name, 1)}"
+
+    def append_event(self, event: Record) -> Record:
+        return self.append_events([event])[0]
+
+    def append_events(self, events: Sequence[Record]) -> list[Record]:
+        """Append events, ids in order (also an optional fast path for bulk loads).
+
+        They are sent in one batch before the transaction's next statement or its
+        commit; what is returned is what will be stored (a team member's events carry
+        their database user as the actor: the database stamps it)."""
+        if self._depth == 0:
+            raise StorageError("writes must happen inside storage.transaction()")
+        k = kind("event")
+        out: list[Record] = []
+        for event in events:
+            record = dict(event)
+            record["id"] = "EV0"  # checked first: a refused event uses up no id
+            self._checked(k, record)
+            record["id"] = f"{k.prefix}{self._bump('event', 1)}"
+            if self.actor:
+                record["actor"] = self.actor
+            out.append(record)
+        self._pending.extend(out)
+        if len(self._pending) >= 2000:
+            self._flush()
+        return [dict(r) for r in out]
+
+    def _flush(self) -> None:
+        """Send the pending events and their index rows (two batched statements)."""
+        if not self._pending:
+            return
+        pending, self._pending = self._pending, []
+        k = kind("event")
+        names = list(k.names)
+        rows = [[to_db(k.type_of(n), r.get(n)) for n in names] for r in pending]
+        refs = [(r["id"], ref) for r in pending
+                for ref in sorted({r.get("record_id"), *r.get("refs", [])} - {None, ""})]
+        cols = ", ".join(f'"{n}"' for n in names)
+        marks = ", ".join(["%s"] * len(names))
+        try:
+            with self.conn.cursor() as cur:
+                cur.executemany(f"INSERT INTO event ({cols}) VALUES ({marks})".encode(), rows)
+                if refs:
+                    cur.executemany(b"INSERT INTO event_ref (event_id, ref) VALUES (%s, %s)"
+                                    b" ON CONFLICT DO NOTHING", refs)
+        except psycopg.Error as exc:
+            raise translate(exc) from None
+
+    def events(
+        self,
+        record_id: str | None = None,
+        kinds: Sequence[str] | None = None,
+        after_id: str | None = None,
+        limit: int | None = None,
+    ) -> Iterator[Record]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        if record_id:
+            clauses.append("id IN (SELECT event_id FROM event_ref WHERE ref = %s)")
+            params.append(record_id)
+        if kinds:
+            clauses.append(f"kind IN ({', '.join(['%s'] * len(kinds))})")
+            params.extend(kinds)
+        if after_id:
+            clauses.append("(length(id), id) > (length(%s), %s)")
+            params += [after_id, after_id]
+        sql = "SELECT * FROM event"
+        if clauses:
+            sql += " WHERE " + " AND ".join(clauses)
+        sql += " ORDER BY length(id), id"
+        if limit is not None:
+            sql += " LIMIT %s"
+            params.append(int(limit))
+        return self._rows(kind("event"), sql, params)
+
+    # --- transactions -------------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        if self._depth:
+            yield from self._savepoint()
+            return
+        try:
+            self.conn.execute(b"BEGIN ISOLATION LEVEL READ COMMITTED")
+            self.conn.execute(b"SELECT id FROM kam_writer WHERE id = 1 FOR UPDATE")
+        except psycopg.Error as exc:
+            self._rollback()
+            raise translate(exc) from None
+        self._depth = 1
+        try:
+            yield
+            self._flush()
+            self._save_ids()
+        except BaseException as exc:
+            self._depth = 0
+            self._ids, self._ids_read, self._pending = {}, {}, []
+            self._rollback()
+            if isinstance(exc, psycopg.Error):
+                raise translate(exc) from None
+            raise
+        self._depth = 0
+        self._ids, self._ids_read = {}, {}
+        try:
+            self.conn.execute(b"COMMIT")
+        except psycopg.Error as exc:
+            self._rollback()
+            raise translate(exc, committing=True) from None
+
+    def _savepoint(self) -> Iterator[None]:
+        name = f"kam_sp{self._depth}"
+        self._flush()
+        ids, ids_read = dict(self._ids), dict(self._ids_read)
+        self._depth += 1
+        try:
+            self.conn.execute(f"SAVEPOINT {name}".encode())
+            yield
+            self._flush()
+        except BaseException:
+            self._ids, self._ids_read = ids, ids_read  # ids it handed out are free again
+            self._pending = []  # events appended inside it
+            try:
+                self.conn.execute(f"ROLLBACK TO SAVEPOINT {name}".encode())
+                self.conn.execute(f"RELEASE SAVEPOINT {name}".encode())
+            except psycopg.Error as exc:
+                log.debug("rollback to %s failed: %s", name, exc)
+            raise
+        else:
+            try:
+                self.conn.execute(f"RELEASE SAVEPOINT {name}".encode())
+            except psycopg.Error as exc:
+                raise translate(exc) from None
+        finally:
+            self._depth -= 1
+
+    def _rollback(self) -> None:
+        if self.conn.closed:
+            return
+        try:
+            self.conn.execute(b"ROLLBACK")
+        except psycopg.Error as exc:  # the connection went away: the server rolls back
+            log.debug("rollback failed: %s", exc)
+
+    # --- the team (``kam team``) -------------------------------------------------------
+
+    def team_add(self, name: str, role: str, manager: str | None) -> None:
+        """Create (or change) a team member: a LOGIN role in the group of ``role``; the
+        database refuses anyone but an admin or the workspace owner."""
+        self._write("SELECT kam_team_add(%s, %s, %s)", (name, role, manager))
+
+    def team(self) -> list[Record]:
+        try:
+            rows = self.conn.execute(b"SELECT name, role, manager FROM kam_team"
+                                     b" ORDER BY name").fetchall()
+        except psycopg.Error as exc:
+            raise translate(exc) from None
+        return [{"name": n, "role": r, "manager": m} for n, r, m in rows]
+
+    # --- checks and closing -----------------------------------------------------------
+
+    def integrity_problems(self) -> list[str]:
+        """Optional (``kam doctor``): the schema version, and every foreign key (rows
+        loaded with the checks off, e.g. by a restore, can break them)."""
+        try:
+            count = self._one("SELECT count(*) FROM kam_migrations")[0]
+        except StorageError as exc:
+            return [str(exc)]
+        if int(count) != schema.SCHEMA_VERSION:
+            return [f"schema version {count}, this kam writes {schema.SCHEMA_VERSION}"]
+        if self.team_role:  # a team member sees part of the rows: run it as the owner
+            return []
+        sql = """SELECT child.relname, a.attname, parent.relname
+                 FROM pg_constraint c
+                 JOIN pg_class child ON child.oid = c.conrelid
+                 JOIN pg_class parent ON parent.oid = c.confrelid
+                 JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
+                 WHERE c.contype = 'f' AND child.relnamespace = current_schema()::regnamespace
+                   AND child.relname = ANY(%s) ORDER BY 1, 2"""
+        problems: list[str] = []
+        try:
+            keys = self.conn.execute(sql.encode(), (sorted(KINDS),)).fetchall()
+            for table, column, parent in keys:
+                rows = self.conn.execute(
+                    f'SELECT t.id, t."{column}" FROM "{table}" t WHERE t."{column}" IS NOT NULL'
+                    f' AND NOT EXISTS (SELECT 1 FROM "{parent}" p WHERE p.id = t."{column}")'
+                    " ORDER BY length(t.id), t.id".encode()).fetchall()
+                problems += [f"{table} {rid} references a missing {parent} ({column} = {ref})"
+                             for rid, ref in rows]
+        except psycopg.Error as exc:
+            raise translate(exc) from None
+        return problems
+
+    def close(self) -> None:
+        conn = getattr(self, "conn", None)
+        if conn is None:
+            return
+        try:
+            conn.close()
+        except psycopg.Error as exc:
+            log.debug("close failed: %s", exc)
