@@ -12,6 +12,7 @@ full ``kam export`` before and after.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 from pathlib import Path
@@ -154,6 +155,10 @@ def test_every_command_survives_hostile_values(world: Kam) -> None:
             bad.append((args, r.exit_code, f"changed {changed}"))
         before = after
         codes[r.exit_code] = codes.get(r.exit_code, 0) + 1
+    stats = os.environ.get("KAM_BATTERY_STATS")
+    if stats:  # the reliability script counts what was refused how
+        with open(stats, "a", encoding="utf-8") as fh:
+            fh.write(json.dumps({"backend": world.backend, "codes": codes}) + "\n")
     assert not bad, "\n".join(f"{_short(args)} → {code}: {_short([why])}"
                                for args, code, why in bad)
     assert codes.get(0, 0) > 20 and codes.get(2, 0) > 100, codes  # the battery bites
