@@ -27,7 +27,40 @@ JSON_SHAPES: dict[str, str] = {
     "intel": "{}", "fields": "{}", "terms": "{}", "review": "{}", "handover": "{}",
     "pending_amendment": "{}", "payload": "{}", "spin": "{str}", "args": "{}",
 }
+#: (kind, field) → the vocabulary (kam.vocab) whose keys are its only stored values; a
+#: json list field (contact roles) holds keys of it. Stages depend on the deal's pipeline
+#: and are not listed.
+ENUMS: dict[tuple[str, str], str] = {
+    ("customer", "grade"): "grade", ("customer", "matrix"): "matrix",
+    ("customer", "purchase_type"): "purchase_type",
+    ("customer", "relationship"): "relationship",
+    ("contact", "coach"): "coach", ("contact", "stance"): "stance",
+    ("contact", "style"): "style", ("contact", "level"): "level", ("contact", "roles"): "role",
+    ("lead", "scenario"): "purchase_type", ("lead", "status"): "lead_status",
+    ("opportunity", "importance"): "importance",
+    ("opportunity", "forecast_category"): "forecast_category",
+    ("opportunity", "status"): "opp_status",
+    ("activity", "type"): "activity_type", ("activity", "outcome"): "outcome",
+    ("contract", "status"): "contract_status", ("receivable", "kind"): "milestone_kind",
+    ("attachment", "kind"): "attachment_kind",
+}
 _ID = re.compile(r"[A-Z]{2}[0-9]{1,15}")
+
+
+def enum_value(kind: str, name: str, value: Any) -> Any:
+    """A stored enum value must be one of its vocabulary's keys (labels are input only)."""
+    vocab_name = ENUMS.get((kind, name))
+    if vocab_name is None or value is None:
+        return value
+    from kam.vocab import VOCAB
+
+    keys = VOCAB.get(vocab_name)
+    if keys is None:
+        return value
+    for item in value if isinstance(value, list) else [value]:
+        if item not in keys:
+            raise ValueError(f"{item!r} is not a {vocab_name} (one of: {', '.join(keys)})")
+    return value
 
 
 def record_id(text: str, prefix: str, kind: str) -> str:

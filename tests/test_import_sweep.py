@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from conftest import Kam
-from kam.cell_check import JSON_SHAPES
+from kam.cell_check import ENUMS, JSON_SHAPES
 from kam.kinds import EVENT, KINDS, Kind
 
 EXTRA_ROWS = {
@@ -57,6 +57,10 @@ def _cases() -> list[tuple[str, str, str]]:
         k, f = next((k, f) for k in [*KINDS.values(), EVENT] for f in k.fields
                     if f.type == ftype and f.name != "id")
         out += [(k.name, f.name, t) for t in texts]
+    # enum columns hold their vocabulary's keys only (a label or an unknown word is not)
+    out += [(kind, name, "核心客户" if name == "matrix" else "bogus")
+            for kind, name in ENUMS if name != "roles"]
+    out.append(("contact", "roles", '["bogus"]'))
     out.append(("event", "refs", "5"))
     out.append(("customer", "id", "CU" + "9" * 30))
     return out

@@ -22,7 +22,21 @@ FormatOpt = typer.Option("table", "--format", "-f", help="table, json or csv.",
 AsOfOpt = typer.Option(None, "--as-of", help="Fix 'today' (YYYY-MM-DD).")
 """A command's own ``--as-of`` (public as ``kam.api.AsOfOpt``): pass it to open_ws."""
 QuietOpt = typer.Option(False, "--quiet", "-q", help="Print only the new id.")
-LimitOpt = typer.Option(None, "--limit", "-n", min=0, help="At most this many rows.")
+def whole(name: str, lo: int = 0, hi: int = 10**9) -> Any:
+    """An integer option read by kam's grammar (kam.values.integer): ASCII digits only
+    (click's own int() would take ``١٢`` as 12), within ``lo..hi``, checked while the
+    command line is parsed (one line, exit 2)."""
+
+    def integer(value: Any) -> int:
+        from kam.values import integer as parse
+
+        return parse(value, name, lo=lo, hi=hi)
+
+    return integer
+
+
+LimitOpt = typer.Option(None, "--limit", "-n", click_type=whole("--limit"),
+                        help="At most this many rows.")
 OutputOpt = typer.Option(None, "--output", "-o", help="Write to this file (owner-only) in "
                          "--format or the format its extension names: .xlsx, .md, .csv, "
                          ".json.")

@@ -16,6 +16,7 @@ from kam.cli.common import (
     emit,
     emit_created,
     open_ws,
+    whole,
 )
 
 app = typer.Typer(rich_markup_mode=None, no_args_is_help=True,
@@ -58,7 +59,8 @@ def create(
     tax_rate: str = typer.Option(None, "--tax-rate", help="VAT rate %."),
     discount: str = typer.Option(None, "--discount", help="Discount % off the quote."),
     plan: str = PlanOpt,
-    warranty_months: int = typer.Option(None, "--warranty-months", min=0, max=240),
+    warranty_months: int = typer.Option(None, "--warranty-months",
+                                         click_type=whole("--warranty-months", 0, 240)),
     acceptance_criteria: str = typer.Option(None, "--acceptance-criteria"),
     change_cost: str = typer.Option(None, "--change-cost", help="Cost of changes clause."),
     service_end: str = typer.Option(None, "--service-end", help="End of service obligations."),
@@ -97,7 +99,8 @@ def edit(
     tax_rate: str = typer.Option(None, "--tax-rate"),
     discount: str = typer.Option(None, "--discount"),
     plan: str = PlanOpt,
-    warranty_months: int = typer.Option(None, "--warranty-months", min=0, max=240),
+    warranty_months: int = typer.Option(None, "--warranty-months",
+                                         click_type=whole("--warranty-months", 0, 240)),
     acceptance_criteria: str = typer.Option(None, "--acceptance-criteria"),
     change_cost: str = typer.Option(None, "--change-cost"),
     service_end: str = typer.Option(None, "--service-end"),

@@ -12,6 +12,7 @@ from kam.cli.common import (
     emit,
     emit_created,
     open_ws,
+    whole,
 )
 
 app = typer.Typer(rich_markup_mode=None, no_args_is_help=True)
@@ -120,7 +121,8 @@ def edit(
     number: str = typer.Option(None, "--number"),
     customer_owner: str = typer.Option(None, "--customer-owner",
                                        help="The customer-side owner of the project."),
-    probability: int = typer.Option(None, "--probability", min=0, max=100),
+    probability: int = typer.Option(None, "--probability",
+                                     click_type=whole("--probability", 0, 100)),
     forecast_category: str = typer.Option(None, "--forecast",
                                           help="pipeline, best_case, commit, closed, omitted."),
     budget_confirmed: bool = typer.Option(None, "--budget-confirmed/--no-budget-confirmed"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import typer
-from kam.cli.common import AsOfOpt, open_ws
+from kam.cli.common import AsOfOpt, open_ws, whole
 
 app = typer.Typer(rich_markup_mode=None)
 
@@ -30,11 +30,13 @@ def report(
     since: str = typer.Option(None, "--since", help="Only from this date."),
     until: str = typer.Option(None, "--until", help="Only up to this date."),
     period: str = typer.Option(None, "--period", help="targets: 2026, 2026-Q1 or 2026-03."),
-    weeks: int = typer.Option(None, "--weeks", help="activity: weeks shown (8)."),
-    days: int = typer.Option(None, "--days",
+    weeks: int = typer.Option(None, "--weeks", click_type=whole("--weeks", 1, 36500),
+                              help="activity: weeks shown (8)."),
+    days: int = typer.Option(None, "--days", click_type=whole("--days", 0, 36500),
                              help="activity: days without a call that make a deal stalled "
                              "(30); renewals: days ahead (90)."),
-    run: int = typer.Option(None, "--run", help="activity: continuances in a row (3)."),
+    run: int = typer.Option(None, "--run", click_type=whole("--run", 1, 36500),
+                            help="activity: continuances in a row (3)."),
     buckets: str = typer.Option(None, "--buckets",
                                 help="aging: bucket ends in days, e.g. 30,60,90,180."),
     pipeline: str = typer.Option(None, "--pipeline", help="Stage model (default from config)."),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import typer
-from kam.cli.common import AsOfOpt, open_ws
+from kam.cli.common import AsOfOpt, open_ws, whole
 
 
 def register(app: typer.Typer) -> None:
@@ -11,7 +11,8 @@ def register(app: typer.Typer) -> None:
     def today(
         ctx: typer.Context,
         owner: str = typer.Option(None, "--owner", help="Only this owner's work."),
-        days: int = typer.Option(7, "--days", min=0, help="Look this many days ahead."),
+        days: int = typer.Option(7, "--days", click_type=whole("--days", 0, 36500),
+                                 help="Look this many days ahead."),
         as_of: str = AsOfOpt,
         fmt: str = typer.Option("table", "--format", "-f", help="table, json, csv, md, ..."),
     ) -> None:

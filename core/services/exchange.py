@@ -283,7 +283,8 @@ def _records(path: Path, k: Kind, text: str, rows: int,
             record: dict[str, Any] = {}
             for (name, ftype), text_ in zip(types, cells, strict=True):
                 try:
-                    record[name] = decode(ftype, text_, neutralised, name)
+                    record[name] = cell_check.enum_value(
+                        k.name, name, decode(ftype, text_, neutralised, name))
                 except ValueError as exc:
                     raise InputError(f"{path} row {n}, column {name}: {exc}") from None
             if k.name == "event":

@@ -37,7 +37,7 @@ from typing import Any
 
 from kam.errors import InputError, StorageError
 from kam.kinds import EVENT, KINDS, Kind
-from kam.plugins.storage_csv import journal, versions
+from kam.plugins.storage_csv import journal, locking, versions
 from kam.plugins.storage_csv.cells import (
     Row,
     _converted,
@@ -124,21 +124,17 @@ class CSVStorage:
             fd = os.open(self.folder / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o600)
         except OSError as exc:
             raise StorageError(f"cannot open the lock file in {self.folder}: {exc}") from None
-        deadline = time.monotonic() + self.lock_timeout
-        delay = 0.002
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    os.close(fd)
-                    raise StorageError(
-                        f"the workspace data in {self.folder} is locked by another kam process "
-                        f"(waited {self.lock_timeout:g}s)"
-                    ) from None
-                time.sleep(delay)
-                delay = min(delay * 2, 0.05)
+        try:
+            taken = locking.take(fd, self.lock_timeout)
+        except BaseException:
+            os.close(fd)
+            raise
+        if not taken:
+            os.close(fd)
+            raise StorageError(
+                f"the workspace data in {self.folder} is locked by another kam process "
+                f"(waited {self.lock_timeout:g}s)"
+            )
         self._lock_fd = fd
 
     def _release(self) -> None:
