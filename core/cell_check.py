@@ -16,34 +16,17 @@ from typing import Any
 from kam import text as kam_text
 from kam import values
 from kam.errors import InputError
+from kam.kinds import EVENT, KINDS
 
-#: json field → shape: "[{}]" a list of objects, "[str]" a list of texts, "{}" an
-#: object, "{str}" an object of texts; a json field not listed must be a list or object
-JSON_SHAPES: dict[str, str] = {
-    "potential_drivers": "[{}]", "flags": "[{}]", "follow_ups": "[{}]", "approvals": "[{}]",
-    "bids": "[{}]", "stage_history": "[{}]", "lines": "[{}]", "plan": "[{}]",
-    "amendments": "[{}]", "allocations": "[{}]",
-    "roles": "[str]", "checklist": "[str]", "contact_ids": "[str]", "refs": "[str]",
-    "intel": "{}", "fields": "{}", "terms": "{}", "review": "{}", "handover": "{}",
-    "pending_amendment": "{}", "payload": "{}", "spin": "{str}", "args": "{}",
-}
-#: (kind, field) → the vocabulary (kam.vocab) whose keys are its only stored values; a
-#: json list field (contact roles) holds keys of it. Stages depend on the deal's pipeline
-#: and are not listed.
-ENUMS: dict[tuple[str, str], str] = {
-    ("customer", "grade"): "grade", ("customer", "matrix"): "matrix",
-    ("customer", "purchase_type"): "purchase_type",
-    ("customer", "relationship"): "relationship",
-    ("contact", "coach"): "coach", ("contact", "stance"): "stance",
-    ("contact", "style"): "style", ("contact", "level"): "level", ("contact", "roles"): "role",
-    ("lead", "scenario"): "purchase_type", ("lead", "status"): "lead_status",
-    ("opportunity", "importance"): "importance",
-    ("opportunity", "forecast_category"): "forecast_category",
-    ("opportunity", "status"): "opp_status",
-    ("activity", "type"): "activity_type", ("activity", "outcome"): "outcome",
-    ("contract", "status"): "contract_status", ("receivable", "kind"): "milestone_kind",
-    ("attachment", "kind"): "attachment_kind",
-}
+#: json field → shape, as kam.kinds declares it: "[{}]" a list of objects, "[str]" a
+#: list of texts, "{}" an object, "{str}" an object of texts
+JSON_SHAPES: dict[str, str] = {f.name: f.shape for k in (*KINDS.values(), EVENT)
+                               for f in k.fields if f.type == "json" and f.shape}
+#: (kind, field) → the vocabulary (kam.vocab) whose keys are its only stored values, as
+#: kam.kinds declares it; a json list field (contact roles) holds keys of it. Stages
+#: depend on the deal's pipeline and are not enumerated.
+ENUMS: dict[tuple[str, str], str] = {(k.name, f.name): f.vocab for k in KINDS.values()
+                                     for f in k.fields if f.vocab}
 _ID = re.compile(r"[A-Z]{2}[0-9]{1,15}")
 
 

@@ -31,6 +31,9 @@ class Field:
     #: the enumeration (a ``kam.vocab.VOCAB`` name) its values are keys of
     vocab: str | None = None
     label: Label = ("", "")
+    #: a json field's shape: ``[{}]`` records, ``[str]`` texts/ids, ``{}`` an object,
+    #: ``{str}`` an object of texts (checked on import, kam.cell_check)
+    shape: str = ""
 
     def label_in(self, lang: str) -> str:
         return self.label[0] if lang == "zh" else self.label[1]
@@ -224,9 +227,10 @@ LABELS: dict[str, Label] = {
 
 
 def _f(spec: str, labels: dict[str, Label] | None = None) -> tuple[Field, ...]:
-    """Parse ``"name:type:index:>kind:=vocab:! ..."``: type defaults to text, ``index``
-    indexes it, ``>kind`` references a kind by id, ``=vocab`` names its enumeration,
-    ``!`` makes it required. A label comes from ``labels`` or from ``LABELS``."""
+    """Parse ``"name:type:index:>kind:=vocab:!:@shape ..."``: type defaults to text,
+    ``index`` indexes it, ``>kind`` references a kind by id, ``=vocab`` names its
+    enumeration, ``!`` makes it required, ``@shape`` is a json field's shape. A label
+    comes from ``labels`` or from ``LABELS``."""
     out = []
     for item in spec.split():
         parts = item.split(":")
@@ -234,9 +238,10 @@ def _f(spec: str, labels: dict[str, Label] | None = None) -> tuple[Field, ...]:
         ftype = parts[1] if len(parts) > 1 and parts[1] else "text"
         ref = next((p[1:] for p in flags if p.startswith(">")), None)
         vocab = next((p[1:] for p in flags if p.startswith("=")), None)
+        shape = next((p[1:] for p in flags if p.startswith("@")), "")
         label = (labels or {}).get(name) or LABELS[name]
         out.append(Field(name, ftype, "index" in flags or ref is not None, ref,
-                         "!" in flags or name == "id", vocab, label))
+                         "!" in flags or name == "id", vocab, label, shape))
     return tuple(out)
 
 
@@ -251,8 +256,9 @@ KINDS: dict[str, Kind] = {
             _f(
                 "id name:text:index:! grade:text::=grade matrix:text::=matrix"
                 " purchase_type:text::=purchase_type relationship:text::=relationship"
-                " industry region scope intel:json potential:money potential_drivers:json"
-                " currency owner:text:index flags:json fields:json" + _STAMPS,
+                " industry region scope intel:json::@{} potential:money"
+                " potential_drivers:json::@[{}]"
+                " currency owner:text:index flags:json::@[{}] fields:json::@{}" + _STAMPS,
                 {"name": ("客户名称", "Name")},
             ),
             ("id", "name", "grade", "matrix", "relationship", "industry", "region", "owner"),
@@ -262,9 +268,9 @@ KINDS: dict[str, Kind] = {
             "contact",
             "CT",
             _f(
-                "id customer_id:text:index:>customer:! name:text::! title roles:json::=role"
+                "id customer_id:text:index:>customer:! name:text::! title roles:json::=role:@[str]"
                 " coach:text::=coach stance:text::=stance style:text::=style"
-                " level:text::=level phone email note fields:json" + _STAMPS,
+                " level:text::=level phone email note fields:json::@{}" + _STAMPS,
                 {"name": ("姓名", "Name"), "title": ("职务", "Job title")},
             ),
             ("id", "customer_id", "name", "title", "roles", "coach", "stance", "level"),
@@ -277,8 +283,9 @@ KINDS: dict[str, Kind] = {
                 "id customer_id:text:index:>customer:! title:text::! source"
                 " scenario:text::=purchase_type status:text:index:=lead_status"
                 " budget_confirmed:bool budget_amount:money currency authority_contact_id"
-                " need timeline:date spin:json follow_ups:json opportunity_id drop_reason"
-                " owner:text:index fields:json" + _STAMPS,
+                " need timeline:date spin:json::@{str} follow_ups:json::@[{}] opportunity_id"
+                " drop_reason"
+                " owner:text:index fields:json::@{}" + _STAMPS,
             ),
             ("id", "customer_id", "title", "status", "source", "scenario", "opportunity_id",
              "owner"),
@@ -295,9 +302,10 @@ KINDS: dict[str, Kind] = {
                 " status:text:index:=opp_status forced:bool"
                 " customer_owner budget_confirmed:bool budget_amount:money"
                 " authority_contact_id need timeline:date competition decision_process"
-                " checklist:json approvals:json bids:json stage_history:json"
+                " checklist:json::@[str] approvals:json::@[{}] bids:json::@[{}]"
+                " stage_history:json::@[{}]"
                 " stage_entered_at:date reason summary closed_at:date"
-                " completed_at:date renews_contract_id fields:json" + _STAMPS,
+                " completed_at:date renews_contract_id fields:json::@{}" + _STAMPS,
                 {"number": ("项目编号", "Project number"), "title": ("项目名称", "Project name"),
                  "owner": ("销售负责人", "Sales owner"),
                  "amount": ("预计合同金额", "Expected amount"),
@@ -313,7 +321,7 @@ KINDS: dict[str, Kind] = {
             _f(
                 "id opportunity_id:text:index:>opportunity customer_id:text:index:>customer:!"
                 " lead_id type:text::=activity_type:!"
-                " date:date:index:! owner:text:index contact_ids:json"
+                " date:date:index:! owner:text:index contact_ids:json::@[str]"
                 " outcome:text::=outcome note next_step next_due:date created_at:datetime",
             ),
             ("id", "date", "type", "opportunity_id", "customer_id", "owner", "outcome",
@@ -328,14 +336,15 @@ KINDS: dict[str, Kind] = {
             _f(
                 "id opportunity_id:text:index:>opportunity:! customer_id:text:index:>customer:!"
                 " number:text:index:! title owner:text:index amount:money:! currency"
-                " tax_rate:decimal discount:decimal lines:json gifts"
+                " tax_rate:decimal discount:decimal lines:json::@[{}] gifts"
                 " status:text:index:=contract_status"
-                " plan:json warranty_months:int acceptance_criteria change_cost"
-                " service_end:date:index terms:json version:int approvals:json review:json"
-                " amendments:json pending_amendment:json handover:json"
+                " plan:json::@[{}] warranty_months:int acceptance_criteria change_cost"
+                " service_end:date:index terms:json::@{} version:int approvals:json::@[{}]"
+                " review:json::@{}"
+                " amendments:json::@[{}] pending_amendment:json::@{} handover:json::@{}"
                 " signed_on:date:index delivered_on:date initial_accepted_on:date"
                 " final_accepted_on:date closed_on:date terminated_on:date reason"
-                " fields:json" + _STAMPS,
+                " fields:json::@{}" + _STAMPS,
             ),
             ("id", "number", "opportunity_id", "customer_id", "amount", "currency", "status",
              "owner", "signed_on"),
@@ -363,7 +372,7 @@ KINDS: dict[str, Kind] = {
             "PY",
             _f(
                 "id contract_id:text:index:>contract:! customer_id:text:index:>customer:!"
-                " amount:money:! currency date:date:index:! ref allocations:json note"
+                " amount:money:! currency date:date:index:! ref allocations:json::@[{}] note"
                 " created_at:datetime",
             ),
             ("id", "contract_id", "customer_id", "date", "amount", "currency", "ref",
@@ -406,7 +415,7 @@ KINDS: dict[str, Kind] = {
             "outbox",
             "OB",
             _f(
-                "id hook:text:! plugin:text:index:! event_id:text:index args:json"
+                "id hook:text:! plugin:text:index:! event_id:text:index args:json::@{}"
                 " status:text:index tries:int error next_at:datetime" + _STAMPS,
                 {"status": ("投递状态", "Delivery status")},
             ),
@@ -419,8 +428,8 @@ KINDS: dict[str, Kind] = {
 EVENT = Kind(
     "event",
     "EV",
-    _f("id at:datetime:! actor kind:text:index:! record_id:text:index:! payload:json"
-       " refs:json", {"kind": ("事件", "Event")}),
+    _f("id at:datetime:! actor kind:text:index:! record_id:text:index:! payload:json::@{}"
+       " refs:json::@[str]", {"kind": ("事件", "Event")}),
     ("id", "at", "actor", "kind", "record_id", "payload"),
     label=("事件", "event"),
 )

@@ -30,8 +30,12 @@ TYPES = {
 }
 
 
+SHAPES = {"[{}]": "list of objects", "[str]": "list of strings", "{}": "object",
+          "{str}": "object of strings"}
+
+
 def _type(field: Field) -> str:
-    text = TYPES[field.type]
+    text = SHAPES.get(field.shape, TYPES[field.type])
     if field.ref:
         text += f", id of a {field.ref}"
     if field.vocab:
