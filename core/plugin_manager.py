@@ -536,6 +536,21 @@ class Plugins:
         assert isinstance(parts, list)
         return [item for part in parts if part for item in part]
 
+    def askers(self, hook: str, **kwargs: Any) -> dict[str, list[str]]:
+        """Which plugins return each item of a list hook (required approvals), asked one
+        plugin at a time: for naming them in a refusal, never for deciding."""
+        out: dict[str, list[str]] = {}
+        for name in self.implementers(hook):
+            others = [p for n, p in self.pm.list_name_plugin() if n != name]
+            try:
+                parts = self.pm.subset_hook_caller(hook, remove_plugins=others)(**kwargs)
+            except Exception:  # noqa: S112 - its failure refuses elsewhere, by collect
+                continue
+            for part in parts if isinstance(parts, list) else []:
+                for item in part if isinstance(part, list) else []:
+                    out.setdefault(str(item).strip(), []).append(name)
+        return out
+
     def implementers(self, hook: str) -> list[str]:
         """The plugins implementing ``hook``, in pluggy's call order."""
         caller = getattr(self.pm.hook, hook)

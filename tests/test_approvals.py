@@ -205,6 +205,7 @@ def test_a_later_rejection_revokes_a_contract_approval(kam: Kam) -> None:
     assert shown["approvals_needed"] == ["sales_manager"]
     r = kam("contract", "sign", co)
     assert r.exit_code == 1 and "approval missing from sales_manager" in r.stderr
+    assert "(asked by rules_standard)" in r.stderr  # the plugin that asked for the role
     kam.ok("contract", "approve", co, env=MANAGER)
     shown = kam.json("contract", "show", co)
     assert (shown["contract"]["status"], shown["approvals_needed"]) == ("approved", [])

@@ -433,7 +433,10 @@ def sign(ws: Workspace, contract_id: str, date: str | None = None, *, force: boo
         if not missing:
             hint = f"review it first (kam contract review {contract['id']})"
         else:
-            hint = "approval missing from " + ", ".join(missing) + \
+            askers = ws.plugins.askers("kam_required_approvals", ws=ws, contract=contract)
+            named = [f"{role} (asked by {', '.join(askers[role])})" if askers.get(role)
+                     else role for role in missing]
+            hint = "approval missing from " + ", ".join(named) + \
                 f" (kam contract approve {contract['id']} --by NAME --role ROLE)"
         raise RefusedError(f"contract {contract['id']} is {contract['status']}, not "
                            f"approved: {hint}")
