@@ -235,3 +235,9 @@ def test_negative_payment_is_refused_by_the_service_not_the_parser(kam: Any) -> 
     assert kam.json("pay", "list") == []
     # an unknown option is still an error, never taken as the amount
     assert kam("pay", "record", co, "100", "--bogus").exit_code == 2
+
+
+def test_config_set_pipeline_names_a_stage_model(kam: Any) -> None:
+    r = kam("config", "set", "pipeline", "nosuch")
+    assert r.exit_code == 2 and "six_stage" in r.stderr
+    kam.ok("config", "set", "pipeline", "dragon_six")

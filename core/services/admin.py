@@ -86,6 +86,11 @@ def config_set(path: Path, key: str, value: str, *, ws: Any = None) -> Any:
     typed = kam_config.coerce(value)
     if key == "language" and typed not in ("zh", "en"):
         raise InputError("language must be zh or en")
+    if key == "pipeline" and ws is not None:
+        models = ws.plugins.pipelines().items
+        if typed not in models:
+            raise InputError(f"pipeline: {typed!r} is not a stage model; use one of: "
+                             + ", ".join(sorted(models)))
     try:
         old = kam_config.get(raw, key)
     except InputError:
