@@ -46,8 +46,7 @@ def load(
     if fmt == "json":
         emit(ctx, result.as_dict(), fmt)
     else:
-        emit(ctx, [r | {"kind": result.kind} for r in result.as_dict()["rows"]], fmt,
-             ["row", "action", "id", "reason"])
+        emit(ctx, result.as_dict()["rows"], fmt, ["row", "action", "id", "reason"])
         counts = result.as_dict()["counts"]
         ignored = [c["column"] for c in result.columns if c["field"] is None]
         typer.echo(("dry run, nothing kept: " if dry_run else "")
