@@ -66,6 +66,7 @@ if TYPE_CHECKING:
         RenderFormat,
         StorageFactory,
     )
+    from kam.i18n import is_zh, pick
     from kam.kinds import KINDS
     from kam.output import neutralise
     from kam.pipeline import Pipeline, Stage, Task
@@ -106,6 +107,8 @@ _LAZY: dict[str, tuple[str, str]] = {
     "is_numeric": ("kam.reports.labels", "is_numeric"),
     "neutralise": ("kam.output", "neutralise"),
     "fmt_money": ("kam.values", "fmt_money"),
+    "pick": ("kam.i18n", "pick"),
+    "is_zh": ("kam.i18n", "is_zh"),
     "parse_money": ("kam.values", "money"),
     "parse_number": ("kam.values", "number"),
     "parse_integer": ("kam.values", "integer"),
@@ -198,6 +201,8 @@ __all__ = [
     "warn",
     "info",
     "fmt_money",
+    "pick",
+    "is_zh",
     # kam's one grammar for values a plugin reads (docs/guide.md, "Numbers, dates and text")
     "parse_money",
     "parse_number",

@@ -38,7 +38,9 @@ def _currency(v: Any) -> str | None:
 
 
 def _lang(v: Any) -> str | None:
-    return None if v in ("zh", "en") else "must be zh or en"
+    from kam.i18n import LANGS
+
+    return None if v in LANGS else "must be zh, zh-Hant or en"
 
 
 def _bool(v: Any) -> str | None:

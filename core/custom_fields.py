@@ -36,6 +36,10 @@ class FieldSpec:
         """The field's name in a table: its label in the workspace's language."""
         if lang == "en":
             return self.label_en or self.label or name
+        if lang == "zh-Hant" and self.label:
+            from kam.i18n import hant
+
+            return hant(self.label)
         return self.label or self.label_en or name
 
 

@@ -89,18 +89,50 @@ def _check_target(path: Path) -> None:
         raise InputError(f"{path} exists and is not an earlier kam demo; choose another --path")
 
 
+#: the demo's language while it is built: a Traditional (zh-Hant) demo has its data in
+#: Traditional characters too, as a team in Taipei or Hong Kong would type it
+_LANG = "zh"
+
+
+def _t(text: str) -> str:
+    from kam.i18n import hant
+
+    return hant(text) if _LANG == "zh-Hant" else text
+
+
+def _deep(value: Any) -> Any:
+    if isinstance(value, str):
+        return _t(value)
+    if isinstance(value, list | tuple):
+        return type(value)(_deep(v) for v in value)
+    if isinstance(value, dict):
+        return {_deep(k): _deep(v) for k, v in value.items()}
+    return value
+
+
 def build_demo(path: Path, plugins: Any, *, backend: str | None = None,
                lang: str | None = None) -> str:
+    global _LANG
+    from kam.i18n import from_locale, normalise
     from kam.services import admin
 
     path = Path(path).expanduser().resolve()
     _check_target(path)
     if path.exists():
         shutil.rmtree(path)
-    admin.init(path, plugins, backend=backend, lang=lang, extra={"roles": ROLES})
-    fd = os.open(path / MARKER, os.O_WRONLY | os.O_CREAT, 0o600)
-    os.close(fd)
-    _populate(path, plugins)
+    given = lang or os.environ.get("KAM_LANG")
+    _LANG = (normalise(given) if given else None) or from_locale()
+    data = {name: globals()[name] for name in ("CUSTOMERS", "CONTACTS", "DEALS", "APPROVERS",
+                                               "ROLES")}
+    globals().update({name: _deep(value) for name, value in data.items()})
+    try:
+        admin.init(path, plugins, backend=backend, lang=lang, extra={"roles": ROLES})
+        fd = os.open(path / MARKER, os.O_WRONLY | os.O_CREAT, 0o600)
+        os.close(fd)
+        _populate(path, plugins)
+    finally:
+        globals().update(data)
+        _LANG = "zh"
     return _summary(path, plugins, lang)
 
 
@@ -133,19 +165,19 @@ def _populate(path: Path, plugins: Any) -> None:
             decision_maker = next(
                 cid_ for cid_, spec in zip(contact_ids[ci], CONTACTS[ci], strict=True)
                 if "decision_maker" in spec[2])
-            lead = leads.add(ws, cid, title, source="展会" if n % 2 else "老客户介绍",
+            lead = leads.add(ws, cid, title, source=_t("展会") if n % 2 else _t("老客户介绍"),
                              scenario=CUSTOMERS[ci][3], owner=owner)
             q = leads.qualify(ws, lead["id"], budget_confirmed=True, budget_amount=amount,
                               authority_contact_id=decision_maker,
-                              need=f"{title}：提升效率、降低成本",
+                              need=_t(f"{title}：提升效率、降低成本"),
                               timeline=(today + dt.timedelta(days=60 + n * 7)).isoformat())
             opp = q["opportunity"]
             opportunities.edit(
                 ws, opp["id"], amount=amount, currency=cur, margin=margin,
-                expense_budget=str(int(int(amount) * 0.03)), category="解决方案",
+                expense_budget=str(int(int(amount) * 0.03)), category=_t("解决方案"),
                 importance=imp, number=f"PRJ-{today.year}-{n + 1:03d}",
-                customer_owner=CUSTOMERS[ci][0][:4] + "项目组", competition="两家同行竞争",
-                decision_process="信息中心选型 → 总经理办公会决策",
+                customer_owner=CUSTOMERS[ci][0][:4] + _t("项目组"), competition=_t("两家同行竞争"),
+                decision_process=_t("信息中心选型 → 总经理办公会决策"),
                 close_date=(today + dt.timedelta(days=30 + n * 9)).isoformat())
             _walk(ws, opp["id"], target, imp, contact_ids[ci], n)
             opp_ids.append(opp["id"])
@@ -162,7 +194,7 @@ def _walk(ws: Any, opp_id: str, target: str, importance: str, contacts: list[str
     def log(kind: str, outcome: str, days: int) -> None:
         ws.today = ws.today + dt.timedelta(days=days)
         activities.log(ws, opp_id, type=kind, outcome=outcome, contacts=contacts[:1],
-                       note="与客户沟通需求和方案", next_step="准备下一次拜访",
+                       note=_t("与客户沟通需求和方案"), next_step=_t("准备下一次拜访"),
                        next_due=(ws.today + dt.timedelta(days=7)).isoformat())
 
     log("visit", "advance", 1)
@@ -172,15 +204,15 @@ def _walk(ws: Any, opp_id: str, target: str, importance: str, contacts: list[str
         log("call", "continuance", 5)
         status = "lost" if target == "lost" else "abandoned"
         opportunities.close(ws, opp_id, status,
-                            "价格高于竞争对手" if status == "lost" else "毛利低于公司底线",
-                            summary="复盘：决策链覆盖不足")
+                            _t("价格高于竞争对手") if status == "lost" else _t("毛利低于公司底线"),
+                            summary=_t("复盘：决策链覆盖不足"))
         return
     order = ["development", "initiation", "proposal", "bidding", "negotiation",
              "implementation"]
     for stage in order[1: order.index(target) + 1]:
         if stage == "proposal" and importance in ("I", "VI"):
             _as(ws, APPROVERS["management"], opportunities.approve, ws, opp_id,
-                comment="战略客户，同意立项")
+                comment=_t("战略客户，同意立项"))
         if stage == "bidding":
             log("demo", "advance", 4)
             opportunities.set_checklist(ws, opp_id, ["proposal.influence_criteria"], True)
@@ -208,10 +240,10 @@ def _contract(ws: Any, opp_id: str, until: str, *, force: bool = False,
     """A contract for the deal, reviewed, approved and signed as far as ``until``."""
     from kam.services import contracts
 
-    attrs = {"acceptance_criteria": "按技术协议逐项验收，出具验收证书",
-             "change_cost": "需求变更按 2000 元/人天计费",
+    attrs = {"acceptance_criteria": _t("按技术协议逐项验收，出具验收证书"),
+             "change_cost": _t("需求变更按 2000 元/人天计费"),
              "service_end": (ws.today + dt.timedelta(days=3 * 365)).isoformat(),
-             "terms": ["delivery_place=客户现场", "dispute=提交上海仲裁委员会仲裁"]} | attrs
+             "terms": [_t("delivery_place=客户现场"), _t("dispute=提交上海仲裁委员会仲裁")]} | attrs
     c = contracts.create(ws, opp_id, **attrs)
     if until == "draft":
         return c["id"]
@@ -219,7 +251,7 @@ def _contract(ws: Any, opp_id: str, until: str, *, force: bool = False,
     needed = contracts.missing_roles(ws, ws.get("contract", c["id"]))
     for role in needed[: 1 if until == "in_review" else None]:
         _as(ws, APPROVERS.get(role, role), contracts.approve, ws, c["id"], role=role,
-            comment="同意")
+            comment=_t("同意"))
     if until == "signed":
         contracts.sign(ws, c["id"], force=force, reason=reason)
     return c["id"]
@@ -241,10 +273,10 @@ def _contracts(ws: Any, today: dt.date, opp_ids: list[str]) -> None:
 
     co, ms = signed(0)  # 智能变电站: down payment on time, delivery payment half and late
     on(85)
-    payments.record(ws, co, str(ms[0]["amount"]), ref="招行回单 0001")
+    payments.record(ws, co, str(ms[0]["amount"]), ref=_t("招行回单 0001"))
     life.deliver(ws, co, on(70))
     life.accept(ws, co, on(30), "initial")
-    payments.record(ws, co, str(ms[1]["amount"] / 2), ref="招行回单 0002")
+    payments.record(ws, co, str(ms[1]["amount"] / 2), ref=_t("招行回单 0002"))
     co, ms = signed(16)  # Warehouse scanners: paid through acceptance, closed
     on(40)
     payments.record(ws, co, str(ms[0]["amount"]), ref="DBS 7781")
@@ -256,26 +288,26 @@ def _contracts(ws: Any, today: dt.date, opp_ids: list[str]) -> None:
     co, ms = signed(17)  # 数据治理咨询: a third of the advance, then terminated
     on(30)
     payments.record(ws, co, str((ms[0]["amount"] / 3).quantize(ms[0]["amount"])))
-    life.terminate(ws, co, "客户组织架构调整，项目取消", on(12))
+    life.terminate(ws, co, _t("客户组织架构调整，项目取消"), on(12))
     for m in ms[1:]:
-        receivables.write_off(ws, m["id"], by="财务总监 周敏", reason="合同终止，不再收取")
+        receivables.write_off(ws, m["id"], by=_t("财务总监 周敏"), reason=_t("合同终止，不再收取"))
     on(0)
     _contract(ws, opp_ids[1], "approved")  # 配网自动化二期
     _contract(ws, opp_ids[9], "in_review")  # GMP data integrity suite
     _contract(ws, opp_ids[9], "draft", title="Service level agreement", amount="60000",
               plan="fixed_date:50%:" + (today + dt.timedelta(days=90)).isoformat()
               + ",fixed_date:50%:" + (today + dt.timedelta(days=270)).isoformat())
-    _contract(ws, opp_ids[0], "signed", title="运维服务（首年）", amount="300000",
+    _contract(ws, opp_ids[0], "signed", title=_t("运维服务（首年）"), amount="300000",
               plan="down_payment:50%:+10d,on_acceptance:50%:+30d")
     # a framework agreement billed on fixed dates, nothing paid: overdue in every bucket
     dates = [(today - dt.timedelta(days=d)).isoformat() for d in (250, 120, 75, 10, -40)]
     on(300)
     framework = opportunities.add(ws, ws.get("opportunity", opp_ids[0])["customer_id"],
-                                  "备品备件框架协议", amount="500000", owner="张伟",
+                                  _t("备品备件框架协议"), amount="500000", owner=_t("张伟"),
                                   importance="N", margin="25")
     _contract(ws, framework["id"], "signed", amount="500000",
               plan=",".join(f"fixed_date:20%:{d}" for d in dates),
-              force=True, reason="框架协议按采购目录直接签约，未走招投标")
+              force=True, reason=_t("框架协议按采购目录直接签约，未走招投标"))
     on(0)
 
 

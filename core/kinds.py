@@ -36,7 +36,9 @@ class Field:
     shape: str = ""
 
     def label_in(self, lang: str) -> str:
-        return self.label[0] if lang == "zh" else self.label[1]
+        from kam.i18n import pick
+
+        return pick(lang, *self.label)
 
 
 @dataclass(frozen=True)
@@ -77,7 +79,9 @@ class Kind:
         """A column's header: the field's label, or the name itself for anything else."""
         found = self.field(name)
         if found is None:
-            return LABELS.get(name, (name, name))[0 if lang == "zh" else 1]
+            from kam.i18n import pick
+
+            return pick(lang, *LABELS.get(name, (name, name)))
         return found.label_in(lang)
 
 

@@ -42,7 +42,9 @@ class Stage:
 
     def label(self, lang: str) -> str:
         """How the stage reads in ``lang``: the Chinese label in zh, else the English one."""
-        return self.zh if lang == "zh" else (self.en or self.key)
+        from kam.i18n import pick
+
+        return pick(lang, self.zh, self.en or self.key)
 
 
 @dataclass(frozen=True)
@@ -65,9 +67,12 @@ class Pipeline:
 
     def parse_stage(self, text: str) -> str:
         """A stage key from its key or either label (``提案`` → ``proposal``)."""
+        from kam.i18n import simplified
+
         folded = text.strip().casefold()
+        plain = simplified(text.strip())  # 商務談判 = 商务谈判
         for s in self.stages:
-            if folded in (s.key.casefold(), s.zh.casefold(), s.en.casefold()):
+            if folded in (s.key.casefold(), s.zh.casefold(), s.en.casefold()) or plain == s.zh:
                 return s.key
         raise InputError(
             f"unknown stage {text!r}; {self.key} stages are: "

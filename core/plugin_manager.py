@@ -513,7 +513,16 @@ class Plugins:
         except PluginError as exc:
             return [exc.finding()]
         assert isinstance(parts, list)
-        return [f for part in parts if part for f in part]
+        found = [f for part in parts if part for f in part]
+        if getattr(kwargs.get("ws"), "lang", None) == "zh-Hant":
+            from dataclasses import replace
+
+            from kam.i18n import hant
+
+            # a rule's message names the domain's terms in Chinese (工程验收): as the
+            # workspace reads them
+            found = [replace(f, message=hant(f.message)) for f in found]
+        return found
 
     def _show_traceback(self, exc: PluginError) -> None:
         """With ``--debug`` (or ``KAM_DEBUG=1``): the failing rule's own traceback on

@@ -158,6 +158,12 @@ def parse(vocab: str, value: str) -> str:
     for key, (zh, en) in labels.items():
         if folded in (key.casefold(), zh.casefold(), en.casefold()):
             return key
+    from kam.i18n import simplified  # a Traditional label (商務談判) is the same word
+
+    plain = simplified(text)
+    for key, (zh, _en) in labels.items():
+        if plain == zh:
+            return key
     allowed = ", ".join(labels)
     raise InputError(f"unknown {vocab} {value!r}; use one of: {allowed}")
 
@@ -168,4 +174,6 @@ def label(vocab: str, key: str | None, lang: str = "en") -> str:
     zh_en = VOCAB.get(vocab, {}).get(key)
     if zh_en is None:
         return key
-    return zh_en[0] if lang == "zh" else key
+    from kam.i18n import pick
+
+    return pick(lang, zh_en[0], key)

@@ -112,9 +112,12 @@ class Workspace:
             plugins = Plugins()
         plugins.apply_config(cfg, folder)
         missing = plugins.required_problem()
-        language = lang or os.environ.get("KAM_LANG") or cfg.get("language") or "zh"
-        if language not in ("zh", "en"):
-            raise InputError(f"--lang: {language!r} must be zh or en")
+        from kam.i18n import from_locale, normalise
+
+        given = lang or os.environ.get("KAM_LANG") or cfg.get("language")
+        language = normalise(given) if given else from_locale()
+        if language is None:
+            raise InputError(f"--lang: {given!r} must be zh, zh-Hant or en")
         return cls(
             path=folder,
             config=cfg,

@@ -271,15 +271,21 @@ def make_app(plugins: Any = None) -> typer.Typer:
                                       help="Workspace folder (default: KAM_HOME or the user "
                                       "data dir)."),
         as_of: str = typer.Option(None, "--as-of", help="Fix 'today' (YYYY-MM-DD)."),
-        lang: str = typer.Option(None, "--lang", help="Labels: zh or en (KAM_LANG)."),
+        lang: str = typer.Option(None, "--lang", help="Labels: zh, zh-Hant or en (KAM_LANG; "
+                                 "else kam.toml, else the locale)."),
         debug: bool = typer.Option(False, "--debug", help="Show tracebacks."),
         version: bool = typer.Option(False, "--version", is_eager=True,
                                      callback=_print_version, expose_value=True,
                                      help="Print the version."),
     ) -> None:
-        if lang is not None and lang not in ("zh", "en"):
-            typer.echo(f"kam: --lang: {lang!r} must be zh or en", err=True)
-            raise typer.Exit(2)
+        if lang is not None:
+            from kam.i18n import normalise
+
+            chosen = normalise(lang)
+            if chosen is None:
+                typer.echo(f"kam: --lang: {lang!r} must be zh, zh-Hant or en", err=True)
+                raise typer.Exit(2)
+            lang = chosen
         ctx.obj = State(plugins=pm, workspace=workspace, as_of=as_of, lang=lang,
                         debug=debug or os.environ.get("KAM_DEBUG") == "1")
         _report_plugin_failures(ctx, pm)

@@ -90,8 +90,10 @@ def check_format(fmt: str, extra: tuple[str, ...] = ()) -> str:
 
 
 def labeler(ws: Any, vocab_of: dict[str, str]) -> Any:
-    """Show enum keys as zh labels in tables when the language is zh."""
-    if ws.lang != "zh":
+    """Show enum keys as labels in tables when the language is Chinese (zh, zh-Hant)."""
+    from kam.i18n import is_zh
+
+    if not is_zh(ws.lang):
         return None
     from kam import vocab
 
@@ -104,13 +106,13 @@ def labeler(ws: Any, vocab_of: dict[str, str]) -> Any:
                 models = [ws.pipeline(), *ws.plugins.pipelines().items.values()]
             except Exception:
                 return value
-            return stage_label(models, value, "zh")
+            return stage_label(models, value, ws.lang)
         name = vocab_of.get(column)
         if name is None or value is None:
             return value
         if isinstance(value, list):
-            return [vocab.label(name, v, "zh") for v in value]
-        return vocab.label(name, value, "zh")
+            return [vocab.label(name, v, ws.lang) for v in value]
+        return vocab.label(name, value, ws.lang)
 
     return label
 
@@ -146,7 +148,7 @@ def emit(ctx: typer.Context, data: Any, fmt: str, columns: list[str] | None = No
     lab = labeler(ws, vocab_of or {}) if ws is not None and fmt == "table" else None
     headers = None
     if lab is not None and columns and not isinstance(data, Mapping):
-        headers = [_header(declared, c) for c in columns]
+        headers = [_header(declared, c, ws.lang) for c in columns]
     typer.echo(render(data, fmt, columns if fmt != "json" else None, lab, headers))
 
 
@@ -171,12 +173,12 @@ def _kind(name: str | None) -> Any:
     return EVENT if name == "event" else KINDS[name]
 
 
-def _header(declared: Any, column: str) -> str:
+def _header(declared: Any, column: str, lang: str) -> str:
     from kam.reports.labels import header
 
     if declared is not None and declared.field(column) is not None:
-        return str(declared.header(column, "zh"))
-    return header(column, "zh")
+        return str(declared.header(column, lang))
+    return header(column, lang)
 
 
 def _custom_field_rows(ws: Any, record: Any, columns: list[str] | None

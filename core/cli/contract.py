@@ -37,6 +37,15 @@ def _text(ctx: typer.Context, text: str, fmt: str, data: Any) -> None:
         emit(ctx, data, fmt)
 
 
+def _term(ctx: typer.Context, zh: str) -> str:
+    """A Chinese term inside an English line, as the workspace writes it (zh-Hant)."""
+    from kam.cli.common import state
+    from kam.i18n import hant
+
+    ws = state(ctx).ws
+    return hant(zh) if ws is not None and ws.lang == "zh-Hant" else zh
+
+
 def _findings(findings: list) -> str:
     if not findings:
         return "  no findings"
@@ -150,7 +159,6 @@ def list_(
 def show(ctx: typer.Context, contract_id: str = typer.Argument(..., metavar="ID"),
          as_of: str = AsOfOpt, fmt: str = FormatOpt) -> None:
     """The contract, its milestones as of today, approvals still needed, evidence."""
-    from kam.output import render
     from kam.services import contracts
 
     ws = open_ws(ctx, as_of)
@@ -170,22 +178,21 @@ def show(ctx: typer.Context, contract_id: str = typer.Argument(..., metavar="ID"
         typer.echo("\napprovals needed: " + ", ".join(card["approvals_needed"]))
     if c.get("approvals"):
         typer.echo("\napprovals:")
-        typer.echo(render(c["approvals"], "table",
-                          ["version", "role", "by", "decision", "at", "comment"]))
+        emit(ctx, c["approvals"], "table", ["version", "role", "by", "decision", "at",
+                                            "comment"], {"decision": "approval_decision"})
     if c.get("amendments"):
         typer.echo("\namendments:")
-        typer.echo(render(c["amendments"], "table",
-                          ["version", "on", "delta", "amount_before", "amount_after",
-                           "reason"]))
+        emit(ctx, c["amendments"], "table", ["version", "on", "delta", "amount_before",
+                                             "amount_after", "reason"])
     if c.get("pending_amendment"):
         p = c["pending_amendment"]
         typer.echo(f"\npending amendment: {p['delta']} ({p['reason']}), waiting for "
                    + ", ".join(p.get("roles") or []))
     if card["attachments"]:
         typer.echo("\nattachments:")
-        typer.echo(render(card["attachments"], "table", ["id", "kind", "name", "sha256"]))
+        emit(ctx, card["attachments"], "table", kind="attachment")
     if card["signing_checklist"]:
-        typer.echo("\nsigning checklist (签约成交):")
+        typer.echo(f"\nsigning checklist ({_term(ctx, '签约成交')}):")
         typer.echo(_checklist(card["signing_checklist"]))
 
 
@@ -255,7 +262,7 @@ def sign(ctx: typer.Context, contract_id: str = typer.Argument(..., metavar="ID"
                f"opportunity {o['id']} {o['status']}, stage {o['stage']}")
     emit(ctx, r["milestones"], "table", MILESTONE_COLUMNS, kind="receivable")
     if r["signing_checklist"]:
-        typer.echo("\nsigning checklist (签约成交):")
+        typer.echo(f"\nsigning checklist ({_term(ctx, '签约成交')}):")
         typer.echo(_checklist(r["signing_checklist"]))
 
 

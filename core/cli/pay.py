@@ -25,7 +25,6 @@ def record(
     quiet: bool = QuietOpt,
 ) -> None:
     """Record a payment; over-payment is refused (exit 1)."""
-    from kam.output import render
     from kam.services import payments
 
     ws = open_ws(ctx, as_of)
@@ -36,8 +35,8 @@ def record(
     elif fmt == "table":
         typer.echo(f"{p['id']}: {p['amount']} {p['currency']} on {p['date']} for "
                    f"{p['contract_id']}")
-        typer.echo(render(p["milestones"], "table",
-                          ["id", "kind", "amount", "paid", "outstanding", "state"]))
+        emit(ctx, p["milestones"], "table",
+             ["id", "kind", "amount", "paid", "outstanding", "state"], kind="receivable")
     else:
         emit(ctx, p, fmt)
 

@@ -60,7 +60,7 @@ def opportunity(ws: Any, record_id: str | None = None, **_: Any) -> Report:
     checklist = []
     for s in model.stages[: model.index(opp["stage"]) + 1]:
         for t in s.tasks:
-            checklist.append({"stage": s.key, "task": t.zh if ws.lang == "zh" else t.en,
+            checklist.append({"stage": s.key, "task": tr(ws, t.zh, t.en),
                               "required": t.required, "done": f"{s.key}.{t.key}" in done})
     report.tables.append(Table("checklist", ["stage", "task", "required", "done"], checklist,
                                title=tr(ws, "阶段任务清单", "Checklist"),

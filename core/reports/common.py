@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from kam.i18n import pick
 from kam.reports import Report, Table
 
 ZERO = Decimal("0.00")
@@ -16,7 +17,7 @@ CENT = Decimal("0.01")
 
 def new_report(ws: Any, name: str, zh: str, en: str, **meta: Any) -> Report:
     """An empty report titled in the workspace's language, dated ``ws.today``."""
-    return Report(name, zh if ws.lang == "zh" else en, ws.today.isoformat(), [],
+    return Report(name, pick(ws.lang, zh, en), ws.today.isoformat(), [],
                   {"workspace": workspace_name(ws), **meta}, lang=ws.lang)
 
 
@@ -27,7 +28,7 @@ def workspace_name(ws: Any) -> str:
 
 
 def tr(ws: Any, zh: str, en: str) -> str:
-    return zh if ws.lang == "zh" else en
+    return pick(ws.lang, zh, en)
 
 
 def cents(value: Decimal) -> Decimal:
@@ -98,7 +99,7 @@ def stage_display(ws: Any, pipeline: Any) -> dict[str, str]:
 def vocab_display(ws: Any, name: str) -> dict[str, str]:
     from kam.vocab import VOCAB
 
-    return {k: (zh if ws.lang == "zh" else k) for k, (zh, _en) in VOCAB.get(name, {}).items()}
+    return {k: pick(ws.lang, zh, k) for k, (zh, _en) in VOCAB.get(name, {}).items()}
 
 
 def pairs_table(ws: Any, name: str, title: str, items: list[tuple[str, Any]],
@@ -116,7 +117,7 @@ def pairs_table(ws: Any, name: str, title: str, items: list[tuple[str, Any]],
         shown = {k: declared.header(k, ws.lang) if declared.field(k) else header(k, ws.lang)
                  for k, _ in items}
     else:
-        shown = {k: (zh if ws.lang == "zh" else en) for k, (zh, en) in labels.items()}
+        shown = {k: pick(ws.lang, zh, en) for k, (zh, en) in labels.items()}
     return Table(name, ["field", "value"], rows, title=title,
                  headers={"field": tr(ws, "项目", "Field"), "value": tr(ws, "内容", "Value")},
                  display={"field": shown, "value": values or {}})

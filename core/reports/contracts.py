@@ -320,7 +320,7 @@ def handover(ws: Any, record_id: str | None = None, **_: Any) -> Report:
     report.tables.append(Table(
         "signatures", ["role", "name", "signature", "date"], sign,
         title=tr(ws, "签字", "Signatures"),
-        display={"role": {k: (v[0] if ws.lang == "zh" else v[1])
+        display={"role": {k: tr(ws, *v)
                           for k, v in HANDOVER_LABELS.items()}},
         headers={"role": tr(ws, "角色", "Role"), "name": tr(ws, "姓名", "Name"),
                  "signature": tr(ws, "签字", "Signature"), "date": tr(ws, "日期", "Date")}))

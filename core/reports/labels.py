@@ -12,6 +12,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from kam.i18n import pick
+
 #: report columns named like a record field that mean something else in reports
 FIELD_NAMES_MEANING_ELSE = frozenset({"pipeline", "terms", "name"})
 
@@ -91,7 +93,7 @@ def header(column: str, lang: str) -> str:
     zh_en = HEADERS.get(column) or LABELS.get(column)
     if zh_en is None:
         return column.replace("_", " ")
-    return zh_en[0] if lang == "zh" else zh_en[1]
+    return pick(lang, *zh_en)
 
 
 def shown(table: Any, column: str, value: Any, lang: str) -> str:
@@ -115,7 +117,7 @@ def shown(table: Any, column: str, value: Any, lang: str) -> str:
         if key in disp:
             return disp[key]
     if isinstance(value, bool):
-        return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
+        return pick(lang, "是", "yes") if value else pick(lang, "否", "no")
     if isinstance(value, Decimal):
         return f"{value:,}"
     return cell(value)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from kam.errors import KamError
+from kam.i18n import pick
 from kam.reports import Chart, Report, Series, Table
 from kam.reports.common import ZERO, new_report, scan, stage_display, tr, weighted
 from kam.storage import scope
@@ -132,7 +133,7 @@ def _pipeline_label(ws: Any, pipe: str) -> str:
         model = ws.pipeline(pipe)
     except KamError:
         return pipe
-    return model.zh if ws.lang == "zh" else model.en
+    return pick(ws.lang, model.zh, model.en)
 
 
 def _note(ws: Any, main: str, other: str, count: int) -> str:

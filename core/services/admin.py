@@ -30,9 +30,11 @@ def init(path: Path, plugins: Plugins, *, backend: str | None = None,
             raise InputError(f"--currency: {currency!r} is not a 3-letter currency code")
         cfg["currency"] = code
     if lang:
-        if lang not in ("zh", "en"):
-            raise InputError(f"--lang: {lang!r} must be zh or en")
-        cfg["language"] = lang
+        from kam.i18n import normalise
+
+        if normalise(lang) is None:
+            raise InputError(f"--lang: {lang!r} must be zh, zh-Hant or en")
+        cfg["language"] = normalise(lang)
     if pipeline:
         if pipeline not in plugins.pipelines().items:
             known = ", ".join(sorted(plugins.pipelines().items))
@@ -84,8 +86,12 @@ def config_set(path: Path, key: str, value: str, *, ws: Any = None) -> Any:
     raw = kam_config.load(path, checked=False)
     before = set(problems(raw))
     typed = kam_config.coerce(value)
-    if key == "language" and typed not in ("zh", "en"):
-        raise InputError("language must be zh or en")
+    if key == "language":
+        from kam.i18n import normalise
+
+        if not isinstance(typed, str) or normalise(typed) is None:
+            raise InputError("language must be zh, zh-Hant or en")
+        typed = normalise(typed)
     if key == "pipeline" and ws is not None:
         models = ws.plugins.pipelines().items
         if typed not in models:

@@ -17,6 +17,7 @@ from typing import Any, Unpack
 from kam import values, vocab
 from kam.errors import InputError, RefusedError
 from kam.findings import Finding, blocking
+from kam.i18n import pick
 from kam.models.receivable_state import receivable_view
 from kam.models.states import ENDED, SIGNED, UNSIGNED
 from kam.records import ContractChanges
@@ -101,7 +102,7 @@ def signing_checklist(ws: Workspace, opp: dict[str, Any]) -> list[dict[str, Any]
         return []
     stage = pipeline.stage(pipeline.won_after)
     done = set(opp.get("checklist") or [])
-    return [{"task": f"{stage.key}.{t.key}", "label": t.zh if ws.lang == "zh" else t.en,
+    return [{"task": f"{stage.key}.{t.key}", "label": pick(ws.lang, t.zh, t.en),
              "done": f"{stage.key}.{t.key}" in done} for t in stage.tasks]
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from kam.i18n import is_zh, pick
 from kam.kinds import KINDS
 from kam.workspace import Workspace
 
@@ -39,7 +40,7 @@ REFERENCES = {"customer_id": ("客户", "Customer"), "opportunity_id": ("商机"
 
 def _header(kind: str, column: str, lang: str) -> str:
     if column in REFERENCES:
-        return REFERENCES[column][0 if lang == "zh" else 1]
+        return pick(lang, *REFERENCES[column])
     return KINDS[kind].header(column, lang)
 
 
@@ -47,11 +48,11 @@ def _choices(ws: Workspace, kind: str, name: str) -> list[str]:
     from kam.vocab import VOCAB
 
     if name == "stage":
-        return [s.label("zh") if ws.lang == "zh" else s.key for s in ws.pipeline().stages]
+        return [s.label(ws.lang) if is_zh(ws.lang) else s.key for s in ws.pipeline().stages]
     f = KINDS[kind].field(name)
     if f is None or f.vocab is None:
         return []
-    return [zh if ws.lang == "zh" else key for key, (zh, _en) in VOCAB[f.vocab].items()]
+    return [pick(ws.lang, zh, key) for key, (zh, _en) in VOCAB[f.vocab].items()]
 
 
 def write(ws: Workspace, path: Path) -> Path:
@@ -67,7 +68,7 @@ def write(ws: Workspace, path: Path) -> Path:
     book.remove(book.active)  # type: ignore[arg-type]
     for kind, (columns, example) in SHEETS.items():
         declared = KINDS[kind]
-        sheet = book.create_sheet(declared.label[0] if ws.lang == "zh" else declared.name)
+        sheet = book.create_sheet(pick(ws.lang, declared.label[0], declared.name))
         sheet.append([_header(kind, c, ws.lang) for c in columns])
         sheet.append([_example(ws, kind, c, v) for c, v in zip(columns, example, strict=True)])
         sheet.freeze_panes = "A2"
@@ -88,11 +89,11 @@ def write(ws: Workspace, path: Path) -> Path:
 
 def _example(ws: Workspace, kind: str, column: str, value: Any) -> Any:
     """The example row speaks the workspace's language too (a key → its label)."""
-    if ws.lang != "zh" or not isinstance(value, str):
+    if not is_zh(ws.lang) or not isinstance(value, str):
         return value
     from kam.vocab import label
 
     if column == "stage":
-        return ws.pipeline().stage(value).label("zh")
+        return ws.pipeline().stage(value).label(ws.lang)
     f = KINDS[kind].field(column)
-    return label(f.vocab, value, "zh") if f is not None and f.vocab else value
+    return label(f.vocab, value, ws.lang) if f is not None and f.vocab else value

@@ -10,6 +10,7 @@ from typing import Any, Unpack
 from kam import values, vocab
 from kam.errors import InputError, RefusedError
 from kam.findings import Finding, blocking
+from kam.i18n import pick
 from kam.pipeline import Pipeline
 from kam.records import OpportunityChanges
 from kam.services.common import (
@@ -483,7 +484,7 @@ def card(ws: Workspace, opp_id: str) -> dict[str, Any]:
     stage = pipeline.stage(opp["stage"])
     done = set(opp.get("checklist") or [])
     checklist = [
-        {"task": f"{stage.key}.{t.key}", "label": t.zh if ws.lang == "zh" else t.en,
+        {"task": f"{stage.key}.{t.key}", "label": pick(ws.lang, t.zh, t.en),
          "required": t.required, "done": f"{stage.key}.{t.key}" in done}
         for t in stage.tasks
     ]
@@ -492,9 +493,9 @@ def card(ws: Workspace, opp_id: str) -> dict[str, Any]:
     return {
         "opportunity": opp,
         "stage_label": stage.label(ws.lang),
-        "key_node": stage.key_node_zh if ws.lang == "zh" else stage.key_node_en,
-        "customer_step": stage.customer_step_zh if ws.lang == "zh" else stage.customer_step_en,
-        "start_condition": stage.start_zh if ws.lang == "zh" else stage.start_en,
+        "key_node": pick(ws.lang, stage.key_node_zh, stage.key_node_en),
+        "customer_step": pick(ws.lang, stage.customer_step_zh, stage.customer_step_en),
+        "start_condition": pick(ws.lang, stage.start_zh, stage.start_en),
         "next_stage": nxt,
         "checklist": checklist,
         "gate": [f.to_dict() for f in needs],

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from kam.errors import InputError, StorageError
+from kam.i18n import is_zh, pick
 from kam.reports import Report, Table
 from kam.workspace import Workspace
 
@@ -138,7 +139,7 @@ def render_csv(report: Report) -> str:
 
 
 def title_line(report: Report) -> str:
-    if report.lang == "zh":
+    if is_zh(report.lang):
         return f"{report.title} · {report.workspace} · 截至 {report.as_of}"
     return f"{report.title} · {report.workspace} · as of {report.as_of}"
 
@@ -159,7 +160,7 @@ def render_table(report: Report) -> str:
         align = ["right" if is_numeric(t, c) else "left" for c in t.columns]
         text = tab.tabulate(body, headers=headers, tablefmt="simple", disable_numparse=True,
                             colalign=align) if body else (
-            "（无）" if report.lang == "zh" else "(none)")
+            pick(report.lang, "（无）", "(none)"))
         out.append(text)
         if t.note:
             out.append(t.note)

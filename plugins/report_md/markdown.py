@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from kam.api import Chart, Report, Table, column_header, is_numeric, neutralise
+from kam.api import Chart, Report, Table, column_header, is_numeric, is_zh, neutralise, pick
 from kam.api import cell_text as shown
 
 
@@ -23,9 +23,10 @@ def escape(text: str) -> str:
 
 
 def _words(lang: str) -> dict[str, str]:
-    if lang == "zh":
-        return {"as_of": "截至", "none": "（无）", "charts": "图表", "filters": "筛选",
-                "total": "合计"}
+    if is_zh(lang):
+        words = {"as_of": "截至", "none": "（无）", "charts": "图表", "filters": "筛选",
+                 "total": "合计"}
+        return {k: pick(lang, v, v) for k, v in words.items()}
     return {"as_of": "as of", "none": "(none)", "charts": "Charts", "filters": "Filters",
             "total": "total"}
 
