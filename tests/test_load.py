@@ -312,3 +312,15 @@ def test_payments_load_against_contracts_by_number(kam: Kam, tmp_path: Path) -> 
     over = "合同编号,回款金额,回款日期\nHT-2026-007,999999,2026-11-21\n"
     r = kam("load", "payments", _write(tmp_path, "over.csv", over))
     assert r.exit_code == 2 and "row 2: over-payment" in r.stderr
+
+
+def test_a_traditional_chinese_file_loads(kam: Kam, tmp_path: Path) -> None:
+    text = "客戶名稱,客戶級別,客戶矩陣,區域,負責人\n台北捷運,A級,核心客戶,臺北,陳志明\n"
+    kam.ok("load", "customers", _write(tmp_path, "客戶.csv", text))
+    cu = kam.json("customer", "list")[0]
+    assert (cu["name"], cu["grade"], cu["matrix"], cu["region"]) == (
+        "台北捷運", "A", "core", "臺北")
+    deals = "客戶,項目名稱,階段,預計合同金額\n台北捷運,號誌系統更新,商務談判,8800000\n"
+    kam.ok("load", "opportunities", _write(tmp_path, "商機.csv", deals))
+    opp = kam.json("opp", "list")[0]
+    assert (opp["stage"], opp["amount"]) == ("negotiation", "8800000.00")

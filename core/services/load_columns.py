@@ -167,13 +167,17 @@ def kind_of(word: str) -> str:
 
 
 def _header_index(kind: str, preset: Preset | None) -> dict[str, str]:
+    """Normalised header → field: names, zh/zh-Hant/en labels, synonyms, the preset's."""
+    from kam.i18n import hant
+
     declared = KINDS[kind]
     index: dict[str, str] = {}
     for f in declared.fields:
-        for text in (f.name, f.label[0], f.label[1]):
+        for text in (f.name, f.label[0], hant(f.label[0]), f.label[1]):
             index.setdefault(norm(text), f.name)
     for source in (SYNONYMS.get(kind, {}), (preset.headers.get(kind, {}) if preset else {})):
         index.update({norm(k): v for k, v in source.items()})
+        index.update({norm(hant(k)): v for k, v in source.items()})
     return index
 
 
