@@ -36,20 +36,6 @@ from kam.errors import InputError, KamError, NotFoundError, RefusedError, Storag
 from kam.findings import Finding, block, info, warn
 from kam.hookspecs import Record
 from kam.plugin_results import PluginError
-from kam.records import (  # typed per kind, generated from kam.kinds (docs/json.md)
-    Activity,
-    Attachment,
-    Contact,
-    Contract,
-    Customer,
-    Event,
-    Invoice,
-    Lead,
-    Opportunity,
-    Payment,
-    Receivable,
-    Target,
-)
 
 if TYPE_CHECKING:
     import typer
@@ -70,6 +56,20 @@ if TYPE_CHECKING:
     from kam.kinds import KINDS
     from kam.output import neutralise
     from kam.pipeline import Pipeline, Stage, Task
+    from kam.records import (  # typed per kind, generated from kam.kinds (docs/json.md)
+        Activity,
+        Attachment,
+        Contact,
+        Contract,
+        Customer,
+        Event,
+        Invoice,
+        Lead,
+        Opportunity,
+        Payment,
+        Receivable,
+        Target,
+    )
     from kam.reports import Chart, Report, Series, Table
     from kam.reports.labels import column_header, is_numeric
     from kam.reports.labels import shown as cell_text
@@ -107,6 +107,10 @@ _LAZY: dict[str, tuple[str, str]] = {
     "is_numeric": ("kam.reports.labels", "is_numeric"),
     "neutralise": ("kam.output", "neutralise"),
     "fmt_money": ("kam.values", "fmt_money"),
+    # the typed records: TypedDicts, for annotations (loaded when first named)
+    **{name: ("kam.records", name) for name in (
+        "Activity", "Attachment", "Contact", "Contract", "Customer", "Event", "Invoice",
+        "Lead", "Opportunity", "Payment", "Receivable", "Target")},
     "pick": ("kam.i18n", "pick"),
     "is_zh": ("kam.i18n", "is_zh"),
     "parse_money": ("kam.values", "money"),
