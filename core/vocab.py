@@ -34,6 +34,10 @@ VOCAB: dict[str, Labels] = {
         "low_credit": ("信用度很低", "low credit"),
         "churn_risk": ("客户流失", "churn risk"),
     },
+    "flag_decision": {
+        "confirmed": ("确认异常", "confirmed"),
+        "cleared": ("解除", "cleared"),
+    },
     "role": {
         "decision_maker": ("决策者", "decision maker"),
         "selector": ("选型者", "selector"),

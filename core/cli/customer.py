@@ -125,3 +125,39 @@ def flag(
 
     ws = open_ws(ctx, as_of)
     emit(ctx, customers.flag(ws, customer_id, type_, note), fmt, kind="customer")
+
+
+@app.command("driver")
+def driver(
+    ctx: typer.Context,
+    customer_id: str,
+    name: str = typer.Argument(..., help="The driver (驱动因素), e.g. 新建变电站."),
+    volume: str = typer.Option(None, "--volume", help="Its volume (驱动量), e.g. 12座/年."),
+    note: str = typer.Option(None, "--note"),
+    fmt: str = FormatOpt,
+) -> None:
+    """Set a driver of the account's purchase potential (驱动因素/驱动量) for the account
+    plan; without --volume and --note it is removed."""
+    from kam.services import customers
+
+    ws = open_ws(ctx)
+    emit(ctx, customers.driver(ws, customer_id, name, volume, note), fmt, kind="customer")
+
+
+@app.command("review-flag")
+def review_flag(
+    ctx: typer.Context,
+    customer_id: str,
+    type_: str = typer.Option(..., "--type", help="The flag's type."),
+    decision: str = typer.Option(..., "--decision", help="confirmed or cleared."),
+    note: str = typer.Option(None, "--note"),
+    as_of: str = AsOfOpt,
+    fmt: str = FormatOpt,
+) -> None:
+    """Review an anomaly flag (异常客户信息 审核): confirm it, or clear it off the account
+    plan; by someone other than who collected it."""
+    from kam.services import customers
+
+    ws = open_ws(ctx, as_of)
+    emit(ctx, customers.review_flag(ws, customer_id, type_, decision, note), fmt,
+         kind="customer")

@@ -122,6 +122,25 @@ def show(ctx: typer.Context, lead_id: str, fmt: str = FormatOpt) -> None:
     emit(ctx, leads.get(ws, lead_id), fmt, kind="lead")
 
 
+@app.command("spin")
+def spin(
+    ctx: typer.Context,
+    lead_id: str,
+    situation: str = typer.Option(None, "--situation", help="背景问题: the facts found."),
+    problem: str = typer.Option(None, "--problem", help="难点问题: the difficulties."),
+    implication: str = typer.Option(None, "--implication", help="暗示问题: their cost."),
+    need_payoff: str = typer.Option(None, "--need-payoff",
+                                    help="需求效益问题: the value of solving them."),
+    fmt: str = FormatOpt,
+) -> None:
+    """Record SPIN questioning (SPIN 提问) on a lead; an empty value clears a part."""
+    from kam.services import leads
+
+    ws = open_ws(ctx)
+    emit(ctx, leads.spin(ws, lead_id, situation=situation, problem=problem,
+                         implication=implication, need_payoff=need_payoff), fmt, kind="lead")
+
+
 @app.command("drop")
 def drop(
     ctx: typer.Context,

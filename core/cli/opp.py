@@ -35,6 +35,7 @@ def add(
     owner: str = typer.Option(None, "--owner"),
     number: str = typer.Option(None, "--number", help="Project number."),
     pipeline: str = typer.Option(None, "--pipeline", help="Stage model (default from config)."),
+    renews: str = typer.Option(None, "--renews", help="续单: the contract this deal renews."),
     field: list[str] = typer.Option([], "--field"),
     as_of: str = AsOfOpt,
     fmt: str = FormatOpt,
@@ -47,7 +48,8 @@ def add(
     record = opportunities.add(
         ws, customer_id, title, fields=field, amount=amount, currency=currency, margin=margin,
         expense_budget=expense_budget, category=category, close_date=close_date,
-        importance=importance, owner=owner, number=number, pipeline=pipeline)
+        importance=importance, owner=owner, number=number, pipeline=pipeline,
+        renews_contract_id=renews)
     emit_created(ctx, record, fmt, quiet, kind="opportunity")
 
 
@@ -132,6 +134,7 @@ def edit(
     timeline: str = typer.Option(None, "--timeline"),
     competition: str = typer.Option(None, "--competition"),
     decision_process: str = typer.Option(None, "--decision-process"),
+    renews: str = typer.Option(None, "--renews", help="续单: the contract this deal renews."),
     field: list[str] = typer.Option([], "--field"),
     fmt: str = FormatOpt,
 ) -> None:
@@ -146,7 +149,8 @@ def edit(
         probability=probability, forecast_category=forecast_category,
         budget_confirmed=budget_confirmed, budget_amount=budget_amount,
         authority_contact_id=authority, need=need, timeline=timeline,
-        competition=competition, decision_process=decision_process)
+        competition=competition, decision_process=decision_process,
+        renews_contract_id=renews)
     emit(ctx, record, fmt, kind="opportunity")
 
 

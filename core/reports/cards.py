@@ -134,7 +134,10 @@ def account(ws: Any, record_id: str | None = None, **_: Any) -> Report:
         ("industry", cu.get("industry")), ("region", cu.get("region")),
         ("scope", cu.get("scope")), ("potential", cu.get("potential")),
         ("currency", cu.get("currency")), ("owner", cu.get("owner")),
-        ("flags", [f.get("type") for f in cu.get("flags") or []] or None),
+        ("flags", [f.get("type") for f in cu.get("flags") or []
+                   if f.get("decision") != "cleared"] or None),
+        ("potential_drivers", [{"driver": d.get("driver"), "volume": d.get("volume")}
+                               for d in cu.get("potential_drivers") or []] or None),
     ]
     report.tables.append(pairs_table(ws, "account", tr(ws, "客户概况", "Account"), items,
                                      "customer",

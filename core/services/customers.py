@@ -6,6 +6,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any, Unpack
 
 from kam import vocab
+from kam.errors import InputError, RefusedError
 from kam.records import CustomerChanges
 from kam.services.common import (
     atomic,
@@ -69,6 +70,46 @@ def flag(ws: Workspace, customer_id: str, flag_type: str, note: str | None = Non
              "collected_at": ws.today.isoformat(), "reviewed_by": None, "decision": review}
     flags = list(current.get("flags") or []) + [entry]
     with ws.mutation("customer.flagged", current["id"], {"type": key, "note": note or ""}):
+        ws.storage.update("customer", current["id"], {"flags": flags, "updated_at": ws.now()})
+    return {**current, "flags": flags}
+
+
+def driver(ws: Workspace, customer_id: str, name: str, volume: str | None = None,
+           note: str | None = None) -> dict[str, Any]:
+    """A driver of the account's purchase potential (驱动因素) and its volume (驱动量):
+    given again, it is replaced; with no volume and no note, removed."""
+    current = ws.get("customer", customer_id)
+    label = (name or "").strip()
+    if not label:
+        raise InputError("DRIVER: name the driver (e.g. 新建变电站)")
+    drivers = [d for d in current.get("potential_drivers") or [] if d.get("driver") != label]
+    if volume is not None or note:
+        entry: dict[str, Any] = {"driver": label, "volume": (volume or "").strip() or None,
+                                 "note": (note or "").strip() or None}
+        drivers.append(entry)
+    return edit(ws, current["id"], potential_drivers=drivers)
+
+
+@atomic
+def review_flag(ws: Workspace, customer_id: str, flag_type: str, decision: str,
+                note: str | None = None) -> dict[str, Any]:
+    """Review the oldest unreviewed flag of a type (异常客户信息 审核): ``confirmed`` keeps it
+    on the account plan, ``cleared`` takes it off. Someone other than who collected it
+    reviews it, as with approvals."""
+    current = ws.get("customer", customer_id)
+    key = vocab.parse("flag_type", flag_type)
+    verdict = vocab.parse("flag_decision", decision)
+    flags = [dict(f) for f in current.get("flags") or []]
+    open_ = [f for f in flags if f.get("type") == key and not f.get("reviewed_by")]
+    if not open_:
+        raise RefusedError(f"customer {current['id']} has no unreviewed {key} flag")
+    entry = open_[0]
+    if entry.get("collected_by") == ws.actor:
+        raise RefusedError(f"{ws.actor} collected this flag; someone else reviews it")
+    entry |= {"reviewed_by": ws.actor, "reviewed_at": ws.today.isoformat(),
+              "decision": verdict, "review_note": note or ""}
+    with ws.mutation("customer.flag_reviewed", current["id"],
+                     {"type": key, "decision": verdict, "note": note or ""}):
         ws.storage.update("customer", current["id"], {"flags": flags, "updated_at": ws.now()})
     return {**current, "flags": flags}
 

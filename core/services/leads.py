@@ -110,6 +110,28 @@ def qualify(ws: Workspace, lead_id: str, **bant: Any) -> Qualified:
             "findings": findings}
 
 
+#: SPIN questioning (SPIN 提问): what each kind of question found out
+SPIN_PARTS = ("situation", "problem", "implication", "need_payoff")
+
+
+def spin(ws: Workspace, lead_id: str, **parts: str | None) -> dict[str, Any]:
+    """Record what SPIN questions found (背景/难点/暗示/需求效益); given parts replace
+    the stored ones, an empty one clears it."""
+    lead = ws.get("lead", lead_id)
+    unknown = set(parts) - set(SPIN_PARTS)
+    if unknown:
+        raise InputError(f"SPIN has no part {sorted(unknown)[0]!r}")
+    merged = dict(lead.get("spin") or {})
+    for name, text in parts.items():
+        if text is None:
+            continue
+        if text.strip():
+            merged[name] = text.strip()
+        else:
+            merged.pop(name, None)
+    return edit(ws, lead["id"], spin=merged)
+
+
 @atomic
 def drop(ws: Workspace, lead_id: str, reason: str) -> dict[str, Any]:
     lead = ws.get("lead", lead_id)

@@ -53,15 +53,34 @@ def add(ws: Workspace, customer_id: str, title: str, /, *, fields: Sequence[str]
         **attrs: Unpack[OpportunityChanges]) -> dict[str, Any]:
     customer = ws.get("customer", customer_id)
     custom = parse_fields(ws, "opportunity", fields)
+    given = dict(attrs)
+    if given.get("renews_contract_id"):
+        given["renews_contract_id"] = _renewed(ws, str(given["renews_contract_id"]),
+                                               customer["id"])
     record = new_record(ws, {"customer_id": customer["id"], "title": title, "fields": custom,
-                             **attrs})
-    with ws.mutation("opportunity.added", refs=[customer["id"]]) as m:
+                             **given})
+    refs = [customer["id"], record.get("renews_contract_id") or ""]
+    with ws.mutation("opportunity.added", refs=refs) as m:
         record["id"] = ws.storage.next_id("opportunity")
         ws.storage.insert("opportunity", record)
         m.record_id = record["id"]
         m.payload = {"title": record["title"], "stage": record["stage"],
                      "amount": values.fmt_money(record["amount"]), "currency": record["currency"]}
     return record
+
+
+def _renewed(ws: Workspace, contract_id: str, customer_id: str) -> str:
+    """续单: the contract a renewal deal renews, signed with the same customer."""
+    from kam.models.states import SIGNED
+
+    contract = ws.get("contract", contract_id)
+    if contract["customer_id"] != customer_id:
+        raise InputError(f"--renews: {contract['id']} is a contract of "
+                         f"{contract['customer_id']}, not of {customer_id}")
+    if contract["status"] not in (*SIGNED, "closed"):
+        raise InputError(f"--renews: {contract['id']} is {contract['status']}; a renewal "
+                         "renews a signed contract")
+    return str(contract["id"])
 
 
 def _open(opp: dict[str, Any]) -> None:
@@ -82,6 +101,9 @@ def edit(ws: Workspace, opp_id: str, *, fields: Sequence[str] = (),
             raise InputError(f"--authority: {contact['id']} is not a contact of "
                              f"{current['customer_id']}")
         changes["authority_contact_id"] = contact["id"]
+    if changes.get("renews_contract_id"):
+        changes["renews_contract_id"] = _renewed(ws, str(changes["renews_contract_id"]),
+                                                 current["customer_id"])
     custom = parse_fields(ws, "opportunity", fields)
     if custom:
         changes["fields"] = merge_fields(current.get("fields"), custom)
