@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import json
 import os
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import settings
-from kam.cli import make_app
-from kam.plugin_manager import Plugins
+from kam.testing.cli import CliResult, KamRunner
 from kam.workspace import Workspace
-from typer.testing import CliRunner
 
 TODAY = "2026-03-02"
 
@@ -124,62 +120,24 @@ def pg_execute(path: Path, sql: str) -> None:
         conn.execute(sql.encode())
 
 
-@dataclass
-class Result:
-    exit_code: int
-    stdout: str
-    stderr: str
-
-    def json(self) -> Any:
-        return json.loads(self.stdout)
+#: one command's outcome (kam.testing's, which plugin teams use too)
+Result = CliResult
 
 
-class Kam:
-    """Runs ``kam`` commands in-process against one workspace (real files, real SQLite)."""
+class Kam(KamRunner):
+    """``kam`` commands in-process against one workspace (real files, real SQLite), on a
+    backend: kam.testing's runner, with a fresh database per postgres workspace."""
 
     def __init__(self, path: Path, backend: str = "sqlite") -> None:
-        self.path = path
+        super().__init__(path)
         self.backend = backend
-        self.runner = CliRunner()
 
-    def __call__(self, *args: str, env: dict[str, str] | None = None,
-                 input: str | None = None) -> Result:
-        import os
-
+    def __call__(self, *args: str, env: Mapping[str, str] | None = None,
+                 input: str | None = None) -> CliResult:
         if args[:1] == ("init",) and self.backend == "postgres" and "--dsn" not in args:
             assert PG is not None, "a postgres test needs the pg_server fixture"
             args = (*args, "--dsn", PG.fresh())  # each workspace its own database
-        saved = {k: os.environ.get(k) for k in env or {}}
-        os.environ.update(env or {})
-        try:
-            app = make_app(Plugins())  # plugins are discovered with the command's environment
-            r = self.runner.invoke(app, ["--workspace", str(self.path), *args], env=env,
-                                   input=input, catch_exceptions=True)
-        finally:
-            for k, v in saved.items():
-                if v is None:
-                    os.environ.pop(k, None)
-                else:
-                    os.environ[k] = v
-        if r.exception is not None and not isinstance(r.exception, SystemExit):
-            import traceback
-
-            raise AssertionError(
-                f"kam {' '.join(args)} raised:\n"
-                + "".join(traceback.format_exception(r.exception))
-            )
-        return Result(r.exit_code, r.stdout, r.stderr)
-
-    def ok(self, *args: str, **kw: Any) -> Result:
-        r = self(*args, **kw)
-        assert r.exit_code == 0, f"kam {' '.join(args)} → {r.exit_code}\n{r.stdout}\n{r.stderr}"
-        return r
-
-    def json(self, *args: str, **kw: Any) -> Any:
-        return self.ok(*args, "--format", "json", **kw).json()
-
-    def id(self, *args: str, **kw: Any) -> str:
-        return self.ok(*args, "-q", **kw).stdout.strip()
+        return super().__call__(*args, env=env, input=input)
 
     def ready_deal(self, amount: str = "1000000", *, owner: str = "张伟",
                    customer: str | None = None, title: str = "智能变电站监控平台",
