@@ -338,13 +338,12 @@ class _Loader:
         text = _text(raw)
         if text is None:
             return None, None
-        word = self.words.get("stage", {}).get(norm(text), text)
-        if word.startswith("@"):
-            status = vocab.parse("opp_status", word[1:])
-            return None, status
-        if norm(word) in ("won", "lost", "abandoned", "赢单", "丢单", "结项"):
-            return None, vocab.parse("opp_status", word)
-        return self.ws.pipeline().parse_stage(word), None
+        word = self.words.get("stage", {}).get(norm(text), text).removeprefix("@")
+        try:  # a closed deal's status (Closed Lost → @lost, 丢单) stands where a stage would
+            status = vocab.parse("opp_status", word)
+        except InputError:
+            return self.ws.pipeline().parse_stage(word), None
+        return None, (None if status == "open" else status)
 
     def _activity(self, row: dict[str, Any], existing: dict[str, Any] | None,
                   source_key: str | None) -> tuple[str, str | None, str | None]:
@@ -395,8 +394,8 @@ class _Loader:
         signed_on = self.value("signed_on", row.get("signed_on"))
         if signed_on is None:
             raise InputError("signed_on (签订日期): empty")
-        paid = _convert(KINDS["receivable"].field("paid") or Field("paid", "money"),
-                        row.get("paid"), "paid (已回款)") if _text(row.get("paid")) else None
+        paid = _convert(Field("paid", "money"), row.get("paid"), "paid (已回款)") \
+            if _text(row.get("paid")) else None
         paid_on = _date(row.get("paid_on"), "paid_on (回款日期)")
         if paid and paid_on is None:
             raise InputError("paid (已回款) needs paid_on (回款日期): a payment has a date")
