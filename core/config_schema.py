@@ -123,6 +123,7 @@ SCHEMA: dict[str, Check] = {
     "storage": _table, "storage.busy_timeout_ms": _int(0, 3_600_000),
     "storage.lock_timeout_s": _number(0, 3600, above=True),
     "roles": _roles, "plugins": _table,
+    "service": _table, "service.vice_president": _str,
 }
 
 _MISSING = object()

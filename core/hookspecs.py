@@ -36,7 +36,15 @@ if TYPE_CHECKING:
         RegisterStorage,
     )
     from kam.pipeline import Pipeline
-    from kam.records import Contract, Customer, Event, Lead, Opportunity, Receivable
+    from kam.records import (
+        Complaint,
+        Contract,
+        Customer,
+        Event,
+        Lead,
+        Opportunity,
+        Receivable,
+    )
     from kam.workspace import Workspace
 
 hookspec = HookspecMarker("kam")
@@ -157,6 +165,17 @@ def kam_record_bid(ws: Workspace, opportunity: Record, bid: Record) -> list[Find
     return None
 
 
+@hookspec
+def kam_escalate_complaint(ws: Workspace, complaint: Complaint) -> list[str] | None:
+    """Whom a complaint (投诉) must be escalated to: a list of user names (``None``: none).
+
+    Asked when a complaint is added and by ``kam check`` while it is open and was never
+    escalated; the first name returned is recorded as ``escalated_to``, once. The
+    standard rules escalate a serious complaint to the vice president (kam.toml
+    ``[service] vice_president``)."""
+    return None
+
+
 # --- events (after commit) --------------------------------------------------------
 
 
@@ -191,3 +210,15 @@ def kam_receivable_event(
 ) -> None:
     """A payment milestone changed: ``action`` is due, overdue (with ``level`` in days,
     fired once per level), paid or written_off."""
+
+
+@hookspec
+def kam_service_event(ws: Workspace, record: Record, action: str, event: Event) -> None:
+    """After-sales service (客户服务): ``action`` is ``logged`` (``record`` is the new
+    service record) or ``surveyed`` (``record`` is the satisfaction survey)."""
+
+
+@hookspec
+def kam_complaint_event(ws: Workspace, complaint: Complaint, action: str,
+                        event: Event) -> None:
+    """A complaint (投诉) changed: ``action`` is added, replied, escalated or closed."""

@@ -209,6 +209,23 @@ LABELS: dict[str, Label] = {
     "attached_on": ("附加日期", "Attached on"),
     # target
     "period": ("期间", "Period"),
+    # after-sales service (客户服务): service records, surveys, complaints
+    "engineer": ("服务工程师", "Engineer"),
+    "hours": ("工时（小时）", "Hours"),
+    "cost": ("服务成本", "Cost"),
+    "voucher": ("服务凭证号", "Voucher number"),
+    "remote": ("远程服务申请", "Remote service requested"),
+    "service_id": ("服务记录", "Service record"),
+    "attitude": ("态度", "Attitude"),
+    "skill": ("技术", "Skill"),
+    "arrival": ("到达时间", "Arrival time"),
+    "promises": ("答应事项", "Promises kept"),
+    "respondent": ("受访人", "Respondent"),
+    "surveyed_by": ("调查人", "Surveyed by"),
+    "reply": ("答复", "Reply"),
+    "replied_on": ("答复日期", "Replied on"),
+    "escalated_to": ("升级至", "Escalated to"),
+    "escalated_on": ("升级日期", "Escalated on"),
     # outbox (event deliveries to plugins)
     "hook": ("钩子", "Hook"),
     "plugin": ("插件", "Plugin"),
@@ -412,6 +429,52 @@ KINDS: dict[str, Kind] = {
                + _STAMPS),
             ("id", "owner", "period", "amount", "currency", "note"),
             label=("目标", "target"),
+        ),
+        # 服务记录: one after-sales service call of type A–D (有偿/合同/免费/内务)
+        Kind(
+            "service",
+            "SV",
+            _f(
+                "id customer_id:text:index:>customer:! contract_id:text:index:>contract"
+                " type:text::=service_type:! engineer:text:index date:date:index:!"
+                " hours:decimal cost:money currency voucher remote:bool note" + _STAMPS,
+                {"type": ("服务类型", "Service type"), "date": ("服务日期", "Service date")},
+            ),
+            ("id", "date", "customer_id", "contract_id", "type", "engineer", "hours", "cost",
+             "currency", "voucher", "remote"),
+            label=("服务记录", "service record"),
+        ),
+        # 满意度调查: one per service record, four dimensions at four levels
+        Kind(
+            "survey",
+            "SY",
+            _f(
+                "id service_id:text:index:>service:! customer_id:text:index:>customer:!"
+                " attitude:text::=satisfaction:! skill:text::=satisfaction:!"
+                " arrival:text::=satisfaction:! promises:text::=satisfaction:!"
+                " date:date:index:! respondent surveyed_by note created_at:datetime",
+                {"date": ("调查日期", "Survey date")},
+            ),
+            ("id", "service_id", "customer_id", "date", "attitude", "skill", "arrival",
+             "promises", "respondent"),
+            label=("满意度调查", "satisfaction survey"),
+        ),
+        # 投诉: a customer's complaint, answered (reply) before it may close; serious ones
+        # are escalated once by the rule hook kam_escalate_complaint
+        Kind(
+            "complaint",
+            "CP",
+            _f(
+                "id customer_id:text:index:>customer:! contract_id:text:index:>contract"
+                " severity:text::=complaint_severity:! owner:text:index date:date:index:!"
+                " note:text::! reply status:text:index:=complaint_status escalated_to"
+                " escalated_on:date replied_on:date closed_on:date" + _STAMPS,
+                {"date": ("投诉日期", "Filed on"), "note": ("投诉内容", "Complaint"),
+                 "severity": ("严重程度", "Severity"), "closed_on": ("关闭日期", "Closed on")},
+            ),
+            ("id", "date", "customer_id", "contract_id", "severity", "status", "owner",
+             "escalated_to", "replied_on", "closed_on"),
+            label=("投诉", "complaint"),
         ),
         # 投递: one event-hook delivery to one plugin (the outbox, kam.outbox): written
         # with the change, kept until delivered; retried, then dead after max tries.

@@ -15,12 +15,13 @@ RULE_HOOKS = frozenset({"kam_qualify_lead", "kam_stage_exit", "kam_review_contra
                         "kam_record_bid"})
 """Hooks returning ``list[Finding] | None`` per implementation."""
 
-LIST_HOOKS = frozenset({"kam_required_approvals"})
-"""Hooks returning ``list[str] | None`` (role names) per implementation."""
+LIST_HOOKS = frozenset({"kam_required_approvals", "kam_escalate_complaint"})
+"""Hooks returning ``list[str] | None`` (role or user names) per implementation."""
 
 EVENT_HOOKS = frozenset({
     "kam_event_committed", "kam_stage_advanced", "kam_opportunity_closed",
-    "kam_contract_event", "kam_receivable_event",
+    "kam_contract_event", "kam_receivable_event", "kam_service_event",
+    "kam_complaint_event",
 })
 REGISTRATION_HOOKS = frozenset({
     "kam_register_storage", "kam_register_formats", "kam_register_reports",

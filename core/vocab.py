@@ -149,6 +149,37 @@ VOCAB: dict[str, Labels] = {
     },
     "acceptance_stage": {"initial": ("初验", "initial"), "final": ("终验", "final")},
     "approval_decision": {"approved": ("同意", "approved"), "rejected": ("驳回", "rejected")},
+    # after-sales service (客户服务)
+    "service_type": {
+        "paid": ("有偿服务", "paid"),
+        "contract": ("合同服务", "under contract"),
+        "free": ("免费服务", "free"),
+        "internal": ("内务", "internal"),
+    },
+    "satisfaction": {
+        "very_satisfied": ("非常满意", "very satisfied"),
+        "satisfied": ("满意", "satisfied"),
+        "average": ("一般", "average"),
+        "poor": ("较差", "poor"),
+    },
+    "complaint_severity": {
+        "minor": ("轻微", "minor"),
+        "normal": ("一般", "normal"),
+        "serious": ("严重", "serious"),
+    },
+    "complaint_status": {
+        "open": ("待处理", "open"),
+        "replied": ("已答复", "replied"),
+        "escalated": ("已升级", "escalated"),
+        "closed": ("已关闭", "closed"),
+    },
+}
+
+#: More words input accepts for a key, beside the key and its labels: the letters and
+#: short words the trade uses (服务类型 A–D: 有偿 A, 合同 B, 免费 C, 内务 D).
+ALIASES: dict[str, dict[str, str]] = {
+    "service_type": {"a": "paid", "b": "contract", "c": "free", "d": "internal",
+                     "有偿": "paid", "合同": "contract", "免费": "free"},
 }
 
 
@@ -162,13 +193,21 @@ def parse(vocab: str, value: str) -> str:
     for key, (zh, en) in labels.items():
         if folded in (key.casefold(), zh.casefold(), en.casefold()):
             return key
+    alias = ALIASES.get(vocab, {}).get(folded)
+    if alias is not None:
+        return alias
     from kam.i18n import simplified  # a Traditional label (商務談判) is the same word
 
     plain = simplified(text)
     for key, (zh, _en) in labels.items():
         if plain == zh:
             return key
+    if plain in ALIASES.get(vocab, {}):
+        return ALIASES[vocab][plain]
     allowed = ", ".join(labels)
+    if vocab in ALIASES:
+        allowed += " (or " + ", ".join(a.upper() if a.isascii() else a
+                                       for a in ALIASES[vocab]) + ")"
     raise InputError(f"unknown {vocab} {value!r}; use one of: {allowed}")
 
 

@@ -23,10 +23,12 @@ FIELD_NAMES = {f.name for k in ALL for f in (*k.fields, *k.views)}
 def _models() -> dict[str, Any]:
     from kam.models.contracts import Attachment, Contract, Invoice
     from kam.models.records import Activity, Contact, Customer, Lead, Opportunity
+    from kam.models.service import Complaint, Service, Survey
 
     return {"customer": Customer, "contact": Contact, "lead": Lead,
             "opportunity": Opportunity, "activity": Activity, "contract": Contract,
-            "invoice": Invoice, "attachment": Attachment}
+            "invoice": Invoice, "attachment": Attachment, "service": Service,
+            "survey": Survey, "complaint": Complaint}
 
 
 #: kinds the services build from checked parts, with no input model of their own

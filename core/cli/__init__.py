@@ -29,6 +29,8 @@ SUBAPPS: dict[str, tuple[str, str]] = {
     "invoice": ("kam.cli.invoice", "Invoices (开票)."),
     "report": ("kam.cli.report", "Reports: pipeline, funnel, forecast, aging, battle map (报表)."),
     "target": ("kam.cli.target", "Sales targets per owner and period (目标)."),
+    "service": ("kam.cli.service", "After-sales service and satisfaction surveys (客户服务)."),
+    "complaint": ("kam.cli.complaint", "Customer complaints, replies, escalation (投诉)."),
     "load": ("kam.cli.load", "Load records from Excel, CSV or another CRM (导入)."),
     "template": ("kam.cli.template", "Write kam's Excel template for kam load."),
     "events": ("kam.cli.events", "Event deliveries to plugins: outbox and retries."),

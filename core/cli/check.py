@@ -24,7 +24,10 @@ def register(app: typer.Typer) -> None:
                            f"{n['customer_id']:<7} {n['kind']:<14} due {n['due_date']}  "
                            f"outstanding {n['outstanding']} {n['currency']}  "
                            f"({n['days_overdue']} days overdue)")
-            if not r["new"]:
+            for c in r["escalated"]:
+                typer.echo(f"{'escalated':<12} {c['complaint_id']:<7} {c['customer_id']:<7} "
+                           f"{c['severity']} complaint of {c['owner']} to {c['escalated_to']}")
+            if not r["new"] and not r["escalated"]:
                 typer.echo(f"nothing new as of {r['as_of']}")
             if r["preview"]:
                 typer.echo(f"preview: {r['as_of']} is after today; nothing was recorded and "

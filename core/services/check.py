@@ -3,7 +3,8 @@
 For every milestone with money outstanding it fires the receivable-due hook once
 when the due date arrives (``receivables.due_reminder_days`` ahead, default 0)
 and the receivable-overdue hook once per overdue level crossed
-(``receivables.overdue_levels``, default 1, 30, 60, 90 days). The event log is
+(``receivables.overdue_levels``, default 1, 30, 60, 90 days), and escalates each open
+complaint the rules send to someone that was never escalated (投诉升级). The event log is
 the memory: one ``receivable.due`` / ``receivable.overdue`` event per firing, so
 running it again the same day fires nothing new.
 """
@@ -83,10 +84,14 @@ def run(ws: Workspace) -> dict[str, Any]:
         for level in lv:
             if view["days_overdue"] >= level and (record["id"], level) not in overdue_done:
                 new.append(_fire(ws, record, view, "overdue", level, preview))
+    from kam.services.complaints import escalate_due
+
+    escalated = escalate_due(ws, preview)
     totals: dict[str, Decimal] = {}
     for v in overdue:
         totals[v["currency"]] = totals.get(v["currency"], Decimal("0.00")) + v["outstanding"]
     return {"as_of": today, "preview": preview, "levels": lv, "new": new, "overdue": overdue,
+            "escalated": escalated,
             "overdue_outstanding": {c: values.fmt_money(t) for c, t in sorted(totals.items())}}
 
 

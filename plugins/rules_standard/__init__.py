@@ -1,5 +1,6 @@
 """The methodology as ordinary plugin hooks: BANT, stage key nodes (关键节点), the
-``six_stage`` and ``dragon_six`` models. Marked ``trylast`` so a company plugin
+``six_stage`` and ``dragon_six`` models, a serious complaint escalated to the vice
+president. Marked ``trylast`` so a company plugin
 runs first; switch it off with ``KAM_DISABLE_PLUGINS=rules_standard``.
 """
 
@@ -46,3 +47,10 @@ def kam_required_approvals(ws: Any, contract: dict) -> list:
     from kam.plugins.rules_standard.contracts import required_approvals
 
     return required_approvals(ws, contract)
+
+
+@hookimpl(trylast=True)
+def kam_escalate_complaint(ws: Any, complaint: dict) -> list:
+    from kam.plugins.rules_standard.service import escalate_complaint
+
+    return escalate_complaint(ws, complaint)

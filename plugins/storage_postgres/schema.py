@@ -192,6 +192,54 @@ _OUTBOX: tuple[str, ...] = (
      " WITH CHECK (event_id IN (SELECT id FROM event))"),
 )
 
+# after-sales service (SQLite's 0006_service); service records and complaints follow
+# their customer, surveys their service record, as contacts do
+_SERVICE: tuple[str, ...] = (
+    ('CREATE TABLE "service" ("id" TEXT COLLATE "C" PRIMARY KEY, '
+     '"customer_id" TEXT COLLATE "C" REFERENCES "customer"("id"), '
+     '"contract_id" TEXT COLLATE "C" REFERENCES "contract"("id"), "type" TEXT COLLATE "C", '
+     '"engineer" TEXT COLLATE "C", "date" DATE, "hours" NUMERIC, "cost" NUMERIC(20,2), '
+     '"currency" TEXT COLLATE "C", "voucher" TEXT COLLATE "C", "remote" BOOLEAN, '
+     '"note" TEXT COLLATE "C", "created_at" TEXT COLLATE "C", '
+     '"updated_at" TEXT COLLATE "C")'),
+    'CREATE INDEX "idx_service_customer_id" ON "service" ("customer_id")',
+    'CREATE INDEX "idx_service_contract_id" ON "service" ("contract_id")',
+    'CREATE INDEX "idx_service_engineer" ON "service" ("engineer")',
+    'CREATE INDEX "idx_service_date" ON "service" ("date")',
+    ('CREATE TABLE "survey" ("id" TEXT COLLATE "C" PRIMARY KEY, '
+     '"service_id" TEXT COLLATE "C" REFERENCES "service"("id"), '
+     '"customer_id" TEXT COLLATE "C" REFERENCES "customer"("id"), '
+     '"attitude" TEXT COLLATE "C", "skill" TEXT COLLATE "C", "arrival" TEXT COLLATE "C", '
+     '"promises" TEXT COLLATE "C", "date" DATE, "respondent" TEXT COLLATE "C", '
+     '"surveyed_by" TEXT COLLATE "C", "note" TEXT COLLATE "C", '
+     '"created_at" TEXT COLLATE "C")'),
+    'CREATE INDEX "idx_survey_service_id" ON "survey" ("service_id")',
+    'CREATE INDEX "idx_survey_customer_id" ON "survey" ("customer_id")',
+    'CREATE INDEX "idx_survey_date" ON "survey" ("date")',
+    ('CREATE TABLE "complaint" ("id" TEXT COLLATE "C" PRIMARY KEY, '
+     '"customer_id" TEXT COLLATE "C" REFERENCES "customer"("id"), '
+     '"contract_id" TEXT COLLATE "C" REFERENCES "contract"("id"), '
+     '"severity" TEXT COLLATE "C", "owner" TEXT COLLATE "C", "date" DATE, '
+     '"note" TEXT COLLATE "C", "reply" TEXT COLLATE "C", "status" TEXT COLLATE "C", '
+     '"escalated_to" TEXT COLLATE "C", "escalated_on" DATE, "replied_on" DATE, '
+     '"closed_on" DATE, "created_at" TEXT COLLATE "C", "updated_at" TEXT COLLATE "C")'),
+    'CREATE INDEX "idx_complaint_customer_id" ON "complaint" ("customer_id")',
+    'CREATE INDEX "idx_complaint_contract_id" ON "complaint" ("contract_id")',
+    'CREATE INDEX "idx_complaint_owner" ON "complaint" ("owner")',
+    'CREATE INDEX "idx_complaint_date" ON "complaint" ("date")',
+    'CREATE INDEX "idx_complaint_status" ON "complaint" ("status")',
+    "GRANT SELECT, INSERT, UPDATE ON service, survey, complaint TO kam_member",
+    "ALTER TABLE service ENABLE ROW LEVEL SECURITY",
+    "ALTER TABLE survey ENABLE ROW LEVEL SECURITY",
+    "ALTER TABLE complaint ENABLE ROW LEVEL SECURITY",
+    ("CREATE POLICY kam_customer ON service USING (customer_id IN (SELECT id FROM customer))"
+     " WITH CHECK (customer_id IN (SELECT id FROM customer))"),
+    ("CREATE POLICY kam_customer ON complaint USING (customer_id IN "
+     "(SELECT id FROM customer)) WITH CHECK (customer_id IN (SELECT id FROM customer))"),
+    ("CREATE POLICY kam_service ON survey USING (service_id IN (SELECT id FROM service))"
+     " WITH CHECK (service_id IN (SELECT id FROM service))"),
+)
+
 # --- the migrations, in order: append only ------------------------------------------
 
 MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -202,6 +250,7 @@ MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("0005_pg_writer_lock", _WRITER_LOCK),
     ("0006_pg_team_rls", TEAM_RLS),
     ("0007_outbox", _OUTBOX),
+    ("0008_service", _SERVICE),
 )
 
 #: the schema version this kam writes: derived from the list, never kept by hand

@@ -185,6 +185,38 @@ _OUTBOX: tuple[str, ...] = (
     'CREATE INDEX "idx_outbox_status" ON "outbox" ("status")',
 )
 
+# after-sales service (客户服务): service records, satisfaction surveys, complaints
+_SERVICE: tuple[str, ...] = (
+    ('CREATE TABLE "service" ('
+     '"id" TEXT PRIMARY KEY, "customer_id" TEXT REFERENCES "customer"("id"), '
+     '"contract_id" TEXT REFERENCES "contract"("id"), "type" TEXT, "engineer" TEXT, '
+     '"date" TEXT, "hours" TEXT, "cost" INTEGER, "currency" TEXT, "voucher" TEXT, '
+     '"remote" INTEGER, "note" TEXT, "created_at" TEXT, "updated_at" TEXT)'),
+    'CREATE INDEX "idx_service_customer_id" ON "service" ("customer_id")',
+    'CREATE INDEX "idx_service_contract_id" ON "service" ("contract_id")',
+    'CREATE INDEX "idx_service_engineer" ON "service" ("engineer")',
+    'CREATE INDEX "idx_service_date" ON "service" ("date")',
+    ('CREATE TABLE "survey" ('
+     '"id" TEXT PRIMARY KEY, "service_id" TEXT REFERENCES "service"("id"), '
+     '"customer_id" TEXT REFERENCES "customer"("id"), "attitude" TEXT, "skill" TEXT, '
+     '"arrival" TEXT, "promises" TEXT, "date" TEXT, "respondent" TEXT, '
+     '"surveyed_by" TEXT, "note" TEXT, "created_at" TEXT)'),
+    'CREATE INDEX "idx_survey_service_id" ON "survey" ("service_id")',
+    'CREATE INDEX "idx_survey_customer_id" ON "survey" ("customer_id")',
+    'CREATE INDEX "idx_survey_date" ON "survey" ("date")',
+    ('CREATE TABLE "complaint" ('
+     '"id" TEXT PRIMARY KEY, "customer_id" TEXT REFERENCES "customer"("id"), '
+     '"contract_id" TEXT REFERENCES "contract"("id"), "severity" TEXT, "owner" TEXT, '
+     '"date" TEXT, "note" TEXT, "reply" TEXT, "status" TEXT, "escalated_to" TEXT, '
+     '"escalated_on" TEXT, "replied_on" TEXT, "closed_on" TEXT, "created_at" TEXT, '
+     '"updated_at" TEXT)'),
+    'CREATE INDEX "idx_complaint_customer_id" ON "complaint" ("customer_id")',
+    'CREATE INDEX "idx_complaint_contract_id" ON "complaint" ("contract_id")',
+    'CREATE INDEX "idx_complaint_owner" ON "complaint" ("owner")',
+    'CREATE INDEX "idx_complaint_date" ON "complaint" ("date")',
+    'CREATE INDEX "idx_complaint_status" ON "complaint" ("status")',
+)
+
 # --- the migrations, in order: append only ------------------------------------------
 
 MIGRATIONS: tuple[tuple[str, Step], ...] = (
@@ -193,6 +225,7 @@ MIGRATIONS: tuple[tuple[str, Step], ...] = (
     ("0003_targets", _TARGETS),
     ("0004_read_indexes", _READ_INDEXES),
     ("0005_outbox", _OUTBOX),
+    ("0006_service", _SERVICE),
 )
 
 #: the schema version this kam writes: derived from the list, never kept by hand
