@@ -226,6 +226,7 @@ LABELS: dict[str, Label] = {
     "replied_on": ("答复日期", "Replied on"),
     "escalated_to": ("升级至", "Escalated to"),
     "escalated_on": ("升级日期", "Escalated on"),
+    "severity": ("严重程度", "Severity"),
     # outbox (event deliveries to plugins)
     "hook": ("钩子", "Hook"),
     "plugin": ("插件", "Plugin"),
@@ -470,7 +471,7 @@ KINDS: dict[str, Kind] = {
                 " note:text::! reply status:text:index:=complaint_status escalated_to"
                 " escalated_on:date replied_on:date closed_on:date" + _STAMPS,
                 {"date": ("投诉日期", "Filed on"), "note": ("投诉内容", "Complaint"),
-                 "severity": ("严重程度", "Severity"), "closed_on": ("关闭日期", "Closed on")},
+                 "closed_on": ("关闭日期", "Closed on")},
             ),
             ("id", "date", "customer_id", "contract_id", "severity", "status", "owner",
              "escalated_to", "replied_on", "closed_on"),

@@ -261,6 +261,62 @@ class Target(TypedDict):
     updated_at: str | None
 
 
+class Service(TypedDict):
+    """服务记录: a service record (``SV…``)."""
+
+    id: str
+    customer_id: str
+    contract_id: str | None
+    type: str
+    engineer: str | None
+    date: dt.date
+    hours: Decimal | None
+    cost: Decimal | None
+    currency: str | None
+    voucher: str | None
+    remote: bool
+    note: str | None
+    created_at: str | None
+    updated_at: str | None
+
+
+class Survey(TypedDict):
+    """满意度调查: a satisfaction survey (``SY…``)."""
+
+    id: str
+    service_id: str
+    customer_id: str
+    attitude: str
+    skill: str
+    arrival: str
+    promises: str
+    date: dt.date
+    respondent: str | None
+    surveyed_by: str | None
+    note: str | None
+    created_at: str | None
+
+
+class Complaint(TypedDict):
+    """投诉: a complaint (``CP…``)."""
+
+    id: str
+    customer_id: str
+    contract_id: str | None
+    severity: str
+    owner: str | None
+    date: dt.date
+    note: str
+    reply: str | None
+    status: str | None
+    escalated_to: str | None
+    escalated_on: dt.date | None
+    replied_on: dt.date | None
+    closed_on: dt.date | None
+    created_at: str | None
+    updated_at: str | None
+
+
 class Outbox(TypedDict):
     """投递: a event delivery (``OB…``)."""
 
@@ -517,6 +573,57 @@ class TargetChanges(TypedDict, total=False):
     note: str | None
 
 
+class ServiceChanges(TypedDict, total=False):
+    """What a service that adds or edits a service record takes: any stored
+    field kam does not set itself, as the user gave it (checked there)."""
+
+    customer_id: str | None
+    contract_id: str | None
+    type: str | None
+    engineer: str | None
+    date: dt.date | str | None
+    hours: Decimal | int | str | None
+    cost: Decimal | int | str | None
+    currency: str | None
+    voucher: str | None
+    remote: bool | None
+    note: str | None
+
+
+class SurveyChanges(TypedDict, total=False):
+    """What a service that adds or edits a satisfaction survey takes: any stored
+    field kam does not set itself, as the user gave it (checked there)."""
+
+    service_id: str | None
+    customer_id: str | None
+    attitude: str | None
+    skill: str | None
+    arrival: str | None
+    promises: str | None
+    date: dt.date | str | None
+    respondent: str | None
+    surveyed_by: str | None
+    note: str | None
+
+
+class ComplaintChanges(TypedDict, total=False):
+    """What a service that adds or edits a complaint takes: any stored
+    field kam does not set itself, as the user gave it (checked there)."""
+
+    customer_id: str | None
+    contract_id: str | None
+    severity: str | None
+    owner: str | None
+    date: dt.date | str | None
+    note: str | None
+    reply: str | None
+    status: str | None
+    escalated_to: str | None
+    escalated_on: dt.date | str | None
+    replied_on: dt.date | str | None
+    closed_on: dt.date | str | None
+
+
 class OutboxChanges(TypedDict, total=False):
     """What a service that adds or edits a event delivery takes: any stored
     field kam does not set itself, as the user gave it (checked there)."""
@@ -543,6 +650,9 @@ __all__ = [
     "Invoice",
     "Attachment",
     "Target",
+    "Service",
+    "Survey",
+    "Complaint",
     "Outbox",
     "Event",
     "CustomerChanges",
@@ -556,5 +666,8 @@ __all__ = [
     "InvoiceChanges",
     "AttachmentChanges",
     "TargetChanges",
+    "ServiceChanges",
+    "SurveyChanges",
+    "ComplaintChanges",
     "OutboxChanges",
 ]

@@ -167,4 +167,7 @@ def account(ws: Any, record_id: str | None = None, **_: Any) -> Report:
     from kam.reports import contracts
 
     report.tables.extend(contracts.account_tables(ws, cu["id"]))
+    from kam.reports import service
+
+    report.tables.extend(service.account_tables(ws, cu["id"]))
     return report

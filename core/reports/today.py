@@ -1,5 +1,6 @@
 """``kam today`` (今日待办): what a key-account manager acts on this morning —
-next steps falling due, milestones due or overdue, stalled deals, renewals ahead.
+next steps falling due, milestones due or overdue, stalled deals, renewals ahead,
+open complaints they own or that were escalated to them.
 
 It composes the standard reports' own tables (stalled deals from the activity report,
 contracts ending from the renewals report, receivable states from
@@ -17,7 +18,7 @@ from kam.reports.common import new_report, tr, vocab_display
 
 
 def build(ws: Any, owner: str | None = None, days: Any = None, **_: Any) -> Report:
-    from kam.reports import activity, contracts
+    from kam.reports import activity, contracts, service
     from kam.values import integer
 
     ahead = integer(days if days is not None else 7, "--days", lo=0, hi=36500)
@@ -27,6 +28,7 @@ def build(ws: Any, owner: str | None = None, days: Any = None, **_: Any) -> Repo
     report.tables.append(_receivables(ws, owner, horizon))
     report.tables.append(activity.build(ws, owner=owner).table("stalled"))
     report.tables.append(contracts.renewals(ws, owner=owner).table("ending"))
+    report.tables.append(service.open_complaints(ws, for_user=owner))
     return report
 
 

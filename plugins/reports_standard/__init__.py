@@ -26,6 +26,8 @@ REPORTS: dict[str, tuple[str, str, str]] = {
     "battle-map": ("contracts", "battle_map", "作战地图: one row per contract in collection"),
     "handover": ("contracts", "handover", "The handover form of one contract (ID)"),
     "renewals": ("contracts", "renewals", "Contracts whose service ends soon; renewal deals"),
+    "service": ("service", "build", "Satisfaction per customer and engineer, open complaints, "
+                "service cost per contract and type"),
 }
 
 
