@@ -31,6 +31,13 @@ def _scenario(kam: Kam) -> dict[str, str]:
                  "--authority", dm, "--need", "升级", "--timeline", "2026-09-30")
     kam.ok("activity", "log", opp, "--type", "visit", "--date", "2026-02-01", "--contact", dm,
            "--outcome", "advance", "--note", "+谈了预算")
+    kam.ok("service", "log", cu, "--type", "A", "--hours", "2.5", "--cost", "1,200.5",
+           "--remote", "--date", "2026-02-03", "--note", "=1+1 现场")
+    kam.ok("service", "survey", "SV1", "--attitude", "非常满意", "--skill", "satisfied",
+           "--arrival", "一般", "--promises", "poor", "--date", "2026-02-04")
+    kam.ok("complaint", "add", cu, "--severity", "serious", "--note", "宕机",
+           "--date", "2026-02-05")
+    kam.ok("complaint", "reply", "CP1", "--note", "-已致歉", "--date", "2026-02-06")
     return {"cu": cu, "evil": evil, "dm": dm, "lead": lead, "opp": opp}
 
 
@@ -75,7 +82,9 @@ def test_round_trip_is_byte_identical_across_backends(kam: Kam, tmp_path: Path) 
     assert _files(third) == _files(first)
     # and the same answers from both workspaces
     for args in (("customer", "list"), ("contact", "list"), ("opp", "show", ids["opp"]),
-                 ("history", ids["opp"]), ("lead", "show", ids["lead"])):
+                 ("history", ids["opp"]), ("lead", "show", ids["lead"]),
+                 ("service", "list"), ("service", "surveys"), ("complaint", "list"),
+                 ("history", "CP1")):
         assert other.json(*args) == kam.json(*args), args
     # ids continue after the imported ones
     n_events = json.loads((first / "manifest.json").read_text())["files"]["event"]["rows"]
