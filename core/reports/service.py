@@ -47,12 +47,13 @@ def build(ws: Any, customer: str | None = None, owner: str | None = None,
                               tr(ws, "各合同服务成本", "Service cost per contract")))
     report.tables.append(cost(ws, services, "type", "cost_by_type",
                               tr(ws, "各类型服务成本", "Service cost per type")))
-    report.notes.append(tr(
-        ws, "满意度得分：非常满意 4、满意 3、一般 2、较差 1；各维度取平均，综合为四个维度全部"
-        "答案的平均（四舍五入到两位小数）。",
-        "Satisfaction score: very satisfied 4, satisfied 3, average 2, poor 1; each "
-        "dimension is the mean of its answers, overall the mean of all four dimensions' "
-        "answers (rounded half up to two places)."))
+    report.notes.append(tr(ws, "满意度得分：非常满意 4、满意 3、一般 2、较差 1。",
+                           "Satisfaction score: very satisfied 4, satisfied 3, average 2, "
+                           "poor 1."))
+    report.notes.append(tr(ws, "各维度取平均；综合得分为四个维度全部答案的平均，"
+                               "四舍五入到两位小数。",
+                           "Each dimension is the mean of its answers, overall the mean of "
+                           "all four dimensions' answers, rounded half up to two places."))
     return report
 
 
