@@ -212,3 +212,19 @@ def test_kams_own_checks_pass_but_the_database_refuses_a_role_not_held(
     team.ok("boss", "opp", "approve", opp)
     team.ok("mgr", "contract", "approve", co)
     assert team.json("li", "contract", "show", co)["contract"]["status"] == "approved"
+
+
+def test_service_records_surveys_and_complaints_follow_their_customer(team: Team) -> None:
+    li_cu = team.id("li", "customer", "add", "李氏电力")
+    team.id("wang", "customer", "add", "王氏钢铁")
+    sv = team.id("li", "service", "log", li_cu, "--type", "A", "--cost", "100")
+    team.ok("li", "service", "survey", sv, "--attitude", "poor", "--skill", "poor",
+            "--arrival", "poor", "--promises", "poor")
+    cp = team.id("li", "complaint", "add", li_cu, "--severity", "serious", "--note", "宕机")
+    for listing in (("service", "list"), ("service", "surveys"), ("complaint", "list")):
+        assert team.json("wang", *listing) == [], listing
+    assert team.as_("wang")("service", "log", li_cu, "--type", "A").exit_code == 3
+    assert [s["id"] for s in team.json("boss", "service", "list")] == [sv]
+    assert [c["id"] for c in team.json("mgr", "complaint", "list", "--open")] == [cp]
+    team.ok("li", "complaint", "reply", cp, "--note", "已致歉")
+    assert team.json("li", "complaint", "close", cp)["status"] == "closed"
