@@ -15,6 +15,7 @@ import pytest
 from conftest import Kam
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from kam.api import hookimpl
 from kam.errors import InputError, RefusedError
 from kam.plugin_manager import Plugins
 from kam.workspace import Workspace
@@ -241,3 +242,55 @@ def _reconcile(built: Any, records: list[dict[str, Any]],
             assert table.totals[0]["surveys"] == len(surveys)
         else:
             assert table.totals == []
+
+
+class ServiceDesk:
+    """A company plugin: a complaint a week without a reply goes to the service manager
+    (before the standard rules), and it records the service and complaint events."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, str, str]] = []
+
+    @hookimpl
+    def kam_escalate_complaint(self, ws: Any, complaint: dict) -> list[str]:
+        late = (ws.today - complaint["date"]).days >= 7 and not complaint.get("reply")
+        return ["客服经理"] if late else []
+
+    @hookimpl
+    def kam_service_event(self, ws: Any, record: dict, action: str, event: dict) -> None:
+        self.calls.append((record["id"], action, event["kind"]))
+
+    @hookimpl
+    def kam_complaint_event(self, ws: Any, complaint: dict, action: str,
+                            event: dict) -> None:
+        self.calls.append((complaint["id"], action, event["kind"]))
+
+
+def test_a_company_rule_escalates_by_kam_check_and_plugins_get_the_events(
+        tmp_path: Path) -> None:
+    from kam.services import admin, check, complaints, customers, service
+
+    admin.init(tmp_path / "ws", Plugins(), backend="sqlite", lang="en")
+    plugins = Plugins()
+    desk = ServiceDesk()
+    plugins.register(desk, "service_desk")
+    ws = Workspace.open(tmp_path / "ws", plugins=plugins, as_of="2026-06-01")
+    try:
+        cu = customers.add(ws, "华东电力")["id"]
+        sv = service.log(ws, cu, type="C")["id"]
+        sy = service.survey(ws, sv, attitude="满意", skill="满意", arrival="满意",
+                            promises="满意")["id"]
+        late = complaints.add(ws, cu, severity="minor", note="回复慢")["id"]
+        serious = complaints.add(ws, cu, severity="serious", note="宕机")
+        assert serious["escalated_to"] == "vp"  # the standard rule, nothing from the desk
+        ws.today = dt.date(2026, 6, 5)
+        assert check.run(ws)["escalated"] == []
+        ws.today = dt.date(2026, 6, 8)
+        assert [e["escalated_to"] for e in check.run(ws)["escalated"]] == ["客服经理"]
+        assert check.run(ws)["escalated"] == []
+        assert desk.calls == [
+            (sv, "logged", "service.logged"), (sy, "surveyed", "survey.recorded"),
+            (late, "added", "complaint.added"), (serious["id"], "added", "complaint.added"),
+            (late, "escalated", "complaint.escalated")]
+    finally:
+        ws.close()
