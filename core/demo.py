@@ -401,5 +401,6 @@ def _summary(path: Path, plugins: Any, lang: str | None) -> str:
         f"  kam --workspace {path} report battle-map --format md\n"
         f"  kam --workspace {path} check                 # due/overdue, as cron would run it\n"
         f"  kam --workspace {path} history OP1\n"
+        f"  kam --workspace {path} report service        # satisfaction, complaints, cost\n"
         f"  export KAM_HOME={path}   # then plain `kam opp list`\n"
     )

@@ -16,7 +16,7 @@ from typing import Any
 from kam import values
 from kam.errors import InputError, RefusedError
 from kam.services.common import atomic, clean_changes, dump, validate
-from kam.services.service import _ordered
+from kam.services.service import in_declared_order
 from kam.storage import scope
 from kam.text import check as check_text
 from kam.workspace import Workspace
@@ -60,7 +60,8 @@ def add(ws: Workspace, customer_id: str, *, severity: str, note: str,
     if to:
         draft |= {"status": "escalated", "escalated_to": to, "escalated_on": ws.today}
     with ws.mutation("complaint.added", refs=[customer["id"], contract_id or ""]) as m:
-        record = _ordered("complaint", draft | {"id": ws.storage.next_id("complaint")})
+        record = in_declared_order("complaint",
+                                   draft | {"id": ws.storage.next_id("complaint")})
         ws.storage.insert("complaint", record)
         m.record_id = record["id"]
         m.payload = {"severity": record["severity"], "owner": record["owner"],

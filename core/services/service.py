@@ -55,7 +55,8 @@ def log(ws: Workspace, customer_id: str, *, type: str, contract: str | None = No
         **clean_changes({"voucher": voucher, "note": note}),
     })
     with ws.mutation("service.logged", refs=[customer["id"], draft.contract_id or ""]) as m:
-        record = _ordered("service", dump(draft) | {"id": ws.storage.next_id("service")})
+        record = in_declared_order("service",
+                                   dump(draft) | {"id": ws.storage.next_id("service")})
         ws.storage.insert("service", record)
         m.record_id = record["id"]
         m.payload = {"type": record["type"], "engineer": record["engineer"],
@@ -66,7 +67,7 @@ def log(ws: Workspace, customer_id: str, *, type: str, contract: str | None = No
     return record
 
 
-def _ordered(kind: str, record: dict[str, Any]) -> dict[str, Any]:
+def in_declared_order(kind: str, record: dict[str, Any]) -> dict[str, Any]:
     """A new record's keys in the kind's declared order (as a list or show prints them)."""
     from kam.kinds import KINDS
 
