@@ -90,7 +90,12 @@ def satisfaction(ws: Any, services: list[dict[str, Any]], key: str, name: str,
                     target[d] += SCORES[sv[d]]
     rows = [_scored({key: group}, acc) for group, acc in sorted(sums.items())]
     totals = [_scored({key: "total"}, everything)] if everything["surveys"] else []
-    return Table(name, [key, "surveys", *DIMENSIONS, "overall"], rows, totals, title=title,
+    columns = [key, "surveys", *DIMENSIONS, "overall"]
+    if key == "customer_id":
+        columns.insert(1, "customer")
+        for r in rows:
+            r["customer"] = _name(ws, r[key])
+    return Table(name, columns, rows, totals, title=title,
                  headers={"surveys": tr(ws, "调查数", "Surveys"),
                           "overall": tr(ws, "综合得分", "Overall")},
                  display={key: {"total": tr(ws, "合计", "total")}})
@@ -112,11 +117,13 @@ def open_complaints(ws: Any, owner: str | None = None, customer: str | None = No
         if for_user and for_user not in (c.get("owner"), c.get("escalated_to")):
             continue
         rows.append({"id": c["id"], "date": c["date"], "customer_id": c["customer_id"],
+                     "customer": _name(ws, c["customer_id"]),
                      "contract_id": c.get("contract_id"), "severity": c["severity"],
                      "status": c["status"], "owner": c.get("owner"),
                      "escalated_to": c.get("escalated_to"),
                      "days_open": max((ws.today - c["date"]).days, 0), "note": c.get("note")})
-    return Table("complaints", ["id", "date", "days_open", "customer_id", "contract_id",
+    return Table("complaints", ["id", "date", "days_open", "customer_id", "customer",
+                                "contract_id",
                                 "severity", "status", "owner", "escalated_to", "note"], rows,
                  title=tr(ws, "未关闭的投诉", "Open complaints"),
                  headers={"days_open": tr(ws, "已开天数", "Days open"),
@@ -125,6 +132,11 @@ def open_complaints(ws: Any, owner: str | None = None, customer: str | None = No
                           "note": tr(ws, "投诉内容", "Complaint")},
                  display={"severity": vocab_display(ws, "complaint_severity"),
                           "status": vocab_display(ws, "complaint_status")})
+
+
+def _name(ws: Any, customer_id: str) -> str | None:
+    found = ws.storage.get("customer", customer_id)
+    return found["name"] if found else None
 
 
 def cost(ws: Any, services: list[dict[str, Any]], key: str, name: str, title: str) -> Table:
