@@ -52,7 +52,9 @@ def test_a_serious_complaint_is_escalated_once_listed_today_and_closes_only_afte
     assert kam.json("complaint", "list")[0]["status"] == "escalated"  # nothing written
     no_text = kam("complaint", "reply", cp["id"])
     assert no_text.exit_code == 2 and "--note" in no_text.stderr
-    kam.ok("complaint", "reply", cp["id"], "--note", "已致歉，当日恢复")
+    kam.ok("complaint", "reply", cp["id"], "--note", "已致歉，当日恢复", "--date", "2026-06-02")
+    early = kam("complaint", "close", cp["id"], "--date", "2026-06-01")
+    assert early.exit_code == 2 and "before the reply" in early.stderr
     closed = kam.json("complaint", "close", cp["id"], "--note", "客户确认")
     assert (closed["status"], closed["reply"]) == ("closed", "已致歉，当日恢复")
     assert kam("complaint", "reply", cp["id"], "--note", "x").exit_code == 1

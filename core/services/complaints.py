@@ -119,6 +119,8 @@ def escalate(ws: Workspace, complaint_id: str, note: str | None = None, to: str 
         raise InputError(f"--to: the rules escalate {record['id']} ({record['severity']}) to "
                          "nobody; name whom to escalate it to")
     when = _day(ws, date)
+    if when < record["date"]:
+        raise InputError(f"--date: {when} is before the complaint ({record['date']})")
     return _change(ws, record, "escalated",
                    {"escalated_to": who, "escalated_on": when, "status": "escalated"},
                    {"to": who, "by_rule": False, **clean_changes({"note": note})})
@@ -133,6 +135,8 @@ def close(ws: Workspace, complaint_id: str, note: str | None = None,
         raise RefusedError(f"complaint {record['id']} has no reply yet: reply to the customer "
                            f"first (kam complaint reply {record['id']} --note ...)")
     when = _day(ws, date)
+    if record.get("replied_on") and when < record["replied_on"]:
+        raise InputError(f"--date: {when} is before the reply ({record['replied_on']})")
     return _change(ws, record, "closed", {"closed_on": when, "status": "closed"},
                    {"closed_on": when.isoformat(), **clean_changes({"note": note})})
 
