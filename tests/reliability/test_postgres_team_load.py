@@ -58,6 +58,23 @@ def _worker(team: Team, who: str, co: str, opp: str, tag: str,
         text=True)
 
 
+def _wait_for_payment(team: Team, co: str, beyond: int, timeout: float = 60.0) -> None:
+    """Before the first kill, wait until a worker has paid (a loaded machine can take
+    seconds to start them), so the run always proves work gets done between kills; the
+    kill itself still lands at a random point of the workers' transactions."""
+    if beyond < 0:
+        return
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        ws = Workspace.open(team.admin.path, as_of="2026-03-02")
+        try:
+            if ws.storage.count("payment", {"contract_id": co}) > beyond:
+                return
+        finally:
+            ws.close()
+        time.sleep(0.05)
+
+
 def _sound(team: Team, co: str, opp: str) -> dict[str, int]:
     """Every change has its event and every payment its allocation; doctor passes."""
     ws = Workspace.open(team.admin.path, as_of="2026-03-02")  # the owner: every row
@@ -87,7 +104,8 @@ def test_team_clients_killed_mid_transaction_lose_nothing(tmp_path: Path,
         procs = [_worker(team, who, co, opp, f"{who}k{n}", -1) for who in ACTIONS]
         for proc in procs:
             assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
-        time.sleep(rng.uniform(0.1, 0.6))
+        _wait_for_payment(team, co, beyond=before["payments"] if n == 0 else -1)
+        time.sleep(rng.uniform(0.0, 0.4))
         for proc in procs:
             proc.send_signal(signal.SIGKILL)
             proc.wait()
