@@ -61,6 +61,43 @@ def state(ctx: typer.Context) -> State:
     return root.obj
 
 
+def output_lang(ctx: Any) -> str:
+    """The language messages are shown in: the workspace's when it is open, else
+    ``--lang``, ``KAM_LANG``, the workspace's kam.toml, the locale (as Workspace.open
+    chooses), so an error met while opening speaks the user's language too."""
+    import os
+
+    from kam.i18n import from_locale, normalise
+
+    st = ctx.find_root().obj if ctx is not None else None
+    ws = getattr(st, "ws", None)
+    if ws is not None:
+        return str(ws.lang)
+    given = getattr(st, "lang", None) or normalise(os.environ.get("KAM_LANG"))
+    if given:
+        return str(given)
+    try:
+        from pathlib import Path
+
+        from kam import config
+        from kam.workspace import default_path
+
+        folder = Path(st.workspace).expanduser() if getattr(st, "workspace", None) \
+            else default_path()
+        found = normalise(config.load(folder, checked=False).get("language"))
+    except Exception:  # no or a broken kam.toml: the error says so; speak the locale's
+        found = None
+    return found or from_locale()
+
+
+def say(ctx: Any, message: str, *, err: bool = False) -> None:
+    """Print a message (a notice, a warning, a finding) in the user's language
+    (kam.messages); JSON output never goes through here."""
+    from kam.messages import localise
+
+    typer.echo(localise(message, output_lang(ctx)), err=err)
+
+
 def open_ws(ctx: typer.Context, as_of: str | None = None) -> Any:
     """The workspace for this invocation (opened once, closed by the app)."""
     from pathlib import Path
