@@ -22,6 +22,9 @@ if TYPE_CHECKING:
 #: a placeholder of a template: ``{expr}``, brackets and quotes inside allowed
 _FIELD = re.compile(r"\{\{|\}\}|\{((?:[^{}'\"]|'[^']*'|\"[^\"]*\"|\{[^{}]*\})+)\}")
 _KEY = re.compile(r"[a-z][a-z0-9_]*")
+#: names code gives a record in placeholders (``{o['status']}``) → its kind's prefix
+_SHORT = {"o": "opp", "opportunity": "opp", "c": "contract", "rc": "milestone"}
+_CJK = re.compile("[\u4e00-\u9fff]")
 _WIDTH = re.compile(r":<(\d+)$")
 _QUOTED = re.compile(r"""^(['"])(.*)\1$""", re.S)
 
@@ -62,7 +65,7 @@ def localise(message: str, lang: str | None) -> str:
     if lang not in ("zh", "zh-Hant") or not message:
         return message
     try:
-        return _translate(message, lang, depth=0) or message
+        return _translate_any(message, lang, depth=0) or message
     except Exception:  # a broken entry must not hide the error it translates
         return message
 
@@ -88,6 +91,17 @@ def warning_line(warning: str, lang: str) -> str:
     return f"kam: {label('severity', 'warn', lang)}：{localise(warning, lang)}"
 
 
+def _translate_any(message: str, lang: str, depth: int) -> str | None:
+    found = _translate(message, lang, depth)
+    if found is None and lang == "zh-Hant":
+        # a rule's finding in a zh-Hant workspace has its Chinese terms in Traditional
+        # already (kam.plugin_manager): match it as it was written
+        from kam.i18n import simplified
+
+        found = _translate(simplified(message), lang, depth)
+    return found
+
+
 def _translate(message: str, lang: str, depth: int) -> str | None:
     from kam.messages_zh import ZH
 
@@ -98,10 +112,13 @@ def _translate(message: str, lang: str, depth: int) -> str | None:
         target = _template(english, lang) if english in ZH else None
         if target is None:
             return None
-        values = {name: _value(name, value.rstrip() if _WIDTH.search(name) else value,
-                               lang, depth) for name, value in
-                  zip(names, m.groups(), strict=True)}
-        return _FIELD.sub(lambda f: _fill(f, values), target)
+        given = [value.rstrip() if _WIDTH.search(name) else value
+                 for name, value in zip(names, m.groups(), strict=True)]
+        values = {name: _value(name, value, lang, depth)
+                  for name, value in zip(names, given, strict=True)}
+        if not _CJK.search(target) and list(values.values()) == given:
+            continue  # a bare shape ("{error} ({then})") that translated nothing
+        return _FIELD.sub(functools.partial(_fill, values=values), target)
     return None
 
 
@@ -121,7 +138,7 @@ def _template(english: str, lang: str) -> str:
     return hant(zh)  # not yet reviewed: character by character
 
 
-def _fill(m: re.Match[str], values: dict[str, str]) -> str:
+def _fill(m: re.Match[str], *, values: dict[str, str]) -> str:
     if m.group(1) is None:
         return m.group()[0]
     value = values.get(m.group(1), m.group())
@@ -132,6 +149,10 @@ def _fill(m: re.Match[str], values: dict[str, str]) -> str:
 def _value(name: str, value: str, lang: str, depth: int) -> str:
     """A placeholder's value as the user reads it: a key as its label (quotes kept), a
     list of keys as their labels, a message (or ``; ``-joined messages) translated."""
+    from kam.messages_zh import ZH
+
+    if value in ZH and "{" not in value:  # a word a command fills in (due, (forced))
+        return _template(value, lang)
     quoted = _QUOTED.match(value)
     inner = quoted.group(2) if quoted else value
     label = _label(name, inner, lang)
@@ -145,7 +166,7 @@ def _value(name: str, value: str, lang: str, depth: int) -> str:
             return f"{quoted.group(1)}{joined}{quoted.group(1)}" if quoted else joined
     if depth < 3 and " " in inner:
         pieces = inner.split("; ")
-        done = [_translate(p, lang, depth + 1) for p in pieces]
+        done = [_translate_any(p, lang, depth + 1) for p in pieces]
         if any(d is not None for d in done):
             return "；".join(d or p for d, p in zip(done, pieces, strict=True))
     return value
@@ -168,7 +189,10 @@ def _lookups(name: str) -> list[Callable[[str, str], str | None]]:
     if hint & {"vocab", "field", "column", "kind", "name"}:
         out.append(_field_label)
     out.append(_stage_label)
+    hint |= {_SHORT.get(h, h) for h in hint}
     named = sorted(hint & set(_vocabularies()))
+    if "status" in hint:  # {opp['status']}: the opportunity's status
+        named += sorted({f"{h}_status" for h in hint} & set(_vocabularies()))
     out.append(lambda key, lang: _vocab_label(key, lang, named))
     return out
 

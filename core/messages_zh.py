@@ -761,6 +761,71 @@ ZH: dict[str, str] = {
     # plugins/storage_sqlite/__init__.py
     '{path} holds CSV data (data/*.csv) but kam.toml says backend sqlite (or nothing); set backend = "csv" in kam.toml':
         '{path} 存放的是 CSV 数据（data/*.csv），但 kam.toml 写的是 sqlite 后端（或未写）；请在 kam.toml 中设置 backend = "csv"',
+    # notices commands print (kam.cli)
+    '{overdue} milestone(s) overdue: {totals}':
+        '{overdue} 个回款节点逾期：{totals}',
+    '{overdue} milestone(s) overdue':
+        '{overdue} 个回款节点逾期',
+    "{what:<12} {n['receivable_id']:<7} {n['contract_id']:<7} {n['customer_id']:<7} {n['kind']:<14} due {n['due_date']}  outstanding {n['outstanding']} {n['currency']}  ({n['days_overdue']} days overdue)":
+        "{what:<12} {n['receivable_id']:<7} {n['contract_id']:<7} {n['customer_id']:<7} {n['kind']:<14} 到期日 {n['due_date']}  未回款 {n['outstanding']} {n['currency']}  （逾期 {n['days_overdue']} 天）",
+    "nothing new as of {r['as_of']}":
+        "截至 {r['as_of']} 没有新的到期或逾期",
+    "preview: {r['as_of']} is after today; nothing was recorded and no notification was sent":
+        "预览：{r['as_of']} 晚于今天；未记录任何内容，也未发送通知",
+    "event deliveries: {d['delivered']} delivered, {d['pending']} pending, {d['dead']} dead":
+        "事件投递：已投递 {d['delivered']}，待投递 {d['pending']}，已放弃 {d['dead']}",
+    '\nmilestones:':
+        '\n回款节点：',
+    "contract {c['id']} ({c['number']}) signed on {c['signed_on']}; opportunity {o['id']} {o['status']}, stage {o['stage']}":
+        "合同 {c['id']}（{c['number']}）已于 {c['signed_on']} 签订；商机 {o['id']} {o['status']}，阶段 {o['stage']}",
+    "\napprovals needed: {', '.join(card['approvals_needed'])}":
+        "\n需要审批：{', '.join(card['approvals_needed'])}",
+    '\napprovals:':
+        '\n审批：',
+    '\namendments:':
+        '\n合同变更：',
+    "\npending amendment: {p['delta']} ({p['reason']}), waiting for {', '.join(p.get('roles') or [])}":
+        "\n待审变更：{p['delta']}（{p['reason']}），等待审批：{', '.join(p.get('roles') or [])}",
+    '\nattachments:':
+        '\n附件：',
+    'kam: {len(bad)} attachment(s) of {contract_id.upper()} changed or missing: {listed}':
+        'kam: {contract_id.upper()} 有 {len(bad)} 个附件被修改或缺失：{listed}',
+    "kam: doctor found {len(result['problems'])} problem(s)":
+        "kam: doctor 发现 {len(result['problems'])} 个问题",
+    "ok: {result['records']} records and {result['events']} events checked ({', '.join(result['checks'])})":
+        "正常：已检查 {result['records']} 条记录和 {result['events']} 个事件（{', '.join(result['checks'])}）",
+    "qualified: {result['lead']['id']} → opportunity {opp['id']}":
+        "已通过资格评估：{result['lead']['id']} → 商机 {opp['id']}",
+    "\nstage: {card['stage_label']} — key node: {card['key_node']}":
+        "\n阶段：{card['stage_label']} —— 关键节点：{card['key_node']}",
+    'checklist:':
+        '检查项：',
+    "{opp['id']}: {result['from']} → {result['to']}{forced}, probability {opp['probability']}%, status {opp['status']}":
+        "{opp['id']}：{result['from']} → {result['to']}{forced}，赢率 {opp['probability']}%，状态 {opp['status']}",
+    "customer's step: {card['customer_step']}":
+        "客户步骤：{card['customer_step']}",
+    "start condition: {card['start_condition']}":
+        "开始条件：{card['start_condition']}",
+    "  [{mark}] {item['task']}  {item['label']}{req}":
+        "  [{mark}] {item['task']}  {item['label']}{req}",
+    "to leave {card['stage_label']} the gate still needs:":
+        "离开{card['stage_label']}阶段，关键节点还需：",
+    "  - {f['message']}":
+        "  - {f['message']}",
+    "gate open: ready to advance to {card['next_stage']}":
+        "关键节点已满足：可推进到{card['next_stage']}",
+    "{p['id']}: {p['amount']} {p['currency']} on {p['date']} for {p['contract_id']}":
+        "{p['id']}：{p['date']} 回款 {p['amount']} {p['currency']}，合同 {p['contract_id']}",
+    ' (required)':
+        '（必需）',
+    ' (forced)':
+        '（强制）',
+    'due':
+        '到期',
+    'overdue {level}d':
+        '逾期 {level} 天',
+    '{missing}: changes are refused until it loads':
+        '{missing}：在它加载之前，一切修改都会被拒绝',
     # values some messages put in a placeholder
     'no such contract': '没有该合同',
     'ambiguous: {ids}': '有歧义：{ids}',

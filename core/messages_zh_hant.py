@@ -1,6 +1,7 @@
 """Traditional Chinese (zh-Hant) forms of the message templates of
 kam.messages_zh: data, drafted by scripts/draft_messages_zh_hant.py with OpenCC
-s2t and reviewed (kam.messages). A template missing here fails tests/test_messages.py."""
+s2t and reviewed (kam.messages). A template missing here fails
+tests/test_messages.py."""
 
 # ruff: noqa: E501 - one message a line, however long
 
@@ -703,6 +704,70 @@ ZH_HANT: dict[str, str] = {
         '--manager：{manager} 不在團隊中（kam team add {manager} --role manager）',
     '{path} 存放的是 CSV 数据（data/*.csv），但 kam.toml 写的是 sqlite 后端（或未写）；请在 kam.toml 中设置 backend = "csv"':
         '{path} 存放的是 CSV 數據（data/*.csv），但 kam.toml 寫的是 sqlite 後端（或未寫）；請在 kam.toml 中設置 backend = "csv"',
+    '{overdue} 个回款节点逾期：{totals}':
+        '{overdue} 個回款節點逾期：{totals}',
+    '{overdue} 个回款节点逾期':
+        '{overdue} 個回款節點逾期',
+    "{what:<12} {n['receivable_id']:<7} {n['contract_id']:<7} {n['customer_id']:<7} {n['kind']:<14} 到期日 {n['due_date']}  未回款 {n['outstanding']} {n['currency']}  （逾期 {n['days_overdue']} 天）":
+        "{what:<12} {n['receivable_id']:<7} {n['contract_id']:<7} {n['customer_id']:<7} {n['kind']:<14} 到期日 {n['due_date']}  未回款 {n['outstanding']} {n['currency']}  （逾期 {n['days_overdue']} 天）",
+    "截至 {r['as_of']} 没有新的到期或逾期":
+        "截至 {r['as_of']} 沒有新的到期或逾期",
+    "预览：{r['as_of']} 晚于今天；未记录任何内容，也未发送通知":
+        "預覽：{r['as_of']} 晚於今天；未記錄任何內容，也未發送通知",
+    "事件投递：已投递 {d['delivered']}，待投递 {d['pending']}，已放弃 {d['dead']}":
+        "事件投遞：已投遞 {d['delivered']}，待投遞 {d['pending']}，已放棄 {d['dead']}",
+    '\n回款节点：':
+        '\n回款節點：',
+    "合同 {c['id']}（{c['number']}）已于 {c['signed_on']} 签订；商机 {o['id']} {o['status']}，阶段 {o['stage']}":
+        "合同 {c['id']}（{c['number']}）已於 {c['signed_on']} 簽訂；商機 {o['id']} {o['status']}，階段 {o['stage']}",
+    "\n需要审批：{', '.join(card['approvals_needed'])}":
+        "\n需要審批：{', '.join(card['approvals_needed'])}",
+    '\n审批：':
+        '\n審批：',
+    '\n合同变更：':
+        '\n合同變更：',
+    "\n待审变更：{p['delta']}（{p['reason']}），等待审批：{', '.join(p.get('roles') or [])}":
+        "\n待審變更：{p['delta']}（{p['reason']}），等待審批：{', '.join(p.get('roles') or [])}",
+    '\n附件：':
+        '\n附件：',
+    'kam: {contract_id.upper()} 有 {len(bad)} 个附件被修改或缺失：{listed}':
+        'kam: {contract_id.upper()} 有 {len(bad)} 個附件被修改或缺失：{listed}',
+    "kam: doctor 发现 {len(result['problems'])} 个问题":
+        "kam: doctor 發現 {len(result['problems'])} 個問題",
+    "正常：已检查 {result['records']} 条记录和 {result['events']} 个事件（{', '.join(result['checks'])}）":
+        "正常：已檢查 {result['records']} 條記錄和 {result['events']} 個事件（{', '.join(result['checks'])}）",
+    "已通过资格评估：{result['lead']['id']} → 商机 {opp['id']}":
+        "已通過資格評估：{result['lead']['id']} → 商機 {opp['id']}",
+    "\n阶段：{card['stage_label']} —— 关键节点：{card['key_node']}":
+        "\n階段：{card['stage_label']} —— 關鍵節點：{card['key_node']}",
+    '检查项：':
+        '檢查項：',
+    "{opp['id']}：{result['from']} → {result['to']}{forced}，赢率 {opp['probability']}%，状态 {opp['status']}":
+        "{opp['id']}：{result['from']} → {result['to']}{forced}，贏率 {opp['probability']}%，狀態 {opp['status']}",
+    "客户步骤：{card['customer_step']}":
+        "客戶步驟：{card['customer_step']}",
+    "开始条件：{card['start_condition']}":
+        "開始條件：{card['start_condition']}",
+    "  [{mark}] {item['task']}  {item['label']}{req}":
+        "  [{mark}] {item['task']}  {item['label']}{req}",
+    "离开{card['stage_label']}阶段，关键节点还需：":
+        "離開{card['stage_label']}階段，關鍵節點還需：",
+    "  - {f['message']}":
+        "  - {f['message']}",
+    "关键节点已满足：可推进到{card['next_stage']}":
+        "關鍵節點已滿足：可推進到{card['next_stage']}",
+    "{p['id']}：{p['date']} 回款 {p['amount']} {p['currency']}，合同 {p['contract_id']}":
+        "{p['id']}：{p['date']} 回款 {p['amount']} {p['currency']}，合同 {p['contract_id']}",
+    '（必需）':
+        '（必需）',
+    '（强制）':
+        '（強制）',
+    '到期':
+        '到期',
+    '逾期 {level} 天':
+        '逾期 {level} 天',
+    '{missing}：在它加载之前，一切修改都会被拒绝':
+        '{missing}：在它加載之前，一切修改都會被拒絕',
     '没有该合同':
         '沒有該合同',
     '有歧义：{ids}':

@@ -98,6 +98,16 @@ def say(ctx: Any, message: str, *, err: bool = False) -> None:
     typer.echo(localise(message, output_lang(ctx)), err=err)
 
 
+def print_findings(ctx: Any, findings: Any) -> None:
+    """The findings a change reports (a gate forced open, a qualification's warnings),
+    one a line in the user's language."""
+    from kam.messages import finding_line
+
+    lang = output_lang(ctx)
+    for f in findings:
+        typer.echo(finding_line(f, lang))
+
+
 def open_ws(ctx: typer.Context, as_of: str | None = None) -> Any:
     """The workspace for this invocation (opened once, closed by the app)."""
     from pathlib import Path
