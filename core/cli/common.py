@@ -144,7 +144,13 @@ def labeler(ws: Any, vocab_of: dict[str, str]) -> Any:
         return None
     from kam import vocab
 
+    from kam.reports.labels import MESSAGE_COLUMNS
+
     def label(column: str, value: Any) -> Any:
+        if column in MESSAGE_COLUMNS and isinstance(value, str):
+            from kam.messages import localise
+
+            return localise(value, ws.lang)
         if column == "stage" and isinstance(value, str):
             # the workspace's stage model first, then every other (a dragon_six deal)
             from kam.pipeline import stage_label
