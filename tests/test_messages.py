@@ -95,8 +95,10 @@ def test_any_text_is_shown_never_raising(text: str) -> None:
 def test_keys_read_as_labels_and_joined_findings_each_translated() -> None:
     message = ("opportunity OP3 cannot leave proposal: no decision maker (决策者) in the "
                "decision chain; no coach (向导) in the decision chain")
-    assert localise(message, "zh") == "商机 OP3 不能离开提案阶段：决策链中没有决策者；决策链中没有向导"
-    assert localise(message, "zh-Hant") == "商機 OP3 不能離開提案階段：決策鏈中沒有決策者；決策鏈中沒有嚮導"
+    assert localise(message, "zh") == (
+        "商机 OP3 不能离开提案阶段：决策链中没有决策者；决策链中没有向导")
+    assert localise(message, "zh-Hant") == (
+        "商機 OP3 不能離開提案階段：決策鏈中沒有決策者；決策鏈中沒有嚮導")
     assert localise("contract CO1 is signed: it cannot be amended", "zh") == \
         "合同 CO1 为已签订：不能变更"
     assert localise("no such thing: a message kam never wrote", "zh") == \

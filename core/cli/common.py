@@ -82,8 +82,8 @@ def output_lang(ctx: Any) -> str:
         from kam import config
         from kam.workspace import default_path
 
-        folder = Path(st.workspace).expanduser() if getattr(st, "workspace", None) \
-            else default_path()
+        where = getattr(st, "workspace", None)
+        folder = Path(where).expanduser() if where else default_path()
         found = normalise(config.load(folder, checked=False).get("language"))
     except Exception:  # no or a broken kam.toml: the error says so; speak the locale's
         found = None
@@ -143,7 +143,6 @@ def labeler(ws: Any, vocab_of: dict[str, str]) -> Any:
     if not is_zh(ws.lang):
         return None
     from kam import vocab
-
     from kam.reports.labels import MESSAGE_COLUMNS
 
     def label(column: str, value: Any) -> Any:
