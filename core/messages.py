@@ -49,7 +49,8 @@ def _compiled() -> list[tuple[re.Pattern[str], list[str], str]]:
             else:
                 width = _WIDTH.search(m.group(1))
                 # a padded field (``{rid:<7}``) is at least that wide: never split inside
-                parts.append(f"(.{{{width.group(1)},}}?)" if width else "(.+?)")
+                parts.append(f"(.{{{width.group(1)},}}?)" if width
+                             else r"(\S+)" if m.group(1) == "id" else "(.+?)")
                 names.append(m.group(1))
             pos = m.end()
         parts.append(re.escape(english[pos:]))

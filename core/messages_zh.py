@@ -118,7 +118,7 @@ ZH: dict[str, str] = {
     '--pipeline: unknown pipeline {pipeline!r}; registered: {known}':
         '--pipeline：未知阶段模型 {pipeline!r}；已注册：{known}',
     'language must be zh, zh-Hant or en':
-        '语言必须是 zh、zh-Hant 或 en',
+        'language（语言）必须是 zh、zh-Hant 或 en',
     "pipeline: {typed!r} is not a stage model; use one of: {', '.join(sorted(models))}":
         "pipeline：{typed!r} 不是阶段模型；可用：{', '.join(sorted(models))}",
     'plugin {name!r} is not required':
@@ -826,7 +826,54 @@ ZH: dict[str, str] = {
         '逾期 {level} 天',
     '{missing}: changes are refused until it loads':
         '{missing}：在它加载之前，一切修改都会被拒绝',
-    # values some messages put in a placeholder
+    # words and phrases code puts in a message's placeholder (a placeholder named
+    # ``{id}`` matches one word)
+    'delivered':
+        '交付',
+    'accepted':
+        '验收',
+    'closed':
+        '结项',
+    'handed over':
+        '交接',
+    'the signing':
+        '签订日期',
+    'the delivery':
+        '到货日期',
+    'the earlier acceptance':
+        '前一次验收日期',
+    'the final acceptance':
+        '终验日期',
+    'down payment {id} ({amount} {cur}, {outstanding} outstanding) is {days} days overdue':
+        '首付款 {id}（{amount} {cur}，未回款 {outstanding}）已逾期 {days} 天',
+    'contract {id}':
+        '合同 {id}',
+    'contract {id} (its pending amendment)':
+        '合同 {id}（其待审变更）',
+    'opportunity {id}':
+        '商机 {id}',
+    'an amount':
+        '金额',
+    'a number':
+        '数字',
+    'a whole number':
+        '整数',
+    'project number (--number)':
+        '项目编号（--number）',
+    'customer-side owner (--customer-owner)':
+        '客户方负责人（--customer-owner）',
+    'expected amount (--amount)':
+        '预计金额（--amount）',
+    'gross-margin estimate (--margin)':
+        '预计毛利率（--margin）',
+    'sales expense budget (--expense-budget)':
+        '销售费用预算（--expense-budget）',
+    'category (--category)':
+        '类别（--category）',
+    'expected signing date (--close-date)':
+        '预计签约日期（--close-date）',
+    'importance grade (--importance)':
+        '重要性等级（--importance）',
     'no such contract': '没有该合同',
     'ambiguous: {ids}': '有歧义：{ids}',
 }

@@ -98,8 +98,8 @@ ZH_HANT: dict[str, str] = {
         '--lang：{lang!r} 必須是 zh、zh-Hant 或 en',
     '--pipeline：未知阶段模型 {pipeline!r}；已注册：{known}':
         '--pipeline：未知階段模型 {pipeline!r}；已註冊：{known}',
-    '语言必须是 zh、zh-Hant 或 en':
-        '語言必須是 zh、zh-Hant 或 en',
+    'language（语言）必须是 zh、zh-Hant 或 en':
+        'language（語言）必須是 zh、zh-Hant 或 en',
     "pipeline：{typed!r} 不是阶段模型；可用：{', '.join(sorted(models))}":
         "pipeline：{typed!r} 不是階段模型；可用：{', '.join(sorted(models))}",
     '插件 {name!r} 不是必需插件':
@@ -768,6 +768,52 @@ ZH_HANT: dict[str, str] = {
         '逾期 {level} 天',
     '{missing}：在它加载之前，一切修改都会被拒绝':
         '{missing}：在它加載之前，一切修改都會被拒絕',
+    '交付':
+        '交付',
+    '验收':
+        '驗收',
+    '结项':
+        '結項',
+    '交接':
+        '交接',
+    '签订日期':
+        '簽訂日期',
+    '到货日期':
+        '到貨日期',
+    '前一次验收日期':
+        '前一次驗收日期',
+    '终验日期':
+        '終驗日期',
+    '首付款 {id}（{amount} {cur}，未回款 {outstanding}）已逾期 {days} 天':
+        '首付款 {id}（{amount} {cur}，未回款 {outstanding}）已逾期 {days} 天',
+    '合同 {id}':
+        '合同 {id}',
+    '合同 {id}（其待审变更）':
+        '合同 {id}（其待審變更）',
+    '商机 {id}':
+        '商機 {id}',
+    '金额':
+        '金額',
+    '数字':
+        '數字',
+    '整数':
+        '整數',
+    '项目编号（--number）':
+        '項目編號（--number）',
+    '客户方负责人（--customer-owner）':
+        '客戶方負責人（--customer-owner）',
+    '预计金额（--amount）':
+        '預計金額（--amount）',
+    '预计毛利率（--margin）':
+        '預計毛利率（--margin）',
+    '销售费用预算（--expense-budget）':
+        '銷售費用預算（--expense-budget）',
+    '类别（--category）':
+        '類別（--category）',
+    '预计签约日期（--close-date）':
+        '預計簽約日期（--close-date）',
+    '重要性等级（--importance）':
+        '重要性等級（--importance）',
     '没有该合同':
         '沒有該合同',
     '有歧义：{ids}':

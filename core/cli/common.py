@@ -69,11 +69,15 @@ def output_lang(ctx: Any) -> str:
 
     from kam.i18n import from_locale, normalise
 
-    st = ctx.find_root().obj if ctx is not None else None
+    root = ctx.find_root() if ctx is not None else None
+    st = getattr(root, "obj", None)
     ws = getattr(st, "ws", None)
     if ws is not None:
         return str(ws.lang)
-    given = getattr(st, "lang", None) or normalise(os.environ.get("KAM_LANG"))
+    # before the global options' callback (an unknown command): as they were parsed
+    params = getattr(root, "params", None) or {}
+    given = (getattr(st, "lang", None) or normalise(params.get("lang"))
+             or normalise(os.environ.get("KAM_LANG")))
     if given:
         return str(given)
     try:
@@ -82,7 +86,7 @@ def output_lang(ctx: Any) -> str:
         from kam import config
         from kam.workspace import default_path
 
-        where = getattr(st, "workspace", None)
+        where = getattr(st, "workspace", None) or params.get("workspace")
         folder = Path(where).expanduser() if where else default_path()
         found = normalise(config.load(folder, checked=False).get("language"))
     except Exception:  # no or a broken kam.toml: the error says so; speak the locale's
