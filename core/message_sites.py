@@ -1,8 +1,8 @@
 """Where kam's user-facing English messages are written: the templates of every
 ``raise InputError/RefusedError/NotFoundError/StorageError(...)`` (and their subclasses),
 every rule finding (``block/warn/info(code, message)``, ``Finding(...)``), every
-warning appended to a ``warnings`` list and every notice a command prints with
-``say(ctx, message)``, read from the source with :mod:`ast`.
+warning appended to a ``warnings`` (or plugin ``failures``) list and every notice a
+command prints with ``say(ctx, message)``, read from the source with :mod:`ast`.
 
 Messages are translated on output (kam.messages) by these templates, so a message added
 on any branch needs a catalogue entry (kam.messages_zh): ``python -m kam.message_sites``
@@ -106,7 +106,7 @@ def _written(tree: ast.AST) -> Iterator[ast.expr]:
             elif name == "say" and len(node.args) >= 2:  # kam.cli.common.say
                 yield node.args[1]
             elif (name == "append" and isinstance(node.func, ast.Attribute)
-                  and _name(node.func.value) == "warnings" and node.args):
+                  and _name(node.func.value) in ("warnings", "failures") and node.args):
                 yield node.args[0]
 
 

@@ -761,6 +761,25 @@ ZH: dict[str, str] = {
     # plugins/storage_sqlite/__init__.py
     '{path} holds CSV data (data/*.csv) but kam.toml says backend sqlite (or nothing); set backend = "csv" in kam.toml':
         '{path} 存放的是 CSV 数据（data/*.csv），但 kam.toml 写的是 sqlite 后端（或未写）；请在 kam.toml 中设置 backend = "csv"',
+    # plugins: loading and failing
+    'plugin command {name!r} ignored: kam has its own':
+        '插件命令 {name!r} 被忽略：kam 自有同名命令',
+    'plugin {name!r} failed to load: {failure.error}':
+        '插件 {name!r} 加载失败：{failure.error}',
+    '{message}: not loaded':
+        '{message}：未加载',
+    'plugin {plugin!r} failed in {hook}: {error}':
+        '插件 {plugin!r} 在 {hook} 中出错：{error}',
+    'required plugin {name!r} {why}':
+        '必需插件 {name!r} {why}',
+    'required plugin {name!r} {why} (and {n} more)':
+        '必需插件 {name!r} {why}（另有 {n} 个）',
+    'failed to load: {error}':
+        '加载失败：{error}',
+    'disabled (KAM_DISABLE_PLUGINS or [plugins] disabled)':
+        '已停用（KAM_DISABLE_PLUGINS 或 [plugins] disabled）',
+    'not installed':
+        '未安装',
     # notices commands print (kam.cli)
     '{overdue} milestone(s) overdue: {totals}':
         '{overdue} 个回款节点逾期：{totals}',

@@ -704,6 +704,24 @@ ZH_HANT: dict[str, str] = {
         '--manager：{manager} 不在團隊中（kam team add {manager} --role manager）',
     '{path} 存放的是 CSV 数据（data/*.csv），但 kam.toml 写的是 sqlite 后端（或未写）；请在 kam.toml 中设置 backend = "csv"':
         '{path} 存放的是 CSV 數據（data/*.csv），但 kam.toml 寫的是 sqlite 後端（或未寫）；請在 kam.toml 中設置 backend = "csv"',
+    '插件命令 {name!r} 被忽略：kam 自有同名命令':
+        '插件命令 {name!r} 被忽略：kam 自有同名命令',
+    '插件 {name!r} 加载失败：{failure.error}':
+        '插件 {name!r} 加載失敗：{failure.error}',
+    '{message}：未加载':
+        '{message}：未加載',
+    '插件 {plugin!r} 在 {hook} 中出错：{error}':
+        '插件 {plugin!r} 在 {hook} 中出錯：{error}',
+    '必需插件 {name!r} {why}':
+        '必需插件 {name!r} {why}',
+    '必需插件 {name!r} {why}（另有 {n} 个）':
+        '必需插件 {name!r} {why}（另有 {n} 個）',
+    '加载失败：{error}':
+        '加載失敗：{error}',
+    '已停用（KAM_DISABLE_PLUGINS 或 [plugins] disabled）':
+        '已停用（KAM_DISABLE_PLUGINS 或 [plugins] disabled）',
+    '未安装':
+        '未安裝',
     '{overdue} 个回款节点逾期：{totals}':
         '{overdue} 個回款節點逾期：{totals}',
     '{overdue} 个回款节点逾期':
