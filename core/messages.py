@@ -48,9 +48,11 @@ def _compiled() -> list[tuple[re.Pattern[str], list[str], str]]:
                 fixed += 1
             else:
                 width = _WIDTH.search(m.group(1))
-                # a padded field (``{rid:<7}``) is at least that wide: never split inside
+                glued = english[m.end():m.end() + 1] == "{" and english[m.end():m.end() + 2] != "{{"
+                # a padded field (``{rid:<7}``) is at least that wide: never split inside;
+                # one followed by another (``{status}{extra}``) or named ``{id}`` is a word
                 parts.append(f"(.{{{width.group(1)},}}?)" if width
-                             else r"(\S+)" if m.group(1) == "id" else "(.+?)")
+                             else r"(\S+)" if glued or m.group(1) == "id" else "(.+?)")
                 names.append(m.group(1))
             pos = m.end()
         parts.append(re.escape(english[pos:]))
@@ -166,6 +168,9 @@ def _value(name: str, value: str, lang: str, depth: int) -> str:
             joined = "、".join(str(x) for x in labels)
             return f"{quoted.group(1)}{joined}{quoted.group(1)}" if quoted else joined
     if depth < 3 and " " in inner:
+        whole = _translate_any(inner, lang, depth + 1)
+        if whole is not None:
+            return f"{quoted.group(1)}{whole}{quoted.group(1)}" if quoted else whole
         pieces = inner.split("; ")
         done = [_translate_any(p, lang, depth + 1) for p in pieces]
         if any(d is not None for d in done):
