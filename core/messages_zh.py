@@ -893,7 +893,7 @@ ZH: dict[str, str] = {
         '预计签约日期（--close-date）',
     'importance grade (--importance)':
         '重要性等级（--importance）',
-    ' to {id}': '（{id}）',
+    ' to {id}': '（商机 {id}）',
     'no such contract': '没有该合同',
     'ambiguous: {ids}': '有歧义：{ids}',
 }

@@ -832,8 +832,8 @@ ZH_HANT: dict[str, str] = {
         '預計簽約日期（--close-date）',
     '重要性等级（--importance）':
         '重要性等級（--importance）',
-    '（{id}）':
-        '（{id}）',
+    '（商机 {id}）':
+        '（商機 {id}）',
     '没有该合同':
         '沒有該合同',
     '有歧义：{ids}':

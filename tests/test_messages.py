@@ -101,6 +101,11 @@ def test_keys_read_as_labels_and_joined_findings_each_translated() -> None:
         "商機 OP3 不能離開提案階段：決策鏈中沒有決策者；決策鏈中沒有嚮導")
     assert localise("contract CO1 is signed: it cannot be amended", "zh") == \
         "合同 CO1 为已签订：不能变更"
+    # a message inside another, whole; a placeholder glued to the next is one word
+    assert localise("grade: unknown grade 'Z'; use one of: A, B", "zh") == \
+        "grade: 未知的客户级别 'Z'；请用以下之一：A, B"
+    assert localise("lead LD1 is already converted to OP1", "zh-Hant") == \
+        "線索 LD1 已經是已轉商機（商機 OP1）"
     assert localise("no such thing: a message kam never wrote", "zh") == \
         "no such thing: a message kam never wrote"
 
