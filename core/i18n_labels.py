@@ -40,7 +40,8 @@ def _declared() -> Iterator[str]:
 def _literals() -> Iterator[str]:
     """The Chinese texts of the code: string constants and f-string parts with CJK."""
     for path in sorted([*ROOT.rglob("*.py"), *(ROOT.parent / "plugins").rglob("*.py")]):
-        if path.name in ("zh_hant.py", "i18n_labels.py"):
+        if path.name in ("zh_hant.py", "i18n_labels.py", "messages_zh.py",
+                         "messages_zh_hant.py"):  # messages have their own Traditional data
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Constant) and isinstance(node.value, str):

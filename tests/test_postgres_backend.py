@@ -56,10 +56,12 @@ def test_init_with_a_dsn_is_postgres_and_uses_that_database(tmp_path: Path,
 def test_an_unreachable_server_is_exit_4_in_one_line(tmp_path: Path, pg_dsn: str) -> None:
     k = Kam(tmp_path / "ws", "postgres")
     k.ok("init", "--backend", "postgres", "--dsn", pg_dsn)
-    r = k("customer", "list", env={"KAM_DSN": "host=127.0.0.1 port=1 dbname=x"})
+    r = k("--lang", "en", "customer", "list", env={"KAM_DSN": "host=127.0.0.1 port=1 dbname=x"})
     assert r.exit_code == 4
     assert r.stderr.startswith("kam: cannot connect to the database") and \
         r.stderr.count("\n") == 1
+    zh = k("customer", "list", env={"KAM_DSN": "host=127.0.0.1 port=1 dbname=x"})
+    assert (zh.exit_code, zh.stderr.startswith("kam: 无法连接数据库：")) == (4, True)
 
 
 def test_a_lost_connection_writes_nothing(pg_dsn: str) -> None:

@@ -91,9 +91,12 @@ def test_init_requires_the_rule_plugins_it_was_set_up_with(tmp_path: Path,
     assert r.exit_code == 0, r.output
     assert 'required = ["acme"]' in (ws / "kam.toml").read_text(encoding="utf-8")
     monkeypatch.setenv("KAM_DISABLE_PLUGINS", "acme")
-    r = CliRunner().invoke(make_app(Plugins()), ["--workspace", str(ws), "customer", "add",
-                                                 "x"])
+    r = CliRunner().invoke(make_app(Plugins()), ["--workspace", str(ws), "--lang", "en",
+                                                 "customer", "add", "x"])
     assert r.exit_code == 4 and "required plugin 'acme' disabled" in r.stderr
+    zh = CliRunner().invoke(make_app(Plugins()), ["--workspace", str(ws), "customer", "add",
+                                                  "x"])  # the workspace speaks zh
+    assert zh.exit_code == 4 and "必需插件 'acme' 已停用" in zh.stderr
 
 
 def test_strict_mode_is_one_line_and_help_still_works(kam: Kam, tmp_path: Path) -> None:

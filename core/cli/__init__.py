@@ -136,10 +136,13 @@ class KamGroup(TyperGroup):
             state = ctx.obj
             if getattr(state, "debug", False):
                 raise
-            _print_findings(exc)
+            from kam.cli.common import output_lang
+            from kam.messages import localise
             from kam.text import visible
 
-            typer.echo(f"kam: {visible(str(exc))}", err=True)
+            lang = output_lang(ctx)
+            _print_findings(exc, lang)
+            typer.echo(f"kam: {visible(localise(str(exc), lang))}", err=True)
             _close(ctx)
             raise typer.Exit(exc.exit_code) from None
         except BrokenPipeError:
@@ -199,20 +202,23 @@ def _control_characters(argv: list[str]) -> str | None:
     return None
 
 
-def _print_findings(exc: KamError) -> None:
+def _print_findings(exc: KamError, lang: str) -> None:
     findings = getattr(exc, "findings", None)
     if not findings:
         return
+    from kam.messages import finding_line
+
     for f in findings:
-        origin = f" [{f.plugin}]" if f.plugin else ""
-        typer.echo(f"  {f.severity}: {f.message}{origin}", err=True)
+        typer.echo(finding_line(f, lang), err=True)
 
 
 def _close(ctx: Any) -> None:
     state = ctx.obj
     if state is not None and getattr(state, "ws", None) is not None:
+        from kam.messages import warning_line
+
         for warning in state.ws.warnings:
-            typer.echo(f"kam: warning: {warning}", err=True)
+            typer.echo(warning_line(warning, state.ws.lang), err=True)
         state.ws.warnings.clear()
         state.ws.close()
         state.ws = None
@@ -236,7 +242,10 @@ def _report_plugin_failures(ctx: Any, pm: Any) -> None:
         name = failure.split("'")[1] if failure.startswith("plugin '") else ""
         if name in pm.required and name in pm.load_errors:
             continue
-        typer.echo(f"kam: warning: {failure}", err=True)
+        from kam.cli.common import output_lang
+        from kam.messages import warning_line
+
+        typer.echo(warning_line(failure, output_lang(ctx)), err=True)
 
 
 def _print_version(value: bool) -> None:

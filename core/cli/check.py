@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import typer
-from kam.cli.common import AsOfOpt, FormatOpt, emit, open_ws
+from kam.cli.common import AsOfOpt, FormatOpt, emit, open_ws, say
 
 
 def register(app: typer.Typer) -> None:
     @app.command("check")
     def check(ctx: typer.Context, as_of: str = AsOfOpt, fmt: str = FormatOpt) -> None:
-        """Fire due/overdue events once per level; print what is new; exit 1 if anything
-        is overdue."""
+        """Fire due/overdue events once per level; print what is new (in the user's
+        language; JSON keeps English); exit 1 if anything is overdue."""
         from kam.services import check as service
 
         ws = open_ws(ctx, as_of)
@@ -20,24 +20,25 @@ def register(app: typer.Typer) -> None:
         else:
             for n in r["new"]:
                 what = "due" if n["action"] == "due" else f"overdue {n['level']}d"
-                typer.echo(f"{what:<12} {n['receivable_id']:<7} {n['contract_id']:<7} "
-                           f"{n['customer_id']:<7} {n['kind']:<14} due {n['due_date']}  "
-                           f"outstanding {n['outstanding']} {n['currency']}  "
-                           f"({n['days_overdue']} days overdue)")
+                say(ctx, f"{what:<12} {n['receivable_id']:<7} {n['contract_id']:<7} "
+                    f"{n['customer_id']:<7} {n['kind']:<14} due {n['due_date']}  "
+                    f"outstanding {n['outstanding']} {n['currency']}  "
+                    f"({n['days_overdue']} days overdue)")
             for c in r["escalated"]:
-                typer.echo(f"{'escalated':<12} {c['complaint_id']:<7} {c['customer_id']:<7} "
-                           f"{c['severity']} complaint of {c['owner']} to {c['escalated_to']}")
+                say(ctx, f"{'escalated':<12} {c['complaint_id']:<7} {c['customer_id']:<7} "
+                    f"{c['severity']} complaint of {c['owner']} to {c['escalated_to']}")
             if not r["new"] and not r["escalated"]:
-                typer.echo(f"nothing new as of {r['as_of']}")
+                say(ctx, f"nothing new as of {r['as_of']}")
             if r["preview"]:
-                typer.echo(f"preview: {r['as_of']} is after today; nothing was recorded and "
-                           "no notification was sent")
+                say(ctx, f"preview: {r['as_of']} is after today; nothing was recorded and "
+                    "no notification was sent")
             totals = ", ".join(f"{v} {c}" for c, v in r["overdue_outstanding"].items())
-            typer.echo(f"{len(r['overdue'])} milestone(s) overdue" +
-                       (f": {totals}" if totals else ""))
+            overdue = len(r["overdue"])
+            say(ctx, f"{overdue} milestone(s) overdue: {totals}" if totals
+                else f"{overdue} milestone(s) overdue")
             d = r.get("deliveries") or {}
             if d.get("tried") or d.get("pending") or d.get("dead"):
-                typer.echo(f"event deliveries: {d['delivered']} delivered, {d['pending']} "
-                           f"pending, {d['dead']} dead")
+                say(ctx, f"event deliveries: {d['delivered']} delivered, {d['pending']} "
+                    f"pending, {d['dead']} dead")
         if r["overdue"]:
             raise typer.Exit(1)

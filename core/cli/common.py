@@ -61,6 +61,57 @@ def state(ctx: typer.Context) -> State:
     return root.obj
 
 
+def output_lang(ctx: Any) -> str:
+    """The language messages are shown in: the workspace's when it is open, else
+    ``--lang``, ``KAM_LANG``, the workspace's kam.toml, the locale (as Workspace.open
+    chooses), so an error met while opening speaks the user's language too."""
+    import os
+
+    from kam.i18n import from_locale, normalise
+
+    root = ctx.find_root() if ctx is not None else None
+    st = getattr(root, "obj", None)
+    ws = getattr(st, "ws", None)
+    if ws is not None:
+        return str(ws.lang)
+    # before the global options' callback (an unknown command): as they were parsed
+    params = getattr(root, "params", None) or {}
+    given = (getattr(st, "lang", None) or normalise(params.get("lang"))
+             or normalise(os.environ.get("KAM_LANG")))
+    if given:
+        return str(given)
+    try:
+        from pathlib import Path
+
+        from kam import config
+        from kam.workspace import default_path
+
+        where = getattr(st, "workspace", None) or params.get("workspace")
+        folder = Path(where).expanduser() if where else default_path()
+        found = normalise(config.load(folder, checked=False).get("language"))
+    except Exception:  # no or a broken kam.toml: the error says so; speak the locale's
+        found = None
+    return found or from_locale()
+
+
+def say(ctx: Any, message: str, *, err: bool = False) -> None:
+    """Print a message (a notice, a warning, a finding) in the user's language
+    (kam.messages); JSON output never goes through here."""
+    from kam.messages import localise
+
+    typer.echo(localise(message, output_lang(ctx)), err=err)
+
+
+def print_findings(ctx: Any, findings: Any) -> None:
+    """The findings a change reports (a gate forced open, a qualification's warnings),
+    one a line in the user's language."""
+    from kam.messages import finding_line
+
+    lang = output_lang(ctx)
+    for f in findings:
+        typer.echo(finding_line(f, lang))
+
+
 def open_ws(ctx: typer.Context, as_of: str | None = None) -> Any:
     """The workspace for this invocation (opened once, closed by the app)."""
     from pathlib import Path
@@ -96,8 +147,13 @@ def labeler(ws: Any, vocab_of: dict[str, str]) -> Any:
     if not is_zh(ws.lang):
         return None
     from kam import vocab
+    from kam.reports.labels import MESSAGE_COLUMNS
 
     def label(column: str, value: Any) -> Any:
+        if column in MESSAGE_COLUMNS and isinstance(value, str):
+            from kam.messages import localise
+
+            return localise(value, ws.lang)
         if column == "stage" and isinstance(value, str):
             # the workspace's stage model first, then every other (a dragon_six deal)
             from kam.pipeline import stage_label

@@ -16,6 +16,7 @@ from kam.cli.common import (
     emit,
     emit_created,
     open_ws,
+    say,
     whole,
 )
 
@@ -172,24 +173,24 @@ def show(ctx: typer.Context, contract_id: str = typer.Argument(..., metavar="ID"
             "acceptance_criteria", "change_cost", "service_end", "signed_on", "delivered_on",
             "initial_accepted_on", "final_accepted_on", "closed_on", "terminated_on"]
     emit(ctx, c, fmt, keys, kind="contract")
-    typer.echo("\nmilestones:")
+    say(ctx, "\nmilestones:")
     emit(ctx, card["milestones"], "table", MILESTONE_COLUMNS, kind="receivable")
     if card["approvals_needed"]:
-        typer.echo("\napprovals needed: " + ", ".join(card["approvals_needed"]))
+        say(ctx, "\napprovals needed: " + ", ".join(card["approvals_needed"]))
     if c.get("approvals"):
-        typer.echo("\napprovals:")
+        say(ctx, "\napprovals:")
         emit(ctx, c["approvals"], "table", ["version", "role", "by", "decision", "at",
                                             "comment"], {"decision": "approval_decision"})
     if c.get("amendments"):
-        typer.echo("\namendments:")
+        say(ctx, "\namendments:")
         emit(ctx, c["amendments"], "table", ["version", "on", "delta", "amount_before",
                                              "amount_after", "reason"])
     if c.get("pending_amendment"):
         p = c["pending_amendment"]
-        typer.echo(f"\npending amendment: {p['delta']} ({p['reason']}), waiting for "
-                   + ", ".join(p.get("roles") or []))
+        say(ctx, f"\npending amendment: {p['delta']} ({p['reason']}), waiting for "
+            + ", ".join(p.get("roles") or []))
     if card["attachments"]:
-        typer.echo("\nattachments:")
+        say(ctx, "\nattachments:")
         emit(ctx, card["attachments"], "table", kind="attachment")
     if card["signing_checklist"]:
         typer.echo(f"\nsigning checklist ({_term(ctx, '签约成交')}):")
@@ -258,8 +259,8 @@ def sign(ctx: typer.Context, contract_id: str = typer.Argument(..., metavar="ID"
         emit(ctx, r, fmt)
         return
     c, o = r["contract"], r["opportunity"]
-    typer.echo(f"contract {c['id']} ({c['number']}) signed on {c['signed_on']}; "
-               f"opportunity {o['id']} {o['status']}, stage {o['stage']}")
+    say(ctx, f"contract {c['id']} ({c['number']}) signed on {c['signed_on']}; "
+        f"opportunity {o['id']} {o['status']}, stage {o['stage']}")
     emit(ctx, r["milestones"], "table", MILESTONE_COLUMNS, kind="receivable")
     if r["signing_checklist"]:
         typer.echo(f"\nsigning checklist ({_term(ctx, '签约成交')}):")
@@ -388,8 +389,9 @@ def verify(ctx: typer.Context, contract_id: str = typer.Argument(..., metavar="I
     emit(ctx, rows, fmt, ["id", "kind", "status", "path"])
     bad = [r for r in rows if r["status"] != "ok"]
     if bad:
-        typer.echo(f"kam: {len(bad)} attachment(s) of {contract_id.upper()} changed or "
-                   "missing: " + ", ".join(f"{r['id']} {r['status']}" for r in bad), err=True)
+        listed = ", ".join(f"{r['id']} {r['status']}" for r in bad)
+        say(ctx, f"kam: {len(bad)} attachment(s) of {contract_id.upper()} changed or "
+            f"missing: {listed}", err=True)
         raise typer.Exit(1)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from kam.cli.common import FormatOpt, emit, open_ws
+from kam.cli.common import FormatOpt, emit, open_ws, say
 
 
 def register(app: typer.Typer) -> None:
@@ -69,10 +69,10 @@ def register(app: typer.Typer) -> None:
         elif result["problems"] or fmt != "table":
             emit(ctx, result["problems"], fmt, ["check", "problem"])
         else:
-            typer.echo(f"ok: {result['records']} records and {result['events']} events "
-                       f"checked ({', '.join(result['checks'])})")
+            say(ctx, f"ok: {result['records']} records and {result['events']} events "
+                f"checked ({', '.join(result['checks'])})")
         if result["problems"]:
-            typer.echo(f"kam: doctor found {len(result['problems'])} problem(s)", err=True)
+            say(ctx, f"kam: doctor found {len(result['problems'])} problem(s)", err=True)
             raise typer.Exit(1)
 
 

@@ -3,7 +3,17 @@
 from __future__ import annotations
 
 import typer
-from kam.cli.common import FormatOpt, LimitOpt, OutputOpt, QuietOpt, emit, emit_created, open_ws
+from kam.cli.common import (
+    FormatOpt,
+    LimitOpt,
+    OutputOpt,
+    QuietOpt,
+    emit,
+    emit_created,
+    open_ws,
+    print_findings,
+    say,
+)
 
 app = typer.Typer(rich_markup_mode=None, no_args_is_help=True)
 
@@ -90,9 +100,8 @@ def qualify(
                    "opportunity_id": opp["id"], "opportunity": opp,
                    "findings": result["findings"]}, fmt)
     else:
-        typer.echo(f"qualified: {result['lead']['id']} → opportunity {opp['id']}")
-        for f in result["findings"]:
-            typer.echo(f"  {f.severity}: {f.message}")
+        say(ctx, f"qualified: {result['lead']['id']} → opportunity {opp['id']}")
+        print_findings(ctx, result["findings"])
 
 
 @app.command("list")

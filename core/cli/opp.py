@@ -12,6 +12,8 @@ from kam.cli.common import (
     emit,
     emit_created,
     open_ws,
+    print_findings,
+    say,
     whole,
 )
 
@@ -89,22 +91,22 @@ def show(ctx: typer.Context, opp_id: str, as_of: str = AsOfOpt, fmt: str = Forma
     opp = card["opportunity"]
     emit(ctx, opp, fmt, [k for k in opp if k not in ("checklist", "stage_history", "fields")],
          kind="opportunity")
-    typer.echo(f"\nstage: {card['stage_label']} — key node: {card['key_node']}")
+    say(ctx, f"\nstage: {card['stage_label']} — key node: {card['key_node']}")
     if card["customer_step"]:
-        typer.echo(f"customer's step: {card['customer_step']}")
+        say(ctx, f"customer's step: {card['customer_step']}")
     if card["start_condition"]:
-        typer.echo(f"start condition: {card['start_condition']}")
-    typer.echo("checklist:")
+        say(ctx, f"start condition: {card['start_condition']}")
+    say(ctx, "checklist:")
     for item in card["checklist"]:
         mark = "x" if item["done"] else " "
         req = " (required)" if item["required"] else ""
-        typer.echo(f"  [{mark}] {item['task']}  {item['label']}{req}")
+        say(ctx, f"  [{mark}] {item['task']}  {item['label']}{req}")
     if card["gate"]:
-        typer.echo(f"to leave {card['stage_label']} the gate still needs:")
+        say(ctx, f"to leave {card['stage_label']} the gate still needs:")
         for f in card["gate"]:
-            typer.echo(f"  - {f['message']}")
+            say(ctx, f"  - {f['message']}")
     elif card["next_stage"]:
-        typer.echo(f"gate open: ready to advance to {card['next_stage']}")
+        say(ctx, f"gate open: ready to advance to {card['next_stage']}")
 
 
 @app.command("edit")
@@ -174,10 +176,9 @@ def advance(
         return
     opp = result["opportunity"]
     forced = " (forced)" if result["forced"] else ""
-    typer.echo(f"{opp['id']}: {result['from']} → {result['to']}{forced}, "
-               f"probability {opp['probability']}%, status {opp['status']}")
-    for f in result["findings"]:
-        typer.echo(f"  {f.severity}: {f.message}")
+    say(ctx, f"{opp['id']}: {result['from']} → {result['to']}{forced}, "
+        f"probability {opp['probability']}%, status {opp['status']}")
+    print_findings(ctx, result["findings"])
 
 
 def _checklist(ctx: typer.Context, opp_id: str, tasks: list[str], done: bool,

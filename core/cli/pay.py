@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import typer
-from kam.cli.common import AsOfOpt, FormatOpt, OutputOpt, QuietOpt, emit, open_ws
+from kam.cli.common import AsOfOpt, FormatOpt, OutputOpt, QuietOpt, emit, open_ws, say
 
 app = typer.Typer(rich_markup_mode=None, no_args_is_help=True,
                   help="Payments received (回款), allocated to milestones.")
@@ -33,8 +33,8 @@ def record(
     if quiet:
         typer.echo(p["id"])
     elif fmt == "table":
-        typer.echo(f"{p['id']}: {p['amount']} {p['currency']} on {p['date']} for "
-                   f"{p['contract_id']}")
+        say(ctx, f"{p['id']}: {p['amount']} {p['currency']} on {p['date']} for "
+            f"{p['contract_id']}")
         emit(ctx, p["milestones"], "table",
              ["id", "kind", "amount", "paid", "outstanding", "state"], kind="receivable")
     else:

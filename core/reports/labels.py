@@ -14,6 +14,8 @@ from typing import Any
 
 from kam.i18n import pick
 
+#: columns whose cells are kam's English messages (a gate's findings): shown translated
+MESSAGE_COLUMNS = frozenset({"message", "problem"})
 #: report columns named like a record field that mean something else in reports
 FIELD_NAMES_MEANING_ELSE = frozenset({"pipeline", "terms", "name", "severity"})
 
@@ -120,6 +122,10 @@ def shown(table: Any, column: str, value: Any, lang: str) -> str:
         return pick(lang, "是", "yes") if value else pick(lang, "否", "no")
     if isinstance(value, Decimal):
         return f"{value:,}"
+    if column in MESSAGE_COLUMNS and isinstance(value, str):
+        from kam.messages import localise  # a finding's message, as the CLI prints it
+
+        return cell(localise(value, lang))
     return cell(value)
 
 

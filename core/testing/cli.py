@@ -35,12 +35,17 @@ class CliResult:
 
     @property
     def findings(self) -> list[tuple[str, str, str]]:
-        """The findings kam printed on stderr: ``(severity, message, plugin)``."""
+        """The findings kam printed on stderr: ``(severity, message, plugin)``; the
+        severity as its key whatever the language (``阻止：`` is ``block``)."""
+        from kam.vocab import VOCAB
+
+        keys = {zh: key for key, (zh, _en) in VOCAB["severity"].items()}
         out = []
         for line in self.stderr.splitlines():
-            m = re.match(r"\s+(block|warn|info): (.*?)(?: \[([^\]]+)\])?$", line)
+            m = re.match(r"\s+(block|warn|info|阻止|警告|提示)(?:: |：)(.*?)(?: \[([^\]]+)\])?$",
+                         line)
             if m:
-                out.append((m.group(1), m.group(2), m.group(3) or ""))
+                out.append((keys.get(m.group(1), m.group(1)), m.group(2), m.group(3) or ""))
         return out
 
 

@@ -1,0 +1,262 @@
+"""Messages users read (errors, refusals, warnings, findings) in their language.
+
+Services write their messages in English (the raise sites stay as they are, and JSON
+keeps them); the CLI translates a message on output, in one place, by its template:
+kam.messages_zh maps each English template (the message with its f-string placeholders,
+as kam.message_sites reads them from the code) to Simplified Chinese, and
+kam.messages_zh_hant holds the reviewed Traditional forms. Placeholder values that are
+enum or stage keys read as their labels; a value that is itself a message (a refusal
+listing its findings) is translated too. A message no template matches stays English.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kam.findings import Finding
+
+#: a placeholder of a template: ``{expr}``, brackets and quotes inside allowed
+_FIELD = re.compile(r"\{\{|\}\}|\{((?:[^{}'\"]|'[^']*'|\"[^\"]*\"|\{[^{}]*\})+)\}")
+_KEY = re.compile(r"[a-z][a-z0-9_]*")
+#: names code gives a record in placeholders (``{o['status']}``) → its kind's prefix
+_SHORT = {"o": "opp", "opportunity": "opp", "c": "contract", "rc": "milestone"}
+_CJK = re.compile("[\u4e00-\u9fff]")
+_WIDTH = re.compile(r":<(\d+)$")
+_QUOTED = re.compile(r"""^(['"])(.*)\1$""", re.S)
+
+
+@functools.cache
+def _compiled() -> list[tuple[re.Pattern[str], list[str], str]]:
+    """The catalogue as (regex, placeholder names, English template), most specific
+    (longest fixed text) first; built on the first message, not at start-up."""
+    from kam.messages_zh import ZH
+
+    out = []
+    for english in ZH:
+        parts, names, fixed = [], [], 0
+        pos = 0
+        for m in _FIELD.finditer(english):
+            literal = english[pos:m.start()]
+            parts.append(re.escape(literal))
+            fixed += len(literal)
+            if m.group(1) is None:
+                parts.append(re.escape(m.group()[0]))
+                fixed += 1
+            else:
+                width = _WIDTH.search(m.group(1))
+                glued = english[m.end():m.end() + 1] == "{" and english[m.end():m.end() + 2] != "{{"
+                # a padded field (``{rid:<7}``) is at least that wide: never split inside;
+                # one followed by another (``{status}{extra}``) or named ``{id}`` is a word
+                parts.append(f"(.{{{width.group(1)},}}?)" if width
+                             else r"(\S+)" if glued or m.group(1) == "id" else "(.+?)")
+                names.append(m.group(1))
+            pos = m.end()
+        parts.append(re.escape(english[pos:]))
+        fixed += len(english) - pos
+        out.append((fixed, re.compile("".join(parts), re.S), names, english))
+    out.sort(key=lambda t: -t[0])
+    return [(rx, names, english) for _fixed, rx, names, english in out]
+
+
+def localise(message: str, lang: str | None) -> str:
+    """``message`` in ``lang`` (zh, zh-Hant); English, and any message no template
+    matches, unchanged. Never raises: a message is shown whatever happens here."""
+    if lang not in ("zh", "zh-Hant") or not message:
+        return message
+    try:
+        return _translate_any(message, lang, depth=0) or message
+    except Exception:  # a broken entry must not hide the error it translates
+        return message
+
+
+def finding_line(finding: Finding, lang: str) -> str:
+    """A rule finding as printed under a refusal or a change: ``  warn: message [plugin]``
+    (``  警告：…`` in Chinese)."""
+    origin = f" [{finding.plugin}]" if finding.plugin else ""
+    message = localise(finding.message, lang)
+    if lang not in ("zh", "zh-Hant"):
+        return f"  {finding.severity}: {message}{origin}"
+    from kam.vocab import label
+
+    return f"  {label('severity', finding.severity, lang)}：{message}{origin}"
+
+
+def warning_line(warning: str, lang: str) -> str:
+    """A warning as printed on stderr: ``kam: warning: …`` (``kam: 警告：…``)."""
+    if lang not in ("zh", "zh-Hant"):
+        return f"kam: warning: {warning}"
+    from kam.vocab import label
+
+    return f"kam: {label('severity', 'warn', lang)}：{localise(warning, lang)}"
+
+
+def _translate_any(message: str, lang: str, depth: int) -> str | None:
+    found = _translate(message, lang, depth)
+    if found is None and lang == "zh-Hant":
+        # a rule's finding in a zh-Hant workspace has its Chinese terms in Traditional
+        # already (kam.plugin_manager): match it as it was written
+        from kam.i18n import simplified
+
+        found = _translate(simplified(message), lang, depth)
+    return found
+
+
+def _translate(message: str, lang: str, depth: int) -> str | None:
+    from kam.messages_zh import ZH
+
+    for rx, names, english in _compiled():
+        m = rx.fullmatch(message)
+        if m is None:
+            continue
+        target = _template(english, lang) if english in ZH else None
+        if target is None:
+            return None
+        given = [value.rstrip() if _WIDTH.search(name) else value
+                 for name, value in zip(names, m.groups(), strict=True)]
+        values = {name: _value(name, value, lang, depth)
+                  for name, value in zip(names, given, strict=True)}
+        if not _CJK.search(target) and list(values.values()) == given:
+            continue  # a bare shape ("{error} ({then})") that translated nothing
+        return _FIELD.sub(functools.partial(_fill, values=values), target)
+    return None
+
+
+def _template(english: str, lang: str) -> str:
+    from kam.messages_zh import ZH
+
+    zh = ZH[english]
+    if lang == "zh":
+        return zh
+    from kam.messages_zh_hant import ZH_HANT
+
+    found = ZH_HANT.get(zh)
+    if found is not None:
+        return found
+    from kam.i18n import hant
+
+    return hant(zh)  # not yet reviewed: character by character
+
+
+def _fill(m: re.Match[str], *, values: dict[str, str]) -> str:
+    if m.group(1) is None:
+        return m.group()[0]
+    value = values.get(m.group(1), m.group())
+    width = _WIDTH.search(m.group(1))
+    return value.ljust(int(width.group(1))) if width else value
+
+
+def _value(name: str, value: str, lang: str, depth: int) -> str:
+    """A placeholder's value as the user reads it: a key as its label (quotes kept), a
+    list of keys as their labels, a message (or ``; ``-joined messages) translated."""
+    from kam.messages_zh import ZH
+
+    if value in ZH and "{" not in value:  # a word a command fills in (due, (forced))
+        return _template(value, lang)
+    quoted = _QUOTED.match(value)
+    inner = quoted.group(2) if quoted else value
+    label = _label(name, inner, lang)
+    if label is not None:
+        return f"{quoted.group(1)}{label}{quoted.group(1)}" if quoted else label
+    if ", " in inner:
+        items = inner.split(", ")
+        labels = [_label(name, item, lang) for item in items]
+        if all(x is not None for x in labels):
+            joined = "、".join(str(x) for x in labels)
+            return f"{quoted.group(1)}{joined}{quoted.group(1)}" if quoted else joined
+    if depth < 3 and " " in inner:
+        whole = _translate_any(inner, lang, depth + 1)
+        if whole is not None:
+            return f"{quoted.group(1)}{whole}{quoted.group(1)}" if quoted else whole
+        pieces = inner.split("; ")
+        done = [_translate_any(p, lang, depth + 1) for p in pieces]
+        if any(d is not None for d in done):
+            return "；".join(d or p for d, p in zip(done, pieces, strict=True))
+    return value
+
+
+def _label(name: str, key: str, lang: str) -> str | None:
+    """The label of an enum or stage key; ``None`` when ``key`` is not one."""
+    if not _KEY.fullmatch(key):
+        return None
+    for lookup in _lookups(name):
+        found = lookup(key, lang)
+        if found is not None:
+            return found
+    return None
+
+
+def _lookups(name: str) -> list[Callable[[str, str], str | None]]:
+    hint = set(re.findall(r"[a-z_]+", name))
+    out: list[Callable[[str, str], str | None]] = []
+    if hint & {"vocab", "field", "column", "kind", "name"}:
+        out.append(_field_label)
+    out.append(_stage_label)
+    hint |= {_SHORT.get(h, h) for h in hint}
+    named = sorted(hint & set(_vocabularies()))
+    if "status" in hint:  # {opp['status']}: the opportunity's status
+        named += sorted({f"{h}_status" for h in hint} & set(_vocabularies()))
+    out.append(lambda key, lang: _vocab_label(key, lang, named))
+    return out
+
+
+@functools.cache
+def _vocabularies() -> dict[str, dict[str, tuple[str, str]]]:
+    from kam.vocab import VOCAB
+
+    return VOCAB
+
+
+def _vocab_label(key: str, lang: str, named: list[str]) -> str | None:
+    """From the vocabulary the placeholder names (``{status!r}``), else from any
+    vocabulary, when every vocabulary holding ``key`` labels it the same."""
+    from kam.i18n import pick
+
+    vocab = _vocabularies()
+    for name in named:
+        if key in vocab[name]:
+            return pick(lang, *vocab[name][key])
+    found = {labels[key][0] for labels in vocab.values() if key in labels}
+    if len(found) == 1:
+        return pick(lang, found.pop(), key)
+    return None
+
+
+@functools.cache
+def _stages() -> dict[str, tuple[str, str]]:
+    """Every stage key of the built-in stage models, and each model's own key, →
+    (zh, en); the first model wins."""
+    from kam.plugin_manager import Plugins
+
+    out: dict[str, tuple[str, str]] = {}
+    for key, model in Plugins().pipelines().items.items():
+        out.setdefault(key, (model.zh, model.en))
+        for s in model.stages:
+            out.setdefault(s.key, (s.zh, s.en))
+    return out
+
+
+def _stage_label(key: str, lang: str) -> str | None:
+    from kam.i18n import pick
+
+    found = _stages().get(key)
+    return pick(lang, *found) if found else None
+
+
+def _field_label(key: str, lang: str) -> str | None:
+    """A kind, field or vocabulary name (``unknown role 'x'``) as its label: a
+    vocabulary reads as the label of a field that takes its values."""
+    from kam.i18n import pick
+    from kam.kinds import KINDS, LABELS
+
+    if key in KINDS:
+        return pick(lang, *KINDS[key].label)
+    found = LABELS.get(key)
+    for kind in KINDS.values():
+        for f in kind.fields:
+            if found is None and f.vocab == key and f.label[0]:
+                found = f.label
+    return pick(lang, *found) if found else None

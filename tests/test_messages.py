@@ -1,0 +1,175 @@
+"""Messages users read (refusals, errors, warnings, findings, kam check's lines) speak
+zh, zh-Hant and en: every message written in the code has a catalogue entry, the CLI
+prints it translated with the same exit code, and JSON keeps English."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+from conftest import Kam
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+from kam.message_sites import missing, sites, template
+from kam.messages import _FIELD, localise
+from kam.messages_zh import ZH
+from kam.messages_zh_hant import ZH_HANT
+
+
+def _fields(text: str) -> set[str]:
+    return {m.group(1) for m in _FIELD.finditer(text) if m.group(1)}
+
+
+def test_every_message_written_in_the_code_has_a_translation() -> None:
+    todo = missing()
+    assert not todo, (
+        f"{len(todo)} message(s) without a catalogue entry in core/messages_zh.py "
+        "(python -m kam.message_sites prints stubs to paste and translate): "
+        + "; ".join(f"{s.path}:{s.line} {s.template!r}" for s in todo[:10]))
+
+
+def test_the_sites_are_found_however_the_message_is_written() -> None:
+    """f-strings, plain and implicitly concatenated constants, ``+``; a message built in
+    a variable is listed apart (no template)."""
+    code = ('raise InputError(f"--x: {v!r} is " "bad")\n'
+            'raise NotFoundError("a" + f"{b}")\n'
+            'raise StorageError(problem)\n'
+            'out.append(block("c", f"no {what:<3} here"))\n')
+    calls = [n.exc.args[0] for n in ast.walk(ast.parse(code))
+             if isinstance(n, ast.Raise) and isinstance(n.exc, ast.Call)]
+    assert [template(c) for c in calls] == ["--x: {v!r} is bad", "a{b}", None]
+    found = {s.template for s in sites()}
+    assert "{kind} {record_id} not found{hint}" in found  # a raise in core
+    assert "final acceptance not recorded (工程验收)" in found  # a finding in a plugin
+    assert "nothing new as of {r['as_of']}" in found  # a notice: say(ctx, …)
+
+
+def test_each_translation_keeps_the_placeholders_and_has_its_traditional_form() -> None:
+    for english, zh in ZH.items():
+        assert _fields(zh) <= _fields(english), (english, zh)
+        assert zh in ZH_HANT, f"no Traditional form (scripts/draft_messages_zh_hant.py): {zh}"
+        assert _fields(ZH_HANT[zh]) == _fields(zh), zh
+    assert set(ZH_HANT) == set(ZH.values())
+
+
+def _filled(english: str) -> tuple[str, dict[str, str]]:
+    """The template with each placeholder filled with its own token (``V0``, …)."""
+    tokens: dict[str, str] = {}
+
+    def token(m: re.Match[str]) -> str:
+        if m.group(1) is None:
+            return m.group()[0]
+        value = tokens.setdefault(m.group(1), f"V{len(tokens)}")
+        width = re.search(r":<(\d+)$", m.group(1))  # {rid:<7}: padded as f-strings pad
+        return value.ljust(int(width.group(1))) if width else value
+
+    return _FIELD.sub(token, english), tokens
+
+
+@pytest.mark.parametrize("lang", ["zh", "zh-Hant"])
+def test_every_catalogued_message_reads_in_chinese(lang: str) -> None:
+    """Each template, filled in, is translated (none is shadowed by another) and the
+    values it keeps reach the Chinese text."""
+    for english, zh in ZH.items():
+        message, tokens = _filled(english)
+        shown = localise(message, lang)
+        if re.search("[\u4e00-\u9fff]", zh):
+            assert shown != message, english
+        kept = [t for f, t in tokens.items() if f in _fields(zh)]
+        assert all(t in shown for t in kept), (english, shown)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=80))
+@example("opportunity {x} not found")
+@example("{path}: {exc}")
+@example("  - ")
+def test_any_text_is_shown_never_raising(text: str) -> None:
+    assert localise(text, "en") == text
+    assert isinstance(localise(text, "zh"), str)
+    assert isinstance(localise(text, "zh-Hant"), str)
+
+
+def test_keys_read_as_labels_and_joined_findings_each_translated() -> None:
+    message = ("opportunity OP3 cannot leave proposal: no decision maker (决策者) in the "
+               "decision chain; no coach (向导) in the decision chain")
+    assert localise(message, "zh") == (
+        "商机 OP3 不能离开提案阶段：决策链中没有决策者；决策链中没有向导")
+    assert localise(message, "zh-Hant") == (
+        "商機 OP3 不能離開提案階段：決策鏈中沒有決策者；決策鏈中沒有嚮導")
+    assert localise("contract CO1 is signed: it cannot be amended", "zh") == \
+        "合同 CO1 为已签订：不能变更"
+    # a message inside another, whole; a placeholder glued to the next is one word
+    assert localise("grade: unknown grade 'Z'; use one of: A, B", "zh") == \
+        "grade: 未知的客户级别 'Z'；请用以下之一：A, B"
+    assert localise("lead LD1 is already converted to OP1", "zh-Hant") == \
+        "線索 LD1 已經是已轉商機（商機 OP1）"
+    assert localise("no such thing: a message kam never wrote", "zh") == \
+        "no such thing: a message kam never wrote"
+
+
+@pytest.fixture
+def en(tmp_path: Path) -> Kam:
+    k = Kam(tmp_path / "ws")
+    k.ok("init", "--lang", "en")
+    return k
+
+
+@pytest.mark.parametrize(("lang", "line"), [
+    ("zh", "kam: 未找到商机 OP99"),
+    ("zh-Hant", "kam: 未找到商機 OP99"),
+    ("en", "kam: opportunity OP99 not found"),
+])
+def test_a_missing_record_is_named_in_the_users_language(
+        kam: Kam, lang: str, line: str) -> None:
+    r = kam("--lang", lang, "opp", "show", "OP99")
+    assert (r.exit_code, r.stderr.strip()) == (3, line)
+
+
+def test_a_gate_refusal_and_its_findings_in_each_language(en: Kam) -> None:
+    cu = en.id("customer", "add", "华东电力", "--grade", "A")
+    opp = en.id("opp", "add", cu, "监控平台", "--amount", "100000")
+    zh = en("--lang", "zh", "opp", "advance", opp)
+    hant = en("--lang", "zh-Hant", "opp", "advance", opp)
+    eng = en("opp", "advance", opp)
+    assert zh.exit_code == hant.exit_code == eng.exit_code == 1
+    assert f"kam: 商机 {opp} 不能离开客户开发阶段：" in zh.stderr
+    assert "  阻止：未说明需求（--need） [rules_standard]" in zh.stderr
+    assert f"kam: 商機 {opp} 不能離開客戶開發階段：" in hant.stderr
+    assert "  阻止：未說明需求（--need） [rules_standard]" in hant.stderr
+    assert f"kam: opportunity {opp} cannot leave development:" in eng.stderr
+    assert "  block: need not stated (--need) [rules_standard]" in eng.stderr
+    # JSON keeps English whatever the language: scripts read it
+    card = en("--lang", "zh", "opp", "show", opp, "--format", "json").json()
+    assert "need not stated (--need)" in [f["message"] for f in card["gate"]]
+
+
+def test_bad_input_and_a_missing_workspace_in_chinese(en: Kam, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    r = en("--lang", "zh", "opp", "list", "--stage", "nowhere")
+    assert r.exit_code == 2
+    assert r.stderr.startswith("kam: 未知阶段 'nowhere'；六阶段 的阶段有：客户开发、立项、")
+    monkeypatch.setenv("KAM_LANG", "zh-Hant")  # no kam.toml to read the language from
+    gone = Kam(tmp_path / "nowhere")("opp", "list")
+    assert (gone.exit_code, gone.stderr.strip()) == (
+        4, f"kam: {tmp_path / 'nowhere'} 沒有 kam 工作區（請先運行 `kam init`）")
+
+
+def test_kam_check_lines_in_chinese(en: Kam, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KAM_TODAY", "2026-03-02")
+    cu = en.id("customer", "add", "深圳智造", "--grade", "A")
+    opp = en.id("opp", "add", cu, "MES 升级", "--amount", "1000000")
+    co = en.id("contract", "create", opp, "--plan", "down_payment:30%:+10d,warranty:70%:+12m")
+    en.ok("contract", "review", co)
+    en.ok("contract", "approve", co, "--by", "李经理", env={"KAM_USER": "李经理"})
+    en.ok("contract", "sign", co, "--force", "--reason", "框架协议")
+    r = en("--lang", "zh", "check", "--as-of", "2026-03-13")
+    assert r.exit_code == 1
+    lines = r.stdout.splitlines()
+    assert lines[0].startswith("到期") and "首付款" in lines[0] and "到期日 2026-03-12" in lines[0]
+    assert lines[1].startswith("逾期 1 天") and "未回款 300000.00 CNY  （逾期 1 天）" in lines[1]
+    assert "1 个回款节点逾期：300000.00 CNY" in lines
+    again = en("check", "--as-of", "2026-03-13")
+    assert "nothing new as of 2026-03-13" in again.stdout
