@@ -162,6 +162,10 @@ LABELS: dict[str, Label] = {
     "closed_at": ("关闭日期", "Closed on"),
     "completed_at": ("完成日期", "Completed on"),
     "renews_contract_id": ("续签合同", "Renews contract"),
+    "budget_split": ("费用预算分解", "Budget by milestone"),
+    "budget_adjustments": ("任务书调整表", "Budget adjustments"),
+    # expense (售前费用)
+    "receipt": ("票据", "Receipt"),
     # activity
     "contact_ids": ("联系人", "Contacts"),
     "outcome": ("结果", "Outcome"),
@@ -309,7 +313,8 @@ KINDS: dict[str, Kind] = {
                 " checklist:json::@[str] approvals:json::@[{}] bids:json::@[{}]"
                 " stage_history:json::@[{}]"
                 " stage_entered_at:date reason summary closed_at:date"
-                " completed_at:date renews_contract_id fields:json::@{}" + _STAMPS,
+                " completed_at:date renews_contract_id budget_split:json::@[{}]"
+                " budget_adjustments:json::@[{}] fields:json::@{}" + _STAMPS,
                 {"number": ("项目编号", "Project number"), "title": ("项目名称", "Project name"),
                  "owner": ("销售负责人", "Sales owner"),
                  "amount": ("预计合同金额", "Expected amount"),
@@ -404,6 +409,21 @@ KINDS: dict[str, Kind] = {
             ),
             ("id", "kind", "name", "sha256"),
             label=("附件", "attachment"),
+        ),
+        # 售前费用: one presales expense against a deal's budget (kam expense add); the
+        # stage is the deal's milestone it is booked to, the receipt a file kept by hash.
+        Kind(
+            "expense",
+            "EX",
+            _f(
+                "id opportunity_id:text:index:>opportunity:! customer_id:text:index:>customer:!"
+                " type:text::=expense_type:! amount:money:! currency:text::! date:date:index:!"
+                " stage owner:text:index receipt:json::@{} note created_at:datetime",
+                {"owner": ("报销人", "Spent by"), "stage": ("预算节点", "Milestone"),
+                 "type": ("费用类型", "Expense type")},
+            ),
+            ("id", "date", "opportunity_id", "type", "amount", "currency", "stage", "owner"),
+            label=("售前费用", "expense"),
         ),
         Kind(
             "target",

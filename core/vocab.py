@@ -149,6 +149,20 @@ VOCAB: dict[str, Labels] = {
     },
     "acceptance_stage": {"initial": ("初验", "initial"), "final": ("终验", "final")},
     "approval_decision": {"approved": ("同意", "approved"), "rejected": ("驳回", "rejected")},
+    "expense_type": {
+        "travel": ("差旅费", "travel"),
+        "entertainment": ("招待费", "entertainment"),
+        "presales_engineering": ("售前技术支持", "presales engineering"),
+        "bid_fees": ("投标费用", "bid fees"),
+        "samples": ("样机测试", "samples and tests"),
+        "gifts": ("礼品", "gifts"),
+        "other": ("其他费用", "other"),
+    },
+    "adjustment_status": {
+        "pending": ("待审批", "pending"),
+        "approved": ("已批准", "approved"),
+        "rejected": ("已驳回", "rejected"),
+    },
 }
 
 

@@ -22,6 +22,7 @@ SUBAPPS: dict[str, tuple[str, str]] = {
     "contact": ("kam.cli.contact", "Contacts and the decision chain (决策链)."),
     "lead": ("kam.cli.lead", "Leads and BANT qualification (线索)."),
     "opp": ("kam.cli.opp", "Opportunities and stage gates (商机)."),
+    "expense": ("kam.cli.expense", "Presales expenses against a deal's budget (售前费用)."),
     "activity": ("kam.cli.activity", "Visits, calls, meetings (拜访)."),
     "contract": ("kam.cli.contract", "Contracts: review, approval, signing (合同)."),
     "pay": ("kam.cli.pay", "Payments received (回款)."),

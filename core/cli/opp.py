@@ -1,4 +1,5 @@
-"""kam opp add|list|show|edit|advance|check|uncheck|approve|bid|lose|abandon"""
+"""kam opp add|list|show|edit|advance|check|uncheck|approve|bid|lose|abandon|budget|
+budget-adjust|budget-approve"""
 
 from __future__ import annotations
 
@@ -105,6 +106,24 @@ def show(ctx: typer.Context, opp_id: str, as_of: str = AsOfOpt, fmt: str = Forma
             typer.echo(f"  - {f['message']}")
     elif card["next_stage"]:
         typer.echo(f"gate open: ready to advance to {card['next_stage']}")
+    if card["budget"]["original"] or card["budget"]["spent"]:
+        typer.echo("")
+        _echo_budget(ctx, card["budget"])
+
+
+def _echo_budget(ctx: typer.Context, view: dict) -> None:
+    """Budget vs actual (费用预算 vs 实际) as a line of totals and a row per milestone."""
+    from kam.values import fmt_money
+
+    pending = view.get("pending_adjustment")
+    typer.echo(f"presales budget: {fmt_money(view['budget'])} {view['currency'] or ''} "
+               f"(original {fmt_money(view['original'])}, approved adjustments "
+               f"{fmt_money(view['adjustments'])}); spent {fmt_money(view['spent'])}, "
+               f"left {fmt_money(view['left'])}"
+               + (f"; adjustment of {pending['amount']} waiting for approval"
+                  if pending else ""))
+    if view["rows"]:
+        emit(ctx, view["rows"], "table", ["milestone", "budget", "spent", "left"])
 
 
 @app.command("edit")
@@ -251,6 +270,88 @@ def bid(
                                competitors=competitor, approved_by=approved_by,
                                reason=reason)
     emit(ctx, {"id": record["id"], "bids": record["bids"]}, fmt)
+
+
+@app.command("budget", context_settings={"allow_extra_args": True})
+def budget(
+    ctx: typer.Context,
+    opp_id: str = typer.Argument(..., metavar="OPP"),
+    amount: str = typer.Argument(..., metavar="AMOUNT"),
+    milestone: list[str] = typer.Option([], "--milestone", metavar="KEY AMOUNT",
+                                        help="A stage and its part of the budget "
+                                        "(also KEY=AMOUNT); repeatable, adding up to AMOUNT."),
+    as_of: str = AsOfOpt,
+    fmt: str = FormatOpt,
+) -> None:
+    """Set the deal's presales budget (项目任务书费用预算), split by milestone."""
+    from kam.services import presales
+
+    ws = open_ws(ctx, as_of)
+    presales.set_budget(ws, opp_id, amount, _pairs(milestone, list(ctx.args)))
+    _budget_out(ctx, presales.budget(ws, opp_id), fmt)
+
+
+def _pairs(keys: list[str], extra: list[str]) -> list[tuple[str, str]]:
+    """``--milestone KEY AMOUNT`` (the amount arrives as an extra argument, in order)
+    or ``--milestone KEY=AMOUNT``."""
+    from kam.errors import InputError
+
+    out = []
+    for key in keys:
+        name, sep, value = key.partition("=")
+        if sep:
+            out.append((name, value))
+        elif extra:
+            out.append((key, extra.pop(0)))
+        else:
+            raise InputError(f"--milestone {key}: give its amount (--milestone KEY AMOUNT)")
+    if extra:
+        raise InputError(f"unexpected argument {extra[0]!r}")
+    return out
+
+
+def _budget_out(ctx: typer.Context, view: dict, fmt: str) -> None:
+    if fmt == "table":
+        _echo_budget(ctx, view)
+    else:
+        emit(ctx, view, fmt)
+
+
+@app.command("budget-adjust")
+def budget_adjust(
+    ctx: typer.Context,
+    opp_id: str = typer.Argument(..., metavar="OPP"),
+    amount: str = typer.Argument(..., metavar="AMOUNT", help="How much to add."),
+    reason: str = typer.Option(..., "--reason"),
+    as_of: str = AsOfOpt,
+    fmt: str = FormatOpt,
+) -> None:
+    """Ask to raise the presales budget (任务书调整表); it counts once approved by the
+    roles of kam.toml approvals.budget_adjust (default sales_director)."""
+    from kam.services import presales
+
+    ws = open_ws(ctx, as_of)
+    presales.request_adjustment(ws, opp_id, amount, reason)
+    _budget_out(ctx, presales.budget(ws, opp_id), fmt)
+
+
+@app.command("budget-approve")
+def budget_approve(
+    ctx: typer.Context,
+    opp_id: str = typer.Argument(..., metavar="OPP"),
+    by: str = typer.Option(None, "--by", help="The approver: the acting user (KAM_USER)."),
+    role: str = typer.Option(None, "--role", help="The required role approving."),
+    comment: str = typer.Option(None, "--comment"),
+    reject: bool = typer.Option(False, "--reject", help="Reject the adjustment instead."),
+    as_of: str = AsOfOpt,
+    fmt: str = FormatOpt,
+) -> None:
+    """Approve (or reject) the deal's pending budget adjustment; not by its owner."""
+    from kam.services import presales
+
+    ws = open_ws(ctx, as_of)
+    presales.decide_adjustment(ws, opp_id, by, role, comment, reject)
+    _budget_out(ctx, presales.budget(ws, opp_id), fmt)
 
 
 def _close(ctx: typer.Context, opp_id: str, status: str, reason: str, summary: str | None,

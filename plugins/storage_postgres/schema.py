@@ -192,6 +192,28 @@ _OUTBOX: tuple[str, ...] = (
      " WITH CHECK (event_id IN (SELECT id FROM event))"),
 )
 
+# issue 12, the money of a project: a deal's presales budget split by milestone and its
+# adjustments (调整表), and the presales expenses booked against it (售前费用), which
+# anyone who sees the deal sees and records
+_PROJECT_MONEY: tuple[str, ...] = (
+    'ALTER TABLE "opportunity" ADD COLUMN "budget_split" TEXT',
+    'ALTER TABLE "opportunity" ADD COLUMN "budget_adjustments" TEXT',
+    ('CREATE TABLE "expense" ("id" TEXT COLLATE "C" PRIMARY KEY, '
+     '"opportunity_id" TEXT COLLATE "C" REFERENCES "opportunity"("id"), '
+     '"customer_id" TEXT COLLATE "C" REFERENCES "customer"("id"), "type" TEXT COLLATE "C", '
+     '"amount" NUMERIC(20,2), "currency" TEXT COLLATE "C", "date" DATE, '
+     '"stage" TEXT COLLATE "C", "owner" TEXT COLLATE "C", "receipt" TEXT, '
+     '"note" TEXT COLLATE "C", "created_at" TEXT COLLATE "C")'),
+    'CREATE INDEX "idx_expense_opportunity_id" ON "expense" ("opportunity_id")',
+    'CREATE INDEX "idx_expense_customer_id" ON "expense" ("customer_id")',
+    'CREATE INDEX "idx_expense_date" ON "expense" ("date")',
+    'CREATE INDEX "idx_expense_owner" ON "expense" ("owner")',
+    "GRANT SELECT, INSERT, UPDATE ON expense TO kam_member",
+    "ALTER TABLE expense ENABLE ROW LEVEL SECURITY",
+    ("CREATE POLICY kam_opportunity ON expense USING (opportunity_id IN "
+     "(SELECT id FROM opportunity)) WITH CHECK (opportunity_id IN (SELECT id FROM opportunity))"),
+)
+
 # --- the migrations, in order: append only ------------------------------------------
 
 MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -202,6 +224,7 @@ MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("0005_pg_writer_lock", _WRITER_LOCK),
     ("0006_pg_team_rls", TEAM_RLS),
     ("0007_outbox", _OUTBOX),
+    ("0010_project_money", _PROJECT_MONEY),
 )
 
 #: the schema version this kam writes: derived from the list, never kept by hand

@@ -185,6 +185,22 @@ _OUTBOX: tuple[str, ...] = (
     'CREATE INDEX "idx_outbox_status" ON "outbox" ("status")',
 )
 
+# issue 12, the money of a project: a deal's presales budget split by milestone and its
+# adjustments (调整表), and the presales expenses booked against it (售前费用)
+_PROJECT_MONEY: tuple[str, ...] = (
+    'ALTER TABLE "opportunity" ADD COLUMN "budget_split" TEXT',
+    'ALTER TABLE "opportunity" ADD COLUMN "budget_adjustments" TEXT',
+    ('CREATE TABLE "expense" ('
+     '"id" TEXT PRIMARY KEY, "opportunity_id" TEXT REFERENCES "opportunity"("id"), '
+     '"customer_id" TEXT REFERENCES "customer"("id"), "type" TEXT, "amount" INTEGER, '
+     '"currency" TEXT, "date" TEXT, "stage" TEXT, "owner" TEXT, "receipt" TEXT, '
+     '"note" TEXT, "created_at" TEXT)'),
+    'CREATE INDEX "idx_expense_opportunity_id" ON "expense" ("opportunity_id")',
+    'CREATE INDEX "idx_expense_customer_id" ON "expense" ("customer_id")',
+    'CREATE INDEX "idx_expense_date" ON "expense" ("date")',
+    'CREATE INDEX "idx_expense_owner" ON "expense" ("owner")',
+)
+
 # --- the migrations, in order: append only ------------------------------------------
 
 MIGRATIONS: tuple[tuple[str, Step], ...] = (
@@ -193,6 +209,7 @@ MIGRATIONS: tuple[tuple[str, Step], ...] = (
     ("0003_targets", _TARGETS),
     ("0004_read_indexes", _READ_INDEXES),
     ("0005_outbox", _OUTBOX),
+    ("0008_project_money", _PROJECT_MONEY),
 )
 
 #: the schema version this kam writes: derived from the list, never kept by hand
