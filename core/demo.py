@@ -82,6 +82,7 @@ ROLES = {"陈静": ["sales_manager"], "刘洋": ["sales_director", "management"]
 
 OUTCOMES = ["advance", "advance", "continuance", "order", "no_sale", "advance"]
 TYPES = ["visit", "call", "meeting", "demo", "proposal", "call"]
+EXPENSES = ["entertainment", "presales_engineering", "travel", "samples"]
 
 
 def _check_target(path: Path) -> None:
@@ -137,7 +138,7 @@ def build_demo(path: Path, plugins: Any, *, backend: str | None = None,
 
 
 def _populate(path: Path, plugins: Any) -> None:
-    from kam.services import contacts, customers, leads, opportunities
+    from kam.services import contacts, customers, leads, opportunities, presales
     from kam.workspace import Workspace
 
     today = dt.date.today()
@@ -179,6 +180,11 @@ def _populate(path: Path, plugins: Any) -> None:
                 customer_owner=CUSTOMERS[ci][0][:4] + _t("项目组"), competition=_t("两家同行竞争"),
                 decision_process=_t("信息中心选型 → 总经理办公会决策"),
                 close_date=(today + dt.timedelta(days=30 + n * 9)).isoformat())
+            budget = int(int(amount) * 0.03)
+            part = budget // 4
+            presales.set_budget(ws, opp["id"], str(budget), [
+                ("development", str(budget - 3 * part)), ("initiation", str(part)),
+                ("proposal", str(part)), ("bidding", str(part))])
             _walk(ws, opp["id"], target, imp, contact_ids[ci], n)
             opp_ids.append(opp["id"])
         _contracts(ws, today, opp_ids)
@@ -189,7 +195,14 @@ def _populate(path: Path, plugins: Any) -> None:
 
 def _walk(ws: Any, opp_id: str, target: str, importance: str, contacts: list[str],
           n: int) -> None:
-    from kam.services import activities, opportunities
+    from kam.services import activities, opportunities, presales
+
+    budget = ws.get("opportunity", opp_id)["expense_budget"]
+
+    def spend(kind: str, percent: int, note: str) -> None:
+        """A presales expense of ``percent`` of the deal's budget (售前费用)."""
+        amount = (budget * percent / 100).quantize(budget)
+        presales.add_expense(ws, opp_id, str(amount), type=kind, note=_t(note))
 
     def log(kind: str, outcome: str, days: int) -> None:
         ws.today = ws.today + dt.timedelta(days=days)
@@ -198,6 +211,7 @@ def _walk(ws: Any, opp_id: str, target: str, importance: str, contacts: list[str
                        next_due=(ws.today + dt.timedelta(days=7)).isoformat())
 
     log("visit", "advance", 1)
+    spend("travel", 10, "首次拜访差旅")
     if target in ("lost", "abandoned"):
         log("call", "continuance", 5)
         log("call", "continuance", 5)
@@ -220,6 +234,15 @@ def _walk(ws: Any, opp_id: str, target: str, importance: str, contacts: list[str
             opp = ws.get("opportunity", opp_id)
             opportunities.bid(ws, opp_id, str(opp["amount"]), result="won")
         log(TYPES[n % len(TYPES)], OUTCOMES[n % len(OUTCOMES)], 3)
+        if stage in ("initiation", "proposal", "bidding"):
+            spend(EXPENSES[n % len(EXPENSES)], 8, "阶段推进费用")
+        if stage == "bidding" and n == 0:
+            # a bid that costs more than planned: the adjustment (调整表) comes first
+            presales.request_adjustment(ws, opp_id, str((budget / 5).quantize(budget)),
+                                        _t("招标方要求样板线测试，增加投标费用"))
+            _as(ws, APPROVERS["sales_director"], presales.decide_adjustment, ws, opp_id,
+                comment=_t("同意"))
+            spend("bid_fees", 80, "投标保证金与标书制作")
         if stage == "implementation":
             _contract(ws, opp_id, "signed")  # signing wins the deal and moves it on
         else:

@@ -118,6 +118,8 @@ class Opportunity(TypedDict):
     closed_at: dt.date | None
     completed_at: dt.date | None
     renews_contract_id: str | None
+    budget_split: Any
+    budget_adjustments: Any
     fields: Any
     created_at: str | None
     updated_at: str | None
@@ -245,6 +247,23 @@ class Attachment(TypedDict):
     sha256: str
     size: int
     attached_on: dt.date
+    created_at: str | None
+
+
+class Expense(TypedDict):
+    """售前费用: a expense (``EX…``)."""
+
+    id: str
+    opportunity_id: str
+    customer_id: str
+    type: str
+    amount: Decimal
+    currency: str
+    date: dt.date
+    stage: str | None
+    owner: str | None
+    receipt: Any
+    note: str | None
     created_at: str | None
 
 
@@ -388,6 +407,8 @@ class OpportunityChanges(TypedDict, total=False):
     closed_at: dt.date | str | None
     completed_at: dt.date | str | None
     renews_contract_id: str | None
+    budget_split: Any
+    budget_adjustments: Any
 
 
 class ActivityChanges(TypedDict, total=False):
@@ -506,6 +527,22 @@ class AttachmentChanges(TypedDict, total=False):
     attached_on: dt.date | str | None
 
 
+class ExpenseChanges(TypedDict, total=False):
+    """What a service that adds or edits a expense takes: any stored
+    field kam does not set itself, as the user gave it (checked there)."""
+
+    opportunity_id: str | None
+    customer_id: str | None
+    type: str | None
+    amount: Decimal | int | str | None
+    currency: str | None
+    date: dt.date | str | None
+    stage: str | None
+    owner: str | None
+    receipt: Any
+    note: str | None
+
+
 class TargetChanges(TypedDict, total=False):
     """What a service that adds or edits a target takes: any stored
     field kam does not set itself, as the user gave it (checked there)."""
@@ -542,6 +579,7 @@ __all__ = [
     "Payment",
     "Invoice",
     "Attachment",
+    "Expense",
     "Target",
     "Outbox",
     "Event",
@@ -555,6 +593,7 @@ __all__ = [
     "PaymentChanges",
     "InvoiceChanges",
     "AttachmentChanges",
+    "ExpenseChanges",
     "TargetChanges",
     "OutboxChanges",
 ]

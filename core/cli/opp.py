@@ -88,8 +88,8 @@ def show(ctx: typer.Context, opp_id: str, as_of: str = AsOfOpt, fmt: str = Forma
         emit(ctx, data, fmt)
         return
     opp = card["opportunity"]
-    emit(ctx, opp, fmt, [k for k in opp if k not in ("checklist", "stage_history", "fields")],
-         kind="opportunity")
+    hidden = ("checklist", "stage_history", "fields", "budget_split", "budget_adjustments")
+    emit(ctx, opp, fmt, [k for k in opp if k not in hidden], kind="opportunity")
     typer.echo(f"\nstage: {card['stage_label']} — key node: {card['key_node']}")
     if card["customer_step"]:
         typer.echo(f"customer's step: {card['customer_step']}")
@@ -123,7 +123,7 @@ def _echo_budget(ctx: typer.Context, view: dict) -> None:
                + (f"; adjustment of {pending['amount']} waiting for approval"
                   if pending else ""))
     if view["rows"]:
-        emit(ctx, view["rows"], "table", ["milestone", "budget", "spent", "left"])
+        emit(ctx, view["rows"], "table", ["stage", "budget", "spent", "left"])
 
 
 @app.command("edit")

@@ -46,13 +46,13 @@ def budget_view(opp: dict[str, Any], expenses: Iterable[dict[str, Any]]) -> dict
         spent_by[key] = spent_by.get(key, ZERO) + amount
     rows = []
     for part in opp.get("budget_split") or []:
-        key = part.get("milestone") or ""
+        key = part.get("stage") or ""
         budget = _money(part.get("amount"))
         used = spent_by.pop(key, ZERO)
-        rows.append({"milestone": key, "budget": budget, "spent": used,
+        rows.append({"stage": key, "budget": budget, "spent": used,
                      "left": budget - used})
     for key, used in spent_by.items():
-        rows.append({"milestone": key, "budget": None, "spent": used, "left": None})
+        rows.append({"stage": key, "budget": None, "spent": used, "left": None})
     original = _money(opp.get("expense_budget"))
     adjusted = approved_adjustments(opp)
     total = original + adjusted

@@ -38,7 +38,6 @@ HEADERS: dict[str, tuple[str, str]] = {
     "open_amount": ("在途金额", "Open pipeline"),
     "target": ("目标", "Target"),
     "remaining": ("剩余目标", "Remaining"),
-    "milestone": ("预算节点", "Milestone"),
     "budget": ("费用预算", "Budget"),
     "spent": ("实际费用", "Spent"),
     "left": ("预算余额", "Left"),

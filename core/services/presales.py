@@ -50,13 +50,13 @@ def _split(ws: Workspace, opp: dict[str, Any], amount: Decimal,
     total = ZERO
     for key, text in milestones:
         stage = pipeline.parse_stage(key)
-        if any(p["milestone"] == stage for p in out):
+        if any(p["stage"] == stage for p in out):
             raise InputError(f"--milestone: {stage} is given twice")
         part = values.money(text, f"--milestone {key}")
         if part < 0:
             raise InputError(f"--milestone {key}: the amount cannot be negative ({text})")
         total += part
-        out.append({"milestone": stage, "amount": values.fmt_money(part)})
+        out.append({"stage": stage, "amount": values.fmt_money(part)})
     if total != amount:
         raise InputError(f"--milestone: the milestones add up to {values.fmt_money(total)}, "
                          f"the budget is {values.fmt_money(amount)}; they must be equal")
@@ -202,8 +202,9 @@ def add_expense(ws: Workspace, opp_id: str, amount: str, *, type: str,
             f"of {values.fmt_money(view['budget'])} left, {values.fmt_money(money)} was given; "
             f"an approved adjustment raises it (kam opp budget-adjust {opp['id']} AMOUNT "
             "--reason T)")
+    currency = opp.get("currency") or ws.config.get("currency") or "CNY"
     record = {"opportunity_id": opp["id"], "customer_id": opp["customer_id"], "type": kind,
-              "amount": money, "currency": opp.get("currency") or ws.config.get("currency") or "CNY", "date": on,
+              "amount": money, "currency": currency, "date": on,
               "stage": stage, "owner": spender, "receipt": kept or {},
               "note": (note or "").strip() or None, "created_at": ws.now()}
     with ws.mutation("expense.recorded", refs=[opp["id"], opp["customer_id"]]) as m:
