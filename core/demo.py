@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -268,6 +269,10 @@ def _contract(ws: Any, opp_id: str, until: str, *, force: bool = False,
              "service_end": (ws.today + dt.timedelta(days=3 * 365)).isoformat(),
              "terms": [_t("delivery_place=客户现场"), _t("dispute=提交上海仲裁委员会仲裁")]} | attrs
     c = contracts.create(ws, opp_id, **attrs)
+    margin = ws.get("opportunity", opp_id).get("margin") or Decimal(30)
+    cost = c["amount"] * (100 - margin) / 100
+    _costs(ws, c["id"], "estimate", cost)  # 概算 at bid, 预算 a little above it at signing
+    _costs(ws, c["id"], "budget", cost * Decimal("1.02"))
     if until == "draft":
         return c["id"]
     contracts.review(ws, c["id"])
@@ -278,6 +283,24 @@ def _contract(ws: Any, opp_id: str, until: str, *, force: bool = False,
     if until == "signed":
         contracts.sign(ws, c["id"], force=force, reason=reason)
     return c["id"]
+
+
+#: how the demo's contract costs split by category (the last takes the rounding)
+COST_SHARES = (("hardware", 60), ("labour", 30), ("travel", 10))
+
+
+def _costs(ws: Any, contract_id: str, stage: str, total: Decimal, **kw: Any) -> None:
+    """Record ``total`` as one account's cost lines, split by COST_SHARES."""
+    from kam.services import contract_costs
+
+    total = total.quantize(Decimal("0.01"))
+    pairs, left = [], total
+    for category, share in COST_SHARES[:-1]:
+        part = (total * share / 100).quantize(Decimal("0.01"))
+        pairs.append((category, str(part)))
+        left -= part
+    pairs.append((COST_SHARES[-1][0], str(left)))
+    contract_costs.record(ws, contract_id, stage, pairs, **kw)
 
 
 def _contracts(ws: Any, today: dt.date, opp_ids: list[str]) -> None:
@@ -300,6 +323,8 @@ def _contracts(ws: Any, today: dt.date, opp_ids: list[str]) -> None:
     life.deliver(ws, co, on(70))
     life.accept(ws, co, on(30), "initial")
     payments.record(ws, co, str(ms[1]["amount"] / 2), ref=_t("招行回单 0002"))
+    amount = ws.get("contract", co)["amount"]
+    _costs(ws, co, "actual", amount * Decimal("0.45"), revenue=str(amount * Decimal("0.6")))
     co, ms = signed(16)  # Warehouse scanners: paid through acceptance, closed
     on(40)
     payments.record(ws, co, str(ms[0]["amount"]), ref="DBS 7781")
@@ -307,6 +332,9 @@ def _contracts(ws: Any, today: dt.date, opp_ids: list[str]) -> None:
     payments.record(ws, co, str(ms[1]["amount"]), ref="DBS 7790")
     life.accept(ws, co, on(25), "final")
     payments.record(ws, co, str(ms[2]["amount"]), ref="DBS 7802")
+    amount = ws.get("contract", co)["amount"]
+    _costs(ws, co, "actual", amount * Decimal("0.70"), revenue=str(amount))
+    _costs(ws, co, "final", amount * Decimal("0.72"))  # 决算 before 结项
     life.close(ws, co, on(5))
     co, ms = signed(17)  # 数据治理咨询: a third of the advance, then terminated
     on(30)

@@ -193,6 +193,8 @@ LABELS: dict[str, Label] = {
     "final_accepted_on": ("终验日期", "Final acceptance"),
     "closed_on": ("结项日期", "Closed on"),
     "terminated_on": ("终止日期", "Terminated on"),
+    "cost_lines": ("成本明细", "Cost lines"),
+    "recognised_revenue": ("已确认收入", "Recognised revenue"),
     # receivable, payment, invoice, attachment
     "seq": ("序号", "Seq"),
     "share": ("比例", "Share"),
@@ -353,6 +355,7 @@ KINDS: dict[str, Kind] = {
                 " amendments:json::@[{}] pending_amendment:json::@{} handover:json::@{}"
                 " signed_on:date:index delivered_on:date initial_accepted_on:date"
                 " final_accepted_on:date closed_on:date terminated_on:date reason"
+                " cost_lines:json::@[{}] recognised_revenue:money"
                 " fields:json::@{}" + _STAMPS,
             ),
             ("id", "number", "opportunity_id", "customer_id", "amount", "currency", "status",

@@ -178,6 +178,8 @@ class Contract(TypedDict):
     closed_on: dt.date | None
     terminated_on: dt.date | None
     reason: str | None
+    cost_lines: Any
+    recognised_revenue: Decimal | None
     fields: Any
     created_at: str | None
     updated_at: str | None
@@ -463,6 +465,8 @@ class ContractChanges(TypedDict, total=False):
     closed_on: dt.date | str | None
     terminated_on: dt.date | str | None
     reason: str | None
+    cost_lines: Any
+    recognised_revenue: Decimal | int | str | None
 
 
 class ReceivableChanges(TypedDict, total=False):

@@ -158,6 +158,23 @@ VOCAB: dict[str, Labels] = {
         "gifts": ("礼品", "gifts"),
         "other": ("其他费用", "other"),
     },
+    "cost_stage": {
+        "estimate": ("概算", "estimate"),
+        "budget": ("预算", "budget"),
+        "actual": ("核算", "actual"),
+        "final": ("决算", "final"),
+    },
+    "cost_category": {
+        "hardware": ("硬件设备", "hardware"),
+        "software": ("软件", "software"),
+        "labour": ("实施人工", "labour"),
+        "subcontract": ("外包服务", "subcontract"),
+        "logistics": ("物流运输", "logistics"),
+        "travel": ("差旅", "travel"),
+        "warranty": ("质保服务", "warranty"),
+        "tax": ("税金及附加", "taxes"),
+        "other": ("其他成本", "other"),
+    },
     "adjustment_status": {
         "pending": ("待审批", "pending"),
         "approved": ("已批准", "approved"),

@@ -13,6 +13,7 @@ from kam.cli.common import (
     emit,
     emit_created,
     open_ws,
+    option_pairs,
     whole,
 )
 
@@ -272,7 +273,8 @@ def bid(
     emit(ctx, {"id": record["id"], "bids": record["bids"]}, fmt)
 
 
-@app.command("budget", context_settings={"allow_extra_args": True})
+@app.command("budget", context_settings={"allow_extra_args": True,
+                                             "ignore_unknown_options": True})
 def budget(
     ctx: typer.Context,
     opp_id: str = typer.Argument(..., metavar="OPP"),
@@ -287,27 +289,8 @@ def budget(
     from kam.services import presales
 
     ws = open_ws(ctx, as_of)
-    presales.set_budget(ws, opp_id, amount, _pairs(milestone, list(ctx.args)))
+    presales.set_budget(ws, opp_id, amount, option_pairs("--milestone", milestone, ctx.args))
     _budget_out(ctx, presales.budget(ws, opp_id), fmt)
-
-
-def _pairs(keys: list[str], extra: list[str]) -> list[tuple[str, str]]:
-    """``--milestone KEY AMOUNT`` (the amount arrives as an extra argument, in order)
-    or ``--milestone KEY=AMOUNT``."""
-    from kam.errors import InputError
-
-    out = []
-    for key in keys:
-        name, sep, value = key.partition("=")
-        if sep:
-            out.append((name, value))
-        elif extra:
-            out.append((key, extra.pop(0)))
-        else:
-            raise InputError(f"--milestone {key}: give its amount (--milestone KEY AMOUNT)")
-    if extra:
-        raise InputError(f"unexpected argument {extra[0]!r}")
-    return out
 
 
 def _budget_out(ctx: typer.Context, view: dict, fmt: str) -> None:

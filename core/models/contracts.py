@@ -70,6 +70,8 @@ class Contract(Record):
     closed_on: dt.date | None = None
     terminated_on: dt.date | None = None
     reason: Text = None
+    cost_lines: list[dict[str, Any]] = Field(default_factory=list)
+    recognised_revenue: Money = None
     fields: dict[str, Any] = Field(default_factory=dict)
 
     _currency = field_validator("currency", mode="before")(_currency)

@@ -107,7 +107,10 @@ def signing_checklist(ws: Workspace, opp: dict[str, Any]) -> list[dict[str, Any]
 
 
 def card(ws: Workspace, contract_id: str) -> dict[str, Any]:
-    """The contract with its milestones as of today, approvals still needed, evidence."""
+    """The contract with its milestones as of today, approvals still needed, evidence,
+    and its P&L from 概算 to 决算."""
+    from kam.models.contract_pnl import pnl
+
     contract = get(ws, contract_id)
     ms = milestones(ws, contract)
     rows = ([receivable_view(r, ws.today) for r in ms] if contract.get("signed_on")
@@ -127,6 +130,7 @@ def card(ws: Workspace, contract_id: str) -> dict[str, Any]:
         "attachments": list(ws.storage.find("attachment", {"contract_id": contract["id"]})),
         "invoices": list(ws.storage.find("invoice", {"contract_id": contract["id"]})),
         "signing_checklist": signing_checklist(ws, opp) if opp else [],
+        "pnl": pnl(contract),
     }
 
 

@@ -193,11 +193,14 @@ _OUTBOX: tuple[str, ...] = (
 )
 
 # issue 12, the money of a project: a deal's presales budget split by milestone and its
-# adjustments (调整表), and the presales expenses booked against it (售前费用), which
+# adjustments (调整表), the presales expenses booked against it (售前费用), and a
+# contract's cost lines from 概算 to 决算 with its recognised revenue, which
 # anyone who sees the deal sees and records
 _PROJECT_MONEY: tuple[str, ...] = (
     'ALTER TABLE "opportunity" ADD COLUMN "budget_split" TEXT',
     'ALTER TABLE "opportunity" ADD COLUMN "budget_adjustments" TEXT',
+    'ALTER TABLE "contract" ADD COLUMN "cost_lines" TEXT',
+    'ALTER TABLE "contract" ADD COLUMN "recognised_revenue" NUMERIC(20,2)',
     ('CREATE TABLE "expense" ("id" TEXT COLLATE "C" PRIMARY KEY, '
      '"opportunity_id" TEXT COLLATE "C" REFERENCES "opportunity"("id"), '
      '"customer_id" TEXT COLLATE "C" REFERENCES "customer"("id"), "type" TEXT COLLATE "C", '

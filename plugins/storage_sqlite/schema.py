@@ -186,10 +186,13 @@ _OUTBOX: tuple[str, ...] = (
 )
 
 # issue 12, the money of a project: a deal's presales budget split by milestone and its
-# adjustments (调整表), and the presales expenses booked against it (售前费用)
+# adjustments (调整表), the presales expenses booked against it (售前费用), and a
+# contract's cost lines from 概算 to 决算 with its recognised revenue
 _PROJECT_MONEY: tuple[str, ...] = (
     'ALTER TABLE "opportunity" ADD COLUMN "budget_split" TEXT',
     'ALTER TABLE "opportunity" ADD COLUMN "budget_adjustments" TEXT',
+    'ALTER TABLE "contract" ADD COLUMN "cost_lines" TEXT',
+    'ALTER TABLE "contract" ADD COLUMN "recognised_revenue" INTEGER',
     ('CREATE TABLE "expense" ('
      '"id" TEXT PRIMARY KEY, "opportunity_id" TEXT REFERENCES "opportunity"("id"), '
      '"customer_id" TEXT REFERENCES "customer"("id"), "type" TEXT, "amount" INTEGER, '
