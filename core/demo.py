@@ -307,7 +307,7 @@ def _contracts(ws: Any, today: dt.date, opp_ids: list[str]) -> None:
     """After signing: deliveries, acceptances, payments (some late), a closed and a
     terminated contract, a write-off; contracts waiting in draft, review and approval."""
     from kam.services import contract_lifecycle as life
-    from kam.services import contracts, opportunities, payments, receivables
+    from kam.services import contracts, deliveries, opportunities, payments, receivables
 
     def on(days_ago: int) -> str:
         ws.today = today - dt.timedelta(days=days_ago)
@@ -320,7 +320,11 @@ def _contracts(ws: Any, today: dt.date, opp_ids: list[str]) -> None:
     co, ms = signed(0)  # 智能变电站: down payment on time, delivery payment half and late
     on(85)
     payments.record(ws, co, str(ms[0]["amount"]), ref=_t("招行回单 0001"))
-    life.deliver(ws, co, on(70))
+    on(74)  # 发货流程: request, review by the sales manager, outbound, customer's confirmation
+    dl = deliveries.request(ws, co, note=_t("一次性整体发货"))["id"]
+    _as(ws, APPROVERS["sales_manager"], deliveries.approve, ws, dl, comment=_t("同意"))
+    deliveries.ship(ws, dl, on(72))
+    deliveries.confirm(ws, dl, on(70))
     life.accept(ws, co, on(30), "initial")
     payments.record(ws, co, str(ms[1]["amount"] / 2), ref=_t("招行回单 0002"))
     amount = ws.get("contract", co)["amount"]

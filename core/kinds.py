@@ -164,6 +164,12 @@ LABELS: dict[str, Label] = {
     "renews_contract_id": ("续签合同", "Renews contract"),
     "budget_split": ("费用预算分解", "Budget by milestone"),
     "budget_adjustments": ("任务书调整表", "Budget adjustments"),
+    # delivery (发货)
+    "requested_by": ("申请人", "Requested by"),
+    "requested_on": ("申请日期", "Requested on"),
+    "shipped_on": ("出库日期", "Shipped on"),
+    "confirmed_on": ("客户确认日期", "Confirmed on"),
+    "confirmation": ("客户确认单", "Customer confirmation"),
     # expense (售前费用)
     "receipt": ("票据", "Receipt"),
     # activity
@@ -427,6 +433,22 @@ KINDS: dict[str, Kind] = {
             ),
             ("id", "date", "opportunity_id", "type", "amount", "currency", "stage", "owner"),
             label=("售前费用", "expense"),
+        ),
+        # 发货: one delivery of a contract's subject lines, 需货申请单 → 审核 → 销售出库单 →
+        # 客户确认单; the customer's confirmation date is the delivery date.
+        Kind(
+            "delivery",
+            "DL",
+            _f(
+                "id contract_id:text:index:>contract:! customer_id:text:index:>customer:!"
+                " lines:json::@[{}] status:text:index:=delivery_status:! requested_by"
+                " requested_on:date:index approvals:json::@[{}] shipped_on:date"
+                " confirmed_on:date:index confirmation:json::@{} note" + _STAMPS,
+                {"lines": ("发货明细", "Delivery lines"), "approvals": ("审核", "Review")},
+            ),
+            ("id", "contract_id", "status", "requested_on", "shipped_on", "confirmed_on",
+             "lines"),
+            label=("发货", "delivery"),
         ),
         Kind(
             "target",

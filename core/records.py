@@ -269,6 +269,25 @@ class Expense(TypedDict):
     created_at: str | None
 
 
+class Delivery(TypedDict):
+    """发货: a delivery (``DL…``)."""
+
+    id: str
+    contract_id: str
+    customer_id: str
+    lines: Any
+    status: str
+    requested_by: str | None
+    requested_on: dt.date | None
+    approvals: Any
+    shipped_on: dt.date | None
+    confirmed_on: dt.date | None
+    confirmation: Any
+    note: str | None
+    created_at: str | None
+    updated_at: str | None
+
+
 class Target(TypedDict):
     """目标: a target (``TG…``)."""
 
@@ -547,6 +566,23 @@ class ExpenseChanges(TypedDict, total=False):
     note: str | None
 
 
+class DeliveryChanges(TypedDict, total=False):
+    """What a service that adds or edits a delivery takes: any stored
+    field kam does not set itself, as the user gave it (checked there)."""
+
+    contract_id: str | None
+    customer_id: str | None
+    lines: Any
+    status: str | None
+    requested_by: str | None
+    requested_on: dt.date | str | None
+    approvals: Any
+    shipped_on: dt.date | str | None
+    confirmed_on: dt.date | str | None
+    confirmation: Any
+    note: str | None
+
+
 class TargetChanges(TypedDict, total=False):
     """What a service that adds or edits a target takes: any stored
     field kam does not set itself, as the user gave it (checked there)."""
@@ -584,6 +620,7 @@ __all__ = [
     "Invoice",
     "Attachment",
     "Expense",
+    "Delivery",
     "Target",
     "Outbox",
     "Event",
@@ -598,6 +635,7 @@ __all__ = [
     "InvoiceChanges",
     "AttachmentChanges",
     "ExpenseChanges",
+    "DeliveryChanges",
     "TargetChanges",
     "OutboxChanges",
 ]

@@ -175,6 +175,13 @@ VOCAB: dict[str, Labels] = {
         "tax": ("税金及附加", "taxes"),
         "other": ("其他成本", "other"),
     },
+    "delivery_status": {
+        "requested": ("已申请", "requested"),
+        "approved": ("已审核", "approved"),
+        "rejected": ("已驳回", "rejected"),
+        "shipped": ("已出库", "shipped"),
+        "confirmed": ("客户已确认", "confirmed"),
+    },
     "adjustment_status": {
         "pending": ("待审批", "pending"),
         "approved": ("已批准", "approved"),

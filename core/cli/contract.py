@@ -195,6 +195,9 @@ def show(ctx: typer.Context, contract_id: str = typer.Argument(..., metavar="ID"
     if card["signing_checklist"]:
         typer.echo(f"\nsigning checklist ({_term(ctx, '签约成交')}):")
         typer.echo(_checklist(card["signing_checklist"]))
+    if card["deliveries"]:
+        typer.echo(f"\ndeliveries ({_term(ctx, '发货')}):")
+        emit(ctx, card["deliveries"], "table", kind="delivery")
     if any(t["recorded"] for t in card["pnl"]["stages"]):
         typer.echo(f"\nP&L ({_term(ctx, '概算/预算/核算/决算')}):")
         _echo_pnl(ctx, card["pnl"])

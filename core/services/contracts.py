@@ -131,6 +131,8 @@ def card(ws: Workspace, contract_id: str) -> dict[str, Any]:
         "invoices": list(ws.storage.find("invoice", {"contract_id": contract["id"]})),
         "signing_checklist": signing_checklist(ws, opp) if opp else [],
         "pnl": pnl(contract),
+        "deliveries": list(ws.storage.find("delivery", {"contract_id": contract["id"]},
+                                           order_by=("id",))),
     }
 
 

@@ -194,7 +194,8 @@ _OUTBOX: tuple[str, ...] = (
 
 # issue 12, the money of a project: a deal's presales budget split by milestone and its
 # adjustments (调整表), the presales expenses booked against it (售前费用), and a
-# contract's cost lines from 概算 to 决算 with its recognised revenue, which
+# contract's cost lines from 概算 to 决算 with its recognised revenue, and its
+# deliveries (发货: request, review, outbound, customer confirmation), which
 # anyone who sees the deal sees and records
 _PROJECT_MONEY: tuple[str, ...] = (
     'ALTER TABLE "opportunity" ADD COLUMN "budget_split" TEXT',
@@ -215,6 +216,22 @@ _PROJECT_MONEY: tuple[str, ...] = (
     "ALTER TABLE expense ENABLE ROW LEVEL SECURITY",
     ("CREATE POLICY kam_opportunity ON expense USING (opportunity_id IN "
      "(SELECT id FROM opportunity)) WITH CHECK (opportunity_id IN (SELECT id FROM opportunity))"),
+    ('CREATE TABLE "delivery" ("id" TEXT COLLATE "C" PRIMARY KEY, '
+     '"contract_id" TEXT COLLATE "C" REFERENCES "contract"("id"), '
+     '"customer_id" TEXT COLLATE "C" REFERENCES "customer"("id"), "lines" TEXT, '
+     '"status" TEXT COLLATE "C", "requested_by" TEXT COLLATE "C", "requested_on" DATE, '
+     '"approvals" TEXT, "shipped_on" DATE, "confirmed_on" DATE, "confirmation" TEXT, '
+     '"note" TEXT COLLATE "C", "created_at" TEXT COLLATE "C", '
+     '"updated_at" TEXT COLLATE "C")'),
+    'CREATE INDEX "idx_delivery_contract_id" ON "delivery" ("contract_id")',
+    'CREATE INDEX "idx_delivery_customer_id" ON "delivery" ("customer_id")',
+    'CREATE INDEX "idx_delivery_status" ON "delivery" ("status")',
+    'CREATE INDEX "idx_delivery_requested_on" ON "delivery" ("requested_on")',
+    'CREATE INDEX "idx_delivery_confirmed_on" ON "delivery" ("confirmed_on")',
+    "GRANT SELECT, INSERT, UPDATE ON delivery TO kam_member",
+    "ALTER TABLE delivery ENABLE ROW LEVEL SECURITY",
+    ("CREATE POLICY kam_contract ON delivery USING (contract_id IN (SELECT id FROM contract))"
+     " WITH CHECK (contract_id IN (SELECT id FROM contract))"),
 )
 
 # --- the migrations, in order: append only ------------------------------------------

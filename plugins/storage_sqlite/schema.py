@@ -187,7 +187,8 @@ _OUTBOX: tuple[str, ...] = (
 
 # issue 12, the money of a project: a deal's presales budget split by milestone and its
 # adjustments (调整表), the presales expenses booked against it (售前费用), and a
-# contract's cost lines from 概算 to 决算 with its recognised revenue
+# contract's cost lines from 概算 to 决算 with its recognised revenue, and its
+# deliveries (发货: request, review, outbound, customer confirmation)
 _PROJECT_MONEY: tuple[str, ...] = (
     'ALTER TABLE "opportunity" ADD COLUMN "budget_split" TEXT',
     'ALTER TABLE "opportunity" ADD COLUMN "budget_adjustments" TEXT',
@@ -202,6 +203,17 @@ _PROJECT_MONEY: tuple[str, ...] = (
     'CREATE INDEX "idx_expense_customer_id" ON "expense" ("customer_id")',
     'CREATE INDEX "idx_expense_date" ON "expense" ("date")',
     'CREATE INDEX "idx_expense_owner" ON "expense" ("owner")',
+    ('CREATE TABLE "delivery" ('
+     '"id" TEXT PRIMARY KEY, "contract_id" TEXT REFERENCES "contract"("id"), '
+     '"customer_id" TEXT REFERENCES "customer"("id"), "lines" TEXT, "status" TEXT, '
+     '"requested_by" TEXT, "requested_on" TEXT, "approvals" TEXT, "shipped_on" TEXT, '
+     '"confirmed_on" TEXT, "confirmation" TEXT, "note" TEXT, "created_at" TEXT, '
+     '"updated_at" TEXT)'),
+    'CREATE INDEX "idx_delivery_contract_id" ON "delivery" ("contract_id")',
+    'CREATE INDEX "idx_delivery_customer_id" ON "delivery" ("customer_id")',
+    'CREATE INDEX "idx_delivery_status" ON "delivery" ("status")',
+    'CREATE INDEX "idx_delivery_requested_on" ON "delivery" ("requested_on")',
+    'CREATE INDEX "idx_delivery_confirmed_on" ON "delivery" ("confirmed_on")',
 )
 
 # --- the migrations, in order: append only ------------------------------------------
