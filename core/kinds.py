@@ -170,6 +170,7 @@ LABELS: dict[str, Label] = {
     "shipped_on": ("出库日期", "Shipped on"),
     "confirmed_on": ("客户确认日期", "Confirmed on"),
     "confirmation": ("客户确认单", "Customer confirmation"),
+    "confirmed_by": ("确认人", "Confirmed by"),
     # expense (售前费用)
     "receipt": ("票据", "Receipt"),
     # activity
@@ -391,9 +392,13 @@ KINDS: dict[str, Kind] = {
             _f(
                 "id contract_id:text:index:>contract:! customer_id:text:index:>customer:!"
                 " amount:money:! currency date:date:index:! ref allocations:json::@[{}] note"
-                " created_at:datetime",
+                " created_at:datetime status:text:index:=payment_status receivable_id"
+                " requested_by confirmed_by confirmed_on:date",
+                {"status": ("回款状态", "Payment status"),
+                 "receivable_id": ("指定回款节点", "Milestone named"),
+                 "confirmed_on": ("财务确认日期", "Confirmed on")},
             ),
-            ("id", "contract_id", "customer_id", "date", "amount", "currency", "ref",
+            ("id", "contract_id", "customer_id", "date", "amount", "currency", "status", "ref",
              "allocations"),
             label=("回款", "payment"),
         ),

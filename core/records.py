@@ -222,6 +222,11 @@ class Payment(TypedDict):
     allocations: Any
     note: str | None
     created_at: str | None
+    status: str | None
+    receivable_id: str | None
+    requested_by: str | None
+    confirmed_by: str | None
+    confirmed_on: dt.date | None
 
 
 class Invoice(TypedDict):
@@ -522,6 +527,11 @@ class PaymentChanges(TypedDict, total=False):
     ref: str | None
     allocations: Any
     note: str | None
+    status: str | None
+    receivable_id: str | None
+    requested_by: str | None
+    confirmed_by: str | None
+    confirmed_on: dt.date | str | None
 
 
 class InvoiceChanges(TypedDict, total=False):

@@ -182,6 +182,10 @@ VOCAB: dict[str, Labels] = {
         "shipped": ("已出库", "shipped"),
         "confirmed": ("客户已确认", "confirmed"),
     },
+    "payment_status": {
+        "requested": ("待财务确认", "requested"),
+        "confirmed": ("财务已确认", "confirmed"),
+    },
     "adjustment_status": {
         "pending": ("待审批", "pending"),
         "approved": ("已批准", "approved"),

@@ -195,7 +195,8 @@ _OUTBOX: tuple[str, ...] = (
 # issue 12, the money of a project: a deal's presales budget split by milestone and its
 # adjustments (调整表), the presales expenses booked against it (售前费用), and a
 # contract's cost lines from 概算 to 决算 with its recognised revenue, and its
-# deliveries (发货: request, review, outbound, customer confirmation), which
+# deliveries (发货: request, review, outbound, customer confirmation); payments
+# requested by sales and confirmed by finance (kam.toml finance.confirm_payments), which
 # anyone who sees the deal sees and records
 _PROJECT_MONEY: tuple[str, ...] = (
     'ALTER TABLE "opportunity" ADD COLUMN "budget_split" TEXT',
@@ -232,6 +233,15 @@ _PROJECT_MONEY: tuple[str, ...] = (
     "ALTER TABLE delivery ENABLE ROW LEVEL SECURITY",
     ("CREATE POLICY kam_contract ON delivery USING (contract_id IN (SELECT id FROM contract))"
      " WITH CHECK (contract_id IN (SELECT id FROM contract))"),
+    'ALTER TABLE "payment" ADD COLUMN "status" TEXT COLLATE "C"',
+    'ALTER TABLE "payment" ADD COLUMN "receivable_id" TEXT COLLATE "C"',
+    'ALTER TABLE "payment" ADD COLUMN "requested_by" TEXT COLLATE "C"',
+    'ALTER TABLE "payment" ADD COLUMN "confirmed_by" TEXT COLLATE "C"',
+    'ALTER TABLE "payment" ADD COLUMN "confirmed_on" DATE',
+    'CREATE INDEX "idx_payment_status" ON "payment" ("status")',
+    # sales request a payment (收款申请单); only finance confirms it (kam_finance_change)
+    ("CREATE POLICY kam_request ON payment FOR INSERT WITH CHECK (status = 'requested' "
+     "AND contract_id IN (SELECT id FROM contract))"),
 )
 
 # --- the migrations, in order: append only ------------------------------------------

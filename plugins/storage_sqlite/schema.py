@@ -188,7 +188,8 @@ _OUTBOX: tuple[str, ...] = (
 # issue 12, the money of a project: a deal's presales budget split by milestone and its
 # adjustments (调整表), the presales expenses booked against it (售前费用), and a
 # contract's cost lines from 概算 to 决算 with its recognised revenue, and its
-# deliveries (发货: request, review, outbound, customer confirmation)
+# deliveries (发货: request, review, outbound, customer confirmation); payments
+# requested by sales and confirmed by finance (kam.toml finance.confirm_payments)
 _PROJECT_MONEY: tuple[str, ...] = (
     'ALTER TABLE "opportunity" ADD COLUMN "budget_split" TEXT',
     'ALTER TABLE "opportunity" ADD COLUMN "budget_adjustments" TEXT',
@@ -214,6 +215,12 @@ _PROJECT_MONEY: tuple[str, ...] = (
     'CREATE INDEX "idx_delivery_status" ON "delivery" ("status")',
     'CREATE INDEX "idx_delivery_requested_on" ON "delivery" ("requested_on")',
     'CREATE INDEX "idx_delivery_confirmed_on" ON "delivery" ("confirmed_on")',
+    'ALTER TABLE "payment" ADD COLUMN "status" TEXT',
+    'ALTER TABLE "payment" ADD COLUMN "receivable_id" TEXT',
+    'ALTER TABLE "payment" ADD COLUMN "requested_by" TEXT',
+    'ALTER TABLE "payment" ADD COLUMN "confirmed_by" TEXT',
+    'ALTER TABLE "payment" ADD COLUMN "confirmed_on" TEXT',
+    'CREATE INDEX "idx_payment_status" ON "payment" ("status")',
 )
 
 # --- the migrations, in order: append only ------------------------------------------
