@@ -122,6 +122,7 @@ SCHEMA: dict[str, Check] = {
     "approvals.finance_discount_above": _number(0, 100), "approvals.always": _str,
     "approvals.budget_adjust": _list(_str),
     "finance": _table, "finance.confirm_payments": _bool,
+    "finance.approve_invoices": _bool,
     "storage": _table, "storage.busy_timeout_ms": _int(0, 3_600_000),
     "storage.lock_timeout_s": _number(0, 3600, above=True),
     "roles": _roles, "plugins": _table,

@@ -407,11 +407,15 @@ KINDS: dict[str, Kind] = {
             "IV",
             _f(
                 "id contract_id:text:index:>contract:! customer_id:text:index:>customer:!"
-                " receivable_id:text:index:>receivable number:text:index:! amount:money:!"
-                " currency:text::! date:date:index:! created_at:datetime",
-                {"number": ("发票号", "Invoice number")},
+                " receivable_id:text:index:>receivable number:text:index amount:money:!"
+                " currency:text::! date:date:index:! created_at:datetime"
+                " status:text:index:=invoice_status requested_by approvals:json::@[{}]",
+                {"number": ("发票号", "Invoice number"),
+                 "status": ("开票状态", "Invoice status"),
+                 "approvals": ("开票审批", "Approval")},
             ),
-            ("id", "number", "contract_id", "receivable_id", "amount", "currency", "date"),
+            ("id", "number", "contract_id", "receivable_id", "amount", "currency", "date",
+             "status"),
             label=("发票", "invoice"),
         ),
         Kind(

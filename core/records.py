@@ -236,11 +236,14 @@ class Invoice(TypedDict):
     contract_id: str
     customer_id: str
     receivable_id: str | None
-    number: str
+    number: str | None
     amount: Decimal
     currency: str
     date: dt.date
     created_at: str | None
+    status: str | None
+    requested_by: str | None
+    approvals: Any
 
 
 class Attachment(TypedDict):
@@ -545,6 +548,9 @@ class InvoiceChanges(TypedDict, total=False):
     amount: Decimal | int | str | None
     currency: str | None
     date: dt.date | str | None
+    status: str | None
+    requested_by: str | None
+    approvals: Any
 
 
 class AttachmentChanges(TypedDict, total=False):

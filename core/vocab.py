@@ -186,6 +186,11 @@ VOCAB: dict[str, Labels] = {
         "requested": ("待财务确认", "requested"),
         "confirmed": ("财务已确认", "confirmed"),
     },
+    "invoice_status": {
+        "requested": ("待审批", "requested"),
+        "rejected": ("已驳回", "rejected"),
+        "issued": ("已开票", "issued"),
+    },
     "adjustment_status": {
         "pending": ("待审批", "pending"),
         "approved": ("已批准", "approved"),

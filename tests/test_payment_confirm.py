@@ -75,3 +75,26 @@ def test_off_by_default_and_finance_role_with_roles(kam: Kam) -> None:
     assert r.exit_code == 1 and "finance" in r.stderr
     got = kam.json("pay", "confirm", py, env=FINANCE)
     assert got["allocations"] == [{"receivable_id": "RC2", "amount": "2000.00"}]
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_invoices_are_requested_then_issued_by_finance(kam: Kam) -> None:
+    """开票申请单 → 审批开票: a request holds its amount, is no invoice until issued."""
+    co = _signed(kam)
+    kam.ok("config", "set", "finance.approve_invoices", "true")
+    r = kam("invoice", "issue", co, "--amount", "1000", "--number", "FP-1")
+    assert r.exit_code == 1 and "kam invoice request" in r.stderr
+    iv = kam.json("invoice", "request", co, "--amount", "30000", "--milestone", "RC1")
+    assert (iv["status"], iv["number"]) == ("requested", None)
+    r = kam("invoice", "request", co, "--amount", "1", "--milestone", "RC1")
+    assert r.exit_code == 1 and "30000.00 is invoiced already" in r.stderr
+    r = kam("invoice", "approve", iv["id"], "--number", "FP-1")
+    assert r.exit_code == 1 and "separation of duties" in r.stderr
+    r = kam("invoice", "approve", iv["id"], env=FINANCE)
+    assert r.exit_code == 2 and "--number" in r.stderr
+    got = kam.json("invoice", "approve", iv["id"], "--number", "FP-1", env=FINANCE)
+    assert (got["status"], got["number"], got["date"]) == ("issued", "FP-1", "2026-04-01")
+    second = kam.id("invoice", "request", co, "--amount", "70000")
+    kam.ok("invoice", "approve", second, "--reject", "--comment", "金额待核", env=FINANCE)
+    kam.ok("invoice", "request", co, "--amount", "70000")  # the rejection freed it
+    assert kam("doctor").exit_code == 0

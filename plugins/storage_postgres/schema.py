@@ -196,7 +196,8 @@ _OUTBOX: tuple[str, ...] = (
 # adjustments (调整表), the presales expenses booked against it (售前费用), and a
 # contract's cost lines from 概算 to 决算 with its recognised revenue, and its
 # deliveries (发货: request, review, outbound, customer confirmation); payments
-# requested by sales and confirmed by finance (kam.toml finance.confirm_payments), which
+# requested by sales and confirmed by finance (kam.toml finance.confirm_payments), and
+# invoices requested and approved (finance.approve_invoices), which
 # anyone who sees the deal sees and records
 _PROJECT_MONEY: tuple[str, ...] = (
     'ALTER TABLE "opportunity" ADD COLUMN "budget_split" TEXT',
@@ -241,6 +242,13 @@ _PROJECT_MONEY: tuple[str, ...] = (
     'CREATE INDEX "idx_payment_status" ON "payment" ("status")',
     # sales request a payment (收款申请单); only finance confirms it (kam_finance_change)
     ("CREATE POLICY kam_request ON payment FOR INSERT WITH CHECK (status = 'requested' "
+     "AND contract_id IN (SELECT id FROM contract))"),
+    'ALTER TABLE "invoice" ADD COLUMN "status" TEXT COLLATE "C"',
+    'ALTER TABLE "invoice" ADD COLUMN "requested_by" TEXT COLLATE "C"',
+    'ALTER TABLE "invoice" ADD COLUMN "approvals" TEXT',
+    'CREATE INDEX "idx_invoice_status" ON "invoice" ("status")',
+    # sales request an invoice (开票申请单); only finance issues it (kam_finance_change)
+    ("CREATE POLICY kam_request ON invoice FOR INSERT WITH CHECK (status = 'requested' "
      "AND contract_id IN (SELECT id FROM contract))"),
 )
 

@@ -189,7 +189,8 @@ _OUTBOX: tuple[str, ...] = (
 # adjustments (调整表), the presales expenses booked against it (售前费用), and a
 # contract's cost lines from 概算 to 决算 with its recognised revenue, and its
 # deliveries (发货: request, review, outbound, customer confirmation); payments
-# requested by sales and confirmed by finance (kam.toml finance.confirm_payments)
+# requested by sales and confirmed by finance (kam.toml finance.confirm_payments), and
+# invoices requested and approved (finance.approve_invoices)
 _PROJECT_MONEY: tuple[str, ...] = (
     'ALTER TABLE "opportunity" ADD COLUMN "budget_split" TEXT',
     'ALTER TABLE "opportunity" ADD COLUMN "budget_adjustments" TEXT',
@@ -221,6 +222,10 @@ _PROJECT_MONEY: tuple[str, ...] = (
     'ALTER TABLE "payment" ADD COLUMN "confirmed_by" TEXT',
     'ALTER TABLE "payment" ADD COLUMN "confirmed_on" TEXT',
     'CREATE INDEX "idx_payment_status" ON "payment" ("status")',
+    'ALTER TABLE "invoice" ADD COLUMN "status" TEXT',
+    'ALTER TABLE "invoice" ADD COLUMN "requested_by" TEXT',
+    'ALTER TABLE "invoice" ADD COLUMN "approvals" TEXT',
+    'CREATE INDEX "idx_invoice_status" ON "invoice" ("status")',
 )
 
 # --- the migrations, in order: append only ------------------------------------------
