@@ -78,6 +78,12 @@ def test_over_budget_is_refused_until_an_adjustment_is_approved(kam: Kam, tmp_pa
     assert _events(kam).count("expense.recorded") == 3
     assert "opportunity.budget_adjustment_approved" in _events(kam)
     assert "预算余额" in kam.ok("--lang", "zh", "opp", "show", opp).stdout
+    war = kam.json("report", "war-room", opp)["tables"]
+    assert war["budget"]["totals"] == [{"stage": "total", "budget": "105000.00",
+                                        "spent": "100000.00", "left": "5000.00"}]
+    assert sum(Decimal(r["spent"]) for r in war["budget"]["rows"]) == Decimal("100000.00")
+    assert any("105000.00" in r["risk"] for r in war["risks"]["rows"])  # ≥ 90 % spent
+    assert war["deal"]["rows"][0] == {"field": "title", "value": "智能变电站监控平台"}
 
 
 @pytest.mark.parametrize("backend", ["sqlite"])
@@ -110,6 +116,10 @@ def test_budget_input_and_adjustment_rules(kam: Kam) -> None:
             presales.decide_adjustment(ws, opp)
     finally:
         ws.close()
+    kam.ok("opp", "lose", opp, "--reason", "价格", env=OWNER)
+    cost = kam.json("report", "win-loss")["tables"]["presales_cost"]
+    assert cost["rows"] == [{"owner": "张伟", "currency": "CNY", "presales_cost": "800.00",
+                             "won_amount": "0.00", "cost_ratio": None}]
 
 
 @pytest.mark.parametrize("backend", ["sqlite"])

@@ -26,6 +26,7 @@ REPORTS: dict[str, tuple[str, str, str]] = {
     "battle-map": ("contracts", "battle_map", "作战地图: one row per contract in collection"),
     "handover": ("contracts", "handover", "The handover form of one contract (ID)"),
     "renewals": ("contracts", "renewals", "Contracts whose service ends soon; renewal deals"),
+    "war-room": ("war_room", "build", "作战会: one deal's gates, decision chain, budget, risks"),
     "contract-pnl": ("contract_pnl", "build", "Contract P&L: 概算, 预算, 核算, 决算 and drift"),
 }
 
