@@ -18,14 +18,15 @@ def _today(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KAM_TODAY", "2026-03-20")
 
 
-def _signed(kam: Kam) -> str:
+def _signed(kam: Kam, *terms: str) -> str:
     """A signed contract of two subject lines: 10 servers and 6 switches (100,000)."""
     kam.ok("config", "set", "approvals.always", "")
     cu = kam.id("customer", "add", "华东电力集团")
     opp = kam.id("opp", "add", cu, "机房扩容", "--amount", "100000")
     co = kam.id("contract", "create", opp, "--plan", PLAN, "--line", "服务器|R740|10|7000",
                 "--line", "交换机|S5700|6|5000", "--acceptance-criteria", "到货验收",
-                "--change-cost", "按人天", "--service-end", "2028-12-31")
+                "--change-cost", "按人天", "--service-end", "2028-12-31",
+                *[a for t in terms for a in ("--term", t)])
     kam.ok("contract", "review", co)
     kam.ok("contract", "sign", co, "--date", "2026-03-01", "--force", "--reason", "框架协议")
     return co
@@ -87,3 +88,17 @@ def test_delivery_rules(kam: Kam) -> None:
     assert r.exit_code == 2 and "before the outbound" in r.stderr
     r = kam("delivery", "confirm", dl, "--date", "2026-03-21")
     assert r.exit_code == 2 and "future" in r.stderr
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_a_plan_may_start_the_delivery_milestone_at_the_first_delivery(kam: Kam) -> None:
+    co = _signed(kam, "delivery_milestone=first")
+    kam.ok("pay", "record", co, "30000", "--date", "2026-03-05")
+    first = kam.id("delivery", "request", co, "--line", "交换机=2")
+    got = _through(kam, first, "2026-03-06", "2026-03-07")
+    assert got["contract_delivered"] is False
+    assert [r["id"] for r in got["due"]] == ["RC2"]
+    assert kam.json("receivable", "list")[1]["due_date"] == "2026-04-06"
+    assert kam.json("contract", "show", co)["contract"]["delivered_on"] is None
+    r = kam("contract", "edit", co, "--term", "delivery_milestone=sometimes")
+    assert r.exit_code in (1, 2)

@@ -41,7 +41,10 @@ from kam.workspace import Workspace
 SIGNING_TASKS = ("negotiation.contract_review", "negotiation.contract_approval",
                  "negotiation.sign")
 TERM_KEYS = ("delivery_place", "delivery_deadline", "delivery_method", "acceptance_method",
-             "breach", "force_majeure", "dispute", "termination", "retention_cap")
+             "breach", "force_majeure", "dispute", "termination", "retention_cap",
+             "delivery_milestone")
+#: when a partly delivered contract's on-delivery milestones start (kam delivery confirm)
+DELIVERY_MILESTONE = ("full", "first")
 
 
 # --- reading --------------------------------------------------------------------------
@@ -148,6 +151,9 @@ def _terms(pairs: Sequence[str]) -> dict[str, str]:
             raise InputError(f"--term: {pair!r} must be KEY=TEXT with KEY one of "
                              + ", ".join(TERM_KEYS))
         out[key] = text.strip()
+        if key == "delivery_milestone" and out[key] not in DELIVERY_MILESTONE:
+            raise InputError(f"--term: delivery_milestone must be full (the default: when "
+                             f"the last line is confirmed) or first, not {out[key]!r}")
     return out
 
 

@@ -5,8 +5,10 @@ The delivery date is the customer's confirmation date, never the day it was type
 A request without lines asks for everything still outstanding. When the confirmed
 deliveries cover every subject line (or, for a contract without lines, the whole
 contract), the contract is delivered on that date and its ``on_delivery`` milestones
-fall due, as ``kam contract deliver`` (the one-step path) does. The outbound follows
-the company rule for an overdue advance (款到发货, ``rules.hold_delivery_until_advance``).
+fall due, as ``kam contract deliver`` (the one-step path) does. With the contract term
+``delivery_milestone=first`` the on-delivery milestones start at the first confirmed
+delivery instead (the contract is still delivered only when complete). The outbound
+follows the company rule for an overdue advance (款到发货, ``rules.hold_delivery_until_advance``).
 """
 
 from __future__ import annotations
@@ -243,9 +245,11 @@ def confirm(ws: Workspace, delivery_id: str, date: str | None = None,
     kept = _attachment(attachment) if attachment else {}
     changes = {"status": "confirmed", "confirmed_on": on, "confirmation": kept,
                "updated_at": ws.now()}
-    after = [{**x, **changes} if x["id"] == d["id"] else x
-             for x in of_contract(ws, contract["id"])]
+    before = of_contract(ws, contract["id"])
+    after = [{**x, **changes} if x["id"] == d["id"] else x for x in before]
     full = complete(contract, after)
+    first = (str((contract.get("terms") or {}).get("delivery_milestone") or "") == "first"
+             and not any(x["status"] == "confirmed" for x in before))
     payload: dict[str, Any] = {"on": on.isoformat(), "contract_id": contract["id"],
                                "lines": d.get("lines") or [], "confirmation": kept or None,
                                "contract_delivered": full}
@@ -254,10 +258,11 @@ def confirm(ws: Workspace, delivery_id: str, date: str | None = None,
                      refs=[contract["id"], contract["customer_id"],
                            contract["opportunity_id"]]) as m:
         ws.storage.update("delivery", d["id"], changes)
-        if full:
+        if full or first:
             started = _trigger(ws, contract, "delivered", on)
             m.refs += [r["id"] for r in started]
             m.payload["due"] = {r["id"]: r["due_date"].isoformat() for r in started}
+        if full:
             ws.storage.update("contract", contract["id"],
                               {"delivered_on": on, "status": "executing",
                                "updated_at": ws.now()})
