@@ -120,6 +120,7 @@ class Opportunity(TypedDict):
     renews_contract_id: str | None
     budget_split: Any
     budget_adjustments: Any
+    withdrawal_criteria: Any
     fields: Any
     created_at: str | None
     updated_at: str | None
@@ -438,6 +439,7 @@ class OpportunityChanges(TypedDict, total=False):
     renews_contract_id: str | None
     budget_split: Any
     budget_adjustments: Any
+    withdrawal_criteria: Any
 
 
 class ActivityChanges(TypedDict, total=False):

@@ -165,3 +165,23 @@ def test_budget_vs_actual_reconciles(spent: list[tuple[str, Decimal]],
     assert view["left"] == view["budget"] - view["spent"]
     split = [r for r in view["rows"] if r["budget"] is not None]
     assert sum((r["budget"] for r in split), Decimal(0)) == view["original"]
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_a_withdrawal_criterion_met_blocks_every_stage_exit(kam: Kam) -> None:
+    opp = deal(kam)
+    kam.ok("opp", "withdrawal", opp, "--criterion", "客户预算削减一半以上",
+           "--criterion", "竞争对手已内定", env=OWNER)
+    gate = kam.json("opp", "show", opp)["gate"]
+    assert any(g["code"] == "withdrawal_check" and g["severity"] == "warn" for g in gate)
+    kam.ok("opp", "withdrawal", opp, "--met", "2", env=OWNER)
+    gate = kam.json("opp", "show", opp)["gate"]
+    assert [g["message"] for g in gate if g["code"] == "withdrawal_2"] == [
+        f"withdrawal criterion 2 met on 2026-03-02 (撤出标准): 竞争对手已内定 — kam opp "
+        f"abandon {opp} --reason T, or kam opp withdrawal {opp} --clear 2"]
+    r = kam("opp", "advance", opp)
+    assert r.exit_code == 1 and "竞争对手已内定" in r.stderr
+    assert kam("opp", "withdrawal", opp, "--met", "3").exit_code == 2
+    kam.ok("opp", "withdrawal", opp, "--clear", "2", env=OWNER)
+    assert not any(g["code"].startswith("withdrawal_") and g["code"] != "withdrawal_check"
+                   for g in kam.json("opp", "show", opp)["gate"])

@@ -89,7 +89,8 @@ def show(ctx: typer.Context, opp_id: str, as_of: str = AsOfOpt, fmt: str = Forma
         emit(ctx, data, fmt)
         return
     opp = card["opportunity"]
-    hidden = ("checklist", "stage_history", "fields", "budget_split", "budget_adjustments")
+    hidden = ("checklist", "stage_history", "fields", "budget_split", "budget_adjustments",
+              "withdrawal_criteria")
     emit(ctx, opp, fmt, [k for k in opp if k not in hidden], kind="opportunity")
     typer.echo(f"\nstage: {card['stage_label']} — key node: {card['key_node']}")
     if card["customer_step"]:
@@ -335,6 +336,26 @@ def budget_approve(
     ws = open_ws(ctx, as_of)
     presales.decide_adjustment(ws, opp_id, by, role, comment, reject)
     _budget_out(ctx, presales.budget(ws, opp_id), fmt)
+
+
+@app.command("withdrawal")
+def withdrawal(
+    ctx: typer.Context,
+    opp_id: str = typer.Argument(..., metavar="OPP"),
+    criterion: list[str] = typer.Option([], "--criterion", help="A withdrawal criterion "
+                                        "(撤出标准); repeatable; replaces the list."),
+    met: int = typer.Option(None, "--met", help="Criterion N is met: every stage exit "
+                            "is blocked until the deal is abandoned or N cleared."),
+    clear: int = typer.Option(None, "--clear", help="Criterion N is no longer met."),
+    as_of: str = AsOfOpt,
+    fmt: str = FormatOpt,
+) -> None:
+    """Set the deal's withdrawal criteria, checked at every stage exit."""
+    from kam.services import presales
+
+    ws = open_ws(ctx, as_of)
+    record = presales.withdrawal(ws, opp_id, criterion, met=met, clear=clear)
+    emit(ctx, record["withdrawal_criteria"], fmt, ["criterion", "met_on", "by"])
 
 
 def _close(ctx: typer.Context, opp_id: str, status: str, reason: str, summary: str | None,

@@ -158,6 +158,7 @@ class Opportunity(Record):
     renews_contract_id: Text = None
     budget_split: list[dict[str, Any]] = Field(default_factory=list)
     budget_adjustments: list[dict[str, Any]] = Field(default_factory=list)
+    withdrawal_criteria: list[dict[str, Any]] = Field(default_factory=list)
     fields: dict[str, Any] = Field(default_factory=dict)
 
     _currency = field_validator("currency", mode="before")(_currency)

@@ -248,3 +248,32 @@ def budget(ws: Workspace, opp_id: str) -> dict[str, Any]:
     """Budget vs actual of one deal (kam.models.presales_budget.budget_view)."""
     opp = ws.get("opportunity", opp_id)
     return {"opportunity_id": opp["id"], **budget_view(opp, expenses_of(ws, opp["id"]))}
+
+
+@atomic
+def withdrawal(ws: Workspace, opp_id: str, criteria: Sequence[str] = (), *,
+               met: int | None = None, clear: int | None = None) -> dict[str, Any]:
+    """The deal's withdrawal criteria (撤出标准): ``criteria`` replaces the list; ``met``
+    marks criterion N (from 1) as met, which blocks every stage exit until the deal is
+    abandoned or the criterion cleared (``clear``). Checked by rules_standard."""
+    opp = ws.get("opportunity", opp_id)
+    current = [dict(c) for c in opp.get("withdrawal_criteria") or []]
+    texts = [t.strip() for t in criteria if t.strip()]
+    if not texts and met is None and clear is None:
+        raise InputError("--criterion: give the criteria, or --met N / --clear N")
+    if texts:
+        current = [{"criterion": t, "met_on": None, "by": None} for t in texts]
+    for n, flag in ((met, True), (clear, False)):
+        if n is None:
+            continue
+        if not 1 <= n <= len(current):
+            raise InputError(f"--{'met' if flag else 'clear'}: {n} is not a criterion of "
+                             f"{opp['id']} (it has {len(current)})")
+        current[n - 1] |= ({"met_on": ws.today.isoformat(), "by": ws.actor or None} if flag
+                           else {"met_on": None, "by": ws.actor or None})
+    payload = {"withdrawal_criteria": current}
+    with ws.mutation("opportunity.withdrawal_criteria", opp["id"], payload,
+                     refs=[opp["customer_id"]]):
+        ws.storage.update("opportunity", opp["id"],
+                          {"withdrawal_criteria": current, "updated_at": ws.now()})
+    return {**opp, "withdrawal_criteria": current}

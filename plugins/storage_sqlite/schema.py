@@ -185,15 +185,16 @@ _OUTBOX: tuple[str, ...] = (
     'CREATE INDEX "idx_outbox_status" ON "outbox" ("status")',
 )
 
-# issue 12, the money of a project: a deal's presales budget split by milestone and its
-# adjustments (调整表), the presales expenses booked against it (售前费用), and a
-# contract's cost lines from 概算 to 决算 with its recognised revenue, and its
-# deliveries (发货: request, review, outbound, customer confirmation); payments
+# issue 12, the money of a project: a deal's presales budget split by milestone, its
+# adjustments (调整表) and withdrawal criteria (撤出标准); the presales expenses booked
+# against it (售前费用); a contract's cost lines from 概算 to 决算 with its recognised
+# revenue; deliveries (发货: request, review, outbound, customer confirmation); payments
 # requested by sales and confirmed by finance (kam.toml finance.confirm_payments), and
 # invoices requested and approved (finance.approve_invoices)
 _PROJECT_MONEY: tuple[str, ...] = (
     'ALTER TABLE "opportunity" ADD COLUMN "budget_split" TEXT',
     'ALTER TABLE "opportunity" ADD COLUMN "budget_adjustments" TEXT',
+    'ALTER TABLE "opportunity" ADD COLUMN "withdrawal_criteria" TEXT',
     'ALTER TABLE "contract" ADD COLUMN "cost_lines" TEXT',
     'ALTER TABLE "contract" ADD COLUMN "recognised_revenue" INTEGER',
     ('CREATE TABLE "expense" ('
