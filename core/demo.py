@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -85,6 +86,7 @@ VICE_PRESIDENT = "孙立"
 
 OUTCOMES = ["advance", "advance", "continuance", "order", "no_sale", "advance"]
 TYPES = ["visit", "call", "meeting", "demo", "proposal", "call"]
+EXPENSES = ["entertainment", "presales_engineering", "travel", "samples"]
 
 
 def _check_target(path: Path) -> None:
@@ -141,7 +143,7 @@ def build_demo(path: Path, plugins: Any, *, backend: str | None = None,
 
 
 def _populate(path: Path, plugins: Any) -> None:
-    from kam.services import contacts, customers, leads, opportunities
+    from kam.services import contacts, customers, leads, opportunities, presales
     from kam.workspace import Workspace
 
     today = dt.date.today()
@@ -183,6 +185,11 @@ def _populate(path: Path, plugins: Any) -> None:
                 customer_owner=CUSTOMERS[ci][0][:4] + _t("项目组"), competition=_t("两家同行竞争"),
                 decision_process=_t("信息中心选型 → 总经理办公会决策"),
                 close_date=(today + dt.timedelta(days=30 + n * 9)).isoformat())
+            budget = int(int(amount) * 0.03)
+            part = budget // 4
+            presales.set_budget(ws, opp["id"], str(budget), [
+                ("development", str(budget - 3 * part)), ("initiation", str(part)),
+                ("proposal", str(part)), ("bidding", str(part))])
             _walk(ws, opp["id"], target, imp, contact_ids[ci], n)
             opp_ids.append(opp["id"])
         _contracts(ws, today, opp_ids)
@@ -194,7 +201,14 @@ def _populate(path: Path, plugins: Any) -> None:
 
 def _walk(ws: Any, opp_id: str, target: str, importance: str, contacts: list[str],
           n: int) -> None:
-    from kam.services import activities, opportunities
+    from kam.services import activities, opportunities, presales
+
+    budget = ws.get("opportunity", opp_id)["expense_budget"]
+
+    def spend(kind: str, percent: int, note: str) -> None:
+        """A presales expense of ``percent`` of the deal's budget (售前费用)."""
+        amount = (budget * percent / 100).quantize(budget)
+        presales.add_expense(ws, opp_id, str(amount), type=kind, note=_t(note))
 
     def log(kind: str, outcome: str, days: int) -> None:
         ws.today = ws.today + dt.timedelta(days=days)
@@ -203,6 +217,7 @@ def _walk(ws: Any, opp_id: str, target: str, importance: str, contacts: list[str
                        next_due=(ws.today + dt.timedelta(days=7)).isoformat())
 
     log("visit", "advance", 1)
+    spend("travel", 10, "首次拜访差旅")
     if target in ("lost", "abandoned"):
         log("call", "continuance", 5)
         log("call", "continuance", 5)
@@ -225,6 +240,15 @@ def _walk(ws: Any, opp_id: str, target: str, importance: str, contacts: list[str
             opp = ws.get("opportunity", opp_id)
             opportunities.bid(ws, opp_id, str(opp["amount"]), result="won")
         log(TYPES[n % len(TYPES)], OUTCOMES[n % len(OUTCOMES)], 3)
+        if stage in ("initiation", "proposal", "bidding"):
+            spend(EXPENSES[n % len(EXPENSES)], 8, "阶段推进费用")
+        if stage == "bidding" and n == 0:
+            # a bid that costs more than planned: the adjustment (调整表) comes first
+            presales.request_adjustment(ws, opp_id, str((budget / 5).quantize(budget)),
+                                        _t("招标方要求样板线测试，增加投标费用"))
+            _as(ws, APPROVERS["sales_director"], presales.decide_adjustment, ws, opp_id,
+                comment=_t("同意"))
+            spend("bid_fees", 80, "投标保证金与标书制作")
         if stage == "implementation":
             _contract(ws, opp_id, "signed")  # signing wins the deal and moves it on
         else:
@@ -250,6 +274,10 @@ def _contract(ws: Any, opp_id: str, until: str, *, force: bool = False,
              "service_end": (ws.today + dt.timedelta(days=3 * 365)).isoformat(),
              "terms": [_t("delivery_place=客户现场"), _t("dispute=提交上海仲裁委员会仲裁")]} | attrs
     c = contracts.create(ws, opp_id, **attrs)
+    margin = ws.get("opportunity", opp_id).get("margin") or Decimal(30)
+    cost = c["amount"] * (100 - margin) / 100
+    _costs(ws, c["id"], "estimate", cost)  # 概算 at bid, 预算 a little above it at signing
+    _costs(ws, c["id"], "budget", cost * Decimal("1.02"))
     if until == "draft":
         return c["id"]
     contracts.review(ws, c["id"])
@@ -262,11 +290,29 @@ def _contract(ws: Any, opp_id: str, until: str, *, force: bool = False,
     return c["id"]
 
 
+#: how the demo's contract costs split by category (the last takes the rounding)
+COST_SHARES = (("hardware", 60), ("labour", 30), ("travel", 10))
+
+
+def _costs(ws: Any, contract_id: str, stage: str, total: Decimal, **kw: Any) -> None:
+    """Record ``total`` as one account's cost lines, split by COST_SHARES."""
+    from kam.services import contract_costs
+
+    total = total.quantize(Decimal("0.01"))
+    pairs, left = [], total
+    for category, share in COST_SHARES[:-1]:
+        part = (total * share / 100).quantize(Decimal("0.01"))
+        pairs.append((category, str(part)))
+        left -= part
+    pairs.append((COST_SHARES[-1][0], str(left)))
+    contract_costs.record(ws, contract_id, stage, pairs, **kw)
+
+
 def _contracts(ws: Any, today: dt.date, opp_ids: list[str]) -> None:
     """After signing: deliveries, acceptances, payments (some late), a closed and a
     terminated contract, a write-off; contracts waiting in draft, review and approval."""
     from kam.services import contract_lifecycle as life
-    from kam.services import contracts, opportunities, payments, receivables
+    from kam.services import contracts, deliveries, opportunities, payments, receivables
 
     def on(days_ago: int) -> str:
         ws.today = today - dt.timedelta(days=days_ago)
@@ -279,9 +325,15 @@ def _contracts(ws: Any, today: dt.date, opp_ids: list[str]) -> None:
     co, ms = signed(0)  # 智能变电站: down payment on time, delivery payment half and late
     on(85)
     payments.record(ws, co, str(ms[0]["amount"]), ref=_t("招行回单 0001"))
-    life.deliver(ws, co, on(70))
+    on(74)  # 发货流程: request, review by the sales manager, outbound, customer's confirmation
+    dl = deliveries.request(ws, co, note=_t("一次性整体发货"))["id"]
+    _as(ws, APPROVERS["sales_manager"], deliveries.approve, ws, dl, comment=_t("同意"))
+    deliveries.ship(ws, dl, on(72))
+    deliveries.confirm(ws, dl, on(70))
     life.accept(ws, co, on(30), "initial")
     payments.record(ws, co, str(ms[1]["amount"] / 2), ref=_t("招行回单 0002"))
+    amount = ws.get("contract", co)["amount"]
+    _costs(ws, co, "actual", amount * Decimal("0.45"), revenue=str(amount * Decimal("0.6")))
     co, ms = signed(16)  # Warehouse scanners: paid through acceptance, closed
     on(40)
     payments.record(ws, co, str(ms[0]["amount"]), ref="DBS 7781")
@@ -289,6 +341,9 @@ def _contracts(ws: Any, today: dt.date, opp_ids: list[str]) -> None:
     payments.record(ws, co, str(ms[1]["amount"]), ref="DBS 7790")
     life.accept(ws, co, on(25), "final")
     payments.record(ws, co, str(ms[2]["amount"]), ref="DBS 7802")
+    amount = ws.get("contract", co)["amount"]
+    _costs(ws, co, "actual", amount * Decimal("0.70"), revenue=str(amount))
+    _costs(ws, co, "final", amount * Decimal("0.72"))  # 决算 before 结项
     life.close(ws, co, on(5))
     co, ms = signed(17)  # 数据治理咨询: a third of the advance, then terminated
     on(30)

@@ -162,6 +162,18 @@ LABELS: dict[str, Label] = {
     "closed_at": ("关闭日期", "Closed on"),
     "completed_at": ("完成日期", "Completed on"),
     "renews_contract_id": ("续签合同", "Renews contract"),
+    "budget_split": ("费用预算分解", "Budget by milestone"),
+    "budget_adjustments": ("任务书调整表", "Budget adjustments"),
+    "withdrawal_criteria": ("撤出标准", "Withdrawal criteria"),
+    # delivery (发货)
+    "requested_by": ("申请人", "Requested by"),
+    "requested_on": ("申请日期", "Requested on"),
+    "shipped_on": ("出库日期", "Shipped on"),
+    "confirmed_on": ("客户确认日期", "Confirmed on"),
+    "confirmation": ("客户确认单", "Customer confirmation"),
+    "confirmed_by": ("确认人", "Confirmed by"),
+    # expense (售前费用)
+    "receipt": ("票据", "Receipt"),
     # activity
     "contact_ids": ("联系人", "Contacts"),
     "outcome": ("结果", "Outcome"),
@@ -189,6 +201,8 @@ LABELS: dict[str, Label] = {
     "final_accepted_on": ("终验日期", "Final acceptance"),
     "closed_on": ("结项日期", "Closed on"),
     "terminated_on": ("终止日期", "Terminated on"),
+    "cost_lines": ("成本明细", "Cost lines"),
+    "recognised_revenue": ("已确认收入", "Recognised revenue"),
     # receivable, payment, invoice, attachment
     "seq": ("序号", "Seq"),
     "share": ("比例", "Share"),
@@ -327,7 +341,9 @@ KINDS: dict[str, Kind] = {
                 " checklist:json::@[str] approvals:json::@[{}] bids:json::@[{}]"
                 " stage_history:json::@[{}]"
                 " stage_entered_at:date reason summary closed_at:date"
-                " completed_at:date renews_contract_id fields:json::@{}" + _STAMPS,
+                " completed_at:date renews_contract_id budget_split:json::@[{}]"
+                " budget_adjustments:json::@[{}] withdrawal_criteria:json::@[{}]"
+                " fields:json::@{}" + _STAMPS,
                 {"number": ("项目编号", "Project number"), "title": ("项目名称", "Project name"),
                  "owner": ("销售负责人", "Sales owner"),
                  "amount": ("预计合同金额", "Expected amount"),
@@ -366,6 +382,7 @@ KINDS: dict[str, Kind] = {
                 " amendments:json::@[{}] pending_amendment:json::@{} handover:json::@{}"
                 " signed_on:date:index delivered_on:date initial_accepted_on:date"
                 " final_accepted_on:date closed_on:date terminated_on:date reason"
+                " cost_lines:json::@[{}] recognised_revenue:money"
                 " fields:json::@{}" + _STAMPS,
             ),
             ("id", "number", "opportunity_id", "customer_id", "amount", "currency", "status",
@@ -395,9 +412,13 @@ KINDS: dict[str, Kind] = {
             _f(
                 "id contract_id:text:index:>contract:! customer_id:text:index:>customer:!"
                 " amount:money:! currency date:date:index:! ref allocations:json::@[{}] note"
-                " created_at:datetime",
+                " created_at:datetime status:text:index:=payment_status receivable_id"
+                " requested_by confirmed_by confirmed_on:date",
+                {"status": ("回款状态", "Payment status"),
+                 "receivable_id": ("指定回款节点", "Milestone named"),
+                 "confirmed_on": ("财务确认日期", "Confirmed on")},
             ),
-            ("id", "contract_id", "customer_id", "date", "amount", "currency", "ref",
+            ("id", "contract_id", "customer_id", "date", "amount", "currency", "status", "ref",
              "allocations"),
             label=("回款", "payment"),
         ),
@@ -406,11 +427,15 @@ KINDS: dict[str, Kind] = {
             "IV",
             _f(
                 "id contract_id:text:index:>contract:! customer_id:text:index:>customer:!"
-                " receivable_id:text:index:>receivable number:text:index:! amount:money:!"
-                " currency:text::! date:date:index:! created_at:datetime",
-                {"number": ("发票号", "Invoice number")},
+                " receivable_id:text:index:>receivable number:text:index amount:money:!"
+                " currency:text::! date:date:index:! created_at:datetime"
+                " status:text:index:=invoice_status requested_by approvals:json::@[{}]",
+                {"number": ("发票号", "Invoice number"),
+                 "status": ("开票状态", "Invoice status"),
+                 "approvals": ("开票审批", "Approval")},
             ),
-            ("id", "number", "contract_id", "receivable_id", "amount", "currency", "date"),
+            ("id", "number", "contract_id", "receivable_id", "amount", "currency", "date",
+             "status"),
             label=("发票", "invoice"),
         ),
         Kind(
@@ -422,6 +447,37 @@ KINDS: dict[str, Kind] = {
             ),
             ("id", "kind", "name", "sha256"),
             label=("附件", "attachment"),
+        ),
+        # 售前费用: one presales expense against a deal's budget (kam expense add); the
+        # stage is the deal's milestone it is booked to, the receipt a file kept by hash.
+        Kind(
+            "expense",
+            "EX",
+            _f(
+                "id opportunity_id:text:index:>opportunity:! customer_id:text:index:>customer:!"
+                " type:text::=expense_type:! amount:money:! currency:text::! date:date:index:!"
+                " stage owner:text:index receipt:json::@{} note created_at:datetime",
+                {"owner": ("报销人", "Spent by"), "stage": ("预算节点", "Milestone"),
+                 "type": ("费用类型", "Expense type")},
+            ),
+            ("id", "date", "opportunity_id", "type", "amount", "currency", "stage", "owner"),
+            label=("售前费用", "expense"),
+        ),
+        # 发货: one delivery of a contract's subject lines, 需货申请单 → 审核 → 销售出库单 →
+        # 客户确认单; the customer's confirmation date is the delivery date.
+        Kind(
+            "delivery",
+            "DL",
+            _f(
+                "id contract_id:text:index:>contract:! customer_id:text:index:>customer:!"
+                " lines:json::@[{}] status:text:index:=delivery_status:! requested_by"
+                " requested_on:date:index approvals:json::@[{}] shipped_on:date"
+                " confirmed_on:date:index confirmation:json::@{} note" + _STAMPS,
+                {"lines": ("发货明细", "Delivery lines"), "approvals": ("审核", "Review")},
+            ),
+            ("id", "contract_id", "status", "requested_on", "shipped_on", "confirmed_on",
+             "lines"),
+            label=("发货", "delivery"),
         ),
         Kind(
             "target",

@@ -925,4 +925,117 @@ ZH: dict[str, str] = {
         "服务记录 {service['id']} 已做过满意度调查（{earlier['date']} 的 {earlier['id']}）：每次服务只调查一次",
     "--date: {when} is before the service itself ({service['date']})":
         "--date：{when} 早于服务日期（{service['date']}）",
+    # the money of a project (presales budget, contract P&L, deliveries, two-step collection)
+    'unexpected argument {left[0]!r}':
+        '多余的参数 {left[0]!r}',
+    '{flag} {key}: give its amount ({flag} KEY AMOUNT)':
+        '{flag} {key}：请给出金额（{flag} KEY AMOUNT）',
+    'presales budget: {fmt_money(view[\'budget\'])} {view[\'currency\'] or \'\'} (original {fmt_money(view[\'original\'])}, approved adjustments {fmt_money(view[\'adjustments\'])}); spent {fmt_money(view[\'spent\'])}, left {fmt_money(view[\'left\'])}':
+        '售前费用预算：{fmt_money(view[\'budget\'])} {view[\'currency\'] or \'\'}（原预算 {fmt_money(view[\'original\'])}，已批准调整 {fmt_money(view[\'adjustments\'])}）；已花费 {fmt_money(view[\'spent\'])}，剩余 {fmt_money(view[\'left\'])}',
+    "{p['id']}: {p['amount']} {p['currency']} confirmed by {p['confirmed_by']} for {p['contract_id']}":
+        "{p['id']}：{p['amount']} {p['currency']}，已由 {p['confirmed_by']} 确认，合同 {p['contract_id']}",
+    "requested: {p['id']} counts once finance confirms it (kam pay confirm {p['id']})":
+        "已申请：{p['id']} 经财务确认后计入（kam pay confirm {p['id']}）",
+    'report war-room needs an opportunity ID (kam report war-room OP1)':
+        'report war-room 需要商机编号（kam report war-room OP1）',
+    'contract {cid} is {status}: {stage} costs are recorded once it is signed':
+        '合同 {cid} 为{status}：{stage}成本在签约后才能记录',
+    'contract {cid} is {status}: its accounts are closed':
+        '合同 {cid} 为{status}：其核算已关闭',
+    '--revenue: recognised revenue belongs to the actual account (--stage actual)':
+        '--revenue：已确认收入属于核算（--stage actual）',
+    "--category: give at least one CATEGORY AMOUNT{' or --revenue' if stage == 'actual' else ''}":
+        "--category：请至少给出一项 CATEGORY AMOUNT{' or --revenue' if stage == 'actual' else ''}",
+    '--category: {key} is given twice':
+        '--category：{key} 重复给出',
+    '--category {category}: a cost cannot be negative ({text})':
+        '--category {category}：成本不能为负数（{text}）',
+    'contract {cid} is signed: its {stage} is frozen at signing (record actual costs with --stage actual)':
+        '合同 {cid} 已签订：其{stage}在签约时已冻结（实际成本请用 --stage actual 记录）',
+    "--revenue: {values.fmt_money(recognised)} must be between 0 and the contract amount {values.fmt_money(contract['amount'])}":
+        "--revenue：{values.fmt_money(recognised)} 应在 0 与合同金额 {values.fmt_money(contract['amount'])} 之间",
+    "contract {contract['id']} has no final accounts (决算) yet (kam contract cost {contract['id']} --stage final --category CATEGORY AMOUNT)":
+        "合同 {contract['id']} 尚无决算（kam contract cost {contract['id']} --stage final --category CATEGORY AMOUNT）",
+    '--term: delivery_milestone must be full (the default: when the last line is confirmed) or first, not {out[key]!r}':
+        '--term：delivery_milestone 应为 full（默认：最后一行确认时）或 first，而不是 {out[key]!r}',
+    "contract {contract['id']} is {contract['status']}: only a signed contract delivers":
+        "合同 {contract['id']} 为{contract['status']}：只有已签订的合同才能发货",
+    "contract {contract['id']} was delivered in full on {contract['delivered_on']}":
+        "合同 {contract['id']} 已于 {contract['delivered_on']} 全部交付",
+    "delivery {d['id']} is {d['status']}: only a {status} delivery can be {what}":
+        "发货单 {d['id']} 为{d['status']}：只有{status}的发货单才能{what}",
+    "{who} requested delivery {d['id']} and may not review it (separation of duties): another person must decide":
+        "{who} 申请了发货单 {d['id']}，不能审核自己的申请（职责分离）：须由他人决定",
+    '--reason: a forced outbound needs a reason':
+        '--reason：强制出库需要说明原因',
+    "--line: {item!r} is not a subject line of contract {contract['id']} ({', '.join(items) or 'it has none'})":
+        "--line：{item!r} 不是合同 {contract['id']} 的标的行（{', '.join(items) or 'it has none'}）",
+    '--line: {item} is given twice':
+        '--line：{item} 重复给出',
+    '--line {spec}: the quantity must be above 0':
+        '--line {spec}：数量必须大于 0',
+    '--line {spec}: {_qty(str(left.get(item, ZERO)))} of {item} is still to deliver':
+        '--line {spec}：{item} 尚待发货 {_qty(str(left.get(item, ZERO)))}',
+    "--line: contract {contract['id']} has no subject lines; request the whole delivery without --line":
+        "--line：合同 {contract['id']} 没有标的行；请不带 --line 申请整单发货",
+    "contract {contract['id']} has no subject lines and its delivery is already requested":
+        "合同 {contract['id']} 没有标的行，且已申请过发货",
+    "contract {contract['id']}: every subject line is already requested":
+        "合同 {contract['id']}：所有标的行均已申请发货",
+    '--attachment: {file} is not a readable file':
+        '--attachment：{file} 不是可读取的文件',
+    '--attachment: {file}: {exc.strerror}':
+        '--attachment：{file}：{exc.strerror}',
+    "delivery {d['id']} shipped although {what} (forced: {reason})":
+        "发货单 {d['id']} 已出库，尽管{what}（强制：{reason}）",
+    "delivery {d['id']}: {what}; the outbound waits for the advance (款到发货) — collect it, or pass --force --reason T":
+        "发货单 {d['id']}：{what}；出库须等预付款到账（款到发货）——请先回款，或使用 --force --reason T",
+    "delivery {d['id']} shipped although {what}":
+        "发货单 {d['id']} 已出库，尽管{what}",
+    "invoices are requested and approved here (kam.toml finance.approve_invoices): kam invoice request {contract['id']} --amount A, then finance runs kam invoice approve":
+        "此处发票须先申请再审批（kam.toml finance.approve_invoices）：kam invoice request {contract['id']} --amount A，然后由财务执行 kam invoice approve",
+    "invoice {invoice['id']} is {invoice.get('status') or 'issued'}: only a requested invoice is approved":
+        "发票 {invoice['id']} 为{invoice.get('status') or 'issued'}：只能审批待审批的发票",
+    "payment {payment['id']} is already confirmed":
+        "回款 {payment['id']} 已确认",
+    '{what}: the amount must be above 0 ({text} was given)':
+        '{what}：金额必须大于 0（给出的是 {text}）',
+    '--milestone: the milestones add up to {values.fmt_money(total)}, the budget is {values.fmt_money(amount)}; they must be equal':
+        '--milestone：各阶段合计 {values.fmt_money(total)}，预算为 {values.fmt_money(amount)}；两者必须相等',
+    'AMOUNT: the budget cannot be negative ({amount} was given)':
+        'AMOUNT：预算不能为负数（给出的是 {amount}）',
+    "opportunity {opp['id']} has already spent {values.fmt_money(spent)}: a budget of {values.fmt_money(budget_in_force(after))} in force is below it":
+        "商机 {opp['id']} 已花费 {values.fmt_money(spent)}：生效预算 {values.fmt_money(budget_in_force(after))} 低于已花费金额",
+    '--reason: say why the budget must grow':
+        '--reason：请说明预算为何需要增加',
+    "opportunity {opp['id']} has no presales budget to adjust: set one first (kam opp budget {opp['id']} AMOUNT)":
+        "商机 {opp['id']} 没有可调整的售前预算：请先设置（kam opp budget {opp['id']} AMOUNT）",
+    "opportunity {opp['id']} already has a budget adjustment waiting for approval: approve or reject it first":
+        "商机 {opp['id']} 已有一份待审批的预算调整：请先批准或驳回",
+    "opportunity {opp['id']} has no budget adjustment waiting for approval (kam opp budget-adjust {opp['id']} AMOUNT --reason T)":
+        "商机 {opp['id']} 没有待审批的预算调整（kam opp budget-adjust {opp['id']} AMOUNT --reason T）",
+    "opportunity {opp['id']} has no presales budget: set one first (kam opp budget {opp['id']} AMOUNT)":
+        "商机 {opp['id']} 没有售前预算：请先设置（kam opp budget {opp['id']} AMOUNT）",
+    "over budget: opportunity {opp['id']} has {values.fmt_money(view['left'])} of {values.fmt_money(view['budget'])} left, {values.fmt_money(money)} was given; an approved adjustment raises it (kam opp budget-adjust {opp['id']} AMOUNT --reason T)":
+        "超出预算：商机 {opp['id']} 预算 {values.fmt_money(view['budget'])} 剩余 {values.fmt_money(view['left'])}，本次为 {values.fmt_money(money)}；经批准的预算调整可增加预算（kam opp budget-adjust {opp['id']} AMOUNT --reason T）",
+    '--until: {end} is before --since {start}':
+        '--until：{end} 早于 --since {start}',
+    '--criterion: give the criteria, or --met N / --clear N':
+        '--criterion：请给出撤出标准，或使用 --met N / --clear N',
+    '--milestone: {stage} is given twice':
+        '--milestone：{stage} 重复给出',
+    '--milestone {key}: the amount cannot be negative ({text})':
+        '--milestone {key}：金额不能为负数（{text}）',
+    '--receipt: {file} is not a readable file':
+        '--receipt：{file} 不是可读取的文件',
+    '--receipt: {file}: {exc.strerror}':
+        '--receipt：{file}：{exc.strerror}',
+    "--{'met' if flag else 'clear'}: {n} is not a criterion of {opp['id']} (it has {len(current)})":
+        "--{'met' if flag else 'clear'}：{n} 不是 {opp['id']} 的撤出标准（共 {len(current)} 条）",
+    "check the withdrawal criteria (撤出标准) before leaving: {'; '.join((str(t) for t in unmet))}":
+        "离开本阶段前请核对撤出标准：{'; '.join((str(t) for t in unmet))}",
+    "withdrawal criterion {n} met on {c['met_on']} (撤出标准): {c.get('criterion')} — kam opp abandon {opp['id']} --reason T, or kam opp withdrawal {opp['id']} --clear {n}":
+        "撤出标准 {n} 已于 {c['met_on']} 满足：{c.get('criterion')} —— 执行 kam opp abandon {opp['id']} --reason T，或 kam opp withdrawal {opp['id']} --clear {n}",
+    "budget adjustment of {pending['amount']} waiting for approval":
+        "预算调整 {pending['amount']} 待审批",
 }

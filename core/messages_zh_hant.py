@@ -864,4 +864,116 @@ ZH_HANT: dict[str, str] = {
         "服務記錄 {service['id']} 已做過滿意度調查（{earlier['date']} 的 {earlier['id']}）：每次服務只調查一次",
     "--date：{when} 早于服务日期（{service['date']}）":
         "--date：{when} 早於服務日期（{service['date']}）",
+    '多余的参数 {left[0]!r}':
+        '多餘的參數 {left[0]!r}',
+    '{flag} {key}：请给出金额（{flag} KEY AMOUNT）':
+        '{flag} {key}：請給出金額（{flag} KEY AMOUNT）',
+    "售前费用预算：{fmt_money(view['budget'])} {view['currency'] or ''}（原预算 {fmt_money(view['original'])}，已批准调整 {fmt_money(view['adjustments'])}）；已花费 {fmt_money(view['spent'])}，剩余 {fmt_money(view['left'])}":
+        "售前費用預算：{fmt_money(view['budget'])} {view['currency'] or ''}（原預算 {fmt_money(view['original'])}，已批准調整 {fmt_money(view['adjustments'])}）；已花費 {fmt_money(view['spent'])}，剩餘 {fmt_money(view['left'])}",
+    "{p['id']}：{p['amount']} {p['currency']}，已由 {p['confirmed_by']} 确认，合同 {p['contract_id']}":
+        "{p['id']}：{p['amount']} {p['currency']}，已由 {p['confirmed_by']} 確認，合同 {p['contract_id']}",
+    "已申请：{p['id']} 经财务确认后计入（kam pay confirm {p['id']}）":
+        "已申請：{p['id']} 經財務確認後計入（kam pay confirm {p['id']}）",
+    'report war-room 需要商机编号（kam report war-room OP1）':
+        'report war-room 需要商機編號（kam report war-room OP1）',
+    '合同 {cid} 为{status}：{stage}成本在签约后才能记录':
+        '合同 {cid} 為{status}：{stage}成本在簽約後才能記錄',
+    '合同 {cid} 为{status}：其核算已关闭':
+        '合同 {cid} 為{status}：其核算已關閉',
+    '--revenue：已确认收入属于核算（--stage actual）':
+        '--revenue：已確認收入屬於核算（--stage actual）',
+    "--category：请至少给出一项 CATEGORY AMOUNT{' or --revenue' if stage == 'actual' else ''}":
+        "--category：請至少給出一項 CATEGORY AMOUNT{' or --revenue' if stage == 'actual' else ''}",
+    '--category：{key} 重复给出':
+        '--category：{key} 重複給出',
+    '--category {category}：成本不能为负数（{text}）':
+        '--category {category}：成本不能為負數（{text}）',
+    '合同 {cid} 已签订：其{stage}在签约时已冻结（实际成本请用 --stage actual 记录）':
+        '合同 {cid} 已簽訂：其{stage}在簽約時已凍結（實際成本請用 --stage actual 記錄）',
+    "--revenue：{values.fmt_money(recognised)} 应在 0 与合同金额 {values.fmt_money(contract['amount'])} 之间":
+        "--revenue：{values.fmt_money(recognised)} 應在 0 與合同金額 {values.fmt_money(contract['amount'])} 之間",
+    "合同 {contract['id']} 尚无决算（kam contract cost {contract['id']} --stage final --category CATEGORY AMOUNT）":
+        "合同 {contract['id']} 尚無決算（kam contract cost {contract['id']} --stage final --category CATEGORY AMOUNT）",
+    '--term：delivery_milestone 应为 full（默认：最后一行确认时）或 first，而不是 {out[key]!r}':
+        '--term：delivery_milestone 應為 full（默認：最後一行確認時）或 first，而不是 {out[key]!r}',
+    "合同 {contract['id']} 为{contract['status']}：只有已签订的合同才能发货":
+        "合同 {contract['id']} 為{contract['status']}：只有已簽訂的合同才能發貨",
+    "合同 {contract['id']} 已于 {contract['delivered_on']} 全部交付":
+        "合同 {contract['id']} 已於 {contract['delivered_on']} 全部交付",
+    "发货单 {d['id']} 为{d['status']}：只有{status}的发货单才能{what}":
+        "發貨單 {d['id']} 為{d['status']}：只有{status}的發貨單才能{what}",
+    "{who} 申请了发货单 {d['id']}，不能审核自己的申请（职责分离）：须由他人决定":
+        "{who} 申請了發貨單 {d['id']}，不能審核自己的申請（職責分離）：須由他人決定",
+    '--reason：强制出库需要说明原因':
+        '--reason：強制出庫需要說明原因',
+    "--line：{item!r} 不是合同 {contract['id']} 的标的行（{', '.join(items) or 'it has none'}）":
+        "--line：{item!r} 不是合同 {contract['id']} 的標的行（{', '.join(items) or 'it has none'}）",
+    '--line：{item} 重复给出':
+        '--line：{item} 重複給出',
+    '--line {spec}：数量必须大于 0':
+        '--line {spec}：數量必須大於 0',
+    '--line {spec}：{item} 尚待发货 {_qty(str(left.get(item, ZERO)))}':
+        '--line {spec}：{item} 尚待發貨 {_qty(str(left.get(item, ZERO)))}',
+    "--line：合同 {contract['id']} 没有标的行；请不带 --line 申请整单发货":
+        "--line：合同 {contract['id']} 沒有標的行；請不帶 --line 申請整單發貨",
+    "合同 {contract['id']} 没有标的行，且已申请过发货":
+        "合同 {contract['id']} 沒有標的行，且已申請過發貨",
+    "合同 {contract['id']}：所有标的行均已申请发货":
+        "合同 {contract['id']}：所有標的行均已申請發貨",
+    '--attachment：{file} 不是可读取的文件':
+        '--attachment：{file} 不是可讀取的文件',
+    '--attachment：{file}：{exc.strerror}':
+        '--attachment：{file}：{exc.strerror}',
+    "发货单 {d['id']} 已出库，尽管{what}（强制：{reason}）":
+        "發貨單 {d['id']} 已出庫，儘管{what}（強制：{reason}）",
+    "发货单 {d['id']}：{what}；出库须等预付款到账（款到发货）——请先回款，或使用 --force --reason T":
+        "發貨單 {d['id']}：{what}；出庫須等預付款到賬（款到發貨）——請先回款，或使用 --force --reason T",
+    "发货单 {d['id']} 已出库，尽管{what}":
+        "發貨單 {d['id']} 已出庫，儘管{what}",
+    "此处发票须先申请再审批（kam.toml finance.approve_invoices）：kam invoice request {contract['id']} --amount A，然后由财务执行 kam invoice approve":
+        "此處發票須先申請再審批（kam.toml finance.approve_invoices）：kam invoice request {contract['id']} --amount A，然後由財務執行 kam invoice approve",
+    "发票 {invoice['id']} 为{invoice.get('status') or 'issued'}：只能审批待审批的发票":
+        "發票 {invoice['id']} 為{invoice.get('status') or 'issued'}：只能審批待審批的發票",
+    "回款 {payment['id']} 已确认":
+        "回款 {payment['id']} 已確認",
+    '{what}：金额必须大于 0（给出的是 {text}）':
+        '{what}：金額必須大於 0（給出的是 {text}）',
+    '--milestone：各阶段合计 {values.fmt_money(total)}，预算为 {values.fmt_money(amount)}；两者必须相等':
+        '--milestone：各階段合計 {values.fmt_money(total)}，預算為 {values.fmt_money(amount)}；兩者必須相等',
+    'AMOUNT：预算不能为负数（给出的是 {amount}）':
+        'AMOUNT：預算不能為負數（給出的是 {amount}）',
+    "商机 {opp['id']} 已花费 {values.fmt_money(spent)}：生效预算 {values.fmt_money(budget_in_force(after))} 低于已花费金额":
+        "商機 {opp['id']} 已花費 {values.fmt_money(spent)}：生效預算 {values.fmt_money(budget_in_force(after))} 低於已花費金額",
+    '--reason：请说明预算为何需要增加':
+        '--reason：請說明預算為何需要增加',
+    "商机 {opp['id']} 没有可调整的售前预算：请先设置（kam opp budget {opp['id']} AMOUNT）":
+        "商機 {opp['id']} 沒有可調整的售前預算：請先設置（kam opp budget {opp['id']} AMOUNT）",
+    "商机 {opp['id']} 已有一份待审批的预算调整：请先批准或驳回":
+        "商機 {opp['id']} 已有一份待審批的預算調整：請先批准或駁回",
+    "商机 {opp['id']} 没有待审批的预算调整（kam opp budget-adjust {opp['id']} AMOUNT --reason T）":
+        "商機 {opp['id']} 沒有待審批的預算調整（kam opp budget-adjust {opp['id']} AMOUNT --reason T）",
+    "商机 {opp['id']} 没有售前预算：请先设置（kam opp budget {opp['id']} AMOUNT）":
+        "商機 {opp['id']} 沒有售前預算：請先設置（kam opp budget {opp['id']} AMOUNT）",
+    "超出预算：商机 {opp['id']} 预算 {values.fmt_money(view['budget'])} 剩余 {values.fmt_money(view['left'])}，本次为 {values.fmt_money(money)}；经批准的预算调整可增加预算（kam opp budget-adjust {opp['id']} AMOUNT --reason T）":
+        "超出預算：商機 {opp['id']} 預算 {values.fmt_money(view['budget'])} 剩餘 {values.fmt_money(view['left'])}，本次為 {values.fmt_money(money)}；經批准的預算調整可增加預算（kam opp budget-adjust {opp['id']} AMOUNT --reason T）",
+    '--until：{end} 早于 --since {start}':
+        '--until：{end} 早於 --since {start}',
+    '--criterion：请给出撤出标准，或使用 --met N / --clear N':
+        '--criterion：請給出撤出標準，或使用 --met N / --clear N',
+    '--milestone：{stage} 重复给出':
+        '--milestone：{stage} 重複給出',
+    '--milestone {key}：金额不能为负数（{text}）':
+        '--milestone {key}：金額不能為負數（{text}）',
+    '--receipt：{file} 不是可读取的文件':
+        '--receipt：{file} 不是可讀取的文件',
+    '--receipt：{file}：{exc.strerror}':
+        '--receipt：{file}：{exc.strerror}',
+    "--{'met' if flag else 'clear'}：{n} 不是 {opp['id']} 的撤出标准（共 {len(current)} 条）":
+        "--{'met' if flag else 'clear'}：{n} 不是 {opp['id']} 的撤出標準（共 {len(current)} 條）",
+    "离开本阶段前请核对撤出标准：{'; '.join((str(t) for t in unmet))}":
+        "離開本階段前請核對撤出標準：{'; '.join((str(t) for t in unmet))}",
+    "撤出标准 {n} 已于 {c['met_on']} 满足：{c.get('criterion')} —— 执行 kam opp abandon {opp['id']} --reason T，或 kam opp withdrawal {opp['id']} --clear {n}":
+        "撤出標準 {n} 已於 {c['met_on']} 滿足：{c.get('criterion')} —— 執行 kam opp abandon {opp['id']} --reason T，或 kam opp withdrawal {opp['id']} --clear {n}",
+    "预算调整 {pending['amount']} 待审批":
+        "預算調整 {pending['amount']} 待審批",
 }

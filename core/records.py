@@ -118,6 +118,9 @@ class Opportunity(TypedDict):
     closed_at: dt.date | None
     completed_at: dt.date | None
     renews_contract_id: str | None
+    budget_split: Any
+    budget_adjustments: Any
+    withdrawal_criteria: Any
     fields: Any
     created_at: str | None
     updated_at: str | None
@@ -176,6 +179,8 @@ class Contract(TypedDict):
     closed_on: dt.date | None
     terminated_on: dt.date | None
     reason: str | None
+    cost_lines: Any
+    recognised_revenue: Decimal | None
     fields: Any
     created_at: str | None
     updated_at: str | None
@@ -218,6 +223,11 @@ class Payment(TypedDict):
     allocations: Any
     note: str | None
     created_at: str | None
+    status: str | None
+    receivable_id: str | None
+    requested_by: str | None
+    confirmed_by: str | None
+    confirmed_on: dt.date | None
 
 
 class Invoice(TypedDict):
@@ -227,11 +237,14 @@ class Invoice(TypedDict):
     contract_id: str
     customer_id: str
     receivable_id: str | None
-    number: str
+    number: str | None
     amount: Decimal
     currency: str
     date: dt.date
     created_at: str | None
+    status: str | None
+    requested_by: str | None
+    approvals: Any
 
 
 class Attachment(TypedDict):
@@ -246,6 +259,42 @@ class Attachment(TypedDict):
     size: int
     attached_on: dt.date
     created_at: str | None
+
+
+class Expense(TypedDict):
+    """售前费用: a expense (``EX…``)."""
+
+    id: str
+    opportunity_id: str
+    customer_id: str
+    type: str
+    amount: Decimal
+    currency: str
+    date: dt.date
+    stage: str | None
+    owner: str | None
+    receipt: Any
+    note: str | None
+    created_at: str | None
+
+
+class Delivery(TypedDict):
+    """发货: a delivery (``DL…``)."""
+
+    id: str
+    contract_id: str
+    customer_id: str
+    lines: Any
+    status: str
+    requested_by: str | None
+    requested_on: dt.date | None
+    approvals: Any
+    shipped_on: dt.date | None
+    confirmed_on: dt.date | None
+    confirmation: Any
+    note: str | None
+    created_at: str | None
+    updated_at: str | None
 
 
 class Target(TypedDict):
@@ -444,6 +493,9 @@ class OpportunityChanges(TypedDict, total=False):
     closed_at: dt.date | str | None
     completed_at: dt.date | str | None
     renews_contract_id: str | None
+    budget_split: Any
+    budget_adjustments: Any
+    withdrawal_criteria: Any
 
 
 class ActivityChanges(TypedDict, total=False):
@@ -498,6 +550,8 @@ class ContractChanges(TypedDict, total=False):
     closed_on: dt.date | str | None
     terminated_on: dt.date | str | None
     reason: str | None
+    cost_lines: Any
+    recognised_revenue: Decimal | int | str | None
 
 
 class ReceivableChanges(TypedDict, total=False):
@@ -534,6 +588,11 @@ class PaymentChanges(TypedDict, total=False):
     ref: str | None
     allocations: Any
     note: str | None
+    status: str | None
+    receivable_id: str | None
+    requested_by: str | None
+    confirmed_by: str | None
+    confirmed_on: dt.date | str | None
 
 
 class InvoiceChanges(TypedDict, total=False):
@@ -547,6 +606,9 @@ class InvoiceChanges(TypedDict, total=False):
     amount: Decimal | int | str | None
     currency: str | None
     date: dt.date | str | None
+    status: str | None
+    requested_by: str | None
+    approvals: Any
 
 
 class AttachmentChanges(TypedDict, total=False):
@@ -560,6 +622,39 @@ class AttachmentChanges(TypedDict, total=False):
     sha256: str | None
     size: int | str | None
     attached_on: dt.date | str | None
+
+
+class ExpenseChanges(TypedDict, total=False):
+    """What a service that adds or edits a expense takes: any stored
+    field kam does not set itself, as the user gave it (checked there)."""
+
+    opportunity_id: str | None
+    customer_id: str | None
+    type: str | None
+    amount: Decimal | int | str | None
+    currency: str | None
+    date: dt.date | str | None
+    stage: str | None
+    owner: str | None
+    receipt: Any
+    note: str | None
+
+
+class DeliveryChanges(TypedDict, total=False):
+    """What a service that adds or edits a delivery takes: any stored
+    field kam does not set itself, as the user gave it (checked there)."""
+
+    contract_id: str | None
+    customer_id: str | None
+    lines: Any
+    status: str | None
+    requested_by: str | None
+    requested_on: dt.date | str | None
+    approvals: Any
+    shipped_on: dt.date | str | None
+    confirmed_on: dt.date | str | None
+    confirmation: Any
+    note: str | None
 
 
 class TargetChanges(TypedDict, total=False):
@@ -649,6 +744,8 @@ __all__ = [
     "Payment",
     "Invoice",
     "Attachment",
+    "Expense",
+    "Delivery",
     "Target",
     "Service",
     "Survey",
@@ -665,6 +762,8 @@ __all__ = [
     "PaymentChanges",
     "InvoiceChanges",
     "AttachmentChanges",
+    "ExpenseChanges",
+    "DeliveryChanges",
     "TargetChanges",
     "ServiceChanges",
     "SurveyChanges",

@@ -173,6 +173,53 @@ VOCAB: dict[str, Labels] = {
         "escalated": ("已升级", "escalated"),
         "closed": ("已关闭", "closed"),
     },
+    "expense_type": {
+        "travel": ("差旅费", "travel"),
+        "entertainment": ("招待费", "entertainment"),
+        "presales_engineering": ("售前技术支持", "presales engineering"),
+        "bid_fees": ("投标费用", "bid fees"),
+        "samples": ("样机测试", "samples and tests"),
+        "gifts": ("礼品", "gifts"),
+        "other": ("其他费用", "other"),
+    },
+    "cost_stage": {
+        "estimate": ("概算", "estimate"),
+        "budget": ("预算", "budget"),
+        "actual": ("核算", "actual"),
+        "final": ("决算", "final"),
+    },
+    "cost_category": {
+        "hardware": ("硬件设备", "hardware"),
+        "software": ("软件", "software"),
+        "labour": ("实施人工", "labour"),
+        "subcontract": ("外包服务", "subcontract"),
+        "logistics": ("物流运输", "logistics"),
+        "travel": ("差旅", "travel"),
+        "warranty": ("质保服务", "warranty"),
+        "tax": ("税金及附加", "taxes"),
+        "other": ("其他成本", "other"),
+    },
+    "delivery_status": {
+        "requested": ("已申请", "requested"),
+        "approved": ("已审核", "approved"),
+        "rejected": ("已驳回", "rejected"),
+        "shipped": ("已出库", "shipped"),
+        "confirmed": ("客户已确认", "confirmed"),
+    },
+    "payment_status": {
+        "requested": ("待财务确认", "requested"),
+        "confirmed": ("财务已确认", "confirmed"),
+    },
+    "invoice_status": {
+        "requested": ("待审批", "requested"),
+        "rejected": ("已驳回", "rejected"),
+        "issued": ("已开票", "issued"),
+    },
+    "adjustment_status": {
+        "pending": ("待审批", "pending"),
+        "approved": ("已批准", "approved"),
+        "rejected": ("已驳回", "rejected"),
+    },
 }
 
 #: More words input accepts for a key, beside the key and its labels: the letters and

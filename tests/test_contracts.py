@@ -10,7 +10,13 @@ from typing import Any
 
 import pytest
 from kam.plugin_manager import Plugins
-from kam.services import contract_amendments, contract_lifecycle, contracts, payments
+from kam.services import (
+    contract_amendments,
+    contract_costs,
+    contract_lifecycle,
+    contracts,
+    payments,
+)
 from kam.workspace import Workspace
 
 
@@ -138,7 +144,12 @@ def test_full_scenario(kam: Any) -> None:
     kam.ok("pay", "record", co, "400000", "--as-of", "2026-06-10")
     assert {r["state"] for r in kam.json("receivable", "list")} == {"paid"}
 
-    # close after final acceptance; a closed contract cannot be amended
+    # close after final acceptance and with final accounts (决算); a closed contract
+    # cannot be amended
+    r = kam("contract", "close", co, "--as-of", "2026-06-10")
+    assert r.exit_code == 1 and "final accounts" in r.stderr
+    kam.ok("contract", "cost", co, "--stage", "final", "--category", "hardware", "250000",
+           "--as-of", "2026-06-10")
     kam.ok("contract", "close", co, "--as-of", "2026-06-10")
     r = kam("contract", "amend", co, "--delta", "5000", "--reason", "追加培训")
     assert r.exit_code == 1 and "closed" in r.stderr
@@ -404,6 +415,7 @@ def test_contract_events_and_company_rules(kam: Any, rec_ws: Any) -> None:
     contracts.sign(ws, c["id"], force=True, reason="框架协议")
     contract_lifecycle.deliver(ws, c["id"])
     contract_lifecycle.accept(ws, c["id"], stage="final")
+    contract_costs.record(ws, c["id"], "final", [("labour", "100000")])
     contract_lifecycle.close(ws, c["id"])
     assert ws.recorder.contract_events == [(c["id"], a) for a in
                                            ("signed", "delivered", "accepted", "closed")]

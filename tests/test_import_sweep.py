@@ -21,7 +21,8 @@ from kam.cell_check import ENUMS, JSON_SHAPES
 from kam.kinds import EVENT, KINDS, Kind
 
 EXTRA_ROWS = {
-    "invoice": "IV1,CO1,CU1,RC1,FP-1,100.00,CNY,2026-09-06,2026-11-30T00:00:00+00:00",
+    "invoice": "IV1,CO1,CU1,RC1,FP-1,100.00,CNY,2026-09-06,2026-11-30T00:00:00+00:00,"
+               "issued,张伟,[]",
     "attachment": "AT1,CO1,contract,scan.pdf,/nowhere/scan.pdf," + "0" * 64
                   + ",10,2026-09-06,2026-11-30T00:00:00+00:00",
     "target": "TG1,张伟,2026,5000000.00,CNY,,2026-11-30T00:00:00+00:00,"

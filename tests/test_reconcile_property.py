@@ -131,6 +131,9 @@ class World:
         elif op == "terminate":
             contract_lifecycle.terminate(ws, co, "项目取消", _day(n))
         elif op == "close":
+            from kam.services import contract_costs
+
+            contract_costs.record(ws, co, "final", [("labour", str(n))])  # 决算 first
             contract_lifecycle.close(ws, co, _day(n))
 
 

@@ -90,6 +90,7 @@ def test_every_report_counts_the_same_outstanding_money(kam: Kam) -> None:
     kam.ok("contract", "deliver", closed, "--date", "2026-01-20")
     kam.ok("contract", "accept", closed, "--stage", "final", "--date", "2026-02-01")
     kam.ok("pay", "record", closed, "600000", "--date", "2026-02-10")
+    kam.ok("contract", "cost", closed, "--stage", "final", "--category", "hardware", "700000")
     kam.ok("contract", "close", closed, "--date", "2026-02-20")
     # terminated: part of the advance paid, one milestone written off, the rest still owed
     ended = _signed(kam, "数据治理客户", "500000")
@@ -103,6 +104,7 @@ def test_every_report_counts_the_same_outstanding_money(kam: Kam) -> None:
     kam.ok("contract", "deliver", usd, "--date", "2026-01-20")
     kam.ok("contract", "accept", usd, "--date", "2026-01-25")
     kam.ok("pay", "record", usd, "120000", "--date", "2026-02-10")
+    kam.ok("contract", "cost", usd, "--stage", "final", "--category", "software", "90000")
     kam.ok("contract", "close", usd, "--date", "2026-02-20")
     # signed, nothing paid: 400000 CNY
     _signed(kam, "华北电网", "400000")

@@ -18,7 +18,8 @@ LISTS = {"customer": ("customer", "list"), "contact": ("contact", "list"),
          "receivable": ("receivable", "list"), "payment": ("pay", "list"),
          "invoice": ("invoice", "list"), "target": ("target", "list"),
          "service": ("service", "list"), "survey": ("service", "surveys"),
-         "complaint": ("complaint", "list")}
+         "complaint": ("complaint", "list"),
+         "expense": ("expense", "list"), "delivery": ("delivery", "list")}
 
 
 @pytest.fixture(scope="module")

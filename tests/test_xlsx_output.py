@@ -12,7 +12,7 @@ import pytest
 from conftest import Kam
 
 #: reports about one record, with the demo's record to show
-ONE_RECORD = {"opportunity": "OP1", "account": "CU1", "handover": "CO1"}
+ONE_RECORD = {"opportunity": "OP1", "account": "CU1", "handover": "CO1", "war-room": "OP1"}
 
 
 @pytest.fixture(scope="module")

@@ -16,8 +16,8 @@ from kam.zh_hant import CHARS, PHRASES
 #: Traditional writes 批准 and 漏斗 too)
 SIMPLIFIED_ONLY = {s for s, t in CHARS.items() if s != t} - set("".join(PHRASES.values()))
 REPORTS = ["pipeline", "funnel", "forecast", "aging", "battle-map", "win-loss", "activity",
-           "renewals", "targets"]
-ONE_RECORD = {"opportunity": "OP1", "account": "CU1", "handover": "CO1"}
+           "renewals", "targets", "contract-pnl"]
+ONE_RECORD = {"opportunity": "OP1", "account": "CU1", "handover": "CO1", "war-room": "OP1"}
 
 
 def test_every_label_has_its_traditional_form() -> None:

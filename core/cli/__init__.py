@@ -22,8 +22,11 @@ SUBAPPS: dict[str, tuple[str, str]] = {
     "contact": ("kam.cli.contact", "Contacts and the decision chain (决策链)."),
     "lead": ("kam.cli.lead", "Leads and BANT qualification (线索)."),
     "opp": ("kam.cli.opp", "Opportunities and stage gates (商机)."),
+    "expense": ("kam.cli.expense", "Presales expenses against a deal's budget (售前费用)."),
     "activity": ("kam.cli.activity", "Visits, calls, meetings (拜访)."),
     "contract": ("kam.cli.contract", "Contracts: review, approval, signing (合同)."),
+    "delivery": ("kam.cli.delivery", "Deliveries: request, review, outbound, customer "
+                 "confirmation (发货)."),
     "pay": ("kam.cli.pay", "Payments received (回款)."),
     "receivable": ("kam.cli.receivable", "Payment milestones and write-offs (应收)."),
     "invoice": ("kam.cli.invoice", "Invoices (开票)."),

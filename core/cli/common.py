@@ -264,3 +264,24 @@ def emit_created(ctx: typer.Context, record: dict, fmt: str, quiet: bool, *,
         typer.echo(record["id"])
     else:
         emit(ctx, record, fmt, kind=kind)
+
+
+def option_pairs(flag: str, keys: list[str], extra: list[str]) -> list[tuple[str, str]]:
+    """A repeatable ``FLAG KEY AMOUNT`` option: typer takes KEY as the option's value and
+    leaves AMOUNT among the command's extra arguments, in order (``FLAG KEY=AMOUNT``
+    works too). Used with ``context_settings={"allow_extra_args": True}``."""
+    from kam.errors import InputError
+
+    left = list(extra)
+    out = []
+    for key in keys:
+        name, sep, value = key.partition("=")
+        if sep:
+            out.append((name, value))
+        elif left:
+            out.append((key, left.pop(0)))
+        else:
+            raise InputError(f"{flag} {key}: give its amount ({flag} KEY AMOUNT)")
+    if left:
+        raise InputError(f"unexpected argument {left[0]!r}")
+    return out

@@ -16,6 +16,7 @@ from kam.cli.common import (
     emit,
     emit_created,
     open_ws,
+    option_pairs,
     say,
     whole,
 )
@@ -195,6 +196,55 @@ def show(ctx: typer.Context, contract_id: str = typer.Argument(..., metavar="ID"
     if card["signing_checklist"]:
         typer.echo(f"\nsigning checklist ({_term(ctx, '签约成交')}):")
         typer.echo(_checklist(card["signing_checklist"]))
+    if card["deliveries"]:
+        typer.echo(f"\ndeliveries ({_term(ctx, '发货')}):")
+        emit(ctx, card["deliveries"], "table", kind="delivery")
+    if any(t["recorded"] for t in card["pnl"]["stages"]):
+        typer.echo(f"\nP&L ({_term(ctx, '概算/预算/核算/决算')}):")
+        _echo_pnl(ctx, card["pnl"])
+
+
+def _echo_pnl(ctx: typer.Context, pnl: dict[str, Any]) -> None:
+    """The accounts per stage, per category, and the drift between them."""
+    shown = [t for t in pnl["stages"] if t["recorded"]]
+    emit(ctx, shown, "table", ["account", "cost", "revenue", "gross_profit", "margin_pct"],
+         {"account": "cost_stage"})
+    typer.echo("")
+    emit(ctx, pnl["categories"], "table",
+         ["category", *[f"{t['account']}_cost" for t in shown]], {"category": "cost_category"})
+    if pnl["drift"]:
+        typer.echo("")
+        emit(ctx, pnl["drift"], "table", ["from_stage", "to_stage", "cost_change",
+                                          "margin_points"],
+             {"from_stage": "cost_stage", "to_stage": "cost_stage"})
+
+
+@app.command("cost", context_settings={"allow_extra_args": True,
+                                             "ignore_unknown_options": True})
+def cost(
+    ctx: typer.Context,
+    contract_id: str = typer.Argument(..., metavar="CONTRACT"),
+    stage: str = typer.Option(..., "--stage", help="estimate (概算), budget (预算), actual "
+                              "(核算) or final (决算)."),
+    category: list[str] = typer.Option([], "--category", metavar="CATEGORY AMOUNT",
+                                       help="A cost line (also CATEGORY=AMOUNT); repeatable."),
+    revenue: str = typer.Option(None, "--revenue", help="actual: revenue recognised to date."),
+    date: str = typer.Option(None, "--date", help="Date of the accounts (default today)."),
+    as_of: str = AsOfOpt,
+    fmt: str = FormatOpt,
+) -> None:
+    """Record a contract's costs by category for one account; estimate, budget and final
+    replace that account, actual costs add up."""
+    from kam.services import contract_costs
+
+    ws = open_ws(ctx, as_of)
+    pnl = contract_costs.record(ws, contract_id, stage,
+                                option_pairs("--category", category, ctx.args), date=date,
+                                revenue=revenue)
+    if fmt == "table":
+        _echo_pnl(ctx, pnl)
+    else:
+        emit(ctx, pnl, fmt)
 
 
 @app.command("review")

@@ -1,4 +1,5 @@
-"""kam opp add|list|show|edit|advance|check|uncheck|approve|bid|lose|abandon"""
+"""kam opp add|list|show|edit|advance|check|uncheck|approve|bid|lose|abandon|budget|
+budget-adjust|budget-approve"""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from kam.cli.common import (
     emit,
     emit_created,
     open_ws,
+    option_pairs,
     print_findings,
     say,
     whole,
@@ -89,8 +91,9 @@ def show(ctx: typer.Context, opp_id: str, as_of: str = AsOfOpt, fmt: str = Forma
         emit(ctx, data, fmt)
         return
     opp = card["opportunity"]
-    emit(ctx, opp, fmt, [k for k in opp if k not in ("checklist", "stage_history", "fields")],
-         kind="opportunity")
+    hidden = ("checklist", "stage_history", "fields", "budget_split", "budget_adjustments",
+              "withdrawal_criteria")
+    emit(ctx, opp, fmt, [k for k in opp if k not in hidden], kind="opportunity")
     say(ctx, f"\nstage: {card['stage_label']} — key node: {card['key_node']}")
     if card["customer_step"]:
         say(ctx, f"customer's step: {card['customer_step']}")
@@ -107,6 +110,24 @@ def show(ctx: typer.Context, opp_id: str, as_of: str = AsOfOpt, fmt: str = Forma
             say(ctx, f"  - {f['message']}")
     elif card["next_stage"]:
         say(ctx, f"gate open: ready to advance to {card['next_stage']}")
+    if card["budget"]["original"] or card["budget"]["spent"]:
+        typer.echo("")
+        _echo_budget(ctx, card["budget"])
+
+
+def _echo_budget(ctx: typer.Context, view: dict) -> None:
+    """Budget vs actual (费用预算 vs 实际) as a line of totals and a row per milestone."""
+    from kam.values import fmt_money
+
+    pending = view.get("pending_adjustment")
+    say(ctx, f"presales budget: {fmt_money(view['budget'])} {view['currency'] or ''} "
+        f"(original {fmt_money(view['original'])}, approved adjustments "
+        f"{fmt_money(view['adjustments'])}); spent {fmt_money(view['spent'])}, "
+        f"left {fmt_money(view['left'])}")
+    if pending:
+        say(ctx, f"budget adjustment of {pending['amount']} waiting for approval")
+    if view["rows"]:
+        emit(ctx, view["rows"], "table", ["stage", "budget", "spent", "left"])
 
 
 @app.command("edit")
@@ -252,6 +273,90 @@ def bid(
                                competitors=competitor, approved_by=approved_by,
                                reason=reason)
     emit(ctx, {"id": record["id"], "bids": record["bids"]}, fmt)
+
+
+@app.command("budget", context_settings={"allow_extra_args": True,
+                                             "ignore_unknown_options": True})
+def budget(
+    ctx: typer.Context,
+    opp_id: str = typer.Argument(..., metavar="OPP"),
+    amount: str = typer.Argument(..., metavar="AMOUNT"),
+    milestone: list[str] = typer.Option([], "--milestone", metavar="KEY AMOUNT",
+                                        help="A stage and its part of the budget "
+                                        "(also KEY=AMOUNT); repeatable, adding up to AMOUNT."),
+    as_of: str = AsOfOpt,
+    fmt: str = FormatOpt,
+) -> None:
+    """Set the deal's presales budget (项目任务书费用预算), split by milestone."""
+    from kam.services import presales
+
+    ws = open_ws(ctx, as_of)
+    presales.set_budget(ws, opp_id, amount, option_pairs("--milestone", milestone, ctx.args))
+    _budget_out(ctx, presales.budget(ws, opp_id), fmt)
+
+
+def _budget_out(ctx: typer.Context, view: dict, fmt: str) -> None:
+    if fmt == "table":
+        _echo_budget(ctx, view)
+    else:
+        emit(ctx, view, fmt)
+
+
+@app.command("budget-adjust")
+def budget_adjust(
+    ctx: typer.Context,
+    opp_id: str = typer.Argument(..., metavar="OPP"),
+    amount: str = typer.Argument(..., metavar="AMOUNT", help="How much to add."),
+    reason: str = typer.Option(..., "--reason"),
+    as_of: str = AsOfOpt,
+    fmt: str = FormatOpt,
+) -> None:
+    """Ask to raise the presales budget (任务书调整表); it counts once approved by the
+    roles of kam.toml approvals.budget_adjust (default sales_director)."""
+    from kam.services import presales
+
+    ws = open_ws(ctx, as_of)
+    presales.request_adjustment(ws, opp_id, amount, reason)
+    _budget_out(ctx, presales.budget(ws, opp_id), fmt)
+
+
+@app.command("budget-approve")
+def budget_approve(
+    ctx: typer.Context,
+    opp_id: str = typer.Argument(..., metavar="OPP"),
+    by: str = typer.Option(None, "--by", help="The approver: the acting user (KAM_USER)."),
+    role: str = typer.Option(None, "--role", help="The required role approving."),
+    comment: str = typer.Option(None, "--comment"),
+    reject: bool = typer.Option(False, "--reject", help="Reject the adjustment instead."),
+    as_of: str = AsOfOpt,
+    fmt: str = FormatOpt,
+) -> None:
+    """Approve (or reject) the deal's pending budget adjustment; not by its owner."""
+    from kam.services import presales
+
+    ws = open_ws(ctx, as_of)
+    presales.decide_adjustment(ws, opp_id, by, role, comment, reject)
+    _budget_out(ctx, presales.budget(ws, opp_id), fmt)
+
+
+@app.command("withdrawal")
+def withdrawal(
+    ctx: typer.Context,
+    opp_id: str = typer.Argument(..., metavar="OPP"),
+    criterion: list[str] = typer.Option([], "--criterion", help="A withdrawal criterion "
+                                        "(撤出标准); repeatable; replaces the list."),
+    met: int = typer.Option(None, "--met", help="Criterion N is met: every stage exit "
+                            "is blocked until the deal is abandoned or N cleared."),
+    clear: int = typer.Option(None, "--clear", help="Criterion N is no longer met."),
+    as_of: str = AsOfOpt,
+    fmt: str = FormatOpt,
+) -> None:
+    """Set the deal's withdrawal criteria, checked at every stage exit."""
+    from kam.services import presales
+
+    ws = open_ws(ctx, as_of)
+    record = presales.withdrawal(ws, opp_id, criterion, met=met, clear=clear)
+    emit(ctx, record["withdrawal_criteria"], fmt, ["criterion", "met_on", "by"])
 
 
 def _close(ctx: typer.Context, opp_id: str, status: str, reason: str, summary: str | None,

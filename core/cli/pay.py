@@ -1,4 +1,4 @@
-"""kam pay record|list"""
+"""kam pay record|confirm|list"""
 
 from __future__ import annotations
 
@@ -35,6 +35,31 @@ def record(
     elif fmt == "table":
         say(ctx, f"{p['id']}: {p['amount']} {p['currency']} on {p['date']} for "
             f"{p['contract_id']}")
+        if p.get("status") == "requested":
+            say(ctx, f"requested: {p['id']} counts once finance confirms it "
+                f"(kam pay confirm {p['id']})")
+        emit(ctx, p["milestones"], "table",
+             ["id", "kind", "amount", "paid", "outstanding", "state"], kind="receivable")
+    else:
+        emit(ctx, p, fmt)
+
+
+@app.command("confirm")
+def confirm(
+    ctx: typer.Context,
+    payment_id: str = typer.Argument(..., metavar="PAYMENT"),
+    by: str = typer.Option(None, "--by", help="Finance: the acting user (KAM_USER)."),
+    as_of: str = AsOfOpt,
+    fmt: str = FormatOpt,
+) -> None:
+    """Finance confirms a requested payment (财务确认); it counts from now on."""
+    from kam.services import payments
+
+    ws = open_ws(ctx, as_of)
+    p = payments.confirm(ws, payment_id, by)
+    if fmt == "table":
+        say(ctx, f"{p['id']}: {p['amount']} {p['currency']} confirmed by "
+            f"{p['confirmed_by']} for {p['contract_id']}")
         emit(ctx, p["milestones"], "table",
              ["id", "kind", "amount", "paid", "outstanding", "state"], kind="receivable")
     else:
@@ -43,9 +68,10 @@ def record(
 
 @app.command("list")
 def list_(ctx: typer.Context, contract: str = typer.Option(None, "--contract"),
+          status: str = typer.Option(None, "--status", help="requested or confirmed."),
           fmt: str = FormatOpt, output: str = OutputOpt) -> None:
     """Payments, oldest first."""
     from kam.services import payments
 
     ws = open_ws(ctx)
-    emit(ctx, payments.list_(ws, contract), fmt, kind="payment", output=output)
+    emit(ctx, payments.list_(ws, contract, status), fmt, kind="payment", output=output)

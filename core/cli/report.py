@@ -13,9 +13,11 @@ def report(
     ctx: typer.Context,
     name: str = typer.Argument(None, help="pipeline, funnel, forecast, aging, battle-map, "
                                "win-loss, activity, opportunity, account, handover, renewals, "
-                               "targets, or a plugin's report. Omit to list them."),
+                               "targets, war-room, contract-pnl, or a plugin's report. Omit to "
+                               "list them."),
     record_id: str = typer.Argument(None, metavar="[ID]",
-                                    help="The record of opportunity, account, handover."),
+                                    help="The record of opportunity, account, handover, "
+                                    "war-room."),
     fmt: str = typer.Option(None, "--format", "-f",
                             help="md, table, json, csv or a plugin's format (default: from "
                             "the --output extension, else table)."),

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 ContractStatus = Annotated[str, _enum("contract_status")]
 MilestoneKind = Annotated[str, _enum("milestone_kind")]
 AttachmentKind = Annotated[str, _enum("attachment_kind")]
+InvoiceStatus = Annotated[str | None, _enum("invoice_status")]
 
 
 class PlanItem(BaseModel):
@@ -70,6 +71,8 @@ class Contract(Record):
     closed_on: dt.date | None = None
     terminated_on: dt.date | None = None
     reason: Text = None
+    cost_lines: list[dict[str, Any]] = Field(default_factory=list)
+    recognised_revenue: Money = None
     fields: dict[str, Any] = Field(default_factory=dict)
 
     _currency = field_validator("currency", mode="before")(_currency)
@@ -96,11 +99,15 @@ class Invoice(BaseModel):
     contract_id: str
     customer_id: str
     receivable_id: Text = None
-    number: str = Field(min_length=1, max_length=100)
+    #: none while the invoice is only requested (开票申请单)
+    number: str | None = Field(default=None, min_length=1, max_length=100)
     amount: Money
     currency: str
     date: dt.date
     created_at: str | None = None
+    status: InvoiceStatus = None
+    requested_by: Text = None
+    approvals: list[dict[str, Any]] = Field(default_factory=list)
 
 
 class Attachment(BaseModel):

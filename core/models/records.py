@@ -156,6 +156,9 @@ class Opportunity(Record):
     closed_at: dt.date | None = None
     completed_at: dt.date | None = None
     renews_contract_id: Text = None
+    budget_split: list[dict[str, Any]] = Field(default_factory=list)
+    budget_adjustments: list[dict[str, Any]] = Field(default_factory=list)
+    withdrawal_criteria: list[dict[str, Any]] = Field(default_factory=list)
     fields: dict[str, Any] = Field(default_factory=dict)
 
     _currency = field_validator("currency", mode="before")(_currency)

@@ -17,7 +17,8 @@ from kam.i18n import pick
 #: columns whose cells are kam's English messages (a gate's findings): shown translated
 MESSAGE_COLUMNS = frozenset({"message", "problem"})
 #: report columns named like a record field that mean something else in reports
-FIELD_NAMES_MEANING_ELSE = frozenset({"pipeline", "terms", "name", "severity"})
+FIELD_NAMES_MEANING_ELSE = frozenset({"pipeline", "terms", "name", "severity",
+                                      "cost"})  # contract P&L: a cost account, not a service's cost
 
 HEADERS: dict[str, tuple[str, str]] = {
     "from_stage": ("从阶段", "From"),
@@ -40,6 +41,28 @@ HEADERS: dict[str, tuple[str, str]] = {
     "open_amount": ("在途金额", "Open pipeline"),
     "target": ("目标", "Target"),
     "remaining": ("剩余目标", "Remaining"),
+    "budget": ("费用预算", "Budget"),
+    "spent": ("实际费用", "Spent"),
+    "left": ("预算余额", "Left"),
+    "account": ("账目", "Account"),
+    "presales_cost": ("售前费用", "Presales cost"),
+    "won_amount": ("赢单金额", "Won amount"),
+    "cost_ratio": ("费用占赢单金额%", "Cost per won amount %"),
+    "risk": ("风险", "Risk"),
+    "cost": ("成本", "Cost"),
+    "revenue": ("收入", "Revenue"),
+    "gross_profit": ("毛利", "Gross profit"),
+    "margin_pct": ("毛利率%", "Margin %"),
+    "estimate_cost": ("概算成本", "Estimate cost"),
+    "budget_cost": ("预算成本", "Budget cost"),
+    "actual_cost": ("核算成本", "Actual cost"),
+    "final_cost": ("决算成本", "Final cost"),
+    "estimate_margin": ("概算毛利率%", "Estimate margin %"),
+    "budget_margin": ("预算毛利率%", "Budget margin %"),
+    "actual_margin": ("核算毛利率%", "Actual margin %"),
+    "final_margin": ("决算毛利率%", "Final margin %"),
+    "cost_change": ("成本变化", "Cost change"),
+    "margin_points": ("毛利率变化（点）", "Margin change (pts)"),
     "coverage": ("覆盖倍数", "Coverage ×"),
     "below": ("低于要求", "Below"),
     "attainment": ("完成率%", "Attainment %"),

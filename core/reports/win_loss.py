@@ -30,7 +30,8 @@ def build(ws: Any, owner: str | None = None, customer: str | None = None,
     by_owner: dict[str, Counter[str]] = {}
     by_importance: dict[str, Counter[str]] = {}
     amounts: dict[tuple[str, str], list[Any]] = {}
-    for opp in ws.storage.find("opportunity", where, order_by=("id",)):
+    closed = list(ws.storage.find("opportunity", where, order_by=("id",)))
+    for opp in closed:
         status = opp["status"]
         if status != "won":
             reasons[(status, opp.get("reason") or "")] += 1
@@ -78,7 +79,39 @@ def build(ws: Any, owner: str | None = None, customer: str | None = None,
             reasons.items(), key=lambda kv: (STATUSES.index(kv[0][0]), -kv[1], kv[0][1]))],
         title=tr(ws, "丢单与结项原因", "Lost and abandoned reasons"),
         display={"status": status_shown}))
+    report.tables.append(_presales_cost(ws, closed))
     return report
+
+
+def _presales_cost(ws: Any, closed: list[dict[str, Any]]) -> Table:
+    """售前费用率: per owner and currency, the presales expenses of their closed deals
+    against the amount they won (同样的业绩为什么付出的费用比例相差悬殊). The total rows
+    add the owners' rows; the ratio is the totals' own, never an average."""
+    ids = [o["id"] for o in closed]
+    spent: dict[str, Any] = {}
+    if ids:
+        for e in ws.storage.find("expense", {"opportunity_id__in": ids}, order_by=()):
+            spent[e["opportunity_id"]] = spent.get(e["opportunity_id"], ZERO) + e["amount"]
+    groups: dict[tuple[str, str], dict[str, Any]] = {}
+    for o in closed:
+        g = groups.setdefault((o.get("owner") or "", o["currency"]),
+                              {"presales_cost": ZERO, "won_amount": ZERO})
+        g["presales_cost"] += spent.get(o["id"], ZERO)
+        if o["status"] == "won":
+            g["won_amount"] += o.get("amount") or ZERO
+    rows = [{"owner": own, "currency": cur, **g,
+             "cost_ratio": percent(g["presales_cost"], g["won_amount"])}
+            for (own, cur), g in sorted(groups.items())]
+    totals = []
+    for cur in sorted({r["currency"] for r in rows}):
+        cost = sum((r["presales_cost"] for r in rows if r["currency"] == cur), ZERO)
+        won = sum((r["won_amount"] for r in rows if r["currency"] == cur), ZERO)
+        totals.append({"owner": "total", "currency": cur, "presales_cost": cost,
+                       "won_amount": won, "cost_ratio": percent(cost, won)})
+    return Table("presales_cost", ["owner", "currency", "presales_cost", "won_amount",
+                                   "cost_ratio"], rows, totals,
+                 title=tr(ws, "售前费用率（按负责人）", "Presales cost per owner"),
+                 display={"owner": {"total": tr(ws, "合计", "total")}})
 
 
 def _rates(row: dict[str, Any], c: Counter[str]) -> dict[str, Any]:

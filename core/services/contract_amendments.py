@@ -101,6 +101,8 @@ def _refuse_below_taken(ws: Workspace, contract: dict[str, Any], rows: list[dict
     zero = Decimal("0.00")
     invoiced: dict[str | None, Decimal] = {}
     for i in ws.storage.find("invoice", {"contract_id": contract["id"]}, order_by=()):
+        if i.get("status") == "rejected":
+            continue
         key = i.get("receivable_id") or None
         invoiced[key] = invoiced.get(key, zero) + i["amount"]
     for r, amount in zip(rows, new, strict=True):

@@ -176,11 +176,18 @@ def _accepted(ws: Workspace, contract: dict[str, Any], on: dt.date, changes: dic
 
 @atomic
 def close(ws: Workspace, contract_id: str, date: str | None = None) -> Stepped:
-    """Close the project (结项) after final acceptance; open milestones stay collectable."""
+    """Close the project (结项) after final acceptance and with final accounts (决算);
+    open milestones stay collectable."""
     contract = _signed(ws, contract_id, "closed")
     if not contract.get("final_accepted_on"):
         raise RefusedError(f"contract {contract['id']} has no final acceptance yet "
                            f"(kam contract accept {contract['id']} --stage final)")
+    from kam.services.contract_costs import has_final_accounts
+
+    if not has_final_accounts(contract):
+        raise RefusedError(f"contract {contract['id']} has no final accounts (决算) yet "
+                           f"(kam contract cost {contract['id']} --stage final --category "
+                           "CATEGORY AMOUNT)")
     on = _day(ws, date, contract["final_accepted_on"], "the final acceptance")
     return _step(ws, contract, "contract.closed", "closed",
                  {"closed_on": on, "status": "closed"}, None, on)

@@ -41,7 +41,10 @@ from kam.workspace import Workspace
 SIGNING_TASKS = ("negotiation.contract_review", "negotiation.contract_approval",
                  "negotiation.sign")
 TERM_KEYS = ("delivery_place", "delivery_deadline", "delivery_method", "acceptance_method",
-             "breach", "force_majeure", "dispute", "termination", "retention_cap")
+             "breach", "force_majeure", "dispute", "termination", "retention_cap",
+             "delivery_milestone")
+#: when a partly delivered contract's on-delivery milestones start (kam delivery confirm)
+DELIVERY_MILESTONE = ("full", "first")
 
 
 # --- reading --------------------------------------------------------------------------
@@ -107,7 +110,10 @@ def signing_checklist(ws: Workspace, opp: dict[str, Any]) -> list[dict[str, Any]
 
 
 def card(ws: Workspace, contract_id: str) -> dict[str, Any]:
-    """The contract with its milestones as of today, approvals still needed, evidence."""
+    """The contract with its milestones as of today, approvals still needed, evidence,
+    and its P&L from 概算 to 决算."""
+    from kam.models.contract_pnl import pnl
+
     contract = get(ws, contract_id)
     ms = milestones(ws, contract)
     rows = ([receivable_view(r, ws.today) for r in ms] if contract.get("signed_on")
@@ -127,6 +133,9 @@ def card(ws: Workspace, contract_id: str) -> dict[str, Any]:
         "attachments": list(ws.storage.find("attachment", {"contract_id": contract["id"]})),
         "invoices": list(ws.storage.find("invoice", {"contract_id": contract["id"]})),
         "signing_checklist": signing_checklist(ws, opp) if opp else [],
+        "pnl": pnl(contract),
+        "deliveries": list(ws.storage.find("delivery", {"contract_id": contract["id"]},
+                                           order_by=("id",))),
     }
 
 
@@ -142,6 +151,9 @@ def _terms(pairs: Sequence[str]) -> dict[str, str]:
             raise InputError(f"--term: {pair!r} must be KEY=TEXT with KEY one of "
                              + ", ".join(TERM_KEYS))
         out[key] = text.strip()
+        if key == "delivery_milestone" and out[key] not in DELIVERY_MILESTONE:
+            raise InputError(f"--term: delivery_milestone must be full (the default: when "
+                             f"the last line is confirmed) or first, not {out[key]!r}")
     return out
 
 

@@ -133,6 +133,8 @@ def contract_money(ws: Workspace, seen: Seen) -> Iterable[str]:
     zero = Decimal("0.00")
     billed: dict[str, Decimal] = {}  # invoiced per milestone id and per contract id
     for i in ws.storage.find("invoice", order_by=()):
+        if (i.get("status") or "issued") != "issued":
+            continue  # a request is no invoice yet
         for key in (i.get("receivable_id"), i.get("contract_id")):
             if key:
                 billed[key] = billed.get(key, zero) + i["amount"]

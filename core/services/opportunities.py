@@ -500,7 +500,10 @@ def list_(ws: Workspace, *, stage: str | None = None, status: str | None = None,
 
 
 def card(ws: Workspace, opp_id: str) -> dict[str, Any]:
-    """The opportunity with its stage, checklist and what the next gate still needs."""
+    """The opportunity with its stage, checklist, what the next gate still needs, and
+    its presales budget against what was spent."""
+    from kam.services import presales
+
     opp = ws.get("opportunity", opp_id)
     pipeline = ws.pipeline(opp["pipeline"])
     stage = pipeline.stage(opp["stage"])
@@ -521,4 +524,5 @@ def card(ws: Workspace, opp_id: str) -> dict[str, Any]:
         "next_stage": nxt,
         "checklist": checklist,
         "gate": [f.to_dict() for f in needs],
+        "budget": presales.budget(ws, opp["id"]),
     }

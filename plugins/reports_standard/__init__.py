@@ -28,6 +28,8 @@ REPORTS: dict[str, tuple[str, str, str]] = {
     "renewals": ("contracts", "renewals", "Contracts whose service ends soon; renewal deals"),
     "service": ("service", "build", "Satisfaction per customer and engineer, open complaints, "
                 "service cost per contract and type"),
+    "war-room": ("war_room", "build", "作战会: one deal's gates, decision chain, budget, risks"),
+    "contract-pnl": ("contract_pnl", "build", "Contract P&L: 概算, 预算, 核算, 决算 and drift"),
 }
 
 

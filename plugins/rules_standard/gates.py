@@ -11,7 +11,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from kam.api import IMPORTANT, KINDS, MANAGEMENT, Finding, block, latest_decision
+from kam.api import IMPORTANT, KINDS, MANAGEMENT, Finding, block, latest_decision, warn
 from kam.plugins.rules_standard.bant import bant_missing
 
 Gate = Callable[[Any, dict, Any], list[Finding]]
@@ -187,4 +187,22 @@ GATES: dict[str, dict[str, Gate]] = {"six_stage": SIX_STAGE_GATES, "dragon_six":
 def stage_exit(ws: Any, opp: dict, pipeline: Any, stage: str, target: str) -> list[Finding]:
     gate = GATES.get(pipeline.key, {}).get(stage)
     found = gate(ws, opp, pipeline) if gate is not None else []
-    return found + _required_tasks(ws, opp, pipeline, stage)
+    return found + _required_tasks(ws, opp, pipeline, stage) + _withdrawal(opp)
+
+
+def _withdrawal(opp: dict) -> list[Finding]:
+    """撤出标准, in every stage model: a criterion met blocks leaving the stage (abandon
+    the deal, or clear it); the others are shown to be checked before moving on."""
+    out: list[Finding] = []
+    criteria = opp.get("withdrawal_criteria") or []
+    for n, c in enumerate(criteria, 1):
+        if c.get("met_on"):
+            out.append(block(f"withdrawal_{n}", f"withdrawal criterion {n} met on "
+                             f"{c['met_on']} (撤出标准): {c.get('criterion')} — kam opp "
+                             f"abandon {opp['id']} --reason T, or kam opp withdrawal "
+                             f"{opp['id']} --clear {n}"))
+    unmet = [c.get("criterion") for c in criteria if not c.get("met_on")]
+    if unmet:
+        out.append(warn("withdrawal_check", "check the withdrawal criteria (撤出标准) before "
+                        "leaving: " + "; ".join(str(t) for t in unmet)))
+    return out

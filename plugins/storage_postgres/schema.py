@@ -240,6 +240,66 @@ _SERVICE: tuple[str, ...] = (
      " WITH CHECK (service_id IN (SELECT id FROM service))"),
 )
 
+# the money of a project: a deal's presales budget split by milestone, its
+# adjustments (调整表) and withdrawal criteria (撤出标准); the presales expenses booked
+# against it (售前费用); a contract's cost lines from 概算 to 决算 with its recognised
+# revenue; deliveries (发货: request, review, outbound, customer confirmation); payments
+# requested by sales and confirmed by finance (kam.toml finance.confirm_payments), and
+# invoices requested and approved (finance.approve_invoices)
+_PROJECT_MONEY: tuple[str, ...] = (
+    'ALTER TABLE "opportunity" ADD COLUMN "budget_split" TEXT',
+    'ALTER TABLE "opportunity" ADD COLUMN "budget_adjustments" TEXT',
+    'ALTER TABLE "opportunity" ADD COLUMN "withdrawal_criteria" TEXT',
+    'ALTER TABLE "contract" ADD COLUMN "cost_lines" TEXT',
+    'ALTER TABLE "contract" ADD COLUMN "recognised_revenue" NUMERIC(20,2)',
+    ('CREATE TABLE "expense" ("id" TEXT COLLATE "C" PRIMARY KEY, '
+     '"opportunity_id" TEXT COLLATE "C" REFERENCES "opportunity"("id"), '
+     '"customer_id" TEXT COLLATE "C" REFERENCES "customer"("id"), "type" TEXT COLLATE "C", '
+     '"amount" NUMERIC(20,2), "currency" TEXT COLLATE "C", "date" DATE, '
+     '"stage" TEXT COLLATE "C", "owner" TEXT COLLATE "C", "receipt" TEXT, '
+     '"note" TEXT COLLATE "C", "created_at" TEXT COLLATE "C")'),
+    'CREATE INDEX "idx_expense_opportunity_id" ON "expense" ("opportunity_id")',
+    'CREATE INDEX "idx_expense_customer_id" ON "expense" ("customer_id")',
+    'CREATE INDEX "idx_expense_date" ON "expense" ("date")',
+    'CREATE INDEX "idx_expense_owner" ON "expense" ("owner")',
+    "GRANT SELECT, INSERT, UPDATE ON expense TO kam_member",
+    "ALTER TABLE expense ENABLE ROW LEVEL SECURITY",
+    ("CREATE POLICY kam_opportunity ON expense USING (opportunity_id IN "
+     "(SELECT id FROM opportunity)) WITH CHECK (opportunity_id IN (SELECT id FROM opportunity))"),
+    ('CREATE TABLE "delivery" ("id" TEXT COLLATE "C" PRIMARY KEY, '
+     '"contract_id" TEXT COLLATE "C" REFERENCES "contract"("id"), '
+     '"customer_id" TEXT COLLATE "C" REFERENCES "customer"("id"), "lines" TEXT, '
+     '"status" TEXT COLLATE "C", "requested_by" TEXT COLLATE "C", "requested_on" DATE, '
+     '"approvals" TEXT, "shipped_on" DATE, "confirmed_on" DATE, "confirmation" TEXT, '
+     '"note" TEXT COLLATE "C", "created_at" TEXT COLLATE "C", '
+     '"updated_at" TEXT COLLATE "C")'),
+    'CREATE INDEX "idx_delivery_contract_id" ON "delivery" ("contract_id")',
+    'CREATE INDEX "idx_delivery_customer_id" ON "delivery" ("customer_id")',
+    'CREATE INDEX "idx_delivery_status" ON "delivery" ("status")',
+    'CREATE INDEX "idx_delivery_requested_on" ON "delivery" ("requested_on")',
+    'CREATE INDEX "idx_delivery_confirmed_on" ON "delivery" ("confirmed_on")',
+    "GRANT SELECT, INSERT, UPDATE ON delivery TO kam_member",
+    "ALTER TABLE delivery ENABLE ROW LEVEL SECURITY",
+    ("CREATE POLICY kam_contract ON delivery USING (contract_id IN (SELECT id FROM contract))"
+     " WITH CHECK (contract_id IN (SELECT id FROM contract))"),
+    'ALTER TABLE "payment" ADD COLUMN "status" TEXT COLLATE "C"',
+    'ALTER TABLE "payment" ADD COLUMN "receivable_id" TEXT COLLATE "C"',
+    'ALTER TABLE "payment" ADD COLUMN "requested_by" TEXT COLLATE "C"',
+    'ALTER TABLE "payment" ADD COLUMN "confirmed_by" TEXT COLLATE "C"',
+    'ALTER TABLE "payment" ADD COLUMN "confirmed_on" DATE',
+    'CREATE INDEX "idx_payment_status" ON "payment" ("status")',
+    # sales request a payment (收款申请单); only finance confirms it (kam_finance_change)
+    ("CREATE POLICY kam_request ON payment FOR INSERT WITH CHECK (status = 'requested' "
+     "AND contract_id IN (SELECT id FROM contract))"),
+    'ALTER TABLE "invoice" ADD COLUMN "status" TEXT COLLATE "C"',
+    'ALTER TABLE "invoice" ADD COLUMN "requested_by" TEXT COLLATE "C"',
+    'ALTER TABLE "invoice" ADD COLUMN "approvals" TEXT',
+    'CREATE INDEX "idx_invoice_status" ON "invoice" ("status")',
+    # sales request an invoice (开票申请单); only finance issues it (kam_finance_change)
+    ("CREATE POLICY kam_request ON invoice FOR INSERT WITH CHECK (status = 'requested' "
+     "AND contract_id IN (SELECT id FROM contract))"),
+)
+
 # --- the migrations, in order: append only ------------------------------------------
 
 MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -251,6 +311,7 @@ MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("0006_pg_team_rls", TEAM_RLS),
     ("0007_outbox", _OUTBOX),
     ("0008_service", _SERVICE),
+    ("0010_project_money", _PROJECT_MONEY),
 )
 
 #: the schema version this kam writes: derived from the list, never kept by hand

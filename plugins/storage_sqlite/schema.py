@@ -217,6 +217,50 @@ _SERVICE: tuple[str, ...] = (
     'CREATE INDEX "idx_complaint_status" ON "complaint" ("status")',
 )
 
+# the money of a project: a deal's presales budget split by milestone, its
+# adjustments (调整表) and withdrawal criteria (撤出标准); the presales expenses booked
+# against it (售前费用); a contract's cost lines from 概算 to 决算 with its recognised
+# revenue; deliveries (发货: request, review, outbound, customer confirmation); payments
+# requested by sales and confirmed by finance (kam.toml finance.confirm_payments), and
+# invoices requested and approved (finance.approve_invoices)
+_PROJECT_MONEY: tuple[str, ...] = (
+    'ALTER TABLE "opportunity" ADD COLUMN "budget_split" TEXT',
+    'ALTER TABLE "opportunity" ADD COLUMN "budget_adjustments" TEXT',
+    'ALTER TABLE "opportunity" ADD COLUMN "withdrawal_criteria" TEXT',
+    'ALTER TABLE "contract" ADD COLUMN "cost_lines" TEXT',
+    'ALTER TABLE "contract" ADD COLUMN "recognised_revenue" INTEGER',
+    ('CREATE TABLE "expense" ('
+     '"id" TEXT PRIMARY KEY, "opportunity_id" TEXT REFERENCES "opportunity"("id"), '
+     '"customer_id" TEXT REFERENCES "customer"("id"), "type" TEXT, "amount" INTEGER, '
+     '"currency" TEXT, "date" TEXT, "stage" TEXT, "owner" TEXT, "receipt" TEXT, '
+     '"note" TEXT, "created_at" TEXT)'),
+    'CREATE INDEX "idx_expense_opportunity_id" ON "expense" ("opportunity_id")',
+    'CREATE INDEX "idx_expense_customer_id" ON "expense" ("customer_id")',
+    'CREATE INDEX "idx_expense_date" ON "expense" ("date")',
+    'CREATE INDEX "idx_expense_owner" ON "expense" ("owner")',
+    ('CREATE TABLE "delivery" ('
+     '"id" TEXT PRIMARY KEY, "contract_id" TEXT REFERENCES "contract"("id"), '
+     '"customer_id" TEXT REFERENCES "customer"("id"), "lines" TEXT, "status" TEXT, '
+     '"requested_by" TEXT, "requested_on" TEXT, "approvals" TEXT, "shipped_on" TEXT, '
+     '"confirmed_on" TEXT, "confirmation" TEXT, "note" TEXT, "created_at" TEXT, '
+     '"updated_at" TEXT)'),
+    'CREATE INDEX "idx_delivery_contract_id" ON "delivery" ("contract_id")',
+    'CREATE INDEX "idx_delivery_customer_id" ON "delivery" ("customer_id")',
+    'CREATE INDEX "idx_delivery_status" ON "delivery" ("status")',
+    'CREATE INDEX "idx_delivery_requested_on" ON "delivery" ("requested_on")',
+    'CREATE INDEX "idx_delivery_confirmed_on" ON "delivery" ("confirmed_on")',
+    'ALTER TABLE "payment" ADD COLUMN "status" TEXT',
+    'ALTER TABLE "payment" ADD COLUMN "receivable_id" TEXT',
+    'ALTER TABLE "payment" ADD COLUMN "requested_by" TEXT',
+    'ALTER TABLE "payment" ADD COLUMN "confirmed_by" TEXT',
+    'ALTER TABLE "payment" ADD COLUMN "confirmed_on" TEXT',
+    'CREATE INDEX "idx_payment_status" ON "payment" ("status")',
+    'ALTER TABLE "invoice" ADD COLUMN "status" TEXT',
+    'ALTER TABLE "invoice" ADD COLUMN "requested_by" TEXT',
+    'ALTER TABLE "invoice" ADD COLUMN "approvals" TEXT',
+    'CREATE INDEX "idx_invoice_status" ON "invoice" ("status")',
+)
+
 # --- the migrations, in order: append only ------------------------------------------
 
 MIGRATIONS: tuple[tuple[str, Step], ...] = (
@@ -226,6 +270,7 @@ MIGRATIONS: tuple[tuple[str, Step], ...] = (
     ("0004_read_indexes", _READ_INDEXES),
     ("0005_outbox", _OUTBOX),
     ("0006_service", _SERVICE),
+    ("0008_project_money", _PROJECT_MONEY),
 )
 
 #: the schema version this kam writes: derived from the list, never kept by hand
