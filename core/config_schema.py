@@ -114,6 +114,8 @@ SCHEMA: dict[str, Check] = {
     "reports": _table, "reports.coverage": _number(0, 1000),
     "reports.stalled_days": _DAYS, "reports.continuance_run": _DAYS,
     "reports.relationship_days": _DAYS, "reports.aging_buckets": _list(_DAYS),
+    "targets": _table, "targets.fast_ox_factor": _number(0, 1000, above=True),
+    "targets.conversion_min_deals": _int(1, 1_000_000),
     "contracts": _table, "contracts.warranty_months": _int(0, 240),
     "contracts.default_plan": _str, "contracts.min_down_payment": _number(0, 100),
     "contracts.warranty_cap": _number(0, 100),

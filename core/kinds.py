@@ -209,6 +209,11 @@ LABELS: dict[str, Label] = {
     "attached_on": ("附加日期", "Attached on"),
     # target
     "period": ("期间", "Period"),
+    "product": ("产品线", "Product line"),
+    "team": ("所属团队", "Team"),
+    "responsible": ("责任人", "Responsible"),
+    "floor": ("保底目标", "Floor"),
+    "stretch": ("挑战目标", "Stretch"),
     # outbox (event deliveries to plugins)
     "hook": ("钩子", "Hook"),
     "plugin": ("插件", "Plugin"),
@@ -409,8 +414,10 @@ KINDS: dict[str, Kind] = {
             "target",
             "TG",
             _f("id owner:text:index:! period:text:index:! amount:money:! currency note"
-               + _STAMPS),
-            ("id", "owner", "period", "amount", "currency", "note"),
+               " customer_id:text:index:>customer product team:text:index responsible"
+               " floor:money stretch:money" + _STAMPS),
+            ("id", "owner", "period", "customer_id", "product", "amount", "floor", "stretch",
+             "currency", "note"),
             label=("目标", "target"),
         ),
         # 投递: one event-hook delivery to one plugin (the outbox, kam.outbox): written

@@ -185,6 +185,19 @@ _OUTBOX: tuple[str, ...] = (
     'CREATE INDEX "idx_outbox_status" ON "outbox" ("status")',
 )
 
+# target plans (计划): a target per customer and product line, a team it is part of, its
+# 责任人, floor (保底) and stretch
+_TARGET_PLAN: tuple[str, ...] = (
+    'ALTER TABLE "target" ADD COLUMN "customer_id" TEXT REFERENCES "customer"("id")',
+    'ALTER TABLE "target" ADD COLUMN "product" TEXT',
+    'ALTER TABLE "target" ADD COLUMN "team" TEXT',
+    'ALTER TABLE "target" ADD COLUMN "responsible" TEXT',
+    'ALTER TABLE "target" ADD COLUMN "floor" INTEGER',
+    'ALTER TABLE "target" ADD COLUMN "stretch" INTEGER',
+    'CREATE INDEX "idx_target_customer_id" ON "target" ("customer_id")',
+    'CREATE INDEX "idx_target_team" ON "target" ("team")',
+)
+
 # --- the migrations, in order: append only ------------------------------------------
 
 MIGRATIONS: tuple[tuple[str, Step], ...] = (
@@ -193,6 +206,7 @@ MIGRATIONS: tuple[tuple[str, Step], ...] = (
     ("0003_targets", _TARGETS),
     ("0004_read_indexes", _READ_INDEXES),
     ("0005_outbox", _OUTBOX),
+    ("0007_target_plan", _TARGET_PLAN),
 )
 
 #: the schema version this kam writes: derived from the list, never kept by hand
