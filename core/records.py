@@ -257,6 +257,12 @@ class Target(TypedDict):
     amount: Decimal
     currency: str | None
     note: str | None
+    customer_id: str | None
+    product: str | None
+    team: str | None
+    responsible: str | None
+    floor: Decimal | None
+    stretch: Decimal | None
     created_at: str | None
     updated_at: str | None
 
@@ -515,6 +521,12 @@ class TargetChanges(TypedDict, total=False):
     amount: Decimal | int | str | None
     currency: str | None
     note: str | None
+    customer_id: str | None
+    product: str | None
+    team: str | None
+    responsible: str | None
+    floor: Decimal | int | str | None
+    stretch: Decimal | int | str | None
 
 
 class OutboxChanges(TypedDict, total=False):
