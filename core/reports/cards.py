@@ -164,7 +164,9 @@ def account(ws: Any, record_id: str | None = None, **_: Any) -> Report:
         [{"id": "total", "currency": c, "amount": a} for c, a in sorted(totals.items())],
         title=tr(ws, "在途商机", "Open deals"),
         display={"stage": stages, "id": {"total": tr(ws, "合计", "total")}}))
-    from kam.reports import contracts
+    from kam.reports import contracts, revenue
 
     report.tables.extend(contracts.account_tables(ws, cu["id"]))
+    report.tables.append(revenue.revenue_table(ws, revenue.revenue_rows(ws, customer=cu["id"])))
+    report.notes.extend(contracts.revenue_notes(ws))
     return report

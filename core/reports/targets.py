@@ -97,11 +97,11 @@ def build(ws: Any, owner: str | None = None, period: str | None = None,
             "period last year (targets.fast_ox_factor)."))
     if any(r["part_of"] for r in rows):
         report.notes.append(tr(
-            ws, "月目标计入所属季度（季度计入年度），客户、产品线目标计入负责人目标，"
-            "成员目标计入团队目标；合计只加最外层目标，不重复计算。",
+            ws, "月目标计入所属季度（季度计入年度），客户、产品线目标计入负责人目标，成员目标计入团队目标。",  # noqa: E501
             "A month target is part of its quarter's (a quarter of its year's), a customer's "
-            "or product line's of its owner's, a member's of the team's: the total adds the "
-            "outermost targets only, never a part twice."))
+            "or product line's of its owner's, a member's of the team's."))
+        report.notes.append(tr(ws, "合计只加最外层目标，不重复计算。",
+                               "The total adds the outermost targets only, never a part twice."))
     report.tables.append(Table(
         "targets", columns, rows, totals, title=tr(ws, "目标与赢单", "Targets against deals won"),
         headers=headers, display={"owner": {"total": tr(ws, "合计", "total")},
@@ -201,12 +201,13 @@ def _coverage(ws: Any, report: Report, targets: list[dict[str, Any]],
         display={"basis": {"history": tr(ws, "历史转化", "history"),
                            "model": tr(ws, "阶段模型概率", "stage model")}}))
     report.notes.append(tr(
-        ws, "漏斗裕量 = Σ 各阶段在途金额 × 该阶段赢单率 − 剩余目标；"
-        "所需在途金额 = 剩余目标 ÷ 赢单率。赢单率取本工作区已关闭商机的历史"
-        "（不足 targets.conversion_min_deals 个时用阶段模型概率）。",
+        ws, "漏斗裕量 = Σ 各阶段在途金额 × 赢单率 − 剩余目标；所需在途金额 = 剩余目标 ÷ 赢单率。",
         "Margin = Σ open amount per stage × that stage's win conversion − remaining; "
-        "pipeline needed = remaining ÷ conversion. Conversion comes from this workspace's "
-        "closed deals (the stage model's probability below targets.conversion_min_deals)."))
+        "pipeline needed = remaining ÷ conversion."))
+    report.notes.append(tr(
+        ws, "赢单率取本工作区已关闭商机的历史，不足 targets.conversion_min_deals 个时用阶段模型概率。",  # noqa: E501
+        "Conversion comes from this workspace's closed deals (the stage model's "
+        "probability below targets.conversion_min_deals)."))
 
 
 def _index(ws: Any, key: tuple[str, str]) -> int:
