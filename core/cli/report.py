@@ -26,7 +26,7 @@ def report(
     owner: str = typer.Option(None, "--owner"),
     customer: str = typer.Option(None, "--customer"),
     currency: str = typer.Option(None, "--currency"),
-    by: str = typer.Option(None, "--by", help="forecast: month, quarter (default) or year."),
+    by: str = typer.Option(None, "--by", help="forecast, renewals: month, quarter (default) or year."),
     since: str = typer.Option(None, "--since", help="Only from this date."),
     until: str = typer.Option(None, "--until", help="Only up to this date."),
     period: str = typer.Option(None, "--period", help="targets: 2026, 2026-Q1 or 2026-03."),
