@@ -119,6 +119,8 @@ SCHEMA: dict[str, Check] = {
     "contracts": _table, "contracts.warranty_months": _int(0, 240),
     "contracts.default_plan": _str, "contracts.min_down_payment": _number(0, 100),
     "contracts.warranty_cap": _number(0, 100),
+    "contracts.renewal_reminder_days": _int(0, 36500),
+    "rules.low_credit_days": _DAYS,
     "approvals": _table, "approvals.sales_director_above": _money,
     "approvals.general_manager_above": _money,
     "approvals.finance_discount_above": _number(0, 100), "approvals.always": _str,

@@ -12,7 +12,7 @@ from kam.errors import RefusedError
 from kam.findings import Finding
 
 RULE_HOOKS = frozenset({"kam_qualify_lead", "kam_stage_exit", "kam_review_contract",
-                        "kam_record_bid"})
+                        "kam_record_bid", "kam_customer_anomalies"})
 """Hooks returning ``list[Finding] | None`` per implementation."""
 
 LIST_HOOKS = frozenset({"kam_required_approvals"})

@@ -9,7 +9,8 @@ from kam.cli.common import AsOfOpt, FormatOpt, emit, open_ws
 def register(app: typer.Typer) -> None:
     @app.command("check")
     def check(ctx: typer.Context, as_of: str = AsOfOpt, fmt: str = FormatOpt) -> None:
-        """Fire due/overdue events once per level; print what is new; exit 1 if anything
+        """Fire due/overdue events once per level, renewal reminders once per service end,
+        anomaly flags (low_credit) once while open; print what is new; exit 1 if anything
         is overdue."""
         from kam.services import check as service
 
@@ -24,7 +25,12 @@ def register(app: typer.Typer) -> None:
                            f"{n['customer_id']:<7} {n['kind']:<14} due {n['due_date']}  "
                            f"outstanding {n['outstanding']} {n['currency']}  "
                            f"({n['days_overdue']} days overdue)")
-            if not r["new"]:
+            for n in r["renewals"]:
+                typer.echo(f"{'renewal':<12} {n['contract_id']:<7} {n['customer_id']:<7} "
+                           f"service ends {n['service_end']} ({n['days_left']} days)")
+            for n in r["flagged"]:
+                typer.echo(f"{'flagged':<12} {n['customer_id']:<7} {n['type']}: {n['note']}")
+            if not (r["new"] or r["renewals"] or r["flagged"]):
                 typer.echo(f"nothing new as of {r['as_of']}")
             if r["preview"]:
                 typer.echo(f"preview: {r['as_of']} is after today; nothing was recorded and "

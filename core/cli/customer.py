@@ -62,6 +62,8 @@ def list_(
     grade: str = typer.Option(None, "--grade"),
     matrix: str = typer.Option(None, "--matrix"),
     owner: str = typer.Option(None, "--owner"),
+    flagged: bool = typer.Option(False, "--flagged",
+                                 help="Only customers with an open anomaly flag (异常客户)."),
     limit: int = LimitOpt,
     fmt: str = FormatOpt,
     output: str = OutputOpt,
@@ -70,8 +72,10 @@ def list_(
     from kam.services import customers
 
     ws = open_ws(ctx)
-    emit(ctx, customers.list_(ws, grade=grade, matrix=matrix, owner=owner, limit=limit), fmt,
-         kind="customer", output=output)
+    rows = customers.list_(ws, grade=grade, matrix=matrix, owner=owner, limit=limit,
+                           flagged=flagged)
+    columns = ["id", "name", "grade", "owner", "flags"] if flagged else None
+    emit(ctx, rows, fmt, columns, kind="customer", output=output)
 
 
 @app.command("show")

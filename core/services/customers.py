@@ -119,8 +119,15 @@ def get(ws: Workspace, customer_id: str) -> dict[str, Any]:
     return ws.get("customer", customer_id)
 
 
+def open_flags(customer: dict[str, Any]) -> list[dict[str, Any]]:
+    """The anomaly flags still open: not reviewed yet, or confirmed (a cleared one is done)."""
+    return [f for f in customer.get("flags") or [] if f.get("decision") != "cleared"]
+
+
 def list_(ws: Workspace, *, grade: str | None = None, owner: str | None = None,
-          matrix: str | None = None, limit: int | None = None) -> Iterator[dict[str, Any]]:
+          matrix: str | None = None, limit: int | None = None,
+          flagged: bool = False) -> Iterator[dict[str, Any]]:
+    """Customers; ``flagged``: only those with an open anomaly flag (异常客户)."""
     where: dict[str, Any] = {}
     if grade:
         where["grade"] = vocab.parse("grade", grade)
@@ -128,4 +135,8 @@ def list_(ws: Workspace, *, grade: str | None = None, owner: str | None = None,
         where["matrix"] = vocab.parse("matrix", matrix)
     if owner:
         where["owner"] = owner
+    if flagged:
+        found = (c for c in ws.storage.find("customer", where, order_by=("id",))
+                 if open_flags(c))
+        return iter(list(found)[:limit] if limit else list(found))
     return ws.storage.find("customer", where, limit=limit)
