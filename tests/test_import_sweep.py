@@ -24,7 +24,7 @@ EXTRA_ROWS = {
     "invoice": "IV1,CO1,CU1,RC1,FP-1,100.00,CNY,2026-09-06,2026-11-30T00:00:00+00:00",
     "attachment": "AT1,CO1,contract,scan.pdf,/nowhere/scan.pdf," + "0" * 64
                   + ",10,2026-09-06,2026-11-30T00:00:00+00:00",
-    "target": "TG1,张伟,2026,5000000.00,CNY,,CU1,硬件,华东,张伟,4000000.00,6000000.00,"
+    "target": "TG90,张伟,2030,5000000.00,CNY,,CU1,硬件,华东,张伟,4000000.00,6000000.00,"
               "2026-11-30T00:00:00+00:00,"
               "2026-11-30T00:00:00+00:00",
     "outbox": "OB1,kam_event_committed,acme,EV1,{},pending,1,webhook down,"

@@ -24,7 +24,7 @@ from typing import Any
 from kam import target_plan as plan
 from kam.periods import months_of, parse_period
 from kam.reports import Report, Table
-from kam.reports.common import ZERO, cents, new_report, percent, ratio, tr
+from kam.reports.common import ZERO, cents, new_report, percent, ratio, stage_display, tr
 from kam.reports.conversion import stage_conversion
 
 _HEADERS = {
@@ -199,7 +199,8 @@ def _coverage(ws: Any, report: Report, targets: list[dict[str, Any]],
                             "basis", "open_amount", "expected", "needed"], stages,
         title=tr(ws, "各阶段所需在途金额", "Pipeline needed per stage"), headers=headers,
         display={"basis": {"history": tr(ws, "历史转化", "history"),
-                           "model": tr(ws, "阶段模型概率", "stage model")}}))
+                           "model": tr(ws, "阶段模型概率", "stage model")},
+                 "stage": _stage_labels(ws, {k[0] for k in rates})}))
     report.notes.append(tr(
         ws, "漏斗裕量 = Σ 各阶段在途金额 × 赢单率 − 剩余目标；所需在途金额 = 剩余目标 ÷ 赢单率。",
         "Margin = Σ open amount per stage × that stage's win conversion − remaining; "
@@ -208,6 +209,13 @@ def _coverage(ws: Any, report: Report, targets: list[dict[str, Any]],
         ws, "赢单率取本工作区已关闭商机的历史，不足 targets.conversion_min_deals 个时用阶段模型概率。",  # noqa: E501
         "Conversion comes from this workspace's closed deals (the stage model's "
         "probability below targets.conversion_min_deals)."))
+
+
+def _stage_labels(ws: Any, pipelines: set[str]) -> dict[str, str]:
+    shown: dict[str, str] = {}
+    for key in sorted(pipelines):
+        shown |= stage_display(ws, ws.pipeline(key))
+    return shown
 
 
 def _index(ws: Any, key: tuple[str, str]) -> int:
