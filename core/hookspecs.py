@@ -150,6 +150,14 @@ def kam_customer_anomalies(
 
 
 @hookspec
+def kam_customer_matrix(ws: Workspace, customer: Customer) -> list[str] | None:
+    """The customer matrix (客户矩阵: core, growth, traction, problem) from need ×
+    relationship: return ``[key]`` (``None``: no opinion). The first key named wins
+    (``tryfirst`` implementations before the standard rule)."""
+    return None
+
+
+@hookspec
 def kam_required_approvals(ws: Workspace, contract: Contract) -> list[str] | None:
     """Who must approve a contract (合同审批): return a list of role names (``None``: none).
 

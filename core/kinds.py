@@ -207,6 +207,7 @@ LABELS: dict[str, Label] = {
     "sha256": ("SHA-256", "SHA-256"),
     "size": ("大小", "Size"),
     "attached_on": ("附加日期", "Attached on"),
+    "matrix_set_by": ("矩阵人工设定人", "Matrix set by hand by"),
     # target
     "period": ("期间", "Period"),
     "product": ("产品线", "Product line"),
@@ -267,7 +268,8 @@ KINDS: dict[str, Kind] = {
                 " purchase_type:text::=purchase_type relationship:text::=relationship"
                 " industry region scope intel:json::@{} potential:money"
                 " potential_drivers:json::@[{}]"
-                " currency owner:text:index flags:json::@[{}] fields:json::@{}" + _STAMPS,
+                " currency owner:text:index flags:json::@[{}] fields:json::@{} matrix_set_by"
+                + _STAMPS,
                 {"name": ("客户名称", "Name")},
             ),
             ("id", "name", "grade", "matrix", "relationship", "industry", "region", "owner"),

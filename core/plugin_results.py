@@ -15,8 +15,8 @@ RULE_HOOKS = frozenset({"kam_qualify_lead", "kam_stage_exit", "kam_review_contra
                         "kam_record_bid", "kam_customer_anomalies"})
 """Hooks returning ``list[Finding] | None`` per implementation."""
 
-LIST_HOOKS = frozenset({"kam_required_approvals"})
-"""Hooks returning ``list[str] | None`` (role names) per implementation."""
+LIST_HOOKS = frozenset({"kam_required_approvals", "kam_customer_matrix"})
+"""Hooks returning ``list[str] | None`` (role names, matrix keys) per implementation."""
 
 EVENT_HOOKS = frozenset({
     "kam_event_committed", "kam_stage_advanced", "kam_opportunity_closed",

@@ -29,6 +29,7 @@ class Customer(TypedDict):
     owner: str | None
     flags: Any
     fields: Any
+    matrix_set_by: str | None
     created_at: str | None
     updated_at: str | None
 
@@ -313,6 +314,7 @@ class CustomerChanges(TypedDict, total=False):
     currency: str | None
     owner: str | None
     flags: Any
+    matrix_set_by: str | None
 
 
 class ContactChanges(TypedDict, total=False):

@@ -106,6 +106,8 @@ def show(ctx: typer.Context, opp_id: str, as_of: str = AsOfOpt, fmt: str = Forma
             typer.echo(f"  - {f['message']}")
     elif card["next_stage"]:
         typer.echo(f"gate open: ready to advance to {card['next_stage']}")
+    if card["acquisition_advice"]:
+        typer.echo(f"advice: {card['acquisition_advice']}")
 
 
 @app.command("edit")

@@ -130,6 +130,7 @@ def account(ws: Any, record_id: str | None = None, **_: Any) -> Report:
                         record_id=cu["id"])
     items = [
         ("name", cu["name"]), ("grade", cu.get("grade")), ("matrix", cu.get("matrix")),
+        ("matrix_set_by", cu.get("matrix_set_by")),
         ("purchase_type", cu.get("purchase_type")), ("relationship", cu.get("relationship")),
         ("industry", cu.get("industry")), ("region", cu.get("region")),
         ("scope", cu.get("scope")), ("potential", cu.get("potential")),

@@ -512,6 +512,9 @@ def card(ws: Workspace, opp_id: str) -> dict[str, Any]:
     ]
     nxt = pipeline.next_stage(stage.key)
     needs = [] if opp["status"] in CLOSED or opp.get("completed_at") else gate(ws, opp)
+    from kam.acquisition import advice
+
+    scenario = ws.get("customer", opp["customer_id"]).get("purchase_type")
     return {
         "opportunity": opp,
         "stage_label": stage.label(ws.lang),
@@ -521,4 +524,6 @@ def card(ws: Workspace, opp_id: str) -> dict[str, Any]:
         "next_stage": nxt,
         "checklist": checklist,
         "gate": [f.to_dict() for f in needs],
+        "purchase_type": scenario,
+        "acquisition_advice": advice(ws.lang, scenario),
     }

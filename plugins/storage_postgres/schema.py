@@ -203,6 +203,8 @@ _TARGET_PLAN: tuple[str, ...] = (
     'ALTER TABLE "target" ADD COLUMN "stretch" NUMERIC(20,2)',
     'CREATE INDEX "idx_target_customer_id" ON "target" ("customer_id")',
     'CREATE INDEX "idx_target_team" ON "target" ("team")',
+    # the customer matrix set by hand (an override of the rule) names who set it
+    'ALTER TABLE "customer" ADD COLUMN "matrix_set_by" TEXT COLLATE "C"',
 )
 
 # --- the migrations, in order: append only ------------------------------------------
