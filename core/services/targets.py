@@ -26,10 +26,10 @@ from kam.services.common import atomic, edit_payload
 from kam.workspace import Workspace
 
 
-def _check_splits(family: list[dict[str, Any]]) -> None:
+def _check_splits(family: list[dict[str, Any]], draft: dict[str, Any]) -> None:
     """Refuse when the parts of a target, in any one dimension (period, owner, customer,
-    product), would add up to more than it: checked for every target of the family, so
-    lowering a target below its parts is refused as raising a part is."""
+    product), would add up to more than it: checked where ``draft`` is the target or one
+    of the parts, so lowering a target below its parts is refused as raising a part is."""
     from kam.values import fmt_money
 
     by_id = {t["id"]: t for t in family}
@@ -37,6 +37,8 @@ def _check_splits(family: list[dict[str, Any]]) -> None:
         outer = by_id[parent_id]
         for dim, parts in sorted(groups.items()):
             total = plan.allocated(parts)
+            if outer is not draft and not any(p is draft for p in parts):
+                continue
             if total <= outer["amount"]:
                 continue
             who = outer["owner"] + "".join(
@@ -105,7 +107,7 @@ def set_target(ws: Workspace, owner: str, period: str, amount: str,
             raise InputError(f"--{name}: {values.fmt_money(bound)} does not fit the target "
                              f"{values.fmt_money(money)} (保底 floor ≤ target ≤ stretch)")
     trial = [t for t in family if existing is None or t["id"] != existing["id"]] + [draft]
-    _check_splits(trial)
+    _check_splits(trial, draft)
     _warn_fast_ox(ws, draft, trial)
     now = ws.now()
     if existing is not None:
