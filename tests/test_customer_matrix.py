@@ -47,3 +47,21 @@ def test_classify_and_the_purchase_scenarios_advice_through_the_cli(kam: Any) ->
     assert card["purchase_type"] == "continuous" and "supplier list" in card[
         "acquisition_advice"]
     assert "advice: " in kam.ok("opp", "show", op).stdout
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_a_plugins_matrix_rule_goes_before_the_standard_one(ws: Workspace) -> None:
+    from kam.api import hookimpl
+
+    class Utilities:
+        @hookimpl(tryfirst=True)
+        def kam_customer_matrix(self, ws: Any, customer: Any) -> list[str] | None:
+            return ["core"] if customer.get("industry") == "电力" else None
+
+    ws.plugins.pm.register(Utilities(), name="utilities")
+    small = customers.add(ws, "小电厂", industry="电力", potential="1000",
+                          relationship="acquainted")
+    other = customers.add(ws, "小工厂", industry="制造", potential="1000",
+                          relationship="acquainted")
+    assert customers.classify(ws, small["id"])["customer"]["matrix"] == "core"
+    assert customers.classify(ws, other["id"])["customer"]["matrix"] == "problem"
