@@ -195,6 +195,7 @@ def _populate(path: Path, plugins: Any) -> None:
         _contracts(ws, today, opp_ids)
         _service(ws, today, opp_ids)
         ws.today = today
+        _targets(ws, today, cust_ids)
     finally:
         ws.close()
 
@@ -365,10 +366,39 @@ def _contracts(ws: Any, today: dt.date, opp_ids: list[str]) -> None:
     framework = opportunities.add(ws, ws.get("opportunity", opp_ids[0])["customer_id"],
                                   _t("备品备件框架协议"), amount="500000", owner=_t("张伟"),
                                   importance="N", margin="25")
-    _contract(ws, framework["id"], "signed", amount="500000",
-              plan=",".join(f"fixed_date:20%:{d}" for d in dates),
-              force=True, reason=_t("框架协议按采购目录直接签约，未走招投标"))
+    # a one-year framework agreement: its service ends within 90 days, and its renewal
+    # (续单) is already being worked
+    yearly = _contract(ws, framework["id"], "signed", amount="500000",
+                       plan=",".join(f"fixed_date:20%:{d}" for d in dates),
+                       service_end=(ws.today + dt.timedelta(days=365)).isoformat(),
+                       force=True, reason=_t("框架协议按采购目录直接签约，未走招投标"))
     on(0)
+    opportunities.add(ws, framework["customer_id"], _t("备品备件框架协议（续签）"),
+                      amount="520000", owner=_t("张伟"), importance="N",
+                      renews_contract_id=yearly,
+                      close_date=(today + dt.timedelta(days=45)).isoformat())
+
+
+def _targets(ws: Any, today: dt.date, cust_ids: list[str]) -> None:
+    """The year's plan (计划): a team target with floor and stretch split to its members,
+    a customer's share, a quarter inside the year, and one USD target."""
+    from kam.services import targets
+
+    year, team = str(today.year), _t("华东销售部")
+    quarter = f"{year}-Q{(today.month - 1) // 3 + 1}"
+    ws.actor = _t("刘洋")
+    targets.set_target(ws, team, year, "12000000", floor="10000000", stretch="15000000",
+                       responsible=_t("刘洋"))
+    for owner, amount, floor, stretch in ((_t("张伟"), "7000000", "6000000", "8500000"),
+                                          (_t("李娜"), "3000000", "2500000", "3600000"),
+                                          (_t("王磊"), "1500000", None, None)):
+        targets.set_target(ws, owner, year, amount, team=team, floor=floor, stretch=stretch)
+    targets.set_target(ws, _t("张伟"), year, "4000000", customer=cust_ids[0])
+    targets.set_target(ws, _t("张伟"), quarter, "2000000")
+    q = today.year * 4 + (today.month - 1) // 3 + 1  # next quarter: its deals are open
+    targets.set_target(ws, _t("张伟"), f"{q // 4}-Q{q % 4 + 1}", "3000000", floor="2400000",
+                       stretch="3600000")
+    targets.set_target(ws, "Emily Chen", year, "800000", currency="USD", floor="600000")
 
 
 def _service(ws: Any, today: dt.date, opp_ids: list[str]) -> None:

@@ -148,6 +148,24 @@ def kam_review_contract(
 
 
 @hookspec
+def kam_customer_anomalies(
+    ws: Workspace, customer: Customer, overdue: list[Receivable]
+) -> list[Finding] | None:
+    """Anomaly rules (异常客户): asked by ``kam check`` about each customer with overdue
+    milestones; each finding's ``code`` is a flag type (``low_credit`` …) raised on the
+    customer for review, once while a flag of that type is open."""
+    return None
+
+
+@hookspec
+def kam_customer_matrix(ws: Workspace, customer: Customer) -> list[str] | None:
+    """The customer matrix (客户矩阵: core, growth, traction, problem) from need ×
+    relationship: return ``[key]`` (``None``: no opinion). The first key named wins
+    (``tryfirst`` implementations before the standard rule)."""
+    return None
+
+
+@hookspec
 def kam_required_approvals(ws: Workspace, contract: Contract) -> list[str] | None:
     """Who must approve a contract (合同审批): return a list of role names (``None``: none).
 
@@ -201,7 +219,7 @@ def kam_opportunity_closed(ws: Workspace, opportunity: Opportunity, status: str,
 @hookspec
 def kam_contract_event(ws: Workspace, contract: Contract, action: str, event: Event) -> None:
     """A contract changed: ``action`` is signed, amended, delivered, accepted, closed
-    or terminated."""
+    or terminated; or ``renewal_due`` (kam check, once per service end)."""
 
 
 @hookspec

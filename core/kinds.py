@@ -221,6 +221,7 @@ LABELS: dict[str, Label] = {
     "sha256": ("SHA-256", "SHA-256"),
     "size": ("大小", "Size"),
     "attached_on": ("附加日期", "Attached on"),
+    "matrix_set_by": ("矩阵人工设定人", "Matrix set by hand by"),
     # target
     "period": ("期间", "Period"),
     # after-sales service (客户服务): service records, surveys, complaints
@@ -241,6 +242,11 @@ LABELS: dict[str, Label] = {
     "escalated_to": ("升级至", "Escalated to"),
     "escalated_on": ("升级日期", "Escalated on"),
     "severity": ("严重程度", "Severity"),
+    "product": ("产品线", "Product line"),
+    "team": ("所属团队", "Team"),
+    "responsible": ("责任人", "Responsible"),
+    "floor": ("保底目标", "Floor"),
+    "stretch": ("挑战目标", "Stretch"),
     # outbox (event deliveries to plugins)
     "hook": ("钩子", "Hook"),
     "plugin": ("插件", "Plugin"),
@@ -294,7 +300,8 @@ KINDS: dict[str, Kind] = {
                 " purchase_type:text::=purchase_type relationship:text::=relationship"
                 " industry region scope intel:json::@{} potential:money"
                 " potential_drivers:json::@[{}]"
-                " currency owner:text:index flags:json::@[{}] fields:json::@{}" + _STAMPS,
+                " currency owner:text:index flags:json::@[{}] fields:json::@{} matrix_set_by"
+                + _STAMPS,
                 {"name": ("客户名称", "Name")},
             ),
             ("id", "name", "grade", "matrix", "relationship", "industry", "region", "owner"),
@@ -483,8 +490,10 @@ KINDS: dict[str, Kind] = {
             "target",
             "TG",
             _f("id owner:text:index:! period:text:index:! amount:money:! currency note"
-               + _STAMPS),
-            ("id", "owner", "period", "amount", "currency", "note"),
+               " customer_id:text:index:>customer product team:text:index responsible"
+               " floor:money stretch:money" + _STAMPS),
+            ("id", "owner", "period", "customer_id", "product", "amount", "floor", "stretch",
+             "currency", "note"),
             label=("目标", "target"),
         ),
         # 服务记录: one after-sales service call of type A–D (有偿/合同/免费/内务)

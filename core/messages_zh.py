@@ -542,8 +542,6 @@ ZH: dict[str, str] = {
     # core/services/targets.py
     'OWNER: a target needs an owner':
         'OWNER：目标需要负责人',
-    "target {outer} for {who} is {fmt_money(amount)} {cur} but its parts ({', '.join(parts)}) add up to {fmt_money(total)}: a month rolls up into its quarter and a quarter into its year, so the parts must fit; raise {outer} or lower its parts":
-        "{who} 的目标 {outer} 为 {fmt_money(amount)} {cur}，但其组成部分（{', '.join(parts)}）合计 {fmt_money(total)}：月度目标汇总到季度、季度汇总到年度，组成部分必须吻合；请调高 {outer} 或调低其组成部分",
     # core/storage.py
     '{k.name} has no field {field!r}':
         '{k.name} 没有字段 {field!r}',
@@ -1038,4 +1036,35 @@ ZH: dict[str, str] = {
         "撤出标准 {n} 已于 {c['met_on']} 满足：{c.get('criterion')} —— 执行 kam opp abandon {opp['id']} --reason T，或 kam opp withdrawal {opp['id']} --clear {n}",
     "budget adjustment of {pending['amount']} waiting for approval":
         "预算调整 {pending['amount']} 待审批",
+    # plans, renewals and anomaly flags
+    "{'renewal':<12} {n['contract_id']:<7} {n['customer_id']:<7} service ends {n['service_end']} ({n['days_left']} days)":
+        "{'renewal':<12} {n['contract_id']:<7} {n['customer_id']:<7} 服务期于 {n['service_end']} 结束（还有 {n['days_left']} 天）",
+    "{'flagged':<12} {n['customer_id']:<7} {n['type']}: {n['note']}":
+        "{'flagged':<12} {n['customer_id']:<7} {n['type']}：{n['note']}",
+    "advice: {card['acquisition_advice']}":
+        "建议：{card['acquisition_advice']}",
+    'anomaly rule failed: {f.message} [{f.plugin}]':
+        '异常客户规则出错：{f.message} [{f.plugin}]',
+    "--team: {squad!r} is the owner itself; a team's own target has no --team":
+        '--team：{squad!r} 就是目标的负责人；团队自己的目标不带 --team',
+    "target {outer['period']} for {who} is {fmt_money(outer['amount'])} {outer['currency']} but its parts ({names}) add up to {fmt_money(total)}: {rule}, so the parts must fit; raise {outer['period']} or lower its parts":
+        "{who} 的 {outer['period']} 目标为 {fmt_money(outer['amount'])} {outer['currency']}，但其分解（{names}）合计 {fmt_money(total)}：{rule}，分解不能超过总目标；请调高 {outer['period']} 的目标或调低分解",
+    '--{name}: {values.fmt_money(bound)} does not fit the target {values.fmt_money(money)} (保底 floor ≤ target ≤ stretch)':
+        '--{name}：{values.fmt_money(bound)} 与目标 {values.fmt_money(money)} 不符（保底目标 ≤ 目标 ≤ 挑战目标）',
+    "鞭打快牛 fast ox: target {target['period']} for {target['owner']} is {values.fmt_money(target['amount'])} {target['currency']}, more than {factor:g} × the {values.fmt_money(history)} won in {before}":
+        "鞭打快牛：{target['owner']} 的 {target['period']} 目标为 {values.fmt_money(target['amount'])} {target['currency']}，超过 {before} 实际签单 {values.fmt_money(history)} 的 {factor:g} 倍",
+    "{len(late)} milestone(s) {days}+ days overdue (worst {worst['id']}, {worst['days_overdue']} days, {worst['outstanding']} {worst['currency']} outstanding)":
+        "{len(late)} 个回款节点逾期 {days} 天以上（最久 {worst['id']}，逾期 {worst['days_overdue']} 天，未回款 {worst['outstanding']} {worst['currency']}）",
+    'renewal':
+        '续单提醒',
+    'flagged':
+        '异常标记',
+    'a month rolls up into its quarter and a quarter into its year':
+        '月目标汇入季度目标，季度目标汇入年度目标',
+    "the members' targets are parts of their team's":
+        '成员目标是团队目标的分解',
+    "customer targets are parts of their owner's":
+        '客户目标是其负责人目标的分解',
+    "product-line targets are parts of their owner's":
+        '产品线目标是其负责人目标的分解',
 }

@@ -500,8 +500,6 @@ ZH_HANT: dict[str, str] = {
         '--table：報表 {report.name} 沒有表 {table!r}；可用的表：{names}',
     'OWNER：目标需要负责人':
         'OWNER：目標需要負責人',
-    "{who} 的目标 {outer} 为 {fmt_money(amount)} {cur}，但其组成部分（{', '.join(parts)}）合计 {fmt_money(total)}：月度目标汇总到季度、季度汇总到年度，组成部分必须吻合；请调高 {outer} 或调低其组成部分":
-        "{who} 的目標 {outer} 為 {fmt_money(amount)} {cur}，但其組成部分（{', '.join(parts)}）合計 {fmt_money(total)}：月度目標彙總到季度、季度彙總到年度，組成部分必須吻合；請調高 {outer} 或調低其組成部分",
     '{k.name} 没有字段 {field!r}':
         '{k.name} 沒有字段 {field!r}',
     '未知的筛选运算符 {op!r}':
@@ -976,4 +974,34 @@ ZH_HANT: dict[str, str] = {
         "撤出標準 {n} 已於 {c['met_on']} 滿足：{c.get('criterion')} —— 執行 kam opp abandon {opp['id']} --reason T，或 kam opp withdrawal {opp['id']} --clear {n}",
     "预算调整 {pending['amount']} 待审批":
         "預算調整 {pending['amount']} 待審批",
+    "{'renewal':<12} {n['contract_id']:<7} {n['customer_id']:<7} 服务期于 {n['service_end']} 结束（还有 {n['days_left']} 天）":
+        "{'renewal':<12} {n['contract_id']:<7} {n['customer_id']:<7} 服務期於 {n['service_end']} 結束（還有 {n['days_left']} 天）",
+    "{'flagged':<12} {n['customer_id']:<7} {n['type']}：{n['note']}":
+        "{'flagged':<12} {n['customer_id']:<7} {n['type']}：{n['note']}",
+    "建议：{card['acquisition_advice']}":
+        "建議：{card['acquisition_advice']}",
+    '异常客户规则出错：{f.message} [{f.plugin}]':
+        '異常客戶規則出錯：{f.message} [{f.plugin}]',
+    '--team：{squad!r} 就是目标的负责人；团队自己的目标不带 --team':
+        '--team：{squad!r} 就是目標的負責人；團隊自己的目標不帶 --team',
+    "{who} 的 {outer['period']} 目标为 {fmt_money(outer['amount'])} {outer['currency']}，但其分解（{names}）合计 {fmt_money(total)}：{rule}，分解不能超过总目标；请调高 {outer['period']} 的目标或调低分解":
+        "{who} 的 {outer['period']} 目標為 {fmt_money(outer['amount'])} {outer['currency']}，但其分解（{names}）合計 {fmt_money(total)}：{rule}，分解不能超過總目標；請調高 {outer['period']} 的目標或調低分解",
+    '--{name}：{values.fmt_money(bound)} 与目标 {values.fmt_money(money)} 不符（保底目标 ≤ 目标 ≤ 挑战目标）':
+        '--{name}：{values.fmt_money(bound)} 與目標 {values.fmt_money(money)} 不符（保底目標 ≤ 目標 ≤ 挑戰目標）',
+    "鞭打快牛：{target['owner']} 的 {target['period']} 目标为 {values.fmt_money(target['amount'])} {target['currency']}，超过 {before} 实际签单 {values.fmt_money(history)} 的 {factor:g} 倍":
+        "鞭打快牛：{target['owner']} 的 {target['period']} 目標為 {values.fmt_money(target['amount'])} {target['currency']}，超過 {before} 實際簽單 {values.fmt_money(history)} 的 {factor:g} 倍",
+    "{len(late)} 个回款节点逾期 {days} 天以上（最久 {worst['id']}，逾期 {worst['days_overdue']} 天，未回款 {worst['outstanding']} {worst['currency']}）":
+        "{len(late)} 個回款節點逾期 {days} 天以上（最久 {worst['id']}，逾期 {worst['days_overdue']} 天，未回款 {worst['outstanding']} {worst['currency']}）",
+    '续单提醒':
+        '續單提醒',
+    '异常标记':
+        '異常標記',
+    '月目标汇入季度目标，季度目标汇入年度目标':
+        '月目標匯入季度目標，季度目標匯入年度目標',
+    '成员目标是团队目标的分解':
+        '成員目標是團隊目標的分解',
+    '客户目标是其负责人目标的分解':
+        '客戶目標是其負責人目標的分解',
+    '产品线目标是其负责人目标的分解':
+        '產品線目標是其負責人目標的分解',
 }

@@ -12,11 +12,13 @@ from kam.errors import RefusedError
 from kam.findings import Finding
 
 RULE_HOOKS = frozenset({"kam_qualify_lead", "kam_stage_exit", "kam_review_contract",
-                        "kam_record_bid"})
+                        "kam_record_bid", "kam_customer_anomalies"})
 """Hooks returning ``list[Finding] | None`` per implementation."""
 
-LIST_HOOKS = frozenset({"kam_required_approvals", "kam_escalate_complaint"})
-"""Hooks returning ``list[str] | None`` (role or user names) per implementation."""
+LIST_HOOKS = frozenset({"kam_required_approvals", "kam_escalate_complaint",
+                        "kam_customer_matrix"})
+"""Hooks returning ``list[str] | None`` (role, user or matrix key names) per
+implementation."""
 
 EVENT_HOOKS = frozenset({
     "kam_event_committed", "kam_stage_advanced", "kam_opportunity_closed",

@@ -29,6 +29,7 @@ class Customer(TypedDict):
     owner: str | None
     flags: Any
     fields: Any
+    matrix_set_by: str | None
     created_at: str | None
     updated_at: str | None
 
@@ -306,6 +307,12 @@ class Target(TypedDict):
     amount: Decimal
     currency: str | None
     note: str | None
+    customer_id: str | None
+    product: str | None
+    team: str | None
+    responsible: str | None
+    floor: Decimal | None
+    stretch: Decimal | None
     created_at: str | None
     updated_at: str | None
 
@@ -412,6 +419,7 @@ class CustomerChanges(TypedDict, total=False):
     currency: str | None
     owner: str | None
     flags: Any
+    matrix_set_by: str | None
 
 
 class ContactChanges(TypedDict, total=False):
@@ -666,6 +674,12 @@ class TargetChanges(TypedDict, total=False):
     amount: Decimal | int | str | None
     currency: str | None
     note: str | None
+    customer_id: str | None
+    product: str | None
+    team: str | None
+    responsible: str | None
+    floor: Decimal | int | str | None
+    stretch: Decimal | int | str | None
 
 
 class ServiceChanges(TypedDict, total=False):

@@ -54,7 +54,7 @@ def test_files_are_readable_and_ordered(ck: Kam) -> None:
     ("500000.00", "5O0000", "row 2, column potential: '5O0000' is not an amount"),
     ("500000.00", "1.234", "row 2, column potential: '1.234' is not an amount with at most two"),
     (",[],", ",[oops,", "row 2, column potential_drivers: '[oops' is not valid JSON"),
-    ("CNY", "CNY,extra", "row 2: 19 cells, the header has 18"),
+    ("CNY", "CNY,extra", "row 2: 20 cells, the header has 19"),
     ("grade", "grde", "row 1: unknown column 'grde'"),
 ])
 def test_a_bad_hand_edit_names_file_row_and_column(ck: Kam, old: str, new: str,

@@ -182,11 +182,25 @@ def check_reconciles(ws: Workspace) -> None:
     assert reached["implementation"] == len(won)
     forecast = report("forecast")["tables"]["by_period"]["totals"]
     assert _by_currency(forecast, "closed") == _by_currency(won, "amount")
-    targets = {r["owner"]: r for r in report("targets")["tables"]["targets"]["rows"]}
-    for owner, row in targets.items():
-        mine = [o for o in won if o["owner"] == owner and o["currency"] == "CNY"
-                and str(o["closed_at"])[:4] == "2026"]
-        assert Decimal(str(row["won"])) == sum((o["amount"] for o in mine), ZERO)
+    # each target's won: its owner's (a team's: its members') won deals in its period,
+    # currency, customer and product line; the total adds the targets that are no part
+    from kam.periods import months_of
+
+    plan = {t["id"]: t for t in ws.storage.find("target", {})}
+    table = report("targets")["tables"]["targets"]
+    for row in table["rows"]:
+        t = plan[row["id"]]
+        team = {x["owner"] for x in plan.values() if x.get("team") == t["owner"]} | {t["owner"]}
+        mine = [o for o in won if o["owner"] in team and o["currency"] == t["currency"]
+                and str(o["closed_at"])[:7] in months_of(t["period"])
+                and (not t.get("customer_id") or o["customer_id"] == t["customer_id"])
+                and (not t.get("product") or o.get("category") == t["product"])]
+        assert Decimal(str(row["won"])) == sum((o["amount"] for o in mine), ZERO), row
+    outer = {}
+    for row in table["rows"]:
+        if row["part_of"] is None:
+            outer[row["currency"]] = outer.get(row["currency"], ZERO) + Decimal(row["target"])
+    assert {t["currency"]: Decimal(t["target"]) for t in table["totals"]} == outer
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "csv"])

@@ -96,9 +96,42 @@ def _battle_map(new: dict[str, Any], old: dict[str, Any], lists: dict[str, Any])
         assert abs(_d(total["collected_pct"]) - pct) < Decimal("0.01"), currency
 
 
+def _renewals(new: dict[str, Any], old: dict[str, Any], lists: dict[str, Any]) -> None:
+    """Since 0.1.0 the renewals report adds the customer revenue classes (a ``revenue``
+    table and the two notes defining them). The 0.1.0 tables print as before; each row's
+    revenue = recurring + new, and the period before's = recurring + churned; the totals
+    add up their rows; and the last period's cumulative revenue, per currency, is all
+    that was collected (the receivables' paid)."""
+    for key in ("report", "title", "as_of", "meta"):
+        assert new[key] == old[key], key
+    for name, table in old["tables"].items():
+        assert new["tables"][name] == table, name
+    rows = new["tables"]["revenue"]["rows"]
+    by_key = {(r["customer_id"], r["owner"], r["currency"], r["period"]): r for r in rows}
+    periods = sorted({r["period"] for r in rows})
+    sums: dict[tuple[str, str], dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    for r in rows:
+        assert _d(r["revenue"]) == _d(r["recurring"]) + _d(r["new"]), r
+        i = periods.index(r["period"])
+        if i:
+            was = by_key.get((r["customer_id"], r["owner"], r["currency"], periods[i - 1]))
+            assert _d(was["revenue"] if was else "0") == _d(r["recurring"]) + _d(r["churned"])
+        for k in ("revenue", "recurring", "new", "churned", "cumulative"):
+            sums[(r["period"], r["currency"])][k] += _d(r[k])
+    for t in new["tables"]["revenue"]["totals"]:
+        for k, v in sums[(t["period"], t["currency"])].items():
+            assert _d(t[k]) == v, (t["period"], k)
+    paid: dict[str, Decimal] = defaultdict(Decimal)
+    for rc in lists["receivables"]:
+        paid[rc["currency"]] += _d(rc["paid"])
+    last = {cur: v["cumulative"] for (p, cur), v in sums.items() if p == max(periods)}
+    assert last == {cur: v for cur, v in paid.items() if v}
+
+
 #: reports whose JSON was deliberately changed since 0.1.0 → how they must reconcile
 RECONCILED: dict[str, Callable[[Any, Any, dict[str, Any]], None]] = {
     "battle-map": _battle_map,
+    "renewals": _renewals,
 }
 
 

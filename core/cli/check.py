@@ -9,8 +9,10 @@ from kam.cli.common import AsOfOpt, FormatOpt, emit, open_ws, say
 def register(app: typer.Typer) -> None:
     @app.command("check")
     def check(ctx: typer.Context, as_of: str = AsOfOpt, fmt: str = FormatOpt) -> None:
-        """Fire due/overdue events once per level; print what is new (in the user's
-        language; JSON keeps English); exit 1 if anything is overdue."""
+        """Fire due/overdue events once per level, renewal reminders once per service end,
+        anomaly flags (low_credit) once while open, and complaint escalations once; print
+        what is new (in the user's language; JSON keeps English); exit 1 if anything is
+        overdue."""
         from kam.services import check as service
 
         ws = open_ws(ctx, as_of)
@@ -24,10 +26,15 @@ def register(app: typer.Typer) -> None:
                     f"{n['customer_id']:<7} {n['kind']:<14} due {n['due_date']}  "
                     f"outstanding {n['outstanding']} {n['currency']}  "
                     f"({n['days_overdue']} days overdue)")
+            for n in r["renewals"]:
+                say(ctx, f"{'renewal':<12} {n['contract_id']:<7} {n['customer_id']:<7} "
+                    f"service ends {n['service_end']} ({n['days_left']} days)")
+            for n in r["flagged"]:
+                say(ctx, f"{'flagged':<12} {n['customer_id']:<7} {n['type']}: {n['note']}")
             for c in r["escalated"]:
                 say(ctx, f"{'escalated':<12} {c['complaint_id']:<7} {c['customer_id']:<7} "
                     f"{c['severity']} complaint of {c['owner']} to {c['escalated_to']}")
-            if not r["new"] and not r["escalated"]:
+            if not (r["new"] or r["renewals"] or r["flagged"] or r["escalated"]):
                 say(ctx, f"nothing new as of {r['as_of']}")
             if r["preview"]:
                 say(ctx, f"preview: {r['as_of']} is after today; nothing was recorded and "

@@ -62,6 +62,8 @@ def list_(
     grade: str = typer.Option(None, "--grade"),
     matrix: str = typer.Option(None, "--matrix"),
     owner: str = typer.Option(None, "--owner"),
+    flagged: bool = typer.Option(False, "--flagged",
+                                 help="Only customers with an open anomaly flag (异常客户)."),
     limit: int = LimitOpt,
     fmt: str = FormatOpt,
     output: str = OutputOpt,
@@ -70,8 +72,10 @@ def list_(
     from kam.services import customers
 
     ws = open_ws(ctx)
-    emit(ctx, customers.list_(ws, grade=grade, matrix=matrix, owner=owner, limit=limit), fmt,
-         kind="customer", output=output)
+    rows = customers.list_(ws, grade=grade, matrix=matrix, owner=owner, limit=limit,
+                           flagged=flagged)
+    columns = ["id", "name", "grade", "owner", "flags"] if flagged else None
+    emit(ctx, rows, fmt, columns, kind="customer", output=output)
 
 
 @app.command("show")
@@ -161,3 +165,35 @@ def review_flag(
     ws = open_ws(ctx, as_of)
     emit(ctx, customers.review_flag(ws, customer_id, type_, decision, note), fmt,
          kind="customer")
+
+
+@app.command("classify")
+def classify(
+    ctx: typer.Context,
+    customer_id: str,
+    by_rule: bool = typer.Option(False, "--rule",
+                                 help="Hand a matrix set by hand back to the rule."),
+    fmt: str = FormatOpt,
+) -> None:
+    """Set the customer matrix (客户矩阵) the rule derives from need × relationship; a
+    matrix set by hand (customer edit --matrix) stays unless --rule."""
+    from kam.services import customers
+
+    ws = open_ws(ctx)
+    r = customers.classify(ws, customer_id, by_rule=by_rule)
+    cu = r["customer"]
+    if fmt != "table":
+        emit(ctx, {"id": cu["id"], "matrix": cu.get("matrix"),
+                   "matrix_set_by": cu.get("matrix_set_by"), "rule": r["rule"],
+                   "kept_manual": r["kept_manual"]}, fmt)
+        return
+    if r["kept_manual"]:
+        typer.echo(f"{cu['id']} matrix {cu.get('matrix')}, set by hand by "
+                   f"{cu['matrix_set_by']}; the rule says {r['rule'] or 'nothing'} "
+                   "(--rule to apply it)")
+    elif r["rule"] is None:
+        typer.echo(f"{cu['id']} matrix {cu.get('matrix') or '-'}: the rule needs the "
+                   "potential and the relationship (customer edit --potential "
+                   "--relationship)")
+    else:
+        typer.echo(f"{cu['id']} matrix {cu['matrix']} (by rule)")

@@ -39,7 +39,8 @@ def add(
     owner: str = typer.Option(None, "--owner"),
     number: str = typer.Option(None, "--number", help="Project number."),
     pipeline: str = typer.Option(None, "--pipeline", help="Stage model (default from config)."),
-    renews: str = typer.Option(None, "--renews", help="续单: the contract this deal renews."),
+    renews: str = typer.Option(None, "--renewal-of", "--renews",
+                               help="续单: the contract this deal renews."),
     field: list[str] = typer.Option([], "--field"),
     as_of: str = AsOfOpt,
     fmt: str = FormatOpt,
@@ -110,6 +111,8 @@ def show(ctx: typer.Context, opp_id: str, as_of: str = AsOfOpt, fmt: str = Forma
             say(ctx, f"  - {f['message']}")
     elif card["next_stage"]:
         say(ctx, f"gate open: ready to advance to {card['next_stage']}")
+    if card["acquisition_advice"]:
+        say(ctx, f"advice: {card['acquisition_advice']}")
     if card["budget"]["original"] or card["budget"]["spent"]:
         typer.echo("")
         _echo_budget(ctx, card["budget"])
@@ -157,7 +160,8 @@ def edit(
     timeline: str = typer.Option(None, "--timeline"),
     competition: str = typer.Option(None, "--competition"),
     decision_process: str = typer.Option(None, "--decision-process"),
-    renews: str = typer.Option(None, "--renews", help="续单: the contract this deal renews."),
+    renews: str = typer.Option(None, "--renewal-of", "--renews",
+                               help="续单: the contract this deal renews."),
     field: list[str] = typer.Option([], "--field"),
     fmt: str = FormatOpt,
 ) -> None:

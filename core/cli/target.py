@@ -17,16 +17,27 @@ def set_(
     amount: str = typer.Argument(...),
     currency: str = typer.Option(None, "--currency", help="Default: the workspace currency."),
     note: str = typer.Option(None, "--note"),
+    customer: str = typer.Option(None, "--customer", help="A customer's share (CU id)."),
+    product: str = typer.Option(None, "--product",
+                                help="A product line's share (deals of that --category)."),
+    team: str = typer.Option(None, "--team", help="The team whose target this is part of."),
+    responsible: str = typer.Option(None, "--responsible", help="责任人 (default: OWNER)."),
+    floor: str = typer.Option(None, "--floor", help="保底目标: at most AMOUNT."),
+    stretch: str = typer.Option(None, "--stretch", help="挑战目标: at least AMOUNT."),
     fmt: str = FormatOpt,
     quiet: bool = QuietOpt,
 ) -> None:
-    """Set an owner's target for a period; the same owner, period and currency again
-    replaces it. A month inside the owner's quarter (or year) target is a part of it:
-    refused (exit 1) if the parts would add up to more than the target."""
+    """Set a target for an owner (or team) and period, optionally a customer's or a
+    product line's share; the same owner, period, currency, customer and product again
+    replaces it. Parts (a month in its quarter, customers and product lines in their
+    owner's target, members in their team's) that would add up to more than what they
+    split are refused (exit 1). A target far above last year's won (鞭打快牛) warns."""
     from kam.services import targets
 
     ws = open_ws(ctx)
-    record = targets.set_target(ws, owner, period, amount, currency, note)
+    record = targets.set_target(ws, owner, period, amount, currency, note,
+                                customer=customer, product=product, team=team,
+                                responsible=responsible, floor=floor, stretch=stretch)
     emit_created(ctx, record, fmt, quiet, kind="target")
 
 

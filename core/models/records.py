@@ -62,6 +62,7 @@ class Customer(Record):
     owner: Text = None
     flags: list[dict[str, Any]] = Field(default_factory=list)
     fields: dict[str, Any] = Field(default_factory=dict)
+    matrix_set_by: Text = None
 
     _currency = field_validator("currency", mode="before")(_currency)
 

@@ -130,6 +130,7 @@ def account(ws: Any, record_id: str | None = None, **_: Any) -> Report:
                         record_id=cu["id"])
     items = [
         ("name", cu["name"]), ("grade", cu.get("grade")), ("matrix", cu.get("matrix")),
+        ("matrix_set_by", cu.get("matrix_set_by")),
         ("purchase_type", cu.get("purchase_type")), ("relationship", cu.get("relationship")),
         ("industry", cu.get("industry")), ("region", cu.get("region")),
         ("scope", cu.get("scope")), ("potential", cu.get("potential")),
@@ -164,10 +165,12 @@ def account(ws: Any, record_id: str | None = None, **_: Any) -> Report:
         [{"id": "total", "currency": c, "amount": a} for c, a in sorted(totals.items())],
         title=tr(ws, "在途商机", "Open deals"),
         display={"stage": stages, "id": {"total": tr(ws, "合计", "total")}}))
-    from kam.reports import contracts
+    from kam.reports import contracts, revenue
 
     report.tables.extend(contracts.account_tables(ws, cu["id"]))
     from kam.reports import service
 
     report.tables.extend(service.account_tables(ws, cu["id"]))
+    report.tables.append(revenue.revenue_table(ws, revenue.revenue_rows(ws, customer=cu["id"])))
+    report.notes.extend(contracts.revenue_notes(ws))
     return report

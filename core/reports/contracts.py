@@ -331,7 +331,8 @@ def handover(ws: Any, record_id: str | None = None, **_: Any) -> Report:
 
 
 def renewals(ws: Any, owner: str | None = None, customer: str | None = None,
-             days: Any = None, **_: Any) -> Report:
+             days: Any = None, currency: str | None = None, by: str | None = None,
+             **_: Any) -> Report:
     ahead = int(days if days is not None else ws.config.get("reports", {}).get(
         "renewal_days", 90))
     if ahead < 0:
@@ -379,7 +380,21 @@ def renewals(ws: Any, owner: str | None = None, customer: str | None = None,
         "renewal_deals", ["id", "title", "contract_id", "stage", "amount", "currency",
                           "close_date", "owner"], renewal_rows,
         title=tr(ws, "在途续约商机", "Open renewal deals"), display={"stage": stages}))
+    from kam.reports import revenue
+
+    report.tables.append(revenue.revenue_table(ws, revenue.revenue_rows(
+        ws, customer=customer, owner=owner, currency=currency, by=by)))
+    report.notes.extend(revenue_notes(ws))
     return report
+
+
+def revenue_notes(ws: Any) -> list[str]:
+    return [tr(ws, "收入按回款计：经常性 = min(本期, 上期)；新增 = 本期 − 上期（大于 0 时）。",
+               "Revenue is what was paid: recurring = min(this period, last); new = this − "
+               "last when above 0."),
+            tr(ws, "流失 = 上期 − 本期（大于 0 时）；累计 = 截至期末的全部回款。",
+               "Churned = last − this when above 0; cumulative = every payment up to the "
+               "period's end.")]
 
 
 # --- account plan sections ----------------------------------------------------------------

@@ -15,7 +15,6 @@ from decimal import Decimal
 from typing import Any
 
 from kam.errors import InputError
-from kam.periods import parents
 from kam.reports import Chart, Report, Series, Table
 from kam.reports.common import (
     ZERO,
@@ -28,6 +27,7 @@ from kam.reports.common import (
     weighted,
 )
 from kam.storage import scope
+from kam.target_plan import parents
 
 CATEGORIES = ("pipeline", "best_case", "commit")
 UNSCHEDULED = "unscheduled"

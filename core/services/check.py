@@ -7,6 +7,13 @@ and the receivable-overdue hook once per overdue level crossed
 complaint the rules send to someone that was never escalated (投诉升级). The event log is
 the memory: one ``receivable.due`` / ``receivable.overdue`` event per firing, so
 running it again the same day fires nothing new.
+
+It also fires a renewal reminder (续单) once per contract and service end date,
+``contracts.renewal_reminder_days`` (default 90) before the service ends, for signed,
+executing or closed contracts with no open or won renewal deal (``contract.renewal_due``,
+``kam_contract_event`` with action ``renewal_due``); and asks the anomaly rules
+(``kam_customer_anomalies``) about each customer with overdue money, raising each flag
+they name for review once (``customer.flagged``) unless one of that type is still open.
 """
 
 from __future__ import annotations
@@ -87,11 +94,14 @@ def run(ws: Workspace) -> dict[str, Any]:
     from kam.services.complaints import escalate_due
 
     escalated = escalate_due(ws, preview)
+    renewals = _renewal_reminders(ws, preview)
+    flagged = _anomaly_flags(ws, overdue, preview)
     totals: dict[str, Decimal] = {}
     for v in overdue:
         totals[v["currency"]] = totals.get(v["currency"], Decimal("0.00")) + v["outstanding"]
     return {"as_of": today, "preview": preview, "levels": lv, "new": new, "overdue": overdue,
             "escalated": escalated,
+            "renewals": renewals, "flagged": flagged,
             "overdue_outstanding": {c: values.fmt_money(t) for c, t in sorted(totals.items())}}
 
 
@@ -130,3 +140,78 @@ def _fire(ws: Workspace, record: dict[str, Any], view: dict[str, Any], action: s
             "kind": record["kind"], "due_date": view["due_date"],
             "days_overdue": view["days_overdue"], "outstanding": view["outstanding"],
             "currency": view["currency"], "event_id": (event or {}).get("id")}
+
+
+def renewal_days(ws: Workspace) -> int:
+    return int((ws.config.get("contracts") or {}).get("renewal_reminder_days", 90))
+
+
+def _renewal_reminders(ws: Workspace, preview: bool) -> list[dict[str, Any]]:
+    """续单 reminders due today: once per contract and service end (a new service end,
+    after an amendment, reminds again)."""
+    today = ws.today
+    done = {(e["record_id"], (e.get("payload") or {}).get("service_end"))
+            for e in ws.storage.events(kinds=["contract.renewal_due"])}
+    renewed = {o["renews_contract_id"] for o in ws.storage.find(
+        "opportunity", {"renews_contract_id__isnull": False, "status__in": ["open", "won"]},
+        order_by=("id",))}
+    out = []
+    for c in ws.storage.find("contract", {
+            "service_end__ge": today,
+            "service_end__le": today + dt.timedelta(days=renewal_days(ws)),
+            "status__in": ["signed", "executing", "closed"]}, order_by=("service_end", "id")):
+        end = c["service_end"].isoformat()
+        if c["id"] in renewed or (c["id"], end) in done:
+            continue
+        days_left = (c["service_end"] - today).days
+        event: dict[str, Any] | None = None
+        if not preview:
+            with ws.mutation("contract.renewal_due", c["id"],
+                             {"service_end": end, "days_left": days_left,
+                              "as_of": today.isoformat()},
+                             refs=[c["customer_id"]]) as m:
+                pass
+            event = m.event
+            ws.fire("kam_contract_event", contract=c, action="renewal_due", event=event)
+        out.append({"contract_id": c["id"], "number": c.get("number"),
+                    "customer_id": c["customer_id"], "owner": c.get("owner"),
+                    "service_end": c["service_end"], "days_left": days_left,
+                    "event_id": (event or {}).get("id")})
+    return out
+
+
+def _anomaly_flags(ws: Workspace, overdue: list[dict[str, Any]],
+                   preview: bool) -> list[dict[str, Any]]:
+    """Ask the anomaly rules about each customer with overdue money; raise each flag type
+    they name (a finding's ``code``) for review, unless one of that type is still open
+    (not cleared). Raised by ``kam check``, so anyone may review it."""
+    from kam.vocab import VOCAB
+
+    by_customer: dict[str, list[dict[str, Any]]] = {}
+    for v in overdue:
+        by_customer.setdefault(v["customer_id"], []).append(v)
+    out = []
+    for cu_id, views in sorted(by_customer.items()):
+        customer = ws.get("customer", cu_id)
+        found = ws.plugins.rule("kam_customer_anomalies", ws=ws, customer=customer,
+                                overdue=views)
+        flags = list(customer.get("flags") or [])
+        for f in found:
+            if f.code not in VOCAB["flag_type"]:
+                if f.severity == "block":
+                    ws.warnings.append(f"anomaly rule failed: {f.message} [{f.plugin}]")
+                continue
+            if any(x.get("type") == f.code and x.get("decision") != "cleared" for x in flags):
+                continue
+            entry = {"type": f.code, "note": f.message, "collected_by": "kam check",
+                     "collected_at": ws.today.isoformat(), "reviewed_by": None,
+                     "decision": None}
+            flags.append(entry)
+            if not preview:
+                with ws.mutation("customer.flagged", cu_id,
+                                 {"type": f.code, "note": f.message, "rule": f.plugin}):
+                    ws.storage.update("customer", cu_id, {"flags": flags,
+                                                          "updated_at": ws.now()})
+            out.append({"customer_id": cu_id, "type": f.code, "note": f.message,
+                        "plugin": f.plugin})
+    return out

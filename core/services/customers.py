@@ -29,6 +29,8 @@ def add(ws: Workspace, name: str, /, *, fields: Sequence[str] = (),
     given = clean_changes(attrs)
     given.setdefault("currency", ws.config.get("currency", "CNY"))
     given.setdefault("owner", ws.actor)
+    if given.get("matrix"):
+        given["matrix_set_by"] = ws.actor  # chosen by hand: the rule does not override it
     now = ws.now()
     draft = validate(Customer, {"id": "CU0", "name": name, "fields": custom, **given})
     with ws.mutation("customer.added") as m:
@@ -50,6 +52,8 @@ def edit(ws: Workspace, customer_id: str, *, fields: Sequence[str] = (),
     custom = parse_fields(ws, "customer", fields)
     if custom:
         changes["fields"] = merge_fields(current.get("fields"), custom)
+    if changes.get("matrix") and "matrix_set_by" not in changes:
+        changes["matrix_set_by"] = ws.actor  # chosen by hand: the rule does not override it
     merged = dump(validate(Customer, {**current, **changes}))
     diff = {k: v for k, v in merged.items() if current.get(k) != v and k != "updated_at"}
     if not diff:
@@ -119,8 +123,15 @@ def get(ws: Workspace, customer_id: str) -> dict[str, Any]:
     return ws.get("customer", customer_id)
 
 
+def open_flags(customer: dict[str, Any]) -> list[dict[str, Any]]:
+    """The anomaly flags still open: not reviewed yet, or confirmed (a cleared one is done)."""
+    return [f for f in customer.get("flags") or [] if f.get("decision") != "cleared"]
+
+
 def list_(ws: Workspace, *, grade: str | None = None, owner: str | None = None,
-          matrix: str | None = None, limit: int | None = None) -> Iterator[dict[str, Any]]:
+          matrix: str | None = None, limit: int | None = None,
+          flagged: bool = False) -> Iterator[dict[str, Any]]:
+    """Customers; ``flagged``: only those with an open anomaly flag (异常客户)."""
     where: dict[str, Any] = {}
     if grade:
         where["grade"] = vocab.parse("grade", grade)
@@ -128,4 +139,39 @@ def list_(ws: Workspace, *, grade: str | None = None, owner: str | None = None,
         where["matrix"] = vocab.parse("matrix", matrix)
     if owner:
         where["owner"] = owner
+    if flagged:
+        found = (c for c in ws.storage.find("customer", where, order_by=("id",))
+                 if open_flags(c))
+        return iter(list(found)[:limit] if limit else list(found))
     return ws.storage.find("customer", where, limit=limit)
+
+
+def matrix_by_rule(ws: Workspace, customer: dict[str, Any]) -> str | None:
+    """The customer matrix (客户矩阵) the rules derive from need × relationship (the first
+    matrix key any ``kam_customer_matrix`` implementation names), or None."""
+    for key in ws.plugins.collect("kam_customer_matrix", ws=ws, customer=customer):
+        if key in vocab.VOCAB["matrix"]:
+            return str(key)
+    return None
+
+
+@atomic
+def classify(ws: Workspace, customer_id: str, *, by_rule: bool = False) -> dict[str, Any]:
+    """Set the matrix the rule derives (``customer.classified``). A matrix set by hand
+    stays (the override is recorded, with who set it) unless ``by_rule`` hands it back
+    to the rule. Returns ``{"customer", "rule", "kept_manual"}``."""
+    current = ws.get("customer", customer_id)
+    rule = matrix_by_rule(ws, current)
+    manual = bool(current.get("matrix_set_by")) and not by_rule
+    if manual or rule is None or (rule == current.get("matrix")
+                                  and not current.get("matrix_set_by")):
+        return {"customer": current, "rule": rule, "kept_manual": manual}
+    changes = {"matrix": rule, "matrix_set_by": None, "updated_at": ws.now()}
+    with ws.mutation("customer.classified", current["id"],
+                     {"matrix": rule, "was": current.get("matrix"),
+                      "was_set_by": current.get("matrix_set_by"),
+                      "potential": None if current.get("potential") is None
+                      else str(current["potential"]),
+                      "relationship": current.get("relationship")}):
+        ws.storage.update("customer", current["id"], changes)
+    return {"customer": {**current, **changes}, "rule": rule, "kept_manual": False}

@@ -515,6 +515,9 @@ def card(ws: Workspace, opp_id: str) -> dict[str, Any]:
     ]
     nxt = pipeline.next_stage(stage.key)
     needs = [] if opp["status"] in CLOSED or opp.get("completed_at") else gate(ws, opp)
+    from kam.acquisition import advice
+
+    scenario = ws.get("customer", opp["customer_id"]).get("purchase_type")
     return {
         "opportunity": opp,
         "stage_label": stage.label(ws.lang),
@@ -525,4 +528,6 @@ def card(ws: Workspace, opp_id: str) -> dict[str, Any]:
         "checklist": checklist,
         "gate": [f.to_dict() for f in needs],
         "budget": presales.budget(ws, opp["id"]),
+        "purchase_type": scenario,
+        "acquisition_advice": advice(ws.lang, scenario),
     }

@@ -43,6 +43,20 @@ def kam_review_contract(ws: Any, contract: dict, milestones: list) -> list:
 
 
 @hookimpl(trylast=True)
+def kam_customer_anomalies(ws: Any, customer: dict, overdue: list) -> list:
+    from kam.plugins.rules_standard.anomalies import anomalies
+
+    return anomalies(ws, customer, overdue)
+
+
+@hookimpl(trylast=True)
+def kam_customer_matrix(ws: Any, customer: dict) -> list | None:
+    from kam.plugins.rules_standard.anomalies import matrix
+
+    return matrix(ws, customer)
+
+
+@hookimpl(trylast=True)
 def kam_required_approvals(ws: Any, contract: dict) -> list:
     from kam.plugins.rules_standard.contracts import required_approvals
 

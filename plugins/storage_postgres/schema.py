@@ -300,6 +300,21 @@ _PROJECT_MONEY: tuple[str, ...] = (
      "AND contract_id IN (SELECT id FROM contract))"),
 )
 
+# target plans (计划): a target per customer and product line, a team it is part of, its
+# 责任人, floor (保底) and stretch
+_TARGET_PLAN: tuple[str, ...] = (
+    'ALTER TABLE "target" ADD COLUMN "customer_id" TEXT COLLATE "C" REFERENCES "customer"("id")',
+    'ALTER TABLE "target" ADD COLUMN "product" TEXT COLLATE "C"',
+    'ALTER TABLE "target" ADD COLUMN "team" TEXT COLLATE "C"',
+    'ALTER TABLE "target" ADD COLUMN "responsible" TEXT COLLATE "C"',
+    'ALTER TABLE "target" ADD COLUMN "floor" NUMERIC(20,2)',
+    'ALTER TABLE "target" ADD COLUMN "stretch" NUMERIC(20,2)',
+    'CREATE INDEX "idx_target_customer_id" ON "target" ("customer_id")',
+    'CREATE INDEX "idx_target_team" ON "target" ("team")',
+    # the customer matrix set by hand (an override of the rule) names who set it
+    'ALTER TABLE "customer" ADD COLUMN "matrix_set_by" TEXT COLLATE "C"',
+)
+
 # --- the migrations, in order: append only ------------------------------------------
 
 MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -311,6 +326,7 @@ MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("0006_pg_team_rls", TEAM_RLS),
     ("0007_outbox", _OUTBOX),
     ("0008_service", _SERVICE),
+    ("0009_target_plan", _TARGET_PLAN),
     ("0010_project_money", _PROJECT_MONEY),
 )
 

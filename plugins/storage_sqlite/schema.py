@@ -261,6 +261,21 @@ _PROJECT_MONEY: tuple[str, ...] = (
     'CREATE INDEX "idx_invoice_status" ON "invoice" ("status")',
 )
 
+# target plans (计划): a target per customer and product line, a team it is part of, its
+# 责任人, floor (保底) and stretch
+_TARGET_PLAN: tuple[str, ...] = (
+    'ALTER TABLE "target" ADD COLUMN "customer_id" TEXT REFERENCES "customer"("id")',
+    'ALTER TABLE "target" ADD COLUMN "product" TEXT',
+    'ALTER TABLE "target" ADD COLUMN "team" TEXT',
+    'ALTER TABLE "target" ADD COLUMN "responsible" TEXT',
+    'ALTER TABLE "target" ADD COLUMN "floor" INTEGER',
+    'ALTER TABLE "target" ADD COLUMN "stretch" INTEGER',
+    'CREATE INDEX "idx_target_customer_id" ON "target" ("customer_id")',
+    'CREATE INDEX "idx_target_team" ON "target" ("team")',
+    # the customer matrix set by hand (an override of the rule) names who set it
+    'ALTER TABLE "customer" ADD COLUMN "matrix_set_by" TEXT',
+)
+
 # --- the migrations, in order: append only ------------------------------------------
 
 MIGRATIONS: tuple[tuple[str, Step], ...] = (
@@ -270,6 +285,7 @@ MIGRATIONS: tuple[tuple[str, Step], ...] = (
     ("0004_read_indexes", _READ_INDEXES),
     ("0005_outbox", _OUTBOX),
     ("0006_service", _SERVICE),
+    ("0007_target_plan", _TARGET_PLAN),
     ("0008_project_money", _PROJECT_MONEY),
 )
 

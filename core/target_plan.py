@@ -1,0 +1,142 @@
+"""How targets nest (目标分解): by period, by customer and product line, by team.
+
+A target's *scope* is its owner, customer, product line and currency. One target is
+a part of another, and never counts twice beside it, when
+
+- **period**: same scope, a finer period inside (``2026-11`` ⊂ ``2026-Q4`` ⊂ ``2026``);
+- **customer / product**: the owner's target split to a customer or a product line
+  (a target with both is a part of that customer's target);
+- **owner**: an owner's target carrying ``team`` is a part of the team's target
+  (a team is an owner name whose targets the members' targets name as their team).
+
+Each target has one parent: the smallest target of its own scope whose period holds
+it, else the smallest target one scope up (customer+product → customer → owner →
+team) whose period holds or equals it. The parts of a parent are checked per
+dimension (period, owner, customer, product): each group must add up to no more
+than the parent. Pure functions, shared by the targets service and the reports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Any
+
+from kam.periods import contains, months_of
+
+Scope = tuple[str, str | None, str | None, str]
+DIMENSIONS = ("period", "owner", "customer", "product")
+
+
+def scope_of(t: dict[str, Any]) -> Scope:
+    return (t["owner"], t.get("customer_id") or None, t.get("product") or None,
+            t["currency"])
+
+
+def team_of(owner: str, family: Iterable[dict[str, Any]]) -> str | None:
+    """The team an owner's targets name (the first one that names any)."""
+    return next((t["team"] for t in family if t["owner"] == owner and t.get("team")), None)
+
+
+def _up(scope: Scope, family: Sequence[dict[str, Any]]) -> Scope | None:
+    owner, customer, product, cur = scope
+    if customer and product:
+        return (owner, customer, None, cur)
+    if customer or product:
+        return (owner, None, None, cur)
+    team = team_of(owner, family)
+    return (team, None, None, cur) if team and team != owner else None
+
+
+def _holds(outer: str, inner: str) -> bool:
+    return outer == inner or contains(outer, inner)
+
+
+def parent_of(t: dict[str, Any], family: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
+    """The target ``t`` is a part of, or None at the top."""
+    mine = scope_of(t)
+    same = [o for o in family if scope_of(o) == mine and contains(o["period"], t["period"])]
+    if same:
+        return min(same, key=lambda o: len(months_of(o["period"])))
+    up = _up(mine, family)
+    seen: set[Scope] = set()
+    while up is not None and up not in seen:
+        seen.add(up)
+        cands = [o for o in family if scope_of(o) == up and _holds(o["period"], t["period"])]
+        if cands:
+            return min(cands, key=lambda o: len(months_of(o["period"])))
+        up = _up(up, family)
+    return None
+
+
+def parents(family: Sequence[dict[str, Any]]) -> dict[str, str | None]:
+    """Each target's id → the id of the target it is a part of (None at the top)."""
+    out: dict[str, str | None] = {}
+    for t in family:
+        p = parent_of(t, family)
+        out[t["id"]] = p["id"] if p else None
+    return out
+
+
+def dimension(child: dict[str, Any], parent: dict[str, Any]) -> str:
+    """How ``child`` splits ``parent``: by period, owner, customer or product."""
+    if child["owner"] != parent["owner"]:
+        return "owner"
+    if (child.get("customer_id") or None) != (parent.get("customer_id") or None):
+        return "customer"
+    if (child.get("product") or None) != (parent.get("product") or None):
+        return "product"
+    return "period"
+
+
+def splits(family: Sequence[dict[str, Any]]) -> dict[str, dict[str, list[dict[str, Any]]]]:
+    """Each parent's id → its parts per dimension."""
+    by_id = {t["id"]: t for t in family}
+    out: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    for t in family:
+        p = parent_of(t, family)
+        if p is not None:
+            out.setdefault(p["id"], {}).setdefault(dimension(t, by_id[p["id"]]), []).append(t)
+    return out
+
+
+def allocated(parts: Iterable[dict[str, Any]]) -> Decimal:
+    return sum((p["amount"] for p in parts), Decimal("0.00"))
+
+
+def members(target: dict[str, Any], family: Iterable[dict[str, Any]]) -> set[str]:
+    """Whose won deals count for a target: its owner, and for a team's target the
+    owners whose targets name the team."""
+    return {target["owner"]} | {t["owner"] for t in family if t.get("team") == target["owner"]}
+
+
+def matches(opp: dict[str, Any], target: dict[str, Any], owners: set[str]) -> bool:
+    """A deal counts for a target: one of its owners, its currency, and its customer
+    and product line (the deal's 类别 ``category``) when the target names them."""
+    return ((opp.get("owner") or "") in owners and opp.get("currency") == target["currency"]
+            and (not target.get("customer_id") or opp.get("customer_id") == target["customer_id"])
+            and (not target.get("product") or opp.get("category") == target["product"]))
+
+
+def last_year(period: str) -> str:
+    """The same period one year earlier (``2026-Q4`` → ``2025-Q4``)."""
+    return f"{int(period[:4]) - 1}{period[4:]}"
+
+
+def won_in(target: dict[str, Any], owners: set[str], won: Iterable[dict[str, Any]],
+           period: str) -> Decimal:
+    """What the won deals add up to for a target in ``period``, each deal in the month
+    of its business date (won on, else its close date)."""
+    months = set(months_of(period))
+    total = Decimal("0.00")
+    for opp in won:
+        closed = opp.get("closed_at") or opp.get("close_date")
+        if closed is not None and str(closed)[:7] in months and matches(opp, target, owners):
+            total += opp.get("amount") or Decimal("0.00")
+    return total
+
+
+def fast_ox(amount: Decimal, history: Decimal, factor: Decimal) -> bool:
+    """鞭打快牛: the target asks more than ``factor`` × what the owner won in the same
+    period last year. No history, no flag: a new owner has nothing to be whipped on."""
+    return history > 0 and amount > history * factor
