@@ -1,5 +1,9 @@
-"""Render results as ``table`` (tabulate + wcwidth, so Chinese text aligns), ``json``
+"""Render results as ``table`` (kam.textable + wcwidth, so Chinese text aligns), ``json``
 or ``csv``. One place, so every command prints the same way.
+
+JSON is written by :func:`json_chunks`, byte for byte what ``json.dumps(indent=2,
+ensure_ascii=False)`` wrote before, but row by row with the C string encoder and no
+pre-walk of the whole structure (a 100k-row list never sits in memory as text twice).
 
 JSON keys are the stable snake_case English keys; money is a decimal string and
 dates are ISO 8601. CSV cells that a spreadsheet would run as a formula are
@@ -9,9 +13,10 @@ neutralised. Labels (zh/en) apply to ``table`` only; JSON and CSV keep the keys.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -38,11 +43,97 @@ def jsonable(value: Any) -> Any:
 def to_json(data: Any) -> str:
     """JSON text; DEL and C1 controls (which json.dumps leaves raw) become ``\\u00XX``
     escapes, so printing it never drives the terminal."""
-    text = json.dumps(jsonable(data), ensure_ascii=False, indent=2, sort_keys=False)
-    return _C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return "".join(json_chunks(data))
 
 
 _C1 = re.compile(r"[\x7f-\x9f]")
+_quote = json.encoder.encode_basestring  # the C encoder when present (ensure_ascii off)
+_BIG = 16
+"""A container with more items than this is written item by item (a list of rows)."""
+
+
+def _c1(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+def _string(text: str) -> str:
+    quoted = _quote(text)
+    return quoted if quoted.isascii() else _C1.sub(_c1, quoted)
+
+
+def _scalar(value: Any) -> str | None:
+    """A JSON scalar's text, or None for a container (what jsonable + dumps gave)."""
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    kind = type(value)
+    if kind is str:
+        return _string(value)
+    if kind is int:
+        return int.__repr__(value)
+    if isinstance(value, Decimal):
+        return '"' + str(value) + '"'
+    if isinstance(value, dt.date):  # datetime too
+        return _string(value.isoformat())
+    if isinstance(value, str):
+        return _string(str(value))
+    if isinstance(value, int | float):
+        return json.dumps(value)
+    return None
+
+
+def _encode(value: Any, indent: str) -> str:
+    """One value as indented JSON text, ``indent`` being the current line's."""
+    text = _scalar(value)
+    if text is not None:
+        return text
+    inner = indent + "  "
+    if isinstance(value, Mapping):
+        if not value:
+            return "{}"
+        return ("{\n" + ",\n".join(f"{inner}{_string(str(k))}: {_encode(v, inner)}"
+                                    for k, v in value.items()) + "\n" + indent + "}")
+    if isinstance(value, list | tuple | set):
+        if not value:
+            return "[]"
+        return ("[\n" + ",\n".join(inner + _encode(v, inner) for v in value)
+                + "\n" + indent + "]")
+    if hasattr(value, "to_dict"):
+        return _encode(value.to_dict(), indent)
+    return json.dumps(jsonable(value))  # not JSON: raises TypeError, as before
+
+
+def json_chunks(data: Any, indent: str = "") -> Iterator[str]:
+    """The JSON text of ``data`` in pieces (no newline at the end): a big list or mapping
+    item by item, so rows stream out as they are encoded."""
+    if isinstance(data, Mapping | list | tuple) and len(data) > _BIG or (
+            isinstance(data, Mapping) and any(
+                isinstance(v, Mapping | list | tuple) and len(v) > _BIG
+                for v in data.values())):
+        inner = indent + "  "
+        if isinstance(data, Mapping):
+            yield "{"
+            sep = "\n"
+            for k, v in data.items():
+                yield f"{sep}{inner}{_string(str(k))}: "
+                yield from json_chunks(v, inner)
+                sep = ",\n"
+            yield "\n" + indent + "}"
+        else:
+            yield "["
+            sep = "\n"
+            for v in data:
+                yield sep + inner
+                yield from json_chunks(v, inner)
+                sep = ",\n"
+            yield "\n" + indent + "]"
+        return
+    if isinstance(data, Iterator):
+        data = list(data)
+    yield _encode(data, indent)
 
 
 def neutralise(text: str) -> str:
@@ -88,30 +179,38 @@ def to_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> str:
     return buf.getvalue()
 
 
+def _cells(rows: Iterable[Mapping[str, Any]], columns: Sequence[str],
+           labeler: Labeler | None) -> Iterator[list[str]]:
+    for row in rows:
+        yield [cell(labeler(c, row.get(c)) if labeler else row.get(c)) for c in columns]
+
+
 def to_table(rows: Iterable[Mapping[str, Any]], columns: Sequence[str],
              headers: Sequence[str] | None = None, labeler: Labeler | None = None) -> str:
-    import tabulate as tab
+    from kam import textable
 
-    tab.WIDE_CHARS_MODE = True  # wcwidth: a CJK character takes two columns
-    body = []
-    for row in rows:
-        body.append([
-            cell(labeler(c, row.get(c)) if labeler else row.get(c)) for c in columns
-        ])
-    if not body:
-        return "(none)"
-    return tab.tabulate(body, headers=list(headers or columns), tablefmt="simple",
-                        disable_numparse=True)
+    return textable.table(_cells(rows, columns, labeler), list(headers or columns)) or "(none)"
+
+
+def write_table(rows: Iterable[Mapping[str, Any]], columns: Sequence[str],
+                write: Callable[[str], Any], headers: Sequence[str] | None = None,
+                labeler: Labeler | None = None) -> None:
+    """:func:`to_table` written page by page, with a newline at the end."""
+    from kam import textable
+
+    if not textable.write_table(_cells(rows, columns, labeler), write,
+                                list(headers or columns)):
+        write("(none)")
+    write("\n")
 
 
 def to_pairs(record: Mapping[str, Any], fields: Sequence[str] | None = None,
              labeler: Labeler | None = None) -> str:
-    import tabulate as tab
+    from kam import textable
 
-    tab.WIDE_CHARS_MODE = True
     keys = fields or list(record)
     body = [[k, cell(labeler(k, record.get(k)) if labeler else record.get(k))] for k in keys]
-    return tab.tabulate(body, tablefmt="plain", disable_numparse=True)
+    return textable.table(body)
 
 
 def stream(data: Iterable[Mapping[str, Any]], fmt: str, columns: Sequence[str],
@@ -120,7 +219,7 @@ def stream(data: Iterable[Mapping[str, Any]], fmt: str, columns: Sequence[str],
     if fmt == "json":
         first = True
         for row in data:
-            write(("[\n" if first else ",\n") + _indent(to_json(row)))
+            write(("[\n  " if first else ",\n  ") + "".join(json_chunks(row, "  ")))
             first = False
         write("[]\n" if first else "\n]\n")
         return
@@ -144,8 +243,28 @@ def stream(data: Iterable[Mapping[str, Any]], fmt: str, columns: Sequence[str],
     write(buf.getvalue())
 
 
-def _indent(text: str) -> str:
-    return "\n".join("  " + line for line in text.splitlines())
+def write_rows(data: Iterable[Any], fmt: str, columns: Sequence[str] | None,
+               write: Callable[[str], Any], labeler: Labeler | None = None,
+               headers: Sequence[str] | None = None) -> None:
+    """:func:`render` of a list of rows followed by a newline, written as the rows come
+    (tables page by page): the same text, without holding it or the rows."""
+    if fmt == "json":
+        stream(data, "json", [], write)
+        return
+    rows = iter(data)
+    first = next(rows, None)
+    if first is None:
+        if fmt == "csv":
+            write(to_csv([], list(columns or [])))
+        else:
+            write("(none)\n")
+        return
+    cols = list(columns or first.keys())
+    chained = itertools.chain([first], rows)
+    if fmt == "csv":
+        stream(chained, "csv", cols, write)
+        return
+    write_table(chained, cols, write, headers, labeler)
 
 
 def render(data: Any, fmt: str, columns: Sequence[str] | None = None,

@@ -149,7 +149,16 @@ def emit(ctx: typer.Context, data: Any, fmt: str, columns: list[str] | None = No
     headers = None
     if lab is not None and columns and not isinstance(data, Mapping):
         headers = [_header(declared, c, ws.lang) for c in columns]
+    if not isinstance(data, Mapping):
+        from kam.output import write_rows
+
+        write_rows(data, fmt, columns, _echo, labeler=lab, headers=headers)
+        return
     typer.echo(render(data, fmt, columns if fmt != "json" else None, lab, headers))
+
+
+def _echo(text: str) -> None:
+    typer.echo(text, nl=False)
 
 
 def _write_list(ctx: typer.Context, rows: Any, fmt: str, columns: list[str] | None,
