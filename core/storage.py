@@ -82,12 +82,12 @@ class Storage(Protocol):
 @runtime_checkable
 class Selecting(Protocol):
     """Column-limited reads: like ``find`` but only ``fields`` of each record (each
-    combination once with ``distinct``). Reports scanning a whole kind skip the wide
-    json columns this way."""
+    combination once with ``distinct``; at most ``limit``). Reports scanning a whole kind,
+    and lists shown as a table, skip the wide json columns this way."""
 
     def select(self, kind: str, fields: Sequence[str], where: Where | None = None,
-               order_by: Sequence[str] = ("id",), distinct: bool = False
-               ) -> Iterator[Record]: ...
+               order_by: Sequence[str] = ("id",), distinct: bool = False,
+               limit: int | None = None) -> Iterator[Record]: ...
 
 
 @runtime_checkable

@@ -161,6 +161,14 @@ def _echo(text: str) -> None:
     typer.echo(text, nl=False)
 
 
+def table_fields(fmt: str, output: str | None, kind: str) -> list[str] | None:
+    """The fields a list command must read: a table on screen shows only the kind's
+    declared columns (so the wide json columns are never read); anything else, all."""
+    if fmt != "table" or output is not None:
+        return None
+    return list(_kind(kind).columns)
+
+
 def _write_list(ctx: typer.Context, rows: Any, fmt: str, columns: list[str] | None,
                 kind: str, output: str) -> None:
     from pathlib import Path

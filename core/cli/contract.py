@@ -16,6 +16,7 @@ from kam.cli.common import (
     emit,
     emit_created,
     open_ws,
+    table_fields,
     whole,
 )
 
@@ -151,7 +152,7 @@ def list_(
 
     ws = open_ws(ctx)
     rows = contracts.list_(ws, status=status, customer=customer, owner=owner, opp=opp,
-                           limit=limit)
+                           limit=limit, fields=table_fields(fmt, output, "contract"))
     emit(ctx, rows, fmt, kind="contract", output=output)
 
 

@@ -12,6 +12,7 @@ from kam.cli.common import (
     emit,
     emit_created,
     open_ws,
+    table_fields,
 )
 
 app = typer.Typer(rich_markup_mode=None, no_args_is_help=True)
@@ -70,8 +71,9 @@ def list_(
     from kam.services import customers
 
     ws = open_ws(ctx)
-    emit(ctx, customers.list_(ws, grade=grade, matrix=matrix, owner=owner, limit=limit), fmt,
-         kind="customer", output=output)
+    rows = customers.list_(ws, grade=grade, matrix=matrix, owner=owner, limit=limit,
+                           fields=table_fields(fmt, output, "customer"))
+    emit(ctx, rows, fmt, kind="customer", output=output)
 
 
 @app.command("show")

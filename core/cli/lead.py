@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 import typer
-from kam.cli.common import FormatOpt, LimitOpt, OutputOpt, QuietOpt, emit, emit_created, open_ws
+from kam.cli.common import (
+    FormatOpt,
+    LimitOpt,
+    OutputOpt,
+    QuietOpt,
+    emit,
+    emit_created,
+    open_ws,
+    table_fields,
+)
 
 app = typer.Typer(rich_markup_mode=None, no_args_is_help=True)
 
@@ -109,8 +118,9 @@ def list_(
     from kam.services import leads
 
     ws = open_ws(ctx)
-    emit(ctx, leads.list_(ws, status=status, customer=customer, owner=owner, limit=limit),
-         fmt, kind="lead", output=output)
+    rows = leads.list_(ws, status=status, customer=customer, owner=owner, limit=limit,
+                       fields=table_fields(fmt, output, "lead"))
+    emit(ctx, rows, fmt, kind="lead", output=output)
 
 
 @app.command("show")

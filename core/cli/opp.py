@@ -12,6 +12,7 @@ from kam.cli.common import (
     emit,
     emit_created,
     open_ws,
+    table_fields,
     whole,
 )
 
@@ -69,7 +70,8 @@ def list_(
 
     ws = open_ws(ctx)
     rows = opportunities.list_(ws, stage=stage, status=status, owner=owner,
-                               customer=customer, limit=limit)
+                               customer=customer, limit=limit,
+                               fields=table_fields(fmt, output, "opportunity"))
     emit(ctx, rows, fmt, kind="opportunity", output=output)
 
 

@@ -15,6 +15,7 @@ from kam.services.common import (
     edit_payload,
     merge_fields,
     parse_fields,
+    rows_of,
     validate,
 )
 from kam.workspace import Workspace
@@ -120,7 +121,8 @@ def get(ws: Workspace, customer_id: str) -> dict[str, Any]:
 
 
 def list_(ws: Workspace, *, grade: str | None = None, owner: str | None = None,
-          matrix: str | None = None, limit: int | None = None) -> Iterator[dict[str, Any]]:
+          matrix: str | None = None, limit: int | None = None,
+          fields: Sequence[str] | None = None) -> Iterator[dict[str, Any]]:
     where: dict[str, Any] = {}
     if grade:
         where["grade"] = vocab.parse("grade", grade)
@@ -128,4 +130,4 @@ def list_(ws: Workspace, *, grade: str | None = None, owner: str | None = None,
         where["matrix"] = vocab.parse("matrix", matrix)
     if owner:
         where["owner"] = owner
-    return ws.storage.find("customer", where, limit=limit)
+    return rows_of(ws, "customer", where, limit=limit, fields=fields)

@@ -235,6 +235,7 @@ class SQLiteStorage:
         where: Where | None = None,
         order_by: Sequence[str] = ("id",),
         distinct: bool = False,
+        limit: int | None = None,
     ) -> Iterator[Record]:
         """Optional fast path (reports): like :meth:`find`, but reads only ``fields``
         (each combination once with ``distinct``).
@@ -247,7 +248,8 @@ class SQLiteStorage:
             if k.field(name) is None:
                 raise StorageError(f"{k.name} has no field {name!r}")
         cols = ", ".join(f'"{name}"' for name in fields)
-        return self._query(k, f"DISTINCT {cols}" if distinct else cols, where, order_by)
+        return self._query(k, f"DISTINCT {cols}" if distinct else cols, where, order_by,
+                           limit)
 
     def _query(self, k: Kind, columns: str, where: Where | None, order_by: Sequence[str],
                limit: int | None = None, offset: int = 0) -> Iterator[Record]:
@@ -512,8 +514,9 @@ class SQLiteStorage:
             params.append(int(limit))
         try:
             cur = self.conn.execute(sql, params)
+            decode = _decoder(k, cur.description)  # once, not per event
             for row in cur:
-                yield self._row_to_record(k, cur, row)
+                yield decode(row)
         except sqlite3.Error as exc:
             raise _translate(exc) from None
 
