@@ -11,6 +11,7 @@ pages: widths are fixed per page and never shrink, so nothing holds 100k rows at
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import islice
 
@@ -21,10 +22,23 @@ _SPECIAL = ("\r", "\t", "\x1b", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", 
             "\u2029")
 
 
+#: characters whose width kam knows without wcwidth: 1 (ASCII, Latin, dashes and quotes,
+#: half-width katakana) or 2 (CJK ideographs, kana, hangul, full-width forms); the same as
+#: wcwidth for each of them (tests/test_rendering_fast.py checks every one)
+_WIDE = "\u1100-\u115f\u3000-\u3029\u3041-\u3096\u30a0-\u30ff\u3400-\u4dbf\u4e00-\u9fff" \
+    "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff01-\uff60\uffe0-\uffe6"
+_NARROW = "\x20-\x7e\xa0-\u02ff\u2010-\u2027\uff61-\uff9f"
+_WIDE_CHAR = re.compile(f"[{_WIDE}]")
+_UNKNOWN = re.compile(f"[^{_NARROW}{_WIDE}]")
+
+
 def width(text: str) -> int:
-    """Columns a text takes on a terminal: a CJK character two (wcwidth)."""
+    """Columns a text takes on a terminal: a CJK character two (wcwidth's answer; wcwidth
+    itself loads only for a character outside the common ranges)."""
     if text.isascii():
         return len(text)
+    if _UNKNOWN.search(text) is None:
+        return len(text) + len(_WIDE_CHAR.findall(text))
     from wcwidth import wcswidth
 
     w = wcswidth(text)

@@ -82,3 +82,13 @@ def test_rows_written_as_they_come_are_the_rendered_list() -> None:
 
         expected = render(rows, fmt, None if fmt == "json" else ["id", "title", "amount"])
         assert "".join(parts) == expected + "\n"
+
+
+def test_widths_known_without_wcwidth_are_wcwidths() -> None:
+    from wcwidth import wcwidth
+
+    known = [chr(o) for o in range(0x20, 0x10000)
+             if not textable._UNKNOWN.match(chr(o))]
+    assert len(known) > 40000
+    assert [textable.width(ch) for ch in known] == [wcwidth(ch) for ch in known]
+    assert textable.width("中文ab（）") == 10
