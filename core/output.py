@@ -20,6 +20,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
+from kam.text import visible
+
 FORMATS = ("table", "json", "csv")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -149,8 +151,8 @@ def neutralise(text: str) -> str:
 
 def cell(value: Any) -> str:
     """One value as printed text; control characters are shown as escapes (kam.text)."""
-    from kam.text import visible
-
+    if type(value) is str:
+        return visible(value)
     return visible(_cell(value))
 
 

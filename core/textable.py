@@ -45,8 +45,11 @@ def width(text: str) -> int:
     return len(text) if w < 0 else w
 
 
+_SPECIAL_CHAR = re.compile("[" + "".join(_SPECIAL) + "]")
+
+
 def _special(cells: Iterable[str]) -> bool:
-    return any(ch in c for c in cells for ch in _SPECIAL)
+    return _SPECIAL_CHAR.search("\n".join(cells)) is not None
 
 
 def _pad(text: str, size: int, right: bool) -> str:
@@ -63,12 +66,15 @@ def _cell_width(text: str) -> int:
 
 
 def _line(cells: Sequence[str], widths: Sequence[int], right: Sequence[bool],
-          multiline: bool = False) -> str | None:
-    """One row's text; in a table with multi-line cells a row of empty cells has no
-    line at all (None), as in tabulate."""
+          multiline: bool = False, sizes: Sequence[int] | None = None) -> str | None:
+    """One row's text (``sizes``: its cells' widths when known); in a table with
+    multi-line cells a row of empty cells has no line at all (None), as in tabulate."""
     if not multiline:
-        return "  ".join(_pad(c, w, r) for c, w, r in zip(cells, widths, right, strict=True)
-                         ).rstrip()
+        if sizes is None:
+            sizes = [width(c) for c in cells]
+        return "  ".join(
+            (" " * (w - n) + c if r else c + " " * (w - n))
+            for c, n, w, r in zip(cells, sizes, widths, right, strict=True)).rstrip()
     parts = [c.split("\n") if c else [] for c in cells]
     height = max(len(p) for p in parts)
     if not height:
@@ -98,6 +104,10 @@ def _needs_tabulate(raw: list[Sequence[str]], headers: Sequence[str] | None) -> 
                                                                        for h in heads)
 
 
+def _multiline(raw: list[Sequence[str]]) -> bool:
+    return "\n" in "\0".join(c for r in raw for c in r)
+
+
 def lines(rows: Iterable[Sequence[str]], headers: Sequence[str] | None = None,
           right: Sequence[bool] | None = None, page: int | None = None) -> Iterator[str]:
     """The table's text in chunks (one per page, no trailing newline on the last);
@@ -116,10 +126,10 @@ def lines(rows: Iterable[Sequence[str]], headers: Sequence[str] | None = None,
             raw.extend(it)  # the whole table through tabulate, as before
             yield _tabulate([list(r) for r in raw], headers, align)
             return
-        multiline = any("\n" in c for r in raw for c in r)
+        multiline = _multiline(raw)
         chunk = [[c.strip() for c in r] for r in raw]
         del raw
-        if _special(c for r in chunk for c in r):  # a later page: one line per cell
+        if not first and _special(c for r in chunk for c in r):  # one line per cell
             chunk = [[" ".join(c.split()) for c in r] for r in chunk]
         for r in chunk:
             if len(r) < ncols:
@@ -127,14 +137,15 @@ def lines(rows: Iterable[Sequence[str]], headers: Sequence[str] | None = None,
         if widths is None:
             widths = ([width(h) + 2 for h in headers] if headers is not None
                       else [0] * ncols)
+        sizes = [[_cell_width(c) for c in r] for r in chunk]
         for i in range(ncols):
-            widths[i] = max(widths[i], max(_cell_width(r[i]) for r in chunk))
+            widths[i] = max(widths[i], max(z[i] for z in sizes))
         out = []
         if first and headers is not None:
             out.append(_line(list(headers), widths, align) or "")
             out.append("  ".join("-" * w for w in widths))
-        for r in chunk:
-            text = _line(r, widths, align, multiline)
+        for r, z in zip(chunk, sizes, strict=True):
+            text = _line(r, widths, align, multiline, z)
             if text is not None:
                 out.append(text)
         if out:
