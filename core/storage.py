@@ -91,6 +91,28 @@ class Selecting(Protocol):
 
 
 @runtime_checkable
+class BulkInsert(Protocol):
+    """Many records of one kind in one statement (imports, benchmark data)."""
+
+    def insert_many(self, kind: str, records: Sequence[Record]) -> None: ...
+
+
+@runtime_checkable
+class SequenceAdvance(Protocol):
+    """Move a kind's id sequence to at least ``value`` at once (after a bulk load)."""
+
+    def advance_sequence(self, kind: str, value: int) -> None: ...
+
+
+@runtime_checkable
+class BulkEvents(Protocol):
+    """Append many events in order, ids handed out in order: the same result as
+    ``append_event`` for each (imports)."""
+
+    def append_events(self, events: Sequence[Record]) -> list[Record]: ...
+
+
+@runtime_checkable
 class ActivityRollup(Protocol):
     """What the morning list and the activity report need from the call history (拜访),
     computed by the database instead of streaming every call through Python.
