@@ -128,20 +128,27 @@ def _encode(value: Any, indent: str) -> str:
     return json.dumps(jsonable(value))  # not JSON: raises TypeError, as before
 
 
+def _big(data: Any) -> bool:
+    """A long list, or a mapping holding one: written item by item."""
+    kind = type(data)
+    if kind is list or kind is tuple:
+        return len(data) > _BIG
+    if kind is dict or isinstance(data, Mapping):
+        return any(type(v) in (list, tuple, dict) and len(v) > _BIG for v in data.values())
+    return False
+
+
 def json_chunks(data: Any, indent: str = "") -> Iterator[str]:
     """The JSON text of ``data`` in pieces (no newline at the end): a big list or mapping
     item by item, so rows stream out as they are encoded."""
-    if isinstance(data, list | tuple) and len(data) > _BIG or (
-            isinstance(data, Mapping) and any(
-                isinstance(v, Mapping | list | tuple) and len(v) > _BIG
-                for v in data.values())):
+    if _big(data):
         inner = indent + "  "
         if isinstance(data, Mapping):
             yield "{"
             sep = "\n"
             for k, v in data.items():
                 yield f"{sep}{inner}{_string(str(k))}: "
-                yield from json_chunks(v, inner)
+                yield from json_chunks(v, inner) if _big(v) else (_encode(v, inner),)
                 sep = ",\n"
             yield "\n" + indent + "}"
         else:
@@ -149,7 +156,7 @@ def json_chunks(data: Any, indent: str = "") -> Iterator[str]:
             sep = "\n"
             for v in data:
                 yield sep + inner
-                yield from json_chunks(v, inner)
+                yield from json_chunks(v, inner) if _big(v) else (_encode(v, inner),)
                 sep = ",\n"
             yield "\n" + indent + "]"
         return
