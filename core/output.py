@@ -129,12 +129,13 @@ def _encode(value: Any, indent: str) -> str:
 
 
 def _big(data: Any) -> bool:
-    """A long list, or a mapping holding one: written item by item."""
+    """A long list, or a mapping holding one at any depth: written item by item."""
     kind = type(data)
     if kind is list or kind is tuple:
         return len(data) > _BIG
-    if kind is dict or isinstance(data, Mapping):
-        return any(type(v) in (list, tuple, dict) and len(v) > _BIG for v in data.values())
+    if kind is dict or isinstance(data, Mapping):  # a report holds its rows deep down
+        return any(_big(v) for v in data.values() if type(v) in (list, tuple, dict)
+                   or isinstance(v, Mapping))
     return False
 
 
