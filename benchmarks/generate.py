@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 #: bump when the data changes, so cached workspaces are generated again
-VERSION = 2
+VERSION = 3  # 3: stage-change events (the funnel's history)
 TODAY = dt.date(2026, 6, 30)
 START = dt.date(2023, 7, 1)  # three years of history
 BATCH = 5000
@@ -195,6 +195,27 @@ def ev(kind: str, record_id: str, at: str, actor: str, payload: dict[str, Any],
             "payload": payload, "refs": sorted({r for r in refs if r and r != record_id})}
 
 
+def stage_events(opp: dict[str, Any]) -> list[dict[str, Any]]:
+    """The events the services would have written as the deal moved: one
+    ``opportunity.advanced`` per step of its stage history (payload as ``kam opp
+    advance`` writes it), then ``opportunity.lost``/``abandoned`` for a closed one (as
+    ``kam opp close``). The funnel reads these."""
+    out = []
+    refs = [opp["customer_id"]]
+    history = opp["stage_history"]
+    for before, step in zip(history, history[1:], strict=False):
+        out.append(ev("opportunity.advanced", opp["id"], f"{step['on']}T12:00:00+00:00",
+                      opp["owner"], {"from": before["stage"], "to": step["stage"],
+                                     "on": step["on"], "forced": step["forced"],
+                                     "reason": step["reason"], "overridden": []}, refs))
+    if opp["status"] in ("lost", "abandoned") and opp.get("closed_at"):
+        on = opp["closed_at"].isoformat()
+        out.append(ev(f"opportunity.{opp['status']}", opp["id"], f"{on}T18:00:00+00:00",
+                      opp["owner"], {"status": opp["status"], "reason": opp.get("reason") or "",
+                                     "stage": opp["stage"], "on": on}, refs))
+    return out
+
+
 # --- the data set -------------------------------------------------------------------------
 
 
@@ -346,12 +367,14 @@ def generate(storage: Any, size: str | dict[str, int], seed: int = 1,
             if signed_ids and rng.random() < 0.08:
                 renewals_planned.append(i)
         for i, d in enumerate(deals):
-            w.add("opportunity", _opportunity(rng, d, i, statuses[i], i in negotiating,
-                                              i in renewals_planned, signed_ids, contacts_of,
-                                              supervisor),
+            record = _opportunity(rng, d, i, statuses[i], i in negotiating,
+                                  i in renewals_planned, signed_ids, contacts_of, supervisor)
+            w.add("opportunity", record,
                   ev("opportunity.added", d.id, _stamp(d.created, rng), d.owner,
                      {"title": d.title, "amount": f"{d.amount:.2f}", "currency": d.currency},
                      [f"CU{d.customer + 1}"]))
+            for event in stage_events(record):
+                w.event(event)
         w.finish_kind("opportunity")
 
         # activities --------------------------------------------------------------------------

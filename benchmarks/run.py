@@ -39,6 +39,7 @@ sys.path.insert(0, str(HERE))
 import generate  # noqa: E402
 
 REPORTS = ("pipeline", "forecast", "aging", "battle-map")
+FORMATS = ("table", "json", "csv", "md")
 ALL_REPORTS = ("pipeline", "funnel", "forecast", "win-loss", "activity", "targets", "aging",
                "battle-map", "renewals")
 TODAY = generate.TODAY.isoformat()
@@ -46,6 +47,22 @@ TODAY = generate.TODAY.isoformat()
 # --- the floor: one hand-written SQL query per report --------------------------------------
 
 FLOOR_SQL: dict[str, str] = {
+    # kam today (7 days ahead): next steps due and milestones open and due, counted
+    "today": """
+        WITH a AS (
+          SELECT next_due, MAX(date || printf('%020d', rowid)) FROM activity
+          WHERE date <= :today AND (opportunity_id IS NULL OR opportunity_id IN (
+            SELECT id FROM opportunity WHERE status IN ('open', 'won')
+            AND completed_at IS NULL))
+          GROUP BY coalesce(opportunity_id, customer_id))
+        SELECT 'next_steps', count(*), 0 FROM a
+        WHERE next_due IS NOT NULL AND next_due <= date(:today, '+7 days')
+        UNION ALL
+        SELECT 'receivables', count(*),
+               coalesce(sum(amount - coalesce(paid, 0) - coalesce(written_off, 0)), 0)
+        FROM receivable WHERE written_off_on IS NULL
+          AND amount - coalesce(paid, 0) - coalesce(written_off, 0) > 0
+          AND due_date IS NOT NULL AND due_date <= date(:today, '+7 days')""",
     "pipeline": """
         SELECT stage, currency, count(*), sum(amount), sum((amount * probability + 50) / 100)
         FROM opportunity
@@ -212,7 +229,13 @@ def check_numbers(report: str, kam_json: str, floor_out: str) -> str:
     """'' when kam's totals agree with the floor's, else what differs."""
     data = json.loads(kam_json)
     rows = [line.split("\t") for line in floor_out.splitlines() if line]
-    if report == "pipeline":
+    if report == "today":
+        steps = data["tables"]["next_steps"]["rows"]
+        due = data["tables"]["receivables"]["rows"]
+        mine = {"next_steps": (len(steps), 0),
+                "receivables": (len(due), sum(_cents(r["outstanding"]) for r in due))}
+        floor = {r[0]: (int(r[1]), int(r[2])) for r in rows}
+    elif report == "pipeline":
         t = data["tables"]["by_stage"]["rows"]
         mine = {(r["stage"], r["currency"]): (r["count"], _cents(r["amount"]),
                                               _cents(r["weighted"])) for r in t}
@@ -475,6 +498,46 @@ class Bench:
         self.tables.append((f"Reports on {size} (sqlite)", [
             "report", "kam (median)", "SQL floor", "ratio", "kam peak RSS", "numbers"], rows))
 
+    def formats(self, size: str, ws: Path) -> None:
+        """Every report (and kam today) in every format users see, each against its floor
+        where there is one: what a person waits for is the table, not the JSON."""
+        self.say(f"reports in every format on {size}…")
+        env = child_env(ws, self.root)
+        runs = self.runs(False)
+        rows = []
+        for report in ("today", *ALL_REPORTS):
+            base = ["today"] if report == "today" else ["report", report]
+            cmds = {fmt: kam(*base, "-f", fmt) for fmt in FORMATS}
+            if report in FLOOR_SQL:
+                cmds["floor"] = floor_cmd(ws / "kam.db", report)
+            s = measure(cmds, env, runs, keep=True)
+            floor = s.get("floor")
+            differs = ""
+            if floor is not None:
+                differs = check_numbers(report, s["json"].out, floor.out) or "same"
+                if differs != "same":
+                    self.notes.append(f"{report} on {size}: kam and its floor differ: "
+                                      f"{differs}")
+            worst = max(s[f].median for f in FORMATS)
+            ratio = f"{worst / floor.median:.1f}×" if floor is not None else "no floor"
+            rows.append([report, *(ms(s[f].median) for f in FORMATS),
+                         ms(floor.median) if floor is not None else "–", ratio,
+                         f"{max(s[f].peak_mb for f in FORMATS):.0f} MB", differs or "–"])
+            if size == "large":
+                if floor is not None:
+                    self.bars.append(Bar(f"{' '.join(base)} on large, slowest format vs "
+                                         "floor", "≤ 2×", ratio, worst / floor.median <= 2))
+                peak = max(s[f].peak_mb for f in FORMATS)
+                self.bars.append(Bar(f"peak RSS of {' '.join(base)} on large (any format)",
+                                     "≤ 100 MB", f"{peak:.0f} MB", peak <= 100))
+            if report == "today":
+                bar = 1.0 if size == "large" else None
+                if bar is not None:
+                    self.bars.append(Bar("kam today on large (table)", "≤ 1 s",
+                                         ms(s["table"].median), s["table"].median <= bar))
+        self.tables.append((f"Every report in every format on {size} (sqlite)", [
+            "report", *FORMATS, "floor", "slowest / floor", "peak RSS", "numbers"], rows))
+
     def growth(self) -> None:
         if not {"medium", "large"} <= set(self.report_times):
             return
@@ -610,7 +673,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="fewer runs; skip the import bar")
     parser.add_argument("--runs", type=int, default=0, help="runs per measurement")
     parser.add_argument("--skip", default="", help="comma-separated: startup, everyday, "
-                        "reports, import, csv, postgres")
+                        "reports, formats, import, csv, postgres")
     parser.add_argument("--scaled", action="store_true",
                         help="judge time bars scaled by this machine's python start-up")
     parser.add_argument("--notes", default=str(HERE / "NOTES.md"),
@@ -629,7 +692,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.baseline:
         bench.baseline(args.baseline, args.sizes[0] if args.sizes else "tiny")
     if "all" in skip:
-        skip |= {"startup", "everyday", "reports", "import", "csv", "postgres"}
+        skip |= {"startup", "everyday", "reports", "formats", "import", "csv", "postgres"}
         args.sizes = []
     if "startup" not in skip:
         bench.startup()
@@ -639,6 +702,8 @@ def main(argv: list[str] | None = None) -> int:
             bench.everyday(size, ws)
         if "reports" not in skip:
             bench.reports(size, ws)
+        if "formats" not in skip:
+            bench.formats(size, ws)
         if "import" not in skip and size == "large":
             bench.import_bar(size, ws)
     if "everyday" not in skip and "large" not in args.sizes and args.sizes:

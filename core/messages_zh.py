@@ -1067,4 +1067,7 @@ ZH: dict[str, str] = {
         '客户目标是其负责人目标的分解',
     "product-line targets are parts of their owner's":
         '产品线目标是其负责人目标的分解',
+    # import in bulk
+    "{path} row {n}: event {event['id']} would become {kept['id']}; events must run EV1, EV2, … without gaps":
+        "{path} 第 {n} 行：事件 {event['id']} 将变为 {kept['id']}；事件编号必须从 EV1、EV2 起连续，不能有空缺",
 }

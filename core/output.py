@@ -1,5 +1,9 @@
-"""Render results as ``table`` (tabulate + wcwidth, so Chinese text aligns), ``json``
+"""Render results as ``table`` (kam.textable + wcwidth, so Chinese text aligns), ``json``
 or ``csv``. One place, so every command prints the same way.
+
+JSON is written by :func:`json_chunks`, byte for byte what ``json.dumps(indent=2,
+ensure_ascii=False)`` wrote before, but row by row with the C string encoder and no
+pre-walk of the whole structure (a 100k-row list never sits in memory as text twice).
 
 JSON keys are the stable snake_case English keys; money is a decimal string and
 dates are ISO 8601. CSV cells that a spreadsheet would run as a formula are
@@ -9,11 +13,14 @@ neutralised. Labels (zh/en) apply to ``table`` only; JSON and CSV keep the keys.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
+
+from kam.text import visible
 
 FORMATS = ("table", "json", "csv")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -38,11 +45,125 @@ def jsonable(value: Any) -> Any:
 def to_json(data: Any) -> str:
     """JSON text; DEL and C1 controls (which json.dumps leaves raw) become ``\\u00XX``
     escapes, so printing it never drives the terminal."""
-    text = json.dumps(jsonable(data), ensure_ascii=False, indent=2, sort_keys=False)
-    return _C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return "".join(json_chunks(data))
 
 
 _C1 = re.compile(r"[\x7f-\x9f]")
+_quote = json.encoder.encode_basestring  # the C encoder when present (ensure_ascii off)
+_BIG = 16
+"""A list with more items than this (a list of rows), or a mapping holding one, is
+written item by item; a record (a mapping of values) in one go."""
+
+
+def _c1(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+def _string(text: str) -> str:
+    quoted = _quote(text)
+    return quoted if quoted.isascii() else _C1.sub(_c1, quoted)
+
+
+def _scalar(value: Any) -> str | None:
+    """A JSON scalar's text, or None for a container (what jsonable + dumps gave)."""
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    kind = type(value)
+    if kind is str:
+        return _string(value)
+    if kind is int:
+        return int.__repr__(value)
+    if isinstance(value, Decimal):
+        return '"' + str(value) + '"'
+    if isinstance(value, dt.date):  # datetime too
+        return _string(value.isoformat())
+    if isinstance(value, str):
+        return _string(str(value))
+    if isinstance(value, int | float):
+        return json.dumps(value)
+    return None
+
+
+def _decimal(value: Decimal) -> str:
+    return '"' + str(value) + '"'
+
+
+#: exact type → its JSON text, for the values rows are made of (no isinstance chain)
+_FAST: dict[type, Callable[[Any], str]] = {
+    str: _string, int: int.__repr__, Decimal: _decimal,
+    type(None): lambda _v: "null", bool: lambda v: "true" if v else "false",
+    dt.date: lambda v: '"' + v.isoformat() + '"',
+}
+
+
+def _encode(value: Any, indent: str) -> str:
+    """One value as indented JSON text, ``indent`` being the current line's."""
+    fast = _FAST.get(type(value))
+    if fast is not None:
+        return fast(value)
+    inner = indent + "  "
+    if type(value) is dict or isinstance(value, Mapping):
+        if not value:
+            return "{}"
+        parts = []
+        for k, v in value.items():
+            fast = _FAST.get(type(v))
+            parts.append(f"{inner}{_string(str(k))}: "
+                         f"{fast(v) if fast is not None else _encode(v, inner)}")
+        return "{\n" + ",\n".join(parts) + "\n" + indent + "}"
+    if isinstance(value, list | tuple | set):
+        if not value:
+            return "[]"
+        return ("[\n" + ",\n".join(inner + _encode(v, inner) for v in value)
+                + "\n" + indent + "]")
+    text = _scalar(value)
+    if text is not None:
+        return text
+    if hasattr(value, "to_dict"):
+        return _encode(value.to_dict(), indent)
+    return json.dumps(jsonable(value))  # not JSON: raises TypeError, as before
+
+
+def _big(data: Any) -> bool:
+    """A long list, or a mapping holding one at any depth: written item by item."""
+    kind = type(data)
+    if kind is list or kind is tuple:
+        return len(data) > _BIG
+    if kind is dict or isinstance(data, Mapping):  # a report holds its rows deep down
+        return any(_big(v) for v in data.values() if type(v) in (list, tuple, dict)
+                   or isinstance(v, Mapping))
+    return False
+
+
+def json_chunks(data: Any, indent: str = "") -> Iterator[str]:
+    """The JSON text of ``data`` in pieces (no newline at the end): a big list or mapping
+    item by item, so rows stream out as they are encoded."""
+    if _big(data):
+        inner = indent + "  "
+        if isinstance(data, Mapping):
+            yield "{"
+            sep = "\n"
+            for k, v in data.items():
+                yield f"{sep}{inner}{_string(str(k))}: "
+                yield from json_chunks(v, inner) if _big(v) else (_encode(v, inner),)
+                sep = ",\n"
+            yield "\n" + indent + "}"
+        else:
+            yield "["
+            sep = "\n"
+            for v in data:
+                yield sep + inner
+                yield from json_chunks(v, inner) if _big(v) else (_encode(v, inner),)
+                sep = ",\n"
+            yield "\n" + indent + "]"
+        return
+    if isinstance(data, Iterator):
+        data = list(data)
+    yield _encode(data, indent)
 
 
 def neutralise(text: str) -> str:
@@ -58,8 +179,8 @@ def neutralise(text: str) -> str:
 
 def cell(value: Any) -> str:
     """One value as printed text; control characters are shown as escapes (kam.text)."""
-    from kam.text import visible
-
+    if type(value) is str:
+        return visible(value)
     return visible(_cell(value))
 
 
@@ -88,30 +209,38 @@ def to_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> str:
     return buf.getvalue()
 
 
+def _cells(rows: Iterable[Mapping[str, Any]], columns: Sequence[str],
+           labeler: Labeler | None) -> Iterator[list[str]]:
+    for row in rows:
+        yield [cell(labeler(c, row.get(c)) if labeler else row.get(c)) for c in columns]
+
+
 def to_table(rows: Iterable[Mapping[str, Any]], columns: Sequence[str],
              headers: Sequence[str] | None = None, labeler: Labeler | None = None) -> str:
-    import tabulate as tab
+    from kam import textable
 
-    tab.WIDE_CHARS_MODE = True  # wcwidth: a CJK character takes two columns
-    body = []
-    for row in rows:
-        body.append([
-            cell(labeler(c, row.get(c)) if labeler else row.get(c)) for c in columns
-        ])
-    if not body:
-        return "(none)"
-    return tab.tabulate(body, headers=list(headers or columns), tablefmt="simple",
-                        disable_numparse=True)
+    return textable.table(_cells(rows, columns, labeler), list(headers or columns)) or "(none)"
+
+
+def write_table(rows: Iterable[Mapping[str, Any]], columns: Sequence[str],
+                write: Callable[[str], Any], headers: Sequence[str] | None = None,
+                labeler: Labeler | None = None) -> None:
+    """:func:`to_table` written page by page, with a newline at the end."""
+    from kam import textable
+
+    if not textable.write_table(_cells(rows, columns, labeler), write,
+                                list(headers or columns)):
+        write("(none)")
+    write("\n")
 
 
 def to_pairs(record: Mapping[str, Any], fields: Sequence[str] | None = None,
              labeler: Labeler | None = None) -> str:
-    import tabulate as tab
+    from kam import textable
 
-    tab.WIDE_CHARS_MODE = True
     keys = fields or list(record)
     body = [[k, cell(labeler(k, record.get(k)) if labeler else record.get(k))] for k in keys]
-    return tab.tabulate(body, tablefmt="plain", disable_numparse=True)
+    return textable.table(body)
 
 
 def stream(data: Iterable[Mapping[str, Any]], fmt: str, columns: Sequence[str],
@@ -119,10 +248,15 @@ def stream(data: Iterable[Mapping[str, Any]], fmt: str, columns: Sequence[str],
     """Write rows as they come (json/csv), so a long list never sits in memory."""
     if fmt == "json":
         first = True
-        for row in data:
-            write(("[\n" if first else ",\n") + _indent(to_json(row)))
+        parts: list[str] = []
+        for n, row in enumerate(data):
+            parts.append(("[\n  " if first else ",\n  ") + _encode(row, "  "))
             first = False
-        write("[]\n" if first else "\n]\n")
+            if n % 500 == 499:  # a few big writes, not one per row
+                write("".join(parts))
+                parts.clear()
+        parts.append("[]\n" if first else "\n]\n")
+        write("".join(parts))
         return
     import csv
     import io
@@ -144,8 +278,28 @@ def stream(data: Iterable[Mapping[str, Any]], fmt: str, columns: Sequence[str],
     write(buf.getvalue())
 
 
-def _indent(text: str) -> str:
-    return "\n".join("  " + line for line in text.splitlines())
+def write_rows(data: Iterable[Any], fmt: str, columns: Sequence[str] | None,
+               write: Callable[[str], Any], labeler: Labeler | None = None,
+               headers: Sequence[str] | None = None) -> None:
+    """:func:`render` of a list of rows followed by a newline, written as the rows come
+    (tables page by page): the same text, without holding it or the rows."""
+    if fmt == "json":
+        stream(data, "json", [], write)
+        return
+    rows = iter(data)
+    first = next(rows, None)
+    if first is None:
+        if fmt == "csv":
+            write(to_csv([], list(columns or [])))
+        else:
+            write("(none)\n")
+        return
+    cols = list(columns or first.keys())
+    chained = itertools.chain([first], rows)
+    if fmt == "csv":
+        stream(chained, "csv", cols, write)
+        return
+    write_table(chained, cols, write, headers, labeler)
 
 
 def render(data: Any, fmt: str, columns: Sequence[str] | None = None,

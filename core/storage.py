@@ -9,6 +9,7 @@ never build SQL from raw user text: field names are checked against the kind.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import Any, Protocol, runtime_checkable
@@ -69,6 +70,75 @@ class Storage(Protocol):
     def transaction(self) -> AbstractContextManager[None]: ...
 
     def close(self) -> None: ...
+
+
+# --- optional capabilities --------------------------------------------------------
+# A backend may also implement any of these; the core checks with ``isinstance`` (the
+# protocols are runtime-checkable) and otherwise computes the same answer in Python from
+# the protocol above (kam.reports.common.scan, kam.reports.rollups). The Python path is
+# the reference: tests/test_rollups.py checks every fast path against it on random data.
+
+
+@runtime_checkable
+class Selecting(Protocol):
+    """Column-limited reads: like ``find`` but only ``fields`` of each record (each
+    combination once with ``distinct``; at most ``limit``). Reports scanning a whole kind,
+    and lists shown as a table, skip the wide json columns this way."""
+
+    def select(self, kind: str, fields: Sequence[str], where: Where | None = None,
+               order_by: Sequence[str] = ("id",), distinct: bool = False,
+               limit: int | None = None) -> Iterator[Record]: ...
+
+
+@runtime_checkable
+class BulkInsert(Protocol):
+    """Many records of one kind in one statement (imports, benchmark data)."""
+
+    def insert_many(self, kind: str, records: Sequence[Record]) -> None: ...
+
+
+@runtime_checkable
+class SequenceAdvance(Protocol):
+    """Move a kind's id sequence to at least ``value`` at once (after a bulk load)."""
+
+    def advance_sequence(self, kind: str, value: int) -> None: ...
+
+
+@runtime_checkable
+class BulkEvents(Protocol):
+    """Append many events in order, ids handed out in order: the same result as
+    ``append_event`` for each (imports)."""
+
+    def append_events(self, events: Sequence[Record]) -> list[Record]: ...
+
+
+@runtime_checkable
+class ActivityRollup(Protocol):
+    """What the morning list and the activity report need from the call history (拜访),
+    computed by the database instead of streaming every call through Python.
+
+    ``latest_calls``: per live deal (open, or won and not completed) — or per customer for
+    calls on no deal — the latest call (by date, then id) dated on or before ``as_of``,
+    with fields id, date, opportunity_id, customer_id, owner, next_step, next_due; only
+    ``owner``'s calls when given.
+
+    ``deal_touches``: per open deal with a call dated on or before ``as_of`` (of
+    ``customer`` when given): (deal id, date of its latest call, how many of its latest
+    calls in a row had the outcome ``continuance``).
+
+    ``call_counts``: calls dated from ``start`` to ``as_of`` (of ``customer``/``owner``
+    when given) counted per (owner, date, outcome).
+    """
+
+    def latest_calls(self, as_of: dt.date, owner: str | None = None
+                     ) -> Iterator[Record]: ...
+
+    def deal_touches(self, as_of: dt.date, customer: str | None = None
+                     ) -> Iterator[tuple[str, dt.date, int]]: ...
+
+    def call_counts(self, start: dt.date, as_of: dt.date, customer: str | None = None,
+                    owner: str | None = None
+                    ) -> Iterator[tuple[str | None, dt.date, str | None, int]]: ...
 
 
 def kind(name: str) -> Kind:

@@ -63,8 +63,12 @@ def _load_write_path() -> None:
     import csv  # noqa: F401 - the CSV backend and exports
     import hashlib  # noqa: F401
 
+    import kam.custom_fields  # noqa: F401
     import kam.models.contracts  # noqa: F401
     import kam.models.records  # noqa: F401
+    import kam.outbox  # noqa: F401 - every mutation queues its event deliveries
+    import kam.plugin_config  # noqa: F401
+    import kam.services.approvals  # noqa: F401
     import kam.vocab  # noqa: F401
 
 

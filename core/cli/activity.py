@@ -12,6 +12,7 @@ from kam.cli.common import (
     emit,
     emit_created,
     open_ws,
+    table_fields,
 )
 
 app = typer.Typer(rich_markup_mode=None, no_args_is_help=True)
@@ -63,5 +64,5 @@ def list_(
 
     ws = open_ws(ctx)
     rows = activities.list_(ws, opp=opp, owner=owner, since=since, customer=customer,
-                            limit=limit)
+                            limit=limit, fields=table_fields(fmt, output, "activity"))
     emit(ctx, rows, fmt, kind="activity", output=output)

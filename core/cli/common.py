@@ -205,7 +205,24 @@ def emit(ctx: typer.Context, data: Any, fmt: str, columns: list[str] | None = No
     headers = None
     if lab is not None and columns and not isinstance(data, Mapping):
         headers = [_header(declared, c, ws.lang) for c in columns]
+    if not isinstance(data, Mapping):
+        from kam.output import write_rows
+
+        write_rows(data, fmt, columns, _echo, labeler=lab, headers=headers)
+        return
     typer.echo(render(data, fmt, columns if fmt != "json" else None, lab, headers))
+
+
+def _echo(text: str) -> None:
+    typer.echo(text, nl=False)
+
+
+def table_fields(fmt: str, output: str | None, kind: str) -> list[str] | None:
+    """The fields a list command must read: a table on screen shows only the kind's
+    declared columns (so the wide json columns are never read); anything else, all."""
+    if fmt != "table" or output is not None:
+        return None
+    return list(_kind(kind).columns)
 
 
 def _write_list(ctx: typer.Context, rows: Any, fmt: str, columns: list[str] | None,

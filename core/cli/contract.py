@@ -18,6 +18,7 @@ from kam.cli.common import (
     open_ws,
     option_pairs,
     say,
+    table_fields,
     whole,
 )
 
@@ -153,7 +154,7 @@ def list_(
 
     ws = open_ws(ctx)
     rows = contracts.list_(ws, status=status, customer=customer, owner=owner, opp=opp,
-                           limit=limit)
+                           limit=limit, fields=table_fields(fmt, output, "contract"))
     emit(ctx, rows, fmt, kind="contract", output=output)
 
 

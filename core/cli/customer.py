@@ -12,6 +12,7 @@ from kam.cli.common import (
     emit,
     emit_created,
     open_ws,
+    table_fields,
 )
 
 app = typer.Typer(rich_markup_mode=None, no_args_is_help=True)
@@ -73,7 +74,8 @@ def list_(
 
     ws = open_ws(ctx)
     rows = customers.list_(ws, grade=grade, matrix=matrix, owner=owner, limit=limit,
-                           flagged=flagged)
+                           flagged=flagged,
+                           fields=None if flagged else table_fields(fmt, output, "customer"))
     columns = ["id", "name", "grade", "owner", "flags"] if flagged else None
     emit(ctx, rows, fmt, columns, kind="customer", output=output)
 

@@ -13,6 +13,7 @@ from kam.cli.common import (
     open_ws,
     print_findings,
     say,
+    table_fields,
 )
 
 app = typer.Typer(rich_markup_mode=None, no_args_is_help=True)
@@ -118,8 +119,9 @@ def list_(
     from kam.services import leads
 
     ws = open_ws(ctx)
-    emit(ctx, leads.list_(ws, status=status, customer=customer, owner=owner, limit=limit),
-         fmt, kind="lead", output=output)
+    rows = leads.list_(ws, status=status, customer=customer, owner=owner, limit=limit,
+                       fields=table_fields(fmt, output, "lead"))
+    emit(ctx, rows, fmt, kind="lead", output=output)
 
 
 @app.command("show")

@@ -16,6 +16,7 @@ from kam.cli.common import (
     option_pairs,
     print_findings,
     say,
+    table_fields,
     whole,
 )
 
@@ -74,7 +75,8 @@ def list_(
 
     ws = open_ws(ctx)
     rows = opportunities.list_(ws, stage=stage, status=status, owner=owner,
-                               customer=customer, limit=limit)
+                               customer=customer, limit=limit,
+                               fields=table_fields(fmt, output, "opportunity"))
     emit(ctx, rows, fmt, kind="opportunity", output=output)
 
 

@@ -62,11 +62,13 @@ def report(
         if not sep or not key.strip().isidentifier():
             raise InputError(f"--option: {pair!r} must look like key=value")
         extra[key.strip()] = value
-    text, path = reports.run(
-        ws, name, record_id, fmt=fmt, output=output, table=table, owner=owner,
+    path = reports.run_to(
+        ws, name, _echo, record_id, fmt=fmt, output=output, table=table, owner=owner,
         customer=customer, currency=currency, by=by, since=since, until=until, period=period,
         weeks=weeks, days=days, run=run, buckets=buckets, pipeline=pipeline, **extra)
     if path is not None:
         typer.echo(str(path))
-    else:
-        typer.echo(text, nl=False)
+
+
+def _echo(text: str) -> None:
+    typer.echo(text, nl=False)

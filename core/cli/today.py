@@ -20,4 +20,5 @@ def register(app: typer.Typer) -> None:
         from kam.services import reports
 
         ws = open_ws(ctx, as_of)
-        typer.echo(reports.today(ws, owner=owner, days=days, fmt=fmt), nl=False)
+        reports.write_today(ws, lambda text: typer.echo(text, nl=False), owner=owner,
+                            days=days, fmt=fmt)

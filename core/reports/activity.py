@@ -12,7 +12,8 @@ import datetime as dt
 from typing import Any
 
 from kam.reports import Report, Table
-from kam.reports.common import day, new_report, stage_display, tr, week_of
+from kam.reports.common import day, new_report, scan, stage_display, tr, week_of
+from kam.reports.rollups import rollup
 from kam.storage import scope
 
 OUTCOMES = ("order", "advance", "continuance", "no_sale")
@@ -34,27 +35,27 @@ def build(ws: Any, owner: str | None = None, customer: str | None = None,
     opp_where.update(scope(owner=owner, customer=customer))
     # open deals: id → [last activity date, continuance run, record summary]
     deals: dict[str, list[Any]] = {}
-    for opp in ws.storage.find("opportunity", opp_where, order_by=("id",)):
+    for opp in scan(ws, "opportunity", ("id", "title", "owner", "stage", "pipeline",
+                                        "stage_entered_at", "created_at", "completed_at"),
+                    opp_where, order_by=("id",)):
         if opp.get("completed_at"):
             continue
         deals[opp["id"]] = [None, 0, {k: opp.get(k) for k in (
             "id", "title", "owner", "stage", "pipeline", "stage_entered_at", "created_at")}]
     weekly: dict[tuple[str, str], dict[str, int]] = {}
-    act_where: dict[str, Any] = {"date__le": today}
-    if customer:
-        act_where["customer_id"] = customer.strip().upper()
-    for act in ws.storage.find("activity", act_where, order_by=("date", "id")):
-        d = act["date"]
-        if d >= start and (not owner or act.get("owner") == owner):
-            key = (act.get("owner") or "", week_of(d))
-            w = weekly.setdefault(key, {"calls": 0, **{o: 0 for o in OUTCOMES},
-                                        "no_outcome": 0})
-            w["calls"] += 1
-            w[act.get("outcome") if act.get("outcome") in OUTCOMES else "no_outcome"] += 1
-        deal = deals.get(act.get("opportunity_id") or "")
+    calls = rollup(ws)
+    who = customer.strip().upper() if customer else None
+    for act_owner, d, outcome, n in calls.call_counts(start, today, who, owner or None):
+        key = (act_owner or "", week_of(d))
+        w = weekly.setdefault(key, {"calls": 0, **{o: 0 for o in OUTCOMES},
+                                    "no_outcome": 0})
+        w["calls"] += n
+        w[outcome if outcome in OUTCOMES else "no_outcome"] += n
+    for opp_id, last, cont in calls.deal_touches(today, who):
+        deal = deals.get(opp_id)
         if deal is not None:
-            deal[0] = d
-            deal[1] = deal[1] + 1 if act.get("outcome") == "continuance" else 0
+            deal[0] = last
+            deal[1] = cont
     rows: list[dict[str, Any]] = [{"owner": o, "week": w, **counts}
                                   for (o, w), counts in sorted(weekly.items())]
     totals = []

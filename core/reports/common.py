@@ -128,15 +128,17 @@ def scan(ws: Any, kind: str, fields: Iterable[str], where: dict[str, Any] | None
     """Stream records of a kind with (at least) ``fields``: through the backend's
     optional ``select`` fast path (reads only those columns) when it has one, else
     through the protocol's ``find``. Reports that scan a whole kind use this."""
-    select = getattr(ws.storage, "select", None)
-    if select is not None:
-        return select(kind, list(fields), where, order_by)
+    from kam.storage import Selecting
+
+    if isinstance(ws.storage, Selecting):
+        return ws.storage.select(kind, list(fields), where, order_by)
     return ws.storage.find(kind, where, order_by=order_by)
 
 
 def distinct(ws: Any, kind: str, field: str, where: dict[str, Any] | None = None) -> set[Any]:
     """The distinct values of one field among the records ``where`` selects."""
-    select = getattr(ws.storage, "select", None)
-    if select is not None:
-        return {r[field] for r in select(kind, [field], where, (), distinct=True)}
+    from kam.storage import Selecting
+
+    if isinstance(ws.storage, Selecting):
+        return {r[field] for r in ws.storage.select(kind, [field], where, (), distinct=True)}
     return {r[field] for r in ws.storage.find(kind, where, order_by=())}

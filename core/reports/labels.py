@@ -129,6 +129,8 @@ def shown(table: Any, column: str, value: Any, lang: str) -> str:
     from kam.output import cell
 
     disp = table.display.get(column) if table is not None else None
+    if type(value) is str:  # most cells: the same answer as below, sooner
+        return disp[value] if disp and value in disp else cell(value)
     if isinstance(value, dict):
         return " ".join(shown(table, column, v, lang) for v in value.values()
                         if v is not None and v != "")

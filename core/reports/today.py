@@ -35,19 +35,10 @@ def build(ws: Any, owner: str | None = None, days: Any = None, **_: Any) -> Repo
 def _next_steps(ws: Any, owner: str | None, horizon: dt.date) -> Table:
     """The latest call on each live deal (or customer) whose next step is due by ``horizon``:
     a later call supersedes an earlier one's next step."""
-    # deals still being worked: open ones, and won ones still in implementation
-    open_deals = {o["id"] for o in ws.storage.find(
-        "opportunity", {"status__in": ["open", "won"], "completed_at__isnull": True},
-        order_by=())}
-    latest: dict[str, dict[str, Any]] = {}
-    where: dict[str, Any] = {"date__le": ws.today}
-    if owner:
-        where["owner"] = owner
-    for act in ws.storage.find("activity", where, order_by=("date", "id")):
-        opp = act.get("opportunity_id")
-        if opp and opp not in open_deals:
-            continue
-        latest[opp or act["customer_id"]] = act
+    from kam.reports.rollups import rollup
+
+    latest = {a.get("opportunity_id") or a["customer_id"]: a
+              for a in rollup(ws).latest_calls(ws.today, owner or None)}
     rows = [
         {"next_due": a["next_due"], "next_step": a.get("next_step"), "record_id": key,
          "customer_id": a["customer_id"], "owner": a.get("owner"), "activity_id": a["id"],
@@ -71,6 +62,9 @@ def _receivables(ws: Any, owner: str | None, horizon: dt.date) -> Table:
     if owner:
         where["contract_id__in"] = [c["id"] for c in ws.storage.find("contract",
                                                                       {"owner": owner})]
+    # only milestones due by the horizon and not written off can be open and due (the
+    # state itself is still receivable_view's to decide)
+    where.update({"due_date__le": horizon, "written_off_on__isnull": True})
     views = (receivable_view(r, ws.today) for r in ws.storage.find("receivable", where))
     rows = [
         {k: v[k] for k in ("id", "contract_id", "customer_id", "kind", "due_date", "state",

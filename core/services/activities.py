@@ -8,7 +8,7 @@ from typing import Any
 from kam import values
 from kam.errors import InputError
 from kam.kinds import kind_of_id
-from kam.services.common import atomic, clean_changes, dump, validate
+from kam.services.common import atomic, clean_changes, dump, rows_of, validate
 from kam.storage import scope
 from kam.workspace import Workspace
 
@@ -69,11 +69,12 @@ def log(ws: Workspace, record_id: str, *, type: str, date: str | None = None,
 
 def list_(ws: Workspace, *, opp: str | None = None, owner: str | None = None,
           since: str | None = None, customer: str | None = None,
-          limit: int | None = None) -> Iterator[dict[str, Any]]:
+          limit: int | None = None,
+          fields: Sequence[str] | None = None) -> Iterator[dict[str, Any]]:
     where: dict[str, Any] = {}
     if opp:
         where["opportunity_id"] = opp.strip().upper()
     where.update(scope(customer=customer, owner=owner))
     if since:
         where["date__ge"] = values.date(since, "--since")
-    return ws.storage.find("activity", where, order_by=("date", "id"), limit=limit)
+    return rows_of(ws, "activity", where, order_by=("date", "id"), limit=limit, fields=fields)

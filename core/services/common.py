@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from kam.errors import InputError
@@ -15,6 +15,18 @@ if TYPE_CHECKING:
 
 M = TypeVar("M", bound="BaseModel")
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+def rows_of(ws: Workspace, kind: str, where: Mapping[str, Any] | None, *,
+            order_by: Sequence[str] = ("id",), limit: int | None = None,
+            fields: Sequence[str] | None = None) -> Iterator[dict[str, Any]]:
+    """A list command's records; with ``fields`` (a table shows only its columns) at
+    least those, read column-limited when the backend can (kam.storage.Selecting)."""
+    from kam.storage import Selecting
+
+    if fields and isinstance(ws.storage, Selecting):
+        return ws.storage.select(kind, list(fields), where, order_by, limit=limit)
+    return ws.storage.find(kind, where, order_by=order_by, limit=limit)
 
 
 def validate(model: type[M], data: dict[str, Any]) -> M:

@@ -29,6 +29,7 @@ from kam.services.common import (
     edit_payload,
     merge_fields,
     parse_fields,
+    rows_of,
     validate,
 )
 from kam.services.contract_amendments import amendment_changes, write_rebalance
@@ -52,14 +53,15 @@ DELIVERY_MILESTONE = ("full", "first")
 
 def list_(ws: Workspace, *, status: str | None = None, customer: str | None = None,
           owner: str | None = None, opp: str | None = None,
-          limit: int | None = None) -> Iterator[dict[str, Any]]:
+          limit: int | None = None,
+          fields: Sequence[str] | None = None) -> Iterator[dict[str, Any]]:
     where: dict[str, Any] = {}
     if status:
         where["status"] = vocab.parse("contract_status", status)
     where.update(scope(customer=customer, owner=owner))
     if opp:
         where["opportunity_id"] = opp.strip().upper()
-    return ws.storage.find("contract", where, limit=limit)
+    return rows_of(ws, "contract", where, limit=limit, fields=fields)
 
 
 def needed_roles(ws: Workspace, contract: dict[str, Any]) -> list[str]:

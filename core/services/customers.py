@@ -15,6 +15,7 @@ from kam.services.common import (
     edit_payload,
     merge_fields,
     parse_fields,
+    rows_of,
     validate,
 )
 from kam.workspace import Workspace
@@ -130,8 +131,10 @@ def open_flags(customer: dict[str, Any]) -> list[dict[str, Any]]:
 
 def list_(ws: Workspace, *, grade: str | None = None, owner: str | None = None,
           matrix: str | None = None, limit: int | None = None,
-          flagged: bool = False) -> Iterator[dict[str, Any]]:
-    """Customers; ``flagged``: only those with an open anomaly flag (异常客户)."""
+          flagged: bool = False,
+          fields: Sequence[str] | None = None) -> Iterator[dict[str, Any]]:
+    """Customers; ``flagged``: only those with an open anomaly flag (异常客户);
+    ``fields``: only these columns (a table's), read without the rest."""
     where: dict[str, Any] = {}
     if grade:
         where["grade"] = vocab.parse("grade", grade)
@@ -143,7 +146,7 @@ def list_(ws: Workspace, *, grade: str | None = None, owner: str | None = None,
         found = (c for c in ws.storage.find("customer", where, order_by=("id",))
                  if open_flags(c))
         return iter(list(found)[:limit] if limit else list(found))
-    return ws.storage.find("customer", where, limit=limit)
+    return rows_of(ws, "customer", where, limit=limit, fields=fields)
 
 
 def matrix_by_rule(ws: Workspace, customer: dict[str, Any]) -> str | None:

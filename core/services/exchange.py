@@ -362,9 +362,11 @@ def import_(ws: Workspace, folder: Path, progress: Progress | None = None) -> di
     texts = {name: _checked_text(folder, name, entry) for name, entry in files.items()}
     if not _is_empty(ws):
         raise InputError(f"{ws.path} is not empty: import needs a new workspace (kam init)")
+    from kam.storage import BulkEvents, BulkInsert, SequenceAdvance
+
     storage = ws.storage
-    insert_many = getattr(storage, "insert_many", None)
-    advance = getattr(storage, "advance_sequence", None)
+    insert_many = storage.insert_many if isinstance(storage, BulkInsert) else None
+    advance = storage.advance_sequence if isinstance(storage, SequenceAdvance) else None
     seen: dict[str, set[str]] = {}
     done = 0
     with storage.transaction():
@@ -406,14 +408,22 @@ def import_(ws: Workspace, folder: Path, progress: Progress | None = None) -> di
                         pass
         entry = files["event"]
         path = folder / entry["file"]
-        for n, event in enumerate(_records(path, EVENT, texts["event"], entry["rows"],
-                                           neutralised), start=2):
-            stored = storage.append_event({k: v for k, v in event.items() if k != "id"})
-            if stored["id"] != event["id"]:
-                raise InputError(f"{path} row {n}: event {event['id']} would become "
-                                 f"{stored['id']}; events must run EV1, EV2, … without gaps")
+        events = _records(path, EVENT, texts["event"], entry["rows"], neutralised)
+        n = 2  # the first event's row in its file
+        for batch in _batches(events, BATCH):
+            fresh = [{k: v for k, v in event.items() if k != "id"} for event in batch]
+            if isinstance(storage, BulkEvents):  # one statement per batch, ids in order
+                stored = storage.append_events(fresh)
+            else:
+                stored = [storage.append_event(event) for event in fresh]
+            for event, kept in zip(batch, stored, strict=True):
+                if kept["id"] != event["id"]:
+                    raise InputError(f"{path} row {n}: event {event['id']} would become "
+                                     f"{kept['id']}; events must run EV1, EV2, … without "
+                                     "gaps")
+                n += 1
             if progress is not None:
-                progress(1)
+                progress(len(batch))
         done += entry["rows"]
     return {"folder": str(folder), "imported": done,
             "rows": {name: entry["rows"] for name, entry in files.items()}}

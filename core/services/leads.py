@@ -10,7 +10,15 @@ from kam.errors import InputError, RefusedError
 from kam.findings import blocking
 from kam.records import LeadChanges
 from kam.services import opportunities
-from kam.services.common import atomic, clean_changes, dump, edit_payload, parse_fields, validate
+from kam.services.common import (
+    atomic,
+    clean_changes,
+    dump,
+    edit_payload,
+    parse_fields,
+    rows_of,
+    validate,
+)
 from kam.services.results import Qualified
 from kam.storage import scope
 from kam.workspace import Workspace
@@ -152,9 +160,10 @@ def get(ws: Workspace, lead_id: str) -> dict[str, Any]:
 
 
 def list_(ws: Workspace, *, status: str | None = None, customer: str | None = None,
-          owner: str | None = None, limit: int | None = None) -> Iterator[dict[str, Any]]:
+          owner: str | None = None, limit: int | None = None,
+          fields: Sequence[str] | None = None) -> Iterator[dict[str, Any]]:
     where: dict[str, Any] = {}
     if status:
         where["status"] = vocab.parse("lead_status", status)
     where.update(scope(customer=customer, owner=owner))
-    return ws.storage.find("lead", where, limit=limit)
+    return rows_of(ws, "lead", where, limit=limit, fields=fields)

@@ -20,6 +20,7 @@ from kam.services.common import (
     edit_payload,
     merge_fields,
     parse_fields,
+    rows_of,
     validate,
 )
 from kam.services.results import Advanced, Moved
@@ -489,14 +490,15 @@ def close(ws: Workspace, opp_id: str, status: str, reason: str,
 
 def list_(ws: Workspace, *, stage: str | None = None, status: str | None = None,
           owner: str | None = None, customer: str | None = None,
-          limit: int | None = None) -> Iterator[dict[str, Any]]:
+          limit: int | None = None,
+          fields: Sequence[str] | None = None) -> Iterator[dict[str, Any]]:
     where: dict[str, Any] = {}
     if stage:
         where["stage"] = ws.pipeline().parse_stage(stage) if stage else None
     if status:
         where["status"] = vocab.parse("opp_status", status)
     where.update(scope(owner=owner, customer=customer))
-    return ws.storage.find("opportunity", where, limit=limit)
+    return rows_of(ws, "opportunity", where, limit=limit, fields=fields)
 
 
 def card(ws: Workspace, opp_id: str) -> dict[str, Any]:

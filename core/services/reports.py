@@ -8,8 +8,10 @@ names is ignored (the core's output is what scripts rely on).
 
 from __future__ import annotations
 
+import itertools
 import os
 import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -87,6 +89,17 @@ def resolve_format(ws: Workspace, fmt: str | None, output: str | None) -> str:
 def render(ws: Workspace, report: Report, fmt: str, table: str | None = None) -> str | bytes:
     """The report in ``fmt``: text, or bytes for a binary format (xlsx) that only a file
     can hold."""
+    parts = chunks(ws, report, fmt, table)
+    if isinstance(parts, bytes):
+        return parts
+    return "".join(parts)
+
+
+def chunks(ws: Workspace, report: Report, fmt: str,
+           table: str | None = None) -> Iterator[str] | bytes:
+    """The report in ``fmt`` as pieces of text to write one after another (the core's
+    formats stream row by row: a big report is never held as one text), or bytes for a
+    binary format."""
     if table:
         try:
             picked = report.table(table)
@@ -97,20 +110,20 @@ def render(ws: Workspace, report: Report, fmt: str, table: str | None = None) ->
         report = Report(report.name, report.title, report.as_of, [picked], report.meta,
                         [], [], report.lang)
     if fmt == "json":
-        from kam.output import to_json
+        from kam.output import json_chunks
 
-        return to_json(as_dict(report)) + "\n"
+        return itertools.chain(json_chunks(as_dict(report)), ("\n",))
     if fmt == "csv":
-        return render_csv(report)
+        return csv_chunks(report)
     if fmt == "table":
-        return render_table(report)
+        return table_chunks(report)
     render_fn = ws.plugins.formats().items[fmt]
     if isinstance(render_fn, tuple):
         render_fn = render_fn[0]
     out: str | bytes = render_fn(report, ws)
     if isinstance(out, bytes):
         return out
-    return out if out.endswith("\n") else out + "\n"
+    return iter([out if out.endswith("\n") else out + "\n"])
 
 
 def as_dict(report: Report) -> dict[str, Any]:
@@ -128,14 +141,31 @@ def as_dict(report: Report) -> dict[str, Any]:
 def render_csv(report: Report) -> str:
     """One table: plain CSV. Several: each after a ``# name`` line, a blank line between
     (pick one with ``--table``). Cells a spreadsheet would run are neutralised."""
-    from kam.output import to_csv
+    return "".join(csv_chunks(report))
 
-    if len(report.tables) == 1:
-        t = report.tables[0]
-        return to_csv([*t.rows, *t.totals], t.columns)
-    parts = [f"# {t.name}\n" + to_csv([*t.rows, *t.totals], t.columns)
-             for t in report.tables]
-    return "\n".join(parts)
+
+def csv_chunks(report: Report) -> Iterator[str]:
+    """:func:`render_csv` in pieces of 500 rows."""
+    import csv
+    import io
+
+    from kam.output import cell, neutralise
+
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    several = len(report.tables) > 1
+    for n, t in enumerate(report.tables):
+        if several:
+            buf.write(("\n" if n else "") + f"# {t.name}\n")
+        columns = t.columns
+        writer.writerow(columns)
+        for i, row in enumerate(itertools.chain(t.rows, t.totals)):
+            writer.writerow([neutralise(cell(row.get(c))) for c in columns])
+            if i % 500 == 499:
+                yield buf.getvalue()
+                buf.seek(0)
+                buf.truncate()
+    yield buf.getvalue()
 
 
 def title_line(report: Report) -> str:
@@ -146,39 +176,74 @@ def title_line(report: Report) -> str:
 
 def render_table(report: Report) -> str:
     """Aligned text tables (wcwidth: a CJK character takes two columns)."""
-    import tabulate as tab
+    return "".join(table_chunks(report))
+
+
+def table_chunks(report: Report) -> Iterator[str]:
+    """:func:`render_table` in pages (kam.textable: widths fixed per page)."""
+    return _rstrip_end(_table_parts(report))
+
+
+def _table_parts(report: Report) -> Iterator[str]:
+    from kam import textable
     from kam.reports.labels import column_header, is_numeric, shown
 
-    tab.WIDE_CHARS_MODE = True  # wcwidth: a CJK character takes two columns
-    out = [title_line(report), ""]
+    yield title_line(report) + "\n\n"
+    lang = report.lang
     for t in report.tables:
         if t.title:
-            out.append(t.title)
-        body = [[shown(t, c, r.get(c), report.lang) for c in t.columns]
-                for r in (*t.rows, *t.totals)]
-        headers = [column_header(t, c, report.lang) for c in t.columns]
-        align = ["right" if is_numeric(t, c) else "left" for c in t.columns]
-        text = tab.tabulate(body, headers=headers, tablefmt="simple", disable_numparse=True,
-                            colalign=align) if body else (
-            pick(report.lang, "（无）", "(none)"))
-        out.append(text)
+            yield t.title + "\n"
+        columns = t.columns
+        body = ([shown(t, c, r.get(c), lang) for c in columns]
+                for r in itertools.chain(t.rows, t.totals))
+        headers = [column_header(t, c, lang) for c in columns]
+        right = [is_numeric(t, c) for c in columns]
+        wrote = False
+        for part in textable.lines(body, headers, right):
+            wrote = True
+            yield part
+        if not wrote:
+            yield pick(lang, "（无）", "(none)")
+        yield "\n"
         if t.note:
-            out.append(t.note)
-        out.append("")
-    out.extend(report.notes)
-    return "\n".join(out).rstrip("\n") + "\n"
+            yield t.note + "\n"
+        yield "\n"
+    yield "\n".join(report.notes)
+
+
+def _rstrip_end(parts: Iterator[str]) -> Iterator[str]:
+    """The pieces with the newlines at the very end replaced by one (what
+    ``text.rstrip("\\n") + "\\n"`` gives), without joining them."""
+    pending = ""
+    for part in parts:
+        body = part.rstrip("\n")
+        if body:
+            yield pending + body
+            pending = part[len(body):]
+        else:
+            pending += part
+    yield "\n"
 
 
 def today(ws: Workspace, owner: str | None = None, days: int | None = None,
           fmt: str | None = None) -> str:
     """``kam today``, the morning list, rendered in ``fmt`` (default table)."""
+    parts: list[str] = []
+    write_today(ws, parts.append, owner=owner, days=days, fmt=fmt)
+    return "".join(parts)
+
+
+def write_today(ws: Workspace, write: Callable[[str], Any], owner: str | None = None,
+                days: int | None = None, fmt: str | None = None) -> None:
+    """:func:`today` written piece by piece."""
     from kam.reports import today as morning
 
     chosen = resolve_format(ws, fmt, None)
-    text = render(ws, morning.build(ws, owner=owner, days=days), chosen)
-    if isinstance(text, bytes):
+    parts = chunks(ws, morning.build(ws, owner=owner, days=days), chosen)
+    if isinstance(parts, bytes):
         raise InputError(f"--format {chosen} writes a file: use kam report today --output FILE")
-    return text
+    for part in parts:
+        write(part)
 
 
 # --- writing ---------------------------------------------------------------------------
@@ -218,6 +283,23 @@ def write_atomic(path: Path, text: str | bytes) -> Path:
     return path
 
 
+def run_to(ws: Workspace, name: str, write: Callable[[str], Any],
+           record_id: str | None = None, *, fmt: str | None = None,
+           output: str | None = None, table: str | None = None,
+           **options: Any) -> Path | None:
+    """:func:`run`, writing the text piece by piece to ``write`` (stdout) as it is
+    rendered instead of returning it; the path when ``output`` was written."""
+    if output:
+        return run(ws, name, record_id, fmt=fmt, output=output, table=table, **options)[1]
+    chosen = resolve_format(ws, fmt, output)
+    parts = chunks(ws, build(ws, name, record_id, **options), chosen, table)
+    if isinstance(parts, bytes):
+        raise InputError(f"--format {chosen} writes a file: add --output FILE")
+    for part in parts:
+        write(part)
+    return None
+
+
 def run(ws: Workspace, name: str, record_id: str | None = None, *, fmt: str | None = None,
         output: str | None = None, table: str | None = None,
         **options: Any) -> tuple[str, Path | None]:
@@ -234,4 +316,5 @@ def run(ws: Workspace, name: str, record_id: str | None = None, *, fmt: str | No
     return text, None
 
 
-__all__ = ["Report", "Table", "build", "catalogue", "render", "run", "write_atomic"]
+__all__ = ["Report", "Table", "build", "catalogue", "chunks", "render", "run", "run_to",
+           "write_atomic"]

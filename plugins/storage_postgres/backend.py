@@ -139,6 +139,7 @@ class PostgresStorage:
         where: Where | None = None,
         order_by: Sequence[str] = ("id",),
         distinct: bool = False,
+        limit: int | None = None,
     ) -> Iterator[Record]:
         """Optional fast path (reports): like :meth:`find`, reading only ``fields``."""
         k = kind(kind_name)
@@ -153,8 +154,11 @@ class PostgresStorage:
             inner = f'SELECT DISTINCT {cols} FROM "{k.name}"{sql_where}'
             if orders and all(split_order(k, key)[0] in fields for key in order_by):
                 inner += " ORDER BY " + ", ".join(orders)
+            if limit is not None:
+                inner += " LIMIT %s"
+                params.append(int(limit))
             return self._rows(k, inner, params)
-        return self._query(k, cols, where, order_by)
+        return self._query(k, cols, where, order_by, limit)
 
     def _query(self, k: Kind, columns: str, where: Where | None, order_by: Sequence[str],
                limit: int | None = None, offset: int = 0) -> Iterator[Record]:

@@ -235,6 +235,7 @@ class SQLiteStorage:
         where: Where | None = None,
         order_by: Sequence[str] = ("id",),
         distinct: bool = False,
+        limit: int | None = None,
     ) -> Iterator[Record]:
         """Optional fast path (reports): like :meth:`find`, but reads only ``fields``
         (each combination once with ``distinct``).
@@ -247,7 +248,8 @@ class SQLiteStorage:
             if k.field(name) is None:
                 raise StorageError(f"{k.name} has no field {name!r}")
         cols = ", ".join(f'"{name}"' for name in fields)
-        return self._query(k, f"DISTINCT {cols}" if distinct else cols, where, order_by)
+        return self._query(k, f"DISTINCT {cols}" if distinct else cols, where, order_by,
+                           limit)
 
     def _query(self, k: Kind, columns: str, where: Where | None, order_by: Sequence[str],
                limit: int | None = None, offset: int = 0) -> Iterator[Record]:
@@ -276,6 +278,73 @@ class SQLiteStorage:
                     yield decode(row)
         except sqlite3.Error as exc:
             raise _translate(exc) from None
+
+    # --- optional fast paths (kam.storage.ActivityRollup) ----------------------------
+
+    def _rows(self, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+        try:
+            return self.conn.execute(sql, params).fetchall()
+        except sqlite3.Error as exc:
+            raise _translate(exc) from None
+
+    def latest_calls(self, as_of: dt.date, owner: str | None = None) -> Iterator[Record]:
+        """The latest call per live deal (or customer) in one GROUP BY: SQLite takes the
+        bare columns from the row holding the MAX (date, then rowid = id order)."""
+        params: list[Any] = [as_of.isoformat()]
+        mine = ""
+        if owner:
+            mine = " AND owner = ?"
+            params.append(owner)
+        rows = self._rows(
+            "SELECT id, date, opportunity_id, customer_id, owner, next_step, next_due,"
+            " MAX(date || printf('%020d', rowid)) FROM activity"
+            f" WHERE date <= ?{mine} AND (opportunity_id IS NULL OR opportunity_id = ''"
+            "  OR opportunity_id IN (SELECT id FROM opportunity"
+            "   WHERE status IN ('open', 'won') AND completed_at IS NULL))"
+            " GROUP BY COALESCE(NULLIF(opportunity_id, ''), customer_id)", params)
+        day = dt.date.fromisoformat
+        for r in rows:
+            yield {"id": r[0], "date": day(r[1]), "opportunity_id": r[2],
+                   "customer_id": r[3], "owner": r[4], "next_step": r[5],
+                   "next_due": day(r[6]) if r[6] else None}
+
+    def deal_touches(self, as_of: dt.date, customer: str | None = None
+                     ) -> Iterator[tuple[str, dt.date, int]]:
+        """Per open deal: its latest call's date and the calls after its latest call
+        that was no ``continuance`` (all continuances, so the run)."""
+        params: list[Any] = [as_of.isoformat()]
+        theirs = ""
+        if customer:
+            theirs = " AND customer_id = ?"
+            params.append(customer)
+        rows = self._rows(
+            "WITH a AS (SELECT opportunity_id AS opp, date, outcome,"
+            "  date || printf('%020d', rowid) AS k FROM activity"
+            f"  WHERE date <= ?{theirs} AND opportunity_id IN"
+            "   (SELECT id FROM opportunity WHERE status = 'open')),"
+            " b AS (SELECT opp, MAX(k) AS last_other FROM a"
+            "  WHERE outcome IS NOT 'continuance' GROUP BY opp)"
+            " SELECT a.opp, MAX(a.date), SUM(a.k > COALESCE(b.last_other, ''))"
+            " FROM a LEFT JOIN b ON a.opp = b.opp GROUP BY a.opp", params)
+        day = dt.date.fromisoformat
+        return iter([(r[0], day(r[1]), int(r[2])) for r in rows])
+
+    def call_counts(self, start: dt.date, as_of: dt.date, customer: str | None = None,
+                    owner: str | None = None
+                    ) -> Iterator[tuple[str | None, dt.date, str | None, int]]:
+        params: list[Any] = [start.isoformat(), as_of.isoformat()]
+        extra = ""
+        if customer:
+            extra += " AND customer_id = ?"
+            params.append(customer)
+        if owner:
+            extra += " AND owner = ?"
+            params.append(owner)
+        rows = self._rows(
+            "SELECT owner, date, outcome, count(*) FROM activity"
+            f" WHERE date >= ? AND date <= ?{extra} GROUP BY owner, date, outcome", params)
+        day = dt.date.fromisoformat
+        return iter([(r[0], day(r[1]), r[2], int(r[3])) for r in rows])
 
     def count(self, kind_name: str, where: Where | None = None) -> int:
         k = kind(kind_name)
@@ -445,8 +514,9 @@ class SQLiteStorage:
             params.append(int(limit))
         try:
             cur = self.conn.execute(sql, params)
+            decode = _decoder(k, cur.description)  # once, not per event
             for row in cur:
-                yield self._row_to_record(k, cur, row)
+                yield decode(row)
         except sqlite3.Error as exc:
             raise _translate(exc) from None
 

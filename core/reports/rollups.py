@@ -1,0 +1,83 @@
+"""Roll-ups of the call history (拜访记录) that the morning list and the activity report
+need: the latest call per live deal, each open deal's last touch and continuance run,
+calls counted per owner, day and outcome.
+
+A backend that implements :class:`kam.storage.ActivityRollup` answers them in the
+database; otherwise (and as the reference the fast paths are tested against) they are
+computed here in one column-limited pass over the calls, oldest first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+
+from kam.reports.common import scan
+from kam.storage import ActivityRollup, Record
+
+CALL_FIELDS = ("id", "date", "opportunity_id", "customer_id", "owner", "next_step",
+               "next_due")
+
+
+def rollup(ws: Any) -> ActivityRollup:
+    """The backend itself when it has the fast path, else the Python reference."""
+    if isinstance(ws.storage, ActivityRollup):
+        return ws.storage
+    return PythonRollup(ws)
+
+
+class PythonRollup:
+    """:class:`kam.storage.ActivityRollup` over the storage protocol (the reference)."""
+
+    def __init__(self, ws: Any) -> None:
+        self.ws = ws
+
+    def latest_calls(self, as_of: dt.date, owner: str | None = None) -> Iterator[Record]:
+        # deals still being worked: open ones, and won ones still in implementation
+        live = {o["id"] for o in scan(
+            self.ws, "opportunity", ("id",),
+            {"status__in": ["open", "won"], "completed_at__isnull": True}, order_by=())}
+        latest: dict[str, Record] = {}
+        where: dict[str, Any] = {"date__le": as_of}
+        if owner:
+            where["owner"] = owner
+        for act in scan(self.ws, "activity", CALL_FIELDS, where, order_by=("date", "id")):
+            opp = act.get("opportunity_id")
+            if opp and opp not in live:
+                continue
+            latest[opp or act["customer_id"]] = act  # a later call supersedes
+        return iter([{f: a.get(f) for f in CALL_FIELDS} for a in latest.values()])
+
+    def deal_touches(self, as_of: dt.date, customer: str | None = None
+                     ) -> Iterator[tuple[str, dt.date, int]]:
+        open_deals = {o["id"] for o in scan(self.ws, "opportunity", ("id",),
+                                            {"status": "open"}, order_by=())}
+        where: dict[str, Any] = {"date__le": as_of}
+        if customer:
+            where["customer_id"] = customer
+        touches: dict[str, list[Any]] = {}
+        for act in scan(self.ws, "activity", ("id", "date", "opportunity_id", "outcome"),
+                        where, order_by=("date", "id")):
+            opp = act.get("opportunity_id")
+            if not opp or opp not in open_deals:
+                continue
+            t = touches.setdefault(opp, [act["date"], 0])
+            t[0] = act["date"]
+            t[1] = t[1] + 1 if act.get("outcome") == "continuance" else 0
+        return iter([(k, v[0], v[1]) for k, v in touches.items()])
+
+    def call_counts(self, start: dt.date, as_of: dt.date, customer: str | None = None,
+                    owner: str | None = None
+                    ) -> Iterator[tuple[str | None, dt.date, str | None, int]]:
+        where: dict[str, Any] = {"date__le": as_of, "date__ge": start}
+        if customer:
+            where["customer_id"] = customer
+        if owner:
+            where["owner"] = owner
+        counts: Counter[tuple[str | None, dt.date, str | None]] = Counter(
+            (a.get("owner"), a["date"], a.get("outcome"))
+            for a in scan(self.ws, "activity", ("id", "date", "owner", "outcome"), where,
+                          order_by=()))
+        return iter([(o, d, out, n) for (o, d, out), n in counts.items()])

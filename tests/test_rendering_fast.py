@@ -1,0 +1,94 @@
+"""The fast renderers print what the libraries they replace printed: kam.textable what
+tabulate printed (a table of one page), kam.output's JSON what ``json.dumps(indent=2)``
+printed; a long table comes out in pages whose widths never shrink."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from decimal import Decimal
+from typing import Any
+
+import tabulate as tab
+from hypothesis import example, given
+from hypothesis import strategies as st
+from kam import textable
+from kam.output import jsonable, to_json, write_rows
+
+CELL = st.lists(st.sampled_from(list("ab 1-中文ｱé\n\t\r") + ["\x1b[31m", "x y"]),
+                max_size=6).map("".join)
+
+
+def tabulated(rows: list[list[str]], headers: list[str] | None, right: list[bool]) -> str:
+    tab.WIDE_CHARS_MODE = True
+    align = ["right" if r else "left" for r in right]
+    if headers is None:
+        return tab.tabulate(rows, tablefmt="plain", disable_numparse=True, colalign=align)
+    return tab.tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True,
+                        colalign=align)
+
+
+@given(st.integers(1, 4).flatmap(lambda n: st.tuples(
+    st.lists(st.lists(CELL, min_size=n, max_size=n), min_size=1, max_size=6),
+    st.none() | st.lists(CELL, min_size=n, max_size=n),
+    st.lists(st.booleans(), min_size=n, max_size=n))))
+@example(([["", "\n\n"], ["b", "-"]], ["文", " 1é文"], [False, False]))
+@example(([["\n1文\n1", "x"], ["\n", " "]], None, [True, False]))
+def test_table_is_what_tabulate_printed(case: tuple[Any, Any, Any]) -> None:
+    rows, headers, right = case
+    assert textable.table(rows, headers, right) == tabulated(rows, headers, right)
+
+
+def test_a_long_table_comes_in_pages_whose_widths_never_shrink() -> None:
+    rows = [["中" * (n % 7), str(n)] for n in range(25)]
+    text = "".join(textable.lines(rows, ["name", "n"], [False, True], page=10))
+    lines = text.split("\n")
+    assert len(lines) == 2 + 25
+    assert lines[:12] == tabulated(rows[:10], ["name", "n"], [False, True]).split("\n")
+    assert [line.split("  ")[-1].strip() for line in lines[2:]] == [str(n) for n in range(25)]
+    # every row's number ends in the same column: the first page's widths held
+    assert {textable.width(line) for line in lines[2:]} == {textable.width(lines[2])}
+
+
+_C1 = re.compile(r"[\x7f-\x9f]")
+
+
+def dumped(value: Any) -> str:
+    text = json.dumps(jsonable(value), ensure_ascii=False, indent=2)
+    return _C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+SCALAR = (st.none() | st.booleans() | st.integers() | st.decimals(allow_nan=False, places=2)
+          | st.text(max_size=8) | st.dates() | st.sampled_from(["\x7f中\x85", "a\"\\\n"]))
+JSONISH = st.recursive(SCALAR, lambda inner: st.lists(inner, max_size=20)
+                       | st.dictionaries(st.text(max_size=4), inner, max_size=20), max_leaves=60)
+
+
+@given(JSONISH)
+@example({"rows": [{"n": n, "amount": Decimal("1.10")} for n in range(30)], "k": []})
+@example([dt.datetime(2026, 1, 2, 3, 4), ("a", 1), {"x": {"y": set()}}])
+def test_json_is_what_json_dumps_printed(value: Any) -> None:
+    assert to_json(value) == dumped(value)
+
+
+def test_rows_written_as_they_come_are_the_rendered_list() -> None:
+    rows = [{"id": f"OP{n}", "title": "项目" * (n % 3), "amount": Decimal(n)} for n in range(7)]
+    for fmt in ("json", "csv", "table"):
+        parts: list[str] = []
+        write_rows(iter(rows), fmt, None if fmt == "json" else ["id", "title", "amount"],
+                   parts.append)
+        from kam.output import render
+
+        expected = render(rows, fmt, None if fmt == "json" else ["id", "title", "amount"])
+        assert "".join(parts) == expected + "\n"
+
+
+def test_widths_known_without_wcwidth_are_wcwidths() -> None:
+    from wcwidth import wcwidth
+
+    known = [chr(o) for o in range(0x20, 0x10000)
+             if not textable._UNKNOWN.match(chr(o))]
+    assert len(known) > 40000
+    assert [textable.width(ch) for ch in known] == [wcwidth(ch) for ch in known]
+    assert textable.width("中文ab（）") == 10

@@ -1,0 +1,92 @@
+"""The SQLite backend's call-history roll-ups (kam.storage.ActivityRollup) answer exactly
+what the Python reference (kam.reports.rollups.PythonRollup) computes, on random data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+from kam.plugins.storage_sqlite.backend import SQLiteStorage
+from kam.reports.rollups import PythonRollup, rollup
+from kam.storage import ActivityRollup
+
+DAY0 = dt.date(2026, 3, 1)
+DEAL = st.tuples(st.sampled_from(["open", "won", "lost"]), st.booleans())
+CALL = st.tuples(
+    st.integers(0, 6),                                          # date: DAY0 + n (ties)
+    st.sampled_from([None, "OP1", "OP2", "OP3", "OP4"]),   # deal
+    st.sampled_from(["CU1", "CU2"]),                           # customer
+    st.sampled_from([None, "张伟", "lee"]),                     # owner
+    st.sampled_from([None, "continuance", "advance", "order", "no_sale", "odd"]),
+    st.none() | st.integers(0, 9),                              # next due: DAY0 + n
+)
+
+
+def stocked(path: Path, deals: list[tuple[str, bool]],
+            calls: list[tuple[Any, ...]]) -> SQLiteStorage:
+    s = SQLiteStorage(path)
+    with s.transaction():
+        for n in (1, 2):
+            s.insert("customer", {"id": s.next_id("customer"), "name": f"客户{n}"})
+        for n, (status, completed) in enumerate(deals + [("open", False)] * 4, start=1):
+            if n > 4:
+                break
+            s.insert("opportunity", {
+                "id": s.next_id("opportunity"), "customer_id": "CU1", "title": f"t{n}",
+                "status": status, "stage": "development",
+                "completed_at": DAY0 if completed else None})
+        for days, opp, customer, owner, outcome, due in calls:
+            s.insert("activity", {
+                "id": s.next_id("activity"), "opportunity_id": opp, "customer_id": customer,
+                "type": "visit", "date": DAY0 + dt.timedelta(days=days), "owner": owner,
+                "outcome": outcome, "next_step": f"step {days}",
+                "next_due": None if due is None else DAY0 + dt.timedelta(days=due)})
+    return s
+
+
+def key(record: dict[str, Any]) -> str:
+    return str(record["id"])
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(DEAL, min_size=4, max_size=4), st.lists(CALL, max_size=25),
+       st.integers(0, 7), st.sampled_from([None, "张伟"]), st.sampled_from([None, "CU1"]))
+@example([("open", False)] * 4,
+         [(1, "OP1", "CU1", None, "continuance", None), (1, "OP1", "CU1", None, None, 2),
+          (1, "OP1", "CU1", None, "continuance", None)], 3, None, None)
+def test_fast_roll_ups_equal_the_python_reference(
+        deals: list[tuple[str, bool]], calls: list[tuple[Any, ...]], cut: int,
+        owner: str | None, customer: str | None) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        storage = stocked(Path(folder) / "kam.db", deals, calls)
+        try:
+            assert isinstance(storage, ActivityRollup)
+            reference = PythonRollup(SimpleNamespace(storage=storage))
+            as_of = DAY0 + dt.timedelta(days=cut)
+            start = DAY0 + dt.timedelta(days=cut // 2)
+            assert (sorted(storage.latest_calls(as_of, owner), key=key)
+                    == sorted(reference.latest_calls(as_of, owner), key=key))
+            assert (sorted(storage.deal_touches(as_of, customer))
+                    == sorted(reference.deal_touches(as_of, customer)))
+            assert (sorted(storage.call_counts(start, as_of, customer, owner), key=str)
+                    == sorted(reference.call_counts(start, as_of, customer, owner), key=str))
+        finally:
+            storage.close()
+
+
+def test_a_backend_without_the_fast_path_gets_the_reference(tmp_path: Path) -> None:
+    storage = stocked(tmp_path / "kam.db", [("open", False)] * 4,
+                      [(0, "OP1", "CU1", "lee", "continuance", 3),
+                       (2, "OP1", "CU1", "lee", "continuance", 5)])
+    plain = SimpleNamespace(find=storage.find)  # the protocol's find only
+    picked = rollup(SimpleNamespace(storage=plain))
+    assert isinstance(picked, PythonRollup)
+    assert list(picked.deal_touches(DAY0 + dt.timedelta(days=9))) == [
+        ("OP1", DAY0 + dt.timedelta(days=2), 2)]
+    assert rollup(SimpleNamespace(storage=storage)) is storage
+    storage.close()
