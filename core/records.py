@@ -118,6 +118,7 @@ class Opportunity(TypedDict):
     closed_at: dt.date | None
     completed_at: dt.date | None
     renews_contract_id: str | None
+    team: Any
     fields: Any
     created_at: str | None
     updated_at: str | None
@@ -388,6 +389,7 @@ class OpportunityChanges(TypedDict, total=False):
     closed_at: dt.date | str | None
     completed_at: dt.date | str | None
     renews_contract_id: str | None
+    team: Any
 
 
 class ActivityChanges(TypedDict, total=False):

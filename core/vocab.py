@@ -68,6 +68,21 @@ VOCAB: dict[str, Labels] = {
         "management": ("管理层", "management"),
         "executive": ("决策层", "executive"),
     },
+    # 铁三角: a deal team member's role, and the line (客户线/产品线/交付线) it belongs to
+    # (kam.models.deal_team.LINE_OF)
+    "deal_role": {
+        "owner": ("销售负责人", "owner"),
+        "account_manager": ("客户经理", "account manager"),
+        "presales": ("售前", "presales"),
+        "product": ("产品经理", "product manager"),
+        "delivery": ("交付经理", "delivery manager"),
+        "finance": ("财务", "finance"),
+    },
+    "deal_line": {
+        "customer": ("客户线", "customer line"),
+        "product": ("产品线", "product line"),
+        "delivery": ("交付线", "delivery line"),
+    },
     "lead_status": {
         "open": ("跟进中", "open"),
         "converted": ("已转商机", "converted"),

@@ -1,8 +1,9 @@
-"""kam opp add|list|show|edit|advance|check|uncheck|approve|bid|lose|abandon"""
+"""kam opp add|list|show|edit|advance|check|uncheck|approve|bid|lose|abandon|team"""
 
 from __future__ import annotations
 
 import typer
+from kam.cli import opp_team
 from kam.cli.common import (
     AsOfOpt,
     FormatOpt,
@@ -16,8 +17,7 @@ from kam.cli.common import (
 )
 
 app = typer.Typer(rich_markup_mode=None, no_args_is_help=True)
-
-
+app.add_typer(opp_team.app, name="team")
 
 
 @app.command("add")
@@ -59,6 +59,8 @@ def list_(
     stage: str = typer.Option(None, "--stage"),
     status: str = typer.Option(None, "--status", help="open, won, lost, abandoned."),
     owner: str = typer.Option(None, "--owner"),
+    member: str = typer.Option(None, "--member", help="Deals this user owns or is on "
+                               "the team (铁三角) of."),
     customer: str = typer.Option(None, "--customer"),
     limit: int = LimitOpt,
     fmt: str = FormatOpt,
@@ -69,7 +71,7 @@ def list_(
 
     ws = open_ws(ctx)
     rows = opportunities.list_(ws, stage=stage, status=status, owner=owner,
-                               customer=customer, limit=limit)
+                               member=member, customer=customer, limit=limit)
     emit(ctx, rows, fmt, kind="opportunity", output=output)
 
 
@@ -87,8 +89,16 @@ def show(ctx: typer.Context, opp_id: str, as_of: str = AsOfOpt, fmt: str = Forma
         emit(ctx, data, fmt)
         return
     opp = card["opportunity"]
-    emit(ctx, opp, fmt, [k for k in opp if k not in ("checklist", "stage_history", "fields")],
+    emit(ctx, opp, fmt, [k for k in opp if k not in ("checklist", "stage_history", "fields",
+                                                     "team")],
          kind="opportunity")
+    if card["team"]:
+        from kam.vocab import label
+
+        typer.echo("\nteam (铁三角):")
+        for m in card["team"]:
+            typer.echo(f"  {m['user']}  {label('deal_role', m['role'], ws.lang)} — "
+                       f"{label('deal_line', m['line'], ws.lang)}")
     typer.echo(f"\nstage: {card['stage_label']} — key node: {card['key_node']}")
     if card["customer_step"]:
         typer.echo(f"customer's step: {card['customer_step']}")

@@ -12,7 +12,7 @@ import datetime as dt
 from typing import Any
 
 from kam.reports import Report, Table
-from kam.reports.common import day, new_report, stage_display, tr, week_of
+from kam.reports.common import day, new_report, stage_display, tr, week_of, worked_by
 from kam.storage import scope
 
 OUTCOMES = ("order", "advance", "continuance", "no_sale")
@@ -20,7 +20,9 @@ OUTCOMES = ("order", "advance", "continuance", "no_sale")
 
 def build(ws: Any, owner: str | None = None, customer: str | None = None,
           weeks: Any = None, since: Any = None, days: Any = None, run: Any = None,
-          **_: Any) -> Report:
+          member: str | None = None, **_: Any) -> Report:
+    """Calls per week are the caller's own (``owner``; with ``member``, the member's own
+    calls); stalled deals are those ``owner`` owns or ``member`` works on (铁三角)."""
     from kam.values import date
 
     cfg = ws.config.get("reports", {})
@@ -32,6 +34,8 @@ def build(ws: Any, owner: str | None = None, customer: str | None = None,
              today - dt.timedelta(days=today.weekday()) - dt.timedelta(weeks=weeks_n - 1))
     opp_where: dict[str, Any] = {"status": "open"}
     opp_where.update(scope(owner=owner, customer=customer))
+    opp_where.update(worked_by(ws, member, "opportunity"))
+    caller = owner or member
     # open deals: id → [last activity date, continuance run, record summary]
     deals: dict[str, list[Any]] = {}
     for opp in ws.storage.find("opportunity", opp_where, order_by=("id",)):
@@ -45,7 +49,7 @@ def build(ws: Any, owner: str | None = None, customer: str | None = None,
         act_where["customer_id"] = customer.strip().upper()
     for act in ws.storage.find("activity", act_where, order_by=("date", "id")):
         d = act["date"]
-        if d >= start and (not owner or act.get("owner") == owner):
+        if d >= start and (not caller or act.get("owner") == caller):
             key = (act.get("owner") or "", week_of(d))
             w = weekly.setdefault(key, {"calls": 0, **{o: 0 for o in OUTCOMES},
                                         "no_outcome": 0})

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from kam.errors import InputError
+from kam.models.deal_team import works_on
 from kam.models.receivable_state import receivable_view
 from kam.reports import Chart, Report, Series, Table
 from kam.reports.common import (
@@ -26,6 +27,7 @@ from kam.reports.common import (
     stage_display,
     tr,
     vocab_display,
+    worked_by,
 )
 from kam.storage import scope
 
@@ -71,12 +73,13 @@ def bucket_of(days_overdue: int, ends: tuple[int, ...], names: list[str]) -> str
 
 
 def aging(ws: Any, owner: str | None = None, customer: str | None = None,
-          currency: str | None = None, buckets: Any = None, **_: Any) -> Report:
+          currency: str | None = None, buckets: Any = None, member: str | None = None,
+          **_: Any) -> Report:
     ends = parse_buckets(buckets if buckets is not None else
                          ws.config.get("reports", {}).get("aging_buckets"))
     names = bucket_names(ends)
     today = ws.today
-    owners = _contract_owners(ws, owner)
+    owners = _contract_owners(ws, owner, member)
     where: dict[str, Any] = {"written_off_on__isnull": True}  # written off: nothing owed
     where.update(scope(customer=customer, currency=currency))
     by_customer: dict[tuple[str, str], dict[str, Decimal]] = {}
@@ -124,8 +127,9 @@ def _zeros(names: list[str]) -> dict[str, Decimal]:
     return {n: ZERO for n in [*names, "total"]}
 
 
-def _contract_owners(ws: Any, owner: str | None) -> dict[str, str]:
+def _contract_owners(ws: Any, owner: str | None, member: str | None = None) -> dict[str, str]:
     where = {"owner": owner} if owner else {}
+    where.update(worked_by(ws, member, "contract"))
     return {c["id"]: c.get("owner") or "" for c in scan(ws, "contract", ("id", "owner"), where,
                                                          order_by=("id",))}
 
@@ -159,13 +163,14 @@ def _grouped(ws: Any, where: dict[str, Any]) -> Iterator[tuple[str, list[dict[st
 
 
 def battle_map(ws: Any, owner: str | None = None, customer: str | None = None,
-               currency: str | None = None, **_: Any) -> Report:
+               currency: str | None = None, member: str | None = None, **_: Any) -> Report:
     """One row per contract with money outstanding, whatever its status: a closed
     contract still owes its warranty retention, a terminated one what was not written
     off. Its totals per currency are the aging report's and ``kam receivable list``'s."""
     today = ws.today
     days = int(ws.config.get("reports", {}).get("relationship_days", 30))
     where: dict[str, Any] = scope(owner=owner, customer=customer, currency=currency)
+    where.update(worked_by(ws, member, "contract"))
     keys = ("id", "number", "customer_id", "owner", "amount", "currency", "delivered_on",
             "final_accepted_on", "signed_on", "status")
     contracts = {c["id"]: {k: c.get(k) for k in keys}
@@ -331,7 +336,7 @@ def handover(ws: Any, record_id: str | None = None, **_: Any) -> Report:
 
 
 def renewals(ws: Any, owner: str | None = None, customer: str | None = None,
-             days: Any = None, **_: Any) -> Report:
+             days: Any = None, member: str | None = None, **_: Any) -> Report:
     ahead = int(days if days is not None else ws.config.get("reports", {}).get(
         "renewal_days", 90))
     if ahead < 0:
@@ -341,6 +346,7 @@ def renewals(ws: Any, owner: str | None = None, customer: str | None = None,
                              "service_end__le": today + dt.timedelta(days=ahead),
                              "status__in": ["signed", "executing", "closed"]}
     where.update(scope(owner=owner, customer=customer))
+    where.update(worked_by(ws, member, "contract"))
     ending = list(ws.storage.find("contract", where, order_by=("service_end", "id")))
     deals: dict[str, list[dict[str, Any]]] = {}
     for opp in ws.storage.find("opportunity", {"renews_contract_id__isnull": False},
@@ -364,6 +370,7 @@ def renewals(ws: Any, owner: str | None = None, customer: str | None = None,
     for cid, opps in sorted(deals.items()):
         for o in opps:
             if o["status"] != "open" or (owner and o.get("owner") != owner) or (
+                    member and not works_on(o, member)) or (
                     customer and o["customer_id"] != customer.strip().upper()):
                 continue
             renewal_rows.append({"id": o["id"], "title": o["title"], "contract_id": cid,

@@ -13,13 +13,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from kam.errors import InputError
 from kam.periods import months_of, parents, parse_period
 from kam.reports import Report, Table
 from kam.reports.common import ZERO, month_of, new_report, percent, tr
 
 
 def build(ws: Any, owner: str | None = None, period: str | None = None,
-          currency: str | None = None, **_: Any) -> Report:
+          currency: str | None = None, member: str | None = None, **_: Any) -> Report:
+    if member:
+        raise InputError("--member: targets are per owner, not per deal team; use --owner")
     where: dict[str, Any] = {}
     if owner:
         where["owner"] = owner

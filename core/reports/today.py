@@ -13,10 +13,12 @@ from typing import Any
 
 from kam.models.receivable_state import OPEN_STATES, receivable_view
 from kam.reports import Report, Table
-from kam.reports.common import new_report, tr, vocab_display
+from kam.reports.common import new_report, tr, vocab_display, worked_by
 
 
 def build(ws: Any, owner: str | None = None, days: Any = None, **_: Any) -> Report:
+    """With ``owner``: that person's work, including the deals (and their contracts) they
+    are on the team (铁三角) of, not only those they own."""
     from kam.reports import activity, contracts
     from kam.values import integer
 
@@ -25,8 +27,8 @@ def build(ws: Any, owner: str | None = None, days: Any = None, **_: Any) -> Repo
     report = new_report(ws, "today", "今日待办", "Today", days=ahead)
     report.tables.append(_next_steps(ws, owner, horizon))
     report.tables.append(_receivables(ws, owner, horizon))
-    report.tables.append(activity.build(ws, owner=owner).table("stalled"))
-    report.tables.append(contracts.renewals(ws, owner=owner).table("ending"))
+    report.tables.append(activity.build(ws, member=owner).table("stalled"))
+    report.tables.append(contracts.renewals(ws, member=owner).table("ending"))
     return report
 
 
@@ -37,13 +39,14 @@ def _next_steps(ws: Any, owner: str | None, horizon: dt.date) -> Table:
     open_deals = {o["id"] for o in ws.storage.find(
         "opportunity", {"status__in": ["open", "won"], "completed_at__isnull": True},
         order_by=())}
+    mine = set(worked_by(ws, owner, "opportunity").get("id__in", ()))
     latest: dict[str, dict[str, Any]] = {}
     where: dict[str, Any] = {"date__le": ws.today}
-    if owner:
-        where["owner"] = owner
     for act in ws.storage.find("activity", where, order_by=("date", "id")):
         opp = act.get("opportunity_id")
         if opp and opp not in open_deals:
+            continue
+        if owner and act.get("owner") != owner and opp not in mine:
             continue
         latest[opp or act["customer_id"]] = act
     rows = [
@@ -67,8 +70,7 @@ def _next_steps(ws: Any, owner: str | None, horizon: dt.date) -> Table:
 def _receivables(ws: Any, owner: str | None, horizon: dt.date) -> Table:
     where: dict[str, Any] = {}
     if owner:
-        where["contract_id__in"] = [c["id"] for c in ws.storage.find("contract",
-                                                                      {"owner": owner})]
+        where["contract_id__in"] = worked_by(ws, owner, "contract")["id__in"]
     views = (receivable_view(r, ws.today) for r in ws.storage.find("receivable", where))
     rows = [
         {k: v[k] for k in ("id", "contract_id", "customer_id", "kind", "due_date", "state",

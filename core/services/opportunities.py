@@ -489,13 +489,22 @@ def close(ws: Workspace, opp_id: str, status: str, reason: str,
 
 def list_(ws: Workspace, *, stage: str | None = None, status: str | None = None,
           owner: str | None = None, customer: str | None = None,
-          limit: int | None = None) -> Iterator[dict[str, Any]]:
+          limit: int | None = None, member: str | None = None) -> Iterator[dict[str, Any]]:
+    """Opportunities by stage, status, owner, customer; ``member``: the deals a user owns
+    or is on the team (铁三角) of."""
     where: dict[str, Any] = {}
     if stage:
         where["stage"] = ws.pipeline().parse_stage(stage) if stage else None
     if status:
         where["status"] = vocab.parse("opp_status", status)
     where.update(scope(owner=owner, customer=customer))
+    if member:
+        from itertools import islice
+
+        from kam.models.deal_team import works_on
+
+        found = (o for o in ws.storage.find("opportunity", where) if works_on(o, member))
+        return islice(found, limit) if limit else found
     return ws.storage.find("opportunity", where, limit=limit)
 
 
@@ -512,6 +521,9 @@ def card(ws: Workspace, opp_id: str) -> dict[str, Any]:
     ]
     nxt = pipeline.next_stage(stage.key)
     needs = [] if opp["status"] in CLOSED or opp.get("completed_at") else gate(ws, opp)
+    from kam.models.deal_team import members
+
+    team = members(opp)  # with each member's line of the 铁三角
     return {
         "opportunity": opp,
         "stage_label": stage.label(ws.lang),
@@ -521,4 +533,5 @@ def card(ws: Workspace, opp_id: str) -> dict[str, Any]:
         "next_stage": nxt,
         "checklist": checklist,
         "gate": [f.to_dict() for f in needs],
+        "team": team,
     }

@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from kam.errors import StorageError
-from kam.plugins.storage_postgres.team_schema import TEAM_RLS
+from kam.plugins.storage_postgres.team_schema import DEAL_TEAM, TEAM_RLS
 
 # --- kam 0.1.0's schema, as the SQLite steps 0001-0004 (frozen) ----------------------
 
@@ -202,6 +202,7 @@ MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("0005_pg_writer_lock", _WRITER_LOCK),
     ("0006_pg_team_rls", TEAM_RLS),
     ("0007_outbox", _OUTBOX),
+    ("0011_deal_team", DEAL_TEAM),
 )
 
 #: the schema version this kam writes: derived from the list, never kept by hand

@@ -185,6 +185,11 @@ _OUTBOX: tuple[str, ...] = (
     'CREATE INDEX "idx_outbox_status" ON "outbox" ("status")',
 )
 
+# 铁三角: the deal team (members with roles) on each opportunity
+_DEAL_TEAM: tuple[str, ...] = (
+    'ALTER TABLE "opportunity" ADD COLUMN "team" TEXT',
+)
+
 # --- the migrations, in order: append only ------------------------------------------
 
 MIGRATIONS: tuple[tuple[str, Step], ...] = (
@@ -193,6 +198,7 @@ MIGRATIONS: tuple[tuple[str, Step], ...] = (
     ("0003_targets", _TARGETS),
     ("0004_read_indexes", _READ_INDEXES),
     ("0005_outbox", _OUTBOX),
+    ("0009_deal_team", _DEAL_TEAM),
 )
 
 #: the schema version this kam writes: derived from the list, never kept by hand
