@@ -212,3 +212,37 @@ def test_kams_own_checks_pass_but_the_database_refuses_a_role_not_held(
     team.ok("boss", "opp", "approve", opp)
     team.ok("mgr", "contract", "approve", co)
     assert team.json("li", "contract", "show", co)["contract"]["status"] == "approved"
+
+
+def test_a_deal_team_member_sees_the_deal_its_contract_and_customer(
+        team: Team, two_accounts: dict[str, str]) -> None:
+    """铁三角: wang, put on li's deal, sees it, its contract and milestones, its customer
+    and its activities; off the team, none of it. Other deals of li's stay hidden."""
+    li_deal = team.json("li", "opp", "list")[0]["id"]
+    hidden = _deal(team, "li", "李氏二厂", "LIOTHER")
+    team.ok("li", "activity", "log", li_deal, "--type", "call", "--outcome", "advance")
+    assert [o["title"] for o in team.json("wang", "opp", "list")] == ["WANGDEAL"]
+    unseen = team.as_("wang")("opp", "team", "add", li_deal, team.names["wang"], "--role",
+                              "presales")
+    assert unseen.exit_code == 3, unseen.stderr  # not theirs: not even found
+
+    team.ok("li", "opp", "team", "add", li_deal, team.names["wang"], "--role", "presales")
+    assert sorted(o["title"] for o in team.json("wang", "opp", "list")) == ["LIDEAL",
+                                                                           "WANGDEAL"]
+    assert [o["id"] for o in team.json("wang", "opp", "list", "--member",
+                                       team.names["wang"])] == [li_deal, *[
+        o["id"] for o in team.json("wang", "opp", "list") if o["title"] == "WANGDEAL"]]
+    shown = team.json("wang", "opp", "show", li_deal)
+    assert [m["user"] for m in shown["team"]] == [team.names["wang"]]
+    assert {r["contract_id"] for r in team.json("wang", "receivable", "list")} == set(
+        two_accounts.values())
+    assert "李氏电力" in team.ok("wang", "customer", "list").stdout
+    assert "李氏二厂" not in team.ok("wang", "customer", "list").stdout
+    assert [a["opportunity_id"] for a in team.json("wang", "activity", "list",
+                                                   "--opp", li_deal)] == [li_deal]
+    assert hidden not in team.ok("wang", "opp", "list").stdout
+
+    team.ok("li", "opp", "team", "remove", li_deal, team.names["wang"])
+    assert [o["title"] for o in team.json("wang", "opp", "list")] == ["WANGDEAL"]
+    assert {r["contract_id"] for r in team.json("wang", "receivable", "list")} == {
+        two_accounts["wang"]}
