@@ -74,6 +74,11 @@ DEALS = [
     (6, "数据治理咨询", "480000", "CNY", "implementation", "N", "张伟", "33"),
 ]
 
+#: 铁三角 of the deals worth a team (I/VI or over 1,000,000): presales (产品线) on each,
+#: a delivery manager (交付线) once the deal is headed for a contract
+PRESALES = ("赵工", "Kevin Lim")
+DELIVERY = "孙建"
+
 #: who approves in the demo (kam.toml [roles]): never a deal's owner
 APPROVERS = {"sales_manager": "陈静", "sales_director": "刘洋", "general_manager": "王建华",
              "finance": "周敏", "management": "刘洋"}
@@ -179,12 +184,22 @@ def _populate(path: Path, plugins: Any) -> None:
                 customer_owner=CUSTOMERS[ci][0][:4] + _t("项目组"), competition=_t("两家同行竞争"),
                 decision_process=_t("信息中心选型 → 总经理办公会决策"),
                 close_date=(today + dt.timedelta(days=30 + n * 9)).isoformat())
+            _team(ws, opp["id"], n, imp, amount, target)
             _walk(ws, opp["id"], target, imp, contact_ids[ci], n)
             opp_ids.append(opp["id"])
         _contracts(ws, today, opp_ids)
         ws.today = today
     finally:
         ws.close()
+
+
+def _team(ws: Any, opp_id: str, n: int, importance: str, amount: str, target: str) -> None:
+    from kam.services import deal_team
+
+    if importance in ("I", "VI") or int(amount) >= 1_000_000:
+        deal_team.add(ws, opp_id, PRESALES[n % len(PRESALES)], "presales")
+        if target in ("negotiation", "implementation"):
+            deal_team.add(ws, opp_id, DELIVERY, "delivery")
 
 
 def _walk(ws: Any, opp_id: str, target: str, importance: str, contacts: list[str],
