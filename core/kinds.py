@@ -163,6 +163,7 @@ LABELS: dict[str, Label] = {
     "completed_at": ("完成日期", "Completed on"),
     "renews_contract_id": ("续签合同", "Renews contract"),
     "team": ("项目团队", "Deal team"),
+    "evaluations": ("商机评估", "Evaluations"),
     # activity
     "contact_ids": ("联系人", "Contacts"),
     "outcome": ("结果", "Outcome"),
@@ -310,7 +311,8 @@ KINDS: dict[str, Kind] = {
                 " checklist:json::@[str] approvals:json::@[{}] bids:json::@[{}]"
                 " stage_history:json::@[{}]"
                 " stage_entered_at:date reason summary closed_at:date"
-                " completed_at:date renews_contract_id team:json::@[{}] fields:json::@{}" + _STAMPS,
+                " completed_at:date renews_contract_id team:json::@[{}]"
+                " evaluations:json::@[{}] fields:json::@{}" + _STAMPS,
                 {"number": ("项目编号", "Project number"), "title": ("项目名称", "Project name"),
                  "owner": ("销售负责人", "Sales owner"),
                  "amount": ("预计合同金额", "Expected amount"),

@@ -1,4 +1,4 @@
-"""kam opp add|list|show|edit|advance|check|uncheck|approve|bid|lose|abandon|team"""
+"""kam opp add|list|show|edit|advance|check|uncheck|approve|bid|score|lose|abandon|team"""
 
 from __future__ import annotations
 
@@ -90,7 +90,7 @@ def show(ctx: typer.Context, opp_id: str, as_of: str = AsOfOpt, fmt: str = Forma
         return
     opp = card["opportunity"]
     emit(ctx, opp, fmt, [k for k in opp if k not in ("checklist", "stage_history", "fields",
-                                                     "team")],
+                                                     "team", "evaluations")],
          kind="opportunity")
     if card["team"]:
         from kam.vocab import label
@@ -99,6 +99,8 @@ def show(ctx: typer.Context, opp_id: str, as_of: str = AsOfOpt, fmt: str = Forma
         for m in card["team"]:
             typer.echo(f"  {m['user']}  {label('deal_role', m['role'], ws.lang)} — "
                        f"{label('deal_line', m['line'], ws.lang)}")
+    for e in card["evaluations"]:
+        typer.echo(f"evaluation {e['on']} ({e['model']}, by {e['by']}): score {e['score']}")
     typer.echo(f"\nstage: {card['stage_label']} — key node: {card['key_node']}")
     if card["customer_step"]:
         typer.echo(f"customer's step: {card['customer_step']}")
@@ -261,6 +263,33 @@ def bid(
                                competitors=competitor, approved_by=approved_by,
                                reason=reason)
     emit(ctx, {"id": record["id"], "bids": record["bids"]}, fmt)
+
+
+@app.command("score")
+def score(
+    ctx: typer.Context,
+    opp_id: str,
+    criterion: list[str] = typer.Option([], "--criterion", help="KEY=VALUE for each "
+                                        "criterion of the model (value: 1-5 or its label)."),
+    model: str = typer.Option(None, "--model", help="Evaluation model (default: "
+                              "rules.evaluation_model, else standard)."),
+    date: str = typer.Option(None, "--date", help="The day of the evaluation."),
+    note: str = typer.Option(None, "--note"),
+    as_of: str = AsOfOpt,
+    fmt: str = FormatOpt,
+) -> None:
+    """Record a scored evaluation (商机评估) against the evaluation model."""
+    from kam.services import scoring
+
+    ws = open_ws(ctx, as_of)
+    record = scoring.score(ws, opp_id, criterion, model=model, on=date, note=note)
+    entry = record["evaluations"][-1]  # the one just recorded
+    if fmt != "table":
+        emit(ctx, {"id": record["id"], **entry}, fmt)
+        return
+    rows = ws.evaluation_model(entry["model"]).breakdown(entry, ws.lang)
+    emit(ctx, rows, fmt, ["criterion", "weight", "rating", "points", "top"])
+    typer.echo(f"{record['id']}: score {entry['score']} ({entry['model']}, {entry['on']})")
 
 
 def _close(ctx: typer.Context, opp_id: str, status: str, reason: str, summary: str | None,

@@ -157,6 +157,7 @@ class Opportunity(Record):
     completed_at: dt.date | None = None
     renews_contract_id: Text = None
     team: list[dict[str, Any]] = Field(default_factory=list)
+    evaluations: list[dict[str, Any]] = Field(default_factory=list)
     fields: dict[str, Any] = Field(default_factory=dict)
 
     _currency = field_validator("currency", mode="before")(_currency)

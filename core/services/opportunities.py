@@ -522,8 +522,10 @@ def card(ws: Workspace, opp_id: str) -> dict[str, Any]:
     nxt = pipeline.next_stage(stage.key)
     needs = [] if opp["status"] in CLOSED or opp.get("completed_at") else gate(ws, opp)
     from kam.models.deal_team import members
+    from kam.scoring import latest_evaluation
 
     team = members(opp)  # with each member's line of the 铁三角
+    current = latest_evaluation(opp)
     return {
         "opportunity": opp,
         "stage_label": stage.label(ws.lang),
@@ -534,4 +536,7 @@ def card(ws: Workspace, opp_id: str) -> dict[str, Any]:
         "checklist": checklist,
         "gate": [f.to_dict() for f in needs],
         "team": team,
+        # 商机评估: the latest evaluation's score, and every evaluation oldest first
+        "score": current["score"] if current else None,
+        "evaluations": sorted(opp.get("evaluations") or [], key=lambda e: e.get("on") or ""),
     }

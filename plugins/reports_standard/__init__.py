@@ -26,6 +26,7 @@ REPORTS: dict[str, tuple[str, str, str]] = {
     "battle-map": ("contracts", "battle_map", "作战地图: one row per contract in collection"),
     "handover": ("contracts", "handover", "The handover form of one contract (ID)"),
     "renewals": ("contracts", "renewals", "Contracts whose service ends soon; renewal deals"),
+    "scoring": ("scoring", "build", "Opportunity evaluation scores (商机评估) and their history"),
 }
 
 

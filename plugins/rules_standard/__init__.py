@@ -21,6 +21,13 @@ def kam_register_pipelines(register: Any) -> None:
 
 
 @hookimpl(trylast=True)
+def kam_register_evaluation_models(register: Any) -> None:
+    from kam.scoring import STANDARD
+
+    register(STANDARD.key, STANDARD)
+
+
+@hookimpl(trylast=True)
 def kam_qualify_lead(ws: Any, lead: dict, customer: dict) -> list:
     from kam.plugins.rules_standard.bant import qualify
 

@@ -206,7 +206,7 @@ TEAM_RLS: tuple[str, ...] = (_ROLES, _TEAM, *_APPROVAL_ROLES, *_FUNCTIONS, *_gra
                              *_policies())
 
 
-# --- 0011_deal_team: the deal team (铁三角) sees its deal -------------------------------
+# --- 0011_deal_team: the deal team (铁三角) sees its deal; scored evaluations ---------
 
 #: the opportunity's ``team`` holds the connected user (``[{"user": ..., "role": ...}]``)
 _ON_TEAM = ("(coalesce(team, '[]')::jsonb @> "
@@ -225,7 +225,8 @@ def _deal_team() -> tuple[str, ...]:
         "activity": f"opportunity_id IN {_ON_A_TEAM}",
         "customer": (f"id IN (SELECT customer_id FROM opportunity WHERE {_ON_TEAM})"),
     }
-    out = ['ALTER TABLE opportunity ADD COLUMN team TEXT']
+    out = ['ALTER TABLE opportunity ADD COLUMN team TEXT',
+           'ALTER TABLE opportunity ADD COLUMN evaluations TEXT']
     for table, member in widened.items():
         check = f"({_sees('owner')} OR {member})"
         out += [f"DROP POLICY kam_owner ON {table}",

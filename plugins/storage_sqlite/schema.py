@@ -185,9 +185,10 @@ _OUTBOX: tuple[str, ...] = (
     'CREATE INDEX "idx_outbox_status" ON "outbox" ("status")',
 )
 
-# 铁三角: the deal team (members with roles) on each opportunity
+# selling as a team: the deal team (铁三角) and the scored evaluations of each opportunity
 _DEAL_TEAM: tuple[str, ...] = (
     'ALTER TABLE "opportunity" ADD COLUMN "team" TEXT',
+    'ALTER TABLE "opportunity" ADD COLUMN "evaluations" TEXT',
 )
 
 # --- the migrations, in order: append only ------------------------------------------
