@@ -185,6 +185,7 @@ def _populate(path: Path, plugins: Any) -> None:
                 decision_process=_t("信息中心选型 → 总经理办公会决策"),
                 close_date=(today + dt.timedelta(days=30 + n * 9)).isoformat())
             _team(ws, opp["id"], n, imp, amount, target)
+            _evaluate(ws, opp["id"], n)
             _walk(ws, opp["id"], target, imp, contact_ids[ci], n)
             opp_ids.append(opp["id"])
         _contracts(ws, today, opp_ids)
@@ -200,6 +201,15 @@ def _team(ws: Any, opp_id: str, n: int, importance: str, amount: str, target: st
         deal_team.add(ws, opp_id, PRESALES[n % len(PRESALES)], "presales")
         if target in ("negotiation", "implementation"):
             deal_team.add(ws, opp_id, DELIVERY, "delivery")
+
+
+def _evaluate(ws: Any, opp_id: str, n: int) -> None:
+    """商机评估 in the development stage: the standard model, ratings varying by deal."""
+    from kam.services import scoring
+
+    model = ws.evaluation_model()
+    ratings = [f"{c.key}={2 + (n * 7 + i * (n % 3 + 1)) % 4}" for i, c in enumerate(model.criteria)]
+    scoring.score(ws, opp_id, ratings, note=_t("客户开发阶段初评"))
 
 
 def _walk(ws: Any, opp_id: str, target: str, importance: str, contacts: list[str],

@@ -119,6 +119,7 @@ class Opportunity(TypedDict):
     completed_at: dt.date | None
     renews_contract_id: str | None
     team: Any
+    evaluations: Any
     fields: Any
     created_at: str | None
     updated_at: str | None
@@ -390,6 +391,7 @@ class OpportunityChanges(TypedDict, total=False):
     completed_at: dt.date | str | None
     renews_contract_id: str | None
     team: Any
+    evaluations: Any
 
 
 class ActivityChanges(TypedDict, total=False):

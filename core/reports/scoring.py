@@ -42,7 +42,7 @@ def build(ws: Any, owner: str | None = None, customer: str | None = None,
             "on": current["on"] if current else None,
             "by": current["by"] if current else None,
             "evaluations": len(opp.get("evaluations") or []),
-            "below": minimum is not None and (score is None or score < minimum),
+            "below": None if minimum is None else (score is None or score < minimum),
         })
     latest_rows.sort(key=lambda r: (r["score"] is None, -(r["score"] or 0), r["id"]))
     history.sort(key=lambda r: (r["on"] or "", r["id"]))

@@ -22,7 +22,7 @@ def kam_register_pipelines(register: Any) -> None:
 
 @hookimpl(trylast=True)
 def kam_register_evaluation_models(register: Any) -> None:
-    from kam.scoring import STANDARD
+    from kam.plugins.rules_standard.evaluation import STANDARD
 
     register(STANDARD.key, STANDARD)
 
