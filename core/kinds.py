@@ -164,6 +164,7 @@ LABELS: dict[str, Label] = {
     "renews_contract_id": ("续签合同", "Renews contract"),
     "team": ("项目团队", "Deal team"),
     "evaluations": ("商机评估", "Evaluations"),
+    "collection_notes": ("催收记录", "Collection notes"),
     # activity
     "contact_ids": ("联系人", "Contacts"),
     "outcome": ("结果", "Outcome"),
@@ -367,7 +368,8 @@ KINDS: dict[str, Kind] = {
                 " seq:int:! kind:text::=milestone_kind:! share due_offset amount:money:!"
                 " currency trigger_on:date"
                 " due_date:date:index paid:money paid_on:date written_off:money"
-                " written_off_on:date written_off_by write_off_reason" + _STAMPS,
+                " written_off_on:date written_off_by write_off_reason"
+                " collection_notes:json::@[{}]" + _STAMPS,
             ),
             ("id", "contract_id", "customer_id", "kind", "amount", "currency", "due_date",
              "paid", "outstanding", "state", "days_overdue"),

@@ -83,6 +83,18 @@ VOCAB: dict[str, Labels] = {
         "product": ("产品线", "product line"),
         "delivery": ("交付线", "delivery line"),
     },
+    # 003: why a payment milestone is late (催收说明), recorded with kam receivable note
+    "collection_reason": {
+        "eager_signing": ("签单心切", "eager signing"),
+        "dissatisfied": ("客户不满意", "customer dissatisfied"),
+        "changed_mind": ("客户改变主意", "customer changed mind"),
+        "cash_trouble": ("短期资金困难", "short-term cash trouble"),
+        "approval_pending": ("付款审批中", "payment approval pending"),
+        "acceptance_dispute": ("验收争议", "acceptance dispute"),
+        "invoice_missing": ("发票未到", "invoice not received"),
+        "contact_changed": ("对接人变动", "contact person changed"),
+        "other": ("其他", "other"),
+    },
     "lead_status": {
         "open": ("跟进中", "open"),
         "converted": ("已转商机", "converted"),

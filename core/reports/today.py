@@ -27,6 +27,7 @@ def build(ws: Any, owner: str | None = None, days: Any = None, **_: Any) -> Repo
     report = new_report(ws, "today", "今日待办", "Today", days=ahead)
     report.tables.append(_next_steps(ws, owner, horizon))
     report.tables.append(_receivables(ws, owner, horizon))
+    report.tables.append(_promised(ws, owner, horizon))
     report.tables.append(activity.build(ws, member=owner).table("stalled"))
     report.tables.append(contracts.renewals(ws, member=owner).table("ending"))
     return report
@@ -65,6 +66,28 @@ def _next_steps(ws: Any, owner: str | None, horizon: dt.date) -> Table:
     return Table("next_steps", ["next_due", "days_late", "record_id", "customer_id", "owner",
                                 "next_step", "activity_id"], rows,
                  title=tr(ws, "到期的下一步", "Next steps due"), headers=headers)
+
+
+def _promised(ws: Any, owner: str | None, horizon: dt.date) -> Table:
+    """Milestones the customer promised to pay by ``horizon`` (kam receivable note
+    --promised), still outstanding: on the promised day, and after it until paid."""
+    from kam.models.receivable_state import latest_note
+    from kam.reports.contracts import collection_notes_table
+
+    where: dict[str, Any] = {"written_off_on__isnull": True}
+    if owner:
+        where["contract_id__in"] = worked_by(ws, owner, "contract")["id__in"]
+    rows = []
+    for v in (receivable_view(r, ws.today) for r in ws.storage.find("receivable", where)):
+        note = latest_note(v)
+        if (v["outstanding"] <= 0 or note is None or not note.get("promised")
+                or note["promised"] > horizon.isoformat()):
+            continue
+        rows.append({k: v[k] for k in ("id", "contract_id", "customer_id", "days_overdue",
+                                       "outstanding", "currency")}
+                    | {k: note.get(k) for k in ("reason", "promised", "note", "on", "by")})
+    rows.sort(key=lambda r: (r["promised"], r["id"]))
+    return collection_notes_table(ws, rows, "promised", ("承诺付款", "Payments promised"))
 
 
 def _receivables(ws: Any, owner: str | None, horizon: dt.date) -> Table:

@@ -226,7 +226,8 @@ def _deal_team() -> tuple[str, ...]:
         "customer": (f"id IN (SELECT customer_id FROM opportunity WHERE {_ON_TEAM})"),
     }
     out = ['ALTER TABLE opportunity ADD COLUMN team TEXT',
-           'ALTER TABLE opportunity ADD COLUMN evaluations TEXT']
+           'ALTER TABLE opportunity ADD COLUMN evaluations TEXT',
+           'ALTER TABLE receivable ADD COLUMN collection_notes TEXT']
     for table, member in widened.items():
         check = f"({_sees('owner')} OR {member})"
         out += [f"DROP POLICY kam_owner ON {table}",
