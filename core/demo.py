@@ -302,6 +302,7 @@ def _contracts(ws: Any, today: dt.date, opp_ids: list[str]) -> None:
     life.deliver(ws, co, on(70))
     life.accept(ws, co, on(30), "initial")
     payments.record(ws, co, str(ms[1]["amount"] / 2), ref=_t("招行回单 0002"))
+    late_delivery = ms[1]["id"]
     co, ms = signed(16)  # Warehouse scanners: paid through acceptance, closed
     on(40)
     payments.record(ws, co, str(ms[0]["amount"]), ref="DBS 7781")
@@ -317,6 +318,9 @@ def _contracts(ws: Any, today: dt.date, opp_ids: list[str]) -> None:
     for m in ms[1:]:
         receivables.write_off(ws, m["id"], by=_t("财务总监 周敏"), reason=_t("合同终止，不再收取"))
     on(0)
+    # 催收说明: the late half of the delivery payment, promised in three days
+    receivables.note(ws, late_delivery, "cash_trouble",
+                     (today + dt.timedelta(days=3)).isoformat(), _t("客户财务：月底资金到位后付款"))
     _contract(ws, opp_ids[1], "approved")  # 配网自动化二期
     _contract(ws, opp_ids[9], "in_review")  # GMP data integrity suite
     _contract(ws, opp_ids[9], "draft", title="Service level agreement", amount="60000",

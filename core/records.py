@@ -203,6 +203,7 @@ class Receivable(TypedDict):
     written_off_on: dt.date | None
     written_off_by: str | None
     write_off_reason: str | None
+    collection_notes: Any
     created_at: str | None
     updated_at: str | None
 
@@ -468,6 +469,7 @@ class ReceivableChanges(TypedDict, total=False):
     written_off_on: dt.date | str | None
     written_off_by: str | None
     write_off_reason: str | None
+    collection_notes: Any
 
 
 class PaymentChanges(TypedDict, total=False):
