@@ -189,6 +189,7 @@ def _populate(path: Path, plugins: Any) -> None:
             _walk(ws, opp["id"], target, imp, contact_ids[ci], n)
             opp_ids.append(opp["id"])
         _contracts(ws, today, opp_ids)
+        _negotiation(ws, opp_ids[1])
         ws.today = today
     finally:
         ws.close()
@@ -201,6 +202,17 @@ def _team(ws: Any, opp_id: str, n: int, importance: str, amount: str, target: st
         deal_team.add(ws, opp_id, PRESALES[n % len(PRESALES)], "presales")
         if target in ("negotiation", "implementation"):
             deal_team.add(ws, opp_id, DELIVERY, "delivery")
+
+
+def _negotiation(ws: Any, opp_id: str) -> None:
+    """谈判让步 on 配网自动化二期 (in 商务谈判): a concession for a faster down payment, and
+    one received from the customer."""
+    from kam.services import negotiation
+
+    ws.actor = ws.get("opportunity", opp_id)["owner"]
+    negotiation.concede(ws, opp_id, what=_t("首年运维服务费减免"), direction="given",
+                        value="90000", exchange=_t("签约后 7 天内付首付款 30%"))
+    negotiation.concede(ws, opp_id, what=_t("客户同意二期备件一并采购"), direction="received")
 
 
 def _evaluate(ws: Any, opp_id: str, n: int) -> None:

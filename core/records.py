@@ -120,6 +120,7 @@ class Opportunity(TypedDict):
     renews_contract_id: str | None
     team: Any
     evaluations: Any
+    concessions: Any
     fields: Any
     created_at: str | None
     updated_at: str | None
@@ -393,6 +394,7 @@ class OpportunityChanges(TypedDict, total=False):
     renews_contract_id: str | None
     team: Any
     evaluations: Any
+    concessions: Any
 
 
 class ActivityChanges(TypedDict, total=False):

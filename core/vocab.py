@@ -95,6 +95,11 @@ VOCAB: dict[str, Labels] = {
         "contact_changed": ("对接人变动", "contact person changed"),
         "other": ("其他", "other"),
     },
+    # 004: a concession in negotiation, given by us or received from the customer
+    "concession_direction": {
+        "given": ("我方让步", "given"),
+        "received": ("对方让步", "received"),
+    },
     "lead_status": {
         "open": ("跟进中", "open"),
         "converted": ("已转商机", "converted"),

@@ -1,4 +1,5 @@
-"""kam opp add|list|show|edit|advance|check|uncheck|approve|bid|score|lose|abandon|team"""
+"""kam opp add|list|show|edit|advance|check|uncheck|approve|bid|score|concession|lose|abandon|
+team"""
 
 from __future__ import annotations
 
@@ -90,7 +91,7 @@ def show(ctx: typer.Context, opp_id: str, as_of: str = AsOfOpt, fmt: str = Forma
         return
     opp = card["opportunity"]
     emit(ctx, opp, fmt, [k for k in opp if k not in ("checklist", "stage_history", "fields",
-                                                     "team", "evaluations")],
+                                                     "team", "evaluations", "concessions")],
          kind="opportunity")
     if card["team"]:
         from kam.vocab import label
@@ -99,6 +100,12 @@ def show(ctx: typer.Context, opp_id: str, as_of: str = AsOfOpt, fmt: str = Forma
         for m in card["team"]:
             typer.echo(f"  {m['user']}  {label('deal_role', m['role'], ws.lang)} — "
                        f"{label('deal_line', m['line'], ws.lang)}")
+    for c in card["concessions"]:
+        typer.echo(f"concession {c['on']} ({c['direction']}): {c['what']}"
+                   + (f" {c['value']} {c['currency']}" if c.get("value") else "")
+                   + (f" ⇄ {c['exchange']}" if c.get("exchange") else "")
+                   + (f", discount {c['discount']}%" if c.get("discount") else "")
+                   + (f", approved by {c['approved_by']}" if c.get("approved_by") else ""))
     for e in card["evaluations"]:
         typer.echo(f"evaluation {e['on']} ({e['model']}, by {e['by']}): score {e['score']}")
     typer.echo(f"\nstage: {card['stage_label']} — key node: {card['key_node']}")
@@ -290,6 +297,34 @@ def score(
     rows = ws.evaluation_model(entry["model"]).breakdown(entry, ws.lang)
     emit(ctx, rows, fmt, ["criterion", "weight", "rating", "points", "top"])
     typer.echo(f"{record['id']}: score {entry['score']} ({entry['model']}, {entry['on']})")
+
+
+@app.command("concession")
+def concession(
+    ctx: typer.Context,
+    opp_id: str,
+    what: str = typer.Option(..., "--what", help="What was conceded (折扣, 免费培训, 账期...)."),
+    direction: str = typer.Option(..., "--direction", help="given (by us) or received "
+                                  "(from the customer)."),
+    value: str = typer.Option(None, "--value", help="Its value in the deal's currency; a "
+                              "given value counts towards the discount."),
+    exchange: str = typer.Option(None, "--exchange", help="What it was given in exchange "
+                                 "for."),
+    approved_by: str = typer.Option(None, "--approved-by", help="Who approved it (needed "
+                                    "when the discount passes the approval thresholds)."),
+    date: str = typer.Option(None, "--date"),
+    as_of: str = AsOfOpt,
+    fmt: str = FormatOpt,
+) -> None:
+    """Log a concession given or received in negotiation (谈判让步), on the deal's card."""
+    from kam.services import negotiation
+
+    ws = open_ws(ctx, as_of)
+    record = negotiation.concede(ws, opp_id, what=what, direction=direction, value=value,
+                                 exchange=exchange, approved_by=approved_by, on=date)
+    emit(ctx, record["concessions"], fmt, ["on", "direction", "what", "value", "currency",
+                                           "exchange", "discount", "approved_by"],
+         {"direction": "concession_direction"})
 
 
 def _close(ctx: typer.Context, opp_id: str, status: str, reason: str, summary: str | None,

@@ -158,6 +158,7 @@ class Opportunity(Record):
     renews_contract_id: Text = None
     team: list[dict[str, Any]] = Field(default_factory=list)
     evaluations: list[dict[str, Any]] = Field(default_factory=list)
+    concessions: list[dict[str, Any]] = Field(default_factory=list)
     fields: dict[str, Any] = Field(default_factory=dict)
 
     _currency = field_validator("currency", mode="before")(_currency)

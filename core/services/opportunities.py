@@ -539,4 +539,5 @@ def card(ws: Workspace, opp_id: str) -> dict[str, Any]:
         # 商机评估: the latest evaluation's score, and every evaluation oldest first
         "score": current["score"] if current else None,
         "evaluations": sorted(opp.get("evaluations") or [], key=lambda e: e.get("on") or ""),
+        "concessions": list(opp.get("concessions") or []),
     }
