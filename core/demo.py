@@ -190,6 +190,7 @@ def _populate(path: Path, plugins: Any) -> None:
             opp_ids.append(opp["id"])
         _contracts(ws, today, opp_ids)
         _negotiation(ws, opp_ids[1])
+        _trial(ws, opp_ids[2], today)
         ws.today = today
     finally:
         ws.close()
@@ -213,6 +214,17 @@ def _negotiation(ws: Any, opp_id: str) -> None:
     negotiation.concede(ws, opp_id, what=_t("首年运维服务费减免"), direction="given",
                         value="90000", exchange=_t("签约后 7 天内付首付款 30%"))
     negotiation.concede(ws, opp_id, what=_t("客户同意二期备件一并采购"), direction="received")
+
+
+def _trial(ws: Any, opp_id: str, today: dt.date) -> None:
+    """试用体验 on MES 系统升级 (at 招投标): a line tried for three weeks, passed."""
+    from kam.services import trials
+
+    ws.actor = ws.get("opportunity", opp_id)["owner"]
+    trials.record(ws, opp_id, scope=_t("一条总装线试运行 MES 报工与追溯"),
+                  start=(today - dt.timedelta(days=60)).isoformat(),
+                  end=(today - dt.timedelta(days=39)).isoformat(),
+                  criteria=_t("报工及时率≥98%，追溯查询<3秒"), result="passed")
 
 
 def _evaluate(ws: Any, opp_id: str, n: int) -> None:

@@ -165,6 +165,7 @@ LABELS: dict[str, Label] = {
     "team": ("项目团队", "Deal team"),
     "evaluations": ("商机评估", "Evaluations"),
     "concessions": ("谈判让步", "Concessions"),
+    "trials": ("试用/POC", "Trials"),
     "collection_notes": ("催收记录", "Collection notes"),
     # activity
     "contact_ids": ("联系人", "Contacts"),
@@ -314,7 +315,8 @@ KINDS: dict[str, Kind] = {
                 " stage_history:json::@[{}]"
                 " stage_entered_at:date reason summary closed_at:date"
                 " completed_at:date renews_contract_id team:json::@[{}]"
-                " evaluations:json::@[{}] concessions:json::@[{}] fields:json::@{}" + _STAMPS,
+                " evaluations:json::@[{}] concessions:json::@[{}] trials:json::@[{}]"
+                " fields:json::@{}" + _STAMPS,
                 {"number": ("项目编号", "Project number"), "title": ("项目名称", "Project name"),
                  "owner": ("销售负责人", "Sales owner"),
                  "amount": ("预计合同金额", "Expected amount"),

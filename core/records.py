@@ -121,6 +121,7 @@ class Opportunity(TypedDict):
     team: Any
     evaluations: Any
     concessions: Any
+    trials: Any
     fields: Any
     created_at: str | None
     updated_at: str | None
@@ -395,6 +396,7 @@ class OpportunityChanges(TypedDict, total=False):
     team: Any
     evaluations: Any
     concessions: Any
+    trials: Any
 
 
 class ActivityChanges(TypedDict, total=False):

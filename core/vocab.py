@@ -100,6 +100,12 @@ VOCAB: dict[str, Labels] = {
         "given": ("我方让步", "given"),
         "received": ("对方让步", "received"),
     },
+    # 002: the trial (试用体验/POC) before bidding
+    "trial_result": {
+        "pending": ("进行中", "pending"),
+        "passed": ("通过", "passed"),
+        "failed": ("未通过", "failed"),
+    },
     "lead_status": {
         "open": ("跟进中", "open"),
         "converted": ("已转商机", "converted"),

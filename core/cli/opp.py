@@ -1,5 +1,5 @@
-"""kam opp add|list|show|edit|advance|check|uncheck|approve|bid|score|concession|lose|abandon|
-team"""
+"""kam opp add|list|show|edit|advance|check|uncheck|approve|bid|score|concession|trial|lose|
+abandon|team"""
 
 from __future__ import annotations
 
@@ -91,7 +91,8 @@ def show(ctx: typer.Context, opp_id: str, as_of: str = AsOfOpt, fmt: str = Forma
         return
     opp = card["opportunity"]
     emit(ctx, opp, fmt, [k for k in opp if k not in ("checklist", "stage_history", "fields",
-                                                     "team", "evaluations", "concessions")],
+                                                     "team", "evaluations", "concessions",
+                                                     "trials")],
          kind="opportunity")
     if card["team"]:
         from kam.vocab import label
@@ -100,6 +101,9 @@ def show(ctx: typer.Context, opp_id: str, as_of: str = AsOfOpt, fmt: str = Forma
         for m in card["team"]:
             typer.echo(f"  {m['user']}  {label('deal_role', m['role'], ws.lang)} — "
                        f"{label('deal_line', m['line'], ws.lang)}")
+    for t in card["trials"]:
+        typer.echo(f"trial {t['seq']} {t['start']}..{t['end']}: {t['scope']} — "
+                   f"{t['criteria']} [{t['result']}]")
     for c in card["concessions"]:
         typer.echo(f"concession {c['on']} ({c['direction']}): {c['what']}"
                    + (f" {c['value']} {c['currency']}" if c.get("value") else "")
@@ -325,6 +329,30 @@ def concession(
     emit(ctx, record["concessions"], fmt, ["on", "direction", "what", "value", "currency",
                                            "exchange", "discount", "approved_by"],
          {"direction": "concession_direction"})
+
+
+@app.command("trial")
+def trial(
+    ctx: typer.Context,
+    opp_id: str,
+    scope: str = typer.Option(None, "--scope", help="What is tried (试用范围)."),
+    start: str = typer.Option(None, "--start"),
+    end: str = typer.Option(None, "--end"),
+    criteria: str = typer.Option(None, "--criteria", help="The success criteria agreed."),
+    result: str = typer.Option(None, "--result", help="pending, passed or failed."),
+    number: int = typer.Option(None, "--trial", click_type=whole("--trial", 1, 10000),
+                               help="Set the result of this trial (1, 2, ...) instead."),
+    as_of: str = AsOfOpt,
+    fmt: str = FormatOpt,
+) -> None:
+    """Record a trial/POC before bidding (试用体验), or a trial's result."""
+    from kam.services import trials
+
+    ws = open_ws(ctx, as_of)
+    record = trials.record(ws, opp_id, scope=scope, start=start, end=end, criteria=criteria,
+                           result=result, trial=number)
+    emit(ctx, record["trials"], fmt, ["seq", "scope", "start", "end", "criteria", "result"],
+         {"result": "trial_result"})
 
 
 def _close(ctx: typer.Context, opp_id: str, status: str, reason: str, summary: str | None,

@@ -99,9 +99,9 @@ def opportunity(ws: Any, record_id: str | None = None, **_: Any) -> Report:
 
 
 def _selling_as_a_team(ws: Any, opp: dict[str, Any]) -> list[Table]:
-    """The deal team (铁三角), its evaluations (商机评估) and the negotiation log (谈判让步)
-    on the project card: the war room's view of who sells, how the deal scores, and what
-    was conceded for what."""
+    """The deal team (铁三角), its evaluations (商机评估), trials (试用/POC) and the
+    negotiation log (谈判让步) on the project card: the war room's view of who sells, how
+    the deal scores, what the customer tried, and what was conceded for what."""
     from kam.models.deal_team import MEMBER_COLUMNS, MEMBER_VOCAB, members
 
     team = [{"user": opp.get("owner"), "role": "owner", "line": "customer"}] + members(opp)
@@ -117,6 +117,11 @@ def _selling_as_a_team(ws: Any, opp: dict[str, Any]) -> list[Table]:
               title=tr(ws, "商机评估", "Evaluations"),
               headers={"score": tr(ws, "评估得分", "Score"),
                        "model": tr(ws, "评估模型", "Model")}),
+        Table("trials", ["seq", "scope", "start", "end", "criteria", "result"],
+              [{k: t.get(k) for k in ("seq", "scope", "start", "end", "criteria", "result")}
+               for t in opp.get("trials") or []],
+              title=tr(ws, "试用/POC", "Trials"),
+              display={"result": vocab_display(ws, "trial_result")}),
         Table("concessions", ["on", "direction", "what", "value", "currency", "exchange",
                               "discount", "approved_by"], concessions,
               title=tr(ws, "谈判让步", "Negotiation log"),

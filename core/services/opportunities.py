@@ -540,4 +540,5 @@ def card(ws: Workspace, opp_id: str) -> dict[str, Any]:
         "score": current["score"] if current else None,
         "evaluations": sorted(opp.get("evaluations") or [], key=lambda e: e.get("on") or ""),
         "concessions": list(opp.get("concessions") or []),
+        "trials": list(opp.get("trials") or []),
     }

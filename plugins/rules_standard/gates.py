@@ -209,9 +209,21 @@ def min_score(ws: Any, opp: dict) -> list[Finding]:
     return []
 
 
+def trial_passed(ws: Any, opp: dict) -> list[Finding]:
+    """``rules.trial_before_bidding``: entering 招投标 needs a passed trial (试用/POC)."""
+    if not ws.config.get("rules", {}).get("trial_before_bidding"):
+        return []
+    if any(t.get("result") == "passed" for t in opp.get("trials") or []):
+        return []
+    return [block("trial", f"no passed trial before bidding (kam opp trial {opp['id']} "
+                  "--scope T --start D --end D --criteria T, then --trial N --result passed)")]
+
+
 def stage_exit(ws: Any, opp: dict, pipeline: Any, stage: str, target: str) -> list[Finding]:
     gate = GATES.get(pipeline.key, {}).get(stage)
     found = gate(ws, opp, pipeline) if gate is not None else []
     if stage == pipeline.stages[0].key:
         found += min_score(ws, opp)
+    if target == "bidding":
+        found += trial_passed(ws, opp)
     return found + _required_tasks(ws, opp, pipeline, stage)

@@ -185,12 +185,13 @@ _OUTBOX: tuple[str, ...] = (
     'CREATE INDEX "idx_outbox_status" ON "outbox" ("status")',
 )
 
-# selling as a team: the deal team (铁三角), scored evaluations and the negotiation log of
-# each opportunity; collection notes (催收说明) on payment milestones
+# selling as a team: the deal team (铁三角), scored evaluations, the negotiation log and
+# trials (POC) of each opportunity; collection notes (催收说明) on payment milestones
 _DEAL_TEAM: tuple[str, ...] = (
     'ALTER TABLE "opportunity" ADD COLUMN "team" TEXT',
     'ALTER TABLE "opportunity" ADD COLUMN "evaluations" TEXT',
     'ALTER TABLE "opportunity" ADD COLUMN "concessions" TEXT',
+    'ALTER TABLE "opportunity" ADD COLUMN "trials" TEXT',
     'ALTER TABLE "receivable" ADD COLUMN "collection_notes" TEXT',
 )
 
