@@ -191,6 +191,7 @@ def _populate(path: Path, plugins: Any) -> None:
         _contracts(ws, today, opp_ids)
         _negotiation(ws, opp_ids[1])
         _trial(ws, opp_ids[2], today)
+        _visit_plans(ws, today, cust_ids)
         ws.today = today
     finally:
         ws.close()
@@ -200,9 +201,9 @@ def _team(ws: Any, opp_id: str, n: int, importance: str, amount: str, target: st
     from kam.services import deal_team
 
     if importance in ("I", "VI") or int(amount) >= 1_000_000:
-        deal_team.add(ws, opp_id, PRESALES[n % len(PRESALES)], "presales")
+        deal_team.add(ws, opp_id, _t(PRESALES[n % len(PRESALES)]), "presales")
         if target in ("negotiation", "implementation"):
-            deal_team.add(ws, opp_id, DELIVERY, "delivery")
+            deal_team.add(ws, opp_id, _t(DELIVERY), "delivery")
 
 
 def _negotiation(ws: Any, opp_id: str) -> None:
@@ -214,6 +215,19 @@ def _negotiation(ws: Any, opp_id: str) -> None:
     negotiation.concede(ws, opp_id, what=_t("首年运维服务费减免"), direction="given",
                         value="90000", exchange=_t("签约后 7 天内付首付款 30%"))
     negotiation.concede(ws, opp_id, what=_t("客户同意二期备件一并采购"), direction="received")
+
+
+def _visit_plans(ws: Any, today: dt.date, cust_ids: list[str]) -> None:
+    """拜访计划 of 张伟 and 李娜: this month, this week, and a visit today."""
+    from kam.services import visit_plans
+
+    week = f"{today.isocalendar()[0]:04d}-W{today.isocalendar()[1]:02d}"
+    for owner, customers in ((_t("张伟"), (0, 6)), (_t("李娜"), (1, 4))):
+        for n, ci in enumerate(customers):
+            visit_plans.plan(ws, owner, today.strftime("%Y-%m"), cust_ids[ci], 4 - n)
+            visit_plans.plan(ws, owner, week, cust_ids[ci], 1)
+        visit_plans.plan(ws, owner, today.isoformat(), cust_ids[customers[0]], 1,
+                         _t("送技术方案并约高层会谈"))
 
 
 def _trial(ws: Any, opp_id: str, today: dt.date) -> None:

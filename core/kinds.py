@@ -214,6 +214,8 @@ LABELS: dict[str, Label] = {
     "attached_on": ("附加日期", "Attached on"),
     # target
     "period": ("期间", "Period"),
+    # visit plan
+    "count": ("计划拜访次数", "Planned visits"),
     # outbox (event deliveries to plugins)
     "hook": ("钩子", "Hook"),
     "plugin": ("插件", "Plugin"),
@@ -420,6 +422,16 @@ KINDS: dict[str, Kind] = {
                + _STAMPS),
             ("id", "owner", "period", "amount", "currency", "note"),
             label=("目标", "target"),
+        ),
+        # 拜访计划: how many visits an owner plans to a customer in a month (2026-03), an
+        # ISO week (2026-W10) or a day (2026-03-02); checked against the visits logged
+        Kind(
+            "visit_plan",
+            "VP",
+            _f("id owner:text:index:! period:text:index:! customer_id:text:index:>customer:!"
+               " count:int:! note" + _STAMPS),
+            ("id", "owner", "period", "customer_id", "count", "note"),
+            label=("拜访计划", "visit plan"),
         ),
         # 投递: one event-hook delivery to one plugin (the outbox, kam.outbox): written
         # with the change, kept until delivered; retried, then dead after max tries.

@@ -266,6 +266,19 @@ class Target(TypedDict):
     updated_at: str | None
 
 
+class VisitPlan(TypedDict):
+    """拜访计划: a visit plan (``VP…``)."""
+
+    id: str
+    owner: str
+    period: str
+    customer_id: str
+    count: int
+    note: str | None
+    created_at: str | None
+    updated_at: str | None
+
+
 class Outbox(TypedDict):
     """投递: a event delivery (``OB…``)."""
 
@@ -527,6 +540,17 @@ class TargetChanges(TypedDict, total=False):
     note: str | None
 
 
+class VisitPlanChanges(TypedDict, total=False):
+    """What a service that adds or edits a visit plan takes: any stored
+    field kam does not set itself, as the user gave it (checked there)."""
+
+    owner: str | None
+    period: str | None
+    customer_id: str | None
+    count: int | str | None
+    note: str | None
+
+
 class OutboxChanges(TypedDict, total=False):
     """What a service that adds or edits a event delivery takes: any stored
     field kam does not set itself, as the user gave it (checked there)."""
@@ -553,6 +577,7 @@ __all__ = [
     "Invoice",
     "Attachment",
     "Target",
+    "VisitPlan",
     "Outbox",
     "Event",
     "CustomerChanges",
@@ -566,5 +591,6 @@ __all__ = [
     "InvoiceChanges",
     "AttachmentChanges",
     "TargetChanges",
+    "VisitPlanChanges",
     "OutboxChanges",
 ]

@@ -246,3 +246,15 @@ def test_a_deal_team_member_sees_the_deal_its_contract_and_customer(
     assert [o["title"] for o in team.json("wang", "opp", "list")] == ["WANGDEAL"]
     assert {r["contract_id"] for r in team.json("wang", "receivable", "list")} == {
         two_accounts["wang"]}
+
+
+def test_visit_plans_are_seen_like_targets(team: Team) -> None:
+    """拜访计划 on PostgreSQL: an owned record — the owner and their manager see it."""
+    cu = team.id("li", "customer", "add", "李氏电力")
+    team.ok("li", "plan", "visit", team.names["li"], "2026-W10", "--customer", cu)
+    assert [p["customer_id"] for p in team.json("li", "plan", "list")] == [cu]
+    assert [p["customer_id"] for p in team.json("mgr", "plan", "list")] == [cu]
+    assert team.json("wang", "plan", "list") == []
+    refused = team.as_("wang")("plan", "visit", team.names["li"], "2026-W11", "--customer",
+                               cu)
+    assert refused.exit_code != 0  # neither li's customer nor li's plan is wang's

@@ -29,6 +29,7 @@ SUBAPPS: dict[str, tuple[str, str]] = {
     "invoice": ("kam.cli.invoice", "Invoices (开票)."),
     "report": ("kam.cli.report", "Reports: pipeline, funnel, forecast, aging, battle map (报表)."),
     "target": ("kam.cli.target", "Sales targets per owner and period (目标)."),
+    "plan": ("kam.cli.plan", "Visit plans per owner: month, week or day (拜访计划)."),
     "load": ("kam.cli.load", "Load records from Excel, CSV or another CRM (导入)."),
     "template": ("kam.cli.template", "Write kam's Excel template for kam load."),
     "events": ("kam.cli.events", "Event deliveries to plugins: outbox and retries."),

@@ -95,9 +95,10 @@ def show(ctx: typer.Context, opp_id: str, as_of: str = AsOfOpt, fmt: str = Forma
                                                      "trials")],
          kind="opportunity")
     if card["team"]:
+        from kam.kinds import KINDS
         from kam.vocab import label
 
-        typer.echo("\nteam (铁三角):")
+        typer.echo(f"\n{KINDS['opportunity'].header('team', ws.lang)}:")
         for m in card["team"]:
             typer.echo(f"  {m['user']}  {label('deal_role', m['role'], ws.lang)} — "
                        f"{label('deal_line', m['line'], ws.lang)}")

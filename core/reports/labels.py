@@ -15,7 +15,7 @@ from typing import Any
 from kam.i18n import pick
 
 #: report columns named like a record field that mean something else in reports
-FIELD_NAMES_MEANING_ELSE = frozenset({"pipeline", "terms", "name"})
+FIELD_NAMES_MEANING_ELSE = frozenset({"pipeline", "terms", "name", "count", "scope"})
 
 HEADERS: dict[str, tuple[str, str]] = {
     "from_stage": ("从阶段", "From"),

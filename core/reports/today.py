@@ -25,6 +25,7 @@ def build(ws: Any, owner: str | None = None, days: Any = None, **_: Any) -> Repo
     ahead = integer(days if days is not None else 7, "--days", lo=0, hi=36500)
     horizon = ws.today + dt.timedelta(days=ahead)
     report = new_report(ws, "today", "今日待办", "Today", days=ahead)
+    report.tables.append(_planned_visits(ws, owner))
     report.tables.append(_next_steps(ws, owner, horizon))
     report.tables.append(_receivables(ws, owner, horizon))
     report.tables.append(_promised(ws, owner, horizon))
@@ -66,6 +67,27 @@ def _next_steps(ws: Any, owner: str | None, horizon: dt.date) -> Table:
     return Table("next_steps", ["next_due", "days_late", "record_id", "customer_id", "owner",
                                 "next_step", "activity_id"], rows,
                  title=tr(ws, "到期的下一步", "Next steps due"), headers=headers)
+
+
+def _planned_visits(ws: Any, owner: str | None) -> Table:
+    """Today's day plans (kam plan visit OWNER DAY), each with the visits to that customer
+    logged today by its owner."""
+    where: dict[str, Any] = {"period": ws.today.isoformat()}
+    if owner:
+        where["owner"] = owner
+    plans = list(ws.storage.find("visit_plan", where, order_by=("owner", "customer_id")))
+    done: dict[tuple[str, str], int] = {}
+    if plans:
+        for a in ws.storage.find("activity", {"date": ws.today, "type": "visit"}):
+            key = (a.get("owner") or "", a["customer_id"])
+            done[key] = done.get(key, 0) + 1
+    rows = [{"owner": p["owner"], "customer_id": p["customer_id"], "planned": p["count"],
+             "done": done.get((p["owner"], p["customer_id"]), 0), "note": p.get("note")}
+            for p in plans]
+    return Table("planned_visits", ["owner", "customer_id", "planned", "done", "note"], rows,
+                 title=tr(ws, "今日计划拜访", "Visits planned for today"),
+                 headers={"planned": tr(ws, "计划拜访", "Planned"),
+                          "done": tr(ws, "已拜访", "Done")})
 
 
 def _promised(ws: Any, owner: str | None, horizon: dt.date) -> Table:

@@ -234,6 +234,21 @@ def _deal_team() -> tuple[str, ...]:
         check = f"({_sees('owner')} OR {member})"
         out += [f"DROP POLICY kam_owner ON {table}",
                 f"CREATE POLICY kam_owner ON {table} USING {check} WITH CHECK {check}"]
+    # 拜访计划: an owned record, seen like a target (owner, their manager, director...)
+    out += [
+        ('CREATE TABLE "visit_plan" ("id" TEXT COLLATE "C" PRIMARY KEY, '
+         '"owner" TEXT COLLATE "C", "period" TEXT COLLATE "C", '
+         '"customer_id" TEXT COLLATE "C" REFERENCES "customer"("id"), "count" BIGINT, '
+         '"note" TEXT COLLATE "C", "created_at" TEXT COLLATE "C", '
+         '"updated_at" TEXT COLLATE "C")'),
+        'CREATE INDEX "idx_visit_plan_owner" ON "visit_plan" ("owner")',
+        'CREATE INDEX "idx_visit_plan_period" ON "visit_plan" ("period")',
+        'CREATE INDEX "idx_visit_plan_customer_id" ON "visit_plan" ("customer_id")',
+        "GRANT SELECT, INSERT, UPDATE ON visit_plan TO kam_member",
+        "ALTER TABLE visit_plan ENABLE ROW LEVEL SECURITY",
+        f"CREATE POLICY kam_owner ON visit_plan USING {_sees('owner')}"
+        f" WITH CHECK {_sees('owner')}",
+    ]
     return tuple(out)
 
 

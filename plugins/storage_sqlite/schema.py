@@ -186,12 +186,20 @@ _OUTBOX: tuple[str, ...] = (
 )
 
 # selling as a team: the deal team (铁三角), scored evaluations, the negotiation log and
-# trials (POC) of each opportunity; collection notes (催收说明) on payment milestones
+# trials (POC) of each opportunity; collection notes (催收说明) on payment milestones; visit
+# plans (拜访计划)
 _DEAL_TEAM: tuple[str, ...] = (
     'ALTER TABLE "opportunity" ADD COLUMN "team" TEXT',
     'ALTER TABLE "opportunity" ADD COLUMN "evaluations" TEXT',
     'ALTER TABLE "opportunity" ADD COLUMN "concessions" TEXT',
     'ALTER TABLE "opportunity" ADD COLUMN "trials" TEXT',
+    ('CREATE TABLE "visit_plan" ('
+     '"id" TEXT PRIMARY KEY, "owner" TEXT, "period" TEXT, '
+     '"customer_id" TEXT REFERENCES "customer"("id"), "count" INTEGER, "note" TEXT, '
+     '"created_at" TEXT, "updated_at" TEXT)'),
+    'CREATE INDEX "idx_visit_plan_owner" ON "visit_plan" ("owner")',
+    'CREATE INDEX "idx_visit_plan_period" ON "visit_plan" ("period")',
+    'CREATE INDEX "idx_visit_plan_customer_id" ON "visit_plan" ("customer_id")',
     'ALTER TABLE "receivable" ADD COLUMN "collection_notes" TEXT',
 )
 
