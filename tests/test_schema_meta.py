@@ -16,7 +16,8 @@ LISTS = {"customer": ("customer", "list"), "contact": ("contact", "list"),
          "lead": ("lead", "list"), "opportunity": ("opp", "list"),
          "activity": ("activity", "list"), "contract": ("contract", "list"),
          "receivable": ("receivable", "list"), "payment": ("pay", "list"),
-         "invoice": ("invoice", "list"), "target": ("target", "list")}
+         "invoice": ("invoice", "list"), "target": ("target", "list"),
+         "visit_plan": ("plan", "list")}
 
 
 @pytest.fixture(scope="module")
