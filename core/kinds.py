@@ -127,6 +127,7 @@ LABELS: dict[str, Label] = {
     "stance": ("态度", "Stance"),
     "style": ("性格类型", "Style"),
     "level": ("层级", "Level"),
+    "tier": ("关系层级", "Relationship tier"),
     "phone": ("电话", "Phone"),
     "email": ("邮箱", "Email"),
     # lead and opportunity (BANT)
@@ -281,7 +282,8 @@ KINDS: dict[str, Kind] = {
             _f(
                 "id customer_id:text:index:>customer:! name:text::! title roles:json::=role:@[str]"
                 " coach:text::=coach stance:text::=stance style:text::=style"
-                " level:text::=level phone email note fields:json::@{}" + _STAMPS,
+                " level:text::=level tier:text::=relationship_tier phone email note"
+                " fields:json::@{}" + _STAMPS,
                 {"name": ("姓名", "Name"), "title": ("职务", "Job title")},
             ),
             ("id", "customer_id", "name", "title", "roles", "coach", "stance", "level"),

@@ -45,6 +45,7 @@ class Contact(TypedDict):
     stance: str | None
     style: str | None
     level: str | None
+    tier: str | None
     phone: str | None
     email: str | None
     note: str | None
@@ -339,6 +340,7 @@ class ContactChanges(TypedDict, total=False):
     stance: str | None
     style: str | None
     level: str | None
+    tier: str | None
     phone: str | None
     email: str | None
     note: str | None

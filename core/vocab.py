@@ -45,6 +45,17 @@ VOCAB: dict[str, Labels] = {
         "user": ("使用者", "user"),
         "evaluator": ("评估者", "evaluator"),
         "acceptor": ("验收者", "acceptor"),
+        # the delivery phase's decision chain (002): who signs off payment and acceptance
+        "finance": ("财务", "finance"),
+        "supply_chain": ("供应链", "supply chain"),
+        "quality": ("质量", "quality"),
+        "supervisor": ("监理方", "supervisor (third party)"),
+    },
+    # 004: 组织/关键/普遍客户关系 — the tier of our relationship with a contact
+    "relationship_tier": {
+        "organizational": ("组织关系", "organizational"),
+        "key": ("关键关系", "key"),
+        "general": ("普遍关系", "general"),
     },
     "coach": {
         "none": ("无", "none"),

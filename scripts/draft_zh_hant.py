@@ -11,7 +11,9 @@ from kam.i18n_labels import labels
 from opencc_purepy import OpenCC
 
 #: reviewed choices where s2t's first guess is not the trade's word
-OVERRIDES: dict[str, str] = {}
+OVERRIDES: dict[str, str] = {
+    "质量": "品質",  # quality (a contact's role); 質量 reads as "mass" in Traditional
+}
 
 
 def main() -> None:

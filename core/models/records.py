@@ -21,6 +21,7 @@ from kam.models.types import (
     Percent,
     PurchaseType,
     Relationship,
+    RelationshipTier,
     Role,
     Stance,
     Style,
@@ -82,6 +83,7 @@ class Contact(Record):
     stance: Stance = None
     style: Style = None
     level: Level = None
+    tier: RelationshipTier = None
     phone: Text = None
     email: Text = None
     note: Text = None

@@ -229,6 +229,7 @@ def _deal_team() -> tuple[str, ...]:
            'ALTER TABLE opportunity ADD COLUMN evaluations TEXT',
            'ALTER TABLE opportunity ADD COLUMN concessions TEXT',
            'ALTER TABLE opportunity ADD COLUMN trials TEXT',
+           'ALTER TABLE contact ADD COLUMN tier TEXT',
            'ALTER TABLE receivable ADD COLUMN collection_notes TEXT']
     for table, member in widened.items():
         check = f"({_sees('owner')} OR {member})"
