@@ -254,11 +254,11 @@ def _walk(ws: Any, opp_id: str, target: str, importance: str, contacts: list[str
           n: int) -> None:
     from kam.services import activities, opportunities
 
-    def log(kind: str, outcome: str, days: int) -> None:
+    def log(kind: str, outcome: str, days: int, **seen: Any) -> None:
         ws.today = ws.today + dt.timedelta(days=days)
         activities.log(ws, opp_id, type=kind, outcome=outcome, contacts=contacts[:1],
                        note=_t("与客户沟通需求和方案"), next_step=_t("准备下一次拜访"),
-                       next_due=(ws.today + dt.timedelta(days=7)).isoformat())
+                       next_due=(ws.today + dt.timedelta(days=7)).isoformat(), **seen)
 
     log("visit", "advance", 1)
     if target in ("lost", "abandoned"):
@@ -277,7 +277,8 @@ def _walk(ws: Any, opp_id: str, target: str, importance: str, contacts: list[str
             _as(ws, APPROVERS["management"], opportunities.approve, ws, opp_id,
                 comment=_t("战略客户，同意立项"))
         if stage == "bidding":
-            log("demo", "advance", 4)
+            log("demo", "advance", 4, signals=["asks_results", "asks_timing"],
+                closing="trial")
             opportunities.set_checklist(ws, opp_id, ["proposal.influence_criteria"], True)
         if stage == "negotiation":
             opp = ws.get("opportunity", opp_id)

@@ -173,6 +173,8 @@ LABELS: dict[str, Label] = {
     "outcome": ("结果", "Outcome"),
     "next_step": ("下一步", "Next step"),
     "next_due": ("下一步到期", "Next due"),
+    "signals": ("购买信号", "Buying signals"),
+    "closing": ("成交方法", "Closing method"),
     # contract
     "tax_rate": ("税率%", "Tax rate %"),
     "discount": ("折扣%", "Discount %"),
@@ -337,7 +339,9 @@ KINDS: dict[str, Kind] = {
                 "id opportunity_id:text:index:>opportunity customer_id:text:index:>customer:!"
                 " lead_id type:text::=activity_type:!"
                 " date:date:index:! owner:text:index contact_ids:json::@[str]"
-                " outcome:text::=outcome note next_step next_due:date created_at:datetime",
+                " outcome:text::=outcome note next_step next_due:date"
+                " signals:json::=buying_signal:@[str] closing:text::=closing_method"
+                " created_at:datetime",
             ),
             ("id", "date", "type", "opportunity_id", "customer_id", "owner", "outcome",
              "next_step", "next_due"),

@@ -143,6 +143,8 @@ class Activity(TypedDict):
     note: str | None
     next_step: str | None
     next_due: dt.date | None
+    signals: Any
+    closing: str | None
     created_at: str | None
 
 
@@ -429,6 +431,8 @@ class ActivityChanges(TypedDict, total=False):
     note: str | None
     next_step: str | None
     next_due: dt.date | str | None
+    signals: Any
+    closing: str | None
 
 
 class ContractChanges(TypedDict, total=False):

@@ -163,6 +163,24 @@ VOCAB: dict[str, Labels] = {
         "continuance": ("暂时中断", "continuance"),
         "no_sale": ("无订单", "no sale"),
     },
+    # 003: buying signals seen on a call, and the closing method tried (成交方法)
+    "buying_signal": {
+        "bargaining": ("讨价还价", "bargaining"),
+        "asks_timing": ("询问交货/实施时间", "asks about timing"),
+        "asks_results": ("询问效果/案例", "asks about results"),
+        "asks_payment": ("询问付款方式", "asks about payment terms"),
+        "asks_service": ("询问售后服务", "asks about service"),
+        "involves_others": ("请同事/上级参与", "brings in colleagues"),
+    },
+    "closing_method": {
+        "direct": ("直接请求成交", "direct request"),
+        "assumptive": ("假定成交", "assumptive close"),
+        "alternative": ("选择成交", "alternative choice"),
+        "concession": ("优惠成交", "concession close"),
+        "urgency": ("最后机会", "last chance"),
+        "summary": ("总结利益成交", "summary of benefits"),
+        "trial": ("试用成交", "trial close"),
+    },
     "severity": {"block": ("阻止", "block"), "warn": ("警告", "warn"), "info": ("提示", "info")},
     "contract_status": {
         "draft": ("草稿", "draft"),

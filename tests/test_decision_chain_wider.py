@@ -27,3 +27,21 @@ def test_delivery_roles_and_the_relationship_tier_of_a_contact(tmp_path: Path) -
     assert kam.json("contact", "show", ct)["tier"] == "organizational"
     assert "監理方" not in kam.ok("--lang", "zh-Hant", "contact", "show", ct).stdout
     assert "品質" in kam.ok("--lang", "zh-Hant", "contact", "show", ct).stdout
+
+
+def test_a_call_records_buying_signals_and_the_closing_method(tmp_path: Path) -> None:
+    kam = Kam(tmp_path / "ws")
+    kam.ok("init", "--lang", "en")
+    cu = kam.id("customer", "add", "华东电力")
+    opp = kam.id("opp", "add", cu, "监控平台", "--amount", "1000")
+    ac = kam.id("activity", "log", opp, "--type", "negotiation", "--outcome", "advance",
+                "--signal", "讨价还价", "--signal", "asks_timing", "--signal", "bargaining",
+                "--closing", "选择成交")
+    [logged] = kam.json("activity", "list", "--opp", opp)
+    assert (logged["id"], logged["signals"], logged["closing"]) == (
+        ac, ["bargaining", "asks_timing"], "alternative")
+    event = [e for e in kam.json("history", ac) if e["kind"] == "activity.logged"][0]
+    assert event["payload"]["closing"] == "alternative"
+    bad = kam("activity", "log", opp, "--type", "call", "--signal", "smiles")
+    assert bad.exit_code == 2 and "buying_signal" in bad.stderr
+    assert len(kam.json("activity", "list", "--opp", opp)) == 1

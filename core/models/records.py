@@ -7,6 +7,8 @@ from typing import Any
 
 from kam.models.types import (
     ActivityType,
+    BuyingSignal,
+    ClosingMethod,
     Coach,
     Date,
     ForecastCategory,
@@ -184,4 +186,11 @@ class Activity(BaseModel):
     note: Text = None
     next_step: Text = None
     next_due: Date = None
+    signals: list[BuyingSignal] = Field(default_factory=list)
+    closing: ClosingMethod = None
     created_at: str | None = None
+
+    @field_validator("signals")
+    @classmethod
+    def _unique(cls, v: list[str]) -> list[str]:
+        return list(dict.fromkeys(v))

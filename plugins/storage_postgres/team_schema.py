@@ -230,6 +230,8 @@ def _deal_team() -> tuple[str, ...]:
            'ALTER TABLE opportunity ADD COLUMN concessions TEXT',
            'ALTER TABLE opportunity ADD COLUMN trials TEXT',
            'ALTER TABLE contact ADD COLUMN tier TEXT',
+           'ALTER TABLE activity ADD COLUMN signals TEXT',
+           'ALTER TABLE activity ADD COLUMN closing TEXT',
            'ALTER TABLE receivable ADD COLUMN collection_notes TEXT']
     for table, member in widened.items():
         check = f"({_sees('owner')} OR {member})"

@@ -194,6 +194,8 @@ _DEAL_TEAM: tuple[str, ...] = (
     'ALTER TABLE "opportunity" ADD COLUMN "concessions" TEXT',
     'ALTER TABLE "opportunity" ADD COLUMN "trials" TEXT',
     'ALTER TABLE "contact" ADD COLUMN "tier" TEXT',
+    'ALTER TABLE "activity" ADD COLUMN "signals" TEXT',
+    'ALTER TABLE "activity" ADD COLUMN "closing" TEXT',
     ('CREATE TABLE "visit_plan" ('
      '"id" TEXT PRIMARY KEY, "owner" TEXT, "period" TEXT, '
      '"customer_id" TEXT REFERENCES "customer"("id"), "count" INTEGER, "note" TEXT, '
