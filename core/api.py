@@ -44,6 +44,7 @@ if TYPE_CHECKING:
         BuildReport,
         ParseField,
         RegisterConfig,
+        RegisterEvaluationModel,
         RegisterField,
         RegisterFormat,
         RegisterPipeline,
@@ -73,6 +74,7 @@ if TYPE_CHECKING:
     from kam.reports import Chart, Report, Series, Table
     from kam.reports.labels import column_header, is_numeric
     from kam.reports.labels import shown as cell_text
+    from kam.scoring import Criterion, EvaluationModel, Level, latest_evaluation
     from kam.services.approvals import IMPORTANT, MANAGEMENT, latest_decision
     from kam.services.contract_plan import planned_total
     from kam.services.contract_plan import split as plan_amounts
@@ -92,9 +94,13 @@ _LAZY: dict[str, tuple[str, str]] = {
     "Pipeline": ("kam.pipeline", "Pipeline"),
     "Stage": ("kam.pipeline", "Stage"),
     "Task": ("kam.pipeline", "Task"),
+    "EvaluationModel": ("kam.scoring", "EvaluationModel"),
+    "Criterion": ("kam.scoring", "Criterion"),
+    "Level": ("kam.scoring", "Level"),
+    "latest_evaluation": ("kam.scoring", "latest_evaluation"),
     **{name: ("kam.hook_types", name) for name in (
         "BuildReport", "ParseField", "RegisterConfig", "RegisterField", "RegisterFormat",
-        "RegisterPipeline",
+        "RegisterPipeline", "RegisterEvaluationModel",
         "RegisterReport", "RegisterStorage", "RenderFormat", "StorageFactory")},
     "FormatOpt": ("kam.cli.common", "FormatOpt"),
     "AsOfOpt": ("kam.cli.common", "AsOfOpt"),
@@ -222,6 +228,11 @@ __all__ = [
     "Pipeline",
     "Stage",
     "Task",
+    # opportunity evaluation models (商机评估)
+    "EvaluationModel",
+    "Criterion",
+    "Level",
+    "latest_evaluation",
     # errors a plugin may raise or catch
     "KamError",
     "RefusedError",
@@ -236,6 +247,7 @@ __all__ = [
     "RegisterReport",
     "BuildReport",
     "RegisterPipeline",
+    "RegisterEvaluationModel",
     "RegisterField",
     "ParseField",
     "RegisterConfig",

@@ -109,6 +109,8 @@ SCHEMA: dict[str, Check] = {
     "rules": _table, "rules.margin_floor": _number(-100, 100),
     "rules.force_penalty": _number(0, 100), "rules.hold_delivery_until_advance": _bool,
     "rules.required_tasks": _list(_str),
+    "rules.evaluation_model": _name, "rules.min_score": _number(0, 100),
+    "rules.trial_before_bidding": _bool,
     "receivables": _table, "receivables.overdue_levels": _list(_DAYS),
     "receivables.due_reminder_days": _int(0, 36500),
     "reports": _table, "reports.coverage": _number(0, 1000),

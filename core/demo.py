@@ -75,6 +75,11 @@ DEALS = [
     (6, "数据治理咨询", "480000", "CNY", "implementation", "N", "张伟", "33"),
 ]
 
+#: 铁三角 of the deals worth a team (I/VI or over 1,000,000): presales (产品线) on each,
+#: a delivery manager (交付线) once the deal is headed for a contract
+PRESALES = ("赵工", "Kevin Lim")
+DELIVERY = "孙建"
+
 #: who approves in the demo (kam.toml [roles]): never a deal's owner
 APPROVERS = {"sales_manager": "陈静", "sales_director": "刘洋", "general_manager": "王建华",
              "finance": "周敏", "management": "刘洋"}
@@ -190,14 +195,72 @@ def _populate(path: Path, plugins: Any) -> None:
             presales.set_budget(ws, opp["id"], str(budget), [
                 ("development", str(budget - 3 * part)), ("initiation", str(part)),
                 ("proposal", str(part)), ("bidding", str(part))])
+            _team(ws, opp["id"], n, imp, amount, target)
+            _evaluate(ws, opp["id"], n)
             _walk(ws, opp["id"], target, imp, contact_ids[ci], n)
             opp_ids.append(opp["id"])
         _contracts(ws, today, opp_ids)
         _service(ws, today, opp_ids)
+        _negotiation(ws, opp_ids[1])
+        _trial(ws, opp_ids[2], today)
+        _visit_plans(ws, today, cust_ids)
         ws.today = today
         _targets(ws, today, cust_ids)
     finally:
         ws.close()
+
+
+def _team(ws: Any, opp_id: str, n: int, importance: str, amount: str, target: str) -> None:
+    from kam.services import deal_team
+
+    if importance in ("I", "VI") or int(amount) >= 1_000_000:
+        deal_team.add(ws, opp_id, _t(PRESALES[n % len(PRESALES)]), "presales")
+        if target in ("negotiation", "implementation"):
+            deal_team.add(ws, opp_id, _t(DELIVERY), "delivery")
+
+
+def _negotiation(ws: Any, opp_id: str) -> None:
+    """谈判让步 on 配网自动化二期 (in 商务谈判): a concession for a faster down payment, and
+    one received from the customer."""
+    from kam.services import negotiation
+
+    ws.actor = ws.get("opportunity", opp_id)["owner"]
+    negotiation.concede(ws, opp_id, what=_t("首年运维服务费减免"), direction="given",
+                        value="90000", exchange=_t("签约后 7 天内付首付款 30%"))
+    negotiation.concede(ws, opp_id, what=_t("客户同意二期备件一并采购"), direction="received")
+
+
+def _visit_plans(ws: Any, today: dt.date, cust_ids: list[str]) -> None:
+    """拜访计划 of 张伟 and 李娜: this month, this week, and a visit today."""
+    from kam.services import visit_plans
+
+    week = f"{today.isocalendar()[0]:04d}-W{today.isocalendar()[1]:02d}"
+    for owner, customers in ((_t("张伟"), (0, 6)), (_t("李娜"), (1, 4))):
+        for n, ci in enumerate(customers):
+            visit_plans.plan(ws, owner, today.strftime("%Y-%m"), cust_ids[ci], 4 - n)
+            visit_plans.plan(ws, owner, week, cust_ids[ci], 1)
+        visit_plans.plan(ws, owner, today.isoformat(), cust_ids[customers[0]], 1,
+                         _t("送技术方案并约高层会谈"))
+
+
+def _trial(ws: Any, opp_id: str, today: dt.date) -> None:
+    """试用体验 on MES 系统升级 (at 招投标): a line tried for three weeks, passed."""
+    from kam.services import trials
+
+    ws.actor = ws.get("opportunity", opp_id)["owner"]
+    trials.record(ws, opp_id, scope=_t("一条总装线试运行 MES 报工与追溯"),
+                  start=(today - dt.timedelta(days=60)).isoformat(),
+                  end=(today - dt.timedelta(days=39)).isoformat(),
+                  criteria=_t("报工及时率≥98%，追溯查询<3秒"), result="passed")
+
+
+def _evaluate(ws: Any, opp_id: str, n: int) -> None:
+    """商机评估 in the development stage: the standard model, ratings varying by deal."""
+    from kam.services import scoring
+
+    model = ws.evaluation_model()
+    ratings = [f"{c.key}={2 + (n * 7 + i * (n % 3 + 1)) % 4}" for i, c in enumerate(model.criteria)]
+    scoring.score(ws, opp_id, ratings, note=_t("客户开发阶段初评"))
 
 
 def _walk(ws: Any, opp_id: str, target: str, importance: str, contacts: list[str],
@@ -211,11 +274,11 @@ def _walk(ws: Any, opp_id: str, target: str, importance: str, contacts: list[str
         amount = (budget * percent / 100).quantize(budget)
         presales.add_expense(ws, opp_id, str(amount), type=kind, note=_t(note))
 
-    def log(kind: str, outcome: str, days: int) -> None:
+    def log(kind: str, outcome: str, days: int, **seen: Any) -> None:
         ws.today = ws.today + dt.timedelta(days=days)
         activities.log(ws, opp_id, type=kind, outcome=outcome, contacts=contacts[:1],
                        note=_t("与客户沟通需求和方案"), next_step=_t("准备下一次拜访"),
-                       next_due=(ws.today + dt.timedelta(days=7)).isoformat())
+                       next_due=(ws.today + dt.timedelta(days=7)).isoformat(), **seen)
 
     log("visit", "advance", 1)
     spend("travel", 10, "首次拜访差旅")
@@ -235,7 +298,8 @@ def _walk(ws: Any, opp_id: str, target: str, importance: str, contacts: list[str
             _as(ws, APPROVERS["management"], opportunities.approve, ws, opp_id,
                 comment=_t("战略客户，同意立项"))
         if stage == "bidding":
-            log("demo", "advance", 4)
+            log("demo", "advance", 4, signals=["asks_results", "asks_timing"],
+                closing="trial")
             opportunities.set_checklist(ws, opp_id, ["proposal.influence_criteria"], True)
         if stage == "negotiation":
             opp = ws.get("opportunity", opp_id)
@@ -335,6 +399,7 @@ def _contracts(ws: Any, today: dt.date, opp_ids: list[str]) -> None:
     payments.record(ws, co, str(ms[1]["amount"] / 2), ref=_t("招行回单 0002"))
     amount = ws.get("contract", co)["amount"]
     _costs(ws, co, "actual", amount * Decimal("0.45"), revenue=str(amount * Decimal("0.6")))
+    late_delivery = ms[1]["id"]
     co, ms = signed(16)  # Warehouse scanners: paid through acceptance, closed
     on(40)
     payments.record(ws, co, str(ms[0]["amount"]), ref="DBS 7781")
@@ -353,6 +418,9 @@ def _contracts(ws: Any, today: dt.date, opp_ids: list[str]) -> None:
     for m in ms[1:]:
         receivables.write_off(ws, m["id"], by=_t("财务总监 周敏"), reason=_t("合同终止，不再收取"))
     on(0)
+    # 催收说明: the late half of the delivery payment, promised in three days
+    receivables.note(ws, late_delivery, "cash_trouble",
+                     (today + dt.timedelta(days=3)).isoformat(), _t("客户财务：月底资金到位后付款"))
     _contract(ws, opp_ids[1], "approved")  # 配网自动化二期
     _contract(ws, opp_ids[9], "in_review")  # GMP data integrity suite
     _contract(ws, opp_ids[9], "draft", title="Service level agreement", amount="60000",

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 if TYPE_CHECKING:
     from kam.pipeline import Pipeline
     from kam.reports import Report
+    from kam.scoring import EvaluationModel
     from kam.storage import Storage
     from kam.workspace import Workspace
 
@@ -54,6 +55,12 @@ class RegisterPipeline(Protocol):
     """``register(key, pipeline)`` of :func:`kam_register_pipelines`."""
 
     def __call__(self, key: str, pipeline: Pipeline, /) -> None: ...
+
+
+class RegisterEvaluationModel(Protocol):
+    """``register(key, model)`` of :func:`kam_register_evaluation_models`."""
+
+    def __call__(self, key: str, model: EvaluationModel, /) -> None: ...
 
 
 class ParseField(Protocol):

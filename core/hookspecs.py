@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from kam.findings import Finding
     from kam.hook_types import (
         RegisterConfig,
+        RegisterEvaluationModel,
         RegisterField,
         RegisterFormat,
         RegisterPipeline,
@@ -89,6 +90,15 @@ def kam_register_reports(register: RegisterReport, config: dict[str, Any]) -> No
 @hookspec
 def kam_register_pipelines(register: RegisterPipeline, config: dict[str, Any]) -> None:
     """Register stage models: ``register(key, pipeline: kam.api.Pipeline)``."""
+
+
+@hookspec
+def kam_register_evaluation_models(register: RegisterEvaluationModel,
+                                   config: dict[str, Any]) -> None:
+    """Register opportunity evaluation models (商机评估模型):
+    ``register(key, model: kam.api.EvaluationModel)`` — criteria with weights and scales
+    (``kam.api.Criterion``, ``kam.api.Level``). ``kam opp score`` uses
+    ``rules.evaluation_model`` (default ``standard``) unless given ``--model``."""
 
 
 @hookspec

@@ -127,6 +127,7 @@ LABELS: dict[str, Label] = {
     "stance": ("态度", "Stance"),
     "style": ("性格类型", "Style"),
     "level": ("层级", "Level"),
+    "tier": ("关系层级", "Relationship tier"),
     "phone": ("电话", "Phone"),
     "email": ("邮箱", "Email"),
     # lead and opportunity (BANT)
@@ -174,11 +175,17 @@ LABELS: dict[str, Label] = {
     "confirmed_by": ("确认人", "Confirmed by"),
     # expense (售前费用)
     "receipt": ("票据", "Receipt"),
+    "evaluations": ("商机评估", "Evaluations"),
+    "concessions": ("谈判让步", "Concessions"),
+    "trials": ("试用/POC", "Trials"),
+    "collection_notes": ("催收记录", "Collection notes"),
     # activity
     "contact_ids": ("联系人", "Contacts"),
     "outcome": ("结果", "Outcome"),
     "next_step": ("下一步", "Next step"),
     "next_due": ("下一步到期", "Next due"),
+    "signals": ("购买信号", "Buying signals"),
+    "closing": ("成交方法", "Closing method"),
     # contract
     "tax_rate": ("税率%", "Tax rate %"),
     "discount": ("折扣%", "Discount %"),
@@ -247,6 +254,8 @@ LABELS: dict[str, Label] = {
     "responsible": ("责任人", "Responsible"),
     "floor": ("保底目标", "Floor"),
     "stretch": ("挑战目标", "Stretch"),
+    # visit plan
+    "count": ("计划拜访次数", "Planned visits"),
     # outbox (event deliveries to plugins)
     "hook": ("钩子", "Hook"),
     "plugin": ("插件", "Plugin"),
@@ -313,7 +322,8 @@ KINDS: dict[str, Kind] = {
             _f(
                 "id customer_id:text:index:>customer:! name:text::! title roles:json::=role:@[str]"
                 " coach:text::=coach stance:text::=stance style:text::=style"
-                " level:text::=level phone email note fields:json::@{}" + _STAMPS,
+                " level:text::=level tier:text::=relationship_tier phone email note"
+                " fields:json::@{}" + _STAMPS,
                 {"name": ("姓名", "Name"), "title": ("职务", "Job title")},
             ),
             ("id", "customer_id", "name", "title", "roles", "coach", "stance", "level"),
@@ -350,11 +360,14 @@ KINDS: dict[str, Kind] = {
                 " stage_entered_at:date reason summary closed_at:date"
                 " completed_at:date renews_contract_id budget_split:json::@[{}]"
                 " budget_adjustments:json::@[{}] withdrawal_criteria:json::@[{}]"
+                " team:json::@[{}] evaluations:json::@[{}] concessions:json::@[{}]"
+                " trials:json::@[{}]"
                 " fields:json::@{}" + _STAMPS,
                 {"number": ("项目编号", "Project number"), "title": ("项目名称", "Project name"),
                  "owner": ("销售负责人", "Sales owner"),
                  "amount": ("预计合同金额", "Expected amount"),
-                 "approvals": ("管理层审批", "Management approval")},
+                 "approvals": ("管理层审批", "Management approval"),
+                 "team": ("项目团队", "Deal team")},
             ),
             ("id", "customer_id", "title", "stage", "status", "amount", "currency",
              "probability", "importance", "owner", "close_date"),
@@ -367,7 +380,9 @@ KINDS: dict[str, Kind] = {
                 "id opportunity_id:text:index:>opportunity customer_id:text:index:>customer:!"
                 " lead_id type:text::=activity_type:!"
                 " date:date:index:! owner:text:index contact_ids:json::@[str]"
-                " outcome:text::=outcome note next_step next_due:date created_at:datetime",
+                " outcome:text::=outcome note next_step next_due:date"
+                " signals:json::=buying_signal:@[str] closing:text::=closing_method"
+                " created_at:datetime",
             ),
             ("id", "date", "type", "opportunity_id", "customer_id", "owner", "outcome",
              "next_step", "next_due"),
@@ -406,7 +421,8 @@ KINDS: dict[str, Kind] = {
                 " seq:int:! kind:text::=milestone_kind:! share due_offset amount:money:!"
                 " currency trigger_on:date"
                 " due_date:date:index paid:money paid_on:date written_off:money"
-                " written_off_on:date written_off_by write_off_reason" + _STAMPS,
+                " written_off_on:date written_off_by write_off_reason"
+                " collection_notes:json::@[{}]" + _STAMPS,
             ),
             ("id", "contract_id", "customer_id", "kind", "amount", "currency", "due_date",
              "paid", "outstanding", "state", "days_overdue"),
@@ -541,6 +557,16 @@ KINDS: dict[str, Kind] = {
             ("id", "date", "customer_id", "contract_id", "severity", "status", "owner",
              "escalated_to", "replied_on", "closed_on"),
             label=("投诉", "complaint"),
+        ),
+        # 拜访计划: how many visits an owner plans to a customer in a month (2026-03), an
+        # ISO week (2026-W10) or a day (2026-03-02); checked against the visits logged
+        Kind(
+            "visit_plan",
+            "VP",
+            _f("id owner:text:index:! period:text:index:! customer_id:text:index:>customer:!"
+               " count:int:! note" + _STAMPS),
+            ("id", "owner", "period", "customer_id", "count", "note"),
+            label=("拜访计划", "visit plan"),
         ),
         # 投递: one event-hook delivery to one plugin (the outbox, kam.outbox): written
         # with the change, kept until delivered; retried, then dead after max tries.

@@ -1070,4 +1070,89 @@ ZH: dict[str, str] = {
     # import in bulk
     "{path} row {n}: event {event['id']} would become {kept['id']}; events must run EV1, EV2, … without gaps":
         "{path} 第 {n} 行：事件 {event['id']} 将变为 {kept['id']}；事件编号必须从 EV1、EV2 起连续，不能有空缺",
+    # selling as a team (deal team, scoring, negotiation, trials, visit plans, collection notes)
+    "trial {t['seq']} {t['start']}..{t['end']}: {t['scope']} — {t['criteria']} [{t['result']}]":
+        "试用 {t['seq']} {t['start']}..{t['end']}：{t['scope']} — {t['criteria']} [{t['result']}]",
+    "concession {c['on']} ({c['direction']}): {c['what']}":
+        "让步 {c['on']}（{c['direction']}）：{c['what']}",
+    "evaluation {e['on']} ({e['model']}, by {e['by']}): score {e['score']}":
+        "评估 {e['on']}（{e['model']}，评估人 {e['by']}）：得分 {e['score']}",
+    "  value {c['value']} {c['currency']}":
+        "  价值 {c['value']} {c['currency']}",
+    "  in exchange for {c['exchange']}":
+        "  交换条件 {c['exchange']}",
+    "  discount {c['discount']}%":
+        "  折扣 {c['discount']}%",
+    "  approved by {c['approved_by']}":
+        "  批准人 {c['approved_by']}",
+    '--member: targets are per owner, not per deal team; use --owner':
+        '--member：目标按负责人设定，不按项目团队；请用 --owner',
+    '--criterion: {name!r} is no criterion of the evaluation model {self.key}; its criteria: {known}':
+        '--criterion：{name!r} 不是评估模型 {self.key} 的评估项；其评估项为：{known}',
+    '--criterion {self.key}: {value!r} is not on its scale; use one of: {allowed}':
+        '--criterion {self.key}：{value!r} 不在其评分范围内；请用以下之一：{allowed}',
+    "evaluation model {self.key}: score every criterion; missing {', '.join(missing)}":
+        "评估模型 {self.key}：每个评估项都要打分；缺少 {', '.join(missing)}",
+    'evaluation model {self.key}: weights add up to {total}':
+        '评估模型 {self.key}：权重合计为 {total}',
+    '--criterion {c.key}: given twice':
+        '--criterion {c.key}：重复给出',
+    'USER: a team member needs a name':
+        'USER：团队成员需要姓名',
+    "--role: the owner is set with kam opp edit --owner; choose a member's role":
+        '--role：负责人请用 kam opp edit --owner 设置；请为成员选择角色',
+    "{name} is already on the team of {opp['id']} as {vocab.label('deal_role', key, ws.lang)}":
+        "{name} 已是 {opp['id']} 的团队成员，角色为 {vocab.label('deal_role', key, ws.lang)}",
+    "{name} is not on the team of {opp['id']}":
+        "{name} 不是 {opp['id']} 的团队成员",
+    "opportunity {opp['id']} is {opp['status']}: the negotiation is over":
+        "商机 {opp['id']} 为{opp['status']}：谈判已结束",
+    '--what: say what was conceded':
+        '--what：请说明让步的内容',
+    '--value: {value} must not be negative':
+        '--value：{value} 不能为负数',
+    '--date: {day} is in the future (today is {ws.today})':
+        '--date：{day} 是未来日期（今天是 {ws.today}）',
+    "concession on {opp['id']} brings the discount to {discount}%, which a contract would send to {', '.join(needed)}: record it with their approval (--approved-by NAME)":
+        "商机 {opp['id']} 的这次让步使折扣达到 {discount}%，按合同规则需经 {', '.join(needed)} 审批：请记录其审批（--approved-by NAME）",
+    "--approved-by: {approver} owns {opp['id']} and cannot approve its own concession":
+        "--approved-by：{approver} 是 {opp['id']} 的负责人，不能批准自己的让步",
+    "receivable {record['id']} is {view['state']}: nothing to collect":
+        "应收 {record['id']} 为{view['state']}：无需催收",
+    '--promised: {day} is in the past (today is {ws.today})':
+        '--promised：{day} 已过去（今天是 {ws.today}）',
+    "--criterion KEY=VALUE for each criterion of {chosen.key}: {', '.join((c.key for c in chosen.criteria))}":
+        "请为 {chosen.key} 的每个评估项给出 --criterion KEY=VALUE：{', '.join((c.key for c in chosen.criteria))}",
+    '--criterion: {pair!r} must be KEY=VALUE':
+        '--criterion：{pair!r} 应写成 KEY=VALUE',
+    '{option}: required for a new trial':
+        '{option}：新的试用必须给出',
+    "--trial: {opp['id']} has no trial {trial} ({len(trials)} recorded)":
+        "--trial：{opp['id']} 没有第 {trial} 次试用（已记录 {len(trials)} 次）",
+    "--result: passed or failed, for the trial's result":
+        '--result：试用结果为 passed 或 failed',
+    "trial {trial} of {opp['id']} already {entry['result']}: record a new trial":
+        "{opp['id']} 的第 {trial} 次试用已为{entry['result']}：请记录新的试用",
+    "opportunity {opp['id']} is {opp['status']}: no new trials":
+        "商机 {opp['id']} 为{opp['status']}：不能再记录试用",
+    '--end: {last} is before --start {first}':
+        '--end：{last} 早于 --start {first}',
+    'OWNER: a visit plan needs an owner':
+        'OWNER：拜访计划需要负责人',
+    '--count: {count} must not be negative':
+        '--count：{count} 不能为负数',
+    'PERIOD: {text!r} is no month':
+        'PERIOD：{text!r} 不是有效的月份',
+    'PERIOD: {text!r} must be a month (2026-03), an ISO week (2026-W10) or a day (2026-03-02)':
+        'PERIOD：{text!r} 应为月份（2026-03）、ISO 周（2026-W10）或日期（2026-03-02）',
+    'PERIOD: {text!r} is no ISO week':
+        'PERIOD：{text!r} 不是有效的 ISO 周',
+    'unknown evaluation model {key!r}; registered: {known}':
+        '未知的评估模型 {key!r}；已注册：{known}',
+    "no passed trial before bidding (kam opp trial {opp['id']} --scope T --start D --end D --criteria T, then --trial N --result passed)":
+        "投标前没有通过的试用（kam opp trial {opp['id']} --scope T --start D --end D --criteria T，然后 --trial N --result passed）",
+    "no evaluation: 立项 needs a score of at least {minimum:f} (kam opp score {opp['id']} --criterion KEY=VALUE ...)":
+        "尚无评估：立项需要至少 {minimum:f} 分（kam opp score {opp['id']} --criterion KEY=VALUE ...）",
+    "evaluation score {current['score']} of {current['on']} is below the minimum {minimum:f} for 立项 (rules.min_score)":
+        "{current['on']} 的评估得分 {current['score']} 低于立项最低分 {minimum:f}（rules.min_score）",
 }

@@ -1006,4 +1006,88 @@ ZH_HANT: dict[str, str] = {
         '產品線目標是其負責人目標的分解',
     "{path} 第 {n} 行：事件 {event['id']} 将变为 {kept['id']}；事件编号必须从 EV1、EV2 起连续，不能有空缺":
         "{path} 第 {n} 行：事件 {event['id']} 將變為 {kept['id']}；事件編號必須從 EV1、EV2 起連續，不能有空缺",
+    "试用 {t['seq']} {t['start']}..{t['end']}：{t['scope']} — {t['criteria']} [{t['result']}]":
+        "試用 {t['seq']} {t['start']}..{t['end']}：{t['scope']} — {t['criteria']} [{t['result']}]",
+    "让步 {c['on']}（{c['direction']}）：{c['what']}":
+        "讓步 {c['on']}（{c['direction']}）：{c['what']}",
+    "评估 {e['on']}（{e['model']}，评估人 {e['by']}）：得分 {e['score']}":
+        "評估 {e['on']}（{e['model']}，評估人 {e['by']}）：得分 {e['score']}",
+    "  价值 {c['value']} {c['currency']}":
+        "  價值 {c['value']} {c['currency']}",
+    "  交换条件 {c['exchange']}":
+        "  交換條件 {c['exchange']}",
+    "  折扣 {c['discount']}%":
+        "  折扣 {c['discount']}%",
+    "  批准人 {c['approved_by']}":
+        "  批准人 {c['approved_by']}",
+    '--member：目标按负责人设定，不按项目团队；请用 --owner':
+        '--member：目標按負責人設定，不按項目團隊；請用 --owner',
+    '--criterion：{name!r} 不是评估模型 {self.key} 的评估项；其评估项为：{known}':
+        '--criterion：{name!r} 不是評估模型 {self.key} 的評估項；其評估項為：{known}',
+    '--criterion {self.key}：{value!r} 不在其评分范围内；请用以下之一：{allowed}':
+        '--criterion {self.key}：{value!r} 不在其評分範圍內；請用以下之一：{allowed}',
+    "评估模型 {self.key}：每个评估项都要打分；缺少 {', '.join(missing)}":
+        "評估模型 {self.key}：每個評估項都要打分；缺少 {', '.join(missing)}",
+    '评估模型 {self.key}：权重合计为 {total}':
+        '評估模型 {self.key}：權重合計為 {total}',
+    '--criterion {c.key}：重复给出':
+        '--criterion {c.key}：重複給出',
+    'USER：团队成员需要姓名':
+        'USER：團隊成員需要姓名',
+    '--role：负责人请用 kam opp edit --owner 设置；请为成员选择角色':
+        '--role：負責人請用 kam opp edit --owner 設置；請為成員選擇角色',
+    "{name} 已是 {opp['id']} 的团队成员，角色为 {vocab.label('deal_role', key, ws.lang)}":
+        "{name} 已是 {opp['id']} 的團隊成員，角色為 {vocab.label('deal_role', key, ws.lang)}",
+    "{name} 不是 {opp['id']} 的团队成员":
+        "{name} 不是 {opp['id']} 的團隊成員",
+    "商机 {opp['id']} 为{opp['status']}：谈判已结束":
+        "商機 {opp['id']} 為{opp['status']}：談判已結束",
+    '--what：请说明让步的内容':
+        '--what：請說明讓步的內容',
+    '--value：{value} 不能为负数':
+        '--value：{value} 不能為負數',
+    '--date：{day} 是未来日期（今天是 {ws.today}）':
+        '--date：{day} 是未來日期（今天是 {ws.today}）',
+    "商机 {opp['id']} 的这次让步使折扣达到 {discount}%，按合同规则需经 {', '.join(needed)} 审批：请记录其审批（--approved-by NAME）":
+        "商機 {opp['id']} 的這次讓步使折扣達到 {discount}%，按合同規則需經 {', '.join(needed)} 審批：請記錄其審批（--approved-by NAME）",
+    "--approved-by：{approver} 是 {opp['id']} 的负责人，不能批准自己的让步":
+        "--approved-by：{approver} 是 {opp['id']} 的負責人，不能批准自己的讓步",
+    "应收 {record['id']} 为{view['state']}：无需催收":
+        "應收 {record['id']} 為{view['state']}：無需催收",
+    '--promised：{day} 已过去（今天是 {ws.today}）':
+        '--promised：{day} 已過去（今天是 {ws.today}）',
+    "请为 {chosen.key} 的每个评估项给出 --criterion KEY=VALUE：{', '.join((c.key for c in chosen.criteria))}":
+        "請為 {chosen.key} 的每個評估項給出 --criterion KEY=VALUE：{', '.join((c.key for c in chosen.criteria))}",
+    '--criterion：{pair!r} 应写成 KEY=VALUE':
+        '--criterion：{pair!r} 應寫成 KEY=VALUE',
+    '{option}：新的试用必须给出':
+        '{option}：新的試用必須給出',
+    "--trial：{opp['id']} 没有第 {trial} 次试用（已记录 {len(trials)} 次）":
+        "--trial：{opp['id']} 沒有第 {trial} 次試用（已記錄 {len(trials)} 次）",
+    '--result：试用结果为 passed 或 failed':
+        '--result：試用結果為 passed 或 failed',
+    "{opp['id']} 的第 {trial} 次试用已为{entry['result']}：请记录新的试用":
+        "{opp['id']} 的第 {trial} 次試用已為{entry['result']}：請記錄新的試用",
+    "商机 {opp['id']} 为{opp['status']}：不能再记录试用":
+        "商機 {opp['id']} 為{opp['status']}：不能再記錄試用",
+    '--end：{last} 早于 --start {first}':
+        '--end：{last} 早於 --start {first}',
+    'OWNER：拜访计划需要负责人':
+        'OWNER：拜訪計劃需要負責人',
+    '--count：{count} 不能为负数':
+        '--count：{count} 不能為負數',
+    'PERIOD：{text!r} 不是有效的月份':
+        'PERIOD：{text!r} 不是有效的月份',
+    'PERIOD：{text!r} 应为月份（2026-03）、ISO 周（2026-W10）或日期（2026-03-02）':
+        'PERIOD：{text!r} 應為月份（2026-03）、ISO 周（2026-W10）或日期（2026-03-02）',
+    'PERIOD：{text!r} 不是有效的 ISO 周':
+        'PERIOD：{text!r} 不是有效的 ISO 周',
+    '未知的评估模型 {key!r}；已注册：{known}':
+        '未知的評估模型 {key!r}；已註冊：{known}',
+    "投标前没有通过的试用（kam opp trial {opp['id']} --scope T --start D --end D --criteria T，然后 --trial N --result passed）":
+        "投標前沒有通過的試用（kam opp trial {opp['id']} --scope T --start D --end D --criteria T，然後 --trial N --result passed）",
+    "尚无评估：立项需要至少 {minimum:f} 分（kam opp score {opp['id']} --criterion KEY=VALUE ...）":
+        "尚無評估：立項需要至少 {minimum:f} 分（kam opp score {opp['id']} --criterion KEY=VALUE ...）",
+    "{current['on']} 的评估得分 {current['score']} 低于立项最低分 {minimum:f}（rules.min_score）":
+        "{current['on']} 的評估得分 {current['score']} 低於立項最低分 {minimum:f}（rules.min_score）",
 }

@@ -459,6 +459,9 @@ class Plugins:
     def pipelines(self) -> Registry:
         return self.registry("kam_register_pipelines", "pipeline")
 
+    def evaluation_models(self) -> Registry:
+        return self.registry("kam_register_evaluation_models", "evaluation model")
+
     def formats(self) -> Registry:
         return self.registry("kam_register_formats", "format")
 

@@ -46,6 +46,7 @@ class Contact(TypedDict):
     stance: str | None
     style: str | None
     level: str | None
+    tier: str | None
     phone: str | None
     email: str | None
     note: str | None
@@ -122,6 +123,10 @@ class Opportunity(TypedDict):
     budget_split: Any
     budget_adjustments: Any
     withdrawal_criteria: Any
+    team: Any
+    evaluations: Any
+    concessions: Any
+    trials: Any
     fields: Any
     created_at: str | None
     updated_at: str | None
@@ -142,6 +147,8 @@ class Activity(TypedDict):
     note: str | None
     next_step: str | None
     next_due: dt.date | None
+    signals: Any
+    closing: str | None
     created_at: str | None
 
 
@@ -207,6 +214,7 @@ class Receivable(TypedDict):
     written_off_on: dt.date | None
     written_off_by: str | None
     write_off_reason: str | None
+    collection_notes: Any
     created_at: str | None
     updated_at: str | None
 
@@ -373,6 +381,19 @@ class Complaint(TypedDict):
     updated_at: str | None
 
 
+class VisitPlan(TypedDict):
+    """拜访计划: a visit plan (``VP…``)."""
+
+    id: str
+    owner: str
+    period: str
+    customer_id: str
+    count: int
+    note: str | None
+    created_at: str | None
+    updated_at: str | None
+
+
 class Outbox(TypedDict):
     """投递: a event delivery (``OB…``)."""
 
@@ -434,6 +455,7 @@ class ContactChanges(TypedDict, total=False):
     stance: str | None
     style: str | None
     level: str | None
+    tier: str | None
     phone: str | None
     email: str | None
     note: str | None
@@ -504,6 +526,10 @@ class OpportunityChanges(TypedDict, total=False):
     budget_split: Any
     budget_adjustments: Any
     withdrawal_criteria: Any
+    team: Any
+    evaluations: Any
+    concessions: Any
+    trials: Any
 
 
 class ActivityChanges(TypedDict, total=False):
@@ -521,6 +547,8 @@ class ActivityChanges(TypedDict, total=False):
     note: str | None
     next_step: str | None
     next_due: dt.date | str | None
+    signals: Any
+    closing: str | None
 
 
 class ContractChanges(TypedDict, total=False):
@@ -582,6 +610,7 @@ class ReceivableChanges(TypedDict, total=False):
     written_off_on: dt.date | str | None
     written_off_by: str | None
     write_off_reason: str | None
+    collection_notes: Any
 
 
 class PaymentChanges(TypedDict, total=False):
@@ -733,6 +762,17 @@ class ComplaintChanges(TypedDict, total=False):
     closed_on: dt.date | str | None
 
 
+class VisitPlanChanges(TypedDict, total=False):
+    """What a service that adds or edits a visit plan takes: any stored
+    field kam does not set itself, as the user gave it (checked there)."""
+
+    owner: str | None
+    period: str | None
+    customer_id: str | None
+    count: int | str | None
+    note: str | None
+
+
 class OutboxChanges(TypedDict, total=False):
     """What a service that adds or edits a event delivery takes: any stored
     field kam does not set itself, as the user gave it (checked there)."""
@@ -764,6 +804,7 @@ __all__ = [
     "Service",
     "Survey",
     "Complaint",
+    "VisitPlan",
     "Outbox",
     "Event",
     "CustomerChanges",
@@ -782,5 +823,6 @@ __all__ = [
     "ServiceChanges",
     "SurveyChanges",
     "ComplaintChanges",
+    "VisitPlanChanges",
     "OutboxChanges",
 ]

@@ -45,6 +45,17 @@ VOCAB: dict[str, Labels] = {
         "user": ("使用者", "user"),
         "evaluator": ("评估者", "evaluator"),
         "acceptor": ("验收者", "acceptor"),
+        # the delivery phase's decision chain (002): who signs off payment and acceptance
+        "finance": ("财务", "finance"),
+        "supply_chain": ("供应链", "supply chain"),
+        "quality": ("质量", "quality"),
+        "supervisor": ("监理方", "supervisor (third party)"),
+    },
+    # 004: 组织/关键/普遍客户关系 — the tier of our relationship with a contact
+    "relationship_tier": {
+        "organizational": ("组织关系", "organizational"),
+        "key": ("关键关系", "key"),
+        "general": ("普遍关系", "general"),
     },
     "coach": {
         "none": ("无", "none"),
@@ -67,6 +78,44 @@ VOCAB: dict[str, Labels] = {
         "operational": ("操作层", "operational"),
         "management": ("管理层", "management"),
         "executive": ("决策层", "executive"),
+    },
+    # 铁三角: a deal team member's role, and the line (客户线/产品线/交付线) it belongs to
+    # (kam.models.deal_team.LINE_OF)
+    "deal_role": {
+        "owner": ("销售负责人", "owner"),
+        "account_manager": ("客户经理", "account manager"),
+        "presales": ("售前", "presales"),
+        "product": ("产品经理", "product manager"),
+        "delivery": ("交付经理", "delivery manager"),
+        "finance": ("财务", "finance"),
+    },
+    "deal_line": {
+        "customer": ("客户线", "customer line"),
+        "product": ("产品线", "product line"),
+        "delivery": ("交付线", "delivery line"),
+    },
+    # 003: why a payment milestone is late (催收说明), recorded with kam receivable note
+    "collection_reason": {
+        "eager_signing": ("签单心切", "eager signing"),
+        "dissatisfied": ("客户不满意", "customer dissatisfied"),
+        "changed_mind": ("客户改变主意", "customer changed mind"),
+        "cash_trouble": ("短期资金困难", "short-term cash trouble"),
+        "approval_pending": ("付款审批中", "payment approval pending"),
+        "acceptance_dispute": ("验收争议", "acceptance dispute"),
+        "invoice_missing": ("发票未到", "invoice not received"),
+        "contact_changed": ("对接人变动", "contact person changed"),
+        "other": ("其他", "other"),
+    },
+    # 004: a concession in negotiation, given by us or received from the customer
+    "concession_direction": {
+        "given": ("我方让步", "given"),
+        "received": ("对方让步", "received"),
+    },
+    # 002: the trial (试用体验/POC) before bidding
+    "trial_result": {
+        "pending": ("进行中", "pending"),
+        "passed": ("通过", "passed"),
+        "failed": ("未通过", "failed"),
     },
     "lead_status": {
         "open": ("跟进中", "open"),
@@ -113,6 +162,24 @@ VOCAB: dict[str, Labels] = {
         "advance": ("有进展", "advance"),
         "continuance": ("暂时中断", "continuance"),
         "no_sale": ("无订单", "no sale"),
+    },
+    # 003: buying signals seen on a call, and the closing method tried (成交方法)
+    "buying_signal": {
+        "bargaining": ("讨价还价", "bargaining"),
+        "asks_timing": ("询问交货/实施时间", "asks about timing"),
+        "asks_results": ("询问效果/案例", "asks about results"),
+        "asks_payment": ("询问付款方式", "asks about payment terms"),
+        "asks_service": ("询问售后服务", "asks about service"),
+        "involves_others": ("请同事/上级参与", "brings in colleagues"),
+    },
+    "closing_method": {
+        "direct": ("直接请求成交", "direct request"),
+        "assumptive": ("假定成交", "assumptive close"),
+        "alternative": ("选择成交", "alternative choice"),
+        "concession": ("优惠成交", "concession close"),
+        "urgency": ("最后机会", "last chance"),
+        "summary": ("总结利益成交", "summary of benefits"),
+        "trial": ("试用成交", "trial close"),
     },
     "severity": {"block": ("阻止", "block"), "warn": ("警告", "warn"), "info": ("提示", "info")},
     "contract_status": {

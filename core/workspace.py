@@ -23,6 +23,7 @@ from kam.errors import InputError, StorageError
 if TYPE_CHECKING:
     from kam.pipeline import Pipeline
     from kam.plugin_manager import Plugins
+    from kam.scoring import EvaluationModel
     from kam.storage import Record, Storage
 
 
@@ -179,6 +180,16 @@ class Workspace:
         if found is None:
             known = ", ".join(sorted(self.plugins.pipelines().items)) or "none"
             raise InputError(f"unknown pipeline {key!r}; registered: {known}")
+        return found
+
+    def evaluation_model(self, key: str | None = None) -> EvaluationModel:
+        """An opportunity evaluation model (商机评估模型): ``key``, else kam.toml's
+        ``rules.evaluation_model``, else ``standard``."""
+        key = key or self.config.get("rules", {}).get("evaluation_model") or "standard"
+        found = self.plugins.evaluation_models().items.get(key)
+        if found is None:
+            known = ", ".join(sorted(self.plugins.evaluation_models().items)) or "none"
+            raise InputError(f"unknown evaluation model {key!r}; registered: {known}")
         return found
 
     # --- mutations ------------------------------------------------------------------

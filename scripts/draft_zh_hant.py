@@ -14,6 +14,7 @@ from opencc_purepy import OpenCC
 OVERRIDES: dict[str, str] = {
     "偶发购买：目标是尽早获知需求——经营内线，跟踪立项与预算，抢在招标前影响标准。":
         "偶發購買：目標是儘早獲知需求——經營內線，追蹤立項與預算，搶在招標前影響標準。",
+    "质量": "品質",  # quality (a contact's role); 質量 reads as "mass" in Traditional
 }
 
 

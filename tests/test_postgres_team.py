@@ -228,3 +228,47 @@ def test_service_records_surveys_and_complaints_follow_their_customer(team: Team
     assert [c["id"] for c in team.json("mgr", "complaint", "list", "--open")] == [cp]
     team.ok("li", "complaint", "reply", cp, "--note", "已致歉")
     assert team.json("li", "complaint", "close", cp)["status"] == "closed"
+def test_a_deal_team_member_sees_the_deal_its_contract_and_customer(
+        team: Team, two_accounts: dict[str, str]) -> None:
+    """铁三角: wang, put on li's deal, sees it, its contract and milestones, its customer
+    and its activities; off the team, none of it. Other deals of li's stay hidden."""
+    li_deal = team.json("li", "opp", "list")[0]["id"]
+    hidden = _deal(team, "li", "李氏二厂", "LIOTHER")
+    team.ok("li", "activity", "log", li_deal, "--type", "call", "--outcome", "advance")
+    assert [o["title"] for o in team.json("wang", "opp", "list")] == ["WANGDEAL"]
+    unseen = team.as_("wang")("opp", "team", "add", li_deal, team.names["wang"], "--role",
+                              "presales")
+    assert unseen.exit_code == 3, unseen.stderr  # not theirs: not even found
+
+    team.ok("li", "opp", "team", "add", li_deal, team.names["wang"], "--role", "presales")
+    assert sorted(o["title"] for o in team.json("wang", "opp", "list")) == ["LIDEAL",
+                                                                           "WANGDEAL"]
+    assert [o["id"] for o in team.json("wang", "opp", "list", "--member",
+                                       team.names["wang"])] == [li_deal, *[
+        o["id"] for o in team.json("wang", "opp", "list") if o["title"] == "WANGDEAL"]]
+    shown = team.json("wang", "opp", "show", li_deal)
+    assert [m["user"] for m in shown["team"]] == [team.names["wang"]]
+    assert {r["contract_id"] for r in team.json("wang", "receivable", "list")} == set(
+        two_accounts.values())
+    assert "李氏电力" in team.ok("wang", "customer", "list").stdout
+    assert "李氏二厂" not in team.ok("wang", "customer", "list").stdout
+    assert [a["opportunity_id"] for a in team.json("wang", "activity", "list",
+                                                   "--opp", li_deal)] == [li_deal]
+    assert hidden not in team.ok("wang", "opp", "list").stdout
+
+    team.ok("li", "opp", "team", "remove", li_deal, team.names["wang"])
+    assert [o["title"] for o in team.json("wang", "opp", "list")] == ["WANGDEAL"]
+    assert {r["contract_id"] for r in team.json("wang", "receivable", "list")} == {
+        two_accounts["wang"]}
+
+
+def test_visit_plans_are_seen_like_targets(team: Team) -> None:
+    """拜访计划 on PostgreSQL: an owned record — the owner and their manager see it."""
+    cu = team.id("li", "customer", "add", "李氏电力")
+    team.ok("li", "plan", "visit", team.names["li"], "2026-W10", "--customer", cu)
+    assert [p["customer_id"] for p in team.json("li", "plan", "list")] == [cu]
+    assert [p["customer_id"] for p in team.json("mgr", "plan", "list")] == [cu]
+    assert team.json("wang", "plan", "list") == []
+    refused = team.as_("wang")("plan", "visit", team.names["li"], "2026-W11", "--customer",
+                               cu)
+    assert refused.exit_code != 0  # neither li's customer nor li's plan is wang's

@@ -19,7 +19,8 @@ LISTS = {"customer": ("customer", "list"), "contact": ("contact", "list"),
          "invoice": ("invoice", "list"), "target": ("target", "list"),
          "service": ("service", "list"), "survey": ("service", "surveys"),
          "complaint": ("complaint", "list"),
-         "expense": ("expense", "list"), "delivery": ("delivery", "list")}
+         "expense": ("expense", "list"), "delivery": ("delivery", "list"),
+         "visit_plan": ("plan", "list")}
 
 
 @pytest.fixture(scope="module")

@@ -34,6 +34,7 @@ SUBAPPS: dict[str, tuple[str, str]] = {
     "target": ("kam.cli.target", "Sales targets per owner and period (目标)."),
     "service": ("kam.cli.service", "After-sales service and satisfaction surveys (客户服务)."),
     "complaint": ("kam.cli.complaint", "Customer complaints, replies, escalation (投诉)."),
+    "plan": ("kam.cli.plan", "Visit plans per owner: month, week or day (拜访计划)."),
     "load": ("kam.cli.load", "Load records from Excel, CSV or another CRM (导入)."),
     "template": ("kam.cli.template", "Write kam's Excel template for kam load."),
     "events": ("kam.cli.events", "Event deliveries to plugins: outbox and retries."),

@@ -34,6 +34,12 @@ def log(
     next_step: str = typer.Option(None, "--next"),
     next_due: str = typer.Option(None, "--next-due"),
     owner: str = typer.Option(None, "--owner"),
+    signal: list[str] = typer.Option([], "--signal", help="Buying signal seen (repeatable): "
+                                     "bargaining, asks_timing, asks_results, asks_payment, "
+                                     "asks_service, involves_others."),
+    closing: str = typer.Option(None, "--closing", help="Closing method tried: direct, "
+                                "assumptive, alternative, concession, urgency, summary, "
+                                "trial."),
     as_of: str = AsOfOpt,
     fmt: str = FormatOpt,
     quiet: bool = QuietOpt,
@@ -44,7 +50,8 @@ def log(
     ws = open_ws(ctx, as_of)
     record = activities.log(ws, record_id, type=type_, date=date, contacts=contact,
                             outcome=outcome, note=note, next_step=next_step,
-                            next_due=next_due, owner=owner)
+                            next_due=next_due, owner=owner, signals=signal,
+                            closing=closing)
     emit_created(ctx, record, fmt, quiet, kind="activity")
 
 

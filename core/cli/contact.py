@@ -17,11 +17,14 @@ def add(
     name: str,
     title: str = typer.Option(None, "--title"),
     role: list[str] = typer.Option([], "--role", help="decision_maker, selector, purchaser, "
-                                   "user, evaluator, acceptor (repeatable)."),
+                                   "user, evaluator, acceptor; for delivery: finance, "
+                                   "supply_chain, quality, supervisor (repeatable)."),
     coach: str = typer.Option(None, "--coach", help="none, intel, advise, intervene."),
     stance: str = typer.Option(None, "--stance", help="supporter, neutral, opponent."),
     style: str = typer.Option(None, "--style"),
     level: str = typer.Option(None, "--level", help="operational, management, executive."),
+    tier: str = typer.Option(None, "--tier", help="Relationship tier: organizational, key, "
+                             "general (组织/关键/普遍关系)."),
     phone: str = typer.Option(None, "--phone"),
     email: str = typer.Option(None, "--email"),
     note: str = typer.Option(None, "--note", help="Personal notes (PII; redacted on export)."),
@@ -34,8 +37,8 @@ def add(
 
     ws = open_ws(ctx)
     record = contacts.add(ws, customer_id, name, fields=field, title=title, roles=role or None,
-                          coach=coach, stance=stance, style=style, level=level, phone=phone,
-                          email=email, note=note)
+                          coach=coach, stance=stance, style=style, level=level, tier=tier,
+                          phone=phone, email=email, note=note)
     emit_created(ctx, record, fmt, quiet, kind="contact")
 
 
@@ -76,6 +79,7 @@ def edit(
     stance: str = typer.Option(None, "--stance"),
     style: str = typer.Option(None, "--style"),
     level: str = typer.Option(None, "--level"),
+    tier: str = typer.Option(None, "--tier", help="organizational, key or general."),
     phone: str = typer.Option(None, "--phone"),
     email: str = typer.Option(None, "--email"),
     note: str = typer.Option(None, "--note"),
@@ -88,5 +92,5 @@ def edit(
     ws = open_ws(ctx)
     record = contacts.edit(ws, contact_id, fields=field, name=name, title=title,
                            roles=role or None, coach=coach, stance=stance, style=style,
-                           level=level, phone=phone, email=email, note=note)
+                           level=level, tier=tier, phone=phone, email=email, note=note)
     emit(ctx, record, fmt, kind="contact")

@@ -1,9 +1,10 @@
-"""kam opp add|list|show|edit|advance|check|uncheck|approve|bid|lose|abandon|budget|
-budget-adjust|budget-approve"""
+"""kam opp add|list|show|edit|advance|check|uncheck|approve|bid|score|concession|trial|lose|
+abandon|team|budget|budget-adjust|budget-approve|withdrawal"""
 
 from __future__ import annotations
 
 import typer
+from kam.cli import opp_team
 from kam.cli.common import (
     AsOfOpt,
     FormatOpt,
@@ -21,8 +22,7 @@ from kam.cli.common import (
 )
 
 app = typer.Typer(rich_markup_mode=None, no_args_is_help=True)
-
-
+app.add_typer(opp_team.app, name="team")
 
 
 @app.command("add")
@@ -65,6 +65,8 @@ def list_(
     stage: str = typer.Option(None, "--stage"),
     status: str = typer.Option(None, "--status", help="open, won, lost, abandoned."),
     owner: str = typer.Option(None, "--owner"),
+    member: str = typer.Option(None, "--member", help="Deals this user owns or is on "
+                               "the team (铁三角) of."),
     customer: str = typer.Option(None, "--customer"),
     limit: int = LimitOpt,
     fmt: str = FormatOpt,
@@ -75,7 +77,7 @@ def list_(
 
     ws = open_ws(ctx)
     rows = opportunities.list_(ws, stage=stage, status=status, owner=owner,
-                               customer=customer, limit=limit,
+                               member=member, customer=customer, limit=limit,
                                fields=table_fields(fmt, output, "opportunity"))
     emit(ctx, rows, fmt, kind="opportunity", output=output)
 
@@ -95,8 +97,31 @@ def show(ctx: typer.Context, opp_id: str, as_of: str = AsOfOpt, fmt: str = Forma
         return
     opp = card["opportunity"]
     hidden = ("checklist", "stage_history", "fields", "budget_split", "budget_adjustments",
-              "withdrawal_criteria")
+              "withdrawal_criteria", "team", "evaluations", "concessions", "trials")
     emit(ctx, opp, fmt, [k for k in opp if k not in hidden], kind="opportunity")
+    if card["team"]:
+        from kam.kinds import KINDS
+        from kam.vocab import label
+
+        typer.echo(f"\n{KINDS['opportunity'].header('team', ws.lang)}:")
+        for m in card["team"]:
+            typer.echo(f"  {m['user']}  {label('deal_role', m['role'], ws.lang)} — "
+                       f"{label('deal_line', m['line'], ws.lang)}")
+    for t in card["trials"]:
+        say(ctx, f"trial {t['seq']} {t['start']}..{t['end']}: {t['scope']} — "
+            f"{t['criteria']} [{t['result']}]")
+    for c in card["concessions"]:
+        say(ctx, f"concession {c['on']} ({c['direction']}): {c['what']}")
+        if c.get("value"):
+            say(ctx, f"  value {c['value']} {c['currency']}")
+        if c.get("exchange"):
+            say(ctx, f"  in exchange for {c['exchange']}")
+        if c.get("discount"):
+            say(ctx, f"  discount {c['discount']}%")
+        if c.get("approved_by"):
+            say(ctx, f"  approved by {c['approved_by']}")
+    for e in card["evaluations"]:
+        say(ctx, f"evaluation {e['on']} ({e['model']}, by {e['by']}): score {e['score']}")
     say(ctx, f"\nstage: {card['stage_label']} — key node: {card['key_node']}")
     if card["customer_step"]:
         say(ctx, f"customer's step: {card['customer_step']}")
@@ -363,6 +388,83 @@ def withdrawal(
     ws = open_ws(ctx, as_of)
     record = presales.withdrawal(ws, opp_id, criterion, met=met, clear=clear)
     emit(ctx, record["withdrawal_criteria"], fmt, ["criterion", "met_on", "by"])
+@app.command("score")
+def score(
+    ctx: typer.Context,
+    opp_id: str,
+    criterion: list[str] = typer.Option([], "--criterion", help="KEY=VALUE for each "
+                                        "criterion of the model (value: 1-5 or its label)."),
+    model: str = typer.Option(None, "--model", help="Evaluation model (default: "
+                              "rules.evaluation_model, else standard)."),
+    date: str = typer.Option(None, "--date", help="The day of the evaluation."),
+    note: str = typer.Option(None, "--note"),
+    as_of: str = AsOfOpt,
+    fmt: str = FormatOpt,
+) -> None:
+    """Record a scored evaluation (商机评估) against the evaluation model."""
+    from kam.services import scoring
+
+    ws = open_ws(ctx, as_of)
+    record = scoring.score(ws, opp_id, criterion, model=model, on=date, note=note)
+    entry = record["evaluations"][-1]  # the one just recorded
+    if fmt != "table":
+        emit(ctx, {"id": record["id"], **entry}, fmt)
+        return
+    rows = ws.evaluation_model(entry["model"]).breakdown(entry, ws.lang)
+    emit(ctx, rows, fmt, ["criterion", "weight", "rating", "points", "top"])
+    typer.echo(f"{record['id']}: score {entry['score']} ({entry['model']}, {entry['on']})")
+
+
+@app.command("concession")
+def concession(
+    ctx: typer.Context,
+    opp_id: str,
+    what: str = typer.Option(..., "--what", help="What was conceded (折扣, 免费培训, 账期...)."),
+    direction: str = typer.Option(..., "--direction", help="given (by us) or received "
+                                  "(from the customer)."),
+    value: str = typer.Option(None, "--value", help="Its value in the deal's currency; a "
+                              "given value counts towards the discount."),
+    exchange: str = typer.Option(None, "--exchange", help="What it was given in exchange "
+                                 "for."),
+    approved_by: str = typer.Option(None, "--approved-by", help="Who approved it (needed "
+                                    "when the discount passes the approval thresholds)."),
+    date: str = typer.Option(None, "--date"),
+    as_of: str = AsOfOpt,
+    fmt: str = FormatOpt,
+) -> None:
+    """Log a concession given or received in negotiation (谈判让步), on the deal's card."""
+    from kam.services import negotiation
+
+    ws = open_ws(ctx, as_of)
+    record = negotiation.concede(ws, opp_id, what=what, direction=direction, value=value,
+                                 exchange=exchange, approved_by=approved_by, on=date)
+    emit(ctx, record["concessions"], fmt, ["on", "direction", "what", "value", "currency",
+                                           "exchange", "discount", "approved_by"],
+         {"direction": "concession_direction"})
+
+
+@app.command("trial")
+def trial(
+    ctx: typer.Context,
+    opp_id: str,
+    scope: str = typer.Option(None, "--scope", help="What is tried (试用范围)."),
+    start: str = typer.Option(None, "--start"),
+    end: str = typer.Option(None, "--end"),
+    criteria: str = typer.Option(None, "--criteria", help="The success criteria agreed."),
+    result: str = typer.Option(None, "--result", help="pending, passed or failed."),
+    number: int = typer.Option(None, "--trial", click_type=whole("--trial", 1, 10000),
+                               help="Set the result of this trial (1, 2, ...) instead."),
+    as_of: str = AsOfOpt,
+    fmt: str = FormatOpt,
+) -> None:
+    """Record a trial/POC before bidding (试用体验), or a trial's result."""
+    from kam.services import trials
+
+    ws = open_ws(ctx, as_of)
+    record = trials.record(ws, opp_id, scope=scope, start=start, end=end, criteria=criteria,
+                           result=result, trial=number)
+    emit(ctx, record["trials"], fmt, ["seq", "scope", "start", "end", "criteria", "result"],
+         {"result": "trial_result"})
 
 
 def _close(ctx: typer.Context, opp_id: str, status: str, reason: str, summary: str | None,

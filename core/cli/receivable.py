@@ -1,4 +1,4 @@
-"""kam receivable list|write-off"""
+"""kam receivable list|note|write-off"""
 
 from __future__ import annotations
 
@@ -29,6 +29,27 @@ def list_(
     rows = receivables.list_(ws, overdue=overdue, customer=customer, owner=owner,
                              contract=contract, state=state)
     emit(ctx, rows, fmt, kind="receivable", output=output)
+
+
+@app.command("note")
+def note(
+    ctx: typer.Context,
+    receivable_id: str = typer.Argument(..., metavar="RC"),
+    reason: str = typer.Option(..., "--reason", help="Why it is late: eager_signing, "
+                               "dissatisfied, changed_mind, cash_trouble, ... (or the zh "
+                               "label, e.g. 短期资金困难)."),
+    promised: str = typer.Option(None, "--promised", help="The day the customer "
+                                 "promised to pay."),
+    text: str = typer.Option(None, "--note"),
+    as_of: str = AsOfOpt,
+    fmt: str = FormatOpt,
+) -> None:
+    """Record why a payment milestone is late and what the customer promised (催收说明)."""
+    from kam.services import receivables
+
+    ws = open_ws(ctx, as_of)
+    emit(ctx, receivables.note(ws, receivable_id, reason, promised, text), fmt,
+         kind="receivable")
 
 
 @app.command("write-off")

@@ -26,6 +26,8 @@ def report(
                                "{name} are replaced."),
     as_of: str = AsOfOpt,
     owner: str = typer.Option(None, "--owner"),
+    member: str = typer.Option(None, "--member", help="Deals (and their contracts) this "
+                               "user owns or is on the team (铁三角) of."),
     customer: str = typer.Option(None, "--customer"),
     currency: str = typer.Option(None, "--currency"),
     by: str = typer.Option(None, "--by",
@@ -64,8 +66,9 @@ def report(
         extra[key.strip()] = value
     path = reports.run_to(
         ws, name, _echo, record_id, fmt=fmt, output=output, table=table, owner=owner,
-        customer=customer, currency=currency, by=by, since=since, until=until, period=period,
-        weeks=weeks, days=days, run=run, buckets=buckets, pipeline=pipeline, **extra)
+        member=member, customer=customer, currency=currency, by=by, since=since, until=until,
+        period=period, weeks=weeks, days=days, run=run, buckets=buckets, pipeline=pipeline,
+        **extra)
     if path is not None:
         typer.echo(str(path))
 

@@ -71,6 +71,14 @@ def receivable_view(record: dict[str, Any], today: dt.date) -> dict[str, Any]:
         "written_off_by": record.get("written_off_by") or None,
         "write_off_reason": record.get("write_off_reason") or None,
         "due_offset": record.get("due_offset") or None,  # "" and None alike on every backend
+        "collection_notes": list(record.get("collection_notes") or []),
         "created_at": record.get("created_at"),
         "updated_at": record.get("updated_at"),
     }
+
+
+def latest_note(receivable: dict[str, Any]) -> dict[str, Any] | None:
+    """The milestone's latest collection note (催收说明: why it is late, what was
+    promised), or None: the last recorded."""
+    notes = receivable.get("collection_notes") or []
+    return dict(notes[-1]) if notes else None

@@ -7,6 +7,8 @@ from typing import Any
 
 from kam.models.types import (
     ActivityType,
+    BuyingSignal,
+    ClosingMethod,
     Coach,
     Date,
     ForecastCategory,
@@ -21,6 +23,7 @@ from kam.models.types import (
     Percent,
     PurchaseType,
     Relationship,
+    RelationshipTier,
     Role,
     Stance,
     Style,
@@ -83,6 +86,7 @@ class Contact(Record):
     stance: Stance = None
     style: Style = None
     level: Level = None
+    tier: RelationshipTier = None
     phone: Text = None
     email: Text = None
     note: Text = None
@@ -160,6 +164,10 @@ class Opportunity(Record):
     budget_split: list[dict[str, Any]] = Field(default_factory=list)
     budget_adjustments: list[dict[str, Any]] = Field(default_factory=list)
     withdrawal_criteria: list[dict[str, Any]] = Field(default_factory=list)
+    team: list[dict[str, Any]] = Field(default_factory=list)
+    evaluations: list[dict[str, Any]] = Field(default_factory=list)
+    concessions: list[dict[str, Any]] = Field(default_factory=list)
+    trials: list[dict[str, Any]] = Field(default_factory=list)
     fields: dict[str, Any] = Field(default_factory=dict)
 
     _currency = field_validator("currency", mode="before")(_currency)
@@ -182,4 +190,11 @@ class Activity(BaseModel):
     note: Text = None
     next_step: Text = None
     next_due: Date = None
+    signals: list[BuyingSignal] = Field(default_factory=list)
+    closing: ClosingMethod = None
     created_at: str | None = None
+
+    @field_validator("signals")
+    @classmethod
+    def _unique(cls, v: list[str]) -> list[str]:
+        return list(dict.fromkeys(v))

@@ -12,7 +12,16 @@ import datetime as dt
 from typing import Any
 
 from kam.reports import Report, Table
-from kam.reports.common import day, new_report, scan, stage_display, tr, week_of
+from kam.reports.common import (
+    day,
+    new_report,
+    percent,
+    scan,
+    stage_display,
+    tr,
+    week_of,
+    worked_by,
+)
 from kam.reports.rollups import rollup
 from kam.storage import scope
 
@@ -21,7 +30,9 @@ OUTCOMES = ("order", "advance", "continuance", "no_sale")
 
 def build(ws: Any, owner: str | None = None, customer: str | None = None,
           weeks: Any = None, since: Any = None, days: Any = None, run: Any = None,
-          **_: Any) -> Report:
+          member: str | None = None, **_: Any) -> Report:
+    """Calls per week are the caller's own (``owner``; with ``member``, the member's own
+    calls); stalled deals are those ``owner`` owns or ``member`` works on (铁三角)."""
     from kam.values import date
 
     cfg = ws.config.get("reports", {})
@@ -33,6 +44,8 @@ def build(ws: Any, owner: str | None = None, customer: str | None = None,
              today - dt.timedelta(days=today.weekday()) - dt.timedelta(weeks=weeks_n - 1))
     opp_where: dict[str, Any] = {"status": "open"}
     opp_where.update(scope(owner=owner, customer=customer))
+    opp_where.update(worked_by(ws, member, "opportunity"))
+    caller = owner or member
     # open deals: id → [last activity date, continuance run, record summary]
     deals: dict[str, list[Any]] = {}
     for opp in scan(ws, "opportunity", ("id", "title", "owner", "stage", "pipeline",
@@ -45,7 +58,7 @@ def build(ws: Any, owner: str | None = None, customer: str | None = None,
     weekly: dict[tuple[str, str], dict[str, int]] = {}
     calls = rollup(ws)
     who = customer.strip().upper() if customer else None
-    for act_owner, d, outcome, n in calls.call_counts(start, today, who, owner or None):
+    for act_owner, d, outcome, n in calls.call_counts(start, today, who, caller or None):
         key = (act_owner or "", week_of(d))
         w = weekly.setdefault(key, {"calls": 0, **{o: 0 for o in OUTCOMES},
                                     "no_outcome": 0})
@@ -85,6 +98,7 @@ def build(ws: Any, owner: str | None = None, customer: str | None = None,
         title=tr(ws, f"每周拜访（{start.isoformat()} 起）",
                  f"Calls per owner per week (since {start.isoformat()})"),
         display={"week": {"total": tr(ws, "合计", "total")}}))
+    report.tables.append(_plans(ws, caller, customer, start))
     why_shown = {"continuance": tr(ws, f"连续{run_n}次以上暂时中断",
                                    f"{run_n}+ continuances in a row"),
                  "silent": tr(ws, f"{silent_days}天以上无跟进",
@@ -104,6 +118,47 @@ def build(ws: Any, owner: str | None = None, customer: str | None = None,
             ws, f"{why_shown['continuance']}；{why_shown['silent']}",
             f"{why_shown['continuance']}; {why_shown['silent']}")}}))
     return report
+
+
+def _plans(ws: Any, owner: str | None, customer: str | None, start: dt.date) -> Table:
+    """拜访计划 against visits logged: one row per owner and plan period — an ISO week
+    (its week plans and the day plans in it) or a month — from ``start`` to today.
+    ``done`` counts the owner's activities of type visit in that span up to today (to
+    ``customer`` only, with ``--customer``)."""
+    from kam.services.visit_plans import span
+
+    today = ws.today
+    where: dict[str, Any] = {}
+    if owner:
+        where["owner"] = owner
+    if customer:
+        where["customer_id"] = customer.strip().upper()
+    planned: dict[tuple[str, str], int] = {}
+    for p in ws.storage.find("visit_plan", where, order_by=("period", "id")):
+        first, last = span(p["period"])
+        if last < start or first > today:
+            continue
+        key = p["period"] if len(p["period"]) == 7 else week_of(first)  # a month, or a week
+        planned[(p["owner"], key)] = planned.get((p["owner"], key), 0) + int(p["count"] or 0)
+    rows = []
+    if planned:
+        spans = {k: span(k[1]) for k in planned}
+        earliest = min(f for f, _ in spans.values())
+        act_where: dict[str, Any] = {"type": "visit", "date__ge": earliest, "date__le": today}
+        if customer:
+            act_where["customer_id"] = customer.strip().upper()
+        visits = [(a.get("owner") or "", a["date"]) for a in ws.storage.find(
+            "activity", act_where, order_by=("date", "id"))]
+        for (who, period), count in sorted(planned.items()):
+            first, last = spans[(who, period)]
+            done = sum(1 for o, d in visits if o == who and first <= d <= last)
+            rows.append({"owner": who, "period": period, "planned": count, "done": done,
+                         "attainment": percent(done, count)})
+    return Table("plans", ["owner", "period", "planned", "done", "attainment"], rows,
+                 title=tr(ws, "拜访计划与完成（按周/月）",
+                          "Visits planned and done (per week or month)"),
+                 headers={"planned": tr(ws, "计划拜访", "Planned"),
+                          "done": tr(ws, "已拜访", "Done")})
 
 
 def _positive(value: Any, name: str) -> int:

@@ -85,6 +85,7 @@ def opportunity(ws: Any, record_id: str | None = None, **_: Any) -> Report:
     report.tables.append(Table("bids", ["date", "price", "result", "by"], bids,
                                title=tr(ws, "投标记录", "Bids"),
                                display={"result": vocab_display(ws, "bid_result")}))
+    report.tables += _selling_as_a_team(ws, opp)
     acts = list(ws.storage.find("activity", {"opportunity_id": opp["id"], "date__le": ws.today},
                                 order_by=("-date", "-id"), limit=10))
     report.tables.append(Table(
@@ -95,6 +96,37 @@ def opportunity(ws: Any, record_id: str | None = None, **_: Any) -> Report:
         display={"type": vocab_display(ws, "activity_type"),
                  "outcome": vocab_display(ws, "outcome")}))
     return report
+
+
+def _selling_as_a_team(ws: Any, opp: dict[str, Any]) -> list[Table]:
+    """The deal team (铁三角), its evaluations (商机评估), trials (试用/POC) and the
+    negotiation log (谈判让步) on the project card: the war room's view of who sells, how
+    the deal scores, what the customer tried, and what was conceded for what."""
+    from kam.models.deal_team import MEMBER_COLUMNS, MEMBER_VOCAB, members
+
+    team = [{"user": opp.get("owner"), "role": "owner", "line": "customer"}] + members(opp)
+    evaluations = [{k: e.get(k) for k in ("on", "model", "score", "by", "note")}
+                   for e in sorted(opp.get("evaluations") or [], key=lambda e: e.get("on") or "")]
+    concessions = [{k: c.get(k) for k in ("on", "direction", "what", "value", "currency",
+                                          "exchange", "discount", "approved_by")}
+                   for c in opp.get("concessions") or []]
+    return [
+        Table("team", MEMBER_COLUMNS, team, title=tr(ws, "项目团队（铁三角）", "Deal team"),
+              display={k: vocab_display(ws, v) for k, v in MEMBER_VOCAB.items()}),
+        Table("evaluations", ["on", "model", "score", "by", "note"], evaluations,
+              title=tr(ws, "商机评估", "Evaluations"),
+              headers={"score": tr(ws, "评估得分", "Score"),
+                       "model": tr(ws, "评估模型", "Model")}),
+        Table("trials", ["seq", "scope", "start", "end", "criteria", "result"],
+              [{k: t.get(k) for k in ("seq", "scope", "start", "end", "criteria", "result")}
+               for t in opp.get("trials") or []],
+              title=tr(ws, "试用/POC", "Trials"),
+              display={"result": vocab_display(ws, "trial_result")}),
+        Table("concessions", ["on", "direction", "what", "value", "currency", "exchange",
+                              "discount", "approved_by"], concessions,
+              title=tr(ws, "谈判让步", "Negotiation log"),
+              display={"direction": vocab_display(ws, "concession_direction")}),
+    ]
 
 
 def _yes_no(ws: Any, *columns: str) -> dict[str, dict[str, str]]:

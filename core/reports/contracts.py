@@ -14,7 +14,8 @@ from decimal import Decimal
 from typing import Any
 
 from kam.errors import InputError
-from kam.models.receivable_state import receivable_view
+from kam.models.deal_team import works_on
+from kam.models.receivable_state import latest_note, receivable_view
 from kam.reports import Chart, Report, Series, Table
 from kam.reports.common import (
     ZERO,
@@ -26,6 +27,7 @@ from kam.reports.common import (
     stage_display,
     tr,
     vocab_display,
+    worked_by,
 )
 from kam.storage import scope
 
@@ -33,7 +35,7 @@ DEFAULT_BUCKETS = (30, 60, 90, 180)
 #: what receivable_view reads: reports scan only these columns where the backend can
 RECEIVABLE_FIELDS = ("id", "contract_id", "customer_id", "seq", "kind", "share", "amount",
                      "currency", "trigger_on", "due_date", "paid", "paid_on", "written_off",
-                     "written_off_on")
+                     "written_off_on", "collection_notes")
 
 
 # --- aging --------------------------------------------------------------------------------
@@ -71,23 +73,30 @@ def bucket_of(days_overdue: int, ends: tuple[int, ...], names: list[str]) -> str
 
 
 def aging(ws: Any, owner: str | None = None, customer: str | None = None,
-          currency: str | None = None, buckets: Any = None, **_: Any) -> Report:
+          currency: str | None = None, buckets: Any = None, member: str | None = None,
+          **_: Any) -> Report:
     ends = parse_buckets(buckets if buckets is not None else
                          ws.config.get("reports", {}).get("aging_buckets"))
     names = bucket_names(ends)
     today = ws.today
-    owners = _contract_owners(ws, owner)
+    owners = _contract_owners(ws, owner, member)
     where: dict[str, Any] = {"written_off_on__isnull": True}  # written off: nothing owed
     where.update(scope(customer=customer, currency=currency))
     by_customer: dict[tuple[str, str], dict[str, Decimal]] = {}
     by_owner: dict[tuple[str, str], dict[str, Decimal]] = {}
     by_currency: dict[str, dict[str, Decimal]] = {}
+    noted: list[dict[str, Any]] = []
     for rec in scan(ws, "receivable", RECEIVABLE_FIELDS, where, order_by=("id",)):
         if rec["contract_id"] not in owners:
             continue
         view = receivable_view(rec, today)
         if view["outstanding"] <= 0:
             continue
+        note = latest_note(view)
+        if note is not None:
+            noted.append({k: view[k] for k in ("id", "contract_id", "customer_id",
+                                               "days_overdue", "outstanding", "currency")}
+                         | {k: note.get(k) for k in ("reason", "promised", "note", "on", "by")})
         name = bucket_of(view["days_overdue"], ends, names)
         cur = view["currency"] or ""
         for cell in (by_customer.setdefault((rec["customer_id"], cur), _zeros(names)),
@@ -112,6 +121,8 @@ def aging(ws: Any, owner: str | None = None, customer: str | None = None,
             for (o, cur), v in sorted(by_owner.items())]
     report.tables.append(Table("by_owner", ["owner", "currency", *columns], rows,
                                title=tr(ws, "按负责人", "By owner"), headers=headers))
+    noted.sort(key=lambda r: (-r["days_overdue"], r["id"]))
+    report.tables.append(collection_notes_table(ws, noted))
     for cur, v in sorted(by_currency.items()):
         report.charts.append(Chart(
             tr(ws, f"应收账龄（{cur}）", f"Outstanding by aging bucket ({cur})"),
@@ -120,12 +131,26 @@ def aging(ws: Any, owner: str | None = None, customer: str | None = None,
     return report
 
 
+def collection_notes_table(ws: Any, rows: list[dict[str, Any]], name: str = "collection_notes",
+                           title: tuple[str, str] = ("催收说明", "Collection notes")) -> Table:
+    """Milestones with a collection note (催收说明): the latest reason, promised date and
+    remark beside what is outstanding (aging; ``kam today``'s promises)."""
+    return Table(name, ["id", "contract_id", "customer_id", "days_overdue", "outstanding",
+                        "currency", "reason", "promised", "note", "on", "by"], rows,
+                 title=tr(ws, *title),
+                 headers={"reason": tr(ws, "逾期原因", "Why late"),
+                          "promised": tr(ws, "承诺付款日", "Promised on"),
+                          "on": tr(ws, "记录日期", "Noted on")},
+                 display={"reason": vocab_display(ws, "collection_reason")})
+
+
 def _zeros(names: list[str]) -> dict[str, Decimal]:
     return {n: ZERO for n in [*names, "total"]}
 
 
-def _contract_owners(ws: Any, owner: str | None) -> dict[str, str]:
+def _contract_owners(ws: Any, owner: str | None, member: str | None = None) -> dict[str, str]:
     where = {"owner": owner} if owner else {}
+    where.update(worked_by(ws, member, "contract"))
     return {c["id"]: c.get("owner") or "" for c in scan(ws, "contract", ("id", "owner"), where,
                                                          order_by=("id",))}
 
@@ -159,13 +184,14 @@ def _grouped(ws: Any, where: dict[str, Any]) -> Iterator[tuple[str, list[dict[st
 
 
 def battle_map(ws: Any, owner: str | None = None, customer: str | None = None,
-               currency: str | None = None, **_: Any) -> Report:
+               currency: str | None = None, member: str | None = None, **_: Any) -> Report:
     """One row per contract with money outstanding, whatever its status: a closed
     contract still owes its warranty retention, a terminated one what was not written
     off. Its totals per currency are the aging report's and ``kam receivable list``'s."""
     today = ws.today
     days = int(ws.config.get("reports", {}).get("relationship_days", 30))
     where: dict[str, Any] = scope(owner=owner, customer=customer, currency=currency)
+    where.update(worked_by(ws, member, "contract"))
     keys = ("id", "number", "customer_id", "owner", "amount", "currency", "delivered_on",
             "final_accepted_on", "signed_on", "status")
     contracts = {c["id"]: {k: c.get(k) for k in keys}
@@ -251,13 +277,14 @@ def _next_action(ws: Any, contract: dict[str, Any], views: list[dict[str, Any]])
         return tr(ws, f"催收{kinds.get(v['kind'], v['kind'])} {v['outstanding']:,}"
                       f"（逾期{v['days_overdue']}天）",
                   f"collect {kinds.get(v['kind'], v['kind'])} {v['outstanding']:,} "
-                  f"({v['days_overdue']} days overdue)")
+                  f"({v['days_overdue']} days overdue)") + _promise(ws, v)
     due = sorted((v for v in views if v["due_date"] and v["outstanding"] > 0),
                  key=lambda x: (x["due_date"], x.get("seq") or 0))
     if due:
         v = due[0]
         return tr(ws, f"{v['due_date'].isoformat()} 前收{kinds.get(v['kind'], v['kind'])}",
-                  f"collect {kinds.get(v['kind'], v['kind'])} by {v['due_date'].isoformat()}")
+                  f"collect {kinds.get(v['kind'], v['kind'])} by {v['due_date'].isoformat()}"
+                  ) + _promise(ws, v)
     if contract.get("status") == "terminated":
         return tr(ws, "合同已终止：收回或核销未收款", "terminated: collect or write off what is "
                   "outstanding")
@@ -267,6 +294,19 @@ def _next_action(ws: Any, contract: dict[str, Any], views: list[dict[str, Any]])
     if "on_acceptance" in waiting and not contract.get("final_accepted_on"):
         return tr(ws, "推动终验，触发验收款", "drive final acceptance, to start that payment")
     return tr(ws, "质保期满后收质保金", "collect the retention when the warranty ends")
+
+
+def _promise(ws: Any, view: dict[str, Any]) -> str:
+    """The milestone's latest collection note as the battle map reads it: the reason
+    (003) and the day the customer promised to pay."""
+    note = latest_note(view)
+    if note is None:
+        return ""
+    reason = vocab_display(ws, "collection_reason").get(note["reason"], note["reason"])
+    if note.get("promised"):
+        return tr(ws, f"；客户承诺 {note['promised']} 付款（{reason}）",
+                  f"; promised for {note['promised']} ({reason})")
+    return tr(ws, f"；原因：{reason}", f"; why late: {reason}")
 
 
 # --- handover -----------------------------------------------------------------------------
@@ -332,7 +372,7 @@ def handover(ws: Any, record_id: str | None = None, **_: Any) -> Report:
 
 def renewals(ws: Any, owner: str | None = None, customer: str | None = None,
              days: Any = None, currency: str | None = None, by: str | None = None,
-             **_: Any) -> Report:
+             member: str | None = None, **_: Any) -> Report:
     ahead = int(days if days is not None else ws.config.get("reports", {}).get(
         "renewal_days", 90))
     if ahead < 0:
@@ -342,6 +382,7 @@ def renewals(ws: Any, owner: str | None = None, customer: str | None = None,
                              "service_end__le": today + dt.timedelta(days=ahead),
                              "status__in": ["signed", "executing", "closed"]}
     where.update(scope(owner=owner, customer=customer))
+    where.update(worked_by(ws, member, "contract"))
     ending = list(ws.storage.find("contract", where, order_by=("service_end", "id")))
     deals: dict[str, list[dict[str, Any]]] = {}
     for opp in ws.storage.find("opportunity", {"renews_contract_id__isnull": False},
@@ -365,6 +406,7 @@ def renewals(ws: Any, owner: str | None = None, customer: str | None = None,
     for cid, opps in sorted(deals.items()):
         for o in opps:
             if o["status"] != "open" or (owner and o.get("owner") != owner) or (
+                    member and not works_on(o, member)) or (
                     customer and o["customer_id"] != customer.strip().upper()):
                 continue
             renewal_rows.append({"id": o["id"], "title": o["title"], "contract_id": cid,

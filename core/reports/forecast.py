@@ -25,6 +25,7 @@ from kam.reports.common import (
     scan,
     tr,
     weighted,
+    worked_by,
 )
 from kam.storage import scope
 from kam.target_plan import parents
@@ -61,13 +62,15 @@ def target_period(by: str, period: str) -> str | None:
 
 
 def build(ws: Any, owner: str | None = None, currency: str | None = None,
-          customer: str | None = None, by: str | None = None, **_: Any) -> Report:
+          customer: str | None = None, by: str | None = None, member: str | None = None,
+          **_: Any) -> Report:
     by = (by or "quarter").strip().lower()
     if by not in ("month", "quarter", "year"):
         raise InputError(f"--by: {by!r} must be month, quarter or year")
     threshold = Decimal(str(ws.config.get("reports", {}).get("coverage", 3)))
     where: dict[str, Any] = {"status__in": ["open", "won"]}
     where.update(scope(owner=owner, currency=currency, customer=customer))
+    where.update(worked_by(ws, member, "opportunity"))
     cells: dict[tuple[str, str], dict[str, Any]] = {}
 
     def cell(period: str, cur: str) -> dict[str, Any]:
@@ -91,7 +94,7 @@ def build(ws: Any, owner: str | None = None, currency: str | None = None,
         c["weighted"] += weighted(amount, opp.get("probability"))
     target_where = scope(owner=owner, currency=currency)
     has_targets = False
-    if not customer:  # targets are per owner, not per customer
+    if not customer and not member:  # targets are per owner, not per customer or team
         listed = list(ws.storage.find("target", target_where, order_by=("id",)))
         up, by_id = parents(listed), {t["id"]: t for t in listed}
         for t in listed:

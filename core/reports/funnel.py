@@ -21,6 +21,7 @@ from kam.reports.common import (
     stage_display,
     tr,
     vocab_display,
+    worked_by,
 )
 from kam.storage import scope
 
@@ -28,13 +29,15 @@ EVENT_KINDS = ("opportunity.advanced", "opportunity.lost", "opportunity.abandone
 
 
 def build(ws: Any, owner: str | None = None, customer: str | None = None,
-          pipeline: str | None = None, since: Any = None, **_: Any) -> Report:
+          pipeline: str | None = None, since: Any = None, member: str | None = None,
+          **_: Any) -> Report:
     model = ws.pipeline(pipeline)
     order = [s.key for s in model.stages]
     index = {k: i for i, k in enumerate(order)}
     index["completed"] = len(order)
     where: dict[str, Any] = {"pipeline": model.key}
     where.update(scope(owner=owner, customer=customer))
+    where.update(worked_by(ws, member, "opportunity"))
     if since:
         from kam.values import date
 

@@ -17,8 +17,9 @@ from kam.i18n import pick
 #: columns whose cells are kam's English messages (a gate's findings): shown translated
 MESSAGE_COLUMNS = frozenset({"message", "problem"})
 #: report columns named like a record field that mean something else in reports
-FIELD_NAMES_MEANING_ELSE = frozenset({"pipeline", "terms", "name", "severity",
-                                      "cost"})  # contract P&L: a cost account, not a service's cost
+#: (contract P&L's ``cost`` is a cost account, not a service's cost)
+FIELD_NAMES_MEANING_ELSE = frozenset({"pipeline", "terms", "name", "severity", "cost",
+                                      "count", "scope"})
 
 HEADERS: dict[str, tuple[str, str]] = {
     "from_stage": ("从阶段", "From"),
@@ -87,6 +88,24 @@ HEADERS: dict[str, tuple[str, str]] = {
     "price": ("报价", "Price"),
     "result": ("结果", "Result"),
     "by": ("经办人", "By"),
+    "user": ("成员", "Member"),
+    "what": ("让步内容", "What"),
+    "start": ("开始日期", "Start"),
+    "end": ("结束日期", "End"),
+    "criteria": ("成功标准", "Success criteria"),
+    "scope": ("试用范围", "Scope"),
+    "direction": ("让步方", "Direction"),
+    "value": ("价值", "Value"),
+    "exchange": ("换取条件", "In exchange for"),
+    "approved_by": ("批准人", "Approved by"),
+    "criterion": ("评估要素", "Criterion"),
+    "weight": ("权重", "Weight"),
+    "rating": ("评分", "Rating"),
+    "points": ("得分", "Points"),
+    "top": ("满分", "Out of"),
+    "role": ("团队角色", "Team role"),
+    "line": ("铁三角", "Line"),
+    "since": ("加入日期", "Since"),
     "decision": ("决定", "Decision"),
     "comment": ("意见", "Comment"),
     "contract": ("合同", "Contract"),

@@ -12,7 +12,7 @@ from typing import Any
 from kam.errors import KamError
 from kam.i18n import pick
 from kam.reports import Chart, Report, Series, Table
-from kam.reports.common import ZERO, new_report, scan, stage_display, tr, weighted
+from kam.reports.common import ZERO, new_report, scan, stage_display, tr, weighted, worked_by
 from kam.storage import scope
 
 FIELDS = ("id", "title", "owner", "pipeline", "stage", "currency", "amount", "probability",
@@ -20,7 +20,8 @@ FIELDS = ("id", "title", "owner", "pipeline", "stage", "currency", "amount", "pr
 
 
 def build(ws: Any, owner: str | None = None, currency: str | None = None,
-          customer: str | None = None, pipeline: str | None = None, **_: Any) -> Report:
+          customer: str | None = None, pipeline: str | None = None, member: str | None = None,
+          **_: Any) -> Report:
     """Every open deal counts. Without ``--pipeline`` the deals of other stage models
     (a ``dragon_six`` deal in a ``six_stage`` workspace) are grouped by their own stages
     after the workspace's, and included in the totals, so the totals reconcile with
@@ -30,6 +31,7 @@ def build(ws: Any, owner: str | None = None, currency: str | None = None,
     if pipeline:
         where["pipeline"] = model.key
     where.update(scope(owner=owner, currency=currency, customer=customer))
+    where.update(worked_by(ws, member, "opportunity"))
     cells: dict[tuple[str, str, str], dict[str, Any]] = {}
     forced_rows: list[dict[str, Any]] = []
     for opp in scan(ws, "opportunity", FIELDS, where, order_by=("id",)):

@@ -22,6 +22,7 @@ from decimal import Decimal
 from typing import Any
 
 from kam import target_plan as plan
+from kam.errors import InputError
 from kam.periods import months_of, parse_period
 from kam.reports import Report, Table
 from kam.reports.common import ZERO, cents, new_report, percent, ratio, stage_display, tr
@@ -38,7 +39,9 @@ _HEADERS = {
 
 
 def build(ws: Any, owner: str | None = None, period: str | None = None,
-          currency: str | None = None, **_: Any) -> Report:
+          currency: str | None = None, member: str | None = None, **_: Any) -> Report:
+    if member:
+        raise InputError("--member: targets are per owner, not per deal team; use --owner")
     where: dict[str, Any] = {}
     if owner:
         where["owner"] = owner

@@ -14,10 +14,12 @@ from typing import Any
 
 from kam.models.receivable_state import OPEN_STATES, receivable_view
 from kam.reports import Report, Table
-from kam.reports.common import new_report, tr, vocab_display
+from kam.reports.common import new_report, tr, vocab_display, worked_by
 
 
 def build(ws: Any, owner: str | None = None, days: Any = None, **_: Any) -> Report:
+    """With ``owner``: that person's work, including the deals (and their contracts) they
+    are on the team (铁三角) of, not only those they own."""
     from kam.reports import activity, contracts, service
     from kam.values import integer
 
@@ -26,8 +28,10 @@ def build(ws: Any, owner: str | None = None, days: Any = None, **_: Any) -> Repo
     report = new_report(ws, "today", "今日待办", "Today", days=ahead)
     report.tables.append(_next_steps(ws, owner, horizon))
     report.tables.append(_receivables(ws, owner, horizon))
-    report.tables.append(activity.build(ws, owner=owner).table("stalled"))
-    report.tables.append(contracts.renewals(ws, owner=owner).table("ending"))
+    report.tables.append(_planned_visits(ws, owner))
+    report.tables.append(_promised(ws, owner, horizon))
+    report.tables.append(activity.build(ws, member=owner).table("stalled"))
+    report.tables.append(contracts.renewals(ws, member=owner).table("ending"))
     report.tables.append(service.open_complaints(ws, for_user=owner))
     return report
 
@@ -37,8 +41,14 @@ def _next_steps(ws: Any, owner: str | None, horizon: dt.date) -> Table:
     a later call supersedes an earlier one's next step."""
     from kam.reports.rollups import rollup
 
+    calls = rollup(ws)
     latest = {a.get("opportunity_id") or a["customer_id"]: a
-              for a in rollup(ws).latest_calls(ws.today, owner or None)}
+              for a in calls.latest_calls(ws.today, owner or None)}
+    mine = set(worked_by(ws, owner, "opportunity").get("id__in", ())) if owner else set()
+    if mine:  # a deal they are on the team of: its latest call, whoever made it
+        for a in calls.latest_calls(ws.today, None):
+            if a.get("opportunity_id") in mine:
+                latest[a["opportunity_id"]] = a
     rows = [
         {"next_due": a["next_due"], "next_step": a.get("next_step"), "record_id": key,
          "customer_id": a["customer_id"], "owner": a.get("owner"), "activity_id": a["id"],
@@ -57,11 +67,53 @@ def _next_steps(ws: Any, owner: str | None, horizon: dt.date) -> Table:
                  title=tr(ws, "到期的下一步", "Next steps due"), headers=headers)
 
 
+def _planned_visits(ws: Any, owner: str | None) -> Table:
+    """Today's day plans (kam plan visit OWNER DAY), each with the visits to that customer
+    logged today by its owner."""
+    where: dict[str, Any] = {"period": ws.today.isoformat()}
+    if owner:
+        where["owner"] = owner
+    plans = list(ws.storage.find("visit_plan", where, order_by=("owner", "customer_id")))
+    done: dict[tuple[str, str], int] = {}
+    if plans:
+        for a in ws.storage.find("activity", {"date": ws.today, "type": "visit"}):
+            key = (a.get("owner") or "", a["customer_id"])
+            done[key] = done.get(key, 0) + 1
+    rows = [{"owner": p["owner"], "customer_id": p["customer_id"], "planned": p["count"],
+             "done": done.get((p["owner"], p["customer_id"]), 0), "note": p.get("note")}
+            for p in plans]
+    return Table("planned_visits", ["owner", "customer_id", "planned", "done", "note"], rows,
+                 title=tr(ws, "今日计划拜访", "Visits planned for today"),
+                 headers={"planned": tr(ws, "计划拜访", "Planned"),
+                          "done": tr(ws, "已拜访", "Done")})
+
+
+def _promised(ws: Any, owner: str | None, horizon: dt.date) -> Table:
+    """Milestones the customer promised to pay by ``horizon`` (kam receivable note
+    --promised), still outstanding: on the promised day, and after it until paid."""
+    from kam.models.receivable_state import latest_note
+    from kam.reports.contracts import collection_notes_table
+
+    where: dict[str, Any] = {"written_off_on__isnull": True}
+    if owner:
+        where["contract_id__in"] = worked_by(ws, owner, "contract")["id__in"]
+    rows = []
+    for v in (receivable_view(r, ws.today) for r in ws.storage.find("receivable", where)):
+        note = latest_note(v)
+        if (v["outstanding"] <= 0 or note is None or not note.get("promised")
+                or note["promised"] > horizon.isoformat()):
+            continue
+        rows.append({k: v[k] for k in ("id", "contract_id", "customer_id", "days_overdue",
+                                       "outstanding", "currency")}
+                    | {k: note.get(k) for k in ("reason", "promised", "note", "on", "by")})
+    rows.sort(key=lambda r: (r["promised"], r["id"]))
+    return collection_notes_table(ws, rows, "promised", ("承诺付款", "Payments promised"))
+
+
 def _receivables(ws: Any, owner: str | None, horizon: dt.date) -> Table:
     where: dict[str, Any] = {}
     if owner:
-        where["contract_id__in"] = [c["id"] for c in ws.storage.find("contract",
-                                                                      {"owner": owner})]
+        where["contract_id__in"] = worked_by(ws, owner, "contract")["id__in"]
     # only milestones due by the horizon and not written off can be open and due (the
     # state itself is still receivable_view's to decide)
     where.update({"due_date__le": horizon, "written_off_on__isnull": True})

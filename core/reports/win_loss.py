@@ -9,18 +9,28 @@ from collections import Counter
 from typing import Any
 
 from kam.reports import Report, Table
-from kam.reports.common import ZERO, new_report, percent, stage_display, tr, vocab_display
+from kam.reports.common import (
+    ZERO,
+    new_report,
+    percent,
+    stage_display,
+    tr,
+    vocab_display,
+    worked_by,
+)
 from kam.storage import scope
 
 STATUSES = ("won", "lost", "abandoned")
 
 
 def build(ws: Any, owner: str | None = None, customer: str | None = None,
-          since: Any = None, until: Any = None, **_: Any) -> Report:
+          since: Any = None, until: Any = None, member: str | None = None,
+          **_: Any) -> Report:
     from kam.values import date
 
     where: dict[str, Any] = {"status__in": list(STATUSES)}
     where.update(scope(owner=owner, customer=customer))
+    where.update(worked_by(ws, member, "opportunity"))
     if since:
         where["closed_at__ge"] = date(since, "--since")
     if until:

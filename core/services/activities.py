@@ -20,7 +20,8 @@ CONTINUANCE_RUN = 3
 def log(ws: Workspace, record_id: str, *, type: str, date: str | None = None,
         contacts: Sequence[str] = (), outcome: str | None = None, note: str | None = None,
         next_step: str | None = None, next_due: str | None = None,
-        owner: str | None = None) -> dict[str, Any]:
+        owner: str | None = None, signals: Sequence[str] = (),
+        closing: str | None = None) -> dict[str, Any]:
     """Log a call against an opportunity, a lead or a customer."""
     from kam.models import Activity
 
@@ -47,13 +48,16 @@ def log(ws: Workspace, record_id: str, *, type: str, date: str | None = None,
         "date": values.date(date, "--date") if date else ws.today,
         "owner": owner or ws.actor, "contact_ids": contact_ids,
         **clean_changes({"outcome": outcome, "note": note, "next_step": next_step,
-                         "next_due": next_due}),
+                         "next_due": next_due, "closing": closing}),
+        "signals": list(signals),
     })
     with ws.mutation("activity.logged", refs=[v for v in links.values() if v]) as m:
         record = dump(draft) | {"id": ws.storage.next_id("activity"), "created_at": ws.now()}
         ws.storage.insert("activity", record)
         m.record_id = record["id"]
         m.payload = {"type": record["type"], "outcome": record["outcome"]}
+        if record.get("signals") or record.get("closing"):
+            m.payload |= {"signals": record["signals"], "closing": record.get("closing")}
     warnings = []
     if record.get("opportunity_id") and record.get("outcome") == "continuance":
         recent = list(ws.storage.find("activity", {"opportunity_id": record["opportunity_id"]},

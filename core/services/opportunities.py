@@ -490,14 +490,23 @@ def close(ws: Workspace, opp_id: str, status: str, reason: str,
 
 def list_(ws: Workspace, *, stage: str | None = None, status: str | None = None,
           owner: str | None = None, customer: str | None = None,
-          limit: int | None = None,
+          limit: int | None = None, member: str | None = None,
           fields: Sequence[str] | None = None) -> Iterator[dict[str, Any]]:
+    """Opportunities by stage, status, owner, customer; ``member``: the deals a user owns
+    or is on the team (铁三角) of; ``fields``: only these columns (a table's)."""
     where: dict[str, Any] = {}
     if stage:
         where["stage"] = ws.pipeline().parse_stage(stage) if stage else None
     if status:
         where["status"] = vocab.parse("opp_status", status)
     where.update(scope(owner=owner, customer=customer))
+    if member:
+        from itertools import islice
+
+        from kam.models.deal_team import works_on
+
+        found = (o for o in ws.storage.find("opportunity", where) if works_on(o, member))
+        return islice(found, limit) if limit else found
     return rows_of(ws, "opportunity", where, limit=limit, fields=fields)
 
 
@@ -520,6 +529,11 @@ def card(ws: Workspace, opp_id: str) -> dict[str, Any]:
     from kam.acquisition import advice
 
     scenario = ws.get("customer", opp["customer_id"]).get("purchase_type")
+    from kam.models.deal_team import members
+    from kam.scoring import latest_evaluation
+
+    team = members(opp)  # with each member's line of the 铁三角
+    current = latest_evaluation(opp)
     return {
         "opportunity": opp,
         "stage_label": stage.label(ws.lang),
@@ -532,4 +546,10 @@ def card(ws: Workspace, opp_id: str) -> dict[str, Any]:
         "budget": presales.budget(ws, opp["id"]),
         "purchase_type": scenario,
         "acquisition_advice": advice(ws.lang, scenario),
+        "team": team,
+        # 商机评估: the latest evaluation's score, and every evaluation oldest first
+        "score": current["score"] if current else None,
+        "evaluations": sorted(opp.get("evaluations") or [], key=lambda e: e.get("on") or ""),
+        "concessions": list(opp.get("concessions") or []),
+        "trials": list(opp.get("trials") or []),
     }

@@ -54,6 +54,31 @@ def list_(ws: Workspace, *, overdue: bool = False, customer: str | None = None,
 
 
 @atomic
+def note(ws: Workspace, receivable_id: str, reason: str, promised: str | None = None,
+         text: str | None = None) -> dict[str, Any]:
+    """A collection note (催收说明) on a milestone with money outstanding: why it is late
+    (003's reasons), the date the customer promised to pay, and a remark."""
+    from kam import vocab
+
+    record = ws.get("receivable", receivable_id)
+    key = vocab.parse("collection_reason", reason)
+    view = receivable_view(record, ws.today)
+    if view["outstanding"] <= 0:
+        raise RefusedError(f"receivable {record['id']} is {view['state']}: nothing to collect")
+    day = values.date(promised, "--promised") if promised else None
+    if day is not None and day < ws.today:
+        raise InputError(f"--promised: {day} is in the past (today is {ws.today})")
+    entry = {"reason": key, "promised": day.isoformat() if day else None,
+             "note": (text or "").strip() or None, "on": ws.today.isoformat(), "by": ws.actor}
+    notes = list(record.get("collection_notes") or []) + [entry]
+    with ws.mutation("receivable.noted", record["id"], entry,
+                     refs=[record["contract_id"], record["customer_id"]]):
+        ws.storage.update("receivable", record["id"],
+                          {"collection_notes": notes, "updated_at": ws.now()})
+    return receivable_view({**record, "collection_notes": notes}, ws.today)
+
+
+@atomic
 def write_off(ws: Workspace, receivable_id: str, by: str, reason: str) -> dict[str, Any]:
     """Write off what is still outstanding (坏账核销), approved by ``by``, with the reason."""
     if not (by or "").strip():

@@ -30,6 +30,7 @@ REPORTS: dict[str, tuple[str, str, str]] = {
                 "service cost per contract and type"),
     "war-room": ("war_room", "build", "作战会: one deal's gates, decision chain, budget, risks"),
     "contract-pnl": ("contract_pnl", "build", "Contract P&L: 概算, 预算, 核算, 决算 and drift"),
+    "scoring": ("scoring", "build", "Opportunity evaluation scores (商机评估) and their history"),
 }
 
 

@@ -22,6 +22,13 @@ def kam_register_pipelines(register: Any) -> None:
 
 
 @hookimpl(trylast=True)
+def kam_register_evaluation_models(register: Any) -> None:
+    from kam.plugins.rules_standard.evaluation import STANDARD
+
+    register(STANDARD.key, STANDARD)
+
+
+@hookimpl(trylast=True)
 def kam_qualify_lead(ws: Any, lead: dict, customer: dict) -> list:
     from kam.plugins.rules_standard.bant import qualify
 

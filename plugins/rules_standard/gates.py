@@ -11,7 +11,16 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from kam.api import IMPORTANT, KINDS, MANAGEMENT, Finding, block, latest_decision, warn
+from kam.api import (
+    IMPORTANT,
+    KINDS,
+    MANAGEMENT,
+    Finding,
+    block,
+    latest_decision,
+    latest_evaluation,
+    warn,
+)
 from kam.plugins.rules_standard.bant import bant_missing
 
 Gate = Callable[[Any, dict, Any], list[Finding]]
@@ -184,9 +193,40 @@ def _dragon_gates() -> dict[str, Gate]:
 GATES: dict[str, dict[str, Gate]] = {"six_stage": SIX_STAGE_GATES, "dragon_six": _dragon_gates()}
 
 
+def min_score(ws: Any, opp: dict) -> list[Finding]:
+    """``rules.min_score``: initiation (立项, leaving the first stage) needs the deal's
+    latest evaluation (kam opp score) at or above it."""
+    floor = ws.config.get("rules", {}).get("min_score")
+    if floor is None:
+        return []
+    minimum, current = Decimal(str(floor)), latest_evaluation(opp)
+    if current is None:
+        return [block("min_score", f"no evaluation: 立项 needs a score of at least "
+                      f"{minimum:f} (kam opp score {opp['id']} --criterion KEY=VALUE ...)")]
+    if Decimal(str(current["score"])) < minimum:
+        return [block("min_score", f"evaluation score {current['score']} of "
+                      f"{current['on']} is below the minimum {minimum:f} for 立项 "
+                      "(rules.min_score)")]
+    return []
+
+
+def trial_passed(ws: Any, opp: dict) -> list[Finding]:
+    """``rules.trial_before_bidding``: entering 招投标 needs a passed trial (试用/POC)."""
+    if not ws.config.get("rules", {}).get("trial_before_bidding"):
+        return []
+    if any(t.get("result") == "passed" for t in opp.get("trials") or []):
+        return []
+    return [block("trial", f"no passed trial before bidding (kam opp trial {opp['id']} "
+                  "--scope T --start D --end D --criteria T, then --trial N --result passed)")]
+
+
 def stage_exit(ws: Any, opp: dict, pipeline: Any, stage: str, target: str) -> list[Finding]:
     gate = GATES.get(pipeline.key, {}).get(stage)
     found = gate(ws, opp, pipeline) if gate is not None else []
+    if stage == pipeline.stages[0].key:
+        found += min_score(ws, opp)
+    if target == "bidding":
+        found += trial_passed(ws, opp)
     return found + _required_tasks(ws, opp, pipeline, stage) + _withdrawal(opp)
 
 

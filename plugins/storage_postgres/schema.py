@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from kam.errors import StorageError
-from kam.plugins.storage_postgres.team_schema import TEAM_RLS
+from kam.plugins.storage_postgres.team_schema import DEAL_TEAM, TEAM_RLS
 
 # --- kam 0.1.0's schema, as the SQLite steps 0001-0004 (frozen) ----------------------
 
@@ -328,6 +328,7 @@ MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("0008_service", _SERVICE),
     ("0009_target_plan", _TARGET_PLAN),
     ("0010_project_money", _PROJECT_MONEY),
+    ("0011_deal_team", DEAL_TEAM),
 )
 
 #: the schema version this kam writes: derived from the list, never kept by hand

@@ -276,6 +276,27 @@ _TARGET_PLAN: tuple[str, ...] = (
     'ALTER TABLE "customer" ADD COLUMN "matrix_set_by" TEXT',
 )
 
+# selling as a team: the deal team (铁三角), scored evaluations, the negotiation log and
+# trials (POC) of each opportunity; collection notes (催收说明) on payment milestones; visit
+# plans (拜访计划)
+_DEAL_TEAM: tuple[str, ...] = (
+    'ALTER TABLE "opportunity" ADD COLUMN "team" TEXT',
+    'ALTER TABLE "opportunity" ADD COLUMN "evaluations" TEXT',
+    'ALTER TABLE "opportunity" ADD COLUMN "concessions" TEXT',
+    'ALTER TABLE "opportunity" ADD COLUMN "trials" TEXT',
+    'ALTER TABLE "contact" ADD COLUMN "tier" TEXT',
+    'ALTER TABLE "activity" ADD COLUMN "signals" TEXT',
+    'ALTER TABLE "activity" ADD COLUMN "closing" TEXT',
+    ('CREATE TABLE "visit_plan" ('
+     '"id" TEXT PRIMARY KEY, "owner" TEXT, "period" TEXT, '
+     '"customer_id" TEXT REFERENCES "customer"("id"), "count" INTEGER, "note" TEXT, '
+     '"created_at" TEXT, "updated_at" TEXT)'),
+    'CREATE INDEX "idx_visit_plan_owner" ON "visit_plan" ("owner")',
+    'CREATE INDEX "idx_visit_plan_period" ON "visit_plan" ("period")',
+    'CREATE INDEX "idx_visit_plan_customer_id" ON "visit_plan" ("customer_id")',
+    'ALTER TABLE "receivable" ADD COLUMN "collection_notes" TEXT',
+)
+
 # --- the migrations, in order: append only ------------------------------------------
 
 MIGRATIONS: tuple[tuple[str, Step], ...] = (
@@ -287,6 +308,7 @@ MIGRATIONS: tuple[tuple[str, Step], ...] = (
     ("0006_service", _SERVICE),
     ("0007_target_plan", _TARGET_PLAN),
     ("0008_project_money", _PROJECT_MONEY),
+    ("0009_deal_team", _DEAL_TEAM),
 )
 
 #: the schema version this kam writes: derived from the list, never kept by hand

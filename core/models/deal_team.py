@@ -1,0 +1,45 @@
+"""铁三角 (the deal team): who works a deal beside its owner, and in which line.
+
+A member is ``{"user", "role", "since", "by"}`` in the opportunity's ``team`` list; a
+contract's team is its deal's. The line (客户线/产品线/交付线) follows from the role.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+#: role (vocab ``deal_role``) → line (vocab ``deal_line``) of the 铁三角
+LINE_OF: dict[str, str] = {
+    "owner": "customer",
+    "account_manager": "customer",
+    "presales": "product",
+    "product": "product",
+    "delivery": "delivery",
+    "finance": "delivery",
+}
+
+
+def members(opp: dict[str, Any]) -> list[dict[str, Any]]:
+    """The deal's team, each member with the line of their role."""
+    return [{**m, "line": LINE_OF.get(str(m.get("role")), "")}
+            for m in opp.get("team") or []]
+
+
+def is_member(opp: dict[str, Any], user: str) -> bool:
+    return any(m.get("user") == user for m in opp.get("team") or [])
+
+
+def works_on(opp: dict[str, Any], user: str) -> bool:
+    """The user owns the deal or is on its team."""
+    return opp.get("owner") == user or is_member(opp, user)
+
+
+def deals_of(opps: Iterable[dict[str, Any]], user: str) -> set[str]:
+    """Ids of the deals ``user`` owns or is a member of."""
+    return {o["id"] for o in opps if works_on(o, user)}
+
+
+#: a team listing's columns and the enumerations of its values (``kam opp team list``)
+MEMBER_COLUMNS = ["user", "role", "line", "since", "by"]
+MEMBER_VOCAB = {"role": "deal_role", "line": "deal_line"}
