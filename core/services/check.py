@@ -180,6 +180,18 @@ def _renewal_reminders(ws: Workspace, preview: bool) -> list[dict[str, Any]]:
     return out
 
 
+@atomic
+def raise_anomaly_flags(ws: Workspace) -> list[dict[str, Any]]:
+    """Only the anomaly part of :func:`run` (异常客户): ask the rules about each customer
+    with money overdue today and raise their flags, firing no reminders — for ``kam demo``,
+    so the daily run it suggests still has its own reminders to fire."""
+    overdue = [v for v in (receivable_view(r, ws.today)
+                           for r in ws.storage.find("receivable", {"due_date__le": ws.today},
+                                                    order_by=("due_date", "id")))
+               if v["outstanding"] > 0 and v["days_overdue"] > 0]
+    return _anomaly_flags(ws, overdue, ws.previewing)
+
+
 def _anomaly_flags(ws: Workspace, overdue: list[dict[str, Any]],
                    preview: bool) -> list[dict[str, Any]]:
     """Ask the anomaly rules about each customer with overdue money; raise each flag type
