@@ -404,11 +404,12 @@ def _targets(ws: Any, today: dt.date, cust_ids: list[str]) -> None:
 
 def _flags(ws: Any) -> None:
     """异常客户: the rule ``kam check`` runs raises ``low_credit`` today for the customer whose
-    framework agreement is 90+ days overdue, left open for someone to review."""
+    framework agreement is 90+ days overdue, left open for someone to review; its note in
+    the demo's language, as the rest of the demo's data."""
     from kam.services import check
 
     ws.actor = "demo"
-    check.raise_anomaly_flags(ws)
+    check.raise_anomaly_flags(ws, lang=_LANG)
 
 
 def _service(ws: Any, today: dt.date, opp_ids: list[str]) -> None:
