@@ -206,6 +206,7 @@ def _populate(path: Path, plugins: Any) -> None:
         _visit_plans(ws, today, cust_ids)
         ws.today = today
         _targets(ws, today, cust_ids)
+        _flags(ws)
     finally:
         ws.close()
 
@@ -469,6 +470,16 @@ def _targets(ws: Any, today: dt.date, cust_ids: list[str]) -> None:
     targets.set_target(ws, "Emily Chen", year, "800000", currency="USD", floor="600000")
 
 
+def _flags(ws: Any) -> None:
+    """异常客户: the rule ``kam check`` runs raises ``low_credit`` today for the customer whose
+    framework agreement is 90+ days overdue, left open for someone to review; its note in
+    the demo's language, as the rest of the demo's data."""
+    from kam.services import check
+
+    ws.actor = "demo"
+    check.raise_anomaly_flags(ws, lang=_LANG)
+
+
 def _service(ws: Any, today: dt.date, opp_ids: list[str]) -> None:
     """After-sales service (客户服务): service calls of each type under the signed
     contracts and without one, surveys of most, and complaints — a serious one escalated
@@ -554,6 +565,7 @@ def _summary(path: Path, plugins: Any, lang: str | None) -> str:
         f"  kam --workspace {path} report battle-map --format md\n"
         f"  kam --workspace {path} check                 # due/overdue, as cron would run it\n"
         f"  kam --workspace {path} history OP1\n"
+        f"  kam --workspace {path} customer list --flagged   # 异常客户, raised by the rule\n"
         f"  kam --workspace {path} report service        # satisfaction, complaints, cost\n"
         f"  export KAM_HOME={path}   # then plain `kam opp list`\n"
     )

@@ -276,6 +276,10 @@ ZH: dict[str, str] = {
         'DRIVER：请写出驱动因素（如 新建变电站）',
     "customer {current['id']} has no unreviewed {key} flag":
         "客户 {current['id']} 没有未复核的 {key} 标记",
+    "customer {current['id']} has unreviewed flags of {len(waiting)} types ({', '.join(waiting)}): name one with --type":
+        "客户 {current['id']} 有 {len(waiting)} 种未复核的标记（{', '.join(waiting)}）：请用 --type 指定一种",
+    "customer {current['id']} has no unreviewed flag":
+        "客户 {current['id']} 没有未复核的标记",
     '{ws.actor} collected this flag; someone else reviews it':
         '此标记由 {ws.actor} 收集；须由他人复核',
     # core/services/exchange.py

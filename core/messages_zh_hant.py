@@ -246,6 +246,10 @@ ZH_HANT: dict[str, str] = {
         'DRIVER：請寫出驅動因素（如 新建變電站）',
     "客户 {current['id']} 没有未复核的 {key} 标记":
         "客戶 {current['id']} 沒有未複核的 {key} 標記",
+    "客户 {current['id']} 有 {len(waiting)} 种未复核的标记（{', '.join(waiting)}）：请用 --type 指定一种":
+        "客戶 {current['id']} 有 {len(waiting)} 種未複核的標記（{', '.join(waiting)}）：請用 --type 指定一種",
+    "客户 {current['id']} 没有未复核的标记":
+        "客戶 {current['id']} 沒有未複核的標記",
     '此标记由 {ws.actor} 收集；须由他人复核':
         '此標記由 {ws.actor} 收集；須由他人複核',
     '{folder} 不是文件夹':

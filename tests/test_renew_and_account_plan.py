@@ -41,7 +41,7 @@ def test_a_flag_is_reviewed_by_someone_else_and_a_cleared_one_leaves_the_plan(
     kam.ok("customer", "flag", cu, "--type", "low_credit", "--note", "两次延期付款")
     r = kam("customer", "review-flag", cu, "--type", "low_credit", "--decision", "cleared")
     assert r.exit_code == 1 and "someone else" in r.stderr
-    kam.ok("customer", "review-flag", cu, "--type", "信用度很低", "--decision", "解除",
+    kam.ok("customer", "flag-review", cu, "--type", "信用度很低", "--decision", "解除",
            env=BOSS)
     flag = kam.json("customer", "show", cu)["flags"][0]
     assert (flag["decision"], flag["reviewed_by"]) == ("cleared", "刘洋")
@@ -50,6 +50,24 @@ def test_a_flag_is_reviewed_by_someone_else_and_a_cleared_one_leaves_the_plan(
     r = kam("customer", "review-flag", cu, "--type", "low_credit", "--decision", "cleared",
             env=BOSS)
     assert r.exit_code == 1 and "no unreviewed" in r.stderr
+
+
+def test_flag_review_is_the_issues_name_and_needs_a_type_only_when_several_wait(
+        kam: Kam) -> None:
+    cu = kam.id("customer", "add", "华东电力")
+    kam.ok("customer", "flag", cu, "--type", "low_credit")
+    kam.ok("customer", "flag", cu, "--type", "churn_risk")
+    r = kam("customer", "flag-review", cu, "--decision", "confirmed", env=BOSS)
+    assert r.exit_code == 2 and "churn_risk, low_credit" in r.stderr
+    assert not r.stdout and "Traceback" not in r.stderr
+    kam.ok("customer", "review-flag", cu, "--type", "churn_risk", "--decision", "cleared",
+           env=BOSS)
+    kam.ok("customer", "flag-review", cu, "--decision", "confirmed", env=BOSS)  # the one left
+    flags = {f["type"]: f["decision"] for f in kam.json("customer", "show", cu)["flags"]}
+    assert flags == {"churn_risk": "cleared", "low_credit": "confirmed"}
+    assert [c["id"] for c in kam.json("customer", "list", "--flagged")] == [cu]
+    r = kam("customer", "flag-review", cu, "--decision", "cleared", env=BOSS)
+    assert r.exit_code == 1 and "no unreviewed flag" in r.stderr
 
 
 def test_spin_notes_and_potential_drivers_are_set_and_cleared(kam: Kam) -> None:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from conftest import Kam
+from kam.acquisition import ADVICE
 
 
 def test_today_lists_next_steps_receivables_and_stalled(kam: Kam) -> None:
-    cu = kam.id("customer", "add", "华东电力", "--grade", "A")
+    cu = kam.id("customer", "add", "华东电力", "--grade", "A", "--purchase-type", "持续购买")
     a = kam.id("opp", "add", cu, "监控平台", "--amount", "1000", "--as-of", "2026-01-05")
     b = kam.id("opp", "add", cu, "配网二期", "--amount", "500", "--as-of", "2026-01-05")
     # a: the later call supersedes the earlier next step
@@ -35,6 +36,27 @@ def test_today_lists_next_steps_receivables_and_stalled(kam: Kam) -> None:
         ("down_payment", "overdue", 5, "400.00")]
     stalled = {r["id"] for r in tables["stalled"]["rows"]}
     assert stalled == set()  # both were touched within 30 days
+    # the acquisition advice for the deals listed, by the customer's purchase scenario
+    continuous = ADVICE["continuous"]
+    assert [(r["id"], r["purchase_type"], r["advice"]) for r in tables["advice"]["rows"]] == [
+        (a, "continuous", continuous[1])]
     later = kam.json("today", "--as-of", "2026-04-10")["tables"]
     assert {r["id"] for r in later["stalled"]["rows"]} == {b}  # a is won, b is silent
-    assert "今日待办" in kam.ok("--lang", "zh", "today", "--as-of", "2026-03-02").stdout
+    # a's next step (演示, now late) is still listed, then b as stalled: each gets advice
+    assert [r["record_id"] for r in later["next_steps"]["rows"]] == [a]
+    assert [r["id"] for r in later["advice"]["rows"]] == [a, b]
+    zh = kam.ok("--lang", "zh", "today", "--as-of", "2026-03-02").stdout
+    assert "今日待办" in zh and continuous[0] in zh and "持续购买" in zh
+    kam.ok("customer", "edit", cu, "--purchase-type", "occasional")
+    assert [r["advice"] for r in kam.json("today", "--as-of", "2026-03-02")["tables"][
+        "advice"]["rows"]] == [ADVICE["occasional"][1]]
+
+
+def test_today_gives_no_advice_without_a_purchase_scenario(kam: Kam) -> None:
+    cu = kam.id("customer", "add", "华东电力")
+    opp = kam.id("opp", "add", cu, "监控平台", "--amount", "1000")
+    kam.ok("activity", "log", opp, "--type", "call", "--next", "报价", "--next-due",
+           "2026-03-03", "--date", "2026-03-01")
+    tables = kam.json("today", "--as-of", "2026-03-02")["tables"]
+    assert [r["record_id"] for r in tables["next_steps"]["rows"]] == [opp]
+    assert tables["advice"]["rows"] == []

@@ -150,23 +150,30 @@ def driver(
     emit(ctx, customers.driver(ws, customer_id, name, volume, note), fmt, kind="customer")
 
 
-@app.command("review-flag")
-def review_flag(
+@app.command("flag-review")
+def flag_review(
     ctx: typer.Context,
-    customer_id: str,
-    type_: str = typer.Option(..., "--type", help="The flag's type."),
+    customer_id: str = typer.Argument(..., metavar="CUSTOMER",
+                                      help="The flagged customer (异常客户)."),
+    type_: str = typer.Option(None, "--type",
+                              help="The flag's type; needed only when several types wait."),
     decision: str = typer.Option(..., "--decision", help="confirmed or cleared."),
     note: str = typer.Option(None, "--note"),
     as_of: str = AsOfOpt,
     fmt: str = FormatOpt,
 ) -> None:
     """Review an anomaly flag (异常客户信息 审核): confirm it, or clear it off the account
-    plan; by someone other than who collected it."""
+    plan; by someone other than who collected it. Also named review-flag."""
     from kam.services import customers
 
     ws = open_ws(ctx, as_of)
     emit(ctx, customers.review_flag(ws, customer_id, type_, decision, note), fmt,
          kind="customer")
+
+
+# the name kam had before the issue's ``flag-review``: the same command, kept for scripts
+app.command("review-flag", help="The same command as flag-review (its earlier name).")(
+    flag_review)
 
 
 @app.command("classify")

@@ -16,7 +16,8 @@ def register(app: typer.Typer) -> None:
         as_of: str = AsOfOpt,
         fmt: str = typer.Option("table", "--format", "-f", help="table, json, csv, md, ..."),
     ) -> None:
-        """Next steps due, receivables due/overdue, stalled deals, renewals."""
+        """Next steps due, receivables due/overdue, stalled deals, renewals, open complaints,
+        and the acquisition advice for the deals listed."""
         from kam.services import reports
 
         ws = open_ws(ctx, as_of)

@@ -1,6 +1,7 @@
 """``kam today`` (今日待办): what a key-account manager acts on this morning —
 next steps falling due, milestones due or overdue, stalled deals, renewals ahead,
-open complaints they own or that were escalated to them.
+open complaints they own or that were escalated to them, and the acquisition advice for
+the deals listed.
 
 It composes the standard reports' own tables (stalled deals from the activity report,
 contracts ending from the renewals report, receivable states from
@@ -26,14 +27,46 @@ def build(ws: Any, owner: str | None = None, days: Any = None, **_: Any) -> Repo
     ahead = integer(days if days is not None else 7, "--days", lo=0, hi=36500)
     horizon = ws.today + dt.timedelta(days=ahead)
     report = new_report(ws, "today", "今日待办", "Today", days=ahead)
-    report.tables.append(_next_steps(ws, owner, horizon))
+    steps = _next_steps(ws, owner, horizon)
+    stalled = activity.build(ws, member=owner).table("stalled")
+    report.tables.append(steps)
     report.tables.append(_receivables(ws, owner, horizon))
     report.tables.append(_planned_visits(ws, owner))
     report.tables.append(_promised(ws, owner, horizon))
-    report.tables.append(activity.build(ws, member=owner).table("stalled"))
+    report.tables.append(stalled)
     report.tables.append(contracts.renewals(ws, member=owner).table("ending"))
     report.tables.append(service.open_complaints(ws, for_user=owner))
+    deals = [r["record_id"] for r in steps.rows if r["record_id"] != r["customer_id"]]
+    report.tables.append(_advice(ws, deals + [r["id"] for r in stalled.rows]))
     return report
+
+
+def _advice(ws: Any, deal_ids: list[str]) -> Table:
+    """The acquisition advice (获客建议) for each deal listed above, chosen by its
+    customer's purchase scenario (采购场景) as ``opp show`` does; a deal whose customer
+    has no scenario yet gets none."""
+    from kam.acquisition import advice
+
+    wanted = list(dict.fromkeys(deal_ids))  # listed order, once each
+    opps = {o["id"]: o for o in ws.storage.find("opportunity", {"id__in": wanted})
+            } if wanted else {}
+    owners = {o["customer_id"] for o in opps.values()}
+    scenario = {c["id"]: c.get("purchase_type")
+                for c in ws.storage.find("customer", {"id__in": sorted(owners)})
+                } if owners else {}
+    rows = []
+    for deal_id in wanted:
+        opp = opps.get(deal_id)
+        kind = scenario.get(opp["customer_id"]) if opp else None
+        text = advice(ws.lang, kind)
+        if opp and text:
+            rows.append({"id": deal_id, "title": opp.get("title"),
+                         "customer_id": opp["customer_id"], "purchase_type": kind,
+                         "advice": text})
+    return Table("advice", ["id", "title", "customer_id", "purchase_type", "advice"], rows,
+                 title=tr(ws, "获客建议（按采购场景）", "Acquisition advice by purchase scenario"),
+                 headers={"advice": tr(ws, "建议", "Advice")},
+                 display={"purchase_type": vocab_display(ws, "purchase_type")})
 
 
 def _next_steps(ws: Any, owner: str | None, horizon: dt.date) -> Table:

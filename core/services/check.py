@@ -180,11 +180,25 @@ def _renewal_reminders(ws: Workspace, preview: bool) -> list[dict[str, Any]]:
     return out
 
 
+@atomic
+def raise_anomaly_flags(ws: Workspace, lang: str | None = None) -> list[dict[str, Any]]:
+    """Only the anomaly part of :func:`run` (异常客户): ask the rules about each customer
+    with money overdue today and raise their flags, firing no reminders — for ``kam demo``,
+    so the daily run it suggests still has its own reminders to fire. ``lang``: write the
+    flags' notes in it (the demo's data is in its language), else as the rule said."""
+    overdue = [v for v in (receivable_view(r, ws.today)
+                           for r in ws.storage.find("receivable", {"due_date__le": ws.today},
+                                                    order_by=("due_date", "id")))
+               if v["outstanding"] > 0 and v["days_overdue"] > 0]
+    return _anomaly_flags(ws, overdue, ws.previewing, lang)
+
+
 def _anomaly_flags(ws: Workspace, overdue: list[dict[str, Any]],
-                   preview: bool) -> list[dict[str, Any]]:
+                   preview: bool, lang: str | None = None) -> list[dict[str, Any]]:
     """Ask the anomaly rules about each customer with overdue money; raise each flag type
     they name (a finding's ``code``) for review, unless one of that type is still open
     (not cleared). Raised by ``kam check``, so anyone may review it."""
+    from kam.messages import localise
     from kam.vocab import VOCAB
 
     by_customer: dict[str, list[dict[str, Any]]] = {}
@@ -203,15 +217,16 @@ def _anomaly_flags(ws: Workspace, overdue: list[dict[str, Any]],
                 continue
             if any(x.get("type") == f.code and x.get("decision") != "cleared" for x in flags):
                 continue
-            entry = {"type": f.code, "note": f.message, "collected_by": "kam check",
+            note = localise(f.message, lang) if lang else f.message
+            entry = {"type": f.code, "note": note, "collected_by": "kam check",
                      "collected_at": ws.today.isoformat(), "reviewed_by": None,
                      "decision": None}
             flags.append(entry)
             if not preview:
                 with ws.mutation("customer.flagged", cu_id,
-                                 {"type": f.code, "note": f.message, "rule": f.plugin}):
+                                 {"type": f.code, "note": note, "rule": f.plugin}):
                     ws.storage.update("customer", cu_id, {"flags": flags,
                                                           "updated_at": ws.now()})
-            out.append({"customer_id": cu_id, "type": f.code, "note": f.message,
+            out.append({"customer_id": cu_id, "type": f.code, "note": note,
                         "plugin": f.plugin})
     return out

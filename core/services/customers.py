@@ -96,15 +96,25 @@ def driver(ws: Workspace, customer_id: str, name: str, volume: str | None = None
 
 
 @atomic
-def review_flag(ws: Workspace, customer_id: str, flag_type: str, decision: str,
+def review_flag(ws: Workspace, customer_id: str, flag_type: str | None, decision: str,
                 note: str | None = None) -> dict[str, Any]:
     """Review the oldest unreviewed flag of a type (异常客户信息 审核): ``confirmed`` keeps it
     on the account plan, ``cleared`` takes it off. Someone other than who collected it
-    reviews it, as with approvals."""
+    reviews it, as with approvals. Without a type, the customer's one unreviewed flag
+    (refused when there are flags of several types waiting: name one)."""
     current = ws.get("customer", customer_id)
-    key = vocab.parse("flag_type", flag_type)
     verdict = vocab.parse("flag_decision", decision)
     flags = [dict(f) for f in current.get("flags") or []]
+    if flag_type is None:
+        waiting = sorted({f.get("type") or "" for f in flags if not f.get("reviewed_by")})
+        if len(waiting) > 1:
+            raise InputError(f"customer {current['id']} has unreviewed flags of "
+                             f"{len(waiting)} types ({', '.join(waiting)}): name one with "
+                             "--type")
+        if not waiting:
+            raise RefusedError(f"customer {current['id']} has no unreviewed flag")
+        flag_type = waiting[0]
+    key = vocab.parse("flag_type", flag_type)
     open_ = [f for f in flags if f.get("type") == key and not f.get("reviewed_by")]
     if not open_:
         raise RefusedError(f"customer {current['id']} has no unreviewed {key} flag")
