@@ -10,7 +10,6 @@ import pytest
 from conftest import Kam
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
-
 from kam.models.tender import standings, weighted_total
 
 

@@ -39,7 +39,7 @@ def standings(sheet: dict[str, Any] | None) -> dict[str, Any] | None:
     tw = Decimal(str(sheet["technical_weight"]))
     cw = Decimal(str(sheet["commercial_weight"]))
     ours = sheet["ours"]
-    bidders = [{"bidder": US, "ours": True, **_scores(ours)}]
+    bidders: list[dict[str, Any]] = [{"bidder": US, "ours": True, **_scores(ours)}]
     bidders += [{"bidder": c["name"], "ours": False, **_scores(c)}
                 for c in sheet.get("competitors") or []]
     totals = [weighted_total(Decimal(b["technical"]), Decimal(b["commercial"]), tw, cw)
