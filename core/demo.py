@@ -203,6 +203,7 @@ def _populate(path: Path, plugins: Any) -> None:
         _service(ws, today, opp_ids)
         _negotiation(ws, opp_ids[1])
         _trial(ws, opp_ids[2], today)
+        _tender(ws, opp_ids[2])
         _visit_plans(ws, today, cust_ids)
         ws.today = today
         _targets(ws, today, cust_ids)
@@ -253,6 +254,16 @@ def _trial(ws: Any, opp_id: str, today: dt.date) -> None:
                   start=(today - dt.timedelta(days=60)).isoformat(),
                   end=(today - dt.timedelta(days=39)).isoformat(),
                   criteria=_t("报工及时率≥98%，追溯查询<3秒"), result="passed")
+
+
+def _tender(ws: Any, opp_id: str) -> None:
+    """招投标评分表 on MES 系统升级 (at 招投标): technical 60 / commercial 40, two
+    competitors; we expect to come first by a point."""
+    from kam.services import tenders
+
+    ws.actor = ws.get("opportunity", opp_id)["owner"]
+    tenders.record(ws, opp_id, "60", "40", ("85", "90"),
+                   [_t("用友") + "=80,95", _t("鼎捷") + "=88,80"])
 
 
 def _evaluate(ws: Any, opp_id: str, n: int) -> None:

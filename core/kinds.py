@@ -178,6 +178,7 @@ LABELS: dict[str, Label] = {
     "evaluations": ("商机评估", "Evaluations"),
     "concessions": ("谈判让步", "Concessions"),
     "trials": ("试用/POC", "Trials"),
+    "tender_sheet": ("招投标评分表", "Tender scoring sheet"),
     "collection_notes": ("催收记录", "Collection notes"),
     # activity
     "contact_ids": ("联系人", "Contacts"),
@@ -361,7 +362,7 @@ KINDS: dict[str, Kind] = {
                 " completed_at:date renews_contract_id budget_split:json::@[{}]"
                 " budget_adjustments:json::@[{}] withdrawal_criteria:json::@[{}]"
                 " team:json::@[{}] evaluations:json::@[{}] concessions:json::@[{}]"
-                " trials:json::@[{}]"
+                " trials:json::@[{}] tender_sheet:json::@{}"
                 " fields:json::@{}" + _STAMPS,
                 {"number": ("项目编号", "Project number"), "title": ("项目名称", "Project name"),
                  "owner": ("销售负责人", "Sales owner"),

@@ -1159,4 +1159,21 @@ ZH: dict[str, str] = {
         "尚无评估：立项需要至少 {minimum:f} 分（kam opp score {opp['id']} --criterion KEY=VALUE ...）",
     "evaluation score {current['score']} of {current['on']} is below the minimum {minimum:f} for 立项 (rules.min_score)":
         "{current['on']} 的评估得分 {current['score']} 低于立项最低分 {minimum:f}（rules.min_score）",
+    # 招投标评分表 (kam opp tender) and a contract's deal team (kam contract show)
+    "\ndeal team of {c['opportunity_id']}:":
+        "\n{c['opportunity_id']} 的项目团队（铁三角）：",
+    "tender scoring sheet: technical {sheet['technical_weight']}%, commercial {sheet['commercial_weight']}%":
+        "招投标评分表：技术 {sheet['technical_weight']}%，商务 {sheet['commercial_weight']}%",
+    "our rank: {sheet['our_rank']} of {len(sheet['bidders'])} (weighted total {sheet['our_total']})":
+        "我方排名：第 {sheet['our_rank']} / {len(sheet['bidders'])}（综合得分 {sheet['our_total']}）",
+    '--competitor: {text!r} must be NAME=TECH,COMM':
+        '--competitor：{text!r} 应为 名称=技术分,商务分（NAME=TECH,COMM）',
+    '--competitor: {name!r} is the name of our own row (use --ours)':
+        '--competitor：{name!r} 是我方一行的名称（请用 --ours）',
+    "opportunity {opp['id']} is {opp['status']}: no new tender sheet":
+        "商机 {opp['id']} 为{opp['status']}：不能再记录招投标评分表",
+    '--technical-weight {tw:f} and --commercial-weight {cw:f} must add up to 100':
+        '--technical-weight {tw:f} 与 --commercial-weight {cw:f} 之和必须为 100',
+    '--competitor: each competitor once':
+        '--competitor：每个竞争对手只能出现一次',
 }

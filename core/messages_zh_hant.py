@@ -1094,4 +1094,20 @@ ZH_HANT: dict[str, str] = {
         "尚無評估：立項需要至少 {minimum:f} 分（kam opp score {opp['id']} --criterion KEY=VALUE ...）",
     "{current['on']} 的评估得分 {current['score']} 低于立项最低分 {minimum:f}（rules.min_score）":
         "{current['on']} 的評估得分 {current['score']} 低於立項最低分 {minimum:f}（rules.min_score）",
+    "\n{c['opportunity_id']} 的项目团队（铁三角）：":
+        "\n{c['opportunity_id']} 的項目團隊（鐵三角）：",
+    "招投标评分表：技术 {sheet['technical_weight']}%，商务 {sheet['commercial_weight']}%":
+        "招投標評分表：技術 {sheet['technical_weight']}%，商務 {sheet['commercial_weight']}%",
+    "我方排名：第 {sheet['our_rank']} / {len(sheet['bidders'])}（综合得分 {sheet['our_total']}）":
+        "我方排名：第 {sheet['our_rank']} / {len(sheet['bidders'])}（綜合得分 {sheet['our_total']}）",
+    '--competitor：{text!r} 应为 名称=技术分,商务分（NAME=TECH,COMM）':
+        '--competitor：{text!r} 應為 名稱=技術分,商務分（NAME=TECH,COMM）',
+    '--competitor：{name!r} 是我方一行的名称（请用 --ours）':
+        '--competitor：{name!r} 是我方一行的名稱（請用 --ours）',
+    "商机 {opp['id']} 为{opp['status']}：不能再记录招投标评分表":
+        "商機 {opp['id']} 為{opp['status']}：不能再記錄招投標評分表",
+    '--technical-weight {tw:f} 与 --commercial-weight {cw:f} 之和必须为 100':
+        '--technical-weight {tw:f} 與 --commercial-weight {cw:f} 之和必須為 100',
+    '--competitor：每个竞争对手只能出现一次':
+        '--competitor：每個競爭對手只能出現一次',
 }

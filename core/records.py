@@ -127,6 +127,7 @@ class Opportunity(TypedDict):
     evaluations: Any
     concessions: Any
     trials: Any
+    tender_sheet: Any
     fields: Any
     created_at: str | None
     updated_at: str | None
@@ -530,6 +531,7 @@ class OpportunityChanges(TypedDict, total=False):
     evaluations: Any
     concessions: Any
     trials: Any
+    tender_sheet: Any
 
 
 class ActivityChanges(TypedDict, total=False):

@@ -117,6 +117,10 @@ VOCAB: dict[str, Labels] = {
         "passed": ("通过", "passed"),
         "failed": ("未通过", "failed"),
     },
+    # 招投标评分表: our own row among the bidders (competitors go by their names)
+    "tender_bidder": {
+        "us": ("我方", "us"),
+    },
     "lead_status": {
         "open": ("跟进中", "open"),
         "converted": ("已转商机", "converted"),

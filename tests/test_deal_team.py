@@ -100,3 +100,34 @@ def test_today_and_reports_of_a_member_include_the_deals_they_are_on(tmp_path: o
     assert owed == Decimal("500.00")  # the whole contract of the deal she is on
     refused = kam("report", "targets", "--member", "李娜")
     assert refused.exit_code == 2 and "--owner" in refused.stderr
+
+
+def test_member_lists_milestones_and_calls_of_the_deals_and_contract_show_its_team(
+        kam: Kam) -> None:
+    """receivable list / activity list --member: what a member's deals and their contracts
+    hold, whoever owns or logged it; a contract shows its deal's team."""
+    cu = kam.id("customer", "add", "华东电力", "--grade", "A")
+    theirs = kam.id("opp", "add", cu, "配网二期", "--amount", "500", "--owner", "王磊")
+    mine = kam.id("opp", "add", cu, "监控平台", "--amount", "1000", "--owner", "李娜")
+    kam.ok("opp", "team", "add", theirs, "李娜", "--role", "finance")
+    on_theirs = kam.id("activity", "log", theirs, "--type", "call", "--owner", "王磊")
+    on_mine = kam.id("activity", "log", mine, "--type", "visit", "--owner", "赵工")
+    kam.ok("activity", "log", cu, "--type", "call", "--owner", "李娜")  # on no deal
+    co = kam.id("contract", "create", theirs, "--number", "HT-1", "--plan",
+                "down_payment:40%:+5d,on_delivery:60%:+30d", "--acceptance-criteria", "验收",
+                "--change-cost", "按人天", "--service-end", "2027-01-31")
+    kam.ok("contract", "review", co)
+    kam.ok("contract", "approve", co, "--by", "经理", env={"KAM_USER": "经理"})
+    kam.ok("contract", "sign", co, "--date", "2026-02-20", "--force", "--reason", "框架协议")
+    assert {a["id"] for a in kam.json("activity", "list", "--member", "李娜")} == {
+        on_theirs, on_mine}
+    assert [a["id"] for a in kam.json("activity", "list", "--member", "王磊")] == [on_theirs]
+    assert kam.json("activity", "list", "--member", "nobody") == []
+    owed = kam.json("receivable", "list", "--member", "李娜")
+    assert {r["contract_id"] for r in owed} == {co} and len(owed) == 2
+    assert sum(Decimal(r["amount"]) for r in owed) == Decimal("500.00")
+    assert kam.json("receivable", "list", "--member", "赵工") == []
+    assert kam.json("receivable", "list", "--member", "李娜", "--owner", "李娜") == []
+    team = kam.json("contract", "show", co)["team"]
+    assert [(m["user"], m["role"], m["line"]) for m in team] == [("李娜", "finance", "delivery")]
+    assert "李娜" in kam.ok("contract", "show", co).stdout.split("milestones:")[0]

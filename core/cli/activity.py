@@ -61,6 +61,8 @@ def list_(
     opp: str = typer.Option(None, "--opp"),
     customer: str = typer.Option(None, "--customer"),
     owner: str = typer.Option(None, "--owner"),
+    member: str = typer.Option(None, "--member", help="A user: activities on the deals "
+                               "they own or whose team (铁三角) they are on."),
     since: str = typer.Option(None, "--since"),
     limit: int = LimitOpt,
     fmt: str = FormatOpt,
@@ -71,5 +73,6 @@ def list_(
 
     ws = open_ws(ctx)
     rows = activities.list_(ws, opp=opp, owner=owner, since=since, customer=customer,
-                            limit=limit, fields=table_fields(fmt, output, "activity"))
+                            limit=limit, fields=table_fields(fmt, output, "activity"),
+                            member=member)
     emit(ctx, rows, fmt, kind="activity", output=output)

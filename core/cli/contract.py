@@ -175,6 +175,11 @@ def show(ctx: typer.Context, contract_id: str = typer.Argument(..., metavar="ID"
             "acceptance_criteria", "change_cost", "service_end", "signed_on", "delivered_on",
             "initial_accepted_on", "final_accepted_on", "closed_on", "terminated_on"]
     emit(ctx, c, fmt, keys, kind="contract")
+    if card["team"]:
+        from kam.models.deal_team import MEMBER_COLUMNS, MEMBER_VOCAB
+
+        say(ctx, f"\ndeal team of {c['opportunity_id']}:")
+        emit(ctx, card["team"], "table", MEMBER_COLUMNS, MEMBER_VOCAB)
     say(ctx, "\nmilestones:")
     emit(ctx, card["milestones"], "table", MILESTONE_COLUMNS, kind="receivable")
     if card["approvals_needed"]:

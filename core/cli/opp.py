@@ -1,4 +1,4 @@
-"""kam opp add|list|show|edit|advance|check|uncheck|approve|bid|score|concession|trial|lose|
+"""kam opp add|list|show|edit|advance|check|uncheck|approve|bid|tender|score|concession|trial|lose|
 abandon|team|budget|budget-adjust|budget-approve|withdrawal"""
 
 from __future__ import annotations
@@ -97,7 +97,8 @@ def show(ctx: typer.Context, opp_id: str, as_of: str = AsOfOpt, fmt: str = Forma
         return
     opp = card["opportunity"]
     hidden = ("checklist", "stage_history", "fields", "budget_split", "budget_adjustments",
-              "withdrawal_criteria", "team", "evaluations", "concessions", "trials")
+              "withdrawal_criteria", "team", "evaluations", "concessions", "trials",
+              "tender_sheet")
     emit(ctx, opp, fmt, [k for k in opp if k not in hidden], kind="opportunity")
     if card["team"]:
         from kam.kinds import KINDS
@@ -122,6 +123,8 @@ def show(ctx: typer.Context, opp_id: str, as_of: str = AsOfOpt, fmt: str = Forma
             say(ctx, f"  approved by {c['approved_by']}")
     for e in card["evaluations"]:
         say(ctx, f"evaluation {e['on']} ({e['model']}, by {e['by']}): score {e['score']}")
+    if card["tender"]:
+        _tender_out(ctx, card["tender"])
     say(ctx, f"\nstage: {card['stage_label']} — key node: {card['key_node']}")
     if card["customer_step"]:
         say(ctx, f"customer's step: {card['customer_step']}")
@@ -465,6 +468,47 @@ def trial(
                            result=result, trial=number)
     emit(ctx, record["trials"], fmt, ["seq", "scope", "start", "end", "criteria", "result"],
          {"result": "trial_result"})
+
+
+@app.command("tender")
+def tender(
+    ctx: typer.Context,
+    opp_id: str,
+    technical_weight: str = typer.Option(..., "--technical-weight",
+                                         help="The technical part's weight (技术分), %."),
+    commercial_weight: str = typer.Option(..., "--commercial-weight",
+                                          help="The commercial part's weight (商务分), %; "
+                                          "the two add up to 100."),
+    ours: tuple[str, str] = typer.Option(..., "--ours", metavar="TECH COMM",
+                                         help="Our expected technical and commercial "
+                                         "scores, 0-100 each."),
+    competitor: list[str] = typer.Option([], "--competitor", metavar="NAME=TECH,COMM",
+                                         help="A competitor's expected scores; repeatable."),
+    as_of: str = AsOfOpt,
+    fmt: str = FormatOpt,
+) -> None:
+    """Record the customer's tender scoring sheet (招投标评分表): weighted totals, our rank."""
+    from kam.models.tender import standings
+    from kam.services import tenders
+
+    ws = open_ws(ctx, as_of)
+    record = tenders.record(ws, opp_id, technical_weight, commercial_weight, ours, competitor)
+    sheet = standings(record["tender_sheet"])
+    if fmt != "table":
+        emit(ctx, {"id": record["id"], "tender": sheet}, fmt)
+        return
+    assert sheet is not None
+    _tender_out(ctx, sheet)
+
+
+def _tender_out(ctx: typer.Context, sheet: dict) -> None:
+    from kam.models.tender import STANDING_COLUMNS
+
+    say(ctx, f"tender scoring sheet: technical {sheet['technical_weight']}%, "
+        f"commercial {sheet['commercial_weight']}%")
+    emit(ctx, sheet["bidders"], "table", STANDING_COLUMNS, {"bidder": "tender_bidder"})
+    say(ctx, f"our rank: {sheet['our_rank']} of {len(sheet['bidders'])} "
+        f"(weighted total {sheet['our_total']})")
 
 
 def _close(ctx: typer.Context, opp_id: str, status: str, reason: str, summary: str | None,

@@ -16,6 +16,8 @@ def list_(
     overdue: bool = typer.Option(False, "--overdue", help="Only those past their due date."),
     customer: str = typer.Option(None, "--customer"),
     owner: str = typer.Option(None, "--owner", help="The contract owner."),
+    member: str = typer.Option(None, "--member", help="A user: the contracts they own or "
+                               "whose deal's team (铁三角) they are on."),
     contract: str = typer.Option(None, "--contract"),
     state: str = typer.Option(None, "--state"),
     as_of: str = AsOfOpt,
@@ -27,7 +29,7 @@ def list_(
 
     ws = open_ws(ctx, as_of)
     rows = receivables.list_(ws, overdue=overdue, customer=customer, owner=owner,
-                             contract=contract, state=state)
+                             contract=contract, state=state, member=member)
     emit(ctx, rows, fmt, kind="receivable", output=output)
 
 

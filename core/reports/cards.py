@@ -85,6 +85,7 @@ def opportunity(ws: Any, record_id: str | None = None, **_: Any) -> Report:
     report.tables.append(Table("bids", ["date", "price", "result", "by"], bids,
                                title=tr(ws, "投标记录", "Bids"),
                                display={"result": vocab_display(ws, "bid_result")}))
+    report.tables.append(_tender(ws, opp))
     report.tables += _selling_as_a_team(ws, opp)
     acts = list(ws.storage.find("activity", {"opportunity_id": opp["id"], "date__le": ws.today},
                                 order_by=("-date", "-id"), limit=10))
@@ -96,6 +97,22 @@ def opportunity(ws: Any, record_id: str | None = None, **_: Any) -> Report:
         display={"type": vocab_display(ws, "activity_type"),
                  "outcome": vocab_display(ws, "outcome")}))
     return report
+
+
+def _tender(ws: Any, opp: dict[str, Any]) -> Table:
+    """The tender scoring sheet (招投标评分表): each bidder's expected weighted total and
+    rank under the customer's technical/commercial weights (kam.models.tender)."""
+    from kam.models.tender import STANDING_COLUMNS, standings
+
+    sheet = standings(opp.get("tender_sheet"))
+    title = tr(ws, "招投标评分表", "Tender scoring sheet")
+    if sheet:
+        title += tr(ws, f"（技术 {sheet['technical_weight']}% / 商务 "
+                        f"{sheet['commercial_weight']}%）",
+                    f" (technical {sheet['technical_weight']}% / commercial "
+                    f"{sheet['commercial_weight']}%)")
+    return Table("tender", STANDING_COLUMNS, sheet["bidders"] if sheet else [], title=title,
+                 display={"bidder": vocab_display(ws, "tender_bidder")})
 
 
 def _selling_as_a_team(ws: Any, opp: dict[str, Any]) -> list[Table]:

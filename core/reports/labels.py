@@ -128,6 +128,12 @@ HEADERS: dict[str, tuple[str, str]] = {
     "days_left": ("剩余天数", "Days left"),
     "renewal": ("续约商机", "Renewal deal"),
     "renewal_stage": ("续约阶段", "Renewal stage"),
+    # 招投标评分表 (kam opp tender)
+    "rank": ("排名", "Rank"),
+    "bidder": ("投标方", "Bidder"),
+    "technical": ("技术分", "Technical"),
+    "commercial": ("商务分", "Commercial"),
+    "weighted_total": ("综合得分", "Weighted total"),
 }
 
 

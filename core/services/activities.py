@@ -73,11 +73,17 @@ def log(ws: Workspace, record_id: str, *, type: str, date: str | None = None,
 
 def list_(ws: Workspace, *, opp: str | None = None, owner: str | None = None,
           since: str | None = None, customer: str | None = None,
-          limit: int | None = None,
-          fields: Sequence[str] | None = None) -> Iterator[dict[str, Any]]:
+          limit: int | None = None, fields: Sequence[str] | None = None,
+          member: str | None = None) -> Iterator[dict[str, Any]]:
+    """Activities oldest first; ``member``: those on the deals a user owns or is on the
+    team (铁三角) of, whoever logged them."""
     where: dict[str, Any] = {}
     if opp:
         where["opportunity_id"] = opp.strip().upper()
+    if member:
+        from kam.reports.common import worked_by
+
+        where["opportunity_id__in"] = worked_by(ws, member, "opportunity")["id__in"]
     where.update(scope(customer=customer, owner=owner))
     if since:
         where["date__ge"] = values.date(since, "--since")

@@ -113,8 +113,9 @@ def signing_checklist(ws: Workspace, opp: dict[str, Any]) -> list[dict[str, Any]
 
 def card(ws: Workspace, contract_id: str) -> dict[str, Any]:
     """The contract with its milestones as of today, approvals still needed, evidence,
-    and its P&L from 概算 to 决算."""
+    and its P&L from 概算 to 决算; its team (铁三角) is its deal's."""
     from kam.models.contract_pnl import pnl
+    from kam.models.deal_team import members
 
     contract = get(ws, contract_id)
     ms = milestones(ws, contract)
@@ -138,6 +139,7 @@ def card(ws: Workspace, contract_id: str) -> dict[str, Any]:
         "pnl": pnl(contract),
         "deliveries": list(ws.storage.find("delivery", {"contract_id": contract["id"]},
                                            order_by=("id",))),
+        "team": members(opp),
     }
 
 

@@ -530,6 +530,7 @@ def card(ws: Workspace, opp_id: str) -> dict[str, Any]:
 
     scenario = ws.get("customer", opp["customer_id"]).get("purchase_type")
     from kam.models.deal_team import members
+    from kam.models.tender import standings
     from kam.scoring import latest_evaluation
 
     team = members(opp)  # with each member's line of the 铁三角
@@ -552,4 +553,6 @@ def card(ws: Workspace, opp_id: str) -> dict[str, Any]:
         "evaluations": sorted(opp.get("evaluations") or [], key=lambda e: e.get("on") or ""),
         "concessions": list(opp.get("concessions") or []),
         "trials": list(opp.get("trials") or []),
+        # 招投标评分表: every bidder's expected weighted total and our rank (or null)
+        "tender": standings(opp.get("tender_sheet")),
     }

@@ -25,8 +25,9 @@ def of_contract(ws: Workspace, contract_id: str) -> list[dict[str, Any]]:
 
 def list_(ws: Workspace, *, overdue: bool = False, customer: str | None = None,
           owner: str | None = None, contract: str | None = None,
-          state: str | None = None) -> Iterator[dict[str, Any]]:
-    """Milestones as of ``ws.today``; ``--overdue`` keeps those past their due date."""
+          state: str | None = None, member: str | None = None) -> Iterator[dict[str, Any]]:
+    """Milestones as of ``ws.today``; ``--overdue`` keeps those past their due date;
+    ``member``: of the contracts a user owns or whose deal they work on (铁三角)."""
     where: dict[str, Any] = {}
     if customer:
         where["customer_id"] = ws.get("customer", customer)["id"]
@@ -35,6 +36,13 @@ def list_(ws: Workspace, *, overdue: bool = False, customer: str | None = None,
     if owner:
         ids = [c["id"] for c in ws.storage.find("contract", {"owner": owner})]
         where["contract_id__in"] = ids
+    if member:
+        from kam.reports.common import worked_by
+
+        mine = worked_by(ws, member, "contract")["id__in"]
+        if "contract_id__in" in where:
+            mine = [i for i in mine if i in set(where["contract_id__in"])]
+        where["contract_id__in"] = mine
     if overdue:
         where["due_date__lt"] = ws.today
     if state:

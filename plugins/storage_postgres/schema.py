@@ -315,6 +315,12 @@ _TARGET_PLAN: tuple[str, ...] = (
     'ALTER TABLE "customer" ADD COLUMN "matrix_set_by" TEXT COLLATE "C"',
 )
 
+# 招投标评分表: the customer's scoring sheet of a tender, on the deal (kam opp tender);
+# the deal's row-level security covers it
+_TENDER_SHEET: tuple[str, ...] = (
+    'ALTER TABLE "opportunity" ADD COLUMN "tender_sheet" TEXT',
+)
+
 # --- the migrations, in order: append only ------------------------------------------
 
 MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -329,6 +335,7 @@ MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("0009_target_plan", _TARGET_PLAN),
     ("0010_project_money", _PROJECT_MONEY),
     ("0011_deal_team", DEAL_TEAM),
+    ("0013_tender_sheet", _TENDER_SHEET),
 )
 
 #: the schema version this kam writes: derived from the list, never kept by hand
