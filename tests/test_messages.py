@@ -173,3 +173,45 @@ def test_kam_check_lines_in_chinese(en: Kam, monkeypatch: pytest.MonkeyPatch) ->
     assert "1 个回款节点逾期：300000.00 CNY" in lines
     again = en("check", "--as-of", "2026-03-13")
     assert "nothing new as of 2026-03-13" in again.stdout
+
+
+@pytest.mark.parametrize(("lang", "line"), [
+    ("zh", "kam: 缺少选项 '--reason'"),
+    ("zh-Hant", "kam: 缺少選項 '--reason'"),
+])
+def test_a_usage_error_is_one_line_in_chinese(en: Kam, lang: str, line: str) -> None:
+    r = en("--lang", lang, "opp", "abandon", "OP1")
+    assert (r.exit_code, r.stderr.strip()) == (2, line)
+    bogus = en("--lang", lang, "opp", "list", "--bogus")
+    assert bogus.exit_code == 2 and bogus.stderr.strip() in (
+        "kam: 没有选项 --bogus", "kam: 沒有選項 --bogus")
+    assert "Usage:" not in r.stderr + bogus.stderr
+
+
+def test_a_usage_error_in_english_keeps_clicks_usage_block(en: Kam) -> None:
+    r = en("opp", "abandon", "OP1")
+    assert r.exit_code == 2
+    assert "opp abandon [OPTIONS]" in r.stderr and "Missing option '--reason'" in r.stderr
+
+
+@pytest.mark.parametrize(("english", "zh", "hant"), [
+    ("Missing argument 'ID'.", "缺少参数 'ID'", "缺少參數 'ID'"),
+    ("No such option: --bogu Did you mean --bogus?", "没有选项 --bogu；是不是 --bogus？",
+     "沒有選項 --bogu；是不是 --bogus？"),
+    ("No such command 'nosuch'.", "没有命令 'nosuch'", "沒有命令 'nosuch'"),
+    ("Option '--limit' requires an argument.", "选项 '--limit' 需要一个值",
+     "選項 '--limit' 需要一個值"),
+    ("Got unexpected extra argument (y)", "多余的参数（y）", "多餘的參數（y）"),
+    ("Invalid value for '--n': 'x' is not a valid integer.", "'--n' 的值无效：'x' 不是整数",
+     "'--n' 的值無效：'x' 不是整數"),
+    ("Invalid value for 'FILE': Path 'a.csv' does not exist.",
+     "'FILE' 的值无效：'a.csv' 不存在", "'FILE' 的值無效：'a.csv' 不存在"),
+    ("Something click may say one day.", "Something click may say one day.",
+     "Something click may say one day."),
+])
+def test_clicks_usage_templates_in_each_language(english: str, zh: str, hant: str) -> None:
+    from kam.usage_errors import usage_message
+
+    assert usage_message(english, "zh") == zh
+    assert usage_message(english, "zh-Hant") == hant
+    assert usage_message(english, "en") == english

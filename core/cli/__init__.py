@@ -9,10 +9,11 @@ from __future__ import annotations
 import errno
 import os
 import sys
-from typing import Any
+from typing import Any, NoReturn
 
 import typer
 from kam.errors import KamError
+from typer._click.exceptions import UsageError  # typer's own click: what it raises
 from typer.core import TyperGroup
 
 #: Sub-apps by command name: (module with a module-level ``app``, one-line help).
@@ -132,6 +133,14 @@ class KamGroup(TyperGroup):
             with formatter.section("Commands"):
                 formatter.write_dl(rows)
 
+    def make_context(self, info_name: Any, args: Any, parent: Any = None,
+                     **extra: Any) -> Any:
+        """The global options parsed: a usage error in them speaks the user's language."""
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except UsageError as exc:
+            _usage_error(exc, exc.ctx)
+
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
@@ -156,6 +165,9 @@ class KamGroup(TyperGroup):
         except (typer.Exit, typer.Abort, SystemExit):
             _close(ctx)
             raise
+        except UsageError as exc:
+            _close(ctx)
+            _usage_error(exc, ctx)
         except OSError as exc:
             # a path the user gave (too long, a folder for a file, …) or the machine (no
             # space, no permission): their problem, not a kam bug; one line either way
@@ -203,6 +215,20 @@ def _control_characters(argv: list[str]) -> str | None:
             return (f"argument '{shown}' contains the control character "
                     f"{describe(found.group())}; text may hold tabs and line breaks only")
     return None
+
+
+def _usage_error(exc: UsageError, ctx: Any) -> NoReturn:
+    """A usage error (missing option, no such option, invalid value): in zh and zh-Hant
+    one line ``kam: …`` (kam.usage_errors), in English click's usage block; exit 2."""
+    from kam.cli.common import output_lang
+    from kam.text import visible
+    from kam.usage_errors import usage_message
+
+    lang = output_lang(ctx)
+    if lang not in ("zh", "zh-Hant"):
+        raise exc
+    typer.echo(f"kam: {visible(usage_message(exc.format_message(), lang))}", err=True)
+    raise typer.Exit(exc.exit_code)
 
 
 def _print_findings(exc: KamError, lang: str) -> None:
