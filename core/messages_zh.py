@@ -1070,4 +1070,48 @@ ZH: dict[str, str] = {
     # import in bulk
     "{path} row {n}: event {event['id']} would become {kept['id']}; events must run EV1, EV2, … without gaps":
         "{path} 第 {n} 行：事件 {event['id']} 将变为 {kept['id']}；事件编号必须从 EV1、EV2 起连续，不能有空缺",
+    # kam config set, plugins trust|require, kam load's summary
+    '{key} = {shown}':
+        '已设置 {key} = {shown}',
+    'no longer trusted: {key}':
+        '已撤销信任：{key}',
+    'trusted: {key}':
+        '已信任：{key}',
+    'plugins.required = {wanted}':
+        '必需的插件（plugins.required）= {wanted}',
+    'dry run, nothing kept: {summary}; columns ignored: {columns}':
+        '试运行，未保存任何记录：{summary}；忽略的列：{columns}',
+    'dry run, nothing kept: {summary}':
+        '试运行，未保存任何记录：{summary}',
+    '{summary}; columns ignored: {columns}':
+        '{summary}；忽略的列：{columns}',
+    # doctor's problems
+    "outbox {d['id']}: {d['hook']} to plugin {d['plugin']} is dead after {d['tries']} tries ({d['error']}); kam events retry --dead":
+        "投递 {d['id']}：{d['hook']} 发往插件 {d['plugin']}，尝试 {d['tries']} 次后已放弃（{d['error']}）；请运行 kam events retry --dead",
+    "attachment {record['id']}: {record['path']} cannot be read (missing?)":
+        "附件 {record['id']}：无法读取 {record['path']}（文件缺失？）",
+    "receivable {r['id']}: paid and written off {taken} exceed its amount {r['amount']}":
+        "回款节点 {r['id']}：已回款与核销合计 {taken}，超过其金额 {r['amount']}",
+    "receivable {r['id']}: invoiced {billed[r['id']]} exceeds its amount {r['amount']}":
+        "回款节点 {r['id']}：已开票 {billed[r['id']]}，超过其金额 {r['amount']}",
+    "contract {c['id']}: milestones sum to {sums[c['id']]}, not the contract amount {c['amount']}":
+        "合同 {c['id']}：回款节点合计 {sums[c['id']]}，不等于合同金额 {c['amount']}",
+    "contract {c['id']}: invoiced {billed[c['id']]} exceeds the contract amount {c['amount']}":
+        "合同 {c['id']}：已开票 {billed[c['id']]}，超过合同金额 {c['amount']}",
+    "payment {p['id']}: allocations sum to {allocated}, not {p['amount']}":
+        "回款 {p['id']}：分配合计 {allocated}，不等于 {p['amount']}",
+    '{k.name} {rid}: no event names it (a change without its audit trail)':
+        '{k.name} {rid}：没有事件记录它（缺少审计记录的变更）',
+    "attachment {record['id']}: {record['path']} changed (SHA-256 differs from the record)":
+        "附件 {record['id']}：{record['path']} 已被改动（SHA-256 与记录不符）",
+    "{k.name} {record['id']}: {name} is negative ({value})":
+        "{k.name} {record['id']}：{name} 为负数（{value}）",
+    "{k.name} {record['id']}: {name} names {target} {v}, which does not exist":
+        "{k.name} {record['id']}：{name} 指向不存在的{target} {v}",
+    '{folder}: holds both kam.db and data/*.csv; backend = {backend!r} reads only one of them':
+        '{folder}：同时有 kam.db 和 data/*.csv；backend = {backend!r} 只读取其中之一',
+    '{toml}: writable by others (chmod 600 {toml})':
+        '{toml}：其他用户可写（请运行 chmod 600 {toml}）',
+    '{toml}: cannot be read ({exc})':
+        '{toml}：无法读取（{exc}）',
 }

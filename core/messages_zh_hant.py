@@ -1006,4 +1006,46 @@ ZH_HANT: dict[str, str] = {
         '產品線目標是其負責人目標的分解',
     "{path} 第 {n} 行：事件 {event['id']} 将变为 {kept['id']}；事件编号必须从 EV1、EV2 起连续，不能有空缺":
         "{path} 第 {n} 行：事件 {event['id']} 將變為 {kept['id']}；事件編號必須從 EV1、EV2 起連續，不能有空缺",
+    '已设置 {key} = {shown}':
+        '已設置 {key} = {shown}',
+    '已撤销信任：{key}':
+        '已撤銷信任：{key}',
+    '已信任：{key}':
+        '已信任：{key}',
+    '必需的插件（plugins.required）= {wanted}':
+        '必需的插件（plugins.required）= {wanted}',
+    '试运行，未保存任何记录：{summary}；忽略的列：{columns}':
+        '試運行，未保存任何記錄：{summary}；忽略的列：{columns}',
+    '试运行，未保存任何记录：{summary}':
+        '試運行，未保存任何記錄：{summary}',
+    '{summary}；忽略的列：{columns}':
+        '{summary}；忽略的列：{columns}',
+    "投递 {d['id']}：{d['hook']} 发往插件 {d['plugin']}，尝试 {d['tries']} 次后已放弃（{d['error']}）；请运行 kam events retry --dead":
+        "投遞 {d['id']}：{d['hook']} 發往插件 {d['plugin']}，嘗試 {d['tries']} 次後已放棄（{d['error']}）；請運行 kam events retry --dead",
+    "附件 {record['id']}：无法读取 {record['path']}（文件缺失？）":
+        "附件 {record['id']}：無法讀取 {record['path']}（文件缺失？）",
+    "回款节点 {r['id']}：已回款与核销合计 {taken}，超过其金额 {r['amount']}":
+        "回款節點 {r['id']}：已回款與核銷合計 {taken}，超過其金額 {r['amount']}",
+    "回款节点 {r['id']}：已开票 {billed[r['id']]}，超过其金额 {r['amount']}":
+        "回款節點 {r['id']}：已開票 {billed[r['id']]}，超過其金額 {r['amount']}",
+    "合同 {c['id']}：回款节点合计 {sums[c['id']]}，不等于合同金额 {c['amount']}":
+        "合同 {c['id']}：回款節點合計 {sums[c['id']]}，不等於合同金額 {c['amount']}",
+    "合同 {c['id']}：已开票 {billed[c['id']]}，超过合同金额 {c['amount']}":
+        "合同 {c['id']}：已開票 {billed[c['id']]}，超過合同金額 {c['amount']}",
+    "回款 {p['id']}：分配合计 {allocated}，不等于 {p['amount']}":
+        "回款 {p['id']}：分配合計 {allocated}，不等於 {p['amount']}",
+    '{k.name} {rid}：没有事件记录它（缺少审计记录的变更）':
+        '{k.name} {rid}：沒有事件記錄它（缺少審計記錄的變更）',
+    "附件 {record['id']}：{record['path']} 已被改动（SHA-256 与记录不符）":
+        "附件 {record['id']}：{record['path']} 已被改動（SHA-256 與記錄不符）",
+    "{k.name} {record['id']}：{name} 为负数（{value}）":
+        "{k.name} {record['id']}：{name} 為負數（{value}）",
+    "{k.name} {record['id']}：{name} 指向不存在的{target} {v}":
+        "{k.name} {record['id']}：{name} 指向不存在的{target} {v}",
+    '{folder}：同时有 kam.db 和 data/*.csv；backend = {backend!r} 只读取其中之一':
+        '{folder}：同時有 kam.db 和 data/*.csv；backend = {backend!r} 只讀取其中之一',
+    '{toml}：其他用户可写（请运行 chmod 600 {toml}）':
+        '{toml}：其他用戶可寫（請運行 chmod 600 {toml}）',
+    '{toml}：无法读取（{exc}）':
+        '{toml}：無法讀取（{exc}）',
 }

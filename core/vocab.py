@@ -215,6 +215,30 @@ VOCAB: dict[str, Labels] = {
         "rejected": ("已驳回", "rejected"),
         "issued": ("已开票", "issued"),
     },
+    # what commands report, not record fields: contract verify, kam load, events, plugins
+    "attachment_status": {
+        "ok": ("正常", "ok"),
+        "changed": ("已被改动", "changed"),
+        "missing": ("文件缺失", "missing"),
+    },
+    "load_action": {
+        "create": ("新建", "create"),
+        "update": ("更新", "update"),
+        "unchanged": ("无变化", "unchanged"),
+        "skip": ("跳过", "skip"),
+        "refuse": ("拒绝", "refuse"),
+    },
+    "outbox_status": {
+        "pending": ("待投递", "pending"),
+        "delivered": ("已投递", "delivered"),
+        "dead": ("已放弃投递", "dead"),
+    },
+    "plugin_status": {
+        "loaded": ("已加载", "loaded"),
+        "failed": ("加载失败", "failed"),
+        "missing": ("未安装", "missing"),
+        "disabled": ("已停用", "disabled"),
+    },
     "adjustment_status": {
         "pending": ("待审批", "pending"),
         "approved": ("已批准", "approved"),

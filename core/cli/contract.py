@@ -17,6 +17,7 @@ from kam.cli.common import (
     emit_created,
     open_ws,
     option_pairs,
+    output_lang,
     say,
     table_fields,
     whole,
@@ -437,10 +438,14 @@ def verify(ctx: typer.Context, contract_id: str = typer.Argument(..., metavar="I
 
     ws = open_ws(ctx)
     rows = contract_evidence.verify(ws, contract_id)
-    emit(ctx, rows, fmt, ["id", "kind", "status", "path"])
+    emit(ctx, rows, fmt, ["id", "kind", "status", "path"], {"status": "attachment_status"})
     bad = [r for r in rows if r["status"] != "ok"]
     if bad:
-        listed = ", ".join(f"{r['id']} {r['status']}" for r in bad)
+        from kam.vocab import label
+
+        lang = output_lang(ctx)
+        listed = ", ".join(f"{r['id']} {label('attachment_status', r['status'], lang)}"
+                           for r in bad)
         say(ctx, f"kam: {len(bad)} attachment(s) of {contract_id.upper()} changed or "
             f"missing: {listed}", err=True)
         raise typer.Exit(1)

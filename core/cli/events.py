@@ -21,7 +21,8 @@ def list_(
 
     ws = open_ws(ctx)
     emit(ctx, outbox.listing(ws, status), fmt,
-         ["id", "hook", "plugin", "event_id", "status", "tries", "next_at", "error"])
+         ["id", "hook", "plugin", "event_id", "status", "tries", "next_at", "error"],
+         {"status": "outbox_status"})
 
 
 @app.command("retry")

@@ -15,7 +15,7 @@ from typing import Any
 from kam.i18n import pick
 
 #: columns whose cells are kam's English messages (a gate's findings): shown translated
-MESSAGE_COLUMNS = frozenset({"message", "problem"})
+MESSAGE_COLUMNS = frozenset({"message", "problem", "error"})
 #: report columns named like a record field that mean something else in reports
 FIELD_NAMES_MEANING_ELSE = frozenset({"pipeline", "terms", "name", "severity",
                                       "cost"})  # contract P&L: a cost account, not a service's cost
