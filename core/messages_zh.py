@@ -1114,4 +1114,7 @@ ZH: dict[str, str] = {
         '{toml}：其他用户可写（请运行 chmod 600 {toml}）',
     '{toml}: cannot be read ({exc})':
         '{toml}：无法读取（{exc}）',
+    # kam events retry
+    "{result['tried']} tried: {result['delivered']} delivered, {result['failed']} failed; left: {result['pending']} pending, {result['dead']} dead":
+        "尝试投递 {result['tried']} 个：成功 {result['delivered']} 个，失败 {result['failed']} 个；剩余待投递 {result['pending']} 个，已放弃 {result['dead']} 个",
 }

@@ -1048,4 +1048,6 @@ ZH_HANT: dict[str, str] = {
         '{toml}：其他用戶可寫（請運行 chmod 600 {toml}）',
     '{toml}：无法读取（{exc}）':
         '{toml}：無法讀取（{exc}）',
+    "尝试投递 {result['tried']} 个：成功 {result['delivered']} 个，失败 {result['failed']} 个；剩余待投递 {result['pending']} 个，已放弃 {result['dead']} 个":
+        "嘗試投遞 {result['tried']} 個：成功 {result['delivered']} 個，失敗 {result['failed']} 個；剩餘待投遞 {result['pending']} 個，已放棄 {result['dead']} 個",
 }

@@ -280,9 +280,10 @@ def stream(data: Iterable[Mapping[str, Any]], fmt: str, columns: Sequence[str],
 
 def write_rows(data: Iterable[Any], fmt: str, columns: Sequence[str] | None,
                write: Callable[[str], Any], labeler: Labeler | None = None,
-               headers: Sequence[str] | None = None) -> None:
+               headers: Sequence[str] | None = None, none: str = "(none)") -> None:
     """:func:`render` of a list of rows followed by a newline, written as the rows come
-    (tables page by page): the same text, without holding it or the rows."""
+    (tables page by page): the same text, without holding it or the rows. ``none`` is
+    what an empty table reads (（无） in Chinese)."""
     if fmt == "json":
         stream(data, "json", [], write)
         return
@@ -292,7 +293,7 @@ def write_rows(data: Iterable[Any], fmt: str, columns: Sequence[str] | None,
         if fmt == "csv":
             write(to_csv([], list(columns or [])))
         else:
-            write("(none)\n")
+            write(none + "\n")
         return
     cols = list(columns or first.keys())
     chained = itertools.chain([first], rows)

@@ -78,3 +78,24 @@ def test_attachment_statuses_and_doctor_problems(en: Kam, tmp_path: Path) -> Non
     assert f"attachment {at}: " in doctor["en"].stdout
     problems = json.loads(en("--lang", "zh", "doctor", "-f", "json").stdout)["problems"]
     assert any(p["problem"].startswith(f"attachment {at}: ") for p in problems)
+
+
+def test_events_list_and_retry_in_each_language(en: Kam, tmp_path: Path) -> None:
+    from test_outbox import _env
+
+    env = _env(tmp_path, fails=99)
+    en.ok("customer", "add", "华东电力", "-q", env=env)
+    status = {"zh": "待投递", "zh-Hant": "待投遞", "en": "pending"}
+    retried = {"zh": "尝试投递 1 个：成功 0 个，失败 1 个；剩余待投递 1 个，已放弃 0 个",
+               "zh-Hant": "嘗試投遞 1 個：成功 0 個，失敗 1 個；剩餘待投遞 1 個，已放棄 0 個",
+               "en": "1 tried: 0 delivered, 1 failed; left: 1 pending, 0 dead"}
+    for lang in ("zh", "zh-Hant", "en"):
+        listed = en.ok("--lang", lang, "events", "list", env=env).stdout
+        assert status[lang] in listed and ("pending" in listed) == (lang == "en")
+        r = en("--lang", lang, "events", "retry", env=env)
+        assert r.exit_code == 1 and r.stdout.strip() == retried[lang], r.stdout
+    assert en.json("--lang", "zh", "events", "list", env=env)[0]["status"] == "pending"
+    empty = Kam(tmp_path / "empty")
+    empty.ok("init", "--lang", "zh-Hant")
+    assert empty.ok("events", "list").stdout.strip() == "（無）"
+    assert empty.ok("--lang", "en", "events", "list").stdout.strip() == "(none)"

@@ -206,9 +206,11 @@ def emit(ctx: typer.Context, data: Any, fmt: str, columns: list[str] | None = No
     if lab is not None and columns and not isinstance(data, Mapping):
         headers = [_header(declared, c, ws.lang) for c in columns]
     if not isinstance(data, Mapping):
+        from kam.i18n import pick
         from kam.output import write_rows
 
-        write_rows(data, fmt, columns, _echo, labeler=lab, headers=headers)
+        none = pick(ws.lang, "（无）", "(none)") if lab is not None else "(none)"
+        write_rows(data, fmt, columns, _echo, labeler=lab, headers=headers, none=none)
         return
     typer.echo(render(data, fmt, columns if fmt != "json" else None, lab, headers))
 
