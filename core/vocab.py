@@ -233,6 +233,21 @@ VOCAB: dict[str, Labels] = {
         "delivered": ("已投递", "delivered"),
         "dead": ("已放弃投递", "dead"),
     },
+    "doctor_check": {
+        "integrity": ("存储完整性", "integrity"),
+        "references": ("引用", "references"),
+        "money": ("金额", "money"),
+        "events": ("事件覆盖", "events"),
+        "attachments": ("附件", "attachments"),
+        "contract_money": ("合同金额", "contract_money"),
+        "config": ("配置", "config"),
+        "deliveries": ("事件投递", "deliveries"),
+    },
+    "plugin_source": {
+        "built-in": ("内置", "built-in"),
+        "package": ("安装包", "package"),
+        "file": ("本地文件", "file"),
+    },
     "plugin_status": {
         "loaded": ("已加载", "loaded"),
         "failed": ("加载失败", "failed"),

@@ -133,7 +133,7 @@ def register(app: typer.Typer) -> None:
 
         emit(ctx, admin.plugin_rows(state(ctx).plugins, _outbox_counts(ctx)), fmt,
              ["name", "version", "source", "hooks", "required", "status", "pending", "dead",
-              "error"], {"status": "plugin_status"})
+              "error"], {"status": "plugin_status", "source": "plugin_source"})
 
     @plugins_app.command("trust")
     def plugins_trust(

@@ -150,6 +150,10 @@ def labeler(ws: Any, vocab_of: dict[str, str]) -> Any:
     from kam.reports.labels import MESSAGE_COLUMNS
 
     def label(column: str, value: Any) -> Any:
+        if isinstance(value, bool):
+            from kam.i18n import pick
+
+            return pick(ws.lang, "是" if value else "否", "")
         if column in MESSAGE_COLUMNS and isinstance(value, str):
             from kam.messages import localise
 

@@ -80,6 +80,13 @@ HEADERS: dict[str, tuple[str, str]] = {
     "name": ("姓名", "Name"),
     "task": ("任务", "Task"),
     "required": ("必需", "Required"),
+    # plugins list, kam load, doctor
+    "hooks": ("钩子", "Hooks"),
+    "pending": ("待投递", "Pending"),
+    "dead": ("已放弃投递", "Dead"),
+    "row": ("行号", "Row"),
+    "action": ("处理", "Action"),
+    "check": ("检查项", "Check"),
     "done": ("完成", "Done"),
     "severity": ("级别", "Severity"),
     "message": ("说明", "Message"),
