@@ -1117,4 +1117,31 @@ ZH: dict[str, str] = {
     # kam events retry
     "{result['tried']} tried: {result['delivered']} delivered, {result['failed']} failed; left: {result['pending']} pending, {result['dead']} dead":
         "尝试投递 {result['tried']} 个：成功 {result['delivered']} 个，失败 {result['failed']} 个；剩余待投递 {result['pending']} 个，已放弃 {result['dead']} 个",
+    # notices and section titles commands print (kam.cli)
+    'kam: interrupted':
+        'kam: 已中断',
+    'kam: internal error: {type(exc).__name__}: {exc} (a bug; rerun with --debug for the traceback)':
+        'kam: 内部错误：{type(exc).__name__}: {exc}（这是程序缺陷；加 --debug 重新运行可看到调用栈）',
+    'kam: --lang: {lang!r} must be zh, zh-Hant or en':
+        'kam: --lang：{lang!r} 必须是 zh、zh-Hant 或 en',
+    "\nsigning checklist ({_term(ctx, '签约成交')}):":
+        '\n签约成交检查清单：',
+    "\ndeliveries ({_term(ctx, '发货')}):":
+        '\n发货：',
+    "\nP&L ({_term(ctx, '概算/预算/核算/决算')}):":
+        '\n损益（概算/预算/核算/决算）：',
+    "{cu['id']} matrix {cu.get('matrix')}, set by hand by {cu['matrix_set_by']}; the rule says {r['rule'] or 'nothing'} (--rule to apply it)":
+        "{cu['id']} 客户矩阵：{cu.get('matrix')}，由 {cu['matrix_set_by']} 手工设定；规则给出：{r['rule'] or 'nothing'}（加 --rule 按规则设定）",
+    "{cu['id']} matrix {cu.get('matrix') or '-'}: the rule needs the potential and the relationship (customer edit --potential --relationship)":
+        "{cu['id']} 客户矩阵：{cu.get('matrix') or '-'}；规则需要潜力和关系（customer edit --potential --relationship）",
+    "{cu['id']} matrix {cu['matrix']} (by rule)":
+        "{cu['id']} 客户矩阵：{cu['matrix']}（按规则）",
+    "\ncontract {d['contract_id']} delivered on {d['confirmed_on']}; milestones now due: {due}":
+        "\n合同 {d['contract_id']} 已于 {d['confirmed_on']} 交付；现已到期的回款节点：{due}",
+    "\ncontract {d['contract_id']} delivered on {d['confirmed_on']}":
+        "\n合同 {d['contract_id']} 已于 {d['confirmed_on']} 交付",
+    "{record['id']} checklist: {done}":
+        "{record['id']} 已完成的检查项：{done}",
+    'nothing':
+        '无',
 }

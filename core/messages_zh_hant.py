@@ -1050,4 +1050,30 @@ ZH_HANT: dict[str, str] = {
         '{toml}：無法讀取（{exc}）',
     "尝试投递 {result['tried']} 个：成功 {result['delivered']} 个，失败 {result['failed']} 个；剩余待投递 {result['pending']} 个，已放弃 {result['dead']} 个":
         "嘗試投遞 {result['tried']} 個：成功 {result['delivered']} 個，失敗 {result['failed']} 個；剩餘待投遞 {result['pending']} 個，已放棄 {result['dead']} 個",
+    'kam: 已中断':
+        'kam: 已中斷',
+    'kam: 内部错误：{type(exc).__name__}: {exc}（这是程序缺陷；加 --debug 重新运行可看到调用栈）':
+        'kam: 內部錯誤：{type(exc).__name__}: {exc}（這是程式缺陷；加 --debug 重新執行可看到呼叫堆疊）',
+    'kam: --lang：{lang!r} 必须是 zh、zh-Hant 或 en':
+        'kam: --lang：{lang!r} 必須是 zh、zh-Hant 或 en',
+    '\n签约成交检查清单：':
+        '\n簽約成交檢查清單：',
+    '\n发货：':
+        '\n發貨：',
+    '\n损益（概算/预算/核算/决算）：':
+        '\n損益（概算/預算/核算/決算）：',
+    "{cu['id']} 客户矩阵：{cu.get('matrix')}，由 {cu['matrix_set_by']} 手工设定；规则给出：{r['rule'] or 'nothing'}（加 --rule 按规则设定）":
+        "{cu['id']} 客戶矩陣：{cu.get('matrix')}，由 {cu['matrix_set_by']} 手工設定；規則給出：{r['rule'] or 'nothing'}（加 --rule 按規則設定）",
+    "{cu['id']} 客户矩阵：{cu.get('matrix') or '-'}；规则需要潜力和关系（customer edit --potential --relationship）":
+        "{cu['id']} 客戶矩陣：{cu.get('matrix') or '-'}；規則需要潛力和關係（customer edit --potential --relationship）",
+    "{cu['id']} 客户矩阵：{cu['matrix']}（按规则）":
+        "{cu['id']} 客戶矩陣：{cu['matrix']}（按規則）",
+    "\n合同 {d['contract_id']} 已于 {d['confirmed_on']} 交付；现已到期的回款节点：{due}":
+        "\n合同 {d['contract_id']} 已於 {d['confirmed_on']} 交付；現已到期的回款節點：{due}",
+    "\n合同 {d['contract_id']} 已于 {d['confirmed_on']} 交付":
+        "\n合同 {d['contract_id']} 已於 {d['confirmed_on']} 交付",
+    "{record['id']} 已完成的检查项：{done}":
+        "{record['id']} 已完成的檢查項：{done}",
+    '无':
+        '無',
 }

@@ -99,3 +99,16 @@ def test_events_list_and_retry_in_each_language(en: Kam, tmp_path: Path) -> None
     empty.ok("init", "--lang", "zh-Hant")
     assert empty.ok("events", "list").stdout.strip() == "（無）"
     assert empty.ok("--lang", "en", "events", "list").stdout.strip() == "(none)"
+
+
+def test_customer_classify_notices_in_each_language(en: Kam) -> None:
+    cu = en.id("customer", "add", "华东电力集团", "--potential", "5000000",
+               "--relationship", "trust")
+    said = {lang: en.ok("--lang", lang, "customer", "classify", cu).stdout.strip()
+            for lang in ("zh", "zh-Hant", "en")}
+    assert said == {"zh": f"{cu} 客户矩阵：核心客户（按规则）",
+                    "zh-Hant": f"{cu} 客戶矩陣：核心客戶（按規則）",
+                    "en": f"{cu} matrix core (by rule)"}
+    en.ok("customer", "edit", cu, "--matrix", "growth")
+    manual = en.ok("--lang", "zh", "customer", "classify", cu).stdout
+    assert "手工设定；规则给出：核心客户" in manual and "growth" not in manual

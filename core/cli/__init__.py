@@ -187,11 +187,10 @@ class KamGroup(TyperGroup):
                 raise
             if type(exc).__module__.startswith(("click", "typer")):
                 raise
-            typer.echo(
-                f"kam: internal error: {type(exc).__name__}: {exc} "
-                "(a bug; rerun with --debug for the traceback)",
-                err=True,
-            )
+            from kam.cli.common import say
+
+            say(ctx, f"kam: internal error: {type(exc).__name__}: {exc} "
+                "(a bug; rerun with --debug for the traceback)", err=True)
             _close(ctx)
             raise typer.Exit(70) from None
         finally:
@@ -323,7 +322,9 @@ def make_app(plugins: Any = None) -> typer.Typer:
 
             chosen = normalise(lang)
             if chosen is None:
-                typer.echo(f"kam: --lang: {lang!r} must be zh, zh-Hant or en", err=True)
+                from kam.cli.common import say
+
+                say(ctx, f"kam: --lang: {lang!r} must be zh, zh-Hant or en", err=True)
                 raise typer.Exit(2)
             lang = chosen
         ctx.obj = State(plugins=pm, workspace=workspace, as_of=as_of, lang=lang,
@@ -342,5 +343,7 @@ def main() -> None:
     try:
         app(prog_name="kam")
     except KeyboardInterrupt:
-        typer.echo("kam: interrupted", err=True)
+        from kam.cli.common import say
+
+        say(None, "kam: interrupted", err=True)
         sys.exit(130)

@@ -196,13 +196,13 @@ def show(ctx: typer.Context, contract_id: str = typer.Argument(..., metavar="ID"
         say(ctx, "\nattachments:")
         emit(ctx, card["attachments"], "table", kind="attachment")
     if card["signing_checklist"]:
-        typer.echo(f"\nsigning checklist ({_term(ctx, '签约成交')}):")
+        say(ctx, f"\nsigning checklist ({_term(ctx, '签约成交')}):")
         typer.echo(_checklist(card["signing_checklist"]))
     if card["deliveries"]:
-        typer.echo(f"\ndeliveries ({_term(ctx, '发货')}):")
+        say(ctx, f"\ndeliveries ({_term(ctx, '发货')}):")
         emit(ctx, card["deliveries"], "table", kind="delivery")
     if any(t["recorded"] for t in card["pnl"]["stages"]):
-        typer.echo(f"\nP&L ({_term(ctx, '概算/预算/核算/决算')}):")
+        say(ctx, f"\nP&L ({_term(ctx, '概算/预算/核算/决算')}):")
         _echo_pnl(ctx, card["pnl"])
 
 
@@ -315,7 +315,7 @@ def sign(ctx: typer.Context, contract_id: str = typer.Argument(..., metavar="ID"
         f"opportunity {o['id']} {o['status']}, stage {o['stage']}")
     emit(ctx, r["milestones"], "table", MILESTONE_COLUMNS, kind="receivable")
     if r["signing_checklist"]:
-        typer.echo(f"\nsigning checklist ({_term(ctx, '签约成交')}):")
+        say(ctx, f"\nsigning checklist ({_term(ctx, '签约成交')}):")
         typer.echo(_checklist(r["signing_checklist"]))
 
 

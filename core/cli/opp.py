@@ -217,7 +217,8 @@ def _checklist(ctx: typer.Context, opp_id: str, tasks: list[str], done: bool,
     if fmt == "json":
         emit(ctx, {"id": record["id"], "checklist": record["checklist"]}, fmt)
     else:
-        typer.echo(f"{record['id']} checklist: " + (", ".join(record["checklist"]) or "-"))
+        done = ", ".join(record["checklist"]) or "-"
+        say(ctx, f"{record['id']} checklist: {done}")
 
 
 @app.command("check")
