@@ -1140,8 +1140,8 @@ ZH: dict[str, str] = {
         "\n合同 {d['contract_id']} 已于 {d['confirmed_on']} 交付；现已到期的回款节点：{due}",
     "\ncontract {d['contract_id']} delivered on {d['confirmed_on']}":
         "\n合同 {d['contract_id']} 已于 {d['confirmed_on']} 交付",
-    "{record['id']} checklist: {done}":
-        "{record['id']} 已完成的检查项：{done}",
+    "{record['id']} checklist: {ticked}":
+        "{record['id']} 已完成的检查项：{ticked}",
     'nothing':
         '无',
 }

@@ -1072,8 +1072,8 @@ ZH_HANT: dict[str, str] = {
         "\n合同 {d['contract_id']} 已於 {d['confirmed_on']} 交付；現已到期的回款節點：{due}",
     "\n合同 {d['contract_id']} 已于 {d['confirmed_on']} 交付":
         "\n合同 {d['contract_id']} 已於 {d['confirmed_on']} 交付",
-    "{record['id']} 已完成的检查项：{done}":
-        "{record['id']} 已完成的檢查項：{done}",
+    "{record['id']} 已完成的检查项：{ticked}":
+        "{record['id']} 已完成的檢查項：{ticked}",
     '无':
         '無',
 }
