@@ -331,8 +331,6 @@ ZH: dict[str, str] = {
         '{path} 第 {n + 1} 行：{exc}',
     '{path} row {n}: {len(cells)} cells, the header has {len(header)}':
         '{path} 第 {n} 行：{len(cells)} 个单元格，表头有 {len(header)} 个',
-    "{path} row {n}: event {event['id']} would become {stored['id']}; events must run EV1, EV2, … without gaps":
-        "{path} 第 {n} 行：事件 {event['id']} 会变为 {stored['id']}；事件编号必须是 EV1、EV2、… 连续不断",
     '{path} row {n}, column id: {exc}':
         '{path} 第 {n} 行，id 列：{exc}',
     '{path} row {n}, column {name}: {exc}':

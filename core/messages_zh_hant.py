@@ -300,8 +300,6 @@ ZH_HANT: dict[str, str] = {
         '{path} 第 {n + 1} 行：{exc}',
     '{path} 第 {n} 行：{len(cells)} 个单元格，表头有 {len(header)} 个':
         '{path} 第 {n} 行：{len(cells)} 個單元格，表頭有 {len(header)} 個',
-    "{path} 第 {n} 行：事件 {event['id']} 会变为 {stored['id']}；事件编号必须是 EV1、EV2、… 连续不断":
-        "{path} 第 {n} 行：事件 {event['id']} 會變為 {stored['id']}；事件編號必須是 EV1、EV2、… 連續不斷",
     '{path} 第 {n} 行，id 列：{exc}':
         '{path} 第 {n} 行，id 列：{exc}',
     '{path} 第 {n} 行，{name} 列：{exc}':

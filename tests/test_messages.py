@@ -215,3 +215,72 @@ def test_clicks_usage_templates_in_each_language(english: str, zh: str, hant: st
     assert usage_message(english, "zh") == zh
     assert usage_message(english, "zh-Hant") == hant
     assert usage_message(english, "en") == english
+
+
+#: catalogue entries that are no message site's template: words and phrases a template's
+#: placeholder is filled with, and the shapes of messages built in pieces, each with the
+#: file that writes it
+FRAGMENTS: dict[str, str] = {
+    "plugin {plugin!r} failed in {hook}: {error}": "core/plugin_results.py",
+    "required plugin {name!r} {why}": "core/plugin_manager.py",  # {why}{more}
+    "required plugin {name!r} {why} (and {n} more)": "core/plugin_manager.py",
+    "failed to load: {error}": "core/plugin_required.py",  # a why_missing reason
+    "disabled (KAM_DISABLE_PLUGINS or [plugins] disabled)": "core/plugin_required.py",
+    "not installed": "core/plugin_required.py",
+    " (required)": "core/cli/opp.py",
+    " (forced)": "core/cli/opp.py",
+    "due": "core/cli/check.py",  # kam check's {what}
+    "overdue {level}d": "core/cli/check.py",
+    "escalated": "core/cli/check.py",
+    "delivered": "core/services/contract_lifecycle.py",  # a contract's step, in warnings
+    "accepted": "core/services/contract_lifecycle.py",
+    "closed": "core/services/contract_lifecycle.py",
+    "handed over": "core/services/contract_lifecycle.py",
+    "the signing": "core/services/contract_lifecycle.py",
+    "the delivery": "core/services/contract_lifecycle.py",
+    "the earlier acceptance": "core/services/contract_lifecycle.py",
+    "the final acceptance": "core/services/contract_lifecycle.py",
+    "down payment {id} ({amount} {cur}, {outstanding} outstanding) is {days} days overdue":
+        "core/services/contract_lifecycle.py",  # _describe, joined with "; "
+    "{missing}: changes are refused until it loads": "core/workspace.py",
+    "contract {id}": "core/services/contracts.py",  # what = f"contract {…}" + …
+    "contract {id} (its pending amendment)": "core/services/contracts.py",
+    "opportunity {id}": "core/services/contracts.py",
+    " to {id}": "core/services/leads.py",  # extra = f" to {…}"
+    "an amount": "core/values.py",  # what a value should be
+    "a number": "core/values.py",
+    "a whole number": "core/values.py",
+    "project number (--number)": "plugins/rules_standard/gates.py",  # the missing fields
+    "customer-side owner (--customer-owner)": "plugins/rules_standard/gates.py",
+    "expected amount (--amount)": "plugins/rules_standard/gates.py",
+    "gross-margin estimate (--margin)": "plugins/rules_standard/gates.py",
+    "sales expense budget (--expense-budget)": "plugins/rules_standard/gates.py",
+    "category (--category)": "plugins/rules_standard/gates.py",
+    "expected signing date (--close-date)": "plugins/rules_standard/gates.py",
+    "importance grade (--importance)": "plugins/rules_standard/gates.py",
+    "no such contract": "core/services/load.py",
+    "ambiguous: {ids}": "core/services/load.py",
+    "renewal": "core/cli/check.py",
+    "flagged": "core/cli/check.py",
+    "a month rolls up into its quarter and a quarter into its year": "core/services/targets.py",
+    "the members' targets are parts of their team's": "core/services/targets.py",
+    "customer targets are parts of their owner's": "core/services/targets.py",
+    "product-line targets are parts of their owner's": "core/services/targets.py",
+    "nothing": "core/cli/customer.py",  # {r['rule'] or 'nothing'}
+}
+
+
+def test_no_stale_catalogue_entries() -> None:
+    """Every entry of core/messages_zh.py is a template some code writes, or a listed
+    fragment whose fixed text is still in the file that builds it: an entry no code
+    uses is deleted, not kept."""
+    templates = {s.template for s in sites()}
+    stale = [k for k in ZH if k not in templates and k not in FRAGMENTS]
+    assert not stale, f"no code writes these (delete them, or list a fragment): {stale}"
+    root = Path(__file__).resolve().parents[1]
+    for fragment, path in FRAGMENTS.items():
+        assert fragment in ZH, f"listed but not catalogued: {fragment!r}"
+        assert fragment not in templates, f"a template at a site, not a fragment: {fragment!r}"
+        source = (root / path).read_text(encoding="utf-8")
+        pieces = [p for p in re.split(r"\{[^{}]*\}", fragment) if p.strip()]
+        assert all(p in source for p in pieces), (fragment, path)
