@@ -1142,4 +1142,7 @@ ZH: dict[str, str] = {
         "{record['id']} 已完成的检查项：{ticked}",
     'nothing':
         '无',
+    # a stage passage's note (kam.services.opportunities)
+    'contract {contract_id} signed':
+        '合同 {contract_id} 已签订',
 }

@@ -1074,4 +1074,6 @@ ZH_HANT: dict[str, str] = {
         "{record['id']} 已完成的檢查項：{ticked}",
     '无':
         '無',
+    '合同 {contract_id} 已签订':
+        '合同 {contract_id} 已簽訂',
 }

@@ -267,6 +267,7 @@ FRAGMENTS: dict[str, str] = {
     "customer targets are parts of their owner's": "core/services/targets.py",
     "product-line targets are parts of their owner's": "core/services/targets.py",
     "nothing": "core/cli/customer.py",  # {r['rule'] or 'nothing'}
+    "contract {contract_id} signed": "core/services/opportunities.py",  # a passage's note
 }
 
 

@@ -16,6 +16,12 @@ from kam.i18n import pick
 
 #: columns whose cells are kam's English messages (a gate's findings): shown translated
 MESSAGE_COLUMNS = frozenset({"message", "problem", "error"})
+#: records held inside a record (JSON fields): their keys that take an enumeration
+NESTED_VOCAB: dict[str, dict[str, str]] = {
+    "approvals": {"decision": "approval_decision"},
+    "bids": {"result": "bid_result"},
+    "flags": {"type": "flag_type", "decision": "flag_decision"},
+}
 #: report columns named like a record field that mean something else in reports
 FIELD_NAMES_MEANING_ELSE = frozenset({"pipeline", "terms", "name", "severity",
                                       "cost"})  # contract P&L: a cost account, not a service's cost
@@ -81,6 +87,9 @@ HEADERS: dict[str, tuple[str, str]] = {
     "task": ("任务", "Task"),
     "required": ("必需", "Required"),
     # plugins list, kam load, doctor
+    "role": ("角色", "Role"),
+    "collected_at": ("收集日期", "Collected on"),
+    "collected_by": ("收集人", "Collected by"),
     "hooks": ("钩子", "Hooks"),
     "pending": ("待投递", "Pending"),
     "dead": ("已放弃投递", "Dead"),
