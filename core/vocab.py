@@ -233,6 +233,13 @@ VOCAB: dict[str, Labels] = {
         "delivered": ("已投递", "delivered"),
         "dead": ("已放弃投递", "dead"),
     },
+    "approval_role": {  # who approves a contract or a project (kam.toml [roles])
+        "sales_manager": ("销售经理", "sales manager"),
+        "sales_director": ("销售总监", "sales director"),
+        "general_manager": ("总经理", "general manager"),
+        "finance": ("财务", "finance"),
+        "management": ("管理层", "management"),
+    },
     "doctor_check": {
         "integrity": ("存储完整性", "integrity"),
         "references": ("引用", "references"),

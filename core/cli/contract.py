@@ -183,7 +183,8 @@ def show(ctx: typer.Context, contract_id: str = typer.Argument(..., metavar="ID"
     if c.get("approvals"):
         say(ctx, "\napprovals:")
         emit(ctx, c["approvals"], "table", ["version", "role", "by", "decision", "at",
-                                            "comment"], {"decision": "approval_decision"})
+                                            "comment"],
+             {"decision": "approval_decision", "role": "approval_role"})
     if c.get("amendments"):
         say(ctx, "\namendments:")
         emit(ctx, c["amendments"], "table", ["version", "on", "delta", "amount_before",
