@@ -1,8 +1,9 @@
 """Where kam's user-facing English messages are written: the templates of every
 ``raise InputError/RefusedError/NotFoundError/StorageError(...)`` (and their subclasses),
 every rule finding (``block/warn/info(code, message)``, ``Finding(...)``), every
-warning appended to a ``warnings`` (or plugin ``failures``) list and every notice a
-command prints with ``say(ctx, message)``, read from the source with :mod:`ast`.
+warning appended to a ``warnings`` (or plugin ``failures``) list, every notice a
+command prints with ``say(ctx, message)`` and every problem doctor's checks yield, read
+from the source with :mod:`ast`.
 
 Messages are translated on output (kam.messages) by these templates, so a message added
 on any branch needs a catalogue entry (kam.messages_zh): ``python -m kam.message_sites``
@@ -23,6 +24,8 @@ ERRORS = {"KamError", "InputError", "RefusedError", "NotFoundError", "StorageErr
           "ConflictError", "PluginError"}
 #: calls whose second argument is a finding's message (kam.findings)
 FINDINGS = {"block", "warn", "info", "Finding"}
+#: modules of doctor's checks: the strings they yield are problems a user reads
+PROBLEMS = {"doctor.py", "doctor_config.py"}
 #: files that hold messages as data, not as sites
 SKIP = {"messages_zh.py", "messages_zh_hant.py", "message_sites.py", "zh_hant.py"}
 
@@ -81,8 +84,8 @@ def _name(func: ast.expr) -> str:
     return ""
 
 
-def _messages(tree: ast.AST) -> Iterator[ast.expr]:
-    for found in _written(tree):
+def _messages(tree: ast.AST, problems: bool = False) -> Iterator[ast.expr]:
+    for found in _written(tree, problems):
         if isinstance(found, ast.IfExp):  # one message or another: both are templates
             yield found.body
             yield found.orelse
@@ -90,9 +93,17 @@ def _messages(tree: ast.AST) -> Iterator[ast.expr]:
             yield found
 
 
-def _written(tree: ast.AST) -> Iterator[ast.expr]:
+def _written(tree: ast.AST, problems: bool = False) -> Iterator[ast.expr]:
+    """``problems``: a module of doctor's checks, whose problems are the strings they
+    yield (or append to ``out``), shown in doctor's table."""
     for node in ast.walk(tree):
-        if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call):
+        if problems and isinstance(node, ast.Yield) and node.value is not None:
+            yield node.value
+        elif (problems and isinstance(node, ast.Call) and _name(node.func) == "append"
+              and isinstance(node.func, ast.Attribute) and _name(node.func.value) == "out"
+              and node.args and not isinstance(node.args[0], ast.Tuple)):
+            yield node.args[0]
+        elif isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call):
             call = node.exc
             if _name(call.func) in ERRORS and call.args:
                 yield call.args[0]
@@ -122,7 +133,7 @@ def sites(root: Path = ROOT) -> list[Site]:
         if path.name in SKIP or "testing" in path.parts:
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        for node in _messages(tree):
+        for node in _messages(tree, problems=path.name in PROBLEMS):
             rel = path.relative_to(root.parent).as_posix()
             out.append(Site(rel, node.lineno, template(node), ast.unparse(node)))
     return out

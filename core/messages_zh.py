@@ -335,8 +335,6 @@ ZH: dict[str, str] = {
         '{path} 第 {n + 1} 行：{exc}',
     '{path} row {n}: {len(cells)} cells, the header has {len(header)}':
         '{path} 第 {n} 行：{len(cells)} 个单元格，表头有 {len(header)} 个',
-    "{path} row {n}: event {event['id']} would become {stored['id']}; events must run EV1, EV2, … without gaps":
-        "{path} 第 {n} 行：事件 {event['id']} 会变为 {stored['id']}；事件编号必须是 EV1、EV2、… 连续不断",
     '{path} row {n}, column id: {exc}':
         '{path} 第 {n} 行，id 列：{exc}',
     '{path} row {n}, column {name}: {exc}':
@@ -1176,4 +1174,81 @@ ZH: dict[str, str] = {
         '--technical-weight {tw:f} 与 --commercial-weight {cw:f} 之和必须为 100',
     '--competitor: each competitor once':
         '--competitor：每个竞争对手只能出现一次',
+    # kam config set, plugins trust|require, kam load's summary
+    '{key} = {shown}':
+        '已设置 {key} = {shown}',
+    'no longer trusted: {key}':
+        '已撤销信任：{key}',
+    'trusted: {key}':
+        '已信任：{key}',
+    'plugins.required = {wanted}':
+        '必需的插件（plugins.required）= {wanted}',
+    'dry run, nothing kept: {summary}; columns ignored: {columns}':
+        '试运行，未保存任何记录：{summary}；忽略的列：{columns}',
+    'dry run, nothing kept: {summary}':
+        '试运行，未保存任何记录：{summary}',
+    '{summary}; columns ignored: {columns}':
+        '{summary}；忽略的列：{columns}',
+    # doctor's problems
+    "outbox {d['id']}: {d['hook']} to plugin {d['plugin']} is dead after {d['tries']} tries ({d['error']}); kam events retry --dead":
+        "投递 {d['id']}：{d['hook']} 发往插件 {d['plugin']}，尝试 {d['tries']} 次后已放弃（{d['error']}）；请运行 kam events retry --dead",
+    "attachment {record['id']}: {record['path']} cannot be read (missing?)":
+        "附件 {record['id']}：无法读取 {record['path']}（文件缺失？）",
+    "receivable {r['id']}: paid and written off {taken} exceed its amount {r['amount']}":
+        "回款节点 {r['id']}：已回款与核销合计 {taken}，超过其金额 {r['amount']}",
+    "receivable {r['id']}: invoiced {billed[r['id']]} exceeds its amount {r['amount']}":
+        "回款节点 {r['id']}：已开票 {billed[r['id']]}，超过其金额 {r['amount']}",
+    "contract {c['id']}: milestones sum to {sums[c['id']]}, not the contract amount {c['amount']}":
+        "合同 {c['id']}：回款节点合计 {sums[c['id']]}，不等于合同金额 {c['amount']}",
+    "contract {c['id']}: invoiced {billed[c['id']]} exceeds the contract amount {c['amount']}":
+        "合同 {c['id']}：已开票 {billed[c['id']]}，超过合同金额 {c['amount']}",
+    "payment {p['id']}: allocations sum to {allocated}, not {p['amount']}":
+        "回款 {p['id']}：分配合计 {allocated}，不等于 {p['amount']}",
+    '{k.name} {rid}: no event names it (a change without its audit trail)':
+        '{k.name} {rid}：没有事件记录它（缺少审计记录的变更）',
+    "attachment {record['id']}: {record['path']} changed (SHA-256 differs from the record)":
+        "附件 {record['id']}：{record['path']} 已被改动（SHA-256 与记录不符）",
+    "{k.name} {record['id']}: {name} is negative ({value})":
+        "{k.name} {record['id']}：{name} 为负数（{value}）",
+    "{k.name} {record['id']}: {name} names {target} {v}, which does not exist":
+        "{k.name} {record['id']}：{name} 指向不存在的{target} {v}",
+    '{folder}: holds both kam.db and data/*.csv; backend = {backend!r} reads only one of them':
+        '{folder}：同时有 kam.db 和 data/*.csv；backend = {backend!r} 只读取其中之一',
+    '{toml}: writable by others (chmod 600 {toml})':
+        '{toml}：其他用户可写（请运行 chmod 600 {toml}）',
+    '{toml}: cannot be read ({exc})':
+        '{toml}：无法读取（{exc}）',
+    # kam events retry
+    "{result['tried']} tried: {result['delivered']} delivered, {result['failed']} failed; left: {result['pending']} pending, {result['dead']} dead":
+        "尝试投递 {result['tried']} 个：成功 {result['delivered']} 个，失败 {result['failed']} 个；剩余待投递 {result['pending']} 个，已放弃 {result['dead']} 个",
+    # notices and section titles commands print (kam.cli)
+    'kam: interrupted':
+        'kam: 已中断',
+    'kam: internal error: {type(exc).__name__}: {exc} (a bug; rerun with --debug for the traceback)':
+        'kam: 内部错误：{type(exc).__name__}: {exc}（这是程序缺陷；加 --debug 重新运行可看到调用栈）',
+    'kam: --lang: {lang!r} must be zh, zh-Hant or en':
+        'kam: --lang：{lang!r} 必须是 zh、zh-Hant 或 en',
+    "\nsigning checklist ({_term(ctx, '签约成交')}):":
+        '\n签约成交检查清单：',
+    "\ndeliveries ({_term(ctx, '发货')}):":
+        '\n发货：',
+    "\nP&L ({_term(ctx, '概算/预算/核算/决算')}):":
+        '\n损益（概算/预算/核算/决算）：',
+    "{cu['id']} matrix {cu.get('matrix')}, set by hand by {cu['matrix_set_by']}; the rule says {r['rule'] or 'nothing'} (--rule to apply it)":
+        "{cu['id']} 客户矩阵：{cu.get('matrix')}，由 {cu['matrix_set_by']} 手工设定；规则给出：{r['rule'] or 'nothing'}（加 --rule 按规则设定）",
+    "{cu['id']} matrix {cu.get('matrix') or '-'}: the rule needs the potential and the relationship (customer edit --potential --relationship)":
+        "{cu['id']} 客户矩阵：{cu.get('matrix') or '-'}；规则需要潜力和关系（customer edit --potential --relationship）",
+    "{cu['id']} matrix {cu['matrix']} (by rule)":
+        "{cu['id']} 客户矩阵：{cu['matrix']}（按规则）",
+    "\ncontract {d['contract_id']} delivered on {d['confirmed_on']}; milestones now due: {due}":
+        "\n合同 {d['contract_id']} 已于 {d['confirmed_on']} 交付；现已到期的回款节点：{due}",
+    "\ncontract {d['contract_id']} delivered on {d['confirmed_on']}":
+        "\n合同 {d['contract_id']} 已于 {d['confirmed_on']} 交付",
+    "{record['id']} checklist: {ticked}":
+        "{record['id']} 已完成的检查项：{ticked}",
+    'nothing':
+        '无',
+    # a stage passage's note (kam.services.opportunities)
+    'contract {contract_id} signed':
+        '合同 {contract_id} 已签订',
 }

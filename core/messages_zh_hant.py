@@ -304,8 +304,6 @@ ZH_HANT: dict[str, str] = {
         '{path} 第 {n + 1} 行：{exc}',
     '{path} 第 {n} 行：{len(cells)} 个单元格，表头有 {len(header)} 个':
         '{path} 第 {n} 行：{len(cells)} 個單元格，表頭有 {len(header)} 個',
-    "{path} 第 {n} 行：事件 {event['id']} 会变为 {stored['id']}；事件编号必须是 EV1、EV2、… 连续不断":
-        "{path} 第 {n} 行：事件 {event['id']} 會變為 {stored['id']}；事件編號必須是 EV1、EV2、… 連續不斷",
     '{path} 第 {n} 行，id 列：{exc}':
         '{path} 第 {n} 行，id 列：{exc}',
     '{path} 第 {n} 行，{name} 列：{exc}':
@@ -1110,4 +1108,76 @@ ZH_HANT: dict[str, str] = {
         '--technical-weight {tw:f} 與 --commercial-weight {cw:f} 之和必須為 100',
     '--competitor：每个竞争对手只能出现一次':
         '--competitor：每個競爭對手只能出現一次',
+    '已设置 {key} = {shown}':
+        '已設置 {key} = {shown}',
+    '已撤销信任：{key}':
+        '已撤銷信任：{key}',
+    '已信任：{key}':
+        '已信任：{key}',
+    '必需的插件（plugins.required）= {wanted}':
+        '必需的插件（plugins.required）= {wanted}',
+    '试运行，未保存任何记录：{summary}；忽略的列：{columns}':
+        '試運行，未保存任何記錄：{summary}；忽略的列：{columns}',
+    '试运行，未保存任何记录：{summary}':
+        '試運行，未保存任何記錄：{summary}',
+    '{summary}；忽略的列：{columns}':
+        '{summary}；忽略的列：{columns}',
+    "投递 {d['id']}：{d['hook']} 发往插件 {d['plugin']}，尝试 {d['tries']} 次后已放弃（{d['error']}）；请运行 kam events retry --dead":
+        "投遞 {d['id']}：{d['hook']} 發往插件 {d['plugin']}，嘗試 {d['tries']} 次後已放棄（{d['error']}）；請運行 kam events retry --dead",
+    "附件 {record['id']}：无法读取 {record['path']}（文件缺失？）":
+        "附件 {record['id']}：無法讀取 {record['path']}（文件缺失？）",
+    "回款节点 {r['id']}：已回款与核销合计 {taken}，超过其金额 {r['amount']}":
+        "回款節點 {r['id']}：已回款與核銷合計 {taken}，超過其金額 {r['amount']}",
+    "回款节点 {r['id']}：已开票 {billed[r['id']]}，超过其金额 {r['amount']}":
+        "回款節點 {r['id']}：已開票 {billed[r['id']]}，超過其金額 {r['amount']}",
+    "合同 {c['id']}：回款节点合计 {sums[c['id']]}，不等于合同金额 {c['amount']}":
+        "合同 {c['id']}：回款節點合計 {sums[c['id']]}，不等於合同金額 {c['amount']}",
+    "合同 {c['id']}：已开票 {billed[c['id']]}，超过合同金额 {c['amount']}":
+        "合同 {c['id']}：已開票 {billed[c['id']]}，超過合同金額 {c['amount']}",
+    "回款 {p['id']}：分配合计 {allocated}，不等于 {p['amount']}":
+        "回款 {p['id']}：分配合計 {allocated}，不等於 {p['amount']}",
+    '{k.name} {rid}：没有事件记录它（缺少审计记录的变更）':
+        '{k.name} {rid}：沒有事件記錄它（缺少審計記錄的變更）',
+    "附件 {record['id']}：{record['path']} 已被改动（SHA-256 与记录不符）":
+        "附件 {record['id']}：{record['path']} 已被改動（SHA-256 與記錄不符）",
+    "{k.name} {record['id']}：{name} 为负数（{value}）":
+        "{k.name} {record['id']}：{name} 為負數（{value}）",
+    "{k.name} {record['id']}：{name} 指向不存在的{target} {v}":
+        "{k.name} {record['id']}：{name} 指向不存在的{target} {v}",
+    '{folder}：同时有 kam.db 和 data/*.csv；backend = {backend!r} 只读取其中之一':
+        '{folder}：同時有 kam.db 和 data/*.csv；backend = {backend!r} 只讀取其中之一',
+    '{toml}：其他用户可写（请运行 chmod 600 {toml}）':
+        '{toml}：其他用戶可寫（請運行 chmod 600 {toml}）',
+    '{toml}：无法读取（{exc}）':
+        '{toml}：無法讀取（{exc}）',
+    "尝试投递 {result['tried']} 个：成功 {result['delivered']} 个，失败 {result['failed']} 个；剩余待投递 {result['pending']} 个，已放弃 {result['dead']} 个":
+        "嘗試投遞 {result['tried']} 個：成功 {result['delivered']} 個，失敗 {result['failed']} 個；剩餘待投遞 {result['pending']} 個，已放棄 {result['dead']} 個",
+    'kam: 已中断':
+        'kam: 已中斷',
+    'kam: 内部错误：{type(exc).__name__}: {exc}（这是程序缺陷；加 --debug 重新运行可看到调用栈）':
+        'kam: 內部錯誤：{type(exc).__name__}: {exc}（這是程式缺陷；加 --debug 重新執行可看到呼叫堆疊）',
+    'kam: --lang：{lang!r} 必须是 zh、zh-Hant 或 en':
+        'kam: --lang：{lang!r} 必須是 zh、zh-Hant 或 en',
+    '\n签约成交检查清单：':
+        '\n簽約成交檢查清單：',
+    '\n发货：':
+        '\n發貨：',
+    '\n损益（概算/预算/核算/决算）：':
+        '\n損益（概算/預算/核算/決算）：',
+    "{cu['id']} 客户矩阵：{cu.get('matrix')}，由 {cu['matrix_set_by']} 手工设定；规则给出：{r['rule'] or 'nothing'}（加 --rule 按规则设定）":
+        "{cu['id']} 客戶矩陣：{cu.get('matrix')}，由 {cu['matrix_set_by']} 手工設定；規則給出：{r['rule'] or 'nothing'}（加 --rule 按規則設定）",
+    "{cu['id']} 客户矩阵：{cu.get('matrix') or '-'}；规则需要潜力和关系（customer edit --potential --relationship）":
+        "{cu['id']} 客戶矩陣：{cu.get('matrix') or '-'}；規則需要潛力和關係（customer edit --potential --relationship）",
+    "{cu['id']} 客户矩阵：{cu['matrix']}（按规则）":
+        "{cu['id']} 客戶矩陣：{cu['matrix']}（按規則）",
+    "\n合同 {d['contract_id']} 已于 {d['confirmed_on']} 交付；现已到期的回款节点：{due}":
+        "\n合同 {d['contract_id']} 已於 {d['confirmed_on']} 交付；現已到期的回款節點：{due}",
+    "\n合同 {d['contract_id']} 已于 {d['confirmed_on']} 交付":
+        "\n合同 {d['contract_id']} 已於 {d['confirmed_on']} 交付",
+    "{record['id']} 已完成的检查项：{ticked}":
+        "{record['id']} 已完成的檢查項：{ticked}",
+    '无':
+        '無',
+    '合同 {contract_id} 已签订':
+        '合同 {contract_id} 已簽訂',
 }

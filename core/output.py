@@ -235,11 +235,14 @@ def write_table(rows: Iterable[Mapping[str, Any]], columns: Sequence[str],
 
 
 def to_pairs(record: Mapping[str, Any], fields: Sequence[str] | None = None,
-             labeler: Labeler | None = None) -> str:
+             labeler: Labeler | None = None,
+             names: Callable[[str], str] | None = None) -> str:
+    """One record as ``field  value`` lines; ``names`` gives each field's label."""
     from kam import textable
 
     keys = fields or list(record)
-    body = [[k, cell(labeler(k, record.get(k)) if labeler else record.get(k))] for k in keys]
+    body = [[names(k) if names else k,
+             cell(labeler(k, record.get(k)) if labeler else record.get(k))] for k in keys]
     return textable.table(body)
 
 
@@ -280,9 +283,10 @@ def stream(data: Iterable[Mapping[str, Any]], fmt: str, columns: Sequence[str],
 
 def write_rows(data: Iterable[Any], fmt: str, columns: Sequence[str] | None,
                write: Callable[[str], Any], labeler: Labeler | None = None,
-               headers: Sequence[str] | None = None) -> None:
+               headers: Sequence[str] | None = None, none: str = "(none)") -> None:
     """:func:`render` of a list of rows followed by a newline, written as the rows come
-    (tables page by page): the same text, without holding it or the rows."""
+    (tables page by page): the same text, without holding it or the rows. ``none`` is
+    what an empty table reads (（无） in Chinese)."""
     if fmt == "json":
         stream(data, "json", [], write)
         return
@@ -292,7 +296,7 @@ def write_rows(data: Iterable[Any], fmt: str, columns: Sequence[str] | None,
         if fmt == "csv":
             write(to_csv([], list(columns or [])))
         else:
-            write("(none)\n")
+            write(none + "\n")
         return
     cols = list(columns or first.keys())
     chained = itertools.chain([first], rows)
@@ -303,7 +307,8 @@ def write_rows(data: Iterable[Any], fmt: str, columns: Sequence[str] | None,
 
 
 def render(data: Any, fmt: str, columns: Sequence[str] | None = None,
-           labeler: Labeler | None = None, headers: Sequence[str] | None = None) -> str:
+           labeler: Labeler | None = None, headers: Sequence[str] | None = None,
+           names: Callable[[str], str] | None = None) -> str:
     """A list renders as rows, a mapping as one record."""
     if fmt == "json":
         if not isinstance(data, Mapping):
@@ -313,7 +318,7 @@ def render(data: Any, fmt: str, columns: Sequence[str] | None = None,
         if fmt == "csv":
             cols = list(columns or data.keys())
             return to_csv([data], cols).rstrip("\n")
-        return to_pairs(data, columns, labeler)
+        return to_pairs(data, columns, labeler, names)
     rows = list(data)
     cols = list(columns or (rows[0].keys() if rows else []))
     if fmt == "csv":

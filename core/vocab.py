@@ -286,6 +286,52 @@ VOCAB: dict[str, Labels] = {
         "rejected": ("已驳回", "rejected"),
         "issued": ("已开票", "issued"),
     },
+    # what commands report, not record fields: contract verify, kam load, events, plugins
+    "attachment_status": {
+        "ok": ("正常", "ok"),
+        "changed": ("已被改动", "changed"),
+        "missing": ("文件缺失", "missing"),
+    },
+    "load_action": {
+        "create": ("新建", "create"),
+        "update": ("更新", "update"),
+        "unchanged": ("无变化", "unchanged"),
+        "skip": ("跳过", "skip"),
+        "refuse": ("拒绝", "refuse"),
+    },
+    "outbox_status": {
+        "pending": ("待投递", "pending"),
+        "delivered": ("已投递", "delivered"),
+        "dead": ("已放弃投递", "dead"),
+    },
+    "approval_role": {  # who approves a contract or a project (kam.toml [roles])
+        "sales_manager": ("销售经理", "sales manager"),
+        "sales_director": ("销售总监", "sales director"),
+        "general_manager": ("总经理", "general manager"),
+        "finance": ("财务", "finance"),
+        "management": ("管理层", "management"),
+    },
+    "doctor_check": {
+        "integrity": ("存储完整性", "integrity"),
+        "references": ("引用", "references"),
+        "money": ("金额", "money"),
+        "events": ("事件覆盖", "events"),
+        "attachments": ("附件", "attachments"),
+        "contract_money": ("合同金额", "contract_money"),
+        "config": ("配置", "config"),
+        "deliveries": ("事件投递", "deliveries"),
+    },
+    "plugin_source": {
+        "built-in": ("内置", "built-in"),
+        "package": ("安装包", "package"),
+        "file": ("本地文件", "file"),
+    },
+    "plugin_status": {
+        "loaded": ("已加载", "loaded"),
+        "failed": ("加载失败", "failed"),
+        "missing": ("未安装", "missing"),
+        "disabled": ("已停用", "disabled"),
+    },
     "adjustment_status": {
         "pending": ("待审批", "pending"),
         "approved": ("已批准", "approved"),

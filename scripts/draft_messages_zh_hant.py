@@ -13,7 +13,10 @@ from opencc_purepy import OpenCC
 
 #: reviewed choices where s2t's first guess is not the trade's word (s2t, not s2tw:
 #: the Traditional sources keep mainland trade terms such as 回款 and 項目)
-OVERRIDES: dict[str, str] = {}
+OVERRIDES: dict[str, str] = {
+    "這是程序缺陷；加 --debug 重新運行可看到調用棧":
+        "這是程式缺陷；加 --debug 重新執行可看到呼叫堆疊",
+}
 
 
 def main() -> None:

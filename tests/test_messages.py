@@ -173,3 +173,115 @@ def test_kam_check_lines_in_chinese(en: Kam, monkeypatch: pytest.MonkeyPatch) ->
     assert "1 个回款节点逾期：300000.00 CNY" in lines
     again = en("check", "--as-of", "2026-03-13")
     assert "nothing new as of 2026-03-13" in again.stdout
+
+
+@pytest.mark.parametrize(("lang", "line"), [
+    ("zh", "kam: 缺少选项 '--reason'"),
+    ("zh-Hant", "kam: 缺少選項 '--reason'"),
+])
+def test_a_usage_error_is_one_line_in_chinese(en: Kam, lang: str, line: str) -> None:
+    r = en("--lang", lang, "opp", "abandon", "OP1")
+    assert (r.exit_code, r.stderr.strip()) == (2, line)
+    bogus = en("--lang", lang, "opp", "list", "--bogus")
+    assert bogus.exit_code == 2 and bogus.stderr.strip() in (
+        "kam: 没有选项 --bogus", "kam: 沒有選項 --bogus")
+    assert "Usage:" not in r.stderr + bogus.stderr
+
+
+def test_a_usage_error_in_english_keeps_clicks_usage_block(en: Kam) -> None:
+    r = en("opp", "abandon", "OP1")
+    assert r.exit_code == 2
+    assert "opp abandon [OPTIONS]" in r.stderr and "Missing option '--reason'" in r.stderr
+
+
+@pytest.mark.parametrize(("english", "zh", "hant"), [
+    ("Missing argument 'ID'.", "缺少参数 'ID'", "缺少參數 'ID'"),
+    ("No such option: --bogu Did you mean --bogus?", "没有选项 --bogu；是不是 --bogus？",
+     "沒有選項 --bogu；是不是 --bogus？"),
+    ("No such command 'nosuch'.", "没有命令 'nosuch'", "沒有命令 'nosuch'"),
+    ("Option '--limit' requires an argument.", "选项 '--limit' 需要一个值",
+     "選項 '--limit' 需要一個值"),
+    ("Got unexpected extra argument (y)", "多余的参数（y）", "多餘的參數（y）"),
+    ("Invalid value for '--n': 'x' is not a valid integer.", "'--n' 的值无效：'x' 不是整数",
+     "'--n' 的值無效：'x' 不是整數"),
+    ("Invalid value for 'FILE': Path 'a.csv' does not exist.",
+     "'FILE' 的值无效：'a.csv' 不存在", "'FILE' 的值無效：'a.csv' 不存在"),
+    ("Something click may say one day.", "Something click may say one day.",
+     "Something click may say one day."),
+])
+def test_clicks_usage_templates_in_each_language(english: str, zh: str, hant: str) -> None:
+    from kam.usage_errors import usage_message
+
+    assert usage_message(english, "zh") == zh
+    assert usage_message(english, "zh-Hant") == hant
+    assert usage_message(english, "en") == english
+
+
+#: catalogue entries that are no message site's template: words and phrases a template's
+#: placeholder is filled with, and the shapes of messages built in pieces, each with the
+#: file that writes it
+FRAGMENTS: dict[str, str] = {
+    "plugin {plugin!r} failed in {hook}: {error}": "core/plugin_results.py",
+    "required plugin {name!r} {why}": "core/plugin_manager.py",  # {why}{more}
+    "required plugin {name!r} {why} (and {n} more)": "core/plugin_manager.py",
+    "failed to load: {error}": "core/plugin_required.py",  # a why_missing reason
+    "disabled (KAM_DISABLE_PLUGINS or [plugins] disabled)": "core/plugin_required.py",
+    "not installed": "core/plugin_required.py",
+    " (required)": "core/cli/opp.py",
+    " (forced)": "core/cli/opp.py",
+    "due": "core/cli/check.py",  # kam check's {what}
+    "overdue {level}d": "core/cli/check.py",
+    "escalated": "core/cli/check.py",
+    "delivered": "core/services/contract_lifecycle.py",  # a contract's step, in warnings
+    "accepted": "core/services/contract_lifecycle.py",
+    "closed": "core/services/contract_lifecycle.py",
+    "handed over": "core/services/contract_lifecycle.py",
+    "the signing": "core/services/contract_lifecycle.py",
+    "the delivery": "core/services/contract_lifecycle.py",
+    "the earlier acceptance": "core/services/contract_lifecycle.py",
+    "the final acceptance": "core/services/contract_lifecycle.py",
+    "down payment {id} ({amount} {cur}, {outstanding} outstanding) is {days} days overdue":
+        "core/services/contract_lifecycle.py",  # _describe, joined with "; "
+    "{missing}: changes are refused until it loads": "core/workspace.py",
+    "contract {id}": "core/services/contracts.py",  # what = f"contract {…}" + …
+    "contract {id} (its pending amendment)": "core/services/contracts.py",
+    "opportunity {id}": "core/services/contracts.py",
+    " to {id}": "core/services/leads.py",  # extra = f" to {…}"
+    "an amount": "core/values.py",  # what a value should be
+    "a number": "core/values.py",
+    "a whole number": "core/values.py",
+    "project number (--number)": "plugins/rules_standard/gates.py",  # the missing fields
+    "customer-side owner (--customer-owner)": "plugins/rules_standard/gates.py",
+    "expected amount (--amount)": "plugins/rules_standard/gates.py",
+    "gross-margin estimate (--margin)": "plugins/rules_standard/gates.py",
+    "sales expense budget (--expense-budget)": "plugins/rules_standard/gates.py",
+    "category (--category)": "plugins/rules_standard/gates.py",
+    "expected signing date (--close-date)": "plugins/rules_standard/gates.py",
+    "importance grade (--importance)": "plugins/rules_standard/gates.py",
+    "no such contract": "core/services/load.py",
+    "ambiguous: {ids}": "core/services/load.py",
+    "renewal": "core/cli/check.py",
+    "flagged": "core/cli/check.py",
+    "a month rolls up into its quarter and a quarter into its year": "core/services/targets.py",
+    "the members' targets are parts of their team's": "core/services/targets.py",
+    "customer targets are parts of their owner's": "core/services/targets.py",
+    "product-line targets are parts of their owner's": "core/services/targets.py",
+    "nothing": "core/cli/customer.py",  # {r['rule'] or 'nothing'}
+    "contract {contract_id} signed": "core/services/opportunities.py",  # a passage's note
+}
+
+
+def test_no_stale_catalogue_entries() -> None:
+    """Every entry of core/messages_zh.py is a template some code writes, or a listed
+    fragment whose fixed text is still in the file that builds it: an entry no code
+    uses is deleted, not kept."""
+    templates = {s.template for s in sites()}
+    stale = [k for k in ZH if k not in templates and k not in FRAGMENTS]
+    assert not stale, f"no code writes these (delete them, or list a fragment): {stale}"
+    root = Path(__file__).resolve().parents[1]
+    for fragment, path in FRAGMENTS.items():
+        assert fragment in ZH, f"listed but not catalogued: {fragment!r}"
+        assert fragment not in templates, f"a template at a site, not a fragment: {fragment!r}"
+        source = (root / path).read_text(encoding="utf-8")
+        pieces = [p for p in re.split(r"\{[^{}]*\}", fragment) if p.strip()]
+        assert all(p in source for p in pieces), (fragment, path)

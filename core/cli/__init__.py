@@ -9,10 +9,11 @@ from __future__ import annotations
 import errno
 import os
 import sys
-from typing import Any
+from typing import Any, NoReturn
 
 import typer
 from kam.errors import KamError
+from typer._click.exceptions import UsageError  # typer's own click: what it raises
 from typer.core import TyperGroup
 
 #: Sub-apps by command name: (module with a module-level ``app``, one-line help).
@@ -133,6 +134,14 @@ class KamGroup(TyperGroup):
             with formatter.section("Commands"):
                 formatter.write_dl(rows)
 
+    def make_context(self, info_name: Any, args: Any, parent: Any = None,
+                     **extra: Any) -> Any:
+        """The global options parsed: a usage error in them speaks the user's language."""
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except UsageError as exc:
+            _usage_error(exc, exc.ctx)
+
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
@@ -157,6 +166,9 @@ class KamGroup(TyperGroup):
         except (typer.Exit, typer.Abort, SystemExit):
             _close(ctx)
             raise
+        except UsageError as exc:
+            _close(ctx)
+            _usage_error(exc, ctx)
         except OSError as exc:
             # a path the user gave (too long, a folder for a file, …) or the machine (no
             # space, no permission): their problem, not a kam bug; one line either way
@@ -176,11 +188,10 @@ class KamGroup(TyperGroup):
                 raise
             if type(exc).__module__.startswith(("click", "typer")):
                 raise
-            typer.echo(
-                f"kam: internal error: {type(exc).__name__}: {exc} "
-                "(a bug; rerun with --debug for the traceback)",
-                err=True,
-            )
+            from kam.cli.common import say
+
+            say(ctx, f"kam: internal error: {type(exc).__name__}: {exc} "
+                "(a bug; rerun with --debug for the traceback)", err=True)
             _close(ctx)
             raise typer.Exit(70) from None
         finally:
@@ -204,6 +215,20 @@ def _control_characters(argv: list[str]) -> str | None:
             return (f"argument '{shown}' contains the control character "
                     f"{describe(found.group())}; text may hold tabs and line breaks only")
     return None
+
+
+def _usage_error(exc: UsageError, ctx: Any) -> NoReturn:
+    """A usage error (missing option, no such option, invalid value): in zh and zh-Hant
+    one line ``kam: …`` (kam.usage_errors), in English click's usage block; exit 2."""
+    from kam.cli.common import output_lang
+    from kam.text import visible
+    from kam.usage_errors import usage_message
+
+    lang = output_lang(ctx)
+    if lang not in ("zh", "zh-Hant"):
+        raise exc
+    typer.echo(f"kam: {visible(usage_message(exc.format_message(), lang))}", err=True)
+    raise typer.Exit(exc.exit_code)
 
 
 def _print_findings(exc: KamError, lang: str) -> None:
@@ -298,7 +323,9 @@ def make_app(plugins: Any = None) -> typer.Typer:
 
             chosen = normalise(lang)
             if chosen is None:
-                typer.echo(f"kam: --lang: {lang!r} must be zh, zh-Hant or en", err=True)
+                from kam.cli.common import say
+
+                say(ctx, f"kam: --lang: {lang!r} must be zh, zh-Hant or en", err=True)
                 raise typer.Exit(2)
             lang = chosen
         ctx.obj = State(plugins=pm, workspace=workspace, as_of=as_of, lang=lang,
@@ -317,5 +344,7 @@ def main() -> None:
     try:
         app(prog_name="kam")
     except KeyboardInterrupt:
-        typer.echo("kam: interrupted", err=True)
+        from kam.cli.common import say
+
+        say(None, "kam: interrupted", err=True)
         sys.exit(130)

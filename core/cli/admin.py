@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from kam.cli.common import FormatOpt, emit, open_ws, state
+from kam.cli.common import FormatOpt, emit, open_ws, say, state
 
 
 def _workspace_path(ctx: typer.Context) -> Path:
@@ -122,7 +122,8 @@ def register(app: typer.Typer) -> None:
             # a kam.toml with a bad value opens nowhere: config set is how it is repaired
             if not problems(kam_config.load(_workspace_path(ctx), checked=False)):
                 raise
-        typer.echo(f"{key} = {admin.config_set(_workspace_path(ctx), key, value, ws=ws)}")
+        shown = admin.config_set(_workspace_path(ctx), key, value, ws=ws)
+        say(ctx, f"{key} = {shown}")
 
     @plugins_app.command("list")
     def plugins_list(ctx: typer.Context, fmt: str = FormatOpt) -> None:
@@ -132,7 +133,7 @@ def register(app: typer.Typer) -> None:
 
         emit(ctx, admin.plugin_rows(state(ctx).plugins, _outbox_counts(ctx)), fmt,
              ["name", "version", "source", "hooks", "required", "status", "pending", "dead",
-              "error"])
+              "error"], {"status": "plugin_status", "source": "plugin_source"})
 
     @plugins_app.command("trust")
     def plugins_trust(
@@ -146,7 +147,7 @@ def register(app: typer.Typer) -> None:
 
         folder = Path(path).expanduser() if path else _workspace_path(ctx)
         key = plugin_trust.trust(folder, remove=remove)
-        typer.echo(f"{'no longer trusted' if remove else 'trusted'}: {key}")
+        say(ctx, f"no longer trusted: {key}" if remove else f"trusted: {key}")
 
     @plugins_app.command("require")
     def plugins_require(
@@ -161,4 +162,4 @@ def register(app: typer.Typer) -> None:
         ws = open_ws(ctx)
         wanted = admin.require_plugin(_workspace_path(ctx), state(ctx).plugins, name,
                                       remove=remove, ws=ws)
-        typer.echo(f"plugins.required = {wanted}")
+        say(ctx, f"plugins.required = {wanted}")

@@ -150,6 +150,10 @@ def labeler(ws: Any, vocab_of: dict[str, str]) -> Any:
     from kam.reports.labels import MESSAGE_COLUMNS
 
     def label(column: str, value: Any) -> Any:
+        if isinstance(value, bool):
+            from kam.i18n import pick
+
+            return pick(ws.lang, "是" if value else "否", "")
         if column in MESSAGE_COLUMNS and isinstance(value, str):
             from kam.messages import localise
 
@@ -163,6 +167,13 @@ def labeler(ws: Any, vocab_of: dict[str, str]) -> Any:
             except Exception:
                 return value
             return stage_label(models, value, ws.lang)
+        if column == "pipeline" and isinstance(value, str):
+            from kam.messages import _stage_label
+
+            return _stage_label(value, ws.lang) or value
+        if isinstance(value, dict) or (
+                isinstance(value, list) and value and all(isinstance(v, dict) for v in value)):
+            return nested_cell(column, value, ws.lang)
         name = vocab_of.get(column)
         if name is None or value is None:
             return value
@@ -171,6 +182,33 @@ def labeler(ws: Any, vocab_of: dict[str, str]) -> Any:
         return vocab.label(name, value, ws.lang)
 
     return label
+
+
+def nested_cell(column: str, value: dict[str, Any] | list[dict[str, Any]],
+                lang: str) -> str:
+    """Records held inside a record (an opportunity's approvals and bids, a customer's
+    flags) as a Chinese table shows them: ``标签：值`` pairs, enum keys as their labels,
+    kam's notes translated, one record after another (JSON keeps them as they are)."""
+    from kam import vocab
+    from kam.messages import _label, localise
+    from kam.output import cell
+    from kam.reports.labels import NESTED_VOCAB, header
+
+    vocab_of = NESTED_VOCAB.get(column, {})
+
+    def shown(key: str, v: Any) -> str:
+        if not isinstance(v, str):
+            return cell(v)
+        if key in vocab_of:
+            return vocab.label(vocab_of[key], v, lang)
+        return _label(key, v, lang) or cell(localise(v, lang) if key == "note" else v)
+
+    def one(record: dict[str, Any]) -> str:
+        return "，".join(f"{header(k, lang)}：{shown(k, v)}" for k, v in record.items()
+                        if v is not None and v != "" and v != [] and v != {})
+
+    records = [value] if isinstance(value, dict) else value
+    return "；".join(one(r) for r in records)
 
 
 def emit(ctx: typer.Context, data: Any, fmt: str, columns: list[str] | None = None,
@@ -206,11 +244,20 @@ def emit(ctx: typer.Context, data: Any, fmt: str, columns: list[str] | None = No
     if lab is not None and columns and not isinstance(data, Mapping):
         headers = [_header(declared, c, ws.lang) for c in columns]
     if not isinstance(data, Mapping):
+        from kam.i18n import pick
         from kam.output import write_rows
 
-        write_rows(data, fmt, columns, _echo, labeler=lab, headers=headers)
+        none = pick(ws.lang, "（无）", "(none)") if lab is not None else "(none)"
+        write_rows(data, fmt, columns, _echo, labeler=lab, headers=headers, none=none)
         return
-    typer.echo(render(data, fmt, columns if fmt != "json" else None, lab, headers))
+    names = None
+    if lab is not None and ws is not None:
+        lang = ws.lang
+
+        def names(column: str) -> str:
+            return _header(declared, column, lang)
+
+    typer.echo(render(data, fmt, columns if fmt != "json" else None, lab, headers, names))
 
 
 def _echo(text: str) -> None:

@@ -17,6 +17,7 @@ from kam.cli.common import (
     emit_created,
     open_ws,
     option_pairs,
+    output_lang,
     say,
     table_fields,
     whole,
@@ -187,7 +188,8 @@ def show(ctx: typer.Context, contract_id: str = typer.Argument(..., metavar="ID"
     if c.get("approvals"):
         say(ctx, "\napprovals:")
         emit(ctx, c["approvals"], "table", ["version", "role", "by", "decision", "at",
-                                            "comment"], {"decision": "approval_decision"})
+                                            "comment"],
+             {"decision": "approval_decision", "role": "approval_role"})
     if c.get("amendments"):
         say(ctx, "\namendments:")
         emit(ctx, c["amendments"], "table", ["version", "on", "delta", "amount_before",
@@ -200,13 +202,13 @@ def show(ctx: typer.Context, contract_id: str = typer.Argument(..., metavar="ID"
         say(ctx, "\nattachments:")
         emit(ctx, card["attachments"], "table", kind="attachment")
     if card["signing_checklist"]:
-        typer.echo(f"\nsigning checklist ({_term(ctx, '签约成交')}):")
+        say(ctx, f"\nsigning checklist ({_term(ctx, '签约成交')}):")
         typer.echo(_checklist(card["signing_checklist"]))
     if card["deliveries"]:
-        typer.echo(f"\ndeliveries ({_term(ctx, '发货')}):")
+        say(ctx, f"\ndeliveries ({_term(ctx, '发货')}):")
         emit(ctx, card["deliveries"], "table", kind="delivery")
     if any(t["recorded"] for t in card["pnl"]["stages"]):
-        typer.echo(f"\nP&L ({_term(ctx, '概算/预算/核算/决算')}):")
+        say(ctx, f"\nP&L ({_term(ctx, '概算/预算/核算/决算')}):")
         _echo_pnl(ctx, card["pnl"])
 
 
@@ -319,7 +321,7 @@ def sign(ctx: typer.Context, contract_id: str = typer.Argument(..., metavar="ID"
         f"opportunity {o['id']} {o['status']}, stage {o['stage']}")
     emit(ctx, r["milestones"], "table", MILESTONE_COLUMNS, kind="receivable")
     if r["signing_checklist"]:
-        typer.echo(f"\nsigning checklist ({_term(ctx, '签约成交')}):")
+        say(ctx, f"\nsigning checklist ({_term(ctx, '签约成交')}):")
         typer.echo(_checklist(r["signing_checklist"]))
 
 
@@ -442,10 +444,14 @@ def verify(ctx: typer.Context, contract_id: str = typer.Argument(..., metavar="I
 
     ws = open_ws(ctx)
     rows = contract_evidence.verify(ws, contract_id)
-    emit(ctx, rows, fmt, ["id", "kind", "status", "path"])
+    emit(ctx, rows, fmt, ["id", "kind", "status", "path"], {"status": "attachment_status"})
     bad = [r for r in rows if r["status"] != "ok"]
     if bad:
-        listed = ", ".join(f"{r['id']} {r['status']}" for r in bad)
+        from kam.vocab import label
+
+        lang = output_lang(ctx)
+        listed = ", ".join(f"{r['id']} {label('attachment_status', r['status'], lang)}"
+                           for r in bad)
         say(ctx, f"kam: {len(bad)} attachment(s) of {contract_id.upper()} changed or "
             f"missing: {listed}", err=True)
         raise typer.Exit(1)

@@ -12,6 +12,7 @@ from kam.cli.common import (
     emit,
     emit_created,
     open_ws,
+    say,
     table_fields,
 )
 
@@ -197,12 +198,11 @@ def classify(
                    "kept_manual": r["kept_manual"]}, fmt)
         return
     if r["kept_manual"]:
-        typer.echo(f"{cu['id']} matrix {cu.get('matrix')}, set by hand by "
-                   f"{cu['matrix_set_by']}; the rule says {r['rule'] or 'nothing'} "
-                   "(--rule to apply it)")
+        say(ctx, f"{cu['id']} matrix {cu.get('matrix')}, set by hand by "
+            f"{cu['matrix_set_by']}; the rule says {r['rule'] or 'nothing'} "
+            "(--rule to apply it)")
     elif r["rule"] is None:
-        typer.echo(f"{cu['id']} matrix {cu.get('matrix') or '-'}: the rule needs the "
-                   "potential and the relationship (customer edit --potential "
-                   "--relationship)")
+        say(ctx, f"{cu['id']} matrix {cu.get('matrix') or '-'}: the rule needs the "
+            "potential and the relationship (customer edit --potential --relationship)")
     else:
-        typer.echo(f"{cu['id']} matrix {cu['matrix']} (by rule)")
+        say(ctx, f"{cu['id']} matrix {cu['matrix']} (by rule)")

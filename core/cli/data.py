@@ -67,7 +67,7 @@ def register(app: typer.Typer) -> None:
         if fmt == "json":
             emit(ctx, result, fmt)
         elif result["problems"] or fmt != "table":
-            emit(ctx, result["problems"], fmt, ["check", "problem"])
+            emit(ctx, result["problems"], fmt, ["check", "problem"], {"check": "doctor_check"})
         else:
             say(ctx, f"ok: {result['records']} records and {result['events']} events "
                 f"checked ({', '.join(result['checks'])})")

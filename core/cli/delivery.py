@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import typer
-from kam.cli.common import AsOfOpt, FormatOpt, OutputOpt, QuietOpt, emit, emit_created, open_ws
+from kam.cli.common import AsOfOpt, FormatOpt, OutputOpt, QuietOpt, emit, emit_created, open_ws, say
 
 app = typer.Typer(rich_markup_mode=None, no_args_is_help=True)
 
@@ -86,8 +86,10 @@ def confirm(
     emit(ctx, {k: v for k, v in d.items() if k not in ("due", "contract_delivered")}, fmt,
          kind="delivery")
     if d["contract_delivered"]:
-        typer.echo(f"\ncontract {d['contract_id']} delivered on {d['confirmed_on']}"
-                   + "".join(f"; {r['id']} due {r['due_date']}" for r in d["due"]))
+        due = ", ".join(f"{r['id']} {r['due_date']}" for r in d["due"])
+        say(ctx, f"\ncontract {d['contract_id']} delivered on {d['confirmed_on']}; "
+            f"milestones now due: {due}" if due
+            else f"\ncontract {d['contract_id']} delivered on {d['confirmed_on']}")
 
 
 @app.command("list")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import typer
-from kam.cli.common import FormatOpt, emit, open_ws
+from kam.cli.common import FormatOpt, emit, open_ws, say
 
 app = typer.Typer(rich_markup_mode=None, no_args_is_help=True,
                   help="Event deliveries to plugins: the outbox, retries.")
@@ -21,7 +21,8 @@ def list_(
 
     ws = open_ws(ctx)
     emit(ctx, outbox.listing(ws, status), fmt,
-         ["id", "hook", "plugin", "event_id", "status", "tries", "next_at", "error"])
+         ["id", "hook", "plugin", "event_id", "status", "tries", "next_at", "error"],
+         {"status": "outbox_status"})
 
 
 @app.command("retry")
@@ -37,6 +38,11 @@ def retry(
 
     ws = open_ws(ctx)
     result = outbox.retry(ws, due_only=False, dead=dead)
-    emit(ctx, result, fmt)
+    if fmt == "table":
+        say(ctx, f"{result['tried']} tried: {result['delivered']} delivered, "
+            f"{result['failed']} failed; left: {result['pending']} pending, "
+            f"{result['dead']} dead")
+    else:
+        emit(ctx, result, fmt)
     if result["failed"]:
         raise typer.Exit(1)

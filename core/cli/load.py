@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import typer
-from kam.cli.common import FormatOpt, emit, open_ws
+from kam.cli.common import FormatOpt, emit, open_ws, output_lang, say
 
 app = typer.Typer(rich_markup_mode=None, no_args_is_help=True)
 
@@ -46,13 +46,27 @@ def load(
     if fmt == "json":
         emit(ctx, result.as_dict(), fmt)
     else:
-        emit(ctx, result.as_dict()["rows"], fmt, ["row", "action", "id", "reason"])
-        counts = result.as_dict()["counts"]
-        ignored = [c["column"] for c in result.columns if c["field"] is None]
-        typer.echo(("dry run, nothing kept: " if dry_run else "")
-                   + ", ".join(f"{n} {a}" for a, n in counts.items() if n)
-                   + (f"; columns ignored: {', '.join(ignored)}" if ignored else ""),
-                   err=True)
+        emit(ctx, result.as_dict()["rows"], fmt, ["row", "action", "id", "reason"],
+             {"action": "load_action"})
+        _summary(ctx, result.as_dict()["counts"],
+                 [c["column"] for c in result.columns if c["field"] is None], dry_run)
     error = loading.refused(result)
     if error is not None:
         raise error
+
+
+def _summary(ctx: typer.Context, counts: dict[str, int], ignored: list[str],
+             dry_run: bool) -> None:
+    """The summary line on stderr (``3 create, 1 skip``; 新建 3 行 in Chinese)."""
+    from kam.vocab import label
+
+    lang = output_lang(ctx)
+    summary = ", ".join(f"{n} {label('load_action', a, lang)}" for a, n in counts.items() if n)
+    columns = ", ".join(ignored)
+    if dry_run:
+        say(ctx, f"dry run, nothing kept: {summary}; columns ignored: {columns}" if ignored
+            else f"dry run, nothing kept: {summary}", err=True)
+    elif ignored:
+        say(ctx, f"{summary}; columns ignored: {columns}", err=True)
+    else:
+        typer.echo(summary, err=True)  # labels only: nothing to translate

@@ -245,7 +245,8 @@ def _checklist(ctx: typer.Context, opp_id: str, tasks: list[str], done: bool,
     if fmt == "json":
         emit(ctx, {"id": record["id"], "checklist": record["checklist"]}, fmt)
     else:
-        typer.echo(f"{record['id']} checklist: " + (", ".join(record["checklist"]) or "-"))
+        ticked = ", ".join(record["checklist"]) or "-"
+        say(ctx, f"{record['id']} checklist: {ticked}")
 
 
 @app.command("check")

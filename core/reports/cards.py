@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from kam.errors import InputError
+from kam.messages import localise
 from kam.reports import Report, Table
 from kam.reports.common import ZERO, new_report, pairs_table, stage_display, tr, vocab_display
 
@@ -77,9 +78,12 @@ def opportunity(ws: Any, record_id: str | None = None, **_: Any) -> Report:
         display={"severity": vocab_display(ws, "severity")}))
     history = [{"stage": h.get("stage"), "on": h.get("on"), "forced": bool(h.get("forced")),
                 "reason": h.get("reason")} for h in opp.get("stage_history") or []]
+    # a reason kam wrote (``contract CO1 signed``) reads in the user's language
+    notes = {h["reason"]: localise(h["reason"], ws.lang) for h in history if h["reason"]}
     report.tables.append(Table("history", ["stage", "on", "forced", "reason"], history,
                                title=tr(ws, "阶段历史", "Stage history"),
-                               display={"stage": stages, **_yes_no(ws, "forced")}))
+                               display={"stage": stages, "reason": notes,
+                                        **_yes_no(ws, "forced")}))
     bids = [{"date": b.get("date"), "price": b.get("price"), "result": b.get("result"),
              "by": b.get("by")} for b in opp.get("bids") or []]
     report.tables.append(Table("bids", ["date", "price", "result", "by"], bids,

@@ -15,7 +15,13 @@ from typing import Any
 from kam.i18n import pick
 
 #: columns whose cells are kam's English messages (a gate's findings): shown translated
-MESSAGE_COLUMNS = frozenset({"message", "problem"})
+MESSAGE_COLUMNS = frozenset({"message", "problem", "error"})
+#: records held inside a record (JSON fields): their keys that take an enumeration
+NESTED_VOCAB: dict[str, dict[str, str]] = {
+    "approvals": {"decision": "approval_decision"},
+    "bids": {"result": "bid_result"},
+    "flags": {"type": "flag_type", "decision": "flag_decision"},
+}
 #: report columns named like a record field that mean something else in reports
 #: (contract P&L's ``cost`` is a cost account, not a service's cost)
 FIELD_NAMES_MEANING_ELSE = frozenset({"pipeline", "terms", "name", "severity", "cost",
@@ -81,6 +87,16 @@ HEADERS: dict[str, tuple[str, str]] = {
     "name": ("姓名", "Name"),
     "task": ("任务", "Task"),
     "required": ("必需", "Required"),
+    # plugins list, kam load, doctor
+    "role": ("角色", "Role"),
+    "collected_at": ("收集日期", "Collected on"),
+    "collected_by": ("收集人", "Collected by"),
+    "hooks": ("钩子", "Hooks"),
+    "pending": ("待投递", "Pending"),
+    "dead": ("已放弃投递", "Dead"),
+    "row": ("行号", "Row"),
+    "action": ("处理", "Action"),
+    "check": ("检查项", "Check"),
     "done": ("完成", "Done"),
     "severity": ("级别", "Severity"),
     "message": ("说明", "Message"),
@@ -103,7 +119,6 @@ HEADERS: dict[str, tuple[str, str]] = {
     "rating": ("评分", "Rating"),
     "points": ("得分", "Points"),
     "top": ("满分", "Out of"),
-    "role": ("团队角色", "Team role"),
     "line": ("铁三角", "Line"),
     "since": ("加入日期", "Since"),
     "decision": ("决定", "Decision"),
