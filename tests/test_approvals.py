@@ -190,6 +190,20 @@ def test_with_roles_the_approver_must_hold_the_role(kam: Kam) -> None:
     assert c["status"] == "approved"
 
 
+def test_approval_roles_are_typed_in_any_language(kam: Kam) -> None:
+    """销售经理 = 銷售經理 = sales manager = sales_manager, on --role and in [roles]."""
+    _roles(kam, '"李经理" = ["销售经理"]\n"刘洋" = ["Sales Director"]\n')
+    co = reviewed(kam, "1500000")  # sales manager and sales director
+    kam.ok("contract", "approve", co, "--role", "銷售經理", env=MANAGER)
+    r = kam("contract", "approve", co, "--role", "销售总监", env=MANAGER)
+    assert r.exit_code == 1 and "does not hold the role" in r.stderr
+    kam.ok("contract", "approve", co, "--role", "sales director", env=DIRECTOR)
+    c = kam.json("contract", "show", co)["contract"]
+    assert [(a["by"], a["role"]) for a in c["approvals"]] == [
+        ("李经理", "sales_manager"), ("刘洋", "sales_director")]
+    assert c["status"] == "approved"
+
+
 def test_a_later_rejection_revokes_a_contract_approval(kam: Kam) -> None:
     co = reviewed(kam)
     kam.ok("contract", "approve", co, env=MANAGER)

@@ -27,6 +27,21 @@ def _norm(name: Any) -> str:
     return " ".join(str(name or "").split()).casefold()
 
 
+def _role(name: Any) -> str:
+    """A role name as compared: its vocabulary key when it is one of the approval roles'
+    labels in any language (销售经理 = 銷售經理 = sales manager = sales_manager), else the
+    name itself, trimmed and case-insensitive (company rules may name their own roles)."""
+    text = _norm(name)
+    from kam.i18n import simplified
+    from kam.vocab import VOCAB
+
+    plain = simplified(text)
+    for key, (zh, en) in VOCAB.get("approval_role", {}).items():
+        if plain == zh or text == en.casefold():
+            return key
+    return text
+
+
 def same_person(a: str | None, b: str | None) -> bool:
     """Names compare trimmed and case-insensitively (``Li Na`` is `` li na ``)."""
     return bool(_norm(a)) and _norm(a) == _norm(b)
@@ -58,7 +73,7 @@ def role_table(ws: Any) -> dict[str, set[str]] | None:
         if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
             raise InputError(f"kam.toml roles.{user}: must be a list of role names, e.g. "
                              '["sales_manager"]')
-        out.setdefault(_norm(user), set()).update(_norm(r) for r in roles if r.strip())
+        out.setdefault(_norm(user), set()).update(_role(r) for r in roles if r.strip())
     return out
 
 
@@ -69,8 +84,9 @@ def roles_of(ws: Any, user: str) -> set[str] | None:
 
 
 def match_role(role: str, required: Iterable[str]) -> str | None:
-    """The required role ``role`` names (case-insensitive), in its stored spelling."""
-    return next((r for r in required if _norm(r) == _norm(role)), None)
+    """The required role ``role`` names (case-insensitive, or by its label in any
+    language), in its stored spelling."""
+    return next((r for r in required if _role(r) == _role(role)), None)
 
 
 def check(ws: Any, who: str, role: str, *, owners: Iterable[str | None], what: str) -> None:
@@ -81,7 +97,7 @@ def check(ws: Any, who: str, role: str, *, owners: Iterable[str | None], what: s
             raise RefusedError(f"{who} owns {what} and may not approve it (separation of "
                                "duties): another person must decide")
     held = roles_of(ws, who)
-    if held is not None and _norm(role) not in held:
+    if held is not None and _role(role) not in held:
         mine = ", ".join(sorted(held)) or "no role"
         raise RefusedError(f"{who} does not hold the role {role} (kam.toml [roles] gives "
                            f"{who}: {mine}); only a holder of {role} may decide on {what}")
@@ -92,6 +108,6 @@ def latest_decision(approvals: Iterable[dict[str, Any]], role: str | None = None
     """The latest decision (for ``role``, if given): a later rejection revokes."""
     found = None
     for a in approvals or ():
-        if role is None or _norm(a.get("role") or MANAGEMENT) == _norm(role):
+        if role is None or _role(a.get("role") or MANAGEMENT) == _role(role):
             found = a
     return found
