@@ -1,5 +1,5 @@
 """kam opp add|list|show|edit|advance|check|uncheck|approve|bid|lose|abandon|budget|
-budget-adjust|budget-approve"""
+budget-adjust|budget-approve|withdrawal|case-analysis"""
 
 from __future__ import annotations
 
@@ -95,7 +95,7 @@ def show(ctx: typer.Context, opp_id: str, as_of: str = AsOfOpt, fmt: str = Forma
         return
     opp = card["opportunity"]
     hidden = ("checklist", "stage_history", "fields", "budget_split", "budget_adjustments",
-              "withdrawal_criteria")
+              "withdrawal_criteria", "case_analysis")
     emit(ctx, opp, fmt, [k for k in opp if k not in hidden], kind="opportunity")
     say(ctx, f"\nstage: {card['stage_label']} — key node: {card['key_node']}")
     if card["customer_step"]:
@@ -118,6 +118,20 @@ def show(ctx: typer.Context, opp_id: str, as_of: str = AsOfOpt, fmt: str = Forma
     if card["budget"]["original"] or card["budget"]["spent"]:
         typer.echo("")
         _echo_budget(ctx, card["budget"])
+    for f in card["review"]:
+        say(ctx, f"review: {f['message']}")
+    _echo_case_analysis(ctx, opp)
+
+
+def _echo_case_analysis(ctx: typer.Context, opp: dict) -> None:
+    """The case-analysis report (案例分析报告) written after the win or loss."""
+    case = opp.get("case_analysis") or {}
+    if case.get("summary"):
+        say(ctx, f"case analysis by {case.get('by') or '-'} on {case['on']}: {case['summary']}")
+        if case.get("lessons"):
+            say(ctx, f"  lessons: {case['lessons']}")
+        if case.get("attachment"):
+            say(ctx, f"  attachment: {case['attachment']['path']}")
 
 
 def _echo_budget(ctx: typer.Context, view: dict) -> None:
@@ -363,6 +377,25 @@ def withdrawal(
     ws = open_ws(ctx, as_of)
     record = presales.withdrawal(ws, opp_id, criterion, met=met, clear=clear)
     emit(ctx, record["withdrawal_criteria"], fmt, ["criterion", "met_on", "by"])
+
+
+@app.command("case-analysis")
+def case_analysis(
+    ctx: typer.Context,
+    opp_id: str = typer.Argument(..., metavar="OPP"),
+    summary: str = typer.Option(..., "--summary", help="What happened and why."),
+    lessons: str = typer.Option(None, "--lessons", help="What to do again or differently."),
+    file: str = typer.Option(None, "--file", help="The report file, kept by path, size "
+                             "and SHA-256."),
+    as_of: str = AsOfOpt,
+    fmt: str = FormatOpt,
+) -> None:
+    """Write the case-analysis report (案例分析报告) of a won or lost deal."""
+    from kam.services import case_analysis as service
+
+    ws = open_ws(ctx, as_of)
+    record = service.record(ws, opp_id, summary, lessons, file)
+    emit(ctx, {"id": record["id"], **record["case_analysis"]}, fmt)
 
 
 def _close(ctx: typer.Context, opp_id: str, status: str, reason: str, summary: str | None,

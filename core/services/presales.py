@@ -160,19 +160,20 @@ def decide_adjustment(ws: Workspace, opp_id: str, by: str | None = None,
     return {**opp, "budget_adjustments": adjustments}
 
 
-def _receipt(file: str) -> dict[str, Any]:
-    """The receipt kept by path, size and SHA-256 (the file stays where it is)."""
+def kept_file(file: str, option: str = "--receipt") -> dict[str, Any]:
+    """A receipt or attachment kept by path, size and SHA-256 (the file stays where it
+    is); ``option`` names it in the error."""
     from kam.services.contract_evidence import sha256_of
 
     path = Path(file).expanduser()
     try:
         if not path.is_file():
-            raise InputError(f"--receipt: {file} is not a readable file")
+            raise InputError(f"{option}: {file} is not a readable file")
         path = path.resolve()
         return {"name": path.name, "path": str(path), "sha256": sha256_of(path),
                 "size": path.stat().st_size}
     except OSError as exc:
-        raise InputError(f"--receipt: {file}: {exc.strerror}") from None
+        raise InputError(f"{option}: {file}: {exc.strerror}") from None
 
 
 @atomic
@@ -191,7 +192,7 @@ def add_expense(ws: Workspace, opp_id: str, amount: str, *, type: str,
         raise InputError(f"--date: {on} is in the future (today is {ws.today})")
     stage = ws.pipeline(opp["pipeline"]).parse_stage(milestone) if milestone else opp["stage"]
     spender = " ".join((by or ws.actor or opp.get("owner") or "").split()) or None
-    kept = _receipt(receipt) if receipt else None
+    kept = kept_file(receipt) if receipt else None
     if opp.get("expense_budget") is None:
         raise RefusedError(f"opportunity {opp['id']} has no presales budget: set one first "
                            f"(kam opp budget {opp['id']} AMOUNT)")

@@ -206,3 +206,16 @@ def _withdrawal(opp: dict) -> list[Finding]:
         out.append(warn("withdrawal_check", "check the withdrawal criteria (撤出标准) before "
                         "leaving: " + "; ".join(str(t) for t in unmet)))
     return out
+
+
+def closed_deal(ws: Any, opp: dict) -> list[Finding]:
+    """复盘: an important or very important deal (I/VI), once won or lost, owes its
+    case-analysis report (案例分析报告) so the team learns from it."""
+    from kam.models.case_analysis import needs_case_analysis
+
+    if not needs_case_analysis(opp):
+        return []
+    return [warn("case_analysis_missing",
+                 f"{opp.get('importance')} deal {opp['id']} was {opp['status']} without a "
+                 f"case-analysis report (案例分析报告) — kam opp case-analysis {opp['id']} "
+                 "--summary T")]

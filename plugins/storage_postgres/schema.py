@@ -315,6 +315,11 @@ _TARGET_PLAN: tuple[str, ...] = (
     'ALTER TABLE "customer" ADD COLUMN "matrix_set_by" TEXT COLLATE "C"',
 )
 
+# the case-analysis report (案例分析报告) of an I/VI deal after its win or loss
+_CASE_ANALYSIS: tuple[str, ...] = (
+    'ALTER TABLE "opportunity" ADD COLUMN "case_analysis" TEXT',
+)
+
 # --- the migrations, in order: append only ------------------------------------------
 
 MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -328,6 +333,7 @@ MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("0008_service", _SERVICE),
     ("0009_target_plan", _TARGET_PLAN),
     ("0010_project_money", _PROJECT_MONEY),
+    ("0012_case_analysis", _CASE_ANALYSIS),
 )
 
 #: the schema version this kam writes: derived from the list, never kept by hand

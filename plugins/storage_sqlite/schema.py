@@ -276,6 +276,11 @@ _TARGET_PLAN: tuple[str, ...] = (
     'ALTER TABLE "customer" ADD COLUMN "matrix_set_by" TEXT',
 )
 
+# the case-analysis report (案例分析报告) of an I/VI deal after its win or loss
+_CASE_ANALYSIS: tuple[str, ...] = (
+    'ALTER TABLE "opportunity" ADD COLUMN "case_analysis" TEXT',
+)
+
 # --- the migrations, in order: append only ------------------------------------------
 
 MIGRATIONS: tuple[tuple[str, Step], ...] = (
@@ -287,6 +292,7 @@ MIGRATIONS: tuple[tuple[str, Step], ...] = (
     ("0006_service", _SERVICE),
     ("0007_target_plan", _TARGET_PLAN),
     ("0008_project_money", _PROJECT_MONEY),
+    ("0010_case_analysis", _CASE_ANALYSIS),
 )
 
 #: the schema version this kam writes: derived from the list, never kept by hand
