@@ -244,12 +244,13 @@ def _walk(ws: Any, opp_id: str, target: str, importance: str, contacts: list[str
         if stage in ("initiation", "proposal", "bidding"):
             spend(EXPENSES[n % len(EXPENSES)], 8, "阶段推进费用")
         if stage == "bidding" and n == 0:
-            # a bid that costs more than planned: the adjustment (调整表) comes first
+            # a bid that costs more than its milestone planned: the adjustment (调整表)
+            # for the bidding milestone comes first
             presales.request_adjustment(ws, opp_id, str((budget / 5).quantize(budget)),
                                         _t("招标方要求样板线测试，增加投标费用"))
             _as(ws, APPROVERS["sales_director"], presales.decide_adjustment, ws, opp_id,
                 comment=_t("同意"))
-            spend("bid_fees", 80, "投标保证金与标书制作")
+            spend("bid_fees", 35, "投标保证金与标书制作")
         if stage == "implementation":
             _contract(ws, opp_id, "signed")  # signing wins the deal and moves it on
         else:

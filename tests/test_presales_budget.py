@@ -49,14 +49,17 @@ def test_over_budget_is_refused_until_an_adjustment_is_approved(kam: Kam, tmp_pa
         ("development", "30000.00"), ("initiation", "30000.00"), ("proposal", "30000.00")]
     receipt = tmp_path / "发票.pdf"
     receipt.write_bytes(b"%PDF fapiao")
-    ex = kam.json("expense", "add", opp, "50000", "--type", "差旅费", "--date", "2026-02-20",
+    ex = kam.json("expense", "add", opp, "25000", "--type", "差旅费", "--date", "2026-02-20",
                   "--receipt", str(receipt), env=OWNER)
     assert ex["type"] == "travel" and ex["stage"] == "development" and ex["owner"] == "张伟"
     assert ex["receipt"]["name"] == "发票.pdf" and len(ex["receipt"]["sha256"]) == 64
     kam.ok("expense", "add", opp, "30000", "--type", "bid_fees", "--milestone", "proposal",
            env=OWNER)
     r = kam("expense", "add", opp, "20000", "--type", "entertainment", env=OWNER)
-    assert r.exit_code == 1 and "over budget" in r.stderr and "10000.00" in r.stderr
+    assert r.exit_code == 1 and "over the milestone budget" in r.stderr
+    assert "5000.00 of 30000.00" in r.stderr, "the milestone's own budget, not the total"
+    kam.ok("expense", "add", opp, "20000", "--type", "samples", "--milestone", "立项",
+           env=OWNER)
     kam.ok("opp", "budget-adjust", opp, "15000", "--reason", "增加一次样板线考察", env=OWNER)
     r = kam("expense", "add", opp, "20000", "--type", "entertainment", env=OWNER)
     assert r.exit_code == 1, "a pending adjustment does not count"
@@ -64,24 +67,28 @@ def test_over_budget_is_refused_until_an_adjustment_is_approved(kam: Kam, tmp_pa
     assert r.exit_code == 1 and "separation of duties" in r.stderr
     kam.ok("opp", "budget-approve", opp, "--comment", "同意", env=DIRECTOR)
     kam.ok("expense", "add", opp, "20000", "--type", "entertainment", env=OWNER)
+    r = kam("expense", "add", opp, "10000.01", "--type", "other", "--milestone", "bidding",
+            env=OWNER)
+    assert r.exit_code == 1 and "over budget" in r.stderr and "10000.00" in r.stderr
     card = kam.json("opp", "show", opp)
     b = card["budget"]
     assert (b["original"], b["adjustments"], b["budget"], b["spent"], b["left"]) == (
-        "90000.00", "15000.00", "105000.00", "100000.00", "5000.00")
-    assert {r["stage"]: r["spent"] for r in b["rows"]} == {
-        "development": "70000.00", "initiation": "0.00", "proposal": "30000.00"}
+        "90000.00", "15000.00", "105000.00", "95000.00", "10000.00")
+    assert {r["stage"]: (r["budget"], r["spent"]) for r in b["rows"]} == {
+        "development": ("45000.00", "45000.00"), "initiation": ("30000.00", "20000.00"),
+        "proposal": ("30000.00", "30000.00")}, "the adjustment raised development (its stage)"
     listed = kam.json("expense", "list", "--opp", opp)
     assert sum(Decimal(e["amount"]) for e in listed) == Decimal(b["spent"])
     assert [e["id"] for e in kam.json("expense", "list", "--type", "bid_fees")] == [
         listed[1]["id"]]
-    assert len(kam.json("expense", "list", "--since", "2026-03-01")) == 2
-    assert _events(kam).count("expense.recorded") == 3
+    assert len(kam.json("expense", "list", "--since", "2026-03-01")) == 3
+    assert _events(kam).count("expense.recorded") == 4
     assert "opportunity.budget_adjustment_approved" in _events(kam)
     assert "预算余额" in kam.ok("--lang", "zh", "opp", "show", opp).stdout
     war = kam.json("report", "war-room", opp)["tables"]
     assert war["budget"]["totals"] == [{"stage": "total", "budget": "105000.00",
-                                        "spent": "100000.00", "left": "5000.00"}]
-    assert sum(Decimal(r["spent"]) for r in war["budget"]["rows"]) == Decimal("100000.00")
+                                        "spent": "95000.00", "left": "10000.00"}]
+    assert sum(Decimal(r["spent"]) for r in war["budget"]["rows"]) == Decimal("95000.00")
     assert any("105000.00" in r["risk"] for r in war["risks"]["rows"])  # ≥ 90 % spent
     assert war["deal"]["rows"][0] == {"field": "title", "value": "智能变电站监控平台"}
 

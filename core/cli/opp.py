@@ -328,15 +328,18 @@ def budget_adjust(
     opp_id: str = typer.Argument(..., metavar="OPP"),
     amount: str = typer.Argument(..., metavar="AMOUNT", help="How much to add."),
     reason: str = typer.Option(..., "--reason"),
+    milestone: str = typer.Option(None, "--milestone", help="The stage whose budget it "
+                                  "raises (default the deal's current stage)."),
     as_of: str = AsOfOpt,
     fmt: str = FormatOpt,
 ) -> None:
-    """Ask to raise the presales budget (任务书调整表); it counts once approved by the
-    roles of kam.toml approvals.budget_adjust (default sales_director)."""
+    """Ask to raise the presales budget (任务书调整表) of a milestone and the total; it
+    counts once approved by the roles of kam.toml approvals.budget_adjust (default
+    sales_director)."""
     from kam.services import presales
 
     ws = open_ws(ctx, as_of)
-    presales.request_adjustment(ws, opp_id, amount, reason)
+    presales.request_adjustment(ws, opp_id, amount, reason, milestone)
     _budget_out(ctx, presales.budget(ws, opp_id), fmt)
 
 

@@ -3,8 +3,10 @@
 raise the budget only through an adjustment (任务书调整表) approved by the roles
 kam.toml names (``approvals.budget_adjust``, default ``sales_director``).
 
-Spending over the budget in force is refused (exit 1): the point of the budget is that
-a deal's cost is decided before it is spent, not discovered afterwards.
+Spending over the budget in force, or over its milestone's budget when the budget is
+split, is refused (exit 1): the point of the budget is that a deal's cost is decided
+before it is spent, not discovered afterwards. An adjustment is made for a milestone
+(default the deal's current stage): approved, it raises that milestone and the total.
 """
 
 from __future__ import annotations
@@ -90,9 +92,12 @@ def set_budget(ws: Workspace, opp_id: str, amount: str,
 
 
 @atomic
-def request_adjustment(ws: Workspace, opp_id: str, amount: str, reason: str) -> dict[str, Any]:
-    """Ask to raise the budget by ``amount`` (任务书调整表); it counts once approved."""
+def request_adjustment(ws: Workspace, opp_id: str, amount: str, reason: str,
+                       milestone: str | None = None) -> dict[str, Any]:
+    """Ask to raise the budget by ``amount`` (任务书调整表) for a milestone (default the
+    deal's current stage); it counts once approved."""
     opp = ws.get("opportunity", opp_id)
+    stage = ws.pipeline(opp["pipeline"]).parse_stage(milestone) if milestone else opp["stage"]
     money = _positive(amount, "AMOUNT")
     if not (reason or "").strip():
         raise InputError("--reason: say why the budget must grow")
@@ -104,7 +109,7 @@ def request_adjustment(ws: Workspace, opp_id: str, amount: str, reason: str) -> 
         raise RefusedError(f"opportunity {opp['id']} already has a budget adjustment "
                            "waiting for approval: approve or reject it first")
     roles = adjust_roles(ws)
-    entry = {"no": len(adjustments) + 1, "amount": values.fmt_money(money),
+    entry = {"no": len(adjustments) + 1, "amount": values.fmt_money(money), "stage": stage,
              "reason": reason.strip(), "requested_by": ws.actor or None,
              "on": ws.today.isoformat(), "at": ws.now(),
              "status": "pending" if roles else "approved",
@@ -203,6 +208,14 @@ def add_expense(ws: Workspace, opp_id: str, amount: str, *, type: str,
             f"of {values.fmt_money(view['budget'])} left, {values.fmt_money(money)} was given; "
             f"an approved adjustment raises it (kam opp budget-adjust {opp['id']} AMOUNT "
             "--reason T)")
+    part = next((r for r in view["rows"] if r["stage"] == stage and r["budget"] is not None),
+                None)
+    if part is not None and part["spent"] + money > part["budget"]:
+        raise RefusedError(
+            f"over the milestone budget: {stage} of opportunity {opp['id']} has "
+            f"{values.fmt_money(part['left'])} of {values.fmt_money(part['budget'])} left, "
+            f"{values.fmt_money(money)} was given; an approved adjustment for it raises it "
+            f"(kam opp budget-adjust {opp['id']} AMOUNT --milestone {stage} --reason T)")
     currency = opp.get("currency") or ws.config.get("currency") or "CNY"
     record = {"opportunity_id": opp["id"], "customer_id": opp["customer_id"], "type": kind,
               "amount": money, "currency": currency, "date": on,
