@@ -962,10 +962,10 @@ ZH_HANT: dict[str, str] = {
         '--milestone：{stage} 重複給出',
     '--milestone {key}：金额不能为负数（{text}）':
         '--milestone {key}：金額不能為負數（{text}）',
-    '--receipt：{file} 不是可读取的文件':
-        '--receipt：{file} 不是可讀取的文件',
-    '--receipt：{file}：{exc.strerror}':
-        '--receipt：{file}：{exc.strerror}',
+    '{option}：{file} 不是可读取的文件':
+        '{option}：{file} 不是可讀取的文件',
+    '{option}：{file}：{exc.strerror}':
+        '{option}：{file}：{exc.strerror}',
     "--{'met' if flag else 'clear'}：{n} 不是 {opp['id']} 的撤出标准（共 {len(current)} 条）":
         "--{'met' if flag else 'clear'}：{n} 不是 {opp['id']} 的撤出標準（共 {len(current)} 條）",
     "离开本阶段前请核对撤出标准：{'; '.join((str(t) for t in unmet))}":
@@ -1006,4 +1006,20 @@ ZH_HANT: dict[str, str] = {
         '產品線目標是其負責人目標的分解',
     "{path} 第 {n} 行：事件 {event['id']} 将变为 {kept['id']}；事件编号必须从 EV1、EV2 起连续，不能有空缺":
         "{path} 第 {n} 行：事件 {event['id']} 將變為 {kept['id']}；事件編號必須從 EV1、EV2 起連續，不能有空缺",
+    "复盘：{f['message']}":
+        "復盤：{f['message']}",
+    "案例分析报告（{case.get('by') or '-'}，{case['on']}）：{case['summary']}":
+        "案例分析報告（{case.get('by') or '-'}，{case['on']}）：{case['summary']}",
+    "  经验教训：{case['lessons']}":
+        "  經驗教訓：{case['lessons']}",
+    "  附件：{case['attachment']['path']}":
+        "  附件：{case['attachment']['path']}",
+    '--summary：请说明项目的经过':
+        '--summary：請說明項目的經過',
+    "商机 {opp['id']} 的状态是 {opp['status']}：案例分析报告在赢单或丢单之后撰写":
+        "商機 {opp['id']} 的狀態是 {opp['status']}：案例分析報告在贏單或丟單之後撰寫",
+    "超出阶段预算：商机 {opp['id']} 的 {stage} 阶段预算 {values.fmt_money(part['budget'])}，剩余 {values.fmt_money(part['left'])}，本次 {values.fmt_money(money)}；针对该阶段的调整表获批后方可增加（kam opp budget-adjust {opp['id']} AMOUNT --milestone {stage} --reason T）":
+        "超出階段預算：商機 {opp['id']} 的 {stage} 階段預算 {values.fmt_money(part['budget'])}，剩餘 {values.fmt_money(part['left'])}，本次 {values.fmt_money(money)}；針對該階段的調整表獲批後方可增加（kam opp budget-adjust {opp['id']} AMOUNT --milestone {stage} --reason T）",
+    "{opp.get('importance')} 级项目 {opp['id']} 已{opp['status']}，还没有案例分析报告 — kam opp case-analysis {opp['id']} --summary T":
+        "{opp.get('importance')} 級項目 {opp['id']} 已{opp['status']}，還沒有案例分析報告 — kam opp case-analysis {opp['id']} --summary T",
 }

@@ -122,6 +122,7 @@ class Opportunity(TypedDict):
     budget_split: Any
     budget_adjustments: Any
     withdrawal_criteria: Any
+    case_analysis: Any
     fields: Any
     created_at: str | None
     updated_at: str | None
@@ -504,6 +505,7 @@ class OpportunityChanges(TypedDict, total=False):
     budget_split: Any
     budget_adjustments: Any
     withdrawal_criteria: Any
+    case_analysis: Any
 
 
 class ActivityChanges(TypedDict, total=False):
