@@ -152,26 +152,30 @@ _CENTS = st.integers(min_value=1, max_value=10_000_000).map(lambda c: Decimal(c)
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(["development", "proposal", "bidding"]), _CENTS),
                 max_size=12),
-       st.lists(st.tuples(st.sampled_from(["approved", "pending", "rejected"]), _CENTS),
+       st.lists(st.tuples(st.sampled_from(["approved", "pending", "rejected"]), _CENTS,
+                          st.sampled_from([None, "development", "proposal", "bidding"])),
                 max_size=4))
-@example([("bidding", Decimal("0.01"))], [("pending", Decimal("5.00"))])
+@example([("bidding", Decimal("0.01"))], [("pending", Decimal("5.00"), None)])
+@example([], [("approved", Decimal("5.00"), "proposal"), ("approved", Decimal("1.00"), None)])
 def test_budget_vs_actual_reconciles(spent: list[tuple[str, Decimal]],
-                                     adjustments: list[tuple[str, Decimal]]) -> None:
+                                     adjustments: list[tuple[str, Decimal, str | None]]
+                                     ) -> None:
     """Milestone rows add up to the total spent; left is budget minus spent; only
     approved adjustments count."""
     opp: dict[str, Any] = {
         "currency": "CNY", "expense_budget": Decimal("90000.00"),
         "budget_split": [{"stage": "development", "amount": "30000.00"},
                          {"stage": "proposal", "amount": "60000.00"}],
-        "budget_adjustments": [{"status": s, "amount": str(a)} for s, a in adjustments]}
+        "budget_adjustments": [{"status": s, "amount": str(a), "stage": k}
+                               for s, a, k in adjustments]}
     view = budget_view(opp, [{"stage": k, "amount": a} for k, a in spent])
     assert sum((r["spent"] for r in view["rows"]), Decimal(0)) == view["spent"]
     assert view["spent"] == sum((a for _, a in spent), Decimal(0))
-    approved = sum((a for s, a in adjustments if s == "approved"), Decimal(0))
+    approved = sum((a for s, a, _ in adjustments if s == "approved"), Decimal(0))
     assert view["budget"] == Decimal("90000.00") + approved
     assert view["left"] == view["budget"] - view["spent"]
     split = [r for r in view["rows"] if r["budget"] is not None]
-    assert sum((r["budget"] for r in split), Decimal(0)) == view["original"]
+    assert sum((r["budget"] for r in split), Decimal(0)) + view["unassigned"] == view["budget"]
 
 
 @pytest.mark.parametrize("backend", ["sqlite"])
@@ -192,3 +196,54 @@ def test_a_withdrawal_criterion_met_blocks_every_stage_exit(kam: Kam) -> None:
     kam.ok("opp", "withdrawal", opp, "--clear", "2", env=OWNER)
     assert not any(g["code"].startswith("withdrawal_") and g["code"] != "withdrawal_check"
                    for g in kam.json("opp", "show", opp)["gate"])
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_an_adjustment_raises_its_milestone_and_the_total(kam: Kam) -> None:
+    """An adjustment for a milestone of the split raises it and the total; one for a
+    stage outside the split raises only the total (that stage has no milestone limit)."""
+    opp = deal(kam)
+    ws = kam.workspace()
+    try:
+        presales.set_budget(ws, opp, "3000", [("development", "1000"), ("proposal", "2000")])
+        presales.add_expense(ws, opp, "1000", type="travel")
+        with pytest.raises(RefusedError, match="over the milestone budget: development"):
+            presales.add_expense(ws, opp, "0.01", type="travel")
+        presales.request_adjustment(ws, opp, "500", "样板线", milestone="proposal")
+        ws.actor = "刘洋"
+        presales.decide_adjustment(ws, opp)
+        ws.actor = "张伟"
+        with pytest.raises(RefusedError, match="over the milestone budget: development"):
+            presales.add_expense(ws, opp, "0.01", type="travel")
+        presales.add_expense(ws, opp, "2500", type="bid_fees", milestone="proposal")
+        presales.request_adjustment(ws, opp, "300", "投标", milestone="bidding")
+        ws.actor = "刘洋"
+        presales.decide_adjustment(ws, opp)
+        ws.actor = "张伟"
+        presales.add_expense(ws, opp, "300", type="bid_fees", milestone="bidding")
+        view = presales.budget(ws, opp)
+        assert {r["stage"]: (r["budget"], r["spent"]) for r in view["rows"]} == {
+            "development": (Decimal("1000.00"), Decimal("1000.00")),
+            "proposal": (Decimal("2500.00"), Decimal("2500.00")),
+            "bidding": (None, Decimal("300.00"))}
+        assert (view["budget"], view["spent"], view["unassigned"]) == (
+            Decimal("3800.00"), Decimal("3800.00"), Decimal("300.00"))
+    finally:
+        ws.close()
+
+
+def test_milestone_rows_reconcile_with_the_total() -> None:
+    """Split budgets plus unassigned adjustments make the budget in force."""
+    opp: dict[str, Any] = {
+        "expense_budget": "900.00",
+        "budget_split": [{"stage": "development", "amount": "400.00"},
+                         {"stage": "proposal", "amount": "500.00"}],
+        "budget_adjustments": [
+            {"status": "approved", "amount": "10.00", "stage": "proposal"},
+            {"status": "approved", "amount": "7.00"},  # before milestones: the total only
+            {"status": "rejected", "amount": "99.00", "stage": "development"},
+            {"status": "approved", "amount": "3.00", "stage": "bidding"}]}
+    view = budget_view(opp, [])
+    split = sum((r["budget"] for r in view["rows"] if r["budget"] is not None), Decimal(0))
+    assert split == Decimal("910.00") and view["budget"] == Decimal("920.00")
+    assert split + view["unassigned"] == view["budget"]

@@ -53,11 +53,13 @@ def budget_view(opp: dict[str, Any], expenses: Iterable[dict[str, Any]]) -> dict
     for a in opp.get("budget_adjustments") or []:
         if a.get("status") == "approved" and a.get("stage"):
             raised[a["stage"]] = raised.get(a["stage"], ZERO) + _money(a.get("amount"))
-    rows = []
+    rows: list[dict[str, Any]] = []
+    assigned = ZERO
     for part in opp.get("budget_split") or []:
         key = part.get("stage") or ""
         budget = _money(part.get("amount")) + raised.pop(key, ZERO)
         used = spent_by.pop(key, ZERO)
+        assigned += budget
         rows.append({"stage": key, "budget": budget, "spent": used,
                      "left": budget - used})
     for key, used in spent_by.items():
@@ -65,7 +67,6 @@ def budget_view(opp: dict[str, Any], expenses: Iterable[dict[str, Any]]) -> dict
     original = _money(opp.get("expense_budget"))
     adjusted = approved_adjustments(opp)
     total = original + adjusted
-    assigned = sum((r["budget"] for r in rows if r["budget"] is not None), ZERO)
     return {"currency": opp.get("currency"), "original": original, "adjustments": adjusted,
             "budget": total, "unassigned": total - assigned, "spent": spent, "left": total - spent,
             "pending_adjustment": next(
