@@ -202,7 +202,7 @@ def _populate(path: Path, plugins: Any) -> None:
 
 def _walk(ws: Any, opp_id: str, target: str, importance: str, contacts: list[str],
           n: int) -> None:
-    from kam.services import activities, opportunities, presales
+    from kam.services import activities, case_analysis, opportunities, presales
 
     budget = ws.get("opportunity", opp_id)["expense_budget"]
 
@@ -253,6 +253,9 @@ def _walk(ws: Any, opp_id: str, target: str, importance: str, contacts: list[str
             spend("bid_fees", 35, "投标保证金与标书制作")
         if stage == "implementation":
             _contract(ws, opp_id, "signed")  # signing wins the deal and moves it on
+            if importance in ("I", "VI"):  # an important win is written up (案例分析报告)
+                case_analysis.record(ws, opp_id, _t("决策链全覆盖，样板线测试打消技术顾虑"),
+                                     lessons=_t("尽早安排样板线考察"))
         else:
             opportunities.advance(ws, opp_id)
 

@@ -160,6 +160,7 @@ class Opportunity(Record):
     budget_split: list[dict[str, Any]] = Field(default_factory=list)
     budget_adjustments: list[dict[str, Any]] = Field(default_factory=list)
     withdrawal_criteria: list[dict[str, Any]] = Field(default_factory=list)
+    case_analysis: dict[str, Any] = Field(default_factory=dict)
     fields: dict[str, Any] = Field(default_factory=dict)
 
     _currency = field_validator("currency", mode="before")(_currency)
