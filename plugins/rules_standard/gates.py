@@ -11,7 +11,16 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from kam.api import IMPORTANT, KINDS, MANAGEMENT, Finding, block, latest_decision, warn
+from kam.api import (
+    IMPORTANT,
+    KINDS,
+    MANAGEMENT,
+    Finding,
+    block,
+    latest_decision,
+    needs_case_analysis,
+    warn,
+)
 from kam.plugins.rules_standard.bant import bant_missing
 
 Gate = Callable[[Any, dict, Any], list[Finding]]
@@ -211,8 +220,6 @@ def _withdrawal(opp: dict) -> list[Finding]:
 def closed_deal(ws: Any, opp: dict) -> list[Finding]:
     """复盘: an important or very important deal (I/VI), once won or lost, owes its
     case-analysis report (案例分析报告) so the team learns from it."""
-    from kam.models.case_analysis import needs_case_analysis
-
     if not needs_case_analysis(opp):
         return []
     return [warn("case_analysis_missing",
