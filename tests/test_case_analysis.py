@@ -7,11 +7,15 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import Kam
+from kam.api import Finding, hookimpl, warn
 from kam.errors import InputError, NotFoundError
+from kam.plugin_manager import Plugins
 from kam.services import case_analysis
+from kam.workspace import Workspace
 
 OWNER = {"KAM_USER": "张伟"}
 
@@ -85,5 +89,36 @@ def test_case_analysis_input_and_refusals(kam: Kam, tmp_path: Path) -> None:
         events = [e for e in ws.storage.events() if e["kind"] == "opportunity.case_analysis"]
         assert [e["payload"]["summary"] for e in events] == ["第一稿", "定稿"]
         assert events[1]["payload"]["replaced"]["summary"] == "第一稿"
+    finally:
+        ws.close()
+
+
+class PostMortem:
+    """A company plugin: any lost deal over 1,000,000 is reviewed by the sales director,
+    beside the standard case-analysis finding."""
+
+    @hookimpl
+    def kam_review_closed_deal(self, ws: Any, opportunity: dict) -> list[Finding]:
+        if opportunity["status"] == "lost" and opportunity["amount"] > 1_000_000:
+            return [warn("director_review", "销售总监复盘")]
+        return []
+
+
+def test_a_company_rule_reviews_closed_deals(tmp_path: Path) -> None:
+    from kam.services import admin, customers, opportunities
+
+    admin.init(tmp_path / "ws", Plugins(), backend="sqlite", lang="en")
+    plugins = Plugins()
+    plugins.register(PostMortem(), "post_mortem")
+    ws = Workspace.open(tmp_path / "ws", plugins=plugins, as_of="2026-03-02")
+    try:
+        cu = customers.add(ws, "华东电力")["id"]
+        big = opportunities.add(ws, cu, "智能变电站", amount="3200000", importance="VI")["id"]
+        opportunities.close(ws, big, "lost", "价格")
+        assert [f["code"] for f in opportunities.card(ws, big)["review"]] == [
+            "director_review", "case_analysis_missing"]
+        case_analysis.record(ws, big, "报价过高")
+        assert [f["code"] for f in opportunities.card(ws, big)["review"]] == [
+            "director_review"]
     finally:
         ws.close()
