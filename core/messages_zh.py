@@ -1087,4 +1087,6 @@ ZH: dict[str, str] = {
         "超出阶段预算：商机 {opp['id']} 的 {stage} 阶段预算 {values.fmt_money(part['budget'])}，剩余 {values.fmt_money(part['left'])}，本次 {values.fmt_money(money)}；针对该阶段的调整表获批后方可增加（kam opp budget-adjust {opp['id']} AMOUNT --milestone {stage} --reason T）",
     "{opp.get('importance')} deal {opp['id']} was {opp['status']} without a case-analysis report (案例分析报告) — kam opp case-analysis {opp['id']} --summary T":
         "{opp.get('importance')} 级项目 {opp['id']} 已{opp['status']}，还没有案例分析报告 — kam opp case-analysis {opp['id']} --summary T",
+    "opportunity {opp['id']} has already spent {values.fmt_money(under['spent'])} in {under['stage']}: its milestone budget of {values.fmt_money(under['budget'])} would be below it":
+        "商机 {opp['id']} 在 {under['stage']} 阶段已花费 {values.fmt_money(under['spent'])}：该阶段预算 {values.fmt_money(under['budget'])} 将低于已花费的金额",
 }

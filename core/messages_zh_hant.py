@@ -1022,4 +1022,6 @@ ZH_HANT: dict[str, str] = {
         "超出階段預算：商機 {opp['id']} 的 {stage} 階段預算 {values.fmt_money(part['budget'])}，剩餘 {values.fmt_money(part['left'])}，本次 {values.fmt_money(money)}；針對該階段的調整表獲批後方可增加（kam opp budget-adjust {opp['id']} AMOUNT --milestone {stage} --reason T）",
     "{opp.get('importance')} 级项目 {opp['id']} 已{opp['status']}，还没有案例分析报告 — kam opp case-analysis {opp['id']} --summary T":
         "{opp.get('importance')} 級項目 {opp['id']} 已{opp['status']}，還沒有案例分析報告 — kam opp case-analysis {opp['id']} --summary T",
+    "商机 {opp['id']} 在 {under['stage']} 阶段已花费 {values.fmt_money(under['spent'])}：该阶段预算 {values.fmt_money(under['budget'])} 将低于已花费的金额":
+        "商機 {opp['id']} 在 {under['stage']} 階段已花費 {values.fmt_money(under['spent'])}：該階段預算 {values.fmt_money(under['budget'])} 將低於已花費的金額",
 }

@@ -221,6 +221,9 @@ def test_an_adjustment_raises_its_milestone_and_the_total(kam: Kam) -> None:
         presales.decide_adjustment(ws, opp)
         ws.actor = "张伟"
         presales.add_expense(ws, opp, "300", type="bid_fees", milestone="bidding")
+        with pytest.raises(RefusedError, match="2500.00 in proposal"):
+            presales.set_budget(ws, opp, "3500", [("development", "1500"), ("proposal", "1999.99"),
+                                                  ("initiation", "0.01")])
         view = presales.budget(ws, opp)
         assert {r["stage"]: (r["budget"], r["spent"]) for r in view["rows"]} == {
             "development": (Decimal("1000.00"), Decimal("1000.00")),

@@ -78,11 +78,18 @@ def set_budget(ws: Workspace, opp_id: str, amount: str,
         raise InputError(f"AMOUNT: the budget cannot be negative ({amount} was given)")
     split = _split(ws, opp, money, milestones)
     after = {**opp, "expense_budget": money, "budget_split": split}
-    spent = budget_view(opp, expenses_of(ws, opp["id"]))["spent"]
+    view = budget_view(after, expenses_of(ws, opp["id"]))
+    spent = view["spent"]
     if spent > budget_in_force(after):
         raise RefusedError(f"opportunity {opp['id']} has already spent "
                            f"{values.fmt_money(spent)}: a budget of "
                            f"{values.fmt_money(budget_in_force(after))} in force is below it")
+    under = next((r for r in view["rows"] if r["budget"] is not None and r["left"] < 0), None)
+    if under is not None:
+        raise RefusedError(f"opportunity {opp['id']} has already spent "
+                           f"{values.fmt_money(under['spent'])} in {under['stage']}: its "
+                           f"milestone budget of {values.fmt_money(under['budget'])} "
+                           "would be below it")
     changes = {"expense_budget": money, "budget_split": split, "updated_at": ws.now()}
     payload = {"expense_budget": values.fmt_money(money), "budget_split": split}
     with ws.mutation("opportunity.budget_set", opp["id"], payload,
