@@ -23,7 +23,8 @@ building blocks load on first use.
 - Values by kam's one grammar (custom fields' parsers use them): :func:`parse_money`,
   :func:`parse_number`, :func:`parse_integer`, :func:`parse_date`, :func:`check_text`.
 - Rule helpers: :func:`fmt_money`, :func:`latest_decision`, :data:`MANAGEMENT`,
-  :data:`IMPORTANT`, :data:`KINDS`, :func:`plan_amounts`, :func:`planned_total`.
+  :data:`IMPORTANT`, :data:`KINDS`, :func:`plan_amounts`, :func:`planned_total`,
+  :func:`needs_case_analysis`.
 """
 
 from __future__ import annotations
@@ -55,6 +56,7 @@ if TYPE_CHECKING:
     )
     from kam.i18n import is_zh, pick
     from kam.kinds import KINDS
+    from kam.models.case_analysis import needs_case_analysis
     from kam.output import neutralise
     from kam.pipeline import Pipeline, Stage, Task
     from kam.records import (  # typed per kind, generated from kam.kinds (docs/json.md)
@@ -131,6 +133,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     "StorageConformance": ("kam.testing", "StorageConformance"),
     "plan_amounts": ("kam.services.contract_plan", "split"),
     "planned_total": ("kam.services.contract_plan", "planned_total"),
+    "needs_case_analysis": ("kam.models.case_analysis", "needs_case_analysis"),
 }
 
 
@@ -224,6 +227,7 @@ __all__ = [
     "IMPORTANT",
     "plan_amounts",
     "planned_total",
+    "needs_case_analysis",
     # stage models
     "Pipeline",
     "Stage",

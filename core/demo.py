@@ -277,7 +277,7 @@ def _evaluate(ws: Any, opp_id: str, n: int) -> None:
 
 def _walk(ws: Any, opp_id: str, target: str, importance: str, contacts: list[str],
           n: int) -> None:
-    from kam.services import activities, opportunities, presales
+    from kam.services import activities, case_analysis, opportunities, presales
 
     budget = ws.get("opportunity", opp_id)["expense_budget"]
 
@@ -320,14 +320,18 @@ def _walk(ws: Any, opp_id: str, target: str, importance: str, contacts: list[str
         if stage in ("initiation", "proposal", "bidding"):
             spend(EXPENSES[n % len(EXPENSES)], 8, "阶段推进费用")
         if stage == "bidding" and n == 0:
-            # a bid that costs more than planned: the adjustment (调整表) comes first
+            # a bid that costs more than its milestone planned: the adjustment (调整表)
+            # for the bidding milestone comes first
             presales.request_adjustment(ws, opp_id, str((budget / 5).quantize(budget)),
                                         _t("招标方要求样板线测试，增加投标费用"))
             _as(ws, APPROVERS["sales_director"], presales.decide_adjustment, ws, opp_id,
                 comment=_t("同意"))
-            spend("bid_fees", 80, "投标保证金与标书制作")
+            spend("bid_fees", 35, "投标保证金与标书制作")
         if stage == "implementation":
             _contract(ws, opp_id, "signed")  # signing wins the deal and moves it on
+            if importance in ("I", "VI"):  # an important win is written up (案例分析报告)
+                case_analysis.record(ws, opp_id, _t("决策链全覆盖，样板线测试打消技术顾虑"),
+                                     lessons=_t("尽早安排样板线考察"))
         else:
             opportunities.advance(ws, opp_id)
 

@@ -168,6 +168,14 @@ def kam_customer_anomalies(
 
 
 @hookspec
+def kam_review_closed_deal(ws: Workspace, opportunity: Opportunity) -> list[Finding] | None:
+    """The review of a won or lost deal (复盘): return findings (``None``: none), shown on
+    ``opp show`` and ``report war-room``. The standard rules name an I/VI deal still
+    missing its case-analysis report (``case_analysis_missing``)."""
+    return None
+
+
+@hookspec
 def kam_customer_matrix(ws: Workspace, customer: Customer) -> list[str] | None:
     """The customer matrix (客户矩阵: core, growth, traction, problem) from need ×
     relationship: return ``[key]`` (``None``: no opinion). The first key named wins

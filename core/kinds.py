@@ -165,6 +165,7 @@ LABELS: dict[str, Label] = {
     "renews_contract_id": ("续签合同", "Renews contract"),
     "budget_split": ("费用预算分解", "Budget by milestone"),
     "budget_adjustments": ("任务书调整表", "Budget adjustments"),
+    "case_analysis": ("案例分析报告", "Case analysis"),
     "withdrawal_criteria": ("撤出标准", "Withdrawal criteria"),
     # delivery (发货)
     "requested_by": ("申请人", "Requested by"),
@@ -362,7 +363,8 @@ KINDS: dict[str, Kind] = {
                 " completed_at:date renews_contract_id budget_split:json::@[{}]"
                 " budget_adjustments:json::@[{}] withdrawal_criteria:json::@[{}]"
                 " team:json::@[{}] evaluations:json::@[{}] concessions:json::@[{}]"
-                " trials:json::@[{}] tender_sheet:json::@{}"
+                " trials:json::@[{}] case_analysis:json::@{}"
+                " tender_sheet:json::@{}"
                 " fields:json::@{}" + _STAMPS,
                 {"number": ("项目编号", "Project number"), "title": ("项目名称", "Project name"),
                  "owner": ("销售负责人", "Sales owner"),

@@ -1026,10 +1026,10 @@ ZH: dict[str, str] = {
         '--milestone：{stage} 重复给出',
     '--milestone {key}: the amount cannot be negative ({text})':
         '--milestone {key}：金额不能为负数（{text}）',
-    '--receipt: {file} is not a readable file':
-        '--receipt：{file} 不是可读取的文件',
-    '--receipt: {file}: {exc.strerror}':
-        '--receipt：{file}：{exc.strerror}',
+    '{option}: {file} is not a readable file':
+        '{option}：{file} 不是可读取的文件',
+    '{option}: {file}: {exc.strerror}':
+        '{option}：{file}：{exc.strerror}',
     "--{'met' if flag else 'clear'}: {n} is not a criterion of {opp['id']} (it has {len(current)})":
         "--{'met' if flag else 'clear'}：{n} 不是 {opp['id']} 的撤出标准（共 {len(current)} 条）",
     "check the withdrawal criteria (撤出标准) before leaving: {'; '.join((str(t) for t in unmet))}":
@@ -1251,4 +1251,23 @@ ZH: dict[str, str] = {
     # a stage passage's note (kam.services.opportunities)
     'contract {contract_id} signed':
         '合同 {contract_id} 已签订',
+    # case-analysis report (案例分析报告) and the budget per milestone
+    "review: {f['message']}":
+        "复盘：{f['message']}",
+    "case analysis by {case.get('by') or '-'} on {case['on']}: {case['summary']}":
+        "案例分析报告（{case.get('by') or '-'}，{case['on']}）：{case['summary']}",
+    "  lessons: {case['lessons']}":
+        "  经验教训：{case['lessons']}",
+    "  attachment: {case['attachment']['path']}":
+        "  附件：{case['attachment']['path']}",
+    '--summary: say what happened in the deal':
+        '--summary：请说明项目的经过',
+    "opportunity {opp['id']} is {opp['status']}: a case analysis is written after a win or a loss":
+        "商机 {opp['id']} 的状态是 {opp['status']}：案例分析报告在赢单或丢单之后撰写",
+    "over the milestone budget: {stage} of opportunity {opp['id']} has {values.fmt_money(part['left'])} of {values.fmt_money(part['budget'])} left, {values.fmt_money(money)} was given; an approved adjustment for it raises it (kam opp budget-adjust {opp['id']} AMOUNT --milestone {stage} --reason T)":
+        "超出阶段预算：商机 {opp['id']} 的 {stage} 阶段预算 {values.fmt_money(part['budget'])}，剩余 {values.fmt_money(part['left'])}，本次 {values.fmt_money(money)}；针对该阶段的调整表获批后方可增加（kam opp budget-adjust {opp['id']} AMOUNT --milestone {stage} --reason T）",
+    "{opp.get('importance')} deal {opp['id']} was {opp['status']} without a case-analysis report (案例分析报告) — kam opp case-analysis {opp['id']} --summary T":
+        "{opp.get('importance')} 级项目 {opp['id']} 已{opp['status']}，还没有案例分析报告 — kam opp case-analysis {opp['id']} --summary T",
+    "opportunity {opp['id']} has already spent {values.fmt_money(under['spent'])} in {under['stage']}: its milestone budget of {values.fmt_money(under['budget'])} would be below it":
+        "商机 {opp['id']} 在 {under['stage']} 阶段已花费 {values.fmt_money(under['spent'])}：该阶段预算 {values.fmt_money(under['budget'])} 将低于已花费的金额",
 }

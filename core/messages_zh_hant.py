@@ -964,10 +964,10 @@ ZH_HANT: dict[str, str] = {
         '--milestone：{stage} 重複給出',
     '--milestone {key}：金额不能为负数（{text}）':
         '--milestone {key}：金額不能為負數（{text}）',
-    '--receipt：{file} 不是可读取的文件':
-        '--receipt：{file} 不是可讀取的文件',
-    '--receipt：{file}：{exc.strerror}':
-        '--receipt：{file}：{exc.strerror}',
+    '{option}：{file} 不是可读取的文件':
+        '{option}：{file} 不是可讀取的文件',
+    '{option}：{file}：{exc.strerror}':
+        '{option}：{file}：{exc.strerror}',
     "--{'met' if flag else 'clear'}：{n} 不是 {opp['id']} 的撤出标准（共 {len(current)} 条）":
         "--{'met' if flag else 'clear'}：{n} 不是 {opp['id']} 的撤出標準（共 {len(current)} 條）",
     "离开本阶段前请核对撤出标准：{'; '.join((str(t) for t in unmet))}":
@@ -1180,4 +1180,22 @@ ZH_HANT: dict[str, str] = {
         '無',
     '合同 {contract_id} 已签订':
         '合同 {contract_id} 已簽訂',
+    "复盘：{f['message']}":
+        "復盤：{f['message']}",
+    "案例分析报告（{case.get('by') or '-'}，{case['on']}）：{case['summary']}":
+        "案例分析報告（{case.get('by') or '-'}，{case['on']}）：{case['summary']}",
+    "  经验教训：{case['lessons']}":
+        "  經驗教訓：{case['lessons']}",
+    "  附件：{case['attachment']['path']}":
+        "  附件：{case['attachment']['path']}",
+    '--summary：请说明项目的经过':
+        '--summary：請說明項目的經過',
+    "商机 {opp['id']} 的状态是 {opp['status']}：案例分析报告在赢单或丢单之后撰写":
+        "商機 {opp['id']} 的狀態是 {opp['status']}：案例分析報告在贏單或丟單之後撰寫",
+    "超出阶段预算：商机 {opp['id']} 的 {stage} 阶段预算 {values.fmt_money(part['budget'])}，剩余 {values.fmt_money(part['left'])}，本次 {values.fmt_money(money)}；针对该阶段的调整表获批后方可增加（kam opp budget-adjust {opp['id']} AMOUNT --milestone {stage} --reason T）":
+        "超出階段預算：商機 {opp['id']} 的 {stage} 階段預算 {values.fmt_money(part['budget'])}，剩餘 {values.fmt_money(part['left'])}，本次 {values.fmt_money(money)}；針對該階段的調整表獲批後方可增加（kam opp budget-adjust {opp['id']} AMOUNT --milestone {stage} --reason T）",
+    "{opp.get('importance')} 级项目 {opp['id']} 已{opp['status']}，还没有案例分析报告 — kam opp case-analysis {opp['id']} --summary T":
+        "{opp.get('importance')} 級項目 {opp['id']} 已{opp['status']}，還沒有案例分析報告 — kam opp case-analysis {opp['id']} --summary T",
+    "商机 {opp['id']} 在 {under['stage']} 阶段已花费 {values.fmt_money(under['spent'])}：该阶段预算 {values.fmt_money(under['budget'])} 将低于已花费的金额":
+        "商機 {opp['id']} 在 {under['stage']} 階段已花費 {values.fmt_money(under['spent'])}：該階段預算 {values.fmt_money(under['budget'])} 將低於已花費的金額",
 }

@@ -12,7 +12,8 @@ from kam.errors import RefusedError
 from kam.findings import Finding
 
 RULE_HOOKS = frozenset({"kam_qualify_lead", "kam_stage_exit", "kam_review_contract",
-                        "kam_record_bid", "kam_customer_anomalies"})
+                        "kam_record_bid", "kam_customer_anomalies",
+                        "kam_review_closed_deal"})
 """Hooks returning ``list[Finding] | None`` per implementation."""
 
 LIST_HOOKS = frozenset({"kam_required_approvals", "kam_escalate_complaint",

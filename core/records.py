@@ -127,6 +127,7 @@ class Opportunity(TypedDict):
     evaluations: Any
     concessions: Any
     trials: Any
+    case_analysis: Any
     tender_sheet: Any
     fields: Any
     created_at: str | None
@@ -531,6 +532,7 @@ class OpportunityChanges(TypedDict, total=False):
     evaluations: Any
     concessions: Any
     trials: Any
+    case_analysis: Any
     tender_sheet: Any
 
 

@@ -1,5 +1,5 @@
 """kam opp add|list|show|edit|advance|check|uncheck|approve|bid|tender|score|concession|trial|lose|
-abandon|team|budget|budget-adjust|budget-approve|withdrawal"""
+abandon|team|budget|budget-adjust|budget-approve|withdrawal|case-analysis"""
 
 from __future__ import annotations
 
@@ -98,7 +98,7 @@ def show(ctx: typer.Context, opp_id: str, as_of: str = AsOfOpt, fmt: str = Forma
     opp = card["opportunity"]
     hidden = ("checklist", "stage_history", "fields", "budget_split", "budget_adjustments",
               "withdrawal_criteria", "team", "evaluations", "concessions", "trials",
-              "tender_sheet")
+              "tender_sheet", "case_analysis")
     emit(ctx, opp, fmt, [k for k in opp if k not in hidden], kind="opportunity")
     if card["team"]:
         from kam.kinds import KINDS
@@ -146,6 +146,20 @@ def show(ctx: typer.Context, opp_id: str, as_of: str = AsOfOpt, fmt: str = Forma
     if card["budget"]["original"] or card["budget"]["spent"]:
         typer.echo("")
         _echo_budget(ctx, card["budget"])
+    for f in card["review"]:
+        say(ctx, f"review: {f['message']}")
+    _echo_case_analysis(ctx, opp)
+
+
+def _echo_case_analysis(ctx: typer.Context, opp: dict) -> None:
+    """The case-analysis report (案例分析报告) written after the win or loss."""
+    case = opp.get("case_analysis") or {}
+    if case.get("summary"):
+        say(ctx, f"case analysis by {case.get('by') or '-'} on {case['on']}: {case['summary']}")
+        if case.get("lessons"):
+            say(ctx, f"  lessons: {case['lessons']}")
+        if case.get("attachment"):
+            say(ctx, f"  attachment: {case['attachment']['path']}")
 
 
 def _echo_budget(ctx: typer.Context, view: dict) -> None:
@@ -343,15 +357,18 @@ def budget_adjust(
     opp_id: str = typer.Argument(..., metavar="OPP"),
     amount: str = typer.Argument(..., metavar="AMOUNT", help="How much to add."),
     reason: str = typer.Option(..., "--reason"),
+    milestone: str = typer.Option(None, "--milestone", help="The stage whose budget it "
+                                  "raises (default the deal's current stage)."),
     as_of: str = AsOfOpt,
     fmt: str = FormatOpt,
 ) -> None:
-    """Ask to raise the presales budget (任务书调整表); it counts once approved by the
-    roles of kam.toml approvals.budget_adjust (default sales_director)."""
+    """Ask to raise the presales budget (任务书调整表) of a milestone and the total; it
+    counts once approved by the roles of kam.toml approvals.budget_adjust (default
+    sales_director)."""
     from kam.services import presales
 
     ws = open_ws(ctx, as_of)
-    presales.request_adjustment(ws, opp_id, amount, reason)
+    presales.request_adjustment(ws, opp_id, amount, reason, milestone)
     _budget_out(ctx, presales.budget(ws, opp_id), fmt)
 
 
@@ -510,6 +527,25 @@ def _tender_out(ctx: typer.Context, sheet: dict) -> None:
     emit(ctx, sheet["bidders"], "table", STANDING_COLUMNS, {"bidder": "tender_bidder"})
     say(ctx, f"our rank: {sheet['our_rank']} of {len(sheet['bidders'])} "
         f"(weighted total {sheet['our_total']})")
+
+
+@app.command("case-analysis")
+def case_analysis(
+    ctx: typer.Context,
+    opp_id: str = typer.Argument(..., metavar="OPP"),
+    summary: str = typer.Option(..., "--summary", help="What happened and why."),
+    lessons: str = typer.Option(None, "--lessons", help="What to do again or differently."),
+    file: str = typer.Option(None, "--file", help="The report file, kept by path, size "
+                             "and SHA-256."),
+    as_of: str = AsOfOpt,
+    fmt: str = FormatOpt,
+) -> None:
+    """Write the case-analysis report (案例分析报告) of a won or lost deal."""
+    from kam.services import case_analysis as service
+
+    ws = open_ws(ctx, as_of)
+    record = service.record(ws, opp_id, summary, lessons, file)
+    emit(ctx, {"id": record["id"], **record["case_analysis"]}, fmt)
 
 
 def _close(ctx: typer.Context, opp_id: str, status: str, reason: str, summary: str | None,

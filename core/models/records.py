@@ -168,6 +168,7 @@ class Opportunity(Record):
     evaluations: list[dict[str, Any]] = Field(default_factory=list)
     concessions: list[dict[str, Any]] = Field(default_factory=list)
     trials: list[dict[str, Any]] = Field(default_factory=list)
+    case_analysis: dict[str, Any] = Field(default_factory=dict)
     tender_sheet: dict[str, Any] | None = None
     fields: dict[str, Any] = Field(default_factory=dict)
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from kam.models.case_analysis import IMPORTANCE, OUTCOMES, needs_case_analysis
 from kam.models.receivable_state import OPEN_STATES, receivable_view
 from kam.reports import Report, Table
 from kam.reports.common import new_report, tr, vocab_display, worked_by
@@ -38,6 +39,7 @@ def build(ws: Any, owner: str | None = None, days: Any = None, **_: Any) -> Repo
     report.tables.append(service.open_complaints(ws, for_user=owner))
     deals = [r["record_id"] for r in steps.rows if r["record_id"] != r["customer_id"]]
     report.tables.append(_advice(ws, deals + [r["id"] for r in stalled.rows]))
+    report.tables.append(_case_analyses(ws, owner))
     return report
 
 
@@ -67,6 +69,21 @@ def _advice(ws: Any, deal_ids: list[str]) -> Table:
                  title=tr(ws, "获客建议（按采购场景）", "Acquisition advice by purchase scenario"),
                  headers={"advice": tr(ws, "建议", "Advice")},
                  display={"purchase_type": vocab_display(ws, "purchase_type")})
+
+
+
+def _case_analyses(ws: Any, owner: str | None) -> Table:
+    """I/VI deals won or lost that still owe their case-analysis report (案例分析报告)."""
+    where: dict[str, Any] = {"status__in": list(OUTCOMES), "importance__in": list(IMPORTANCE)}
+    if owner:
+        where["owner"] = owner
+    rows = [{"id": o["id"], "title": o.get("title"), "status": o["status"],
+             "closed_at": o.get("closed_at"), "owner": o.get("owner")}
+            for o in ws.storage.find("opportunity", where, order_by=("closed_at", "id"))
+            if needs_case_analysis(o)]
+    return Table("case_analysis", ["id", "title", "status", "closed_at", "owner"], rows,
+                 title=tr(ws, "待写案例分析报告", "Case analyses to write"),
+                 display={"status": vocab_display(ws, "opp_status")})
 
 
 def _next_steps(ws: Any, owner: str | None, horizon: dt.date) -> Table:

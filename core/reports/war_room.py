@@ -17,6 +17,11 @@ from kam.reports import Report, Table
 from kam.reports.cards import _contacts
 from kam.reports.common import new_report, pairs_table, stage_display, tr, vocab_display
 
+#: the rows of the case-analysis section (zh, en)
+CASE_LABELS = {"by": ("撰写人", "Written by"), "on": ("日期", "Date"),
+               "summary": ("总结", "Summary"), "lessons": ("经验教训", "Lessons"),
+               "attachment": ("附件", "Attachment"), "sha256": ("SHA-256", "SHA-256")}
+
 #: share of the budget in force that, once spent, is a risk worth raising
 BUDGET_WARN = Decimal("0.9")
 
@@ -60,6 +65,7 @@ def build(ws: Any, record_id: str | None = None, days: Any = None, **_: Any) -> 
     report.tables.append(Table(
         "risks", ["risk"], [{"risk": r} for r in _risks(ws, opp, view, chain, gate, days)],
         title=tr(ws, "风险", "Risks"), headers={"risk": tr(ws, "风险", "Risk")}))
+    report.tables.append(_case_analysis(ws, opp))
     acts = [a for a in ws.storage.find("activity", {"opportunity_id": opp["id"]},
                                        order_by=("-date", "-id"), limit=20)
             if a.get("next_step")]
@@ -72,8 +78,11 @@ def build(ws: Any, record_id: str | None = None, days: Any = None, **_: Any) -> 
 
 
 def _gate(ws: Any, opp: dict[str, Any], model: Any) -> list[dict[str, Any]]:
+    review = [] if opp["status"] == "open" else [
+        {"severity": f.severity, "message": f.message}
+        for f in ws.plugins.rule("kam_review_closed_deal", ws=ws, opportunity=opp)]
     if opp["status"] != "open" or opp.get("completed_at"):
-        return []
+        return review
     nxt = model.next_stage(opp["stage"]) or "completed"
     return [{"severity": f.severity, "message": f.message}
             for f in ws.plugins.rule("kam_stage_exit", ws=ws, opportunity=opp, pipeline=model,
@@ -112,3 +121,14 @@ def _risks(ws: Any, opp: dict[str, Any], view: dict[str, Any], chain: Table,
         out.append(tr(ws, f"超过 {quiet} 天没有拜访客户",
                       f"no call on the customer for more than {quiet} days"))
     return out
+
+
+def _case_analysis(ws: Any, opp: dict[str, Any]) -> Table:
+    """The case-analysis report (案例分析报告) written after the win or loss, if any."""
+    case = opp.get("case_analysis") or {}
+    attachment = case.get("attachment") or {}
+    items = [("by", case.get("by")), ("on", case.get("on")), ("summary", case.get("summary")),
+             ("lessons", case.get("lessons")), ("attachment", attachment.get("path")),
+             ("sha256", attachment.get("sha256"))] if case.get("summary") else []
+    return pairs_table(ws, "case_analysis", tr(ws, "案例分析报告", "Case analysis"), items,
+                       CASE_LABELS)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from kam.models.case_analysis import needs_case_analysis
 from kam.reports import Report, Table
 from kam.reports.common import (
     ZERO,
@@ -90,6 +91,12 @@ def build(ws: Any, owner: str | None = None, customer: str | None = None,
         title=tr(ws, "丢单与结项原因", "Lost and abandoned reasons"),
         display={"status": status_shown}))
     report.tables.append(_presales_cost(ws, closed))
+    report.tables.append(Table(
+        "missing_case_analysis", ["id", "title", "importance", "status", "owner", "closed_at"],
+        [{k: o.get(k) for k in ("id", "title", "importance", "status", "owner", "closed_at")}
+         for o in closed if needs_case_analysis(o)],
+        title=tr(ws, "缺少案例分析报告的重要项目", "I/VI deals missing a case analysis"),
+        display={"status": status_shown, "importance": vocab_display(ws, "importance")}))
     return report
 
 

@@ -526,6 +526,9 @@ def card(ws: Workspace, opp_id: str) -> dict[str, Any]:
     ]
     nxt = pipeline.next_stage(stage.key)
     needs = [] if opp["status"] in CLOSED or opp.get("completed_at") else gate(ws, opp)
+    # 复盘: what a won or lost deal still owes (its case-analysis report)
+    review = ([] if opp["status"] == "open"
+              else ws.plugins.rule("kam_review_closed_deal", ws=ws, opportunity=opp))
     from kam.acquisition import advice
 
     scenario = ws.get("customer", opp["customer_id"]).get("purchase_type")
@@ -544,6 +547,7 @@ def card(ws: Workspace, opp_id: str) -> dict[str, Any]:
         "next_stage": nxt,
         "checklist": checklist,
         "gate": [f.to_dict() for f in needs],
+        "review": [f.to_dict() for f in review],
         "budget": presales.budget(ws, opp["id"]),
         "purchase_type": scenario,
         "acquisition_advice": advice(ws.lang, scenario),

@@ -3,8 +3,10 @@
 raise the budget only through an adjustment (任务书调整表) approved by the roles
 kam.toml names (``approvals.budget_adjust``, default ``sales_director``).
 
-Spending over the budget in force is refused (exit 1): the point of the budget is that
-a deal's cost is decided before it is spent, not discovered afterwards.
+Spending over the budget in force, or over its milestone's budget when the budget is
+split, is refused (exit 1): the point of the budget is that a deal's cost is decided
+before it is spent, not discovered afterwards. An adjustment is made for a milestone
+(default the deal's current stage): approved, it raises that milestone and the total.
 """
 
 from __future__ import annotations
@@ -76,11 +78,18 @@ def set_budget(ws: Workspace, opp_id: str, amount: str,
         raise InputError(f"AMOUNT: the budget cannot be negative ({amount} was given)")
     split = _split(ws, opp, money, milestones)
     after = {**opp, "expense_budget": money, "budget_split": split}
-    spent = budget_view(opp, expenses_of(ws, opp["id"]))["spent"]
+    view = budget_view(after, expenses_of(ws, opp["id"]))
+    spent = view["spent"]
     if spent > budget_in_force(after):
         raise RefusedError(f"opportunity {opp['id']} has already spent "
                            f"{values.fmt_money(spent)}: a budget of "
                            f"{values.fmt_money(budget_in_force(after))} in force is below it")
+    under = next((r for r in view["rows"] if r["budget"] is not None and r["left"] < 0), None)
+    if under is not None:
+        raise RefusedError(f"opportunity {opp['id']} has already spent "
+                           f"{values.fmt_money(under['spent'])} in {under['stage']}: its "
+                           f"milestone budget of {values.fmt_money(under['budget'])} "
+                           "would be below it")
     changes = {"expense_budget": money, "budget_split": split, "updated_at": ws.now()}
     payload = {"expense_budget": values.fmt_money(money), "budget_split": split}
     with ws.mutation("opportunity.budget_set", opp["id"], payload,
@@ -90,9 +99,12 @@ def set_budget(ws: Workspace, opp_id: str, amount: str,
 
 
 @atomic
-def request_adjustment(ws: Workspace, opp_id: str, amount: str, reason: str) -> dict[str, Any]:
-    """Ask to raise the budget by ``amount`` (任务书调整表); it counts once approved."""
+def request_adjustment(ws: Workspace, opp_id: str, amount: str, reason: str,
+                       milestone: str | None = None) -> dict[str, Any]:
+    """Ask to raise the budget by ``amount`` (任务书调整表) for a milestone (default the
+    deal's current stage); it counts once approved."""
     opp = ws.get("opportunity", opp_id)
+    stage = ws.pipeline(opp["pipeline"]).parse_stage(milestone) if milestone else opp["stage"]
     money = _positive(amount, "AMOUNT")
     if not (reason or "").strip():
         raise InputError("--reason: say why the budget must grow")
@@ -104,7 +116,7 @@ def request_adjustment(ws: Workspace, opp_id: str, amount: str, reason: str) -> 
         raise RefusedError(f"opportunity {opp['id']} already has a budget adjustment "
                            "waiting for approval: approve or reject it first")
     roles = adjust_roles(ws)
-    entry = {"no": len(adjustments) + 1, "amount": values.fmt_money(money),
+    entry = {"no": len(adjustments) + 1, "amount": values.fmt_money(money), "stage": stage,
              "reason": reason.strip(), "requested_by": ws.actor or None,
              "on": ws.today.isoformat(), "at": ws.now(),
              "status": "pending" if roles else "approved",
@@ -160,19 +172,20 @@ def decide_adjustment(ws: Workspace, opp_id: str, by: str | None = None,
     return {**opp, "budget_adjustments": adjustments}
 
 
-def _receipt(file: str) -> dict[str, Any]:
-    """The receipt kept by path, size and SHA-256 (the file stays where it is)."""
+def kept_file(file: str, option: str = "--receipt") -> dict[str, Any]:
+    """A receipt or attachment kept by path, size and SHA-256 (the file stays where it
+    is); ``option`` names it in the error."""
     from kam.services.contract_evidence import sha256_of
 
     path = Path(file).expanduser()
     try:
         if not path.is_file():
-            raise InputError(f"--receipt: {file} is not a readable file")
+            raise InputError(f"{option}: {file} is not a readable file")
         path = path.resolve()
         return {"name": path.name, "path": str(path), "sha256": sha256_of(path),
                 "size": path.stat().st_size}
     except OSError as exc:
-        raise InputError(f"--receipt: {file}: {exc.strerror}") from None
+        raise InputError(f"{option}: {file}: {exc.strerror}") from None
 
 
 @atomic
@@ -191,7 +204,7 @@ def add_expense(ws: Workspace, opp_id: str, amount: str, *, type: str,
         raise InputError(f"--date: {on} is in the future (today is {ws.today})")
     stage = ws.pipeline(opp["pipeline"]).parse_stage(milestone) if milestone else opp["stage"]
     spender = " ".join((by or ws.actor or opp.get("owner") or "").split()) or None
-    kept = _receipt(receipt) if receipt else None
+    kept = kept_file(receipt) if receipt else None
     if opp.get("expense_budget") is None:
         raise RefusedError(f"opportunity {opp['id']} has no presales budget: set one first "
                            f"(kam opp budget {opp['id']} AMOUNT)")
@@ -202,6 +215,14 @@ def add_expense(ws: Workspace, opp_id: str, amount: str, *, type: str,
             f"of {values.fmt_money(view['budget'])} left, {values.fmt_money(money)} was given; "
             f"an approved adjustment raises it (kam opp budget-adjust {opp['id']} AMOUNT "
             "--reason T)")
+    part = next((r for r in view["rows"] if r["stage"] == stage and r["budget"] is not None),
+                None)
+    if part is not None and part["spent"] + money > part["budget"]:
+        raise RefusedError(
+            f"over the milestone budget: {stage} of opportunity {opp['id']} has "
+            f"{values.fmt_money(part['left'])} of {values.fmt_money(part['budget'])} left, "
+            f"{values.fmt_money(money)} was given; an approved adjustment for it raises it "
+            f"(kam opp budget-adjust {opp['id']} AMOUNT --milestone {stage} --reason T)")
     currency = opp.get("currency") or ws.config.get("currency") or "CNY"
     record = {"opportunity_id": opp["id"], "customer_id": opp["customer_id"], "type": kind,
               "amount": money, "currency": currency, "date": on,

@@ -43,6 +43,13 @@ def kam_stage_exit(ws: Any, opportunity: dict, pipeline: Any, stage: str, target
 
 
 @hookimpl(trylast=True)
+def kam_review_closed_deal(ws: Any, opportunity: dict) -> list:
+    from kam.plugins.rules_standard.gates import closed_deal
+
+    return closed_deal(ws, opportunity)
+
+
+@hookimpl(trylast=True)
 def kam_review_contract(ws: Any, contract: dict, milestones: list) -> list:
     from kam.plugins.rules_standard.contracts import review
 

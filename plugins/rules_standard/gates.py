@@ -19,6 +19,7 @@ from kam.api import (
     block,
     latest_decision,
     latest_evaluation,
+    needs_case_analysis,
     warn,
 )
 from kam.plugins.rules_standard.bant import bant_missing
@@ -246,3 +247,14 @@ def _withdrawal(opp: dict) -> list[Finding]:
         out.append(warn("withdrawal_check", "check the withdrawal criteria (撤出标准) before "
                         "leaving: " + "; ".join(str(t) for t in unmet)))
     return out
+
+
+def closed_deal(ws: Any, opp: dict) -> list[Finding]:
+    """复盘: an important or very important deal (I/VI), once won or lost, owes its
+    case-analysis report (案例分析报告) so the team learns from it."""
+    if not needs_case_analysis(opp):
+        return []
+    return [warn("case_analysis_missing",
+                 f"{opp.get('importance')} deal {opp['id']} was {opp['status']} without a "
+                 f"case-analysis report (案例分析报告) — kam opp case-analysis {opp['id']} "
+                 "--summary T")]

@@ -315,6 +315,11 @@ _TARGET_PLAN: tuple[str, ...] = (
     'ALTER TABLE "customer" ADD COLUMN "matrix_set_by" TEXT COLLATE "C"',
 )
 
+# the case-analysis report (案例分析报告) of an I/VI deal after its win or loss
+_CASE_ANALYSIS: tuple[str, ...] = (
+    'ALTER TABLE "opportunity" ADD COLUMN "case_analysis" TEXT',
+)
+
 # 招投标评分表: the customer's scoring sheet of a tender, on the deal (kam opp tender);
 # the deal's row-level security covers it
 _TENDER_SHEET: tuple[str, ...] = (
@@ -335,6 +340,7 @@ MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("0009_target_plan", _TARGET_PLAN),
     ("0010_project_money", _PROJECT_MONEY),
     ("0011_deal_team", DEAL_TEAM),
+    ("0012_case_analysis", _CASE_ANALYSIS),
     ("0013_tender_sheet", _TENDER_SHEET),
 )
 

@@ -297,6 +297,11 @@ _DEAL_TEAM: tuple[str, ...] = (
     'ALTER TABLE "receivable" ADD COLUMN "collection_notes" TEXT',
 )
 
+# the case-analysis report (案例分析报告) of an I/VI deal after its win or loss
+_CASE_ANALYSIS: tuple[str, ...] = (
+    'ALTER TABLE "opportunity" ADD COLUMN "case_analysis" TEXT',
+)
+
 # 招投标评分表: the customer's scoring sheet of a tender, on the deal (kam opp tender)
 _TENDER_SHEET: tuple[str, ...] = (
     'ALTER TABLE "opportunity" ADD COLUMN "tender_sheet" TEXT',
@@ -314,6 +319,7 @@ MIGRATIONS: tuple[tuple[str, Step], ...] = (
     ("0007_target_plan", _TARGET_PLAN),
     ("0008_project_money", _PROJECT_MONEY),
     ("0009_deal_team", _DEAL_TEAM),
+    ("0010_case_analysis", _CASE_ANALYSIS),
     ("0011_tender_sheet", _TENDER_SHEET),
 )
 
