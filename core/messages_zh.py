@@ -982,10 +982,6 @@ ZH: dict[str, str] = {
         "合同 {contract['id']} 没有标的行，且已申请过发货",
     "contract {contract['id']}: every subject line is already requested":
         "合同 {contract['id']}：所有标的行均已申请发货",
-    '--attachment: {file} is not a readable file':
-        '--attachment：{file} 不是可读取的文件',
-    '--attachment: {file}: {exc.strerror}':
-        '--attachment：{file}：{exc.strerror}',
     "delivery {d['id']} shipped although {what} (forced: {reason})":
         "发货单 {d['id']} 已出库，尽管{what}（强制：{reason}）",
     "delivery {d['id']}: {what}; the outbound waits for the advance (款到发货) — collect it, or pass --force --reason T":

@@ -920,10 +920,6 @@ ZH_HANT: dict[str, str] = {
         "合同 {contract['id']} 沒有標的行，且已申請過發貨",
     "合同 {contract['id']}：所有标的行均已申请发货":
         "合同 {contract['id']}：所有標的行均已申請發貨",
-    '--attachment：{file} 不是可读取的文件':
-        '--attachment：{file} 不是可讀取的文件',
-    '--attachment：{file}：{exc.strerror}':
-        '--attachment：{file}：{exc.strerror}',
     "发货单 {d['id']} 已出库，尽管{what}（强制：{reason}）":
         "發貨單 {d['id']} 已出庫，儘管{what}（強制：{reason}）",
     "发货单 {d['id']}：{what}；出库须等预付款到账（款到发货）——请先回款，或使用 --force --reason T":

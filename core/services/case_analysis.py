@@ -11,7 +11,7 @@ from typing import Any
 from kam.errors import InputError, RefusedError
 from kam.models.case_analysis import OUTCOMES
 from kam.services.common import atomic
-from kam.services.presales import kept_file
+from kam.services.contract_evidence import kept_file
 from kam.workspace import Workspace
 
 

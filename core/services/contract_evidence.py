@@ -22,6 +22,20 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
+def kept_file(file: str, option: str) -> dict[str, Any]:
+    """A receipt, confirmation or report file kept by path, size and SHA-256 (the file
+    stays where it is); ``option`` names it in the error."""
+    path = Path(file).expanduser()
+    try:
+        if not path.is_file():
+            raise InputError(f"{option}: {file} is not a readable file")
+        path = path.resolve()
+        return {"name": path.name, "path": str(path), "sha256": sha256_of(path),
+                "size": path.stat().st_size}
+    except OSError as exc:
+        raise InputError(f"{option}: {file}: {exc.strerror}") from None
+
+
 @atomic
 def attach(ws: Workspace, contract_id: str, file: str, kind: str = "other") -> dict[str, Any]:
     """Record a document by its absolute path, size and SHA-256 (the file stays where it is)."""

@@ -16,13 +16,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from kam import values
 from kam.errors import InputError, RefusedError
 from kam.models.states import ENDED, SIGNED
 from kam.services.common import atomic
+from kam.services.contract_evidence import kept_file
 from kam.workspace import Workspace
 
 ZERO = Decimal(0)
@@ -217,20 +217,6 @@ def ship(ws: Workspace, delivery_id: str, date: str | None = None, *, force: boo
     return {**d, **changes}
 
 
-def _attachment(file: str) -> dict[str, Any]:
-    from kam.services.contract_evidence import sha256_of
-
-    path = Path(file).expanduser()
-    try:
-        if not path.is_file():
-            raise InputError(f"--attachment: {file} is not a readable file")
-        path = path.resolve()
-        return {"name": path.name, "path": str(path), "sha256": sha256_of(path),
-                "size": path.stat().st_size}
-    except OSError as exc:
-        raise InputError(f"--attachment: {file}: {exc.strerror}") from None
-
-
 @atomic
 def confirm(ws: Workspace, delivery_id: str, date: str | None = None,
             attachment: str | None = None) -> dict[str, Any]:
@@ -242,7 +228,7 @@ def confirm(ws: Workspace, delivery_id: str, date: str | None = None,
     d = _get(ws, delivery_id, "shipped", "confirmed")
     contract = _open_contract(ws, d["contract_id"])
     on = _day(ws, date, d["shipped_on"], "the outbound")
-    kept = _attachment(attachment) if attachment else {}
+    kept = kept_file(attachment, "--attachment") if attachment else {}
     changes = {"status": "confirmed", "confirmed_on": on, "confirmation": kept,
                "updated_at": ws.now()}
     before = of_contract(ws, contract["id"])

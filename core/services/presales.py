@@ -13,13 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from kam import values, vocab
 from kam.errors import InputError, RefusedError
 from kam.models.presales_budget import budget_in_force, budget_view
 from kam.services.common import atomic
+from kam.services.contract_evidence import kept_file
 from kam.workspace import Workspace
 
 ZERO = Decimal("0.00")
@@ -172,22 +172,6 @@ def decide_adjustment(ws: Workspace, opp_id: str, by: str | None = None,
     return {**opp, "budget_adjustments": adjustments}
 
 
-def kept_file(file: str, option: str = "--receipt") -> dict[str, Any]:
-    """A receipt or attachment kept by path, size and SHA-256 (the file stays where it
-    is); ``option`` names it in the error."""
-    from kam.services.contract_evidence import sha256_of
-
-    path = Path(file).expanduser()
-    try:
-        if not path.is_file():
-            raise InputError(f"{option}: {file} is not a readable file")
-        path = path.resolve()
-        return {"name": path.name, "path": str(path), "sha256": sha256_of(path),
-                "size": path.stat().st_size}
-    except OSError as exc:
-        raise InputError(f"{option}: {file}: {exc.strerror}") from None
-
-
 @atomic
 def add_expense(ws: Workspace, opp_id: str, amount: str, *, type: str,
                 date: str | None = None, receipt: str | None = None, by: str | None = None,
@@ -204,7 +188,7 @@ def add_expense(ws: Workspace, opp_id: str, amount: str, *, type: str,
         raise InputError(f"--date: {on} is in the future (today is {ws.today})")
     stage = ws.pipeline(opp["pipeline"]).parse_stage(milestone) if milestone else opp["stage"]
     spender = " ".join((by or ws.actor or opp.get("owner") or "").split()) or None
-    kept = kept_file(receipt) if receipt else None
+    kept = kept_file(receipt, "--receipt") if receipt else None
     if opp.get("expense_budget") is None:
         raise RefusedError(f"opportunity {opp['id']} has no presales budget: set one first "
                            f"(kam opp budget {opp['id']} AMOUNT)")
