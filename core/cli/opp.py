@@ -4,7 +4,7 @@ abandon|team|budget|budget-adjust|budget-approve|withdrawal|case-analysis"""
 from __future__ import annotations
 
 import typer
-from kam.cli import opp_team
+from kam.cli import opp_money, opp_selling, opp_team
 from kam.cli.common import (
     AsOfOpt,
     FormatOpt,
@@ -14,7 +14,6 @@ from kam.cli.common import (
     emit,
     emit_created,
     open_ws,
-    option_pairs,
     print_findings,
     say,
     table_fields,
@@ -124,7 +123,7 @@ def show(ctx: typer.Context, opp_id: str, as_of: str = AsOfOpt, fmt: str = Forma
     for e in card["evaluations"]:
         say(ctx, f"evaluation {e['on']} ({e['model']}, by {e['by']}): score {e['score']}")
     if card["tender"]:
-        _tender_out(ctx, card["tender"])
+        opp_selling.tender_out(ctx, card["tender"])
     say(ctx, f"\nstage: {card['stage_label']} — key node: {card['key_node']}")
     if card["customer_step"]:
         say(ctx, f"customer's step: {card['customer_step']}")
@@ -145,36 +144,10 @@ def show(ctx: typer.Context, opp_id: str, as_of: str = AsOfOpt, fmt: str = Forma
         say(ctx, f"advice: {card['acquisition_advice']}")
     if card["budget"]["original"] or card["budget"]["spent"]:
         typer.echo("")
-        _echo_budget(ctx, card["budget"])
+        opp_money.echo_budget(ctx, card["budget"])
     for f in card["review"]:
         say(ctx, f"review: {f['message']}")
-    _echo_case_analysis(ctx, opp)
-
-
-def _echo_case_analysis(ctx: typer.Context, opp: dict) -> None:
-    """The case-analysis report (案例分析报告) written after the win or loss."""
-    case = opp.get("case_analysis") or {}
-    if case.get("summary"):
-        say(ctx, f"case analysis by {case.get('by') or '-'} on {case['on']}: {case['summary']}")
-        if case.get("lessons"):
-            say(ctx, f"  lessons: {case['lessons']}")
-        if case.get("attachment"):
-            say(ctx, f"  attachment: {case['attachment']['path']}")
-
-
-def _echo_budget(ctx: typer.Context, view: dict) -> None:
-    """Budget vs actual (费用预算 vs 实际) as a line of totals and a row per milestone."""
-    from kam.values import fmt_money
-
-    pending = view.get("pending_adjustment")
-    say(ctx, f"presales budget: {fmt_money(view['budget'])} {view['currency'] or ''} "
-        f"(original {fmt_money(view['original'])}, approved adjustments "
-        f"{fmt_money(view['adjustments'])}); spent {fmt_money(view['spent'])}, "
-        f"left {fmt_money(view['left'])}")
-    if pending:
-        say(ctx, f"budget adjustment of {pending['amount']} waiting for approval")
-    if view["rows"]:
-        emit(ctx, view["rows"], "table", ["stage", "budget", "spent", "left"])
+    opp_money.echo_case_analysis(ctx, opp)
 
 
 @app.command("edit")
@@ -324,230 +297,6 @@ def bid(
     emit(ctx, {"id": record["id"], "bids": record["bids"]}, fmt)
 
 
-@app.command("budget", context_settings={"allow_extra_args": True,
-                                             "ignore_unknown_options": True})
-def budget(
-    ctx: typer.Context,
-    opp_id: str = typer.Argument(..., metavar="OPP"),
-    amount: str = typer.Argument(..., metavar="AMOUNT"),
-    milestone: list[str] = typer.Option([], "--milestone", metavar="KEY AMOUNT",
-                                        help="A stage and its part of the budget "
-                                        "(also KEY=AMOUNT); repeatable, adding up to AMOUNT."),
-    as_of: str = AsOfOpt,
-    fmt: str = FormatOpt,
-) -> None:
-    """Set the deal's presales budget (项目任务书费用预算), split by milestone."""
-    from kam.services import presales
-
-    ws = open_ws(ctx, as_of)
-    presales.set_budget(ws, opp_id, amount, option_pairs("--milestone", milestone, ctx.args))
-    _budget_out(ctx, presales.budget(ws, opp_id), fmt)
-
-
-def _budget_out(ctx: typer.Context, view: dict, fmt: str) -> None:
-    if fmt == "table":
-        _echo_budget(ctx, view)
-    else:
-        emit(ctx, view, fmt)
-
-
-@app.command("budget-adjust")
-def budget_adjust(
-    ctx: typer.Context,
-    opp_id: str = typer.Argument(..., metavar="OPP"),
-    amount: str = typer.Argument(..., metavar="AMOUNT", help="How much to add."),
-    reason: str = typer.Option(..., "--reason"),
-    milestone: str = typer.Option(None, "--milestone", help="The stage whose budget it "
-                                  "raises (default the deal's current stage)."),
-    as_of: str = AsOfOpt,
-    fmt: str = FormatOpt,
-) -> None:
-    """Ask to raise the presales budget (任务书调整表) of a milestone and the total; it
-    counts once approved by the roles of kam.toml approvals.budget_adjust (default
-    sales_director)."""
-    from kam.services import presales
-
-    ws = open_ws(ctx, as_of)
-    presales.request_adjustment(ws, opp_id, amount, reason, milestone)
-    _budget_out(ctx, presales.budget(ws, opp_id), fmt)
-
-
-@app.command("budget-approve")
-def budget_approve(
-    ctx: typer.Context,
-    opp_id: str = typer.Argument(..., metavar="OPP"),
-    by: str = typer.Option(None, "--by", help="The approver: the acting user (KAM_USER)."),
-    role: str = typer.Option(None, "--role", help="The required role approving."),
-    comment: str = typer.Option(None, "--comment"),
-    reject: bool = typer.Option(False, "--reject", help="Reject the adjustment instead."),
-    as_of: str = AsOfOpt,
-    fmt: str = FormatOpt,
-) -> None:
-    """Approve (or reject) the deal's pending budget adjustment; not by its owner."""
-    from kam.services import presales
-
-    ws = open_ws(ctx, as_of)
-    presales.decide_adjustment(ws, opp_id, by, role, comment, reject)
-    _budget_out(ctx, presales.budget(ws, opp_id), fmt)
-
-
-@app.command("withdrawal")
-def withdrawal(
-    ctx: typer.Context,
-    opp_id: str = typer.Argument(..., metavar="OPP"),
-    criterion: list[str] = typer.Option([], "--criterion", help="A withdrawal criterion "
-                                        "(撤出标准); repeatable; replaces the list."),
-    met: int = typer.Option(None, "--met", help="Criterion N is met: every stage exit "
-                            "is blocked until the deal is abandoned or N cleared."),
-    clear: int = typer.Option(None, "--clear", help="Criterion N is no longer met."),
-    as_of: str = AsOfOpt,
-    fmt: str = FormatOpt,
-) -> None:
-    """Set the deal's withdrawal criteria, checked at every stage exit."""
-    from kam.services import presales
-
-    ws = open_ws(ctx, as_of)
-    record = presales.withdrawal(ws, opp_id, criterion, met=met, clear=clear)
-    emit(ctx, record["withdrawal_criteria"], fmt, ["criterion", "met_on", "by"])
-@app.command("score")
-def score(
-    ctx: typer.Context,
-    opp_id: str,
-    criterion: list[str] = typer.Option([], "--criterion", help="KEY=VALUE for each "
-                                        "criterion of the model (value: 1-5 or its label)."),
-    model: str = typer.Option(None, "--model", help="Evaluation model (default: "
-                              "rules.evaluation_model, else standard)."),
-    date: str = typer.Option(None, "--date", help="The day of the evaluation."),
-    note: str = typer.Option(None, "--note"),
-    as_of: str = AsOfOpt,
-    fmt: str = FormatOpt,
-) -> None:
-    """Record a scored evaluation (商机评估) against the evaluation model."""
-    from kam.services import scoring
-
-    ws = open_ws(ctx, as_of)
-    record = scoring.score(ws, opp_id, criterion, model=model, on=date, note=note)
-    entry = record["evaluations"][-1]  # the one just recorded
-    if fmt != "table":
-        emit(ctx, {"id": record["id"], **entry}, fmt)
-        return
-    rows = ws.evaluation_model(entry["model"]).breakdown(entry, ws.lang)
-    emit(ctx, rows, fmt, ["criterion", "weight", "rating", "points", "top"])
-    typer.echo(f"{record['id']}: score {entry['score']} ({entry['model']}, {entry['on']})")
-
-
-@app.command("concession")
-def concession(
-    ctx: typer.Context,
-    opp_id: str,
-    what: str = typer.Option(..., "--what", help="What was conceded (折扣, 免费培训, 账期...)."),
-    direction: str = typer.Option(..., "--direction", help="given (by us) or received "
-                                  "(from the customer)."),
-    value: str = typer.Option(None, "--value", help="Its value in the deal's currency; a "
-                              "given value counts towards the discount."),
-    exchange: str = typer.Option(None, "--exchange", help="What it was given in exchange "
-                                 "for."),
-    approved_by: str = typer.Option(None, "--approved-by", help="Who approved it (needed "
-                                    "when the discount passes the approval thresholds)."),
-    date: str = typer.Option(None, "--date"),
-    as_of: str = AsOfOpt,
-    fmt: str = FormatOpt,
-) -> None:
-    """Log a concession given or received in negotiation (谈判让步), on the deal's card."""
-    from kam.services import negotiation
-
-    ws = open_ws(ctx, as_of)
-    record = negotiation.concede(ws, opp_id, what=what, direction=direction, value=value,
-                                 exchange=exchange, approved_by=approved_by, on=date)
-    emit(ctx, record["concessions"], fmt, ["on", "direction", "what", "value", "currency",
-                                           "exchange", "discount", "approved_by"],
-         {"direction": "concession_direction"})
-
-
-@app.command("trial")
-def trial(
-    ctx: typer.Context,
-    opp_id: str,
-    scope: str = typer.Option(None, "--scope", help="What is tried (试用范围)."),
-    start: str = typer.Option(None, "--start"),
-    end: str = typer.Option(None, "--end"),
-    criteria: str = typer.Option(None, "--criteria", help="The success criteria agreed."),
-    result: str = typer.Option(None, "--result", help="pending, passed or failed."),
-    number: int = typer.Option(None, "--trial", click_type=whole("--trial", 1, 10000),
-                               help="Set the result of this trial (1, 2, ...) instead."),
-    as_of: str = AsOfOpt,
-    fmt: str = FormatOpt,
-) -> None:
-    """Record a trial/POC before bidding (试用体验), or a trial's result."""
-    from kam.services import trials
-
-    ws = open_ws(ctx, as_of)
-    record = trials.record(ws, opp_id, scope=scope, start=start, end=end, criteria=criteria,
-                           result=result, trial=number)
-    emit(ctx, record["trials"], fmt, ["seq", "scope", "start", "end", "criteria", "result"],
-         {"result": "trial_result"})
-
-
-@app.command("tender")
-def tender(
-    ctx: typer.Context,
-    opp_id: str,
-    technical_weight: str = typer.Option(..., "--technical-weight",
-                                         help="The technical part's weight (技术分), %."),
-    commercial_weight: str = typer.Option(..., "--commercial-weight",
-                                          help="The commercial part's weight (商务分), %; "
-                                          "the two add up to 100."),
-    ours: tuple[str, str] = typer.Option(..., "--ours", metavar="TECH COMM",
-                                         help="Our expected technical and commercial "
-                                         "scores, 0-100 each."),
-    competitor: list[str] = typer.Option([], "--competitor", metavar="NAME=TECH,COMM",
-                                         help="A competitor's expected scores; repeatable."),
-    as_of: str = AsOfOpt,
-    fmt: str = FormatOpt,
-) -> None:
-    """Record the customer's tender scoring sheet (招投标评分表): weighted totals, our rank."""
-    from kam.models.tender import standings
-    from kam.services import tenders
-
-    ws = open_ws(ctx, as_of)
-    record = tenders.record(ws, opp_id, technical_weight, commercial_weight, ours, competitor)
-    sheet = standings(record["tender_sheet"])
-    if fmt != "table":
-        emit(ctx, {"id": record["id"], "tender": sheet}, fmt)
-        return
-    assert sheet is not None
-    _tender_out(ctx, sheet)
-
-
-def _tender_out(ctx: typer.Context, sheet: dict) -> None:
-    from kam.models.tender import STANDING_COLUMNS
-
-    say(ctx, f"tender scoring sheet: technical {sheet['technical_weight']}%, "
-        f"commercial {sheet['commercial_weight']}%")
-    emit(ctx, sheet["bidders"], "table", STANDING_COLUMNS, {"bidder": "tender_bidder"})
-    say(ctx, f"our rank: {sheet['our_rank']} of {len(sheet['bidders'])} "
-        f"(weighted total {sheet['our_total']})")
-
-
-@app.command("case-analysis")
-def case_analysis(
-    ctx: typer.Context,
-    opp_id: str = typer.Argument(..., metavar="OPP"),
-    summary: str = typer.Option(..., "--summary", help="What happened and why."),
-    lessons: str = typer.Option(None, "--lessons", help="What to do again or differently."),
-    file: str = typer.Option(None, "--file", help="The report file, kept by path, size "
-                             "and SHA-256."),
-    as_of: str = AsOfOpt,
-    fmt: str = FormatOpt,
-) -> None:
-    """Write the case-analysis report (案例分析报告) of a won or lost deal."""
-    from kam.services import case_analysis as service
-
-    ws = open_ws(ctx, as_of)
-    record = service.record(ws, opp_id, summary, lessons, file)
-    emit(ctx, {"id": record["id"], **record["case_analysis"]}, fmt)
-
-
 def _close(ctx: typer.Context, opp_id: str, status: str, reason: str, summary: str | None,
            as_of: str | None, fmt: str) -> None:
     from kam.services import opportunities
@@ -580,3 +329,9 @@ def abandon(
 ) -> None:
     """Close the project (结项): cost too high, withdrawal criteria met."""
     _close(ctx, opp_id, "abandoned", reason, summary, as_of, fmt)
+
+
+# scoring, negotiation, trials and tenders; the presales money: flat `kam opp` commands
+# declared in their own modules
+app.registered_commands += (opp_selling.app.registered_commands
+                            + opp_money.app.registered_commands)
