@@ -43,3 +43,23 @@ def deals_of(opps: Iterable[dict[str, Any]], user: str) -> set[str]:
 #: a team listing's columns and the enumerations of its values (``kam opp team list``)
 MEMBER_COLUMNS = ["user", "role", "line", "since", "by"]
 MEMBER_VOCAB = {"role": "deal_role", "line": "deal_line"}
+
+
+def worked_by(ws: Any, member: str | None, kind: str) -> dict[str, Any]:
+    """``--member``: a ``where`` for the deals (``opportunity``) or contracts (``contract``)
+    ``member`` works on — owns, or is on the team (铁三角) of the deal of; ``{}`` without
+    a member. A contract's team is its deal's."""
+    if not member:
+        return {}
+    deals = {o["id"] for o in ws.storage.find("opportunity", {}, order_by=("id",))
+             if works_on(o, member)}
+    if kind == "opportunity":
+        return {"id__in": sorted(deals)}
+    from kam.storage import Selecting
+
+    fields = ["id", "owner", "opportunity_id"]
+    rows = (ws.storage.select("contract", fields, {}, ("id",))
+            if isinstance(ws.storage, Selecting) else ws.storage.find("contract", {}))
+    contracts = [c["id"] for c in rows
+                 if c.get("owner") == member or c.get("opportunity_id") in deals]
+    return {"id__in": contracts}

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from kam.models.deal_team import worked_by
 from kam.reports import Report, Table
 from kam.reports.common import (
     day,
@@ -20,7 +21,6 @@ from kam.reports.common import (
     stage_display,
     tr,
     week_of,
-    worked_by,
 )
 from kam.reports.rollups import rollup
 from kam.storage import scope

@@ -142,20 +142,3 @@ def distinct(ws: Any, kind: str, field: str, where: dict[str, Any] | None = None
     if isinstance(ws.storage, Selecting):
         return {r[field] for r in ws.storage.select(kind, [field], where, (), distinct=True)}
     return {r[field] for r in ws.storage.find(kind, where, order_by=())}
-
-
-def worked_by(ws: Any, member: str | None, kind: str) -> dict[str, Any]:
-    """``--member``: a ``where`` for the deals (``opportunity``) or contracts (``contract``)
-    ``member`` works on — owns, or is on the team (铁三角) of the deal of; ``{}`` without
-    a member. A contract's team is its deal's."""
-    if not member:
-        return {}
-    from kam.models.deal_team import works_on
-
-    deals = {o["id"] for o in ws.storage.find("opportunity", {}, order_by=("id",))
-             if works_on(o, member)}
-    if kind == "opportunity":
-        return {"id__in": sorted(deals)}
-    contracts = [c["id"] for c in scan(ws, "contract", ("id", "owner", "opportunity_id"), {})
-                 if c.get("owner") == member or c.get("opportunity_id") in deals]
-    return {"id__in": contracts}

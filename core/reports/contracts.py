@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from kam.errors import InputError
-from kam.models.deal_team import works_on
+from kam.models.deal_team import worked_by, works_on
 from kam.models.receivable_state import latest_note, receivable_view
 from kam.reports import Chart, Report, Series, Table
 from kam.reports.common import (
@@ -27,7 +27,6 @@ from kam.reports.common import (
     stage_display,
     tr,
     vocab_display,
-    worked_by,
 )
 from kam.storage import scope
 

@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from kam.errors import InputError
+from kam.models.deal_team import worked_by
 from kam.reports import Chart, Report, Series, Table
 from kam.reports.common import (
     ZERO,
@@ -25,7 +26,6 @@ from kam.reports.common import (
     scan,
     tr,
     weighted,
-    worked_by,
 )
 from kam.storage import scope
 from kam.target_plan import parents

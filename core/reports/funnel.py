@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from kam.models.deal_team import worked_by
 from kam.reports import Chart, Report, Series, Table
 from kam.reports.common import (
     day,
@@ -21,7 +22,6 @@ from kam.reports.common import (
     stage_display,
     tr,
     vocab_display,
-    worked_by,
 )
 from kam.storage import scope
 

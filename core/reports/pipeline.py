@@ -11,8 +11,9 @@ from typing import Any
 
 from kam.errors import KamError
 from kam.i18n import pick
+from kam.models.deal_team import worked_by
 from kam.reports import Chart, Report, Series, Table
-from kam.reports.common import ZERO, new_report, scan, stage_display, tr, weighted, worked_by
+from kam.reports.common import ZERO, new_report, scan, stage_display, tr, weighted
 from kam.storage import scope
 
 FIELDS = ("id", "title", "owner", "pipeline", "stage", "currency", "amount", "probability",

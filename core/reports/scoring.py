@@ -9,8 +9,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from kam.models.deal_team import worked_by
 from kam.reports import Report, Table
-from kam.reports.common import new_report, stage_display, tr, worked_by
+from kam.reports.common import new_report, stage_display, tr
 from kam.scoring import latest_evaluation
 from kam.storage import scope
 

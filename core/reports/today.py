@@ -14,9 +14,10 @@ import datetime as dt
 from typing import Any
 
 from kam.models.case_analysis import IMPORTANCE, OUTCOMES, needs_case_analysis
+from kam.models.deal_team import worked_by
 from kam.models.receivable_state import OPEN_STATES, receivable_view
 from kam.reports import Report, Table
-from kam.reports.common import new_report, tr, vocab_display, worked_by
+from kam.reports.common import new_report, tr, vocab_display
 
 
 def build(ws: Any, owner: str | None = None, days: Any = None, **_: Any) -> Report:

@@ -9,6 +9,7 @@ from collections import Counter
 from typing import Any
 
 from kam.models.case_analysis import needs_case_analysis
+from kam.models.deal_team import worked_by
 from kam.reports import Report, Table
 from kam.reports.common import (
     ZERO,
@@ -17,7 +18,6 @@ from kam.reports.common import (
     stage_display,
     tr,
     vocab_display,
-    worked_by,
 )
 from kam.storage import scope
 

@@ -81,7 +81,7 @@ def list_(ws: Workspace, *, opp: str | None = None, owner: str | None = None,
     if opp:
         where["opportunity_id"] = opp.strip().upper()
     if member:
-        from kam.reports.common import worked_by
+        from kam.models.deal_team import worked_by
 
         where["opportunity_id__in"] = worked_by(ws, member, "opportunity")["id__in"]
     where.update(scope(customer=customer, owner=owner))

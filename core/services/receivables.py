@@ -37,7 +37,7 @@ def list_(ws: Workspace, *, overdue: bool = False, customer: str | None = None,
         ids = [c["id"] for c in ws.storage.find("contract", {"owner": owner})]
         where["contract_id__in"] = ids
     if member:
-        from kam.reports.common import worked_by
+        from kam.models.deal_team import worked_by
 
         mine = worked_by(ws, member, "contract")["id__in"]
         if "contract_id__in" in where:
