@@ -277,7 +277,7 @@ def _evaluate(ws: Any, opp_id: str, n: int) -> None:
 
 def _walk(ws: Any, opp_id: str, target: str, importance: str, contacts: list[str],
           n: int) -> None:
-    from kam.services import activities, case_analysis, opportunities, presales
+    from kam.services import activities, bids, case_analysis, opportunities, presales
 
     budget = ws.get("opportunity", opp_id)["expense_budget"]
 
@@ -315,7 +315,7 @@ def _walk(ws: Any, opp_id: str, target: str, importance: str, contacts: list[str
             opportunities.set_checklist(ws, opp_id, ["proposal.influence_criteria"], True)
         if stage == "negotiation":
             opp = ws.get("opportunity", opp_id)
-            opportunities.bid(ws, opp_id, str(opp["amount"]), result="won")
+            bids.bid(ws, opp_id, str(opp["amount"]), result="won")
         log(TYPES[n % len(TYPES)], OUTCOMES[n % len(OUTCOMES)], 3)
         if stage in ("initiation", "proposal", "bidding"):
             spend(EXPENSES[n % len(EXPENSES)], 8, "阶段推进费用")

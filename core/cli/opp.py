@@ -288,12 +288,11 @@ def bid(
     fmt: str = FormatOpt,
 ) -> None:
     """Record a bid (投标/议标) after its margin check; a lost bid closes the deal."""
-    from kam.services import opportunities
+    from kam.services import bids
 
     ws = open_ws(ctx, as_of)
-    record = opportunities.bid(ws, opp_id, price, date, result, cost=cost, margin=margin,
-                               competitors=competitor, approved_by=approved_by,
-                               reason=reason)
+    record = bids.bid(ws, opp_id, price, date, result, cost=cost, margin=margin,
+                      competitors=competitor, approved_by=approved_by, reason=reason)
     emit(ctx, {"id": record["id"], "bids": record["bids"]}, fmt)
 
 
