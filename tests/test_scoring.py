@@ -68,7 +68,9 @@ def test_the_standard_model_gives_the_hand_computed_score_shown_everywhere(
         (opp, "100.0", 2)]
     assert [r["score"] for r in report["history"]["rows"]] == ["76.0", "100.0"]
     assert "opportunity.scored" in [e["kind"] for e in kam.json("history", opp)]
-    assert "76.0" in kam.ok("opp", "show", opp).stdout
+    card = kam.ok("opp", "show", opp).stdout  # the model by its label, not its key
+    assert "76.0" in card and "(standard evaluation, by tester)" in card
+    assert "（标准评估模型，评估人 tester）" in kam.ok("--lang", "zh", "opp", "show", opp).stdout
 
 
 def test_a_company_model_by_hook_and_the_minimum_score_gate(kam: Kam, tmp_path: Path) -> None:

@@ -3,6 +3,8 @@ abandon|team|budget|budget-adjust|budget-approve|withdrawal|case-analysis"""
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 from kam.cli import opp_money, opp_selling, opp_team
 from kam.cli.common import (
@@ -121,7 +123,8 @@ def show(ctx: typer.Context, opp_id: str, as_of: str = AsOfOpt, fmt: str = Forma
         if c.get("approved_by"):
             say(ctx, f"  approved by {c['approved_by']}")
     for e in card["evaluations"]:
-        say(ctx, f"evaluation {e['on']} ({e['model']}, by {e['by']}): score {e['score']}")
+        say(ctx, f"evaluation {e['on']} ({_model_label(ctx, ws, e['model'])}, by {e['by']}): "
+            f"score {e['score']}")
     if card["tender"]:
         opp_selling.tender_out(ctx, card["tender"])
     say(ctx, f"\nstage: {card['stage_label']} — key node: {card['key_node']}")
@@ -334,3 +337,13 @@ def abandon(
 # declared in their own modules
 app.registered_commands += (opp_selling.app.registered_commands
                             + opp_money.app.registered_commands)
+
+
+def _model_label(ctx: Any, ws: Any, key: str) -> str:
+    """An evaluation model's label in the user's language; its key when no plugin
+    registers it any more."""
+    from kam.cli.common import output_lang
+    from kam.i18n import pick
+
+    model = ws.plugins.evaluation_models().items.get(key)
+    return pick(output_lang(ctx), model.zh, model.en) if model is not None else key
