@@ -62,6 +62,41 @@ def _compiled() -> list[tuple[re.Pattern[str], list[str], str]]:
     return [(rx, names, english) for _fixed, rx, names, english in out]
 
 
+#: how many leading characters of a template's fixed text index it
+_LEAD = 3
+
+_Entry = tuple[str, re.Pattern[str], list[str], str]
+
+
+@functools.cache
+def _indexed() -> tuple[dict[str, list[_Entry]], list[_Entry]]:
+    """The templates a message can match, found by its first characters: a template
+    whose fixed text starts with at least ``_LEAD`` characters can only match a message
+    starting with them; the others are tried for every message. Each entry carries its
+    longest fixed text (a message without it cannot match: a substring test is cheaper
+    than the regex). Lists keep the catalogue's order (most specific first), so the
+    answer is the linear scan's."""
+    by_lead: dict[str, list[int]] = {}
+    anywhere: list[int] = []
+    entries: list[_Entry] = []
+    for i, (rx, names, english) in enumerate(_compiled()):
+        fixed = _FIELD.split(english)[::2]  # the text between placeholders
+        entries.append((max(fixed, key=len), rx, names, english))
+        head = fixed[0]
+        if len(head) >= _LEAD:
+            by_lead.setdefault(head[:_LEAD], []).append(i)
+        else:
+            anywhere.append(i)
+    merged = {lead: [entries[i] for i in sorted(ids + anywhere)]
+              for lead, ids in by_lead.items()}
+    return merged, [entries[i] for i in anywhere]
+
+
+def _candidates(message: str) -> list[_Entry]:
+    by_lead, anywhere = _indexed()
+    return by_lead.get(message[:_LEAD], anywhere)
+
+
 def localise(message: str, lang: str | None) -> str:
     """``message`` in ``lang`` (zh, zh-Hant); English, and any message no template
     matches, unchanged. Never raises: a message is shown whatever happens here."""
@@ -108,7 +143,9 @@ def _translate_any(message: str, lang: str, depth: int) -> str | None:
 def _translate(message: str, lang: str, depth: int) -> str | None:
     from kam.messages_zh import ZH
 
-    for rx, names, english in _compiled():
+    for needle, rx, names, english in _candidates(message):
+        if needle not in message:
+            continue
         m = rx.fullmatch(message)
         if m is None:
             continue

@@ -1073,8 +1073,8 @@ ZH: dict[str, str] = {
         "试用 {t['seq']} {t['start']}..{t['end']}：{t['scope']} — {t['criteria']} [{t['result']}]",
     "concession {c['on']} ({c['direction']}): {c['what']}":
         "让步 {c['on']}（{c['direction']}）：{c['what']}",
-    "evaluation {e['on']} ({e['model']}, by {e['by']}): score {e['score']}":
-        "评估 {e['on']}（{e['model']}，评估人 {e['by']}）：得分 {e['score']}",
+    "evaluation {e['on']} ({model}, by {e['by']}): score {e['score']}":
+        "评估 {e['on']}（{model}，评估人 {e['by']}）：得分 {e['score']}",
     "  value {c['value']} {c['currency']}":
         "  价值 {c['value']} {c['currency']}",
     "  in exchange for {c['exchange']}":

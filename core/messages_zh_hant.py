@@ -1008,8 +1008,8 @@ ZH_HANT: dict[str, str] = {
         "試用 {t['seq']} {t['start']}..{t['end']}：{t['scope']} — {t['criteria']} [{t['result']}]",
     "让步 {c['on']}（{c['direction']}）：{c['what']}":
         "讓步 {c['on']}（{c['direction']}）：{c['what']}",
-    "评估 {e['on']}（{e['model']}，评估人 {e['by']}）：得分 {e['score']}":
-        "評估 {e['on']}（{e['model']}，評估人 {e['by']}）：得分 {e['score']}",
+    "评估 {e['on']}（{model}，评估人 {e['by']}）：得分 {e['score']}":
+        "評估 {e['on']}（{model}，評估人 {e['by']}）：得分 {e['score']}",
     "  价值 {c['value']} {c['currency']}":
         "  價值 {c['value']} {c['currency']}",
     "  交换条件 {c['exchange']}":

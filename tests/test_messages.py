@@ -285,3 +285,25 @@ def test_no_stale_catalogue_entries() -> None:
         source = (root / path).read_text(encoding="utf-8")
         pieces = [p for p in re.split(r"\{[^{}]*\}", fragment) if p.strip()]
         assert all(p in source for p in pieces), (fragment, path)
+
+
+def _filled_with(english: str, value: str) -> str:
+    return _FIELD.sub(lambda m: m.group()[0] if m.group(1) is None else value, english)
+
+
+@pytest.mark.parametrize("value", ["CU1", "due", "2026-06-30", "a b; c d", ""])
+def test_the_template_index_answers_as_the_linear_scan_does(
+        value: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Templates are found by a message's first characters and their longest fixed text;
+    every catalogued message (placeholders filled several ways, and a few that match
+    nothing) translates exactly as trying every template in order would."""
+    from kam import messages
+    from kam.messages_zh import ZH
+
+    texts = [_filled_with(e, value) for e in ZH] + ["nothing kam says", "CU1: ", "x"]
+    for lang in ("zh", "zh-Hant"):
+        indexed = [messages.localise(t, lang) for t in texts]
+        scan = [("", rx, names, english) for rx, names, english in messages._compiled()]
+        monkeypatch.setattr(messages, "_candidates", lambda _m, scan=scan: scan)
+        assert [messages.localise(t, lang) for t in texts] == indexed
+        monkeypatch.undo()

@@ -123,8 +123,8 @@ def show(ctx: typer.Context, opp_id: str, as_of: str = AsOfOpt, fmt: str = Forma
         if c.get("approved_by"):
             say(ctx, f"  approved by {c['approved_by']}")
     for e in card["evaluations"]:
-        say(ctx, f"evaluation {e['on']} ({_model_label(ctx, ws, e['model'])}, by {e['by']}): "
-            f"score {e['score']}")
+        model = _model_label(ctx, ws, e["model"])
+        say(ctx, f"evaluation {e['on']} ({model}, by {e['by']}): score {e['score']}")
     if card["tender"]:
         opp_selling.tender_out(ctx, card["tender"])
     say(ctx, f"\nstage: {card['stage_label']} — key node: {card['key_node']}")
