@@ -1,0 +1,253 @@
+"""Lazy reads of the CSV files: one pass over a kind's file (or the event log) that
+converts only the cells a caller needs.
+
+Reports read a few columns of many rows, and the funnel a few event kinds out of the
+whole log. Parsing every cell of every row into a held dict (the backend's former
+only read path) cost seconds and hundreds of MB on a medium workspace. Here a row's
+filter cells are converted first (to the stored form the predicates compare), the row
+is dropped if they do not match, and only then are the wanted cells converted straight
+to record values (money ``Decimal``, dates ``date``, json decoded once). A bad value in
+a cell that is read is still an InputError naming file, row and column; ``kam doctor``
+(``integrity_problems``) still parses every cell.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from kam.errors import InputError
+from kam.kinds import Kind
+from kam.plugins.storage_csv.cells import (
+    _ISO_DATE,
+    _PARSERS,
+    CENT,
+    _id_key,
+    _parse_bool,
+    _parse_money,
+    predicate,
+)
+from kam.storage import Record, Where, split_filter
+
+Convert = Callable[[str], Any]
+_ZERO = Decimal("0.00")
+
+
+def _money_value(text: str) -> Decimal:
+    _parse_money(text)
+    d = Decimal(text).quantize(CENT)
+    return d if d else _ZERO  # "-0.00" reads as 0.00, as the stored cents do
+
+
+def _date_value(text: str) -> dt.date:
+    try:
+        if _ISO_DATE.match(text):
+            return dt.date.fromisoformat(text)
+    except ValueError:
+        pass
+    raise ValueError(f"{text!r} is not an ISO date (YYYY-MM-DD)")
+
+
+def _json_value(text: str) -> Any:
+    if text == "[]":
+        return []
+    if text == "{}":
+        return {}
+    try:
+        return json.loads(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not valid JSON") from None
+
+
+def _bool_value(text: str) -> bool:
+    return bool(_parse_bool(text))
+
+
+_VALUES: dict[str, Convert | None] = dict(_PARSERS) | {
+    "money": _money_value,
+    "bool": _bool_value,
+    "date": _date_value,
+    "json": _json_value,
+}
+
+
+def check_header(k: Kind, header: list[str], where: str) -> None:
+    """The same header rules as a full parse (cells.parse_rows)."""
+    known = set(k.names)
+    unknown = [c for c in header if c not in known]
+    if unknown:
+        raise InputError(f"{where} row 1: unknown column {unknown[0]!r} for {k.name}")
+    if len(set(header)) != len(header):
+        raise InputError(f"{where} row 1: a column appears twice")
+    if "id" not in header:
+        raise InputError(f"{where} row 1: no id column")
+
+
+@dataclass
+class Verdict:
+    """What one full pass learnt about a file's ids: in id order, no duplicates."""
+
+    ordered: bool = True
+    checked: bool = False
+
+
+@dataclass
+class Scan:
+    """One read of a file: which rows (``where``, or a raw-cell test), which fields out,
+    and which stored values to keep for sorting (``keys``)."""
+
+    k: Kind
+    where: Where | None = None
+    fields: Sequence[str] | None = None  # None: every field of the kind
+    keys: Sequence[str] = ()
+    raw: Callable[[dict[str, int]], Callable[[list[str]], bool]] | None = None
+
+
+def _plan(header: list[str], names: Iterable[str], table: dict[str, Convert | None]
+          ) -> list[tuple[str, int, Convert | None]]:
+    index = {name: i for i, name in enumerate(header)}
+    return [(name, index.get(name, -1), table.get(name)) for name in names]
+
+
+def rows(lines: Iterable[str], where: str, scan: Scan, first_row: int = 2
+         ) -> Iterator[tuple[Record, tuple[Any, ...]]]:
+    """Yield (record limited to the scan's fields, stored sort values) for each row of a
+    kind's CSV text that passes the scan's filters, in file order."""
+    k = scan.k
+    reader = csv.reader(lines)
+    n = first_row - 1
+    try:
+        header = next(reader, None)
+        if header is None:
+            return
+        n = first_row
+        check_header(k, header, where)
+        width = len(header)
+        types = {f.name: f.type for f in k.fields}
+        stored_conv = {name: _PARSERS[t] for name, t in types.items()}
+        value_conv = {name: _VALUES[t] for name, t in types.items()}
+        filters = [(split_filter(k, key)[0], predicate(k, key, want))
+                   for key, want in (scan.where or {}).items()]
+        filter_names = list(dict.fromkeys([name for name, _ in filters] + list(scan.keys)))
+        stored_plan = _plan(header, filter_names, stored_conv)
+        out_plan = _plan(header, k.names if scan.fields is None else scan.fields, value_conv)
+        preds = [p for _, p in filters]
+        keys = tuple(scan.keys)
+        id_i = header.index("id")
+        raw_test = scan.raw({n: i for i, n in enumerate(header)}) if scan.raw else None
+        name = ""
+        for cells in reader:
+            n += 1
+            if not cells:
+                continue
+            if len(cells) != width:
+                raise InputError(f"{where} row {n}: {len(cells)} cells, the header has {width}")
+            rid = cells[id_i]
+            if not rid:
+                raise InputError(f"{where} row {n}, column id: empty")
+            if raw_test is not None and not raw_test(cells):
+                continue
+            try:
+                stored: dict[str, Any] = {}
+                for name, i, conv in stored_plan:
+                    text = cells[i] if i >= 0 else ""
+                    stored[name] = None if not text else text if conv is None else conv(text)
+                if preds and not all(p(stored) for p in preds):
+                    continue
+                record: Record = {}
+                for name, i, conv in out_plan:
+                    text = cells[i] if i >= 0 else ""
+                    record[name] = None if not text else text if conv is None else conv(text)
+            except ValueError as exc:
+                raise InputError(f"{where} row {n}, column {name}: {exc}") from None
+            yield record, tuple(stored[key] for key in keys) if keys else ()
+    except csv.Error as exc:
+        raise InputError(f"{where} row {n + 1}: {exc}") from None
+
+
+def complete_lines(fh: Iterable[bytes], where: str, cut: bool = True) -> Iterator[str]:
+    """A file's lines, decoded; with ``cut``, only up to the last complete one (a line
+    of the event log still being appended by a writer is not there yet). A kind's file
+    only ever changes by rename, so its last line is read whether it ends or not."""
+    for line in fh:
+        if cut and not line.endswith(b"\n"):
+            return
+        try:
+            yield line.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{where}: not UTF-8 text ({exc.reason} at byte {exc.start})"
+                             ) from None
+
+
+def refers_to(header_index: dict[str, int], record_id: str) -> Callable[[list[str]], bool]:
+    """A raw-cell test: the event names ``record_id`` (its record or one of its refs)."""
+    rec_i = header_index.get("record_id", -1)
+    refs_i = header_index.get("refs", -1)
+
+    def test(cells: list[str]) -> bool:
+        if rec_i >= 0 and cells[rec_i] == record_id:
+            return True
+        if refs_i < 0 or record_id not in cells[refs_i]:
+            return False
+        try:
+            return record_id in json.loads(cells[refs_i])
+        except ValueError:
+            return False
+
+    return test
+
+
+
+
+def check_all(lines: Iterable[str], where: str, k: Kind, ids: bool = True) -> Verdict:
+    """Check every cell of every row as a full parse does (cells.parse_rows), holding
+    nothing; with ``ids``, that the rows' ids are unique, and whether they are in id
+    order (the event log is checked for ids by ``kam doctor`` only, as before)."""
+    reader = csv.reader(lines)
+    n = 0
+    verdict = Verdict(checked=True)
+    try:
+        header = next(reader, None)
+        if header is None:
+            return verdict
+        n = 1
+        check_header(k, header, where)
+        width = len(header)
+        convs = [(i, name, _PARSERS[k.type_of(name)]) for i, name in enumerate(header)]
+        convs = [(i, name, p) for i, name, p in convs if p is not None]
+        id_i = header.index("id")
+        seen: set[str] = set()
+        last: tuple[int, str] | None = None
+        for cells in reader:
+            n += 1
+            if not cells:
+                continue
+            if len(cells) != width:
+                raise InputError(f"{where} row {n}: {len(cells)} cells, the header has {width}")
+            for i, name, parse in convs:
+                text = cells[i]
+                if text:
+                    try:
+                        parse(text)
+                    except ValueError as exc:
+                        raise InputError(f"{where} row {n}, column {name}: {exc}") from None
+            rid = cells[id_i]
+            if not rid:
+                raise InputError(f"{where} row {n}, column id: empty")
+            if not ids:
+                continue
+            if rid in seen:
+                raise InputError(f"{where} row {n}, column id: duplicate id {rid}")
+            seen.add(rid)
+            key = _id_key(rid)
+            if last is not None and key < last:
+                verdict.ordered = False
+            last = key
+    except csv.Error as exc:
+        raise InputError(f"{where} row {n + 1}: {exc}") from None
+    return verdict
