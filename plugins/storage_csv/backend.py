@@ -408,19 +408,26 @@ class CSVStorage:
             if offset or end is not None:
                 records = itertools.islice(records, int(offset), end)
             return records
-        pairs = list(found)
+        # rank: the id order (a file in id order: its row order, no id parsing)
+        ranked: list[tuple[Any, Record, tuple[Any, ...]]]
+        if verdict.ordered:
+            ranked = [(n, rec, vals) for n, (rec, vals) in enumerate(found)]
+        else:
+            ranked = sorted(((_id_key(vals[0]), rec, vals) for rec, vals in found),
+                            key=lambda t: t[0])
         pos = {name: i for i, name in enumerate(keys)}
-        if not verdict.ordered:
-            pairs.sort(key=lambda p: _id_key(p[1][0]))
         for name, desc in reversed(orders):
-            i = pos[name]
             if name == "id":
-                pairs.sort(key=lambda p: _id_key(p[1][0]), reverse=desc)
+                if desc:
+                    ranked.sort(key=lambda t: t[0], reverse=True)
+                else:
+                    ranked.sort(key=lambda t: t[0])
             else:
-                pairs.sort(key=lambda p: (p[1][i] is not None, p[1][i]), reverse=desc)
+                i = pos[name]
+                ranked.sort(key=lambda t: (t[2][i] is not None, t[2][i]), reverse=desc)
         if offset or end is not None:
-            pairs = pairs[int(offset):end]
-        return (rec for rec, _ in pairs)
+            ranked = ranked[int(offset):end]
+        return (rec for _, rec, _ in ranked)
 
     def _verdict(self, k: Kind, path: Path, ids: bool) -> reading.Verdict | None:
         """A file checked whole (every cell; ids unique and whether in order): noted in
