@@ -25,6 +25,7 @@ A hand-edited file with a bad value is an InputError naming file, row and column
 
 from __future__ import annotations
 
+import datetime as dt
 import fcntl
 import itertools
 import json
@@ -38,7 +39,7 @@ from typing import Any
 
 from kam.errors import InputError, StorageError
 from kam.kinds import EVENT, KINDS, Kind
-from kam.plugins.storage_csv import checked, journal, locking, reading, versions
+from kam.plugins.storage_csv import checked, journal, locking, reading, rollups, versions
 from kam.plugins.storage_csv.cells import (
     Row,
     _converted,
@@ -416,8 +417,10 @@ class CSVStorage:
             ranked = sorted(((_id_key(vals[0]), rec, vals) for rec, vals in found),
                             key=lambda t: t[0])
         pos = {name: i for i, name in enumerate(keys)}
-        for name, desc in reversed(orders):
+        for n, (name, desc) in enumerate(reversed(orders)):
             if name == "id":
+                if n == 0 and not desc:
+                    continue  # ranked is in id order already
                 if desc:
                     ranked.sort(key=lambda t: t[0], reverse=True)
                 else:
@@ -524,6 +527,32 @@ class CSVStorage:
                 return len(held)
             return len(self._select(k, where))
         return sum(1 for _ in self._read(k, where, [], (), None, 0))
+
+    def ranked(self, kind_name: str, fields: Sequence[str], where: Where | None
+               ) -> Iterator[tuple[Any, Record]]:
+        """Records (``fields``, which include id) in no particular order, each with a
+        rank that sorts as its id does: its row's place in a file in id order."""
+        k = kind(kind_name)
+        held = self._held(k)
+        found = self._read(k, where, fields, (), None, 0)
+        known = self._verdicts.get(f"{k.name}.csv")
+        if held is None and known is not None and known[1].ordered:
+            return enumerate(found)
+        return ((_id_key(rec["id"]), rec) for rec in found)
+
+    # optional fast paths (kam.storage.ActivityRollup): streamed passes, see rollups.py
+
+    def latest_calls(self, as_of: dt.date, owner: str | None = None) -> Iterator[Record]:
+        return rollups.latest_calls(self, as_of, owner)
+
+    def deal_touches(self, as_of: dt.date, customer: str | None = None
+                     ) -> Iterator[tuple[str, dt.date, int]]:
+        return rollups.deal_touches(self, as_of, customer)
+
+    def call_counts(self, start: dt.date, as_of: dt.date, customer: str | None = None,
+                    owner: str | None = None
+                    ) -> Iterator[tuple[str | None, dt.date, str | None, int]]:
+        return rollups.call_counts(self, start, as_of, customer, owner)
 
     def _stored(self, k: Kind, record: Record) -> Row:
         types = {f.name: f.type for f in k.fields}

@@ -19,6 +19,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any
 
 from kam.errors import InputError
@@ -114,10 +115,56 @@ class Scan:
     raw: Callable[[dict[str, int]], Callable[[list[str]], bool]] | None = None
 
 
-def _plan(header: list[str], names: Iterable[str], table: dict[str, Convert | None]
-          ) -> list[tuple[str, int, Convert | None]]:
+def _builder(header: list[str], names: Sequence[str], table: dict[str, Convert | None]
+             ) -> Callable[[list[str]], dict[str, Any]]:
+    """A function from a row's cells to {name: value} for ``names`` (in that order; an
+    empty cell, or a column the file lacks, is None), converted by ``table``."""
     index = {name: i for i, name in enumerate(header)}
-    return [(name, index.get(name, -1), table.get(name)) for name in names]
+    convs = [(name, conv) for name in names if (conv := table.get(name)) is not None]
+    if any(name not in index for name in names):
+        plan = [(name, index.get(name, -1), table.get(name)) for name in names]
+
+        def slow(cells: list[str]) -> dict[str, Any]:
+            out: dict[str, Any] = {}
+            for name, i, conv in plan:
+                text = cells[i] if i >= 0 else ""
+                out[name] = None if not text else text if conv is None else conv(text)
+            return out
+        return slow
+    names = list(names)
+    if not names:
+        return lambda cells: {}
+    if len(names) == 1:
+        only, i = names[0], index[names[0]]
+        conv0 = table.get(only)
+        if conv0 is None:
+            return lambda cells: {only: cells[i] or None}
+        return lambda cells: {only: conv0(cells[i]) if cells[i] else None}
+    get = itemgetter(*[index[name] for name in names])
+
+    def build(cells: list[str]) -> dict[str, Any]:
+        out = {name: text or None for name, text in zip(names, get(cells), strict=True)}
+        for name, conv in convs:
+            text = out[name]
+            if text is not None:
+                out[name] = conv(text)
+        return out
+    return build
+
+
+def _failing_column(cells: list[str], header: list[str], names: Iterable[str],
+                    table: dict[str, Convert | None]) -> str:
+    """Which of ``names`` holds the cell a conversion failed on (for the message)."""
+    index = {name: i for i, name in enumerate(header)}
+    for name in names:
+        conv, i = table.get(name), index.get(name, -1)
+        if conv is None or i < 0 or not cells[i]:
+            continue
+        try:
+            conv(cells[i])
+        except (ValueError, ArithmeticError):
+            return name
+    return "?"
 
 
 def rows(lines: Iterable[str], where: str, scan: Scan, first_row: int = 2
@@ -140,38 +187,40 @@ def rows(lines: Iterable[str], where: str, scan: Scan, first_row: int = 2
         filters = [(split_filter(k, key)[0], predicate(k, key, want))
                    for key, want in (scan.where or {}).items()]
         filter_names = list(dict.fromkeys([name for name, _ in filters] + list(scan.keys)))
-        stored_plan = _plan(header, filter_names, stored_conv)
-        out_plan = _plan(header, k.names if scan.fields is None else scan.fields, value_conv)
+        out_names = list(k.names if scan.fields is None else scan.fields)
+        stored_of = _builder(header, filter_names, stored_conv)
+        record_of = _builder(header, out_names, value_conv)
         preds = [p for _, p in filters]
+        pred = preds[0] if len(preds) == 1 else None
         keys = tuple(scan.keys)
+        key_of: Callable[[dict[str, Any]], tuple[Any, ...]] = (
+            (lambda stored: ()) if not keys else
+            (lambda stored: (stored[keys[0]],)) if len(keys) == 1 else itemgetter(*keys))
         id_i = header.index("id")
         raw_test = scan.raw({n: i for i, n in enumerate(header)}) if scan.raw else None
-        name = ""
         for cells in reader:
             n += 1
             if not cells:
                 continue
             if len(cells) != width:
                 raise InputError(f"{where} row {n}: {len(cells)} cells, the header has {width}")
-            rid = cells[id_i]
-            if not rid:
+            if not cells[id_i]:
                 raise InputError(f"{where} row {n}, column id: empty")
             if raw_test is not None and not raw_test(cells):
                 continue
             try:
-                stored: dict[str, Any] = {}
-                for name, i, conv in stored_plan:
-                    text = cells[i] if i >= 0 else ""
-                    stored[name] = None if not text else text if conv is None else conv(text)
-                if preds and not all(p(stored) for p in preds):
+                stored = stored_of(cells)
+                if pred is not None:
+                    if not pred(stored):
+                        continue
+                elif preds and not all(p(stored) for p in preds):
                     continue
-                record: Record = {}
-                for name, i, conv in out_plan:
-                    text = cells[i] if i >= 0 else ""
-                    record[name] = None if not text else text if conv is None else conv(text)
+                yield record_of(cells), key_of(stored)
             except (ValueError, ArithmeticError) as exc:
+                name = _failing_column(cells, header, filter_names, stored_conv)
+                if name == "?":
+                    name = _failing_column(cells, header, out_names, value_conv)
                 raise InputError(f"{where} row {n}, column {name}: {exc}") from None
-            yield record, tuple(stored[key] for key in keys) if keys else ()
     except csv.Error as exc:
         raise InputError(f"{where} row {n + 1}: {exc}") from None
 
