@@ -101,7 +101,9 @@ def test_roll_ups_equal_the_python_reference(
 WHERES = st.sampled_from([None, {"status": "open"}, {"status__ne": "open"},
                           {"amount__ge": Decimal("100")}, {"probability__lt": 50},
                           {"amount__isnull": True}, {"status__in": ["won", "lost"]},
-                          {"id__in": ["OP2", "OP3", "OP9"]}])
+                          {"id__in": ["OP2", "OP3", "OP9"]}, {"title__ge": "t3"},
+                          {"completed_at__isnull": True, "status__ne": "lost"},
+                          {"title__lt": "t5", "probability__ge": 10}])
 ORDERS = st.sampled_from([("id",), (), ("-probability", "id"), ("amount", "-id"), ("-id",)])
 
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
+import io
 import itertools
 import json
 import os
@@ -469,8 +470,14 @@ class CSVStorage:
         except OSError as exc:
             raise StorageError(f"cannot read {path}: {exc}") from None
         with fh:
-            lines = reading.complete_lines(fh, str(path), path.name == EVENTS_FILE)
-            yield from reading.rows(lines, str(path), scan)
+            if path.name == EVENTS_FILE:
+                yield from reading.rows(reading.complete_lines(fh, str(path)), str(path), scan)
+                return
+            text = io.TextIOWrapper(fh, encoding="utf-8", newline="")
+            try:
+                yield from reading.rows(text, str(path), scan)
+            except UnicodeDecodeError as exc:
+                raise InputError(f"{path}: not UTF-8 text ({exc.reason})") from None
 
     def find(
         self,

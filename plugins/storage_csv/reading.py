@@ -31,6 +31,7 @@ from kam.plugins.storage_csv.cells import (
     _parse_bool,
     _parse_money,
     predicate,
+    to_stored,
 )
 from kam.storage import Record, Where, split_filter
 
@@ -167,6 +168,46 @@ def _failing_column(cells: list[str], header: list[str], names: Iterable[str],
     return "?"
 
 
+_RAW_TYPES = {"text", "date", "datetime"}  # the stored form is the cell's text
+
+
+def raw_test(k: Kind, key: str, want: Any, index: dict[str, int]
+             ) -> Callable[[list[str]], bool] | None:
+    """A filter on a text, date or date-time field as a test of the raw cell (its stored
+    form is the text itself), so rows that fail it are never converted; None when the
+    filter needs the converted value (cells.predicate then decides)."""
+    name, op = split_filter(k, key)
+    if k.type_of(name) not in _RAW_TYPES:
+        return None
+    i = index.get(name, -1)
+    if i < 0:
+        return None
+    if op == "isnull":
+        return (lambda c: not c[i]) if want else (lambda c: c[i] != "")
+    if op == "in":
+        items = [to_stored(k.type_of(name), v) for v in want if v is not None]
+        if not all(isinstance(v, str) and v for v in items):
+            return None
+        wanted = frozenset(items)
+        return lambda c: c[i] in wanted
+    if want is None:
+        return None
+    w = to_stored(k.type_of(name), want)
+    if not isinstance(w, str) or not w:
+        return None
+    if op == "eq":
+        return lambda c: c[i] == w
+    if op == "ne":
+        return lambda c: c[i] != w
+    if op == "lt":
+        return lambda c: c[i] != "" and c[i] < w
+    if op == "le":
+        return lambda c: c[i] != "" and c[i] <= w
+    if op == "gt":
+        return lambda c: c[i] != "" and c[i] > w
+    return lambda c: c[i] != "" and c[i] >= w
+
+
 def rows(lines: Iterable[str], where: str, scan: Scan, first_row: int = 2
          ) -> Iterator[tuple[Record, tuple[Any, ...]]]:
     """Yield (record limited to the scan's fields, stored sort values) for each row of a
@@ -184,8 +225,15 @@ def rows(lines: Iterable[str], where: str, scan: Scan, first_row: int = 2
         types = {f.name: f.type for f in k.fields}
         stored_conv = {name: _STORED[t] for name, t in types.items()}
         value_conv = {name: _VALUES[t] for name, t in types.items()}
-        filters = [(split_filter(k, key)[0], predicate(k, key, want))
-                   for key, want in (scan.where or {}).items()]
+        index = {name: i for i, name in enumerate(header)}
+        raw_tests: list[Callable[[list[str]], bool]] = []
+        filters = []
+        for key, want in (scan.where or {}).items():
+            test = raw_test(k, key, want, index)
+            if test is not None:
+                raw_tests.append(test)
+            else:
+                filters.append((split_filter(k, key)[0], predicate(k, key, want)))
         filter_names = list(dict.fromkeys([name for name, _ in filters] + list(scan.keys)))
         out_names = list(k.names if scan.fields is None else scan.fields)
         stored_of = _builder(header, filter_names, stored_conv)
@@ -197,7 +245,9 @@ def rows(lines: Iterable[str], where: str, scan: Scan, first_row: int = 2
             (lambda stored: ()) if not keys else
             (lambda stored: (stored[keys[0]],)) if len(keys) == 1 else itemgetter(*keys))
         id_i = header.index("id")
-        raw_test = scan.raw({n: i for i, n in enumerate(header)}) if scan.raw else None
+        if scan.raw is not None:
+            raw_tests.insert(0, scan.raw(index))
+        raw_one = raw_tests[0] if len(raw_tests) == 1 else None
         for cells in reader:
             n += 1
             if not cells:
@@ -206,7 +256,10 @@ def rows(lines: Iterable[str], where: str, scan: Scan, first_row: int = 2
                 raise InputError(f"{where} row {n}: {len(cells)} cells, the header has {width}")
             if not cells[id_i]:
                 raise InputError(f"{where} row {n}, column id: empty")
-            if raw_test is not None and not raw_test(cells):
+            if raw_one is not None:
+                if not raw_one(cells):
+                    continue
+            elif raw_tests and not all(t(cells) for t in raw_tests):
                 continue
             try:
                 stored = stored_of(cells)
