@@ -194,15 +194,20 @@ class CSVStorage:
         journal.write_file(self.folder, name, text)
 
     def _create_missing(self) -> None:
+        created: dict[str, checked.Stamp | None] = {}
         for k in KINDS.values():
             path = self.folder / f"{k.name}.csv"
             if not path.exists():
                 self._write_file(path.name, render_rows(k, []))
+                created[path.name] = checked.stamp_of(path)
         if not (self.folder / EVENTS_FILE).exists():
             self._write_file(EVENTS_FILE, render_rows(EVENT, []))
+            created[EVENTS_FILE] = checked.stamp_of(self.folder / EVENTS_FILE)
         if not (self.folder / SEQUENCE_FILE).exists():
             self._write_file(SEQUENCE_FILE, "{}\n")
         journal.fsync_dir(self.folder)
+        if created:  # a header alone is valid: appends to it stay known-good
+            checked.note(self.folder, created, None)
 
     # --- reading files ---------------------------------------------------------------
 

@@ -326,8 +326,8 @@ def check_all(lines: Iterable[str], where: str, k: Kind, ids: bool = True) -> Ve
         n = 1
         check_header(k, header, where)
         width = len(header)
-        convs = [(i, name, _PARSERS[k.type_of(name)]) for i, name in enumerate(header)]
-        convs = [(i, name, p) for i, name, p in convs if p is not None]
+        convs = [(i, name, parse) for i, name in enumerate(header)
+                 if (parse := _PARSERS[k.type_of(name)]) is not None]
         id_i = header.index("id")
         seen: set[str] = set()
         last: tuple[int, str] | None = None
