@@ -25,11 +25,14 @@ A hand-edited file with a bad value is an InputError naming file, row and column
 
 from __future__ import annotations
 
+import datetime as dt
 import fcntl
+import io
+import itertools
 import json
 import os
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,7 +40,7 @@ from typing import Any
 
 from kam.errors import InputError, StorageError
 from kam.kinds import EVENT, KINDS, Kind
-from kam.plugins.storage_csv import journal, locking, versions
+from kam.plugins.storage_csv import checked, journal, locking, reading, rollups, versions
 from kam.plugins.storage_csv.cells import (
     Row,
     _converted,
@@ -99,6 +102,8 @@ class CSVStorage:
         self.folder = Path(folder)
         self.lock_timeout = lock_timeout
         self._tables: dict[str, _Table] = {}
+        self._verdicts: dict[str, tuple[tuple[int, int, int], reading.Verdict]] = {}
+        self._gets: dict[str, int] = {}
         self._events: _Events | None = None
         self._tx: _Tx | None = None
         self._lock_fd: int | None = None
@@ -189,15 +194,20 @@ class CSVStorage:
         journal.write_file(self.folder, name, text)
 
     def _create_missing(self) -> None:
+        created: dict[str, checked.Stamp | None] = {}
         for k in KINDS.values():
             path = self.folder / f"{k.name}.csv"
             if not path.exists():
                 self._write_file(path.name, render_rows(k, []))
+                created[path.name] = checked.stamp_of(path)
         if not (self.folder / EVENTS_FILE).exists():
             self._write_file(EVENTS_FILE, render_rows(EVENT, []))
+            created[EVENTS_FILE] = checked.stamp_of(self.folder / EVENTS_FILE)
         if not (self.folder / SEQUENCE_FILE).exists():
             self._write_file(SEQUENCE_FILE, "{}\n")
         journal.fsync_dir(self.folder)
+        if created:  # a header alone is valid: appends to it stay known-good
+            checked.note(self.folder, created, None)
 
     # --- reading files ---------------------------------------------------------------
 
@@ -330,12 +340,37 @@ class CSVStorage:
 
     # --- protocol ----------------------------------------------------------------------
 
+    def _stamp(self, k: Kind) -> tuple[int, int, int] | None:
+        try:
+            st = os.stat(self.folder / f"{k.name}.csv")
+        except FileNotFoundError:
+            return None
+        return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+    def _held(self, k: Kind) -> dict[str, Row] | None:
+        """The rows of a kind already in memory and current: this transaction's copy,
+        or a whole table parsed earlier (writes, repeated gets) whose file is unchanged."""
+        if self._tx is not None and k.name in self._tx.tables:
+            return self._tx.tables[k.name]
+        self._check_journal()
+        cached = self._tables.get(k.name)
+        if cached is not None and cached.stamp == self._stamp(k):
+            return cached.rows
+        return None
+
     def get(self, kind_name: str, record_id: str) -> Record | None:
         k = kind(kind_name)
         if k is EVENT:
-            return next((self._out(k, r) for r in self._all_events() if r["id"] == record_id),
-                        None)
-        row = self._rows(k).get(record_id)
+            return next(self._event_rows(where={"id": record_id}), None)
+        held = self._held(k)
+        if held is None:
+            # a few gets scan the file; a command that keeps asking gets the table parsed
+            # once and held (the former behaviour)
+            self._gets[k.name] = self._gets.get(k.name, 0) + 1
+            if self._gets[k.name] <= 8:
+                return next(self._read(k, {"id": record_id}, None, (), None, 0), None)
+            held = self._table(k).rows
+        row = held.get(record_id)
         return None if row is None else self._out(k, row)
 
     def _select(self, k: Kind, where: Where | None) -> list[Row]:
@@ -348,6 +383,107 @@ class CSVStorage:
             return [r for r in rows.values() if p(r)]
         return [r for r in rows.values() if all(p(r) for p in preds)]
 
+    def _read(self, k: Kind, where: Where | None, fields: Sequence[str] | None,
+              order_by: Sequence[str], limit: int | None, offset: int) -> Iterator[Record]:
+        """Records of a kind (only ``fields`` of each when given): from the rows held in
+        memory when there are any, else streamed from the file (reading.rows)."""
+        orders = [split_order(k, key) for key in order_by or ()]
+        end = None if limit is None else offset + int(limit)
+        held = self._held(k)
+        if held is not None:
+            selected = self._select(k, where)
+            if orders and not (orders == [("id", False)] and self._ordered(k)):
+                for name, desc in reversed(orders):
+                    if name == "id":
+                        selected.sort(key=lambda r: _id_key(r["id"]), reverse=desc)
+                    else:
+                        selected.sort(key=_nulls_first(name), reverse=desc)
+            if offset or end is not None:
+                selected = selected[int(offset):end]
+            if fields is None:
+                return (self._out(k, r) for r in selected)
+            return ({f: rec[f] for f in fields} for rec in (self._out(k, r) for r in selected))
+        path = self.folder / f"{k.name}.csv"
+        verdict = self._verdict(k, path, ids=True)
+        if verdict is None:
+            return iter(())
+        plain = verdict.ordered and (not orders or orders == [("id", False)])
+        keys = list(dict.fromkeys(["id"] + [name for name, _ in orders]))
+        found = self._scan_file(path, reading.Scan(k, where, fields, () if plain else keys))
+        if plain:
+            records: Iterator[Record] = (rec for rec, _ in found)
+            if offset or end is not None:
+                records = itertools.islice(records, int(offset), end)
+            return records
+        # rank: the id order (a file in id order: its row order, no id parsing)
+        ranked: list[tuple[Any, Record, tuple[Any, ...]]]
+        if verdict.ordered:
+            ranked = [(n, rec, vals) for n, (rec, vals) in enumerate(found)]
+        else:
+            ranked = sorted(((_id_key(vals[0]), rec, vals) for rec, vals in found),
+                            key=lambda t: t[0])
+        pos = {name: i for i, name in enumerate(keys)}
+        for n, (name, desc) in enumerate(reversed(orders)):
+            if name == "id":
+                if n == 0 and not desc:
+                    continue  # ranked is in id order already
+                if desc:
+                    ranked.sort(key=lambda t: t[0], reverse=True)
+                else:
+                    ranked.sort(key=lambda t: t[0])
+            else:
+                i = pos[name]
+                ranked.sort(key=lambda t: (t[2][i] is not None, t[2][i]), reverse=desc)
+        if offset or end is not None:
+            ranked = ranked[int(offset):end]
+        return (rec for _, rec, _ in ranked)
+
+    def _verdict(self, k: Kind, path: Path, ids: bool) -> reading.Verdict | None:
+        """A file checked whole (every cell; ids unique and whether in order): noted in
+        checked.json by the writer or an earlier read, else checked now and noted.
+        None when the file is missing."""
+        stamp = checked.stamp_of(path)
+        if stamp is None:
+            return None
+        known = self._verdicts.get(path.name)
+        if known is not None and known[0] == stamp:
+            return known[1]
+        if checked.read(self.folder).get(path.name) == stamp:
+            verdict = reading.Verdict(ordered=True, checked=True)
+        else:
+            try:
+                fh = open(path, "rb")
+            except OSError as exc:
+                raise StorageError(f"cannot read {path}: {exc}") from None
+            with fh:
+                st = os.fstat(fh.fileno())
+                stamp = (st.st_ino, st.st_mtime_ns, st.st_size)
+                verdict = reading.check_all(reading.complete_lines(fh, str(path), not ids),
+                                            str(path), k, ids=ids)
+            if verdict.ordered:
+                checked.note(self.folder, {path.name: stamp},
+                             None if self._lock_fd is not None else self.folder / LOCK_FILE)
+        self._verdicts[path.name] = (stamp, verdict)
+        return verdict
+
+    def _scan_file(self, path: Path, scan: reading.Scan
+                   ) -> Iterator[tuple[Record, tuple[Any, ...]]]:
+        try:
+            fh = open(path, "rb")
+        except FileNotFoundError:
+            return
+        except OSError as exc:
+            raise StorageError(f"cannot read {path}: {exc}") from None
+        with fh:
+            if path.name == EVENTS_FILE:
+                yield from reading.rows(reading.complete_lines(fh, str(path)), str(path), scan)
+                return
+            text = io.TextIOWrapper(fh, encoding="utf-8", newline="")
+            try:
+                yield from reading.rows(text, str(path), scan)
+            except UnicodeDecodeError as exc:
+                raise InputError(f"{path}: not UTF-8 text ({exc.reason})") from None
+
     def find(
         self,
         kind_name: str,
@@ -356,29 +492,79 @@ class CSVStorage:
         limit: int | None = None,
         offset: int = 0,
     ) -> Iterator[Record]:
+        return self._read(kind(kind_name), where, None, order_by, limit, offset)
+
+    def select(
+        self,
+        kind_name: str,
+        fields: Sequence[str],
+        where: Where | None = None,
+        order_by: Sequence[str] = ("id",),
+        distinct: bool = False,
+        limit: int | None = None,
+    ) -> Iterator[Record]:
+        """Optional fast path (kam.storage.Selecting): like ``find`` but only ``fields``
+        of each record are converted, the other cells of a row are never parsed."""
         k = kind(kind_name)
-        orders = [split_order(k, key) for key in order_by or ()]
-        selected = self._select(k, where)
-        if orders and not (orders == [("id", False)] and self._ordered(k)):
-            for name, desc in reversed(orders):
-                if name == "id":
-                    selected.sort(key=lambda r: _id_key(r["id"]), reverse=desc)
-                else:
-                    selected.sort(key=_nulls_first(name), reverse=desc)
-        end = None if limit is None else offset + int(limit)
-        if offset or end is not None:
-            selected = selected[int(offset):end]
-        return (self._out(k, r) for r in selected)
+        for name in fields:
+            if k.field(name) is None:
+                raise StorageError(f"{k.name} has no field {name!r}")
+        fields = list(fields)
+        found = self._read(k, where, fields, order_by, None if distinct else limit, 0)
+        if not distinct:
+            return found
+        return self._distinct(found, fields, limit)
+
+    @staticmethod
+    def _distinct(found: Iterable[Record], fields: Sequence[str], limit: int | None
+                  ) -> Iterator[Record]:
+        seen: set[tuple[Any, ...]] = set()
+        for rec in found:
+            key = tuple(json.dumps(v, sort_keys=True, default=str)
+                        if isinstance(v, (list, dict)) else v for v in rec.values())
+            if key in seen:
+                continue
+            seen.add(key)
+            yield rec
+            if limit is not None and len(seen) >= limit:
+                return
 
     def count(self, kind_name: str, where: Where | None = None) -> int:
         k = kind(kind_name)
         if k is EVENT:
-            rows = self._all_events()
-            preds = [predicate(k, key, want) for key, want in (where or {}).items()]
-            return sum(1 for r in rows if all(p(r) for p in preds))
-        if not where:
-            return len(self._rows(k))
-        return len(self._select(k, where))
+            return sum(1 for _ in self._event_rows(where=where, fields=[]))
+        held = self._held(k)
+        if held is not None:
+            if not where:
+                return len(held)
+            return len(self._select(k, where))
+        return sum(1 for _ in self._read(k, where, [], (), None, 0))
+
+    def ranked(self, kind_name: str, fields: Sequence[str], where: Where | None
+               ) -> Iterator[tuple[Any, Record]]:
+        """Records (``fields``, which include id) in no particular order, each with a
+        rank that sorts as its id does: its row's place in a file in id order."""
+        k = kind(kind_name)
+        held = self._held(k)
+        found = self._read(k, where, fields, (), None, 0)
+        known = self._verdicts.get(f"{k.name}.csv")
+        if held is None and known is not None and known[1].ordered:
+            return enumerate(found)
+        return ((_id_key(rec["id"]), rec) for rec in found)
+
+    # optional fast paths (kam.storage.ActivityRollup): streamed passes, see rollups.py
+
+    def latest_calls(self, as_of: dt.date, owner: str | None = None) -> Iterator[Record]:
+        return rollups.latest_calls(self, as_of, owner)
+
+    def deal_touches(self, as_of: dt.date, customer: str | None = None
+                     ) -> Iterator[tuple[str, dt.date, int]]:
+        return rollups.deal_touches(self, as_of, customer)
+
+    def call_counts(self, start: dt.date, as_of: dt.date, customer: str | None = None,
+                    owner: str | None = None
+                    ) -> Iterator[tuple[str | None, dt.date, str | None, int]]:
+        return rollups.call_counts(self, start, as_of, customer, owner)
 
     def _stored(self, k: Kind, record: Record) -> Row:
         types = {f.name: f.type for f in k.fields}
@@ -393,11 +579,17 @@ class CSVStorage:
     def _check_refs(self, k: Kind, row: Row, names: Sequence[str]) -> None:
         for f in k.fields:
             if f.ref and f.name in names and row.get(f.name) is not None and f.ref in KINDS:
-                if row[f.name] not in self._rows(KINDS[f.ref]):
+                if not self._exists(KINDS[f.ref], row[f.name]):
                     raise ConflictError(
                         f"storage conflict: {k.name}.{f.name} names a missing {f.ref} "
                         f"{row[f.name]}"
                     )
+
+    def _exists(self, k: Kind, record_id: str) -> bool:
+        held = self._held(k)
+        if held is not None:
+            return record_id in held
+        return next(self._read(k, {"id": record_id}, ["id"], (), 1, 0), None) is not None
 
     def insert(self, kind_name: str, record: Record) -> None:
         k = kind(kind_name)
@@ -474,13 +666,25 @@ class CSVStorage:
         self.insert("event", record)
         return record
 
-    def _all_events(self) -> list[Row]:
+    def _event_rows(self, where: Where | None = None,
+                    raw: Callable[[dict[str, int]], Callable[[list[str]], bool]] | None = None,
+                    tx_test: Callable[[Row], bool] | None = None,
+                    fields: Sequence[str] | None = None) -> Iterator[Record]:
+        """The event log streamed in order (committed lines, then this transaction's own
+        events): ``raw`` builds a test of a line's raw cells from the header, so events
+        of other kinds or records are dropped before any cell is decoded."""
         if self._tx is None:
             self._check_journal()
-        rows = self._committed_events().rows
+        path = self.folder / EVENTS_FILE
+        if self._verdict(EVENT, path, ids=False) is not None:
+            for rec, _ in self._scan_file(path, reading.Scan(EVENT, where, fields, raw=raw)):
+                yield rec
         if self._tx is not None and self._tx.events:
-            return rows + self._tx.events
-        return rows
+            preds = [predicate(EVENT, key, want) for key, want in (where or {}).items()]
+            for r in list(self._tx.events):
+                if (tx_test is None or tx_test(r)) and all(p(r) for p in preds):
+                    out = self._out(EVENT, r)
+                    yield out if fields is None else {f: out[f] for f in fields}
 
     def events(
         self,
@@ -489,32 +693,33 @@ class CSVStorage:
         after_id: str | None = None,
         limit: int | None = None,
     ) -> Iterator[Record]:
-        if self._tx is None:
-            self._check_journal()
-        committed = self._committed_events()
-        rows = committed.rows
-        refs = committed.refs
-        if self._tx is not None and self._tx.events:
-            rows = rows + self._tx.events
-            refs = refs + [_refs_of(r) for r in self._tx.events]
-        start = 0
-        if after_id:
-            found = next((i + 1 for i, r in enumerate(rows) if r["id"] == after_id), None)
-            if found is None:
-                return iter(())
-            start = found
         wanted = set(kinds) if kinds else None
-        out: list[Record] = []
-        for i in range(start, len(rows)):
-            r = rows[i]
-            if record_id and record_id not in refs[i]:
-                continue
+        passed = [not after_id]  # the after_id event was seen
+
+        def raw(index: dict[str, int]) -> Callable[[list[str]], bool]:
+            id_i, kind_i = index["id"], index.get("kind", -1)
+            refers = reading.refers_to(index, record_id) if record_id else None
+
+            def test(cells: list[str]) -> bool:
+                if not passed[0]:
+                    passed[0] = cells[id_i] == after_id
+                    return False
+                if wanted is not None and (cells[kind_i] if kind_i >= 0 else "") \
+                        not in wanted:
+                    return False
+                return refers is None or refers(cells)
+            return test
+
+        def tx_test(r: Row) -> bool:
+            if not passed[0]:
+                passed[0] = r["id"] == after_id
+                return False
             if wanted is not None and r["kind"] not in wanted:
-                continue
-            out.append(self._out(EVENT, r))
-            if limit is not None and len(out) >= limit:
-                break
-        return iter(out)
+                return False
+            return not record_id or record_id in _refs_of(r)
+
+        found = self._event_rows(raw=raw, tx_test=tx_test)
+        return found if limit is None else itertools.islice(found, int(limit))
 
     # --- transactions ------------------------------------------------------------------
 
@@ -562,10 +767,8 @@ class CSVStorage:
             new_tables[name] = rows
         if tx.seq_changed and tx.seq is not None:
             files.append((SEQUENCE_FILE, json.dumps(tx.seq, sort_keys=True, indent=1) + "\n"))
-        try:
-            size = os.stat(self.folder / EVENTS_FILE).st_size
-        except FileNotFoundError:
-            size = 0
+        before = checked.stamp_of(self.folder / EVENTS_FILE)
+        size = before[2] if before is not None else 0
         events_text = render_rows(EVENT, tx.events, header=size == 0) if tx.events else ""
         plan = journal.commit(self.folder, files, events_text, size, token)
         try:
@@ -577,18 +780,22 @@ class CSVStorage:
                 f"commit to {self.folder} is incomplete ({exc}); it will be completed when "
                 "the workspace is next opened"
             ) from None
+        notes: dict[str, checked.Stamp | None] = {}
         for name, rows in new_tables.items():
-            st = os.stat(self.folder / f"{name}.csv")
-            self._tables[name] = _Table(rows, (st.st_ino, st.st_mtime_ns, st.st_size))
-        cached = self._events
-        if tx.events and cached is not None and cached.stamp is not None \
-                and cached.stamp[1] == size:
-            cached.rows.extend(tx.events)
-            cached.refs.extend(_refs_of(r) for r in tx.events)
-            cached.next_row += len(tx.events)
-            cached.stamp = (cached.stamp[0], size + len(events_text.encode("utf-8")))
-        elif tx.events:
+            stamp = checked.stamp_of(self.folder / f"{name}.csv")
+            if stamp is not None:
+                self._tables[name] = _Table(rows, stamp)
+                self._verdicts[f"{name}.csv"] = (stamp, reading.Verdict(True, True))
+                notes[f"{name}.csv"] = stamp
+        if tx.events:
             self._events = None
+            # appended to a log known to be good (or a new one): still good
+            known = self._verdicts.get(EVENTS_FILE)
+            good = before is None or (known is not None and known[0] == before) \
+                or checked.read(self.folder).get(EVENTS_FILE) == before
+            notes[EVENTS_FILE] = checked.stamp_of(self.folder / EVENTS_FILE) if good else None
+        if notes:
+            checked.note(self.folder, notes, None)
 
     # --- optional extras ---------------------------------------------------------------
 
@@ -655,7 +862,8 @@ class CSVStorage:
         link to elsewhere), and nothing else lives here but kam's own bookkeeping."""
         problems = [f"{self.folder / name}: missing (its records are gone)"
                     for name in sorted(data_files) if not (self.folder / name).exists()]
-        own = data_files | {SEQUENCE_FILE, LOCK_FILE, versions.MANIFEST_FILE}
+        own = data_files | {SEQUENCE_FILE, LOCK_FILE, versions.MANIFEST_FILE,
+                            checked.CHECKED_FILE}
         for path in sorted(self.folder.iterdir()):
             if path.is_symlink() or (path.name in own and not path.is_file()):
                 problems.append(f"{path}: not a plain file in {self.folder} (a link or a "

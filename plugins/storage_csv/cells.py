@@ -251,7 +251,7 @@ def predicate(k: Kind, key: str, want: Any) -> Callable[[Row], bool]:
             return lambda r: r[name] is None
         return lambda r: r[name] is not None
     if op == "in":
-        items = [norm(v) for v in want if v is not None]
+        items = frozenset(norm(v) for v in want if v is not None)  # stored forms hash
         return lambda r: r[name] is not None and r[name] in items
     if want is None and op in ("eq", "ne"):
         if op == "eq":

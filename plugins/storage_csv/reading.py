@@ -1,0 +1,361 @@
+"""Lazy reads of the CSV files: one pass over a kind's file (or the event log) that
+converts only the cells a caller needs.
+
+Reports read a few columns of many rows, and the funnel a few event kinds out of the
+whole log. Parsing every cell of every row into a held dict (the backend's former
+only read path) cost seconds and hundreds of MB on a medium workspace. Here a row's
+filter cells are converted first (to the stored form the predicates compare), the row
+is dropped if they do not match, and only then are the wanted cells converted straight
+to record values (money ``Decimal``, dates ``date``, json decoded once). A bad value in
+a cell that is read is still an InputError naming file, row and column; ``kam doctor``
+(``integrity_problems``) still parses every cell.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from operator import itemgetter
+from typing import Any
+
+from kam.errors import InputError
+from kam.kinds import Kind
+from kam.plugins.storage_csv.cells import (
+    _PARSERS,
+    CENT,
+    _id_key,
+    _parse_bool,
+    _parse_money,
+    predicate,
+    to_stored,
+)
+from kam.storage import Record, Where, split_filter
+
+Convert = Callable[[str], Any]
+_ZERO = Decimal("0.00")
+
+
+# Reads convert cells of files already checked whole (check_all), so these skip the
+# validation the parsers in cells.py do; a cell that still fails (a file edited by hand
+# between the check and the read) is an InputError naming it all the same.
+
+
+def _money_cents(text: str) -> int:
+    if len(text) > 3 and text[-3] == ".":
+        return int(text[:-3] + text[-2:])
+    return _parse_money(text)
+
+
+def _money_value(text: str) -> Decimal:
+    d = Decimal(text)
+    if len(text) <= 3 or text[-3] != ".":
+        d = d.quantize(CENT)
+    return d if d else _ZERO  # "-0.00" reads as 0.00, as the stored cents do
+
+
+def _json_value(text: str) -> Any:
+    if text == "[]":
+        return []
+    if text == "{}":
+        return {}
+    return json.loads(text)
+
+
+def _bool_value(text: str) -> bool:
+    return bool(_parse_bool(text))
+
+
+_STORED: dict[str, Convert | None] = dict(_PARSERS) | {
+    "money": _money_cents,
+    "date": None,
+    "datetime": None,
+    "json": None,
+}
+_VALUES: dict[str, Convert | None] = dict(_PARSERS) | {
+    "money": _money_value,
+    "bool": _bool_value,
+    "date": dt.date.fromisoformat,
+    "datetime": None,
+    "json": _json_value,
+}
+
+
+def check_header(k: Kind, header: list[str], where: str) -> None:
+    """The same header rules as a full parse (cells.parse_rows)."""
+    known = set(k.names)
+    unknown = [c for c in header if c not in known]
+    if unknown:
+        raise InputError(f"{where} row 1: unknown column {unknown[0]!r} for {k.name}")
+    if len(set(header)) != len(header):
+        raise InputError(f"{where} row 1: a column appears twice")
+    if "id" not in header:
+        raise InputError(f"{where} row 1: no id column")
+
+
+@dataclass
+class Verdict:
+    """What one full pass learnt about a file's ids: in id order, no duplicates."""
+
+    ordered: bool = True
+    checked: bool = False
+
+
+@dataclass
+class Scan:
+    """One read of a file: which rows (``where``, or a raw-cell test), which fields out,
+    and which stored values to keep for sorting (``keys``)."""
+
+    k: Kind
+    where: Where | None = None
+    fields: Sequence[str] | None = None  # None: every field of the kind
+    keys: Sequence[str] = ()
+    raw: Callable[[dict[str, int]], Callable[[list[str]], bool]] | None = None
+
+
+def _builder(header: list[str], names: Sequence[str], table: dict[str, Convert | None]
+             ) -> Callable[[list[str]], dict[str, Any]]:
+    """A function from a row's cells to {name: value} for ``names`` (in that order; an
+    empty cell, or a column the file lacks, is None), converted by ``table``."""
+    index = {name: i for i, name in enumerate(header)}
+    convs = [(name, conv) for name in names if (conv := table.get(name)) is not None]
+    if any(name not in index for name in names):
+        plan = [(name, index.get(name, -1), table.get(name)) for name in names]
+
+        def slow(cells: list[str]) -> dict[str, Any]:
+            out: dict[str, Any] = {}
+            for name, i, conv in plan:
+                text = cells[i] if i >= 0 else ""
+                out[name] = None if not text else text if conv is None else conv(text)
+            return out
+        return slow
+    names = list(names)
+    if not names:
+        return lambda cells: {}
+    if len(names) == 1:
+        only, i = names[0], index[names[0]]
+        conv0 = table.get(only)
+        if conv0 is None:
+            return lambda cells: {only: cells[i] or None}
+        return lambda cells: {only: conv0(cells[i]) if cells[i] else None}
+    get = itemgetter(*[index[name] for name in names])
+
+    def build(cells: list[str]) -> dict[str, Any]:
+        out = {name: text or None for name, text in zip(names, get(cells), strict=True)}
+        for name, conv in convs:
+            text = out[name]
+            if text is not None:
+                out[name] = conv(text)
+        return out
+    return build
+
+
+def _failing_column(cells: list[str], header: list[str], names: Iterable[str],
+                    table: dict[str, Convert | None]) -> str:
+    """Which of ``names`` holds the cell a conversion failed on (for the message)."""
+    index = {name: i for i, name in enumerate(header)}
+    for name in names:
+        conv, i = table.get(name), index.get(name, -1)
+        if conv is None or i < 0 or not cells[i]:
+            continue
+        try:
+            conv(cells[i])
+        except (ValueError, ArithmeticError):
+            return name
+    return "?"
+
+
+_RAW_TYPES = {"text", "date", "datetime"}  # the stored form is the cell's text
+
+
+def raw_test(k: Kind, key: str, want: Any, index: dict[str, int]
+             ) -> Callable[[list[str]], bool] | None:
+    """A filter on a text, date or date-time field as a test of the raw cell (its stored
+    form is the text itself), so rows that fail it are never converted; None when the
+    filter needs the converted value (cells.predicate then decides)."""
+    name, op = split_filter(k, key)
+    if k.type_of(name) not in _RAW_TYPES:
+        return None
+    i = index.get(name, -1)
+    if i < 0:
+        return None
+    if op == "isnull":
+        return (lambda c: not c[i]) if want else (lambda c: c[i] != "")
+    if op == "in":
+        items = [to_stored(k.type_of(name), v) for v in want if v is not None]
+        if not all(isinstance(v, str) and v for v in items):
+            return None
+        wanted = frozenset(items)
+        return lambda c: c[i] in wanted
+    if want is None:
+        return None
+    w = to_stored(k.type_of(name), want)
+    if not isinstance(w, str) or not w:
+        return None
+    if op == "eq":
+        return lambda c: c[i] == w
+    if op == "ne":
+        return lambda c: c[i] != w
+    if op == "lt":
+        return lambda c: c[i] != "" and c[i] < w
+    if op == "le":
+        return lambda c: c[i] != "" and c[i] <= w
+    if op == "gt":
+        return lambda c: c[i] != "" and c[i] > w
+    return lambda c: c[i] != "" and c[i] >= w
+
+
+def rows(lines: Iterable[str], where: str, scan: Scan, first_row: int = 2
+         ) -> Iterator[tuple[Record, tuple[Any, ...]]]:
+    """Yield (record limited to the scan's fields, stored sort values) for each row of a
+    kind's CSV text that passes the scan's filters, in file order."""
+    k = scan.k
+    reader = csv.reader(lines)
+    n = first_row - 1
+    try:
+        header = next(reader, None)
+        if header is None:
+            return
+        n = first_row
+        check_header(k, header, where)
+        width = len(header)
+        types = {f.name: f.type for f in k.fields}
+        stored_conv = {name: _STORED[t] for name, t in types.items()}
+        value_conv = {name: _VALUES[t] for name, t in types.items()}
+        index = {name: i for i, name in enumerate(header)}
+        raw_tests: list[Callable[[list[str]], bool]] = []
+        filters = []
+        for key, want in (scan.where or {}).items():
+            test = raw_test(k, key, want, index)
+            if test is not None:
+                raw_tests.append(test)
+            else:
+                filters.append((split_filter(k, key)[0], predicate(k, key, want)))
+        filter_names = list(dict.fromkeys([name for name, _ in filters] + list(scan.keys)))
+        out_names = list(k.names if scan.fields is None else scan.fields)
+        stored_of = _builder(header, filter_names, stored_conv)
+        record_of = _builder(header, out_names, value_conv)
+        preds = [p for _, p in filters]
+        pred = preds[0] if len(preds) == 1 else None
+        keys = tuple(scan.keys)
+        key_of: Callable[[dict[str, Any]], tuple[Any, ...]] = (
+            (lambda stored: ()) if not keys else
+            (lambda stored: (stored[keys[0]],)) if len(keys) == 1 else itemgetter(*keys))
+        id_i = header.index("id")
+        if scan.raw is not None:
+            raw_tests.insert(0, scan.raw(index))
+        raw_one = raw_tests[0] if len(raw_tests) == 1 else None
+        for cells in reader:
+            n += 1
+            if not cells:
+                continue
+            if len(cells) != width:
+                raise InputError(f"{where} row {n}: {len(cells)} cells, the header has {width}")
+            if not cells[id_i]:
+                raise InputError(f"{where} row {n}, column id: empty")
+            if raw_one is not None:
+                if not raw_one(cells):
+                    continue
+            elif raw_tests and not all(t(cells) for t in raw_tests):
+                continue
+            try:
+                stored = stored_of(cells)
+                if pred is not None:
+                    if not pred(stored):
+                        continue
+                elif preds and not all(p(stored) for p in preds):
+                    continue
+                yield record_of(cells), key_of(stored)
+            except (ValueError, ArithmeticError) as exc:
+                name = _failing_column(cells, header, filter_names, stored_conv)
+                if name == "?":
+                    name = _failing_column(cells, header, out_names, value_conv)
+                raise InputError(f"{where} row {n}, column {name}: {exc}") from None
+    except csv.Error as exc:
+        raise InputError(f"{where} row {n + 1}: {exc}") from None
+
+
+def complete_lines(fh: Iterable[bytes], where: str, cut: bool = True) -> Iterator[str]:
+    """A file's lines, decoded; with ``cut``, only up to the last complete one (a line
+    of the event log still being appended by a writer is not there yet). A kind's file
+    only ever changes by rename, so its last line is read whether it ends or not."""
+    for line in fh:
+        if cut and not line.endswith(b"\n"):
+            return
+        try:
+            yield line.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{where}: not UTF-8 text ({exc.reason} at byte {exc.start})"
+                             ) from None
+
+
+def refers_to(header_index: dict[str, int], record_id: str) -> Callable[[list[str]], bool]:
+    """A raw-cell test: the event names ``record_id`` (its record or one of its refs)."""
+    rec_i = header_index.get("record_id", -1)
+    refs_i = header_index.get("refs", -1)
+
+    def test(cells: list[str]) -> bool:
+        if rec_i >= 0 and cells[rec_i] == record_id:
+            return True
+        if refs_i < 0 or record_id not in cells[refs_i]:
+            return False
+        try:
+            return record_id in json.loads(cells[refs_i])
+        except ValueError:
+            return False
+
+    return test
+
+
+
+
+def check_all(lines: Iterable[str], where: str, k: Kind, ids: bool = True) -> Verdict:
+    """Check every cell of every row as a full parse does (cells.parse_rows), holding
+    nothing; with ``ids``, that the rows' ids are unique, and whether they are in id
+    order (the event log is checked for ids by ``kam doctor`` only, as before)."""
+    reader = csv.reader(lines)
+    n = 0
+    verdict = Verdict(checked=True)
+    try:
+        header = next(reader, None)
+        if header is None:
+            return verdict
+        n = 1
+        check_header(k, header, where)
+        width = len(header)
+        convs = [(i, name, parse) for i, name in enumerate(header)
+                 if (parse := _PARSERS[k.type_of(name)]) is not None]
+        id_i = header.index("id")
+        seen: set[str] = set()
+        last: tuple[int, str] | None = None
+        for cells in reader:
+            n += 1
+            if not cells:
+                continue
+            if len(cells) != width:
+                raise InputError(f"{where} row {n}: {len(cells)} cells, the header has {width}")
+            for i, name, parse in convs:
+                text = cells[i]
+                if text:
+                    try:
+                        parse(text)
+                    except ValueError as exc:
+                        raise InputError(f"{where} row {n}, column {name}: {exc}") from None
+            rid = cells[id_i]
+            if not rid:
+                raise InputError(f"{where} row {n}, column id: empty")
+            if not ids:
+                continue
+            if rid in seen:
+                raise InputError(f"{where} row {n}, column id: duplicate id {rid}")
+            seen.add(rid)
+            key = _id_key(rid)
+            if last is not None and key < last:
+                verdict.ordered = False
+            last = key
+    except csv.Error as exc:
+        raise InputError(f"{where} row {n + 1}: {exc}") from None
+    return verdict
