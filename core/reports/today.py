@@ -17,7 +17,7 @@ from kam.models.case_analysis import IMPORTANCE, OUTCOMES, needs_case_analysis
 from kam.models.deal_team import worked_by
 from kam.models.receivable_state import OPEN_STATES, receivable_view
 from kam.reports import Report, Table
-from kam.reports.common import new_report, tr, vocab_display
+from kam.reports.common import new_report, scan, tr, vocab_display
 
 
 def build(ws: Any, owner: str | None = None, days: Any = None, **_: Any) -> Report:
@@ -30,13 +30,13 @@ def build(ws: Any, owner: str | None = None, days: Any = None, **_: Any) -> Repo
     horizon = ws.today + dt.timedelta(days=ahead)
     report = new_report(ws, "today", "今日待办", "Today", days=ahead)
     steps = _next_steps(ws, owner, horizon)
-    stalled = activity.build(ws, member=owner).table("stalled")
+    stalled = activity.stalled(ws, member=owner)
     report.tables.append(steps)
     report.tables.append(_receivables(ws, owner, horizon))
     report.tables.append(_planned_visits(ws, owner))
     report.tables.append(_promised(ws, owner, horizon))
     report.tables.append(stalled)
-    report.tables.append(contracts.renewals(ws, member=owner).table("ending"))
+    report.tables.append(contracts.ending(ws, member=owner))
     report.tables.append(service.open_complaints(ws, for_user=owner))
     deals = [r["record_id"] for r in steps.rows if r["record_id"] != r["customer_id"]]
     report.tables.append(_advice(ws, deals + [r["id"] for r in stalled.rows]))
@@ -51,12 +51,12 @@ def _advice(ws: Any, deal_ids: list[str]) -> Table:
     from kam.acquisition import advice
 
     wanted = list(dict.fromkeys(deal_ids))  # listed order, once each
-    opps = {o["id"]: o for o in ws.storage.find("opportunity", {"id__in": wanted})
-            } if wanted else {}
+    opps = {o["id"]: o for o in scan(ws, "opportunity", ("id", "title", "customer_id"),
+                                     {"id__in": wanted})} if wanted else {}
     owners = {o["customer_id"] for o in opps.values()}
     scenario = {c["id"]: c.get("purchase_type")
-                for c in ws.storage.find("customer", {"id__in": sorted(owners)})
-                } if owners else {}
+                for c in scan(ws, "customer", ("id", "purchase_type"),
+                              {"id__in": sorted(owners)})} if owners else {}
     rows = []
     for deal_id in wanted:
         opp = opps.get(deal_id)
@@ -80,7 +80,9 @@ def _case_analyses(ws: Any, owner: str | None) -> Table:
         where["owner"] = owner
     rows = [{"id": o["id"], "title": o.get("title"), "status": o["status"],
              "closed_at": o.get("closed_at"), "owner": o.get("owner")}
-            for o in ws.storage.find("opportunity", where, order_by=("closed_at", "id"))
+            for o in scan(ws, "opportunity", ("id", "title", "status", "closed_at", "owner",
+                                              "importance", "case_analysis"),
+                          where, order_by=("closed_at", "id"))
             if needs_case_analysis(o)]
     return Table("case_analysis", ["id", "title", "status", "closed_at", "owner"], rows,
                  title=tr(ws, "待写案例分析报告", "Case analyses to write"),
@@ -93,11 +95,14 @@ def _next_steps(ws: Any, owner: str | None, horizon: dt.date) -> Table:
     from kam.reports.rollups import rollup
 
     calls = rollup(ws)
-    latest = {a.get("opportunity_id") or a["customer_id"]: a
-              for a in calls.latest_calls(ws.today, owner or None)}
+    # only calls whose next step is due can be listed; on a deal they are on the team of,
+    # the latest call is listed whoever made it (theirs otherwise)
     mine = set(worked_by(ws, owner, "opportunity").get("id__in", ())) if owner else set()
-    if mine:  # a deal they are on the team of: its latest call, whoever made it
-        for a in calls.latest_calls(ws.today, None):
+    latest = {a.get("opportunity_id") or a["customer_id"]: a
+              for a in calls.latest_calls(ws.today, owner or None, horizon)
+              if a.get("opportunity_id") not in mine}
+    if mine:
+        for a in calls.latest_calls(ws.today, None, horizon):
             if a.get("opportunity_id") in mine:
                 latest[a["opportunity_id"]] = a
     rows = [
@@ -144,12 +149,14 @@ def _promised(ws: Any, owner: str | None, horizon: dt.date) -> Table:
     --promised), still outstanding: on the promised day, and after it until paid."""
     from kam.models.receivable_state import latest_note
     from kam.reports.contracts import collection_notes_table
+    from kam.reports.rollups import open_receivables
 
     where: dict[str, Any] = {"written_off_on__isnull": True}
     if owner:
         where["contract_id__in"] = worked_by(ws, owner, "contract")["id__in"]
     rows = []
-    for v in (receivable_view(r, ws.today) for r in ws.storage.find("receivable", where)):
+    for v in (receivable_view(r, ws.today)
+              for r in open_receivables(ws, where, noted=True)):
         note = latest_note(v)
         if (v["outstanding"] <= 0 or note is None or not note.get("promised")
                 or note["promised"] > horizon.isoformat()):
@@ -162,13 +169,15 @@ def _promised(ws: Any, owner: str | None, horizon: dt.date) -> Table:
 
 
 def _receivables(ws: Any, owner: str | None, horizon: dt.date) -> Table:
+    from kam.reports.rollups import open_receivables
+
     where: dict[str, Any] = {}
     if owner:
         where["contract_id__in"] = worked_by(ws, owner, "contract")["id__in"]
-    # only milestones due by the horizon and not written off can be open and due (the
-    # state itself is still receivable_view's to decide)
-    where.update({"due_date__le": horizon, "written_off_on__isnull": True})
-    views = (receivable_view(r, ws.today) for r in ws.storage.find("receivable", where))
+    # only milestones with money outstanding, due by the horizon and not written off can
+    # be open and due (the state itself is still receivable_view's to decide)
+    where["written_off_on__isnull"] = True
+    views = (receivable_view(r, ws.today) for r in open_receivables(ws, where, horizon))
     rows = [
         {k: v[k] for k in ("id", "contract_id", "customer_id", "kind", "due_date", "state",
                            "days_overdue", "outstanding", "currency")}

@@ -19,7 +19,7 @@ from typing import Any
 from kam.errors import StorageError
 from kam.kinds import Kind
 from kam.plugins.storage_sqlite import schema
-from kam.plugins.storage_sqlite.summaries import CallSummaries
+from kam.plugins.storage_sqlite.summaries import CallSummaries, OpenReceivableQuery
 from kam.storage import ConflictError, Record, Where, kind, split_filter, split_order
 
 _SQL_OPS = {"eq": "=", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}
@@ -114,7 +114,7 @@ def _translate(exc: sqlite3.Error) -> StorageError:
     return StorageError(f"storage error: {text}")
 
 
-class SQLiteStorage(CallSummaries):
+class SQLiteStorage(CallSummaries, OpenReceivableQuery):
     name = "sqlite"
 
     def __init__(self, path: Path, busy_timeout_ms: int = 15000) -> None:
@@ -253,10 +253,15 @@ class SQLiteStorage(CallSummaries):
                            limit)
 
     def _query(self, k: Kind, columns: str, where: Where | None, order_by: Sequence[str],
-               limit: int | None = None, offset: int = 0) -> Iterator[Record]:
-        """Stream rows (decoded once per column set); ``columns`` is built from checked
-        field names only, never from user text."""
+               limit: int | None = None, offset: int = 0, also: str = "",
+               also_params: Sequence[Any] = ()) -> Iterator[Record]:
+        """Stream rows (decoded once per column set); ``columns`` (and ``also``, more
+        conditions from the fast paths) are built from checked field names only, never
+        from user text."""
         sql_where, params = self._where(k, where)
+        if also:
+            sql_where = f"{sql_where} AND {also}" if sql_where else f" WHERE {also}"
+            params += list(also_params)
         orders = []
         for key in order_by or ():
             field, desc = split_order(k, key)
