@@ -72,22 +72,24 @@ def build(ws: Any, owner: str | None = None, customer: str | None = None,
     return report
 
 
-def stalled(ws: Any, member: str | None = None) -> Table:
-    """The stalled-deals table alone (kam today): without the weekly counts and plans."""
+def stalled(ws: Any, member: str | None = None, worked: dict[str, Any] | None = None
+            ) -> Table:
+    """The stalled-deals table alone (kam today): without the weekly counts and plans;
+    ``worked``: ``worked_by(ws, member, "opportunity")`` when the caller has it."""
     cfg = ws.config.get("reports", {})
     silent_days = _positive(cfg.get("stalled_days", 30), "--days")
     run_n = _positive(cfg.get("continuance_run", 3), "--run")
-    return _stalled(ws, None, None, member, silent_days, run_n)
+    return _stalled(ws, None, None, member, silent_days, run_n, worked)
 
 
 def _stalled(ws: Any, owner: str | None, customer: str | None, member: str | None,
-             silent_days: int, run_n: int) -> Table:
+             silent_days: int, run_n: int, worked: dict[str, Any] | None = None) -> Table:
     """Open deals with a run of continuances or silent for ``silent_days``: each deal's
     last touch and run come from the call roll-up."""
     today = ws.today
     opp_where: dict[str, Any] = {"status": "open"}
     opp_where.update(scope(owner=owner, customer=customer))
-    opp_where.update(worked_by(ws, member, "opportunity"))
+    opp_where.update(worked_by(ws, member, "opportunity") if worked is None else worked)
     # open deals: id → [last activity date, continuance run, record summary]
     deals: dict[str, list[Any]] = {}
     for opp in scan(ws, "opportunity", ("id", "title", "owner", "stage", "pipeline",

@@ -377,14 +377,17 @@ def _renewal_days(ws: Any, days: Any) -> int:
     return ahead
 
 
-def ending(ws: Any, member: str | None = None) -> Table:
+def ending(ws: Any, member: str | None = None, worked: dict[str, Any] | None = None
+           ) -> Table:
     """The renewals report's contracts-ending table alone (kam today), reading only the
-    renewal deals of those contracts."""
-    return _ending(ws, _renewal_days(ws, None), None, None, member, None)
+    renewal deals of those contracts; ``worked``: ``worked_by(ws, member, "contract")``
+    when the caller has it."""
+    return _ending(ws, _renewal_days(ws, None), None, None, member, None, worked)
 
 
 def _ending(ws: Any, ahead: int, owner: str | None, customer: str | None,
-            member: str | None, deals: dict[str, list[dict[str, Any]]] | None) -> Table:
+            member: str | None, deals: dict[str, list[dict[str, Any]]] | None,
+            worked: dict[str, Any] | None = None) -> Table:
     """Contracts whose service ends within ``ahead`` days, each with its open or won
     renewal deals (``deals`` by contract id; read here when not given)."""
     today = ws.today
@@ -392,7 +395,7 @@ def _ending(ws: Any, ahead: int, owner: str | None, customer: str | None,
                              "service_end__le": today + dt.timedelta(days=ahead),
                              "status__in": ["signed", "executing", "closed"]}
     where.update(scope(owner=owner, customer=customer))
-    where.update(worked_by(ws, member, "contract"))
+    where.update(worked_by(ws, member, "contract") if worked is None else worked)
     ending = list(ws.storage.find("contract", where, order_by=("service_end", "id")))
     if deals is None:
         deals = {}

@@ -29,14 +29,17 @@ def build(ws: Any, owner: str | None = None, days: Any = None, **_: Any) -> Repo
     ahead = integer(days if days is not None else 7, "--days", lo=0, hi=36500)
     horizon = ws.today + dt.timedelta(days=ahead)
     report = new_report(ws, "today", "今日待办", "Today", days=ahead)
-    steps = _next_steps(ws, owner, horizon)
-    stalled = activity.stalled(ws, member=owner)
+    # what ``owner`` works on (铁三角), read once for every table below
+    theirs = worked_by(ws, owner, "opportunity")
+    signed = worked_by(ws, owner, "contract")
+    steps = _next_steps(ws, owner, horizon, set(theirs.get("id__in", ())))
+    stalled = activity.stalled(ws, member=owner, worked=theirs)
     report.tables.append(steps)
-    report.tables.append(_receivables(ws, owner, horizon))
+    report.tables.append(_receivables(ws, signed, horizon))
     report.tables.append(_planned_visits(ws, owner))
-    report.tables.append(_promised(ws, owner, horizon))
+    report.tables.append(_promised(ws, signed, horizon))
     report.tables.append(stalled)
-    report.tables.append(contracts.ending(ws, member=owner))
+    report.tables.append(contracts.ending(ws, member=owner, worked=signed))
     report.tables.append(service.open_complaints(ws, for_user=owner))
     deals = [r["record_id"] for r in steps.rows if r["record_id"] != r["customer_id"]]
     report.tables.append(_advice(ws, deals + [r["id"] for r in stalled.rows]))
@@ -89,7 +92,7 @@ def _case_analyses(ws: Any, owner: str | None) -> Table:
                  display={"status": vocab_display(ws, "opp_status")})
 
 
-def _next_steps(ws: Any, owner: str | None, horizon: dt.date) -> Table:
+def _next_steps(ws: Any, owner: str | None, horizon: dt.date, mine: set[str]) -> Table:
     """The latest call on each live deal (or customer) whose next step is due by ``horizon``:
     a later call supersedes an earlier one's next step."""
     from kam.reports.rollups import rollup
@@ -97,7 +100,6 @@ def _next_steps(ws: Any, owner: str | None, horizon: dt.date) -> Table:
     calls = rollup(ws)
     # only calls whose next step is due can be listed; on a deal they are on the team of,
     # the latest call is listed whoever made it (theirs otherwise)
-    mine = set(worked_by(ws, owner, "opportunity").get("id__in", ())) if owner else set()
     latest = {a.get("opportunity_id") or a["customer_id"]: a
               for a in calls.latest_calls(ws.today, owner or None, horizon)
               if a.get("opportunity_id") not in mine}
@@ -144,7 +146,7 @@ def _planned_visits(ws: Any, owner: str | None) -> Table:
                           "done": tr(ws, "已拜访", "Done")})
 
 
-def _promised(ws: Any, owner: str | None, horizon: dt.date) -> Table:
+def _promised(ws: Any, signed: dict[str, Any], horizon: dt.date) -> Table:
     """Milestones the customer promised to pay by ``horizon`` (kam receivable note
     --promised), still outstanding: on the promised day, and after it until paid."""
     from kam.models.receivable_state import latest_note
@@ -152,8 +154,8 @@ def _promised(ws: Any, owner: str | None, horizon: dt.date) -> Table:
     from kam.reports.rollups import open_receivables
 
     where: dict[str, Any] = {"written_off_on__isnull": True}
-    if owner:
-        where["contract_id__in"] = worked_by(ws, owner, "contract")["id__in"]
+    if signed:
+        where["contract_id__in"] = signed["id__in"]
     rows = []
     for v in (receivable_view(r, ws.today)
               for r in open_receivables(ws, where, noted=True)):
@@ -168,12 +170,12 @@ def _promised(ws: Any, owner: str | None, horizon: dt.date) -> Table:
     return collection_notes_table(ws, rows, "promised", ("承诺付款", "Payments promised"))
 
 
-def _receivables(ws: Any, owner: str | None, horizon: dt.date) -> Table:
+def _receivables(ws: Any, signed: dict[str, Any], horizon: dt.date) -> Table:
     from kam.reports.rollups import open_receivables
 
     where: dict[str, Any] = {}
-    if owner:
-        where["contract_id__in"] = worked_by(ws, owner, "contract")["id__in"]
+    if signed:
+        where["contract_id__in"] = signed["id__in"]
     # only milestones with money outstanding, due by the horizon and not written off can
     # be open and due (the state itself is still receivable_view's to decide)
     where["written_off_on__isnull"] = True
