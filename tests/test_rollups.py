@@ -129,3 +129,58 @@ def test_a_backend_without_the_fast_path_gets_the_reference(tmp_path: Path) -> N
         ("OP1", DAY0 + dt.timedelta(days=2), 2)]
     assert rollup(SimpleNamespace(storage=storage)) is storage
     storage.close()
+
+
+MILESTONE = st.tuples(
+    st.integers(0, 500),                        # amount, yuan
+    st.integers(0, 600),                        # paid (overpaid too)
+    st.sampled_from([0, 0, 100, 500]),          # written off (partly)
+    st.booleans(),                              # written off on a day
+    st.none() | st.integers(0, 9),              # due date: DAY0 + n
+    st.sampled_from([None, [], [{"reason": "budget", "promised": "2026-03-05"}]]),
+    st.sampled_from(["CO1", "CO2"]),
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(MILESTONE, max_size=12), st.none() | st.integers(0, 9), st.booleans(),
+       st.sampled_from([None, "CO1"]))
+@example([(100, 100, 0, False, 1, None, "CO1"), (100, 50, 50, False, 1, [], "CO1"),
+          (100, 0, 0, True, 1, None, "CO2"), (100, 0, 0, False, None, [], "CO1")],
+         5, False, None)
+def test_open_receivables_equal_the_python_reference(
+        milestones: list[tuple[Any, ...]], due: int | None, noted: bool,
+        contract: str | None) -> None:
+    """The SQL outstanding test (money in cents, written-off ones out) keeps exactly the
+    milestones receivable_view finds money outstanding on, in the same order."""
+    from decimal import Decimal
+
+    from kam.reports.rollups import python_open_receivables
+    from kam.storage import OpenReceivables
+
+    with tempfile.TemporaryDirectory() as folder:
+        s = SQLiteStorage(Path(folder) / "kam.db")
+        try:
+            with s.transaction():
+                s.insert("customer", {"id": s.next_id("customer"), "name": "客户"})
+                for _ in range(2):
+                    s.insert("contract", {"id": s.next_id("contract"), "customer_id": "CU1",
+                                          "number": "HT", "amount": Decimal("1000.00"),
+                                          "status": "signed"})
+                for amount, paid, off, off_on, day, notes, co in milestones:
+                    s.insert("receivable", {
+                        "id": s.next_id("receivable"), "contract_id": co, "customer_id": "CU1",
+                        "seq": 1, "kind": "final", "amount": Decimal(amount),
+                        "paid": Decimal(paid), "written_off": Decimal(off),
+                        "written_off_on": DAY0 if off_on else None,
+                        "due_date": None if day is None else DAY0 + dt.timedelta(days=day),
+                        "collection_notes": notes})
+            assert isinstance(s, OpenReceivables)
+            due_by = None if due is None else DAY0 + dt.timedelta(days=due)
+            where = {"contract_id": contract} if contract else None
+            order = ("due_date", "id")
+            assert ([r["id"] for r in s.open_receivables(where, due_by, noted, order)]
+                    == [r["id"] for r in python_open_receivables(s, where, due_by, noted,
+                                                                 order)])
+        finally:
+            s.close()

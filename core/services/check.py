@@ -72,6 +72,8 @@ def run(ws: Workspace) -> dict[str, Any]:
     An ``--as-of`` beyond the real date is a preview: it lists what would fire on that
     day and records nothing, so the real daily runs still fire every level.
     """
+    from kam.reports.rollups import open_receivables
+
     today = ws.today
     preview = ws.previewing
     lv = levels(ws)
@@ -79,8 +81,8 @@ def run(ws: Workspace) -> dict[str, Any]:
     due_done, overdue_done = fired(ws)
     new: list[dict[str, Any]] = []
     overdue: list[dict[str, Any]] = []
-    for record in ws.storage.find("receivable", {"due_date__le": horizon},
-                                  order_by=("due_date", "id")):
+    # only milestones with money outstanding can fire (most are paid on a team with history)
+    for record in open_receivables(ws, None, horizon, order_by=("due_date", "id")):
         view = receivable_view(record, today)
         if view["outstanding"] <= 0:
             continue
@@ -186,9 +188,11 @@ def raise_anomaly_flags(ws: Workspace, lang: str | None = None) -> list[dict[str
     with money overdue today and raise their flags, firing no reminders — for ``kam demo``,
     so the daily run it suggests still has its own reminders to fire. ``lang``: write the
     flags' notes in it (the demo's data is in its language), else as the rule said."""
+    from kam.reports.rollups import open_receivables
+
     overdue = [v for v in (receivable_view(r, ws.today)
-                           for r in ws.storage.find("receivable", {"due_date__le": ws.today},
-                                                    order_by=("due_date", "id")))
+                           for r in open_receivables(ws, None, ws.today,
+                                                     order_by=("due_date", "id")))
                if v["outstanding"] > 0 and v["days_overdue"] > 0]
     return _anomaly_flags(ws, overdue, ws.previewing, lang)
 
