@@ -155,6 +155,16 @@ class OpenReceivables(Protocol):
                          ) -> Iterator[Record]: ...
 
 
+@runtime_checkable
+class EventValues(Protocol):
+    """(kind, record id, the payload's value at ``key`` or None) of every event of
+    ``kinds``, in order, without decoding whole events: what ``kam check`` needs to know
+    what it fired before (one event per reminder, so the log grows by thousands a day)."""
+
+    def event_values(self, kinds: Sequence[str], key: str
+                     ) -> Iterator[tuple[str, str | None, Any]]: ...
+
+
 def kind(name: str) -> Kind:
     if name == EVENT.name:
         return EVENT

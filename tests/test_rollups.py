@@ -184,3 +184,34 @@ def test_open_receivables_equal_the_python_reference(
                                                                  order)])
         finally:
             s.close()
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.tuples(
+    st.sampled_from(["receivable.due", "receivable.overdue", "contract.renewal_due",
+                     "activity.logged"]),
+    st.sampled_from(["RC1", "RC2", "CO1"]),
+    st.sampled_from([{}, {"level": 30}, {"level": "60"}, {"service_end": "2026-09-30"},
+                     {"level": 1, "note": "逾期"}])), max_size=10),
+       st.sampled_from(["level", "service_end"]))
+def test_event_values_equal_the_python_reference(
+        events: list[tuple[str, str, dict[str, Any]]], key: str) -> None:
+    """What ``kam check`` reads of its earlier reminders, by json_extract, equals the
+    payload values of the decoded events, in order."""
+    from kam.reports.rollups import python_event_values
+    from kam.storage import EventValues
+
+    with tempfile.TemporaryDirectory() as folder:
+        s = SQLiteStorage(Path(folder) / "kam.db")
+        try:
+            with s.transaction():
+                for kind_, record_id, payload in events:
+                    s.append_event({"at": "2026-03-01T09:00:00", "actor": "bench",
+                                    "kind": kind_, "record_id": record_id,
+                                    "payload": payload, "refs": []})
+            assert isinstance(s, EventValues)
+            kinds = ["receivable.due", "receivable.overdue", "contract.renewal_due"]
+            assert (list(s.event_values(kinds, key))
+                    == list(python_event_values(s, kinds, key)))
+        finally:
+            s.close()

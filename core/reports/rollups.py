@@ -16,7 +16,7 @@ from typing import Any
 
 from kam.models.receivable_state import receivable_view
 from kam.reports.common import scan
-from kam.storage import ActivityRollup, OpenReceivables, Record, Where
+from kam.storage import ActivityRollup, EventValues, OpenReceivables, Record, Where
 
 CALL_FIELDS = ("id", "date", "opportunity_id", "customer_id", "owner", "next_step",
                "next_due")
@@ -109,3 +109,18 @@ def python_open_receivables(storage: Any, where: Where | None = None,
         if receivable_view(r, day)["outstanding"] > 0 and (
                 not noted or r.get("collection_notes")):
             yield r
+
+
+def event_values(ws: Any, kinds: Sequence[str], key: str
+                 ) -> Iterator[tuple[str, str | None, Any]]:
+    """:class:`kam.storage.EventValues` from the backend when it has it, else from
+    ``events`` (the reference)."""
+    if isinstance(ws.storage, EventValues):
+        return ws.storage.event_values(kinds, key)
+    return python_event_values(ws.storage, kinds, key)
+
+
+def python_event_values(storage: Any, kinds: Sequence[str], key: str
+                        ) -> Iterator[tuple[str, str | None, Any]]:
+    for e in storage.events(kinds=list(kinds)):
+        yield e["kind"], e.get("record_id"), (e.get("payload") or {}).get(key)

@@ -55,13 +55,16 @@ def _reminder_days(ws: Workspace) -> int:
 
 def fired(ws: Workspace) -> tuple[set[str], set[tuple[str, int]]]:
     """What earlier runs fired: receivable ids with a due event, (id, level) overdue pairs."""
+    from kam.reports.rollups import event_values
+
     due: set[str] = set()
     overdue: set[tuple[str, int]] = set()
-    for e in ws.storage.events(kinds=["receivable.due", "receivable.overdue"]):
-        if e["kind"] == "receivable.due":
-            due.add(e["record_id"])
+    for kind, record_id, level in event_values(
+            ws, ["receivable.due", "receivable.overdue"], "level"):
+        if kind == "receivable.due":
+            due.add(str(record_id))
         else:
-            overdue.add((e["record_id"], int((e.get("payload") or {}).get("level", 0))))
+            overdue.add((str(record_id), int(level or 0)))
     return due, overdue
 
 
@@ -152,8 +155,10 @@ def _renewal_reminders(ws: Workspace, preview: bool) -> list[dict[str, Any]]:
     """续单 reminders due today: once per contract and service end (a new service end,
     after an amendment, reminds again)."""
     today = ws.today
-    done = {(e["record_id"], (e.get("payload") or {}).get("service_end"))
-            for e in ws.storage.events(kinds=["contract.renewal_due"])}
+    from kam.reports.rollups import event_values
+
+    done = {(record_id, end) for _, record_id, end in event_values(
+        ws, ["contract.renewal_due"], "service_end")}
     renewed = {o["renews_contract_id"] for o in ws.storage.find(
         "opportunity", {"renews_contract_id__isnull": False, "status__in": ["open", "won"]},
         order_by=("id",))}

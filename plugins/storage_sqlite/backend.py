@@ -19,7 +19,11 @@ from typing import Any
 from kam.errors import StorageError
 from kam.kinds import Kind
 from kam.plugins.storage_sqlite import schema
-from kam.plugins.storage_sqlite.summaries import CallSummaries, OpenReceivableQuery
+from kam.plugins.storage_sqlite.summaries import (
+    CallSummaries,
+    EventValueQuery,
+    OpenReceivableQuery,
+)
 from kam.storage import ConflictError, Record, Where, kind, split_filter, split_order
 
 _SQL_OPS = {"eq": "=", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}
@@ -114,7 +118,7 @@ def _translate(exc: sqlite3.Error) -> StorageError:
     return StorageError(f"storage error: {text}")
 
 
-class SQLiteStorage(CallSummaries, OpenReceivableQuery):
+class SQLiteStorage(CallSummaries, OpenReceivableQuery, EventValueQuery):
     name = "sqlite"
 
     def __init__(self, path: Path, busy_timeout_ms: int = 15000) -> None:

@@ -212,3 +212,27 @@ class OpenReceivableQuery:
             also.append("COALESCE(collection_notes, '') NOT IN ('', '[]')")
         return self._query(kind("receivable"), "*", where, order_by, also=" AND ".join(also),
                            also_params=params)
+
+
+class EventValueQuery:
+    """:class:`kam.storage.EventValues`: one payload value per event by ``json_extract``,
+    in event order, instead of decoding every event."""
+
+    conn: sqlite3.Connection
+
+    def event_values(self, kinds: Sequence[str], key: str
+                     ) -> Iterator[tuple[str, str | None, Any]]:
+        if not key.isidentifier():
+            raise ValueError(f"not a payload key: {key!r}")
+        if not kinds:
+            return iter(())
+        try:
+            rows = self.conn.execute(
+                f"SELECT kind, record_id, json_extract(payload, '$.{key}') FROM event"
+                f" WHERE kind IN ({', '.join('?' * len(kinds))}) ORDER BY rowid",
+                list(kinds)).fetchall()
+        except sqlite3.Error as exc:
+            from kam.plugins.storage_sqlite.backend import _translate
+
+            raise _translate(exc) from None
+        return iter(rows)
