@@ -51,7 +51,8 @@ def stocked(path: Path, deals: list[tuple[str, bool]],
 
 EDIT = st.tuples(
     st.integers(0, 24),                                         # which call
-    st.sampled_from(["date", "opportunity_id", "customer_id", "owner", "outcome", "delete"]),
+    st.sampled_from(["date", "opportunity_id", "customer_id", "owner", "outcome", "next_due",
+                     "delete"]),
     st.integers(0, 9),                                          # the new value's pick
 )
 PICKS: dict[str, list[Any]] = {
@@ -60,6 +61,7 @@ PICKS: dict[str, list[Any]] = {
     "customer_id": ["CU1", "CU2"],
     "owner": [None, "张伟", "lee"],
     "outcome": [None, "continuance", "advance", "order"],
+    "next_due": [None, *(DAY0 + dt.timedelta(days=n) for n in range(9))],
 }
 
 
@@ -95,6 +97,8 @@ def key(record: dict[str, Any]) -> str:
          [(2, "OP1", "CU1", "张伟", "continuance", 1), (0, "OP1", "CU1", "张伟", "advance", 1),
           (1, "OP1", "CU1", "张伟", "continuance", 2)], 7, "张伟", None,
          [(0, "date", 0), (2, "delete", 0)])
+@example([("open", False)] * 4, [(0, "OP1", "CU1", None, None, 1)], 7, None, None,
+         [(0, "next_due", 5)])
 def test_fast_roll_ups_equal_the_python_reference(
         deals: list[tuple[str, bool]], calls: list[tuple[Any, ...]], cut: int,
         owner: str | None, customer: str | None, edits: list[tuple[int, str, int]]) -> None:
@@ -108,8 +112,9 @@ def test_fast_roll_ups_equal_the_python_reference(
             reference = PythonRollup(SimpleNamespace(storage=storage))
             as_of = DAY0 + dt.timedelta(days=cut)
             start = DAY0 + dt.timedelta(days=cut // 2)
-            assert (sorted(storage.latest_calls(as_of, owner), key=key)
-                    == sorted(reference.latest_calls(as_of, owner), key=key))
+            for due_by in (None, DAY0 + dt.timedelta(days=cut)):
+                assert (sorted(storage.latest_calls(as_of, owner, due_by), key=key)
+                        == sorted(reference.latest_calls(as_of, owner, due_by), key=key))
             assert (sorted(storage.deal_touches(as_of, customer))
                     == sorted(reference.deal_touches(as_of, customer)))
             assert (sorted(storage.call_counts(start, as_of, customer, owner), key=str)

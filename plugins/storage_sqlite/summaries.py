@@ -45,18 +45,26 @@ def _run(k: str) -> str:
             " AND d.outcome IS NOT 'continuance' AND (d.date, d.rowid) > (c.date, c.rowid)))")
 
 
+#: the latest call's fields each summary row carries (read without touching ``activity``)
+_COPIED = ("opportunity_id", "customer_id", "owner", "next_step", "next_due")
+
+
+def _cols(t: str, but: str = "") -> str:
+    return ", ".join(f"{t}.{c}" if t else c for c in _COPIED if c != but)
+
+
 def _refresh(row: str) -> str:
     """Recompute both summaries of the key and owner of trigger row ``row`` (OLD/NEW)."""
     k = _key(row)
     return (
         f"DELETE FROM call_last WHERE key = {k};"
-        " INSERT INTO call_last (key, deal, date, act, run)"
-        f" SELECT {k}, {_deal('a')}, a.date, a.id, {_run(k)} FROM activity a"
+        f" INSERT INTO call_last (key, deal, date, act, run, {_cols('')})"
+        f" SELECT {k}, {_deal('a')}, a.date, a.id, {_run(k)}, {_cols('a')} FROM activity a"
         f" WHERE {_key('a')} = {k} ORDER BY a.date DESC, a.rowid DESC LIMIT 1;"
         f" DELETE FROM call_last_by_owner WHERE owner = {row}.owner AND key = {k};"
-        " INSERT INTO call_last_by_owner (owner, key, deal, date, act)"
-        f" SELECT a.owner, {k}, {_deal('a')}, a.date, a.id FROM activity a"
-        f" WHERE {_key('a')} = {k} AND a.owner = {row}.owner"
+        f" INSERT INTO call_last_by_owner (owner, key, deal, date, act, {_cols('', 'owner')})"
+        f" SELECT a.owner, {k}, {_deal('a')}, a.date, a.id, {_cols('a', 'owner')}"
+        f" FROM activity a WHERE {_key('a')} = {k} AND a.owner = {row}.owner"
         " ORDER BY a.date DESC, a.rowid DESC LIMIT 1;")
 
 
@@ -66,55 +74,66 @@ def _newer(table: str) -> str:
             f" (SELECT rowid FROM activity WHERE id = {table}.act))")
 
 
+def _set(but: str = "") -> str:
+    return ", ".join(f"{c} = excluded.{c}" for c in ("deal", "date", "act", *_COPIED)
+                     if c != but)
+
+
 #: the backend's own tables (no kind of theirs in core/kinds.py)
 TABLES = ("call_last", "call_last_by_owner")
 _K = _key("NEW")
+_TEXT = ", ".join(f"{c} TEXT" for c in _COPIED)
 MIGRATION: tuple[str, ...] = (
     "CREATE INDEX idx_activity_call_key ON activity"
     " (COALESCE(NULLIF(opportunity_id, ''), customer_id), date)",
     ("CREATE TABLE call_last (key TEXT PRIMARY KEY, deal INTEGER NOT NULL,"
-     " date TEXT NOT NULL, act TEXT NOT NULL, run INTEGER NOT NULL) WITHOUT ROWID"),
+     f" date TEXT NOT NULL, act TEXT NOT NULL, run INTEGER NOT NULL, {_TEXT})"
+     " WITHOUT ROWID"),
     "CREATE INDEX idx_call_last_date ON call_last (date)",
+    "CREATE INDEX idx_call_last_next_due ON call_last (next_due)",
     ("CREATE TABLE call_last_by_owner (owner TEXT NOT NULL, key TEXT NOT NULL,"
-     " deal INTEGER NOT NULL, date TEXT NOT NULL, act TEXT NOT NULL,"
+     f" deal INTEGER NOT NULL, date TEXT NOT NULL, act TEXT NOT NULL,"
+     f" {', '.join(f'{c} TEXT' for c in _COPIED if c != 'owner')},"
      " PRIMARY KEY (owner, key)) WITHOUT ROWID"),
     # fill from the calls already there
-    ("INSERT INTO call_last (key, deal, date, act, run)"
-     " SELECT key, deal, date, id, run FROM ("
+    (f"INSERT INTO call_last (key, deal, date, act, run, {_cols('')})"
+     f" SELECT key, deal, date, id, run, {_cols('')} FROM ("
      f"  WITH a AS (SELECT {_key('activity')} AS key, {_deal('activity')} AS deal, id, date,"
-     "   outcome, date || printf('%020d', rowid) AS k FROM activity),"
+     f"   outcome, {_cols('')}, date || printf('%020d', rowid) AS k FROM activity),"
      "  o AS (SELECT key, MAX(k) AS k FROM a WHERE outcome IS NOT 'continuance'"
      "   GROUP BY key)"
-     "  SELECT a.key, a.deal, a.id, a.date, MAX(a.k),"
+     f"  SELECT a.key, a.deal, a.id, a.date, {_cols('a')}, MAX(a.k),"
      "   SUM(a.k > COALESCE(o.k, '')) AS run FROM a LEFT JOIN o ON o.key = a.key"
      "  GROUP BY a.key)"),
-    ("INSERT INTO call_last_by_owner (owner, key, deal, date, act)"
-     " SELECT owner, key, deal, date, id FROM ("
+    (f"INSERT INTO call_last_by_owner (owner, key, deal, date, act, {_cols('', 'owner')})"
+     f" SELECT owner, key, deal, date, id, {_cols('', 'owner')} FROM ("
      f"  SELECT owner, {_key('activity')} AS key, {_deal('activity')} AS deal, date, id,"
-     "   MAX(date || printf('%020d', rowid)) FROM activity WHERE owner IS NOT NULL"
-     "  GROUP BY owner, key)"),
+     f"   {_cols('', 'owner')}, MAX(date || printf('%020d', rowid)) FROM activity"
+     "  WHERE owner IS NOT NULL GROUP BY owner, key)"),
     # a new call: the key's newest (in place) or back-dated (recount the run)
     ("CREATE TRIGGER call_last_insert AFTER INSERT ON activity BEGIN"
-     " INSERT INTO call_last (key, deal, date, act, run)"
+     f" INSERT INTO call_last (key, deal, date, act, run, {_cols('')})"
      f" VALUES ({_K}, {_deal('NEW')}, NEW.date, NEW.id,"
-     "  NEW.outcome IS 'continuance')"
-     " ON CONFLICT (key) DO UPDATE SET deal = excluded.deal, date = excluded.date,"
-     "  act = excluded.act,"
+     f"  NEW.outcome IS 'continuance', {_cols('NEW')})"
+     f" ON CONFLICT (key) DO UPDATE SET {_set()},"
      "  run = CASE WHEN excluded.run THEN call_last.run + 1 ELSE 0 END"
      f"  WHERE {_newer('call_last')};"
      f" UPDATE call_last SET run = {_run(_K)} WHERE key = {_K} AND act IS NOT NEW.id;"
-     " INSERT INTO call_last_by_owner (owner, key, deal, date, act)"
-     f" SELECT NEW.owner, {_K}, {_deal('NEW')}, NEW.date, NEW.id WHERE NEW.owner IS NOT NULL"
-     " ON CONFLICT (owner, key) DO UPDATE SET deal = excluded.deal, date = excluded.date,"
-     f"  act = excluded.act WHERE {_newer('call_last_by_owner')};"
+     f" INSERT INTO call_last_by_owner (owner, key, deal, date, act, {_cols('', 'owner')})"
+     f" SELECT NEW.owner, {_K}, {_deal('NEW')}, NEW.date, NEW.id, {_cols('NEW', 'owner')}"
+     " WHERE NEW.owner IS NOT NULL"
+     f" ON CONFLICT (owner, key) DO UPDATE SET {_set('owner')}"
+     f"  WHERE {_newer('call_last_by_owner')};"
      " END"),
     ("CREATE TRIGGER call_last_update AFTER UPDATE OF id, date, opportunity_id,"
-     " customer_id, owner, outcome ON activity BEGIN"
+     " customer_id, owner, outcome, next_step, next_due ON activity BEGIN"
      f" {_refresh('OLD')} {_refresh('NEW')} END"),
     f"CREATE TRIGGER call_last_delete AFTER DELETE ON activity BEGIN {_refresh('OLD')} END",
 )
 
 _CALL_COLUMNS = "a.id, a.date, a.opportunity_id, a.customer_id, a.owner, a.next_step, a.next_due"
+_SUMMARY_COLUMNS = ("s.act, s.date, s.opportunity_id, s.customer_id, s.owner, s.next_step,"
+                    " s.next_due")
 _LIVE = ("SELECT id FROM opportunity WHERE status IN ('open', 'won')"
          " AND completed_at IS NULL")
 
@@ -138,12 +157,11 @@ class CallSummaries:
             table, mine, params = "call_last_by_owner", " AND s.owner = ?", [day, owner]
         due, due_params = "", []
         if due_by is not None:
-            due, due_params = " AND a.next_due IS NOT NULL AND a.next_due <= ?", [
+            due, due_params = " AND s.next_due IS NOT NULL AND s.next_due <= ?", [
                 due_by.isoformat()]
         live = f"(s.deal = 0 OR s.key IN ({_LIVE}))"
-        rows = self._rows(
-            f"SELECT {_CALL_COLUMNS} FROM {table} s JOIN activity a ON a.id = s.act"
-            f" WHERE s.date <= ?{mine} AND {live}{due}", params + due_params)
+        rows = self._rows(f"SELECT {_SUMMARY_COLUMNS} FROM {table} s"
+                          f" WHERE s.date <= ?{mine} AND {live}{due}", params + due_params)
         later = [day] + ([owner] if owner else []) + [day] + ([owner] if owner else [])
         rows += [r[:7] for r in self._rows(
             f"SELECT {_CALL_COLUMNS}, MAX(a.date || printf('%020d', a.rowid))"
