@@ -9,7 +9,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from hypothesis import example, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from kam.plugins.storage_sqlite.backend import SQLiteStorage
 from kam.reports.rollups import PythonRollup, rollup
@@ -30,6 +30,11 @@ CALL = st.tuples(
 def stocked(path: Path, deals: list[tuple[str, bool]],
             calls: list[tuple[Any, ...]]) -> SQLiteStorage:
     s = SQLiteStorage(path)
+    stock(s, deals, calls)
+    return s
+
+
+def stock(s: Any, deals: list[tuple[str, bool]], calls: list[tuple[Any, ...]]) -> None:
     with s.transaction():
         for n in (1, 2):
             s.insert("customer", {"id": s.next_id("customer"), "name": f"客户{n}"})
@@ -46,7 +51,6 @@ def stocked(path: Path, deals: list[tuple[str, bool]],
                 "type": "visit", "date": DAY0 + dt.timedelta(days=days), "owner": owner,
                 "outcome": outcome, "next_step": f"step {days}",
                 "next_due": None if due is None else DAY0 + dt.timedelta(days=due)})
-    return s
 
 
 EDIT = st.tuples(
@@ -65,17 +69,18 @@ PICKS: dict[str, list[Any]] = {
 }
 
 
-def edited(s: SQLiteStorage, edits: list[tuple[int, str, int]]) -> None:
+def edited(s: Any, edits: list[tuple[int, str, int]]) -> None:
     """Change calls after the fact (a call moved to another day, deal or owner, its outcome
     corrected) or delete them (a repair in SQL): the summaries must follow."""
-    ids = [r[0] for r in s.conn.execute("SELECT id FROM activity ORDER BY rowid")]
+    ids = [r["id"] for r in s.find("activity", order_by=("id",))]
+    mark = "?" if isinstance(s, SQLiteStorage) else "%s"
     with s.transaction():
         for n, field, pick in edits:
             if not ids:
                 return
             call = ids[n % len(ids)]
             if field == "delete":
-                s.conn.execute("DELETE FROM activity WHERE id = ?", (call,))
+                s.conn.execute(f"DELETE FROM activity WHERE id = {mark}", (call,))
                 ids.remove(call)
             else:
                 values = PICKS[field]
@@ -106,21 +111,50 @@ def test_fast_roll_ups_equal_the_python_reference(
     ``as_of`` before some keys' latest call exercises the history fall-back."""
     with tempfile.TemporaryDirectory() as folder:
         storage = stocked(Path(folder) / "kam.db", deals, calls)
-        edited(storage, edits)
         try:
-            assert isinstance(storage, ActivityRollup)
-            reference = PythonRollup(SimpleNamespace(storage=storage))
-            as_of = DAY0 + dt.timedelta(days=cut)
-            start = DAY0 + dt.timedelta(days=cut // 2)
-            for due_by in (None, DAY0 + dt.timedelta(days=cut)):
-                assert (sorted(storage.latest_calls(as_of, owner, due_by), key=key)
-                        == sorted(reference.latest_calls(as_of, owner, due_by), key=key))
-            assert (sorted(storage.deal_touches(as_of, customer))
-                    == sorted(reference.deal_touches(as_of, customer)))
-            assert (sorted(storage.call_counts(start, as_of, customer, owner), key=str)
-                    == sorted(reference.call_counts(start, as_of, customer, owner), key=str))
+            edited(storage, edits)
+            assert_equal_to_reference(storage, cut, owner, customer)
         finally:
             storage.close()
+
+
+def assert_equal_to_reference(storage: Any, cut: int, owner: str | None,
+                              customer: str | None) -> None:
+    assert isinstance(storage, ActivityRollup)
+    reference = PythonRollup(SimpleNamespace(storage=storage))
+    as_of = DAY0 + dt.timedelta(days=cut)
+    start = DAY0 + dt.timedelta(days=cut // 2)
+    for due_by in (None, DAY0 + dt.timedelta(days=cut)):
+        assert (sorted(storage.latest_calls(as_of, owner, due_by), key=key)
+                == sorted(reference.latest_calls(as_of, owner, due_by), key=key))
+    assert (sorted(storage.deal_touches(as_of, customer))
+            == sorted(reference.deal_touches(as_of, customer)))
+    assert (sorted(storage.call_counts(start, as_of, customer, owner), key=str)
+            == sorted(reference.call_counts(start, as_of, customer, owner), key=str))
+
+
+@settings(max_examples=12, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(DEAL, min_size=4, max_size=4), st.lists(CALL, max_size=25),
+       st.integers(0, 7), st.sampled_from([None, "张伟"]), st.sampled_from([None, "CU1"]),
+       st.lists(EDIT, max_size=4))
+@example([("open", False)] * 4,
+         [(1, "OP1", "CU1", "张伟", "continuance", None), (1, "OP1", "CU1", None, None, 2),
+          (0, "OP2", "CU1", "张伟", "continuance", 1)], 3, "张伟", None, [(1, "delete", 0)])
+def test_postgres_roll_ups_equal_the_python_reference(
+        pg_server: Any, deals: list[tuple[str, bool]], calls: list[tuple[Any, ...]],
+        cut: int, owner: str | None, customer: str | None,
+        edits: list[tuple[int, str, int]]) -> None:
+    """The same on PostgreSQL (DISTINCT ON and window queries over the history)."""
+    from kam.plugins.storage_postgres.backend import PostgresStorage
+
+    storage = PostgresStorage(pg_server.fresh())
+    try:
+        stock(storage, deals, calls)
+        edited(storage, edits)
+        assert_equal_to_reference(storage, cut, owner, customer)
+    finally:
+        storage.close()
 
 
 def test_a_backend_without_the_fast_path_gets_the_reference(tmp_path: Path) -> None:
