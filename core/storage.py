@@ -120,7 +120,8 @@ class ActivityRollup(Protocol):
     ``latest_calls``: per live deal (open, or won and not completed) — or per customer for
     calls on no deal — the latest call (by date, then id) dated on or before ``as_of``,
     with fields id, date, opportunity_id, customer_id, owner, next_step, next_due; only
-    ``owner``'s calls when given.
+    ``owner``'s calls when given; with ``due_by``, only the latest calls whose next step
+    is due on or before it (the morning list needs no others).
 
     ``deal_touches``: per open deal with a call dated on or before ``as_of`` (of
     ``customer`` when given): (deal id, date of its latest call, how many of its latest
@@ -130,8 +131,8 @@ class ActivityRollup(Protocol):
     when given) counted per (owner, date, outcome).
     """
 
-    def latest_calls(self, as_of: dt.date, owner: str | None = None
-                     ) -> Iterator[Record]: ...
+    def latest_calls(self, as_of: dt.date, owner: str | None = None,
+                     due_by: dt.date | None = None) -> Iterator[Record]: ...
 
     def deal_touches(self, as_of: dt.date, customer: str | None = None
                      ) -> Iterator[tuple[str, dt.date, int]]: ...
@@ -139,6 +140,29 @@ class ActivityRollup(Protocol):
     def call_counts(self, start: dt.date, as_of: dt.date, customer: str | None = None,
                     owner: str | None = None
                     ) -> Iterator[tuple[str | None, dt.date, str | None, int]]: ...
+
+
+@runtime_checkable
+class OpenReceivables(Protocol):
+    """Payment milestones (回款节点) with money outstanding, read without the paid and
+    written-off ones (most of them in a workspace with history): not written off, amount −
+    paid − written_off above 0; due on or before ``due_by`` when given; only those with a
+    collection note (催收说明) when ``noted``; ``where`` and ``order_by`` as in ``find``.
+    Whole records, as ``find`` returns them."""
+
+    def open_receivables(self, where: Where | None = None, due_by: dt.date | None = None,
+                         noted: bool = False, order_by: Sequence[str] = ("id",)
+                         ) -> Iterator[Record]: ...
+
+
+@runtime_checkable
+class EventValues(Protocol):
+    """(kind, record id, the payload's value at ``key`` or None) of every event of
+    ``kinds``, in order, without decoding whole events: what ``kam check`` needs to know
+    what it fired before (one event per reminder, so the log grows by thousands a day)."""
+
+    def event_values(self, kinds: Sequence[str], key: str
+                     ) -> Iterator[tuple[str, str | None, Any]]: ...
 
 
 def kind(name: str) -> Kind:

@@ -51,12 +51,14 @@ def worked_by(ws: Any, member: str | None, kind: str) -> dict[str, Any]:
     a member. A contract's team is its deal's."""
     if not member:
         return {}
-    deals = {o["id"] for o in ws.storage.find("opportunity", {}, order_by=("id",))
-             if works_on(o, member)}
-    if kind == "opportunity":
-        return {"id__in": sorted(deals)}
     from kam.storage import Selecting
 
+    deals = {o["id"] for o in (
+        ws.storage.select("opportunity", ["id", "owner", "team"], {}, ("id",))
+        if isinstance(ws.storage, Selecting) else ws.storage.find("opportunity", {}))
+        if works_on(o, member)}
+    if kind == "opportunity":
+        return {"id__in": sorted(deals)}
     fields = ["id", "owner", "opportunity_id"]
     rows = (ws.storage.select("contract", fields, {}, ("id",))
             if isinstance(ws.storage, Selecting) else ws.storage.find("contract", {}))

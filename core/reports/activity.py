@@ -42,19 +42,7 @@ def build(ws: Any, owner: str | None = None, customer: str | None = None,
     today = ws.today
     start = (date(since, "--since") if since else
              today - dt.timedelta(days=today.weekday()) - dt.timedelta(weeks=weeks_n - 1))
-    opp_where: dict[str, Any] = {"status": "open"}
-    opp_where.update(scope(owner=owner, customer=customer))
-    opp_where.update(worked_by(ws, member, "opportunity"))
     caller = owner or member
-    # open deals: id → [last activity date, continuance run, record summary]
-    deals: dict[str, list[Any]] = {}
-    for opp in scan(ws, "opportunity", ("id", "title", "owner", "stage", "pipeline",
-                                        "stage_entered_at", "created_at", "completed_at"),
-                    opp_where, order_by=("id",)):
-        if opp.get("completed_at"):
-            continue
-        deals[opp["id"]] = [None, 0, {k: opp.get(k) for k in (
-            "id", "title", "owner", "stage", "pipeline", "stage_entered_at", "created_at")}]
     weekly: dict[tuple[str, str], dict[str, int]] = {}
     calls = rollup(ws)
     who = customer.strip().upper() if customer else None
@@ -64,11 +52,6 @@ def build(ws: Any, owner: str | None = None, customer: str | None = None,
                                     "no_outcome": 0})
         w["calls"] += n
         w[outcome if outcome in OUTCOMES else "no_outcome"] += n
-    for opp_id, last, cont in calls.deal_touches(today, who):
-        deal = deals.get(opp_id)
-        if deal is not None:
-            deal[0] = last
-            deal[1] = cont
     rows: list[dict[str, Any]] = [{"owner": o, "week": w, **counts}
                                   for (o, w), counts in sorted(weekly.items())]
     totals = []
@@ -77,6 +60,52 @@ def build(ws: Any, owner: str | None = None, customer: str | None = None,
         totals.append({"owner": o, "week": "total",
                        **{k: sum(r[k] for r in mine) for k in ("calls", *OUTCOMES,
                                                               "no_outcome")}})
+    report = new_report(ws, "activity", "拜访与跟进", "Activity", since=start.isoformat(),
+                        stalled_days=silent_days, continuance_run=run_n)
+    report.tables.append(Table(
+        "by_week", ["owner", "week", "calls", *OUTCOMES, "no_outcome"], rows, totals,
+        title=tr(ws, f"每周拜访（{start.isoformat()} 起）",
+                 f"Calls per owner per week (since {start.isoformat()})"),
+        display={"week": {"total": tr(ws, "合计", "total")}}))
+    report.tables.append(_plans(ws, caller, customer, start))
+    report.tables.append(_stalled(ws, owner, customer, member, silent_days, run_n))
+    return report
+
+
+def stalled(ws: Any, member: str | None = None, worked: dict[str, Any] | None = None
+            ) -> Table:
+    """The stalled-deals table alone (kam today): without the weekly counts and plans;
+    ``worked``: ``worked_by(ws, member, "opportunity")`` when the caller has it."""
+    cfg = ws.config.get("reports", {})
+    silent_days = _positive(cfg.get("stalled_days", 30), "--days")
+    run_n = _positive(cfg.get("continuance_run", 3), "--run")
+    return _stalled(ws, None, None, member, silent_days, run_n, worked)
+
+
+def _stalled(ws: Any, owner: str | None, customer: str | None, member: str | None,
+             silent_days: int, run_n: int, worked: dict[str, Any] | None = None) -> Table:
+    """Open deals with a run of continuances or silent for ``silent_days``: each deal's
+    last touch and run come from the call roll-up."""
+    today = ws.today
+    opp_where: dict[str, Any] = {"status": "open"}
+    opp_where.update(scope(owner=owner, customer=customer))
+    opp_where.update(worked_by(ws, member, "opportunity") if worked is None else worked)
+    # open deals: id → [last activity date, continuance run, record summary]
+    deals: dict[str, list[Any]] = {}
+    for opp in scan(ws, "opportunity", ("id", "title", "owner", "stage", "pipeline",
+                                        "stage_entered_at", "created_at", "completed_at"),
+                    opp_where, order_by=("id",)):
+        if opp.get("completed_at"):
+            continue
+        deals[opp["id"]] = [None, 0, {k: opp.get(k) for k in (
+            "id", "title", "owner", "stage", "pipeline", "stage_entered_at", "created_at")}]
+    calls = rollup(ws)
+    who = customer.strip().upper() if customer else None
+    for opp_id, last, cont in calls.deal_touches(today, who):
+        deal = deals.get(opp_id)
+        if deal is not None:
+            deal[0] = last
+            deal[1] = cont
     stalled = []
     for last, cont, opp in deals.values():
         touched = last or opp.get("stage_entered_at") or day(opp.get("created_at")) or today
@@ -91,14 +120,6 @@ def build(ws: Any, owner: str | None = None, customer: str | None = None,
                             "stage": opp["stage"], "last_activity": last, "days_silent": silent,
                             "continuance_run": cont, "why": why})
     stalled.sort(key=lambda r: (-r["days_silent"], -r["continuance_run"], r["id"]))
-    report = new_report(ws, "activity", "拜访与跟进", "Activity", since=start.isoformat(),
-                        stalled_days=silent_days, continuance_run=run_n)
-    report.tables.append(Table(
-        "by_week", ["owner", "week", "calls", *OUTCOMES, "no_outcome"], rows, totals,
-        title=tr(ws, f"每周拜访（{start.isoformat()} 起）",
-                 f"Calls per owner per week (since {start.isoformat()})"),
-        display={"week": {"total": tr(ws, "合计", "total")}}))
-    report.tables.append(_plans(ws, caller, customer, start))
     why_shown = {"continuance": tr(ws, f"连续{run_n}次以上暂时中断",
                                    f"{run_n}+ continuances in a row"),
                  "silent": tr(ws, f"{silent_days}天以上无跟进",
@@ -110,14 +131,13 @@ def build(ws: Any, owner: str | None = None, customer: str | None = None,
         pass
     for r in stalled:
         r["why"] = ",".join(r["why"])
-    report.tables.append(Table(
+    return Table(
         "stalled", ["id", "title", "owner", "stage", "last_activity", "days_silent",
                     "continuance_run", "why"], stalled,
         title=tr(ws, "停滞的商机", "Stalled deals"),
         display={"stage": stages, "why": {**why_shown, "continuance,silent": tr(
             ws, f"{why_shown['continuance']}；{why_shown['silent']}",
-            f"{why_shown['continuance']}; {why_shown['silent']}")}}))
-    return report
+            f"{why_shown['continuance']}; {why_shown['silent']}")}})
 
 
 def _plans(ws: Any, owner: str | None, customer: str | None, start: dt.date) -> Table:

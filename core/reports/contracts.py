@@ -369,24 +369,40 @@ def handover(ws: Any, record_id: str | None = None, **_: Any) -> Report:
 # --- renewals -----------------------------------------------------------------------------
 
 
-def renewals(ws: Any, owner: str | None = None, customer: str | None = None,
-             days: Any = None, currency: str | None = None, by: str | None = None,
-             member: str | None = None, **_: Any) -> Report:
+def _renewal_days(ws: Any, days: Any) -> int:
     ahead = int(days if days is not None else ws.config.get("reports", {}).get(
         "renewal_days", 90))
     if ahead < 0:
         raise InputError("--days: must not be negative")
+    return ahead
+
+
+def ending(ws: Any, member: str | None = None, worked: dict[str, Any] | None = None
+           ) -> Table:
+    """The renewals report's contracts-ending table alone (kam today), reading only the
+    renewal deals of those contracts; ``worked``: ``worked_by(ws, member, "contract")``
+    when the caller has it."""
+    return _ending(ws, _renewal_days(ws, None), None, None, member, None, worked)
+
+
+def _ending(ws: Any, ahead: int, owner: str | None, customer: str | None,
+            member: str | None, deals: dict[str, list[dict[str, Any]]] | None,
+            worked: dict[str, Any] | None = None) -> Table:
+    """Contracts whose service ends within ``ahead`` days, each with its open or won
+    renewal deals (``deals`` by contract id; read here when not given)."""
     today = ws.today
     where: dict[str, Any] = {"service_end__ge": today,
                              "service_end__le": today + dt.timedelta(days=ahead),
                              "status__in": ["signed", "executing", "closed"]}
     where.update(scope(owner=owner, customer=customer))
-    where.update(worked_by(ws, member, "contract"))
+    where.update(worked_by(ws, member, "contract") if worked is None else worked)
     ending = list(ws.storage.find("contract", where, order_by=("service_end", "id")))
-    deals: dict[str, list[dict[str, Any]]] = {}
-    for opp in ws.storage.find("opportunity", {"renews_contract_id__isnull": False},
-                               order_by=("id",)):
-        deals.setdefault(opp["renews_contract_id"], []).append(opp)
+    if deals is None:
+        deals = {}
+        ids = [c["id"] for c in ending]
+        for opp in (scan(ws, "opportunity", ("id", "status", "renews_contract_id"),
+                         {"renews_contract_id__in": ids}, order_by=("id",)) if ids else ()):
+            deals.setdefault(opp["renews_contract_id"], []).append(opp)
     names = _names(ws, {c["customer_id"] for c in ending})
     rows = []
     for c in ending:
@@ -397,6 +413,20 @@ def renewals(ws: Any, owner: str | None = None, customer: str | None = None,
                      "service_end": c["service_end"],
                      "days_left": (c["service_end"] - today).days,
                      "renewal": [o["id"] for o in mine] or None})
+    return Table(
+        "ending", ["contract_id", "number", "customer", "owner", "amount", "currency",
+                   "service_end", "days_left", "renewal"], rows,
+        title=tr(ws, f"{ahead}天内服务到期的合同", f"Service ending within {ahead} days"))
+
+
+def renewals(ws: Any, owner: str | None = None, customer: str | None = None,
+             days: Any = None, currency: str | None = None, by: str | None = None,
+             member: str | None = None, **_: Any) -> Report:
+    ahead = _renewal_days(ws, days)
+    deals: dict[str, list[dict[str, Any]]] = {}
+    for opp in ws.storage.find("opportunity", {"renews_contract_id__isnull": False},
+                               order_by=("id",)):
+        deals.setdefault(opp["renews_contract_id"], []).append(opp)
     try:
         stages = stage_display(ws, ws.pipeline())
     except Exception:
@@ -413,10 +443,7 @@ def renewals(ws: Any, owner: str | None = None, customer: str | None = None,
                                  "currency": o["currency"], "close_date": o.get("close_date"),
                                  "owner": o.get("owner")})
     report = new_report(ws, "renewals", "续约提醒", "Renewals", days=ahead)
-    report.tables.append(Table(
-        "ending", ["contract_id", "number", "customer", "owner", "amount", "currency",
-                   "service_end", "days_left", "renewal"], rows,
-        title=tr(ws, f"{ahead}天内服务到期的合同", f"Service ending within {ahead} days")))
+    report.tables.append(_ending(ws, ahead, owner, customer, member, deals))
     report.tables.append(Table(
         "renewal_deals", ["id", "title", "contract_id", "stage", "amount", "currency",
                           "close_date", "owner"], renewal_rows,

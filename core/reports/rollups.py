@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
+from kam.models.receivable_state import receivable_view
 from kam.reports.common import scan
-from kam.storage import ActivityRollup, Record
+from kam.storage import ActivityRollup, EventValues, OpenReceivables, Record, Where
 
 CALL_FIELDS = ("id", "date", "opportunity_id", "customer_id", "owner", "next_step",
                "next_due")
@@ -34,7 +35,8 @@ class PythonRollup:
     def __init__(self, ws: Any) -> None:
         self.ws = ws
 
-    def latest_calls(self, as_of: dt.date, owner: str | None = None) -> Iterator[Record]:
+    def latest_calls(self, as_of: dt.date, owner: str | None = None,
+                     due_by: dt.date | None = None) -> Iterator[Record]:
         # deals still being worked: open ones, and won ones still in implementation
         live = {o["id"] for o in scan(
             self.ws, "opportunity", ("id",),
@@ -48,7 +50,9 @@ class PythonRollup:
             if opp and opp not in live:
                 continue
             latest[opp or act["customer_id"]] = act  # a later call supersedes
-        return iter([{f: a.get(f) for f in CALL_FIELDS} for a in latest.values()])
+        return iter([{f: a.get(f) for f in CALL_FIELDS} for a in latest.values()
+                     if due_by is None or (a.get("next_due") is not None
+                                           and a["next_due"] <= due_by)])
 
     def deal_touches(self, as_of: dt.date, customer: str | None = None
                      ) -> Iterator[tuple[str, dt.date, int]]:
@@ -81,3 +85,42 @@ class PythonRollup:
             for a in scan(self.ws, "activity", ("id", "date", "owner", "outcome"), where,
                           order_by=()))
         return iter([(o, d, out, n) for (o, d, out), n in counts.items()])
+
+
+def open_receivables(ws: Any, where: Where | None = None, due_by: dt.date | None = None,
+                     noted: bool = False, order_by: Sequence[str] = ("id",)
+                     ) -> Iterator[Record]:
+    """:class:`kam.storage.OpenReceivables` from the backend when it has it, else over
+    ``find`` (the reference): the milestones ``receivable_view`` finds money outstanding
+    on."""
+    if isinstance(ws.storage, OpenReceivables):
+        return ws.storage.open_receivables(where, due_by, noted, order_by)
+    return python_open_receivables(ws.storage, where, due_by, noted, order_by)
+
+
+def python_open_receivables(storage: Any, where: Where | None = None,
+                            due_by: dt.date | None = None, noted: bool = False,
+                            order_by: Sequence[str] = ("id",)) -> Iterator[Record]:
+    wanted: dict[str, Any] = dict(where or {})
+    if due_by is not None:
+        wanted["due_date__le"] = due_by
+    day = dt.date.min  # outstanding does not depend on the day
+    for r in storage.find("receivable", wanted, order_by=order_by):
+        if receivable_view(r, day)["outstanding"] > 0 and (
+                not noted or r.get("collection_notes")):
+            yield r
+
+
+def event_values(ws: Any, kinds: Sequence[str], key: str
+                 ) -> Iterator[tuple[str, str | None, Any]]:
+    """:class:`kam.storage.EventValues` from the backend when it has it, else from
+    ``events`` (the reference)."""
+    if isinstance(ws.storage, EventValues):
+        return ws.storage.event_values(kinds, key)
+    return python_event_values(ws.storage, kinds, key)
+
+
+def python_event_values(storage: Any, kinds: Sequence[str], key: str
+                        ) -> Iterator[tuple[str, str | None, Any]]:
+    for e in storage.events(kinds=list(kinds)):
+        yield e["kind"], e.get("record_id"), (e.get("payload") or {}).get(key)

@@ -17,7 +17,7 @@ from kam.models.case_analysis import IMPORTANCE, OUTCOMES, needs_case_analysis
 from kam.models.deal_team import worked_by
 from kam.models.receivable_state import OPEN_STATES, receivable_view
 from kam.reports import Report, Table
-from kam.reports.common import new_report, tr, vocab_display
+from kam.reports.common import new_report, scan, tr, vocab_display
 
 
 def build(ws: Any, owner: str | None = None, days: Any = None, **_: Any) -> Report:
@@ -29,14 +29,17 @@ def build(ws: Any, owner: str | None = None, days: Any = None, **_: Any) -> Repo
     ahead = integer(days if days is not None else 7, "--days", lo=0, hi=36500)
     horizon = ws.today + dt.timedelta(days=ahead)
     report = new_report(ws, "today", "今日待办", "Today", days=ahead)
-    steps = _next_steps(ws, owner, horizon)
-    stalled = activity.build(ws, member=owner).table("stalled")
+    # what ``owner`` works on (铁三角), read once for every table below
+    theirs = worked_by(ws, owner, "opportunity")
+    signed = worked_by(ws, owner, "contract")
+    steps = _next_steps(ws, owner, horizon, set(theirs.get("id__in", ())))
+    stalled = activity.stalled(ws, member=owner, worked=theirs)
     report.tables.append(steps)
-    report.tables.append(_receivables(ws, owner, horizon))
+    report.tables.append(_receivables(ws, signed, horizon))
     report.tables.append(_planned_visits(ws, owner))
-    report.tables.append(_promised(ws, owner, horizon))
+    report.tables.append(_promised(ws, signed, horizon))
     report.tables.append(stalled)
-    report.tables.append(contracts.renewals(ws, member=owner).table("ending"))
+    report.tables.append(contracts.ending(ws, member=owner, worked=signed))
     report.tables.append(service.open_complaints(ws, for_user=owner))
     deals = [r["record_id"] for r in steps.rows if r["record_id"] != r["customer_id"]]
     report.tables.append(_advice(ws, deals + [r["id"] for r in stalled.rows]))
@@ -51,12 +54,12 @@ def _advice(ws: Any, deal_ids: list[str]) -> Table:
     from kam.acquisition import advice
 
     wanted = list(dict.fromkeys(deal_ids))  # listed order, once each
-    opps = {o["id"]: o for o in ws.storage.find("opportunity", {"id__in": wanted})
-            } if wanted else {}
+    opps = {o["id"]: o for o in scan(ws, "opportunity", ("id", "title", "customer_id"),
+                                     {"id__in": wanted})} if wanted else {}
     owners = {o["customer_id"] for o in opps.values()}
     scenario = {c["id"]: c.get("purchase_type")
-                for c in ws.storage.find("customer", {"id__in": sorted(owners)})
-                } if owners else {}
+                for c in scan(ws, "customer", ("id", "purchase_type"),
+                              {"id__in": sorted(owners)})} if owners else {}
     rows = []
     for deal_id in wanted:
         opp = opps.get(deal_id)
@@ -80,24 +83,28 @@ def _case_analyses(ws: Any, owner: str | None) -> Table:
         where["owner"] = owner
     rows = [{"id": o["id"], "title": o.get("title"), "status": o["status"],
              "closed_at": o.get("closed_at"), "owner": o.get("owner")}
-            for o in ws.storage.find("opportunity", where, order_by=("closed_at", "id"))
+            for o in scan(ws, "opportunity", ("id", "title", "status", "closed_at", "owner",
+                                              "importance", "case_analysis"),
+                          where, order_by=("closed_at", "id"))
             if needs_case_analysis(o)]
     return Table("case_analysis", ["id", "title", "status", "closed_at", "owner"], rows,
                  title=tr(ws, "待写案例分析报告", "Case analyses to write"),
                  display={"status": vocab_display(ws, "opp_status")})
 
 
-def _next_steps(ws: Any, owner: str | None, horizon: dt.date) -> Table:
+def _next_steps(ws: Any, owner: str | None, horizon: dt.date, mine: set[str]) -> Table:
     """The latest call on each live deal (or customer) whose next step is due by ``horizon``:
     a later call supersedes an earlier one's next step."""
     from kam.reports.rollups import rollup
 
     calls = rollup(ws)
+    # only calls whose next step is due can be listed; on a deal they are on the team of,
+    # the latest call is listed whoever made it (theirs otherwise)
     latest = {a.get("opportunity_id") or a["customer_id"]: a
-              for a in calls.latest_calls(ws.today, owner or None)}
-    mine = set(worked_by(ws, owner, "opportunity").get("id__in", ())) if owner else set()
-    if mine:  # a deal they are on the team of: its latest call, whoever made it
-        for a in calls.latest_calls(ws.today, None):
+              for a in calls.latest_calls(ws.today, owner or None, horizon)
+              if a.get("opportunity_id") not in mine}
+    if mine:
+        for a in calls.latest_calls(ws.today, None, horizon):
             if a.get("opportunity_id") in mine:
                 latest[a["opportunity_id"]] = a
     rows = [
@@ -139,17 +146,19 @@ def _planned_visits(ws: Any, owner: str | None) -> Table:
                           "done": tr(ws, "已拜访", "Done")})
 
 
-def _promised(ws: Any, owner: str | None, horizon: dt.date) -> Table:
+def _promised(ws: Any, signed: dict[str, Any], horizon: dt.date) -> Table:
     """Milestones the customer promised to pay by ``horizon`` (kam receivable note
     --promised), still outstanding: on the promised day, and after it until paid."""
     from kam.models.receivable_state import latest_note
     from kam.reports.contracts import collection_notes_table
+    from kam.reports.rollups import open_receivables
 
     where: dict[str, Any] = {"written_off_on__isnull": True}
-    if owner:
-        where["contract_id__in"] = worked_by(ws, owner, "contract")["id__in"]
+    if signed:
+        where["contract_id__in"] = signed["id__in"]
     rows = []
-    for v in (receivable_view(r, ws.today) for r in ws.storage.find("receivable", where)):
+    for v in (receivable_view(r, ws.today)
+              for r in open_receivables(ws, where, noted=True)):
         note = latest_note(v)
         if (v["outstanding"] <= 0 or note is None or not note.get("promised")
                 or note["promised"] > horizon.isoformat()):
@@ -161,14 +170,16 @@ def _promised(ws: Any, owner: str | None, horizon: dt.date) -> Table:
     return collection_notes_table(ws, rows, "promised", ("承诺付款", "Payments promised"))
 
 
-def _receivables(ws: Any, owner: str | None, horizon: dt.date) -> Table:
+def _receivables(ws: Any, signed: dict[str, Any], horizon: dt.date) -> Table:
+    from kam.reports.rollups import open_receivables
+
     where: dict[str, Any] = {}
-    if owner:
-        where["contract_id__in"] = worked_by(ws, owner, "contract")["id__in"]
-    # only milestones due by the horizon and not written off can be open and due (the
-    # state itself is still receivable_view's to decide)
-    where.update({"due_date__le": horizon, "written_off_on__isnull": True})
-    views = (receivable_view(r, ws.today) for r in ws.storage.find("receivable", where))
+    if signed:
+        where["contract_id__in"] = signed["id__in"]
+    # only milestones with money outstanding, due by the horizon and not written off can
+    # be open and due (the state itself is still receivable_view's to decide)
+    where["written_off_on__isnull"] = True
+    views = (receivable_view(r, ws.today) for r in open_receivables(ws, where, horizon))
     rows = [
         {k: v[k] for k in ("id", "contract_id", "customer_id", "kind", "due_date", "state",
                            "days_overdue", "outstanding", "currency")}

@@ -55,13 +55,16 @@ def _reminder_days(ws: Workspace) -> int:
 
 def fired(ws: Workspace) -> tuple[set[str], set[tuple[str, int]]]:
     """What earlier runs fired: receivable ids with a due event, (id, level) overdue pairs."""
+    from kam.reports.rollups import event_values
+
     due: set[str] = set()
     overdue: set[tuple[str, int]] = set()
-    for e in ws.storage.events(kinds=["receivable.due", "receivable.overdue"]):
-        if e["kind"] == "receivable.due":
-            due.add(e["record_id"])
+    for kind, record_id, level in event_values(
+            ws, ["receivable.due", "receivable.overdue"], "level"):
+        if kind == "receivable.due":
+            due.add(str(record_id))
         else:
-            overdue.add((e["record_id"], int((e.get("payload") or {}).get("level", 0))))
+            overdue.add((str(record_id), int(level or 0)))
     return due, overdue
 
 
@@ -72,6 +75,8 @@ def run(ws: Workspace) -> dict[str, Any]:
     An ``--as-of`` beyond the real date is a preview: it lists what would fire on that
     day and records nothing, so the real daily runs still fire every level.
     """
+    from kam.reports.rollups import open_receivables
+
     today = ws.today
     preview = ws.previewing
     lv = levels(ws)
@@ -79,8 +84,8 @@ def run(ws: Workspace) -> dict[str, Any]:
     due_done, overdue_done = fired(ws)
     new: list[dict[str, Any]] = []
     overdue: list[dict[str, Any]] = []
-    for record in ws.storage.find("receivable", {"due_date__le": horizon},
-                                  order_by=("due_date", "id")):
+    # only milestones with money outstanding can fire (most are paid on a team with history)
+    for record in open_receivables(ws, None, horizon, order_by=("due_date", "id")):
         view = receivable_view(record, today)
         if view["outstanding"] <= 0:
             continue
@@ -150,8 +155,10 @@ def _renewal_reminders(ws: Workspace, preview: bool) -> list[dict[str, Any]]:
     """续单 reminders due today: once per contract and service end (a new service end,
     after an amendment, reminds again)."""
     today = ws.today
-    done = {(e["record_id"], (e.get("payload") or {}).get("service_end"))
-            for e in ws.storage.events(kinds=["contract.renewal_due"])}
+    from kam.reports.rollups import event_values
+
+    done = {(record_id, end) for _, record_id, end in event_values(
+        ws, ["contract.renewal_due"], "service_end")}
     renewed = {o["renews_contract_id"] for o in ws.storage.find(
         "opportunity", {"renews_contract_id__isnull": False, "status__in": ["open", "won"]},
         order_by=("id",))}
@@ -186,9 +193,11 @@ def raise_anomaly_flags(ws: Workspace, lang: str | None = None) -> list[dict[str
     with money overdue today and raise their flags, firing no reminders — for ``kam demo``,
     so the daily run it suggests still has its own reminders to fire. ``lang``: write the
     flags' notes in it (the demo's data is in its language), else as the rule said."""
+    from kam.reports.rollups import open_receivables
+
     overdue = [v for v in (receivable_view(r, ws.today)
-                           for r in ws.storage.find("receivable", {"due_date__le": ws.today},
-                                                    order_by=("due_date", "id")))
+                           for r in open_receivables(ws, None, ws.today,
+                                                     order_by=("due_date", "id")))
                if v["outstanding"] > 0 and v["days_overdue"] > 0]
     return _anomaly_flags(ws, overdue, ws.previewing, lang)
 

@@ -24,6 +24,7 @@ from kam.errors import StorageError
 from kam.kinds import KINDS, Kind
 from kam.plugins.storage_postgres import schema
 from kam.plugins.storage_postgres.errors import translate
+from kam.plugins.storage_postgres.rollups import PostgresRollup
 from kam.plugins.storage_postgres.sql import decoder, order_sql, to_db, where_sql
 from kam.storage import ConflictError, Record, RetryableError, Where, kind, split_order
 
@@ -33,7 +34,7 @@ log = logging.getLogger("kam.storage.postgres")
 LOCKED_KINDS = frozenset({"contract", "opportunity"})
 
 
-class PostgresStorage:
+class PostgresStorage(PostgresRollup):
     name = "postgres"
 
     def __init__(self, dsn: str, lock_timeout_ms: int = 15000) -> None:

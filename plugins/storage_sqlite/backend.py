@@ -19,6 +19,11 @@ from typing import Any
 from kam.errors import StorageError
 from kam.kinds import Kind
 from kam.plugins.storage_sqlite import schema
+from kam.plugins.storage_sqlite.summaries import (
+    CallSummaries,
+    EventValueQuery,
+    OpenReceivableQuery,
+)
 from kam.storage import ConflictError, Record, Where, kind, split_filter, split_order
 
 _SQL_OPS = {"eq": "=", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}
@@ -113,7 +118,7 @@ def _translate(exc: sqlite3.Error) -> StorageError:
     return StorageError(f"storage error: {text}")
 
 
-class SQLiteStorage:
+class SQLiteStorage(CallSummaries, OpenReceivableQuery, EventValueQuery):
     name = "sqlite"
 
     def __init__(self, path: Path, busy_timeout_ms: int = 15000) -> None:
@@ -252,10 +257,15 @@ class SQLiteStorage:
                            limit)
 
     def _query(self, k: Kind, columns: str, where: Where | None, order_by: Sequence[str],
-               limit: int | None = None, offset: int = 0) -> Iterator[Record]:
-        """Stream rows (decoded once per column set); ``columns`` is built from checked
-        field names only, never from user text."""
+               limit: int | None = None, offset: int = 0, also: str = "",
+               also_params: Sequence[Any] = ()) -> Iterator[Record]:
+        """Stream rows (decoded once per column set); ``columns`` (and ``also``, more
+        conditions from the fast paths) are built from checked field names only, never
+        from user text."""
         sql_where, params = self._where(k, where)
+        if also:
+            sql_where = f"{sql_where} AND {also}" if sql_where else f" WHERE {also}"
+            params += list(also_params)
         orders = []
         for key in order_by or ():
             field, desc = split_order(k, key)
@@ -286,48 +296,6 @@ class SQLiteStorage:
             return self.conn.execute(sql, params).fetchall()
         except sqlite3.Error as exc:
             raise _translate(exc) from None
-
-    def latest_calls(self, as_of: dt.date, owner: str | None = None) -> Iterator[Record]:
-        """The latest call per live deal (or customer) in one GROUP BY: SQLite takes the
-        bare columns from the row holding the MAX (date, then rowid = id order)."""
-        params: list[Any] = [as_of.isoformat()]
-        mine = ""
-        if owner:
-            mine = " AND owner = ?"
-            params.append(owner)
-        rows = self._rows(
-            "SELECT id, date, opportunity_id, customer_id, owner, next_step, next_due,"
-            " MAX(date || printf('%020d', rowid)) FROM activity"
-            f" WHERE date <= ?{mine} AND (opportunity_id IS NULL OR opportunity_id = ''"
-            "  OR opportunity_id IN (SELECT id FROM opportunity"
-            "   WHERE status IN ('open', 'won') AND completed_at IS NULL))"
-            " GROUP BY COALESCE(NULLIF(opportunity_id, ''), customer_id)", params)
-        day = dt.date.fromisoformat
-        for r in rows:
-            yield {"id": r[0], "date": day(r[1]), "opportunity_id": r[2],
-                   "customer_id": r[3], "owner": r[4], "next_step": r[5],
-                   "next_due": day(r[6]) if r[6] else None}
-
-    def deal_touches(self, as_of: dt.date, customer: str | None = None
-                     ) -> Iterator[tuple[str, dt.date, int]]:
-        """Per open deal: its latest call's date and the calls after its latest call
-        that was no ``continuance`` (all continuances, so the run)."""
-        params: list[Any] = [as_of.isoformat()]
-        theirs = ""
-        if customer:
-            theirs = " AND customer_id = ?"
-            params.append(customer)
-        rows = self._rows(
-            "WITH a AS (SELECT opportunity_id AS opp, date, outcome,"
-            "  date || printf('%020d', rowid) AS k FROM activity"
-            f"  WHERE date <= ?{theirs} AND opportunity_id IN"
-            "   (SELECT id FROM opportunity WHERE status = 'open')),"
-            " b AS (SELECT opp, MAX(k) AS last_other FROM a"
-            "  WHERE outcome IS NOT 'continuance' GROUP BY opp)"
-            " SELECT a.opp, MAX(a.date), SUM(a.k > COALESCE(b.last_other, ''))"
-            " FROM a LEFT JOIN b ON a.opp = b.opp GROUP BY a.opp", params)
-        day = dt.date.fromisoformat
-        return iter([(r[0], day(r[1]), int(r[2])) for r in rows])
 
     def call_counts(self, start: dt.date, as_of: dt.date, customer: str | None = None,
                     owner: str | None = None

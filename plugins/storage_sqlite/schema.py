@@ -21,6 +21,7 @@ from collections.abc import Callable
 from typing import Any
 
 from kam.errors import StorageError
+from kam.plugins.storage_sqlite import summaries
 
 #: one step: SQL statements run in order, or a function of the sqlite-utils Database
 Step = tuple[str, ...] | Callable[[Any], None]
@@ -321,6 +322,7 @@ MIGRATIONS: tuple[tuple[str, Step], ...] = (
     ("0009_deal_team", _DEAL_TEAM),
     ("0010_case_analysis", _CASE_ANALYSIS),
     ("0011_tender_sheet", _TENDER_SHEET),
+    ("0012_today_summaries", summaries.MIGRATION),
 )
 
 #: the schema version this kam writes: derived from the list, never kept by hand

@@ -1,0 +1,80 @@
+"""PostgreSQL's call-history roll-ups (kam.storage.ActivityRollup): the latest call per
+key with ``DISTINCT ON``, each open deal's trailing continuance run with a window, calls
+counted by ``GROUP BY`` — one query each instead of every call streamed through Python
+(kam.reports.rollups.PythonRollup is the reference; tests/test_rollups.py checks them
+equal). Ids order as the backend's ``find`` orders them: by length, then text."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from kam.kinds import Kind
+from kam.storage import Record, kind
+
+_KEY = "COALESCE(NULLIF(opportunity_id, ''), customer_id)"
+_LATEST_FIRST = "date DESC, length(id) DESC, id DESC"
+
+
+class PostgresRollup:
+    """Mixed into :class:`PostgresStorage`."""
+
+    def _rows(self, k: Kind, sql: str, params: Sequence[Any]) -> Iterator[Record]:
+        raise NotImplementedError  # PostgresStorage's
+
+    def latest_calls(self, as_of: dt.date, owner: str | None = None,
+                     due_by: dt.date | None = None) -> Iterator[Record]:
+        params: list[Any] = [as_of]
+        mine = ""
+        if owner:
+            mine = " AND owner = %s"
+            params.append(owner)
+        due = ""
+        if due_by is not None:
+            due = " WHERE next_due IS NOT NULL AND next_due <= %s"
+            params.append(due_by)
+        return self._rows(kind("activity"), (
+            "SELECT id, date, opportunity_id, customer_id, owner, next_step, next_due FROM ("
+            f" SELECT DISTINCT ON ({_KEY}) id, date, opportunity_id, customer_id, owner,"
+            "  next_step, next_due FROM activity"
+            f" WHERE date <= %s{mine} AND (opportunity_id IS NULL OR opportunity_id = ''"
+            "  OR opportunity_id IN (SELECT id FROM opportunity"
+            "   WHERE status IN ('open', 'won') AND completed_at IS NULL))"
+            f" ORDER BY {_KEY}, {_LATEST_FIRST}) latest{due}"), params)
+
+    def deal_touches(self, as_of: dt.date, customer: str | None = None
+                     ) -> Iterator[tuple[str, dt.date, int]]:
+        """The run: how many calls, newest first, come before the first that was no
+        ``continuance`` (all of them when every one was)."""
+        params: list[Any] = [as_of]
+        theirs = ""
+        if customer:
+            theirs = " AND customer_id = %s"
+            params.append(customer)
+        rows = self._rows(kind("activity"), (
+            "WITH r AS (SELECT opportunity_id, date, outcome,"
+            f"  row_number() OVER (PARTITION BY opportunity_id ORDER BY {_LATEST_FIRST}) AS n"
+            f"  FROM activity WHERE date <= %s{theirs} AND opportunity_id IN"
+            "   (SELECT id FROM opportunity WHERE status = 'open'))"
+            " SELECT opportunity_id, MAX(date) AS date, COALESCE(MIN(n) FILTER"
+            "  (WHERE outcome IS DISTINCT FROM 'continuance') - 1, COUNT(*)) AS run"
+            " FROM r GROUP BY opportunity_id"), params)
+        return iter([(r["opportunity_id"], r["date"], int(r["run"])) for r in rows])
+
+    def call_counts(self, start: dt.date, as_of: dt.date, customer: str | None = None,
+                    owner: str | None = None
+                    ) -> Iterator[tuple[str | None, dt.date, str | None, int]]:
+        params: list[Any] = [start, as_of]
+        extra = ""
+        if customer:
+            extra += " AND customer_id = %s"
+            params.append(customer)
+        if owner:
+            extra += " AND owner = %s"
+            params.append(owner)
+        rows = self._rows(kind("activity"), (
+            "SELECT owner, date, outcome, count(*) AS calls FROM activity"
+            f" WHERE date >= %s AND date <= %s{extra} GROUP BY owner, date, outcome"),
+            params)
+        return iter([(r["owner"], r["date"], r["outcome"], int(r["calls"])) for r in rows])
