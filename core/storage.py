@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
+from decimal import Decimal
 from typing import Any, Protocol, runtime_checkable
 
 from kam.errors import InputError, StorageError
@@ -139,6 +140,32 @@ class ActivityRollup(Protocol):
     def call_counts(self, start: dt.date, as_of: dt.date, customer: str | None = None,
                     owner: str | None = None
                     ) -> Iterator[tuple[str | None, dt.date, str | None, int]]: ...
+
+
+
+#: one group of :class:`ReceivableSums`: (customer id, contract owner or "", currency or "",
+#: state, aging bucket index, how many milestones, their outstanding money)
+ReceivableSum = tuple[str, str, str, str, int, int, Decimal]
+
+
+@runtime_checkable
+class ReceivableSums(Protocol):
+    """Receivables (回款节点) summed by the database for the aging report (账龄) instead of
+    computing each milestone's view in Python.
+
+    ``receivable_sums``: the receivables ``where`` selects whose contract ``contract_where``
+    selects, grouped by (customer id, the contract's owner or "", currency or "", state,
+    aging bucket) with how many there are and their ``outstanding`` summed — state,
+    outstanding and days overdue exactly as
+    :func:`kam.models.receivable_state.receivable_view` gives them on ``as_of``. The bucket
+    is 0 when nothing is overdue, else 1 + the index of the first of ``ends`` (increasing
+    whole days) the days overdue do not exceed, else ``len(ends) + 1``.
+    kam.reports.aggregates.PythonAggregates is the reference.
+    """
+
+    def receivable_sums(self, as_of: dt.date, ends: Sequence[int],
+                        where: Where | None = None, contract_where: Where | None = None
+                        ) -> Iterator[ReceivableSum]: ...
 
 
 def kind(name: str) -> Kind:

@@ -17,6 +17,7 @@ from kam.errors import InputError
 from kam.models.deal_team import worked_by, works_on
 from kam.models.receivable_state import latest_note, receivable_view
 from kam.reports import Chart, Report, Series, Table
+from kam.reports.aggregates import aggregates
 from kam.reports.common import (
     ZERO,
     distinct,
@@ -78,31 +79,24 @@ def aging(ws: Any, owner: str | None = None, customer: str | None = None,
                          ws.config.get("reports", {}).get("aging_buckets"))
     names = bucket_names(ends)
     today = ws.today
-    owners = _contract_owners(ws, owner, member)
+    contract_where: dict[str, Any] = {"owner": owner} if owner else {}
+    contract_where.update(worked_by(ws, member, "contract"))
     where: dict[str, Any] = {"written_off_on__isnull": True}  # written off: nothing owed
     where.update(scope(customer=customer, currency=currency))
     by_customer: dict[tuple[str, str], dict[str, Decimal]] = {}
     by_owner: dict[tuple[str, str], dict[str, Decimal]] = {}
     by_currency: dict[str, dict[str, Decimal]] = {}
-    noted: list[dict[str, Any]] = []
-    for rec in scan(ws, "receivable", RECEIVABLE_FIELDS, where, order_by=("id",)):
-        if rec["contract_id"] not in owners:
+    sums = aggregates(ws).receivable_sums(today, ends, where, contract_where)
+    for customer_id, contract_owner, cur, _state, bucket, _n, outstanding in sums:
+        if outstanding <= 0:
             continue
-        view = receivable_view(rec, today)
-        if view["outstanding"] <= 0:
-            continue
-        note = latest_note(view)
-        if note is not None:
-            noted.append({k: view[k] for k in ("id", "contract_id", "customer_id",
-                                               "days_overdue", "outstanding", "currency")}
-                         | {k: note.get(k) for k in ("reason", "promised", "note", "on", "by")})
-        name = bucket_of(view["days_overdue"], ends, names)
-        cur = view["currency"] or ""
-        for cell in (by_customer.setdefault((rec["customer_id"], cur), _zeros(names)),
-                     by_owner.setdefault((owners[rec["contract_id"]], cur), _zeros(names)),
+        name = names[bucket]
+        for cell in (by_customer.setdefault((customer_id, cur), _zeros(names)),
+                     by_owner.setdefault((contract_owner, cur), _zeros(names)),
                      by_currency.setdefault(cur, _zeros(names))):
-            cell[name] += view["outstanding"]
-            cell["total"] += view["outstanding"]
+            cell[name] += outstanding
+            cell["total"] += outstanding
+    noted = _noted(ws, where, contract_where, today)
     customers = _names(ws, {c for c, _ in by_customer})
     report = new_report(ws, "aging", "应收账龄", "Receivables aging", buckets=list(ends))
     columns = [*names, "total"]
@@ -130,6 +124,29 @@ def aging(ws: Any, owner: str | None = None, customer: str | None = None,
     return report
 
 
+def _noted(ws: Any, where: dict[str, Any], contract_where: dict[str, Any],
+           today: dt.date) -> list[dict[str, Any]]:
+    """Milestones owing money that carry a collection note (催收说明), with the latest
+    note: only those rows are read whole."""
+    noted: list[dict[str, Any]] = []
+    owners: dict[str, str] | None = None
+    for rec in scan(ws, "receivable", RECEIVABLE_FIELDS,
+                    where | {"collection_notes__isnull": False}, order_by=("id",)):
+        view = receivable_view(rec, today)
+        note = latest_note(view)
+        if view["outstanding"] <= 0 or note is None:
+            continue
+        if owners is None:  # the contracts the report covers, once there is a note
+            owners = {c["id"]: "" for c in scan(ws, "contract", ("id",), contract_where,
+                                                order_by=())}
+        if rec["contract_id"] not in owners:
+            continue
+        noted.append({k: view[k] for k in ("id", "contract_id", "customer_id",
+                                           "days_overdue", "outstanding", "currency")}
+                     | {k: note.get(k) for k in ("reason", "promised", "note", "on", "by")})
+    return noted
+
+
 def collection_notes_table(ws: Any, rows: list[dict[str, Any]], name: str = "collection_notes",
                            title: tuple[str, str] = ("催收说明", "Collection notes")) -> Table:
     """Milestones with a collection note (催收说明): the latest reason, promised date and
@@ -145,13 +162,6 @@ def collection_notes_table(ws: Any, rows: list[dict[str, Any]], name: str = "col
 
 def _zeros(names: list[str]) -> dict[str, Decimal]:
     return {n: ZERO for n in [*names, "total"]}
-
-
-def _contract_owners(ws: Any, owner: str | None, member: str | None = None) -> dict[str, str]:
-    where = {"owner": owner} if owner else {}
-    where.update(worked_by(ws, member, "contract"))
-    return {c["id"]: c.get("owner") or "" for c in scan(ws, "contract", ("id", "owner"), where,
-                                                         order_by=("id",))}
 
 
 def _names(ws: Any, ids: set[str]) -> dict[str, str]:

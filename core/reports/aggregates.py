@@ -1,0 +1,66 @@
+"""Receivables summed for the aging report (账龄): per customer, contract owner, currency,
+state and aging bucket, how many milestones and what is outstanding.
+
+A backend that implements :class:`kam.storage.ReceivableSums` answers in the database;
+otherwise (and as the reference the fast paths are tested against) the sums are made
+here from :func:`kam.models.receivable_state.receivable_view` of each milestone, so the
+two can never disagree on a state, an outstanding amount or a day overdue.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from decimal import Decimal
+from typing import Any
+
+from kam.models.receivable_state import receivable_view
+from kam.reports.common import ZERO, scan
+from kam.storage import ReceivableSum, ReceivableSums, Where
+
+#: what receivable_view reads for a sum (collection notes are not summed)
+SUM_FIELDS = ("id", "contract_id", "customer_id", "kind", "amount", "currency", "due_date",
+              "paid", "written_off", "written_off_on")
+
+
+def aggregates(ws: Any) -> ReceivableSums:
+    """The backend itself when it has the fast path, else the Python reference."""
+    if isinstance(ws.storage, ReceivableSums):
+        return ws.storage
+    return PythonAggregates(ws)
+
+
+def bucket_index(days_overdue: int, ends: Sequence[int]) -> int:
+    """0 when not overdue, else 1 + the first end the days do not exceed (the last bucket
+    after every end)."""
+    if days_overdue <= 0:
+        return 0
+    for n, end in enumerate(ends, start=1):
+        if days_overdue <= end:
+            return n
+    return len(ends) + 1
+
+
+class PythonAggregates:
+    """:class:`kam.storage.ReceivableSums` over the storage protocol (the reference)."""
+
+    def __init__(self, ws: Any) -> None:
+        self.ws = ws
+
+    def receivable_sums(self, as_of: dt.date, ends: Sequence[int],
+                        where: Where | None = None, contract_where: Where | None = None
+                        ) -> Iterator[ReceivableSum]:
+        owners = {c["id"]: c.get("owner") or "" for c in scan(
+            self.ws, "contract", ("id", "owner"), dict(contract_where or {}), order_by=())}
+        sums: dict[tuple[str, str, str, str, int], list[Any]] = {}
+        for rec in scan(self.ws, "receivable", SUM_FIELDS, dict(where or {}), order_by=()):
+            owner = owners.get(rec["contract_id"])
+            if owner is None:
+                continue
+            view = receivable_view(rec, as_of)
+            key = (view["customer_id"], owner, view["currency"] or "", view["state"],
+                   bucket_index(view["days_overdue"], ends))
+            cell = sums.setdefault(key, [0, ZERO])
+            cell[0] += 1
+            cell[1] += view["outstanding"]
+        return iter([(*k, n, Decimal(total)) for k, (n, total) in sums.items()])

@@ -1,0 +1,84 @@
+"""SQLite fast paths for the money reports (kam.storage.ReceivableSums): receivables summed
+in one GROUP BY, the milestone's state and days overdue computed in SQL exactly as
+:func:`kam.models.receivable_state.receivable_view` decides them (tests/test_aggregates.py
+checks the two on random data). Mixed into :class:`SQLiteStorage`.
+
+Money is stored as integer cents, so the sums are exact integers turned into
+``Decimal`` with two places; dates are ISO text, so they compare as text and
+``julianday`` gives whole days between them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Iterator, Sequence
+from decimal import Decimal
+from typing import Any
+
+from kam.kinds import Kind
+from kam.storage import ReceivableSum, Where, kind
+
+#: a receivable's outstanding cents: 0 once written off, never below 0
+_OPEN = ("CASE WHEN written_off_on IS NOT NULL THEN 0 ELSE max(0, coalesce(amount, 0)"
+         " - coalesce(paid, 0) - coalesce(written_off, 0)) END")
+#: its state, the first that applies (receivable_view's order)
+_STATE = ("CASE WHEN written_off_on IS NOT NULL THEN 'written_off'"
+          " WHEN open_ = 0 THEN 'paid' WHEN paid_ > 0 THEN 'partially_paid'"
+          " WHEN due_date IS NULL THEN 'scheduled' WHEN due_date < :as_of THEN 'overdue'"
+          " ELSE 'due' END")
+_DAYS = ("CASE WHEN due_date IS NOT NULL AND open_ > 0 AND due_date < :as_of"
+         " THEN CAST(julianday(:as_of) - julianday(due_date) AS INTEGER) ELSE 0 END")
+
+
+class SQLiteAggregates:
+    """The aggregation fast paths; uses the backend's ``conn`` and ``_where``."""
+
+    conn: sqlite3.Connection
+
+    def _where(self, k: Kind, where: Where | None) -> tuple[str, list[Any]]:
+        raise NotImplementedError  # SQLiteStorage's
+
+    def _named_rows(self, sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+        from kam.plugins.storage_sqlite.backend import _translate
+
+        try:
+            return self.conn.execute(sql, params).fetchall()
+        except sqlite3.Error as exc:
+            raise _translate(exc) from None
+
+    def receivable_sums(self, as_of: dt.date, ends: Sequence[int],
+                        where: Where | None = None, contract_where: Where | None = None
+                        ) -> Iterator[ReceivableSum]:
+        r_where, r_params = self._where(kind("receivable"), where)
+        c_where, c_params = self._where(kind("contract"), contract_where)
+        named: dict[str, Any] = {"as_of": as_of.isoformat()}
+        named.update({f"r{n}": v for n, v in enumerate(r_params)})
+        named.update({f"c{n}": v for n, v in enumerate(c_params)})
+        named.update({f"e{n}": int(e) for n, e in enumerate(ends)})
+        bucket = "CASE WHEN days <= 0 THEN 0 " + "".join(
+            f"WHEN days <= :e{n} THEN {n + 1} " for n in range(len(ends))) + (
+            f"ELSE {len(ends) + 1} END")
+        sql = (
+            "WITH r AS (SELECT customer_id, contract_id, coalesce(currency, '') AS currency,"
+            f" due_date, written_off_on, coalesce(paid, 0) AS paid_, {_OPEN} AS open_"
+            f" FROM receivable{_named(r_where, 'r')}),"
+            f" c AS (SELECT id, coalesce(owner, '') AS owner FROM contract"
+            f"{_named(c_where, 'c')}),"
+            f" s AS (SELECT r.customer_id, c.owner, r.currency, {_STATE} AS state,"
+            f" {_DAYS} AS days, open_ FROM r JOIN c ON c.id = r.contract_id)"
+            f" SELECT customer_id, owner, currency, state, {bucket} AS bucket, count(*),"
+            " sum(open_) FROM s GROUP BY customer_id, owner, currency, state, bucket")
+        rows = self._named_rows(sql, named)
+        return iter([(cu, ow, cur, state, int(b), int(n), Decimal(total).scaleb(-2))
+                     for cu, ow, cur, state, b, n, total in rows])
+
+
+def _named(clause: str, prefix: str) -> str:
+    """A ``_where`` clause with its ``?`` turned into ``:prefixN`` (the query mixes the
+    receivable's and the contract's filters with named values)."""
+    parts = clause.split("?")
+    out = parts[0]
+    for n, part in enumerate(parts[1:]):
+        out += f":{prefix}{n}" + part
+    return out
