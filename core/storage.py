@@ -146,6 +146,9 @@ class ActivityRollup(Protocol):
 #: one group of :class:`ReceivableSums`: (customer id, contract owner or "", currency or "",
 #: state, aging bucket index, how many milestones, their outstanding money)
 ReceivableSum = tuple[str, str, str, str, int, int, Decimal]
+#: one contract of :class:`ReceivableSums`: (contract id, its currency, its amount, how
+#: many milestones, paid, outstanding)
+ContractSum = tuple[str, str | None, Decimal | None, int, Decimal, Decimal]
 
 
 @runtime_checkable
@@ -160,12 +163,20 @@ class ReceivableSums(Protocol):
     :func:`kam.models.receivable_state.receivable_view` gives them on ``as_of``. The bucket
     is 0 when nothing is overdue, else 1 + the index of the first of ``ends`` (increasing
     whole days) the days overdue do not exceed, else ``len(ends) + 1``.
+
+    ``contract_sums``: per contract ``contract_where`` selects that has milestones, its
+    currency and amount, how many milestones, Σ paid and Σ outstanding on ``as_of`` (the
+    battle map 作战地图 orders and totals its rows by them before reading any milestone).
+
     kam.reports.aggregates.PythonAggregates is the reference.
     """
 
     def receivable_sums(self, as_of: dt.date, ends: Sequence[int],
                         where: Where | None = None, contract_where: Where | None = None
                         ) -> Iterator[ReceivableSum]: ...
+
+    def contract_sums(self, as_of: dt.date, contract_where: Where | None = None
+                      ) -> Iterator[ContractSum]: ...
 
 
 def kind(name: str) -> Kind:

@@ -14,9 +14,15 @@ from typing import Any
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+import pytest
+from kam.output import LazyList, to_json
 from kam.plugins.storage_sqlite.backend import SQLiteStorage
+from kam.reports import contracts
 from kam.reports.aggregates import PythonAggregates, aggregates, bucket_index
+from kam.services import reports
 from kam.storage import ReceivableSums
+from kam.workspace import Workspace
+from test_reports_collect import collect_ws  # noqa: F401  (the fixture)
 
 TODAY = dt.date(2026, 6, 30)
 CENTS = st.integers(0, 50_000).map(lambda c: Decimal(c).scaleb(-2))
@@ -76,6 +82,8 @@ def test_receivable_sums_equal_the_python_reference(
             fast = sorted(storage.receivable_sums(TODAY, ends, where, contract_where))
             slow = sorted(reference.receivable_sums(TODAY, ends, where, contract_where))
             assert fast == slow
+            assert (sorted(storage.contract_sums(TODAY, contract_where))
+                    == sorted(reference.contract_sums(TODAY, contract_where)))
             # every milestone the filters select is counted once
             assert sum(n for *_k, n, _t in fast) == sum(
                 1 for m in milestones if _selected(m, owners, where, contract_where))
@@ -97,3 +105,57 @@ def test_bucket_index_follows_the_aging_buckets() -> None:
     ends = (30, 60, 90, 180)
     assert [bucket_index(d, ends) for d in (-5, 0, 1, 30, 31, 180, 181)] == [
         0, 0, 1, 1, 2, 4, 5]
+
+
+class PlainStorage:
+    """The workspace's storage without the aggregation fast path (what the CSV backend or
+    a third-party backend gives the reports)."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.name = inner.name
+
+    def get(self, kind: str, record_id: str) -> Any:
+        return self.inner.get(kind, record_id)
+
+    def find(self, *args: Any, **kwargs: Any) -> Any:
+        return self.inner.find(*args, **kwargs)
+
+    def select(self, *args: Any, **kwargs: Any) -> Any:
+        return self.inner.select(*args, **kwargs)
+
+    def count(self, *args: Any, **kwargs: Any) -> Any:
+        return self.inner.count(*args, **kwargs)
+
+    def events(self, *args: Any, **kwargs: Any) -> Any:
+        return self.inner.events(*args, **kwargs)
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])  # the backend with the fast path
+@pytest.mark.parametrize("options", [{}, {"owner": "张伟"}, {"currency": "USD"}])
+def test_fast_and_plain_reports_print_the_same(collect_ws: Workspace,  # noqa: F811
+                                               monkeypatch: pytest.MonkeyPatch,
+                                               options: dict[str, Any]) -> None:
+    monkeypatch.setattr(contracts, "BATTLE_PAGE", 1)  # one contract a page: paging is used
+    ws = collect_ws
+    ws.today = dt.date(2026, 3, 2)
+    fast = {name: reports.build(ws, name, **options) for name in ("aging", "battle-map")}
+    assert isinstance(fast["battle-map"].table("contracts").rows, LazyList)
+    fast_text = {name: to_json(reports.as_dict(r)) for name, r in fast.items()}
+    table_text = {name: reports.render_table(r) for name, r in fast.items()}
+    real = ws.storage
+    ws._storage = PlainStorage(real)  # type: ignore[assignment]
+    try:
+        for name in fast:
+            plain = reports.build(ws, name, **options)
+            assert isinstance(plain.table(plain.tables[0].name).rows, list)
+            assert to_json(reports.as_dict(plain)) == fast_text[name]
+            assert reports.render_table(plain) == table_text[name]
+    finally:
+        ws._storage = real
+    battle = fast["battle-map"].table("contracts")
+    for total in battle.totals:  # a total is the sum of its currency's rows
+        mine = [r for r in battle.rows if r["currency"] == total["currency"]]
+        assert total["outstanding"] == sum((r["outstanding"] for r in mine), Decimal(0))
+        assert total["collected"] == sum((r["collected"] for r in mine), Decimal(0))
+    assert options or len(battle.rows) == 2

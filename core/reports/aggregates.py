@@ -16,7 +16,7 @@ from typing import Any
 
 from kam.models.receivable_state import receivable_view
 from kam.reports.common import ZERO, scan
-from kam.storage import ReceivableSum, ReceivableSums, Where
+from kam.storage import ContractSum, ReceivableSum, ReceivableSums, Where
 
 #: what receivable_view reads for a sum (collection notes are not summed)
 SUM_FIELDS = ("id", "contract_id", "customer_id", "kind", "amount", "currency", "due_date",
@@ -64,3 +64,20 @@ class PythonAggregates:
             cell[0] += 1
             cell[1] += view["outstanding"]
         return iter([(*k, n, Decimal(total)) for k, (n, total) in sums.items()])
+
+    def contract_sums(self, as_of: dt.date, contract_where: Where | None = None
+                      ) -> Iterator[ContractSum]:
+        contracts = {c["id"]: c for c in scan(self.ws, "contract", ("id", "currency", "amount"),
+                                              dict(contract_where or {}), order_by=())}
+        sums: dict[str, list[Any]] = {}
+        for rec in scan(self.ws, "receivable", SUM_FIELDS, {}, order_by=()):
+            if rec["contract_id"] not in contracts:
+                continue
+            view = receivable_view(rec, as_of)
+            cell = sums.setdefault(rec["contract_id"], [0, ZERO, ZERO])
+            cell[0] += 1
+            cell[1] += view["paid"]
+            cell[2] += view["outstanding"]
+        return iter([(cid, contracts[cid].get("currency"), contracts[cid].get("amount"), n,
+                      Decimal(paid), Decimal(outstanding))
+                     for cid, (n, paid, outstanding) in sums.items()])

@@ -202,6 +202,8 @@ def is_numeric(table: Any, column: str) -> bool:
     """Right-align a column whose values are all numbers (and that has no display map)."""
     if column in table.display:
         return False
+    if getattr(table, "numeric", None) is not None:
+        return column in table.numeric
     values = [r.get(column) for r in (*table.rows, *table.totals) if r.get(column) is not None]
     return bool(values) and all(
         isinstance(v, int | Decimal) and not isinstance(v, bool) for v in values)

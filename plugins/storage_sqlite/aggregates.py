@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from kam.kinds import Kind
-from kam.storage import ReceivableSum, Where, kind
+from kam.storage import ContractSum, ReceivableSum, Where, kind
 
 #: a receivable's outstanding cents: 0 once written off, never below 0
 _OPEN = ("CASE WHEN written_off_on IS NOT NULL THEN 0 ELSE max(0, coalesce(amount, 0)"
@@ -70,8 +70,28 @@ class SQLiteAggregates:
             f" SELECT customer_id, owner, currency, state, {bucket} AS bucket, count(*),"
             " sum(open_) FROM s GROUP BY customer_id, owner, currency, state, bucket")
         rows = self._named_rows(sql, named)
-        return iter([(cu, ow, cur, state, int(b), int(n), Decimal(total).scaleb(-2))
+        return iter([(cu, ow, cur, state, int(b), int(n), _cents(total))
                      for cu, ow, cur, state, b, n, total in rows])
+
+    def contract_sums(self, as_of: dt.date, contract_where: Where | None = None
+                      ) -> Iterator[ContractSum]:
+        c_where, c_params = self._where(kind("contract"), contract_where)
+        named: dict[str, Any] = {f"c{n}": v for n, v in enumerate(c_params)}
+        sql = (
+            f"WITH c AS (SELECT id, currency, amount FROM contract{_named(c_where, 'c')}),"
+            f" r AS (SELECT contract_id, coalesce(paid, 0) AS paid_, {_OPEN} AS open_"
+            "  FROM receivable WHERE contract_id IN (SELECT id FROM c))"
+            " SELECT c.id, c.currency, c.amount, count(*), sum(paid_), sum(open_)"
+            " FROM c JOIN r ON r.contract_id = c.id GROUP BY c.id")
+        money = _cents
+        return iter([(cid, cur, None if amount is None else money(amount), int(n),
+                      money(paid), money(outstanding))
+                     for cid, cur, amount, n, paid, outstanding in
+                     self._named_rows(sql, named)])
+
+
+def _cents(value: int) -> Decimal:
+    return Decimal(value).scaleb(-2)
 
 
 def _named(clause: str, prefix: str) -> str:
