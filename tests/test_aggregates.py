@@ -12,9 +12,9 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
-import pytest
 from kam.output import LazyList, to_json
 from kam.plugins.storage_sqlite.backend import SQLiteStorage
 from kam.reports import contracts
