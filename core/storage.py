@@ -179,6 +179,27 @@ class ReceivableSums(Protocol):
                       ) -> Iterator[ContractSum]: ...
 
 
+
+#: one group of :class:`DealSums`: (its key values, how many deals, Σ amount, Σ weighted)
+DealSum = tuple[tuple[Any, ...], int, Decimal, Decimal]
+
+
+@runtime_checkable
+class DealSums(Protocol):
+    """Opportunities (商机) summed by the database for the pipeline (管道) and forecast
+    (销售预测) reports instead of streaming every deal through Python.
+
+    ``deal_sums``: the opportunities ``where`` selects, grouped by the values of ``keys``
+    (opportunity fields, valued as records give them), each group with how many deals,
+    Σ amount and Σ weighted amount — each deal's amount × probability ÷ 100 to the cent,
+    half up (kam.reports.common.weighted); a missing amount or probability counts 0.
+    kam.reports.aggregates.PythonAggregates is the reference.
+    """
+
+    def deal_sums(self, keys: Sequence[str], where: Where | None = None
+                  ) -> Iterator[DealSum]: ...
+
+
 def kind(name: str) -> Kind:
     if name == EVENT.name:
         return EVENT

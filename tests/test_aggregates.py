@@ -107,6 +107,52 @@ def test_bucket_index_follows_the_aging_buckets() -> None:
         0, 0, 1, 1, 2, 4, 5]
 
 
+DEAL = st.tuples(
+    st.sampled_from(["open", "won", "lost"]),
+    st.sampled_from([None, "six_stage", "dragon_six"]),      # pipeline
+    st.sampled_from(["lead", "proposal"]),                    # stage
+    st.sampled_from(["CNY", "USD"]),
+    st.none() | st.integers(-5_000, 5_000_000).map(lambda c: Decimal(c).scaleb(-2)),
+    st.none() | st.integers(0, 100),                          # probability
+    st.sampled_from([None, False, True]),                     # forced
+    st.none() | st.integers(-100, 100),                       # close date: TODAY + n
+    st.sampled_from([None, "commit", "omitted"]),
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(DEAL, max_size=25),
+       st.sampled_from([(), ("stage",), ("pipeline", "stage", "currency", "forced"),
+                        ("status", "currency", "forecast_category", "close_date")]),
+       st.sampled_from([{}, {"status": "open", "completed_at__isnull": True},
+                        {"status__in": ["open", "won"], "currency": "USD"}]))
+@example([("open", None, "lead", "CNY", Decimal("0.05"), 50, None, None, None),
+          ("open", None, "lead", "CNY", Decimal("-0.05"), 50, None, None, None),
+          ("open", None, "lead", "CNY", Decimal("0.01"), 50, True, None, None)],
+         ("stage",), {})
+def test_deal_sums_equal_the_python_reference(deals: list[tuple[Any, ...]],
+                                              keys: tuple[str, ...],
+                                              where: dict[str, Any]) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        s = SQLiteStorage(Path(folder) / "kam.db")
+        try:
+            with s.transaction():
+                s.insert("customer", {"id": s.next_id("customer"), "name": "客户"})
+                for status, pipe, stage, cur, amount, prob, forced, close, cat in deals:
+                    s.insert("opportunity", {
+                        "id": s.next_id("opportunity"), "customer_id": "CU1", "title": "t",
+                        "status": status, "pipeline": pipe, "stage": stage, "currency": cur,
+                        "amount": amount, "probability": prob, "forced": forced,
+                        "forecast_category": cat,
+                        "close_date": None if close is None else TODAY + dt.timedelta(close)})
+            reference = PythonAggregates(SimpleNamespace(storage=s))
+            fast = sorted(s.deal_sums(keys, where), key=repr)
+            assert fast == sorted(reference.deal_sums(keys, where), key=repr)
+            assert sum(n for _k, n, _a, _w in fast) == s.count("opportunity", where)
+        finally:
+            s.close()
+
+
 class PlainStorage:
     """The workspace's storage without the aggregation fast path (what the CSV backend or
     a third-party backend gives the reports)."""
@@ -139,7 +185,8 @@ def test_fast_and_plain_reports_print_the_same(collect_ws: Workspace,  # noqa: F
     monkeypatch.setattr(contracts, "BATTLE_PAGE", 1)  # one contract a page: paging is used
     ws = collect_ws
     ws.today = dt.date(2026, 3, 2)
-    fast = {name: reports.build(ws, name, **options) for name in ("aging", "battle-map")}
+    names = ("aging", "battle-map", "pipeline", "forecast")
+    fast = {name: reports.build(ws, name, **options) for name in names}
     assert isinstance(fast["battle-map"].table("contracts").rows, LazyList)
     fast_text = {name: to_json(reports.as_dict(r)) for name, r in fast.items()}
     table_text = {name: reports.render_table(r) for name, r in fast.items()}

@@ -1,10 +1,11 @@
-"""Receivables summed for the aging report (账龄): per customer, contract owner, currency,
-state and aging bucket, how many milestones and what is outstanding.
+"""Receivables summed for the aging report (账龄) and the battle map (作战地图), deals
+summed for the pipeline (管道) and the forecast (销售预测).
 
 A backend that implements :class:`kam.storage.ReceivableSums` answers in the database;
 otherwise (and as the reference the fast paths are tested against) the sums are made
 here from :func:`kam.models.receivable_state.receivable_view` of each milestone, so the
-two can never disagree on a state, an outstanding amount or a day overdue.
+two can never disagree on a state, an outstanding amount or a day overdue; likewise
+(:class:`kam.storage.DealSums`) deals with :func:`kam.reports.common.weighted`.
 """
 
 from __future__ import annotations
@@ -15,8 +16,15 @@ from decimal import Decimal
 from typing import Any
 
 from kam.models.receivable_state import receivable_view
-from kam.reports.common import ZERO, scan
-from kam.storage import ContractSum, ReceivableSum, ReceivableSums, Where
+from kam.reports.common import ZERO, scan, weighted
+from kam.storage import (
+    ContractSum,
+    DealSum,
+    DealSums,
+    ReceivableSum,
+    ReceivableSums,
+    Where,
+)
 
 #: what receivable_view reads for a sum (collection notes are not summed)
 SUM_FIELDS = ("id", "contract_id", "customer_id", "kind", "amount", "currency", "due_date",
@@ -39,6 +47,13 @@ def bucket_index(days_overdue: int, ends: Sequence[int]) -> int:
         if days_overdue <= end:
             return n
     return len(ends) + 1
+
+
+def deal_aggregates(ws: Any) -> DealSums:
+    """The backend itself when it sums deals, else the Python reference."""
+    if isinstance(ws.storage, DealSums):
+        return ws.storage
+    return PythonAggregates(ws)
 
 
 class PythonAggregates:
@@ -81,3 +96,15 @@ class PythonAggregates:
         return iter([(cid, contracts[cid].get("currency"), contracts[cid].get("amount"), n,
                       Decimal(paid), Decimal(outstanding))
                      for cid, (n, paid, outstanding) in sums.items()])
+
+    def deal_sums(self, keys: Sequence[str], where: Where | None = None
+                  ) -> Iterator[DealSum]:
+        groups: dict[tuple[Any, ...], list[Any]] = {}
+        fields = ("id", *keys, "amount", "probability")
+        for opp in scan(self.ws, "opportunity", fields, dict(where or {}), order_by=()):
+            group = groups.setdefault(tuple(opp.get(k) for k in keys), [0, ZERO, ZERO])
+            amount = opp.get("amount") or ZERO
+            group[0] += 1
+            group[1] += amount
+            group[2] += weighted(amount, opp.get("probability"))
+        return iter([(k, n, Decimal(total), Decimal(w)) for k, (n, total, w) in groups.items()])

@@ -16,8 +16,9 @@ from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
+from kam.errors import InputError
 from kam.kinds import Kind
-from kam.storage import ContractSum, ReceivableSum, Where, kind
+from kam.storage import ContractSum, DealSum, ReceivableSum, Where, kind
 
 #: a receivable's outstanding cents: 0 once written off, never below 0
 _OPEN = ("CASE WHEN written_off_on IS NOT NULL THEN 0 ELSE max(0, coalesce(amount, 0)"
@@ -88,6 +89,36 @@ class SQLiteAggregates:
                       money(paid), money(outstanding))
                      for cid, cur, amount, n, paid, outstanding in
                      self._named_rows(sql, named)])
+
+    def deal_sums(self, keys: Sequence[str], where: Where | None = None
+                  ) -> Iterator[DealSum]:
+        from kam.plugins.storage_sqlite.backend import _DECODE
+
+        k = kind("opportunity")
+        decode = []
+        for key in keys:
+            if k.field(key) is None:
+                raise InputError(f"opportunity has no field {key!r}")
+            decode.append(_DECODE.get(k.type_of(key)))
+        sql_where, params = self._where(k, where)
+        cols = "".join(f'"{key}", ' for key in keys)
+        group = ", ".join(f'"{key}"' for key in keys) or "()"
+        sql = (f"SELECT {cols}count(*), sum(coalesce(amount, 0)), sum(CASE WHEN x >= 0"
+               " THEN (x + 50) / 100 ELSE -((50 - x) / 100) END)"
+               " FROM (SELECT *, coalesce(amount, 0) * coalesce(probability, 0) AS x"
+               f" FROM opportunity{_named(sql_where, 'w')})"
+               + (f" GROUP BY {group}" if keys else ""))
+        rows = self._named_rows(sql, {f"w{n}": v for n, v in enumerate(params)})
+        width = len(keys)
+        out = []
+        for row in rows:
+            if not row[width]:  # no deal at all (a sum without keys over nothing)
+                continue
+            values = tuple(v if v is None or fn is None else fn(v)
+                           for v, fn in zip(row[:width], decode, strict=True))
+            out.append((values, int(row[width]), _cents(row[width + 1]),
+                        _cents(row[width + 2])))
+        return iter(out)
 
 
 def _cents(value: int) -> Decimal:
