@@ -163,8 +163,13 @@ def _big(data: Any) -> bool:
     if kind is list or kind is tuple:
         return len(data) > _BIG
     if kind is dict or isinstance(data, Mapping):  # a report holds its rows deep down
-        return any(_big(v) for v in data.values() if type(v) in (list, tuple, dict, LazyList)
-                   or isinstance(v, Mapping))
+        for v in data.values():
+            inner = type(v)
+            if inner in _FAST:  # a plain value: most of a row's, told apart at once
+                continue
+            if (inner in (list, tuple, dict, LazyList) or isinstance(v, Mapping)) and _big(v):
+                return True
+        return False
     if kind is LazyList:
         return len(data) > _BIG
     return False

@@ -40,11 +40,17 @@ class SQLiteAggregates:
     def _where(self, k: Kind, where: Where | None) -> tuple[str, list[Any]]:
         raise NotImplementedError  # SQLiteStorage's
 
-    def _named_rows(self, sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+    def _named_rows(self, sql: str, params: dict[str, Any]) -> Iterator[tuple[Any, ...]]:
+        """The rows of a query with named values, 500 at a time (never all held)."""
         from kam.plugins.storage_sqlite.backend import _translate
 
         try:
-            return self.conn.execute(sql, params).fetchall()
+            cur = self.conn.execute(sql, params)
+            while True:
+                rows = cur.fetchmany(500)
+                if not rows:
+                    break
+                yield from rows
         except sqlite3.Error as exc:
             raise _translate(exc) from None
 
@@ -70,9 +76,8 @@ class SQLiteAggregates:
             f" {_DAYS} AS days, open_ FROM r JOIN c ON c.id = r.contract_id)"
             f" SELECT customer_id, owner, currency, state, {bucket} AS bucket, count(*),"
             " sum(open_) FROM s GROUP BY customer_id, owner, currency, state, bucket")
-        rows = self._named_rows(sql, named)
-        return iter([(cu, ow, cur, state, int(b), int(n), _cents(total))
-                     for cu, ow, cur, state, b, n, total in rows])
+        return ((cu, ow, cur, state, int(b), int(n), _cents(total))
+                for cu, ow, cur, state, b, n, total in self._named_rows(sql, named))
 
     def contract_sums(self, as_of: dt.date, contract_where: Where | None = None
                       ) -> Iterator[ContractSum]:
@@ -85,10 +90,9 @@ class SQLiteAggregates:
             " SELECT c.id, c.currency, c.amount, count(*), sum(paid_), sum(open_)"
             " FROM c JOIN r ON r.contract_id = c.id GROUP BY c.id")
         money = _cents
-        return iter([(cid, cur, None if amount is None else money(amount), int(n),
-                      money(paid), money(outstanding))
-                     for cid, cur, amount, n, paid, outstanding in
-                     self._named_rows(sql, named)])
+        return ((cid, cur, None if amount is None else money(amount), int(n), money(paid),
+                 money(outstanding))
+                for cid, cur, amount, n, paid, outstanding in self._named_rows(sql, named))
 
     def deal_sums(self, keys: Sequence[str], where: Where | None = None
                   ) -> Iterator[DealSum]:
