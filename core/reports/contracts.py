@@ -105,16 +105,18 @@ def aging(ws: Any, owner: str | None = None, customer: str | None = None,
     summary = [{"currency": c, **v} for c, v in sorted(by_currency.items())]
     report.tables.append(Table("by_currency", ["currency", *columns], summary,
                                title=tr(ws, "账龄汇总（按币种）", "Aging by currency"),
-                               headers=headers))
+                               headers=headers, numeric=columns))
     rows = [{"customer_id": cid, "customer": customers.get(cid, ""), "currency": cur, **v}
             for (cid, cur), v in sorted(by_customer.items(),
                                         key=lambda kv: (kv[0][1], -kv[1]["total"], kv[0][0]))]
     report.tables.append(Table("by_customer", ["customer_id", "customer", "currency", *columns],
-                               rows, title=tr(ws, "按客户", "By customer"), headers=headers))
+                               rows, title=tr(ws, "按客户", "By customer"), headers=headers,
+                               numeric=columns))
     rows = [{"owner": o, "currency": cur, **v}
             for (o, cur), v in sorted(by_owner.items())]
     report.tables.append(Table("by_owner", ["owner", "currency", *columns], rows,
-                               title=tr(ws, "按负责人", "By owner"), headers=headers))
+                               title=tr(ws, "按负责人", "By owner"), headers=headers,
+                               numeric=columns))
     noted.sort(key=lambda r: (-r["days_overdue"], r["id"]))
     report.tables.append(collection_notes_table(ws, noted))
     for cur, v in sorted(by_currency.items()):

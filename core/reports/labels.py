@@ -171,8 +171,11 @@ def shown(table: Any, column: str, value: Any, lang: str) -> str:
     from kam.output import cell
 
     disp = table.display.get(column) if table is not None else None
-    if type(value) is str:  # most cells: the same answer as below, sooner
+    kind = type(value)
+    if kind is str:  # most cells: the same answer as below, sooner
         return disp[value] if disp and value in disp else cell(value)
+    if kind is Decimal and not disp:  # money, likewise
+        return f"{value:,}"
     if isinstance(value, dict):
         return _record(table, column, value, lang, disp)
     if isinstance(value, list | tuple):
