@@ -200,6 +200,36 @@ class DealSums(Protocol):
                   ) -> Iterator[DealSum]: ...
 
 
+
+#: one deal of :class:`StageMoves`: (deal id, first stage of its history, the day
+#: it was entered, the deal's ``created_at``)
+StageStart = tuple[str, Any, Any, Any]
+#: one event of :class:`StageMoves`: (record id, event kind, ``at``, and its payload's
+#: ``from``, ``to``, ``stage``, ``on``, ``reason``)
+StageMove = tuple[str, str, Any, Any, Any, Any, Any, Any]
+
+
+@runtime_checkable
+class StageMoves(Protocol):
+    """What the funnel (销售漏斗) reads of the stage history, picked out by the database
+    instead of decoding every deal's history and every event's payload in Python.
+
+    ``stage_starts``: per opportunity ``where`` selects, its id, the ``stage`` and ``on``
+    of the first entry of its ``stage_history`` (None when it has none) and its
+    ``created_at``, in id order.
+
+    ``stage_moves``: per event of one of ``kinds``, in event order: its ``record_id``,
+    ``kind`` and ``at``, and the ``from``, ``to``, ``stage``, ``on`` and ``reason`` of its
+    payload (None when absent).
+
+    kam.reports.aggregates.PythonAggregates is the reference.
+    """
+
+    def stage_starts(self, where: Where | None = None) -> Iterator[StageStart]: ...
+
+    def stage_moves(self, kinds: Sequence[str]) -> Iterator[StageMove]: ...
+
+
 def kind(name: str) -> Kind:
     if name == EVENT.name:
         return EVENT

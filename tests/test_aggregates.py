@@ -153,6 +153,45 @@ def test_deal_sums_equal_the_python_reference(deals: list[tuple[Any, ...]],
             s.close()
 
 
+TEXT = st.none() | st.sampled_from(["", "lead", "proposal", "2026-06-01", "报价"])
+HISTORY = st.none() | st.lists(st.fixed_dictionaries({}, optional={"stage": TEXT, "on": TEXT}),
+                               max_size=2)
+PAYLOAD = st.none() | st.fixed_dictionaries({}, optional={
+    k: TEXT for k in ("from", "to", "stage", "on", "reason")})
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(HISTORY, min_size=1, max_size=4),
+       st.lists(st.tuples(st.integers(1, 5), st.sampled_from(
+           ["opportunity.advanced", "opportunity.lost", "opportunity.added"]), PAYLOAD),
+           max_size=12),
+       st.sampled_from([{}, {"status": "open"}, {"created_at__ge": "2026-03-01"}]))
+@example([[{"stage": "lead", "on": "2026-01-02"}], []],
+         [(1, "opportunity.advanced", {"from": "lead", "to": "proposal", "on": None})], {})
+def test_stage_moves_equal_the_python_reference(histories: list[Any],
+                                                events: list[tuple[Any, ...]],
+                                                where: dict[str, Any]) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        s = SQLiteStorage(Path(folder) / "kam.db")
+        try:
+            with s.transaction():
+                s.insert("customer", {"id": s.next_id("customer"), "name": "客户"})
+                for n, history in enumerate(histories):
+                    s.insert("opportunity", {
+                        "id": s.next_id("opportunity"), "customer_id": "CU1", "title": "t",
+                        "status": "open" if n % 2 else "won", "stage": "lead",
+                        "stage_history": history, "created_at": f"2026-0{n + 1}-01T08:00:00"})
+                for n, (opp, kind_, payload) in enumerate(events):
+                    s.append_event({"kind": kind_, "record_id": f"OP{opp}", "actor": "t",
+                                    "at": f"2026-05-{n + 1:02d}T09:00:00", "payload": payload})
+            reference = PythonAggregates(SimpleNamespace(storage=s))
+            assert list(s.stage_starts(where)) == list(reference.stage_starts(where))
+            kinds = ("opportunity.advanced", "opportunity.lost")
+            assert list(s.stage_moves(kinds)) == list(reference.stage_moves(kinds))
+        finally:
+            s.close()
+
+
 class PlainStorage:
     """The workspace's storage without the aggregation fast path (what the CSV backend or
     a third-party backend gives the reports)."""
@@ -185,7 +224,7 @@ def test_fast_and_plain_reports_print_the_same(collect_ws: Workspace,  # noqa: F
     monkeypatch.setattr(contracts, "BATTLE_PAGE", 1)  # one contract a page: paging is used
     ws = collect_ws
     ws.today = dt.date(2026, 3, 2)
-    names = ("aging", "battle-map", "pipeline", "forecast")
+    names = ("aging", "battle-map", "pipeline", "forecast", "funnel")
     fast = {name: reports.build(ws, name, **options) for name in names}
     assert isinstance(fast["battle-map"].table("contracts").rows, LazyList)
     fast_text = {name: to_json(reports.as_dict(r)) for name, r in fast.items()}

@@ -23,6 +23,9 @@ from kam.storage import (
     DealSums,
     ReceivableSum,
     ReceivableSums,
+    StageMove,
+    StageMoves,
+    StageStart,
     Where,
 )
 
@@ -52,6 +55,13 @@ def bucket_index(days_overdue: int, ends: Sequence[int]) -> int:
 def deal_aggregates(ws: Any) -> DealSums:
     """The backend itself when it sums deals, else the Python reference."""
     if isinstance(ws.storage, DealSums):
+        return ws.storage
+    return PythonAggregates(ws)
+
+
+def stage_moves(ws: Any) -> StageMoves:
+    """The backend itself when it picks out stage history, else the Python reference."""
+    if isinstance(ws.storage, StageMoves):
         return ws.storage
     return PythonAggregates(ws)
 
@@ -108,3 +118,15 @@ class PythonAggregates:
             group[1] += amount
             group[2] += weighted(amount, opp.get("probability"))
         return iter([(k, n, Decimal(total), Decimal(w)) for k, (n, total, w) in groups.items()])
+
+    def stage_starts(self, where: Where | None = None) -> Iterator[StageStart]:
+        for opp in scan(self.ws, "opportunity", ("id", "stage_history", "created_at"),
+                        dict(where or {}), order_by=("id",)):
+            first = (opp.get("stage_history") or [{}])[0]
+            yield opp["id"], first.get("stage"), first.get("on"), opp.get("created_at")
+
+    def stage_moves(self, kinds: Sequence[str]) -> Iterator[StageMove]:
+        for ev in self.ws.storage.events(kinds=kinds):
+            p = ev.get("payload") or {}
+            yield (ev["record_id"], ev["kind"], ev["at"], p.get("from"), p.get("to"),
+                   p.get("stage"), p.get("on"), p.get("reason"))

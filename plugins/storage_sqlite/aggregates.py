@@ -18,7 +18,15 @@ from typing import Any
 
 from kam.errors import InputError
 from kam.kinds import Kind
-from kam.storage import ContractSum, DealSum, ReceivableSum, Where, kind
+from kam.storage import (
+    ContractSum,
+    DealSum,
+    ReceivableSum,
+    StageMove,
+    StageStart,
+    Where,
+    kind,
+)
 
 #: a receivable's outstanding cents: 0 once written off, never below 0
 _OPEN = ("CASE WHEN written_off_on IS NOT NULL THEN 0 ELSE max(0, coalesce(amount, 0)"
@@ -123,6 +131,23 @@ class SQLiteAggregates:
             out.append((values, int(row[width]), _cents(row[width + 1]),
                         _cents(row[width + 2])))
         return iter(out)
+
+    def stage_starts(self, where: Where | None = None) -> Iterator[StageStart]:
+        sql_where, params = self._where(kind("opportunity"), where)
+        return self._named_rows(
+            "SELECT id, json_extract(stage_history, '$[0].stage'),"
+            " json_extract(stage_history, '$[0].on'), created_at"
+            f" FROM opportunity{_named(sql_where, 'w')} ORDER BY rowid",
+            {f"w{n}": v for n, v in enumerate(params)})
+
+    def stage_moves(self, kinds: Sequence[str]) -> Iterator[StageMove]:
+        marks = ", ".join(f":k{n}" for n in range(len(kinds)))
+        return self._named_rows(
+            "SELECT record_id, kind, at, json_extract(payload, '$.from'),"
+            " json_extract(payload, '$.to'), json_extract(payload, '$.stage'),"
+            " json_extract(payload, '$.on'), json_extract(payload, '$.reason')"
+            f" FROM event WHERE kind IN ({marks}) ORDER BY rowid",
+            {f"k{n}": k for n, k in enumerate(kinds)})
 
 
 def _cents(value: int) -> Decimal:
