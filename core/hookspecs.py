@@ -74,7 +74,9 @@ def kam_register_storage(register: RegisterStorage, config: dict[str, Any]) -> N
 def kam_register_formats(register: RegisterFormat, config: dict[str, Any]) -> None:
     """Register report output formats: ``register(name, render)``.
 
-    ``render(report: kam.api.Report, ws) -> str``.
+    ``render(report: kam.api.Report, ws) -> str`` (or ``bytes`` for a file-only format,
+    or an iterator of ``str`` pieces written one after another, the last ending the text
+    with a newline — how ``md`` streams a big report's rows).
     """
 
 

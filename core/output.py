@@ -28,6 +28,35 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 Labeler = Callable[[str, Any], Any]
 
 
+class LazyList(Sequence[Any]):
+    """A list made anew on each pass over it (``count`` items from ``produce()``), for rows
+    too many to hold at once — a big team's battle map: renderers stream them page by
+    page. Indexing or comparing builds the whole list (tests, small reports)."""
+
+    def __init__(self, count: int, produce: Callable[[], Iterator[Any]]) -> None:
+        self.size = count
+        self.produce = produce
+
+    def __len__(self) -> int:
+        return self.size
+
+    def __iter__(self) -> Iterator[Any]:
+        return self.produce()
+
+    def __getitem__(self, index: Any) -> Any:
+        return list(self.produce())[index]
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, LazyList | list | tuple):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"LazyList({self.size} items)"
+
+
 def jsonable(value: Any) -> Any:
     if isinstance(value, Decimal):
         return str(value)
@@ -115,7 +144,7 @@ def _encode(value: Any, indent: str) -> str:
             parts.append(f"{inner}{_string(str(k))}: "
                          f"{fast(v) if fast is not None else _encode(v, inner)}")
         return "{\n" + ",\n".join(parts) + "\n" + indent + "}"
-    if isinstance(value, list | tuple | set):
+    if isinstance(value, list | tuple | set | LazyList):
         if not value:
             return "[]"
         return ("[\n" + ",\n".join(inner + _encode(v, inner) for v in value)
@@ -134,8 +163,15 @@ def _big(data: Any) -> bool:
     if kind is list or kind is tuple:
         return len(data) > _BIG
     if kind is dict or isinstance(data, Mapping):  # a report holds its rows deep down
-        return any(_big(v) for v in data.values() if type(v) in (list, tuple, dict)
-                   or isinstance(v, Mapping))
+        for v in data.values():
+            inner = type(v)
+            if inner in _FAST:  # a plain value: most of a row's, told apart at once
+                continue
+            if (inner in (list, tuple, dict, LazyList) or isinstance(v, Mapping)) and _big(v):
+                return True
+        return False
+    if kind is LazyList:
+        return len(data) > _BIG
     return False
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
+from decimal import Decimal
 from typing import Any, Protocol, runtime_checkable
 
 from kam.errors import InputError, StorageError
@@ -163,6 +164,92 @@ class EventValues(Protocol):
 
     def event_values(self, kinds: Sequence[str], key: str
                      ) -> Iterator[tuple[str, str | None, Any]]: ...
+
+#: one group of :class:`ReceivableSums`: (customer id, contract owner or "", currency or "",
+#: state, aging bucket index, how many milestones, their outstanding money)
+ReceivableSum = tuple[str, str, str, str, int, int, Decimal]
+#: one contract of :class:`ReceivableSums`: (contract id, its currency, its amount, how
+#: many milestones, paid, outstanding)
+ContractSum = tuple[str, str | None, Decimal | None, int, Decimal, Decimal]
+
+
+@runtime_checkable
+class ReceivableSums(Protocol):
+    """Receivables (回款节点) summed by the database for the aging report (账龄) instead of
+    computing each milestone's view in Python.
+
+    ``receivable_sums``: the receivables ``where`` selects whose contract ``contract_where``
+    selects, grouped by (customer id, the contract's owner or "", currency or "", state,
+    aging bucket) with how many there are and their ``outstanding`` summed — state,
+    outstanding and days overdue exactly as
+    :func:`kam.models.receivable_state.receivable_view` gives them on ``as_of``. The bucket
+    is 0 when nothing is overdue, else 1 + the index of the first of ``ends`` (increasing
+    whole days) the days overdue do not exceed, else ``len(ends) + 1``.
+
+    ``contract_sums``: per contract ``contract_where`` selects that has milestones, its
+    currency and amount, how many milestones, Σ paid and Σ outstanding on ``as_of`` (the
+    battle map 作战地图 orders and totals its rows by them before reading any milestone).
+
+    kam.reports.aggregates.PythonAggregates is the reference.
+    """
+
+    def receivable_sums(self, as_of: dt.date, ends: Sequence[int],
+                        where: Where | None = None, contract_where: Where | None = None
+                        ) -> Iterator[ReceivableSum]: ...
+
+    def contract_sums(self, as_of: dt.date, contract_where: Where | None = None
+                      ) -> Iterator[ContractSum]: ...
+
+
+
+#: one group of :class:`DealSums`: (its key values, how many deals, Σ amount, Σ weighted)
+DealSum = tuple[tuple[Any, ...], int, Decimal, Decimal]
+
+
+@runtime_checkable
+class DealSums(Protocol):
+    """Opportunities (商机) summed by the database for the pipeline (管道) and forecast
+    (销售预测) reports instead of streaming every deal through Python.
+
+    ``deal_sums``: the opportunities ``where`` selects, grouped by the values of ``keys``
+    (opportunity fields, valued as records give them), each group with how many deals,
+    Σ amount and Σ weighted amount — each deal's amount × probability ÷ 100 to the cent,
+    half up (kam.reports.common.weighted); a missing amount or probability counts 0.
+    kam.reports.aggregates.PythonAggregates is the reference.
+    """
+
+    def deal_sums(self, keys: Sequence[str], where: Where | None = None
+                  ) -> Iterator[DealSum]: ...
+
+
+
+#: one deal of :class:`StageMoves`: (deal id, first stage of its history, the day
+#: it was entered, the deal's ``created_at``)
+StageStart = tuple[str, Any, Any, Any]
+#: one event of :class:`StageMoves`: (record id, event kind, ``at``, and its payload's
+#: ``from``, ``to``, ``stage``, ``on``, ``reason``)
+StageMove = tuple[str, str, Any, Any, Any, Any, Any, Any]
+
+
+@runtime_checkable
+class StageMoves(Protocol):
+    """What the funnel (销售漏斗) reads of the stage history, picked out by the database
+    instead of decoding every deal's history and every event's payload in Python.
+
+    ``stage_starts``: per opportunity ``where`` selects, its id, the ``stage`` and ``on``
+    of the first entry of its ``stage_history`` (None when it has none) and its
+    ``created_at``, in id order.
+
+    ``stage_moves``: per event of one of ``kinds``, in event order: its ``record_id``,
+    ``kind`` and ``at``, and the ``from``, ``to``, ``stage``, ``on`` and ``reason`` of its
+    payload (None when absent).
+
+    kam.reports.aggregates.PythonAggregates is the reference.
+    """
+
+    def stage_starts(self, where: Where | None = None) -> Iterator[StageStart]: ...
+
+    def stage_moves(self, kinds: Sequence[str]) -> Iterator[StageMove]: ...
 
 
 def kind(name: str) -> Kind:

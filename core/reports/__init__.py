@@ -9,24 +9,30 @@ changing the data that JSON and CSV carry.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 
 @dataclass
 class Table:
-    """One table of a report: column keys, rows (dicts), and optional totals."""
+    """One table of a report: column keys, rows (dicts), and optional totals. ``rows`` may
+    be a :class:`kam.output.LazyList` (built anew on each pass, page by page) when there
+    are too many to hold."""
 
     name: str
     columns: list[str]
-    rows: list[dict[str, Any]]
-    totals: list[dict[str, Any]] = field(default_factory=list)
+    rows: Sequence[dict[str, Any]]
+    totals: Sequence[dict[str, Any]] = field(default_factory=list)
     title: str = ""
     #: column key → header text (else the shared labels of ``kam.reports.labels``)
     headers: dict[str, str] = field(default_factory=dict)
     #: column key → {stored value → shown value} for human formats (md, table)
     display: dict[str, dict[str, str]] = field(default_factory=dict)
     note: str = ""
+    #: the columns that hold numbers (right-aligned), when the rows are too many to look
+    #: at twice; else kam.reports.labels.is_numeric looks
+    numeric: list[str] | None = None
 
 
 @dataclass

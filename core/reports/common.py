@@ -96,10 +96,20 @@ def stage_display(ws: Any, pipeline: Any) -> dict[str, str]:
     return shown
 
 
-def vocab_display(ws: Any, name: str) -> dict[str, str]:
-    from kam.vocab import VOCAB
+_VOCAB_SHOWN: dict[tuple[str, str], dict[str, str]] = {}
 
-    return {k: pick(ws.lang, zh, k) for k, (zh, _en) in VOCAB.get(name, {}).items()}
+
+def vocab_display(ws: Any, name: str) -> dict[str, str]:
+    """An enum vocabulary's keys as shown in the workspace's language (a fresh dict; the
+    labels are looked up once per language: reports ask per row)."""
+    key = (ws.lang, name)
+    shown = _VOCAB_SHOWN.get(key)
+    if shown is None:
+        from kam.vocab import VOCAB
+
+        shown = _VOCAB_SHOWN[key] = {k: pick(ws.lang, zh, k)
+                                     for k, (zh, _en) in VOCAB.get(name, {}).items()}
+    return dict(shown)
 
 
 def pairs_table(ws: Any, name: str, title: str, items: list[tuple[str, Any]],

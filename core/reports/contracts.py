@@ -9,14 +9,16 @@ Receivables stream grouped by contract; amounts are summed per currency only.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
 from kam.errors import InputError
 from kam.models.deal_team import worked_by, works_on
 from kam.models.receivable_state import latest_note, receivable_view
+from kam.output import LazyList
 from kam.reports import Chart, Report, Series, Table
+from kam.reports.aggregates import aggregates
 from kam.reports.common import (
     ZERO,
     distinct,
@@ -28,7 +30,7 @@ from kam.reports.common import (
     tr,
     vocab_display,
 )
-from kam.storage import scope
+from kam.storage import ReceivableSums, scope
 
 DEFAULT_BUCKETS = (30, 60, 90, 180)
 #: what receivable_view reads: reports scan only these columns where the backend can
@@ -78,31 +80,24 @@ def aging(ws: Any, owner: str | None = None, customer: str | None = None,
                          ws.config.get("reports", {}).get("aging_buckets"))
     names = bucket_names(ends)
     today = ws.today
-    owners = _contract_owners(ws, owner, member)
+    contract_where: dict[str, Any] = {"owner": owner} if owner else {}
+    contract_where.update(worked_by(ws, member, "contract"))
     where: dict[str, Any] = {"written_off_on__isnull": True}  # written off: nothing owed
     where.update(scope(customer=customer, currency=currency))
     by_customer: dict[tuple[str, str], dict[str, Decimal]] = {}
     by_owner: dict[tuple[str, str], dict[str, Decimal]] = {}
     by_currency: dict[str, dict[str, Decimal]] = {}
-    noted: list[dict[str, Any]] = []
-    for rec in scan(ws, "receivable", RECEIVABLE_FIELDS, where, order_by=("id",)):
-        if rec["contract_id"] not in owners:
+    sums = aggregates(ws).receivable_sums(today, ends, where, contract_where)
+    for customer_id, contract_owner, cur, _state, bucket, _n, outstanding in sums:
+        if outstanding <= 0:
             continue
-        view = receivable_view(rec, today)
-        if view["outstanding"] <= 0:
-            continue
-        note = latest_note(view)
-        if note is not None:
-            noted.append({k: view[k] for k in ("id", "contract_id", "customer_id",
-                                               "days_overdue", "outstanding", "currency")}
-                         | {k: note.get(k) for k in ("reason", "promised", "note", "on", "by")})
-        name = bucket_of(view["days_overdue"], ends, names)
-        cur = view["currency"] or ""
-        for cell in (by_customer.setdefault((rec["customer_id"], cur), _zeros(names)),
-                     by_owner.setdefault((owners[rec["contract_id"]], cur), _zeros(names)),
+        name = names[bucket]
+        for cell in (by_customer.setdefault((customer_id, cur), _zeros(names)),
+                     by_owner.setdefault((contract_owner, cur), _zeros(names)),
                      by_currency.setdefault(cur, _zeros(names))):
-            cell[name] += view["outstanding"]
-            cell["total"] += view["outstanding"]
+            cell[name] += outstanding
+            cell["total"] += outstanding
+    noted = _noted(ws, where, contract_where, today)
     customers = _names(ws, {c for c, _ in by_customer})
     report = new_report(ws, "aging", "应收账龄", "Receivables aging", buckets=list(ends))
     columns = [*names, "total"]
@@ -110,16 +105,18 @@ def aging(ws: Any, owner: str | None = None, customer: str | None = None,
     summary = [{"currency": c, **v} for c, v in sorted(by_currency.items())]
     report.tables.append(Table("by_currency", ["currency", *columns], summary,
                                title=tr(ws, "账龄汇总（按币种）", "Aging by currency"),
-                               headers=headers))
+                               headers=headers, numeric=columns))
     rows = [{"customer_id": cid, "customer": customers.get(cid, ""), "currency": cur, **v}
             for (cid, cur), v in sorted(by_customer.items(),
                                         key=lambda kv: (kv[0][1], -kv[1]["total"], kv[0][0]))]
     report.tables.append(Table("by_customer", ["customer_id", "customer", "currency", *columns],
-                               rows, title=tr(ws, "按客户", "By customer"), headers=headers))
+                               rows, title=tr(ws, "按客户", "By customer"), headers=headers,
+                               numeric=columns))
     rows = [{"owner": o, "currency": cur, **v}
             for (o, cur), v in sorted(by_owner.items())]
     report.tables.append(Table("by_owner", ["owner", "currency", *columns], rows,
-                               title=tr(ws, "按负责人", "By owner"), headers=headers))
+                               title=tr(ws, "按负责人", "By owner"), headers=headers,
+                               numeric=columns))
     noted.sort(key=lambda r: (-r["days_overdue"], r["id"]))
     report.tables.append(collection_notes_table(ws, noted))
     for cur, v in sorted(by_currency.items()):
@@ -128,6 +125,29 @@ def aging(ws: Any, owner: str | None = None, customer: str | None = None,
             [headers.get(n, n) for n in names], [Series(cur, [v[n] for n in names])],
             y_label=cur))
     return report
+
+
+def _noted(ws: Any, where: dict[str, Any], contract_where: dict[str, Any],
+           today: dt.date) -> list[dict[str, Any]]:
+    """Milestones owing money that carry a collection note (催收说明), with the latest
+    note: only those rows are read whole."""
+    noted: list[dict[str, Any]] = []
+    owners: dict[str, str] | None = None
+    for rec in scan(ws, "receivable", RECEIVABLE_FIELDS,
+                    where | {"collection_notes__isnull": False}, order_by=("id",)):
+        view = receivable_view(rec, today)
+        note = latest_note(view)
+        if view["outstanding"] <= 0 or note is None:
+            continue
+        if owners is None:  # the contracts the report covers, once there is a note
+            owners = {c["id"]: "" for c in scan(ws, "contract", ("id",), contract_where,
+                                                order_by=())}
+        if rec["contract_id"] not in owners:
+            continue
+        noted.append({k: view[k] for k in ("id", "contract_id", "customer_id",
+                                           "days_overdue", "outstanding", "currency")}
+                     | {k: note.get(k) for k in ("reason", "promised", "note", "on", "by")})
+    return noted
 
 
 def collection_notes_table(ws: Any, rows: list[dict[str, Any]], name: str = "collection_notes",
@@ -145,13 +165,6 @@ def collection_notes_table(ws: Any, rows: list[dict[str, Any]], name: str = "col
 
 def _zeros(names: list[str]) -> dict[str, Decimal]:
     return {n: ZERO for n in [*names, "total"]}
-
-
-def _contract_owners(ws: Any, owner: str | None, member: str | None = None) -> dict[str, str]:
-    where = {"owner": owner} if owner else {}
-    where.update(worked_by(ws, member, "contract"))
-    return {c["id"]: c.get("owner") or "" for c in scan(ws, "contract", ("id", "owner"), where,
-                                                         order_by=("id",))}
 
 
 def _names(ws: Any, ids: set[str]) -> dict[str, str]:
@@ -182,65 +195,35 @@ def _grouped(ws: Any, where: dict[str, Any]) -> Iterator[tuple[str, list[dict[st
         yield current, group
 
 
+#: the contract fields a battle-map row shows or decides by
+BATTLE_KEYS = ("id", "number", "customer_id", "owner", "amount", "currency", "delivered_on",
+               "final_accepted_on", "signed_on", "status")
+#: contracts read at a time when the battle map streams its rows
+BATTLE_PAGE = 1000
+
+
 def battle_map(ws: Any, owner: str | None = None, customer: str | None = None,
                currency: str | None = None, member: str | None = None, **_: Any) -> Report:
     """One row per contract with money outstanding, whatever its status: a closed
     contract still owes its warranty retention, a terminated one what was not written
-    off. Its totals per currency are the aging report's and ``kam receivable list``'s."""
+    off. Its totals per currency are the aging report's and ``kam receivable list``'s.
+
+    Where the backend sums receivables per contract (kam.storage.ReceivableSums), the
+    rows are ordered by those sums first and then built page by page as they are
+    written (a big team's map is never held whole); otherwise they are built in one pass."""
     today = ws.today
     days = int(ws.config.get("reports", {}).get("relationship_days", 30))
     where: dict[str, Any] = scope(owner=owner, customer=customer, currency=currency)
     where.update(worked_by(ws, member, "contract"))
-    keys = ("id", "number", "customer_id", "owner", "amount", "currency", "delivered_on",
-            "final_accepted_on", "signed_on", "status")
-    contracts = {c["id"]: {k: c.get(k) for k in keys}
-                 for c in scan(ws, "contract", keys, where, order_by=("id",))}
-    evidence: dict[str, set[str]] = {}
-    for a in scan(ws, "attachment", ("id", "contract_id", "kind"), {}, order_by=("id",)):
-        if a["contract_id"] in contracts:
-            evidence.setdefault(a["contract_id"], set()).add(a.get("kind") or "")
     recent = distinct(ws, "activity", "customer_id",
                       {"date__ge": today - dt.timedelta(days=days), "date__le": today})
-    kinds = vocab_display(ws, "milestone_kind")
-    states = vocab_display(ws, "receivable_state")
-    rows: list[dict[str, Any]] = []
-    for cid, group in _grouped(ws, {}):
-        c = contracts.get(cid)
-        if c is None:
-            continue
-        views = [receivable_view(r, today) for r in group]
-        outstanding = sum((v["outstanding"] for v in views), ZERO)
-        if outstanding <= 0:
-            continue
-        collected = sum((v["paid"] for v in views), ZERO)
-        milestones = [{"kind": v["kind"], "amount": v["amount"], "due_date": v["due_date"],
-                       "state": v["state"], "days_overdue": v["days_overdue"] or None}
-                      for v in views]
-        have = evidence.get(cid, set())
-        needed = {"contract"} | ({"delivery_note"} if c["delivered_on"] else set()) | (
-            {"acceptance"} if c["final_accepted_on"] else set())
-        rows.append({
-            "contract_id": cid, "number": c["number"], "status": c["status"],
-            "customer_id": c["customer_id"], "owner": c["owner"], "amount": c["amount"],
-            "currency": c["currency"],
-            "terms": "/".join(_share(v) for v in views), "milestones": milestones,
-            "collected": collected, "collected_pct": percent(collected, c["amount"] or ZERO),
-            "outstanding": outstanding, "next_action": _next_action(ws, c, views),
-            "qing": c["customer_id"] in recent, "li": bool(c["delivered_on"]),
-            "fa": needed <= have,
-        })
-    names = _names(ws, {r["customer_id"] for r in rows})
-    for r in rows:
-        r["customer"] = names.get(r["customer_id"], "")
-    rows.sort(key=lambda r: (r["currency"], -r["outstanding"], r["contract_id"]))
-    totals = []
-    for cur in sorted({r["currency"] for r in rows}):
-        mine = [r for r in rows if r["currency"] == cur]
-        amount = sum((r["amount"] or ZERO for r in mine), ZERO)
-        collected = sum((r["collected"] for r in mine), ZERO)
-        totals.append({"number": tr(ws, "合计", "total"), "currency": cur, "amount": amount,
-                       "collected": collected, "collected_pct": percent(collected, amount),
-                       "outstanding": sum((r["outstanding"] for r in mine), ZERO)})
+    rows: Sequence[dict[str, Any]]
+    totals: Sequence[dict[str, Any]]
+    if isinstance(ws.storage, ReceivableSums):
+        rows, totals = _streamed_rows(ws, ws.storage, where, recent)
+    else:
+        rows = _built_rows(ws, where, recent)
+        totals = _battle_totals(ws, rows)
     report = new_report(ws, "battle-map", "回款作战地图", "Collection battle map",
                         relationship_days=days)
     check = {"true": "✓", "false": "✗"}
@@ -251,9 +234,11 @@ def battle_map(ws: Any, owner: str | None = None, customer: str | None = None,
         title=tr(ws, "在收款合同", "Contracts in collection"),
         display={"qing": check, "li": check, "fa": check,
                  "status": vocab_display(ws, "contract_status"),
-                 "milestones": kinds | states},
+                 "milestones": vocab_display(ws, "milestone_kind")
+                 | vocab_display(ws, "receivable_state")},
         headers={"qing": tr(ws, "情", "情 relationship"), "li": tr(ws, "理", "理 performed"),
-                 "fa": tr(ws, "法", "法 evidence")}))
+                 "fa": tr(ws, "法", "法 evidence")},
+        numeric=["amount", "collected", "collected_pct", "outstanding"]))
     report.notes.append(tr(
         ws, f"情：近{days}天内拜访过客户；理：我方已交付；"
         "法：合同原件、到货签收单、验收证书按进度归档。",
@@ -261,6 +246,141 @@ def battle_map(ws: Any, owner: str | None = None, customer: str | None = None,
         "理 contract performed: delivered; 法 evidence chain kept: signed contract, delivery "
         "note and acceptance certificate attached as far as the contract has gone."))
     return report
+
+
+def _built_rows(ws: Any, where: dict[str, Any], recent: set[Any]) -> list[dict[str, Any]]:
+    """The battle map's rows in one pass over every milestone (the reference path)."""
+    today = ws.today
+    contracts = {c["id"]: {k: c.get(k) for k in BATTLE_KEYS}
+                 for c in scan(ws, "contract", BATTLE_KEYS, where, order_by=("id",))}
+    evidence = _evidence(ws, {})
+    rows: list[dict[str, Any]] = []
+    for cid, group in _grouped(ws, {}):
+        c = contracts.get(cid)
+        if c is None:
+            continue
+        row = _battle_row(ws, c, group, today, evidence.get(cid, set()), recent)
+        if row is not None:
+            rows.append(row)
+    names = _names(ws, {r["customer_id"] for r in rows})
+    for r in rows:
+        r["customer"] = names.get(r["customer_id"], "")
+    rows.sort(key=lambda r: (r["currency"], -r["outstanding"], r["contract_id"]))
+    return rows
+
+
+def _streamed_rows(ws: Any, sums: ReceivableSums, where: dict[str, Any], recent: set[Any]
+                   ) -> tuple[LazyList, LazyList]:
+    """The rows in the report's order, from the backend's sums per contract, each page of
+    contracts read and built when the rows are written. The totals are those of the rows
+    last written (so they add up whatever changed since), else of a pass of their own."""
+    today = ws.today
+    order = sorted((cur, -outstanding, cid)
+                   for cid, cur, _amount, _n, _paid, outstanding in
+                   sums.contract_sums(today, where) if outstanding > 0)
+    ids = [cid for _cur, _neg, cid in order]
+    written: list[list[dict[str, Any]]] = []
+
+    def produce() -> Iterator[dict[str, Any]]:
+        seen: list[dict[str, Any]] = []
+        for start in range(0, len(ids), BATTLE_PAGE):
+            page = ids[start:start + BATTLE_PAGE]
+            contracts = {c["id"]: {k: c.get(k) for k in BATTLE_KEYS} for c in scan(
+                ws, "contract", BATTLE_KEYS, {"id__in": page}, order_by=("id",))}
+            evidence = _evidence(ws, {"contract_id__in": page})
+            built: dict[str, dict[str, Any]] = {}
+            for cid, group in _grouped(ws, {"contract_id__in": page}):
+                row = _battle_row(ws, contracts[cid], group, today,
+                                  evidence.get(cid, set()), recent)
+                if row is not None:
+                    built[cid] = row
+            names = _names(ws, {r["customer_id"] for r in built.values()})
+            for cid in page:
+                row = built.get(cid)
+                if row is None:  # paid in full since the sums were read
+                    continue
+                row["customer"] = names.get(row["customer_id"], "")
+                _add_total(seen, row)
+                yield row
+        written[:] = [seen]
+
+    def totals() -> Iterator[dict[str, Any]]:
+        if not written:
+            for _row in produce():
+                pass
+        return iter(_battle_totals(ws, written[0], summed=True))
+
+    return (LazyList(len(ids), produce),
+            LazyList(len({cur for cur, _neg, _cid in order}), totals))
+
+
+def _add_total(seen: list[dict[str, Any]], row: dict[str, Any]) -> None:
+    """Add a written row to its currency's running total (``seen`` holds one per currency)."""
+    for t in seen:
+        if t["currency"] == row["currency"]:
+            break
+    else:
+        t = {"currency": row["currency"], "amount": ZERO, "collected": ZERO,
+             "outstanding": ZERO}
+        seen.append(t)
+    t["amount"] += row["amount"] or ZERO
+    t["collected"] += row["collected"]
+    t["outstanding"] += row["outstanding"]
+
+
+def _battle_totals(ws: Any, rows: Iterable[dict[str, Any]], summed: bool = False
+                   ) -> list[dict[str, Any]]:
+    """One total row per currency: Σ amount, Σ collected, Σ outstanding of its rows (of
+    ``rows`` already summed per currency when ``summed``)."""
+    seen: list[dict[str, Any]] = []
+    if summed:
+        seen = list(rows)
+    else:
+        for r in rows:
+            _add_total(seen, r)
+    totals = []
+    for t in sorted(seen, key=lambda t: t["currency"]):
+        totals.append({"number": tr(ws, "合计", "total"), "currency": t["currency"],
+                       "amount": t["amount"], "collected": t["collected"],
+                       "collected_pct": percent(t["collected"], t["amount"]),
+                       "outstanding": t["outstanding"]})
+    return totals
+
+
+def _evidence(ws: Any, where: dict[str, Any]) -> dict[str, set[str]]:
+    """The kinds of document attached per contract (the evidence chain, 法)."""
+    evidence: dict[str, set[str]] = {}
+    for a in scan(ws, "attachment", ("id", "contract_id", "kind"), where, order_by=("id",)):
+        if a["contract_id"]:
+            evidence.setdefault(a["contract_id"], set()).add(a.get("kind") or "")
+    return evidence
+
+
+def _battle_row(ws: Any, c: dict[str, Any], group: list[dict[str, Any]], today: dt.date,
+                have: set[str], recent: set[Any]) -> dict[str, Any] | None:
+    """One contract's row from its milestones (in plan order), or None when it owes
+    nothing."""
+    views = [receivable_view(r, today) for r in group]
+    outstanding = sum((v["outstanding"] for v in views), ZERO)
+    if outstanding <= 0:
+        return None
+    collected = sum((v["paid"] for v in views), ZERO)
+    milestones = [{"kind": v["kind"], "amount": v["amount"], "due_date": v["due_date"],
+                   "state": v["state"], "days_overdue": v["days_overdue"] or None}
+                  for v in views]
+    needed = {"contract"} | ({"delivery_note"} if c["delivered_on"] else set()) | (
+        {"acceptance"} if c["final_accepted_on"] else set())
+    cid = c["id"]
+    return {
+        "contract_id": cid, "number": c["number"], "status": c["status"],
+        "customer_id": c["customer_id"], "owner": c["owner"], "amount": c["amount"],
+        "currency": c["currency"],
+        "terms": "/".join(_share(v) for v in views), "milestones": milestones,
+        "collected": collected, "collected_pct": percent(collected, c["amount"] or ZERO),
+        "outstanding": outstanding, "next_action": _next_action(ws, c, views),
+        "qing": c["customer_id"] in recent, "li": bool(c["delivered_on"]),
+        "fa": needed <= have,
+    }
 
 
 def _share(view: dict[str, Any]) -> str:

@@ -17,15 +17,14 @@ from typing import Any
 from kam.errors import InputError
 from kam.models.deal_team import worked_by
 from kam.reports import Chart, Report, Series, Table
+from kam.reports.aggregates import deal_aggregates
 from kam.reports.common import (
     ZERO,
     month_of,
     new_report,
     quarter_of,
     ratio,
-    scan,
     tr,
-    weighted,
 )
 from kam.storage import scope
 from kam.target_plan import parents
@@ -33,10 +32,6 @@ from kam.target_plan import parents
 CATEGORIES = ("pipeline", "best_case", "commit")
 UNSCHEDULED = "unscheduled"
 UNIT_ZH = {"month": "月", "quarter": "季度", "year": "年"}
-FIELDS = ("id", "status", "amount", "currency", "closed_at", "close_date", "forecast_category",
-          "probability")
-
-
 def period_key(by: str, d: Any) -> str:
     if d is None:
         return UNSCHEDULED
@@ -78,20 +73,20 @@ def build(ws: Any, owner: str | None = None, currency: str | None = None,
             "pipeline": ZERO, "best_case": ZERO, "commit": ZERO, "closed": ZERO,
             "weighted": ZERO, "open_amount": ZERO, "target": None})
 
-    for opp in scan(ws, "opportunity", FIELDS, where, order_by=("id",)):
-        amount = opp.get("amount") or ZERO
-        if opp["status"] == "won":
-            c = cell(period_key(by, opp.get("closed_at") or opp.get("close_date")),
-                     opp["currency"])
+    keys = ("status", "currency", "forecast_category", "closed_at", "close_date")
+    for (status, cur, category, closed_at, close_date), _n, amount, weighted_sum in (
+            deal_aggregates(ws).deal_sums(keys, where)):
+        if status == "won":
+            c = cell(period_key(by, closed_at or close_date), cur)
             c["closed"] += amount
             continue
-        category = opp.get("forecast_category") or "pipeline"
+        category = category or "pipeline"
         if category not in CATEGORIES:
             continue
-        c = cell(period_key(by, opp.get("close_date")), opp["currency"])
+        c = cell(period_key(by, close_date), cur)
         c[category] += amount
         c["open_amount"] += amount
-        c["weighted"] += weighted(amount, opp.get("probability"))
+        c["weighted"] += weighted_sum
     target_where = scope(owner=owner, currency=currency)
     has_targets = False
     if not customer and not member:  # targets are per owner, not per customer or team

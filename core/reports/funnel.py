@@ -14,6 +14,7 @@ from typing import Any
 
 from kam.models.deal_team import worked_by
 from kam.reports import Chart, Report, Series, Table
+from kam.reports.aggregates import stage_moves
 from kam.reports.common import (
     day,
     median,
@@ -44,29 +45,27 @@ def build(ws: Any, owner: str | None = None, customer: str | None = None,
         where["created_at__ge"] = date(since, "--since").isoformat()
     # per opportunity: [furthest stage index, current stage, day the current stage began]
     state: dict[str, list[Any]] = {}
-    for opp in ws.storage.find("opportunity", where, order_by=("id",)):
-        first = (opp.get("stage_history") or [{}])[0]
-        start = first.get("stage") or order[0]
-        entered = day(first.get("on")) or day(opp.get("created_at"))
-        state[opp["id"]] = [index.get(start, 0), start, entered]
+    moves = stage_moves(ws)
+    for opp_id, first_stage, first_on, created_at in moves.stage_starts(where):
+        start = first_stage or order[0]
+        entered = day(first_on) or day(created_at)
+        state[opp_id] = [index.get(start, 0), start, entered]
     days: dict[str, list[int]] = {k: [] for k in order}
     reasons: Counter[tuple[str, str, str]] = Counter()
-    for ev in ws.storage.events(kinds=EVENT_KINDS):
-        st = state.get(ev["record_id"])
+    for record_id, kind, at, left, to, stage, on, reason in moves.stage_moves(EVENT_KINDS):
+        st = state.get(record_id)
         if st is None:
             continue
-        payload = ev.get("payload") or {}
-        when = day(payload.get("on")) or day(ev["at"])  # the business date, if recorded
-        left = payload.get("from") or payload.get("stage") or st[1]
+        when = day(on) or day(at)  # the business date, if recorded
+        left = left or stage or st[1]
         if left in days and st[2] is not None and when is not None:
             days[left].append((when - st[2]).days)
-        if ev["kind"] == "opportunity.advanced":
-            to = payload.get("to")
+        if kind == "opportunity.advanced":
             st[0] = max(st[0], index.get(to, st[0]))
             st[1], st[2] = to, when
         else:
-            status = ev["kind"].split(".", 1)[1]
-            reasons[(left, status, payload.get("reason") or "")] += 1
+            status = kind.split(".", 1)[1]
+            reasons[(left, status, reason or "")] += 1
             st[1], st[2] = None, None
     reached = [0] * (len(order) + 1)
     for furthest, _cur, _since in state.values():

@@ -9,12 +9,14 @@ spaces.
 
 from __future__ import annotations
 
+import datetime as _dt
 from decimal import Decimal
 from typing import Any
 
 from kam.i18n import pick
 
 #: columns whose cells are kam's English messages (a gate's findings): shown translated
+_DATE = _dt.date
 MESSAGE_COLUMNS = frozenset({"message", "problem", "error"})
 #: records held inside a record (JSON fields): their keys that take an enumeration
 NESTED_VOCAB: dict[str, dict[str, str]] = {
@@ -169,11 +171,13 @@ def shown(table: Any, column: str, value: Any, lang: str) -> str:
     from kam.output import cell
 
     disp = table.display.get(column) if table is not None else None
-    if type(value) is str:  # most cells: the same answer as below, sooner
+    kind = type(value)
+    if kind is str:  # most cells: the same answer as below, sooner
         return disp[value] if disp and value in disp else cell(value)
+    if kind is Decimal and not disp:  # money, likewise
+        return f"{value:,}"
     if isinstance(value, dict):
-        return " ".join(shown(table, column, v, lang) for v in value.values()
-                        if v is not None and v != "")
+        return _record(table, column, value, lang, disp)
     if isinstance(value, list | tuple):
         if value and all(isinstance(v, dict) for v in value):
             return "\n".join(shown(table, column, v, lang) for v in value)
@@ -194,6 +198,32 @@ def shown(table: Any, column: str, value: Any, lang: str) -> str:
     return cell(value)
 
 
+def _record(table: Any, column: str, value: dict[str, Any], lang: str,
+            disp: dict[str, str] | None) -> str:
+    """A nested record (one of a contract's milestones) on one line: its values as
+    :func:`shown` shows each, the common kinds (text, money, dates, days) without the
+    round trip through it — a battle map has one per milestone."""
+    from kam.output import cell
+
+    parts = []
+    for v in value.values():
+        kind = type(v)
+        if kind is str:
+            if v:
+                parts.append(disp[v] if disp and v in disp else cell(v))
+        elif v is None:
+            continue
+        elif kind is Decimal and not (disp and str(v) in disp):
+            parts.append(f"{v:,}")
+        elif kind is _DATE and not (disp and v.isoformat() in disp):
+            parts.append(v.isoformat())
+        elif kind is int and not (disp and str(v) in disp):
+            parts.append(str(v))
+        else:
+            parts.append(shown(table, column, v, lang))
+    return " ".join(parts)
+
+
 def column_header(table: Any, column: str, lang: str) -> str:
     return table.headers.get(column) or header(column, lang)
 
@@ -202,6 +232,8 @@ def is_numeric(table: Any, column: str) -> bool:
     """Right-align a column whose values are all numbers (and that has no display map)."""
     if column in table.display:
         return False
+    if getattr(table, "numeric", None) is not None:
+        return column in table.numeric
     values = [r.get(column) for r in (*table.rows, *table.totals) if r.get(column) is not None]
     return bool(values) and all(
         isinstance(v, int | Decimal) and not isinstance(v, bool) for v in values)

@@ -13,7 +13,8 @@ from kam.errors import KamError
 from kam.i18n import pick
 from kam.models.deal_team import worked_by
 from kam.reports import Chart, Report, Series, Table
-from kam.reports.common import ZERO, new_report, scan, stage_display, tr, weighted
+from kam.reports.aggregates import deal_aggregates
+from kam.reports.common import ZERO, new_report, scan, stage_display, tr
 from kam.storage import scope
 
 FIELDS = ("id", "title", "owner", "pipeline", "stage", "currency", "amount", "probability",
@@ -34,21 +35,21 @@ def build(ws: Any, owner: str | None = None, currency: str | None = None,
     where.update(scope(owner=owner, currency=currency, customer=customer))
     where.update(worked_by(ws, member, "opportunity"))
     cells: dict[tuple[str, str, str], dict[str, Any]] = {}
-    forced_rows: list[dict[str, Any]] = []
-    for opp in scan(ws, "opportunity", FIELDS, where, order_by=("id",)):
-        if opp.get("completed_at"):
-            continue
-        pipe = opp.get("pipeline") or model.key
-        key = (pipe, opp["stage"], opp["currency"])
+    where["completed_at__isnull"] = True  # a won deal still open for delivery is not
+    sums = deal_aggregates(ws).deal_sums(("pipeline", "stage", "currency", "forced"), where)
+    for (pipe, stage, cur, forced), count, amount, weighted_sum in sums:
+        key = (pipe or model.key, stage, cur)
         c = cells.setdefault(key, {"count": 0, "amount": ZERO, "weighted": ZERO, "forced": 0})
-        amount = opp.get("amount") or ZERO
-        c["count"] += 1
+        c["count"] += count
         c["amount"] += amount
-        c["weighted"] += weighted(amount, opp.get("probability"))
-        if opp.get("forced"):
-            c["forced"] += 1
+        c["weighted"] += weighted_sum
+        if forced:
+            c["forced"] += count
+    forced_rows: list[dict[str, Any]] = []
+    if any(c["forced"] for c in cells.values()):
+        for opp in scan(ws, "opportunity", FIELDS, where | {"forced": True}, order_by=("id",)):
             forced_rows.append({"id": opp["id"], "title": opp["title"], "owner": opp.get("owner"),
-                                "stage": opp["stage"], "amount": amount,
+                                "stage": opp["stage"], "amount": opp.get("amount") or ZERO,
                                 "currency": opp["currency"],
                                 "probability": opp.get("probability")})
     currencies = sorted({cur for _, _, cur in cells})

@@ -120,10 +120,12 @@ def chunks(ws: Workspace, report: Report, fmt: str,
     render_fn = ws.plugins.formats().items[fmt]
     if isinstance(render_fn, tuple):
         render_fn = render_fn[0]
-    out: str | bytes = render_fn(report, ws)
+    out: str | bytes | Iterator[str] = render_fn(report, ws)
     if isinstance(out, bytes):
         return out
-    return iter([out if out.endswith("\n") else out + "\n"])
+    if isinstance(out, str):
+        return iter([out if out.endswith("\n") else out + "\n"])
+    return out  # pieces, written as they come (the format ends its text with a newline)
 
 
 def as_dict(report: Report) -> dict[str, Any]:

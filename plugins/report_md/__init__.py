@@ -6,6 +6,7 @@ the rendering code loads only when a report is rendered.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from kam.api import hookimpl
@@ -13,10 +14,11 @@ from kam.api import hookimpl
 __version__ = "0.1.0"
 
 
-def render(report: Any, ws: Any) -> str:
-    from kam.plugins.report_md.markdown import render_markdown
+def render(report: Any, ws: Any) -> Iterator[str]:
+    """The report's Markdown, a line at a time (rows streamed)."""
+    from kam.plugins.report_md.markdown import markdown_chunks
 
-    return render_markdown(report, ws)
+    return markdown_chunks(report, ws)
 
 
 @hookimpl(trylast=True)

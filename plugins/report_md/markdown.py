@@ -7,6 +7,7 @@ bytes (no clock, no absolute paths, stable order).
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -32,44 +33,74 @@ def _words(lang: str) -> dict[str, str]:
 
 
 def render_markdown(report: Report, ws: Any = None) -> str:
+    return "".join(markdown_chunks(report, ws))
+
+
+def markdown_chunks(report: Report, ws: Any = None) -> Iterator[str]:
+    """:func:`render_markdown` a line at a time: a report's rows are written as they come
+    (a big team's battle map is never held as one text). Ends with exactly one newline."""
+    batch: list[str] = []
+    for piece in joined(_lines(report)):
+        batch.append(piece)
+        if len(batch) == 500:  # written in blocks: one write per line is slow
+            yield "".join(batch)
+            batch = []
+    yield "".join(batch)
+
+
+def joined(lines: Iterable[str]) -> Iterator[str]:
+    """``"\\n".join(lines).rstrip("\\n") + "\\n"`` in pieces, without holding the lines."""
+    pending, sep = "", ""
+    for line in lines:
+        piece = sep + line  # the lines joined by newlines, and at the very end
+        sep = "\n"          # the newlines (of any line) replaced by one
+        body = piece.rstrip("\n")
+        if body:
+            yield pending + body
+            pending = piece[len(body):]
+        else:
+            pending += piece
+    yield "\n"
+
+
+def _lines(report: Report) -> Iterator[str]:
     w = _words(report.lang)
-    out = [f"# {report.title} · {report.workspace} · {w['as_of']} {report.as_of}", ""]
+    yield from (f"# {report.title} · {report.workspace} · {w['as_of']} {report.as_of}", "")
     filters = report.meta.get("filters") or {}
     if filters:
         given = ", ".join(f"{k}={v}" for k, v in sorted(filters.items()))
-        out += [f"{w['filters']}: {escape(given)}", ""]
+        yield from (f"{w['filters']}: {escape(given)}", "")
     for t in report.tables:
-        out.append(f"## {t.title or t.name}")
-        out.append("")
-        out.extend(table_lines(t, report.lang, w))
-        out.append("")
+        yield f"## {t.title or t.name}"
+        yield ""
+        yield from table_lines(t, report.lang, w)
+        yield ""
         if t.note:
-            out += [t.note, ""]
+            yield from (t.note, "")
     if report.charts:
-        out += [f"## {w['charts']}", ""]
+        yield from (f"## {w['charts']}", "")
         for chart in report.charts:
-            out += ["```mermaid", *mermaid(chart), "```", ""]
+            yield from ("```mermaid", *mermaid(chart), "```", "")
     for note in report.notes:
-        out += [note, ""]
-    return "\n".join(out).rstrip("\n") + "\n"
+        yield from (note, "")
 
 
-def table_lines(t: Table, lang: str, w: dict[str, str]) -> list[str]:
+def table_lines(t: Table, lang: str, w: dict[str, str]) -> Iterator[str]:
     if not t.rows and not t.totals:
-        return [w["none"]]
+        yield w["none"]
+        return
     headers = [escape(column_header(t, c, lang)) for c in t.columns]
     rules = ["---:" if is_numeric(t, c) else "---" for c in t.columns]
-    lines = ["| " + " | ".join(headers) + " |", "| " + " | ".join(rules) + " |"]
+    yield "| " + " | ".join(headers) + " |"
+    yield "| " + " | ".join(rules) + " |"
     for r in t.rows:
-        lines.append("| " + " | ".join(escape(shown(t, c, r.get(c), lang))
-                                       for c in t.columns) + " |")
+        yield "| " + " | ".join(escape(shown(t, c, r.get(c), lang)) for c in t.columns) + " |"
     for r in t.totals:
         cells = []
         for c in t.columns:
             text = escape(shown(t, c, r.get(c), lang))
             cells.append(f"**{text}**" if text else "")
-        lines.append("| " + " | ".join(cells) + " |")
-    return lines
+        yield "| " + " | ".join(cells) + " |"
 
 
 def _quote(text: str) -> str:

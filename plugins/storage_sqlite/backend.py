@@ -19,6 +19,7 @@ from typing import Any
 from kam.errors import StorageError
 from kam.kinds import Kind
 from kam.plugins.storage_sqlite import schema
+from kam.plugins.storage_sqlite.aggregates import SQLiteAggregates
 from kam.plugins.storage_sqlite.summaries import (
     CallSummaries,
     EventValueQuery,
@@ -118,7 +119,7 @@ def _translate(exc: sqlite3.Error) -> StorageError:
     return StorageError(f"storage error: {text}")
 
 
-class SQLiteStorage(CallSummaries, OpenReceivableQuery, EventValueQuery):
+class SQLiteStorage(CallSummaries, OpenReceivableQuery, EventValueQuery, SQLiteAggregates):
     name = "sqlite"
 
     def __init__(self, path: Path, busy_timeout_ms: int = 15000) -> None:

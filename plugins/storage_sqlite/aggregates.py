@@ -1,0 +1,164 @@
+"""SQLite fast paths for the money reports (kam.storage.ReceivableSums): receivables summed
+in one GROUP BY, the milestone's state and days overdue computed in SQL exactly as
+:func:`kam.models.receivable_state.receivable_view` decides them (tests/test_aggregates.py
+checks the two on random data). Mixed into :class:`SQLiteStorage`.
+
+Money is stored as integer cents, so the sums are exact integers turned into
+``Decimal`` with two places; dates are ISO text, so they compare as text and
+``julianday`` gives whole days between them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Iterator, Sequence
+from decimal import Decimal
+from typing import Any
+
+from kam.errors import InputError
+from kam.kinds import Kind
+from kam.storage import (
+    ContractSum,
+    DealSum,
+    ReceivableSum,
+    StageMove,
+    StageStart,
+    Where,
+    kind,
+)
+
+#: a receivable's outstanding cents: 0 once written off, never below 0
+_OPEN = ("CASE WHEN written_off_on IS NOT NULL THEN 0 ELSE max(0, coalesce(amount, 0)"
+         " - coalesce(paid, 0) - coalesce(written_off, 0)) END")
+#: its state, the first that applies (receivable_view's order)
+_STATE = ("CASE WHEN written_off_on IS NOT NULL THEN 'written_off'"
+          " WHEN open_ = 0 THEN 'paid' WHEN paid_ > 0 THEN 'partially_paid'"
+          " WHEN due_date IS NULL THEN 'scheduled' WHEN due_date < :as_of THEN 'overdue'"
+          " ELSE 'due' END")
+_DAYS = ("CASE WHEN due_date IS NOT NULL AND open_ > 0 AND due_date < :as_of"
+         " THEN CAST(julianday(:as_of) - julianday(due_date) AS INTEGER) ELSE 0 END")
+
+
+class SQLiteAggregates:
+    """The aggregation fast paths; uses the backend's ``conn`` and ``_where``."""
+
+    conn: sqlite3.Connection
+
+    def _where(self, k: Kind, where: Where | None) -> tuple[str, list[Any]]:
+        raise NotImplementedError  # SQLiteStorage's
+
+    def _named_rows(self, sql: str, params: dict[str, Any]) -> Iterator[tuple[Any, ...]]:
+        """The rows of a query with named values, 500 at a time (never all held)."""
+        from kam.plugins.storage_sqlite.backend import _translate
+
+        try:
+            cur = self.conn.execute(sql, params)
+            while True:
+                rows = cur.fetchmany(500)
+                if not rows:
+                    break
+                yield from rows
+        except sqlite3.Error as exc:
+            raise _translate(exc) from None
+
+    def receivable_sums(self, as_of: dt.date, ends: Sequence[int],
+                        where: Where | None = None, contract_where: Where | None = None
+                        ) -> Iterator[ReceivableSum]:
+        r_where, r_params = self._where(kind("receivable"), where)
+        c_where, c_params = self._where(kind("contract"), contract_where)
+        named: dict[str, Any] = {"as_of": as_of.isoformat()}
+        named.update({f"r{n}": v for n, v in enumerate(r_params)})
+        named.update({f"c{n}": v for n, v in enumerate(c_params)})
+        named.update({f"e{n}": int(e) for n, e in enumerate(ends)})
+        bucket = "CASE WHEN days <= 0 THEN 0 " + "".join(
+            f"WHEN days <= :e{n} THEN {n + 1} " for n in range(len(ends))) + (
+            f"ELSE {len(ends) + 1} END")
+        sql = (
+            "WITH r AS (SELECT customer_id, contract_id, coalesce(currency, '') AS currency,"
+            f" due_date, written_off_on, coalesce(paid, 0) AS paid_, {_OPEN} AS open_"
+            f" FROM receivable{_named(r_where, 'r')}),"
+            f" c AS (SELECT id, coalesce(owner, '') AS owner FROM contract"
+            f"{_named(c_where, 'c')}),"
+            f" s AS (SELECT r.customer_id, c.owner, r.currency, {_STATE} AS state,"
+            f" {_DAYS} AS days, open_ FROM r JOIN c ON c.id = r.contract_id)"
+            f" SELECT customer_id, owner, currency, state, {bucket} AS bucket, count(*),"
+            " sum(open_) FROM s GROUP BY customer_id, owner, currency, state, bucket")
+        return ((cu, ow, cur, state, int(b), int(n), _cents(total))
+                for cu, ow, cur, state, b, n, total in self._named_rows(sql, named))
+
+    def contract_sums(self, as_of: dt.date, contract_where: Where | None = None
+                      ) -> Iterator[ContractSum]:
+        c_where, c_params = self._where(kind("contract"), contract_where)
+        named: dict[str, Any] = {f"c{n}": v for n, v in enumerate(c_params)}
+        sql = (
+            f"WITH c AS (SELECT id, currency, amount FROM contract{_named(c_where, 'c')}),"
+            f" r AS (SELECT contract_id, coalesce(paid, 0) AS paid_, {_OPEN} AS open_"
+            "  FROM receivable WHERE contract_id IN (SELECT id FROM c))"
+            " SELECT c.id, c.currency, c.amount, count(*), sum(paid_), sum(open_)"
+            " FROM c JOIN r ON r.contract_id = c.id GROUP BY c.id")
+        money = _cents
+        return ((cid, cur, None if amount is None else money(amount), int(n), money(paid),
+                 money(outstanding))
+                for cid, cur, amount, n, paid, outstanding in self._named_rows(sql, named))
+
+    def deal_sums(self, keys: Sequence[str], where: Where | None = None
+                  ) -> Iterator[DealSum]:
+        from kam.plugins.storage_sqlite.backend import _DECODE
+
+        k = kind("opportunity")
+        decode = []
+        for key in keys:
+            if k.field(key) is None:
+                raise InputError(f"opportunity has no field {key!r}")
+            decode.append(_DECODE.get(k.type_of(key)))
+        sql_where, params = self._where(k, where)
+        cols = "".join(f'"{key}", ' for key in keys)
+        group = ", ".join(f'"{key}"' for key in keys) or "()"
+        sql = (f"SELECT {cols}count(*), sum(coalesce(amount, 0)), sum(CASE WHEN x >= 0"
+               " THEN (x + 50) / 100 ELSE -((50 - x) / 100) END)"
+               " FROM (SELECT *, coalesce(amount, 0) * coalesce(probability, 0) AS x"
+               f" FROM opportunity{_named(sql_where, 'w')})"
+               + (f" GROUP BY {group}" if keys else ""))
+        rows = self._named_rows(sql, {f"w{n}": v for n, v in enumerate(params)})
+        width = len(keys)
+        out = []
+        for row in rows:
+            if not row[width]:  # no deal at all (a sum without keys over nothing)
+                continue
+            values = tuple(v if v is None or fn is None else fn(v)
+                           for v, fn in zip(row[:width], decode, strict=True))
+            out.append((values, int(row[width]), _cents(row[width + 1]),
+                        _cents(row[width + 2])))
+        return iter(out)
+
+    def stage_starts(self, where: Where | None = None) -> Iterator[StageStart]:
+        sql_where, params = self._where(kind("opportunity"), where)
+        return self._named_rows(
+            "SELECT id, json_extract(stage_history, '$[0].stage'),"
+            " json_extract(stage_history, '$[0].on'), created_at"
+            f" FROM opportunity{_named(sql_where, 'w')} ORDER BY rowid",
+            {f"w{n}": v for n, v in enumerate(params)})
+
+    def stage_moves(self, kinds: Sequence[str]) -> Iterator[StageMove]:
+        marks = ", ".join(f":k{n}" for n in range(len(kinds)))
+        return self._named_rows(
+            "SELECT record_id, kind, at, json_extract(payload, '$.from'),"
+            " json_extract(payload, '$.to'), json_extract(payload, '$.stage'),"
+            " json_extract(payload, '$.on'), json_extract(payload, '$.reason')"
+            f" FROM event WHERE kind IN ({marks}) ORDER BY rowid",
+            {f"k{n}": k for n, k in enumerate(kinds)})
+
+
+def _cents(value: int) -> Decimal:
+    return Decimal(value).scaleb(-2)
+
+
+def _named(clause: str, prefix: str) -> str:
+    """A ``_where`` clause with its ``?`` turned into ``:prefixN`` (the query mixes the
+    receivable's and the contract's filters with named values)."""
+    parts = clause.split("?")
+    out = parts[0]
+    for n, part in enumerate(parts[1:]):
+        out += f":{prefix}{n}" + part
+    return out

@@ -1,0 +1,247 @@
+"""The SQLite backend's receivable sums (kam.storage.ReceivableSums) answer exactly what the
+Python reference (kam.reports.aggregates.PythonAggregates, built on receivable_view)
+computes, on random milestones: partial payments, overpayments, write-offs, missing due
+dates, due dates either side of today, filters on either side."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from decimal import Decimal
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+from kam.output import LazyList, to_json
+from kam.plugins.storage_sqlite.backend import SQLiteStorage
+from kam.reports import contracts
+from kam.reports.aggregates import PythonAggregates, aggregates, bucket_index
+from kam.services import reports
+from kam.storage import ReceivableSums
+from kam.workspace import Workspace
+from test_reports_collect import collect_ws  # noqa: F401  (the fixture)
+
+TODAY = dt.date(2026, 6, 30)
+CENTS = st.integers(0, 50_000).map(lambda c: Decimal(c).scaleb(-2))
+MILESTONE = st.tuples(
+    st.integers(0, 3),                                        # contract
+    st.sampled_from(["CU1", "CU2"]),                          # customer
+    st.none() | CENTS,                                        # amount
+    st.none() | CENTS,                                        # paid (may exceed the amount)
+    st.none() | CENTS,                                        # written off
+    st.booleans(),                                            # written off on a day
+    st.none() | st.integers(-400, 40),                        # due: TODAY + n
+    st.sampled_from([None, "CNY", "USD"]),                    # currency
+)
+OWNERS = st.lists(st.sampled_from([None, "张伟", "lee"]), min_size=4, max_size=4)
+
+
+def stocked(path: Path, owners: list[str | None],
+            milestones: list[tuple[Any, ...]]) -> SQLiteStorage:
+    s = SQLiteStorage(path)
+    with s.transaction():
+        for n in (1, 2):
+            s.insert("customer", {"id": s.next_id("customer"), "name": f"客户{n}"})
+        for owner in owners:
+            s.insert("contract", {"id": s.next_id("contract"), "customer_id": "CU1",
+                                  "owner": owner, "status": "executing"})
+        for seq, (co, cu, amount, paid, off, off_on, due, cur) in enumerate(milestones):
+            s.insert("receivable", {
+                "id": s.next_id("receivable"), "contract_id": f"CO{co + 1}",
+                "customer_id": cu, "seq": seq, "kind": "on_delivery", "amount": amount,
+                "paid": paid, "written_off": off,
+                "written_off_on": TODAY if off_on else None, "currency": cur,
+                "due_date": None if due is None else TODAY + dt.timedelta(days=due)})
+    return s
+
+
+@settings(max_examples=40, deadline=None)
+@given(OWNERS, st.lists(MILESTONE, max_size=25),
+       st.sampled_from([(30, 60, 90, 180), (1,), (7, 400)]),
+       st.sampled_from([{}, {"written_off_on__isnull": True}, {"currency": "USD"},
+                        {"customer_id": "CU2"}]),
+       st.sampled_from([{}, {"owner": "张伟"}, {"id__in": ["CO1", "CO3"]}]))
+@example(["lee"] * 4,
+         [(0, "CU1", Decimal("10.00"), Decimal("3.00"), None, False, -31, "CNY"),
+          (0, "CU1", Decimal("10.00"), Decimal("12.00"), None, False, -1, None),
+          (1, "CU2", Decimal("5.00"), None, Decimal("5.00"), True, None, "USD"),
+          (2, "CU1", None, None, None, False, 0, "CNY")],
+         (30, 60, 90, 180), {}, {})
+def test_receivable_sums_equal_the_python_reference(
+        owners: list[str | None], milestones: list[tuple[Any, ...]], ends: tuple[int, ...],
+        where: dict[str, Any], contract_where: dict[str, Any]) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        storage = stocked(Path(folder) / "kam.db", owners, milestones)
+        try:
+            assert isinstance(storage, ReceivableSums)
+            assert aggregates(SimpleNamespace(storage=storage)) is storage
+            reference = PythonAggregates(SimpleNamespace(storage=storage))
+            fast = sorted(storage.receivable_sums(TODAY, ends, where, contract_where))
+            slow = sorted(reference.receivable_sums(TODAY, ends, where, contract_where))
+            assert fast == slow
+            assert (sorted(storage.contract_sums(TODAY, contract_where))
+                    == sorted(reference.contract_sums(TODAY, contract_where)))
+            # every milestone the filters select is counted once
+            assert sum(n for *_k, n, _t in fast) == sum(
+                1 for m in milestones if _selected(m, owners, where, contract_where))
+        finally:
+            storage.close()
+
+
+def _selected(m: tuple[Any, ...], owners: list[str | None], where: dict[str, Any],
+              contract_where: dict[str, Any]) -> bool:
+    co, cu, _amount, _paid, _off, off_on, _due, cur = m
+    contract = f"CO{co + 1}"
+    return ((not where.get("written_off_on__isnull") or not off_on)
+            and where.get("currency", cur) == cur and where.get("customer_id", cu) == cu
+            and contract_where.get("owner", owners[co]) == owners[co]
+            and contract in contract_where.get("id__in", [contract]))
+
+
+def test_bucket_index_follows_the_aging_buckets() -> None:
+    ends = (30, 60, 90, 180)
+    assert [bucket_index(d, ends) for d in (-5, 0, 1, 30, 31, 180, 181)] == [
+        0, 0, 1, 1, 2, 4, 5]
+
+
+DEAL = st.tuples(
+    st.sampled_from(["open", "won", "lost"]),
+    st.sampled_from([None, "six_stage", "dragon_six"]),      # pipeline
+    st.sampled_from(["lead", "proposal"]),                    # stage
+    st.sampled_from(["CNY", "USD"]),
+    st.none() | st.integers(-5_000, 5_000_000).map(lambda c: Decimal(c).scaleb(-2)),
+    st.none() | st.integers(0, 100),                          # probability
+    st.sampled_from([None, False, True]),                     # forced
+    st.none() | st.integers(-100, 100),                       # close date: TODAY + n
+    st.sampled_from([None, "commit", "omitted"]),
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(DEAL, max_size=25),
+       st.sampled_from([(), ("stage",), ("pipeline", "stage", "currency", "forced"),
+                        ("status", "currency", "forecast_category", "close_date")]),
+       st.sampled_from([{}, {"status": "open", "completed_at__isnull": True},
+                        {"status__in": ["open", "won"], "currency": "USD"}]))
+@example([("open", None, "lead", "CNY", Decimal("0.05"), 50, None, None, None),
+          ("open", None, "lead", "CNY", Decimal("-0.05"), 50, None, None, None),
+          ("open", None, "lead", "CNY", Decimal("0.01"), 50, True, None, None)],
+         ("stage",), {})
+def test_deal_sums_equal_the_python_reference(deals: list[tuple[Any, ...]],
+                                              keys: tuple[str, ...],
+                                              where: dict[str, Any]) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        s = SQLiteStorage(Path(folder) / "kam.db")
+        try:
+            with s.transaction():
+                s.insert("customer", {"id": s.next_id("customer"), "name": "客户"})
+                for status, pipe, stage, cur, amount, prob, forced, close, cat in deals:
+                    s.insert("opportunity", {
+                        "id": s.next_id("opportunity"), "customer_id": "CU1", "title": "t",
+                        "status": status, "pipeline": pipe, "stage": stage, "currency": cur,
+                        "amount": amount, "probability": prob, "forced": forced,
+                        "forecast_category": cat,
+                        "close_date": None if close is None else TODAY + dt.timedelta(close)})
+            reference = PythonAggregates(SimpleNamespace(storage=s))
+            fast = sorted(s.deal_sums(keys, where), key=repr)
+            assert fast == sorted(reference.deal_sums(keys, where), key=repr)
+            assert sum(n for _k, n, _a, _w in fast) == s.count("opportunity", where)
+        finally:
+            s.close()
+
+
+TEXT = st.none() | st.sampled_from(["", "lead", "proposal", "2026-06-01", "报价"])
+HISTORY = st.none() | st.lists(st.fixed_dictionaries({}, optional={"stage": TEXT, "on": TEXT}),
+                               max_size=2)
+PAYLOAD = st.none() | st.fixed_dictionaries({}, optional={
+    k: TEXT for k in ("from", "to", "stage", "on", "reason")})
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(HISTORY, min_size=1, max_size=4),
+       st.lists(st.tuples(st.integers(1, 5), st.sampled_from(
+           ["opportunity.advanced", "opportunity.lost", "opportunity.added"]), PAYLOAD),
+           max_size=12),
+       st.sampled_from([{}, {"status": "open"}, {"created_at__ge": "2026-03-01"}]))
+@example([[{"stage": "lead", "on": "2026-01-02"}], []],
+         [(1, "opportunity.advanced", {"from": "lead", "to": "proposal", "on": None})], {})
+def test_stage_moves_equal_the_python_reference(histories: list[Any],
+                                                events: list[tuple[Any, ...]],
+                                                where: dict[str, Any]) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        s = SQLiteStorage(Path(folder) / "kam.db")
+        try:
+            with s.transaction():
+                s.insert("customer", {"id": s.next_id("customer"), "name": "客户"})
+                for n, history in enumerate(histories):
+                    s.insert("opportunity", {
+                        "id": s.next_id("opportunity"), "customer_id": "CU1", "title": "t",
+                        "status": "open" if n % 2 else "won", "stage": "lead",
+                        "stage_history": history, "created_at": f"2026-0{n + 1}-01T08:00:00"})
+                for n, (opp, kind_, payload) in enumerate(events):
+                    s.append_event({"kind": kind_, "record_id": f"OP{opp}", "actor": "t",
+                                    "at": f"2026-05-{n + 1:02d}T09:00:00", "payload": payload})
+            reference = PythonAggregates(SimpleNamespace(storage=s))
+            assert list(s.stage_starts(where)) == list(reference.stage_starts(where))
+            kinds = ("opportunity.advanced", "opportunity.lost")
+            assert list(s.stage_moves(kinds)) == list(reference.stage_moves(kinds))
+        finally:
+            s.close()
+
+
+class PlainStorage:
+    """The workspace's storage without the aggregation fast path (what the CSV backend or
+    a third-party backend gives the reports)."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.name = inner.name
+
+    def get(self, kind: str, record_id: str) -> Any:
+        return self.inner.get(kind, record_id)
+
+    def find(self, *args: Any, **kwargs: Any) -> Any:
+        return self.inner.find(*args, **kwargs)
+
+    def select(self, *args: Any, **kwargs: Any) -> Any:
+        return self.inner.select(*args, **kwargs)
+
+    def count(self, *args: Any, **kwargs: Any) -> Any:
+        return self.inner.count(*args, **kwargs)
+
+    def events(self, *args: Any, **kwargs: Any) -> Any:
+        return self.inner.events(*args, **kwargs)
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])  # the backend with the fast path
+@pytest.mark.parametrize("options", [{}, {"owner": "张伟"}, {"currency": "USD"}])
+def test_fast_and_plain_reports_print_the_same(collect_ws: Workspace,  # noqa: F811
+                                               monkeypatch: pytest.MonkeyPatch,
+                                               options: dict[str, Any]) -> None:
+    monkeypatch.setattr(contracts, "BATTLE_PAGE", 1)  # one contract a page: paging is used
+    ws = collect_ws
+    ws.today = dt.date(2026, 3, 2)
+    names = ("aging", "battle-map", "pipeline", "forecast", "funnel")
+    fast = {name: reports.build(ws, name, **options) for name in names}
+    assert isinstance(fast["battle-map"].table("contracts").rows, LazyList)
+    fast_text = {name: to_json(reports.as_dict(r)) for name, r in fast.items()}
+    table_text = {name: reports.render_table(r) for name, r in fast.items()}
+    real = ws.storage
+    ws._storage = PlainStorage(real)  # type: ignore[assignment]
+    try:
+        for name in fast:
+            plain = reports.build(ws, name, **options)
+            assert isinstance(plain.table(plain.tables[0].name).rows, list)
+            assert to_json(reports.as_dict(plain)) == fast_text[name]
+            assert reports.render_table(plain) == table_text[name]
+    finally:
+        ws._storage = real
+    battle = fast["battle-map"].table("contracts")
+    for total in battle.totals:  # a total is the sum of its currency's rows
+        mine = [r for r in battle.rows if r["currency"] == total["currency"]]
+        assert total["outstanding"] == sum((r["outstanding"] for r in mine), Decimal(0))
+        assert total["collected"] == sum((r["collected"] for r in mine), Decimal(0))
+    assert options or len(battle.rows) == 2
