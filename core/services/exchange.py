@@ -29,7 +29,7 @@ from typing import Any
 from kam import __version__, cell_check
 from kam.errors import InputError
 from kam.kinds import EVENT, KINDS, Kind
-from kam.output import neutralise
+from kam.output import FORMULA_START, neutralise
 from kam.storage import id_number
 from kam.workspace import Workspace
 
@@ -44,6 +44,8 @@ PERSONAL: dict[str, tuple[str, ...]] = {"contact": ("phone", "email", "note", "f
                                          # copies of records handed to event hooks
                                          "outbox": ("args", "error")}
 BATCH = 2000
+#: rows per block written to an export file
+BLOCK = 500
 
 csv.field_size_limit(2**31 - 1)
 
@@ -87,17 +89,85 @@ def decode(ftype: str, text: str, neutralised: bool, name: str = "value") -> Any
 
 
 # --- export -----------------------------------------------------------------------------
+# Rows travel in the storage's *stored form* (kam.storage.StoredRows): money as integer
+# cents, json as its canonical text. A backend that stores that form (SQLite) hands rows
+# over undecoded; for any other, ``stored_form`` of ``find``'s records is the reference.
 
 
-def _redact_event(event: dict[str, Any]) -> dict[str, Any]:
-    kind = next((k for k in PERSONAL if event.get("kind", "").startswith(f"{k}.")), None)
-    payload = event.get("payload")
+def _to_stored(ftype: str, value: Any) -> Any:
+    """One record value → its stored form (what the SQLite backend writes)."""
+    if value is None:
+        return None
+    if ftype == "money":
+        return int((Decimal(value) * 100).to_integral_value())
+    if ftype == "bool":
+        return 1 if value else 0
+    if ftype == "json":
+        return _JSON_TEXT(value)
+    if ftype in ("date", "datetime"):
+        return value.isoformat() if hasattr(value, "isoformat") else str(value)
+    if ftype == "decimal":
+        return str(value)
+    return value
+
+
+_JSON_TEXT = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=str).encode
+
+
+def stored_form(k: Kind, record: dict[str, Any]) -> tuple[Any, ...]:
+    """A record as ``find`` gives it → its row in stored form (the reference for
+    ``StoredRows.stored_rows``)."""
+    return tuple(_to_stored(f.type, record.get(f.name)) for f in k.fields)
+
+
+def _stored_rows(storage: Any, k: Kind) -> Iterator[tuple[Any, ...]]:
+    from kam.storage import StoredRows
+
+    if isinstance(storage, StoredRows):
+        return storage.stored_rows(k.name)
+    records = storage.events() if k is EVENT else storage.find(k.name, order_by=("id",))
+    return (stored_form(k, r) for r in records)
+
+
+_RISKY = "'" + "".join(FORMULA_START)
+
+
+def _money_cell(v: Any) -> Any:
+    if type(v) is int:  # cents → "123.45", exactly what f"{Decimal:.2f}" prints
+        digits = str(abs(v)).rjust(3, "0")
+        return f"{'-' if v < 0 else ''}{digits[:-2]}.{digits[-2:]}"
+    return v if v is None else f"{Decimal(v).scaleb(-2):.2f}"
+
+
+def _bool_cell(v: Any) -> Any:
+    return v if v is None else "true" if v else "false"
+
+
+def _blank(v: Any) -> str:
+    return ""
+
+
+def _redact_payload(event_kind: str, payload: Any) -> Any:
+    kind = next((k for k in PERSONAL if event_kind.startswith(f"{k}.")), None)
     if kind is None or not isinstance(payload, dict):
-        return event
+        return payload
     kept = {k: v for k, v in payload.items() if k not in PERSONAL[kind]}
     if isinstance(kept.get("diff"), dict):  # an edit's old → new values of those fields too
         kept["diff"] = {k: v for k, v in kept["diff"].items() if k not in PERSONAL[kind]}
-    return {**event, "payload": kept}
+    return kept
+
+
+def _redact_events(rows: Iterable[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
+    """Drop personal keys from contact, activity and outbox events' payloads."""
+    names = EVENT.names
+    at_kind, at_payload = names.index("kind"), names.index("payload")
+    prefixes = tuple(f"{k}." for k in PERSONAL)
+    for row in rows:
+        kind, payload = row[at_kind], row[at_payload]
+        if kind and payload and str(kind).startswith(prefixes):
+            kept = _redact_payload(kind, json.loads(payload))
+            row = (*row[:at_payload], _JSON_TEXT(kept), *row[at_payload + 1:])
+        yield row
 
 
 class _HashingWriter:
@@ -112,11 +182,10 @@ class _HashingWriter:
         self.csv = csv.writer(self.buf, lineterminator="\n")
         self.csv.writerow(columns)
 
-    def row(self, cells: list[str]) -> None:
-        self.csv.writerow(cells)
-        self.rows += 1
-        if self.rows % BATCH == 0:
-            self.flush()
+    def write(self, rows: list[list[str]]) -> None:
+        self.csv.writerows(rows)
+        self.rows += len(rows)
+        self.flush()
 
     def flush(self) -> None:
         data = self.buf.getvalue().encode("utf-8")
@@ -133,14 +202,35 @@ class _HashingWriter:
         return self.sha.hexdigest()
 
 
-def _write_kind(path: Path, k: Kind, records: Iterable[dict[str, Any]],
+def _write_kind(path: Path, k: Kind, rows: Iterable[tuple[Any, ...]],
                 blank: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Stream one kind's stored rows into its CSV file, a block of rows at a time.
+
+    The csv writer prints ``None`` as an empty cell and numbers and texts as they are,
+    which is each cell's export form except for money (cents → ``"12.34"``), booleans
+    (``true``/``false``) and texts that start like a formula (``protect``).
+    """
     columns = list(k.names)
-    types = [(f.name, f.type) for f in k.fields]
+    texts = [i for i, f in enumerate(k.fields) if f.type == "text" and f.name not in blank]
+    convert = [(i, _blank if f.name in blank else _money_cell if f.type == "money"
+                else _bool_cell) for i, f in enumerate(k.fields)
+               if f.name in blank or f.type in ("money", "bool")]
     out = _HashingWriter(path, columns)
-    for record in records:
-        out.row(["" if name in blank else encode(ftype, record.get(name))
-                 for name, ftype in types])
+    block: list[list[Any]] = []
+    risky = _RISKY
+    for row in rows:
+        cells = list(row)
+        for i in texts:
+            v = cells[i]
+            if type(v) is str and v and v[0] in risky:
+                cells[i] = protect(v)
+        for i, fn in convert:
+            cells[i] = fn(cells[i])
+        block.append(cells)
+        if len(block) >= BLOCK:
+            out.write(block)
+            block = []
+    out.write(block)
     digest = out.close()
     return {"file": path.name, "rows": out.rows, "sha256": digest, "columns": columns}
 
@@ -179,11 +269,11 @@ def export(ws: Workspace, folder: Path, *, redact: bool = False) -> dict[str, An
     files: dict[str, Any] = {}
     for k in KINDS.values():
         blank = PERSONAL.get(k.name, ()) if redact else ()
-        files[k.name] = _write_kind(folder / f"{k.name}.csv", k,
-                                    storage.find(k.name, order_by=("id",)), blank)
-    events: Iterator[dict[str, Any]] = iter(storage.events())
+        files[k.name] = _write_kind(folder / f"{k.name}.csv", k, _stored_rows(storage, k),
+                                    blank)
+    events = _stored_rows(storage, EVENT)
     if redact:
-        events = (_redact_event(e) for e in events)
+        events = _redact_events(events)
     files["event"] = _write_kind(folder / EVENTS_FILE, EVENT, events)
     manifest = {
         "format": FORMAT,

@@ -19,6 +19,7 @@ from typing import Any
 from kam.errors import StorageError
 from kam.kinds import Kind
 from kam.plugins.storage_sqlite import schema
+from kam.plugins.storage_sqlite.bulk import BulkPaths
 from kam.storage import ConflictError, Record, Where, kind, split_filter, split_order
 
 _SQL_OPS = {"eq": "=", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}
@@ -113,7 +114,7 @@ def _translate(exc: sqlite3.Error) -> StorageError:
     return StorageError(f"storage error: {text}")
 
 
-class SQLiteStorage:
+class SQLiteStorage(BulkPaths):
     name = "sqlite"
 
     def __init__(self, path: Path, busy_timeout_ms: int = 15000) -> None:
