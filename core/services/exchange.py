@@ -15,7 +15,9 @@ every value round-trips exactly (the manifest says ``"neutralised": "leading-quo
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import datetime as dt
 import hashlib
 import io
 import json
@@ -60,22 +62,6 @@ def protect(text: str) -> str:
     if text.startswith("'"):
         return "'" + text
     return neutralise(text)
-
-
-def encode(ftype: str, value: Any) -> str:
-    if value is None:
-        return ""
-    if ftype == "money":
-        return f"{Decimal(value):.2f}"
-    if ftype == "bool":
-        return "true" if value else "false"
-    if ftype == "json":
-        return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
-    if ftype in ("date", "datetime"):
-        return value.isoformat() if hasattr(value, "isoformat") else str(value)
-    if ftype == "text":
-        return protect(str(value))
-    return str(value)
 
 
 def decode(ftype: str, text: str, neutralised: bool, name: str = "value") -> Any:
@@ -333,27 +319,268 @@ def read_manifest(folder: Path) -> dict[str, Any]:
     return manifest
 
 
-def _checked_text(folder: Path, name: str, entry: dict[str, Any]) -> str:
+class _HashingReader(io.RawIOBase):
+    """A file read once, hashed as it goes; ``plain`` turns False at the first byte
+    that asks for the full per-cell check (a control character, a JSON escape that may
+    stand for one, a run of 16 digits): until then a cell's text needs no scan of its own.
+
+    Rows reach the csv reader only after their bytes passed through here, so ``plain``
+    is always up to date for the row being checked."""
+
+    _SUSPECT = re.compile(rb"[\x00-\x08\x0b-\x1f\x7f]|\xc2[\x80-\x9f]|\\[bfru]|[0-9]{16}")
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.fh = open(path, "rb")  # noqa: SIM115 - closed by close()
+        self.sha = hashlib.sha256()
+        self.plain = True
+        self._tail = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        n = self.fh.readinto(buffer)
+        if n:
+            data = bytes(memoryview(buffer)[:n])
+            self.sha.update(data)
+            if self.plain and self._SUSPECT.search(self._tail + data):
+                self.plain = False
+            self._tail = data[-15:]
+        return n or 0
+
+    def digest(self) -> str:
+        """The SHA-256 of the whole file (reading what is left of it)."""
+        for data in iter(lambda: self.fh.read(1 << 20), b""):
+            self.sha.update(data)
+        return self.sha.hexdigest()
+
+    def close(self) -> None:
+        self.fh.close()
+        super().close()
+
+
+def _open_checked(folder: Path, name: str, entry: dict[str, Any]) -> Path:
     path = folder / str(entry["file"])
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path}: missing (listed in the manifest for {name})") from None
-    if hashlib.sha256(data).hexdigest() != entry["sha256"]:
-        raise InputError(f"{path}: SHA-256 does not match the manifest (changed or damaged)")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text ({exc.reason})") from None
+    if not path.is_file():
+        raise InputError(f"{path}: missing (listed in the manifest for {name})")
+    return path
 
 
-def _records(path: Path, k: Kind, text: str, rows: int,
-             neutralised: bool) -> Iterator[dict[str, Any]]:
-    """Decode one file's rows, naming file, row and column on any bad cell."""
-    reader = csv.reader(io.StringIO(text))
+class _Ids:
+    """The ids of one kind seen so far: a bitmap of their numbers while they are plain
+    (``CU12``: the prefix, 1–15 digits, no leading zero, below 2^23), a set for the rest;
+    a million activities take 125 kB instead of ~100 MB of strings."""
+
+    LIMIT = 1 << 23
+
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix
+        self.bits = bytearray()
+        self.other: set[str] = set()
+
+    def _number(self, rid: str) -> int:
+        """The id's number, or -1 when it is kept as text."""
+        digits = rid[len(self.prefix):]
+        if (rid.startswith(self.prefix) and digits.isascii() and digits.isdigit()
+                and digits[0] != "0" and len(digits) < 8):
+            n = int(digits)
+            if n < self.LIMIT:
+                return n
+        return -1
+
+    def add(self, rid: str) -> bool:
+        """Note an id; False when it was there already."""
+        n = self._number(rid)
+        if n < 0:
+            if rid in self.other:
+                return False
+            self.other.add(rid)
+            return True
+        byte, bit = n >> 3, 1 << (n & 7)
+        if byte >= len(self.bits):
+            self.bits.extend(bytes(max(byte + 1 - len(self.bits), len(self.bits))))
+        if self.bits[byte] & bit:
+            return False
+        self.bits[byte] |= bit
+        return True
+
+    def __contains__(self, rid: object) -> bool:
+        if not isinstance(rid, str):
+            return False
+        n = self._number(rid)
+        if n < 0:
+            return rid in self.other
+        byte = n >> 3
+        return byte < len(self.bits) and bool(self.bits[byte] & (1 << (n & 7)))
+
+
+class _Unsure(Exception):
+    """The fast check cannot vouch for a cell: the row goes the reference way."""
+
+
+def _slow_row(k: Kind, path: Path, n: int, types: list[tuple[str, str]],
+              cells: list[str], neutralised: bool) -> dict[str, Any]:
+    """The reference: each cell decoded by kam's one grammar (names file, row, column)."""
+    record: dict[str, Any] = {}
+    for (name, ftype), text_ in zip(types, cells, strict=True):
+        try:
+            record[name] = cell_check.enum_value(
+                k.name, name, decode(ftype, text_, neutralised, name))
+        except ValueError as exc:
+            raise InputError(f"{path} row {n}, column {name}: {exc}") from None
+    if k.name == "event":
+        _check_event_cells(path, n, record)
+    return record
+
+
+def _fast_cells(k: Kind, header: list[str], neutralised: bool) -> list[Callable[[str], Any]]:
+    """Per column, cell text → stored value for cells in a plain file, the same value the
+    reference gives (``decode`` then the stored form), or ``_Unsure``/any error to send
+    the row the reference way. Repeating values (dates, numbers) are checked once."""
+    from kam.vocab import VOCAB
+
+    out: list[Callable[[str], Any]] = []
+    for name in header:
+        ftype = k.type_of(name)
+        vocab = cell_check.ENUMS.get((k.name, name))
+        keys = frozenset(VOCAB.get(vocab, ())) if vocab and vocab in VOCAB else None
+        out.append(_fast_cell(name, ftype, keys, neutralised))
+    return out
+
+
+_MONEY = re.compile(r"-?[0-9]{1,15}\.[0-9]{2}")
+_EMPTY_JSON = {"[]": ("[{}]", "[str]", ""), "{}": ("{}", "{str}", "")}
+
+
+def _fast_cell(name: str, ftype: str, keys: frozenset[str] | None,
+               neutralised: bool) -> Callable[[str], Any]:
+    memo: dict[str, Any] = {}
+    if keys is not None and ftype not in ("text", "json"):
+        def unsure(text: str) -> Any:
+            raise _Unsure
+        return unsure
+
+    def remembered(text: str) -> Any:
+        found = memo.get(text)
+        if found is None:
+            value = _to_stored(ftype, decode(ftype, text, False, name))
+            if len(memo) > 100_000:
+                memo.clear()
+            found = memo[text] = value
+        return found
+
+    if ftype == "text":
+        def text_cell(text: str) -> Any:
+            if not text:
+                return None
+            if neutralised and text[0] == "'":
+                text = text[1:]
+            if keys is not None and text not in keys:
+                raise _Unsure
+            return text
+        return text_cell
+    if ftype == "money":
+        fullmatch = _MONEY.fullmatch
+
+        def money_cell(text: str) -> Any:
+            if not text:
+                return None
+            if fullmatch(text) is None:
+                raise _Unsure
+            return int(text.replace(".", ""))
+        return money_cell
+    if ftype == "bool":
+        return {"": None, "true": 1, "false": 0}.__getitem__
+    if ftype in ("int", "decimal", "date"):
+        def memo_cell(text: str) -> Any:
+            return remembered(text) if text else None
+        return memo_cell
+    if ftype == "datetime":
+        days: set[str] = set()
+        times: set[str] = set()
+
+        def datetime_cell(text: str) -> Any:
+            if not text:
+                return None
+            day, rest = text[:10], text[10:]
+            if day in days and rest in times:
+                return text
+            if decode(ftype, text, False, name) != text or len(text) < 16 or text[10] not in "T ":
+                raise _Unsure
+            # valid and already stripped: its date and its time are each valid alone
+            if len(days) > 100_000 or len(times) > 100_000:
+                days.clear()
+                times.clear()
+            days.add(day)
+            times.add(rest)
+            return text
+        return datetime_cell
+    if ftype == "json":
+        shape = cell_check.JSON_SHAPES.get(name, "")
+        parse = json.JSONDecoder(parse_float=lambda s: _json_float(s, name),
+                                 parse_constant=_no_constant).decode
+
+        def json_cell(text: str) -> Any:
+            if not text:
+                return None
+            empty = _EMPTY_JSON.get(text)
+            if empty is not None:
+                if shape not in empty:
+                    raise _Unsure
+                return text
+            value = parse(text)
+            if not cell_check._shape_ok(shape, value):
+                raise _Unsure
+            if keys is not None and not set(value) <= keys:
+                raise _Unsure
+            canonical = _JSON_TEXT(value)
+            return text if canonical == text else canonical
+        return json_cell
+    raise ValueError(f"unknown field type {ftype}")
+
+
+def _json_float(text: str, name: str) -> float:
+    from kam import values
+
+    values.number(text, name)
+    return float(text)
+
+
+def _no_constant(text: str) -> Any:
+    raise _Unsure
+
+
+def _stored_batches(path: Path, k: Kind, entry: dict[str, Any], neutralised: bool,
+                    ids: _Ids | None, seen: dict[str, _Ids]) -> Iterator[list[tuple[Any, ...]]]:
+    """One file's rows in stored form, checked, in batches; any problem → ``InputError``
+    naming file, row and column. A file whose bytes do not match the manifest's SHA-256
+    is reported as that, whatever else is wrong in it."""
+    reader = _HashingReader(path)
+    try:
+        text = io.TextIOWrapper(io.BufferedReader(reader, 1 << 16), encoding="utf-8",
+                                newline="")
+        try:
+            yield from _checked_batches(path, k, entry, neutralised, ids, seen, text, reader)
+        except (InputError, UnicodeDecodeError) as exc:
+            if reader.digest() != entry["sha256"]:
+                raise InputError(f"{path}: SHA-256 does not match the manifest "
+                                 "(changed or damaged)") from None
+            if isinstance(exc, UnicodeDecodeError):
+                raise InputError(f"{path}: not UTF-8 text ({exc.reason})") from None
+            raise
+    finally:
+        reader.close()
+
+
+def _checked_batches(path: Path, k: Kind, entry: dict[str, Any], neutralised: bool,
+                     ids: _Ids | None, seen: dict[str, _Ids], text: io.TextIOWrapper,
+                     reader: _HashingReader) -> Iterator[list[tuple[Any, ...]]]:
+    lines = csv.reader(text)
     n = 1
+    count = 0
     try:
-        header = next(reader, None)
+        header = next(lines, None)
         if header is None:
             raise InputError(f"{path}: empty file (no header row)")
         unknown = [c for c in header if k.field(c) is None]
@@ -362,32 +589,64 @@ def _records(path: Path, k: Kind, text: str, rows: int,
         if len(set(header)) != len(header) or "id" not in header:
             raise InputError(f"{path} row 1: needs an id column and no column twice")
         types = [(name, k.type_of(name)) for name in header]
-        count = 0
-        for cells in reader:
+        fast = _fast_cells(k, header, neutralised)
+        names = k.names
+        width = len(names)
+        place = None if list(header) == list(names) else [names.index(h) for h in header]
+        at_id = names.index("id")
+        refs = [(names.index(f.name), f.name, seen.get(f.ref) or _Ids("")) for f in k.fields
+                if f.ref in KINDS]
+        prefix = k.prefix
+        batch: list[tuple[Any, ...]] = []
+        for cells in lines:
             n += 1
             if not cells:
                 continue
             if len(cells) != len(header):
                 raise InputError(f"{path} row {n}: {len(cells)} cells, the header has "
                                  f"{len(header)}")
-            record: dict[str, Any] = {}
-            for (name, ftype), text_ in zip(types, cells, strict=True):
+            stored: list[Any] | tuple[Any, ...] | None = None
+            if reader.plain:
                 try:
-                    record[name] = cell_check.enum_value(
-                        k.name, name, decode(ftype, text_, neutralised, name))
+                    stored = [cell(t) for cell, t in zip(fast, cells, strict=True)]
+                except Exception:
+                    stored = None
+            if stored is None:
+                record = _slow_row(k, path, n, types, cells, neutralised)
+                stored = [_to_stored(ftype, record[name]) for name, ftype in types]
+            if place is not None:
+                full: list[Any] = [None] * width
+                for i, value in zip(place, stored, strict=True):
+                    full[i] = value
+                stored = full
+            rid = stored[at_id]
+            digits = rid[len(prefix):] if isinstance(rid, str) else ""
+            if not (isinstance(rid, str) and rid.startswith(prefix) and digits.isascii()
+                    and digits.isdigit() and len(digits) <= 15):
+                try:
+                    cell_check.record_id(rid or "", prefix, k.name)
                 except ValueError as exc:
-                    raise InputError(f"{path} row {n}, column {name}: {exc}") from None
-            if k.name == "event":
-                _check_event_cells(path, n, record)
-            rid = record.get("id")
-            try:
-                cell_check.record_id(rid or "", k.prefix, k.name)
-            except ValueError as exc:
-                raise InputError(f"{path} row {n}, column id: {exc}") from None
+                    raise InputError(f"{path} row {n}, column id: {exc}") from None
+            if ids is not None:
+                if not ids.add(rid):
+                    raise InputError(f"{path}: id {rid} appears twice")
+                for at, fname, targets in refs:
+                    value = stored[at]
+                    if value is not None and value not in targets:
+                        raise InputError(f"{path}: {rid} {fname} names {value}, which is "
+                                         f"not in the export")
             count += 1
-            yield record
+            batch.append(tuple(stored))
+            if len(batch) >= BATCH:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
     except csv.Error as exc:
         raise InputError(f"{path} row {n + 1}: {exc}") from None
+    if reader.digest() != entry["sha256"]:
+        raise InputError(f"{path}: SHA-256 does not match the manifest (changed or damaged)")
+    rows = entry["rows"]
     if count != rows:
         raise InputError(f"{path}: {count} rows, the manifest says {rows}")
 
@@ -401,6 +660,11 @@ def _check_event_cells(path: Path, n: int, record: dict[str, Any]) -> None:
         raise InputError(f"{path} row {n}, column refs: {refs!r} is not a list of ids")
     if payload is not None and not isinstance(payload, dict):
         raise InputError(f"{path} row {n}, column payload: {payload!r} is not an object")
+
+
+def _gap(path: Path, n: int, event: dict[str, Any], kept: dict[str, Any]) -> InputError:
+    return InputError(f"{path} row {n}: event {event['id']} would become {kept['id']}; "
+                      "events must run EV1, EV2, … without gaps")
 
 
 def _kind_order() -> list[Kind]:
@@ -422,15 +686,19 @@ def _kind_order() -> list[Kind]:
     return done
 
 
-def _batches(items: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
-    batch: list[dict[str, Any]] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+#: stored value (not None) → record value, per field type (the fallback's inverse of
+#: ``_to_stored``); absent = as stored
+_FROM_STORED: dict[str, Callable[[Any], Any]] = {
+    "money": lambda cents: Decimal(cents).scaleb(-2), "bool": bool,
+    "json": json.loads, "date": dt.date.fromisoformat, "decimal": Decimal}
+
+
+def _record(k: Kind, row: tuple[Any, ...]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for f, value in zip(k.fields, row, strict=True):
+        convert = _FROM_STORED.get(f.type)
+        out[f.name] = convert(value) if convert is not None and value is not None else value
+    return out
 
 
 def _is_empty(ws: Workspace) -> bool:
@@ -441,7 +709,12 @@ def _is_empty(ws: Workspace) -> bool:
 
 
 def import_(ws: Workspace, folder: Path, progress: Progress | None = None) -> dict[str, Any]:
-    """Load an export into this (empty) workspace in one transaction, or refuse it whole."""
+    """Load an export into this (empty) workspace in one transaction, or refuse it whole.
+
+    Files are streamed (read once, hashed and checked as they go, written in batches),
+    so memory stays flat however big the export; a file that fails its SHA-256 is
+    reported as such even when a bad row in it is met first.
+    """
     ws.check_required()
     folder = Path(folder).expanduser()
     if not folder.is_dir():
@@ -449,72 +722,66 @@ def import_(ws: Workspace, folder: Path, progress: Progress | None = None) -> di
     manifest = read_manifest(folder)
     neutralised = manifest.get("neutralised") == NEUTRALISED
     files = manifest["files"]
-    texts = {name: _checked_text(folder, name, entry) for name, entry in files.items()}
+    paths = {name: _open_checked(folder, name, entry) for name, entry in files.items()}
     if not _is_empty(ws):
         raise InputError(f"{ws.path} is not empty: import needs a new workspace (kam init)")
-    from kam.storage import BulkEvents, BulkInsert, SequenceAdvance
+    from kam.storage import BulkEvents, BulkInsert, BulkLoad, SequenceAdvance
 
     storage = ws.storage
-    insert_many = storage.insert_many if isinstance(storage, BulkInsert) else None
-    advance = storage.advance_sequence if isinstance(storage, SequenceAdvance) else None
-    seen: dict[str, set[str]] = {}
+    bulk = storage if isinstance(storage, BulkLoad) else None
     done = 0
-    with storage.transaction():
+    with storage.transaction(), (bulk.deferred_indexes() if bulk is not None
+                                 else contextlib.nullcontext()):
+        seen: dict[str, _Ids] = {}
         for k in _kind_order():
-            ids: set[str] = set()
-            seen[k.name] = ids
+            ids = seen[k.name] = _Ids(k.prefix)
             if k.name not in files:
                 continue
-            entry = files[k.name]
-            path = folder / entry["file"]
-            refs = [f for f in k.fields if f.ref in KINDS]
             top = 0
-            for batch in _batches(_records(path, k, texts[k.name], entry["rows"], neutralised),
-                                  BATCH):
-                for record in batch:
-                    rid = record["id"]
-                    if rid in ids:
-                        raise InputError(f"{path}: id {rid} appears twice")
-                    ids.add(rid)
-                    top = max(top, id_number(rid))
-                    for f in refs:
-                        value = record.get(f.name)
-                        if value is not None and value not in seen.get(f.ref, ()):  # type: ignore[arg-type]
-                            raise InputError(f"{path}: {rid} {f.name} names {value}, which is "
-                                             f"not in the export")
-                if insert_many is not None:
-                    insert_many(k.name, batch)
+            for batch in _stored_batches(paths[k.name], k, files[k.name], neutralised, ids,
+                                         seen):
+                top = max(top, *(id_number(row[0]) for row in batch))
+                if bulk is not None:
+                    bulk.load_rows(k.name, batch)
+                elif isinstance(storage, BulkInsert):
+                    storage.insert_many(k.name, [_record(k, row) for row in batch])
                 else:
-                    for record in batch:
-                        storage.insert(k.name, record)
+                    for row in batch:
+                        storage.insert(k.name, _record(k, row))
                 done += len(batch)
                 if progress is not None:
                     progress(len(batch))
             if top:
-                if advance is not None:
-                    advance(k.name, top)
+                if isinstance(storage, SequenceAdvance):
+                    storage.advance_sequence(k.name, top)
                 else:
                     while id_number(storage.next_id(k.name)) < top:
                         pass
-        entry = files["event"]
-        path = folder / entry["file"]
-        events = _records(path, EVENT, texts["event"], entry["rows"], neutralised)
+        path = paths["event"]
         n = 2  # the first event's row in its file
-        for batch in _batches(events, BATCH):
-            fresh = [{k: v for k, v in event.items() if k != "id"} for event in batch]
-            if isinstance(storage, BulkEvents):  # one statement per batch, ids in order
-                stored = storage.append_events(fresh)
+        first = bulk.sequence_value("event") + 1 if bulk is not None else 0
+        for batch in _stored_batches(path, EVENT, files["event"], neutralised, None, seen):
+            if bulk is not None:
+                for row in batch:
+                    expected = f"{EVENT.prefix}{first + n - 2}"
+                    if row[0] != expected:
+                        raise _gap(path, n, {"id": row[0]}, {"id": expected})
+                    n += 1
+                bulk.load_rows("event", batch)
             else:
-                stored = [storage.append_event(event) for event in fresh]
-            for event, kept in zip(batch, stored, strict=True):
-                if kept["id"] != event["id"]:
-                    raise InputError(f"{path} row {n}: event {event['id']} would become "
-                                     f"{kept['id']}; events must run EV1, EV2, … without "
-                                     "gaps")
-                n += 1
+                fresh = [{k: v for k, v in _record(EVENT, row).items() if k != "id"}
+                         for row in batch]
+                if isinstance(storage, BulkEvents):  # one statement per batch, ids in order
+                    stored = storage.append_events(fresh)
+                else:
+                    stored = [storage.append_event(event) for event in fresh]
+                for row, kept in zip(batch, stored, strict=True):
+                    if kept["id"] != row[0]:
+                        raise _gap(path, n, {"id": row[0]}, kept)
+                    n += 1
             if progress is not None:
                 progress(len(batch))
-        done += entry["rows"]
+        done += files["event"]["rows"]
     return {"folder": str(folder), "imported": done,
             "rows": {name: entry["rows"] for name, entry in files.items()}}
 

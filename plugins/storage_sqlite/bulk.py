@@ -75,6 +75,11 @@ class BulkPaths:
         except sqlite3.Error as exc:
             raise _translate(exc) from None
 
+    def sequence_value(self, kind_name: str) -> int:
+        row = self.conn.execute("SELECT value FROM kam_sequence WHERE kind = ?",
+                                (kind(kind_name).name,)).fetchone()
+        return int(row[0]) if row else 0
+
     def _load_event_refs(self, rows: Sequence[tuple[Any, ...]], at_record: int,
                          at_refs: int) -> None:
         pairs: list[tuple[str, str]] = []
