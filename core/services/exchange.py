@@ -100,6 +100,21 @@ def _to_stored(ftype: str, value: Any) -> Any:
 _JSON_TEXT = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=str).encode
 
 
+def _json_text_fast() -> Callable[[Any], str]:
+    """``_JSON_TEXT`` through the C encoder made once (``encode`` makes one per call),
+    for parsed JSON (no cycles, so no cycle check); the same text."""
+    from json import encoder
+
+    if encoder.c_make_encoder is None:
+        return _JSON_TEXT
+    chunks = encoder.c_make_encoder(None, str, encoder.encode_basestring, None, ": ", ", ",
+                                    True, False, True)
+    return lambda value: "".join(chunks(value, 0))
+
+
+_JSON_TEXT_PARSED = _json_text_fast()
+
+
 def stored_form(k: Kind, record: dict[str, Any]) -> tuple[Any, ...]:
     """A record as ``find`` gives it → its row in stored form (the reference for
     ``StoredRows.stored_rows``)."""
@@ -321,13 +336,15 @@ def read_manifest(folder: Path) -> dict[str, Any]:
 
 class _HashingReader(io.RawIOBase):
     """A file read once, hashed as it goes; ``plain`` turns False at the first byte
-    that asks for the full per-cell check (a control character, a JSON escape that may
-    stand for one, a run of 16 digits): until then a cell's text needs no scan of its own.
+    that asks for the full per-cell check (a control character or a JSON escape that may
+    stand for one): until then a cell's text needs no scan of its own.
 
     Rows reach the csv reader only after their bytes passed through here, so ``plain``
     is always up to date for the row being checked."""
 
-    _SUSPECT = re.compile(rb"[\x00-\x08\x0b-\x1f\x7f]|\xc2[\x80-\x9f]|\\[bfru]|[0-9]{16}")
+    _C0 = re.compile(rb"[\x00-\x08\x0b-\x1f\x7f]")  # and DEL
+    _C1 = re.compile(rb"\xc2[\x80-\x9f]")  # U+0080–U+009F in UTF-8
+    _ESCAPE = re.compile(rb"\\[bfru]")
 
     def __init__(self, path: Path) -> None:
         super().__init__()
@@ -344,9 +361,12 @@ class _HashingReader(io.RawIOBase):
         if n:
             data = bytes(memoryview(buffer)[:n])
             self.sha.update(data)
-            if self.plain and self._SUSPECT.search(self._tail + data):
-                self.plain = False
-            self._tail = data[-15:]
+            if self.plain:
+                seen = self._tail + data
+                if (self._C0.search(seen) or (b"\xc2" in seen and self._C1.search(seen))
+                        or (b"\\" in seen and self._ESCAPE.search(seen))):
+                    self.plain = False
+            self._tail = data[-1:]
         return n or 0
 
     def digest(self) -> str:
@@ -518,8 +538,8 @@ def _fast_cell(name: str, ftype: str, keys: frozenset[str] | None,
         return datetime_cell
     if ftype == "json":
         shape = cell_check.JSON_SHAPES.get(name, "")
-        parse = json.JSONDecoder(parse_float=lambda s: _json_float(s, name),
-                                 parse_constant=_no_constant).decode
+        scan = json.JSONDecoder(parse_float=lambda s: _json_float(s, name),
+                                parse_int=_json_int, parse_constant=_no_constant).scan_once
 
         def json_cell(text: str) -> Any:
             if not text:
@@ -529,12 +549,12 @@ def _fast_cell(name: str, ftype: str, keys: frozenset[str] | None,
                 if shape not in empty:
                     raise _Unsure
                 return text
-            value = parse(text)
-            if not cell_check._shape_ok(shape, value):
+            value, end = scan(text, 0)  # StopIteration (not JSON) → the reference way
+            if end != len(text) or not cell_check._shape_ok(shape, value):
                 raise _Unsure
             if keys is not None and not set(value) <= keys:
                 raise _Unsure
-            canonical = _JSON_TEXT(value)
+            canonical = _JSON_TEXT_PARSED(value)
             return text if canonical == text else canonical
         return json_cell
     raise ValueError(f"unknown field type {ftype}")
@@ -545,6 +565,13 @@ def _json_float(text: str, name: str) -> float:
 
     values.number(text, name)
     return float(text)
+
+
+def _json_int(text: str) -> int:
+    """JSON whole numbers of 16 digits and more (10^15 and beyond) are refused."""
+    if len(text) > (16 if text[0] == "-" else 15):
+        raise _Unsure
+    return int(text)
 
 
 def _no_constant(text: str) -> Any:

@@ -20,20 +20,26 @@ from typing import Any
 from kam.errors import StorageError
 from kam.storage import kind
 
-#: the staging table for event references while indexes are deferred (temp: never
-#: part of the workspace file, gone with the connection)
-_STAGED = "temp.kam_event_ref_load"
-#: page cache while a load builds its indexes (KiB, negative as SQLite wants it): big
-#: enough for the sorts to run in memory in large parts, small for a flat peak RSS
-_LOAD_CACHE_KIB = 32768
-
-
+#: the event index of the events loaded after rowid ?, sorted by (ref, event id): one
+#: pass over the loaded events in SQLite (JSON1) instead of random inserts row by row
+_INDEX_LOADED_EVENTS = (
+    "INSERT OR IGNORE INTO event_ref (event_id, ref)"
+    " SELECT event_id, ref FROM ("
+    "  SELECT id AS event_id, record_id AS ref FROM event"
+    "   WHERE rowid > ? AND record_id IS NOT NULL AND record_id != ''"
+    "  UNION"
+    "  SELECT e.id, j.value FROM event AS e, json_each(e.refs) AS j"
+    "   WHERE e.rowid > ? AND e.refs IS NOT NULL AND e.refs != '[]'"
+    "   AND j.value IS NOT NULL AND j.value != '')"
+    " ORDER BY ref, event_id")
 class BulkPaths:
     """``stored_rows``, ``load_rows`` and ``deferred_indexes`` for SQLiteStorage."""
 
     conn: sqlite3.Connection
     _depth: int
-    _staging: bool = False
+    #: while loading with deferred indexes: the event log's last rowid before the load
+    #: (its index is built for the events after it at the end), else None
+    _events_before: int | None = None
 
     def stored_rows(self, kind_name: str) -> Iterator[tuple[Any, ...]]:
         """Every row of a kind in id order (rowid: the order ``find`` gives), as stored."""
@@ -65,7 +71,7 @@ class BulkPaths:
         marks = ", ".join("?" * len(names))
         try:
             self.conn.executemany(f'INSERT INTO "{k.name}" ({cols}) VALUES ({marks})', rows)
-            if k.name == "event":
+            if k.name == "event" and self._events_before is None:
                 self._load_event_refs(rows, names.index("record_id"), names.index("refs"))
                 last = int(rows[-1][0][len(k.prefix):])
                 self.conn.execute(
@@ -88,13 +94,12 @@ class BulkPaths:
             found = set(json.loads(refs)) if refs and refs != "[]" else set()
             found.add(row[at_record])
             pairs.extend((row[0], ref) for ref in found if ref)
-        table = _STAGED if self._staging else "event_ref"
-        self.conn.executemany(f"INSERT OR IGNORE INTO {table} (event_id, ref) VALUES (?, ?)",
+        self.conn.executemany("INSERT OR IGNORE INTO event_ref (event_id, ref) VALUES (?, ?)",
                               pairs)
 
     @contextmanager
     def deferred_indexes(self) -> Iterator[None]:
-        """Drop the secondary indexes (and stage event references); build them at the end.
+        """Drop the secondary indexes (and leave the event index); build them at the end.
 
         Runs inside the caller's transaction: SQLite's schema changes are transactional,
         so a failed load rolls the dropped indexes back with everything else.
@@ -108,26 +113,25 @@ class BulkPaths:
             indexes = conn.execute(
                 "SELECT name, sql FROM sqlite_master WHERE type = 'index'"
                 " AND sql IS NOT NULL ORDER BY name").fetchall()
-            cache = conn.execute("PRAGMA cache_size").fetchone()[0]
-            conn.execute(f"PRAGMA cache_size = {-_LOAD_CACHE_KIB}")
             for name, _ in indexes:
                 conn.execute(f'DROP INDEX "{name}"')
-            conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {_STAGED.split('.')[1]}"
-                         " (event_id TEXT NOT NULL, ref TEXT NOT NULL)")
+            before = conn.execute("SELECT coalesce(max(rowid), 0) FROM event").fetchone()[0]
+            conn.execute("SELECT json_valid('[]')")  # JSON1 is there (since SQLite 3.38)
+        except sqlite3.OperationalError as exc:
+            if "json_valid" not in str(exc):
+                raise _translate(exc) from None
+            before = None  # no JSON1: events are indexed as they are loaded
         except sqlite3.Error as exc:
             raise _translate(exc) from None
-        self._staging = True
+        self._events_before = before
         try:
             yield
         finally:
-            self._staging = False
+            self._events_before = None
         try:
-            conn.execute(f"INSERT OR IGNORE INTO event_ref (event_id, ref)"
-                         f" SELECT event_id, ref FROM {_STAGED} ORDER BY ref, event_id")
-            conn.execute(f"DROP TABLE {_STAGED}")
+            if before is not None:
+                conn.execute(_INDEX_LOADED_EVENTS, (before, before))
             for _, sql in indexes:
                 conn.execute(sql)
-            conn.execute(f"PRAGMA cache_size = {int(cache)}")
         except sqlite3.Error as exc:
             raise _translate(exc) from None
-
