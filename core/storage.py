@@ -135,12 +135,13 @@ class BulkLoad(Protocol):
     ``load_rows(kind, rows)``: rows in stored form (:class:`StoredRows`), ids included;
     for ``"event"`` also each event's index by its record and refs, and the event id
     sequence moved to the last id — what ``append_events`` leaves when the ids run on from
-    ``sequence_value("event")`` (the caller checks that they do). ``deferred_indexes()``: a context inside
-    which the backend may drop secondary indexes and build each once at its end (sorted,
-    instead of row by row); a failure inside it rolls back with the transaction.
+    ``sequence_value("event")`` (the caller checks that they do). ``deferred_indexes()``:
+    a context inside which the backend may drop secondary indexes and build each once at
+    its end (sorted, instead of row by row); a failure inside it rolls back with the
+    transaction.
     """
 
-    def load_rows(self, kind: str, rows: Sequence[tuple[Any, ...]]) -> None: ...
+    def load_rows(self, kind: str, rows: Sequence[Sequence[Any]]) -> None: ...
 
     def sequence_value(self, kind: str) -> int:
         """The last id number handed out for a kind (0 before the first)."""

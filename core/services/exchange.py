@@ -23,7 +23,7 @@ import io
 import json
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -107,7 +107,7 @@ def _json_text_fast() -> Callable[[Any], str]:
 
     if encoder.c_make_encoder is None:
         return _JSON_TEXT
-    chunks = encoder.c_make_encoder(None, str, encoder.encode_basestring, None, ": ", ", ",
+    chunks = encoder.c_make_encoder(None,  # type: ignore[attr-defined] str, encoder.encode_basestring, None, ": ", ", ",
                                     True, False, True)
     return lambda value: "".join(chunks(value, 0))
 
@@ -399,40 +399,39 @@ class _Ids:
         self.bits = bytearray()
         self.other: set[str] = set()
 
-    def _number(self, rid: str) -> int:
-        """The id's number, or -1 when it is kept as text."""
-        digits = rid[len(self.prefix):]
-        if (rid.startswith(self.prefix) and digits.isascii() and digits.isdigit()
-                and digits[0] != "0" and len(digits) < 8):
-            n = int(digits)
-            if n < self.LIMIT:
-                return n
-        return -1
-
     def add(self, rid: str) -> bool:
         """Note an id; False when it was there already."""
-        n = self._number(rid)
-        if n < 0:
+        n = _plain_number(rid, self.prefix)
+        if n < 0 or n >= self.LIMIT:
             if rid in self.other:
                 return False
             self.other.add(rid)
             return True
         byte, bit = n >> 3, 1 << (n & 7)
-        if byte >= len(self.bits):
-            self.bits.extend(bytes(max(byte + 1 - len(self.bits), len(self.bits))))
-        if self.bits[byte] & bit:
+        bits = self.bits
+        if byte >= len(bits):
+            bits.extend(bytes(max(byte + 1 - len(bits), len(bits))))
+        if bits[byte] & bit:
             return False
-        self.bits[byte] |= bit
+        bits[byte] |= bit
         return True
 
     def __contains__(self, rid: object) -> bool:
-        if not isinstance(rid, str):
-            return False
-        n = self._number(rid)
-        if n < 0:
+        n = _plain_number(rid, self.prefix)
+        if n < 0 or n >= self.LIMIT:
             return rid in self.other
         byte = n >> 3
         return byte < len(self.bits) and bool(self.bits[byte] & (1 << (n & 7)))
+
+
+def _plain_number(rid: Any, prefix: str) -> int:
+    """The number of a plain id of a kind (its prefix, then digits without a leading
+    zero: ``CU12``), else -1. A plain id is a valid one (kam.cell_check.record_id)."""
+    try:
+        n = int(rid[len(prefix):])
+    except (TypeError, ValueError):
+        return -1
+    return n if n < 10**15 and rid == f"{prefix}{n}" else -1
 
 
 class _Unsure(Exception):
@@ -469,6 +468,12 @@ def _fast_cells(k: Kind, header: list[str], neutralised: bool) -> list[Callable[
     return out
 
 
+#: json shapes (kam.cell_check.JSON_SHAPES) checked without a generic walk
+_SHAPE_CHECKS: dict[str, Callable[[Any], bool]] = {
+    "{}": lambda v: type(v) is dict,
+    "[str]": lambda v: type(v) is list and all(type(x) is str for x in v),
+    "[{}]": lambda v: type(v) is list and all(type(x) is dict for x in v),
+}
 _MONEY = re.compile(r"-?[0-9]{1,15}\.[0-9]{2}")
 _EMPTY_JSON = {"[]": ("[{}]", "[str]", ""), "{}": ("{}", "{str}", "")}
 
@@ -513,8 +518,13 @@ def _fast_cell(name: str, ftype: str, keys: frozenset[str] | None,
     if ftype == "bool":
         return {"": None, "true": 1, "false": 0}.__getitem__
     if ftype in ("int", "decimal", "date"):
+        get = memo.get
+
         def memo_cell(text: str) -> Any:
-            return remembered(text) if text else None
+            value = get(text)
+            if value is None and text:
+                value = remembered(text)
+            return value
         return memo_cell
     if ftype == "datetime":
         days: set[str] = set()
@@ -538,8 +548,10 @@ def _fast_cell(name: str, ftype: str, keys: frozenset[str] | None,
         return datetime_cell
     if ftype == "json":
         shape = cell_check.JSON_SHAPES.get(name, "")
+        shape_ok = _SHAPE_CHECKS.get(shape) or (lambda v: cell_check._shape_ok(shape, v))
         scan = json.JSONDecoder(parse_float=lambda s: _json_float(s, name),
-                                parse_int=_json_int, parse_constant=_no_constant).scan_once
+                                parse_int=_json_int,
+                                parse_constant=_no_constant).scan_once  # type: ignore[attr-defined]
 
         def json_cell(text: str) -> Any:
             if not text:
@@ -550,7 +562,7 @@ def _fast_cell(name: str, ftype: str, keys: frozenset[str] | None,
                     raise _Unsure
                 return text
             value, end = scan(text, 0)  # StopIteration (not JSON) → the reference way
-            if end != len(text) or not cell_check._shape_ok(shape, value):
+            if end != len(text) or not shape_ok(value):
                 raise _Unsure
             if keys is not None and not set(value) <= keys:
                 raise _Unsure
@@ -579,7 +591,7 @@ def _no_constant(text: str) -> Any:
 
 
 def _stored_batches(path: Path, k: Kind, entry: dict[str, Any], neutralised: bool,
-                    ids: _Ids | None, seen: dict[str, _Ids]) -> Iterator[list[tuple[Any, ...]]]:
+                    ids: _Ids | None, seen: dict[str, _Ids]) -> Iterator[list[Sequence[Any]]]:
     """One file's rows in stored form, checked, in batches; any problem → ``InputError``
     naming file, row and column. A file whose bytes do not match the manifest's SHA-256
     is reported as that, whatever else is wrong in it."""
@@ -602,7 +614,7 @@ def _stored_batches(path: Path, k: Kind, entry: dict[str, Any], neutralised: boo
 
 def _checked_batches(path: Path, k: Kind, entry: dict[str, Any], neutralised: bool,
                      ids: _Ids | None, seen: dict[str, _Ids], text: io.TextIOWrapper,
-                     reader: _HashingReader) -> Iterator[list[tuple[Any, ...]]]:
+                     reader: _HashingReader) -> Iterator[list[Sequence[Any]]]:
     lines = csv.reader(text)
     n = 1
     count = 0
@@ -624,7 +636,7 @@ def _checked_batches(path: Path, k: Kind, entry: dict[str, Any], neutralised: bo
         refs = [(names.index(f.name), f.name, seen.get(f.ref) or _Ids("")) for f in k.fields
                 if f.ref in KINDS]
         prefix = k.prefix
-        batch: list[tuple[Any, ...]] = []
+        batch: list[Sequence[Any]] = []
         for cells in lines:
             n += 1
             if not cells:
@@ -632,10 +644,10 @@ def _checked_batches(path: Path, k: Kind, entry: dict[str, Any], neutralised: bo
             if len(cells) != len(header):
                 raise InputError(f"{path} row {n}: {len(cells)} cells, the header has "
                                  f"{len(header)}")
-            stored: list[Any] | tuple[Any, ...] | None = None
+            stored: list[Any] | None = None
             if reader.plain:
                 try:
-                    stored = [cell(t) for cell, t in zip(fast, cells, strict=True)]
+                    stored = [cell(t) for cell, t in zip(fast, cells, strict=False)]
                 except Exception:
                     stored = None
             if stored is None:
@@ -647,9 +659,7 @@ def _checked_batches(path: Path, k: Kind, entry: dict[str, Any], neutralised: bo
                     full[i] = value
                 stored = full
             rid = stored[at_id]
-            digits = rid[len(prefix):] if isinstance(rid, str) else ""
-            if not (isinstance(rid, str) and rid.startswith(prefix) and digits.isascii()
-                    and digits.isdigit() and len(digits) <= 15):
+            if _plain_number(rid, prefix) < 0:
                 try:
                     cell_check.record_id(rid or "", prefix, k.name)
                 except ValueError as exc:
@@ -663,7 +673,7 @@ def _checked_batches(path: Path, k: Kind, entry: dict[str, Any], neutralised: bo
                         raise InputError(f"{path}: {rid} {fname} names {value}, which is "
                                          f"not in the export")
             count += 1
-            batch.append(tuple(stored))
+            batch.append(stored)
             if len(batch) >= BATCH:
                 yield batch
                 batch = []
@@ -720,7 +730,7 @@ _FROM_STORED: dict[str, Callable[[Any], Any]] = {
     "json": json.loads, "date": dt.date.fromisoformat, "decimal": Decimal}
 
 
-def _record(k: Kind, row: tuple[Any, ...]) -> dict[str, Any]:
+def _record(k: Kind, row: Sequence[Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for f, value in zip(k.fields, row, strict=True):
         convert = _FROM_STORED.get(f.type)

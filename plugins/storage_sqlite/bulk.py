@@ -57,7 +57,7 @@ class BulkPaths:
         except sqlite3.Error as exc:
             raise _translate(exc) from None
 
-    def load_rows(self, kind_name: str, rows: Sequence[tuple[Any, ...]]) -> None:
+    def load_rows(self, kind_name: str, rows: Sequence[Sequence[Any]]) -> None:
         """Insert rows in stored form; events also get their references and the sequence."""
         from kam.plugins.storage_sqlite.backend import _translate
 
@@ -86,7 +86,7 @@ class BulkPaths:
                                 (kind(kind_name).name,)).fetchone()
         return int(row[0]) if row else 0
 
-    def _load_event_refs(self, rows: Sequence[tuple[Any, ...]], at_record: int,
+    def _load_event_refs(self, rows: Sequence[Sequence[Any]], at_record: int,
                          at_refs: int) -> None:
         pairs: list[tuple[str, str]] = []
         for row in rows:
