@@ -105,10 +105,10 @@ def _json_text_fast() -> Callable[[Any], str]:
     for parsed JSON (no cycles, so no cycle check); the same text."""
     from json import encoder
 
-    if encoder.c_make_encoder is None:
+    make = getattr(encoder, "c_make_encoder", None)  # the C accelerator, absent on PyPy
+    if make is None:
         return _JSON_TEXT
-    chunks = encoder.c_make_encoder(None,  # type: ignore[attr-defined] str, encoder.encode_basestring, None, ": ", ", ",
-                                    True, False, True)
+    chunks = make(None, str, encoder.encode_basestring, None, ": ", ", ", True, False, True)
     return lambda value: "".join(chunks(value, 0))
 
 
