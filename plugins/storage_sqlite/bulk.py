@@ -71,8 +71,10 @@ class BulkPaths:
         marks = ", ".join("?" * len(names))
         try:
             self.conn.executemany(f'INSERT INTO "{k.name}" ({cols}) VALUES ({marks})', rows)
-            if k.name == "event" and self._events_before is None:
-                self._load_event_refs(rows, names.index("record_id"), names.index("refs"))
+            if k.name == "event":
+                if self._events_before is None:  # else indexed at the end of the load
+                    self._load_event_refs(rows, names.index("record_id"),
+                                          names.index("refs"))
                 last = int(rows[-1][0][len(k.prefix):])
                 self.conn.execute(
                     "INSERT INTO kam_sequence (kind, value) VALUES ('event', ?)"
