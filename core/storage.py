@@ -114,6 +114,44 @@ class BulkEvents(Protocol):
 
 
 @runtime_checkable
+class StoredRows(Protocol):
+    """A kind's rows as stored, for ``kam export`` (which then needs to decode nothing).
+
+    ``stored_rows(kind)``: every row of the kind (``"event"``: the event log) in ``find``'s
+    id order (the log's order), each a tuple in the kind's field order in *stored form*:
+    no value ``None``, money integer cents, bool 0/1, date, datetime and decimal their
+    text (ISO, ``str(Decimal)``), json the text ``json.dumps(value, ensure_ascii=False,
+    sort_keys=True, default=str)`` gives, text and int as ``find`` gives them.
+    ``kam.services.exchange.stored_form`` over ``find`` is the reference.
+    """
+
+    def stored_rows(self, kind: str) -> Iterator[tuple[Any, ...]]: ...
+
+
+@runtime_checkable
+class BulkLoad(Protocol):
+    """Whole kinds written into an empty workspace at once (``kam import``), inside one
+    ``transaction()``.
+
+    ``load_rows(kind, rows)``: rows in stored form (:class:`StoredRows`), ids included;
+    for ``"event"`` also each event's index by its record and refs, and the event id
+    sequence moved to the last id — what ``append_events`` leaves when the ids run on from
+    ``sequence_value("event")`` (the caller checks that they do). ``deferred_indexes()``:
+    a context inside which the backend may drop secondary indexes and build each once at
+    its end (sorted, instead of row by row); a failure inside it rolls back with the
+    transaction.
+    """
+
+    def load_rows(self, kind: str, rows: Sequence[Sequence[Any]]) -> None: ...
+
+    def sequence_value(self, kind: str) -> int:
+        """The last id number handed out for a kind (0 before the first)."""
+        ...
+
+    def deferred_indexes(self) -> AbstractContextManager[None]: ...
+
+
+@runtime_checkable
 class ActivityRollup(Protocol):
     """What the morning list and the activity report need from the call history (拜访),
     computed by the database instead of streaming every call through Python.

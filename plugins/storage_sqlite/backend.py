@@ -20,6 +20,7 @@ from kam.errors import StorageError
 from kam.kinds import Kind
 from kam.plugins.storage_sqlite import schema
 from kam.plugins.storage_sqlite.aggregates import SQLiteAggregates
+from kam.plugins.storage_sqlite.bulk import BulkPaths
 from kam.plugins.storage_sqlite.summaries import (
     CallSummaries,
     EventValueQuery,
@@ -119,7 +120,8 @@ def _translate(exc: sqlite3.Error) -> StorageError:
     return StorageError(f"storage error: {text}")
 
 
-class SQLiteStorage(CallSummaries, OpenReceivableQuery, EventValueQuery, SQLiteAggregates):
+class SQLiteStorage(CallSummaries, OpenReceivableQuery, EventValueQuery, SQLiteAggregates,
+                    BulkPaths):
     name = "sqlite"
 
     def __init__(self, path: Path, busy_timeout_ms: int = 15000) -> None:
