@@ -83,13 +83,24 @@ def test_cached_help_is_typers_text_and_follows_the_plugins(tmp_path: Path) -> N
     assert who == "TYPER" and "hello" not in text and "Commands:" in text
 
 
-def test_help_with_plugin_settings_is_always_rendered(tmp_path: Path) -> None:
-    """A workspace with plugin settings (plugins_dir, [plugins]) is never cached: its
-    plugins can change with the trust list and the folder's permissions."""
+def test_help_follows_the_workspace_plugin_settings(tmp_path: Path) -> None:
+    """kam.toml's [plugins] table is part of the cache's key (the file's stat); a
+    plugins_dir is never cached: its plugins change with the trust list and the
+    folder's permissions."""
+    site = tmp_path / "site"
+    _install(site)
     ws = tmp_path / "ws"
     ws.mkdir()
-    (ws / "kam.toml").write_text('[plugins]\ndisabled = ["acme"]\n', encoding="utf-8")
-    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache"), "KAM_HOME": str(ws)}
-    first = _help(env)
-    assert first[1] == "TYPER" and "Usage: kam" in first[0]
-    assert _help(env) == first
+    toml = ws / "kam.toml"
+    toml.write_text('[plugins]\ndisabled = ["acme"]\n', encoding="utf-8")
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache"), "KAM_HOME": str(ws),
+           "PYTHONPATH": str(site)}
+    with_hello = _help(env)
+    assert with_hello[1] == "TYPER" and "hello" in with_hello[0]
+    assert _help(env) == (with_hello[0], "CACHE")
+    toml.write_text('[plugins]\ndisabled = ["acme", "helloplug"]\n', encoding="utf-8")
+    text, who = _help(env)
+    assert who == "TYPER" and "hello" not in text
+    toml.write_text(f'plugins_dir = "{tmp_path / "none"}"\n', encoding="utf-8")
+    assert _help(env)[1] == "TYPER"
+    assert _help(env)[1] == "TYPER"

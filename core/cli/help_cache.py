@@ -16,9 +16,9 @@ importing typer (:func:`serve`). The fingerprint (:func:`_fingerprint`) is:
   locale, ``COLUMNS``, config and data folders, ...), the terminal's size, the
   working folder, and the stat of the workspace's kam.toml.
 
-Not cached (rendered each time, as before): a kam.toml with plugin settings
-(``plugins_dir``, ``[plugins]``), ``KAM_PLUGINS_DIR``, any plugin load failure or
-warning, anything on stderr, and ``KAM_HELP_CACHE=0``. The cache lives in the user's
+Not cached (rendered each time, as before): a workspace with a ``plugins_dir``,
+``KAM_PLUGINS_DIR``, any plugin load failure or warning, anything on stderr, and
+``KAM_HELP_CACHE=0``. The cache lives in the user's
 cache folder (``XDG_CACHE_HOME``, else ``~/.cache``; ``LOCALAPPDATA`` on Windows),
 one file, replaced whole; a cache that cannot be read or written is ignored.
 tests/test_help_cache.py checks the cached text is typer's, with a plugin that adds
@@ -82,16 +82,29 @@ def _context() -> tuple[Any, ...] | None:
     toml = os.path.join(str(workspace_folder(["--help"])), "kam.toml")
     try:
         with open(toml, encoding="utf-8") as fh:
-            if mentions_plugins(fh.read()):
-                return None
+            text = fh.read()
     except (OSError, UnicodeDecodeError):
-        pass
+        text = ""
+    if mentions_plugins(text) and not _cacheable(text):
+        return None
     names = sorted(k for k in env if k.startswith(_ENV_PREFIXES) or k in _ENV_NAMES)
     return (
         _FORMAT, sys.version, sys.executable, tuple(sys.path), os.getcwd(),
         tuple((k, env[k]) for k in names), _terminal(), (toml, _stat(toml)),
         tuple((p, _stat(p or ".")) for p in sys.path),
     )
+
+
+def _cacheable(toml: str) -> bool:
+    """A kam.toml with plugin settings: ``[plugins]`` (disabled, required) is covered
+    by the file's stat; a ``plugins_dir`` is not (its files, their owners, the trust
+    list), nor is a file tomllib cannot read."""
+    import tomllib
+
+    try:
+        return not tomllib.loads(toml).get("plugins_dir")
+    except tomllib.TOMLDecodeError:
+        return False
 
 
 def serve() -> bool:
