@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,21 +56,44 @@ def resolve_actor(config: dict[str, Any]) -> str:
     return actor
 
 
-def _load_write_path() -> None:
-    """Import what a mutation builds (pydantic, the record models, the vocabularies,
-    the rule plugins' modules) before the write lock is taken, not under it: with many
-    writers, ~150 ms of imports inside each transaction made lock waits of 10 s and
-    more (issue #14); under the lock only the reads, checks and writes remain."""
-    import csv  # noqa: F401 - the CSV backend and exports
-    import hashlib  # noqa: F401
+#: what any mutation may build, imported before the write lock unless the change
+#: says what it needs (``loads``): pydantic and every record model, the vocabularies
+WRITE_PATH = ("csv", "hashlib", "kam.models.contracts", "kam.models.records")
+#: what every mutation uses, whatever it declares: the outbox, custom fields, plugin
+#: settings and approvals (light)
+WRITE_BASE = ("kam.custom_fields", "kam.outbox", "kam.plugin_config",
+              "kam.services.approvals", "kam.vocab")
 
-    import kam.custom_fields  # noqa: F401
-    import kam.models.contracts  # noqa: F401
-    import kam.models.records  # noqa: F401
-    import kam.outbox  # noqa: F401 - every mutation queues its event deliveries
-    import kam.plugin_config  # noqa: F401
-    import kam.services.approvals  # noqa: F401
-    import kam.vocab  # noqa: F401
+
+#: in ``loads``: the change calls rules that read their plugin's settings
+#: (:meth:`Workspace.plugin_config`): resolve and validate them before the lock too
+PLUGIN_SETTINGS = "plugin settings"
+
+
+def _load_write_path(ws: Workspace, loads: Sequence[str] | None = None) -> None:
+    """Import what a mutation builds before the write lock is taken, not under it:
+    with many writers, ~150 ms of imports inside each transaction made lock waits of
+    10 s and more (issue #14); under the lock only the reads, checks and writes remain.
+
+    ``loads``: the modules the change is known to import (its models, the rule
+    plugins' modules it calls, :data:`PLUGIN_SETTINGS`), instead of the whole
+    :data:`WRITE_PATH` — pydantic and all the record models cost ~100 ms, which a
+    payment never uses. A built-in plugin's module (``kam.plugins.NAME.…``) is
+    imported only while NAME is loaded. tests/test_write_lock.py checks that the
+    everyday changes import nothing under the lock."""
+    import importlib
+
+    for name in (*WRITE_BASE, *(WRITE_PATH if loads is None else loads)):
+        if name == PLUGIN_SETTINGS:
+            for plugin in ws.plugins.config_schemas().items:
+                try:
+                    ws.plugin_config(plugin)
+                except InputError:  # a bad table: refused where a rule reads it
+                    pass
+        elif name.startswith("kam.plugins.") and name.split(".")[2] not in ws.plugins.infos:
+            continue
+        else:
+            importlib.import_module(name)
 
 
 @dataclass
@@ -204,20 +227,22 @@ class Workspace:
                                "(kam plugins list)")
 
     @contextmanager
-    def writing(self, *, required: bool = True) -> Iterator[None]:
+    def writing(self, *, required: bool = True,
+                loads: Sequence[str] | None = None) -> Iterator[None]:
         """Hold the write transaction around a whole service call: what it reads, checks
         and writes happens under the writer's lock, so no concurrent change is lost.
 
         Refused before anything is written while a required plugin is missing
         (``required=False`` only for the change that lifts the requirement).
         Event hooks fired inside run after the outermost commit; on error, never.
+        ``loads``: what the change imports, loaded before the lock (``_load_write_path``).
         """
         outer = self._depth == 0
         if outer:
             if required:
                 self.check_required()
             storage = self.storage  # opened (and migrated) before the lock is taken
-            _load_write_path()
+            _load_write_path(self, loads)
         self._depth += 1
         try:
             with storage.transaction() if outer else self.storage.transaction():

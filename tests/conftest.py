@@ -75,6 +75,8 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None
     monkeypatch.setenv("KAM_USER", "tester")
     # trusted workspaces are recorded per test, never in the developer's ~/.config
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    # and kam --help's cache (kam.cli.help_cache) is kept per test too
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
     # plugin folders the tests create are the user's alone whatever the CI's umask
     # (kam refuses plugin files that group or others can write)
     saved = os.umask(0o022)

@@ -10,12 +10,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from kam.models.records import Activity, Contact, Customer, Lead, Opportunity
+    from kam.models.activity import Activity
+    from kam.models.records import Contact, Customer, Lead, Opportunity
 
 __all__ = ["Activity", "Contact", "Customer", "Lead", "Opportunity"]
 
 
 def __getattr__(name: str) -> Any:
+    if name == "Activity":
+        from kam.models.activity import Activity
+
+        return Activity
     if name in __all__:
         from kam.models import records
 

@@ -1,14 +1,14 @@
-"""The record models of the acquire-and-win half: customers to activities."""
+"""The record models of the acquire-and-win half: customers to activities (the
+activity's own model is in :mod:`kam.models.activity`, so logging a call builds only
+that one)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
+from kam.models.activity import Activity
 from kam.models.types import (
-    ActivityType,
-    BuyingSignal,
-    ClosingMethod,
     Coach,
     Date,
     ForecastCategory,
@@ -19,7 +19,6 @@ from kam.models.types import (
     Matrix,
     Money,
     OppStatus,
-    Outcome,
     Percent,
     PurchaseType,
     Relationship,
@@ -30,6 +29,8 @@ from kam.models.types import (
     Text,
 )
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+__all__ = ["Activity", "Contact", "Customer", "Lead", "Opportunity", "Record"]
 
 
 class Record(BaseModel):
@@ -173,30 +174,3 @@ class Opportunity(Record):
     fields: dict[str, Any] = Field(default_factory=dict)
 
     _currency = field_validator("currency", mode="before")(_currency)
-
-
-class Activity(BaseModel):
-    """拜访/跟进: a sales call and what it won."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    id: str
-    opportunity_id: Text = None
-    customer_id: str
-    lead_id: Text = None
-    type: ActivityType
-    date: dt.date
-    owner: Text = None
-    contact_ids: list[str] = Field(default_factory=list)
-    outcome: Outcome = None
-    note: Text = None
-    next_step: Text = None
-    next_due: Date = None
-    signals: list[BuyingSignal] = Field(default_factory=list)
-    closing: ClosingMethod = None
-    created_at: str | None = None
-
-    @field_validator("signals")
-    @classmethod
-    def _unique(cls, v: list[str]) -> list[str]:
-        return list(dict.fromkeys(v))

@@ -16,7 +16,7 @@ from kam.workspace import Workspace
 CONTINUANCE_RUN = 3
 
 
-@atomic
+@atomic(loads=("kam.models.activity",))
 def log(ws: Workspace, record_id: str, *, type: str, date: str | None = None,
         contacts: Sequence[str] = (), outcome: str | None = None, note: str | None = None,
         next_step: str | None = None, next_due: str | None = None,

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Any, Unpack
+from typing import TYPE_CHECKING, Any, Unpack
 
-from kam.records import ContactChanges
 from kam.services.common import (
     atomic,
     clean_changes,
@@ -16,6 +15,9 @@ from kam.services.common import (
     validate,
 )
 from kam.workspace import Workspace
+
+if TYPE_CHECKING:
+    from kam.records import ContactChanges  # TypedDicts: costly to build, typing only
 
 
 @atomic

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
-from typing import Any, Unpack
+from typing import TYPE_CHECKING, Any, Unpack
 
 from kam import values, vocab
 from kam.errors import InputError, RefusedError
@@ -20,7 +20,6 @@ from kam.findings import Finding, blocking
 from kam.i18n import pick
 from kam.models.receivable_state import receivable_view
 from kam.models.states import ENDED, SIGNED, UNSIGNED
-from kam.records import ContractChanges
 from kam.services import contract_plan as plans
 from kam.services.common import (
     atomic,
@@ -37,6 +36,9 @@ from kam.services.contract_reading import get, milestones, planned, required_rol
 from kam.services.results import Reviewed, Signed
 from kam.storage import scope
 from kam.workspace import Workspace
+
+if TYPE_CHECKING:
+    from kam.records import ContractChanges  # TypedDicts: costly to build, typing only
 
 #: the 签约成交 checklist items (negotiation stage) a signing proves done
 SIGNING_TASKS = ("negotiation.contract_review", "negotiation.contract_approval",

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Any, Unpack
+from typing import TYPE_CHECKING, Any, Unpack
 
 from kam import vocab
 from kam.errors import InputError, RefusedError
-from kam.records import CustomerChanges
 from kam.services.common import (
     atomic,
     clean_changes,
@@ -19,6 +18,9 @@ from kam.services.common import (
     validate,
 )
 from kam.workspace import Workspace
+
+if TYPE_CHECKING:
+    from kam.records import CustomerChanges  # TypedDicts: costly to build, typing only
 
 
 @atomic

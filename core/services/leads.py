@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Any, Unpack
+from typing import TYPE_CHECKING, Any, Unpack
 
 from kam import vocab
 from kam.errors import InputError, RefusedError
 from kam.findings import blocking
-from kam.records import LeadChanges
 from kam.services import opportunities
 from kam.services.common import (
     atomic,
@@ -22,6 +21,9 @@ from kam.services.common import (
 from kam.services.results import Qualified
 from kam.storage import scope
 from kam.workspace import Workspace
+
+if TYPE_CHECKING:
+    from kam.records import LeadChanges  # TypedDicts: costly to build, typing only
 
 BANT_FIELDS = ("budget_confirmed", "budget_amount", "authority_contact_id", "need", "timeline")
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
-from typing import Any, Unpack
+from typing import TYPE_CHECKING, Any, Unpack
 
 from kam import values, vocab
 from kam.errors import InputError, RefusedError
 from kam.findings import Finding, blocking
 from kam.i18n import pick
 from kam.pipeline import Pipeline
-from kam.records import OpportunityChanges
 from kam.services.common import (
     atomic,
     clean_changes,
@@ -25,9 +24,18 @@ from kam.services.common import (
 )
 from kam.services.results import Advanced, Moved
 from kam.storage import scope
-from kam.workspace import Workspace
+from kam.workspace import PLUGIN_SETTINGS, Workspace
+
+if TYPE_CHECKING:
+    from kam.records import OpportunityChanges  # TypedDicts: costly to build, typing only
 
 CLOSED = ("lost", "abandoned")
+#: what ``advance`` imports, loaded before the write lock: the stage-gate rules of the
+#: built-in rules plugin (when it is loaded), what they use, and the plugins' settings
+#: that rules read
+ADVANCE_LOADS = ("kam.models.case_analysis", "kam.models.states", "kam.scoring",
+                 "kam.plugins.rules_standard.pipelines", "kam.plugins.rules_standard.gates",
+                 PLUGIN_SETTINGS)
 
 
 def new_record(ws: Workspace, data: dict[str, Any]) -> dict[str, Any]:
@@ -176,7 +184,7 @@ def _signing_needed(ws: Workspace, opp: dict[str, Any], pipeline: Pipeline,
                     "kam contract sign", "kam")]
 
 
-@atomic
+@atomic(loads=ADVANCE_LOADS)
 def advance(ws: Workspace, opp_id: str, to: str | None = None, *, force: bool = False,
             reason: str | None = None) -> Advanced:
     """Move to the next stage (or ``to``), checking the key node of every stage left.

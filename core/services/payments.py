@@ -58,7 +58,7 @@ def two_step(ws: Workspace) -> bool:
     return bool(value)
 
 
-@atomic
+@atomic(loads=())  # no record model: checks and writes only
 def record(ws: Workspace, contract_id: str, amount: str, *, date: str | None = None,
            milestone: str | None = None, ref: str | None = None,
            note: str | None = None) -> dict[str, Any]:
