@@ -130,6 +130,167 @@ FLOOR_SQL: dict[str, str] = {
         JOIN customer cu ON cu.id = c.customer_id
         WHERE per.open_ > 0  -- any status: closed and terminated contracts may owe too
         ORDER BY c.currency, per.open_ DESC, c.id""",
+    # --- floors added for every report (issue 15): same numbers, hand-written SQL --------
+    "funnel": """
+        WITH o AS (
+          SELECT id,
+                 coalesce(json_extract(stage_history, '$[0].stage'), 'development') AS start,
+                 coalesce(json_extract(stage_history, '$[0].on'), substr(created_at, 1, 10))
+                   AS entered
+          FROM opportunity WHERE pipeline = 'six_stage'),
+        st(key, i) AS (VALUES ('development', 0), ('initiation', 1), ('proposal', 2),
+                              ('bidding', 3), ('negotiation', 4), ('implementation', 5),
+                              ('completed', 6)),
+        e AS (
+          SELECT e.rowid AS seq, e.record_id AS id, e.kind,
+                 json_extract(e.payload, '$.to') AS to_,
+                 coalesce(json_extract(e.payload, '$.from'), json_extract(e.payload, '$.stage'))
+                   AS from_,
+                 coalesce(json_extract(e.payload, '$.on'), substr(e.at, 1, 10)) AS on_,
+                 coalesce(json_extract(e.payload, '$.reason'), '') AS reason
+          FROM event e JOIN o ON o.id = e.record_id
+          WHERE e.kind IN ('opportunity.advanced', 'opportunity.lost',
+                           'opportunity.abandoned')),
+        s AS (
+          SELECT e.*, o.start, o.entered,
+                 lag(e.kind) OVER w AS prev_kind, lag(e.on_) OVER w AS prev_on,
+                 lag(e.to_) OVER w AS prev_to
+          FROM e JOIN o ON o.id = e.id WINDOW w AS (PARTITION BY e.id ORDER BY e.seq)),
+        l AS (  -- the stage each event leaves and the days spent in it
+          SELECT kind, to_, id, reason,
+                 coalesce(from_, CASE WHEN prev_kind IS NULL THEN start
+                                      WHEN prev_kind = 'opportunity.advanced' THEN prev_to
+                                 END) AS left_,
+                 CASE WHEN prev_kind IS NULL
+                        THEN CAST(julianday(on_) - julianday(entered) AS INTEGER)
+                      WHEN prev_kind = 'opportunity.advanced'
+                        THEN CAST(julianday(on_) - julianday(prev_on) AS INTEGER) END AS days
+          FROM s),
+        far AS (  -- the furthest stage each deal reached
+          SELECT o.id, max(coalesce(a.i, 0), coalesce(max(t.i), 0)) AS i
+          FROM o LEFT JOIN st a ON a.key = o.start
+          LEFT JOIN e ON e.id = o.id AND e.kind = 'opportunity.advanced'
+          LEFT JOIN st t ON t.key = e.to_
+          GROUP BY o.id),
+        d AS (
+          SELECT left_, days, row_number() OVER (PARTITION BY left_ ORDER BY days) AS rn,
+                 count(*) OVER (PARTITION BY left_) AS n
+          FROM l WHERE days IS NOT NULL AND left_ IN (SELECT key FROM st WHERE i < 6))
+        SELECT 'reached', st.key, (SELECT count(*) FROM far WHERE far.i >= st.i) FROM st
+        UNION ALL
+        SELECT 'median', left_, avg(days) FROM d WHERE rn IN ((n + 1) / 2, (n + 2) / 2)
+          GROUP BY left_
+        UNION ALL
+        SELECT substr(kind, 13), left_, count(*) FROM l
+          WHERE kind <> 'opportunity.advanced' AND left_ IN (SELECT key FROM st WHERE i < 6)
+          GROUP BY kind, left_""",
+    "win-loss": """
+        WITH c AS (SELECT * FROM opportunity WHERE status IN ('won', 'lost', 'abandoned'))
+        SELECT 'status', status, currency, count(*), sum(coalesce(amount, 0)) FROM c
+          GROUP BY status, currency
+        UNION ALL
+        SELECT 'owner', coalesce(owner, ''), sum(status = 'won'), sum(status = 'lost'),
+               sum(status = 'abandoned') FROM c GROUP BY coalesce(owner, '')
+        UNION ALL
+        SELECT 'importance', coalesce(importance, ''), sum(status = 'won'),
+               sum(status = 'lost'), sum(status = 'abandoned')
+          FROM c GROUP BY coalesce(importance, '')
+        UNION ALL
+        SELECT 'stage', stage, status, count(*), '' FROM c GROUP BY stage, status
+        UNION ALL
+        SELECT 'reason', status, coalesce(reason, ''), count(*), '' FROM c
+          WHERE status <> 'won' GROUP BY status, coalesce(reason, '')
+        UNION ALL
+        SELECT 'cost', coalesce(c.owner, ''), c.currency,
+               coalesce(sum((SELECT sum(x.amount) FROM expense x
+                             WHERE x.opportunity_id = c.id)), 0),
+               sum(CASE WHEN c.status = 'won' THEN coalesce(c.amount, 0) ELSE 0 END)
+          FROM c GROUP BY coalesce(c.owner, ''), c.currency""",
+    "activity": """
+        WITH t AS (SELECT date(:today, '-6 days', 'weekday 1', '-49 days') AS start),
+        w AS (
+          SELECT coalesce(owner, '') AS owner, date(date, '-3 days', 'weekday 4') AS thu,
+                 outcome
+          FROM activity, t WHERE date >= t.start AND date <= :today),
+        deals AS (
+          SELECT id, coalesce(stage_entered_at, substr(created_at, 1, 10)) AS since
+          FROM opportunity WHERE status = 'open' AND completed_at IS NULL),
+        acts AS (
+          SELECT a.opportunity_id AS opp, a.date || '|' || a.id AS k, a.date, a.outcome
+          FROM activity a JOIN deals ON deals.id = a.opportunity_id WHERE a.date <= :today),
+        brk AS (SELECT opp, max(k) AS k FROM acts WHERE outcome IS NOT 'continuance'
+                GROUP BY opp),
+        touch AS (
+          SELECT acts.opp, max(acts.date) AS last,
+                 sum(acts.outcome = 'continuance' AND (brk.k IS NULL OR acts.k > brk.k))
+                   AS run
+          FROM acts LEFT JOIN brk ON brk.opp = acts.opp GROUP BY acts.opp),
+        stalled AS (
+          SELECT deals.id, coalesce(touch.run, 0) AS run,
+                 CAST(julianday(:today) - julianday(coalesce(touch.last, deals.since))
+                      AS INTEGER) AS silent
+          FROM deals LEFT JOIN touch ON touch.opp = deals.id)
+        SELECT 'week', owner, strftime('%Y', thu) || '-W' ||
+                 printf('%02d', (CAST(strftime('%j', thu) AS INTEGER) - 1) / 7 + 1),
+               count(*) || ' ' || sum(outcome = 'order') || ' ' || sum(outcome = 'advance')
+                 || ' ' || sum(outcome = 'continuance') || ' ' || sum(outcome = 'no_sale')
+                 || ' ' || sum(outcome IS NULL OR outcome NOT IN
+                               ('order', 'advance', 'continuance', 'no_sale'))
+          FROM w GROUP BY 2, 3
+        UNION ALL
+        SELECT 'stalled', id, silent, run FROM stalled WHERE run >= 3 OR silent >= 30""",
+    "targets": """
+        WITH won AS (
+          SELECT owner, currency, customer_id, category, coalesce(amount, 0) AS amount,
+                 substr(coalesce(closed_at, close_date), 1, 7) AS month
+          FROM opportunity WHERE status = 'won' AND coalesce(closed_at, close_date) IS NOT NULL),
+        per AS (
+          SELECT t.id, t.currency, t.customer_id, t.product, t.owner, p.off,
+                 CAST(substr(t.period, 1, 4) AS INTEGER) - p.off AS year, substr(t.period, 5)
+                   AS rest
+          FROM target t, (SELECT 0 AS off UNION ALL SELECT 1) p)
+        SELECT per.id, per.off, coalesce(sum(won.amount), 0)
+        FROM per LEFT JOIN won ON won.currency = per.currency
+          AND (won.owner = per.owner OR won.owner IN (
+               SELECT m.owner FROM target m WHERE m.team = per.owner))
+          AND (per.customer_id IS NULL OR won.customer_id = per.customer_id)
+          AND (per.product IS NULL OR won.category = per.product)
+          AND substr(won.month, 1, 4) = printf('%04d', per.year)
+          AND (per.rest = ''
+               OR (per.rest LIKE '-Q_' AND (CAST(substr(won.month, 6, 2) AS INTEGER) + 2) / 3
+                   = CAST(substr(per.rest, 3, 1) AS INTEGER))
+               OR (per.rest LIKE '-__' AND per.rest NOT LIKE '-Q_'
+                   AND substr(won.month, 5) = per.rest))
+        GROUP BY per.id, per.off""",
+    "renewals": """
+        WITH ending AS (
+          SELECT id FROM contract
+          WHERE service_end >= :today AND service_end <= date(:today, '+90 days')
+            AND status IN ('signed', 'executing', 'closed')),
+        p AS (
+          SELECT p.customer_id AS cu, coalesce(c.owner, '') AS own, p.currency AS cur,
+                 CAST(substr(p.date, 1, 4) AS INTEGER) * 4
+                   + (CAST(substr(p.date, 6, 2) AS INTEGER) - 1) / 3 AS q,
+                 sum(p.amount) AS amt
+          FROM payment p LEFT JOIN contract c ON c.id = p.contract_id
+          WHERE p.date <= :today GROUP BY 1, 2, 3, 4),
+        t AS (SELECT CAST(substr(:today, 1, 4) AS INTEGER) * 4
+                       + (CAST(substr(:today, 6, 2) AS INTEGER) - 1) / 3 AS q),
+        s(q) AS (SELECT q - 3 FROM t UNION ALL SELECT q - 2 FROM t UNION ALL
+                 SELECT q - 1 FROM t UNION ALL SELECT q FROM t)
+        SELECT 'ending', e.id, coalesce((SELECT group_concat(o.id, ',') FROM (
+                 SELECT id FROM opportunity WHERE renews_contract_id = e.id
+                 AND status IN ('open', 'won') ORDER BY id) o), ''), '', '', ''
+          FROM ending e
+        UNION ALL
+        SELECT 'deal', id, renews_contract_id, '', '', '' FROM opportunity
+          WHERE renews_contract_id IS NOT NULL AND status = 'open'
+        UNION ALL
+        SELECT 'revenue', (s.q / 4) || '-Q' || (s.q % 4 + 1) || ' ' || p.cu || ' ' || p.own
+                 || ' ' || p.cur, sum(CASE WHEN p.q = s.q THEN p.amt ELSE 0 END), sum(p.amt),
+               '', ''
+          FROM s JOIN p ON p.q <= s.q GROUP BY s.q, p.cu, p.own, p.cur
+          HAVING sum(p.amt) <> 0""",
 }
 
 FLOOR_SCRIPT = """
@@ -264,6 +425,79 @@ def check_numbers(report: str, kam_json: str, floor_out: str) -> str:
                 floor[("currency", key, int(bucket))] = int(total)
             elif what == "owner":
                 floor[("owner", key, cur, int(bucket))] = int(total)
+    elif report == "funnel":
+        mine = {}
+        for r in data["tables"]["conversion"]["rows"]:
+            mine[("reached", r["stage"])] = r["reached"]
+            for k in ("lost", "abandoned"):
+                if r[k]:
+                    mine[(k, r["stage"])] = r[k]
+            if r["median_days"] is not None:
+                mine[("median", r["stage"])] = Decimal(r["median_days"]).normalize()
+        floor = {}
+        for what, stage, value in rows:
+            if what == "reached" and stage != "completed":
+                floor[(what, stage)] = int(value)
+            elif what == "median":
+                floor[(what, stage)] = Decimal(value).normalize()
+            elif what in ("lost", "abandoned"):
+                floor[(what, stage)] = int(value)
+    elif report == "win-loss":
+        t = data["tables"]
+        mine = {("status", r["status"], r["currency"]): (r["count"], _cents(r["amount"]))
+                for r in t["by_status"]["rows"]}
+        for table, key in (("by_owner", "owner"), ("by_importance", "importance")):
+            for r in t[table]["rows"]:
+                mine[(key, r[key] or "")] = (r["won"], r["lost"], r["abandoned"])
+        for r in t["by_stage"]["rows"]:
+            mine[("stage", r["stage"], r["status"])] = r["count"]
+        for r in t["reasons"]["rows"]:
+            mine[("reason", r["status"], r["reason"])] = r["count"]
+        for r in t["presales_cost"]["rows"]:
+            mine[("cost", r["owner"], r["currency"])] = (_cents(r["presales_cost"]),
+                                                         _cents(r["won_amount"]))
+        floor = {}
+        for what, a, b, c, d in rows:
+            if what == "status":
+                floor[(what, a, b)] = (int(c), int(d))
+            elif what in ("owner", "importance"):
+                floor[(what, a)] = (int(b), int(c), int(d))
+            elif what == "stage":
+                floor[(what, a, b)] = int(c)
+            elif what == "reason":
+                floor[(what, a, b)] = int(c)
+            else:
+                floor[(what, a, b)] = (int(c), int(d))
+    elif report == "activity":
+        keys = ("calls", "order", "advance", "continuance", "no_sale", "no_outcome")
+        mine = {("week", r["owner"], r["week"]): tuple(r[k] for k in keys)
+                for r in data["tables"]["by_week"]["rows"]}
+        mine |= {("stalled", r["id"]): (r["days_silent"], r["continuance_run"])
+                 for r in data["tables"]["stalled"]["rows"]}
+        floor = {}
+        for what, a, b, c in ([*r, ""][:4] for r in rows):
+            if what == "week":
+                floor[(what, a, b)] = tuple(int(x) for x in c.split())
+            else:
+                floor[(what, a)] = (int(b), int(c))
+    elif report == "targets":
+        mine = {}
+        for r in data["tables"]["targets"]["rows"]:
+            mine[(r["id"], 0)] = _cents(r["won"])
+            if "last_year" in r:
+                mine[(r["id"], 1)] = _cents(r["last_year"])
+        floor = {(i, int(off)): int(v) for i, off, v in rows}
+        floor = {k: v for k, v in floor.items() if k in mine or k[1] == 0}
+    elif report == "renewals":
+        t = data["tables"]
+        mine = {("ending", r["contract_id"]): ",".join(r["renewal"] or [])
+                for r in t["ending"]["rows"]}
+        mine |= {("deal", r["id"]): r["contract_id"] for r in t["renewal_deals"]["rows"]}
+        mine |= {("revenue", f"{r['period']} {r['customer_id']} {r['owner']} {r['currency']}"):
+                 (_cents(r["revenue"]), _cents(r["cumulative"])) for r in t["revenue"]["rows"]}
+        floor = {}
+        for what, key, a, b, *_rest in rows:
+            floor[(what, key)] = (int(a), int(b)) if what == "revenue" else a
     else:  # battle-map
         t = data["tables"]["contracts"]["rows"]
         mine = {r["number"]: (_cents(r["collected"]), _cents(r["outstanding"])) for r in t}
