@@ -716,6 +716,8 @@ def check_numbers(report: str, kam_json: str, floor_out: str) -> str:
     """'' when kam's totals agree with the floor's, else what differs."""
     data = json.loads(kam_json)
     rows = [line.split("\t") for line in floor_out.splitlines() if line]
+    mine: dict[Any, Any]
+    floor: dict[Any, Any]
     if report == "check":
         new = [n["action"] for n in data["new"]]
         mine = {"due": new.count("due"), "overdue": new.count("overdue"),
@@ -813,8 +815,8 @@ def check_numbers(report: str, kam_json: str, floor_out: str) -> str:
             else:
                 floor[(what, a, b)] = (int(c), int(d))
     elif report == "activity":
-        keys = ("calls", "order", "advance", "continuance", "no_sale", "no_outcome")
-        mine = {("week", r["owner"], r["week"]): tuple(r[k] for k in keys)
+        counts = ("calls", "order", "advance", "continuance", "no_sale", "no_outcome")
+        mine = {("week", r["owner"], r["week"]): tuple(r[k] for k in counts)
                 for r in data["tables"]["by_week"]["rows"]}
         mine |= {("stalled", r["id"]): (r["days_silent"], r["continuance_run"])
                  for r in data["tables"]["stalled"]["rows"]}
@@ -1119,10 +1121,11 @@ class Bench:
         self.keep(size, "check (first run)", first)
         self.keep(size, "check (nothing new)", again)
         if size == "large":
-            for label, x, f in (("first run", first, f_first), ("nothing new", again, f_again)):
+            for label, x, fl in (("first run", first, f_first),
+                                 ("nothing new", again, f_again)):
                 self.goal(f"`kam check` on large ({label}) vs floor", "≤ 2×",
-                          x.cpu_median / f.cpu_median, 2.0,
-                          f"{cpu_ms(x)} vs {cpu_ms(f)} CPU")
+                          x.cpu_median / fl.cpu_median, 2.0,
+                          f"{cpu_ms(x)} vs {cpu_ms(fl)} CPU")
                 self.goal(f"`kam check` on large ({label})", "≤ 1 s", x.cpu_median, 1.0,
                           "CPU seconds", measured=cpu_ms(x))
         self.tables.append((f"kam today --owner and kam check on {size} (wall / CPU)", [
@@ -1144,7 +1147,7 @@ class Bench:
                                          py(FLOOR_TABLE, str(db), "opportunity", columns,
                                             "50")),
                  f"opp show {mid}": (kam("opp", "show", mid), py(FLOOR_SHOW, str(db), mid))}
-        rows = []
+        rows: list[list[str]] = []
         for label, (mine, floor) in pairs.items():
             s = measure({"kam": mine, "floor": floor}, env, runs)
             self._everyday_row(size, label, s["kam"], s["floor"], rows)
@@ -1515,6 +1518,7 @@ def main(argv: list[str] | None = None) -> int:
         started = time.perf_counter()
         step(*a)
         bench.timings.append((name, time.perf_counter() - started))
+        bench.say(f"  [{name}: {bench.timings[-1][1] / 60:.1f} min]")
 
     if args.baseline:
         timed("baseline", bench.baseline, args.baseline,
