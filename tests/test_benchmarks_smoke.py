@@ -112,3 +112,63 @@ def test_generated_records_are_consistent(tiny: Path) -> None:
         assert {c["currency"] for c in s.find("customer")} >= {"CNY", "USD"}
     finally:
         ws.close()
+
+
+def _run_module() -> Any:
+    spec = importlib.util.spec_from_file_location("kam_bench_run",
+                                                  ROOT / "benchmarks" / "run.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def _floor(db: Path, sql: str, owner: str = "") -> str:
+    """What a floor program prints (benchmarks/run.py FLOOR_SCRIPT), run in-process."""
+    import sqlite3
+
+    conn = sqlite3.connect(db)
+    try:
+        params = {"today": gen.TODAY.isoformat(), "owner": owner}
+        return "".join("\t".join("" if v is None else str(v) for v in row) + "\n"
+                       for part in sql.split("\n;\n") for row in conn.execute(part, params))
+    finally:
+        conn.close()
+
+
+def test_every_floor_prints_kam_s_numbers(tiny: Path, tmp_path: Path) -> None:
+    """The runner's floors (hand-written SQL) print the numbers kam prints: every report,
+    ``kam today`` (whole team and one owner) and ``kam check``'s first run."""
+    import shutil
+
+    if not (tiny / "kam.db").is_file():
+        pytest.skip("the floors are SQL over the sqlite backend")
+    bench = _run_module()
+    for report in ("today", *bench.ALL_REPORTS):
+        base = ["today"] if report == "today" else ["report", report]
+        code, out = _kam(tiny, *base, "--format", "json")
+        assert code == 0, (report, out)
+        floor = _floor(tiny / "kam.db", bench.FLOOR_SQL[report])
+        assert floor.strip(), report
+        assert bench.check_numbers(report, out, floor) == "", report
+    ws = Workspace.open(tiny, as_of=gen.TODAY)
+    try:
+        user = next(o["owner"] for o in ws.storage.find("opportunity", {}, limit=1))
+    finally:
+        ws.close()
+    code, out = _kam(tiny, "today", "--owner", user, "--format", "json")
+    assert code == 0, out
+    mine = json.loads(out)["tables"]
+    assert mine["next_steps"]["rows"] or mine["receivables"]["rows"]
+    floor = _floor(tiny / "kam.db", bench.FLOOR_SQL["today-owner"], user)
+    assert bench.check_numbers("today-owner", out, floor) == ""
+    copy = tmp_path / "check"
+    shutil.copytree(tiny, copy)
+    floor = _floor(copy / "kam.db", bench.FLOOR_SQL["check"])
+    code, out = _kam(copy, "check", "--format", "json")
+    assert code in (0, 1), out
+    assert json.loads(out)["new"]  # the first run fires something
+    assert bench.check_numbers("check", out, floor) == ""
+    assert bench.check_numbers("check", _kam(copy, "check", "--format", "json")[1],
+                               _floor(copy / "kam.db", bench.FLOOR_SQL["check"])) == ""
