@@ -1519,6 +1519,8 @@ def main(argv: list[str] | None = None) -> int:
         step(*a)
         bench.timings.append((name, time.perf_counter() - started))
         bench.say(f"  [{name}: {bench.timings[-1][1] / 60:.1f} min]")
+        if args.output != "-":  # what is measured so far survives a run cut short
+            Path(args.output).write_text(bench.markdown(), encoding="utf-8")
 
     if args.baseline:
         timed("baseline", bench.baseline, args.baseline,
