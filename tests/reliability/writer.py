@@ -2,7 +2,7 @@
 
 Usage: python writer.py WORKSPACE TAG COUNT   (COUNT < 0: until killed)
 Each round is three transactions that touch several files: a customer, a contact
-of it, and an edit of the customer.
+of it, and an edit of the customer; "wrote N" is printed after each.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ def main() -> None:
         contacts.add(ws, cu["id"], f"{tag}-contact-{i}")
         customers.edit(ws, cu["id"], grade="A")
         i += 1
+        print(f"wrote {i}", flush=True)
     ws.close()
 
 
