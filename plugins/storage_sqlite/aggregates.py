@@ -16,7 +16,7 @@ from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
-from kam.errors import InputError
+from kam.errors import StorageError
 from kam.kinds import Kind
 from kam.storage import (
     ContractSum,
@@ -108,10 +108,10 @@ class SQLiteAggregates:
 
         k = kind("opportunity")
         decode = []
-        for key in keys:
-            if k.field(key) is None:
-                raise InputError(f"opportunity has no field {key!r}")
-            decode.append(_DECODE.get(k.type_of(key)))
+        for name in keys:
+            if k.field(name) is None:
+                raise StorageError(f"{k.name} has no field {name!r}")
+            decode.append(_DECODE.get(k.type_of(name)))
         sql_where, params = self._where(k, where)
         cols = "".join(f'"{key}", ' for key in keys)
         group = ", ".join(f'"{key}"' for key in keys) or "()"
