@@ -227,3 +227,14 @@ def test_unusual_but_valid_cells_import_as_the_reference_would(exported_sqlite: 
     dst.ok("export", str(out))
     assert (out / "customer.csv").read_text(encoding="utf-8") == careful
     assert (out / "opportunity.csv").read_text(encoding="utf-8") == opp
+
+
+def test_events_with_a_gap_in_their_ids_are_refused(exported_sqlite: Path,
+                                                    tmp_path: Path) -> None:
+    events = (exported_sqlite / "events.csv").read_text(encoding="utf-8")
+    lines = events.splitlines(keepends=True)
+    last = lines[-1].split(",", 1)[0]
+    lines[-1] = lines[-1].replace(f"{last},", f"{last}0,", 1)
+    _rewrite(exported_sqlite, "events.csv", "".join(lines))
+    r = _fresh(tmp_path, "dst", "sqlite")("import", str(exported_sqlite))
+    assert r.exit_code == 2 and f"event {last}0 would become {last}" in r.stderr

@@ -71,7 +71,7 @@ def load(conn: sqlite3.Connection, folder: Path, entry: dict, kind: Any) -> int:
     top = 0
     batch: list[list[Any]] = []
     for cells in lines:
-        batch.append([fn(t) for fn, t in zip(convert, cells)])
+        batch.append([fn(t) for fn, t in zip(convert, cells, strict=True)])
         if len(batch) == 2000:
             conn.executemany(sql, batch)
             batch = []

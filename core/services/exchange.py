@@ -26,7 +26,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from kam import __version__, cell_check
 from kam.errors import InputError
@@ -474,6 +474,9 @@ _SHAPE_CHECKS: dict[str, Callable[[Any], bool]] = {
     "[str]": lambda v: type(v) is list and all(type(x) is str for x in v),
     "[{}]": lambda v: type(v) is list and all(type(x) is dict for x in v),
 }
+#: a list of texts with nothing to escape, written as json.dumps writes it: its own
+#: canonical form, and (in a plain file) holding no control character
+_PLAIN_TEXTS = re.compile(r'\[(?:"[^"\\\x00-\x1f]*"(?:, "[^"\\\x00-\x1f]*")*)?\]')
 _MONEY = re.compile(r"-?[0-9]{1,15}\.[0-9]{2}")
 _EMPTY_JSON = {"[]": ("[{}]", "[str]", ""), "{}": ("{}", "{str}", "")}
 
@@ -549,6 +552,7 @@ def _fast_cell(name: str, ftype: str, keys: frozenset[str] | None,
     if ftype == "json":
         shape = cell_check.JSON_SHAPES.get(name, "")
         shape_ok = _SHAPE_CHECKS.get(shape) or (lambda v: cell_check._shape_ok(shape, v))
+        texts_only = _PLAIN_TEXTS.fullmatch if shape == "[str]" and keys is None else None
         scan = json.JSONDecoder(parse_float=lambda s: _json_float(s, name),
                                 parse_int=_json_int,
                                 parse_constant=_no_constant).scan_once  # type: ignore[attr-defined]
@@ -561,6 +565,8 @@ def _fast_cell(name: str, ftype: str, keys: frozenset[str] | None,
                 if shape not in empty:
                     raise _Unsure
                 return text
+            if texts_only is not None and texts_only(text) is not None:
+                return text  # ["OP1", "CU2"]: valid, checked and canonical as it stands
             value, end = scan(text, 0)  # StopIteration (not JSON) → the reference way
             if end != len(text) or not shape_ok(value):
                 raise _Unsure
@@ -633,7 +639,7 @@ def _checked_batches(path: Path, k: Kind, entry: dict[str, Any], neutralised: bo
         width = len(names)
         place = None if list(header) == list(names) else [names.index(h) for h in header]
         at_id = names.index("id")
-        refs = [(names.index(f.name), f.name, seen.get(f.ref) or _Ids("")) for f in k.fields
+        refs = [(names.index(f.name), f, seen.get(f.ref) or _Ids("")) for f in k.fields
                 if f.ref in KINDS]
         prefix = k.prefix
         batch: list[Sequence[Any]] = []
@@ -667,10 +673,10 @@ def _checked_batches(path: Path, k: Kind, entry: dict[str, Any], neutralised: bo
             if ids is not None:
                 if not ids.add(rid):
                     raise InputError(f"{path}: id {rid} appears twice")
-                for at, fname, targets in refs:
+                for at, f, targets in refs:
                     value = stored[at]
                     if value is not None and value not in targets:
-                        raise InputError(f"{path}: {rid} {fname} names {value}, which is "
+                        raise InputError(f"{path}: {rid} {f.name} names {value}, which is "
                                          f"not in the export")
             count += 1
             batch.append(stored)
@@ -699,9 +705,9 @@ def _check_event_cells(path: Path, n: int, record: dict[str, Any]) -> None:
         raise InputError(f"{path} row {n}, column payload: {payload!r} is not an object")
 
 
-def _gap(path: Path, n: int, event: dict[str, Any], kept: dict[str, Any]) -> InputError:
-    return InputError(f"{path} row {n}: event {event['id']} would become {kept['id']}; "
-                      "events must run EV1, EV2, … without gaps")
+def _gap(path: Path, n: int, event: dict[str, Any], kept: dict[str, Any]) -> NoReturn:
+    raise InputError(f"{path} row {n}: event {event['id']} would become {kept['id']}; "
+                     "events must run EV1, EV2, … without gaps")
 
 
 def _kind_order() -> list[Kind]:
@@ -802,7 +808,7 @@ def import_(ws: Workspace, folder: Path, progress: Progress | None = None) -> di
                 for row in batch:
                     expected = f"{EVENT.prefix}{first + n - 2}"
                     if row[0] != expected:
-                        raise _gap(path, n, {"id": row[0]}, {"id": expected})
+                        _gap(path, n, {"id": row[0]}, {"id": expected})
                     n += 1
                 bulk.load_rows("event", batch)
             else:
@@ -814,7 +820,7 @@ def import_(ws: Workspace, folder: Path, progress: Progress | None = None) -> di
                     stored = [storage.append_event(event) for event in fresh]
                 for row, kept in zip(batch, stored, strict=True):
                     if kept["id"] != row[0]:
-                        raise _gap(path, n, {"id": row[0]}, kept)
+                        _gap(path, n, {"id": row[0]}, kept)
                     n += 1
             if progress is not None:
                 progress(len(batch))
