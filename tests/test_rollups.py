@@ -118,6 +118,38 @@ def test_fast_roll_ups_equal_the_python_reference(
             storage.close()
 
 
+@settings(max_examples=25, deadline=None)
+@given(st.lists(DEAL, min_size=4, max_size=4), st.lists(CALL, max_size=25),
+       st.lists(CALL, max_size=5), st.integers(0, 7))
+@example([("open", False)] * 4, [(3, "OP1", "CU1", None, "continuance", 4),
+                                 (1, "OP1", "CU1", None, "continuance", 2)],
+         [(0, "OP1", "CU1", "lee", None, 1)], 7)
+def test_a_bulk_load_fills_the_summaries_and_keeps_them_after(
+        deals: list[tuple[str, bool]], calls: list[tuple[Any, ...]],
+        later: list[tuple[Any, ...]], cut: int) -> None:
+    """kam import loads without indexes or triggers (``deferred_indexes``) and fills the
+    summaries from the whole history at the end; calls logged after it are kept by the
+    triggers again."""
+    with tempfile.TemporaryDirectory() as folder:
+        storage = SQLiteStorage(Path(folder) / "kam.db")
+        try:
+            with storage.transaction(), storage.deferred_indexes():
+                stock(storage, deals, calls)
+            assert_equal_to_reference(storage, cut, None, None)
+            with storage.transaction():
+                for days, opp, customer, owner, outcome, due in later:
+                    storage.insert("activity", {
+                        "id": storage.next_id("activity"), "opportunity_id": opp,
+                        "customer_id": customer, "type": "call",
+                        "date": DAY0 + dt.timedelta(days=days), "owner": owner,
+                        "outcome": outcome, "next_step": "later",
+                        "next_due": None if due is None else DAY0 + dt.timedelta(days=due)})
+            assert_equal_to_reference(storage, cut, "张伟", "CU1")
+            assert_equal_to_reference(storage, 7, None, None)
+        finally:
+            storage.close()
+
+
 def assert_equal_to_reference(storage: Any, cut: int, owner: str | None,
                               customer: str | None) -> None:
     assert isinstance(storage, ActivityRollup)

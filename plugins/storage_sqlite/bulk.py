@@ -101,11 +101,15 @@ class BulkPaths:
 
     @contextmanager
     def deferred_indexes(self) -> Iterator[None]:
-        """Drop the secondary indexes (and leave the event index); build them at the end.
+        """Drop the secondary indexes (and leave the event index) and the triggers that
+        keep the call summaries; at the end build the indexes and fill the summaries from
+        the whole history in one pass each (row by row, a back-dated call recounts its
+        deal's run through an index that is not there during the load).
 
         Runs inside the caller's transaction: SQLite's schema changes are transactional,
         so a failed load rolls the dropped indexes back with everything else.
         """
+        from kam.plugins.storage_sqlite import summaries
         from kam.plugins.storage_sqlite.backend import _translate
 
         if self._depth == 0:
@@ -117,6 +121,11 @@ class BulkPaths:
                 " AND sql IS NOT NULL ORDER BY name").fetchall()
             for name, _ in indexes:
                 conn.execute(f'DROP INDEX "{name}"')
+            triggers = conn.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"
+                " AND sql IS NOT NULL ORDER BY name").fetchall()
+            for name, _ in triggers:
+                conn.execute(f'DROP TRIGGER "{name}"')
             before = conn.execute("SELECT coalesce(max(rowid), 0) FROM event").fetchone()[0]
             conn.execute("SELECT json_valid('[]')")  # JSON1 is there (since SQLite 3.38)
         except sqlite3.OperationalError as exc:
@@ -134,6 +143,9 @@ class BulkPaths:
             if before is not None:
                 conn.execute(_INDEX_LOADED_EVENTS, (before, before))
             for _, sql in indexes:
+                conn.execute(sql)
+            summaries.refill(conn)
+            for _, sql in triggers:
                 conn.execute(sql)
         except sqlite3.Error as exc:
             raise _translate(exc) from None

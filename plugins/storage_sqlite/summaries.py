@@ -83,7 +83,7 @@ def _set(but: str = "") -> str:
 TABLES = ("call_last", "call_last_by_owner")
 _K = _key("NEW")
 _TEXT = ", ".join(f"{c} TEXT" for c in _COPIED)
-MIGRATION: tuple[str, ...] = (
+TABLES_AND_INDEXES: tuple[str, ...] = (
     "CREATE INDEX idx_activity_call_key ON activity"
     " (COALESCE(NULLIF(opportunity_id, ''), customer_id), date)",
     ("CREATE TABLE call_last (key TEXT PRIMARY KEY, deal INTEGER NOT NULL,"
@@ -95,7 +95,10 @@ MIGRATION: tuple[str, ...] = (
      f" deal INTEGER NOT NULL, date TEXT NOT NULL, act TEXT NOT NULL,"
      f" {', '.join(f'{c} TEXT' for c in _COPIED if c != 'owner')},"
      " PRIMARY KEY (owner, key)) WITHOUT ROWID"),
-    # fill from the calls already there
+)
+
+#: fill the summaries from the calls there (after the migration, and after a bulk load)
+FILL: tuple[str, ...] = (
     (f"INSERT INTO call_last (key, deal, date, act, run, {_cols('')})"
      f" SELECT key, deal, date, id, run, {_cols('')} FROM ("
      f"  WITH a AS (SELECT {_key('activity')} AS key, {_deal('activity')} AS deal, id, date,"
@@ -110,6 +113,10 @@ MIGRATION: tuple[str, ...] = (
      f"  SELECT owner, {_key('activity')} AS key, {_deal('activity')} AS deal, date, id,"
      f"   {_cols('', 'owner')}, MAX(date || printf('%020d', rowid)) FROM activity"
      "  WHERE owner IS NOT NULL GROUP BY owner, key)"),
+)
+
+#: keep them on every write
+TRIGGERS: tuple[str, ...] = (
     # a new call: the key's newest (in place) or back-dated (recount the run)
     ("CREATE TRIGGER call_last_insert AFTER INSERT ON activity BEGIN"
      f" INSERT INTO call_last (key, deal, date, act, run, {_cols('')})"
@@ -130,6 +137,17 @@ MIGRATION: tuple[str, ...] = (
      f" {_refresh('OLD')} {_refresh('NEW')} END"),
     f"CREATE TRIGGER call_last_delete AFTER DELETE ON activity BEGIN {_refresh('OLD')} END",
 )
+
+MIGRATION: tuple[str, ...] = TABLES_AND_INDEXES + FILL + TRIGGERS
+
+
+def refill(conn: Any) -> None:
+    """The summaries again from the whole call history: what a bulk load that ran
+    without the triggers (kam import) does at its end."""
+    for table in TABLES:
+        conn.execute(f"DELETE FROM {table}")
+    for sql in FILL:
+        conn.execute(sql)
 
 _CALL_COLUMNS = "a.id, a.date, a.opportunity_id, a.customer_id, a.owner, a.next_step, a.next_due"
 _SUMMARY_COLUMNS = ("s.act, s.date, s.opportunity_id, s.customer_id, s.owner, s.next_step,"
