@@ -65,8 +65,9 @@ def _same_roll_ups(s: CSVStorage, cut: int, owner: str | None, customer: str | N
     reference = PythonRollup(SimpleNamespace(storage=SimpleNamespace(find=s.find)))
     as_of = DAY0 + dt.timedelta(days=cut)
     start = DAY0 + dt.timedelta(days=cut // 2)
-    assert (sorted(s.latest_calls(as_of, owner), key=_key)
-            == sorted(reference.latest_calls(as_of, owner), key=_key))
+    for due_by in (None, as_of):
+        assert (sorted(s.latest_calls(as_of, owner, due_by), key=_key)
+                == sorted(reference.latest_calls(as_of, owner, due_by), key=_key))
     assert sorted(s.deal_touches(as_of, customer)) == sorted(
         reference.deal_touches(as_of, customer))
     assert (sorted(s.call_counts(start, as_of, customer, owner), key=str)

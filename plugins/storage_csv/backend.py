@@ -36,7 +36,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kam.errors import InputError, StorageError
 from kam.kinds import EVENT, KINDS, Kind
@@ -207,7 +207,7 @@ class CSVStorage:
             self._write_file(SEQUENCE_FILE, "{}\n")
         journal.fsync_dir(self.folder)
         if created:  # a header alone is valid: appends to it stay known-good
-            checked.note(self.folder, created, None)
+            checked.note(self.folder, created)
 
     # --- reading files ---------------------------------------------------------------
 
@@ -440,8 +440,8 @@ class CSVStorage:
 
     def _verdict(self, k: Kind, path: Path, ids: bool) -> reading.Verdict | None:
         """A file checked whole (every cell; ids unique and whether in order): noted in
-        checked.json by the writer or an earlier read, else checked now and noted.
-        None when the file is missing."""
+        checked.json by a writer, else checked now (and noted by this process's next
+        commit: a read never writes). None when the file is missing."""
         stamp = checked.stamp_of(path)
         if stamp is None:
             return None
@@ -460,9 +460,6 @@ class CSVStorage:
                 stamp = (st.st_ino, st.st_mtime_ns, st.st_size)
                 verdict = reading.check_all(reading.complete_lines(fh, str(path), not ids),
                                             str(path), k, ids=ids)
-            if verdict.ordered:
-                checked.note(self.folder, {path.name: stamp},
-                             None if self._lock_fd is not None else self.folder / LOCK_FILE)
         self._verdicts[path.name] = (stamp, verdict)
         return verdict
 
@@ -554,8 +551,9 @@ class CSVStorage:
 
     # optional fast paths (kam.storage.ActivityRollup): streamed passes, see rollups.py
 
-    def latest_calls(self, as_of: dt.date, owner: str | None = None) -> Iterator[Record]:
-        return rollups.latest_calls(self, as_of, owner)
+    def latest_calls(self, as_of: dt.date, owner: str | None = None,
+                     due_by: dt.date | None = None) -> Iterator[Record]:
+        return rollups.latest_calls(self, as_of, owner, due_by)
 
     def deal_touches(self, as_of: dt.date, customer: str | None = None
                      ) -> Iterator[tuple[str, dt.date, int]]:
@@ -794,8 +792,13 @@ class CSVStorage:
             good = before is None or (known is not None and known[0] == before) \
                 or checked.read(self.folder).get(EVENTS_FILE) == before
             notes[EVENTS_FILE] = checked.stamp_of(self.folder / EVENTS_FILE) if good else None
+        for name, (stamp, verdict) in list(self._verdicts.items()):
+            # files this process checked whole on reading, still as they were
+            if name not in notes and verdict.ordered \
+                    and checked.stamp_of(self.folder / name) == stamp:
+                notes[name] = stamp
         if notes:
-            checked.note(self.folder, notes, None)
+            checked.note(self.folder, notes)
 
     # --- optional extras ---------------------------------------------------------------
 
@@ -878,3 +881,13 @@ class CSVStorage:
         self._release()
         self._tables.clear()
         self._events = None
+
+
+if TYPE_CHECKING:  # mypy holds the backend to the signatures of what it offers
+    import kam.storage as kam_storage
+
+    def _offers(s: CSVStorage) -> tuple[
+        kam_storage.Storage, kam_storage.Selecting, kam_storage.BulkInsert,
+        kam_storage.SequenceAdvance, kam_storage.ActivityRollup
+    ]:
+        return (s, s, s, s, s)

@@ -4,14 +4,14 @@ Every read used to parse every cell of a kind's file to catch a bad hand edit; a
 read converts only the cells it needs, so the check is kept apart: a file is checked
 whole once (every cell, ids unique and in order), and its stamp — (inode, mtime in ns,
 size) — is noted in ``checked.json``. A file written by kam is valid by construction
-and noted by the writer. Any edit by hand changes the stamp, so the next read checks
-the file again and names the file, row and column of a bad value as before. The note
+and noted by the writer, which also notes the files its process checked whole on
+reading (a read alone never writes). Any edit by hand changes the stamp, so the next
+read checks the file again and names the file, row and column of a bad value as before. The note
 is a cache: losing it only costs one more check.
 """
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 from pathlib import Path
@@ -37,18 +37,10 @@ def read(folder: Path) -> dict[str, Stamp]:
         return {}
 
 
-def note(folder: Path, stamps: dict[str, Stamp | None], lock_file: Path | None) -> None:
-    """Add files' stamps to the note (None: forget the file). Writers call it under the
-    workspace lock; a reader passes ``lock_file`` and notes only if the lock is free at
-    once (a cache never waits)."""
-    fd = None
+def note(folder: Path, stamps: dict[str, Stamp | None]) -> None:
+    """Add files' stamps to the note (None: forget the file). Only writers call it,
+    under the workspace lock: a read never changes the workspace's bytes."""
     try:
-        if lock_file is not None:
-            fd = os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o600)
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError:
-                return
         known = read(folder)
         for name, st in stamps.items():
             if st is None:
@@ -61,10 +53,4 @@ def note(folder: Path, stamps: dict[str, Stamp | None], lock_file: Path | None) 
             json.dump(known, out, sort_keys=True)
         os.replace(tmp, folder / CHECKED_FILE)
     except OSError:
-        return  # a read-only folder: reads just check again next time
-    finally:
-        if fd is not None:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_UN)
-            finally:
-                os.close(fd)
+        return  # a cache: the next read checks the files again

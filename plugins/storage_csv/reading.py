@@ -288,7 +288,8 @@ def complete_lines(fh: Iterable[bytes], where: str, cut: bool = True) -> Iterato
         try:
             yield line.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise InputError(f"{where}: not UTF-8 text ({exc.reason} at byte {exc.start})"
+            path = where
+            raise InputError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})"
                              ) from None
 
 
@@ -350,7 +351,8 @@ def check_all(lines: Iterable[str], where: str, k: Kind, ids: bool = True) -> Ve
             if not ids:
                 continue
             if rid in seen:
-                raise InputError(f"{where} row {n}, column id: duplicate id {rid}")
+                path = where
+                raise InputError(f"{path} row {n}, column id: duplicate id {rid}")
             seen.add(rid)
             key = _id_key(rid)
             if last is not None and key < last:

@@ -36,8 +36,8 @@ def _ids(s: RankedReads, where: dict[str, Any]) -> set[str]:
     return {r["id"] for r in s.select("opportunity", ["id"], where, ())}
 
 
-def latest_calls(s: RankedReads, as_of: dt.date, owner: str | None = None
-                 ) -> Iterator[Record]:
+def latest_calls(s: RankedReads, as_of: dt.date, owner: str | None = None,
+                 due_by: dt.date | None = None) -> Iterator[Record]:
     live = _ids(s, {"status__in": ["open", "won"], "completed_at__isnull": True})
     where: dict[str, Any] = {"date__le": as_of}
     if owner:
@@ -51,7 +51,9 @@ def latest_calls(s: RankedReads, as_of: dt.date, owner: str | None = None
         seen = latest.get(key)
         if seen is None or (call["date"], rank) > (seen[0], seen[1]):
             latest[key] = (call["date"], rank, call)
-    return iter([call for _, _, call in latest.values()])
+    return iter([call for _, _, call in latest.values()
+                 if due_by is None or (call["next_due"] is not None
+                                       and call["next_due"] <= due_by)])
 
 
 def deal_touches(s: RankedReads, as_of: dt.date, customer: str | None = None

@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import psycopg
 from kam.errors import StorageError
@@ -486,3 +486,13 @@ class PostgresStorage(PostgresRollup):
             conn.close()
         except psycopg.Error as exc:
             log.debug("close failed: %s", exc)
+
+
+if TYPE_CHECKING:  # mypy holds the backend to the signatures of what it offers
+    import kam.storage as kam_storage
+
+    def _offers(s: PostgresStorage) -> tuple[
+        kam_storage.Storage, kam_storage.Selecting, kam_storage.BulkInsert,
+        kam_storage.SequenceAdvance, kam_storage.BulkEvents, kam_storage.ActivityRollup
+    ]:
+        return (s, s, s, s, s, s)

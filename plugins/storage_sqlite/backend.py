@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kam.errors import StorageError
 from kam.kinds import Kind
@@ -542,3 +542,16 @@ class SQLiteStorage(CallSummaries, OpenReceivableQuery, EventValueQuery, SQLiteA
             self.conn.close()
         except sqlite3.Error:
             pass
+
+
+if TYPE_CHECKING:  # mypy holds the backend to the signatures of what it offers
+    import kam.storage as kam_storage
+
+    def _offers(s: SQLiteStorage) -> tuple[
+        kam_storage.Storage, kam_storage.Selecting, kam_storage.BulkInsert,
+        kam_storage.SequenceAdvance, kam_storage.BulkEvents, kam_storage.StoredRows,
+        kam_storage.BulkLoad, kam_storage.ActivityRollup, kam_storage.OpenReceivables,
+        kam_storage.EventValues, kam_storage.ReceivableSums, kam_storage.DealSums,
+        kam_storage.StageMoves
+    ]:
+        return (s, s, s, s, s, s, s, s, s, s, s, s, s)
