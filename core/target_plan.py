@@ -136,6 +136,41 @@ def won_in(target: dict[str, Any], owners: set[str], won: Iterable[dict[str, Any
     return total
 
 
+#: the deal fields a target's numbers read
+DEAL_FIELDS = ("id", "owner", "currency", "customer_id", "category", "amount", "closed_at",
+               "close_date", "pipeline", "stage")
+
+
+class DealIndex:
+    """Deals by (owner, currency, month of their business date): a target reads only the
+    deals of its owners, currency and months instead of every deal (800 targets × 50k
+    won deals on a big team). :func:`won_in` over the plain list is the reference."""
+
+    def __init__(self, deals: Iterable[dict[str, Any]], *, won: bool = True) -> None:
+        self.won = won
+        self.buckets: dict[tuple[str, Any, str], list[dict[str, Any]]] = {}
+        for opp in deals:
+            day = (opp.get("closed_at") or opp.get("close_date")) if won \
+                else opp.get("close_date")
+            if day is None:
+                continue
+            key = (opp.get("owner") or "", opp.get("currency"), str(day)[:7])
+            self.buckets.setdefault(key, []).append(opp)
+
+    def deals(self, target: dict[str, Any], owners: set[str], period: str
+              ) -> list[dict[str, Any]]:
+        """The deals that count for ``target`` in ``period``, in the order given."""
+        found = [opp for owner in sorted(owners) for month in months_of(period)
+                 for opp in self.buckets.get((owner, target["currency"], month), ())
+                 if matches(opp, target, owners)]
+        return found
+
+    def won_in(self, target: dict[str, Any], owners: set[str], period: str) -> Decimal:
+        """:func:`won_in` for the indexed (won) deals."""
+        return sum((opp.get("amount") or Decimal("0.00")
+                    for opp in self.deals(target, owners, period)), Decimal("0.00"))
+
+
 def fast_ox(amount: Decimal, history: Decimal, factor: Decimal) -> bool:
     """鞭打快牛: the target asks more than ``factor`` × what the owner won in the same
     period last year. No history, no flag: a new owner has nothing to be whipped on."""

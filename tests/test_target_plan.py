@@ -11,7 +11,10 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from kam.errors import InputError, RefusedError
+from kam.periods import months_of
 from kam.services import customers, opportunities, reports, targets
 from kam.workspace import Workspace
 
@@ -167,3 +170,39 @@ def test_target_set_splits_and_warns_through_the_cli(kam: Any) -> None:
     totals = report["tables"]["targets"]["totals"]
     assert totals[0]["target"] == "1000000.00"
     assert "coverage" in report["tables"]
+
+
+_DEAL = st.fixed_dictionaries({
+    "owner": st.sampled_from(["张伟", "lee", None]),
+    "currency": st.sampled_from(["CNY", "USD"]),
+    "customer_id": st.sampled_from(["CU1", "CU2"]),
+    "category": st.sampled_from([None, "solution", "product"]),
+    "amount": st.none() | st.decimals(0, 10**6, places=2),
+    "closed_at": st.none() | st.dates(dt.date(2025, 1, 1), dt.date(2026, 12, 31)),
+    "close_date": st.none() | st.dates(dt.date(2025, 1, 1), dt.date(2026, 12, 31)),
+})
+_TARGET = st.fixed_dictionaries({
+    "currency": st.sampled_from(["CNY", "USD"]),
+    "customer_id": st.sampled_from([None, "CU1"]),
+    "product": st.sampled_from([None, "solution"]),
+})
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(_DEAL, max_size=30), _TARGET,
+       st.sets(st.sampled_from(["张伟", "lee", ""]), min_size=1),
+       st.sampled_from(["2026", "2026-Q2", "2025-11", "2026-03"]))
+def test_the_deal_index_sums_what_the_plain_scan_sums(
+        deals: list[dict[str, Any]], target: dict[str, Any], owners: set[str],
+        period: str) -> None:
+    """report targets reads won deals by owner, currency and month; plan.won_in over the
+    plain list is the reference (the same sum, and the same open deals for coverage)."""
+    from kam import target_plan as plan
+
+    assert plan.DealIndex(deals).won_in(target, owners, period) == plan.won_in(
+        target, owners, deals, period)
+    months = set(months_of(period))
+    plain = [o for o in deals if o.get("close_date") is not None
+             and str(o["close_date"])[:7] in months and plan.matches(o, target, owners)]
+    indexed = plan.DealIndex(deals, won=False).deals(target, owners, period)
+    assert sorted(map(id, indexed)) == sorted(map(id, plain))

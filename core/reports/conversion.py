@@ -20,20 +20,24 @@ def stage_conversion(ws: Any, pipelines: set[str]) -> dict[tuple[str, str], dict
     need = int((ws.config.get("targets") or {}).get("conversion_min_deals", 5))
     models = {key: ws.pipeline(key) for key in sorted(pipelines)}
     order = {key: [s.key for s in m.stages] for key, m in models.items()}
+    from kam.reports.aggregates import stage_moves
+    from kam.reports.common import scan
+
+    where = {"status__in": list(CLOSED), "pipeline__in": sorted(models)}
+    moves = stage_moves(ws)  # the database picks the first stage and each move's target
+    first_of = {opp_id: first for opp_id, first, _on, _created in moves.stage_starts(where)}
     furthest: dict[str, list[Any]] = {}  # id → [pipeline, furthest index, status]
-    for opp in ws.storage.find("opportunity", {"status__in": list(CLOSED),
-                                               "pipeline__in": sorted(models)},
-                               order_by=("id",)):
+    for opp in scan(ws, "opportunity", ("id", "pipeline", "status"), where):
         stages = order[opp["pipeline"]]
-        first = (opp.get("stage_history") or [{}])[0].get("stage") or stages[0]
+        first = first_of.get(opp["id"]) or stages[0]
         start = stages.index(first) if first in stages else 0
         reach = len(stages) - 1 if opp["status"] == "won" else start
         furthest[opp["id"]] = [opp["pipeline"], reach, opp["status"]]
-    for ev in ws.storage.events(kinds=("opportunity.advanced",)):
-        st = furthest.get(ev["record_id"])
+    for record_id, _kind, _at, _from, to, _stage, _on, _reason in moves.stage_moves(
+            ("opportunity.advanced",)):
+        st = furthest.get(record_id)
         if st is None:
             continue
-        to = (ev.get("payload") or {}).get("to")
         if to in order[st[0]]:
             st[1] = max(st[1], order[st[0]].index(to))
     out: dict[tuple[str, str], dict[str, Any]] = {}

@@ -23,9 +23,18 @@ from typing import Any
 
 from kam import target_plan as plan
 from kam.errors import InputError
-from kam.periods import months_of, parse_period
+from kam.periods import parse_period
 from kam.reports import Report, Table
-from kam.reports.common import ZERO, cents, new_report, percent, ratio, stage_display, tr
+from kam.reports.common import (
+    ZERO,
+    cents,
+    new_report,
+    percent,
+    ratio,
+    scan,
+    stage_display,
+    tr,
+)
 from kam.reports.conversion import stage_conversion
 
 _HEADERS = {
@@ -56,14 +65,14 @@ def build(ws: Any, owner: str | None = None, period: str | None = None,
     by_id = {t["id"]: t for t in family}
     owners_of = {t["id"]: plan.members(t, family) for t in targets}
     everyone = sorted(set().union(*owners_of.values())) if targets else []
-    won = list(ws.storage.find("opportunity", {"status": "won", "owner__in": everyone},
-                               order_by=("id",))) if everyone else []
+    won = plan.DealIndex(scan(ws, "opportunity", plan.DEAL_FIELDS,
+                              {"status": "won", "owner__in": everyone}) if everyone else ())
     factor = _factor(ws)
     shown = {t["id"] for t in targets}
     rows = []
     for t in targets:
-        got = plan.won_in(t, owners_of[t["id"]], won, t["period"])
-        before = plan.won_in(t, owners_of[t["id"]], won, plan.last_year(t["period"]))
+        got = won.won_in(t, owners_of[t["id"]], t["period"])
+        before = won.won_in(t, owners_of[t["id"]], plan.last_year(t["period"]))
         parent = parent_of.get(t["id"])
         rows.append({"id": t["id"], "owner": t["owner"], "period": t["period"],
                      "part_of": _label(by_id[parent], t) if parent else None,
@@ -158,17 +167,15 @@ def _coverage(ws: Any, report: Report, targets: list[dict[str, Any]],
     """漏斗裕量 per target: what its open deals are expected to win against what remains."""
     rows = [r for r in report.tables[0].rows]
     everyone = sorted(set().union(*owners_of.values())) if targets else []
-    open_deals = list(ws.storage.find("opportunity", {"status": "open", "owner__in": everyone},
-                                      order_by=("id",))) if everyone else []
+    open_deals = list(scan(ws, "opportunity", plan.DEAL_FIELDS,
+                           {"status": "open", "owner__in": everyone})) if everyone else []
     if not targets:
         return
     rates = stage_conversion(ws, {o["pipeline"] for o in open_deals} | {ws.pipeline().key})
+    by_close = plan.DealIndex(open_deals, won=False)
     summary, stages = [], []
     for t, row in zip(targets, rows, strict=True):
-        months = set(months_of(t["period"]))
-        mine = [o for o in open_deals if o.get("close_date") is not None
-                and str(o["close_date"])[:7] in months
-                and plan.matches(o, t, owners_of[t["id"]])]
+        mine = by_close.deals(t, owners_of[t["id"]], t["period"])
         per_stage: dict[tuple[str, str], Decimal] = {}
         for o in mine:
             key = (o["pipeline"], o["stage"])
