@@ -371,7 +371,10 @@ for sql in sys.argv[2].split("\\n;\\n"):  # a floor may be several queries
 """
 
 # --- floors for everyday commands, lists, export and import: small sqlite3 programs ------
-# (benchmarks/floors/ from other branches replaces these when present; same job each)
+# (benchmarks/floors/ has standalone floors of the everyday commands, export and import
+# for measuring by hand, each tested against kam; the runner keeps its own here, run
+# with `python -c` in the same way as the report floors. Folding them into one set is
+# still to do.)
 
 #: print a table of some columns of a table, in pages of 2,000 rows with widths per page
 #: (what ``kam … list`` does on screen); argv: db, table, columns, limit (0: all)
