@@ -422,3 +422,19 @@ def test_contract_events_and_company_rules(kam: Any, rec_ws: Any) -> None:
     payments.record(ws, c["id"], "120000")  # the down payment, 30% of 400000
     rows = list(ws.storage.find("receivable", {"contract_id": c["id"]}, order_by=("seq",)))
     assert ws.recorder.receivable_events == [(rows[0]["id"], "paid", None)]
+
+
+def test_receivable_list_orders_by_due_date_with_undated_milestones_last(kam: Any) -> None:
+    """Milestones stream in due-date order, then contract and plan order; those with no
+    due date yet (delivery and acceptance not happened) come last."""
+    for _ in range(2):
+        co = contract(kam, deal(kam))
+        kam.ok("contract", "review", co)
+        kam.ok("contract", "approve", co, "--by", "李经理", env=LI)
+        kam.ok("contract", "sign", co)
+    rows = kam.json("receivable", "list")
+    assert len(rows) == 8
+    key = [(r["due_date"] is None, r["due_date"] or "", r["contract_id"], r["id"])
+           for r in rows]
+    assert key == sorted(key)
+    assert any(r["due_date"] is None for r in rows) and rows[-1]["due_date"] is None
