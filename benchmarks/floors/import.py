@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from kam.kinds import EVENT, KINDS
+from kam.plugins.storage_sqlite.summaries import FILL
 
 
 class Hashing(io.RawIOBase):
@@ -97,6 +98,11 @@ def main(export_dir: str, db: str) -> None:
                            " AND sql IS NOT NULL").fetchall()
     for name, _ in indexes:
         conn.execute(f'DROP INDEX "{name}"')
+    # the call summaries' triggers go too; the summaries are filled once at the end
+    triggers = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"
+                            " AND sql IS NOT NULL").fetchall()
+    for name, _ in triggers:
+        conn.execute(f'DROP TRIGGER "{name}"')
     for name, kind in KINDS.items():
         if name in files:
             load(conn, folder, files[name], kind)
@@ -107,6 +113,10 @@ def main(export_dir: str, db: str) -> None:
         " UNION SELECT e.id, j.value FROM event AS e, json_each(e.refs) AS j"
         "  WHERE e.refs != '[]' AND j.value != '') ORDER BY ref, event_id")
     for _, sql in indexes:
+        conn.execute(sql)
+    for sql in FILL:
+        conn.execute(sql)
+    for _, sql in triggers:
         conn.execute(sql)
     conn.execute("COMMIT")
     conn.close()
