@@ -21,7 +21,7 @@ from typing import Any
 
 from kam.errors import InputError
 from kam.reports import Table
-from kam.reports.common import ZERO, month_of, quarter_of, tr
+from kam.reports.common import ZERO, month_of, quarter_of, scan, tr
 
 COLUMNS = ["period", "customer_id", "customer", "owner", "currency", "revenue", "recurring",
            "new", "churned", "cumulative"]
@@ -60,16 +60,18 @@ def revenue_rows(ws: Any, *, customer: str | None = None, owner: str | None = No
         raise InputError(f"--by: {by!r} must be month, quarter or year")
     last = period_of(by, ws.today)
     shown = [shift(by, last, -i) for i in range(periods - 1, -1, -1)]
-    owners = {c["id"]: c.get("owner") or "" for c in ws.storage.find(
-        "contract", {"customer_id": customer.strip().upper()} if customer else {},
-        order_by=("id",))}
+    # only the columns summed (contracts carry wide json; 150k payments on a big team)
+    owners = {c["id"]: c.get("owner") or "" for c in scan(
+        ws, "contract", ("id", "owner"),
+        {"customer_id": customer.strip().upper()} if customer else {}, order_by=())}
     paid: dict[tuple[str, str, str], dict[str, Decimal]] = {}  # (cu, owner, cur) → period → sum
     where: dict[str, Any] = {"date__le": ws.today}
     if customer:
         where["customer_id"] = customer.strip().upper()
     if currency:
         where["currency"] = currency.strip().upper()
-    for p in ws.storage.find("payment", where, order_by=("date", "id")):
+    for p in scan(ws, "payment", ("id", "contract_id", "customer_id", "currency", "date",
+                                  "amount"), where, order_by=()):
         who = owners.get(p["contract_id"], "")
         if owner and who != owner:
             continue
