@@ -173,6 +173,19 @@ def _id_key(record_id: str) -> tuple[int, str]:
 # --- files ----------------------------------------------------------------------------
 
 
+def check_header(k: Kind, header: list[str], where: str) -> None:
+    """A file's header: known columns of the kind, each once, an id among them (the
+    full parse and the lazy reads of kam.plugins.storage_csv.reading)."""
+    known = set(k.names)
+    unknown = [c for c in header if c not in known]
+    if unknown:
+        raise InputError(f"{where} row 1: unknown column {unknown[0]!r} for {k.name}")
+    if len(set(header)) != len(header):
+        raise InputError(f"{where} row 1: a column appears twice")
+    if "id" not in header:
+        raise InputError(f"{where} row 1: no id column")
+
+
 def parse_rows(k: Kind, text: str, where: str, first_row: int = 2,
                header: list[str] | None = None) -> tuple[list[str], list[Row]]:
     """Parse CSV text into stored rows, naming file, row and column on any bad value.
@@ -187,14 +200,7 @@ def parse_rows(k: Kind, text: str, where: str, first_row: int = 2,
             if header is None:
                 return [], []
             n = 1
-        known = set(k.names)
-        unknown = [c for c in header if c not in known]
-        if unknown:
-            raise InputError(f"{where} row 1: unknown column {unknown[0]!r} for {k.name}")
-        if len(set(header)) != len(header):
-            raise InputError(f"{where} row 1: a column appears twice")
-        if "id" not in header:
-            raise InputError(f"{where} row 1: no id column")
+        check_header(k, header, where)
         convs = [(i, name, _PARSERS[k.type_of(name)]) for i, name in enumerate(header)]
         width = len(header)
         rows: list[Row] = []

@@ -30,6 +30,7 @@ from kam.plugins.storage_csv.cells import (
     _id_key,
     _parse_bool,
     _parse_money,
+    check_header,
     predicate,
     to_stored,
 )
@@ -82,18 +83,6 @@ _VALUES: dict[str, Convert | None] = dict(_PARSERS) | {
     "datetime": None,
     "json": _json_value,
 }
-
-
-def check_header(k: Kind, header: list[str], where: str) -> None:
-    """The same header rules as a full parse (cells.parse_rows)."""
-    known = set(k.names)
-    unknown = [c for c in header if c not in known]
-    if unknown:
-        raise InputError(f"{where} row 1: unknown column {unknown[0]!r} for {k.name}")
-    if len(set(header)) != len(header):
-        raise InputError(f"{where} row 1: a column appears twice")
-    if "id" not in header:
-        raise InputError(f"{where} row 1: no id column")
 
 
 @dataclass
