@@ -370,11 +370,8 @@ for sql in sys.argv[2].split("\\n;\\n"):  # a floor may be several queries
         print("\\t".join("" if v is None else str(v) for v in row))
 """
 
-# --- floors for everyday commands, lists, export and import: small sqlite3 programs ------
-# (benchmarks/floors/ has standalone floors of the everyday commands, export and import
-# for measuring by hand, each tested against kam; the runner keeps its own here, run
-# with `python -c` in the same way as the report floors. Folding them into one set is
-# still to do.)
+# --- floors for lists; the everyday commands, export and import have theirs in -------------
+# benchmarks/floors/ (standalone programs, each tested against kam, run by hand and here)
 
 #: print a table of some columns of a table, in pages of 2,000 rows with widths per page
 #: (what ``kam … list`` does on screen); argv: db, table, columns, limit (0: all)
@@ -396,172 +393,6 @@ while True:
     out.write("  ".join("-" * w for w in widths) + "\\n")
     out.write("".join("  ".join(v.ljust(w) for v, w in zip(r, widths)) + "\\n" for r in page))
 """
-
-#: one deal as ``opp show`` shows it: the record, its customer, its calls and contacts
-FLOOR_SHOW = """
-import sqlite3, sys
-conn = sqlite3.connect(sys.argv[1])
-conn.row_factory = sqlite3.Row
-opp = conn.execute("SELECT * FROM opportunity WHERE id = ?", (sys.argv[2],)).fetchone()
-cu = conn.execute("SELECT name FROM customer WHERE id = ?", (opp["customer_id"],)).fetchone()
-for k in opp.keys():
-    print(f"{k:<24} {opp[k]}")
-print("customer", cu["name"])
-spent = conn.execute("SELECT coalesce(sum(amount), 0) FROM expense WHERE opportunity_id = ?",
-                     (sys.argv[2],)).fetchone()[0]
-print("spent", spent)
-"""
-
-#: one write as kam does it: in one transaction, the next id, the row, the event and its
-#: index; argv: db, what (pay, log, advance), the record's id
-FLOOR_WRITE = """
-import json, sqlite3, sys
-conn = sqlite3.connect(sys.argv[1], isolation_level=None)
-what, rid = sys.argv[2], sys.argv[3]
-now = "2026-06-30T09:00:00+00:00"
-conn.execute("BEGIN IMMEDIATE")
-def next_id(kind, prefix):
-    conn.execute("INSERT INTO kam_sequence (kind, value) VALUES (?, 1) ON CONFLICT(kind) "
-                 "DO UPDATE SET value = value + 1", (kind,))
-    return prefix + str(conn.execute("SELECT value FROM kam_sequence WHERE kind = ?",
-                                     (kind,)).fetchone()[0])
-def event(kind, record, payload, refs):
-    eid = next_id("event", "EV")
-    conn.execute("INSERT INTO event (id, at, actor, kind, record_id, payload, refs) "
-                 "VALUES (?, ?, ?, ?, ?, ?, ?)", (eid, now, "bench", kind, record,
-                 json.dumps(payload, ensure_ascii=False), json.dumps(refs)))
-    conn.executemany("INSERT INTO event_ref (event_id, ref) VALUES (?, ?)",
-                     [(eid, r) for r in [record, *refs]])
-if what == "pay":
-    c = conn.execute("SELECT customer_id, currency FROM contract WHERE id = ?", (rid,)).fetchone()
-    ms = conn.execute("SELECT id FROM receivable WHERE contract_id = ? AND written_off_on IS "
-                      "NULL AND amount - coalesce(paid, 0) - coalesce(written_off, 0) >= 10000 "
-                      "ORDER BY seq LIMIT 1", (rid,)).fetchone()[0]
-    pid = next_id("payment", "PA")
-    alloc = json.dumps([{"receivable_id": ms, "amount": "100.00"}])
-    conn.execute("INSERT INTO payment (id, contract_id, customer_id, amount, currency, date, "
-                 "ref, allocations, created_at, status) VALUES (?, ?, ?, 10000, ?, "
-                 "'2026-06-30', 'floor', ?, ?, 'confirmed')", (pid, rid, c[0], c[1], alloc, now))
-    conn.execute("UPDATE receivable SET paid = coalesce(paid, 0) + 10000, updated_at = ? "
-                 "WHERE id = ?", (now, ms))
-    event("payment.recorded", pid, {"amount": "100.00", "allocations": alloc}, [rid, c[0]])
-elif what == "log":
-    cu = conn.execute("SELECT customer_id FROM opportunity WHERE id = ?", (rid,)).fetchone()[0]
-    aid = next_id("activity", "AC")
-    conn.execute("INSERT INTO activity (id, opportunity_id, customer_id, type, date, owner, "
-                 "contact_ids, outcome, note, created_at) VALUES (?, ?, ?, 'call', "
-                 "'2026-06-30', 'bench', '[]', 'advance', 'floor', ?)", (aid, rid, cu, now))
-    event("activity.logged", aid, {"type": "call", "outcome": "advance"}, [rid, cu])
-else:
-    o = conn.execute("SELECT stage, stage_history, customer_id FROM opportunity WHERE id = ?",
-                     (rid,)).fetchone()
-    order = ["development", "initiation", "proposal", "bidding", "negotiation",
-             "implementation"]
-    to = order[order.index(o[0]) + 1]
-    hist = json.loads(o[1] or "[]") + [{"forced": True, "on": "2026-06-30",
-                                         "reason": "floor", "stage": to}]
-    conn.execute("UPDATE opportunity SET stage = ?, stage_history = ?, stage_entered_at = "
-                 "'2026-06-30', updated_at = ? WHERE id = ?",
-                 (to, json.dumps(hist, ensure_ascii=False), now, rid))
-    event("opportunity.advanced", rid, {"from": o[0], "to": to, "forced": True}, [o[2]])
-conn.execute("COMMIT")
-print(what, rid)
-"""
-
-#: every table as CSV plus a manifest with SHA-256, as ``kam export`` writes them; argv:
-#: db, folder, and a JSON map file -> [table, [[column, type], …]] taken from kam's kinds
-FLOOR_EXPORT = """
-import csv, hashlib, json, os, sqlite3, sys
-conn = sqlite3.connect(sys.argv[1])
-folder = sys.argv[2]
-os.makedirs(folder, exist_ok=True)
-plan = json.loads(open(sys.argv[3]).read())
-def money(v):
-    sign = "-" if v < 0 else ""
-    q, r = divmod(abs(v), 100)
-    return f"{sign}{q}.{r:02d}"
-def protect(v):  # a cell a spreadsheet would run as a formula gets one leading quote
-    return "'" + v if v[:1] in ("'", "=", "+", "-", "@", "\\t", "\\r") else v
-conv = {"money": money, "bool": lambda v: "true" if v else "false", "text": protect}
-manifest = {}
-for file, (table, columns) in sorted(plan.items()):
-    fns = [conv.get(t) for _c, t in columns]
-    names = [c for c, _t in columns]
-    sql = "SELECT " + ", ".join('"%s"' % c for c in names) + ' FROM "%s" ORDER BY rowid' % table
-    path = os.path.join(folder, file)
-    n = 0
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh, lineterminator="\\n")
-        w.writerow(names)
-        cur = conn.execute(sql)
-        while True:
-            rows = cur.fetchmany(5000)
-            if not rows:
-                break
-            w.writerows(["" if v is None else (f(v) if f else v) for v, f in zip(r, fns)]
-                        for r in rows)
-            n += len(rows)
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    manifest[table] = {"file": file, "rows": n, "sha256": h.hexdigest()}
-json.dump({"files": manifest}, open(os.path.join(folder, "manifest.json"), "w"), indent=2)
-"""
-
-#: load an export into an empty database with kam's schema, in one transaction, indexes
-#: built after the load; argv: export folder, empty db (kam init'd), the same JSON map
-FLOOR_IMPORT = """
-import csv, hashlib, json, os, sqlite3, sys
-folder, db = sys.argv[1], sys.argv[2]
-plan = json.loads(open(sys.argv[3]).read())
-manifest = json.load(open(os.path.join(folder, "manifest.json")))["files"]
-conn = sqlite3.connect(db, isolation_level=None)
-conn.execute("PRAGMA journal_mode = WAL")
-conn.execute("BEGIN IMMEDIATE")
-indexes = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' "
-                       "AND sql IS NOT NULL").fetchall()
-for name, _sql in indexes:
-    conn.execute('DROP INDEX "%s"' % name)
-triggers = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
-                        "AND sql IS NOT NULL").fetchall()
-for name, _sql in triggers:
-    conn.execute('DROP TRIGGER "%s"' % name)
-def cents(v):
-    whole, _, frac = v.partition(".")
-    sign = -1 if whole.startswith("-") else 1
-    return int(whole) * 100 + sign * int((frac + "00")[:2])
-conv = {"money": cents, "bool": lambda v: 1 if v == "true" else 0, "int": int,
-        "text": lambda v: v[1:] if v[:1] == "'" else v}
-for file, (table, columns) in sorted(plan.items()):
-    path = os.path.join(folder, file)
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    assert h.hexdigest() == manifest[table]["sha256"], file
-    with open(path, newline="", encoding="utf-8") as fh:
-        r = csv.reader(fh)
-        names = next(r)
-        types = dict(columns)
-        fns = [conv.get(types.get(c, "text")) for c in names]
-        sql = 'INSERT INTO "%s" (%s) VALUES (%s)' % (
-            table, ", ".join('"%s"' % c for c in names), ", ".join("?" * len(names)))
-        rows = ([None if v == "" else (f(v) if f else v) for v, f in zip(row, fns)]
-                for row in r)
-        conn.executemany(sql, rows)
-    if table == "event":
-        conn.execute("INSERT OR IGNORE INTO event_ref (event_id, ref) SELECT e.id, j.value "
-                     "FROM event e, json_each(e.refs) j UNION SELECT id, record_id FROM event")
-for _name, sql in indexes:
-    conn.execute(sql)
-for sql in json.loads(sys.argv[4]):  # the call summaries, filled once (SQLite's FILL)
-    conn.execute(sql)
-for _name, sql in triggers:
-    conn.execute(sql)
-conn.execute("COMMIT")
-"""
-
 
 # --- running processes ------------------------------------------------------------------------
 
@@ -715,6 +546,14 @@ def floor_cmd(db: Path, report: str, owner: str = "") -> list[str]:
 
 def py(script: str, *args: str) -> list[str]:
     return [sys.executable, "-c", script, *args]
+
+
+#: the standalone floors (everyday commands, export, import)
+FLOORS = Path(__file__).resolve().parent / "floors"
+
+
+def floor_program(name: str, *args: str) -> list[str]:
+    return [sys.executable, str(FLOORS / f"{name}.py"), *args]
 
 # --- checks: kam's numbers equal the floor's ---------------------------------------------------
 
@@ -1157,7 +996,8 @@ class Bench:
         pairs = {"opp list --limit 50": (kam("opp", "list", "--limit", "50"),
                                          py(FLOOR_TABLE, str(db), "opportunity", columns,
                                             "50")),
-                 f"opp show {mid}": (kam("opp", "show", mid), py(FLOOR_SHOW, str(db), mid))}
+                 f"opp show {mid}": (kam("opp", "show", mid),
+                                     floor_program("everyday", str(ws), "show", mid))}
         rows: list[list[str]] = []
         for label, (mine, floor) in pairs.items():
             s = measure({"kam": mine, "floor": floor}, env, runs)
@@ -1178,13 +1018,16 @@ class Bench:
         conn.close()
         writes = {"pay record": (lambda i: kam("pay", "record", contracts[i], "100.00",
                                                "--ref", f"bench {i}"),
-                                 lambda i: py(FLOOR_WRITE, str(cdb), "pay", contracts[i])),
+                                 lambda i: floor_program("everyday", str(copy), "pay",
+                                                         contracts[i], "100.00")),
                   "activity log": (lambda i: kam("activity", "log", opps[i], "--type", "call",
                                                  "--outcome", "advance", "--note", "bench"),
-                                   lambda i: py(FLOOR_WRITE, str(cdb), "log", opps[i])),
+                                   lambda i: floor_program("everyday", str(copy), "activity",
+                                                           opps[i])),
                   "opp advance --force": (
                       lambda i: kam("opp", "advance", opps[i], "--force", "--reason", "bench"),
-                      lambda i: py(FLOOR_WRITE, str(cdb), "advance", opps[runs + 1 + i]))}
+                      lambda i: floor_program("everyday", str(copy), "advance",
+                                              opps[runs + 1 + i]))}
         for label, (mine_at, floor_at) in writes.items():
             x, f = Sample(), Sample()
             for i in range(runs + 1):
@@ -1266,22 +1109,17 @@ class Bench:
         (checked byte for byte against kam's manifest) and load them back."""
         self.say(f"export and import of {size}…")
         env = child_env(ws, self.root)
-        plan = self.root / f"export-plan-{size}.json"
-        plan.write_text(json.dumps(_export_plan()), encoding="utf-8")
         runs = 1 if size == "large" else max(1, self.runs(False) - 1)
         mine, floor = Sample(), Sample()
         folder, ffolder = self.root / f"export-kam-{size}", self.root / f"export-floor-{size}"
         for _ in range(runs):
             for path, sample, cmd in (
                     (folder, mine, kam("export", str(folder))),
-                    (ffolder, floor, py(FLOOR_EXPORT, str(ws / "kam.db"), str(ffolder),
-                                        str(plan)))):
+                    (ffolder, floor, floor_program("export", str(ws / "kam.db"),
+                                                   str(ffolder)))):
                 shutil.rmtree(path, ignore_errors=True)
                 sample.add(run_child(cmd, env))
         same = _same_export(folder, ffolder)
-        from kam.plugins.storage_sqlite.summaries import FILL
-
-        fill = json.dumps(list(FILL))  # what kam fills after a load, as the floor's SQL
         imine, ifloor = Sample(), Sample()
         loaded: dict[str, str] = {}
         for i in range(runs):
@@ -1290,8 +1128,8 @@ class Bench:
                 shutil.rmtree(target, ignore_errors=True)
                 tenv = child_env(target, self.root)
                 run_child(kam("init", "--lang", "en"), tenv)
-                cmd = kam("import", str(folder)) if name == "kam" else py(
-                    FLOOR_IMPORT, str(folder), str(target / "kam.db"), str(plan), fill)
+                cmd = kam("import", str(folder)) if name == "kam" else floor_program(
+                    "import", str(folder), str(target / "kam.db"))
                 sample.add(run_child(cmd, tenv))
                 if i == 0:
                     loaded[name] = _fingerprint(target / "kam.db")
@@ -1429,18 +1267,6 @@ def _columns(table: str) -> list[str]:
     from kam.kinds import KINDS
 
     return list(KINDS[table].columns)
-
-
-def _export_plan() -> dict[str, list[Any]]:
-    """file → [table, [[column, type], …]] for every kind and the event log, from kam's
-    declarations: what the export floor writes and the import floor reads."""
-    from kam.kinds import EVENT, KINDS
-
-    plan: dict[str, list[Any]] = {}
-    for name, k in KINDS.items():
-        plan[f"{name}.csv"] = [name, [[f.name, f.type] for f in k.fields]]
-    plan["events.csv"] = ["event", [[f.name, f.type] for f in EVENT.fields]]
-    return plan
 
 
 def _fingerprint(db: Path) -> str:

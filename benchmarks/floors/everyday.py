@@ -86,7 +86,8 @@ def opp_show(db: sqlite3.Connection, opp_id: str) -> None:
 
 
 def pay_record(db: sqlite3.Connection, contract_id: str, amount: str, ref: str) -> None:
-    cents = round(float(amount) * 100)
+    whole, _, fraction = amount.partition(".")
+    cents = int(whole) * 100 + int((fraction + "00")[:2])
     with db:
         db.execute("BEGIN IMMEDIATE")
         contract = db.execute("SELECT customer_id, currency FROM contract WHERE id = ?",
