@@ -357,6 +357,17 @@ def _report_plugin_failures(ctx: Any, pm: Any) -> None:
         typer.echo(warning_line(failure, output_lang(ctx)), err=True)
 
 
+def started() -> None:
+    """The command is about to run: what start-up made (kept to the end) is moved out of
+    the collector's sight (``gc.freeze``) and collection, paused by :func:`kam.cli.main`
+    during start-up, is switched back on. A no-op when it was not paused."""
+    import gc
+
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
+
+
 def _print_version(value: bool) -> None:
     """``kam --version``: eager, so it answers before a command is required."""
     if value:
@@ -411,6 +422,7 @@ def make_app(plugins: Any = None) -> typer.Typer:
         ctx.obj = State(plugins=pm, workspace=workspace, as_of=as_of, lang=lang,
                         debug=debug or os.environ.get("KAM_DEBUG") == "1")
         _report_plugin_failures(ctx, pm)
+        started()
 
     for module in (admin, check, data, today):
         module.register(app)
