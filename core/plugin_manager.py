@@ -1,4 +1,9 @@
-"""Plugin discovery and hook calling.
+"""Plugin loading and hook calling: the :class:`Plugins` manager of one process.
+
+Split by responsibility: finding plugins (kam.plugin_discovery), loading and configuring
+them and calling rule, list and event hooks (here), guarding each hookimpl
+(kam.plugin_guard), what the registration hooks register and the plugins' validated
+settings (kam.plugin_registry, kam.plugin_settings).
 
 Built-in and third-party plugins load the same way: the ``kam`` entry-point group,
 plus single-file plugins from ``KAM_PLUGINS_DIR`` (or ``plugins_dir`` in kam.toml).
