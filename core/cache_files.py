@@ -4,8 +4,10 @@ the cached paths import as little as they can."""
 
 from __future__ import annotations
 
+import marshal
 import os
 import sys
+from typing import Any
 
 
 def cache_folder() -> str | None:
@@ -26,3 +28,19 @@ def file_stat(path: str) -> tuple[int, int, int, int] | None:
     except (OSError, ValueError):
         return None
     return (st.st_mtime_ns, st.st_size, st.st_mode, getattr(st, "st_uid", 0))
+
+
+def write_whole(path: str, value: Any) -> None:
+    """Replace the cache file ``path`` with ``value`` (marshal), whole or not at all: a
+    cache that cannot be written is left as it was."""
+    temp = f"{path}.{os.getpid()}.tmp"
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(temp, "wb") as fh:
+            marshal.dump(value, fh)
+        os.replace(temp, path)
+    except (OSError, ValueError):
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass

@@ -34,7 +34,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from kam.cache_files import cache_folder, file_stat
+from kam.cache_files import cache_folder, file_stat, write_whole
 
 #: bump when the fingerprint or the file layout changes
 _FORMAT = 1
@@ -92,17 +92,7 @@ def store(key: str, files: set[str], value: Any) -> None:
     while len(entries) >= _KEEP:
         del entries[next(iter(entries))]
     entries[key] = (tuple((f, file_stat(f)) for f in sorted(files)), value)
-    temp = f"{path}.{os.getpid()}.tmp"
-    try:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(temp, "wb") as fh:
-            marshal.dump(entries, fh)
-        os.replace(temp, path)
-    except (OSError, ValueError):
-        try:
-            os.unlink(temp)
-        except OSError:
-            pass
+    write_whole(path, entries)
 
 
 def module_files(prefixes: set[str]) -> set[str]:

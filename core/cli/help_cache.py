@@ -31,7 +31,7 @@ import marshal
 import os
 import sys
 
-from kam.cache_files import cache_folder
+from kam.cache_files import cache_folder, write_whole
 from kam.cache_files import file_stat as _stat
 
 TYPE_CHECKING = False  # not typing's: the cached path imports as little as it can
@@ -161,16 +161,5 @@ def render(run: Any) -> None:
 
 def _store(context: tuple[Any, ...], files: tuple[tuple[str, Any], ...], text: str) -> None:
     path = _cache_file()
-    if path is None:
-        return
-    temp = f"{path}.{os.getpid()}.tmp"
-    try:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(temp, "wb") as fh:
-            marshal.dump((context, files, text), fh)
-        os.replace(temp, path)
-    except (OSError, ValueError):
-        try:
-            os.unlink(temp)
-        except OSError:
-            pass
+    if path is not None:
+        write_whole(path, (context, files, text))

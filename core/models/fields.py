@@ -4,6 +4,7 @@ functions, so ``kam activity log`` need not import pydantic."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from kam import values, vocab
@@ -20,31 +21,27 @@ def enum(name: str, v: Any) -> Any:
         raise ValueError(str(exc)) from None
 
 
-def money(v: Any) -> Any:
+def _parsed(parse: Callable[[Any], Any], v: Any) -> Any:
+    """``parse(v)`` for a value given (None or empty: None); its error as a ValueError
+    without the field name (the model names the field)."""
     if v is None or v == "":
         return None
     try:
-        return values.money(v, "amount")
+        return parse(v)
     except KamError as exc:
         raise ValueError(str(exc).split(": ", 1)[-1]) from None
+
+
+def money(v: Any) -> Any:
+    return _parsed(lambda x: values.money(x, "amount"), v)
 
 
 def percent(v: Any) -> Any:
-    if v is None or v == "":
-        return None
-    try:
-        return values.percent(v, "percent", lo=-100, hi=100)
-    except KamError as exc:
-        raise ValueError(str(exc).split(": ", 1)[-1]) from None
+    return _parsed(lambda x: values.percent(x, "percent", lo=-100, hi=100), v)
 
 
 def date(v: Any) -> Any:
-    if v is None or v == "":
-        return None
-    try:
-        return values.date(v)
-    except KamError as exc:
-        raise ValueError(str(exc).split(": ", 1)[-1]) from None
+    return _parsed(values.date, v)
 
 
 def text(v: Any) -> Any:
