@@ -68,11 +68,10 @@ def load(key: str) -> Any:
         with open(path, "rb") as fh:
             entries = marshal.load(fh)
         files, value = entries[key]
-    except (OSError, EOFError, ValueError, TypeError, KeyError):
-        return None
-    for file, stat in files:
-        if file_stat(file) != stat:
+        if not isinstance(value, dict) or any(file_stat(f) != st for f, st in files):
             return None
+    except (OSError, EOFError, ValueError, TypeError, KeyError):
+        return None  # none kept, or a file that is not this cache's
     return value
 
 

@@ -145,3 +145,14 @@ def test_values_it_cannot_keep_are_not_encoded() -> None:
 
     for value in ({"a": dt.date(2026, 1, 1)}, {"a": (1, 2)}, {1: "x"}, {"a": {1, 2}}):
         assert plugin_settings.encode(value) is None
+
+
+def test_a_damaged_cache_is_ignored(tmp_path: Path) -> None:
+    folder, calls = _plugin(tmp_path)
+    assert _settings(folder, {})["margin_floor"] == Decimal("15")
+    cache = tmp_path / "xdg-cache" / "kam" / "settings-1.marshal"
+    assert cache.exists()
+    for junk in (b"", b"not marshal", __import__("marshal").dumps({"k": 1}),
+                 __import__("marshal").dumps([1, 2])):
+        cache.write_bytes(junk)
+        assert _settings(folder, {})["margin_floor"] == Decimal("15")
