@@ -1,4 +1,9 @@
-"""Plugin discovery and hook calling.
+"""Plugin loading and hook calling: the :class:`Plugins` manager of one process.
+
+Split by responsibility: finding plugins (kam.plugin_discovery), loading and configuring
+them and calling rule, list and event hooks (here), guarding each hookimpl
+(kam.plugin_guard), what the registration hooks register and the plugins' validated
+settings (kam.plugin_registry, kam.plugin_settings).
 
 Built-in and third-party plugins load the same way: the ``kam`` entry-point group,
 plus single-file plugins from ``KAM_PLUGINS_DIR`` (or ``plugins_dir`` in kam.toml).
@@ -11,7 +16,7 @@ stop every command with one line (the CLI checks :attr:`Plugins.strict`).
 Every hook is called through pluggy (``pm.hook.<name>(...)``), so ``tryfirst``,
 ``trylast``, ``wrapper=True`` and pluggy's tracing behave as pluggy users expect. To
 name the plugin that failed, each hookimpl is registered through a small guard made
-at registration (:meth:`Plugins._guard`), which also validates what it returns — the
+at registration (:mod:`kam.plugin_guard`), which also validates what it returns — the
 one place results are checked:
 
 - rules and approvals (:data:`RULE_HOOKS`, :data:`LIST_HOOKS`): an exception or a
@@ -23,21 +28,14 @@ one place results are checked:
 
 from __future__ import annotations
 
-import functools
 import importlib.util
-import inspect
 import os
 import sys
-import types
-from collections.abc import Callable, Generator, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pluggy
 from kam import hookspecs
-from kam.errors import KamError
 from kam.findings import Finding
 from kam.plugin_discovery import (
     default_path,
@@ -46,76 +44,15 @@ from kam.plugin_discovery import (
     mentions_plugins,
     workspace_folder,
 )
+from kam.plugin_guard import HookGuards
+from kam.plugin_registry import PluginInfo, Registries, Registry
 from kam.plugin_required import LoadError, load_error, required_list, why_missing
-from kam.plugin_results import (
-    ISOLATED_HOOKS,
-    LIST_HOOKS,
-    RULE_HOOKS,
-    PluginError,
-    check_result,
-    describe,
-    owned,
-)
+from kam.plugin_results import ISOLATED_HOOKS, LIST_HOOKS, RULE_HOOKS, PluginError
 
 __all__ = ["ISOLATED_HOOKS", "LIST_HOOKS", "RULE_HOOKS", "PluginError", "PluginInfo",
            "Plugins", "Registry", "default_path", "workspace_folder"]
 
-@dataclass
-class PluginInfo:
-    name: str
-    version: str
-    source: str  # built-in | package | file
-    hooks: list[str] = field(default_factory=list)
-
-
-@dataclass
-class Registry:
-    """Name → item, remembering which plugin supplied each (first registration wins)."""
-
-    what: str
-    items: dict[str, Any] = field(default_factory=dict)
-    owners: dict[str, str] = field(default_factory=dict)
-    conflicts: list[str] = field(default_factory=list)
-
-    def add(self, plugin: str, name: str, item: Any, *extra: Any, **kw: Any) -> None:
-        if not isinstance(name, str) or not name:
-            raise ValueError(f"{self.what} name must be a non-empty string")
-        if name in self.items:
-            self.conflicts.append(
-                f"{self.what} {name!r} from {plugin} ignored: already from {self.owners[name]}"
-            )
-            return
-        self.items[name] = (item, *extra, kw) if (extra or kw) else item
-        self.owners[name] = plugin
-
-    def register_from(self, plugin: str) -> Callable[..., None]:
-        """A ``register`` callback that records ``plugin`` as the owner."""
-
-        def register(name: str, item: Any, *extra: Any, **kw: Any) -> None:
-            self.add(plugin, name, item, *extra, **kw)
-
-        return register
-
-
-def _candidates(module: object) -> list[str]:
-    """The names pluggy may find a hookimpl under: for a module, only its functions and
-    bound methods (what pluggy accepts; asking pluggy about each of a module's imports
-    and constants cost ~0.3 ms a plugin at every start); anything else, every
-    attribute, as pluggy would."""
-    if isinstance(module, types.ModuleType):
-        return sorted(name for name, value in vars(module).items()
-                      if isinstance(value, (types.FunctionType, types.MethodType)))
-    return dir(module)
-
-
-class _Proxy:
-    """What pluggy registers for a plugin: its guarded hookimpls as attributes
-    (hashable by identity, so pluggy can subset callers by plugin)."""
-
-    __name__: str
-
-
-class Plugins:
+class Plugins(HookGuards, Registries):
     """The plugin manager of one process: discovery, registries, and hook calls."""
 
     def __init__(
@@ -331,179 +268,6 @@ class Plugins:
         self.load_errors.pop(name, None)
         self._add(name, module, str(getattr(module, "__version__", "-")), source)
         self._registries.clear()
-
-    # --- guarding each hookimpl -------------------------------------------------------
-
-    def _guarded(self, plugin: str, module: object) -> object:
-        """What pluggy registers for ``module``: its hookimpls, each through a guard."""
-        proxy = _Proxy()
-        proxy.__name__ = plugin
-        for attr in _candidates(module):
-            opts = self.pm.parse_hookimpl_opts(module, attr)
-            if opts is None:
-                continue
-            hook = opts.get("specname") or attr
-            setattr(proxy, attr, self._guard(plugin, hook, getattr(module, attr)))
-        return proxy
-
-    @contextmanager
-    def _acting(self, plugin: str) -> Iterator[None]:
-        saved, self._acting_plugin = self._acting_plugin, plugin
-        try:
-            yield
-        finally:
-            self._acting_plugin = saved
-
-    def _failed(self, plugin: str, hook: str, exc: BaseException) -> None:
-        """Record the failure of an isolated hook (registration or event)."""
-        self._isolated.append(str(PluginError(plugin, hook, exc)))
-
-    def _guard(self, plugin: str, hook: str, fn: Callable[..., Any]) -> Callable[..., Any]:
-        """Wrap one hookimpl: name ``plugin`` in any failure, validate its result."""
-        isolated = hook in ISOLATED_HOOKS
-
-        if inspect.isgeneratorfunction(fn):
-            return self._guard_wrapper(plugin, hook, fn, isolated)
-
-        @functools.wraps(fn)
-        def guarded(*args: Any, **kwargs: Any) -> Any:
-            with self._acting(plugin):
-                try:
-                    value = fn(*args, **kwargs)
-                except Exception as exc:
-                    if isolated:
-                        self._failed(plugin, hook, exc)
-                        return None
-                    if isinstance(exc, KamError):
-                        raise  # a rule refusing on purpose, or a failure already named
-                    raise PluginError(plugin, hook, exc) from exc
-            try:
-                return owned(check_result(hook, value), plugin)
-            except TypeError as exc:
-                raise PluginError(plugin, hook, exc) from None
-
-        return guarded
-
-    def _guard_wrapper(self, plugin: str, hook: str, fn: Callable[..., Any],
-                       isolated: bool) -> Callable[..., Any]:
-        """The guard of a ``wrapper=True`` (or old-style ``hookwrapper=True``) hookimpl:
-        a generator that steps the plugin's generator, passing on what pluggy sends and
-        throws, so the wrapper sees and may change the result as in pluggy."""
-        new_style = not getattr(fn, "kam_impl", {}).get("hookwrapper", False)
-
-        @functools.wraps(fn)
-        def guarded(*args: Any, **kwargs: Any) -> Generator[Any, Any, Any]:
-            gen = fn(*args, **kwargs)
-            sent: Any = None
-            thrown: BaseException | None = None
-            started = False
-            while True:
-                with self._acting(plugin):
-                    try:
-                        step = gen.throw(thrown) if thrown is not None else gen.send(sent)
-                    except StopIteration as stop:
-                        value = stop.value
-                        break
-                    except Exception as exc:
-                        if not isolated:
-                            if isinstance(exc, KamError):
-                                raise
-                            raise PluginError(plugin, hook, exc) from exc
-                        self._failed(plugin, hook, exc)
-                        if not started:  # failed before its yield: step aside
-                            return (yield)
-                        if thrown is not None:
-                            raise thrown from None
-                        return sent
-                started = True
-                try:
-                    sent, thrown = (yield step), None
-                except GeneratorExit:
-                    gen.close()
-                    raise
-                except BaseException as exc:
-                    sent, thrown = None, exc
-            if not new_style or isolated:
-                return value
-            return self._check_all(plugin, hook, value)
-
-        return guarded
-
-    def _check_all(self, plugin: str, hook: str, value: object) -> object:
-        """A wrapper's result for the whole call: a list of per-implementation results."""
-        if not isinstance(value, list):
-            raise PluginError(plugin, hook, f"returned {describe(value)}, not a list of "
-                              "results (one per implementation)")
-        try:
-            return [owned(check_result(hook, part), plugin) for part in value]
-        except TypeError as exc:
-            raise PluginError(plugin, hook, exc) from None
-
-    # --- registries ---------------------------------------------------------------
-
-    def _isolated_call(self, hook: str, **kwargs: Any) -> list[str]:
-        """Call an isolated hook through pluggy; one message per failing plugin."""
-        mark = len(self._isolated)
-        getattr(self.pm.hook, hook)(**kwargs)
-        errors = self._isolated[mark:]
-        del self._isolated[mark:]
-        return errors
-
-    def registry(self, hook: str, what: str) -> Registry:
-        """Run a registration hook once and cache the result; ``register`` credits each
-        item to the plugin whose implementation is running."""
-        if hook in self._registries:
-            return self._registries[hook]
-        reg = Registry(what)
-
-        def register(name: str, item: Any, *extra: Any, **kw: Any) -> None:
-            reg.add(self._acting_plugin, name, item, *extra, **kw)
-
-        self.failures.extend(self._isolated_call(hook, register=register,
-                                                 config=self.config))
-        self.warnings.extend(reg.conflicts)
-        self._registries[hook] = reg
-        return reg
-
-    def storages(self) -> Registry:
-        return self.registry("kam_register_storage", "storage backend")
-
-    def pipelines(self) -> Registry:
-        return self.registry("kam_register_pipelines", "pipeline")
-
-    def evaluation_models(self) -> Registry:
-        return self.registry("kam_register_evaluation_models", "evaluation model")
-
-    def formats(self) -> Registry:
-        return self.registry("kam_register_formats", "format")
-
-    def reports(self) -> Registry:
-        return self.registry("kam_register_reports", "report")
-
-    def fields(self) -> Registry:
-        """Custom fields, keyed ``kind.name`` → :class:`kam.custom_fields.FieldSpec`."""
-        hook = "kam_register_fields"
-        if hook not in self._registries:
-            from kam.custom_fields import FieldSpec
-
-            reg = Registry("custom field")
-
-            def register(kind: str, name: str, parse: Any, label: str = "", *,
-                         label_en: str = "", required_from: str | None = None) -> None:
-                if not callable(parse):
-                    raise TypeError(f"field {kind}.{name}: parse must be callable")
-                reg.add(self._acting_plugin, f"{kind}.{name}",
-                        FieldSpec(parse, label, label_en, required_from, self._acting_plugin))
-
-            self.failures.extend(self._isolated_call(hook, register=register,
-                                                     config=self.config))
-            self.warnings.extend(reg.conflicts)
-            self._registries[hook] = reg
-        return self._registries[hook]
-
-    def config_schemas(self) -> Registry:
-        """Plugin settings schemas: ``[name]`` table → pydantic model or function."""
-        return self.registry("kam_register_config", "config schema")
 
     def register_commands(self, app: Any) -> None:
         """Let plugins add their commands to ``app`` (a ``typer.Typer``)."""

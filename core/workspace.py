@@ -85,7 +85,7 @@ def _load_write_path(ws: Workspace, loads: Sequence[str] | None = None) -> None:
 
     for name in (*WRITE_BASE, *(WRITE_PATH if loads is None else loads)):
         if name == PLUGIN_SETTINGS:
-            for plugin in ws.plugins.config_schemas().items:
+            for plugin in ws.plugins.settings_names():
                 try:
                     ws.plugin_config(plugin)
                 except InputError:  # a bad table: refused where a rule reads it
@@ -336,12 +336,7 @@ class Workspace:
         """
         section = self.config.get(name)
         table = dict(section) if isinstance(section, dict) else {}
-        schema = self.plugins.config_schemas().items.get(name)
-        if schema is None:
-            return table
-        from kam.plugin_config import validated
-
-        return validated(name, schema, table)
+        return self.plugins.settings(name, table)
 
     def find(
         self,

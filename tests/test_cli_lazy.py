@@ -72,3 +72,62 @@ def test_plugin_commands_clash_and_run_whether_built_or_only_named(kam: Kam) -> 
     assert kam.ok("weekly").stdout == "weekly sheet\n"
     helped = kam.ok("--help").stdout
     assert "The weekly sheet." in helped and "Not kam's today." not in helped
+
+
+CLASH = '''
+import typer
+from kam.api import hookimpl
+
+@hookimpl
+def kam_register_commands(app):
+    @app.command("today")
+    def today() -> None:
+        """Not kam's today."""
+
+    @app.command("weekly")
+    def weekly() -> None:
+        """The weekly sheet."""
+        typer.echo("weekly sheet")
+'''
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_a_nouns_command_leaves_kams_root_commands_unbuilt(
+        kam: Kam, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """``kam NOUN COMMAND`` through kam.cli.app.main: the root's own commands (today,
+    init, …) are not converted by typer, a plugin command clashing with one is still
+    reported, and every other command line builds them as before."""
+    from kam.cli.app import main
+
+    folder = tmp_path / "plugins"
+    folder.mkdir()
+    (folder / "clash.py").write_text(CLASH, encoding="utf-8")
+    monkeypatch.setenv("KAM_PLUGINS_DIR", str(folder))
+    monkeypatch.setenv("KAM_HOME", str(kam.path))
+    built: list[str] = []
+    convert = typer.main.get_command_from_info
+
+    def counting(command_info: typer.models.CommandInfo, **kw: object) -> object:
+        callback = command_info.callback
+        built.append(command_info.name or (callback.__name__ if callback else ""))
+        return convert(command_info=command_info, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(typer.main, "get_command_from_info", counting)
+
+    def run(*argv: str) -> tuple[int, str, str]:
+        built.clear()
+        monkeypatch.setattr("sys.argv", ["kam", *argv])
+        with pytest.raises(SystemExit) as exit_:
+            main()
+        out = capsys.readouterr()
+        return int(exit_.value.code or 0), out.out, out.err
+
+    code, out, err = run("customer", "list")
+    assert code == 0 and "plugin command 'today' ignored: kam has its own" in err
+    assert built == ["list"]  # the noun's one command, no root command
+    code, out, err = run("today")
+    assert code == 0 and "init" in built and "today" in built
+    code, out, err = run("weekly")
+    assert (code, out) == (0, "weekly sheet\n")
+    assert "plugin command 'today' ignored: kam has its own" in err

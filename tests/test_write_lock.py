@@ -17,7 +17,7 @@ from conftest import Kam
 #: runs one kam command line, printing on stderr the modules first imported while the
 #: outermost write transaction was held
 TRACE = '''
-import json, sys
+import gc, json, sys
 from contextlib import contextmanager
 import kam.workspace as w
 writing = w.Workspace.writing
@@ -30,6 +30,7 @@ def traced(self, **kw):
         yield
         if outer:
             sys.stderr.write("UNDER-LOCK " + json.dumps(sorted(set(sys.modules) - before)) + "\\n")
+            sys.stderr.write(f"GC-ON {gc.isenabled()}\\n")
 
 w.Workspace.writing = traced
 sys.argv = ["kam", *sys.argv[1:]]
@@ -81,5 +82,7 @@ def test_everyday_changes_import_nothing_under_the_lock(kam: Kam, tmp_path: Path
         traced = [line for line in r.stderr.splitlines() if line.startswith("UNDER-LOCK ")]
         assert traced, r.stderr
         assert json.loads(traced[-1].removeprefix("UNDER-LOCK ")) == [], args
+        # start-up pauses the collector (kam.cli.main); the command runs with it on
+        assert "GC-ON True" in r.stderr.splitlines(), r.stderr
     shown = kam.json("opp", "show", opp)
     assert shown["stage"] == "implementation"

@@ -49,6 +49,12 @@ class KamGroup(TyperGroup):
 
     lazy: dict[str, tuple[str, str]] = {}
     plugins: Any = None
+    #: kam's own root commands left unbuilt while a noun's command runs (see main)
+    unbuilt: frozenset[str] = frozenset()
+
+    def _own(self, name: str | None) -> bool:
+        """Whether ``name`` is one of kam's own commands (built, lazy or left unbuilt)."""
+        return name in self.commands or name in self.lazy or name in self.unbuilt
 
     def main(self, args: Any = None, *rest: Any, **kwargs: Any) -> Any:
         """Before the command line is parsed: read the workspace's plugin settings
@@ -80,12 +86,12 @@ class KamGroup(TyperGroup):
             return
 
         wanted = _command_word(argv)
-        names = _plugin_command_names(scratch)
-        if names is not None and (wanted in self.commands or wanted in self.lazy):
+        names = _command_names(scratch)
+        if names is not None and self._own(wanted):
             # one of kam's own commands runs: the plugins' are named (a clash is still
             # reported), not built (~4 ms of typer conversion on every command)
             for name in names:
-                if name in self.commands or name in self.lazy:
+                if self._own(name):
                     pm.failures.append(f"plugin command {name!r} ignored: kam has its own")
             return
 
@@ -95,7 +101,7 @@ class KamGroup(TyperGroup):
 
         group = typer.main.get_command(scratch)
         for name, command in getattr(group, "commands", {}).items():
-            if name in self.commands or name in self.lazy:
+            if self._own(name):
                 pm.failures.append(f"plugin command {name!r} ignored: kam has its own")
                 continue
             self.add_command(command, name)
@@ -234,9 +240,10 @@ def _command_word(argv: list[str]) -> str | None:
     return None
 
 
-def _plugin_command_names(scratch: typer.Typer) -> list[str] | None:
-    """The names the plugins' commands will have, in typer's order, without building
-    them; None when typer must build them to know (a group added without a name)."""
+def _command_names(scratch: typer.Typer) -> list[str] | None:
+    """The names an app's commands (the plugins', or kam's root ones) will have, in
+    typer's order, without building them; None when typer must build them to know (a
+    group added without a name)."""
     name_of = typer.main.get_command_name
     names = [c.name or name_of(c.callback.__name__) for c in scratch.registered_commands
              if c.callback is not None]
@@ -357,6 +364,17 @@ def _report_plugin_failures(ctx: Any, pm: Any) -> None:
         typer.echo(warning_line(failure, output_lang(ctx)), err=True)
 
 
+def started() -> None:
+    """The command is about to run: what start-up made (kept to the end) is moved out of
+    the collector's sight (``gc.freeze``) and collection, paused by :func:`kam.cli.main`
+    during start-up, is switched back on. A no-op when it was not paused."""
+    import gc
+
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
+
+
 def _print_version(value: bool) -> None:
     """``kam --version``: eager, so it answers before a command is required."""
     if value:
@@ -411,6 +429,7 @@ def make_app(plugins: Any = None) -> typer.Typer:
         ctx.obj = State(plugins=pm, workspace=workspace, as_of=as_of, lang=lang,
                         debug=debug or os.environ.get("KAM_DEBUG") == "1")
         _report_plugin_failures(ctx, pm)
+        started()
 
     for module in (admin, check, data, today):
         module.register(app)
@@ -419,8 +438,23 @@ def make_app(plugins: Any = None) -> typer.Typer:
     return app
 
 
+def _noun_alone(app: typer.Typer, argv: list[str]) -> None:
+    """``kam opp list``: kam's own root commands and groups (init, check, today,
+    config, plugins, …) are named, not built — typer converted them all and their
+    options (~3-5 ms) to run a noun's command. Any other command line (a root
+    command, help, an unknown word) builds them all as before."""
+    if _command_word(argv) not in SUBAPPS:
+        return
+    names = _command_names(app)
+    if names is None:
+        return
+    app.info.cls.unbuilt = frozenset(names)  # type: ignore[union-attr]  # make_app's own
+    app.registered_commands, app.registered_groups = [], []
+
+
 def main(plugins: Any = None) -> None:
     app = make_app(plugins)
+    _noun_alone(app, sys.argv[1:])
     try:
         app(prog_name="kam")
     except KeyboardInterrupt:

@@ -31,6 +31,9 @@ import marshal
 import os
 import sys
 
+from kam.cache_files import cache_folder, write_whole
+from kam.cache_files import file_stat as _stat
+
 TYPE_CHECKING = False  # not typing's: the cached path imports as little as it can
 if TYPE_CHECKING:
     from typing import Any
@@ -46,22 +49,8 @@ _ENV_NAMES = ("HOME", "APPDATA", "LOCALAPPDATA", "COLUMNS", "LINES", "LANG", "LA
 
 
 def _cache_file() -> str | None:
-    if sys.platform == "win32":
-        base = os.environ.get("LOCALAPPDATA")
-    else:
-        base = os.environ.get("XDG_CACHE_HOME") or (
-            os.path.join(os.path.expanduser("~"), ".cache"))
-    if not base:
-        return None
-    return os.path.join(base, "kam", f"help-{_FORMAT}.marshal")
-
-
-def _stat(path: str) -> tuple[int, int, int, int] | None:
-    try:
-        st = os.stat(path)
-    except (OSError, ValueError):
-        return None
-    return (st.st_mtime_ns, st.st_size, st.st_mode, getattr(st, "st_uid", 0))
+    folder = cache_folder()
+    return None if folder is None else os.path.join(folder, f"help-{_FORMAT}.marshal")
 
 
 def _terminal() -> tuple[int, int] | None:
@@ -172,16 +161,5 @@ def render(run: Any) -> None:
 
 def _store(context: tuple[Any, ...], files: tuple[tuple[str, Any], ...], text: str) -> None:
     path = _cache_file()
-    if path is None:
-        return
-    temp = f"{path}.{os.getpid()}.tmp"
-    try:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(temp, "wb") as fh:
-            marshal.dump((context, files, text), fh)
-        os.replace(temp, path)
-    except (OSError, ValueError):
-        try:
-            os.unlink(temp)
-        except OSError:
-            pass
+    if path is not None:
+        write_whole(path, (context, files, text))

@@ -6,61 +6,19 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any
 
-from kam import values, vocab
-from kam.errors import KamError
+from kam.models import fields
 from pydantic import BeforeValidator
 
 
 def _enum(name: str) -> BeforeValidator:
     def parse(v: Any) -> Any:
-        if v is None or v == "":
-            return None
-        try:
-            return vocab.parse(name, v)
-        except KamError as exc:
-            raise ValueError(str(exc)) from None
+        return fields.enum(name, v)
 
     parse.vocab = name  # type: ignore[attr-defined]  # checked against kam.kinds by a test
     return BeforeValidator(parse)
 
 
-def _money(v: Any) -> Any:
-    if v is None or v == "":
-        return None
-    try:
-        return values.money(v, "amount")
-    except KamError as exc:
-        raise ValueError(str(exc).split(": ", 1)[-1]) from None
-
-
-def _percent(v: Any) -> Any:
-    if v is None or v == "":
-        return None
-    try:
-        return values.percent(v, "percent", lo=-100, hi=100)
-    except KamError as exc:
-        raise ValueError(str(exc).split(": ", 1)[-1]) from None
-
-
-def _date(v: Any) -> Any:
-    if v is None or v == "":
-        return None
-    try:
-        return values.date(v)
-    except KamError as exc:
-        raise ValueError(str(exc).split(": ", 1)[-1]) from None
-
-
-def _text(v: Any) -> Any:
-    if v is None:
-        return None
-    from kam.text import FORBIDDEN, describe
-
-    text = str(v).strip()
-    found = FORBIDDEN.search(text)
-    if found is not None:
-        raise ValueError(f"contains the control character {describe(found.group())}")
-    return text or None
+_money, _percent, _date, _text = fields.money, fields.percent, fields.date, fields.text
 
 
 Money = Annotated[Decimal | None, BeforeValidator(_money)]

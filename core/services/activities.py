@@ -8,7 +8,7 @@ from typing import Any
 from kam import values
 from kam.errors import InputError
 from kam.kinds import kind_of_id
-from kam.services.common import atomic, clean_changes, dump, rows_of, validate
+from kam.services.common import atomic, clean_changes, drafted, rows_of
 from kam.storage import scope
 from kam.workspace import Workspace
 
@@ -16,14 +16,14 @@ from kam.workspace import Workspace
 CONTINUANCE_RUN = 3
 
 
-@atomic(loads=("kam.models.activity",))
+@atomic(loads=("kam.models.activity_draft",))
 def log(ws: Workspace, record_id: str, *, type: str, date: str | None = None,
         contacts: Sequence[str] = (), outcome: str | None = None, note: str | None = None,
         next_step: str | None = None, next_due: str | None = None,
         owner: str | None = None, signals: Sequence[str] = (),
         closing: str | None = None) -> dict[str, Any]:
     """Log a call against an opportunity, a lead or a customer."""
-    from kam.models import Activity
+    from kam.models.activity_draft import draft
 
     k = kind_of_id(record_id.strip())
     if k is None or k.name not in ("opportunity", "lead", "customer"):
@@ -43,16 +43,16 @@ def log(ws: Workspace, record_id: str, *, type: str, date: str | None = None,
             raise InputError(f"--contact: {contact['id']} is not a contact of "
                              f"{links['customer_id']}")
         contact_ids.append(contact["id"])
-    draft = validate(Activity, {
+    checked = drafted({
         "id": "AC0", **links, "type": type,
         "date": values.date(date, "--date") if date else ws.today,
         "owner": owner or ws.actor, "contact_ids": contact_ids,
         **clean_changes({"outcome": outcome, "note": note, "next_step": next_step,
                          "next_due": next_due, "closing": closing}),
         "signals": list(signals),
-    })
+    }, draft, _activity_model)
     with ws.mutation("activity.logged", refs=[v for v in links.values() if v]) as m:
-        record = dump(draft) | {"id": ws.storage.next_id("activity"), "created_at": ws.now()}
+        record = checked | {"id": ws.storage.next_id("activity"), "created_at": ws.now()}
         ws.storage.insert("activity", record)
         m.record_id = record["id"]
         m.payload = {"type": record["type"], "outcome": record["outcome"]}
@@ -69,6 +69,13 @@ def log(ws: Workspace, record_id: str, *, type: str, date: str | None = None,
                             "ended in continuance (暂时中断): win a commitment on the next one")
     ws.warnings.extend(warnings)
     return record
+
+
+def _activity_model() -> Any:
+    """The pydantic model, for what :func:`kam.models.activity_draft.draft` leaves to it."""
+    from kam.models import Activity
+
+    return Activity
 
 
 def list_(ws: Workspace, *, opp: str | None = None, owner: str | None = None,
