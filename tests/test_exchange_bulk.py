@@ -19,6 +19,8 @@ from kam import cell_check
 from kam.kinds import EVENT, KINDS, Kind
 from kam.output import neutralise
 from kam.services import exchange
+from kam.storage import StoredRows
+from test_aggregates import opened, store  # noqa: F401  (the fixture)
 from test_exchange import _fresh, _rewrite, _scenario
 
 
@@ -78,14 +80,10 @@ def _records(k: Kind) -> st.SearchStrategy[list[dict[str, Any]]]:
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(opps=_records(KINDS["opportunity"]), milestones=_records(KINDS["receivable"]),
        events=_records(EVENT))
-def test_stored_rows_match_find_and_the_old_cells(tmp_path: Path, opps: list[dict[str, Any]],
-                                                  milestones: list[dict[str, Any]],
-                                                  events: list[dict[str, Any]]) -> None:
-    from kam.plugins.storage_sqlite.backend import SQLiteStorage
-
-    db = tmp_path / f"s{abs(hash(repr((opps, milestones, events))))}.db"
-    storage = SQLiteStorage(db)
-    try:
+def test_stored_rows_match_find_and_the_old_cells(
+        tmp_path: Path, store: str, opps: list[dict[str, Any]],  # noqa: F811
+        milestones: list[dict[str, Any]], events: list[dict[str, Any]]) -> None:
+    with opened(store) as storage:
         with storage.transaction():
             for name, records in (("opportunity", opps), ("receivable", milestones)):
                 for n, record in enumerate(records, 1):
@@ -93,6 +91,7 @@ def test_stored_rows_match_find_and_the_old_cells(tmp_path: Path, opps: list[dic
             storage.append_events([{k: v for k, v in e.items() if k != "id"} for e in events])
         for k in (KINDS["opportunity"], KINDS["receivable"], EVENT):
             found = list(storage.events() if k is EVENT else storage.find(k.name))
+            assert isinstance(storage, StoredRows)
             assert list(storage.stored_rows(k.name)) == [exchange.stored_form(k, r)
                                                          for r in found]
             out = tmp_path / f"{k.name}.csv"
@@ -103,9 +102,6 @@ def test_stored_rows_match_find_and_the_old_cells(tmp_path: Path, opps: list[dic
             writer.writerows([_old_cell(f.type, r.get(f.name)) for f in k.fields]
                              for r in found)
             assert out.read_text(encoding="utf-8") == expected.getvalue()
-    finally:
-        storage.close()
-        db.unlink()
 
 
 # --- import: each fast cell check == the reference (decode, then the stored form) -------
