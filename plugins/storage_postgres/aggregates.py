@@ -8,8 +8,9 @@ tests/test_rollups.py check them equal on random data).
 Money is ``NUMERIC(20,2)``, so sums are exact; each sum is rounded to two places (the
 reference's ``Decimal`` always has two), weighted amounts half away from zero (as
 ``ROUND_HALF_UP``). Dates are ``DATE``: their difference is whole days. JSON columns are
-text, read through ``::jsonb`` and handed back decoded (psycopg loads ``jsonb``), so a
-payload value is the same Python value the decoded record has. Every query reads the
+text: read as text and decoded here (only the part needed), so a payload value is the
+same Python value the decoded record has (``::jsonb`` on the server parses every value
+whole, which measured slower than the Python path it replaces). Every query reads the
 tables themselves, never a view or a ``SECURITY DEFINER`` function: row-level security
 (team_schema.py) filters a team member's fast path exactly as their ``find``.
 """
@@ -17,6 +18,7 @@ tables themselves, never a view or a ``SECURITY DEFINER`` function: row-level se
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -134,19 +136,30 @@ class PostgresAggregates:
     # --- StageMoves: the funnel (销售漏斗) ----------------------------------------------
 
     def stage_starts(self, where: Where | None = None) -> Iterator[StageStart]:
+        """The history's text is read and only its first entry decoded (``jsonb`` on
+        the server parses every history whole: 4× the time on 10k deals)."""
         sql_where, params = where_sql(kind("opportunity"), where)
-        return iter(self._tuples(
-            "SELECT id, stage_history::jsonb -> 0 -> 'stage',"
-            " stage_history::jsonb -> 0 -> 'on', created_at"
-            f" FROM opportunity{sql_where} ORDER BY {_BY_ID}", params))
+        rows = self._tuples("SELECT id, stage_history, created_at"
+                            f" FROM opportunity{sql_where} ORDER BY {_BY_ID}", params)
+        out = []
+        for opp_id, history, created_at in rows:
+            first = _first_entry(history)
+            out.append((opp_id, first.get("stage"), first.get("on"), created_at))
+        return iter(out)
 
     def stage_moves(self, kinds: Sequence[str]) -> Iterator[StageMove]:
+        """The payload's text, decoded here once per event (``payload::jsonb`` on the
+        server cost 6× the scan)."""
         if not kinds:
             return iter(())
-        return iter(self._tuples(
-            "SELECT record_id, kind, at, p -> 'from', p -> 'to', p -> 'stage', p -> 'on',"
-            " p -> 'reason' FROM (SELECT id, record_id, kind, at, payload::jsonb AS p"
-            f" FROM event WHERE kind = ANY(%s)) e ORDER BY {_BY_ID}", [list(kinds)]))
+        rows = self._tuples("SELECT record_id, kind, at, payload FROM event"
+                            f" WHERE kind = ANY(%s) ORDER BY {_BY_ID}", [list(kinds)])
+        out = []
+        for record_id, kind_, at, payload in rows:
+            p = _payload(payload)
+            out.append((record_id, kind_, at, p.get("from"), p.get("to"), p.get("stage"),
+                        p.get("on"), p.get("reason")))
+        return iter(out)
 
     # --- OpenReceivables and EventValues: the morning list and ``kam check`` -----------
 
@@ -175,6 +188,28 @@ class PostgresAggregates:
             raise ValueError(f"not a payload key: {key!r}")
         if not kinds:
             return iter(())
-        return iter(self._tuples(
-            "SELECT kind, record_id, payload::jsonb -> %s FROM event WHERE kind = ANY(%s)"
-            f" ORDER BY {_BY_ID}", [key, list(kinds)]))
+        rows = self._tuples("SELECT kind, record_id, payload FROM event WHERE kind = ANY(%s)"
+                            f" ORDER BY {_BY_ID}", [list(kinds)])
+        return iter([(kind_, record_id, _payload(payload).get(key))
+                     for kind_, record_id, payload in rows])
+
+
+_DECODER = json.JSONDecoder()
+
+
+def _payload(text: str | None) -> Any:
+    """An event's payload as the decoded event has it ({} for none)."""
+    if not text or text == "{}":
+        return {}
+    return json.loads(text) or {}
+
+
+def _first_entry(text: str | None) -> Any:
+    """The first entry of a stored json list ({} for none), decoding nothing after it:
+    ``raw_decode`` from just inside the ``[`` stops at the end of the first value."""
+    if not text or text == "[]":
+        return {}
+    rest = text[1:].lstrip() if text.startswith("[") else ""
+    if not rest or rest.startswith("]"):  # not a list as kam writes it, or empty
+        return (json.loads(text) or [{}])[0]
+    return _DECODER.raw_decode(text, len(text) - len(rest))[0]

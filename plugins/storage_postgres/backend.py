@@ -497,6 +497,7 @@ if TYPE_CHECKING:  # mypy holds the backend to the signatures of what it offers
         kam_storage.Storage, kam_storage.Selecting, kam_storage.BulkInsert,
         kam_storage.SequenceAdvance, kam_storage.BulkEvents, kam_storage.ActivityRollup,
         kam_storage.ReceivableSums, kam_storage.DealSums, kam_storage.StageMoves,
-        kam_storage.OpenReceivables, kam_storage.EventValues, kam_storage.StoredRows
+        kam_storage.OpenReceivables, kam_storage.EventValues, kam_storage.StoredRows,
+        kam_storage.BulkLoad
     ]:
-        return (s, s, s, s, s, s, s, s, s, s, s, s)
+        return (s, s, s, s, s, s, s, s, s, s, s, s, s)

@@ -13,6 +13,7 @@ the load. :func:`kam.services.exchange.stored_form` over ``find`` is the referen
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
@@ -20,9 +21,12 @@ from typing import Any
 
 import psycopg
 from kam.errors import StorageError
-from kam.kinds import Kind
+from kam.kinds import EVENT, KINDS, Kind
 from kam.plugins.storage_postgres.errors import translate
 from kam.storage import kind
+
+#: the tables a load writes (each kind's and the event log's, with its index)
+_TABLES = (*KINDS, EVENT.name, "event_ref")
 
 #: one stored-form column as SQL, and the type COPY parses it as
 _STORED: dict[str, tuple[str, str]] = {
@@ -85,5 +89,103 @@ class PostgresBulk:
                 else:
                     for row in copy.rows():
                         yield convert(row)
+        except psycopg.Error as exc:
+            raise translate(exc) from None
+
+    # --- BulkLoad: ``kam import`` ------------------------------------------------------
+
+    def load_rows(self, kind_name: str, rows: Sequence[Sequence[Any]]) -> None:
+        """Rows in stored form, ids included, by one COPY; events also get their index
+        rows (``event_ref``) and the event id sequence moved to the last."""
+        if self._depth == 0:
+            raise StorageError("writes must happen inside storage.transaction()")
+        if not rows:
+            return
+        k = kind(kind_name)
+        names = [f.name for f in k.fields]
+        money = [n for n, f in enumerate(k.fields) if f.type == "money"]
+        flags = [n for n, f in enumerate(k.fields) if f.type == "bool"]
+        cols = ", ".join(f'"{n}"' for n in names)
+        self._flush()
+        try:
+            with self.conn.cursor() as cur:
+                with cur.copy(f'COPY "{k.name}" ({cols}) FROM STDIN'.encode()) as copy:
+                    for row in rows:
+                        if money or flags:
+                            row = list(row)
+                            for n in money:
+                                if row[n] is not None:
+                                    row[n] = Decimal(row[n]).scaleb(-2)
+                            for n in flags:
+                                if row[n] is not None:
+                                    row[n] = bool(row[n])
+                        copy.write_row(row)
+                if k.name == "event":
+                    self._load_event_refs(cur, rows, names.index("record_id"),
+                                          names.index("refs"))
+                    last = int(str(rows[-1][0])[len(k.prefix):])
+                    cur.execute(b"INSERT INTO kam_sequence (kind, value) VALUES ('event', %s)"
+                                b" ON CONFLICT (kind) DO UPDATE"
+                                b" SET value = greatest(kam_sequence.value, excluded.value)",
+                                (last,))
+                    if "event" in self._ids:  # ids handed out in this transaction run on
+                        self._ids["event"] = max(self._ids["event"], last)
+        except psycopg.Error as exc:
+            raise translate(exc) from None
+
+    @staticmethod
+    def _load_event_refs(cur: psycopg.Cursor[Any], rows: Sequence[Sequence[Any]],
+                         at_record: int, at_refs: int) -> None:
+        """Each event's index rows: its record and its refs (as ``append_events``)."""
+        pairs: list[tuple[Any, Any]] = []
+        for row in rows:
+            refs = row[at_refs]
+            found = set(json.loads(refs)) if refs and refs != "[]" else set()
+            found.add(row[at_record])
+            pairs.extend((row[0], ref) for ref in sorted(found - {None, ""}))
+        if pairs:
+            with cur.copy(b"COPY event_ref (event_id, ref) FROM STDIN") as copy:
+                for pair in pairs:
+                    copy.write_row(pair)
+
+    def sequence_value(self, kind_name: str) -> int:
+        k = kind(kind_name)
+        if k.name in self._ids:
+            return self._ids[k.name]
+        self._flush()
+        try:
+            row = self.conn.execute(b"SELECT value FROM kam_sequence WHERE kind = %s",
+                                    (k.name,)).fetchone()
+        except psycopg.Error as exc:
+            raise translate(exc) from None
+        return int(row[0]) if row else 0
+
+    @contextmanager
+    def deferred_indexes(self) -> Iterator[None]:
+        """As the workspace owner: the secondary indexes of kam's tables dropped, and
+        each built once at the end, inside the caller's transaction (PostgreSQL's DDL is
+        transactional: a failed load rolls the dropped indexes back with the rest). A
+        team member may not drop indexes: the load keeps them."""
+        if self._depth == 0:
+            raise StorageError("writes must happen inside storage.transaction()")
+        if self.team_role is not None:
+            yield
+            return
+        try:
+            indexes = self.conn.execute(
+                b"SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)"
+                b" FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid"
+                b" WHERE t.relnamespace = current_schema()::regnamespace"
+                b" AND t.relname = ANY(%s) AND NOT i.indisprimary AND NOT i.indisunique"
+                b" ORDER BY 1", (sorted(_TABLES),)).fetchall()
+            for name, _ in indexes:
+                self.conn.execute(f"DROP INDEX {name}".encode())
+        except psycopg.Error as exc:
+            raise translate(exc) from None
+        yield
+        self._flush()
+        try:
+            for _, sql in indexes:
+                self.conn.execute(sql.encode())
         except psycopg.Error as exc:
             raise translate(exc) from None
