@@ -234,3 +234,43 @@ def test_events_with_a_gap_in_their_ids_are_refused(exported_sqlite: Path,
     _rewrite(exported_sqlite, "events.csv", "".join(lines))
     r = _fresh(tmp_path, "dst", "sqlite")("import", str(exported_sqlite))
     assert r.exit_code == 2 and f"event {last}0 would become {last}" in r.stderr
+
+
+def _pg_database(kam: Any) -> dict[str, Any]:
+    """Every kam table's rows and every index (name and definition) of a PostgreSQL
+    workspace's database, read as its owner."""
+    import tomllib
+
+    import psycopg
+
+    toml = tomllib.loads((kam.path / "kam.toml").read_text(encoding="utf-8"))
+    with psycopg.connect(toml["storage"]["dsn"], autocommit=True) as conn:
+        out: dict[str, Any] = {"indexes": conn.execute(
+            "SELECT tablename, indexname, indexdef FROM pg_indexes"
+            " WHERE schemaname = current_schema() ORDER BY 1, 2").fetchall()}
+        for table in (*KINDS, "event", "event_ref", "kam_sequence"):
+            out[table] = sorted(conn.execute(f'SELECT * FROM "{table}"').fetchall(), key=repr)
+        return out
+
+
+def test_a_postgres_import_writes_what_the_services_wrote(tmp_path: Path,
+                                                          pg_server: Any) -> None:
+    """BulkLoad on PostgreSQL: the same rows, event index, sequences and indexes as the
+    services left; a failed load leaves the database as it was, its indexes back."""
+    src = _fresh(tmp_path, "src", "postgres")
+    _scenario(src)
+    src.ok("opp", "edit", "OP1", "--amount", "3200000.10", "--margin", "12.5")
+    src.ok("export", str(tmp_path / "out"))
+    dst = _fresh(tmp_path, "dst", "postgres")
+    dst.ok("import", str(tmp_path / "out"))
+    assert _pg_database(dst) == _pg_database(src)
+
+    events = (tmp_path / "out" / "events.csv").read_text(encoding="utf-8")
+    lines = events.splitlines(keepends=True)
+    lines[-1] = lines[-1].replace("2026-", "2026/", 1)  # the last event's time stamp
+    _rewrite(tmp_path / "out", "events.csv", "".join(lines))
+    failed = _fresh(tmp_path, "failed", "postgres")
+    before = _pg_database(failed)
+    r = failed("import", str(tmp_path / "out"))
+    assert r.exit_code == 2 and f"events.csv row {len(lines)}, column at" in r.stderr
+    assert _pg_database(failed) == before
