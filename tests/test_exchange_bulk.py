@@ -165,15 +165,40 @@ def _database(path: Path) -> dict[str, Any]:
         conn.close()
 
 
-def test_import_writes_what_the_services_wrote(tmp_path: Path) -> None:
+def _pg_database(kam: Any) -> dict[str, Any]:
+    """Every kam table's rows and every index (name and definition) of a PostgreSQL
+    workspace's database, read as its owner."""
+    import tomllib
+
+    import psycopg
+
+    toml = tomllib.loads((kam.path / "kam.toml").read_text(encoding="utf-8"))
+    with psycopg.connect(toml["storage"]["dsn"], autocommit=True) as conn:
+        out: dict[str, Any] = {"indexes": conn.execute(
+            "SELECT tablename, indexname, indexdef FROM pg_indexes"
+            " WHERE schemaname = current_schema() ORDER BY 1, 2").fetchall()}
+        for table in (*KINDS, "event", "event_ref", "kam_sequence"):
+            out[table] = sorted(conn.execute(f'SELECT * FROM "{table}"').fetchall(), key=repr)
+        return out
+
+
+def _dump(kam: Any) -> dict[str, Any]:
+    """A workspace's whole database: SQLite's file or the PostgreSQL database."""
+    if kam.backend == "postgres":
+        return _pg_database(kam)
+    return _database(kam.path / "kam.db")
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)  # BulkLoad
+def test_import_writes_what_the_services_wrote(tmp_path: Path, backend: str) -> None:
     """Records, the event log, its index by record and refs, id sequences, indexes."""
-    src = _fresh(tmp_path, "src", "sqlite")
+    src = _fresh(tmp_path, "src", backend)
     _scenario(src)
     src.ok("opp", "edit", "OP1", "--amount", "3200000.10", "--margin", "12.5")
     src.ok("export", str(tmp_path / "out"))
-    dst = _fresh(tmp_path, "dst", "sqlite")
+    dst = _fresh(tmp_path, "dst", backend)
     dst.ok("import", str(tmp_path / "out"))
-    assert _database(tmp_path / "dst" / "kam.db") == _database(tmp_path / "src" / "kam.db")
+    assert _dump(dst) == _dump(src)
 
 
 @pytest.fixture
@@ -184,17 +209,18 @@ def exported_sqlite(tmp_path: Path) -> Path:
     return tmp_path / "out"
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 def test_a_failed_import_leaves_the_database_as_it_was(exported_sqlite: Path,
-                                                       tmp_path: Path) -> None:
+                                                       tmp_path: Path, backend: str) -> None:
     events = (exported_sqlite / "events.csv").read_text(encoding="utf-8")
     lines = events.splitlines(keepends=True)
     lines[-1] = lines[-1].replace("2026-", "2026/", 1)  # the last event's time stamp
     _rewrite(exported_sqlite, "events.csv", "".join(lines))
-    dst = _fresh(tmp_path, "dst", "sqlite")
-    before = _database(tmp_path / "dst" / "kam.db")
+    dst = _fresh(tmp_path, "dst", backend)
+    before = _dump(dst)
     r = dst("import", str(exported_sqlite))
     assert r.exit_code == 2 and f"events.csv row {len(lines)}, column at" in r.stderr
-    assert _database(tmp_path / "dst" / "kam.db") == before  # indexes back, nothing written
+    assert _dump(dst) == before  # indexes back, nothing written
 
 
 def test_a_damaged_file_is_reported_as_damaged_before_its_bad_cells(exported_sqlite: Path,
@@ -234,43 +260,3 @@ def test_events_with_a_gap_in_their_ids_are_refused(exported_sqlite: Path,
     _rewrite(exported_sqlite, "events.csv", "".join(lines))
     r = _fresh(tmp_path, "dst", "sqlite")("import", str(exported_sqlite))
     assert r.exit_code == 2 and f"event {last}0 would become {last}" in r.stderr
-
-
-def _pg_database(kam: Any) -> dict[str, Any]:
-    """Every kam table's rows and every index (name and definition) of a PostgreSQL
-    workspace's database, read as its owner."""
-    import tomllib
-
-    import psycopg
-
-    toml = tomllib.loads((kam.path / "kam.toml").read_text(encoding="utf-8"))
-    with psycopg.connect(toml["storage"]["dsn"], autocommit=True) as conn:
-        out: dict[str, Any] = {"indexes": conn.execute(
-            "SELECT tablename, indexname, indexdef FROM pg_indexes"
-            " WHERE schemaname = current_schema() ORDER BY 1, 2").fetchall()}
-        for table in (*KINDS, "event", "event_ref", "kam_sequence"):
-            out[table] = sorted(conn.execute(f'SELECT * FROM "{table}"').fetchall(), key=repr)
-        return out
-
-
-def test_a_postgres_import_writes_what_the_services_wrote(tmp_path: Path,
-                                                          pg_server: Any) -> None:
-    """BulkLoad on PostgreSQL: the same rows, event index, sequences and indexes as the
-    services left; a failed load leaves the database as it was, its indexes back."""
-    src = _fresh(tmp_path, "src", "postgres")
-    _scenario(src)
-    src.ok("opp", "edit", "OP1", "--amount", "3200000.10", "--margin", "12.5")
-    src.ok("export", str(tmp_path / "out"))
-    dst = _fresh(tmp_path, "dst", "postgres")
-    dst.ok("import", str(tmp_path / "out"))
-    assert _pg_database(dst) == _pg_database(src)
-
-    events = (tmp_path / "out" / "events.csv").read_text(encoding="utf-8")
-    lines = events.splitlines(keepends=True)
-    lines[-1] = lines[-1].replace("2026-", "2026/", 1)  # the last event's time stamp
-    _rewrite(tmp_path / "out", "events.csv", "".join(lines))
-    failed = _fresh(tmp_path, "failed", "postgres")
-    before = _pg_database(failed)
-    r = failed("import", str(tmp_path / "out"))
-    assert r.exit_code == 2 and f"events.csv row {len(lines)}, column at" in r.stderr
-    assert _pg_database(failed) == before
