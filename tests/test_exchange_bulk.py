@@ -166,8 +166,8 @@ def _database(path: Path) -> dict[str, Any]:
 
 
 def _pg_database(kam: Any) -> dict[str, Any]:
-    """Every kam table's rows and every index (name and definition) of a PostgreSQL
-    workspace's database, read as its owner."""
+    """Every kam table's rows and every index and constraint (name and definition) of a
+    PostgreSQL workspace's database, read as its owner."""
     import tomllib
 
     import psycopg
@@ -176,7 +176,11 @@ def _pg_database(kam: Any) -> dict[str, Any]:
     with psycopg.connect(toml["storage"]["dsn"], autocommit=True) as conn:
         out: dict[str, Any] = {"indexes": conn.execute(
             "SELECT tablename, indexname, indexdef FROM pg_indexes"
-            " WHERE schemaname = current_schema() ORDER BY 1, 2").fetchall()}
+            " WHERE schemaname = current_schema() ORDER BY 1, 2").fetchall(),
+            "constraints": conn.execute(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid)"
+            " FROM pg_constraint WHERE connamespace = current_schema()::regnamespace"
+            " ORDER BY 1, 2").fetchall()}
         for table in (*KINDS, "event", "event_ref", "kam_sequence"):
             out[table] = sorted(conn.execute(f'SELECT * FROM "{table}"').fetchall(), key=repr)
         return out
