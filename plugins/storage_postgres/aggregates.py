@@ -98,13 +98,14 @@ class PostgresAggregates:
     def contract_sums(self, as_of: dt.date, contract_where: Where | None = None
                       ) -> Iterator[ContractSum]:
         c_where, c_params = where_sql(kind("contract"), contract_where)
+        # milestones summed per contract first, then joined (a CTE of the contracts,
+        # read twice, was materialised and misestimated: 2.7× the time on large)
         sql = (
-            f"WITH c AS (SELECT id, currency, amount FROM contract{c_where}),"
-            f" r AS (SELECT contract_id, coalesce(paid, 0.00) AS paid_, {_OPEN} AS open_"
-            "  FROM receivable WHERE contract_id IN (SELECT id FROM c))"
-            " SELECT c.id, c.currency, c.amount, count(*), round(sum(paid_), 2),"
-            " round(sum(open_), 2) FROM c JOIN r ON r.contract_id = c.id"
-            " GROUP BY c.id, c.currency, c.amount")
+            "SELECT c.id, c.currency, c.amount, r.n, r.paid_, r.open_ FROM contract c JOIN"
+            " (SELECT contract_id, count(*) AS n, round(sum(coalesce(paid, 0.00)), 2) AS paid_,"
+            f" round(sum({_OPEN}), 2) AS open_ FROM receivable WHERE contract_id IN"
+            f" (SELECT id FROM contract{c_where}) GROUP BY contract_id) r"
+            " ON r.contract_id = c.id")
         return iter([(cid, cur, amount, int(n), paid, outstanding)
                      for cid, cur, amount, n, paid, outstanding
                      in self._tuples(sql, c_params)])
