@@ -1,19 +1,23 @@
-"""The SQLite backend's receivable sums (kam.storage.ReceivableSums) answer exactly what the
-Python reference (kam.reports.aggregates.PythonAggregates, built on receivable_view)
-computes, on random milestones: partial payments, overpayments, write-offs, missing due
-dates, due dates either side of today, filters on either side."""
+"""The SQLite and PostgreSQL backends' receivable sums (kam.storage.ReceivableSums) answer
+exactly what the Python reference (kam.reports.aggregates.PythonAggregates, built on
+receivable_view) computes, on random milestones: partial payments, overpayments,
+write-offs, missing due dates, due dates either side of today, filters on either side;
+likewise their deal sums and stage moves. Sums are compared by ``repr``: the same
+``Decimal`` digits, not only the same value."""
 
 from __future__ import annotations
 
 import datetime as dt
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from hypothesis import example, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from kam.output import LazyList, to_json
 from kam.plugins.storage_sqlite.backend import SQLiteStorage
@@ -39,9 +43,45 @@ MILESTONE = st.tuples(
 OWNERS = st.lists(st.sampled_from([None, "张伟", "lee"]), min_size=4, max_size=4)
 
 
-def stocked(path: Path, owners: list[str | None],
-            milestones: list[tuple[Any, ...]]) -> SQLiteStorage:
-    s = SQLiteStorage(path)
+@pytest.fixture(params=["sqlite", "postgres"])
+def store(request: pytest.FixtureRequest) -> str:
+    """The backend a fast-path property test runs on (postgres: the session's server)."""
+    if request.param == "postgres":
+        request.getfixturevalue("pg_server")
+    return str(request.param)
+
+
+def per_store(max_examples: int) -> settings:
+    """Settings of a property test that takes ``store`` (a plain string: one value for
+    all examples)."""
+    return settings(max_examples=max_examples, deadline=None,
+                    suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+@contextmanager
+def opened(store: str) -> Iterator[Any]:
+    """A new, empty storage of the backend: SQLite in a temp folder, or a database of
+    the session's PostgreSQL server (emptied and reused by the next example)."""
+    if store == "postgres":
+        import conftest
+        from kam.plugins.storage_postgres.backend import PostgresStorage
+
+        pg = PostgresStorage(conftest.PG.fresh())
+        try:
+            yield pg
+        finally:
+            pg.close()
+            conftest.PG.release()
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        lite = SQLiteStorage(Path(folder) / "kam.db")
+        try:
+            yield lite
+        finally:
+            lite.close()
+
+
+def stocked(s: Any, owners: list[str | None], milestones: list[tuple[Any, ...]]) -> Any:
     with s.transaction():
         for n in (1, 2):
             s.insert("customer", {"id": s.next_id("customer"), "name": f"客户{n}"})
@@ -58,7 +98,7 @@ def stocked(path: Path, owners: list[str | None],
     return s
 
 
-@settings(max_examples=40, deadline=None)
+@per_store(40)
 @given(OWNERS, st.lists(MILESTONE, max_size=25),
        st.sampled_from([(30, 60, 90, 180), (1,), (7, 400)]),
        st.sampled_from([{}, {"written_off_on__isnull": True}, {"currency": "USD"},
@@ -70,25 +110,26 @@ def stocked(path: Path, owners: list[str | None],
           (1, "CU2", Decimal("5.00"), None, Decimal("5.00"), True, None, "USD"),
           (2, "CU1", None, None, None, False, 0, "CNY")],
          (30, 60, 90, 180), {}, {})
+@example(["lee"] * 4,  # a cent paid; a day overdue at a bucket's end
+         [(0, "CU1", Decimal("10.00"), Decimal("0.01"), None, False, -1, "CNY"),
+          (1, "CU1", Decimal("10.00"), None, None, False, -2, "CNY")],
+         (1,), {}, {})
 def test_receivable_sums_equal_the_python_reference(
-        owners: list[str | None], milestones: list[tuple[Any, ...]], ends: tuple[int, ...],
-        where: dict[str, Any], contract_where: dict[str, Any]) -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        storage = stocked(Path(folder) / "kam.db", owners, milestones)
-        try:
-            assert isinstance(storage, ReceivableSums)
-            assert aggregates(SimpleNamespace(storage=storage)) is storage
-            reference = PythonAggregates(SimpleNamespace(storage=storage))
-            fast = sorted(storage.receivable_sums(TODAY, ends, where, contract_where))
-            slow = sorted(reference.receivable_sums(TODAY, ends, where, contract_where))
-            assert fast == slow
-            assert (sorted(storage.contract_sums(TODAY, contract_where))
-                    == sorted(reference.contract_sums(TODAY, contract_where)))
-            # every milestone the filters select is counted once
-            assert sum(n for *_k, n, _t in fast) == sum(
-                1 for m in milestones if _selected(m, owners, where, contract_where))
-        finally:
-            storage.close()
+        store: str, owners: list[str | None], milestones: list[tuple[Any, ...]],
+        ends: tuple[int, ...], where: dict[str, Any], contract_where: dict[str, Any]) -> None:
+    with opened(store) as storage:
+        stocked(storage, owners, milestones)
+        assert isinstance(storage, ReceivableSums)
+        assert aggregates(SimpleNamespace(storage=storage)) is storage
+        reference = PythonAggregates(SimpleNamespace(storage=storage))
+        fast = sorted(storage.receivable_sums(TODAY, ends, where, contract_where))
+        slow = sorted(reference.receivable_sums(TODAY, ends, where, contract_where))
+        assert repr(fast) == repr(slow)
+        assert (repr(sorted(storage.contract_sums(TODAY, contract_where)))
+                == repr(sorted(reference.contract_sums(TODAY, contract_where))))
+        # every milestone the filters select is counted once
+        assert sum(n for *_k, n, _t in fast) == sum(
+            1 for m in milestones if _selected(m, owners, where, contract_where))
 
 
 def _selected(m: tuple[Any, ...], owners: list[str | None], where: dict[str, Any],
@@ -120,7 +161,7 @@ DEAL = st.tuples(
 )
 
 
-@settings(max_examples=40, deadline=None)
+@per_store(40)
 @given(st.lists(DEAL, max_size=25),
        st.sampled_from([(), ("stage",), ("pipeline", "stage", "currency", "forced"),
                         ("status", "currency", "forecast_category", "close_date")]),
@@ -130,37 +171,33 @@ DEAL = st.tuples(
           ("open", None, "lead", "CNY", Decimal("-0.05"), 50, None, None, None),
           ("open", None, "lead", "CNY", Decimal("0.01"), 50, True, None, None)],
          ("stage",), {})
-def test_deal_sums_equal_the_python_reference(deals: list[tuple[Any, ...]],
+def test_deal_sums_equal_the_python_reference(store: str, deals: list[tuple[Any, ...]],
                                               keys: tuple[str, ...],
                                               where: dict[str, Any]) -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        s = SQLiteStorage(Path(folder) / "kam.db")
-        try:
-            with s.transaction():
-                s.insert("customer", {"id": s.next_id("customer"), "name": "客户"})
-                for status, pipe, stage, cur, amount, prob, forced, close, cat in deals:
-                    s.insert("opportunity", {
-                        "id": s.next_id("opportunity"), "customer_id": "CU1", "title": "t",
-                        "status": status, "pipeline": pipe, "stage": stage, "currency": cur,
-                        "amount": amount, "probability": prob, "forced": forced,
-                        "forecast_category": cat,
-                        "close_date": None if close is None else TODAY + dt.timedelta(close)})
-            reference = PythonAggregates(SimpleNamespace(storage=s))
-            fast = sorted(s.deal_sums(keys, where), key=repr)
-            assert fast == sorted(reference.deal_sums(keys, where), key=repr)
-            assert sum(n for _k, n, _a, _w in fast) == s.count("opportunity", where)
-        finally:
-            s.close()
+    with opened(store) as s:
+        with s.transaction():
+            s.insert("customer", {"id": s.next_id("customer"), "name": "客户"})
+            for status, pipe, stage, cur, amount, prob, forced, close, cat in deals:
+                s.insert("opportunity", {
+                    "id": s.next_id("opportunity"), "customer_id": "CU1", "title": "t",
+                    "status": status, "pipeline": pipe, "stage": stage, "currency": cur,
+                    "amount": amount, "probability": prob, "forced": forced,
+                    "forecast_category": cat,
+                    "close_date": None if close is None else TODAY + dt.timedelta(close)})
+        reference = PythonAggregates(SimpleNamespace(storage=s))
+        fast = sorted(s.deal_sums(keys, where), key=repr)
+        assert repr(fast) == repr(sorted(reference.deal_sums(keys, where), key=repr))
+        assert sum(n for _k, n, _a, _w in fast) == s.count("opportunity", where)
 
 
-TEXT = st.none() | st.sampled_from(["", "lead", "proposal", "2026-06-01", "报价"])
+TEXT = st.none() | st.sampled_from(["", "lead", "proposal", "2026-06-01", "报价", 7])
 HISTORY = st.none() | st.lists(st.fixed_dictionaries({}, optional={"stage": TEXT, "on": TEXT}),
                                max_size=2)
 PAYLOAD = st.none() | st.fixed_dictionaries({}, optional={
     k: TEXT for k in ("from", "to", "stage", "on", "reason")})
 
 
-@settings(max_examples=40, deadline=None)
+@per_store(40)
 @given(st.lists(HISTORY, min_size=1, max_size=4),
        st.lists(st.tuples(st.integers(1, 5), st.sampled_from(
            ["opportunity.advanced", "opportunity.lost", "opportunity.added"]), PAYLOAD),
@@ -168,28 +205,25 @@ PAYLOAD = st.none() | st.fixed_dictionaries({}, optional={
        st.sampled_from([{}, {"status": "open"}, {"created_at__ge": "2026-03-01"}]))
 @example([[{"stage": "lead", "on": "2026-01-02"}], []],
          [(1, "opportunity.advanced", {"from": "lead", "to": "proposal", "on": None})], {})
-def test_stage_moves_equal_the_python_reference(histories: list[Any],
+@example([[{"stage": 7}], None], [(2, "opportunity.lost", {"reason": 7, "on": "报价"})], {})
+def test_stage_moves_equal_the_python_reference(store: str, histories: list[Any],
                                                 events: list[tuple[Any, ...]],
                                                 where: dict[str, Any]) -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        s = SQLiteStorage(Path(folder) / "kam.db")
-        try:
-            with s.transaction():
-                s.insert("customer", {"id": s.next_id("customer"), "name": "客户"})
-                for n, history in enumerate(histories):
-                    s.insert("opportunity", {
-                        "id": s.next_id("opportunity"), "customer_id": "CU1", "title": "t",
-                        "status": "open" if n % 2 else "won", "stage": "lead",
-                        "stage_history": history, "created_at": f"2026-0{n + 1}-01T08:00:00"})
-                for n, (opp, kind_, payload) in enumerate(events):
-                    s.append_event({"kind": kind_, "record_id": f"OP{opp}", "actor": "t",
-                                    "at": f"2026-05-{n + 1:02d}T09:00:00", "payload": payload})
-            reference = PythonAggregates(SimpleNamespace(storage=s))
-            assert list(s.stage_starts(where)) == list(reference.stage_starts(where))
-            kinds = ("opportunity.advanced", "opportunity.lost")
-            assert list(s.stage_moves(kinds)) == list(reference.stage_moves(kinds))
-        finally:
-            s.close()
+    with opened(store) as s:
+        with s.transaction():
+            s.insert("customer", {"id": s.next_id("customer"), "name": "客户"})
+            for n, history in enumerate(histories):
+                s.insert("opportunity", {
+                    "id": s.next_id("opportunity"), "customer_id": "CU1", "title": "t",
+                    "status": "open" if n % 2 else "won", "stage": "lead",
+                    "stage_history": history, "created_at": f"2026-0{n + 1}-01T08:00:00"})
+            for n, (opp, kind_, payload) in enumerate(events):
+                s.append_event({"kind": kind_, "record_id": f"OP{opp}", "actor": "t",
+                                "at": f"2026-05-{n + 1:02d}T09:00:00", "payload": payload})
+        reference = PythonAggregates(SimpleNamespace(storage=s))
+        assert list(s.stage_starts(where)) == list(reference.stage_starts(where))
+        kinds = ("opportunity.advanced", "opportunity.lost")
+        assert list(s.stage_moves(kinds)) == list(reference.stage_moves(kinds))
 
 
 class PlainStorage:
@@ -216,7 +250,7 @@ class PlainStorage:
         return self.inner.events(*args, **kwargs)
 
 
-@pytest.mark.parametrize("backend", ["sqlite"])  # the backend with the fast path
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)  # fast paths
 @pytest.mark.parametrize("options", [{}, {"owner": "张伟"}, {"currency": "USD"}])
 def test_fast_and_plain_reports_print_the_same(collect_ws: Workspace,  # noqa: F811
                                                monkeypatch: pytest.MonkeyPatch,

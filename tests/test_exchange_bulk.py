@@ -19,6 +19,8 @@ from kam import cell_check
 from kam.kinds import EVENT, KINDS, Kind
 from kam.output import neutralise
 from kam.services import exchange
+from kam.storage import StoredRows
+from test_aggregates import opened, store  # noqa: F401  (the fixture)
 from test_exchange import _fresh, _rewrite, _scenario
 
 
@@ -78,14 +80,10 @@ def _records(k: Kind) -> st.SearchStrategy[list[dict[str, Any]]]:
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(opps=_records(KINDS["opportunity"]), milestones=_records(KINDS["receivable"]),
        events=_records(EVENT))
-def test_stored_rows_match_find_and_the_old_cells(tmp_path: Path, opps: list[dict[str, Any]],
-                                                  milestones: list[dict[str, Any]],
-                                                  events: list[dict[str, Any]]) -> None:
-    from kam.plugins.storage_sqlite.backend import SQLiteStorage
-
-    db = tmp_path / f"s{abs(hash(repr((opps, milestones, events))))}.db"
-    storage = SQLiteStorage(db)
-    try:
+def test_stored_rows_match_find_and_the_old_cells(
+        tmp_path: Path, store: str, opps: list[dict[str, Any]],  # noqa: F811
+        milestones: list[dict[str, Any]], events: list[dict[str, Any]]) -> None:
+    with opened(store) as storage:
         with storage.transaction():
             for name, records in (("opportunity", opps), ("receivable", milestones)):
                 for n, record in enumerate(records, 1):
@@ -93,6 +91,7 @@ def test_stored_rows_match_find_and_the_old_cells(tmp_path: Path, opps: list[dic
             storage.append_events([{k: v for k, v in e.items() if k != "id"} for e in events])
         for k in (KINDS["opportunity"], KINDS["receivable"], EVENT):
             found = list(storage.events() if k is EVENT else storage.find(k.name))
+            assert isinstance(storage, StoredRows)
             assert list(storage.stored_rows(k.name)) == [exchange.stored_form(k, r)
                                                          for r in found]
             out = tmp_path / f"{k.name}.csv"
@@ -103,9 +102,6 @@ def test_stored_rows_match_find_and_the_old_cells(tmp_path: Path, opps: list[dic
             writer.writerows([_old_cell(f.type, r.get(f.name)) for f in k.fields]
                              for r in found)
             assert out.read_text(encoding="utf-8") == expected.getvalue()
-    finally:
-        storage.close()
-        db.unlink()
 
 
 # --- import: each fast cell check == the reference (decode, then the stored form) -------
@@ -169,15 +165,44 @@ def _database(path: Path) -> dict[str, Any]:
         conn.close()
 
 
-def test_import_writes_what_the_services_wrote(tmp_path: Path) -> None:
+def _pg_database(kam: Any) -> dict[str, Any]:
+    """Every kam table's rows and every index and constraint (name and definition) of a
+    PostgreSQL workspace's database, read as its owner."""
+    import tomllib
+
+    import psycopg
+
+    toml = tomllib.loads((kam.path / "kam.toml").read_text(encoding="utf-8"))
+    with psycopg.connect(toml["storage"]["dsn"], autocommit=True) as conn:
+        out: dict[str, Any] = {"indexes": conn.execute(
+            "SELECT tablename, indexname, indexdef FROM pg_indexes"
+            " WHERE schemaname = current_schema() ORDER BY 1, 2").fetchall(),
+            "constraints": conn.execute(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid)"
+            " FROM pg_constraint WHERE connamespace = current_schema()::regnamespace"
+            " ORDER BY 1, 2").fetchall()}
+        for table in (*KINDS, "event", "event_ref", "kam_sequence"):
+            out[table] = sorted(conn.execute(f'SELECT * FROM "{table}"').fetchall(), key=repr)
+        return out
+
+
+def _dump(kam: Any) -> dict[str, Any]:
+    """A workspace's whole database: SQLite's file or the PostgreSQL database."""
+    if kam.backend == "postgres":
+        return _pg_database(kam)
+    return _database(kam.path / "kam.db")
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)  # BulkLoad
+def test_import_writes_what_the_services_wrote(tmp_path: Path, backend: str) -> None:
     """Records, the event log, its index by record and refs, id sequences, indexes."""
-    src = _fresh(tmp_path, "src", "sqlite")
+    src = _fresh(tmp_path, "src", backend)
     _scenario(src)
     src.ok("opp", "edit", "OP1", "--amount", "3200000.10", "--margin", "12.5")
     src.ok("export", str(tmp_path / "out"))
-    dst = _fresh(tmp_path, "dst", "sqlite")
+    dst = _fresh(tmp_path, "dst", backend)
     dst.ok("import", str(tmp_path / "out"))
-    assert _database(tmp_path / "dst" / "kam.db") == _database(tmp_path / "src" / "kam.db")
+    assert _dump(dst) == _dump(src)
 
 
 @pytest.fixture
@@ -188,17 +213,18 @@ def exported_sqlite(tmp_path: Path) -> Path:
     return tmp_path / "out"
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 def test_a_failed_import_leaves_the_database_as_it_was(exported_sqlite: Path,
-                                                       tmp_path: Path) -> None:
+                                                       tmp_path: Path, backend: str) -> None:
     events = (exported_sqlite / "events.csv").read_text(encoding="utf-8")
     lines = events.splitlines(keepends=True)
     lines[-1] = lines[-1].replace("2026-", "2026/", 1)  # the last event's time stamp
     _rewrite(exported_sqlite, "events.csv", "".join(lines))
-    dst = _fresh(tmp_path, "dst", "sqlite")
-    before = _database(tmp_path / "dst" / "kam.db")
+    dst = _fresh(tmp_path, "dst", backend)
+    before = _dump(dst)
     r = dst("import", str(exported_sqlite))
     assert r.exit_code == 2 and f"events.csv row {len(lines)}, column at" in r.stderr
-    assert _database(tmp_path / "dst" / "kam.db") == before  # indexes back, nothing written
+    assert _dump(dst) == before  # indexes back, nothing written
 
 
 def test_a_damaged_file_is_reported_as_damaged_before_its_bad_cells(exported_sqlite: Path,

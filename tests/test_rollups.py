@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from kam.plugins.storage_sqlite.backend import SQLiteStorage
 from kam.reports.rollups import PythonRollup, rollup
 from kam.storage import ActivityRollup
+from test_aggregates import opened, per_store, store  # noqa: F401  (the fixture)
 
 DAY0 = dt.date(2026, 3, 1)
 DEAL = st.tuples(st.sampled_from(["open", "won", "lost"]), st.booleans())
@@ -213,15 +214,15 @@ MILESTONE = st.tuples(
 )
 
 
-@settings(max_examples=40, deadline=None)
+@per_store(40)
 @given(st.lists(MILESTONE, max_size=12), st.none() | st.integers(0, 9), st.booleans(),
        st.sampled_from([None, "CO1"]))
 @example([(100, 100, 0, False, 1, None, "CO1"), (100, 50, 50, False, 1, [], "CO1"),
           (100, 0, 0, True, 1, None, "CO2"), (100, 0, 0, False, None, [], "CO1")],
          5, False, None)
 def test_open_receivables_equal_the_python_reference(
-        milestones: list[tuple[Any, ...]], due: int | None, noted: bool,
-        contract: str | None) -> None:
+        store: str, milestones: list[tuple[Any, ...]],  # noqa: F811
+        due: int | None, noted: bool, contract: str | None) -> None:
     """The SQL outstanding test (money in cents, written-off ones out) keeps exactly the
     milestones receivable_view finds money outstanding on, in the same order."""
     from decimal import Decimal
@@ -229,60 +230,52 @@ def test_open_receivables_equal_the_python_reference(
     from kam.reports.rollups import python_open_receivables
     from kam.storage import OpenReceivables
 
-    with tempfile.TemporaryDirectory() as folder:
-        s = SQLiteStorage(Path(folder) / "kam.db")
-        try:
-            with s.transaction():
-                s.insert("customer", {"id": s.next_id("customer"), "name": "客户"})
-                for _ in range(2):
-                    s.insert("contract", {"id": s.next_id("contract"), "customer_id": "CU1",
-                                          "number": "HT", "amount": Decimal("1000.00"),
-                                          "status": "signed"})
-                for amount, paid, off, off_on, day, notes, co in milestones:
-                    s.insert("receivable", {
-                        "id": s.next_id("receivable"), "contract_id": co, "customer_id": "CU1",
-                        "seq": 1, "kind": "final", "amount": Decimal(amount),
-                        "paid": Decimal(paid), "written_off": Decimal(off),
-                        "written_off_on": DAY0 if off_on else None,
-                        "due_date": None if day is None else DAY0 + dt.timedelta(days=day),
-                        "collection_notes": notes})
-            assert isinstance(s, OpenReceivables)
-            due_by = None if due is None else DAY0 + dt.timedelta(days=due)
-            where = {"contract_id": contract} if contract else None
-            order = ("due_date", "id")
-            assert ([r["id"] for r in s.open_receivables(where, due_by, noted, order)]
-                    == [r["id"] for r in python_open_receivables(s, where, due_by, noted,
-                                                                 order)])
-        finally:
-            s.close()
+    with opened(store) as s:
+        with s.transaction():
+            s.insert("customer", {"id": s.next_id("customer"), "name": "客户"})
+            for _ in range(2):
+                s.insert("contract", {"id": s.next_id("contract"), "customer_id": "CU1",
+                                      "number": "HT", "amount": Decimal("1000.00"),
+                                      "status": "signed"})
+            for amount, paid, off, off_on, day, notes, co in milestones:
+                s.insert("receivable", {
+                    "id": s.next_id("receivable"), "contract_id": co, "customer_id": "CU1",
+                    "seq": 1, "kind": "final", "amount": Decimal(amount),
+                    "paid": Decimal(paid), "written_off": Decimal(off),
+                    "written_off_on": DAY0 if off_on else None,
+                    "due_date": None if day is None else DAY0 + dt.timedelta(days=day),
+                    "collection_notes": notes})
+        assert isinstance(s, OpenReceivables)
+        due_by = None if due is None else DAY0 + dt.timedelta(days=due)
+        where = {"contract_id": contract} if contract else None
+        order = ("due_date", "id")
+        assert (list(s.open_receivables(where, due_by, noted, order))
+                == list(python_open_receivables(s, where, due_by, noted, order)))
 
 
-@settings(max_examples=30, deadline=None)
+@per_store(30)
 @given(st.lists(st.tuples(
     st.sampled_from(["receivable.due", "receivable.overdue", "contract.renewal_due",
                      "activity.logged"]),
     st.sampled_from(["RC1", "RC2", "CO1"]),
     st.sampled_from([{}, {"level": 30}, {"level": "60"}, {"service_end": "2026-09-30"},
-                     {"level": 1, "note": "逾期"}])), max_size=10),
+                     {"level": 1, "note": "逾期"}, {"level": None}])), max_size=10),
        st.sampled_from(["level", "service_end"]))
 def test_event_values_equal_the_python_reference(
-        events: list[tuple[str, str, dict[str, Any]]], key: str) -> None:
-    """What ``kam check`` reads of its earlier reminders, by json_extract, equals the
-    payload values of the decoded events, in order."""
+        store: str, events: list[tuple[str, str, dict[str, Any]]],  # noqa: F811
+        key: str) -> None:
+    """What ``kam check`` reads of its earlier reminders, by json_extract (SQLite) or
+    ``->`` (PostgreSQL), equals the payload values of the decoded events, in order."""
     from kam.reports.rollups import python_event_values
     from kam.storage import EventValues
 
-    with tempfile.TemporaryDirectory() as folder:
-        s = SQLiteStorage(Path(folder) / "kam.db")
-        try:
-            with s.transaction():
-                for kind_, record_id, payload in events:
-                    s.append_event({"at": "2026-03-01T09:00:00", "actor": "bench",
-                                    "kind": kind_, "record_id": record_id,
-                                    "payload": payload, "refs": []})
-            assert isinstance(s, EventValues)
-            kinds = ["receivable.due", "receivable.overdue", "contract.renewal_due"]
-            assert (list(s.event_values(kinds, key))
-                    == list(python_event_values(s, kinds, key)))
-        finally:
-            s.close()
+    with opened(store) as s:
+        with s.transaction():
+            for kind_, record_id, payload in events:
+                s.append_event({"at": "2026-03-01T09:00:00", "actor": "bench",
+                                "kind": kind_, "record_id": record_id,
+                                "payload": payload, "refs": []})
+        assert isinstance(s, EventValues)
+        kinds = ["receivable.due", "receivable.overdue", "contract.renewal_due"]
+        assert (list(s.event_values(kinds, key))
+                == list(python_event_values(s, kinds, key)))

@@ -23,6 +23,8 @@ import psycopg
 from kam.errors import StorageError
 from kam.kinds import KINDS, Kind
 from kam.plugins.storage_postgres import schema
+from kam.plugins.storage_postgres.aggregates import PostgresAggregates
+from kam.plugins.storage_postgres.bulk import PostgresBulk
 from kam.plugins.storage_postgres.errors import translate
 from kam.plugins.storage_postgres.rollups import PostgresRollup
 from kam.plugins.storage_postgres.sql import decoder, order_sql, to_db, where_sql
@@ -34,7 +36,7 @@ log = logging.getLogger("kam.storage.postgres")
 LOCKED_KINDS = frozenset({"contract", "opportunity"})
 
 
-class PostgresStorage(PostgresRollup):
+class PostgresStorage(PostgresRollup, PostgresAggregates, PostgresBulk):
     name = "postgres"
 
     def __init__(self, dsn: str, lock_timeout_ms: int = 15000) -> None:
@@ -493,6 +495,9 @@ if TYPE_CHECKING:  # mypy holds the backend to the signatures of what it offers
 
     def _offers(s: PostgresStorage) -> tuple[
         kam_storage.Storage, kam_storage.Selecting, kam_storage.BulkInsert,
-        kam_storage.SequenceAdvance, kam_storage.BulkEvents, kam_storage.ActivityRollup
+        kam_storage.SequenceAdvance, kam_storage.BulkEvents, kam_storage.ActivityRollup,
+        kam_storage.ReceivableSums, kam_storage.DealSums, kam_storage.StageMoves,
+        kam_storage.OpenReceivables, kam_storage.EventValues, kam_storage.StoredRows,
+        kam_storage.BulkLoad
     ]:
-        return (s, s, s, s, s, s)
+        return (s, s, s, s, s, s, s, s, s, s, s, s, s)

@@ -1,0 +1,136 @@
+"""PostgreSQL's fast paths (plugins/storage_postgres/aggregates.py) under row-level
+security: a team member gets from each what the Python reference computes over the rows
+the member may see, and nothing of a colleague's deals, contracts or milestones — the
+deal team (铁三角) sees its deal, a manager their people's, the director everything."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from decimal import Decimal
+from types import SimpleNamespace
+
+import pytest
+from kam.reports.aggregates import PythonAggregates
+from kam.reports.rollups import python_event_values, python_open_receivables
+
+pytest.importorskip("psycopg")  # the postgres extra (conftest fails CI without it)
+from kam.plugins.storage_postgres.backend import PostgresStorage  # noqa: E402
+from psycopg.conninfo import conninfo_to_dict, make_conninfo  # noqa: E402
+
+AS_OF = dt.date(2026, 6, 30)
+ENDS = (30, 60, 90, 180)
+STAGE_KINDS = ("opportunity.advanced", "opportunity.lost")
+REMINDERS = ["receivable.due", "receivable.overdue"]
+#: who owns what: (customer, deal, contract) per account manager
+ACCOUNTS = {"li": ("CU1", "OP1", "CO1"), "wang": ("CU2", "OP2", "CO2"),
+            "zhou": ("CU3", "OP3", "CO3")}
+
+
+@pytest.fixture
+def team_db(pg_dsn: str) -> Iterator[tuple[str, dict[str, str]]]:
+    """Three accounts (li's, wang's, zhou's), each a customer, a deal with stage history
+    and stage events, a contract and four milestones (paid, part paid, overdue, not due)
+    with reminder events; zhao is on li's deal team; mgr manages li; boss directs."""
+    tag = conninfo_to_dict(pg_dsn)["dbname"]
+    names = {who: f"{who}_{tag}" for who in ("li", "wang", "zhou", "zhao", "mgr", "boss")}
+    owner = PostgresStorage(pg_dsn)
+    try:
+        with owner.transaction():
+            owner.team_add(names["mgr"], "manager", None)
+            owner.team_add(names["boss"], "director", None)
+            for who in ("li", "wang", "zhou", "zhao"):
+                owner.team_add(names[who], "sales", names["mgr"] if who == "li" else None)
+            for n, (who, (cu, op, co)) in enumerate(ACCOUNTS.items(), start=1):
+                user = names[who]
+                team = [{"user": names["zhao"], "role": "presales"}] if who == "li" else []
+                owner.insert("customer", {"id": cu, "name": f"客户{n}", "owner": user})
+                owner.insert("opportunity", {
+                    "id": op, "customer_id": cu, "title": f"deal {who}", "owner": user,
+                    "status": "open", "stage": "proposal", "currency": "CNY", "team": team,
+                    "amount": Decimal(100_000 * n) + Decimal("0.05"), "probability": 30 + n,
+                    "stage_history": [{"stage": "lead", "on": f"2026-0{n}-01"}],
+                    "created_at": f"2026-0{n}-01T08:00:00"})
+                owner.insert("contract", {"id": co, "opportunity_id": op, "customer_id": cu,
+                                          "owner": user, "amount": Decimal(90_000 * n),
+                                          "currency": "CNY", "status": "executing"})
+                for seq, (paid, due) in enumerate(((1, -200), (Decimal("0.5"), -45),
+                                                   (0, -3), (0, 20)), start=1):
+                    rc = f"RC{n * 10 + seq}"
+                    owner.insert("receivable", {
+                        "id": rc, "contract_id": co, "customer_id": cu, "seq": seq,
+                        "kind": "fixed_date", "amount": Decimal(10_000 * n),
+                        "paid": Decimal(10_000 * n) * paid, "currency": "CNY",
+                        "due_date": AS_OF + dt.timedelta(days=due),
+                        "collection_notes": [{"reason": "budget"}] if seq == 3 else []})
+                    owner.append_event({"kind": "receivable.overdue", "record_id": rc,
+                                        "actor": user, "at": "2026-06-30T08:00:00",
+                                        "payload": {"level": 30 * seq}})
+                owner.append_event({"kind": "opportunity.advanced", "record_id": op,
+                                    "actor": user, "at": "2026-05-01T09:00:00",
+                                    "payload": {"from": "lead", "to": "proposal"}})
+    finally:
+        owner.close()
+    yield pg_dsn, names
+
+
+def _as(dsn: str, user: str | None) -> PostgresStorage:
+    return PostgresStorage(dsn if user is None else str(
+        make_conninfo("", **{**conninfo_to_dict(dsn), "user": user})))
+
+
+#: the accounts each one sees (None: the workspace owner, whom RLS does not filter)
+SEES = {"li": {"li"}, "wang": {"wang"}, "zhao": {"li"}, "mgr": {"li"},
+        "boss": {"li", "wang", "zhou"}, None: {"li", "wang", "zhou"}}
+
+
+@pytest.mark.parametrize("who", list(SEES))
+def test_a_member_gets_from_each_fast_path_only_what_they_may_see(
+        team_db: tuple[str, dict[str, str]], who: str | None) -> None:
+    dsn, names = team_db
+    s = _as(dsn, None if who is None else names[who])
+    try:
+        assert s.team_role == (None if who is None else
+                               {"mgr": "manager", "boss": "director"}.get(who, "sales"))
+        reference = PythonAggregates(SimpleNamespace(storage=s))
+        seen = SEES[who]
+        contracts = {ACCOUNTS[a][2] for a in seen}
+        deals = {ACCOUNTS[a][1] for a in seen}
+        milestones = {f"RC{n * 10 + seq}" for n, a in enumerate(ACCOUNTS, start=1)
+                      if a in seen for seq in range(1, 5)}
+
+        sums = sorted(s.receivable_sums(AS_OF, ENDS))
+        assert repr(sums) == repr(sorted(reference.receivable_sums(AS_OF, ENDS)))
+        assert {cu for cu, *_rest in sums} == {ACCOUNTS[a][0] for a in seen}
+        assert sum(n for *_k, n, _t in sums) == len(milestones)
+        by_contract = sorted(s.contract_sums(AS_OF))
+        assert repr(by_contract) == repr(sorted(reference.contract_sums(AS_OF)))
+        assert {row[0] for row in by_contract} == contracts
+
+        keys = ("stage", "owner")
+        deal_sums = sorted(s.deal_sums(keys), key=repr)
+        assert repr(deal_sums) == repr(sorted(reference.deal_sums(keys), key=repr))
+        assert {names[a] for a in seen} == {key[1] for key, *_rest in deal_sums}
+
+        starts = list(s.stage_starts())
+        assert starts == list(reference.stage_starts())
+        assert {row[0] for row in starts} == deals
+        moves = list(s.stage_moves(STAGE_KINDS))
+        assert moves == list(reference.stage_moves(STAGE_KINDS))
+        assert {row[0] for row in moves} == deals
+
+        order = ("due_date", "id")
+        owed = [r["id"] for r in s.open_receivables(None, AS_OF, False, order)]
+        assert owed == [r["id"] for r in python_open_receivables(s, None, AS_OF, False,
+                                                                 order)]
+        assert set(owed) == {rc for rc in milestones if int(rc[-1]) in (2, 3)}
+        noted = [r["id"] for r in s.open_receivables(noted=True)]
+        assert set(noted) == {rc for rc in milestones if rc.endswith("3")}
+
+        values = list(s.event_values(REMINDERS, "level"))
+        assert values == list(python_event_values(s, REMINDERS, "level"))
+        # a reminder is seen through its actor (the deal team does not see li's)
+        assert {rc for _kind, rc, _level in values} == (set() if who == "zhao"
+                                                        else milestones)
+    finally:
+        s.close()
