@@ -290,6 +290,29 @@ class StageMoves(Protocol):
     def stage_moves(self, kinds: Sequence[str]) -> Iterator[StageMove]: ...
 
 
+#: one group of :class:`StageReach`: (pipeline, status, index of the furthest stage its
+#: deals reached, how many deals)
+StageReachCount = tuple[str, str, int, int]
+
+
+@runtime_checkable
+class StageReach(Protocol):
+    """How far deals got (阶段到达), counted by the database for the stage conversion
+    (阶段赢单率) of the targets report instead of reading every stage event in Python.
+
+    ``stage_reach``: the opportunities ``where`` selects whose pipeline is a key of
+    ``order`` (pipeline → its stage keys in order), grouped by (pipeline, status, reach)
+    with how many deals. A won deal reaches its pipeline's last stage; any other the
+    furthest of its first ``stage_history`` stage (index 0 when it has none or it is not
+    one of the pipeline's) and the ``to`` of each ``opportunity.advanced`` event about it
+    (ignored when not one of the pipeline's stages).
+    kam.reports.aggregates.PythonAggregates is the reference.
+    """
+
+    def stage_reach(self, order: Mapping[str, Sequence[str]], where: Where | None = None
+                    ) -> Iterator[StageReachCount]: ...
+
+
 def kind(name: str) -> Kind:
     if name == EVENT.name:
         return EVENT

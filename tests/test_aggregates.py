@@ -19,7 +19,7 @@ from kam.output import LazyList, to_json
 from kam.plugins.storage_sqlite.backend import SQLiteStorage
 from kam.reports import contracts
 from kam.reports.aggregates import PythonAggregates, aggregates, bucket_index
-from kam.services import reports
+from kam.services import reports, targets
 from kam.storage import ReceivableSums
 from kam.workspace import Workspace
 from test_reports_collect import collect_ws  # noqa: F401  (the fixture)
@@ -223,8 +223,10 @@ def test_fast_and_plain_reports_print_the_same(collect_ws: Workspace,  # noqa: F
                                                options: dict[str, Any]) -> None:
     monkeypatch.setattr(contracts, "BATTLE_PAGE", 1)  # one contract a page: paging is used
     ws = collect_ws
+    targets.set_target(ws, "张伟", "2026", "600000")
+    targets.set_target(ws, "Emily Chen", "2026-Q1", "9000", currency="USD")
     ws.today = dt.date(2026, 3, 2)
-    names = ("aging", "battle-map", "pipeline", "forecast", "funnel")
+    names = ("aging", "battle-map", "pipeline", "forecast", "funnel", "targets", "renewals")
     fast = {name: reports.build(ws, name, **options) for name in names}
     assert isinstance(fast["battle-map"].table("contracts").rows, LazyList)
     fast_text = {name: to_json(reports.as_dict(r)) for name, r in fast.items()}
@@ -245,3 +247,43 @@ def test_fast_and_plain_reports_print_the_same(collect_ws: Workspace,  # noqa: F
         assert total["outstanding"] == sum((r["outstanding"] for r in mine), Decimal(0))
         assert total["collected"] == sum((r["collected"] for r in mine), Decimal(0))
     assert options or len(battle.rows) == 2
+
+
+ORDER = {"six": ["lead", "proposal", "bid", "won_stage"], "short": ["proposal", "done"]}
+TO = st.none() | st.fixed_dictionaries({}, optional={"to": st.sampled_from(
+    ["lead", "proposal", "bid", "won_stage", "done", "", "报价"]), "from": TEXT})
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["won", "lost", "abandoned", "open"]),
+                          st.sampled_from(["six", "short", "other"]), HISTORY), max_size=8),
+       st.lists(st.tuples(st.integers(1, 9), st.sampled_from(
+           ["opportunity.advanced", "opportunity.lost"]), TO), max_size=14),
+       st.sampled_from([{}, {"status__in": ["won", "lost", "abandoned"]}]))
+@example([("lost", "six", [{"stage": "proposal"}]), ("won", "short", None)],
+         [(1, "opportunity.advanced", {"to": "bid"}), (1, "opportunity.lost", {"to": "won_stage"}),
+          (2, "opportunity.advanced", {"to": "lead"})], {})
+def test_stage_reach_equals_the_python_reference(deals: list[tuple[Any, ...]],
+                                                 events: list[tuple[Any, ...]],
+                                                 where: dict[str, Any]) -> None:
+    """The targets report's stage conversion: how far each deal got, counted in SQL."""
+    with tempfile.TemporaryDirectory() as folder:
+        s = SQLiteStorage(Path(folder) / "kam.db")
+        try:
+            with s.transaction():
+                s.insert("customer", {"id": s.next_id("customer"), "name": "客户"})
+                for status, pipe, history in deals:
+                    s.insert("opportunity", {
+                        "id": s.next_id("opportunity"), "customer_id": "CU1", "title": "t",
+                        "status": status, "pipeline": pipe, "stage": "lead",
+                        "stage_history": history})
+                for n, (opp, kind_, payload) in enumerate(events):
+                    s.append_event({"kind": kind_, "record_id": f"OP{opp}", "actor": "t",
+                                    "at": f"2026-05-{n + 1:02d}T09:00:00", "payload": payload})
+            reference = PythonAggregates(SimpleNamespace(storage=s))
+            fast = sorted(s.stage_reach(ORDER, where))
+            assert fast == sorted(reference.stage_reach(ORDER, where))
+            counted = {**where, "pipeline__in": sorted(ORDER)}
+            assert sum(n for *_k, n in fast) == s.count("opportunity", counted)
+        finally:
+            s.close()

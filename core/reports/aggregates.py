@@ -11,7 +11,7 @@ two can never disagree on a state, an outstanding amount or a day overdue; likew
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -25,6 +25,8 @@ from kam.storage import (
     ReceivableSums,
     StageMove,
     StageMoves,
+    StageReach,
+    StageReachCount,
     StageStart,
     Where,
 )
@@ -62,6 +64,13 @@ def deal_aggregates(ws: Any) -> DealSums:
 def stage_moves(ws: Any) -> StageMoves:
     """The backend itself when it picks out stage history, else the Python reference."""
     if isinstance(ws.storage, StageMoves):
+        return ws.storage
+    return PythonAggregates(ws)
+
+
+def stage_reach(ws: Any) -> StageReach:
+    """The backend itself when it counts how far deals got, else the Python reference."""
+    if isinstance(ws.storage, StageReach):
         return ws.storage
     return PythonAggregates(ws)
 
@@ -130,3 +139,24 @@ class PythonAggregates:
             p = ev.get("payload") or {}
             yield (ev["record_id"], ev["kind"], ev["at"], p.get("from"), p.get("to"),
                    p.get("stage"), p.get("on"), p.get("reason"))
+
+    def stage_reach(self, order: Mapping[str, Sequence[str]], where: Where | None = None
+                    ) -> Iterator[StageReachCount]:
+        where = {**(where or {}), "pipeline__in": sorted(order)}
+        first_of = {opp_id: first for opp_id, first, _on, _created in self.stage_starts(where)}
+        furthest: dict[str, list[Any]] = {}  # id → [pipeline, furthest index, status]
+        for opp in scan(self.ws, "opportunity", ("id", "pipeline", "status"), where):
+            stages = order[opp["pipeline"]]
+            first = first_of.get(opp["id"]) or stages[0]
+            start = stages.index(first) if first in stages else 0
+            reach = len(stages) - 1 if opp["status"] == "won" else start
+            furthest[opp["id"]] = [opp["pipeline"], reach, opp["status"]]
+        for record_id, _kind, _at, _from, to, _stage, _on, _reason in self.stage_moves(
+                ("opportunity.advanced",)):
+            st = furthest.get(record_id)
+            if st is not None and to in order[st[0]]:
+                st[1] = max(st[1], list(order[st[0]]).index(to))
+        counts: dict[tuple[str, str, int], int] = {}
+        for pipeline, reach, status in furthest.values():
+            counts[(pipeline, status, reach)] = counts.get((pipeline, status, reach), 0) + 1
+        return iter([(*key, n) for key, n in counts.items()])

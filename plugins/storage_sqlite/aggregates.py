@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -23,6 +23,7 @@ from kam.storage import (
     DealSum,
     ReceivableSum,
     StageMove,
+    StageReachCount,
     StageStart,
     Where,
     kind,
@@ -148,6 +149,36 @@ class SQLiteAggregates:
             " json_extract(payload, '$.on'), json_extract(payload, '$.reason')"
             f" FROM event WHERE kind IN ({marks}) ORDER BY rowid",
             {f"k{n}": k for n, k in enumerate(kinds)})
+
+    def stage_reach(self, order: Mapping[str, Sequence[str]], where: Where | None = None
+                    ) -> Iterator[StageReachCount]:
+        """Won deals are counted without reading their events; any other deal looks up its
+        own ``opportunity.advanced`` events (by record id) for the furthest ``to``."""
+        stages = [(p, stage, i) for p in sorted(order) for i, stage in enumerate(order[p])]
+        if not stages:
+            return iter(())
+        named: dict[str, Any] = {}
+        values = []
+        for n, (p, stage, i) in enumerate(stages):
+            named[f"p{n}"], named[f"s{n}"] = p, stage
+            values.append(f"(:p{n}, :s{n}, {i})")
+        sql_where, params = self._where(kind("opportunity"), where)
+        named.update({f"w{n}": v for n, v in enumerate(params)})
+        sql = (
+            f"WITH st(pipeline, stage, i) AS (VALUES {', '.join(values)}),"
+            " n AS (SELECT pipeline, max(i) AS last FROM st GROUP BY pipeline),"
+            " o AS (SELECT id, pipeline, status, stage_history FROM opportunity"
+            f"{_named(sql_where, 'w')}),"
+            " r AS (SELECT o.pipeline, o.status, CASE WHEN o.status = 'won' THEN n.last"
+            "  ELSE max(coalesce((SELECT i FROM st WHERE st.pipeline = o.pipeline"
+            "   AND st.stage = json_extract(o.stage_history, '$[0].stage')), 0),"
+            "  coalesce((SELECT max(st.i) FROM event e JOIN st ON st.pipeline = o.pipeline"
+            "   AND st.stage = json_extract(e.payload, '$.to')"
+            "   WHERE e.record_id = o.id AND e.kind = 'opportunity.advanced'), 0)) END AS reach"
+            "  FROM o JOIN n ON n.pipeline = o.pipeline)"
+            " SELECT pipeline, status, reach, count(*) FROM r GROUP BY pipeline, status, reach")
+        return ((p, status, int(reach), int(count))
+                for p, status, reach, count in self._named_rows(sql, named))
 
 
 def _cents(value: int) -> Decimal:
