@@ -313,6 +313,26 @@ class StageReach(Protocol):
                     ) -> Iterator[StageReachCount]: ...
 
 
+#: one group of :class:`PaymentSums`: (customer id, its contract's owner or "", currency,
+#: period, Σ amount)
+PaymentSum = tuple[str, str, Any, str, Decimal]
+
+
+@runtime_checkable
+class PaymentSums(Protocol):
+    """Payments (回款) summed by the database for the revenue classes (客户收入分类) of the
+    renewals report and the account plan, instead of reading every payment in Python.
+
+    ``payment_sums``: the payments ``where`` selects, grouped by (customer id, the owner of
+    their contract when ``contract_where`` selects it — else "", currency, the period of
+    their date: ``by`` ``month`` 2026-06, ``quarter`` 2026-Q2 or ``year`` 2026), each with
+    Σ amount. kam.reports.aggregates.PythonAggregates is the reference.
+    """
+
+    def payment_sums(self, by: str, where: Where | None = None,
+                     contract_where: Where | None = None) -> Iterator[PaymentSum]: ...
+
+
 def kind(name: str) -> Kind:
     if name == EVENT.name:
         return EVENT

@@ -287,3 +287,90 @@ def test_stage_reach_equals_the_python_reference(deals: list[tuple[Any, ...]],
             assert sum(n for *_k, n in fast) == s.count("opportunity", counted)
         finally:
             s.close()
+
+
+PAYMENT = st.tuples(st.integers(0, 3),                                 # contract
+                    st.sampled_from(["CU1", "CU2"]),                   # customer
+                    st.integers(-20_000, 50_000).map(lambda c: Decimal(c).scaleb(-2)),
+                    st.sampled_from(["CNY", "USD"]),
+                    st.integers(-800, 40))                             # date: TODAY + n
+
+
+@settings(max_examples=40, deadline=None)
+@given(OWNERS, st.lists(PAYMENT, max_size=25), st.sampled_from(["month", "quarter", "year"]),
+       st.sampled_from([({}, {}), ({"date__le": TODAY}, {}),
+                        ({"customer_id": "CU2", "currency": "USD"}, {"customer_id": "CU2"})]))
+@example([None, "张伟", "lee", None], [(0, "CU1", Decimal("5.00"), "CNY", -1),
+                                       (0, "CU1", Decimal("-5.00"), "CNY", -2),
+                                       (3, "CU2", Decimal("1.00"), "USD", -400)],
+         "quarter", ({}, {}))
+def test_payment_sums_equal_the_python_reference(
+        owners: list[str | None], payments: list[tuple[Any, ...]], by: str,
+        filters: tuple[dict[str, Any], dict[str, Any]]) -> None:
+    """The renewals report's revenue classes sum payments per customer, contract owner,
+    currency and period in SQL; the reference sums them one by one."""
+    with tempfile.TemporaryDirectory() as folder:
+        s = stocked(Path(folder) / "kam.db", owners, [])
+        try:
+            with s.transaction():
+                for co, cu, amount, cur, day in payments:
+                    s.insert("payment", {
+                        "id": s.next_id("payment"), "contract_id": f"CO{co + 1}",
+                        "customer_id": cu, "amount": amount, "currency": cur,
+                        "date": TODAY + dt.timedelta(days=day)})
+            where, contract_where = filters
+            reference = PythonAggregates(SimpleNamespace(storage=s))
+            fast = sorted(s.payment_sums(by, where, contract_where), key=repr)
+            assert fast == sorted(reference.payment_sums(by, where, contract_where), key=repr)
+            assert [str(r[4]) for r in fast] == [
+                str(r[4]) for r in sorted(reference.payment_sums(by, where, contract_where),
+                                          key=repr)]
+        finally:
+            s.close()
+
+
+@settings(max_examples=25, deadline=None)
+@given(OWNERS, st.lists(PAYMENT, max_size=20), st.sampled_from(["month", "quarter", "year"]),
+       st.sampled_from([None, "张伟"]))
+def test_renewals_revenue_totals_are_the_sums_of_their_rows(
+        owners: list[str | None], payments: list[tuple[Any, ...]], by: str,
+        owner: str | None) -> None:
+    """The revenue table's rows are made as they are written and its totals summed
+    without holding them: each total is still its period's and currency's rows added up,
+    and the rows are those the plain list gives."""
+    from kam.reports import revenue
+
+    with tempfile.TemporaryDirectory() as folder:
+        s = stocked(Path(folder) / "kam.db", owners, [])
+        try:
+            with s.transaction():
+                for co, cu, amount, cur, day in payments:
+                    s.insert("payment", {
+                        "id": s.next_id("payment"), "contract_id": f"CO{co + 1}",
+                        "customer_id": cu, "amount": amount, "currency": cur,
+                        "date": TODAY + dt.timedelta(days=day)})
+            ws = SimpleNamespace(storage=s, today=TODAY, lang="en")
+            table = revenue.revenue_section(ws, by=by, owner=owner)
+            assert isinstance(table.rows, LazyList)
+            rows = list(table.rows)
+            assert len(rows) == len(table.rows)
+            assert rows == revenue.revenue_rows(ws, by=by, owner=owner)
+            assert table.totals == revenue.revenue_table(ws, rows).totals
+            for total in table.totals:
+                mine = [r for r in rows if (r["period"], r["currency"]) == (
+                    total["period"], total["currency"])]
+                for key in ("revenue", "recurring", "new", "churned", "cumulative"):
+                    assert total[key] == sum((r[key] for r in mine), Decimal(0))
+                assert total["revenue"] == total["recurring"] + total["new"]
+            for r in rows:  # cumulative: every payment of the row's key to the period's end
+                assert r["cumulative"] == sum((
+                    amount for co, cu, amount, cur, day in payments
+                    if day <= 0 and (cu, owners[co] or "", cur) == (
+                        r["customer_id"], r["owner"], r["currency"])
+                    and revenue.period_of(by, TODAY + dt.timedelta(days=day)) <= r["period"]),
+                    Decimal(0))
+            # and the plain (reference) path gives the same rows
+            plain = SimpleNamespace(storage=PlainStorage(s), today=TODAY, lang="en")
+            assert list(revenue.revenue_section(plain, by=by, owner=owner).rows) == rows
+        finally:
+            s.close()

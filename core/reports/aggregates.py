@@ -21,6 +21,8 @@ from kam.storage import (
     ContractSum,
     DealSum,
     DealSums,
+    PaymentSum,
+    PaymentSums,
     ReceivableSum,
     ReceivableSums,
     StageMove,
@@ -71,6 +73,13 @@ def stage_moves(ws: Any) -> StageMoves:
 def stage_reach(ws: Any) -> StageReach:
     """The backend itself when it counts how far deals got, else the Python reference."""
     if isinstance(ws.storage, StageReach):
+        return ws.storage
+    return PythonAggregates(ws)
+
+
+def payment_aggregates(ws: Any) -> PaymentSums:
+    """The backend itself when it sums payments, else the Python reference."""
+    if isinstance(ws.storage, PaymentSums):
         return ws.storage
     return PythonAggregates(ws)
 
@@ -160,3 +169,17 @@ class PythonAggregates:
         for pipeline, reach, status in furthest.values():
             counts[(pipeline, status, reach)] = counts.get((pipeline, status, reach), 0) + 1
         return iter([(*key, n) for key, n in counts.items()])
+
+    def payment_sums(self, by: str, where: Where | None = None,
+                     contract_where: Where | None = None) -> Iterator[PaymentSum]:
+        from kam.reports.revenue import period_of
+
+        owners = {c["id"]: c.get("owner") or "" for c in scan(
+            self.ws, "contract", ("id", "owner"), dict(contract_where or {}), order_by=())}
+        sums: dict[tuple[str, str, Any, str], Decimal] = {}
+        for p in scan(self.ws, "payment", ("id", "contract_id", "customer_id", "currency",
+                                           "date", "amount"), dict(where or {}), order_by=()):
+            key = (p["customer_id"], owners.get(p["contract_id"], ""), p["currency"],
+                   period_of(by, p["date"]))
+            sums[key] = sums.get(key, ZERO) + p["amount"]
+        return iter([(*key, total) for key, total in sums.items()])

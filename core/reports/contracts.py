@@ -505,6 +505,10 @@ def ending(ws: Any, member: str | None = None, worked: dict[str, Any] | None = N
     return _ending(ws, _renewal_days(ws, None), None, None, member, None, worked)
 
 
+#: what the contracts-ending table reads of a contract (not its wide json columns)
+_ENDING_FIELDS = ("id", "number", "customer_id", "owner", "amount", "currency", "service_end")
+
+
 def _ending(ws: Any, ahead: int, owner: str | None, customer: str | None,
             member: str | None, deals: dict[str, list[dict[str, Any]]] | None,
             worked: dict[str, Any] | None = None) -> Table:
@@ -516,7 +520,7 @@ def _ending(ws: Any, ahead: int, owner: str | None, customer: str | None,
                              "status__in": ["signed", "executing", "closed"]}
     where.update(scope(owner=owner, customer=customer))
     where.update(worked_by(ws, member, "contract") if worked is None else worked)
-    ending = list(ws.storage.find("contract", where, order_by=("service_end", "id")))
+    ending = list(scan(ws, "contract", _ENDING_FIELDS, where, order_by=("service_end", "id")))
     if deals is None:
         deals = {}
         ids = [c["id"] for c in ending]
@@ -570,8 +574,8 @@ def renewals(ws: Any, owner: str | None = None, customer: str | None = None,
         title=tr(ws, "在途续约商机", "Open renewal deals"), display={"stage": stages}))
     from kam.reports import revenue
 
-    report.tables.append(revenue.revenue_table(ws, revenue.revenue_rows(
-        ws, customer=customer, owner=owner, currency=currency, by=by)))
+    report.tables.append(revenue.revenue_section(
+        ws, customer=customer, owner=owner, currency=currency, by=by))
     report.notes.extend(revenue_notes(ws))
     return report
 

@@ -21,6 +21,7 @@ from kam.kinds import Kind
 from kam.storage import (
     ContractSum,
     DealSum,
+    PaymentSum,
     ReceivableSum,
     StageMove,
     StageReachCount,
@@ -37,6 +38,10 @@ _STATE = ("CASE WHEN written_off_on IS NOT NULL THEN 'written_off'"
           " WHEN open_ = 0 THEN 'paid' WHEN paid_ > 0 THEN 'partially_paid'"
           " WHEN due_date IS NULL THEN 'scheduled' WHEN due_date < :as_of THEN 'overdue'"
           " ELSE 'due' END")
+#: a payment's period of its (ISO) date, as kam.reports.revenue.period_of names it
+_PERIODS = {"month": "substr(p.date, 1, 7)", "year": "substr(p.date, 1, 4)",
+            "quarter": "substr(p.date, 1, 4) || '-Q' || ((CAST(substr(p.date, 6, 2)"
+                       " AS INTEGER) + 2) / 3)"}
 _DAYS = ("CASE WHEN due_date IS NOT NULL AND open_ > 0 AND due_date < :as_of"
          " THEN CAST(julianday(:as_of) - julianday(due_date) AS INTEGER) ELSE 0 END")
 
@@ -179,6 +184,26 @@ class SQLiteAggregates:
             " SELECT pipeline, status, reach, count(*) FROM r GROUP BY pipeline, status, reach")
         return ((p, status, int(reach), int(count))
                 for p, status, reach, count in self._named_rows(sql, named))
+
+    def payment_sums(self, by: str, where: Where | None = None,
+                     contract_where: Where | None = None) -> Iterator[PaymentSum]:
+        period = _PERIODS.get(by)
+        if period is None:
+            raise StorageError(f"payment_sums: {by!r} must be month, quarter or year")
+        p_where, p_params = self._where(kind("payment"), where)
+        c_where, c_params = self._where(kind("contract"), contract_where)
+        named: dict[str, Any] = {f"p{n}": v for n, v in enumerate(p_params)}
+        named.update({f"c{n}": v for n, v in enumerate(c_params)})
+        sql = (
+            f"WITH c AS (SELECT id, coalesce(owner, '') AS owner FROM contract"
+            f"{_named(c_where, 'c')}),"
+            " p AS (SELECT customer_id, contract_id, currency, date, amount FROM payment"
+            f"{_named(p_where, 'p')})"
+            f" SELECT p.customer_id, coalesce(c.owner, ''), p.currency, {period} AS period,"
+            " sum(p.amount) FROM p LEFT JOIN c ON c.id = p.contract_id"
+            " GROUP BY p.customer_id, 2, p.currency, period")
+        return ((cu, owner, cur, per, _cents(total))
+                for cu, owner, cur, per, total in self._named_rows(sql, named))
 
 
 def _cents(value: int) -> Decimal:
