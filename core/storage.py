@@ -333,6 +333,30 @@ class PaymentSums(Protocol):
                      contract_where: Where | None = None) -> Iterator[PaymentSum]: ...
 
 
+#: one milestone of :class:`MilestoneViews`: (contract id, seq, kind, share, amount, due
+#: date, paid, outstanding, state, days overdue, its latest collection note or None)
+MilestoneView = tuple[str, Any, Any, Any, Decimal, Any, Decimal, Decimal, str, int,
+                      dict[str, Any] | None]
+
+
+@runtime_checkable
+class MilestoneViews(Protocol):
+    """Payment milestones (回款节点) as the battle map (作战地图) shows them, their state
+    computed by the database instead of building each one's full view in Python (200k
+    milestones on a big team).
+
+    ``milestone_views``: the receivables ``where`` selects, ordered by contract id, seq
+    and id, each with the fields of :data:`MilestoneView` — amount, paid, outstanding,
+    state and days overdue exactly as
+    :func:`kam.models.receivable_state.receivable_view` gives them on ``as_of``, the
+    latest collection note as :func:`~kam.models.receivable_state.latest_note` does.
+    kam.reports.aggregates.PythonAggregates is the reference.
+    """
+
+    def milestone_views(self, as_of: dt.date, where: Where | None = None
+                        ) -> Iterator[MilestoneView]: ...
+
+
 def kind(name: str) -> Kind:
     if name == EVENT.name:
         return EVENT

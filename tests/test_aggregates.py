@@ -374,3 +374,42 @@ def test_renewals_revenue_totals_are_the_sums_of_their_rows(
             assert list(revenue.revenue_section(plain, by=by, owner=owner).rows) == rows
         finally:
             s.close()
+
+
+NOTE = st.fixed_dictionaries({"reason": st.sampled_from(["no_budget", "disputed", "其他"]),
+                              "promised": st.none() | st.just("2026-07-15"),
+                              "on": st.just("2026-06-01")})
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(MILESTONE, max_size=20),
+       st.lists(st.tuples(st.integers(0, 19), st.lists(NOTE, max_size=3),
+                          st.none() | st.sampled_from(["30%", "", "尾款"])), max_size=8),
+       st.sampled_from([{}, {"contract_id__in": ["CO1", "CO3"]}, {"customer_id": "CU2"}]))
+@example([(0, "CU1", Decimal("10.00"), Decimal("3.00"), None, False, -31, "CNY"),
+          (0, "CU1", None, Decimal("12.00"), None, False, -1, None),
+          (1, "CU2", Decimal("5.00"), None, Decimal("5.00"), True, None, "USD")],
+         [(0, [{"reason": "disputed", "promised": None, "on": "2026-06-01"},
+               {"reason": "no_budget", "promised": "2026-07-15", "on": "2026-06-02"}], "30%"),
+          (2, [], "")], {})
+def test_milestone_views_equal_the_python_reference(
+        milestones: list[tuple[Any, ...]], edits: list[tuple[Any, ...]],
+        where: dict[str, Any]) -> None:
+    """The battle map's milestones: state, outstanding, days overdue and the latest
+    collection note from SQL, against receivable_view of each."""
+    with tempfile.TemporaryDirectory() as folder:
+        s = stocked(Path(folder) / "kam.db", ["张伟", None, "lee", "张伟"], milestones)
+        try:
+            with s.transaction():
+                for n, notes, share in edits:
+                    if n < len(milestones):
+                        s.update("receivable", f"RC{n + 1}", {"collection_notes": notes or None,
+                                                              "share": share})
+            reference = PythonAggregates(SimpleNamespace(storage=s))
+            fast = list(s.milestone_views(TODAY, where))
+            assert fast == list(reference.milestone_views(TODAY, where))
+            assert [str(v[4:8]) for v in fast] == [
+                str(v[4:8]) for v in reference.milestone_views(TODAY, where)]
+            assert len(fast) == s.count("receivable", where)
+        finally:
+            s.close()

@@ -15,12 +15,14 @@ from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from kam.models.receivable_state import receivable_view
+from kam.models.receivable_state import latest_note, receivable_view
 from kam.reports.common import ZERO, scan, weighted
 from kam.storage import (
     ContractSum,
     DealSum,
     DealSums,
+    MilestoneView,
+    MilestoneViews,
     PaymentSum,
     PaymentSums,
     ReceivableSum,
@@ -82,6 +84,17 @@ def payment_aggregates(ws: Any) -> PaymentSums:
     if isinstance(ws.storage, PaymentSums):
         return ws.storage
     return PythonAggregates(ws)
+
+
+def milestone_aggregates(ws: Any) -> MilestoneViews:
+    """The backend itself when it computes milestone views, else the Python reference."""
+    if isinstance(ws.storage, MilestoneViews):
+        return ws.storage
+    return PythonAggregates(ws)
+
+
+#: what a milestone view reads
+VIEW_FIELDS = (*SUM_FIELDS, "seq", "share", "collection_notes")
 
 
 class PythonAggregates:
@@ -183,3 +196,12 @@ class PythonAggregates:
                    period_of(by, p["date"]))
             sums[key] = sums.get(key, ZERO) + p["amount"]
         return iter([(*key, total) for key, total in sums.items()])
+
+    def milestone_views(self, as_of: dt.date, where: Where | None = None
+                        ) -> Iterator[MilestoneView]:
+        for rec in scan(self.ws, "receivable", VIEW_FIELDS, dict(where or {}),
+                        order_by=("contract_id", "seq", "id")):
+            v = receivable_view(rec, as_of)
+            yield (v["contract_id"], v["seq"], v["kind"], v["share"], v["amount"],
+                   v["due_date"], v["paid"], v["outstanding"], v["state"],
+                   v["days_overdue"], latest_note(v))

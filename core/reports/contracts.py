@@ -18,7 +18,7 @@ from kam.models.deal_team import worked_by, works_on
 from kam.models.receivable_state import latest_note, receivable_view
 from kam.output import LazyList
 from kam.reports import Chart, Report, Series, Table
-from kam.reports.aggregates import aggregates
+from kam.reports.aggregates import aggregates, milestone_aggregates
 from kam.reports.common import (
     ZERO,
     distinct,
@@ -173,7 +173,7 @@ def _names(ws: Any, ids: set[str]) -> dict[str, str]:
     wanted = sorted(ids)
     for start in range(0, len(wanted), 500):
         chunk = wanted[start:start + 500]
-        for rec in ws.storage.find("customer", {"id__in": chunk}, order_by=()):
+        for rec in scan(ws, "customer", ("id", "name"), {"id__in": chunk}, order_by=()):
             out[rec["id"]] = rec["name"]
     return out
 
@@ -191,6 +191,26 @@ def _grouped(ws: Any, where: dict[str, Any]) -> Iterator[tuple[str, list[dict[st
             group = []
         current = rec["contract_id"]
         group.append(rec)
+    if group:
+        yield current, group
+
+
+def _grouped_views(ws: Any, where: dict[str, Any]
+                   ) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+    """Milestone views grouped by contract, in plan order: what the battle map reads of
+    each (kam.storage.MilestoneViews; the database computes the state where it can)."""
+    current = ""
+    group: list[dict[str, Any]] = []
+    for (cid, seq, kind, share, amount, due, paid, outstanding, state, days,
+         note) in milestone_aggregates(ws).milestone_views(ws.today, where):
+        if cid != current and group:
+            yield current, group
+            group = []
+        current = cid
+        group.append({"kind": kind, "amount": amount, "due_date": due, "state": state,
+                      "days_overdue": days, "paid": paid, "outstanding": outstanding,
+                      "share": share, "seq": seq,
+                      "collection_notes": [] if note is None else [note]})
     if group:
         yield current, group
 
@@ -250,16 +270,15 @@ def battle_map(ws: Any, owner: str | None = None, customer: str | None = None,
 
 def _built_rows(ws: Any, where: dict[str, Any], recent: set[Any]) -> list[dict[str, Any]]:
     """The battle map's rows in one pass over every milestone (the reference path)."""
-    today = ws.today
     contracts = {c["id"]: {k: c.get(k) for k in BATTLE_KEYS}
                  for c in scan(ws, "contract", BATTLE_KEYS, where, order_by=("id",))}
     evidence = _evidence(ws, {})
     rows: list[dict[str, Any]] = []
-    for cid, group in _grouped(ws, {}):
+    for cid, views in _grouped_views(ws, {}):
         c = contracts.get(cid)
         if c is None:
             continue
-        row = _battle_row(ws, c, group, today, evidence.get(cid, set()), recent)
+        row = _battle_row(ws, c, views, evidence.get(cid, set()), recent)
         if row is not None:
             rows.append(row)
     names = _names(ws, {r["customer_id"] for r in rows})
@@ -289,9 +308,9 @@ def _streamed_rows(ws: Any, sums: ReceivableSums, where: dict[str, Any], recent:
                 ws, "contract", BATTLE_KEYS, {"id__in": page}, order_by=("id",))}
             evidence = _evidence(ws, {"contract_id__in": page})
             built: dict[str, dict[str, Any]] = {}
-            for cid, group in _grouped(ws, {"contract_id__in": page}):
-                row = _battle_row(ws, contracts[cid], group, today,
-                                  evidence.get(cid, set()), recent)
+            for cid, views in _grouped_views(ws, {"contract_id__in": page}):
+                row = _battle_row(ws, contracts[cid], views, evidence.get(cid, set()),
+                                  recent)
                 if row is not None:
                     built[cid] = row
             names = _names(ws, {r["customer_id"] for r in built.values()})
@@ -356,11 +375,10 @@ def _evidence(ws: Any, where: dict[str, Any]) -> dict[str, set[str]]:
     return evidence
 
 
-def _battle_row(ws: Any, c: dict[str, Any], group: list[dict[str, Any]], today: dt.date,
-                have: set[str], recent: set[Any]) -> dict[str, Any] | None:
-    """One contract's row from its milestones (in plan order), or None when it owes
+def _battle_row(ws: Any, c: dict[str, Any], views: list[dict[str, Any]], have: set[str],
+                recent: set[Any]) -> dict[str, Any] | None:
+    """One contract's row from its milestones' views (in plan order), or None when it owes
     nothing."""
-    views = [receivable_view(r, today) for r in group]
     outstanding = sum((v["outstanding"] for v in views), ZERO)
     if outstanding <= 0:
         return None

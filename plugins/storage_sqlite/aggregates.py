@@ -21,6 +21,7 @@ from kam.kinds import Kind
 from kam.storage import (
     ContractSum,
     DealSum,
+    MilestoneView,
     PaymentSum,
     ReceivableSum,
     StageMove,
@@ -204,6 +205,29 @@ class SQLiteAggregates:
             " GROUP BY p.customer_id, 2, p.currency, period")
         return ((cu, owner, cur, per, _cents(total))
                 for cu, owner, cur, per, total in self._named_rows(sql, named))
+
+    def milestone_views(self, as_of: dt.date, where: Where | None = None
+                        ) -> Iterator[MilestoneView]:
+        import json
+
+        r_where, r_params = self._where(kind("receivable"), where)
+        named: dict[str, Any] = {"as_of": as_of.isoformat()}
+        named.update({f"r{n}": v for n, v in enumerate(r_params)})
+        sql = (
+            "WITH r AS (SELECT rowid AS rid, contract_id, seq, kind, share,"
+            " coalesce(amount, 0) AS amount_, due_date, written_off_on,"
+            f" coalesce(paid, 0) AS paid_, {_OPEN} AS open_, CASE WHEN"
+            " coalesce(json_array_length(collection_notes), 0) > 0 THEN json_extract("
+            "collection_notes, '$[' || (json_array_length(collection_notes) - 1) || ']')"
+            f" END AS note FROM receivable{_named(r_where, 'r')})"
+            " SELECT contract_id, seq, kind, share, amount_, due_date, paid_, open_,"
+            f" {_STATE}, {_DAYS}, note FROM r ORDER BY contract_id, seq, rid")
+        day = dt.date.fromisoformat
+        for (cid, seq, kind_, share, amount, due, paid, open_, state, days,
+             note) in self._named_rows(sql, named):
+            yield (cid, seq, kind_, share, _cents(amount), None if due is None else day(due),
+                   _cents(paid), _cents(open_), state, int(days),
+                   None if note is None else json.loads(note))
 
 
 def _cents(value: int) -> Decimal:
