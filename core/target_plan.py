@@ -201,6 +201,39 @@ class DealIndex:
                     for opp in self.deals(target, owners, period)), Decimal("0.00"))
 
 
+#: the won-deal fields :class:`WonIndex` reads
+WON_FIELDS = ("id", "owner", "currency", "customer_id", "category", "amount", "closed_at",
+              "close_date")
+
+
+class WonIndex:
+    """Won deals' amounts by (owner, currency, month won), each kept as (customer,
+    product line, amount) only: what :meth:`DealIndex.won_in` sums, in a fraction of the
+    memory (53k won deals on a big team). :func:`won_in` is the reference."""
+
+    def __init__(self, deals: Iterable[dict[str, Any]]) -> None:
+        self.buckets: dict[tuple[str, Any, str], list[tuple[Any, Any, Decimal]]] = {}
+        for opp in deals:
+            day = opp.get("closed_at") or opp.get("close_date")
+            if day is None:
+                continue
+            key = (opp.get("owner") or "", opp.get("currency"), str(day)[:7])
+            self.buckets.setdefault(key, []).append(
+                (opp.get("customer_id"), opp.get("category"),
+                 opp.get("amount") or Decimal("0.00")))
+
+    def won_in(self, target: dict[str, Any], owners: set[str], period: str) -> Decimal:
+        """:func:`won_in` for the indexed deals (the bucket is the owner and currency)."""
+        customer, product = target.get("customer_id"), target.get("product")
+        total = Decimal("0.00")
+        for owner in sorted(owners):
+            for month in months_of(period):
+                for cu, cat, amount in self.buckets.get((owner, target["currency"], month), ()):
+                    if (not customer or cu == customer) and (not product or cat == product):
+                        total += amount
+        return total
+
+
 def fast_ox(amount: Decimal, history: Decimal, factor: Decimal) -> bool:
     """鞭打快牛: the target asks more than ``factor`` × what the owner won in the same
     period last year. No history, no flag: a new owner has nothing to be whipped on."""
