@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from kam.errors import InputError
 from kam.models.deal_team import worked_by, works_on
@@ -92,9 +92,9 @@ def aging(ws: Any, owner: str | None = None, customer: str | None = None,
         if outstanding <= 0:
             continue
         name = names[bucket]
-        for cell in (by_customer.setdefault((customer_id, cur), _zeros(names)),
-                     by_owner.setdefault((contract_owner, cur), _zeros(names)),
-                     by_currency.setdefault(cur, _zeros(names))):
+        for cell in (_bucket_cell(by_customer, (customer_id, cur), names),
+                     _bucket_cell(by_owner, (contract_owner, cur), names),
+                     _bucket_cell(by_currency, cur, names)):
             cell[name] += outstanding
             cell["total"] += outstanding
     noted = _noted(ws, where, contract_where, today)
@@ -165,6 +165,18 @@ def collection_notes_table(ws: Any, rows: list[dict[str, Any]], name: str = "col
 
 def _zeros(names: list[str]) -> dict[str, Decimal]:
     return {n: ZERO for n in [*names, "total"]}
+
+
+_K = TypeVar("_K")
+
+
+def _bucket_cell(cells: dict[_K, dict[str, Decimal]], key: _K, names: list[str]
+                 ) -> dict[str, Decimal]:
+    """The buckets of ``key``, made the first time only (a big team has ~80k groups)."""
+    cell = cells.get(key)
+    if cell is None:
+        cell = cells[key] = _zeros(names)
+    return cell
 
 
 def _names(ws: Any, ids: set[str]) -> dict[str, str]:

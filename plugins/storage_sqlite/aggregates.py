@@ -82,7 +82,11 @@ class SQLiteAggregates:
             f"WHEN days <= :e{n} THEN {n + 1} " for n in range(len(ends))) + (
             f"ELSE {len(ends) + 1} END")
         sql = (
-            "WITH r AS (SELECT customer_id, contract_id, coalesce(currency, '') AS currency,"
+            # +customer_id: group in a temporary b-tree after one pass over the table,
+            # not along the customer index with a row lookup per milestone (0.69 → 0.53 s
+            # on 200k); a WHERE on customer_id still uses that index
+            "WITH r AS (SELECT +customer_id AS customer_id, contract_id,"
+            " coalesce(currency, '') AS currency,"
             f" due_date, written_off_on, coalesce(paid, 0) AS paid_, {_OPEN} AS open_"
             f" FROM receivable{_named(r_where, 'r')}),"
             f" c AS (SELECT id, coalesce(owner, '') AS owner FROM contract"
