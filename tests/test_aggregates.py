@@ -153,6 +153,22 @@ def test_deal_sums_equal_the_python_reference(deals: list[tuple[Any, ...]],
             s.close()
 
 
+def with_deals(path: Path, deals: list[dict[str, Any]],
+               events: list[tuple[Any, ...]]) -> SQLiteStorage:
+    """One customer's deals (each with ``deals``' fields) and events (deal number, kind,
+    payload) about them, in that order."""
+    s = SQLiteStorage(path)
+    with s.transaction():
+        s.insert("customer", {"id": s.next_id("customer"), "name": "客户"})
+        for fields in deals:
+            s.insert("opportunity", {"id": s.next_id("opportunity"), "customer_id": "CU1",
+                                     "title": "t", "stage": "lead", **fields})
+        for n, (opp, kind_, payload) in enumerate(events):
+            s.append_event({"kind": kind_, "record_id": f"OP{opp}", "actor": "t",
+                            "at": f"2026-05-{n + 1:02d}T09:00:00", "payload": payload})
+    return s
+
+
 TEXT = st.none() | st.sampled_from(["", "lead", "proposal", "2026-06-01", "报价"])
 HISTORY = st.none() | st.lists(st.fixed_dictionaries({}, optional={"stage": TEXT, "on": TEXT}),
                                max_size=2)
@@ -172,18 +188,11 @@ def test_stage_moves_equal_the_python_reference(histories: list[Any],
                                                 events: list[tuple[Any, ...]],
                                                 where: dict[str, Any]) -> None:
     with tempfile.TemporaryDirectory() as folder:
-        s = SQLiteStorage(Path(folder) / "kam.db")
+        s = with_deals(Path(folder) / "kam.db", [
+            {"status": "open" if n % 2 else "won", "stage_history": history,
+             "created_at": f"2026-0{n + 1}-01T08:00:00"} for n, history in enumerate(histories)],
+            events)
         try:
-            with s.transaction():
-                s.insert("customer", {"id": s.next_id("customer"), "name": "客户"})
-                for n, history in enumerate(histories):
-                    s.insert("opportunity", {
-                        "id": s.next_id("opportunity"), "customer_id": "CU1", "title": "t",
-                        "status": "open" if n % 2 else "won", "stage": "lead",
-                        "stage_history": history, "created_at": f"2026-0{n + 1}-01T08:00:00"})
-                for n, (opp, kind_, payload) in enumerate(events):
-                    s.append_event({"kind": kind_, "record_id": f"OP{opp}", "actor": "t",
-                                    "at": f"2026-05-{n + 1:02d}T09:00:00", "payload": payload})
             reference = PythonAggregates(SimpleNamespace(storage=s))
             assert list(s.stage_starts(where)) == list(reference.stage_starts(where))
             kinds = ("opportunity.advanced", "opportunity.lost")
@@ -268,18 +277,10 @@ def test_stage_reach_equals_the_python_reference(deals: list[tuple[Any, ...]],
                                                  where: dict[str, Any]) -> None:
     """The targets report's stage conversion: how far each deal got, counted in SQL."""
     with tempfile.TemporaryDirectory() as folder:
-        s = SQLiteStorage(Path(folder) / "kam.db")
+        s = with_deals(Path(folder) / "kam.db", [
+            {"status": status, "pipeline": pipe, "stage_history": history}
+            for status, pipe, history in deals], events)
         try:
-            with s.transaction():
-                s.insert("customer", {"id": s.next_id("customer"), "name": "客户"})
-                for status, pipe, history in deals:
-                    s.insert("opportunity", {
-                        "id": s.next_id("opportunity"), "customer_id": "CU1", "title": "t",
-                        "status": status, "pipeline": pipe, "stage": "lead",
-                        "stage_history": history})
-                for n, (opp, kind_, payload) in enumerate(events):
-                    s.append_event({"kind": kind_, "record_id": f"OP{opp}", "actor": "t",
-                                    "at": f"2026-05-{n + 1:02d}T09:00:00", "payload": payload})
             reference = PythonAggregates(SimpleNamespace(storage=s))
             fast = sorted(s.stage_reach(ORDER, where))
             assert fast == sorted(reference.stage_reach(ORDER, where))
@@ -296,6 +297,19 @@ PAYMENT = st.tuples(st.integers(0, 3),                                 # contrac
                     st.integers(-800, 40))                             # date: TODAY + n
 
 
+def paying(path: Path, owners: list[str | None],
+           payments: list[tuple[Any, ...]]) -> SQLiteStorage:
+    """:func:`stocked` contracts with ``payments`` (contract, customer, amount, currency,
+    day) on them."""
+    s = stocked(path, owners, [])
+    with s.transaction():
+        for co, cu, amount, cur, day in payments:
+            s.insert("payment", {"id": s.next_id("payment"), "contract_id": f"CO{co + 1}",
+                                 "customer_id": cu, "amount": amount, "currency": cur,
+                                 "date": TODAY + dt.timedelta(days=day)})
+    return s
+
+
 @settings(max_examples=40, deadline=None)
 @given(OWNERS, st.lists(PAYMENT, max_size=25), st.sampled_from(["month", "quarter", "year"]),
        st.sampled_from([({}, {}), ({"date__le": TODAY}, {}),
@@ -310,14 +324,8 @@ def test_payment_sums_equal_the_python_reference(
     """The renewals report's revenue classes sum payments per customer, contract owner,
     currency and period in SQL; the reference sums them one by one."""
     with tempfile.TemporaryDirectory() as folder:
-        s = stocked(Path(folder) / "kam.db", owners, [])
+        s = paying(Path(folder) / "kam.db", owners, payments)
         try:
-            with s.transaction():
-                for co, cu, amount, cur, day in payments:
-                    s.insert("payment", {
-                        "id": s.next_id("payment"), "contract_id": f"CO{co + 1}",
-                        "customer_id": cu, "amount": amount, "currency": cur,
-                        "date": TODAY + dt.timedelta(days=day)})
             where, contract_where = filters
             reference = PythonAggregates(SimpleNamespace(storage=s))
             fast = sorted(s.payment_sums(by, where, contract_where), key=repr)
@@ -341,14 +349,8 @@ def test_renewals_revenue_totals_are_the_sums_of_their_rows(
     from kam.reports import revenue
 
     with tempfile.TemporaryDirectory() as folder:
-        s = stocked(Path(folder) / "kam.db", owners, [])
+        s = paying(Path(folder) / "kam.db", owners, payments)
         try:
-            with s.transaction():
-                for co, cu, amount, cur, day in payments:
-                    s.insert("payment", {
-                        "id": s.next_id("payment"), "contract_id": f"CO{co + 1}",
-                        "customer_id": cu, "amount": amount, "currency": cur,
-                        "date": TODAY + dt.timedelta(days=day)})
             ws = SimpleNamespace(storage=s, today=TODAY, lang="en")
             table = revenue.revenue_section(ws, by=by, owner=owner)
             assert isinstance(table.rows, LazyList)

@@ -40,11 +40,16 @@ SUM_FIELDS = ("id", "contract_id", "customer_id", "kind", "amount", "currency", 
               "paid", "written_off", "written_off_on")
 
 
+def _fast_or_reference(ws: Any, capability: Any) -> Any:
+    """``ws.storage`` when it implements ``capability`` (an optional protocol of
+    kam.storage, checked with isinstance), else the Python reference over the plain
+    protocol."""
+    return ws.storage if isinstance(ws.storage, capability) else PythonAggregates(ws)
+
+
 def aggregates(ws: Any) -> ReceivableSums:
     """The backend itself when it has the fast path, else the Python reference."""
-    if isinstance(ws.storage, ReceivableSums):
-        return ws.storage
-    return PythonAggregates(ws)
+    return _fast_or_reference(ws, ReceivableSums)
 
 
 def bucket_index(days_overdue: int, ends: Sequence[int]) -> int:
@@ -60,37 +65,27 @@ def bucket_index(days_overdue: int, ends: Sequence[int]) -> int:
 
 def deal_aggregates(ws: Any) -> DealSums:
     """The backend itself when it sums deals, else the Python reference."""
-    if isinstance(ws.storage, DealSums):
-        return ws.storage
-    return PythonAggregates(ws)
+    return _fast_or_reference(ws, DealSums)
 
 
 def stage_moves(ws: Any) -> StageMoves:
     """The backend itself when it picks out stage history, else the Python reference."""
-    if isinstance(ws.storage, StageMoves):
-        return ws.storage
-    return PythonAggregates(ws)
+    return _fast_or_reference(ws, StageMoves)
 
 
 def stage_reach(ws: Any) -> StageReach:
     """The backend itself when it counts how far deals got, else the Python reference."""
-    if isinstance(ws.storage, StageReach):
-        return ws.storage
-    return PythonAggregates(ws)
+    return _fast_or_reference(ws, StageReach)
 
 
 def payment_aggregates(ws: Any) -> PaymentSums:
     """The backend itself when it sums payments, else the Python reference."""
-    if isinstance(ws.storage, PaymentSums):
-        return ws.storage
-    return PythonAggregates(ws)
+    return _fast_or_reference(ws, PaymentSums)
 
 
 def milestone_aggregates(ws: Any) -> MilestoneViews:
     """The backend itself when it computes milestone views, else the Python reference."""
-    if isinstance(ws.storage, MilestoneViews):
-        return ws.storage
-    return PythonAggregates(ws)
+    return _fast_or_reference(ws, MilestoneViews)
 
 
 #: what a milestone view reads
