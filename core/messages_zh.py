@@ -1266,4 +1266,6 @@ ZH: dict[str, str] = {
         "{opp.get('importance')} 级项目 {opp['id']} 已{opp['status']}，还没有案例分析报告 — kam opp case-analysis {opp['id']} --summary T",
     "opportunity {opp['id']} has already spent {values.fmt_money(under['spent'])} in {under['stage']}: its milestone budget of {values.fmt_money(under['budget'])} would be below it":
         "商机 {opp['id']} 在 {under['stage']} 阶段已花费 {values.fmt_money(under['spent'])}：该阶段预算 {values.fmt_money(under['budget'])} 将低于已花费的金额",
+    'payment_sums: {by!r} must be month, quarter or year':
+        'payment_sums：{by!r} 须为 month（月）、quarter（季度）或 year（年）',
 }

@@ -1194,4 +1194,6 @@ ZH_HANT: dict[str, str] = {
         "{opp.get('importance')} 級項目 {opp['id']} 已{opp['status']}，還沒有案例分析報告 — kam opp case-analysis {opp['id']} --summary T",
     "商机 {opp['id']} 在 {under['stage']} 阶段已花费 {values.fmt_money(under['spent'])}：该阶段预算 {values.fmt_money(under['budget'])} 将低于已花费的金额":
         "商機 {opp['id']} 在 {under['stage']} 階段已花費 {values.fmt_money(under['spent'])}：該階段預算 {values.fmt_money(under['budget'])} 將低於已花費的金額",
+    'payment_sums：{by!r} 须为 month（月）、quarter（季度）或 year（年）':
+        'payment_sums：{by!r} 須為 month（月）、quarter（季度）或 year（年）',
 }

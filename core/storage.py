@@ -290,6 +290,73 @@ class StageMoves(Protocol):
     def stage_moves(self, kinds: Sequence[str]) -> Iterator[StageMove]: ...
 
 
+#: one group of :class:`StageReach`: (pipeline, status, index of the furthest stage its
+#: deals reached, how many deals)
+StageReachCount = tuple[str, str, int, int]
+
+
+@runtime_checkable
+class StageReach(Protocol):
+    """How far deals got (阶段到达), counted by the database for the stage conversion
+    (阶段赢单率) of the targets report instead of reading every stage event in Python.
+
+    ``stage_reach``: the opportunities ``where`` selects whose pipeline is a key of
+    ``order`` (pipeline → its stage keys in order), grouped by (pipeline, status, reach)
+    with how many deals. A won deal reaches its pipeline's last stage; any other the
+    furthest of its first ``stage_history`` stage (index 0 when it has none or it is not
+    one of the pipeline's) and the ``to`` of each ``opportunity.advanced`` event about it
+    (ignored when not one of the pipeline's stages).
+    kam.reports.aggregates.PythonAggregates is the reference.
+    """
+
+    def stage_reach(self, order: Mapping[str, Sequence[str]], where: Where | None = None
+                    ) -> Iterator[StageReachCount]: ...
+
+
+#: one group of :class:`PaymentSums`: (customer id, its contract's owner or "", currency,
+#: period, Σ amount)
+PaymentSum = tuple[str, str, Any, str, Decimal]
+
+
+@runtime_checkable
+class PaymentSums(Protocol):
+    """Payments (回款) summed by the database for the revenue classes (客户收入分类) of the
+    renewals report and the account plan, instead of reading every payment in Python.
+
+    ``payment_sums``: the payments ``where`` selects, grouped by (customer id, the owner of
+    their contract when ``contract_where`` selects it — else "", currency, the period of
+    their date: ``by`` ``month`` 2026-06, ``quarter`` 2026-Q2 or ``year`` 2026), each with
+    Σ amount. kam.reports.aggregates.PythonAggregates is the reference.
+    """
+
+    def payment_sums(self, by: str, where: Where | None = None,
+                     contract_where: Where | None = None) -> Iterator[PaymentSum]: ...
+
+
+#: one milestone of :class:`MilestoneViews`: (contract id, seq, kind, share, amount, due
+#: date, paid, outstanding, state, days overdue, its latest collection note or None)
+MilestoneView = tuple[str, Any, Any, Any, Decimal, Any, Decimal, Decimal, str, int,
+                      dict[str, Any] | None]
+
+
+@runtime_checkable
+class MilestoneViews(Protocol):
+    """Payment milestones (回款节点) as the battle map (作战地图) shows them, their state
+    computed by the database instead of building each one's full view in Python (200k
+    milestones on a big team).
+
+    ``milestone_views``: the receivables ``where`` selects, ordered by contract id, seq
+    and id, each with the fields of :data:`MilestoneView` — amount, paid, outstanding,
+    state and days overdue exactly as
+    :func:`kam.models.receivable_state.receivable_view` gives them on ``as_of``, the
+    latest collection note as :func:`~kam.models.receivable_state.latest_note` does.
+    kam.reports.aggregates.PythonAggregates is the reference.
+    """
+
+    def milestone_views(self, as_of: dt.date, where: Where | None = None
+                        ) -> Iterator[MilestoneView]: ...
+
+
 def kind(name: str) -> Kind:
     if name == EVENT.name:
         return EVENT

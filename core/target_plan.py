@@ -38,14 +38,54 @@ def team_of(owner: str, family: Iterable[dict[str, Any]]) -> str | None:
     return next((t["team"] for t in family if t["owner"] == owner and t.get("team")), None)
 
 
-def _up(scope: Scope, family: Sequence[dict[str, Any]]) -> Scope | None:
-    owner, customer, product, cur = scope
-    if customer and product:
-        return (owner, customer, None, cur)
-    if customer or product:
-        return (owner, None, None, cur)
-    team = team_of(owner, family)
-    return (team, None, None, cur) if team and team != owner else None
+class Family:
+    """A family of targets indexed once by scope, owner's team and team's members, so
+    finding every target's parent is linear (800 targets on a big team: each one looked
+    among all of them made the targets report quadratic). Same answers as scanning the
+    list: candidates keep the family's order, an owner's team is the first one named."""
+
+    def __init__(self, family: Sequence[dict[str, Any]]) -> None:
+        self.family = family
+        self.by_scope: dict[Scope, list[dict[str, Any]]] = {}
+        self.team: dict[str, str] = {}
+        self.members: dict[str, set[str]] = {}
+        for t in family:
+            self.by_scope.setdefault(scope_of(t), []).append(t)
+            if t.get("team"):
+                self.team.setdefault(t["owner"], t["team"])
+                self.members.setdefault(t["team"], set()).add(t["owner"])
+
+    def up(self, scope: Scope) -> Scope | None:
+        """The scope one level up (customer+product → customer → owner → team)."""
+        owner, customer, product, cur = scope
+        if customer and product:
+            return (owner, customer, None, cur)
+        if customer or product:
+            return (owner, None, None, cur)
+        team = self.team.get(owner)
+        return (team, None, None, cur) if team and team != owner else None
+
+    def parent_of(self, t: dict[str, Any]) -> dict[str, Any] | None:
+        """:func:`parent_of` in this family."""
+        mine = scope_of(t)
+        same = [o for o in self.by_scope.get(mine, ())
+                if contains(o["period"], t["period"])]
+        if same:
+            return min(same, key=lambda o: len(months_of(o["period"])))
+        up = self.up(mine)
+        seen: set[Scope] = set()
+        while up is not None and up not in seen:
+            seen.add(up)
+            cands = [o for o in self.by_scope.get(up, ())
+                     if _holds(o["period"], t["period"])]
+            if cands:
+                return min(cands, key=lambda o: len(months_of(o["period"])))
+            up = self.up(up)
+        return None
+
+    def members_of(self, target: dict[str, Any]) -> set[str]:
+        """:func:`members` in this family."""
+        return {target["owner"]} | self.members.get(target["owner"], set())
 
 
 def _holds(outer: str, inner: str) -> bool:
@@ -54,26 +94,15 @@ def _holds(outer: str, inner: str) -> bool:
 
 def parent_of(t: dict[str, Any], family: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
     """The target ``t`` is a part of, or None at the top."""
-    mine = scope_of(t)
-    same = [o for o in family if scope_of(o) == mine and contains(o["period"], t["period"])]
-    if same:
-        return min(same, key=lambda o: len(months_of(o["period"])))
-    up = _up(mine, family)
-    seen: set[Scope] = set()
-    while up is not None and up not in seen:
-        seen.add(up)
-        cands = [o for o in family if scope_of(o) == up and _holds(o["period"], t["period"])]
-        if cands:
-            return min(cands, key=lambda o: len(months_of(o["period"])))
-        up = _up(up, family)
-    return None
+    return Family(family).parent_of(t)
 
 
 def parents(family: Sequence[dict[str, Any]]) -> dict[str, str | None]:
     """Each target's id → the id of the target it is a part of (None at the top)."""
+    index = Family(family)
     out: dict[str, str | None] = {}
     for t in family:
-        p = parent_of(t, family)
+        p = index.parent_of(t)
         out[t["id"]] = p["id"] if p else None
     return out
 
@@ -92,9 +121,10 @@ def dimension(child: dict[str, Any], parent: dict[str, Any]) -> str:
 def splits(family: Sequence[dict[str, Any]]) -> dict[str, dict[str, list[dict[str, Any]]]]:
     """Each parent's id → its parts per dimension."""
     by_id = {t["id"]: t for t in family}
+    index = Family(family)
     out: dict[str, dict[str, list[dict[str, Any]]]] = {}
     for t in family:
-        p = parent_of(t, family)
+        p = index.parent_of(t)
         if p is not None:
             out.setdefault(p["id"], {}).setdefault(dimension(t, by_id[p["id"]]), []).append(t)
     return out
@@ -169,6 +199,39 @@ class DealIndex:
         """:func:`won_in` for the indexed (won) deals."""
         return sum((opp.get("amount") or Decimal("0.00")
                     for opp in self.deals(target, owners, period)), Decimal("0.00"))
+
+
+#: the won-deal fields :class:`WonIndex` reads
+WON_FIELDS = ("id", "owner", "currency", "customer_id", "category", "amount", "closed_at",
+              "close_date")
+
+
+class WonIndex:
+    """Won deals' amounts by (owner, currency, month won), each kept as (customer,
+    product line, amount) only: what :meth:`DealIndex.won_in` sums, in a fraction of the
+    memory (53k won deals on a big team). :func:`won_in` is the reference."""
+
+    def __init__(self, deals: Iterable[dict[str, Any]]) -> None:
+        self.buckets: dict[tuple[str, Any, str], list[tuple[Any, Any, Decimal]]] = {}
+        for opp in deals:
+            day = opp.get("closed_at") or opp.get("close_date")
+            if day is None:
+                continue
+            key = (opp.get("owner") or "", opp.get("currency"), str(day)[:7])
+            self.buckets.setdefault(key, []).append(
+                (opp.get("customer_id"), opp.get("category"),
+                 opp.get("amount") or Decimal("0.00")))
+
+    def won_in(self, target: dict[str, Any], owners: set[str], period: str) -> Decimal:
+        """:func:`won_in` for the indexed deals (the bucket is the owner and currency)."""
+        customer, product = target.get("customer_id"), target.get("product")
+        total = Decimal("0.00")
+        for owner in sorted(owners):
+            for month in months_of(period):
+                for cu, cat, amount in self.buckets.get((owner, target["currency"], month), ()):
+                    if (not customer or cu == customer) and (not product or cat == product):
+                        total += amount
+        return total
 
 
 def fast_ox(amount: Decimal, history: Decimal, factor: Decimal) -> bool:

@@ -23,7 +23,7 @@ from kam.output import LazyList, to_json
 from kam.plugins.storage_sqlite.backend import SQLiteStorage
 from kam.reports import contracts
 from kam.reports.aggregates import PythonAggregates, aggregates, bucket_index
-from kam.services import reports
+from kam.services import reports, targets
 from kam.storage import ReceivableSums
 from kam.workspace import Workspace
 from test_reports_collect import collect_ws  # noqa: F401  (the fixture)
@@ -190,6 +190,22 @@ def test_deal_sums_equal_the_python_reference(store: str, deals: list[tuple[Any,
         assert sum(n for _k, n, _a, _w in fast) == s.count("opportunity", where)
 
 
+def with_deals(path: Path, deals: list[dict[str, Any]],
+               events: list[tuple[Any, ...]]) -> SQLiteStorage:
+    """One customer's deals (each with ``deals``' fields) and events (deal number, kind,
+    payload) about them, in that order."""
+    s = SQLiteStorage(path)
+    with s.transaction():
+        s.insert("customer", {"id": s.next_id("customer"), "name": "客户"})
+        for fields in deals:
+            s.insert("opportunity", {"id": s.next_id("opportunity"), "customer_id": "CU1",
+                                     "title": "t", "stage": "lead", **fields})
+        for n, (opp, kind_, payload) in enumerate(events):
+            s.append_event({"kind": kind_, "record_id": f"OP{opp}", "actor": "t",
+                            "at": f"2026-05-{n + 1:02d}T09:00:00", "payload": payload})
+    return s
+
+
 TEXT = st.none() | st.sampled_from(["", "lead", "proposal", "2026-06-01", "报价", 7])
 HISTORY = st.none() | st.lists(st.fixed_dictionaries({}, optional={"stage": TEXT, "on": TEXT}),
                                max_size=2)
@@ -257,8 +273,10 @@ def test_fast_and_plain_reports_print_the_same(collect_ws: Workspace,  # noqa: F
                                                options: dict[str, Any]) -> None:
     monkeypatch.setattr(contracts, "BATTLE_PAGE", 1)  # one contract a page: paging is used
     ws = collect_ws
+    targets.set_target(ws, "张伟", "2026", "600000")
+    targets.set_target(ws, "Emily Chen", "2026-Q1", "9000", currency="USD")
     ws.today = dt.date(2026, 3, 2)
-    names = ("aging", "battle-map", "pipeline", "forecast", "funnel")
+    names = ("aging", "battle-map", "pipeline", "forecast", "funnel", "targets", "renewals")
     fast = {name: reports.build(ws, name, **options) for name in names}
     assert isinstance(fast["battle-map"].table("contracts").rows, LazyList)
     fast_text = {name: to_json(reports.as_dict(r)) for name, r in fast.items()}
@@ -279,3 +297,162 @@ def test_fast_and_plain_reports_print_the_same(collect_ws: Workspace,  # noqa: F
         assert total["outstanding"] == sum((r["outstanding"] for r in mine), Decimal(0))
         assert total["collected"] == sum((r["collected"] for r in mine), Decimal(0))
     assert options or len(battle.rows) == 2
+
+
+ORDER = {"six": ["lead", "proposal", "bid", "won_stage"], "short": ["proposal", "done"]}
+TO = st.none() | st.fixed_dictionaries({}, optional={"to": st.sampled_from(
+    ["lead", "proposal", "bid", "won_stage", "done", "", "报价"]), "from": TEXT})
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["won", "lost", "abandoned", "open"]),
+                          st.sampled_from(["six", "short", "other"]), HISTORY), max_size=8),
+       st.lists(st.tuples(st.integers(1, 9), st.sampled_from(
+           ["opportunity.advanced", "opportunity.lost"]), TO), max_size=14),
+       st.sampled_from([{}, {"status__in": ["won", "lost", "abandoned"]}]))
+@example([("lost", "six", [{"stage": "proposal"}]), ("won", "short", None)],
+         [(1, "opportunity.advanced", {"to": "bid"}), (1, "opportunity.lost", {"to": "won_stage"}),
+          (2, "opportunity.advanced", {"to": "lead"})], {})
+def test_stage_reach_equals_the_python_reference(deals: list[tuple[Any, ...]],
+                                                 events: list[tuple[Any, ...]],
+                                                 where: dict[str, Any]) -> None:
+    """The targets report's stage conversion: how far each deal got, counted in SQL."""
+    with tempfile.TemporaryDirectory() as folder:
+        s = with_deals(Path(folder) / "kam.db", [
+            {"status": status, "pipeline": pipe, "stage_history": history}
+            for status, pipe, history in deals], events)
+        try:
+            reference = PythonAggregates(SimpleNamespace(storage=s))
+            fast = sorted(s.stage_reach(ORDER, where))
+            assert fast == sorted(reference.stage_reach(ORDER, where))
+            counted = {**where, "pipeline__in": sorted(ORDER)}
+            assert sum(n for *_k, n in fast) == s.count("opportunity", counted)
+        finally:
+            s.close()
+
+
+PAYMENT = st.tuples(st.integers(0, 3),                                 # contract
+                    st.sampled_from(["CU1", "CU2"]),                   # customer
+                    st.integers(-20_000, 50_000).map(lambda c: Decimal(c).scaleb(-2)),
+                    st.sampled_from(["CNY", "USD"]),
+                    st.integers(-800, 40))                             # date: TODAY + n
+
+
+def paying(path: Path, owners: list[str | None],
+           payments: list[tuple[Any, ...]]) -> SQLiteStorage:
+    """:func:`stocked` contracts with ``payments`` (contract, customer, amount, currency,
+    day) on them."""
+    s = stocked(path, owners, [])
+    with s.transaction():
+        for co, cu, amount, cur, day in payments:
+            s.insert("payment", {"id": s.next_id("payment"), "contract_id": f"CO{co + 1}",
+                                 "customer_id": cu, "amount": amount, "currency": cur,
+                                 "date": TODAY + dt.timedelta(days=day)})
+    return s
+
+
+@settings(max_examples=40, deadline=None)
+@given(OWNERS, st.lists(PAYMENT, max_size=25), st.sampled_from(["month", "quarter", "year"]),
+       st.sampled_from([({}, {}), ({"date__le": TODAY}, {}),
+                        ({"customer_id": "CU2", "currency": "USD"}, {"customer_id": "CU2"})]))
+@example([None, "张伟", "lee", None], [(0, "CU1", Decimal("5.00"), "CNY", -1),
+                                       (0, "CU1", Decimal("-5.00"), "CNY", -2),
+                                       (3, "CU2", Decimal("1.00"), "USD", -400)],
+         "quarter", ({}, {}))
+def test_payment_sums_equal_the_python_reference(
+        owners: list[str | None], payments: list[tuple[Any, ...]], by: str,
+        filters: tuple[dict[str, Any], dict[str, Any]]) -> None:
+    """The renewals report's revenue classes sum payments per customer, contract owner,
+    currency and period in SQL; the reference sums them one by one."""
+    with tempfile.TemporaryDirectory() as folder:
+        s = paying(Path(folder) / "kam.db", owners, payments)
+        try:
+            where, contract_where = filters
+            reference = PythonAggregates(SimpleNamespace(storage=s))
+            fast = sorted(s.payment_sums(by, where, contract_where), key=repr)
+            assert fast == sorted(reference.payment_sums(by, where, contract_where), key=repr)
+            assert [str(r[4]) for r in fast] == [
+                str(r[4]) for r in sorted(reference.payment_sums(by, where, contract_where),
+                                          key=repr)]
+        finally:
+            s.close()
+
+
+@settings(max_examples=25, deadline=None)
+@given(OWNERS, st.lists(PAYMENT, max_size=20), st.sampled_from(["month", "quarter", "year"]),
+       st.sampled_from([None, "张伟"]))
+def test_renewals_revenue_totals_are_the_sums_of_their_rows(
+        owners: list[str | None], payments: list[tuple[Any, ...]], by: str,
+        owner: str | None) -> None:
+    """The revenue table's rows are made as they are written and its totals summed
+    without holding them: each total is still its period's and currency's rows added up,
+    and the rows are those the plain list gives."""
+    from kam.reports import revenue
+
+    with tempfile.TemporaryDirectory() as folder:
+        s = paying(Path(folder) / "kam.db", owners, payments)
+        try:
+            ws = SimpleNamespace(storage=s, today=TODAY, lang="en")
+            table = revenue.revenue_section(ws, by=by, owner=owner)
+            assert isinstance(table.rows, LazyList)
+            rows = list(table.rows)
+            assert len(rows) == len(table.rows)
+            assert rows == revenue.revenue_rows(ws, by=by, owner=owner)
+            assert table.totals == revenue.revenue_table(ws, rows).totals
+            for total in table.totals:
+                mine = [r for r in rows if (r["period"], r["currency"]) == (
+                    total["period"], total["currency"])]
+                for key in ("revenue", "recurring", "new", "churned", "cumulative"):
+                    assert total[key] == sum((r[key] for r in mine), Decimal(0))
+                assert total["revenue"] == total["recurring"] + total["new"]
+            for r in rows:  # cumulative: every payment of the row's key to the period's end
+                assert r["cumulative"] == sum((
+                    amount for co, cu, amount, cur, day in payments
+                    if day <= 0 and (cu, owners[co] or "", cur) == (
+                        r["customer_id"], r["owner"], r["currency"])
+                    and revenue.period_of(by, TODAY + dt.timedelta(days=day)) <= r["period"]),
+                    Decimal(0))
+            # and the plain (reference) path gives the same rows
+            plain = SimpleNamespace(storage=PlainStorage(s), today=TODAY, lang="en")
+            assert list(revenue.revenue_section(plain, by=by, owner=owner).rows) == rows
+        finally:
+            s.close()
+
+
+NOTE = st.fixed_dictionaries({"reason": st.sampled_from(["no_budget", "disputed", "其他"]),
+                              "promised": st.none() | st.just("2026-07-15"),
+                              "on": st.just("2026-06-01")})
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(MILESTONE, max_size=20),
+       st.lists(st.tuples(st.integers(0, 19), st.lists(NOTE, max_size=3),
+                          st.none() | st.sampled_from(["30%", "", "尾款"])), max_size=8),
+       st.sampled_from([{}, {"contract_id__in": ["CO1", "CO3"]}, {"customer_id": "CU2"}]))
+@example([(0, "CU1", Decimal("10.00"), Decimal("3.00"), None, False, -31, "CNY"),
+          (0, "CU1", None, Decimal("12.00"), None, False, -1, None),
+          (1, "CU2", Decimal("5.00"), None, Decimal("5.00"), True, None, "USD")],
+         [(0, [{"reason": "disputed", "promised": None, "on": "2026-06-01"},
+               {"reason": "no_budget", "promised": "2026-07-15", "on": "2026-06-02"}], "30%"),
+          (2, [], "")], {})
+def test_milestone_views_equal_the_python_reference(
+        milestones: list[tuple[Any, ...]], edits: list[tuple[Any, ...]],
+        where: dict[str, Any]) -> None:
+    """The battle map's milestones: state, outstanding, days overdue and the latest
+    collection note from SQL, against receivable_view of each."""
+    with tempfile.TemporaryDirectory() as folder:
+        s = stocked(Path(folder) / "kam.db", ["张伟", None, "lee", "张伟"], milestones)
+        try:
+            with s.transaction():
+                for n, notes, share in edits:
+                    if n < len(milestones):
+                        s.update("receivable", f"RC{n + 1}", {"collection_notes": notes or None,
+                                                              "share": share})
+            reference = PythonAggregates(SimpleNamespace(storage=s))
+            fast = list(s.milestone_views(TODAY, where))
+            assert fast == list(reference.milestone_views(TODAY, where))
+            assert [str(v[4:8]) for v in fast] == [
+                str(v[4:8]) for v in reference.milestone_views(TODAY, where)]
+            assert len(fast) == s.count("receivable", where)
+        finally:
+            s.close()

@@ -201,6 +201,8 @@ def test_the_deal_index_sums_what_the_plain_scan_sums(
 
     assert plan.DealIndex(deals).won_in(target, owners, period) == plan.won_in(
         target, owners, deals, period)
+    assert plan.WonIndex(deals).won_in(target, owners, period) == plan.won_in(
+        target, owners, deals, period)
     months = set(months_of(period))
     plain = [o for o in deals if o.get("close_date") is not None
              and str(o["close_date"])[:7] in months and plan.matches(o, target, owners)]

@@ -11,20 +11,26 @@ two can never disagree on a state, an outstanding amount or a day overdue; likew
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from kam.models.receivable_state import receivable_view
+from kam.models.receivable_state import latest_note, receivable_view
 from kam.reports.common import ZERO, scan, weighted
 from kam.storage import (
     ContractSum,
     DealSum,
     DealSums,
+    MilestoneView,
+    MilestoneViews,
+    PaymentSum,
+    PaymentSums,
     ReceivableSum,
     ReceivableSums,
     StageMove,
     StageMoves,
+    StageReach,
+    StageReachCount,
     StageStart,
     Where,
 )
@@ -34,11 +40,16 @@ SUM_FIELDS = ("id", "contract_id", "customer_id", "kind", "amount", "currency", 
               "paid", "written_off", "written_off_on")
 
 
+def _fast_or_reference(ws: Any, capability: Any) -> Any:
+    """``ws.storage`` when it implements ``capability`` (an optional protocol of
+    kam.storage, checked with isinstance), else the Python reference over the plain
+    protocol."""
+    return ws.storage if isinstance(ws.storage, capability) else PythonAggregates(ws)
+
+
 def aggregates(ws: Any) -> ReceivableSums:
     """The backend itself when it has the fast path, else the Python reference."""
-    if isinstance(ws.storage, ReceivableSums):
-        return ws.storage
-    return PythonAggregates(ws)
+    return _fast_or_reference(ws, ReceivableSums)
 
 
 def bucket_index(days_overdue: int, ends: Sequence[int]) -> int:
@@ -54,16 +65,31 @@ def bucket_index(days_overdue: int, ends: Sequence[int]) -> int:
 
 def deal_aggregates(ws: Any) -> DealSums:
     """The backend itself when it sums deals, else the Python reference."""
-    if isinstance(ws.storage, DealSums):
-        return ws.storage
-    return PythonAggregates(ws)
+    return _fast_or_reference(ws, DealSums)
 
 
 def stage_moves(ws: Any) -> StageMoves:
     """The backend itself when it picks out stage history, else the Python reference."""
-    if isinstance(ws.storage, StageMoves):
-        return ws.storage
-    return PythonAggregates(ws)
+    return _fast_or_reference(ws, StageMoves)
+
+
+def stage_reach(ws: Any) -> StageReach:
+    """The backend itself when it counts how far deals got, else the Python reference."""
+    return _fast_or_reference(ws, StageReach)
+
+
+def payment_aggregates(ws: Any) -> PaymentSums:
+    """The backend itself when it sums payments, else the Python reference."""
+    return _fast_or_reference(ws, PaymentSums)
+
+
+def milestone_aggregates(ws: Any) -> MilestoneViews:
+    """The backend itself when it computes milestone views, else the Python reference."""
+    return _fast_or_reference(ws, MilestoneViews)
+
+
+#: what a milestone view reads
+VIEW_FIELDS = (*SUM_FIELDS, "seq", "share", "collection_notes")
 
 
 class PythonAggregates:
@@ -130,3 +156,47 @@ class PythonAggregates:
             p = ev.get("payload") or {}
             yield (ev["record_id"], ev["kind"], ev["at"], p.get("from"), p.get("to"),
                    p.get("stage"), p.get("on"), p.get("reason"))
+
+    def stage_reach(self, order: Mapping[str, Sequence[str]], where: Where | None = None
+                    ) -> Iterator[StageReachCount]:
+        where = {**(where or {}), "pipeline__in": sorted(order)}
+        first_of = {opp_id: first for opp_id, first, _on, _created in self.stage_starts(where)}
+        furthest: dict[str, list[Any]] = {}  # id → [pipeline, furthest index, status]
+        for opp in scan(self.ws, "opportunity", ("id", "pipeline", "status"), where):
+            stages = order[opp["pipeline"]]
+            first = first_of.get(opp["id"]) or stages[0]
+            start = stages.index(first) if first in stages else 0
+            reach = len(stages) - 1 if opp["status"] == "won" else start
+            furthest[opp["id"]] = [opp["pipeline"], reach, opp["status"]]
+        for record_id, _kind, _at, _from, to, _stage, _on, _reason in self.stage_moves(
+                ("opportunity.advanced",)):
+            st = furthest.get(record_id)
+            if st is not None and to in order[st[0]]:
+                st[1] = max(st[1], list(order[st[0]]).index(to))
+        counts: dict[tuple[str, str, int], int] = {}
+        for pipeline, reach, status in furthest.values():
+            counts[(pipeline, status, reach)] = counts.get((pipeline, status, reach), 0) + 1
+        return iter([(*key, n) for key, n in counts.items()])
+
+    def payment_sums(self, by: str, where: Where | None = None,
+                     contract_where: Where | None = None) -> Iterator[PaymentSum]:
+        from kam.reports.revenue import period_of
+
+        owners = {c["id"]: c.get("owner") or "" for c in scan(
+            self.ws, "contract", ("id", "owner"), dict(contract_where or {}), order_by=())}
+        sums: dict[tuple[str, str, Any, str], Decimal] = {}
+        for p in scan(self.ws, "payment", ("id", "contract_id", "customer_id", "currency",
+                                           "date", "amount"), dict(where or {}), order_by=()):
+            key = (p["customer_id"], owners.get(p["contract_id"], ""), p["currency"],
+                   period_of(by, p["date"]))
+            sums[key] = sums.get(key, ZERO) + p["amount"]
+        return iter([(*key, total) for key, total in sums.items()])
+
+    def milestone_views(self, as_of: dt.date, where: Where | None = None
+                        ) -> Iterator[MilestoneView]:
+        for rec in scan(self.ws, "receivable", VIEW_FIELDS, dict(where or {}),
+                        order_by=("contract_id", "seq", "id")):
+            v = receivable_view(rec, as_of)
+            yield (v["contract_id"], v["seq"], v["kind"], v["share"], v["amount"],
+                   v["due_date"], v["paid"], v["outstanding"], v["state"],
+                   v["days_overdue"], latest_note(v))

@@ -11,14 +11,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from kam.errors import InputError
 from kam.models.deal_team import worked_by, works_on
 from kam.models.receivable_state import latest_note, receivable_view
 from kam.output import LazyList
 from kam.reports import Chart, Report, Series, Table
-from kam.reports.aggregates import aggregates
+from kam.reports.aggregates import aggregates, milestone_aggregates
 from kam.reports.common import (
     ZERO,
     distinct,
@@ -92,9 +92,9 @@ def aging(ws: Any, owner: str | None = None, customer: str | None = None,
         if outstanding <= 0:
             continue
         name = names[bucket]
-        for cell in (by_customer.setdefault((customer_id, cur), _zeros(names)),
-                     by_owner.setdefault((contract_owner, cur), _zeros(names)),
-                     by_currency.setdefault(cur, _zeros(names))):
+        for cell in (_bucket_cell(by_customer, (customer_id, cur), names),
+                     _bucket_cell(by_owner, (contract_owner, cur), names),
+                     _bucket_cell(by_currency, cur, names)):
             cell[name] += outstanding
             cell["total"] += outstanding
     noted = _noted(ws, where, contract_where, today)
@@ -167,13 +167,25 @@ def _zeros(names: list[str]) -> dict[str, Decimal]:
     return {n: ZERO for n in [*names, "total"]}
 
 
+_K = TypeVar("_K")
+
+
+def _bucket_cell(cells: dict[_K, dict[str, Decimal]], key: _K, names: list[str]
+                 ) -> dict[str, Decimal]:
+    """The buckets of ``key``, made the first time only (a big team has ~80k groups)."""
+    cell = cells.get(key)
+    if cell is None:
+        cell = cells[key] = _zeros(names)
+    return cell
+
+
 def _names(ws: Any, ids: set[str]) -> dict[str, str]:
     """Customer names by id, read in batches (one query per 500, not one per customer)."""
     out: dict[str, str] = dict.fromkeys(ids, "")
     wanted = sorted(ids)
     for start in range(0, len(wanted), 500):
         chunk = wanted[start:start + 500]
-        for rec in ws.storage.find("customer", {"id__in": chunk}, order_by=()):
+        for rec in scan(ws, "customer", ("id", "name"), {"id__in": chunk}, order_by=()):
             out[rec["id"]] = rec["name"]
     return out
 
@@ -191,6 +203,26 @@ def _grouped(ws: Any, where: dict[str, Any]) -> Iterator[tuple[str, list[dict[st
             group = []
         current = rec["contract_id"]
         group.append(rec)
+    if group:
+        yield current, group
+
+
+def _grouped_views(ws: Any, where: dict[str, Any]
+                   ) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+    """Milestone views grouped by contract, in plan order: what the battle map reads of
+    each (kam.storage.MilestoneViews; the database computes the state where it can)."""
+    current = ""
+    group: list[dict[str, Any]] = []
+    for (cid, seq, kind, share, amount, due, paid, outstanding, state, days,
+         note) in milestone_aggregates(ws).milestone_views(ws.today, where):
+        if cid != current and group:
+            yield current, group
+            group = []
+        current = cid
+        group.append({"kind": kind, "amount": amount, "due_date": due, "state": state,
+                      "days_overdue": days, "paid": paid, "outstanding": outstanding,
+                      "share": share, "seq": seq,
+                      "collection_notes": [] if note is None else [note]})
     if group:
         yield current, group
 
@@ -250,16 +282,15 @@ def battle_map(ws: Any, owner: str | None = None, customer: str | None = None,
 
 def _built_rows(ws: Any, where: dict[str, Any], recent: set[Any]) -> list[dict[str, Any]]:
     """The battle map's rows in one pass over every milestone (the reference path)."""
-    today = ws.today
     contracts = {c["id"]: {k: c.get(k) for k in BATTLE_KEYS}
                  for c in scan(ws, "contract", BATTLE_KEYS, where, order_by=("id",))}
     evidence = _evidence(ws, {})
     rows: list[dict[str, Any]] = []
-    for cid, group in _grouped(ws, {}):
+    for cid, views in _grouped_views(ws, {}):
         c = contracts.get(cid)
         if c is None:
             continue
-        row = _battle_row(ws, c, group, today, evidence.get(cid, set()), recent)
+        row = _battle_row(ws, c, views, evidence.get(cid, set()), recent)
         if row is not None:
             rows.append(row)
     names = _names(ws, {r["customer_id"] for r in rows})
@@ -289,9 +320,9 @@ def _streamed_rows(ws: Any, sums: ReceivableSums, where: dict[str, Any], recent:
                 ws, "contract", BATTLE_KEYS, {"id__in": page}, order_by=("id",))}
             evidence = _evidence(ws, {"contract_id__in": page})
             built: dict[str, dict[str, Any]] = {}
-            for cid, group in _grouped(ws, {"contract_id__in": page}):
-                row = _battle_row(ws, contracts[cid], group, today,
-                                  evidence.get(cid, set()), recent)
+            for cid, views in _grouped_views(ws, {"contract_id__in": page}):
+                row = _battle_row(ws, contracts[cid], views, evidence.get(cid, set()),
+                                  recent)
                 if row is not None:
                     built[cid] = row
             names = _names(ws, {r["customer_id"] for r in built.values()})
@@ -356,11 +387,10 @@ def _evidence(ws: Any, where: dict[str, Any]) -> dict[str, set[str]]:
     return evidence
 
 
-def _battle_row(ws: Any, c: dict[str, Any], group: list[dict[str, Any]], today: dt.date,
-                have: set[str], recent: set[Any]) -> dict[str, Any] | None:
-    """One contract's row from its milestones (in plan order), or None when it owes
+def _battle_row(ws: Any, c: dict[str, Any], views: list[dict[str, Any]], have: set[str],
+                recent: set[Any]) -> dict[str, Any] | None:
+    """One contract's row from its milestones' views (in plan order), or None when it owes
     nothing."""
-    views = [receivable_view(r, today) for r in group]
     outstanding = sum((v["outstanding"] for v in views), ZERO)
     if outstanding <= 0:
         return None
@@ -505,6 +535,10 @@ def ending(ws: Any, member: str | None = None, worked: dict[str, Any] | None = N
     return _ending(ws, _renewal_days(ws, None), None, None, member, None, worked)
 
 
+#: what the contracts-ending table reads of a contract (not its wide json columns)
+_ENDING_FIELDS = ("id", "number", "customer_id", "owner", "amount", "currency", "service_end")
+
+
 def _ending(ws: Any, ahead: int, owner: str | None, customer: str | None,
             member: str | None, deals: dict[str, list[dict[str, Any]]] | None,
             worked: dict[str, Any] | None = None) -> Table:
@@ -516,7 +550,7 @@ def _ending(ws: Any, ahead: int, owner: str | None, customer: str | None,
                              "status__in": ["signed", "executing", "closed"]}
     where.update(scope(owner=owner, customer=customer))
     where.update(worked_by(ws, member, "contract") if worked is None else worked)
-    ending = list(ws.storage.find("contract", where, order_by=("service_end", "id")))
+    ending = list(scan(ws, "contract", _ENDING_FIELDS, where, order_by=("service_end", "id")))
     if deals is None:
         deals = {}
         ids = [c["id"] for c in ending]
@@ -570,8 +604,8 @@ def renewals(ws: Any, owner: str | None = None, customer: str | None = None,
         title=tr(ws, "在途续约商机", "Open renewal deals"), display={"stage": stages}))
     from kam.reports import revenue
 
-    report.tables.append(revenue.revenue_table(ws, revenue.revenue_rows(
-        ws, customer=customer, owner=owner, currency=currency, by=by)))
+    report.tables.append(revenue.revenue_section(
+        ws, customer=customer, owner=owner, currency=currency, by=by))
     report.notes.extend(revenue_notes(ws))
     return report
 

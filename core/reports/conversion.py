@@ -20,31 +20,15 @@ def stage_conversion(ws: Any, pipelines: set[str]) -> dict[tuple[str, str], dict
     need = int((ws.config.get("targets") or {}).get("conversion_min_deals", 5))
     models = {key: ws.pipeline(key) for key in sorted(pipelines)}
     order = {key: [s.key for s in m.stages] for key, m in models.items()}
-    from kam.reports.aggregates import stage_moves
-    from kam.reports.common import scan
+    from kam.reports.aggregates import stage_reach
 
-    where = {"status__in": list(CLOSED), "pipeline__in": sorted(models)}
-    moves = stage_moves(ws)  # the database picks the first stage and each move's target
-    first_of = {opp_id: first for opp_id, first, _on, _created in moves.stage_starts(where)}
-    furthest: dict[str, list[Any]] = {}  # id → [pipeline, furthest index, status]
-    for opp in scan(ws, "opportunity", ("id", "pipeline", "status"), where):
-        stages = order[opp["pipeline"]]
-        first = first_of.get(opp["id"]) or stages[0]
-        start = stages.index(first) if first in stages else 0
-        reach = len(stages) - 1 if opp["status"] == "won" else start
-        furthest[opp["id"]] = [opp["pipeline"], reach, opp["status"]]
-    for record_id, _kind, _at, _from, to, _stage, _on, _reason in moves.stage_moves(
-            ("opportunity.advanced",)):
-        st = furthest.get(record_id)
-        if st is None:
-            continue
-        if to in order[st[0]]:
-            st[1] = max(st[1], order[st[0]].index(to))
+    # the database counts deals per (pipeline, status, furthest stage index reached)
+    reached = list(stage_reach(ws).stage_reach(order, {"status__in": list(CLOSED)}))
     out: dict[tuple[str, str], dict[str, Any]] = {}
     for key, model in models.items():
         for i, stage in enumerate(model.stages):
-            mine = [s for s in furthest.values() if s[0] == key and s[1] >= i]
-            closed, won = len(mine), sum(1 for s in mine if s[2] == "won")
+            mine = [(status, n) for p, status, reach, n in reached if p == key and reach >= i]
+            closed, won = sum(n for _s, n in mine), sum(n for s, n in mine if s == "won")
             if closed >= need:
                 rate, basis = Decimal(won) / Decimal(closed), "history"
             else:

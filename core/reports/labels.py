@@ -174,13 +174,20 @@ def shown(table: Any, column: str, value: Any, lang: str) -> str:
     kind = type(value)
     if kind is str:  # most cells: the same answer as below, sooner
         return disp[value] if disp and value in disp else cell(value)
-    if kind is Decimal and not disp:  # money, likewise
-        return f"{value:,}"
+    if not disp:  # money, days, dates and empty cells likewise
+        if kind is Decimal:
+            return f"{value:,}"
+        if value is None:
+            return ""
+        if kind is int:
+            return str(value)
+        if kind is _DATE:
+            return value.isoformat()
     if isinstance(value, dict):
         return _record(table, column, value, lang, disp)
     if isinstance(value, list | tuple):
-        if value and all(isinstance(v, dict) for v in value):
-            return "\n".join(shown(table, column, v, lang) for v in value)
+        if value and all(isinstance(v, dict) for v in value):  # a contract's milestones
+            return "\n".join([_record(table, column, v, lang, disp) for v in value])
         items = [disp.get(v, v) if disp and isinstance(v, str) else v for v in value]
         return ", ".join(cell(v) for v in items)
     if disp:

@@ -16,10 +16,12 @@ the totals. A customer shows from its first paying period on, with zeros once lo
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
 from kam.errors import InputError
+from kam.output import LazyList
 from kam.reports import Table
 from kam.reports.common import ZERO, month_of, quarter_of, scan, tr
 
@@ -55,56 +57,108 @@ def revenue_rows(ws: Any, *, customer: str | None = None, owner: str | None = No
                  periods: int = 4) -> list[dict[str, Any]]:
     """The four classes per customer, owner, currency and period, for the ``periods``
     periods ending with today's."""
-    by = (by or "quarter").strip().lower()
-    if by not in ("month", "quarter", "year"):
-        raise InputError(f"--by: {by!r} must be month, quarter or year")
-    last = period_of(by, ws.today)
-    shown = [shift(by, last, -i) for i in range(periods - 1, -1, -1)]
-    # only the columns summed (contracts carry wide json; 150k payments on a big team)
-    owners = {c["id"]: c.get("owner") or "" for c in scan(
-        ws, "contract", ("id", "owner"),
-        {"customer_id": customer.strip().upper()} if customer else {}, order_by=())}
-    paid: dict[tuple[str, str, str], dict[str, Decimal]] = {}  # (cu, owner, cur) → period → sum
-    where: dict[str, Any] = {"date__le": ws.today}
-    if customer:
-        where["customer_id"] = customer.strip().upper()
-    if currency:
-        where["currency"] = currency.strip().upper()
-    for p in scan(ws, "payment", ("id", "contract_id", "customer_id", "currency", "date",
-                                  "amount"), where, order_by=()):
-        who = owners.get(p["contract_id"], "")
-        if owner and who != owner:
-            continue
-        cell = paid.setdefault((p["customer_id"], who, p["currency"]), {})
-        key = period_of(by, p["date"])
-        cell[key] = cell.get(key, ZERO) + p["amount"]
-    names = {c["id"]: c["name"] for c in ws.storage.find(
-        "customer", {"id__in": sorted({k[0] for k in paid})}, order_by=("id",))} if paid else {}
-    rows = []
-    for period in shown:
-        for (cu, who, cur), by_period in sorted(paid.items()):
-            before = shift(by, period, -1)
-            now, was = by_period.get(period, ZERO), by_period.get(before, ZERO)
-            total = sum((v for k, v in by_period.items() if k <= period), ZERO)
-            if total == 0:
-                continue
-            rows.append({"period": period, "customer_id": cu, "customer": names.get(cu, ""),
-                         "owner": who, "currency": cur, "revenue": now,
-                         "recurring": min(now, was), "new": max(now - was, ZERO),
-                         "churned": max(was - now, ZERO), "cumulative": total})
-    return rows
+    return list(_Classes(ws, customer=customer, owner=owner, currency=currency, by=by,
+                         periods=periods).rows())
 
 
-def revenue_table(ws: Any, rows: list[dict[str, Any]]) -> Table:
-    """The classes as one table, with totals per period and currency."""
+def revenue_section(ws: Any, *, customer: str | None = None, owner: str | None = None,
+                    currency: str | None = None, by: str | None = None) -> Table:
+    """:func:`revenue_table` of :func:`revenue_rows` with the rows made as they are written
+    (a big team has ~80k of them) and the totals summed without holding them."""
+    classes = _Classes(ws, customer=customer, owner=owner, currency=currency, by=by)
     sums: dict[tuple[str, str], dict[str, Any]] = {}
-    for r in rows:
-        t = sums.setdefault((r["period"], r["currency"]), {
-            "period": r["period"], "customer_id": "total", "currency": r["currency"],
-            **{k: ZERO for k in HEADERS}})
-        for k in HEADERS:
-            t[k] += r[k]
-    return Table("revenue", COLUMNS, rows, [sums[k] for k in sorted(sums)],
+    count = 0
+    for period, (_cu, _who, cur), now, was, total in classes.classes():
+        count += 1
+        t = _total(sums, period, cur)
+        t["revenue"] += now
+        t["recurring"] += min(now, was)
+        t["new"] += max(now - was, ZERO)
+        t["churned"] += max(was - now, ZERO)
+        t["cumulative"] += total
+    table = revenue_table(ws, LazyList(count, classes.rows), [sums[k] for k in sorted(sums)])
+    table.numeric = list(HEADERS) if count else []
+    return table
+
+
+class _Classes:
+    """Payments summed per (customer, owner, currency) and period (by the database when it
+    can, kam.storage.PaymentSums), and the classes made from them on each pass."""
+
+    def __init__(self, ws: Any, *, customer: str | None, owner: str | None,
+                 currency: str | None, by: str | None, periods: int = 4) -> None:
+        from kam.reports.aggregates import payment_aggregates
+
+        self.by = by = (by or "quarter").strip().lower()
+        if by not in ("month", "quarter", "year"):
+            raise InputError(f"--by: {by!r} must be month, quarter or year")
+        last = period_of(by, ws.today)
+        self.shown = [shift(by, last, -i) for i in range(periods - 1, -1, -1)]
+        where: dict[str, Any] = {"date__le": ws.today}
+        if customer:
+            where["customer_id"] = customer.strip().upper()
+        if currency:
+            where["currency"] = currency.strip().upper()
+        contract_where = {"customer_id": customer.strip().upper()} if customer else {}
+        paid: dict[tuple[str, str, str], dict[str, Decimal]] = {}  # key → period → sum
+        for cu, who, cur, period, amount in payment_aggregates(ws).payment_sums(
+                by, where, contract_where):
+            if owner and who != owner:
+                continue
+            cell = paid.setdefault((cu, who, cur), {})
+            cell[period] = cell.get(period, ZERO) + amount
+        self.paid = paid
+        self.names = {c["id"]: c["name"] for c in scan(
+            ws, "customer", ("id", "name"), {"id__in": sorted({k[0] for k in paid})},
+            order_by=("id",))} if paid else {}
+
+    def classes(self) -> Iterator[tuple[str, tuple[str, str, str], Decimal, Decimal,
+                                        Decimal]]:
+        """(period, key, this period, last period, cumulative) of each row, in order."""
+        keys = sorted(self.paid)
+        first = self.shown[0] if self.shown else ""
+        # every payment up to the end of a period: those before the first shown, then
+        # each shown period's own (the shown periods follow each other)
+        running = [sum((v for k, v in self.paid[key].items() if k < first), ZERO)
+                   for key in keys]
+        for period in self.shown:
+            before = shift(self.by, period, -1)
+            for i, key in enumerate(keys):
+                by_period = self.paid[key]
+                now = by_period.get(period, ZERO)
+                running[i] += now
+                if running[i] == 0:
+                    continue
+                yield period, key, now, by_period.get(before, ZERO), running[i]
+
+    def rows(self) -> Iterator[dict[str, Any]]:
+        names = self.names
+        for period, (cu, who, cur), now, was, total in self.classes():
+            yield {"period": period, "customer_id": cu, "customer": names.get(cu, ""),
+                   "owner": who, "currency": cur, "revenue": now,
+                   "recurring": min(now, was), "new": max(now - was, ZERO),
+                   "churned": max(was - now, ZERO), "cumulative": total}
+
+
+def _total(sums: dict[tuple[str, str], dict[str, Any]], period: str,
+           currency: str) -> dict[str, Any]:
+    return sums.setdefault((period, currency), {
+        "period": period, "customer_id": "total", "currency": currency,
+        **{k: ZERO for k in HEADERS}})
+
+
+def revenue_table(ws: Any, rows: Sequence[dict[str, Any]],
+                  totals: list[dict[str, Any]] | None = None) -> Table:
+    """The classes as one table, with totals per period and currency (summed from the rows
+    unless given)."""
+    if totals is None:
+        sums: dict[tuple[str, str], dict[str, Any]] = {}
+        for r in rows:
+            t = _total(sums, r["period"], r["currency"])
+            for k in HEADERS:
+                t[k] += r[k]
+        totals = [sums[k] for k in sorted(sums)]
+    return Table("revenue", COLUMNS, rows, totals,
                  title=tr(ws, "客户收入分类（按回款）",
                           "Customer revenue by class (from payments)"),
                  headers={k: tr(ws, *v) for k, v in HEADERS.items()},

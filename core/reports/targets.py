@@ -63,10 +63,11 @@ def build(ws: Any, owner: str | None = None, period: str | None = None,
     family = list(ws.storage.find("target", {}, order_by=("id",))) if targets else []
     parent_of = plan.parents(family)
     by_id = {t["id"]: t for t in family}
-    owners_of = {t["id"]: plan.members(t, family) for t in targets}
+    index = plan.Family(family)
+    owners_of = {t["id"]: index.members_of(t) for t in targets}
     everyone = sorted(set().union(*owners_of.values())) if targets else []
-    won = plan.DealIndex(scan(ws, "opportunity", plan.DEAL_FIELDS,
-                              {"status": "won", "owner__in": everyone}) if everyone else ())
+    won = plan.WonIndex(scan(ws, "opportunity", plan.WON_FIELDS,
+                             {"status": "won", "owner__in": everyone}) if everyone else ())
     factor = _factor(ws)
     shown = {t["id"] for t in targets}
     rows = []

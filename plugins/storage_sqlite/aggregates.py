@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -21,8 +21,11 @@ from kam.kinds import Kind
 from kam.storage import (
     ContractSum,
     DealSum,
+    MilestoneView,
+    PaymentSum,
     ReceivableSum,
     StageMove,
+    StageReachCount,
     StageStart,
     Where,
     kind,
@@ -36,6 +39,10 @@ _STATE = ("CASE WHEN written_off_on IS NOT NULL THEN 'written_off'"
           " WHEN open_ = 0 THEN 'paid' WHEN paid_ > 0 THEN 'partially_paid'"
           " WHEN due_date IS NULL THEN 'scheduled' WHEN due_date < :as_of THEN 'overdue'"
           " ELSE 'due' END")
+#: a payment's period of its (ISO) date, as kam.reports.revenue.period_of names it
+_PERIODS = {"month": "substr(p.date, 1, 7)", "year": "substr(p.date, 1, 4)",
+            "quarter": "substr(p.date, 1, 4) || '-Q' || ((CAST(substr(p.date, 6, 2)"
+                       " AS INTEGER) + 2) / 3)"}
 _DAYS = ("CASE WHEN due_date IS NOT NULL AND open_ > 0 AND due_date < :as_of"
          " THEN CAST(julianday(:as_of) - julianday(due_date) AS INTEGER) ELSE 0 END")
 
@@ -75,7 +82,11 @@ class SQLiteAggregates:
             f"WHEN days <= :e{n} THEN {n + 1} " for n in range(len(ends))) + (
             f"ELSE {len(ends) + 1} END")
         sql = (
-            "WITH r AS (SELECT customer_id, contract_id, coalesce(currency, '') AS currency,"
+            # +customer_id: group in a temporary b-tree after one pass over the table,
+            # not along the customer index with a row lookup per milestone (0.69 → 0.53 s
+            # on 200k); a WHERE on customer_id still uses that index
+            "WITH r AS (SELECT +customer_id AS customer_id, contract_id,"
+            " coalesce(currency, '') AS currency,"
             f" due_date, written_off_on, coalesce(paid, 0) AS paid_, {_OPEN} AS open_"
             f" FROM receivable{_named(r_where, 'r')}),"
             f" c AS (SELECT id, coalesce(owner, '') AS owner FROM contract"
@@ -148,6 +159,79 @@ class SQLiteAggregates:
             " json_extract(payload, '$.on'), json_extract(payload, '$.reason')"
             f" FROM event WHERE kind IN ({marks}) ORDER BY rowid",
             {f"k{n}": k for n, k in enumerate(kinds)})
+
+    def stage_reach(self, order: Mapping[str, Sequence[str]], where: Where | None = None
+                    ) -> Iterator[StageReachCount]:
+        """Won deals are counted without reading their events; any other deal looks up its
+        own ``opportunity.advanced`` events (by record id) for the furthest ``to``."""
+        stages = [(p, stage, i) for p in sorted(order) for i, stage in enumerate(order[p])]
+        if not stages:
+            return iter(())
+        named: dict[str, Any] = {}
+        values = []
+        for n, (p, stage, i) in enumerate(stages):
+            named[f"p{n}"], named[f"s{n}"] = p, stage
+            values.append(f"(:p{n}, :s{n}, {i})")
+        sql_where, params = self._where(kind("opportunity"), where)
+        named.update({f"w{n}": v for n, v in enumerate(params)})
+        sql = (
+            f"WITH st(pipeline, stage, i) AS (VALUES {', '.join(values)}),"
+            " n AS (SELECT pipeline, max(i) AS last FROM st GROUP BY pipeline),"
+            " o AS (SELECT id, pipeline, status, stage_history FROM opportunity"
+            f"{_named(sql_where, 'w')}),"
+            " r AS (SELECT o.pipeline, o.status, CASE WHEN o.status = 'won' THEN n.last"
+            "  ELSE max(coalesce((SELECT i FROM st WHERE st.pipeline = o.pipeline"
+            "   AND st.stage = json_extract(o.stage_history, '$[0].stage')), 0),"
+            "  coalesce((SELECT max(st.i) FROM event e JOIN st ON st.pipeline = o.pipeline"
+            "   AND st.stage = json_extract(e.payload, '$.to')"
+            "   WHERE e.record_id = o.id AND e.kind = 'opportunity.advanced'), 0)) END AS reach"
+            "  FROM o JOIN n ON n.pipeline = o.pipeline)"
+            " SELECT pipeline, status, reach, count(*) FROM r GROUP BY pipeline, status, reach")
+        return ((p, status, int(reach), int(count))
+                for p, status, reach, count in self._named_rows(sql, named))
+
+    def payment_sums(self, by: str, where: Where | None = None,
+                     contract_where: Where | None = None) -> Iterator[PaymentSum]:
+        period = _PERIODS.get(by)
+        if period is None:
+            raise StorageError(f"payment_sums: {by!r} must be month, quarter or year")
+        p_where, p_params = self._where(kind("payment"), where)
+        c_where, c_params = self._where(kind("contract"), contract_where)
+        named: dict[str, Any] = {f"p{n}": v for n, v in enumerate(p_params)}
+        named.update({f"c{n}": v for n, v in enumerate(c_params)})
+        sql = (
+            f"WITH c AS (SELECT id, coalesce(owner, '') AS owner FROM contract"
+            f"{_named(c_where, 'c')}),"
+            " p AS (SELECT customer_id, contract_id, currency, date, amount FROM payment"
+            f"{_named(p_where, 'p')})"
+            f" SELECT p.customer_id, coalesce(c.owner, ''), p.currency, {period} AS period,"
+            " sum(p.amount) FROM p LEFT JOIN c ON c.id = p.contract_id"
+            " GROUP BY p.customer_id, 2, p.currency, period")
+        return ((cu, owner, cur, per, _cents(total))
+                for cu, owner, cur, per, total in self._named_rows(sql, named))
+
+    def milestone_views(self, as_of: dt.date, where: Where | None = None
+                        ) -> Iterator[MilestoneView]:
+        import json
+
+        r_where, r_params = self._where(kind("receivable"), where)
+        named: dict[str, Any] = {"as_of": as_of.isoformat()}
+        named.update({f"r{n}": v for n, v in enumerate(r_params)})
+        sql = (
+            "WITH r AS (SELECT rowid AS rid, contract_id, seq, kind, share,"
+            " coalesce(amount, 0) AS amount_, due_date, written_off_on,"
+            f" coalesce(paid, 0) AS paid_, {_OPEN} AS open_, CASE WHEN"
+            " coalesce(json_array_length(collection_notes), 0) > 0 THEN json_extract("
+            "collection_notes, '$[' || (json_array_length(collection_notes) - 1) || ']')"
+            f" END AS note FROM receivable{_named(r_where, 'r')})"
+            " SELECT contract_id, seq, kind, share, amount_, due_date, paid_, open_,"
+            f" {_STATE}, {_DAYS}, note FROM r ORDER BY contract_id, seq, rid")
+        day = dt.date.fromisoformat
+        for (cid, seq, kind_, share, amount, due, paid, open_, state, days,
+             note) in self._named_rows(sql, named):
+            yield (cid, seq, kind_, share, _cents(amount), None if due is None else day(due),
+                   _cents(paid), _cents(open_), state, int(days),
+                   None if note is None else json.loads(note))
 
 
 def _cents(value: int) -> Decimal:

@@ -1,0 +1,51 @@
+"""kam.reports.labels.shown takes short cuts for the commonest cells of big tables (money,
+days, dates, empty cells, a contract's milestones): each gives what the general path
+through kam.output.cell gives."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from kam.output import cell
+from kam.reports import Table
+from kam.reports.labels import _record, shown
+
+VALUE = (st.none() | st.integers(-10**12, 10**12) | st.dates()
+         | st.decimals(allow_nan=False, allow_infinity=False, places=2))
+MILESTONE = st.fixed_dictionaries({"kind": st.sampled_from(["on_delivery", "warranty", ""]),
+                                   "amount": st.decimals(0, 10**6, places=2),
+                                   "due_date": st.none() | st.dates(),
+                                   "days_overdue": st.none() | st.integers(1, 900)})
+
+
+@settings(max_examples=200, deadline=None)
+@given(VALUE)
+def test_plain_cells_read_as_the_general_formatter_gives_them(value: Any) -> None:
+    table = Table("t", ["c"], [])
+    expected = f"{value:,}" if isinstance(value, Decimal) else cell(value)
+    assert shown(table, "c", value, "en") == expected
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(MILESTONE, min_size=1, max_size=4),
+       st.sampled_from([{}, {"on_delivery": "到货款", "2026-01-01": "元旦"}]))
+def test_a_list_of_records_is_one_record_a_line(value: list[dict[str, Any]],
+                                                display: dict[str, str]) -> None:
+    table = Table("t", ["c"], [], display={"c": display} if display else {})
+    disp = table.display.get("c")
+    assert shown(table, "c", value, "zh") == "\n".join(
+        shown(table, "c", v, "zh") for v in value)
+    assert shown(table, "c", value, "zh") == "\n".join(
+        _record(table, "c", v, "zh", disp) for v in value)
+
+
+def test_a_display_map_still_wins_over_the_short_cuts() -> None:
+    day = dt.date(2026, 1, 1)
+    table = Table("t", ["c"], [], display={"c": {"2026-01-01": "元旦", "3": "三", "": "空"}})
+    assert shown(table, "c", day, "zh") == "元旦"
+    assert shown(table, "c", 3, "zh") == "三"
+    assert shown(table, "c", None, "zh") == "空"
