@@ -342,7 +342,7 @@ def paying(path: Path, owners: list[str | None],
            payments: list[tuple[Any, ...]]) -> SQLiteStorage:
     """:func:`stocked` contracts with ``payments`` (contract, customer, amount, currency,
     day) on them."""
-    s = stocked(path, owners, [])
+    s = stocked(SQLiteStorage(path), owners, [])
     with s.transaction():
         for co, cu, amount, cur, day in payments:
             s.insert("payment", {"id": s.next_id("payment"), "contract_id": f"CO{co + 1}",
@@ -441,7 +441,8 @@ def test_milestone_views_equal_the_python_reference(
     """The battle map's milestones: state, outstanding, days overdue and the latest
     collection note from SQL, against receivable_view of each."""
     with tempfile.TemporaryDirectory() as folder:
-        s = stocked(Path(folder) / "kam.db", ["张伟", None, "lee", "张伟"], milestones)
+        s = stocked(SQLiteStorage(Path(folder) / "kam.db"), ["张伟", None, "lee", "张伟"],
+                    milestones)
         try:
             with s.transaction():
                 for n, notes, share in edits:
