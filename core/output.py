@@ -18,7 +18,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from kam.text import visible
 
@@ -245,10 +245,28 @@ def to_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> str:
     return buf.getvalue()
 
 
+@runtime_checkable
+class ColumnLabeler(Protocol):
+    """A labeler that also labels a page's column at once (a list's enum column has a
+    handful of values: each is looked up once, not once per row)."""
+
+    def __call__(self, column: str, value: Any) -> Any: ...
+
+    def column_labels(self, column: str, values: Sequence[Any]) -> Sequence[Any]: ...
+
+
 def _cells(rows: Iterable[Mapping[str, Any]], columns: Sequence[str],
-           labeler: Labeler | None) -> Iterator[list[str]]:
-    for row in rows:
-        yield [cell(labeler(c, row.get(c)) if labeler else row.get(c)) for c in columns]
+           labeler: Labeler | None) -> Iterator[tuple[str, ...]]:
+    """Each row's cell texts (labelled), formatted a page's column at a time."""
+    from kam.column_text import columns_of, pages, texts
+
+    for page in pages(rows):
+        values = columns_of(page, columns)
+        if isinstance(labeler, ColumnLabeler):
+            values = [labeler.column_labels(c, v) for c, v in zip(columns, values, strict=True)]
+        elif labeler is not None:
+            values = [[labeler(c, x) for x in v] for c, v in zip(columns, values, strict=True)]
+        yield from zip(*[texts(v) for v in values], strict=True)
 
 
 def to_table(rows: Iterable[Mapping[str, Any]], columns: Sequence[str],
@@ -301,6 +319,8 @@ def stream(data: Iterable[Mapping[str, Any]], fmt: str, columns: Sequence[str],
     import io
     import itertools
 
+    from kam.column_text import csv_rows
+
     rows = iter(data)
     first_row = next(rows, None)
     if not columns:
@@ -308,12 +328,16 @@ def stream(data: Iterable[Mapping[str, Any]], fmt: str, columns: Sequence[str],
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(columns)
-    for n, row in enumerate(itertools.chain([first_row] if first_row else [], rows)):
-        writer.writerow([neutralise(cell(row.get(c))) for c in columns])
-        if n % 500 == 499:
-            write(buf.getvalue())
-            buf.seek(0)
-            buf.truncate()
+    chained = itertools.chain([] if first_row is None else [first_row], rows)
+    if not columns:  # rows with no fields: an empty line each, as csv.writer writes them
+        writer.writerows([] for _ in chained)
+        write(buf.getvalue())
+        return
+    for page in csv_rows(chained, columns):  # a page of rows at a time
+        writer.writerows(page)
+        write(buf.getvalue())
+        buf.seek(0)
+        buf.truncate()
     write(buf.getvalue())
 
 
