@@ -19,17 +19,19 @@ from itertools import islice
 from operator import itemgetter
 from typing import Any
 
-from kam.output import _cell, jsonable, neutralise
+from kam.output import FORMULA_START, _cell, jsonable, neutralise
 from kam.text import visible
 
 PAGE = 2000
 """Rows formatted at a time (the table renderer's page)."""
+CSV_PAGE = 500
+"""Rows formatted at a time for CSV (whole records: a smaller page keeps memory flat)."""
 
 _NONE = type(None)
 #: control characters kam.text.visible escapes (the same set)
 _UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 #: a cell (after a line break in the joined column) that neutralise may change
-_FORMULA = re.compile(r"\n[=+\-@\t\r]")
+_FORMULA_STARTS = tuple("\n" + c for c in FORMULA_START)
 #: values that JSON encodes as themselves (no dict keys below them to check)
 _LEAF = frozenset({str, int, float, bool, _NONE, Decimal, dt.date, dt.datetime})
 #: values whose JSON form is never a string (a list holding one is not "all texts")
@@ -111,7 +113,7 @@ def texts(values: Sequence[Any]) -> list[str]:
         get = _TEXT.get
         out = [v if type(v) is str else "" if v is None else get(type(v), _cell)(v)
                for v in values]
-    if _UNPRINTABLE.search("\n".join(out)):
+    if not " ".join(out).isprintable() and _UNPRINTABLE.search("\n".join(out)):
         out = [visible(t) for t in out]
     return out
 
@@ -119,7 +121,8 @@ def texts(values: Sequence[Any]) -> list[str]:
 def csv_texts(values: Sequence[Any]) -> list[str]:
     """``[neutralise(cell(v)) for v in values]``: a CSV column."""
     out = texts(values)
-    if _FORMULA.search("\n" + "\n".join(out)):
+    joined = "\n" + "\n".join(out)
+    if any(start in joined for start in _FORMULA_STARTS):
         out = [neutralise(t) for t in out]
     return out
 
@@ -148,5 +151,5 @@ def columns_of(page: Sequence[Mapping[str, Any]], columns: Sequence[str]
 def csv_rows(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]
              ) -> Iterator[Iterator[tuple[str, ...]]]:
     """Each page's CSV cells, row by row (for ``csv.writer.writerows``)."""
-    for page in pages(rows):
+    for page in pages(rows, CSV_PAGE):
         yield zip(*[csv_texts(col) for col in columns_of(page, columns)], strict=True)

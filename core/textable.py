@@ -144,14 +144,19 @@ def _page_by_column(raw: list[Sequence[str]], ncols: int, widths: list[int],
     plain: list[bool] = []
     for col in zip(*raw, strict=True):
         joined = "\n".join(col)
-        if joined.count("\n") != len(col) - 1:
-            return None  # a multi-line cell
-        if _SPECIAL_CHAR.search(joined):
-            return None
+        if " ".join(col).isprintable():  # the common case: no control character, no
+            # white space but the ASCII space (so no line breaks nor tabulate's cases)
+            edge = (" \n" in joined or "\n " in joined or joined[:1] == " "
+                    or joined[-1:] == " ")
+        else:
+            if joined.count("\n") != len(col) - 1:
+                return None  # a multi-line cell
+            if _SPECIAL_CHAR.search(joined):
+                return None
+            edge = _EDGE_SPACE.search(joined) is not None
         cells = list(col)
         ascii = joined.isascii()
-        if (" \n" in joined or "\n " in joined or joined[:1] == " " or joined[-1:] == " "
-                if ascii else _EDGE_SPACE.search(joined)):  # (other ASCII spaces: special)
+        if edge:
             cells = [c.strip() for c in cells]
             joined = "\n".join(cells)
         columns.append(cells)

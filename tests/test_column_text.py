@@ -43,7 +43,8 @@ def test_csv_written_by_page_is_the_reference_csv(rows: list[dict[str, Any]]) ->
     assert "".join(parts) == to_csv(rows, ["id", "amount", "note"])
 
 
-ONE_LINE = st.text(alphabet=st.sampled_from(list("ab 1-中文ｱéé—·\u3000\xa0x")), max_size=6)
+ONE_LINE = st.text(alphabet=st.sampled_from(list("ab 1-中文ｱé—·\u3000\xa0\x1f\x00x")),
+                   max_size=6)
 
 
 @settings(max_examples=200)
