@@ -52,37 +52,14 @@ def _special(cells: Iterable[str]) -> bool:
     return _SPECIAL_CHAR.search("\n".join(cells)) is not None
 
 
-def _pad(text: str, size: int, right: bool) -> str:
-    gap = size - width(text)
-    if gap <= 0:
-        return text
-    return " " * gap + text if right else text + " " * gap
-
-
-def _cell_width(text: str) -> int:
-    if "\n" in text:
-        return max(width(part) for part in text.split("\n"))
-    return width(text)
-
-
 def _line(cells: Sequence[str], widths: Sequence[int], right: Sequence[bool],
-          multiline: bool = False, sizes: Sequence[int] | None = None) -> str | None:
-    """One row's text (``sizes``: its cells' widths when known); in a table with
-    multi-line cells a row of empty cells has no line at all (None), as in tabulate."""
-    if not multiline:
-        if sizes is None:
-            sizes = [width(c) for c in cells]
-        return "  ".join(
-            (" " * (w - n) + c if r else c + " " * (w - n))
-            for c, n, w, r in zip(cells, sizes, widths, right, strict=True)).rstrip()
-    parts = [c.split("\n") if c else [] for c in cells]
-    height = max(len(p) for p in parts)
-    if not height:
-        return None
-    return "\n".join(
-        "  ".join(_pad(p[n] if n < len(p) else "", w, r)
-                  for p, w, r in zip(parts, widths, right, strict=True)).rstrip()
-        for n in range(height))
+          sizes: Sequence[int] | None = None) -> str:
+    """One row's text (``sizes``: its cells' widths when known)."""
+    if sizes is None:
+        sizes = [width(c) for c in cells]
+    return "  ".join(
+        (" " * (w - n) + c if r else c + " " * (w - n))
+        for c, n, w, r in zip(cells, sizes, widths, right, strict=True)).rstrip()
 
 
 def _tabulate(body: list[list[str]], headers: Sequence[str] | None,
@@ -210,7 +187,7 @@ def lines(rows: Iterable[Sequence[str]], headers: Sequence[str] | None = None,
         else:
             out.extend(_page_by_row(raw, ncols, widths, align, first))
         if first and headers is not None:
-            out[0] = _line(list(headers), widths, align) or ""
+            out[0] = _line(list(headers), widths, align)
             out[1] = "  ".join("-" * w for w in widths)
         if out:
             yield ("" if first else "\n") + "\n".join(out)
@@ -228,15 +205,12 @@ def _page_by_row(raw: list[Sequence[str]], ncols: int, widths: list[int],
     for r in chunk:
         if len(r) < ncols:
             r.extend([""] * (ncols - len(r)))
-    sizes = [[_cell_width(c) for c in r] for r in chunk]
+    if multiline:
+        return _multiline_page(chunk, ncols, widths, align)
+    sizes = [[width(c) for c in r] for r in chunk]
     for i in range(ncols):
         widths[i] = max(widths[i], max(z[i] for z in sizes))
-    out = []
-    for r, z in zip(chunk, sizes, strict=True):
-        text = _line(r, widths, align, multiline, z)
-        if text is not None:
-            out.append(text)
-    return out
+    return [_line(r, widths, align, z) for r, z in zip(chunk, sizes, strict=True)]
 
 
 def table(rows: Iterable[Sequence[str]], headers: Sequence[str] | None = None,
@@ -254,3 +228,55 @@ def write_table(rows: Iterable[Sequence[str]], write: Callable[[str], object],
         write(part)
         wrote = True
     return wrote
+
+
+def _multiline_page(chunk: list[list[str]], ncols: int, widths: list[int],
+                    align: Sequence[bool]) -> list[str]:
+    """:func:`_line` of each row of a page with multi-line cells (a battle map's
+    milestones): every line's width measured once, a column at a time; a row's first
+    lines laid out a column at a time, its further lines from the few cells that have
+    them (the rest of such a line is blank)."""
+    parts: list[list[list[str]]] = []  # column → row → the cell's lines
+    sizes: list[list[list[int]]] = []  # their widths
+    for col in zip(*chunk, strict=True):
+        lines_of = [c.split("\n") if c else [] for c in col]
+        flat = [p for ps in lines_of for p in ps]
+        joined = "\n".join(flat)
+        it = iter(_column_widths(flat, joined, joined.isascii()))
+        sizes.append([list(islice(it, len(ps))) for ps in lines_of])
+        parts.append(lines_of)
+    for i, col_sizes in enumerate(sizes):
+        widths[i] = max(widths[i], max(max(z, default=0) for z in col_sizes))
+    firsts = []
+    for ps_col, zs_col, w, right in zip(parts, sizes, widths, align, strict=True):
+        blank = " " * w
+        if right:
+            firsts.append([" " * (w - zs[0]) + ps[0] if ps else blank
+                           for ps, zs in zip(ps_col, zs_col, strict=True)])
+        else:
+            firsts.append([ps[0] + " " * (w - zs[0]) if ps else blank
+                           for ps, zs in zip(ps_col, zs_col, strict=True)])
+    first_lines = list(map(str.rstrip, map("  ".join, zip(*firsts, strict=True))))
+    heights = [max(t) for t in zip(*[list(map(len, p)) for p in parts], strict=True)]
+    offsets = [sum(widths[:i]) + 2 * i for i in range(ncols)]
+    out = []
+    for r, height in enumerate(heights):
+        if not height:
+            continue  # a row of empty cells has no line at all
+        out.append(first_lines[r])
+        if height == 1:
+            continue
+        tall = [i for i in range(ncols) if len(parts[i][r]) > 1]
+        for n in range(1, height):
+            pieces = []
+            at = 0  # columns written so far
+            for i in tall:
+                ps = parts[i][r]
+                if n >= len(ps):
+                    continue
+                w, k = widths[i], sizes[i][r][n]
+                pieces.append(" " * (offsets[i] - at))
+                pieces.append(" " * (w - k) + ps[n] if align[i] else ps[n] + " " * (w - k))
+                at = offsets[i] + w
+            out.append("".join(pieces).rstrip())
+    return out

@@ -62,7 +62,7 @@ def test_pages_laid_out_by_column_are_laid_out_by_row(case: tuple[Any, ...]) -> 
     for start in range(0, len(rows), page):
         out = textable._page_by_row(rows[start:start + page], ncols, widths, right, first)
         if first and headers is not None:
-            out = [textable._line(headers, widths, right) or "",
+            out = [textable._line(headers, widths, right),
                    "  ".join("-" * w for w in widths), *out]
         pieces.append(("" if first else "\n") + "\n".join(out))
         first = False
