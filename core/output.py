@@ -258,15 +258,41 @@ class ColumnLabeler(Protocol):
 def _cells(rows: Iterable[Mapping[str, Any]], columns: Sequence[str],
            labeler: Labeler | None) -> Iterator[tuple[str, ...]]:
     """Each row's cell texts (labelled), formatted a page's column at a time."""
-    from kam.column_text import columns_of, pages, texts
+    from kam.column_text import columns_of, pages
 
-    for page in pages(rows):
-        values = columns_of(page, columns)
+    return _page_cells(((columns, columns_of(page, columns)) for page in pages(rows)),
+                       labeler)
+
+
+def _page_cells(column_pages: Iterable[tuple[Sequence[str], list[Sequence[Any]]]],
+                labeler: Labeler | None) -> Iterator[tuple[str, ...]]:
+    from kam.column_text import texts
+
+    for columns, values in column_pages:
         if isinstance(labeler, ColumnLabeler):
             values = [labeler.column_labels(c, v) for c, v in zip(columns, values, strict=True)]
         elif labeler is not None:
             values = [[labeler(c, x) for x in v] for c, v in zip(columns, values, strict=True)]
         yield from zip(*[texts(v) for v in values], strict=True)
+
+
+def _write_csv_pages(column_pages: Iterable[tuple[Sequence[str], list[Sequence[Any]]]],
+                     header: Sequence[str], write: Callable[[str], Any]) -> None:
+    """CSV of pages of columns (kam.storage.RecordPages), a page at a time."""
+    import csv
+    import io
+
+    from kam.column_text import csv_texts
+
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(header)
+    for _names, values in column_pages:
+        writer.writerows(zip(*[csv_texts(v) for v in values], strict=True))
+        write(buf.getvalue())
+        buf.seek(0)
+        buf.truncate()
+    write(buf.getvalue())
 
 
 def to_table(rows: Iterable[Mapping[str, Any]], columns: Sequence[str],
@@ -320,7 +346,15 @@ def stream(data: Iterable[Mapping[str, Any]], fmt: str, columns: Sequence[str],
     import itertools
 
     from kam.column_text import csv_rows
+    from kam.storage import RecordPages
 
+    if isinstance(data, RecordPages):
+        pages = data.columns(list(columns) if columns else None)
+        first_page = next(pages, None)
+        header = list(columns) if first_page is None else first_page[0]
+        _write_csv_pages(itertools.chain([] if first_page is None else [first_page], pages),
+                         header, write)
+        return
     rows = iter(data)
     first_row = next(rows, None)
     if not columns:
@@ -350,6 +384,23 @@ def write_rows(data: Iterable[Any], fmt: str, columns: Sequence[str] | None,
     if fmt == "json":
         stream(data, "json", [], write)
         return
+    from kam.storage import RecordPages
+
+    if isinstance(data, RecordPages):  # the columns as read, a page at a time
+        pages = data.columns(list(columns) if columns else None)
+        first_page = next(pages, None)
+        if first_page is not None:
+            paged = itertools.chain([first_page], pages)
+            if fmt == "csv":
+                _write_csv_pages(paged, first_page[0], write)
+                return
+            from kam import textable
+
+            textable.write_table(_page_cells(paged, labeler), write,
+                                 list(headers or first_page[0]))
+            write("\n")
+            return
+        data = []
     rows = iter(data)
     first = next(rows, None)
     if first is None:

@@ -85,3 +85,58 @@ def test_a_chinese_list_labels_each_value_as_the_per_cell_labeler(tmp_path: Any)
         assert list(labels.column_labels(column, vals)) == [labels(column, v) for v in vals]
     assert labels.column_labels("status", ["won"]) == ["赢单"]
     ws.close()
+
+
+OPP = st.fixed_dictionaries({
+    "amount": st.none() | st.decimals(min_value=-10**6, max_value=10**9, places=2),
+    "close_date": st.none() | st.dates(dt.date(2020, 1, 1), dt.date(2030, 1, 1)),
+    "title": TEXT.filter(lambda t: t.strip() != ""),
+    "owner": st.none() | st.sampled_from(["张伟", "lee"]),
+    "checklist": st.none() | st.lists(st.sampled_from(["a.b", "中.文"]), max_size=3),
+    "approvals": st.none() | st.lists(st.fixed_dictionaries(
+        {"by": st.text(max_size=3), "on": st.just("2026-01-02")}), max_size=2),
+    "forced": st.none() | st.booleans(),
+})
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(OPP, max_size=9), st.sampled_from([None, ["id", "amount", "close_date"]]),
+       st.sampled_from([None, {"owner": "lee"}]), st.sampled_from([("id",), ("-amount",)]),
+       st.none() | st.integers(0, 5), st.integers(1, 4))
+def test_column_pages_read_what_find_reads(opps: list[dict[str, Any]], fields: Any,
+                                           where: Any, order: Any, limit: Any,
+                                           size: int) -> None:
+    """kam.storage.ColumnReads (SQLite) against the protocol's find/select."""
+    import tempfile
+    from pathlib import Path
+
+    from kam.plugins.storage_sqlite.backend import SQLiteStorage
+    from kam.storage import RecordPages
+
+    with tempfile.TemporaryDirectory() as tmp:
+        s = SQLiteStorage(Path(tmp) / "kam.db")
+        try:
+            with s.transaction():
+                s.insert("customer", {"id": s.next_id("customer"), "name": "客户"})
+                for opp in opps:
+                    s.insert("opportunity", {"id": s.next_id("opportunity"),
+                                             "customer_id": "CU1", **opp})
+            reference = list(s.find("opportunity", where, order_by=order, limit=limit)
+                             if fields is None else
+                             s.select("opportunity", fields, where, order, limit=limit))
+            pages = list(s.column_pages("opportunity", fields, where, order, limit, size))
+            assert all(1 <= len(cols[0]) <= size for _names, cols in pages)
+            read = [dict(zip(names, values, strict=True))
+                    for names, cols in pages for values in zip(*cols, strict=True)]
+            assert read == reference
+            assert [list(map(type, r.values())) for r in read] == \
+                [list(map(type, r.values())) for r in reference]
+            both = RecordPages(lambda: iter(pages), lambda: iter(reference))
+            wanted = ["title", "id", "nonesuch"]
+            shown = [dict(zip(wanted, values, strict=True))
+                     for _names, cols in both.columns(wanted)
+                     for values in zip(*cols, strict=True)]
+            assert shown == [{w: r.get(w) for w in wanted} for r in reference]
+            assert list(both) == reference
+        finally:
+            s.close()
