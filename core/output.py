@@ -90,7 +90,9 @@ def _c1(match: re.Match[str]) -> str:
 
 def _string(text: str) -> str:
     quoted = _quote(text)
-    return quoted if quoted.isascii() else _C1.sub(_c1, quoted)
+    if quoted.isascii() and "\x7f" not in quoted:  # DEL is ASCII, and escaped too
+        return quoted
+    return _C1.sub(_c1, quoted)
 
 
 def _scalar(value: Any) -> str | None:
