@@ -22,10 +22,9 @@ from typing import Any
 from kam.output import FORMULA_START, _cell, jsonable, neutralise
 from kam.text import visible
 
-PAGE = 2000
-"""Rows formatted at a time (the table renderer's page)."""
-CSV_PAGE = 500
-"""Rows formatted at a time for CSV (whole records: a smaller page keeps memory flat)."""
+RECORD_PAGE = 500
+"""Records formatted at a time (whole records held: a smaller page keeps memory flat;
+the table renderer still lays out pages of 2,000 rows of text)."""
 
 _NONE = type(None)
 #: control characters kam.text.visible escapes (the same set)
@@ -127,7 +126,7 @@ def csv_texts(values: Sequence[Any]) -> list[str]:
     return out
 
 
-def pages(rows: Iterable[Any], size: int = PAGE) -> Iterator[list[Any]]:
+def pages(rows: Iterable[Any], size: int = RECORD_PAGE) -> Iterator[list[Any]]:
     """``rows`` in lists of ``size``."""
     it = iter(rows)
     while True:
@@ -151,5 +150,5 @@ def columns_of(page: Sequence[Mapping[str, Any]], columns: Sequence[str]
 def csv_rows(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]
              ) -> Iterator[Iterator[tuple[str, ...]]]:
     """Each page's CSV cells, row by row (for ``csv.writer.writerows``)."""
-    for page in pages(rows, CSV_PAGE):
+    for page in pages(rows):
         yield zip(*[csv_texts(col) for col in columns_of(page, columns)], strict=True)

@@ -260,10 +260,10 @@ class ColumnLabeler(Protocol):
 def _cells(rows: Iterable[Mapping[str, Any]], columns: Sequence[str],
            labeler: Labeler | None) -> Iterator[tuple[str, ...]]:
     """Each row's cell texts (labelled), formatted a page's column at a time."""
-    from kam.column_text import columns_of, pages
+    from kam.column_text import RECORD_PAGE, columns_of, pages
 
-    return _page_cells(((columns, columns_of(page, columns)) for page in pages(rows)),
-                       labeler)
+    return _page_cells(((columns, columns_of(page, columns))
+                        for page in pages(rows, RECORD_PAGE)), labeler)
 
 
 def _page_cells(column_pages: Iterable[tuple[Sequence[str], list[Sequence[Any]]]],
