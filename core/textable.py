@@ -139,6 +139,7 @@ def _page_by_column(raw: list[Sequence[str]], ncols: int, widths: list[int],
         columns.append(cells)
         sizes.append(_column_widths(cells, joined, ascii))
         plain.append(ascii)
+    raw.clear()  # the caller's page: its cells are in columns now
     for i, z in enumerate(sizes):
         widths[i] = max(widths[i], max(z))
     padded: list[Iterable[str]] = []
@@ -199,7 +200,7 @@ def _page_by_row(raw: list[Sequence[str]], ncols: int, widths: list[int],
     """A page laid out row by row: multi-line cells, short rows."""
     multiline = _multiline(raw)
     chunk = [[c.strip() for c in r] for r in raw]
-    del raw
+    raw.clear()  # the caller's page: its cells are in chunk now
     if not first and _special(c for r in chunk for c in r):  # one line per cell
         chunk = [[" ".join(c.split()) for c in r] for r in chunk]
     for r in chunk:
@@ -245,6 +246,7 @@ def _multiline_page(chunk: list[list[str]], ncols: int, widths: list[int],
         it = iter(_column_widths(flat, joined, joined.isascii()))
         sizes.append([list(islice(it, len(ps))) for ps in lines_of])
         parts.append(lines_of)
+    chunk.clear()  # held as lines now: the page's cells once, not twice
     for i, col_sizes in enumerate(sizes):
         widths[i] = max(widths[i], max(max(z, default=0) for z in col_sizes))
     firsts = []
@@ -257,6 +259,7 @@ def _multiline_page(chunk: list[list[str]], ncols: int, widths: list[int],
             firsts.append([ps[0] + " " * (w - zs[0]) if ps else blank
                            for ps, zs in zip(ps_col, zs_col, strict=True)])
     first_lines = list(map(str.rstrip, map("  ".join, zip(*firsts, strict=True))))
+    del firsts
     heights = [max(t) for t in zip(*[list(map(len, p)) for p in parts], strict=True)]
     offsets = [sum(widths[:i]) + 2 * i for i in range(ncols)]
     out = []
