@@ -18,7 +18,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from kam.text import visible
 
@@ -90,7 +90,9 @@ def _c1(match: re.Match[str]) -> str:
 
 def _string(text: str) -> str:
     quoted = _quote(text)
-    return quoted if quoted.isascii() else _C1.sub(_c1, quoted)
+    if quoted.isascii() and "\x7f" not in quoted:  # DEL is ASCII, and escaped too
+        return quoted
+    return _C1.sub(_c1, quoted)
 
 
 def _scalar(value: Any) -> str | None:
@@ -245,10 +247,54 @@ def to_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> str:
     return buf.getvalue()
 
 
+@runtime_checkable
+class ColumnLabeler(Protocol):
+    """A labeler that also labels a page's column at once (a list's enum column has a
+    handful of values: each is looked up once, not once per row)."""
+
+    def __call__(self, column: str, value: Any) -> Any: ...
+
+    def column_labels(self, column: str, values: Sequence[Any]) -> Sequence[Any]: ...
+
+
 def _cells(rows: Iterable[Mapping[str, Any]], columns: Sequence[str],
-           labeler: Labeler | None) -> Iterator[list[str]]:
-    for row in rows:
-        yield [cell(labeler(c, row.get(c)) if labeler else row.get(c)) for c in columns]
+           labeler: Labeler | None) -> Iterator[tuple[str, ...]]:
+    """Each row's cell texts (labelled), formatted a page's column at a time."""
+    from kam.column_text import RECORD_PAGE, columns_of, pages
+
+    return _page_cells(((columns, columns_of(page, columns))
+                        for page in pages(rows, RECORD_PAGE)), labeler)
+
+
+def _page_cells(column_pages: Iterable[tuple[Sequence[str], list[Sequence[Any]]]],
+                labeler: Labeler | None) -> Iterator[tuple[str, ...]]:
+    from kam.column_text import texts
+
+    for columns, values in column_pages:
+        if isinstance(labeler, ColumnLabeler):
+            values = [labeler.column_labels(c, v) for c, v in zip(columns, values, strict=True)]
+        elif labeler is not None:
+            values = [[labeler(c, x) for x in v] for c, v in zip(columns, values, strict=True)]
+        yield from zip(*[texts(v) for v in values], strict=True)
+
+
+def _write_csv_pages(column_pages: Iterable[tuple[Sequence[str], list[Sequence[Any]]]],
+                     header: Sequence[str], write: Callable[[str], Any]) -> None:
+    """CSV of pages of columns (kam.storage.RecordPages), a page at a time."""
+    import csv
+    import io
+
+    from kam.column_text import csv_texts
+
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(header)
+    for _names, values in column_pages:
+        writer.writerows(zip(*[csv_texts(v) for v in values], strict=True))
+        write(buf.getvalue())
+        buf.seek(0)
+        buf.truncate()
+    write(buf.getvalue())
 
 
 def to_table(rows: Iterable[Mapping[str, Any]], columns: Sequence[str],
@@ -301,6 +347,16 @@ def stream(data: Iterable[Mapping[str, Any]], fmt: str, columns: Sequence[str],
     import io
     import itertools
 
+    from kam.column_text import csv_rows
+    from kam.storage import RecordPages
+
+    if isinstance(data, RecordPages):
+        pages = data.columns(list(columns) if columns else None)
+        first_page = next(pages, None)
+        header = list(columns) if first_page is None else first_page[0]
+        _write_csv_pages(itertools.chain([] if first_page is None else [first_page], pages),
+                         header, write)
+        return
     rows = iter(data)
     first_row = next(rows, None)
     if not columns:
@@ -308,12 +364,16 @@ def stream(data: Iterable[Mapping[str, Any]], fmt: str, columns: Sequence[str],
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(columns)
-    for n, row in enumerate(itertools.chain([first_row] if first_row else [], rows)):
-        writer.writerow([neutralise(cell(row.get(c))) for c in columns])
-        if n % 500 == 499:
-            write(buf.getvalue())
-            buf.seek(0)
-            buf.truncate()
+    chained = itertools.chain([] if first_row is None else [first_row], rows)
+    if not columns:  # rows with no fields: an empty line each, as csv.writer writes them
+        writer.writerows([] for _ in chained)
+        write(buf.getvalue())
+        return
+    for page in csv_rows(chained, columns):  # a page of rows at a time
+        writer.writerows(page)
+        write(buf.getvalue())
+        buf.seek(0)
+        buf.truncate()
     write(buf.getvalue())
 
 
@@ -326,6 +386,23 @@ def write_rows(data: Iterable[Any], fmt: str, columns: Sequence[str] | None,
     if fmt == "json":
         stream(data, "json", [], write)
         return
+    from kam.storage import RecordPages
+
+    if isinstance(data, RecordPages):  # the columns as read, a page at a time
+        pages = data.columns(list(columns) if columns else None)
+        first_page = next(pages, None)
+        if first_page is not None:
+            paged = itertools.chain([first_page], pages)
+            if fmt == "csv":
+                _write_csv_pages(paged, first_page[0], write)
+                return
+            from kam import textable
+
+            textable.write_table(_page_cells(paged, labeler), write,
+                                 list(headers or first_page[0]))
+            write("\n")
+            return
+        data = []
     rows = iter(data)
     first = next(rows, None)
     if first is None:

@@ -10,7 +10,7 @@ never build SQL from raw user text: field names are checked against the kind.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from decimal import Decimal
 from typing import Any, Protocol, runtime_checkable
@@ -89,6 +89,54 @@ class Selecting(Protocol):
     def select(self, kind: str, fields: Sequence[str], where: Where | None = None,
                order_by: Sequence[str] = ("id",), distinct: bool = False,
                limit: int | None = None) -> Iterator[Record]: ...
+
+
+@runtime_checkable
+class ColumnReads(Protocol):
+    """A list's records a page of columns at a time: (field names, one sequence of values
+    per field) for up to ``size`` records, the values decoded as ``find``/``select``
+    decode them (every field when ``fields`` is None). A long list's csv and table
+    renderers format a column at once, so building a record per row — most of such a
+    list's read — is skipped (:class:`RecordPages`; ``find`` is the reference)."""
+
+    def column_pages(self, kind: str, fields: Sequence[str] | None = None,
+                     where: Where | None = None, order_by: Sequence[str] = ("id",),
+                     limit: int | None = None, size: int = 500
+                     ) -> Iterator[tuple[list[str], list[Sequence[Any]]]]: ...
+
+
+class RecordPages(Iterator[Record]):
+    """A list's records, read one of two ways, whichever its consumer asks for first:
+    iterated, the records one by one as ``records()`` reads them (``find``/``select``);
+    :meth:`columns` hands the csv and table renderers ``pages()`` (a
+    :class:`ColumnReads` backend's pages of columns) as they are read."""
+
+    def __init__(self, pages: Callable[[], Iterator[tuple[list[str], list[Sequence[Any]]]]],
+                 records: Callable[[], Iterator[Record]]) -> None:
+        self.pages = pages
+        self.records = records
+        self._records: Iterator[Record] | None = None
+
+    def __iter__(self) -> Iterator[Record]:
+        if self._records is None:
+            self._records = self.records()
+        return self._records  # a loop over the records runs the backend's own reader
+
+    def __next__(self) -> Record:
+        return next(iter(self))
+
+    def columns(self, wanted: Sequence[str] | None
+                ) -> Iterator[tuple[list[str], list[Sequence[Any]]]]:
+        """The pages with the ``wanted`` fields in that order (a field not read: None
+        for each record, as ``record.get`` gives), or every field read."""
+        for names, cols in self.pages():
+            if wanted is None or list(wanted) == names:
+                yield names, cols
+                continue
+            where = {n: i for i, n in enumerate(names)}
+            size = len(cols[0]) if cols else 0
+            yield list(wanted), [cols[where[w]] if w in where else [None] * size
+                                 for w in wanted]
 
 
 @runtime_checkable

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from itertools import islice
+from itertools import islice, repeat
 
 PAGE = 2000
 """Rows per page: a table no longer than this is laid out exactly as tabulate would."""
@@ -52,37 +52,14 @@ def _special(cells: Iterable[str]) -> bool:
     return _SPECIAL_CHAR.search("\n".join(cells)) is not None
 
 
-def _pad(text: str, size: int, right: bool) -> str:
-    gap = size - width(text)
-    if gap <= 0:
-        return text
-    return " " * gap + text if right else text + " " * gap
-
-
-def _cell_width(text: str) -> int:
-    if "\n" in text:
-        return max(width(part) for part in text.split("\n"))
-    return width(text)
-
-
 def _line(cells: Sequence[str], widths: Sequence[int], right: Sequence[bool],
-          multiline: bool = False, sizes: Sequence[int] | None = None) -> str | None:
-    """One row's text (``sizes``: its cells' widths when known); in a table with
-    multi-line cells a row of empty cells has no line at all (None), as in tabulate."""
-    if not multiline:
-        if sizes is None:
-            sizes = [width(c) for c in cells]
-        return "  ".join(
-            (" " * (w - n) + c if r else c + " " * (w - n))
-            for c, n, w, r in zip(cells, sizes, widths, right, strict=True)).rstrip()
-    parts = [c.split("\n") if c else [] for c in cells]
-    height = max(len(p) for p in parts)
-    if not height:
-        return None
-    return "\n".join(
-        "  ".join(_pad(p[n] if n < len(p) else "", w, r)
-                  for p, w, r in zip(parts, widths, right, strict=True)).rstrip()
-        for n in range(height))
+          sizes: Sequence[int] | None = None) -> str:
+    """One row's text (``sizes``: its cells' widths when known)."""
+    if sizes is None:
+        sizes = [width(c) for c in cells]
+    return "  ".join(
+        (" " * (w - n) + c if r else c + " " * (w - n))
+        for c, n, w, r in zip(cells, sizes, widths, right, strict=True)).rstrip()
 
 
 def _tabulate(body: list[list[str]], headers: Sequence[str] | None,
@@ -108,6 +85,78 @@ def _multiline(raw: list[Sequence[str]]) -> bool:
     return "\n" in "\0".join(c for r in raw for c in r)
 
 
+#: a column (cells joined by line breaks) of characters whose width kam knows
+_KNOWN_WIDTHS = re.compile(f"[^\n{_NARROW}{_WIDE}]")
+#: the narrow characters that are not ASCII (two or three bytes in UTF-8) …
+_NARROW_WIDE_BYTES = re.compile("[\xa0-\u02ff\u2010-\u2027\uff61-\uff9f]")
+#: … made ASCII: then each character is one column and one UTF-8 byte, or two columns
+#: and three bytes (the wide ranges), so a cell's width is (characters + bytes) / 2
+_TO_ASCII = {o: "x" for a, b in ((0xa0, 0x2ff), (0x2010, 0x2027), (0xff61, 0xff9f))
+             for o in range(a, b + 1)}
+#: a cell (between line breaks) that starts or ends with white space
+_EDGE_SPACE = re.compile(r"(?:^|\n)[^\S\n]|[^\S\n](?:\n|$)")
+
+
+def _column_widths(cells: list[str], joined: str, ascii: bool) -> list[int]:
+    """``[width(c) for c in cells]`` for cells without line breaks (``joined``: the
+    cells joined by line breaks), with no per-cell search."""
+    if ascii:
+        return list(map(len, cells))
+    if _KNOWN_WIDTHS.search(joined) is not None:
+        return list(map(width, cells))  # wcwidth's answer for the rare characters
+    if _NARROW_WIDE_BYTES.search(joined) is not None:
+        cells = joined.translate(_TO_ASCII).split("\n")
+    return [(n + b) >> 1 for n, b in zip(map(len, cells), map(len, map(str.encode, cells)),
+                                         strict=True)]
+
+
+def _page_by_column(raw: list[Sequence[str]], ncols: int, widths: list[int],
+                    right: Sequence[bool]) -> list[str] | None:
+    """A page of one-line cells laid out a column at a time (what :func:`_line` gives
+    per row; None when a cell spans lines or needs tabulate's handling)."""
+    if any(len(r) != ncols for r in raw):
+        return None
+    columns: list[list[str]] = []
+    sizes: list[list[int]] = []
+    plain: list[bool] = []
+    for col in zip(*raw, strict=True):
+        joined = "\n".join(col)
+        if " ".join(col).isprintable():  # the common case: no control character, no
+            # white space but the ASCII space (so no line breaks nor tabulate's cases)
+            edge = (" \n" in joined or "\n " in joined or joined[:1] == " "
+                    or joined[-1:] == " ")
+        else:
+            if joined.count("\n") != len(col) - 1:
+                return None  # a multi-line cell
+            if _SPECIAL_CHAR.search(joined):
+                return None
+            edge = _EDGE_SPACE.search(joined) is not None
+        cells = list(col)
+        ascii = joined.isascii()
+        if edge:
+            cells = [c.strip() for c in cells]
+            joined = "\n".join(cells)
+        columns.append(cells)
+        sizes.append(_column_widths(cells, joined, ascii))
+        plain.append(ascii)
+    raw.clear()  # the caller's page: its cells are in columns now
+    for i, z in enumerate(sizes):
+        widths[i] = max(widths[i], max(z))
+    padded: list[Iterable[str]] = []
+    last = ncols - 1
+    for i, (cells, z) in enumerate(zip(columns, sizes, strict=True)):
+        w = widths[i]
+        if right[i]:
+            padded.append(map(str.rjust, cells, repeat(w)) if plain[i] else
+                          [" " * (w - n) + c for c, n in zip(cells, z, strict=True)])
+        elif i == last:  # the line is right-stripped: no padding to add
+            padded.append(cells)
+        else:
+            padded.append(map(str.ljust, cells, repeat(w)) if plain[i] else
+                          [c + " " * (w - n) for c, n in zip(cells, z, strict=True)])
+    return list(map(str.rstrip, map("  ".join, zip(*padded, strict=True))))
+
+
 def lines(rows: Iterable[Sequence[str]], headers: Sequence[str] | None = None,
           right: Sequence[bool] | None = None, page: int | None = None) -> Iterator[str]:
     """The table's text in chunks (one per page, no trailing newline on the last);
@@ -126,31 +175,43 @@ def lines(rows: Iterable[Sequence[str]], headers: Sequence[str] | None = None,
             raw.extend(it)  # the whole table through tabulate, as before
             yield _tabulate([list(r) for r in raw], headers, align)
             return
-        multiline = _multiline(raw)
-        chunk = [[c.strip() for c in r] for r in raw]
-        del raw
-        if not first and _special(c for r in chunk for c in r):  # one line per cell
-            chunk = [[" ".join(c.split()) for c in r] for r in chunk]
-        for r in chunk:
-            if len(r) < ncols:
-                r.extend([""] * (ncols - len(r)))
         if widths is None:
             widths = ([width(h) + 2 for h in headers] if headers is not None
                       else [0] * ncols)
-        sizes = [[_cell_width(c) for c in r] for r in chunk]
-        for i in range(ncols):
-            widths[i] = max(widths[i], max(z[i] for z in sizes))
         out = []
         if first and headers is not None:
-            out.append(_line(list(headers), widths, align) or "")
-            out.append("  ".join("-" * w for w in widths))
-        for r, z in zip(chunk, sizes, strict=True):
-            text = _line(r, widths, align, multiline, z)
-            if text is not None:
-                out.append(text)
+            out.append("")  # the header lines, once the page's widths are known
+            out.append("")
+        body = _page_by_column(raw, ncols, widths, align) if ncols else None
+        if body is not None:
+            out.extend(body)
+        else:
+            out.extend(_page_by_row(raw, ncols, widths, align, first))
+        if first and headers is not None:
+            out[0] = _line(list(headers), widths, align)
+            out[1] = "  ".join("-" * w for w in widths)
         if out:
             yield ("" if first else "\n") + "\n".join(out)
             first = False
+
+
+def _page_by_row(raw: list[Sequence[str]], ncols: int, widths: list[int],
+                 align: Sequence[bool], first: bool) -> list[str]:
+    """A page laid out row by row: multi-line cells, short rows."""
+    multiline = _multiline(raw)
+    chunk = [[c.strip() for c in r] for r in raw]
+    raw.clear()  # the caller's page: its cells are in chunk now
+    if not first and _special(c for r in chunk for c in r):  # one line per cell
+        chunk = [[" ".join(c.split()) for c in r] for r in chunk]
+    for r in chunk:
+        if len(r) < ncols:
+            r.extend([""] * (ncols - len(r)))
+    if multiline:
+        return _multiline_page(chunk, ncols, widths, align)
+    sizes = [[width(c) for c in r] for r in chunk]
+    for i in range(ncols):
+        widths[i] = max(widths[i], max(z[i] for z in sizes))
+    return [_line(r, widths, align, z) for r, z in zip(chunk, sizes, strict=True)]
 
 
 def table(rows: Iterable[Sequence[str]], headers: Sequence[str] | None = None,
@@ -168,3 +229,57 @@ def write_table(rows: Iterable[Sequence[str]], write: Callable[[str], object],
         write(part)
         wrote = True
     return wrote
+
+
+def _multiline_page(chunk: list[list[str]], ncols: int, widths: list[int],
+                    align: Sequence[bool]) -> list[str]:
+    """:func:`_line` of each row of a page with multi-line cells (a battle map's
+    milestones): every line's width measured once, a column at a time; a row's first
+    lines laid out a column at a time, its further lines from the few cells that have
+    them (the rest of such a line is blank)."""
+    parts: list[list[list[str]]] = []  # column → row → the cell's lines
+    sizes: list[list[list[int]]] = []  # their widths
+    for col in zip(*chunk, strict=True):
+        lines_of = [c.split("\n") if c else [] for c in col]
+        flat = [p for ps in lines_of for p in ps]
+        joined = "\n".join(flat)
+        it = iter(_column_widths(flat, joined, joined.isascii()))
+        sizes.append([list(islice(it, len(ps))) for ps in lines_of])
+        parts.append(lines_of)
+    chunk.clear()  # held as lines now: the page's cells once, not twice
+    for i, col_sizes in enumerate(sizes):
+        widths[i] = max(widths[i], max(max(z, default=0) for z in col_sizes))
+    firsts = []
+    for ps_col, zs_col, w, right in zip(parts, sizes, widths, align, strict=True):
+        blank = " " * w
+        if right:
+            firsts.append([" " * (w - zs[0]) + ps[0] if ps else blank
+                           for ps, zs in zip(ps_col, zs_col, strict=True)])
+        else:
+            firsts.append([ps[0] + " " * (w - zs[0]) if ps else blank
+                           for ps, zs in zip(ps_col, zs_col, strict=True)])
+    first_lines = list(map(str.rstrip, map("  ".join, zip(*firsts, strict=True))))
+    del firsts
+    heights = [max(t) for t in zip(*[list(map(len, p)) for p in parts], strict=True)]
+    offsets = [sum(widths[:i]) + 2 * i for i in range(ncols)]
+    out = []
+    for r, height in enumerate(heights):
+        if not height:
+            continue  # a row of empty cells has no line at all
+        out.append(first_lines[r])
+        if height == 1:
+            continue
+        tall = [i for i in range(ncols) if len(parts[i][r]) > 1]
+        for n in range(1, height):
+            pieces = []
+            at = 0  # columns written so far
+            for i in tall:
+                ps = parts[i][r]
+                if n >= len(ps):
+                    continue
+                w, k = widths[i], sizes[i][r][n]
+                pieces.append(" " * (offsets[i] - at))
+                pieces.append(" " * (w - k) + ps[n] if align[i] else ps[n] + " " * (w - k))
+                at = offsets[i] + w
+            out.append("".join(pieces).rstrip())
+    return out

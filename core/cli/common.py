@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -146,10 +147,49 @@ def labeler(ws: Any, vocab_of: dict[str, str]) -> Any:
 
     if not is_zh(ws.lang):
         return None
-    from kam import vocab
-    from kam.reports.labels import MESSAGE_COLUMNS
+    return Labels(ws, vocab_of)
 
-    def label(column: str, value: Any) -> Any:
+
+class Labels:
+    """A Chinese table's labels: ``labels(column, value)`` for one cell, and
+    :meth:`column_labels` for a page's column (kam.output.ColumnLabeler), which looks up
+    each distinct enum key once instead of once per row."""
+
+    def __init__(self, ws: Any, vocab_of: dict[str, str]) -> None:
+        import datetime as dt
+        from decimal import Decimal
+
+        from kam.reports.labels import MESSAGE_COLUMNS
+
+        self.ws = ws
+        self.vocab_of = vocab_of
+        #: columns whose text values are looked up (the rest show text as it is)
+        self.looked_up = MESSAGE_COLUMNS | {"stage", "pipeline"} | set(vocab_of)
+        self.known: dict[str, dict[str, Any]] = {}
+        #: values a column not looked up shows as they are (not bool, dict or list)
+        self.as_is = frozenset({str, type(None), int, float, Decimal, dt.date, dt.datetime})
+
+    def column_labels(self, column: str, values: Sequence[Any]) -> Sequence[Any]:
+        """``[self(column, v) for v in values]``."""
+        kinds = set(map(type, values))
+        if column not in self.looked_up:
+            if kinds <= self.as_is:
+                return values
+            return [v if type(v) in self.as_is else self(column, v) for v in values]
+        if not kinds <= {str, type(None)}:
+            return [self(column, v) for v in values]
+        known = self.known.setdefault(column, {})
+        if len(known) > 10_000:  # free text (messages): keep the lookups few
+            known.clear()
+        for v in set(values).difference(known):
+            known[v] = self(column, v)
+        return list(map(known.__getitem__, values))
+
+    def __call__(self, column: str, value: Any) -> Any:
+        ws = self.ws
+        from kam import vocab
+        from kam.reports.labels import MESSAGE_COLUMNS
+
         if isinstance(value, bool):
             from kam.i18n import pick
 
@@ -174,14 +214,12 @@ def labeler(ws: Any, vocab_of: dict[str, str]) -> Any:
         if isinstance(value, dict) or (
                 isinstance(value, list) and value and all(isinstance(v, dict) for v in value)):
             return nested_cell(column, value, ws.lang)
-        name = vocab_of.get(column)
+        name = self.vocab_of.get(column)
         if name is None or value is None:
             return value
         if isinstance(value, list):
             return [vocab.label(name, v, ws.lang) for v in value]
         return vocab.label(name, value, ws.lang)
-
-    return label
 
 
 def nested_cell(column: str, value: dict[str, Any] | list[dict[str, Any]],

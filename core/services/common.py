@@ -22,11 +22,24 @@ def rows_of(ws: Workspace, kind: str, where: Mapping[str, Any] | None, *,
             fields: Sequence[str] | None = None) -> Iterator[dict[str, Any]]:
     """A list command's records; with ``fields`` (a table shows only its columns) at
     least those, read column-limited when the backend can (kam.storage.Selecting)."""
-    from kam.storage import Selecting
+    from kam.storage import ColumnReads, RecordPages, Selecting
 
-    if fields and isinstance(ws.storage, Selecting):
-        return ws.storage.select(kind, list(fields), where, order_by, limit=limit)
-    return ws.storage.find(kind, where, order_by=order_by, limit=limit)
+    storage = ws.storage
+    if fields and isinstance(storage, Selecting):
+        def records() -> Iterator[dict[str, Any]]:
+            return storage.select(kind, list(fields), where, order_by, limit=limit)
+    else:
+        def records() -> Iterator[dict[str, Any]]:
+            return storage.find(kind, where, order_by=order_by, limit=limit)
+    if isinstance(storage, ColumnReads):  # csv and table take the columns as read
+        reads = storage
+
+        def pages() -> Iterator[tuple[list[str], list[Sequence[Any]]]]:
+            return reads.column_pages(kind, list(fields) if fields else None, where,
+                                      order_by, limit)
+
+        return RecordPages(pages, records)
+    return records()
 
 
 def validate(model: type[M], data: dict[str, Any]) -> M:

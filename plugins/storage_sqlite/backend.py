@@ -259,12 +259,55 @@ class SQLiteStorage(CallSummaries, OpenReceivableQuery, EventValueQuery, SQLiteA
         return self._query(k, f"DISTINCT {cols}" if distinct else cols, where, order_by,
                            limit)
 
-    def _query(self, k: Kind, columns: str, where: Where | None, order_by: Sequence[str],
-               limit: int | None = None, offset: int = 0, also: str = "",
-               also_params: Sequence[Any] = ()) -> Iterator[Record]:
-        """Stream rows (decoded once per column set); ``columns`` (and ``also``, more
-        conditions from the fast paths) are built from checked field names only, never
-        from user text."""
+    def column_pages(self, kind_name: str, fields: Sequence[str] | None = None,
+                     where: Where | None = None, order_by: Sequence[str] = ("id",),
+                     limit: int | None = None, size: int = 500
+                     ) -> Iterator[tuple[list[str], list[Sequence[Any]]]]:
+        """kam.storage.ColumnReads: the records a page of columns at a time, each column
+        decoded at once (no record built per row)."""
+        k = kind(kind_name)
+        if fields is None:
+            cols = "*"
+        else:
+            for name in fields:
+                if k.field(name) is None:
+                    raise StorageError(f"{k.name} has no field {name!r}")
+            cols = ", ".join(f'"{name}"' for name in fields)
+        sql, params = self._sql(k, cols, where, order_by, limit)
+        return self._pages(k, sql, params, size)
+
+    def _pages(self, k: Kind, sql: str, params: list[Any], size: int
+               ) -> Iterator[tuple[list[str], list[Sequence[Any]]]]:
+        try:
+            cur = self.conn.execute(sql, params)
+            types = _types(k)
+            keep = [(i, name, _DECODE.get(types[name]))
+                    for i, name in enumerate(d[0] for d in cur.description) if name in types]
+            names = [name for _i, name, _fn in keep]
+            while True:
+                rows = cur.fetchmany(size)
+                if not rows:
+                    break
+                columns = list(zip(*rows, strict=True))
+                page: list[Sequence[Any]] = []
+                for i, _name, fn in keep:
+                    col = columns[i]
+                    if fn is None:
+                        page.append(col)
+                    elif None in col:
+                        page.append([None if v is None else fn(v) for v in col])
+                    else:
+                        page.append(list(map(fn, col)))
+                yield names, page
+        except sqlite3.Error as exc:
+            raise _translate(exc) from None
+
+    def _sql(self, k: Kind, columns: str, where: Where | None, order_by: Sequence[str],
+             limit: int | None = None, offset: int = 0, also: str = "",
+             also_params: Sequence[Any] = ()) -> tuple[str, list[Any]]:
+        """A read's SELECT and its parameters; ``columns`` (and ``also``, more conditions
+        from the fast paths) are built from checked field names only, never from user
+        text."""
         sql_where, params = self._where(k, where)
         if also:
             sql_where = f"{sql_where} AND {also}" if sql_where else f" WHERE {also}"
@@ -280,6 +323,14 @@ class SQLiteStorage(CallSummaries, OpenReceivableQuery, EventValueQuery, SQLiteA
         if limit is not None or offset:
             sql += " LIMIT ? OFFSET ?"
             params += [-1 if limit is None else int(limit), int(offset)]
+        return sql, params
+
+    def _query(self, k: Kind, columns: str, where: Where | None, order_by: Sequence[str],
+               limit: int | None = None, offset: int = 0, also: str = "",
+               also_params: Sequence[Any] = ()) -> Iterator[Record]:
+        """Stream rows (decoded once per column set), as :meth:`_sql` selects them."""
+        sql, params = self._sql(k, columns, where, order_by, limit, offset, also,
+                                also_params)
         try:
             cur = self.conn.execute(sql, params)
             decode = _decoder(k, cur.description)

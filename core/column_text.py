@@ -1,0 +1,154 @@
+"""A list's cells as text a column at a time (按列格式化), for the csv and table renderers.
+
+:func:`texts` gives exactly ``[kam.output.cell(v) for v in values]`` and
+:func:`csv_texts` ``[neutralise(cell(v)) …]`` — byte for byte, checked on random values
+(tests/test_column_text.py) — but a value's text is chosen by its exact type in one
+lookup, and the rare work (control characters made visible, cells a spreadsheet would
+run) is found by one search over the whole column of a page instead of one per cell.
+A big list's time was in the per-cell path; these keep it to the cells that need it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from decimal import Decimal
+from itertools import islice
+from operator import itemgetter
+from typing import Any
+
+from kam.output import FORMULA_START, _cell, jsonable, neutralise
+from kam.text import visible
+
+RECORD_PAGE = 500
+"""Records formatted at a time (whole records held: a smaller page keeps memory flat;
+the table renderer still lays out pages of 2,000 rows of text)."""
+
+_NONE = type(None)
+#: control characters kam.text.visible escapes (the same set)
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+#: a cell (after a line break in the joined column) that neutralise may change
+_FORMULA_STARTS = tuple("\n" + c for c in FORMULA_START)
+#: values that JSON encodes as themselves (no dict keys below them to check)
+_LEAF = frozenset({str, int, float, bool, _NONE, Decimal, dt.date, dt.datetime})
+#: values whose JSON form is never a string (a list holding one is not "all texts")
+_NEVER_TEXT = frozenset({dict, list, tuple, int, float, bool, _NONE})
+
+
+def _str_keys(value: Any) -> bool:
+    """Every mapping inside ``value`` keyed by exact ``str`` (then ``json.dumps`` sorts and
+    writes the keys as jsonable's ``str(k)`` would)."""
+    if isinstance(value, dict):
+        for k in value:
+            if type(k) is not str:
+                return False
+        inner: Iterable[Any] = value.values()
+    elif isinstance(value, list | tuple):
+        inner = value
+    else:
+        return True
+    for v in inner:
+        if type(v) not in _LEAF and not _str_keys(v):
+            return False
+    return True
+
+
+def _compound(value: Any) -> str:
+    """``_cell`` of a list or dict: texts joined by commas, anything else as sorted JSON —
+    without jsonable's copy of it (``default=jsonable`` converts what JSON cannot)."""
+    if type(value) is list:
+        try:
+            return ",".join(value)
+        except TypeError:
+            if not any(type(v) in _NEVER_TEXT for v in value):
+                return _cell(value)  # Decimals or dates: texts once converted
+    if _str_keys(value):
+        try:
+            return "".join(_sorted_json(value, 0))
+        except (TypeError, ValueError, RecursionError):
+            pass
+    return _cell(value)  # the reference: raises what it raised
+
+
+def _json_encoder() -> Callable[[Any, int], Iterable[str]]:
+    """``json.dumps(…, ensure_ascii=False, sort_keys=True, default=jsonable)``'s encoder,
+    made once (json.dumps makes one per call; no circular check: a cycle ends in
+    RecursionError and goes to the reference, which names it)."""
+    from json import encoder
+
+    c_make_encoder = encoder.c_make_encoder  # type: ignore[attr-defined]
+    if c_make_encoder is None:  # pragma: no cover - CPython has it
+        return lambda v, _level: (json.dumps(v, ensure_ascii=False, sort_keys=True,
+                                             default=jsonable),)
+    made: Callable[[Any, int], Iterable[str]] = c_make_encoder(
+        None, jsonable, encoder.encode_basestring, None, ": ", ", ", True, False, True)
+    return made
+
+
+_sorted_json = _json_encoder()
+
+
+#: exact type → its cell text before control characters are made visible
+_TEXT: dict[type, Callable[[Any], str]] = {
+    bool: lambda v: "true" if v else "false", int: int.__repr__, float: float.__repr__,
+    Decimal: Decimal.__str__, dt.date: dt.date.isoformat, dt.datetime: dt.datetime.isoformat,
+    list: _compound, dict: _compound,
+}
+
+
+def texts(values: Sequence[Any]) -> list[str]:
+    """``[kam.output.cell(v) for v in values]``."""
+    kinds = set(map(type, values))
+    out: list[str]
+    if kinds <= {str, _NONE}:  # a text column, perhaps with gaps
+        out = list(values) if _NONE not in kinds else ["" if v is None else v for v in values]
+    elif len(kinds - {_NONE}) == 1 and next(iter(kinds - {_NONE})) in _TEXT:
+        fn = _TEXT[next(iter(kinds - {_NONE}))]  # money, dates, numbers: one converter
+        out = (list(map(fn, values)) if _NONE not in kinds
+               else ["" if v is None else fn(v) for v in values])
+    else:
+        get = _TEXT.get
+        out = [v if type(v) is str else "" if v is None else get(type(v), _cell)(v)
+               for v in values]
+    if not " ".join(out).isprintable() and _UNPRINTABLE.search("\n".join(out)):
+        out = [visible(t) for t in out]
+    return out
+
+
+def csv_texts(values: Sequence[Any]) -> list[str]:
+    """``[neutralise(cell(v)) for v in values]``: a CSV column."""
+    out = texts(values)
+    joined = "\n" + "\n".join(out)
+    if any(start in joined for start in _FORMULA_STARTS):
+        out = [neutralise(t) for t in out]
+    return out
+
+
+def pages(rows: Iterable[Any], size: int = RECORD_PAGE) -> Iterator[list[Any]]:
+    """``rows`` in lists of ``size``."""
+    it = iter(rows)
+    while True:
+        page = list(islice(it, size))
+        if not page:
+            return
+        yield page
+
+
+def columns_of(page: Sequence[Mapping[str, Any]], columns: Sequence[str]
+               ) -> list[Sequence[Any]]:
+    """The page's values column by column (``row.get(c)``; a missing key is None)."""
+    if len(columns) > 1 and set(map(type, page)) == {dict}:
+        try:
+            return list(zip(*map(itemgetter(*columns), page), strict=True))
+        except KeyError:
+            pass
+    return [[r.get(c) for r in page] for c in columns]
+
+
+def csv_rows(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]
+             ) -> Iterator[Iterator[tuple[str, ...]]]:
+    """Each page's CSV cells, row by row (for ``csv.writer.writerows``)."""
+    for page in pages(rows):
+        yield zip(*[csv_texts(col) for col in columns_of(page, columns)], strict=True)

@@ -1,0 +1,142 @@
+"""Lists formatted a column at a time print what the per-cell reference printed:
+kam.column_text against kam.output.cell/neutralise, kam.textable's column layout against
+its row layout (and so tabulate), Chinese labels looked up once per value against the
+per-cell labeler."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+from kam import column_text, textable
+from kam.output import cell, neutralise, to_csv, write_rows
+
+TEXT = st.text(alphabet=st.sampled_from(list("ab =+-@1 中文ｱé—·\u3000\x1b\x7f\x85\n\t\r,\"")),
+               max_size=6)
+SCALAR = (st.none() | st.booleans() | st.integers(-10**6, 10**6) | TEXT
+          | st.decimals(allow_nan=False, allow_infinity=False, places=2)
+          | st.dates() | st.floats(allow_nan=False, allow_infinity=False)
+          | st.datetimes())
+VALUE = st.recursive(
+    SCALAR, lambda inner: st.lists(inner, max_size=4)
+    | st.dictionaries(st.text(max_size=3) | st.integers(0, 9), inner, max_size=3),
+    max_leaves=10)
+
+
+@given(st.lists(VALUE, max_size=12))
+@example([["a", Decimal("1.50"), dt.date(2026, 1, 2)], [], {}, [{"b": 1, "a": None}]])
+@example([{2: "x", 10: "y"}, {True: 1}, ("a", "b"), {"x"}, [1, "a"], "-5.00", "=1+1"])
+@example(["a", None, "中", Decimal("-3.10"), None])
+def test_column_cells_are_the_per_cell_cells(values: list[Any]) -> None:
+    assert column_text.texts(values) == [cell(v) for v in values]
+    assert column_text.csv_texts(values) == [neutralise(cell(v)) for v in values]
+
+
+@given(st.lists(st.dictionaries(st.sampled_from(["id", "amount", "note"]), SCALAR),
+                max_size=8))
+def test_csv_written_by_page_is_the_reference_csv(rows: list[dict[str, Any]]) -> None:
+    parts: list[str] = []
+    write_rows(iter(rows), "csv", ["id", "amount", "note"], parts.append)
+    assert "".join(parts) == to_csv(rows, ["id", "amount", "note"])
+
+
+ONE_LINE = st.text(alphabet=st.sampled_from(list("ab 1-中文ｱé—·\u3000\xa0\x1f\x00x")),
+                   max_size=6)
+
+
+@settings(max_examples=200)
+@given(st.integers(1, 4).flatmap(lambda n: st.tuples(
+    st.lists(st.lists(ONE_LINE, min_size=n, max_size=n), min_size=1, max_size=12),
+    st.none() | st.lists(ONE_LINE, min_size=n, max_size=n),
+    st.lists(st.booleans(), min_size=n, max_size=n), st.integers(1, 5))))
+@example(([["中—", "a"], ["ab", ""]], ["x", "y"], [False, True], 1))
+def test_pages_laid_out_by_column_are_laid_out_by_row(case: tuple[Any, ...]) -> None:
+    rows, headers, right, page = case
+    ncols = len(right)
+    by_column = "".join(textable.lines(rows, headers, right, page=page))
+    widths = [textable.width(h) + 2 for h in headers] if headers is not None else [0] * ncols
+    pieces, first = [], True
+    for start in range(0, len(rows), page):
+        out = textable._page_by_row(rows[start:start + page], ncols, widths, right, first)
+        if first and headers is not None:
+            out = [textable._line(headers, widths, right),
+                   "  ".join("-" * w for w in widths), *out]
+        pieces.append(("" if first else "\n") + "\n".join(out))
+        first = False
+    assert by_column == "".join(pieces)
+
+
+def test_a_chinese_list_labels_each_value_as_the_per_cell_labeler(tmp_path: Any) -> None:
+    from conftest import Kam
+    from kam.cli.common import Labels
+
+    k = Kam(tmp_path / "ws")
+    k.ok("init", "--backend", "sqlite", "--lang", "zh")
+    ws = k.workspace()
+    labels = Labels(ws, {"status": "opp_status", "stage": "stage"})
+    values = {"status": ["open", "won", None, "open", "lost"],
+              "stage": ["proposal", "bidding", "proposal", None, "nonesuch"],
+              "title": ["a", True, None, {"b": 1}, Decimal("1.00")],
+              "message": ["x", "x", None, "y", "z"]}
+    for column, vals in values.items():
+        assert list(labels.column_labels(column, vals)) == [labels(column, v) for v in vals]
+    assert labels.column_labels("status", ["won"]) == ["赢单"]
+    ws.close()
+
+
+OPP = st.fixed_dictionaries({
+    "amount": st.none() | st.decimals(min_value=-10**6, max_value=10**9, places=2),
+    "close_date": st.none() | st.dates(dt.date(2020, 1, 1), dt.date(2030, 1, 1)),
+    "title": TEXT.filter(lambda t: t.strip() != ""),
+    "owner": st.none() | st.sampled_from(["张伟", "lee"]),
+    "checklist": st.none() | st.lists(st.sampled_from(["a.b", "中.文"]), max_size=3),
+    "approvals": st.none() | st.lists(st.fixed_dictionaries(
+        {"by": st.text(max_size=3), "on": st.just("2026-01-02")}), max_size=2),
+    "forced": st.none() | st.booleans(),
+})
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(OPP, max_size=9), st.sampled_from([None, ["id", "amount", "close_date"]]),
+       st.sampled_from([None, {"owner": "lee"}]), st.sampled_from([("id",), ("-amount",)]),
+       st.none() | st.integers(0, 5), st.integers(1, 4))
+def test_column_pages_read_what_find_reads(opps: list[dict[str, Any]], fields: Any,
+                                           where: Any, order: Any, limit: Any,
+                                           size: int) -> None:
+    """kam.storage.ColumnReads (SQLite) against the protocol's find/select."""
+    import tempfile
+    from pathlib import Path
+
+    from kam.plugins.storage_sqlite.backend import SQLiteStorage
+    from kam.storage import RecordPages
+
+    with tempfile.TemporaryDirectory() as tmp:
+        s = SQLiteStorage(Path(tmp) / "kam.db")
+        try:
+            with s.transaction():
+                s.insert("customer", {"id": s.next_id("customer"), "name": "客户"})
+                for opp in opps:
+                    s.insert("opportunity", {"id": s.next_id("opportunity"),
+                                             "customer_id": "CU1", **opp})
+            reference = list(s.find("opportunity", where, order_by=order, limit=limit)
+                             if fields is None else
+                             s.select("opportunity", fields, where, order, limit=limit))
+            pages = list(s.column_pages("opportunity", fields, where, order, limit, size))
+            assert all(1 <= len(cols[0]) <= size for _names, cols in pages)
+            read = [dict(zip(names, values, strict=True))
+                    for names, cols in pages for values in zip(*cols, strict=True)]
+            assert read == reference
+            assert [list(map(type, r.values())) for r in read] == \
+                [list(map(type, r.values())) for r in reference]
+            both = RecordPages(lambda: iter(pages), lambda: iter(reference))
+            wanted = ["title", "id", "nonesuch"]
+            shown = [dict(zip(wanted, values, strict=True))
+                     for _names, cols in both.columns(wanted)
+                     for values in zip(*cols, strict=True)]
+            assert shown == [{w: r.get(w) for w in wanted} for r in reference]
+            assert list(both) == reference
+        finally:
+            s.close()
