@@ -122,7 +122,7 @@ class StoredRows(Protocol):
     no value ``None``, money integer cents, bool 0/1, date, datetime and decimal their
     text (ISO, ``str(Decimal)``), json the text ``json.dumps(value, ensure_ascii=False,
     sort_keys=True, default=str)`` gives, text and int as ``find`` gives them.
-    ``kam.services.exchange.stored_form`` over ``find`` is the reference.
+    ``kam.services.exchange_export.stored_form`` over ``find`` is the reference.
     """
 
     def stored_rows(self, kind: str) -> Iterator[tuple[Any, ...]]: ...
