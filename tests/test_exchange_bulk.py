@@ -192,6 +192,28 @@ def test_column_checks_agree_with_the_reference(field: tuple[str, str],
         assert got == expected, (field, texts)
 
 
+def test_column_memos_forget_and_check_afresh(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past their bound, what the column checks remembered is dropped, never half of it."""
+    monkeypatch.setattr(exchange_columns, "MEMO", 3)
+    monkeypatch.setattr(exchange_columns, "MEMO_CHARS", 40)
+    columns = {("event", "payload"): ['{"a": 1}', '{"b": 2}', '{"a": 1}', '{"c": "xyz"}',
+                                      '{"b":2}', '{"d": [1, 2]}', "", '{"a": 1}'],
+               ("opportunity", "close_date"): ["2026-01-01", "2026-01-02", "2026-01-03",
+                                               "2026-01-01", "", "2026-01-04", "2026-01-05"],
+               ("customer", "created_at"): ["2026-01-01T09:30:00+00:00",
+                                            "2026-01-02T09:31:00+00:00",
+                                            "2026-01-03T09:32:00+00:00",
+                                            "2026-01-01T09:33:00+00:00", ""]}
+    for (kind, name), cells in columns.items():
+        k = EVENT if kind == "event" else KINDS[kind]
+        ftype = k.type_of(name)
+        check = exchange_columns.column_checks(k, [name], True)[0]
+        for at in range(len(cells) - 2):
+            col = cells[at:at + 3]
+            assert check(col) == [to_stored(ftype, exchange.decode(ftype, t, True, name))
+                                  for t in col], (name, col)
+
+
 @pytest.mark.parametrize(("bad", "plain"), [
     (b"", True), (b"\t\n", True), ("\u534e\u00b7".encode(), True), (b"\\n \\\"", True),
     (b"\x00", False), (b"\x1b", False), (b"\x7f", False), (b"\r", False),

@@ -85,7 +85,11 @@ def _text_column(keys: frozenset[str] | None, neutralised: bool) -> ColumnCheck:
             return [t or None for t in col]
         return enum_column
     if neutralised:
-        return lambda col: [(t[1:] if t[0] == "'" else t) if t else None for t in col]
+        def neutralised_column(col: Column) -> list[Any]:
+            if f"{SEP}'" in f"{SEP}{SEP.join(col)}":  # one leading quote off
+                return [(t[1:] if t[0] == "'" else t) if t else None for t in col]
+            return [t or None for t in col]
+        return neutralised_column
     return lambda col: [t or None for t in col]
 
 
@@ -173,6 +177,14 @@ def _json_column(name: str, keys: frozenset[str] | None) -> ColumnCheck:
         new = set(col).difference(memo)
         if not new:
             return list(map(memo.__getitem__, col))
+        chars = sum(map(len, new))
+        if size[0] + chars > MEMO_CHARS:  # forget, and check the whole column afresh
+            memo.clear()
+            memo[""] = None
+            size[0] = 0
+            new = set(col)
+            new.discard("")
+            chars = sum(map(len, new))
         texts = list(new)
         parsed = list(map(scan, texts, repeat(0)))  # a StopIteration ends it early
         if len(parsed) != len(texts) or list(map(len, texts)) != list(map(_END, parsed)):
@@ -182,11 +194,6 @@ def _json_column(name: str, keys: frozenset[str] | None) -> ColumnCheck:
             raise Unsure
         if keys is not None and not all(keys.issuperset(v) for v in values):
             raise Unsure
-        chars = sum(map(len, texts))
-        if size[0] + chars > MEMO_CHARS:
-            memo.clear()
-            memo[""] = None
-            size[0] = 0
         size[0] += chars
         if JSON_TEXT_PARSED(values) == f"[{', '.join(texts)}]":
             memo.update(zip(texts, texts, strict=True))
