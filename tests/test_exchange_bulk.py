@@ -248,6 +248,8 @@ def test_ids_by_batch_agree_with_ids_one_by_one(batches: list[list[str]]) -> Non
             numbers = by_batch.numbers(batch)
         except exchange_cells.Unsure:
             numbers = None
+        if by_batch.plain(batch):  # plain ids are valid ones
+            assert all(exchange_cells.plain_number(r, "CU") >= 0 for r in batch)
         if numbers is not None:
             assert by_batch.known(numbers) == all(r in one_by_one for r in batch)
             assert by_batch.new(numbers) == fresh

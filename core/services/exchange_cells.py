@@ -39,7 +39,9 @@ class Ids:
         self.other: set[str] = set()
         #: the highest id number noted (``kam.storage.id_number``), for the id sequence
         self.top = 0
-        plain = f"{re.escape(prefix)}[1-9][0-9]{{0,6}}"
+        small = f"{re.escape(prefix)}[1-9][0-9]{{0,6}}"  # 9,999,999 at most: LIMIT checked
+        self._small_column = re.compile(f"{small}(?:\x00{small})*").fullmatch
+        plain = f"{re.escape(prefix)}[1-9][0-9]{{0,14}}"
         self._plain_column = re.compile(f"{plain}(?:\x00{plain})*").fullmatch
 
     def add(self, rid: str) -> bool:
@@ -64,12 +66,16 @@ class Ids:
             return rid in self.other
         return n < len(self.seen) and bool(self.seen[n])
 
+    def plain(self, rids: Sequence[str]) -> bool:
+        """Whether ids (none empty) are all plain, so valid ones (kam.cell_check)."""
+        return not rids or self._plain_column("\x00".join(rids)) is not None
+
     def numbers(self, rids: Sequence[str]) -> list[int]:
         """The numbers of plain ids (none empty) below the limit, else ``Unsure``."""
         if not rids:
             return []
         joined = "\x00".join(rids)
-        if self._plain_column(joined) is None:
+        if self._small_column(joined) is None:
             raise Unsure
         numbers = list(map(int, joined[len(self.prefix):].split(f"\x00{self.prefix}")))
         if max(numbers) >= self.LIMIT:
@@ -116,7 +122,7 @@ class Unsure(Exception):
 
 
 def slow_row(k: Kind, path: Path, n: int, types: list[tuple[str, str]],
-              cells: list[str], neutralised: bool) -> dict[str, Any]:
+             cells: list[str], neutralised: bool) -> dict[str, Any]:
     """The reference: each cell decoded by kam's one grammar (names file, row, column)."""
     record: dict[str, Any] = {}
     for (name, ftype), text_ in zip(types, cells, strict=True):

@@ -193,8 +193,11 @@ class _FileCheck:
             nones = [None] * len(cells)
             columns = [nones if at is None else columns[at] for at in self.order]
         ids = self.ids
-        numbers = (ids or self.own).numbers(columns[self.at_id])  # all plain: all valid
-        if ids is not None:
+        if ids is None:  # ids not kept (events): plain ones are valid ones
+            if not self.own.plain(columns[self.at_id]):
+                raise Unsure
+        else:
+            numbers = ids.numbers(columns[self.at_id])  # all plain: all valid
             if not ids.new(numbers):
                 raise Unsure
             for at, _, targets, same_kind in self.refs:
