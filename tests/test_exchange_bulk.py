@@ -352,7 +352,7 @@ def test_events_with_a_gap_in_their_ids_are_refused(exported_sqlite: Path,
     assert r.exit_code == 2 and f"event {last}0 would become {last}" in r.stderr
 
 
-@pytest.mark.parametrize("case", ["same", "twice", "reference", "cell", "width"])
+@pytest.mark.parametrize("case", ["same", "twice", "reference", "no id", "cell", "width"])
 def test_batches_refuse_what_rows_refuse(exported_sqlite: Path, tmp_path: Path,
                                          monkeypatch: pytest.MonkeyPatch, case: str) -> None:
     """With batches of two rows, a problem in a later batch names the same row, id and
@@ -367,6 +367,9 @@ def test_batches_refuse_what_rows_refuse(exported_sqlite: Path, tmp_path: Path,
     elif case == "reference":
         opp = (exported_sqlite / "opportunity.csv").read_text(encoding="utf-8")
         _rewrite(exported_sqlite, "opportunity.csv", opp.replace(",CU1,", ",CU7,", 1))
+    elif case == "no id":  # a neutralised empty text where an id belongs
+        opp = (exported_sqlite / "opportunity.csv").read_text(encoding="utf-8")
+        _rewrite(exported_sqlite, "opportunity.csv", opp.replace(",CU1,", ",',", 1))
     elif case == "cell":
         lines[-1] = lines[-1].replace("+00:00", "+0O:00", 1)
         _rewrite(exported_sqlite, "customer.csv", "".join(lines))
@@ -380,6 +383,7 @@ def test_batches_refuse_what_rows_refuse(exported_sqlite: Path, tmp_path: Path,
         return
     expected = {"twice": "customer.csv: id CU1 appears twice",
                 "reference": "names CU7, which is not in the export",
+                "no id": "customer_id names , which is not in the export",
                 "cell": f"customer.csv row {last}, column ",
                 "width": f"customer.csv row {last + 1}: 1 cells"}[case]
     assert r.exit_code == 2 and expected in r.stderr, r.stderr

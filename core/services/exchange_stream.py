@@ -16,7 +16,9 @@ import hashlib
 import io
 import re
 from collections.abc import Iterator, Sequence
+from functools import partial
 from itertools import islice
+from operator import is_not
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +37,7 @@ from kam.stored import to_stored
 
 #: rows per batch handed to the storage
 BATCH = 1000
+_NOT_NONE = partial(is_not, None)
 
 
 class HashingReader(io.RawIOBase):
@@ -203,7 +206,8 @@ class _FileCheck:
             for at, _, targets, same_kind in self.refs:
                 if same_kind:
                     raise Unsure  # it may name a row of this batch: row by row
-                if not targets.known(targets.numbers(list(filter(None, columns[at])))):
+                named = list(filter(_NOT_NONE, columns[at]))  # "" ('): not an id either
+                if not targets.known(targets.numbers(named)):
                     raise Unsure
             ids.note(numbers)
         return list(zip(*columns, strict=True))
