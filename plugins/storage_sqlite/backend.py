@@ -26,8 +26,15 @@ from kam.plugins.storage_sqlite.summaries import (
     EventValueQuery,
     OpenReceivableQuery,
 )
-from kam.storage import ConflictError, Record, Where, kind, split_filter, split_order
-from kam.stored import to_stored
+from kam.storage import (
+    ConflictError,
+    Record,
+    Where,
+    kind,
+    split_filter,
+    split_order,
+    to_stored,
+)
 
 _SQL_OPS = {"eq": "=", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}
 
