@@ -131,26 +131,26 @@ def _checked_batches(path: Path, k: Kind, entry: dict[str, Any], neutralised: bo
     count = 0
     while True:
         block: list[list[str]] = []
-        failure: csv.Error | None = None
+        exc: csv.Error | None = None
         try:
             block.extend(islice(lines, BATCH))  # rows read before a csv.Error stay
-        except csv.Error as exc:
-            failure = exc
+        except csv.Error as error:
+            exc = error
         if block:
             rows = check.block(block, n + 1, reader.plain)
             n += len(block)
             count += len(rows)
             if rows:
                 yield rows
-        if failure is not None:
-            raise InputError(f"{path} row {n + 1}: {failure}")
+        if exc is not None:
+            raise InputError(f"{path} row {n + 1}: {exc}")
         if len(block) < BATCH:
             break
     if reader.digest() != entry["sha256"]:
         raise InputError(f"{path}: SHA-256 does not match the manifest (changed or damaged)")
-    expected = entry["rows"]
-    if count != expected:
-        raise InputError(f"{path}: {count} rows, the manifest says {expected}")
+    rows = entry["rows"]
+    if count != rows:
+        raise InputError(f"{path}: {count} rows, the manifest says {rows}")
 
 
 class _FileCheck:
@@ -213,10 +213,10 @@ class _FileCheck:
         return list(zip(*columns, strict=True))
 
     def _row(self, cells: list[str], n: int, plain: bool) -> Sequence[Any]:
-        path, k = self.path, self.k
-        if len(cells) != len(self.header):
+        path, k, header = self.path, self.k, self.header
+        if len(cells) != len(header):
             raise InputError(f"{path} row {n}: {len(cells)} cells, the header has "
-                             f"{len(self.header)}")
+                             f"{len(header)}")
         stored: list[Any] | None = None
         if plain:
             try:
