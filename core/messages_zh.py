@@ -282,7 +282,7 @@ ZH: dict[str, str] = {
         "客户 {current['id']} 没有未复核的标记",
     '{ws.actor} collected this flag; someone else reviews it':
         '此标记由 {ws.actor} 收集；须由他人复核',
-    # core/services/exchange.py
+    # core/services/exchange*.py (export, import and their checks)
     '{folder} is not a folder':
         '{folder} 不是文件夹',
     '{path}: not a kam export manifest':

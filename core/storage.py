@@ -17,6 +17,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from kam.errors import InputError, StorageError
 from kam.kinds import EVENT, KINDS, Kind
+from kam.stored import to_stored as to_stored  # a value's stored form, for backends too
 
 Record = dict[str, Any]
 Where = Mapping[str, Any]
@@ -170,7 +171,8 @@ class StoredRows(Protocol):
     no value ``None``, money integer cents, bool 0/1, date, datetime and decimal their
     text (ISO, ``str(Decimal)``), json the text ``json.dumps(value, ensure_ascii=False,
     sort_keys=True, default=str)`` gives, text and int as ``find`` gives them.
-    ``kam.services.exchange.stored_form`` over ``find`` is the reference.
+    ``kam.services.exchange_export.stored_form`` over ``find`` is the reference;
+    ``to_stored`` (kam.stored) gives one value's stored form.
     """
 
     def stored_rows(self, kind: str) -> Iterator[tuple[Any, ...]]: ...

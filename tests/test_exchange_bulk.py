@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import json
 import sqlite3
@@ -18,10 +19,17 @@ from hypothesis import strategies as st
 from kam import cell_check
 from kam.kinds import EVENT, KINDS, Kind
 from kam.output import neutralise
-from kam.services import exchange
+from kam.services import (
+    exchange,
+    exchange_cells,
+    exchange_columns,
+    exchange_export,
+    exchange_stream,
+)
 from kam.storage import StoredRows
+from kam.stored import to_stored
 from test_aggregates import opened, store  # noqa: F401  (the fixture)
-from test_exchange import _fresh, _rewrite, _scenario
+from test_exchange import _fresh, _rewrite, _rows, _scenario
 
 
 def _old_cell(ftype: str, value: Any) -> str:
@@ -92,10 +100,10 @@ def test_stored_rows_match_find_and_the_old_cells(
         for k in (KINDS["opportunity"], KINDS["receivable"], EVENT):
             found = list(storage.events() if k is EVENT else storage.find(k.name))
             assert isinstance(storage, StoredRows)
-            assert list(storage.stored_rows(k.name)) == [exchange.stored_form(k, r)
+            assert list(storage.stored_rows(k.name)) == [exchange_export.stored_form(k, r)
                                                          for r in found]
             out = tmp_path / f"{k.name}.csv"
-            exchange._write_kind(out, k, storage.stored_rows(k.name))
+            exchange_export.write_kind(out, k, storage.stored_rows(k.name))
             expected = io.StringIO()
             writer = csv.writer(expected, lineterminator="\n")
             writer.writerow(k.names)
@@ -134,10 +142,10 @@ def test_fast_cells_agree_with_the_reference(field: tuple[str, str], text: str) 
     ftype = k.type_of(name)
     try:
         value = cell_check.enum_value(kind, name, exchange.decode(ftype, text, True, name))
-        expected: Any = exchange._to_stored(ftype, value)
+        expected: Any = to_stored(ftype, value)
     except ValueError:
         expected = ValueError
-    fast = exchange._fast_cells(k, [name], True)[0]
+    fast = exchange_cells.fast_cells(k, [name], True)[0]
     for _ in range(2):  # the second time from what it remembered
         try:
             got: Any = fast(text)
@@ -145,6 +153,110 @@ def test_fast_cells_agree_with_the_reference(field: tuple[str, str], text: str) 
             got = None  # the row then goes the reference way: never a wrong value
         if got is not None or expected is None:
             assert got == expected, (field, text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(field=st.sampled_from(FIELDS), texts=st.lists(CELL, min_size=1, max_size=5))
+@example(field=("event", "payload"), texts=['{"b": 1, "a": 2}', '{"a": 1}', ""])
+@example(field=("event", "payload"), texts=['{"a": "x}', '{y"}'])  # not one object each
+@example(field=("opportunity", "stage_history"), texts=["[{}], [{}", "]"])
+@example(field=("event", "refs"), texts=['["OP1", "CU2"]', "", "[]"])
+@example(field=("contact", "roles"), texts=['["decision_maker"]', '["someone"]'])
+@example(field=("opportunity", "amount"), texts=["12.50", "", "1,234.50"])
+@example(field=("customer", "created_at"),
+         texts=["2026-01-01T09:30:00+00:00", "2026-01-02T09:31:00+00:00", "2026-01-02"])
+def test_column_checks_agree_with_the_reference(field: tuple[str, str],
+                                                texts: list[str]) -> None:
+    """A batch's column gives each cell's reference value, or gives up (the batch is then
+    checked row by row): never a wrong value, also from what it remembered."""
+    kind, name = field
+    k = EVENT if kind == "event" else KINDS[kind]
+    ftype = k.type_of(name)
+    expected: list[Any] = []
+    for text in texts:
+        try:
+            value = cell_check.enum_value(kind, name, exchange.decode(ftype, text, True, name))
+            expected.append(to_stored(ftype, value))
+        except ValueError:
+            expected.append(ValueError)
+    check = exchange_columns.column_checks(k, [name], True)[0]
+    for _ in range(2):
+        try:
+            got = check(texts)
+        except Exception:
+            continue
+        assert got == expected, (field, texts)
+
+
+def test_column_memos_forget_and_check_afresh(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past their bound, what the column checks remembered is dropped, never half of it."""
+    monkeypatch.setattr(exchange_columns, "MEMO", 3)
+    monkeypatch.setattr(exchange_columns, "MEMO_CHARS", 40)
+    columns = {("event", "payload"): ['{"a": 1}', '{"b": 2}', '{"a": 1}', '{"c": "xyz"}',
+                                      '{"b":2}', '{"d": [1, 2]}', "", '{"a": 1}'],
+               ("opportunity", "close_date"): ["2026-01-01", "2026-01-02", "2026-01-03",
+                                               "2026-01-01", "", "2026-01-04", "2026-01-05"],
+               ("customer", "created_at"): ["2026-01-01T09:30:00+00:00",
+                                            "2026-01-02T09:31:00+00:00",
+                                            "2026-01-03T09:32:00+00:00",
+                                            "2026-01-01T09:33:00+00:00", ""]}
+    for (kind, name), cells in columns.items():
+        k = EVENT if kind == "event" else KINDS[kind]
+        ftype = k.type_of(name)
+        check = exchange_columns.column_checks(k, [name], True)[0]
+        for at in range(len(cells) - 2):
+            col = cells[at:at + 3]
+            assert check(col) == [to_stored(ftype, exchange.decode(ftype, t, True, name))
+                                  for t in col], (name, col)
+
+
+@pytest.mark.parametrize(("bad", "plain"), [
+    (b"", True), (b"\t\n", True), ("\u534e\u00b7".encode(), True), (b"\\n \\\"", True),
+    (b"\x00", False), (b"\x1b", False), (b"\x7f", False), (b"\r", False),
+    ("\u0085".encode(), False), (b"\\u0001", False), (b"\\b", False), (b"\\r", False)])
+def test_only_a_file_without_control_characters_is_plain(tmp_path: Path, bad: bytes,
+                                                         plain: bool) -> None:
+    """``plain`` (cells need no scan of their own) is False for any control character
+    or JSON escape that may stand for one, also where it spans two reads."""
+    for at in (0, (1 << 16) - 1):
+        data = b"a" * at + bad + b"z" * 10
+        path = tmp_path / "f.csv"
+        path.write_bytes(data)
+        reader = exchange_stream.HashingReader(path)
+        try:
+            while reader.readinto(bytearray(1 << 16)):
+                pass
+            assert reader.plain is plain, (bad, at)
+            assert reader.digest() == hashlib.sha256(data).hexdigest()
+        finally:
+            reader.close()
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(["CU1", "CU2", "CU3", "CU9", "CU10", "CU01", "CU0",
+                                          "OP1", "CU8388607", "CU8388608"]),
+                         min_size=1, max_size=4), max_size=4))
+def test_ids_by_batch_agree_with_ids_one_by_one(batches: list[list[str]]) -> None:
+    by_batch, one_by_one = exchange_cells.Ids("CU"), exchange_cells.Ids("CU")
+    for batch in batches:
+        fresh = len(set(batch)) == len(batch) and not any(r in one_by_one for r in batch)
+        try:
+            numbers = by_batch.numbers(batch)
+        except exchange_cells.Unsure:
+            numbers = None
+        if by_batch.plain(batch):  # plain ids are valid ones
+            assert all(exchange_cells.plain_number(r, "CU") >= 0 for r in batch)
+        if numbers is not None:
+            assert by_batch.known(numbers) == all(r in one_by_one for r in batch)
+            assert by_batch.new(numbers) == fresh
+        added = [one_by_one.add(r) for r in batch]
+        if numbers is not None and fresh:
+            by_batch.note(numbers)
+        else:
+            for r in batch:
+                by_batch.add(r)
+        assert all(added) == fresh
+        assert by_batch.top == one_by_one.top
 
 
 # --- import: the same database as the services wrote, all or nothing -------------------
@@ -264,3 +376,40 @@ def test_events_with_a_gap_in_their_ids_are_refused(exported_sqlite: Path,
     _rewrite(exported_sqlite, "events.csv", "".join(lines))
     r = _fresh(tmp_path, "dst", "sqlite")("import", str(exported_sqlite))
     assert r.exit_code == 2 and f"event {last}0 would become {last}" in r.stderr
+
+
+@pytest.mark.parametrize("case", ["same", "twice", "reference", "no id", "cell", "width"])
+def test_batches_refuse_what_rows_refuse(exported_sqlite: Path, tmp_path: Path,
+                                         monkeypatch: pytest.MonkeyPatch, case: str) -> None:
+    """With batches of two rows, a problem in a later batch names the same row, id and
+    column as row by row; a good export gives the same database."""
+    monkeypatch.setattr(exchange_stream, "BATCH", 2)
+    cust = (exported_sqlite / "customer.csv").read_text(encoding="utf-8")
+    lines = cust.splitlines(keepends=True)
+    last = len(_rows(exported_sqlite / "customer.csv"))  # the last customer's row
+    assert last >= 4
+    if case == "twice":
+        _rewrite(exported_sqlite, "customer.csv", cust + lines[1])
+    elif case == "reference":
+        opp = (exported_sqlite / "opportunity.csv").read_text(encoding="utf-8")
+        _rewrite(exported_sqlite, "opportunity.csv", opp.replace(",CU1,", ",CU7,", 1))
+    elif case == "no id":  # a neutralised empty text where an id belongs
+        opp = (exported_sqlite / "opportunity.csv").read_text(encoding="utf-8")
+        _rewrite(exported_sqlite, "opportunity.csv", opp.replace(",CU1,", ",',", 1))
+    elif case == "cell":
+        lines[-1] = lines[-1].replace("+00:00", "+0O:00", 1)
+        _rewrite(exported_sqlite, "customer.csv", "".join(lines))
+    elif case == "width":
+        _rewrite(exported_sqlite, "customer.csv", cust + "CU99\n")
+    dst = _fresh(tmp_path, "dst", "sqlite")
+    r = dst("import", str(exported_sqlite))
+    if case == "same":
+        assert r.exit_code == 0, r.stderr
+        assert _database(tmp_path / "dst" / "kam.db") == _database(tmp_path / "src" / "kam.db")
+        return
+    expected = {"twice": "customer.csv: id CU1 appears twice",
+                "reference": "names CU7, which is not in the export",
+                "no id": "customer_id names , which is not in the export",
+                "cell": f"customer.csv row {last}, column ",
+                "width": f"customer.csv row {last + 1}: 1 cells"}[case]
+    assert r.exit_code == 2 and expected in r.stderr, r.stderr

@@ -20,10 +20,10 @@ def register(app: typer.Typer) -> None:
         """Write every record and event as CSV files plus a manifest (backend-neutral)."""
         from pathlib import Path
 
-        from kam.services import exchange
+        from kam.services.exchange_export import export as write_export
 
         ws = open_ws(ctx)
-        result = exchange.export(ws, Path(folder), redact=redact)
+        result = write_export(ws, Path(folder), redact=redact)
         emit(ctx, _flat(result), fmt)
 
     @app.command("import")
@@ -36,15 +36,16 @@ def register(app: typer.Typer) -> None:
         import sys
         from pathlib import Path
 
-        from kam.services import exchange
+        from kam.services.exchange import total_rows
+        from kam.services.exchange_import import import_ as load_export
 
         ws = open_ws(ctx)
         if sys.stderr.isatty():
-            total = exchange.total_rows(Path(folder))
+            total = total_rows(Path(folder))
             with typer.progressbar(length=total, label="importing", file=sys.stderr) as bar:
-                result = exchange.import_(ws, Path(folder), progress=bar.update)
+                result = load_export(ws, Path(folder), progress=bar.update)
         else:
-            result = exchange.import_(ws, Path(folder))
+            result = load_export(ws, Path(folder))
         emit(ctx, _flat(result), fmt)
 
     @app.command("doctor")

@@ -7,7 +7,7 @@ ISO text; json is stored as the very text the export writes), so nothing is deco
 and encoded again in Python but ``decimal`` columns (``str(Decimal)``, exactly what
 ``find`` then ``stored_form`` give). Import writes rows in that form with ``COPY … FROM
 STDIN`` and, as the workspace owner, builds the secondary indexes once at the end of
-the load. :func:`kam.services.exchange.stored_form` over ``find`` is the reference
+the load. :func:`kam.services.exchange_export.stored_form` over ``find`` is the reference
 (tests/test_exchange_bulk.py).
 """
 

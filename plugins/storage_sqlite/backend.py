@@ -26,25 +26,17 @@ from kam.plugins.storage_sqlite.summaries import (
     EventValueQuery,
     OpenReceivableQuery,
 )
-from kam.storage import ConflictError, Record, Where, kind, split_filter, split_order
+from kam.storage import (
+    ConflictError,
+    Record,
+    Where,
+    kind,
+    split_filter,
+    split_order,
+    to_stored,
+)
 
 _SQL_OPS = {"eq": "=", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}
-
-
-def _to_db(ftype: str, value: Any) -> Any:
-    if value is None:
-        return None
-    if ftype == "money":
-        return int((Decimal(value) * 100).to_integral_value())
-    if ftype == "bool":
-        return 1 if value else 0
-    if ftype == "json":
-        return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
-    if ftype in ("date", "datetime"):
-        return value.isoformat() if hasattr(value, "isoformat") else str(value)
-    if ftype == "decimal":
-        return str(value)
-    return value
 
 
 def _money(value: int) -> Decimal:
@@ -204,15 +196,15 @@ class SQLiteStorage(CallSummaries, OpenReceivableQuery, EventValueQuery, SQLiteA
                     clauses.append("0")
                 else:
                     clauses.append(f"{col} IN ({', '.join('?' * len(items))})")
-                    params.extend(_to_db(ftype, v) for v in items)
+                    params.extend(to_stored(ftype, v) for v in items)
             elif value is None and op in ("eq", "ne"):
                 clauses.append(f"{col} IS NULL" if op == "eq" else f"{col} IS NOT NULL")
             elif op == "ne":  # a record without a value is "not equal" too
                 clauses.append(f"{_num(col, ftype)} IS NOT {_num('?', ftype)}")
-                params.append(_to_db(ftype, value))
+                params.append(to_stored(ftype, value))
             else:
                 clauses.append(f"{_num(col, ftype)} {_SQL_OPS[op]} {_num('?', ftype)}")
-                params.append(_to_db(ftype, value))
+                params.append(to_stored(ftype, value))
         return " WHERE " + " AND ".join(clauses), params
 
     # --- protocol -----------------------------------------------------------------
@@ -399,7 +391,7 @@ class SQLiteStorage(CallSummaries, OpenReceivableQuery, EventValueQuery, SQLiteA
             cols = ", ".join(f'"{n}"' for n in names)
             marks = ", ".join("?" * len(names))
             sql = _INSERTS[(k.name, names)] = f'INSERT INTO "{k.name}" ({cols}) VALUES ({marks})'
-        self._write(sql, [_to_db(types[n], record[n]) for n in names])
+        self._write(sql, [to_stored(types[n], record[n]) for n in names])
 
     def insert_many(self, kind_name: str, records: Sequence[Record]) -> None:
         """Optional fast path (``kam import``): one prepared INSERT for a batch."""
@@ -416,7 +408,7 @@ class SQLiteStorage(CallSummaries, OpenReceivableQuery, EventValueQuery, SQLiteA
             raise StorageError("writes must happen inside storage.transaction()")
         cols = ", ".join(f'"{n}"' for n in names)
         marks = ", ".join("?" * len(names))
-        rows = [[_to_db(types[n], r.get(n)) for n in names] for r in records]
+        rows = [[to_stored(types[n], r.get(n)) for n in names] for r in records]
         try:
             self.conn.executemany(f'INSERT INTO "{k.name}" ({cols}) VALUES ({marks})', rows)
         except sqlite3.Error as exc:
@@ -442,7 +434,7 @@ class SQLiteStorage(CallSummaries, OpenReceivableQuery, EventValueQuery, SQLiteA
         sets = ", ".join(f'"{n}" = ?' for n in changes)
         cur = self._write(
             f'UPDATE "{k.name}" SET {sets} WHERE id = ?',
-            [_to_db(types[n], v) for n, v in changes.items()] + [record_id],
+            [to_stored(types[n], v) for n, v in changes.items()] + [record_id],
         )
         if cur.rowcount != 1:
             raise ConflictError(f"{k.name} {record_id} does not exist")
@@ -493,7 +485,7 @@ class SQLiteStorage(CallSummaries, OpenReceivableQuery, EventValueQuery, SQLiteA
             record = dict(event)
             record["id"] = f"{k.prefix}{first + n}"
             out.append(record)
-            rows.append([_to_db(t, record.get(name)) for name, t in zip(names, types,
+            rows.append([to_stored(t, record.get(name)) for name, t in zip(names, types,
                                                                          strict=True)])
             for ref in {record.get("record_id"), *record.get("refs", [])}:
                 if ref:

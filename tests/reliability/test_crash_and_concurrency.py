@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from kam.plugin_manager import Plugins
-from kam.services import admin, exchange
+from kam.services import admin, exchange_export
 from kam.services.doctor import diagnose
 from kam.workspace import Workspace
 
@@ -91,7 +91,7 @@ def test_kill_9_during_import_is_all_or_nothing(tmp_path: Path, backend: str) ->
     export = tmp_path / "export"
     ws = Workspace.open(source)
     try:
-        exchange.export(ws, export)
+        exchange_export.export(ws, export)
     finally:
         ws.close()
     rng = random.Random(7)
