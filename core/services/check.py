@@ -19,12 +19,13 @@ they name for review once (``customer.flagged``) unless one of that type is stil
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
 from kam import values
 from kam.errors import InputError
-from kam.models.receivable_state import receivable_view
+from kam.models.receivable_state import ZERO, receivable_view
 from kam.services.common import atomic
 from kam.workspace import Workspace
 
@@ -68,13 +69,25 @@ def fired(ws: Workspace) -> tuple[set[str], set[tuple[str, int]]]:
     return due, overdue
 
 
+#: reminders fired per bulk append: what is held at once, however many fire
+BATCH = 2000
+
+#: customers whose overdue milestones are read (and rules asked) per query
+CUSTOMERS_PER_READ = 500
+
+
 @atomic
 def run(ws: Workspace) -> dict[str, Any]:
     """Fire what is new today; report it and everything overdue (the exit code's basis).
 
     An ``--as-of`` beyond the real date is a preview: it lists what would fire on that
     day and records nothing, so the real daily runs still fire every level.
+
+    Streams: the reminders are written in batches (one transaction still), only a
+    compact line per reminder is kept, and the overdue milestones are read again when
+    the result is printed (``overdue`` is a :class:`kam.output.LazyList`).
     """
+    from kam.output import LazyList
     from kam.reports.rollups import open_receivables
 
     today = ws.today
@@ -82,32 +95,131 @@ def run(ws: Workspace) -> dict[str, Any]:
     lv = levels(ws)
     horizon = today + dt.timedelta(days=_reminder_days(ws))
     due_done, overdue_done = fired(ws)
-    new: list[dict[str, Any]] = []
-    overdue: list[dict[str, Any]] = []
+    firing = _Firing(ws, preview)
+    late = 0
+    customers: set[str] = set()
+    totals: dict[str, Decimal] = {}
     # only milestones with money outstanding can fire (most are paid on a team with history)
     for record in open_receivables(ws, None, horizon, order_by=("due_date", "id")):
         view = receivable_view(record, today)
         if view["outstanding"] <= 0:
             continue
-        if view["days_overdue"] > 0:
-            overdue.append(view)
+        days = view["days_overdue"]
+        if days > 0:
+            late += 1
+            customers.add(view["customer_id"])
+            totals[view["currency"]] = totals.get(view["currency"], ZERO) + view["outstanding"]
         if record["id"] not in due_done:
-            new.append(_fire(ws, record, view, "due", None, preview))
+            firing.add(view, "due", None)
         for level in lv:
-            if view["days_overdue"] >= level and (record["id"], level) not in overdue_done:
-                new.append(_fire(ws, record, view, "overdue", level, preview))
+            if days >= level and (record["id"], level) not in overdue_done:
+                firing.add(view, "overdue", level)
+    firing.flush()
+    del due_done, overdue_done
     from kam.services.complaints import escalate_due
 
     escalated = escalate_due(ws, preview)
     renewals = _renewal_reminders(ws, preview)
-    flagged = _anomaly_flags(ws, overdue, preview)
-    totals: dict[str, Decimal] = {}
-    for v in overdue:
-        totals[v["currency"]] = totals.get(v["currency"], Decimal("0.00")) + v["outstanding"]
-    return {"as_of": today, "preview": preview, "levels": lv, "new": new, "overdue": overdue,
+    flagged = _anomaly_flags(ws, _overdue_by_customer(ws, sorted(customers)), preview)
+    return {"as_of": today, "preview": preview, "levels": lv,
+            "new": LazyList(len(firing.fired), firing.lines),
+            "overdue": LazyList(late, lambda: overdue_views(ws)),
             "escalated": escalated,
             "renewals": renewals, "flagged": flagged,
             "overdue_outstanding": {c: values.fmt_money(t) for c, t in sorted(totals.items())}}
+
+
+def overdue_views(ws: Workspace, where: dict[str, Any] | None = None
+                  ) -> Iterator[dict[str, Any]]:
+    """The milestones with money overdue today, as ``receivable_view``s, oldest due first."""
+    from kam.reports.rollups import open_receivables
+
+    today = ws.today
+    for record in open_receivables(ws, where, today - dt.timedelta(days=1),
+                                   order_by=("due_date", "id")):
+        view = receivable_view(record, today)
+        if view["outstanding"] > 0 and view["days_overdue"] > 0:
+            yield view
+
+
+def _overdue_by_customer(ws: Workspace, customers: list[str]
+                         ) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]]]]:
+    """Each customer with money overdue (in id order, ``customers`` sorted) with its
+    overdue milestones, read a few hundred customers at a time."""
+    for start in range(0, len(customers), CUSTOMERS_PER_READ):
+        chunk = customers[start:start + CUSTOMERS_PER_READ]
+        views: dict[str, list[dict[str, Any]]] = {}
+        for v in overdue_views(ws, {"customer_id__in": chunk}):
+            views.setdefault(v["customer_id"], []).append(v)
+        found = {c["id"]: c for c in ws.storage.find("customer", {"id__in": chunk})}
+        for cu_id in chunk:
+            yield found.get(cu_id) or ws.get("customer", cu_id), views.get(cu_id, [])
+
+
+class _Firing:
+    """The reminders of one run: written ``BATCH`` at a time (nothing in a preview), each
+    kept as one compact line for the result."""
+
+    def __init__(self, ws: Workspace, preview: bool) -> None:
+        self.ws = ws
+        self.preview = preview
+        self.hooked = bool(ws.plugins.implementers("kam_receivable_event"))
+        self.pending: list[tuple[dict[str, Any], str, int | None]] = []
+        #: (milestone fields, action, level, event id) per reminder fired
+        self.fired: list[tuple[tuple[Any, ...], str, int | None, str | None]] = []
+        self._last: tuple[str, tuple[Any, ...]] = ("", ())
+
+    def add(self, view: dict[str, Any], action: str, level: int | None) -> None:
+        self.pending.append((view, action, level))
+        if len(self.pending) >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        pending, self.pending = self.pending, []
+        ids: list[str | None] = [None] * len(pending)
+        if pending and not self.preview:
+            ws = self.ws
+
+            def hook(i: int, event: dict[str, Any]) -> None:
+                ids[i] = event["id"]
+                if self.hooked:
+                    view, action, level = pending[i]
+                    ws.fire("kam_receivable_event", receivable=view, action=action,
+                            level=level, event=event)
+
+            ws.record_events([(f"receivable.{action}", view["id"], _payload(ws, view, level),
+                               [view["contract_id"], view["customer_id"]])
+                              for view, action, level in pending], hook)
+        for (view, action, level), event_id in zip(pending, ids, strict=True):
+            self.fired.append((self._milestone(view), action, level, event_id))
+
+    def _milestone(self, view: dict[str, Any]) -> tuple[Any, ...]:
+        """The fields a line shows, one tuple per milestone (its reminders share it)."""
+        if self._last[0] != view["id"]:
+            self._last = (view["id"], tuple(view[k] for k in _MILESTONE))
+        return self._last[1]
+
+    def lines(self) -> Iterator[dict[str, Any]]:
+        """What fired, one dict per reminder (the ``new`` list of the JSON)."""
+        for (rid, co, cu, kind, due, days, outstanding, currency), action, level, event_id \
+                in self.fired:
+            yield {"action": action, "level": level, "receivable_id": rid,
+                   "contract_id": co, "customer_id": cu, "kind": kind, "due_date": due,
+                   "days_overdue": days, "outstanding": outstanding, "currency": currency,
+                   "event_id": event_id}
+
+
+_MILESTONE = ("id", "contract_id", "customer_id", "kind", "due_date", "days_overdue",
+              "outstanding", "currency")
+
+
+def _payload(ws: Workspace, view: dict[str, Any], level: int | None) -> dict[str, Any]:
+    payload = {"due_date": view["due_date"].isoformat(), "days_overdue": view["days_overdue"],
+               "outstanding": values.fmt_money(view["outstanding"]),
+               "currency": view["currency"], "as_of": ws.today.isoformat()}
+    if level is not None:
+        payload["level"] = level
+    return payload
 
 
 def run_with_retries(ws: Workspace) -> dict[str, Any]:
@@ -123,28 +235,6 @@ def run_with_retries(ws: Workspace) -> dict[str, Any]:
         except KamError as exc:  # the run is recorded: a busy outbox waits for the next
             ws.warnings.append(f"event deliveries not retried: {exc}")
     return result
-
-
-def _fire(ws: Workspace, record: dict[str, Any], view: dict[str, Any], action: str,
-          level: int | None, preview: bool = False) -> dict[str, Any]:
-    payload = {"due_date": view["due_date"].isoformat(), "days_overdue": view["days_overdue"],
-               "outstanding": values.fmt_money(view["outstanding"]),
-               "currency": view["currency"], "as_of": ws.today.isoformat()}
-    if level is not None:
-        payload["level"] = level
-    event: dict[str, Any] | None = None
-    if not preview:
-        with ws.mutation(f"receivable.{action}", record["id"], payload,
-                         refs=[record["contract_id"], record["customer_id"]]) as m:
-            pass
-        event = m.event
-        ws.fire("kam_receivable_event", receivable=view, action=action, level=level,
-                event=event)
-    return {"action": action, "level": level, "receivable_id": record["id"],
-            "contract_id": record["contract_id"], "customer_id": record["customer_id"],
-            "kind": record["kind"], "due_date": view["due_date"],
-            "days_overdue": view["days_overdue"], "outstanding": view["outstanding"],
-            "currency": view["currency"], "event_id": (event or {}).get("id")}
 
 
 def renewal_days(ws: Workspace) -> int:
@@ -193,29 +283,23 @@ def raise_anomaly_flags(ws: Workspace, lang: str | None = None) -> list[dict[str
     with money overdue today and raise their flags, firing no reminders — for ``kam demo``,
     so the daily run it suggests still has its own reminders to fire. ``lang``: write the
     flags' notes in it (the demo's data is in its language), else as the rule said."""
-    from kam.reports.rollups import open_receivables
-
-    overdue = [v for v in (receivable_view(r, ws.today)
-                           for r in open_receivables(ws, None, ws.today,
-                                                     order_by=("due_date", "id")))
-               if v["outstanding"] > 0 and v["days_overdue"] > 0]
-    return _anomaly_flags(ws, overdue, ws.previewing, lang)
+    customers = sorted({v["customer_id"] for v in overdue_views(ws)})
+    return _anomaly_flags(ws, _overdue_by_customer(ws, customers), ws.previewing, lang)
 
 
-def _anomaly_flags(ws: Workspace, overdue: list[dict[str, Any]],
+def _anomaly_flags(ws: Workspace,
+                   overdue: Iterable[tuple[dict[str, Any], list[dict[str, Any]]]],
                    preview: bool, lang: str | None = None) -> list[dict[str, Any]]:
     """Ask the anomaly rules about each customer with overdue money; raise each flag type
     they name (a finding's ``code``) for review, unless one of that type is still open
-    (not cleared). Raised by ``kam check``, so anyone may review it."""
+    (not cleared). Raised by ``kam check``, so anyone may review it. ``overdue``: each
+    customer with its overdue milestones, in customer id order."""
     from kam.messages import localise
     from kam.vocab import VOCAB
 
-    by_customer: dict[str, list[dict[str, Any]]] = {}
-    for v in overdue:
-        by_customer.setdefault(v["customer_id"], []).append(v)
     out = []
-    for cu_id, views in sorted(by_customer.items()):
-        customer = ws.get("customer", cu_id)
+    for customer, views in overdue:
+        cu_id = customer["id"]
         found = ws.plugins.rule("kam_customer_anomalies", ws=ws, customer=customer,
                                 overdue=views)
         flags = list(customer.get("flags") or [])
