@@ -72,7 +72,7 @@ def fired(ws: Workspace) -> tuple[set[str], set[tuple[str, int]]]:
 #: reminders fired per bulk append: what is held at once, however many fire
 BATCH = 2000
 
-#: customers whose overdue milestones are read (and rules asked) per query
+#: customers read per query for the anomaly rules
 CUSTOMERS_PER_READ = 500
 
 
@@ -97,7 +97,6 @@ def run(ws: Workspace) -> dict[str, Any]:
     due_done, overdue_done = fired(ws)
     firing = _Firing(ws, preview)
     late = 0
-    customers: set[str] = set()
     totals: dict[str, Decimal] = {}
     # only milestones with money outstanding can fire (most are paid on a team with history)
     for record in open_receivables(ws, None, horizon, order_by=("due_date", "id")):
@@ -107,7 +106,6 @@ def run(ws: Workspace) -> dict[str, Any]:
         days = view["days_overdue"]
         if days > 0:
             late += 1
-            customers.add(view["customer_id"])
             totals[view["currency"]] = totals.get(view["currency"], ZERO) + view["outstanding"]
         if record["id"] not in due_done:
             firing.add(view, "due", None)
@@ -120,7 +118,7 @@ def run(ws: Workspace) -> dict[str, Any]:
 
     escalated = escalate_due(ws, preview)
     renewals = _renewal_reminders(ws, preview)
-    flagged = _anomaly_flags(ws, _overdue_by_customer(ws, sorted(customers)), preview)
+    flagged = _anomaly_flags(ws, _overdue_by_customer(ws), preview)
     return {"as_of": today, "preview": preview, "levels": lv,
             "new": LazyList(len(firing.fired), firing.lines),
             "overdue": LazyList(late, lambda: overdue_views(ws)),
@@ -129,31 +127,42 @@ def run(ws: Workspace) -> dict[str, Any]:
             "overdue_outstanding": {c: values.fmt_money(t) for c, t in sorted(totals.items())}}
 
 
-def overdue_views(ws: Workspace, where: dict[str, Any] | None = None
+def overdue_views(ws: Workspace, order_by: tuple[str, ...] = ("due_date", "id")
                   ) -> Iterator[dict[str, Any]]:
-    """The milestones with money overdue today, as ``receivable_view``s, oldest due first."""
+    """The milestones with money overdue today, as ``receivable_view``s (oldest due
+    first)."""
     from kam.reports.rollups import open_receivables
 
     today = ws.today
-    for record in open_receivables(ws, where, today - dt.timedelta(days=1),
-                                   order_by=("due_date", "id")):
+    for record in open_receivables(ws, None, today - dt.timedelta(days=1), order_by=order_by):
         view = receivable_view(record, today)
         if view["outstanding"] > 0 and view["days_overdue"] > 0:
             yield view
 
 
-def _overdue_by_customer(ws: Workspace, customers: list[str]
+def _overdue_by_customer(ws: Workspace
                          ) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]]]]:
-    """Each customer with money overdue (in id order, ``customers`` sorted) with its
-    overdue milestones, read a few hundred customers at a time."""
-    for start in range(0, len(customers), CUSTOMERS_PER_READ):
-        chunk = customers[start:start + CUSTOMERS_PER_READ]
-        views: dict[str, list[dict[str, Any]]] = {}
-        for v in overdue_views(ws, {"customer_id__in": chunk}):
-            views.setdefault(v["customer_id"], []).append(v)
-        found = {c["id"]: c for c in ws.storage.find("customer", {"id__in": chunk})}
-        for cu_id in chunk:
-            yield found.get(cu_id) or ws.get("customer", cu_id), views.get(cu_id, [])
+    """Each customer with money overdue, in id order, with its overdue milestones (oldest
+    due first): one read, grouped as it comes; the customers fetched a few hundred at a
+    time."""
+    groups: list[tuple[str, list[dict[str, Any]]]] = []
+    for v in overdue_views(ws, order_by=("customer_id", "due_date", "id")):
+        if groups and groups[-1][0] == v["customer_id"]:
+            groups[-1][1].append(v)
+            continue
+        if len(groups) == CUSTOMERS_PER_READ:
+            yield from _with_customers(ws, groups)
+            groups = []
+        groups.append((v["customer_id"], [v]))
+    yield from _with_customers(ws, groups)
+
+
+def _with_customers(ws: Workspace, groups: list[tuple[str, list[dict[str, Any]]]]
+                    ) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]]]]:
+    found = {c["id"]: c for c in ws.storage.find(
+        "customer", {"id__in": [cu_id for cu_id, _ in groups]}, order_by=())}
+    for cu_id, views in groups:
+        yield found.get(cu_id) or ws.get("customer", cu_id), views
 
 
 class _Firing:
@@ -245,13 +254,14 @@ def _renewal_reminders(ws: Workspace, preview: bool) -> list[dict[str, Any]]:
     """续单 reminders due today: once per contract and service end (a new service end,
     after an amendment, reminds again)."""
     today = ws.today
+    from kam.reports.common import scan
     from kam.reports.rollups import event_values
 
     done = {(record_id, end) for _, record_id, end in event_values(
         ws, ["contract.renewal_due"], "service_end")}
-    renewed = {o["renews_contract_id"] for o in ws.storage.find(
-        "opportunity", {"renews_contract_id__isnull": False, "status__in": ["open", "won"]},
-        order_by=("id",))}
+    renewed = {o["renews_contract_id"] for o in scan(
+        ws, "opportunity", ("renews_contract_id",),
+        {"renews_contract_id__isnull": False, "status__in": ["open", "won"]}, order_by=())}
     out = []
     for c in ws.storage.find("contract", {
             "service_end__ge": today,
@@ -283,8 +293,7 @@ def raise_anomaly_flags(ws: Workspace, lang: str | None = None) -> list[dict[str
     with money overdue today and raise their flags, firing no reminders — for ``kam demo``,
     so the daily run it suggests still has its own reminders to fire. ``lang``: write the
     flags' notes in it (the demo's data is in its language), else as the rule said."""
-    customers = sorted({v["customer_id"] for v in overdue_views(ws)})
-    return _anomaly_flags(ws, _overdue_by_customer(ws, customers), ws.previewing, lang)
+    return _anomaly_flags(ws, _overdue_by_customer(ws), ws.previewing, lang)
 
 
 def _anomaly_flags(ws: Workspace,

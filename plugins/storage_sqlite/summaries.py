@@ -226,6 +226,19 @@ class CallSummaries:
         return [(r[0], dated(r[1]), int(r[2])) for r in rows]
 
 
+#: a milestone with money outstanding (money is integer cents): the WHERE terms of
+#: :meth:`OpenReceivableQuery.open_receivables`, and of the partial index that serves it
+OPEN_TERMS = ("COALESCE(written_off_on, '') = ''",
+              "COALESCE(amount, 0) - COALESCE(paid, 0) - COALESCE(written_off, 0) > 0")
+
+#: migration ``0013_check_open_receivables``: the open milestones by due date (a team with
+#: history has most milestones paid: ``kam check`` and ``kam today`` read ~1 in 5 of
+#: those due). SQLite uses a partial index when the query repeats its terms word for word.
+OPEN_RECEIVABLES_INDEX: tuple[str, ...] = (
+    "CREATE INDEX IF NOT EXISTS idx_receivable_open ON receivable (due_date)"
+    f" WHERE {' AND '.join(OPEN_TERMS)}",)
+
+
 class OpenReceivableQuery:
     """:class:`kam.storage.OpenReceivables`: the outstanding test in the WHERE clause
     (money is integer cents), so paid and written-off milestones are never decoded."""
@@ -238,8 +251,7 @@ class OpenReceivableQuery:
     def open_receivables(self, where: Where | None = None, due_by: dt.date | None = None,
                          noted: bool = False, order_by: Sequence[str] = ("id",)
                          ) -> Iterator[Record]:
-        also = ["COALESCE(written_off_on, '') = ''",
-                "COALESCE(amount, 0) - COALESCE(paid, 0) - COALESCE(written_off, 0) > 0"]
+        also = list(OPEN_TERMS)
         params: list[Any] = []
         if due_by is not None:
             also.append("due_date <= ?")
