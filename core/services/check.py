@@ -19,6 +19,7 @@ they name for review once (``customer.flagged``) unless one of that type is stil
 from __future__ import annotations
 
 import datetime as dt
+from array import array
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
@@ -125,7 +126,7 @@ def run(ws: Workspace) -> dict[str, Any]:
     renewals = _renewal_reminders(ws, preview)
     flagged = _anomaly_flags(ws, _overdue_by_customer(ws), preview)
     return {"as_of": today, "preview": preview, "levels": lv,
-            "new": LazyList(len(firing.fired), firing.lines),
+            "new": LazyList(len(firing), firing.lines),
             "overdue": LazyList(late, lambda: overdue_views(ws)),
             "escalated": escalated,
             "renewals": renewals, "flagged": flagged,
@@ -172,16 +173,26 @@ def _with_customers(ws: Workspace, groups: list[tuple[str, list[dict[str, Any]]]
 
 class _Firing:
     """The reminders of one run: written ``BATCH`` at a time (nothing in a preview), each
-    kept as one compact line for the result."""
+    kept in three numbers (~100k on a big team's first run): its milestone's line fields
+    (one tuple per milestone), its level (0: the due reminder) and its event's number."""
 
     def __init__(self, ws: Workspace, preview: bool) -> None:
+        from kam.kinds import EVENT
+
         self.ws = ws
         self.preview = preview
         self.hooked = bool(ws.plugins.implementers("kam_receivable_event"))
+        self.prefix = EVENT.prefix
         self.pending: list[tuple[dict[str, Any], str, int | None]] = []
-        #: (milestone fields, action, level, event id) per reminder fired
-        self.fired: list[tuple[tuple[Any, ...], str, int | None, str | None]] = []
-        self._last: tuple[str, tuple[Any, ...]] = ("", ())
+        self.milestones: list[tuple[Any, ...]] = []
+        self.milestone = array("q")  # per reminder: its index in ``milestones``
+        self.level = array("q")  # per reminder: 0 for due, else the overdue level
+        self.event = array("q")  # per reminder: its event id's number, -1 for none
+        self.odd_ids: dict[int, str] = {}  # event ids that are not prefix + number
+        self._last = ""
+
+    def __len__(self) -> int:
+        return len(self.level)
 
     def add(self, view: dict[str, Any], action: str, level: int | None) -> None:
         self.pending.append((view, action, level))
@@ -204,23 +215,32 @@ class _Firing:
             ws.record_events([(f"receivable.{action}", view["id"], _payload(ws, view, level),
                                [view["contract_id"], view["customer_id"]])
                               for view, action, level in pending], hook)
-        for (view, action, level), event_id in zip(pending, ids, strict=True):
-            self.fired.append((self._milestone(view), action, level, event_id))
-
-    def _milestone(self, view: dict[str, Any]) -> tuple[Any, ...]:
-        """The fields a line shows, one tuple per milestone (its reminders share it)."""
-        if self._last[0] != view["id"]:
-            self._last = (view["id"], tuple(view[k] for k in _MILESTONE))
-        return self._last[1]
+        for (view, _action, level), event_id in zip(pending, ids, strict=True):
+            if self._last != view["id"]:  # a milestone's reminders come together
+                self._last = view["id"]
+                self.milestones.append(tuple(view[k] for k in _MILESTONE))
+            self.milestone.append(len(self.milestones) - 1)
+            self.level.append(level or 0)
+            number = event_id[len(self.prefix):] if event_id else ""
+            if event_id and event_id.startswith(self.prefix) and number.isdigit() \
+                    and str(int(number)) == number:
+                self.event.append(int(number))
+            else:
+                self.event.append(-1)
+                if event_id:
+                    self.odd_ids[len(self.event) - 1] = event_id
 
     def lines(self) -> Iterator[dict[str, Any]]:
         """What fired, one dict per reminder (the ``new`` list of the JSON)."""
-        for (rid, co, cu, kind, due, days, outstanding, currency), action, level, event_id \
-                in self.fired:
-            yield {"action": action, "level": level, "receivable_id": rid,
-                   "contract_id": co, "customer_id": cu, "kind": kind, "due_date": due,
-                   "days_overdue": days, "outstanding": outstanding, "currency": currency,
-                   "event_id": event_id}
+        prefix, odd = self.prefix, self.odd_ids
+        for i, (m, level, number) in enumerate(zip(self.milestone, self.level, self.event,
+                                                   strict=True)):
+            rid, co, cu, kind, due, days, outstanding, currency = self.milestones[m]
+            yield {"action": "overdue" if level else "due", "level": level or None,
+                   "receivable_id": rid, "contract_id": co, "customer_id": cu, "kind": kind,
+                   "due_date": due, "days_overdue": days, "outstanding": outstanding,
+                   "currency": currency,
+                   "event_id": f"{prefix}{number}" if number >= 0 else odd.get(i)}
 
 
 _MILESTONE = ("id", "contract_id", "customer_id", "kind", "due_date", "days_overdue",
