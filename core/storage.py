@@ -452,3 +452,16 @@ def scope(owner: str | None = None, customer: str | None = None,
 def id_number(record_id: str) -> int:
     digits = record_id.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
     return int(digits) if digits.isdigit() else 0
+
+
+# --- ``kam today --owner`` and ``kam check`` (issue 15) ----------------------------------
+
+@runtime_checkable
+class LatestCallsOn(Protocol):
+    """``latest_calls_on(as_of, deals, due_by)``: :class:`ActivityRollup`'s
+    ``latest_calls(as_of, None, due_by)`` of those deals only — the calls on one member's
+    deals (铁三角) for their morning list, without reading every deal's latest call.
+    Reference: ``kam.reports.rollups.latest_calls_on``."""
+
+    def latest_calls_on(self, as_of: dt.date, deals: Sequence[str],
+                        due_by: dt.date | None = None) -> Iterator[Record]: ...

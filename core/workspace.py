@@ -8,6 +8,7 @@ and opens the configured storage backend lazily, only when a command needs data.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import getpass
 import os
 from collections.abc import Callable, Iterator, Sequence
@@ -300,6 +301,39 @@ class Workspace:
 
             rows = outbox.enqueue(self, "kam_event_committed", {"event": m.event})
             self._deferred.append(lambda: self._committed(m, rows))
+
+    def record_events(
+        self,
+        changes: Sequence[tuple[str, str, dict[str, Any], list[str]]],
+        each: Callable[[int, dict[str, Any]], None] | None = None,
+    ) -> list[dict[str, Any]]:
+        """Many changes that write nothing but their event (``kam check``'s reminders):
+        the events ``mutation`` would append for each ``(kind, record_id, payload, refs)``,
+        in order, through the backend's bulk append when it has one (``BulkEvents``), with
+        the same after-commit hooks. ``each(i, event)`` runs after the i-th event's hook is
+        queued (so a caller's own hook keeps its place). Inside ``writing``."""
+        from kam import outbox
+        from kam.storage import BulkEvents
+
+        with self.writing():
+            at = self.now()
+            drafts = [{"at": at, "actor": self.actor, "kind": kind, "record_id": record_id,
+                       "payload": dict(payload),
+                       "refs": sorted({r for r in refs if r and r != record_id})}
+                      for kind, record_id, payload, refs in changes]
+            storage = self.storage
+            events = (storage.append_events(drafts) if isinstance(storage, BulkEvents)
+                      else [storage.append_event(d) for d in drafts])
+            hooked = bool(self.plugins.implementers("kam_event_committed"))
+            for i, event in enumerate(events):
+                if hooked:  # else nothing to deliver: nothing held until the commit
+                    m = Mutation(event["kind"], event["record_id"], event["payload"],
+                                 event["refs"], event=event)
+                    rows = outbox.enqueue(self, "kam_event_committed", {"event": event})
+                    self._deferred.append(functools.partial(self._committed, m, rows))
+                if each is not None:
+                    each(i, event)
+        return events
 
     def _committed(self, m: Mutation, rows: list[dict[str, Any]]) -> None:
         from kam import outbox

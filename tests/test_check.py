@@ -126,3 +126,46 @@ def test_receivable_event_hook_fires_after_commit(kam: Any) -> None:
         assert hooks.calls[-1] == (rc["id"], "paid", None, "payment.recorded")
     finally:
         ws.close()
+
+
+class BothHooks:
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, str]] = []
+
+    @hookimpl
+    def kam_event_committed(self, ws: Any, event: dict) -> None:
+        if event["kind"].startswith("receivable."):
+            self.calls.append(("committed", event["id"]))
+
+    @hookimpl
+    def kam_receivable_event(self, ws: Any, receivable: dict, action: str, level: int | None,
+                             event: dict) -> None:
+        self.calls.append((f"{action} {level}", event["id"]))
+
+
+def test_reminders_written_in_batches_are_the_events_listed(
+        kam: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Batches of 2 (so 5 reminders take 3 bulk appends): each line's event is in the log
+    in the order listed, and each reminder's hooks run after the commit in firing order."""
+    monkeypatch.setattr(check, "BATCH", 2)
+    plugins = Plugins()
+    hooks = BothHooks()
+    plugins.register(hooks, "dunning")
+    signed(kam)
+    # 130 days after the down payment's due date: all five reminders at once
+    ws = Workspace.open(kam.path, plugins=plugins, as_of="2026-07-20")
+    try:
+        result = check.run(ws)
+        new = list(result["new"])
+        assert [(n["action"], n["level"]) for n in new] == [
+            ("due", None), ("overdue", 1), ("overdue", 30), ("overdue", 60), ("overdue", 90)]
+        logged = [e for e in ws.storage.events(record_id=new[0]["receivable_id"])
+                  if e["kind"].startswith("receivable.")]
+        assert [n["event_id"] for n in new] == [e["id"] for e in logged]
+        assert [e["payload"].get("level") for e in logged] == [None, 1, 30, 60, 90]
+        assert hooks.calls == [step for n in new for step in (
+            ("committed", n["event_id"]), (f"{n['action']} {n['level']}", n["event_id"]))]
+        assert len(result["overdue"]) == 1 and result["overdue"][0]["days_overdue"] == 130
+        assert list(check.run(ws)["new"]) == []
+    finally:
+        ws.close()

@@ -12,8 +12,8 @@ from typing import Any
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from kam.plugins.storage_sqlite.backend import SQLiteStorage
-from kam.reports.rollups import PythonRollup, rollup
-from kam.storage import ActivityRollup
+from kam.reports.rollups import PythonRollup, latest_calls_on, rollup
+from kam.storage import ActivityRollup, LatestCallsOn
 from test_aggregates import opened, per_store, store  # noqa: F401  (the fixture)
 
 DAY0 = dt.date(2026, 3, 1)
@@ -160,6 +160,11 @@ def assert_equal_to_reference(storage: Any, cut: int, owner: str | None,
     for due_by in (None, DAY0 + dt.timedelta(days=cut)):
         assert (sorted(storage.latest_calls(as_of, owner, due_by), key=key)
                 == sorted(reference.latest_calls(as_of, owner, due_by), key=key))
+        if isinstance(storage, LatestCallsOn):  # one member's deals (kam today --owner)
+            for deals in ([], ["OP1", "OP3"], ["OP1", "OP2", "OP3", "OP4"]):
+                assert (sorted(storage.latest_calls_on(as_of, deals, due_by), key=key)
+                        == sorted((a for a in reference.latest_calls(as_of, None, due_by)
+                                   if a.get("opportunity_id") in deals), key=key))
     assert (sorted(storage.deal_touches(as_of, customer))
             == sorted(reference.deal_touches(as_of, customer)))
     assert (sorted(storage.call_counts(start, as_of, customer, owner), key=str)
@@ -200,6 +205,9 @@ def test_a_backend_without_the_fast_path_gets_the_reference(tmp_path: Path) -> N
     assert list(picked.deal_touches(DAY0 + dt.timedelta(days=9))) == [
         ("OP1", DAY0 + dt.timedelta(days=2), 2)]
     assert rollup(SimpleNamespace(storage=storage)) is storage
+    on_plain = list(latest_calls_on(SimpleNamespace(storage=plain), DAY0 + dt.timedelta(days=9),
+                                    ["OP1"]))
+    assert [a["id"] for a in on_plain] == ["AC2"]
     storage.close()
 
 

@@ -6,6 +6,23 @@ import typer
 from kam.cli.common import AsOfOpt, FormatOpt, emit, open_ws, say
 
 
+def write_json(data: object) -> None:
+    """``data`` as ``emit`` prints it in JSON, written 64k characters at a time as it is
+    encoded instead of held whole."""
+    from kam.output import json_chunks
+
+    parts: list[str] = []
+    size = 0
+    for piece in json_chunks(data):
+        parts.append(piece)
+        size += len(piece)
+        if size > 65536:
+            typer.echo("".join(parts), nl=False)
+            parts, size = [], 0
+    parts.append("\n")
+    typer.echo("".join(parts), nl=False)
+
+
 def register(app: typer.Typer) -> None:
     @app.command("check")
     def check(ctx: typer.Context, as_of: str = AsOfOpt, fmt: str = FormatOpt) -> None:
@@ -17,7 +34,9 @@ def register(app: typer.Typer) -> None:
 
         ws = open_ws(ctx, as_of)
         r = service.run_with_retries(ws)
-        if fmt != "table":
+        if fmt == "json":  # streamed: a first run on a big team fires ~100k reminders
+            write_json(r)
+        elif fmt != "table":
             emit(ctx, r, fmt)
         else:
             for n in r["new"]:

@@ -45,15 +45,17 @@ MEMBER_COLUMNS = ["user", "role", "line", "since", "by"]
 MEMBER_VOCAB = {"role": "deal_role", "line": "deal_line"}
 
 
-def worked_by(ws: Any, member: str | None, kind: str) -> dict[str, Any]:
+def worked_by(ws: Any, member: str | None, kind: str,
+              deals_where: dict[str, Any] | None = None) -> dict[str, Any]:
     """``--member``: a ``where`` for the deals (``opportunity``) or contracts (``contract``)
     ``member`` works on — owns, or is on the team (铁三角) of the deal of; ``{}`` without
-    a member. A contract's team is its deal's."""
+    a member. A contract's team is its deal's. ``deals_where``: what this gave for the
+    member's deals, when already asked (every deal is read otherwise)."""
     if not member:
         return {}
     from kam.storage import Selecting
 
-    deals = {o["id"] for o in (
+    deals = set(deals_where["id__in"]) if deals_where else {o["id"] for o in (
         ws.storage.select("opportunity", ["id", "owner", "team"], {}, ("id",))
         if isinstance(ws.storage, Selecting) else ws.storage.find("opportunity", {}))
         if works_on(o, member)}

@@ -16,7 +16,7 @@ from typing import Any
 
 from kam.models.receivable_state import receivable_view
 from kam.reports.common import scan
-from kam.storage import ActivityRollup, EventValues, OpenReceivables, Record, Where
+from kam.storage import ActivityRollup, EventValues, LatestCallsOn, OpenReceivables, Record, Where
 
 CALL_FIELDS = ("id", "date", "opportunity_id", "customer_id", "owner", "next_step",
                "next_due")
@@ -85,6 +85,17 @@ class PythonRollup:
             for a in scan(self.ws, "activity", ("id", "date", "owner", "outcome"), where,
                           order_by=()))
         return iter([(o, d, out, n) for (o, d, out), n in counts.items()])
+
+
+def latest_calls_on(ws: Any, as_of: dt.date, deals: Sequence[str],
+                    due_by: dt.date | None = None) -> Iterator[Record]:
+    """:class:`kam.storage.LatestCallsOn` from the backend when it has it, else (the
+    reference) the whole team's latest calls, kept for those deals."""
+    if isinstance(ws.storage, LatestCallsOn):
+        return ws.storage.latest_calls_on(as_of, deals, due_by)
+    wanted = set(deals)
+    return (a for a in rollup(ws).latest_calls(as_of, None, due_by)
+            if a.get("opportunity_id") in wanted)
 
 
 def open_receivables(ws: Any, where: Where | None = None, due_by: dt.date | None = None,

@@ -31,7 +31,7 @@ def build(ws: Any, owner: str | None = None, days: Any = None, **_: Any) -> Repo
     report = new_report(ws, "today", "今日待办", "Today", days=ahead)
     # what ``owner`` works on (铁三角), read once for every table below
     theirs = worked_by(ws, owner, "opportunity")
-    signed = worked_by(ws, owner, "contract")
+    signed = worked_by(ws, owner, "contract", theirs)
     steps = _next_steps(ws, owner, horizon, set(theirs.get("id__in", ())))
     stalled = activity.stalled(ws, member=owner, worked=theirs)
     report.tables.append(steps)
@@ -95,18 +95,16 @@ def _case_analyses(ws: Any, owner: str | None) -> Table:
 def _next_steps(ws: Any, owner: str | None, horizon: dt.date, mine: set[str]) -> Table:
     """The latest call on each live deal (or customer) whose next step is due by ``horizon``:
     a later call supersedes an earlier one's next step."""
-    from kam.reports.rollups import rollup
+    from kam.reports.rollups import latest_calls_on, rollup
 
-    calls = rollup(ws)
     # only calls whose next step is due can be listed; on a deal they are on the team of,
     # the latest call is listed whoever made it (theirs otherwise)
     latest = {a.get("opportunity_id") or a["customer_id"]: a
-              for a in calls.latest_calls(ws.today, owner or None, horizon)
+              for a in rollup(ws).latest_calls(ws.today, owner or None, horizon)
               if a.get("opportunity_id") not in mine}
     if mine:
-        for a in calls.latest_calls(ws.today, None, horizon):
-            if a.get("opportunity_id") in mine:
-                latest[a["opportunity_id"]] = a
+        for a in latest_calls_on(ws, ws.today, sorted(mine), horizon):
+            latest[a["opportunity_id"]] = a
     rows = [
         {"next_due": a["next_due"], "next_step": a.get("next_step"), "record_id": key,
          "customer_id": a["customer_id"], "owner": a.get("owner"), "activity_id": a["id"],

@@ -19,14 +19,16 @@ they name for review once (``customer.flagged``) unless one of that type is stil
 from __future__ import annotations
 
 import datetime as dt
+from array import array
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
 from kam import values
 from kam.errors import InputError
-from kam.models.receivable_state import receivable_view
+from kam.models.receivable_state import ZERO, receivable_view
 from kam.services.common import atomic
-from kam.workspace import Workspace
+from kam.workspace import PLUGIN_SETTINGS, Workspace
 
 DEFAULT_LEVELS = (1, 30, 60, 90)
 
@@ -68,13 +70,30 @@ def fired(ws: Workspace) -> tuple[set[str], set[tuple[str, int]]]:
     return due, overdue
 
 
-@atomic
+#: what a run imports, loaded before the write lock (not every record model: ~0.15 s)
+CHECK_LOADS = ("kam.messages", "kam.output", "kam.reports.common", "kam.reports.rollups",
+               "kam.services.complaints", "kam.services.service",
+               "kam.plugins.rules_standard.anomalies", PLUGIN_SETTINGS)
+
+#: reminders fired per bulk append: what is held at once, however many fire
+BATCH = 2000
+
+#: customers read per query for the anomaly rules
+CUSTOMERS_PER_READ = 500
+
+
+@atomic(loads=CHECK_LOADS)
 def run(ws: Workspace) -> dict[str, Any]:
     """Fire what is new today; report it and everything overdue (the exit code's basis).
 
     An ``--as-of`` beyond the real date is a preview: it lists what would fire on that
     day and records nothing, so the real daily runs still fire every level.
+
+    Streams: the reminders are written in batches (one transaction still), only a
+    compact line per reminder is kept, and the overdue milestones are read again when
+    the result is printed (``overdue`` is a :class:`kam.output.LazyList`).
     """
+    from kam.output import LazyList
     from kam.reports.rollups import open_receivables
 
     today = ws.today
@@ -82,32 +101,159 @@ def run(ws: Workspace) -> dict[str, Any]:
     lv = levels(ws)
     horizon = today + dt.timedelta(days=_reminder_days(ws))
     due_done, overdue_done = fired(ws)
-    new: list[dict[str, Any]] = []
-    overdue: list[dict[str, Any]] = []
+    firing = _Firing(ws, preview)
+    late = 0
+    totals: dict[str, Decimal] = {}
     # only milestones with money outstanding can fire (most are paid on a team with history)
     for record in open_receivables(ws, None, horizon, order_by=("due_date", "id")):
         view = receivable_view(record, today)
         if view["outstanding"] <= 0:
             continue
-        if view["days_overdue"] > 0:
-            overdue.append(view)
+        days = view["days_overdue"]
+        if days > 0:
+            late += 1
+            totals[view["currency"]] = totals.get(view["currency"], ZERO) + view["outstanding"]
         if record["id"] not in due_done:
-            new.append(_fire(ws, record, view, "due", None, preview))
+            firing.add(view, "due", None)
         for level in lv:
-            if view["days_overdue"] >= level and (record["id"], level) not in overdue_done:
-                new.append(_fire(ws, record, view, "overdue", level, preview))
+            if days >= level and (record["id"], level) not in overdue_done:
+                firing.add(view, "overdue", level)
+    firing.flush()
+    del due_done, overdue_done
     from kam.services.complaints import escalate_due
 
     escalated = escalate_due(ws, preview)
     renewals = _renewal_reminders(ws, preview)
-    flagged = _anomaly_flags(ws, overdue, preview)
-    totals: dict[str, Decimal] = {}
-    for v in overdue:
-        totals[v["currency"]] = totals.get(v["currency"], Decimal("0.00")) + v["outstanding"]
-    return {"as_of": today, "preview": preview, "levels": lv, "new": new, "overdue": overdue,
+    flagged = _anomaly_flags(ws, _overdue_by_customer(ws), preview)
+    return {"as_of": today, "preview": preview, "levels": lv,
+            "new": LazyList(len(firing), firing.lines),
+            "overdue": LazyList(late, lambda: overdue_views(ws)),
             "escalated": escalated,
             "renewals": renewals, "flagged": flagged,
             "overdue_outstanding": {c: values.fmt_money(t) for c, t in sorted(totals.items())}}
+
+
+def overdue_views(ws: Workspace, order_by: tuple[str, ...] = ("due_date", "id")
+                  ) -> Iterator[dict[str, Any]]:
+    """The milestones with money overdue today, as ``receivable_view``s (oldest due
+    first)."""
+    from kam.reports.rollups import open_receivables
+
+    today = ws.today
+    for record in open_receivables(ws, None, today - dt.timedelta(days=1), order_by=order_by):
+        view = receivable_view(record, today)
+        if view["outstanding"] > 0 and view["days_overdue"] > 0:
+            yield view
+
+
+def _overdue_by_customer(ws: Workspace
+                         ) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]]]]:
+    """Each customer with money overdue, in id order, with its overdue milestones (oldest
+    due first): one read, grouped as it comes; the customers fetched a few hundred at a
+    time."""
+    groups: list[tuple[str, list[dict[str, Any]]]] = []
+    for v in overdue_views(ws, order_by=("customer_id", "due_date", "id")):
+        if groups and groups[-1][0] == v["customer_id"]:
+            groups[-1][1].append(v)
+            continue
+        if len(groups) == CUSTOMERS_PER_READ:
+            yield from _with_customers(ws, groups)
+            groups = []
+        groups.append((v["customer_id"], [v]))
+    yield from _with_customers(ws, groups)
+
+
+def _with_customers(ws: Workspace, groups: list[tuple[str, list[dict[str, Any]]]]
+                    ) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]]]]:
+    found = {c["id"]: c for c in ws.storage.find(
+        "customer", {"id__in": [cu_id for cu_id, _ in groups]}, order_by=())}
+    for cu_id, views in groups:
+        yield found.get(cu_id) or ws.get("customer", cu_id), views
+
+
+class _Firing:
+    """The reminders of one run: written ``BATCH`` at a time (nothing in a preview), each
+    kept in three numbers (~100k on a big team's first run): its milestone's line fields
+    (one tuple per milestone), its level (0: the due reminder) and its event's number."""
+
+    def __init__(self, ws: Workspace, preview: bool) -> None:
+        from kam.kinds import EVENT
+
+        self.ws = ws
+        self.preview = preview
+        self.hooked = bool(ws.plugins.implementers("kam_receivable_event"))
+        self.prefix = EVENT.prefix
+        self.pending: list[tuple[dict[str, Any], str, int | None]] = []
+        self.milestones: list[tuple[Any, ...]] = []
+        self.milestone = array("q")  # per reminder: its index in ``milestones``
+        self.level = array("q")  # per reminder: 0 for due, else the overdue level
+        self.event = array("q")  # per reminder: its event id's number, -1 for none
+        self.odd_ids: dict[int, str] = {}  # event ids that are not prefix + number
+        self._last = ""
+
+    def __len__(self) -> int:
+        return len(self.level)
+
+    def add(self, view: dict[str, Any], action: str, level: int | None) -> None:
+        self.pending.append((view, action, level))
+        if len(self.pending) >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        pending, self.pending = self.pending, []
+        ids: list[str | None] = [None] * len(pending)
+        if pending and not self.preview:
+            ws = self.ws
+
+            def hook(i: int, event: dict[str, Any]) -> None:
+                ids[i] = event["id"]
+                if self.hooked:
+                    view, action, level = pending[i]
+                    ws.fire("kam_receivable_event", receivable=view, action=action,
+                            level=level, event=event)
+
+            ws.record_events([(f"receivable.{action}", view["id"], _payload(ws, view, level),
+                               [view["contract_id"], view["customer_id"]])
+                              for view, action, level in pending], hook)
+        for (view, _action, level), event_id in zip(pending, ids, strict=True):
+            if self._last != view["id"]:  # a milestone's reminders come together
+                self._last = view["id"]
+                self.milestones.append(tuple(view[k] for k in _MILESTONE))
+            self.milestone.append(len(self.milestones) - 1)
+            self.level.append(level or 0)
+            number = event_id[len(self.prefix):] if event_id else ""
+            if event_id and event_id.startswith(self.prefix) and number.isdigit() \
+                    and str(int(number)) == number:
+                self.event.append(int(number))
+            else:
+                self.event.append(-1)
+                if event_id:
+                    self.odd_ids[len(self.event) - 1] = event_id
+
+    def lines(self) -> Iterator[dict[str, Any]]:
+        """What fired, one dict per reminder (the ``new`` list of the JSON)."""
+        prefix, odd = self.prefix, self.odd_ids
+        for i, (m, level, number) in enumerate(zip(self.milestone, self.level, self.event,
+                                                   strict=True)):
+            rid, co, cu, kind, due, days, outstanding, currency = self.milestones[m]
+            yield {"action": "overdue" if level else "due", "level": level or None,
+                   "receivable_id": rid, "contract_id": co, "customer_id": cu, "kind": kind,
+                   "due_date": due, "days_overdue": days, "outstanding": outstanding,
+                   "currency": currency,
+                   "event_id": f"{prefix}{number}" if number >= 0 else odd.get(i)}
+
+
+_MILESTONE = ("id", "contract_id", "customer_id", "kind", "due_date", "days_overdue",
+              "outstanding", "currency")
+
+
+def _payload(ws: Workspace, view: dict[str, Any], level: int | None) -> dict[str, Any]:
+    payload = {"due_date": view["due_date"].isoformat(), "days_overdue": view["days_overdue"],
+               "outstanding": values.fmt_money(view["outstanding"]),
+               "currency": view["currency"], "as_of": ws.today.isoformat()}
+    if level is not None:
+        payload["level"] = level
+    return payload
 
 
 def run_with_retries(ws: Workspace) -> dict[str, Any]:
@@ -125,28 +271,6 @@ def run_with_retries(ws: Workspace) -> dict[str, Any]:
     return result
 
 
-def _fire(ws: Workspace, record: dict[str, Any], view: dict[str, Any], action: str,
-          level: int | None, preview: bool = False) -> dict[str, Any]:
-    payload = {"due_date": view["due_date"].isoformat(), "days_overdue": view["days_overdue"],
-               "outstanding": values.fmt_money(view["outstanding"]),
-               "currency": view["currency"], "as_of": ws.today.isoformat()}
-    if level is not None:
-        payload["level"] = level
-    event: dict[str, Any] | None = None
-    if not preview:
-        with ws.mutation(f"receivable.{action}", record["id"], payload,
-                         refs=[record["contract_id"], record["customer_id"]]) as m:
-            pass
-        event = m.event
-        ws.fire("kam_receivable_event", receivable=view, action=action, level=level,
-                event=event)
-    return {"action": action, "level": level, "receivable_id": record["id"],
-            "contract_id": record["contract_id"], "customer_id": record["customer_id"],
-            "kind": record["kind"], "due_date": view["due_date"],
-            "days_overdue": view["days_overdue"], "outstanding": view["outstanding"],
-            "currency": view["currency"], "event_id": (event or {}).get("id")}
-
-
 def renewal_days(ws: Workspace) -> int:
     return int((ws.config.get("contracts") or {}).get("renewal_reminder_days", 90))
 
@@ -155,15 +279,17 @@ def _renewal_reminders(ws: Workspace, preview: bool) -> list[dict[str, Any]]:
     """续单 reminders due today: once per contract and service end (a new service end,
     after an amendment, reminds again)."""
     today = ws.today
+    from kam.reports.common import scan
     from kam.reports.rollups import event_values
 
     done = {(record_id, end) for _, record_id, end in event_values(
         ws, ["contract.renewal_due"], "service_end")}
-    renewed = {o["renews_contract_id"] for o in ws.storage.find(
-        "opportunity", {"renews_contract_id__isnull": False, "status__in": ["open", "won"]},
-        order_by=("id",))}
+    renewed = {o["renews_contract_id"] for o in scan(
+        ws, "opportunity", ("renews_contract_id",),
+        {"renews_contract_id__isnull": False, "status__in": ["open", "won"]}, order_by=())}
     out = []
-    for c in ws.storage.find("contract", {
+    hooked = bool(ws.plugins.implementers("kam_contract_event"))
+    for c in scan(ws, "contract", ("id", "number", "customer_id", "owner", "service_end"), {
             "service_end__ge": today,
             "service_end__le": today + dt.timedelta(days=renewal_days(ws)),
             "status__in": ["signed", "executing", "closed"]}, order_by=("service_end", "id")):
@@ -179,7 +305,9 @@ def _renewal_reminders(ws: Workspace, preview: bool) -> list[dict[str, Any]]:
                              refs=[c["customer_id"]]) as m:
                 pass
             event = m.event
-            ws.fire("kam_contract_event", contract=c, action="renewal_due", event=event)
+            if hooked:  # the whole contract for the hook (the loop reads a few columns)
+                ws.fire("kam_contract_event", contract=ws.get("contract", c["id"]),
+                        action="renewal_due", event=event)
         out.append({"contract_id": c["id"], "number": c.get("number"),
                     "customer_id": c["customer_id"], "owner": c.get("owner"),
                     "service_end": c["service_end"], "days_left": days_left,
@@ -193,29 +321,22 @@ def raise_anomaly_flags(ws: Workspace, lang: str | None = None) -> list[dict[str
     with money overdue today and raise their flags, firing no reminders — for ``kam demo``,
     so the daily run it suggests still has its own reminders to fire. ``lang``: write the
     flags' notes in it (the demo's data is in its language), else as the rule said."""
-    from kam.reports.rollups import open_receivables
-
-    overdue = [v for v in (receivable_view(r, ws.today)
-                           for r in open_receivables(ws, None, ws.today,
-                                                     order_by=("due_date", "id")))
-               if v["outstanding"] > 0 and v["days_overdue"] > 0]
-    return _anomaly_flags(ws, overdue, ws.previewing, lang)
+    return _anomaly_flags(ws, _overdue_by_customer(ws), ws.previewing, lang)
 
 
-def _anomaly_flags(ws: Workspace, overdue: list[dict[str, Any]],
+def _anomaly_flags(ws: Workspace,
+                   overdue: Iterable[tuple[dict[str, Any], list[dict[str, Any]]]],
                    preview: bool, lang: str | None = None) -> list[dict[str, Any]]:
     """Ask the anomaly rules about each customer with overdue money; raise each flag type
     they name (a finding's ``code``) for review, unless one of that type is still open
-    (not cleared). Raised by ``kam check``, so anyone may review it."""
+    (not cleared). Raised by ``kam check``, so anyone may review it. ``overdue``: each
+    customer with its overdue milestones, in customer id order."""
     from kam.messages import localise
     from kam.vocab import VOCAB
 
-    by_customer: dict[str, list[dict[str, Any]]] = {}
-    for v in overdue:
-        by_customer.setdefault(v["customer_id"], []).append(v)
     out = []
-    for cu_id, views in sorted(by_customer.items()):
-        customer = ws.get("customer", cu_id)
+    for customer, views in overdue:
+        cu_id = customer["id"]
         found = ws.plugins.rule("kam_customer_anomalies", ws=ws, customer=customer,
                                 overdue=views)
         flags = list(customer.get("flags") or [])

@@ -323,6 +323,7 @@ MIGRATIONS: tuple[tuple[str, Step], ...] = (
     ("0010_case_analysis", _CASE_ANALYSIS),
     ("0011_tender_sheet", _TENDER_SHEET),
     ("0012_today_summaries", summaries.MIGRATION),
+    ("0013_check_open_receivables", summaries.OPEN_RECEIVABLES_INDEX),
 )
 
 #: the schema version this kam writes: derived from the list, never kept by hand
