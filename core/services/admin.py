@@ -125,7 +125,7 @@ def config_set(path: Path, key: str, value: str, *, ws: Any = None) -> Any:
             return typed
         # lifting a plugin requirement must work while that plugin is missing
         with ws.writing(required=key != "plugins.required"):
-            if _no_data(ws):
+            if no_data(ws):
                 kam_config.save(path, raw)
                 return typed
             with ws.mutation("config.changed", "config",
@@ -137,7 +137,8 @@ def config_set(path: Path, key: str, value: str, *, ws: Any = None) -> Any:
     return typed
 
 
-def _no_data(ws: Any) -> bool:
+def no_data(ws: Any) -> bool:
+    """The workspace holds no record and no event (what ``kam import`` loads into)."""
     from kam.kinds import KINDS
 
     storage = ws.storage

@@ -12,6 +12,7 @@ from typing import Any, NoReturn
 
 from kam.errors import InputError
 from kam.kinds import EVENT, KINDS, Kind
+from kam.services.admin import no_data
 from kam.services.exchange import NEUTRALISED, read_manifest
 from kam.services.exchange_cells import Ids
 from kam.services.exchange_stream import stored_batches
@@ -74,13 +75,6 @@ def _record(k: Kind, row: Sequence[Any]) -> dict[str, Any]:
     return out
 
 
-def _is_empty(ws: Workspace) -> bool:
-    storage = ws.storage
-    if any(storage.count(k.name) for k in KINDS.values()):
-        return False
-    return next(iter(storage.events(limit=1)), None) is None
-
-
 def import_(ws: Workspace, folder: Path, progress: Progress | None = None) -> dict[str, Any]:
     """Load an export into this (empty) workspace in one transaction, or refuse it whole.
 
@@ -96,7 +90,7 @@ def import_(ws: Workspace, folder: Path, progress: Progress | None = None) -> di
     neutralised = manifest.get("neutralised") == NEUTRALISED
     files = manifest["files"]
     paths = {name: _open_checked(folder, name, entry) for name, entry in files.items()}
-    if not _is_empty(ws):
+    if not no_data(ws):
         raise InputError(f"{ws.path} is not empty: import needs a new workspace (kam init)")
     from kam.storage import BulkEvents, BulkInsert, BulkLoad, SequenceAdvance
 

@@ -16,6 +16,7 @@ from typing import Any
 from kam.errors import InputError
 from kam.kinds import Kind
 from kam.storage import id_number, split_filter
+from kam.storage import to_stored as stored_form
 
 CENT = Decimal("0.01")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -29,15 +30,13 @@ Row = dict[str, Any]  # a stored row: money as int cents, bools 0/1, dates ISO t
 
 
 def to_stored(ftype: str, value: Any) -> Any:
-    """A record value → its stored form (the same normalisation SQLite applies)."""
+    """A record value → its stored form: SQLite's (kam.storage.to_stored) for money,
+    booleans and json; dates and text empty → none, decimals and ints as numbers (a CSV
+    cell holds only text, so the row keeps the typed value)."""
     if value is None:
         return None
-    if ftype == "money":
-        return int((Decimal(value) * 100).to_integral_value())
-    if ftype == "bool":
-        return 1 if value else 0
-    if ftype == "json":
-        return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    if ftype in ("money", "bool", "json"):
+        return stored_form(ftype, value)
     if ftype in ("date", "datetime"):
         text = value.isoformat() if hasattr(value, "isoformat") else str(value)
         return text or None

@@ -20,6 +20,7 @@ those keys only. :class:`kam.reports.rollups.PythonRollup` is the reference
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -301,11 +302,23 @@ class EventValueQuery:
             return iter(())
         try:
             rows = self.conn.execute(
-                f"SELECT kind, record_id, json_extract(payload, '$.{key}') FROM event"
+                f"SELECT kind, record_id, json_extract(payload, '$.{key}'),"
+                f" json_type(payload, '$.{key}') FROM event"
                 f" WHERE kind IN ({', '.join('?' * len(kinds))}) ORDER BY rowid",
                 list(kinds)).fetchall()
         except sqlite3.Error as exc:
             from kam.plugins.storage_sqlite.backend import _translate
 
             raise _translate(exc) from None
-        return iter(rows)
+        # json_extract gives a list or object as its JSON text and true/false as 1/0:
+        # the decoded payload's value is what the reference (and PostgreSQL) gives
+        return iter([(kind_, record_id, _decoded(value, of))
+                     for kind_, record_id, value, of in rows])
+
+
+def _decoded(value: Any, json_type: str | None) -> Any:
+    if json_type in ("array", "object"):
+        return json.loads(value)
+    if json_type in ("true", "false"):
+        return json_type == "true"
+    return value
