@@ -186,9 +186,13 @@ def _fill(m: re.Match[str], *, values: dict[str, str]) -> str:
     return value.ljust(int(width.group(1))) if width else value
 
 
+@functools.lru_cache(maxsize=8192)
 def _value(name: str, value: str, lang: str, depth: int) -> str:
     """A placeholder's value as the user reads it: a key as its label (quotes kept), a
-    list of keys as their labels, a message (or ``; ``-joined messages) translated."""
+    list of keys as their labels, a message (or ``; ``-joined messages) translated.
+    Kept per (name, value): a long listing (``kam check``'s reminders) repeats the same
+    labels, amounts and notes thousands of times, and the tables it reads are fixed for
+    the process."""
     from kam.messages_zh import ZH
 
     if value in ZH and "{" not in value:  # a word a command fills in (due, (forced))
