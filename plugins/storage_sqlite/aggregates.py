@@ -47,6 +47,22 @@ _DAYS = ("CASE WHEN due_date IS NOT NULL AND open_ > 0 AND due_date < :as_of"
          " THEN CAST(julianday(:as_of) - julianday(due_date) AS INTEGER) ELSE 0 END")
 
 
+def streamed(conn: sqlite3.Connection, sql: str, params: Any, size: int
+             ) -> Iterator[tuple[Any, ...]]:
+    """A query's rows ``size`` at a time, never all held; SQLite's errors as kam's."""
+    from kam.plugins.storage_sqlite.backend import _translate
+
+    try:
+        cur = conn.execute(sql, params)
+        while True:
+            rows = cur.fetchmany(size)
+            if not rows:
+                break
+            yield from rows
+    except sqlite3.Error as exc:
+        raise _translate(exc) from None
+
+
 class SQLiteAggregates:
     """The aggregation fast paths; uses the backend's ``conn`` and ``_where``."""
 
@@ -57,17 +73,7 @@ class SQLiteAggregates:
 
     def _named_rows(self, sql: str, params: dict[str, Any]) -> Iterator[tuple[Any, ...]]:
         """The rows of a query with named values, 500 at a time (never all held)."""
-        from kam.plugins.storage_sqlite.backend import _translate
-
-        try:
-            cur = self.conn.execute(sql, params)
-            while True:
-                rows = cur.fetchmany(500)
-                if not rows:
-                    break
-                yield from rows
-        except sqlite3.Error as exc:
-            raise _translate(exc) from None
+        return streamed(self.conn, sql, params, 500)
 
     def receivable_sums(self, as_of: dt.date, ends: Sequence[int],
                         where: Where | None = None, contract_where: Where | None = None

@@ -595,6 +595,7 @@ if TYPE_CHECKING:  # mypy holds the backend to the signatures of what it offers
         kam_storage.SequenceAdvance, kam_storage.BulkEvents, kam_storage.StoredRows,
         kam_storage.BulkLoad, kam_storage.ActivityRollup, kam_storage.OpenReceivables,
         kam_storage.EventValues, kam_storage.ReceivableSums, kam_storage.DealSums,
-        kam_storage.StageMoves
+        kam_storage.StageMoves, kam_storage.StageReach, kam_storage.PaymentSums,
+        kam_storage.MilestoneViews, kam_storage.ColumnReads, kam_storage.LatestCallsOn
     ]:
-        return (s, s, s, s, s, s, s, s, s, s, s, s, s)
+        return (s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s)

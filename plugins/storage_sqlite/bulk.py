@@ -43,19 +43,12 @@ class BulkPaths:
 
     def stored_rows(self, kind_name: str) -> Iterator[tuple[Any, ...]]:
         """Every row of a kind in id order (rowid: the order ``find`` gives), as stored."""
-        from kam.plugins.storage_sqlite.backend import _translate
+        from kam.plugins.storage_sqlite.aggregates import streamed
 
         k = kind(kind_name)
         cols = ", ".join(f'"{f.name}"' for f in k.fields)
-        try:
-            cur = self.conn.execute(f'SELECT {cols} FROM "{k.name}" ORDER BY rowid')
-            while True:
-                rows = cur.fetchmany(1000)
-                if not rows:
-                    break
-                yield from rows
-        except sqlite3.Error as exc:
-            raise _translate(exc) from None
+        yield from streamed(self.conn, f'SELECT {cols} FROM "{k.name}" ORDER BY rowid', (),
+                            1000)
 
     def load_rows(self, kind_name: str, rows: Sequence[Sequence[Any]]) -> None:
         """Insert rows in stored form; events also get their references and the sequence."""
