@@ -64,15 +64,16 @@ def _advice(ws: Any, deal_ids: list[str]) -> Table:
 
     wanted = list(dict.fromkeys(deal_ids))  # listed order, once each
     texts: dict[Any, str | None] = {}
+    scenario: dict[str, Any] = {}  # customer → purchase scenario, each read once
     held: list[tuple[Any, ...]] = []
     for start in range(0, len(wanted), PAGE):
         page = wanted[start:start + PAGE]
         opps = {o["id"]: (o.get("title"), o["customer_id"]) for o in scan(
             ws, "opportunity", ("id", "title", "customer_id"), {"id__in": page})}
-        owners = {customer for _title, customer in opps.values()}
-        scenario = {c["id"]: c.get("purchase_type")
-                    for c in scan(ws, "customer", ("id", "purchase_type"),
-                                  {"id__in": sorted(owners)})} if owners else {}
+        unread = {customer for _title, customer in opps.values()} - scenario.keys()
+        if unread:
+            scenario.update((c["id"], c.get("purchase_type")) for c in scan(
+                ws, "customer", ("id", "purchase_type"), {"id__in": sorted(unread)}))
         for deal_id in page:
             opp = opps.get(deal_id)
             if opp is None:
