@@ -38,10 +38,8 @@ def build(ws: Any, owner: str | None = None, days: Any = None, **_: Any) -> Repo
     # what ``owner`` works on (铁三角), read once for every table below
     theirs = worked_by(ws, owner, "opportunity")
     signed = worked_by(ws, owner, "contract", theirs)
-    # the stalled deals first: what they read in passing is let go before the long
-    # tables below are held
-    stalled = activity.stalled(ws, member=owner, worked=theirs)
     steps = _next_steps(ws, owner, horizon, set(theirs.get("id__in", ())))
+    stalled = activity.stalled(ws, member=owner, worked=theirs)
     report.tables.append(_steps_table(ws, steps))
     report.tables.append(_receivables(ws, signed, horizon))
     report.tables.append(_planned_visits(ws, owner))
