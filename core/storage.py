@@ -465,3 +465,23 @@ class LatestCallsOn(Protocol):
 
     def latest_calls_on(self, as_of: dt.date, deals: Sequence[str],
                         due_by: dt.date | None = None) -> Iterator[Record]: ...
+
+
+# --- ``kam today`` for the whole team, memory flat (issue 15) ----------------------------
+
+#: one next step due as ``kam today`` lists it (到期的下一步): next_due, next_step, the
+#: deal (or, for a call on no deal, customer) id, customer_id, owner, the call's id
+NextStep = tuple[dt.date, Any, str, str, Any, str]
+
+
+@runtime_checkable
+class NextStepsDue(Protocol):
+    """``next_steps_due(as_of, due_by)``: the whole team's latest call per live deal (or
+    customer) whose next step is due by ``due_by`` — :class:`ActivityRollup`'s
+    ``latest_calls(as_of, None, due_by)`` — as :data:`NextStep` tuples in ``kam today``'s
+    order (next_due, then the id), read in that order rather than held as records and
+    sorted; ``None`` when the backend cannot (a key called after ``as_of``). Reference:
+    ``kam.reports.rollups.next_steps_due``."""
+
+    def next_steps_due(self, as_of: dt.date, due_by: dt.date
+                       ) -> Iterator[NextStep] | None: ...

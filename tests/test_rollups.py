@@ -12,8 +12,8 @@ from typing import Any
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from kam.plugins.storage_sqlite.backend import SQLiteStorage
-from kam.reports.rollups import PythonRollup, latest_calls_on, rollup
-from kam.storage import ActivityRollup, LatestCallsOn
+from kam.reports.rollups import PythonRollup, latest_calls_on, next_steps_in_order, rollup
+from kam.storage import ActivityRollup, LatestCallsOn, NextStepsDue
 from test_aggregates import opened, per_store, store  # noqa: F401  (the fixture)
 
 DAY0 = dt.date(2026, 3, 1)
@@ -165,6 +165,13 @@ def assert_equal_to_reference(storage: Any, cut: int, owner: str | None,
                 assert (sorted(storage.latest_calls_on(as_of, deals, due_by), key=key)
                         == sorted((a for a in reference.latest_calls(as_of, None, due_by)
                                    if a.get("opportunity_id") in deals), key=key))
+    if isinstance(storage, NextStepsDue):  # kam today's whole team, in its order
+        due_by = DAY0 + dt.timedelta(days=cut)
+        fast = storage.next_steps_due(as_of, due_by)
+        # it may decline (a call after as_of), never answer differently
+        if fast is not None:
+            assert list(fast) == next_steps_in_order(
+                reference.latest_calls(as_of, None, due_by), due_by)
     assert (sorted(storage.deal_touches(as_of, customer))
             == sorted(reference.deal_touches(as_of, customer)))
     assert (sorted(storage.call_counts(start, as_of, customer, owner), key=str)

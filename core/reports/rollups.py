@@ -11,12 +11,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from kam.models.receivable_state import receivable_view
 from kam.reports.common import scan
-from kam.storage import ActivityRollup, EventValues, LatestCallsOn, OpenReceivables, Record, Where
+from kam.storage import (
+    ActivityRollup,
+    EventValues,
+    LatestCallsOn,
+    NextStep,
+    NextStepsDue,
+    OpenReceivables,
+    Record,
+    Where,
+)
 
 CALL_FIELDS = ("id", "date", "opportunity_id", "customer_id", "owner", "next_step",
                "next_due")
@@ -135,3 +144,25 @@ def python_event_values(storage: Any, kinds: Sequence[str], key: str
                         ) -> Iterator[tuple[str, str | None, Any]]:
     for e in storage.events(kinds=list(kinds)):
         yield e["kind"], e.get("record_id"), (e.get("payload") or {}).get(key)
+
+
+def next_steps_due(ws: Any, as_of: dt.date, due_by: dt.date) -> Iterator[NextStep]:
+    """:class:`kam.storage.NextStepsDue` from the backend when it can answer, else (the
+    reference) the whole team's latest calls put in that order."""
+    if isinstance(ws.storage, NextStepsDue):
+        fast = ws.storage.next_steps_due(as_of, due_by)
+        if fast is not None:
+            return fast
+    return iter(next_steps_in_order(rollup(ws).latest_calls(as_of, None, due_by), due_by))
+
+
+def next_steps_in_order(calls: Iterable[Record], due_by: dt.date) -> list[NextStep]:
+    """The next steps due by ``due_by`` (到期的下一步) of ``calls``, one per deal (or
+    customer: a later call in ``calls`` supersedes an earlier one's), by next_due then id."""
+    latest = {a.get("opportunity_id") or a["customer_id"]: a for a in calls}
+    steps = [(a["next_due"], a.get("next_step"), key, a["customer_id"], a.get("owner"),
+              a["id"])
+             for key, a in latest.items()
+             if a.get("next_due") is not None and a["next_due"] <= due_by]
+    steps.sort(key=lambda s: (s[0], s[2]))
+    return steps

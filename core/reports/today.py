@@ -11,13 +11,19 @@ contracts ending from the renewals report, receivable states from
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 from kam.models.case_analysis import IMPORTANCE, OUTCOMES, needs_case_analysis
 from kam.models.deal_team import worked_by
 from kam.models.receivable_state import OPEN_STATES, receivable_view
+from kam.output import LazyList
 from kam.reports import Report, Table
 from kam.reports.common import new_report, scan, tr, vocab_display
+from kam.storage import NextStep
+
+#: deals read at a time for the advice table
+PAGE = 5000
 
 
 def build(ws: Any, owner: str | None = None, days: Any = None, **_: Any) -> Report:
@@ -34,14 +40,14 @@ def build(ws: Any, owner: str | None = None, days: Any = None, **_: Any) -> Repo
     signed = worked_by(ws, owner, "contract", theirs)
     steps = _next_steps(ws, owner, horizon, set(theirs.get("id__in", ())))
     stalled = activity.stalled(ws, member=owner, worked=theirs)
-    report.tables.append(steps)
+    report.tables.append(_steps_table(ws, steps))
     report.tables.append(_receivables(ws, signed, horizon))
     report.tables.append(_planned_visits(ws, owner))
     report.tables.append(_promised(ws, signed, horizon))
     report.tables.append(stalled)
     report.tables.append(contracts.ending(ws, member=owner, worked=signed))
     report.tables.append(service.open_complaints(ws, for_user=owner))
-    deals = [r["record_id"] for r in steps.rows if r["record_id"] != r["customer_id"]]
+    deals = [key for _due, _step, key, customer, _who, _act in steps if key != customer]
     report.tables.append(_advice(ws, deals + [r["id"] for r in stalled.rows]))
     report.tables.append(_case_analyses(ws, owner))
     return report
@@ -50,30 +56,36 @@ def build(ws: Any, owner: str | None = None, days: Any = None, **_: Any) -> Repo
 def _advice(ws: Any, deal_ids: list[str]) -> Table:
     """The acquisition advice (获客建议) for each deal listed above, chosen by its
     customer's purchase scenario (采购场景) as ``opp show`` does; a deal whose customer
-    has no scenario yet gets none."""
+    has no scenario yet gets none. Read a page of deals at a time and held as tuples (a
+    whole team lists ~40k)."""
     from kam.acquisition import advice
 
     wanted = list(dict.fromkeys(deal_ids))  # listed order, once each
-    opps = {o["id"]: o for o in scan(ws, "opportunity", ("id", "title", "customer_id"),
-                                     {"id__in": wanted})} if wanted else {}
-    owners = {o["customer_id"] for o in opps.values()}
-    scenario = {c["id"]: c.get("purchase_type")
-                for c in scan(ws, "customer", ("id", "purchase_type"),
-                              {"id__in": sorted(owners)})} if owners else {}
-    rows = []
-    for deal_id in wanted:
-        opp = opps.get(deal_id)
-        kind = scenario.get(opp["customer_id"]) if opp else None
-        text = advice(ws.lang, kind)
-        if opp and text:
-            rows.append({"id": deal_id, "title": opp.get("title"),
-                         "customer_id": opp["customer_id"], "purchase_type": kind,
-                         "advice": text})
-    return Table("advice", ["id", "title", "customer_id", "purchase_type", "advice"], rows,
+    texts: dict[Any, str | None] = {}
+    scenario: dict[str, Any] = {}  # customer → purchase scenario, each read once
+    held: list[tuple[Any, ...]] = []
+    for start in range(0, len(wanted), PAGE):
+        page = wanted[start:start + PAGE]
+        opps = {o["id"]: (o.get("title"), o["customer_id"]) for o in scan(
+            ws, "opportunity", ("id", "title", "customer_id"), {"id__in": page})}
+        unread = {customer for _title, customer in opps.values()} - scenario.keys()
+        if unread:
+            scenario.update((c["id"], c.get("purchase_type")) for c in scan(
+                ws, "customer", ("id", "purchase_type"), {"id__in": sorted(unread)}))
+        for deal_id in page:
+            opp = opps.get(deal_id)
+            if opp is None:
+                continue
+            kind = scenario.get(opp[1])
+            if kind not in texts:
+                texts[kind] = advice(ws.lang, kind)
+            if texts[kind]:
+                held.append((deal_id, opp[0], opp[1], kind, texts[kind]))
+    return Table("advice", ["id", "title", "customer_id", "purchase_type", "advice"],
+                 as_rows(("id", "title", "customer_id", "purchase_type", "advice"), held),
                  title=tr(ws, "获客建议（按采购场景）", "Acquisition advice by purchase scenario"),
                  headers={"advice": tr(ws, "建议", "Advice")},
-                 display={"purchase_type": vocab_display(ws, "purchase_type")})
-
+                 display={"purchase_type": vocab_display(ws, "purchase_type")}, numeric=[])
 
 
 def _case_analyses(ws: Any, owner: str | None) -> Table:
@@ -81,22 +93,31 @@ def _case_analyses(ws: Any, owner: str | None) -> Table:
     where: dict[str, Any] = {"status__in": list(OUTCOMES), "importance__in": list(IMPORTANCE)}
     if owner:
         where["owner"] = owner
-    rows = [{"id": o["id"], "title": o.get("title"), "status": o["status"],
-             "closed_at": o.get("closed_at"), "owner": o.get("owner")}
-            for o in scan(ws, "opportunity", ("id", "title", "status", "closed_at", "owner",
-                                              "importance", "case_analysis"),
+    keys = ("id", "title", "status", "closed_at", "owner")
+    once: dict[Any, Any] = {}
+    held = [(o["id"], o.get("title"), once.setdefault(o["status"], o["status"]),
+             o.get("closed_at"), once.setdefault(o.get("owner"), o.get("owner")))
+            for o in scan(ws, "opportunity", (*keys, "importance", "case_analysis"),
                           where, order_by=("closed_at", "id"))
             if needs_case_analysis(o)]
-    return Table("case_analysis", ["id", "title", "status", "closed_at", "owner"], rows,
+    return Table("case_analysis", list(keys), as_rows(keys, held),
                  title=tr(ws, "待写案例分析报告", "Case analyses to write"),
-                 display={"status": vocab_display(ws, "opp_status")})
+                 display={"status": vocab_display(ws, "opp_status")}, numeric=[])
 
 
-def _next_steps(ws: Any, owner: str | None, horizon: dt.date, mine: set[str]) -> Table:
-    """The latest call on each live deal (or customer) whose next step is due by ``horizon``:
-    a later call supersedes an earlier one's next step."""
-    from kam.reports.rollups import latest_calls_on, rollup
+def _next_steps(ws: Any, owner: str | None, horizon: dt.date, mine: set[str]
+                ) -> list[NextStep]:
+    """The latest call on each live deal (or customer) whose next step is due by ``horizon``,
+    in the order listed: a later call supersedes an earlier one's next step."""
+    from kam.reports.rollups import (
+        latest_calls_on,
+        next_steps_due,
+        next_steps_in_order,
+        rollup,
+    )
 
+    if not owner and not mine:  # the whole team's: in order from the backend when it can
+        return list(next_steps_due(ws, ws.today, horizon))
     # only calls whose next step is due can be listed; on a deal they are on the team of,
     # the latest call is listed whoever made it (theirs otherwise)
     latest = {a.get("opportunity_id") or a["customer_id"]: a
@@ -105,22 +126,28 @@ def _next_steps(ws: Any, owner: str | None, horizon: dt.date, mine: set[str]) ->
     if mine:
         for a in latest_calls_on(ws, ws.today, sorted(mine), horizon):
             latest[a["opportunity_id"]] = a
-    rows = [
-        {"next_due": a["next_due"], "next_step": a.get("next_step"), "record_id": key,
-         "customer_id": a["customer_id"], "owner": a.get("owner"), "activity_id": a["id"],
-         "days_late": max((ws.today - a["next_due"]).days, 0)}
-        for key, a in latest.items()
-        if a.get("next_due") is not None and a["next_due"] <= horizon
-    ]
-    rows.sort(key=lambda r: (r["next_due"], r["record_id"]))
+    return next_steps_in_order(latest.values(), horizon)
+
+
+def _steps_table(ws: Any, steps: list[NextStep]) -> Table:
+    """到期的下一步: each step's row made as it is written (the steps are held as tuples)."""
+    today = ws.today
+
+    def produce() -> Iterator[dict[str, Any]]:
+        for due, step, key, customer, who, act in steps:
+            yield {"next_due": due, "next_step": step, "record_id": key,
+                   "customer_id": customer, "owner": who, "activity_id": act,
+                   "days_late": max((today - due).days, 0)}
+
     headers = {"next_due": tr(ws, "下一步到期", "Next due"),
                "days_late": tr(ws, "已过天数", "Days late"),
                "record_id": tr(ws, "商机/客户", "Deal or customer"),
                "next_step": tr(ws, "下一步", "Next step"),
                "activity_id": tr(ws, "拜访编号", "Activity")}
     return Table("next_steps", ["next_due", "days_late", "record_id", "customer_id", "owner",
-                                "next_step", "activity_id"], rows,
-                 title=tr(ws, "到期的下一步", "Next steps due"), headers=headers)
+                                "next_step", "activity_id"], LazyList(len(steps), produce),
+                 title=tr(ws, "到期的下一步", "Next steps due"), headers=headers,
+                 numeric=["days_late"])
 
 
 def _planned_visits(ws: Any, owner: str | None) -> Table:
@@ -178,15 +205,25 @@ def _receivables(ws: Any, signed: dict[str, Any], horizon: dt.date) -> Table:
     # be open and due (the state itself is still receivable_view's to decide)
     where["written_off_on__isnull"] = True
     views = (receivable_view(r, ws.today) for r in open_receivables(ws, where, horizon))
-    rows = [
-        {k: v[k] for k in ("id", "contract_id", "customer_id", "kind", "due_date", "state",
-                           "days_overdue", "outstanding", "currency")}
+    once: dict[Any, Any] = {}  # kind, state, currency: a few values, one object each
+    held = [
+        (v["id"], v["contract_id"], v["customer_id"], once.setdefault(v["kind"], v["kind"]),
+         v["due_date"], once.setdefault(v["state"], v["state"]), v["days_overdue"],
+         v["outstanding"], once.setdefault(v["currency"], v["currency"]))
         for v in views
         if v["state"] in OPEN_STATES and v["due_date"] is not None and v["due_date"] <= horizon
     ]
-    rows.sort(key=lambda r: (-r["days_overdue"], r["due_date"], r["id"]))
-    return Table("receivables", ["id", "contract_id", "customer_id", "kind", "due_date",
-                                 "state", "days_overdue", "outstanding", "currency"], rows,
+    held.sort(key=lambda r: (-r[6], r[4], r[0]))
+    columns = ["id", "contract_id", "customer_id", "kind", "due_date", "state",
+               "days_overdue", "outstanding", "currency"]
+    return Table("receivables", columns, as_rows(tuple(columns), held),
                  title=tr(ws, "到期和逾期的回款", "Payment milestones due or overdue"),
                  display={"kind": vocab_display(ws, "milestone_kind"),
-                          "state": vocab_display(ws, "receivable_state")})
+                          "state": vocab_display(ws, "receivable_state")},
+                 numeric=["days_overdue", "outstanding"])
+
+
+def as_rows(keys: tuple[str, ...], held: list[tuple[Any, ...]]) -> LazyList:
+    """Rows held as tuples of ``keys`` (a dict each costs three times the memory), made
+    into dicts as they are written."""
+    return LazyList(len(held), lambda: (dict(zip(keys, t, strict=True)) for t in held))
