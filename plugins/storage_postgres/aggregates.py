@@ -35,8 +35,8 @@ from kam.storage import (
     StageStart,
     Where,
     kind,
+    payload_kinds,
 )
-from kam.stored import payload_kinds
 
 #: a receivable's outstanding money: 0 once written off, never below 0
 _OPEN = ("CASE WHEN written_off_on IS NOT NULL THEN 0.00 ELSE greatest(0.00,"

@@ -23,8 +23,7 @@ import psycopg
 from kam.errors import StorageError
 from kam.kinds import EVENT, KINDS, Kind
 from kam.plugins.storage_postgres.errors import translate
-from kam.storage import kind
-from kam.stored import load_columns
+from kam.storage import kind, load_columns
 
 #: the tables a load writes (each kind's and the event log's, with its index)
 _TABLES = (*KINDS, EVENT.name, "event_ref")

@@ -18,8 +18,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from kam.errors import StorageError
-from kam.storage import kind
-from kam.stored import load_columns
+from kam.storage import kind, load_columns
 
 #: the event index of the events loaded after rowid ?, sorted by (ref, event id): one
 #: pass over the loaded events in SQLite (JSON1) instead of random inserts row by row

@@ -26,8 +26,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from kam.kinds import Kind
-from kam.storage import Record, Where, kind
-from kam.stored import payload_kinds
+from kam.storage import Record, Where, kind, payload_kinds
 
 
 def _key(t: str) -> str:
