@@ -58,7 +58,8 @@ class PostgresStorage(PostgresRollup, PostgresAggregates, PostgresSummaries,
         try:
             self.conn = psycopg.connect(dsn, autocommit=True, connect_timeout=10,
                                         application_name="kam",
-                                        options=f"-c lock_timeout={int(lock_timeout_ms)}")
+                                        options=f"-c lock_timeout={int(lock_timeout_ms)}"
+                                        " -c cursor_tuple_fraction=1")
         except psycopg.Error as exc:
             first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
             raise StorageError(f"cannot connect to the database: {first}") from None
