@@ -4,8 +4,8 @@
 deal, payment or milestone read into Python. :class:`kam.reports.aggregates.PythonAggregates`
 is the reference (tests/test_aggregates.py checks them equal on random data on both SQL
 backends). Like aggregates.py they read the tables themselves, so row-level security
-filters them as it filters ``find``; json columns are compared as ``jsonb`` only where
-a value is tested, and a value handed back is decoded in Python from the stored text.
+filters them as it filters ``find``; json columns are read as ``json`` (not ``jsonb``,
+which builds every value whole) only where a value is tested, and a value handed back is decoded in Python from the stored text.
 """
 
 from __future__ import annotations
@@ -31,8 +31,8 @@ _PERIODS = {"month": "to_char(p.date, 'YYYY-MM')", "year": "to_char(p.date, 'YYY
             "quarter": "to_char(p.date, 'YYYY-\"Q\"Q')"}
 #: a json text's string value at ``path`` (NULL when it is not a string, as the
 #: reference's ``in stages`` finds no number or object among the stage keys)
-_STRING = ("CASE WHEN jsonb_typeof(({col})::jsonb {path}) = 'string'"
-           " THEN ({col})::jsonb {path} #>> '{{}}' END")
+_STRING = ("CASE WHEN json_typeof(({col})::json {path}) = 'string'"
+           " THEN ({col})::json {path} #>> '{{}}' END")
 
 
 class PostgresSummaries:
@@ -53,20 +53,29 @@ class PostgresSummaries:
         values = ", ".join("(%s, %s, %s)" for _s in stages)
         params: list[Any] = [v for row in stages for v in row]
         sql_where, w_params = where_sql(kind("opportunity"), where)
-        first = _STRING.format(col="o.stage_history", path="-> 0 -> 'stage'")
+        first = _STRING.format(col="stage_history", path="-> 0 -> 'stage'")
         to = _STRING.format(col="e.payload", path="-> 'to'")
+        # each stage's first place in its pipeline (``list.index``); each deal's first
+        # stage and each advance's ``to`` decoded once (MATERIALIZED: not once per
+        # stage they are compared with), the furthest grouped in one pass (a subquery
+        # per deal: 7 s on the server for 100k deals, now ~1 s)
         sql = (
             f"WITH st(pipeline, stage, i) AS (VALUES {values}),"
+            " sf AS (SELECT pipeline, stage, min(i) AS i FROM st GROUP BY pipeline, stage),"
             " n AS (SELECT pipeline, max(i) AS last FROM st GROUP BY pipeline),"
-            " o AS (SELECT id, pipeline, status, stage_history FROM opportunity"
-            f"{sql_where}),"
+            f" o AS MATERIALIZED (SELECT id, pipeline, status, {first} AS first_"
+            f" FROM opportunity{sql_where}),"
+            f" a AS MATERIALIZED (SELECT e.record_id, {to} AS to_ FROM event e"
+            "  WHERE e.kind = 'opportunity.advanced' AND e.record_id IN"
+            "  (SELECT id FROM o WHERE status IS DISTINCT FROM 'won')),"
+            " ev AS (SELECT a.record_id, max(sf.i) AS i FROM a"
+            "  JOIN o ON o.id = a.record_id"
+            "  JOIN sf ON sf.pipeline = o.pipeline AND sf.stage = a.to_ GROUP BY a.record_id),"
             " r AS (SELECT o.pipeline, o.status, CASE WHEN o.status = 'won' THEN n.last"
-            "  ELSE greatest(coalesce((SELECT i FROM st WHERE st.pipeline = o.pipeline"
-            f"   AND st.stage = {first}), 0),"
-            "  coalesce((SELECT max(st.i) FROM event e JOIN st ON st.pipeline = o.pipeline"
-            f"   AND st.stage = {to}"
-            "   WHERE e.record_id = o.id AND e.kind = 'opportunity.advanced'), 0)) END AS reach"
-            "  FROM o JOIN n ON n.pipeline = o.pipeline)"
+            "  ELSE greatest(coalesce(fs.i, 0), coalesce(ev.i, 0)) END AS reach"
+            "  FROM o JOIN n ON n.pipeline = o.pipeline"
+            "  LEFT JOIN sf fs ON fs.pipeline = o.pipeline AND fs.stage = o.first_"
+            "  LEFT JOIN ev ON ev.record_id = o.id)"
             " SELECT pipeline, status, reach, count(*) FROM r GROUP BY pipeline, status, reach")
         return ((p, status, int(reach), int(count))
                 for p, status, reach, count in self._tuples(sql, params + w_params))
