@@ -4,8 +4,9 @@
 deal, payment or milestone read into Python. :class:`kam.reports.aggregates.PythonAggregates`
 is the reference (tests/test_aggregates.py checks them equal on random data on both SQL
 backends). Like aggregates.py they read the tables themselves, so row-level security
-filters them as it filters ``find``; json columns are read as ``json`` (not ``jsonb``,
-which builds every value whole) only where a value is tested, and a value handed back is decoded in Python from the stored text.
+filters them as it filters ``find``. A json column is read as ``json`` (not ``jsonb``,
+which builds every value whole) only where a value is tested; a value handed back is
+decoded in Python from the stored text.
 """
 
 from __future__ import annotations
