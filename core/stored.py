@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from kam.kinds import Kind
 
 #: any value → its canonical json text (the encoder made once; ``json.dumps`` makes one
 #: per call)
@@ -58,3 +61,24 @@ def to_stored(ftype: str, value: Any) -> Any:
 FROM_STORED: dict[str, Callable[[Any], Any]] = {
     "money": lambda cents: Decimal(cents).scaleb(-2), "bool": bool,
     "json": json.loads, "date": dt.date.fromisoformat, "decimal": Decimal}
+
+
+def load_columns(depth: int, kind_name: str) -> tuple[Kind, list[str]]:
+    """``BulkLoad.load_rows``' guard, one for every backend: stored rows are written only
+    inside ``storage.transaction()`` (``depth``: how deep the backend is in one); the
+    kind and its columns in stored-row order."""
+    from kam.errors import StorageError
+    from kam.storage import kind
+
+    if depth == 0:
+        raise StorageError("writes must happen inside storage.transaction()")
+    k = kind(kind_name)
+    return k, [f.name for f in k.fields]
+
+
+def payload_kinds(kinds: Sequence[str], key: str) -> list[str]:
+    """``EventValues.event_values``' guard, one for every backend: the payload ``key``
+    goes into SQL as a name, so it must be one; the event kinds to read ([]: none)."""
+    if not key.isidentifier():
+        raise ValueError(f"not a payload key: {key!r}")
+    return list(kinds)

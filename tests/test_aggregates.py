@@ -24,7 +24,7 @@ from kam.plugins.storage_sqlite.backend import SQLiteStorage
 from kam.reports import contracts
 from kam.reports.aggregates import PythonAggregates, aggregates, bucket_index
 from kam.services import reports, targets
-from kam.storage import ReceivableSums
+from kam.storage import MilestoneViews, PaymentSums, ReceivableSums, StageReach
 from kam.workspace import Workspace
 from test_reports_collect import collect_ws  # noqa: F401  (the fixture)
 
@@ -190,11 +190,9 @@ def test_deal_sums_equal_the_python_reference(store: str, deals: list[tuple[Any,
         assert sum(n for _k, n, _a, _w in fast) == s.count("opportunity", where)
 
 
-def with_deals(path: Path, deals: list[dict[str, Any]],
-               events: list[tuple[Any, ...]]) -> SQLiteStorage:
+def with_deals(s: Any, deals: list[dict[str, Any]], events: list[tuple[Any, ...]]) -> Any:
     """One customer's deals (each with ``deals``' fields) and events (deal number, kind,
-    payload) about them, in that order."""
-    s = SQLiteStorage(path)
+    payload) about them, in that order, in the storage ``s``."""
     with s.transaction():
         s.insert("customer", {"id": s.next_id("customer"), "name": "客户"})
         for fields in deals:
@@ -304,7 +302,7 @@ TO = st.none() | st.fixed_dictionaries({}, optional={"to": st.sampled_from(
     ["lead", "proposal", "bid", "won_stage", "done", "", "报价"]), "from": TEXT})
 
 
-@settings(max_examples=40, deadline=None)
+@per_store(40)
 @given(st.lists(st.tuples(st.sampled_from(["won", "lost", "abandoned", "open"]),
                           st.sampled_from(["six", "short", "other"]), HISTORY), max_size=8),
        st.lists(st.tuples(st.integers(1, 9), st.sampled_from(
@@ -313,22 +311,19 @@ TO = st.none() | st.fixed_dictionaries({}, optional={"to": st.sampled_from(
 @example([("lost", "six", [{"stage": "proposal"}]), ("won", "short", None)],
          [(1, "opportunity.advanced", {"to": "bid"}), (1, "opportunity.lost", {"to": "won_stage"}),
           (2, "opportunity.advanced", {"to": "lead"})], {})
-def test_stage_reach_equals_the_python_reference(deals: list[tuple[Any, ...]],
+def test_stage_reach_equals_the_python_reference(store: str, deals: list[tuple[Any, ...]],
                                                  events: list[tuple[Any, ...]],
                                                  where: dict[str, Any]) -> None:
     """The targets report's stage conversion: how far each deal got, counted in SQL."""
-    with tempfile.TemporaryDirectory() as folder:
-        s = with_deals(Path(folder) / "kam.db", [
-            {"status": status, "pipeline": pipe, "stage_history": history}
-            for status, pipe, history in deals], events)
-        try:
-            reference = PythonAggregates(SimpleNamespace(storage=s))
-            fast = sorted(s.stage_reach(ORDER, where))
-            assert fast == sorted(reference.stage_reach(ORDER, where))
-            counted = {**where, "pipeline__in": sorted(ORDER)}
-            assert sum(n for *_k, n in fast) == s.count("opportunity", counted)
-        finally:
-            s.close()
+    with opened(store) as s:
+        with_deals(s, [{"status": status, "pipeline": pipe, "stage_history": history}
+                       for status, pipe, history in deals], events)
+        assert isinstance(s, StageReach)
+        reference = PythonAggregates(SimpleNamespace(storage=s))
+        fast = sorted(s.stage_reach(ORDER, where))
+        assert fast == sorted(reference.stage_reach(ORDER, where))
+        counted = {**where, "pipeline__in": sorted(ORDER)}
+        assert sum(n for *_k, n in fast) == s.count("opportunity", counted)
 
 
 PAYMENT = st.tuples(st.integers(0, 3),                                 # contract
@@ -338,11 +333,10 @@ PAYMENT = st.tuples(st.integers(0, 3),                                 # contrac
                     st.integers(-800, 40))                             # date: TODAY + n
 
 
-def paying(path: Path, owners: list[str | None],
-           payments: list[tuple[Any, ...]]) -> SQLiteStorage:
+def paying(s: Any, owners: list[str | None], payments: list[tuple[Any, ...]]) -> Any:
     """:func:`stocked` contracts with ``payments`` (contract, customer, amount, currency,
-    day) on them."""
-    s = stocked(SQLiteStorage(path), owners, [])
+    day) on them, in the storage ``s``."""
+    stocked(s, owners, [])
     with s.transaction():
         for co, cu, amount, cur, day in payments:
             s.insert("payment", {"id": s.next_id("payment"), "contract_id": f"CO{co + 1}",
@@ -351,7 +345,7 @@ def paying(path: Path, owners: list[str | None],
     return s
 
 
-@settings(max_examples=40, deadline=None)
+@per_store(40)
 @given(OWNERS, st.lists(PAYMENT, max_size=25), st.sampled_from(["month", "quarter", "year"]),
        st.sampled_from([({}, {}), ({"date__le": TODAY}, {}),
                         ({"customer_id": "CU2", "currency": "USD"}, {"customer_id": "CU2"})]))
@@ -360,22 +354,18 @@ def paying(path: Path, owners: list[str | None],
                                        (3, "CU2", Decimal("1.00"), "USD", -400)],
          "quarter", ({}, {}))
 def test_payment_sums_equal_the_python_reference(
-        owners: list[str | None], payments: list[tuple[Any, ...]], by: str,
+        store: str, owners: list[str | None], payments: list[tuple[Any, ...]], by: str,
         filters: tuple[dict[str, Any], dict[str, Any]]) -> None:
     """The renewals report's revenue classes sum payments per customer, contract owner,
     currency and period in SQL; the reference sums them one by one."""
-    with tempfile.TemporaryDirectory() as folder:
-        s = paying(Path(folder) / "kam.db", owners, payments)
-        try:
-            where, contract_where = filters
-            reference = PythonAggregates(SimpleNamespace(storage=s))
-            fast = sorted(s.payment_sums(by, where, contract_where), key=repr)
-            assert fast == sorted(reference.payment_sums(by, where, contract_where), key=repr)
-            assert [str(r[4]) for r in fast] == [
-                str(r[4]) for r in sorted(reference.payment_sums(by, where, contract_where),
-                                          key=repr)]
-        finally:
-            s.close()
+    with opened(store) as s:
+        paying(s, owners, payments)
+        assert isinstance(s, PaymentSums)
+        where, contract_where = filters
+        reference = PythonAggregates(SimpleNamespace(storage=s))
+        fast = sorted(s.payment_sums(by, where, contract_where), key=repr)
+        assert repr(fast) == repr(sorted(reference.payment_sums(by, where, contract_where),
+                                         key=repr))
 
 
 @settings(max_examples=25, deadline=None)
@@ -390,7 +380,7 @@ def test_renewals_revenue_totals_are_the_sums_of_their_rows(
     from kam.reports import revenue
 
     with tempfile.TemporaryDirectory() as folder:
-        s = paying(Path(folder) / "kam.db", owners, payments)
+        s = paying(SQLiteStorage(Path(folder) / "kam.db"), owners, payments)
         try:
             ws = SimpleNamespace(storage=s, today=TODAY, lang="en")
             table = revenue.revenue_section(ws, by=by, owner=owner)
@@ -424,7 +414,7 @@ NOTE = st.fixed_dictionaries({"reason": st.sampled_from(["no_budget", "disputed"
                               "on": st.just("2026-06-01")})
 
 
-@settings(max_examples=40, deadline=None)
+@per_store(40)
 @given(st.lists(MILESTONE, max_size=20),
        st.lists(st.tuples(st.integers(0, 19), st.lists(NOTE, max_size=3),
                           st.none() | st.sampled_from(["30%", "", "尾款"])), max_size=8),
@@ -436,24 +426,19 @@ NOTE = st.fixed_dictionaries({"reason": st.sampled_from(["no_budget", "disputed"
                {"reason": "no_budget", "promised": "2026-07-15", "on": "2026-06-02"}], "30%"),
           (2, [], "")], {})
 def test_milestone_views_equal_the_python_reference(
-        milestones: list[tuple[Any, ...]], edits: list[tuple[Any, ...]],
+        store: str, milestones: list[tuple[Any, ...]], edits: list[tuple[Any, ...]],
         where: dict[str, Any]) -> None:
     """The battle map's milestones: state, outstanding, days overdue and the latest
     collection note from SQL, against receivable_view of each."""
-    with tempfile.TemporaryDirectory() as folder:
-        s = stocked(SQLiteStorage(Path(folder) / "kam.db"), ["张伟", None, "lee", "张伟"],
-                    milestones)
-        try:
-            with s.transaction():
-                for n, notes, share in edits:
-                    if n < len(milestones):
-                        s.update("receivable", f"RC{n + 1}", {"collection_notes": notes or None,
-                                                              "share": share})
-            reference = PythonAggregates(SimpleNamespace(storage=s))
-            fast = list(s.milestone_views(TODAY, where))
-            assert fast == list(reference.milestone_views(TODAY, where))
-            assert [str(v[4:8]) for v in fast] == [
-                str(v[4:8]) for v in reference.milestone_views(TODAY, where)]
-            assert len(fast) == s.count("receivable", where)
-        finally:
-            s.close()
+    with opened(store) as s:
+        stocked(s, ["张伟", None, "lee", "张伟"], milestones)
+        with s.transaction():
+            for n, notes, share in edits:
+                if n < len(milestones):
+                    s.update("receivable", f"RC{n + 1}", {"collection_notes": notes or None,
+                                                          "share": share})
+        assert isinstance(s, MilestoneViews)
+        reference = PythonAggregates(SimpleNamespace(storage=s))
+        fast = list(s.milestone_views(TODAY, where))
+        assert repr(fast) == repr(list(reference.milestone_views(TODAY, where)))
+        assert len(fast) == s.count("receivable", where)

@@ -13,6 +13,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from kam import column_text, textable
 from kam.output import cell, neutralise, to_csv, write_rows
+from test_aggregates import opened, per_store, store  # noqa: F401  (the fixture)
 
 TEXT = st.text(alphabet=st.sampled_from(list("ab =+-@1 中文ｱé—·\u3000\x1b\x7f\x85\n\t\r,\"")),
                max_size=6)
@@ -99,44 +100,38 @@ OPP = st.fixed_dictionaries({
 })
 
 
-@settings(max_examples=25, deadline=None)
+@per_store(25)
 @given(st.lists(OPP, max_size=9), st.sampled_from([None, ["id", "amount", "close_date"]]),
        st.sampled_from([None, {"owner": "lee"}]), st.sampled_from([("id",), ("-amount",)]),
        st.none() | st.integers(0, 5), st.integers(1, 4))
-def test_column_pages_read_what_find_reads(opps: list[dict[str, Any]], fields: Any,
+def test_column_pages_read_what_find_reads(store: str,  # noqa: F811
+                                           opps: list[dict[str, Any]], fields: Any,
                                            where: Any, order: Any, limit: Any,
                                            size: int) -> None:
-    """kam.storage.ColumnReads (SQLite) against the protocol's find/select."""
-    import tempfile
-    from pathlib import Path
+    """kam.storage.ColumnReads (SQLite, PostgreSQL) against the protocol's find/select."""
+    from kam.storage import ColumnReads, RecordPages
 
-    from kam.plugins.storage_sqlite.backend import SQLiteStorage
-    from kam.storage import RecordPages
-
-    with tempfile.TemporaryDirectory() as tmp:
-        s = SQLiteStorage(Path(tmp) / "kam.db")
-        try:
-            with s.transaction():
-                s.insert("customer", {"id": s.next_id("customer"), "name": "客户"})
-                for opp in opps:
-                    s.insert("opportunity", {"id": s.next_id("opportunity"),
-                                             "customer_id": "CU1", **opp})
-            reference = list(s.find("opportunity", where, order_by=order, limit=limit)
-                             if fields is None else
-                             s.select("opportunity", fields, where, order, limit=limit))
-            pages = list(s.column_pages("opportunity", fields, where, order, limit, size))
-            assert all(1 <= len(cols[0]) <= size for _names, cols in pages)
-            read = [dict(zip(names, values, strict=True))
-                    for names, cols in pages for values in zip(*cols, strict=True)]
-            assert read == reference
-            assert [list(map(type, r.values())) for r in read] == \
-                [list(map(type, r.values())) for r in reference]
-            both = RecordPages(lambda: iter(pages), lambda: iter(reference))
-            wanted = ["title", "id", "nonesuch"]
-            shown = [dict(zip(wanted, values, strict=True))
-                     for _names, cols in both.columns(wanted)
-                     for values in zip(*cols, strict=True)]
-            assert shown == [{w: r.get(w) for w in wanted} for r in reference]
-            assert list(both) == reference
-        finally:
-            s.close()
+    with opened(store) as s:
+        assert isinstance(s, ColumnReads)
+        with s.transaction():
+            s.insert("customer", {"id": s.next_id("customer"), "name": "客户"})
+            for opp in opps:
+                s.insert("opportunity", {"id": s.next_id("opportunity"),
+                                         "customer_id": "CU1", **opp})
+        reference = list(s.find("opportunity", where, order_by=order, limit=limit)
+                         if fields is None else
+                         s.select("opportunity", fields, where, order, limit=limit))
+        pages = list(s.column_pages("opportunity", fields, where, order, limit, size))
+        assert all(1 <= len(cols[0]) <= size for _names, cols in pages)
+        read = [dict(zip(names, values, strict=True))
+                for names, cols in pages for values in zip(*cols, strict=True)]
+        assert read == reference
+        assert [list(map(type, r.values())) for r in read] == \
+            [list(map(type, r.values())) for r in reference]
+        both = RecordPages(lambda: iter(pages), lambda: iter(reference))
+        wanted = ["title", "id", "nonesuch"]
+        shown = [dict(zip(wanted, values, strict=True))
+                 for _names, cols in both.columns(wanted)
+                 for values in zip(*cols, strict=True)]
+        assert shown == [{w: r.get(w) for w in wanted} for r in reference]
+        assert list(both) == reference

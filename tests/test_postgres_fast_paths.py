@@ -1,4 +1,5 @@
-"""PostgreSQL's fast paths (plugins/storage_postgres/aggregates.py) under row-level
+"""PostgreSQL's fast paths (plugins/storage_postgres/: aggregates, summaries, roll-ups,
+column reads) under row-level
 security: a team member gets from each what the Python reference computes over the rows
 the member may see, and nothing of a colleague's deals, contracts or milestones — the
 deal team (铁三角) sees its deal, a manager their people's, the director everything."""
@@ -12,7 +13,7 @@ from types import SimpleNamespace
 
 import pytest
 from kam.reports.aggregates import PythonAggregates
-from kam.reports.rollups import python_event_values, python_open_receivables
+from kam.reports.rollups import PythonRollup, python_event_values, python_open_receivables
 
 pytest.importorskip("psycopg")  # the postgres extra (conftest fails CI without it)
 from kam.plugins.storage_postgres.backend import PostgresStorage  # noqa: E402
@@ -22,6 +23,7 @@ AS_OF = dt.date(2026, 6, 30)
 ENDS = (30, 60, 90, 180)
 STAGE_KINDS = ("opportunity.advanced", "opportunity.lost")
 REMINDERS = ["receivable.due", "receivable.overdue"]
+ORDER = {"six_stage": ["lead", "proposal", "bid", "won"]}
 #: who owns what: (customer, deal, contract) per account manager
 ACCOUNTS = {"li": ("CU1", "OP1", "CO1"), "wang": ("CU2", "OP2", "CO2"),
             "zhou": ("CU3", "OP3", "CO3")}
@@ -48,6 +50,7 @@ def team_db(pg_dsn: str) -> Iterator[tuple[str, dict[str, str]]]:
                 owner.insert("opportunity", {
                     "id": op, "customer_id": cu, "title": f"deal {who}", "owner": user,
                     "status": "open", "stage": "proposal", "currency": "CNY", "team": team,
+                    "pipeline": "six_stage",
                     "amount": Decimal(100_000 * n) + Decimal("0.05"), "probability": 30 + n,
                     "stage_history": [{"stage": "lead", "on": f"2026-0{n}-01"}],
                     "created_at": f"2026-0{n}-01T08:00:00"})
@@ -66,6 +69,13 @@ def team_db(pg_dsn: str) -> Iterator[tuple[str, dict[str, str]]]:
                     owner.append_event({"kind": "receivable.overdue", "record_id": rc,
                                         "actor": user, "at": "2026-06-30T08:00:00",
                                         "payload": {"level": 30 * seq}})
+                owner.insert("payment", {"id": f"PM{n}", "contract_id": co, "customer_id": cu,
+                                         "amount": Decimal(5_000 * n), "currency": "CNY",
+                                         "date": AS_OF - dt.timedelta(days=40 * n)})
+                owner.insert("activity", {"id": f"AC{n}", "opportunity_id": op,
+                                          "customer_id": cu, "owner": user, "type": "visit",
+                                          "date": AS_OF - dt.timedelta(days=n),
+                                          "next_due": AS_OF})
                 owner.append_event({"kind": "opportunity.advanced", "record_id": op,
                                     "actor": user, "at": "2026-05-01T09:00:00",
                                     "payload": {"from": "lead", "to": "proposal"}})
@@ -127,6 +137,23 @@ def test_a_member_gets_from_each_fast_path_only_what_they_may_see(
         noted = [r["id"] for r in s.open_receivables(noted=True)]
         assert set(noted) == {rc for rc in milestones if rc.endswith("3")}
 
+        reach = sorted(s.stage_reach(ORDER))
+        assert reach == sorted(reference.stage_reach(ORDER))
+        assert sum(n for *_k, n in reach) == len(deals)
+        paid = sorted(s.payment_sums("quarter"), key=repr)
+        assert repr(paid) == repr(sorted(reference.payment_sums("quarter"), key=repr))
+        assert {cu for cu, *_rest in paid} == {ACCOUNTS[a][0] for a in seen}
+        views = list(s.milestone_views(AS_OF))
+        assert repr(views) == repr(list(reference.milestone_views(AS_OF)))
+        assert {v[0] for v in views} == contracts and len(views) == len(milestones)
+        listed = [i for _n, (ids,) in s.column_pages("opportunity", ["id"], size=1)
+                  for i in ids]
+        assert listed == [r["id"] for r in s.find("opportunity")] and set(listed) == deals
+        all_deals = [op for _cu, op, _co in ACCOUNTS.values()]
+        calls = sorted(r["id"] for r in s.latest_calls_on(AS_OF, all_deals, AS_OF))
+        assert calls == sorted(r["id"] for r in reference_calls(s, all_deals))
+        assert calls == sorted(f"AC{n}" for n, a in enumerate(ACCOUNTS, start=1) if a in seen)
+
         values = list(s.event_values(REMINDERS, "level"))
         assert values == list(python_event_values(s, REMINDERS, "level"))
         # a reminder is seen through its actor (the deal team does not see li's)
@@ -134,3 +161,9 @@ def test_a_member_gets_from_each_fast_path_only_what_they_may_see(
                                                         else milestones)
     finally:
         s.close()
+
+
+def reference_calls(s: PostgresStorage, deals: list[str]) -> list[dict[str, object]]:
+    """kam.storage.LatestCallsOn's reference: the whole team's latest calls, those deals'."""
+    return [a for a in PythonRollup(SimpleNamespace(storage=s)).latest_calls(AS_OF, None, AS_OF)
+            if a.get("opportunity_id") in deals]

@@ -25,7 +25,6 @@ from typing import Any
 import psycopg
 from kam.errors import StorageError
 from kam.kinds import Kind
-from kam.plugins.storage_postgres.errors import translate
 from kam.plugins.storage_postgres.sql import order_sql, where_sql
 from kam.storage import (
     ContractSum,
@@ -36,6 +35,7 @@ from kam.storage import (
     StageStart,
     Where,
     kind,
+    payload_kinds,
 )
 
 #: a receivable's outstanding money: 0 once written off, never below 0
@@ -54,23 +54,16 @@ _BY_ID = "length(id), id"
 
 
 class PostgresAggregates:
-    """The aggregation fast paths; uses the backend's ``conn``, ``_flush`` and ``_rows``."""
+    """The aggregation fast paths; uses the backend's ``_rows`` and ``_tuples`` (streamed)."""
 
     conn: psycopg.Connection[Any]
 
-    def _rows(self, k: Kind, sql: str, params: Sequence[Any]) -> Iterator[Record]:
+    def _rows(self, k: Kind, sql: str, params: Sequence[Any], stream: bool = True
+              ) -> Iterator[Record]:
         raise NotImplementedError  # PostgresStorage's
 
-    def _flush(self) -> None:
-        raise NotImplementedError  # PostgresStorage's
-
-    def _tuples(self, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
-        """A query's rows as tuples (json columns read as ``jsonb`` come decoded)."""
-        self._flush()
-        try:
-            return self.conn.execute(sql.encode(), params).fetchall()
-        except psycopg.Error as exc:
-            raise translate(exc) from None
+    def _tuples(self, sql: str, params: Sequence[Any]) -> Iterator[tuple[Any, ...]]:
+        raise NotImplementedError  # PostgresStorage's (rows streamed as tuples)
 
     # --- ReceivableSums: aging (账龄) and the battle map (作战地图) ----------------------
 
@@ -92,8 +85,8 @@ class PostgresAggregates:
             f" SELECT customer_id, owner, currency, state, {bucket} AS bucket, count(*),"
             " round(sum(open_), 2) FROM s GROUP BY 1, 2, 3, 4, 5")
         params = [*r_params, *c_params, as_of, as_of, as_of, *(int(e) for e in ends)]
-        return iter([(cu, ow, cur, state, int(b), int(n), total)
-                     for cu, ow, cur, state, b, n, total in self._tuples(sql, params)])
+        return ((cu, ow, cur, state, int(b), int(n), total)
+                for cu, ow, cur, state, b, n, total in self._tuples(sql, params))
 
     def contract_sums(self, as_of: dt.date, contract_where: Where | None = None
                       ) -> Iterator[ContractSum]:
@@ -106,9 +99,8 @@ class PostgresAggregates:
             f" round(sum({_OPEN}), 2) AS open_ FROM receivable WHERE contract_id IN"
             f" (SELECT id FROM contract{c_where}) GROUP BY contract_id) r"
             " ON r.contract_id = c.id")
-        return iter([(cid, cur, amount, int(n), paid, outstanding)
-                     for cid, cur, amount, n, paid, outstanding
-                     in self._tuples(sql, c_params)])
+        return ((cid, cur, amount, int(n), paid, outstanding)
+                for cid, cur, amount, n, paid, outstanding in self._tuples(sql, c_params))
 
     # --- DealSums: the pipeline (管道) and the forecast (销售预测) ------------------------
 
@@ -142,25 +134,21 @@ class PostgresAggregates:
         sql_where, params = where_sql(kind("opportunity"), where)
         rows = self._tuples("SELECT id, stage_history, created_at"
                             f" FROM opportunity{sql_where} ORDER BY {_BY_ID}", params)
-        out = []
         for opp_id, history, created_at in rows:
             first = _first_entry(history)
-            out.append((opp_id, first.get("stage"), first.get("on"), created_at))
-        return iter(out)
+            yield opp_id, first.get("stage"), first.get("on"), created_at
 
     def stage_moves(self, kinds: Sequence[str]) -> Iterator[StageMove]:
         """The payload's text, decoded here once per event (``payload::jsonb`` on the
         server cost 6× the scan)."""
         if not kinds:
-            return iter(())
+            return
         rows = self._tuples("SELECT record_id, kind, at, payload FROM event"
                             f" WHERE kind = ANY(%s) ORDER BY {_BY_ID}", [list(kinds)])
-        out = []
         for record_id, kind_, at, payload in rows:
             p = _payload(payload)
-            out.append((record_id, kind_, at, p.get("from"), p.get("to"), p.get("stage"),
-                        p.get("on"), p.get("reason")))
-        return iter(out)
+            yield (record_id, kind_, at, p.get("from"), p.get("to"), p.get("stage"),
+                   p.get("on"), p.get("reason"))
 
     # --- OpenReceivables and EventValues: the morning list and ``kam check`` -----------
 
@@ -185,14 +173,13 @@ class PostgresAggregates:
 
     def event_values(self, kinds: Sequence[str], key: str
                      ) -> Iterator[tuple[str, str | None, Any]]:
-        if not key.isidentifier():
-            raise ValueError(f"not a payload key: {key!r}")
-        if not kinds:
+        wanted = payload_kinds(kinds, key)
+        if not wanted:
             return iter(())
         rows = self._tuples("SELECT kind, record_id, payload FROM event WHERE kind = ANY(%s)"
-                            f" ORDER BY {_BY_ID}", [list(kinds)])
-        return iter([(kind_, record_id, _payload(payload).get(key))
-                     for kind_, record_id, payload in rows])
+                            f" ORDER BY {_BY_ID}", [wanted])
+        return ((kind_, record_id, _payload(payload).get(key))
+                for kind_, record_id, payload in rows)
 
 
 _DECODER = json.JSONDecoder()

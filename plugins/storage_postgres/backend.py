@@ -27,7 +27,8 @@ from kam.plugins.storage_postgres.aggregates import PostgresAggregates
 from kam.plugins.storage_postgres.bulk import PostgresBulk
 from kam.plugins.storage_postgres.errors import translate
 from kam.plugins.storage_postgres.rollups import PostgresRollup
-from kam.plugins.storage_postgres.sql import decoder, order_sql, to_db, where_sql
+from kam.plugins.storage_postgres.sql import decoder, json_value, order_sql, to_db, where_sql
+from kam.plugins.storage_postgres.summaries import PostgresSummaries
 from kam.storage import ConflictError, Record, RetryableError, Where, kind, split_order
 
 log = logging.getLogger("kam.storage.postgres")
@@ -36,7 +37,8 @@ log = logging.getLogger("kam.storage.postgres")
 LOCKED_KINDS = frozenset({"contract", "opportunity"})
 
 
-class PostgresStorage(PostgresRollup, PostgresAggregates, PostgresBulk):
+class PostgresStorage(PostgresRollup, PostgresAggregates, PostgresSummaries,
+                      PostgresBulk):
     name = "postgres"
 
     def __init__(self, dsn: str, lock_timeout_ms: int = 15000) -> None:
@@ -50,10 +52,14 @@ class PostgresStorage(PostgresRollup, PostgresAggregates, PostgresBulk):
         #: events appended in this transaction, not yet sent: they go in one batch before
         #: the next statement or the commit (an import appends hundreds of thousands)
         self._pending: list[Record] = []
+        #: streamed reads: how many so far (their cursors' names), those left early
+        self._cursors = 0
+        self._abandoned: list[psycopg.ServerCursor[Any]] = []
         try:
             self.conn = psycopg.connect(dsn, autocommit=True, connect_timeout=10,
                                         application_name="kam",
-                                        options=f"-c lock_timeout={int(lock_timeout_ms)}")
+                                        options=f"-c lock_timeout={int(lock_timeout_ms)}"
+                                        " -c cursor_tuple_fraction=1")
         except psycopg.Error as exc:
             first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
             raise StorageError(f"cannot connect to the database: {first}") from None
@@ -107,22 +113,68 @@ class PostgresStorage(PostgresRollup, PostgresAggregates, PostgresBulk):
 
     # --- reads ------------------------------------------------------------------------
 
-    def _rows(self, k: Kind, sql: str, params: Sequence[Any]) -> Iterator[Record]:
+    #: rows fetched at a time by a streamed read
+    PAGE = 2000
+
+    def _rows(self, k: Kind, sql: str, params: Sequence[Any], stream: bool = True
+              ) -> Iterator[Record]:
+        decode = None
+        for names, rows in self._pages(sql, params, stream):
+            decode = decode or decoder(k, names)
+            yield from map(decode, rows)
+
+    def _tuples(self, sql: str, params: Sequence[Any]) -> Iterator[tuple[Any, ...]]:
+        """A query's rows as tuples, streamed."""
+        for _names, rows in self._pages(sql, params, True):
+            yield from rows
+
+    def _pages(self, sql: str, params: Sequence[Any], stream: bool, size: int = PAGE
+               ) -> Iterator[tuple[tuple[str, ...], list[tuple[Any, ...]]]]:
+        """A query's rows a page at a time, with their column names. A ``stream`` read
+        outside a transaction goes through a ``WITH HOLD`` cursor on the server: the
+        client holds one page, and the caller may run other queries between pages
+        (``cursor.stream`` holds the connection until the last row: a caller querying
+        in its loop would wait on itself). A bounded read (``get``, a ``limit``), or
+        one inside a transaction (the service's snapshot), is one fetch."""
         self._flush()
+        if not stream or self._depth:
+            try:
+                cur = self.conn.execute(sql.encode(), params)
+                names = tuple(d.name for d in cur.description or ())
+                rows = cur.fetchall()
+            except psycopg.Error as exc:
+                raise translate(exc) from None
+            for start in range(0, len(rows), size):
+                yield names, rows[start:start + size]
+            return
+        self._cursors += 1
+        cur = self.conn.cursor(f"kam_read_{self._cursors}", withhold=True)
+        read = False
         try:
-            cur = self.conn.execute(sql.encode(), params)
+            cur.execute(sql.encode(), params)
             names = tuple(d.name for d in cur.description or ())
-            rows = cur.fetchall()
+            while rows := cur.fetchmany(size):
+                yield names, rows
+            read = True
         except psycopg.Error as exc:
             raise translate(exc) from None
-        decode = decoder(k, names)
-        for row in rows:
-            yield decode(row)
+        finally:
+            if read:
+                self._close_cursor(cur)
+            else:  # left early (or failed): closed before the next statement, never
+                self._abandoned.append(cur)  # from a finaliser amid another query
+
+    def _close_cursor(self, cur: psycopg.ServerCursor[Any]) -> None:
+        try:
+            cur.close()
+        except psycopg.Error as exc:  # the session is gone: so is the cursor
+            log.debug("closing a cursor failed: %s", exc)
 
     def get(self, kind_name: str, record_id: str) -> Record | None:
         k = kind(kind_name)
         lock = " FOR NO KEY UPDATE" if self._depth and k.name in LOCKED_KINDS else ""
-        rows = self._rows(k, f'SELECT * FROM "{k.name}" WHERE id = %s{lock}', (record_id,))
+        rows = self._rows(k, f'SELECT * FROM "{k.name}" WHERE id = %s{lock}', (record_id,),
+                          stream=False)
         return next(rows, None)
 
     def find(
@@ -146,10 +198,7 @@ class PostgresStorage(PostgresRollup, PostgresAggregates, PostgresBulk):
     ) -> Iterator[Record]:
         """Optional fast path (reports): like :meth:`find`, reading only ``fields``."""
         k = kind(kind_name)
-        for name in fields:
-            if k.field(name) is None:
-                raise StorageError(f"{k.name} has no field {name!r}")
-        cols = ", ".join(f'"{name}"' for name in fields)
+        cols = self._columns(k, fields)
         if distinct:
             # DISTINCT needs its ORDER BY among the columns: de-duplicate, then order
             sql_where, params = where_sql(k, where)
@@ -163,8 +212,31 @@ class PostgresStorage(PostgresRollup, PostgresAggregates, PostgresBulk):
             return self._rows(k, inner, params)
         return self._query(k, cols, where, order_by, limit)
 
-    def _query(self, k: Kind, columns: str, where: Where | None, order_by: Sequence[str],
-               limit: int | None = None, offset: int = 0) -> Iterator[Record]:
+    def column_pages(self, kind_name: str, fields: Sequence[str] | None = None,
+                     where: Where | None = None, order_by: Sequence[str] = ("id",),
+                     limit: int | None = None, size: int = 500
+                     ) -> Iterator[tuple[list[str], list[Sequence[Any]]]]:
+        """kam.storage.ColumnReads: a long list's records a page of columns at a time
+        (only json columns need decoding: psycopg gives the other types)."""
+        k = kind(kind_name)
+        cols = "*" if fields is None else self._columns(k, fields)
+        sql, params = self._sql(k, cols, where, order_by, limit)
+        for names, rows in self._pages(sql, params, limit is None, size):
+            page: list[Sequence[Any]] = list(zip(*rows, strict=True))
+            for i, name in enumerate(names):
+                if k.type_of(name) == "json":
+                    page[i] = [None if v is None else json_value(v) for v in page[i]]
+            yield list(names), page
+
+    @staticmethod
+    def _columns(k: Kind, fields: Sequence[str]) -> str:
+        for name in fields:
+            if k.field(name) is None:
+                raise StorageError(f"{k.name} has no field {name!r}")
+        return ", ".join(f'"{name}"' for name in fields)
+
+    def _sql(self, k: Kind, columns: str, where: Where | None, order_by: Sequence[str],
+             limit: int | None = None, offset: int = 0) -> tuple[str, list[Any]]:
         sql_where, params = where_sql(k, where)
         sql = f'SELECT {columns} FROM "{k.name}"{sql_where}'
         orders = [order_sql(k, key) for key in order_by or ()]
@@ -176,7 +248,12 @@ class PostgresStorage(PostgresRollup, PostgresAggregates, PostgresBulk):
         if offset:
             sql += " OFFSET %s"
             params.append(int(offset))
-        return self._rows(k, sql, params)
+        return sql, params
+
+    def _query(self, k: Kind, columns: str, where: Where | None, order_by: Sequence[str],
+               limit: int | None = None, offset: int = 0) -> Iterator[Record]:
+        sql, params = self._sql(k, columns, where, order_by, limit, offset)
+        return self._rows(k, sql, params, stream=limit is None)
 
     def count(self, kind_name: str, where: Where | None = None) -> int:
         k = kind(kind_name)
@@ -317,7 +394,10 @@ class PostgresStorage(PostgresRollup, PostgresAggregates, PostgresBulk):
         return [dict(r) for r in out]
 
     def _flush(self) -> None:
-        """Send the pending events and their index rows (two batched statements)."""
+        """Close the cursors of reads left early; send the pending events and their index
+        rows (two batched statements)."""
+        while self._abandoned:
+            self._close_cursor(self._abandoned.pop())
         if not self._pending:
             return
         pending, self._pending = self._pending, []
@@ -362,7 +442,7 @@ class PostgresStorage(PostgresRollup, PostgresAggregates, PostgresBulk):
         if limit is not None:
             sql += " LIMIT %s"
             params.append(int(limit))
-        return self._rows(kind("event"), sql, params)
+        return self._rows(kind("event"), sql, params, stream=limit is None)
 
     # --- transactions -------------------------------------------------------------------
 
@@ -498,6 +578,7 @@ if TYPE_CHECKING:  # mypy holds the backend to the signatures of what it offers
         kam_storage.SequenceAdvance, kam_storage.BulkEvents, kam_storage.ActivityRollup,
         kam_storage.ReceivableSums, kam_storage.DealSums, kam_storage.StageMoves,
         kam_storage.OpenReceivables, kam_storage.EventValues, kam_storage.StoredRows,
-        kam_storage.BulkLoad
+        kam_storage.BulkLoad, kam_storage.StageReach, kam_storage.PaymentSums,
+        kam_storage.MilestoneViews, kam_storage.ColumnReads, kam_storage.LatestCallsOn
     ]:
-        return (s, s, s, s, s, s, s, s, s, s, s, s, s)
+        return (s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s)

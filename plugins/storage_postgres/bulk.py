@@ -23,7 +23,7 @@ import psycopg
 from kam.errors import StorageError
 from kam.kinds import EVENT, KINDS, Kind
 from kam.plugins.storage_postgres.errors import translate
-from kam.storage import kind
+from kam.storage import kind, load_columns
 
 #: the tables a load writes (each kind's and the event log's, with its index)
 _TABLES = (*KINDS, EVENT.name, "event_ref")
@@ -97,12 +97,9 @@ class PostgresBulk:
     def load_rows(self, kind_name: str, rows: Sequence[Sequence[Any]]) -> None:
         """Rows in stored form, ids included, by one COPY; events also get their index
         rows (``event_ref``) and the event id sequence moved to the last."""
-        if self._depth == 0:
-            raise StorageError("writes must happen inside storage.transaction()")
+        k, names = load_columns(self._depth, kind_name)
         if not rows:
             return
-        k = kind(kind_name)
-        names = [f.name for f in k.fields]
         money = [n for n, f in enumerate(k.fields) if f.type == "money"]
         flags = [n for n, f in enumerate(k.fields) if f.type == "bool"]
         cols = ", ".join(f'"{n}"' for n in names)

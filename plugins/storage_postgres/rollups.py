@@ -20,16 +20,30 @@ _LATEST_FIRST = "date DESC, length(id) DESC, id DESC"
 class PostgresRollup:
     """Mixed into :class:`PostgresStorage`."""
 
-    def _rows(self, k: Kind, sql: str, params: Sequence[Any]) -> Iterator[Record]:
+    def _rows(self, k: Kind, sql: str, params: Sequence[Any], stream: bool = True
+              ) -> Iterator[Record]:
         raise NotImplementedError  # PostgresStorage's
 
     def latest_calls(self, as_of: dt.date, owner: str | None = None,
                      due_by: dt.date | None = None) -> Iterator[Record]:
+        return self._latest(as_of, owner, due_by)
+
+    def latest_calls_on(self, as_of: dt.date, deals: Sequence[str],
+                        due_by: dt.date | None = None) -> Iterator[Record]:
+        """kam.storage.LatestCallsOn: those deals' calls only (one array parameter; a
+        deal's key is its id, so filtering before ``DISTINCT ON`` keeps its latest)."""
+        return self._latest(as_of, None, due_by, sorted(set(deals)))
+
+    def _latest(self, as_of: dt.date, owner: str | None, due_by: dt.date | None,
+                deals: list[str] | None = None) -> Iterator[Record]:
         params: list[Any] = [as_of]
         mine = ""
         if owner:
             mine = " AND owner = %s"
             params.append(owner)
+        if deals is not None:
+            mine += " AND opportunity_id = ANY(%s)"
+            params.append(deals)
         due = ""
         if due_by is not None:
             due = " WHERE next_due IS NOT NULL AND next_due <= %s"

@@ -37,7 +37,8 @@ def to_db(ftype: str, value: Any) -> Any:
     return value
 
 
-def _json(value: str) -> Any:
+def json_value(value: str) -> Any:
+    """A json column's stored text, decoded."""
     if value == "[]":
         return []
     if value == "{}":
@@ -63,7 +64,7 @@ def decoder(k: Kind, names: tuple[str, ...]) -> Decoder:
         for name in jsons:
             value = out[name]
             if value is not None:
-                out[name] = _json(value)
+                out[name] = json_value(value)
         return out
 
     _DECODERS[key] = (k, decode)

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from kam.errors import StorageError
-from kam.storage import kind
+from kam.storage import kind, load_columns
 
 #: the event index of the events loaded after rowid ?, sorted by (ref, event id): one
 #: pass over the loaded events in SQLite (JSON1) instead of random inserts row by row
@@ -54,12 +54,9 @@ class BulkPaths:
         """Insert rows in stored form; events also get their references and the sequence."""
         from kam.plugins.storage_sqlite.backend import _translate
 
-        if self._depth == 0:
-            raise StorageError("writes must happen inside storage.transaction()")
+        k, names = load_columns(self._depth, kind_name)
         if not rows:
             return
-        k = kind(kind_name)
-        names = [f.name for f in k.fields]
         cols = ", ".join(f'"{n}"' for n in names)
         marks = ", ".join("?" * len(names))
         try:

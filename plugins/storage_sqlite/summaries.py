@@ -26,7 +26,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from kam.kinds import Kind
-from kam.storage import Record, Where, kind
+from kam.storage import Record, Where, kind, payload_kinds
 
 
 def _key(t: str) -> str:
@@ -296,16 +296,15 @@ class EventValueQuery:
 
     def event_values(self, kinds: Sequence[str], key: str
                      ) -> Iterator[tuple[str, str | None, Any]]:
-        if not key.isidentifier():
-            raise ValueError(f"not a payload key: {key!r}")
-        if not kinds:
+        wanted = payload_kinds(kinds, key)
+        if not wanted:
             return iter(())
         try:
             rows = self.conn.execute(
                 f"SELECT kind, record_id, json_extract(payload, '$.{key}'),"
                 f" json_type(payload, '$.{key}') FROM event"
-                f" WHERE kind IN ({', '.join('?' * len(kinds))}) ORDER BY rowid",
-                list(kinds)).fetchall()
+                f" WHERE kind IN ({', '.join('?' * len(wanted))}) ORDER BY rowid",
+                wanted).fetchall()
         except sqlite3.Error as exc:
             from kam.plugins.storage_sqlite.backend import _translate
 

@@ -1,0 +1,293 @@
+"""The CSV backend's reads (kam.storage.Storage's get, find, count and events,
+Selecting, ActivityRollup): from rows held in memory when a table is, else streamed from
+the file (reading.py) with only the wanted cells decoded."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import itertools
+import json
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from kam.errors import InputError, StorageError
+from kam.kinds import EVENT, Kind
+from kam.plugins.storage_csv import checked, reading, rollups
+from kam.plugins.storage_csv.cells import Row, _id_key, predicate
+from kam.plugins.storage_csv.files import CSVFiles, _refs_of
+from kam.plugins.storage_csv.journal import EVENTS_FILE
+from kam.storage import Record, Where, kind, split_order
+
+
+def _nulls_first(name: str) -> Callable[[Record], tuple[bool, Any]]:
+    """A sort key on one field: records without a value sort first."""
+    return lambda r: (r[name] is not None, r[name])
+
+
+
+class CSVReads(CSVFiles):
+    """Reading records and events."""
+
+    def get(self, kind_name: str, record_id: str) -> Record | None:
+        k = kind(kind_name)
+        if k is EVENT:
+            return next(self._event_rows(where={"id": record_id}), None)
+        held = self._held(k)
+        if held is None:
+            # a few gets scan the file; a command that keeps asking gets the table parsed
+            # once and held (the former behaviour)
+            self._gets[k.name] = self._gets.get(k.name, 0) + 1
+            if self._gets[k.name] <= 8:
+                return next(self._read(k, {"id": record_id}, None, (), None, 0), None)
+            held = self._table(k).rows
+        row = held.get(record_id)
+        return None if row is None else self._out(k, row)
+
+    def _select(self, k: Kind, where: Where | None) -> list[Row]:
+        rows = self._rows(k)
+        preds = [predicate(k, key, want) for key, want in (where or {}).items()]
+        if not preds:
+            return list(rows.values())
+        if len(preds) == 1:
+            p = preds[0]
+            return [r for r in rows.values() if p(r)]
+        return [r for r in rows.values() if all(p(r) for p in preds)]
+
+    def _read(self, k: Kind, where: Where | None, fields: Sequence[str] | None,
+              order_by: Sequence[str], limit: int | None, offset: int) -> Iterator[Record]:
+        """Records of a kind (only ``fields`` of each when given): from the rows held in
+        memory when there are any, else streamed from the file (reading.rows)."""
+        orders = [split_order(k, key) for key in order_by or ()]
+        end = None if limit is None else offset + int(limit)
+        held = self._held(k)
+        if held is not None:
+            selected = self._select(k, where)
+            if orders and not (orders == [("id", False)] and self._ordered(k)):
+                for name, desc in reversed(orders):
+                    if name == "id":
+                        selected.sort(key=lambda r: _id_key(r["id"]), reverse=desc)
+                    else:
+                        selected.sort(key=_nulls_first(name), reverse=desc)
+            if offset or end is not None:
+                selected = selected[int(offset):end]
+            if fields is None:
+                return (self._out(k, r) for r in selected)
+            return ({f: rec[f] for f in fields} for rec in (self._out(k, r) for r in selected))
+        path = self.folder / f"{k.name}.csv"
+        verdict = self._verdict(k, path, ids=True)
+        if verdict is None:
+            return iter(())
+        plain = verdict.ordered and (not orders or orders == [("id", False)])
+        keys = list(dict.fromkeys(["id"] + [name for name, _ in orders]))
+        found = self._scan_file(path, reading.Scan(k, where, fields, () if plain else keys))
+        if plain:
+            records: Iterator[Record] = (rec for rec, _ in found)
+            if offset or end is not None:
+                records = itertools.islice(records, int(offset), end)
+            return records
+        # rank: the id order (a file in id order: its row order, no id parsing)
+        ranked: list[tuple[Any, Record, tuple[Any, ...]]]
+        if verdict.ordered:
+            ranked = [(n, rec, vals) for n, (rec, vals) in enumerate(found)]
+        else:
+            ranked = sorted(((_id_key(vals[0]), rec, vals) for rec, vals in found),
+                            key=lambda t: t[0])
+        pos = {name: i for i, name in enumerate(keys)}
+        for n, (name, desc) in enumerate(reversed(orders)):
+            if name == "id":
+                if n == 0 and not desc:
+                    continue  # ranked is in id order already
+                if desc:
+                    ranked.sort(key=lambda t: t[0], reverse=True)
+                else:
+                    ranked.sort(key=lambda t: t[0])
+            else:
+                i = pos[name]
+                ranked.sort(key=lambda t: (t[2][i] is not None, t[2][i]), reverse=desc)
+        if offset or end is not None:
+            ranked = ranked[int(offset):end]
+        return (rec for _, rec, _ in ranked)
+
+    def _verdict(self, k: Kind, path: Path, ids: bool) -> reading.Verdict | None:
+        """A file checked whole (every cell; ids unique and whether in order): noted in
+        checked.json by a writer, else checked now (and noted by this process's next
+        commit: a read never writes). None when the file is missing."""
+        stamp = checked.stamp_of(path)
+        if stamp is None:
+            return None
+        known = self._verdicts.get(path.name)
+        if known is not None and known[0] == stamp:
+            return known[1]
+        if checked.read(self.folder).get(path.name) == stamp:
+            verdict = reading.Verdict(ordered=True, checked=True)
+        else:
+            try:
+                fh = open(path, "rb")
+            except OSError as exc:
+                raise StorageError(f"cannot read {path}: {exc}") from None
+            with fh:
+                st = os.fstat(fh.fileno())
+                stamp = (st.st_ino, st.st_mtime_ns, st.st_size)
+                verdict = reading.check_all(reading.complete_lines(fh, str(path), not ids),
+                                            str(path), k, ids=ids)
+        self._verdicts[path.name] = (stamp, verdict)
+        return verdict
+
+    def _scan_file(self, path: Path, scan: reading.Scan
+                   ) -> Iterator[tuple[Record, tuple[Any, ...]]]:
+        try:
+            fh = open(path, "rb")
+        except FileNotFoundError:
+            return
+        except OSError as exc:
+            raise StorageError(f"cannot read {path}: {exc}") from None
+        with fh:
+            if path.name == EVENTS_FILE:
+                yield from reading.rows(reading.complete_lines(fh, str(path)), str(path), scan)
+                return
+            text = io.TextIOWrapper(fh, encoding="utf-8", newline="")
+            try:
+                yield from reading.rows(text, str(path), scan)
+            except UnicodeDecodeError as exc:
+                raise InputError(f"{path}: not UTF-8 text ({exc.reason})") from None
+
+    def find(
+        self,
+        kind_name: str,
+        where: Where | None = None,
+        order_by: Sequence[str] = ("id",),
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> Iterator[Record]:
+        return self._read(kind(kind_name), where, None, order_by, limit, offset)
+
+    def select(
+        self,
+        kind_name: str,
+        fields: Sequence[str],
+        where: Where | None = None,
+        order_by: Sequence[str] = ("id",),
+        distinct: bool = False,
+        limit: int | None = None,
+    ) -> Iterator[Record]:
+        """Optional fast path (kam.storage.Selecting): like ``find`` but only ``fields``
+        of each record are converted, the other cells of a row are never parsed."""
+        k = kind(kind_name)
+        for name in fields:
+            if k.field(name) is None:
+                raise StorageError(f"{k.name} has no field {name!r}")
+        fields = list(fields)
+        found = self._read(k, where, fields, order_by, None if distinct else limit, 0)
+        if not distinct:
+            return found
+        return self._distinct(found, fields, limit)
+
+    @staticmethod
+    def _distinct(found: Iterable[Record], fields: Sequence[str], limit: int | None
+                  ) -> Iterator[Record]:
+        seen: set[tuple[Any, ...]] = set()
+        for rec in found:
+            key = tuple(json.dumps(v, sort_keys=True, default=str)
+                        if isinstance(v, (list, dict)) else v for v in rec.values())
+            if key in seen:
+                continue
+            seen.add(key)
+            yield rec
+            if limit is not None and len(seen) >= limit:
+                return
+
+    def count(self, kind_name: str, where: Where | None = None) -> int:
+        k = kind(kind_name)
+        if k is EVENT:
+            return sum(1 for _ in self._event_rows(where=where, fields=[]))
+        held = self._held(k)
+        if held is not None:
+            if not where:
+                return len(held)
+            return len(self._select(k, where))
+        return sum(1 for _ in self._read(k, where, [], (), None, 0))
+
+    def ranked(self, kind_name: str, fields: Sequence[str], where: Where | None
+               ) -> Iterator[tuple[Any, Record]]:
+        """Records (``fields``, which include id) in no particular order, each with a
+        rank that sorts as its id does: its row's place in a file in id order."""
+        k = kind(kind_name)
+        held = self._held(k)
+        found = self._read(k, where, fields, (), None, 0)
+        known = self._verdicts.get(f"{k.name}.csv")
+        if held is None and known is not None and known[1].ordered:
+            return enumerate(found)
+        return ((_id_key(rec["id"]), rec) for rec in found)
+
+    # optional fast paths (kam.storage.ActivityRollup): streamed passes, see rollups.py
+
+    def latest_calls(self, as_of: dt.date, owner: str | None = None,
+                     due_by: dt.date | None = None) -> Iterator[Record]:
+        return rollups.latest_calls(self, as_of, owner, due_by)
+
+    def deal_touches(self, as_of: dt.date, customer: str | None = None
+                     ) -> Iterator[tuple[str, dt.date, int]]:
+        return rollups.deal_touches(self, as_of, customer)
+
+    def call_counts(self, start: dt.date, as_of: dt.date, customer: str | None = None,
+                    owner: str | None = None
+                    ) -> Iterator[tuple[str | None, dt.date, str | None, int]]:
+        return rollups.call_counts(self, start, as_of, customer, owner)
+
+    def _event_rows(self, where: Where | None = None,
+                    raw: Callable[[dict[str, int]], Callable[[list[str]], bool]] | None = None,
+                    tx_test: Callable[[Row], bool] | None = None,
+                    fields: Sequence[str] | None = None) -> Iterator[Record]:
+        """The event log streamed in order (committed lines, then this transaction's own
+        events): ``raw`` builds a test of a line's raw cells from the header, so events
+        of other kinds or records are dropped before any cell is decoded."""
+        if self._tx is None:
+            self._check_journal()
+        path = self.folder / EVENTS_FILE
+        if self._verdict(EVENT, path, ids=False) is not None:
+            for rec, _ in self._scan_file(path, reading.Scan(EVENT, where, fields, raw=raw)):
+                yield rec
+        if self._tx is not None and self._tx.events:
+            preds = [predicate(EVENT, key, want) for key, want in (where or {}).items()]
+            for r in list(self._tx.events):
+                if (tx_test is None or tx_test(r)) and all(p(r) for p in preds):
+                    out = self._out(EVENT, r)
+                    yield out if fields is None else {f: out[f] for f in fields}
+
+    def events(
+        self,
+        record_id: str | None = None,
+        kinds: Sequence[str] | None = None,
+        after_id: str | None = None,
+        limit: int | None = None,
+    ) -> Iterator[Record]:
+        wanted = set(kinds) if kinds else None
+        passed = [not after_id]  # the after_id event was seen
+
+        def raw(index: dict[str, int]) -> Callable[[list[str]], bool]:
+            id_i, kind_i = index["id"], index.get("kind", -1)
+            refers = reading.refers_to(index, record_id) if record_id else None
+
+            def test(cells: list[str]) -> bool:
+                if not passed[0]:
+                    passed[0] = cells[id_i] == after_id
+                    return False
+                if wanted is not None and (cells[kind_i] if kind_i >= 0 else "") \
+                        not in wanted:
+                    return False
+                return refers is None or refers(cells)
+            return test
+
+        def tx_test(r: Row) -> bool:
+            if not passed[0]:
+                passed[0] = r["id"] == after_id
+                return False
+            if wanted is not None and r["kind"] not in wanted:
+                return False
+            return not record_id or record_id in _refs_of(r)
+
+        found = self._event_rows(raw=raw, tx_test=tx_test)
+        return found if limit is None else itertools.islice(found, int(limit))
