@@ -20,6 +20,7 @@ from operator import itemgetter
 from typing import Any
 
 from kam.output import FORMULA_START, _cell, jsonable, neutralise
+from kam.storage import JsonText
 from kam.text import visible
 
 RECORD_PAGE = 500
@@ -90,11 +91,29 @@ def _json_encoder() -> Callable[[Any, int], Iterable[str]]:
 _sorted_json = _json_encoder()
 
 
+def _json_text(text: JsonText) -> str:
+    """The cell of the json value ``text`` is the canonical text of (kam.storage.JsonText):
+    that text itself for an object or a list whose first item is no text — json as
+    :func:`_compound` writes it, the same bytes; anything else decoded first (a list of
+    texts is joined by commas)."""
+    if text == "[]":
+        return ""  # ",".join([])
+    first, second = text[:1], text[1:2]
+    if first == "{" or (first == "[" and second not in '"]'):
+        return text
+    if second == '"' and first == "[" and text[-2:] == '"]' and "\\" not in text:
+        joined = text[2:-2].replace('", "', ",")  # nothing escaped: every " ends a text
+        if '"' not in joined:  # ["a", "b"]: only texts
+            return joined
+    value = json.loads(text)
+    return _TEXT.get(type(value), _cell)(value) if type(value) is not str else value
+
+
 #: exact type → its cell text before control characters are made visible
 _TEXT: dict[type, Callable[[Any], str]] = {
     bool: lambda v: "true" if v else "false", int: int.__repr__, float: float.__repr__,
     Decimal: Decimal.__str__, dt.date: dt.date.isoformat, dt.datetime: dt.datetime.isoformat,
-    list: _compound, dict: _compound,
+    list: _compound, dict: _compound, JsonText: _json_text,
 }
 
 

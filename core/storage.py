@@ -113,9 +113,14 @@ class RecordPages(Iterator[Record]):
     :class:`ColumnReads` backend's pages of columns) as they are read."""
 
     def __init__(self, pages: Callable[[], Iterator[tuple[list[str], list[Sequence[Any]]]]],
-                 records: Callable[[], Iterator[Record]]) -> None:
+                 records: Callable[[], Iterator[Record]],
+                 text_pages: Callable[[], Iterator[tuple[list[str], list[Sequence[Any]]]]]
+                 | None = None) -> None:
         self.pages = pages
         self.records = records
+        #: the pages with json values as :class:`JsonText` (a :class:`JsonTextPages`
+        #: backend), for csv
+        self.text_pages = text_pages
         self._records: Iterator[Record] | None = None
 
     def __iter__(self) -> Iterator[Record]:
@@ -126,11 +131,14 @@ class RecordPages(Iterator[Record]):
     def __next__(self) -> Record:
         return next(iter(self))
 
-    def columns(self, wanted: Sequence[str] | None
+    def columns(self, wanted: Sequence[str] | None, json_text: bool = False
                 ) -> Iterator[tuple[list[str], list[Sequence[Any]]]]:
         """The pages with the ``wanted`` fields in that order (a field not read: None
-        for each record, as ``record.get`` gives), or every field read."""
-        for names, cols in self.pages():
+        for each record, as ``record.get`` gives), or every field read; with
+        ``json_text`` (csv, which writes the same cells from either) json values as
+        :class:`JsonText` when the backend reads them so."""
+        read = self.text_pages if json_text and self.text_pages is not None else self.pages
+        for names, cols in read():
             if wanted is None or list(wanted) == names:
                 yield names, cols
                 continue
@@ -465,3 +473,42 @@ class LatestCallsOn(Protocol):
 
     def latest_calls_on(self, as_of: dt.date, deals: Sequence[str],
                         due_by: dt.date | None = None) -> Iterator[Record]: ...
+
+
+# --- all-row csv lists: stored json passed through (issue 15) -----------------------------
+
+class JsonText(str):
+    """A json field's value as its canonical text — ``kam.stored.JSON_TEXT`` of the value
+    (``ensure_ascii=False, sort_keys=True``), as SQLite stores it — instead of decoded. A
+    csv cell of a dict, or of a list not all texts, is exactly that text
+    (kam.column_text), so a csv list skips decoding and encoding it again."""
+
+    __slots__ = ()
+
+
+@runtime_checkable
+class JsonTextPages(Protocol):
+    """``json_text_pages``: :class:`ColumnReads`' ``column_pages`` with each json field's
+    values as :class:`JsonText` (None stays None), for a list written as csv (100k deals'
+    stage history, approvals and bids). Reference: :func:`json_text_pages` below."""
+
+    def json_text_pages(self, kind: str, fields: Sequence[str] | None = None,
+                        where: Where | None = None, order_by: Sequence[str] = ("id",),
+                        limit: int | None = None, size: int = 500
+                        ) -> Iterator[tuple[list[str], list[Sequence[Any]]]]: ...
+
+
+def json_text_pages(storage: ColumnReads, kind_name: str, fields: Sequence[str] | None = None,
+                    where: Where | None = None, order_by: Sequence[str] = ("id",),
+                    limit: int | None = None, size: int = 500
+                    ) -> Iterator[tuple[list[str], list[Sequence[Any]]]]:
+    """The reference of :class:`JsonTextPages`: ``column_pages`` with the json values
+    encoded again."""
+    from kam.stored import JSON_TEXT
+
+    json_fields = {f.name for f in kind(kind_name).fields if f.type == "json"}
+    for names, columns in storage.column_pages(kind_name, fields, where, order_by, limit,
+                                               size):
+        yield names, [[None if v is None else JsonText(JSON_TEXT(v)) for v in col]
+                      if name in json_fields else col
+                      for name, col in zip(names, columns, strict=True)]

@@ -28,6 +28,7 @@ from kam.plugins.storage_sqlite.summaries import (
 )
 from kam.storage import (
     ConflictError,
+    JsonText,
     Record,
     Where,
     kind,
@@ -54,6 +55,8 @@ def _json(value: str) -> Any:
 #: stored value (not None) → record value, per field type; absent = as stored
 _DECODE: dict[str, Any] = {"money": _money, "bool": bool, "json": _json,
                            "date": dt.date.fromisoformat, "decimal": Decimal}
+#: as _DECODE, json left as its stored text (kam.storage.JsonText)
+_DECODE_JSON_TEXT: dict[str, Any] = {**_DECODE, "json": JsonText}
 Decoder = Callable[[tuple[Any, ...]], Record]
 #: (kind name, column names) → (that kind, its row decoder)
 _DECODERS: dict[tuple[str, tuple[str, ...]], tuple[Kind, Decoder]] = {}
@@ -257,6 +260,21 @@ class SQLiteStorage(CallSummaries, OpenReceivableQuery, EventValueQuery, SQLiteA
                      ) -> Iterator[tuple[list[str], list[Sequence[Any]]]]:
         """kam.storage.ColumnReads: the records a page of columns at a time, each column
         decoded at once (no record built per row)."""
+        return self._column_pages(kind_name, fields, where, order_by, limit, size, _DECODE)
+
+    def json_text_pages(self, kind_name: str, fields: Sequence[str] | None = None,
+                        where: Where | None = None, order_by: Sequence[str] = ("id",),
+                        limit: int | None = None, size: int = 500
+                        ) -> Iterator[tuple[list[str], list[Sequence[Any]]]]:
+        """kam.storage.JsonTextPages: ``column_pages`` with json as stored (its canonical
+        text: kam.stored.to_stored writes every json value, import included)."""
+        return self._column_pages(kind_name, fields, where, order_by, limit, size,
+                                  _DECODE_JSON_TEXT)
+
+    def _column_pages(self, kind_name: str, fields: Sequence[str] | None,
+                      where: Where | None, order_by: Sequence[str], limit: int | None,
+                      size: int, decode: dict[str, Any]
+                      ) -> Iterator[tuple[list[str], list[Sequence[Any]]]]:
         k = kind(kind_name)
         if fields is None:
             cols = "*"
@@ -266,14 +284,15 @@ class SQLiteStorage(CallSummaries, OpenReceivableQuery, EventValueQuery, SQLiteA
                     raise StorageError(f"{k.name} has no field {name!r}")
             cols = ", ".join(f'"{name}"' for name in fields)
         sql, params = self._sql(k, cols, where, order_by, limit)
-        return self._pages(k, sql, params, size)
+        return self._pages(k, sql, params, size, decode)
 
-    def _pages(self, k: Kind, sql: str, params: list[Any], size: int
+    def _pages(self, k: Kind, sql: str, params: list[Any], size: int,
+               decode: dict[str, Any] = _DECODE
                ) -> Iterator[tuple[list[str], list[Sequence[Any]]]]:
         try:
             cur = self.conn.execute(sql, params)
             types = _types(k)
-            keep = [(i, name, _DECODE.get(types[name]))
+            keep = [(i, name, decode.get(types[name]))
                     for i, name in enumerate(d[0] for d in cur.description) if name in types]
             names = [name for _i, name, _fn in keep]
             while True:
@@ -596,6 +615,7 @@ if TYPE_CHECKING:  # mypy holds the backend to the signatures of what it offers
         kam_storage.BulkLoad, kam_storage.ActivityRollup, kam_storage.OpenReceivables,
         kam_storage.EventValues, kam_storage.ReceivableSums, kam_storage.DealSums,
         kam_storage.StageMoves, kam_storage.StageReach, kam_storage.PaymentSums,
-        kam_storage.MilestoneViews, kam_storage.ColumnReads, kam_storage.LatestCallsOn
+        kam_storage.MilestoneViews, kam_storage.ColumnReads, kam_storage.LatestCallsOn,
+        kam_storage.JsonTextPages
     ]:
-        return (s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s)
+        return (s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s)
