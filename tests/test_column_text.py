@@ -101,7 +101,8 @@ OPP = st.fixed_dictionaries({
 
 @settings(max_examples=25, deadline=None)
 @given(st.lists(OPP, max_size=9), st.sampled_from([None, ["id", "amount", "close_date"]]),
-       st.sampled_from([None, {"owner": "lee"}]), st.sampled_from([("id",), ("-amount",)]),
+       st.sampled_from([None, {"owner": "lee"}]),
+       st.sampled_from([("id",), ("-amount",), ("close_date", "id"), ("-amount", "id")]),
        st.none() | st.integers(0, 5), st.integers(1, 4))
 def test_column_pages_read_what_find_reads(opps: list[dict[str, Any]], fields: Any,
                                            where: Any, order: Any, limit: Any,

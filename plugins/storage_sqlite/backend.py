@@ -283,8 +283,28 @@ class SQLiteStorage(CallSummaries, OpenReceivableQuery, EventValueQuery, SQLiteA
                 if k.field(name) is None:
                     raise StorageError(f"{k.name} has no field {name!r}")
             cols = ", ".join(f'"{name}"' for name in fields)
-        sql, params = self._sql(k, cols, where, order_by, limit)
+        if self._sort_whole(k, where, order_by, limit):  # every row: no LIMIT
+            sql, params = self._sql(k, cols, None, order_by)
+            sql = sql.replace(" ORDER BY ", " ORDER BY +", 1)
+        else:
+            sql, params = self._sql(k, cols, where, order_by, limit)
         return self._pages(k, sql, params, size, decode)
+
+    def _sort_whole(self, k: Kind, where: Where | None, order_by: Sequence[str],
+                    limit: int | None) -> bool:
+        """Whether an unfiltered read of every row, ordered by a field and then id
+        (activities by date), is better sorted in one pass over the table than read in
+        the order of the field's index: walking the index reads each row from a random
+        page of the table (1M activities: 4.3 s CPU against 3.2 s sorted, without a
+        LIMIT — SQLite's sorter under a LIMIT took 9 s). The order is the same: id
+        (rowid) ends it, so no two rows tie. A limit below the row count (``--limit
+        50``) keeps the index."""
+        if where or len(order_by) < 2 or order_by[-1] != "id" or order_by[0] in ("id", "-id"):
+            return False
+        if limit is None:
+            return True
+        rows = self.conn.execute(f'SELECT count(*) FROM "{k.name}"').fetchone()[0]
+        return bool(limit >= rows)
 
     def _pages(self, k: Kind, sql: str, params: list[Any], size: int,
                decode: dict[str, Any] = _DECODE
