@@ -118,7 +118,7 @@ class RecordPages(Iterator[Record]):
                  | None = None) -> None:
         self.pages = pages
         self.records = records
-        #: the pages with json values as :class:`JsonText` (a :class:`JsonTextPages`
+        #: the pages with json values as :class:`JsonText` (a :class:`StoredTextPages`
         #: backend), for csv
         self.text_pages = text_pages
         self._records: Iterator[Record] | None = None
@@ -131,13 +131,13 @@ class RecordPages(Iterator[Record]):
     def __next__(self) -> Record:
         return next(iter(self))
 
-    def columns(self, wanted: Sequence[str] | None, json_text: bool = False
+    def columns(self, wanted: Sequence[str] | None, stored_text: bool = False
                 ) -> Iterator[tuple[list[str], list[Sequence[Any]]]]:
         """The pages with the ``wanted`` fields in that order (a field not read: None
         for each record, as ``record.get`` gives), or every field read; with
         ``json_text`` (csv, which writes the same cells from either) json values as
         :class:`JsonText` when the backend reads them so."""
-        read = self.text_pages if json_text and self.text_pages is not None else self.pages
+        read = self.text_pages if stored_text and self.text_pages is not None else self.pages
         for names, cols in read():
             if wanted is None or list(wanted) == names:
                 yield names, cols
@@ -475,7 +475,7 @@ class LatestCallsOn(Protocol):
                         due_by: dt.date | None = None) -> Iterator[Record]: ...
 
 
-# --- all-row csv lists: stored json passed through (issue 15) -----------------------------
+# --- all-row csv lists: stored json and dates passed through (issue 15) ------------------
 
 class JsonText(str):
     """A json field's value as its canonical text — ``kam.stored.JSON_TEXT`` of the value
@@ -487,28 +487,32 @@ class JsonText(str):
 
 
 @runtime_checkable
-class JsonTextPages(Protocol):
-    """``json_text_pages``: :class:`ColumnReads`' ``column_pages`` with each json field's
-    values as :class:`JsonText` (None stays None), for a list written as csv (100k deals'
-    stage history, approvals and bids). Reference: :func:`json_text_pages` below."""
+class StoredTextPages(Protocol):
+    """``stored_text_pages``: :class:`ColumnReads`' ``column_pages`` with each json field's
+    values as :class:`JsonText` and each date field's as its ISO text (None stays None):
+    the cells a csv list writes are the same, without decoding 100k deals' stage history
+    or 1M activities' dates to write them out again. Reference: :func:`stored_text_pages`
+    below."""
 
-    def json_text_pages(self, kind: str, fields: Sequence[str] | None = None,
-                        where: Where | None = None, order_by: Sequence[str] = ("id",),
-                        limit: int | None = None, size: int = 500
-                        ) -> Iterator[tuple[list[str], list[Sequence[Any]]]]: ...
+    def stored_text_pages(self, kind: str, fields: Sequence[str] | None = None,
+                          where: Where | None = None, order_by: Sequence[str] = ("id",),
+                          limit: int | None = None, size: int = 500
+                          ) -> Iterator[tuple[list[str], list[Sequence[Any]]]]: ...
 
 
-def json_text_pages(storage: ColumnReads, kind_name: str, fields: Sequence[str] | None = None,
-                    where: Where | None = None, order_by: Sequence[str] = ("id",),
-                    limit: int | None = None, size: int = 500
-                    ) -> Iterator[tuple[list[str], list[Sequence[Any]]]]:
-    """The reference of :class:`JsonTextPages`: ``column_pages`` with the json values
-    encoded again."""
+def stored_text_pages(storage: ColumnReads, kind_name: str,
+                      fields: Sequence[str] | None = None, where: Where | None = None,
+                      order_by: Sequence[str] = ("id",), limit: int | None = None,
+                      size: int = 500) -> Iterator[tuple[list[str], list[Sequence[Any]]]]:
+    """The reference of :class:`StoredTextPages`: ``column_pages`` with the json values
+    encoded again and the dates written in ISO form."""
     from kam.stored import JSON_TEXT
 
-    json_fields = {f.name for f in kind(kind_name).fields if f.type == "json"}
+    types = {f.name: f.type for f in kind(kind_name).fields}
     for names, columns in storage.column_pages(kind_name, fields, where, order_by, limit,
                                                size):
         yield names, [[None if v is None else JsonText(JSON_TEXT(v)) for v in col]
-                      if name in json_fields else col
+                      if types[name] == "json" else
+                      [None if v is None else v.isoformat() for v in col]
+                      if types[name] == "date" else col
                       for name, col in zip(names, columns, strict=True)]

@@ -1,6 +1,7 @@
 """All-row lists read a page of columns at a time print what the per-record reference
 printed: json cells from the stored text (kam.storage.JsonText) against the decoded
-value's cells, SQLite's ``json_text_pages`` against its reference, and ``receivable
+value's cells, SQLite's ``stored_text_pages`` (json and dates as stored) against its
+reference, and ``receivable
 list``'s view built by column against kam.models.receivable_state.receivable_view."""
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from kam import column_text
 from kam.models.receivable_state import receivable_view
 from kam.output import cell, neutralise, to_csv, write_rows
 from kam.services.receivable_pages import VIEW_FIELDS, view_page
-from kam.storage import JsonText, json_text_pages
+from kam.storage import JsonText, stored_text_pages
 from kam.stored import JSON_TEXT
 from test_column_text import OPP
 
@@ -41,12 +42,13 @@ def test_a_json_cell_from_its_stored_text_is_the_decoded_cell(values: list[Any])
 
 
 @settings(max_examples=25, deadline=None)
-@given(st.lists(OPP, max_size=9), st.sampled_from([None, ["id", "approvals", "checklist"]]),
+@given(st.lists(OPP, max_size=9),
+       st.sampled_from([None, ["id", "approvals", "checklist", "close_date"]]),
        st.sampled_from([None, {"owner": "lee"}]), st.none() | st.integers(0, 5),
        st.integers(1, 4))
-def test_json_text_pages_are_the_reference(opps: list[dict[str, Any]], fields: Any,
+def test_stored_text_pages_are_the_reference(opps: list[dict[str, Any]], fields: Any,
                                            where: Any, limit: Any, size: int) -> None:
-    """kam.storage.JsonTextPages (SQLite) against kam.storage.json_text_pages."""
+    """kam.storage.StoredTextPages (SQLite) against kam.storage.stored_text_pages."""
     from kam.plugins.storage_sqlite.backend import SQLiteStorage
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -57,10 +59,11 @@ def test_json_text_pages_are_the_reference(opps: list[dict[str, Any]], fields: A
                 for opp in opps:
                     s.insert("opportunity", {"id": s.next_id("opportunity"),
                                              "customer_id": "CU1", **opp})
-            fast = list(s.json_text_pages("opportunity", fields, where, ("id",), limit, size))
-            reference = list(json_text_pages(s, "opportunity", fields, where, ("id",), limit,
+            fast = list(s.stored_text_pages("opportunity", fields, where, ("id",), limit, size))
+            reference = list(stored_text_pages(s, "opportunity", fields, where, ("id",), limit,
                                              size))
-            assert fast == reference
+            assert [(n, list(map(list, cols))) for n, cols in fast] == \
+                [(n, list(map(list, cols))) for n, cols in reference]
             assert [[list(map(type, c)) for c in cols] for _n, cols in fast] == \
                 [[list(map(type, c)) for c in cols] for _n, cols in reference]
         finally:
@@ -106,8 +109,10 @@ def test_the_view_by_column_is_the_view_of_each_milestone(
     got_names, got = page
     assert got_names == list(VIEW_FIELDS) == list(views[0])
     assert [list(c) for c in got] == [[v[n] for v in views] for n in VIEW_FIELDS]
-    as_text = [[None if n != "collection_notes" or not c else JsonText(JSON_TEXT(c))
-                for c in col] if n == "collection_notes" else col
+    dates = {"due_date", "written_off_on"}
+    as_text = [[None if not c else JsonText(JSON_TEXT(c)) for c in col]
+               if n == "collection_notes" else
+               [None if c is None else c.isoformat() for c in col] if n in dates else col
                for n, col in zip(names, columns, strict=True)]
     from_text = view_page(names, as_text, today, keep)
     assert from_text is not None

@@ -69,8 +69,11 @@ def view_page(names: Sequence[str], columns: Sequence[Sequence[Any]], today: dt.
     def get(name: str) -> Sequence[Any]:
         return col.get(name, gaps)
 
+    due = get("due_date")
+    if any(type(d) is str for d in due):  # as stored (csv): the state compares dates
+        due = [None if d is None else dt.date.fromisoformat(d) for d in due]
     outstanding, states, days = _states(get("amount"), get("paid"), get("written_off"),
-                                        get("written_off_on"), get("due_date"), today)
+                                        get("written_off_on"), due, today)
     made: dict[str, Sequence[Any]] = {"outstanding": outstanding, "state": states,
                                       "days_overdue": days}
     for name in _MONEY:

@@ -68,7 +68,7 @@ def list_(ws: Workspace, *, overdue: bool = False, customer: str | None = None,
                     continue
                 yield view
 
-    from kam.storage import ColumnReads, JsonTextPages, RecordPages
+    from kam.storage import ColumnReads, RecordPages, StoredTextPages
 
     storage = ws.storage
     if not isinstance(storage, ColumnReads):
@@ -90,12 +90,12 @@ def list_(ws: Workspace, *, overdue: bool = False, customer: str | None = None,
             today, shown)
 
     text_pages = None
-    if isinstance(storage, JsonTextPages):
+    if isinstance(storage, StoredTextPages):
         texts = storage
 
         def text_pages() -> Iterator[Page]:
             return view_pages(itertools.chain.from_iterable(
-                texts.json_text_pages("receivable", None, w, order) for w, order in reads),
+                texts.stored_text_pages("receivable", None, w, order) for w, order in reads),
                 today, shown)
 
     return RecordPages(pages, views, text_pages)

@@ -55,8 +55,9 @@ def _json(value: str) -> Any:
 #: stored value (not None) → record value, per field type; absent = as stored
 _DECODE: dict[str, Any] = {"money": _money, "bool": bool, "json": _json,
                            "date": dt.date.fromisoformat, "decimal": Decimal}
-#: as _DECODE, json left as its stored text (kam.storage.JsonText)
-_DECODE_JSON_TEXT: dict[str, Any] = {**_DECODE, "json": JsonText}
+#: as _DECODE, json and dates left as their stored text (kam.storage.StoredTextPages)
+_DECODE_STORED_TEXT: dict[str, Any] = {
+    **{t: fn for t, fn in _DECODE.items() if t != "date"}, "json": JsonText}
 Decoder = Callable[[tuple[Any, ...]], Record]
 #: (kind name, column names) → (that kind, its row decoder)
 _DECODERS: dict[tuple[str, tuple[str, ...]], tuple[Kind, Decoder]] = {}
@@ -262,14 +263,15 @@ class SQLiteStorage(CallSummaries, OpenReceivableQuery, EventValueQuery, SQLiteA
         decoded at once (no record built per row)."""
         return self._column_pages(kind_name, fields, where, order_by, limit, size, _DECODE)
 
-    def json_text_pages(self, kind_name: str, fields: Sequence[str] | None = None,
-                        where: Where | None = None, order_by: Sequence[str] = ("id",),
-                        limit: int | None = None, size: int = 500
-                        ) -> Iterator[tuple[list[str], list[Sequence[Any]]]]:
-        """kam.storage.JsonTextPages: ``column_pages`` with json as stored (its canonical
-        text: kam.stored.to_stored writes every json value, import included)."""
+    def stored_text_pages(self, kind_name: str, fields: Sequence[str] | None = None,
+                          where: Where | None = None, order_by: Sequence[str] = ("id",),
+                          limit: int | None = None, size: int = 500
+                          ) -> Iterator[tuple[list[str], list[Sequence[Any]]]]:
+        """kam.storage.StoredTextPages: ``column_pages`` with json and dates as stored
+        (their canonical text: kam.stored.to_stored writes every value, import
+        included)."""
         return self._column_pages(kind_name, fields, where, order_by, limit, size,
-                                  _DECODE_JSON_TEXT)
+                                  _DECODE_STORED_TEXT)
 
     def _column_pages(self, kind_name: str, fields: Sequence[str] | None,
                       where: Where | None, order_by: Sequence[str], limit: int | None,
@@ -636,6 +638,6 @@ if TYPE_CHECKING:  # mypy holds the backend to the signatures of what it offers
         kam_storage.EventValues, kam_storage.ReceivableSums, kam_storage.DealSums,
         kam_storage.StageMoves, kam_storage.StageReach, kam_storage.PaymentSums,
         kam_storage.MilestoneViews, kam_storage.ColumnReads, kam_storage.LatestCallsOn,
-        kam_storage.JsonTextPages
+        kam_storage.StoredTextPages
     ]:
         return (s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s)
