@@ -160,3 +160,19 @@ def test_receivable_list_by_column_prints_the_reference(demo: Path, as_of: str) 
         assert shown > 0
     finally:
         ws.close()
+
+
+def test_receivable_list_as_csv_is_its_json_on_every_backend(kam: Any) -> None:
+    """Through the CLI on each backend (SQLite by column, CSV and PostgreSQL by record):
+    the csv of ``receivable list`` holds the cells of its json, filters included."""
+    from test_contracts import LI, contract
+
+    co = contract(kam, kam.ready_deal("1000000"))
+    kam.ok("contract", "review", co)
+    kam.ok("contract", "approve", co, "--by", "李经理", env=LI)
+    kam.ok("contract", "sign", co, "--as-of", "2026-03-02")
+    for options in ((), ("--state", "scheduled"), ("--overdue", "--as-of", "2030-01-01")):
+        records = kam.json("receivable", "list", *options)
+        csv = kam.ok("receivable", "list", *options, "-f", "csv").stdout
+        assert csv == to_csv(records, list(VIEW_FIELDS) if records else [])
+    assert records
