@@ -6,10 +6,12 @@ per-cell labeler."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 
-from hypothesis import example, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from kam import column_text, textable
 from kam.output import cell, neutralise, to_csv, write_rows
@@ -26,6 +28,7 @@ VALUE = st.recursive(
     max_leaves=10)
 
 
+@settings(suppress_health_check=[HealthCheck.too_slow])  # a loaded machine stalls a draw
 @given(st.lists(VALUE, max_size=12))
 @example([["a", Decimal("1.50"), dt.date(2026, 1, 2)], [], {}, [{"b": 1, "a": None}]])
 @example([{2: "x", 10: "y"}, {True: 1}, ("a", "b"), {"x"}, [1, "a"], "-5.00", "=1+1"])
@@ -99,20 +102,13 @@ OPP = st.fixed_dictionaries({
 })
 
 
-@settings(max_examples=25, deadline=None)
-@given(st.lists(OPP, max_size=9), st.sampled_from([None, ["id", "amount", "close_date"]]),
-       st.sampled_from([None, {"owner": "lee"}]),
-       st.sampled_from([("id",), ("-amount",), ("close_date", "id"), ("-amount", "id")]),
-       st.none() | st.integers(0, 5), st.integers(1, 4))
-def test_column_pages_read_what_find_reads(opps: list[dict[str, Any]], fields: Any,
-                                           where: Any, order: Any, limit: Any,
-                                           size: int) -> None:
-    """kam.storage.ColumnReads (SQLite) against the protocol's find/select."""
+@contextmanager
+def stocked_opps(opps: list[dict[str, Any]]) -> Iterator[Any]:
+    """A SQLite store in a temporary folder holding one customer and these deals."""
     import tempfile
     from pathlib import Path
 
     from kam.plugins.storage_sqlite.backend import SQLiteStorage
-    from kam.storage import RecordPages
 
     with tempfile.TemporaryDirectory() as tmp:
         s = SQLiteStorage(Path(tmp) / "kam.db")
@@ -122,22 +118,37 @@ def test_column_pages_read_what_find_reads(opps: list[dict[str, Any]], fields: A
                 for opp in opps:
                     s.insert("opportunity", {"id": s.next_id("opportunity"),
                                              "customer_id": "CU1", **opp})
-            reference = list(s.find("opportunity", where, order_by=order, limit=limit)
-                             if fields is None else
-                             s.select("opportunity", fields, where, order, limit=limit))
-            pages = list(s.column_pages("opportunity", fields, where, order, limit, size))
-            assert all(1 <= len(cols[0]) <= size for _names, cols in pages)
-            read = [dict(zip(names, values, strict=True))
-                    for names, cols in pages for values in zip(*cols, strict=True)]
-            assert read == reference
-            assert [list(map(type, r.values())) for r in read] == \
-                [list(map(type, r.values())) for r in reference]
-            both = RecordPages(lambda: iter(pages), lambda: iter(reference))
-            wanted = ["title", "id", "nonesuch"]
-            shown = [dict(zip(wanted, values, strict=True))
-                     for _names, cols in both.columns(wanted)
-                     for values in zip(*cols, strict=True)]
-            assert shown == [{w: r.get(w) for w in wanted} for r in reference]
-            assert list(both) == reference
+            yield s
         finally:
             s.close()
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(OPP, max_size=9), st.sampled_from([None, ["id", "amount", "close_date"]]),
+       st.sampled_from([None, {"owner": "lee"}]),
+       st.sampled_from([("id",), ("-amount",), ("close_date", "id"), ("-amount", "id")]),
+       st.none() | st.integers(0, 5), st.integers(1, 4))
+def test_column_pages_read_what_find_reads(opps: list[dict[str, Any]], fields: Any,
+                                           where: Any, order: Any, limit: Any,
+                                           size: int) -> None:
+    """kam.storage.ColumnReads (SQLite) against the protocol's find/select."""
+    from kam.storage import RecordPages
+
+    with stocked_opps(opps) as s:
+        reference = list(s.find("opportunity", where, order_by=order, limit=limit)
+                         if fields is None else
+                         s.select("opportunity", fields, where, order, limit=limit))
+        pages = list(s.column_pages("opportunity", fields, where, order, limit, size))
+        assert all(1 <= len(cols[0]) <= size for _names, cols in pages)
+        read = [dict(zip(names, values, strict=True))
+                for names, cols in pages for values in zip(*cols, strict=True)]
+        assert read == reference
+        assert [list(map(type, r.values())) for r in read] == \
+            [list(map(type, r.values())) for r in reference]
+        both = RecordPages(lambda: iter(pages), lambda: iter(reference))
+        wanted = ["title", "id", "nonesuch"]
+        shown = [dict(zip(wanted, values, strict=True))
+                 for _names, cols in both.columns(wanted)
+                 for values in zip(*cols, strict=True)]
+        assert shown == [{w: r.get(w) for w in wanted} for r in reference]
+        assert list(both) == reference

@@ -7,13 +7,12 @@ list``'s view built by column against kam.models.receivable_state.receivable_vie
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import example, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from kam import column_text
 from kam.models.receivable_state import receivable_view
@@ -21,7 +20,7 @@ from kam.output import cell, neutralise, to_csv, write_rows
 from kam.services.receivable_pages import VIEW_FIELDS, view_page
 from kam.storage import JsonText, stored_text_pages
 from kam.stored import JSON_TEXT
-from test_column_text import OPP
+from test_column_text import OPP, stocked_opps
 
 JSON_TEXTS = st.text(alphabet=st.sampled_from(list('ab ,"\\[]{}:=-中\x7f\x85\n')), max_size=5)
 JSON = st.recursive(
@@ -31,6 +30,7 @@ JSON = st.recursive(
     max_leaves=8)
 
 
+@settings(suppress_health_check=[HealthCheck.too_slow])  # a loaded machine stalls a draw
 @given(st.lists(JSON, max_size=8))
 @example([["a", "b"], ["a", 1], [1, "a"], ["a", ["b"]], ["a", {"b": "c"}], ['a"', "b"],
           ["a\\", "b"], ["", ""], [""], [], {}, "=1", "x", 5, 1.5, True, ["a, b", "c"],
@@ -49,25 +49,14 @@ def test_a_json_cell_from_its_stored_text_is_the_decoded_cell(values: list[Any])
 def test_stored_text_pages_are_the_reference(opps: list[dict[str, Any]], fields: Any,
                                            where: Any, limit: Any, size: int) -> None:
     """kam.storage.StoredTextPages (SQLite) against kam.storage.stored_text_pages."""
-    from kam.plugins.storage_sqlite.backend import SQLiteStorage
-
-    with tempfile.TemporaryDirectory() as tmp:
-        s = SQLiteStorage(Path(tmp) / "kam.db")
-        try:
-            with s.transaction():
-                s.insert("customer", {"id": s.next_id("customer"), "name": "客户"})
-                for opp in opps:
-                    s.insert("opportunity", {"id": s.next_id("opportunity"),
-                                             "customer_id": "CU1", **opp})
-            fast = list(s.stored_text_pages("opportunity", fields, where, ("id",), limit, size))
-            reference = list(stored_text_pages(s, "opportunity", fields, where, ("id",), limit,
-                                             size))
-            assert [(n, list(map(list, cols))) for n, cols in fast] == \
-                [(n, list(map(list, cols))) for n, cols in reference]
-            assert [[list(map(type, c)) for c in cols] for _n, cols in fast] == \
-                [[list(map(type, c)) for c in cols] for _n, cols in reference]
-        finally:
-            s.close()
+    with stocked_opps(opps) as s:
+        fast = list(s.stored_text_pages("opportunity", fields, where, ("id",), limit, size))
+        reference = list(stored_text_pages(s, "opportunity", fields, where, ("id",), limit,
+                                           size))
+    assert [(n, list(map(list, cols))) for n, cols in fast] == \
+        [(n, list(map(list, cols))) for n, cols in reference]
+    assert [[list(map(type, c)) for c in cols] for _n, cols in fast] == \
+        [[list(map(type, c)) for c in cols] for _n, cols in reference]
 
 
 MONEY = st.none() | st.decimals(min_value=-10**6, max_value=10**6, places=2)
