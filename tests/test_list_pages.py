@@ -142,7 +142,8 @@ def test_receivable_list_by_column_prints_the_reference(demo: Path, as_of: str) 
             assert "".join(parts) == to_csv(records, list(VIEW_FIELDS) if records else [])
             columns = ["id", "amount", "outstanding", "state", "days_overdue"]
             table: list[str] = []
-            write_rows(receivables.list_(ws, **options), "table", columns, table.append)
+            write_rows(receivables.list_(ws, **options, fields=columns), "table", columns,
+                       table.append)
             reference: list[str] = []
             write_rows(iter(records), "table", columns, reference.append)
             assert "".join(table) == "".join(reference)

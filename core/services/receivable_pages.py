@@ -25,6 +25,17 @@ _OR_NONE = frozenset({"written_off_by", "write_off_reason", "due_offset"})
 _MONEY = ("amount", "paid")
 
 
+def stored_fields(shown: Sequence[str] | None) -> list[str] | None:
+    """The stored fields to read for a view showing only ``shown`` (a table): those
+    of them that are stored, and what the state is decided from. None: every field."""
+    if shown is None:
+        return None
+    from kam.kinds import KINDS
+
+    wanted = set(shown) | {"amount", "paid", "written_off", "written_off_on", "due_date"}
+    return [f.name for f in KINDS["receivable"].fields if f.name in wanted]
+
+
 def _states(amount: Sequence[Any], paid: Sequence[Any], written_off: Sequence[Any],
             written_off_on: Sequence[Any], due: Sequence[Any], today: dt.date
             ) -> tuple[list[Any], list[str], list[int]]:

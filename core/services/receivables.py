@@ -28,9 +28,11 @@ def of_contract(ws: Workspace, contract_id: str) -> list[dict[str, Any]]:
 
 def list_(ws: Workspace, *, overdue: bool = False, customer: str | None = None,
           owner: str | None = None, contract: str | None = None,
-          state: str | None = None, member: str | None = None) -> Iterator[dict[str, Any]]:
+          state: str | None = None, member: str | None = None,
+          fields: Sequence[str] | None = None) -> Iterator[dict[str, Any]]:
     """Milestones as of ``ws.today``; ``--overdue`` keeps those past their due date;
-    ``member``: of the contracts a user owns or whose deal they work on (铁三角)."""
+    ``member``: of the contracts a user owns or whose deal they work on (铁三角);
+    ``fields``: at least those of the view (a table's columns) are wanted."""
     where: dict[str, Any] = {}
     if customer:
         where["customer_id"] = ws.get("customer", customer)["id"]
@@ -73,7 +75,9 @@ def list_(ws: Workspace, *, overdue: bool = False, customer: str | None = None,
     storage = ws.storage
     if not isinstance(storage, ColumnReads):
         return views()
-    from kam.services.receivable_pages import view_pages
+    from kam.services.receivable_pages import stored_fields, view_pages
+
+    read = stored_fields(fields)
 
     def keep(states: list[str], days: list[int]) -> Iterable[bool]:
         if overdue and state:
@@ -86,7 +90,7 @@ def list_(ws: Workspace, *, overdue: bool = False, customer: str | None = None,
 
     def pages() -> Iterator[Page]:  # csv and table: the view built a column at a time
         return view_pages(itertools.chain.from_iterable(
-            storage.column_pages("receivable", None, w, order) for w, order in reads),
+            storage.column_pages("receivable", read, w, order) for w, order in reads),
             today, shown)
 
     text_pages = None
@@ -95,7 +99,7 @@ def list_(ws: Workspace, *, overdue: bool = False, customer: str | None = None,
 
         def text_pages() -> Iterator[Page]:
             return view_pages(itertools.chain.from_iterable(
-                texts.stored_text_pages("receivable", None, w, order) for w, order in reads),
+                texts.stored_text_pages("receivable", read, w, order) for w, order in reads),
                 today, shown)
 
     return RecordPages(pages, views, text_pages)
