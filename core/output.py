@@ -351,7 +351,7 @@ def stream(data: Iterable[Mapping[str, Any]], fmt: str, columns: Sequence[str],
     from kam.storage import RecordPages
 
     if isinstance(data, RecordPages):
-        pages = data.columns(list(columns) if columns else None)
+        pages = data.columns(list(columns) if columns else None, stored_text=True)
         first_page = next(pages, None)
         header = list(columns) if first_page is None else first_page[0]
         _write_csv_pages(itertools.chain([] if first_page is None else [first_page], pages),
@@ -389,7 +389,7 @@ def write_rows(data: Iterable[Any], fmt: str, columns: Sequence[str] | None,
     from kam.storage import RecordPages
 
     if isinstance(data, RecordPages):  # the columns as read, a page at a time
-        pages = data.columns(list(columns) if columns else None)
+        pages = data.columns(list(columns) if columns else None, stored_text=fmt == "csv")
         first_page = next(pages, None)
         if first_page is not None:
             paged = itertools.chain([first_page], pages)

@@ -115,9 +115,14 @@ class RecordPages(Iterator[Record]):
     :class:`ColumnReads` backend's pages of columns) as they are read."""
 
     def __init__(self, pages: Callable[[], Iterator[tuple[list[str], list[Sequence[Any]]]]],
-                 records: Callable[[], Iterator[Record]]) -> None:
+                 records: Callable[[], Iterator[Record]],
+                 text_pages: Callable[[], Iterator[tuple[list[str], list[Sequence[Any]]]]]
+                 | None = None) -> None:
         self.pages = pages
         self.records = records
+        #: the pages with json values as :class:`JsonText` (a :class:`StoredTextPages`
+        #: backend), for csv
+        self.text_pages = text_pages
         self._records: Iterator[Record] | None = None
 
     def __iter__(self) -> Iterator[Record]:
@@ -128,11 +133,14 @@ class RecordPages(Iterator[Record]):
     def __next__(self) -> Record:
         return next(iter(self))
 
-    def columns(self, wanted: Sequence[str] | None
+    def columns(self, wanted: Sequence[str] | None, stored_text: bool = False
                 ) -> Iterator[tuple[list[str], list[Sequence[Any]]]]:
         """The pages with the ``wanted`` fields in that order (a field not read: None
-        for each record, as ``record.get`` gives), or every field read."""
-        for names, cols in self.pages():
+        for each record, as ``record.get`` gives), or every field read; with
+        ``json_text`` (csv, which writes the same cells from either) json values as
+        :class:`JsonText` when the backend reads them so."""
+        read = self.text_pages if stored_text and self.text_pages is not None else self.pages
+        for names, cols in read():
             if wanted is None or list(wanted) == names:
                 yield names, cols
                 continue
@@ -487,3 +495,46 @@ class NextStepsDue(Protocol):
 
     def next_steps_due(self, as_of: dt.date, due_by: dt.date
                        ) -> Iterator[NextStep] | None: ...
+
+
+# --- all-row csv lists: stored json and dates passed through (issue 15) ------------------
+
+class JsonText(str):
+    """A json field's value as its canonical text — ``kam.stored.JSON_TEXT`` of the value
+    (``ensure_ascii=False, sort_keys=True``), as SQLite stores it — instead of decoded. A
+    csv cell of a dict, or of a list not all texts, is exactly that text
+    (kam.column_text), so a csv list skips decoding and encoding it again."""
+
+    __slots__ = ()
+
+
+@runtime_checkable
+class StoredTextPages(Protocol):
+    """``stored_text_pages``: :class:`ColumnReads`' ``column_pages`` with each json field's
+    values as :class:`JsonText` and each date field's as its ISO text (None stays None):
+    the cells a csv list writes are the same, without decoding 100k deals' stage history
+    or 1M activities' dates to write them out again. Reference: :func:`stored_text_pages`
+    below."""
+
+    def stored_text_pages(self, kind: str, fields: Sequence[str] | None = None,
+                          where: Where | None = None, order_by: Sequence[str] = ("id",),
+                          limit: int | None = None, size: int = 500
+                          ) -> Iterator[tuple[list[str], list[Sequence[Any]]]]: ...
+
+
+def stored_text_pages(storage: ColumnReads, kind_name: str,
+                      fields: Sequence[str] | None = None, where: Where | None = None,
+                      order_by: Sequence[str] = ("id",), limit: int | None = None,
+                      size: int = 500) -> Iterator[tuple[list[str], list[Sequence[Any]]]]:
+    """The reference of :class:`StoredTextPages`: ``column_pages`` with the json values
+    encoded again and the dates written in ISO form."""
+    from kam.stored import JSON_TEXT
+
+    types = {f.name: f.type for f in kind(kind_name).fields}
+    for names, columns in storage.column_pages(kind_name, fields, where, order_by, limit,
+                                               size):
+        yield names, [[None if v is None else JsonText(JSON_TEXT(v)) for v in col]
+                      if types[name] == "json" else
+                      [None if v is None else v.isoformat() for v in col]
+                      if types[name] == "date" else col
+                      for name, col in zip(names, columns, strict=True)]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import typer
-from kam.cli.common import AsOfOpt, FormatOpt, OutputOpt, emit, open_ws
+from kam.cli.common import AsOfOpt, FormatOpt, OutputOpt, emit, open_ws, table_fields
 
 app = typer.Typer(rich_markup_mode=None, no_args_is_help=True,
                   help="Receivables: payment milestones (回款节点).")
@@ -29,7 +29,8 @@ def list_(
 
     ws = open_ws(ctx, as_of)
     rows = receivables.list_(ws, overdue=overdue, customer=customer, owner=owner,
-                             contract=contract, state=state, member=member)
+                             contract=contract, state=state, member=member,
+                             fields=table_fields(fmt, output, "receivable"))
     emit(ctx, rows, fmt, kind="receivable", output=output)
 
 

@@ -22,7 +22,7 @@ def rows_of(ws: Workspace, kind: str, where: Mapping[str, Any] | None, *,
             fields: Sequence[str] | None = None) -> Iterator[dict[str, Any]]:
     """A list command's records; with ``fields`` (a table shows only its columns) at
     least those, read column-limited when the backend can (kam.storage.Selecting)."""
-    from kam.storage import ColumnReads, RecordPages, Selecting
+    from kam.storage import ColumnReads, RecordPages, Selecting, StoredTextPages
 
     storage = ws.storage
     if fields and isinstance(storage, Selecting):
@@ -38,7 +38,15 @@ def rows_of(ws: Workspace, kind: str, where: Mapping[str, Any] | None, *,
             return reads.column_pages(kind, list(fields) if fields else None, where,
                                       order_by, limit)
 
-        return RecordPages(pages, records)
+        text_pages = None
+        if isinstance(storage, StoredTextPages):  # csv writes stored json, dates as they are
+            texts = storage
+
+            def text_pages() -> Iterator[tuple[list[str], list[Sequence[Any]]]]:
+                return texts.stored_text_pages(kind, list(fields) if fields else None,
+                                               where, order_by, limit)
+
+        return RecordPages(pages, records, text_pages)
     return records()
 
 

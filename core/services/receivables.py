@@ -8,7 +8,7 @@ A milestone's state and days overdue are decided in one place,
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from kam import values
@@ -16,6 +16,8 @@ from kam.errors import InputError, RefusedError
 from kam.models.receivable_state import receivable_view
 from kam.services.common import atomic
 from kam.workspace import Workspace
+
+Page = tuple[list[str], list[Sequence[Any]]]
 
 
 def of_contract(ws: Workspace, contract_id: str) -> list[dict[str, Any]]:
@@ -26,9 +28,11 @@ def of_contract(ws: Workspace, contract_id: str) -> list[dict[str, Any]]:
 
 def list_(ws: Workspace, *, overdue: bool = False, customer: str | None = None,
           owner: str | None = None, contract: str | None = None,
-          state: str | None = None, member: str | None = None) -> Iterator[dict[str, Any]]:
+          state: str | None = None, member: str | None = None,
+          fields: Sequence[str] | None = None) -> Iterator[dict[str, Any]]:
     """Milestones as of ``ws.today``; ``--overdue`` keeps those past their due date;
-    ``member``: of the contracts a user owns or whose deal they work on (铁三角)."""
+    ``member``: of the contracts a user owns or whose deal they work on (铁三角);
+    ``fields``: at least those of the view (a table's columns) are wanted."""
     where: dict[str, Any] = {}
     if customer:
         where["customer_id"] = ws.get("customer", customer)["id"]
@@ -52,17 +56,53 @@ def list_(ws: Workspace, *, overdue: bool = False, customer: str | None = None,
         state = vocab.parse("receivable_state", state)
     # by due date, then contract and plan order; undated milestones last. Two ordered
     # reads rather than one sort, so 200k milestones stream instead of being held
-    dated = ws.storage.find("receivable", {**where, "due_date__isnull": False},
-                            order_by=("due_date", "contract_id", "seq"))
-    undated = ws.storage.find("receivable", {**where, "due_date__isnull": True},
-                              order_by=("contract_id", "seq"))
-    for record in itertools.chain(dated, undated):
-        view = receivable_view(record, ws.today)
-        if overdue and view["days_overdue"] == 0:
-            continue
-        if state and view["state"] != state:
-            continue
-        yield view
+    reads = (({**where, "due_date__isnull": False}, ("due_date", "contract_id", "seq")),
+             ({**where, "due_date__isnull": True}, ("contract_id", "seq")))
+    today = ws.today
+
+    def views() -> Iterator[dict[str, Any]]:
+        for w, order in reads:
+            for record in ws.storage.find("receivable", w, order_by=order):
+                view = receivable_view(record, today)
+                if overdue and view["days_overdue"] == 0:
+                    continue
+                if state and view["state"] != state:
+                    continue
+                yield view
+
+    from kam.storage import ColumnReads, RecordPages, StoredTextPages
+
+    storage = ws.storage
+    if not isinstance(storage, ColumnReads):
+        return views()
+    from kam.services.receivable_pages import stored_fields, view_pages
+
+    read = stored_fields(fields)
+
+    def keep(states: list[str], days: list[int]) -> Iterable[bool]:
+        if overdue and state:
+            return [d != 0 and s == state for s, d in zip(states, days, strict=True)]
+        if overdue:
+            return [d != 0 for d in days]
+        return [s == state for s in states]
+
+    shown = keep if overdue or state else None
+
+    def pages() -> Iterator[Page]:  # csv and table: the view built a column at a time
+        return view_pages(itertools.chain.from_iterable(
+            storage.column_pages("receivable", read, w, order) for w, order in reads),
+            today, shown)
+
+    text_pages = None
+    if isinstance(storage, StoredTextPages):
+        texts = storage
+
+        def text_pages() -> Iterator[Page]:
+            return view_pages(itertools.chain.from_iterable(
+                texts.stored_text_pages("receivable", read, w, order) for w, order in reads),
+                today, shown)
+
+    return RecordPages(pages, views, text_pages)
 
 
 @atomic

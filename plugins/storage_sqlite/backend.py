@@ -29,6 +29,7 @@ from kam.plugins.storage_sqlite.summaries import (
 )
 from kam.storage import (
     ConflictError,
+    JsonText,
     Record,
     Where,
     kind,
@@ -55,6 +56,9 @@ def _json(value: str) -> Any:
 #: stored value (not None) → record value, per field type; absent = as stored
 _DECODE: dict[str, Any] = {"money": _money, "bool": bool, "json": _json,
                            "date": dt.date.fromisoformat, "decimal": Decimal}
+#: as _DECODE, json and dates left as their stored text (kam.storage.StoredTextPages)
+_DECODE_STORED_TEXT: dict[str, Any] = {
+    **{t: fn for t, fn in _DECODE.items() if t != "date"}, "json": JsonText}
 Decoder = Callable[[tuple[Any, ...]], Record]
 #: (kind name, column names) → (that kind, its row decoder)
 _DECODERS: dict[tuple[str, tuple[str, ...]], tuple[Kind, Decoder]] = {}
@@ -258,6 +262,22 @@ class SQLiteStorage(CallSummaries, OpenReceivableQuery, EventValueQuery, SQLiteA
                      ) -> Iterator[tuple[list[str], list[Sequence[Any]]]]:
         """kam.storage.ColumnReads: the records a page of columns at a time, each column
         decoded at once (no record built per row)."""
+        return self._column_pages(kind_name, fields, where, order_by, limit, size, _DECODE)
+
+    def stored_text_pages(self, kind_name: str, fields: Sequence[str] | None = None,
+                          where: Where | None = None, order_by: Sequence[str] = ("id",),
+                          limit: int | None = None, size: int = 500
+                          ) -> Iterator[tuple[list[str], list[Sequence[Any]]]]:
+        """kam.storage.StoredTextPages: ``column_pages`` with json and dates as stored
+        (their canonical text: kam.stored.to_stored writes every value, import
+        included)."""
+        return self._column_pages(kind_name, fields, where, order_by, limit, size,
+                                  _DECODE_STORED_TEXT)
+
+    def _column_pages(self, kind_name: str, fields: Sequence[str] | None,
+                      where: Where | None, order_by: Sequence[str], limit: int | None,
+                      size: int, decode: dict[str, Any]
+                      ) -> Iterator[tuple[list[str], list[Sequence[Any]]]]:
         k = kind(kind_name)
         if fields is None:
             cols = "*"
@@ -266,15 +286,38 @@ class SQLiteStorage(CallSummaries, OpenReceivableQuery, EventValueQuery, SQLiteA
                 if k.field(name) is None:
                     raise StorageError(f"{k.name} has no field {name!r}")
             cols = ", ".join(f'"{name}"' for name in fields)
-        sql, params = self._sql(k, cols, where, order_by, limit)
-        return self._pages(k, sql, params, size)
+        if self._sort_whole(k, where, order_by, limit):  # every row: no LIMIT
+            sql, params = self._sql(k, cols, None, order_by)
+            sql = sql.replace(" ORDER BY ", " ORDER BY +", 1)
+        else:
+            sql, params = self._sql(k, cols, where, order_by, limit)
+        return self._pages(k, sql, params, size, decode)
 
-    def _pages(self, k: Kind, sql: str, params: list[Any], size: int
+    def _sort_whole(self, k: Kind, where: Where | None, order_by: Sequence[str],
+                    limit: int | None) -> bool:
+        """Whether an unfiltered read of every row, ordered by a field and then id
+        (activities by date), is better sorted in one pass over the table than read in
+        the order of the field's index: walking the index reads each row from a random
+        page of the table (1M activities: 4.3 s CPU against 3.2 s sorted, without a
+        LIMIT — SQLite's sorter under a LIMIT took 9 s). The order is the same: id
+        (rowid) ends it, so no two rows tie. A limit that may be below the row count
+        (``--limit 50``) keeps the index: rowids run from 1 up, so there are at most
+        max(rowid) rows (two index lookups; counting them scanned 1M rows)."""
+        if where or len(order_by) < 2 or order_by[-1] != "id" or order_by[0] in ("id", "-id"):
+            return False
+        if limit is None:
+            return True
+        low, high = self.conn.execute(f'SELECT (SELECT min(rowid) FROM "{k.name}"),'
+                                      f' (SELECT max(rowid) FROM "{k.name}")').fetchone()
+        return high is None or (low >= 1 and limit >= high)
+
+    def _pages(self, k: Kind, sql: str, params: list[Any], size: int,
+               decode: dict[str, Any] = _DECODE
                ) -> Iterator[tuple[list[str], list[Sequence[Any]]]]:
         try:
             cur = self.conn.execute(sql, params)
             types = _types(k)
-            keep = [(i, name, _DECODE.get(types[name]))
+            keep = [(i, name, decode.get(types[name]))
                     for i, name in enumerate(d[0] for d in cur.description) if name in types]
             names = [name for _i, name, _fn in keep]
             while True:
@@ -598,6 +641,6 @@ if TYPE_CHECKING:  # mypy holds the backend to the signatures of what it offers
         kam_storage.EventValues, kam_storage.ReceivableSums, kam_storage.DealSums,
         kam_storage.StageMoves, kam_storage.StageReach, kam_storage.PaymentSums,
         kam_storage.MilestoneViews, kam_storage.ColumnReads, kam_storage.LatestCallsOn,
-        kam_storage.NextStepsDue
+        kam_storage.NextStepsDue, kam_storage.StoredTextPages,
     ]:
-        return (s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s)
+        return (s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s)
