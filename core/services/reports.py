@@ -188,7 +188,8 @@ def table_chunks(report: Report) -> Iterator[str]:
 
 def _table_parts(report: Report) -> Iterator[str]:
     from kam import textable
-    from kam.reports.labels import column_header, is_numeric, shown
+    from kam.reports.cell_pages import shown_rows
+    from kam.reports.labels import column_header, is_numeric
 
     yield title_line(report) + "\n\n"
     lang = report.lang
@@ -196,8 +197,7 @@ def _table_parts(report: Report) -> Iterator[str]:
         if t.title:
             yield t.title + "\n"
         columns = t.columns
-        body = ([shown(t, c, r.get(c), lang) for c in columns]
-                for r in itertools.chain(t.rows, t.totals))
+        body = shown_rows(t, itertools.chain(t.rows, t.totals), lang)
         headers = [column_header(t, c, lang) for c in columns]
         right = [is_numeric(t, c) for c in columns]
         wrote = False
