@@ -201,20 +201,25 @@ class SQLiteAggregates:
         period = _PERIODS.get(by)
         if period is None:
             raise StorageError(f"payment_sums: {by!r} must be month, quarter or year")
+        # summed per customer and contract without the join (a join per payment and a
+        # temporary b-tree over the joined rows took 0.7 s on a big team's 150k payments;
+        # this 0.3 s), then merged per contract owner here, in the customers' order (the
+        # report reads them in that order): the contracts ``contract_where`` leaves out,
+        # and payments on none, count for the owner ''
         p_where, p_params = self._where(kind("payment"), where)
         c_where, c_params = self._where(kind("contract"), contract_where)
-        named: dict[str, Any] = {f"p{n}": v for n, v in enumerate(p_params)}
-        named.update({f"c{n}": v for n, v in enumerate(c_params)})
-        sql = (
-            f"WITH c AS (SELECT id, coalesce(owner, '') AS owner FROM contract"
-            f"{_named(c_where, 'c')}),"
-            " p AS (SELECT customer_id, contract_id, currency, date, amount FROM payment"
-            f"{_named(p_where, 'p')})"
-            f" SELECT p.customer_id, coalesce(c.owner, ''), p.currency, {period} AS period,"
-            " sum(p.amount) FROM p LEFT JOIN c ON c.id = p.contract_id"
-            " GROUP BY p.customer_id, 2, p.currency, period")
-        return ((cu, owner, cur, per, _cents(total))
-                for cu, owner, cur, per, total in self._named_rows(sql, named))
+        owners: dict[Any, str] = dict(streamed(
+            self.conn, f"SELECT id, coalesce(owner, '') FROM contract{c_where}", c_params,
+            2000))
+        sql = (f"SELECT customer_id, contract_id, currency, {period} AS period, sum(amount)"
+               f" FROM payment AS p{p_where}"
+               " GROUP BY customer_id, contract_id, currency, period")
+        sums: dict[tuple[Any, str, Any, str], int] = {}
+        get = owners.get
+        for cu, contract, cur, per, total in streamed(self.conn, sql, p_params, 2000):
+            key = (cu, get(contract, ""), cur, per)
+            sums[key] = sums.get(key, 0) + total
+        return ((*key, _cents(total)) for key, total in sums.items())
 
     def milestone_views(self, as_of: dt.date, where: Where | None = None
                         ) -> Iterator[MilestoneView]:
