@@ -38,7 +38,8 @@ def test_a_page_a_column_at_a_time_is_each_cell_shown(rows: list[tuple[Any, ...]
                                                       lang: str, page: int) -> None:
     width = len(rows[0]) if rows else 2
     columns = [f"c{i}" for i in range(width)]
-    table = Table("t", columns, [], display={c: d for c, d in zip(columns, displays)
+    table = Table("t", columns, [], display={c: d for c, d in zip(columns, displays[:width],
+                                                                   strict=True)
                                              if d})
     records = [dict(zip(columns, r, strict=True)) for r in rows]
     expected = [[shown(table, c, r.get(c), lang) for c in columns] for r in records]
@@ -51,3 +52,15 @@ def test_a_missing_cell_and_the_display_map_read_as_shown_gives_them() -> None:
                                                           "on": dt.date(2026, 1, 2)}]
     assert [list(r) for r in shown_rows(table, rows, "zh")] == [
         ["赢单", "1,000", ""], ["lost", "", "2026-01-02"]]
+
+
+def test_json_comes_in_few_big_pieces_that_join_to_the_row_by_row_text() -> None:
+    from kam.output import json_chunks
+    from kam.reports import Report
+    from kam.services.reports import as_dict, chunks
+
+    rows = [{"id": f"R{i}", "amount": Decimal(i)} for i in range(3000)]
+    report = Report("r", "R", "2026-06-30", [Table("t", ["id", "amount"], rows)])
+    pieces = list(chunks(None, report, "json"))  # type: ignore[arg-type]
+    assert "".join(pieces) == "".join(json_chunks(as_dict(report))) + "\n"
+    assert 1 < len(pieces) < 10 and all(len(p) >= 1 << 16 for p in pieces[:-1])

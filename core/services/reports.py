@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import os
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -112,7 +112,7 @@ def chunks(ws: Workspace, report: Report, fmt: str,
     if fmt == "json":
         from kam.output import json_chunks
 
-        return itertools.chain(json_chunks(as_dict(report)), ("\n",))
+        return _batched(itertools.chain(json_chunks(as_dict(report)), ("\n",)))
     if fmt == "csv":
         return csv_chunks(report)
     if fmt == "table":
@@ -126,6 +126,23 @@ def chunks(ws: Workspace, report: Report, fmt: str,
     if isinstance(out, str):
         return iter([out if out.endswith("\n") else out + "\n"])
     return out  # pieces, written as they come (the format ends its text with a newline)
+
+
+def _batched(parts: Iterable[str], size: int = 1 << 16) -> Iterator[str]:
+    """The pieces joined into ones of about ``size`` characters: the JSON writer gives
+    two pieces a row, and each write to stdout costs ~3 µs (150k of them: 0.45 s CPU
+    for a big team's renewals)."""
+    held: list[str] = []
+    n = 0
+    for part in parts:
+        held.append(part)
+        n += len(part)
+        if n >= size:
+            yield "".join(held)
+            held.clear()
+            n = 0
+    if held:
+        yield "".join(held)
 
 
 def as_dict(report: Report) -> dict[str, Any]:
