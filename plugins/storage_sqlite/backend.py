@@ -20,6 +20,7 @@ from kam.errors import StorageError
 from kam.kinds import Kind
 from kam.plugins.storage_sqlite import schema
 from kam.plugins.storage_sqlite.aggregates import SQLiteAggregates
+from kam.plugins.storage_sqlite.aging import SQLiteAgingSums
 from kam.plugins.storage_sqlite.bulk import BulkPaths
 from kam.plugins.storage_sqlite.summaries import (
     CallSummaries,
@@ -113,6 +114,7 @@ def _translate(exc: sqlite3.Error) -> StorageError:
 
 
 class SQLiteStorage(CallSummaries, OpenReceivableQuery, EventValueQuery, SQLiteAggregates,
+                    SQLiteAgingSums,
                     BulkPaths):
     name = "sqlite"
 
@@ -596,6 +598,7 @@ if TYPE_CHECKING:  # mypy holds the backend to the signatures of what it offers
         kam_storage.BulkLoad, kam_storage.ActivityRollup, kam_storage.OpenReceivables,
         kam_storage.EventValues, kam_storage.ReceivableSums, kam_storage.DealSums,
         kam_storage.StageMoves, kam_storage.StageReach, kam_storage.PaymentSums,
-        kam_storage.MilestoneViews, kam_storage.ColumnReads, kam_storage.LatestCallsOn
+        kam_storage.MilestoneViews, kam_storage.ColumnReads, kam_storage.LatestCallsOn,
+        kam_storage.AgingSums
     ]:
-        return (s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s)
+        return (s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s)
