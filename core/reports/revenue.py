@@ -66,17 +66,21 @@ def revenue_section(ws: Any, *, customer: str | None = None, owner: str | None =
     """:func:`revenue_table` of :func:`revenue_rows` with the rows made as they are written
     (a big team has ~80k of them) and the totals summed without holding them."""
     classes = _Classes(ws, customer=customer, owner=owner, currency=currency, by=by)
-    sums: dict[tuple[str, str], dict[str, Any]] = {}
+    sums: dict[tuple[str, str], list[Decimal]] = {}  # the columns of HEADERS, in order
     count = 0
     for period, (_cu, _who, cur), now, was, total in classes.classes():
         count += 1
-        t = _total(sums, period, cur)
-        t["revenue"] += now
-        t["recurring"] += min(now, was)
-        t["new"] += max(now - was, ZERO)
-        t["churned"] += max(was - now, ZERO)
-        t["cumulative"] += total
-    table = revenue_table(ws, LazyList(count, classes.rows), [sums[k] for k in sorted(sums)])
+        t = sums.get((period, cur))
+        if t is None:
+            t = sums[(period, cur)] = [ZERO] * len(HEADERS)
+        t[0] += now
+        t[1] += min(now, was)
+        t[2] += max(now - was, ZERO)
+        t[3] += max(was - now, ZERO)
+        t[4] += total
+    totals = [_total({}, period, cur) | dict(zip(HEADERS, sums[(period, cur)], strict=True))
+              for period, cur in sorted(sums)]
+    table = revenue_table(ws, LazyList(count, classes.rows), totals)
     table.numeric = list(HEADERS) if count else []
     return table
 
