@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from kam.reports.aggregates import PythonAggregates
 from kam.reports.aging_sums import aging_sums, reference
 from kam.storage import AgingSums
-from test_aggregates import MILESTONE, OWNERS, TODAY, opened, stocked, _selected
+from test_aggregates import MILESTONE, OWNERS, TODAY, _selected, opened, stocked
 
 
 @settings(max_examples=40, deadline=None)

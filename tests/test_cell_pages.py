@@ -64,3 +64,30 @@ def test_json_comes_in_few_big_pieces_that_join_to_the_row_by_row_text() -> None
     pieces = list(chunks(None, report, "json"))  # type: ignore[arg-type]
     assert "".join(pieces) == "".join(json_chunks(as_dict(report))) + "\n"
     assert 1 < len(pieces) < 10 and all(len(p) >= 1 << 16 for p in pieces[:-1])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(st.tuples(CELL, CELL | st.sampled_from(["=1+1", "-2", "@x", "+"])),
+                         max_size=8), min_size=1, max_size=3), st.integers(0, 2))
+def test_csv_written_a_page_a_column_at_a_time_is_the_per_cell_csv(
+        tables: list[list[tuple[Any, Any]]], missing: int) -> None:
+    import csv
+    import io
+
+    from kam.output import cell, neutralise
+    from kam.reports import Report
+    from kam.services.reports import csv_chunks
+
+    made = [Table(f"t{n}", ["a", "b"], [{"a": a, "b": b} if i != missing else {"b": b}
+                                       for i, (a, b) in enumerate(rows)])
+            for n, rows in enumerate(tables)]
+    buf = io.StringIO()  # the reference: one row at a time, each cell on its own
+    writer = csv.writer(buf, lineterminator="\n")
+    for n, t in enumerate(made):
+        if len(made) > 1:
+            buf.write(("\n" if n else "") + f"# {t.name}\n")
+        writer.writerow(t.columns)
+        for row in t.rows:
+            writer.writerow([neutralise(cell(row.get(c))) for c in t.columns])
+    report = Report("r", "R", "2026-06-30", made)
+    assert "".join(csv_chunks(report)) == buf.getvalue()

@@ -16,7 +16,7 @@ from decimal import Decimal
 from itertools import islice
 from typing import Any
 
-from kam.column_text import texts
+from kam.column_text import columns_of, texts
 from kam.reports.labels import shown
 
 PAGE = 2000
@@ -55,5 +55,6 @@ def shown_rows(table: Any, rows: Iterable[dict[str, Any]], lang: str,
         chunk = list(islice(it, page))
         if not chunk:
             return
-        cells = [shown_column(table, c, [r.get(c) for r in chunk], lang) for c in columns]
+        cells = [shown_column(table, c, values, lang)
+                 for c, values in zip(columns, columns_of(chunk, columns), strict=True)]
         yield from zip(*cells, strict=True) if cells else (() for _ in chunk)

@@ -168,7 +168,7 @@ def csv_chunks(report: Report) -> Iterator[str]:
     import csv
     import io
 
-    from kam.output import cell, neutralise
+    from kam.column_text import csv_rows
 
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
@@ -178,12 +178,12 @@ def csv_chunks(report: Report) -> Iterator[str]:
             buf.write(("\n" if n else "") + f"# {t.name}\n")
         columns = t.columns
         writer.writerow(columns)
-        for i, row in enumerate(itertools.chain(t.rows, t.totals)):
-            writer.writerow([neutralise(cell(row.get(c))) for c in columns])
-            if i % 500 == 499:
-                yield buf.getvalue()
-                buf.seek(0)
-                buf.truncate()
+        # each page's cells a column at a time: neutralise(cell(v)) of each (column_text)
+        for page in csv_rows(itertools.chain(t.rows, t.totals), columns):
+            writer.writerows(page)
+            yield buf.getvalue()
+            buf.seek(0)
+            buf.truncate()
     yield buf.getvalue()
 
 
