@@ -18,8 +18,8 @@ building blocks load on first use.
 - Commands: :func:`open_workspace`, :func:`emit`, :data:`FormatOpt`, :data:`AsOfOpt`.
 - A plugin's own tests: :func:`cli_app`; a backend's: :class:`StorageConformance`.
 - Reports and formats: :class:`Report`, :class:`Table`, :class:`Chart`,
-  :class:`Series`, :func:`column_header`, :func:`cell_text`, :func:`is_numeric`,
-  :func:`neutralise`.
+  :class:`Series`, :func:`column_header`, :func:`cell_text`, :func:`cell_rows` (a page
+  of rows at a time), :func:`is_numeric`, :func:`neutralise`.
 - Values by kam's one grammar (custom fields' parsers use them): :func:`parse_money`,
   :func:`parse_number`, :func:`parse_integer`, :func:`parse_date`, :func:`check_text`.
 - Rule helpers: :func:`fmt_money`, :func:`latest_decision`, :data:`MANAGEMENT`,
@@ -74,6 +74,7 @@ if TYPE_CHECKING:
         Target,
     )
     from kam.reports import Chart, Report, Series, Table
+    from kam.reports.cell_pages import shown_rows as cell_rows
     from kam.reports.labels import column_header, is_numeric
     from kam.reports.labels import shown as cell_text
     from kam.scoring import Criterion, EvaluationModel, Level, latest_evaluation
@@ -112,6 +113,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     "Series": ("kam.reports", "Series"),
     "column_header": ("kam.reports.labels", "column_header"),
     "cell_text": ("kam.reports.labels", "shown"),
+    "cell_rows": ("kam.reports.cell_pages", "shown_rows"),
     "is_numeric": ("kam.reports.labels", "is_numeric"),
     "neutralise": ("kam.output", "neutralise"),
     "fmt_money": ("kam.values", "fmt_money"),
@@ -267,6 +269,7 @@ __all__ = [
     "Series",
     "column_header",
     "cell_text",
+    "cell_rows",
     "is_numeric",
     "neutralise",
     # a plugin's own tests

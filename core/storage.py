@@ -538,3 +538,24 @@ def stored_text_pages(storage: ColumnReads, kind_name: str,
                       [None if v is None else v.isoformat() for v in col]
                       if types[name] == "date" else col
                       for name, col in zip(names, columns, strict=True)]
+
+
+# --- the aging report's sums (issue 15, branch reports3b) ---------------------------------
+
+#: one group of :class:`AgingSums`: (customer id, contract owner or "", currency or "",
+#: aging bucket index, Σ outstanding)
+AgingSum = tuple[str, str, str, int, Decimal]
+
+
+@runtime_checkable
+class AgingSums(Protocol):
+    """What the aging report (账龄) adds up, without the milestones that owe nothing.
+
+    ``aging_sums(as_of, ends, where, contract_where)``: :class:`ReceivableSums`'s
+    ``receivable_sums`` groups whose outstanding is above 0, summed over their state:
+    (customer id, owner, currency, bucket, Σ outstanding) — a big team's paid
+    milestones (half of them) are never grouped. Reference:
+    ``kam.reports.aging_sums.reference``."""
+
+    def aging_sums(self, as_of: dt.date, ends: Sequence[int], where: Where | None = None,
+                   contract_where: Where | None = None) -> Iterator[AgingSum]: ...

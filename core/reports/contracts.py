@@ -18,7 +18,8 @@ from kam.models.deal_team import worked_by, works_on
 from kam.models.receivable_state import latest_note, receivable_view
 from kam.output import LazyList
 from kam.reports import Chart, Report, Series, Table
-from kam.reports.aggregates import aggregates, milestone_aggregates
+from kam.reports.aggregates import milestone_aggregates
+from kam.reports.aging_sums import aging_sums
 from kam.reports.common import (
     ZERO,
     distinct,
@@ -87,10 +88,8 @@ def aging(ws: Any, owner: str | None = None, customer: str | None = None,
     by_customer: dict[tuple[str, str], dict[str, Decimal]] = {}
     by_owner: dict[tuple[str, str], dict[str, Decimal]] = {}
     by_currency: dict[str, dict[str, Decimal]] = {}
-    sums = aggregates(ws).receivable_sums(today, ends, where, contract_where)
-    for customer_id, contract_owner, cur, _state, bucket, _n, outstanding in sums:
-        if outstanding <= 0:
-            continue
+    for customer_id, contract_owner, cur, bucket, outstanding in aging_sums(
+            ws, today, ends, where, contract_where):
         name = names[bucket]
         for cell in (_bucket_cell(by_customer, (customer_id, cur), names),
                      _bucket_cell(by_owner, (contract_owner, cur), names),

@@ -66,17 +66,21 @@ def revenue_section(ws: Any, *, customer: str | None = None, owner: str | None =
     """:func:`revenue_table` of :func:`revenue_rows` with the rows made as they are written
     (a big team has ~80k of them) and the totals summed without holding them."""
     classes = _Classes(ws, customer=customer, owner=owner, currency=currency, by=by)
-    sums: dict[tuple[str, str], dict[str, Any]] = {}
+    sums: dict[tuple[str, str], list[Decimal]] = {}  # the columns of HEADERS, in order
     count = 0
     for period, (_cu, _who, cur), now, was, total in classes.classes():
         count += 1
-        t = _total(sums, period, cur)
-        t["revenue"] += now
-        t["recurring"] += min(now, was)
-        t["new"] += max(now - was, ZERO)
-        t["churned"] += max(was - now, ZERO)
-        t["cumulative"] += total
-    table = revenue_table(ws, LazyList(count, classes.rows), [sums[k] for k in sorted(sums)])
+        t = sums.get((period, cur))
+        if t is None:
+            t = sums[(period, cur)] = [ZERO] * len(HEADERS)
+        t[0] += now
+        t[1] += min(now, was)
+        t[2] += max(now - was, ZERO)
+        t[3] += max(was - now, ZERO)
+        t[4] += total
+    totals = [_total({}, period, cur) | dict(zip(HEADERS, sums[(period, cur)], strict=True))
+              for period, cur in sorted(sums)]
+    table = revenue_table(ws, LazyList(count, classes.rows), totals)
     table.numeric = list(HEADERS) if count else []
     return table
 
@@ -107,7 +111,15 @@ class _Classes:
                 continue
             cell = paid.setdefault((cu, who, cur), {})
             cell[period] = cell.get(period, ZERO) + amount
-        self.paid = paid
+        # per key in the rows' order: every payment before the first shown period, and
+        # the sums of the period before it and of each shown one (the shown periods
+        # follow each other) — each pass over the rows reads these, not the dicts
+        first = self.shown[0] if self.shown else ""
+        wanted = [shift(by, first, -1), *self.shown] if self.shown else []
+        self.keys = sorted(paid)
+        self.before = [sum((v for k, v in paid[key].items() if k < first), ZERO)
+                       for key in self.keys]
+        self.amounts = [tuple([paid[key].get(p, ZERO) for p in wanted]) for key in self.keys]
         self.names = {c["id"]: c["name"] for c in scan(
             ws, "customer", ("id", "name"), {"id__in": sorted({k[0] for k in paid})},
             order_by=("id",))} if paid else {}
@@ -115,21 +127,16 @@ class _Classes:
     def classes(self) -> Iterator[tuple[str, tuple[str, str, str], Decimal, Decimal,
                                         Decimal]]:
         """(period, key, this period, last period, cumulative) of each row, in order."""
-        keys = sorted(self.paid)
-        first = self.shown[0] if self.shown else ""
-        # every payment up to the end of a period: those before the first shown, then
-        # each shown period's own (the shown periods follow each other)
-        running = [sum((v for k, v in self.paid[key].items() if k < first), ZERO)
-                   for key in keys]
-        for period in self.shown:
-            before = shift(self.by, period, -1)
+        running = list(self.before)  # every payment up to the end of the period
+        keys, amounts = self.keys, self.amounts
+        for j, period in enumerate(self.shown):
             for i, key in enumerate(keys):
-                by_period = self.paid[key]
-                now = by_period.get(period, ZERO)
-                running[i] += now
-                if running[i] == 0:
+                sums = amounts[i]
+                now = sums[j + 1]
+                total = running[i] = running[i] + now
+                if total == 0:
                     continue
-                yield period, key, now, by_period.get(before, ZERO), running[i]
+                yield period, key, now, sums[j], total
 
     def rows(self) -> Iterator[dict[str, Any]]:
         names = self.names

@@ -11,8 +11,17 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
-from kam.api import Chart, Report, Table, column_header, is_numeric, is_zh, neutralise, pick
-from kam.api import cell_text as shown
+from kam.api import (
+    Chart,
+    Report,
+    Table,
+    cell_rows,
+    column_header,
+    is_numeric,
+    is_zh,
+    neutralise,
+    pick,
+)
 
 
 def escape(text: str) -> str:
@@ -93,14 +102,10 @@ def table_lines(t: Table, lang: str, w: dict[str, str]) -> Iterator[str]:
     rules = ["---:" if is_numeric(t, c) else "---" for c in t.columns]
     yield "| " + " | ".join(headers) + " |"
     yield "| " + " | ".join(rules) + " |"
-    for r in t.rows:
-        yield "| " + " | ".join(escape(shown(t, c, r.get(c), lang)) for c in t.columns) + " |"
-    for r in t.totals:
-        cells = []
-        for c in t.columns:
-            text = escape(shown(t, c, r.get(c), lang))
-            cells.append(f"**{text}**" if text else "")
-        yield "| " + " | ".join(cells) + " |"
+    for row in cell_rows(t, t.rows, lang):  # a page of rows a column at a time
+        yield "| " + " | ".join(map(escape, row)) + " |"
+    for row in cell_rows(t, t.totals, lang):
+        yield "| " + " | ".join(f"**{text}**" if text else "" for text in map(escape, row)) + " |"
 
 
 def _quote(text: str) -> str:

@@ -20,6 +20,7 @@ from kam.errors import StorageError
 from kam.kinds import Kind
 from kam.plugins.storage_sqlite import schema
 from kam.plugins.storage_sqlite.aggregates import SQLiteAggregates
+from kam.plugins.storage_sqlite.aging import SQLiteAgingSums
 from kam.plugins.storage_sqlite.bulk import BulkPaths
 from kam.plugins.storage_sqlite.next_steps import NextStepsQuery
 from kam.plugins.storage_sqlite.summaries import (
@@ -118,7 +119,7 @@ def _translate(exc: sqlite3.Error) -> StorageError:
 
 
 class SQLiteStorage(CallSummaries, OpenReceivableQuery, EventValueQuery, SQLiteAggregates,
-                    BulkPaths, NextStepsQuery):
+                    SQLiteAgingSums, BulkPaths, NextStepsQuery):
     name = "sqlite"
 
     def __init__(self, path: Path, busy_timeout_ms: int = 15000) -> None:
@@ -641,6 +642,6 @@ if TYPE_CHECKING:  # mypy holds the backend to the signatures of what it offers
         kam_storage.EventValues, kam_storage.ReceivableSums, kam_storage.DealSums,
         kam_storage.StageMoves, kam_storage.StageReach, kam_storage.PaymentSums,
         kam_storage.MilestoneViews, kam_storage.ColumnReads, kam_storage.LatestCallsOn,
-        kam_storage.NextStepsDue, kam_storage.StoredTextPages,
+        kam_storage.NextStepsDue, kam_storage.StoredTextPages, kam_storage.AgingSums,
     ]:
-        return (s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s)
+        return (s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s)
