@@ -465,3 +465,19 @@ class LatestCallsOn(Protocol):
 
     def latest_calls_on(self, as_of: dt.date, deals: Sequence[str],
                         due_by: dt.date | None = None) -> Iterator[Record]: ...
+
+
+# --- ``kam check`` with nothing new (issue 15, branch check3) ---------------------------
+
+#: the events of ``kam check``'s receivable reminders (one per milestone and level)
+REMINDER_KINDS = ("receivable.due", "receivable.overdue")
+
+
+@runtime_checkable
+class FiredReminders(Protocol):
+    """``fired_reminders()``: :class:`EventValues`' ``event_values(REMINDER_KINDS,
+    "level")`` in no particular order — what earlier ``kam check`` runs fired (催款提醒),
+    read from an index of those events alone rather than from every event's payload.
+    Reference: ``kam.services.check.python_fired_reminders``."""
+
+    def fired_reminders(self) -> Iterator[tuple[str, str | None, Any]]: ...

@@ -57,17 +57,28 @@ def _reminder_days(ws: Workspace) -> int:
 
 def fired(ws: Workspace) -> tuple[set[str], set[tuple[str, int]]]:
     """What earlier runs fired: receivable ids with a due event, (id, level) overdue pairs."""
-    from kam.reports.rollups import event_values
+    from kam.storage import FiredReminders
 
     due: set[str] = set()
     overdue: set[tuple[str, int]] = set()
-    for kind, record_id, level in event_values(
-            ws, ["receivable.due", "receivable.overdue"], "level"):
+    storage = ws.storage
+    for kind, record_id, level in (storage.fired_reminders()
+                                   if isinstance(storage, FiredReminders)
+                                   else python_fired_reminders(ws)):
         if kind == "receivable.due":
             due.add(str(record_id))
         else:
             overdue.add((str(record_id), int(level or 0)))
     return due, overdue
+
+
+def python_fired_reminders(ws: Workspace) -> Iterator[tuple[str, str | None, Any]]:
+    """:class:`kam.storage.FiredReminders`' reference: the reminder events' levels, from
+    ``event_values`` (the backend's, else decoded events)."""
+    from kam.reports.rollups import event_values
+    from kam.storage import REMINDER_KINDS
+
+    return event_values(ws, REMINDER_KINDS, "level")
 
 
 #: what a run imports, loaded before the write lock (not every record model: ~0.15 s)
