@@ -481,3 +481,18 @@ class FiredReminders(Protocol):
     Reference: ``kam.services.check.python_fired_reminders``."""
 
     def fired_reminders(self) -> Iterator[tuple[str, str | None, Any]]: ...
+
+#: one milestone of :class:`OpenBalances`: (id, due date, currency, money outstanding)
+OpenBalance = tuple[str, dt.date, str | None, Decimal]
+
+
+@runtime_checkable
+class OpenBalances(Protocol):
+    """``open_balances(due_by)``: (id, due date, currency, outstanding) of the milestones
+    :class:`OpenReceivables` gives for ``open_receivables(None, due_by, False,
+    ("due_date", "id"))``, in that order, ``outstanding`` as ``receivable_view`` has it —
+    without reading whole rows: ``kam check`` decides from these what fires and what is
+    overdue, and reads whole milestones only for the reminders it fires.
+    Reference: ``kam.services.check.python_open_balances``."""
+
+    def open_balances(self, due_by: dt.date) -> Iterator[OpenBalance]: ...

@@ -25,6 +25,7 @@ from kam.plugins.storage_sqlite.summaries import (
     CallSummaries,
     EventValueQuery,
     FiredReminderQuery,
+    OpenBalanceQuery,
     OpenReceivableQuery,
 )
 from kam.storage import (
@@ -114,7 +115,7 @@ def _translate(exc: sqlite3.Error) -> StorageError:
 
 
 class SQLiteStorage(CallSummaries, OpenReceivableQuery, EventValueQuery, SQLiteAggregates,
-                    BulkPaths, FiredReminderQuery):
+                    BulkPaths, FiredReminderQuery, OpenBalanceQuery):
     name = "sqlite"
 
     def __init__(self, path: Path, busy_timeout_ms: int = 15000) -> None:
@@ -598,6 +599,6 @@ if TYPE_CHECKING:  # mypy holds the backend to the signatures of what it offers
         kam_storage.EventValues, kam_storage.ReceivableSums, kam_storage.DealSums,
         kam_storage.StageMoves, kam_storage.StageReach, kam_storage.PaymentSums,
         kam_storage.MilestoneViews, kam_storage.ColumnReads, kam_storage.LatestCallsOn,
-        kam_storage.FiredReminders
+        kam_storage.FiredReminders, kam_storage.OpenBalances
     ]:
-        return (s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s)
+        return (s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s)

@@ -23,6 +23,7 @@ import datetime as dt
 import json
 import sqlite3
 from collections.abc import Iterator, Sequence
+from decimal import Decimal
 from typing import Any
 
 from kam.kinds import Kind
@@ -286,6 +287,33 @@ class OpenReceivableQuery:
             also.append("COALESCE(collection_notes, '') NOT IN ('', '[]')")
         return self._query(kind("receivable"), "*", where, order_by, also=" AND ".join(also),
                            also_params=params)
+
+
+#: what is outstanding on a milestone, in cents (the second of :data:`OPEN_TERMS`)
+_OUTSTANDING = "COALESCE(amount, 0) - COALESCE(paid, 0) - COALESCE(written_off, 0)"
+
+
+class OpenBalanceQuery:
+    """:class:`kam.storage.OpenBalances`: four columns through ``idx_receivable_open``
+    (its terms word for word), money in cents made Decimal as ``find`` does."""
+
+    conn: sqlite3.Connection
+
+    def open_balances(self, due_by: dt.date) -> Iterator[tuple[str, dt.date, str | None,
+                                                               Decimal]]:
+        try:
+            cur = self.conn.execute(
+                f"SELECT id, due_date, currency, {_OUTSTANDING} FROM receivable"
+                f" WHERE {' AND '.join(OPEN_TERMS)} AND due_date <= ?"
+                " ORDER BY due_date, id", (due_by.isoformat(),))
+            day = dt.date.fromisoformat
+            while rows := cur.fetchmany(2000):
+                for rid, due, currency, cents in rows:
+                    yield rid, day(due), currency, Decimal(cents).scaleb(-2)
+        except sqlite3.Error as exc:
+            from kam.plugins.storage_sqlite.backend import _translate
+
+            raise _translate(exc) from None
 
 
 class EventValueQuery:
