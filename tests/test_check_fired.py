@@ -73,6 +73,7 @@ MILESTONE = st.tuples(
           (Decimal("100.00"), None, None, True, 1, "CNY"),
           (None, None, None, False, 0, None), (Decimal("5.00"), None, None, False, None, "CNY"),
           (Decimal("7.00"), Decimal("9.00"), None, False, 2, "CNY")], 5)
+@example([(Decimal("1.00"), None, None, False, 3, "CNY")] * 11, 5)  # RC10 sorts before RC2
 def test_open_balances_equal_the_reference(milestones: list[tuple[Any, ...]], due: int
                                            ) -> None:
     """What ``kam check`` decides from (id, due date, currency, outstanding) is what the

@@ -305,7 +305,7 @@ class OpenBalanceQuery:
             cur = self.conn.execute(
                 f"SELECT id, due_date, currency, {_OUTSTANDING} FROM receivable"
                 f" WHERE {' AND '.join(OPEN_TERMS)} AND due_date <= ?"
-                " ORDER BY due_date, id", (due_by.isoformat(),))
+                " ORDER BY due_date, rowid", (due_by.isoformat(),))  # ``find``'s id order
             day = dt.date.fromisoformat
             while rows := cur.fetchmany(2000):
                 for rid, due, currency, cents in rows:
