@@ -15,6 +15,8 @@ from kam.output import LazyList, json_chunks
 
 #: the value types of a flat row (a reminder line, a milestone view without lists)
 _FLAT = frozenset({str, int, bool, type(None), Decimal, dt.date})
+#: containers a flat row may hold when empty (a milestone's collection notes): ``[]``, ``{}``
+_EMPTY = frozenset({list, dict})
 _ROW_ENCODERS: dict[str, Callable[[Any], str]] = {}
 #: what json_chunks escapes and the C encoder (``ensure_ascii`` off) does not
 _C1 = re.compile("[\x7f-\x9f]")
@@ -45,7 +47,8 @@ def _row(row: Any, indent: str) -> str:
     row through the C encoder (its items joined by newline and indent, Decimal and dates
     as strings — the same text; ~100k reminder lines on a big team's first run), any
     other row, or one with text the C encoder escapes differently, as json_chunks does."""
-    if type(row) is dict and row and all(type(v) in _FLAT for v in row.values()):
+    if type(row) is dict and row and all(type(v) in _FLAT or (type(v) in _EMPTY and not v)
+                                         for v in row.values()):
         inner = indent + "  "
         encode = _ROW_ENCODERS.get(inner)
         if encode is None:
