@@ -28,7 +28,7 @@ EVENTS = st.lists(st.tuples(
     max_size=12)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(EVENTS)
 @example([("receivable.overdue", "RC1", {"level": [30, "逾期"]}),
           ("receivable.overdue", "RC2", {"level": {"days": 60}}),
@@ -66,7 +66,7 @@ MILESTONE = st.tuples(
 )
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(MILESTONE, max_size=12), st.integers(0, 9))
 @example([(Decimal("100.00"), Decimal("100.00"), None, False, 1, "CNY"),
           (Decimal("100.00"), Decimal("30.50"), Decimal("20.00"), False, 1, "USD"),
