@@ -559,3 +559,34 @@ class AgingSums(Protocol):
 
     def aging_sums(self, as_of: dt.date, ends: Sequence[int], where: Where | None = None,
                    contract_where: Where | None = None) -> Iterator[AgingSum]: ...
+
+
+# --- ``kam check`` with nothing new (issue 15, branch check3) ---------------------------
+
+#: the events of ``kam check``'s receivable reminders (one per milestone and level)
+REMINDER_KINDS = ("receivable.due", "receivable.overdue")
+
+
+@runtime_checkable
+class FiredReminders(Protocol):
+    """``fired_reminders()``: :class:`EventValues`' ``event_values(REMINDER_KINDS,
+    "level")`` in no particular order — what earlier ``kam check`` runs fired (催款提醒),
+    read from an index of those events alone rather than from every event's payload.
+    Reference: ``kam.services.check.python_fired_reminders``."""
+
+    def fired_reminders(self) -> Iterator[tuple[str, str | None, Any]]: ...
+
+#: one milestone of :class:`OpenBalances`: (id, due date, currency, money outstanding)
+OpenBalance = tuple[str, dt.date, str | None, Decimal]
+
+
+@runtime_checkable
+class OpenBalances(Protocol):
+    """``open_balances(due_by)``: (id, due date, currency, outstanding) of the milestones
+    :class:`OpenReceivables` gives for ``open_receivables(None, due_by, False,
+    ("due_date", "id"))``, in that order, ``outstanding`` as ``receivable_view`` has it —
+    without reading whole rows: ``kam check`` decides from these what fires and what is
+    overdue, and reads whole milestones only for the reminders it fires.
+    Reference: ``kam.services.check.python_open_balances``."""
+
+    def open_balances(self, due_by: dt.date) -> Iterator[OpenBalance]: ...

@@ -11,6 +11,7 @@ import datetime as dt
 import functools
 import getpass
 import os
+from array import array
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -265,11 +266,15 @@ class Workspace:
         error it is undone alone, with the event hooks it queued, and the caller decides
         whether the whole commits."""
         queued = len(self._deferred)
+        last = self._deferred[-1] if queued else None
+        spanned = len(last) if isinstance(last, _Deliveries) else 0
         try:
             with self.writing():
                 yield
         except BaseException:
             del self._deferred[queued:]
+            if isinstance(last, _Deliveries):
+                last.truncate(spanned)
             raise
 
     @contextmanager
@@ -299,8 +304,9 @@ class Workspace:
             )
             from kam import outbox
 
-            rows = outbox.enqueue(self, "kam_event_committed", {"event": m.event})
-            self._deferred.append(lambda: self._committed(m, rows))
+            self._defer(outbox.enqueue(self, "kam_event_committed", {"event": m.event}))
+            if m.after:
+                self._deferred.append(functools.partial(self._after, m))
 
     def record_events(
         self,
@@ -326,20 +332,28 @@ class Workspace:
                       else [storage.append_event(d) for d in drafts])
             hooked = bool(self.plugins.implementers("kam_event_committed"))
             for i, event in enumerate(events):
-                if hooked:  # else nothing to deliver: nothing held until the commit
-                    m = Mutation(event["kind"], event["record_id"], event["payload"],
-                                 event["refs"], event=event)
-                    rows = outbox.enqueue(self, "kam_event_committed", {"event": event})
-                    self._deferred.append(functools.partial(self._committed, m, rows))
+                if hooked:  # else nothing to deliver
+                    self._defer(outbox.enqueue(self, "kam_event_committed", {"event": event}))
                 if each is not None:
                     each(i, event)
         return events
 
-    def _committed(self, m: Mutation, rows: list[dict[str, Any]]) -> None:
-        from kam import outbox
+    def _defer(self, rows: list[dict[str, Any]]) -> None:
+        """Deliver ``rows`` (just enqueued in the open transaction) after the commit: only
+        their outbox ids are kept, the arguments are read back from the outbox then, in
+        pages (a run firing 100k hooks holds no copy of them). Deliveries queued one after
+        the other share one :class:`_Deliveries`, so they are delivered in queue order."""
+        if not rows:
+            return
+        last = self._deferred[-1] if self._deferred else None
+        if not isinstance(last, _Deliveries):
+            last = _Deliveries(self)
+            self._deferred.append(last)
+        for row in rows:
+            last.add(row["id"])
 
+    def _after(self, m: Mutation) -> None:
         event = m.event or {}
-        self.warnings.extend(outbox.deliver(self, rows, {"event": event}))
         for fn in m.after:
             try:
                 fn(event)
@@ -353,9 +367,7 @@ class Workspace:
         from kam import outbox
 
         if self._depth:
-            rows = outbox.enqueue(self, hook, kwargs)
-            self._deferred.append(lambda: self.warnings.extend(
-                outbox.deliver(self, rows, kwargs)))
+            self._defer(outbox.enqueue(self, hook, kwargs))
             return
         with self.storage.transaction():
             rows = outbox.enqueue(self, hook, kwargs)
@@ -395,3 +407,50 @@ class Workspace:
             hint = f" (that id is a {k.name})" if k is not None and k.name != kind else ""
             raise NotFoundError(f"{kind} {record_id} not found{hint}")
         return found
+
+
+class _Deliveries:
+    """Outbox deliveries queued in one transaction, to run after its commit in the order
+    queued: kept as their ids' numbers (``array('q')``; any id that is not the outbox
+    prefix and a number is kept as text), read back :data:`PAGE` at a time and delivered
+    with their stored arguments — what a retry would hand the plugin (kam.outbox)."""
+
+    #: deliveries read back and delivered (then recorded) at once
+    PAGE = 500
+
+    def __init__(self, ws: Workspace) -> None:
+        from kam.kinds import KINDS
+
+        self.ws = ws
+        self.prefix = KINDS["outbox"].prefix
+        self.numbers = array("q")  # -1: the id is in ``odd``
+        self.odd: dict[int, str] = {}
+
+    def __len__(self) -> int:
+        return len(self.numbers)
+
+    def add(self, outbox_id: str) -> None:
+        number = outbox_id[len(self.prefix):]
+        if outbox_id.startswith(self.prefix) and number.isdigit() \
+                and str(int(number)) == number:
+            self.numbers.append(int(number))
+        else:
+            self.odd[len(self.numbers)] = outbox_id
+            self.numbers.append(-1)
+
+    def truncate(self, size: int) -> None:
+        """Forget what was queued after the first ``size`` (a step that was undone)."""
+        del self.numbers[size:]
+        self.odd = {i: v for i, v in self.odd.items() if i < size}
+
+    def __call__(self) -> None:
+        from kam import outbox
+
+        ws = self.ws
+        for start in range(0, len(self.numbers), self.PAGE):
+            ids = [self.odd[i] if n < 0 else f"{self.prefix}{n}"
+                   for i, n in enumerate(self.numbers[start:start + self.PAGE], start)]
+            found = {r["id"]: r for r in ws.storage.find(outbox.KIND, {"id__in": ids},
+                                                         order_by=())}
+            # a delivery whose step was rolled back is not there: nothing to deliver
+            ws.warnings.extend(outbox.deliver(ws, [found[i] for i in ids if i in found]))

@@ -169,3 +169,63 @@ def test_reminders_written_in_batches_are_the_events_listed(
         assert list(check.run(ws)["new"]) == []
     finally:
         ws.close()
+
+
+class Typed:
+    """Records what each receivable hook is handed, to compare with the live values."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[dict, dict]] = []
+
+    @hookimpl
+    def kam_receivable_event(self, ws: Any, receivable: dict, action: str, level: int | None,
+                             event: dict) -> None:
+        self.calls.append((receivable, event))
+
+
+def test_deliveries_read_back_in_pages_keep_order_and_types(
+        kam: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hooks queued in a run are read back from the outbox 2 at a time after the commit:
+    firing order, the values a live call would get (Decimal, dates), each delivered once;
+    a step undone inside the change (``attempt``) delivers nothing."""
+    from kam.workspace import _Deliveries
+
+    monkeypatch.setattr(_Deliveries, "PAGE", 2)
+    monkeypatch.setattr(check, "BATCH", 2)
+    plugins = Plugins()
+    both, typed = BothHooks(), Typed()
+    plugins.register(both, "dunning")
+    plugins.register(typed, "typed")
+    signed(kam)
+    ws = Workspace.open(kam.path, plugins=plugins, as_of="2026-07-20")
+    try:
+        new = list(check.run(ws)["new"])
+        assert both.calls == [step for n in new for step in (
+            ("committed", n["event_id"]), (f"{n['action']} {n['level']}", n["event_id"]))]
+        rid = new[0]["receivable_id"]
+        live = receivable_view_of(ws, rid)
+        assert [r for r, _ in typed.calls] == [live] * len(new)
+        logged = [e for e in ws.storage.events(record_id=rid)
+                  if e["kind"].startswith("receivable.")]
+        assert [e for _, e in typed.calls] == logged
+        rows = list(ws.storage.find("outbox", {}))
+        assert {r["status"] for r in rows} == {"delivered"}
+        assert sorted(r["event_id"] for r in rows if r["hook"] != "kam_event_committed"
+                      ) == sorted(2 * [e["id"] for e in logged])
+        both.calls.clear()
+        with ws.writing():
+            ws.fire("kam_receivable_event", receivable=live, action="kept", level=None,
+                    event=logged[0])
+            with pytest.raises(RuntimeError), ws.attempt():
+                ws.fire("kam_receivable_event", receivable=live, action="undone",
+                        level=None, event=logged[0])
+                raise RuntimeError("step refused")
+        assert both.calls == [("kept None", logged[0]["id"])]
+    finally:
+        ws.close()
+
+
+def receivable_view_of(ws: Workspace, rid: str) -> dict:
+    from kam.models.receivable_state import receivable_view
+
+    return receivable_view(ws.get("receivable", rid), ws.today)

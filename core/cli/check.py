@@ -6,14 +6,14 @@ import typer
 from kam.cli.common import AsOfOpt, FormatOpt, emit, open_ws, say
 
 
-def write_json(data: object) -> None:
+def write_json(data: dict[str, object]) -> None:
     """``data`` as ``emit`` prints it in JSON, written 64k characters at a time as it is
-    encoded instead of held whole."""
-    from kam.output import json_chunks
+    encoded instead of held whole (kam.check_json)."""
+    from kam.check_json import chunks
 
     parts: list[str] = []
     size = 0
-    for piece in json_chunks(data):
+    for piece in chunks(data):
         parts.append(piece)
         size += len(piece)
         if size > 65536:

@@ -26,6 +26,8 @@ from kam.plugins.storage_sqlite.next_steps import NextStepsQuery
 from kam.plugins.storage_sqlite.summaries import (
     CallSummaries,
     EventValueQuery,
+    FiredReminderQuery,
+    OpenBalanceQuery,
     OpenReceivableQuery,
 )
 from kam.storage import (
@@ -119,7 +121,8 @@ def _translate(exc: sqlite3.Error) -> StorageError:
 
 
 class SQLiteStorage(CallSummaries, OpenReceivableQuery, EventValueQuery, SQLiteAggregates,
-                    SQLiteAgingSums, BulkPaths, NextStepsQuery):
+                    SQLiteAgingSums, BulkPaths, NextStepsQuery, FiredReminderQuery,
+                    OpenBalanceQuery):
     name = "sqlite"
 
     def __init__(self, path: Path, busy_timeout_ms: int = 15000) -> None:
@@ -643,5 +646,6 @@ if TYPE_CHECKING:  # mypy holds the backend to the signatures of what it offers
         kam_storage.StageMoves, kam_storage.StageReach, kam_storage.PaymentSums,
         kam_storage.MilestoneViews, kam_storage.ColumnReads, kam_storage.LatestCallsOn,
         kam_storage.NextStepsDue, kam_storage.StoredTextPages, kam_storage.AgingSums,
+        kam_storage.FiredReminders, kam_storage.OpenBalances,
     ]:
-        return (s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s)
+        return (s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s)

@@ -324,6 +324,7 @@ MIGRATIONS: tuple[tuple[str, Step], ...] = (
     ("0011_tender_sheet", _TENDER_SHEET),
     ("0012_today_summaries", summaries.MIGRATION),
     ("0013_check_open_receivables", summaries.OPEN_RECEIVABLES_INDEX),
+    ("0014_check_fired_reminders", summaries.REMINDER_INDEX),
 )
 
 #: the schema version this kam writes: derived from the list, never kept by hand

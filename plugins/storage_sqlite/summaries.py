@@ -23,6 +23,7 @@ import datetime as dt
 import json
 import sqlite3
 from collections.abc import Iterator, Sequence
+from decimal import Decimal
 from typing import Any
 
 from kam.kinds import Kind
@@ -288,6 +289,33 @@ class OpenReceivableQuery:
                            also_params=params)
 
 
+#: what is outstanding on a milestone, in cents (the second of :data:`OPEN_TERMS`)
+_OUTSTANDING = "COALESCE(amount, 0) - COALESCE(paid, 0) - COALESCE(written_off, 0)"
+
+
+class OpenBalanceQuery:
+    """:class:`kam.storage.OpenBalances`: four columns through ``idx_receivable_open``
+    (its terms word for word), money in cents made Decimal as ``find`` does."""
+
+    conn: sqlite3.Connection
+
+    def open_balances(self, due_by: dt.date) -> Iterator[tuple[str, dt.date, str | None,
+                                                               Decimal]]:
+        try:
+            cur = self.conn.execute(
+                f"SELECT id, due_date, currency, {_OUTSTANDING} FROM receivable"
+                f" WHERE {' AND '.join(OPEN_TERMS)} AND due_date <= ?"
+                " ORDER BY due_date, rowid", (due_by.isoformat(),))  # ``find``'s id order
+            day = dt.date.fromisoformat
+            while rows := cur.fetchmany(2000):
+                for rid, due, currency, cents in rows:
+                    yield rid, day(due), currency, Decimal(cents).scaleb(-2)
+        except sqlite3.Error as exc:
+            from kam.plugins.storage_sqlite.backend import _translate
+
+            raise _translate(exc) from None
+
+
 class EventValueQuery:
     """:class:`kam.storage.EventValues`: one payload value per event by ``json_extract``,
     in event order, instead of decoding every event."""
@@ -321,3 +349,33 @@ def _decoded(value: Any, json_type: str | None) -> Any:
     if json_type in ("true", "false"):
         return json_type == "true"
     return value
+
+
+#: the terms of ``idx_event_reminder``, repeated word for word by its query
+_REMINDERS = "kind IN ('receivable.due', 'receivable.overdue')"
+_LEVEL = "json_extract(payload, '$.level'), json_type(payload, '$.level')"
+
+#: migration ``0014_check_fired_reminders``: ``kam check``'s reminder events with their
+#: level, so a run reads what fired before from the index, not from ~100k event rows
+REMINDER_INDEX: tuple[str, ...] = (
+    f"CREATE INDEX IF NOT EXISTS idx_event_reminder ON event (kind, record_id, {_LEVEL})"
+    f" WHERE {_REMINDERS}",)
+
+
+class FiredReminderQuery:
+    """:class:`kam.storage.FiredReminders` from ``idx_event_reminder`` (no event row read;
+    the same decoding of the level as :class:`EventValueQuery`)."""
+
+    conn: sqlite3.Connection
+
+    def fired_reminders(self) -> Iterator[tuple[str, str | None, Any]]:
+        try:
+            rows = self.conn.execute(
+                f"SELECT kind, record_id, {_LEVEL} FROM event INDEXED BY idx_event_reminder"
+                f" WHERE {_REMINDERS}").fetchall()
+        except sqlite3.Error as exc:
+            from kam.plugins.storage_sqlite.backend import _translate
+
+            raise _translate(exc) from None
+        return iter([(kind_, record_id, _decoded(value, of))
+                     for kind_, record_id, value, of in rows])

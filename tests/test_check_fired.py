@@ -1,0 +1,102 @@
+"""``kam check``'s fast paths on SQLite answer what their references compute: what it
+fired before (kam.storage.FiredReminders, from an index of its reminder events) and the
+open milestones' balances (kam.storage.OpenBalances, four columns instead of whole rows)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from decimal import Decimal
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+from kam.plugins.storage_sqlite.backend import SQLiteStorage
+from kam.reports.rollups import python_event_values
+from kam.services.check import python_fired_reminders, python_open_balances
+from kam.storage import REMINDER_KINDS, EventValues, FiredReminders, OpenBalances
+
+EVENTS = st.lists(st.tuples(
+    st.sampled_from(["receivable.due", "receivable.overdue", "contract.renewal_due",
+                     "activity.logged"]),
+    st.sampled_from(["RC1", "RC2", "CO1"]),
+    st.sampled_from([{}, {"level": 30}, {"level": "60"}, {"level": 1, "note": "逾期"},
+                     {"level": None}, {"level": [30, "逾期"]}, {"level": {"days": 60}},
+                     {"level": True}, {"level": 1.5}, {"due_date": "2026-03-12"}])),
+    max_size=12)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(EVENTS)
+@example([("receivable.overdue", "RC1", {"level": [30, "逾期"]}),
+          ("receivable.overdue", "RC2", {"level": {"days": 60}}),
+          ("receivable.due", "RC1", {"level": True}),
+          ("receivable.overdue", "RC1", {"level": 30})])
+def test_fired_reminders_equal_the_reference(events: list[tuple[str, str, dict[str, Any]]]
+                                             ) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        s = SQLiteStorage(Path(tmp) / "kam.db")
+        try:
+            with s.transaction():
+                for kind_, record_id, payload in events:
+                    s.append_event({"at": "2026-03-01T09:00:00", "actor": "bench",
+                                    "kind": kind_, "record_id": record_id,
+                                    "payload": payload, "refs": []})
+            assert isinstance(s, FiredReminders) and isinstance(s, EventValues)
+            ws: Any = SimpleNamespace(storage=s)
+            fast = sorted(map(repr, s.fired_reminders()))
+            assert fast == sorted(map(repr, python_fired_reminders(ws)))  # EventValues'
+            decoded = python_event_values(s, REMINDER_KINDS, "level")  # whole events
+            assert fast == sorted(map(repr, decoded))
+        finally:
+            s.close()
+
+
+DAY0 = dt.date(2026, 3, 1)
+CENTS = st.integers(0, 50_000).map(lambda c: Decimal(c).scaleb(-2))
+MILESTONE = st.tuples(
+    st.none() | CENTS,                                        # amount
+    st.none() | CENTS,                                        # paid (may exceed the amount)
+    st.none() | CENTS,                                        # written off
+    st.booleans(),                                            # written off on a day
+    st.none() | st.integers(-5, 12),                          # due: DAY0 + n
+    st.sampled_from([None, "CNY", "USD"]),                    # currency
+)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(MILESTONE, max_size=12), st.integers(0, 9))
+@example([(Decimal("100.00"), Decimal("100.00"), None, False, 1, "CNY"),
+          (Decimal("100.00"), Decimal("30.50"), Decimal("20.00"), False, 1, "USD"),
+          (Decimal("100.00"), None, None, True, 1, "CNY"),
+          (None, None, None, False, 0, None), (Decimal("5.00"), None, None, False, None, "CNY"),
+          (Decimal("7.00"), Decimal("9.00"), None, False, 2, "CNY")], 5)
+@example([(Decimal("1.00"), None, None, False, 3, "CNY")] * 11, 5)  # RC10 sorts before RC2
+def test_open_balances_equal_the_reference(milestones: list[tuple[Any, ...]], due: int
+                                           ) -> None:
+    """What ``kam check`` decides from (id, due date, currency, outstanding) is what the
+    whole milestones and ``receivable_view`` give, in the same order, to the cent."""
+    with tempfile.TemporaryDirectory() as tmp:
+        s = SQLiteStorage(Path(tmp) / "kam.db")
+        try:
+            with s.transaction():
+                s.insert("customer", {"id": s.next_id("customer"), "name": "客户"})
+                s.insert("contract", {"id": s.next_id("contract"), "customer_id": "CU1",
+                                      "number": "HT", "amount": Decimal("1000.00"),
+                                      "status": "signed"})
+                for amount, paid, off, off_on, day, currency in milestones:
+                    s.insert("receivable", {
+                        "id": s.next_id("receivable"), "contract_id": "CO1",
+                        "customer_id": "CU1", "seq": 1, "kind": "final", "amount": amount,
+                        "paid": paid, "written_off": off, "currency": currency,
+                        "written_off_on": DAY0 if off_on else None,
+                        "due_date": None if day is None else DAY0 + dt.timedelta(days=day)})
+            assert isinstance(s, OpenBalances)
+            ws: Any = SimpleNamespace(storage=s)
+            due_by = DAY0 + dt.timedelta(days=due)
+            fast = list(s.open_balances(due_by))
+            assert repr(fast) == repr(list(python_open_balances(ws, due_by)))
+        finally:
+            s.close()
