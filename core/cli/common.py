@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 TYPE_CHECKING = False  # not typing's: this module stays free of typer (kam.cli.everyday)
@@ -97,14 +96,20 @@ def _isatty(stream: Any) -> bool:
         return False
 
 
-@dataclass
 class State:
-    plugins: Any
-    workspace: str | None = None
-    as_of: str | None = None
-    lang: str | None = None
-    debug: bool = False
-    ws: Any = None
+    """The global options of one invocation and its open workspace (a plain class: it
+    is made on every start, kam.cli.fast's included)."""
+
+    __slots__ = ("plugins", "workspace", "as_of", "lang", "debug", "ws")
+
+    def __init__(self, plugins: Any, workspace: str | None = None, as_of: str | None = None,
+                 lang: str | None = None, debug: bool = False, ws: Any = None) -> None:
+        self.plugins = plugins
+        self.workspace = workspace
+        self.as_of = as_of
+        self.lang = lang
+        self.debug = debug
+        self.ws = ws
 
 
 def state(ctx: typer.Context) -> State:
