@@ -284,3 +284,18 @@ def test_the_console_script_runs_everyday_commands_without_typer(demo: Path) -> 
                           text=True, check=True)
     assert done.stdout.splitlines()[-1] == "[]"
     assert "OP1" in done.stdout
+
+
+@pytest.mark.parametrize("message", ["编号  OP1", "\x1b[31mred\x1b[0m text", 42, None, "",
+                                     "two\nlines\n"])
+@pytest.mark.parametrize("nl", [True, False])
+@pytest.mark.parametrize("err", [True, False])
+def test_kam_prints_as_typer_echo_does(message: Any, nl: bool, err: bool,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    import typer
+    from kam.cli.common import echo
+
+    echo(message, nl=nl, err=err)
+    mine = capsys.readouterr()
+    typer.echo(message, nl=nl, err=err)
+    assert capsys.readouterr() == mine

@@ -77,6 +77,13 @@ def echo(message: Any = None, *, nl: bool = True, err: bool = False) -> None:
     stream = sys.stderr if err else sys.stdout
     if stream is None:
         return
+    if not _utf8(stream) or sys.platform == "win32":
+        # click re-wraps a stream it thinks misconfigured (ASCII) and talks to the
+        # Windows console its own way: let it
+        from typer._click.utils import echo as click_echo
+
+        click_echo(message, nl=nl, err=err)
+        return
     out = "" if message is None else message if isinstance(message, str) else str(message)
     if nl:
         out += "\n"
@@ -87,6 +94,13 @@ def echo(message: Any = None, *, nl: bool = True, err: bool = False) -> None:
             out = re.sub(r"\033\[[;?0-9]*[a-zA-Z]", "", out)
         stream.write(out)
     stream.flush()
+
+
+def _utf8(stream: Any) -> bool:
+    """Whether ``stream`` writes UTF-8 (what kam.cli.echo writes as click does)."""
+    encoding = getattr(stream, "encoding", None) or ""
+    return isinstance(encoding, str) and encoding.lower().replace("-", "").replace(
+        "_", "") == "utf8"
 
 
 def _isatty(stream: Any) -> bool:

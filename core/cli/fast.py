@@ -163,7 +163,7 @@ def run(argv: list[str]) -> int | None:
     """Run ``argv`` if this front end understands it: its exit code; None when it does
     not (nothing done but loading the plugins, handed on in ``plugins``)."""
     command = parse(argv)
-    if command is None or not _plain_environment(argv):
+    if command is None or not _plain_environment():
         return None
     from kam.cli import outcome
 
@@ -195,15 +195,13 @@ def handed_on() -> Any:
     return _handed_on.pop() if _handed_on else None
 
 
-def _plain_environment(argv: list[str]) -> bool:
-    """Output as typer writes it (UTF-8 streams) and no shell completion asked."""
-    if "_KAM_COMPLETE" in os.environ:
-        return False
-    for stream in (sys.stdout, sys.stderr):
-        encoding = (getattr(stream, "encoding", "") or "").lower().replace("-", "")
-        if encoding != "utf8":
-            return False
-    return True
+def _plain_environment() -> bool:
+    """Output as kam.cli.common.echo writes it without click (UTF-8 streams, not
+    Windows) and no shell completion asked."""
+    from kam.cli.common import _utf8
+
+    return ("_KAM_COMPLETE" not in os.environ and sys.platform != "win32"
+            and _utf8(sys.stdout) and _utf8(sys.stderr))
 
 
 def _checked(command: Command) -> dict[str, Any] | None:
