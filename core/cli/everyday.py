@@ -136,10 +136,15 @@ def pay_record(ctx: Any, contract_id: str, amount: str, *, date: str | None = No
         if p.get("status") == "requested":
             say(ctx, f"requested: {p['id']} counts once finance confirms it "
                 f"(kam pay confirm {p['id']})")
-        emit(ctx, p["milestones"], "table",
-             ["id", "kind", "amount", "paid", "outstanding", "state"], kind="receivable")
+        payment_milestones(ctx, p)
     else:
         emit(ctx, p, fmt)
+
+
+def payment_milestones(ctx: Any, payment: dict) -> None:
+    """The milestones (回款节点) a payment paid, as a table."""
+    emit(ctx, payment["milestones"], "table",
+         ["id", "kind", "amount", "paid", "outstanding", "state"], kind="receivable")
 
 
 def activity_log(ctx: Any, record_id: str, *, type_: str, date: str | None = None,

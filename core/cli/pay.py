@@ -46,8 +46,7 @@ def confirm(
     if fmt == "table":
         say(ctx, f"{p['id']}: {p['amount']} {p['currency']} confirmed by "
             f"{p['confirmed_by']} for {p['contract_id']}")
-        emit(ctx, p["milestones"], "table",
-             ["id", "kind", "amount", "paid", "outstanding", "state"], kind="receivable")
+        everyday.payment_milestones(ctx, p)
     else:
         emit(ctx, p, fmt)
 
