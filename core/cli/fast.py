@@ -161,7 +161,7 @@ def _command(args: list[str], grammar: Grammar) -> dict[str, Any] | None:
 
 def run(argv: list[str]) -> int | None:
     """Run ``argv`` if this front end understands it: its exit code; None when it does
-    not (nothing done but loading the plugins, handed on in ``plugins``)."""
+    not (nothing done, or only the plugins loaded: :func:`handed_on` gives them)."""
     command = parse(argv)
     if command is None or not _plain_environment():
         return None
