@@ -227,8 +227,8 @@ FRAGMENTS: dict[str, str] = {
     "failed to load: {error}": "core/plugin_required.py",  # a why_missing reason
     "disabled (KAM_DISABLE_PLUGINS or [plugins] disabled)": "core/plugin_required.py",
     "not installed": "core/plugin_required.py",
-    " (required)": "core/cli/opp.py",
-    " (forced)": "core/cli/opp.py",
+    " (required)": "core/cli/everyday.py",
+    " (forced)": "core/cli/everyday.py",
     "due": "core/cli/check.py",  # kam check's {what}
     "overdue {level}d": "core/cli/check.py",
     "escalated": "core/cli/check.py",

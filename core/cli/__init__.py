@@ -36,9 +36,20 @@ def main() -> None:
     # ms a command. kam.cli.app.started() freezes them and switches collection back on
     # before the command runs.
     gc.disable()
+    from kam.cli import fast
+
+    try:
+        code = fast.run(sys.argv[1:])
+    except KeyboardInterrupt:
+        from kam.cli.common import say
+
+        say(None, "kam: interrupted", err=True)
+        sys.exit(130)
+    if code is not None:
+        sys.exit(code)
     from kam.cli.app import main as run
 
-    run()
+    run(fast.handed_on())
 
 
 def __getattr__(name: str) -> Any:

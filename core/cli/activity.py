@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import typer
+from kam.cli import everyday
 from kam.cli.common import (
     AsOfOpt,
     FormatOpt,
@@ -10,7 +11,6 @@ from kam.cli.common import (
     OutputOpt,
     QuietOpt,
     emit,
-    emit_created,
     open_ws,
     table_fields,
 )
@@ -45,14 +45,10 @@ def log(
     quiet: bool = QuietOpt,
 ) -> None:
     """Log a visit or call and what it won."""
-    from kam.services import activities
-
-    ws = open_ws(ctx, as_of)
-    record = activities.log(ws, record_id, type=type_, date=date, contacts=contact,
-                            outcome=outcome, note=note, next_step=next_step,
-                            next_due=next_due, owner=owner, signals=signal,
-                            closing=closing)
-    emit_created(ctx, record, fmt, quiet, kind="activity")
+    everyday.activity_log(ctx, record_id, type_=type_, date=date, contact=contact,
+                          outcome=outcome, note=note, next_step=next_step, next_due=next_due,
+                          owner=owner, signal=signal, closing=closing, as_of=as_of, fmt=fmt,
+                          quiet=quiet)
 
 
 @app.command("list")

@@ -7,12 +7,13 @@ tabulate and pydantic load inside commands.
 
 from __future__ import annotations
 
-import errno
 import os
 import sys
 from typing import Any, NoReturn
 
 import typer
+from kam.cli import outcome
+from kam.cli.outcome import started
 from kam.errors import KamError
 from typer._click.exceptions import UsageError  # typer's own click: what it raises
 from typer.core import TyperGroup
@@ -62,7 +63,7 @@ class KamGroup(TyperGroup):
         their commands, so a plugin from ``plugins_dir`` has its commands and a
         disabled one has none."""
         argv = list(sys.argv[1:] if args is None else args)
-        bad = _control_characters(argv)
+        bad = outcome.control_characters(argv)
         if bad:
             typer.echo(f"kam: {bad}", err=True)
             raise SystemExit(2)
@@ -173,56 +174,30 @@ class KamGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except KamError as exc:
-            state = ctx.obj
-            if getattr(state, "debug", False):
+            if getattr(ctx.obj, "debug", False):
                 raise
-            from kam.cli.common import output_lang
-            from kam.messages import localise
-            from kam.text import visible
-
-            lang = output_lang(ctx)
-            _print_findings(exc, lang)
-            typer.echo(f"kam: {visible(localise(str(exc), lang))}", err=True)
-            _close(ctx)
-            raise typer.Exit(exc.exit_code) from None
+            raise typer.Exit(outcome.kam_error(ctx, exc)) from None
         except BrokenPipeError:
-            # the reader (e.g. `| head`) has gone: stop quietly
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
+            outcome.reader_gone()
             raise typer.Exit(0) from None
         except (typer.Exit, typer.Abort, SystemExit):
-            _close(ctx)
+            outcome.close(ctx)
             raise
         except UsageError as exc:
-            _close(ctx)
+            outcome.close(ctx)
             _usage_error(exc, ctx)
         except OSError as exc:
-            # a path the user gave (too long, a folder for a file, …) or the machine (no
-            # space, no permission): their problem, not a kam bug; one line either way
-            if getattr(ctx.obj, "debug", False) or os.environ.get("KAM_DEBUG") == "1":
+            if outcome.debugging(ctx):
                 raise
-            code = 2 if exc.errno in _BAD_PATH else 4
-            from kam.text import visible
-
-            name = str(exc.filename or "")
-            name = name if len(name) <= 80 else f"{name[:60]}…({len(name)} characters)"
-            where = f"{name}: " if name else ""
-            typer.echo(f"kam: {visible(where + str(exc.strerror or exc))}", err=True)
-            _close(ctx)
-            raise typer.Exit(code) from None
+            raise typer.Exit(outcome.os_error(ctx, exc)) from None
         except Exception as exc:
-            if getattr(ctx.obj, "debug", False) or os.environ.get("KAM_DEBUG") == "1":
+            if outcome.debugging(ctx):
                 raise
             if type(exc).__module__.startswith(("click", "typer")):
                 raise
-            from kam.cli.common import say
-
-            say(ctx, f"kam: internal error: {type(exc).__name__}: {exc} "
-                "(a bug; rerun with --debug for the traceback)", err=True)
-            _close(ctx)
-            raise typer.Exit(70) from None
+            raise typer.Exit(outcome.internal_error(ctx, exc)) from None
         finally:
-            _close(ctx)
+            outcome.close(ctx)
 
 
 def _command_word(argv: list[str]) -> str | None:
@@ -285,25 +260,6 @@ def _one_command(sub: typer.Typer, wanted: str, name: str, help_text: str) -> An
     return group
 
 
-#: OSError numbers that mean "a bad path was given" (exit 2); any other is exit 4
-_BAD_PATH = {errno.ENAMETOOLONG, errno.ENOENT, errno.ENOTDIR, errno.EISDIR, errno.EINVAL,
-             errno.ELOOP, errno.EEXIST}
-
-
-def _control_characters(argv: list[str]) -> str | None:
-    """Every argument is text that may be stored: refuse control characters (CR, NUL,
-    ESC, …; TAB and LF are fine) before anything runs (kam.text says why)."""
-    from kam.text import FORBIDDEN, describe
-
-    for arg in argv:
-        found = FORBIDDEN.search(str(arg))
-        if found is not None:
-            shown = str(arg).encode("unicode_escape").decode("ascii")
-            return (f"argument '{shown}' contains the control character "
-                    f"{describe(found.group())}; text may hold tabs and line breaks only")
-    return None
-
-
 def _usage_error(exc: UsageError, ctx: Any) -> NoReturn:
     """A usage error (missing option, no such option, invalid value): in zh and zh-Hant
     one line ``kam: …`` (kam.usage_errors), in English click's usage block; exit 2."""
@@ -316,63 +272,6 @@ def _usage_error(exc: UsageError, ctx: Any) -> NoReturn:
         raise exc
     typer.echo(f"kam: {visible(usage_message(exc.format_message(), lang))}", err=True)
     raise typer.Exit(exc.exit_code)
-
-
-def _print_findings(exc: KamError, lang: str) -> None:
-    findings = getattr(exc, "findings", None)
-    if not findings:
-        return
-    from kam.messages import finding_line
-
-    for f in findings:
-        typer.echo(finding_line(f, lang), err=True)
-
-
-def _close(ctx: Any) -> None:
-    state = ctx.obj
-    if state is not None and getattr(state, "ws", None) is not None:
-        from kam.messages import warning_line
-
-        for warning in state.ws.warnings:
-            typer.echo(warning_line(warning, state.ws.lang), err=True)
-        state.ws.warnings.clear()
-        state.ws.close()
-        state.ws = None
-
-
-def _report_plugin_failures(ctx: Any, pm: Any) -> None:
-    """Load failures as warnings (``--debug``: with each plugin's own traceback); in
-    strict mode, one line and exit 4. A required plugin's failure is left to the
-    workspace, which refuses changes naming it and warns on reads."""
-    pm.debug = ctx.obj.debug
-    if ctx.obj.debug:
-        for error in pm.load_errors.values():
-            if error.traceback:
-                typer.echo(f"kam: plugin {error.name!r} failed to load:\n{error.traceback}",
-                           err=True, nl=False)
-    problem = pm.strict_problem()
-    if problem:
-        typer.echo(f"kam: {problem}", err=True)
-        raise typer.Exit(4)
-    for failure in pm.failures:
-        name = failure.split("'")[1] if failure.startswith("plugin '") else ""
-        if name in pm.required and name in pm.load_errors:
-            continue
-        from kam.cli.common import output_lang
-        from kam.messages import warning_line
-
-        typer.echo(warning_line(failure, output_lang(ctx)), err=True)
-
-
-def started() -> None:
-    """The command is about to run: what start-up made (kept to the end) is moved out of
-    the collector's sight (``gc.freeze``) and collection, paused by :func:`kam.cli.main`
-    during start-up, is switched back on. A no-op when it was not paused."""
-    import gc
-
-    if not gc.isenabled():
-        gc.freeze()
-        gc.enable()
 
 
 def _print_version(value: bool) -> None:
@@ -428,7 +327,9 @@ def make_app(plugins: Any = None) -> typer.Typer:
             lang = chosen
         ctx.obj = State(plugins=pm, workspace=workspace, as_of=as_of, lang=lang,
                         debug=debug or os.environ.get("KAM_DEBUG") == "1")
-        _report_plugin_failures(ctx, pm)
+        code = outcome.plugin_failures(ctx, pm)
+        if code is not None:
+            raise typer.Exit(code)
         started()
 
     for module in (admin, check, data, today):

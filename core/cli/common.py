@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
-import typer
+TYPE_CHECKING = False  # not typing's: this module stays free of typer (kam.cli.everyday)
+if TYPE_CHECKING:
+    import typer
 
 
 def _format_given(value: str | None) -> str | None:
@@ -17,12 +18,6 @@ def _format_given(value: str | None) -> str | None:
     return value
 
 
-FormatOpt = typer.Option("table", "--format", "-f", help="table, json or csv.",
-                         callback=_format_given)
-"""``--format``/``-f`` of a command (public as ``kam.api.FormatOpt``): pass it to emit."""
-AsOfOpt = typer.Option(None, "--as-of", help="Fix 'today' (YYYY-MM-DD).")
-"""A command's own ``--as-of`` (public as ``kam.api.AsOfOpt``): pass it to open_ws."""
-QuietOpt = typer.Option(False, "--quiet", "-q", help="Print only the new id.")
 def whole(name: str, lo: int = 0, hi: int = 10**9) -> Any:
     """An integer option read by kam's grammar (kam.values.integer): ASCII digits only
     (click's own int() would take ``١٢`` as 12), within ``lo..hi``, checked while the
@@ -36,21 +31,99 @@ def whole(name: str, lo: int = 0, hi: int = 10**9) -> Any:
     return integer
 
 
-LimitOpt = typer.Option(None, "--limit", "-n", click_type=whole("--limit"),
-                        help="At most this many rows.")
-OutputOpt = typer.Option(None, "--output", "-o", help="Write to this file (owner-only) in "
-                         "--format or the format its extension names: .xlsx, .md, .csv, "
-                         ".json.")
+def _options() -> dict[str, Any]:
+    """The shared typer options, made on first use: this module is imported by kam's
+    lean front end (kam.cli.fast), which must not import typer.
+
+    - ``FormatOpt``: ``--format``/``-f`` of a command (public as ``kam.api.FormatOpt``):
+      pass it to emit;
+    - ``AsOfOpt``: a command's own ``--as-of`` (public as ``kam.api.AsOfOpt``): pass it
+      to open_ws;
+    - ``QuietOpt``, ``LimitOpt``, ``OutputOpt``."""
+    import typer
+
+    return {
+        "FormatOpt": typer.Option("table", "--format", "-f", help="table, json or csv.",
+                                  callback=_format_given),
+        "AsOfOpt": typer.Option(None, "--as-of", help="Fix 'today' (YYYY-MM-DD)."),
+        "QuietOpt": typer.Option(False, "--quiet", "-q", help="Print only the new id."),
+        "LimitOpt": typer.Option(None, "--limit", "-n", click_type=whole("--limit"),
+                                 help="At most this many rows."),
+        "OutputOpt": typer.Option(None, "--output", "-o", help="Write to this file "
+                                  "(owner-only) in --format or the format its extension "
+                                  "names: .xlsx, .md, .csv, .json."),
+    }
 
 
-@dataclass
+_OPTION_NAMES = frozenset({"FormatOpt", "AsOfOpt", "QuietOpt", "LimitOpt", "OutputOpt"})
+
+
+def __getattr__(name: str) -> Any:
+    """``from kam.cli.common import FormatOpt`` (and the other shared options): made
+    once, on first use."""
+    if name not in _OPTION_NAMES:
+        raise AttributeError(f"module 'kam.cli.common' has no attribute {name!r}")
+    made = _options()
+    globals().update(made)
+    return made[name]
+
+
+def echo(message: Any = None, *, nl: bool = True, err: bool = False) -> None:
+    """Print as ``typer.echo`` does (text, a line break, ANSI codes stripped when the
+    stream is not a terminal, flushed) without importing typer: kam's lean front end
+    (kam.cli.fast) prints through here too, byte for byte as the typer path."""
+    import sys
+
+    stream = sys.stderr if err else sys.stdout
+    if stream is None:
+        return
+    if not _utf8(stream) or sys.platform == "win32":
+        # click re-wraps a stream it thinks misconfigured (ASCII) and talks to the
+        # Windows console its own way: let it
+        from typer._click.utils import echo as click_echo
+
+        click_echo(message, nl=nl, err=err)
+        return
+    out = "" if message is None else message if isinstance(message, str) else str(message)
+    if nl:
+        out += "\n"
+    if out:
+        if "\x1b" in out and not _isatty(stream):
+            import re
+
+            out = re.sub(r"\033\[[;?0-9]*[a-zA-Z]", "", out)
+        stream.write(out)
+    stream.flush()
+
+
+def _utf8(stream: Any) -> bool:
+    """Whether ``stream`` writes UTF-8 (what kam.cli.echo writes as click does)."""
+    encoding = getattr(stream, "encoding", None) or ""
+    return isinstance(encoding, str) and encoding.lower().replace("-", "").replace(
+        "_", "") == "utf8"
+
+
+def _isatty(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except Exception:
+        return False
+
+
 class State:
-    plugins: Any
-    workspace: str | None = None
-    as_of: str | None = None
-    lang: str | None = None
-    debug: bool = False
-    ws: Any = None
+    """The global options of one invocation and its open workspace (a plain class: it
+    is made on every start, kam.cli.fast's included)."""
+
+    __slots__ = ("plugins", "workspace", "as_of", "lang", "debug", "ws")
+
+    def __init__(self, plugins: Any, workspace: str | None = None, as_of: str | None = None,
+                 lang: str | None = None, debug: bool = False, ws: Any = None) -> None:
+        self.plugins = plugins
+        self.workspace = workspace
+        self.as_of = as_of
+        self.lang = lang
+        self.debug = debug
+        self.ws = ws
 
 
 def state(ctx: typer.Context) -> State:
@@ -100,7 +173,7 @@ def say(ctx: Any, message: str, *, err: bool = False) -> None:
     (kam.messages); JSON output never goes through here."""
     from kam.messages import localise
 
-    typer.echo(localise(message, output_lang(ctx)), err=err)
+    echo(localise(message, output_lang(ctx)), err=err)
 
 
 def print_findings(ctx: Any, findings: Any) -> None:
@@ -110,7 +183,7 @@ def print_findings(ctx: Any, findings: Any) -> None:
 
     lang = output_lang(ctx)
     for f in findings:
-        typer.echo(finding_line(f, lang))
+        echo(finding_line(f, lang))
 
 
 def open_ws(ctx: typer.Context, as_of: str | None = None) -> Any:
@@ -295,11 +368,11 @@ def emit(ctx: typer.Context, data: Any, fmt: str, columns: list[str] | None = No
         def names(column: str) -> str:
             return _header(declared, column, lang)
 
-    typer.echo(render(data, fmt, columns if fmt != "json" else None, lab, headers, names))
+    echo(render(data, fmt, columns if fmt != "json" else None, lab, headers, names))
 
 
 def _echo(text: str) -> None:
-    typer.echo(text, nl=False)
+    echo(text, nl=False)
 
 
 def table_fields(fmt: str, output: str | None, kind: str) -> list[str] | None:
@@ -320,7 +393,7 @@ def _write_list(ctx: typer.Context, rows: Any, fmt: str, columns: list[str] | No
     ws = state(ctx).ws
     chosen = reports.resolve_format(ws, None if fmt == "table" else fmt, output)
     data = reports.render(ws, listing.build(ws, kind, list(rows), columns), chosen)
-    typer.echo(str(reports.write_atomic(Path(output).expanduser(), data)))
+    echo(str(reports.write_atomic(Path(output).expanduser(), data)))
 
 
 def _kind(name: str | None) -> Any:
@@ -363,7 +436,7 @@ def _custom_field_rows(ws: Any, record: Any, columns: list[str] | None
 def emit_created(ctx: typer.Context, record: dict, fmt: str, quiet: bool, *,
                  kind: str | None = None) -> None:
     if quiet:
-        typer.echo(record["id"])
+        echo(record["id"])
     else:
         emit(ctx, record, fmt, kind=kind)
 

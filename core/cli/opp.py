@@ -3,10 +3,8 @@ abandon|team|budget|budget-adjust|budget-approve|withdrawal|case-analysis"""
 
 from __future__ import annotations
 
-from typing import Any
-
 import typer
-from kam.cli import opp_money, opp_selling, opp_team
+from kam.cli import everyday, opp_money, opp_selling, opp_team
 from kam.cli.common import (
     AsOfOpt,
     FormatOpt,
@@ -16,9 +14,7 @@ from kam.cli.common import (
     emit,
     emit_created,
     open_ws,
-    print_findings,
     say,
-    table_fields,
     whole,
 )
 
@@ -74,83 +70,14 @@ def list_(
     output: str = OutputOpt,
 ) -> None:
     """List opportunities."""
-    from kam.services import opportunities
-
-    ws = open_ws(ctx)
-    rows = opportunities.list_(ws, stage=stage, status=status, owner=owner,
-                               member=member, customer=customer, limit=limit,
-                               fields=table_fields(fmt, output, "opportunity"))
-    emit(ctx, rows, fmt, kind="opportunity", output=output)
+    everyday.opp_list(ctx, stage=stage, status=status, owner=owner, member=member,
+                      customer=customer, limit=limit, fmt=fmt, output=output)
 
 
 @app.command("show")
 def show(ctx: typer.Context, opp_id: str, as_of: str = AsOfOpt, fmt: str = FormatOpt) -> None:
     """Fields, stage, checklist, and what the next gate still needs."""
-    from kam.services import opportunities
-
-    ws = open_ws(ctx, as_of)
-    card = opportunities.card(ws, opp_id)
-    if fmt != "table":
-        extra = {("stage_checklist" if k == "checklist" else k): v
-                 for k, v in card.items() if k != "opportunity"}
-        data = card["opportunity"] | extra
-        emit(ctx, data, fmt)
-        return
-    opp = card["opportunity"]
-    hidden = ("checklist", "stage_history", "fields", "budget_split", "budget_adjustments",
-              "withdrawal_criteria", "team", "evaluations", "concessions", "trials",
-              "tender_sheet", "case_analysis")
-    emit(ctx, opp, fmt, [k for k in opp if k not in hidden], kind="opportunity")
-    if card["team"]:
-        from kam.kinds import KINDS
-        from kam.vocab import label
-
-        typer.echo(f"\n{KINDS['opportunity'].header('team', ws.lang)}:")
-        for m in card["team"]:
-            typer.echo(f"  {m['user']}  {label('deal_role', m['role'], ws.lang)} — "
-                       f"{label('deal_line', m['line'], ws.lang)}")
-    for t in card["trials"]:
-        say(ctx, f"trial {t['seq']} {t['start']}..{t['end']}: {t['scope']} — "
-            f"{t['criteria']} [{t['result']}]")
-    for c in card["concessions"]:
-        say(ctx, f"concession {c['on']} ({c['direction']}): {c['what']}")
-        if c.get("value"):
-            say(ctx, f"  value {c['value']} {c['currency']}")
-        if c.get("exchange"):
-            say(ctx, f"  in exchange for {c['exchange']}")
-        if c.get("discount"):
-            say(ctx, f"  discount {c['discount']}%")
-        if c.get("approved_by"):
-            say(ctx, f"  approved by {c['approved_by']}")
-    for e in card["evaluations"]:
-        model = _model_label(ctx, ws, e["model"])
-        say(ctx, f"evaluation {e['on']} ({model}, by {e['by']}): score {e['score']}")
-    if card["tender"]:
-        opp_selling.tender_out(ctx, card["tender"])
-    say(ctx, f"\nstage: {card['stage_label']} — key node: {card['key_node']}")
-    if card["customer_step"]:
-        say(ctx, f"customer's step: {card['customer_step']}")
-    if card["start_condition"]:
-        say(ctx, f"start condition: {card['start_condition']}")
-    say(ctx, "checklist:")
-    for item in card["checklist"]:
-        mark = "x" if item["done"] else " "
-        req = " (required)" if item["required"] else ""
-        say(ctx, f"  [{mark}] {item['task']}  {item['label']}{req}")
-    if card["gate"]:
-        say(ctx, f"to leave {card['stage_label']} the gate still needs:")
-        for f in card["gate"]:
-            say(ctx, f"  - {f['message']}")
-    elif card["next_stage"]:
-        say(ctx, f"gate open: ready to advance to {card['next_stage']}")
-    if card["acquisition_advice"]:
-        say(ctx, f"advice: {card['acquisition_advice']}")
-    if card["budget"]["original"] or card["budget"]["spent"]:
-        typer.echo("")
-        opp_money.echo_budget(ctx, card["budget"])
-    for f in card["review"]:
-        say(ctx, f"review: {f['message']}")
-    opp_money.echo_case_analysis(ctx, opp)
+    everyday.opp_show(ctx, opp_id, as_of, fmt)
 
 
 @app.command("edit")
@@ -212,18 +139,7 @@ def advance(
     fmt: str = FormatOpt,
 ) -> None:
     """Move to the next stage; refused (exit 1) with what is missing unless the gate holds."""
-    from kam.services import opportunities
-
-    ws = open_ws(ctx, as_of)
-    result = opportunities.advance(ws, opp_id, to, force=force, reason=reason)
-    if fmt == "json":
-        emit(ctx, result, fmt)
-        return
-    opp = result["opportunity"]
-    forced = " (forced)" if result["forced"] else ""
-    say(ctx, f"{opp['id']}: {result['from']} → {result['to']}{forced}, "
-        f"probability {opp['probability']}%, status {opp['status']}")
-    print_findings(ctx, result["findings"])
+    everyday.opp_advance(ctx, opp_id, to, force=force, reason=reason, as_of=as_of, fmt=fmt)
 
 
 def _checklist(ctx: typer.Context, opp_id: str, tasks: list[str], done: bool,
@@ -337,13 +253,3 @@ def abandon(
 # declared in their own modules
 app.registered_commands += (opp_selling.app.registered_commands
                             + opp_money.app.registered_commands)
-
-
-def _model_label(ctx: Any, ws: Any, key: str) -> str:
-    """An evaluation model's label in the user's language; its key when no plugin
-    registers it any more."""
-    from kam.cli.common import output_lang
-    from kam.i18n import pick
-
-    model = ws.plugins.evaluation_models().items.get(key)
-    return pick(output_lang(ctx), model.zh, model.en) if model is not None else key

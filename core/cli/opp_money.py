@@ -4,42 +4,16 @@ deal before it is won (售前费用预算, 任务书调整表, 撤出标准, 案
 from __future__ import annotations
 
 import typer
+from kam.cli import everyday
 from kam.cli.common import (
     AsOfOpt,
     FormatOpt,
     emit,
     open_ws,
     option_pairs,
-    say,
 )
 
 app = typer.Typer(rich_markup_mode=None)
-
-def echo_case_analysis(ctx: typer.Context, opp: dict) -> None:
-    """The case-analysis report (案例分析报告) written after the win or loss."""
-    case = opp.get("case_analysis") or {}
-    if case.get("summary"):
-        say(ctx, f"case analysis by {case.get('by') or '-'} on {case['on']}: {case['summary']}")
-        if case.get("lessons"):
-            say(ctx, f"  lessons: {case['lessons']}")
-        if case.get("attachment"):
-            say(ctx, f"  attachment: {case['attachment']['path']}")
-
-
-def echo_budget(ctx: typer.Context, view: dict) -> None:
-    """Budget vs actual (费用预算 vs 实际) as a line of totals and a row per milestone."""
-    from kam.values import fmt_money
-
-    pending = view.get("pending_adjustment")
-    say(ctx, f"presales budget: {fmt_money(view['budget'])} {view['currency'] or ''} "
-        f"(original {fmt_money(view['original'])}, approved adjustments "
-        f"{fmt_money(view['adjustments'])}); spent {fmt_money(view['spent'])}, "
-        f"left {fmt_money(view['left'])}")
-    if pending:
-        say(ctx, f"budget adjustment of {pending['amount']} waiting for approval")
-    if view["rows"]:
-        emit(ctx, view["rows"], "table", ["stage", "budget", "spent", "left"])
-
 
 @app.command("budget", context_settings={"allow_extra_args": True,
                                              "ignore_unknown_options": True})
@@ -63,7 +37,7 @@ def budget(
 
 def _budget_out(ctx: typer.Context, view: dict, fmt: str) -> None:
     if fmt == "table":
-        echo_budget(ctx, view)
+        everyday.echo_budget(ctx, view)
     else:
         emit(ctx, view, fmt)
 

@@ -4,12 +4,12 @@
 from __future__ import annotations
 
 import typer
+from kam.cli import everyday
 from kam.cli.common import (
     AsOfOpt,
     FormatOpt,
     emit,
     open_ws,
-    say,
     whole,
 )
 
@@ -122,14 +122,4 @@ def tender(
         emit(ctx, {"id": record["id"], "tender": sheet}, fmt)
         return
     assert sheet is not None
-    tender_out(ctx, sheet)
-
-
-def tender_out(ctx: typer.Context, sheet: dict) -> None:
-    from kam.models.tender import STANDING_COLUMNS
-
-    say(ctx, f"tender scoring sheet: technical {sheet['technical_weight']}%, "
-        f"commercial {sheet['commercial_weight']}%")
-    emit(ctx, sheet["bidders"], "table", STANDING_COLUMNS, {"bidder": "tender_bidder"})
-    say(ctx, f"our rank: {sheet['our_rank']} of {len(sheet['bidders'])} "
-        f"(weighted total {sheet['our_total']})")
+    everyday.tender_out(ctx, sheet)

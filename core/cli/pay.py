@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import typer
+from kam.cli import everyday
 from kam.cli.common import AsOfOpt, FormatOpt, OutputOpt, QuietOpt, emit, open_ws, say
 
 app = typer.Typer(rich_markup_mode=None, no_args_is_help=True,
@@ -25,23 +26,8 @@ def record(
     quiet: bool = QuietOpt,
 ) -> None:
     """Record a payment; over-payment is refused (exit 1)."""
-    from kam.services import payments
-
-    ws = open_ws(ctx, as_of)
-    p = payments.record(ws, contract_id, amount, date=date, milestone=milestone, ref=ref,
-                        note=note)
-    if quiet:
-        typer.echo(p["id"])
-    elif fmt == "table":
-        say(ctx, f"{p['id']}: {p['amount']} {p['currency']} on {p['date']} for "
-            f"{p['contract_id']}")
-        if p.get("status") == "requested":
-            say(ctx, f"requested: {p['id']} counts once finance confirms it "
-                f"(kam pay confirm {p['id']})")
-        emit(ctx, p["milestones"], "table",
-             ["id", "kind", "amount", "paid", "outstanding", "state"], kind="receivable")
-    else:
-        emit(ctx, p, fmt)
+    everyday.pay_record(ctx, contract_id, amount, date=date, milestone=milestone, ref=ref,
+                        note=note, as_of=as_of, fmt=fmt, quiet=quiet)
 
 
 @app.command("confirm")
@@ -60,8 +46,7 @@ def confirm(
     if fmt == "table":
         say(ctx, f"{p['id']}: {p['amount']} {p['currency']} confirmed by "
             f"{p['confirmed_by']} for {p['contract_id']}")
-        emit(ctx, p["milestones"], "table",
-             ["id", "kind", "amount", "paid", "outstanding", "state"], kind="receivable")
+        everyday.payment_milestones(ctx, p)
     else:
         emit(ctx, p, fmt)
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import typer
-from kam.cli.common import AsOfOpt, open_ws, whole
+from kam.cli import everyday
+from kam.cli.common import AsOfOpt, whole
 
 app = typer.Typer(rich_markup_mode=None)
 
@@ -49,29 +50,7 @@ def report(
     option: list[str] = typer.Option([], "--option", help="KEY=VALUE for a plugin's report."),
 ) -> None:
     """A report (报表): pipeline, funnel, forecast, aging, battle map and more."""
-    from kam.errors import InputError
-    from kam.services import reports
-
-    ws = open_ws(ctx, as_of)
-    if not name:
-        from kam.output import render
-
-        typer.echo(render(reports.catalogue(ws), "table", ["name", "description", "plugin"]))
-        return
-    extra = {}
-    for pair in option:
-        key, sep, value = pair.partition("=")
-        if not sep or not key.strip().isidentifier():
-            raise InputError(f"--option: {pair!r} must look like key=value")
-        extra[key.strip()] = value
-    path = reports.run_to(
-        ws, name, _echo, record_id, fmt=fmt, output=output, table=table, owner=owner,
-        member=member, customer=customer, currency=currency, by=by, since=since, until=until,
-        period=period, weeks=weeks, days=days, run=run, buckets=buckets, pipeline=pipeline,
-        **extra)
-    if path is not None:
-        typer.echo(str(path))
-
-
-def _echo(text: str) -> None:
-    typer.echo(text, nl=False)
+    everyday.report(ctx, name, record_id, as_of=as_of, option=option, fmt=fmt, output=output,
+                    table=table, owner=owner, member=member, customer=customer,
+                    currency=currency, by=by, since=since, until=until, period=period,
+                    weeks=weeks, days=days, run=run, buckets=buckets, pipeline=pipeline)
