@@ -20,6 +20,7 @@ from kam.kinds import EVENT, KINDS, Kind
 from kam.stored import load_columns as load_columns  # BulkLoad's guard, for backends
 from kam.stored import payload_kinds as payload_kinds  # EventValues' guard, for backends
 from kam.stored import to_stored as to_stored  # a value's stored form, for backends too
+from kam.stored import update_types as update_types  # update's guard, for backends
 
 Record = dict[str, Any]
 Where = Mapping[str, Any]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -74,6 +74,20 @@ def load_columns(depth: int, kind_name: str) -> tuple[Kind, list[str]]:
         raise StorageError("writes must happen inside storage.transaction()")
     k = kind(kind_name)
     return k, [f.name for f in k.fields]
+
+
+def update_types(kind_name: str, changes: Mapping[str, Any]) -> tuple[Kind, dict[str, str]]:
+    """``Storage.update``'s guard, one for every backend: the id and unknown fields are
+    never updated; the kind and its field types (field → type) to store the changes."""
+    from kam.errors import StorageError
+    from kam.storage import kind
+
+    k = kind(kind_name)
+    types = {f.name: f.type for f in k.fields}
+    bad = set(changes) - set(types) | ({"id"} & set(changes))
+    if bad:
+        raise StorageError(f"cannot update {k.name} field(s) {', '.join(sorted(bad))}")
+    return k, types
 
 
 def payload_kinds(kinds: Sequence[str], key: str) -> list[str]:

@@ -9,7 +9,7 @@ from kam.errors import StorageError
 from kam.kinds import EVENT, KINDS, Kind
 from kam.plugins.storage_csv.cells import Row, _id_key, to_stored
 from kam.plugins.storage_csv.records import CSVReads
-from kam.storage import ConflictError, Record, kind
+from kam.storage import ConflictError, Record, kind, update_types
 
 
 class CSVWrites(CSVReads):
@@ -70,10 +70,7 @@ class CSVWrites(CSVReads):
         k = kind(kind_name)
         if k is EVENT:
             raise StorageError("events are append-only")
-        types = {f.name: f.type for f in k.fields}
-        bad = set(changes) - set(types) | ({"id"} & set(changes))
-        if bad:
-            raise StorageError(f"cannot update {k.name} field(s) {', '.join(sorted(bad))}")
+        k, types = update_types(kind_name, changes)
         if not changes:
             return
         rows = self._writable(k)

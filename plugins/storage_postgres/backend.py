@@ -29,7 +29,15 @@ from kam.plugins.storage_postgres.errors import translate
 from kam.plugins.storage_postgres.rollups import PostgresRollup
 from kam.plugins.storage_postgres.sql import decoder, json_value, order_sql, to_db, where_sql
 from kam.plugins.storage_postgres.summaries import PostgresSummaries
-from kam.storage import ConflictError, Record, RetryableError, Where, kind, split_order
+from kam.storage import (
+    ConflictError,
+    Record,
+    RetryableError,
+    Where,
+    kind,
+    split_order,
+    update_types,
+)
 
 log = logging.getLogger("kam.storage.postgres")
 
@@ -326,10 +334,7 @@ class PostgresStorage(PostgresRollup, PostgresAggregates, PostgresSummaries,
         self._ids[k.name] = max(self._last(k.name), int(value))
 
     def update(self, kind_name: str, record_id: str, changes: Record) -> None:
-        k = kind(kind_name)
-        bad = set(changes) - set(k.names) | ({"id"} & set(changes))
-        if bad:
-            raise StorageError(f"cannot update {k.name} field(s) {', '.join(sorted(bad))}")
+        k, _types = update_types(kind_name, changes)
         if not changes:
             return
         sets = ", ".join(f'"{n}" = %s' for n in changes)

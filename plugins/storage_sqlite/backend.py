@@ -39,6 +39,7 @@ from kam.storage import (
     split_filter,
     split_order,
     to_stored,
+    update_types,
 )
 
 _SQL_OPS = {"eq": "=", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}
@@ -472,11 +473,7 @@ class SQLiteStorage(CallSummaries, OpenReceivableQuery, EventValueQuery, SQLiteA
         )
 
     def update(self, kind_name: str, record_id: str, changes: Record) -> None:
-        k = kind(kind_name)
-        types = {f.name: f.type for f in k.fields}
-        bad = set(changes) - set(types) | ({"id"} & set(changes))
-        if bad:
-            raise StorageError(f"cannot update {k.name} field(s) {', '.join(sorted(bad))}")
+        k, types = update_types(kind_name, changes)
         if not changes:
             return
         sets = ", ".join(f'"{n}" = ?' for n in changes)
