@@ -30,7 +30,7 @@ from kam.reports.common import (
     tr,
     vocab_display,
 )
-from kam.storage import ReceivableSums, scope
+from kam.storage import MilestoneView, ReceivableSums, scope
 
 DEFAULT_BUCKETS = (30, 60, 90, 180)
 #: what receivable_view reads: reports scan only these columns where the backend can
@@ -207,22 +207,21 @@ def _grouped(ws: Any, where: dict[str, Any]) -> Iterator[tuple[str, list[dict[st
         yield current, group
 
 
-def _grouped_views(ws: Any, where: dict[str, Any]
-                   ) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+def _grouped_views(ws: Any, where: dict[str, Any]) -> Iterator[tuple[str, list[MilestoneView]]]:
     """Milestone views grouped by contract, in plan order: what the battle map reads of
-    each (kam.storage.MilestoneViews; the database computes the state where it can)."""
+    each (kam.storage.MilestoneViews; the database computes the state where it can).
+    Each view stays the backend's tuple (``_MS_*`` index it): 200k dicts made and read
+    once each were a fifth of a big team's map."""
     current = ""
-    group: list[dict[str, Any]] = []
-    for (cid, seq, kind, share, amount, due, paid, outstanding, state, days,
-         note) in milestone_aggregates(ws).milestone_views(ws.today, where):
-        if cid != current and group:
-            yield current, group
+    group: list[MilestoneView] = []
+    for view in milestone_aggregates(ws).milestone_views(ws.today, where):
+        cid = view[0]
+        if cid != current:
+            if group:
+                yield current, group
             group = []
-        current = cid
-        group.append({"kind": kind, "amount": amount, "due_date": due, "state": state,
-                      "days_overdue": days, "paid": paid, "outstanding": outstanding,
-                      "share": share, "seq": seq,
-                      "collection_notes": [] if note is None else [note]})
+            current = cid
+        group.append(view)
     if group:
         yield current, group
 
@@ -285,12 +284,13 @@ def _built_rows(ws: Any, where: dict[str, Any], recent: set[Any]) -> list[dict[s
     contracts = {c["id"]: {k: c.get(k) for k in BATTLE_KEYS}
                  for c in scan(ws, "contract", BATTLE_KEYS, where, order_by=("id",))}
     evidence = _evidence(ws, {})
+    kinds = vocab_display(ws, "milestone_kind")
     rows: list[dict[str, Any]] = []
     for cid, views in _grouped_views(ws, {}):
         c = contracts.get(cid)
         if c is None:
             continue
-        row = _battle_row(ws, c, views, evidence.get(cid, set()), recent)
+        row = _battle_row(ws, c, views, evidence.get(cid, set()), recent, kinds)
         if row is not None:
             rows.append(row)
     names = _names(ws, {r["customer_id"] for r in rows})
@@ -314,6 +314,7 @@ def _streamed_rows(ws: Any, sums: ReceivableSums, where: dict[str, Any], recent:
 
     def produce() -> Iterator[dict[str, Any]]:
         seen: list[dict[str, Any]] = []
+        kinds = vocab_display(ws, "milestone_kind")
         for start in range(0, len(ids), BATTLE_PAGE):
             page = ids[start:start + BATTLE_PAGE]
             contracts = {c["id"]: {k: c.get(k) for k in BATTLE_KEYS} for c in scan(
@@ -322,7 +323,7 @@ def _streamed_rows(ws: Any, sums: ReceivableSums, where: dict[str, Any], recent:
             built: dict[str, dict[str, Any]] = {}
             for cid, views in _grouped_views(ws, {"contract_id__in": page}):
                 row = _battle_row(ws, contracts[cid], views, evidence.get(cid, set()),
-                                  recent)
+                                  recent, kinds)
                 if row is not None:
                     built[cid] = row
             names = _names(ws, {r["customer_id"] for r in built.values()})
@@ -387,17 +388,18 @@ def _evidence(ws: Any, where: dict[str, Any]) -> dict[str, set[str]]:
     return evidence
 
 
-def _battle_row(ws: Any, c: dict[str, Any], views: list[dict[str, Any]], have: set[str],
-                recent: set[Any]) -> dict[str, Any] | None:
+def _battle_row(ws: Any, c: dict[str, Any], views: list[MilestoneView], have: set[str],
+                recent: set[Any], kinds: dict[str, str] | None = None
+                ) -> dict[str, Any] | None:
     """One contract's row from its milestones' views (in plan order), or None when it owes
-    nothing."""
-    outstanding = sum((v["outstanding"] for v in views), ZERO)
+    nothing. ``kinds`` is the milestone kinds' display map (looked up once a page)."""
+    outstanding = sum([v[7] for v in views], ZERO)
     if outstanding <= 0:
         return None
-    collected = sum((v["paid"] for v in views), ZERO)
-    milestones = [{"kind": v["kind"], "amount": v["amount"], "due_date": v["due_date"],
-                   "state": v["state"], "days_overdue": v["days_overdue"] or None}
-                  for v in views]
+    collected = sum([v[6] for v in views], ZERO)
+    milestones = [{"kind": kind, "amount": amount, "due_date": due, "state": state,
+                   "days_overdue": days or None}
+                  for _c, _s, kind, _sh, amount, due, _p, _o, state, days, _n in views]
     needed = {"contract"} | ({"delivery_note"} if c["delivered_on"] else set()) | (
         {"acceptance"} if c["final_accepted_on"] else set())
     cid = c["id"]
@@ -405,39 +407,39 @@ def _battle_row(ws: Any, c: dict[str, Any], views: list[dict[str, Any]], have: s
         "contract_id": cid, "number": c["number"], "status": c["status"],
         "customer_id": c["customer_id"], "owner": c["owner"], "amount": c["amount"],
         "currency": c["currency"],
-        "terms": "/".join(_share(v) for v in views), "milestones": milestones,
+        "terms": "/".join([str(v[3] or "") or f"{v[4]}" for v in views]),
+        "milestones": milestones,
         "collected": collected, "collected_pct": percent(collected, c["amount"] or ZERO),
-        "outstanding": outstanding, "next_action": _next_action(ws, c, views),
+        "outstanding": outstanding,
+        "next_action": _next_action(ws, c, views, kinds),
         "qing": c["customer_id"] in recent, "li": bool(c["delivered_on"]),
         "fa": needed <= have,
     }
 
 
-def _share(view: dict[str, Any]) -> str:
-    share = str(view.get("share") or "")
-    return share if share else f"{view['amount']}"
-
-
-def _next_action(ws: Any, contract: dict[str, Any], views: list[dict[str, Any]]) -> str:
-    kinds = vocab_display(ws, "milestone_kind")
-    late = [v for v in views if v["days_overdue"] > 0]
+def _next_action(ws: Any, contract: dict[str, Any], views: list[MilestoneView],
+                 kinds: dict[str, str] | None = None) -> str:
+    """What to do next for the contract: the most overdue milestone, else the next one
+    due, else what starts the next payment. Views are :data:`MilestoneView` tuples."""
+    if kinds is None:
+        kinds = vocab_display(ws, "milestone_kind")
+    late = [v for v in views if v[9] > 0]
     if late:
-        v = max(late, key=lambda x: (x["days_overdue"], x["outstanding"]))
-        return tr(ws, f"催收{kinds.get(v['kind'], v['kind'])} {v['outstanding']:,}"
-                      f"（逾期{v['days_overdue']}天）",
-                  f"collect {kinds.get(v['kind'], v['kind'])} {v['outstanding']:,} "
-                  f"({v['days_overdue']} days overdue)") + _promise(ws, v)
-    due = sorted((v for v in views if v["due_date"] and v["outstanding"] > 0),
-                 key=lambda x: (x["due_date"], x.get("seq") or 0))
+        v = max(late, key=lambda x: (x[9], x[7]))
+        kind, outstanding, days = v[2], v[7], v[9]
+        return tr(ws, f"催收{kinds.get(kind, kind)} {outstanding:,}（逾期{days}天）",
+                  f"collect {kinds.get(kind, kind)} {outstanding:,} "
+                  f"({days} days overdue)") + _promise(ws, v[10])
+    due = [v for v in views if v[5] and v[7] > 0]
     if due:
-        v = due[0]
-        return tr(ws, f"{v['due_date'].isoformat()} 前收{kinds.get(v['kind'], v['kind'])}",
-                  f"collect {kinds.get(v['kind'], v['kind'])} by {v['due_date'].isoformat()}"
-                  ) + _promise(ws, v)
+        v = min(due, key=lambda x: (x[5], x[1] or 0))  # the first of equals, as sorted()[0]
+        kind, on = v[2], v[5].isoformat()
+        return tr(ws, f"{on} 前收{kinds.get(kind, kind)}",
+                  f"collect {kinds.get(kind, kind)} by {on}") + _promise(ws, v[10])
     if contract.get("status") == "terminated":
         return tr(ws, "合同已终止：收回或核销未收款", "terminated: collect or write off what is "
                   "outstanding")
-    waiting = [v["kind"] for v in views if v["outstanding"] > 0]
+    waiting = [v[2] for v in views if v[7] > 0]
     if "on_delivery" in waiting and not contract.get("delivered_on"):
         return tr(ws, "完成到货，触发到货款", "deliver, to start the on-delivery payment")
     if "on_acceptance" in waiting and not contract.get("final_accepted_on"):
@@ -445,10 +447,9 @@ def _next_action(ws: Any, contract: dict[str, Any], views: list[dict[str, Any]])
     return tr(ws, "质保期满后收质保金", "collect the retention when the warranty ends")
 
 
-def _promise(ws: Any, view: dict[str, Any]) -> str:
+def _promise(ws: Any, note: dict[str, Any] | None) -> str:
     """The milestone's latest collection note as the battle map reads it: the reason
     (003) and the day the customer promised to pay."""
-    note = latest_note(view)
     if note is None:
         return ""
     reason = vocab_display(ws, "collection_reason").get(note["reason"], note["reason"])

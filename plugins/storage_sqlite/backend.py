@@ -26,6 +26,7 @@ from kam.plugins.storage_sqlite.summaries import (
     EventValueQuery,
     OpenReceivableQuery,
 )
+from kam.plugins.storage_sqlite.targets_sums import SQLiteDealMonthSums
 from kam.storage import (
     ConflictError,
     Record,
@@ -113,7 +114,7 @@ def _translate(exc: sqlite3.Error) -> StorageError:
 
 
 class SQLiteStorage(CallSummaries, OpenReceivableQuery, EventValueQuery, SQLiteAggregates,
-                    BulkPaths):
+                    SQLiteDealMonthSums, BulkPaths):
     name = "sqlite"
 
     def __init__(self, path: Path, busy_timeout_ms: int = 15000) -> None:
@@ -596,6 +597,7 @@ if TYPE_CHECKING:  # mypy holds the backend to the signatures of what it offers
         kam_storage.BulkLoad, kam_storage.ActivityRollup, kam_storage.OpenReceivables,
         kam_storage.EventValues, kam_storage.ReceivableSums, kam_storage.DealSums,
         kam_storage.StageMoves, kam_storage.StageReach, kam_storage.PaymentSums,
-        kam_storage.MilestoneViews, kam_storage.ColumnReads, kam_storage.LatestCallsOn
+        kam_storage.MilestoneViews, kam_storage.ColumnReads, kam_storage.LatestCallsOn,
+        kam_storage.DealMonthSums
     ]:
-        return (s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s)
+        return (s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s)
