@@ -493,3 +493,34 @@ class DealMonthSums(Protocol):
     def deal_month_sums(self, won: bool, where: Where | None = None,
                         customers: Collection[str] = (), products: Collection[str] = ()
                         ) -> Iterator[DealMonthSum]: ...
+
+
+# --- ``kam report battle-map`` (issue 15, reports3) --------------------------------------
+
+#: one contract of :class:`BattleMapReads`' ``contract_cards``: its fields as records give
+#: them (id, number, customer_id, owner, amount, currency, delivered_on,
+#: final_accepted_on, signed_on, status) and its customer's name ("" when there is no
+#: such customer)
+ContractCard = tuple[str, Any, Any, Any, Any, Any, Any, Any, Any, Any, str]
+
+
+@runtime_checkable
+class BattleMapReads(Protocol):
+    """What the battle map (回款作战地图) reads besides the milestones, a database query
+    each instead of sums turned into ``Decimal`` and sorted in Python, and records
+    decoded field by field (50k contracts on a big team).
+
+    ``collection_order(as_of, contract_where)``: (contract id, currency) of each
+    contract ``contract_where`` selects whose milestones have money outstanding on
+    ``as_of`` (:class:`ReceivableSums` ``contract_sums``' Σ outstanding > 0), by
+    currency (none first), Σ outstanding (largest first), then id.
+
+    ``contract_cards(ids)``: :data:`ContractCard` of each of those contracts that
+    exists, in no particular order.
+
+    Reference: ``kam.reports.battle_map.PythonBattleMapReads``."""
+
+    def collection_order(self, as_of: dt.date, contract_where: Where | None = None
+                         ) -> Iterator[tuple[str, Any]]: ...
+
+    def contract_cards(self, ids: Sequence[str]) -> Iterator[ContractCard]: ...

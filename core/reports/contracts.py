@@ -19,6 +19,7 @@ from kam.models.receivable_state import latest_note, receivable_view
 from kam.output import LazyList
 from kam.reports import Chart, Report, Series, Table
 from kam.reports.aggregates import aggregates, milestone_aggregates
+from kam.reports.battle_map import BATTLE_KEYS, battle_reads
 from kam.reports.common import (
     ZERO,
     distinct,
@@ -226,9 +227,6 @@ def _grouped_views(ws: Any, where: dict[str, Any]) -> Iterator[tuple[str, list[M
         yield current, group
 
 
-#: the contract fields a battle-map row shows or decides by
-BATTLE_KEYS = ("id", "number", "customer_id", "owner", "amount", "currency", "delivered_on",
-               "final_accepted_on", "signed_on", "status")
 #: contracts read at a time when the battle map streams its rows
 BATTLE_PAGE = 1000
 
@@ -304,12 +302,12 @@ def _streamed_rows(ws: Any, sums: ReceivableSums, where: dict[str, Any], recent:
                    ) -> tuple[LazyList, LazyList]:
     """The rows in the report's order, from the backend's sums per contract, each page of
     contracts read and built when the rows are written. The totals are those of the rows
-    last written (so they add up whatever changed since), else of a pass of their own."""
-    today = ws.today
-    order = sorted((cur, -outstanding, cid)
-                   for cid, cur, _amount, _n, _paid, outstanding in
-                   sums.contract_sums(today, where) if outstanding > 0)
-    ids = [cid for _cur, _neg, cid in order]
+    last written (so they add up whatever changed since), else of a pass of their own.
+    The order and each page's contracts with their customers' names come from
+    kam.storage.BattleMapReads (kam.reports.battle_map: the database, or the reference)."""
+    reads = battle_reads(ws)
+    order = list(reads.collection_order(ws.today, where))
+    ids = [cid for cid, _cur in order]
     written: list[list[dict[str, Any]]] = []
 
     def produce() -> Iterator[dict[str, Any]]:
@@ -317,21 +315,22 @@ def _streamed_rows(ws: Any, sums: ReceivableSums, where: dict[str, Any], recent:
         kinds = vocab_display(ws, "milestone_kind")
         for start in range(0, len(ids), BATTLE_PAGE):
             page = ids[start:start + BATTLE_PAGE]
-            contracts = {c["id"]: {k: c.get(k) for k in BATTLE_KEYS} for c in scan(
-                ws, "contract", BATTLE_KEYS, {"id__in": page}, order_by=("id",))}
+            cards = {card[0]: card for card in reads.contract_cards(page)}
             evidence = _evidence(ws, {"contract_id__in": page})
             built: dict[str, dict[str, Any]] = {}
             for cid, views in _grouped_views(ws, {"contract_id__in": page}):
-                row = _battle_row(ws, contracts[cid], views, evidence.get(cid, set()),
-                                  recent, kinds)
+                card = cards.get(cid)
+                if card is None:  # deleted since the order was read
+                    continue
+                row = _battle_row(ws, dict(zip(BATTLE_KEYS, card, strict=False)), views,
+                                  evidence.get(cid, set()), recent, kinds)
                 if row is not None:
+                    row["customer"] = card[-1]
                     built[cid] = row
-            names = _names(ws, {r["customer_id"] for r in built.values()})
             for cid in page:
                 row = built.get(cid)
                 if row is None:  # paid in full since the sums were read
                     continue
-                row["customer"] = names.get(row["customer_id"], "")
                 _add_total(seen, row)
                 yield row
         written[:] = [seen]
@@ -343,7 +342,7 @@ def _streamed_rows(ws: Any, sums: ReceivableSums, where: dict[str, Any], recent:
         return iter(_battle_totals(ws, written[0], summed=True))
 
     return (LazyList(len(ids), produce),
-            LazyList(len({cur for cur, _neg, _cid in order}), totals))
+            LazyList(len({cur for _cid, cur in order}), totals))
 
 
 def _add_total(seen: list[dict[str, Any]], row: dict[str, Any]) -> None:

@@ -20,6 +20,7 @@ from kam.errors import StorageError
 from kam.kinds import Kind
 from kam.plugins.storage_sqlite import schema
 from kam.plugins.storage_sqlite.aggregates import SQLiteAggregates
+from kam.plugins.storage_sqlite.battle_map import SQLiteBattleMapReads
 from kam.plugins.storage_sqlite.bulk import BulkPaths
 from kam.plugins.storage_sqlite.summaries import (
     CallSummaries,
@@ -114,7 +115,7 @@ def _translate(exc: sqlite3.Error) -> StorageError:
 
 
 class SQLiteStorage(CallSummaries, OpenReceivableQuery, EventValueQuery, SQLiteAggregates,
-                    SQLiteDealMonthSums, BulkPaths):
+                    SQLiteDealMonthSums, SQLiteBattleMapReads, BulkPaths):
     name = "sqlite"
 
     def __init__(self, path: Path, busy_timeout_ms: int = 15000) -> None:
@@ -598,6 +599,6 @@ if TYPE_CHECKING:  # mypy holds the backend to the signatures of what it offers
         kam_storage.EventValues, kam_storage.ReceivableSums, kam_storage.DealSums,
         kam_storage.StageMoves, kam_storage.StageReach, kam_storage.PaymentSums,
         kam_storage.MilestoneViews, kam_storage.ColumnReads, kam_storage.LatestCallsOn,
-        kam_storage.DealMonthSums
+        kam_storage.DealMonthSums, kam_storage.BattleMapReads
     ]:
-        return (s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s)
+        return (s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s)
