@@ -104,16 +104,21 @@ class SQLiteAggregates:
         return ((cu, ow, cur, state, int(b), int(n), _cents(total))
                 for cu, ow, cur, state, b, n, total in self._named_rows(sql, named))
 
+    def _contract_milestones(self, contract_where: Where | None
+                             ) -> tuple[str, dict[str, Any]]:
+        """``WITH c`` (the contracts ``contract_where`` selects: id, currency, amount),
+        ``r`` (their milestones: contract_id, paid_, open_ in cents) and its values."""
+        c_where, c_params = self._where(kind("contract"), contract_where)
+        return (f"WITH c AS (SELECT id, currency, amount FROM contract{_named(c_where, 'c')}),"
+                f" r AS (SELECT contract_id, coalesce(paid, 0) AS paid_, {_OPEN} AS open_"
+                "  FROM receivable WHERE contract_id IN (SELECT id FROM c))",
+                {f"c{n}": v for n, v in enumerate(c_params)})
+
     def contract_sums(self, as_of: dt.date, contract_where: Where | None = None
                       ) -> Iterator[ContractSum]:
-        c_where, c_params = self._where(kind("contract"), contract_where)
-        named: dict[str, Any] = {f"c{n}": v for n, v in enumerate(c_params)}
-        sql = (
-            f"WITH c AS (SELECT id, currency, amount FROM contract{_named(c_where, 'c')}),"
-            f" r AS (SELECT contract_id, coalesce(paid, 0) AS paid_, {_OPEN} AS open_"
-            "  FROM receivable WHERE contract_id IN (SELECT id FROM c))"
-            " SELECT c.id, c.currency, c.amount, count(*), sum(paid_), sum(open_)"
-            " FROM c JOIN r ON r.contract_id = c.id GROUP BY c.id")
+        with_, named = self._contract_milestones(contract_where)
+        sql = (f"{with_} SELECT c.id, c.currency, c.amount, count(*), sum(paid_), sum(open_)"
+               " FROM c JOIN r ON r.contract_id = c.id GROUP BY c.id")
         money = _cents
         return ((cid, cur, None if amount is None else money(amount), int(n), money(paid),
                  money(outstanding))

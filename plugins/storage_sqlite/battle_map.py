@@ -11,8 +11,7 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from kam.kinds import Kind
-from kam.plugins.storage_sqlite.aggregates import _OPEN, _named, streamed
+from kam.plugins.storage_sqlite.aggregates import streamed
 from kam.storage import ContractCard, Where, kind
 
 #: the contract columns of a card, in :data:`kam.storage.ContractCard`'s order
@@ -22,23 +21,21 @@ _CARD = ("id", "number", "customer_id", "owner", "amount", "currency", "delivere
 
 class SQLiteBattleMapReads:
     """``collection_order`` and ``contract_cards``; uses the backend's ``conn`` and
-    ``_where``."""
+    SQLiteAggregates' ``_contract_milestones``."""
 
     conn: sqlite3.Connection
 
-    def _where(self, k: Kind, where: Where | None) -> tuple[str, list[Any]]:
-        raise NotImplementedError  # SQLiteStorage's
+    def _contract_milestones(self, contract_where: Where | None
+                             ) -> tuple[str, dict[str, Any]]:
+        raise NotImplementedError  # SQLiteAggregates'
 
     def collection_order(self, as_of: dt.date, contract_where: Where | None = None
                          ) -> Iterator[tuple[str, Any]]:
-        c_where, c_params = self._where(kind("contract"), contract_where)
-        named: dict[str, Any] = {f"c{n}": v for n, v in enumerate(c_params)}
         # as_of does not change a milestone's outstanding (ReceivableSums: the same sums)
+        with_, named = self._contract_milestones(contract_where)
         sql = (
-            f"WITH c AS (SELECT id, currency FROM contract{_named(c_where, 'c')}),"
-            f" r AS (SELECT contract_id, {_OPEN} AS open_ FROM receivable"
-            "  WHERE contract_id IN (SELECT id FROM c)),"
-            " s AS (SELECT contract_id, sum(open_) AS due_ FROM r GROUP BY contract_id)"
+            f"{with_}, s AS (SELECT contract_id, sum(open_) AS due_ FROM r"
+            " GROUP BY contract_id)"
             " SELECT c.id, c.currency FROM c JOIN s ON s.contract_id = c.id WHERE s.due_ > 0"
             " ORDER BY c.currency, s.due_ DESC, c.id")
         return streamed(self.conn, sql, named, 1000)
