@@ -30,7 +30,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -267,7 +267,49 @@ FLOOR_SQL: dict[str, str] = {
           AND won.month = months.month
           AND (t.customer_id IS NULL OR won.customer_id = t.customer_id)
           AND (t.product IS NULL OR won.category = t.product)
-        GROUP BY t.id, months.off""",
+        GROUP BY t.id, months.off
+;
+        -- coverage (漏斗裕量): open deals closing in the target's months, per stage
+        WITH who AS (
+          SELECT id, owner AS who FROM target
+          UNION SELECT t.id, m.owner FROM target t JOIN target m ON m.team = t.owner),
+        mon(m) AS (VALUES (1), (2), (3), (4), (5), (6), (7), (8), (9), (10), (11), (12)),
+        months AS (
+          SELECT t.id, printf('%04d-%02d', CAST(substr(t.period, 1, 4) AS INTEGER), mon.m)
+                   AS month
+          FROM target t, mon
+          WHERE length(t.period) = 4
+             OR (substr(t.period, 6, 1) = 'Q'
+                 AND (mon.m + 2) / 3 = CAST(substr(t.period, 7, 1) AS INTEGER))
+             OR (substr(t.period, 6, 1) <> 'Q'
+                 AND mon.m = CAST(substr(t.period, 6, 2) AS INTEGER))),
+        op AS (  -- open amounts per owner, currency, customer, product line, month, stage
+          SELECT coalesce(owner, '') AS owner, currency, customer_id, category,
+                 substr(close_date, 1, 7) AS month, stage, sum(coalesce(amount, 0)) AS amount
+          FROM opportunity WHERE status = 'open' AND close_date IS NOT NULL
+          GROUP BY 1, 2, 3, 4, 5, 6)
+        SELECT 'open', t.id, op.stage, sum(op.amount)
+        FROM target t CROSS JOIN months ON months.id = t.id CROSS JOIN who ON who.id = t.id
+        CROSS JOIN op ON op.owner = who.who AND op.currency = t.currency AND op.month = months.month
+          AND (t.customer_id IS NULL OR op.customer_id = t.customer_id)
+          AND (t.product IS NULL OR op.category = t.product)
+        GROUP BY t.id, op.stage
+;
+        -- stage conversion (阶段赢单率): closed deals per status and furthest stage reached
+        -- (its first stage or an opportunity.advanced event's `to`; a won deal reached
+        -- them all); the benchmark's one pipeline, six_stage, in its stage order
+        WITH st(stage, i) AS (VALUES ('development', 0), ('initiation', 1), ('proposal', 2),
+                                     ('bidding', 3), ('negotiation', 4), ('implementation', 5)),
+        r AS (
+          SELECT o.status, CASE WHEN o.status = 'won' THEN 5 ELSE max(
+                   coalesce((SELECT i FROM st
+                             WHERE st.stage = json_extract(o.stage_history, '$[0].stage')), 0),
+                   coalesce((SELECT max(st.i) FROM event e
+                             JOIN st ON st.stage = json_extract(e.payload, '$.to')
+                             WHERE e.record_id = o.id AND e.kind = 'opportunity.advanced'), 0))
+                 END AS reach
+          FROM opportunity o WHERE o.status IN ('won', 'lost', 'abandoned'))
+        SELECT 'reach', status, reach, count(*) FROM r GROUP BY status, reach""",
     "renewals": """
         WITH ending AS (
           SELECT id FROM contract
@@ -562,6 +604,45 @@ def _cents(value: Any) -> int:
     return int(Decimal(str(value)) * 100)
 
 
+def _targets_numbers(data: dict[str, Any], rows: list[list[str]]
+                     ) -> tuple[dict[Any, Any], dict[Any, Any]]:
+    """kam's and the floor's targets numbers: won this year and last per target, open
+    amount per target and stage (coverage), and each stage's conversion where it comes
+    from history (won ÷ closed among the closed deals that reached the stage, to the
+    hundredth of a percent, half up; below 5 closed deals kam uses the stage model)."""
+    t = data["tables"]
+    mine: dict[Any, Any] = {}
+    for r in t["targets"]["rows"]:
+        mine[(r["id"], 0)] = _cents(r["won"])
+        if "last_year" in r:
+            mine[(r["id"], 1)] = _cents(r["last_year"])
+    for r in t.get("coverage_stages", {}).get("rows", []):
+        if _cents(r["open_amount"]):
+            mine[("open", r["target_id"], r["stage"])] = _cents(r["open_amount"])
+        if r["basis"] == "history":  # every target's row shows its stage's conversion
+            mine.setdefault(("conversion", r["stage"]), set()).add(r["conversion"])
+    floor: dict[Any, Any] = {}
+    reach: dict[tuple[str, int], int] = {}
+    for row in rows:
+        if row[0] == "open":
+            if int(row[3]):
+                floor[("open", row[1], row[2])] = int(row[3])
+        elif row[0] == "reach":
+            reach[(row[1], int(row[2]))] = int(row[3])
+        else:
+            floor[(row[0], int(row[1]))] = int(row[2])
+    floor = {k: v for k, v in floor.items() if k in mine or k[0] == "open" or k[1] == 0}
+    stages = ("development", "initiation", "proposal", "bidding", "negotiation",
+              "implementation")
+    for i, stage in enumerate(stages):
+        closed = sum(n for (_s, r), n in reach.items() if r >= i)
+        won = sum(n for (s, r), n in reach.items() if r >= i and s == "won")
+        if closed >= 5 and ("conversion", stage) in mine:
+            floor[("conversion", stage)] = {str((Decimal(won) / Decimal(closed) * 100)
+                                                .quantize(Decimal("0.01"), ROUND_HALF_UP))}
+    return mine, floor
+
+
 def check_numbers(report: str, kam_json: str, floor_out: str) -> str:
     """'' when kam's totals agree with the floor's, else what differs."""
     data = json.loads(kam_json)
@@ -677,13 +758,7 @@ def check_numbers(report: str, kam_json: str, floor_out: str) -> str:
             else:
                 floor[(what, a)] = (int(b), int(c))
     elif report == "targets":
-        mine = {}
-        for r in data["tables"]["targets"]["rows"]:
-            mine[(r["id"], 0)] = _cents(r["won"])
-            if "last_year" in r:
-                mine[(r["id"], 1)] = _cents(r["last_year"])
-        floor = {(i, int(off)): int(v) for i, off, v in rows}
-        floor = {k: v for k, v in floor.items() if k in mine or k[1] == 0}
+        mine, floor = _targets_numbers(data, rows)
     elif report == "renewals":
         t = data["tables"]
         mine = {("ending", r["contract_id"]): ",".join(r["renewal"] or [])

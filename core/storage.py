@@ -10,7 +10,7 @@ never build SQL from raw user text: field names are checked against the kind.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from decimal import Decimal
 from typing import Any, Protocol, runtime_checkable
@@ -591,3 +591,62 @@ class OpenBalances(Protocol):
     Reference: ``kam.services.check.python_open_balances``."""
 
     def open_balances(self, due_by: dt.date) -> Iterator[OpenBalance]: ...
+
+
+# --- ``kam report targets`` (issue 15, reports3) -----------------------------------------
+
+#: one group of :class:`DealMonthSums`: (owner, "" for none; currency; month ``YYYY-MM``
+#: of the deal's business day; customer id; category; pipeline; stage; Σ amount)
+DealMonthSum = tuple[str, Any, str, Any, Any, Any, Any, Decimal]
+
+
+@runtime_checkable
+class DealMonthSums(Protocol):
+    """Opportunities (商机) summed per month for the targets report (目标完成, 漏斗裕量)
+    instead of reading every won and open deal (80k on a big team) one by one.
+
+    ``deal_month_sums(won, where, customers, products)``: the deals ``where`` selects
+    that have their business day — when ``won``, ``closed_at`` or else ``close_date``
+    (the day it was won), otherwise ``close_date`` (when it should close) — grouped by
+    the fields of :data:`DealMonthSum`, each group with Σ amount (a missing amount
+    counts 0), in no particular order. The customer id is kept only when it is one of
+    ``customers`` and the category only when one of ``products`` (else None): a target
+    names a customer or product line or adds up all of them, so the groups stay few.
+    Won deals are not grouped by pipeline and stage (both None): what a target won
+    needs neither.
+    Reference: ``kam.reports.targets_sums.PythonDealMonthSums``."""
+
+    def deal_month_sums(self, won: bool, where: Where | None = None,
+                        customers: Collection[str] = (), products: Collection[str] = ()
+                        ) -> Iterator[DealMonthSum]: ...
+
+
+# --- ``kam report battle-map`` (issue 15, reports3) --------------------------------------
+
+#: one contract of :class:`BattleMapReads`' ``contract_cards``: its fields as records give
+#: them (id, number, customer_id, owner, amount, currency, delivered_on,
+#: final_accepted_on, signed_on, status) and its customer's name ("" when there is no
+#: such customer)
+ContractCard = tuple[str, Any, Any, Any, Any, Any, Any, Any, Any, Any, str]
+
+
+@runtime_checkable
+class BattleMapReads(Protocol):
+    """What the battle map (回款作战地图) reads besides the milestones, a database query
+    each instead of sums turned into ``Decimal`` and sorted in Python, and records
+    decoded field by field (50k contracts on a big team).
+
+    ``collection_order(as_of, contract_where)``: (contract id, currency) of each
+    contract ``contract_where`` selects whose milestones have money outstanding on
+    ``as_of`` (:class:`ReceivableSums` ``contract_sums``' Σ outstanding > 0), by
+    currency (none first), Σ outstanding (largest first), then id.
+
+    ``contract_cards(ids)``: :data:`ContractCard` of each of those contracts that
+    exists, in no particular order.
+
+    Reference: ``kam.reports.battle_map.PythonBattleMapReads``."""
+
+    def collection_order(self, as_of: dt.date, contract_where: Where | None = None
+                         ) -> Iterator[tuple[str, Any]]: ...
+
+    def contract_cards(self, ids: Sequence[str]) -> Iterator[ContractCard]: ...

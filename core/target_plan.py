@@ -187,6 +187,18 @@ class DealIndex:
             key = (opp.get("owner") or "", opp.get("currency"), str(day)[:7])
             self.buckets.setdefault(key, []).append(opp)
 
+    @classmethod
+    def from_sums(cls, sums: Iterable[tuple[Any, ...]]) -> DealIndex:
+        """The index of open deals summed per (owner, currency, month, customer, product
+        line, pipeline, stage) (kam.storage.DealMonthSums): each group stands in for its
+        deals, so what a target adds up per stage is the same."""
+        index = cls((), won=False)
+        for owner, cur, month, cu, cat, pipeline, stage, amount in sums:
+            index.buckets.setdefault((owner, cur, month), []).append(
+                {"owner": owner, "currency": cur, "customer_id": cu, "category": cat,
+                 "pipeline": pipeline, "stage": stage, "amount": amount})
+        return index
+
     def deals(self, target: dict[str, Any], owners: set[str], period: str
               ) -> list[dict[str, Any]]:
         """The deals that count for ``target`` in ``period``, in the order given."""
@@ -221,6 +233,16 @@ class WonIndex:
             self.buckets.setdefault(key, []).append(
                 (opp.get("customer_id"), opp.get("category"),
                  opp.get("amount") or Decimal("0.00")))
+
+    @classmethod
+    def from_sums(cls, sums: Iterable[tuple[Any, ...]]) -> WonIndex:
+        """The index of won deals summed per (owner, currency, month, customer, product
+        line, …) (kam.storage.DealMonthSums): a target sums whole groups, so it gets the
+        same total as from the deals."""
+        index = cls(())
+        for owner, cur, month, cu, cat, _pipeline, _stage, amount in sums:
+            index.buckets.setdefault((owner, cur, month), []).append((cu, cat, amount))
+        return index
 
     def won_in(self, target: dict[str, Any], owners: set[str], period: str) -> Decimal:
         """:func:`won_in` for the indexed deals (the bucket is the owner and currency)."""

@@ -20,6 +20,7 @@ from kam.output import LazyList
 from kam.reports import Chart, Report, Series, Table
 from kam.reports.aggregates import milestone_aggregates
 from kam.reports.aging_sums import aging_sums
+from kam.reports.battle_map import BATTLE_KEYS, battle_reads
 from kam.reports.common import (
     ZERO,
     distinct,
@@ -31,7 +32,7 @@ from kam.reports.common import (
     tr,
     vocab_display,
 )
-from kam.storage import ReceivableSums, scope
+from kam.storage import MilestoneView, ReceivableSums, scope
 
 DEFAULT_BUCKETS = (30, 60, 90, 180)
 #: what receivable_view reads: reports scan only these columns where the backend can
@@ -206,29 +207,25 @@ def _grouped(ws: Any, where: dict[str, Any]) -> Iterator[tuple[str, list[dict[st
         yield current, group
 
 
-def _grouped_views(ws: Any, where: dict[str, Any]
-                   ) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+def _grouped_views(ws: Any, where: dict[str, Any]) -> Iterator[tuple[str, list[MilestoneView]]]:
     """Milestone views grouped by contract, in plan order: what the battle map reads of
-    each (kam.storage.MilestoneViews; the database computes the state where it can)."""
+    each (kam.storage.MilestoneViews; the database computes the state where it can).
+    Each view stays the backend's tuple (``_MS_*`` index it): 200k dicts made and read
+    once each were a fifth of a big team's map."""
     current = ""
-    group: list[dict[str, Any]] = []
-    for (cid, seq, kind, share, amount, due, paid, outstanding, state, days,
-         note) in milestone_aggregates(ws).milestone_views(ws.today, where):
-        if cid != current and group:
-            yield current, group
+    group: list[MilestoneView] = []
+    for view in milestone_aggregates(ws).milestone_views(ws.today, where):
+        cid = view[0]
+        if cid != current:
+            if group:
+                yield current, group
             group = []
-        current = cid
-        group.append({"kind": kind, "amount": amount, "due_date": due, "state": state,
-                      "days_overdue": days, "paid": paid, "outstanding": outstanding,
-                      "share": share, "seq": seq,
-                      "collection_notes": [] if note is None else [note]})
+            current = cid
+        group.append(view)
     if group:
         yield current, group
 
 
-#: the contract fields a battle-map row shows or decides by
-BATTLE_KEYS = ("id", "number", "customer_id", "owner", "amount", "currency", "delivered_on",
-               "final_accepted_on", "signed_on", "status")
 #: contracts read at a time when the battle map streams its rows
 BATTLE_PAGE = 1000
 
@@ -284,12 +281,13 @@ def _built_rows(ws: Any, where: dict[str, Any], recent: set[Any]) -> list[dict[s
     contracts = {c["id"]: {k: c.get(k) for k in BATTLE_KEYS}
                  for c in scan(ws, "contract", BATTLE_KEYS, where, order_by=("id",))}
     evidence = _evidence(ws, {})
+    kinds = vocab_display(ws, "milestone_kind")
     rows: list[dict[str, Any]] = []
     for cid, views in _grouped_views(ws, {}):
         c = contracts.get(cid)
         if c is None:
             continue
-        row = _battle_row(ws, c, views, evidence.get(cid, set()), recent)
+        row = _battle_row(ws, c, views, evidence.get(cid, set()), recent, kinds)
         if row is not None:
             rows.append(row)
     names = _names(ws, {r["customer_id"] for r in rows})
@@ -303,33 +301,35 @@ def _streamed_rows(ws: Any, sums: ReceivableSums, where: dict[str, Any], recent:
                    ) -> tuple[LazyList, LazyList]:
     """The rows in the report's order, from the backend's sums per contract, each page of
     contracts read and built when the rows are written. The totals are those of the rows
-    last written (so they add up whatever changed since), else of a pass of their own."""
-    today = ws.today
-    order = sorted((cur, -outstanding, cid)
-                   for cid, cur, _amount, _n, _paid, outstanding in
-                   sums.contract_sums(today, where) if outstanding > 0)
-    ids = [cid for _cur, _neg, cid in order]
+    last written (so they add up whatever changed since), else of a pass of their own.
+    The order and each page's contracts with their customers' names come from
+    kam.storage.BattleMapReads (kam.reports.battle_map: the database, or the reference)."""
+    reads = battle_reads(ws)
+    order = list(reads.collection_order(ws.today, where))
+    ids = [cid for cid, _cur in order]
     written: list[list[dict[str, Any]]] = []
 
     def produce() -> Iterator[dict[str, Any]]:
         seen: list[dict[str, Any]] = []
+        kinds = vocab_display(ws, "milestone_kind")
         for start in range(0, len(ids), BATTLE_PAGE):
             page = ids[start:start + BATTLE_PAGE]
-            contracts = {c["id"]: {k: c.get(k) for k in BATTLE_KEYS} for c in scan(
-                ws, "contract", BATTLE_KEYS, {"id__in": page}, order_by=("id",))}
+            cards = {card[0]: card for card in reads.contract_cards(page)}
             evidence = _evidence(ws, {"contract_id__in": page})
             built: dict[str, dict[str, Any]] = {}
             for cid, views in _grouped_views(ws, {"contract_id__in": page}):
-                row = _battle_row(ws, contracts[cid], views, evidence.get(cid, set()),
-                                  recent)
+                card = cards.get(cid)
+                if card is None:  # deleted since the order was read
+                    continue
+                row = _battle_row(ws, dict(zip(BATTLE_KEYS, card, strict=False)), views,
+                                  evidence.get(cid, set()), recent, kinds)
                 if row is not None:
+                    row["customer"] = card[-1]
                     built[cid] = row
-            names = _names(ws, {r["customer_id"] for r in built.values()})
             for cid in page:
                 row = built.get(cid)
                 if row is None:  # paid in full since the sums were read
                     continue
-                row["customer"] = names.get(row["customer_id"], "")
                 _add_total(seen, row)
                 yield row
         written[:] = [seen]
@@ -341,7 +341,7 @@ def _streamed_rows(ws: Any, sums: ReceivableSums, where: dict[str, Any], recent:
         return iter(_battle_totals(ws, written[0], summed=True))
 
     return (LazyList(len(ids), produce),
-            LazyList(len({cur for cur, _neg, _cid in order}), totals))
+            LazyList(len({cur for _cid, cur in order}), totals))
 
 
 def _add_total(seen: list[dict[str, Any]], row: dict[str, Any]) -> None:
@@ -386,17 +386,18 @@ def _evidence(ws: Any, where: dict[str, Any]) -> dict[str, set[str]]:
     return evidence
 
 
-def _battle_row(ws: Any, c: dict[str, Any], views: list[dict[str, Any]], have: set[str],
-                recent: set[Any]) -> dict[str, Any] | None:
+def _battle_row(ws: Any, c: dict[str, Any], views: list[MilestoneView], have: set[str],
+                recent: set[Any], kinds: dict[str, str] | None = None
+                ) -> dict[str, Any] | None:
     """One contract's row from its milestones' views (in plan order), or None when it owes
-    nothing."""
-    outstanding = sum((v["outstanding"] for v in views), ZERO)
+    nothing. ``kinds`` is the milestone kinds' display map (looked up once a page)."""
+    outstanding = sum([v[7] for v in views], ZERO)
     if outstanding <= 0:
         return None
-    collected = sum((v["paid"] for v in views), ZERO)
-    milestones = [{"kind": v["kind"], "amount": v["amount"], "due_date": v["due_date"],
-                   "state": v["state"], "days_overdue": v["days_overdue"] or None}
-                  for v in views]
+    collected = sum([v[6] for v in views], ZERO)
+    milestones = [{"kind": kind, "amount": amount, "due_date": due, "state": state,
+                   "days_overdue": days or None}
+                  for _c, _s, kind, _sh, amount, due, _p, _o, state, days, _n in views]
     needed = {"contract"} | ({"delivery_note"} if c["delivered_on"] else set()) | (
         {"acceptance"} if c["final_accepted_on"] else set())
     cid = c["id"]
@@ -404,39 +405,39 @@ def _battle_row(ws: Any, c: dict[str, Any], views: list[dict[str, Any]], have: s
         "contract_id": cid, "number": c["number"], "status": c["status"],
         "customer_id": c["customer_id"], "owner": c["owner"], "amount": c["amount"],
         "currency": c["currency"],
-        "terms": "/".join(_share(v) for v in views), "milestones": milestones,
+        "terms": "/".join([str(v[3] or "") or f"{v[4]}" for v in views]),
+        "milestones": milestones,
         "collected": collected, "collected_pct": percent(collected, c["amount"] or ZERO),
-        "outstanding": outstanding, "next_action": _next_action(ws, c, views),
+        "outstanding": outstanding,
+        "next_action": _next_action(ws, c, views, kinds),
         "qing": c["customer_id"] in recent, "li": bool(c["delivered_on"]),
         "fa": needed <= have,
     }
 
 
-def _share(view: dict[str, Any]) -> str:
-    share = str(view.get("share") or "")
-    return share if share else f"{view['amount']}"
-
-
-def _next_action(ws: Any, contract: dict[str, Any], views: list[dict[str, Any]]) -> str:
-    kinds = vocab_display(ws, "milestone_kind")
-    late = [v for v in views if v["days_overdue"] > 0]
+def _next_action(ws: Any, contract: dict[str, Any], views: list[MilestoneView],
+                 kinds: dict[str, str] | None = None) -> str:
+    """What to do next for the contract: the most overdue milestone, else the next one
+    due, else what starts the next payment. Views are :data:`MilestoneView` tuples."""
+    if kinds is None:
+        kinds = vocab_display(ws, "milestone_kind")
+    late = [v for v in views if v[9] > 0]
     if late:
-        v = max(late, key=lambda x: (x["days_overdue"], x["outstanding"]))
-        return tr(ws, f"催收{kinds.get(v['kind'], v['kind'])} {v['outstanding']:,}"
-                      f"（逾期{v['days_overdue']}天）",
-                  f"collect {kinds.get(v['kind'], v['kind'])} {v['outstanding']:,} "
-                  f"({v['days_overdue']} days overdue)") + _promise(ws, v)
-    due = sorted((v for v in views if v["due_date"] and v["outstanding"] > 0),
-                 key=lambda x: (x["due_date"], x.get("seq") or 0))
+        v = max(late, key=lambda x: (x[9], x[7]))
+        kind, outstanding, days = v[2], v[7], v[9]
+        return tr(ws, f"催收{kinds.get(kind, kind)} {outstanding:,}（逾期{days}天）",
+                  f"collect {kinds.get(kind, kind)} {outstanding:,} "
+                  f"({days} days overdue)") + _promise(ws, v[10])
+    due = [v for v in views if v[5] and v[7] > 0]
     if due:
-        v = due[0]
-        return tr(ws, f"{v['due_date'].isoformat()} 前收{kinds.get(v['kind'], v['kind'])}",
-                  f"collect {kinds.get(v['kind'], v['kind'])} by {v['due_date'].isoformat()}"
-                  ) + _promise(ws, v)
+        v = min(due, key=lambda x: (x[5], x[1] or 0))  # the first of equals, as sorted()[0]
+        kind, on = v[2], v[5].isoformat()
+        return tr(ws, f"{on} 前收{kinds.get(kind, kind)}",
+                  f"collect {kinds.get(kind, kind)} by {on}") + _promise(ws, v[10])
     if contract.get("status") == "terminated":
         return tr(ws, "合同已终止：收回或核销未收款", "terminated: collect or write off what is "
                   "outstanding")
-    waiting = [v["kind"] for v in views if v["outstanding"] > 0]
+    waiting = [v[2] for v in views if v[7] > 0]
     if "on_delivery" in waiting and not contract.get("delivered_on"):
         return tr(ws, "完成到货，触发到货款", "deliver, to start the on-delivery payment")
     if "on_acceptance" in waiting and not contract.get("final_accepted_on"):
@@ -444,10 +445,9 @@ def _next_action(ws: Any, contract: dict[str, Any], views: list[dict[str, Any]])
     return tr(ws, "质保期满后收质保金", "collect the retention when the warranty ends")
 
 
-def _promise(ws: Any, view: dict[str, Any]) -> str:
+def _promise(ws: Any, note: dict[str, Any] | None) -> str:
     """The milestone's latest collection note as the battle map reads it: the reason
     (003) and the day the customer promised to pay."""
-    note = latest_note(view)
     if note is None:
         return ""
     reason = vocab_display(ws, "collection_reason").get(note["reason"], note["reason"])

@@ -28,14 +28,15 @@ from kam.reports import Report, Table
 from kam.reports.common import (
     ZERO,
     cents,
+    distinct,
     new_report,
     percent,
     ratio,
-    scan,
     stage_display,
     tr,
 )
 from kam.reports.conversion import stage_conversion
+from kam.reports.targets_sums import month_sums
 
 _HEADERS = {
     "won": ("已赢单金额", "Won"), "part_of": ("计入", "Part of"),
@@ -66,8 +67,9 @@ def build(ws: Any, owner: str | None = None, period: str | None = None,
     index = plan.Family(family)
     owners_of = {t["id"]: index.members_of(t) for t in targets}
     everyone = sorted(set().union(*owners_of.values())) if targets else []
-    won = plan.WonIndex(scan(ws, "opportunity", plan.WON_FIELDS,
-                             {"status": "won", "owner__in": everyone}) if everyone else ())
+    named = _named(targets)
+    won = plan.WonIndex.from_sums(month_sums(ws).deal_month_sums(
+        True, {"status": "won", "owner__in": everyone}, *named) if everyone else ())
     factor = _factor(ws)
     shown = {t["id"] for t in targets}
     rows = []
@@ -133,6 +135,12 @@ def build(ws: Any, owner: str | None = None, period: str | None = None,
     return report
 
 
+def _named(targets: list[dict[str, Any]]) -> tuple[set[str], set[str]]:
+    """The customers and product lines the targets name (the deals' sums keep those)."""
+    return ({t["customer_id"] for t in targets if t.get("customer_id")},
+            {t["product"] for t in targets if t.get("product")})
+
+
 def _factor(ws: Any) -> Decimal:
     return Decimal(str((ws.config.get("targets") or {}).get("fast_ox_factor", 1.5)))
 
@@ -168,12 +176,16 @@ def _coverage(ws: Any, report: Report, targets: list[dict[str, Any]],
     """漏斗裕量 per target: what its open deals are expected to win against what remains."""
     rows = [r for r in report.tables[0].rows]
     everyone = sorted(set().union(*owners_of.values())) if targets else []
-    open_deals = list(scan(ws, "opportunity", plan.DEAL_FIELDS,
-                           {"status": "open", "owner__in": everyone})) if everyone else []
     if not targets:
         return
-    rates = stage_conversion(ws, {o["pipeline"] for o in open_deals} | {ws.pipeline().key})
-    by_close = plan.DealIndex(open_deals, won=False)
+    # open deals summed per month of their expected signing date (kam.storage.DealMonthSums):
+    # a target adds up whole groups; every open deal's pipeline has its conversion
+    open_sums = month_sums(ws).deal_month_sums(
+        False, {"status": "open", "owner__in": everyone}, *_named(targets)) if everyone else ()
+    pipelines = distinct(ws, "opportunity", "pipeline",
+                         {"status": "open", "owner__in": everyone}) if everyone else set()
+    rates = stage_conversion(ws, pipelines | {ws.pipeline().key})
+    by_close = plan.DealIndex.from_sums(open_sums)
     summary, stages = [], []
     for t, row in zip(targets, rows, strict=True):
         mine = by_close.deals(t, owners_of[t["id"]], t["period"])

@@ -112,16 +112,21 @@ class SQLiteAggregates:
         return ((cu, ow, cur, state, int(b), int(n), _cents(total))
                 for cu, ow, cur, state, b, n, total in self._named_rows(sql, named))
 
+    def _contract_milestones(self, contract_where: Where | None
+                             ) -> tuple[str, dict[str, Any]]:
+        """``WITH c`` (the contracts ``contract_where`` selects: id, currency, amount),
+        ``r`` (their milestones: contract_id, paid_, open_ in cents) and its values."""
+        c_where, c_params = self._where(kind("contract"), contract_where)
+        return (f"WITH c AS (SELECT id, currency, amount FROM contract{_named(c_where, 'c')}),"
+                f" r AS (SELECT contract_id, coalesce(paid, 0) AS paid_, {_OPEN} AS open_"
+                "  FROM receivable WHERE contract_id IN (SELECT id FROM c))",
+                {f"c{n}": v for n, v in enumerate(c_params)})
+
     def contract_sums(self, as_of: dt.date, contract_where: Where | None = None
                       ) -> Iterator[ContractSum]:
-        c_where, c_params = self._where(kind("contract"), contract_where)
-        named: dict[str, Any] = {f"c{n}": v for n, v in enumerate(c_params)}
-        sql = (
-            f"WITH c AS (SELECT id, currency, amount FROM contract{_named(c_where, 'c')}),"
-            f" r AS (SELECT contract_id, coalesce(paid, 0) AS paid_, {_OPEN} AS open_"
-            "  FROM receivable WHERE contract_id IN (SELECT id FROM c))"
-            " SELECT c.id, c.currency, c.amount, count(*), sum(paid_), sum(open_)"
-            " FROM c JOIN r ON r.contract_id = c.id GROUP BY c.id")
+        with_, named = self._contract_milestones(contract_where)
+        sql = (f"{with_} SELECT c.id, c.currency, c.amount, count(*), sum(paid_), sum(open_)"
+               " FROM c JOIN r ON r.contract_id = c.id GROUP BY c.id")
         money = _cents
         return ((cid, cur, None if amount is None else money(amount), int(n), money(paid),
                  money(outstanding))
@@ -245,16 +250,43 @@ class SQLiteAggregates:
             f" END AS note FROM receivable{_named(r_where, 'r')})"
             " SELECT contract_id, seq, kind, share, amount_, due_date, paid_, open_,"
             f" {_STATE}, {_DAYS}, note FROM r ORDER BY contract_id, seq, rid")
+        # amounts and due dates repeat across a big team's milestones (200k milestones,
+        # ~6k amounts, ~2k dates on large): each text or cents value is converted once
+        # per call (Decimal and date are immutable, so sharing them is safe)
+        money = _CentsMemo()
+        days_of: dict[str, dt.date] = {}
         day = dt.date.fromisoformat
         for (cid, seq, kind_, share, amount, due, paid, open_, state, days,
              note) in self._named_rows(sql, named):
-            yield (cid, seq, kind_, share, _cents(amount), None if due is None else day(due),
-                   _cents(paid), _cents(open_), state, int(days),
-                   None if note is None else json.loads(note))
+            if due is not None:
+                on = days_of.get(due)
+                if on is None:
+                    if len(days_of) > _MEMO_SIZE:
+                        days_of.clear()
+                    on = days_of[due] = day(due)
+                due = on
+            yield (cid, seq, kind_, share, money(amount), due, money(paid), money(open_),
+                   state, int(days), None if note is None else json.loads(note))
 
 
 def _cents(value: int) -> Decimal:
     return Decimal(value).scaleb(-2)
+
+
+#: the most values a memo holds before it starts again (memory stays flat)
+_MEMO_SIZE = 65536
+
+
+class _CentsMemo(dict[int, Decimal]):
+    """:func:`_cents` remembering the values it made (a call's amounts repeat)."""
+
+    def __call__(self, value: int) -> Decimal:
+        money = self.get(value)
+        if money is None:
+            if len(self) > _MEMO_SIZE:
+                self.clear()
+            money = self[value] = Decimal(value).scaleb(-2)
+        return money
 
 
 def _named(clause: str, prefix: str) -> str:

@@ -21,6 +21,7 @@ from kam.kinds import Kind
 from kam.plugins.storage_sqlite import schema
 from kam.plugins.storage_sqlite.aggregates import SQLiteAggregates
 from kam.plugins.storage_sqlite.aging import SQLiteAgingSums
+from kam.plugins.storage_sqlite.battle_map import SQLiteBattleMapReads
 from kam.plugins.storage_sqlite.bulk import BulkPaths
 from kam.plugins.storage_sqlite.next_steps import NextStepsQuery
 from kam.plugins.storage_sqlite.summaries import (
@@ -30,6 +31,7 @@ from kam.plugins.storage_sqlite.summaries import (
     OpenBalanceQuery,
     OpenReceivableQuery,
 )
+from kam.plugins.storage_sqlite.targets_sums import SQLiteDealMonthSums
 from kam.storage import (
     ConflictError,
     JsonText,
@@ -122,8 +124,8 @@ def _translate(exc: sqlite3.Error) -> StorageError:
 
 
 class SQLiteStorage(CallSummaries, OpenReceivableQuery, EventValueQuery, SQLiteAggregates,
-                    SQLiteAgingSums, BulkPaths, NextStepsQuery, FiredReminderQuery,
-                    OpenBalanceQuery):
+                    SQLiteAgingSums, SQLiteDealMonthSums, SQLiteBattleMapReads, BulkPaths,
+                    NextStepsQuery, FiredReminderQuery, OpenBalanceQuery):
     name = "sqlite"
 
     def __init__(self, path: Path, busy_timeout_ms: int = 15000) -> None:
@@ -643,6 +645,7 @@ if TYPE_CHECKING:  # mypy holds the backend to the signatures of what it offers
         kam_storage.StageMoves, kam_storage.StageReach, kam_storage.PaymentSums,
         kam_storage.MilestoneViews, kam_storage.ColumnReads, kam_storage.LatestCallsOn,
         kam_storage.NextStepsDue, kam_storage.StoredTextPages, kam_storage.AgingSums,
-        kam_storage.FiredReminders, kam_storage.OpenBalances,
+        kam_storage.FiredReminders, kam_storage.OpenBalances, kam_storage.DealMonthSums,
+        kam_storage.BattleMapReads,
     ]:
-        return (s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s)
+        return (s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s)
