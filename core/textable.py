@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import islice, repeat
+from typing import Any
 
 PAGE = 2000
 """Rows per page: a table no longer than this is laid out exactly as tabulate would."""
@@ -237,30 +238,45 @@ def _multiline_page(chunk: list[list[str]], ncols: int, widths: list[int],
     milestones): every line's width measured once, a column at a time; a row's first
     lines laid out a column at a time, its further lines from the few cells that have
     them (the rest of such a line is blank)."""
-    parts: list[list[list[str]]] = []  # column → row → the cell's lines
-    sizes: list[list[list[int]]] = []  # their widths
+    parts: list[Any] = []  # column → row → the cell's lines (the cell, if one line each)
+    sizes: list[Any] = []  # their widths
+    counts: list[Any] = []  # column → row → how many lines the cell has
     for col in zip(*chunk, strict=True):
+        joined = "\n".join(col)
+        if joined.count("\n") == len(col) - 1:  # one line per cell: no list per cell
+            z = _column_widths(list(col), joined, joined.isascii())
+            widths[len(parts)] = max(widths[len(parts)], max(z, default=0))
+            parts.append(col)
+            sizes.append(z)
+            counts.append([1 if c else 0 for c in col])
+            continue
         lines_of = [c.split("\n") if c else [] for c in col]
         flat = [p for ps in lines_of for p in ps]
         joined = "\n".join(flat)
         it = iter(_column_widths(flat, joined, joined.isascii()))
-        sizes.append([list(islice(it, len(ps))) for ps in lines_of])
+        zs = [list(islice(it, len(ps))) for ps in lines_of]
+        widths[len(parts)] = max(widths[len(parts)], max(max(z, default=0) for z in zs))
         parts.append(lines_of)
+        sizes.append(zs)
+        counts.append(list(map(len, lines_of)))
     chunk.clear()  # held as lines now: the page's cells once, not twice
-    for i, col_sizes in enumerate(sizes):
-        widths[i] = max(widths[i], max(max(z, default=0) for z in col_sizes))
     firsts = []
-    for ps_col, zs_col, w, right in zip(parts, sizes, widths, align, strict=True):
+    for ps_col, zs_col, n_col, w, right in zip(parts, sizes, counts, widths, align,
+                                               strict=True):
         blank = " " * w
-        if right:
-            firsts.append([" " * (w - zs[0]) + ps[0] if ps else blank
-                           for ps, zs in zip(ps_col, zs_col, strict=True)])
+        if ps_col and isinstance(ps_col[0], str):  # one line per cell ("" is blank too)
+            firsts.append([" " * (w - z) + c for c, z in zip(ps_col, zs_col, strict=True)]
+                          if right else
+                          [c + " " * (w - z) for c, z in zip(ps_col, zs_col, strict=True)])
+        elif right:
+            firsts.append([" " * (w - zs[0]) + ps[0] if n else blank
+                           for ps, zs, n in zip(ps_col, zs_col, n_col, strict=True)])
         else:
-            firsts.append([ps[0] + " " * (w - zs[0]) if ps else blank
-                           for ps, zs in zip(ps_col, zs_col, strict=True)])
+            firsts.append([ps[0] + " " * (w - zs[0]) if n else blank
+                           for ps, zs, n in zip(ps_col, zs_col, n_col, strict=True)])
     first_lines = list(map(str.rstrip, map("  ".join, zip(*firsts, strict=True))))
     del firsts
-    heights = [max(t) for t in zip(*[list(map(len, p)) for p in parts], strict=True)]
+    heights = [max(t) for t in zip(*counts, strict=True)]
     offsets = [sum(widths[:i]) + 2 * i for i in range(ncols)]
     out = []
     for r, height in enumerate(heights):
@@ -269,7 +285,7 @@ def _multiline_page(chunk: list[list[str]], ncols: int, widths: list[int],
         out.append(first_lines[r])
         if height == 1:
             continue
-        tall = [i for i in range(ncols) if len(parts[i][r]) > 1]
+        tall = [i for i in range(ncols) if counts[i][r] > 1]
         for n in range(1, height):
             pieces = []
             at = 0  # columns written so far
