@@ -29,8 +29,6 @@ _SPECIAL = ("\r", "\t", "\x1b", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", 
 _WIDE = "\u1100-\u115f\u3000-\u3029\u3041-\u3096\u30a0-\u30ff\u3400-\u4dbf\u4e00-\u9fff" \
     "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff01-\uff60\uffe0-\uffe6"
 _NARROW = "\x20-\x7e\xa0-\u02ff\u2010-\u2027\uff61-\uff9f"
-_WIDE_CHAR = re.compile(f"[{_WIDE}]")
-_UNKNOWN = re.compile(f"[^{_NARROW}{_WIDE}]")
 
 
 def width(text: str) -> int:
@@ -38,8 +36,10 @@ def width(text: str) -> int:
     itself loads only for a character outside the common ranges)."""
     if text.isascii():
         return len(text)
-    if _UNKNOWN.search(text) is None:
-        return len(text) + len(_WIDE_CHAR.findall(text))
+    if "\n" not in text and _KNOWN_WIDTHS.search(text) is None:
+        if _NARROW_WIDE_BYTES.search(text) is not None:
+            text = text.translate(_TO_ASCII)
+        return (len(text) + len(text.encode())) >> 1  # as _column_widths
     from wcwidth import wcswidth
 
     w = wcswidth(text)
