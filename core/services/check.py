@@ -118,11 +118,15 @@ def run(ws: Workspace) -> dict[str, Any]:
     # whole milestones are read only for those that fire, BATCH reminders' worth at a time
     due: list[tuple[str, list[int | None]]] = []
     queued = 0
+    credit_days = _low_credit_days(ws)
+    low_credit: list[str] = []  # milestones the standard rule may call late
     for rid, due_date, currency, outstanding in open_balances(ws, horizon):
         days = (today - due_date).days if due_date < today else 0
         if days > 0:
             late += 1
             totals[currency] = totals.get(currency, ZERO) + outstanding
+        if credit_days is not None and days >= credit_days:
+            low_credit.append(rid)
         fires: list[int | None] = [] if rid in due_done else [None]
         fires += [level for level in lv if days >= level and (rid, level) not in overdue_done]
         if fires:
@@ -138,7 +142,9 @@ def run(ws: Workspace) -> dict[str, Any]:
 
     escalated = escalate_due(ws, preview)
     renewals = _renewal_reminders(ws, preview)
-    flagged = _anomaly_flags(ws, _overdue_by_customer(ws), preview)
+    only = None if credit_days is None else _may_flag(ws, low_credit)
+    flagged = [] if only == set() else _anomaly_flags(ws, _overdue_by_customer(ws, only),
+                                                       preview)
     return {"as_of": today, "preview": preview, "levels": lv,
             "new": LazyList(len(firing), firing.lines),
             "overdue": LazyList(late, lambda: overdue_views(ws)),
@@ -184,13 +190,68 @@ def overdue_views(ws: Workspace, order_by: tuple[str, ...] = ("due_date", "id")
             yield view
 
 
-def _overdue_by_customer(ws: Workspace
+def _low_credit_days(ws: Workspace) -> int | None:
+    """The standard rule's ``low_credit_days`` when it is the only anomaly rule (no
+    third-party rule nor wrapper installed), else None: then every customer with money
+    overdue is asked, as the hook promises."""
+    import sys
+
+    plugins = ws.plugins
+    if (plugins.implementers("kam_customer_anomalies") != ["rules_standard"]
+            or plugins.modules.get("rules_standard")
+            is not sys.modules.get("kam.plugins.rules_standard")):
+        return None
+    from kam.plugins.rules_standard.anomalies import low_credit_days
+
+    return low_credit_days(ws)
+
+
+def _may_flag(ws: Workspace, low_credit: list[str]) -> set[str]:
+    """The customers the standard rule could raise a new flag on (信用度很低): those with
+    a milestone ``low_credit_days`` late (ids from ``open_balances``) and no open
+    ``low_credit`` flag yet — two columns of each read, not whole records. After a daily
+    run every late customer has one open, so a run with nothing new asks no one."""
+    owners: set[str] = set()
+    for ids in _chunks(low_credit):
+        owners.update(cu for _, cu in _column(ws, "receivable", "customer_id", ids))
+    out: set[str] = set()
+    for ids in _chunks(sorted(owners)):
+        flags: dict[str, Any] = dict.fromkeys(ids)
+        flags.update(_column(ws, "customer", "flags", ids))
+        out.update(cu for cu, fl in flags.items()
+                   if not any(x.get("type") == "low_credit" and x.get("decision") != "cleared"
+                              for x in fl or []))
+    return out
+
+
+def _chunks(ids: list[str]) -> Iterator[list[str]]:
+    for i in range(0, len(ids), CUSTOMERS_PER_READ):
+        yield ids[i:i + CUSTOMERS_PER_READ]
+
+
+def _column(ws: Workspace, kind: str, field: str, ids: list[str]) -> Iterator[tuple[str, Any]]:
+    """(id, ``field``) of the records ``ids``: a column read when the backend has one."""
+    from kam.storage import ColumnReads
+
+    storage = ws.storage
+    where = {"id__in": ids}
+    if isinstance(storage, ColumnReads):
+        for _, (rids, vals) in storage.column_pages(kind, ("id", field), where, ()):
+            yield from zip(rids, vals, strict=True)
+    else:
+        for record in storage.find(kind, where, order_by=()):
+            yield record["id"], record.get(field)
+
+
+def _overdue_by_customer(ws: Workspace, only: set[str] | None = None
                          ) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]]]]:
-    """Each customer with money overdue, in id order, with its overdue milestones (oldest
-    due first): one read, grouped as it comes; the customers fetched a few hundred at a
-    time."""
+    """Each customer with money overdue (of ``only`` when given), in id order, with its
+    overdue milestones (oldest due first): one read, grouped as it comes; the customers
+    fetched a few hundred at a time."""
     groups: list[tuple[str, list[dict[str, Any]]]] = []
     for v in overdue_views(ws, order_by=("customer_id", "due_date", "id")):
+        if only is not None and v["customer_id"] not in only:
+            continue
         if groups and groups[-1][0] == v["customer_id"]:
             groups[-1][1].append(v)
             continue
