@@ -118,15 +118,11 @@ def run(ws: Workspace) -> dict[str, Any]:
     # whole milestones are read only for those that fire, BATCH reminders' worth at a time
     due: list[tuple[str, list[int | None]]] = []
     queued = 0
-    credit_days = _low_credit_days(ws)
-    low_credit: list[str] = []  # milestones the standard rule may call late
     for rid, due_date, currency, outstanding in open_balances(ws, horizon):
         days = (today - due_date).days if due_date < today else 0
         if days > 0:
             late += 1
             totals[currency] = totals.get(currency, ZERO) + outstanding
-        if credit_days is not None and days >= credit_days:
-            low_credit.append(rid)
         fires: list[int | None] = [] if rid in due_done else [None]
         fires += [level for level in lv if days >= level and (rid, level) not in overdue_done]
         if fires:
@@ -142,7 +138,8 @@ def run(ws: Workspace) -> dict[str, Any]:
 
     escalated = escalate_due(ws, preview)
     renewals = _renewal_reminders(ws, preview)
-    only = None if credit_days is None else _may_flag(ws, low_credit)
+    credit_days = _low_credit_days(ws)
+    only = None if credit_days is None else _may_flag(ws, credit_days)
     flagged = [] if only == set() else _anomaly_flags(ws, _overdue_by_customer(ws, only),
                                                        preview)
     return {"as_of": today, "preview": preview, "levels": lv,
@@ -206,41 +203,39 @@ def _low_credit_days(ws: Workspace) -> int | None:
     return low_credit_days(ws)
 
 
-def _may_flag(ws: Workspace, low_credit: list[str]) -> set[str]:
+def _may_flag(ws: Workspace, credit_days: int) -> set[str]:
     """The customers the standard rule could raise a new flag on (信用度很低): those with
-    a milestone ``low_credit_days`` late (ids from ``open_balances``) and no open
-    ``low_credit`` flag yet — two columns of each read, not whole records. After a daily
-    run every late customer has one open, so a run with nothing new asks no one."""
-    owners: set[str] = set()
-    for ids in _chunks(low_credit):
-        owners.update(cu for _, cu in _column(ws, "receivable", "customer_id", ids))
-    out: set[str] = set()
-    for ids in _chunks(sorted(owners)):
-        flags: dict[str, Any] = dict.fromkeys(ids)
-        flags.update(_column(ws, "customer", "flags", ids))
-        out.update(cu for cu, fl in flags.items()
-                   if not any(x.get("type") == "low_credit" and x.get("decision") != "cleared"
-                              for x in fl or []))
-    return out
+    money ``credit_days`` overdue and no open ``low_credit`` flag yet. After a daily run
+    every such customer has one open, so a run with nothing new asks no one."""
+    return set(unflagged_late(ws, ws.today - dt.timedelta(days=max(credit_days, 1)),
+                              "low_credit"))
 
 
-def _chunks(ids: list[str]) -> Iterator[list[str]]:
-    for i in range(0, len(ids), CUSTOMERS_PER_READ):
-        yield ids[i:i + CUSTOMERS_PER_READ]
-
-
-def _column(ws: Workspace, kind: str, field: str, ids: list[str]) -> Iterator[tuple[str, Any]]:
-    """(id, ``field``) of the records ``ids``: a column read when the backend has one."""
-    from kam.storage import ColumnReads
+def unflagged_late(ws: Workspace, due_by: dt.date, flag_type: str) -> Iterator[str]:
+    """:class:`kam.storage.UnflaggedLate` from the backend when it has it, else
+    :func:`python_unflagged_late` (the reference)."""
+    from kam.storage import UnflaggedLate
 
     storage = ws.storage
-    where = {"id__in": ids}
-    if isinstance(storage, ColumnReads):
-        for _, (rids, vals) in storage.column_pages(kind, ("id", field), where, ()):
-            yield from zip(rids, vals, strict=True)
-    else:
-        for record in storage.find(kind, where, order_by=()):
-            yield record["id"], record.get(field)
+    if isinstance(storage, UnflaggedLate):
+        return storage.unflagged_late(due_by, flag_type)
+    return python_unflagged_late(ws, due_by, flag_type)
+
+
+def python_unflagged_late(ws: Any, due_by: dt.date, flag_type: str) -> Iterator[str]:
+    """The customers of the open milestones due by ``due_by`` with money outstanding and
+    no open ``flag_type`` flag, in id order, from whole milestones and customers."""
+    from kam.reports.rollups import open_receivables
+
+    late = sorted({record["customer_id"] for record in open_receivables(ws, None, due_by)
+                   if record.get("customer_id")
+                   and receivable_view(record, due_by)["outstanding"] > 0})
+    for i in range(0, len(late), CUSTOMERS_PER_READ):
+        for customer in ws.storage.find("customer", {"id__in": late[i:i + CUSTOMERS_PER_READ]},
+                                        order_by=("id",)):
+            if not any(isinstance(x, dict) and x.get("type") == flag_type
+                       and x.get("decision") != "cleared" for x in customer.get("flags") or []):
+                yield customer["id"]
 
 
 def _overdue_by_customer(ws: Workspace, only: set[str] | None = None
