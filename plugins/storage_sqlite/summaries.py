@@ -315,7 +315,6 @@ class OpenBalanceQuery:
 
             raise _translate(exc) from None
 
-
     def unflagged_late(self, due_by: dt.date, flag_type: str) -> Iterator[str]:
         """:class:`kam.storage.UnflaggedLate`: the customers of ``open_balances`` (through
         its index: the planner would walk every milestone by customer) whose flags,
