@@ -593,6 +593,18 @@ class OpenBalances(Protocol):
     def open_balances(self, due_by: dt.date) -> Iterator[OpenBalance]: ...
 
 
+@runtime_checkable
+class UnflaggedLate(Protocol):
+    """``unflagged_late(due_by, flag_type)``: the customers (ids, each once, in id order)
+    of the milestones :class:`OpenBalances` gives for ``due_by`` that have no open flag
+    (not cleared) of ``flag_type`` — for ``kam check``'s anomaly pass: the standard rule
+    raises ``low_credit`` (信用度很低) only on those, so a run with nothing new reads no
+    whole milestone or customer for it. A customer id no customer has is left out.
+    Reference: ``kam.services.check.python_unflagged_late``."""
+
+    def unflagged_late(self, due_by: dt.date, flag_type: str) -> Iterator[str]: ...
+
+
 # --- ``kam report targets`` (issue 15, reports3) -----------------------------------------
 
 #: one group of :class:`DealMonthSums`: (owner, "" for none; currency; month ``YYYY-MM``

@@ -15,8 +15,12 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from kam.plugins.storage_sqlite.backend import SQLiteStorage
 from kam.reports.rollups import python_event_values
-from kam.services.check import python_fired_reminders, python_open_balances
-from kam.storage import REMINDER_KINDS, EventValues, FiredReminders, OpenBalances
+from kam.services.check import (
+    python_fired_reminders,
+    python_open_balances,
+    python_unflagged_late,
+)
+from kam.storage import REMINDER_KINDS, EventValues, FiredReminders, OpenBalances, UnflaggedLate
 
 EVENTS = st.lists(st.tuples(
     st.sampled_from(["receivable.due", "receivable.overdue", "contract.renewal_due",
@@ -98,5 +102,51 @@ def test_open_balances_equal_the_reference(milestones: list[tuple[Any, ...]], du
             due_by = DAY0 + dt.timedelta(days=due)
             fast = list(s.open_balances(due_by))
             assert repr(fast) == repr(list(python_open_balances(ws, due_by)))
+        finally:
+            s.close()
+
+
+FLAG = st.fixed_dictionaries({"type": st.sampled_from(["low_credit", "churn_risk"]),
+                              "decision": st.sampled_from([None, "cleared", "confirmed"])})
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(MILESTONE, st.integers(1, 3)), max_size=12),
+       st.lists(st.lists(FLAG, max_size=3), min_size=3, max_size=3), st.integers(0, 9))
+@example([((Decimal("5.00"), None, None, False, 1, "CNY"), 1),
+          ((Decimal("5.00"), None, None, False, 1, "CNY"), 2),
+          ((Decimal("5.00"), None, None, False, 1, "CNY"), 3),
+          ((Decimal("5.00"), Decimal("5.00"), None, False, 1, "CNY"), 1)],
+         [[{"type": "low_credit", "decision": None}],
+          [{"type": "low_credit", "decision": "cleared"}, {"type": "churn_risk", "decision": None}],
+          []], 5)
+def test_unflagged_late_customers_equal_the_reference(
+        milestones: list[tuple[tuple[Any, ...], int]], flags: list[list[dict[str, Any]]],
+        due: int) -> None:
+    """The customers ``kam check`` asks the standard anomaly rule about (money due by the
+    day, no open ``low_credit`` flag) are those whole milestones and customers give."""
+    with tempfile.TemporaryDirectory() as tmp:
+        s = SQLiteStorage(Path(tmp) / "kam.db")
+        try:
+            with s.transaction():
+                for fl in flags:
+                    s.insert("customer", {"id": s.next_id("customer"), "name": "客户",
+                                          "flags": fl})
+                s.insert("contract", {"id": s.next_id("contract"), "customer_id": "CU1",
+                                      "number": "HT", "amount": Decimal("1000.00"),
+                                      "status": "signed"})
+                for (amount, paid, off, off_on, day, currency), who in milestones:
+                    s.insert("receivable", {
+                        "id": s.next_id("receivable"), "contract_id": "CO1",
+                        "customer_id": f"CU{who}", "seq": 1, "kind": "final",
+                        "amount": amount, "paid": paid, "written_off": off,
+                        "currency": currency, "written_off_on": DAY0 if off_on else None,
+                        "due_date": None if day is None else DAY0 + dt.timedelta(days=day)})
+            assert isinstance(s, UnflaggedLate)
+            ws: Any = SimpleNamespace(storage=s)
+            due_by = DAY0 + dt.timedelta(days=due)
+            for flag_type in ("low_credit", "churn_risk"):
+                fast = list(s.unflagged_late(due_by, flag_type))
+                assert fast == list(python_unflagged_late(ws, due_by, flag_type))
         finally:
             s.close()

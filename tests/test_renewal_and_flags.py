@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
 from typing import Any
 
@@ -101,3 +102,68 @@ def test_renewal_of_links_the_deal_and_flagged_lists_through_the_cli(kam: Any) -
     assert kam.json("customer", "list", "--flagged") == []
     kam.ok("customer", "flag", cu, "--type", "churn_risk")
     assert [c["id"] for c in kam.json("customer", "list", "--flagged")] == [cu]
+
+
+def _overdue(ws: Workspace, cu: str, days: int, paid: str | None = None) -> None:
+    co = contract(ws, cu, ws.today + dt.timedelta(days=400))
+    insert(ws, "receivable", {"contract_id": co, "customer_id": cu, "seq": 1,
+                              "kind": "fixed_date", "amount": D("1000.00"), "currency": "CNY",
+                              "paid": None if paid is None else D(paid),
+                              "due_date": ws.today - dt.timedelta(days=days)})
+
+
+@one_backend
+def test_with_the_standard_rule_alone_check_asks_only_whom_it_could_flag(ws: Workspace
+                                                                          ) -> None:
+    """The customers ``kam check`` asks the standard rule about (money ``low_credit_days``
+    late, no open low_credit flag) give the flags asking every overdue customer gives."""
+    names = ["开着的", "已解除", "已确认", "别的类型", "没有", "刚到期", "已付清", "三十天"]
+    cus = {n: customers.add(ws, n)["id"] for n in names}
+    for name, days, paid in (("开着的", 95, None), ("已解除", 120, None), ("已确认", 91, None),
+                             ("别的类型", 100, None), ("没有", 90, "10.00"), ("刚到期", 89, None),
+                             ("已付清", 200, "1000.00"), ("三十天", 30, None)):
+        _overdue(ws, cus[name], days, paid)
+    with ws.storage.transaction():
+        for name, kind, decision in (("开着的", "low_credit", None),
+                                     ("已解除", "low_credit", "cleared"),
+                                     ("已确认", "low_credit", "confirmed"),
+                                     ("别的类型", "churn_risk", None)):
+            ws.storage.update("customer", cus[name],
+                              {"flags": [{"type": kind, "decision": decision}]})
+
+    def every(days: int) -> list[dict[str, Any]]:   # the hook as promised: everyone overdue
+        ws.config["rules"] = {"low_credit_days": days}
+        return check._anomaly_flags(ws, check._overdue_by_customer(ws), preview=True)
+
+    for days in (90, 30, 0):
+        ws.config["rules"] = {"low_credit_days": days}
+        only = check._may_flag(ws, days)
+        assert check._anomaly_flags(ws, check._overdue_by_customer(ws, only), True) == every(days)
+    assert {cus[n] for n in ("已解除", "别的类型", "没有")} == check._may_flag(ws, 90)
+    ws.config["rules"] = {}
+    first = check.run(ws)["flagged"]
+    assert [f["customer_id"] for f in first] == [cus[n] for n in ("已解除", "别的类型", "没有")]
+    assert check.run(ws)["flagged"] == []                             # nothing new
+    assert check._may_flag(ws, 90) == set()
+
+
+def test_check_flags_each_late_customer_once_on_every_backend(kam: Any) -> None:
+    late, open_, cleared = (kam.id("customer", "add", n)
+                            for n in ("华东电力", "杭州云栖", "西安精密"))
+    ws = kam.workspace()
+    try:
+        for cu in (late, open_, cleared):
+            _overdue(ws, cu, 120)
+    finally:
+        ws.close()
+    for cu in (open_, cleared):
+        kam.ok("customer", "flag", cu, "--type", "low_credit")
+    kam.ok("customer", "flag-review", cleared, "--decision", "cleared", env={"KAM_USER": "刘洋"})
+    first = kam("check", "-f", "json")
+    assert [f["customer_id"] for f in json.loads(first.stdout)["flagged"]] == [late, cleared]
+    again = kam("check", "-f", "json")
+    assert json.loads(again.stdout)["flagged"] == []
+    flags = {cu: [(f["type"], f["decision"]) for f in kam.json("customer", "show", cu)["flags"]]
+             for cu in (late, open_, cleared)}
+    assert flags == {late: [("low_credit", None)], open_: [("low_credit", None)],
+                     cleared: [("low_credit", "cleared"), ("low_credit", None)]}

@@ -138,7 +138,10 @@ def run(ws: Workspace) -> dict[str, Any]:
 
     escalated = escalate_due(ws, preview)
     renewals = _renewal_reminders(ws, preview)
-    flagged = _anomaly_flags(ws, _overdue_by_customer(ws), preview)
+    credit_days = _low_credit_days(ws)
+    only = None if credit_days is None else _may_flag(ws, credit_days)
+    flagged = [] if only == set() else _anomaly_flags(ws, _overdue_by_customer(ws, only),
+                                                       preview)
     return {"as_of": today, "preview": preview, "levels": lv,
             "new": LazyList(len(firing), firing.lines),
             "overdue": LazyList(late, lambda: overdue_views(ws)),
@@ -184,13 +187,66 @@ def overdue_views(ws: Workspace, order_by: tuple[str, ...] = ("due_date", "id")
             yield view
 
 
-def _overdue_by_customer(ws: Workspace
+def _low_credit_days(ws: Workspace) -> int | None:
+    """The standard rule's ``low_credit_days`` when it is the only anomaly rule (no
+    third-party rule nor wrapper installed), else None: then every customer with money
+    overdue is asked, as the hook promises."""
+    import sys
+
+    plugins = ws.plugins
+    if (plugins.implementers("kam_customer_anomalies") != ["rules_standard"]
+            or plugins.modules.get("rules_standard")
+            is not sys.modules.get("kam.plugins.rules_standard")):
+        return None
+    from kam.plugins.rules_standard.anomalies import low_credit_days
+
+    return low_credit_days(ws)
+
+
+def _may_flag(ws: Workspace, credit_days: int) -> set[str]:
+    """The customers the standard rule could raise a new flag on (信用度很低): those with
+    money ``credit_days`` overdue and no open ``low_credit`` flag yet. After a daily run
+    every such customer has one open, so a run with nothing new asks no one."""
+    return set(unflagged_late(ws, ws.today - dt.timedelta(days=max(credit_days, 1)),
+                              "low_credit"))
+
+
+def unflagged_late(ws: Workspace, due_by: dt.date, flag_type: str) -> Iterator[str]:
+    """:class:`kam.storage.UnflaggedLate` from the backend when it has it, else
+    :func:`python_unflagged_late` (the reference)."""
+    from kam.storage import UnflaggedLate
+
+    storage = ws.storage
+    if isinstance(storage, UnflaggedLate):
+        return storage.unflagged_late(due_by, flag_type)
+    return python_unflagged_late(ws, due_by, flag_type)
+
+
+def python_unflagged_late(ws: Any, due_by: dt.date, flag_type: str) -> Iterator[str]:
+    """The customers of the open milestones due by ``due_by`` with money outstanding and
+    no open ``flag_type`` flag, in id order, from whole milestones and customers."""
+    from kam.reports.rollups import open_receivables
+
+    late = sorted({record["customer_id"] for record in open_receivables(ws, None, due_by)
+                   if record.get("customer_id")
+                   and receivable_view(record, due_by)["outstanding"] > 0})
+    for i in range(0, len(late), CUSTOMERS_PER_READ):
+        for customer in ws.storage.find("customer", {"id__in": late[i:i + CUSTOMERS_PER_READ]},
+                                        order_by=("id",)):
+            if not any(isinstance(x, dict) and x.get("type") == flag_type
+                       and x.get("decision") != "cleared" for x in customer.get("flags") or []):
+                yield customer["id"]
+
+
+def _overdue_by_customer(ws: Workspace, only: set[str] | None = None
                          ) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]]]]:
-    """Each customer with money overdue, in id order, with its overdue milestones (oldest
-    due first): one read, grouped as it comes; the customers fetched a few hundred at a
-    time."""
+    """Each customer with money overdue (of ``only`` when given), in id order, with its
+    overdue milestones (oldest due first): one read, grouped as it comes; the customers
+    fetched a few hundred at a time."""
     groups: list[tuple[str, list[dict[str, Any]]]] = []
     for v in overdue_views(ws, order_by=("customer_id", "due_date", "id")):
+        if only is not None and v["customer_id"] not in only:
+            continue
         if groups and groups[-1][0] == v["customer_id"]:
             groups[-1][1].append(v)
             continue

@@ -10,8 +10,14 @@ from typing import Any
 from kam.api import Finding
 
 
+def low_credit_days(ws: Any) -> int:
+    """Days overdue from which money is a sign of low credit (``rules.low_credit_days``);
+    ``kam check`` asks only the customers with a milestone that late."""
+    return int((ws.config.get("rules") or {}).get("low_credit_days", 90))
+
+
 def anomalies(ws: Any, customer: dict[str, Any], overdue: list[dict[str, Any]]) -> list[Finding]:
-    days = int((ws.config.get("rules") or {}).get("low_credit_days", 90))
+    days = low_credit_days(ws)
     late = [v for v in overdue if v["days_overdue"] >= days]
     if not late:
         return []

@@ -315,6 +315,25 @@ class OpenBalanceQuery:
 
             raise _translate(exc) from None
 
+    def unflagged_late(self, due_by: dt.date, flag_type: str) -> Iterator[str]:
+        """:class:`kam.storage.UnflaggedLate`: the customers of ``open_balances`` (through
+        its index: the planner would walk every milestone by customer) whose flags,
+        read by SQLite's JSON functions, have none of ``flag_type`` open."""
+        try:
+            cur = self.conn.execute(
+                "SELECT late.cu FROM (SELECT DISTINCT customer_id AS cu FROM receivable"
+                f" INDEXED BY idx_receivable_open WHERE {' AND '.join(OPEN_TERMS)}"
+                " AND due_date <= ?) AS late JOIN customer c ON c.id = late.cu"
+                " WHERE NOT EXISTS (SELECT 1 FROM json_each(c.flags) f"
+                " WHERE json_extract(f.value, '$.type') = ?"
+                " AND json_extract(f.value, '$.decision') IS NOT 'cleared')"
+                " ORDER BY late.cu", (due_by.isoformat(), flag_type))
+            return iter([cu for (cu,) in cur.fetchall()])
+        except sqlite3.Error as exc:
+            from kam.plugins.storage_sqlite.backend import _translate
+
+            raise _translate(exc) from None
+
 
 class EventValueQuery:
     """:class:`kam.storage.EventValues`: one payload value per event by ``json_extract``,
