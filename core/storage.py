@@ -321,6 +321,10 @@ class DealSums(Protocol):
                   ) -> Iterator[DealSum]: ...
 
 
+#: the keys :class:`PipelineSums` sums the deals by
+PIPELINE_KEYS = ("pipeline", "stage", "currency", "forced")
+
+
 @runtime_checkable
 class PipelineSums(Protocol):
     """The pipeline report's (管道) two reads of the open deals in one pass: the deal sums

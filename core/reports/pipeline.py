@@ -16,10 +16,7 @@ from kam.models.deal_team import worked_by
 from kam.reports import Chart, Report, Series, Table
 from kam.reports.aggregates import deal_aggregates
 from kam.reports.common import ZERO, new_report, scan, stage_display, tr
-from kam.storage import DealSum, PipelineSums, scope
-
-#: what the pipeline sums its open deals by (kam.storage.PipelineSums)
-PIPELINE_KEYS = ("pipeline", "stage", "currency", "forced")
+from kam.storage import PIPELINE_KEYS, DealSum, PipelineSums, scope
 
 FIELDS = ("id", "title", "owner", "pipeline", "stage", "currency", "amount", "probability",
           "forced", "completed_at")

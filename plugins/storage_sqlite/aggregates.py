@@ -20,6 +20,7 @@ from typing import Any
 from kam.errors import StorageError
 from kam.kinds import Kind
 from kam.storage import (
+    PIPELINE_KEYS,
     ContractSum,
     DealSum,
     MilestoneView,
@@ -33,8 +34,6 @@ from kam.storage import (
     kind,
 )
 
-#: the keys the pipeline report sums its deals by (kam.storage.PipelineSums)
-PIPELINE_KEYS = ("pipeline", "stage", "currency", "forced")
 #: a receivable's outstanding cents: 0 once written off, never below 0
 _OPEN = ("CASE WHEN written_off_on IS NOT NULL THEN 0 ELSE max(0, coalesce(amount, 0)"
          " - coalesce(paid, 0) - coalesce(written_off, 0)) END")
