@@ -18,8 +18,8 @@ from kam.reports.aggregates import deal_aggregates
 from kam.reports.common import ZERO, new_report, scan, stage_display, tr
 from kam.storage import PIPELINE_KEYS, DealSum, PipelineSums, scope
 
-FIELDS = ("id", "title", "owner", "pipeline", "stage", "currency", "amount", "probability",
-          "forced", "completed_at")
+#: what the forced deals' table shows of each
+FIELDS = ("id", "title", "owner", "stage", "currency", "amount", "probability")
 
 
 def build(ws: Any, owner: str | None = None, currency: str | None = None,
