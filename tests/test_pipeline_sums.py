@@ -5,7 +5,6 @@ deal sums, then the forced deals read again), on random deals."""
 
 from __future__ import annotations
 
-import datetime as dt
 from types import SimpleNamespace
 from typing import Any
 
@@ -13,7 +12,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from kam.reports.pipeline import FIELDS, pipeline_sums_reference
 from kam.storage import PipelineSums
-from test_aggregates import DEAL, TODAY, opened, per_store
+from test_aggregates import DEAL, insert_deals, opened, per_store
 
 WHERE = st.sampled_from([{}, {"status": "open", "completed_at__isnull": True},
                          {"status": "open", "pipeline": "dragon_six", "currency": "USD"}])
@@ -28,15 +27,7 @@ WHERE = st.sampled_from([{}, {"status": "open", "completed_at__isnull": True},
 def test_pipeline_sums_equal_the_reference(deals: list[tuple[Any, ...]],
                                            where: dict[str, Any]) -> None:
     with opened("sqlite") as s:
-        with s.transaction():
-            s.insert("customer", {"id": s.next_id("customer"), "name": "客户"})
-            for status, pipe, stage, cur, amount, prob, forced, close, cat in deals:
-                s.insert("opportunity", {
-                    "id": s.next_id("opportunity"), "customer_id": "CU1", "title": "t",
-                    "status": status, "pipeline": pipe, "stage": stage, "currency": cur,
-                    "amount": amount, "probability": prob, "forced": forced,
-                    "forecast_category": cat,
-                    "close_date": None if close is None else TODAY + dt.timedelta(close)})
+        insert_deals(s, deals)
         assert isinstance(s, PipelineSums)
         sums, forced = s.pipeline_sums(where, FIELDS)
         ref_sums, ref_forced = pipeline_sums_reference(SimpleNamespace(storage=s), where,
