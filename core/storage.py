@@ -321,6 +321,25 @@ class DealSums(Protocol):
                   ) -> Iterator[DealSum]: ...
 
 
+#: the keys :class:`PipelineSums` sums the deals by
+PIPELINE_KEYS = ("pipeline", "stage", "currency", "forced")
+
+
+@runtime_checkable
+class PipelineSums(Protocol):
+    """The pipeline report's (管道) two reads of the open deals in one pass: the deal sums
+    by (pipeline, stage, currency, forced) and the ``fields`` of the deals forced past a
+    gate (强制推进), in id order — the database walks the selected deals once, not twice.
+
+    ``pipeline_sums``: what ``deal_sums(PIPELINE_KEYS, where)`` gives, and the deals
+    ``where | {"forced": True}`` selects. kam.reports.pipeline.pipeline_sums_reference is
+    the reference over the plain protocol and :class:`DealSums`.
+    """
+
+    def pipeline_sums(self, where: Where | None, fields: Sequence[str]
+                      ) -> tuple[list[DealSum], Iterator[Record]]: ...
+
+
 
 #: one deal of :class:`StageMoves`: (deal id, first stage of its history, the day
 #: it was entered, the deal's ``created_at``)

@@ -175,19 +175,24 @@ def test_deal_sums_equal_the_python_reference(store: str, deals: list[tuple[Any,
                                               keys: tuple[str, ...],
                                               where: dict[str, Any]) -> None:
     with opened(store) as s:
-        with s.transaction():
-            s.insert("customer", {"id": s.next_id("customer"), "name": "客户"})
-            for status, pipe, stage, cur, amount, prob, forced, close, cat in deals:
-                s.insert("opportunity", {
-                    "id": s.next_id("opportunity"), "customer_id": "CU1", "title": "t",
-                    "status": status, "pipeline": pipe, "stage": stage, "currency": cur,
-                    "amount": amount, "probability": prob, "forced": forced,
-                    "forecast_category": cat,
-                    "close_date": None if close is None else TODAY + dt.timedelta(close)})
+        insert_deals(s, deals)
         reference = PythonAggregates(SimpleNamespace(storage=s))
         fast = sorted(s.deal_sums(keys, where), key=repr)
         assert repr(fast) == repr(sorted(reference.deal_sums(keys, where), key=repr))
         assert sum(n for _k, n, _a, _w in fast) == s.count("opportunity", where)
+
+
+def insert_deals(s: Any, deals: list[tuple[Any, ...]]) -> None:
+    """One customer and the random ``deals`` (tuples as :data:`DEAL` draws them)."""
+    with s.transaction():
+        s.insert("customer", {"id": s.next_id("customer"), "name": "客户"})
+        for status, pipe, stage, cur, amount, prob, forced, close, cat in deals:
+            s.insert("opportunity", {
+                "id": s.next_id("opportunity"), "customer_id": "CU1", "title": "t",
+                "status": status, "pipeline": pipe, "stage": stage, "currency": cur,
+                "amount": amount, "probability": prob, "forced": forced,
+                "forecast_category": cat,
+                "close_date": None if close is None else TODAY + dt.timedelta(close)})
 
 
 def with_deals(s: Any, deals: list[dict[str, Any]], events: list[tuple[Any, ...]]) -> Any:

@@ -7,6 +7,7 @@ moved past a gate by force are counted and listed (forcing lowers the odds).
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from kam.errors import KamError
@@ -15,10 +16,10 @@ from kam.models.deal_team import worked_by
 from kam.reports import Chart, Report, Series, Table
 from kam.reports.aggregates import deal_aggregates
 from kam.reports.common import ZERO, new_report, scan, stage_display, tr
-from kam.storage import scope
+from kam.storage import PIPELINE_KEYS, DealSum, PipelineSums, scope
 
-FIELDS = ("id", "title", "owner", "pipeline", "stage", "currency", "amount", "probability",
-          "forced", "completed_at")
+#: what the forced deals' table shows of each
+FIELDS = ("id", "title", "owner", "stage", "currency", "amount", "probability")
 
 
 def build(ws: Any, owner: str | None = None, currency: str | None = None,
@@ -36,7 +37,7 @@ def build(ws: Any, owner: str | None = None, currency: str | None = None,
     where.update(worked_by(ws, member, "opportunity"))
     cells: dict[tuple[str, str, str], dict[str, Any]] = {}
     where["completed_at__isnull"] = True  # a won deal still open for delivery is not
-    sums = deal_aggregates(ws).deal_sums(("pipeline", "stage", "currency", "forced"), where)
+    sums, forced_deals = pipeline_sums(ws, where, FIELDS)
     for (pipe, stage, cur, forced), count, amount, weighted_sum in sums:
         key = (pipe or model.key, stage, cur)
         c = cells.setdefault(key, {"count": 0, "amount": ZERO, "weighted": ZERO, "forced": 0})
@@ -45,13 +46,10 @@ def build(ws: Any, owner: str | None = None, currency: str | None = None,
         c["weighted"] += weighted_sum
         if forced:
             c["forced"] += count
-    forced_rows: list[dict[str, Any]] = []
-    if any(c["forced"] for c in cells.values()):
-        for opp in scan(ws, "opportunity", FIELDS, where | {"forced": True}, order_by=("id",)):
-            forced_rows.append({"id": opp["id"], "title": opp["title"], "owner": opp.get("owner"),
-                                "stage": opp["stage"], "amount": opp.get("amount") or ZERO,
-                                "currency": opp["currency"],
-                                "probability": opp.get("probability")})
+    forced_rows = [{"id": opp["id"], "title": opp["title"], "owner": opp.get("owner"),
+                    "stage": opp["stage"], "amount": opp.get("amount") or ZERO,
+                    "currency": opp["currency"], "probability": opp.get("probability")}
+                   for opp in forced_deals]
     currencies = sorted({cur for _, _, cur in cells})
     others = sorted({pipe for pipe, _, _ in cells} - {model.key})
     # (pipeline key, its stages in order as (key, probability, label)) — the workspace's first
@@ -117,6 +115,26 @@ def build(ws: Any, owner: str | None = None, currency: str | None = None,
                     [cells[(pipe, key, cur)]["weighted"] for pipe, key, _l in present])],
             y_label=cur))
     return report
+
+
+def pipeline_sums(ws: Any, where: dict[str, Any], fields: Sequence[str]
+                  ) -> tuple[list[DealSum], Iterator[dict[str, Any]]]:
+    """The deal sums by PIPELINE_KEYS and the forced deals' ``fields``: in one walk when
+    the backend has kam.storage.PipelineSums, else :func:`pipeline_sums_reference`."""
+    if isinstance(ws.storage, PipelineSums):
+        return ws.storage.pipeline_sums(where, fields)
+    return pipeline_sums_reference(ws, where, fields)
+
+
+def pipeline_sums_reference(ws: Any, where: dict[str, Any], fields: Sequence[str]
+                            ) -> tuple[list[DealSum], Iterator[dict[str, Any]]]:
+    """Over the plain protocol (and DealSums): the sums, then — only when some deal is
+    forced — the forced deals read again, in id order."""
+    sums = list(deal_aggregates(ws).deal_sums(PIPELINE_KEYS, where))
+    if not any(key[-1] for key, *_rest in sums):
+        return sums, iter(())
+    return sums, iter(scan(ws, "opportunity", fields, where | {"forced": True},
+                           order_by=("id",)))
 
 
 def _stages(ws: Any, pipe: str, cells: dict[tuple[str, str, str], Any]

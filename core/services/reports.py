@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import itertools
 import os
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -280,6 +279,8 @@ def output_path(template: str, report: Report) -> Path:
 def write_atomic(path: Path, text: str | bytes) -> Path:
     """Write owner-only (0600) through a temp file in the same folder, fsync, rename:
     a reader (or a crash) never sees half a report."""
+    import tempfile  # here: its shutil, lzma, bz2 and random cost a report on stdout ~5 ms
+
     folder = path.parent if str(path.parent) else Path(".")
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)

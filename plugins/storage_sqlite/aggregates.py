@@ -11,6 +11,7 @@ Money is stored as integer cents, so the sums are exact integers turned into
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
@@ -19,11 +20,13 @@ from typing import Any
 from kam.errors import StorageError
 from kam.kinds import Kind
 from kam.storage import (
+    PIPELINE_KEYS,
     ContractSum,
     DealSum,
     MilestoneView,
     PaymentSum,
     ReceivableSum,
+    Record,
     StageMove,
     StageReachCount,
     StageStart,
@@ -134,6 +137,43 @@ class SQLiteAggregates:
 
     def deal_sums(self, keys: Sequence[str], where: Where | None = None
                   ) -> Iterator[DealSum]:
+        return iter([sums for sums, _extra in self._deal_sums(keys, where)])
+
+    def pipeline_sums(self, where: Where | None, fields: Sequence[str]
+                      ) -> tuple[list[DealSum], Iterator[Record]]:
+        """One walk over the selected deals: the sums, and each group's forced deals'
+        rowids (``group_concat``); the forced deals are then read by rowid (1k of 26k
+        open deals on large: ~1 ms instead of a second ~25 ms walk)."""
+        k = kind("opportunity")
+        for name in fields:
+            if k.field(name) is None:
+                raise StorageError(f"{k.name} has no field {name!r}")
+        mark, mark_params = self._where(k, {"forced": True})
+        extra = (f", group_concat(CASE WHEN {_named(mark, 'f')[len(' WHERE '):]}"
+                 " THEN rowid_ END)", {f"f{n}": v for n, v in enumerate(mark_params)})
+        sums: list[DealSum] = []
+        rowids: list[int] = []
+        for one, marked in self._deal_sums(PIPELINE_KEYS, where, extra):
+            sums.append(one)
+            if marked:
+                rowids.extend(int(r) for r in str(marked).split(","))
+        if not rowids:
+            return sums, iter(())
+        cols = ", ".join(f'"{name}"' for name in fields)
+        rows = self._query(k, cols, None, ("id",), also="rowid IN (SELECT value FROM"
+                           " json_each(?))", also_params=[json.dumps(sorted(rowids))])
+        return sums, rows
+
+    def _query(self, k: Kind, columns: str, where: Where | None, order_by: Sequence[str],
+               limit: int | None = None, offset: int = 0, also: str = "",
+               also_params: Sequence[Any] = ()) -> Iterator[Record]:
+        raise NotImplementedError  # SQLiteStorage's
+
+    def _deal_sums(self, keys: Sequence[str], where: Where | None,
+                   extra: tuple[str, dict[str, Any]] = ("", {})
+                   ) -> list[tuple[DealSum, Any]]:
+        """:meth:`deal_sums`' groups, each with the value of ``extra`` (one more aggregate
+        column and its named values) for the group."""
         from kam.plugins.storage_sqlite.backend import _DECODE
 
         k = kind("opportunity")
@@ -146,21 +186,22 @@ class SQLiteAggregates:
         cols = "".join(f'"{key}", ' for key in keys)
         group = ", ".join(f'"{key}"' for key in keys) or "()"
         sql = (f"SELECT {cols}count(*), sum(coalesce(amount, 0)), sum(CASE WHEN x >= 0"
-               " THEN (x + 50) / 100 ELSE -((50 - x) / 100) END)"
-               " FROM (SELECT *, coalesce(amount, 0) * coalesce(probability, 0) AS x"
+               f" THEN (x + 50) / 100 ELSE -((50 - x) / 100) END){extra[0]}"
+               " FROM (SELECT *, rowid AS rowid_,"
+               " coalesce(amount, 0) * coalesce(probability, 0) AS x"
                f" FROM opportunity{_named(sql_where, 'w')})"
                + (f" GROUP BY {group}" if keys else ""))
-        rows = self._named_rows(sql, {f"w{n}": v for n, v in enumerate(params)})
+        named = {f"w{n}": v for n, v in enumerate(params)} | extra[1]
         width = len(keys)
         out = []
-        for row in rows:
+        for row in self._named_rows(sql, named):
             if not row[width]:  # no deal at all (a sum without keys over nothing)
                 continue
             values = tuple(v if v is None or fn is None else fn(v)
                            for v, fn in zip(row[:width], decode, strict=True))
-            out.append((values, int(row[width]), _cents(row[width + 1]),
-                        _cents(row[width + 2])))
-        return iter(out)
+            out.append(((values, int(row[width]), _cents(row[width + 1]),
+                         _cents(row[width + 2])), row[width + 3] if extra[0] else None))
+        return out
 
     def stage_starts(self, where: Where | None = None) -> Iterator[StageStart]:
         sql_where, params = self._where(kind("opportunity"), where)

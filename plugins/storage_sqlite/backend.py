@@ -646,6 +646,6 @@ if TYPE_CHECKING:  # mypy holds the backend to the signatures of what it offers
         kam_storage.MilestoneViews, kam_storage.ColumnReads, kam_storage.LatestCallsOn,
         kam_storage.NextStepsDue, kam_storage.StoredTextPages, kam_storage.AgingSums,
         kam_storage.FiredReminders, kam_storage.OpenBalances, kam_storage.DealMonthSums,
-        kam_storage.BattleMapReads, kam_storage.UnflaggedLate,
+        kam_storage.BattleMapReads, kam_storage.UnflaggedLate, kam_storage.PipelineSums,
     ]:
-        return (s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s)
+        return (s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s)
