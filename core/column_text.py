@@ -150,8 +150,20 @@ def csv_texts(values: Sequence[Any]) -> list[str]:
     if kinds <= _NUMBERS_AND_DATES:  # "-5.00" is a number, a date starts with a digit
         return out
     if (out and out[0][:1] in FORMULA_START) or _FORMULA.search("\n".join(out)):
-        out = [neutralise(t) for t in out]
+        out = _neutralised(out)
     return out
+
+
+def _neutralised(out: list[str]) -> list[str]:
+    """``[neutralise(t) for t in out]``, each distinct risky text judged once: a column
+    like a milestone's due offset ("+10d") repeats a few texts 200k times, and judging
+    one (a failed ``Decimal``) costs far more than a dict lookup."""
+    judged: dict[str, str] = {}
+    for t in out:
+        if t[:1] in FORMULA_START and t not in judged:
+            judged[t] = neutralise(t)
+    get = judged.get
+    return [get(t, t) for t in out]
 
 
 def pages(rows: Iterable[Any], size: int = RECORD_PAGE) -> Iterator[list[Any]]:

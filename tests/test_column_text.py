@@ -34,6 +34,7 @@ VALUE = st.recursive(
 @example([["a", Decimal("1.50"), dt.date(2026, 1, 2)], [], {}, [{"b": 1, "a": None}]])
 @example([{2: "x", 10: "y"}, {True: 1}, ("a", "b"), {"x"}, [1, "a"], "-5.00", "=1+1"])
 @example(["a", None, "中", Decimal("-3.10"), None])
+@example(["+10d", "+10d", "-5.00", "-5.00", "+10d", "=1", "", None, "-x"])  # judged once
 def test_column_cells_are_the_per_cell_cells(values: list[Any]) -> None:
     assert column_text.texts(values) == [cell(v) for v in values]
     assert column_text.csv_texts(values) == [neutralise(cell(v)) for v in values]
