@@ -53,14 +53,14 @@ def _states(amount: Sequence[Any], paid: Sequence[Any], written_off: Sequence[An
                                   strict=True):
         p = p or ZERO
         o = (a or ZERO) - p - (w or ZERO)
-        if o < 0:
+        if o < ZERO:
             o = ZERO
         late = 0
         if off_on:
             s, o = "written_off", ZERO
-        elif o == 0:
+        elif not o:
             s = "paid"
-        elif p > 0:
+        elif p > ZERO:
             s = "partially_paid"
             if d is not None and d < now:
                 late = since(d)
