@@ -63,6 +63,8 @@ def _compound(value: Any) -> str:
     """``_cell`` of a list or dict: texts joined by commas, anything else as sorted JSON —
     without jsonable's copy of it (``default=jsonable`` converts what JSON cannot)."""
     if type(value) is list:
+        if not value:
+            return ""  # ",".join([]): a milestone without collection notes
         try:
             return ",".join(value)
         except TypeError:
@@ -138,6 +140,8 @@ def _texts(values: Sequence[Any], kinds: set[type]) -> list[str]:
         get = _TEXT.get
         out = [v if type(v) is str else "" if v is None else get(type(v), _cell)(v)
                for v in values]
+    if kinds <= _NUMBERS_AND_DATES:  # digits, signs, points, dashes: always printable
+        return out
     if not " ".join(out).isprintable() and _UNPRINTABLE.search("\n".join(out)):
         out = [visible(t) for t in out]
     return out
@@ -150,8 +154,17 @@ def csv_texts(values: Sequence[Any]) -> list[str]:
     if kinds <= _NUMBERS_AND_DATES:  # "-5.00" is a number, a date starts with a digit
         return out
     if (out and out[0][:1] in FORMULA_START) or _FORMULA.search("\n".join(out)):
-        out = [neutralise(t) for t in out]
+        out = _neutralised(out)
     return out
+
+
+def _neutralised(out: list[str]) -> list[str]:
+    """``[neutralise(t) for t in out]``, each distinct risky text judged once: a column
+    like a milestone's due offset ("+10d") repeats a few texts 200k times, and judging
+    one (a failed ``Decimal``) costs far more than a dict lookup."""
+    changed = {t: made for t in set(out)
+               if t[:1] in FORMULA_START and (made := neutralise(t)) != t}
+    return list(map(changed.get, out, out)) if changed else out
 
 
 def pages(rows: Iterable[Any], size: int = RECORD_PAGE) -> Iterator[list[Any]]:

@@ -34,6 +34,7 @@ VALUE = st.recursive(
 @example([["a", Decimal("1.50"), dt.date(2026, 1, 2)], [], {}, [{"b": 1, "a": None}]])
 @example([{2: "x", 10: "y"}, {True: 1}, ("a", "b"), {"x"}, [1, "a"], "-5.00", "=1+1"])
 @example(["a", None, "中", Decimal("-3.10"), None])
+@example(["+10d", "+10d", "-5.00", "-5.00", "+10d", "=1", "", None, "-x"])  # judged once
 def test_column_cells_are_the_per_cell_cells(values: list[Any]) -> None:
     assert column_text.texts(values) == [cell(v) for v in values]
     assert column_text.csv_texts(values) == [neutralise(cell(v)) for v in values]
@@ -160,3 +161,17 @@ def test_column_pages_read_what_find_reads(store: str,  # noqa: F811
                  for values in zip(*cols, strict=True)]
         assert shown == [{w: r.get(w) for w in wanted} for r in reference]
         assert list(both) == reference
+
+
+@given(st.lists(st.lists(st.none() | st.integers(-10**6, 10**6), max_size=6), max_size=5))
+def test_money_made_once_per_amount_is_money_made_per_cell(pages: list[list[Any]]) -> None:
+    """SQLite's column reads make each distinct amount's Decimal once (cleared past a
+    limit, here 3): the same values and texts as one Decimal per cell."""
+    from kam.plugins.storage_sqlite.backend import _money, _MoneyMemo
+
+    memo = _MoneyMemo()
+    memo.LIMIT = 3
+    for cents in pages:
+        got = memo.column(cents)
+        assert [None if v is None else str(v) for v in got] == \
+            [None if c is None else str(_money(c)) for c in cents]

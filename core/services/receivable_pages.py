@@ -40,30 +40,39 @@ def _states(amount: Sequence[Any], paid: Sequence[Any], written_off: Sequence[An
             written_off_on: Sequence[Any], due: Sequence[Any], today: dt.date
             ) -> tuple[list[Any], list[str], list[int]]:
     """Outstanding, state and days overdue of each milestone, as receivable_view
-    decides them."""
+    decides them. Due dates may be dates or their ISO text as stored (csv): ISO dates
+    order as their text does, so only an overdue one's text is read as a date."""
     outstanding: list[Any] = []
     states: list[str] = []
     days: list[int] = []
+    as_text = any(type(d) is str for d in due)
+    now: Any = today.isoformat() if as_text else today
+    since = (lambda d: (today - dt.date.fromisoformat(d)).days) if as_text else (
+        lambda d: (today - d).days)
     for a, p, w, off_on, d in zip(amount, paid, written_off, written_off_on, due,
                                   strict=True):
-        o = (a or ZERO) - (p or ZERO) - (w or ZERO)
-        if o < 0:
+        p = p or ZERO
+        o = (a or ZERO) - p - (w or ZERO)
+        if o < ZERO:
             o = ZERO
+        late = 0
         if off_on:
             s, o = "written_off", ZERO
-        elif o == 0:
+        elif not o:
             s = "paid"
-        elif (p or ZERO) > 0:
+        elif p > ZERO:
             s = "partially_paid"
+            if d is not None and d < now:
+                late = since(d)
         elif d is None:
             s = "scheduled"
-        elif d < today:
-            s = "overdue"
+        elif d < now:
+            s, late = "overdue", since(d)
         else:
             s = "due"
         outstanding.append(o)
         states.append(s)
-        days.append((today - d).days if d is not None and o > 0 and d < today else 0)
+        days.append(late)
     return outstanding, states, days
 
 
@@ -80,11 +89,8 @@ def view_page(names: Sequence[str], columns: Sequence[Sequence[Any]], today: dt.
     def get(name: str) -> Sequence[Any]:
         return col.get(name, gaps)
 
-    due = get("due_date")
-    if any(type(d) is str for d in due):  # as stored (csv): the state compares dates
-        due = [None if d is None else dt.date.fromisoformat(d) for d in due]
     outstanding, states, days = _states(get("amount"), get("paid"), get("written_off"),
-                                        get("written_off_on"), due, today)
+                                        get("written_off_on"), get("due_date"), today)
     made: dict[str, Sequence[Any]] = {"outstanding": outstanding, "state": states,
                                       "days_overdue": days}
     for name in _MONEY:
