@@ -1,0 +1,439 @@
+"""kam's optional fast paths for reports, ``kam today`` and ``kam check``: what a backend
+may answer in the database instead of the Python references streaming every record
+(issue 15). Each is a ``runtime_checkable`` protocol a backend offers by having its
+methods; callers test ``isinstance`` and fall back to the reference. Backends and
+plugins name them through :mod:`kam.storage`, which re-exports every one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from decimal import Decimal
+from typing import Any, Protocol, runtime_checkable
+
+from kam.storage import ColumnReads, Record, Where, kind
+
+
+@runtime_checkable
+class ActivityRollup(Protocol):
+    """What the morning list and the activity report need from the call history (拜访),
+    computed by the database instead of streaming every call through Python.
+
+    ``latest_calls``: per live deal (open, or won and not completed) — or per customer for
+    calls on no deal — the latest call (by date, then id) dated on or before ``as_of``,
+    with fields id, date, opportunity_id, customer_id, owner, next_step, next_due; only
+    ``owner``'s calls when given; with ``due_by``, only the latest calls whose next step
+    is due on or before it (the morning list needs no others).
+
+    ``deal_touches``: per open deal with a call dated on or before ``as_of`` (of
+    ``customer`` when given): (deal id, date of its latest call, how many of its latest
+    calls in a row had the outcome ``continuance``).
+
+    ``call_counts``: calls dated from ``start`` to ``as_of`` (of ``customer``/``owner``
+    when given) counted per (owner, date, outcome).
+    """
+
+    def latest_calls(self, as_of: dt.date, owner: str | None = None,
+                     due_by: dt.date | None = None) -> Iterator[Record]: ...
+
+    def deal_touches(self, as_of: dt.date, customer: str | None = None
+                     ) -> Iterator[tuple[str, dt.date, int]]: ...
+
+    def call_counts(self, start: dt.date, as_of: dt.date, customer: str | None = None,
+                    owner: str | None = None
+                    ) -> Iterator[tuple[str | None, dt.date, str | None, int]]: ...
+
+
+@runtime_checkable
+class OpenReceivables(Protocol):
+    """Payment milestones (回款节点) with money outstanding, read without the paid and
+    written-off ones (most of them in a workspace with history): not written off, amount −
+    paid − written_off above 0; due on or before ``due_by`` when given; only those with a
+    collection note (催收说明) when ``noted``; ``where`` and ``order_by`` as in ``find``.
+    Whole records, as ``find`` returns them."""
+
+    def open_receivables(self, where: Where | None = None, due_by: dt.date | None = None,
+                         noted: bool = False, order_by: Sequence[str] = ("id",)
+                         ) -> Iterator[Record]: ...
+
+
+@runtime_checkable
+class EventValues(Protocol):
+    """(kind, record id, the payload's value at ``key`` or None) of every event of
+    ``kinds``, in order, without decoding whole events: what ``kam check`` needs to know
+    what it fired before (one event per reminder, so the log grows by thousands a day)."""
+
+    def event_values(self, kinds: Sequence[str], key: str
+                     ) -> Iterator[tuple[str, str | None, Any]]: ...
+
+#: one group of :class:`ReceivableSums`: (customer id, contract owner or "", currency or "",
+#: state, aging bucket index, how many milestones, their outstanding money)
+ReceivableSum = tuple[str, str, str, str, int, int, Decimal]
+#: one contract of :class:`ReceivableSums`: (contract id, its currency, its amount, how
+#: many milestones, paid, outstanding)
+ContractSum = tuple[str, str | None, Decimal | None, int, Decimal, Decimal]
+
+
+@runtime_checkable
+class ReceivableSums(Protocol):
+    """Receivables (回款节点) summed by the database for the aging report (账龄) instead of
+    computing each milestone's view in Python.
+
+    ``receivable_sums``: the receivables ``where`` selects whose contract ``contract_where``
+    selects, grouped by (customer id, the contract's owner or "", currency or "", state,
+    aging bucket) with how many there are and their ``outstanding`` summed — state,
+    outstanding and days overdue exactly as
+    :func:`kam.models.receivable_state.receivable_view` gives them on ``as_of``. The bucket
+    is 0 when nothing is overdue, else 1 + the index of the first of ``ends`` (increasing
+    whole days) the days overdue do not exceed, else ``len(ends) + 1``.
+
+    ``contract_sums``: per contract ``contract_where`` selects that has milestones, its
+    currency and amount, how many milestones, Σ paid and Σ outstanding on ``as_of`` (the
+    battle map 作战地图 orders and totals its rows by them before reading any milestone).
+
+    kam.reports.aggregates.PythonAggregates is the reference.
+    """
+
+    def receivable_sums(self, as_of: dt.date, ends: Sequence[int],
+                        where: Where | None = None, contract_where: Where | None = None
+                        ) -> Iterator[ReceivableSum]: ...
+
+    def contract_sums(self, as_of: dt.date, contract_where: Where | None = None
+                      ) -> Iterator[ContractSum]: ...
+
+
+
+#: one group of :class:`DealSums`: (its key values, how many deals, Σ amount, Σ weighted)
+DealSum = tuple[tuple[Any, ...], int, Decimal, Decimal]
+
+
+@runtime_checkable
+class DealSums(Protocol):
+    """Opportunities (商机) summed by the database for the pipeline (管道) and forecast
+    (销售预测) reports instead of streaming every deal through Python.
+
+    ``deal_sums``: the opportunities ``where`` selects, grouped by the values of ``keys``
+    (opportunity fields, valued as records give them), each group with how many deals,
+    Σ amount and Σ weighted amount — each deal's amount × probability ÷ 100 to the cent,
+    half up (kam.reports.common.weighted); a missing amount or probability counts 0.
+    kam.reports.aggregates.PythonAggregates is the reference.
+    """
+
+    def deal_sums(self, keys: Sequence[str], where: Where | None = None
+                  ) -> Iterator[DealSum]: ...
+
+
+#: the keys :class:`PipelineSums` sums the deals by
+PIPELINE_KEYS = ("pipeline", "stage", "currency", "forced")
+
+
+@runtime_checkable
+class PipelineSums(Protocol):
+    """The pipeline report's (管道) two reads of the open deals in one pass: the deal sums
+    by (pipeline, stage, currency, forced) and the ``fields`` of the deals forced past a
+    gate (强制推进), in id order — the database walks the selected deals once, not twice.
+
+    ``pipeline_sums``: what ``deal_sums(PIPELINE_KEYS, where)`` gives, and the deals
+    ``where | {"forced": True}`` selects. kam.reports.pipeline.pipeline_sums_reference is
+    the reference over the plain protocol and :class:`DealSums`.
+    """
+
+    def pipeline_sums(self, where: Where | None, fields: Sequence[str]
+                      ) -> tuple[list[DealSum], Iterator[Record]]: ...
+
+
+
+#: one deal of :class:`StageMoves`: (deal id, first stage of its history, the day
+#: it was entered, the deal's ``created_at``)
+StageStart = tuple[str, Any, Any, Any]
+#: one event of :class:`StageMoves`: (record id, event kind, ``at``, and its payload's
+#: ``from``, ``to``, ``stage``, ``on``, ``reason``)
+StageMove = tuple[str, str, Any, Any, Any, Any, Any, Any]
+
+
+@runtime_checkable
+class StageMoves(Protocol):
+    """What the funnel (销售漏斗) reads of the stage history, picked out by the database
+    instead of decoding every deal's history and every event's payload in Python.
+
+    ``stage_starts``: per opportunity ``where`` selects, its id, the ``stage`` and ``on``
+    of the first entry of its ``stage_history`` (None when it has none) and its
+    ``created_at``, in id order.
+
+    ``stage_moves``: per event of one of ``kinds``, in event order: its ``record_id``,
+    ``kind`` and ``at``, and the ``from``, ``to``, ``stage``, ``on`` and ``reason`` of its
+    payload (None when absent).
+
+    kam.reports.aggregates.PythonAggregates is the reference.
+    """
+
+    def stage_starts(self, where: Where | None = None) -> Iterator[StageStart]: ...
+
+    def stage_moves(self, kinds: Sequence[str]) -> Iterator[StageMove]: ...
+
+
+#: one group of :class:`StageReach`: (pipeline, status, index of the furthest stage its
+#: deals reached, how many deals)
+StageReachCount = tuple[str, str, int, int]
+
+
+@runtime_checkable
+class StageReach(Protocol):
+    """How far deals got (阶段到达), counted by the database for the stage conversion
+    (阶段赢单率) of the targets report instead of reading every stage event in Python.
+
+    ``stage_reach``: the opportunities ``where`` selects whose pipeline is a key of
+    ``order`` (pipeline → its stage keys in order), grouped by (pipeline, status, reach)
+    with how many deals. A won deal reaches its pipeline's last stage; any other the
+    furthest of its first ``stage_history`` stage (index 0 when it has none or it is not
+    one of the pipeline's) and the ``to`` of each ``opportunity.advanced`` event about it
+    (ignored when not one of the pipeline's stages).
+    kam.reports.aggregates.PythonAggregates is the reference.
+    """
+
+    def stage_reach(self, order: Mapping[str, Sequence[str]], where: Where | None = None
+                    ) -> Iterator[StageReachCount]: ...
+
+
+#: one group of :class:`PaymentSums`: (customer id, its contract's owner or "", currency,
+#: period, Σ amount)
+PaymentSum = tuple[str, str, Any, str, Decimal]
+
+
+@runtime_checkable
+class PaymentSums(Protocol):
+    """Payments (回款) summed by the database for the revenue classes (客户收入分类) of the
+    renewals report and the account plan, instead of reading every payment in Python.
+
+    ``payment_sums``: the payments ``where`` selects, grouped by (customer id, the owner of
+    their contract when ``contract_where`` selects it — else "", currency, the period of
+    their date: ``by`` ``month`` 2026-06, ``quarter`` 2026-Q2 or ``year`` 2026), each with
+    Σ amount. kam.reports.aggregates.PythonAggregates is the reference.
+    """
+
+    def payment_sums(self, by: str, where: Where | None = None,
+                     contract_where: Where | None = None) -> Iterator[PaymentSum]: ...
+
+
+#: one milestone of :class:`MilestoneViews`: (contract id, seq, kind, share, amount, due
+#: date, paid, outstanding, state, days overdue, its latest collection note or None)
+MilestoneView = tuple[str, Any, Any, Any, Decimal, Any, Decimal, Decimal, str, int,
+                      dict[str, Any] | None]
+
+
+@runtime_checkable
+class MilestoneViews(Protocol):
+    """Payment milestones (回款节点) as the battle map (作战地图) shows them, their state
+    computed by the database instead of building each one's full view in Python (200k
+    milestones on a big team).
+
+    ``milestone_views``: the receivables ``where`` selects, ordered by contract id, seq
+    and id, each with the fields of :data:`MilestoneView` — amount, paid, outstanding,
+    state and days overdue exactly as
+    :func:`kam.models.receivable_state.receivable_view` gives them on ``as_of``, the
+    latest collection note as :func:`~kam.models.receivable_state.latest_note` does.
+    kam.reports.aggregates.PythonAggregates is the reference.
+    """
+
+    def milestone_views(self, as_of: dt.date, where: Where | None = None
+                        ) -> Iterator[MilestoneView]: ...
+
+
+# --- ``kam today --owner`` and ``kam check`` (issue 15) ----------------------------------
+
+@runtime_checkable
+class LatestCallsOn(Protocol):
+    """``latest_calls_on(as_of, deals, due_by)``: :class:`ActivityRollup`'s
+    ``latest_calls(as_of, None, due_by)`` of those deals only — the calls on one member's
+    deals (铁三角) for their morning list, without reading every deal's latest call.
+    Reference: ``kam.reports.rollups.latest_calls_on``."""
+
+    def latest_calls_on(self, as_of: dt.date, deals: Sequence[str],
+                        due_by: dt.date | None = None) -> Iterator[Record]: ...
+
+
+# --- ``kam today`` for the whole team, memory flat (issue 15) ----------------------------
+
+#: one next step due as ``kam today`` lists it (到期的下一步): next_due, next_step, the
+#: deal (or, for a call on no deal, customer) id, customer_id, owner, the call's id
+NextStep = tuple[dt.date, Any, str, str, Any, str]
+
+
+@runtime_checkable
+class NextStepsDue(Protocol):
+    """``next_steps_due(as_of, due_by)``: the whole team's latest call per live deal (or
+    customer) whose next step is due by ``due_by`` — :class:`ActivityRollup`'s
+    ``latest_calls(as_of, None, due_by)`` — as :data:`NextStep` tuples in ``kam today``'s
+    order (next_due, then the id), read in that order rather than held as records and
+    sorted; ``None`` when the backend cannot (a key called after ``as_of``). Reference:
+    ``kam.reports.rollups.next_steps_due``."""
+
+    def next_steps_due(self, as_of: dt.date, due_by: dt.date
+                       ) -> Iterator[NextStep] | None: ...
+
+
+# --- all-row csv lists: stored json and dates passed through (issue 15) ------------------
+
+class JsonText(str):
+    """A json field's value as its canonical text — ``kam.stored.JSON_TEXT`` of the value
+    (``ensure_ascii=False, sort_keys=True``), as SQLite stores it — instead of decoded. A
+    csv cell of a dict, or of a list not all texts, is exactly that text
+    (kam.column_text), so a csv list skips decoding and encoding it again."""
+
+    __slots__ = ()
+
+
+@runtime_checkable
+class StoredTextPages(Protocol):
+    """``stored_text_pages``: :class:`ColumnReads`' ``column_pages`` with each json field's
+    values as :class:`JsonText` and each date field's as its ISO text (None stays None):
+    the cells a csv list writes are the same, without decoding 100k deals' stage history
+    or 1M activities' dates to write them out again. Reference: :func:`stored_text_pages`
+    below."""
+
+    def stored_text_pages(self, kind: str, fields: Sequence[str] | None = None,
+                          where: Where | None = None, order_by: Sequence[str] = ("id",),
+                          limit: int | None = None, size: int = 500
+                          ) -> Iterator[tuple[list[str], list[Sequence[Any]]]]: ...
+
+
+def stored_text_pages(storage: ColumnReads, kind_name: str,
+                      fields: Sequence[str] | None = None, where: Where | None = None,
+                      order_by: Sequence[str] = ("id",), limit: int | None = None,
+                      size: int = 500) -> Iterator[tuple[list[str], list[Sequence[Any]]]]:
+    """The reference of :class:`StoredTextPages`: ``column_pages`` with the json values
+    encoded again and the dates written in ISO form."""
+    from kam.stored import JSON_TEXT
+
+    types = {f.name: f.type for f in kind(kind_name).fields}
+    for names, columns in storage.column_pages(kind_name, fields, where, order_by, limit,
+                                               size):
+        yield names, [[None if v is None else JsonText(JSON_TEXT(v)) for v in col]
+                      if types[name] == "json" else
+                      [None if v is None else v.isoformat() for v in col]
+                      if types[name] == "date" else col
+                      for name, col in zip(names, columns, strict=True)]
+
+
+# --- the aging report's sums (issue 15, branch reports3b) ---------------------------------
+
+#: one group of :class:`AgingSums`: (customer id, contract owner or "", currency or "",
+#: aging bucket index, Σ outstanding)
+AgingSum = tuple[str, str, str, int, Decimal]
+
+
+@runtime_checkable
+class AgingSums(Protocol):
+    """What the aging report (账龄) adds up, without the milestones that owe nothing.
+
+    ``aging_sums(as_of, ends, where, contract_where)``: :class:`ReceivableSums`'s
+    ``receivable_sums`` groups whose outstanding is above 0, summed over their state:
+    (customer id, owner, currency, bucket, Σ outstanding) — a big team's paid
+    milestones (half of them) are never grouped. Reference:
+    ``kam.reports.aging_sums.reference``."""
+
+    def aging_sums(self, as_of: dt.date, ends: Sequence[int], where: Where | None = None,
+                   contract_where: Where | None = None) -> Iterator[AgingSum]: ...
+
+
+# --- ``kam check`` with nothing new (issue 15, branch check3) ---------------------------
+
+#: the events of ``kam check``'s receivable reminders (one per milestone and level)
+REMINDER_KINDS = ("receivable.due", "receivable.overdue")
+
+
+@runtime_checkable
+class FiredReminders(Protocol):
+    """``fired_reminders()``: :class:`EventValues`' ``event_values(REMINDER_KINDS,
+    "level")`` in no particular order — what earlier ``kam check`` runs fired (催款提醒),
+    read from an index of those events alone rather than from every event's payload.
+    Reference: ``kam.services.check.python_fired_reminders``."""
+
+    def fired_reminders(self) -> Iterator[tuple[str, str | None, Any]]: ...
+
+#: one milestone of :class:`OpenBalances`: (id, due date, currency, money outstanding)
+OpenBalance = tuple[str, dt.date, str | None, Decimal]
+
+
+@runtime_checkable
+class OpenBalances(Protocol):
+    """``open_balances(due_by)``: (id, due date, currency, outstanding) of the milestones
+    :class:`OpenReceivables` gives for ``open_receivables(None, due_by, False,
+    ("due_date", "id"))``, in that order, ``outstanding`` as ``receivable_view`` has it —
+    without reading whole rows: ``kam check`` decides from these what fires and what is
+    overdue, and reads whole milestones only for the reminders it fires.
+    Reference: ``kam.services.check.python_open_balances``."""
+
+    def open_balances(self, due_by: dt.date) -> Iterator[OpenBalance]: ...
+
+
+@runtime_checkable
+class UnflaggedLate(Protocol):
+    """``unflagged_late(due_by, flag_type)``: the customers (ids, each once, in id order)
+    of the milestones :class:`OpenBalances` gives for ``due_by`` that have no open flag
+    (not cleared) of ``flag_type`` — for ``kam check``'s anomaly pass: the standard rule
+    raises ``low_credit`` (信用度很低) only on those, so a run with nothing new reads no
+    whole milestone or customer for it. A customer id no customer has is left out.
+    Reference: ``kam.services.check.python_unflagged_late``."""
+
+    def unflagged_late(self, due_by: dt.date, flag_type: str) -> Iterator[str]: ...
+
+
+# --- ``kam report targets`` (issue 15, reports3) -----------------------------------------
+
+#: one group of :class:`DealMonthSums`: (owner, "" for none; currency; month ``YYYY-MM``
+#: of the deal's business day; customer id; category; pipeline; stage; Σ amount)
+DealMonthSum = tuple[str, Any, str, Any, Any, Any, Any, Decimal]
+
+
+@runtime_checkable
+class DealMonthSums(Protocol):
+    """Opportunities (商机) summed per month for the targets report (目标完成, 漏斗裕量)
+    instead of reading every won and open deal (80k on a big team) one by one.
+
+    ``deal_month_sums(won, where, customers, products)``: the deals ``where`` selects
+    that have their business day — when ``won``, ``closed_at`` or else ``close_date``
+    (the day it was won), otherwise ``close_date`` (when it should close) — grouped by
+    the fields of :data:`DealMonthSum`, each group with Σ amount (a missing amount
+    counts 0), in no particular order. The customer id is kept only when it is one of
+    ``customers`` and the category only when one of ``products`` (else None): a target
+    names a customer or product line or adds up all of them, so the groups stay few.
+    Won deals are not grouped by pipeline and stage (both None): what a target won
+    needs neither.
+    Reference: ``kam.reports.targets_sums.PythonDealMonthSums``."""
+
+    def deal_month_sums(self, won: bool, where: Where | None = None,
+                        customers: Collection[str] = (), products: Collection[str] = ()
+                        ) -> Iterator[DealMonthSum]: ...
+
+
+# --- ``kam report battle-map`` (issue 15, reports3) --------------------------------------
+
+#: one contract of :class:`BattleMapReads`' ``contract_cards``: its fields as records give
+#: them (id, number, customer_id, owner, amount, currency, delivered_on,
+#: final_accepted_on, signed_on, status) and its customer's name ("" when there is no
+#: such customer)
+ContractCard = tuple[str, Any, Any, Any, Any, Any, Any, Any, Any, Any, str]
+
+
+@runtime_checkable
+class BattleMapReads(Protocol):
+    """What the battle map (回款作战地图) reads besides the milestones, a database query
+    each instead of sums turned into ``Decimal`` and sorted in Python, and records
+    decoded field by field (50k contracts on a big team).
+
+    ``collection_order(as_of, contract_where)``: (contract id, currency) of each
+    contract ``contract_where`` selects whose milestones have money outstanding on
+    ``as_of`` (:class:`ReceivableSums` ``contract_sums``' Σ outstanding > 0), by
+    currency (none first), Σ outstanding (largest first), then id.
+
+    ``contract_cards(ids)``: :data:`ContractCard` of each of those contracts that
+    exists, in no particular order.
+
+    Reference: ``kam.reports.battle_map.PythonBattleMapReads``."""
+
+    def collection_order(self, as_of: dt.date, contract_where: Where | None = None
+                         ) -> Iterator[tuple[str, Any]]: ...
+
+    def contract_cards(self, ids: Sequence[str]) -> Iterator[ContractCard]: ...
