@@ -374,3 +374,18 @@ def test_a_broken_csv_manifest_is_named(tmp_path: Path) -> None:
     assert r.exit_code == 2 and "manifest.json" in r.stderr
     with pytest.raises(InputError):
         versions.read_version(path.parent)
+
+
+def test_an_upgraded_database_answers_the_battle_maps_recent_calls_from_an_index(
+        tmp_path: Path) -> None:
+    """0015: the customers called in a window of days (the battle map's 情) come from
+    ``idx_activity_date_customer`` alone, on a 0.1.0 database brought up to date too."""
+    ws = _copy(FIXTURES / "sqlite", tmp_path / "ws")
+    conn = sqlite3.connect(ws / "kam.db", isolation_level=None)
+    conn.execute("BEGIN IMMEDIATE")
+    assert "0015_activity_date_customer" in schema.migrate(conn)
+    conn.execute("COMMIT")
+    plan = " ".join(r[3] for r in conn.execute(
+        "EXPLAIN QUERY PLAN SELECT DISTINCT customer_id FROM activity"
+        " WHERE date >= ? AND date <= ?", ("2026-06-01", "2026-06-30")))
+    assert "COVERING INDEX idx_activity_date_customer" in plan

@@ -326,6 +326,14 @@ _TENDER_SHEET: tuple[str, ...] = (
     'ALTER TABLE "opportunity" ADD COLUMN "tender_sheet" TEXT',
 )
 
+# the battle map's 情 (a call in the last 30 days): the customers called in a window of
+# dates from the index alone (the same index as SQLite's 0015); the activity's
+# row-level security is unchanged
+_ACTIVITY_DATE_CUSTOMER: tuple[str, ...] = (
+    'CREATE INDEX IF NOT EXISTS "idx_activity_date_customer" ON "activity"'
+    ' ("date", "customer_id")',
+)
+
 # --- the migrations, in order: append only ------------------------------------------
 
 MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -342,6 +350,7 @@ MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("0011_deal_team", DEAL_TEAM),
     ("0012_case_analysis", _CASE_ANALYSIS),
     ("0013_tender_sheet", _TENDER_SHEET),
+    ("0014_activity_date_customer", _ACTIVITY_DATE_CUSTOMER),
 )
 
 #: the schema version this kam writes: derived from the list, never kept by hand

@@ -308,6 +308,13 @@ _TENDER_SHEET: tuple[str, ...] = (
     'ALTER TABLE "opportunity" ADD COLUMN "tender_sheet" TEXT',
 )
 
+# the battle map's 情 (a call in the last 30 days): SELECT DISTINCT customer_id over a
+# window of dates is answered from the index alone, not a row look-up per call
+_ACTIVITY_DATE_CUSTOMER: tuple[str, ...] = (
+    'CREATE INDEX IF NOT EXISTS "idx_activity_date_customer" ON "activity"'
+    ' ("date", "customer_id")',
+)
+
 # --- the migrations, in order: append only ------------------------------------------
 
 MIGRATIONS: tuple[tuple[str, Step], ...] = (
@@ -325,6 +332,7 @@ MIGRATIONS: tuple[tuple[str, Step], ...] = (
     ("0012_today_summaries", summaries.MIGRATION),
     ("0013_check_open_receivables", summaries.OPEN_RECEIVABLES_INDEX),
     ("0014_check_fired_reminders", summaries.REMINDER_INDEX),
+    ("0015_activity_date_customer", _ACTIVITY_DATE_CUSTOMER),
 )
 
 #: the schema version this kam writes: derived from the list, never kept by hand
