@@ -91,3 +91,34 @@ def test_csv_written_a_page_a_column_at_a_time_is_the_per_cell_csv(
             writer.writerow([neutralise(cell(row.get(c))) for c in t.columns])
     report = Report("r", "R", "2026-06-30", made)
     assert "".join(csv_chunks(report)) == buf.getvalue()
+
+
+#: a contract's milestones (the battle map): records of the same keys, now and then a
+#: value of another type or a record of other keys (the cell-by-cell path then)
+FIELD = st.sampled_from([TEXT | st.none(), st.decimals(-10**6, 10**6, places=2) | st.none(),
+                         st.dates() | st.none(), st.none() | st.integers(-5, 900),
+                         st.sampled_from(["a", "b", "", "x"]), st.booleans(), CELL])
+RECORDS = st.lists(FIELD, min_size=1, max_size=4).flatmap(
+    lambda fields: st.lists(st.lists(st.tuples(*fields), max_size=3), max_size=6))
+RECORD_DISPLAY = st.sampled_from([{}, {"a": "甲", "b": "乙"}, {"a": "", "b": "乙"},
+                                  {"1": "一", "a": "甲"}, {"2026-01-01": "元旦"},
+                                  {"1,000.00": "千"}])
+
+
+@settings(max_examples=150, deadline=None)
+@given(RECORDS, RECORD_DISPLAY, st.sampled_from(["zh", "en"]), st.booleans())
+@example([[("a", Decimal("1234.50"), None), ("b", Decimal("1.0"), 3)], [],
+          [("x", Decimal("1.00"), dt.date(2026, 1, 1))]], {"a": "甲"}, "zh", False)
+@example([[("a", Decimal("1"), None)]], {"1": "一"}, "en", False)
+@example([[("a", "b"), ("", "a")]], {"a": "", "b": "乙"}, "zh", False)
+def test_a_column_of_records_a_field_at_a_time_is_each_cell_shown(
+        cells: list[list[tuple[Any, ...]]], display: dict[str, str], lang: str,
+        odd: bool) -> None:
+    table = Table("t", ["id", "milestones"], [],
+                  display={"milestones": display} if display else {})
+    values: list[Any] = [[{f"k{i}": v for i, v in enumerate(r)} for r in c] for c in cells]
+    if odd and values and values[0]:
+        values[0][0]["extra"] = 1  # keys that differ: each cell on its own
+    rows = [{"id": str(n), "milestones": v} for n, v in enumerate(values)]
+    expected = [[shown(table, c, r.get(c), lang) for c in table.columns] for r in rows]
+    assert [list(r) for r in shown_rows(table, rows, lang)] == expected

@@ -5,7 +5,8 @@
 for r in rows]`` (kam.reports.labels.shown; checked on random values in
 tests/test_cell_pages.py), but a column of text, money, days or dates is converted in
 one pass chosen by its types instead of one call per cell — a big team's renewals print
-80k rows of ten cells. Columns holding anything else keep the per-cell path.
+80k rows of ten cells — and a column of lists of records a field at a time
+(kam.reports.labels.shown_records). Columns holding anything else keep the per-cell path.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from itertools import islice
 from typing import Any
 
 from kam.column_text import columns_of, texts
-from kam.reports.labels import shown
+from kam.reports.labels import shown, shown_records
 
 PAGE = 2000
 """Rows converted at a time (the table renderer lays out pages of the same size)."""
@@ -42,6 +43,10 @@ def shown_column(table: Any, column: str, values: Sequence[Any], lang: str) -> l
             return list(map(_PLAIN[next(iter(kinds))], values))
         strs = iter(texts([v for v in values if type(v) is str]))
         return [next(strs) if type(v) is str else _PLAIN[type(v)](v) for v in values]
+    if kinds == {list}:  # lists of records (a battle map's milestones): a field at a time
+        records = shown_records(table, column, list(values), lang)
+        if records is not None:
+            return records
     return [shown(table, column, v, lang) for v in values]
 
 

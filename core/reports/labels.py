@@ -244,3 +244,86 @@ def is_numeric(table: Any, column: str) -> bool:
     values = [r.get(column) for r in (*table.rows, *table.totals) if r.get(column) is not None]
     return bool(values) and all(
         isinstance(v, int | Decimal) and not isinstance(v, bool) for v in values)
+
+
+_NONE = type(None)
+
+
+def shown_records(table: Any, column: str, values: list[Any], lang: str) -> list[str] | None:
+    """``[shown(table, column, v, lang) for v in values]`` for a column whose cells are
+    lists of records (a battle map's milestones, 200k on a big team), one field of every
+    record at a time: each distinct text, day or date shown once, money formatted in one
+    pass, each record's line joined from them. None when the column holds anything else
+    (the caller then shows cell by cell)."""
+    if not all(type(v) is list for v in values):
+        return None
+    records = [d for v in values for d in v]
+    if not all(type(d) is dict for d in records):
+        return None
+    if not records:
+        return [""] * len(values)
+    keys = tuple(records[0])
+    if not all(len(d) == len(keys) and tuple(d) == keys for d in records):
+        return None
+    disp = table.display.get(column) if table is not None else None
+    fields = []
+    for key in keys:
+        texts = _field_texts([d[key] for d in records], disp)
+        if texts is None:
+            return None
+        fields.append(texts)
+    lines = list(map(" ".join, map(_present, zip(*fields, strict=True))))
+    out = []
+    at = 0
+    for v in values:
+        n = len(v)
+        out.append(lines[at] if n == 1 else "\n".join(lines[at:at + n]))
+        at += n
+    return out
+
+
+def _present(parts: tuple[str, ...]) -> tuple[str, ...] | filter[str]:
+    """A record's shown values without the absent ones ("" stands for absent)."""
+    return parts if all(parts) else filter(None, parts)
+
+
+def _field_texts(col: list[Any], disp: dict[str, str] | None) -> list[str] | None:
+    """One field of every record as :func:`_record` shows it ("" where it shows nothing),
+    or None when some value needs :func:`shown` (a display map keyed by a number or a
+    date, another type, a text shown as nothing)."""
+    from kam.output import cell
+
+    kinds = set(map(type, col)) - {_NONE}
+    if not kinds:
+        return [""] * len(col)
+    if len(kinds) > 1:
+        return None
+    kind = kinds.pop()
+    if kind is str:
+        memo: dict[Any, str] = {v: disp[v] if disp and v in disp else cell(v)
+                                for v in set(col) if v}
+        if not all(memo.values()):
+            return None  # a text shown as nothing would drop out of the line
+        memo[None] = memo[""] = ""
+        return list(map(memo.__getitem__, col))
+    if kind is Decimal:
+        if disp and any(_is_number(k) for k in disp):
+            return None
+        return ["" if v is None else f"{v:,}" for v in col]
+    if kind is _DATE or kind is int:
+        show = _DATE.isoformat if kind is _DATE else int.__repr__
+        memo = {v: show(v) for v in set(col) if v is not None}
+        if disp and not disp.keys().isdisjoint(memo.values()):
+            return None
+        memo[None] = ""
+        return list(map(memo.__getitem__, col))
+    return None
+
+
+def _is_number(text: str) -> bool:
+    """Whether ``text`` could be ``str()`` of a Decimal (a display key money would hit)."""
+    try:
+        Decimal(text)
+    except ArithmeticError:
+        return False
+    return True
