@@ -96,6 +96,8 @@ _TO_ASCII = {o: "x" for a, b in ((0xa0, 0x2ff), (0x2010, 0x2027), (0xff61, 0xff9
              for o in range(a, b + 1)}
 #: a cell (between line breaks) that starts or ends with white space
 _EDGE_SPACE = re.compile(r"(?:^|\n)[^\S\n]|[^\S\n](?:\n|$)")
+#: a line of a multi-line cell that ends in white space or is blank (cells joined by NUL)
+_LINE_END_SPACE = re.compile(r"\s\n")
 
 
 def _column_widths(cells: list[str], joined: str, ascii: bool) -> list[int]:
@@ -113,13 +115,18 @@ def _column_widths(cells: list[str], joined: str, ascii: bool) -> list[int]:
 
 def _page_by_column(raw: list[Sequence[str]], ncols: int, widths: list[int],
                     right: Sequence[bool]) -> list[str] | None:
-    """A page of one-line cells laid out a column at a time (what :func:`_line` gives
-    per row; None when a cell spans lines or needs tabulate's handling)."""
+    """A page laid out a column at a time: what :func:`_line` gives per row, or with one
+    left-aligned column of multi-line cells (a battle map's milestones) what
+    :func:`_multiline_page` gives — each row then one text, its further lines that
+    column's lines after the same indent. None when more than one column spans lines, or
+    a cell needs tabulate's handling or a line ends in white space."""
     if any(len(r) != ncols for r in raw):
         return None
     columns: list[list[str]] = []
     sizes: list[list[int]] = []
     plain: list[bool] = []
+    tall = -1  # the column of multi-line cells, if any
+    rests: list[str] = []  # its cells past their first line ("" for one line)
     for col in zip(*raw, strict=True):
         joined = "\n".join(col)
         if " ".join(col).isprintable():  # the common case: no control character, no
@@ -127,10 +134,27 @@ def _page_by_column(raw: list[Sequence[str]], ncols: int, widths: list[int],
             edge = (" \n" in joined or "\n " in joined or joined[:1] == " "
                     or joined[-1:] == " ")
         else:
-            if joined.count("\n") != len(col) - 1:
-                return None  # a multi-line cell
             if _SPECIAL_CHAR.search(joined):
                 return None
+            if joined.count("\n") != len(col) - 1:  # a multi-line cell
+                if tall >= 0 or right[len(columns)]:
+                    return None
+                tall = len(columns)
+                cells = [c.strip() for c in col]
+                if _LINE_END_SPACE.search("\0".join(cells)):
+                    return None  # a line ends in white space: the row by row path
+                joined = "\n".join(cells)
+                ascii = joined.isascii()
+                every = _column_widths(joined.split("\n"), joined, ascii)
+                firsts = [c.partition("\n")[0] for c in cells]
+                rests = [c[len(f):] for c, f in zip(cells, firsts, strict=True)]
+                joined = "\n".join(firsts)
+                z = _column_widths(firsts, joined, ascii)
+                z.append(max(every, default=0))  # the widest line, taken off below
+                columns.append(firsts)
+                sizes.append(z)
+                plain.append(ascii)
+                continue
             edge = _EDGE_SPACE.search(joined) is not None
         cells = list(col)
         ascii = joined.isascii()
@@ -143,6 +167,8 @@ def _page_by_column(raw: list[Sequence[str]], ncols: int, widths: list[int],
     raw.clear()  # the caller's page: its cells are in columns now
     for i, z in enumerate(sizes):
         widths[i] = max(widths[i], max(z))
+    if tall >= 0:
+        sizes[tall].pop()
     padded: list[Iterable[str]] = []
     last = ncols - 1
     for i, (cells, z) in enumerate(zip(columns, sizes, strict=True)):
@@ -155,7 +181,13 @@ def _page_by_column(raw: list[Sequence[str]], ncols: int, widths: list[int],
         else:
             padded.append(map(str.ljust, cells, repeat(w)) if plain[i] else
                           [c + " " * (w - n) for c, n in zip(cells, z, strict=True)])
-    return list(map(str.rstrip, map("  ".join, zip(*padded, strict=True))))
+    rows = list(map(str.rstrip, map("  ".join, zip(*padded, strict=True))))
+    if tall < 0:
+        return rows
+    indent = "\n" + " " * (sum(widths[:tall]) + 2 * tall)
+    # a row of empty cells has no line at all (as in _multiline_page)
+    return [r + rest.replace("\n", indent) if rest else r
+            for r, rest in zip(rows, rests, strict=True) if r]
 
 
 def lines(rows: Iterable[Sequence[str]], headers: Sequence[str] | None = None,

@@ -74,6 +74,46 @@ def test_pages_laid_out_by_column_are_laid_out_by_row(case: tuple[Any, ...]) -> 
     assert by_column == "".join(pieces)
 
 
+MULTI_LINE = st.text(alphabet=st.sampled_from(list("ab 1-中ｱé\u3000\n\n")), max_size=9)
+
+
+@settings(max_examples=200)
+@given(st.integers(1, 4).flatmap(lambda n: st.tuples(
+    st.lists(st.lists(ONE_LINE, min_size=n, max_size=n), min_size=1, max_size=12),
+    st.none() | st.lists(ONE_LINE, min_size=n, max_size=n),
+    st.lists(st.booleans(), min_size=n, max_size=n), st.integers(1, 5),
+    st.lists(st.integers(0, n - 1), max_size=2),
+    st.lists(MULTI_LINE, min_size=12, max_size=12))))
+@example(([["a", "b", "c"], ["", "", ""], ["x", "y", "z"]], ["h", "i", "j"],
+          [False, False, False], 2, [1], ["m1\nm22\n中文", "", "p\nq"] * 4))
+@example(([["a", "b"], ["c", "d"]], None, [False, False], 5, [1], ["x\ny \nz", "z"] * 6))
+@example(([["a", "b"], ["c", "d"]], None, [False, False], 5, [0], ["x\n\ny", "z"] * 6))
+@example(([["a", "b"], ["c", "d"]], None, [True, False], 5, [0], ["x\ny", "z"] * 6))
+def test_pages_with_a_column_of_multi_line_cells_are_laid_out_by_row(
+        case: tuple[Any, ...]) -> None:
+    """One column of multi-line cells (a battle map's milestones) laid out a column at a
+    time gives what the row by row layout gives; two such columns, a right-aligned one
+    or lines ending in white space go row by row."""
+    rows, headers, right, page, tall, texts = case
+    for i in tall:
+        for r, text in zip(rows, texts, strict=False):
+            r[i] = text
+    ncols = len(right)
+    by_column = "".join(textable.lines([list(r) for r in rows], headers, right, page=page))
+    widths = [textable.width(h) + 2 for h in headers] if headers is not None else [0] * ncols
+    pieces, first = [], True
+    for start in range(0, len(rows), page):
+        out = textable._page_by_row([list(r) for r in rows[start:start + page]], ncols,
+                                    widths, right, first)
+        if first and headers is not None:
+            out = [textable._line(headers, widths, right),
+                   "  ".join("-" * w for w in widths), *out]
+        if out:
+            pieces.append(("" if first else "\n") + "\n".join(out))
+            first = False
+    assert by_column == "".join(pieces)
+
+
 def test_a_chinese_list_labels_each_value_as_the_per_cell_labeler(tmp_path: Any) -> None:
     from conftest import Kam
     from kam.cli.common import Labels
