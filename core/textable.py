@@ -105,8 +105,10 @@ def _column_widths(cells: list[str], joined: str, ascii: bool) -> list[int]:
     cells joined by line breaks), with no per-cell search."""
     if ascii:
         return list(map(len, cells))
-    if _KNOWN_WIDTHS.search(joined) is not None:
-        return list(map(width, cells))  # wcwidth's answer for the rare characters
+    if _KNOWN_WIDTHS.search(joined) is not None:  # wcwidth's answer for the rare
+        # characters (✓ ✗ …), each distinct cell measured once
+        known = {c: width(c) for c in set(cells)}
+        return list(map(known.__getitem__, cells))
     if _NARROW_WIDE_BYTES.search(joined) is not None:
         cells = joined.translate(_TO_ASCII).split("\n")
     return [(n + b) >> 1 for n, b in zip(map(len, cells), map(len, map(str.encode, cells)),

@@ -21,7 +21,8 @@ CELL = (st.none() | st.booleans() | st.integers(-10**9, 10**9) | TEXT | st.dates
 #: columns of one kind (the common case, each with its own short cut) or of any mix
 COLUMN = st.sampled_from([TEXT, st.none() | TEXT, st.decimals(0, 10**6, places=2),
                           st.none() | st.integers(0, 900), st.dates() | st.none(),
-                          st.none() | TEXT | st.decimals(0, 10, places=2), CELL])
+                          st.none() | TEXT | st.decimals(0, 10, places=2),
+                          st.booleans() | st.none(), CELL])
 DISPLAY = st.sampled_from([{}, {"a": "甲", "": "空", "1": "一", "2026-01-01": "元旦",
                                 "true": "真"}])
 

@@ -43,6 +43,9 @@ def shown_column(table: Any, column: str, values: Sequence[Any], lang: str) -> l
             return list(map(_PLAIN[next(iter(kinds))], values))
         strs = iter(texts([v for v in values if type(v) is str]))
         return [next(strs) if type(v) is str else _PLAIN[type(v)](v) for v in values]
+    if kinds <= {bool, _NONE}:  # yes/no or ✓/✗ columns: each of the few values shown once
+        known = {v: shown(table, column, v, lang) for v in set(values)}
+        return list(map(known.__getitem__, values))
     if kinds == {list}:  # lists of records (a battle map's milestones): a field at a time
         records = shown_records(table, column, list(values), lang)
         if records is not None:

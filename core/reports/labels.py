@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any
 
 from kam.i18n import pick
@@ -253,8 +254,8 @@ def shown_records(table: Any, column: str, values: list[Any], lang: str) -> list
     """``[shown(table, column, v, lang) for v in values]`` for a column whose cells are
     lists of records (a battle map's milestones, 200k on a big team), one field of every
     record at a time: each distinct text, day or date shown once, money formatted in one
-    pass, each record's line joined from them. None when the column holds anything else
-    (the caller then shows cell by cell)."""
+    pass, the records' lines joined in one text. None when the column holds anything
+    else (the caller then shows cell by cell)."""
     if not all(type(v) is list for v in values):
         return None
     records = [d for v in values for d in v]
@@ -262,19 +263,21 @@ def shown_records(table: Any, column: str, values: list[Any], lang: str) -> list
         return None
     if not records:
         return [""] * len(values)
-    keys = tuple(records[0])
-    if not all(len(d) == len(keys) and tuple(d) == keys for d in records):
+    shapes = set(map(tuple, records))
+    if len(shapes) != 1:
         return None
     disp = table.display.get(column) if table is not None else None
     fields = []
-    for key in keys:
-        texts = _field_texts([d[key] for d in records], disp)
+    for key in shapes.pop():
+        texts = _field_texts(list(map(itemgetter(key), records)), disp)
         if texts is None:
             return None
         fields.append(texts)
-    lines = list(map(" ".join, map(_present, zip(*fields, strict=True))))
+    # an absent value is NUL until the lines are joined, then dropped with its space
+    text = "\n" + "\n".join(map(" ".join, zip(*fields, strict=True)))
+    lines = text.replace(" \0", "").replace("\n\0 ", "\n").replace("\n\0", "\n").split("\n")
     out = []
-    at = 0
+    at = 1
     for v in values:
         n = len(v)
         out.append(lines[at] if n == 1 else "\n".join(lines[at:at + n]))
@@ -282,40 +285,37 @@ def shown_records(table: Any, column: str, values: list[Any], lang: str) -> list
     return out
 
 
-def _present(parts: tuple[str, ...]) -> tuple[str, ...] | filter[str]:
-    """A record's shown values without the absent ones ("" stands for absent)."""
-    return parts if all(parts) else filter(None, parts)
-
-
 def _field_texts(col: list[Any], disp: dict[str, str] | None) -> list[str] | None:
-    """One field of every record as :func:`_record` shows it ("" where it shows nothing),
-    or None when some value needs :func:`shown` (a display map keyed by a number or a
-    date, another type, a text shown as nothing)."""
+    """One field of every record as :func:`_record` shows it (NUL where it shows
+    nothing), or None when some value needs :func:`shown` (a display map keyed by a
+    number or a date, another type, a text shown as nothing or holding a line break or
+    NUL)."""
     from kam.output import cell
 
     kinds = set(map(type, col)) - {_NONE}
     if not kinds:
-        return [""] * len(col)
+        return ["\0"] * len(col)
     if len(kinds) > 1:
         return None
     kind = kinds.pop()
     if kind is str:
         memo: dict[Any, str] = {v: disp[v] if disp and v in disp else cell(v)
                                 for v in set(col) if v}
-        if not all(memo.values()):
+        if not all(memo.values()) or "\n" in (joined := "".join(memo.values())) \
+                or "\0" in joined:
             return None  # a text shown as nothing would drop out of the line
-        memo[None] = memo[""] = ""
+        memo[None] = memo[""] = "\0"
         return list(map(memo.__getitem__, col))
     if kind is Decimal:
         if disp and any(_is_number(k) for k in disp):
             return None
-        return ["" if v is None else f"{v:,}" for v in col]
+        return ["\0" if v is None else f"{v:,}" for v in col]
     if kind is _DATE or kind is int:
         show = _DATE.isoformat if kind is _DATE else int.__repr__
         memo = {v: show(v) for v in set(col) if v is not None}
         if disp and not disp.keys().isdisjoint(memo.values()):
             return None
-        memo[None] = ""
+        memo[None] = "\0"
         return list(map(memo.__getitem__, col))
     return None
 
