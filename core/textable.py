@@ -17,7 +17,9 @@ from itertools import islice, repeat
 from typing import Any
 
 PAGE = 2000
-"""Rows per page: a table no longer than this is laid out exactly as tabulate would."""
+"""Rows, and lines, per page: a table of no more lines than this is laid out exactly as
+tabulate would; a longer one in pages of at most this many rows and lines (a row counted
+as one line and one more per line break in its cells)."""
 
 _SPECIAL = ("\r", "\t", "\x1b", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028",
             "\u2029")
@@ -200,16 +202,21 @@ def lines(rows: Iterable[Sequence[str]], headers: Sequence[str] | None = None,
     size = page or PAGE
     widths: list[int] | None = None
     first = True
+    pending: list[Sequence[str]] = []  # rows past the last page's lines
     while True:
-        raw = list(islice(it, size))
+        raw = pending + list(islice(it, size - len(pending)))
         if not raw:
             return
-        ncols = len(headers) if headers is not None else max(len(r) for r in raw)
-        align = list(right) if right is not None else [False] * ncols
+        pending = raw[_lines_cut(raw, size):]
         if first and _needs_tabulate(raw, headers):
             raw.extend(it)  # the whole table through tabulate, as before
+            ncols = len(headers) if headers is not None else max(len(r) for r in raw)
+            align = list(right) if right is not None else [False] * ncols
             yield _tabulate([list(r) for r in raw], headers, align)
             return
+        del raw[len(raw) - len(pending):]
+        ncols = len(headers) if headers is not None else max(len(r) for r in raw)
+        align = list(right) if right is not None else [False] * ncols
         if widths is None:
             widths = ([width(h) + 2 for h in headers] if headers is not None
                       else [0] * ncols)
@@ -228,6 +235,22 @@ def lines(rows: Iterable[Sequence[str]], headers: Sequence[str] | None = None,
         if out:
             yield ("" if first else "\n") + "\n".join(out)
             first = False
+
+
+def _lines_cut(raw: list[Sequence[str]], size: int) -> int:
+    """How many of the rows make a page of at most ``size`` lines, counting a row as one
+    line and one more per line break in its cells (at least one row): a page of a
+    battle map's multi-line milestones holds ~450 rows, not 2,000 (its text is what
+    takes the memory); a page of one-line rows is cut where it was."""
+    breaks = list(map(str.count, map("\0".join, raw), repeat("\n")))
+    if not any(breaks):
+        return len(raw)
+    lines = 0
+    for n, b in enumerate(breaks):
+        lines += 1 + b
+        if lines > size:
+            return max(n, 1)
+    return len(raw)
 
 
 def _page_by_row(raw: list[Sequence[str]], ncols: int, widths: list[int],

@@ -102,9 +102,8 @@ def test_pages_with_a_column_of_multi_line_cells_are_laid_out_by_row(
     by_column = "".join(textable.lines([list(r) for r in rows], headers, right, page=page))
     widths = [textable.width(h) + 2 for h in headers] if headers is not None else [0] * ncols
     pieces, first = [], True
-    for start in range(0, len(rows), page):
-        out = textable._page_by_row([list(r) for r in rows[start:start + page]], ncols,
-                                    widths, right, first)
+    for chunk in _pages_of_lines(rows, page):
+        out = textable._page_by_row([list(r) for r in chunk], ncols, widths, right, first)
         if first and headers is not None:
             out = [textable._line(headers, widths, right),
                    "  ".join("-" * w for w in widths), *out]
@@ -112,6 +111,35 @@ def test_pages_with_a_column_of_multi_line_cells_are_laid_out_by_row(
             pieces.append(("" if first else "\n") + "\n".join(out))
             first = False
     assert by_column == "".join(pieces)
+
+
+def _pages_of_lines(rows: list[list[str]], page: int) -> list[list[list[str]]]:
+    """Pages of at most ``page`` rows and lines (a row: one line and one per line break
+    in its cells; at least one row a page)."""
+    pages: list[list[list[str]]] = [[]]
+    lines = 0
+    for r in rows:
+        height = 1 + sum(c.count("\n") for c in r)
+        if pages[-1] and (lines + height > page or len(pages[-1]) == page):
+            pages.append([])
+            lines = 0
+        pages[-1].append(r)
+        lines += height
+    return pages
+
+
+def test_a_page_of_multi_line_rows_ends_before_its_lines_pass_the_page_size() -> None:
+    """A battle map's page holds as many contracts as fit in PAGE lines of milestones
+    (its text is what a page costs in memory), not PAGE contracts: widths are fixed per
+    page, so a wider id widens the table from the page of lines it falls in."""
+    rows = [["c" * (2 * n + 1), "m\nm\nm"] for n in range(6)]  # three lines a row
+    text = "".join(textable.lines(rows, ["id", "milestones"], [False, False], page=7))
+    lines = text.split("\n")[2:]
+    assert len(lines) == 18  # pages of two rows: ids of 1 and 3, then 5 and 7, then 9, 11
+    assert [line.index("m") for line in lines] == [6] * 6 + [9] * 6 + [13] * 6
+    one_line = [["c" * (2 * n + 1), "m"] for n in range(6)]  # a row a line: cut by rows
+    text = "".join(textable.lines(one_line, ["id", "milestones"], [False, False], page=3))
+    assert [line.index("m") for line in text.split("\n")[2:]] == [7] * 3 + [13] * 3
 
 
 def test_a_chinese_list_labels_each_value_as_the_per_cell_labeler(tmp_path: Any) -> None:
