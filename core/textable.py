@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import islice, repeat
+from operator import itemgetter
 from typing import Any
 
 PAGE = 2000
@@ -118,12 +119,16 @@ def _column_widths(cells: list[str], joined: str, ascii: bool) -> list[int]:
 
 
 def _page_by_column(raw: list[Sequence[str]], ncols: int, widths: list[int],
-                    right: Sequence[bool]) -> list[str] | None:
+                    right: Sequence[bool], size: int = 0, tall_seen: list[int] | None = None
+                    ) -> list[str] | int | None:
     """A page laid out a column at a time: what :func:`_line` gives per row, or with one
     left-aligned column of multi-line cells (a battle map's milestones) what
     :func:`_multiline_page` gives — each row then one text, its further lines that
     column's lines after the same indent. None when more than one column spans lines, or
-    a cell needs tabulate's handling or a line ends in white space."""
+    a cell needs tabulate's handling or a line ends in white space. With ``size``, a
+    page whose multi-line cells make more lines than that is left untouched and the
+    number of its rows that fit is returned (the column's index goes to ``tall_seen``,
+    so the next page is cut before it is laid out)."""
     if any(len(r) != ncols for r in raw):
         return None
     columns: list[list[str]] = []
@@ -144,6 +149,12 @@ def _page_by_column(raw: list[Sequence[str]], ncols: int, widths: list[int],
                 if tall >= 0 or right[len(columns)]:
                     return None
                 tall = len(columns)
+                if tall_seen is not None:
+                    tall_seen[:] = [tall]
+                fit = _lines_fit(list(map(str.count, col, repeat("\n"))), size) if size \
+                    else len(col)
+                if fit < len(col):
+                    return fit
                 cells = [c.strip() for c in col]
                 if _LINE_END_SPACE.search("\0".join(cells)):
                     return None  # a line ends in white space: the row by row path
@@ -203,20 +214,23 @@ def lines(rows: Iterable[Sequence[str]], headers: Sequence[str] | None = None,
     widths: list[int] | None = None
     first = True
     pending: list[Sequence[str]] = []  # rows past the last page's lines
+    tall: list[int] = []  # the column of multi-line cells seen last
     while True:
         raw = pending + list(islice(it, size - len(pending)))
         if not raw:
             return
-        pending = raw[_lines_cut(raw, size):]
-        if first and _needs_tabulate(raw, headers):
-            raw.extend(it)  # the whole table through tabulate, as before
-            ncols = len(headers) if headers is not None else max(len(r) for r in raw)
-            align = list(right) if right is not None else [False] * ncols
-            yield _tabulate([list(r) for r in raw], headers, align)
-            return
-        del raw[len(raw) - len(pending):]
         ncols = len(headers) if headers is not None else max(len(r) for r in raw)
         align = list(right) if right is not None else [False] * ncols
+        if first and _needs_tabulate(raw, headers):
+            raw.extend(it)  # the whole table through tabulate, as before
+            yield _tabulate([list(r) for r in raw], headers, align)
+            return
+        pending = []
+        if tall and all(len(r) > tall[0] for r in raw):  # cut where its lines pass size
+            fit = _lines_fit(list(map(str.count, map(itemgetter(tall[0]), raw),
+                                      repeat("\n"))), size)
+            pending = raw[fit:]
+            del raw[fit:]
         if widths is None:
             widths = ([width(h) + 2 for h in headers] if headers is not None
                       else [0] * ncols)
@@ -224,11 +238,17 @@ def lines(rows: Iterable[Sequence[str]], headers: Sequence[str] | None = None,
         if first and headers is not None:
             out.append("")  # the header lines, once the page's widths are known
             out.append("")
-        body = _page_by_column(raw, ncols, widths, align) if ncols else None
-        if body is not None:
-            out.extend(body)
-        else:
-            out.extend(_page_by_row(raw, ncols, widths, align, first))
+        body = _page_by_column(raw, ncols, widths, align, size, tall) if ncols else None
+        if isinstance(body, int):  # more lines than a page: the rows that fit, again
+            pending[:0] = raw[body:]
+            del raw[body:]
+            body = _page_by_column(raw, ncols, widths, align, size, tall)
+        if not isinstance(body, list):  # None: row by row
+            fit = _lines_fit([sum(map(str.count, r, repeat("\n"))) for r in raw], size)
+            pending[:0] = raw[fit:]
+            del raw[fit:]
+            body = _page_by_row(raw, ncols, widths, align, first)
+        out.extend(body)
         if first and headers is not None:
             out[0] = _line(list(headers), widths, align)
             out[1] = "  ".join("-" * w for w in widths)
@@ -237,20 +257,17 @@ def lines(rows: Iterable[Sequence[str]], headers: Sequence[str] | None = None,
             first = False
 
 
-def _lines_cut(raw: list[Sequence[str]], size: int) -> int:
-    """How many of the rows make a page of at most ``size`` lines, counting a row as one
-    line and one more per line break in its cells (at least one row): a page of a
-    battle map's multi-line milestones holds ~450 rows, not 2,000 (its text is what
-    takes the memory); a page of one-line rows is cut where it was."""
-    breaks = list(map(str.count, map("\0".join, raw), repeat("\n")))
-    if not any(breaks):
-        return len(raw)
+def _lines_fit(breaks: list[int], size: int) -> int:
+    """How many rows make a page of at most ``size`` lines (at least one row), a row
+    counted as one line and one more per line break in its cells (``breaks``): a page of
+    a battle map's multi-line milestones holds ~450 contracts, not 2,000 (its text is
+    what takes the memory); a page of one-line rows is cut where it was."""
     lines = 0
     for n, b in enumerate(breaks):
         lines += 1 + b
         if lines > size:
             return max(n, 1)
-    return len(raw)
+    return len(breaks)
 
 
 def _page_by_row(raw: list[Sequence[str]], ncols: int, widths: list[int],
