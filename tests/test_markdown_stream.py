@@ -12,3 +12,14 @@ from kam.plugins.report_md.markdown import joined
 @example(["# t", "", "note\n", ""])
 def test_streamed_lines_join_like_the_whole_text(lines: list[str]) -> None:
     assert "".join(joined(iter(lines))) == "\n".join(lines).rstrip("\n") + "\n"
+
+
+@given(st.lists(st.text(alphabet=st.sampled_from(list("a1 -=+@\t\r\n|\\\0.中")), max_size=5),
+                max_size=8))
+@example(["x|y", "a\\b", "c\r\nd", "e\rf\ng"])
+@example(["a", "=1+1", "-5.00"])
+@example(["a\0b", "c"])
+def test_a_column_escaped_at_once_is_each_cell_escaped(cells: list[str]) -> None:
+    from kam.plugins.report_md.markdown import escape, escaped_column
+
+    assert escaped_column(cells) == [escape(c) for c in cells]

@@ -7,8 +7,10 @@ bytes (no clock, no absolute paths, stable order).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import re
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
+from itertools import islice
 from typing import Any
 
 from kam.api import (
@@ -30,6 +32,23 @@ def escape(text: str) -> str:
     text = neutralise(text)
     text = text.replace("\\", "\\\\").replace("|", "\\|")
     return text.replace("\r\n", "<br>").replace("\n", "<br>").replace("\r", "<br>")
+
+
+#: a cell (cells joined by NUL) that a spreadsheet would run as a formula
+_FORMULA_CELL = re.compile("(?:^|\0)[=+\\-@\t\r]")
+PAGE = 2000
+"""Rows escaped a column at a time."""
+
+
+def escaped_column(cells: Sequence[str]) -> list[str]:
+    """``[escape(c) for c in cells]``: a column with no formula-like cell escaped in one
+    pass over its text (a battle map's 45k milestone cells), else cell by cell."""
+    joined = "\0".join(cells)
+    if joined.count("\0") != len(cells) - 1 or _FORMULA_CELL.search(joined):
+        return [escape(c) for c in cells]
+    joined = joined.replace("\\", "\\\\").replace("|", "\\|")
+    joined = joined.replace("\r\n", "<br>").replace("\n", "<br>").replace("\r", "<br>")
+    return joined.split("\0") if cells else []
 
 
 def _words(lang: str) -> dict[str, str]:
@@ -102,8 +121,14 @@ def table_lines(t: Table, lang: str, w: dict[str, str]) -> Iterator[str]:
     rules = ["---:" if is_numeric(t, c) else "---" for c in t.columns]
     yield "| " + " | ".join(headers) + " |"
     yield "| " + " | ".join(rules) + " |"
-    for row in cell_rows(t, t.rows, lang):  # a page of rows a column at a time
-        yield "| " + " | ".join(map(escape, row)) + " |"
+    rows = cell_rows(t, t.rows, lang)  # a page of rows a column at a time
+    while page := list(islice(rows, PAGE)):
+        if not t.columns:
+            yield from ("|  |" for _row in page)
+            continue
+        columns = [escaped_column(col) for col in zip(*page, strict=True)]
+        page.clear()
+        yield from map("| {} |".format, map(" | ".join, zip(*columns, strict=True)))
     for row in cell_rows(t, t.totals, lang):
         yield "| " + " | ".join(f"**{text}**" if text else "" for text in map(escape, row)) + " |"
 
