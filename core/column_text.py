@@ -158,6 +158,18 @@ def csv_texts(values: Sequence[Any]) -> list[str]:
     return out
 
 
+#: in csv text, a cell starting with a character neutralise may quote: after a comma, a
+#: line break or the quote of a quoted cell (sometimes inside a cell: never missed)
+_CSV_FORMULA = re.compile('[,\n"][' + re.escape("".join(FORMULA_START)) + "]")
+
+
+def may_escape_csv(text: str) -> bool:
+    """Whether csv rows written as ``text`` may hold a cell :func:`csv_texts` would change:
+    a control character, or a cell starting as a formula would. False: none does."""
+    return bool(text[:1] in FORMULA_START or _UNPRINTABLE.search(text)
+                or _CSV_FORMULA.search(text))
+
+
 def _neutralised(out: list[str]) -> list[str]:
     """``[neutralise(t) for t in out]``, each distinct risky text judged once: a column
     like a milestone's due offset ("+10d") repeats a few texts 200k times, and judging
