@@ -357,6 +357,24 @@ class AgingSums(Protocol):
                    contract_where: Where | None = None) -> Iterator[AgingSum]: ...
 
 
+#: one milestone due or overdue as ``kam today`` lists it (到期和逾期的回款): id,
+#: contract_id, customer_id, kind, due_date, state, days_overdue, outstanding, currency
+DueReceivable = tuple[str, Any, Any, Any, dt.date, str, int, Decimal, Any]
+
+
+@runtime_checkable
+class DueReceivables(Protocol):
+    """``due_receivables(as_of, due_by, where)``: the milestones ``where`` selects that
+    are open on ``as_of`` (state due, overdue or partially paid, as
+    :func:`kam.models.receivable_state.receivable_view` decides) and due on or before
+    ``due_by``, as :data:`DueReceivable`, most days overdue first, then by due date and
+    id: state and sums from the database, not each milestone's whole record and view.
+    Reference: ``kam.reports.today.python_due_receivables``."""
+
+    def due_receivables(self, as_of: dt.date, due_by: dt.date, where: Where | None = None
+                        ) -> Iterator[DueReceivable]: ...
+
+
 # --- ``kam check`` with nothing new (issue 15, branch check3) ---------------------------
 
 #: the events of ``kam check``'s receivable reminders (one per milestone and level)

@@ -274,6 +274,8 @@ from kam.fast_paths import (  # noqa: E402, I001
     DealMonthSums as DealMonthSums,
     DealSum as DealSum,
     DealSums as DealSums,
+    DueReceivable as DueReceivable,
+    DueReceivables as DueReceivables,
     EventValues as EventValues,
     FiredReminders as FiredReminders,
     JsonText as JsonText,
