@@ -66,12 +66,11 @@ def _advice(ws: Any, deal_ids: list[str]) -> Table:
     held: list[tuple[Any, ...]] = []
     for start in range(0, len(wanted), PAGE):
         page = wanted[start:start + PAGE]
-        opps = {o["id"]: (o.get("title"), o["customer_id"]) for o in scan(
-            ws, "opportunity", ("id", "title", "customer_id"), {"id__in": page})}
+        opps = {i: (title, customer) for i, title, customer in _values(
+            ws, "opportunity", ("id", "title", "customer_id"), page)}
         unread = {customer for _title, customer in opps.values()} - scenario.keys()
         if unread:
-            scenario.update((c["id"], c.get("purchase_type")) for c in scan(
-                ws, "customer", ("id", "purchase_type"), {"id__in": sorted(unread)}))
+            scenario.update(_values(ws, "customer", ("id", "purchase_type"), sorted(unread)))
         for deal_id in page:
             opp = opps.get(deal_id)
             if opp is None:
@@ -86,6 +85,22 @@ def _advice(ws: Any, deal_ids: list[str]) -> Table:
                  title=tr(ws, "获客建议（按采购场景）", "Acquisition advice by purchase scenario"),
                  headers={"advice": tr(ws, "建议", "Advice")},
                  display={"purchase_type": vocab_display(ws, "purchase_type")}, numeric=[])
+
+
+def _values(ws: Any, kind: str, fields: tuple[str, ...], ids: list[str]
+            ) -> Iterator[tuple[Any, ...]]:
+    """``fields`` of the records of ``kind`` with these ids, in no order: read as columns
+    when the backend can (kam.storage.ColumnReads; no record made per deal)."""
+    from kam.storage import ColumnReads
+
+    if not isinstance(ws.storage, ColumnReads):
+        for r in scan(ws, kind, fields, {"id__in": ids}, ()):
+            yield tuple(r.get(f) for f in fields)
+        return
+    for names, columns in ws.storage.column_pages(kind, fields, {"id__in": ids}, (),
+                                                  size=len(ids) or 1):
+        by_name = dict(zip(names, columns, strict=True))
+        yield from zip(*(by_name[f] for f in fields), strict=True)
 
 
 def _case_analyses(ws: Any, owner: str | None) -> Table:
