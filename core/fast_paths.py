@@ -316,6 +316,26 @@ def stored_text_pages(storage: ColumnReads, kind_name: str,
                       for name, col in zip(names, columns, strict=True)]
 
 
+@runtime_checkable
+class ReceivableCsvRows(Protocol):
+    """``receivable_csv_rows``: the milestones ``where`` selects in ``order_by``, pages
+    of rows for ``receivable list -f csv`` computed by the database (state, outstanding
+    and days overdue on ``today``), so 200k milestones are written without being made
+    columns and cells one by one (issue 15). Each row is the receivable view's fields
+    (``kam.services.receivable_pages.VIEW_FIELDS``) as csv.writer is to write them
+    before escaping: money as two-place text, dates and json as stored (``[]`` as None),
+    a ``due_offset`` like ``+10d`` already quoted as ``neutralise`` quotes it, numbers
+    as ints; a row the database cannot give exactly (money not in whole cents, an
+    unreadable due date, notes that are not a list of objects) has the state None and
+    is made by the reference instead. ``kam.services.receivable_pages.csv_text``
+    checks and writes them; ``csv_text_reference`` there is the reference
+    (tests/test_receivable_csv.py)."""
+
+    def receivable_csv_rows(self, where: Where | None, order_by: Sequence[str],
+                            today: dt.date, size: int = 500
+                            ) -> Iterator[list[tuple[Any, ...]]]: ...
+
+
 # --- the aging report's sums (issue 15, branch reports3b) ---------------------------------
 
 #: one group of :class:`AgingSums`: (customer id, contract owner or "", currency or "",
@@ -335,6 +355,24 @@ class AgingSums(Protocol):
 
     def aging_sums(self, as_of: dt.date, ends: Sequence[int], where: Where | None = None,
                    contract_where: Where | None = None) -> Iterator[AgingSum]: ...
+
+
+#: one milestone due or overdue as ``kam today`` lists it (到期和逾期的回款): id,
+#: contract_id, customer_id, kind, due_date, state, days_overdue, outstanding, currency
+DueReceivable = tuple[str, Any, Any, Any, dt.date, str, int, Decimal, Any]
+
+
+@runtime_checkable
+class DueReceivables(Protocol):
+    """``due_receivables(as_of, due_by, where)``: the milestones ``where`` selects that
+    are open on ``as_of`` (state due, overdue or partially paid, as
+    :func:`kam.models.receivable_state.receivable_view` decides) and due on or before
+    ``due_by``, as :data:`DueReceivable`, most days overdue first, then by due date and
+    id: state and sums from the database, not each milestone's whole record and view.
+    Reference: ``kam.reports.today.python_due_receivables``."""
+
+    def due_receivables(self, as_of: dt.date, due_by: dt.date, where: Where | None = None
+                        ) -> Iterator[DueReceivable]: ...
 
 
 # --- ``kam check`` with nothing new (issue 15, branch check3) ---------------------------

@@ -350,6 +350,10 @@ def stream(data: Iterable[Mapping[str, Any]], fmt: str, columns: Sequence[str],
     from kam.column_text import csv_rows
     from kam.storage import RecordPages
 
+    if isinstance(data, RecordPages) and data.csv_text is not None and not columns:
+        for piece in data.csv_text():
+            write(piece)
+        return
     if isinstance(data, RecordPages):
         pages = data.columns(list(columns) if columns else None, stored_text=True)
         first_page = next(pages, None)

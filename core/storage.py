@@ -116,12 +116,16 @@ class RecordPages(Iterator[Record]):
     def __init__(self, pages: Callable[[], Iterator[tuple[list[str], list[Sequence[Any]]]]],
                  records: Callable[[], Iterator[Record]],
                  text_pages: Callable[[], Iterator[tuple[list[str], list[Sequence[Any]]]]]
-                 | None = None) -> None:
+                 | None = None,
+                 csv_text: Callable[[], Iterator[str]] | None = None) -> None:
         self.pages = pages
         self.records = records
         #: the pages with json values as :class:`JsonText` (a :class:`StoredTextPages`
         #: backend), for csv
         self.text_pages = text_pages
+        #: the csv of every field, in pieces, made by the list itself
+        #: (``receivable list``: kam.services.receivable_pages.csv_text)
+        self.csv_text = csv_text
         self._records: Iterator[Record] | None = None
 
     def __iter__(self) -> Iterator[Record]:
@@ -270,6 +274,8 @@ from kam.fast_paths import (  # noqa: E402, I001
     DealMonthSums as DealMonthSums,
     DealSum as DealSum,
     DealSums as DealSums,
+    DueReceivable as DueReceivable,
+    DueReceivables as DueReceivables,
     EventValues as EventValues,
     FiredReminders as FiredReminders,
     JsonText as JsonText,
@@ -285,6 +291,7 @@ from kam.fast_paths import (  # noqa: E402, I001
     PaymentSums as PaymentSums,
     PIPELINE_KEYS as PIPELINE_KEYS,
     PipelineSums as PipelineSums,
+    ReceivableCsvRows as ReceivableCsvRows,
     ReceivableSum as ReceivableSum,
     ReceivableSums as ReceivableSums,
     REMINDER_KINDS as REMINDER_KINDS,

@@ -11,7 +11,7 @@ contracts ending from the renewals report, receivable states from
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from kam.models.case_analysis import IMPORTANCE, OUTCOMES, needs_case_analysis
@@ -20,7 +20,7 @@ from kam.models.receivable_state import OPEN_STATES, receivable_view
 from kam.output import LazyList
 from kam.reports import Report, Table
 from kam.reports.common import new_report, scan, tr, vocab_display
-from kam.storage import NextStep
+from kam.storage import DueReceivable, DueReceivables, NextStep, Record
 
 #: deals read at a time for the advice table
 PAGE = 5000
@@ -66,12 +66,11 @@ def _advice(ws: Any, deal_ids: list[str]) -> Table:
     held: list[tuple[Any, ...]] = []
     for start in range(0, len(wanted), PAGE):
         page = wanted[start:start + PAGE]
-        opps = {o["id"]: (o.get("title"), o["customer_id"]) for o in scan(
-            ws, "opportunity", ("id", "title", "customer_id"), {"id__in": page})}
+        opps = {i: (title, customer) for i, title, customer in _values(
+            ws, "opportunity", ("id", "title", "customer_id"), page)}
         unread = {customer for _title, customer in opps.values()} - scenario.keys()
         if unread:
-            scenario.update((c["id"], c.get("purchase_type")) for c in scan(
-                ws, "customer", ("id", "purchase_type"), {"id__in": sorted(unread)}))
+            scenario.update(_values(ws, "customer", ("id", "purchase_type"), sorted(unread)))
         for deal_id in page:
             opp = opps.get(deal_id)
             if opp is None:
@@ -86,6 +85,22 @@ def _advice(ws: Any, deal_ids: list[str]) -> Table:
                  title=tr(ws, "获客建议（按采购场景）", "Acquisition advice by purchase scenario"),
                  headers={"advice": tr(ws, "建议", "Advice")},
                  display={"purchase_type": vocab_display(ws, "purchase_type")}, numeric=[])
+
+
+def _values(ws: Any, kind: str, fields: tuple[str, ...], ids: list[str]
+            ) -> Iterator[tuple[Any, ...]]:
+    """``fields`` of the records of ``kind`` with these ids, in no order: read as columns
+    when the backend can (kam.storage.ColumnReads; no record made per deal)."""
+    from kam.storage import ColumnReads
+
+    if not isinstance(ws.storage, ColumnReads):
+        for r in scan(ws, kind, fields, {"id__in": ids}, ()):
+            yield tuple(r.get(f) for f in fields)
+        return
+    for names, columns in ws.storage.column_pages(kind, fields, {"id__in": ids}, (),
+                                                  size=len(ids) or 1):
+        by_name = dict(zip(names, columns, strict=True))
+        yield from zip(*(by_name[f] for f in fields), strict=True)
 
 
 def _case_analyses(ws: Any, owner: str | None) -> Table:
@@ -201,10 +216,27 @@ def _receivables(ws: Any, signed: dict[str, Any], horizon: dt.date) -> Table:
     where: dict[str, Any] = {}
     if signed:
         where["contract_id__in"] = signed["id__in"]
-    # only milestones with money outstanding, due by the horizon and not written off can
-    # be open and due (the state itself is still receivable_view's to decide)
     where["written_off_on__isnull"] = True
-    views = (receivable_view(r, ws.today) for r in open_receivables(ws, where, horizon))
+    held: list[DueReceivable]
+    if isinstance(ws.storage, DueReceivables):
+        held = list(ws.storage.due_receivables(ws.today, horizon, where))
+    else:
+        held = python_due_receivables(open_receivables(ws, where, horizon), ws.today, horizon)
+    columns = ["id", "contract_id", "customer_id", "kind", "due_date", "state",
+               "days_overdue", "outstanding", "currency"]
+    return Table("receivables", columns, as_rows(tuple(columns), held),
+                 title=tr(ws, "到期和逾期的回款", "Payment milestones due or overdue"),
+                 display={"kind": vocab_display(ws, "milestone_kind"),
+                          "state": vocab_display(ws, "receivable_state")},
+                 numeric=["days_overdue", "outstanding"])
+
+
+def python_due_receivables(records: Iterable[Record], today: dt.date, horizon: dt.date
+                           ) -> list[DueReceivable]:
+    """:class:`kam.storage.DueReceivables`' reference: of the milestones with money
+    outstanding (``records``), those open and due by ``horizon`` on ``today`` as
+    ``receivable_view`` decides, most days overdue first, then by due date and id."""
+    views = (receivable_view(r, today) for r in records)
     once: dict[Any, Any] = {}  # kind, state, currency: a few values, one object each
     held = [
         (v["id"], v["contract_id"], v["customer_id"], once.setdefault(v["kind"], v["kind"]),
@@ -214,13 +246,7 @@ def _receivables(ws: Any, signed: dict[str, Any], horizon: dt.date) -> Table:
         if v["state"] in OPEN_STATES and v["due_date"] is not None and v["due_date"] <= horizon
     ]
     held.sort(key=lambda r: (-r[6], r[4], r[0]))
-    columns = ["id", "contract_id", "customer_id", "kind", "due_date", "state",
-               "days_overdue", "outstanding", "currency"]
-    return Table("receivables", columns, as_rows(tuple(columns), held),
-                 title=tr(ws, "到期和逾期的回款", "Payment milestones due or overdue"),
-                 display={"kind": vocab_display(ws, "milestone_kind"),
-                          "state": vocab_display(ws, "receivable_state")},
-                 numeric=["days_overdue", "outstanding"])
+    return held
 
 
 def as_rows(keys: tuple[str, ...], held: list[tuple[Any, ...]]) -> LazyList:

@@ -10,10 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import compress
+from operator import itemgetter
 from typing import Any
 
+from kam.column_text import csv_texts, may_escape_csv
 from kam.models.receivable_state import ZERO, receivable_view
-from kam.storage import JsonText
+from kam.storage import ColumnReads, JsonText, ReceivableCsvRows, Where
 
 Page = tuple[list[str], list[Sequence[Any]]]
 
@@ -118,3 +120,101 @@ def view_pages(pages: Iterable[Page], today: dt.date,
         page = view_page(names, columns, today, keep)
         if page is not None:
             yield page
+
+
+# --- csv rows (issue 15, lists5) -----------------------------------------------------------
+
+_STATE, _DAYS = VIEW_FIELDS.index("state"), VIEW_FIELDS.index("days_overdue")
+Read = tuple[Where, Sequence[str]]
+Row = tuple[Any, ...]
+
+
+def _keep(overdue: bool, state: str | None) -> Callable[[Row], bool]:
+    """Whether a view row is listed with ``--overdue`` / ``--state``."""
+    def keep(row: Row) -> bool:
+        return ((not overdue or row[_DAYS] not in (0, "0"))  # as read, or its csv cell
+                and (state is None or row[_STATE] == state))
+    return keep
+
+
+def csv_rows_reference(storage: ColumnReads, where: Where | None, order_by: Sequence[str],
+                       today: dt.date) -> Iterator[list[Row]]:
+    """The csv rows of the milestones ``where`` selects, in ``order_by``: the view of
+    each page of columns, each column's csv cells."""
+    for _names, columns in view_pages(storage.column_pages("receivable", None, where,
+                                                            order_by), today):
+        yield list(zip(*[csv_texts(c) for c in columns], strict=True))
+
+
+def csv_text_reference(storage: ColumnReads, reads: Sequence[Read], today: dt.date,
+                       overdue: bool = False, state: str | None = None) -> Iterator[str]:
+    """``receivable list -f csv``'s text from the view built in Python (the reference of
+    :func:`csv_text`)."""
+    keep = _keep(overdue, state)
+    pages = ([r for r in rows if keep(r)] for where, order in reads
+             for rows in csv_rows_reference(storage, where, order, today))
+    return _written(p for p in pages if p)
+
+
+def csv_text(storage: ReceivableCsvRows, reads_from: ColumnReads, reads: Sequence[Read],
+             today: dt.date, overdue: bool = False, state: str | None = None
+             ) -> Iterator[str]:
+    """``receivable list -f csv``'s text from the database's rows
+    (kam.storage.ReceivableCsvRows), read in turn by ``reads`` (where, order): a page
+    is written as read, and only when its text holds a control character or a cell
+    that may start a formula are its cells escaped a column at a time; a row the
+    database could not give (state None) is made by :func:`csv_rows_reference`."""
+    keep = _keep(overdue, state)
+
+    def pages() -> Iterator[list[Row]]:
+        for where, order in reads:
+            for page in storage.receivable_csv_rows(where, order, today):
+                rows = page
+                if None in map(_ROW_STATE, page):
+                    rows = _made_odd(reads_from, page, today)
+                if overdue or state:
+                    rows = [r for r in rows if keep(r)]
+                if rows:
+                    yield rows
+
+    return _written(pages(), escape=True)
+
+
+_ROW_STATE = itemgetter(_STATE)
+
+
+def _made_odd(storage: ColumnReads, page: list[Row], today: dt.date) -> list[Row]:
+    """The page with each row the database could not give made by the reference."""
+    odd = [r[0] for r in page if r[_STATE] is None]
+    made = {r[0]: r for p in csv_rows_reference(storage, {"id__in": odd}, ("id",), today)
+            for r in p}
+    return [made[r[0]] if r[_STATE] is None else r for r in page]
+
+
+def _written(pages: Iterable[list[Row]], escape: bool = False) -> Iterator[str]:
+    """The csv text of pages of rows, a page at a time, its header first (an empty line
+    when there is no row, as for every list); ``escape``: rows as read, each page
+    checked and escaped when it must be."""
+    import csv
+    import io
+
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    first = True
+    for rows in pages:
+        if first:
+            writer.writerow(VIEW_FIELDS)
+            first = False
+        start = buf.tell()
+        writer.writerows(rows)
+        if escape and may_escape_csv(buf.getvalue()[start:]):
+            buf.seek(start)
+            buf.truncate()
+            writer.writerows(zip(*[csv_texts(c) for c in zip(*rows, strict=True)],
+                                 strict=True))
+        yield buf.getvalue()
+        buf.seek(0)
+        buf.truncate()
+    if first:
+        writer.writerow([])
+    yield buf.getvalue()

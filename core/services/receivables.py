@@ -70,7 +70,7 @@ def list_(ws: Workspace, *, overdue: bool = False, customer: str | None = None,
                     continue
                 yield view
 
-    from kam.storage import ColumnReads, RecordPages, StoredTextPages
+    from kam.storage import ColumnReads, ReceivableCsvRows, RecordPages, StoredTextPages
 
     storage = ws.storage
     if not isinstance(storage, ColumnReads):
@@ -102,7 +102,16 @@ def list_(ws: Workspace, *, overdue: bool = False, customer: str | None = None,
                 texts.stored_text_pages("receivable", read, w, order) for w, order in reads),
                 today, shown)
 
-    return RecordPages(pages, views, text_pages)
+    csv_text = None
+    if isinstance(storage, ReceivableCsvRows):
+        fast = storage
+
+        def csv_text() -> Iterator[str]:
+            from kam.services.receivable_pages import csv_text
+
+            return csv_text(fast, storage, reads, today, overdue, state)
+
+    return RecordPages(pages, views, text_pages, csv_text)
 
 
 @atomic

@@ -24,6 +24,7 @@ from kam.plugins.storage_sqlite.aging import SQLiteAgingSums
 from kam.plugins.storage_sqlite.battle_map import SQLiteBattleMapReads
 from kam.plugins.storage_sqlite.bulk import BulkPaths
 from kam.plugins.storage_sqlite.next_steps import NextStepsQuery
+from kam.plugins.storage_sqlite.receivable_csv import ReceivableCsvQuery
 from kam.plugins.storage_sqlite.summaries import (
     CallSummaries,
     EventValueQuery,
@@ -32,6 +33,7 @@ from kam.plugins.storage_sqlite.summaries import (
     OpenReceivableQuery,
 )
 from kam.plugins.storage_sqlite.targets_sums import SQLiteDealMonthSums
+from kam.plugins.storage_sqlite.today_receivables import DueReceivableQuery
 from kam.storage import (
     ConflictError,
     JsonText,
@@ -146,7 +148,8 @@ def _translate(exc: sqlite3.Error) -> StorageError:
 
 class SQLiteStorage(CallSummaries, OpenReceivableQuery, EventValueQuery, SQLiteAggregates,
                     SQLiteAgingSums, SQLiteDealMonthSums, SQLiteBattleMapReads, BulkPaths,
-                    NextStepsQuery, FiredReminderQuery, OpenBalanceQuery):
+                    NextStepsQuery, FiredReminderQuery, OpenBalanceQuery, ReceivableCsvQuery,
+                    DueReceivableQuery):
     name = "sqlite"
 
     def __init__(self, path: Path, busy_timeout_ms: int = 15000) -> None:
