@@ -281,6 +281,7 @@ from kam.fast_paths import (  # noqa: E402, I001
     OpenBalance as OpenBalance,
     OpenBalances as OpenBalances,
     OpenReceivables as OpenReceivables,
+    OverdueTexts as OverdueTexts,
     PaymentSum as PaymentSum,
     PaymentSums as PaymentSums,
     PIPELINE_KEYS as PIPELINE_KEYS,

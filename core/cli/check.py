@@ -30,12 +30,15 @@ def register(app: typer.Typer) -> None:
         anomaly flags (low_credit) once while open, and complaint escalations once; print
         what is new (in the user's language; JSON keeps English); exit 1 if anything is
         overdue."""
+        from kam.check_json import TextRows
         from kam.services import check as service
 
         ws = open_ws(ctx, as_of)
         r = service.run_with_retries(ws)
         if fmt == "json":  # streamed: a first run on a big team fires ~100k reminders
-            write_json(r)
+            overdue = r["overdue"]  # printed as text read a few columns at a time
+            write_json({**r, "overdue": TextRows(len(overdue), lambda: service.overdue_texts(ws),
+                                                 ("collection_notes",))})
         elif fmt != "table":
             emit(ctx, r, fmt)
         else:

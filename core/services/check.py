@@ -187,6 +187,25 @@ def overdue_views(ws: Workspace, order_by: tuple[str, ...] = ("due_date", "id")
             yield view
 
 
+def overdue_texts(ws: Workspace) -> Iterator[dict[str, Any]]:
+    """:func:`overdue_views` with money and dates as their JSON text, for ``kam check -f
+    json``: :class:`kam.storage.OverdueTexts` from the backend when it has it, else
+    :func:`python_overdue_texts` (the reference)."""
+    from kam.storage import OverdueTexts
+
+    storage = ws.storage
+    if isinstance(storage, OverdueTexts):
+        return storage.overdue_texts(ws.today)
+    return python_overdue_texts(ws)
+
+
+def python_overdue_texts(ws: Any) -> Iterator[dict[str, Any]]:
+    """:func:`overdue_views`, each Decimal and date made the text JSON prints."""
+    for view in overdue_views(ws):
+        yield {k: (str(v) if isinstance(v, Decimal) else v.isoformat()
+                   if isinstance(v, dt.date) else v) for k, v in view.items()}
+
+
 def _low_credit_days(ws: Workspace) -> int | None:
     """The standard rule's ``low_credit_days`` when it is the only anomaly rule (no
     third-party rule nor wrapper installed), else None: then every customer with money

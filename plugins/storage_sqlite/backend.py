@@ -23,6 +23,7 @@ from kam.plugins.storage_sqlite.aggregates import SQLiteAggregates
 from kam.plugins.storage_sqlite.aging import SQLiteAgingSums
 from kam.plugins.storage_sqlite.battle_map import SQLiteBattleMapReads
 from kam.plugins.storage_sqlite.bulk import BulkPaths
+from kam.plugins.storage_sqlite.check_reads import OverdueTextQuery
 from kam.plugins.storage_sqlite.next_steps import NextStepsQuery
 from kam.plugins.storage_sqlite.summaries import (
     CallSummaries,
@@ -146,7 +147,7 @@ def _translate(exc: sqlite3.Error) -> StorageError:
 
 class SQLiteStorage(CallSummaries, OpenReceivableQuery, EventValueQuery, SQLiteAggregates,
                     SQLiteAgingSums, SQLiteDealMonthSums, SQLiteBattleMapReads, BulkPaths,
-                    NextStepsQuery, FiredReminderQuery, OpenBalanceQuery):
+                    NextStepsQuery, FiredReminderQuery, OpenBalanceQuery, OverdueTextQuery):
     name = "sqlite"
 
     def __init__(self, path: Path, busy_timeout_ms: int = 15000) -> None:
@@ -671,5 +672,7 @@ if TYPE_CHECKING:  # mypy holds the backend to the signatures of what it offers
         kam_storage.NextStepsDue, kam_storage.StoredTextPages, kam_storage.AgingSums,
         kam_storage.FiredReminders, kam_storage.OpenBalances, kam_storage.DealMonthSums,
         kam_storage.BattleMapReads, kam_storage.UnflaggedLate, kam_storage.PipelineSums,
+        kam_storage.OverdueTexts,
     ]:
-        return (s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s)
+        return (s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s,
+                s)
