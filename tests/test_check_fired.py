@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 from kam.plugins.storage_sqlite.backend import SQLiteStorage
 from kam.reports.rollups import python_event_values
 from kam.services.check import (
-    python_overdue_texts,
     python_fired_reminders,
     python_open_balances,
+    python_overdue_texts,
     python_unflagged_late,
 )
 from kam.storage import (
