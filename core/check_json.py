@@ -60,9 +60,10 @@ def _row(row: Any, indent: str) -> str:
 
 
 class TextRows(LazyList):
-    """Rows whose values are all str, int or None but for the ``nested`` keys (lists,
-    often empty): the overdue milestones as :class:`kam.storage.OverdueTexts` gives them.
-    Written a page at a time by one C encoder call (:func:`_text_rows`)."""
+    """Rows whose values are all str, int, bool, None, Decimal or dates but for the
+    ``nested`` keys (lists, often empty): the overdue milestones as
+    :class:`kam.storage.OverdueTexts` gives them, the reminder lines of a run. Written a
+    page at a time by one C encoder call (:func:`_text_rows`)."""
 
     def __init__(self, count: int, produce: Callable[[], Iterator[Any]],
                  nested: tuple[str, ...]) -> None:

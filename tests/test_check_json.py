@@ -36,8 +36,9 @@ def test_chunks_are_json_chunks(rows: list[dict[str, Any]], few: list[dict[str, 
     assert "".join(chunks(data)) == "".join(json_chunks(data))
 
 
-TEXT_VALUE = st.one_of(st.none(), st.integers(-10**6, 10**6), st.text(
-    alphabet=st.sampled_from('a9 -"\\/{},\n\t\x00\x7f\x80\x9f逾期😀'), max_size=5))
+TEXT_VALUE = st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**6), st.text(
+    alphabet=st.sampled_from('a9 -"\\/{},\n\t\x00\x7f\x80\x9f逾期😀'), max_size=5),
+    st.decimals(allow_nan=False, allow_infinity=False, places=2), st.dates())
 TEXT_ROW = st.fixed_dictionaries({"id": TEXT_VALUE, "kind": TEXT_VALUE,
                                   "notes": st.lists(TEXT_VALUE | ROW, max_size=2),
                                   "at": TEXT_VALUE})
@@ -58,5 +59,8 @@ def test_text_rows_are_json_chunks(rows: list[dict[str, Any]], page: int) -> Non
         lazy = TextRows(len(rows), lambda: iter(rows), ("notes",))
         assert ("".join(chunks({"overdue": lazy, "after": []}))
                 == "".join(json_chunks({"overdue": rows, "after": []})))
+        flat = [{k: v for k, v in row.items() if k != "notes"} for row in rows]
+        lazy = TextRows(len(flat), lambda: iter(flat), ())
+        assert "".join(chunks({"new": lazy})) == "".join(json_chunks({"new": flat}))
     finally:
         check_json.PAGE = before

@@ -36,9 +36,10 @@ def register(app: typer.Typer) -> None:
         ws = open_ws(ctx, as_of)
         r = service.run_with_retries(ws)
         if fmt == "json":  # streamed: a first run on a big team fires ~100k reminders
-            overdue = r["overdue"]  # printed as text read a few columns at a time
-            write_json({**r, "overdue": TextRows(len(overdue), lambda: service.overdue_texts(ws),
-                                                 ("collection_notes",))})
+            overdue, new = r["overdue"], r["new"]  # flat rows: a page per encoder call
+            write_json({**r, "new": TextRows(len(new), new.produce, ()),
+                        "overdue": TextRows(len(overdue), lambda: service.overdue_texts(ws),
+                                            ("collection_notes",))})
         elif fmt != "table":
             emit(ctx, r, fmt)
         else:

@@ -413,8 +413,17 @@ def _renewal_reminders(ws: Workspace, preview: bool) -> list[dict[str, Any]]:
     renewed = {o["renews_contract_id"] for o in scan(
         ws, "opportunity", ("renews_contract_id",),
         {"renews_contract_id__isnull": False, "status__in": ["open", "won"]}, order_by=())}
-    out = []
+    out: list[dict[str, Any]] = []
     hooked = bool(ws.plugins.implementers("kam_contract_event"))
+
+    def hook(i: int, event: dict[str, Any]) -> None:
+        line = out[len(out) - len(pending) + i]
+        line["event_id"] = event["id"]
+        if hooked:  # the whole contract for the hook (the loop reads a few columns)
+            ws.fire("kam_contract_event", contract=ws.get("contract", line["contract_id"]),
+                    action="renewal_due", event=event)
+
+    pending: list[tuple[str, str, dict[str, Any], list[str]]] = []
     for c in scan(ws, "contract", ("id", "number", "customer_id", "owner", "service_end"), {
             "service_end__ge": today,
             "service_end__le": today + dt.timedelta(days=renewal_days(ws)),
@@ -423,21 +432,19 @@ def _renewal_reminders(ws: Workspace, preview: bool) -> list[dict[str, Any]]:
         if c["id"] in renewed or (c["id"], end) in done:
             continue
         days_left = (c["service_end"] - today).days
-        event: dict[str, Any] | None = None
-        if not preview:
-            with ws.mutation("contract.renewal_due", c["id"],
-                             {"service_end": end, "days_left": days_left,
-                              "as_of": today.isoformat()},
-                             refs=[c["customer_id"]]) as m:
-                pass
-            event = m.event
-            if hooked:  # the whole contract for the hook (the loop reads a few columns)
-                ws.fire("kam_contract_event", contract=ws.get("contract", c["id"]),
-                        action="renewal_due", event=event)
         out.append({"contract_id": c["id"], "number": c.get("number"),
                     "customer_id": c["customer_id"], "owner": c.get("owner"),
                     "service_end": c["service_end"], "days_left": days_left,
-                    "event_id": (event or {}).get("id")})
+                    "event_id": None})
+        if not preview:  # the events ``mutation`` would append, BATCH at a time
+            pending.append(("contract.renewal_due", c["id"],
+                            {"service_end": end, "days_left": days_left,
+                             "as_of": today.isoformat()}, [c["customer_id"]]))
+            if len(pending) >= BATCH:
+                ws.record_events(pending, hook)
+                pending = []
+    if pending:
+        ws.record_events(pending, hook)
     return out
 
 
