@@ -70,6 +70,11 @@ class TextRows(LazyList):
         super().__init__(count, produce)
         self.nested = nested
 
+    @classmethod
+    def of(cls, rows: list[Any]) -> TextRows:
+        """A list of such rows without nested values (renewal reminders, flags raised)."""
+        return cls(len(rows), lambda: iter(rows), ())
+
 
 #: rows encoded per C encoder call
 PAGE = 500

@@ -39,7 +39,9 @@ def register(app: typer.Typer) -> None:
             overdue, new = r["overdue"], r["new"]  # flat rows: a page per encoder call
             write_json({**r, "new": TextRows(len(new), new.produce, ()),
                         "overdue": TextRows(len(overdue), lambda: service.overdue_texts(ws),
-                                            ("collection_notes",))})
+                                            ("collection_notes",)),
+                        "renewals": TextRows.of(r["renewals"]),
+                        "flagged": TextRows.of(r["flagged"])})
         elif fmt != "table":
             emit(ctx, r, fmt)
         else:

@@ -338,9 +338,18 @@ class _Firing:
                     ws.fire("kam_receivable_event", receivable=view, action=action,
                             level=level, event=event)
 
-            ws.record_events([(f"receivable.{action}", view["id"], _payload(ws, view, level),
-                               [view["contract_id"], view["customer_id"]])
-                              for view, action, level in pending], hook)
+            as_of = ws.today.isoformat()
+            last: dict[str, Any] | None = None
+            base: dict[str, Any] = {}  # a milestone's payload but its level, made once
+            refs: list[str] = []
+            changes = []
+            for view, action, level in pending:
+                if view is not last:
+                    last, base = view, _payload(as_of, view)
+                    refs = [view["contract_id"], view["customer_id"]]
+                changes.append((f"receivable.{action}", view["id"],
+                                base if level is None else {**base, "level": level}, refs))
+            ws.record_events(changes, hook)
         for (view, _action, level), event_id in zip(pending, ids, strict=True):
             if self._last != view["id"]:  # a milestone's reminders come together
                 self._last = view["id"]
@@ -373,13 +382,11 @@ _MILESTONE = ("id", "contract_id", "customer_id", "kind", "due_date", "days_over
               "outstanding", "currency")
 
 
-def _payload(ws: Workspace, view: dict[str, Any], level: int | None) -> dict[str, Any]:
-    payload = {"due_date": view["due_date"].isoformat(), "days_overdue": view["days_overdue"],
-               "outstanding": values.fmt_money(view["outstanding"]),
-               "currency": view["currency"], "as_of": ws.today.isoformat()}
-    if level is not None:
-        payload["level"] = level
-    return payload
+def _payload(as_of: str, view: dict[str, Any]) -> dict[str, Any]:
+    """A reminder event's payload but its level (recorded copies it: one per milestone)."""
+    return {"due_date": view["due_date"].isoformat(), "days_overdue": view["days_overdue"],
+            "outstanding": values.fmt_money(view["outstanding"]),
+            "currency": view["currency"], "as_of": as_of}
 
 
 def run_with_retries(ws: Workspace) -> dict[str, Any]:
