@@ -138,8 +138,8 @@ def run(ws: Workspace) -> dict[str, Any]:
 
     escalated = escalate_due(ws, preview)
     renewals = _renewal_reminders(ws, preview)
-    credit_days = _low_credit_days(ws)
-    only = None if credit_days is None else _may_flag(ws, credit_days)
+    candidates = anomaly_candidates(ws)
+    only = None if candidates is None else _may_flag(ws, candidates)
     flagged = [] if only == set() else _anomaly_flags(ws, _overdue_by_customer(ws, only),
                                                        preview)
     return {"as_of": today, "preview": preview, "levels": lv,
@@ -206,28 +206,37 @@ def python_overdue_texts(ws: Any) -> Iterator[dict[str, Any]]:
                    if isinstance(v, dt.date) else v) for k, v in view.items()}
 
 
-def _low_credit_days(ws: Workspace) -> int | None:
-    """The standard rule's ``low_credit_days`` when it is the only anomaly rule (no
-    third-party rule nor wrapper installed), else None: then every customer with money
-    overdue is asked, as the hook promises."""
-    import sys
-
+def anomaly_candidates(ws: Workspace) -> dict[str, int] | None:
+    """``{flag type: days}``: whom the anomaly rules could newly flag, when every rule
+    (and hook wrapper) of ``kam_customer_anomalies`` declares it
+    (``kam_anomaly_candidates``), else None: then every customer with money overdue is
+    asked, as the hook promises. A failing declaration also means the full pass."""
     plugins = ws.plugins
-    if (plugins.implementers("kam_customer_anomalies") != ["rules_standard"]
-            or plugins.modules.get("rules_standard")
-            is not sys.modules.get("kam.plugins.rules_standard")):
+    declared = plugins.implementers("kam_anomaly_candidates")
+    if not set(plugins.implementers("kam_customer_anomalies")) <= set(declared):
         return None
-    from kam.plugins.rules_standard.anomalies import low_credit_days
+    try:
+        found = plugins.pm.hook.kam_anomaly_candidates(ws=ws)
+    except Exception:  # noqa: BLE001 — only an optimisation: the full pass is always right
+        return None
+    if len(found) != len(declared) or not all(isinstance(x, dict) for x in found):
+        return None  # one of them cannot tell (None), or a wrapper changed the answers
+    out: dict[str, int] = {}
+    for days_by_type in found:
+        for flag_type, days in days_by_type.items():
+            out[flag_type] = min(days, out.get(flag_type, days))
+    return out
 
-    return low_credit_days(ws)
 
-
-def _may_flag(ws: Workspace, credit_days: int) -> set[str]:
-    """The customers the standard rule could raise a new flag on (信用度很低): those with
-    money ``credit_days`` overdue and no open ``low_credit`` flag yet. After a daily run
-    every such customer has one open, so a run with nothing new asks no one."""
-    return set(unflagged_late(ws, ws.today - dt.timedelta(days=max(credit_days, 1)),
-                              "low_credit"))
+def _may_flag(ws: Workspace, candidates: dict[str, int]) -> set[str]:
+    """The customers the anomaly rules could raise a new flag on (the standard rule's
+    信用度很低: ``low_credit`` from 90 days): those with money that many days overdue and
+    no open flag of that type yet. After a daily run every such customer has one open,
+    so a run with nothing new asks no one."""
+    out: set[str] = set()
+    for flag_type, days in candidates.items():
+        out.update(unflagged_late(ws, ws.today - dt.timedelta(days=max(days, 1)), flag_type))
+    return out
 
 
 def unflagged_late(ws: Workspace, due_by: dt.date, flag_type: str) -> Iterator[str]:
