@@ -426,9 +426,17 @@ def _renewal_reminders(ws: Workspace, preview: bool) -> list[dict[str, Any]]:
 
     done = {(record_id, end) for _, record_id, end in event_values(
         ws, ["contract.renewal_due"], "service_end")}
+    due = [c for c in scan(ws, "contract", ("id", "number", "customer_id", "owner",
+                                            "service_end"), {
+        "service_end__ge": today, "service_end__le": today + dt.timedelta(days=renewal_days(ws)),
+        "status__in": ["signed", "executing", "closed"]}, order_by=("service_end", "id"))
+        if (c["id"], c["service_end"].isoformat()) not in done]
+    # the renewal deals only when something is left to remind of (a day with nothing
+    # new walks no deal)
     renewed = {o["renews_contract_id"] for o in scan(
         ws, "opportunity", ("renews_contract_id",),
-        {"renews_contract_id__isnull": False, "status__in": ["open", "won"]}, order_by=())}
+        {"renews_contract_id__isnull": False, "status__in": ["open", "won"]}, order_by=())
+        } if due else set()
     out: list[dict[str, Any]] = []
     hooked = bool(ws.plugins.implementers("kam_contract_event"))
 
@@ -440,13 +448,10 @@ def _renewal_reminders(ws: Workspace, preview: bool) -> list[dict[str, Any]]:
                     action="renewal_due", event=event)
 
     pending: list[tuple[str, str, dict[str, Any], list[str]]] = []
-    for c in scan(ws, "contract", ("id", "number", "customer_id", "owner", "service_end"), {
-            "service_end__ge": today,
-            "service_end__le": today + dt.timedelta(days=renewal_days(ws)),
-            "status__in": ["signed", "executing", "closed"]}, order_by=("service_end", "id")):
-        end = c["service_end"].isoformat()
-        if c["id"] in renewed or (c["id"], end) in done:
+    for c in due:
+        if c["id"] in renewed:
             continue
+        end = c["service_end"].isoformat()
         days_left = (c["service_end"] - today).days
         out.append({"contract_id": c["id"], "number": c.get("number"),
                     "customer_id": c["customer_id"], "owner": c.get("owner"),
