@@ -59,16 +59,12 @@ def fired(ws: Workspace) -> tuple[set[str], set[tuple[str, int]]]:
     """What earlier runs fired: receivable ids with a due event, (id, level) overdue pairs."""
     from kam.storage import FiredReminders
 
-    due: set[str] = set()
-    overdue: set[tuple[str, int]] = set()
     storage = ws.storage
-    for kind, record_id, level in (storage.fired_reminders()
-                                   if isinstance(storage, FiredReminders)
-                                   else python_fired_reminders(ws)):
-        if kind == "receivable.due":
-            due.add(str(record_id))
-        else:
-            overdue.add((str(record_id), int(level or 0)))
+    rows = list(storage.fired_reminders() if isinstance(storage, FiredReminders)
+                else python_fired_reminders(ws))  # ~100k on a big team: set comprehensions
+    due = {str(record_id) for kind, record_id, _ in rows if kind == "receivable.due"}
+    overdue = {(str(record_id), level if type(level) is int else int(level or 0))
+               for kind, record_id, level in rows if kind != "receivable.due"}
     return due, overdue
 
 
