@@ -78,6 +78,13 @@ MILESTONE = st.tuples(
 )
 
 
+def _customer_with_a_contract(s: SQLiteStorage) -> None:
+    """CU1 and its signed contract CO1, which the generated milestones belong to."""
+    s.insert("customer", {"id": s.next_id("customer"), "name": "客户"})
+    s.insert("contract", {"id": s.next_id("contract"), "customer_id": "CU1", "number": "HT",
+                          "amount": Decimal("1000.00"), "status": "signed"})
+
+
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(MILESTONE, max_size=12), st.integers(0, 9))
 @example([(Decimal("100.00"), Decimal("100.00"), None, False, 1, "CNY"),
@@ -94,10 +101,7 @@ def test_open_balances_equal_the_reference(milestones: list[tuple[Any, ...]], du
         s = SQLiteStorage(Path(tmp) / "kam.db")
         try:
             with s.transaction():
-                s.insert("customer", {"id": s.next_id("customer"), "name": "客户"})
-                s.insert("contract", {"id": s.next_id("contract"), "customer_id": "CU1",
-                                      "number": "HT", "amount": Decimal("1000.00"),
-                                      "status": "signed"})
+                _customer_with_a_contract(s)
                 for amount, paid, off, off_on, day, currency in milestones:
                     s.insert("receivable", {
                         "id": s.next_id("receivable"), "contract_id": "CO1",
@@ -179,10 +183,7 @@ def test_overdue_texts_equal_the_reference(milestones: list[tuple[Any, ...]], to
         s = SQLiteStorage(Path(tmp) / "kam.db")
         try:
             with s.transaction():
-                s.insert("customer", {"id": s.next_id("customer"), "name": "客户"})
-                s.insert("contract", {"id": s.next_id("contract"), "customer_id": "CU1",
-                                      "number": "HT", "amount": Decimal("1000.00"),
-                                      "status": "signed"})
+                _customer_with_a_contract(s)
                 for (amount, paid, off, off_on, day, currency), by, text, notes, paid_on \
                         in milestones:
                     s.insert("receivable", {
