@@ -71,9 +71,13 @@ class TextRows(LazyList):
         self.nested = nested
 
     @classmethod
-    def of(cls, rows: list[Any]) -> TextRows:
-        """A list of such rows without nested values (renewal reminders, flags raised)."""
-        return cls(len(rows), lambda: iter(rows), ())
+    def of(cls, rows: list[Any]) -> TextRows | list[Any]:
+        """A list of rows without nested values (renewal reminders, flags raised) as
+        TextRows; the list itself when a row is not flat (a rule's odd message)."""
+        if all(type(row) is dict and row and all(type(v) in _FLAT for v in row.values())
+               for row in rows):
+            return cls(len(rows), lambda: iter(rows), ())
+        return rows
 
 
 #: rows encoded per C encoder call

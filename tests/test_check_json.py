@@ -62,5 +62,7 @@ def test_text_rows_are_json_chunks(rows: list[dict[str, Any]], page: int) -> Non
         flat = [{k: v for k, v in row.items() if k != "notes"} for row in rows]
         lazy = TextRows(len(flat), lambda: iter(flat), ())
         assert "".join(chunks({"new": lazy})) == "".join(json_chunks({"new": flat}))
+        assert ("".join(chunks({"flagged": TextRows.of(rows), "renewals": TextRows.of(flat)}))
+                == "".join(json_chunks({"flagged": rows, "renewals": flat})))
     finally:
         check_json.PAGE = before
