@@ -35,6 +35,7 @@ from kam.plugins.storage_sqlite.summaries import (
 )
 from kam.plugins.storage_sqlite.targets_sums import SQLiteDealMonthSums
 from kam.storage import (
+    JSON_TEXT_PARSED,
     ConflictError,
     JsonText,
     Record,
@@ -45,7 +46,6 @@ from kam.storage import (
     to_stored,
     update_types,
 )
-from kam.stored import JSON_TEXT_PARSED
 
 _SQL_OPS = {"eq": "=", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}
 
