@@ -59,13 +59,82 @@ def _row(row: Any, indent: str) -> str:
     return "".join(json_chunks(row, indent))
 
 
+class TextRows(LazyList):
+    """Rows whose values are all str, int, bool, None, Decimal or dates but for the
+    ``nested`` keys (lists, often empty): the overdue milestones as
+    :class:`kam.storage.OverdueTexts` gives them, the reminder lines of a run. Written a
+    page at a time by one C encoder call (:func:`_text_rows`)."""
+
+    def __init__(self, count: int, produce: Callable[[], Iterator[Any]],
+                 nested: tuple[str, ...]) -> None:
+        super().__init__(count, produce)
+        self.nested = nested
+
+    @classmethod
+    def of(cls, rows: list[Any]) -> TextRows | list[Any]:
+        """A list of rows without nested values (renewal reminders, flags raised) as
+        TextRows; the list itself when a row is not flat (a rule's odd message)."""
+        if all(type(row) is dict and row and all(type(v) in _FLAT for v in row.values())
+               for row in rows):
+            return cls(len(rows), lambda: iter(rows), ())
+        return rows
+
+
+#: rows encoded per C encoder call
+PAGE = 500
+#: between two items of a page encoded with :data:`_MARK` (the encoder escapes a real
+#: NUL inside a string as ``\u0000``, so the mark is only ever a separator)
+_MARK = "\x00"
+
+
+def _page(rows: list[dict[str, Any]], indent: str) -> str:
+    """Flat rows as ``_row`` writes each, joined as ``chunks`` joins them: one C encoder
+    call for the page, its separators put in after (rows end ``}`` and start ``{``, a
+    row's items start with a key, so ``},<mark>{`` only ever falls between two rows)."""
+    inner = indent + "  "
+    encode = _ROW_ENCODERS.get(_MARK)
+    if encode is None:
+        encode = _ROW_ENCODERS[_MARK] = _encoder("," + _MARK)
+    text = encode(rows)
+    if not (text.isascii() and "\x7f" not in text or not _C1.search(text)):
+        return (",\n" + indent).join(_row(row, indent) for row in rows)
+    body = text[2:-2].replace("}," + _MARK + "{", f"\n{indent}}},\n{indent}{{\n{inner}")
+    return "{\n" + inner + body.replace("," + _MARK, ",\n" + inner) + "\n" + indent + "}"
+
+
+def _text_rows(rows: TextRows, indent: str) -> Iterator[str]:
+    """The rows of ``rows`` as ``_row`` writes them, joined by comma, newline and
+    ``indent``; the flat ones (no ``nested`` value) a page at a time."""
+    nested = rows.nested
+    page: list[dict[str, Any]] = []
+    sep = ""
+    for row in rows:
+        if any(map(row.__getitem__, nested)):
+            if page:
+                yield sep + _page(page, indent)
+                page, sep = [], ",\n" + indent
+            yield sep + _row(row, indent)
+            sep = ",\n" + indent
+            continue
+        page.append(row)
+        if len(page) == PAGE:
+            yield sep + _page(page, indent)
+            page, sep = [], ",\n" + indent
+    if page:
+        yield sep + _page(page, indent)
+
+
 def chunks(data: Mapping[str, Any]) -> Iterator[str]:
     """``kam.output.json_chunks(data)`` for the run's result, its lists row by row."""
     yield "{"
     sep = "\n"
     for key, value in data.items():
         yield f"{sep}  {json.encoder.encode_basestring(key)}: "
-        if isinstance(value, list | LazyList) and len(value):
+        if isinstance(value, TextRows) and len(value):
+            yield "[\n    "
+            yield from _text_rows(value, "    ")
+            yield "\n  ]"
+        elif isinstance(value, list | LazyList) and len(value):
             yield "["
             item_sep = "\n    "
             for row in value:

@@ -418,6 +418,17 @@ class UnflaggedLate(Protocol):
     def unflagged_late(self, due_by: dt.date, flag_type: str) -> Iterator[str]: ...
 
 
+@runtime_checkable
+class OverdueTexts(Protocol):
+    """``overdue_texts(as_of)``: the milestones with money overdue on ``as_of`` (oldest due
+    first, as ``kam.services.check.overdue_views``), each the ``receivable_view`` with its
+    money and dates as their JSON text (``str(Decimal)``, ISO dates) — what ``kam check -f
+    json`` prints every day (~22,700 on a big team), read a few columns at a time instead
+    of whole rows. Reference: ``kam.services.check.python_overdue_texts``."""
+
+    def overdue_texts(self, as_of: dt.date) -> Iterator[dict[str, Any]]: ...
+
+
 # --- ``kam report targets`` (issue 15, reports3) -----------------------------------------
 
 #: one group of :class:`DealMonthSums`: (owner, "" for none; currency; month ``YYYY-MM``

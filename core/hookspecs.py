@@ -170,6 +170,17 @@ def kam_customer_anomalies(
 
 
 @hookspec
+def kam_anomaly_candidates(ws: Workspace) -> dict[str, int] | None:
+    """Whom this plugin's anomaly rule (``kam_customer_anomalies``) could newly flag:
+    ``{flag type: days}`` — only customers with money at least that many days overdue
+    and no open flag of that type. When every anomaly rule declares its candidates,
+    ``kam check`` asks the rules only about those customers (after a daily run, most
+    days nobody); a rule that does not implement this, or returns ``None``, gets every
+    customer with money overdue."""
+    return None
+
+
+@hookspec
 def kam_review_closed_deal(ws: Workspace, opportunity: Opportunity) -> list[Finding] | None:
     """The review of a won or lost deal (复盘): return findings (``None``: none), shown on
     ``opp show`` and ``report war-room``. The standard rules name an I/VI deal still

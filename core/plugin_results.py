@@ -62,6 +62,7 @@ def check_result(hook: str, value: object) -> object:
 
     - rules: ``None`` (no findings) or a list of :class:`Finding`;
     - approvals: ``None`` (no roles) or a list of non-empty role names;
+    - anomaly candidates: ``None`` or ``{flag type: days}`` (whole days, 0 or more);
     - registration and events: the result is ignored (``None`` is handed on).
     """
     if hook in RULE_HOOKS:
@@ -72,6 +73,13 @@ def check_result(hook: str, value: object) -> object:
         for item in value:
             if not isinstance(item, Finding):
                 raise TypeError(f"returned a list holding {describe(item)}, not a Finding")
+        return value
+    if hook == "kam_anomaly_candidates":
+        if value is None:
+            return None
+        if not isinstance(value, dict) or not all(
+                isinstance(k, str) and type(v) is int and v >= 0 for k, v in value.items()):
+            raise TypeError(f"returned {value!r}, not a mapping of flag types to days")
         return value
     if hook in LIST_HOOKS:
         if value is None:

@@ -15,6 +15,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from kam.errors import InputError, StorageError
 from kam.kinds import EVENT, KINDS, Kind
+from kam.stored import JSON_TEXT_PARSED as JSON_TEXT_PARSED  # json stored form, no cycles
 from kam.stored import load_columns as load_columns  # BulkLoad's guard, for backends
 from kam.stored import payload_kinds as payload_kinds  # EventValues' guard, for backends
 from kam.stored import to_stored as to_stored  # a value's stored form, for backends too
@@ -287,6 +288,7 @@ from kam.fast_paths import (  # noqa: E402, I001
     OpenBalance as OpenBalance,
     OpenBalances as OpenBalances,
     OpenReceivables as OpenReceivables,
+    OverdueTexts as OverdueTexts,
     PaymentSum as PaymentSum,
     PaymentSums as PaymentSums,
     PIPELINE_KEYS as PIPELINE_KEYS,

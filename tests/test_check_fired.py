@@ -18,9 +18,17 @@ from kam.reports.rollups import python_event_values
 from kam.services.check import (
     python_fired_reminders,
     python_open_balances,
+    python_overdue_texts,
     python_unflagged_late,
 )
-from kam.storage import REMINDER_KINDS, EventValues, FiredReminders, OpenBalances, UnflaggedLate
+from kam.storage import (
+    REMINDER_KINDS,
+    EventValues,
+    FiredReminders,
+    OpenBalances,
+    OverdueTexts,
+    UnflaggedLate,
+)
 
 EVENTS = st.lists(st.tuples(
     st.sampled_from(["receivable.due", "receivable.overdue", "contract.renewal_due",
@@ -70,6 +78,13 @@ MILESTONE = st.tuples(
 )
 
 
+def _customer_with_a_contract(s: SQLiteStorage) -> None:
+    """CU1 and its signed contract CO1, which the generated milestones belong to."""
+    s.insert("customer", {"id": s.next_id("customer"), "name": "客户"})
+    s.insert("contract", {"id": s.next_id("contract"), "customer_id": "CU1", "number": "HT",
+                          "amount": Decimal("1000.00"), "status": "signed"})
+
+
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(MILESTONE, max_size=12), st.integers(0, 9))
 @example([(Decimal("100.00"), Decimal("100.00"), None, False, 1, "CNY"),
@@ -86,10 +101,7 @@ def test_open_balances_equal_the_reference(milestones: list[tuple[Any, ...]], du
         s = SQLiteStorage(Path(tmp) / "kam.db")
         try:
             with s.transaction():
-                s.insert("customer", {"id": s.next_id("customer"), "name": "客户"})
-                s.insert("contract", {"id": s.next_id("contract"), "customer_id": "CU1",
-                                      "number": "HT", "amount": Decimal("1000.00"),
-                                      "status": "signed"})
+                _customer_with_a_contract(s)
                 for amount, paid, off, off_on, day, currency in milestones:
                     s.insert("receivable", {
                         "id": s.next_id("receivable"), "contract_id": "CO1",
@@ -148,5 +160,46 @@ def test_unflagged_late_customers_equal_the_reference(
             for flag_type in ("low_credit", "churn_risk"):
                 fast = list(s.unflagged_late(due_by, flag_type))
                 assert fast == list(python_unflagged_late(ws, due_by, flag_type))
+        finally:
+            s.close()
+
+
+TEXT = st.none() | st.text(alphabet=st.sampled_from('a"\\\n\x00\x85逾期'), max_size=3)
+NOTE = st.fixed_dictionaries({"at": st.just("2026-03-01"), "note": st.text(max_size=3)})
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(MILESTONE, TEXT, TEXT, st.lists(NOTE, max_size=2),
+                          st.none() | st.integers(-3, 3)), max_size=10), st.integers(0, 9))
+@example([((Decimal("100.00"), Decimal("30.50"), Decimal("0.00"), False, 1, "USD"), "",
+           "退款\x85", [{"at": "2026-03-01", "note": "答应月底付"}], 2),
+          ((None, Decimal("-1.00"), None, False, 2, None), None, None, [], None),
+          ((Decimal("1.00"), None, None, False, 3, "CNY"), "a", "+10d", [], -1)], 5)
+def test_overdue_texts_equal_the_reference(milestones: list[tuple[Any, ...]], today: int
+                                           ) -> None:
+    """What ``kam check -f json`` prints for the overdue milestones, read a few columns at
+    a time, is ``receivable_view`` of the whole milestones as JSON text, in order."""
+    with tempfile.TemporaryDirectory() as tmp:
+        s = SQLiteStorage(Path(tmp) / "kam.db")
+        try:
+            with s.transaction():
+                _customer_with_a_contract(s)
+                for (amount, paid, off, off_on, day, currency), by, text, notes, paid_on \
+                        in milestones:
+                    s.insert("receivable", {
+                        "id": s.next_id("receivable"), "contract_id": "CO1",
+                        "customer_id": "CU1", "seq": paid_on, "kind": text or "final",
+                        "share": text, "due_offset": text, "amount": amount, "paid": paid,
+                        "written_off": off, "currency": currency, "written_off_by": by,
+                        "write_off_reason": text, "collection_notes": notes,
+                        "trigger_on": DAY0, "created_at": "2026-03-01T08:00:00+00:00",
+                        "paid_on": None if paid_on is None
+                        else DAY0 + dt.timedelta(days=paid_on),
+                        "written_off_on": DAY0 if off_on else None,
+                        "due_date": None if day is None else DAY0 + dt.timedelta(days=day)})
+            assert isinstance(s, OverdueTexts)
+            as_of = DAY0 + dt.timedelta(days=today)
+            ws: Any = SimpleNamespace(storage=s, today=as_of)
+            assert list(s.overdue_texts(as_of)) == list(python_overdue_texts(ws))
         finally:
             s.close()

@@ -9,7 +9,8 @@ from typing import Any
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
-from kam.check_json import chunks
+from kam import check_json
+from kam.check_json import TextRows, chunks
 from kam.output import LazyList, json_chunks
 
 VALUE = st.one_of(
@@ -33,3 +34,35 @@ def test_chunks_are_json_chunks(rows: list[dict[str, Any]], few: list[dict[str, 
             "overdue": list(rows), "escalated": [], "flagged": few,
             "totals": {"CNY": "1.00"}, "pair": (1, 2)}
     assert "".join(chunks(data)) == "".join(json_chunks(data))
+
+
+TEXT_VALUE = st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**6), st.text(
+    alphabet=st.sampled_from('a9 -"\\/{},\n\t\x00\x7f\x80\x9f逾期😀'), max_size=5),
+    st.decimals(allow_nan=False, allow_infinity=False, places=2), st.dates())
+TEXT_ROW = st.fixed_dictionaries({"id": TEXT_VALUE, "kind": TEXT_VALUE,
+                                  "notes": st.lists(TEXT_VALUE | ROW, max_size=2),
+                                  "at": TEXT_VALUE})
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(TEXT_ROW, min_size=1, max_size=12), st.integers(1, 4))
+@example([{"id": "RC1", "kind": "}", "notes": [], "at": None},
+          {"id": "{", "kind": "},", "notes": [{"逾": "x"}], "at": 1},
+          {"id": "\x85", "kind": "a", "notes": [], "at": ""}], 2)
+def test_text_rows_are_json_chunks(rows: list[dict[str, Any]], page: int) -> None:
+    """Rows of text written a page per C encoder call (pages of ``page`` rows) read as
+    ``json_chunks`` writes them: rows with a nested list, braces and commas in the text,
+    C1 and DEL characters, a page boundary anywhere."""
+    before = check_json.PAGE
+    check_json.PAGE = page
+    try:
+        lazy = TextRows(len(rows), lambda: iter(rows), ("notes",))
+        assert ("".join(chunks({"overdue": lazy, "after": []}))
+                == "".join(json_chunks({"overdue": rows, "after": []})))
+        flat = [{k: v for k, v in row.items() if k != "notes"} for row in rows]
+        lazy = TextRows(len(flat), lambda: iter(flat), ())
+        assert "".join(chunks({"new": lazy})) == "".join(json_chunks({"new": flat}))
+        assert ("".join(chunks({"flagged": TextRows.of(rows), "renewals": TextRows.of(flat)}))
+                == "".join(json_chunks({"flagged": rows, "renewals": flat})))
+    finally:
+        check_json.PAGE = before

@@ -137,14 +137,61 @@ def test_with_the_standard_rule_alone_check_asks_only_whom_it_could_flag(ws: Wor
 
     for days in (90, 30, 0):
         ws.config["rules"] = {"low_credit_days": days}
-        only = check._may_flag(ws, days)
+        only = check._may_flag(ws, {"low_credit": days})
         assert check._anomaly_flags(ws, check._overdue_by_customer(ws, only), True) == every(days)
-    assert {cus[n] for n in ("已解除", "别的类型", "没有")} == check._may_flag(ws, 90)
+    low_credit = {"low_credit": 90}
+    assert {cus[n] for n in ("已解除", "别的类型", "没有")} == check._may_flag(ws, low_credit)
     ws.config["rules"] = {}
     first = check.run(ws)["flagged"]
     assert [f["customer_id"] for f in first] == [cus[n] for n in ("已解除", "别的类型", "没有")]
     assert check.run(ws)["flagged"] == []                             # nothing new
-    assert check._may_flag(ws, 90) == set()
+    assert check._may_flag(ws, {"low_credit": 90}) == set()
+
+
+@one_backend
+def test_a_rule_declaring_its_candidates_is_asked_only_about_them(ws: Workspace) -> None:
+    """A third-party rule that declares whom it could flag (``kam_anomaly_candidates``)
+    keeps the narrowed pass and flags what the full pass flags; one that cannot tell
+    (None), fails, or does not declare gets the full pass."""
+    from kam.api import hookimpl, warn
+
+    class Watch:
+        def __init__(self, answer: Any) -> None:
+            self.answer = answer
+
+        @hookimpl
+        def kam_customer_anomalies(self, ws: Any, customer: Any, overdue: Any) -> list[Any]:
+            late = [v for v in overdue if v["days_overdue"] >= 10]
+            return [warn("churn_risk", f"{len(late)} late")] if late else []
+
+        @hookimpl
+        def kam_anomaly_candidates(self, ws: Any) -> Any:
+            if self.answer == "fail":
+                raise RuntimeError("no idea")
+            return self.answer
+
+    cus = {days: customers.add(ws, f"客户{days}")["id"] for days in (5, 12, 95)}
+    for days, cu in cus.items():
+        _overdue(ws, cu, days)
+    ws.config["rules"] = {}
+    for answer in ({"churn_risk": 10}, None, "fail", {"churn_risk": 7, "low_credit": 100}):
+        watch = Watch(answer)
+        ws.plugins.pm.register(watch, name="watch")
+        try:
+            narrowed = answer not in (None, "fail")
+            expected = {"low_credit": 90, "churn_risk": answer["churn_risk"]} if narrowed \
+                else None  # each flag type from the fewest days any rule declares
+            assert check.anomaly_candidates(ws) == expected
+            flagged = check._anomaly_flags(ws, check._overdue_by_customer(
+                ws, None if expected is None else check._may_flag(ws, expected)), True)
+            assert flagged == check._anomaly_flags(ws, check._overdue_by_customer(ws), True)
+            assert {(f["customer_id"], f["type"]) for f in flagged} == {
+                (cus[12], "churn_risk"), (cus[95], "churn_risk"), (cus[95], "low_credit")}
+        finally:
+            ws.plugins.pm.unregister(watch)
+    assert check.anomaly_candidates(ws) == {"low_credit": 90}   # the standard rule alone
+    first = check.run(ws)["flagged"]
+    assert [(f["customer_id"], f["type"]) for f in first] == [(cus[95], "low_credit")]
 
 
 def test_check_flags_each_late_customer_once_on_every_backend(kam: Any) -> None:

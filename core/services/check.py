@@ -59,16 +59,12 @@ def fired(ws: Workspace) -> tuple[set[str], set[tuple[str, int]]]:
     """What earlier runs fired: receivable ids with a due event, (id, level) overdue pairs."""
     from kam.storage import FiredReminders
 
-    due: set[str] = set()
-    overdue: set[tuple[str, int]] = set()
     storage = ws.storage
-    for kind, record_id, level in (storage.fired_reminders()
-                                   if isinstance(storage, FiredReminders)
-                                   else python_fired_reminders(ws)):
-        if kind == "receivable.due":
-            due.add(str(record_id))
-        else:
-            overdue.add((str(record_id), int(level or 0)))
+    rows = list(storage.fired_reminders() if isinstance(storage, FiredReminders)
+                else python_fired_reminders(ws))  # ~100k on a big team: set comprehensions
+    due = {str(record_id) for kind, record_id, _ in rows if kind == "receivable.due"}
+    overdue = {(str(record_id), level if type(level) is int else int(level or 0))
+               for kind, record_id, level in rows if kind != "receivable.due"}
     return due, overdue
 
 
@@ -138,8 +134,8 @@ def run(ws: Workspace) -> dict[str, Any]:
 
     escalated = escalate_due(ws, preview)
     renewals = _renewal_reminders(ws, preview)
-    credit_days = _low_credit_days(ws)
-    only = None if credit_days is None else _may_flag(ws, credit_days)
+    candidates = anomaly_candidates(ws)
+    only = None if candidates is None else _may_flag(ws, candidates)
     flagged = [] if only == set() else _anomaly_flags(ws, _overdue_by_customer(ws, only),
                                                        preview)
     return {"as_of": today, "preview": preview, "levels": lv,
@@ -187,28 +183,56 @@ def overdue_views(ws: Workspace, order_by: tuple[str, ...] = ("due_date", "id")
             yield view
 
 
-def _low_credit_days(ws: Workspace) -> int | None:
-    """The standard rule's ``low_credit_days`` when it is the only anomaly rule (no
-    third-party rule nor wrapper installed), else None: then every customer with money
-    overdue is asked, as the hook promises."""
-    import sys
+def overdue_texts(ws: Workspace) -> Iterator[dict[str, Any]]:
+    """:func:`overdue_views` with money and dates as their JSON text, for ``kam check -f
+    json``: :class:`kam.storage.OverdueTexts` from the backend when it has it, else
+    :func:`python_overdue_texts` (the reference)."""
+    from kam.storage import OverdueTexts
 
+    storage = ws.storage
+    if isinstance(storage, OverdueTexts):
+        return storage.overdue_texts(ws.today)
+    return python_overdue_texts(ws)
+
+
+def python_overdue_texts(ws: Any) -> Iterator[dict[str, Any]]:
+    """:func:`overdue_views`, each Decimal and date made the text JSON prints."""
+    for view in overdue_views(ws):
+        yield {k: (str(v) if isinstance(v, Decimal) else v.isoformat()
+                   if isinstance(v, dt.date) else v) for k, v in view.items()}
+
+
+def anomaly_candidates(ws: Workspace) -> dict[str, int] | None:
+    """``{flag type: days}``: whom the anomaly rules could newly flag, when every rule
+    (and hook wrapper) of ``kam_customer_anomalies`` declares it
+    (``kam_anomaly_candidates``), else None: then every customer with money overdue is
+    asked, as the hook promises. A failing declaration also means the full pass."""
     plugins = ws.plugins
-    if (plugins.implementers("kam_customer_anomalies") != ["rules_standard"]
-            or plugins.modules.get("rules_standard")
-            is not sys.modules.get("kam.plugins.rules_standard")):
+    declared = plugins.implementers("kam_anomaly_candidates")
+    if not set(plugins.implementers("kam_customer_anomalies")) <= set(declared):
         return None
-    from kam.plugins.rules_standard.anomalies import low_credit_days
+    try:
+        found = plugins.pm.hook.kam_anomaly_candidates(ws=ws)
+    except Exception:  # noqa: BLE001 — only an optimisation: the full pass is always right
+        return None
+    if len(found) != len(declared) or not all(isinstance(x, dict) for x in found):
+        return None  # one of them cannot tell (None), or a wrapper changed the answers
+    out: dict[str, int] = {}
+    for days_by_type in found:
+        for flag_type, days in days_by_type.items():
+            out[flag_type] = min(days, out.get(flag_type, days))
+    return out
 
-    return low_credit_days(ws)
 
-
-def _may_flag(ws: Workspace, credit_days: int) -> set[str]:
-    """The customers the standard rule could raise a new flag on (信用度很低): those with
-    money ``credit_days`` overdue and no open ``low_credit`` flag yet. After a daily run
-    every such customer has one open, so a run with nothing new asks no one."""
-    return set(unflagged_late(ws, ws.today - dt.timedelta(days=max(credit_days, 1)),
-                              "low_credit"))
+def _may_flag(ws: Workspace, candidates: dict[str, int]) -> set[str]:
+    """The customers the anomaly rules could raise a new flag on (the standard rule's
+    信用度很低: ``low_credit`` from 90 days): those with money that many days overdue and
+    no open flag of that type yet. After a daily run every such customer has one open,
+    so a run with nothing new asks no one."""
+    out: set[str] = set()
+    for flag_type, days in candidates.items():
+        out.update(unflagged_late(ws, ws.today - dt.timedelta(days=max(days, 1)), flag_type))
+    return out
 
 
 def unflagged_late(ws: Workspace, due_by: dt.date, flag_type: str) -> Iterator[str]:
@@ -319,9 +343,18 @@ class _Firing:
                     ws.fire("kam_receivable_event", receivable=view, action=action,
                             level=level, event=event)
 
-            ws.record_events([(f"receivable.{action}", view["id"], _payload(ws, view, level),
-                               [view["contract_id"], view["customer_id"]])
-                              for view, action, level in pending], hook)
+            as_of = ws.today.isoformat()
+            last: dict[str, Any] | None = None
+            base: dict[str, Any] = {}  # a milestone's payload but its level, made once
+            refs: list[str] = []
+            changes = []
+            for view, action, level in pending:
+                if view is not last:
+                    last, base = view, _payload(as_of, view)
+                    refs = [view["contract_id"], view["customer_id"]]
+                changes.append((f"receivable.{action}", view["id"],
+                                base if level is None else {**base, "level": level}, refs))
+            ws.record_events(changes, hook)
         for (view, _action, level), event_id in zip(pending, ids, strict=True):
             if self._last != view["id"]:  # a milestone's reminders come together
                 self._last = view["id"]
@@ -354,13 +387,11 @@ _MILESTONE = ("id", "contract_id", "customer_id", "kind", "due_date", "days_over
               "outstanding", "currency")
 
 
-def _payload(ws: Workspace, view: dict[str, Any], level: int | None) -> dict[str, Any]:
-    payload = {"due_date": view["due_date"].isoformat(), "days_overdue": view["days_overdue"],
-               "outstanding": values.fmt_money(view["outstanding"]),
-               "currency": view["currency"], "as_of": ws.today.isoformat()}
-    if level is not None:
-        payload["level"] = level
-    return payload
+def _payload(as_of: str, view: dict[str, Any]) -> dict[str, Any]:
+    """A reminder event's payload but its level (recorded copies it: one per milestone)."""
+    return {"due_date": view["due_date"].isoformat(), "days_overdue": view["days_overdue"],
+            "outstanding": values.fmt_money(view["outstanding"]),
+            "currency": view["currency"], "as_of": as_of}
 
 
 def run_with_retries(ws: Workspace) -> dict[str, Any]:
@@ -391,34 +422,46 @@ def _renewal_reminders(ws: Workspace, preview: bool) -> list[dict[str, Any]]:
 
     done = {(record_id, end) for _, record_id, end in event_values(
         ws, ["contract.renewal_due"], "service_end")}
+    due = [c for c in scan(ws, "contract", ("id", "number", "customer_id", "owner",
+                                            "service_end"), {
+        "service_end__ge": today, "service_end__le": today + dt.timedelta(days=renewal_days(ws)),
+        "status__in": ["signed", "executing", "closed"]}, order_by=("service_end", "id"))
+        if (c["id"], c["service_end"].isoformat()) not in done]
+    # the renewal deals only when something is left to remind of (a day with nothing
+    # new walks no deal)
     renewed = {o["renews_contract_id"] for o in scan(
         ws, "opportunity", ("renews_contract_id",),
-        {"renews_contract_id__isnull": False, "status__in": ["open", "won"]}, order_by=())}
-    out = []
+        {"renews_contract_id__isnull": False, "status__in": ["open", "won"]}, order_by=())
+        } if due else set()
+    out: list[dict[str, Any]] = []
     hooked = bool(ws.plugins.implementers("kam_contract_event"))
-    for c in scan(ws, "contract", ("id", "number", "customer_id", "owner", "service_end"), {
-            "service_end__ge": today,
-            "service_end__le": today + dt.timedelta(days=renewal_days(ws)),
-            "status__in": ["signed", "executing", "closed"]}, order_by=("service_end", "id")):
-        end = c["service_end"].isoformat()
-        if c["id"] in renewed or (c["id"], end) in done:
+
+    def hook(i: int, event: dict[str, Any]) -> None:
+        line = out[len(out) - len(pending) + i]
+        line["event_id"] = event["id"]
+        if hooked:  # the whole contract for the hook (the loop reads a few columns)
+            ws.fire("kam_contract_event", contract=ws.get("contract", line["contract_id"]),
+                    action="renewal_due", event=event)
+
+    pending: list[tuple[str, str, dict[str, Any], list[str]]] = []
+    for c in due:
+        if c["id"] in renewed:
             continue
+        end = c["service_end"].isoformat()
         days_left = (c["service_end"] - today).days
-        event: dict[str, Any] | None = None
-        if not preview:
-            with ws.mutation("contract.renewal_due", c["id"],
-                             {"service_end": end, "days_left": days_left,
-                              "as_of": today.isoformat()},
-                             refs=[c["customer_id"]]) as m:
-                pass
-            event = m.event
-            if hooked:  # the whole contract for the hook (the loop reads a few columns)
-                ws.fire("kam_contract_event", contract=ws.get("contract", c["id"]),
-                        action="renewal_due", event=event)
         out.append({"contract_id": c["id"], "number": c.get("number"),
                     "customer_id": c["customer_id"], "owner": c.get("owner"),
                     "service_end": c["service_end"], "days_left": days_left,
-                    "event_id": (event or {}).get("id")})
+                    "event_id": None})
+        if not preview:  # the events ``mutation`` would append, BATCH at a time
+            pending.append(("contract.renewal_due", c["id"],
+                            {"service_end": end, "days_left": days_left,
+                             "as_of": today.isoformat()}, [c["customer_id"]]))
+            if len(pending) >= BATCH:
+                ws.record_events(pending, hook)
+                pending = []
+    if pending:
+        ws.record_events(pending, hook)
     return out
 
 

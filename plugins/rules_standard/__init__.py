@@ -63,6 +63,14 @@ def kam_customer_anomalies(ws: Any, customer: dict, overdue: list) -> list:
     return anomalies(ws, customer, overdue)
 
 
+@hookimpl
+def kam_anomaly_candidates(ws: Any) -> dict[str, int]:
+    """The standard rule flags ``low_credit`` only from ``rules.low_credit_days`` late."""
+    from kam.plugins.rules_standard.anomalies import low_credit_days
+
+    return {"low_credit": low_credit_days(ws)}
+
+
 @hookimpl(trylast=True)
 def kam_customer_matrix(ws: Any, customer: dict) -> list | None:
     from kam.plugins.rules_standard.anomalies import matrix

@@ -362,6 +362,10 @@ class EventValueQuery:
                      for kind_, record_id, value, of in rows])
 
 
+#: json types ``json_extract`` gives as the decoded value itself (not text or 0/1)
+_PLAIN = frozenset({"integer", "real", "text", "null", None})
+
+
 def _decoded(value: Any, json_type: str | None) -> Any:
     if json_type in ("array", "object"):
         return json.loads(value)
@@ -396,5 +400,6 @@ class FiredReminderQuery:
             from kam.plugins.storage_sqlite.backend import _translate
 
             raise _translate(exc) from None
-        return iter([(kind_, record_id, _decoded(value, of))
+        plain = _PLAIN  # most levels are numbers: decoded only when JSON-typed
+        return iter([(kind_, record_id, value if of in plain else _decoded(value, of))
                      for kind_, record_id, value, of in rows])
