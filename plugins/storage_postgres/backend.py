@@ -26,6 +26,7 @@ from kam.plugins.storage_postgres import schema
 from kam.plugins.storage_postgres.aggregates import PostgresAggregates
 from kam.plugins.storage_postgres.bulk import PostgresBulk
 from kam.plugins.storage_postgres.errors import translate
+from kam.plugins.storage_postgres.report_reads import PostgresReportReads
 from kam.plugins.storage_postgres.rollups import PostgresRollup
 from kam.plugins.storage_postgres.sql import decoder, json_value, order_sql, to_db, where_sql
 from kam.plugins.storage_postgres.summaries import PostgresSummaries
@@ -46,7 +47,7 @@ LOCKED_KINDS = frozenset({"contract", "opportunity"})
 
 
 class PostgresStorage(PostgresRollup, PostgresAggregates, PostgresSummaries,
-                      PostgresBulk):
+                      PostgresReportReads, PostgresBulk):
     name = "postgres"
 
     def __init__(self, dsn: str, lock_timeout_ms: int = 15000) -> None:
@@ -584,6 +585,8 @@ if TYPE_CHECKING:  # mypy holds the backend to the signatures of what it offers
         kam_storage.ReceivableSums, kam_storage.DealSums, kam_storage.StageMoves,
         kam_storage.OpenReceivables, kam_storage.EventValues, kam_storage.StoredRows,
         kam_storage.BulkLoad, kam_storage.StageReach, kam_storage.PaymentSums,
-        kam_storage.MilestoneViews, kam_storage.ColumnReads, kam_storage.LatestCallsOn
+        kam_storage.MilestoneViews, kam_storage.ColumnReads, kam_storage.LatestCallsOn,
+        kam_storage.AgingSums, kam_storage.BattleMapReads, kam_storage.PipelineSums,
+        kam_storage.DealMonthSums
     ]:
-        return (s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s)
+        return (s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s)
