@@ -25,6 +25,7 @@ from kam.kinds import KINDS, Kind
 from kam.plugins.storage_postgres import schema
 from kam.plugins.storage_postgres.aggregates import PostgresAggregates
 from kam.plugins.storage_postgres.bulk import PostgresBulk
+from kam.plugins.storage_postgres.check_reads import PostgresCheckReads
 from kam.plugins.storage_postgres.errors import translate
 from kam.plugins.storage_postgres.report_reads import PostgresReportReads
 from kam.plugins.storage_postgres.rollups import PostgresRollup
@@ -47,7 +48,7 @@ LOCKED_KINDS = frozenset({"contract", "opportunity"})
 
 
 class PostgresStorage(PostgresRollup, PostgresAggregates, PostgresSummaries,
-                      PostgresReportReads, PostgresBulk):
+                      PostgresReportReads, PostgresCheckReads, PostgresBulk):
     name = "postgres"
 
     def __init__(self, dsn: str, lock_timeout_ms: int = 15000) -> None:
@@ -587,6 +588,7 @@ if TYPE_CHECKING:  # mypy holds the backend to the signatures of what it offers
         kam_storage.BulkLoad, kam_storage.StageReach, kam_storage.PaymentSums,
         kam_storage.MilestoneViews, kam_storage.ColumnReads, kam_storage.LatestCallsOn,
         kam_storage.AgingSums, kam_storage.BattleMapReads, kam_storage.PipelineSums,
-        kam_storage.DealMonthSums
+        kam_storage.DealMonthSums, kam_storage.NextStepsDue, kam_storage.OpenBalances,
+        kam_storage.UnflaggedLate, kam_storage.FiredReminders
     ]:
-        return (s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s)
+        return (s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s)
