@@ -33,6 +33,7 @@ from kam.plugins.storage_postgres.sql import decoder, json_value, order_sql, to_
 from kam.plugins.storage_postgres.summaries import PostgresSummaries
 from kam.storage import (
     ConflictError,
+    JsonText,
     Record,
     RetryableError,
     Where,
@@ -237,6 +238,32 @@ class PostgresStorage(PostgresRollup, PostgresAggregates, PostgresSummaries,
                 if k.type_of(name) == "json":
                     page[i] = [None if v is None else json_value(v) for v in page[i]]
             yield list(names), page
+
+    def stored_text_pages(self, kind_name: str, fields: Sequence[str] | None = None,
+                          where: Where | None = None, order_by: Sequence[str] = ("id",),
+                          limit: int | None = None, size: int = 500
+                          ) -> Iterator[tuple[list[str], list[Sequence[Any]]]]:
+        """kam.storage.StoredTextPages: ``column_pages`` with json columns as the stored
+        text (kam's canonical JSON, as ``to_db`` and an import write it) and dates as
+        ISO text made by the server: a csv list neither decodes nor re-encodes them."""
+        k = kind(kind_name)
+        names = list(fields) if fields is not None else self._table_columns(k)
+        self._columns(k, names)  # the field check
+        cols = ", ".join(f"to_char(\"{n}\", 'YYYY-MM-DD')" if k.type_of(n) == "date"
+                         else f'"{n}"' for n in names)
+        jsons = [i for i, n in enumerate(names) if k.type_of(n) == "json"]
+        sql, params = self._sql(k, cols, where, order_by, limit)
+        for _names, rows in self._pages(sql, params, limit is None, size):
+            page: list[Sequence[Any]] = list(zip(*rows, strict=True))
+            for i in jsons:
+                page[i] = [None if v is None else JsonText(v) for v in page[i]]
+            yield names, page
+
+    def _table_columns(self, k: Kind) -> list[str]:
+        """The kind's table's columns in their order (what ``SELECT *`` gives)."""
+        sql = ("SELECT column_name FROM information_schema.columns WHERE table_name = %s"
+               " AND table_schema = current_schema() ORDER BY ordinal_position")
+        return [n for _names, rows in self._pages(sql, [k.name], False) for (n,) in rows]
 
     @staticmethod
     def _columns(k: Kind, fields: Sequence[str]) -> str:
@@ -589,6 +616,7 @@ if TYPE_CHECKING:  # mypy holds the backend to the signatures of what it offers
         kam_storage.MilestoneViews, kam_storage.ColumnReads, kam_storage.LatestCallsOn,
         kam_storage.AgingSums, kam_storage.BattleMapReads, kam_storage.PipelineSums,
         kam_storage.DealMonthSums, kam_storage.NextStepsDue, kam_storage.OpenBalances,
-        kam_storage.UnflaggedLate, kam_storage.FiredReminders
+        kam_storage.UnflaggedLate, kam_storage.FiredReminders, kam_storage.StoredTextPages
     ]:
-        return (s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s)
+        return (s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s,
+                s)
