@@ -19,6 +19,7 @@ from kam.services.check import (
 )
 from kam.storage import REMINDER_KINDS, EventValues, FiredReminders, OpenBalances, UnflaggedLate
 from test_aggregates import opened, store  # noqa: F401  (the fixture)
+from test_rollups import appended
 
 EVENTS = st.lists(st.tuples(
     st.sampled_from(["receivable.due", "receivable.overdue", "contract.renewal_due",
@@ -41,11 +42,7 @@ def test_fired_reminders_equal_the_reference(
         store: str,  # noqa: F811
         events: list[tuple[str, str, dict[str, Any]]]) -> None:
     with opened(store) as s:
-        with s.transaction():
-            for kind_, record_id, payload in events:
-                s.append_event({"at": "2026-03-01T09:00:00", "actor": "bench",
-                                "kind": kind_, "record_id": record_id,
-                                "payload": payload, "refs": []})
+        appended(s, events)
         assert isinstance(s, FiredReminders) and isinstance(s, EventValues)
         ws: Any = SimpleNamespace(storage=s)
         fast = sorted(map(repr, s.fired_reminders()))
