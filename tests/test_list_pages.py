@@ -47,15 +47,18 @@ def test_a_json_cell_from_its_stored_text_is_the_decoded_cell(values: list[Any])
        st.sampled_from([None, ["id", "approvals", "checklist", "close_date"]]),
        st.sampled_from([None, {"owner": "lee"}]),
        st.sampled_from([("id",), ("-close_date", "id")]), st.none() | st.integers(0, 5),
-       st.integers(1, 4))
+       st.integers(1, 4), st.booleans())
 def test_stored_text_pages_are_the_reference(store: str,  # noqa: F811
                                            opps: list[dict[str, Any]], fields: Any,
-                                           where: Any, order: Any, limit: Any, size: int
-                                           ) -> None:
+                                           where: Any, order: Any, limit: Any, size: int,
+                                           german: bool) -> None:
     """kam.storage.StoredTextPages (SQLite, PostgreSQL) against
-    kam.storage.stored_text_pages."""
+    kam.storage.stored_text_pages (PostgreSQL also with a session's DateStyle not ISO:
+    dates then made ISO by the server)."""
     with stocked_opps(opps, store) as s:
         assert isinstance(s, StoredTextPages)
+        if store == "postgres" and german:
+            s.conn.execute("SET DateStyle = 'German, DMY'")
         fast = list(s.stored_text_pages("opportunity", fields, where, order, limit, size))
         reference = list(stored_text_pages(s, "opportunity", fields, where, order, limit,
                                            size))

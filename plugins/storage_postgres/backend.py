@@ -41,6 +41,7 @@ from kam.storage import (
     split_order,
     update_types,
 )
+from psycopg.types.string import TextLoader
 
 log = logging.getLogger("kam.storage.postgres")
 
@@ -139,18 +140,23 @@ class PostgresStorage(PostgresRollup, PostgresAggregates, PostgresSummaries,
         for _names, rows in self._pages(sql, params, True):
             yield from rows
 
-    def _pages(self, sql: str, params: Sequence[Any], stream: bool, size: int = PAGE
+    def _pages(self, sql: str, params: Sequence[Any], stream: bool, size: int = PAGE,
+               text_dates: bool = False
                ) -> Iterator[tuple[tuple[str, ...], list[tuple[Any, ...]]]]:
         """A query's rows a page at a time, with their column names. A ``stream`` read
         outside a transaction goes through a ``WITH HOLD`` cursor on the server: the
         client holds one page, and the caller may run other queries between pages
         (``cursor.stream`` holds the connection until the last row: a caller querying
         in its loop would wait on itself). A bounded read (``get``, a ``limit``), or
-        one inside a transaction (the service's snapshot), is one fetch."""
+        one inside a transaction (the service's snapshot), is one fetch. ``text_dates``:
+        date columns as the server's text, not parsed (the session's DateStyle is ISO)."""
         self._flush()
         if not stream or self._depth:
             try:
-                cur = self.conn.execute(sql.encode(), params)
+                one = self.conn.cursor()
+                if text_dates:
+                    one.adapters.register_loader("date", TextLoader)
+                cur = one.execute(sql.encode(), params)
                 names = tuple(d.name for d in cur.description or ())
                 rows = cur.fetchall()
             except psycopg.Error as exc:
@@ -160,6 +166,8 @@ class PostgresStorage(PostgresRollup, PostgresAggregates, PostgresSummaries,
             return
         self._cursors += 1
         cur = self.conn.cursor(f"kam_read_{self._cursors}", withhold=True)
+        if text_dates:
+            cur.adapters.register_loader("date", TextLoader)
         read = False
         try:
             cur.execute(sql.encode(), params)
@@ -249,11 +257,13 @@ class PostgresStorage(PostgresRollup, PostgresAggregates, PostgresSummaries,
         k = kind(kind_name)
         names = list(fields) if fields is not None else self._table_columns(k)
         self._columns(k, names)  # the field check
-        cols = ", ".join(f"to_char(\"{n}\", 'YYYY-MM-DD')" if k.type_of(n) == "date"
-                         else f'"{n}"' for n in names)
+        # the server writes an ISO date as a date's own text: taken as it comes
+        iso = (self.conn.info.parameter_status("DateStyle") or "").startswith("ISO")
+        cols = ", ".join(f"to_char(\"{n}\", 'YYYY-MM-DD')"
+                         if k.type_of(n) == "date" and not iso else f'"{n}"' for n in names)
         jsons = [i for i, n in enumerate(names) if k.type_of(n) == "json"]
         sql, params = self._sql(k, cols, where, order_by, limit)
-        for _names, rows in self._pages(sql, params, limit is None, size):
+        for _names, rows in self._pages(sql, params, limit is None, size, text_dates=iso):
             page: list[Sequence[Any]] = list(zip(*rows, strict=True))
             for i in jsons:
                 page[i] = [None if v is None else JsonText(v) for v in page[i]]
