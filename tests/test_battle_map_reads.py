@@ -1,5 +1,5 @@
-"""The battle map's reads (kam.storage.BattleMapReads): SQLite's order of the contracts
-in collection and its contract cards equal the Python reference
+"""The battle map's reads (kam.storage.BattleMapReads): each SQL backend's order of the
+contracts in collection and its contract cards equal the Python reference
 (kam.reports.battle_map.PythonBattleMapReads) on random contracts and milestones —
 payments and write-offs that leave nothing outstanding, equal outstanding sums (the id
 decides), contracts without a currency, ids that are not there, filters."""
@@ -7,17 +7,15 @@ decides), contracts without a currency, ids that are not there, filters."""
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
 from decimal import Decimal
-from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from hypothesis import example, given, settings
+from hypothesis import example, given
 from hypothesis import strategies as st
-from kam.plugins.storage_sqlite.backend import SQLiteStorage
 from kam.reports.battle_map import PythonBattleMapReads
 from kam.storage import BattleMapReads
+from test_aggregates import opened, per_store, store  # noqa: F401  (the fixture)
 
 TODAY = dt.date(2026, 6, 30)
 CENTS = st.none() | st.integers(0, 3_000).map(lambda c: Decimal(c).scaleb(-2))
@@ -32,7 +30,7 @@ CONTRACT = st.tuples(
 MILESTONE = st.tuples(st.integers(0, 5), CENTS, CENTS, CENTS, st.booleans())
 
 
-def _stocked(s: SQLiteStorage, contracts: list[tuple[Any, ...]],
+def _stocked(s: Any, contracts: list[tuple[Any, ...]],
              milestones: list[tuple[Any, ...]]) -> None:
     with s.transaction():
         for n in (1, 2):
@@ -52,7 +50,7 @@ def _stocked(s: SQLiteStorage, contracts: list[tuple[Any, ...]],
                 "written_off_on": TODAY if off_on else None})
 
 
-@settings(max_examples=60, deadline=None)
+@per_store(60)
 @given(st.lists(CONTRACT, max_size=6), st.lists(MILESTONE, max_size=20),
        st.sampled_from([{}, {"owner": "张伟"}, {"currency": "USD"}, {"customer_id": "CU2"}]))
 @example([("CU1", "CNY", None, None, None, "executing"),
@@ -61,23 +59,20 @@ def _stocked(s: SQLiteStorage, contracts: list[tuple[Any, ...]],
          [(0, Decimal("5.00"), None, None, False), (2, Decimal("5.00"), None, None, False),
           (1, Decimal("1.00"), Decimal("2.00"), None, False),
           (1, Decimal("3.00"), None, Decimal("1.00"), True)], {})
-def test_battle_map_reads_equal_the_python_reference(contracts: list[tuple[Any, ...]],
+def test_battle_map_reads_equal_the_python_reference(store: str,  # noqa: F811
+                                                     contracts: list[tuple[Any, ...]],
                                                      milestones: list[tuple[Any, ...]],
                                                      where: dict[str, Any]) -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        s = SQLiteStorage(Path(folder) / "kam.db")
-        try:
-            _stocked(s, contracts, milestones)
-            assert isinstance(s, BattleMapReads)
-            reference = PythonBattleMapReads(SimpleNamespace(storage=s))
-            order = list(s.collection_order(TODAY, where))
-            assert order == list(reference.collection_order(TODAY, where))
-            # every contract listed owes something, and none that owes is left out
-            owing = {cid for cid, _cur, _a, _n, _p, due in s.contract_sums(TODAY, where)
-                     if due > 0}
-            assert {cid for cid, _cur in order} == owing
-            ids = [f"CO{n + 1}" for n in range(len(contracts) + 1)]  # one that is not there
-            assert repr(sorted(s.contract_cards(ids), key=repr)) == repr(
-                sorted(reference.contract_cards(ids), key=repr))
-        finally:
-            s.close()
+    with opened(store) as s:
+        _stocked(s, contracts, milestones)
+        assert isinstance(s, BattleMapReads)
+        reference = PythonBattleMapReads(SimpleNamespace(storage=s))
+        order = list(s.collection_order(TODAY, where))
+        assert order == list(reference.collection_order(TODAY, where))
+        # every contract listed owes something, and none that owes is left out
+        owing = {cid for cid, _cur, _a, _n, _p, due in s.contract_sums(TODAY, where)
+                 if due > 0}
+        assert {cid for cid, _cur in order} == owing
+        ids = [f"CO{n + 1}" for n in range(len(contracts) + 1)]  # one that is not there
+        assert repr(sorted(s.contract_cards(ids), key=repr)) == repr(
+            sorted(reference.contract_cards(ids), key=repr))

@@ -1,19 +1,16 @@
-"""``kam check``'s fast paths on SQLite answer what their references compute: what it
+"""``kam check``'s fast paths on SQLite and PostgreSQL answer what their references compute: what it
 fired before (kam.storage.FiredReminders, from an index of its reminder events) and the
 open milestones' balances (kam.storage.OpenBalances, four columns instead of whole rows)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
 from decimal import Decimal
-from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from kam.plugins.storage_sqlite.backend import SQLiteStorage
 from kam.reports.rollups import python_event_values
 from kam.services.check import (
     python_fired_reminders,
@@ -29,6 +26,8 @@ from kam.storage import (
     OverdueTexts,
     UnflaggedLate,
 )
+from test_aggregates import opened, store  # noqa: F401  (the fixture)
+from test_rollups import appended
 
 EVENTS = st.lists(st.tuples(
     st.sampled_from(["receivable.due", "receivable.overdue", "contract.renewal_due",
@@ -40,30 +39,24 @@ EVENTS = st.lists(st.tuples(
     max_size=12)
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=20, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(EVENTS)
 @example([("receivable.overdue", "RC1", {"level": [30, "逾期"]}),
           ("receivable.overdue", "RC2", {"level": {"days": 60}}),
           ("receivable.due", "RC1", {"level": True}),
           ("receivable.overdue", "RC1", {"level": 30})])
-def test_fired_reminders_equal_the_reference(events: list[tuple[str, str, dict[str, Any]]]
-                                             ) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        s = SQLiteStorage(Path(tmp) / "kam.db")
-        try:
-            with s.transaction():
-                for kind_, record_id, payload in events:
-                    s.append_event({"at": "2026-03-01T09:00:00", "actor": "bench",
-                                    "kind": kind_, "record_id": record_id,
-                                    "payload": payload, "refs": []})
-            assert isinstance(s, FiredReminders) and isinstance(s, EventValues)
-            ws: Any = SimpleNamespace(storage=s)
-            fast = sorted(map(repr, s.fired_reminders()))
-            assert fast == sorted(map(repr, python_fired_reminders(ws)))  # EventValues'
-            decoded = python_event_values(s, REMINDER_KINDS, "level")  # whole events
-            assert fast == sorted(map(repr, decoded))
-        finally:
-            s.close()
+def test_fired_reminders_equal_the_reference(
+        store: str,  # noqa: F811
+        events: list[tuple[str, str, dict[str, Any]]]) -> None:
+    with opened(store) as s:
+        appended(s, events)
+        assert isinstance(s, FiredReminders) and isinstance(s, EventValues)
+        ws: Any = SimpleNamespace(storage=s)
+        fast = sorted(map(repr, s.fired_reminders()))
+        assert fast == sorted(map(repr, python_fired_reminders(ws)))  # EventValues'
+        decoded = python_event_values(s, REMINDER_KINDS, "level")  # whole events
+        assert fast == sorted(map(repr, decoded))
 
 
 DAY0 = dt.date(2026, 3, 1)
@@ -78,14 +71,15 @@ MILESTONE = st.tuples(
 )
 
 
-def _customer_with_a_contract(s: SQLiteStorage) -> None:
+def _customer_with_a_contract(s: Any) -> None:
     """CU1 and its signed contract CO1, which the generated milestones belong to."""
     s.insert("customer", {"id": s.next_id("customer"), "name": "客户"})
     s.insert("contract", {"id": s.next_id("contract"), "customer_id": "CU1", "number": "HT",
                           "amount": Decimal("1000.00"), "status": "signed"})
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=20, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(st.lists(MILESTONE, max_size=12), st.integers(0, 9))
 @example([(Decimal("100.00"), Decimal("100.00"), None, False, 1, "CNY"),
           (Decimal("100.00"), Decimal("30.50"), Decimal("20.00"), False, 1, "USD"),
@@ -93,36 +87,34 @@ def _customer_with_a_contract(s: SQLiteStorage) -> None:
           (None, None, None, False, 0, None), (Decimal("5.00"), None, None, False, None, "CNY"),
           (Decimal("7.00"), Decimal("9.00"), None, False, 2, "CNY")], 5)
 @example([(Decimal("1.00"), None, None, False, 3, "CNY")] * 11, 5)  # RC10 sorts before RC2
-def test_open_balances_equal_the_reference(milestones: list[tuple[Any, ...]], due: int
-                                           ) -> None:
+def test_open_balances_equal_the_reference(
+        store: str,  # noqa: F811
+        milestones: list[tuple[Any, ...]], due: int) -> None:
     """What ``kam check`` decides from (id, due date, currency, outstanding) is what the
     whole milestones and ``receivable_view`` give, in the same order, to the cent."""
-    with tempfile.TemporaryDirectory() as tmp:
-        s = SQLiteStorage(Path(tmp) / "kam.db")
-        try:
-            with s.transaction():
-                _customer_with_a_contract(s)
-                for amount, paid, off, off_on, day, currency in milestones:
-                    s.insert("receivable", {
-                        "id": s.next_id("receivable"), "contract_id": "CO1",
-                        "customer_id": "CU1", "seq": 1, "kind": "final", "amount": amount,
-                        "paid": paid, "written_off": off, "currency": currency,
-                        "written_off_on": DAY0 if off_on else None,
-                        "due_date": None if day is None else DAY0 + dt.timedelta(days=day)})
-            assert isinstance(s, OpenBalances)
-            ws: Any = SimpleNamespace(storage=s)
-            due_by = DAY0 + dt.timedelta(days=due)
-            fast = list(s.open_balances(due_by))
-            assert repr(fast) == repr(list(python_open_balances(ws, due_by)))
-        finally:
-            s.close()
+    with opened(store) as s:
+        with s.transaction():
+            _customer_with_a_contract(s)
+            for amount, paid, off, off_on, day, currency in milestones:
+                s.insert("receivable", {
+                    "id": s.next_id("receivable"), "contract_id": "CO1",
+                    "customer_id": "CU1", "seq": 1, "kind": "final", "amount": amount,
+                    "paid": paid, "written_off": off, "currency": currency,
+                    "written_off_on": DAY0 if off_on else None,
+                    "due_date": None if day is None else DAY0 + dt.timedelta(days=day)})
+        assert isinstance(s, OpenBalances)
+        ws: Any = SimpleNamespace(storage=s)
+        due_by = DAY0 + dt.timedelta(days=due)
+        fast = list(s.open_balances(due_by))
+        assert repr(fast) == repr(list(python_open_balances(ws, due_by)))
 
 
 FLAG = st.fixed_dictionaries({"type": st.sampled_from(["low_credit", "churn_risk"]),
                               "decision": st.sampled_from([None, "cleared", "confirmed"])})
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=20, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(st.lists(st.tuples(MILESTONE, st.integers(1, 3)), max_size=12),
        st.lists(st.lists(FLAG, max_size=3), min_size=3, max_size=3), st.integers(0, 9))
 @example([((Decimal("5.00"), None, None, False, 1, "CNY"), 1),
@@ -133,35 +125,32 @@ FLAG = st.fixed_dictionaries({"type": st.sampled_from(["low_credit", "churn_risk
           [{"type": "low_credit", "decision": "cleared"}, {"type": "churn_risk", "decision": None}],
           []], 5)
 def test_unflagged_late_customers_equal_the_reference(
+        store: str,  # noqa: F811
         milestones: list[tuple[tuple[Any, ...], int]], flags: list[list[dict[str, Any]]],
         due: int) -> None:
     """The customers ``kam check`` asks the standard anomaly rule about (money due by the
     day, no open ``low_credit`` flag) are those whole milestones and customers give."""
-    with tempfile.TemporaryDirectory() as tmp:
-        s = SQLiteStorage(Path(tmp) / "kam.db")
-        try:
-            with s.transaction():
-                for fl in flags:
-                    s.insert("customer", {"id": s.next_id("customer"), "name": "客户",
-                                          "flags": fl})
-                s.insert("contract", {"id": s.next_id("contract"), "customer_id": "CU1",
-                                      "number": "HT", "amount": Decimal("1000.00"),
-                                      "status": "signed"})
-                for (amount, paid, off, off_on, day, currency), who in milestones:
-                    s.insert("receivable", {
-                        "id": s.next_id("receivable"), "contract_id": "CO1",
-                        "customer_id": f"CU{who}", "seq": 1, "kind": "final",
-                        "amount": amount, "paid": paid, "written_off": off,
-                        "currency": currency, "written_off_on": DAY0 if off_on else None,
-                        "due_date": None if day is None else DAY0 + dt.timedelta(days=day)})
-            assert isinstance(s, UnflaggedLate)
-            ws: Any = SimpleNamespace(storage=s)
-            due_by = DAY0 + dt.timedelta(days=due)
-            for flag_type in ("low_credit", "churn_risk"):
-                fast = list(s.unflagged_late(due_by, flag_type))
-                assert fast == list(python_unflagged_late(ws, due_by, flag_type))
-        finally:
-            s.close()
+    with opened(store) as s:
+        with s.transaction():
+            for fl in flags:
+                s.insert("customer", {"id": s.next_id("customer"), "name": "客户",
+                                      "flags": fl})
+            s.insert("contract", {"id": s.next_id("contract"), "customer_id": "CU1",
+                                  "number": "HT", "amount": Decimal("1000.00"),
+                                  "status": "signed"})
+            for (amount, paid, off, off_on, day, currency), who in milestones:
+                s.insert("receivable", {
+                    "id": s.next_id("receivable"), "contract_id": "CO1",
+                    "customer_id": f"CU{who}", "seq": 1, "kind": "final",
+                    "amount": amount, "paid": paid, "written_off": off,
+                    "currency": currency, "written_off_on": DAY0 if off_on else None,
+                    "due_date": None if day is None else DAY0 + dt.timedelta(days=day)})
+        assert isinstance(s, UnflaggedLate)
+        ws: Any = SimpleNamespace(storage=s)
+        due_by = DAY0 + dt.timedelta(days=due)
+        for flag_type in ("low_credit", "churn_risk"):
+            fast = list(s.unflagged_late(due_by, flag_type))
+            assert fast == list(python_unflagged_late(ws, due_by, flag_type))
 
 
 TEXT = st.none() | st.text(alphabet=st.sampled_from('a"\\\n\x00\x85逾期'), max_size=3)
@@ -178,28 +167,25 @@ NOTE = st.fixed_dictionaries({"at": st.just("2026-03-01"), "note": st.text(max_s
 def test_overdue_texts_equal_the_reference(milestones: list[tuple[Any, ...]], today: int
                                            ) -> None:
     """What ``kam check -f json`` prints for the overdue milestones, read a few columns at
-    a time, is ``receivable_view`` of the whole milestones as JSON text, in order."""
-    with tempfile.TemporaryDirectory() as tmp:
-        s = SQLiteStorage(Path(tmp) / "kam.db")
-        try:
-            with s.transaction():
-                _customer_with_a_contract(s)
-                for (amount, paid, off, off_on, day, currency), by, text, notes, paid_on \
-                        in milestones:
-                    s.insert("receivable", {
-                        "id": s.next_id("receivable"), "contract_id": "CO1",
-                        "customer_id": "CU1", "seq": paid_on, "kind": text or "final",
-                        "share": text, "due_offset": text, "amount": amount, "paid": paid,
-                        "written_off": off, "currency": currency, "written_off_by": by,
-                        "write_off_reason": text, "collection_notes": notes,
-                        "trigger_on": DAY0, "created_at": "2026-03-01T08:00:00+00:00",
-                        "paid_on": None if paid_on is None
-                        else DAY0 + dt.timedelta(days=paid_on),
-                        "written_off_on": DAY0 if off_on else None,
-                        "due_date": None if day is None else DAY0 + dt.timedelta(days=day)})
-            assert isinstance(s, OverdueTexts)
-            as_of = DAY0 + dt.timedelta(days=today)
-            ws: Any = SimpleNamespace(storage=s, today=as_of)
-            assert list(s.overdue_texts(as_of)) == list(python_overdue_texts(ws))
-        finally:
-            s.close()
+    a time, is ``receivable_view`` of the whole milestones as JSON text, in order (SQLite;
+    PostgreSQL uses the reference)."""
+    with opened("sqlite") as s:
+        with s.transaction():
+            _customer_with_a_contract(s)
+            for (amount, paid, off, off_on, day, currency), by, text, notes, paid_on \
+                    in milestones:
+                s.insert("receivable", {
+                    "id": s.next_id("receivable"), "contract_id": "CO1",
+                    "customer_id": "CU1", "seq": paid_on, "kind": text or "final",
+                    "share": text, "due_offset": text, "amount": amount, "paid": paid,
+                    "written_off": off, "currency": currency, "written_off_by": by,
+                    "write_off_reason": text, "collection_notes": notes,
+                    "trigger_on": DAY0, "created_at": "2026-03-01T08:00:00+00:00",
+                    "paid_on": None if paid_on is None
+                    else DAY0 + dt.timedelta(days=paid_on),
+                    "written_off_on": DAY0 if off_on else None,
+                    "due_date": None if day is None else DAY0 + dt.timedelta(days=day)})
+        assert isinstance(s, OverdueTexts)
+        as_of = DAY0 + dt.timedelta(days=today)
+        ws: Any = SimpleNamespace(storage=s, today=as_of)
+        assert list(s.overdue_texts(as_of)) == list(python_overdue_texts(ws))

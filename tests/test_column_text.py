@@ -173,24 +173,16 @@ OPP = st.fixed_dictionaries({
 
 
 @contextmanager
-def stocked_opps(opps: list[dict[str, Any]]) -> Iterator[Any]:
-    """A SQLite store in a temporary folder holding one customer and these deals."""
-    import tempfile
-    from pathlib import Path
-
-    from kam.plugins.storage_sqlite.backend import SQLiteStorage
-
-    with tempfile.TemporaryDirectory() as tmp:
-        s = SQLiteStorage(Path(tmp) / "kam.db")
-        try:
-            with s.transaction():
-                s.insert("customer", {"id": s.next_id("customer"), "name": "客户"})
-                for opp in opps:
-                    s.insert("opportunity", {"id": s.next_id("opportunity"),
-                                             "customer_id": "CU1", **opp})
-            yield s
-        finally:
-            s.close()
+def stocked_opps(opps: list[dict[str, Any]], backend: str = "sqlite") -> Iterator[Any]:
+    """A new store of the backend (SQLite in a temporary folder, or PostgreSQL) holding
+    one customer and these deals."""
+    with opened(backend) as s:
+        with s.transaction():
+            s.insert("customer", {"id": s.next_id("customer"), "name": "客户"})
+            for opp in opps:
+                s.insert("opportunity", {"id": s.next_id("opportunity"),
+                                         "customer_id": "CU1", **opp})
+        yield s
 
 
 @per_store(25)

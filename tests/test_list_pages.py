@@ -18,8 +18,9 @@ from kam import column_text
 from kam.models.receivable_state import receivable_view
 from kam.output import cell, neutralise, to_csv, write_rows
 from kam.services.receivable_pages import VIEW_FIELDS, view_page
-from kam.storage import JsonText, stored_text_pages
+from kam.storage import JsonText, StoredTextPages, stored_text_pages
 from kam.stored import JSON_TEXT
+from test_aggregates import per_store, store  # noqa: F401  (the fixture)
 from test_column_text import OPP, stocked_opps
 
 JSON_TEXTS = st.text(alphabet=st.sampled_from(list('ab ,"\\[]{}:=-中\x7f\x85\n')), max_size=5)
@@ -41,17 +42,25 @@ def test_a_json_cell_from_its_stored_text_is_the_decoded_cell(values: list[Any])
     assert column_text.csv_texts(stored) == [neutralise(cell(v)) for v in values]
 
 
-@settings(max_examples=25, deadline=None)
+@per_store(25)
 @given(st.lists(OPP, max_size=9),
        st.sampled_from([None, ["id", "approvals", "checklist", "close_date"]]),
-       st.sampled_from([None, {"owner": "lee"}]), st.none() | st.integers(0, 5),
-       st.integers(1, 4))
-def test_stored_text_pages_are_the_reference(opps: list[dict[str, Any]], fields: Any,
-                                           where: Any, limit: Any, size: int) -> None:
-    """kam.storage.StoredTextPages (SQLite) against kam.storage.stored_text_pages."""
-    with stocked_opps(opps) as s:
-        fast = list(s.stored_text_pages("opportunity", fields, where, ("id",), limit, size))
-        reference = list(stored_text_pages(s, "opportunity", fields, where, ("id",), limit,
+       st.sampled_from([None, {"owner": "lee"}]),
+       st.sampled_from([("id",), ("-close_date", "id")]), st.none() | st.integers(0, 5),
+       st.integers(1, 4), st.booleans())
+def test_stored_text_pages_are_the_reference(store: str,  # noqa: F811
+                                           opps: list[dict[str, Any]], fields: Any,
+                                           where: Any, order: Any, limit: Any, size: int,
+                                           german: bool) -> None:
+    """kam.storage.StoredTextPages (SQLite, PostgreSQL) against
+    kam.storage.stored_text_pages (PostgreSQL also with a session's DateStyle not ISO:
+    dates then made ISO by the server)."""
+    with stocked_opps(opps, store) as s:
+        assert isinstance(s, StoredTextPages)
+        if store == "postgres" and german:
+            s.conn.execute("SET DateStyle = 'German, DMY'")
+        fast = list(s.stored_text_pages("opportunity", fields, where, order, limit, size))
+        reference = list(stored_text_pages(s, "opportunity", fields, where, order, limit,
                                            size))
     assert [(n, list(map(list, cols))) for n, cols in fast] == \
         [(n, list(map(list, cols))) for n, cols in reference]

@@ -1,4 +1,4 @@
-"""The SQLite one-pass pipeline sums (kam.storage.PipelineSums: the deal sums and the
+"""The SQL backends' one-pass pipeline sums (kam.storage.PipelineSums: the deal sums and the
 forced deals, 强制推进, from one walk over the deals) answer exactly what the reference
 over the plain protocol computes (kam.reports.pipeline.pipeline_sums_reference: the
 deal sums, then the forced deals read again), on random deals."""
@@ -12,7 +12,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from kam.reports.pipeline import FIELDS, pipeline_sums_reference
 from kam.storage import PipelineSums
-from test_aggregates import DEAL, insert_deals, opened, per_store
+from test_aggregates import DEAL, insert_deals, opened, per_store, store  # noqa: F401  (the fixture)
 
 WHERE = st.sampled_from([{}, {"status": "open", "completed_at__isnull": True},
                          {"status": "open", "pipeline": "dragon_six", "currency": "USD"}])
@@ -24,9 +24,10 @@ WHERE = st.sampled_from([{}, {"status": "open", "completed_at__isnull": True},
           ("open", "six_stage", "lead", "CNY", None, None, False, None, None),
           ("open", "six_stage", "proposal", "USD", None, None, True, None, None)],
          {"status": "open", "completed_at__isnull": True})
-def test_pipeline_sums_equal_the_reference(deals: list[tuple[Any, ...]],
+def test_pipeline_sums_equal_the_reference(store: str,  # noqa: F811
+                                           deals: list[tuple[Any, ...]],
                                            where: dict[str, Any]) -> None:
-    with opened("sqlite") as s:
+    with opened(store) as s:
         insert_deals(s, deals)
         assert isinstance(s, PipelineSums)
         sums, forced = s.pipeline_sums(where, FIELDS)

@@ -1,5 +1,5 @@
 """PostgreSQL's fast paths (plugins/storage_postgres/: aggregates, summaries, roll-ups,
-column reads) under row-level
+column reads, report and check reads, stored text) under row-level
 security: a team member gets from each what the Python reference computes over the rows
 the member may see, and nothing of a colleague's deals, contracts or milestones — the
 deal team (铁三角) sees its deal, a manager their people's, the director everything."""
@@ -10,10 +10,26 @@ import datetime as dt
 from collections.abc import Iterator
 from decimal import Decimal
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from kam.reports.aggregates import PythonAggregates
-from kam.reports.rollups import PythonRollup, python_event_values, python_open_receivables
+from kam.reports.aging_sums import reference as aging_reference
+from kam.reports.battle_map import PythonBattleMapReads
+from kam.reports.pipeline import FIELDS, pipeline_sums_reference
+from kam.reports.rollups import (
+    PythonRollup,
+    next_steps_in_order,
+    python_event_values,
+    python_open_receivables,
+)
+from kam.reports.targets_sums import PythonDealMonthSums
+from kam.services.check import (
+    python_fired_reminders,
+    python_open_balances,
+    python_unflagged_late,
+)
+from kam.storage import stored_text_pages
 
 pytest.importorskip("psycopg")  # the postgres extra (conftest fails CI without it)
 from kam.plugins.storage_postgres.backend import PostgresStorage  # noqa: E402
@@ -53,6 +69,7 @@ def team_db(pg_dsn: str) -> Iterator[tuple[str, dict[str, str]]]:
                     "pipeline": "six_stage",
                     "amount": Decimal(100_000 * n) + Decimal("0.05"), "probability": 30 + n,
                     "stage_history": [{"stage": "lead", "on": f"2026-0{n}-01"}],
+                    "close_date": AS_OF + dt.timedelta(days=30 * n),
                     "created_at": f"2026-0{n}-01T08:00:00"})
                 owner.insert("contract", {"id": co, "opportunity_id": op, "customer_id": cu,
                                           "owner": user, "amount": Decimal(90_000 * n),
@@ -159,8 +176,63 @@ def test_a_member_gets_from_each_fast_path_only_what_they_may_see(
         # a reminder is seen through its actor (the deal team does not see li's)
         assert {rc for _kind, rc, _level in values} == (set() if who == "zhao"
                                                         else milestones)
+        this_rounds(s, who, seen)
     finally:
         s.close()
+
+
+def this_rounds(s: PostgresStorage, who: str | None, seen: set[str]) -> None:
+    """Aging, battle map, pipeline, targets, ``kam today`` and ``kam check``'s fast paths
+    and the csv lists' stored text, each against its reference over what ``s`` sees."""
+    ws: Any = SimpleNamespace(storage=s)
+    customers = {ACCOUNTS[a][0] for a in seen}
+    deals = {ACCOUNTS[a][1] for a in seen}
+    contracts = {ACCOUNTS[a][2] for a in seen}
+    milestones = {f"RC{n * 10 + seq}" for n, a in enumerate(ACCOUNTS, start=1)
+                  if a in seen for seq in range(1, 5)}
+    plain = PythonAggregates(ws)
+
+    aging = sorted(s.aging_sums(AS_OF, ENDS))
+    assert repr(aging) == repr(sorted(aging_reference(plain, AS_OF, ENDS)))
+    assert {cu for cu, *_rest in aging} == customers
+    battle = PythonBattleMapReads(ws)
+    order = list(s.collection_order(AS_OF))
+    assert order == list(battle.collection_order(AS_OF))
+    assert {cid for cid, _cur in order} == contracts
+    every = [co for _cu, _op, co in ACCOUNTS.values()]
+    cards = sorted(s.contract_cards(every), key=repr)
+    assert repr(cards) == repr(sorted(battle.contract_cards(every), key=repr))
+    assert {c[0] for c in cards} == contracts
+
+    sums, forced = s.pipeline_sums({"status": "open"}, FIELDS)
+    ref_sums, ref_forced = pipeline_sums_reference(ws, {"status": "open"}, FIELDS)
+    assert repr(sorted(sums, key=repr)) == repr(sorted(ref_sums, key=repr))
+    assert list(forced) == list(ref_forced)
+    assert sum(n for _key, n, _a, _w in sums) == len(deals)
+    months = sorted(s.deal_month_sums(False, {"status": "open"}, ["CU1"]), key=repr)
+    assert repr(months) == repr(sorted(PythonDealMonthSums(ws).deal_month_sums(
+        False, {"status": "open"}, ["CU1"]), key=repr))
+    assert len(months) == len(deals)
+
+    steps = list(s.next_steps_due(AS_OF, AS_OF))
+    assert steps == next_steps_in_order(PythonRollup(ws).latest_calls(AS_OF, None, AS_OF),
+                                        AS_OF)
+    assert {step[2] for step in steps} == deals
+    balances = list(s.open_balances(AS_OF))
+    assert repr(balances) == repr(list(python_open_balances(ws, AS_OF)))
+    assert {b[0] for b in balances} == {rc for rc in milestones if int(rc[-1]) in (2, 3)}
+    late = list(s.unflagged_late(AS_OF, "low_credit"))
+    assert late == list(python_unflagged_late(ws, AS_OF, "low_credit")) == sorted(customers)
+    fired = sorted(map(repr, s.fired_reminders()))
+    assert fired == sorted(map(repr, python_fired_reminders(ws)))
+    assert len(fired) == (0 if who == "zhao" else len(milestones))
+
+    fields = ["id", "stage_history", "close_date"]
+    texts = [(n, list(map(list, cols)))
+             for n, cols in s.stored_text_pages("opportunity", fields, size=2)]
+    assert texts == [(n, list(map(list, cols)))
+                     for n, cols in stored_text_pages(s, "opportunity", fields, size=2)]
+    assert {i for _n, (ids, _h, _d) in texts for i in ids} == deals
 
 
 def reference_calls(s: PostgresStorage, deals: list[str]) -> list[dict[str, object]]:

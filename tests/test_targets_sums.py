@@ -1,4 +1,4 @@
-"""The targets report's deal sums (kam.storage.DealMonthSums): SQLite's GROUP BY answers
+"""The targets report's deal sums (kam.storage.DealMonthSums): each SQL backend's GROUP BY answers
 exactly what the Python reference (kam.reports.targets_sums.PythonDealMonthSums) sums
 on random deals — missing owners, amounts and days, a won deal with or without its
 ``closed_at``, customers and product lines named by a target or not, filters — and the
@@ -22,6 +22,7 @@ from kam.plugins.storage_sqlite.backend import SQLiteStorage
 from kam.reports.common import scan
 from kam.reports.targets_sums import SUM_FIELDS, PythonDealMonthSums, month_sums
 from kam.storage import DealMonthSums
+from test_aggregates import opened, per_store, store  # noqa: F401  (the fixture)
 
 TODAY = dt.date(2026, 6, 30)
 DEAL = st.tuples(
@@ -45,7 +46,7 @@ def _day(n: int | None) -> dt.date | None:
     return None if n is None else TODAY + dt.timedelta(n)
 
 
-def _stocked(s: SQLiteStorage, deals: list[tuple[Any, ...]]) -> None:
+def _stocked(s: Any, deals: list[tuple[Any, ...]]) -> None:
     with s.transaction():
         for n in (1, 2):
             s.insert("customer", {"id": s.next_id("customer"), "name": f"客户{n}"})
@@ -57,32 +58,29 @@ def _stocked(s: SQLiteStorage, deals: list[tuple[Any, ...]]) -> None:
                 "closed_at": _day(closed), "close_date": _day(close)})
 
 
-@settings(max_examples=60, deadline=None)
+@per_store(60)
 @given(st.lists(DEAL, max_size=25), st.booleans(), NAMED, WHERE)
 @example([("won", None, "CNY", "CU1", None, None, None, Decimal("0.10"), None, 3),
           ("won", "", "CNY", "CU2", "软件", "six", "bid", None, -40, None),
           ("open", "lee", "USD", "CU2", "hw", "short", "lead", Decimal("-0.10"), 1, None)],
          True, ({"CU2"}, {"软件"}), {})
-def test_deal_month_sums_equal_the_python_reference(deals: list[tuple[Any, ...]], won: bool,
+def test_deal_month_sums_equal_the_python_reference(store: str,  # noqa: F811
+                                                    deals: list[tuple[Any, ...]], won: bool,
                                                     named: tuple[Any, Any],
                                                     where: dict[str, Any]) -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        s = SQLiteStorage(Path(folder) / "kam.db")
-        try:
-            _stocked(s, deals)
-            assert isinstance(s, DealMonthSums)
-            reference = PythonDealMonthSums(SimpleNamespace(storage=s))
-            fast = sorted(s.deal_month_sums(won, where, *named), key=repr)
-            assert repr(fast) == repr(sorted(reference.deal_month_sums(won, where, *named),
-                                             key=repr))
-            # every deal with its day is in exactly one group
-            dated = [o for o in scan(SimpleNamespace(storage=s), "opportunity", SUM_FIELDS,
-                                     where, order_by=())
-                     if (o["closed_at"] or o["close_date"] if won else o["close_date"])]
-            assert sum((g[-1] for g in fast), Decimal(0)) == sum(
-                (o["amount"] or Decimal(0) for o in dated), Decimal(0))
-        finally:
-            s.close()
+    with opened(store) as s:
+        _stocked(s, deals)
+        assert isinstance(s, DealMonthSums)
+        reference = PythonDealMonthSums(SimpleNamespace(storage=s))
+        fast = sorted(s.deal_month_sums(won, where, *named), key=repr)
+        assert repr(fast) == repr(sorted(reference.deal_month_sums(won, where, *named),
+                                         key=repr))
+        # every deal with its day is in exactly one group
+        dated = [o for o in scan(SimpleNamespace(storage=s), "opportunity", SUM_FIELDS,
+                                 where, order_by=())
+                 if (o["closed_at"] or o["close_date"] if won else o["close_date"])]
+        assert sum((g[-1] for g in fast), Decimal(0)) == sum(
+            (o["amount"] or Decimal(0) for o in dated), Decimal(0))
 
 
 TARGET = st.fixed_dictionaries({

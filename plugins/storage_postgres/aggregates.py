@@ -70,21 +70,13 @@ class PostgresAggregates:
     def receivable_sums(self, as_of: dt.date, ends: Sequence[int],
                         where: Where | None = None, contract_where: Where | None = None
                         ) -> Iterator[ReceivableSum]:
-        r_where, r_params = where_sql(kind("receivable"), where)
-        c_where, c_params = where_sql(kind("contract"), contract_where)
-        bucket = "CASE WHEN days <= 0 THEN 0 " + "".join(
-            f"WHEN days <= %s THEN {n + 1} " for n in range(len(ends))) + (
-            f"ELSE {len(ends) + 1} END")
+        ctes, params, bucket = _aging_terms(ends, where, contract_where)
         sql = (
-            "WITH r AS (SELECT customer_id, contract_id, coalesce(currency, '') AS currency,"
-            f" due_date, written_off_on, coalesce(paid, 0.00) AS paid_, {_OPEN} AS open_"
-            f" FROM receivable{r_where}),"
-            f" c AS (SELECT id, coalesce(owner, '') AS owner FROM contract{c_where}),"
-            f" s AS (SELECT r.customer_id, c.owner, r.currency, {_STATE} AS state,"
+            f"{ctes}, s AS (SELECT r.customer_id, c.owner, r.currency, {_STATE} AS state,"
             f" {_DAYS} AS days, open_ FROM r JOIN c ON c.id = r.contract_id)"
             f" SELECT customer_id, owner, currency, state, {bucket} AS bucket, count(*),"
             " round(sum(open_), 2) FROM s GROUP BY 1, 2, 3, 4, 5")
-        params = [*r_params, *c_params, as_of, as_of, as_of, *(int(e) for e in ends)]
+        params += [as_of, as_of, as_of, *(int(e) for e in ends)]
         return ((cu, ow, cur, state, int(b), int(n), total)
                 for cu, ow, cur, state, b, n, total in self._tuples(sql, params))
 
@@ -106,6 +98,12 @@ class PostgresAggregates:
 
     def deal_sums(self, keys: Sequence[str], where: Where | None = None
                   ) -> Iterator[DealSum]:
+        return iter([sums for sums, _extra in self._deal_sums(keys, where)])
+
+    def _deal_sums(self, keys: Sequence[str], where: Where | None, extra: str = "",
+                   extra_params: Sequence[Any] = ()) -> list[tuple[DealSum, Any]]:
+        """:meth:`deal_sums`' groups, each with the value of ``extra`` (one more
+        aggregate column, its values ``extra_params``) for the group."""
         k = kind("opportunity")
         for name in keys:
             if k.field(name) is None:
@@ -114,17 +112,18 @@ class PostgresAggregates:
         cols = "".join(f'"{key}", ' for key in keys)
         group = ", ".join(f'"{key}"' for key in keys)
         # each deal's weighted amount to the cent, half away from zero, then summed
-        sql = (f"SELECT {cols}count(*) AS n_, round(sum(coalesce(amount, 0.00)), 2) AS a_,"
+        sql = (f"SELECT {cols}count(*), round(sum(coalesce(amount, 0.00)), 2),"
                " round(sum(round(coalesce(amount, 0.00) * coalesce(probability, 0)"
-               f" / 100.0, 2)), 2) AS w_ FROM opportunity{sql_where}"
+               f" / 100.0, 2)), 2){extra} FROM opportunity{sql_where}"
                + (f" GROUP BY {group}" if keys else ""))
+        width = len(keys)
         out = []
-        for row in self._rows(k, sql, params):
-            if not row["n_"]:  # no deal at all (a sum without keys over nothing)
+        for row in self._tuples(sql, [*extra_params, *params]):
+            if not row[width]:  # no deal at all (a sum without keys over nothing)
                 continue
-            out.append((tuple(row[key] for key in keys), int(row["n_"]), row["a_"],
-                        row["w_"]))
-        return iter(out)
+            out.append(((tuple(row[:width]), int(row[width]), row[width + 1],
+                         row[width + 2]), row[width + 3] if extra else None))
+        return out
 
     # --- StageMoves: the funnel (销售漏斗) ----------------------------------------------
 
@@ -180,6 +179,24 @@ class PostgresAggregates:
                             f" ORDER BY {_BY_ID}", [wanted])
         return ((kind_, record_id, _payload(payload).get(key))
                 for kind_, record_id, payload in rows)
+
+
+def _aging_terms(ends: Sequence[int], where: Where | None, contract_where: Where | None
+                 ) -> tuple[str, list[Any], str]:
+    """The receivables ``r`` (with ``paid_`` and ``open_``) and contracts ``c`` (with
+    ``owner``) the filters select, as a WITH clause; its parameters; the aging bucket's
+    CASE of ``days`` (a parameter per bucket end: add them after the days')."""
+    r_where, r_params = where_sql(kind("receivable"), where)
+    c_where, c_params = where_sql(kind("contract"), contract_where)
+    bucket = "CASE WHEN days <= 0 THEN 0 " + "".join(
+        f"WHEN days <= %s THEN {n + 1} " for n in range(len(ends))) + (
+        f"ELSE {len(ends) + 1} END")
+    ctes = (
+        "WITH r AS (SELECT customer_id, contract_id, coalesce(currency, '') AS currency,"
+        f" due_date, written_off_on, coalesce(paid, 0.00) AS paid_, {_OPEN} AS open_"
+        f" FROM receivable{r_where}),"
+        f" c AS (SELECT id, coalesce(owner, '') AS owner FROM contract{c_where})")
+    return ctes, [*r_params, *c_params], bucket
 
 
 _DECODER = json.JSONDecoder()

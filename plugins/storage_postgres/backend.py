@@ -25,12 +25,15 @@ from kam.kinds import KINDS, Kind
 from kam.plugins.storage_postgres import schema
 from kam.plugins.storage_postgres.aggregates import PostgresAggregates
 from kam.plugins.storage_postgres.bulk import PostgresBulk
+from kam.plugins.storage_postgres.check_reads import PostgresCheckReads
 from kam.plugins.storage_postgres.errors import translate
+from kam.plugins.storage_postgres.report_reads import PostgresReportReads
 from kam.plugins.storage_postgres.rollups import PostgresRollup
 from kam.plugins.storage_postgres.sql import decoder, json_value, order_sql, to_db, where_sql
 from kam.plugins.storage_postgres.summaries import PostgresSummaries
 from kam.storage import (
     ConflictError,
+    JsonText,
     Record,
     RetryableError,
     Where,
@@ -38,6 +41,7 @@ from kam.storage import (
     split_order,
     update_types,
 )
+from psycopg.types.string import TextLoader
 
 log = logging.getLogger("kam.storage.postgres")
 
@@ -46,7 +50,7 @@ LOCKED_KINDS = frozenset({"contract", "opportunity"})
 
 
 class PostgresStorage(PostgresRollup, PostgresAggregates, PostgresSummaries,
-                      PostgresBulk):
+                      PostgresReportReads, PostgresCheckReads, PostgresBulk):
     name = "postgres"
 
     def __init__(self, dsn: str, lock_timeout_ms: int = 15000) -> None:
@@ -136,18 +140,23 @@ class PostgresStorage(PostgresRollup, PostgresAggregates, PostgresSummaries,
         for _names, rows in self._pages(sql, params, True):
             yield from rows
 
-    def _pages(self, sql: str, params: Sequence[Any], stream: bool, size: int = PAGE
+    def _pages(self, sql: str, params: Sequence[Any], stream: bool, size: int = PAGE,
+               text_dates: bool = False
                ) -> Iterator[tuple[tuple[str, ...], list[tuple[Any, ...]]]]:
         """A query's rows a page at a time, with their column names. A ``stream`` read
         outside a transaction goes through a ``WITH HOLD`` cursor on the server: the
         client holds one page, and the caller may run other queries between pages
         (``cursor.stream`` holds the connection until the last row: a caller querying
         in its loop would wait on itself). A bounded read (``get``, a ``limit``), or
-        one inside a transaction (the service's snapshot), is one fetch."""
+        one inside a transaction (the service's snapshot), is one fetch. ``text_dates``:
+        date columns as the server's text, not parsed (the session's DateStyle is ISO)."""
         self._flush()
         if not stream or self._depth:
             try:
-                cur = self.conn.execute(sql.encode(), params)
+                one = self.conn.cursor()
+                if text_dates:
+                    one.adapters.register_loader("date", TextLoader)
+                cur = one.execute(sql.encode(), params)
                 names = tuple(d.name for d in cur.description or ())
                 rows = cur.fetchall()
             except psycopg.Error as exc:
@@ -157,6 +166,8 @@ class PostgresStorage(PostgresRollup, PostgresAggregates, PostgresSummaries,
             return
         self._cursors += 1
         cur = self.conn.cursor(f"kam_read_{self._cursors}", withhold=True)
+        if text_dates:
+            cur.adapters.register_loader("date", TextLoader)
         read = False
         try:
             cur.execute(sql.encode(), params)
@@ -235,6 +246,34 @@ class PostgresStorage(PostgresRollup, PostgresAggregates, PostgresSummaries,
                 if k.type_of(name) == "json":
                     page[i] = [None if v is None else json_value(v) for v in page[i]]
             yield list(names), page
+
+    def stored_text_pages(self, kind_name: str, fields: Sequence[str] | None = None,
+                          where: Where | None = None, order_by: Sequence[str] = ("id",),
+                          limit: int | None = None, size: int = 500
+                          ) -> Iterator[tuple[list[str], list[Sequence[Any]]]]:
+        """kam.storage.StoredTextPages: ``column_pages`` with json columns as the stored
+        text (kam's canonical JSON, as ``to_db`` and an import write it) and dates as
+        ISO text made by the server: a csv list neither decodes nor re-encodes them."""
+        k = kind(kind_name)
+        names = list(fields) if fields is not None else self._table_columns(k)
+        self._columns(k, names)  # the field check
+        # the server writes an ISO date as a date's own text: taken as it comes
+        iso = (self.conn.info.parameter_status("DateStyle") or "").startswith("ISO")
+        cols = ", ".join(f"to_char(\"{n}\", 'YYYY-MM-DD')"
+                         if k.type_of(n) == "date" and not iso else f'"{n}"' for n in names)
+        jsons = [i for i, n in enumerate(names) if k.type_of(n) == "json"]
+        sql, params = self._sql(k, cols, where, order_by, limit)
+        for _names, rows in self._pages(sql, params, limit is None, size, text_dates=iso):
+            page: list[Sequence[Any]] = list(zip(*rows, strict=True))
+            for i in jsons:
+                page[i] = [None if v is None else JsonText(v) for v in page[i]]
+            yield names, page
+
+    def _table_columns(self, k: Kind) -> list[str]:
+        """The kind's table's columns in their order (what ``SELECT *`` gives)."""
+        sql = ("SELECT column_name FROM information_schema.columns WHERE table_name = %s"
+               " AND table_schema = current_schema() ORDER BY ordinal_position")
+        return [n for _names, rows in self._pages(sql, [k.name], False) for (n,) in rows]
 
     @staticmethod
     def _columns(k: Kind, fields: Sequence[str]) -> str:
@@ -584,6 +623,10 @@ if TYPE_CHECKING:  # mypy holds the backend to the signatures of what it offers
         kam_storage.ReceivableSums, kam_storage.DealSums, kam_storage.StageMoves,
         kam_storage.OpenReceivables, kam_storage.EventValues, kam_storage.StoredRows,
         kam_storage.BulkLoad, kam_storage.StageReach, kam_storage.PaymentSums,
-        kam_storage.MilestoneViews, kam_storage.ColumnReads, kam_storage.LatestCallsOn
+        kam_storage.MilestoneViews, kam_storage.ColumnReads, kam_storage.LatestCallsOn,
+        kam_storage.AgingSums, kam_storage.BattleMapReads, kam_storage.PipelineSums,
+        kam_storage.DealMonthSums, kam_storage.NextStepsDue, kam_storage.OpenBalances,
+        kam_storage.UnflaggedLate, kam_storage.FiredReminders, kam_storage.StoredTextPages
     ]:
-        return (s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s)
+        return (s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s,
+                s)

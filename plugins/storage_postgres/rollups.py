@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from kam.kinds import Kind
-from kam.storage import Record, kind
+from kam.storage import NextStep, Record, kind
 
 _KEY = "COALESCE(NULLIF(opportunity_id, ''), customer_id)"
 _LATEST_FIRST = "date DESC, length(id) DESC, id DESC"
@@ -24,6 +24,9 @@ class PostgresRollup:
               ) -> Iterator[Record]:
         raise NotImplementedError  # PostgresStorage's
 
+    def _tuples(self, sql: str, params: Sequence[Any]) -> Iterator[tuple[Any, ...]]:
+        raise NotImplementedError  # PostgresStorage's
+
     def latest_calls(self, as_of: dt.date, owner: str | None = None,
                      due_by: dt.date | None = None) -> Iterator[Record]:
         return self._latest(as_of, owner, due_by)
@@ -34,28 +37,19 @@ class PostgresRollup:
         deal's key is its id, so filtering before ``DISTINCT ON`` keeps its latest)."""
         return self._latest(as_of, None, due_by, sorted(set(deals)))
 
+    def next_steps_due(self, as_of: dt.date, due_by: dt.date) -> Iterator[NextStep]:
+        """kam.storage.NextStepsDue: the latest calls' next steps due, put in ``kam
+        today``'s order (next_due, then the key) by the server and streamed, never held
+        as records here (the deal's id, or the customer's for a call on no deal)."""
+        sql, params = _latest_sql(as_of, None, due_by)
+        return self._tuples(
+            f"SELECT next_due, next_step, {_KEY} AS key_, customer_id, owner, id FROM"
+            f" ({sql}) due ORDER BY next_due, key_", params)
+
     def _latest(self, as_of: dt.date, owner: str | None, due_by: dt.date | None,
                 deals: list[str] | None = None) -> Iterator[Record]:
-        params: list[Any] = [as_of]
-        mine = ""
-        if owner:
-            mine = " AND owner = %s"
-            params.append(owner)
-        if deals is not None:
-            mine += " AND opportunity_id = ANY(%s)"
-            params.append(deals)
-        due = ""
-        if due_by is not None:
-            due = " WHERE next_due IS NOT NULL AND next_due <= %s"
-            params.append(due_by)
-        return self._rows(kind("activity"), (
-            "SELECT id, date, opportunity_id, customer_id, owner, next_step, next_due FROM ("
-            f" SELECT DISTINCT ON ({_KEY}) id, date, opportunity_id, customer_id, owner,"
-            "  next_step, next_due FROM activity"
-            f" WHERE date <= %s{mine} AND (opportunity_id IS NULL OR opportunity_id = ''"
-            "  OR opportunity_id IN (SELECT id FROM opportunity"
-            "   WHERE status IN ('open', 'won') AND completed_at IS NULL))"
-            f" ORDER BY {_KEY}, {_LATEST_FIRST}) latest{due}"), params)
+        sql, params = _latest_sql(as_of, owner, due_by, deals)
+        return self._rows(kind("activity"), sql, params)
 
     def deal_touches(self, as_of: dt.date, customer: str | None = None
                      ) -> Iterator[tuple[str, dt.date, int]]:
@@ -92,3 +86,28 @@ class PostgresRollup:
             f" WHERE date >= %s AND date <= %s{extra} GROUP BY owner, date, outcome"),
             params)
         return iter([(r["owner"], r["date"], r["outcome"], int(r["calls"])) for r in rows])
+
+
+def _latest_sql(as_of: dt.date, owner: str | None, due_by: dt.date | None,
+                deals: list[str] | None = None) -> tuple[str, list[Any]]:
+    """``latest_calls``' query (of ``deals`` only when given) and its parameters."""
+    params: list[Any] = [as_of]
+    mine = ""
+    if owner:
+        mine = " AND owner = %s"
+        params.append(owner)
+    if deals is not None:
+        mine += " AND opportunity_id = ANY(%s)"
+        params.append(deals)
+    due = ""
+    if due_by is not None:
+        due = " WHERE next_due IS NOT NULL AND next_due <= %s"
+        params.append(due_by)
+    return (
+        "SELECT id, date, opportunity_id, customer_id, owner, next_step, next_due FROM ("
+        f" SELECT DISTINCT ON ({_KEY}) id, date, opportunity_id, customer_id, owner,"
+        "  next_step, next_due FROM activity"
+        f" WHERE date <= %s{mine} AND (opportunity_id IS NULL OR opportunity_id = ''"
+        "  OR opportunity_id IN (SELECT id FROM opportunity"
+        "   WHERE status IN ('open', 'won') AND completed_at IS NULL))"
+        f" ORDER BY {_KEY}, {_LATEST_FIRST}) latest{due}"), params
