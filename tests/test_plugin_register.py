@@ -89,3 +89,49 @@ def test_guarded_registration_equals_pluggys_own() -> None:
     assert _table(ours.pm) == _table(plain)
     assert ours.infos["sample"].hooks == ["kam_qualify_lead", "kam_review_contract",
                                           "kam_stage_exit"]
+
+
+def test_plugin_records_behave_as_the_dataclasses_they_were() -> None:
+    """PluginInfo, Registry and LoadError are plain classes (start-up): the same
+    arguments, defaults, repr and equality as the dataclasses they replace."""
+    from dataclasses import dataclass, field
+
+    from kam.plugin_registry import PluginInfo, Registry
+    from kam.plugin_required import LoadError
+
+    @dataclass
+    class PluginInfo_:  # noqa: N801
+        name: str
+        version: str
+        source: str
+        hooks: list[str] = field(default_factory=list)
+
+    @dataclass
+    class Registry_:  # noqa: N801
+        what: str
+        items: dict[str, Any] = field(default_factory=dict)
+        owners: dict[str, str] = field(default_factory=dict)
+        conflicts: list[str] = field(default_factory=list)
+
+    @dataclass
+    class LoadError_:  # noqa: N801
+        name: str
+        error: str
+        traceback: str = ""
+        version: str = ""
+        source: str = ""
+
+    pairs: list[tuple[Any, Any]] = [
+        (PluginInfo("a", "1", "package"), PluginInfo_("a", "1", "package")),
+        (PluginInfo("a", "1", "file", ["kam_x"]), PluginInfo_("a", "1", "file", ["kam_x"])),
+        (Registry("pipeline"), Registry_("pipeline")),
+        (Registry("f", {"x": 1}, {"x": "p"}, ["c"]), Registry_("f", {"x": 1}, {"x": "p"}, ["c"])),
+        (LoadError("a", "boom"), LoadError_("a", "boom")),
+        (LoadError("a", "b", "tb", "1", "file"), LoadError_("a", "b", "tb", "1", "file")),
+    ]
+    for mine, theirs in pairs:
+        assert repr(mine) == type(mine).__name__ + "(" + repr(theirs).split("(", 1)[1]
+        assert mine == type(mine)(*[getattr(theirs, f) for f in mine._FIELDS])
+        assert mine != theirs and mine.__hash__ is None
+    assert PluginInfo("a", "1", "x") != PluginInfo("a", "2", "x")
+    assert PluginInfo("a", "1", "x").hooks is not PluginInfo("a", "1", "x").hooks
