@@ -319,8 +319,8 @@ def _body(command: Command, given: dict[str, Any]) -> Any:
         return lambda ctx: everyday.pay_record(ctx, fmt=fmt or "table", **g)
     if key == ("activity", "log"):
         return lambda ctx: everyday.activity_log(ctx, fmt=fmt or "table", **g)
-    names = ("output", "table", "owner", "member", "customer", "currency", "by", "since",
-             "until", "period", "buckets", "pipeline")
+    # every option of the grammar reaches the report (the ones left to typer are None)
+    names = [n for n in GRAMMARS[key].values.values() if n not in ("fmt", "as_of")]
     return lambda ctx: everyday.report(
         ctx, g["name"], g.get("record_id"), as_of=g.get("as_of"), option=[], fmt=fmt,
         weeks=None, days=None, run=None, **{n: g.get(n) for n in names})
