@@ -2,17 +2,23 @@
 
 Only what kam writes needs writing: strings, numbers, booleans, lists of those,
 and tables. ``get``/``set`` take dotted keys (``rules.margin_floor``).
+
+Reading goes through :func:`parse`, which keeps what tomllib made of a file's text in the
+user's cache folder: importing tomllib (its patterns, datetime) was ~4 ms of every
+command, for a file that seldom changes.
 """
 
 from __future__ import annotations
 
 import copy
+import marshal
 import os
 import re
-import tomllib
+import sys
 from pathlib import Path
 from typing import Any
 
+from kam.cache_files import cache_folder, write_whole
 from kam.errors import InputError
 
 FILE = "kam.toml"
@@ -75,6 +81,69 @@ def merged(data: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+class BadToml(ValueError):
+    """Text tomllib refuses; the message is tomllib's (``TOMLDecodeError``)."""
+
+
+#: bump when the layout of the parsed-files cache changes
+_PARSED_FORMAT = 1
+#: parsed files kept (one per workspace, typically)
+_PARSED_KEEP = 16
+#: the types of what is kept: marshal's, and all a kam.toml without dates holds
+_PLAIN = (str, int, float, bool)
+
+
+def parse(text: str) -> dict[str, Any]:
+    """``tomllib.loads(text)``, from the cache when this very text (on this Python) was
+    parsed before; :class:`BadToml` for what tomllib refuses. Kept only when every value
+    is text, a number, a boolean, a list or a table (a date is parsed every time);
+    ``KAM_SETTINGS_CACHE=0`` switches the cache off, and one that cannot be read or
+    written is ignored."""
+    path = _parsed_file()
+    key = (sys.version, text)
+    entries: dict[Any, Any] = {}
+    if path is not None:
+        try:
+            with open(path, "rb") as fh:
+                loaded = marshal.load(fh)
+            if isinstance(loaded, dict):
+                entries = loaded
+        except (OSError, EOFError, ValueError, TypeError):
+            pass  # none kept, or a file that is not this cache's
+        hit = entries.get(key)
+        if isinstance(hit, dict):
+            return hit
+    import tomllib
+
+    try:
+        value = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise BadToml(str(exc)) from None
+    if path is not None and _plain(value):
+        entries.pop(key, None)
+        while len(entries) >= _PARSED_KEEP:
+            del entries[next(iter(entries))]
+        entries[key] = value
+        write_whole(path, entries)
+    return value
+
+
+def _parsed_file() -> str | None:
+    folder = cache_folder()
+    if folder is None or os.environ.get("KAM_SETTINGS_CACHE") == "0":
+        return None
+    return os.path.join(folder, f"toml-{_PARSED_FORMAT}.marshal")
+
+
+def _plain(value: Any) -> bool:
+    """Whether marshal keeps ``value`` as it is (dates and times it cannot)."""
+    if type(value) is dict:
+        return all(type(k) is str and _plain(v) for k, v in value.items())
+    if type(value) is list:
+        return all(_plain(v) for v in value)
+    return type(value) in _PLAIN
+
+
 def load(folder: Path, *, checked: bool = True) -> dict[str, Any]:
     """kam.toml merged over the defaults, checked against kam.config_schema (a bad value
     is one line naming the key, exit 2); ``checked=False`` for ``config set``, which
@@ -82,8 +151,9 @@ def load(folder: Path, *, checked: bool = True) -> dict[str, Any]:
     path = folder / FILE
     try:
         with path.open("rb") as fh:
-            config = merged(tomllib.load(fh))
-    except tomllib.TOMLDecodeError as exc:
+            data = fh.read()
+        config = merged(parse(data.decode()))  # as tomllib.load reads a binary file
+    except BadToml as exc:
         raise InputError(f"{path}: {exc}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: cannot be read ({exc})") from None

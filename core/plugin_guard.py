@@ -20,22 +20,31 @@ from kam.errors import KamError
 from kam.plugin_results import ISOLATED_HOOKS, PluginError, check_result, describe, owned
 
 
-def _candidates(module: object) -> list[str]:
+def _candidates(module: object, marker: str) -> list[str]:
     """The names pluggy may find a hookimpl under: for a module, only its functions and
-    bound methods (what pluggy accepts; asking pluggy about each of a module's imports
-    and constants cost ~0.3 ms a plugin at every start); anything else, every
-    attribute, as pluggy would."""
+    bound methods that carry the ``marker`` attribute (pluggy's hookimpl options; pluggy
+    accepts nothing else, and asking it about each of a module's imports, constants and
+    helper functions cost ~0.3 ms a plugin at every start); anything else, every
+    attribute, as pluggy would (read without ``getattr``: a property is never run)."""
     if isinstance(module, types.ModuleType):
         return sorted(name for name, value in vars(module).items()
-                      if isinstance(value, (types.FunctionType, types.MethodType)))
+                      if isinstance(value, (types.FunctionType, types.MethodType))
+                      and getattr(value, marker, None) is not None)
     return dir(module)
 
 
 class _Proxy:
     """What pluggy registers for a plugin: its guarded hookimpls as attributes
-    (hashable by identity, so pluggy can subset callers by plugin)."""
+    (hashable by identity, so pluggy can subset callers by plugin).
+
+    ``dir()`` of it names only those attributes: pluggy asks about each name ``dir``
+    gives, through ``inspect.getattr_static``, and the ~25 names every object has
+    (``__class__``, ``__eq__``, …; never a hookimpl) were ~60 % of registering a plugin."""
 
     __name__: str
+
+    def __dir__(self) -> list[str]:
+        return sorted(vars(self))
 
 
 class HookGuards:
@@ -49,7 +58,7 @@ class HookGuards:
         """What pluggy registers for ``module``: its hookimpls, each through a guard."""
         proxy = _Proxy()
         proxy.__name__ = plugin
-        for attr in _candidates(module):
+        for attr in _candidates(module, self.pm.project_name + "_impl"):
             opts = self.pm.parse_hookimpl_opts(module, attr)
             if opts is None:
                 continue

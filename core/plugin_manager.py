@@ -246,11 +246,11 @@ class Plugins(HookGuards, Registries):
             return
         if not mentions_plugins(text):
             return
-        import tomllib
+        from kam.config import BadToml, parse
 
         try:
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError:
+            data = parse(text)
+        except BadToml:
             return
         self.apply_config(data, folder)
 

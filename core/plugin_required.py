@@ -7,19 +7,23 @@ A load failure keeps the plugin's own traceback for ``--debug`` and one line for
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from kam.plugin_registry import _Record
 
 
-@dataclass
-class LoadError:
+class LoadError(_Record):
     """Why a plugin is not loaded: one line for tables and refusals, the traceback for
-    ``--debug``; version and source when discovery knew them."""
+    ``--debug``; version and source when discovery knew them. (A plain class with a
+    dataclass's init, repr and equality.)"""
 
-    name: str
-    error: str
-    traceback: str = ""
-    version: str = ""
-    source: str = ""
+    _FIELDS = ("name", "error", "traceback", "version", "source")
+
+    def __init__(self, name: str, error: str, traceback: str = "", version: str = "",
+                 source: str = "") -> None:
+        self.name = name
+        self.error = error
+        self.traceback = traceback
+        self.version = version
+        self.source = source
 
 
 def one_line(error: BaseException | str) -> str:

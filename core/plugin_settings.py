@@ -21,8 +21,10 @@ loaded plugins (name, version, source, hooks), the whole kam.toml as the plugins
 it and the table; and the files (path, size, mtime, mode) of every module of each
 plugin that declares a schema, of pydantic and pydantic-core, and of any module loaded
 while the schemas were registered. One file in the user's cache folder (as
-kam.cli.help_cache), a few entries, replaced whole; ``KAM_SETTINGS_CACHE=0`` switches
-it off; a cache that cannot be read or written is ignored.
+kam.cli.help_cache) per fingerprint (named by its CRC-32, the fingerprint itself
+inside: reading every entry of one shared file was ~2 ms of each command), the oldest
+beyond a few removed; ``KAM_SETTINGS_CACHE=0`` switches it off; a cache that cannot be
+read or written is ignored.
 """
 
 from __future__ import annotations
@@ -37,16 +39,21 @@ from typing import Any
 from kam.cache_files import cache_folder, file_stat, write_whole
 
 #: bump when the fingerprint or the file layout changes
-_FORMAT = 1
+_FORMAT = 2
 #: entries kept (one per workspace and plugin, typically)
 _KEEP = 16
 #: core-schema node types that run code of the plugin's (validators, factories)
 _CODE = ("function-", "call", "callable", "custom-error")
 
 
-def _file() -> str | None:
+def _file(key: str) -> str | None:
+    """The cache file of fingerprint ``key``."""
     folder = cache_folder()
-    return None if folder is None else os.path.join(folder, f"settings-{_FORMAT}.marshal")
+    if folder is None:
+        return None
+    import zlib
+
+    return os.path.join(folder, f"settings-{_FORMAT}-{zlib.crc32(key.encode()):08x}.marshal")
 
 
 def context(config: dict[str, Any],
@@ -61,37 +68,37 @@ def context(config: dict[str, Any],
 
 def load(key: str) -> Any:
     """What :func:`store` kept under ``key``, or None (none, or a file has changed)."""
-    path = _file()
+    path = _file(key)
     if path is None:
         return None
     try:
         with open(path, "rb") as fh:
-            entries = marshal.load(fh)
-        files, value = entries[key]
-        if not isinstance(value, dict) or any(file_stat(f) != st for f, st in files):
+            kept, files, value = marshal.load(fh)
+        if kept != key or not isinstance(value, dict) or any(
+                file_stat(f) != st for f, st in files):
             return None
-    except (OSError, EOFError, ValueError, TypeError, KeyError):
+    except (OSError, EOFError, ValueError, TypeError):
         return None  # none kept, or a file that is not this cache's
     return value
 
 
 def store(key: str, files: set[str], value: Any) -> None:
-    """Keep ``value`` (marshal's types) under ``key`` with the stat of ``files``."""
-    path = _file()
+    """Keep ``value`` (marshal's types) under ``key`` with the stat of ``files``; the
+    oldest entries beyond :data:`_KEEP` go."""
+    path = _file(key)
     if path is None:
         return
+    write_whole(path, (key, tuple((f, file_stat(f)) for f in sorted(files)), value))
+    folder, prefix = os.path.dirname(path), f"settings-{_FORMAT}-"
     try:
-        with open(path, "rb") as fh:
-            entries = marshal.load(fh)
-        if not isinstance(entries, dict):
-            entries = {}
-    except (OSError, EOFError, ValueError, TypeError):
-        entries = {}
-    entries.pop(key, None)
-    while len(entries) >= _KEEP:
-        del entries[next(iter(entries))]
-    entries[key] = (tuple((f, file_stat(f)) for f in sorted(files)), value)
-    write_whole(path, entries)
+        kept = [os.path.join(folder, n) for n in os.listdir(folder)
+                if n.startswith(prefix) and n.endswith(".marshal")]
+        kept.sort(key=lambda f: os.stat(f).st_mtime_ns)
+        for old in kept[:-_KEEP] if len(kept) > _KEEP else []:
+            if old != path:
+                os.unlink(old)
+    except OSError:
+        pass  # another kam removed it first
 
 
 def module_files(prefixes: set[str]) -> set[str]:

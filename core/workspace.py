@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import getpass
 import os
 from array import array
 from collections.abc import Callable, Iterator, Sequence
@@ -51,6 +50,8 @@ def resolve_actor(config: dict[str, Any]) -> str:
 
     actor = check(os.environ.get("KAM_USER") or config.get("user") or "", "KAM_USER")
     if not actor:
+        import getpass  # here: it loads termios, for the few commands without KAM_USER
+
         try:
             actor = getpass.getuser()
         except Exception:

@@ -319,3 +319,29 @@ def test_each_grammar_is_its_typer_command_s(noun: str, verb: str) -> None:
     grammar = fast.GRAMMARS[noun, verb]
     assert set(grammar.values) | set(grammar.lists) | set(grammar.flags) <= options
     assert grammar.positionals + grammar.optional == arguments
+
+
+#: the arguments kam.cli.fast._body passes by name to the bodies that do not take **given
+_BOUND = {("opp", "show"): {"opp_id", "as_of", "fmt"},
+          ("opp", "advance"): {"opp_id", "to", "force", "reason", "as_of", "fmt"}}
+
+
+@pytest.mark.parametrize("noun, verb", sorted(fast.GRAMMARS))
+def test_every_option_read_reaches_the_body(noun: str, verb: str) -> None:
+    """The grammars come from typer (kam.cli.fast_grammars): an option added to a typer
+    command is read by the lean front end at once, so its body must take it — or the
+    lean front end must leave the option to typer (kam.cli.fast.LEAN)."""
+    import inspect
+
+    from kam.cli import everyday
+
+    grammar = fast.GRAMMARS[noun, verb]
+    names = ({*grammar.values.values(), *grammar.lists.values(), *grammar.flags.values(),
+              *grammar.positionals, *grammar.optional})
+    if (noun, verb) in _BOUND:
+        assert names == _BOUND[noun, verb]
+        return
+    body = everyday.report if noun == "report" else getattr(everyday, f"{noun}_{verb}")
+    params = inspect.signature(body).parameters
+    takes_any = any(p.kind is p.VAR_KEYWORD for p in params.values())
+    assert takes_any or names - {"fmt"} <= set(params)

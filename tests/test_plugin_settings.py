@@ -150,9 +150,19 @@ def test_values_it_cannot_keep_are_not_encoded() -> None:
 def test_a_damaged_cache_is_ignored(tmp_path: Path) -> None:
     folder, calls = _plugin(tmp_path)
     assert _settings(folder, {})["margin_floor"] == Decimal("15")
-    cache = tmp_path / "xdg-cache" / "kam" / "settings-1.marshal"
-    assert cache.exists()
+    [cache] = (tmp_path / "xdg-cache" / "kam").glob("settings-2-*.marshal")
     for junk in (b"", b"not marshal", __import__("marshal").dumps({"k": 1}),
-                 __import__("marshal").dumps([1, 2])):
+                 __import__("marshal").dumps([1, 2]),
+                 __import__("marshal").dumps(("another key", (), {}))):
         cache.write_bytes(junk)
         assert _settings(folder, {})["margin_floor"] == Decimal("15")
+
+
+def test_one_file_per_fingerprint_and_the_oldest_go(tmp_path: Path) -> None:
+    for i in range(plugin_settings._KEEP + 4):
+        plugin_settings.store(f"key {i}", {__file__}, {"n": i})
+    files = list((tmp_path / "xdg-cache" / "kam").glob("settings-2-*.marshal"))
+    assert len(files) == plugin_settings._KEEP
+    last = plugin_settings._KEEP + 3
+    assert plugin_settings.load(f"key {last}") == {"n": last}
+    assert plugin_settings.load("another key") is None

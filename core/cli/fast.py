@@ -40,36 +40,43 @@ class Grammar:
         self.optional = optional
 
 
-_FORMAT = {"--format": "fmt", "-f": "fmt"}
-_AS_OF = {"--as-of": "as_of"}
-
-#: (noun, command) → its grammar, as the typer command declares it
-GRAMMARS: dict[tuple[str, str], Grammar] = {
-    ("opp", "list"): Grammar((), {"--stage": "stage", "--status": "status", "--owner": "owner",
-                                  "--member": "member", "--customer": "customer",
-                                  "--limit": "limit", "-n": "limit", "--output": "output",
-                                  "-o": "output", **_FORMAT}),
-    ("opp", "show"): Grammar(("opp_id",), {**_AS_OF, **_FORMAT}),
-    ("opp", "advance"): Grammar(("opp_id",), {"--to": "to", "--reason": "reason", **_AS_OF,
-                                              **_FORMAT}, flags={"--force": "force"}),
-    ("pay", "record"): Grammar(("contract_id", "amount"),
-                               {"--date": "date", "--milestone": "milestone", "--ref": "ref",
-                                "--note": "note", **_AS_OF, **_FORMAT},
-                               flags={"--quiet": "quiet", "-q": "quiet"}),
-    ("activity", "log"): Grammar(
-        ("record_id",), {"--type": "type_", "--date": "date", "--outcome": "outcome",
-                         "--note": "note", "--next": "next_step", "--next-due": "next_due",
-                         "--owner": "owner", "--closing": "closing", **_AS_OF, **_FORMAT},
-        lists={"--contact": "contact", "--signal": "signal"},
-        flags={"--quiet": "quiet", "-q": "quiet"}, required=("type_",)),
-    ("report", ""): Grammar(
-        ("name",), {"--format": "fmt", "-f": "fmt", "--output": "output", "-o": "output",
-                    "--owner": "owner", "--member": "member", "--customer": "customer",
-                    "--currency": "currency", "--by": "by", "--since": "since",
-                    "--until": "until", "--period": "period", "--buckets": "buckets",
-                    "--pipeline": "pipeline", "--table": "table", **_AS_OF},
-        optional=("record_id",)),
+#: what the lean front end reads of each command beyond its typer declaration (the
+#: generated kam.cli.fast_grammars): how many of its arguments must be given, the options
+#: that must be given, and the options it leaves to typer (such a command line is handed on)
+LEAN: dict[tuple[str, str], tuple[int, tuple[str, ...], frozenset[str]]] = {
+    ("opp", "list"): (0, (), frozenset()),
+    ("opp", "show"): (1, (), frozenset()),
+    ("opp", "advance"): (1, (), frozenset()),
+    ("pay", "record"): (2, (), frozenset()),
+    ("activity", "log"): (1, ("type_",), frozenset()),
+    ("report", ""): (1, (), frozenset({"--weeks", "--days", "--run", "--option",
+                                      "--install-completion", "--show-completion"})),
 }
+#: the commands the lean front end reads
+COMMANDS = tuple(LEAN)
+
+
+def _grammars() -> dict[tuple[str, str], Grammar]:
+    """Each lean command's grammar: its typer declaration (kam.cli.fast_grammars, made
+    from the typer commands by kam.cli.fast_table) with what :data:`LEAN` says."""
+    from kam.cli.fast_grammars import TABLE
+
+    out = {}
+    for key, (must, required, left) in LEAN.items():
+        if key not in TABLE:  # added since the table was written: typer reads it
+            continue
+        arguments, options = TABLE[key]
+        kinds: dict[str, dict[str, str]] = {"value": {}, "list": {}, "flag": {}}
+        for opt, (name, kind) in options.items():
+            if opt not in left:
+                kinds[kind][opt] = name
+        out[key] = Grammar(arguments[:must], kinds["value"], kinds["list"], kinds["flag"],
+                           required, arguments[must:])
+    return out
+
+
+#: (noun, command) → its grammar
+GRAMMARS: dict[tuple[str, str], Grammar] = _grammars()
 
 
 class Command:
@@ -312,8 +319,8 @@ def _body(command: Command, given: dict[str, Any]) -> Any:
         return lambda ctx: everyday.pay_record(ctx, fmt=fmt or "table", **g)
     if key == ("activity", "log"):
         return lambda ctx: everyday.activity_log(ctx, fmt=fmt or "table", **g)
-    names = ("output", "table", "owner", "member", "customer", "currency", "by", "since",
-             "until", "period", "buckets", "pipeline")
+    # every option of the grammar reaches the report (the ones left to typer are None)
+    names = [n for n in GRAMMARS[key].values.values() if n not in ("fmt", "as_of")]
     return lambda ctx: everyday.report(
         ctx, g["name"], g.get("record_id"), as_of=g.get("as_of"), option=[], fmt=fmt,
         weeks=None, days=None, run=None, **{n: g.get(n) for n in names})

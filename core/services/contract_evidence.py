@@ -4,7 +4,6 @@ delivery notes, acceptance certificates)."""
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +14,8 @@ from kam.workspace import Workspace
 
 
 def sha256_of(path: Path) -> str:
+    import hashlib  # here: it loads OpenSSL (~2-3 ms), and opp show imports this module
+
     digest = hashlib.sha256()
     with path.open("rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
