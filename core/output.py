@@ -137,8 +137,6 @@ def _encode(value: Any, indent: str) -> str:
     if fast is not None:
         return fast(value)
     inner = indent + "  "
-    if type(value) is dict and _runs is not None:
-        return _dict(value, indent, inner) if value else "{}"
     if type(value) is dict or isinstance(value, Mapping):
         if not value:
             return "{}"
@@ -159,57 +157,6 @@ def _encode(value: Any, indent: str) -> str:
     if hasattr(value, "to_dict"):
         return _encode(value.to_dict(), indent)
     return json.dumps(jsonable(value))  # not JSON: raises TypeError, as before
-
-
-#: the exact types of the values the C encoder writes as :func:`_encode` does (a Decimal
-#: and a date through ``_as_text``: the same quoted text)
-_FLAT = frozenset({str, int, bool, type(None), Decimal, dt.date})
-_KEYS = frozenset({str})
-_RUN_ENCODERS: dict[str, Callable[[dict[str, Any]], str]] = {}
-
-
-def _as_text(value: Any) -> str:
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    raise TypeError(type(value).__name__)  # never: only _FLAT values are passed
-
-
-_runs = getattr(json.encoder, "c_make_encoder", None)
-
-
-def _run(items: dict[str, Any], inner: str) -> str:
-    """Flat items (str keys, :data:`_FLAT` values) as their indented lines, joined, in
-    one call of the C encoder (a big team's map has ~45k rows of ~20 values)."""
-    encode = _RUN_ENCODERS.get(inner)
-    if encode is None:
-        make = _runs(None, _as_text, _quote, None, ": ", ",\n" + inner, False, False, True)
-        encode = _RUN_ENCODERS[inner] = lambda row: "".join(make(row, 0))
-    text = encode(items)
-    if not text.isascii() or "\x7f" in text:  # DEL and C1 controls, as _string escapes
-        text = _C1.sub(_c1, text)
-    return inner + text[1:-1]
-
-
-def _dict(value: dict[Any, Any], indent: str, inner: str) -> str:
-    """A non-empty dict as :func:`_encode` writes it: its runs of flat items through the
-    C encoder, any other item value by value."""
-    if _KEYS.issuperset(map(type, value)) and _FLAT.issuperset(map(type, value.values())):
-        return "{\n" + _run(value, inner) + "\n" + indent + "}"
-    parts = []
-    run: dict[str, Any] = {}
-    for k, v in value.items():
-        if type(v) in _FLAT and type(k) is str:
-            run[k] = v
-            continue
-        if run:
-            parts.append(_run(run, inner))
-            run = {}
-        parts.append(f"{inner}{_string(str(k))}: {_encode(v, inner)}")
-    if run:
-        parts.append(_run(run, inner))
-    return "{\n" + ",\n".join(parts) + "\n" + indent + "}"
 
 
 def _big(data: Any) -> bool:
