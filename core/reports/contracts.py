@@ -452,6 +452,12 @@ def _next_action(ws: Any, contract: dict[str, Any], views: list[MilestoneView],
         text = (f"collect {shown} by {on}" if english else
                 pick(ws.lang, f"{on} 前收{shown}", ""))
         return text + _promise(ws, due[10])
+    return _waiting_action(ws, contract, views)
+
+
+def _waiting_action(ws: Any, contract: dict[str, Any], views: list[MilestoneView]) -> str:
+    """The next action of a contract with nothing overdue or dated to collect: what starts
+    the next payment (or, terminated, what to do with what is left)."""
     if contract.get("status") == "terminated":
         return tr(ws, "合同已终止：收回或核销未收款", "terminated: collect or write off what is "
                   "outstanding")
