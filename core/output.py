@@ -131,6 +131,26 @@ _FAST: dict[type, Callable[[Any], str]] = {
 }
 
 
+class _Heads(dict[Any, str]):
+    """A key's line head at one indent (``  "key": ``), each text key's made once: a
+    list of rows repeats the same keys (~2M items in a big team's battle map)."""
+
+    def __init__(self, inner: str) -> None:
+        super().__init__()
+        self.inner = inner
+
+    def __missing__(self, key: Any) -> str:
+        head = f"{self.inner}{_string(str(key))}: "
+        if type(key) is str:  # 1 and True are one dict key but two texts: not kept
+            if len(self) > 4096:
+                self.clear()
+            self[key] = head
+        return head
+
+
+_HEADS: dict[str, _Heads] = {}
+
+
 def _encode(value: Any, indent: str) -> str:
     """One value as indented JSON text, ``indent`` being the current line's."""
     fast = _FAST.get(type(value))
@@ -140,16 +160,17 @@ def _encode(value: Any, indent: str) -> str:
     if type(value) is dict or isinstance(value, Mapping):
         if not value:
             return "{}"
-        parts = []
-        for k, v in value.items():
-            fast = _FAST.get(type(v))
-            parts.append(f"{inner}{_string(str(k))}: "
-                         f"{fast(v) if fast is not None else _encode(v, inner)}")
+        heads = _HEADS.get(inner)
+        if heads is None:
+            heads = _HEADS[inner] = _Heads(inner)
+        get = _FAST.get
+        parts = [heads[k] + (fast(v) if (fast := get(type(v))) is not None
+                             else _encode(v, inner)) for k, v in value.items()]
         return "{\n" + ",\n".join(parts) + "\n" + indent + "}"
     if isinstance(value, list | tuple | set | LazyList):
         if not value:
             return "[]"
-        return ("[\n" + ",\n".join(inner + _encode(v, inner) for v in value)
+        return ("[\n" + ",\n".join([inner + _encode(v, inner) for v in value])
                 + "\n" + indent + "]")
     text = _scalar(value)
     if text is not None:

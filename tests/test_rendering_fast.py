@@ -69,6 +69,7 @@ JSONISH = st.recursive(SCALAR, lambda inner: st.lists(inner, max_size=20)
 @example({"rows": [{"n": n, "amount": Decimal("1.10")} for n in range(30)], "k": []})
 @example([dt.datetime(2026, 1, 2, 3, 4), ("a", 1), {"x": {"y": set()}}])
 @example("\x7f")
+@example([{True: 1, "a\x7f": "中\x85"}, {1: 2, "a\x7f": None}, {"rows": [{"a\x7f": 1}] * 20}])
 def test_json_is_what_json_dumps_printed(value: Any) -> None:
     assert to_json(value) == dumped(value)
 

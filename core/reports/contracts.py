@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from kam.errors import InputError
+from kam.i18n import pick
 from kam.models.deal_team import worked_by, works_on
 from kam.models.receivable_state import latest_note, receivable_view
 from kam.output import LazyList
@@ -386,6 +387,15 @@ def _evidence(ws: Any, where: dict[str, Any]) -> dict[str, set[str]]:
     return evidence
 
 
+#: the documents the evidence chain (法) needs, by (delivered, finally accepted)
+_NEEDED: dict[tuple[bool, bool], frozenset[str]] = {
+    (False, False): frozenset({"contract"}),
+    (True, False): frozenset({"contract", "delivery_note"}),
+    (False, True): frozenset({"contract", "acceptance"}),
+    (True, True): frozenset({"contract", "delivery_note", "acceptance"}),
+}
+
+
 def _battle_row(ws: Any, c: dict[str, Any], views: list[MilestoneView], have: set[str],
                 recent: set[Any], kinds: dict[str, str] | None = None
                 ) -> dict[str, Any] | None:
@@ -395,45 +405,59 @@ def _battle_row(ws: Any, c: dict[str, Any], views: list[MilestoneView], have: se
     if outstanding <= 0:
         return None
     collected = sum([v[6] for v in views], ZERO)
-    milestones = [{"kind": kind, "amount": amount, "due_date": due, "state": state,
-                   "days_overdue": days or None}
-                  for _c, _s, kind, _sh, amount, due, _p, _o, state, days, _n in views]
-    needed = {"contract"} | ({"delivery_note"} if c["delivered_on"] else set()) | (
-        {"acceptance"} if c["final_accepted_on"] else set())
-    cid = c["id"]
+    amount = c["amount"]
+    delivered = c["delivered_on"]
     return {
-        "contract_id": cid, "number": c["number"], "status": c["status"],
-        "customer_id": c["customer_id"], "owner": c["owner"], "amount": c["amount"],
+        "contract_id": c["id"], "number": c["number"], "status": c["status"],
+        "customer_id": c["customer_id"], "owner": c["owner"], "amount": amount,
         "currency": c["currency"],
         "terms": "/".join([str(v[3] or "") or f"{v[4]}" for v in views]),
-        "milestones": milestones,
-        "collected": collected, "collected_pct": percent(collected, c["amount"] or ZERO),
+        "milestones": [{"kind": kind, "amount": money, "due_date": due, "state": state,
+                        "days_overdue": days or None}
+                       for _c, _s, kind, _sh, money, due, _p, _o, state, days, _n in views],
+        "collected": collected, "collected_pct": percent(collected, amount or ZERO),
         "outstanding": outstanding,
         "next_action": _next_action(ws, c, views, kinds),
-        "qing": c["customer_id"] in recent, "li": bool(c["delivered_on"]),
-        "fa": needed <= have,
+        "qing": c["customer_id"] in recent, "li": bool(delivered),
+        "fa": _NEEDED[bool(delivered), bool(c["final_accepted_on"])] <= have,
     }
 
 
 def _next_action(ws: Any, contract: dict[str, Any], views: list[MilestoneView],
                  kinds: dict[str, str] | None = None) -> str:
     """What to do next for the contract: the most overdue milestone, else the next one
-    due, else what starts the next payment. Views are :data:`MilestoneView` tuples."""
+    due, else what starts the next payment. Views are :data:`MilestoneView` tuples.
+    One pass finds both candidates; only the language shown is formatted."""
     if kinds is None:
         kinds = vocab_display(ws, "milestone_kind")
-    late = [v for v in views if v[9] > 0]
-    if late:
-        v = max(late, key=lambda x: (x[9], x[7]))
-        kind, outstanding, days = v[2], v[7], v[9]
-        return tr(ws, f"催收{kinds.get(kind, kind)} {outstanding:,}（逾期{days}天）",
-                  f"collect {kinds.get(kind, kind)} {outstanding:,} "
-                  f"({days} days overdue)") + _promise(ws, v[10])
-    due = [v for v in views if v[5] and v[7] > 0]
-    if due:
-        v = min(due, key=lambda x: (x[5], x[1] or 0))  # the first of equals, as sorted()[0]
-        kind, on = v[2], v[5].isoformat()
-        return tr(ws, f"{on} 前收{kinds.get(kind, kind)}",
-                  f"collect {kinds.get(kind, kind)} by {on}") + _promise(ws, v[10])
+    late: MilestoneView | None = None
+    due: MilestoneView | None = None
+    for v in views:
+        if v[9] > 0:  # the first of the most overdue (then most outstanding), as max()
+            if late is None or v[9] > late[9] or (v[9] == late[9] and v[7] > late[7]):
+                late = v
+        elif late is None and v[5] and v[7] > 0:  # the first of the earliest, as min()
+            if due is None or v[5] < due[5] or (v[5] == due[5] and (v[1] or 0) < (due[1] or 0)):
+                due = v
+    english = ws.lang not in ("zh", "zh-Hant")
+    if late is not None:
+        kind, outstanding, days = late[2], late[7], late[9]
+        shown = kinds.get(kind, kind)
+        text = (f"collect {shown} {outstanding:,} ({days} days overdue)" if english else
+                pick(ws.lang, f"催收{shown} {outstanding:,}（逾期{days}天）", ""))
+        return text + _promise(ws, late[10])
+    if due is not None:
+        kind, on = due[2], due[5].isoformat()
+        shown = kinds.get(kind, kind)
+        text = (f"collect {shown} by {on}" if english else
+                pick(ws.lang, f"{on} 前收{shown}", ""))
+        return text + _promise(ws, due[10])
+    return _waiting_action(ws, contract, views)
+
+
+def _waiting_action(ws: Any, contract: dict[str, Any], views: list[MilestoneView]) -> str:
+    """The next action of a contract with nothing overdue or dated to collect: what starts
+    the next payment (or, terminated, what to do with what is left)."""
     if contract.get("status") == "terminated":
         return tr(ws, "合同已终止：收回或核销未收款", "terminated: collect or write off what is "
                   "outstanding")

@@ -293,21 +293,16 @@ class SQLiteAggregates:
             f" {_STATE}, {_DAYS}, note FROM r ORDER BY contract_id, seq, rid")
         # amounts and due dates repeat across a big team's milestones (200k milestones,
         # ~6k amounts, ~2k dates on large): each text or cents value is converted once
-        # per call (Decimal and date are immutable, so sharing them is safe)
+        # per call (Decimal and date are immutable, so sharing them is safe); a memo is
+        # read by subscription, so only a value not seen yet costs a Python call
         money = _CentsMemo()
-        days_of: dict[str, dt.date] = {}
-        day = dt.date.fromisoformat
+        days_of = _DayMemo()
+        loads = json.loads
         for (cid, seq, kind_, share, amount, due, paid, open_, state, days,
              note) in self._named_rows(sql, named):
-            if due is not None:
-                on = days_of.get(due)
-                if on is None:
-                    if len(days_of) > _MEMO_SIZE:
-                        days_of.clear()
-                    on = days_of[due] = day(due)
-                due = on
-            yield (cid, seq, kind_, share, money(amount), due, money(paid), money(open_),
-                   state, int(days), None if note is None else json.loads(note))
+            yield (cid, seq, kind_, share, money[amount],
+                   None if due is None else days_of[due], money[paid], money[open_],
+                   state, days, None if note is None else loads(note))
 
 
 def _cents(value: int) -> Decimal:
@@ -319,15 +314,24 @@ _MEMO_SIZE = 65536
 
 
 class _CentsMemo(dict[int, Decimal]):
-    """:func:`_cents` remembering the values it made (a call's amounts repeat)."""
+    """Cents as a Decimal of money, each value made once (``memo[cents]``; a call's
+    amounts repeat)."""
 
-    def __call__(self, value: int) -> Decimal:
-        money = self.get(value)
-        if money is None:
-            if len(self) > _MEMO_SIZE:
-                self.clear()
-            money = self[value] = Decimal(value).scaleb(-2)
+    def __missing__(self, value: int) -> Decimal:
+        if len(self) > _MEMO_SIZE:
+            self.clear()
+        money = self[value] = Decimal(value).scaleb(-2)
         return money
+
+
+class _DayMemo(dict[str, dt.date]):
+    """ISO texts as dates, each made once (``memo[text]``)."""
+
+    def __missing__(self, value: str) -> dt.date:
+        if len(self) > _MEMO_SIZE:
+            self.clear()
+        on = self[value] = dt.date.fromisoformat(value)
+        return on
 
 
 def _named(clause: str, prefix: str) -> str:
