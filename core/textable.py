@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import cache
 from itertools import islice, repeat
 from operator import itemgetter
 from typing import Any
@@ -39,7 +40,7 @@ def width(text: str) -> int:
     itself loads only for a character outside the common ranges)."""
     if text.isascii():
         return len(text)
-    if "\n" not in text and _KNOWN_WIDTHS.search(text) is None:
+    if "\n" not in text and _known_widths(text):
         if _NARROW_WIDE_BYTES.search(text) is not None:
             text = text.translate(_TO_ASCII)
         return (len(text) + len(text.encode())) >> 1  # as _column_widths
@@ -89,8 +90,31 @@ def _multiline(raw: list[Sequence[str]]) -> bool:
     return "\n" in "\0".join(c for r in raw for c in r)
 
 
-#: a column (cells joined by line breaks) of characters whose width kam knows
-_KNOWN_WIDTHS = re.compile(f"[^\n{_NARROW}{_WIDE}]")
+#: the ranges of :data:`_NARROW` and :data:`_WIDE` as (first, last) code points
+_KNOWN_RANGES = tuple((ord(r[i]), ord(r[i + 2])) for r in (_NARROW, _WIDE)
+                      for i in range(0, len(r), 3))
+#: characters met so far whose width kam knows (and the line break)
+_KNOWN_CHARS: set[str] = {"\n"}
+#: a text longer than this is searched by a pattern (compiling it, ~5 ms, is paid only by
+#: commands that lay out long columns); a shorter one by its set of characters
+_LONG = 2048
+
+
+@cache
+def _unknown_width_pattern() -> re.Pattern[str]:
+    return re.compile(f"[^\n{_NARROW}{_WIDE}]")
+
+
+def _known_widths(text: str) -> bool:
+    """Whether every character of ``text`` is a line break or one whose width kam knows."""
+    if len(text) > _LONG:
+        return _unknown_width_pattern().search(text) is None
+    new = set(text).difference(_KNOWN_CHARS)
+    if new:
+        if not all(any(lo <= o <= hi for lo, hi in _KNOWN_RANGES) for o in map(ord, new)):
+            return False
+        _KNOWN_CHARS.update(new)
+    return True
 #: the narrow characters that are not ASCII (two or three bytes in UTF-8) …
 _NARROW_WIDE_BYTES = re.compile("[\xa0-\u02ff\u2010-\u2027\uff61-\uff9f]")
 #: … made ASCII: then each character is one column and one UTF-8 byte, or two columns
@@ -108,7 +132,7 @@ def _column_widths(cells: list[str], joined: str, ascii: bool) -> list[int]:
     cells joined by line breaks), with no per-cell search."""
     if ascii:
         return list(map(len, cells))
-    if _KNOWN_WIDTHS.search(joined) is not None:  # wcwidth's answer for the rare
+    if not _known_widths(joined):  # wcwidth's answer for the rare
         # characters (✓ ✗ …), each distinct cell measured once
         known = {c: width(c) for c in set(cells)}
         return list(map(known.__getitem__, cells))

@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 import tabulate as tab
-from hypothesis import example, given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from kam import textable
 from kam.output import jsonable, to_json, write_rows
@@ -90,7 +90,22 @@ def test_widths_known_without_wcwidth_are_wcwidths() -> None:
     from wcwidth import wcwidth
 
     known = [chr(o) for o in range(0x20, 0x10000)
-             if chr(o) != "\n" and not textable._KNOWN_WIDTHS.match(chr(o))]
+             if chr(o) != "\n" and textable._known_widths(chr(o))]
     assert len(known) > 40000
     assert [textable.width(ch) for ch in known] == [wcwidth(ch) for ch in known]
     assert textable.width("中文ab（）") == 10
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from("a \n中ア한（）é–✓✗\u200b\U0001f600ｱ\x7f"), max_size=40))
+@example("✓")
+@example("中\n✗")
+def test_known_widths_by_characters_is_the_pattern(text: str) -> None:
+    """A short text is judged by its set of characters, a long one by the pattern: the
+    same answer either way (and later texts are not changed by what was met before)."""
+    expected = textable._unknown_width_pattern().search(text) is None
+    assert textable._known_widths(text) is expected
+    assert textable._known_widths(text) is expected
+    long = (text + "\n") * (textable._LONG // (len(text) + 1) + 1)
+    assert len(long) > textable._LONG
+    assert textable._known_widths(long) is expected
