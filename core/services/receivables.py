@@ -8,7 +8,7 @@ A milestone's state and days overdue are decided in one place,
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from kam import values
@@ -88,19 +88,15 @@ def list_(ws: Workspace, *, overdue: bool = False, customer: str | None = None,
 
     shown = keep if overdue or state else None
 
-    def pages() -> Iterator[Page]:  # csv and table: the view built a column at a time
-        return view_pages(itertools.chain.from_iterable(
-            storage.column_pages("receivable", read, w, order) for w, order in reads),
-            today, shown)
+    def built(page_reads: Callable[..., Iterator[Any]]) -> Callable[[], Iterator[Page]]:
+        """Pages of the view built a column at a time from one of the backend's page
+        reads (decoded columns, or json and dates as their stored text)."""
+        return lambda: view_pages(itertools.chain.from_iterable(
+            page_reads("receivable", read, w, order) for w, order in reads), today, shown)
 
-    text_pages = None
-    if isinstance(storage, StoredTextPages):
-        texts = storage
-
-        def text_pages() -> Iterator[Page]:
-            return view_pages(itertools.chain.from_iterable(
-                texts.stored_text_pages("receivable", read, w, order) for w, order in reads),
-                today, shown)
+    pages = built(storage.column_pages)  # csv and table
+    text_pages = (built(storage.stored_text_pages) if isinstance(storage, StoredTextPages)
+                  else None)
 
     csv_text = None
     if isinstance(storage, ReceivableCsvRows):
