@@ -413,7 +413,7 @@ class UnflaggedLate(Protocol):
     (not cleared) of ``flag_type`` — for ``kam check``'s anomaly pass: the standard rule
     raises ``low_credit`` (信用度很低) only on those, so a run with nothing new reads no
     whole milestone or customer for it. A customer id no customer has is left out.
-    Reference: ``kam.services.check.python_unflagged_late``."""
+    Reference: ``kam.services.check_anomalies.python_unflagged_late``."""
 
     def unflagged_late(self, due_by: dt.date, flag_type: str) -> Iterator[str]: ...
 

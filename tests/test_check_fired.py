@@ -16,8 +16,8 @@ from kam.services.check import (
     python_fired_reminders,
     python_open_balances,
     python_overdue_texts,
-    python_unflagged_late,
 )
+from kam.services.check_anomalies import python_unflagged_late
 from kam.storage import (
     REMINDER_KINDS,
     EventValues,

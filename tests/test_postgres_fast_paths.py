@@ -27,8 +27,8 @@ from kam.reports.targets_sums import PythonDealMonthSums
 from kam.services.check import (
     python_fired_reminders,
     python_open_balances,
-    python_unflagged_late,
 )
+from kam.services.check_anomalies import python_unflagged_late
 from kam.storage import stored_text_pages
 
 pytest.importorskip("psycopg")  # the postgres extra (conftest fails CI without it)

@@ -10,6 +10,12 @@ from typing import Any
 
 import pytest
 from kam.services import check, customers, opportunities
+from kam.services.check_anomalies import (
+    anomaly_candidates,
+    anomaly_flags,
+    may_flag,
+    overdue_by_customer,
+)
 from kam.workspace import Workspace
 
 D = Decimal
@@ -133,19 +139,19 @@ def test_with_the_standard_rule_alone_check_asks_only_whom_it_could_flag(ws: Wor
 
     def every(days: int) -> list[dict[str, Any]]:   # the hook as promised: everyone overdue
         ws.config["rules"] = {"low_credit_days": days}
-        return check._anomaly_flags(ws, check._overdue_by_customer(ws), preview=True)
+        return anomaly_flags(ws, overdue_by_customer(ws), preview=True)
 
     for days in (90, 30, 0):
         ws.config["rules"] = {"low_credit_days": days}
-        only = check._may_flag(ws, {"low_credit": days})
-        assert check._anomaly_flags(ws, check._overdue_by_customer(ws, only), True) == every(days)
+        only = may_flag(ws, {"low_credit": days})
+        assert anomaly_flags(ws, overdue_by_customer(ws, only), True) == every(days)
     low_credit = {"low_credit": 90}
-    assert {cus[n] for n in ("已解除", "别的类型", "没有")} == check._may_flag(ws, low_credit)
+    assert {cus[n] for n in ("已解除", "别的类型", "没有")} == may_flag(ws, low_credit)
     ws.config["rules"] = {}
     first = check.run(ws)["flagged"]
     assert [f["customer_id"] for f in first] == [cus[n] for n in ("已解除", "别的类型", "没有")]
     assert check.run(ws)["flagged"] == []                             # nothing new
-    assert check._may_flag(ws, {"low_credit": 90}) == set()
+    assert may_flag(ws, {"low_credit": 90}) == set()
 
 
 @one_backend
@@ -181,15 +187,15 @@ def test_a_rule_declaring_its_candidates_is_asked_only_about_them(ws: Workspace)
             narrowed = answer not in (None, "fail")
             expected = {"low_credit": 90, "churn_risk": answer["churn_risk"]} if narrowed \
                 else None  # each flag type from the fewest days any rule declares
-            assert check.anomaly_candidates(ws) == expected
-            flagged = check._anomaly_flags(ws, check._overdue_by_customer(
-                ws, None if expected is None else check._may_flag(ws, expected)), True)
-            assert flagged == check._anomaly_flags(ws, check._overdue_by_customer(ws), True)
+            assert anomaly_candidates(ws) == expected
+            flagged = anomaly_flags(ws, overdue_by_customer(
+                ws, None if expected is None else may_flag(ws, expected)), True)
+            assert flagged == anomaly_flags(ws, overdue_by_customer(ws), True)
             assert {(f["customer_id"], f["type"]) for f in flagged} == {
                 (cus[12], "churn_risk"), (cus[95], "churn_risk"), (cus[95], "low_credit")}
         finally:
             ws.plugins.pm.unregister(watch)
-    assert check.anomaly_candidates(ws) == {"low_credit": 90}   # the standard rule alone
+    assert anomaly_candidates(ws) == {"low_credit": 90}   # the standard rule alone
     first = check.run(ws)["flagged"]
     assert [(f["customer_id"], f["type"]) for f in first] == [(cus[95], "low_credit")]
 

@@ -84,10 +84,10 @@ def _flags(ws: Any, story: Story) -> None:
     """异常客户: the rule ``kam check`` runs raises ``low_credit`` today for the customer whose
     framework agreement is 90+ days overdue, left open for someone to review; its note in
     the demo's language, as the rest of the demo's data."""
-    from kam.services import check
+    from kam.services import check_anomalies
 
     ws.actor = "demo"
-    check.raise_anomaly_flags(ws, lang=story.lang)
+    check_anomalies.raise_anomaly_flags(ws, lang=story.lang)
 
 
 def _summary(path: Path, plugins: Any, lang: str | None) -> str:
