@@ -111,10 +111,11 @@ def _with_customers(ws: Workspace, groups: list[tuple[str, list[dict[str, Any]]]
 
 @atomic
 def raise_anomaly_flags(ws: Workspace, lang: str | None = None) -> list[dict[str, Any]]:
-    """Only the anomaly part of :func:`run` (异常客户): ask the rules about each customer
-    with money overdue today and raise their flags, firing no reminders — for ``kam demo``,
-    so the daily run it suggests still has its own reminders to fire. ``lang``: write the
-    flags' notes in it (the demo's data is in its language), else as the rule said."""
+    """Only the anomaly part of :func:`kam.services.check.run` (异常客户): ask the rules
+    about each customer with money overdue today and raise their flags, firing no
+    reminders — for ``kam demo``, so the daily run it suggests still has its own reminders
+    to fire. ``lang``: write the flags' notes in it (the demo's data is in its language),
+    else as the rule said."""
     return anomaly_flags(ws, overdue_by_customer(ws), ws.previewing, lang)
 
 
