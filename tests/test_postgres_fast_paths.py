@@ -29,6 +29,7 @@ from kam.services.check import (
     python_open_balances,
 )
 from kam.services.check_anomalies import python_unflagged_late
+from kam.services.receivable_pages import csv_text, csv_text_reference
 from kam.storage import stored_text_pages
 
 pytest.importorskip("psycopg")  # the postgres extra (conftest fails CI without it)
@@ -233,6 +234,18 @@ def this_rounds(s: PostgresStorage, who: str | None, seen: set[str]) -> None:
     assert texts == [(n, list(map(list, cols)))
                      for n, cols in stored_text_pages(s, "opportunity", fields, size=2)]
     assert {i for _n, (ids, _h, _d) in texts for i in ids} == deals
+    fifth_rounds(s, milestones)
+
+
+def fifth_rounds(s: PostgresStorage, milestones: set[str]) -> None:
+    """``receivable list -f csv``'s rows, ``kam today``'s milestones due and ``kam
+    check``'s overdue texts, each against its reference over what ``s`` sees."""
+    reads = [({}, ("due_date", "contract_id", "seq"))]
+    csv = "".join(csv_text(s, s, reads, AS_OF))
+    assert csv == "".join(csv_text_reference(s, reads, AS_OF))
+    rows = [r for page in s.receivable_csv_rows(None, ("id",), AS_OF) for r in page]
+    assert {r[0] for r in rows} == milestones and None not in {r[9] for r in rows}
+    assert {line.split(",")[0] for line in csv.splitlines()[1:]} == milestones
 
 
 def reference_calls(s: PostgresStorage, deals: list[str]) -> list[dict[str, object]]:

@@ -15,7 +15,7 @@ Serialization failures and deadlocks become :class:`kam.storage.RetryableError`,
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +27,7 @@ from kam.plugins.storage_postgres.aggregates import PostgresAggregates
 from kam.plugins.storage_postgres.bulk import PostgresBulk
 from kam.plugins.storage_postgres.check_reads import PostgresCheckReads
 from kam.plugins.storage_postgres.errors import translate
+from kam.plugins.storage_postgres.receivable_csv import PostgresReceivableCsv
 from kam.plugins.storage_postgres.report_reads import PostgresReportReads
 from kam.plugins.storage_postgres.rollups import PostgresRollup
 from kam.plugins.storage_postgres.sql import decoder, json_value, order_sql, to_db, where_sql
@@ -50,7 +51,8 @@ LOCKED_KINDS = frozenset({"contract", "opportunity"})
 
 
 class PostgresStorage(PostgresRollup, PostgresAggregates, PostgresSummaries,
-                      PostgresReportReads, PostgresCheckReads, PostgresBulk):
+                      PostgresReportReads, PostgresCheckReads, PostgresReceivableCsv,
+                      PostgresBulk):
     name = "postgres"
 
     def __init__(self, dsn: str, lock_timeout_ms: int = 15000) -> None:
@@ -257,10 +259,8 @@ class PostgresStorage(PostgresRollup, PostgresAggregates, PostgresSummaries,
         k = kind(kind_name)
         names = list(fields) if fields is not None else self._table_columns(k)
         self._columns(k, names)  # the field check
-        # the server writes an ISO date as a date's own text: taken as it comes
-        iso = (self.conn.info.parameter_status("DateStyle") or "").startswith("ISO")
-        cols = ", ".join(f"to_char(\"{n}\", 'YYYY-MM-DD')"
-                         if k.type_of(n) == "date" and not iso else f'"{n}"' for n in names)
+        iso, date = self._date_texts()
+        cols = ", ".join(date(n) if k.type_of(n) == "date" else f'"{n}"' for n in names)
         jsons = [i for i, n in enumerate(names) if k.type_of(n) == "json"]
         sql, params = self._sql(k, cols, where, order_by, limit)
         for _names, rows in self._pages(sql, params, limit is None, size, text_dates=iso):
@@ -268,6 +268,15 @@ class PostgresStorage(PostgresRollup, PostgresAggregates, PostgresSummaries,
             for i in jsons:
                 page[i] = [None if v is None else JsonText(v) for v in page[i]]
             yield names, page
+
+    def _date_texts(self) -> tuple[bool, Callable[[str], str]]:
+        """How a read gets a date column as ISO text: (read dates as text, the column's
+        expression). The server writes a date as ISO text when the session's DateStyle is
+        ISO: then taken as it comes (``to_char`` on the server costs more); otherwise made
+        by ``to_char``."""
+        if (self.conn.info.parameter_status("DateStyle") or "").startswith("ISO"):
+            return True, lambda name: f'"{name}"'
+        return False, lambda name: f"to_char(\"{name}\", 'YYYY-MM-DD')"
 
     def _table_columns(self, k: Kind) -> list[str]:
         """The kind's table's columns in their order (what ``SELECT *`` gives)."""
@@ -626,7 +635,8 @@ if TYPE_CHECKING:  # mypy holds the backend to the signatures of what it offers
         kam_storage.MilestoneViews, kam_storage.ColumnReads, kam_storage.LatestCallsOn,
         kam_storage.AgingSums, kam_storage.BattleMapReads, kam_storage.PipelineSums,
         kam_storage.DealMonthSums, kam_storage.NextStepsDue, kam_storage.OpenBalances,
-        kam_storage.UnflaggedLate, kam_storage.FiredReminders, kam_storage.StoredTextPages
+        kam_storage.UnflaggedLate, kam_storage.FiredReminders, kam_storage.StoredTextPages,
+        kam_storage.ReceivableCsvRows
     ]:
         return (s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s,
-                s)
+                s, s)
