@@ -59,8 +59,6 @@ class PostgresReceivableCsv:
     """:class:`kam.storage.ReceivableCsvRows` (mixed into :class:`PostgresStorage`); uses
     the backend's ``_sql``, ``_pages`` and ``_date_texts``."""
 
-    PAGE: int
-
     def _sql(self, k: Kind, columns: str, where: Where | None, order_by: Sequence[str],
              limit: int | None = None, offset: int = 0) -> tuple[str, list[Any]]:
         raise NotImplementedError  # PostgresStorage's
@@ -76,14 +74,12 @@ class PostgresReceivableCsv:
     def receivable_csv_rows(self, where: Where | None, order_by: Sequence[str],
                             today: dt.date, size: int = 500
                             ) -> Iterator[list[tuple[Any, ...]]]:
-        """The milestones ``where`` selects in ``order_by``, ``size`` rows at a time
-        (fetched from the server cursor a bigger page at a time)."""
+        """The milestones ``where`` selects in ``order_by``, ``size`` rows at a time from
+        a server cursor (pages of 2,000 held 5 MB more on medium for no less CPU)."""
         as_text, date = self._date_texts()
         columns = _columns(date)
         sql, params = self._sql(kind("receivable"), columns, where, order_by)
         # the day's %s come first (in the columns), the filter's after them
         params = [today] * columns.count("%s") + params
-        for _names, rows in self._pages(sql, params, True, max(size, self.PAGE),
-                                        text_dates=as_text):
-            for start in range(0, len(rows), size):
-                yield rows[start:start + size]
+        for _names, rows in self._pages(sql, params, True, size, text_dates=as_text):
+            yield rows
