@@ -24,6 +24,7 @@ from kam.reports.rollups import (
     python_open_receivables,
 )
 from kam.reports.targets_sums import PythonDealMonthSums
+from kam.reports.today import python_due_receivables
 from kam.services.check import (
     python_fired_reminders,
     python_open_balances,
@@ -238,14 +239,21 @@ def this_rounds(s: PostgresStorage, who: str | None, seen: set[str]) -> None:
 
 
 def fifth_rounds(s: PostgresStorage, milestones: set[str]) -> None:
-    """``receivable list -f csv``'s rows, ``kam today``'s milestones due and ``kam
-    check``'s overdue texts, each against its reference over what ``s`` sees."""
+    """``receivable list -f csv``'s rows and ``kam today``'s milestones due, each against
+    its reference over what ``s`` sees."""
     reads = [({}, ("due_date", "contract_id", "seq"))]
     csv = "".join(csv_text(s, s, reads, AS_OF))
     assert csv == "".join(csv_text_reference(s, reads, AS_OF))
     rows = [r for page in s.receivable_csv_rows(None, ("id",), AS_OF) for r in page]
     assert {r[0] for r in rows} == milestones and None not in {r[9] for r in rows}
     assert {line.split(",")[0] for line in csv.splitlines()[1:]} == milestones
+
+    where = {"written_off_on__isnull": True}
+    due = list(s.due_receivables(AS_OF, AS_OF + dt.timedelta(days=30), where))
+    assert due == python_due_receivables(
+        python_open_receivables(s, where, AS_OF + dt.timedelta(days=30)), AS_OF,
+        AS_OF + dt.timedelta(days=30))
+    assert {r[0] for r in due} == {rc for rc in milestones if int(rc[-1]) > 1}
 
 
 def reference_calls(s: PostgresStorage, deals: list[str]) -> list[dict[str, object]]:

@@ -1,4 +1,5 @@
-"""``kam today``'s milestones due or overdue from SQLite (kam.storage.DueReceivables)
+"""``kam today``'s milestones due or overdue from SQLite and PostgreSQL
+(kam.storage.DueReceivables)
 are exactly its Python reference (``kam.reports.today.python_due_receivables`` over
 the milestones with money outstanding) on random milestones: every state, horizons
 before and after today, contracts picked, written off or not, values and their types."""
@@ -12,6 +13,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from kam.reports.rollups import python_open_receivables
 from kam.reports.today import python_due_receivables
+from kam.storage import DueReceivables
+from test_aggregates import store  # noqa: F401  (the fixture)
 from test_receivable_csv import stocked
 
 MONEY = st.none() | st.integers(-10**6, 10**6) | st.sampled_from([0, 100, 250])
@@ -25,7 +28,8 @@ MILESTONE = st.fixed_dictionaries({
 })
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(st.lists(MILESTONE, max_size=14), st.dates(dt.date(2026, 6, 1), dt.date(2026, 7, 31)),
        st.integers(-5, 40), st.sampled_from([None, ["CO1", "CO3"], []]))
 @example([{"contract_id": "CO1", "seq": 1, "kind": None, "currency": None, "amount": 100,
@@ -35,13 +39,18 @@ MILESTONE = st.fixed_dictionaries({
            "paid": None, "written_off": None, "due_date": d, "written_off_on": None,
            "odd": None} for d in (dt.date(2026, 7, 5), dt.date(2026, 7, 2))],
          dt.date(2026, 6, 30), 7, None)  # due ahead: by due date, not by id
-def test_due_receivables_are_the_reference(milestones: list[dict[str, Any]], today: dt.date,
+@example([{"contract_id": "CO3", "seq": 1, "kind": None, "currency": "USD", "amount": 100,
+           "paid": None, "written_off": None, "due_date": dt.date(2026, 6, 20),
+           "written_off_on": None, "odd": None}] * 11, dt.date(2026, 6, 30), 0, None)  # RC10
+def test_due_receivables_are_the_reference(store: str,  # noqa: F811
+                                           milestones: list[dict[str, Any]], today: dt.date,
                                            ahead: int, contracts: list[str] | None) -> None:
     horizon = today + dt.timedelta(days=ahead)
     where: dict[str, Any] = {"written_off_on__isnull": True}
     if contracts is not None:
         where["contract_id__in"] = contracts
-    with stocked(milestones) as s:
+    with stocked(milestones, store) as s:
+        assert isinstance(s, DueReceivables)
         fast = list(s.due_receivables(today, horizon, where))
         reference = python_due_receivables(python_open_receivables(s, where, horizon),
                                            today, horizon)

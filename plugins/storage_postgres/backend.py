@@ -32,6 +32,7 @@ from kam.plugins.storage_postgres.report_reads import PostgresReportReads
 from kam.plugins.storage_postgres.rollups import PostgresRollup
 from kam.plugins.storage_postgres.sql import decoder, json_value, order_sql, to_db, where_sql
 from kam.plugins.storage_postgres.summaries import PostgresSummaries
+from kam.plugins.storage_postgres.today_receivables import PostgresDueReceivables
 from kam.storage import (
     ConflictError,
     JsonText,
@@ -52,7 +53,7 @@ LOCKED_KINDS = frozenset({"contract", "opportunity"})
 
 class PostgresStorage(PostgresRollup, PostgresAggregates, PostgresSummaries,
                       PostgresReportReads, PostgresCheckReads, PostgresReceivableCsv,
-                      PostgresBulk):
+                      PostgresDueReceivables, PostgresBulk):
     name = "postgres"
 
     def __init__(self, dsn: str, lock_timeout_ms: int = 15000) -> None:
@@ -636,7 +637,7 @@ if TYPE_CHECKING:  # mypy holds the backend to the signatures of what it offers
         kam_storage.AgingSums, kam_storage.BattleMapReads, kam_storage.PipelineSums,
         kam_storage.DealMonthSums, kam_storage.NextStepsDue, kam_storage.OpenBalances,
         kam_storage.UnflaggedLate, kam_storage.FiredReminders, kam_storage.StoredTextPages,
-        kam_storage.ReceivableCsvRows
+        kam_storage.ReceivableCsvRows, kam_storage.DueReceivables
     ]:
         return (s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s,
-                s, s)
+                s, s, s)
