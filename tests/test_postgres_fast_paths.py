@@ -28,6 +28,7 @@ from kam.reports.today import python_due_receivables
 from kam.services.check import (
     python_fired_reminders,
     python_open_balances,
+    python_overdue_texts,
 )
 from kam.services.check_anomalies import python_unflagged_late
 from kam.services.receivable_pages import csv_text, csv_text_reference
@@ -239,8 +240,8 @@ def this_rounds(s: PostgresStorage, who: str | None, seen: set[str]) -> None:
 
 
 def fifth_rounds(s: PostgresStorage, milestones: set[str]) -> None:
-    """``receivable list -f csv``'s rows and ``kam today``'s milestones due, each against
-    its reference over what ``s`` sees."""
+    """``receivable list -f csv``'s rows, ``kam today``'s milestones due and ``kam
+    check``'s overdue texts, each against its reference over what ``s`` sees."""
     reads = [({}, ("due_date", "contract_id", "seq"))]
     csv = "".join(csv_text(s, s, reads, AS_OF))
     assert csv == "".join(csv_text_reference(s, reads, AS_OF))
@@ -254,6 +255,12 @@ def fifth_rounds(s: PostgresStorage, milestones: set[str]) -> None:
         python_open_receivables(s, where, AS_OF + dt.timedelta(days=30)), AS_OF,
         AS_OF + dt.timedelta(days=30))
     assert {r[0] for r in due} == {rc for rc in milestones if int(rc[-1]) > 1}
+
+    overdue = [list(row.items()) for row in s.overdue_texts(AS_OF)]
+    assert overdue == [list(row.items()) for row in python_overdue_texts(
+        SimpleNamespace(storage=s, today=AS_OF))]
+    assert {dict(row)["id"] for row in overdue} == {rc for rc in milestones
+                                                    if int(rc[-1]) in (2, 3)}
 
 
 def reference_calls(s: PostgresStorage, deals: list[str]) -> list[dict[str, object]]:

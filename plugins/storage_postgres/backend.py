@@ -637,7 +637,7 @@ if TYPE_CHECKING:  # mypy holds the backend to the signatures of what it offers
         kam_storage.AgingSums, kam_storage.BattleMapReads, kam_storage.PipelineSums,
         kam_storage.DealMonthSums, kam_storage.NextStepsDue, kam_storage.OpenBalances,
         kam_storage.UnflaggedLate, kam_storage.FiredReminders, kam_storage.StoredTextPages,
-        kam_storage.ReceivableCsvRows, kam_storage.DueReceivables
+        kam_storage.ReceivableCsvRows, kam_storage.DueReceivables, kam_storage.OverdueTexts
     ]:
         return (s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s,
-                s, s, s)
+                s, s, s, s)

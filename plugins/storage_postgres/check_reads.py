@@ -1,5 +1,5 @@
 """PostgreSQL fast paths for ``kam check`` with nothing new (催款提醒 and the anomaly pass:
-kam.storage.OpenBalances, UnflaggedLate, FiredReminders), mixed into
+kam.storage.OpenBalances, UnflaggedLate, FiredReminders, OverdueTexts), mixed into
 :class:`PostgresStorage`: a few columns each instead of whole milestones, customers and
 events. The references are kam.services.check's ``python_*`` functions
 (tests/test_check_fired.py checks them equal on both SQL backends). They read the
@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
+from kam.plugins.storage_postgres.sql import json_value
 from kam.storage import REMINDER_KINDS
 
 #: money outstanding on a milestone (what ``receivable_view`` has while not written off)
@@ -23,11 +24,57 @@ _OUTSTANDING = ("coalesce(amount, 0.00) - coalesce(paid, 0.00)"
 _OPEN_DUE = f"written_off_on IS NULL AND {_OUTSTANDING} > 0 AND due_date <= %s"
 
 
+#: the overdue milestones' columns in ``receivable_view``'s order, money as its text (scale
+#: 2: ``str(Decimal)``'s), the state and days overdue computed (%s: the day, twice)
+_OVERDUE = ", ".join([
+    "id", "contract_id", "customer_id", "kind", "coalesce(amount, 0.00)::text", "currency",
+    "{due_date}", "coalesce(paid, 0.00)::text", f"({_OUTSTANDING})::text",
+    "CASE WHEN paid > 0 THEN 'partially_paid' ELSE 'overdue' END", "%s - due_date",
+    "seq", "share", "{trigger_on}", "{paid_on}", "written_off::text", "{written_off_on}",
+    "written_off_by", "write_off_reason", "due_offset", "collection_notes", "created_at",
+    "updated_at"])
+
+
 class PostgresCheckReads:
-    """Uses the backend's ``_tuples`` (rows streamed as tuples)."""
+    """Uses the backend's ``_tuples`` (rows streamed as tuples), and ``_pages`` and
+    ``_date_texts`` for the overdue texts."""
 
     def _tuples(self, sql: str, params: Sequence[Any]) -> Iterator[tuple[Any, ...]]:
         raise NotImplementedError  # PostgresStorage's
+
+    def _pages(self, sql: str, params: Sequence[Any], stream: bool, size: int = 2000,
+               text_dates: bool = False
+               ) -> Iterator[tuple[tuple[str, ...], list[tuple[Any, ...]]]]:
+        raise NotImplementedError  # PostgresStorage's
+
+    def _date_texts(self) -> tuple[bool, Callable[[str], str]]:
+        raise NotImplementedError  # PostgresStorage's
+
+    def overdue_texts(self, as_of: dt.date) -> Iterator[dict[str, Any]]:
+        """The open milestones due before ``as_of`` in ``find``'s order (due date, then
+        id), money and dates read as their text (no ``Decimal`` or date made per cell);
+        only the collection notes decoded, and only where there are some."""
+        as_text, date = self._date_texts()
+        columns = _OVERDUE.format(**{d: date(d) for d in (
+            "due_date", "trigger_on", "paid_on", "written_off_on")})
+        sql = (f"SELECT {columns} FROM receivable WHERE {_OPEN_DUE}"
+               " ORDER BY due_date, length(id), id")
+        pages = self._pages(sql, [as_of, as_of - dt.timedelta(days=1)], True,
+                            text_dates=as_text)
+        for _names, rows in pages:
+            for (rid, co, cu, kind_, amount, currency, due, paid, outstanding, state, late,
+                 seq, share, trigger_on, paid_on, written_off, written_off_on,
+                 written_off_by, reason, offset, notes, created_at, updated_at) in rows:
+                yield {"id": rid, "contract_id": co, "customer_id": cu, "kind": kind_,
+                       "amount": amount, "currency": currency, "due_date": due,
+                       "paid": paid, "outstanding": outstanding, "state": state,
+                       "days_overdue": late, "seq": seq, "share": share,
+                       "trigger_on": trigger_on, "paid_on": paid_on,
+                       "written_off": written_off, "written_off_on": written_off_on,
+                       "written_off_by": written_off_by or None,
+                       "write_off_reason": reason or None, "due_offset": offset or None,
+                       "collection_notes": list(json_value(notes) or []) if notes else [],
+                       "created_at": created_at, "updated_at": updated_at}
 
     def open_balances(self, due_by: dt.date
                       ) -> Iterator[tuple[str, dt.date, str | None, Decimal]]:
