@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
+from kam.plugins.storage_postgres.reads import BackendReads
 from kam.plugins.storage_postgres.sql import json_value
 from kam.storage import REMINDER_KINDS
 
@@ -25,7 +26,7 @@ _OPEN_DUE = f"written_off_on IS NULL AND {_OUTSTANDING} > 0 AND due_date <= %s"
 
 
 #: the overdue milestones' columns in ``receivable_view``'s order, money as its text (scale
-#: 2: ``str(Decimal)``'s), the state and days overdue computed (%s: the day, twice)
+#: 2: ``str(Decimal)``'s), the state and days overdue computed (%s: the day)
 _OVERDUE = ", ".join([
     "id", "contract_id", "customer_id", "kind", "coalesce(amount, 0.00)::text", "currency",
     "{due_date}", "coalesce(paid, 0.00)::text", f"({_OUTSTANDING})::text",
@@ -35,20 +36,8 @@ _OVERDUE = ", ".join([
     "updated_at"])
 
 
-class PostgresCheckReads:
-    """Uses the backend's ``_tuples`` (rows streamed as tuples), and ``_pages`` and
-    ``_date_texts`` for the overdue texts."""
-
-    def _tuples(self, sql: str, params: Sequence[Any]) -> Iterator[tuple[Any, ...]]:
-        raise NotImplementedError  # PostgresStorage's
-
-    def _pages(self, sql: str, params: Sequence[Any], stream: bool, size: int = 2000,
-               text_dates: bool = False
-               ) -> Iterator[tuple[tuple[str, ...], list[tuple[Any, ...]]]]:
-        raise NotImplementedError  # PostgresStorage's
-
-    def _date_texts(self) -> tuple[bool, Callable[[str], str]]:
-        raise NotImplementedError  # PostgresStorage's
+class PostgresCheckReads(BackendReads):
+    """The ``kam check`` reads (mixed into :class:`PostgresStorage`)."""
 
     def overdue_texts(self, as_of: dt.date) -> Iterator[dict[str, Any]]:
         """The open milestones due before ``as_of`` in ``find``'s order (due date, then

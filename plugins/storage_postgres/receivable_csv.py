@@ -19,7 +19,7 @@ import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from kam.kinds import Kind
+from kam.plugins.storage_postgres.reads import BackendReads
 from kam.storage import Where, kind
 
 #: what is left to collect as the view computes it (never below zero); scale 2
@@ -55,21 +55,8 @@ def _columns(date: Callable[[str], str]) -> str:
     ])
 
 
-class PostgresReceivableCsv:
-    """:class:`kam.storage.ReceivableCsvRows` (mixed into :class:`PostgresStorage`); uses
-    the backend's ``_sql``, ``_pages`` and ``_date_texts``."""
-
-    def _sql(self, k: Kind, columns: str, where: Where | None, order_by: Sequence[str],
-             limit: int | None = None, offset: int = 0) -> tuple[str, list[Any]]:
-        raise NotImplementedError  # PostgresStorage's
-
-    def _pages(self, sql: str, params: Sequence[Any], stream: bool, size: int = 2000,
-               text_dates: bool = False
-               ) -> Iterator[tuple[tuple[str, ...], list[tuple[Any, ...]]]]:
-        raise NotImplementedError  # PostgresStorage's
-
-    def _date_texts(self) -> tuple[bool, Callable[[str], str]]:
-        raise NotImplementedError  # PostgresStorage's
+class PostgresReceivableCsv(BackendReads):
+    """:class:`kam.storage.ReceivableCsvRows` (mixed into :class:`PostgresStorage`)."""
 
     def receivable_csv_rows(self, where: Where | None, order_by: Sequence[str],
                             today: dt.date, size: int = 500

@@ -10,9 +10,11 @@ so row-level security filters it as it filters ``find``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from typing import Any
 
+from kam.plugins.storage_postgres.check_reads import _OPEN_DUE, _OUTSTANDING
+from kam.plugins.storage_postgres.reads import BackendReads
 from kam.plugins.storage_postgres.sql import where_sql
 from kam.storage import DueReceivable, Where, kind
 
@@ -23,18 +25,12 @@ _DUE = ("SELECT id, contract_id, customer_id, kind, due_date,"
         " CASE WHEN coalesce(paid, 0) > 0 THEN 'partially_paid'"
         "  WHEN due_date < %s THEN 'overdue' ELSE 'due' END,"
         " CASE WHEN due_date < %s THEN %s - due_date ELSE 0 END AS late,"
-        " coalesce(amount, 0.00) - coalesce(paid, 0.00) - coalesce(written_off, 0.00),"
-        " currency FROM receivable WHERE due_date <= %s AND written_off_on IS NULL"
-        " AND coalesce(amount, 0.00) - coalesce(paid, 0.00) - coalesce(written_off, 0.00)"
-        " > 0{where} ORDER BY late DESC, due_date, id")
+        f" {_OUTSTANDING}, currency FROM receivable WHERE {_OPEN_DUE}{{where}}"
+        " ORDER BY late DESC, due_date, id")
 
 
-class PostgresDueReceivables:
-    """:class:`kam.storage.DueReceivables` (mixed into :class:`PostgresStorage`); uses the
-    backend's ``_tuples`` (rows streamed as tuples)."""
-
-    def _tuples(self, sql: str, params: Sequence[Any]) -> Iterator[tuple[Any, ...]]:
-        raise NotImplementedError  # PostgresStorage's
+class PostgresDueReceivables(BackendReads):
+    """:class:`kam.storage.DueReceivables` (mixed into :class:`PostgresStorage`)."""
 
     def due_receivables(self, as_of: dt.date, due_by: dt.date, where: Where | None = None
                         ) -> Iterator[DueReceivable]:
