@@ -162,8 +162,9 @@ def test_receivable_list_by_column_prints_the_reference(demo: Path, as_of: str) 
 
 
 def test_receivable_list_as_csv_is_its_json_on_every_backend(kam: Any) -> None:
-    """Through the CLI on each backend (SQLite by column, CSV and PostgreSQL by record):
-    the csv of ``receivable list`` holds the cells of its json, filters included."""
+    """Through the CLI on each backend (SQLite and PostgreSQL from the rows the database
+    computes, CSV by record): the csv of ``receivable list`` holds the cells of its json,
+    filters included."""
     from test_contracts import LI, contract
 
     co = contract(kam, kam.ready_deal("1000000"))
