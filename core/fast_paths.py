@@ -429,6 +429,19 @@ class OverdueTexts(Protocol):
     def overdue_texts(self, as_of: dt.date) -> Iterator[dict[str, Any]]: ...
 
 
+@runtime_checkable
+class OverdueJson(Protocol):
+    """``overdue_json(as_of, indent)``: :class:`OverdueTexts`' milestones, in its order,
+    each as the JSON object ``kam.check_json`` writes for it at ``indent`` (the C
+    encoder's text: ``ensure_ascii`` off, DEL and C1 left for the writer to escape) — or
+    as :class:`OverdueTexts`' dict where the backend cannot write it exactly (a milestone
+    with collection notes). The database writes the text instead of Python making ~22,700
+    dicts and encoding them every day. Reference: ``kam.services.check.python_overdue_texts``
+    as ``kam.check_json`` writes each (``_row``)."""
+
+    def overdue_json(self, as_of: dt.date, indent: str) -> Iterator[str | dict[str, Any]]: ...
+
+
 # --- ``kam report targets`` (issue 15, reports3) -----------------------------------------
 
 #: one group of :class:`DealMonthSums`: (owner, "" for none; currency; month ``YYYY-MM``

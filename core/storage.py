@@ -288,6 +288,7 @@ from kam.fast_paths import (  # noqa: E402, I001
     OpenBalance as OpenBalance,
     OpenBalances as OpenBalances,
     OpenReceivables as OpenReceivables,
+    OverdueJson as OverdueJson,
     OverdueTexts as OverdueTexts,
     PaymentSum as PaymentSum,
     PaymentSums as PaymentSums,

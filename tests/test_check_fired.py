@@ -23,6 +23,7 @@ from kam.storage import (
     EventValues,
     FiredReminders,
     OpenBalances,
+    OverdueJson,
     OverdueTexts,
     UnflaggedLate,
 )
@@ -170,22 +171,68 @@ def test_overdue_texts_equal_the_reference(milestones: list[tuple[Any, ...]], to
     a time, is ``receivable_view`` of the whole milestones as JSON text, in order (SQLite;
     PostgreSQL uses the reference)."""
     with opened("sqlite") as s:
-        with s.transaction():
-            _customer_with_a_contract(s)
-            for (amount, paid, off, off_on, day, currency), by, text, notes, paid_on \
-                    in milestones:
-                s.insert("receivable", {
-                    "id": s.next_id("receivable"), "contract_id": "CO1",
-                    "customer_id": "CU1", "seq": paid_on, "kind": text or "final",
-                    "share": text, "due_offset": text, "amount": amount, "paid": paid,
-                    "written_off": off, "currency": currency, "written_off_by": by,
-                    "write_off_reason": text, "collection_notes": notes,
-                    "trigger_on": DAY0, "created_at": "2026-03-01T08:00:00+00:00",
-                    "paid_on": None if paid_on is None
-                    else DAY0 + dt.timedelta(days=paid_on),
-                    "written_off_on": DAY0 if off_on else None,
-                    "due_date": None if day is None else DAY0 + dt.timedelta(days=day)})
+        _overdue_milestones(s, milestones)
         assert isinstance(s, OverdueTexts)
         as_of = DAY0 + dt.timedelta(days=today)
         ws: Any = SimpleNamespace(storage=s, today=as_of)
         assert list(s.overdue_texts(as_of)) == list(python_overdue_texts(ws))
+
+
+def _overdue_milestones(s: Any, milestones: list[tuple[Any, ...]]) -> None:
+    with s.transaction():
+        _customer_with_a_contract(s)
+        for (amount, paid, off, off_on, day, currency), by, text, notes, paid_on \
+                in milestones:
+            s.insert("receivable", {
+                "id": s.next_id("receivable"), "contract_id": "CO1",
+                "customer_id": "CU1", "seq": paid_on, "kind": text or "final",
+                "share": text, "due_offset": text, "amount": amount, "paid": paid,
+                "written_off": off, "currency": currency, "written_off_by": by,
+                "write_off_reason": text, "collection_notes": notes,
+                "trigger_on": DAY0, "created_at": "2026-03-01T08:00:00+00:00",
+                "paid_on": None if paid_on is None
+                else DAY0 + dt.timedelta(days=paid_on),
+                "written_off_on": DAY0 if off_on else None,
+                "due_date": None if day is None else DAY0 + dt.timedelta(days=day)})
+
+
+#: stored values SQLite's JSON text leaves to Python (another type or form than kam
+#: writes), and forms it writes itself (an integer share, empty notes)
+ODD = st.sampled_from([("seq", 1.5), ("share", 2), ("amount", "100"), ("paid", 10**18),
+                       ("trigger_on", "20260301"), ("written_off_by", 0), ("created_at", 7),
+                       ("collection_notes", "[]"), ("collection_notes", ""),
+                       ("collection_notes", "null"), ("kind", "退款\x7f\x9f"),
+                       ("currency", None), ("written_off", -5)])
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(MILESTONE, TEXT, TEXT, st.lists(NOTE, max_size=2),
+                          st.none() | st.integers(-3, 3)), max_size=8),
+       st.lists(st.tuples(st.integers(1, 8), ODD), max_size=4), st.integers(0, 9))
+@example([((Decimal("100.00"), Decimal("30.50"), None, False, 1, "USD"), "",
+           "退款\x85", [{"at": "2026-03-01", "note": "答应月底付"}], 2),
+          ((Decimal("5.00"), Decimal("-1.00"), None, False, 2, None), None, "a", [], None),
+          ((Decimal("1.00"), None, None, False, 3, "CNY"), "a", "+10d", [], -1)],
+         [(2, ("seq", 1.5)), (3, ("trigger_on", "20260301")), (3, ("written_off", -5))], 5)
+def test_overdue_json_is_what_check_json_writes_of_the_reference(
+        milestones: list[tuple[Any, ...]], odd: list[tuple[int, tuple[str, Any]]], today: int
+        ) -> None:
+    """The overdue milestones' JSON objects SQLite writes (a row it cannot write exactly
+    given as its dict) are what ``kam.check_json`` writes of the reference's rows, DEL and
+    C1 escaped as it does."""
+    from kam import check_json
+
+    with opened("sqlite") as s:
+        _overdue_milestones(s, milestones)
+        for n, (column, value) in odd:
+            s.conn.execute(f"UPDATE receivable SET {column} = ? WHERE id = ?", (value, f"RC{n}"))
+        assert isinstance(s, OverdueJson)
+        as_of = DAY0 + dt.timedelta(days=today)
+        ws: Any = SimpleNamespace(storage=s, today=as_of)
+        indent = check_json.ROW_INDENT
+        written = [check_json._C1.sub(check_json._c1, row) if isinstance(row, str)
+                   else check_json._row(row, indent) for row in s.overdue_json(as_of, indent)]
+        assert written == [check_json._row(row, indent) for row in s.overdue_texts(as_of)]
+        if not odd:
+            assert written == [check_json._row(row, indent)
+                               for row in python_overdue_texts(ws)]

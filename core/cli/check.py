@@ -30,7 +30,7 @@ def register(app: typer.Typer) -> None:
         anomaly flags (low_credit) once while open, and complaint escalations once; print
         what is new (in the user's language; JSON keeps English); exit 1 if anything is
         overdue."""
-        from kam.check_json import TextRows
+        from kam.check_json import ROW_INDENT, JsonTexts, TextRows
         from kam.services import check as service
 
         ws = open_ws(ctx, as_of)
@@ -38,8 +38,9 @@ def register(app: typer.Typer) -> None:
         if fmt == "json":  # streamed: a first run on a big team fires ~100k reminders
             overdue, new = r["overdue"], r["new"]  # flat rows: a page per encoder call
             write_json({**r, "new": TextRows(len(new), new.produce, ()),
-                        "overdue": TextRows(len(overdue), lambda: service.overdue_texts(ws),
-                                            ("collection_notes",)),
+                        "overdue": JsonTexts(len(overdue),
+                                             lambda: service.overdue_json(ws, ROW_INDENT),
+                                             ("collection_notes",)),
                         "renewals": TextRows.of(r["renewals"]),
                         "flagged": TextRows.of(r["flagged"])})
         elif fmt != "table":

@@ -197,6 +197,18 @@ def overdue_texts(ws: Workspace) -> Iterator[dict[str, Any]]:
     return python_overdue_texts(ws)
 
 
+def overdue_json(ws: Workspace, indent: str) -> Iterator[str | dict[str, Any]]:
+    """:func:`overdue_texts`, each milestone the JSON object ``kam check -f json`` prints
+    at ``indent`` where the backend writes it (:class:`kam.storage.OverdueJson`), else
+    its dict (``kam.check_json`` encodes it)."""
+    from kam.storage import OverdueJson
+
+    storage = ws.storage
+    if isinstance(storage, OverdueJson):
+        return storage.overdue_json(ws.today, indent)
+    return overdue_texts(ws)
+
+
 def python_overdue_texts(ws: Any) -> Iterator[dict[str, Any]]:
     """:func:`overdue_views`, each Decimal and date made the text JSON prints."""
     for view in overdue_views(ws):
