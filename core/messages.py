@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from kam.findings import Finding
@@ -27,6 +27,9 @@ _SHORT = {"o": "opp", "opportunity": "opp", "c": "contract", "rc": "milestone"}
 _CJK = re.compile("[\u4e00-\u9fff]")
 _WIDTH = re.compile(r":<(\d+)$")
 _QUOTED = re.compile(r"""^(['"])(.*)\1$""", re.S)
+#: a placeholder's format spec (``{rid:<7}``: ``<7``), as an f-string applies it
+_SPEC = re.compile(r"(?:!([rsa]))?(?::([^:{}'\"\]]*))?$")
+_SPACE = re.compile(r"\s")
 
 
 @functools.cache
@@ -106,6 +109,134 @@ def localise(message: str, lang: str | None) -> str:
         return _translate_any(message, lang, depth=0) or message
     except Exception:  # a broken entry must not hide the error it translates
         return message
+
+
+def fill(english: str, values: Sequence[Any], lang: str | None) -> str:
+    """The line the f-string ``english`` (a template as the code writes it, e.g. ``"due
+    {n['due_date']}  outstanding {n['outstanding']}"``) makes of ``values`` (one per
+    placeholder, in order, converted and formatted by its spec as the f-string does), in
+    ``lang`` — exactly what :func:`localise` gives for that line, without matching the
+    line against the catalogue: the template's translation is split once, each distinct
+    value translated once (:func:`_value`'s cache). A value that might read back
+    otherwise (white space where the line has it between fields), or a line a template
+    before this one in the catalogue matches, is left to :func:`localise`. For long
+    listings (``kam check``'s ~100k reminder lines)."""
+    plan = _plan(english)
+    texts = [format(_CONVERT[conv](value), spec) for value, (_name, conv, spec, _width)
+             in zip(values, plan.slots, strict=True)]
+    line = plan.literals[0] + "".join(t + lit for t, lit in zip(texts, plan.literals[1:],
+                                                                  strict=True))
+    if lang not in ("zh", "zh-Hant") or not line:
+        return line
+    try:
+        return _filled(english, plan, texts, line, lang) or localise(line, lang)
+    except Exception:  # as localise: a line is shown whatever happens here
+        return localise(line, lang)
+
+
+#: an f-string's conversions (``{x!r}``)
+_CONVERT: dict[str, Callable[[Any], Any]] = {"": lambda v: v, "r": repr, "s": str, "a": ascii}
+
+
+class _Plan(NamedTuple):
+    """An English template split once: its fixed text and placeholders (name as the
+    catalogue keys it, conversion, format spec, padded width), and whether its line reads
+    back as its values when they have no white space (every placeholder followed by white
+    space or the end)."""
+
+    literals: tuple[str, ...]
+    slots: tuple[tuple[str, str, str, int], ...]
+    spaced: bool
+
+
+@functools.lru_cache(maxsize=256)
+def _plan(english: str) -> _Plan:
+    literals: list[str] = []
+    slots: list[tuple[str, str, str, int]] = []
+    pos, literal = 0, ""
+    for m in _FIELD.finditer(english):
+        literal += english[pos:m.start()]
+        pos = m.end()
+        if m.group(1) is None:  # {{ or }}
+            literal += m.group()[0]
+            continue
+        literals.append(literal)
+        literal = ""
+        name = m.group(1)
+        spec = _SPEC.search(name)
+        width = _WIDTH.search(name)
+        slots.append((name, spec.group(1) or "" if spec else "", spec.group(2) or "" if spec
+                      else "", int(width.group(1)) if width else 0))
+    literals.append(literal + english[pos:])
+    spaced = all(not lit or lit[0].isspace() for lit in literals[1:])
+    return _Plan(tuple(literals), tuple(slots), spaced)
+
+
+@functools.lru_cache(maxsize=256)
+def _target(english: str, lang: str) -> tuple[str | tuple[str, int], ...] | None:
+    """``english``'s translation in ``lang`` as fixed text and (placeholder, width)
+    pieces; None when the catalogue has no translation of it."""
+    from kam.messages_zh import ZH
+
+    if english not in ZH:
+        return None
+    target = _template(english, lang)
+    pieces: list[str | tuple[str, int]] = []
+    pos = 0
+    for m in _FIELD.finditer(target):
+        pieces.append(target[pos:m.start()])
+        pos = m.end()
+        if m.group(1) is None:
+            pieces.append(m.group()[0])
+            continue
+        width = _WIDTH.search(m.group(1))
+        pieces.append((m.group(1), int(width.group(1)) if width else 0))
+    pieces.append(target[pos:])
+    return tuple(pieces)
+
+
+@functools.lru_cache(maxsize=256)
+def _before(english: str, lead: str) -> tuple[tuple[str, re.Pattern[str]], ...] | None:
+    """The templates :func:`localise` tries before ``english`` for a line starting with
+    ``lead``, as (longest fixed text, regex); None when it would not try ``english``."""
+    found = _candidates(lead)
+    for i, (_needle, _rx, _names, template) in enumerate(found):
+        if template == english:
+            return tuple((needle, rx) for needle, rx, _names, _t in found[:i])
+    return None
+
+
+def _filled(english: str, plan: _Plan, texts: list[str], line: str, lang: str) -> str | None:
+    """:func:`fill`'s translation of ``line``, or None for :func:`localise` to decide."""
+    target = _target(english, lang) if plan.spaced else None
+    earlier = _before(english, line[:_LEAD]) if target is not None else None
+    if target is None or earlier is None:
+        return None
+    for text, (_name, _conv, _spec, width) in zip(texts, plan.slots, strict=True):
+        # a padded field at its width reads back whole (its pattern takes that many);
+        # a longer one, or one without a width, ends at the white space after it when it
+        # has none and is not empty
+        if width and len(text) == width:
+            continue
+        if len(text) < width or not text or _SPACE.search(text):
+            return None
+    for needle, rx in earlier:
+        if needle in line and rx.fullmatch(line):
+            return None
+    given = {name: text.rstrip() if width else text
+             for text, (name, _conv, _spec, width) in zip(texts, plan.slots, strict=True)}
+    values = {name: _value(name, value, lang, 0) for name, value in given.items()}
+    if not _CJK.search("".join(p for p in target if type(p) is str)) and values == given:
+        return None  # a bare shape: localise tries the templates after it
+    out = []
+    for piece in target:
+        if isinstance(piece, str):
+            out.append(piece)
+        else:
+            name, pad = piece
+            value = values.get(name, "{" + name + "}")
+            out.append(value.ljust(pad) if pad else value)
+    return "".join(out)
 
 
 def finding_line(finding: Finding, lang: str) -> str:
