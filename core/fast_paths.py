@@ -390,6 +390,17 @@ class FiredReminders(Protocol):
 
     def fired_reminders(self) -> Iterator[tuple[str, str | None, Any]]: ...
 
+
+@runtime_checkable
+class FiredLevels(Protocol):
+    """``fired_levels()``: :class:`FiredReminders` by milestone — the ids (``str``) with a
+    due reminder, and each id's overdue reminders' levels decoded as FiredReminders
+    decodes them (in no particular order): one row per milestone read, not one per
+    reminder (~100k after a big team's first run). Reference:
+    ``kam.services.check.python_fired_levels``."""
+
+    def fired_levels(self) -> tuple[set[str], dict[str, tuple[Any, ...]]]: ...
+
 #: one milestone of :class:`OpenBalances`: (id, due date, currency, money outstanding)
 OpenBalance = tuple[str, dt.date, str | None, Decimal]
 

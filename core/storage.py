@@ -278,6 +278,7 @@ from kam.fast_paths import (  # noqa: E402, I001
     DueReceivable as DueReceivable,
     DueReceivables as DueReceivables,
     EventValues as EventValues,
+    FiredLevels as FiredLevels,
     FiredReminders as FiredReminders,
     JsonText as JsonText,
     LatestCallsOn as LatestCallsOn,

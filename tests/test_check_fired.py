@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from kam.reports.rollups import python_event_values
 from kam.services.check import (
+    python_fired_levels,
     python_fired_reminders,
     python_open_balances,
     python_overdue_texts,
@@ -21,6 +22,7 @@ from kam.services.check_anomalies import python_unflagged_late
 from kam.storage import (
     REMINDER_KINDS,
     EventValues,
+    FiredLevels,
     FiredReminders,
     OpenBalances,
     OverdueJson,
@@ -152,6 +154,29 @@ def test_unflagged_late_customers_equal_the_reference(
         for flag_type in ("low_credit", "churn_risk"):
             fast = list(s.unflagged_late(due_by, flag_type))
             assert fast == list(python_unflagged_late(ws, due_by, flag_type))
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(EVENTS)
+@example([("receivable.overdue", "RC1", {"level": 30}),
+          ("receivable.overdue", "RC1", {"level": 60}),
+          ("receivable.overdue", "RC2", {"level": 30}),
+          ("receivable.overdue", "RC2", {"level": 60}),
+          ("receivable.overdue", "RC2", {"level": "60"}), ("receivable.overdue", "RC3", {}),
+          ("receivable.overdue", "RC3", {"level": None}), ("receivable.due", "RC1", {}),
+          ("receivable.overdue", "CO1", {"level": True}), ("receivable.due", "RC2", {"level": 1})])
+def test_fired_levels_by_milestone_equal_the_reference(
+        events: list[tuple[str, str, dict[str, Any]]]) -> None:
+    """SQLite's reminder levels grouped by milestone (JSON integers as text, another type
+    decoded) are FiredReminders' rows grouped, each milestone's levels in any order."""
+    with opened("sqlite") as s:
+        appended(s, events)
+        assert isinstance(s, FiredLevels)
+        due, levels = s.fired_levels()
+        ref_due, ref_levels = python_fired_levels(SimpleNamespace(storage=s))
+        assert due == ref_due
+        assert ({rid: sorted(map(repr, found)) for rid, found in levels.items()}
+                == {rid: sorted(map(repr, found)) for rid, found in ref_levels.items()})
 
 
 TEXT = st.none() | st.text(alphabet=st.sampled_from('a"\\\n\x00\x85逾期'), max_size=3)

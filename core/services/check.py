@@ -61,17 +61,44 @@ def _reminder_days(ws: Workspace) -> int:
     return max(days, 0)
 
 
-def fired(ws: Workspace) -> tuple[set[str], set[tuple[str, int]]]:
-    """What earlier runs fired: receivable ids with a due event, (id, level) overdue pairs."""
+def fired(ws: Workspace) -> tuple[set[str], dict[str, frozenset[int]]]:
+    """What earlier runs fired: the milestone ids with a due event, and each id's overdue
+    levels (each distinct list of levels made a set once)."""
+    from kam.storage import FiredLevels
+
+    storage = ws.storage
+    due, levels = (storage.fired_levels() if isinstance(storage, FiredLevels)
+                   else python_fired_levels(ws))
+    sets: dict[tuple[Any, ...], frozenset[int]] = {}
+    overdue = {}
+    for rid, found in levels.items():
+        try:
+            made = sets.get(found)
+        except TypeError:  # a level that is a JSON list or object: int() says what it is
+            made = None
+        if made is None:
+            made = frozenset(level if type(level) is int else int(level or 0)
+                             for level in found)
+            sets[found] = made
+        overdue[rid] = made
+    return due, overdue
+
+
+def python_fired_levels(ws: Workspace) -> tuple[set[str], dict[str, tuple[Any, ...]]]:
+    """:class:`kam.storage.FiredLevels`' reference: :class:`kam.storage.FiredReminders`
+    (or decoded events) grouped by milestone."""
     from kam.storage import FiredReminders
 
     storage = ws.storage
-    rows = list(storage.fired_reminders() if isinstance(storage, FiredReminders)
-                else python_fired_reminders(ws))  # ~100k on a big team: set comprehensions
-    due = {str(record_id) for kind, record_id, _ in rows if kind == "receivable.due"}
-    overdue = {(str(record_id), level if type(level) is int else int(level or 0))
-               for kind, record_id, level in rows if kind != "receivable.due"}
-    return due, overdue
+    due: set[str] = set()
+    levels: dict[str, list[Any]] = {}
+    for kind, record_id, level in (storage.fired_reminders() if isinstance(
+            storage, FiredReminders) else python_fired_reminders(ws)):
+        if kind == "receivable.due":
+            due.add(str(record_id))
+        else:
+            levels.setdefault(str(record_id), []).append(level)
+    return due, {rid: tuple(found) for rid, found in levels.items()}
 
 
 def python_fired_reminders(ws: Workspace) -> Iterator[tuple[str, str | None, Any]]:
@@ -90,6 +117,8 @@ CHECK_LOADS = ("kam.messages", "kam.output", "kam.reports.common", "kam.reports.
 
 #: reminders fired per bulk append: what is held at once, however many fire
 BATCH = 2000
+#: the overdue levels fired before for a milestone that has none
+NONE_FIRED: frozenset[int] = frozenset()
 
 @atomic(loads=CHECK_LOADS)
 def run(ws: Workspace) -> dict[str, Any]:
@@ -122,7 +151,8 @@ def run(ws: Workspace) -> dict[str, Any]:
             late += 1
             totals[currency] = totals.get(currency, ZERO) + outstanding
         fires: list[int | None] = [] if rid in due_done else [None]
-        fires += [level for level in lv if days >= level and (rid, level) not in overdue_done]
+        done = overdue_done.get(rid, NONE_FIRED)
+        fires += [level for level in lv if days >= level and level not in done]
         if fires:
             due.append((rid, fires))
             queued += len(fires)

@@ -185,3 +185,46 @@ class OverdueTextQuery:
                     yield text
         except sqlite3.Error as exc:
             raise _translate(exc) from None
+
+
+class FiredLevelQuery:
+    """:class:`kam.storage.FiredLevels` from ``idx_event_reminder`` (no event row read):
+    the due reminders' milestones, and the overdue levels grouped by milestone as text
+    (the index holds them in milestone order), each distinct text split once; a
+    milestone with a level that is not a JSON integer has its levels decoded as
+    :class:`kam.storage.FiredReminders` decodes them."""
+
+    conn: sqlite3.Connection
+
+    def fired_levels(self) -> tuple[set[str], dict[str, tuple[Any, ...]]]:
+        from kam.plugins.storage_sqlite.backend import _translate
+        from kam.plugins.storage_sqlite.summaries import _REMINDERS
+
+        by_text: dict[str, tuple[Any, ...]] = {}
+        levels: dict[str, tuple[Any, ...]] = {}
+        try:
+            due = {str(rid) for (rid,) in self.conn.execute(
+                f"SELECT record_id FROM event INDEXED BY idx_event_reminder WHERE {_REMINDERS}"
+                " AND kind = 'receivable.due'")}
+            for rid, text in self.conn.execute(
+                    "SELECT record_id, group_concat(CASE json_type(payload, '$.level')"
+                    " WHEN 'integer' THEN json_extract(payload, '$.level') ELSE 'x' END)"
+                    f" FROM event INDEXED BY idx_event_reminder WHERE {_REMINDERS}"
+                    " AND kind = 'receivable.overdue' GROUP BY record_id").fetchall():
+                found = by_text.get(text)
+                if found is None:
+                    if "x" in text:  # a level of another JSON type: this milestone's decoded
+                        levels[str(rid)] = self._decoded_levels(rid)
+                        continue
+                    found = by_text[text] = tuple(map(int, text.split(",")))
+                levels[str(rid)] = found
+        except sqlite3.Error as exc:
+            raise _translate(exc) from None
+        return due, levels
+
+    def _decoded_levels(self, record_id: Any) -> tuple[Any, ...]:
+        from kam.plugins.storage_sqlite.summaries import _LEVEL, _REMINDERS, _decoded
+
+        return tuple(_decoded(value, of) for value, of in self.conn.execute(
+            f"SELECT {_LEVEL} FROM event INDEXED BY idx_event_reminder WHERE {_REMINDERS}"
+            " AND kind = 'receivable.overdue' AND record_id IS ?", (record_id,)))
