@@ -3,7 +3,7 @@
 every rule finding (``block/warn/info(code, message)``, ``Finding(...)``), every
 warning appended to a ``warnings`` (or plugin ``failures``) list, every notice a
 command prints with ``say(ctx, message)`` or fills with ``kam.messages.fill(template,
-…)`` and every problem doctor's checks yield, read from the source with :mod:`ast`.
+…)`` (``fill_rows``) and every problem doctor's checks yield, read from the source with :mod:`ast`.
 
 Messages are translated on output (kam.messages) by these templates, so a message added
 on any branch needs a catalogue entry (kam.messages_zh): ``python -m kam.message_sites``
@@ -116,7 +116,8 @@ def _written(tree: ast.AST, problems: bool = False) -> Iterator[ast.expr]:
                 yield node.args[2]
             elif name == "say" and len(node.args) >= 2:  # kam.cli.common.say
                 yield node.args[1]
-            elif (name == "fill" and node.args and isinstance(node.args[0], ast.Constant)
+            elif (name in ("fill", "fill_rows") and node.args
+                  and isinstance(node.args[0], ast.Constant)
                   and isinstance(node.args[0].value, str)):  # kam.messages.fill's template:
                 yield _as_fstring(node.args[0])              # an f-string's text
             elif (name == "append" and isinstance(node.func, ast.Attribute)

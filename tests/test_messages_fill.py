@@ -96,3 +96,31 @@ def _fstring(template: str, values: list[Any]) -> str:
         code += ch
         i += 1
     return str(eval("f" + repr(code), {}, {f"_{i}": v for i, v in enumerate(values)}))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.lists(VALUE, min_size=9, max_size=9), max_size=8), LANG, st.integers(1, 3))
+@example([["due", "RC1", "CO1", "CU1", "final", None, "1.00", "CNY", 1],
+          ["due", "RC2", None, "CU1", "final", None, "1.00", "CNY", 1]], "zh", 2)
+def test_rows_filled_by_column_are_each_row_filled(rows: list[list[Any]], lang: str | None,
+                                                   page: int) -> None:
+    """``fill_rows`` (pages of ``page`` rows) gives ``fill`` of each row, and fails where
+    it fails (None padded), after the lines before it."""
+    from kam import messages
+
+    def each(fill_all: Any) -> tuple[list[str], type | None]:
+        out: list[str] = []
+        try:
+            for line in fill_all():
+                out.append(line)
+        except TypeError as exc:
+            return out, type(exc)
+        return out, None
+
+    before = messages._FILL_PAGE
+    messages._FILL_PAGE = page
+    try:
+        assert (each(lambda: messages.fill_rows(REMINDER, rows, lang))
+                == each(lambda: (fill(REMINDER, row, lang) for row in rows)))
+    finally:
+        messages._FILL_PAGE = before

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
+from itertools import chain
 from typing import Any
 
 import typer
@@ -29,30 +30,27 @@ def write_json(data: dict[str, object]) -> None:
 def write_lines(lang: str | None, new: Iterable[dict[str, Any]],
                 renewals: Iterable[dict[str, Any]]) -> None:
     """The reminders and renewal reminders of a run, a line each in ``lang`` as ``say``
-    prints them, filled from their template (~100k lines on a big team's first run: no
-    line matched against the catalogue again) and written 64k characters at a time."""
+    prints them, filled from their template by column (~100k lines on a big team's first
+    run: no line matched against the catalogue again) and written 64k characters at a
+    time."""
     from kam.cli.common import echo
-    from kam.messages import fill
+    from kam.messages import fill_rows
 
-    def lines() -> Iterator[str]:
-        for n in new:
-            what = "due" if n["action"] == "due" else f"overdue {n['level']}d"
-            yield fill("{what:<12} {n['receivable_id']:<7} {n['contract_id']:<7} "
-                       "{n['customer_id']:<7} {n['kind']:<14} due {n['due_date']}  "
-                       "outstanding {n['outstanding']} {n['currency']}  "
-                       "({n['days_overdue']} days overdue)",
-                       (what, n["receivable_id"], n["contract_id"], n["customer_id"],
-                        n["kind"], n["due_date"], n["outstanding"], n["currency"],
-                        n["days_overdue"]), lang)
-        for n in renewals:
-            yield fill("{'renewal':<12} {n['contract_id']:<7} {n['customer_id']:<7} "
-                       "service ends {n['service_end']} ({n['days_left']} days)",
-                       ("renewal", n["contract_id"], n["customer_id"], n["service_end"],
-                        n["days_left"]), lang)
-
+    reminders = fill_rows(
+        "{what:<12} {n['receivable_id']:<7} {n['contract_id']:<7} {n['customer_id']:<7} "
+        "{n['kind']:<14} due {n['due_date']}  outstanding {n['outstanding']} "
+        "{n['currency']}  ({n['days_overdue']} days overdue)",
+        (("due" if n["action"] == "due" else f"overdue {n['level']}d", n["receivable_id"],
+          n["contract_id"], n["customer_id"], n["kind"], n["due_date"], n["outstanding"],
+          n["currency"], n["days_overdue"]) for n in new), lang)
+    renewing = fill_rows(
+        "{'renewal':<12} {n['contract_id']:<7} {n['customer_id']:<7} "
+        "service ends {n['service_end']} ({n['days_left']} days)",
+        (("renewal", n["contract_id"], n["customer_id"], n["service_end"], n["days_left"])
+         for n in renewals), lang)
     parts: list[str] = []
     size = 0
-    for line in lines():
+    for line in chain(reminders, renewing):
         parts.append(line)
         size += len(line) + 1
         if size > 65536:
