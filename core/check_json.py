@@ -7,8 +7,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
+from itertools import groupby, islice
 from typing import Any
 
 from kam.output import LazyList, json_chunks
@@ -102,10 +103,10 @@ def _page(rows: list[dict[str, Any]], indent: str) -> str:
     return "{\n" + inner + body.replace("," + _MARK, ",\n" + inner) + "\n" + indent + "}"
 
 
-def _text_rows(rows: TextRows, indent: str) -> Iterator[str]:
+def _text_rows(rows: Iterable[dict[str, Any]], nested: tuple[str, ...], indent: str
+               ) -> Iterator[str]:
     """The rows of ``rows`` as ``_row`` writes them, joined by comma, newline and
     ``indent``; the flat ones (no ``nested`` value) a page at a time."""
-    nested = rows.nested
     page: list[dict[str, Any]] = []
     sep = ""
     for row in rows:
@@ -124,6 +125,41 @@ def _text_rows(rows: TextRows, indent: str) -> Iterator[str]:
         yield sep + _page(page, indent)
 
 
+#: the indent of a row in one of the result's lists
+ROW_INDENT = "    "
+
+
+class JsonTexts(TextRows):
+    """Rows each given as its JSON object written at :data:`ROW_INDENT` (the C encoder's
+    text, DEL and C1 not yet escaped: :class:`kam.storage.OverdueJson`'s), or as a dict
+    where the backend could not write it (a :class:`TextRows` row). Joined a page at a
+    time, without encoding what is already text."""
+
+
+def _c1(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+def _json_texts(rows: JsonTexts, indent: str) -> Iterator[str]:
+    """``rows`` as ``_text_rows`` writes their dicts: the texts joined ``PAGE`` at a time
+    (DEL and C1 escaped as ``kam.output`` does, only in a page that has them), the runs of
+    dicts through ``_text_rows``."""
+    sep = ""
+    for is_text, run in groupby(rows, key=lambda row: type(row) is str):
+        if not is_text:
+            for part in _text_rows(run, rows.nested, indent):
+                yield sep + part
+                sep = ""
+            sep = ",\n" + indent
+            continue
+        while page := list(islice(run, PAGE)):
+            text = (",\n" + indent).join(page)
+            if not (text.isascii() and "\x7f" not in text) and _C1.search(text):
+                text = _C1.sub(_c1, text)
+            yield sep + text
+            sep = ",\n" + indent
+
+
 def chunks(data: Mapping[str, Any]) -> Iterator[str]:
     """``kam.output.json_chunks(data)`` for the run's result, its lists row by row."""
     yield "{"
@@ -132,7 +168,8 @@ def chunks(data: Mapping[str, Any]) -> Iterator[str]:
         yield f"{sep}  {json.encoder.encode_basestring(key)}: "
         if isinstance(value, TextRows) and len(value):
             yield "[\n    "
-            yield from _text_rows(value, "    ")
+            yield from (_json_texts(value, ROW_INDENT) if isinstance(value, JsonTexts)
+                        else _text_rows(value, value.nested, ROW_INDENT))
             yield "\n  ]"
         elif isinstance(value, list | LazyList) and len(value):
             yield "["

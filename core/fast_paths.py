@@ -390,6 +390,17 @@ class FiredReminders(Protocol):
 
     def fired_reminders(self) -> Iterator[tuple[str, str | None, Any]]: ...
 
+
+@runtime_checkable
+class FiredLevels(Protocol):
+    """``fired_levels()``: :class:`FiredReminders` by milestone — the ids (``str``) with a
+    due reminder, and each id's overdue reminders' levels decoded as FiredReminders
+    decodes them (in no particular order): one row per milestone read, not one per
+    reminder (~100k after a big team's first run). Reference:
+    ``kam.services.check.python_fired_levels``."""
+
+    def fired_levels(self) -> tuple[set[str], dict[str, tuple[Any, ...]]]: ...
+
 #: one milestone of :class:`OpenBalances`: (id, due date, currency, money outstanding)
 OpenBalance = tuple[str, dt.date, str | None, Decimal]
 
@@ -427,6 +438,19 @@ class OverdueTexts(Protocol):
     of whole rows. Reference: ``kam.services.check.python_overdue_texts``."""
 
     def overdue_texts(self, as_of: dt.date) -> Iterator[dict[str, Any]]: ...
+
+
+@runtime_checkable
+class OverdueJson(Protocol):
+    """``overdue_json(as_of, indent)``: :class:`OverdueTexts`' milestones, in its order,
+    each as the JSON object ``kam.check_json`` writes for it at ``indent`` (the C
+    encoder's text: ``ensure_ascii`` off, DEL and C1 left for the writer to escape) — or
+    as :class:`OverdueTexts`' dict where the backend cannot write it exactly (a milestone
+    with collection notes). The database writes the text instead of Python making ~22,700
+    dicts and encoding them every day. Reference: ``kam.services.check.python_overdue_texts``
+    as ``kam.check_json`` writes each (``_row``)."""
+
+    def overdue_json(self, as_of: dt.date, indent: str) -> Iterator[str | dict[str, Any]]: ...
 
 
 # --- ``kam report targets`` (issue 15, reports3) -----------------------------------------

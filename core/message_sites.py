@@ -2,8 +2,8 @@
 ``raise InputError/RefusedError/NotFoundError/StorageError(...)`` (and their subclasses),
 every rule finding (``block/warn/info(code, message)``, ``Finding(...)``), every
 warning appended to a ``warnings`` (or plugin ``failures``) list, every notice a
-command prints with ``say(ctx, message)`` and every problem doctor's checks yield, read
-from the source with :mod:`ast`.
+command prints with ``say(ctx, message)`` or fills with ``kam.messages.fill(template,
+…)`` (``fill_rows``) and every problem doctor's checks yield, read from the source with :mod:`ast`.
 
 Messages are translated on output (kam.messages) by these templates, so a message added
 on any branch needs a catalogue entry (kam.messages_zh): ``python -m kam.message_sites``
@@ -116,9 +116,20 @@ def _written(tree: ast.AST, problems: bool = False) -> Iterator[ast.expr]:
                 yield node.args[2]
             elif name == "say" and len(node.args) >= 2:  # kam.cli.common.say
                 yield node.args[1]
+            elif (name in ("fill", "fill_rows") and node.args
+                  and isinstance(node.args[0], ast.Constant)
+                  and isinstance(node.args[0].value, str)):  # kam.messages.fill's template:
+                yield _as_fstring(node.args[0])              # an f-string's text
             elif (name == "append" and isinstance(node.func, ast.Attribute)
                   and _name(node.func.value) in ("warnings", "failures") and node.args):
                 yield node.args[0]
+
+
+def _as_fstring(node: ast.Constant) -> ast.expr:
+    """A template given as text (``fill("due {n['due_date']}", …)``) read as the f-string
+    it stands for."""
+    parsed = ast.parse("f" + repr(node.value), mode="eval").body
+    return ast.copy_location(parsed, node)
 
 
 def _name_of(func: ast.expr) -> str:

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import partial
+from itertools import islice, repeat, starmap
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from kam.findings import Finding
@@ -27,6 +29,9 @@ _SHORT = {"o": "opp", "opportunity": "opp", "c": "contract", "rc": "milestone"}
 _CJK = re.compile("[\u4e00-\u9fff]")
 _WIDTH = re.compile(r":<(\d+)$")
 _QUOTED = re.compile(r"""^(['"])(.*)\1$""", re.S)
+#: a placeholder's format spec (``{rid:<7}``: ``<7``), as an f-string applies it
+_SPEC = re.compile(r"(?:!([rsa]))?(?::([^:{}'\"\]]*))?$")
+_SPACE = re.compile(r"\s")
 
 
 @functools.cache
@@ -106,6 +111,228 @@ def localise(message: str, lang: str | None) -> str:
         return _translate_any(message, lang, depth=0) or message
     except Exception:  # a broken entry must not hide the error it translates
         return message
+
+
+def fill(english: str, values: Sequence[Any], lang: str | None) -> str:
+    """The line the f-string ``english`` (a template as the code writes it, e.g. ``"due
+    {n['due_date']}  outstanding {n['outstanding']}"``) makes of ``values`` (one per
+    placeholder, in order, converted and formatted by its spec as the f-string does), in
+    ``lang`` — exactly what :func:`localise` gives for that line, without matching the
+    line against the catalogue: the template's translation is split once and each
+    distinct value of a placeholder translated once. A value that might read back
+    otherwise (white space where the line has it between fields), or a line a template
+    before this one in the catalogue matches, is left to :func:`localise`."""
+    plan = _plan(english)
+    if len(values) != len(plan.slots):
+        raise ValueError(f"{len(values)} value(s) for {len(plan.slots)} placeholder(s)")
+    texts = tuple(format(value, spec) if conv is None else format(conv(value), spec)
+                  for value, (conv, spec) in zip(values, plan.formats, strict=True))
+    line = plan.english.format(*texts)
+    if lang not in ("zh", "zh-Hant") or not line:
+        return line
+    try:
+        filler = _filler(english, lang)
+        if filler is not None:
+            found = filler.fill(line, texts, tuple(
+                known[text] for known, text in zip(filler.values, texts, strict=True)))
+            if found is not None:
+                return found
+    except Exception:  # noqa: BLE001 — as localise: a line is shown whatever happens here
+        pass
+    return localise(line, lang)
+
+
+def fill_rows(english: str, rows: Iterable[Sequence[Any]], lang: str | None
+              ) -> Iterator[str]:
+    """:func:`fill` of each row of values, by column (a page of rows at a time): each
+    placeholder's values formatted and translated column by column, so a long listing
+    (``kam check``'s ~100k reminder lines on a big team's first run) costs a format
+    and a lookup per value. A page that fails to format is filled row by row (the error
+    raised at its row, the lines before it given)."""
+    plan = _plan(english)
+    width = len(plan.slots)
+    zh = lang in ("zh", "zh-Hant")
+    for page in _pages(rows, _FILL_PAGE):
+        try:
+            if not width or any(len(values) != width for values in page):
+                raise ValueError("not one value per placeholder")
+            columns = [list(map(format, column, repeat(spec, len(page)))) if conv is None
+                       else [format(conv(value), spec) for value in column]
+                       for column, (conv, spec) in zip(zip(*page, strict=True),
+                                                       plan.formats, strict=True)]
+        except Exception:  # noqa: BLE001 — each row as fill has it, raising at its row
+            yield from (fill(english, values, lang) for values in page)
+            continue
+        texts = list(zip(*columns, strict=True))
+        lines = list(starmap(plan.english.format, texts))
+        try:
+            filler = _filler(english, lang) if zh and lines else None
+        except Exception:  # noqa: BLE001 — as localise: the lines are shown regardless
+            filler = None
+        if filler is None:
+            yield from (map(partial(localise, lang=lang), lines) if zh else lines)
+            continue
+        values = zip(*[list(map(known.__getitem__, column))
+                       for known, column in zip(filler.values, columns, strict=True)],
+                     strict=True)
+        for line, text, value in zip(lines, texts, values, strict=True):
+            yield filler.fill(line, text, value) or localise(line, lang)
+
+
+#: rows :func:`fill_rows` formats and translates at once
+_FILL_PAGE = 2000
+
+
+def _pages(rows: Iterable[Sequence[Any]], size: int) -> Iterator[list[Sequence[Any]]]:
+    it = iter(rows)
+    while page := list(islice(it, size)):
+        yield page
+
+
+class _Plan(NamedTuple):
+    """An English template split once: its placeholders (name as the catalogue keys it,
+    padded width), how each is formatted (conversion, spec), the line as a ``str.format``
+    template of the formatted values, and whether the line reads back as its values when
+    they have no white space (every placeholder followed by white space or the end)."""
+
+    slots: tuple[tuple[str, int], ...]
+    formats: tuple[tuple[Callable[[Any], Any] | None, str], ...]
+    english: str
+    spaced: bool
+
+
+#: an f-string's conversions (``{x!r}``)
+_CONVERT: dict[str, Callable[[Any], Any]] = {"r": repr, "s": str, "a": ascii}
+
+
+def _braced(text: str) -> str:
+    return text.replace("{", "{{").replace("}", "}}")
+
+
+@functools.lru_cache(maxsize=256)
+def _plan(english: str) -> _Plan:
+    literals: list[str] = []
+    slots: list[tuple[str, int]] = []
+    formats: list[tuple[Callable[[Any], Any] | None, str]] = []
+    pos, literal = 0, ""
+    for m in _FIELD.finditer(english):
+        literal += english[pos:m.start()]
+        pos = m.end()
+        if m.group(1) is None:  # {{ or }}
+            literal += m.group()[0]
+            continue
+        literals.append(literal)
+        literal = ""
+        name = m.group(1)
+        spec = _SPEC.search(name)
+        width = _WIDTH.search(name)
+        slots.append((name, int(width.group(1)) if width else 0))
+        formats.append((_CONVERT[spec.group(1)] if spec and spec.group(1) else None,
+                        spec.group(2) or "" if spec else ""))
+    literals.append(literal + english[pos:])
+    line = _braced(literals[0]) + "".join(f"{{{i}}}{_braced(lit)}"
+                                          for i, lit in enumerate(literals[1:]))
+    spaced = all(not lit or lit[0].isspace() for lit in literals[1:])
+    return _Plan(tuple(slots), tuple(formats), line, spaced)
+
+
+class _Filler:
+    """:func:`fill` for one template and language: the translation as a ``str.format``
+    template of the placeholders' values, each placeholder's values translated once (None:
+    one that might not read back as itself), the templates tried before it by a line's
+    first characters."""
+
+    def __init__(self, english: str, plan: _Plan, target: str, lang: str) -> None:
+        self.english, self.plan, self.lang = english, plan, lang
+        index = {name: i for i, (name, _width) in enumerate(plan.slots)}
+        parts, pos = [], 0
+        for m in _FIELD.finditer(target):
+            parts.append(_braced(target[pos:m.start()]))
+            pos = m.end()
+            name = m.group(1)
+            if name is None:
+                parts.append(_braced(m.group()[0]))
+                continue
+            width = _WIDTH.search(name)
+            i = index.get(name)
+            parts.append(_braced("{" + name + "}") if i is None
+                         else f"{{{i}:<{width.group(1)}}}" if width else f"{{{i}}}")
+        parts.append(_braced(target[pos:]))
+        self.target = "".join(parts)
+        self.bare = not _CJK.search(_FIELD.sub("", target))  # no Chinese of its own
+        self.values = [_Translated(name, width, lang) for name, width in plan.slots]
+        self.before: dict[str, tuple[tuple[str, re.Pattern[str]], ...] | None] = {}
+
+    def fill(self, line: str, texts: tuple[str, ...], values: tuple[str | None, ...]
+             ) -> str | None:
+        """``line`` (of these placeholder ``texts``, translated to ``values``)
+        translated, or None for :func:`localise` to decide."""
+        if None in values:
+            return None
+        lead = line[:_LEAD]
+        earlier = self.before.get(lead, _UNKNOWN)
+        if earlier is _UNKNOWN:
+            earlier = self.before[lead] = _before(self.english, lead)
+        if earlier is None:
+            return None
+        for needle, rx in earlier:
+            if needle in line and rx.fullmatch(line):
+                return None
+        if self.bare and list(values) == [
+                text.rstrip() if width else text
+                for text, (_n, width) in zip(texts, self.plan.slots, strict=True)]:
+            return None  # a bare shape that translated nothing: localise tries the next
+        return self.target.format(*values)
+
+
+class _Translated(dict[str, str | None]):
+    """A placeholder's texts → their translation as :func:`localise` reads and
+    translates them, each made once; None when the line might not read back as the text:
+    a padded field shorter than its width, or one (longer, or without a width) that is
+    empty or holds white space (or its translation failed)."""
+
+    def __init__(self, name: str, width: int, lang: str) -> None:
+        super().__init__()
+        self.name, self.width, self.lang = name, width, lang
+
+    def __missing__(self, text: str) -> str | None:
+        width = self.width
+        value: str | None = None
+        if (width and len(text) == width) or not (
+                len(text) < width or not text or _SPACE.search(text)):
+            try:
+                value = _value.__wrapped__(self.name, text.rstrip() if width else text,
+                                           self.lang, 0)  # kept here, not in its cache
+            except Exception:  # noqa: BLE001 — localise decides the line
+                value = None
+        self[text] = value
+        return value
+
+
+_UNKNOWN: Any = object()
+
+
+@functools.lru_cache(maxsize=256)
+def _filler(english: str, lang: str) -> _Filler | None:
+    """The :class:`_Filler` of a template the catalogue translates and whose line reads
+    back as its values, else None (its lines go through :func:`localise`)."""
+    from kam.messages_zh import ZH
+
+    plan = _plan(english)
+    if english not in ZH or not plan.spaced:
+        return None
+    return _Filler(english, plan, _template(english, lang), lang)
+
+
+@functools.lru_cache(maxsize=256)
+def _before(english: str, lead: str) -> tuple[tuple[str, re.Pattern[str]], ...] | None:
+    """The templates :func:`localise` tries before ``english`` for a line starting with
+    ``lead``, as (longest fixed text, regex); None when it would not try ``english``."""
+    found = _candidates(lead)
+    for i, (_needle, _rx, _names, template) in enumerate(found):
+        if template == english:
+            return tuple((needle, rx) for needle, rx, _names, _t in found[:i])
+    return None
 
 
 def finding_line(finding: Finding, lang: str) -> str:

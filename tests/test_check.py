@@ -77,6 +77,28 @@ def test_check_table_output_and_paid_stops_it(kam: Any) -> None:
     assert "nothing new" in r.stdout and "0 milestone(s) overdue" in r.stdout
 
 
+def test_check_json_lists_the_overdue_milestones_as_the_reference(kam: Any) -> None:
+    """The overdue list of ``kam check -f json`` (written by SQLite where it can, a
+    milestone with collection notes by kam.check_json) is the reference's views."""
+    import json
+
+    from kam.output import json_chunks
+
+    signed(kam)
+    signed(kam)
+    noted = run(kam, "2026-07-20")[1]["overdue"][0]["id"]
+    kam.ok("receivable", "note", noted, "--reason", "cash_trouble", "--note", "答应月底付",
+           "--as-of", "2026-07-20")
+    data = run(kam, "2026-07-20")[1]
+    ws = kam.workspace("2026-07-20")
+    try:
+        views = list(check.python_overdue_texts(ws))
+    finally:
+        ws.close()
+    assert len(views) == 2 and views[0]["collection_notes"]
+    assert data["overdue"] == json.loads("".join(json_chunks(views)))
+
+
 def test_levels_from_config(kam: Any) -> None:
     with (kam.path / "kam.toml").open("a", encoding="utf-8") as fh:
         fh.write("\n[receivables]\noverdue_levels = [1, 15]\n")

@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from kam.reports.rollups import python_event_values
 from kam.services.check import (
+    python_fired_levels,
     python_fired_reminders,
     python_open_balances,
     python_overdue_texts,
@@ -21,8 +22,10 @@ from kam.services.check_anomalies import python_unflagged_late
 from kam.storage import (
     REMINDER_KINDS,
     EventValues,
+    FiredLevels,
     FiredReminders,
     OpenBalances,
+    OverdueJson,
     OverdueTexts,
     UnflaggedLate,
 )
@@ -153,6 +156,29 @@ def test_unflagged_late_customers_equal_the_reference(
             assert fast == list(python_unflagged_late(ws, due_by, flag_type))
 
 
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(EVENTS)
+@example([("receivable.overdue", "RC1", {"level": 30}),
+          ("receivable.overdue", "RC1", {"level": 60}),
+          ("receivable.overdue", "RC2", {"level": 30}),
+          ("receivable.overdue", "RC2", {"level": 60}),
+          ("receivable.overdue", "RC2", {"level": "60"}), ("receivable.overdue", "RC3", {}),
+          ("receivable.overdue", "RC3", {"level": None}), ("receivable.due", "RC1", {}),
+          ("receivable.overdue", "CO1", {"level": True}), ("receivable.due", "RC2", {"level": 1})])
+def test_fired_levels_by_milestone_equal_the_reference(
+        events: list[tuple[str, str, dict[str, Any]]]) -> None:
+    """SQLite's reminder levels grouped by milestone (JSON integers as text, another type
+    decoded) are FiredReminders' rows grouped, each milestone's levels in any order."""
+    with opened("sqlite") as s:
+        appended(s, events)
+        assert isinstance(s, FiredLevels)
+        due, levels = s.fired_levels()
+        ref_due, ref_levels = python_fired_levels(SimpleNamespace(storage=s))
+        assert due == ref_due
+        assert ({rid: sorted(map(repr, found)) for rid, found in levels.items()}
+                == {rid: sorted(map(repr, found)) for rid, found in ref_levels.items()})
+
+
 TEXT = st.none() | st.text(alphabet=st.sampled_from('a"\\\n\x00\x85逾期'), max_size=3)
 NOTE = st.fixed_dictionaries({"at": st.just("2026-03-01"), "note": st.text(max_size=3)})
 
@@ -178,25 +204,72 @@ def test_overdue_texts_equal_the_reference(store: str,  # noqa: F811
     with opened(store) as s:
         if store == "postgres" and german:
             s.conn.execute("SET DateStyle = 'German, DMY'")
-        with s.transaction():
-            _customer_with_a_contract(s)
-            for (amount, paid, off, off_on, day, currency), by, text, notes, paid_on \
-                    in milestones:
-                if store == "postgres":  # its text cannot hold a NUL
-                    by, text = (t and t.replace("\x00", "") for t in (by, text))
-                s.insert("receivable", {
-                    "id": s.next_id("receivable"), "contract_id": "CO1",
-                    "customer_id": "CU1", "seq": paid_on, "kind": text or "final",
-                    "share": text, "due_offset": text, "amount": amount, "paid": paid,
-                    "written_off": off, "currency": currency, "written_off_by": by,
-                    "write_off_reason": text, "collection_notes": notes,
-                    "trigger_on": DAY0, "created_at": "2026-03-01T08:00:00+00:00",
-                    "paid_on": None if paid_on is None
-                    else DAY0 + dt.timedelta(days=paid_on),
-                    "written_off_on": DAY0 if off_on else None,
-                    "due_date": None if day is None else DAY0 + dt.timedelta(days=day)})
+        _overdue_milestones(s, milestones, no_nul=store == "postgres")
         assert isinstance(s, OverdueTexts)
         as_of = DAY0 + dt.timedelta(days=today)
         ws: Any = SimpleNamespace(storage=s, today=as_of)
         fast = [list(row.items()) for row in s.overdue_texts(as_of)]  # keys in order
         assert fast == [list(row.items()) for row in python_overdue_texts(ws)]
+
+
+def _overdue_milestones(s: Any, milestones: list[tuple[Any, ...]], no_nul: bool = False
+                        ) -> None:
+    with s.transaction():
+        _customer_with_a_contract(s)
+        for (amount, paid, off, off_on, day, currency), by, text, notes, paid_on \
+                in milestones:
+            if no_nul:  # PostgreSQL's text cannot hold a NUL
+                by, text = (t and t.replace("\x00", "") for t in (by, text))
+            s.insert("receivable", {
+                "id": s.next_id("receivable"), "contract_id": "CO1",
+                "customer_id": "CU1", "seq": paid_on, "kind": text or "final",
+                "share": text, "due_offset": text, "amount": amount, "paid": paid,
+                "written_off": off, "currency": currency, "written_off_by": by,
+                "write_off_reason": text, "collection_notes": notes,
+                "trigger_on": DAY0, "created_at": "2026-03-01T08:00:00+00:00",
+                "paid_on": None if paid_on is None
+                else DAY0 + dt.timedelta(days=paid_on),
+                "written_off_on": DAY0 if off_on else None,
+                "due_date": None if day is None else DAY0 + dt.timedelta(days=day)})
+
+
+#: stored values SQLite's JSON text leaves to Python (another type or form than kam
+#: writes), and forms it writes itself (an integer share, empty notes)
+ODD = st.sampled_from([("seq", 1.5), ("share", 2), ("amount", "100"), ("paid", 10**18),
+                       ("trigger_on", "20260301"), ("written_off_by", 0), ("created_at", 7),
+                       ("collection_notes", "[]"), ("collection_notes", ""),
+                       ("collection_notes", "null"), ("kind", "退款\x7f\x9f"),
+                       ("currency", None), ("written_off", -5)])
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(MILESTONE, TEXT, TEXT, st.lists(NOTE, max_size=2),
+                          st.none() | st.integers(-3, 3)), max_size=8),
+       st.lists(st.tuples(st.integers(1, 8), ODD), max_size=4), st.integers(0, 9))
+@example([((Decimal("100.00"), Decimal("30.50"), None, False, 1, "USD"), "",
+           "退款\x85", [{"at": "2026-03-01", "note": "答应月底付"}], 2),
+          ((Decimal("5.00"), Decimal("-1.00"), None, False, 2, None), None, "a", [], None),
+          ((Decimal("1.00"), None, None, False, 3, "CNY"), "a", "+10d", [], -1)],
+         [(2, ("seq", 1.5)), (3, ("trigger_on", "20260301")), (3, ("written_off", -5))], 5)
+def test_overdue_json_is_what_check_json_writes_of_the_reference(
+        milestones: list[tuple[Any, ...]], odd: list[tuple[int, tuple[str, Any]]], today: int
+        ) -> None:
+    """The overdue milestones' JSON objects SQLite writes (a row it cannot write exactly
+    given as its dict) are what ``kam.check_json`` writes of the reference's rows, DEL and
+    C1 escaped as it does."""
+    from kam import check_json
+
+    with opened("sqlite") as s:
+        _overdue_milestones(s, milestones)
+        for n, (column, value) in odd:
+            s.conn.execute(f"UPDATE receivable SET {column} = ? WHERE id = ?", (value, f"RC{n}"))
+        assert isinstance(s, OverdueJson)
+        as_of = DAY0 + dt.timedelta(days=today)
+        ws: Any = SimpleNamespace(storage=s, today=as_of)
+        indent = check_json.ROW_INDENT
+        written = [check_json._C1.sub(check_json._c1, row) if isinstance(row, str)
+                   else check_json._row(row, indent) for row in s.overdue_json(as_of, indent)]
+        assert written == [check_json._row(row, indent) for row in s.overdue_texts(as_of)]
+        if not odd:
+            assert written == [check_json._row(row, indent)
+                               for row in python_overdue_texts(ws)]

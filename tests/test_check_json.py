@@ -4,13 +4,14 @@ byte, though its flat rows go through the C encoder (kam.check_json)."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
 from typing import Any
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from kam import check_json
-from kam.check_json import TextRows, chunks
+from kam.check_json import JsonTexts, TextRows, chunks
 from kam.output import LazyList, json_chunks
 
 VALUE = st.one_of(
@@ -64,5 +65,38 @@ def test_text_rows_are_json_chunks(rows: list[dict[str, Any]], page: int) -> Non
         assert "".join(chunks({"new": lazy})) == "".join(json_chunks({"new": flat}))
         assert ("".join(chunks({"flagged": TextRows.of(rows), "renewals": TextRows.of(flat)}))
                 == "".join(json_chunks({"flagged": rows, "renewals": flat})))
+    finally:
+        check_json.PAGE = before
+
+
+def _encoded(row: dict[str, Any]) -> str:
+    """A flat row as a backend's :class:`kam.storage.OverdueJson` writes it: the C
+    encoder's text at the list's indent, DEL and C1 left raw."""
+    return "{\n      " + ",\n      ".join(
+        f"{json.dumps(k, ensure_ascii=False)}: {json.dumps(v, ensure_ascii=False, default=str)}"
+        for k, v in row.items()) + "\n    }"
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(TEXT_ROW, st.booleans()), min_size=1, max_size=12),
+       st.integers(1, 4))
+@example([({"id": "\x85", "kind": "a", "notes": [], "at": "\x7f"}, True),
+          ({"id": "RC2", "kind": "}", "notes": [{"逾": "x"}], "at": None}, False),
+          ({"id": "RC3", "kind": "a", "notes": [], "at": 1}, False),
+          ({"id": "RC4", "kind": "逾期", "notes": [], "at": ""}, True)], 1)
+def test_json_texts_are_json_chunks(rows: list[tuple[dict[str, Any], bool]], page: int
+                                    ) -> None:
+    """Rows given as their JSON text (where a backend wrote them) among rows given as
+    dicts read as ``json_chunks`` writes the dicts: DEL and C1 escaped in the texts, runs
+    of either kind, a page boundary anywhere."""
+    before = check_json.PAGE
+    check_json.PAGE = page
+    try:
+        given_ = [_encoded(row) if as_text and not row["notes"] else row
+                  for row, as_text in rows]
+        lazy = JsonTexts(len(given_), lambda: iter(given_), ("notes",))
+        dicts = [row for row, _ in rows]
+        assert ("".join(chunks({"overdue": lazy, "after": []}))
+                == "".join(json_chunks({"overdue": dicts, "after": []})))
     finally:
         check_json.PAGE = before

@@ -55,6 +55,34 @@ def test_renewal_reminder_fires_once_and_not_for_a_renewed_contract(ws: Workspac
     assert [r["contract_id"] for r in check.run(ws)["renewals"]] == [later]
 
 
+def _set(ws: Workspace, kind: str, record_id: str, changes: dict[str, Any]) -> None:
+    with ws.mutation("test.seeded") as m:
+        ws.storage.update(kind, record_id, changes)
+        m.record_id = record_id
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "csv"])
+def test_renewals_are_for_signed_executing_closed_contracts_without_an_open_or_won_deal(
+        ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(check, "CONTRACTS_PER_READ", 1)  # the deals read contract by contract
+    cu = customers.add(ws, "华东电力集团")["id"]
+    today = ws.today
+    by_status = {}
+    for days, status in enumerate(("signed", "executing", "closed", "draft", "terminated")):
+        by_status[status] = contract(ws, cu, today + dt.timedelta(days=days))
+        _set(ws, "contract", by_status[status], {"status": status})
+    by_deal = {}
+    for days, deal_status in enumerate(("open", "won", "lost"), start=10):
+        by_deal[deal_status] = contract(ws, cu, today + dt.timedelta(days=days))
+        deal = opportunities.add(ws, cu, "续单", amount="90000",
+                                 renews_contract_id=by_deal[deal_status])["id"]
+        _set(ws, "opportunity", deal, {"status": deal_status})
+    expected = [by_status["signed"], by_status["executing"], by_status["closed"],
+                by_deal["lost"]]
+    assert [r["contract_id"] for r in check.run(ws)["renewals"]] == expected
+    assert check.run(ws)["renewals"] == []
+
+
 @one_backend
 def test_money_90_days_overdue_raises_low_credit_once_for_review(ws: Workspace) -> None:
     cu = customers.add(ws, "华东电力集团")["id"]

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from itertools import chain
+from typing import Any
+
 import typer
-from kam.cli.common import AsOfOpt, FormatOpt, emit, open_ws, say
+from kam.cli.common import AsOfOpt, FormatOpt, emit, open_ws, output_lang, say
 
 
 def write_json(data: dict[str, object]) -> None:
@@ -23,6 +27,39 @@ def write_json(data: dict[str, object]) -> None:
     typer.echo("".join(parts), nl=False)
 
 
+def write_lines(lang: str | None, new: Iterable[dict[str, Any]],
+                renewals: Iterable[dict[str, Any]]) -> None:
+    """The reminders and renewal reminders of a run, a line each in ``lang`` as ``say``
+    prints them, filled from their template by column (~100k lines on a big team's first
+    run: no line matched against the catalogue again) and written 64k characters at a
+    time."""
+    from kam.cli.common import echo
+    from kam.messages import fill_rows
+
+    reminders = fill_rows(
+        "{what:<12} {n['receivable_id']:<7} {n['contract_id']:<7} {n['customer_id']:<7} "
+        "{n['kind']:<14} due {n['due_date']}  outstanding {n['outstanding']} "
+        "{n['currency']}  ({n['days_overdue']} days overdue)",
+        (("due" if n["action"] == "due" else f"overdue {n['level']}d", n["receivable_id"],
+          n["contract_id"], n["customer_id"], n["kind"], n["due_date"], n["outstanding"],
+          n["currency"], n["days_overdue"]) for n in new), lang)
+    renewing = fill_rows(
+        "{'renewal':<12} {n['contract_id']:<7} {n['customer_id']:<7} "
+        "service ends {n['service_end']} ({n['days_left']} days)",
+        (("renewal", n["contract_id"], n["customer_id"], n["service_end"], n["days_left"])
+         for n in renewals), lang)
+    parts: list[str] = []
+    size = 0
+    for line in chain(reminders, renewing):
+        parts.append(line)
+        size += len(line) + 1
+        if size > 65536:
+            echo("\n".join(parts))
+            parts, size = [], 0
+    if parts:
+        echo("\n".join(parts))
+
+
 def register(app: typer.Typer) -> None:
     @app.command("check")
     def check(ctx: typer.Context, as_of: str = AsOfOpt, fmt: str = FormatOpt) -> None:
@@ -30,7 +67,7 @@ def register(app: typer.Typer) -> None:
         anomaly flags (low_credit) once while open, and complaint escalations once; print
         what is new (in the user's language; JSON keeps English); exit 1 if anything is
         overdue."""
-        from kam.check_json import TextRows
+        from kam.check_json import ROW_INDENT, JsonTexts, TextRows
         from kam.services import check as service
 
         ws = open_ws(ctx, as_of)
@@ -38,22 +75,15 @@ def register(app: typer.Typer) -> None:
         if fmt == "json":  # streamed: a first run on a big team fires ~100k reminders
             overdue, new = r["overdue"], r["new"]  # flat rows: a page per encoder call
             write_json({**r, "new": TextRows(len(new), new.produce, ()),
-                        "overdue": TextRows(len(overdue), lambda: service.overdue_texts(ws),
-                                            ("collection_notes",)),
+                        "overdue": JsonTexts(len(overdue),
+                                             lambda: service.overdue_json(ws, ROW_INDENT),
+                                             ("collection_notes",)),
                         "renewals": TextRows.of(r["renewals"]),
                         "flagged": TextRows.of(r["flagged"])})
         elif fmt != "table":
             emit(ctx, r, fmt)
         else:
-            for n in r["new"]:
-                what = "due" if n["action"] == "due" else f"overdue {n['level']}d"
-                say(ctx, f"{what:<12} {n['receivable_id']:<7} {n['contract_id']:<7} "
-                    f"{n['customer_id']:<7} {n['kind']:<14} due {n['due_date']}  "
-                    f"outstanding {n['outstanding']} {n['currency']}  "
-                    f"({n['days_overdue']} days overdue)")
-            for n in r["renewals"]:
-                say(ctx, f"{'renewal':<12} {n['contract_id']:<7} {n['customer_id']:<7} "
-                    f"service ends {n['service_end']} ({n['days_left']} days)")
+            write_lines(output_lang(ctx), r["new"], r["renewals"])
             for n in r["flagged"]:
                 say(ctx, f"{'flagged':<12} {n['customer_id']:<7} {n['type']}: {n['note']}")
             for c in r["escalated"]:

@@ -61,17 +61,44 @@ def _reminder_days(ws: Workspace) -> int:
     return max(days, 0)
 
 
-def fired(ws: Workspace) -> tuple[set[str], set[tuple[str, int]]]:
-    """What earlier runs fired: receivable ids with a due event, (id, level) overdue pairs."""
+def fired(ws: Workspace) -> tuple[set[str], dict[str, frozenset[int]]]:
+    """What earlier runs fired: the milestone ids with a due event, and each id's overdue
+    levels (each distinct list of levels made a set once)."""
+    from kam.storage import FiredLevels
+
+    storage = ws.storage
+    due, levels = (storage.fired_levels() if isinstance(storage, FiredLevels)
+                   else python_fired_levels(ws))
+    sets: dict[tuple[Any, ...], frozenset[int]] = {}
+    overdue = {}
+    for rid, found in levels.items():
+        try:
+            made = sets.get(found)
+        except TypeError:  # a level that is a JSON list or object: int() says what it is
+            made = None
+        if made is None:
+            made = frozenset(level if type(level) is int else int(level or 0)
+                             for level in found)
+            sets[found] = made
+        overdue[rid] = made
+    return due, overdue
+
+
+def python_fired_levels(ws: Workspace) -> tuple[set[str], dict[str, tuple[Any, ...]]]:
+    """:class:`kam.storage.FiredLevels`' reference: :class:`kam.storage.FiredReminders`
+    (or decoded events) grouped by milestone."""
     from kam.storage import FiredReminders
 
     storage = ws.storage
-    rows = list(storage.fired_reminders() if isinstance(storage, FiredReminders)
-                else python_fired_reminders(ws))  # ~100k on a big team: set comprehensions
-    due = {str(record_id) for kind, record_id, _ in rows if kind == "receivable.due"}
-    overdue = {(str(record_id), level if type(level) is int else int(level or 0))
-               for kind, record_id, level in rows if kind != "receivable.due"}
-    return due, overdue
+    due: set[str] = set()
+    levels: dict[str, list[Any]] = {}
+    for kind, record_id, level in (storage.fired_reminders() if isinstance(
+            storage, FiredReminders) else python_fired_reminders(ws)):
+        if kind == "receivable.due":
+            due.add(str(record_id))
+        else:
+            levels.setdefault(str(record_id), []).append(level)
+    return due, {rid: tuple(found) for rid, found in levels.items()}
 
 
 def python_fired_reminders(ws: Workspace) -> Iterator[tuple[str, str | None, Any]]:
@@ -90,6 +117,8 @@ CHECK_LOADS = ("kam.messages", "kam.output", "kam.reports.common", "kam.reports.
 
 #: reminders fired per bulk append: what is held at once, however many fire
 BATCH = 2000
+#: the overdue levels fired before for a milestone that has none
+NONE_FIRED: frozenset[int] = frozenset()
 
 @atomic(loads=CHECK_LOADS)
 def run(ws: Workspace) -> dict[str, Any]:
@@ -122,7 +151,8 @@ def run(ws: Workspace) -> dict[str, Any]:
             late += 1
             totals[currency] = totals.get(currency, ZERO) + outstanding
         fires: list[int | None] = [] if rid in due_done else [None]
-        fires += [level for level in lv if days >= level and (rid, level) not in overdue_done]
+        done = overdue_done.get(rid, NONE_FIRED)
+        fires += [level for level in lv if days >= level and level not in done]
         if fires:
             due.append((rid, fires))
             queued += len(fires)
@@ -195,6 +225,18 @@ def overdue_texts(ws: Workspace) -> Iterator[dict[str, Any]]:
     if isinstance(storage, OverdueTexts):
         return storage.overdue_texts(ws.today)
     return python_overdue_texts(ws)
+
+
+def overdue_json(ws: Workspace, indent: str) -> Iterator[str | dict[str, Any]]:
+    """:func:`overdue_texts`, each milestone the JSON object ``kam check -f json`` prints
+    at ``indent`` where the backend writes it (:class:`kam.storage.OverdueJson`), else
+    its dict (``kam.check_json`` encodes it)."""
+    from kam.storage import OverdueJson
+
+    storage = ws.storage
+    if isinstance(storage, OverdueJson):
+        return storage.overdue_json(ws.today, indent)
+    return overdue_texts(ws)
 
 
 def python_overdue_texts(ws: Any) -> Iterator[dict[str, Any]]:
@@ -324,6 +366,27 @@ def run_with_retries(ws: Workspace) -> dict[str, Any]:
     return result
 
 
+#: the contract states a renewal reminder is for
+RENEWABLE = frozenset({"signed", "executing", "closed"})
+#: contracts asked about per read of their renewal deals
+CONTRACTS_PER_READ = 500
+
+
+def _renewed(ws: Workspace, contract_ids: list[str]) -> set[str]:
+    """Those of ``contract_ids`` with an open or won renewal deal (续单): their deals read
+    by contract, a few hundred at a time (a day with nothing new asks about the few left
+    to remind of, not every renewal deal of the team)."""
+    from kam.reports.common import scan
+
+    out: set[str] = set()
+    for i in range(0, len(contract_ids), CONTRACTS_PER_READ):
+        out.update(o["renews_contract_id"] for o in scan(
+            ws, "opportunity", ("renews_contract_id", "status"),
+            {"renews_contract_id__in": contract_ids[i:i + CONTRACTS_PER_READ]}, order_by=())
+            if o["status"] in ("open", "won"))
+    return out
+
+
 def renewal_days(ws: Workspace) -> int:
     return int((ws.config.get("contracts") or {}).get("renewal_reminder_days", 90))
 
@@ -337,17 +400,14 @@ def _renewal_reminders(ws: Workspace, preview: bool) -> list[dict[str, Any]]:
 
     done = {(record_id, end) for _, record_id, end in event_values(
         ws, ["contract.renewal_due"], "service_end")}
+    # the window by its service end alone, the status tested here: given the status
+    # too, SQLite walks every executing contract by status (~46k of 50k on a big team)
     due = [c for c in scan(ws, "contract", ("id", "number", "customer_id", "owner",
-                                            "service_end"), {
-        "service_end__ge": today, "service_end__le": today + dt.timedelta(days=renewal_days(ws)),
-        "status__in": ["signed", "executing", "closed"]}, order_by=("service_end", "id"))
-        if (c["id"], c["service_end"].isoformat()) not in done]
-    # the renewal deals only when something is left to remind of (a day with nothing
-    # new walks no deal)
-    renewed = {o["renews_contract_id"] for o in scan(
-        ws, "opportunity", ("renews_contract_id",),
-        {"renews_contract_id__isnull": False, "status__in": ["open", "won"]}, order_by=())
-        } if due else set()
+                                            "service_end", "status"), {
+        "service_end__ge": today, "service_end__le": today + dt.timedelta(days=renewal_days(ws))},
+        order_by=("service_end", "id"))
+        if c["status"] in RENEWABLE and (c["id"], c["service_end"].isoformat()) not in done]
+    renewed = _renewed(ws, [c["id"] for c in due])
     out: list[dict[str, Any]] = []
     hooked = bool(ws.plugins.implementers("kam_contract_event"))
 

@@ -24,7 +24,7 @@ from kam.plugins.storage_sqlite.aggregates import SQLiteAggregates
 from kam.plugins.storage_sqlite.aging import SQLiteAgingSums
 from kam.plugins.storage_sqlite.battle_map import SQLiteBattleMapReads
 from kam.plugins.storage_sqlite.bulk import BulkPaths
-from kam.plugins.storage_sqlite.check_reads import OverdueTextQuery
+from kam.plugins.storage_sqlite.check_reads import FiredLevelQuery, OverdueTextQuery
 from kam.plugins.storage_sqlite.next_steps import NextStepsQuery
 from kam.plugins.storage_sqlite.receivable_csv import ReceivableCsvQuery
 from kam.plugins.storage_sqlite.summaries import (
@@ -159,7 +159,7 @@ def _translate(exc: sqlite3.Error) -> StorageError:
 class SQLiteStorage(CallSummaries, OpenReceivableQuery, EventValueQuery, SQLiteAggregates,
                     SQLiteAgingSums, SQLiteDealMonthSums, SQLiteBattleMapReads, BulkPaths,
                     NextStepsQuery, FiredReminderQuery, OpenBalanceQuery, ReceivableCsvQuery,
-                    DueReceivableQuery, OverdueTextQuery):
+                    DueReceivableQuery, OverdueTextQuery, FiredLevelQuery):
     name = "sqlite"
 
     def __init__(self, path: Path, busy_timeout_ms: int = 15000) -> None:
@@ -686,6 +686,7 @@ if TYPE_CHECKING:  # mypy holds the backend to the signatures of what it offers
         kam_storage.FiredReminders, kam_storage.OpenBalances, kam_storage.DealMonthSums,
         kam_storage.BattleMapReads, kam_storage.UnflaggedLate, kam_storage.PipelineSums,
         kam_storage.OverdueTexts, kam_storage.ReceivableCsvRows, kam_storage.DueReceivables,
+        kam_storage.OverdueJson, kam_storage.FiredLevels,
     ]:
         return (s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s,
-                s, s, s)
+                s, s, s, s, s)
