@@ -81,11 +81,11 @@ def to_json(data: Any) -> str:
 _C1 = re.compile(r"[\x7f-\x9f]")
 _quote = json.encoder.encode_basestring  # the C encoder when present (ensure_ascii off)
 _BIG = 16
+"""A list with more items than this (a list of rows), or a mapping holding one, is
+written item by item; a record (a mapping of values) in one go."""
 _PAGE = 100
 """Rows of a long list encoded at a time (a field at a time when they are records): as
 fast as 500, whose texts and fields held ~6 MB more at once."""
-"""A list with more items than this (a list of rows), or a mapping holding one, is
-written item by item; a record (a mapping of values) in one go."""
 
 
 def _c1(match: re.Match[str]) -> str:
