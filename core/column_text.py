@@ -19,7 +19,7 @@ from itertools import islice
 from operator import itemgetter
 from typing import Any
 
-from kam.output import FORMULA_START, _cell, jsonable, neutralise
+from kam.output import FORMULA_START, _cell, _quote, jsonable, neutralise
 from kam.storage import JsonText
 from kam.text import visible
 
@@ -122,6 +122,67 @@ _TEXT: dict[type, Callable[[Any], str]] = {
 }
 
 
+#: exact type → its JSON text as ``_sorted_json`` writes it (``default=jsonable``: money
+#: and dates as quoted texts); floats (NaN), datetimes and texts' subclasses are not here
+_JSON: dict[type, Callable[[Any], str]] = {
+    str: _quote, _NONE: lambda _v: "null", bool: lambda v: "true" if v else "false",
+    int: int.__repr__, Decimal: '"%s"'.__mod__, dt.date: '"%s"'.__mod__,
+}
+
+
+def _json_field(values: Sequence[Any]) -> list[str] | None:
+    """Each value's JSON text, or None when a value is of a type :data:`_JSON` does not
+    hold. Texts, dates, numbers and gaps repeat: each distinct one is converted once
+    where equal values have one text (not money: 1.0 and 1.00 are equal)."""
+    kinds = set(map(type, values))
+    if not kinds <= _JSON.keys():
+        return None
+    if len(kinds - {_NONE}) <= 1 and not kinds & {Decimal, bool}:
+        made = {v: _JSON[type(v)](v) for v in set(values)}
+        return list(map(made.__getitem__, values))
+    if len(kinds) == 1:
+        return list(map(_JSON[next(iter(kinds))], values))
+    json_of = _JSON.__getitem__
+    return [json_of(type(v))(v) for v in values]
+
+
+def _record_lists(values: Sequence[Any]) -> list[str] | None:
+    """``_compound`` of each list in a column of lists of flat records (e.g. the battle
+    map's milestones: dicts of the same text keys, values texts, numbers, money, dates or
+    None): each field's values turned to JSON a column at a time and each record made by
+    one ``%`` template, the keys sorted once — instead of one encoder call and a callback
+    per amount and date per record. None (the caller goes cell by cell) for anything
+    else."""
+    records = [r for v in values if v for r in v]
+    if not records or set(map(type, records)) != {dict}:
+        return None
+    keys = tuple(records[0])
+    if len(keys) < 2 or any(type(k) is not str for k in keys):
+        return None
+    if set(map(len, records)) != {len(keys)}:  # same size, every key present: same keys
+        return None
+    parts: list[list[str]] = []
+    for key in sorted(keys):  # sort_keys: the keys' code points
+        try:
+            field = _json_field(list(map(itemgetter(key), records)))
+        except KeyError:
+            return None
+        if field is None:
+            return None
+        parts.append(field)
+    template = "{" + ", ".join(f"{_quote(k).replace('%', '%%')}: %s" for k in sorted(keys)) + "}"
+    made = list(map(template.__mod__, zip(*parts, strict=True)))
+    out: list[str] = []
+    at = 0
+    for v in values:
+        if not v:
+            out.append("")  # None, or a list without records: ",".join([])
+            continue
+        out.append("[" + ", ".join(made[at:at + len(v)]) + "]")
+        at += len(v)
+    return out
+
+
 def texts(values: Sequence[Any]) -> list[str]:
     """``[kam.output.cell(v) for v in values]``."""
     return _texts(values, set(map(type, values)))
@@ -132,6 +193,8 @@ def _texts(values: Sequence[Any], kinds: set[type]) -> list[str]:
     out: list[str]
     if kinds <= {str, _NONE}:  # a text column, perhaps with gaps
         out = list(values) if _NONE not in kinds else ["" if v is None else v for v in values]
+    elif kinds - {_NONE} == {list} and (made := _record_lists(values)) is not None:
+        out = made  # lists of records (the battle map's milestones): a field at a time
     elif len(kinds - {_NONE}) == 1 and next(iter(kinds - {_NONE})) in _TEXT:
         fn = _TEXT[next(iter(kinds - {_NONE}))]  # money, dates, numbers: one converter
         out = (list(map(fn, values)) if _NONE not in kinds

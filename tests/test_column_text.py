@@ -40,6 +40,26 @@ def test_column_cells_are_the_per_cell_cells(values: list[Any]) -> None:
     assert column_text.csv_texts(values) == [neutralise(cell(v)) for v in values]
 
 
+RECORD_KEYS = st.lists(st.sampled_from(["kind", "amount", "due_date", "a%s", "é", "B", 1]),
+                      min_size=1, max_size=4, unique=True)
+
+
+@given(RECORD_KEYS.flatmap(lambda keys: st.lists(
+    st.none() | st.lists(st.fixed_dictionaries({k: SCALAR for k in keys})
+                         | st.dictionaries(st.sampled_from(keys), SCALAR), max_size=3),
+    max_size=6)))
+@example([[{"kind": "advance", "amount": Decimal("1.50"), "due_date": dt.date(2026, 1, 2),
+            "state": "paid", "days_overdue": None}], None, [],
+          [{"kind": "final", "amount": Decimal("1E+2"), "due_date": None, "state": "due",
+            "days_overdue": 3}, {"kind": "中\x85", "amount": Decimal("-0.00"),
+                                 "due_date": None, "state": '"=x', "days_overdue": True}]])
+def test_a_column_of_record_lists_is_the_per_cell_json(values: list[Any]) -> None:
+    """Lists of records of the same keys (the battle map's milestones) are made a field
+    at a time: the same cells as one json.dumps per cell."""
+    assert column_text.texts(values) == [cell(v) for v in values]
+    assert column_text.csv_texts(values) == [neutralise(cell(v)) for v in values]
+
+
 @given(st.lists(st.dictionaries(st.sampled_from(["id", "amount", "note"]), SCALAR),
                 max_size=8))
 def test_csv_written_by_page_is_the_reference_csv(rows: list[dict[str, Any]]) -> None:

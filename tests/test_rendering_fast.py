@@ -74,6 +74,33 @@ def test_json_is_what_json_dumps_printed(value: Any) -> None:
     assert to_json(value) == dumped(value)
 
 
+KEYS = st.lists(st.sampled_from(["id", "amount", "a%s", "中\x85", "due", "x"]), min_size=1,
+                max_size=4, unique=True)
+
+
+def _records(keys: list[str], value: Any) -> Any:
+    """Records of ``keys`` (most in that order, some in another or missing a key)."""
+    same = st.fixed_dictionaries({k: value for k in keys})
+    return same | st.dictionaries(st.sampled_from(keys), value, max_size=len(keys))
+
+
+MILESTONES = KEYS.flatmap(lambda keys: st.none() | st.lists(_records(keys, SCALAR), max_size=3))
+ROWS = st.tuples(KEYS, KEYS).flatmap(lambda keys: st.lists(
+    _records(keys[0], SCALAR | MILESTONES), min_size=15, max_size=40))
+
+
+@settings(max_examples=60, deadline=None)
+@given(ROWS)
+@example([{"n": n % 2 == 0 if n % 3 else n,
+            "amount": Decimal("1.10") if n % 2 else Decimal(1) if n % 5 else None,
+           "ms": [{"kind": "中\x85", "due": dt.date(2026, 1, 2), "days": None}]
+           if n % 4 else ([] if n % 3 else None)} for n in range(600)])
+def test_rows_encoded_a_page_at_a_time_are_what_json_dumps_printed(rows: list[Any]) -> None:
+    """Long lists of records (a report's rows, their milestones) are encoded a page and a
+    field at a time: the same text as json.dumps."""
+    assert to_json({"rows": rows}) == dumped({"rows": rows})
+
+
 def test_rows_written_as_they_come_are_the_rendered_list() -> None:
     rows = [{"id": f"OP{n}", "title": "项目" * (n % 3), "amount": Decimal(n)} for n in range(7)]
     for fmt in ("json", "csv", "table"):
