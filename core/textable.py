@@ -95,9 +95,13 @@ _KNOWN_RANGES = tuple((ord(r[i]), ord(r[i + 2])) for r in (_NARROW, _WIDE)
                       for i in range(0, len(r), 3))
 #: characters met so far whose width kam knows (and the line break)
 _KNOWN_CHARS: set[str] = {"\n"}
-#: a text longer than this is searched by a pattern (compiling it, ~5 ms, is paid only by
-#: commands that lay out long columns); a shorter one by its set of characters
-_LONG = 2048
+#: characters a process judges by their sets before it compiles the pattern instead:
+#: compiling it (a negated class of ~60k code points) costs ~5 ms, about what ``set``
+#: costs over this many characters; a short command (a report's forced deals, ~13k
+#: characters) never pays it, a long list pays it at most once, after as much again
+_SET_BUDGET = 250_000
+#: characters judged by their sets so far (one number, so it can be read and updated)
+_set_spent = [0]
 
 
 @cache
@@ -107,14 +111,17 @@ def _unknown_width_pattern() -> re.Pattern[str]:
 
 def _known_widths(text: str) -> bool:
     """Whether every character of ``text`` is a line break or one whose width kam knows."""
-    if len(text) > _LONG:
+    if _set_spent[0] > _SET_BUDGET:
         return _unknown_width_pattern().search(text) is None
+    _set_spent[0] += len(text)
     new = set(text).difference(_KNOWN_CHARS)
     if new:
         if not all(any(lo <= o <= hi for lo, hi in _KNOWN_RANGES) for o in map(ord, new)):
             return False
         _KNOWN_CHARS.update(new)
     return True
+
+
 #: the narrow characters that are not ASCII (two or three bytes in UTF-8) …
 _NARROW_WIDE_BYTES = re.compile("[\xa0-\u02ff\u2010-\u2027\uff61-\uff9f]")
 #: … made ASCII: then each character is one column and one UTF-8 byte, or two columns
