@@ -14,26 +14,70 @@ json (lists/dicts). ``fields`` holds plugin-declared custom fields.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import Any
 
 Label = tuple[str, str]  # (zh, en)
 
 
-@dataclass(frozen=True)
-class Field:
+class _Frozen:
+    """What ``@dataclass(frozen=True)`` gave Field and Kind — repr, equality and hash
+    over ``_NAMES``, no assignment after ``__init__`` (``FrozenInstanceError``) —
+    without making the classes when kam.kinds is imported (~0.3 ms each of every
+    command, plus a slower ``__init__`` for each of the ~300 fields)."""
+
+    _NAMES: tuple[str, ...] = ()
+
+    def _values(self) -> tuple[Any, ...]:
+        found = self.__dict__
+        return tuple(found[name] for name in self._NAMES)
+
+    def __repr__(self) -> str:
+        inner = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._NAMES)
+        return f"{type(self).__qualname__}({inner})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, _Frozen)
+        return self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        from dataclasses import FrozenInstanceError
+
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        from dataclasses import FrozenInstanceError
+
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+
+class Field(_Frozen):
+    """One stored field of a kind (or a view the CLI computes beside them)."""
+
+    _NAMES = ("name", "type", "index", "ref", "required", "vocab", "label", "shape")
     name: str
-    type: str = "text"
-    index: bool = False
+    type: str
+    index: bool
     #: kind this field references by id (a foreign key where the backend has them)
-    ref: str | None = None
+    ref: str | None
     #: a record of the kind cannot exist without it
-    required: bool = False
+    required: bool
     #: the enumeration (a ``kam.vocab.VOCAB`` name) its values are keys of
-    vocab: str | None = None
-    label: Label = ("", "")
+    vocab: str | None
+    label: Label
     #: a json field's shape: ``[{}]`` records, ``[str]`` texts/ids, ``{}`` an object,
     #: ``{str}`` an object of texts (checked on import, kam.cell_check)
-    shape: str = ""
+    shape: str
+
+    def __init__(self, name: str, type: str = "text", index: bool = False,
+                 ref: str | None = None, required: bool = False, vocab: str | None = None,
+                 label: Label = ("", ""), shape: str = "") -> None:
+        self.__dict__.update(name=name, type=type, index=index, ref=ref, required=required,
+                             vocab=vocab, label=label, shape=shape)
 
     def label_in(self, lang: str) -> str:
         from kam.i18n import pick
@@ -41,17 +85,25 @@ class Field:
         return pick(lang, *self.label)
 
 
-@dataclass(frozen=True)
-class Kind:
+class Kind(_Frozen):
+    """A record kind: its id prefix, stored fields, list columns, views and label."""
+
+    _NAMES = ("name", "prefix", "fields", "columns", "views", "label")
     name: str
     prefix: str
     fields: tuple[Field, ...]
     #: the columns of the kind's ``list`` table (stored fields or ``views``)
-    columns: tuple[str, ...] = ()
+    columns: tuple[str, ...]
     #: keys the CLI computes for "today" and shows beside the stored ones (never stored)
-    views: tuple[Field, ...] = ()
+    views: tuple[Field, ...]
     #: what the kind is called (zh, en)
-    label: Label = ("", "")
+    label: Label
+
+    def __init__(self, name: str, prefix: str, fields: tuple[Field, ...],
+                 columns: tuple[str, ...] = (), views: tuple[Field, ...] = (),
+                 label: Label = ("", "")) -> None:
+        self.__dict__.update(name=name, prefix=prefix, fields=fields, columns=columns,
+                             views=views, label=label)
 
     def field(self, name: str) -> Field | None:
         return next((f for f in (*self.fields, *self.views) if f.name == name), None)
