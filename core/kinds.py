@@ -337,16 +337,30 @@ def _f(spec: str, labels: dict[str, Label] | None = None) -> tuple[Field, ...]:
     enumeration, ``!`` makes it required, ``@shape`` is a json field's shape. A label
     comes from ``labels`` or from ``LABELS``."""
     out = []
+    named = labels or {}
     for item in spec.split():
-        parts = item.split(":")
-        name, flags = parts[0], parts[2:]
-        ftype = parts[1] if len(parts) > 1 and parts[1] else "text"
-        ref = next((p[1:] for p in flags if p.startswith(">")), None)
-        vocab = next((p[1:] for p in flags if p.startswith("=")), None)
-        shape = next((p[1:] for p in flags if p.startswith("@")), "")
-        label = (labels or {}).get(name) or LABELS[name]
-        out.append(Field(name, ftype, "index" in flags or ref is not None, ref,
-                         "!" in flags or name == "id", vocab, label, shape))
+        name, _, rest = item.partition(":")
+        ftype, index, required = "text", False, name == "id"
+        ref: str | None = None
+        vocab: str | None = None
+        shape: str | None = None
+        if rest:
+            ftype, *flags = rest.split(":")
+            ftype = ftype or "text"
+            for flag in flags:  # the first of each kind counts
+                mark = flag[:1]
+                if mark == ">" and ref is None:
+                    ref = flag[1:]
+                elif mark == "=" and vocab is None:
+                    vocab = flag[1:]
+                elif mark == "@" and shape is None:
+                    shape = flag[1:]
+                elif flag == "index":
+                    index = True
+                elif flag == "!":
+                    required = True
+        out.append(Field(name, ftype, index or ref is not None, ref, required, vocab,
+                         named.get(name) or LABELS[name], shape or ""))
     return tuple(out)
 
 
