@@ -134,3 +134,18 @@ def test_known_widths_compiles_the_pattern_only_past_the_budget() -> None:
         assert textable._unknown_width_pattern.cache_info().currsize == 1
     finally:
         textable._set_spent[0] = spent
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from("ab 中ア（）éü–ｱ·"), max_size=12),
+                min_size=1, max_size=8))
+@example(["Müller", "张伟", "a–b", "ｱｲ"])
+def test_column_widths_are_wcwidths(cells: list[str]) -> None:
+    """A column's widths by characters and bytes (narrow non-ASCII characters made ASCII
+    by the pattern's substitution) are wcwidth's, cell by cell."""
+    from wcwidth import wcswidth
+
+    joined = "\n".join(cells)
+    assert textable._column_widths(cells, joined, joined.isascii()) == \
+        [wcswidth(c) for c in cells]
+    assert [textable.width(c) for c in cells] == [wcswidth(c) for c in cells]
