@@ -37,7 +37,7 @@ class _Kind:
 
 
 def _twin_field(f: Field) -> _Field:
-    return _Field(*(getattr(f, n) for n in Field._NAMES))
+    return _Field(*(getattr(f, n) for n in Field._FIELDS))
 
 
 def _twin(k: Kind) -> _Kind:
@@ -49,17 +49,17 @@ def test_kinds_behave_as_their_dataclass_twins() -> None:
     for k in (*KINDS.values(), EVENT):
         twin = _twin(k)
         assert repr(k).replace("Field(", "_Field(") == repr(twin).replace("_Kind(", "Kind(")
-        assert [f.name for f in dataclasses.fields(_Kind)] == list(Kind._NAMES)
+        assert [f.name for f in dataclasses.fields(_Kind)] == list(Kind._FIELDS)
         for f in (*k.fields, *k.views):
             t = _twin_field(f)
             assert repr(f) == repr(t)[1:]
             assert hash(f) == hash(t)
-            assert f == Field(*(getattr(f, n) for n in Field._NAMES))
+            assert f == Field(*(getattr(f, n) for n in Field._FIELDS))
             assert f != t  # another class, as between two dataclasses
         same = Kind(k.name, k.prefix, k.fields, k.columns, k.views, k.label)
         assert same == k and hash(same) == hash(k)
         assert Kind(k.name, k.prefix, k.fields) != k or (not k.columns and not k.views)
-    assert [f.name for f in dataclasses.fields(_Field)] == list(Field._NAMES)
+    assert [f.name for f in dataclasses.fields(_Field)] == list(Field._FIELDS)
 
 
 def test_defaults_and_keywords_are_the_dataclass_ones() -> None:
