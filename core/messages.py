@@ -14,43 +14,38 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
     from kam.findings import Finding
 
-# The patterns compile on the first translation, not at import: ``say`` imports this
-# module for every message, English too, and the five cost ~2 ms (``[一-鿿]`` ~1.5 ms).
+
+class _Lazy:
+    """A module pattern compiled on its first use, which then takes its place in the
+    module: ``say`` imports this module for every message, English too, and compiling
+    the five at import cost ~2 ms (``[一-鿿]`` ~1.5 ms)."""
+
+    def __init__(self, name: str, pattern: str, flags: int = 0) -> None:
+        self._name, self._pattern, self._flags = name, pattern, flags
+
+    def __getattr__(self, attr: str) -> Any:
+        compiled = re.compile(self._pattern, self._flags)
+        globals()[self._name] = compiled
+        return getattr(compiled, attr)
 
 
-@functools.cache
-def _field() -> re.Pattern[str]:
-    """A placeholder of a template: ``{expr}``, brackets and quotes inside allowed."""
-    return re.compile(r"\{\{|\}\}|\{((?:[^{}'\"]|'[^']*'|\"[^\"]*\"|\{[^{}]*\})+)\}")
+def _lazy(name: str, pattern: str, flags: int = 0) -> re.Pattern[str]:
+    return cast("re.Pattern[str]", _Lazy(name, pattern, flags))
 
 
-@functools.cache
-def _key() -> re.Pattern[str]:
-    return re.compile(r"[a-z][a-z0-9_]*")
-
-
-@functools.cache
-def _cjk() -> re.Pattern[str]:
-    return re.compile("[\u4e00-\u9fff]")
-
-
-@functools.cache
-def _width() -> re.Pattern[str]:
-    return re.compile(r":<(\d+)$")
-
-
-@functools.cache
-def _quoted() -> re.Pattern[str]:
-    return re.compile(r"""^(['"])(.*)\1$""", re.S)
-
-
+#: a placeholder of a template: ``{expr}``, brackets and quotes inside allowed
+_FIELD = _lazy("_FIELD", r"\{\{|\}\}|\{((?:[^{}'\"]|'[^']*'|\"[^\"]*\"|\{[^{}]*\})+)\}")
+_KEY = _lazy("_KEY", r"[a-z][a-z0-9_]*")
 #: names code gives a record in placeholders (``{o['status']}``) → its kind's prefix
 _SHORT = {"o": "opp", "opportunity": "opp", "c": "contract", "rc": "milestone"}
+_CJK = _lazy("_CJK", "[\u4e00-\u9fff]")
+_WIDTH = _lazy("_WIDTH", r":<(\d+)$")
+_QUOTED = _lazy("_QUOTED", r"""^(['"])(.*)\1$""", re.S)
 
 
 @functools.cache
@@ -63,7 +58,7 @@ def _compiled() -> list[tuple[re.Pattern[str], list[str], str]]:
     for english in ZH:
         parts, names, fixed = [], [], 0
         pos = 0
-        for m in _field().finditer(english):
+        for m in _FIELD.finditer(english):
             literal = english[pos:m.start()]
             parts.append(re.escape(literal))
             fixed += len(literal)
@@ -71,7 +66,7 @@ def _compiled() -> list[tuple[re.Pattern[str], list[str], str]]:
                 parts.append(re.escape(m.group()[0]))
                 fixed += 1
             else:
-                width = _width().search(m.group(1))
+                width = _WIDTH.search(m.group(1))
                 glued = english[m.end():m.end() + 1] == "{" and english[m.end():m.end() + 2] != "{{"
                 # a padded field (``{rid:<7}``) is at least that wide: never split inside;
                 # one followed by another (``{status}{extra}``) or named ``{id}`` is a word
@@ -104,7 +99,7 @@ def _indexed() -> tuple[dict[str, list[_Entry]], list[_Entry]]:
     anywhere: list[int] = []
     entries: list[_Entry] = []
     for i, (rx, names, english) in enumerate(_compiled()):
-        fixed = _field().split(english)[::2]  # the text between placeholders
+        fixed = _FIELD.split(english)[::2]  # the text between placeholders
         entries.append((max(fixed, key=len), rx, names, english))
         head = fixed[0]
         if len(head) >= _LEAD:
@@ -176,13 +171,13 @@ def _translate(message: str, lang: str, depth: int) -> str | None:
         target = _template(english, lang) if english in ZH else None
         if target is None:
             return None
-        given = [value.rstrip() if _width().search(name) else value
+        given = [value.rstrip() if _WIDTH.search(name) else value
                  for name, value in zip(names, m.groups(), strict=True)]
         values = {name: _value(name, value, lang, depth)
                   for name, value in zip(names, given, strict=True)}
-        if not _cjk().search(target) and list(values.values()) == given:
+        if not _CJK.search(target) and list(values.values()) == given:
             continue  # a bare shape ("{error} ({then})") that translated nothing
-        return _field().sub(functools.partial(_fill, values=values), target)
+        return _FIELD.sub(functools.partial(_fill, values=values), target)
     return None
 
 
@@ -206,7 +201,7 @@ def _fill(m: re.Match[str], *, values: dict[str, str]) -> str:
     if m.group(1) is None:
         return m.group()[0]
     value = values.get(m.group(1), m.group())
-    width = _width().search(m.group(1))
+    width = _WIDTH.search(m.group(1))
     return value.ljust(int(width.group(1))) if width else value
 
 
@@ -221,7 +216,7 @@ def _value(name: str, value: str, lang: str, depth: int) -> str:
 
     if value in ZH and "{" not in value:  # a word a command fills in (due, (forced))
         return _template(value, lang)
-    quoted = _quoted().match(value)
+    quoted = _QUOTED.match(value)
     inner = quoted.group(2) if quoted else value
     label = _label(name, inner, lang)
     if label is not None:
@@ -245,7 +240,7 @@ def _value(name: str, value: str, lang: str, depth: int) -> str:
 
 def _label(name: str, key: str, lang: str) -> str | None:
     """The label of an enum or stage key; ``None`` when ``key`` is not one."""
-    if not _key().fullmatch(key):
+    if not _KEY.fullmatch(key):
         return None
     for lookup in _lookups(name):
         found = lookup(key, lang)

@@ -13,13 +13,13 @@ from conftest import Kam
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from kam.message_sites import missing, sites, template
-from kam.messages import _field, localise
+from kam.messages import _FIELD, localise
 from kam.messages_zh import ZH
 from kam.messages_zh_hant import ZH_HANT
 
 
 def _fields(text: str) -> set[str]:
-    return {m.group(1) for m in _field().finditer(text) if m.group(1)}
+    return {m.group(1) for m in _FIELD.finditer(text) if m.group(1)}
 
 
 def test_every_message_written_in_the_code_has_a_translation() -> None:
@@ -65,7 +65,7 @@ def _filled(english: str) -> tuple[str, dict[str, str]]:
         width = re.search(r":<(\d+)$", m.group(1))  # {rid:<7}: padded as f-strings pad
         return value.ljust(int(width.group(1))) if width else value
 
-    return _field().sub(token, english), tokens
+    return _FIELD.sub(token, english), tokens
 
 
 @pytest.mark.parametrize("lang", ["zh", "zh-Hant"])
@@ -288,7 +288,7 @@ def test_no_stale_catalogue_entries() -> None:
 
 
 def _filled_with(english: str, value: str) -> str:
-    return _field().sub(lambda m: m.group()[0] if m.group(1) is None else value, english)
+    return _FIELD.sub(lambda m: m.group()[0] if m.group(1) is None else value, english)
 
 
 @pytest.mark.parametrize("value", ["CU1", "due", "2026-06-30", "a b; c d", ""])
