@@ -14,26 +14,36 @@ json (lists/dicts). ``fields`` holds plugin-declared custom fields.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from kam.plain import FrozenRecord
 
 Label = tuple[str, str]  # (zh, en)
 
 
-@dataclass(frozen=True)
-class Field:
+class Field(FrozenRecord):
+    """One stored field of a kind (or a view the CLI computes beside them): a frozen
+    record with a dataclass's repr, equality and hash (kam.plain; tested against a
+    dataclass twin), made ~300 times at every start."""
+
+    _FIELDS = ("name", "type", "index", "ref", "required", "vocab", "label", "shape")
     name: str
-    type: str = "text"
-    index: bool = False
+    type: str
+    index: bool
     #: kind this field references by id (a foreign key where the backend has them)
-    ref: str | None = None
+    ref: str | None
     #: a record of the kind cannot exist without it
-    required: bool = False
+    required: bool
     #: the enumeration (a ``kam.vocab.VOCAB`` name) its values are keys of
-    vocab: str | None = None
-    label: Label = ("", "")
+    vocab: str | None
+    label: Label
     #: a json field's shape: ``[{}]`` records, ``[str]`` texts/ids, ``{}`` an object,
     #: ``{str}`` an object of texts (checked on import, kam.cell_check)
-    shape: str = ""
+    shape: str
+
+    def __init__(self, name: str, type: str = "text", index: bool = False,
+                 ref: str | None = None, required: bool = False, vocab: str | None = None,
+                 label: Label = ("", ""), shape: str = "") -> None:
+        self.__dict__.update(name=name, type=type, index=index, ref=ref, required=required,
+                             vocab=vocab, label=label, shape=shape)
 
     def label_in(self, lang: str) -> str:
         from kam.i18n import pick
@@ -41,17 +51,25 @@ class Field:
         return pick(lang, *self.label)
 
 
-@dataclass(frozen=True)
-class Kind:
+class Kind(FrozenRecord):
+    """A record kind: its id prefix, stored fields, list columns, views and label."""
+
+    _FIELDS = ("name", "prefix", "fields", "columns", "views", "label")
     name: str
     prefix: str
     fields: tuple[Field, ...]
     #: the columns of the kind's ``list`` table (stored fields or ``views``)
-    columns: tuple[str, ...] = ()
+    columns: tuple[str, ...]
     #: keys the CLI computes for "today" and shows beside the stored ones (never stored)
-    views: tuple[Field, ...] = ()
+    views: tuple[Field, ...]
     #: what the kind is called (zh, en)
-    label: Label = ("", "")
+    label: Label
+
+    def __init__(self, name: str, prefix: str, fields: tuple[Field, ...],
+                 columns: tuple[str, ...] = (), views: tuple[Field, ...] = (),
+                 label: Label = ("", "")) -> None:
+        self.__dict__.update(name=name, prefix=prefix, fields=fields, columns=columns,
+                             views=views, label=label)
 
     def field(self, name: str) -> Field | None:
         return next((f for f in (*self.fields, *self.views) if f.name == name), None)
@@ -285,16 +303,30 @@ def _f(spec: str, labels: dict[str, Label] | None = None) -> tuple[Field, ...]:
     enumeration, ``!`` makes it required, ``@shape`` is a json field's shape. A label
     comes from ``labels`` or from ``LABELS``."""
     out = []
+    named = labels or {}
     for item in spec.split():
-        parts = item.split(":")
-        name, flags = parts[0], parts[2:]
-        ftype = parts[1] if len(parts) > 1 and parts[1] else "text"
-        ref = next((p[1:] for p in flags if p.startswith(">")), None)
-        vocab = next((p[1:] for p in flags if p.startswith("=")), None)
-        shape = next((p[1:] for p in flags if p.startswith("@")), "")
-        label = (labels or {}).get(name) or LABELS[name]
-        out.append(Field(name, ftype, "index" in flags or ref is not None, ref,
-                         "!" in flags or name == "id", vocab, label, shape))
+        name, _, rest = item.partition(":")
+        ftype, index, required = "text", False, name == "id"
+        ref: str | None = None
+        vocab: str | None = None
+        shape: str | None = None
+        if rest:
+            ftype, *flags = rest.split(":")
+            ftype = ftype or "text"
+            for flag in flags:  # the first of each kind counts
+                mark = flag[:1]
+                if mark == ">" and ref is None:
+                    ref = flag[1:]
+                elif mark == "=" and vocab is None:
+                    vocab = flag[1:]
+                elif mark == "@" and shape is None:
+                    shape = flag[1:]
+                elif flag == "index":
+                    index = True
+                elif flag == "!":
+                    required = True
+        out.append(Field(name, ftype, index or ref is not None, ref, required, vocab,
+                         named.get(name) or LABELS[name], shape or ""))
     return tuple(out)
 
 

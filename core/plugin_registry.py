@@ -11,22 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-
-class _Record:
-    """A dataclass's ``__init__``-free half: repr and equality over ``_FIELDS``, no hash.
-    These classes are plain: making a dataclass costs ~0.3 ms of every start."""
-
-    _FIELDS: tuple[str, ...] = ()
-    __hash__ = None  # type: ignore[assignment]
-
-    def __repr__(self) -> str:
-        inner = ", ".join(f"{f}={getattr(self, f)!r}" for f in self._FIELDS)
-        return f"{type(self).__qualname__}({inner})"
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return all(getattr(self, f) == getattr(other, f) for f in self._FIELDS)
+from kam.plain import PlainRecord as _Record
 
 
 class PluginInfo(_Record):

@@ -128,11 +128,51 @@ def test_widths_known_without_wcwidth_are_wcwidths() -> None:
 @example("✓")
 @example("中\n✗")
 def test_known_widths_by_characters_is_the_pattern(text: str) -> None:
-    """A short text is judged by its set of characters, a long one by the pattern: the
-    same answer either way (and later texts are not changed by what was met before)."""
+    """Texts are judged by their sets of characters until a process has judged
+    _SET_BUDGET characters, then by the pattern: the same answer either way (and later
+    texts are not changed by what was met before)."""
     expected = textable._unknown_width_pattern().search(text) is None
-    assert textable._known_widths(text) is expected
-    assert textable._known_widths(text) is expected
-    long = (text + "\n") * (textable._LONG // (len(text) + 1) + 1)
-    assert len(long) > textable._LONG
-    assert textable._known_widths(long) is expected
+    long = (text + "\n") * (4096 // (len(text) + 1) + 1)
+    spent = textable._set_spent[0]
+    try:
+        for before in (0, textable._SET_BUDGET - len(long), textable._SET_BUDGET + 1):
+            textable._set_spent[0] = before
+            assert textable._known_widths(text) is expected
+            assert textable._known_widths(text) is expected
+            assert textable._known_widths(long) is expected
+    finally:
+        textable._set_spent[0] = spent
+
+
+def test_known_widths_compiles_the_pattern_only_past_the_budget() -> None:
+    """A report's few long columns never compile the ~60k code point pattern; a process
+    that has judged more than _SET_BUDGET characters by sets uses it from then on."""
+    spent = textable._set_spent[0]
+    try:
+        textable._unknown_width_pattern.cache_clear()
+        textable._set_spent[0] = 0
+        column = "\n".join(["智能变电站监控平台 二期", "Warehouse scanners"] * 600)
+        assert textable._known_widths(column)
+        assert textable._unknown_width_pattern.cache_info().currsize == 0
+        assert textable._set_spent[0] == len(column)
+        textable._set_spent[0] = textable._SET_BUDGET + 1
+        assert textable._known_widths(column)
+        assert not textable._known_widths(column + "✓")
+        assert textable._unknown_width_pattern.cache_info().currsize == 1
+    finally:
+        textable._set_spent[0] = spent
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from("ab 中ア（）éü–ｱ·"), max_size=12),
+                min_size=1, max_size=8))
+@example(["Müller", "张伟", "a–b", "ｱｲ"])
+def test_column_widths_are_wcwidths(cells: list[str]) -> None:
+    """A column's widths by characters and bytes (narrow non-ASCII characters made ASCII
+    by the pattern's substitution) are wcwidth's, cell by cell."""
+    from wcwidth import wcswidth
+
+    joined = "\n".join(cells)
+    assert textable._column_widths(cells, joined, joined.isascii()) == \
+        [wcswidth(c) for c in cells]
+    assert [textable.width(c) for c in cells] == [wcswidth(c) for c in cells]

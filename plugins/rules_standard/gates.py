@@ -11,18 +11,11 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from kam.api import (
-    IMPORTANT,
-    KINDS,
-    MANAGEMENT,
-    Finding,
-    block,
-    latest_decision,
-    latest_evaluation,
-    needs_case_analysis,
-    warn,
-)
+from kam.api import KINDS, Finding, block, warn
 from kam.plugins.rules_standard.bant import bant_missing
+
+# kam.api's approval, evaluation (kam.scoring: three dataclasses) and case-analysis helpers
+# load in the gates that use them: ``kam opp show`` asks a deal's own stage's gate only
 
 Gate = Callable[[Any, dict, Any], list[Finding]]
 
@@ -78,6 +71,8 @@ _REPORT_FIELDS = (
 
 
 def initiation(ws: Any, opp: dict, pipeline: Any) -> list[Finding]:
+    from kam.api import IMPORTANT, MANAGEMENT, latest_decision
+
     out = [
         block(f"report_{name}", f"initiation report: {what} missing")
         for name, what in _REPORT_FIELDS
@@ -200,6 +195,8 @@ def min_score(ws: Any, opp: dict) -> list[Finding]:
     floor = ws.config.get("rules", {}).get("min_score")
     if floor is None:
         return []
+    from kam.api import latest_evaluation
+
     minimum, current = Decimal(str(floor)), latest_evaluation(opp)
     if current is None:
         return [block("min_score", f"no evaluation: 立项 needs a score of at least "
@@ -252,6 +249,8 @@ def _withdrawal(opp: dict) -> list[Finding]:
 def closed_deal(ws: Any, opp: dict) -> list[Finding]:
     """复盘: an important or very important deal (I/VI), once won or lost, owes its
     case-analysis report (案例分析报告) so the team learns from it."""
+    from kam.api import needs_case_analysis
+
     if not needs_case_analysis(opp):
         return []
     return [warn("case_analysis_missing",
