@@ -16,7 +16,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
+import re
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from operator import itemgetter
@@ -103,6 +104,7 @@ class Scan:
     fields: Sequence[str] | None = None  # None: every field of the kind
     keys: Sequence[str] = ()
     raw: Callable[[dict[str, int]], Callable[[list[str]], bool]] | None = None
+    texts: Collection[str] = ()  # json fields given as their cell's text, not decoded
 
 
 def _builder(header: list[str], names: Sequence[str], table: dict[str, Convert | None]
@@ -213,7 +215,8 @@ def rows(lines: Iterable[str], where: str, scan: Scan, first_row: int = 2
         width = len(header)
         types = {f.name: f.type for f in k.fields}
         stored_conv = {name: _STORED[t] for name, t in types.items()}
-        value_conv = {name: _VALUES[t] for name, t in types.items()}
+        value_conv = {name: None if name in scan.texts else _VALUES[t]
+                      for name, t in types.items()}
         index = {name: i for i, name in enumerate(header)}
         raw_tests: list[Callable[[list[str]], bool]] = []
         filters = []
@@ -280,6 +283,46 @@ def complete_lines(fh: Iterable[bytes], where: str, cut: bool = True) -> Iterato
             path = where
             raise InputError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})"
                              ) from None
+
+
+def records_with(fh: Iterable[bytes], where: str, needles: Sequence[bytes]
+                 ) -> Iterator[list[str]]:
+    """The header, then the rows whose text contains one of ``needles``, of a CSV file
+    (complete lines only, as complete_lines): a row is parsed only when it may match,
+    so picking a few event kinds out of the log costs a substring test per line, not a
+    parse. A row spans lines while its quotes are unbalanced (a newline in a cell).
+    The caller tests the parsed cells themselves: a needle is only a first sieve."""
+    reader = csv.reader(_sieved(fh, where, needles))
+    try:
+        yield from reader
+    except csv.Error as exc:
+        raise InputError(f"{where} row {reader.line_num}: {exc}") from None
+
+
+def _sieved(fh: Iterable[bytes], where: str, needles: Sequence[bytes]) -> Iterator[str]:
+    sieve = re.compile(b"|".join(re.escape(needle) for needle in needles)).search
+    pending: list[bytes] = []
+    quotes = 0
+    first = True
+    for line in fh:
+        if not line.endswith(b"\n"):
+            return
+        quotes += line.count(b'"')
+        if quotes % 2:
+            pending.append(line)
+            continue
+        if pending:
+            pending.append(line)
+            line = b"".join(pending)
+            pending = []
+        quotes = 0
+        if first or sieve(line) is not None:
+            first = False
+            try:
+                yield line.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise InputError(f"{where}: not UTF-8 text ({exc.reason} at byte "
+                                 f"{exc.start})") from None
 
 
 def refers_to(header_index: dict[str, int], record_id: str) -> Callable[[list[str]], bool]:

@@ -9,17 +9,25 @@ import io
 import itertools
 import json
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from kam.errors import InputError, StorageError
 from kam.kinds import EVENT, Kind
-from kam.plugins.storage_csv import checked, reading, rollups
-from kam.plugins.storage_csv.cells import Row, _id_key, predicate
+from kam.plugins.storage_csv import checked, reading, rollups, summaries
+from kam.plugins.storage_csv.cells import Row, _id_key, check_header, predicate
 from kam.plugins.storage_csv.files import CSVFiles, _refs_of
 from kam.plugins.storage_csv.journal import EVENTS_FILE
-from kam.storage import Record, Where, kind, split_order
+from kam.storage import (
+    Record,
+    StageMove,
+    StageReachCount,
+    StageStart,
+    Where,
+    kind,
+    split_order,
+)
 
 
 def _nulls_first(name: str) -> Callable[[Record], tuple[bool, Any]]:
@@ -57,9 +65,11 @@ class CSVReads(CSVFiles):
         return [r for r in rows.values() if all(p(r) for p in preds)]
 
     def _read(self, k: Kind, where: Where | None, fields: Sequence[str] | None,
-              order_by: Sequence[str], limit: int | None, offset: int) -> Iterator[Record]:
-        """Records of a kind (only ``fields`` of each when given): from the rows held in
-        memory when there are any, else streamed from the file (reading.rows)."""
+              order_by: Sequence[str], limit: int | None, offset: int,
+              texts: Sequence[str] = ()) -> Iterator[Record]:
+        """Records of a kind (only ``fields`` of each when given; the json fields of
+        ``texts`` as their stored text): from the rows held in memory when there are
+        any, else streamed from the file (reading.rows)."""
         orders = [split_order(k, key) for key in order_by or ()]
         end = None if limit is None else offset + int(limit)
         held = self._held(k)
@@ -73,6 +83,9 @@ class CSVReads(CSVFiles):
                         selected.sort(key=_nulls_first(name), reverse=desc)
             if offset or end is not None:
                 selected = selected[int(offset):end]
+            if texts:
+                return ({f: r.get(f) if f in texts else rec[f] for f in fields or k.names}
+                        for r, rec in ((r, self._out(k, r)) for r in selected))
             if fields is None:
                 return (self._out(k, r) for r in selected)
             return ({f: rec[f] for f in fields} for rec in (self._out(k, r) for r in selected))
@@ -82,7 +95,8 @@ class CSVReads(CSVFiles):
             return iter(())
         plain = verdict.ordered and (not orders or orders == [("id", False)])
         keys = list(dict.fromkeys(["id"] + [name for name, _ in orders]))
-        found = self._scan_file(path, reading.Scan(k, where, fields, () if plain else keys))
+        found = self._scan_file(path, reading.Scan(k, where, fields, () if plain else keys,
+                                                   texts=texts))
         if plain:
             records: Iterator[Record] = (rec for rec, _ in found)
             if offset or end is not None:
@@ -236,6 +250,55 @@ class CSVReads(CSVFiles):
                     owner: str | None = None
                     ) -> Iterator[tuple[str | None, dt.date, str | None, int]]:
         return rollups.call_counts(self, start, as_of, customer, owner)
+
+    # optional fast paths (kam.storage.StageMoves, StageReach): see summaries.py
+
+    def stage_starts(self, where: Where | None = None) -> Iterator[StageStart]:
+        return summaries.stage_starts(self, where)
+
+    def stage_moves(self, kinds: Sequence[str]) -> Iterator[StageMove]:
+        return summaries.stage_moves(self, kinds)
+
+    def stage_reach(self, order: Mapping[str, Sequence[str]], where: Where | None = None
+                    ) -> Iterator[StageReachCount]:
+        return summaries.stage_reach(self, order, where)
+
+    def _event_cells(self, kinds: Sequence[str], names: Sequence[str]
+                     ) -> Iterator[tuple[str, ...]] | None:
+        """The cells of ``names`` ("" for none) of each committed event of ``kinds``, in
+        order, parsing only the lines that name one of them (reading.records_with);
+        None inside a transaction that has events of its own (read ``events`` then)."""
+        if self._tx is not None and self._tx.events:
+            return None
+        if self._tx is None:
+            self._check_journal()
+        path = self.folder / EVENTS_FILE
+        if self._verdict(EVENT, path, ids=False) is None:
+            return iter(())
+        return self._event_cells_of(path, frozenset(kinds), names)
+
+    def _event_cells_of(self, path: Path, kinds: frozenset[str], names: Sequence[str]
+                        ) -> Iterator[tuple[str, ...]]:
+        try:
+            fh = open(path, "rb")
+        except FileNotFoundError:
+            return
+        except OSError as exc:
+            raise StorageError(f"cannot read {path}: {exc}") from None
+        with fh:
+            found = reading.records_with(fh, str(path), [k.encode() for k in kinds])
+            header = next(found, None)
+            if header is None:
+                return
+            check_header(EVENT, header, str(path))
+            width, kind_i = len(header), header.index("kind") if "kind" in header else -1
+            at = [header.index(name) if name in header else -1 for name in names]
+            for cells in found:
+                if len(cells) != width:
+                    raise InputError(f"{path}: a row of {len(cells)} cells, the header has "
+                                     f"{width}")
+                if kind_i >= 0 and cells[kind_i] in kinds:
+                    yield tuple(cells[i] if i >= 0 else "" for i in at)
 
     def _event_rows(self, where: Where | None = None,
                     raw: Callable[[dict[str, int]], Callable[[list[str]], bool]] | None = None,
