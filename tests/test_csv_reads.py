@@ -206,3 +206,30 @@ def test_stage_moves_sieve_the_log_and_see_a_transaction_s_own_events(tmp_path: 
         assert len(list(s.stage_moves(kinds))) == 2
         assert sorted(s.stage_reach(order)) == [("six_stage", "lost", 3, 1),
                                                 ("six_stage", "won", 3, 1)]
+
+
+def test_a_filtered_read_parses_only_the_lines_that_may_match(tmp_path: Path) -> None:
+    """An equality filter sieves a kind's lines for the value before they are parsed
+    (reading.needles_of): a row across lines (a newline in a cell), a value quoted for a
+    comma, the value inside another cell, a file without a last newline all read as a
+    full parse does."""
+    s = stocked(tmp_path, [("open", False, None, None)] * 4, [])
+    with s.transaction():
+        s.update("opportunity", "OP1", {"title": 'two\nlines, "open"\nstatus'})
+        s.update("opportunity", "OP2", {"status": "lost", "title": "open, not"})
+        s.update("opportunity", "OP3", {"status": "won, x", "owner": "a\nb"})
+    path = s.folder / "opportunity.csv"
+    text = path.read_bytes()
+    assert text.endswith(b"\n")
+    for data in (text, text.rstrip(b"\r\n")):
+        path.write_bytes(data)
+        fresh = _fresh(tmp_path)
+        every = list(fresh.find("opportunity"))
+        assert len(every) == 4
+        for where in ({"status": "open"}, {"status": "won, x"}, {"status__in": ["lost", "won"]},
+                      {"id": "OP1"}, {"owner": "a\nb"}, {"title": "open, not"}):
+            expected = [r for r in every if all(
+                r[k.split("__")[0]] in w if k.endswith("__in") else r[k] == w
+                for k, w in where.items())]
+            assert list(fresh.find("opportunity", where)) == expected
+            assert expected or where == {"status__in": ["lost", "won"]}

@@ -287,25 +287,29 @@ def complete_lines(fh: Iterable[bytes], where: str, cut: bool = True) -> Iterato
 
 def records_with(fh: Iterable[bytes], where: str, needles: Sequence[bytes]
                  ) -> Iterator[list[str]]:
-    """The header, then the rows whose text contains one of ``needles``, of a CSV file
-    (complete lines only, as complete_lines): a row is parsed only when it may match,
-    so picking a few event kinds out of the log costs a substring test per line, not a
-    parse. A row spans lines while its quotes are unbalanced (a newline in a cell).
-    The caller tests the parsed cells themselves: a needle is only a first sieve."""
-    reader = csv.reader(_sieved(fh, where, needles))
+    """The header, then the rows whose text contains one of ``needles``, of the event
+    log (complete lines only, as complete_lines): a row is parsed only when it may
+    match, so picking a few event kinds out of the log costs a substring test per line,
+    not a parse. The caller tests the parsed cells themselves: a needle is only a first
+    sieve."""
+    reader = csv.reader(sieved(fh, where, needles))
     try:
         yield from reader
     except csv.Error as exc:
         raise InputError(f"{where} row {reader.line_num}: {exc}") from None
 
 
-def _sieved(fh: Iterable[bytes], where: str, needles: Sequence[bytes]) -> Iterator[str]:
+def sieved(fh: Iterable[bytes], where: str, needles: Sequence[bytes], cut: bool = True
+           ) -> Iterator[str]:
+    """The header line, then the rows (a row spans lines while its quotes are
+    unbalanced: a newline in a cell) that contain one of ``needles``, as text for
+    csv.reader; with ``cut``, only up to the last complete line (complete_lines)."""
     sieve = re.compile(b"|".join(re.escape(needle) for needle in needles)).search
     pending: list[bytes] = []
     quotes = 0
     first = True
     for line in fh:
-        if not line.endswith(b"\n"):
+        if cut and not line.endswith(b"\n"):
             return
         quotes += line.count(b'"')
         if quotes % 2:
@@ -323,6 +327,28 @@ def _sieved(fh: Iterable[bytes], where: str, needles: Sequence[bytes]) -> Iterat
             except UnicodeDecodeError as exc:
                 raise InputError(f"{where}: not UTF-8 text ({exc.reason} at byte "
                                  f"{exc.start})") from None
+    if pending and not cut:  # an unclosed quote at the end: csv.reader says so
+        yield b"".join(pending).decode("utf-8", "replace")
+
+
+def needles_of(k: Kind, where: Where | None) -> list[bytes]:
+    """Texts one of which a row's line must contain to pass ``where``: the values of its
+    most selective equality (or ``in``) filter on a text or date field, as they are
+    written in a cell; [] when there is none to sieve by."""
+    best: list[bytes] = []
+    for key, want in (where or {}).items():
+        name, op = split_filter(k, key)
+        if k.type_of(name) not in ("text", "date") or op not in ("eq", "in"):
+            continue
+        wants = list(want) if op == "in" else [want]
+        if not wants or len(wants) > 8:
+            continue
+        texts = [to_stored(k.type_of(name), w) for w in wants]
+        if not all(isinstance(t, str) and t and '"' not in t for t in texts):
+            continue
+        if not best or len(texts) < len(best):
+            best = [t.encode("utf-8") for t in texts]
+    return best
 
 
 def refers_to(header_index: dict[str, int], record_id: str) -> Callable[[list[str]], bool]:

@@ -4,12 +4,14 @@ the file (reading.py) with only the wanted cells decoded."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import itertools
 import json
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -162,6 +164,11 @@ class CSVReads(CSVFiles):
             if path.name == EVENTS_FILE:
                 yield from reading.rows(reading.complete_lines(fh, str(path)), str(path), scan)
                 return
+            needles = reading.needles_of(scan.k, scan.where)
+            if needles:  # only the lines that may pass are parsed
+                yield from reading.rows(reading.sieved(fh, str(path), needles, cut=False),
+                                        str(path), scan)
+                return
             text = io.TextIOWrapper(fh, encoding="utf-8", newline="")
             try:
                 yield from reading.rows(text, str(path), scan)
@@ -262,6 +269,52 @@ class CSVReads(CSVFiles):
     def stage_reach(self, order: Mapping[str, Sequence[str]], where: Where | None = None
                     ) -> Iterator[StageReachCount]:
         return summaries.stage_reach(self, order, where)
+
+    def _kind_cells(self, k: Kind, names: Sequence[str]
+                    ) -> tuple[bool, Iterator[tuple[str, ...]]] | None:
+        """Whether a kind's file is in id order, and the cells of ``names`` ("" for none)
+        of each of its rows in file order, nothing converted: for a roll-up that tests
+        and counts the text of a few columns. None when the rows are held in memory
+        (this transaction's, or parsed by a write): read records then."""
+        if self._held(k) is not None:
+            return None
+        path = self.folder / f"{k.name}.csv"
+        verdict = self._verdict(k, path, ids=True)
+        if verdict is None:
+            return True, iter(())
+        return verdict.ordered, self._cells_of(path, k, names)
+
+    def _cells_of(self, path: Path, k: Kind, names: Sequence[str]
+                  ) -> Iterator[tuple[str, ...]]:
+        try:
+            fh = open(path, encoding="utf-8", newline="")
+        except FileNotFoundError:
+            return
+        except OSError as exc:
+            raise StorageError(f"cannot read {path}: {exc}") from None
+        with fh:
+            reader = csv.reader(fh)
+            try:
+                header = next(reader, None)
+                if header is None:
+                    return
+                check_header(k, header, str(path))
+                width = len(header)
+                at = [header.index(name) if name in header else -1 for name in names]
+                get: Callable[[list[str]], tuple[str, ...]] = (
+                    itemgetter(*at) if len(at) > 1 and -1 not in at else
+                    lambda cells: tuple([cells[i] if i >= 0 else "" for i in at]))
+                for cells in reader:
+                    if len(cells) != width:
+                        if not cells:
+                            continue
+                        raise InputError(f"{path} row {reader.line_num}: {len(cells)} "
+                                         f"cells, the header has {width}")
+                    yield get(cells)
+            except csv.Error as exc:
+                raise InputError(f"{path} row {reader.line_num}: {exc}") from None
+            except UnicodeDecodeError as exc:
+                raise InputError(f"{path}: not UTF-8 text ({exc.reason})") from None
 
     def _event_cells(self, kinds: Sequence[str], names: Sequence[str]
                      ) -> Iterator[tuple[str, ...]] | None:
