@@ -304,6 +304,8 @@ def sieved(fh: Iterable[bytes], where: str, needles: Sequence[bytes], cut: bool 
     """The header line, then the rows (a row spans lines while its quotes are
     unbalanced: a newline in a cell) that contain one of ``needles``, as text for
     csv.reader; with ``cut``, only up to the last complete line (complete_lines)."""
+    # one needle: a substring test (fast on long lines); several: one regex pass
+    one = needles[0] if len(needles) == 1 else None
     sieve = re.compile(b"|".join(re.escape(needle) for needle in needles)).search
     pending: list[bytes] = []
     quotes = 0
@@ -320,7 +322,7 @@ def sieved(fh: Iterable[bytes], where: str, needles: Sequence[bytes], cut: bool 
             line = b"".join(pending)
             pending = []
         quotes = 0
-        if first or sieve(line) is not None:
+        if first or (one in line if one is not None else sieve(line) is not None):
             first = False
             try:
                 yield line.decode("utf-8")
