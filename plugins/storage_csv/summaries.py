@@ -101,8 +101,8 @@ def stage_reach(s: CellReads, order: Mapping[str, Sequence[str]], where: Where |
         if cells is None else cells)
     for record_id, payload in moves:
         st = furthest.get(record_id)
-        if st is None:
-            continue
+        if st is None or st[1] == len(order[st[0]]) - 1:
+            continue  # not counted, or as far as its pipeline goes (won, say)
         to: Any = (payload or {}).get("to") if cells is None else _payload(payload).get("to")
         stages = order[st[0]]
         if to in stages:
