@@ -389,17 +389,17 @@ def _text(row: bytes, where: str) -> str:
 
 
 def needles_of(k: Kind, where: Where | None) -> list[bytes]:
-    """Texts one of which a row's line must contain to pass ``where``: the values of its
-    first equality (or ``in``, of a few values) filter on a text or date field, as they
-    are written in a cell; [] when there is none to sieve by. Callers name the most
-    telling filter first (a status before a pipeline most deals share)."""
+    """A text a row's line must contain to pass ``where``: the value of its first
+    equality filter (or ``in`` of one value) on a text or date field, as it is written
+    in a cell; [] when there is none to sieve by. Callers name the most telling filter
+    first (a status before a pipeline most deals share)."""
     for key, want in (where or {}).items():
         name, op = split_filter(k, key)
         if k.type_of(name) not in ("text", "date") or op not in ("eq", "in"):
             continue
         wants = list(want) if op == "in" else [want]
-        if not wants or len(wants) > 8:
-            continue
+        if len(wants) != 1:
+            continue  # a row's line searched for several values: slower than a parse
         texts = [to_stored(k.type_of(name), w) for w in wants]
         if not all(isinstance(t, str) and t and '"' not in t for t in texts):
             continue
