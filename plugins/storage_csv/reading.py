@@ -104,7 +104,7 @@ class Scan:
     fields: Sequence[str] | None = None  # None: every field of the kind
     keys: Sequence[str] = ()
     raw: Callable[[dict[str, int]], Callable[[list[str]], bool]] | None = None
-    texts: Collection[str] = ()  # json fields given as their cell's text, not decoded
+    texts: Collection[str] = ()  # json or date fields given as their cell's text
 
 
 def _builder(header: list[str], names: Sequence[str], table: dict[str, Convert | None]

@@ -10,7 +10,7 @@ import io
 import itertools
 import json
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,7 @@ from kam.plugins.storage_csv.cells import Row, _id_key, check_header, predicate
 from kam.plugins.storage_csv.files import CSVFiles, _refs_of
 from kam.plugins.storage_csv.journal import EVENTS_FILE
 from kam.storage import (
+    DealMonthSum,
     Record,
     StageMove,
     StageReachCount,
@@ -69,9 +70,9 @@ class CSVReads(CSVFiles):
     def _read(self, k: Kind, where: Where | None, fields: Sequence[str] | None,
               order_by: Sequence[str], limit: int | None, offset: int,
               texts: Sequence[str] = ()) -> Iterator[Record]:
-        """Records of a kind (only ``fields`` of each when given; the json fields of
-        ``texts`` as their stored text): from the rows held in memory when there are
-        any, else streamed from the file (reading.rows)."""
+        """Records of a kind (only ``fields`` of each when given; the json and date
+        fields of ``texts`` as their stored text): from the rows held in memory when
+        there are any, else streamed from the file (reading.rows)."""
         orders = [split_order(k, key) for key in order_by or ()]
         end = None if limit is None else offset + int(limit)
         held = self._held(k)
@@ -258,7 +259,7 @@ class CSVReads(CSVFiles):
                     ) -> Iterator[tuple[str | None, dt.date, str | None, int]]:
         return rollups.call_counts(self, start, as_of, customer, owner)
 
-    # optional fast paths (kam.storage.StageMoves, StageReach): see summaries.py
+    # optional fast paths (kam.storage.StageMoves, StageReach, DealMonthSums): summaries.py
 
     def stage_starts(self, where: Where | None = None) -> Iterator[StageStart]:
         return summaries.stage_starts(self, where)
@@ -269,6 +270,11 @@ class CSVReads(CSVFiles):
     def stage_reach(self, order: Mapping[str, Sequence[str]], where: Where | None = None
                     ) -> Iterator[StageReachCount]:
         return summaries.stage_reach(self, order, where)
+
+    def deal_month_sums(self, won: bool, where: Where | None = None,
+                        customers: Collection[str] = (), products: Collection[str] = ()
+                        ) -> Iterator[DealMonthSum]:
+        return summaries.deal_month_sums(self, won, where, customers, products)
 
     def _kind_cells(self, k: Kind, names: Sequence[str]
                     ) -> tuple[bool, Iterator[tuple[str, ...]]] | None:

@@ -6,19 +6,21 @@ The Python references (kam.reports.aggregates.PythonAggregates,
 kam.reports.targets_sums.PythonDealMonthSums) decode every kept event's payload and refs
 and every deal's whole stage history. Here the event log is sieved for the kinds asked
 before a line is parsed (reading.records_with), a payload is decoded only for a deal that
-counts, and of a stage history only its first entry is decoded. tests/test_aggregates.py
+counts, of a stage history only its first entry is decoded, and a deal's days are
+grouped by month as the text they are stored as. tests/test_aggregates.py
 and tests/test_targets_sums.py check them equal to the references on random data.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Protocol
 
 from kam.kinds import Kind
 from kam.storage import (
+    DealMonthSum,
     Record,
     StageMove,
     StageReachCount,
@@ -111,3 +113,27 @@ def stage_reach(s: CellReads, order: Mapping[str, Sequence[str]], where: Where |
     for pipeline, reach, status in furthest.values():
         counts[(pipeline, status, reach)] = counts.get((pipeline, status, reach), 0) + 1
     return iter([(*key, n) for key, n in counts.items()])
+
+
+#: what the month sums read of a deal; the days stay text ("2026-06-30"[:7] is the month)
+MONTH_FIELDS = ["owner", "currency", "customer_id", "category", "amount", "closed_at",
+                "close_date", "pipeline", "stage"]
+
+
+def deal_month_sums(s: CellReads, won: bool, where: Where | None = None,
+                    customers: Collection[str] = (), products: Collection[str] = ()
+                    ) -> Iterator[DealMonthSum]:
+    named_customers, named_products = set(customers), set(products)
+    sums: dict[tuple[Any, ...], Decimal] = {}
+    for opp in s._read(kind("opportunity"), where, MONTH_FIELDS, (), None, 0,
+                       texts=["closed_at", "close_date"]):
+        day = (opp["closed_at"] or opp["close_date"]) if won else opp["close_date"]
+        if day is None:
+            continue
+        customer, category = opp["customer_id"], opp["category"]
+        key = (opp["owner"] or "", opp["currency"], day[:7],
+               customer if customer in named_customers else None,
+               category if category in named_products else None,
+               None if won else opp["pipeline"], None if won else opp["stage"])
+        sums[key] = sums.get(key, _ZERO) + (opp["amount"] or _ZERO)
+    return iter([(*key, total) for key, total in sums.items()])
