@@ -64,8 +64,8 @@ def per_store(max_examples: int) -> settings:
 
 @contextmanager
 def opened(store: str) -> Iterator[Any]:
-    """A new, empty storage of the backend: SQLite in a temp folder, or a database of
-    the session's PostgreSQL server (emptied and reused by the next example)."""
+    """A new, empty storage of the backend: SQLite or CSV in a temp folder, or a database
+    of the session's PostgreSQL server (emptied and reused by the next example)."""
     if store == "postgres":
         import conftest
         from kam.plugins.storage_postgres.backend import PostgresStorage
@@ -77,22 +77,15 @@ def opened(store: str) -> Iterator[Any]:
             pg.close()
             conftest.PG.release()
         return
-    if store == "csv":
-        from kam.plugins.storage_csv.backend import CSVStorage
+    from kam.plugins.storage_csv.backend import CSVStorage
 
-        with tempfile.TemporaryDirectory() as folder:
-            csv_store = CSVStorage(Path(folder) / "data")
-            try:
-                yield csv_store
-            finally:
-                csv_store.close()
-        return
     with tempfile.TemporaryDirectory() as folder:
-        lite = SQLiteStorage(Path(folder) / "kam.db")
+        local = (CSVStorage(Path(folder) / "data") if store == "csv"
+                 else SQLiteStorage(Path(folder) / "kam.db"))
         try:
-            yield lite
+            yield local
         finally:
-            lite.close()
+            local.close()
 
 
 def readers(s: Any) -> list[Any]:

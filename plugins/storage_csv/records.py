@@ -13,7 +13,7 @@ import os
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, BinaryIO, Literal, TextIO, overload
 
 from kam.errors import InputError, StorageError
 from kam.kinds import EVENT, Kind
@@ -37,6 +37,26 @@ def _nulls_first(name: str) -> Callable[[Record], tuple[bool, Any]]:
     """A sort key on one field: records without a value sort first."""
     return lambda r: (r[name] is not None, r[name])
 
+
+
+@overload
+def _opened(path: Path, mode: Literal["rb"]) -> BinaryIO | None: ...
+
+
+@overload
+def _opened(path: Path, mode: Literal["r"]) -> TextIO | None: ...
+
+
+def _opened(path: Path, mode: str) -> IO[Any] | None:
+    """A data file opened to read (bytes, or text as csv wants it); None when missing."""
+    try:
+        if mode == "rb":
+            return open(path, "rb")
+        return open(path, encoding="utf-8", newline="")
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise StorageError(f"cannot read {path}: {exc}") from None
 
 
 class CSVReads(CSVFiles):
@@ -155,12 +175,9 @@ class CSVReads(CSVFiles):
 
     def _scan_file(self, path: Path, scan: reading.Scan
                    ) -> Iterator[tuple[Record, tuple[Any, ...]]]:
-        try:
-            fh = open(path, "rb")
-        except FileNotFoundError:
+        fh = _opened(path, "rb")
+        if fh is None:
             return
-        except OSError as exc:
-            raise StorageError(f"cannot read {path}: {exc}") from None
         with fh:
             if path.name == EVENTS_FILE:
                 yield from reading.rows(reading.complete_lines(fh, str(path)), str(path), scan)
@@ -292,12 +309,9 @@ class CSVReads(CSVFiles):
 
     def _cells_of(self, path: Path, k: Kind, names: Sequence[str]
                   ) -> Iterator[tuple[str, ...]]:
-        try:
-            fh = open(path, encoding="utf-8", newline="")
-        except FileNotFoundError:
+        fh = _opened(path, "r")
+        if fh is None:
             return
-        except OSError as exc:
-            raise StorageError(f"cannot read {path}: {exc}") from None
         with fh:
             reader = csv.reader(fh)
             try:
@@ -338,12 +352,9 @@ class CSVReads(CSVFiles):
 
     def _event_cells_of(self, path: Path, kinds: frozenset[str], names: Sequence[str]
                         ) -> Iterator[tuple[str, ...]]:
-        try:
-            fh = open(path, "rb")
-        except FileNotFoundError:
+        fh = _opened(path, "rb")
+        if fh is None:
             return
-        except OSError as exc:
-            raise StorageError(f"cannot read {path}: {exc}") from None
         with fh:
             found = reading.records_with(fh, str(path), [k.encode() for k in kinds])
             header = next(found, None)
