@@ -296,7 +296,8 @@ def records_with(fh: BinaryIO, where: str, needles: Sequence[bytes]
     try:
         yield from reader
     except csv.Error as exc:
-        raise InputError(f"{where} row {reader.line_num}: {exc}") from None
+        n = reader.line_num - 1  # of the lines sieved, not of the file
+        raise InputError(f"{where} row {n + 1}: {exc}") from None
 
 
 CHUNK = 1 << 18
@@ -384,7 +385,8 @@ def _text(row: bytes, where: str) -> str:
     try:
         return row.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise InputError(f"{where}: not UTF-8 text ({exc.reason} at byte {exc.start})"
+        path = where
+        raise InputError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})"
                          ) from None
 
 

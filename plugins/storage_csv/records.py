@@ -324,15 +324,18 @@ class CSVReads(CSVFiles):
                 get: Callable[[list[str]], tuple[str, ...]] = (
                     itemgetter(*at) if len(at) > 1 and -1 not in at else
                     lambda cells: tuple([cells[i] if i >= 0 else "" for i in at]))
+                where = str(path)
                 for cells in reader:
                     if len(cells) != width:
                         if not cells:
                             continue
-                        raise InputError(f"{path} row {reader.line_num}: {len(cells)} "
-                                         f"cells, the header has {width}")
+                        n = reader.line_num
+                        raise InputError(
+                            f"{where} row {n}: {len(cells)} cells, the header has {width}")
                     yield get(cells)
             except csv.Error as exc:
-                raise InputError(f"{path} row {reader.line_num}: {exc}") from None
+                n = reader.line_num - 1
+                raise InputError(f"{path} row {n + 1}: {exc}") from None
             except UnicodeDecodeError as exc:
                 raise InputError(f"{path}: not UTF-8 text ({exc.reason})") from None
 
@@ -363,10 +366,11 @@ class CSVReads(CSVFiles):
             check_header(EVENT, header, str(path))
             width, kind_i = len(header), header.index("kind") if "kind" in header else -1
             at = [header.index(name) if name in header else -1 for name in names]
-            for cells in found:
+            where = str(path)
+            for n, cells in enumerate(found, start=2):  # n: of the rows sieved
                 if len(cells) != width:
-                    raise InputError(f"{path}: a row of {len(cells)} cells, the header has "
-                                     f"{width}")
+                    raise InputError(
+                        f"{where} row {n}: {len(cells)} cells, the header has {width}")
                 if kind_i >= 0 and cells[kind_i] in kinds:
                     yield tuple(cells[i] if i >= 0 else "" for i in at)
 
