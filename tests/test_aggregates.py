@@ -51,6 +51,10 @@ def store(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
+#: a property test of a fast path the CSV backend offers too runs on it as well
+WITH_CSV = pytest.mark.parametrize("store", ["sqlite", "csv", "postgres"], indirect=True)
+
+
 def per_store(max_examples: int) -> settings:
     """Settings of a property test that takes ``store`` (a plain string: one value for
     all examples)."""
@@ -60,8 +64,8 @@ def per_store(max_examples: int) -> settings:
 
 @contextmanager
 def opened(store: str) -> Iterator[Any]:
-    """A new, empty storage of the backend: SQLite in a temp folder, or a database of
-    the session's PostgreSQL server (emptied and reused by the next example)."""
+    """A new, empty storage of the backend: SQLite or CSV in a temp folder, or a database
+    of the session's PostgreSQL server (emptied and reused by the next example)."""
     if store == "postgres":
         import conftest
         from kam.plugins.storage_postgres.backend import PostgresStorage
@@ -73,12 +77,25 @@ def opened(store: str) -> Iterator[Any]:
             pg.close()
             conftest.PG.release()
         return
+    from kam.plugins.storage_csv.backend import CSVStorage
+
     with tempfile.TemporaryDirectory() as folder:
-        lite = SQLiteStorage(Path(folder) / "kam.db")
+        local = (CSVStorage(Path(folder) / "data") if store == "csv"
+                 else SQLiteStorage(Path(folder) / "kam.db"))
         try:
-            yield lite
+            yield local
         finally:
-            lite.close()
+            local.close()
+
+
+def readers(s: Any) -> list[Any]:
+    """The storage, and for the CSV backend also a second handle on the same folder,
+    whose reads stream the files (the handle that wrote them holds its tables)."""
+    if s.name != "csv":
+        return [s]
+    from kam.plugins.storage_csv.backend import CSVStorage
+
+    return [s, CSVStorage(s.folder)]
 
 
 def stocked(s: Any, owners: list[str | None], milestones: list[tuple[Any, ...]]) -> Any:
@@ -216,6 +233,7 @@ PAYLOAD = st.none() | st.fixed_dictionaries({}, optional={
     k: TEXT for k in ("from", "to", "stage", "on", "reason")})
 
 
+@WITH_CSV
 @per_store(40)
 @given(st.lists(HISTORY, min_size=1, max_size=4),
        st.lists(st.tuples(st.integers(1, 5), st.sampled_from(
@@ -239,10 +257,11 @@ def test_stage_moves_equal_the_python_reference(store: str, histories: list[Any]
             for n, (opp, kind_, payload) in enumerate(events):
                 s.append_event({"kind": kind_, "record_id": f"OP{opp}", "actor": "t",
                                 "at": f"2026-05-{n + 1:02d}T09:00:00", "payload": payload})
-        reference = PythonAggregates(SimpleNamespace(storage=s))
-        assert list(s.stage_starts(where)) == list(reference.stage_starts(where))
         kinds = ("opportunity.advanced", "opportunity.lost")
-        assert list(s.stage_moves(kinds)) == list(reference.stage_moves(kinds))
+        for reader in readers(s):
+            reference = PythonAggregates(SimpleNamespace(storage=reader))
+            assert list(reader.stage_starts(where)) == list(reference.stage_starts(where))
+            assert list(reader.stage_moves(kinds)) == list(reference.stage_moves(kinds))
 
 
 class PlainStorage:
@@ -307,6 +326,7 @@ TO = st.none() | st.fixed_dictionaries({}, optional={"to": st.sampled_from(
     ["lead", "proposal", "bid", "won_stage", "done", "", "报价"]), "from": TEXT})
 
 
+@WITH_CSV
 @per_store(40)
 @given(st.lists(st.tuples(st.sampled_from(["won", "lost", "abandoned", "open"]),
                           st.sampled_from(["six", "short", "other"]), HISTORY), max_size=8),
@@ -324,11 +344,12 @@ def test_stage_reach_equals_the_python_reference(store: str, deals: list[tuple[A
         with_deals(s, [{"status": status, "pipeline": pipe, "stage_history": history}
                        for status, pipe, history in deals], events)
         assert isinstance(s, StageReach)
-        reference = PythonAggregates(SimpleNamespace(storage=s))
-        fast = sorted(s.stage_reach(ORDER, where))
-        assert fast == sorted(reference.stage_reach(ORDER, where))
-        counted = {**where, "pipeline__in": sorted(ORDER)}
-        assert sum(n for *_k, n in fast) == s.count("opportunity", counted)
+        for reader in readers(s):
+            reference = PythonAggregates(SimpleNamespace(storage=reader))
+            fast = sorted(reader.stage_reach(ORDER, where))
+            assert fast == sorted(reference.stage_reach(ORDER, where))
+            counted = {**where, "pipeline__in": sorted(ORDER)}
+            assert sum(n for *_k, n in fast) == reader.count("opportunity", counted)
 
 
 PAYMENT = st.tuples(st.integers(0, 3),                                 # contract

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from kam.errors import InputError
 from kam.plugins.storage_csv import open_csv
 from kam.plugins.storage_csv.backend import CSVStorage
+from kam.reports.aggregates import PythonAggregates
 from kam.reports.rollups import PythonRollup, rollup
 from kam.storage import ActivityRollup, Selecting
 
@@ -169,3 +170,66 @@ def test_a_checked_file_is_noted_and_an_edit_is_checked_again(tmp_path: Path) ->
             list(s.select("opportunity", ["id", "status"]))  # amount is not even read
     finally:
         s.close()
+
+
+def test_stage_moves_sieve_the_log_and_see_a_transaction_s_own_events(tmp_path: Path
+                                                                      ) -> None:
+    """The funnel's and the targets report's reads of the event log (summaries.py) pick
+    events by their kind cell, not by a line that mentions it (a reason naming a kind, an
+    actor's name across two lines), and inside a transaction see its own events too."""
+    s = stocked(tmp_path, [("won", False, None, None), ("lost", False, None, None)], [])
+    kinds = ("opportunity.advanced", "opportunity.lost")
+    order = {"six_stage": ["development", "initiation", "proposal", "bidding"]}
+    with s.transaction():
+        s.append_event({"kind": "opportunity.note", "record_id": "OP2", "actor": "t",
+                        "at": "2026-05-01T09:00:00",
+                        "payload": {"reason": "opportunity.advanced", "to": "bidding"}})
+        s.append_event({"kind": "opportunity.advanced", "record_id": "OP2",
+                        "actor": "Ann\nLee", "at": "2026-05-02T09:00:00",
+                        "payload": {"from": "development", "to": "proposal"}})
+    with s.transaction():
+        s.update("opportunity", "OP2", {"pipeline": "six_stage"})
+        s.update("opportunity", "OP1", {"pipeline": "six_stage"})
+    for reader in (s, _fresh(tmp_path)):
+        reference = PythonAggregates(SimpleNamespace(storage=reader))
+        moves = list(reader.stage_moves(kinds))
+        assert moves == list(reference.stage_moves(kinds))
+        assert [m[:2] for m in moves] == [("OP2", "opportunity.advanced")]
+        reach = sorted(reader.stage_reach(order))
+        assert reach == sorted(reference.stage_reach(order))
+        assert reach == [("six_stage", "lost", 2, 1), ("six_stage", "won", 3, 1)]
+    with s.transaction():
+        s.append_event({"kind": "opportunity.advanced", "record_id": "OP2", "actor": "t",
+                        "at": "2026-05-03T09:00:00", "payload": {"to": "bidding"}})
+        reference = PythonAggregates(SimpleNamespace(storage=s))
+        assert list(s.stage_moves(kinds)) == list(reference.stage_moves(kinds))
+        assert len(list(s.stage_moves(kinds))) == 2
+        assert sorted(s.stage_reach(order)) == [("six_stage", "lost", 3, 1),
+                                                ("six_stage", "won", 3, 1)]
+
+
+def test_a_filtered_read_parses_only_the_lines_that_may_match(tmp_path: Path) -> None:
+    """An equality filter sieves a kind's lines for the value before they are parsed
+    (reading.needles_of): a row across lines (a newline in a cell), a value quoted for a
+    comma, the value inside another cell, a file without a last newline all read as a
+    full parse does."""
+    s = stocked(tmp_path, [("open", False, None, None)] * 4, [])
+    with s.transaction():
+        s.update("opportunity", "OP1", {"title": 'two\nlines, "open"\nstatus'})
+        s.update("opportunity", "OP2", {"status": "lost", "title": "open, not"})
+        s.update("opportunity", "OP3", {"status": "won, x", "owner": "a\nb"})
+    path = s.folder / "opportunity.csv"
+    text = path.read_bytes()
+    assert text.endswith(b"\n")
+    for data in (text, text.rstrip(b"\r\n")):
+        path.write_bytes(data)
+        fresh = _fresh(tmp_path)
+        every = list(fresh.find("opportunity"))
+        assert len(every) == 4
+        for where in ({"status": "open"}, {"status": "won, x"}, {"status__in": ["lost", "won"]},
+                      {"id": "OP1"}, {"owner": "a\nb"}, {"title": "open, not"}):
+            expected = [r for r in every if all(
+                r[k.split("__")[0]] in w if k.endswith("__in") else r[k] == w
+                for k, w in where.items())]
+            assert list(fresh.find("opportunity", where)) == expected
+            assert expected or where == {"status__in": ["lost", "won"]}

@@ -22,7 +22,7 @@ from kam.plugins.storage_sqlite.backend import SQLiteStorage
 from kam.reports.common import scan
 from kam.reports.targets_sums import SUM_FIELDS, PythonDealMonthSums, month_sums
 from kam.storage import DealMonthSums
-from test_aggregates import opened, per_store, store  # noqa: F401  (the fixture)
+from test_aggregates import WITH_CSV, opened, per_store, readers, store  # noqa: F401
 
 TODAY = dt.date(2026, 6, 30)
 DEAL = st.tuples(
@@ -58,6 +58,7 @@ def _stocked(s: Any, deals: list[tuple[Any, ...]]) -> None:
                 "closed_at": _day(closed), "close_date": _day(close)})
 
 
+@WITH_CSV
 @per_store(60)
 @given(st.lists(DEAL, max_size=25), st.booleans(), NAMED, WHERE)
 @example([("won", None, "CNY", "CU1", None, None, None, Decimal("0.10"), None, 3),
@@ -71,16 +72,17 @@ def test_deal_month_sums_equal_the_python_reference(store: str,  # noqa: F811
     with opened(store) as s:
         _stocked(s, deals)
         assert isinstance(s, DealMonthSums)
-        reference = PythonDealMonthSums(SimpleNamespace(storage=s))
-        fast = sorted(s.deal_month_sums(won, where, *named), key=repr)
-        assert repr(fast) == repr(sorted(reference.deal_month_sums(won, where, *named),
-                                         key=repr))
-        # every deal with its day is in exactly one group
-        dated = [o for o in scan(SimpleNamespace(storage=s), "opportunity", SUM_FIELDS,
-                                 where, order_by=())
-                 if (o["closed_at"] or o["close_date"] if won else o["close_date"])]
-        assert sum((g[-1] for g in fast), Decimal(0)) == sum(
-            (o["amount"] or Decimal(0) for o in dated), Decimal(0))
+        for reader in readers(s):
+            reference = PythonDealMonthSums(SimpleNamespace(storage=reader))
+            fast = sorted(reader.deal_month_sums(won, where, *named), key=repr)
+            assert repr(fast) == repr(sorted(reference.deal_month_sums(won, where, *named),
+                                             key=repr))
+            # every deal with its day is in exactly one group
+            dated = [o for o in scan(SimpleNamespace(storage=reader), "opportunity",
+                                     SUM_FIELDS, where, order_by=())
+                     if (o["closed_at"] or o["close_date"] if won else o["close_date"])]
+            assert sum((g[-1] for g in fast), Decimal(0)) == sum(
+                (o["amount"] or Decimal(0) for o in dated), Decimal(0))
 
 
 TARGET = st.fixed_dictionaries({

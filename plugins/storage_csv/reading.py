@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from operator import itemgetter
-from typing import Any
+from typing import Any, BinaryIO
 
 from kam.errors import InputError
 from kam.kinds import Kind
@@ -103,6 +104,7 @@ class Scan:
     fields: Sequence[str] | None = None  # None: every field of the kind
     keys: Sequence[str] = ()
     raw: Callable[[dict[str, int]], Callable[[list[str]], bool]] | None = None
+    texts: Collection[str] = ()  # json or date fields given as their cell's text
 
 
 def _builder(header: list[str], names: Sequence[str], table: dict[str, Convert | None]
@@ -213,7 +215,8 @@ def rows(lines: Iterable[str], where: str, scan: Scan, first_row: int = 2
         width = len(header)
         types = {f.name: f.type for f in k.fields}
         stored_conv = {name: _STORED[t] for name, t in types.items()}
-        value_conv = {name: _VALUES[t] for name, t in types.items()}
+        value_conv = {name: None if name in scan.texts else _VALUES[t]
+                      for name, t in types.items()}
         index = {name: i for i, name in enumerate(header)}
         raw_tests: list[Callable[[list[str]], bool]] = []
         filters = []
@@ -280,6 +283,130 @@ def complete_lines(fh: Iterable[bytes], where: str, cut: bool = True) -> Iterato
             path = where
             raise InputError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})"
                              ) from None
+
+
+def records_with(fh: BinaryIO, where: str, needles: Sequence[bytes]
+                 ) -> Iterator[list[str]]:
+    """The header, then the rows whose text contains one of ``needles``, of the event
+    log (complete lines only, as complete_lines): a row is parsed only when it may
+    match, so picking a few event kinds out of the log costs a substring search, not a
+    parse. The caller tests the parsed cells themselves: a needle is only a first
+    sieve."""
+    reader = csv.reader(sieved(fh, where, needles))
+    try:
+        yield from reader
+    except csv.Error as exc:
+        n = reader.line_num - 1  # of the lines sieved, not of the file
+        raise InputError(f"{where} row {n + 1}: {exc}") from None
+
+
+CHUNK = 1 << 18
+
+
+def sieved(fh: BinaryIO, where: str, needles: Sequence[bytes], cut: bool = True
+           ) -> Iterator[str]:
+    """The lines of the header row, then of the rows that contain one of ``needles``,
+    for csv.reader; with ``cut``, only up to the last complete line (complete_lines).
+
+    The file is searched a chunk at a time; a match's row is the lines around it and
+    starts after a newline outside quotes (an even count of quotes since the last known
+    row start): a newline in a quoted cell is inside a row. A chunk's rows are decoded
+    together, and split into lines by io.StringIO, so no Python loop runs per line."""
+    for text in _sieved_chunks(fh, where, needles, cut):
+        yield from io.StringIO(text, newline="")
+
+
+def _sieved_chunks(fh: BinaryIO, where: str, needles: Sequence[bytes], cut: bool
+                   ) -> Iterator[str]:
+    carry = b""
+    header = True
+    last = False
+    while not last:
+        block = fh.read(CHUNK)
+        buf = carry + block
+        if not block:  # the end: a last line without its newline
+            if cut or not buf:
+                return
+            last = True
+            buf += b"\n"
+            if buf.count(b'"') % 2:  # an unclosed quote: csv.reader says so
+                yield _text(buf, where)
+                return
+        end = buf.rfind(b"\n") + 1
+        while end and buf.count(b'"', 0, end) % 2:  # that newline is inside a row
+            end = buf.rfind(b"\n", 0, end - 1) + 1
+        if end == 0:
+            carry = buf  # no whole row yet: read on
+            continue
+        carry = buf[end:]
+        pos = 0  # a row starts here
+        kept: list[bytes] = []
+        if header:
+            pos = _row_end(buf, 0)
+            header = False
+            kept.append(buf[:pos])
+        find, rfind, index, count = buf.find, buf.rfind, buf.index, buf.count
+        # the next place of each needle (a find is a fast scan; a regex of several
+        # needles tries each at every byte)
+        one = needles[0] if len(needles) == 1 else None
+        ahead = [find(needle, pos, end) for needle in needles]
+        while pos < end:
+            if one is not None:
+                at = find(one, pos, end)
+            else:
+                at = min((a for a in ahead if a >= 0), default=-1)
+            if at < 0:
+                break
+            start = rfind(b"\n", pos, at) + 1 or pos
+            stop = index(b"\n", at) + 1
+            if count(b'"', pos, start) % 2 or count(b'"', start, stop) % 2:
+                start = pos  # a row across lines: walk the rows from the last start
+                while (stop := _row_end(buf, start)) <= at:
+                    start = stop
+            kept.append(buf[start:stop])
+            pos = stop
+            if one is None:
+                ahead = [a if a < 0 or a >= pos else find(needle, pos, end)
+                         for a, needle in zip(ahead, needles, strict=True)]
+        if kept:
+            yield _text(b"".join(kept), where)
+
+
+def _row_end(buf: bytes, start: int) -> int:
+    """Where the row starting at ``start`` ends: after the first newline with an even
+    count of quotes since ``start`` (the buffer ends with one)."""
+    stop = buf.index(b"\n", start) + 1
+    while buf.count(b'"', start, stop) % 2:
+        stop = buf.index(b"\n", stop) + 1
+    return stop
+
+
+def _text(row: bytes, where: str) -> str:
+    try:
+        return row.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        path = where
+        raise InputError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})"
+                         ) from None
+
+
+def needles_of(k: Kind, where: Where | None) -> list[bytes]:
+    """A text a row's line must contain to pass ``where``: the value of its first
+    equality filter (or ``in`` of one value) on a text or date field, as it is written
+    in a cell; [] when there is none to sieve by. Callers name the most telling filter
+    first (a status before a pipeline most deals share)."""
+    for key, want in (where or {}).items():
+        name, op = split_filter(k, key)
+        if k.type_of(name) not in ("text", "date") or op not in ("eq", "in"):
+            continue
+        wants = list(want) if op == "in" else [want]
+        if len(wants) != 1:
+            continue  # a row's line searched for several values: slower than a parse
+        texts = [to_stored(k.type_of(name), w) for w in wants]
+        if not all(isinstance(t, str) and t and '"' not in t for t in texts):
+            continue
+        return [t.encode("utf-8") for t in texts]
+    return []
 
 
 def refers_to(header_index: dict[str, int], record_id: str) -> Callable[[list[str]], bool]:

@@ -4,28 +4,59 @@ the file (reading.py) with only the wanted cells decoded."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import itertools
 import json
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, BinaryIO, Literal, TextIO, overload
 
 from kam.errors import InputError, StorageError
 from kam.kinds import EVENT, Kind
-from kam.plugins.storage_csv import checked, reading, rollups
-from kam.plugins.storage_csv.cells import Row, _id_key, predicate
+from kam.plugins.storage_csv import checked, reading, rollups, summaries
+from kam.plugins.storage_csv.cells import Row, _id_key, check_header, predicate
 from kam.plugins.storage_csv.files import CSVFiles, _refs_of
 from kam.plugins.storage_csv.journal import EVENTS_FILE
-from kam.storage import Record, Where, kind, split_order
+from kam.storage import (
+    DealMonthSum,
+    Record,
+    StageMove,
+    StageReachCount,
+    StageStart,
+    Where,
+    kind,
+    split_order,
+)
 
 
 def _nulls_first(name: str) -> Callable[[Record], tuple[bool, Any]]:
     """A sort key on one field: records without a value sort first."""
     return lambda r: (r[name] is not None, r[name])
 
+
+
+@overload
+def _opened(path: Path, mode: Literal["rb"]) -> BinaryIO | None: ...
+
+
+@overload
+def _opened(path: Path, mode: Literal["r"]) -> TextIO | None: ...
+
+
+def _opened(path: Path, mode: str) -> IO[Any] | None:
+    """A data file opened to read (bytes, or text as csv wants it); None when missing."""
+    try:
+        if mode == "rb":
+            return open(path, "rb")
+        return open(path, encoding="utf-8", newline="")
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise StorageError(f"cannot read {path}: {exc}") from None
 
 
 class CSVReads(CSVFiles):
@@ -57,9 +88,11 @@ class CSVReads(CSVFiles):
         return [r for r in rows.values() if all(p(r) for p in preds)]
 
     def _read(self, k: Kind, where: Where | None, fields: Sequence[str] | None,
-              order_by: Sequence[str], limit: int | None, offset: int) -> Iterator[Record]:
-        """Records of a kind (only ``fields`` of each when given): from the rows held in
-        memory when there are any, else streamed from the file (reading.rows)."""
+              order_by: Sequence[str], limit: int | None, offset: int,
+              texts: Sequence[str] = ()) -> Iterator[Record]:
+        """Records of a kind (only ``fields`` of each when given; the json and date
+        fields of ``texts`` as their stored text): from the rows held in memory when
+        there are any, else streamed from the file (reading.rows)."""
         orders = [split_order(k, key) for key in order_by or ()]
         end = None if limit is None else offset + int(limit)
         held = self._held(k)
@@ -73,6 +106,9 @@ class CSVReads(CSVFiles):
                         selected.sort(key=_nulls_first(name), reverse=desc)
             if offset or end is not None:
                 selected = selected[int(offset):end]
+            if texts:
+                return ({f: r.get(f) if f in texts else rec[f] for f in fields or k.names}
+                        for r, rec in ((r, self._out(k, r)) for r in selected))
             if fields is None:
                 return (self._out(k, r) for r in selected)
             return ({f: rec[f] for f in fields} for rec in (self._out(k, r) for r in selected))
@@ -82,7 +118,8 @@ class CSVReads(CSVFiles):
             return iter(())
         plain = verdict.ordered and (not orders or orders == [("id", False)])
         keys = list(dict.fromkeys(["id"] + [name for name, _ in orders]))
-        found = self._scan_file(path, reading.Scan(k, where, fields, () if plain else keys))
+        found = self._scan_file(path, reading.Scan(k, where, fields, () if plain else keys,
+                                                   texts=texts))
         if plain:
             records: Iterator[Record] = (rec for rec, _ in found)
             if offset or end is not None:
@@ -138,15 +175,17 @@ class CSVReads(CSVFiles):
 
     def _scan_file(self, path: Path, scan: reading.Scan
                    ) -> Iterator[tuple[Record, tuple[Any, ...]]]:
-        try:
-            fh = open(path, "rb")
-        except FileNotFoundError:
+        fh = _opened(path, "rb")
+        if fh is None:
             return
-        except OSError as exc:
-            raise StorageError(f"cannot read {path}: {exc}") from None
         with fh:
             if path.name == EVENTS_FILE:
                 yield from reading.rows(reading.complete_lines(fh, str(path)), str(path), scan)
+                return
+            needles = reading.needles_of(scan.k, scan.where)
+            if needles:  # only the lines that may pass are parsed
+                yield from reading.rows(reading.sieved(fh, str(path), needles, cut=False),
+                                        str(path), scan)
                 return
             text = io.TextIOWrapper(fh, encoding="utf-8", newline="")
             try:
@@ -236,6 +275,104 @@ class CSVReads(CSVFiles):
                     owner: str | None = None
                     ) -> Iterator[tuple[str | None, dt.date, str | None, int]]:
         return rollups.call_counts(self, start, as_of, customer, owner)
+
+    # optional fast paths (kam.storage.StageMoves, StageReach, DealMonthSums): summaries.py
+
+    def stage_starts(self, where: Where | None = None) -> Iterator[StageStart]:
+        return summaries.stage_starts(self, where)
+
+    def stage_moves(self, kinds: Sequence[str]) -> Iterator[StageMove]:
+        return summaries.stage_moves(self, kinds)
+
+    def stage_reach(self, order: Mapping[str, Sequence[str]], where: Where | None = None
+                    ) -> Iterator[StageReachCount]:
+        return summaries.stage_reach(self, order, where)
+
+    def deal_month_sums(self, won: bool, where: Where | None = None,
+                        customers: Collection[str] = (), products: Collection[str] = ()
+                        ) -> Iterator[DealMonthSum]:
+        return summaries.deal_month_sums(self, won, where, customers, products)
+
+    def _kind_cells(self, k: Kind, names: Sequence[str]
+                    ) -> tuple[bool, Iterator[tuple[str, ...]]] | None:
+        """Whether a kind's file is in id order, and the cells of ``names`` ("" for none)
+        of each of its rows in file order, nothing converted: for a roll-up that tests
+        and counts the text of a few columns. None when the rows are held in memory
+        (this transaction's, or parsed by a write): read records then."""
+        if self._held(k) is not None:
+            return None
+        path = self.folder / f"{k.name}.csv"
+        verdict = self._verdict(k, path, ids=True)
+        if verdict is None:
+            return True, iter(())
+        return verdict.ordered, self._cells_of(path, k, names)
+
+    def _cells_of(self, path: Path, k: Kind, names: Sequence[str]
+                  ) -> Iterator[tuple[str, ...]]:
+        fh = _opened(path, "r")
+        if fh is None:
+            return
+        with fh:
+            reader = csv.reader(fh)
+            try:
+                header = next(reader, None)
+                if header is None:
+                    return
+                check_header(k, header, str(path))
+                width = len(header)
+                at = [header.index(name) if name in header else -1 for name in names]
+                get: Callable[[list[str]], tuple[str, ...]] = (
+                    itemgetter(*at) if len(at) > 1 and -1 not in at else
+                    lambda cells: tuple([cells[i] if i >= 0 else "" for i in at]))
+                where = str(path)
+                for cells in reader:
+                    if len(cells) != width:
+                        if not cells:
+                            continue
+                        n = reader.line_num
+                        raise InputError(
+                            f"{where} row {n}: {len(cells)} cells, the header has {width}")
+                    yield get(cells)
+            except csv.Error as exc:
+                n = reader.line_num - 1
+                raise InputError(f"{path} row {n + 1}: {exc}") from None
+            except UnicodeDecodeError as exc:
+                raise InputError(f"{path}: not UTF-8 text ({exc.reason})") from None
+
+    def _event_cells(self, kinds: Sequence[str], names: Sequence[str]
+                     ) -> Iterator[tuple[str, ...]] | None:
+        """The cells of ``names`` ("" for none) of each committed event of ``kinds``, in
+        order, parsing only the lines that name one of them (reading.records_with);
+        None inside a transaction that has events of its own (read ``events`` then)."""
+        if self._tx is not None and self._tx.events:
+            return None
+        if self._tx is None:
+            self._check_journal()
+        path = self.folder / EVENTS_FILE
+        if self._verdict(EVENT, path, ids=False) is None:
+            return iter(())
+        return self._event_cells_of(path, frozenset(kinds), names)
+
+    def _event_cells_of(self, path: Path, kinds: frozenset[str], names: Sequence[str]
+                        ) -> Iterator[tuple[str, ...]]:
+        fh = _opened(path, "rb")
+        if fh is None:
+            return
+        with fh:
+            found = reading.records_with(fh, str(path), [k.encode() for k in kinds])
+            header = next(found, None)
+            if header is None:
+                return
+            check_header(EVENT, header, str(path))
+            width, kind_i = len(header), header.index("kind") if "kind" in header else -1
+            at = [header.index(name) if name in header else -1 for name in names]
+            where = str(path)
+            for n, cells in enumerate(found, start=2):  # n: of the rows sieved
+                if len(cells) != width:
+                    raise InputError(
+                        f"{where} row {n}: {len(cells)} cells, the header has {width}")
+                if kind_i >= 0 and cells[kind_i] in kinds:
+                    yield tuple(cells[i] if i >= 0 else "" for i in at)
 
     def _event_rows(self, where: Where | None = None,
                     raw: Callable[[dict[str, int]], Callable[[list[str]], bool]] | None = None,

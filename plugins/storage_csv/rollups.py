@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any, Protocol
 
-from kam.storage import Record
+from kam.kinds import Kind
+from kam.plugins.storage_csv.cells import _id_key
+from kam.storage import Record, kind
 
 CALL_FIELDS = ("id", "date", "opportunity_id", "customer_id", "owner", "next_step",
                "next_due")
@@ -30,6 +32,9 @@ class RankedReads(Protocol):
 
     def ranked(self, kind: str, fields: list[str], where: dict[str, Any]
                ) -> Iterator[tuple[Any, Record]]: ...
+
+    def _kind_cells(self, k: Kind, names: Sequence[str]
+                    ) -> tuple[bool, Iterator[tuple[str, ...]]] | None: ...
 
 
 def _ids(s: RankedReads, where: dict[str, Any]) -> set[str]:
@@ -59,6 +64,10 @@ def latest_calls(s: RankedReads, as_of: dt.date, owner: str | None = None,
 def deal_touches(s: RankedReads, as_of: dt.date, customer: str | None = None
                  ) -> Iterator[tuple[str, dt.date, int]]:
     open_deals = _ids(s, {"status": "open"})
+    found = s._kind_cells(kind("activity"), ("id", "date", "opportunity_id", "outcome",
+                                             "customer_id"))
+    if found is not None:
+        return _deal_touches(found, open_deals, as_of.isoformat(), customer)
     where: dict[str, Any] = {"date__le": as_of}
     if customer:
         where["customer_id"] = customer
@@ -69,21 +78,49 @@ def deal_touches(s: RankedReads, as_of: dt.date, customer: str | None = None
         if opp and opp in open_deals:
             marks.setdefault(opp, []).append(
                 (call["date"], rank, call["outcome"] == "continuance"))
-    out = []
-    for opp, calls in marks.items():
-        calls.sort(key=lambda m: (m[0], m[1]))
-        run = 0
-        for _, _, continued in reversed(calls):
-            if not continued:
-                break
-            run += 1
-        out.append((opp, calls[-1][0], run))
-    return iter(out)
+    return iter([(opp, *_last_and_run(calls)) for opp, calls in marks.items()])
+
+
+def _deal_touches(found: tuple[bool, Iterator[tuple[str, ...]]], open_deals: set[str],
+                  as_of: str, customer: str | None) -> Iterator[tuple[str, dt.date, int]]:
+    """deal_touches over the activity file's cells: a stored date is its ISO text, so
+    the texts compare and sort as the dates do."""
+    ordered, cells = found
+    marks: dict[str, list[tuple[str, Any, bool]]] = {}
+    for n, (call_id, day, opp, outcome, customer_id) in enumerate(cells):
+        if not day or day > as_of or (customer and customer_id != customer):
+            continue
+        if opp in open_deals:
+            marks.setdefault(opp, []).append(
+                (day, n if ordered else _id_key(call_id), outcome == "continuance"))
+    return iter([(opp, dt.date.fromisoformat(last), run)
+                 for opp, (last, run) in ((opp, _last_and_run(calls))
+                                          for opp, calls in marks.items())])
+
+
+def _last_and_run(calls: list[tuple[Any, Any, bool]]) -> tuple[Any, int]:
+    """The latest call's date, and how many of the latest calls in a row continued."""
+    calls.sort(key=lambda m: (m[0], m[1]))
+    run = 0
+    for _, _, continued in reversed(calls):
+        if not continued:
+            break
+        run += 1
+    return calls[-1][0], run
 
 
 def call_counts(s: RankedReads, start: dt.date, as_of: dt.date, customer: str | None = None,
                 owner: str | None = None
                 ) -> Iterator[tuple[str | None, dt.date, str | None, int]]:
+    found = s._kind_cells(kind("activity"), ("date", "owner", "outcome", "customer_id"))
+    if found is not None:
+        low, high = start.isoformat(), as_of.isoformat()
+        counted: Counter[tuple[str, str, str]] = Counter(
+            (who, day, outcome) for day, who, outcome, customer_id in found[1]
+            if day and low <= day <= high and (not customer or customer_id == customer)
+            and (not owner or who == owner))
+        return iter([(who or None, dt.date.fromisoformat(day), outcome or None, n)
+                     for (who, day, outcome), n in counted.items()])
     where: dict[str, Any] = {"date__le": as_of, "date__ge": start}
     if customer:
         where["customer_id"] = customer

@@ -1,0 +1,139 @@
+"""What the funnel (销售漏斗) and the targets report (目标完成, 漏斗裕量) read of deals and
+their stage history, picked out of the CSV files (kam.storage.StageMoves, StageReach,
+DealMonthSums) instead of through whole records.
+
+The Python references (kam.reports.aggregates.PythonAggregates,
+kam.reports.targets_sums.PythonDealMonthSums) decode every kept event's payload and refs
+and every deal's whole stage history. Here the event log is sieved for the kinds asked
+before a line is parsed (reading.records_with), a payload is decoded only for a deal that
+counts, of a stage history only its first entry is decoded, and a deal's days are
+grouped by month as the text they are stored as. tests/test_aggregates.py
+and tests/test_targets_sums.py check them equal to the references on random data.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from decimal import Decimal
+from typing import Any, Protocol
+
+from kam.kinds import Kind
+from kam.storage import (
+    DealMonthSum,
+    Record,
+    StageMove,
+    StageReachCount,
+    StageStart,
+    Where,
+    kind,
+)
+
+_DECODER = json.JSONDecoder()
+_ZERO = Decimal("0.00")
+ADVANCED = "opportunity.advanced"
+
+
+class CellReads(Protocol):
+    def _read(self, k: Kind, where: Where | None, fields: Sequence[str] | None,
+              order_by: Sequence[str], limit: int | None, offset: int,
+              texts: Sequence[str] = ()) -> Iterator[Record]: ...
+
+    def _event_cells(self, kinds: Sequence[str], names: Sequence[str]
+                     ) -> Iterator[tuple[str, ...]] | None: ...
+
+    def events(self, record_id: str | None = None, kinds: Sequence[str] | None = None,
+               after_id: str | None = None, limit: int | None = None
+               ) -> Iterator[Record]: ...
+
+
+def first_entry(history: str | None) -> dict[str, Any]:
+    """The first entry of a stage history given as its stored json text ({} when it has
+    none), decoding only that entry: a deal's history grows with every stage."""
+    if not history:
+        return {}
+    if history.startswith("[{"):
+        entry, _end = _DECODER.raw_decode(history, 1)
+        return entry  # type: ignore[no-any-return]
+    first: dict[str, Any] = (json.loads(history) or [{}])[0]
+    return first
+
+
+def _payload(text: str | None) -> dict[str, Any]:
+    return (json.loads(text) if text else None) or {}
+
+
+def stage_starts(s: CellReads, where: Where | None = None) -> Iterator[StageStart]:
+    for opp in s._read(kind("opportunity"), where, ["id", "stage_history", "created_at"],
+                       ("id",), None, 0, texts=["stage_history"]):
+        first = first_entry(opp["stage_history"])
+        yield opp["id"], first.get("stage"), first.get("on"), opp["created_at"]
+
+
+def stage_moves(s: CellReads, kinds: Sequence[str]) -> Iterator[StageMove]:
+    cells = s._event_cells(kinds, ("record_id", "kind", "at", "payload"))
+    if cells is None:
+        for ev in s.events(kinds=kinds):
+            p = ev.get("payload") or {}
+            yield (ev["record_id"], ev["kind"], ev["at"], p.get("from"), p.get("to"),
+                   p.get("stage"), p.get("on"), p.get("reason"))
+        return
+    for record_id, kind_, at, text in cells:
+        p = _payload(text)
+        rid: Any = record_id or None
+        yield (rid, kind_, at or None, p.get("from"), p.get("to"),
+               p.get("stage"), p.get("on"), p.get("reason"))
+
+
+def stage_reach(s: CellReads, order: Mapping[str, Sequence[str]], where: Where | None = None
+                ) -> Iterator[StageReachCount]:
+    where = {**(where or {}), "pipeline__in": sorted(order)}
+    furthest: dict[str, list[Any]] = {}  # id → [pipeline, furthest index, status]
+    for opp in s._read(kind("opportunity"), where,
+                       ["id", "pipeline", "status", "stage_history"], (), None, 0,
+                       texts=["stage_history"]):
+        stages = order[opp["pipeline"]]
+        first = first_entry(opp["stage_history"]).get("stage") or stages[0]
+        start = stages.index(first) if first in stages else 0
+        reach = len(stages) - 1 if opp["status"] == "won" else start
+        furthest[opp["id"]] = [opp["pipeline"], reach, opp["status"]]
+    cells = s._event_cells((ADVANCED,), ("record_id", "payload"))
+    moves: Iterator[tuple[Any, ...]] = (
+        ((ev["record_id"], ev.get("payload")) for ev in s.events(kinds=(ADVANCED,)))
+        if cells is None else cells)
+    for record_id, payload in moves:
+        st = furthest.get(record_id)
+        if st is None or st[1] == len(order[st[0]]) - 1:
+            continue  # not counted, or as far as its pipeline goes (won, say)
+        to: Any = (payload or {}).get("to") if cells is None else _payload(payload).get("to")
+        stages = order[st[0]]
+        if to in stages:
+            st[1] = max(st[1], list(stages).index(to))
+    counts: dict[tuple[str, str, int], int] = {}
+    for pipeline, reach, status in furthest.values():
+        counts[(pipeline, status, reach)] = counts.get((pipeline, status, reach), 0) + 1
+    return iter([(*key, n) for key, n in counts.items()])
+
+
+#: what the month sums read of a deal; the days stay text ("2026-06-30"[:7] is the month)
+MONTH_FIELDS = ["owner", "currency", "customer_id", "category", "amount", "closed_at",
+                "close_date", "pipeline", "stage"]
+
+
+def deal_month_sums(s: CellReads, won: bool, where: Where | None = None,
+                    customers: Collection[str] = (), products: Collection[str] = ()
+                    ) -> Iterator[DealMonthSum]:
+    named_customers, named_products = set(customers), set(products)
+    sums: dict[tuple[Any, ...], Decimal] = {}
+    for opp in s._read(kind("opportunity"), where, MONTH_FIELDS, (), None, 0,
+                       texts=["closed_at", "close_date"]):
+        day = (opp["closed_at"] or opp["close_date"]) if won else opp["close_date"]
+        if day is None:
+            continue
+        customer, category = opp["customer_id"], opp["category"]
+        key = (opp["owner"] or "", opp["currency"], day[:7],
+               customer if customer in named_customers else None,
+               category if category in named_products else None,
+               None if won else opp["pipeline"], None if won else opp["stage"])
+        sums[key] = sums.get(key, _ZERO) + (opp["amount"] or _ZERO)
+    return iter([(*key, total) for key, total in sums.items()])
