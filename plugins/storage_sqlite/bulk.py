@@ -35,7 +35,8 @@ _INDEX_LOADED_EVENTS = (
     "   AND j.value IS NOT NULL AND j.value != '')"
     " ORDER BY ref, event_id")
 class BulkPaths:
-    """``stored_rows``, ``load_rows`` and ``deferred_indexes`` for SQLiteStorage."""
+    """``stored_rows``, ``load_rows``, ``deferred_indexes`` and ``references_checked``
+    for SQLiteStorage."""
 
     conn: sqlite3.Connection
     _depth: int
@@ -90,6 +91,19 @@ class BulkPaths:
             pairs.extend((row[0], ref) for ref in found if ref)
         self.conn.executemany("INSERT OR IGNORE INTO event_ref (event_id, ref) VALUES (?, ?)",
                               pairs)
+
+    @contextmanager
+    def references_checked(self) -> Iterator[None]:
+        """``kam.storage.CheckedReferences``: foreign keys off for kam import, which
+        checks every reference itself. On large, SQLite's look-up of each call's deal and
+        customer was ~4 s of the 1M calls' inserts (~1.4 s without)."""
+        if self._depth:
+            raise StorageError("references_checked() goes outside storage.transaction()")
+        self.conn.execute("PRAGMA foreign_keys = OFF")
+        try:
+            yield
+        finally:
+            self.conn.execute("PRAGMA foreign_keys = ON")
 
     @contextmanager
     def deferred_indexes(self) -> Iterator[None]:
