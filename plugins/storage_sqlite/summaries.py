@@ -128,7 +128,7 @@ _WORK = "temp.call_fill"
 #: tie of dates, as ``find``'s order does); each key's row comes from its owners' rows
 #: (walked in key order), its trailing continuances counted through
 #: ``idx_activity_call_key``; the latest rows are read by rowid. Same rows as
-#: migration 0012's GROUP BYs over every call (large: 7.4 → ~4.5 s, tests/test_rollups.py).
+#: migration 0012's GROUP BYs over every call (large: 8.1 → 3.4 s CPU; tests/test_rollups.py).
 #: A call with no owner is kept under the blob ``X''``, which no owner's text equals, and
 #: gets no by-owner row.
 FILL: tuple[str, ...] = (
