@@ -687,6 +687,8 @@ ZH: dict[str, str] = {
         '{path}：必须把每种记录类型映射到其最后的编号',
     'writes must happen inside storage.transaction()':
         '写入必须在 storage.transaction() 之内进行',
+    'references_checked() goes outside storage.transaction()':
+        'references_checked() 必须在 storage.transaction() 之外使用',
     "{k.name} has no field(s) {', '.join(sorted(extra))}":
         "{k.name} 没有字段 {', '.join(sorted(extra))}",
     '{k.name} record has no id':

@@ -636,6 +636,8 @@ ZH_HANT: dict[str, str] = {
         '{path}：必須把每種記錄類型映射到其最後的編號',
     '写入必须在 storage.transaction() 之内进行':
         '寫入必須在 storage.transaction() 之內進行',
+    'references_checked() 必须在 storage.transaction() 之外使用':
+        'references_checked() 必須在 storage.transaction() 之外使用',
     "{k.name} 没有字段 {', '.join(sorted(extra))}":
         "{k.name} 沒有字段 {', '.join(sorted(extra))}",
     '{k.name} 记录没有编号':

@@ -215,6 +215,20 @@ class BulkLoad(Protocol):
     def deferred_indexes(self) -> AbstractContextManager[None]: ...
 
 
+@runtime_checkable
+class CheckedReferences(Protocol):
+    """A bulk load whose every reference the caller checks itself (``kam import`` checks
+    each against the export's ids, parents loaded first, into an empty workspace), so the
+    database need not look each parent up again on insert.
+
+    ``references_checked()``: a context entered *outside* any transaction (SQLite's
+    ``PRAGMA foreign_keys`` does nothing inside one), inside which the backend may skip
+    its own reference checks; they are back on when it ends, however it ends.
+    """
+
+    def references_checked(self) -> AbstractContextManager[None]: ...
+
+
 def kind(name: str) -> Kind:
     if name == EVENT.name:
         return EVENT

@@ -413,3 +413,27 @@ def test_batches_refuse_what_rows_refuse(exported_sqlite: Path, tmp_path: Path,
                 "cell": f"customer.csv row {last}, column ",
                 "width": f"customer.csv row {last + 1}: 1 cells"}[case]
     assert r.exit_code == 2 and expected in r.stderr, r.stderr
+
+
+def test_sqlite_skips_its_reference_checks_only_for_the_load(tmp_path: Path) -> None:
+    """``references_checked`` (kam import checks every reference itself): foreign keys
+    off inside it, on again after it however it ends; refused inside a transaction,
+    where SQLite would silently ignore the pragma."""
+    from kam.errors import StorageError
+    from kam.plugins.storage_sqlite.backend import SQLiteStorage
+
+    s = SQLiteStorage(tmp_path / "kam.db")
+    try:
+        def on() -> int:
+            return int(s.conn.execute("PRAGMA foreign_keys").fetchone()[0])
+
+        assert on() == 1
+        with pytest.raises(RuntimeError), s.references_checked():
+            assert on() == 0
+            raise RuntimeError
+        assert on() == 1
+        with s.transaction(), pytest.raises(StorageError), s.references_checked():
+            pass
+        assert on() == 1
+    finally:
+        s.close()

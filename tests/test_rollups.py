@@ -304,3 +304,37 @@ def appended(s: Any, events: list[tuple[str, str, dict[str, Any]]]) -> None:
         for kind_, record_id, payload in events:
             s.append_event({"at": "2026-03-01T09:00:00", "actor": "bench", "kind": kind_,
                             "record_id": record_id, "payload": payload, "refs": []})
+
+
+def _summary_rows(s: SQLiteStorage) -> tuple[list[Any], list[Any]]:
+    return (s.conn.execute("SELECT * FROM call_last ORDER BY key").fetchall(),
+            s.conn.execute("SELECT * FROM call_last_by_owner ORDER BY owner, key").fetchall())
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(CALL, max_size=30), st.lists(EDIT, max_size=3))
+@example([(2, "OP1", "CU1", "lee", "continuance", None), (0, "OP1", "CU1", "lee", "advance", 1),
+          (2, "OP1", "CU1", None, "continuance", 2), (2, "OP1", "CU1", "张伟", None, None),
+          (1, "OP1", "CU1", "张伟", "continuance", None)], [])
+def test_the_bulk_refill_equals_the_trigger_kept_summaries(
+        calls: list[tuple[Any, ...]], edits: list[tuple[int, str, int]]) -> None:
+    """``summaries.refill`` (kam import's end: one upsert pass, no sort) leaves exactly the
+    rows the triggers kept call by call (back-dated calls, ties of dates, continuances,
+    no owner), and those migration 0012's GROUP BYs make."""
+    from kam.plugins.storage_sqlite import summaries
+
+    with tempfile.TemporaryDirectory() as folder:
+        storage = stocked(Path(folder) / "kam.db", [("open", False)] * 4, calls)
+        try:
+            edited(storage, edits)
+            kept = _summary_rows(storage)
+            with storage.transaction():
+                summaries.refill(storage.conn)
+                assert _summary_rows(storage) == kept
+                for table in summaries.TABLES:
+                    storage.conn.execute(f"DELETE FROM {table}")
+                for sql in summaries._FILL_0012:
+                    storage.conn.execute(sql)
+                assert _summary_rows(storage) == kept
+        finally:
+            storage.close()

@@ -110,7 +110,7 @@ def main(export_dir: str, db: str) -> None:
     conn.execute(
         "INSERT OR IGNORE INTO event_ref (event_id, ref) SELECT event_id, ref FROM ("
         " SELECT id AS event_id, record_id AS ref FROM event WHERE record_id != ''"
-        " UNION SELECT e.id, j.value FROM event AS e, json_each(e.refs) AS j"
+        " UNION ALL SELECT e.id, j.value FROM event AS e, json_each(e.refs) AS j"
         "  WHERE e.refs != '[]' AND j.value != '') ORDER BY ref, event_id")
     for _, sql in indexes:
         conn.execute(sql)

@@ -92,13 +92,16 @@ def import_(ws: Workspace, folder: Path, progress: Progress | None = None) -> di
     paths = {name: _open_checked(folder, name, entry) for name, entry in files.items()}
     if not no_data(ws):
         raise InputError(f"{ws.path} is not empty: import needs a new workspace (kam init)")
-    from kam.storage import BulkEvents, BulkInsert, BulkLoad, SequenceAdvance
+    from kam.storage import BulkEvents, BulkInsert, BulkLoad, CheckedReferences, SequenceAdvance
 
     storage = ws.storage
     bulk = storage if isinstance(storage, BulkLoad) else None
     done = 0
-    with storage.transaction(), (bulk.deferred_indexes() if bulk is not None
-                                 else contextlib.nullcontext()):
+    # every reference is checked below (the kinds it names are loaded first): the
+    # database need not look each one up again
+    with (storage.references_checked() if isinstance(storage, CheckedReferences)
+          else contextlib.nullcontext()), storage.transaction(), (
+            bulk.deferred_indexes() if bulk is not None else contextlib.nullcontext()):
         seen: dict[str, Ids] = {}
         for k in _kind_order():
             ids = seen[k.name] = Ids(k.prefix)

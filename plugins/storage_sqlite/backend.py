@@ -686,7 +686,7 @@ if TYPE_CHECKING:  # mypy holds the backend to the signatures of what it offers
         kam_storage.FiredReminders, kam_storage.OpenBalances, kam_storage.DealMonthSums,
         kam_storage.BattleMapReads, kam_storage.UnflaggedLate, kam_storage.PipelineSums,
         kam_storage.OverdueTexts, kam_storage.ReceivableCsvRows, kam_storage.DueReceivables,
-        kam_storage.OverdueJson, kam_storage.FiredLevels,
+        kam_storage.OverdueJson, kam_storage.FiredLevels, kam_storage.CheckedReferences,
     ]:
         return (s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s,
-                s, s, s, s, s)
+                s, s, s, s, s, s)
