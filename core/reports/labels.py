@@ -256,10 +256,10 @@ def shown_records(table: Any, column: str, values: list[Any], lang: str) -> list
     record at a time: each distinct text, day or date shown once, money formatted in one
     pass, the records' lines joined in one text. None when the column holds anything
     else (the caller then shows cell by cell)."""
-    if not all(type(v) is list for v in values):
+    if set(map(type, values)) != {list}:
         return None
     records = [d for v in values for d in v]
-    if not all(type(d) is dict for d in records):
+    if set(map(type, records)) - {dict}:
         return None
     if not records:
         return [""] * len(values)
