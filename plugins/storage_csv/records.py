@@ -320,10 +320,8 @@ class CSVReads(CSVFiles):
                     return
                 check_header(k, header, str(path))
                 width = len(header)
-                at = [header.index(name) if name in header else -1 for name in names]
-                get: Callable[[list[str]], tuple[str, ...]] = (
-                    itemgetter(*at) if len(at) > 1 and -1 not in at else
-                    lambda cells: tuple([cells[i] if i >= 0 else "" for i in at]))
+                get = _getter([header.index(name) if name in header else -1
+                               for name in names])
                 where = str(path)
                 for cells in reader:
                     if len(cells) != width:
@@ -365,14 +363,14 @@ class CSVReads(CSVFiles):
                 return
             check_header(EVENT, header, str(path))
             width, kind_i = len(header), header.index("kind") if "kind" in header else -1
-            at = [header.index(name) if name in header else -1 for name in names]
+            get = _getter([header.index(name) if name in header else -1 for name in names])
             where = str(path)
             for n, cells in enumerate(found, start=2):  # n: of the rows sieved
                 if len(cells) != width:
                     raise InputError(
                         f"{where} row {n}: {len(cells)} cells, the header has {width}")
                 if kind_i >= 0 and cells[kind_i] in kinds:
-                    yield tuple(cells[i] if i >= 0 else "" for i in at)
+                    yield get(cells)
 
     def _event_rows(self, where: Where | None = None,
                     raw: Callable[[dict[str, int]], Callable[[list[str]], bool]] | None = None,
@@ -428,3 +426,11 @@ class CSVReads(CSVFiles):
 
         found = self._event_rows(raw=raw, tx_test=tx_test)
         return found if limit is None else itertools.islice(found, int(limit))
+
+
+def _getter(at: list[int]) -> Callable[[list[str]], tuple[str, ...]]:
+    """The cells at ``at`` of a parsed row ("" where -1: a column the file lacks) as a
+    tuple: an itemgetter when it can be one (it runs in C, once per row)."""
+    if len(at) > 1 and -1 not in at:
+        return itemgetter(*at)
+    return lambda cells: tuple([cells[i] if i >= 0 else "" for i in at])

@@ -35,6 +35,9 @@ ADVANCED = "opportunity.advanced"
 
 
 class CellReads(Protocol):
+    def _kind_cells(self, k: Kind, names: Sequence[str]
+                    ) -> tuple[bool, Iterator[tuple[str, ...]]] | None: ...
+
     def _read(self, k: Kind, where: Where | None, fields: Sequence[str] | None,
               order_by: Sequence[str], limit: int | None, offset: int,
               texts: Sequence[str] = ()) -> Iterator[Record]: ...
@@ -87,16 +90,13 @@ def stage_moves(s: CellReads, kinds: Sequence[str]) -> Iterator[StageMove]:
 
 def stage_reach(s: CellReads, order: Mapping[str, Sequence[str]], where: Where | None = None
                 ) -> Iterator[StageReachCount]:
-    where = {**(where or {}), "pipeline__in": sorted(order)}
     furthest: dict[str, list[Any]] = {}  # id → [pipeline, furthest index, status]
-    for opp in s._read(kind("opportunity"), where,
-                       ["id", "pipeline", "status", "stage_history"], (), None, 0,
-                       texts=["stage_history"]):
-        stages = order[opp["pipeline"]]
-        first = first_entry(opp["stage_history"]).get("stage") or stages[0]
+    for opp_id, pipeline, status, history in _closed_deals(s, order, where):
+        stages = order[pipeline]
+        first = first_entry(history).get("stage") or stages[0]
         start = stages.index(first) if first in stages else 0
-        reach = len(stages) - 1 if opp["status"] == "won" else start
-        furthest[opp["id"]] = [opp["pipeline"], reach, opp["status"]]
+        reach = len(stages) - 1 if status == "won" else start
+        furthest[opp_id] = [pipeline, reach, status]
     cells = s._event_cells((ADVANCED,), ("record_id", "payload"))
     moves: Iterator[tuple[Any, ...]] = (
         ((ev["record_id"], ev.get("payload")) for ev in s.events(kinds=(ADVANCED,)))
@@ -113,6 +113,28 @@ def stage_reach(s: CellReads, order: Mapping[str, Sequence[str]], where: Where |
     for pipeline, reach, status in furthest.values():
         counts[(pipeline, status, reach)] = counts.get((pipeline, status, reach), 0) + 1
     return iter([(*key, n) for key, n in counts.items()])
+
+
+def _closed_deals(s: CellReads, order: Mapping[str, Sequence[str]], where: Where | None
+                  ) -> Iterator[tuple[str, str, str, str | None]]:
+    """(id, pipeline, status, stage history text) of the deals ``where`` selects in a
+    pipeline of ``order``: by raw cells when ``where`` is only a status filter (what the
+    conversion rates ask) and the file is in id order, else by ``_read``."""
+    names = ("id", "pipeline", "status", "stage_history")
+    keys = set(where or {})
+    if keys <= {"status", "status__in"} and len(keys) <= 1:
+        found = s._kind_cells(kind("opportunity"), names)
+        want = (where or {}).get("status__in", None)
+        statuses = (set(want) if want is not None else
+                    {where["status"]} if where else None)
+        plain = statuses is None or all(isinstance(v, str) and v for v in statuses)
+        if found is not None and found[0] and plain:
+            return ((i, p, st, h or None) for i, p, st, h in found[1]
+                    if p in order and (statuses is None or st in statuses))
+    where = {**(where or {}), "pipeline__in": sorted(order)}
+    return ((o["id"], o["pipeline"], o["status"], o["stage_history"])
+            for o in s._read(kind("opportunity"), where, list(names), (), None, 0,
+                             texts=["stage_history"]))
 
 
 #: what the month sums read of a deal; the days stay text ("2026-06-30"[:7] is the month)
