@@ -277,12 +277,7 @@ def complete_lines(fh: Iterable[bytes], where: str, cut: bool = True) -> Iterato
     for line in fh:
         if cut and not line.endswith(b"\n"):
             return
-        try:
-            yield line.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            path = where
-            raise InputError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})"
-                             ) from None
+        yield _text(line, where)
 
 
 def records_with(fh: BinaryIO, where: str, needles: Sequence[bytes]
@@ -381,11 +376,11 @@ def _row_end(buf: bytes, start: int) -> int:
     return stop
 
 
-def _text(row: bytes, where: str) -> str:
+def _text(row: bytes, path: str) -> str:
+    """``row`` as text, or the one-line refusal of a file that is not UTF-8."""
     try:
         return row.decode("utf-8")
     except UnicodeDecodeError as exc:
-        path = where
         raise InputError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})"
                          ) from None
 
