@@ -273,6 +273,27 @@ class NextStepsDue(Protocol):
                        ) -> Iterator[NextStep] | None: ...
 
 
+#: one stalled deal as ``kam today`` and the activity report list it (停滞的商机): id,
+#: title, owner, stage, its latest call's date (None: never called), days silent, the
+#: trailing run of continuances
+StalledDeal = tuple[str, Any, Any, Any, dt.date | None, int, int]
+
+
+@runtime_checkable
+class StalledDeals(Protocol):
+    """``stalled_deals(as_of, silent_days, run_n, limit)``: the whole team's open deals
+    stalled on ``as_of`` — a trailing run of at least ``run_n`` continuances, or silent for
+    at least ``silent_days`` since the latest call (else the stage's start, else the day
+    the deal was made) — most days silent first, then the longest run, then by id: how
+    many there are, and the first ``limit`` of them (all when None) as
+    :data:`StalledDeal`, so a big team's ~50k open deals are judged by the database, not
+    read and judged one by one; ``None`` when the backend cannot (a deal called after
+    ``as_of``). Reference: ``kam.reports.activity.stalled_reference``."""
+
+    def stalled_deals(self, as_of: dt.date, silent_days: int, run_n: int,
+                      limit: int | None = None) -> tuple[int, list[StalledDeal]] | None: ...
+
+
 # --- all-row csv lists: stored json and dates passed through (issue 15) ------------------
 
 class JsonText(str):

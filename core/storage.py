@@ -318,6 +318,8 @@ from kam.fast_paths import (  # noqa: E402, I001
     StageReach as StageReach,
     StageReachCount as StageReachCount,
     StageStart as StageStart,
+    StalledDeal as StalledDeal,
+    StalledDeals as StalledDeals,
     stored_text_pages as stored_text_pages,
     StoredTextPages as StoredTextPages,
     UnflaggedLate as UnflaggedLate,

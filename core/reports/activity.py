@@ -9,6 +9,7 @@ call date and its current run of continuances.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from kam.models.deal_team import worked_by
@@ -23,7 +24,7 @@ from kam.reports.common import (
     week_of,
 )
 from kam.reports.rollups import rollup
-from kam.storage import scope
+from kam.storage import StalledDeal, scope
 
 OUTCOMES = ("order", "advance", "continuance", "no_sale")
 
@@ -72,54 +73,49 @@ def build(ws: Any, owner: str | None = None, customer: str | None = None,
     return report
 
 
-def stalled(ws: Any, member: str | None = None, worked: dict[str, Any] | None = None
-            ) -> Table:
+def stalled(ws: Any, member: str | None = None, worked: dict[str, Any] | None = None,
+            limit: int | None = None) -> tuple[Table, int]:
     """The stalled-deals table alone (kam today): without the weekly counts and plans;
-    ``worked``: ``worked_by(ws, member, "opportunity")`` when the caller has it."""
+    ``worked``: ``worked_by(ws, member, "opportunity")`` when the caller has it. With
+    ``limit``, only its first rows, and how many there are in all."""
     cfg = ws.config.get("reports", {})
     silent_days = _positive(cfg.get("stalled_days", 30), "--days")
     run_n = _positive(cfg.get("continuance_run", 3), "--run")
-    return _stalled(ws, None, None, member, silent_days, run_n, worked)
+    return _stalled_rows(ws, None, None, member, silent_days, run_n, worked, limit)
 
 
 def _stalled(ws: Any, owner: str | None, customer: str | None, member: str | None,
-             silent_days: int, run_n: int, worked: dict[str, Any] | None = None) -> Table:
-    """Open deals with a run of continuances or silent for ``silent_days``: each deal's
-    last touch and run come from the call roll-up."""
-    today = ws.today
-    opp_where: dict[str, Any] = {"status": "open"}
-    opp_where.update(scope(owner=owner, customer=customer))
-    opp_where.update(worked_by(ws, member, "opportunity") if worked is None else worked)
-    # open deals: id → [last activity date, continuance run, record summary]
-    deals: dict[str, list[Any]] = {}
-    for opp in scan(ws, "opportunity", ("id", "title", "owner", "stage", "pipeline",
-                                        "stage_entered_at", "created_at", "completed_at"),
-                    opp_where, order_by=("id",)):
-        if opp.get("completed_at"):
-            continue
-        deals[opp["id"]] = [None, 0, {k: opp.get(k) for k in (
-            "id", "title", "owner", "stage", "pipeline", "stage_entered_at", "created_at")}]
-    calls = rollup(ws)
-    who = customer.strip().upper() if customer else None
-    for opp_id, last, cont in calls.deal_touches(today, who):
-        deal = deals.get(opp_id)
-        if deal is not None:
-            deal[0] = last
-            deal[1] = cont
-    stalled = []
-    for last, cont, opp in deals.values():
-        touched = last or opp.get("stage_entered_at") or day(opp.get("created_at")) or today
-        silent = (today - touched).days
-        why = []
-        if cont >= run_n:
-            why.append("continuance")
-        if silent >= silent_days:
-            why.append("silent")
-        if why:
-            stalled.append({"id": opp["id"], "title": opp["title"], "owner": opp.get("owner"),
-                            "stage": opp["stage"], "last_activity": last, "days_silent": silent,
-                            "continuance_run": cont, "why": why})
-    stalled.sort(key=lambda r: (-r["days_silent"], -r["continuance_run"], r["id"]))
+             silent_days: int, run_n: int) -> Table:
+    return _stalled_rows(ws, owner, customer, member, silent_days, run_n)[0]
+
+
+def _stalled_rows(ws: Any, owner: str | None, customer: str | None, member: str | None,
+                  silent_days: int, run_n: int, worked: dict[str, Any] | None = None,
+                  limit: int | None = None) -> tuple[Table, int]:
+    """Open deals with a run of continuances or silent for ``silent_days`` (the first
+    ``limit``), and how many there are: the whole team's judged by the backend when it
+    can (kam.storage.StalledDeals), else by :func:`stalled_reference`."""
+    from kam.storage import StalledDeals
+
+    found = None
+    if (not (owner or customer or member or worked)
+            and isinstance(ws.storage, StalledDeals)):
+        found = ws.storage.stalled_deals(ws.today, silent_days, run_n, limit)
+    if found is None:
+        opp_where: dict[str, Any] = {"status": "open"}
+        opp_where.update(scope(owner=owner, customer=customer))
+        opp_where.update(worked_by(ws, member, "opportunity") if worked is None else worked)
+        who = customer.strip().upper() if customer else None
+        held = stalled_reference(ws, opp_where, rollup(ws).deal_touches(ws.today, who),
+                                 silent_days, run_n)
+        found = len(held), held if limit is None else held[:limit]
+    total, listed = found
+    shown = {(False, True): "silent", (True, False): "continuance",
+             (True, True): "continuance,silent"}
+    stalled = [{"id": i, "title": title, "owner": who, "stage": stage, "last_activity": last,
+                "days_silent": silent, "continuance_run": cont,
+                "why": shown[(cont >= run_n, silent >= silent_days)]}
+               for i, title, who, stage, last, silent, cont in listed]
     why_shown = {"continuance": tr(ws, f"连续{run_n}次以上暂时中断",
                                    f"{run_n}+ continuances in a row"),
                  "silent": tr(ws, f"{silent_days}天以上无跟进",
@@ -129,15 +125,44 @@ def _stalled(ws: Any, owner: str | None, customer: str | None, member: str | Non
         stages = stage_display(ws, ws.pipeline())
     except Exception:
         pass
-    for r in stalled:
-        r["why"] = ",".join(r["why"])
     return Table(
         "stalled", ["id", "title", "owner", "stage", "last_activity", "days_silent",
                     "continuance_run", "why"], stalled,
         title=tr(ws, "停滞的商机", "Stalled deals"),
         display={"stage": stages, "why": {**why_shown, "continuance,silent": tr(
             ws, f"{why_shown['continuance']}；{why_shown['silent']}",
-            f"{why_shown['continuance']}; {why_shown['silent']}")}})
+            f"{why_shown['continuance']}; {why_shown['silent']}")}}), total
+
+
+def stalled_reference(ws: Any, opp_where: dict[str, Any],
+                      touches: Iterable[tuple[str, dt.date, int]], silent_days: int,
+                      run_n: int) -> list[StalledDeal]:
+    """:class:`kam.storage.StalledDeals`' reference: of the open deals ``opp_where``
+    selects, those stalled on ``ws.today`` given each deal's latest call date and
+    continuance run (``touches``, from the call roll-up), in the table's order."""
+    today = ws.today
+    # open deals: id → [last activity date, continuance run, record summary]
+    deals: dict[str, list[Any]] = {}
+    for opp in scan(ws, "opportunity", ("id", "title", "owner", "stage",
+                                        "stage_entered_at", "created_at", "completed_at"),
+                    opp_where, order_by=("id",)):
+        if opp.get("completed_at"):
+            continue
+        deals[opp["id"]] = [None, 0, opp]
+    for opp_id, last, cont in touches:
+        deal = deals.get(opp_id)
+        if deal is not None:
+            deal[0] = last
+            deal[1] = cont
+    held: list[StalledDeal] = []
+    for last, cont, opp in deals.values():
+        touched = last or opp.get("stage_entered_at") or day(opp.get("created_at")) or today
+        silent = (today - touched).days
+        if cont >= run_n or silent >= silent_days:
+            held.append((opp["id"], opp.get("title"), opp.get("owner"), opp.get("stage"),
+                         last, silent, cont))
+    held.sort(key=lambda r: (-r[5], -r[6], r[0]))
+    return held
 
 
 def _plans(ws: Any, owner: str | None, customer: str | None, start: dt.date) -> Table:

@@ -11,6 +11,7 @@ contracts ending from the renewals report, receivable states from
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -25,10 +26,19 @@ from kam.storage import DueReceivable, DueReceivables, NextStep, Record
 #: deals read at a time for the advice table
 PAGE = 5000
 
+#: rows ``kam today`` lists per table in the formats read by people (table, md) unless
+#: ``--limit`` says otherwise: a whole team's morning list on a big account team holds
+#: ~145k rows, more than anyone reads; the rest is counted under the table
+SHOWN = 50
 
-def build(ws: Any, owner: str | None = None, days: Any = None, **_: Any) -> Report:
+
+def build(ws: Any, owner: str | None = None, days: Any = None, limit: int | None = None,
+          **_: Any) -> Report:
     """With ``owner``: that person's work, including the deals (and their contracts) they
-    are on the team (铁三角) of, not only those they own."""
+    are on the team (铁三角) of, not only those they own. ``limit``: list at most that many
+    rows of each table, the first in its order, and say under it how many more there are
+    (``meta["more"]``: table → rows not listed); the advice is then for the deals listed
+    (at most twice ``limit``)."""
     from kam.reports import activity, contracts, service
     from kam.values import integer
 
@@ -38,19 +48,42 @@ def build(ws: Any, owner: str | None = None, days: Any = None, **_: Any) -> Repo
     # what ``owner`` works on (铁三角), read once for every table below
     theirs = worked_by(ws, owner, "opportunity")
     signed = worked_by(ws, owner, "contract", theirs)
+    more: dict[str, int] = {}
     steps = _next_steps(ws, owner, horizon, set(theirs.get("id__in", ())))
-    stalled = activity.stalled(ws, member=owner, worked=theirs)
-    report.tables.append(_steps_table(ws, steps))
-    report.tables.append(_receivables(ws, signed, horizon))
-    report.tables.append(_planned_visits(ws, owner))
-    report.tables.append(_promised(ws, signed, horizon))
+    stalled = _cut(ws, *activity.stalled(ws, member=owner, worked=theirs, limit=limit),
+                   limit, more)
+
+    def cut(table: Table) -> Table:
+        return _cut(ws, table, len(table.rows), limit, more)
+
+    report.tables.append(cut(_steps_table(ws, steps)))
+    report.tables.append(cut(_receivables(ws, signed, horizon)))
+    report.tables.append(cut(_planned_visits(ws, owner)))
+    report.tables.append(cut(_promised(ws, signed, horizon)))
     report.tables.append(stalled)
-    report.tables.append(contracts.ending(ws, member=owner, worked=signed))
-    report.tables.append(service.open_complaints(ws, for_user=owner))
-    deals = [key for _due, _step, key, customer, _who, _act in steps if key != customer]
+    report.tables.append(cut(contracts.ending(ws, member=owner, worked=signed)))
+    report.tables.append(cut(service.open_complaints(ws, for_user=owner)))
+    listed = steps if limit is None else steps[:limit]
+    deals = [key for _due, _step, key, customer, _who, _act in listed if key != customer]
     report.tables.append(_advice(ws, deals + [r["id"] for r in stalled.rows]))
-    report.tables.append(_case_analyses(ws, owner))
+    report.tables.append(cut(_case_analyses(ws, owner)))
+    if more:
+        report.meta["more"] = {t.name: more[t.name] for t in report.tables if t.name in more}
     return report
+
+
+def _cut(ws: Any, table: Table, total: int, limit: int | None, more: dict[str, int]
+         ) -> Table:
+    """``table`` (of ``total`` rows, maybe only the first ``limit`` of them held) with its
+    first ``limit`` rows only, and a note of how many more."""
+    if limit is None or total <= limit:
+        return table
+    table.rows = list(itertools.islice(table.rows, limit))
+    more[table.name] = total - limit
+    note = tr(ws, f"…… 另有 {total - limit} 行未列出（--limit 0 列出全部）",
+              f"… {total - limit} more not listed (--limit 0 lists all)")
+    table.note = f"{table.note}\n{note}" if table.note else note
+    return table
 
 
 def _advice(ws: Any, deal_ids: list[str]) -> Table:

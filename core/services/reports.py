@@ -244,20 +244,25 @@ def _rstrip_end(parts: Iterator[str]) -> Iterator[str]:
 
 
 def today(ws: Workspace, owner: str | None = None, days: int | None = None,
-          fmt: str | None = None) -> str:
+          fmt: str | None = None, limit: int | None = None) -> str:
     """``kam today``, the morning list, rendered in ``fmt`` (default table)."""
     parts: list[str] = []
-    write_today(ws, parts.append, owner=owner, days=days, fmt=fmt)
+    write_today(ws, parts.append, owner=owner, days=days, fmt=fmt, limit=limit)
     return "".join(parts)
 
 
 def write_today(ws: Workspace, write: Callable[[str], Any], owner: str | None = None,
-                days: int | None = None, fmt: str | None = None) -> None:
-    """:func:`today` written piece by piece."""
+                days: int | None = None, fmt: str | None = None, limit: int | None = None
+                ) -> None:
+    """:func:`today` written piece by piece. ``limit``: rows listed per table, 0 for all;
+    by default :data:`kam.reports.today.SHOWN` in the formats people read (table, md) and
+    all in the others (json, csv and plugins' formats, read by programs)."""
     from kam.reports import today as morning
 
     chosen = resolve_format(ws, fmt, None)
-    parts = chunks(ws, morning.build(ws, owner=owner, days=days), chosen)
+    if limit is None:
+        limit = morning.SHOWN if chosen in ("table", "md") else 0
+    parts = chunks(ws, morning.build(ws, owner=owner, days=days, limit=limit or None), chosen)
     if isinstance(parts, bytes):
         raise InputError(f"--format {chosen} writes a file: use kam report today --output FILE")
     for part in parts:

@@ -26,6 +26,7 @@ from kam.plugins.storage_sqlite.battle_map import SQLiteBattleMapReads
 from kam.plugins.storage_sqlite.bulk import BulkPaths
 from kam.plugins.storage_sqlite.check_reads import FiredLevelQuery, OverdueTextQuery
 from kam.plugins.storage_sqlite.next_steps import NextStepsQuery
+from kam.plugins.storage_sqlite.stalled import StalledQuery
 from kam.plugins.storage_sqlite.receivable_csv import ReceivableCsvQuery
 from kam.plugins.storage_sqlite.summaries import (
     CallSummaries,
@@ -158,8 +159,8 @@ def _translate(exc: sqlite3.Error) -> StorageError:
 
 class SQLiteStorage(CallSummaries, OpenReceivableQuery, EventValueQuery, SQLiteAggregates,
                     SQLiteAgingSums, SQLiteDealMonthSums, SQLiteBattleMapReads, BulkPaths,
-                    NextStepsQuery, FiredReminderQuery, OpenBalanceQuery, ReceivableCsvQuery,
-                    DueReceivableQuery, OverdueTextQuery, FiredLevelQuery):
+                    NextStepsQuery, StalledQuery, FiredReminderQuery, OpenBalanceQuery,
+                    ReceivableCsvQuery, DueReceivableQuery, OverdueTextQuery, FiredLevelQuery):
     name = "sqlite"
 
     def __init__(self, path: Path, busy_timeout_ms: int = 15000) -> None:
@@ -687,6 +688,7 @@ if TYPE_CHECKING:  # mypy holds the backend to the signatures of what it offers
         kam_storage.BattleMapReads, kam_storage.UnflaggedLate, kam_storage.PipelineSums,
         kam_storage.OverdueTexts, kam_storage.ReceivableCsvRows, kam_storage.DueReceivables,
         kam_storage.OverdueJson, kam_storage.FiredLevels, kam_storage.CheckedReferences,
+        kam_storage.StalledDeals,
     ]:
         return (s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s,
                 s, s, s, s, s, s)
