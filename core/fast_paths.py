@@ -273,6 +273,17 @@ class NextStepsDue(Protocol):
                        ) -> Iterator[NextStep] | None: ...
 
 
+@runtime_checkable
+class NextStepsHead(Protocol):
+    """``next_steps_head(as_of, due_by, limit)``: how many steps :class:`NextStepsDue`
+    lists, and the first ``limit`` of them — what ``kam today`` prints for people — from
+    an index, not the ~45k steps of a big team read to count them; ``None`` when the
+    backend cannot. Reference: ``kam.reports.rollups.next_steps_head``."""
+
+    def next_steps_head(self, as_of: dt.date, due_by: dt.date, limit: int
+                        ) -> tuple[int, list[NextStep]] | None: ...
+
+
 #: one stalled deal as ``kam today`` and the activity report list it (停滞的商机): id,
 #: title, owner, stage, its latest call's date (None: never called), days silent, the
 #: trailing run of continuances
@@ -394,6 +405,17 @@ class DueReceivables(Protocol):
 
     def due_receivables(self, as_of: dt.date, due_by: dt.date, where: Where | None = None
                         ) -> Iterator[DueReceivable]: ...
+
+
+@runtime_checkable
+class DueReceivablesHead(Protocol):
+    """``due_receivables_head(as_of, due_by, where, limit)``: how many milestones
+    :class:`DueReceivables` lists and the first ``limit`` of them — what ``kam today``
+    prints for people — counted and sorted by the database in one query, the rest never
+    made rows. Reference: ``kam.reports.today.due_receivables_head``."""
+
+    def due_receivables_head(self, as_of: dt.date, due_by: dt.date, where: Where | None,
+                             limit: int) -> tuple[int, list[DueReceivable]]: ...
 
 
 # --- ``kam check`` with nothing new (issue 15, branch check3) ---------------------------

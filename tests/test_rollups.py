@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from kam.plugins.storage_sqlite.backend import SQLiteStorage
 from kam.reports.rollups import PythonRollup, latest_calls_on, next_steps_in_order, rollup
-from kam.storage import ActivityRollup, LatestCallsOn, NextStepsDue
+from kam.storage import ActivityRollup, LatestCallsOn, NextStepsDue, NextStepsHead
 from test_aggregates import opened, per_store, store  # noqa: F401  (the fixture)
 
 DAY0 = dt.date(2026, 3, 1)
@@ -169,9 +169,13 @@ def assert_equal_to_reference(storage: Any, cut: int, owner: str | None,
         due_by = DAY0 + dt.timedelta(days=cut)
         fast = storage.next_steps_due(as_of, due_by)
         # it may decline (a call after as_of), never answer differently
+        steps = next_steps_in_order(reference.latest_calls(as_of, None, due_by), due_by)
         if fast is not None:
-            assert list(fast) == next_steps_in_order(
-                reference.latest_calls(as_of, None, due_by), due_by)
+            assert list(fast) == steps
+        if isinstance(storage, NextStepsHead):  # kam today's first rows, and the count
+            for limit in (0, 1, 3):
+                head = storage.next_steps_head(as_of, due_by, limit)
+                assert head is None or head == (len(steps), steps[:limit])
     assert (sorted(storage.deal_touches(as_of, customer))
             == sorted(reference.deal_touches(as_of, customer)))
     assert (sorted(storage.call_counts(start, as_of, customer, owner), key=str)

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from kam.reports.rollups import python_open_receivables
 from kam.reports.today import python_due_receivables
-from kam.storage import DueReceivables
+from kam.storage import DueReceivables, DueReceivablesHead
 from test_aggregates import store  # noqa: F401  (the fixture)
 from test_receivable_csv import stocked
 
@@ -54,5 +54,9 @@ def test_due_receivables_are_the_reference(store: str,  # noqa: F811
         fast = list(s.due_receivables(today, horizon, where))
         reference = python_due_receivables(python_open_receivables(s, where, horizon),
                                            today, horizon)
+        if isinstance(s, DueReceivablesHead):  # kam today's first rows, and the count
+            for limit in (0, 1, 3):
+                assert s.due_receivables_head(today, horizon, where, limit) == (
+                    len(reference), reference[:limit])
     assert fast == reference
     assert [list(map(type, r)) for r in fast] == [list(map(type, r)) for r in reference]

@@ -134,15 +134,16 @@ def pairs_table(ws: Any, name: str, title: str, items: list[tuple[str, Any]],
 
 
 def scan(ws: Any, kind: str, fields: Iterable[str], where: dict[str, Any] | None = None,
-         order_by: tuple[str, ...] = ("id",)) -> Iterable[dict[str, Any]]:
-    """Stream records of a kind with (at least) ``fields``: through the backend's
-    optional ``select`` fast path (reads only those columns) when it has one, else
-    through the protocol's ``find``. Reports that scan a whole kind use this."""
+         order_by: tuple[str, ...] = ("id",), limit: int | None = None
+         ) -> Iterable[dict[str, Any]]:
+    """Stream records of a kind with (at least) ``fields`` (the first ``limit``): through
+    the backend's optional ``select`` fast path (reads only those columns) when it has
+    one, else through the protocol's ``find``. Reports that scan a whole kind use this."""
     from kam.storage import Selecting
 
     if isinstance(ws.storage, Selecting):
-        return ws.storage.select(kind, list(fields), where, order_by)
-    return ws.storage.find(kind, where, order_by=order_by)
+        return ws.storage.select(kind, list(fields), where, order_by, limit=limit)
+    return ws.storage.find(kind, where, order_by=order_by, limit=limit)
 
 
 def distinct(ws: Any, kind: str, field: str, where: dict[str, Any] | None = None) -> set[Any]:

@@ -544,12 +544,12 @@ def _renewal_days(ws: Any, days: Any) -> int:
     return ahead
 
 
-def ending(ws: Any, member: str | None = None, worked: dict[str, Any] | None = None
-           ) -> Table:
+def ending(ws: Any, member: str | None = None, worked: dict[str, Any] | None = None,
+           limit: int | None = None) -> tuple[Table, int]:
     """The renewals report's contracts-ending table alone (kam today), reading only the
     renewal deals of those contracts; ``worked``: ``worked_by(ws, member, "contract")``
-    when the caller has it."""
-    return _ending(ws, _renewal_days(ws, None), None, None, member, None, worked)
+    when the caller has it. With ``limit``, its first rows only, and how many in all."""
+    return _ending_rows(ws, _renewal_days(ws, None), None, None, member, None, worked, limit)
 
 
 #: what the contracts-ending table reads of a contract (not its wide json columns)
@@ -557,17 +557,26 @@ _ENDING_FIELDS = ("id", "number", "customer_id", "owner", "amount", "currency", 
 
 
 def _ending(ws: Any, ahead: int, owner: str | None, customer: str | None,
-            member: str | None, deals: dict[str, list[dict[str, Any]]] | None,
-            worked: dict[str, Any] | None = None) -> Table:
-    """Contracts whose service ends within ``ahead`` days, each with its open or won
-    renewal deals (``deals`` by contract id; read here when not given)."""
+            member: str | None, deals: dict[str, list[dict[str, Any]]] | None) -> Table:
+    return _ending_rows(ws, ahead, owner, customer, member, deals)[0]
+
+
+def _ending_rows(ws: Any, ahead: int, owner: str | None, customer: str | None,
+                 member: str | None, deals: dict[str, list[dict[str, Any]]] | None,
+                 worked: dict[str, Any] | None = None, limit: int | None = None
+                 ) -> tuple[Table, int]:
+    """Contracts whose service ends within ``ahead`` days (the first ``limit``), each with
+    its open or won renewal deals (``deals`` by contract id; read here when not given),
+    and how many such contracts there are."""
     today = ws.today
     where: dict[str, Any] = {"service_end__ge": today,
                              "service_end__le": today + dt.timedelta(days=ahead),
                              "status__in": ["signed", "executing", "closed"]}
     where.update(scope(owner=owner, customer=customer))
     where.update(worked_by(ws, member, "contract") if worked is None else worked)
-    ending = list(scan(ws, "contract", _ENDING_FIELDS, where, order_by=("service_end", "id")))
+    ending = list(scan(ws, "contract", _ENDING_FIELDS, where, order_by=("service_end", "id"),
+                       limit=limit))
+    total = len(ending) if limit is None else ws.storage.count("contract", where)
     if deals is None:
         deals = {}
         ids = [c["id"] for c in ending]
@@ -587,7 +596,7 @@ def _ending(ws: Any, ahead: int, owner: str | None, customer: str | None,
     return Table(
         "ending", ["contract_id", "number", "customer", "owner", "amount", "currency",
                    "service_end", "days_left", "renewal"], rows,
-        title=tr(ws, f"{ahead}天内服务到期的合同", f"Service ending within {ahead} days"))
+        title=tr(ws, f"{ahead}天内服务到期的合同", f"Service ending within {ahead} days")), total
 
 
 def renewals(ws: Any, owner: str | None = None, customer: str | None = None,

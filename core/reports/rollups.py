@@ -22,6 +22,7 @@ from kam.storage import (
     LatestCallsOn,
     NextStep,
     NextStepsDue,
+    NextStepsHead,
     OpenReceivables,
     Record,
     Where,
@@ -154,6 +155,18 @@ def next_steps_due(ws: Any, as_of: dt.date, due_by: dt.date) -> Iterator[NextSte
         if fast is not None:
             return fast
     return iter(next_steps_in_order(rollup(ws).latest_calls(as_of, None, due_by), due_by))
+
+
+def next_steps_head(ws: Any, as_of: dt.date, due_by: dt.date, limit: int
+                    ) -> tuple[int, list[NextStep]]:
+    """How many steps :func:`next_steps_due` lists and the first ``limit``: from the
+    backend when it can (:class:`kam.storage.NextStepsHead`), else counted here."""
+    if isinstance(ws.storage, NextStepsHead):
+        fast = ws.storage.next_steps_head(as_of, due_by, limit)
+        if fast is not None:
+            return fast
+    steps = list(next_steps_due(ws, as_of, due_by))
+    return len(steps), steps[:limit]
 
 
 def next_steps_in_order(calls: Iterable[Record], due_by: dt.date) -> list[NextStep]:

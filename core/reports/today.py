@@ -21,7 +21,13 @@ from kam.models.receivable_state import OPEN_STATES, receivable_view
 from kam.output import LazyList
 from kam.reports import Report, Table
 from kam.reports.common import new_report, scan, tr, vocab_display
-from kam.storage import DueReceivable, DueReceivables, NextStep, Record
+from kam.storage import (
+    DueReceivable,
+    DueReceivables,
+    DueReceivablesHead,
+    NextStep,
+    Record,
+)
 
 #: deals read at a time for the advice table
 PAGE = 5000
@@ -49,24 +55,26 @@ def build(ws: Any, owner: str | None = None, days: Any = None, limit: int | None
     theirs = worked_by(ws, owner, "opportunity")
     signed = worked_by(ws, owner, "contract", theirs)
     more: dict[str, int] = {}
-    steps = _next_steps(ws, owner, horizon, set(theirs.get("id__in", ())))
+    steps, steps_total = _next_steps(ws, owner, horizon, set(theirs.get("id__in", ())),
+                                     limit)
     stalled = _cut(ws, *activity.stalled(ws, member=owner, worked=theirs, limit=limit),
                    limit, more)
 
     def cut(table: Table) -> Table:
         return _cut(ws, table, len(table.rows), limit, more)
 
-    report.tables.append(cut(_steps_table(ws, steps)))
-    report.tables.append(cut(_receivables(ws, signed, horizon)))
+    report.tables.append(_cut(ws, _steps_table(ws, steps), steps_total, limit, more))
+    report.tables.append(_cut(ws, *_receivables(ws, signed, horizon, limit), limit, more))
     report.tables.append(cut(_planned_visits(ws, owner)))
     report.tables.append(cut(_promised(ws, signed, horizon)))
     report.tables.append(stalled)
-    report.tables.append(cut(contracts.ending(ws, member=owner, worked=signed)))
+    report.tables.append(_cut(ws, *contracts.ending(ws, member=owner, worked=signed,
+                                                    limit=limit), limit, more))
     report.tables.append(cut(service.open_complaints(ws, for_user=owner)))
     listed = steps if limit is None else steps[:limit]
     deals = [key for _due, _step, key, customer, _who, _act in listed if key != customer]
     report.tables.append(_advice(ws, deals + [r["id"] for r in stalled.rows]))
-    report.tables.append(cut(_case_analyses(ws, owner)))
+    report.tables.append(_cut(ws, *_case_analyses(ws, owner, limit), limit, more))
     if more:
         report.meta["more"] = {t.name: more[t.name] for t in report.tables if t.name in more}
     return report
@@ -136,36 +144,61 @@ def _values(ws: Any, kind: str, fields: tuple[str, ...], ids: list[str]
         yield from zip(*(by_name[f] for f in fields), strict=True)
 
 
-def _case_analyses(ws: Any, owner: str | None) -> Table:
-    """I/VI deals won or lost that still owe their case-analysis report (案例分析报告)."""
+def _case_analyses(ws: Any, owner: str | None, limit: int | None) -> tuple[Table, int]:
+    """I/VI deals won or lost that still owe their case-analysis report (案例分析报告): the
+    first ``limit``, and how many. A deal with no case analysis at all owes one, so those
+    are counted and read by the database; one whose analysis has no summary (a few, if
+    any) sends the reading back to judging every deal here."""
     where: dict[str, Any] = {"status__in": list(OUTCOMES), "importance__in": list(IMPORTANCE)}
     if owner:
         where["owner"] = owner
     keys = ("id", "title", "status", "closed_at", "owner")
     once: dict[Any, Any] = {}
-    held = [(o["id"], o.get("title"), once.setdefault(o["status"], o["status"]),
-             o.get("closed_at"), once.setdefault(o.get("owner"), o.get("owner")))
-            for o in scan(ws, "opportunity", (*keys, "importance", "case_analysis"),
-                          where, order_by=("closed_at", "id"))
-            if needs_case_analysis(o)]
-    return Table("case_analysis", list(keys), as_rows(keys, held),
+
+    def held(found: Iterable[dict[str, Any]]) -> list[tuple[Any, ...]]:
+        return [(o["id"], o.get("title"), once.setdefault(o["status"], o["status"]),
+                 o.get("closed_at"), once.setdefault(o.get("owner"), o.get("owner")))
+                for o in found if needs_case_analysis(o)]
+
+    fields = (*keys, "importance", "case_analysis")
+    order = ("closed_at", "id")
+    rows: list[tuple[Any, ...]] | None = None
+    theirs = {"owner": owner} if owner else {}
+    if limit is not None and not any(needs_case_analysis(o) for o in scan(
+            ws, "opportunity", fields, {"case_analysis__isnull": False, **theirs}, ())):
+        bare = {**where, "case_analysis__isnull": True}
+        first = [o["id"] for o in scan(ws, "opportunity", ("id", "closed_at"), bare, order,
+                                       limit=limit)]
+        found = {o["id"]: o for o in scan(ws, "opportunity", fields, {"id__in": first}, ())}
+        rows = held(found[i] for i in first)
+        total = ws.storage.count("opportunity", bare)
+    if rows is None:
+        rows = held(scan(ws, "opportunity", fields, where, order_by=order))
+        total = len(rows)
+    return Table("case_analysis", list(keys), as_rows(keys, rows),
                  title=tr(ws, "待写案例分析报告", "Case analyses to write"),
-                 display={"status": vocab_display(ws, "opp_status")}, numeric=[])
+                 display={"status": vocab_display(ws, "opp_status")}, numeric=[]), total
 
 
-def _next_steps(ws: Any, owner: str | None, horizon: dt.date, mine: set[str]
-                ) -> list[NextStep]:
+def _next_steps(ws: Any, owner: str | None, horizon: dt.date, mine: set[str],
+                limit: int | None) -> tuple[list[NextStep], int]:
     """The latest call on each live deal (or customer) whose next step is due by ``horizon``,
-    in the order listed: a later call supersedes an earlier one's next step."""
+    in the order listed (a later call supersedes an earlier one's next step): the first
+    ``limit`` of them, and how many there are."""
     from kam.reports.rollups import (
         latest_calls_on,
         next_steps_due,
+        next_steps_head,
         next_steps_in_order,
         rollup,
     )
 
     if not owner and not mine:  # the whole team's: in order from the backend when it can
-        return list(next_steps_due(ws, ws.today, horizon))
+        if limit is not None:
+            total, head = next_steps_head(ws, ws.today, horizon, limit)
+            return head, total
+        steps = list(next_steps_due(ws, ws.today, horizon))
+        return steps, len(steps)
     # only calls whose next step is due can be listed; on a deal they are on the team of,
     # the latest call is listed whoever made it (theirs otherwise)
     latest = {a.get("opportunity_id") or a["customer_id"]: a
@@ -174,7 +207,8 @@ def _next_steps(ws: Any, owner: str | None, horizon: dt.date, mine: set[str]
     if mine:
         for a in latest_calls_on(ws, ws.today, sorted(mine), horizon):
             latest[a["opportunity_id"]] = a
-    return next_steps_in_order(latest.values(), horizon)
+    steps = next_steps_in_order(latest.values(), horizon)
+    return steps, len(steps)
 
 
 def _steps_table(ws: Any, steps: list[NextStep]) -> Table:
@@ -243,7 +277,9 @@ def _promised(ws: Any, signed: dict[str, Any], horizon: dt.date) -> Table:
     return collection_notes_table(ws, rows, "promised", ("承诺付款", "Payments promised"))
 
 
-def _receivables(ws: Any, signed: dict[str, Any], horizon: dt.date) -> Table:
+def _receivables(ws: Any, signed: dict[str, Any], horizon: dt.date, limit: int | None
+                 ) -> tuple[Table, int]:
+    """The first ``limit`` milestones due or overdue, and how many there are."""
     from kam.reports.rollups import open_receivables
 
     where: dict[str, Any] = {}
@@ -251,17 +287,40 @@ def _receivables(ws: Any, signed: dict[str, Any], horizon: dt.date) -> Table:
         where["contract_id__in"] = signed["id__in"]
     where["written_off_on__isnull"] = True
     held: list[DueReceivable]
-    if isinstance(ws.storage, DueReceivables):
+    if limit is not None:
+        total, held = due_receivables_head(ws, where, horizon, limit)
+    elif isinstance(ws.storage, DueReceivables):
         held = list(ws.storage.due_receivables(ws.today, horizon, where))
+        total = len(held)
     else:
         held = python_due_receivables(open_receivables(ws, where, horizon), ws.today, horizon)
+        total = len(held)
     columns = ["id", "contract_id", "customer_id", "kind", "due_date", "state",
                "days_overdue", "outstanding", "currency"]
     return Table("receivables", columns, as_rows(tuple(columns), held),
                  title=tr(ws, "到期和逾期的回款", "Payment milestones due or overdue"),
                  display={"kind": vocab_display(ws, "milestone_kind"),
                           "state": vocab_display(ws, "receivable_state")},
-                 numeric=["days_overdue", "outstanding"])
+                 numeric=["days_overdue", "outstanding"]), total
+
+
+def due_receivables_head(ws: Any, where: dict[str, Any], horizon: dt.date, limit: int
+                         ) -> tuple[int, list[DueReceivable]]:
+    """How many milestones are due or overdue by ``horizon`` and the first ``limit``:
+    from the backend when it can (:class:`kam.storage.DueReceivablesHead`), else read
+    and counted here."""
+    from kam.reports.rollups import open_receivables
+
+    if isinstance(ws.storage, DueReceivablesHead):
+        return ws.storage.due_receivables_head(ws.today, horizon, where, limit)
+    found: Iterator[DueReceivable]
+    if isinstance(ws.storage, DueReceivables):
+        found = iter(ws.storage.due_receivables(ws.today, horizon, where))
+    else:
+        found = iter(python_due_receivables(open_receivables(ws, where, horizon), ws.today,
+                                            horizon))
+    held = list(itertools.islice(found, limit))
+    return len(held) + sum(1 for _ in found), held  # the rest counted, never made rows
 
 
 def python_due_receivables(records: Iterable[Record], today: dt.date, horizon: dt.date

@@ -26,8 +26,8 @@ from kam.plugins.storage_sqlite.battle_map import SQLiteBattleMapReads
 from kam.plugins.storage_sqlite.bulk import BulkPaths
 from kam.plugins.storage_sqlite.check_reads import FiredLevelQuery, OverdueTextQuery
 from kam.plugins.storage_sqlite.next_steps import NextStepsQuery
-from kam.plugins.storage_sqlite.stalled import StalledQuery
 from kam.plugins.storage_sqlite.receivable_csv import ReceivableCsvQuery
+from kam.plugins.storage_sqlite.stalled import StalledQuery
 from kam.plugins.storage_sqlite.summaries import (
     CallSummaries,
     EventValueQuery,
@@ -688,7 +688,7 @@ if TYPE_CHECKING:  # mypy holds the backend to the signatures of what it offers
         kam_storage.BattleMapReads, kam_storage.UnflaggedLate, kam_storage.PipelineSums,
         kam_storage.OverdueTexts, kam_storage.ReceivableCsvRows, kam_storage.DueReceivables,
         kam_storage.OverdueJson, kam_storage.FiredLevels, kam_storage.CheckedReferences,
-        kam_storage.StalledDeals,
+        kam_storage.StalledDeals, kam_storage.NextStepsHead, kam_storage.DueReceivablesHead,
     ]:
         return (s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s,
-                s, s, s, s, s, s)
+                s, s, s, s, s, s, s, s, s)

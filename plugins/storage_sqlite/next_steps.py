@@ -14,10 +14,15 @@ from kam.plugins.storage_sqlite.aggregates import streamed
 from kam.storage import NextStep
 
 _DUE = ("SELECT s.next_due, s.next_step, s.key, s.customer_id, s.owner, s.act"
-        " FROM call_last s WHERE s.date <= ? AND s.next_due IS NOT NULL AND s.next_due <= ?"
+        " FROM call_last s WHERE s.date <= ?1 AND s.next_due IS NOT NULL AND s.next_due <= ?2"
         " AND (s.deal = 0 OR s.key IN (SELECT id FROM opportunity"
         "  WHERE status IN ('open', 'won') AND completed_at IS NULL))"
-        " ORDER BY s.next_due, s.key")
+        " ORDER BY s.next_due, s.key LIMIT ?3")
+
+#: how many: from ``idx_call_last_due`` and ``idx_opportunity_live`` alone (0016)
+_COUNT = ("SELECT count(*) FROM call_last s WHERE s.date <= ?1 AND s.next_due IS NOT NULL"
+          " AND s.next_due <= ?2 AND (s.deal = 0 OR s.key IN (SELECT id FROM opportunity"
+          "  WHERE status IN ('open', 'won') AND completed_at IS NULL))")
 
 
 class NextStepsQuery:
@@ -30,18 +35,38 @@ class NextStepsQuery:
         """The steps in order, 500 rows at a time; ``None`` when a key was called after
         ``as_of`` (its latest call then is in the history, not the summary)."""
         day = as_of.isoformat()
-        if self.conn.execute("SELECT 1 FROM call_last WHERE date > ? LIMIT 1",
-                             (day,)).fetchone():
+        if self._called_after(day):
             return None
-        return _steps(self.conn, day, due_by.isoformat())
+        return _steps(self.conn, day, due_by.isoformat(), -1)
+
+    def next_steps_head(self, as_of: dt.date, due_by: dt.date, limit: int
+                        ) -> tuple[int, list[NextStep]] | None:
+        """:class:`kam.storage.NextStepsHead`: counted through the index, then the first
+        ``limit`` read in order."""
+        day = as_of.isoformat()
+        if self._called_after(day):
+            return None
+        try:
+            total = self.conn.execute(_COUNT, (day, due_by.isoformat())).fetchone()[0]
+        except sqlite3.Error as exc:
+            from kam.plugins.storage_sqlite.backend import _translate
+
+            raise _translate(exc) from None
+        return total, list(_steps(self.conn, day, due_by.isoformat(), limit))
+
+    def _called_after(self, day: str) -> bool:
+        """A key called after ``day``: its latest call by then is in the history."""
+        return bool(self.conn.execute("SELECT 1 FROM call_last WHERE date > ? LIMIT 1",
+                                      (day,)).fetchone())
 
 
-def _steps(conn: sqlite3.Connection, day: str, due_by: str) -> Iterator[NextStep]:
+def _steps(conn: sqlite3.Connection, day: str, due_by: str, limit: int
+           ) -> Iterator[NextStep]:
     # the same day, owner and step text recur thousands of times: one object each
     days: dict[str, dt.date] = {}
     texts: dict[str | None, str | None] = {}
     dated = dt.date.fromisoformat
-    for due, step, key, customer, owner, act in streamed(conn, _DUE, (day, due_by), 500):
+    for due, step, key, customer, owner, act in streamed(conn, _DUE, (day, due_by, limit), 500):
         when = days.get(due)
         if when is None:
             when = days[due] = dated(due)

@@ -315,6 +315,26 @@ _ACTIVITY_DATE_CUSTOMER: tuple[str, ...] = (
     ' ("date", "customer_id")',
 )
 
+# ``kam today`` lists the first rows of each table and counts the rest (issue 15): the
+# next steps due are counted from an index alone (a due step's call date, whether it is
+# on a deal, the deal), the live deals they may be on listed from one (a deal's status,
+# completion, id); the promised payments are found among the few milestones with
+# collection notes (the open terms word for word, so the planner takes it); the case
+# analyses owed are counted and the first found among the deals with none, and the few
+# deals with one are read apart
+_TODAY_HEADS: tuple[str, ...] = (
+    'CREATE INDEX IF NOT EXISTS "idx_call_last_due" ON "call_last"'
+    ' ("next_due", "date", "deal", "key")',
+    'CREATE INDEX IF NOT EXISTS "idx_opportunity_live" ON "opportunity"'
+    ' ("status", "completed_at", "id")',
+    'CREATE INDEX IF NOT EXISTS "idx_receivable_noted" ON "receivable" ("id")'
+    f" WHERE {summaries.NOTED_TERM} AND {' AND '.join(summaries.OPEN_TERMS)}",
+    'CREATE INDEX IF NOT EXISTS "idx_opportunity_case_owed" ON "opportunity"'
+    ' ("importance", "status", "closed_at", "id") WHERE "case_analysis" IS NULL',
+    'CREATE INDEX IF NOT EXISTS "idx_opportunity_case_written" ON "opportunity" ("id")'
+    ' WHERE "case_analysis" IS NOT NULL',
+)
+
 # --- the migrations, in order: append only ------------------------------------------
 
 MIGRATIONS: tuple[tuple[str, Step], ...] = (
@@ -333,6 +353,7 @@ MIGRATIONS: tuple[tuple[str, Step], ...] = (
     ("0013_check_open_receivables", summaries.OPEN_RECEIVABLES_INDEX),
     ("0014_check_fired_reminders", summaries.REMINDER_INDEX),
     ("0015_activity_date_customer", _ACTIVITY_DATE_CUSTOMER),
+    ("0016_today_heads", _TODAY_HEADS),
 )
 
 #: the schema version this kam writes: derived from the list, never kept by hand

@@ -306,6 +306,10 @@ class CallSummaries:
 OPEN_TERMS = ("COALESCE(written_off_on, '') = ''",
               "COALESCE(amount, 0) - COALESCE(paid, 0) - COALESCE(written_off, 0) > 0")
 
+#: a milestone with collection notes (kam receivable note): the WHERE term of
+#: ``open_receivables(noted=True)``, and of the partial index that serves it (``0016``)
+NOTED_TERM = "COALESCE(collection_notes, '') NOT IN ('', '[]')"
+
 #: migration ``0013_check_open_receivables``: the open milestones by due date (a team with
 #: history has most milestones paid: ``kam check`` and ``kam today`` read ~1 in 5 of
 #: those due). SQLite uses a partial index when the query repeats its terms word for word.
@@ -332,7 +336,7 @@ class OpenReceivableQuery:
             also.append("due_date <= ?")
             params.append(due_by.isoformat())
         if noted:
-            also.append("COALESCE(collection_notes, '') NOT IN ('', '[]')")
+            also.insert(0, NOTED_TERM)
         return self._query(kind("receivable"), "*", where, order_by, also=" AND ".join(also),
                            also_params=params)
 

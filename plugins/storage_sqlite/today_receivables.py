@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -24,7 +24,7 @@ _DUE = ("SELECT id, contract_id, customer_id, kind, due_date,"
         "  WHEN due_date < ?1 THEN 'overdue' ELSE 'due' END,"
         " CASE WHEN due_date < ?1 THEN CAST(julianday(?1) - julianday(due_date) AS INTEGER)"
         "  ELSE 0 END AS late,"
-        " coalesce(amount, 0) - coalesce(paid, 0) - coalesce(written_off, 0), currency"
+        " coalesce(amount, 0) - coalesce(paid, 0) - coalesce(written_off, 0), currency{count}"
         f" FROM receivable WHERE due_date <= ?2 AND {' AND '.join(OPEN_TERMS)}{{where}}"
         " ORDER BY late DESC, due_date, id")
 
@@ -40,19 +40,31 @@ class DueReceivableQuery:
     def due_receivables(self, as_of: dt.date, due_by: dt.date, where: Where | None = None
                         ) -> Iterator[DueReceivable]:
         sql_where, params = self._where(kind("receivable"), where)
-        sql = _DUE.format(where=sql_where.replace(" WHERE ", " AND ", 1))
-        return _rows(self.conn, sql, [as_of.isoformat(), due_by.isoformat(), *params])
+        sql = _DUE.format(where=sql_where.replace(" WHERE ", " AND ", 1), count="")
+        return _made(streamed(self.conn, sql, [as_of.isoformat(), due_by.isoformat(), *params],
+                              500))
+
+    def due_receivables_head(self, as_of: dt.date, due_by: dt.date, where: Where | None,
+                             limit: int) -> tuple[int, list[DueReceivable]]:
+        """:class:`kam.storage.DueReceivablesHead`: the count beside each row (one row
+        at least is read, for it)."""
+        sql_where, params = self._where(kind("receivable"), where)
+        sql = _DUE.format(where=sql_where.replace(" WHERE ", " AND ", 1),
+                          count=", count(*) OVER ()") + " LIMIT ?"
+        rows = list(streamed(self.conn, sql, [as_of.isoformat(), due_by.isoformat(), *params,
+                                              max(limit, 1)], 500))
+        total = rows[0][-1] if rows else 0
+        return total, list(_made(r[:-1] for r in rows[:limit]))
 
 
-def _rows(conn: sqlite3.Connection, sql: str, params: list[Any]) -> Iterator[DueReceivable]:
+def _made(rows: Iterable[tuple[Any, ...]]) -> Iterator[DueReceivable]:
     # days, kinds, states and currencies repeat thousands of times: one object each, and
     # each distinct amount made a Decimal once (memory stays flat: the dicts are small)
     days: dict[str, dt.date] = {}
     money: dict[int, Decimal] = {}
     once: dict[Any, Any] = {}
     dated = dt.date.fromisoformat
-    for rid, contract, customer, kind_, due, state, late, left, currency in streamed(
-            conn, sql, params, 500):
+    for rid, contract, customer, kind_, due, state, late, left, currency in rows:
         when = days.get(due)
         if when is None:
             when = days[due] = dated(due)
