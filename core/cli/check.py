@@ -28,11 +28,13 @@ def write_json(data: dict[str, object]) -> None:
 
 
 def write_lines(lang: str | None, new: Iterable[dict[str, Any]],
-                renewals: Iterable[dict[str, Any]]) -> None:
-    """The reminders and renewal reminders of a run, a line each in ``lang`` as ``say``
-    prints them, filled from their template by column (~100k lines on a big team's first
-    run: no line matched against the catalogue again) and written 64k characters at a
-    time."""
+                renewals: Iterable[dict[str, Any]],
+                flagged: Iterable[dict[str, Any]] = ()) -> None:
+    """The reminders, renewal reminders and anomaly flags of a run, a line each in
+    ``lang`` as ``say`` prints them, filled from their template by column (~100k lines
+    and ~10k flags on a big team's first run: no line matched against the catalogue
+    again; a flag's note, itself a message, translated once per distinct note) and
+    written 64k characters at a time."""
     from kam.cli.common import echo
     from kam.messages import fill_rows
 
@@ -48,9 +50,12 @@ def write_lines(lang: str | None, new: Iterable[dict[str, Any]],
         "service ends {n['service_end']} ({n['days_left']} days)",
         (("renewal", n["contract_id"], n["customer_id"], n["service_end"], n["days_left"])
          for n in renewals), lang)
+    flags = fill_rows("{'flagged':<12} {n['customer_id']:<7} {n['type']}: {n['note']}",
+                      (("flagged", n["customer_id"], n["type"], n["note"]) for n in flagged),
+                      lang)
     parts: list[str] = []
     size = 0
-    for line in chain(reminders, renewing):
+    for line in chain(reminders, renewing, flags):
         parts.append(line)
         size += len(line) + 1
         if size > 65536:
@@ -83,9 +88,7 @@ def register(app: typer.Typer) -> None:
         elif fmt != "table":
             emit(ctx, r, fmt)
         else:
-            write_lines(output_lang(ctx), r["new"], r["renewals"])
-            for n in r["flagged"]:
-                say(ctx, f"{'flagged':<12} {n['customer_id']:<7} {n['type']}: {n['note']}")
+            write_lines(output_lang(ctx), r["new"], r["renewals"], r["flagged"])
             for c in r["escalated"]:
                 say(ctx, f"{'escalated':<12} {c['complaint_id']:<7} {c['customer_id']:<7} "
                     f"{c['severity']} complaint of {c['owner']} to {c['escalated_to']}")
