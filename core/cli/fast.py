@@ -4,11 +4,12 @@ typer and its click cost ~30 ms of every ``kam`` start (issue 15: the everyday c
 ≤ 2.5× their floor). This parser reads the argv of the hot commands (``opp list``,
 ``opp show``, ``opp advance``, ``customer list``, ``pay record``, ``activity log``,
 ``report NAME``) and runs the same bodies (kam.cli.everyday) with the same global
-options, plugins, errors and exit codes as the typer app. It answers only what it fully understands: anything else — help,
-``--version``, an unknown or repeated-but-single option, an option's value that starts
-with ``-``, a bad ``--format``/``--limit``/``--lang``, a control character, a plugin
-(not built in) that adds commands, shell completion — returns None before anything is
-done, and the typer app (kam.cli.app) answers it as always.
+options, plugins, errors and exit codes as the typer app. It answers only what it fully
+understands: anything else — help, ``--version``, an unknown or repeated-but-single
+option, an option's value that starts with ``-``, a bad ``--format``/``--limit``/
+``--lang``, a control character, a plugin (not built in) that adds commands, shell
+completion — returns None before anything is done, and the typer app (kam.cli.app)
+answers it as always.
 """
 
 from __future__ import annotations
