@@ -1,10 +1,13 @@
 """What the everyday commands skip at start-up answers as what they used to run: English
 messages and findings printed without kam.messages (its ``localise`` and
-``finding_line`` are the reference), kam.values' patterns compiled on first use."""
+``finding_line`` are the reference), kam.values' patterns compiled on first use, and
+internal records that were dataclasses made plain (dataclass twins are the reference)."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
@@ -95,3 +98,67 @@ def test_a_lazy_pattern_takes_its_place_on_first_use() -> None:
     assert not isinstance(space["_P"], re.Pattern)
     assert space["_P"].fullmatch("AaA")  # type: ignore[attr-defined]
     assert space["_P"] == re.compile(r"a+", re.I)
+
+
+# --- internal records made plain (not kam.api's: those stay dataclasses) -------------
+
+@dataclasses.dataclass
+class _Mutation:
+    kind: str
+    record_id: str
+    payload: dict[str, Any]
+    refs: list[str]
+    after: list[Any] = dataclasses.field(default_factory=list)
+    event: dict[str, Any] | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class _FieldSpec:
+    parse: Any
+    label: str = ""
+    label_en: str = ""
+    required_from: str | None = None
+    plugin: str = ""
+
+
+@given(kind=_TEXT, rid=_TEXT, payload=st.dictionaries(_TEXT, _TEXT, max_size=2),
+       refs=st.lists(_TEXT, max_size=2), event=st.none() | st.just({"id": "EV1"}))
+@example(kind="opportunity.advanced", rid="OP1", payload={}, refs=[], event=None)
+def test_a_mutation_behaves_as_its_dataclass_twin(kind: str, rid: str,
+                                                  payload: dict[str, Any],
+                                                  refs: list[str],
+                                                  event: dict[str, Any] | None) -> None:
+    from kam.workspace import Mutation
+
+    m, twin = Mutation(kind, rid, payload, refs), _Mutation(kind, rid, payload, refs)
+    assert repr(m) == repr(twin)[1:]
+    assert m == Mutation(kind, rid, dict(payload), list(refs)) and m != twin
+    assert [f.name for f in dataclasses.fields(_Mutation)] == list(Mutation._FIELDS)
+    m.event, twin.event = event, event
+    m.after.append(print)
+    twin.after.append(print)
+    assert repr(m) == repr(twin)[1:] and Mutation(kind, rid, payload, refs).after == []
+    with pytest.raises(TypeError):
+        hash(m)
+    with pytest.raises(TypeError):
+        hash(twin)
+
+
+@given(label=_TEXT, label_en=_TEXT, required_from=st.none() | _TEXT, plugin=_TEXT)
+@example(label="行业", label_en="industry", required_from="proposal", plugin="acme")
+def test_a_field_spec_behaves_as_its_dataclass_twin(label: str, label_en: str,
+                                                    required_from: str | None,
+                                                    plugin: str) -> None:
+    from kam.custom_fields import FieldSpec
+
+    spec = FieldSpec(str, label, label_en, required_from, plugin)
+    twin = _FieldSpec(str, label, label_en, required_from, plugin)
+    assert repr(spec) == repr(twin)[1:]
+    assert hash(spec) == hash(twin)
+    assert spec == FieldSpec(str, label, label_en, required_from, plugin)
+    assert FieldSpec(str) == FieldSpec(str, "", "", None, "")
+    assert [f.name for f in dataclasses.fields(_FieldSpec)] == list(FieldSpec._FIELDS)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        spec.label = "x"  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        del spec.plugin  # type: ignore[misc]
