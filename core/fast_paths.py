@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any, Protocol, runtime_checkable
 
 from kam.storage import ColumnReads, Record, Where, kind
+from kam.stored import JsonText as JsonText
 
 
 @runtime_checkable
@@ -275,13 +276,8 @@ class NextStepsDue(Protocol):
 
 # --- all-row csv lists: stored json and dates passed through (issue 15) ------------------
 
-class JsonText(str):
-    """A json field's value as its canonical text — ``kam.stored.JSON_TEXT`` of the value
-    (``ensure_ascii=False, sort_keys=True``), as SQLite stores it — instead of decoded. A
-    csv cell of a dict, or of a list not all texts, is exactly that text
-    (kam.column_text), so a csv list skips decoding and encoding it again."""
-
-    __slots__ = ()
+# JsonText (a json field's value as its stored text) is kam.stored's: the SQLite backend
+# decodes with it at import, which need not build these protocols
 
 
 @runtime_checkable

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
-from array import array
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -427,6 +426,8 @@ class _Deliveries:
     PAGE = 500
 
     def __init__(self, ws: Workspace) -> None:
+        from array import array  # here: a change with no deliveries never needs it
+
         from kam.kinds import KINDS
 
         self.ws = ws
