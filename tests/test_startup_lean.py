@@ -78,18 +78,25 @@ def test_english_output_does_not_import_the_catalogue(tmp_path: object) -> None:
     assert done.stdout.splitlines() == ["hello", "False"]
 
 
-_PATTERNS = ("_NUMBER", "_GROUPED", "_ISO", "_DATETIME")
+_PATTERNS = [("kam.values", n) for n in ("_NUMBER", "_GROUPED", "_ISO", "_DATETIME")] + [
+    ("kam.output", "_C1"), ("kam.column_text", "_UNPRINTABLE"), ("kam.column_text", "_FORMULA")]
 
 
-@given(text=st.text(st.sampled_from("0123456789-+.,:eETZ "), max_size=30),
-       name=st.sampled_from(_PATTERNS))
-@example(text="1,234,567.89", name="_GROUPED")
-@example(text="2026-11-22T09:30:00+00:00", name="_DATETIME")
-def test_a_lazy_pattern_matches_as_its_compiled_pattern(text: str, name: str) -> None:
-    pattern = getattr(values, name)
+@given(text=st.text(st.sampled_from("0123456789-+.,:eETZ =@\n\t\x85\x7f\x1b"), max_size=30),
+       where=st.sampled_from(_PATTERNS))
+@example(text="1,234,567.89", where=("kam.values", "_GROUPED"))
+@example(text="2026-11-22T09:30:00+00:00", where=("kam.values", "_DATETIME"))
+@example(text="a\n=1", where=("kam.column_text", "_FORMULA"))
+def test_a_lazy_pattern_matches_as_its_compiled_pattern(text: str,
+                                                        where: tuple[str, str]) -> None:
+    import importlib
+
+    module = importlib.import_module(where[0])
+    pattern = getattr(module, where[1])
     compiled = re.compile(pattern.pattern, pattern.flags)
     assert bool(pattern.fullmatch(text)) == bool(compiled.fullmatch(text))
-    assert getattr(values, name) == compiled  # compiled in the module's place
+    assert bool(pattern.search(text)) == bool(compiled.search(text))
+    assert getattr(module, where[1]) == compiled  # compiled in the module's place
 
 
 def test_a_lazy_pattern_takes_its_place_on_first_use() -> None:
