@@ -57,6 +57,7 @@ if TYPE_CHECKING:
     from kam.i18n import is_zh, pick
     from kam.kinds import KINDS
     from kam.models.case_analysis import needs_case_analysis
+    from kam.models.evaluations import latest_evaluation
     from kam.output import neutralise
     from kam.pipeline import Pipeline, Stage, Task
     from kam.records import (  # typed per kind, generated from kam.kinds (docs/json.md)
@@ -77,7 +78,7 @@ if TYPE_CHECKING:
     from kam.reports.cell_pages import shown_rows as cell_rows
     from kam.reports.labels import column_header, is_numeric
     from kam.reports.labels import shown as cell_text
-    from kam.scoring import Criterion, EvaluationModel, Level, latest_evaluation
+    from kam.scoring import Criterion, EvaluationModel, Level
     from kam.services.approvals import IMPORTANT, MANAGEMENT, latest_decision
     from kam.services.contract_plan import planned_total
     from kam.services.contract_plan import split as plan_amounts
@@ -100,7 +101,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     "EvaluationModel": ("kam.scoring", "EvaluationModel"),
     "Criterion": ("kam.scoring", "Criterion"),
     "Level": ("kam.scoring", "Level"),
-    "latest_evaluation": ("kam.scoring", "latest_evaluation"),
+    "latest_evaluation": ("kam.models.evaluations", "latest_evaluation"),
     **{name: ("kam.hook_types", name) for name in (
         "BuildReport", "ParseField", "RegisterConfig", "RegisterField", "RegisterFormat",
         "RegisterPipeline", "RegisterEvaluationModel",

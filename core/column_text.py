@@ -22,6 +22,7 @@ from typing import Any
 from kam.output import FORMULA_START, _cell, _quote, jsonable, neutralise
 from kam.storage import JsonText
 from kam.text import visible
+from kam.values import lazy_pattern
 
 RECORD_PAGE = 500
 """Records formatted at a time (whole records held: a smaller page keeps memory flat;
@@ -29,10 +30,10 @@ the table renderer still lays out pages of 2,000 rows of text)."""
 
 _NONE = type(None)
 #: control characters kam.text.visible escapes (the same set)
-_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_UNPRINTABLE = lazy_pattern(globals(), "_UNPRINTABLE", r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 #: a cell (after a line break in the joined column) that neutralise may change: one
 #: search over the column (six substring searches took four times as long)
-_FORMULA = re.compile("\n[" + re.escape("".join(FORMULA_START)) + "]")
+_FORMULA = lazy_pattern(globals(), "_FORMULA", "\n[" + re.escape("".join(FORMULA_START)) + "]")
 #: values that JSON encodes as themselves (no dict keys below them to check)
 _LEAF = frozenset({str, int, float, bool, _NONE, Decimal, dt.date, dt.datetime})
 #: values whose cell neutralise leaves as it is (a number, negative or not, or a date)

@@ -51,7 +51,8 @@ ROLES_EXAMPLE = """
 # "王建华" = ["general_manager"]
 """
 
-_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+#: a key TOML writes bare (compiled by ``re``, and cached there, when kam.toml is written)
+_BARE_KEY = r"[A-Za-z0-9_-]+"
 
 
 def without_password(dsn: str) -> str:
@@ -206,7 +207,7 @@ def coerce(text: str) -> Any:
 
 def _key(key: str) -> str:
     """A TOML key: bare when it can be, else quoted (user names: ``"张伟"``)."""
-    return key if _BARE_KEY.fullmatch(key) else _scalar(str(key))
+    return key if re.fullmatch(_BARE_KEY, key) else _scalar(str(key))
 
 
 def _scalar(value: Any) -> str:

@@ -13,6 +13,8 @@ from decimal import Decimal
 from typing import Any, Protocol, runtime_checkable
 
 from kam.storage import ColumnReads, Record, Where, kind
+from kam.storage import StoredTextPages as StoredTextPages  # kam.storage's, every list checks it
+from kam.stored import JsonText as JsonText
 
 
 @runtime_checkable
@@ -307,27 +309,9 @@ class StalledDeals(Protocol):
 
 # --- all-row csv lists: stored json and dates passed through (issue 15) ------------------
 
-class JsonText(str):
-    """A json field's value as its canonical text — ``kam.stored.JSON_TEXT`` of the value
-    (``ensure_ascii=False, sort_keys=True``), as SQLite stores it — instead of decoded. A
-    csv cell of a dict, or of a list not all texts, is exactly that text
-    (kam.column_text), so a csv list skips decoding and encoding it again."""
-
-    __slots__ = ()
-
-
-@runtime_checkable
-class StoredTextPages(Protocol):
-    """``stored_text_pages``: :class:`ColumnReads`' ``column_pages`` with each json field's
-    values as :class:`JsonText` and each date field's as its ISO text (None stays None):
-    the cells a csv list writes are the same, without decoding 100k deals' stage history
-    or 1M activities' dates to write them out again. Reference: :func:`stored_text_pages`
-    below."""
-
-    def stored_text_pages(self, kind: str, fields: Sequence[str] | None = None,
-                          where: Where | None = None, order_by: Sequence[str] = ("id",),
-                          limit: int | None = None, size: int = 500
-                          ) -> Iterator[tuple[list[str], list[Sequence[Any]]]]: ...
+# JsonText (a json field's value as its stored text) is kam.stored's and StoredTextPages
+# kam.storage's: the SQLite backend decodes with the one at import and every list checks
+# the other, neither of which need build these protocols
 
 
 def stored_text_pages(storage: ColumnReads, kind_name: str,

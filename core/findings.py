@@ -24,6 +24,14 @@ class Finding:
         return asdict(self)
 
 
+def english_line(finding: Finding) -> str:
+    """A finding as printed under a refusal or a change in English: ``  warn: message
+    [plugin]`` (kam.messages.finding_line gives the same line for ``en``; the CLI prints
+    English with this, without importing the message catalogue)."""
+    origin = f" [{finding.plugin}]" if finding.plugin else ""
+    return f"  {finding.severity}: {finding.message}{origin}"
+
+
 def block(code: str, message: str) -> Finding:
     return Finding("block", code, message)
 

@@ -16,28 +16,19 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import partial
 from itertools import islice, repeat, starmap
-from typing import TYPE_CHECKING, Any, NamedTuple, cast
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from kam.findings import Finding
 
 
-class _Lazy:
-    """A module pattern compiled on its first use, which then takes its place in the
-    module: ``say`` imports this module for every message, English too, and compiling
-    the five at import cost ~2 ms (``[一-鿿]`` ~1.5 ms)."""
-
-    def __init__(self, name: str, pattern: str, flags: int = 0) -> None:
-        self._name, self._pattern, self._flags = name, pattern, flags
-
-    def __getattr__(self, attr: str) -> Any:
-        compiled = re.compile(self._pattern, self._flags)
-        globals()[self._name] = compiled
-        return getattr(compiled, attr)
-
-
 def _lazy(name: str, pattern: str, flags: int = 0) -> re.Pattern[str]:
-    return cast("re.Pattern[str]", _Lazy(name, pattern, flags))
+    """A module pattern compiled on its first use (kam.values.lazy_pattern): ``say``
+    imported this module for every message, English too, and compiling the five at
+    import cost ~2 ms (``[一-鿿]`` ~1.5 ms)."""
+    from kam.values import lazy_pattern
+
+    return lazy_pattern(globals(), name, pattern, flags)
 
 
 #: a placeholder of a template: ``{expr}``, brackets and quotes inside allowed
@@ -374,10 +365,12 @@ def _before(english: str, lead: str) -> tuple[tuple[str, _Pattern], ...] | None:
 def finding_line(finding: Finding, lang: str) -> str:
     """A rule finding as printed under a refusal or a change: ``  warn: message [plugin]``
     (``  警告：…`` in Chinese)."""
+    if lang not in ("zh", "zh-Hant"):
+        from kam.findings import english_line
+
+        return english_line(finding)
     origin = f" [{finding.plugin}]" if finding.plugin else ""
     message = localise(finding.message, lang)
-    if lang not in ("zh", "zh-Hant"):
-        return f"  {finding.severity}: {message}{origin}"
     from kam.vocab import label
 
     return f"  {label('severity', finding.severity, lang)}：{message}{origin}"

@@ -22,6 +22,7 @@ from operator import itemgetter
 from typing import Any, Protocol, runtime_checkable
 
 from kam.text import visible
+from kam.values import lazy_pattern
 
 FORMATS = ("table", "json", "csv")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -78,7 +79,7 @@ def to_json(data: Any) -> str:
     return "".join(json_chunks(data))
 
 
-_C1 = re.compile(r"[\x7f-\x9f]")
+_C1 = lazy_pattern(globals(), "_C1", r"[\x7f-\x9f]")  # JSON only: compiled on first use
 _quote = json.encoder.encode_basestring  # the C encoder when present (ensure_ascii off)
 _BIG = 16
 """A list with more items than this (a list of rows), or a mapping holding one, is

@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from kam.errors import InputError
+from kam.models.evaluations import latest_evaluation as latest_evaluation  # its home
 
 HUNDRED = Decimal(100)
 
@@ -118,11 +119,3 @@ class EvaluationModel:
         from decimal import ROUND_HALF_UP
 
         return f"{(got * HUNDRED / total).quantize(Decimal('0.1'), ROUND_HALF_UP)}"
-
-
-def latest_evaluation(opp: Mapping[str, Any]) -> dict[str, Any] | None:
-    """The deal's current evaluation: the last recorded (by its date, then by order)."""
-    found = list(opp.get("evaluations") or [])
-    if not found:
-        return None
-    return dict(max(enumerate(found), key=lambda p: (p[1].get("on") or "", p[0]))[1])

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from kam.errors import InputError, StorageError
 from kam.kinds import EVENT, KINDS, Kind
 from kam.stored import JSON_TEXT_PARSED as JSON_TEXT_PARSED  # json stored form, no cycles
+from kam.stored import JsonText as JsonText  # a json value as its stored text
 from kam.stored import load_columns as load_columns  # BulkLoad's guard, for backends
 from kam.stored import payload_kinds as payload_kinds  # EventValues' guard, for backends
 from kam.stored import to_stored as to_stored  # a value's stored form, for backends too
@@ -106,6 +107,21 @@ class ColumnReads(Protocol):
                      where: Where | None = None, order_by: Sequence[str] = ("id",),
                      limit: int | None = None, size: int = 500
                      ) -> Iterator[tuple[list[str], list[Sequence[Any]]]]: ...
+
+
+@runtime_checkable
+class StoredTextPages(Protocol):
+    """``stored_text_pages``: :class:`ColumnReads`' ``column_pages`` with each json field's
+    values as :class:`JsonText` and each date field's as its ISO text (None stays None):
+    the cells a csv list writes are the same, without decoding 100k deals' stage history
+    or 1M activities' dates to write them out again. Reference:
+    :func:`kam.fast_paths.stored_text_pages` (here, not in kam.fast_paths, as every list
+    checks for it: kam.services.common.rows_of)."""
+
+    def stored_text_pages(self, kind: str, fields: Sequence[str] | None = None,
+                          where: Where | None = None, order_by: Sequence[str] = ("id",),
+                          limit: int | None = None, size: int = 500
+                          ) -> Iterator[tuple[list[str], list[Sequence[Any]]]]: ...
 
 
 class RecordPages(Iterator[Record]):
@@ -276,53 +292,112 @@ def id_number(record_id: str) -> int:
     return int(digits) if digits.isdigit() else 0
 
 
-# the optional fast paths of reports, today and check live in kam.fast_paths (imported
-# last: they use the names above)
-from kam.fast_paths import (  # noqa: E402, I001
-    ActivityRollup as ActivityRollup,
-    AgingSum as AgingSum,
-    AgingSums as AgingSums,
-    BattleMapReads as BattleMapReads,
-    ContractCard as ContractCard,
-    ContractSum as ContractSum,
-    DealMonthSum as DealMonthSum,
-    DealMonthSums as DealMonthSums,
-    DealSum as DealSum,
-    DealSums as DealSums,
-    DueReceivable as DueReceivable,
-    DueReceivables as DueReceivables,
-    DueReceivablesHead as DueReceivablesHead,
-    EventValues as EventValues,
-    FiredLevels as FiredLevels,
-    FiredReminders as FiredReminders,
-    JsonText as JsonText,
-    LatestCallsOn as LatestCallsOn,
-    MilestoneView as MilestoneView,
-    MilestoneViews as MilestoneViews,
-    NextStep as NextStep,
-    NextStepsDue as NextStepsDue,
-    NextStepsHead as NextStepsHead,
-    OpenBalance as OpenBalance,
-    OpenBalances as OpenBalances,
-    OpenReceivables as OpenReceivables,
-    OverdueJson as OverdueJson,
-    OverdueTexts as OverdueTexts,
-    PaymentSum as PaymentSum,
-    PaymentSums as PaymentSums,
-    PIPELINE_KEYS as PIPELINE_KEYS,
-    PipelineSums as PipelineSums,
-    ReceivableCsvRows as ReceivableCsvRows,
-    ReceivableSum as ReceivableSum,
-    ReceivableSums as ReceivableSums,
-    REMINDER_KINDS as REMINDER_KINDS,
-    StageMove as StageMove,
-    StageMoves as StageMoves,
-    StageReach as StageReach,
-    StageReachCount as StageReachCount,
-    StageStart as StageStart,
-    StalledDeal as StalledDeal,
-    StalledDeals as StalledDeals,
-    stored_text_pages as stored_text_pages,
-    StoredTextPages as StoredTextPages,
-    UnflaggedLate as UnflaggedLate,
-)
+# the optional fast paths of reports, today and check live in kam.fast_paths, loaded when
+# one is first named (``kam.storage.X``, ``from kam.storage import X``): building their ~25
+# runtime-checkable protocols cost every command ~1 ms, and most (a card, a write) check
+# none of them
+if TYPE_CHECKING:
+    from kam.fast_paths import (  # noqa: I001
+        ActivityRollup as ActivityRollup,
+        AgingSum as AgingSum,
+        AgingSums as AgingSums,
+        BattleMapReads as BattleMapReads,
+        ContractCard as ContractCard,
+        ContractSum as ContractSum,
+        DealMonthSum as DealMonthSum,
+        DealMonthSums as DealMonthSums,
+        DealSum as DealSum,
+        DealSums as DealSums,
+        DueReceivable as DueReceivable,
+        DueReceivables as DueReceivables,
+        DueReceivablesHead as DueReceivablesHead,
+        EventValues as EventValues,
+        FiredLevels as FiredLevels,
+        FiredReminders as FiredReminders,
+        LatestCallsOn as LatestCallsOn,
+        MilestoneView as MilestoneView,
+        MilestoneViews as MilestoneViews,
+        NextStep as NextStep,
+        NextStepsDue as NextStepsDue,
+        NextStepsHead as NextStepsHead,
+        OpenBalance as OpenBalance,
+        OpenBalances as OpenBalances,
+        OpenReceivables as OpenReceivables,
+        OverdueJson as OverdueJson,
+        OverdueTexts as OverdueTexts,
+        PaymentSum as PaymentSum,
+        PaymentSums as PaymentSums,
+        PIPELINE_KEYS as PIPELINE_KEYS,
+        PipelineSums as PipelineSums,
+        ReceivableCsvRows as ReceivableCsvRows,
+        ReceivableSum as ReceivableSum,
+        ReceivableSums as ReceivableSums,
+        REMINDER_KINDS as REMINDER_KINDS,
+        StageMove as StageMove,
+        StageMoves as StageMoves,
+        StageReach as StageReach,
+        StageReachCount as StageReachCount,
+        StageStart as StageStart,
+        StalledDeal as StalledDeal,
+        StalledDeals as StalledDeals,
+        stored_text_pages as stored_text_pages,
+        UnflaggedLate as UnflaggedLate,
+    )
+
+#: the names kam.storage gives from kam.fast_paths
+_FAST_PATHS = frozenset({
+    "ActivityRollup",
+    "AgingSum",
+    "AgingSums",
+    "BattleMapReads",
+    "ContractCard",
+    "ContractSum",
+    "DealMonthSum",
+    "DealMonthSums",
+    "DealSum",
+    "DealSums",
+    "DueReceivable",
+    "DueReceivables",
+    "DueReceivablesHead",
+    "EventValues",
+    "FiredLevels",
+    "FiredReminders",
+    "LatestCallsOn",
+    "MilestoneView",
+    "MilestoneViews",
+    "NextStep",
+    "NextStepsDue",
+    "NextStepsHead",
+    "OpenBalance",
+    "OpenBalances",
+    "OpenReceivables",
+    "OverdueJson",
+    "OverdueTexts",
+    "PaymentSum",
+    "PaymentSums",
+    "PIPELINE_KEYS",
+    "PipelineSums",
+    "ReceivableCsvRows",
+    "ReceivableSum",
+    "ReceivableSums",
+    "REMINDER_KINDS",
+    "StageMove",
+    "StageMoves",
+    "StageReach",
+    "StageReachCount",
+    "StageStart",
+    "StalledDeal",
+    "StalledDeals",
+    "stored_text_pages",
+    "UnflaggedLate",
+})
+
+
+def __getattr__(name: str) -> Any:
+    if name in _FAST_PATHS:
+        from kam import fast_paths
+
+        value = getattr(fast_paths, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'kam.storage' has no attribute {name!r}")

@@ -39,6 +39,16 @@ def _json_text_parsed() -> Callable[[Any], str]:
 JSON_TEXT_PARSED: Callable[[Any], str] = _json_text_parsed()
 
 
+class JsonText(str):
+    """A json field's value as its canonical text — :data:`JSON_TEXT` of the value
+    (``ensure_ascii=False, sort_keys=True``), as SQLite stores it — instead of decoded. A
+    csv cell of a dict, or of a list not all texts, is exactly that text
+    (kam.column_text), so a csv list skips decoding and encoding it again
+    (:class:`kam.storage.StoredTextPages`; kam.storage and kam.fast_paths name it too)."""
+
+    __slots__ = ()
+
+
 def to_stored(ftype: str, value: Any) -> Any:
     """One record value of a field type (kam.kinds) → its stored form."""
     if value is None:

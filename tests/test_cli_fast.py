@@ -74,7 +74,8 @@ VALUES_OF = {"fmt": ["json", "csv", "table", "md"], "limit": ["3", "0", "12"],
              "signal": ["bargaining", "asks_timing"], "to": ["proposal", "negotiation"],
              "reason": ["bench"], "ref": ["bank 1"], "note": ["bench", "多行\n备注"],
              "closing": ["direct", "trial"], "by": ["month", "quarter"],
-             "currency": ["CNY", "USD"]}
+             "currency": ["CNY", "USD"], "grade": ["A", "B", "甲"],
+             "matrix": ["core", "growth"]}
 #: what a command line may hold that the lean front end hands on (or typer refuses)
 ODD = ["--help", "--nope", "--", "-fjson", "--force=1", "-qf", "--version", "-x"]
 
@@ -118,6 +119,7 @@ def _argv(draw: Any, ws: Path, noun: str, verb: str, ids: list[str]) -> list[str
 def _reads(ws: Path) -> st.SearchStrategy[list[str]]:
     return st.one_of(
         _argv(ws, "opp", "list", ["OP2"]),
+        _argv(ws, "customer", "list", ["CU1"]),
         _argv(ws, "opp", "show", ["OP2", "OP1", "OP6", "OP999", "op2", ""]),
         _argv(ws, "report", "", ["pipeline", "forecast", "funnel", "aging", "nothing",
                                  "opportunity", "OP2"]))
@@ -144,6 +146,10 @@ def test_reads_answer_as_the_typer_app(demo: Path, data: st.DataObject,
     ["--lang=zh-Hant", "report", "pipeline"], ["report", "nothing"], ["--debug", "opp",
                                                                        "show", "OP999"],
     ["report", "pipeline", "-o", "OUT.md"], ["opp", "list", "--output", "OUT.csv"],
+    ["customer", "list"], ["customer", "list", "--grade", "A", "-f", "json"],
+    ["--lang", "zh", "customer", "list", "--flagged"], ["customer", "list", "-n", "2",
+                                                        "--format=csv"],
+    ["customer", "list", "--matrix", "nope"], ["customer", "list", "-o", "OUT.json"],
 ])
 def test_these_everyday_reads_are_answered_by_the_lean_front_end_alike(
         demo: Path, argv: list[str], capsys: pytest.CaptureFixture[str],
@@ -163,6 +169,8 @@ def test_these_everyday_reads_are_answered_by_the_lean_front_end_alike(
     ["activity", "log", "OP2"], ["pay", "record", "CO1", "-5"], ["report"],
     ["opp", "show", "--", "OP2"], ["opp", "show", "OP\x1b2"], ["report", "activity",
                                                               "--weeks", "3"],
+    ["customer", "list", "CU1"], ["customer", "list", "--flagged=1"], ["customer", "show",
+                                                                        "CU1"],
 ])
 def test_what_it_does_not_fully_understand_goes_to_the_typer_app(
         demo: Path, argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:

@@ -170,20 +170,34 @@ def output_lang(ctx: Any) -> str:
 
 def say(ctx: Any, message: str, *, err: bool = False) -> None:
     """Print a message (a notice, a warning, a finding) in the user's language
-    (kam.messages); JSON output never goes through here."""
-    from kam.messages import localise
+    (kam.messages); JSON output never goes through here. English is printed as it is
+    written, without importing the catalogue (what kam.messages.localise gives it)."""
+    from kam.i18n import is_zh
 
-    echo(localise(message, output_lang(ctx)), err=err)
+    lang = output_lang(ctx)
+    if message and is_zh(lang):
+        from kam.messages import localise
+
+        message = localise(message, lang)
+    echo(message, err=err)
 
 
 def print_findings(ctx: Any, findings: Any) -> None:
     """The findings a change reports (a gate forced open, a qualification's warnings),
-    one a line in the user's language."""
-    from kam.messages import finding_line
+    one a line in the user's language (in English without importing kam.messages)."""
+    from kam.i18n import is_zh
 
     lang = output_lang(ctx)
+    if is_zh(lang):
+        from kam.messages import finding_line
+
+        for f in findings:
+            echo(finding_line(f, lang))
+        return
+    from kam.findings import english_line
+
     for f in findings:
-        echo(finding_line(f, lang))
+        echo(english_line(f))
 
 
 def open_ws(ctx: typer.Context, as_of: str | None = None) -> Any:

@@ -13,7 +13,6 @@ from kam.cli.common import (
     emit_created,
     open_ws,
     say,
-    table_fields,
 )
 
 app = typer.Typer(rich_markup_mode=None, no_args_is_help=True)
@@ -71,14 +70,10 @@ def list_(
     output: str = OutputOpt,
 ) -> None:
     """List customers."""
-    from kam.services import customers
+    from kam.cli import everyday
 
-    ws = open_ws(ctx)
-    rows = customers.list_(ws, grade=grade, matrix=matrix, owner=owner, limit=limit,
-                           flagged=flagged,
-                           fields=None if flagged else table_fields(fmt, output, "customer"))
-    columns = ["id", "name", "grade", "owner", "flags"] if flagged else None
-    emit(ctx, rows, fmt, columns, kind="customer", output=output)
+    everyday.customer_list(ctx, grade=grade, matrix=matrix, owner=owner, flagged=flagged,
+                           limit=limit, fmt=fmt, output=output)
 
 
 @app.command("show")

@@ -1,6 +1,7 @@
-"""The bodies of the everyday commands (``opp list|show|advance``, ``pay record``,
-``activity log``, ``report``): typer-free, so the typer commands (kam.cli.opp, pay,
-activity, report) and kam's lean front end (kam.cli.fast) run the same code."""
+"""The bodies of the everyday commands (``opp list|show|advance``, ``customer list``,
+``pay record``, ``activity log``, ``report``): typer-free, so the typer commands
+(kam.cli.opp, customer, pay, activity, report) and kam's lean front end (kam.cli.fast)
+run the same code."""
 
 from __future__ import annotations
 
@@ -30,6 +31,21 @@ def opp_list(ctx: Any, *, stage: str | None = None, status: str | None = None,
                                member=member, customer=customer, limit=limit,
                                fields=table_fields(fmt, output, "opportunity"))
     emit(ctx, rows, fmt, kind="opportunity", output=output)
+
+
+def customer_list(ctx: Any, *, grade: str | None = None, matrix: str | None = None,
+                  owner: str | None = None, flagged: bool = False, limit: int | None = None,
+                  fmt: str = "table", output: str | None = None) -> None:
+    """``kam customer list``: the customers (客户) asked for; ``flagged``, only those with
+    an open anomaly flag (异常客户)."""
+    from kam.services import customers
+
+    ws = open_ws(ctx)
+    rows = customers.list_(ws, grade=grade, matrix=matrix, owner=owner, limit=limit,
+                           flagged=flagged,
+                           fields=None if flagged else table_fields(fmt, output, "customer"))
+    columns = ["id", "name", "grade", "owner", "flags"] if flagged else None
+    emit(ctx, rows, fmt, columns, kind="customer", output=output)
 
 
 def opp_show(ctx: Any, opp_id: str, as_of: str | None, fmt: str) -> None:

@@ -2,13 +2,14 @@
 
 typer and its click cost ~30 ms of every ``kam`` start (issue 15: the everyday commands
 ≤ 2.5× their floor). This parser reads the argv of the hot commands (``opp list``,
-``opp show``, ``opp advance``, ``pay record``, ``activity log``, ``report NAME``) and runs
-the same bodies (kam.cli.everyday) with the same global options, plugins, errors and exit
-codes as the typer app. It answers only what it fully understands: anything else — help,
-``--version``, an unknown or repeated-but-single option, an option's value that starts
-with ``-``, a bad ``--format``/``--limit``/``--lang``, a control character, a plugin
-(not built in) that adds commands, shell completion — returns None before anything is
-done, and the typer app (kam.cli.app) answers it as always.
+``opp show``, ``opp advance``, ``customer list``, ``pay record``, ``activity log``,
+``report NAME``) and runs the same bodies (kam.cli.everyday) with the same global
+options, plugins, errors and exit codes as the typer app. It answers only what it fully
+understands: anything else — help, ``--version``, an unknown or repeated-but-single
+option, an option's value that starts with ``-``, a bad ``--format``/``--limit``/
+``--lang``, a control character, a plugin (not built in) that adds commands, shell
+completion — returns None before anything is done, and the typer app (kam.cli.app)
+answers it as always.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ class Grammar:
 #: that must be given, and the options it leaves to typer (such a command line is handed on)
 LEAN: dict[tuple[str, str], tuple[int, tuple[str, ...], frozenset[str]]] = {
     ("opp", "list"): (0, (), frozenset()),
+    ("customer", "list"): (0, (), frozenset()),
     ("opp", "show"): (1, (), frozenset()),
     ("opp", "advance"): (1, (), frozenset()),
     ("pay", "record"): (2, (), frozenset()),
@@ -315,6 +317,8 @@ def _body(command: Command, given: dict[str, Any]) -> Any:
         return lambda ctx: everyday.opp_advance(
             ctx, g["opp_id"], g.get("to"), force=g["force"], reason=g.get("reason"),
             as_of=g.get("as_of"), fmt=fmt or "table")
+    if key == ("customer", "list"):
+        return lambda ctx: everyday.customer_list(ctx, fmt=fmt or "table", **g)
     if key == ("pay", "record"):
         return lambda ctx: everyday.pay_record(ctx, fmt=fmt or "table", **g)
     if key == ("activity", "log"):

@@ -20,6 +20,18 @@ TABLE: dict[tuple[str, str], tuple[tuple[str, ...], dict[str, tuple[str, str]]]]
         '--output': ('output', 'value'),
         '-o': ('output', 'value'),
     }),
+    ('customer', 'list'): ((), {
+        '--grade': ('grade', 'value'),
+        '--matrix': ('matrix', 'value'),
+        '--owner': ('owner', 'value'),
+        '--flagged': ('flagged', 'flag'),
+        '--limit': ('limit', 'value'),
+        '-n': ('limit', 'value'),
+        '--format': ('fmt', 'value'),
+        '-f': ('fmt', 'value'),
+        '--output': ('output', 'value'),
+        '-o': ('output', 'value'),
+    }),
     ('opp', 'show'): (('opp_id',), {
         '--as-of': ('as_of', 'value'),
         '--format': ('fmt', 'value'),

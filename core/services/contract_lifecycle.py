@@ -5,7 +5,7 @@ are the triggers that give their milestones a due date."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kam import values, vocab
 from kam.errors import InputError, RefusedError
@@ -13,8 +13,10 @@ from kam.models.states import ENDED, SIGNED
 from kam.services import contract_plan as plans
 from kam.services.common import atomic
 from kam.services.receivables import of_contract
-from kam.services.results import Delivered, Stepped
 from kam.workspace import Workspace
+
+if TYPE_CHECKING:
+    from kam.services.results import Delivered, Stepped  # TypedDicts: typing only
 
 HANDOVER_FIELDS = ("date", "sales_manager", "engineer", "pm", "product_scope",
                    "standard_quote", "implementation_fee", "start", "end", "training",

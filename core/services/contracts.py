@@ -33,12 +33,12 @@ from kam.services.common import (
 )
 from kam.services.contract_amendments import amendment_changes, write_rebalance
 from kam.services.contract_reading import get, milestones, planned, required_roles
-from kam.services.results import Reviewed, Signed
 from kam.storage import scope
 from kam.workspace import Workspace
 
 if TYPE_CHECKING:
     from kam.records import ContractChanges  # TypedDicts: costly to build, typing only
+    from kam.services.results import Reviewed, Signed
 
 #: the 签约成交 checklist items (negotiation stage) a signing proves done
 SIGNING_TASKS = ("negotiation.contract_review", "negotiation.contract_approval",

@@ -18,12 +18,12 @@ from kam.services.common import (
     rows_of,
     validate,
 )
-from kam.services.results import Qualified
 from kam.storage import scope
 from kam.workspace import Workspace
 
 if TYPE_CHECKING:
     from kam.records import LeadChanges  # TypedDicts: costly to build, typing only
+    from kam.services.results import Qualified
 
 BANT_FIELDS = ("budget_confirmed", "budget_amount", "authority_contact_id", "need", "timeline")
 

@@ -22,18 +22,18 @@ from kam.services.common import (
     rows_of,
     validate,
 )
-from kam.services.results import Advanced, Moved
 from kam.storage import scope
 from kam.workspace import PLUGIN_SETTINGS, Workspace
 
 if TYPE_CHECKING:
     from kam.records import OpportunityChanges  # TypedDicts: costly to build, typing only
+    from kam.services.results import Advanced, Moved
 
 CLOSED = ("lost", "abandoned")
 #: what ``advance`` imports, loaded before the write lock: the stage-gate rules of the
 #: built-in rules plugin (when it is loaded), what they use, and the plugins' settings
 #: that rules read
-ADVANCE_LOADS = ("kam.models.case_analysis", "kam.models.states", "kam.scoring",
+ADVANCE_LOADS = ("kam.models.case_analysis", "kam.models.states", "kam.models.evaluations",
                  "kam.plugins.rules_standard.pipelines", "kam.plugins.rules_standard.gates",
                  PLUGIN_SETTINGS)
 
@@ -459,8 +459,8 @@ def card(ws: Workspace, opp_id: str) -> dict[str, Any]:
 
     scenario = ws.get("customer", opp["customer_id"]).get("purchase_type")
     from kam.models.deal_team import members
+    from kam.models.evaluations import latest_evaluation
     from kam.models.tender import standings
-    from kam.scoring import latest_evaluation
 
     team = members(opp)  # with each member's line of the 铁三角
     current = latest_evaluation(opp)

@@ -14,8 +14,9 @@ from typing import Any
 from kam.api import KINDS, Finding, block, warn
 from kam.plugins.rules_standard.bant import bant_missing
 
-# kam.api's approval, evaluation (kam.scoring: three dataclasses) and case-analysis helpers
-# load in the gates that use them: ``kam opp show`` asks a deal's own stage's gate only
+# kam.api's approval, evaluation (kam.models.evaluations, not kam.scoring's dataclasses)
+# and case-analysis helpers load in the gates that use them: ``kam opp show`` asks a
+# deal's own stage's gate only
 
 Gate = Callable[[Any, dict, Any], list[Finding]]
 

@@ -15,24 +15,23 @@ import json
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kam.errors import StorageError
 from kam.kinds import Kind
-from kam.storage import (
-    PIPELINE_KEYS,
-    ContractSum,
-    DealSum,
-    MilestoneView,
-    PaymentSum,
-    ReceivableSum,
-    Record,
-    StageMove,
-    StageReachCount,
-    StageStart,
-    Where,
-    kind,
-)
+from kam.storage import Record, Where, kind
+
+if TYPE_CHECKING:
+    from kam.storage import (
+        ContractSum,
+        DealSum,
+        MilestoneView,
+        PaymentSum,
+        ReceivableSum,
+        StageMove,
+        StageReachCount,
+        StageStart,
+    )
 
 #: a receivable's outstanding cents: 0 once written off, never below 0
 _OPEN = ("CASE WHEN written_off_on IS NOT NULL THEN 0 ELSE max(0, coalesce(amount, 0)"
@@ -151,6 +150,8 @@ class SQLiteAggregates:
         """One walk over the selected deals: the sums, and each group's forced deals'
         rowids (``group_concat``); the forced deals are then read by rowid (1k of 26k
         open deals on large: ~1 ms instead of a second ~25 ms walk)."""
+        from kam.storage import PIPELINE_KEYS  # kam.fast_paths, loaded on first use
+
         k = kind("opportunity")
         for name in fields:
             if k.field(name) is None:

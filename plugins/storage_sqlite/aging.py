@@ -8,10 +8,13 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kam.plugins.storage_sqlite.aggregates import _DAYS, _cents, streamed
-from kam.storage import AgingSum, Where
+from kam.storage import Where
+
+if TYPE_CHECKING:
+    from kam.storage import AgingSum
 
 
 class SQLiteAgingSums:

@@ -9,10 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kam.plugins.storage_sqlite.aggregates import _OPEN, streamed
-from kam.storage import ContractCard, Where, kind
+from kam.storage import Where, kind
+
+if TYPE_CHECKING:
+    from kam.storage import ContractCard
 
 #: the contract columns of a card, in :data:`kam.storage.ContractCard`'s order
 _CARD = ("id", "number", "customer_id", "owner", "amount", "currency", "delivered_on",

@@ -9,9 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from kam.plugins.storage_sqlite.aggregates import streamed
-from kam.storage import NextStep
+
+if TYPE_CHECKING:
+    from kam.storage import NextStep
 
 _DUE = ("SELECT s.next_due, s.next_step, s.key, s.customer_id, s.owner, s.act"
         " FROM call_last s WHERE s.date <= ?1 AND s.next_due IS NOT NULL AND s.next_due <= ?2"

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+from typing import TYPE_CHECKING
 
-from kam.storage import StalledDeal
+if TYPE_CHECKING:
+    from kam.storage import StalledDeal
 
 # an open deal's silence as the reference counts it: from its latest call on or before
 # as_of, else the stage's start, else the (UTC) day it was made, else none (0 days)

@@ -12,11 +12,14 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Collection, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kam.kinds import Kind
 from kam.plugins.storage_sqlite.aggregates import _cents, _named, streamed
-from kam.storage import DealMonthSum, Where, kind
+from kam.storage import Where, kind
+
+if TYPE_CHECKING:
+    from kam.storage import DealMonthSum
 
 
 class SQLiteDealMonthSums:

@@ -10,11 +10,14 @@ import datetime as dt
 import sqlite3
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kam.plugins.storage_sqlite.aggregates import streamed
 from kam.plugins.storage_sqlite.summaries import OPEN_TERMS
-from kam.storage import DueReceivable, Where, kind
+from kam.storage import Where, kind
+
+if TYPE_CHECKING:
+    from kam.storage import DueReceivable
 
 #: ?1 is the day, ?2 the horizon; the caller's conditions follow (their ? numbered on).
 #: Open (OPEN_TERMS, word for word, so the partial index serves) means outstanding > 0
