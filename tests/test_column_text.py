@@ -88,6 +88,25 @@ def test_a_csv_page_made_by_columns_is_what_csv_writer_writes(rows: list[list[An
     assert column_text.csv_text(columns) == buf.getvalue()
 
 
+AMOUNTS = st.lists(st.none() | st.decimals(-10**4, 10**4, places=2)
+                   | st.sampled_from([Decimal("1.0"), Decimal("1.00"), Decimal("1E+2")]),
+                   max_size=6)
+
+
+@given(AMOUNTS, st.lists(st.integers(0, 5), max_size=30))
+@example([Decimal("1.0"), Decimal("1.00")], [0, 1, 0, 1, 1])
+def test_texts_made_once_per_object_are_each_values_text(pool: list[Any],
+                                                         picks: list[int]) -> None:
+    """kam.output.by_object (the milestones' amounts: a few shared objects) gives what
+    converting each value gives — equal amounts of different exponents included."""
+    from kam.output import by_object
+
+    values = [pool[i % len(pool)] for i in picks] if pool else []
+    for convert in (str, repr, lambda v: "-" if v is None else f"{v:,}"):
+        assert by_object(convert, values) == list(map(convert, values))
+        assert by_object(convert, tuple(values)) == list(map(convert, values))
+
+
 ONE_LINE = st.text(alphabet=st.sampled_from(list("ab 1-中文ｱé—·\u3000\xa0\x1f\x00x")),
                    max_size=6)
 
