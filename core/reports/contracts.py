@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from itertools import groupby
 from operator import itemgetter
 from typing import Any, TypeVar
@@ -25,6 +25,7 @@ from kam.reports.aggregates import milestone_aggregates
 from kam.reports.aging_sums import aging_sums
 from kam.reports.battle_map import BATTLE_KEYS, battle_reads
 from kam.reports.common import (
+    CENT,
     ZERO,
     distinct,
     new_report,
@@ -409,7 +410,9 @@ def _battle_row(ws: Any, c: dict[str, Any], views: list[MilestoneView], have: se
         "milestones": [{"kind": kind, "amount": money, "due_date": due, "state": state,
                         "days_overdue": days or None}
                        for _c, _s, kind, _sh, money, due, _p, _o, state, days, _n in views],
-        "collected": collected, "collected_pct": percent(collected, amount or ZERO),
+        # percent(collected, amount) without its two Decimal copies: the same digits
+        "collected": collected, "collected_pct": (collected * 100 / amount).quantize(
+            CENT, rounding=ROUND_HALF_UP) if amount else None,
         "outstanding": outstanding,
         "next_action": _next_action(ws, c, views, kinds),
         "qing": c["customer_id"] in recent, "li": bool(delivered),
