@@ -19,7 +19,7 @@ from itertools import islice
 from operator import itemgetter
 from typing import Any
 
-from kam.output import FORMULA_START, _cell, _quote, by_object, jsonable, neutralise
+from kam.output import FORMULA_START, _cell, _quote, jsonable, neutralise
 from kam.storage import JsonText
 from kam.text import visible
 
@@ -140,8 +140,6 @@ def _json_field(values: Sequence[Any]) -> list[str] | None:
     if len(kinds - {_NONE}) <= 1 and not kinds & {Decimal, bool}:
         made = {v: _JSON[type(v)](v) for v in set(values)}
         return list(map(made.__getitem__, values))
-    if kinds == {Decimal}:  # money: each shared amount's object once (not equal ones)
-        return by_object('"%s"'.__mod__, values)
     if len(kinds) == 1:
         return list(map(_JSON[next(iter(kinds))], values))
     json_of = _JSON.__getitem__
