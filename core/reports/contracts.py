@@ -9,7 +9,7 @@ Receivables stream grouped by contract; amounts are summed per currency only.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence, Set
 from decimal import ROUND_HALF_UP, Decimal
 from itertools import groupby
 from operator import itemgetter
@@ -224,6 +224,8 @@ def _grouped_views(ws: Any, where: dict[str, Any]) -> Iterator[tuple[str, list[M
 
 #: contracts read at a time when the battle map streams its rows
 BATTLE_PAGE = 1000
+#: the documents of a contract with none attached (one set, only read)
+_NO_EVIDENCE: frozenset[str] = frozenset()
 
 
 def battle_map(ws: Any, owner: str | None = None, customer: str | None = None,
@@ -318,7 +320,7 @@ def _streamed_rows(ws: Any, sums: ReceivableSums, where: dict[str, Any], recent:
                 if card is None:  # deleted since the order was read
                     continue
                 row = _battle_row(ws, dict(zip(BATTLE_KEYS, card, strict=False)), views,
-                                  evidence.get(cid, set()), recent, kinds)
+                                  evidence.get(cid, _NO_EVIDENCE), recent, kinds)
                 if row is not None:
                     row["customer"] = card[-1]
                     built[cid] = row
@@ -391,7 +393,7 @@ _NEEDED: dict[tuple[bool, bool], frozenset[str]] = {
 }
 
 
-def _battle_row(ws: Any, c: dict[str, Any], views: list[MilestoneView], have: set[str],
+def _battle_row(ws: Any, c: dict[str, Any], views: list[MilestoneView], have: Set[str],
                 recent: set[Any], kinds: dict[str, str] | None = None
                 ) -> dict[str, Any] | None:
     """One contract's row from its milestones' views (in plan order), or None when it owes
