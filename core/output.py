@@ -208,10 +208,10 @@ def by_object(convert: Callable[[Any], str], values: Sequence[Any]) -> list[str]
     csv) costs about what the lookup does."""
     held = values if type(values) is list or type(values) is tuple else list(values)
     ids = list(map(id, held))
-    objects = dict(zip(ids, held))
+    objects = dict(zip(ids, held, strict=True))
     if len(objects) * 2 > len(ids):
         return list(map(convert, held))
-    made = dict(zip(objects, map(convert, objects.values())))
+    made = dict(zip(objects, map(convert, objects.values()), strict=True))
     return list(map(made.__getitem__, ids))
 
 
