@@ -282,3 +282,59 @@ def csv_rows(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]
     """Each page's CSV cells, row by row (for ``csv.writer.writerows``)."""
     for page in pages(rows):
         yield zip(*[csv_texts(col) for col in columns_of(page, columns)], strict=True)
+
+
+def csv_pages(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> Iterator[str]:
+    """Each page's CSV text: what ``csv.writer.writerows`` of :func:`csv_rows`' page
+    writes (``lineterminator="\\n"``), made by :func:`csv_text`."""
+    for page in pages(rows):
+        yield csv_text([csv_texts(col) for col in columns_of(page, columns)])
+
+
+_QUOTED: str | None = None
+
+
+def _quoted_by_csv() -> str:
+    """The characters that make this Python's ``csv.writer`` (QUOTE_MINIMAL, a ``"\\n"``
+    line end) quote a cell, asked of csv.writer itself once: versions differ on ``\\r``."""
+    global _QUOTED
+    if _QUOTED is None:
+        import csv
+        import io
+
+        found = ""
+        buf = io.StringIO()
+        for c in ',"\n\r':
+            buf.seek(0)
+            buf.truncate()
+            csv.writer(buf, lineterminator="\n").writerow([f"a{c}", "b"])
+            if buf.getvalue().startswith('"'):
+                found += c
+        _QUOTED = found
+    return _QUOTED
+
+
+def csv_text(columns: Sequence[Sequence[str | None]]) -> str:
+    """The CSV text ``csv.writer(buf, lineterminator="\\n").writerows(zip(*columns))``
+    writes (None as an empty cell), made a column at a time (checked on random cells in
+    tests/test_column_text.py): a column with nothing to quote is kept as it is, and
+    each distinct cell that needs quoting is quoted once (``str.replace`` in C, where
+    csv.writer looks at every character of every cell — the battle map's milestones
+    are ~80 % of its csv text)."""
+    if not columns or not columns[0]:
+        return ""
+    special = _quoted_by_csv()
+    out: list[Sequence[str]] = []
+    for cells in columns:
+        col: Sequence[str] = (["" if t is None else t for t in cells] if None in cells
+                              else cells)  # type: ignore[assignment]
+        joined = "".join(col)
+        if not any(c in joined for c in special):
+            out.append(col)
+            continue
+        made = {t: '"' + t.replace('"', '""') + '"' for t in set(col)
+                if any(c in t for c in special)}
+        out.append(list(map(made.get, col, col)))
+    if len(out) == 1:  # a row of one empty cell is written as ""
+        return "".join(['""\n' if not t else t + "\n" for t in out[0]])
+    return "\n".join(map(",".join, zip(*out, strict=True))) + "\n"

@@ -107,19 +107,30 @@ RECORD_DISPLAY = st.sampled_from([{}, {"a": "甲", "b": "乙"}, {"a": "", "b": "
 
 
 @settings(max_examples=150, deadline=None)
-@given(RECORDS, RECORD_DISPLAY, st.sampled_from(["zh", "en"]), st.booleans())
+@given(RECORDS, RECORD_DISPLAY, st.sampled_from(["zh", "en"]), st.booleans(),
+       st.lists(st.integers(0, 6), max_size=3))
 @example([[("a", Decimal("1234.50"), None), ("b", Decimal("1.0"), 3)], [],
-          [("x", Decimal("1.00"), dt.date(2026, 1, 1))]], {"a": "甲"}, "zh", False)
-@example([[("a", Decimal("1"), None)]], {"1": "一"}, "en", False)
-@example([[("a", "b"), ("", "a")]], {"a": "", "b": "乙"}, "zh", False)
+          [("x", Decimal("1.00"), dt.date(2026, 1, 1))]], {"a": "甲"}, "zh", False, [])
+@example([[("a", Decimal("1"), None)]], {"1": "一"}, "en", False, [])
+@example([[("a", "b"), ("", "a")]], {"a": "", "b": "乙"}, "zh", False, [])
+@example([[("a", Decimal("2.00"), None)], [("b", Decimal("1"), 4)]], {"": "空", "a": "甲"},
+         "zh", False, [1, 6])
 def test_a_column_of_records_a_field_at_a_time_is_each_cell_shown(
         cells: list[list[tuple[Any, ...]]], display: dict[str, str], lang: str,
-        odd: bool) -> None:
+        odd: bool, gaps: list[int]) -> None:
+    """Also with gaps (the battle map's totals rows have no milestones): each shown as
+    shown shows None, or a row without the key."""
     table = Table("t", ["id", "milestones"], [],
                   display={"milestones": display} if display else {})
     values: list[Any] = [[{f"k{i}": v for i, v in enumerate(r)} for r in c] for c in cells]
     if odd and values and values[0]:
         values[0][0]["extra"] = 1  # keys that differ: each cell on its own
-    rows = [{"id": str(n), "milestones": v} for n, v in enumerate(values)]
+    rows: list[dict[str, Any]] = [{"id": str(n), "milestones": v}
+                                  for n, v in enumerate(values)]
+    for at in gaps:  # a None, or (past the end) a row without milestones
+        if at < len(rows):
+            rows[at]["milestones"] = None
+        else:
+            rows.append({"id": "total"})
     expected = [[shown(table, c, r.get(c), lang) for c in table.columns] for r in rows]
     assert [list(r) for r in shown_rows(table, rows, lang)] == expected

@@ -5,7 +5,9 @@ per-cell labeler."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
@@ -66,6 +68,43 @@ def test_csv_written_by_page_is_the_reference_csv(rows: list[dict[str, Any]]) ->
     parts: list[str] = []
     write_rows(iter(rows), "csv", ["id", "amount", "note"], parts.append)
     assert "".join(parts) == to_csv(rows, ["id", "amount", "note"])
+
+
+CSV_CELL = st.none() | st.text(alphabet=st.sampled_from(list('ab,"\n\r \t中\x00=')),
+                               max_size=5)
+
+
+@given(st.integers(1, 4).flatmap(lambda n: st.lists(
+    st.lists(CSV_CELL, min_size=n, max_size=n), max_size=8)))
+@example([[""]])
+@example([[None], ["a"], ['"']])
+@example([["", None], ['a"b', "x\r"], ["a,b", "c\nd"]])
+def test_a_csv_page_made_by_columns_is_what_csv_writer_writes(rows: list[list[Any]]) -> None:
+    """kam.column_text.csv_text (a page's csv text a column at a time) against
+    csv.writer's writerows on the same rows."""
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(rows)
+    columns = [list(c) for c in zip(*rows, strict=True)]
+    assert column_text.csv_text(columns) == buf.getvalue()
+
+
+AMOUNTS = st.lists(st.none() | st.decimals(-10**4, 10**4, places=2)
+                   | st.sampled_from([Decimal("1.0"), Decimal("1.00"), Decimal("1E+2")]),
+                   max_size=6)
+
+
+@given(AMOUNTS, st.lists(st.integers(0, 5), max_size=30))
+@example([Decimal("1.0"), Decimal("1.00")], [0, 1, 0, 1, 1])
+def test_texts_made_once_per_object_are_each_values_text(pool: list[Any],
+                                                         picks: list[int]) -> None:
+    """kam.output.by_object (the milestones' amounts: a few shared objects) gives what
+    converting each value gives — equal amounts of different exponents included."""
+    from kam.output import by_object
+
+    values = [pool[i % len(pool)] for i in picks] if pool else []
+    for convert in (str, repr, lambda v: "-" if v is None else f"{v:,}"):
+        assert by_object(convert, values) == list(map(convert, values))
+        assert by_object(convert, tuple(values)) == list(map(convert, values))
 
 
 ONE_LINE = st.text(alphabet=st.sampled_from(list("ab 1-中文ｱé—·\u3000\xa0\x1f\x00x")),

@@ -19,6 +19,9 @@ def test_streamed_lines_join_like_the_whole_text(lines: list[str]) -> None:
 @example(["x|y", "a\\b", "c\r\nd", "e\rf\ng"])
 @example(["a", "=1+1", "-5.00"])
 @example(["a\0b", "c"])
+@example(["=1", "b"])  # the first cell: judged apart from the pattern's NUL
+@example(["", "+x"])
+@example(["\t"])
 def test_a_column_escaped_at_once_is_each_cell_escaped(cells: list[str]) -> None:
     from kam.plugins.report_md.markdown import escape, escaped_column
 

@@ -46,10 +46,16 @@ def shown_column(table: Any, column: str, values: Sequence[Any], lang: str) -> l
     if kinds <= {bool, _NONE}:  # yes/no or ✓/✗ columns: each of the few values shown once
         known = {v: shown(table, column, v, lang) for v in set(values)}
         return list(map(known.__getitem__, values))
-    if kinds == {list}:  # lists of records (a battle map's milestones): a field at a time
-        records = shown_records(table, column, list(values), lang)
+    if kinds == {list} or kinds == {list, _NONE}:  # lists of records (a battle map's
+        # milestones): a field at a time; a gap (its totals rows have none) shown once
+        lists = list(values) if _NONE not in kinds else [v for v in values if v is not None]
+        records = shown_records(table, column, lists, lang)
         if records is not None:
-            return records
+            if len(lists) == len(values):
+                return records
+            gap = shown(table, column, None, lang)
+            made = iter(records)
+            return [gap if v is None else next(made) for v in values]
     return [shown(table, column, v, lang) for v in values]
 
 

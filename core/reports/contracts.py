@@ -9,8 +9,8 @@ Receivables stream grouped by contract; amounts are summed per currency only.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
-from decimal import Decimal
+from collections.abc import Iterable, Iterator, Sequence, Set
+from decimal import ROUND_HALF_UP, Decimal
 from itertools import groupby
 from operator import itemgetter
 from typing import Any, TypeVar
@@ -25,6 +25,7 @@ from kam.reports.aggregates import milestone_aggregates
 from kam.reports.aging_sums import aging_sums
 from kam.reports.battle_map import BATTLE_KEYS, battle_reads
 from kam.reports.common import (
+    CENT,
     ZERO,
     distinct,
     new_report,
@@ -223,6 +224,8 @@ def _grouped_views(ws: Any, where: dict[str, Any]) -> Iterator[tuple[str, list[M
 
 #: contracts read at a time when the battle map streams its rows
 BATTLE_PAGE = 1000
+#: the documents of a contract with none attached (one set, only read)
+_NO_EVIDENCE: frozenset[str] = frozenset()
 
 
 def battle_map(ws: Any, owner: str | None = None, customer: str | None = None,
@@ -317,7 +320,7 @@ def _streamed_rows(ws: Any, sums: ReceivableSums, where: dict[str, Any], recent:
                 if card is None:  # deleted since the order was read
                     continue
                 row = _battle_row(ws, dict(zip(BATTLE_KEYS, card, strict=False)), views,
-                                  evidence.get(cid, set()), recent, kinds)
+                                  evidence.get(cid, _NO_EVIDENCE), recent, kinds)
                 if row is not None:
                     row["customer"] = card[-1]
                     built[cid] = row
@@ -390,7 +393,7 @@ _NEEDED: dict[tuple[bool, bool], frozenset[str]] = {
 }
 
 
-def _battle_row(ws: Any, c: dict[str, Any], views: list[MilestoneView], have: set[str],
+def _battle_row(ws: Any, c: dict[str, Any], views: list[MilestoneView], have: Set[str],
                 recent: set[Any], kinds: dict[str, str] | None = None
                 ) -> dict[str, Any] | None:
     """One contract's row from its milestones' views (in plan order), or None when it owes
@@ -409,7 +412,9 @@ def _battle_row(ws: Any, c: dict[str, Any], views: list[MilestoneView], have: se
         "milestones": [{"kind": kind, "amount": money, "due_date": due, "state": state,
                         "days_overdue": days or None}
                        for _c, _s, kind, _sh, money, due, _p, _o, state, days, _n in views],
-        "collected": collected, "collected_pct": percent(collected, amount or ZERO),
+        # percent(collected, amount) without its two Decimal copies: the same digits
+        "collected": collected, "collected_pct": (collected * 100 / amount).quantize(
+            CENT, rounding=ROUND_HALF_UP) if amount else None,
         "outstanding": outstanding,
         "next_action": _next_action(ws, c, views, kinds),
         "qing": c["customer_id"] in recent, "li": bool(delivered),

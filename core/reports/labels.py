@@ -290,7 +290,7 @@ def _field_texts(col: list[Any], disp: dict[str, str] | None) -> list[str] | Non
     nothing), or None when some value needs :func:`shown` (a display map keyed by a
     number or a date, another type, a text shown as nothing or holding a line break or
     NUL)."""
-    from kam.output import cell
+    from kam.output import by_object, cell
 
     kinds = set(map(type, col)) - {_NONE}
     if not kinds:
@@ -309,7 +309,7 @@ def _field_texts(col: list[Any], disp: dict[str, str] | None) -> list[str] | Non
     if kind is Decimal:
         if disp and any(_is_number(k) for k in disp):
             return None
-        return ["\0" if v is None else f"{v:,}" for v in col]
+        return by_object(_money_or_gap, col)  # each shared amount's object once
     if kind is _DATE or kind is int:
         show = _DATE.isoformat if kind is _DATE else int.__repr__
         memo = {v: show(v) for v in set(col) if v is not None}
@@ -318,6 +318,11 @@ def _field_texts(col: list[Any], disp: dict[str, str] | None) -> list[str] | Non
         memo[None] = "\0"
         return list(map(memo.__getitem__, col))
     return None
+
+
+def _money_or_gap(value: Decimal | None) -> str:
+    """Money with thousands separators, NUL for a gap (:func:`_field_texts`)."""
+    return "\0" if value is None else f"{value:,}"
 
 
 def _is_number(text: str) -> bool:

@@ -167,7 +167,7 @@ def csv_chunks(report: Report) -> Iterator[str]:
     import csv
     import io
 
-    from kam.column_text import csv_rows
+    from kam.column_text import csv_pages
 
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
@@ -177,13 +177,12 @@ def csv_chunks(report: Report) -> Iterator[str]:
             buf.write(("\n" if n else "") + f"# {t.name}\n")
         columns = t.columns
         writer.writerow(columns)
-        # each page's cells a column at a time: neutralise(cell(v)) of each (column_text)
-        for page in csv_rows(itertools.chain(t.rows, t.totals), columns):
-            writer.writerows(page)
-            yield buf.getvalue()
-            buf.seek(0)
-            buf.truncate()
-    yield buf.getvalue()
+        yield buf.getvalue()
+        buf.seek(0)
+        buf.truncate()
+        # each page's cells a column at a time: neutralise(cell(v)) of each, and the
+        # page's csv text a column at a time (kam.column_text)
+        yield from csv_pages(itertools.chain(t.rows, t.totals), columns)
 
 
 def title_line(report: Report) -> str:

@@ -34,8 +34,12 @@ def escape(text: str) -> str:
     return text.replace("\r\n", "<br>").replace("\n", "<br>").replace("\r", "<br>")
 
 
-#: a cell (cells joined by NUL) that a spreadsheet would run as a formula
-_FORMULA_CELL = re.compile("(?:^|\0)[=+\\-@\t\r]")
+#: a cell after the first (cells joined by NUL) that a spreadsheet would run as a formula:
+#: a pattern that starts with its one literal (NUL) is searched for by that character —
+#: ``(?:^|\0)`` was tried at every character of a page's ~1 MB of milestones
+_FORMULA_CELL = re.compile("\0[=+\\-@\t\r]")
+#: what the first cell starts with when it is formula-like
+_FORMULA_FIRST = frozenset("=+-@\t\r")
 PAGE = 2000
 """Rows escaped a column at a time."""
 
@@ -44,7 +48,8 @@ def escaped_column(cells: Sequence[str]) -> list[str]:
     """``[escape(c) for c in cells]``: a column with no formula-like cell escaped in one
     pass over its text (a battle map's 45k milestone cells), else cell by cell."""
     joined = "\0".join(cells)
-    if joined.count("\0") != len(cells) - 1 or _FORMULA_CELL.search(joined):
+    if joined.count("\0") != len(cells) - 1 or joined[:1] in _FORMULA_FIRST \
+            or _FORMULA_CELL.search(joined):
         return [escape(c) for c in cells]
     joined = joined.replace("\\", "\\\\").replace("|", "\\|")
     joined = joined.replace("\r\n", "<br>").replace("\n", "<br>").replace("\r", "<br>")

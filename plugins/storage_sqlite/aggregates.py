@@ -290,17 +290,21 @@ class SQLiteAggregates:
         import json
 
         r_where, r_params = self._where(kind("receivable"), where)
-        named: dict[str, Any] = {"as_of": as_of.isoformat()}
-        named.update({f"r{n}": v for n, v in enumerate(r_params)})
+        # positional values: the filter's ``?`` come first in the text (1…n), the day
+        # after them as ``?n+1`` — a page's 1,000 ids as named values were looked up
+        # name by name (SQLite searches its list of names for each: n² steps a page)
+        day = f"?{len(r_params) + 1}"
         sql = (
             "WITH r AS (SELECT rowid AS rid, contract_id, seq, kind, share,"
             " coalesce(amount, 0) AS amount_, due_date, written_off_on,"
             f" coalesce(paid, 0) AS paid_, {_OPEN} AS open_, CASE WHEN"
             " coalesce(json_array_length(collection_notes), 0) > 0 THEN json_extract("
             "collection_notes, '$[' || (json_array_length(collection_notes) - 1) || ']')"
-            f" END AS note FROM receivable{_named(r_where, 'r')})"
+            f" END AS note FROM receivable{r_where})"
             " SELECT contract_id, seq, kind, share, amount_, due_date, paid_, open_,"
-            f" {_STATE}, {_DAYS}, note FROM r ORDER BY contract_id, seq, rid")
+            f" {_STATE.replace(':as_of', day)}, {_DAYS.replace(':as_of', day)}, note"
+            " FROM r ORDER BY contract_id, seq, rid")
+        params = [*r_params, as_of.isoformat()]
         # amounts and due dates repeat across a big team's milestones (200k milestones,
         # ~6k amounts, ~2k dates on large): each text or cents value is converted once
         # per call (Decimal and date are immutable, so sharing them is safe); a memo is
@@ -309,7 +313,7 @@ class SQLiteAggregates:
         days_of = _DayMemo()
         loads = json.loads
         for (cid, seq, kind_, share, amount, due, paid, open_, state, days,
-             note) in self._named_rows(sql, named):
+             note) in streamed(self.conn, sql, params, 500):
             yield (cid, seq, kind_, share, money[amount],
                    None if due is None else days_of[due], money[paid], money[open_],
                    state, days, None if note is None else loads(note))

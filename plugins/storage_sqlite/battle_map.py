@@ -69,6 +69,18 @@ class SQLiteBattleMapReads:
             columns = [list(col) for col in zip(*rows, strict=True)]
             for n, fn in enumerate(decode):
                 if fn is not None:
-                    columns[n] = [None if v is None else fn(v) for v in columns[n]]
+                    columns[n] = _decoded(fn, columns[n])
             out.extend(zip(*columns, strict=True))
         return iter(out)
+
+
+def _decoded(fn: Any, column: list[Any]) -> list[Any]:
+    """``[None if v is None else fn(v) for v in column]``, each distinct stored value
+    decoded once when values repeat (a page's delivery and acceptance dates: a few
+    hundred days among 500 contracts); the decoded values are immutable (dates, money),
+    so sharing them is safe."""
+    distinct = set(column)
+    if len(distinct) * 2 > len(column):
+        return [None if v is None else fn(v) for v in column]
+    made = {v: None if v is None else fn(v) for v in distinct}
+    return list(map(made.__getitem__, column))
