@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
-from itertools import compress, tee
-from operator import and_, itemgetter
+from collections.abc import Iterator, Sequence
 from typing import Any, Protocol
 
 from kam.kinds import Kind
@@ -89,15 +87,12 @@ def _deal_touches(found: tuple[bool, Iterator[tuple[str, ...]]], open_deals: set
     the texts compare and sort as the dates do."""
     ordered, cells = found
     marks: dict[str, list[tuple[str, Any, bool]]] = {}
-    # the calls of open deals picked out in C (most calls are of other deals), numbered
-    # by their row first
-    rows, opps = tee(cells)
-    picked = compress(enumerate(rows), map(open_deals.__contains__, map(_OPP, opps)))
-    for n, (call_id, day, opp, outcome, customer_id) in picked:
+    for n, (call_id, day, opp, outcome, customer_id) in enumerate(cells):
         if not day or day > as_of or (customer and customer_id != customer):
             continue
-        marks.setdefault(opp, []).append(
-            (day, n if ordered else _id_key(call_id), outcome == "continuance"))
+        if opp in open_deals:
+            marks.setdefault(opp, []).append(
+                (day, n if ordered else _id_key(call_id), outcome == "continuance"))
     return iter([(opp, dt.date.fromisoformat(last), run)
                  for opp, (last, run) in ((opp, _last_and_run(calls))
                                           for opp, calls in marks.items())])
@@ -114,33 +109,16 @@ def _last_and_run(calls: list[tuple[Any, Any, bool]]) -> tuple[Any, int]:
     return calls[-1][0], run
 
 
-_OPP = itemgetter(2)
-_DAY = itemgetter(0)
-_COUNTED = itemgetter(1, 0, 2)
-
-
-def _counted(cells: Iterable[tuple[str, ...]], low: str, high: str, customer: str | None,
-             owner: str | None) -> Counter[tuple[str, ...]]:
-    """call_counts over the activity file's (date, owner, outcome, customer) cells: the
-    calls dated from ``low`` to ``high`` (ISO texts compare as the dates do; an empty
-    date is below any) counted per (owner, date, outcome), the dates tested and the
-    calls counted in C (map, compress, Counter) rather than a Python step a call."""
-    if customer:
-        cells = (c for c in cells if c[3] == customer)
-    if owner:
-        cells = (c for c in cells if c[1] == owner)
-    rows, days_from, days_to = tee(cells, 3)
-    within = map(and_, map(low.__le__, map(_DAY, days_from)),
-                 map(high.__ge__, map(_DAY, days_to)))
-    return Counter(map(_COUNTED, compress(rows, within)))
-
-
 def call_counts(s: RankedReads, start: dt.date, as_of: dt.date, customer: str | None = None,
                 owner: str | None = None
                 ) -> Iterator[tuple[str | None, dt.date, str | None, int]]:
     found = s._kind_cells(kind("activity"), ("date", "owner", "outcome", "customer_id"))
     if found is not None:
-        counted = _counted(found[1], start.isoformat(), as_of.isoformat(), customer, owner)
+        low, high = start.isoformat(), as_of.isoformat()
+        counted: Counter[tuple[str, str, str]] = Counter(
+            (who, day, outcome) for day, who, outcome, customer_id in found[1]
+            if day and low <= day <= high and (not customer or customer_id == customer)
+            and (not owner or who == owner))
         return iter([(who or None, dt.date.fromisoformat(day), outcome or None, n)
                      for (who, day, outcome), n in counted.items()])
     where: dict[str, Any] = {"date__le": as_of, "date__ge": start}
