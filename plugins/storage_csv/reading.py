@@ -205,13 +205,14 @@ def rows(lines: Iterable[str], where: str, scan: Scan, first_row: int = 2
     """Yield (record limited to the scan's fields, stored sort values) for each row of a
     kind's CSV text that passes the scan's filters, in file order."""
     reader = csv.reader(lines)
+    n = first_row - 1
     try:
         header = next(reader, None)
         if header is None:
             return
         check_header(scan.k, header, where)
     except csv.Error as exc:
-        raise InputError(f"{where} row {first_row}: {exc}") from None
+        raise InputError(f"{where} row {n + 1}: {exc}") from None
     yield from rows_of(reader, header, where, scan, first_row)
 
 
