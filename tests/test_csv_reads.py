@@ -233,3 +233,93 @@ def test_a_filtered_read_parses_only_the_lines_that_may_match(tmp_path: Path) ->
                 for k, w in where.items())]
             assert list(fresh.find("opportunity", where)) == expected
             assert expected or where == {"status__in": ["lost", "won"]}
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(DEAL, min_size=1, max_size=12),
+       st.sampled_from([None, {"status": "open"}, {"status__in": ["won", "lost"]},
+                        {"amount__gt": Decimal("10.00")}]))
+@example([("open", False, None, None)], {"status": "open"})
+def test_kept_columns_read_as_the_file_does(deals: list[tuple[Any, ...]],
+                                            where: dict[str, Any] | None) -> None:
+    """A read served from the deals' kept columns (kept.py, made by a roll-up's read)
+    equals the same read streamed from the file by a handle that keeps nothing."""
+    with tempfile.TemporaryDirectory() as tmp:
+        stocked(Path(tmp), deals, []).close()
+        kept, streamed = _fresh(Path(tmp)), _fresh(Path(tmp))
+        try:
+            list(kept.deal_month_sums(False, {"status": "open"}))  # keeps the columns
+            assert kept._kept.current(kept.folder / "opportunity.csv", ["id"]) is not None
+            for fields in (["pipeline"], ["id", "amount", "status"], ["stage_history"]):
+                assert list(kept.select("opportunity", fields, where)) == \
+                    list(streamed.select("opportunity", fields, where))
+                assert streamed._kept.current(streamed.folder / "opportunity.csv",
+                                              ["id"]) is None
+            assert sorted(kept.stage_reach({"six_stage": ["development", "won"]}),
+                          key=repr) == sorted(streamed.stage_reach(
+                              {"six_stage": ["development", "won"]}), key=repr)
+        finally:
+            kept.close()
+            streamed.close()
+
+
+def test_a_hand_edit_between_two_reads_is_seen_by_the_second(tmp_path: Path) -> None:
+    """The kept columns are the file's only while its stamp is unchanged: an edit by
+    hand between two reads of one open workspace is read by the second."""
+    stocked(tmp_path, [("open", False, Decimal("5.00"), 10)] * 2, []).close()
+    s = _fresh(tmp_path)
+    try:
+        list(s.deal_month_sums(False, {"status": "open"}))  # keeps the deals' columns
+        path = tmp_path / "data" / "opportunity.csv"
+        assert s._kept.current(path, ["amount"]) is not None
+        before = [r["amount"] for r in s.select("opportunity", ["amount"],
+                                                {"status": "open"})]
+        assert before == [Decimal("5.00"), Decimal("5.00")]
+        path.write_text(path.read_text(encoding="utf-8").replace("5.00", "15.00", 1),
+                        encoding="utf-8")
+        assert s._kept.current(path, ["amount"]) is None
+        amounts = [r["amount"] for r in s.select("opportunity", ["amount"],
+                                                 {"status": "open"})]
+        assert amounts == [Decimal("15.00"), Decimal("5.00")]
+    finally:
+        s.close()
+
+
+ADVANCED_LOG = (
+    'id,at,actor,kind,record_id,payload,refs\n'
+    'EV1,2026-01-01,a,opportunity.advanced,OP1,"{""to"": ""b""}",[]\n'
+    'EV2,2026-01-02,a,opportunity.advanced,OP2,"{""to"": ""b""}",[]\n'
+    # the kind's text in the actor's cell, followed by an id not asked: the row is OP1's
+    'EV3,2026-01-03,"x,opportunity.advanced,OP2,",opportunity.advanced,OP1,{},[]\n'
+    # an actor across two lines
+    'EV4,2026-01-04,"Ann\nLee",opportunity.advanced,OP1,{},[]\n'
+    'EV5,2026-01-05,a,opportunity.note,OP1,"{""kind"": ""opportunity.advanced""}",[]\n'
+    'EV6,2026-01-06,a,opportunity.advanced,OP3,{},[]\n'
+)
+
+
+@pytest.mark.parametrize("log", [
+    ADVANCED_LOG,
+    # an id quoted by hand, and a quoted kind: every match is read, none skipped
+    ADVANCED_LOG + 'EV7,2026-01-07,a,opportunity.advanced,"OP1",{},[]\n',
+    ADVANCED_LOG + 'EV8,2026-01-08,a,"opportunity.advanced",OP1,{},[]\n',
+    # another column order: the record id is not next to the kind
+    'id,at,actor,record_id,kind,payload,refs\n'
+    'EV1,2026-01-01,a,OP1,opportunity.advanced,{},[]\n'
+    'EV2,2026-01-02,a,OP2,opportunity.advanced,{},[]\n',
+])
+def test_advances_sieved_to_the_deals_asked(tmp_path: Path, log: str) -> None:
+    """stage_reach's read of the advances of the deals that count (reading.picks_for):
+    the same rows as every advance read and then filtered by record id."""
+    s = open_csv(tmp_path, {})
+    assert isinstance(s, CSVStorage)
+    try:
+        path = tmp_path / "log.csv"
+        path.write_text(log, encoding="utf-8")
+        kinds = frozenset({"opportunity.advanced"})
+        every = list(s._event_cells_of(path, kinds, ("id", "record_id")))
+        for asked in ({"OP1"}, {"OP2", "OP3"}, set(), {"OP9"}):
+            assert list(s._event_cells_of(path, kinds, ("id", "record_id"), asked)) == \
+                [c for c in every if c[1] in asked]
+    finally:
+        s.close()

@@ -40,6 +40,7 @@ from kam.plugins.storage_csv.cells import Row, _id_key, render_rows
 from kam.plugins.storage_csv.doctor import CSVDoctor
 from kam.plugins.storage_csv.files import LOCK_FILE, SEQUENCE_FILE, _Table, _Tx
 from kam.plugins.storage_csv.journal import EVENTS_FILE
+from kam.plugins.storage_csv.kept import Kept
 from kam.plugins.storage_csv.writes import CSVWrites
 from kam.storage import kind
 
@@ -59,6 +60,7 @@ class CSVStorage(CSVDoctor, CSVWrites):
         self._tables = {}
         self._verdicts = {}
         self._gets = {}
+        self._kept = Kept()
         self._events = None
         self._tx = None
         self._lock_fd = None
@@ -161,6 +163,7 @@ class CSVStorage(CSVDoctor, CSVWrites):
     def close(self) -> None:
         self._release()
         self._tables.clear()
+        self._kept.clear()
         self._events = None
 
 

@@ -26,6 +26,7 @@ from kam.plugins.storage_csv.cells import (
     render_rows,
 )
 from kam.plugins.storage_csv.journal import EVENTS_FILE
+from kam.plugins.storage_csv.kept import Kept
 from kam.storage import Record
 
 SEQUENCE_FILE = "sequence.json"
@@ -73,6 +74,7 @@ class CSVFiles:
     _tables: dict[str, _Table]
     _verdicts: dict[str, tuple[tuple[int, int, int], reading.Verdict]]
     _gets: dict[str, int]
+    _kept: Kept
     _events: _Events | None
     _tx: _Tx | None
     _lock_fd: int | None

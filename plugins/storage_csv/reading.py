@@ -17,6 +17,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -203,15 +204,26 @@ def rows(lines: Iterable[str], where: str, scan: Scan, first_row: int = 2
          ) -> Iterator[tuple[Record, tuple[Any, ...]]]:
     """Yield (record limited to the scan's fields, stored sort values) for each row of a
     kind's CSV text that passes the scan's filters, in file order."""
-    k = scan.k
     reader = csv.reader(lines)
     n = first_row - 1
     try:
         header = next(reader, None)
         if header is None:
             return
-        n = first_row
-        check_header(k, header, where)
+        check_header(scan.k, header, where)
+    except csv.Error as exc:
+        raise InputError(f"{where} row {n + 1}: {exc}") from None
+    yield from rows_of(reader, header, where, scan, first_row)
+
+
+def rows_of(reader: Iterable[Any], header: Sequence[str], where: str, scan: Scan,
+            first_row: int = 2) -> Iterator[tuple[Record, tuple[Any, ...]]]:
+    """:func:`rows` over rows already split into cells under ``header`` (csv.reader's
+    rows, or the tuples of a few kept columns: kept.py)."""
+    k = scan.k
+    n = first_row
+    try:
+        header = list(header)
         width = len(header)
         types = {f.name: f.type for f in k.fields}
         stored_conv = {name: _STORED[t] for name, t in types.items()}
@@ -280,14 +292,14 @@ def complete_lines(fh: Iterable[bytes], where: str, cut: bool = True) -> Iterato
         yield _text(line, where)
 
 
-def records_with(fh: BinaryIO, where: str, needles: Sequence[bytes]
-                 ) -> Iterator[list[str]]:
+def records_with(fh: BinaryIO, where: str, needles: Sequence[bytes],
+                 picks: Picks | None = None) -> Iterator[list[str]]:
     """The header, then the rows whose text contains one of ``needles``, of the event
     log (complete lines only, as complete_lines): a row is parsed only when it may
     match, so picking a few event kinds out of the log costs a substring search, not a
     parse. The caller tests the parsed cells themselves: a needle is only a first
     sieve."""
-    reader = csv.reader(sieved(fh, where, needles))
+    reader = csv.reader(sieved(fh, where, needles, picks=picks))
     try:
         yield from reader
     except csv.Error as exc:
@@ -298,21 +310,22 @@ def records_with(fh: BinaryIO, where: str, needles: Sequence[bytes]
 CHUNK = 1 << 18
 
 
-def sieved(fh: BinaryIO, where: str, needles: Sequence[bytes], cut: bool = True
-           ) -> Iterator[str]:
+def sieved(fh: BinaryIO, where: str, needles: Sequence[bytes], cut: bool = True,
+           picks: Picks | None = None) -> Iterator[str]:
     """The lines of the header row, then of the rows that contain one of ``needles``,
     for csv.reader; with ``cut``, only up to the last complete line (complete_lines).
 
     The file is searched a chunk at a time; a match's row is the lines around it and
     starts after a newline outside quotes (an even count of quotes since the last known
     row start): a newline in a quoted cell is inside a row. A chunk's rows are decoded
-    together, and split into lines by io.StringIO, so no Python loop runs per line."""
-    for text in _sieved_chunks(fh, where, needles, cut):
+    together, and split into lines by io.StringIO, so no Python loop runs per line.
+    ``picks`` (:func:`picks_for`) narrows the rows to those of some records."""
+    for text in _sieved_chunks(fh, where, needles, cut, picks):
         yield from io.StringIO(text, newline="")
 
 
-def _sieved_chunks(fh: BinaryIO, where: str, needles: Sequence[bytes], cut: bool
-                   ) -> Iterator[str]:
+def _sieved_chunks(fh: BinaryIO, where: str, needles: Sequence[bytes], cut: bool,
+                   picks: Picks | None = None) -> Iterator[str]:
     carry = b""
     header = True
     last = False
@@ -341,6 +354,16 @@ def _sieved_chunks(fh: BinaryIO, where: str, needles: Sequence[bytes], cut: bool
             header = False
             kept.append(buf[:pos])
         find, rfind, index, count = buf.find, buf.rfind, buf.index, buf.count
+        spots = _picked(buf, pos, end, needles, picks) if picks is not None else None
+        if spots is not None:
+            for at in spots:
+                if at >= pos:
+                    start, stop = _row_around(buf, pos, at)
+                    kept.append(buf[start:stop])
+                    pos = stop
+            if kept:
+                yield _text(b"".join(kept), where)
+            continue
         # the next place of each needle (a find is a fast scan; a regex of several
         # needles tries each at every byte)
         one = needles[0] if len(needles) == 1 else None
@@ -355,9 +378,7 @@ def _sieved_chunks(fh: BinaryIO, where: str, needles: Sequence[bytes], cut: bool
             start = rfind(b"\n", pos, at) + 1 or pos
             stop = index(b"\n", at) + 1
             if count(b'"', pos, start) % 2 or count(b'"', start, stop) % 2:
-                start = pos  # a row across lines: walk the rows from the last start
-                while (stop := _row_end(buf, start)) <= at:
-                    start = stop
+                start, stop = _row_around(buf, pos, at)
             kept.append(buf[start:stop])
             pos = stop
             if one is None:
@@ -365,6 +386,52 @@ def _sieved_chunks(fh: BinaryIO, where: str, needles: Sequence[bytes], cut: bool
                          for a, needle in zip(ahead, needles, strict=True)]
         if kept:
             yield _text(b"".join(kept), where)
+
+
+def _row_around(buf: bytes, pos: int, at: int) -> tuple[int, int]:
+    """Where the row holding byte ``at`` starts and ends, ``pos`` being a row's start
+    at or before it."""
+    start = buf.rfind(b"\n", pos, at) + 1 or pos
+    stop = buf.index(b"\n", at) + 1
+    if buf.count(b'"', pos, start) % 2 or buf.count(b'"', start, stop) % 2:
+        start = pos  # a row across lines: walk the rows from the last start
+        while (stop := _row_end(buf, start)) <= at:
+            start = stop
+    return start, stop
+
+
+#: a sieve to the rows of some records (:func:`picks_for`): a plain kind cell followed
+#: by its record id cell, and the ids wanted
+Picks = tuple[re.Pattern[bytes], frozenset[bytes]]
+
+
+def picks_for(header: Sequence[str], kind_name: str, record_ids: Collection[str]
+              ) -> Picks | None:
+    """The event log sieved to the rows of ``kind_name`` whose record is one of
+    ``record_ids``, when the header has the record id's column right after the kind's
+    (neither first nor last): a match of the kind's text whose next cell is a plain id
+    not wanted is skipped unparsed. None for any other layout."""
+    if "kind" not in header or "record_id" not in header:
+        return None
+    at = list(header).index("kind")
+    if at < 1 or list(header).index("record_id") != at + 1 or at + 2 >= len(header):
+        return None
+    clean = re.compile(b"," + re.escape(kind_name.encode()) + b',([^,"\r\n]*),')
+    return clean, frozenset(r.encode() for r in record_ids)
+
+
+def _picked(buf: bytes, pos: int, end: int, needles: Sequence[bytes], picks: Picks
+            ) -> list[int] | None:
+    """Where in ``buf[pos:end]`` the rows of the wanted records may be: each match of
+    the kind's text as a plain cell followed by a wanted id. Only when every match of
+    the needle in that span is such a cell (an id not wanted is then certain: that
+    row's kind cell is its only match, or its others are skipped for what follows them
+    and its kind cell is judged on its own); None otherwise (the whole sieve then)."""
+    clean, wanted = picks
+    found = [(m.start(), m.group(1)) for m in clean.finditer(buf, pos, end)]
+    if len(needles) != 1 or len(found) != buf.count(needles[0], pos, end):
+        return None
+    return [at for at, rid in found if rid in wanted]
 
 
 def _row_end(buf: bytes, start: int) -> int:

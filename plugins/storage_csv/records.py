@@ -21,6 +21,7 @@ from kam.plugins.storage_csv import checked, reading, rollups, summaries
 from kam.plugins.storage_csv.cells import Row, _id_key, check_header, predicate
 from kam.plugins.storage_csv.files import CSVFiles, _refs_of
 from kam.plugins.storage_csv.journal import EVENTS_FILE
+from kam.plugins.storage_csv.kept import KEPT_KINDS
 from kam.storage import (
     DealMonthSum,
     Record,
@@ -29,6 +30,7 @@ from kam.storage import (
     StageStart,
     Where,
     kind,
+    split_filter,
     split_order,
 )
 
@@ -182,6 +184,11 @@ class CSVReads(CSVFiles):
             if path.name == EVENTS_FILE:
                 yield from reading.rows(reading.complete_lines(fh, str(path)), str(path), scan)
                 return
+            names = _scan_names(scan)
+            kept = self._kept.current(path, names)
+            if kept is not None:  # a roll-up parsed the file: its columns, no parse
+                yield from reading.rows_of(kept.of(names), names, str(path), scan)
+                return
             needles = reading.needles_of(scan.k, scan.where)
             if needles:  # only the lines that may pass are parsed
                 yield from reading.rows(reading.sieved(fh, str(path), needles, cut=False),
@@ -305,6 +312,11 @@ class CSVReads(CSVFiles):
         verdict = self._verdict(k, path, ids=True)
         if verdict is None:
             return True, iter(())
+        stamp = self._verdicts[path.name][0]
+        kept = self._kept.columns(path, k, names, stamp) \
+            if names and k.name in KEPT_KINDS else None
+        if kept is not None:  # parsed once for every roll-up of this open workspace
+            return verdict.ordered, kept.of(names)
         return verdict.ordered, self._cells_of(path, k, names)
 
     def _cells_of(self, path: Path, k: Kind, names: Sequence[str]
@@ -337,11 +349,14 @@ class CSVReads(CSVFiles):
             except UnicodeDecodeError as exc:
                 raise InputError(f"{path}: not UTF-8 text ({exc.reason})") from None
 
-    def _event_cells(self, kinds: Sequence[str], names: Sequence[str]
+    def _event_cells(self, kinds: Sequence[str], names: Sequence[str],
+                     records: Collection[str] | None = None
                      ) -> Iterator[tuple[str, ...]] | None:
-        """The cells of ``names`` ("" for none) of each committed event of ``kinds``, in
-        order, parsing only the lines that name one of them (reading.records_with);
-        None inside a transaction that has events of its own (read ``events`` then)."""
+        """The cells of ``names`` ("" for none) of each committed event of ``kinds`` (of
+        ``records`` only, when given), in order, parsing only the lines that name one of
+        the kinds (reading.records_with) and, for one kind and ``records``, whose record
+        id cell names one of them (reading.picks_for); None inside a transaction that
+        has events of its own (read ``events`` then)."""
         if self._tx is not None and self._tx.events:
             return None
         if self._tx is None:
@@ -349,27 +364,37 @@ class CSVReads(CSVFiles):
         path = self.folder / EVENTS_FILE
         if self._verdict(EVENT, path, ids=False) is None:
             return iter(())
-        return self._event_cells_of(path, frozenset(kinds), names)
+        return self._event_cells_of(path, frozenset(kinds), names, records)
 
-    def _event_cells_of(self, path: Path, kinds: frozenset[str], names: Sequence[str]
+    def _event_cells_of(self, path: Path, kinds: frozenset[str], names: Sequence[str],
+                        records: Collection[str] | None = None
                         ) -> Iterator[tuple[str, ...]]:
         fh = _opened(path, "rb")
         if fh is None:
             return
         with fh:
-            found = reading.records_with(fh, str(path), [k.encode() for k in kinds])
+            picks = None
+            if records is not None and len(kinds) == 1:
+                first = fh.readline()
+                fh.seek(0)
+                head = next(csv.reader([first.decode("utf-8", "replace")]), [])
+                picks = reading.picks_for(head, next(iter(kinds)), records)
+            found = reading.records_with(fh, str(path), [k.encode() for k in kinds], picks)
             header = next(found, None)
             if header is None:
                 return
             check_header(EVENT, header, str(path))
             width, kind_i = len(header), header.index("kind") if "kind" in header else -1
+            rec_i = header.index("record_id") if "record_id" in header else -1
+            wanted = None if records is None else set(records)
             get = _getter([header.index(name) if name in header else -1 for name in names])
             where = str(path)
             for n, cells in enumerate(found, start=2):  # n: of the rows sieved
                 if len(cells) != width:
                     raise InputError(
                         f"{where} row {n}: {len(cells)} cells, the header has {width}")
-                if kind_i >= 0 and cells[kind_i] in kinds:
+                if kind_i >= 0 and cells[kind_i] in kinds and (
+                        wanted is None or (cells[rec_i] if rec_i >= 0 else "") in wanted):
                     yield get(cells)
 
     def _event_rows(self, where: Where | None = None,
@@ -426,6 +451,14 @@ class CSVReads(CSVFiles):
 
         found = self._event_rows(raw=raw, tx_test=tx_test)
         return found if limit is None else itertools.islice(found, int(limit))
+
+
+def _scan_names(scan: reading.Scan) -> list[str]:
+    """The columns a scan of a kind's file reads: id, its fields, filters and keys."""
+    k = scan.k
+    return list(dict.fromkeys(["id", *(k.names if scan.fields is None else scan.fields),
+                               *(split_filter(k, key)[0] for key in scan.where or {}),
+                               *scan.keys]))
 
 
 def _getter(at: list[int]) -> Callable[[list[str]], tuple[str, ...]]:

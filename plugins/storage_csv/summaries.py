@@ -19,6 +19,8 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from kam.kinds import Kind
+from kam.plugins.storage_csv import reading
+from kam.plugins.storage_csv.reading import _money_value
 from kam.storage import (
     DealMonthSum,
     Record,
@@ -27,6 +29,7 @@ from kam.storage import (
     StageStart,
     Where,
     kind,
+    split_filter,
 )
 
 _DECODER = json.JSONDecoder()
@@ -42,7 +45,8 @@ class CellReads(Protocol):
               order_by: Sequence[str], limit: int | None, offset: int,
               texts: Sequence[str] = ()) -> Iterator[Record]: ...
 
-    def _event_cells(self, kinds: Sequence[str], names: Sequence[str]
+    def _event_cells(self, kinds: Sequence[str], names: Sequence[str],
+                     records: Collection[str] | None = None
                      ) -> Iterator[tuple[str, ...]] | None: ...
 
     def events(self, record_id: str | None = None, kinds: Sequence[str] | None = None,
@@ -97,7 +101,9 @@ def stage_reach(s: CellReads, order: Mapping[str, Sequence[str]], where: Where |
         start = stages.index(first) if first in stages else 0
         reach = len(stages) - 1 if status == "won" else start
         furthest[opp_id] = [pipeline, reach, status]
-    cells = s._event_cells((ADVANCED,), ("record_id", "payload"))
+    # only the deals that may still reach further: the rest's advances are never parsed
+    counting = {opp_id for opp_id, st in furthest.items() if st[1] < len(order[st[0]]) - 1}
+    cells = s._event_cells((ADVANCED,), ("record_id", "payload"), counting)
     moves: Iterator[tuple[Any, ...]] = (
         ((ev["record_id"], ev.get("payload")) for ev in s.events(kinds=(ADVANCED,)))
         if cells is None else cells)
@@ -147,6 +153,19 @@ def deal_month_sums(s: CellReads, won: bool, where: Where | None = None,
                     ) -> Iterator[DealMonthSum]:
     named_customers, named_products = set(customers), set(products)
     sums: dict[tuple[Any, ...], Decimal] = {}
+    cells = _month_cells(s, where)
+    if cells is not None:
+        for (owner, currency, customer, category, amount, closed_at, close_date, pipeline,
+             stage) in cells:
+            day = (closed_at or close_date) if won else close_date
+            if not day:
+                continue
+            key = (owner, currency or None, day[:7],
+                   customer if customer in named_customers else None,
+                   category if category in named_products else None,
+                   None if won else pipeline or None, None if won else stage or None)
+            sums[key] = sums.get(key, _ZERO) + (_money_value(amount) if amount else _ZERO)
+        return iter([(*key, total) for key, total in sums.items()])
     for opp in s._read(kind("opportunity"), where, MONTH_FIELDS, (), None, 0,
                        texts=["closed_at", "close_date"]):
         day = (opp["closed_at"] or opp["close_date"]) if won else opp["close_date"]
@@ -159,3 +178,29 @@ def deal_month_sums(s: CellReads, won: bool, where: Where | None = None,
                None if won else opp["pipeline"], None if won else opp["stage"])
         sums[key] = sums.get(key, _ZERO) + (opp["amount"] or _ZERO)
     return iter([(*key, total) for key, total in sums.items()])
+
+
+def _month_cells(s: CellReads, where: Where | None) -> Iterator[tuple[str, ...]] | None:
+    """MONTH_FIELDS' cells of the deals ``where`` selects, in file order, when each of its
+    filters is a test of a raw cell (reading.raw_test: a status, owners) and the file is
+    in id order: the deals' file is then parsed once for every read of a report
+    (kept.py); None otherwise (``_read`` then)."""
+    k = kind("opportunity")
+    names = list(dict.fromkeys(
+        [*MONTH_FIELDS, *(split_filter(k, key)[0] for key in where or {})]))
+    index = {name: i for i, name in enumerate(names)}
+    tests = [reading.raw_test(k, key, want, index) for key, want in (where or {}).items()]
+    if any(t is None for t in tests):
+        return None
+    found = s._kind_cells(k, names)
+    if found is None or not found[0]:
+        return None
+    width = len(MONTH_FIELDS)
+    passing = [t for t in tests if t is not None]
+    if not passing:
+        return (cells[:width] for cells in found[1])
+    if len(passing) == 1:
+        only = passing[0]
+        return (cells[:width] for cells in found[1] if only(cells))  # type: ignore[arg-type]
+    return (cells[:width] for cells in found[1]
+            if all(t(cells) for t in passing))  # type: ignore[arg-type]
