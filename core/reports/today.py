@@ -280,8 +280,6 @@ def _promised(ws: Any, signed: dict[str, Any], horizon: dt.date) -> Table:
 def _receivables(ws: Any, signed: dict[str, Any], horizon: dt.date, limit: int | None
                  ) -> tuple[Table, int]:
     """The first ``limit`` milestones due or overdue, and how many there are."""
-    from kam.reports.rollups import open_receivables
-
     where: dict[str, Any] = {}
     if signed:
         where["contract_id__in"] = signed["id__in"]
@@ -289,11 +287,8 @@ def _receivables(ws: Any, signed: dict[str, Any], horizon: dt.date, limit: int |
     held: list[DueReceivable]
     if limit is not None:
         total, held = due_receivables_head(ws, where, horizon, limit)
-    elif isinstance(ws.storage, DueReceivables):
-        held = list(ws.storage.due_receivables(ws.today, horizon, where))
-        total = len(held)
     else:
-        held = python_due_receivables(open_receivables(ws, where, horizon), ws.today, horizon)
+        held = list(_due_receivables(ws, where, horizon))
         total = len(held)
     columns = ["id", "contract_id", "customer_id", "kind", "due_date", "state",
                "days_overdue", "outstanding", "currency"]
@@ -304,21 +299,26 @@ def _receivables(ws: Any, signed: dict[str, Any], horizon: dt.date, limit: int |
                  numeric=["days_overdue", "outstanding"]), total
 
 
+def _due_receivables(ws: Any, where: dict[str, Any], horizon: dt.date
+                     ) -> Iterator[DueReceivable]:
+    """The milestones due or overdue by ``horizon``, in order: from the backend when it can
+    (:class:`kam.storage.DueReceivables`), else by the reference."""
+    from kam.reports.rollups import open_receivables
+
+    if isinstance(ws.storage, DueReceivables):
+        return iter(ws.storage.due_receivables(ws.today, horizon, where))
+    return iter(python_due_receivables(open_receivables(ws, where, horizon), ws.today,
+                                       horizon))
+
+
 def due_receivables_head(ws: Any, where: dict[str, Any], horizon: dt.date, limit: int
                          ) -> tuple[int, list[DueReceivable]]:
     """How many milestones are due or overdue by ``horizon`` and the first ``limit``:
     from the backend when it can (:class:`kam.storage.DueReceivablesHead`), else read
     and counted here."""
-    from kam.reports.rollups import open_receivables
-
     if isinstance(ws.storage, DueReceivablesHead):
         return ws.storage.due_receivables_head(ws.today, horizon, where, limit)
-    found: Iterator[DueReceivable]
-    if isinstance(ws.storage, DueReceivables):
-        found = iter(ws.storage.due_receivables(ws.today, horizon, where))
-    else:
-        found = iter(python_due_receivables(open_receivables(ws, where, horizon), ws.today,
-                                            horizon))
+    found = _due_receivables(ws, where, horizon)
     held = list(itertools.islice(found, limit))
     return len(held) + sum(1 for _ in found), held  # the rest counted, never made rows
 
