@@ -11,10 +11,31 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from kam.kinds import Kind
-from kam.storage import NextStep, Record, kind
+from kam.storage import NextStep, Record, StalledDeal, kind
 
 _KEY = "COALESCE(NULLIF(opportunity_id, ''), customer_id)"
 _LATEST_FIRST = "date DESC, length(id) DESC, id DESC"
+
+#: the whole team's stalled deals (停滞的商机): silent from the latest call on or before
+#: the day, else the stage's start, else the (UTC) day the deal was made, else none; the
+#: run of continuances as ``deal_touches`` counts it (the reference:
+#: kam.reports.activity.stalled_reference)
+_STALLED = (
+    "WITH r AS (SELECT opportunity_id, date, outcome,"
+    f"  row_number() OVER (PARTITION BY opportunity_id ORDER BY {_LATEST_FIRST}) AS n"
+    "  FROM activity WHERE date <= %s AND opportunity_id IN"
+    "   (SELECT id FROM opportunity WHERE status = 'open')),"
+    " t AS (SELECT opportunity_id, MAX(date) AS last, COALESCE(MIN(n) FILTER"
+    "  (WHERE outcome IS DISTINCT FROM 'continuance') - 1, COUNT(*)) AS run"
+    "  FROM r GROUP BY opportunity_id),"
+    " d AS (SELECT o.id, o.title, o.owner, o.stage, t.last, COALESCE(t.run, 0) AS run,"
+    "  %s::date - COALESCE(t.last, o.stage_entered_at,"
+    "   CAST(NULLIF(left(o.created_at, 10), '') AS date), %s::date) AS silent"
+    "  FROM opportunity o LEFT JOIN t ON t.opportunity_id = o.id"
+    "  WHERE o.status = 'open' AND o.completed_at IS NULL)"
+    " SELECT id, title, owner, stage, last, silent, run, count(*) OVER () FROM d"
+    " WHERE run >= %s OR silent >= %s"
+    " ORDER BY silent DESC, run DESC, id COLLATE \"C\" LIMIT %s")
 
 
 class PostgresRollup:
@@ -45,6 +66,27 @@ class PostgresRollup:
         return self._tuples(
             f"SELECT next_due, next_step, {_KEY} AS key_, customer_id, owner, id FROM"
             f" ({sql}) due ORDER BY next_due, key_", params)
+
+    def next_steps_head(self, as_of: dt.date, due_by: dt.date, limit: int
+                        ) -> tuple[int, list[NextStep]]:
+        """kam.storage.NextStepsHead: the count beside each row, the first ``limit`` read
+        (one row at least, for the count)."""
+        sql, params = _latest_sql(as_of, None, due_by)
+        rows = list(self._tuples(
+            f"SELECT next_due, next_step, {_KEY} AS key_, customer_id, owner, id,"
+            f" count(*) OVER () FROM ({sql}) due ORDER BY next_due, key_ LIMIT %s",
+            [*params, max(limit, 1)]))
+        return (int(rows[0][6]) if rows else 0), [r[:6] for r in rows[:limit]]
+
+    def stalled_deals(self, as_of: dt.date, silent_days: int, run_n: int,
+                      limit: int | None = None) -> tuple[int, list[StalledDeal]]:
+        """kam.storage.StalledDeals: each open deal's latest call and run as
+        ``deal_touches`` finds them, judged, counted and ordered by the server."""
+        rows = list(self._tuples(_STALLED, [as_of, as_of, as_of, run_n, silent_days,
+                                            None if limit is None else max(limit, 1)]))
+        found = [(i, title, owner, stage, last, int(silent), int(run))
+                 for i, title, owner, stage, last, silent, run, _total in rows]
+        return (int(rows[0][7]) if rows else 0), found[:limit]
 
     def _latest(self, as_of: dt.date, owner: str | None, due_by: dt.date | None,
                 deals: list[str] | None = None) -> Iterator[Record]:

@@ -25,7 +25,7 @@ _DUE = ("SELECT id, contract_id, customer_id, kind, due_date,"
         " CASE WHEN coalesce(paid, 0) > 0 THEN 'partially_paid'"
         "  WHEN due_date < %s THEN 'overdue' ELSE 'due' END,"
         " CASE WHEN due_date < %s THEN %s - due_date ELSE 0 END AS late,"
-        f" {_OUTSTANDING}, currency FROM receivable WHERE {_OPEN_DUE}{{where}}"
+        f" {_OUTSTANDING}, currency{{count}} FROM receivable WHERE {_OPEN_DUE}{{where}}"
         " ORDER BY late DESC, due_date, id")
 
 
@@ -37,10 +37,21 @@ class PostgresDueReceivables(BackendReads):
         """The kinds, states and currencies repeat thousands of times: one object each
         (``kam today`` holds the rows)."""
         sql_where, params = where_sql(kind("receivable"), where)
-        sql = _DUE.format(where=sql_where.replace(" WHERE ", " AND ", 1))
+        sql = _DUE.format(where=sql_where.replace(" WHERE ", " AND ", 1), count="")
         once: dict[Any, Any] = {}
         keep = once.setdefault
         for rid, contract, customer, kind_, due, state, late, left, currency in self._tuples(
                 sql, [as_of, as_of, as_of, due_by, *params]):
             yield (rid, contract, customer, keep(kind_, kind_), due, keep(state, state), late,
                    left, keep(currency, currency))
+
+    def due_receivables_head(self, as_of: dt.date, due_by: dt.date, where: Where | None,
+                             limit: int) -> tuple[int, list[DueReceivable]]:
+        """:class:`kam.storage.DueReceivablesHead`: the count beside each row, the first
+        ``limit`` read (one row at least, for the count)."""
+        sql_where, params = where_sql(kind("receivable"), where)
+        sql = _DUE.format(where=sql_where.replace(" WHERE ", " AND ", 1),
+                          count=", count(*) OVER ()") + " LIMIT %s"
+        rows = list(self._tuples(sql, [as_of, as_of, as_of, due_by, *params, max(limit, 1)]))
+        total = int(rows[0][-1]) if rows else 0
+        return total, [r[:-1] for r in rows[:limit]]
