@@ -57,7 +57,7 @@ def test_the_runner_registers_the_plugin_under_test(tmp_path: Path) -> None:
 def test_acme_tests_pass_with_acme_not_installed() -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("KAM_")}
     env["KAM_DISABLE_PLUGINS"] = "acme"  # discovery skips an installed copy
-    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-n0", "-p", "no:cacheprovider",
                            str(ROOT / "examples" / "acme_kam" / "tests")],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
