@@ -22,9 +22,21 @@ from hypothesis import strategies as st
 from kam.output import LazyList, to_json
 from kam.plugins.storage_sqlite.backend import SQLiteStorage
 from kam.reports import contracts
-from kam.reports.aggregates import PythonAggregates, aggregates, bucket_index
+from kam.reports.aggregates import (
+    PythonAggregates,
+    aggregates,
+    bucket_index,
+    columns_of_views,
+    milestone_columns,
+)
 from kam.services import reports, targets
-from kam.storage import MilestoneViews, PaymentSums, ReceivableSums, StageReach
+from kam.storage import (
+    MilestoneColumns,
+    MilestoneViews,
+    PaymentSums,
+    ReceivableSums,
+    StageReach,
+)
 from kam.workspace import Workspace
 from test_reports_collect import collect_ws  # noqa: F401  (the fixture)
 
@@ -468,3 +480,11 @@ def test_milestone_views_equal_the_python_reference(
         fast = list(s.milestone_views(TODAY, where))
         assert repr(fast) == repr(list(reference.milestone_views(TODAY, where)))
         assert len(fast) == s.count("receivable", where)
+        # a column at a time (kam.storage.MilestoneColumns): the same views transposed,
+        # and the reference (the views of a backend without it) transposed alike
+        expected = columns_of_views(fast)
+        assert len(expected) == 11 and all(len(col) == len(fast) for col in expected)
+        if isinstance(s, MilestoneColumns):
+            assert repr(s.milestone_columns(TODAY, where)) == repr(expected)
+        plain = SimpleNamespace(storage=PlainStorage(s), today=TODAY, lang="en")
+        assert repr(milestone_columns(plain, TODAY, where)) == repr(expected)

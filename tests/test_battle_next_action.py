@@ -12,8 +12,19 @@ from typing import Any
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from kam.reports.aggregates import columns_of_views
 from kam.reports.common import tr, vocab_display
-from kam.reports.contracts import _next_action, _promise, _waiting_action
+from kam.reports.contracts import (
+    _NEEDED,
+    CENT,
+    ROUND_HALF_UP,
+    ZERO,
+    _battle_row,
+    _Milestones,
+    _next_action,
+    _promise,
+    _waiting_action,
+)
 
 TODAY = dt.date(2026, 6, 30)
 NOTE = st.none() | st.fixed_dictionaries(
@@ -49,7 +60,14 @@ def _reference(ws: Any, contract: dict[str, Any], views: list[Any],
         kind, on = v[2], v[5].isoformat()
         return tr(ws, f"{on} 前收{kinds.get(kind, kind)}",
                   f"collect {kinds.get(kind, kind)} by {on}") + _promise(ws, v[10])
-    return _waiting_action(ws, contract, views)  # unchanged by the one-pass search
+    return _waiting_action(ws, contract["status"], contract["delivered_on"],
+                           contract["final_accepted_on"], [v[2] for v in views if v[7] > 0])
+
+
+def _card(contract: dict[str, Any], cid: str = "CO1") -> tuple[Any, ...]:
+    """A contract's fields in BATTLE_KEYS' order (a ContractCard without the name)."""
+    return (cid, f"HT-{cid}", "CU1", "张伟", contract.get("amount"), "CNY",
+            contract["delivered_on"], contract["final_accepted_on"], None, contract["status"])
 
 
 @settings(max_examples=150, deadline=None)
@@ -72,5 +90,72 @@ def test_one_pass_next_action_equals_the_rule(raw: list[Any], contract: dict[str
               days if due is not None and open_ > 0 else 0, note)
              for kind, open_, due, days, seq, note in raw]
     kinds = vocab_display(ws, "milestone_kind")
-    assert _next_action(ws, contract, views, kinds) == _reference(ws, contract, views, kinds)
-    assert _next_action(ws, contract, views) == _reference(ws, contract, views, kinds)
+    ms = _Milestones(columns_of_views(views))
+    card = _card(contract)
+    expected = _reference(ws, contract, views, kinds)
+    assert _next_action(ws, card, ms, 0, len(views), kinds) == expected
+    assert _next_action(ws, card, ms, 0, len(views)) == expected
+
+
+def _former_row(ws: Any, c: dict[str, Any], views: list[Any], have: Any, recent: set[Any],
+                kinds: dict[str, str]) -> dict[str, Any] | None:
+    """The row as it was built from one contract's view tuples, before the milestones
+    came a column at a time."""
+    outstanding = sum([v[7] for v in views], ZERO)
+    if outstanding <= 0:
+        return None
+    collected = sum([v[6] for v in views], ZERO)
+    amount = c["amount"]
+    return {
+        "contract_id": c["id"], "number": c["number"], "status": c["status"],
+        "customer_id": c["customer_id"], "owner": c["owner"], "amount": amount,
+        "currency": c["currency"],
+        "terms": "/".join([str(v[3] or "") or f"{v[4]}" for v in views]),
+        "milestones": [{"kind": kind, "amount": money, "due_date": due, "state": state,
+                        "days_overdue": days or None}
+                       for _c, _s, kind, _sh, money, due, _p, _o, state, days, _n in views],
+        "collected": collected, "collected_pct": (collected * 100 / amount).quantize(
+            CENT, rounding=ROUND_HALF_UP) if amount else None,
+        "outstanding": outstanding,
+        "next_action": _reference(ws, c, views, kinds),
+        "qing": c["customer_id"] in recent, "li": bool(c["delivered_on"]),
+        "fa": _NEEDED[bool(c["delivered_on"]), bool(c["final_accepted_on"])] <= have,
+    }
+
+
+PAID = st.integers(0, 3).map(lambda c: Decimal(c * 50).scaleb(-2))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.lists(st.tuples(VIEW, PAID, st.sampled_from([None, "30%", ""])),
+                                   min_size=1, max_size=5),
+                          CONTRACT, st.sampled_from([None, Decimal(0), Decimal("100.00")]),
+                          st.sampled_from([frozenset(), frozenset({"contract"})])),
+                max_size=5),
+       st.sampled_from(["zh", "zh-Hant", "en"]))
+def test_a_page_of_milestone_columns_gives_each_contract_the_row_of_its_own_views(
+        contracts: list[Any], lang: str) -> None:
+    """Rows built from one page's milestone columns (several contracts' runs, each its
+    ``start:end``) are the rows each contract's own views gave, one by one."""
+    ws = SimpleNamespace(lang=lang)
+    kinds = vocab_display(ws, "milestone_kind")
+    page: list[Any] = []
+    expected = []
+    for n, (raw, contract, amount, have) in enumerate(contracts):
+        cid = f"CO{n + 1:03}"
+        views = [(cid, seq, kind, share, open_ + paid, due, paid, open_, "due",
+                  days if due is not None and open_ > 0 else 0, note)
+                 for (kind, open_, due, days, seq, note), paid, share in raw]
+        page.extend(views)
+        c = dict(zip(("id", "number", "customer_id", "owner", "amount", "currency",
+                      "delivered_on", "final_accepted_on", "signed_on", "status"),
+                     _card(contract | {"amount": amount}, cid), strict=True))
+        expected.append(_former_row(ws, c, views, have, {"CU1"}, kinds))
+    ms = _Milestones(columns_of_views(page))
+    spans = list(ms.spans())
+    assert [cid for cid, _s, _e in spans] == [f"CO{n + 1:03}" for n in range(len(contracts))]
+    got = [_battle_row(ws, _card(contract | {"amount": amount}, cid), ms, start, end, have,
+                       {"CU1"}, kinds)
+           for (cid, start, end), (_raw, contract, amount, have) in zip(spans, contracts,
+                                                                         strict=True)]
+    assert repr(got) == repr(expected)

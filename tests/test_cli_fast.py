@@ -353,3 +353,26 @@ def test_every_option_read_reaches_the_body(noun: str, verb: str) -> None:
     params = inspect.signature(body).parameters
     takes_any = any(p.kind is p.VAR_KEYWORD for p in params.values())
     assert takes_any or names - {"fmt"} <= set(params)
+
+
+def test_a_report_is_written_with_the_collector_run_rarely_and_put_back_after(
+        demo: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    from kam.cli.outcome import REPORT_GC_THRESHOLD
+    from kam.services import reports
+
+    seen: list[tuple[int, int, int]] = []
+    run_to = reports.run_to
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        seen.append(gc.get_threshold())
+        return run_to(*args, **kwargs)
+
+    monkeypatch.setattr(reports, "run_to", spy)
+    before = gc.get_threshold()
+    outcome = _fast(["-w", str(demo), "report", "battle-map", "-f", "json"], capsys)
+    assert outcome is not None and outcome[0] == 0
+    assert seen == [(REPORT_GC_THRESHOLD, *before[1:])]
+    assert gc.get_threshold() == before

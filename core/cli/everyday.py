@@ -199,7 +199,10 @@ def report(ctx: Any, name: str | None, record_id: str | None, *, as_of: str | No
         if not sep or not key.strip().isidentifier():
             raise InputError(f"--option: {pair!r} must look like key=value")
         extra[key.strip()] = value
-    path = reports.run_to(ws, name, _echo, record_id, **given, **extra)
+    from kam.cli.outcome import CollectedRarely
+
+    with CollectedRarely():
+        path = reports.run_to(ws, name, _echo, record_id, **given, **extra)
     if path is not None:
         echo(str(path))
 

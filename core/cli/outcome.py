@@ -125,3 +125,29 @@ def started() -> None:
     if not gc.isenabled():
         gc.freeze()
         gc.enable()
+
+
+#: net new container objects between two young collections while a report is built and
+#: written (Python's default: 700)
+REPORT_GC_THRESHOLD = 50_000
+
+
+class CollectedRarely:
+    """``with CollectedRarely():`` collect garbage only past :data:`REPORT_GC_THRESHOLD`
+    net new objects while a report is built and written. A report streams pages of
+    short-lived rows, cells and texts: at Python's 700 the collector ran ~1,000 times
+    on a big team's battle map and found nothing (0.3–0.45 s, 7–9 % of its table; the
+    peak RSS the same with it off). The count is net of the objects freed, so a page
+    made and dropped never reaches it; anything that does pile up is still collected.
+    The thresholds are put back after."""
+
+    def __enter__(self) -> None:
+        import gc
+
+        self.before = gc.get_threshold()
+        gc.set_threshold(max(self.before[0], REPORT_GC_THRESHOLD), *self.before[1:])
+
+    def __exit__(self, *_exc: object) -> None:
+        import gc
+
+        gc.set_threshold(*self.before)

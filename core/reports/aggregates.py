@@ -21,6 +21,8 @@ from kam.storage import (
     ContractSum,
     DealSum,
     DealSums,
+    MilestoneColumnLists,
+    MilestoneColumns,
     MilestoneView,
     MilestoneViews,
     PaymentSum,
@@ -86,6 +88,24 @@ def payment_aggregates(ws: Any) -> PaymentSums:
 def milestone_aggregates(ws: Any) -> MilestoneViews:
     """The backend itself when it computes milestone views, else the Python reference."""
     return _fast_or_reference(ws, MilestoneViews)
+
+
+def milestone_columns(ws: Any, as_of: dt.date, where: Where | None = None
+                      ) -> MilestoneColumnLists:
+    """The milestone views ``where`` selects a field at a time: the backend's
+    :class:`kam.storage.MilestoneColumns` when it has them, else (the reference)
+    :func:`milestone_aggregates`' views transposed."""
+    if isinstance(ws.storage, MilestoneColumns):
+        return ws.storage.milestone_columns(as_of, where)
+    return columns_of_views(list(milestone_aggregates(ws).milestone_views(as_of, where)))
+
+
+def columns_of_views(views: Sequence[MilestoneView]) -> MilestoneColumnLists:
+    """Milestone views as :data:`kam.storage.MilestoneColumnLists` (eleven empty lists
+    for none)."""
+    if not views:
+        return ([], [], [], [], [], [], [], [], [], [], [])
+    return tuple(map(list, zip(*views, strict=True)))  # type: ignore[return-value]
 
 
 #: what a milestone view reads

@@ -12,7 +12,6 @@ import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence, Set
 from decimal import ROUND_HALF_UP, Decimal
 from itertools import groupby
-from operator import itemgetter
 from typing import Any, TypeVar
 
 from kam.errors import InputError
@@ -21,7 +20,7 @@ from kam.models.deal_team import worked_by, works_on
 from kam.models.receivable_state import latest_note, receivable_view
 from kam.output import LazyList
 from kam.reports import Chart, Report, Series, Table
-from kam.reports.aggregates import milestone_aggregates
+from kam.reports.aggregates import milestone_columns
 from kam.reports.aging_sums import aging_sums
 from kam.reports.battle_map import BATTLE_KEYS, battle_reads
 from kam.reports.common import (
@@ -36,7 +35,7 @@ from kam.reports.common import (
     tr,
     vocab_display,
 )
-from kam.storage import MilestoneView, ReceivableSums, scope
+from kam.storage import MilestoneColumnLists, ReceivableSums, scope
 
 DEFAULT_BUCKETS = (30, 60, 90, 180)
 #: what receivable_view reads: reports scan only these columns where the backend can
@@ -211,17 +210,6 @@ def _grouped(ws: Any, where: dict[str, Any]) -> Iterator[tuple[str, list[dict[st
         yield current, group
 
 
-def _grouped_views(ws: Any, where: dict[str, Any]) -> Iterator[tuple[str, list[MilestoneView]]]:
-    """Milestone views grouped by contract, in plan order: what the battle map reads of
-    each (kam.storage.MilestoneViews; the database computes the state where it can).
-    Each view stays the backend's tuple (``_MS_*`` index it): 200k dicts made and read
-    once each were a fifth of a big team's map. Grouped by ``itertools.groupby`` (the
-    views come contract by contract)."""
-    views = milestone_aggregates(ws).milestone_views(ws.today, where)
-    for cid, group in groupby(views, itemgetter(0)):
-        yield cid, list(group)
-
-
 #: contracts read at a time when the battle map streams its rows
 BATTLE_PAGE = 1000
 #: the documents of a contract with none attached (one set, only read)
@@ -276,16 +264,17 @@ def battle_map(ws: Any, owner: str | None = None, customer: str | None = None,
 
 def _built_rows(ws: Any, where: dict[str, Any], recent: set[Any]) -> list[dict[str, Any]]:
     """The battle map's rows in one pass over every milestone (the reference path)."""
-    contracts = {c["id"]: {k: c.get(k) for k in BATTLE_KEYS}
+    contracts = {c["id"]: tuple(c.get(k) for k in BATTLE_KEYS)
                  for c in scan(ws, "contract", BATTLE_KEYS, where, order_by=("id",))}
     evidence = _evidence(ws, {})
     kinds = vocab_display(ws, "milestone_kind")
     rows: list[dict[str, Any]] = []
-    for cid, views in _grouped_views(ws, {}):
+    ms = _Milestones(milestone_columns(ws, ws.today, {}))
+    for cid, start, end in ms.spans():
         c = contracts.get(cid)
         if c is None:
             continue
-        row = _battle_row(ws, c, views, evidence.get(cid, set()), recent, kinds)
+        row = _battle_row(ws, c, ms, start, end, evidence.get(cid, set()), recent, kinds)
         if row is not None:
             rows.append(row)
     names = _names(ws, {r["customer_id"] for r in rows})
@@ -301,7 +290,8 @@ def _streamed_rows(ws: Any, sums: ReceivableSums, where: dict[str, Any], recent:
     contracts read and built when the rows are written. The totals are those of the rows
     last written (so they add up whatever changed since), else of a pass of their own.
     The order and each page's contracts with their customers' names come from
-    kam.storage.BattleMapReads (kam.reports.battle_map: the database, or the reference)."""
+    kam.storage.BattleMapReads (kam.reports.battle_map: the database, or the reference);
+    each page's milestones a column at a time (kam.storage.MilestoneColumns)."""
     reads = battle_reads(ws)
     order = list(reads.collection_order(ws.today, where))
     ids = [cid for cid, _cur in order]
@@ -315,12 +305,13 @@ def _streamed_rows(ws: Any, sums: ReceivableSums, where: dict[str, Any], recent:
             cards = {card[0]: card for card in reads.contract_cards(page)}
             evidence = _evidence(ws, {"contract_id__in": page})
             built: dict[str, dict[str, Any]] = {}
-            for cid, views in _grouped_views(ws, {"contract_id__in": page}):
+            ms = _Milestones(milestone_columns(ws, ws.today, {"contract_id__in": page}))
+            for cid, first, end in ms.spans():
                 card = cards.get(cid)
                 if card is None:  # deleted since the order was read
                     continue
-                row = _battle_row(ws, dict(zip(BATTLE_KEYS, card, strict=False)), views,
-                                  evidence.get(cid, _NO_EVIDENCE), recent, kinds)
+                row = _battle_row(ws, card, ms, first, end, evidence.get(cid, _NO_EVIDENCE),
+                                  recent, kinds)
                 if row is not None:
                     row["customer"] = card[-1]
                     built[cid] = row
@@ -393,77 +384,109 @@ _NEEDED: dict[tuple[bool, bool], frozenset[str]] = {
 }
 
 
-def _battle_row(ws: Any, c: dict[str, Any], views: list[MilestoneView], have: Set[str],
-                recent: set[Any], kinds: dict[str, str] | None = None
+class _Milestones:
+    """Milestones a field at a time (kam.storage.MilestoneColumnLists, contract by
+    contract in plan order), with what each row of the map takes of them made a column
+    at a time: each milestone's record as the map shows it and its term (share, else
+    amount). A row takes its contract's run of them (``start:end``)."""
+
+    __slots__ = ("cids", "seqs", "kinds", "dues", "paid", "open", "days", "notes",
+                 "records", "terms")
+
+    def __init__(self, columns: MilestoneColumnLists) -> None:
+        (self.cids, self.seqs, self.kinds, shares, amounts, self.dues, self.paid, self.open,
+         states, self.days, self.notes) = columns
+        self.records = [{"kind": kind, "amount": money, "due_date": due, "state": state,
+                         "days_overdue": days or None}
+                        for kind, money, due, state, days
+                        in zip(self.kinds, amounts, self.dues, states, self.days, strict=True)]
+        self.terms = [str(share or "") or f"{money}"
+                      for share, money in zip(shares, amounts, strict=True)]
+
+    def spans(self) -> Iterator[tuple[str, int, int]]:
+        """(contract id, start, end) of each contract's run of milestones."""
+        end = 0
+        for cid, run in groupby(self.cids):
+            start, end = end, end + len(list(run))
+            yield cid, start, end
+
+
+def _battle_row(ws: Any, c: Sequence[Any], ms: _Milestones, start: int, end: int,
+                have: Set[str], recent: set[Any], kinds: dict[str, str] | None = None
                 ) -> dict[str, Any] | None:
-    """One contract's row from its milestones' views (in plan order), or None when it owes
-    nothing. ``kinds`` is the milestone kinds' display map (looked up once a page)."""
-    outstanding = sum([v[7] for v in views], ZERO)
+    """One contract's row from its milestones (``ms[start:end]``, in plan order), or None
+    when it owes nothing. ``c`` is the contract's fields in :data:`BATTLE_KEYS`' order
+    (a :data:`kam.storage.ContractCard`); ``kinds`` the milestone kinds' display map
+    (looked up once a page)."""
+    outstanding = sum(ms.open[start:end], ZERO)
     if outstanding <= 0:
         return None
-    collected = sum([v[6] for v in views], ZERO)
-    amount = c["amount"]
-    delivered = c["delivered_on"]
+    collected = sum(ms.paid[start:end], ZERO)
+    cid, number, customer_id, owner, amount, currency, delivered, accepted = c[:8]
     return {
-        "contract_id": c["id"], "number": c["number"], "status": c["status"],
-        "customer_id": c["customer_id"], "owner": c["owner"], "amount": amount,
-        "currency": c["currency"],
-        "terms": "/".join([str(v[3] or "") or f"{v[4]}" for v in views]),
-        "milestones": [{"kind": kind, "amount": money, "due_date": due, "state": state,
-                        "days_overdue": days or None}
-                       for _c, _s, kind, _sh, money, due, _p, _o, state, days, _n in views],
+        "contract_id": cid, "number": number, "status": c[9],
+        "customer_id": customer_id, "owner": owner, "amount": amount,
+        "currency": currency,
+        "terms": "/".join(ms.terms[start:end]),
+        "milestones": ms.records[start:end],
         # percent(collected, amount) without its two Decimal copies: the same digits
         "collected": collected, "collected_pct": (collected * 100 / amount).quantize(
             CENT, rounding=ROUND_HALF_UP) if amount else None,
         "outstanding": outstanding,
-        "next_action": _next_action(ws, c, views, kinds),
-        "qing": c["customer_id"] in recent, "li": bool(delivered),
-        "fa": _NEEDED[bool(delivered), bool(c["final_accepted_on"])] <= have,
+        "next_action": _next_action(ws, c, ms, start, end, kinds),
+        "qing": customer_id in recent, "li": bool(delivered),
+        "fa": _NEEDED[bool(delivered), bool(accepted)] <= have,
     }
 
 
-def _next_action(ws: Any, contract: dict[str, Any], views: list[MilestoneView],
+def _next_action(ws: Any, c: Sequence[Any], ms: _Milestones, start: int, end: int,
                  kinds: dict[str, str] | None = None) -> str:
-    """What to do next for the contract: the most overdue milestone, else the next one
-    due, else what starts the next payment. Views are :data:`MilestoneView` tuples.
-    One pass finds both candidates; only the language shown is formatted."""
+    """What to do next for the contract ``c`` (:func:`_battle_row`'s) with the milestones
+    ``ms[start:end]``: the most overdue milestone, else the next one due, else what starts
+    the next payment. One pass finds both candidates; only the language shown is
+    formatted."""
     if kinds is None:
         kinds = vocab_display(ws, "milestone_kind")
-    late: MilestoneView | None = None
-    due: MilestoneView | None = None
-    for v in views:
-        if v[9] > 0:  # the first of the most overdue (then most outstanding), as max()
-            if late is None or v[9] > late[9] or (v[9] == late[9] and v[7] > late[7]):
-                late = v
-        elif late is None and v[5] and v[7] > 0:  # the first of the earliest, as min()
-            if due is None or v[5] < due[5] or (v[5] == due[5] and (v[1] or 0) < (due[1] or 0)):
-                due = v
+    days, dues, open_, seqs = ms.days, ms.dues, ms.open, ms.seqs
+    late = due = -1
+    for i in range(start, end):
+        d = days[i]
+        if d > 0:  # the first of the most overdue (then most outstanding), as max()
+            if late < 0 or d > days[late] or (d == days[late] and open_[i] > open_[late]):
+                late = i
+        elif late < 0 and dues[i] and open_[i] > 0:  # the first of the earliest, as min()
+            if due < 0 or dues[i] < dues[due] or (
+                    dues[i] == dues[due] and (seqs[i] or 0) < (seqs[due] or 0)):
+                due = i
     english = ws.lang not in ("zh", "zh-Hant")
-    if late is not None:
-        kind, outstanding, days = late[2], late[7], late[9]
+    if late >= 0:
+        kind, outstanding, d = ms.kinds[late], open_[late], days[late]
         shown = kinds.get(kind, kind)
-        text = (f"collect {shown} {outstanding:,} ({days} days overdue)" if english else
-                pick(ws.lang, f"催收{shown} {outstanding:,}（逾期{days}天）", ""))
-        return text + _promise(ws, late[10])
-    if due is not None:
-        kind, on = due[2], due[5].isoformat()
+        text = (f"collect {shown} {outstanding:,} ({d} days overdue)" if english else
+                pick(ws.lang, f"催收{shown} {outstanding:,}（逾期{d}天）", ""))
+        return text + _promise(ws, ms.notes[late])
+    if due >= 0:
+        kind, on = ms.kinds[due], dues[due].isoformat()
         shown = kinds.get(kind, kind)
         text = (f"collect {shown} by {on}" if english else
                 pick(ws.lang, f"{on} 前收{shown}", ""))
-        return text + _promise(ws, due[10])
-    return _waiting_action(ws, contract, views)
+        return text + _promise(ws, ms.notes[due])
+    return _waiting_action(ws, c[9], c[6], c[7],
+                           [k for k, o in zip(ms.kinds[start:end], open_[start:end],
+                                              strict=True) if o > 0])
 
 
-def _waiting_action(ws: Any, contract: dict[str, Any], views: list[MilestoneView]) -> str:
+def _waiting_action(ws: Any, status: Any, delivered_on: Any, final_accepted_on: Any,
+                    waiting: Sequence[Any]) -> str:
     """The next action of a contract with nothing overdue or dated to collect: what starts
-    the next payment (or, terminated, what to do with what is left)."""
-    if contract.get("status") == "terminated":
+    the next payment (or, terminated, what to do with what is left); ``waiting``: the kinds
+    of its milestones with money outstanding."""
+    if status == "terminated":
         return tr(ws, "合同已终止：收回或核销未收款", "terminated: collect or write off what is "
                   "outstanding")
-    waiting = [v[2] for v in views if v[7] > 0]
-    if "on_delivery" in waiting and not contract.get("delivered_on"):
+    if "on_delivery" in waiting and not delivered_on:
         return tr(ws, "完成到货，触发到货款", "deliver, to start the on-delivery payment")
-    if "on_acceptance" in waiting and not contract.get("final_accepted_on"):
+    if "on_acceptance" in waiting and not final_accepted_on:
         return tr(ws, "推动终验，触发验收款", "drive final acceptance, to start that payment")
     return tr(ws, "质保期满后收质保金", "collect the retention when the warranty ends")
 
