@@ -227,11 +227,14 @@ def csv_texts(values: Sequence[Any]) -> list[str]:
 _CONTROL_OR_TAB = bytes([*range(0x00, 0x0a), *range(0x0b, 0x20), 0x7f])
 #: the C1 control characters U+0080–U+009F in UTF-8
 _C1 = re.compile(b"\xc2[\x80-\x9f]")
-#: a byte map: what may precede a cell's first character (a comma, a line break, the
-#: quote of a quoted cell) → ",", what neutralise looks at first (= + - @) → "+",
-#: anything else → " ": a cell starting as a formula would is then ",+"
+#: a byte map: what may precede a cell (a comma, a line break) → ",", a quote stays, what
+#: neutralise looks at first (= + - @) → "+", anything else → " ": a cell starting as a
+#: formula would is then ",+" or, quoted, ',"+' (inside a quoted cell a quote is doubled
+#: and a comma from json is followed by a space, so neither is a cell's start there: the
+#: stage history's ``"offset": "+10d"`` is no formula)
 _CELL_STARTS = bytes(
-    ord(",") if b in b',\n"' else ord("+") if b in b"=+-@" else ord(" ") for b in range(256))
+    ord(",") if b in b",\n" else b if b == ord('"') else ord("+") if b in b"=+-@"
+    else ord(" ") for b in range(256))
 
 
 def may_escape_csv(text: str) -> bool:
@@ -244,7 +247,9 @@ def may_escape_csv(text: str) -> bool:
         return True
     if b"\xc2" in data and _C1.search(data):
         return True
-    return data[:1] in (b"=", b"+", b"-", b"@") or b",+" in data.translate(_CELL_STARTS)
+    starts = b"," + data[:2].translate(_CELL_STARTS)  # the first cell, as any other
+    mapped = data.translate(_CELL_STARTS)
+    return starts[:2] == b",+" or starts == b',"+' or b",+" in mapped or b',"+' in mapped
 
 
 def _neutralised(out: list[str]) -> list[str]:

@@ -102,7 +102,8 @@ def test_a_page_of_plain_rows_is_written_as_the_database_made_it() -> None:
     """The lines are used as made (no page redone) when nothing needs escaping."""
     import kam.list_csv as list_csv
 
-    rows = [{"name": f"客户 {i}", "owner": "王总", "fields": {"k": "v"}} for i in range(3)]
+    rows = [{"name": f"客户 {i}", "owner": "王总", "fields": {"offset": "+10d", "k": "a, b"}}
+            for i in range(3)]  # "+10d" inside a quoted json cell starts no cell
     with stocked("customer", rows, []) as s:
         redone: list[Any] = []
         real = list_csv._reference_lines
