@@ -30,17 +30,17 @@ _CANNOT = "char(1)"
 def _quoted(e: str) -> str:
     """``e`` as csv.writer writes it: quoted when it holds a comma, a quote or a line
     break (a carriage return is a control character: the page check sends it to the
-    reference); NULL as the empty cell."""
+    reference); NULL stays NULL, which ``printf`` writes as the empty cell."""
     return (f"CASE WHEN instr({e}, ',') OR instr({e}, '\"') OR instr({e}, '\n') "
-            f"THEN '\"' || replace({e}, '\"', '\"\"') || '\"' ELSE coalesce({e}, '') END")
+            f"THEN '\"' || replace({e}, '\"', '\"\"') || '\"' ELSE {e} END")
 
 
 def _money(c: str) -> str:
     """``str(Decimal(cents).scaleb(-2))`` of whole cents; NULL for anything else."""
-    return (f"CASE WHEN {c} IS NULL THEN '' WHEN typeof({c}) = 'integer' "
-            f"AND {c} > -9000000000000000000 THEN "
-            f"(CASE WHEN {c} < 0 THEN '-' ELSE '' END) || (abs({c}) / 100) || '.' || "
-            f"substr('0' || (abs({c}) % 100), -2) ELSE {_CANNOT} END")
+    return (f"CASE WHEN typeof({c}) = 'integer' THEN (CASE WHEN {c} >= 0 "
+            f"THEN printf('%d.%02d', {c} / 100, {c} % 100) WHEN {c} > -9000000000000000000 "
+            f"THEN printf('-%d.%02d', -{c} / 100, -{c} % 100) ELSE {_CANNOT} END) "
+            f"WHEN {c} IS NULL THEN '' ELSE {_CANNOT} END")
 
 
 def _decimal(c: str) -> str:
