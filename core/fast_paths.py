@@ -362,8 +362,9 @@ class ListCsvLines(Protocol):
     records ``where`` selects in ``order_by`` as pages of (id, line): the line is the
     row's cells as :func:`kam.column_text.csv_texts` and ``csv_text`` write them from
     ``stored_text_pages``, before escaping (control characters and cells that may start
-    a formula are the caller's to find), or None where the database cannot give the
-    row exactly (the caller writes that row by the reference).
+    a formula are the caller's to find). Where the database cannot give a row exactly
+    the line is None or holds a control character: the caller writes that row's page
+    by the reference.
     :func:`kam.list_csv.csv_text` writes them; ``csv_text_reference`` there is the
     reference (tests/test_list_csv.py)."""
 

@@ -2,8 +2,9 @@
 (kam.storage.ListCsvLines), checked and escaped a page at a time.
 
 A page is written as read unless its text holds a control character or a cell that may
-start a formula (:func:`kam.column_text.may_escape_csv`): then its rows, like any row
-the database could not make (None), are made by the reference — the page's records read
+start a formula (:func:`kam.column_text.may_escape_csv`; a cell the database cannot
+make holds one) or a row the database could not make (None): then its rows are made by
+the reference — the page's records read
 by id through ``stored_text_pages`` and written by ``csv_texts`` and ``csv_text``, as
 :func:`csv_text_reference` writes every row.
 """

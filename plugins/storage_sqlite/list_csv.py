@@ -11,6 +11,11 @@ csv.writer quotes them. Anything else (money not in whole cents, a decimal whose
 row's line hold a control character (``char(1)``): the caller's check of each page's
 text finds it, as it finds any other control character or cell that may start a
 formula, and writes that page by the reference.
+
+``printf``'s ``%s`` ends a text at a NUL character, which kam never stores (kam.text
+refuses control characters in every text a command or an import writes; the reference
+would show it as ``\x00``): a database written around kam with NULs in its texts would
+have them, and what follows them in the cell, left out.
 """
 
 from __future__ import annotations
@@ -92,7 +97,8 @@ def line_sql(k: Kind, names: Sequence[str]) -> str:
     time for a deal's 49)."""
     types = {f.name: f.type for f in k.fields}
     cells = [_CELL.get(types[n], _text)(f'"{n}"') for n in names]
-    if len(cells) > 100:  # printf takes at most 126 arguments by default
+    if len(cells) > 100:  # printf takes at most 126 arguments by default; with ||, a
+        # NULL text makes the line NULL: the caller writes that row by the reference
         return " || ',' || ".join(f"({c})" for c in cells)
     return f"printf('{','.join(['%s'] * len(cells))}', {', '.join(cells)})"
 
