@@ -376,6 +376,27 @@ class ReceivableCsvRows(Protocol):
                             ) -> Iterator[list[tuple[Any, ...]]]: ...
 
 
+
+@runtime_checkable
+class ListCsvLines(Protocol):
+    """``csv_lines``: ``kam … list -f csv`` of every field with each row's csv line made
+    by the database — one text per row read instead of one value per field, nothing
+    converted or quoted cell by cell (issue 15: a deal has 49 fields). Returns every
+    field's name, in the order :class:`StoredTextPages` reads them (the header), and the
+    records ``where`` selects in ``order_by`` as pages of (id, line): the line is the
+    row's cells as :func:`kam.column_text.csv_texts` and ``csv_text`` write them from
+    ``stored_text_pages``, before escaping (control characters and cells that may start
+    a formula are the caller's to find). Where the database cannot give a row exactly
+    the line is None or holds a control character: the caller writes that row's page
+    by the reference.
+    :func:`kam.list_csv.csv_text` writes them; ``csv_text_reference`` there is the
+    reference (tests/test_list_csv.py)."""
+
+    def csv_lines(self, kind: str, where: Where | None = None,
+                  order_by: Sequence[str] = ("id",), limit: int | None = None,
+                  size: int = 500
+                  ) -> tuple[list[str], Iterator[list[tuple[str, str | None]]]]: ...
+
 # --- the aging report's sums (issue 15, branch reports3b) ---------------------------------
 
 #: one group of :class:`AgingSums`: (customer id, contract owner or "", currency or "",

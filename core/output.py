@@ -423,21 +423,20 @@ def _page_cells(column_pages: Iterable[tuple[Sequence[str], list[Sequence[Any]]]
 
 def _write_csv_pages(column_pages: Iterable[tuple[Sequence[str], list[Sequence[Any]]]],
                      header: Sequence[str], write: Callable[[str], Any]) -> None:
-    """CSV of pages of columns (kam.storage.RecordPages), a page at a time."""
+    """CSV of pages of columns (kam.storage.RecordPages), a page at a time: each page's
+    text made a column at a time by :func:`kam.column_text.csv_text` (what csv.writer
+    writes, without its look at every character of every cell: ~40 % of ``opp list -f
+    csv``'s instructions)."""
     import csv
     import io
 
-    from kam.column_text import csv_texts
+    from kam.column_text import csv_text, csv_texts
 
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(header)
-    for _names, values in column_pages:
-        writer.writerows(zip(*[csv_texts(v) for v in values], strict=True))
-        write(buf.getvalue())
-        buf.seek(0)
-        buf.truncate()
+    csv.writer(buf, lineterminator="\n").writerow(header)
     write(buf.getvalue())
+    for _names, values in column_pages:
+        write(csv_text([csv_texts(v) for v in values]))
 
 
 def to_table(rows: Iterable[Mapping[str, Any]], columns: Sequence[str],

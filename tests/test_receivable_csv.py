@@ -141,6 +141,8 @@ CELL = st.text(alphabet=st.sampled_from(list("a中,\"'\n\r\t =+-@.5\x1b\x85\x7f\
 @given(st.lists(st.lists(CELL, min_size=3, max_size=3), min_size=1, max_size=6))
 @example([["a", "b", "-5"]])
 @example([["a", "x\x85", "b"]])
+@example([["=a,b", "c", "d"]])  # a quoted first cell that starts as a formula
+@example([["a", '+"b', "c"], ["d", "e,f", '"=g']])  # quoted cells starting with + and "
 def test_a_page_let_through_needs_no_escaping(rows: list[list[str]]) -> None:
     """kam.column_text.may_escape_csv never lets through a page whose csv_texts differ
     (it may flag more: those pages are escaped a column at a time, the same cells)."""

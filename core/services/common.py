@@ -46,7 +46,20 @@ def rows_of(ws: Workspace, kind: str, where: Mapping[str, Any] | None, *,
                 return texts.stored_text_pages(kind, list(fields) if fields else None,
                                                where, order_by, limit)
 
-        return RecordPages(pages, records, text_pages)
+        csv_text = None
+        if not fields:  # csv of every field: the lines the backend makes, if it can
+            def csv_text() -> Iterator[str]:
+                from kam.storage import ListCsvLines  # loads kam.fast_paths: only here
+
+                if isinstance(storage, ListCsvLines):
+                    from kam.list_csv import csv_text as lines_text
+
+                    return lines_text(storage, reads, kind, where, order_by, limit)
+                from kam.list_csv import csv_text_reference
+
+                return csv_text_reference(reads, kind, where, order_by, limit)
+
+        return RecordPages(pages, records, text_pages, csv_text)
     return records()
 
 

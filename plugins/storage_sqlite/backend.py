@@ -25,6 +25,7 @@ from kam.plugins.storage_sqlite.aging import SQLiteAgingSums
 from kam.plugins.storage_sqlite.battle_map import SQLiteBattleMapReads
 from kam.plugins.storage_sqlite.bulk import BulkPaths
 from kam.plugins.storage_sqlite.check_reads import FiredLevelQuery, OverdueTextQuery
+from kam.plugins.storage_sqlite.list_csv import ListCsvQuery
 from kam.plugins.storage_sqlite.next_steps import NextStepsQuery
 from kam.plugins.storage_sqlite.receivable_csv import ReceivableCsvQuery
 from kam.plugins.storage_sqlite.stalled import StalledQuery
@@ -160,7 +161,8 @@ def _translate(exc: sqlite3.Error) -> StorageError:
 class SQLiteStorage(CallSummaries, OpenReceivableQuery, EventValueQuery, SQLiteAggregates,
                     SQLiteAgingSums, SQLiteDealMonthSums, SQLiteBattleMapReads, BulkPaths,
                     NextStepsQuery, StalledQuery, FiredReminderQuery, OpenBalanceQuery,
-                    ReceivableCsvQuery, DueReceivableQuery, OverdueTextQuery, FiredLevelQuery):
+                    ReceivableCsvQuery, DueReceivableQuery, OverdueTextQuery, FiredLevelQuery,
+                    ListCsvQuery):
     name = "sqlite"
 
     def __init__(self, path: Path, busy_timeout_ms: int = 15000) -> None:
