@@ -28,6 +28,7 @@ from kam.storage import (
     StageMove,
     StageReachCount,
     StageStart,
+    StalledDeal,
     Where,
     kind,
     split_filter,
@@ -268,7 +269,8 @@ class CSVReads(CSVFiles):
             return enumerate(found)
         return ((_id_key(rec["id"]), rec) for rec in found)
 
-    # optional fast paths (kam.storage.ActivityRollup): streamed passes, see rollups.py
+    # optional fast paths (kam.storage.ActivityRollup, StalledDeals): streamed passes,
+    # see rollups.py
 
     def latest_calls(self, as_of: dt.date, owner: str | None = None,
                      due_by: dt.date | None = None) -> Iterator[Record]:
@@ -282,6 +284,11 @@ class CSVReads(CSVFiles):
                     owner: str | None = None
                     ) -> Iterator[tuple[str | None, dt.date, str | None, int]]:
         return rollups.call_counts(self, start, as_of, customer, owner)
+
+    def stalled_deals(self, as_of: dt.date, silent_days: int, run_n: int,
+                      limit: int | None = None) -> tuple[int, list[StalledDeal]]:
+        """kam.storage.StalledDeals: see rollups.stalled_deals."""
+        return rollups.stalled_deals(self, as_of, silent_days, run_n, limit)
 
     # optional fast paths (kam.storage.StageMoves, StageReach, DealMonthSums): summaries.py
 
