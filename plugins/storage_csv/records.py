@@ -17,12 +17,13 @@ from typing import IO, Any, BinaryIO, Literal, TextIO, overload
 
 from kam.errors import InputError, StorageError
 from kam.kinds import EVENT, Kind
-from kam.plugins.storage_csv import checked, reading, rollups, summaries
+from kam.plugins.storage_csv import aging, checked, reading, rollups, summaries
 from kam.plugins.storage_csv.cells import Row, _id_key, check_header, predicate
 from kam.plugins.storage_csv.files import CSVFiles, _refs_of
 from kam.plugins.storage_csv.journal import EVENTS_FILE
 from kam.plugins.storage_csv.kept import KEPT_KINDS
 from kam.storage import (
+    AgingSum,
     DealMonthSum,
     Record,
     StageMove,
@@ -289,6 +290,11 @@ class CSVReads(CSVFiles):
                       limit: int | None = None) -> tuple[int, list[StalledDeal]]:
         """kam.storage.StalledDeals: see rollups.stalled_deals."""
         return rollups.stalled_deals(self, as_of, silent_days, run_n, limit)
+
+    def aging_sums(self, as_of: dt.date, ends: Sequence[int], where: Where | None = None,
+                   contract_where: Where | None = None) -> Iterator[AgingSum]:
+        """kam.storage.AgingSums: see aging.py."""
+        return aging.aging_sums(self, as_of, ends, where, contract_where)
 
     # optional fast paths (kam.storage.StageMoves, StageReach, DealMonthSums): summaries.py
 
