@@ -25,6 +25,7 @@ from kam.plugins.storage_csv.kept import KEPT_KINDS
 from kam.storage import (
     AgingSum,
     DealMonthSum,
+    DealSum,
     Record,
     StageMove,
     StageReachCount,
@@ -296,7 +297,8 @@ class CSVReads(CSVFiles):
         """kam.storage.AgingSums: see aging.py."""
         return aging.aging_sums(self, as_of, ends, where, contract_where)
 
-    # optional fast paths (kam.storage.StageMoves, StageReach, DealMonthSums): summaries.py
+    # optional fast paths (kam.storage.StageMoves, StageReach, DealMonthSums,
+    # PipelineSums): summaries.py
 
     def stage_starts(self, where: Where | None = None) -> Iterator[StageStart]:
         return summaries.stage_starts(self, where)
@@ -307,6 +309,10 @@ class CSVReads(CSVFiles):
     def stage_reach(self, order: Mapping[str, Sequence[str]], where: Where | None = None
                     ) -> Iterator[StageReachCount]:
         return summaries.stage_reach(self, order, where)
+
+    def pipeline_sums(self, where: Where | None, fields: Sequence[str]
+                      ) -> tuple[list[DealSum], Iterator[Record]]:
+        return summaries.pipeline_sums(self, where, fields)
 
     def deal_month_sums(self, won: bool, where: Where | None = None,
                         customers: Collection[str] = (), products: Collection[str] = ()

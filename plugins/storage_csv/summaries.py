@@ -1,6 +1,7 @@
-"""What the funnel (销售漏斗) and the targets report (目标完成, 漏斗裕量) read of deals and
-their stage history, picked out of the CSV files (kam.storage.StageMoves, StageReach,
-DealMonthSums) instead of through whole records.
+"""What the funnel (销售漏斗), the targets report (目标完成, 漏斗裕量) and the pipeline
+(管道) read of deals and their stage history, picked out of the CSV files
+(kam.storage.StageMoves, StageReach, DealMonthSums, PipelineSums) instead of through
+whole records.
 
 The Python references (kam.reports.aggregates.PythonAggregates,
 kam.reports.targets_sums.PythonDealMonthSums) decode every kept event's payload and refs
@@ -15,14 +16,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Iterator, Mapping, Sequence
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Protocol
 
 from kam.kinds import Kind
 from kam.plugins.storage_csv import reading
 from kam.plugins.storage_csv.reading import _money_value
 from kam.storage import (
+    PIPELINE_KEYS,
     DealMonthSum,
+    DealSum,
     Record,
     StageMove,
     StageReachCount,
@@ -34,6 +37,7 @@ from kam.storage import (
 
 _DECODER = json.JSONDecoder()
 _ZERO = Decimal("0.00")
+_CENT = Decimal("0.01")
 ADVANCED = "opportunity.advanced"
 
 
@@ -204,3 +208,28 @@ def _month_cells(s: CellReads, where: Where | None) -> Iterator[tuple[str, ...]]
         return (cells[:width] for cells in found[1] if only(cells))  # type: ignore[arg-type]
     return (cells[:width] for cells in found[1]
             if all(t(cells) for t in passing))  # type: ignore[arg-type]
+
+
+def pipeline_sums(s: CellReads, where: Where | None, fields: Sequence[str]
+                  ) -> tuple[list[DealSum], Iterator[Record]]:
+    """kam.storage.PipelineSums: the deals ``where`` selects read once, in id order,
+    summed by PIPELINE_KEYS while the forced ones' ``fields`` are kept (the reference
+    reads the deals a second time for them: ~0.04 s of medium's ~0.15 s report)."""
+    k = kind("opportunity")
+    names = list(dict.fromkeys(["id", *PIPELINE_KEYS, "amount", "probability", *fields]))
+    groups: dict[tuple[Any, ...], list[Any]] = {}
+    forced: list[Record] = []
+    for opp in s._read(k, where, names, ("id",), None, 0):
+        key = (opp["pipeline"], opp["stage"], opp["currency"], opp["forced"])
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = [0, _ZERO, _ZERO]
+        amount = opp["amount"] or _ZERO
+        group[0] += 1
+        group[1] += amount
+        group[2] += (amount * Decimal(opp["probability"] or 0) / 100).quantize(
+            _CENT, rounding=ROUND_HALF_UP)
+        if opp["forced"] is True:
+            forced.append({f: opp[f] for f in fields})
+    return ([(key, n, Decimal(total), Decimal(w)) for key, (n, total, w) in groups.items()],
+            iter(forced))
