@@ -323,3 +323,34 @@ def test_advances_sieved_to_the_deals_asked(tmp_path: Path, log: str) -> None:
                 [c for c in every if c[1] in asked]
     finally:
         s.close()
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(CALL, max_size=25), st.integers(0, 7), st.integers(0, 7),
+       st.sampled_from([["customer_id"], ["owner", "customer_id"], ["opportunity_id"],
+                        ["outcome"]]),
+       st.sampled_from([{}, {"owner": "张伟"}, {"outcome__isnull": True},
+                        {"opportunity_id__in": ["OP1", "OP3"]}]))
+@example([(1, None, "CU1", None, None, None), (2, "OP1", "CU2", "lee", "odd", None),
+          (3, None, "CU1", None, None, None)], 0, 7, ["owner", "customer_id"], {})
+def test_distinct_cells_are_the_distinct_records(calls: list[tuple[Any, ...]], low: int,
+                                                 span: int, fields: list[str],
+                                                 more: dict[str, Any]) -> None:
+    """select(distinct=True) from the raw cells (the battle map's customers called
+    lately) lists what the records' distinct values are, in file order; an empty cell
+    is None."""
+    with tempfile.TemporaryDirectory() as folder:
+        written = stocked(Path(folder), [("open", False, None, None)] * 4, calls)
+        s = _fresh(Path(folder))
+        try:
+            where = {"date__ge": DAY0 + dt.timedelta(days=low),
+                     "date__le": DAY0 + dt.timedelta(days=low + span), **more}
+            every = [tuple(r[f] for f in fields)
+                     for r in written.find("activity", where, ("id",))]
+            expected = [dict(zip(fields, key, strict=True)) for key in dict.fromkeys(every)]
+            for reader in (written, s):
+                assert list(reader.select("activity", fields, where, (),
+                                          distinct=True)) == expected
+        finally:
+            s.close()
+            written.close()

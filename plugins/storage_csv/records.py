@@ -229,10 +229,40 @@ class CSVReads(CSVFiles):
             if k.field(name) is None:
                 raise StorageError(f"{k.name} has no field {name!r}")
         fields = list(fields)
+        if distinct and not order_by and limit is None:
+            cells = self._distinct_cells(k, fields, where)
+            if cells is not None:
+                return cells
         found = self._read(k, where, fields, order_by, None if distinct else limit, 0)
         if not distinct:
             return found
         return self._distinct(found, fields, limit)
+
+    def _distinct_cells(self, k: Kind, fields: list[str], where: Where | None
+                        ) -> Iterator[Record] | None:
+        """``select(distinct=True)`` of text fields in file order, from the raw cells
+        (an empty cell is None, the text itself otherwise: one value a text, so distinct
+        cells are distinct values) when every filter is a test of a raw cell: no record
+        is built for each of the rows (the battle map's customers called lately: 100k
+        calls, ~600 customers). None when it cannot (read records then)."""
+        if any(reading._VALUES[k.type_of(f)] is not None for f in fields):
+            return None
+        names = list(dict.fromkeys([*fields, *(split_filter(k, key)[0] for key in where or {})]))
+        index = {name: i for i, name in enumerate(names)}
+        tests = [reading.raw_test(k, key, want, index) for key, want in (where or {}).items()]
+        if any(t is None for t in tests):
+            return None
+        found = self._kind_cells(k, names)
+        if found is None:
+            return None
+        rows = found[1]
+        passing = [t for t in tests if t is not None]
+        if passing:
+            rows = (c for c in rows if all(t(c) for t in passing))  # type: ignore[arg-type]
+        width = len(fields)
+        seen = dict.fromkeys(c[:width] if len(c) != width else c for c in rows)
+        return iter([{f: v or None for f, v in zip(fields, key, strict=True)}
+                     for key in seen])
 
     @staticmethod
     def _distinct(found: Iterable[Record], fields: Sequence[str], limit: int | None
