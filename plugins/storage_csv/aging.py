@@ -1,5 +1,6 @@
-"""The CSV backend's :class:`kam.storage.AgingSums`: the aging report's (应收账龄) sums of
-the milestones that still owe money, added up from the raw cells of receivable.csv.
+"""The CSV backend's :class:`kam.storage.AgingSums` and :class:`~kam.storage.MilestoneViews`:
+the aging report's (应收账龄) sums of the milestones that still owe money, and the battle
+map's (作战地图) milestone views, made from the raw cells of receivable.csv.
 
 The reference (kam.reports.aging_sums.reference over PythonAggregates) builds each of
 medium's 20k milestones as a record of ten converted fields (money as Decimal, dates as
@@ -20,11 +21,18 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from kam.kinds import Kind
 from kam.plugins.storage_csv import reading
-from kam.plugins.storage_csv.reading import _money_cents
+from kam.plugins.storage_csv.cells import _id_key
+from kam.plugins.storage_csv.reading import _json_value, _money_cents, _money_value
 from kam.storage import Record, Where, kind, split_filter
 
 if TYPE_CHECKING:
-    from kam.storage import AgingSum
+    from kam.storage import AgingSum, MilestoneView
+
+_ZERO = Decimal("0.00")
+
+#: what a milestone view reads of a record (kam.reports.aggregates.VIEW_FIELDS)
+VIEW_FIELDS = ("id", "contract_id", "customer_id", "kind", "amount", "currency", "due_date",
+               "paid", "written_off", "written_off_on", "seq", "share", "collection_notes")
 
 #: a milestone's cells the sums read (the filters' columns follow)
 AGING_FIELDS = ("contract_id", "customer_id", "currency", "due_date", "amount", "paid",
@@ -81,20 +89,90 @@ def aging_sums(s: AgingReads, as_of: dt.date, ends: Sequence[int],
 
 def _cells(s: AgingReads, where: Where | None) -> Iterator[tuple[str, ...]]:
     """AGING_FIELDS' cells ("" for none) of the milestones ``where`` selects: the raw
-    cells of the file when each filter is a test of a raw cell (reading.raw_test) and no
-    transaction holds the milestones, else their records' values written as cells."""
+    cells of the file when it can (_raw_rows), else their records' values written as
+    cells."""
     k = kind("receivable")
-    names = list(dict.fromkeys(
-        [*AGING_FIELDS, *(split_filter(k, key)[0] for key in where or {})]))
-    index = {name: i for i, name in enumerate(names)}
-    tests = [reading.raw_test(k, key, want, index) for key, want in (where or {}).items()]
-    found = None if any(t is None for t in tests) else s._kind_cells(k, names)
+    found = _raw_rows(s, k, AGING_FIELDS, where)
     if found is None:
         return (tuple("" if v is None else str(v) for v in r.values())
                 for r in s._read(k, where, AGING_FIELDS, (), None, 0,
                                  texts=("due_date", "written_off_on")))
-    width = len(AGING_FIELDS)
+    return found
+
+
+#: a milestone's cells the battle map's views read (the filters' columns follow)
+VIEW_CELLS = ("id", "contract_id", "seq", "kind", "share", "amount", "due_date", "paid",
+              "written_off", "written_off_on", "collection_notes")
+
+
+def milestone_views(s: AgingReads, as_of: dt.date, where: Where | None = None
+                    ) -> Iterator[MilestoneView]:
+    """kam.storage.MilestoneViews: from the raw cells when each filter is a test of a
+    raw cell and no transaction holds the milestones — only the view's eleven values
+    are made of each (the reference builds a record and its whole view: ~25 values) —
+    else from the records through receivable_view itself."""
+    k = kind("receivable")
+    found = _raw_rows(s, k, VIEW_CELLS, where)
+    if found is None:
+        from kam.models.receivable_state import latest_note, receivable_view
+
+        for rec in s._read(k, where, VIEW_FIELDS, ("contract_id", "seq", "id"), None, 0):
+            v = receivable_view(rec, as_of)
+            yield (v["contract_id"], v["seq"], v["kind"], v["share"], v["amount"],
+                   v["due_date"], v["paid"], v["outstanding"], v["state"],
+                   v["days_overdue"], latest_note(v))
+        return
+    rows = sorted(found, key=_plan_order)
+    dated = dt.date.fromisoformat
+    for (_id, cid, seq, kind_, share, amount_t, due_t, paid_t, off_t, off_on,
+         notes) in rows:
+        amount = _money_value(amount_t) if amount_t else _ZERO
+        paid = _money_value(paid_t) if paid_t else _ZERO
+        outstanding = amount - paid - (_money_value(off_t) if off_t else _ZERO)
+        if outstanding < 0:
+            outstanding = _ZERO
+        due = dated(due_t) if due_t else None
+        if off_on:
+            state, outstanding = "written_off", _ZERO
+        elif outstanding == 0:
+            state = "paid"
+        elif paid > 0:
+            state = "partially_paid"
+        elif due is None:
+            state = "scheduled"
+        elif due < as_of:
+            state = "overdue"
+        else:
+            state = "due"
+        days = (as_of - due).days if due is not None and outstanding > 0 and due < as_of \
+            else 0
+        note = _json_value(notes) if notes else None
+        yield (cid or None,  # type: ignore[misc]  # as the records have it: "" is None
+               int(seq) if seq else None, kind_ or None, share or None, amount, due, paid,
+               outstanding, state, days, dict(note[-1]) if note else None)
+
+
+def _plan_order(cells: tuple[str, ...]) -> tuple[Any, ...]:
+    """(contract id, seq, id) as the records sort: an empty value first, ids by number."""
+    cid, seq = cells[1], cells[2]
+    return (cid != "", cid, seq != "", int(seq) if seq else 0, _id_key(cells[0]))
+
+
+def _raw_rows(s: AgingReads, k: Kind, fields: Sequence[str], where: Where | None
+              ) -> Iterator[tuple[str, ...]] | None:
+    """``fields``' cells of the rows ``where`` selects, when each of its filters is a
+    test of a raw cell (reading.raw_test) and no transaction holds the kind's rows;
+    None otherwise."""
+    names = list(dict.fromkeys([*fields, *(split_filter(k, key)[0] for key in where or {})]))
+    index = {name: i for i, name in enumerate(names)}
+    tests = [reading.raw_test(k, key, want, index) for key, want in (where or {}).items()]
+    found = None if any(t is None for t in tests) else s._kind_cells(k, names)
+    if found is None:
+        return None
+    width = len(fields)
     passing = [t for t in tests if t is not None]
+    if not passing:
+        return (cells[:width] for cells in found[1])
     if len(passing) == 1:
         only = passing[0]
         return (cells[:width] for cells in found[1] if only(cells))  # type: ignore[arg-type]

@@ -26,6 +26,7 @@ from kam.storage import (
     AgingSum,
     DealMonthSum,
     DealSum,
+    MilestoneView,
     Record,
     StageMove,
     StageReachCount,
@@ -326,6 +327,11 @@ class CSVReads(CSVFiles):
                    contract_where: Where | None = None) -> Iterator[AgingSum]:
         """kam.storage.AgingSums: see aging.py."""
         return aging.aging_sums(self, as_of, ends, where, contract_where)
+
+    def milestone_views(self, as_of: dt.date, where: Where | None = None
+                        ) -> Iterator[MilestoneView]:
+        """kam.storage.MilestoneViews: see aging.py."""
+        return aging.milestone_views(self, as_of, where)
 
     # optional fast paths (kam.storage.StageMoves, StageReach, DealMonthSums,
     # PipelineSums): summaries.py
