@@ -354,3 +354,48 @@ def test_distinct_cells_are_the_distinct_records(calls: list[tuple[Any, ...]], l
         finally:
             s.close()
             written.close()
+
+
+STAGE_KINDS = ("opportunity.advanced", "opportunity.lost", "opportunity.abandoned")
+EVENT_ROW = st.tuples(
+    st.sampled_from([*STAGE_KINDS, "opportunity.added", "activity.logged", "opportunity."]),
+    st.sampled_from(["a", "x,opportunity.lost", "Ann\nLee", "opportunity.added", '"q"']),
+    st.sampled_from(["{}", '{"to": "b"}', '{"kind": "opportunity.abandoned"}',
+                     '{"note": "opportunity.\\nadvanced"}']),
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(EVENT_ROW, max_size=30), st.sampled_from([64, 100, 1 << 18]))
+@example([("opportunity.added", "opportunity.added", "{}"),
+          ("opportunity.lost", "Ann\nLee", '{"kind": "opportunity.abandoned"}'),
+          ("opportunity.", "x,opportunity.lost", "{}")], 64)
+def test_kinds_sieved_by_their_common_beginning(rows: list[tuple[str, str, str]],
+                                                chunk: int) -> None:
+    """The funnel's three kinds are found by their common beginning (one find) and told
+    apart in place: the rows read are those of a full parse with one of the kinds, also
+    with the kinds' text in other cells, near misses (opportunity.added), rows across
+    lines and chunks of a few bytes."""
+    import csv
+    import io
+
+    from kam.plugins.storage_csv import reading
+
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["id", "at", "actor", "kind", "record_id", "payload", "refs"])
+    for n, (kind_, actor, payload) in enumerate(rows, start=1):
+        writer.writerow([f"EV{n}", "2026-01-01", actor, kind_, f"OP{n}", payload, "[]"])
+    every = list(csv.reader(io.StringIO(out.getvalue(), newline="")))[1:]
+    with tempfile.TemporaryDirectory() as folder, pytest.MonkeyPatch.context() as m:
+        m.setattr(reading, "CHUNK", chunk)
+        path = Path(folder) / "log.csv"
+        path.write_text(out.getvalue(), encoding="utf-8")
+        s = open_csv(Path(folder) / "ws", {})
+        assert isinstance(s, CSVStorage)
+        try:
+            names = ("id", "kind", "actor", "payload")
+            got = list(s._event_cells_of(path, frozenset(STAGE_KINDS), names))
+            assert got == [(c[0], c[3], c[2], c[5]) for c in every if c[3] in STAGE_KINDS]
+        finally:
+            s.close()
