@@ -20,10 +20,10 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Protocol
 
 from kam.kinds import Kind
-from kam.plugins.storage_csv import reading
 from kam.plugins.storage_csv.cells import _id_key
 from kam.plugins.storage_csv.reading import _json_value, _money_cents, _money_value
-from kam.storage import Record, Where, kind, split_filter
+from kam.plugins.storage_csv.summaries import raw_cells
+from kam.storage import Record, Where, kind
 
 if TYPE_CHECKING:
     from kam.storage import AgingSum, MilestoneView
@@ -160,21 +160,6 @@ def _plan_order(cells: tuple[str, ...]) -> tuple[Any, ...]:
 
 def _raw_rows(s: AgingReads, k: Kind, fields: Sequence[str], where: Where | None
               ) -> Iterator[tuple[str, ...]] | None:
-    """``fields``' cells of the rows ``where`` selects, when each of its filters is a
-    test of a raw cell (reading.raw_test) and no transaction holds the kind's rows;
-    None otherwise."""
-    names = list(dict.fromkeys([*fields, *(split_filter(k, key)[0] for key in where or {})]))
-    index = {name: i for i, name in enumerate(names)}
-    tests = [reading.raw_test(k, key, want, index) for key, want in (where or {}).items()]
-    found = None if any(t is None for t in tests) else s._kind_cells(k, names)
-    if found is None:
-        return None
-    width = len(fields)
-    passing = [t for t in tests if t is not None]
-    if not passing:
-        return (cells[:width] for cells in found[1])
-    if len(passing) == 1:
-        only = passing[0]
-        return (cells[:width] for cells in found[1] if only(cells))  # type: ignore[arg-type]
-    return (cells[:width] for cells in found[1]
-            if all(t(cells) for t in passing))  # type: ignore[arg-type]
+    """``fields``' cells of the rows ``where`` selects (summaries.raw_cells), or None."""
+    found = raw_cells(s, k, fields, where)
+    return None if found is None else found[1]

@@ -248,22 +248,11 @@ class CSVReads(CSVFiles):
         calls, ~600 customers). None when it cannot (read records then)."""
         if any(reading._VALUES[k.type_of(f)] is not None for f in fields):
             return None
-        names = list(dict.fromkeys([*fields, *(split_filter(k, key)[0] for key in where or {})]))
-        index = {name: i for i, name in enumerate(names)}
-        tests = [reading.raw_test(k, key, want, index) for key, want in (where or {}).items()]
-        if any(t is None for t in tests):
-            return None
-        found = self._kind_cells(k, names)
+        found = summaries.raw_cells(self, k, fields, where)
         if found is None:
             return None
-        rows = found[1]
-        passing = [t for t in tests if t is not None]
-        if passing:
-            rows = (c for c in rows if all(t(c) for t in passing))  # type: ignore[arg-type]
-        width = len(fields)
-        seen = dict.fromkeys(c[:width] if len(c) != width else c for c in rows)
         return iter([{f: v or None for f, v in zip(fields, key, strict=True)}
-                     for key in seen])
+                     for key in dict.fromkeys(found[1])])
 
     @staticmethod
     def _distinct(found: Iterable[Record], fields: Sequence[str], limit: int | None

@@ -189,25 +189,39 @@ def _month_cells(s: CellReads, where: Where | None) -> Iterator[tuple[str, ...]]
     filters is a test of a raw cell (reading.raw_test: a status, owners) and the file is
     in id order: the deals' file is then parsed once for every read of a report
     (kept.py); None otherwise (``_read`` then)."""
-    k = kind("opportunity")
-    names = list(dict.fromkeys(
-        [*MONTH_FIELDS, *(split_filter(k, key)[0] for key in where or {})]))
+    found = raw_cells(s, kind("opportunity"), MONTH_FIELDS, where)
+    return found[1] if found is not None and found[0] else None
+
+
+class KindCells(Protocol):
+    def _kind_cells(self, k: Kind, names: Sequence[str]
+                    ) -> tuple[bool, Iterator[tuple[str, ...]]] | None: ...
+
+
+def raw_cells(s: KindCells, k: Kind, fields: Sequence[str], where: Where | None
+              ) -> tuple[bool, Iterator[tuple[str, ...]]] | None:
+    """Whether the kind's file is in id order, and ``fields``' cells ("" for none) of the
+    rows ``where`` selects in file order, when each of its filters is a test of a raw
+    cell (reading.raw_test) and no transaction holds the kind's rows; None otherwise
+    (read records then)."""
+    names = list(dict.fromkeys([*fields, *(split_filter(k, key)[0] for key in where or {})]))
     index = {name: i for i, name in enumerate(names)}
     tests = [reading.raw_test(k, key, want, index) for key, want in (where or {}).items()]
     if any(t is None for t in tests):
         return None
     found = s._kind_cells(k, names)
-    if found is None or not found[0]:
+    if found is None:
         return None
-    width = len(MONTH_FIELDS)
+    ordered, rows = found
+    width = len(fields)
     passing = [t for t in tests if t is not None]
     if not passing:
-        return (cells[:width] for cells in found[1])
+        return ordered, (cells[:width] for cells in rows)
     if len(passing) == 1:
         only = passing[0]
-        return (cells[:width] for cells in found[1] if only(cells))  # type: ignore[arg-type]
-    return (cells[:width] for cells in found[1]
-            if all(t(cells) for t in passing))  # type: ignore[arg-type]
+        return ordered, (cells[:width] for cells in rows if only(cells))  # type: ignore[arg-type]
+    return ordered, (cells[:width] for cells in rows
+                     if all(t(cells) for t in passing))  # type: ignore[arg-type]
 
 
 def pipeline_sums(s: CellReads, where: Where | None, fields: Sequence[str]
