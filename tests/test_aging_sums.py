@@ -14,9 +14,21 @@ from hypothesis import strategies as st
 from kam.reports.aggregates import PythonAggregates
 from kam.reports.aging_sums import aging_sums, reference
 from kam.storage import AgingSums
-from test_aggregates import MILESTONE, OWNERS, TODAY, _selected, opened, per_store, stocked, store  # noqa: F401  (the fixture)
+from test_aggregates import (  # noqa: F401  (store: the fixture)
+    MILESTONE,
+    OWNERS,
+    TODAY,
+    WITH_CSV,
+    _selected,
+    opened,
+    per_store,
+    readers,
+    stocked,
+    store,
+)
 
 
+@WITH_CSV
 @per_store(40)
 @given(OWNERS, st.lists(MILESTONE, max_size=25),
        st.sampled_from([(30, 60, 90, 180), (1,), (7, 400)]),
@@ -30,6 +42,12 @@ from test_aggregates import MILESTONE, OWNERS, TODAY, _selected, opened, per_sto
           (2, "CU1", None, None, None, False, 0, "CNY"),
           (3, "CU1", Decimal("3.00"), None, None, False, -1, "CNY")],
          (1,), {}, {})
+@example(["lee", None, "张伟", "lee"],  # paid in full (the same text), and written off too
+         [(0, "CU1", Decimal("10.00"), Decimal("10.00"), Decimal("1.00"), False, -5, "CNY"),
+          (1, "CU2", None, None, None, False, -3, None),
+          (2, "CU1", Decimal("10.00"), Decimal("10.00"), None, False, -400, "USD"),
+          (3, "CU2", Decimal("7.00"), Decimal("0.00"), None, False, -400, "USD")],
+         (30, 60, 90, 180), {"written_off_on__isnull": True}, {})
 def test_aging_sums_equal_the_reference(store: str,  # noqa: F811
                                         owners: list[str | None],
                                         milestones: list[tuple[Any, ...]],
@@ -37,14 +55,17 @@ def test_aging_sums_equal_the_reference(store: str,  # noqa: F811
                                         contract_where: dict[str, Any]) -> None:
     with opened(store) as storage:
         stocked(storage, owners, milestones)
-        assert isinstance(storage, AgingSums)
-        ws = SimpleNamespace(storage=storage)
-        fast = sorted(aging_sums(ws, TODAY, ends, where, contract_where))
-        plain = sorted(reference(PythonAggregates(ws), TODAY, ends, where, contract_where))
-        assert repr(fast) == repr(plain)
-        assert all(total > 0 for *_k, total in fast)
-        # what is owed in all: each selected milestone's amount less paid and written off
-        owed = sum((max(Decimal(0), (m[2] or 0) - (m[3] or 0) - (m[4] or 0))
-                    for m in milestones if not m[5]
-                    and _selected(m, owners, where, contract_where)), Decimal(0))
-        assert sum((t for *_k, t in fast), Decimal(0)) == owed
+        for reader in readers(storage):  # CSV: the writing handle, then one streaming
+            assert isinstance(reader, AgingSums)
+            ws = SimpleNamespace(storage=reader)
+            fast = sorted(aging_sums(ws, TODAY, ends, where, contract_where))
+            plain = sorted(reference(PythonAggregates(ws), TODAY, ends, where,
+                                     contract_where))
+            assert repr(fast) == repr(plain)
+            assert all(total > 0 for *_k, total in fast)
+            # what is owed in all: each selected milestone's amount less paid and
+            # written off
+            owed = sum((max(Decimal(0), (m[2] or 0) - (m[3] or 0) - (m[4] or 0))
+                        for m in milestones if not m[5]
+                        and _selected(m, owners, where, contract_where)), Decimal(0))
+            assert sum((t for *_k, t in fast), Decimal(0)) == owed

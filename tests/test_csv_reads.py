@@ -323,3 +323,79 @@ def test_advances_sieved_to_the_deals_asked(tmp_path: Path, log: str) -> None:
                 [c for c in every if c[1] in asked]
     finally:
         s.close()
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(CALL, max_size=25), st.integers(0, 7), st.integers(0, 7),
+       st.sampled_from([["customer_id"], ["owner", "customer_id"], ["opportunity_id"],
+                        ["outcome"]]),
+       st.sampled_from([{}, {"owner": "张伟"}, {"outcome__isnull": True},
+                        {"opportunity_id__in": ["OP1", "OP3"]}]))
+@example([(1, None, "CU1", None, None, None), (2, "OP1", "CU2", "lee", "odd", None),
+          (3, None, "CU1", None, None, None)], 0, 7, ["owner", "customer_id"], {})
+def test_distinct_cells_are_the_distinct_records(calls: list[tuple[Any, ...]], low: int,
+                                                 span: int, fields: list[str],
+                                                 more: dict[str, Any]) -> None:
+    """select(distinct=True) from the raw cells (the battle map's customers called
+    lately) lists what the records' distinct values are, in file order; an empty cell
+    is None."""
+    with tempfile.TemporaryDirectory() as folder:
+        written = stocked(Path(folder), [("open", False, None, None)] * 4, calls)
+        s = _fresh(Path(folder))
+        try:
+            where = {"date__ge": DAY0 + dt.timedelta(days=low),
+                     "date__le": DAY0 + dt.timedelta(days=low + span), **more}
+            every = [tuple(r[f] for f in fields)
+                     for r in written.find("activity", where, ("id",))]
+            expected = [dict(zip(fields, key, strict=True)) for key in dict.fromkeys(every)]
+            for reader in (written, s):
+                assert list(reader.select("activity", fields, where, (),
+                                          distinct=True)) == expected
+        finally:
+            s.close()
+            written.close()
+
+
+STAGE_KINDS = ("opportunity.advanced", "opportunity.lost", "opportunity.abandoned")
+EVENT_ROW = st.tuples(
+    st.sampled_from([*STAGE_KINDS, "opportunity.added", "activity.logged", "opportunity."]),
+    st.sampled_from(["a", "x,opportunity.lost", "Ann\nLee", "opportunity.added", '"q"']),
+    st.sampled_from(["{}", '{"to": "b"}', '{"kind": "opportunity.abandoned"}',
+                     '{"note": "opportunity.\\nadvanced"}']),
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(EVENT_ROW, max_size=30), st.sampled_from([64, 100, 1 << 18]))
+@example([("opportunity.added", "opportunity.added", "{}"),
+          ("opportunity.lost", "Ann\nLee", '{"kind": "opportunity.abandoned"}'),
+          ("opportunity.", "x,opportunity.lost", "{}")], 64)
+def test_kinds_sieved_by_their_common_beginning(rows: list[tuple[str, str, str]],
+                                                chunk: int) -> None:
+    """The funnel's three kinds are found by their common beginning (one find) and told
+    apart in place: the rows read are those of a full parse with one of the kinds, also
+    with the kinds' text in other cells, near misses (opportunity.added), rows across
+    lines and chunks of a few bytes."""
+    import csv
+    import io
+
+    from kam.plugins.storage_csv import reading
+
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["id", "at", "actor", "kind", "record_id", "payload", "refs"])
+    for n, (kind_, actor, payload) in enumerate(rows, start=1):
+        writer.writerow([f"EV{n}", "2026-01-01", actor, kind_, f"OP{n}", payload, "[]"])
+    every = list(csv.reader(io.StringIO(out.getvalue(), newline="")))[1:]
+    with tempfile.TemporaryDirectory() as folder, pytest.MonkeyPatch.context() as m:
+        m.setattr(reading, "CHUNK", chunk)
+        path = Path(folder) / "log.csv"
+        path.write_text(out.getvalue(), encoding="utf-8")
+        s = open_csv(Path(folder) / "ws", {})
+        assert isinstance(s, CSVStorage)
+        try:
+            names = ("id", "kind", "actor", "payload")
+            got = list(s._event_cells_of(path, frozenset(STAGE_KINDS), names))
+            assert got == [(c[0], c[3], c[2], c[5]) for c in every if c[3] in STAGE_KINDS]
+        finally:
+            s.close()

@@ -173,6 +173,7 @@ if TYPE_CHECKING:  # mypy holds the backend to the signatures of what it offers
     def _offers(s: CSVStorage) -> tuple[
         kam_storage.Storage, kam_storage.Selecting, kam_storage.BulkInsert,
         kam_storage.SequenceAdvance, kam_storage.ActivityRollup, kam_storage.StageMoves,
-        kam_storage.StageReach, kam_storage.DealMonthSums
+        kam_storage.StageReach, kam_storage.DealMonthSums, kam_storage.StalledDeals,
+        kam_storage.AgingSums, kam_storage.PipelineSums, kam_storage.MilestoneViews
     ]:
-        return (s, s, s, s, s, s, s, s)
+        return (s, s, s, s, s, s, s, s, s, s, s, s)

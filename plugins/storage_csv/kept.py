@@ -21,12 +21,12 @@ from __future__ import annotations
 
 import csv
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from operator import itemgetter
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from kam.kinds import Kind
 from kam.plugins.storage_csv import checked
@@ -86,13 +86,32 @@ class Columns:
 
 
 class Kept:
-    """The kept cells of one open workspace's files (by file name)."""
+    """The kept cells of one open workspace's files (by file name), and the answers
+    kept by one roll-up for a later one (``keep``/``answer``)."""
 
     def __init__(self) -> None:
         self._files: dict[str, Columns] = {}
+        self._answers: dict[str, tuple[Hashable, tuple[checked.Stamp | None, ...], Any]] = {}
 
     def clear(self) -> None:
         self._files.clear()
+        self._answers.clear()
+
+    def keep(self, name: str, key: Hashable, stamps: tuple[checked.Stamp | None, ...],
+             value: Any) -> None:
+        """Keep ``value``, computed for ``key`` from files with ``stamps`` (taken before
+        they were read: a file changed while it was read has another stamp now, so the
+        answer is never taken for the file as it is)."""
+        self._answers[name] = (key, stamps, value)
+
+    def answer(self, name: str, key: Hashable, paths: Sequence[Path]) -> Any:
+        """What was kept under ``name`` for ``key`` while every one of ``paths`` still
+        has the stamp it had then; else None."""
+        kept = self._answers.get(name)
+        if kept is None or kept[0] != key or None in kept[1] \
+                or tuple(checked.stamp_of(p) for p in paths) != kept[1]:
+            return None
+        return kept[2]
 
     def current(self, path: Path, names: Sequence[str]) -> Columns | None:
         """The kept cells of ``path`` when they are current and hold ``names``."""

@@ -17,12 +17,13 @@ import csv
 import datetime as dt
 import io
 import json
+import os
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from operator import itemgetter
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 
 from kam.errors import InputError
 from kam.kinds import Kind
@@ -308,6 +309,9 @@ def records_with(fh: BinaryIO, where: str, needles: Sequence[bytes],
 
 
 CHUNK = 1 << 18
+#: the shortest common beginning of several needles searched for in their place (one
+#: find, then which needle it is), not each needle apart
+SHARED_MIN = 8
 
 
 def sieved(fh: BinaryIO, where: str, needles: Sequence[bytes], cut: bool = True,
@@ -365,12 +369,21 @@ def _sieved_chunks(fh: BinaryIO, where: str, needles: Sequence[bytes], cut: bool
                 yield _text(b"".join(kept), where)
             continue
         # the next place of each needle (a find is a fast scan; a regex of several
-        # needles tries each at every byte)
+        # needles tries each at every byte); needles with a long common beginning (the
+        # funnel's three opportunity.* kinds) are found by it, then told apart in place
         one = needles[0] if len(needles) == 1 else None
-        ahead = [find(needle, pos, end) for needle in needles]
+        exact = None
+        shared = cast(bytes, os.path.commonprefix(list(needles))) if one is None else b""
+        if len(shared) >= SHARED_MIN:
+            one, exact = shared, tuple(needles)
+        ahead = [] if one is not None else [find(needle, pos, end) for needle in needles]
+        look = pos  # where the next search starts: a row's start, or past a near miss
         while pos < end:
             if one is not None:
-                at = find(one, pos, end)
+                at = find(one, look, end)
+                if at >= 0 and exact is not None and not buf.startswith(exact, at, end):
+                    look = at + 1
+                    continue
             else:
                 at = min((a for a in ahead if a >= 0), default=-1)
             if at < 0:
@@ -380,7 +393,7 @@ def _sieved_chunks(fh: BinaryIO, where: str, needles: Sequence[bytes], cut: bool
             if count(b'"', pos, start) % 2 or count(b'"', start, stop) % 2:
                 start, stop = _row_around(buf, pos, at)
             kept.append(buf[start:stop])
-            pos = stop
+            pos = look = stop
             if one is None:
                 ahead = [a if a < 0 or a >= pos else find(needle, pos, end)
                          for a, needle in zip(ahead, needles, strict=True)]

@@ -1,6 +1,7 @@
-"""What the funnel (销售漏斗) and the targets report (目标完成, 漏斗裕量) read of deals and
-their stage history, picked out of the CSV files (kam.storage.StageMoves, StageReach,
-DealMonthSums) instead of through whole records.
+"""What the funnel (销售漏斗), the targets report (目标完成, 漏斗裕量) and the pipeline
+(管道) read of deals and their stage history, picked out of the CSV files
+(kam.storage.StageMoves, StageReach, DealMonthSums, PipelineSums) instead of through
+whole records.
 
 The Python references (kam.reports.aggregates.PythonAggregates,
 kam.reports.targets_sums.PythonDealMonthSums) decode every kept event's payload and refs
@@ -15,14 +16,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Iterator, Mapping, Sequence
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Protocol
 
 from kam.kinds import Kind
 from kam.plugins.storage_csv import reading
 from kam.plugins.storage_csv.reading import _money_value
 from kam.storage import (
+    PIPELINE_KEYS,
     DealMonthSum,
+    DealSum,
     Record,
     StageMove,
     StageReachCount,
@@ -34,6 +37,7 @@ from kam.storage import (
 
 _DECODER = json.JSONDecoder()
 _ZERO = Decimal("0.00")
+_CENT = Decimal("0.01")
 ADVANCED = "opportunity.advanced"
 
 
@@ -185,22 +189,61 @@ def _month_cells(s: CellReads, where: Where | None) -> Iterator[tuple[str, ...]]
     filters is a test of a raw cell (reading.raw_test: a status, owners) and the file is
     in id order: the deals' file is then parsed once for every read of a report
     (kept.py); None otherwise (``_read`` then)."""
-    k = kind("opportunity")
-    names = list(dict.fromkeys(
-        [*MONTH_FIELDS, *(split_filter(k, key)[0] for key in where or {})]))
+    found = raw_cells(s, kind("opportunity"), MONTH_FIELDS, where)
+    return found[1] if found is not None and found[0] else None
+
+
+class KindCells(Protocol):
+    def _kind_cells(self, k: Kind, names: Sequence[str]
+                    ) -> tuple[bool, Iterator[tuple[str, ...]]] | None: ...
+
+
+def raw_cells(s: KindCells, k: Kind, fields: Sequence[str], where: Where | None
+              ) -> tuple[bool, Iterator[tuple[str, ...]]] | None:
+    """Whether the kind's file is in id order, and ``fields``' cells ("" for none) of the
+    rows ``where`` selects in file order, when each of its filters is a test of a raw
+    cell (reading.raw_test) and no transaction holds the kind's rows; None otherwise
+    (read records then)."""
+    names = list(dict.fromkeys([*fields, *(split_filter(k, key)[0] for key in where or {})]))
     index = {name: i for i, name in enumerate(names)}
     tests = [reading.raw_test(k, key, want, index) for key, want in (where or {}).items()]
     if any(t is None for t in tests):
         return None
     found = s._kind_cells(k, names)
-    if found is None or not found[0]:
+    if found is None:
         return None
-    width = len(MONTH_FIELDS)
+    ordered, rows = found
+    width = len(fields)
     passing = [t for t in tests if t is not None]
     if not passing:
-        return (cells[:width] for cells in found[1])
+        return ordered, (cells[:width] for cells in rows)
     if len(passing) == 1:
         only = passing[0]
-        return (cells[:width] for cells in found[1] if only(cells))  # type: ignore[arg-type]
-    return (cells[:width] for cells in found[1]
-            if all(t(cells) for t in passing))  # type: ignore[arg-type]
+        return ordered, (cells[:width] for cells in rows if only(cells))  # type: ignore[arg-type]
+    return ordered, (cells[:width] for cells in rows
+                     if all(t(cells) for t in passing))  # type: ignore[arg-type]
+
+
+def pipeline_sums(s: CellReads, where: Where | None, fields: Sequence[str]
+                  ) -> tuple[list[DealSum], Iterator[Record]]:
+    """kam.storage.PipelineSums: the deals ``where`` selects read once, in id order,
+    summed by PIPELINE_KEYS while the forced ones' ``fields`` are kept (the reference
+    reads the deals a second time for them: ~0.04 s of medium's ~0.15 s report)."""
+    k = kind("opportunity")
+    names = list(dict.fromkeys(["id", *PIPELINE_KEYS, "amount", "probability", *fields]))
+    groups: dict[tuple[Any, ...], list[Any]] = {}
+    forced: list[Record] = []
+    for opp in s._read(k, where, names, ("id",), None, 0):
+        key = (opp["pipeline"], opp["stage"], opp["currency"], opp["forced"])
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = [0, _ZERO, _ZERO]
+        amount = opp["amount"] or _ZERO
+        group[0] += 1
+        group[1] += amount
+        group[2] += (amount * Decimal(opp["probability"] or 0) / 100).quantize(
+            _CENT, rounding=ROUND_HALF_UP)
+        if opp["forced"] is True:
+            forced.append({f: opp[f] for f in fields})
+    return ([(key, n, Decimal(total), Decimal(w)) for key, (n, total, w) in groups.items()],
+            iter(forced))
