@@ -689,6 +689,8 @@ ZH: dict[str, str] = {
         '写入必须在 storage.transaction() 之内进行',
     'references_checked() goes outside storage.transaction()':
         'references_checked() 必须在 storage.transaction() 之外使用',
+    'load_journal() goes outside storage.transaction()':
+        'load_journal() 必须在 storage.transaction() 之外使用',
     "{k.name} has no field(s) {', '.join(sorted(extra))}":
         "{k.name} 没有字段 {', '.join(sorted(extra))}",
     '{k.name} record has no id':

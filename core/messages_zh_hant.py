@@ -638,6 +638,8 @@ ZH_HANT: dict[str, str] = {
         '寫入必須在 storage.transaction() 之內進行',
     'references_checked() 必须在 storage.transaction() 之外使用':
         'references_checked() 必須在 storage.transaction() 之外使用',
+    'load_journal() 必须在 storage.transaction() 之外使用':
+        'load_journal() 必須在 storage.transaction() 之外使用',
     "{k.name} 没有字段 {', '.join(sorted(extra))}":
         "{k.name} 沒有字段 {', '.join(sorted(extra))}",
     '{k.name} 记录没有编号':

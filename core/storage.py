@@ -245,6 +245,19 @@ class CheckedReferences(Protocol):
     def references_checked(self) -> AbstractContextManager[None]: ...
 
 
+@runtime_checkable
+class LoadJournal(Protocol):
+    """A bulk load into an empty store in *one* transaction (``kam import``), which may
+    be journalled the backend's cheapest way that still keeps it all or nothing.
+
+    ``load_journal()``: a context entered *outside* any transaction (SQLite cannot change
+    its journal inside one); the backend's usual journal is back when it ends, however
+    it ends (or, if that cannot be done at once, the next open restores it).
+    """
+
+    def load_journal(self) -> AbstractContextManager[None]: ...
+
+
 def kind(name: str) -> Kind:
     if name == EVENT.name:
         return EVENT

@@ -165,6 +165,9 @@ def test_fast_cells_agree_with_the_reference(field: tuple[str, str], text: str) 
 @example(field=("opportunity", "amount"), texts=["12.50", "", "1,234.50"])
 @example(field=("customer", "created_at"),
          texts=["2026-01-01T09:30:00+00:00", "2026-01-02T09:31:00+00:00", "2026-01-02"])
+@example(field=("customer", "created_at"),  # a known day, a bad time; a bad day, known time
+         texts=["2026-01-01T09:30:00+00:00", "2026-01-01T25:30:00+00:00",
+                "2026-02-30T09:30:00+00:00", ""])
 def test_column_checks_agree_with_the_reference(field: tuple[str, str],
                                                 texts: list[str]) -> None:
     """A batch's column gives each cell's reference value, or gives up (the batch is then
@@ -413,6 +416,42 @@ def test_batches_refuse_what_rows_refuse(exported_sqlite: Path, tmp_path: Path,
                 "cell": f"customer.csv row {last}, column ",
                 "width": f"customer.csv row {last + 1}: 1 cells"}[case]
     assert r.exit_code == 2 and expected in r.stderr, r.stderr
+
+
+def test_sqlite_loads_with_a_rollback_journal_and_goes_back_to_wal(tmp_path: Path) -> None:
+    """``load_journal``: a rollback journal inside it (the load written once, not to the
+    WAL and again by the checkpoint), WAL again after it however it ends; refused inside
+    a transaction; another connection to the database keeps it in WAL mode."""
+    import sqlite3
+
+    from kam.errors import StorageError
+    from kam.plugins.storage_sqlite.backend import SQLiteStorage
+
+    s = SQLiteStorage(tmp_path / "kam.db")
+    try:
+        def mode() -> str:
+            return str(s.conn.execute("PRAGMA journal_mode").fetchone()[0])
+
+        assert mode() == "wal"
+        with pytest.raises(RuntimeError), s.load_journal():
+            assert mode() == "delete"
+            raise RuntimeError
+        assert mode() == "wal"
+        with s.load_journal(), s.transaction():
+            s.insert("customer", {"id": "CU1", "name": "A"})
+        assert mode() == "wal" and s.get("customer", "CU1") is not None
+        with s.transaction(), pytest.raises(StorageError), s.load_journal():
+            pass
+        other = sqlite3.connect(tmp_path / "kam.db", timeout=0.1)
+        try:
+            assert other.execute("SELECT count(*) FROM customer").fetchone()[0] == 1
+            with s.load_journal():
+                assert mode() == "wal"
+        finally:
+            other.close()
+        assert mode() == "wal"
+    finally:
+        s.close()
 
 
 def test_sqlite_skips_its_reference_checks_only_for_the_load(tmp_path: Path) -> None:

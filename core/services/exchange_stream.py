@@ -70,10 +70,11 @@ class HashingReader(io.RawIOBase):
             data = bytes(memoryview(buffer)[:n])
             self.sha.update(data)
             if self.plain:
-                seen = self._tail + data
+                edge = self._tail + data[:1]  # a pair split between two reads
                 if (data.translate(None, self._NOT_C0)
-                        or (b"\xc2" in seen and self._C1.search(seen))
-                        or (b"\\" in seen and self._ESCAPE.search(seen))):
+                        or (b"\xc2" in data and self._C1.search(data))
+                        or (b"\\" in data and self._ESCAPE.search(data))
+                        or self._C1.match(edge) or self._ESCAPE.match(edge)):
                     self.plain = False
             self._tail = data[-1:]
         return n or 0

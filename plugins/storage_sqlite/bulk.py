@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any
 
 from kam.errors import StorageError
@@ -35,8 +35,8 @@ _INDEX_LOADED_EVENTS = (
     "   AND j.value IS NOT NULL AND j.value != '')"
     " ORDER BY ref, event_id")
 class BulkPaths:
-    """``stored_rows``, ``load_rows``, ``deferred_indexes`` and ``references_checked``
-    for SQLiteStorage."""
+    """``stored_rows``, ``load_rows``, ``deferred_indexes``, ``references_checked`` and
+    ``load_journal`` for SQLiteStorage."""
 
     conn: sqlite3.Connection
     _depth: int
@@ -104,6 +104,33 @@ class BulkPaths:
             yield
         finally:
             self.conn.execute("PRAGMA foreign_keys = ON")
+
+    @contextmanager
+    def load_journal(self) -> Iterator[None]:
+        """``kam.storage.LoadJournal``: a rollback journal instead of the WAL for kam
+        import's one transaction. In WAL mode every page of the new database is written
+        twice (to the WAL, then copied into the database by the checkpoint at commit);
+        with a rollback journal it is written once, and the journal holds only the empty
+        workspace's few pages: still all or nothing (a crash leaves the journal, and the
+        next open rolls the load back). Medium: −0.3 s of system time (of ~0.7 s).
+
+        Another connection to the database keeps it in WAL mode (SQLite refuses the
+        change, or waits and refuses): the load then runs as before. The WAL comes back
+        when the context ends, however it ends; were that refused (a reader came in),
+        the next open of the workspace turns it back on."""
+        if self._depth:
+            raise StorageError("load_journal() goes outside storage.transaction()")
+        conn = self.conn
+        try:
+            mode = conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
+        except sqlite3.Error:
+            mode = "wal"
+        try:
+            yield
+        finally:
+            if mode != "wal":
+                with suppress(sqlite3.Error):
+                    conn.execute("PRAGMA journal_mode = WAL")
 
     @contextmanager
     def deferred_indexes(self) -> Iterator[None]:
