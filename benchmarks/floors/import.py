@@ -91,8 +91,10 @@ def main(export_dir: str, db: str) -> None:
     folder = Path(export_dir)
     files = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["files"]
     conn = sqlite3.connect(db, isolation_level=None)
-    conn.execute("PRAGMA journal_mode = WAL")
-    conn.execute("PRAGMA synchronous = NORMAL")
+    # kam import's journal (kam.storage.LoadJournal): pages written once, not to the WAL
+    # and again by the checkpoint; fully synced, as a rollback journal needs to be safe
+    conn.execute("PRAGMA journal_mode = DELETE")
+    conn.execute("PRAGMA synchronous = FULL")
     conn.execute("BEGIN IMMEDIATE")
     indexes = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index'"
                            " AND sql IS NOT NULL").fetchall()
@@ -119,6 +121,7 @@ def main(export_dir: str, db: str) -> None:
     for _, sql in triggers:
         conn.execute(sql)
     conn.execute("COMMIT")
+    conn.execute("PRAGMA journal_mode = WAL")
     conn.close()
 
 

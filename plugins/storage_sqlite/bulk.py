@@ -125,11 +125,14 @@ class BulkPaths:
             mode = conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
         except sqlite3.Error:
             mode = "wal"
+        if mode != "wal":  # a rollback journal is only power-safe fully synced: a few
+            conn.execute("PRAGMA synchronous = FULL")  # syncs for the one transaction
         try:
             yield
         finally:
             if mode != "wal":
                 with suppress(sqlite3.Error):
+                    conn.execute("PRAGMA synchronous = NORMAL")
                     conn.execute("PRAGMA journal_mode = WAL")
 
     @contextmanager
