@@ -24,7 +24,8 @@ building blocks load on first use.
   :func:`parse_number`, :func:`parse_integer`, :func:`parse_date`, :func:`check_text`.
 - Rule helpers: :func:`fmt_money`, :func:`latest_decision`, :data:`MANAGEMENT`,
   :data:`IMPORTANT`, :data:`KINDS`, :func:`plan_amounts`, :func:`planned_total`,
-  :func:`needs_case_analysis`.
+  :func:`needs_case_analysis`, :func:`milestone_state` (a payment milestone's state,
+  outstanding and days overdue on a day: for a backend that makes them itself).
 """
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ if TYPE_CHECKING:
     from kam.kinds import KINDS
     from kam.models.case_analysis import needs_case_analysis
     from kam.models.evaluations import latest_evaluation
+    from kam.models.receivable_state import milestone_state
     from kam.output import neutralise
     from kam.pipeline import Pipeline, Stage, Task
     from kam.records import (  # typed per kind, generated from kam.kinds (docs/json.md)
@@ -137,6 +139,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     "plan_amounts": ("kam.services.contract_plan", "split"),
     "planned_total": ("kam.services.contract_plan", "planned_total"),
     "needs_case_analysis": ("kam.models.case_analysis", "needs_case_analysis"),
+    "milestone_state": ("kam.models.receivable_state", "milestone_state"),
 }
 
 
@@ -231,6 +234,7 @@ __all__ = [
     "plan_amounts",
     "planned_total",
     "needs_case_analysis",
+    "milestone_state",
     # stage models
     "Pipeline",
     "Stage",

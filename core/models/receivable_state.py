@@ -13,6 +13,31 @@ ZERO = Decimal("0.00")
 OPEN_STATES = ("scheduled", "due", "overdue", "partially_paid")
 
 
+def milestone_state(amount: Decimal, paid: Decimal, written_off: Decimal, written_off_on: Any,
+                    due: dt.date | None, today: dt.date) -> tuple[str, Decimal, int]:
+    """A milestone's (state, outstanding, days overdue) on ``today``, as
+    :func:`receivable_view` gives them, from its money (0 for none), whether it was
+    written off and its due date: the one rule, also for a backend that makes the views
+    from its own cells (``kam.api.milestone_state``)."""
+    outstanding = amount - paid - written_off
+    if outstanding < 0:
+        outstanding = ZERO
+    if written_off_on:
+        state, outstanding = "written_off", ZERO
+    elif outstanding == 0:
+        state = "paid"
+    elif paid > 0:
+        state = "partially_paid"
+    elif due is None:
+        state = "scheduled"
+    elif due < today:
+        state = "overdue"
+    else:
+        state = "due"
+    days = (today - due).days if due is not None and outstanding > 0 and due < today else 0
+    return state, outstanding, days
+
+
 def receivable_view(record: dict[str, Any], today: dt.date) -> dict[str, Any]:
     """A stored receivable as of ``today``: the receivable JSON of docs/json.md.
 
@@ -32,24 +57,9 @@ def receivable_view(record: dict[str, Any], today: dt.date) -> dict[str, Any]:
     """
     amount = record.get("amount") or ZERO
     paid = record.get("paid") or ZERO
-    written_off = record.get("written_off") or ZERO
-    outstanding = amount - paid - written_off
-    if outstanding < 0:
-        outstanding = ZERO
     due = record.get("due_date")
-    if record.get("written_off_on"):
-        state, outstanding = "written_off", ZERO
-    elif outstanding == 0:
-        state = "paid"
-    elif paid > 0:
-        state = "partially_paid"
-    elif due is None:
-        state = "scheduled"
-    elif due < today:
-        state = "overdue"
-    else:
-        state = "due"
-    days = (today - due).days if due is not None and outstanding > 0 and due < today else 0
+    state, outstanding, days = milestone_state(amount, paid, record.get("written_off") or ZERO,
+                                               record.get("written_off_on"), due, today)
     return {
         "id": record["id"],
         "contract_id": record["contract_id"],

@@ -108,8 +108,9 @@ def milestone_views(s: AgingReads, as_of: dt.date, where: Where | None = None
     raw cell and no transaction holds the milestones — only the view's eleven values
     are made of each (the reference builds a record and its whole view: ~25 values) —
     else from the records' values written as cells. State, outstanding and days overdue
-    as receivable_view decides them (the backends may not import it: the property test
-    holds the two together)."""
+    by kam's one rule (``kam.api.milestone_state``, which receivable_view applies)."""
+    from kam.api import milestone_state as state_of
+
     k = kind("receivable")
     found = _raw_rows(s, k, VIEW_CELLS, where)
     if found is None:  # the records' values written as cells
@@ -122,24 +123,9 @@ def milestone_views(s: AgingReads, as_of: dt.date, where: Where | None = None
          notes) in rows:
         amount = _money_value(amount_t) if amount_t else _ZERO
         paid = _money_value(paid_t) if paid_t else _ZERO
-        outstanding = amount - paid - (_money_value(off_t) if off_t else _ZERO)
-        if outstanding < 0:
-            outstanding = _ZERO
         due = dated(due_t) if due_t else None
-        if off_on:
-            state, outstanding = "written_off", _ZERO
-        elif outstanding == 0:
-            state = "paid"
-        elif paid > 0:
-            state = "partially_paid"
-        elif due is None:
-            state = "scheduled"
-        elif due < as_of:
-            state = "overdue"
-        else:
-            state = "due"
-        days = (as_of - due).days if due is not None and outstanding > 0 and due < as_of \
-            else 0
+        state, outstanding, days = state_of(
+            amount, paid, _money_value(off_t) if off_t else _ZERO, off_on, due, as_of)
         note = _json_value(notes) if notes else None
         yield (cid or None,  # type: ignore[misc]  # as the records have it: "" is None
                int(seq) if seq else None, kind_ or None, share or None, amount, due, paid,
