@@ -1,7 +1,8 @@
 """The SQLite, CSV and PostgreSQL backends' stalled deals (kam.storage.StalledDeals:
 停滞的商机 of the whole team, for ``kam today`` and the activity report) are exactly what
 the Python reference (kam.reports.activity.stalled_reference) finds, in its order, on
-random data; on CSV also when the activity report's call_counts pass kept the deals' touches first."""
+random data; on CSV also when the activity report's call_counts pass kept the deals'
+touches first."""
 
 from __future__ import annotations
 
