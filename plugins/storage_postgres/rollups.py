@@ -16,18 +16,24 @@ from kam.storage import NextStep, Record, StalledDeal, kind
 _KEY = "COALESCE(NULLIF(opportunity_id, ''), customer_id)"
 _LATEST_FIRST = "date DESC, length(id) DESC, id DESC"
 
-#: the whole team's stalled deals (停滞的商机): silent from the latest call on or before
-#: the day, else the stage's start, else the (UTC) day the deal was made, else none; the
-#: run of continuances as ``deal_touches`` counts it (the reference:
-#: kam.reports.activity.stalled_reference)
-_STALLED = (
+#: each open deal's latest call (``last``) and trailing run of continuances (``run``) by
+#: the day (%s), in a CTE ``t``: ``deal_touches``' answer, and what stalled deals judge.
+#: {theirs}: a further condition on the calls. The run: how many calls, newest first,
+#: come before the first that was no ``continuance`` (all of them when every one was)
+_TOUCHES = (
     "WITH r AS (SELECT opportunity_id, date, outcome,"
     f"  row_number() OVER (PARTITION BY opportunity_id ORDER BY {_LATEST_FIRST}) AS n"
-    "  FROM activity WHERE date <= %s AND opportunity_id IN"
+    "  FROM activity WHERE date <= %s{theirs} AND opportunity_id IN"
     "   (SELECT id FROM opportunity WHERE status = 'open')),"
     " t AS (SELECT opportunity_id, MAX(date) AS last, COALESCE(MIN(n) FILTER"
     "  (WHERE outcome IS DISTINCT FROM 'continuance') - 1, COUNT(*)) AS run"
-    "  FROM r GROUP BY opportunity_id),"
+    "  FROM r GROUP BY opportunity_id)")
+
+#: the whole team's stalled deals (停滞的商机): silent from the latest call on or before
+#: the day, else the stage's start, else the (UTC) day the deal was made, else none
+#: (the reference: kam.reports.activity.stalled_reference)
+_STALLED = (
+    _TOUCHES.format(theirs="") + ","
     " d AS (SELECT o.id, o.title, o.owner, o.stage, t.last, COALESCE(t.run, 0) AS run,"
     "  %s::date - COALESCE(t.last, o.stage_entered_at,"
     "   CAST(NULLIF(left(o.created_at, 10), '') AS date), %s::date) AS silent"
@@ -36,6 +42,11 @@ _STALLED = (
     " SELECT id, title, owner, stage, last, silent, run, count(*) OVER () FROM d"
     " WHERE run >= %s OR silent >= %s"
     " ORDER BY silent DESC, run DESC, id COLLATE \"C\" LIMIT %s")
+
+#: the latest calls' next steps (the query {sql}) in ``kam today``'s order; {count}: the
+#: rows' count beside each, or nothing
+_STEPS = (f"SELECT next_due, next_step, {_KEY} AS key_, customer_id, owner, id{{count}}"
+          " FROM ({sql}) due ORDER BY next_due, key_")
 
 
 class PostgresRollup:
@@ -63,19 +74,15 @@ class PostgresRollup:
         today``'s order (next_due, then the key) by the server and streamed, never held
         as records here (the deal's id, or the customer's for a call on no deal)."""
         sql, params = _latest_sql(as_of, None, due_by)
-        return self._tuples(
-            f"SELECT next_due, next_step, {_KEY} AS key_, customer_id, owner, id FROM"
-            f" ({sql}) due ORDER BY next_due, key_", params)
+        return self._tuples(_STEPS.format(sql=sql, count=""), params)
 
     def next_steps_head(self, as_of: dt.date, due_by: dt.date, limit: int
                         ) -> tuple[int, list[NextStep]]:
         """kam.storage.NextStepsHead: the count beside each row, the first ``limit`` read
         (one row at least, for the count)."""
         sql, params = _latest_sql(as_of, None, due_by)
-        rows = list(self._tuples(
-            f"SELECT next_due, next_step, {_KEY} AS key_, customer_id, owner, id,"
-            f" count(*) OVER () FROM ({sql}) due ORDER BY next_due, key_ LIMIT %s",
-            [*params, max(limit, 1)]))
+        rows = list(self._tuples(_STEPS.format(sql=sql, count=", count(*) OVER ()")
+                                 + " LIMIT %s", [*params, max(limit, 1)]))
         return (int(rows[0][6]) if rows else 0), [r[:6] for r in rows[:limit]]
 
     def stalled_deals(self, as_of: dt.date, silent_days: int, run_n: int,
@@ -95,21 +102,14 @@ class PostgresRollup:
 
     def deal_touches(self, as_of: dt.date, customer: str | None = None
                      ) -> Iterator[tuple[str, dt.date, int]]:
-        """The run: how many calls, newest first, come before the first that was no
-        ``continuance`` (all of them when every one was)."""
+        """Each open deal's latest call and run (:data:`_TOUCHES`)."""
         params: list[Any] = [as_of]
         theirs = ""
         if customer:
             theirs = " AND customer_id = %s"
             params.append(customer)
-        rows = self._rows(kind("activity"), (
-            "WITH r AS (SELECT opportunity_id, date, outcome,"
-            f"  row_number() OVER (PARTITION BY opportunity_id ORDER BY {_LATEST_FIRST}) AS n"
-            f"  FROM activity WHERE date <= %s{theirs} AND opportunity_id IN"
-            "   (SELECT id FROM opportunity WHERE status = 'open'))"
-            " SELECT opportunity_id, MAX(date) AS date, COALESCE(MIN(n) FILTER"
-            "  (WHERE outcome IS DISTINCT FROM 'continuance') - 1, COUNT(*)) AS run"
-            " FROM r GROUP BY opportunity_id"), params)
+        rows = self._rows(kind("activity"), _TOUCHES.format(theirs=theirs)
+                          + " SELECT opportunity_id, last AS date, run FROM t", params)
         return iter([(r["opportunity_id"], r["date"], int(r["run"])) for r in rows])
 
     def call_counts(self, start: dt.date, as_of: dt.date, customer: str | None = None,
