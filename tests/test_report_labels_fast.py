@@ -8,7 +8,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from kam.output import cell
 from kam.reports import Table
@@ -49,3 +49,37 @@ def test_a_display_map_still_wins_over_the_short_cuts() -> None:
     assert shown(table, "c", day, "zh") == "元旦"
     assert shown(table, "c", 3, "zh") == "三"
     assert shown(table, "c", None, "zh") == "空"
+
+
+def _is_numeric_by_cell(table: Table, column: str) -> bool:
+    """kam.reports.labels.is_numeric as it read every cell before."""
+    if column in table.display:
+        return False
+    if table.numeric is not None:
+        return column in table.numeric
+    values = [r.get(column) for r in (*table.rows, *table.totals) if r.get(column) is not None]
+    return bool(values) and all(
+        isinstance(v, int | Decimal) and not isinstance(v, bool) for v in values)
+
+
+CELL = (st.none() | st.integers() | st.booleans() | st.text(max_size=3)
+        | st.decimals(allow_nan=False, allow_infinity=False, places=2) | st.floats()
+        | st.dates())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.dictionaries(st.sampled_from(["a", "b"]), CELL), max_size=6),
+       st.lists(st.dictionaries(st.sampled_from(["a", "b"]), CELL), max_size=2),
+       st.sampled_from([None, [], ["a"]]), st.booleans())
+@example([{"a": 1}, {"a": True}], [], None, False)
+@example([{"a": Decimal("1.5")}, {"a": None}, {}], [{"a": 3}], None, False)
+@example([{"a": None}], [], None, False)
+def test_a_numeric_column_is_judged_by_its_kinds_of_value(
+        rows: list[dict[str, Any]], totals: list[dict[str, Any]], numeric: list[str] | None,
+        shown_as: bool) -> None:
+    from kam.reports.labels import is_numeric
+
+    table = Table("t", ["a", "b"], rows, totals, numeric=numeric,
+                  display={"b": {"x": "y"}} if shown_as else {})
+    for column in ("a", "b"):
+        assert is_numeric(table, column) == _is_numeric_by_cell(table, column)

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import datetime as _dt
 from decimal import Decimal
-from operator import itemgetter
+from itertools import chain
+from operator import itemgetter, methodcaller
 from typing import Any
 
 from kam.i18n import pick
@@ -242,9 +243,12 @@ def is_numeric(table: Any, column: str) -> bool:
         return False
     if getattr(table, "numeric", None) is not None:
         return column in table.numeric
-    values = [r.get(column) for r in (*table.rows, *table.totals) if r.get(column) is not None]
-    return bool(values) and all(
-        isinstance(v, int | Decimal) and not isinstance(v, bool) for v in values)
+    # the kinds of value the column holds, each judged once (a report's forced deals:
+    # 1k rows a column, looked at per cell before)
+    kinds = set(map(type, map(methodcaller("get", column), chain(table.rows, table.totals))))
+    kinds.discard(_NONE)
+    return bool(kinds) and all(
+        issubclass(k, int | Decimal) and not issubclass(k, bool) for k in kinds)
 
 
 _NONE = type(None)
