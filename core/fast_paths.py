@@ -12,7 +12,10 @@ from collections.abc import Collection, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Protocol, runtime_checkable
 
+from kam.storage import PIPELINE_KEYS as PIPELINE_KEYS  # kam.storage's (the pipeline report)
 from kam.storage import ColumnReads, Record, Where, kind
+from kam.storage import DealSum as DealSum  # kam.storage's (the pipeline report)
+from kam.storage import PipelineSums as PipelineSums  # kam.storage's (the pipeline report)
 from kam.storage import StoredTextPages as StoredTextPages  # kam.storage's, every list checks it
 from kam.stored import JsonText as JsonText
 
@@ -106,10 +109,6 @@ class ReceivableSums(Protocol):
 
 
 
-#: one group of :class:`DealSums`: (its key values, how many deals, Σ amount, Σ weighted)
-DealSum = tuple[tuple[Any, ...], int, Decimal, Decimal]
-
-
 @runtime_checkable
 class DealSums(Protocol):
     """Opportunities (商机) summed by the database for the pipeline (管道) and forecast
@@ -124,26 +123,6 @@ class DealSums(Protocol):
 
     def deal_sums(self, keys: Sequence[str], where: Where | None = None
                   ) -> Iterator[DealSum]: ...
-
-
-#: the keys :class:`PipelineSums` sums the deals by
-PIPELINE_KEYS = ("pipeline", "stage", "currency", "forced")
-
-
-@runtime_checkable
-class PipelineSums(Protocol):
-    """The pipeline report's (管道) two reads of the open deals in one pass: the deal sums
-    by (pipeline, stage, currency, forced) and the ``fields`` of the deals forced past a
-    gate (强制推进), in id order — the database walks the selected deals once, not twice.
-
-    ``pipeline_sums``: what ``deal_sums(PIPELINE_KEYS, where)`` gives, and the deals
-    ``where | {"forced": True}`` selects. kam.reports.pipeline.pipeline_sums_reference is
-    the reference over the plain protocol and :class:`DealSums`.
-    """
-
-    def pipeline_sums(self, where: Where | None, fields: Sequence[str]
-                      ) -> tuple[list[DealSum], Iterator[Record]]: ...
-
 
 
 #: one deal of :class:`StageMoves`: (deal id, first stage of its history, the day

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from kam.errors import InputError, StorageError
@@ -122,6 +123,31 @@ class StoredTextPages(Protocol):
                           where: Where | None = None, order_by: Sequence[str] = ("id",),
                           limit: int | None = None, size: int = 500
                           ) -> Iterator[tuple[list[str], list[Sequence[Any]]]]: ...
+
+
+#: one group of :class:`DealSums` (kam.fast_paths): (its key values, how many deals,
+#: Σ amount, Σ weighted)
+DealSum = tuple[tuple[Any, ...], int, Decimal, Decimal]
+
+
+#: the keys :class:`PipelineSums` sums the deals by (this capability and its names are
+#: here, not in kam.fast_paths, so the pipeline report loads none of the others)
+PIPELINE_KEYS = ("pipeline", "stage", "currency", "forced")
+
+
+@runtime_checkable
+class PipelineSums(Protocol):
+    """The pipeline report's (管道) two reads of the open deals in one pass: the deal sums
+    by (pipeline, stage, currency, forced) and the ``fields`` of the deals forced past a
+    gate (强制推进), in id order — the database walks the selected deals once, not twice.
+
+    ``pipeline_sums``: what ``deal_sums(PIPELINE_KEYS, where)`` gives, and the deals
+    ``where | {"forced": True}`` selects. kam.reports.pipeline.pipeline_sums_reference is
+    the reference over the plain protocol and :class:`DealSums`.
+    """
+
+    def pipeline_sums(self, where: Where | None, fields: Sequence[str]
+                      ) -> tuple[list[DealSum], Iterator[Record]]: ...
 
 
 class RecordPages(Iterator[Record]):
@@ -319,7 +345,6 @@ if TYPE_CHECKING:
         ContractSum as ContractSum,
         DealMonthSum as DealMonthSum,
         DealMonthSums as DealMonthSums,
-        DealSum as DealSum,
         DealSums as DealSums,
         DueReceivable as DueReceivable,
         DueReceivables as DueReceivables,
@@ -343,8 +368,6 @@ if TYPE_CHECKING:
         OverdueTexts as OverdueTexts,
         PaymentSum as PaymentSum,
         PaymentSums as PaymentSums,
-        PIPELINE_KEYS as PIPELINE_KEYS,
-        PipelineSums as PipelineSums,
         ReceivableCsvRows as ReceivableCsvRows,
         ReceivableSum as ReceivableSum,
         ReceivableSums as ReceivableSums,
@@ -370,7 +393,6 @@ _FAST_PATHS = frozenset({
     "ContractSum",
     "DealMonthSum",
     "DealMonthSums",
-    "DealSum",
     "DealSums",
     "DueReceivable",
     "DueReceivables",
@@ -394,8 +416,6 @@ _FAST_PATHS = frozenset({
     "OverdueTexts",
     "PaymentSum",
     "PaymentSums",
-    "PIPELINE_KEYS",
-    "PipelineSums",
     "ReceivableCsvRows",
     "ReceivableSum",
     "ReceivableSums",

@@ -376,3 +376,18 @@ def test_a_report_is_written_with_the_collector_run_rarely_and_put_back_after(
     assert outcome is not None and outcome[0] == 0
     assert seen == [(REPORT_GC_THRESHOLD, *before[1:])]
     assert gc.get_threshold() == before
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "json", "md"])
+def test_the_pipeline_report_loads_only_its_own_capability(demo: Path, fmt: str) -> None:
+    """``kam report pipeline`` asks the backend for ``PipelineSums`` (kam.storage's) and
+    loads neither kam.fast_paths' other capabilities nor the reference sums."""
+    code = ("import sys; sys.argv = ['kam', '-w', sys.argv[1], 'report', 'pipeline', '-f', "
+            "sys.argv[2]]\n"
+            "from kam.cli import main\n"
+            "try:\n    main()\nexcept SystemExit as e:\n    assert not e.code\n"
+            "print(sorted(m for m in sys.modules if m in "
+            "('kam.fast_paths', 'kam.reports.aggregates', 'typer', 'pydantic')))")
+    done = subprocess.run([sys.executable, "-c", code, str(demo), fmt], capture_output=True,
+                          text=True, check=True)
+    assert done.stdout.splitlines()[-1] == "[]"

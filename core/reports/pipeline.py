@@ -14,7 +14,6 @@ from kam.errors import KamError
 from kam.i18n import pick
 from kam.models.deal_team import worked_by
 from kam.reports import Chart, Report, Series, Table
-from kam.reports.aggregates import deal_aggregates
 from kam.reports.common import ZERO, new_report, scan, stage_display, tr
 from kam.storage import PIPELINE_KEYS, DealSum, PipelineSums, scope
 
@@ -130,6 +129,8 @@ def pipeline_sums_reference(ws: Any, where: dict[str, Any], fields: Sequence[str
                             ) -> tuple[list[DealSum], Iterator[dict[str, Any]]]:
     """Over the plain protocol (and DealSums): the sums, then — only when some deal is
     forced — the forced deals read again, in id order."""
+    from kam.reports.aggregates import deal_aggregates  # the reference path only
+
     sums = list(deal_aggregates(ws).deal_sums(PIPELINE_KEYS, where))
     if not any(key[-1] for key, *_rest in sums):
         return sums, iter(())

@@ -151,7 +151,7 @@ class SQLiteAggregates:
         """One walk over the selected deals: the sums, and each group's forced deals'
         rowids (``group_concat``); the forced deals are then read by rowid (1k of 26k
         open deals on large: ~1 ms instead of a second ~25 ms walk)."""
-        from kam.storage import PIPELINE_KEYS  # kam.fast_paths, loaded on first use
+        from kam.storage import PIPELINE_KEYS
 
         k = kind("opportunity")
         for name in fields:
