@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import operator
 import os
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
@@ -140,6 +141,24 @@ def _json_stored(value: Any) -> str | None:
     one per call: ~1 s of a big team's first ``kam check``, 100k events' payloads and
     references); the same text for any value an event holds (no cycles)."""
     return None if value is None else JSON_TEXT_PARSED(value)
+
+
+#: field types whose stored form is the value itself (``to_stored`` returns it)
+_AS_STORED = frozenset({"text", "int"})
+_MAKERS: dict[str, list[Callable[[Any], Any] | None]] = {}
+#: an event_ref row (event id, ref) by the table's key
+_REF_ORDER = operator.itemgetter(1, 0)
+
+
+def _stored_makers(k: Kind) -> list[Callable[[Any], Any] | None]:
+    """Per field of ``k`` (in order): what makes a value (not None) its stored form —
+    ``_json_stored`` for json, None where ``to_stored`` returns the value itself."""
+    found = _MAKERS.get(k.name)
+    if found is None:
+        found = _MAKERS[k.name] = [
+            _json_stored if f.type == "json" else None if f.type in _AS_STORED
+            else functools.partial(to_stored, f.type) for f in k.fields]
+    return found
 
 
 def _num(sql: str, ftype: str) -> str:
@@ -566,20 +585,38 @@ class SQLiteStorage(CallSummaries, OpenReceivableQuery, EventValueQuery, SQLiteA
             raise _translate(exc) from None
         first = top - len(events) + 1
         names = [f.name for f in k.fields]
-        stored = [_json_stored if f.type == "json" else functools.partial(to_stored, f.type)
-                  for f in k.fields]
+        convert = _stored_makers(k)
+        prefix = k.prefix
+        refs_text: dict[tuple[str, ...], str] = {}  # a list of texts met again (a
+        # milestone's reminders share their refs): its JSON made once
         out, rows, refs = [], [], []
         for n, event in enumerate(events):
             record = dict(event)
-            record["id"] = f"{k.prefix}{first + n}"
+            event_id = record["id"] = f"{prefix}{first + n}"
             out.append(record)
-            rows.append([make(record.get(name)) for name, make in zip(names, stored,
-                                                                    strict=True)])
+            row = []
+            for name, make in zip(names, convert, strict=True):
+                value = record.get(name)
+                if value is None or make is None:
+                    row.append(value)
+                elif make is _json_stored and type(value) is list \
+                        and all(type(x) is str for x in value):
+                    key = tuple(value)
+                    text = refs_text.get(key)
+                    if text is None:
+                        text = refs_text[key] = JSON_TEXT_PARSED(value)
+                    row.append(text)
+                else:
+                    row.append(make(value))
+            rows.append(row)
             for ref in {record.get("record_id"), *record.get("refs", [])}:
                 if ref:
-                    refs.append((record["id"], ref))
+                    refs.append((event_id, ref))
         cols = ", ".join(f'"{n}"' for n in names)
         marks = ", ".join("?" * len(names))
+        # the index rows in the index's order (ref, event id): each leaf page of a big
+        # event_ref is then touched once per call, not once per row (the same rows)
+        refs.sort(key=_REF_ORDER)
         try:
             self.conn.executemany(f"INSERT INTO event ({cols}) VALUES ({marks})", rows)
             self.conn.executemany(
