@@ -411,12 +411,24 @@ def _renewal_reminders(ws: Workspace, preview: bool) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     hooked = bool(ws.plugins.implementers("kam_contract_event"))
 
+    contracts: dict[str, dict[str, Any]] = {}  # the whole contracts of a batch's hooks
+
     def hook(i: int, event: dict[str, Any]) -> None:
         line = out[len(out) - len(pending) + i]
         line["event_id"] = event["id"]
         if hooked:  # the whole contract for the hook (the loop reads a few columns)
-            ws.fire("kam_contract_event", contract=ws.get("contract", line["contract_id"]),
+            co_id = line["contract_id"]
+            ws.fire("kam_contract_event",
+                    contract=contracts.pop(co_id, None) or ws.get("contract", co_id),
                     action="renewal_due", event=event)
+
+    def record(pending: list[tuple[str, str, dict[str, Any], list[str]]]) -> None:
+        if hooked:  # read a batch at a time, not one query per hook
+            contracts.clear()
+            contracts.update((c["id"], c) for c in ws.storage.find(
+                "contract", {"id__in": [record_id for _, record_id, _, _ in pending]},
+                order_by=()))
+        ws.record_events(pending, hook)
 
     pending: list[tuple[str, str, dict[str, Any], list[str]]] = []
     for c in due:
@@ -433,8 +445,8 @@ def _renewal_reminders(ws: Workspace, preview: bool) -> list[dict[str, Any]]:
                             {"service_end": end, "days_left": days_left,
                              "as_of": today.isoformat()}, [c["customer_id"]]))
             if len(pending) >= BATCH:
-                ws.record_events(pending, hook)
+                record(pending)
                 pending = []
     if pending:
-        ws.record_events(pending, hook)
+        record(pending)
     return out

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
-import operator
 import os
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
@@ -146,8 +145,6 @@ def _json_stored(value: Any) -> str | None:
 #: field types whose stored form is the value itself (``to_stored`` returns it)
 _AS_STORED = frozenset({"text", "int"})
 _MAKERS: dict[str, list[Callable[[Any], Any] | None]] = {}
-#: an event_ref row (event id, ref) by the table's key
-_REF_ORDER = operator.itemgetter(1, 0)
 
 
 def _stored_makers(k: Kind) -> list[Callable[[Any], Any] | None]:
@@ -614,9 +611,6 @@ class SQLiteStorage(CallSummaries, OpenReceivableQuery, EventValueQuery, SQLiteA
                     refs.append((event_id, ref))
         cols = ", ".join(f'"{n}"' for n in names)
         marks = ", ".join("?" * len(names))
-        # the index rows in the index's order (ref, event id): each leaf page of a big
-        # event_ref is then touched once per call, not once per row (the same rows)
-        refs.sort(key=_REF_ORDER)
         try:
             self.conn.executemany(f"INSERT INTO event ({cols}) VALUES ({marks})", rows)
             self.conn.executemany(
