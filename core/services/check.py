@@ -27,6 +27,7 @@ from typing import Any
 from kam import values
 from kam.errors import InputError
 from kam.models.receivable_state import ZERO, receivable_view
+from kam.output import LazyList
 from kam.services.check_anomalies import (
     anomaly_candidates,
     anomaly_flags,
@@ -131,8 +132,6 @@ def run(ws: Workspace) -> dict[str, Any]:
     compact line per reminder is kept, and the overdue milestones are read again when
     the result is printed (``overdue`` is a :class:`kam.output.LazyList`).
     """
-    from kam.output import LazyList
-
     today = ws.today
     preview = ws.previewing
     lv = levels(ws)
@@ -171,7 +170,7 @@ def run(ws: Workspace) -> dict[str, Any]:
     flagged = [] if only == set() else anomaly_flags(ws, overdue_by_customer(ws, only),
                                                       preview)
     return {"as_of": today, "preview": preview, "levels": lv,
-            "new": LazyList(len(firing), firing.lines),
+            "new": FiredLines(firing),
             "overdue": LazyList(late, lambda: overdue_views(ws)),
             "escalated": escalated,
             "renewals": renewals, "flagged": flagged,
@@ -244,6 +243,15 @@ def python_overdue_texts(ws: Any) -> Iterator[dict[str, Any]]:
     for view in overdue_views(ws):
         yield {k: (str(v) if isinstance(v, Decimal) else v.isoformat()
                    if isinstance(v, dt.date) else v) for k, v in view.items()}
+
+
+class FiredLines(LazyList):
+    """The ``new`` list of a run: one dict per reminder (:meth:`_Firing.lines`); its
+    ``reminders`` give them as tuples (``kam check -f json`` writes them from those)."""
+
+    def __init__(self, firing: _Firing) -> None:
+        super().__init__(len(firing), firing.lines)
+        self.reminders = firing.reminders
 
 
 class _Firing:
@@ -326,6 +334,15 @@ class _Firing:
                 self.event.append(-1)
                 if event_id:
                     self.odd_ids[len(self.event) - 1] = event_id
+
+    def reminders(self) -> Iterator[tuple[int, tuple[Any, ...], int, str | None]]:
+        """What fired as ``(milestone number, its line fields, level (0: due), event id)``
+        per reminder: the ``new`` list's rows without a dict each (kam.check_json)."""
+        prefix, odd, milestones = self.prefix, self.odd_ids, self.milestones
+        for i, (m, level, number) in enumerate(zip(self.milestone, self.level, self.event,
+                                                   strict=True)):
+            yield (m, milestones[m], level,
+                   f"{prefix}{number}" if number >= 0 else odd.get(i))
 
     def lines(self) -> Iterator[dict[str, Any]]:
         """What fired, one dict per reminder (the ``new`` list of the JSON)."""
