@@ -282,8 +282,14 @@ class _Firing:
         each milestone read whole once for its view."""
         if not due:
             return
-        found = {r["id"]: r for r in self.ws.storage.find(
-            "receivable", {"id__in": [rid for rid, _ in due]}, order_by=())}
+        ids = [rid for rid, _ in due]
+        if self.hooked:  # the hook gets each milestone's whole view
+            records = self.ws.storage.find("receivable", {"id__in": ids}, order_by=())
+        else:  # the line, the payload and the refs need these columns of the view only
+            from kam.reports.common import scan
+
+            records = scan(self.ws, "receivable", _VIEW_FIELDS, {"id__in": ids}, order_by=())
+        found = {r["id"]: r for r in records}
         today = self.ws.today
         for rid, levels in due:
             view = receivable_view(found[rid], today)
@@ -359,6 +365,10 @@ class _Firing:
 
 _MILESTONE = ("id", "contract_id", "customer_id", "kind", "due_date", "days_overdue",
               "outstanding", "currency")
+#: what ``receivable_view`` needs for ``_MILESTONE`` and ``_payload`` (read when no plugin
+#: hooks the reminders: not the milestones' whole rows)
+_VIEW_FIELDS = ("id", "contract_id", "customer_id", "kind", "amount", "paid", "written_off",
+                "written_off_on", "due_date", "currency")
 
 
 def _payload(as_of: str, view: dict[str, Any]) -> dict[str, Any]:
