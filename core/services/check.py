@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from array import array
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -279,10 +279,11 @@ class _Firing:
 
     def fire(self, due: list[tuple[str, list[int | None]]]) -> None:
         """The reminders of these milestones (in firing order; ``None``: the due one),
-        each milestone read whole once for its view."""
+        each milestone read once for its view (whole only when a plugin hooks them)."""
         if not due:
             return
         ids = [rid for rid, _ in due]
+        records: Iterable[dict[str, Any]]
         if self.hooked:  # the hook gets each milestone's whole view
             records = self.ws.storage.find("receivable", {"id__in": ids}, order_by=())
         else:  # the line, the payload and the refs need these columns of the view only

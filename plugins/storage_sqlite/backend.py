@@ -584,6 +584,9 @@ class SQLiteStorage(CallSummaries, OpenReceivableQuery, EventValueQuery, SQLiteA
         names = [f.name for f in k.fields]
         convert = _stored_makers(k)
         prefix = k.prefix
+        # only the fields whose stored form is not the value itself are made, each from
+        # the last value when it is the same object (a call's events share their time)
+        made = [(i, make, [None, None]) for i, make in enumerate(convert) if make is not None]
         refs_text: dict[tuple[str, ...], str] = {}  # a list of texts met again (a
         # milestone's reminders share their refs): its JSON made once
         out, rows, refs = [], [], []
@@ -591,20 +594,24 @@ class SQLiteStorage(CallSummaries, OpenReceivableQuery, EventValueQuery, SQLiteA
             record = dict(event)
             event_id = record["id"] = f"{prefix}{first + n}"
             out.append(record)
-            row = []
-            for name, make in zip(names, convert, strict=True):
-                value = record.get(name)
-                if value is None or make is None:
-                    row.append(value)
+            row = [record.get(name) for name in names]
+            for i, make, last in made:
+                value = row[i]
+                if value is None:
+                    continue
+                if value is last[0]:
+                    row[i] = last[1]
                 elif make is _json_stored and type(value) is list \
                         and all(type(x) is str for x in value):
                     key = tuple(value)
                     text = refs_text.get(key)
                     if text is None:
                         text = refs_text[key] = JSON_TEXT_PARSED(value)
-                    row.append(text)
+                    row[i] = text
                 else:
-                    row.append(make(value))
+                    row[i] = make(value)
+                    if make is not _json_stored:  # not a value that may change in place
+                        last[0], last[1] = value, row[i]
             rows.append(row)
             for ref in {record.get("record_id"), *record.get("refs", [])}:
                 if ref:
