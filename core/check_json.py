@@ -136,6 +136,43 @@ class JsonTexts(TextRows):
     time, without encoding what is already text."""
 
 
+#: a reminder line's fields from its milestone (``kam.services.check``'s ``_MILESTONE``),
+#: between its action and level and its event id
+REMINDER_KEYS = ("receivable_id", "contract_id", "customer_id", "kind", "due_date",
+                 "days_overdue", "outstanding", "currency")
+
+
+def reminder_texts(reminders: Iterable[tuple[int, tuple[Any, ...], int, str | None]]
+                   ) -> Iterator[str | dict[str, Any]]:
+    """The reminder lines of a run (``kam check -f json``'s ``new``) as :class:`JsonTexts`
+    rows: ``(milestone number, its fields, level (0: due), event id)`` each, in order.
+    A milestone's fields are encoded once for all its reminders (a first run fires up to
+    five per milestone) and each line put together around them: the text ``_row`` writes
+    for the line's dict, the same C encoder's pieces joined as it joins them. A milestone
+    with a value that is not flat gives its lines as dicts (``_row`` writes them)."""
+    inner = ROW_INDENT + "  "
+    sep = ",\n" + inner
+    encode = _ROW_ENCODERS.get(inner)
+    if encode is None:
+        encode = _ROW_ENCODERS[inner] = _encoder(sep)
+    quote = json.encoder.encode_basestring
+    head, tail = "{\n" + inner + '"action": ', "\n" + ROW_INDENT + "}"
+    last = -1
+    middle: str | None = None
+    for number, fields, level, event_id in reminders:
+        if number != last:
+            last = number
+            middle = (encode(dict(zip(REMINDER_KEYS, fields, strict=True)))[1:-1]
+                      if all(type(v) in _FLAT for v in fields) else None)
+        if middle is None or (event_id is not None and type(event_id) is not str):
+            yield {"action": "overdue" if level else "due", "level": level or None,
+                   **dict(zip(REMINDER_KEYS, fields, strict=True)), "event_id": event_id}
+            continue
+        yield "".join((head, '"overdue"' if level else '"due"', sep, '"level": ',
+                       str(level) if level else "null", sep, middle, sep, '"event_id": ',
+                       "null" if event_id is None else quote(event_id), tail))
+
+
 def _c1(match: re.Match[str]) -> str:
     return f"\\u{ord(match.group()):04x}"
 

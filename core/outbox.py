@@ -34,8 +34,18 @@ LEASE_S = 300
 
 # --- the stored arguments -------------------------------------------------------------
 
+#: values :func:`encode` and :func:`decode` give back as they are, by exact type (a
+#: contract's ~100 values are mostly these: no call per leaf)
+_LEAVES = frozenset({str, int, float, bool, type(None)})
+
+
 def encode(value: Any) -> Any:
     """A hook argument as plain JSON; Decimal and dates keep their type through a tag."""
+    if type(value) is dict:  # the common case first, its leaves kept without a call
+        return {k if type(k) is str else str(k): v if type(v) in _LEAVES else encode(v)
+                for k, v in value.items()}
+    if type(value) is list:
+        return [v if type(v) in _LEAVES else encode(v) for v in value]
     if isinstance(value, bool) or value is None or isinstance(value, int | float | str):
         return value
     if isinstance(value, Decimal):
@@ -54,7 +64,7 @@ def encode(value: Any) -> Any:
 def decode(value: Any) -> Any:
     """The inverse of :func:`encode`."""
     if isinstance(value, list):
-        return [decode(v) for v in value]
+        return [v if type(v) in _LEAVES else decode(v) for v in value]
     if isinstance(value, dict):
         if len(value) == 1:
             (tag, text), = value.items()
@@ -64,7 +74,7 @@ def decode(value: Any) -> Any:
                 return dt.datetime.fromisoformat(text)
             if tag == "$date":
                 return dt.date.fromisoformat(text)
-        return {k: decode(v) for k, v in value.items()}
+        return {k: v if type(v) in _LEAVES else decode(v) for k, v in value.items()}
     return value
 
 

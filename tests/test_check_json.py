@@ -100,3 +100,37 @@ def test_json_texts_are_json_chunks(rows: list[tuple[dict[str, Any], bool]], pag
                 == "".join(json_chunks({"overdue": dicts, "after": []})))
     finally:
         check_json.PAGE = before
+
+
+MILESTONE = st.tuples(TEXT_VALUE, TEXT_VALUE, TEXT_VALUE, TEXT_VALUE, TEXT_VALUE,
+                      TEXT_VALUE, TEXT_VALUE, TEXT_VALUE | st.floats(allow_nan=False))
+EVENT_ID = st.none() | st.text(alphabet=st.sampled_from('EV19"\\\x85\x7f逾'), max_size=4)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(MILESTONE, st.lists(st.tuples(st.sampled_from([0, 1, 30, 90]),
+                                                        EVENT_ID), min_size=1, max_size=5)),
+                max_size=8), st.integers(1, 4))
+@example([(("RC1", "CO1", "CU1", "down_payment", dt.date(2026, 3, 12), 110,
+            Decimal("300000.00"), "CNY"), [(0, "EV1"), (1, "EV2"), (30, "EV3")]),
+          (("RC2", None, "CU\x85", "}", dt.date(2026, 6, 30), 0, Decimal("-1.5"), 1.5),
+           [(0, None), (90, "EV\x7f")])], 2)
+def test_reminder_texts_are_the_lines_json(fired: list[tuple[tuple[Any, ...],
+                                                              list[tuple[int, Any]]]],
+                                           page: int) -> None:
+    """``kam check -f json``'s reminder lines from their milestones' fields, each encoded
+    once (``reminder_texts``), read as the lines' dicts written by ``json_chunks``: odd
+    text (quotes, C1, DEL, braces), dates, Decimals, a float (not flat), no event id."""
+    reminders = [(m, fields, level, event_id) for m, (fields, levels) in enumerate(fired)
+                 for level, event_id in levels]
+    dicts = [{"action": "overdue" if level else "due", "level": level or None,
+              **dict(zip(check_json.REMINDER_KEYS, fields, strict=True)),
+              "event_id": event_id} for _, fields, level, event_id in reminders]
+    before = check_json.PAGE
+    check_json.PAGE = page
+    try:
+        lazy = JsonTexts(len(reminders),
+                         lambda: check_json.reminder_texts(iter(reminders)), ())
+        assert "".join(chunks({"new": lazy})) == "".join(json_chunks({"new": dicts}))
+    finally:
+        check_json.PAGE = before

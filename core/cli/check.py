@@ -72,14 +72,18 @@ def register(app: typer.Typer) -> None:
         anomaly flags (low_credit) once while open, and complaint escalations once; print
         what is new (in the user's language; JSON keeps English); exit 1 if anything is
         overdue."""
-        from kam.check_json import ROW_INDENT, JsonTexts, TextRows
+        from kam.check_json import ROW_INDENT, JsonTexts, TextRows, reminder_texts
         from kam.services import check as service
 
         ws = open_ws(ctx, as_of)
         r = service.run_with_retries(ws)
         if fmt == "json":  # streamed: a first run on a big team fires ~100k reminders
             overdue, new = r["overdue"], r["new"]  # flat rows: a page per encoder call
-            write_json({**r, "new": TextRows(len(new), new.produce, ()),
+            # the reminder lines from their milestones' fields, each encoded once
+            lines = (JsonTexts(len(new), lambda: reminder_texts(new.reminders()), ())
+                     if isinstance(new, service.FiredLines)
+                     else TextRows(len(new), new.produce, ()))
+            write_json({**r, "new": lines,
                         "overdue": JsonTexts(len(overdue),
                                              lambda: service.overdue_json(ws, ROW_INDENT),
                                              ("collection_notes",)),

@@ -20,13 +20,14 @@ from __future__ import annotations
 
 import datetime as dt
 from array import array
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
 from kam import values
 from kam.errors import InputError
 from kam.models.receivable_state import ZERO, receivable_view
+from kam.output import LazyList
 from kam.services.check_anomalies import (
     anomaly_candidates,
     anomaly_flags,
@@ -131,8 +132,6 @@ def run(ws: Workspace) -> dict[str, Any]:
     compact line per reminder is kept, and the overdue milestones are read again when
     the result is printed (``overdue`` is a :class:`kam.output.LazyList`).
     """
-    from kam.output import LazyList
-
     today = ws.today
     preview = ws.previewing
     lv = levels(ws)
@@ -171,7 +170,7 @@ def run(ws: Workspace) -> dict[str, Any]:
     flagged = [] if only == set() else anomaly_flags(ws, overdue_by_customer(ws, only),
                                                       preview)
     return {"as_of": today, "preview": preview, "levels": lv,
-            "new": LazyList(len(firing), firing.lines),
+            "new": FiredLines(firing),
             "overdue": LazyList(late, lambda: overdue_views(ws)),
             "escalated": escalated,
             "renewals": renewals, "flagged": flagged,
@@ -246,6 +245,15 @@ def python_overdue_texts(ws: Any) -> Iterator[dict[str, Any]]:
                    if isinstance(v, dt.date) else v) for k, v in view.items()}
 
 
+class FiredLines(LazyList):
+    """The ``new`` list of a run: one dict per reminder (:meth:`_Firing.lines`); its
+    ``reminders`` give them as tuples (``kam check -f json`` writes them from those)."""
+
+    def __init__(self, firing: _Firing) -> None:
+        super().__init__(len(firing), firing.lines)
+        self.reminders = firing.reminders
+
+
 class _Firing:
     """The reminders of one run: written ``BATCH`` at a time (nothing in a preview), each
     kept in three numbers (~100k on a big team's first run): its milestone's line fields
@@ -271,11 +279,18 @@ class _Firing:
 
     def fire(self, due: list[tuple[str, list[int | None]]]) -> None:
         """The reminders of these milestones (in firing order; ``None``: the due one),
-        each milestone read whole once for its view."""
+        each milestone read once for its view (whole only when a plugin hooks them)."""
         if not due:
             return
-        found = {r["id"]: r for r in self.ws.storage.find(
-            "receivable", {"id__in": [rid for rid, _ in due]}, order_by=())}
+        ids = [rid for rid, _ in due]
+        records: Iterable[dict[str, Any]]
+        if self.hooked:  # the hook gets each milestone's whole view
+            records = self.ws.storage.find("receivable", {"id__in": ids}, order_by=())
+        else:  # the line, the payload and the refs need these columns of the view only
+            from kam.reports.common import scan
+
+            records = scan(self.ws, "receivable", _VIEW_FIELDS, {"id__in": ids}, order_by=())
+        found = {r["id"]: r for r in records}
         today = self.ws.today
         for rid, levels in due:
             view = receivable_view(found[rid], today)
@@ -327,6 +342,15 @@ class _Firing:
                 if event_id:
                     self.odd_ids[len(self.event) - 1] = event_id
 
+    def reminders(self) -> Iterator[tuple[int, tuple[Any, ...], int, str | None]]:
+        """What fired as ``(milestone number, its line fields, level (0: due), event id)``
+        per reminder: the ``new`` list's rows without a dict each (kam.check_json)."""
+        prefix, odd, milestones = self.prefix, self.odd_ids, self.milestones
+        for i, (m, level, number) in enumerate(zip(self.milestone, self.level, self.event,
+                                                   strict=True)):
+            yield (m, milestones[m], level,
+                   f"{prefix}{number}" if number >= 0 else odd.get(i))
+
     def lines(self) -> Iterator[dict[str, Any]]:
         """What fired, one dict per reminder (the ``new`` list of the JSON)."""
         prefix, odd = self.prefix, self.odd_ids
@@ -342,6 +366,10 @@ class _Firing:
 
 _MILESTONE = ("id", "contract_id", "customer_id", "kind", "due_date", "days_overdue",
               "outstanding", "currency")
+#: what ``receivable_view`` needs for ``_MILESTONE`` and ``_payload`` (read when no plugin
+#: hooks the reminders: not the milestones' whole rows)
+_VIEW_FIELDS = ("id", "contract_id", "customer_id", "kind", "amount", "paid", "written_off",
+                "written_off_on", "due_date", "currency")
 
 
 def _payload(as_of: str, view: dict[str, Any]) -> dict[str, Any]:
@@ -411,12 +439,24 @@ def _renewal_reminders(ws: Workspace, preview: bool) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     hooked = bool(ws.plugins.implementers("kam_contract_event"))
 
+    contracts: dict[str, dict[str, Any]] = {}  # the whole contracts of a batch's hooks
+
     def hook(i: int, event: dict[str, Any]) -> None:
         line = out[len(out) - len(pending) + i]
         line["event_id"] = event["id"]
         if hooked:  # the whole contract for the hook (the loop reads a few columns)
-            ws.fire("kam_contract_event", contract=ws.get("contract", line["contract_id"]),
+            co_id = line["contract_id"]
+            ws.fire("kam_contract_event",
+                    contract=contracts.pop(co_id, None) or ws.get("contract", co_id),
                     action="renewal_due", event=event)
+
+    def record(pending: list[tuple[str, str, dict[str, Any], list[str]]]) -> None:
+        if hooked:  # read a batch at a time, not one query per hook
+            contracts.clear()
+            contracts.update((c["id"], c) for c in ws.storage.find(
+                "contract", {"id__in": [record_id for _, record_id, _, _ in pending]},
+                order_by=()))
+        ws.record_events(pending, hook)
 
     pending: list[tuple[str, str, dict[str, Any], list[str]]] = []
     for c in due:
@@ -433,8 +473,8 @@ def _renewal_reminders(ws: Workspace, preview: bool) -> list[dict[str, Any]]:
                             {"service_end": end, "days_left": days_left,
                              "as_of": today.isoformat()}, [c["customer_id"]]))
             if len(pending) >= BATCH:
-                ws.record_events(pending, hook)
+                record(pending)
                 pending = []
     if pending:
-        ws.record_events(pending, hook)
+        record(pending)
     return out

@@ -142,6 +142,22 @@ def _json_stored(value: Any) -> str | None:
     return None if value is None else JSON_TEXT_PARSED(value)
 
 
+#: field types whose stored form is the value itself (``to_stored`` returns it)
+_AS_STORED = frozenset({"text", "int"})
+_MAKERS: dict[str, list[Callable[[Any], Any] | None]] = {}
+
+
+def _stored_makers(k: Kind) -> list[Callable[[Any], Any] | None]:
+    """Per field of ``k`` (in order): what makes a value (not None) its stored form —
+    ``_json_stored`` for json, None where ``to_stored`` returns the value itself."""
+    found = _MAKERS.get(k.name)
+    if found is None:
+        found = _MAKERS[k.name] = [
+            _json_stored if f.type == "json" else None if f.type in _AS_STORED
+            else functools.partial(to_stored, f.type) for f in k.fields]
+    return found
+
+
 def _num(sql: str, ftype: str) -> str:
     """Decimals are stored as text; compare and order them as numbers."""
     return f"CAST({sql} AS REAL)" if ftype == "decimal" else sql
@@ -566,18 +582,40 @@ class SQLiteStorage(CallSummaries, OpenReceivableQuery, EventValueQuery, SQLiteA
             raise _translate(exc) from None
         first = top - len(events) + 1
         names = [f.name for f in k.fields]
-        stored = [_json_stored if f.type == "json" else functools.partial(to_stored, f.type)
-                  for f in k.fields]
+        convert = _stored_makers(k)
+        prefix = k.prefix
+        # only the fields whose stored form is not the value itself are made, each from
+        # the last value when it is the same object (a call's events share their time)
+        made = [(i, make, [None, None]) for i, make in enumerate(convert) if make is not None]
+        refs_text: dict[tuple[str, ...], str] = {}  # a list of texts met again (a
+        # milestone's reminders share their refs): its JSON made once
         out, rows, refs = [], [], []
         for n, event in enumerate(events):
             record = dict(event)
-            record["id"] = f"{k.prefix}{first + n}"
+            event_id = record["id"] = f"{prefix}{first + n}"
             out.append(record)
-            rows.append([make(record.get(name)) for name, make in zip(names, stored,
-                                                                    strict=True)])
+            row = [record.get(name) for name in names]
+            for i, make, last in made:
+                value = row[i]
+                if value is None:
+                    continue
+                if value is last[0]:
+                    row[i] = last[1]
+                elif make is _json_stored and type(value) is list \
+                        and all(type(x) is str for x in value):
+                    key = tuple(value)
+                    text = refs_text.get(key)
+                    if text is None:
+                        text = refs_text[key] = JSON_TEXT_PARSED(value)
+                    row[i] = text
+                else:
+                    row[i] = make(value)
+                    if make is not _json_stored:  # not a value that may change in place
+                        last[0], last[1] = value, row[i]
+            rows.append(row)
             for ref in {record.get("record_id"), *record.get("refs", [])}:
                 if ref:
-                    refs.append((record["id"], ref))
+                    refs.append((event_id, ref))
         cols = ", ".join(f'"{n}"' for n in names)
         marks = ", ".join("?" * len(names))
         try:
