@@ -197,6 +197,9 @@ def _texts(values: Sequence[Any], kinds: set[type]) -> list[str]:
         out = list(values) if _NONE not in kinds else ["" if v is None else v for v in values]
     elif kinds - {_NONE} == {list} and (made := _record_lists(values)) is not None:
         out = made  # lists of records (the battle map's milestones): a field at a time
+        joined = " ".join(out)
+        if joined.isascii() and "\x7f" not in joined:  # JSON escapes the C0 controls:
+            return out  # ASCII without DEL is printable (isascii is O(1), DEL a memchr)
     elif len(kinds - {_NONE}) == 1 and next(iter(kinds - {_NONE})) in _TEXT:
         fn = _TEXT[next(iter(kinds - {_NONE}))]  # money, dates, numbers: one converter
         out = (list(map(fn, values)) if _NONE not in kinds
