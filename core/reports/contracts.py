@@ -320,6 +320,7 @@ def _streamed_rows(ws: Any, sums: ReceivableSums, where: dict[str, Any], recent:
             rows = [row for cid in page if (row := built.get(cid)) is not None]
             _add_totals(seen, rows)
             yield from rows
+            del rows  # not held while the next page is read and built
         written[:] = [seen]
 
     def totals() -> Iterator[dict[str, Any]]:
