@@ -11,6 +11,7 @@ A big list's time was in the per-cell path; these keep it to the cells that need
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -196,6 +197,9 @@ def _texts(values: Sequence[Any], kinds: set[type]) -> list[str]:
         out = list(values) if _NONE not in kinds else ["" if v is None else v for v in values]
     elif kinds - {_NONE} == {list} and (made := _record_lists(values)) is not None:
         out = made  # lists of records (the battle map's milestones): a field at a time
+        joined = " ".join(out)
+        if joined.isascii() and "\x7f" not in joined:  # JSON escapes the C0 controls:
+            return out  # ASCII without DEL is printable (isascii is O(1), DEL a memchr)
     elif len(kinds - {_NONE}) == 1 and next(iter(kinds - {_NONE})) in _TEXT:
         fn = _TEXT[next(iter(kinds - {_NONE}))]  # money, dates, numbers: one converter
         out = (list(map(fn, values)) if _NONE not in kinds
@@ -318,6 +322,12 @@ def _quoted_by_csv() -> str:
     return _QUOTED
 
 
+@functools.cache
+def _quoting_pattern(special: str) -> re.Pattern[str]:
+    """A pattern finding any of ``special`` (the characters that make csv.writer quote)."""
+    return re.compile("[" + re.escape(special) + "]")
+
+
 def csv_text(columns: Sequence[Sequence[str | None]]) -> str:
     """The CSV text ``csv.writer(buf, lineterminator="\\n").writerows(zip(*columns))``
     writes (None as an empty cell), made a column at a time (checked on random cells in
@@ -328,6 +338,7 @@ def csv_text(columns: Sequence[Sequence[str | None]]) -> str:
     if not columns or not columns[0]:
         return ""
     special = _quoted_by_csv()
+    needs = _quoting_pattern(special).search  # one C call per distinct cell
     out: list[Sequence[str]] = []
     for cells in columns:
         col: Sequence[str] = (["" if t is None else t for t in cells] if None in cells
@@ -336,8 +347,7 @@ def csv_text(columns: Sequence[Sequence[str | None]]) -> str:
         if not any(c in joined for c in special):
             out.append(col)
             continue
-        made = {t: '"' + t.replace('"', '""') + '"' for t in set(col)
-                if any(c in t for c in special)}
+        made = {t: '"' + t.replace('"', '""') + '"' for t in filter(needs, set(col))}
         out.append(list(map(made.get, col, col)))
     if len(out) == 1:  # a row of one empty cell is written as ""
         return "".join(['""\n' if not t else t + "\n" for t in out[0]])

@@ -55,6 +55,8 @@ RECORD_KEYS = st.lists(st.sampled_from(["kind", "amount", "due_date", "a%s", "é
           [{"kind": "final", "amount": Decimal("1E+2"), "due_date": None, "state": "due",
             "days_overdue": 3}, {"kind": "中\x85", "amount": Decimal("-0.00"),
                                  "due_date": None, "state": '"=x', "days_overdue": True}]])
+@example([[{"kind": "a\x01b", "state": "\t"}], None, [{"kind": "x", "state": "="}]])
+@example([[{"kind": "a\x7fb", "state": "\x1b"}], [{"kind": "x", "state": "y"}]])
 def test_a_column_of_record_lists_is_the_per_cell_json(values: list[Any]) -> None:
     """Lists of records of the same keys (the battle map's milestones) are made a field
     at a time: the same cells as one json.dumps per cell."""

@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence, Set
 from decimal import ROUND_HALF_UP, Decimal
 from itertools import groupby
+from operator import itemgetter
 from typing import Any, TypeVar
 
 from kam.errors import InputError
@@ -315,12 +316,11 @@ def _streamed_rows(ws: Any, sums: ReceivableSums, where: dict[str, Any], recent:
                 if row is not None:
                     row["customer"] = card[-1]
                     built[cid] = row
-            for cid in page:
-                row = built.get(cid)
-                if row is None:  # paid in full since the sums were read
-                    continue
-                _add_total(seen, row)
-                yield row
+            # in the page's order; a row missing was paid in full since the sums were read
+            rows = [row for cid in page if (row := built.get(cid)) is not None]
+            _add_totals(seen, rows)
+            yield from rows
+            del rows  # not held while the next page is read and built
         written[:] = [seen]
 
     def totals() -> Iterator[dict[str, Any]]:
@@ -345,6 +345,23 @@ def _add_total(seen: list[dict[str, Any]], row: dict[str, Any]) -> None:
     t["amount"] += row["amount"] or ZERO
     t["collected"] += row["collected"]
     t["outstanding"] += row["outstanding"]
+
+
+def _add_totals(seen: list[dict[str, Any]], rows: Sequence[dict[str, Any]]) -> None:
+    """:func:`_add_total` of each of ``rows``, a currency's run of them at a time (a page
+    of the map is ordered by currency first): the same additions in the same order, each
+    run's by one ``sum`` from its running total."""
+    for currency, run in groupby(rows, key=itemgetter("currency")):
+        group = list(run)
+        for t in seen:
+            if t["currency"] == currency:
+                break
+        else:
+            t = {"currency": currency, "amount": ZERO, "collected": ZERO, "outstanding": ZERO}
+            seen.append(t)
+        t["amount"] = sum([r["amount"] or ZERO for r in group], t["amount"])
+        t["collected"] = sum(map(itemgetter("collected"), group), t["collected"])
+        t["outstanding"] = sum(map(itemgetter("outstanding"), group), t["outstanding"])
 
 
 def _battle_totals(ws: Any, rows: Iterable[dict[str, Any]], summed: bool = False
