@@ -360,7 +360,7 @@ def test_a_report_is_written_with_the_collector_run_rarely_and_put_back_after(
         monkeypatch: pytest.MonkeyPatch) -> None:
     import gc
 
-    from kam.cli.outcome import REPORT_GC_THRESHOLD
+    from kam.collector import REPORT_GC_THRESHOLD
     from kam.services import reports
 
     seen: list[tuple[int, int, int]] = []

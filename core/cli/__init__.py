@@ -29,13 +29,11 @@ def main() -> None:
 
         help_cache.render(run)
         return
-    import gc
+    from kam import collector
 
     # start-up makes ~100k objects that all live until the end (modules, typer's and
-    # pluggy's tables): collecting them while they are made found nothing and cost ~10
-    # ms a command. kam.cli.app.started() freezes them and switches collection back on
-    # before the command runs.
-    gc.disable()
+    # pluggy's tables): collector.started() freezes them before the command runs
+    collector.paused_for_start_up()
     from kam.cli import fast
 
     try:

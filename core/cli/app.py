@@ -13,7 +13,7 @@ from typing import Any, NoReturn
 
 import typer
 from kam.cli import outcome
-from kam.cli.outcome import started
+from kam.collector import started
 from kam.errors import KamError
 from typer._click.exceptions import UsageError  # typer's own click: what it raises
 from typer.core import TyperGroup

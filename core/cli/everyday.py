@@ -199,7 +199,7 @@ def report(ctx: Any, name: str | None, record_id: str | None, *, as_of: str | No
         if not sep or not key.strip().isidentifier():
             raise InputError(f"--option: {pair!r} must look like key=value")
         extra[key.strip()] = value
-    from kam.cli.outcome import CollectedRarely
+    from kam.collector import CollectedRarely
 
     with CollectedRarely():
         path = reports.run_to(ws, name, _echo, record_id, **given, **extra)

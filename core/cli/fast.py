@@ -260,6 +260,7 @@ class Invocation:
 
 def _invoke(command: Command, given: dict[str, Any], pm: Any) -> int:
     """The root callback and the command, as KamGroup.invoke runs them."""
+    from kam import collector
     from kam.cli import outcome
     from kam.cli.common import State
     from kam.errors import KamError
@@ -277,7 +278,7 @@ def _invoke(command: Command, given: dict[str, Any], pm: Any) -> int:
         code = outcome.plugin_failures(ctx, pm)
         if code is not None:
             return code
-        outcome.started()
+        collector.started()
         _body(command, given)(ctx)
         return 0
     except KeyboardInterrupt:

@@ -6,7 +6,7 @@ the rows go to the storage in batches (``BulkLoad`` where the backend has it).
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -75,24 +75,6 @@ def _record(k: Kind, row: Sequence[Any]) -> dict[str, Any]:
     return out
 
 
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """The cyclic garbage collector off for the load: every batch makes ~10k rows,
-    lists and tuples (freed by their reference counts; a load makes no cycles), and each
-    few hundred of them started a young collection that walked them all: ~1.6 % of a
-    medium import's instructions. Switched back on however the load ends."""
-    import gc
-
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-
-
 def import_(ws: Workspace, folder: Path, progress: Progress | None = None) -> dict[str, Any]:
     """Load an export into this (empty) workspace in one transaction, or refuse it whole.
 
@@ -100,7 +82,9 @@ def import_(ws: Workspace, folder: Path, progress: Progress | None = None) -> di
     so memory stays flat however big the export; a file that fails its SHA-256 is
     reported as such even when a bad row in it is met first.
     """
-    with _collector_paused():
+    from kam import collector
+
+    with collector.paused():
         return _import(ws, folder, progress)
 
 
