@@ -1204,9 +1204,9 @@ class Bench:
         self.say(f"export and import of {size}…")
         env = child_env(ws, self.root)
         runs = 1 if size == "large" else max(1, self.runs(False) - 1)
-        # the import of large twice (kam, floor, kam, floor): one run of each swung the
-        # ratio from 1.10-1.14x (by hand, and this runner's transfer section alone) to
-        # 1.44x in a full run (F), and its growth from 9.4x to 13.4x
+        # the import of large twice (kam, floor, kam, floor): with one run of each, one
+        # disturbed run decided the goal (run F: 1.44x, growth 13.4x; measured again,
+        # light load to load 9, this section alone included: 1.10-1.20x, 9.4-10.3x)
         iruns = 2 if size == "large" else runs
         mine, floor = Sample(), Sample()
         folder, ffolder = self.root / f"export-kam-{size}", self.root / f"export-floor-{size}"
