@@ -551,6 +551,50 @@ class SQLiteStorage(CallSummaries, OpenReceivableQuery, EventValueQuery, SQLiteA
         )
         return f"{k.prefix}{cur.fetchone()[0]}"
 
+    def next_ids(self, kind_name: str, count: int) -> list[str]:
+        """kam.storage.IdBlocks: ``count`` ids in one step of the kind's sequence."""
+        k = kind(kind_name)
+        if count <= 0:
+            return []
+        top = self._write(
+            "INSERT INTO kam_sequence (kind, value) VALUES (?, ?)"
+            " ON CONFLICT(kind) DO UPDATE SET value = value + excluded.value"
+            " RETURNING value", (k.name, count)).fetchone()[0]
+        return [f"{k.prefix}{n}" for n in range(top - count + 1, top + 1)]
+
+    def update_many(self, kind_name: str, changes: Sequence[tuple[str, Record]]) -> None:
+        """kam.storage.UpdateMany: one ``executemany`` per run of changes to the same
+        fields (in order); a missing record is found only when the run's count of changed
+        rows falls short."""
+        kind(kind_name)
+        start = 0
+        while start < len(changes):
+            fields = tuple(changes[start][1])
+            end = start + 1
+            while end < len(changes) and tuple(changes[end][1]) == fields:
+                end += 1
+            run = changes[start:end]
+            start = end
+            if not fields:
+                continue
+            k, types = update_types(kind_name, run[0][1])
+            stored = [types[n] for n in fields]
+            sets = ", ".join(f'"{n}" = ?' for n in fields)
+            if self._depth == 0:
+                raise StorageError("writes must happen inside storage.transaction()")
+            try:
+                cur = self.conn.executemany(
+                    f'UPDATE "{k.name}" SET {sets} WHERE id = ?',
+                    [[to_stored(t, v) for t, v in zip(stored, change.values(), strict=True)]
+                     + [record_id] for record_id, change in run])
+            except sqlite3.Error as exc:
+                raise _translate(exc) from None
+            if cur.rowcount != len(run):
+                for record_id, _ in run:
+                    if self.conn.execute(f'SELECT 1 FROM "{k.name}" WHERE id = ?',
+                                         (record_id,)).fetchone() is None:
+                        raise ConflictError(f"{k.name} {record_id} does not exist")
+
     def append_event(self, event: Record) -> Record:
         record = dict(event)
         record["id"] = self.next_id("event")
@@ -729,7 +773,7 @@ if TYPE_CHECKING:  # mypy holds the backend to the signatures of what it offers
         kam_storage.OverdueTexts, kam_storage.ReceivableCsvRows, kam_storage.DueReceivables,
         kam_storage.OverdueJson, kam_storage.FiredLevels, kam_storage.CheckedReferences,
         kam_storage.StalledDeals, kam_storage.NextStepsHead, kam_storage.DueReceivablesHead,
-        kam_storage.LoadJournal,
+        kam_storage.LoadJournal, kam_storage.IdBlocks, kam_storage.UpdateMany,
     ]:
         return (s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s,
-                s, s, s, s, s, s, s, s, s, s)
+                s, s, s, s, s, s, s, s, s, s, s, s)
