@@ -86,7 +86,8 @@ class _NotPlain(Exception):
 
 _TAGGED: dict[str, Any] = {"$decimal": Decimal, "$datetime": dt.datetime.fromisoformat,
                            "$date": dt.date.fromisoformat}
-_JSON_TYPES = frozenset({str, int, float, bool, type(None), list, dict})
+#: a tag's value the parser's pass converts (what :func:`encode` writes is a text)
+_PLAIN = frozenset({str, int, float, bool, type(None)})
 
 
 def _untag(value: dict[str, Any]) -> Any:
@@ -94,16 +95,20 @@ def _untag(value: dict[str, Any]) -> Any:
         (tag, text), = value.items()
         make = _TAGGED.get(tag)
         if make is not None:
-            if type(text) not in _JSON_TYPES:
-                raise _NotPlain
-            return make(text)
+            if type(text) not in _PLAIN:
+                raise _NotPlain  # its inside was decoded already: :func:`decode` never is
+            try:
+                return make(text)
+            except Exception as exc:  # the error :func:`decode` raises, from its own pass
+                raise _NotPlain from exc
     return value
 
 
 def decode_text(text: str) -> Any:
     """:func:`decode` of the value JSON ``text`` holds, in one pass of the parser (each
-    object untagged as it is read); a tag whose value is itself tagged goes the long way,
-    so the answer (or the error) is always ``decode(json.loads(text))``'s."""
+    object untagged as it is read); a tag holding a list or object, or one that cannot be
+    converted, goes the long way, so the answer (or the error) is always
+    ``decode(json.loads(text))``'s."""
     try:
         return json.loads(text, object_hook=_untag)
     except _NotPlain:
