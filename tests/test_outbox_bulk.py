@@ -173,3 +173,52 @@ def test_next_ids_are_next_id_each(counts: list[int]) -> None:
         finally:
             bulk.close()
             one.close()
+
+
+def test_record_events_writes_the_hooks_it_fired_in_order(tmp_path: Path) -> None:
+    """The hooks fired while ``record_events`` runs are gathered and written at its end:
+    per event its ``kam_event_committed`` then what ``each`` fired, ids in that order,
+    delivered after the commit in that order — as one ``enqueue`` each wrote them; a
+    step undone inside (``attempt``) leaves none of its hooks."""
+    from conftest import Kam
+    from kam.api import hookimpl
+
+    calls: list[tuple[str, str]] = []
+
+    class Both:
+        @hookimpl
+        def kam_event_committed(self, ws: Any, event: Any) -> None:
+            calls.append(("committed", event["id"]))
+
+        @hookimpl
+        def kam_contract_event(self, ws: Any, contract: Any, action: Any, event: Any) -> None:
+            calls.append((contract["id"], event["id"]))
+
+    kam = Kam(tmp_path / "ws", "sqlite")
+    kam.ok("init", "--backend", "sqlite", "--lang", "en")
+    ws = kam.workspace()
+    try:
+        ws.plugins.register(Both(), "both")
+
+        def each(i: int, event: dict[str, Any]) -> None:
+            ws.fire("kam_contract_event", contract={"id": f"CO{i}", "n": Decimal(i)},
+                    action="renewal_due", event=event)
+            if i == 1:
+                with pytest.raises(RuntimeError), ws.attempt():
+                    ws.fire("kam_contract_event", contract={"id": "undone"},
+                            action="renewal_due", event=event)
+                    raise RuntimeError("undone")
+
+        with ws.writing():
+            events = ws.record_events([("contract.renewal_due", f"CO{i}", {"i": i}, [])
+                                       for i in range(3)], each)
+        rows = sorted(ws.storage.find("outbox", {}), key=lambda r: int(r["id"][2:]))
+    finally:
+        ws.close()
+    want = [x for i, e in enumerate(events) for x in (("committed", e["id"]),
+                                                      (f"CO{i}", e["id"]))]
+    assert calls == want
+    assert [(r["hook"], r["event_id"], r["status"]) for r in rows] == [
+        (h, e["id"], "delivered") for e in events
+        for h in ("kam_event_committed", "kam_contract_event")]
+    assert outbox.decode(rows[1]["args"])["contract"] == {"id": "CO0", "n": Decimal(0)}
