@@ -240,6 +240,21 @@ class UpdateMany(Protocol):
 
 
 @runtime_checkable
+class ChangeEvents(Protocol):
+    """``append_change_events(at, actor, changes)``: the events
+    ``Workspace.record_events`` appends for ``changes`` (``(kind, record_id, payload,
+    refs)`` each) at ``at`` by ``actor`` — each ``{"at": at, "actor": actor, "kind": kind,
+    "record_id": record_id, "payload": dict(payload), "refs": sorted({r for r in refs if r
+    and r != record_id})}`` through ``append_events`` — written from the tuples without
+    an event record each; their ids, in order (``kam check``'s ~100k reminders when no
+    plugin hooks them). Reference: ``append_events`` of those records."""
+
+    def append_change_events(self, at: Any, actor: Any,
+                             changes: Sequence[tuple[str, str, Record, list[str]]]
+                             ) -> list[str]: ...
+
+
+@runtime_checkable
 class StoredRows(Protocol):
     """A kind's rows as stored, for ``kam export`` (which then needs to decode nothing).
 

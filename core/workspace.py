@@ -359,6 +359,21 @@ class Workspace:
                 self._gathered = None
         return events
 
+    def record_event_ids(
+        self, changes: Sequence[tuple[str, str, dict[str, Any], list[str]]]
+    ) -> list[str]:
+        """``record_events(changes)``'s event ids, when nothing else of the events is
+        needed: written from the tuples by the backend (``ChangeEvents``) when no plugin
+        hooks ``kam_event_committed``, else through ``record_events``."""
+        from kam.storage import ChangeEvents
+
+        storage = self.storage
+        if not isinstance(storage, ChangeEvents) \
+                or self.plugins.implementers("kam_event_committed"):
+            return [event["id"] for event in self.record_events(changes)]
+        with self.writing():
+            return storage.append_change_events(self.now(), self.actor, changes)
+
     #: gathered hook calls enqueued per step of the outbox's sequence
     ENQUEUE_PAGE = 500
 

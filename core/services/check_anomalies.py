@@ -141,7 +141,7 @@ def anomaly_flags(ws: Workspace,
             assert isinstance(storage, UpdateMany)
             storage.update_many("customer", list(changed.items()))
             changed.clear()
-        ws.record_events(raised)
+        ws.record_event_ids(raised)
         raised.clear()
 
     for customer, views in overdue:

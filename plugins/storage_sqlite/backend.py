@@ -142,6 +142,12 @@ def _json_stored(value: Any) -> str | None:
     return None if value is None else JSON_TEXT_PARSED(value)
 
 
+#: the event fields and types ``append_change_events`` writes (else it goes through
+#: ``append_events``)
+_CHANGE_FIELDS = ["id", "at", "actor", "kind", "record_id", "payload", "refs"]
+_CHANGE_TYPES = ["text", "datetime", "text", "text", "text", "json", "json"]
+
+
 #: field types whose stored form is the value itself (``to_stored`` returns it)
 _AS_STORED = frozenset({"text", "int"})
 _MAKERS: dict[str, list[Callable[[Any], Any] | None]] = {}
@@ -670,6 +676,62 @@ class SQLiteStorage(CallSummaries, OpenReceivableQuery, EventValueQuery, SQLiteA
             raise _translate(exc) from None
         return out
 
+    def append_change_events(self, at: Any, actor: Any,
+                             changes: Sequence[tuple[str, str, Record, list[str]]]
+                             ) -> list[str]:
+        """kam.storage.ChangeEvents: ``append_events``' rows made from the changes'
+        tuples (no event record each, the time and actor stored once), their ids."""
+        k = kind("event")
+        names = [f.name for f in k.fields]
+        if names != _CHANGE_FIELDS or [f.type for f in k.fields] != _CHANGE_TYPES:
+            return [e["id"] for e in self.append_events([  # not the layout written here
+                {"at": at, "actor": actor, "kind": kind_, "record_id": record_id,
+                 "payload": dict(payload),
+                 "refs": sorted({r for r in refs if r and r != record_id})}
+                for kind_, record_id, payload, refs in changes])]
+        if self._depth == 0:
+            raise StorageError("writes must happen inside storage.transaction()")
+        if not changes:
+            return []
+        try:
+            top = self.conn.execute(
+                "INSERT INTO kam_sequence (kind, value) VALUES ('event', ?)"
+                " ON CONFLICT(kind) DO UPDATE SET value = value + excluded.value"
+                " RETURNING value", (len(changes),)).fetchone()[0]
+        except sqlite3.Error as exc:
+            raise _translate(exc) from None
+        first = top - len(changes) + 1
+        prefix = k.prefix
+        at_stored = None if at is None else to_stored("datetime", at)
+        refs_text: dict[tuple[str, ...], str] = {}
+        ids, rows, refs_rows = [], [], []
+        for n, (kind_name, record_id, payload, refs) in enumerate(changes):
+            event_id = f"{prefix}{first + n}"
+            ids.append(event_id)
+            sorted_refs = sorted({r for r in refs if r and r != record_id})
+            if all(type(x) is str for x in sorted_refs):  # met again: its JSON made once
+                key = tuple(sorted_refs)
+                text = refs_text.get(key)
+                if text is None:
+                    text = refs_text[key] = JSON_TEXT_PARSED(sorted_refs)
+            else:
+                text = JSON_TEXT_PARSED(sorted_refs)
+            rows.append((event_id, at_stored, actor, kind_name, record_id,
+                         JSON_TEXT_PARSED(payload if type(payload) is dict
+                                          else dict(payload)), text))
+            for ref in {record_id, *sorted_refs}:
+                if ref:
+                    refs_rows.append((event_id, ref))
+        try:
+            self.conn.executemany(
+                "INSERT INTO event (id, at, actor, kind, record_id, payload, refs)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+            self.conn.executemany(
+                "INSERT OR IGNORE INTO event_ref (event_id, ref) VALUES (?, ?)", refs_rows)
+        except sqlite3.Error as exc:
+            raise _translate(exc) from None
+        return ids
+
     def events(
         self,
         record_id: str | None = None,
@@ -774,6 +836,7 @@ if TYPE_CHECKING:  # mypy holds the backend to the signatures of what it offers
         kam_storage.OverdueJson, kam_storage.FiredLevels, kam_storage.CheckedReferences,
         kam_storage.StalledDeals, kam_storage.NextStepsHead, kam_storage.DueReceivablesHead,
         kam_storage.LoadJournal, kam_storage.IdBlocks, kam_storage.UpdateMany,
+        kam_storage.ChangeEvents,
     ]:
         return (s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s,
-                s, s, s, s, s, s, s, s, s, s, s, s)
+                s, s, s, s, s, s, s, s, s, s, s, s, s)
