@@ -175,12 +175,12 @@ def test_next_ids_are_next_id_each(counts: list[int]) -> None:
             one.close()
 
 
-def test_record_events_writes_the_hooks_it_fired_in_order(tmp_path: Path) -> None:
+def test_record_events_writes_the_hooks_it_fired_in_order(kam: Any) -> None:
     """The hooks fired while ``record_events`` runs are gathered and written at its end:
     per event its ``kam_event_committed`` then what ``each`` fired, ids in that order,
     delivered after the commit in that order — as one ``enqueue`` each wrote them; a
-    step undone inside (``attempt``) leaves none of its hooks."""
-    from conftest import Kam
+    step undone inside (``attempt``) leaves none of its hooks. On every backend (SQLite
+    and PostgreSQL through ``IdBlocks`` and ``BulkInsert``, CSV one by one)."""
     from kam.api import hookimpl
 
     calls: list[tuple[str, str]] = []
@@ -194,8 +194,6 @@ def test_record_events_writes_the_hooks_it_fired_in_order(tmp_path: Path) -> Non
         def kam_contract_event(self, ws: Any, contract: Any, action: Any, event: Any) -> None:
             calls.append((contract["id"], event["id"]))
 
-    kam = Kam(tmp_path / "ws", "sqlite")
-    kam.ok("init", "--backend", "sqlite", "--lang", "en")
     ws = kam.workspace()
     try:
         ws.plugins.register(Both(), "both")
