@@ -26,11 +26,14 @@ EVENT = st.tuples(st.sampled_from(["receivable.due", "receivable.overdue"]),
                   st.one_of(st.none(), TEXT), PAYLOAD, REFS, AT, st.booleans())
 
 
-def _rows(path: Path) -> list[Any]:
+def _rows(path: Path, tables: tuple[str, ...] = ("event", "event_ref", "kam_sequence")
+          ) -> list[Any]:
+    """Every row of ``tables`` in the database at ``path`` (tests/test_outbox_bulk.py's
+    too)."""
     conn = sqlite3.connect(path)
     try:
         return [list(conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2"))
-                for table in ("event", "event_ref", "kam_sequence")]
+                for table in tables]
     finally:
         conn.close()
 

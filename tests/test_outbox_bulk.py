@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 import tempfile
 from decimal import Decimal
 from pathlib import Path
@@ -22,6 +21,7 @@ from kam import outbox
 from kam.plugins.storage_sqlite.backend import SQLiteStorage
 from kam.storage import ConflictError
 from kam.stored import JSON_TEXT
+from test_append_events import _rows as table_rows
 
 KEY = st.sampled_from(["a", "b", "$decimal", "$date", "$datetime", "x y", "逾"])
 LEAF = st.one_of(st.none(), st.booleans(), st.integers(-9, 9), st.sampled_from(
@@ -55,12 +55,7 @@ def test_decode_text_is_decode_of_the_parsed_text(value: Any) -> None:
 
 
 def _rows(path: Path) -> list[Any]:
-    conn = sqlite3.connect(path)
-    try:
-        return [list(conn.execute(f"SELECT * FROM {table} ORDER BY 1"))
-                for table in ("outbox", "customer", "kam_sequence")]
-    finally:
-        conn.close()
+    return table_rows(path, ("outbox", "customer", "kam_sequence"))
 
 
 class _Plain:

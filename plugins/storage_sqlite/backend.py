@@ -557,16 +557,26 @@ class SQLiteStorage(CallSummaries, OpenReceivableQuery, EventValueQuery, SQLiteA
         )
         return f"{k.prefix}{cur.fetchone()[0]}"
 
+    def _take_ids(self, kind_name: str, count: int) -> int:
+        """The first of ``count`` numbers of a kind's sequence taken in one step."""
+        if self._depth == 0:
+            raise StorageError("writes must happen inside storage.transaction()")
+        try:
+            top = self.conn.execute(
+                "INSERT INTO kam_sequence (kind, value) VALUES (?, ?)"
+                " ON CONFLICT(kind) DO UPDATE SET value = value + excluded.value"
+                " RETURNING value", (kind_name, count)).fetchone()[0]
+        except sqlite3.Error as exc:
+            raise _translate(exc) from None
+        return int(top) - count + 1
+
     def next_ids(self, kind_name: str, count: int) -> list[str]:
         """kam.storage.IdBlocks: ``count`` ids in one step of the kind's sequence."""
         k = kind(kind_name)
         if count <= 0:
             return []
-        top = self._write(
-            "INSERT INTO kam_sequence (kind, value) VALUES (?, ?)"
-            " ON CONFLICT(kind) DO UPDATE SET value = value + excluded.value"
-            " RETURNING value", (k.name, count)).fetchone()[0]
-        return [f"{k.prefix}{n}" for n in range(top - count + 1, top + 1)]
+        first = self._take_ids(k.name, count)
+        return [f"{k.prefix}{n}" for n in range(first, first + count)]
 
     def update_many(self, kind_name: str, changes: Sequence[tuple[str, Record]]) -> None:
         """kam.storage.UpdateMany: one ``executemany`` per run of changes to the same
@@ -623,14 +633,7 @@ class SQLiteStorage(CallSummaries, OpenReceivableQuery, EventValueQuery, SQLiteA
         if not events:
             return []
         k = kind("event")
-        try:
-            top = self.conn.execute(
-                "INSERT INTO kam_sequence (kind, value) VALUES ('event', ?)"
-                " ON CONFLICT(kind) DO UPDATE SET value = value + excluded.value"
-                " RETURNING value", (len(events),)).fetchone()[0]
-        except sqlite3.Error as exc:
-            raise _translate(exc) from None
-        first = top - len(events) + 1
+        first = self._take_ids("event", len(events))
         names = [f.name for f in k.fields]
         convert = _stored_makers(k)
         prefix = k.prefix
@@ -693,14 +696,7 @@ class SQLiteStorage(CallSummaries, OpenReceivableQuery, EventValueQuery, SQLiteA
             raise StorageError("writes must happen inside storage.transaction()")
         if not changes:
             return []
-        try:
-            top = self.conn.execute(
-                "INSERT INTO kam_sequence (kind, value) VALUES ('event', ?)"
-                " ON CONFLICT(kind) DO UPDATE SET value = value + excluded.value"
-                " RETURNING value", (len(changes),)).fetchone()[0]
-        except sqlite3.Error as exc:
-            raise _translate(exc) from None
-        first = top - len(changes) + 1
+        first = self._take_ids("event", len(changes))
         prefix = k.prefix
         at_stored = None if at is None else to_stored("datetime", at)
         refs_text: dict[tuple[str, ...], str] = {}
