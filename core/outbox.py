@@ -14,6 +14,8 @@ plugin what the first call did. Bookkeeping, not business: deliveries have no ev
 from __future__ import annotations
 
 import datetime as dt
+import json
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -78,6 +80,49 @@ def decode(value: Any) -> Any:
     return value
 
 
+class _NotPlain(Exception):
+    """A tagged value that is not JSON's own text or number (a tag inside a tag)."""
+
+
+_TAGGED: dict[str, Any] = {"$decimal": Decimal, "$datetime": dt.datetime.fromisoformat,
+                           "$date": dt.date.fromisoformat}
+#: a tag's value the parser's pass converts (what :func:`encode` writes is a text)
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
+def _untag(value: dict[str, Any]) -> Any:
+    if len(value) == 1:
+        (tag, text), = value.items()
+        make = _TAGGED.get(tag)
+        if make is not None:
+            if type(text) not in _PLAIN:
+                raise _NotPlain  # its inside was decoded already: :func:`decode` never is
+            try:
+                return make(text)
+            except Exception as exc:  # the error :func:`decode` raises, from its own pass
+                raise _NotPlain from exc
+    return value
+
+
+def decode_text(text: str) -> Any:
+    """:func:`decode` of the value JSON ``text`` holds, in one pass of the parser (each
+    object untagged as it is read); a tag holding a list or object, or one that cannot be
+    converted, goes the long way, so the answer (or the error) is always
+    ``decode(json.loads(text))``'s."""
+    try:
+        return json.loads(text, object_hook=_untag)
+    except _NotPlain:
+        return decode(json.loads(text))
+
+
+def stored_args(value: Any) -> Any:
+    """A delivery's arguments as stored: read as its JSON text (a ``StoredTextPages``
+    read) or already parsed (``find``)."""
+    if isinstance(value, str):
+        return decode_text(value)
+    return decode(value or {})
+
+
 # --- settings ---------------------------------------------------------------------------
 
 def _setting(ws: Workspace, key: str, default: int) -> int:
@@ -127,6 +172,55 @@ def enqueue(ws: Workspace, hook: str, kwargs: dict[str, Any]) -> list[Record]:
     return rows
 
 
+def enqueue_many(ws: Workspace, calls: Sequence[tuple[str, dict[str, Any]]]
+                 ) -> list[Record]:
+    """:func:`enqueue` for each ``(hook, kwargs)`` in order: the same rows, ids and
+    arguments, the ids taken in one step of the sequence (``IdBlocks``) and the rows
+    written in one statement (``BulkInsert``) when the backend has them."""
+    from kam.storage import BulkInsert, IdBlocks
+
+    storage = ws.storage
+    implementers: dict[str, list[str]] = {}
+    now = _at(_now())
+    rows: list[Record] = []
+    for hook, kwargs in calls:
+        plugins = implementers.get(hook)
+        if plugins is None:
+            plugins = implementers[hook] = list(ws.plugins.implementers(hook))
+        if not plugins:
+            continue
+        event_id = (kwargs.get("event") or {}).get("id")
+        args = encode(kwargs)
+        rows.extend({"id": None, "hook": hook, "plugin": plugin, "event_id": event_id,
+                     "args": args, "status": PENDING, "tries": 0, "error": None,
+                     "next_at": now, "created_at": now, "updated_at": now}
+                    for plugin in plugins)
+    if not rows:
+        return rows
+    if isinstance(storage, IdBlocks) and isinstance(storage, BulkInsert):
+        for row, record_id in zip(rows, storage.next_ids(KIND, len(rows)), strict=True):
+            row["id"] = record_id
+        storage.insert_many(KIND, rows)
+        return rows
+    for row in rows:
+        row["id"] = storage.next_id(KIND)
+        storage.insert(KIND, row)
+    return rows
+
+
+def record_outcomes(ws: Workspace, changes: Sequence[tuple[str, dict[str, Any]]]) -> None:
+    """Each delivery's change, in order: in one statement per run of alike changes
+    (``UpdateMany``) when the backend has it, else one ``update`` each."""
+    from kam.storage import UpdateMany
+
+    storage = ws.storage
+    if isinstance(storage, UpdateMany):
+        storage.update_many(KIND, changes)
+        return
+    for record_id, change in changes:
+        storage.update(KIND, record_id, change)
+
+
 def deliver(ws: Workspace, rows: list[Record], kwargs: dict[str, Any] | None = None
             ) -> list[str]:
     """Call each delivery's plugin, then record every outcome in one transaction.
@@ -140,7 +234,7 @@ def deliver(ws: Workspace, rows: list[Record], kwargs: dict[str, Any] | None = N
     for row in rows:
         if row["plugin"] not in ws.plugins.infos:
             continue  # not loaded here: stays pending, no try counted
-        args = kwargs if kwargs is not None else decode(row.get("args") or {})
+        args = kwargs if kwargs is not None else stored_args(row.get("args"))
         error = ws.plugins.deliver(row["hook"], row["plugin"], ws=ws, **args)
         now = _now()
         if error is None:
@@ -160,8 +254,7 @@ def deliver(ws: Workspace, rows: list[Record], kwargs: dict[str, Any] | None = N
     if changes:
         try:
             with ws.storage.transaction():
-                for record_id, change in changes:
-                    ws.storage.update(KIND, record_id, change)
+                record_outcomes(ws, changes)
         except KamError as exc:  # the change itself is committed: never fail it now
             warnings.append(f"event deliveries could not be recorded ({exc}); they stay "
                             "pending and may be delivered again")
@@ -183,7 +276,8 @@ def retry(ws: Workspace, *, due_only: bool = True, dead: bool = False) -> dict[s
         for r in rows:
             if r["status"] == DEAD:
                 r["tries"] = 0  # revived: a fresh count of tries
-            ws.storage.update(KIND, r["id"], {"next_at": lease, "tries": r["tries"]})
+        record_outcomes(ws, [(r["id"], {"next_at": lease, "tries": r["tries"]})
+                             for r in rows])
     warnings = deliver(ws, rows)
     ws.warnings.extend(warnings)
     left = counts(ws)

@@ -219,6 +219,42 @@ class BulkEvents(Protocol):
 
 
 @runtime_checkable
+class IdBlocks(Protocol):
+    """``next_ids(kind, count)``: ``count`` ids of a kind in one step of its sequence —
+    the ids ``next_id`` would give called ``count`` times, in order (kam.outbox writes a
+    batch of deliveries at once). Reference: ``next_id`` for each."""
+
+    def next_ids(self, kind: str, count: int) -> list[str]: ...
+
+
+@runtime_checkable
+class UpdateMany(Protocol):
+    """``update_many(kind, changes)``: ``update(kind, record_id, change)`` for each
+    ``(record_id, change)`` in order, in as few statements as the changes' fields allow
+    (kam.outbox records a page of deliveries, ``kam check`` raises a batch of anomaly
+    flags). A record that does not exist: ``ConflictError`` naming the first such id, as
+    ``update`` raises it; the caller's transaction is then rolled back (the changes of the
+    batch are not all undone by the backend). Reference: ``update`` for each."""
+
+    def update_many(self, kind: str, changes: Sequence[tuple[str, Record]]) -> None: ...
+
+
+@runtime_checkable
+class ChangeEvents(Protocol):
+    """``append_change_events(at, actor, changes)``: the events
+    ``Workspace.record_events`` appends for ``changes`` (``(kind, record_id, payload,
+    refs)`` each) at ``at`` by ``actor`` — each ``{"at": at, "actor": actor, "kind": kind,
+    "record_id": record_id, "payload": dict(payload), "refs": sorted({r for r in refs if r
+    and r != record_id})}`` through ``append_events`` — written from the tuples without
+    an event record each; their ids, in order (``kam check``'s ~100k reminders when no
+    plugin hooks them). Reference: ``append_events`` of those records."""
+
+    def append_change_events(self, at: Any, actor: Any,
+                             changes: Sequence[tuple[str, str, Record, list[str]]]
+                             ) -> list[str]: ...
+
+
+@runtime_checkable
 class StoredRows(Protocol):
     """A kind's rows as stored, for ``kam export`` (which then needs to decode nothing).
 

@@ -129,6 +129,8 @@ class Workspace:
     warnings: list[str] = field(default_factory=list)
     _depth: int = 0
     _deferred: list[Callable[[], None]] = field(default_factory=list)
+    #: the event hooks fired while ``record_events`` runs, enqueued together at its end
+    _gathered: list[tuple[str, dict[str, Any]]] | None = None
 
     @classmethod
     def open(
@@ -275,11 +277,14 @@ class Workspace:
         queued = len(self._deferred)
         last = self._deferred[-1] if queued else None
         spanned = len(last) if isinstance(last, _Deliveries) else 0
+        gathered = len(self._gathered) if self._gathered is not None else 0
         try:
             with self.writing():
                 yield
         except BaseException:
             del self._deferred[queued:]
+            if self._gathered is not None:
+                del self._gathered[gathered:]
             if isinstance(last, _Deliveries):
                 last.truncate(spanned)
             raise
@@ -311,6 +316,7 @@ class Workspace:
             )
             from kam import outbox
 
+            self._enqueue_gathered()  # the hooks fired before it keep their place
             self._defer(outbox.enqueue(self, "kam_event_committed", {"event": m.event}))
             if m.after:
                 self._deferred.append(functools.partial(self._after, m))
@@ -325,7 +331,6 @@ class Workspace:
         in order, through the backend's bulk append when it has one (``BulkEvents``), with
         the same after-commit hooks. ``each(i, event)`` runs after the i-th event's hook is
         queued (so a caller's own hook keeps its place). Inside ``writing``."""
-        from kam import outbox
         from kam.storage import BulkEvents
 
         with self.writing():
@@ -338,12 +343,51 @@ class Workspace:
             events = (storage.append_events(drafts) if isinstance(storage, BulkEvents)
                       else [storage.append_event(d) for d in drafts])
             hooked = bool(self.plugins.implementers("kam_event_committed"))
-            for i, event in enumerate(events):
-                if hooked:  # else nothing to deliver
-                    self._defer(outbox.enqueue(self, "kam_event_committed", {"event": event}))
-                if each is not None:
-                    each(i, event)
+            outer = self._gathered
+            gathered = self._gathered = [] if outer is None else outer
+            try:
+                for i, event in enumerate(events):
+                    if hooked:  # else nothing to deliver
+                        gathered.append(("kam_event_committed", {"event": event}))
+                    if each is not None:
+                        each(i, event)  # its ``fire`` calls are gathered too
+            finally:
+                self._gathered = outer
+            if outer is None:
+                self._gathered = gathered
+                self._enqueue_gathered()
+                self._gathered = None
         return events
+
+    def record_event_ids(
+        self, changes: Sequence[tuple[str, str, dict[str, Any], list[str]]]
+    ) -> list[str]:
+        """``record_events(changes)``'s event ids, when nothing else of the events is
+        needed: written from the tuples by the backend (``ChangeEvents``) when no plugin
+        hooks ``kam_event_committed``, else through ``record_events``."""
+        from kam.storage import ChangeEvents
+
+        storage = self.storage
+        if not isinstance(storage, ChangeEvents) \
+                or self.plugins.implementers("kam_event_committed"):
+            return [event["id"] for event in self.record_events(changes)]
+        with self.writing():
+            return storage.append_change_events(self.now(), self.actor, changes)
+
+    #: gathered hook calls enqueued per step of the outbox's sequence
+    ENQUEUE_PAGE = 500
+
+    def _enqueue_gathered(self) -> None:
+        """Write the outbox rows of the hooks gathered so far, in the order fired
+        (kam.outbox.enqueue_many: one step of the sequence and one statement a page)."""
+        gathered = self._gathered
+        if not gathered:
+            return
+        from kam import outbox
+
+        for start in range(0, len(gathered), self.ENQUEUE_PAGE):
+            self._defer(outbox.enqueue_many(self, gathered[start:start + self.ENQUEUE_PAGE]))
+        gathered.clear()
 
     def _defer(self, rows: list[dict[str, Any]]) -> None:
         """Deliver ``rows`` (just enqueued in the open transaction) after the commit: only
@@ -374,6 +418,9 @@ class Workspace:
         from kam import outbox
 
         if self._depth:
+            if self._gathered is not None:  # inside ``record_events``: written at its end
+                self._gathered.append((hook, kwargs))
+                return
             self._defer(outbox.enqueue(self, hook, kwargs))
             return
         with self.storage.transaction():
@@ -459,7 +506,22 @@ class _Deliveries:
         for start in range(0, len(self.numbers), self.PAGE):
             ids = [self.odd[i] if n < 0 else f"{self.prefix}{n}"
                    for i, n in enumerate(self.numbers[start:start + self.PAGE], start)]
-            found = {r["id"]: r for r in ws.storage.find(outbox.KIND, {"id__in": ids},
-                                                         order_by=())}
+            found = {r["id"]: r for r in self._read(ids)}
             # a delivery whose step was rolled back is not there: nothing to deliver
             ws.warnings.extend(outbox.deliver(ws, [found[i] for i in ids if i in found]))
+
+    def _read(self, ids: list[str]) -> Iterator[dict[str, Any]]:
+        """The deliveries of ``ids`` (any order), their arguments as stored JSON text
+        when the backend reads so (``StoredTextPages``: parsed and untagged in one pass
+        by kam.outbox.stored_args), else parsed (``find``)."""
+        from kam import outbox
+        from kam.storage import StoredTextPages
+
+        storage = self.ws.storage
+        if not isinstance(storage, StoredTextPages):
+            yield from storage.find(outbox.KIND, {"id__in": ids}, order_by=())
+            return
+        for names, cols in storage.stored_text_pages(outbox.KIND, None, {"id__in": ids},
+                                                     order_by=(), size=self.PAGE):
+            for row in zip(*cols, strict=True):
+                yield dict(zip(names, row, strict=True))

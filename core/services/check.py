@@ -326,7 +326,10 @@ class _Firing:
                     refs = [view["contract_id"], view["customer_id"]]
                 changes.append((f"receivable.{action}", view["id"],
                                 base if level is None else {**base, "level": level}, refs))
-            ws.record_events(changes, hook)
+            if self.hooked:
+                ws.record_events(changes, hook)
+            else:  # only the ids are kept: no event record is made
+                ids[:] = ws.record_event_ids(changes)
         for (view, _action, level), event_id in zip(pending, ids, strict=True):
             if self._last != view["id"]:  # a milestone's reminders come together
                 self._last = view["id"]

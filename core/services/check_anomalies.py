@@ -127,10 +127,23 @@ def anomaly_flags(ws: Workspace,
     (not cleared). Raised by ``kam check``, so anyone may review it. ``overdue``: each
     customer with its overdue milestones, in customer id order."""
     from kam.messages import localise
+    from kam.storage import UpdateMany
     from kam.vocab import VOCAB
 
+    storage = ws.storage
+    bulk = isinstance(storage, UpdateMany)
     out = []
     raised: list[tuple[str, str, dict[str, Any], list[str]]] = []
+    changed: dict[str, dict[str, Any]] = {}  # customer → its flags, written with the events
+
+    def record() -> None:
+        if changed:
+            assert isinstance(storage, UpdateMany)
+            storage.update_many("customer", list(changed.items()))
+            changed.clear()
+        ws.record_event_ids(raised)
+        raised.clear()
+
     for customer, views in overdue:
         cu_id = customer["id"]
         found = ws.plugins.rule("kam_customer_anomalies", ws=ws, customer=customer,
@@ -150,14 +163,17 @@ def anomaly_flags(ws: Workspace,
             flags.append(entry)
             if not preview:  # the change now, its event with the next batch's (one run,
                 # one transaction: the same rows as a mutation each, ~10k on a first run)
-                ws.storage.update("customer", cu_id, {"flags": flags, "updated_at": ws.now()})
+                change = {"flags": flags, "updated_at": ws.now()}
+                if bulk:  # a statement per batch (UpdateMany), the customer's last change
+                    changed[cu_id] = change
+                else:
+                    storage.update("customer", cu_id, change)
                 raised.append(("customer.flagged", cu_id,
                                {"type": f.code, "note": note, "rule": f.plugin}, []))
                 if len(raised) >= BATCH:
-                    ws.record_events(raised)
-                    raised = []
+                    record()
             out.append({"customer_id": cu_id, "type": f.code, "note": note,
                         "plugin": f.plugin})
     if raised:
-        ws.record_events(raised)
+        record()
     return out

@@ -421,6 +421,15 @@ class PostgresStorage(PostgresRollup, PostgresAggregates, PostgresSummaries,
         k = kind(kind_name)
         return f"{k.prefix}{self._bump(k.name, 1)}"
 
+    def next_ids(self, kind_name: str, count: int) -> list[str]:
+        """kam.storage.IdBlocks: ``count`` ids in one step (kept, as ``next_id``'s, until
+        the transaction's end)."""
+        k = kind(kind_name)
+        if count <= 0:
+            return []
+        top = self._bump(k.name, count)
+        return [f"{k.prefix}{n}" for n in range(top - count + 1, top + 1)]
+
     def append_event(self, event: Record) -> Record:
         return self.append_events([event])[0]
 
@@ -637,7 +646,8 @@ if TYPE_CHECKING:  # mypy holds the backend to the signatures of what it offers
         kam_storage.AgingSums, kam_storage.BattleMapReads, kam_storage.PipelineSums,
         kam_storage.DealMonthSums, kam_storage.NextStepsDue, kam_storage.OpenBalances,
         kam_storage.UnflaggedLate, kam_storage.FiredReminders, kam_storage.StoredTextPages,
-        kam_storage.ReceivableCsvRows, kam_storage.DueReceivables, kam_storage.OverdueTexts
+        kam_storage.ReceivableCsvRows, kam_storage.DueReceivables, kam_storage.OverdueTexts,
+        kam_storage.IdBlocks,
     ]:
         return (s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s,
-                s, s, s, s)
+                s, s, s, s, s)

@@ -142,6 +142,12 @@ def _json_stored(value: Any) -> str | None:
     return None if value is None else JSON_TEXT_PARSED(value)
 
 
+#: the event fields and types ``append_change_events`` writes (else it goes through
+#: ``append_events``)
+_CHANGE_FIELDS = ["id", "at", "actor", "kind", "record_id", "payload", "refs"]
+_CHANGE_TYPES = ["text", "datetime", "text", "text", "text", "json", "json"]
+
+
 #: field types whose stored form is the value itself (``to_stored`` returns it)
 _AS_STORED = frozenset({"text", "int"})
 _MAKERS: dict[str, list[Callable[[Any], Any] | None]] = {}
@@ -551,6 +557,60 @@ class SQLiteStorage(CallSummaries, OpenReceivableQuery, EventValueQuery, SQLiteA
         )
         return f"{k.prefix}{cur.fetchone()[0]}"
 
+    def _take_ids(self, kind_name: str, count: int) -> int:
+        """The first of ``count`` numbers of a kind's sequence taken in one step."""
+        if self._depth == 0:
+            raise StorageError("writes must happen inside storage.transaction()")
+        try:
+            top = self.conn.execute(
+                "INSERT INTO kam_sequence (kind, value) VALUES (?, ?)"
+                " ON CONFLICT(kind) DO UPDATE SET value = value + excluded.value"
+                " RETURNING value", (kind_name, count)).fetchone()[0]
+        except sqlite3.Error as exc:
+            raise _translate(exc) from None
+        return int(top) - count + 1
+
+    def next_ids(self, kind_name: str, count: int) -> list[str]:
+        """kam.storage.IdBlocks: ``count`` ids in one step of the kind's sequence."""
+        k = kind(kind_name)
+        if count <= 0:
+            return []
+        first = self._take_ids(k.name, count)
+        return [f"{k.prefix}{n}" for n in range(first, first + count)]
+
+    def update_many(self, kind_name: str, changes: Sequence[tuple[str, Record]]) -> None:
+        """kam.storage.UpdateMany: one ``executemany`` per run of changes to the same
+        fields (in order); a missing record is found only when the run's count of changed
+        rows falls short."""
+        kind(kind_name)
+        start = 0
+        while start < len(changes):
+            fields = tuple(changes[start][1])
+            end = start + 1
+            while end < len(changes) and tuple(changes[end][1]) == fields:
+                end += 1
+            run = changes[start:end]
+            start = end
+            if not fields:
+                continue
+            k, types = update_types(kind_name, run[0][1])
+            stored = [types[n] for n in fields]
+            sets = ", ".join(f'"{n}" = ?' for n in fields)
+            if self._depth == 0:
+                raise StorageError("writes must happen inside storage.transaction()")
+            try:
+                cur = self.conn.executemany(
+                    f'UPDATE "{k.name}" SET {sets} WHERE id = ?',
+                    [[to_stored(t, v) for t, v in zip(stored, change.values(), strict=True)]
+                     + [record_id] for record_id, change in run])
+            except sqlite3.Error as exc:
+                raise _translate(exc) from None
+            if cur.rowcount != len(run):
+                for record_id, _ in run:
+                    if self.conn.execute(f'SELECT 1 FROM "{k.name}" WHERE id = ?',
+                                         (record_id,)).fetchone() is None:
+                        raise ConflictError(f"{k.name} {record_id} does not exist")
+
     def append_event(self, event: Record) -> Record:
         record = dict(event)
         record["id"] = self.next_id("event")
@@ -573,14 +633,7 @@ class SQLiteStorage(CallSummaries, OpenReceivableQuery, EventValueQuery, SQLiteA
         if not events:
             return []
         k = kind("event")
-        try:
-            top = self.conn.execute(
-                "INSERT INTO kam_sequence (kind, value) VALUES ('event', ?)"
-                " ON CONFLICT(kind) DO UPDATE SET value = value + excluded.value"
-                " RETURNING value", (len(events),)).fetchone()[0]
-        except sqlite3.Error as exc:
-            raise _translate(exc) from None
-        first = top - len(events) + 1
+        first = self._take_ids("event", len(events))
         names = [f.name for f in k.fields]
         convert = _stored_makers(k)
         prefix = k.prefix
@@ -625,6 +678,55 @@ class SQLiteStorage(CallSummaries, OpenReceivableQuery, EventValueQuery, SQLiteA
         except sqlite3.Error as exc:
             raise _translate(exc) from None
         return out
+
+    def append_change_events(self, at: Any, actor: Any,
+                             changes: Sequence[tuple[str, str, Record, list[str]]]
+                             ) -> list[str]:
+        """kam.storage.ChangeEvents: ``append_events``' rows made from the changes'
+        tuples (no event record each, the time and actor stored once), their ids."""
+        k = kind("event")
+        names = [f.name for f in k.fields]
+        if names != _CHANGE_FIELDS or [f.type for f in k.fields] != _CHANGE_TYPES:
+            return [e["id"] for e in self.append_events([  # not the layout written here
+                {"at": at, "actor": actor, "kind": kind_, "record_id": record_id,
+                 "payload": dict(payload),
+                 "refs": sorted({r for r in refs if r and r != record_id})}
+                for kind_, record_id, payload, refs in changes])]
+        if self._depth == 0:
+            raise StorageError("writes must happen inside storage.transaction()")
+        if not changes:
+            return []
+        first = self._take_ids("event", len(changes))
+        prefix = k.prefix
+        at_stored = None if at is None else to_stored("datetime", at)
+        refs_text: dict[tuple[str, ...], str] = {}
+        ids, rows, refs_rows = [], [], []
+        for n, (kind_name, record_id, payload, refs) in enumerate(changes):
+            event_id = f"{prefix}{first + n}"
+            ids.append(event_id)
+            sorted_refs = sorted({r for r in refs if r and r != record_id})
+            if all(type(x) is str for x in sorted_refs):  # met again: its JSON made once
+                key = tuple(sorted_refs)
+                text = refs_text.get(key)
+                if text is None:
+                    text = refs_text[key] = JSON_TEXT_PARSED(sorted_refs)
+            else:
+                text = JSON_TEXT_PARSED(sorted_refs)
+            rows.append((event_id, at_stored, actor, kind_name, record_id,
+                         JSON_TEXT_PARSED(payload if type(payload) is dict
+                                          else dict(payload)), text))
+            for ref in {record_id, *sorted_refs}:
+                if ref:
+                    refs_rows.append((event_id, ref))
+        try:
+            self.conn.executemany(
+                "INSERT INTO event (id, at, actor, kind, record_id, payload, refs)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+            self.conn.executemany(
+                "INSERT OR IGNORE INTO event_ref (event_id, ref) VALUES (?, ?)", refs_rows)
+        except sqlite3.Error as exc:
+            raise _translate(exc) from None
+        return ids
 
     def events(
         self,
@@ -729,7 +831,8 @@ if TYPE_CHECKING:  # mypy holds the backend to the signatures of what it offers
         kam_storage.OverdueTexts, kam_storage.ReceivableCsvRows, kam_storage.DueReceivables,
         kam_storage.OverdueJson, kam_storage.FiredLevels, kam_storage.CheckedReferences,
         kam_storage.StalledDeals, kam_storage.NextStepsHead, kam_storage.DueReceivablesHead,
-        kam_storage.LoadJournal,
+        kam_storage.LoadJournal, kam_storage.IdBlocks, kam_storage.UpdateMany,
+        kam_storage.ChangeEvents,
     ]:
         return (s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s,
-                s, s, s, s, s, s, s, s, s, s)
+                s, s, s, s, s, s, s, s, s, s, s, s, s)
