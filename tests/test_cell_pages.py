@@ -115,6 +115,10 @@ RECORD_DISPLAY = st.sampled_from([{}, {"a": "甲", "b": "乙"}, {"a": "", "b": "
 @example([[("a", "b"), ("", "a")]], {"a": "", "b": "乙"}, "zh", False, [])
 @example([[("a", Decimal("2.00"), None)], [("b", Decimal("1"), 4)]], {"": "空", "a": "甲"},
          "zh", False, [1, 6])
+@example([[(None, Decimal("1.00"), None), (None, None, 2), ("a", None, None)],
+          [(None, None, None)], [("", Decimal("3"), dt.date(2026, 2, 1))]], {}, "en", False,
+         [])
+@example([[(None,)], [("b",), (None,)]], {"b": "乙"}, "zh", False, [])
 def test_a_column_of_records_a_field_at_a_time_is_each_cell_shown(
         cells: list[list[tuple[Any, ...]]], display: dict[str, str], lang: str,
         odd: bool, gaps: list[int]) -> None:
