@@ -323,15 +323,39 @@ def _field_texts(col: list[Any], disp: dict[str, str] | None, lead: str = ""
         # each shared amount's object once
         return by_object(_spaced_money_or_gap if lead else _money_or_gap, col)
     if kind is _DATE or kind is int:
-        show = _DATE.isoformat if kind is _DATE else int.__repr__
-        memo = {v: show(v) for v in set(col) if v is not None}
-        if disp and not disp.keys().isdisjoint(memo.values()):
-            return None
-        if lead:
-            memo = {v: lead + t for v, t in memo.items()}
-        memo[None] = gap
-        return list(map(memo.__getitem__, col))
+        if disp and any(map(_maybe_day_or_date, disp)):
+            return None  # a display key a day or date's text could be: shown() decides
+        return list(map(_DAY_DATE_TEXTS[kind is _DATE, bool(lead)].__getitem__, col))
     return None
+
+
+def _maybe_day_or_date(key: str) -> bool:
+    """Whether ``key`` could be ``repr()`` of an int or ``isoformat()`` of a date (digits
+    and dashes only): more than those, never fewer."""
+    return bool(key) and key.lstrip("-")[:1].isdigit() and not key.strip("0123456789-")
+
+
+class _DayDateTexts(dict[Any, str]):
+    """A day count's or a date's text in a record's line (:func:`_field_texts`), after a
+    space or not, a gap's for None; each made once across pages (a big team's ~200k
+    milestones repeat ~2k due dates and a few hundred day counts)."""
+
+    def __init__(self, show: Any, lead: str) -> None:
+        super().__init__()
+        self.show, self.lead = show, lead
+
+    def __missing__(self, value: Any) -> str:
+        if len(self) > 65536:
+            self.clear()
+        text = self[value] = ("" if self.lead else "\0") if value is None else \
+            self.lead + self.show(value)
+        return text
+
+
+#: (a date, after a space) → its texts
+_DAY_DATE_TEXTS = {(date, spaced): _DayDateTexts(_DATE.isoformat if date else int.__repr__,
+                                                 " " if spaced else "")
+                   for date in (False, True) for spaced in (False, True)}
 
 
 def _spaced_money_or_gap(value: Decimal | None) -> str:
