@@ -115,6 +115,10 @@ RECORD_DISPLAY = st.sampled_from([{}, {"a": "甲", "b": "乙"}, {"a": "", "b": "
 @example([[("a", "b"), ("", "a")]], {"a": "", "b": "乙"}, "zh", False, [])
 @example([[("a", Decimal("2.00"), None)], [("b", Decimal("1"), 4)]], {"": "空", "a": "甲"},
          "zh", False, [1, 6])
+@example([[(None, Decimal("1.00"), None), (None, None, 2), ("a", None, None)],
+          [(None, None, None)], [("", Decimal("3"), dt.date(2026, 2, 1))]], {}, "en", False,
+         [])
+@example([[(None,)], [("b",), (None,)]], {"b": "乙"}, "zh", False, [])
 def test_a_column_of_records_a_field_at_a_time_is_each_cell_shown(
         cells: list[list[tuple[Any, ...]]], display: dict[str, str], lang: str,
         odd: bool, gaps: list[int]) -> None:
@@ -134,3 +138,15 @@ def test_a_column_of_records_a_field_at_a_time_is_each_cell_shown(
             rows.append({"id": "total"})
     expected = [[shown(table, c, r.get(c), lang) for c in table.columns] for r in rows]
     assert [list(r) for r in shown_rows(table, rows, lang)] == expected
+
+
+@given(st.integers() | st.dates())
+@example(-1)
+@example(dt.date(1, 1, 1))
+def test_every_day_or_date_text_is_taken_for_a_possible_display_key(value: Any) -> None:
+    """A record's days and dates are looked up across pages unless a display key could
+    be one of their texts: the test must hold for every text they have."""
+    from kam.reports.labels import _maybe_day_or_date
+
+    text = value.isoformat() if isinstance(value, dt.date) else repr(value)
+    assert _maybe_day_or_date(text)

@@ -176,3 +176,40 @@ def test_column_widths_are_wcwidths(cells: list[str]) -> None:
     assert textable._column_widths(cells, joined, joined.isascii()) == \
         [wcswidth(c) for c in cells]
     assert [textable.width(c) for c in cells] == [wcswidth(c) for c in cells]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from("ab 中ア（）éü–ｱ·✓"), max_size=12),
+                min_size=1, max_size=8))
+@example(["张伟", "智能变电站 二期", "ab"])
+@example(["Müller", "张伟", "éü"])
+@example(["中✓"])
+def test_a_long_tables_column_widths_are_wcwidths(cells: list[str]) -> None:
+    """Once a process has judged many characters, a column of ASCII and wide characters
+    is measured after one search (``_printable_or_wide``); every column still gets
+    wcwidth's widths, cell by cell."""
+    from wcwidth import wcswidth
+
+    spent = textable._set_spent[0]
+    try:
+        textable._set_spent[0] = textable._SET_BUDGET + 1
+        joined = "\n".join(cells)
+        assert textable._column_widths(cells, joined, joined.isascii()) == \
+            [wcswidth(c) for c in cells]
+    finally:
+        textable._set_spent[0] = spent
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from("a \n\0\t\u3000\x85\u2028中"), max_size=20))
+@example("a \nb")
+@example("a\n\nb")
+@example("\na")
+@example("a\u3000\nb")
+def test_the_line_end_space_pattern_is_white_space_before_a_line_break(text: str) -> None:
+    """``_LINE_END_SPACE`` (written to start at the line break) finds what ``\\s\\n``
+    finds."""
+    import re
+
+    assert (textable._LINE_END_SPACE.search(text) is None) == \
+        (re.search(r"\s\n", text) is None)

@@ -258,8 +258,8 @@ def shown_records(table: Any, column: str, values: list[Any], lang: str) -> list
     """``[shown(table, column, v, lang) for v in values]`` for a column whose cells are
     lists of records (a battle map's milestones, 200k on a big team), one field of every
     record at a time: each distinct text, day or date shown once, money formatted in one
-    pass, the records' lines joined in one text. None when the column holds anything
-    else (the caller then shows cell by cell)."""
+    pass, each record's line one join of its fields' texts. None when the column holds
+    anything else (the caller then shows cell by cell)."""
     if set(map(type, values)) != {list}:
         return None
     records = [d for v in values for d in v]
@@ -272,16 +272,19 @@ def shown_records(table: Any, column: str, values: list[Any], lang: str) -> list
         return None
     disp = table.display.get(column) if table is not None else None
     fields = []
-    for key in shapes.pop():
-        texts = _field_texts(list(map(itemgetter(key), records)), disp)
+    for n, key in enumerate(shapes.pop()):
+        # each field past the first with its separating space, a gap as nothing; a gap
+        # in the first field is NUL, dropped with the next field's space below
+        texts = _field_texts(list(map(itemgetter(key), records)), disp, " " if n else "")
         if texts is None:
             return None
         fields.append(texts)
-    # an absent value is NUL until the lines are joined, then dropped with its space
-    text = "\n" + "\n".join(map(" ".join, zip(*fields, strict=True)))
-    lines = text.replace(" \0", "").replace("\n\0 ", "\n").replace("\n\0", "\n").split("\n")
+    lines = list(map("".join, zip(*fields, strict=True)))  # a record's line each
+    if "\0" in fields[0]:
+        lines = [s[2:] if s[:2] == "\0 " else s[1:] if s[:1] == "\0" else s
+                 for s in lines]
     out = []
-    at = 1
+    at = 0
     for v in values:
         n = len(v)
         out.append(lines[at] if n == 1 else "\n".join(lines[at:at + n]))
@@ -289,16 +292,18 @@ def shown_records(table: Any, column: str, values: list[Any], lang: str) -> list
     return out
 
 
-def _field_texts(col: list[Any], disp: dict[str, str] | None) -> list[str] | None:
-    """One field of every record as :func:`_record` shows it (NUL where it shows
-    nothing), or None when some value needs :func:`shown` (a display map keyed by a
-    number or a date, another type, a text shown as nothing or holding a line break or
-    NUL)."""
+def _field_texts(col: list[Any], disp: dict[str, str] | None, lead: str = ""
+                 ) -> list[str] | None:
+    """One field of every record as :func:`_record` shows it, each after ``lead`` (its
+    separating space; a gap, where it shows nothing, is "" then, or NUL without ``lead``),
+    or None when some value needs :func:`shown` (a display map keyed by a number or a
+    date, another type, a text shown as nothing or holding a line break or NUL)."""
     from kam.output import by_object, cell
 
+    gap = "" if lead else "\0"
     kinds = set(map(type, col)) - {_NONE}
     if not kinds:
-        return ["\0"] * len(col)
+        return [gap] * len(col)
     if len(kinds) > 1:
         return None
     kind = kinds.pop()
@@ -308,20 +313,54 @@ def _field_texts(col: list[Any], disp: dict[str, str] | None) -> list[str] | Non
         if not all(memo.values()) or "\n" in (joined := "".join(memo.values())) \
                 or "\0" in joined:
             return None  # a text shown as nothing would drop out of the line
-        memo[None] = memo[""] = "\0"
+        if lead:
+            memo = {v: lead + t for v, t in memo.items()}
+        memo[None] = memo[""] = gap
         return list(map(memo.__getitem__, col))
     if kind is Decimal:
         if disp and any(_is_number(k) for k in disp):
             return None
-        return by_object(_money_or_gap, col)  # each shared amount's object once
+        # each shared amount's object once
+        return by_object(_spaced_money_or_gap if lead else _money_or_gap, col)
     if kind is _DATE or kind is int:
-        show = _DATE.isoformat if kind is _DATE else int.__repr__
-        memo = {v: show(v) for v in set(col) if v is not None}
-        if disp and not disp.keys().isdisjoint(memo.values()):
-            return None
-        memo[None] = "\0"
-        return list(map(memo.__getitem__, col))
+        if disp and any(map(_maybe_day_or_date, disp)):
+            return None  # a display key a day or date's text could be: shown() decides
+        return list(map(_DAY_DATE_TEXTS[kind is _DATE, bool(lead)].__getitem__, col))
     return None
+
+
+def _maybe_day_or_date(key: str) -> bool:
+    """Whether ``key`` could be ``repr()`` of an int or ``isoformat()`` of a date (digits
+    and dashes only): more than those, never fewer."""
+    return bool(key) and key.lstrip("-")[:1].isdigit() and not key.strip("0123456789-")
+
+
+class _DayDateTexts(dict[Any, str]):
+    """A day count's or a date's text in a record's line (:func:`_field_texts`), after a
+    space or not, a gap's for None; each made once across pages (a big team's ~200k
+    milestones repeat ~2k due dates and a few hundred day counts)."""
+
+    def __init__(self, show: Any, lead: str) -> None:
+        super().__init__()
+        self.show, self.lead = show, lead
+
+    def __missing__(self, value: Any) -> str:
+        if len(self) > 65536:
+            self.clear()
+        text = self[value] = ("" if self.lead else "\0") if value is None else \
+            self.lead + self.show(value)
+        return text
+
+
+#: (a date, after a space) → its texts
+_DAY_DATE_TEXTS = {(date, spaced): _DayDateTexts(_DATE.isoformat if date else int.__repr__,
+                                                 " " if spaced else "")
+                   for date in (False, True) for spaced in (False, True)}
+
+
+def _spaced_money_or_gap(value: Decimal | None) -> str:
+    """A space and the money with thousands separators, nothing for a gap."""
+    return "" if value is None else f" {value:,}"
 
 
 def _money_or_gap(value: Decimal | None) -> str:

@@ -42,6 +42,8 @@ _FORMULA_CELL = re.compile("\0[=+\\-@\t\r]")
 _FORMULA_FIRST = frozenset("=+-@\t\r")
 PAGE = 2000
 """Rows escaped a column at a time."""
+BLOCK = 250
+"""Rows' lines passed on as one piece."""
 
 
 def escaped_column(cells: Sequence[str]) -> list[str]:
@@ -75,7 +77,9 @@ def markdown_chunks(report: Report, ws: Any = None) -> Iterator[str]:
     batch: list[str] = []
     for piece in joined(_lines(report)):
         batch.append(piece)
-        if len(batch) == 500:  # written in blocks: one write per line is slow
+        # written in blocks (one write per line is slow); a table's page of rows comes
+        # as one piece, written at once
+        if len(batch) == 500 or len(piece) > 4096:
             yield "".join(batch)
             batch = []
     yield "".join(batch)
@@ -133,7 +137,12 @@ def table_lines(t: Table, lang: str, w: dict[str, str]) -> Iterator[str]:
             continue
         columns = [escaped_column(col) for col in zip(*page, strict=True)]
         page.clear()
-        yield from map("| {} |".format, map(" | ".join, zip(*columns, strict=True)))
+        # the page's lines a block at a time: one piece down the stream per block of
+        # rows, not one per row (a block, not the page: the page's text is not copied
+        # whole on its way out)
+        lines = map("| {} |".format, map(" | ".join, zip(*columns, strict=True)))
+        while block := list(islice(lines, BLOCK)):
+            yield "\n".join(block)
     for row in cell_rows(t, t.totals, lang):
         yield "| " + " | ".join(f"**{text}**" if text else "" for text in map(escape, row)) + " |"
 
