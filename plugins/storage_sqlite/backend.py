@@ -164,6 +164,20 @@ def _stored_makers(k: Kind) -> list[Callable[[Any], Any] | None]:
     return found
 
 
+class _ListTexts(dict[tuple[str, ...], str]):
+    """The JSON texts of one call's lists of texts, each list met again made once (a
+    milestone's reminders share their refs); any other list is encoded each time."""
+
+    def text(self, values: list[Any]) -> str:
+        if not all(type(x) is str for x in values):
+            return JSON_TEXT_PARSED(values)
+        key = tuple(values)
+        found = self.get(key)
+        if found is None:
+            found = self[key] = JSON_TEXT_PARSED(values)
+        return found
+
+
 def _num(sql: str, ftype: str) -> str:
     """Decimals are stored as text; compare and order them as numbers."""
     return f"CAST({sql} AS REAL)" if ftype == "decimal" else sql
@@ -640,8 +654,7 @@ class SQLiteStorage(CallSummaries, OpenReceivableQuery, EventValueQuery, SQLiteA
         # only the fields whose stored form is not the value itself are made, each from
         # the last value when it is the same object (a call's events share their time)
         made = [(i, make, [None, None]) for i, make in enumerate(convert) if make is not None]
-        refs_text: dict[tuple[str, ...], str] = {}  # a list of texts met again (a
-        # milestone's reminders share their refs): its JSON made once
+        lists = _ListTexts()
         out, rows, refs = [], [], []
         for n, event in enumerate(events):
             record = dict(event)
@@ -654,13 +667,8 @@ class SQLiteStorage(CallSummaries, OpenReceivableQuery, EventValueQuery, SQLiteA
                     continue
                 if value is last[0]:
                     row[i] = last[1]
-                elif make is _json_stored and type(value) is list \
-                        and all(type(x) is str for x in value):
-                    key = tuple(value)
-                    text = refs_text.get(key)
-                    if text is None:
-                        text = refs_text[key] = JSON_TEXT_PARSED(value)
-                    row[i] = text
+                elif make is _json_stored and type(value) is list:
+                    row[i] = lists.text(value)
                 else:
                     row[i] = make(value)
                     if make is not _json_stored:  # not a value that may change in place
@@ -699,22 +707,15 @@ class SQLiteStorage(CallSummaries, OpenReceivableQuery, EventValueQuery, SQLiteA
         first = self._take_ids("event", len(changes))
         prefix = k.prefix
         at_stored = None if at is None else to_stored("datetime", at)
-        refs_text: dict[tuple[str, ...], str] = {}
+        lists = _ListTexts()
         ids, rows, refs_rows = [], [], []
         for n, (kind_name, record_id, payload, refs) in enumerate(changes):
             event_id = f"{prefix}{first + n}"
             ids.append(event_id)
             sorted_refs = sorted({r for r in refs if r and r != record_id})
-            if all(type(x) is str for x in sorted_refs):  # met again: its JSON made once
-                key = tuple(sorted_refs)
-                text = refs_text.get(key)
-                if text is None:
-                    text = refs_text[key] = JSON_TEXT_PARSED(sorted_refs)
-            else:
-                text = JSON_TEXT_PARSED(sorted_refs)
             rows.append((event_id, at_stored, actor, kind_name, record_id,
                          JSON_TEXT_PARSED(payload if type(payload) is dict
-                                          else dict(payload)), text))
+                                          else dict(payload)), lists.text(sorted_refs)))
             for ref in {record_id, *sorted_refs}:
                 if ref:
                     refs_rows.append((event_id, ref))
