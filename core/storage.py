@@ -116,7 +116,7 @@ class StoredTextPages(Protocol):
     values as :class:`JsonText` and each date field's as its ISO text (None stays None):
     the cells a csv list writes are the same, without decoding 100k deals' stage history
     or 1M activities' dates to write them out again. Reference:
-    :func:`kam.fast_paths.stored_text_pages` (here, not in kam.fast_paths, as every list
+    :func:`kam.fast_paths.lists.stored_text_pages` (here, not in kam.fast_paths, as every list
     checks for it: kam.services.common.rows_of)."""
 
     def stored_text_pages(self, kind: str, fields: Sequence[str] | None = None,
@@ -367,112 +367,121 @@ def id_number(record_id: str) -> int:
     return int(digits) if digits.isdigit() else 0
 
 
-# the optional fast paths of reports, today and check live in kam.fast_paths, loaded when
-# one is first named (``kam.storage.X``, ``from kam.storage import X``): building their ~25
-# runtime-checkable protocols cost every command ~1 ms, and most (a card, a write) check
-# none of them
+# the optional fast paths of reports, today and check live in kam.fast_paths' modules,
+# each loaded when one of its names is first named (``kam.storage.X``, ``from kam.storage
+# import X``): building their 27 runtime-checkable protocols cost every command ~1 ms,
+# most (a card, a write) check none of them, and a report checks only its own module's
 if TYPE_CHECKING:
-    from kam.fast_paths import (  # noqa: I001
-        ActivityRollup as ActivityRollup,
-        AgingSum as AgingSum,
-        AgingSums as AgingSums,
-        BattleMapReads as BattleMapReads,
-        ContractCard as ContractCard,
-        ContractSum as ContractSum,
+    from kam.fast_paths.check import (  # noqa: I001
+        FiredLevels as FiredLevels,
+        FiredReminders as FiredReminders,
+        OpenBalance as OpenBalance,
+        OpenBalances as OpenBalances,
+        OverdueJson as OverdueJson,
+        OverdueTexts as OverdueTexts,
+        REMINDER_KINDS as REMINDER_KINDS,
+        UnflaggedLate as UnflaggedLate,
+    )
+    from kam.fast_paths.deals import (  # noqa: I001
         DealMonthSum as DealMonthSum,
         DealMonthSums as DealMonthSums,
         DealSums as DealSums,
-        DueReceivable as DueReceivable,
-        DueReceivables as DueReceivables,
-        DueReceivablesHead as DueReceivablesHead,
-        EventValues as EventValues,
-        FiredLevels as FiredLevels,
-        FiredReminders as FiredReminders,
-        LatestCallsOn as LatestCallsOn,
-        ListCsvLines as ListCsvLines,
-        MilestoneColumnLists as MilestoneColumnLists,
-        MilestoneColumns as MilestoneColumns,
-        MilestoneView as MilestoneView,
-        MilestoneViews as MilestoneViews,
-        NextStep as NextStep,
-        NextStepsDue as NextStepsDue,
-        NextStepsHead as NextStepsHead,
-        OpenBalance as OpenBalance,
-        OpenBalances as OpenBalances,
-        OpenReceivables as OpenReceivables,
-        OverdueJson as OverdueJson,
-        OverdueTexts as OverdueTexts,
-        PaymentSum as PaymentSum,
-        PaymentSums as PaymentSums,
-        ReceivableCsvRows as ReceivableCsvRows,
-        ReceivableSum as ReceivableSum,
-        ReceivableSums as ReceivableSums,
-        REMINDER_KINDS as REMINDER_KINDS,
         StageMove as StageMove,
         StageMoves as StageMoves,
         StageReach as StageReach,
         StageReachCount as StageReachCount,
         StageStart as StageStart,
+    )
+    from kam.fast_paths.lists import (  # noqa: I001
+        ListCsvLines as ListCsvLines,
+        ReceivableCsvRows as ReceivableCsvRows,
+        stored_text_pages as stored_text_pages,
+    )
+    from kam.fast_paths.receivables import (  # noqa: I001
+        AgingSum as AgingSum,
+        AgingSums as AgingSums,
+        BattleMapReads as BattleMapReads,
+        ContractCard as ContractCard,
+        ContractSum as ContractSum,
+        EventValues as EventValues,
+        MilestoneColumnLists as MilestoneColumnLists,
+        MilestoneColumns as MilestoneColumns,
+        MilestoneView as MilestoneView,
+        MilestoneViews as MilestoneViews,
+        OpenReceivables as OpenReceivables,
+        PaymentSum as PaymentSum,
+        PaymentSums as PaymentSums,
+        ReceivableSum as ReceivableSum,
+        ReceivableSums as ReceivableSums,
+    )
+    from kam.fast_paths.today import (  # noqa: I001
+        ActivityRollup as ActivityRollup,
+        DueReceivable as DueReceivable,
+        DueReceivables as DueReceivables,
+        DueReceivablesHead as DueReceivablesHead,
+        LatestCallsOn as LatestCallsOn,
+        NextStep as NextStep,
+        NextStepsDue as NextStepsDue,
+        NextStepsHead as NextStepsHead,
         StalledDeal as StalledDeal,
         StalledDeals as StalledDeals,
-        stored_text_pages as stored_text_pages,
-        UnflaggedLate as UnflaggedLate,
     )
 
-#: the names kam.storage gives from kam.fast_paths
-_FAST_PATHS = frozenset({
-    "ActivityRollup",
-    "AgingSum",
-    "AgingSums",
-    "BattleMapReads",
-    "ContractCard",
-    "ContractSum",
-    "DealMonthSum",
-    "DealMonthSums",
-    "DealSums",
-    "DueReceivable",
-    "DueReceivables",
-    "DueReceivablesHead",
-    "EventValues",
-    "FiredLevels",
-    "FiredReminders",
-    "LatestCallsOn",
-    "ListCsvLines",
-    "MilestoneColumnLists",
-    "MilestoneColumns",
-    "MilestoneView",
-    "MilestoneViews",
-    "NextStep",
-    "NextStepsDue",
-    "NextStepsHead",
-    "OpenBalance",
-    "OpenBalances",
-    "OpenReceivables",
-    "OverdueJson",
-    "OverdueTexts",
-    "PaymentSum",
-    "PaymentSums",
-    "ReceivableCsvRows",
-    "ReceivableSum",
-    "ReceivableSums",
-    "REMINDER_KINDS",
-    "StageMove",
-    "StageMoves",
-    "StageReach",
-    "StageReachCount",
-    "StageStart",
-    "StalledDeal",
-    "StalledDeals",
-    "stored_text_pages",
-    "UnflaggedLate",
-})
+#: the names kam.storage gives from kam.fast_paths, by the module that has them
+_FAST_PATHS: dict[str, str] = {
+    "FiredLevels": "check",
+    "FiredReminders": "check",
+    "OpenBalance": "check",
+    "OpenBalances": "check",
+    "OverdueJson": "check",
+    "OverdueTexts": "check",
+    "REMINDER_KINDS": "check",
+    "UnflaggedLate": "check",
+    "DealMonthSum": "deals",
+    "DealMonthSums": "deals",
+    "DealSums": "deals",
+    "StageMove": "deals",
+    "StageMoves": "deals",
+    "StageReach": "deals",
+    "StageReachCount": "deals",
+    "StageStart": "deals",
+    "ListCsvLines": "lists",
+    "ReceivableCsvRows": "lists",
+    "stored_text_pages": "lists",
+    "AgingSum": "receivables",
+    "AgingSums": "receivables",
+    "BattleMapReads": "receivables",
+    "ContractCard": "receivables",
+    "ContractSum": "receivables",
+    "EventValues": "receivables",
+    "MilestoneColumnLists": "receivables",
+    "MilestoneColumns": "receivables",
+    "MilestoneView": "receivables",
+    "MilestoneViews": "receivables",
+    "OpenReceivables": "receivables",
+    "PaymentSum": "receivables",
+    "PaymentSums": "receivables",
+    "ReceivableSum": "receivables",
+    "ReceivableSums": "receivables",
+    "ActivityRollup": "today",
+    "DueReceivable": "today",
+    "DueReceivables": "today",
+    "DueReceivablesHead": "today",
+    "LatestCallsOn": "today",
+    "NextStep": "today",
+    "NextStepsDue": "today",
+    "NextStepsHead": "today",
+    "StalledDeal": "today",
+    "StalledDeals": "today",
+}
 
 
 def __getattr__(name: str) -> Any:
-    if name in _FAST_PATHS:
-        from kam import fast_paths
+    module = _FAST_PATHS.get(name)
+    if module is not None:
+        import importlib
 
-        value = getattr(fast_paths, name)
+        value = getattr(importlib.import_module(f"kam.fast_paths.{module}"), name)
         globals()[name] = value
         return value
     raise AttributeError(f"module 'kam.storage' has no attribute {name!r}")

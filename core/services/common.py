@@ -49,7 +49,7 @@ def rows_of(ws: Workspace, kind: str, where: Mapping[str, Any] | None, *,
         csv_text = None
         if not fields:  # csv of every field: the lines the backend makes, if it can
             def csv_text() -> Iterator[str]:
-                from kam.storage import ListCsvLines  # loads kam.fast_paths: only here
+                from kam.storage import ListCsvLines  # loads kam.fast_paths.lists: only here
 
                 if isinstance(storage, ListCsvLines):
                     from kam.list_csv import csv_text as lines_text

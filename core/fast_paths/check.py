@@ -1,0 +1,89 @@
+"""kam's optional fast paths for ``kam check``'s (回款提醒, 异常客户): reminders fired, open
+balances, overdue texts.
+
+Loaded by :mod:`kam.storage` when one of them is first named (see :mod:`kam.fast_paths`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any, Protocol, runtime_checkable
+
+# --- ``kam check`` with nothing new (issue 15, branch check3) ---------------------------
+
+#: the events of ``kam check``'s receivable reminders (one per milestone and level)
+REMINDER_KINDS = ("receivable.due", "receivable.overdue")
+
+
+@runtime_checkable
+class FiredReminders(Protocol):
+    """``fired_reminders()``: :class:`EventValues`' ``event_values(REMINDER_KINDS,
+    "level")`` in no particular order — what earlier ``kam check`` runs fired (催款提醒),
+    read from an index of those events alone rather than from every event's payload.
+    Reference: ``kam.services.check.python_fired_reminders``."""
+
+    def fired_reminders(self) -> Iterator[tuple[str, str | None, Any]]: ...
+
+
+@runtime_checkable
+class FiredLevels(Protocol):
+    """``fired_levels()``: :class:`FiredReminders` by milestone — the ids (``str``) with a
+    due reminder, and each id's overdue reminders' levels decoded as FiredReminders
+    decodes them (in no particular order): one row per milestone read, not one per
+    reminder (~100k after a big team's first run). Reference:
+    ``kam.services.check.python_fired_levels``."""
+
+    def fired_levels(self) -> tuple[set[str], dict[str, tuple[Any, ...]]]: ...
+
+
+#: one milestone of :class:`OpenBalances`: (id, due date, currency, money outstanding)
+OpenBalance = tuple[str, dt.date, str | None, Decimal]
+
+
+@runtime_checkable
+class OpenBalances(Protocol):
+    """``open_balances(due_by)``: (id, due date, currency, outstanding) of the milestones
+    :class:`OpenReceivables` gives for ``open_receivables(None, due_by, False,
+    ("due_date", "id"))``, in that order, ``outstanding`` as ``receivable_view`` has it —
+    without reading whole rows: ``kam check`` decides from these what fires and what is
+    overdue, and reads whole milestones only for the reminders it fires.
+    Reference: ``kam.services.check.python_open_balances``."""
+
+    def open_balances(self, due_by: dt.date) -> Iterator[OpenBalance]: ...
+
+
+@runtime_checkable
+class UnflaggedLate(Protocol):
+    """``unflagged_late(due_by, flag_type)``: the customers (ids, each once, in id order)
+    of the milestones :class:`OpenBalances` gives for ``due_by`` that have no open flag
+    (not cleared) of ``flag_type`` — for ``kam check``'s anomaly pass: the standard rule
+    raises ``low_credit`` (信用度很低) only on those, so a run with nothing new reads no
+    whole milestone or customer for it. A customer id no customer has is left out.
+    Reference: ``kam.services.check_anomalies.python_unflagged_late``."""
+
+    def unflagged_late(self, due_by: dt.date, flag_type: str) -> Iterator[str]: ...
+
+
+@runtime_checkable
+class OverdueTexts(Protocol):
+    """``overdue_texts(as_of)``: the milestones with money overdue on ``as_of`` (oldest due
+    first, as ``kam.services.check.overdue_views``), each the ``receivable_view`` with its
+    money and dates as their JSON text (``str(Decimal)``, ISO dates) — what ``kam check -f
+    json`` prints every day (~22,700 on a big team), read a few columns at a time instead
+    of whole rows. Reference: ``kam.services.check.python_overdue_texts``."""
+
+    def overdue_texts(self, as_of: dt.date) -> Iterator[dict[str, Any]]: ...
+
+
+@runtime_checkable
+class OverdueJson(Protocol):
+    """``overdue_json(as_of, indent)``: :class:`OverdueTexts`' milestones, in its order,
+    each as the JSON object ``kam.check_json`` writes for it at ``indent`` (the C
+    encoder's text: ``ensure_ascii`` off, DEL and C1 left for the writer to escape) — or
+    as :class:`OverdueTexts`' dict where the backend cannot write it exactly (a milestone
+    with collection notes). The database writes the text instead of Python making ~22,700
+    dicts and encoding them every day. Reference: ``kam.services.check.python_overdue_texts``
+    as ``kam.check_json`` writes each (``_row``)."""
+
+    def overdue_json(self, as_of: dt.date, indent: str) -> Iterator[str | dict[str, Any]]: ...
