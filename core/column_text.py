@@ -20,7 +20,8 @@ from itertools import islice
 from operator import itemgetter
 from typing import Any
 
-from kam.output import FORMULA_START, _cell, _quote, jsonable, neutralise
+from kam.column_pages import RecordRuns
+from kam.output import FORMULA_START, LazyList, _cell, _quote, jsonable, neutralise
 from kam.storage import JsonText
 from kam.text import visible
 from kam.values import lazy_pattern
@@ -151,24 +152,34 @@ def _json_field(values: Sequence[Any]) -> list[str] | None:
 def _record_lists(values: Sequence[Any]) -> list[str] | None:
     """``_compound`` of each list in a column of lists of flat records (e.g. the battle
     map's milestones: dicts of the same text keys, values texts, numbers, money, dates or
-    None): each field's values turned to JSON a column at a time and each record made by
-    one ``%`` template, the keys sorted once — instead of one encoder call and a callback
-    per amount and date per record. None (the caller goes cell by cell) for anything
-    else."""
-    records = [r for v in values if v for r in v]
-    if not records or set(map(type, records)) != {dict}:
-        return None
-    keys = tuple(records[0])
+    None; or a :class:`kam.column_pages.RecordRuns`): each field's values turned to JSON
+    a column at a time and each record made by one ``%`` template, the keys sorted once
+    — instead of one encoder call and a callback per amount and date per record. None
+    (the caller goes cell by cell) for anything else."""
+    if type(values) is RecordRuns:
+        keys, counts = values.keys, values.counts
+        fields: dict[str, Sequence[Any]] = dict(zip(keys, values.fields, strict=True))
+        if len(fields) < len(keys):
+            return None
+    else:
+        records = [r for v in values if v for r in v]
+        if not records or set(map(type, records)) != {dict}:
+            return None
+        keys = tuple(records[0])
+        if set(map(len, records)) != {len(keys)}:  # same size, every key present: same keys
+            return None
+        counts = [len(v) if v else 0 for v in values]
+        fields = {}
+        for key in keys:
+            try:
+                fields[key] = list(map(itemgetter(key), records))
+            except (KeyError, TypeError):
+                return None
     if len(keys) < 2 or any(type(k) is not str for k in keys):
-        return None
-    if set(map(len, records)) != {len(keys)}:  # same size, every key present: same keys
         return None
     parts: list[list[str]] = []
     for key in sorted(keys):  # sort_keys: the keys' code points
-        try:
-            field = _json_field(list(map(itemgetter(key), records)))
-        except KeyError:
-            return None
+        field = _json_field(fields[key])
         if field is None:
             return None
         parts.append(field)
@@ -176,18 +187,23 @@ def _record_lists(values: Sequence[Any]) -> list[str] | None:
     made = list(map(template.__mod__, zip(*parts, strict=True)))
     out: list[str] = []
     at = 0
-    for v in values:
-        if not v:
+    for n in counts:
+        if not n:
             out.append("")  # None, or a list without records: ",".join([])
             continue
-        out.append("[" + ", ".join(made[at:at + len(v)]) + "]")
-        at += len(v)
+        out.append("[" + ", ".join(made[at:at + n]) + "]")
+        at += n
     return out
 
 
 def texts(values: Sequence[Any]) -> list[str]:
     """``[kam.output.cell(v) for v in values]``."""
-    return _texts(values, set(map(type, values)))
+    return _texts(values, _kinds(values))
+
+
+def _kinds(values: Sequence[Any]) -> set[type]:
+    """The values' exact types (a column of lists of records: lists)."""
+    return {list} if type(values) is RecordRuns else set(map(type, values))
 
 
 def _texts(values: Sequence[Any], kinds: set[type]) -> list[str]:
@@ -217,7 +233,7 @@ def _texts(values: Sequence[Any], kinds: set[type]) -> list[str]:
 
 def csv_texts(values: Sequence[Any]) -> list[str]:
     """``[neutralise(cell(v)) for v in values]``: a CSV column."""
-    kinds = set(map(type, values))
+    kinds = _kinds(values)
     out = _texts(values, kinds)
     if kinds <= _NUMBERS_AND_DATES:  # "-5.00" is a number, a date starts with a digit
         return out
@@ -295,6 +311,11 @@ def csv_rows(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]
 def csv_pages(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> Iterator[str]:
     """Each page's CSV text: what ``csv.writer.writerows`` of :func:`csv_rows`' page
     writes (``lineterminator="\\n"``), made by :func:`csv_text`."""
+    if type(rows) is LazyList and rows.pages is not None:  # rows as columns already
+        for made in (p for page in rows.pages() for p in page.pieces(RECORD_PAGE)):
+            if made.size:
+                yield csv_text([csv_texts(made.column(c)) for c in columns])
+        return
     for page in pages(rows):
         yield csv_text([csv_texts(col) for col in columns_of(page, columns)])
 

@@ -21,6 +21,7 @@ from decimal import Decimal
 from operator import itemgetter
 from typing import Any, Protocol, runtime_checkable
 
+from kam.column_pages import ColumnPage, RecordRuns, rows_of
 from kam.text import visible
 from kam.values import lazy_pattern
 
@@ -33,11 +34,22 @@ Labeler = Callable[[str, Any], Any]
 class LazyList(Sequence[Any]):
     """A list made anew on each pass over it (``count`` items from ``produce()``), for rows
     too many to hold at once — a big team's battle map: renderers stream them page by
-    page. Indexing or comparing builds the whole list (tests, small reports)."""
+    page. Indexing or comparing builds the whole list (tests, small reports).
 
-    def __init__(self, count: int, produce: Callable[[], Iterator[Any]]) -> None:
+    With ``pages`` (the rows as :class:`kam.column_pages.ColumnPage` s, made anew on each
+    call) the built-in renderers take the columns as they are; ``produce`` defaults to
+    those pages' rows as dicts."""
+
+    def __init__(self, count: int, produce: Callable[[], Iterator[Any]] | None = None,
+                 pages: Callable[[], Iterator[ColumnPage]] | None = None) -> None:
+        if produce is None:
+            if pages is None:
+                raise TypeError("LazyList needs produce or pages")
+            made = pages
+            produce = lambda: rows_of(made())  # noqa: E731
         self.size = count
         self.produce = produce
+        self.pages = pages
 
     def __len__(self) -> int:
         return self.size
@@ -263,25 +275,38 @@ def _column_json(values: Sequence[Any], indent: str) -> list[str]:
     """``[_encode(v, indent) for v in values]``, a column at a time where it can: plain
     values by :func:`_texts_json`, lists of records of the same keys (the battle map's
     milestones) a field at a time."""
+    inner = indent + "  "
+    if type(values) is RecordRuns and _text_keys(values.keys):  # a column of lists of
+        texts = _fields_json(values.keys, values.fields, inner)  # records, as fields
+        return [_list_json(texts[at - n:at], inner, indent) if n else "[]" for n, at
+                in zip(values.counts, itertools.accumulate(values.counts), strict=True)]
     made = _texts_json(values)
     if made is not None:
         return made
     if set(map(type, values)) <= {list, type(None)}:
         records = [r for v in values if v for r in v]
-        inner = indent + "  "
-        texts = _records_json(records, inner) if records else []
-        if texts is not None:
+        made = _records_json(records, inner) if records else []
+        if made is not None:
             out: list[str] = []
             at = 0
             for v in values:
                 if not v:
                     out.append("null" if v is None else "[]")
                     continue
-                out.append("[\n" + inner + (",\n" + inner).join(texts[at:at + len(v)])
-                           + "\n" + indent + "]")
+                out.append(_list_json(made[at:at + len(v)], inner, indent))
                 at += len(v)
             return out
     return [_encode(v, indent) for v in values]
+
+
+def _list_json(texts: list[str], inner: str, indent: str) -> str:
+    """A non-empty list as :func:`_encode` lays it, given its items' texts at ``inner``."""
+    return "[\n" + inner + (",\n" + inner).join(texts) + "\n" + indent + "]"
+
+
+def _text_keys(keys: Sequence[Any]) -> bool:
+    """Keys a ``%`` template may name (:func:`_same_keys`' condition)."""
+    return bool(keys) and all(type(k) is str for k in keys)
 
 
 def _records_json(records: Sequence[Any], indent: str) -> list[str] | None:
@@ -290,9 +315,16 @@ def _records_json(records: Sequence[Any], indent: str) -> list[str] | None:
     keys = _same_keys(records)
     if keys is None:
         return None
+    return _fields_json(keys, [list(map(itemgetter(k), records)) for k in keys], indent)
+
+
+def _fields_json(keys: Sequence[str], fields: Sequence[Sequence[Any]], indent: str
+                 ) -> list[str]:
+    """Each record's :func:`_encode` at ``indent`` from its fields (``fields[k]``: every
+    record's ``keys[k]``), one ``%`` template per record."""
     inner = indent + "  "
-    fields = [_column_json(list(map(itemgetter(k), records)), inner) for k in keys]
-    return list(map(_template(keys, indent).__mod__, zip(*fields, strict=True)))
+    texts = [_column_json(field, inner) for field in fields]
+    return list(map(_template(keys, indent).__mod__, zip(*texts, strict=True)))
 
 
 def _big(data: Any) -> bool:
@@ -329,6 +361,17 @@ def json_chunks(data: Any, indent: str = "") -> Iterator[str]:
         else:
             yield "["
             sep = "\n"
+            if type(data) is LazyList and data.pages is not None:
+                for piece in (p for made in data.pages() for p in made.pieces(_PAGE)):
+                    if not piece.size:  # rows as columns (kam.column_pages)
+                        continue
+                    lines = (_fields_json(piece.keys, piece.columns, inner)
+                             if _text_keys(piece.keys)
+                             else [_encode(row, inner) for row in piece.rows()])
+                    yield sep + inner + (",\n" + inner).join(lines)
+                    sep = ",\n"
+                yield "\n" + indent + "]"
+                return
             items = iter(data)
             while page := list(itertools.islice(items, _PAGE)):
                 texts = _records_json(page, inner)  # rows: a page of records at a time

@@ -18,7 +18,8 @@ from typing import Any
 class Table:
     """One table of a report: column keys, rows (dicts), and optional totals. ``rows`` may
     be a :class:`kam.output.LazyList` (built anew on each pass, page by page) when there
-    are too many to hold."""
+    are too many to hold; iterated, it gives dicts whatever it holds (its ``pages``, rows
+    as columns, are for the built-in renderers: kam.column_pages)."""
 
     name: str
     columns: list[str]

@@ -17,8 +17,10 @@ from decimal import Decimal
 from itertools import islice
 from typing import Any
 
+from kam.column_pages import RecordRuns
 from kam.column_text import columns_of, texts
-from kam.reports.labels import shown, shown_records
+from kam.output import LazyList
+from kam.reports.labels import shown, shown_fields, shown_records
 
 PAGE = 2000
 """Rows converted at a time (the table renderer lays out pages of the same size)."""
@@ -31,6 +33,11 @@ _PLAIN: dict[type, Any] = {Decimal: "{:,}".format, _NONE: lambda _v: "", int: in
 
 def shown_column(table: Any, column: str, values: Sequence[Any], lang: str) -> list[str]:
     """``[shown(table, column, v, lang) for v in values]``."""
+    if type(values) is RecordRuns:  # lists of records given as their fields
+        shown_runs = shown_fields(table, column, values.fields, values.counts)
+        if shown_runs is not None:
+            return shown_runs
+        values = values.lists()
     disp = table.display.get(column) if table is not None else None
     kinds = set(map(type, values))
     if kinds <= {str}:  # a text column: cell() of each, a display map first
@@ -63,8 +70,13 @@ def shown_rows(table: Any, rows: Iterable[dict[str, Any]], lang: str,
                page: int = PAGE) -> Iterator[Sequence[str]]:
     """Each row's cells (``table.columns``) as :func:`kam.reports.labels.shown` shows
     them, converted ``page`` rows at a time."""
-    it = iter(rows)
     columns = table.columns
+    if type(rows) is LazyList and rows.pages is not None:  # rows as columns already
+        for made in rows.pages():
+            cells = [shown_column(table, c, made.column(c), lang) for c in columns]
+            yield from zip(*cells, strict=True) if cells else (() for _ in range(made.size))
+        return
+    it = iter(rows)
     while True:
         chunk = list(islice(it, page))
         if not chunk:

@@ -11,10 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence, Set
 from decimal import ROUND_HALF_UP, Decimal
-from itertools import groupby
-from operator import itemgetter
+from itertools import chain, groupby
 from typing import Any, TypeVar
 
+from kam.column_pages import ColumnPage, RecordRuns
 from kam.errors import InputError
 from kam.i18n import pick
 from kam.models.deal_team import worked_by, works_on
@@ -215,6 +215,15 @@ def _grouped(ws: Any, where: dict[str, Any]) -> Iterator[tuple[str, list[dict[st
 BATTLE_PAGE = 1000
 #: the documents of a contract with none attached (one set, only read)
 _NO_EVIDENCE: frozenset[str] = frozenset()
+#: a battle map row's keys, in the order its JSON shows them
+BATTLE_ROW_KEYS = ("contract_id", "number", "status", "customer_id", "owner", "amount",
+                   "currency", "terms", "milestones", "collected", "collected_pct",
+                   "outstanding", "next_action", "qing", "li", "fa", "customer")
+_MILESTONES = BATTLE_ROW_KEYS.index("milestones")
+#: the columns a page's running totals add up (:func:`_add_totals`' order)
+_TOTALLED = ("currency", "amount", "collected", "outstanding")
+#: a milestone's keys as the map shows it
+MILESTONE_KEYS = ("kind", "amount", "due_date", "state", "days_overdue")
 
 
 def battle_map(ws: Any, owner: str | None = None, customer: str | None = None,
@@ -288,9 +297,10 @@ def _built_rows(ws: Any, where: dict[str, Any], recent: set[Any]) -> list[dict[s
 def _streamed_rows(ws: Any, sums: ReceivableSums, where: dict[str, Any], recent: set[Any]
                    ) -> tuple[LazyList, LazyList]:
     """The rows in the report's order, from the backend's sums per contract, each page of
-    contracts read and built when the rows are written. The totals are those of the rows
-    last written (so they add up whatever changed since), else of a pass of their own.
-    The order and each page's contracts with their customers' names come from
+    contracts read and built when the rows are written, as columns
+    (kam.column_pages: the renderers take them as they are). The totals are those of the
+    rows last written (so they add up whatever changed since), else of a pass of their
+    own. The order and each page's contracts with their customers' names come from
     kam.storage.BattleMapReads (kam.reports.battle_map: the database, or the reference);
     each page's milestones a column at a time (kam.storage.MilestoneColumns)."""
     reads = battle_reads(ws)
@@ -298,39 +308,61 @@ def _streamed_rows(ws: Any, sums: ReceivableSums, where: dict[str, Any], recent:
     ids = [cid for cid, _cur in order]
     written: list[list[dict[str, Any]]] = []
 
-    def produce() -> Iterator[dict[str, Any]]:
+    def pages() -> Iterator[ColumnPage]:
         seen: list[dict[str, Any]] = []
         kinds = vocab_display(ws, "milestone_kind")
         for start in range(0, len(ids), BATTLE_PAGE):
             page = ids[start:start + BATTLE_PAGE]
             cards = {card[0]: card for card in reads.contract_cards(page)}
             evidence = _evidence(ws, {"contract_id__in": page})
-            built: dict[str, dict[str, Any]] = {}
+            built: dict[str, tuple[tuple[Any, ...], Any, int, int]] = {}
             ms = _Milestones(milestone_columns(ws, ws.today, {"contract_id__in": page}))
             for cid, first, end in ms.spans():
                 card = cards.get(cid)
                 if card is None:  # deleted since the order was read
                     continue
-                row = _battle_row(ws, card, ms, first, end, evidence.get(cid, _NO_EVIDENCE),
-                                  recent, kinds)
-                if row is not None:
-                    row["customer"] = card[-1]
-                    built[cid] = row
+                values = _battle_values(ws, card, ms, first, end,
+                                        evidence.get(cid, _NO_EVIDENCE), recent, kinds)
+                if values is not None:
+                    built[cid] = (values, card[-1], first, end)
             # in the page's order; a row missing was paid in full since the sums were read
-            rows = [row for cid in page if (row := built.get(cid)) is not None]
-            _add_totals(seen, rows)
-            yield from rows
-            del rows  # not held while the next page is read and built
+            made = [b for cid in page if (b := built.get(cid)) is not None]
+            if not made:
+                continue
+            columns = _page_columns(ms, made)
+            _add_totals(seen, *(columns[BATTLE_ROW_KEYS.index(k)] for k in _TOTALLED))
+            yield ColumnPage(BATTLE_ROW_KEYS, columns, len(made))
+            del columns, made  # not held while the next page is read and built
         written[:] = [seen]
 
     def totals() -> Iterator[dict[str, Any]]:
         if not written:
-            for _row in produce():
+            for _page in pages():
                 pass
         return iter(_battle_totals(ws, written[0], summed=True))
 
-    return (LazyList(len(ids), produce),
+    return (LazyList(len(ids), pages=pages),
             LazyList(len({cur for _cid, cur in order}), totals))
+
+
+def _page_columns(ms: _Milestones, made: list[tuple[tuple[Any, ...], Any, int, int]]
+                  ) -> list[Sequence[Any]]:
+    """A page's columns in :data:`BATTLE_ROW_KEYS`' order from its rows' values, customers'
+    names and runs of milestones (``ms[first:end]``), the milestones as
+    :class:`kam.column_pages.RecordRuns` in the rows' order."""
+    columns: list[Sequence[Any]] = list(zip(*[m[0] for m in made], strict=True))
+    runs = [slice(first, end) for _v, _name, first, end in made]
+
+    def gathered(field: Sequence[Any]) -> list[Any]:
+        return list(chain.from_iterable(map(field.__getitem__, runs)))
+
+    columns[_MILESTONES] = RecordRuns(
+        MILESTONE_KEYS,
+        [gathered(ms.kinds), gathered(ms.amounts), gathered(ms.dues), gathered(ms.states),
+         [d or None for d in gathered(ms.days)]],
+        [end - first for _v, _name, first, end in made])
+    columns.append([name for _v, name, _first, _end in made])
+    return columns
 
 
 def _add_total(seen: list[dict[str, Any]], row: dict[str, Any]) -> None:
@@ -347,21 +379,24 @@ def _add_total(seen: list[dict[str, Any]], row: dict[str, Any]) -> None:
     t["outstanding"] += row["outstanding"]
 
 
-def _add_totals(seen: list[dict[str, Any]], rows: Sequence[dict[str, Any]]) -> None:
-    """:func:`_add_total` of each of ``rows``, a currency's run of them at a time (a page
-    of the map is ordered by currency first): the same additions in the same order, each
-    run's by one ``sum`` from its running total."""
-    for currency, run in groupby(rows, key=itemgetter("currency")):
-        group = list(run)
+def _add_totals(seen: list[dict[str, Any]], currencies: Sequence[Any],
+                amounts: Sequence[Any], collected: Sequence[Any],
+                outstanding: Sequence[Any]) -> None:
+    """:func:`_add_total` of each of a page's rows (given as its columns), a currency's
+    run of them at a time (a page of the map is ordered by currency first): the same
+    additions in the same order, each run's by one ``sum`` from its running total."""
+    at = 0
+    for currency, run in groupby(currencies):
+        rows = slice(at, at := at + len(list(run)))
         for t in seen:
             if t["currency"] == currency:
                 break
         else:
             t = {"currency": currency, "amount": ZERO, "collected": ZERO, "outstanding": ZERO}
             seen.append(t)
-        t["amount"] = sum([r["amount"] or ZERO for r in group], t["amount"])
-        t["collected"] = sum(map(itemgetter("collected"), group), t["collected"])
-        t["outstanding"] = sum(map(itemgetter("outstanding"), group), t["outstanding"])
+        t["amount"] = sum([a or ZERO for a in amounts[rows]], t["amount"])
+        t["collected"] = sum(collected[rows], t["collected"])
+        t["outstanding"] = sum(outstanding[rows], t["outstanding"])
 
 
 def _battle_totals(ws: Any, rows: Iterable[dict[str, Any]], summed: bool = False
@@ -403,22 +438,17 @@ _NEEDED: dict[tuple[bool, bool], frozenset[str]] = {
 
 class _Milestones:
     """Milestones a field at a time (kam.storage.MilestoneColumnLists, contract by
-    contract in plan order), with what each row of the map takes of them made a column
-    at a time: each milestone's record as the map shows it and its term (share, else
-    amount). A row takes its contract's run of them (``start:end``)."""
+    contract in plan order), with each one's term (share, else amount) made a column at
+    a time. A row takes its contract's run of them (``start:end``)."""
 
-    __slots__ = ("cids", "seqs", "kinds", "dues", "paid", "open", "days", "notes",
-                 "records", "terms")
+    __slots__ = ("cids", "seqs", "kinds", "amounts", "dues", "paid", "open", "states",
+                 "days", "notes", "terms")
 
     def __init__(self, columns: MilestoneColumnLists) -> None:
-        (self.cids, self.seqs, self.kinds, shares, amounts, self.dues, self.paid, self.open,
-         states, self.days, self.notes) = columns
-        self.records = [{"kind": kind, "amount": money, "due_date": due, "state": state,
-                         "days_overdue": days or None}
-                        for kind, money, due, state, days
-                        in zip(self.kinds, amounts, self.dues, states, self.days, strict=True)]
+        (self.cids, self.seqs, self.kinds, shares, self.amounts, self.dues, self.paid,
+         self.open, self.states, self.days, self.notes) = columns
         self.terms = [str(share or "") or f"{money}"
-                      for share, money in zip(shares, amounts, strict=True)]
+                      for share, money in zip(shares, self.amounts, strict=True)]
 
     def spans(self) -> Iterator[tuple[str, int, int]]:
         """(contract id, start, end) of each contract's run of milestones."""
@@ -427,33 +457,50 @@ class _Milestones:
             start, end = end, end + len(list(run))
             yield cid, start, end
 
+    def records(self, start: int, end: int) -> list[dict[str, Any]]:
+        """The run's milestones as the map shows them (:data:`MILESTONE_KEYS`)."""
+        return [{"kind": kind, "amount": money, "due_date": due, "state": state,
+                 "days_overdue": days or None}
+                for kind, money, due, state, days
+                in zip(self.kinds[start:end], self.amounts[start:end], self.dues[start:end],
+                       self.states[start:end], self.days[start:end], strict=True)]
+
 
 def _battle_row(ws: Any, c: Sequence[Any], ms: _Milestones, start: int, end: int,
                 have: Set[str], recent: set[Any], kinds: dict[str, str] | None = None
                 ) -> dict[str, Any] | None:
     """One contract's row from its milestones (``ms[start:end]``, in plan order), or None
-    when it owes nothing. ``c`` is the contract's fields in :data:`BATTLE_KEYS`' order
-    (a :data:`kam.storage.ContractCard`); ``kinds`` the milestone kinds' display map
+    when it owes nothing: :func:`_battle_values` as a dict with its milestones."""
+    values = _battle_values(ws, c, ms, start, end, have, recent, kinds)
+    if values is None:
+        return None
+    row = dict(zip(BATTLE_ROW_KEYS[:-1], values, strict=True))  # but the customer's name
+    row["milestones"] = ms.records(start, end)
+    return row
+
+
+def _battle_values(ws: Any, c: Sequence[Any], ms: _Milestones, start: int, end: int,
+                   have: Set[str], recent: set[Any], kinds: dict[str, str] | None = None
+                   ) -> tuple[Any, ...] | None:
+    """One contract's row values in :data:`BATTLE_ROW_KEYS`' order but the last (the
+    customer's name) and with None for its milestones, or None when it owes nothing.
+    ``c`` is the contract's fields in :data:`BATTLE_KEYS`' order (a
+    :data:`kam.storage.ContractCard`); ``kinds`` the milestone kinds' display map
     (looked up once a page)."""
     outstanding = sum(ms.open[start:end], ZERO)
     if outstanding <= 0:
         return None
     collected = sum(ms.paid[start:end], ZERO)
     cid, number, customer_id, owner, amount, currency, delivered, accepted = c[:8]
-    return {
-        "contract_id": cid, "number": number, "status": c[9],
-        "customer_id": customer_id, "owner": owner, "amount": amount,
-        "currency": currency,
-        "terms": "/".join(ms.terms[start:end]),
-        "milestones": ms.records[start:end],
+    return (
+        cid, number, c[9], customer_id, owner, amount, currency,
+        "/".join(ms.terms[start:end]), None, collected,
         # percent(collected, amount) without its two Decimal copies: the same digits
-        "collected": collected, "collected_pct": (collected * 100 / amount).quantize(
-            CENT, rounding=ROUND_HALF_UP) if amount else None,
-        "outstanding": outstanding,
-        "next_action": _next_action(ws, c, ms, start, end, kinds),
-        "qing": customer_id in recent, "li": bool(delivered),
-        "fa": _NEEDED[bool(delivered), bool(accepted)] <= have,
-    }
+        (collected * 100 / amount).quantize(CENT, rounding=ROUND_HALF_UP) if amount else None,
+        outstanding, _next_action(ws, c, ms, start, end, kinds),
+        customer_id in recent, bool(delivered),
+        _NEEDED[bool(delivered), bool(accepted)] <= have,
+    )
 
 
 def _next_action(ws: Any, c: Sequence[Any], ms: _Milestones, start: int, end: int,

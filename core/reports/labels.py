@@ -10,6 +10,7 @@ spaces.
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Sequence
 from decimal import Decimal
 from itertools import chain
 from operator import itemgetter, methodcaller
@@ -257,9 +258,8 @@ _NONE = type(None)
 def shown_records(table: Any, column: str, values: list[Any], lang: str) -> list[str] | None:
     """``[shown(table, column, v, lang) for v in values]`` for a column whose cells are
     lists of records (a battle map's milestones, 200k on a big team), one field of every
-    record at a time: each distinct text, day or date shown once, money formatted in one
-    pass, each record's line one join of its fields' texts. None when the column holds
-    anything else (the caller then shows cell by cell)."""
+    record at a time (:func:`shown_fields`). None when the column holds anything else
+    (the caller then shows cell by cell)."""
     if set(map(type, values)) != {list}:
         return None
     records = [d for v in values for d in v]
@@ -270,29 +270,44 @@ def shown_records(table: Any, column: str, values: list[Any], lang: str) -> list
     shapes = set(map(tuple, records))
     if len(shapes) != 1:
         return None
+    keys = shapes.pop()
+    return shown_fields(table, column, [list(map(itemgetter(key), records)) for key in keys],
+                        list(map(len, values)))
+
+
+def shown_fields(table: Any, column: str, fields: Sequence[Sequence[Any]],
+                 counts: Sequence[int]) -> list[str] | None:
+    """:func:`shown_records` of a column of lists of records given as the records' fields
+    (``fields[k]``: every record's k-th field, cell after cell; cell ``n`` holds
+    ``counts[n]`` records): each distinct text, day or date shown once, money formatted
+    in one pass, each record's line one join of its fields' texts. None when a field
+    needs :func:`shown` value by value."""
+    if not fields:
+        return None
+    if not fields[0]:
+        return [""] * len(counts)
     disp = table.display.get(column) if table is not None else None
-    fields = []
-    for n, key in enumerate(shapes.pop()):
+    texts = []
+    for n, field in enumerate(fields):
         # each field past the first with its separating space, a gap as nothing; a gap
         # in the first field is NUL, dropped with the next field's space below
-        texts = _field_texts(list(map(itemgetter(key), records)), disp, " " if n else "")
-        if texts is None:
+        made = _field_texts(field, disp, " " if n else "")
+        if made is None:
             return None
-        fields.append(texts)
-    lines = list(map("".join, zip(*fields, strict=True)))  # a record's line each
-    if "\0" in fields[0]:
+        texts.append(made)
+    lines = list(map("".join, zip(*texts, strict=True)))  # a record's line each
+    if "\0" in texts[0]:
         lines = [s[2:] if s[:2] == "\0 " else s[1:] if s[:1] == "\0" else s
                  for s in lines]
     out = []
     at = 0
-    for v in values:
-        n = len(v)
+    for n in counts:
         out.append(lines[at] if n == 1 else "\n".join(lines[at:at + n]))
         at += n
     return out
 
 
-def _field_texts(col: list[Any], disp: dict[str, str] | None, lead: str = ""
+def _field_texts(col: Sequence[Any], disp: dict[str, str] | None, lead: str = ""
                  ) -> list[str] | None:
     """One field of every record as :func:`_record` shows it, each after ``lead`` (its
     separating space; a gap, where it shows nothing, is "" then, or NUL without ``lead``),

@@ -182,7 +182,8 @@ def csv_chunks(report: Report) -> Iterator[str]:
         buf.truncate()
         # each page's cells a column at a time: neutralise(cell(v)) of each, and the
         # page's csv text a column at a time (kam.column_text)
-        yield from csv_pages(itertools.chain(t.rows, t.totals), columns)
+        yield from csv_pages(t.rows, columns)  # rows as columns where the report made them so
+        yield from csv_pages(t.totals, columns)
 
 
 def title_line(report: Report) -> str:
@@ -212,7 +213,7 @@ def _table_parts(report: Report) -> Iterator[str]:
         if t.title:
             yield t.title + "\n"
         columns = t.columns
-        body = shown_rows(t, itertools.chain(t.rows, t.totals), lang)
+        body = itertools.chain(shown_rows(t, t.rows, lang), shown_rows(t, t.totals, lang))
         headers = [column_header(t, c, lang) for c in columns]
         right = [is_numeric(t, c) for c in columns]
         wrote = False
