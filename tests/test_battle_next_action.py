@@ -13,8 +13,7 @@ from typing import Any
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from kam.reports.aggregates import columns_of_views
-from kam.reports.common import tr, vocab_display
-from kam.reports.contracts import (
+from kam.reports.battle_map import (
     _NEEDED,
     CENT,
     ROUND_HALF_UP,
@@ -25,6 +24,7 @@ from kam.reports.contracts import (
     _promise,
     _waiting_action,
 )
+from kam.reports.common import tr, vocab_display
 
 TODAY = dt.date(2026, 6, 30)
 NOTE = st.none() | st.fixed_dictionaries(

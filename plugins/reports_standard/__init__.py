@@ -23,7 +23,7 @@ REPORTS: dict[str, tuple[str, str, str]] = {
     "opportunity": ("cards", "opportunity", "The project card of one opportunity (ID)"),
     "account": ("cards", "account", "The account plan of one customer (ID)"),
     "aging": ("contracts", "aging", "Receivables outstanding by aging bucket"),
-    "battle-map": ("contracts", "battle_map", "作战地图: one row per contract in collection"),
+    "battle-map": ("battle_map", "battle_map", "作战地图: one row per contract in collection"),
     "handover": ("contracts", "handover", "The handover form of one contract (ID)"),
     "renewals": ("contracts", "renewals", "Contracts whose service ends soon; renewal deals"),
     "service": ("service", "build", "Satisfaction per customer and engineer, open complaints, "
