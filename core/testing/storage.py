@@ -291,6 +291,11 @@ class StorageConformance:
                                                                              "CU10"]
         assert self.ids(people, "customer", {"owner__in": []}) == []
         assert self.ids(people, "customer", {"id__in": ("CU10", "CU2")}) == ["CU2", "CU10"]
+        assert self.ids(people, "customer", {"id__in": iter(["CU4"])}) == ["CU4"]
+        # values that are stored in another form: dates and money as the filter gives them
+        assert self.ids(people, "opportunity", {"close_date__in": [
+            dt.date(2026, 1, 5), dt.date(2025, 12, 31)]}) == ["OP1", "OP3", "OP5"]
+        assert self.ids(people, "customer", {"potential__in": [Decimal("1500.50")]}) == ["CU4"]
         assert self.ids(people, "customer", {"owner__isnull": True}) == ["CU4"]
         assert self.ids(people, "customer", {"potential__isnull": False}) == [
             "CU1", "CU2", "CU4", "CU10"]

@@ -281,7 +281,9 @@ class SQLiteStorage(CallSummaries, OpenReceivableQuery, EventValueQuery, SQLiteA
                     clauses.append("0")
                 else:
                     clauses.append(f"{col} IN ({', '.join('?' * len(items))})")
-                    params.extend(to_stored(ftype, v) for v in items)
+                    # ids and texts as they are (a battle map's page: 1,000 ids, twice)
+                    params.extend(items if ftype in _AS_STORED
+                                  else [to_stored(ftype, v) for v in items])
             elif value is None and op in ("eq", "ne"):
                 clauses.append(f"{col} IS NULL" if op == "eq" else f"{col} IS NOT NULL")
             elif op == "ne":  # a record without a value is "not equal" too
