@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import sys
 from decimal import Decimal
 from pathlib import Path
@@ -172,3 +173,32 @@ def test_every_floor_prints_kam_s_numbers(tiny: Path, tmp_path: Path) -> None:
     assert bench.check_numbers("check", out, floor) == ""
     assert bench.check_numbers("check", _kam(copy, "check", "--format", "json")[1],
                                _floor(copy / "kam.db", bench.FLOOR_SQL["check"])) == ""
+
+
+def test_the_import_phase_harness_times_an_import_of_an_export(tiny: Path,
+                                                               tmp_path: Path) -> None:
+    """benchmarks/import_phases.py imports an export into a new workspace, kam's way and
+    its floor's, and charges the CPU to phases that add up to the whole."""
+    import subprocess
+
+    if not (tiny / "kam.db").is_file():
+        pytest.skip("the phases are the sqlite backend's statements")
+    code, out = _kam(tiny, "export", str(tmp_path / "export"))
+    assert code == 0, out
+    for name, extra in (("kam", []), ("floor", ["--floor"])):
+        done = subprocess.run(
+            [sys.executable, str(ROOT / "benchmarks" / "import_phases.py"),
+             str(tmp_path / "export"), str(tmp_path / name), *extra],
+            capture_output=True, text=True, env={**os.environ, "KAM_TODAY": "2026-06-30"},
+            check=False)
+        assert done.returncode == 0, done.stderr
+        spent = json.loads(done.stderr.strip().splitlines()[-1])
+        assert spent["create_index"] > 0 and spent["event_ref"] >= 0
+        parts = sum(v for k, v in spent.items() if k not in ("total", "minor_faults",
+                                                               "peak_rss_mb"))
+        assert abs(parts - spent["total"]) < 0.01
+        ws = Workspace.open(tmp_path / name, as_of=gen.TODAY)
+        try:
+            assert ws.storage.count("customer") == gen.SIZES["tiny"]["customers"]
+        finally:
+            ws.close()
