@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from kam.output import LazyList, to_json
 from kam.plugins.storage_sqlite.backend import SQLiteStorage
-from kam.reports import contracts
+from kam.reports import battle_map
 from kam.reports.aggregates import (
     PythonAggregates,
     aggregates,
@@ -305,7 +305,7 @@ class PlainStorage:
 def test_fast_and_plain_reports_print_the_same(collect_ws: Workspace,  # noqa: F811
                                                monkeypatch: pytest.MonkeyPatch,
                                                options: dict[str, Any]) -> None:
-    monkeypatch.setattr(contracts, "BATTLE_PAGE", 1)  # one contract a page: paging is used
+    monkeypatch.setattr(battle_map, "BATTLE_PAGE", 1)  # one contract a page: paging is used
     ws = collect_ws
     targets.set_target(ws, "张伟", "2026", "600000")
     targets.set_target(ws, "Emily Chen", "2026-Q1", "9000", currency="USD")
