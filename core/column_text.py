@@ -158,6 +158,8 @@ def _record_lists(values: Sequence[Any]) -> list[str] | None:
     (the caller goes cell by cell) for anything else."""
     if type(values) is RecordRuns:
         keys, counts = values.keys, values.counts
+        if not _record_keys(keys):
+            return None
         fields: dict[str, Sequence[Any]] = dict(zip(keys, values.fields, strict=True))
         if len(fields) < len(keys):
             return None
@@ -166,17 +168,15 @@ def _record_lists(values: Sequence[Any]) -> list[str] | None:
         if not records or set(map(type, records)) != {dict}:
             return None
         keys = tuple(records[0])
-        if set(map(len, records)) != {len(keys)}:  # same size, every key present: same keys
-            return None
+        if not _record_keys(keys) or set(map(len, records)) != {len(keys)}:
+            return None  # not the same size, or a key missing: not the same keys
         counts = [len(v) if v else 0 for v in values]
         fields = {}
         for key in keys:
             try:
                 fields[key] = list(map(itemgetter(key), records))
-            except (KeyError, TypeError):
+            except KeyError:
                 return None
-    if len(keys) < 2 or any(type(k) is not str for k in keys):
-        return None
     parts: list[list[str]] = []
     for key in sorted(keys):  # sort_keys: the keys' code points
         field = _json_field(fields[key])
@@ -194,6 +194,11 @@ def _record_lists(values: Sequence[Any]) -> list[str] | None:
         out.append("[" + ", ".join(made[at:at + n]) + "]")
         at += n
     return out
+
+
+def _record_keys(keys: Sequence[Any]) -> bool:
+    """Keys :func:`_record_lists` writes by template: two or more, all texts."""
+    return len(keys) >= 2 and all(type(k) is str for k in keys)
 
 
 def texts(values: Sequence[Any]) -> list[str]:
