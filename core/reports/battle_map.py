@@ -26,6 +26,7 @@ from kam.reports.aggregates import aggregates, milestone_columns
 from kam.reports.common import (
     CENT,
     ZERO,
+    customer_names,
     distinct,
     new_report,
     percent,
@@ -33,7 +34,6 @@ from kam.reports.common import (
     tr,
     vocab_display,
 )
-from kam.reports.contracts import _names
 from kam.storage import (
     BattleMapReads,
     ContractCard,
@@ -160,7 +160,7 @@ def _built_rows(ws: Any, where: dict[str, Any], recent: set[Any]) -> list[dict[s
         row = _battle_row(ws, c, ms, start, end, evidence.get(cid, set()), recent, kinds)
         if row is not None:
             rows.append(row)
-    names = _names(ws, {r["customer_id"] for r in rows})
+    names = customer_names(ws, {r["customer_id"] for r in rows})
     for r in rows:
         r["customer"] = names.get(r["customer_id"], "")
     rows.sort(key=lambda r: (r["currency"], -r["outstanding"], r["contract_id"]))

@@ -146,6 +146,17 @@ def scan(ws: Any, kind: str, fields: Iterable[str], where: dict[str, Any] | None
     return ws.storage.find(kind, where, order_by=order_by, limit=limit)
 
 
+def customer_names(ws: Any, ids: set[str]) -> dict[str, str]:
+    """Customer names by id, read in batches (one query per 500, not one per customer)."""
+    out: dict[str, str] = dict.fromkeys(ids, "")
+    wanted = sorted(ids)
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start:start + 500]
+        for rec in scan(ws, "customer", ("id", "name"), {"id__in": chunk}, order_by=()):
+            out[rec["id"]] = rec["name"]
+    return out
+
+
 def distinct(ws: Any, kind: str, field: str, where: dict[str, Any] | None = None) -> set[Any]:
     """The distinct values of one field among the records ``where`` selects."""
     from kam.storage import Selecting

@@ -21,6 +21,7 @@ from kam.reports import Chart, Report, Series, Table
 from kam.reports.aging_sums import aging_sums
 from kam.reports.common import (
     ZERO,
+    customer_names,
     new_report,
     pairs_table,
     scan,
@@ -94,7 +95,7 @@ def aging(ws: Any, owner: str | None = None, customer: str | None = None,
             cell[name] += outstanding
             cell["total"] += outstanding
     noted = _noted(ws, where, contract_where, today)
-    customers = _names(ws, {c for c, _ in by_customer})
+    customers = customer_names(ws, {c for c, _ in by_customer})
     report = new_report(ws, "aging", "应收账龄", "Receivables aging", buckets=list(ends))
     columns = [*names, "total"]
     headers = {"not_due": tr(ws, "未到期", "not due"), "total": tr(ws, "合计", "total")}
@@ -173,17 +174,6 @@ def _bucket_cell(cells: dict[_K, dict[str, Decimal]], key: _K, names: list[str]
     if cell is None:
         cell = cells[key] = _zeros(names)
     return cell
-
-
-def _names(ws: Any, ids: set[str]) -> dict[str, str]:
-    """Customer names by id, read in batches (one query per 500, not one per customer)."""
-    out: dict[str, str] = dict.fromkeys(ids, "")
-    wanted = sorted(ids)
-    for start in range(0, len(wanted), 500):
-        chunk = wanted[start:start + 500]
-        for rec in scan(ws, "customer", ("id", "name"), {"id__in": chunk}, order_by=()):
-            out[rec["id"]] = rec["name"]
-    return out
 
 
 # --- contracts with their milestones -------------------------------------------------------
@@ -311,7 +301,7 @@ def _ending_rows(ws: Any, ahead: int, owner: str | None, customer: str | None,
         for opp in (scan(ws, "opportunity", ("id", "status", "renews_contract_id"),
                          {"renews_contract_id__in": ids}, order_by=("id",)) if ids else ()):
             deals.setdefault(opp["renews_contract_id"], []).append(opp)
-    names = _names(ws, {c["customer_id"] for c in ending})
+    names = customer_names(ws, {c["customer_id"] for c in ending})
     rows = []
     for c in ending:
         mine = [o for o in deals.get(c["id"], []) if o["status"] in ("open", "won")]
