@@ -5,8 +5,8 @@ contracts and their milestones, read a field at a time), and every built-in rend
 formats a page a column at a time. Rows as dicts in between were made only to be taken
 apart again: a 17-key dict per contract and a 5-key dict per milestone (45k and 190k on
 a big team), then checked for the same keys and split back into fields. A
-:class:`kam.output.LazyList` with ``pages`` hands the renderers those columns as they
-were made; anything else iterating it still gets the same rows as dicts
+:class:`LazyList` (also ``kam.output.LazyList``) with ``pages`` hands the renderers those
+columns as they were made; anything else iterating it still gets the same rows as dicts
 (:meth:`ColumnPage.rows`), so a format plugin sees no difference.
 
 :class:`RecordRuns` is a column whose cells are lists of records of the same keys (a
@@ -15,7 +15,7 @@ contract's milestones), held as the records' fields and each cell's count of rec
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import accumulate
 from typing import Any
 
@@ -102,3 +102,43 @@ def rows_of(pages: Iterable[ColumnPage]) -> Iterator[dict[str, Any]]:
     """Every page's rows as dicts, a page at a time."""
     for page in pages:
         yield from page.rows()
+
+
+class LazyList(Sequence[Any]):
+    """A list made anew on each pass over it (``count`` items from ``produce()``), for rows
+    too many to hold at once — a big team's battle map: renderers stream them page by
+    page. Indexing or comparing builds the whole list (tests, small reports).
+
+    With ``pages`` (the rows as :class:`ColumnPage` s, made anew on each
+    call) the built-in renderers take the columns as they are; ``produce`` defaults to
+    those pages' rows as dicts."""
+
+    def __init__(self, count: int, produce: Callable[[], Iterator[Any]] | None = None,
+                 pages: Callable[[], Iterator[ColumnPage]] | None = None) -> None:
+        if produce is None:
+            if pages is None:
+                raise TypeError("LazyList needs produce or pages")
+            made = pages
+            produce = lambda: rows_of(made())  # noqa: E731
+        self.size = count
+        self.produce = produce
+        self.pages = pages
+
+    def __len__(self) -> int:
+        return self.size
+
+    def __iter__(self) -> Iterator[Any]:
+        return self.produce()
+
+    def __getitem__(self, index: Any) -> Any:
+        return list(self.produce())[index]
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, LazyList | list | tuple):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"LazyList({self.size} items)"

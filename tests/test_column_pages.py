@@ -79,7 +79,7 @@ def test_rows_as_columns_print_as_the_same_rows_as_dicts(
     paged = LazyList(len(rows), pages=lambda: iter(made))
     assert list(paged) == rows
     # JSON streams a list of any length (as a long one); pages cut in small pieces
-    with patch("kam.output._BIG", 0), patch("kam.output._PAGE", 2), \
+    with patch("kam.json_text._BIG", 0), patch("kam.json_text._PAGE", 2), \
             patch("kam.column_text.RECORD_PAGE", 3):
         assert _text(_report(columns, paged), fmt) == _text(_report(columns, rows), fmt)
 

@@ -79,7 +79,7 @@ def test_english_output_does_not_import_the_catalogue(tmp_path: object) -> None:
 
 
 _PATTERNS = [("kam.values", n) for n in ("_NUMBER", "_GROUPED", "_ISO", "_DATETIME")] + [
-    ("kam.output", "_C1"), ("kam.column_text", "_UNPRINTABLE"), ("kam.column_text", "_FORMULA")]
+    ("kam.json_text", "_C1"), ("kam.column_text", "_UNPRINTABLE"), ("kam.column_text", "_FORMULA")]
 
 
 @given(text=st.text(st.sampled_from("0123456789-+.,:eETZ =@\n\t\x85\x7f\x1b"), max_size=30),
