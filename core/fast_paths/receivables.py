@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, NamedTuple, Protocol, runtime_checkable
 
 from kam.storage import Record, Where
 
@@ -192,3 +192,31 @@ class BattleMapReads(Protocol):
                          ) -> Iterator[tuple[str, Any]]: ...
 
     def contract_cards(self, ids: Sequence[str]) -> Iterator[ContractCard]: ...
+
+
+class Collection(NamedTuple):
+    """The battle map's contracts in collection as one stream (:class:`CollectionCards`):
+    how many there are and among how many currencies (a contract with none counting as
+    one), and their cards in the map's order, read as they are taken."""
+
+    contracts: int
+    currencies: int
+    cards: Iterator[ContractCard]
+
+
+@runtime_checkable
+class CollectionCards(Protocol):
+    """:class:`BattleMapReads`' two reads as one ordered stream: the contracts in
+    collection (回款作战地图) and their cards read in one query as the map's rows are
+    written, instead of every contract's id and currency held and each page's cards
+    looked up by id again.
+
+    ``collection_cards(as_of, contract_where)``: a :class:`Collection` of the contracts
+    ``collection_order(as_of, contract_where)`` gives, in that order, each as
+    ``contract_cards`` gives it. A database reads the whole stream in one snapshot.
+
+    Reference: ``kam.reports.battle_map.collection_cards`` (over
+    :class:`BattleMapReads`)."""
+
+    def collection_cards(self, as_of: dt.date, contract_where: Where | None = None
+                         ) -> Collection: ...

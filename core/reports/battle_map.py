@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence, Set
 from decimal import ROUND_HALF_UP
-from itertools import chain, groupby
+from itertools import chain, groupby, islice
 from typing import Any
 
 from kam.column_pages import ColumnPage, RecordRuns
@@ -36,6 +36,8 @@ from kam.reports.common import (
 )
 from kam.storage import (
     BattleMapReads,
+    Collection,
+    CollectionCards,
     ContractCard,
     MilestoneColumnLists,
     ReceivableSums,
@@ -169,37 +171,34 @@ def _built_rows(ws: Any, where: dict[str, Any], recent: set[Any]) -> list[dict[s
 
 def _streamed_rows(ws: Any, sums: ReceivableSums, where: dict[str, Any], recent: set[Any]
                    ) -> tuple[LazyList, LazyList]:
-    """The rows in the report's order, from the backend's sums per contract, each page of
-    contracts read and built when the rows are written, as columns
-    (kam.column_pages: the renderers take them as they are). The totals are those of the
-    rows last written (so they add up whatever changed since), else of a pass of their
-    own. The order and each page's contracts with their customers' names come from
-    kam.storage.BattleMapReads (kam.reports.battle_map: the database, or the reference);
-    each page's milestones a column at a time (kam.storage.MilestoneColumns)."""
-    reads = battle_reads(ws)
-    order = list(reads.collection_order(ws.today, where))
-    ids = [cid for cid, _cur in order]
+    """The rows in the report's order, from the contracts in collection read as one
+    stream (:func:`collection_cards`), each page of contracts built when the rows are
+    written, as columns (kam.column_pages: the renderers take them as they are). The
+    totals are those of the rows last written (so they add up whatever changed since),
+    else of a pass of their own. Each page's milestones are read a column at a time
+    (kam.storage.MilestoneColumns)."""
+    opened = [collection_cards(ws, where)]  # the first pass takes the stream read here
     written: list[list[dict[str, Any]]] = []
 
     def pages() -> Iterator[ColumnPage]:
+        cards = (opened.pop() if opened else collection_cards(ws, where)).cards
         seen: list[dict[str, Any]] = []
         kinds = vocab_display(ws, "milestone_kind")
-        for start in range(0, len(ids), BATTLE_PAGE):
-            page = ids[start:start + BATTLE_PAGE]
-            cards = {card[0]: card for card in reads.contract_cards(page)}
-            evidence = _evidence(ws, {"contract_id__in": page})
-            built: dict[str, tuple[tuple[Any, ...], Any, int, int]] = {}
-            ms = _Milestones(milestone_columns(ws, ws.today, {"contract_id__in": page}))
-            for cid, first, end in ms.spans():
-                card = cards.get(cid)
-                if card is None:  # deleted since the order was read
+        while page := list(islice(cards, BATTLE_PAGE)):
+            ids = [card[0] for card in page]
+            evidence = _evidence(ws, {"contract_id__in": ids})
+            ms = _Milestones(milestone_columns(ws, ws.today, {"contract_id__in": ids}))
+            spans = {cid: (first, end) for cid, first, end in ms.spans()}
+            made: list[tuple[tuple[Any, ...], Any, int, int]] = []
+            for card in page:
+                span = spans.get(card[0])
+                if span is None:  # no milestones left since the contracts were read
                     continue
+                first, end = span
                 values = _battle_values(ws, card, ms, first, end,
-                                        evidence.get(cid, _NO_EVIDENCE), recent, kinds)
-                if values is not None:
-                    built[cid] = (values, card[-1], first, end)
-            # in the page's order; a row missing was paid in full since the sums were read
-            made = [b for cid in page if (b := built.get(cid)) is not None]
+                                        evidence.get(card[0], _NO_EVIDENCE), recent, kinds)
+                if values is not None:  # None: paid in full since the contracts were read
+                    made.append((values, card[-1], first, end))
             if not made:
                 continue
             columns = _page_columns(ms, made)
@@ -214,8 +213,39 @@ def _streamed_rows(ws: Any, sums: ReceivableSums, where: dict[str, Any], recent:
                 pass
         return iter(_battle_totals(ws, written[0], summed=True))
 
-    return (LazyList(len(ids), pages=pages),
-            LazyList(len({cur for _cid, cur in order}), totals))
+    return (LazyList(opened[0].contracts, pages=pages),
+            LazyList(opened[0].currencies, totals))
+
+
+def collection_cards(ws: Any, contract_where: Where | None = None) -> Collection:
+    """The contracts in collection with their cards in the map's order: the backend's
+    :class:`kam.storage.CollectionCards` when it has them, else the reference."""
+    if isinstance(ws.storage, CollectionCards):
+        return ws.storage.collection_cards(ws.today, contract_where)
+    return PythonCollectionCards(battle_reads(ws)).collection_cards(ws.today, contract_where)
+
+
+class PythonCollectionCards:
+    """:class:`kam.storage.CollectionCards` over :class:`kam.storage.BattleMapReads` (the
+    reference): the order held, each page's cards read by id."""
+
+    def __init__(self, reads: BattleMapReads) -> None:
+        self.reads = reads
+
+    def collection_cards(self, as_of: dt.date, contract_where: Where | None = None
+                         ) -> Collection:
+        reads = self.reads
+        order = list(reads.collection_order(as_of, contract_where))
+        ids = [cid for cid, _cur in order]
+
+        def cards() -> Iterator[ContractCard]:
+            for start in range(0, len(ids), BATTLE_PAGE):
+                page = ids[start:start + BATTLE_PAGE]
+                found = {card[0]: card for card in reads.contract_cards(page)}
+                # in the page's order; one missing was deleted since the order was read
+                yield from (card for cid in page if (card := found.get(cid)) is not None)
+
+        return Collection(len(ids), len({cur for _cid, cur in order}), cards())
 
 
 def _page_columns(ms: _Milestones, made: list[tuple[tuple[Any, ...], Any, int, int]]

@@ -60,15 +60,19 @@ _PIPELINE_GROUP = ("stage", "currency", "forced", "pipeline")
 def streamed(conn: sqlite3.Connection, sql: str, params: Any, size: int
              ) -> Iterator[tuple[Any, ...]]:
     """A query's rows ``size`` at a time, never all held; SQLite's errors as kam's."""
+    for rows in streamed_pages(conn, sql, params, size):
+        yield from rows
+
+
+def streamed_pages(conn: sqlite3.Connection, sql: str, params: Any, size: int
+                   ) -> Iterator[list[tuple[Any, ...]]]:
+    """:func:`streamed`'s rows as the pages they are fetched in."""
     from kam.plugins.storage_sqlite.backend import _translate
 
     try:
         cur = conn.execute(sql, params)
-        while True:
-            rows = cur.fetchmany(size)
-            if not rows:
-                break
-            yield from rows
+        while rows := cur.fetchmany(size):
+            yield rows
     except sqlite3.Error as exc:
         raise _translate(exc) from None
 
