@@ -4,7 +4,8 @@ contract performed, evidence chain kept).
 
 What it reads besides the milestones — the contracts in collection in the map's order,
 and each contract's fields with its customer's name — comes from a backend that
-implements :class:`kam.storage.BattleMapReads` (in the database); otherwise (and as
+implements :class:`kam.storage.BattleMapReads` (in the database; as one stream where it
+implements :class:`kam.storage.CollectionCards`); otherwise (and as
 the reference its fast path is tested against) from :class:`kam.storage.ReceivableSums`
 and column-limited reads here.
 """
