@@ -29,7 +29,8 @@ CONTRACT = st.tuples(
     st.none() | st.integers(-30, 30),                         # delivered on: TODAY + n
     st.sampled_from(["executing", "closed", "terminated"]),   # status
 )
-#: (contract, amount, paid, written off, written off on TODAY): most leave money owing
+#: (contract, amount — set three times in four —, paid, written off, written off on
+#: TODAY): a third of the examples leave money owing, so the order and cards are compared
 MILESTONE = st.tuples(st.integers(0, 2), CENTS.filter(lambda c: c is not None) | CENTS,
                       CENTS, st.none() | CENTS, st.sampled_from([False, False, True]))
 
