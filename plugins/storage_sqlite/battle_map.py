@@ -40,20 +40,11 @@ class SQLiteBattleMapReads:
     def collection_order(self, as_of: dt.date, contract_where: Where | None = None
                          ) -> Iterator[tuple[str, Any]]:
         # as_of does not change a milestone's outstanding (ReceivableSums: the same sums)
-        if not contract_where:  # every contract: the milestones summed in one index walk,
-            # each sum's contract found by id (no list of contracts to look each one up in)
-            return streamed(self.conn, (
-                f"WITH s AS (SELECT contract_id, sum({_OPEN}) AS due_ FROM receivable"
-                " GROUP BY contract_id)"
-                " SELECT c.id, c.currency FROM contract c JOIN s ON s.contract_id = c.id"
-                " WHERE s.due_ > 0 ORDER BY c.currency, s.due_ DESC, c.id"), {}, 1000)
-        with_, named = self._contract_milestones(contract_where)
-        sql = (
-            f"{with_}, s AS (SELECT contract_id, sum(open_) AS due_ FROM r"
-            " GROUP BY contract_id)"
-            " SELECT c.id, c.currency FROM c JOIN s ON s.contract_id = c.id WHERE s.due_ > 0"
-            " ORDER BY c.currency, s.due_ DESC, c.id")
-        return streamed(self.conn, sql, named, 1000)
+        with_, named = self._collection(contract_where)
+        return streamed(self.conn, (
+            f"{with_} SELECT cc.id, cc.currency FROM contract cc"
+            " JOIN s ON s.contract_id = cc.id ORDER BY cc.currency, s.due_ DESC, cc.id"),
+            named, 1000)
 
     def contract_cards(self, ids: Sequence[str]) -> Iterator[ContractCard]:
         out: list[ContractCard] = []
