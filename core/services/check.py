@@ -201,14 +201,14 @@ def python_open_balances(ws: Any, due_by: dt.date
             yield record["id"], record["due_date"], record["currency"], view["outstanding"]
 
 
-def overdue_views(ws: Workspace, order_by: tuple[str, ...] = ("due_date", "id")
-                  ) -> Iterator[dict[str, Any]]:
-    """The milestones with money overdue today, as ``receivable_view``s (oldest due
-    first)."""
+def overdue_views(ws: Workspace, order_by: tuple[str, ...] = ("due_date", "id"),
+                  where: dict[str, Any] | None = None) -> Iterator[dict[str, Any]]:
+    """The milestones with money overdue today (of those ``where`` finds), as
+    ``receivable_view``s (oldest due first)."""
     from kam.reports.rollups import open_receivables
 
     today = ws.today
-    for record in open_receivables(ws, None, today - dt.timedelta(days=1), order_by=order_by):
+    for record in open_receivables(ws, where, today - dt.timedelta(days=1), order_by=order_by):
         view = receivable_view(record, today)
         if view["outstanding"] > 0 and view["days_overdue"] > 0:
             yield view

@@ -83,14 +83,11 @@ def python_unflagged_late(ws: Any, due_by: dt.date, flag_type: str) -> Iterator[
 def overdue_by_customer(ws: Workspace, only: set[str] | None = None
                          ) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]]]]:
     """Each customer with money overdue (of ``only`` when given), in id order, with its
-    overdue milestones (oldest due first): one read, grouped as it comes; the customers
-    fetched a few hundred at a time."""
-    from kam.services.check import overdue_views
-
+    overdue milestones (oldest due first), grouped as they come; the customers fetched a
+    few hundred at a time. ``only``'s milestones are read by customer, a few hundred
+    customers per read (a daily run names a handful, not every customer overdue)."""
     groups: list[tuple[str, list[dict[str, Any]]]] = []
-    for v in overdue_views(ws, order_by=("customer_id", "due_date", "id")):
-        if only is not None and v["customer_id"] not in only:
-            continue
+    for v in _overdue_of(ws, only):
         if groups and groups[-1][0] == v["customer_id"]:
             groups[-1][1].append(v)
             continue
@@ -99,6 +96,20 @@ def overdue_by_customer(ws: Workspace, only: set[str] | None = None
             groups = []
         groups.append((v["customer_id"], [v]))
     yield from _with_customers(ws, groups)
+
+
+def _overdue_of(ws: Workspace, only: set[str] | None) -> Iterator[dict[str, Any]]:
+    """The overdue milestones of ``only`` (else of everyone) by customer, due date, id."""
+    from kam.services.check import overdue_views
+
+    order = ("customer_id", "due_date", "id")
+    if only is None:
+        yield from overdue_views(ws, order_by=order)
+        return
+    named = sorted(only)
+    for i in range(0, len(named), CUSTOMERS_PER_READ):
+        yield from overdue_views(ws, order_by=order,
+                                 where={"customer_id__in": named[i:i + CUSTOMERS_PER_READ]})
 
 
 def _with_customers(ws: Workspace, groups: list[tuple[str, list[dict[str, Any]]]]
