@@ -651,6 +651,12 @@ def py(script: str, *args: str) -> list[str]:
 FLOORS = Path(__file__).resolve().parent / "floors"
 
 
+def next_day(env: dict[str, str]) -> dict[str, str]:
+    """``env`` a business day later: ``kam check``'s daily run after the one before."""
+    day = dt.date.fromisoformat(env["KAM_TODAY"]) + dt.timedelta(days=1)
+    return {**env, "KAM_TODAY": day.isoformat()}
+
+
 def floor_program(name: str, *args: str) -> list[str]:
     return [sys.executable, str(FLOORS / f"{name}.py"), *args]
 
@@ -1135,17 +1141,25 @@ class Bench:
                       worst / s["floor"].cpu_median, 2.0, f"numbers {differs}")
             self.goal("`kam today --owner` on large", "≤ 1 s", worst, 1.0, "CPU seconds",
                       measured=ms(worst))
-        # kam check: the first run on a fresh copy fires everything; then nothing new. The
-        # first run's floor writes what kam writes (benchmarks/floors/check.py), on a copy
-        # of its own; the nothing-new floor counts what would fire (FLOOR_SQL["check"])
-        first, again, f_first, f_again = Sample(), Sample(), Sample(), Sample()
-        checks = ""
+        # kam check: the first run on a fresh copy fires everything; then nothing new;
+        # then the next day's run, what the daily cron job does (a day's milestones fall
+        # due or cross a level, renewals enter their window, flags are raised). The first
+        # and next-day runs' floor writes what kam writes (benchmarks/floors/check.py), on
+        # a copy of its own; the nothing-new floor counts what would fire
+        # (FLOOR_SQL["check"])
+        first, again, nxt = Sample(), Sample(), Sample()
+        f_first, f_again, f_next = Sample(), Sample(), Sample()
+        checks = next_checks = ""
         for i in range(max(1, min(runs, 2))):
             copy = self.copy_of(ws, f"check-floor-{size}")
             r = run_child(floor_program("check", str(copy)), child_env(copy, self.root),
                           keep=True)
             f_first.add(r)
             floor_out = r.out
+            r = run_child(floor_program("check", str(copy)), next_day(child_env(copy, self.root)),
+                          keep=True)
+            f_next.add(r)
+            floor_next = r.out
             shutil.rmtree(copy, ignore_errors=True)
             copy = self.copy_of(ws, f"check-{size}")
             cenv = child_env(copy, self.root)
@@ -1156,18 +1170,27 @@ class Bench:
             for _ in range(runs):
                 again.add(run_child(kam("check", "-f", "json"), cenv, ok=(0, 1)))
                 f_again.add(run_child(floor_cmd(copy / "kam.db", "check"), cenv))
+            r = run_child(kam("check", "-f", "json"), next_day(cenv), keep=True, ok=(0, 1))
+            nxt.add(r)
+            if i == 0:
+                next_checks = check_numbers("check", r.out, floor_next) or "same"
             shutil.rmtree(copy, ignore_errors=True)
-        if checks != "same":
-            self.notes.append(f"check on {size}: kam and its floor differ: {checks}")
+        for label, differs in (("check", checks), ("check the next day", next_checks)):
+            if differs != "same":
+                self.notes.append(f"{label} on {size}: kam and its floor differ: {differs}")
         rows.append(["kam check (first run, a fresh copy)", cell(first), "–", cell(f_first),
                      f"{first.peak_mb:.0f} MB", checks])
         rows.append(["kam check (nothing new)", cell(again), "–", cell(f_again),
                      f"{again.peak_mb:.0f} MB", "–"])
+        rows.append(["kam check (the next day)", cell(nxt), "–", cell(f_next),
+                     f"{nxt.peak_mb:.0f} MB", next_checks])
         self.keep(size, "check (first run)", first)
         self.keep(size, "check (nothing new)", again)
+        self.keep(size, "check (the next day)", nxt)
         if size == "large":
             for label, x, fl in (("first run", first, f_first),
-                                 ("nothing new", again, f_again)):
+                                 ("nothing new", again, f_again),
+                                 ("the next day", nxt, f_next)):
                 self.goal(f"`kam check` on large ({label}) vs floor", "≤ 2×",
                           x.cpu_median / fl.cpu_median, 2.0,
                           f"{cpu_ms(x)} vs {cpu_ms(fl)} CPU")

@@ -1,9 +1,10 @@
-"""benchmarks/floors/check.py, the sqlite3 floor of ``kam check``'s first run, writes the
-rows kam writes (events but for their time, references, sequences, customers' flags) and
+"""benchmarks/floors/check.py, the sqlite3 floor of ``kam check``'s first run and of a
+later day's run, writes the rows kam writes (events but for their time, references, sequences, customers' flags) and
 prints the numbers benchmarks/run.py checks against kam's JSON."""
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import sqlite3
 import subprocess
@@ -54,3 +55,13 @@ def test_the_check_floor_writes_what_kam_writes(tmp_path: Path) -> None:
     assert any(row[2] == "customer.flagged" for row in written)
     assert any(row[2] == "receivable.overdue" for row in written)
     assert _written(floor_ws, last) == written
+    for later in (1, 31):  # the next day (benchmarks/run.py times it), and a month on
+        env = {**ENV, "KAM_TODAY": (gen.TODAY + dt.timedelta(days=later)).isoformat()}
+        floor = subprocess.run([sys.executable, str(FLOOR), str(floor_ws)], env=env,
+                               capture_output=True, text=True, check=True).stdout
+        result = CliRunner().invoke(make_app(Plugins()), [
+            "--workspace", str(kam_ws), "check", "--format", "json"], env=env)
+        assert result.exit_code in (0, 1), result.stdout
+        assert _run_module().check_numbers("check", result.stdout, floor) == ""
+        assert _written(floor_ws, last) == _written(kam_ws, last)
+    assert len(_written(kam_ws, last)) > len(written)  # the later days fired something
