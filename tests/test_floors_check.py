@@ -1,6 +1,7 @@
 """benchmarks/floors/check.py, the sqlite3 floor of ``kam check``'s first run and of a
-later day's run, writes the rows kam writes (events but for their time, references, sequences, customers' flags) and
-prints the numbers benchmarks/run.py checks against kam's JSON."""
+later day's run, writes the rows kam writes (events but for their time, references,
+sequences, customers' flags) and prints the numbers benchmarks/run.py checks against
+kam's JSON."""
 
 from __future__ import annotations
 
