@@ -1,6 +1,7 @@
 """``kam check``'s fast paths on SQLite and PostgreSQL answer what their references compute: what it
-fired before (kam.storage.FiredReminders, from an index of its reminder events) and the
-open milestones' balances (kam.storage.OpenBalances, four columns instead of whole rows)."""
+fired before (kam.storage.FiredReminders, from an index of its reminder events), the
+open milestones' balances (kam.storage.OpenBalances, four columns instead of whole rows)
+and both together, looked up for the open milestones only (kam.storage.DunningStates)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from kam.reports.rollups import python_event_values
 from kam.services.check import (
+    python_dunning_states,
     python_fired_levels,
     python_fired_reminders,
     python_open_balances,
@@ -21,6 +23,7 @@ from kam.services.check import (
 from kam.services.check_anomalies import python_unflagged_late
 from kam.storage import (
     REMINDER_KINDS,
+    DunningStates,
     EventValues,
     FiredLevels,
     FiredReminders,
@@ -74,6 +77,19 @@ MILESTONE = st.tuples(
 )
 
 
+def _milestones(s: Any, milestones: list[tuple[Any, ...]]) -> None:
+    """CU1, CO1 and a milestone of CO1 per :data:`MILESTONE`, in one transaction."""
+    with s.transaction():
+        _customer_with_a_contract(s)
+        for amount, paid, off, off_on, day, currency in milestones:
+            s.insert("receivable", {
+                "id": s.next_id("receivable"), "contract_id": "CO1",
+                "customer_id": "CU1", "seq": 1, "kind": "final", "amount": amount,
+                "paid": paid, "written_off": off, "currency": currency,
+                "written_off_on": DAY0 if off_on else None,
+                "due_date": None if day is None else DAY0 + dt.timedelta(days=day)})
+
+
 def _customer_with_a_contract(s: Any) -> None:
     """CU1 and its signed contract CO1, which the generated milestones belong to."""
     s.insert("customer", {"id": s.next_id("customer"), "name": "客户"})
@@ -96,15 +112,7 @@ def test_open_balances_equal_the_reference(
     """What ``kam check`` decides from (id, due date, currency, outstanding) is what the
     whole milestones and ``receivable_view`` give, in the same order, to the cent."""
     with opened(store) as s:
-        with s.transaction():
-            _customer_with_a_contract(s)
-            for amount, paid, off, off_on, day, currency in milestones:
-                s.insert("receivable", {
-                    "id": s.next_id("receivable"), "contract_id": "CO1",
-                    "customer_id": "CU1", "seq": 1, "kind": "final", "amount": amount,
-                    "paid": paid, "written_off": off, "currency": currency,
-                    "written_off_on": DAY0 if off_on else None,
-                    "due_date": None if day is None else DAY0 + dt.timedelta(days=day)})
+        _milestones(s, milestones)
         assert isinstance(s, OpenBalances)
         ws: Any = SimpleNamespace(storage=s)
         due_by = DAY0 + dt.timedelta(days=due)
@@ -273,3 +281,54 @@ def test_overdue_json_is_what_check_json_writes_of_the_reference(
         if not odd:
             assert written == [check_json._row(row, indent)
                                for row in python_overdue_texts(ws)]
+
+
+#: a reminder event of milestone RC<n> (or of none), and then whether it is deleted or
+#: its payload changed
+REMINDER = st.tuples(st.sampled_from(["receivable.due", "receivable.overdue",
+                                      "contract.renewal_due"]),
+                     st.sampled_from(["RC1", "RC2", "RC3", "RC10", None]),
+                     st.sampled_from([{}, {"level": 1}, {"level": 30}, {"level": 60},
+                                      {"level": "30"}, {"level": None}, {"level": 1.5},
+                                      {"level": [30]}, {"level": True}, {"level": -2}]),
+                     st.sampled_from([None, None, None, "delete", {"level": 30},
+                                      {"level": "x"}]))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(MILESTONE, max_size=11), st.lists(REMINDER, max_size=14), st.integers(0, 9))
+@example([(Decimal("5.00"), None, None, False, 1, "CNY")] * 3,
+         [("receivable.due", "RC1", {}, None), ("receivable.overdue", "RC1", {"level": 1}, None),
+          ("receivable.overdue", "RC2", {"level": 1}, "delete"),
+          ("receivable.overdue", "RC2", {"level": 30}, {"level": "x"}),
+          ("receivable.overdue", "RC3", {"level": "30"}, None),
+          ("receivable.due", "RC3", {}, {"level": 30}), ("receivable.due", None, {}, None)], 5)
+@example([(Decimal("1.00"), None, None, False, 3, "CNY")] * 11,
+         [("receivable.overdue", "RC10", {"level": 30}, None),
+          ("receivable.overdue", "RC1", {"level": [30]}, None),
+          ("receivable.due", "RC10", {}, None)], 9)  # RC10 sorts before RC2
+def test_dunning_states_equal_the_reference(
+        milestones: list[tuple[Any, ...]],
+        reminders: list[tuple[str, str | None, dict[str, Any], Any]], due: int) -> None:
+    """What the daily run decides from — each open milestone's balance, whether its due
+    reminder fired and its overdue levels — looked up for the open milestones only, is
+    the reference's (every reminder read), after events are deleted or changed too."""
+    with opened("sqlite") as s:
+        _milestones(s, milestones)
+        appended(s, [(kind_, rid, payload) for kind_, rid, payload, _ in reminders])
+        rowids = [r for (r,) in s.conn.execute("SELECT rowid FROM event ORDER BY rowid")]
+        for rowid, (_, _, _, then) in zip(rowids, reminders, strict=True):
+            if then == "delete":
+                s.conn.execute("DELETE FROM event WHERE rowid = ?", (rowid,))
+            elif then is not None:
+                s.conn.execute("UPDATE event SET payload = json(?) WHERE rowid = ?",
+                               (repr(then).replace("'", '"'), rowid))
+        assert isinstance(s, DunningStates)
+        due_by = DAY0 + dt.timedelta(days=due)
+
+        def states() -> list[tuple[Any, ...]]:
+            return [(*row[:5], sorted(map(repr, row[5]))) for row in s.dunning_states(due_by)]
+
+        ref = [(*row[:5], sorted(map(repr, row[5])))
+               for row in python_dunning_states(SimpleNamespace(storage=s), due_by)]
+        assert repr(states()) == repr(ref)

@@ -53,6 +53,24 @@ class OpenBalances(Protocol):
     def open_balances(self, due_by: dt.date) -> Iterator[OpenBalance]: ...
 
 
+#: one milestone of :class:`DunningStates`: :data:`OpenBalance`, then whether its due
+#: reminder fired and its overdue reminders' levels (as :class:`FiredLevels` gives them)
+DunningState = tuple[str, dt.date, str | None, Decimal, bool, tuple[Any, ...]]
+
+
+@runtime_checkable
+class DunningStates(Protocol):
+    """``dunning_states(due_by)``: :class:`OpenBalances`' milestones, in its order, each
+    with what earlier ``kam check`` runs fired for it (催款进度): whether its due reminder
+    fired, and its overdue reminders' levels as :class:`FiredLevels` gives them (in no
+    particular order; ``()`` for none). What the daily run decides from, read for the
+    milestones with money open only: the reminders of milestones long paid grow with
+    every year of history (a team checked daily keeps ~2 per milestone ever late), the
+    open ones do not. Reference: ``kam.services.check.python_dunning_states``."""
+
+    def dunning_states(self, due_by: dt.date) -> Iterator[DunningState]: ...
+
+
 @runtime_checkable
 class UnflaggedLate(Protocol):
     """``unflagged_late(due_by, flag_type)``: the customers (ids, each once, in id order)

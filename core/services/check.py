@@ -22,7 +22,7 @@ import datetime as dt
 from array import array
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kam import values
 from kam.errors import InputError
@@ -36,6 +36,9 @@ from kam.services.check_anomalies import (
 )
 from kam.services.common import atomic
 from kam.workspace import PLUGIN_SETTINGS, Workspace
+
+if TYPE_CHECKING:
+    from kam.storage import DunningState
 
 DEFAULT_LEVELS = (1, 30, 60, 90)
 
@@ -62,27 +65,45 @@ def _reminder_days(ws: Workspace) -> int:
     return max(days, 0)
 
 
-def fired(ws: Workspace) -> tuple[set[str], dict[str, frozenset[int]]]:
-    """What earlier runs fired: the milestone ids with a due event, and each id's overdue
-    levels (each distinct list of levels made a set once)."""
+def dunning_states(ws: Workspace, due_by: dt.date) -> Iterator[DunningState]:
+    """:class:`kam.storage.DunningStates` from the backend when it has it, else
+    :func:`python_dunning_states` (the reference)."""
+    from kam.storage import DunningStates
+
+    storage = ws.storage
+    if isinstance(storage, DunningStates):
+        return storage.dunning_states(due_by)
+    return python_dunning_states(ws, due_by)
+
+
+def python_dunning_states(ws: Any, due_by: dt.date) -> Iterator[DunningState]:
+    """:func:`open_balances`, each with what earlier runs fired for it: every reminder
+    ever fired read (:class:`kam.storage.FiredLevels`, else :func:`python_fired_levels`)."""
     from kam.storage import FiredLevels
 
     storage = ws.storage
     due, levels = (storage.fired_levels() if isinstance(storage, FiredLevels)
                    else python_fired_levels(ws))
-    sets: dict[tuple[Any, ...], frozenset[int]] = {}
-    overdue = {}
-    for rid, found in levels.items():
+    for rid, due_date, currency, outstanding in open_balances(ws, due_by):
+        yield rid, due_date, currency, outstanding, rid in due, levels.get(rid, ())
+
+
+class _LevelSets(dict[tuple[Any, ...], frozenset[int]]):
+    """A milestone's fired overdue levels as a set of whole days, each distinct tuple of
+    levels made a set once (a few dozen among ~20k milestones)."""
+
+    def of(self, found: tuple[Any, ...]) -> frozenset[int]:
+        if not found:
+            return NONE_FIRED
         try:
-            made = sets.get(found)
+            made = self.get(found)
         except TypeError:  # a level that is a JSON list or object: int() says what it is
-            made = None
-        if made is None:
-            made = frozenset(level if type(level) is int else int(level or 0)
+            return frozenset(level if type(level) is int else int(level or 0)
                              for level in found)
-            sets[found] = made
-        overdue[rid] = made
-    return due, overdue
+        if made is None:
+            made = self[found] = frozenset(level if type(level) is int else int(level or 0)
+                                           for level in found)
+        return made
 
 
 def python_fired_levels(ws: Workspace) -> tuple[set[str], dict[str, tuple[Any, ...]]]:
@@ -136,7 +157,7 @@ def run(ws: Workspace) -> dict[str, Any]:
     preview = ws.previewing
     lv = levels(ws)
     horizon = today + dt.timedelta(days=_reminder_days(ws))
-    due_done, overdue_done = fired(ws)
+    sets = _LevelSets()
     firing = _Firing(ws, preview)
     late = 0
     totals: dict[Any, Decimal] = {}  # by currency, as the milestones have it
@@ -144,13 +165,13 @@ def run(ws: Workspace) -> dict[str, Any]:
     # whole milestones are read only for those that fire, BATCH reminders' worth at a time
     due: list[tuple[str, list[int | None]]] = []
     queued = 0
-    for rid, due_date, currency, outstanding in open_balances(ws, horizon):
+    for rid, due_date, currency, outstanding, due_fired, found in dunning_states(ws, horizon):
         days = (today - due_date).days if due_date < today else 0
         if days > 0:
             late += 1
             totals[currency] = totals.get(currency, ZERO) + outstanding
-        fires: list[int | None] = [] if rid in due_done else [None]
-        done = overdue_done.get(rid, NONE_FIRED)
+        fires: list[int | None] = [] if due_fired else [None]
+        done = sets.of(found)
         fires += [level for level in lv if days >= level and level not in done]
         if fires:
             due.append((rid, fires))
@@ -160,7 +181,6 @@ def run(ws: Workspace) -> dict[str, Any]:
                 due, queued = [], 0
     firing.fire(due)
     firing.flush()
-    del due_done, overdue_done
     from kam.services.complaints import escalate_due
 
     escalated = escalate_due(ws, preview)

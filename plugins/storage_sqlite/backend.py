@@ -24,7 +24,11 @@ from kam.plugins.storage_sqlite.aggregates import SQLiteAggregates
 from kam.plugins.storage_sqlite.aging import SQLiteAgingSums
 from kam.plugins.storage_sqlite.battle_map import SQLiteBattleMapReads
 from kam.plugins.storage_sqlite.bulk import BulkPaths
-from kam.plugins.storage_sqlite.check_reads import FiredLevelQuery, OverdueTextQuery
+from kam.plugins.storage_sqlite.check_reads import (
+    DunningStateQuery,
+    FiredLevelQuery,
+    OverdueTextQuery,
+)
 from kam.plugins.storage_sqlite.list_csv import ListCsvQuery
 from kam.plugins.storage_sqlite.next_steps import NextStepsQuery
 from kam.plugins.storage_sqlite.receivable_csv import ReceivableCsvQuery
@@ -198,7 +202,7 @@ class SQLiteStorage(CallSummaries, OpenReceivableQuery, EventValueQuery, SQLiteA
                     SQLiteAgingSums, SQLiteDealMonthSums, SQLiteBattleMapReads, BulkPaths,
                     NextStepsQuery, StalledQuery, FiredReminderQuery, OpenBalanceQuery,
                     ReceivableCsvQuery, DueReceivableQuery, OverdueTextQuery, FiredLevelQuery,
-                    ListCsvQuery):
+                    ListCsvQuery, DunningStateQuery):
     name = "sqlite"
 
     def __init__(self, path: Path, busy_timeout_ms: int = 15000) -> None:
@@ -835,7 +839,7 @@ if TYPE_CHECKING:  # mypy holds the backend to the signatures of what it offers
         kam_storage.OverdueJson, kam_storage.FiredLevels, kam_storage.CheckedReferences,
         kam_storage.StalledDeals, kam_storage.NextStepsHead, kam_storage.DueReceivablesHead,
         kam_storage.LoadJournal, kam_storage.IdBlocks, kam_storage.UpdateMany,
-        kam_storage.ChangeEvents, kam_storage.CollectionCards,
+        kam_storage.ChangeEvents, kam_storage.CollectionCards, kam_storage.DunningStates,
     ]:
         return (s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s,
-                s, s, s, s, s, s, s, s, s, s, s, s, s, s)
+                s, s, s, s, s, s, s, s, s, s, s, s, s, s, s)
