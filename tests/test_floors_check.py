@@ -56,6 +56,8 @@ def test_the_check_floor_writes_what_kam_writes(tmp_path: Path) -> None:
     assert any(row[2] == "customer.flagged" for row in written)
     assert any(row[2] == "receivable.overdue" for row in written)
     assert _written(floor_ws, last) == written
+    for ws in (floor_ws, kam_ws):  # the reminders of daily use (benchmarks/history.py)
+        assert _run_module().history.add_paid_reminders(ws / "kam.db") > 0
     for later in (1, 31):  # the next day (benchmarks/run.py times it), and a month on
         env = {**ENV, "KAM_TODAY": (gen.TODAY + dt.timedelta(days=later)).isoformat()}
         floor = subprocess.run([sys.executable, str(FLOOR), str(floor_ws)], env=env,

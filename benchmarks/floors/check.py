@@ -75,33 +75,30 @@ class Events:
 
 def reminders(db: sqlite3.Connection, today: dt.date, events: Events
               ) -> tuple[int, int, dict[str | None, int]]:
-    """Due and overdue reminders not fired before, oldest due first; what is late."""
-    due_done: set[str] = set()
-    overdue_done: set[tuple[str, int]] = set()
-    for kind, record, level in db.execute(
-            "SELECT kind, record_id, json_extract(payload, '$.level') FROM event "
-            "INDEXED BY idx_event_reminder "
-            "WHERE kind IN ('receivable.due', 'receivable.overdue')"):
-        if kind == "receivable.due":
-            due_done.add(record)
-        else:
-            overdue_done.add((record, int(level or 0)))
+    """Due and overdue reminders not fired before, oldest due first; what is late. What
+    fired for each open milestone is looked up by its id (not every reminder ever fired
+    read: a team checked daily keeps those of every milestone it has ever been late on)."""
     n_due = n_overdue = 0
     late: dict[str | None, int] = {}
-    for rid, co, cu, due, currency, cents in db.execute(
-            f"SELECT id, contract_id, customer_id, due_date, currency, {OUTSTANDING} "
-            f"FROM receivable WHERE {OPEN} AND due_date <= ? ORDER BY due_date, rowid",
-            (today.isoformat(),)):
+    for rid, co, cu, due, currency, cents, fired in db.execute(
+            f"SELECT r.id, r.contract_id, r.customer_id, r.due_date, r.currency,"
+            f" {OUTSTANDING}, (SELECT group_concat(CASE e.kind WHEN 'receivable.due'"
+            " THEN 'd' ELSE json_extract(e.payload, '$.level') END)"
+            " FROM event e INDEXED BY idx_event_reminder"
+            " WHERE e.kind IN ('receivable.due', 'receivable.overdue')"
+            f" AND e.record_id = r.id) FROM receivable r WHERE {OPEN} AND r.due_date <= ?"
+            " ORDER BY r.due_date, r.rowid", (today.isoformat(),)):
         days = (today - dt.date.fromisoformat(due)).days
         if days > 0:
             late[currency] = late.get(currency, 0) + cents
+        done = fired.split(",") if fired else []
         payload = {"due_date": due, "days_overdue": days, "outstanding": _money(cents),
                    "currency": currency, "as_of": today.isoformat()}
-        if rid not in due_done:
+        if "d" not in done:
             events.add("receivable.due", rid, payload, [co, cu])
             n_due += 1
         for level in LEVELS:
-            if days >= level and (rid, level) not in overdue_done:
+            if days >= level and str(level) not in done:
                 events.add("receivable.overdue", rid, {**payload, "level": level}, [co, cu])
                 n_overdue += 1
     return n_due, n_overdue, late
