@@ -393,6 +393,7 @@ if TYPE_CHECKING:
         StageReach as StageReach,
         StageReachCount as StageReachCount,
         StageStart as StageStart,
+        WorkedBy as WorkedBy,
     )
     from kam.fast_paths.lists import (  # noqa: I001
         ListCsvLines as ListCsvLines,
@@ -446,6 +447,7 @@ _FAST_PATHS: dict[str, str] = {
     "DealMonthSum": "deals",
     "DealMonthSums": "deals",
     "DealSums": "deals",
+    "WorkedBy": "deals",
     "StageMove": "deals",
     "StageMoves": "deals",
     "StageReach": "deals",

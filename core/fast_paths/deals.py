@@ -1,5 +1,5 @@
 """kam's optional fast paths for the deal reports' (商机: forecast, funnel, win-loss,
-targets): deal sums, stage moves and reach.
+targets): deal sums, stage moves and reach; and whom a deal team's member works for.
 
 Loaded by :mod:`kam.storage` when one of them is first named (see :mod:`kam.fast_paths`)."""
 
@@ -108,3 +108,20 @@ class DealMonthSums(Protocol):
     def deal_month_sums(self, won: bool, where: Where | None = None,
                         customers: Collection[str] = (), products: Collection[str] = ()
                         ) -> Iterator[DealMonthSum]: ...
+
+
+@runtime_checkable
+class WorkedBy(Protocol):
+    """Whom a member works for (铁三角), for ``--member`` and ``kam today --owner``,
+    without reading every deal's team and every contract (100k and 50k rows on a big
+    team, ~0.7 s of each such command).
+
+    ``deals_worked_by(member)``: the ids of the deals ``member`` owns or is on the team of
+    (a member object whose ``user`` is ``member``); ``contracts_worked_by(member)``: the
+    ids of the contracts ``member`` owns or whose deal is one of those. Each in no
+    particular order. Reference: ``kam.models.deal_team.python_deals_worked_by`` and
+    ``python_contracts_worked_by``."""
+
+    def deals_worked_by(self, member: str) -> list[str]: ...
+
+    def contracts_worked_by(self, member: str) -> list[str]: ...

@@ -50,20 +50,44 @@ def worked_by(ws: Any, member: str | None, kind: str,
     """``--member``: a ``where`` for the deals (``opportunity``) or contracts (``contract``)
     ``member`` works on — owns, or is on the team (铁三角) of the deal of; ``{}`` without
     a member. A contract's team is its deal's. ``deals_where``: what this gave for the
-    member's deals, when already asked (every deal is read otherwise)."""
+    member's deals, when already asked (every deal is read otherwise, unless the backend
+    answers :class:`kam.storage.WorkedBy`)."""
     if not member:
         return {}
+    from kam.storage import WorkedBy
+
+    storage = ws.storage
+    fast = isinstance(storage, WorkedBy)
+    if kind == "opportunity":
+        return {"id__in": sorted(storage.deals_worked_by(member) if fast
+                                 else python_deals_worked_by(storage, member))}
+    if fast:
+        return {"id__in": sorted(storage.contracts_worked_by(member))}
+    deals = (set(deals_where["id__in"]) if deals_where
+             else python_deals_worked_by(storage, member))
+    return {"id__in": sorted(python_contracts_worked_by(storage, member, deals))}
+
+
+def python_deals_worked_by(storage: Any, member: str) -> set[str]:
+    """:class:`kam.storage.WorkedBy`'s ``deals_worked_by``: every deal's owner and team
+    read (``select`` when the backend has it)."""
     from kam.storage import Selecting
 
-    deals = set(deals_where["id__in"]) if deals_where else {o["id"] for o in (
-        ws.storage.select("opportunity", ["id", "owner", "team"], {}, ("id",))
-        if isinstance(ws.storage, Selecting) else ws.storage.find("opportunity", {}))
+    return {o["id"] for o in (
+        storage.select("opportunity", ["id", "owner", "team"], {}, ("id",))
+        if isinstance(storage, Selecting) else storage.find("opportunity", {}))
         if works_on(o, member)}
-    if kind == "opportunity":
-        return {"id__in": sorted(deals)}
-    fields = ["id", "owner", "opportunity_id"]
-    rows = (ws.storage.select("contract", fields, {}, ("id",))
-            if isinstance(ws.storage, Selecting) else ws.storage.find("contract", {}))
-    contracts = [c["id"] for c in rows
-                 if c.get("owner") == member or c.get("opportunity_id") in deals]
-    return {"id__in": contracts}
+
+
+def python_contracts_worked_by(storage: Any, member: str,
+                               deals: set[str] | None = None) -> list[str]:
+    """:class:`kam.storage.WorkedBy`'s ``contracts_worked_by``: every contract's owner and
+    deal read; ``deals``: the member's deals when already known."""
+    from kam.storage import Selecting
+
+    if deals is None:
+        deals = python_deals_worked_by(storage, member)
+    rows = (storage.select("contract", ["id", "owner", "opportunity_id"], {}, ("id",))
+            if isinstance(storage, Selecting) else storage.find("contract", {}))
+    return [c["id"] for c in rows
+            if c.get("owner") == member or c.get("opportunity_id") in deals]

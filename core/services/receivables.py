@@ -46,7 +46,8 @@ def list_(ws: Workspace, *, overdue: bool = False, customer: str | None = None,
 
         mine = worked_by(ws, member, "contract")["id__in"]
         if "contract_id__in" in where:
-            mine = [i for i in mine if i in set(where["contract_id__in"])]
+            owned = set(where["contract_id__in"])
+            mine = [i for i in mine if i in owned]
         where["contract_id__in"] = mine
     if overdue:
         where["due_date__lt"] = ws.today

@@ -29,6 +29,7 @@ from kam.plugins.storage_sqlite.check_reads import (
     FiredLevelQuery,
     OverdueTextQuery,
 )
+from kam.plugins.storage_sqlite.deal_team import WorkedByQuery
 from kam.plugins.storage_sqlite.list_csv import ListCsvQuery
 from kam.plugins.storage_sqlite.next_steps import NextStepsQuery
 from kam.plugins.storage_sqlite.receivable_csv import ReceivableCsvQuery
@@ -202,7 +203,7 @@ class SQLiteStorage(CallSummaries, OpenReceivableQuery, EventValueQuery, SQLiteA
                     SQLiteAgingSums, SQLiteDealMonthSums, SQLiteBattleMapReads, BulkPaths,
                     NextStepsQuery, StalledQuery, FiredReminderQuery, OpenBalanceQuery,
                     ReceivableCsvQuery, DueReceivableQuery, OverdueTextQuery, FiredLevelQuery,
-                    ListCsvQuery, DunningStateQuery):
+                    ListCsvQuery, DunningStateQuery, WorkedByQuery):
     name = "sqlite"
 
     def __init__(self, path: Path, busy_timeout_ms: int = 15000) -> None:
@@ -840,6 +841,7 @@ if TYPE_CHECKING:  # mypy holds the backend to the signatures of what it offers
         kam_storage.StalledDeals, kam_storage.NextStepsHead, kam_storage.DueReceivablesHead,
         kam_storage.LoadJournal, kam_storage.IdBlocks, kam_storage.UpdateMany,
         kam_storage.ChangeEvents, kam_storage.CollectionCards, kam_storage.DunningStates,
+        kam_storage.WorkedBy,
     ]:
         return (s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s,
-                s, s, s, s, s, s, s, s, s, s, s, s, s, s, s)
+                s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s)
