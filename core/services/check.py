@@ -98,12 +98,14 @@ class _LevelSets(dict[tuple[Any, ...], frozenset[int]]):
         try:
             made = self.get(found)
         except TypeError:  # a level that is a JSON list or object: int() says what it is
-            return frozenset(level if type(level) is int else int(level or 0)
-                             for level in found)
+            return _whole_days(found)
         if made is None:
-            made = self[found] = frozenset(level if type(level) is int else int(level or 0)
-                                           for level in found)
+            made = self[found] = _whole_days(found)
         return made
+
+
+def _whole_days(levels: tuple[Any, ...]) -> frozenset[int]:
+    return frozenset(level if type(level) is int else int(level or 0) for level in levels)
 
 
 def python_fired_levels(ws: Workspace) -> tuple[set[str], dict[str, tuple[Any, ...]]]:
