@@ -1,9 +1,10 @@
-"""The floor of ``kam check``'s first run (催款): what one python process with ``sqlite3``
-alone needs to write what kam writes on a kam SQLite workspace — one event per reminder
-due or overdue level crossed (~100k on large), per renewal reminder, per low-credit flag
-raised (with the customer's flags), the event references and the event sequence — in one
-transaction with ``executemany``, and print the numbers ``FLOOR_SQL["check"]`` prints
-(benchmarks/run.py checks them against kam's JSON).
+"""The floor of a ``kam check`` run that writes (催款): the first run, and the next day's
+run (benchmarks/run.py times both). What one python process with ``sqlite3`` alone needs
+to write what kam writes on a kam SQLite workspace — one event per reminder due or
+overdue level crossed (~100k on large's first run), per renewal reminder, per low-credit
+flag raised (with the customer's flags), the event references and the event sequence —
+in one transaction with ``executemany``, and print the numbers ``FLOOR_SQL["check"]``
+prints (benchmarks/run.py checks them against kam's JSON).
 
 Usage::
 
