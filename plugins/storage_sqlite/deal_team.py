@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 
-#: the deals :param:`m` owns or is a member of: a team member is an object whose ``user``
+#: the deals the member ``:m`` owns or is on the team of: a member object whose ``user``
 #: is the text ``m`` (``works_on``); a deal with no team is judged by its owner alone
 _DEALS = ("SELECT id FROM opportunity WHERE owner = :m OR (team IS NOT NULL AND EXISTS"
           " (SELECT 1 FROM json_each(team) t WHERE t.type = 'object'"
