@@ -658,6 +658,13 @@ def next_day(env: dict[str, str]) -> dict[str, str]:
     return {**env, "KAM_TODAY": day.isoformat()}
 
 
+def with_history(copy: Path) -> None:
+    """``copy`` given the reminders of daily use (benchmarks/history.py), on disk before
+    a command is timed on it."""
+    history.add_paid_reminders(copy / "kam.db")
+    os.sync()
+
+
 def floor_program(name: str, *args: str) -> list[str]:
     return [sys.executable, str(FLOORS / f"{name}.py"), *args]
 
@@ -1160,8 +1167,7 @@ class Bench:
                           keep=True)
             f_first.add(r)
             floor_out = r.out
-            history.add_paid_reminders(copy / "kam.db")
-            os.sync()
+            with_history(copy)
             r = run_child(floor_program("check", str(copy)), next_day(child_env(copy, self.root)),
                           keep=True)
             f_next.add(r)
@@ -1176,8 +1182,7 @@ class Bench:
             for _ in range(runs):
                 again.add(run_child(kam("check", "-f", "json"), cenv, ok=(0, 1)))
                 f_again.add(run_child(floor_cmd(copy / "kam.db", "check"), cenv))
-            history.add_paid_reminders(copy / "kam.db")
-            os.sync()
+            with_history(copy)
             r = run_child(kam("check", "-f", "json"), next_day(cenv), keep=True, ok=(0, 1))
             nxt.add(r)
             if i == 0:
