@@ -373,6 +373,8 @@ def id_number(record_id: str) -> int:
 # most (a card, a write) check none of them, and a report checks only its own module's
 if TYPE_CHECKING:
     from kam.fast_paths.check import (  # noqa: I001
+        DunningMark as DunningMark,
+        DunningMarks as DunningMarks,
         DunningState as DunningState,
         DunningStates as DunningStates,
         FiredLevels as FiredLevels,
@@ -434,6 +436,8 @@ if TYPE_CHECKING:
 
 #: the names kam.storage gives from kam.fast_paths, by the module that has them
 _FAST_PATHS: dict[str, str] = {
+    "DunningMark": "check",
+    "DunningMarks": "check",
     "DunningState": "check",
     "DunningStates": "check",
     "FiredLevels": "check",

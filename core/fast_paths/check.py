@@ -6,7 +6,7 @@ Loaded by :mod:`kam.storage` when one of them is first named (see :mod:`kam.fast
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from typing import Any, Protocol, runtime_checkable
 
@@ -69,6 +69,49 @@ class DunningStates(Protocol):
     open ones do not. Reference: ``kam.services.check.python_dunning_states``."""
 
     def dunning_states(self, due_by: dt.date) -> Iterator[DunningState]: ...
+
+
+#: what a recorded ``kam check`` run was asked: its day, its overdue levels (whole days,
+#: ascending) and how many days ahead it fired due reminders
+DunningMark = tuple[dt.date, tuple[int, ...], int]
+
+
+@runtime_checkable
+class DunningMarks(Protocol):
+    """The mark of the last recorded ``kam check`` run (催款水位), kept by the backend, so
+    the next day's run looks up a few hundred milestones, not every one with money open.
+
+    After a recorded run on day W every open milestone has had each reminder due by W.
+    On day D only a milestone whose due date crossed one of the run's boundaries in
+    between (its due reminder's day, or a level's) can need one — unless it was added or
+    changed since, or a reminder fired before was taken back. So the backend keeps, beside
+    the mark, the milestones added or changed since it was set, and forgets the mark
+    itself when a reminder event is deleted or changed, or a bulk load ran without its
+    bookkeeping. What it keeps is derived, like an index: no event records it.
+
+    - ``dunning_mark()``: the mark, or None when there is none to trust.
+    - ``marked_dunning_states(due_by, windows)``: :class:`DunningStates`' rows for
+      ``due_by``, in its order, of the milestones whose due date falls in one of the
+      ``windows`` (after the first day, up to and including the second) or that were
+      added or changed since the mark was set.
+    - ``overdue_totals(as_of)``: how many of :class:`OpenBalances`' milestones are due
+      before ``as_of``, and their outstanding money summed by currency (in that order's
+      sum: what the run reports without reading every one's fired reminders).
+    - ``set_dunning_mark(mark)``: inside the run's write transaction, the run's mark set
+      and the milestones changed before it forgotten.
+
+    Reference: ``kam.services.check.run`` without it (every open milestone looked up);
+    tests/test_check_mark.py runs both on the same days and changes."""
+
+    def dunning_mark(self) -> DunningMark | None: ...
+
+    def marked_dunning_states(self, due_by: dt.date,
+                              windows: Sequence[tuple[dt.date, dt.date]]
+                              ) -> Iterator[DunningState]: ...
+
+    def overdue_totals(self, as_of: dt.date) -> tuple[int, dict[str | None, Decimal]]: ...
+
+    def set_dunning_mark(self, mark: DunningMark) -> None: ...
 
 
 @runtime_checkable

@@ -38,7 +38,7 @@ from kam.services.common import atomic
 from kam.workspace import PLUGIN_SETTINGS, Workspace
 
 if TYPE_CHECKING:
-    from kam.storage import DunningState
+    from kam.storage import DunningMarks, DunningState
 
 DEFAULT_LEVELS = (1, 30, 60, 90)
 
@@ -74,6 +74,30 @@ def dunning_states(ws: Workspace, due_by: dt.date) -> Iterator[DunningState]:
     if isinstance(storage, DunningStates):
         return storage.dunning_states(due_by)
     return python_dunning_states(ws, due_by)
+
+
+def _marked(ws: Workspace, lv: list[int], ahead: int) -> tuple[DunningMarks, dt.date] | None:
+    """The backend and its mark's day, when it keeps :class:`kam.storage.DunningMarks`
+    and the mark is of a run on or before today with these levels and days ahead
+    (another run's boundaries are not this one's: every open milestone is looked up)."""
+    from kam.storage import DunningMarks
+
+    storage = ws.storage
+    if not isinstance(storage, DunningMarks):
+        return None
+    mark = storage.dunning_mark()
+    if mark is None or mark[0] > ws.today or mark[1:] != (tuple(lv), ahead):
+        return None
+    return storage, mark[0]
+
+
+def _windows(since: dt.date, today: dt.date, lv: list[int], ahead: int
+             ) -> list[tuple[dt.date, dt.date]]:
+    """The due dates whose reminders came due after the marked day, up to today: the
+    due reminder's (``ahead`` days before the due date) and each level's."""
+    return [(since + dt.timedelta(days=ahead), today + dt.timedelta(days=ahead)),
+            *((since - dt.timedelta(days=level), today - dt.timedelta(days=level))
+              for level in lv)]
 
 
 def python_dunning_states(ws: Any, due_by: dt.date) -> Iterator[DunningState]:
@@ -158,7 +182,8 @@ def run(ws: Workspace) -> dict[str, Any]:
     today = ws.today
     preview = ws.previewing
     lv = levels(ws)
-    horizon = today + dt.timedelta(days=_reminder_days(ws))
+    ahead = _reminder_days(ws)
+    horizon = today + dt.timedelta(days=ahead)
     sets = _LevelSets()
     firing = _Firing(ws, preview)
     late = 0
@@ -167,9 +192,16 @@ def run(ws: Workspace) -> dict[str, Any]:
     # whole milestones are read only for those that fire, BATCH reminders' worth at a time
     due: list[tuple[str, list[int | None]]] = []
     queued = 0
-    for rid, due_date, currency, outstanding, due_fired, found in dunning_states(ws, horizon):
+    marked = _marked(ws, lv, ahead)
+    if marked is None:
+        states = dunning_states(ws, horizon)
+    else:  # the milestones that crossed a boundary since the last run, or changed since
+        storage, since = marked
+        states = storage.marked_dunning_states(horizon, _windows(since, today, lv, ahead))
+        late, totals = storage.overdue_totals(today)
+    for rid, due_date, currency, outstanding, due_fired, found in states:
         days = (today - due_date).days if due_date < today else 0
-        if days > 0:
+        if days > 0 and marked is None:
             late += 1
             totals[currency] = totals.get(currency, ZERO) + outstanding
         fires: list[int | None] = [] if due_fired else [None]
@@ -183,6 +215,11 @@ def run(ws: Workspace) -> dict[str, Any]:
                 due, queued = [], 0
     firing.fire(due)
     firing.flush()
+    if not preview:
+        from kam.storage import DunningMarks
+
+        if isinstance(ws.storage, DunningMarks):
+            ws.storage.set_dunning_mark((today, tuple(lv), ahead))
     from kam.services.complaints import escalate_due
 
     escalated = escalate_due(ws, preview)

@@ -24,6 +24,7 @@ from kam.plugins.storage_sqlite.aggregates import SQLiteAggregates
 from kam.plugins.storage_sqlite.aging import SQLiteAgingSums
 from kam.plugins.storage_sqlite.battle_map import SQLiteBattleMapReads
 from kam.plugins.storage_sqlite.bulk import BulkPaths
+from kam.plugins.storage_sqlite.check_mark import DunningMarkQuery
 from kam.plugins.storage_sqlite.check_reads import (
     DunningStateQuery,
     FiredLevelQuery,
@@ -203,7 +204,7 @@ class SQLiteStorage(CallSummaries, OpenReceivableQuery, EventValueQuery, SQLiteA
                     SQLiteAgingSums, SQLiteDealMonthSums, SQLiteBattleMapReads, BulkPaths,
                     NextStepsQuery, StalledQuery, FiredReminderQuery, OpenBalanceQuery,
                     ReceivableCsvQuery, DueReceivableQuery, OverdueTextQuery, FiredLevelQuery,
-                    ListCsvQuery, DunningStateQuery, WorkedByQuery):
+                    ListCsvQuery, DunningStateQuery, WorkedByQuery, DunningMarkQuery):
     name = "sqlite"
 
     def __init__(self, path: Path, busy_timeout_ms: int = 15000) -> None:
@@ -841,7 +842,7 @@ if TYPE_CHECKING:  # mypy holds the backend to the signatures of what it offers
         kam_storage.StalledDeals, kam_storage.NextStepsHead, kam_storage.DueReceivablesHead,
         kam_storage.LoadJournal, kam_storage.IdBlocks, kam_storage.UpdateMany,
         kam_storage.ChangeEvents, kam_storage.CollectionCards, kam_storage.DunningStates,
-        kam_storage.WorkedBy,
+        kam_storage.WorkedBy, kam_storage.DunningMarks,
     ]:
         return (s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s,
-                s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s)
+                s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s)

@@ -246,11 +246,11 @@ _FIRED = ("CASE WHEN e.kind = 'receivable.due' THEN 'd'"
 #: each open milestone due by the day (``open_balances``' terms and order, through
 #: ``idx_receivable_open``) with what fired for it, its reminders found through
 #: ``idx_event_reminder`` by its id
-_STATES = (f"SELECT r.id, r.due_date, r.currency, {_OUTSTANDING},"
-           f" (SELECT group_concat({_FIRED}) FROM event e INDEXED BY idx_event_reminder"
-           f" WHERE e.{_REMINDERS} AND e.record_id = r.id)"
-           f" FROM receivable r WHERE {' AND '.join(OPEN_TERMS)} AND r.due_date <= ?"
-           " ORDER BY r.due_date, r.rowid")
+STATES_OPEN = (f"SELECT r.id, r.due_date, r.currency, {_OUTSTANDING},"
+               f" (SELECT group_concat({_FIRED}) FROM event e INDEXED BY idx_event_reminder"
+               f" WHERE e.{_REMINDERS} AND e.record_id = r.id)"
+               f" FROM receivable r WHERE {' AND '.join(OPEN_TERMS)} AND r.due_date <= ?")
+_STATES = f"{STATES_OPEN} ORDER BY r.due_date, r.rowid"
 
 
 class DunningStateQuery:
@@ -265,22 +265,29 @@ class DunningStateQuery:
     def dunning_states(self, due_by: dt.date
                        ) -> Iterator[tuple[str, dt.date, str | None, Decimal, bool,
                                            tuple[Any, ...]]]:
-        from kam.plugins.storage_sqlite.backend import _translate
+        return dunning_rows(self.conn, _STATES, (due_by.isoformat(),))
 
-        made: dict[str | None, tuple[bool, tuple[Any, ...]]] = {None: (False, ())}
-        day = dt.date.fromisoformat
-        try:
-            cur = self.conn.execute(_STATES, (due_by.isoformat(),))
-            while rows := cur.fetchmany(2000):
-                for rid, due, currency, cents, fired in rows:
-                    state = made.get(fired)
-                    if state is None:
-                        parts = str(fired).split(",")
-                        if "x" in parts:  # a level of another JSON type: decoded
-                            state = ("d" in parts, decoded_levels(self.conn, rid))
-                        else:
-                            state = made[fired] = ("d" in parts, tuple(
-                                int(p) for p in parts if p != "d"))
-                    yield rid, day(due), currency, Decimal(cents).scaleb(-2), *state
-        except sqlite3.Error as exc:
-            raise _translate(exc) from None
+
+def dunning_rows(conn: sqlite3.Connection, sql: str, params: tuple[Any, ...]
+                 ) -> Iterator[tuple[str, dt.date, str | None, Decimal, bool, tuple[Any, ...]]]:
+    """The rows of a query of :data:`STATES_OPEN` as :class:`kam.storage.DunningStates`
+    gives them."""
+    from kam.plugins.storage_sqlite.backend import _translate
+
+    made: dict[str | None, tuple[bool, tuple[Any, ...]]] = {None: (False, ())}
+    day = dt.date.fromisoformat
+    try:
+        cur = conn.execute(sql, params)
+        while rows := cur.fetchmany(2000):
+            for rid, due, currency, cents, fired in rows:
+                state = made.get(fired)
+                if state is None:
+                    parts = str(fired).split(",")
+                    if "x" in parts:  # a level of another JSON type: decoded
+                        state = ("d" in parts, decoded_levels(conn, rid))
+                    else:
+                        state = made[fired] = ("d" in parts, tuple(
+                            int(p) for p in parts if p != "d"))
+                yield rid, day(due), currency, Decimal(cents).scaleb(-2), *state
+    except sqlite3.Error as exc:
+        raise _translate(exc) from None
