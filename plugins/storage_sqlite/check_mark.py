@@ -47,6 +47,8 @@ MIGRATION: tuple[str, ...] = (
     f" ON event WHEN OLD.{_REMINDERS} BEGIN DELETE FROM check_mark; END",
 )
 
+#: where a currency's sum starts, as the run's does (``kam.models.receivable_state.ZERO``)
+_ZERO = Decimal("0.00")
 _OVERDUE = f"FROM receivable WHERE {' AND '.join(OPEN_TERMS)} AND due_date <= ?"
 _TOUCHED = "r.rowid IN (SELECT receivable FROM check_touched)"
 
@@ -89,7 +91,6 @@ class DunningMarkQuery:
         return dunning_rows(self.conn, sql, tuple(params))
 
     def overdue_totals(self, as_of: dt.date) -> tuple[int, dict[str | None, Decimal]]:
-        from kam.models.receivable_state import ZERO  # summed from it, as the run sums
         from kam.plugins.storage_sqlite.backend import _translate
 
         totals: dict[str | None, Decimal] = {}
@@ -101,7 +102,7 @@ class DunningMarkQuery:
             while rows := cur.fetchmany(2000):
                 count += len(rows)
                 for currency, cents in rows:
-                    totals[currency] = totals.get(currency, ZERO) + Decimal(cents).scaleb(-2)
+                    totals[currency] = totals.get(currency, _ZERO) + Decimal(cents).scaleb(-2)
         except sqlite3.Error as exc:
             raise _translate(exc) from None
         return count, totals
