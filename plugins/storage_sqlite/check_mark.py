@@ -123,4 +123,3 @@ class DunningMarkQuery:
                 (day.isoformat(), json.dumps(list(levels)), ahead))
         except sqlite3.Error as exc:
             raise _translate(exc) from None
-
