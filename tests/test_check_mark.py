@@ -10,14 +10,20 @@ import datetime as dt
 import json
 import sqlite3
 import tempfile
+from decimal import Decimal
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from conftest import Kam
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from kam.models.receivable_state import ZERO
 from kam.plugins.storage_sqlite.backend import SQLiteStorage
+from kam.services.check import python_dunning_states, python_open_balances
 from kam.storage import DunningMarks
+from test_aggregates import opened
+from test_check_fired import MILESTONE, _milestones
 
 PLAN = "down_payment:30%:+10d,on_delivery:30%:+30d,on_acceptance:30%:+30d,warranty:10%:+12m"
 DAY0 = dt.date(2026, 3, 1)
@@ -225,3 +231,50 @@ def test_a_bulk_load_forgets_the_mark(tmp_path: Path) -> None:
                                     " AND name LIKE 'check_%'").fetchone() == (4,)
     finally:
         storage.close()
+
+
+ODD = st.sampled_from([None, "real", "huge"])  # a stored amount the sum must not trust
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(MILESTONE, ODD), max_size=12), st.integers(0, 9),
+       st.lists(st.tuples(st.integers(-6, 12), st.integers(0, 3)), max_size=3))
+@example([((Decimal("100.00"), Decimal("30.50"), None, False, 1, "USD"), None),
+          ((Decimal("7.00"), None, None, False, 2, None), None),
+          ((Decimal("9.00"), None, None, False, 3, "CNY"), "real")], 5, [(0, 2)])
+@example([((Decimal("1.00"), None, None, False, 1, "CNY"), "huge"),
+          ((Decimal("1.00"), None, None, False, 2, "CNY"), "huge")], 5, [])
+def test_the_marked_reads_equal_the_reference(
+        milestones: list[tuple[tuple[Any, ...], str | None]], due: int,
+        windows: list[tuple[int, int]]) -> None:
+    """``overdue_totals`` is the count and sums the run adds up from ``open_balances``
+    (to the cent, the same Decimals: SQLite's sum only where every amount is whole cents
+    and it fits, else added in Python); ``marked_dunning_states`` is DunningStates' rows
+    in the windows or touched, in its order."""
+    with opened("sqlite") as s:
+        _milestones(s, [m for m, _ in milestones])
+        with s.transaction():
+            for n, (_, odd) in enumerate(milestones, start=1):
+                if odd == "real":
+                    s.conn.execute("UPDATE receivable SET amount = amount + 0.5"
+                                   " WHERE id = ?", (f"RC{n}",))
+                elif odd == "huge":
+                    s.conn.execute("UPDATE receivable SET amount = 9000000000000000000"
+                                   " WHERE id = ?", (f"RC{n}",))
+            s.set_dunning_mark((DAY0, (1, 30), 0))  # from here on, changes are kept
+            if milestones:
+                s.conn.execute("UPDATE receivable SET seq = 2 WHERE id = 'RC1'")
+        ws: Any = SimpleNamespace(storage=s)
+        as_of = DAY0 + dt.timedelta(days=due)
+        count, totals = 0, {}
+        for _, _due, currency, outstanding in python_open_balances(
+                ws, as_of - dt.timedelta(days=1)):
+            count += 1
+            totals[currency] = totals.get(currency, ZERO) + outstanding
+        assert repr(s.overdue_totals(as_of)) == repr((count, totals))
+        spans = [(DAY0 + dt.timedelta(days=a), DAY0 + dt.timedelta(days=a + n))
+                 for a, n in windows]
+        want = [row for row in python_dunning_states(ws, as_of)
+                if row[0] == "RC1" or any(a < row[1] <= b for a, b in spans)]
+        assert repr(list(s.marked_dunning_states(as_of, spans))) == repr(want)
+        assert s.dunning_mark() == (DAY0, (1, 30), 0)
