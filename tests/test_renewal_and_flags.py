@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from kam.services import check, customers, opportunities
+from kam.services import check, check_renewals, customers, opportunities
 from kam.services.check_anomalies import (
     anomaly_candidates,
     anomaly_flags,
@@ -64,7 +64,8 @@ def _set(ws: Workspace, kind: str, record_id: str, changes: dict[str, Any]) -> N
 @pytest.mark.parametrize("backend", ["sqlite", "csv"])
 def test_renewals_are_for_signed_executing_closed_contracts_without_an_open_or_won_deal(
         ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(check, "CONTRACTS_PER_READ", 1)  # the deals read contract by contract
+    # the deals read contract by contract
+    monkeypatch.setattr(check_renewals, "CONTRACTS_PER_READ", 1)
     cu = customers.add(ws, "华东电力集团")["id"]
     today = ws.today
     by_status = {}
