@@ -23,8 +23,8 @@ from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
-from kam.plugins.storage_sqlite.check_reads import STATES_OPEN, dunning_rows
-from kam.plugins.storage_sqlite.summaries import _OUTSTANDING, _REMINDERS, OPEN_TERMS
+from kam.plugins.storage_sqlite.check_reads import _OVERDUE, STATES_OPEN, dunning_rows
+from kam.plugins.storage_sqlite.summaries import _OUTSTANDING, _REMINDERS
 
 #: the backend's own tables (no kind of theirs in core/kinds.py)
 TABLES = ("check_mark", "check_touched")
@@ -49,7 +49,6 @@ MIGRATION: tuple[str, ...] = (
 
 #: where a currency's sum starts, as the run's does (``kam.models.receivable_state.ZERO``)
 _ZERO = Decimal("0.00")
-_OVERDUE = f"FROM receivable WHERE {' AND '.join(OPEN_TERMS)} AND due_date <= ?"
 _TOUCHED = "r.rowid IN (SELECT receivable FROM check_touched)"
 
 
