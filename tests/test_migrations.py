@@ -21,7 +21,7 @@ from kam.errors import InputError, StorageError
 from kam.kinds import EVENT, KINDS
 from kam.plugins.storage_csv import journal, versions
 from kam.plugins.storage_csv.backend import CSVStorage
-from kam.plugins.storage_sqlite import check_mark, schema, summaries
+from kam.plugins.storage_sqlite import check_mark, deal_sums, schema, summaries
 from kam.plugins.storage_sqlite.backend import SQLiteStorage
 
 FIXTURES = Path(__file__).parent / "fixtures" / "v0_1_0"
@@ -131,7 +131,7 @@ def test_replayed_schema_matches_kinds(tmp_path: Path) -> None:
         if cols.get("id", ("", 0))[1] != 1:
             problems.append(f"{k.name}.id is not the primary key")
     own = {"kam_sequence", "event_ref", "_sqlite_migrations", *summaries.TABLES,
-           *check_mark.TABLES}
+           *check_mark.TABLES, *deal_sums.TABLES}
     for table in shape:
         if table not in own and table not in KINDS and table != EVENT.name:
             problems.append(f"table {table}: no kind of that name in core/kinds.py")

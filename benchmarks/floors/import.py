@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from kam.kinds import EVENT, KINDS
+from kam.plugins.storage_sqlite.deal_sums import FILL as DEAL_FILL
 from kam.plugins.storage_sqlite.summaries import FILL
 
 
@@ -100,7 +101,7 @@ def main(export_dir: str, db: str) -> None:
                            " AND sql IS NOT NULL").fetchall()
     for name, _ in indexes:
         conn.execute(f'DROP INDEX "{name}"')
-    # the call summaries' triggers go too; the summaries are filled once at the end
+    # the summaries' triggers go too (calls, open deals); they are filled once at the end
     triggers = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"
                             " AND sql IS NOT NULL").fetchall()
     for name, _ in triggers:
@@ -116,7 +117,7 @@ def main(export_dir: str, db: str) -> None:
         "  WHERE e.refs != '[]' AND j.value != '') ORDER BY ref, event_id")
     for _, sql in indexes:
         conn.execute(sql)
-    for sql in FILL:
+    for sql in (*FILL, *DEAL_FILL):
         conn.execute(sql)
     for _, sql in triggers:
         conn.execute(sql)

@@ -152,15 +152,31 @@ class SQLiteAggregates:
 
     def pipeline_sums(self, where: Where | None, fields: Sequence[str]
                       ) -> tuple[list[DealSum], Iterator[Record]]:
-        """One walk over the selected deals: the sums, and each group's forced deals'
-        rowids (``group_concat``); the forced deals are then read by rowid (1k of 26k
-        open deals on large: ~1 ms instead of a second ~25 ms walk)."""
+        """The sums kept on write (kam.plugins.storage_sqlite.deal_sums) where they
+        answer ``where``, the forced deals then listed through their partial index; else
+        one walk over the selected deals: the sums, and each group's forced deals' rowids
+        (``group_concat``), the forced deals then read by rowid (1k of 26k open deals on
+        large: ~1 ms instead of a second ~25 ms walk)."""
+        from kam.plugins.storage_sqlite import deal_sums
+        from kam.plugins.storage_sqlite.backend import _translate
         from kam.storage import PIPELINE_KEYS
 
         k = kind("opportunity")
         for name in fields:
             if k.field(name) is None:
                 raise StorageError(f"{k.name} has no field {name!r}")
+        cols = ", ".join(f'"{name}"' for name in fields)
+        try:
+            kept = deal_sums.kept_sums(self.conn, where)
+        except sqlite3.Error as exc:
+            raise _translate(exc) from None
+        if kept is not None:
+            decode = _decoders(k, PIPELINE_KEYS)
+            width = len(PIPELINE_KEYS)
+            found = [_deal_sum(row, decode, width) for row in kept]
+            if not any(key[-1] for key, *_rest in found):
+                return found, iter(())
+            return found, self._query(k, cols, where, ("id",), also=deal_sums.FORCED)
         mark, mark_params = self._where(k, {"forced": True})
         extra = (f", group_concat(CASE WHEN {_named(mark, 'f')[len(' WHERE '):]}"
                  " THEN rowid_ END)", {f"f{n}": v for n, v in enumerate(mark_params)})
@@ -172,7 +188,6 @@ class SQLiteAggregates:
                 rowids.extend(int(r) for r in str(marked).split(","))
         if not rowids:
             return sums, iter(())
-        cols = ", ".join(f'"{name}"' for name in fields)
         rows = self._query(k, cols, None, ("id",), also="rowid IN (SELECT value FROM"
                            " json_each(?))", also_params=[json.dumps(sorted(rowids))])
         return sums, rows
@@ -189,14 +204,8 @@ class SQLiteAggregates:
         """:meth:`deal_sums`' groups, each with the value of ``extra`` (one more aggregate
         column and its named values) for the group; ``group_order``: the same keys in the
         order SQLite's sorter compares them (the groups, not their order, are the same)."""
-        from kam.plugins.storage_sqlite.backend import _DECODE
-
         k = kind("opportunity")
-        decode = []
-        for name in keys:
-            if k.field(name) is None:
-                raise StorageError(f"{k.name} has no field {name!r}")
-            decode.append(_DECODE.get(k.type_of(name)))
+        decode = _decoders(k, keys)
         sql_where, params = self._where(k, where)
         cols = "".join(f'"{key}", ' for key in keys)
         group = ", ".join(f'"{key}"' for key in group_order or keys) or "()"
@@ -212,10 +221,7 @@ class SQLiteAggregates:
         for row in self._named_rows(sql, named):
             if not row[width]:  # no deal at all (a sum without keys over nothing)
                 continue
-            values = tuple(v if v is None or fn is None else fn(v)
-                           for v, fn in zip(row[:width], decode, strict=True))
-            out.append(((values, int(row[width]), _cents(row[width + 1]),
-                         _cents(row[width + 2])), row[width + 3] if extra[0] else None))
+            out.append((_deal_sum(row, decode, width), row[width + 3] if extra[0] else None))
         return out
 
     def stage_starts(self, where: Where | None = None) -> Iterator[StageStart]:
@@ -349,6 +355,25 @@ class SQLiteAggregates:
                 list(map(money, open_)), states, days,
                 [None if n is None else loads(n) for n in notes]
                 if notes.count(None) < len(notes) else notes)
+
+
+def _decoders(k: Kind, keys: Sequence[str]) -> list[Any]:
+    """Per key field, what turns its stored value into the record's (None: as stored)."""
+    from kam.plugins.storage_sqlite.backend import _DECODE
+
+    decode = []
+    for name in keys:
+        if k.field(name) is None:
+            raise StorageError(f"{k.name} has no field {name!r}")
+        decode.append(_DECODE.get(k.type_of(name)))
+    return decode
+
+
+def _deal_sum(row: Sequence[Any], decode: Sequence[Any], width: int) -> DealSum:
+    """A row of keys, count, Σ amount and Σ weighted (cents) as a DealSum."""
+    values = tuple(v if v is None or fn is None else fn(v)
+                   for v, fn in zip(row[:width], decode, strict=True))
+    return values, int(row[width]), _cents(row[width + 1]), _cents(row[width + 2])
 
 
 def _cents(value: int) -> Decimal:

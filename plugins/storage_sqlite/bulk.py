@@ -145,7 +145,7 @@ class BulkPaths:
         Runs inside the caller's transaction: SQLite's schema changes are transactional,
         so a failed load rolls the dropped indexes back with everything else.
         """
-        from kam.plugins.storage_sqlite import check_mark, summaries
+        from kam.plugins.storage_sqlite import check_mark, deal_sums, summaries
         from kam.plugins.storage_sqlite.backend import _translate
 
         if self._depth == 0:
@@ -181,6 +181,7 @@ class BulkPaths:
             for _, sql in indexes:
                 conn.execute(sql)
             summaries.refill(conn)
+            deal_sums.refill(conn)
             check_mark.forget(conn)  # the loaded milestones were not marked as touched
             for _, sql in triggers:
                 conn.execute(sql)

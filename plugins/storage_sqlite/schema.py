@@ -21,7 +21,7 @@ from collections.abc import Callable
 from typing import Any
 
 from kam.errors import StorageError
-from kam.plugins.storage_sqlite import check_mark, summaries
+from kam.plugins.storage_sqlite import check_mark, deal_sums, summaries
 
 #: one step: SQL statements run in order, or a function of the sqlite-utils Database
 Step = tuple[str, ...] | Callable[[Any], None]
@@ -355,6 +355,7 @@ MIGRATIONS: tuple[tuple[str, Step], ...] = (
     ("0015_activity_date_customer", _ACTIVITY_DATE_CUSTOMER),
     ("0016_today_heads", _TODAY_HEADS),
     ("0017_check_mark", check_mark.MIGRATION),
+    ("0018_pipeline_sums", deal_sums.MIGRATION + deal_sums.FILL),
 )
 
 #: the schema version this kam writes: derived from the list, never kept by hand
