@@ -45,8 +45,8 @@ def _key(row: str) -> str:
 
 
 def weighted(row: str) -> str:
-    """A deal's weighted amount in cents, rounded half away from zero: Σ of it is the
-    walk's (kam.plugins.storage_sqlite.aggregates)."""
+    """A deal's weighted amount in cents, rounded half away from zero: the expression the
+    walk sums (``SQLiteAggregates._deal_sums``; tests/test_deal_sums.py holds them equal)."""
     x = f"(coalesce({row}.amount, 0) * coalesce({row}.probability, 0))"
     return f"CASE WHEN {x} >= 0 THEN ({x} + 50) / 100 ELSE -((50 - {x}) / 100) END"
 
