@@ -138,9 +138,10 @@ class BulkPaths:
     @contextmanager
     def deferred_indexes(self) -> Iterator[None]:
         """Drop the secondary indexes (and leave the event index) and the triggers that
-        keep the call summaries; at the end build the indexes and fill the summaries from
-        the whole history in one pass each (row by row, a back-dated call recounts its
-        deal's run through an index that is not there during the load).
+        keep the summaries (the calls', the open deals' sums); at the end build the indexes
+        and fill the summaries from the whole history in one pass each (row by row, a
+        back-dated call recounts its deal's run through an index that is not there during
+        the load), and drop ``kam check``'s mark.
 
         Runs inside the caller's transaction: SQLite's schema changes are transactional,
         so a failed load rolls the dropped indexes back with everything else.
