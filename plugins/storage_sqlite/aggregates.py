@@ -204,13 +204,15 @@ class SQLiteAggregates:
         """:meth:`deal_sums`' groups, each with the value of ``extra`` (one more aggregate
         column and its named values) for the group; ``group_order``: the same keys in the
         order SQLite's sorter compares them (the groups, not their order, are the same)."""
+        from kam.plugins.storage_sqlite.deal_sums import half_away
+
         k = kind("opportunity")
         decode = _decoders(k, keys)
         sql_where, params = self._where(k, where)
         cols = "".join(f'"{key}", ' for key in keys)
         group = ", ".join(f'"{key}"' for key in group_order or keys) or "()"
-        sql = (f"SELECT {cols}count(*), sum(coalesce(amount, 0)), sum(CASE WHEN x >= 0"
-               f" THEN (x + 50) / 100 ELSE -((50 - x) / 100) END){extra[0]}"
+        sql = (f"SELECT {cols}count(*), sum(coalesce(amount, 0)), sum({half_away('x')})"
+               f"{extra[0]}"
                " FROM (SELECT *, rowid AS rowid_,"
                " coalesce(amount, 0) * coalesce(probability, 0) AS x"
                f" FROM opportunity{_named(sql_where, 'w')})"

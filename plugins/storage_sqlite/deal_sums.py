@@ -44,11 +44,16 @@ def _key(row: str) -> str:
     return " || ',' || ".join(f"quote({row}.{k})" for k in _KEYS)
 
 
-def weighted(row: str) -> str:
-    """A deal's weighted amount in cents, rounded half away from zero: the expression the
-    walk sums (``SQLiteAggregates._deal_sums``; tests/test_deal_sums.py holds them equal)."""
-    x = f"(coalesce({row}.amount, 0) * coalesce({row}.probability, 0))"
+def half_away(x: str) -> str:
+    """Cents × percent ``x`` as cents, rounded half away from zero: the one rounding of a
+    weighted amount, the walk's (``SQLiteAggregates._deal_sums``) and the triggers'."""
     return f"CASE WHEN {x} >= 0 THEN ({x} + 50) / 100 ELSE -((50 - {x}) / 100) END"
+
+
+def weighted(row: str) -> str:
+    """A deal's weighted amount in cents (tests/test_deal_sums.py holds Σ of it equal to
+    the walk's)."""
+    return half_away(f"(coalesce({row}.amount, 0) * coalesce({row}.probability, 0))")
 
 
 def _odd(row: str) -> str:
